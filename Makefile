@@ -1,0 +1,69 @@
+# StoffelVM-C build.  `make` builds the library and tools into build/,
+# `make test` runs the whole suite, `make asan` the suite under ASan+UBSan.
+#
+#   DISPATCH=switch   use the portable switch dispatch instead of computed goto
+#   BUILD=dir         output directory (default build)
+
+CC       ?= cc
+BUILD    ?= build
+DISPATCH ?= goto
+OPT      ?= -O2
+CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS   ?= $(OPT) -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -Iinclude -Isrc
+ifeq ($(DISPATCH),switch)
+ALL_CFLAGS += -DST_DISPATCH_SWITCH
+endif
+LDLIBS   = -lm
+
+LIB_SRCS := $(wildcard src/core/*.c src/bytecode/*.c src/vm/*.c src/api/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+TOOLS    := stoffel-run stoffel-asm stoffel-dis
+TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all lib tools tests test asan switch-test clean bench fuzz install
+all: lib tools tests
+
+lib: $(BUILD)/libstoffel_vm.a $(BUILD)/libstoffel_vm.so
+tools: $(TOOL_BINS)
+tests: $(UNIT_BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libstoffel_vm.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libstoffel_vm.so: $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/stoffel-%: src/cli/%.c $(BUILD)/libstoffel_vm.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libstoffel_vm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+
+# The whole suite: unit tests, golden programs, CLI checks.
+test: all
+	python3 tests/run.py --build $(BUILD)
+
+# Same suite with AddressSanitizer + UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+# Same suite with the portable switch dispatch.
+switch-test:
+	$(MAKE) BUILD=build-switch DISPATCH=switch test
+
+clean:
+	rm -rf build build-asan build-switch build-fuzz
+
+-include $(LIB_OBJS:.o=.d)

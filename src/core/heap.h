@@ -1,0 +1,176 @@
+/* heap.h: garbage-collected heap objects and the mark-sweep collector.
+ *
+ * Every heap object starts with a GcObject header and is linked into the
+ * heap's list.  Allocation never collects: collection runs only at safe
+ * points the interpreter chooses (heap_should_collect), where every live
+ * value is reachable from the roots the owner marks in its mark_roots
+ * callback.  So C code may hold raw object pointers between two safe points
+ * without registering them anywhere.
+ *
+ * Objects and arrays share one id counter starting at 1, foreign objects
+ * have their own (spec §2.4); ids are what `Object(3)` prints. */
+#ifndef STOFFEL_HEAP_H
+#define STOFFEL_HEAP_H
+
+#include "value.h"
+
+typedef enum {
+    GC_STRING, GC_OBJECT, GC_ARRAY, GC_FOREIGN, GC_CLOSURE, GC_SHARE
+} GcKind;
+
+typedef struct GcObject {
+    struct GcObject *next;
+    uint8_t kind;      /* GcKind */
+    uint8_t marked;
+    uint32_t size;     /* bytes accounted for this object (header + inline) */
+} GcObject;
+
+/* Allocator hook, realloc-like: (ud, ptr, old_size, new_size); new_size 0
+ * frees and returns NULL.  May return NULL on failure. */
+typedef void *(*StAllocFn)(void *ud, void *ptr, size_t old_size, size_t new_size);
+
+typedef struct Heap Heap;
+typedef void (*HeapMarkRoots)(Heap *h, void *ud);
+
+/* Insertion-ordered hash map Value -> Value (object fields, array extras). */
+typedef struct {
+    uint32_t count;     /* live entries */
+    uint32_t used;      /* entries slots used (live + deleted) */
+    uint32_t cap;       /* entries capacity */
+    uint32_t mask;      /* index table size - 1 (0 when empty) */
+    struct TableEntry *entries;
+    uint32_t *index;    /* open addressing: entry index + 1, 0 empty */
+} Table;
+
+typedef struct TableEntry {
+    Value key;
+    Value value;
+    uint64_t hash;
+    bool live;
+} TableEntry;
+
+typedef struct StString {
+    GcObject gc;
+    uint32_t len;
+    uint32_t hash;     /* 0 = not computed yet */
+    char chars[];      /* len bytes + NUL */
+} StString;
+
+typedef struct StObject {
+    GcObject gc;
+    uint64_t id;
+    Table fields;
+} StObject;
+
+typedef struct StArray {
+    GcObject gc;
+    uint64_t id;
+    Value *items;      /* dense part: indices 0 .. dlen-1 (holes are Unit) */
+    uint32_t dlen;     /* dense part length (<= len) */
+    uint32_t cap;
+    int64_t len;       /* array length: 1 + highest I64 index ever set */
+    Table extra;       /* non-positional keys, and positional keys too far
+                          past the dense part to store densely */
+} StArray;
+
+typedef void (*StFinalizer)(void *ptr, void *ud);
+
+typedef struct StForeign {
+    GcObject gc;
+    uint64_t id;
+    void *ptr;
+    StFinalizer finalizer;  /* may be NULL */
+    void *finalizer_ud;
+} StForeign;
+
+typedef struct {
+    StString *name;
+    Value value;
+} Upvalue;
+
+typedef struct StClosure {
+    GcObject gc;
+    StString *fname;
+    int32_t func_index;     /* cached function-table index, -1 unknown */
+    uint32_t upvalue_count;
+    Upvalue upvalues[];
+} StClosure;
+
+/* Share payload is filled by the MPC layer; the core only carries bytes. */
+typedef struct StShare {
+    GcObject gc;
+    uint8_t share_kind;     /* 0 SecretInt, 1 SecretFixedPoint, 2 SecretUInt */
+    uint32_t bits;          /* bit length, or total bits for fixed point */
+    uint32_t frac;          /* fractional bits for fixed point */
+    uint32_t len;
+    uint8_t bytes[];
+} StShare;
+
+struct Heap {
+    StAllocFn alloc;
+    void *alloc_ud;
+    GcObject *objects;
+    size_t bytes;           /* bytes currently accounted */
+    size_t next_gc;         /* collect when bytes exceed this */
+    size_t limit;           /* 0 = no cap; else allocation fails above it */
+    uint64_t next_id;       /* objects and arrays */
+    uint64_t next_foreign_id;
+    HeapMarkRoots mark_roots;
+    void *roots_ud;
+    GcObject **gray;        /* mark stack */
+    size_t gray_len, gray_cap;
+    bool gray_overflow;     /* gray stack allocation failed: rescan needed */
+    size_t collections;
+};
+
+void heap_init(Heap *h, StAllocFn alloc, void *ud);
+/* Frees every object (runs foreign finalizers). */
+void heap_free_all(Heap *h);
+
+/* Raw memory through the heap's allocator, accounted in h->bytes; NULL on
+ * failure (including the heap limit).  Use for buffers owned by objects. */
+void *heap_realloc(Heap *h, void *ptr, size_t old_size, size_t new_size);
+
+static inline bool heap_should_collect(const Heap *h) { return h->bytes > h->next_gc; }
+/* Full mark-sweep.  Marks via h->mark_roots. */
+void heap_collect(Heap *h);
+/* Mark a value / object as reachable (for mark_roots callbacks). */
+void heap_mark_value(Heap *h, Value v);
+void heap_mark_object(Heap *h, GcObject *o);
+
+/* Constructors; NULL on allocation failure. */
+StString *heap_new_string(Heap *h, const char *bytes, size_t len);
+StString *heap_concat_strings(Heap *h, const StString *a, const StString *b);
+StObject *heap_new_object(Heap *h);
+StArray *heap_new_array(Heap *h, uint32_t capacity_hint);
+StForeign *heap_new_foreign(Heap *h, void *ptr, StFinalizer fin, void *fin_ud);
+StClosure *heap_new_closure(Heap *h, StString *fname, uint32_t upvalue_count);
+StShare *heap_new_share(Heap *h, uint8_t kind, uint32_t bits, uint32_t frac,
+                        const uint8_t *bytes, uint32_t len);
+
+uint32_t string_hash(StString *s);
+static inline Value val_string(StString *s) { return val_gc(VT_STRING, s); }
+
+/* Tables.  Functions that can allocate take the heap and return false on
+ * allocation failure. */
+void table_init(Table *t);
+void table_free(Heap *h, Table *t);
+bool table_get(const Table *t, Value key, Value *out);
+bool table_set(Heap *h, Table *t, Value key, Value value);
+bool table_delete(Table *t, Value key);
+/* Iterate live entries in insertion order: for (i = 0; table_next(t, &i, &e);) */
+bool table_next(const Table *t, uint32_t *iter, const TableEntry **entry);
+
+/* Arrays (spec §6.2).  Positional keys are non-negative I64 indices; other
+ * keys go to the extra table.  Setting index >= len extends the array (holes
+ * read as Unit); an index far beyond the dense part is kept in the extra
+ * table so a single huge index never allocates a huge buffer. */
+bool array_push(Heap *h, StArray *a, Value v);
+bool array_set_index(Heap *h, StArray *a, int64_t index, Value v);
+/* Element at 0 <= index < len (a hole reads as Unit). */
+Value array_get_index(const StArray *a, int64_t index);
+bool array_reserve(Heap *h, StArray *a, uint32_t cap);
+/* Drop every element and extra key (length 0). */
+void array_clear(StArray *a);
+
+#endif
