@@ -1,0 +1,485 @@
+#!/usr/bin/env python3
+"""StoffelVM-C test runner (Python 3 standard library only).
+
+    python3 tests/run.py --build build [--filter SUBSTR] [-v] [--jobs N] [--timeout S]
+
+Runs, in this order of reporting:
+  1. every executable in BUILD/tests/ (C unit-test binaries); each prints a
+     last stdout line "N passed, N failed" and the counts are added up;
+  2. every golden program tests/golden/**/*.s through BUILD/stoffel-run
+     (one test per file, expectations in comment lines, see docs/testing.md);
+  3. a few CLI checks defined at the bottom of this file (CLI_CHECKS).
+
+Failures are printed with a short diff.  The very last line of output is
+"N passed, N failed"; the exit status is 0 iff nothing failed.
+
+When the build directory name contains "asan" the children run with
+ASAN_OPTIONS=detect_leaks=1 and UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1,
+and any sanitizer report on stderr makes the test fail.
+"""
+
+import argparse
+import concurrent.futures
+import difflib
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GOLDEN_DIR = os.path.join("tests", "golden")
+
+COUNT_RE = re.compile(r"^\s*(\d+) passed, (\d+) failed\s*$")
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                     "runtime error:")
+DIRECTIVE_RE = re.compile(r"^\s*#\s*(expect|expect-error|exit|args|max-rss-mb|timeout)\s*:(.*)$")
+
+
+# --------------------------------------------------------------------------
+# running one child process
+
+class RunResult:
+    def __init__(self):
+        self.returncode = None    # exit code, or -signal
+        self.stdout = ""
+        self.stderr = ""
+        self.timed_out = False
+        self.maxrss_kib = None    # peak resident set size of the child
+        self.spawn_error = None   # OSError text if the program could not start
+        self.seconds = 0.0
+
+
+def _read_text(f):
+    f.seek(0)
+    return f.read().decode("utf-8", errors="replace")
+
+
+def run_process(argv, env, timeout, cwd=REPO):
+    """Run argv with stdout/stderr captured, a timeout (kills the whole
+    process group) and the child's own rusage (via os.wait4)."""
+    res = RunResult()
+    start = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+                                    stderr=err, cwd=cwd, env=env,
+                                    start_new_session=True)
+        except OSError as e:
+            res.spawn_error = "cannot start %s: %s" % (argv[0], e.strerror or e)
+            res.returncode = 127
+            return res
+
+        box = {}
+
+        def waiter():
+            try:
+                _, status, rusage = os.wait4(proc.pid, 0)
+                box["status"] = status
+                box["rusage"] = rusage
+            except ChildProcessError:
+                box["status"] = None
+
+        t = threading.Thread(target=waiter, daemon=True)
+        t.start()
+        t.join(timeout)
+        if t.is_alive():
+            res.timed_out = True
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            t.join()
+        else:
+            # Make sure no grandchild keeps running after the child exited.
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        status = box.get("status")
+        if status is None:
+            res.returncode = -1
+        else:
+            res.returncode = os.waitstatus_to_exitcode(status)
+        proc.returncode = res.returncode  # already reaped; keep Popen quiet
+        ru = box.get("rusage")
+        if ru is not None:
+            # ru_maxrss is KiB on Linux, bytes on macOS.
+            res.maxrss_kib = ru.ru_maxrss // 1024 if sys.platform == "darwin" else ru.ru_maxrss
+        res.stdout = _read_text(out)
+        res.stderr = _read_text(err)
+    res.seconds = time.monotonic() - start
+    return res
+
+
+def describe_status(res):
+    if res.spawn_error:
+        return res.spawn_error
+    if res.timed_out:
+        return "timed out"
+    if res.returncode is not None and res.returncode < 0:
+        try:
+            name = signal.Signals(-res.returncode).name
+        except ValueError:
+            name = "signal %d" % -res.returncode
+        return "killed by %s" % name
+    return "exit %s" % res.returncode
+
+
+def tail(text, n=15):
+    lines = text.rstrip("\n").split("\n") if text.strip() else []
+    if len(lines) > n:
+        lines = ["..."] + lines[-n:]
+    return "\n".join("    " + l for l in lines)
+
+
+def sanitizer_report(stderr):
+    for marker in SANITIZER_MARKERS:
+        if marker in stderr:
+            return marker
+    return None
+
+
+# --------------------------------------------------------------------------
+# test results
+
+class Outcome:
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+        self.details = []      # failure explanation lines
+        self.note = ""         # shown with -v
+        self.seconds = 0.0
+
+    def fail(self, msg):
+        self.details.append(msg)
+
+
+# --------------------------------------------------------------------------
+# 1. unit-test binaries
+
+def find_unit_binaries(build):
+    d = os.path.join(build, "tests")
+    if not os.path.isdir(d):
+        return []
+    out = []
+    for name in sorted(os.listdir(d)):
+        p = os.path.join(d, name)
+        if os.path.isfile(p) and os.access(p, os.X_OK):
+            out.append(p)
+    return out
+
+
+def run_unit(path, ctx):
+    o = Outcome("unit/" + os.path.basename(path))
+    res = run_process([os.path.abspath(path)], ctx.env, ctx.timeout)
+    o.seconds = res.seconds
+    counted = None
+    for line in reversed(res.stdout.splitlines()):
+        if line.strip():
+            m = COUNT_RE.match(line)
+            if m:
+                counted = (int(m.group(1)), int(m.group(2)))
+            break
+    problem = None
+    if res.spawn_error or res.timed_out or (res.returncode is not None and res.returncode < 0):
+        problem = describe_status(res)
+    elif counted is None:
+        problem = "no 'N passed, N failed' line (%s)" % describe_status(res)
+    elif res.returncode != 0 and counted[1] == 0:
+        problem = "exit %d although it reports 0 failed" % res.returncode
+    elif res.returncode == 0 and counted[1] != 0:
+        problem = "exit 0 although it reports %d failed" % counted[1]
+    if ctx.asan:
+        marker = sanitizer_report(res.stderr)
+        if marker:
+            problem = (problem + "; " if problem else "") + "sanitizer report (%s)" % marker
+    if counted:
+        o.passed, o.failed = counted
+    if problem:
+        o.failed += 1
+    if o.failed:
+        if problem:
+            o.fail(problem)
+        fail_lines = [l for l in res.stderr.splitlines() if l.startswith("FAIL")]
+        if fail_lines and not problem:
+            o.fail("\n".join("    " + l for l in fail_lines[:30]))
+            if len(fail_lines) > 30:
+                o.fail("    ... (%d more)" % (len(fail_lines) - 30))
+        else:
+            o.fail("stderr tail:\n" + (tail(res.stderr) or "    (empty)"))
+    o.note = "%d passed, %d failed" % (o.passed, o.failed)
+    return o
+
+
+# --------------------------------------------------------------------------
+# 2. golden programs
+
+class Golden:
+    def __init__(self, relpath):
+        self.relpath = relpath          # relative to the repo root
+        self.expect = []                # stdout lines
+        self.expect_error = []          # stderr substrings
+        self.exit = None
+        self.args = []
+        self.max_rss_mb = None
+        self.timeout = None
+        self.problems = []              # malformed directives
+
+
+def parse_golden(relpath):
+    g = Golden(relpath)
+    with open(os.path.join(REPO, relpath), "r", encoding="utf-8", errors="replace") as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.rstrip("\n").rstrip("\r")
+            m = DIRECTIVE_RE.match(line)
+            if not m:
+                continue
+            key, val = m.group(1), m.group(2)
+            # The value starts after one optional space; the rest is kept exactly.
+            if val.startswith(" "):
+                val = val[1:]
+            if key == "expect":
+                g.expect.append(val)
+            elif key == "expect-error":
+                if not val.strip():
+                    g.problems.append("line %d: empty expect-error" % lineno)
+                g.expect_error.append(val.strip())
+            elif key == "args":
+                try:
+                    g.args.extend(shlex.split(val))
+                except ValueError as e:
+                    g.problems.append("line %d: bad args: %s" % (lineno, e))
+            else:
+                try:
+                    num = int(val.strip()) if key == "exit" else float(val.strip())
+                except ValueError:
+                    g.problems.append("line %d: bad %s value %r" % (lineno, key, val))
+                    continue
+                if key == "exit":
+                    g.exit = num
+                elif key == "max-rss-mb":
+                    g.max_rss_mb = num
+                else:
+                    g.timeout = num
+    if g.exit is None:
+        g.exit = 4 if g.expect_error else 0
+    return g
+
+
+def find_goldens():
+    root = os.path.join(REPO, GOLDEN_DIR)
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for fn in filenames:
+            if fn.endswith(".s"):
+                out.append(os.path.relpath(os.path.join(dirpath, fn), REPO))
+    return sorted(out)
+
+
+def short_diff(expected, got, limit=40):
+    diff = list(difflib.unified_diff(expected, got, "expected", "got", lineterm="", n=2))
+    if len(diff) > limit:
+        diff = diff[:limit] + ["... (%d more diff lines)" % (len(diff) - limit)]
+    return "\n".join("    " + d for d in diff)
+
+
+def split_stdout(text):
+    """Lines of stdout; a missing final newline is reported as a marker line."""
+    if text == "":
+        return []
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    else:
+        lines[-1] += "  <no newline at end>"
+    return lines
+
+
+def run_golden(relpath, ctx):
+    name = relpath[len(GOLDEN_DIR) + 1:] if relpath.startswith(GOLDEN_DIR + os.sep) else relpath
+    o = Outcome("golden/" + name)
+    try:
+        g = parse_golden(relpath)
+    except OSError as e:
+        o.failed = 1
+        o.fail("cannot read %s: %s" % (relpath, e))
+        return o
+    if g.problems:
+        o.failed = 1
+        for p in g.problems:
+            o.fail("malformed test: " + p)
+        return o
+    if not ctx.runner_ok:
+        o.failed = 1
+        o.fail(ctx.runner_missing)
+        return o
+    argv = [ctx.runner, relpath] + g.args
+    res = run_process(argv, ctx.env, g.timeout or ctx.timeout)
+    o.seconds = res.seconds
+    if res.spawn_error or res.timed_out or (res.returncode is not None and res.returncode < 0):
+        o.fail("%s (command: %s)" % (describe_status(res), " ".join(shlex.quote(a) for a in argv)))
+        o.fail("stderr tail:\n" + (tail(res.stderr) or "    (empty)"))
+    else:
+        got = split_stdout(res.stdout)
+        if got != g.expect:
+            o.fail("stdout differs:\n" + short_diff(g.expect, got))
+        if res.returncode != g.exit:
+            o.fail("exit code %d, expected %d" % (res.returncode, g.exit))
+        missing = [e for e in g.expect_error if e not in res.stderr]
+        for e in missing:
+            o.fail("stderr does not contain: %s" % e)
+        if missing or res.returncode != g.exit:
+            o.fail("stderr tail:\n" + (tail(res.stderr) or "    (empty)"))
+        if ctx.asan:
+            marker = sanitizer_report(res.stderr)
+            if marker and not any(marker in e for e in g.expect_error):
+                o.fail("sanitizer report (%s):\n%s" % (marker, tail(res.stderr, 25)))
+    if g.max_rss_mb is not None:
+        if ctx.asan:
+            o.note = "rss limit not checked under ASan"
+        elif res.maxrss_kib is None:
+            o.fail("peak RSS unknown")
+        else:
+            mib = res.maxrss_kib / 1024.0
+            o.note = "peak RSS %.1f MiB (limit %g)" % (mib, g.max_rss_mb)
+            if mib > g.max_rss_mb:
+                o.fail("peak RSS %.1f MiB exceeds the limit of %g MiB" % (mib, g.max_rss_mb))
+    if o.details:
+        o.failed = 1
+    else:
+        o.passed = 1
+    return o
+
+
+# --------------------------------------------------------------------------
+# 3. CLI checks that are not tied to one golden file
+#
+# (name, argv after stoffel-run, expected exit, stderr substrings)
+CLI_CHECKS = [
+    ("cli/no-arguments", [], 1, []),
+    ("cli/help", ["--help"], 1, []),
+    ("cli/help-short", ["-h"], 1, []),
+    ("cli/help-after-file", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "--help"], 1, []),
+    ("cli/missing-file", [os.path.join("tests", "no-such-program.s")], 2, []),
+    ("cli/directory-as-file", [os.path.join("tests")], 2, []),
+]
+
+
+def run_cli_check(check, ctx):
+    name, args, want_exit, want_err = check
+    o = Outcome(name)
+    if not ctx.runner_ok:
+        o.failed = 1
+        o.fail(ctx.runner_missing)
+        return o
+    argv = [ctx.runner] + args
+    res = run_process(argv, ctx.env, ctx.timeout)
+    o.seconds = res.seconds
+    if res.spawn_error or res.timed_out or (res.returncode is not None and res.returncode < 0):
+        o.fail("%s (command: %s)" % (describe_status(res), " ".join(shlex.quote(a) for a in argv)))
+    elif res.returncode != want_exit:
+        o.fail("exit code %d, expected %d (command: %s)" % (
+            res.returncode, want_exit, " ".join(shlex.quote(a) for a in argv)))
+    for e in want_err:
+        if e not in res.stderr:
+            o.fail("stderr does not contain: %s" % e)
+    if ctx.asan:
+        marker = sanitizer_report(res.stderr)
+        if marker:
+            o.fail("sanitizer report (%s)" % marker)
+    if o.details:
+        o.fail("stderr tail:\n" + (tail(res.stderr) or "    (empty)"))
+        o.failed = 1
+    else:
+        o.passed = 1
+    return o
+
+
+# --------------------------------------------------------------------------
+
+class Context:
+    pass
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Run the StoffelVM-C test suite.")
+    ap.add_argument("--build", default="build", help="build directory (default: build)")
+    ap.add_argument("--filter", default=None, help="only tests whose name contains SUBSTR")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list every test")
+    ap.add_argument("--jobs", "-j", type=int, default=2, help="parallel tests (default 2)")
+    ap.add_argument("--timeout", type=float, default=60.0, help="per-test timeout in seconds (default 60)")
+    opts = ap.parse_args()
+
+    build = opts.build if os.path.isabs(opts.build) else os.path.join(REPO, opts.build)
+    ctx = Context()
+    ctx.timeout = opts.timeout
+    ctx.asan = "asan" in os.path.basename(os.path.normpath(build))
+    env = dict(os.environ)
+    if "STOFFEL_SHARED" not in env:
+        env["STOFFEL_SHARED"] = os.path.normpath(os.path.join(REPO, "..", "shared"))
+    if ctx.asan:
+        prev = env.get("ASAN_OPTIONS")
+        env["ASAN_OPTIONS"] = (prev + ":" if prev else "") + "detect_leaks=1"
+        prev = env.get("UBSAN_OPTIONS")
+        env["UBSAN_OPTIONS"] = (prev + ":" if prev else "") + "print_stacktrace=1:halt_on_error=1"
+    ctx.env = env
+    ctx.runner = os.path.join(build, "stoffel-run")
+    ctx.runner_ok = os.path.isfile(ctx.runner) and os.access(ctx.runner, os.X_OK)
+    ctx.runner_missing = ("%s does not exist or is not executable (build it: make BUILD=%s)"
+                          % (os.path.relpath(ctx.runner, REPO), os.path.relpath(build, REPO)))
+
+    tasks = []
+    for b in find_unit_binaries(build):
+        tasks.append(("unit/" + os.path.basename(b), run_unit, b))
+    for g in find_goldens():
+        tasks.append(("golden/" + os.path.relpath(g, GOLDEN_DIR), run_golden, g))
+    for c in CLI_CHECKS:
+        tasks.append((c[0], run_cli_check, c))
+    if opts.filter:
+        tasks = [t for t in tasks if opts.filter in t[0]]
+
+    passed = failed = 0
+    failures = []
+    jobs = max(1, opts.jobs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [(t[0], pool.submit(t[1], t[2], ctx)) for t in tasks]
+        for name, fut in futures:
+            try:
+                o = fut.result()
+            except Exception as e:  # a bug in the runner must not hide tests
+                o = Outcome(name)
+                o.failed = 1
+                o.fail("runner exception: %r" % (e,))
+            passed += o.passed
+            failed += o.failed
+            if o.failed:
+                failures.append(o)
+            if opts.verbose:
+                status = "FAIL" if o.failed else "ok  "
+                extra = (" (%s)" % o.note) if o.note else ""
+                print("%s %s  %.2fs%s" % (status, o.name, o.seconds, extra), flush=True)
+
+    if failures:
+        print("")
+        for o in failures:
+            print("FAIL %s" % o.name)
+            for d in o.details:
+                print(d if d.startswith("    ") else "  " + d)
+            print("")
+    if not tasks:
+        print("no tests matched" if opts.filter else "no tests found")
+    sys.stdout.flush()
+    print("%d passed, %d failed" % (passed, failed))
+    sys.stdout.flush()
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
