@@ -15,7 +15,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -Iinclude -Isrc
 ifeq ($(DISPATCH),switch)
 ALL_CFLAGS += -DST_DISPATCH_SWITCH
 endif
-LDLIBS   = -lm
+LDLIBS   = -lsodium -lm
 
 LIB_SRCS := $(wildcard src/core/*.c src/bytecode/*.c src/vm/*.c src/api/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -24,8 +24,17 @@ TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan switch-test clean bench fuzz install
+.PHONY: all lib tools tests test asan switch-test clean bench fuzz install deps demo
 all: lib tools tests
+
+# Debian packages the build and tests need (no-op when already installed).
+deps:
+	@bash scripts/install-deps.sh
+
+# The quick-start example.
+demo: deps
+	@$(MAKE) --no-print-directory -s tools
+	$(BUILD)/stoffel-run examples/hello.s
 
 lib: $(BUILD)/libstoffel_vm.a $(BUILD)/libstoffel_vm.so
 tools: $(TOOL_BINS)
@@ -50,7 +59,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libstoffel_vm.a
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 
 # The whole suite: unit tests, golden programs, CLI checks.
-test: all
+test: deps
+	@$(MAKE) --no-print-directory all
 	python3 tests/run.py --build $(BUILD)
 
 # Same suite with AddressSanitizer + UndefinedBehaviorSanitizer.

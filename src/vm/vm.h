@@ -34,7 +34,8 @@ typedef int (*NativeFn)(VM *vm, const Value *args, uint32_t argc,
 /* Internal instruction: fixed 12 bytes.  Index i of a function's code is
  * wire instruction i, so errors and hooks name the original index. */
 typedef struct {
-    uint16_t op;    /* internal opcode (interp.c) */
+    uint8_t op;     /* internal opcode (vm_internal.h) */
+    uint8_t base;   /* plain handler for this instruction (hooks on) */
     uint16_t a, b, c;
     uint32_t x;     /* jump target, constant index, slot, call target... */
 } Ins;

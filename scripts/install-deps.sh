@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages StoffelVM-C needs to build and test.
+# Safe to run repeatedly; skips apt when everything is already there.
+set -euo pipefail
+
+packages=(build-essential clang python3 libsodium-dev libssl-dev libffi-dev libgmp-dev pkg-config valgrind)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

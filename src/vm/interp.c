@@ -1,0 +1,535 @@
+/* interp.c: the dispatch loop.
+ *
+ * Computed-goto dispatch by default, a portable switch with -DST_DISPATCH_SWITCH;
+ * both run the same handler bodies.  The loop has two modes:
+ *   fast     no hooks, no trace, no instruction budget: every handler
+ *            dispatches straight to the next one;
+ *   checked  every dispatch first passes `checkpoint`, which counts the
+ *            budget, traces, and fires the before/after-instruction hooks,
+ *            then runs the instruction's plain (unfused) handler.
+ * Handlers inline the I64 cases and call arith.c for everything else.  The
+ * loop allocates nothing except what the program asks for (strings,
+ * argument-stack growth, frames on first use of a depth). */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/format.h"
+#include "vm_internal.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+int vm_call_native(VM *vm, VmFunction *fn, const Value *args, uint32_t argc, Value *out)
+{
+    *out = val_unit();
+    if (vm_hooks_active(vm)) {
+        HookEvent ev = { .kind = HOOK_BEFORE_CALL, .name = fn->name->chars, .foreign = true,
+                         .args = args, .argc = argc };
+        if (vm_fire_hook(vm, &ev) != ST_OK) return ST_ERR;
+    }
+    int rc = fn->native(vm, args, argc, out, fn->native_ud);
+    if (rc == ST_ERR) {
+        char *msg = vm->err.message;
+        vm->err.message = NULL;
+        vm_error(vm, "Foreign function %s failed: %s", fn->name->chars, msg ? msg : "unknown error");
+        free(msg);
+    }
+    return rc;
+}
+
+/* Register write with everything the fast path skips: secret-bank
+ * conversion and the RegisterWrite event. */
+static int write_reg_slow(VM *vm, Value *R, uint32_t reg, Value v)
+{
+    Value old = R[reg];
+    if (reg >= SECRET_REGISTER_START) {
+        if (vm_store_secret(vm, &R[reg], reg, v) != ST_OK) return ST_ERR;
+    } else {
+        R[reg] = v;
+    }
+    if (vm_hooks_active(vm)) {
+        HookEvent ev = { .kind = HOOK_REGISTER_WRITE, .reg = reg, .old = old, .value = R[reg] };
+        return vm_fire_hook(vm, &ev);
+    }
+    return ST_OK;
+}
+
+static int fire_simple(VM *vm, HookEventKind kind, Value v, uint32_t reg)
+{
+    HookEvent ev = { .kind = kind, .value = v, .reg = reg };
+    return vm_fire_hook(vm, &ev);
+}
+
+/* MOV across banks (spec §4.4). */
+static int mov_general(VM *vm, Value *R, uint32_t dst, uint32_t src)
+{
+    Value v = R[src];
+    if (vm_hooks_active(vm) && fire_simple(vm, HOOK_REGISTER_READ, v, src) != ST_OK) return ST_ERR;
+    bool dst_secret = dst >= SECRET_REGISTER_START, src_secret = src >= SECRET_REGISTER_START;
+    if (src_secret && !dst_secret) {
+        if (v.type == VT_SHARE) return vm_error(vm, "MPC engine not configured");
+        return vm_error(vm, "Invalid share type for conversion to clear value");
+    }
+    /* clear->secret shares the value (vm_store_secret reports that no
+     * engine is configured); same-bank moves copy. */
+    (void)dst_secret;
+    return write_reg_slow(vm, R, dst, v);
+}
+
+static int trace_instr(VM *vm, Frame *fr, uint32_t idx, const char *when)
+{
+    const StfInstr *in = &fr->fn->source[idx];
+    StrBuf b;
+    sb_init(&b);
+    sb_printf(&b, "[instr][depth %u][%s][pc %u] %s %s", vm->nframes, fr->fn->name->chars, idx, when,
+              stf_op_name(in->op));
+    switch (stf_op_format(in->op)) {
+    case STF_FMT_R_OFF: sb_printf(&b, " r%u, %d", in->a, in->off); break;
+    case STF_FMT_R_K: sb_printf(&b, " r%u, #%u", in->a, in->b); break;
+    case STF_FMT_RR: sb_printf(&b, " r%u, r%u", in->a, in->b); break;
+    case STF_FMT_RRR: sb_printf(&b, " r%u, r%u, r%u", in->a, in->b, in->c); break;
+    case STF_FMT_LABEL: case STF_FMT_NAME: sb_printf(&b, " %s", in->name.s ? in->name.s : ""); break;
+    case STF_FMT_R: sb_printf(&b, " r%u", in->a); break;
+    case STF_FMT_R_SLOT: sb_printf(&b, " r%u, %u", in->a, in->b); break;
+    case STF_FMT_SLOT_R: sb_printf(&b, " %u, r%u", in->a, in->b); break;
+    default: break;
+    }
+    fprintf(vm->trace, "%s\n", b.data ? b.data : "");
+    sb_free(&b);
+    return ST_OK;
+}
+
+static int fire_instr(VM *vm, HookEventKind kind, Frame *fr, uint32_t idx)
+{
+    HookEvent ev = { .kind = kind, .instr = &fr->fn->source[idx], .instr_index = idx };
+    return vm_fire_hook(vm, &ev);
+}
+
+static inline bool checked_mode(const VM *vm)
+{
+    return vm_hooks_active(vm) || vm->budget_on || (vm->trace && vm->trace_instr);
+}
+
+/* Frame entered by CALL of a function that names upvalues: capture them
+ * by name from the active frames (spec §4.8 step 3). */
+static int capture_for_call(VM *vm, VmFunction *fn, StClosure **out)
+{
+    StClosure *cl = heap_new_closure(&vm->heap, fn->name, fn->nupvalues);
+    if (!cl) return vm_oom(vm);
+    for (uint32_t i = 0; i < fn->nupvalues; i++) {
+        cl->upvalues[i].name = fn->upvalues[i];
+        if (!vm_find_upvalue(vm, fn->upvalues[i], &cl->upvalues[i].value))
+            return vm_error(vm, "Could not find upvalue %s when calling function", fn->upvalues[i]->chars);
+    }
+    *out = cl;
+    return ST_OK;
+}
+
+static int push_arg(VM *vm, Value v)
+{
+    if (vm->nargs == vm->args_cap) {
+        uint32_t ncap = vm->args_cap ? vm->args_cap * 2 : 64;
+        if (ncap < vm->args_cap) return vm_oom(vm);
+        Value *p = heap_realloc(&vm->heap, vm->args, (size_t)vm->args_cap * sizeof(Value), (size_t)ncap * sizeof(Value));
+        if (!p) return vm_oom(vm);
+        vm->args = p;
+        vm->args_cap = ncap;
+    }
+    vm->args[vm->nargs++] = v;
+    return ST_OK;
+}
+
+static int spill_store(VM *vm, Frame *fr, uint32_t slot, Value v)
+{
+    if (slot >= fr->spill_cap) {
+        uint32_t ncap = fr->spill_cap ? fr->spill_cap : 8;
+        while (ncap <= slot) ncap *= 2;
+        Value *p = heap_realloc(&vm->heap, fr->spill, (size_t)fr->spill_cap * sizeof(Value), (size_t)ncap * sizeof(Value));
+        if (!p) return vm_oom(vm);
+        fr->spill = p;
+        fr->spill_cap = ncap;
+    }
+    while (fr->spill_len <= slot) fr->spill[fr->spill_len++] = val_unit();
+    fr->spill[slot] = v;
+    return ST_OK;
+}
+
+static int call_events(VM *vm, VmFunction *callee, const Value *args, uint32_t argc)
+{
+    for (uint32_t i = argc; i-- > 0;)
+        if (fire_simple(vm, HOOK_STACK_POP, args[i], 0) != ST_OK) return ST_ERR;
+    if (callee->is_native) return ST_OK;   /* vm_call_native fires its own */
+    HookEvent ev = { .kind = HOOK_BEFORE_CALL, .name = callee->name->chars, .args = args, .argc = argc };
+    return vm_fire_hook(vm, &ev);
+}
+
+static int after_call_event(VM *vm, VmFunction *callee, Value result)
+{
+    HookEvent ev = { .kind = HOOK_AFTER_CALL, .name = callee->name->chars, .foreign = callee->is_native,
+                     .value = result };
+    return vm_fire_hook(vm, &ev);
+}
+
+int vm_run(VM *vm, uint32_t stop_depth, Value *result)
+{
+    Frame *fr;
+    VmFunction *fn;
+    Ins *code, *ip;
+    Value *R;
+    bool checked;
+    uint16_t store_guard;     /* 0xFFFF when checked: every write goes slow */
+    int64_t after_index = -1; /* instruction whose after-hook is pending */
+    VmFunction *after_fn = NULL;
+    Value v;
+
+#define LOAD_FRAME() do { \
+        fr = &vm->frames[vm->nframes - 1]; fn = fr->fn; code = fn->code; \
+        ip = code + fr->ip; R = fr->regs; \
+        checked = checked_mode(vm); store_guard = checked ? 0 : 0xFFFF; \
+    } while (0)
+#define SAVE_IP() (fr->ip = (uint32_t)(ip - code))
+#define ERROR() goto error
+#define CHECK(expr) do { if (unlikely((expr) != ST_OK)) goto error; } while (0)
+/* Store to a register: clear bank and no hooks is the fast case. */
+#define STORE(reg, val) do { \
+        uint32_t r_ = (reg); \
+        if (likely(r_ < SECRET_REGISTER_START && store_guard)) R[r_] = (val); \
+        else CHECK(write_reg_slow(vm, R, r_, (val))); \
+    } while (0)
+#define SAFEPOINT() do { if (unlikely(heap_should_collect(&vm->heap))) heap_collect(&vm->heap); } while (0)
+
+#ifdef ST_DISPATCH_SWITCH
+    unsigned op;
+#define TARGET(op) case op:
+#define DISPATCH() goto dispatch
+#define RUN_PLAIN() do { op = ip->base; goto run_op; } while (0)
+#else
+    static void *const plain_table[I_COUNT] = {
+#define OP(name, byte, fmt) [STF_OP_##name] = &&L_STF_OP_##name,
+#include "../bytecode/opcodes.def"
+#undef OP
+        [I_CALL_NATIVE] = &&L_I_CALL_NATIVE, [I_CALL_VM] = &&L_I_CALL_VM,
+        [I_CMP_JMPEQ] = &&L_I_CMP_JMPEQ, [I_CMP_JMPNEQ] = &&L_I_CMP_JMPNEQ,
+        [I_CMP_JMPLT] = &&L_I_CMP_JMPLT, [I_CMP_JMPGT] = &&L_I_CMP_JMPGT,
+        [I_END] = &&L_I_END,
+    };
+#define TARGET(op) L_##op:
+#define DISPATCH() do { if (unlikely(checked)) goto checkpoint; goto *plain_table[ip->op]; } while (0)
+#define RUN_PLAIN() goto *plain_table[ip->base]
+#endif
+
+    LOAD_FRAME();
+
+#ifdef ST_DISPATCH_SWITCH
+dispatch:
+    if (unlikely(checked)) goto checkpoint;
+    op = ip->op;
+run_op:
+    switch (op) {
+#else
+    DISPATCH();
+#endif
+
+    TARGET(STF_OP_LD) {
+        int64_t count = (int64_t)vm->nargs - fr->arg_base;
+        int32_t off = (int32_t)ip->x;
+        int64_t idx = count + off - 1;
+        if (idx < 0 || idx >= count || off > 0) {
+            vm_error(vm, "Stack address [sp+%d] out of bounds", off);
+            ERROR();
+        }
+        STORE(ip->a, vm->args[fr->arg_base + idx]);
+        ip++;
+        DISPATCH();
+    }
+    TARGET(STF_OP_LDI) {
+        STORE(ip->a, vm->consts[ip->x]);
+        ip++;
+        DISPATCH();
+    }
+    TARGET(STF_OP_MOV) {
+        if (likely(ip->a < SECRET_REGISTER_START && ip->b < SECRET_REGISTER_START && store_guard)) {
+            R[ip->a] = R[ip->b];
+        } else if (ip->a == ip->b && !checked) {
+            /* MOV r, r is a no-op in either bank */
+        } else {
+            CHECK(mov_general(vm, R, ip->a, ip->b));
+        }
+        ip++;
+        DISPATCH();
+    }
+
+#define BINARY_SLOW(op) do { \
+        CHECK(arith_binary(vm, op, R[ip->b], R[ip->c], &v)); \
+        STORE(ip->a, v); SAFEPOINT(); ip++; DISPATCH(); \
+    } while (0)
+
+    TARGET(STF_OP_ADD) {
+        Value *x = &R[ip->b], *y = &R[ip->c];
+        int64_t r;
+        if (likely(x->type == VT_I64 && y->type == VT_I64) && !__builtin_add_overflow(x->as.i, y->as.i, &r)) {
+            STORE(ip->a, val_i64(r));
+            ip++;
+            DISPATCH();
+        }
+        BINARY_SLOW(STF_OP_ADD);
+    }
+    TARGET(STF_OP_SUB) {
+        Value *x = &R[ip->b], *y = &R[ip->c];
+        int64_t r;
+        if (likely(x->type == VT_I64 && y->type == VT_I64) && !__builtin_sub_overflow(x->as.i, y->as.i, &r)) {
+            STORE(ip->a, val_i64(r));
+            ip++;
+            DISPATCH();
+        }
+        BINARY_SLOW(STF_OP_SUB);
+    }
+    TARGET(STF_OP_MUL) {
+        Value *x = &R[ip->b], *y = &R[ip->c];
+        int64_t r;
+        if (likely(x->type == VT_I64 && y->type == VT_I64) && !__builtin_mul_overflow(x->as.i, y->as.i, &r)) {
+            STORE(ip->a, val_i64(r));
+            ip++;
+            DISPATCH();
+        }
+        BINARY_SLOW(STF_OP_MUL);
+    }
+    TARGET(STF_OP_DIV) {
+        Value *x = &R[ip->b], *y = &R[ip->c];
+        if (likely(x->type == VT_I64 && y->type == VT_I64 && y->as.i > 0)) {
+            STORE(ip->a, val_i64(x->as.i / y->as.i));
+            ip++;
+            DISPATCH();
+        }
+        BINARY_SLOW(STF_OP_DIV);
+    }
+    TARGET(STF_OP_MOD) {
+        Value *x = &R[ip->b], *y = &R[ip->c];
+        if (likely(x->type == VT_I64 && y->type == VT_I64 && y->as.i > 0)) {
+            STORE(ip->a, val_i64(x->as.i % y->as.i));
+            ip++;
+            DISPATCH();
+        }
+        BINARY_SLOW(STF_OP_MOD);
+    }
+    TARGET(STF_OP_AND) { BINARY_SLOW(STF_OP_AND); }
+    TARGET(STF_OP_OR) { BINARY_SLOW(STF_OP_OR); }
+    TARGET(STF_OP_XOR) { BINARY_SLOW(STF_OP_XOR); }
+    TARGET(STF_OP_SHL) { BINARY_SLOW(STF_OP_SHL); }
+    TARGET(STF_OP_SHR) { BINARY_SLOW(STF_OP_SHR); }
+    TARGET(STF_OP_NOT) {
+        CHECK(arith_not(vm, R[ip->b], &v));
+        STORE(ip->a, v);
+        ip++;
+        DISPATCH();
+    }
+
+    TARGET(STF_OP_CMP) {
+        Value *x = &R[ip->a], *y = &R[ip->b];
+        if (likely(x->type == VT_I64 && y->type == VT_I64))
+            fr->flag = (x->as.i > y->as.i) - (x->as.i < y->as.i);
+        else
+            CHECK(arith_compare(vm, *x, *y, &fr->flag));
+        ip++;
+        DISPATCH();
+    }
+
+#define CMP_JUMP(cond) do { \
+        Value *x = &R[ip->a], *y = &R[ip->b]; \
+        int32_t f_; \
+        if (likely(x->type == VT_I64 && y->type == VT_I64)) f_ = (x->as.i > y->as.i) - (x->as.i < y->as.i); \
+        else CHECK(arith_compare(vm, *x, *y, &f_)); \
+        fr->flag = f_; \
+        ip = (cond) ? code + ip->x : ip + 2; \
+        DISPATCH(); \
+    } while (0)
+
+    TARGET(I_CMP_JMPEQ) { CMP_JUMP(f_ == 0); }
+    TARGET(I_CMP_JMPNEQ) { CMP_JUMP(f_ != 0); }
+    TARGET(I_CMP_JMPLT) { CMP_JUMP(f_ < 0); }
+    TARGET(I_CMP_JMPGT) { CMP_JUMP(f_ > 0); }
+
+    TARGET(STF_OP_JMP) { ip = code + ip->x; DISPATCH(); }
+    TARGET(STF_OP_JMPEQ) { ip = fr->flag == 0 ? code + ip->x : ip + 1; DISPATCH(); }
+    TARGET(STF_OP_JMPNEQ) { ip = fr->flag != 0 ? code + ip->x : ip + 1; DISPATCH(); }
+    TARGET(STF_OP_JMPLT) { ip = fr->flag < 0 ? code + ip->x : ip + 1; DISPATCH(); }
+    TARGET(STF_OP_JMPGT) { ip = fr->flag > 0 ? code + ip->x : ip + 1; DISPATCH(); }
+    TARGET(STF_OP_NOP) { ip++; DISPATCH(); }
+
+    TARGET(STF_OP_PUSHARG) {
+        v = R[ip->a];
+        if (likely(vm->nargs < vm->args_cap)) vm->args[vm->nargs++] = v;
+        else CHECK(push_arg(vm, v));
+        if (unlikely(checked) && vm_hooks_active(vm)) CHECK(fire_simple(vm, HOOK_STACK_PUSH, v, ip->a));
+        ip++;
+        DISPATCH();
+    }
+
+    TARGET(STF_OP_LDS) {
+        uint32_t slot = ip->x;
+        R[ip->a] = slot < fr->spill_len ? fr->spill[slot] : val_unit();
+        ip++;
+        DISPATCH();
+    }
+    TARGET(STF_OP_STS) {
+        CHECK(spill_store(vm, fr, ip->x, R[ip->a]));
+        ip++;
+        DISPATCH();
+    }
+
+    TARGET(STF_OP_CALL) {
+        /* Late-bound call: resolve by name now; cache exact-name hits. */
+        uint32_t argc = vm->nargs - fr->arg_base;
+        StString *name = vm->names[ip->x];
+        int32_t idx = vm_resolve_call(vm, name, vm->args + fr->arg_base, argc);
+        if (idx < 0) ERROR();
+        VmFunction *callee = vm->funcs[idx];
+        bool exact = callee->name->len == name->len && memcmp(callee->name->chars, name->chars, name->len) == 0;
+        if (exact && !memchr(name->chars, '.', name->len)) {
+            /* Names are never re-bound, so the exact hit is final. */
+            ip->op = callee->is_native ? I_CALL_NATIVE : I_CALL_VM;
+            ip->base = ip->op;
+            ip->x = (uint32_t)idx;
+        }
+        v.as.i = idx;
+        if (callee->is_native) goto do_call_native;
+        goto do_call_vm;
+    }
+
+    TARGET(I_CALL_NATIVE) {
+        v.as.i = ip->x;
+    do_call_native:;
+        VmFunction *callee = vm->funcs[v.as.i];
+        uint32_t base = fr->arg_base, argc = vm->nargs - base;
+        Value *args = vm->args + base;
+        if (unlikely(checked) && vm_hooks_active(vm)) CHECK(call_events(vm, callee, args, argc));
+        SAVE_IP();
+        fr->ip++;                       /* a pushed frame returns after the CALL */
+        int rc = vm_call_native(vm, callee, args, argc, &v);
+        fr = &vm->frames[vm->nframes - 1];
+        if (rc == ST_FRAME_PUSHED) {
+            fr->arg_base = base;        /* the callee's stack starts where the caller's args were */
+            vm->nargs = base;
+            LOAD_FRAME();
+            DISPATCH();
+        }
+        fr->ip--;
+        if (rc != ST_OK) ERROR();
+        vm->nargs = base;
+        R = fr->regs;                   /* a native may have grown the stack */
+        if (unlikely(checked)) {
+            CHECK(write_reg_slow(vm, R, 0, v));
+            if (vm_hooks_active(vm)) CHECK(after_call_event(vm, callee, v));
+        } else {
+            R[0] = v;
+        }
+        SAFEPOINT();
+        ip++;
+        checked = checked_mode(vm);
+        store_guard = checked ? 0 : 0xFFFF;
+        DISPATCH();
+    }
+
+    TARGET(I_CALL_VM) {
+        v.as.i = ip->x;
+    do_call_vm:;
+        VmFunction *callee = vm->funcs[v.as.i];
+        uint32_t base = fr->arg_base, argc = vm->nargs - base;
+        Value *args = vm->args + base;
+        if (unlikely(checked) && vm_hooks_active(vm)) CHECK(call_events(vm, callee, args, argc));
+        StClosure *cl = NULL;
+        if (unlikely(callee->nupvalues)) CHECK(capture_for_call(vm, callee, &cl));
+        vm->nargs = base;               /* the arguments move into the callee */
+        SAVE_IP();
+        fr->ip++;
+        if (unlikely(vm_push_frame(vm, callee, args, argc, cl, false) != ST_OK)) {
+            fr->ip--;
+            vm->nargs = base + argc;
+            ERROR();
+        }
+        LOAD_FRAME();
+        DISPATCH();
+    }
+
+    TARGET(STF_OP_RET) {
+        v = R[ip->a];
+        if (unlikely(checked) && vm_hooks_active(vm) && vm->nframes == stop_depth + 1) {
+            CHECK(fire_instr(vm, HOOK_AFTER_INSTRUCTION, fr, (uint32_t)(ip - code)));
+            after_index = -1;
+        }
+        goto do_return;
+    }
+    TARGET(I_END) {
+        v = R[0];
+        after_index = -1;
+        goto do_return;
+    }
+#ifdef ST_DISPATCH_SWITCH
+    default:
+        vm_error(vm, "internal error: bad opcode %u", ip->op);
+        goto error;
+    }
+#endif
+
+do_return: {
+        bool explicit_ret = ip->op == STF_OP_RET;
+        VmFunction *callee = fn;
+        vm_pop_frame_internal(vm);
+        if (vm->nframes == stop_depth) {
+            *result = v;
+            return ST_OK;
+        }
+        fr = &vm->frames[vm->nframes - 1];
+        R = fr->regs;
+        if (unlikely(checked)) {
+            CHECK(write_reg_slow(vm, R, 0, v));
+            if (explicit_ret && vm_hooks_active(vm)) CHECK(after_call_event(vm, callee, v));
+        } else {
+            R[0] = v;
+        }
+        LOAD_FRAME();
+        DISPATCH();
+    }
+
+checkpoint: {
+        uint32_t idx = (uint32_t)(ip - code);
+        bool hooks = vm_hooks_active(vm);
+        if (after_index >= 0 && hooks) {
+            /* The previous instruction completed; it is reported in the
+             * context we are in now (the callee after a CALL, the caller
+             * after a RET), as upstream does. */
+            HookEvent ev = { .kind = HOOK_AFTER_INSTRUCTION, .instr_index = (uint32_t)after_index,
+                             .instr = &after_fn->source[after_index] };
+            after_index = -1;
+            if (vm_fire_hook(vm, &ev) != ST_OK) goto error;
+        }
+        after_index = -1;
+        if (ip->op != I_END) {
+            if (vm->budget_on) {
+                if (vm->budget_left == 0) {
+                    vm_error(vm, "Instruction budget exhausted (%" PRIu64 " instructions)",
+                             vm->cfg.instruction_budget);
+                    goto error;
+                }
+                vm->budget_left--;
+            }
+            if (vm->trace && vm->trace_instr) trace_instr(vm, fr, idx, "BEFORE");
+            if (hooks) {
+                if (fire_instr(vm, HOOK_BEFORE_INSTRUCTION, fr, idx) != ST_OK) goto error;
+                after_index = idx;
+                after_fn = fn;
+            }
+        }
+        RUN_PLAIN();
+    }
+
+error: {
+        Frame *top = &vm->frames[vm->nframes - 1];
+        free(vm->err.function);
+        vm->err.function = strdup(top->fn->name->chars);
+        vm->err.instr_index = top == fr ? (int64_t)(ip - code) : (int64_t)top->ip;
+        if (!vm->err.message) vm_error(vm, "unknown error");
+        return ST_ERR;
+    }
+}

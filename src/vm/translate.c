@@ -1,0 +1,324 @@
+/* translate.c: verify a program and translate it into internal code.
+ *
+ * Verification happens once here so the interpreter never checks operand
+ * bounds: every register fits the (normalised) frame, every jump target is
+ * a resolved index, every constant index is in the pool.  Calls whose
+ * target is known at load time become direct calls; the rest stay late
+ * bound by name.  A CMP directly followed by a conditional jump becomes one
+ * fused instruction; the jump stays in place so instruction indices keep
+ * matching the wire code (errors, hooks and jumps into the middle). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_internal.h"
+
+typedef struct {
+    VM *vm;
+    const StfProgram *prog;
+    uint32_t const_base;
+    uint32_t *unique;          /* indices of the functions to register */
+    uint32_t nunique;
+    VmFunction **made;
+} Loader;
+
+static int where(Loader *L, const StfFunction *f, uint32_t i, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Error naming the function, the instruction and its source position. */
+static int where(Loader *L, const StfFunction *f, uint32_t i, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const StfInstr *in = i < f->instr_count ? &f->instrs[i] : NULL;
+    if (in && in->line)
+        return vm_error(L->vm, "Function %s instruction %u (line %u): %s", f->name.s, i, in->line, msg);
+    if (in && in->file_offset)
+        return vm_error(L->vm, "Function %s instruction %u (offset %u): %s", f->name.s, i, in->file_offset, msg);
+    return vm_error(L->vm, "Function %s instruction %u: %s", f->name.s, i, msg);
+}
+
+static int find_label(const StfFunction *f, const StfStr *name, uint32_t *target)
+{
+    for (uint32_t i = 0; i < f->label_count; i++) {
+        const StfLabel *l = &f->labels[i];
+        if (l->name.len == name->len && memcmp(l->name.s, name->s, name->len) == 0) {
+            *target = l->target;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int check_labels(Loader *L, const StfFunction *f)
+{
+    for (uint32_t i = 0; i < f->label_count; i++) {
+        if (f->labels[i].target > f->instr_count)
+            return vm_error(L->vm, "Function %s label '%s' points past the instruction stream: %u > %u",
+                            f->name.s, f->labels[i].name.s, f->labels[i].target, f->instr_count);
+    }
+    return ST_OK;
+}
+
+static StString *new_str(Loader *L, const StfStr *s)
+{
+    return heap_new_string(&L->vm->heap, s->s, s->len);
+}
+
+/* Index this program's function `name` will get, or -1 if it has none. */
+static int32_t new_function_index(Loader *L, const StfStr *name)
+{
+    for (uint32_t i = 0; i < L->nunique; i++) {
+        const StfFunction *f = &L->prog->funcs[L->unique[i]];
+        if (f->name.len == name->len && memcmp(f->name.s, name->s, name->len) == 0)
+            return (int32_t)(L->vm->nfuncs + i);
+    }
+    return -1;
+}
+
+static bool has_method_entry(VM *vm, const StfStr *name)
+{
+    const char *dot = memchr(name->s, '.', name->len);
+    for (uint32_t i = 0; i < vm->nmethods; i++) {
+        const MethodEntry *m = &vm->methods[i];
+        if (dot) {
+            if (m->full->len == name->len && memcmp(m->full->chars, name->s, name->len) == 0) return true;
+        } else if (m->method->len == name->len && memcmp(m->method->chars, name->s, name->len) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int translate_call(Loader *L, const StfInstr *in, Ins *out)
+{
+    VM *vm = L->vm;
+    uint32_t name_index;
+    if (vm_intern_name(vm, in->name.s, in->name.len, &name_index) != ST_OK) return ST_ERR;
+    out->op = STF_OP_CALL;
+    out->x = name_index;
+    out->c = 0;
+    int32_t idx = vm_find_function(vm, in->name.s, in->name.len);
+    bool is_new = false;
+    if (idx < 0) {
+        idx = new_function_index(L, &in->name);
+        is_new = idx >= 0;
+    }
+    /* A dotted name registered as a method checks its receiver at run time;
+     * bare method names dispatch on the receiver only when no function of
+     * that exact name exists, which the exact lookup settles here. */
+    if (idx < 0 || (memchr(in->name.s, '.', in->name.len) && has_method_entry(vm, &in->name)))
+        return ST_OK;
+    bool native = is_new ? false : vm->funcs[idx]->is_native;
+    out->op = native ? I_CALL_NATIVE : I_CALL_VM;
+    out->x = (uint32_t)idx;
+    return ST_OK;
+}
+
+static int translate_function(Loader *L, const StfFunction *f, VmFunction **result)
+{
+    VM *vm = L->vm;
+    if (check_labels(L, f) != ST_OK) return ST_ERR;
+    uint32_t nregs = stf_function_frame_size(f);
+    if (nregs > MAX_FRAME_REGISTERS)
+        return vm_error(vm, "Function %s uses %u registers (at most %u are supported)", f->name.s, nregs, MAX_FRAME_REGISTERS);
+
+    VmFunction *fn = heap_realloc(&vm->heap, NULL, 0, sizeof *fn);
+    if (!fn) return vm_oom(vm);
+    memset(fn, 0, sizeof *fn);
+    *result = fn;
+    fn->nregs = nregs;
+    fn->name = new_str(L, &f->name);
+    fn->code_len = f->instr_count;
+    fn->params = heap_realloc(&vm->heap, NULL, 0, (size_t)f->param_count * sizeof(StString *));
+    fn->upvalues = heap_realloc(&vm->heap, NULL, 0, (size_t)f->upvalue_count * sizeof(StString *));
+    fn->code = heap_realloc(&vm->heap, NULL, 0, ((size_t)f->instr_count + 1) * sizeof(Ins));
+    fn->source = calloc((size_t)f->instr_count + 1, sizeof(StfInstr));
+    fn->owns_source = true;
+    if (!fn->name || (f->param_count && !fn->params) || (f->upvalue_count && !fn->upvalues) ||
+        !fn->code || !fn->source)
+        return vm_oom(vm);
+    for (uint32_t i = 0; i < f->param_count; i++) {
+        if (!(fn->params[i] = new_str(L, &f->params[i]))) return vm_oom(vm);
+        fn->nparams++;
+    }
+    for (uint32_t i = 0; i < f->upvalue_count; i++) {
+        if (!(fn->upvalues[i] = new_str(L, &f->upvalues[i]))) return vm_oom(vm);
+        fn->nupvalues++;
+    }
+
+    for (uint32_t i = 0; i < f->instr_count; i++) {
+        const StfInstr *in = &f->instrs[i];
+        StfInstr *src = &fn->source[i];
+        *src = *in;
+        src->name.s = NULL;
+        if (in->name.s && !stf_str_dup(&src->name, in->name.s, in->name.len)) return vm_oom(vm);
+
+        Ins *out = &fn->code[i];
+        memset(out, 0, sizeof *out);
+        out->op = in->op;
+        int fmt = stf_op_format(in->op);
+        if (fmt < 0) return where(L, f, i, "unknown opcode 0x%02x", in->op);
+        /* Register operands fit in 16 bits: nregs <= 65535 was checked. */
+        out->a = (uint16_t)in->a;
+        out->b = (uint16_t)in->b;
+        out->c = (uint16_t)in->c;
+        switch (fmt) {
+        case STF_FMT_R_OFF:
+            out->x = (uint32_t)in->off;
+            break;
+        case STF_FMT_R_K:
+            if (in->b >= L->prog->const_count)
+                return where(L, f, i, "constant index %u out of range (the pool has %u constants)",
+                             in->b, L->prog->const_count);
+            out->x = L->const_base + in->b;
+            break;
+        case STF_FMT_LABEL: {
+            uint32_t target;
+            if (find_label(f, &in->name, &target) != 0)
+                return vm_error(vm, "Function %s references unknown label '%s'", f->name.s, in->name.s);
+            out->x = target;
+            break;
+        }
+        case STF_FMT_NAME:
+            if (translate_call(L, in, out) != ST_OK) return ST_ERR;
+            break;
+        case STF_FMT_R_SLOT:
+            if (in->b > MAX_SPILL_SLOT)
+                return where(L, f, i, "spill slot %u out of range (at most %u)", in->b, MAX_SPILL_SLOT);
+            out->x = in->b;
+            break;
+        case STF_FMT_SLOT_R:
+            if (in->a > MAX_SPILL_SLOT)
+                return where(L, f, i, "spill slot %u out of range (at most %u)", in->a, MAX_SPILL_SLOT);
+            out->x = in->a;
+            out->a = (uint16_t)in->b;   /* register first internally */
+            break;
+        default:
+            break;
+        }
+        out->base = out->op;
+    }
+    Ins *end = &fn->code[f->instr_count];
+    memset(end, 0, sizeof *end);
+    end->op = end->base = I_END;
+
+    /* Fuse CMP + conditional jump. */
+    for (uint32_t i = 0; i + 1 < f->instr_count; i++) {
+        if (fn->code[i].op != STF_OP_CMP) continue;
+        int fused;
+        switch (fn->code[i + 1].op) {
+        case STF_OP_JMPEQ: fused = I_CMP_JMPEQ; break;
+        case STF_OP_JMPNEQ: fused = I_CMP_JMPNEQ; break;
+        case STF_OP_JMPLT: fused = I_CMP_JMPLT; break;
+        case STF_OP_JMPGT: fused = I_CMP_JMPGT; break;
+        default: continue;
+        }
+        fn->code[i].op = (uint8_t)fused;
+        fn->code[i].x = fn->code[i + 1].x;
+    }
+    return ST_OK;
+}
+
+static Value const_value(Loader *L, const StfConst *k, bool *ok)
+{
+    *ok = true;
+    switch (k->tag) {
+    case STF_K_UNIT: return val_unit();
+    case STF_K_I64: case STF_K_I32: case STF_K_I16: case STF_K_I8:
+        return val_int((ValueType)k->tag, k->as.i);
+    case STF_K_U8: case STF_K_U16: case STF_K_U32: case STF_K_U64:
+        return val_uint((ValueType)k->tag, k->as.u);
+    case STF_K_FLOAT: {
+        double d;
+        memcpy(&d, &k->as.u, sizeof d);
+        return val_float(d);
+    }
+    case STF_K_BOOL: return val_bool(k->as.b != 0);
+    case STF_K_STRING: {
+        StString *s = heap_new_string(&L->vm->heap, k->as.str.s, k->as.str.len);
+        if (!s) *ok = false;
+        return s ? val_string(s) : val_unit();
+    }
+    default:
+        *ok = false;
+        return val_unit();
+    }
+}
+
+static int select_functions(Loader *L)
+{
+    const StfProgram *p = L->prog;
+    L->unique = calloc(p->func_count ? p->func_count : 1, sizeof(uint32_t));
+    if (!L->unique) return vm_oom(L->vm);
+    for (uint32_t i = 0; i < p->func_count; i++) {
+        const StfFunction *f = &p->funcs[i];
+        bool dup = false;
+        for (uint32_t j = 0; j < L->nunique; j++) {
+            const StfFunction *g = &p->funcs[L->unique[j]];
+            if (g->name.len != f->name.len || memcmp(g->name.s, f->name.s, f->name.len) != 0) continue;
+            if (!stf_function_equal(f, g))
+                return vm_error(L->vm, "duplicate function '%s' has conflicting definitions", f->name.s);
+            dup = true;
+            break;
+        }
+        if (dup) continue;
+        if (vm_find_function(L->vm, f->name.s, f->name.len) >= 0)
+            return vm_error(L->vm, "Function '%s' is already registered", f->name.s);
+        L->unique[L->nunique++] = i;
+    }
+    return ST_OK;
+}
+
+int translate_program(VM *vm, const StfProgram *prog)
+{
+    Loader L = { .vm = vm, .prog = prog, .const_base = vm->nconsts };
+    uint32_t funcs_before = vm->nfuncs, consts_before = vm->nconsts;
+    int rc = select_functions(&L);
+    if (rc == ST_OK && prog->func_count == 0) rc = vm_error(vm, "compiled program contains no functions");
+    for (uint32_t i = 0; rc == ST_OK && i < prog->const_count; i++) {
+        bool ok;
+        Value v = const_value(&L, &prog->consts[i], &ok);
+        uint32_t slot;
+        if (!ok) rc = prog->consts[i].tag > STF_K_STRING
+                        ? vm_error(vm, "constant %u has unknown tag %u", i, prog->consts[i].tag)
+                        : vm_oom(vm);
+        else rc = vm_add_const(vm, v, &slot);
+    }
+    if (rc == ST_OK) {
+        L.made = calloc(L.nunique ? L.nunique : 1, sizeof *L.made);
+        if (!L.made) rc = vm_oom(vm);
+    }
+    for (uint32_t i = 0; rc == ST_OK && i < L.nunique; i++)
+        rc = translate_function(&L, &prog->funcs[L.unique[i]], &L.made[i]);
+    for (uint32_t i = 0; rc == ST_OK && i < L.nunique; i++) {
+        rc = vm_add_function(vm, L.made[i]);
+        if (rc == ST_OK) L.made[i] = NULL;
+    }
+    if (rc != ST_OK) {
+        /* Undo: nothing of this program stays registered. */
+        for (uint32_t i = 0; L.made && i < L.nunique; i++) vm_free_function(vm, L.made[i]);
+        while (vm->nfuncs > funcs_before) {
+            VmFunction *fn = vm->funcs[--vm->nfuncs];
+            vm_free_function(vm, fn);
+        }
+        vm->nconsts = consts_before;
+        /* Rebuild the name map without the removed functions. */
+        memset(vm->fn_map, 0, vm->fn_map_mask ? ((size_t)vm->fn_map_mask + 1) * sizeof(FnSlot) : 0);
+        vm->fn_map_count = 0;
+        uint32_t n = vm->nfuncs;
+        vm->nfuncs = 0;
+        for (uint32_t i = 0; i < n; i++) vm_add_function(vm, vm->funcs[i]);
+    }
+    free(L.unique);
+    free(L.made);
+    return rc;
+}
+
+int vm_load_program(VM *vm, const StfProgram *prog)
+{
+    vm_clear_error(vm);
+    return translate_program(vm, prog);
+}

@@ -1,0 +1,133 @@
+/* vm_internal.h: the VM's state, shared by the files of the vm module only
+ * (vm.c, translate.c, interp.c, arith.c, closures.c, hooks.c).  Other
+ * modules use vm.h. */
+#ifndef STOFFEL_VM_INTERNAL_H
+#define STOFFEL_VM_INTERNAL_H
+
+#include "vm.h"
+
+#define SECRET_REGISTER_START 16
+#define DEFAULT_MAX_CALL_DEPTH 10000
+#define MAX_FRAME_REGISTERS 65535
+#define MAX_SPILL_SLOT ((1u << 20) - 1)
+
+/* Internal opcodes.  The first STF_OP_COUNT are the wire opcodes with their
+ * general handlers; the rest are translator products. */
+enum {
+    I_CALL_NATIVE = STF_OP_COUNT, /* CALL to a known native function */
+    I_CALL_VM,                    /* CALL to a known bytecode function */
+    I_CMP_JMPEQ, I_CMP_JMPNEQ, I_CMP_JMPLT, I_CMP_JMPGT,  /* CMP fused with next jump */
+    I_END,                        /* sentinel after the last instruction */
+    I_COUNT
+};
+
+/* An internal instruction's fields by op:
+ *   LD:     a dst, x = (uint32_t) offset
+ *   LDI:    a dst, x constant (vm->consts index)
+ *   jumps:  x target index (may be code_len: the I_END sentinel)
+ *   CALL:   x name index (vm->names) for late binding
+ *   I_CALL_*: x function index, c = name index
+ *   I_CMP_J*: a, b compared; x target; the jump itself stays at the next
+ *             index so hooks and errors still see one wire instruction each
+ *   LDS/STS: a register, x slot
+ * `Ins.b`/`c` are sources for ALU ops; every Ins keeps `base` = the plain
+ * handler to run when hooks are on (fused ops run unfused then). */
+
+typedef struct {
+    StString *name;
+    int32_t index;
+} FnSlot;
+
+typedef struct {
+    StString *receiver;   /* e.g. "Share" */
+    StString *method;     /* e.g. "add" */
+    StString *full;       /* "Share.add" */
+} MethodEntry;
+
+typedef struct Hook {
+    int id;
+    int32_t priority;
+    bool enabled;
+    HookPredicate pred;
+    HookCallback cb;
+    void *ud;
+} Hook;
+
+struct VM {
+    Heap heap;
+    VmConfig cfg;
+
+    /* function table */
+    VmFunction **funcs;
+    uint32_t nfuncs, funcs_cap;
+    FnSlot *fn_map;              /* open addressing, size fn_map_mask + 1 */
+    uint32_t fn_map_mask, fn_map_count;
+    MethodEntry *methods;
+    uint32_t nmethods, methods_cap;
+
+    /* constants of loaded programs and names used by late-bound calls */
+    Value *consts;
+    uint32_t nconsts, consts_cap;
+    StString **names;
+    uint32_t nnames, names_cap;
+
+    /* register stack, frames, argument stack */
+    Value *stack;
+    uint32_t stack_top, stack_cap;
+    Frame *frames;
+    uint32_t nframes, frames_cap;
+    Value *args;
+    uint32_t nargs, args_cap;
+
+    /* values kept alive for the embedder */
+    Value last_result;
+    Value *pins;
+    uint32_t npins, pins_cap;
+
+    VmError err;
+    uint32_t max_depth;
+    uint64_t budget_left;        /* valid while budget_on */
+    bool budget_on;
+
+    Hook *hooks;
+    uint32_t nhooks, hooks_cap;
+    int next_hook_id;
+    uint32_t hooks_enabled;
+    bool in_hook;                /* no recursive events from hook callbacks */
+
+    FILE *trace;
+    bool trace_instr, trace_regs, trace_stack;
+};
+
+/* vm.c */
+int vm_grow_stack(VM *vm, uint32_t need);      /* re-bases frame regs */
+int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc,
+                  StClosure *closure, bool entry);
+int vm_intern_name(VM *vm, const char *s, size_t len, uint32_t *out);
+int vm_add_const(VM *vm, Value v, uint32_t *out);
+int vm_add_function(VM *vm, VmFunction *fn);
+void vm_free_function(VM *vm, VmFunction *fn);
+void vm_pop_frame_internal(VM *vm);
+/* Resolve a CALL target by name with method dispatch (§4.12); -1 + error. */
+int32_t vm_resolve_call(VM *vm, StString *name, const Value *args, uint32_t argc);
+/* Write a value into a secret-bank register: shares it through the MPC
+ * engine (none yet), Unit and Share values are stored as they are. */
+int vm_store_secret(VM *vm, Value *slot, uint32_t reg, Value v);
+
+/* interp.c */
+int vm_run(VM *vm, uint32_t stop_depth, Value *result);
+/* Call a native, wrapping its error "Foreign function NAME failed: ..." */
+int vm_call_native(VM *vm, VmFunction *fn, const Value *args, uint32_t argc, Value *out);
+
+/* arith.c: the general (all-type) operations; ST_OK or ST_ERR. */
+int arith_binary(VM *vm, int op, Value a, Value b, Value *out);
+int arith_not(VM *vm, Value a, Value *out);
+int arith_compare(VM *vm, Value a, Value b, int32_t *flag);
+
+/* closures.c */
+int closures_register(VM *vm);
+
+/* translate.c */
+int translate_program(VM *vm, const StfProgram *prog);
+
+#endif
