@@ -1,0 +1,9 @@
+# uint64 MOD by zero (spec §1.4).
+# expect-error: Execution error in 'main': Modulo by zero
+# expect-error: at main, instruction 2
+.function main
+    LDI r1, 5u64
+    LDI r2, 0u64
+    MOD r3, r1, r2
+    RET r3
+.end

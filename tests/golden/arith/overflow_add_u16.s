@@ -1,0 +1,9 @@
+# uint16 ADD overflow is an error, not a wrap (spec §1.4).
+# expect-error: Execution error in 'main': Integer overflow in ADD operation
+# expect-error: at main, instruction 2
+.function main
+    LDI r1, 65535u16
+    LDI r2, 1u16
+    ADD r3, r1, r2
+    RET r3
+.end

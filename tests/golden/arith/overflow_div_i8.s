@@ -1,0 +1,9 @@
+# int8 MIN / -1 is an overflow error (spec §1.4).
+# expect-error: Execution error in 'main': Integer overflow in DIV operation
+# expect-error: at main, instruction 2
+.function main
+    LDI r1, -128i8
+    LDI r2, -1i8
+    DIV r3, r1, r2
+    RET r3
+.end

@@ -1,0 +1,9 @@
+# int64 MIN % -1 is an overflow error (spec §1.4).
+# expect-error: Execution error in 'main': Integer overflow in MOD operation
+# expect-error: at main, instruction 2
+.function main
+    LDI r1, -9223372036854775808
+    LDI r2, -1
+    MOD r3, r1, r2
+    RET r3
+.end

@@ -1,0 +1,9 @@
+# uint32 MUL overflow is an error (spec §1.4).
+# expect-error: Execution error in 'main': Integer overflow in MUL operation
+# expect-error: at main, instruction 2
+.function main
+    LDI r1, 4294967295u32
+    LDI r2, 2u32
+    MUL r3, r1, r2
+    RET r3
+.end

@@ -1,0 +1,9 @@
+# Array - Array is a type error (spec §1.4 rule 5).
+# expect-error: Execution error in 'main': Type error in SUB operation
+# expect-error: at main, instruction 2
+.function main
+    CALL create_array
+    MOV r1, r0
+    SUB r2, r1, r1
+    RET r2
+.end
