@@ -19,7 +19,7 @@ LDLIBS   = -lsodium -lm
 
 LIB_SRCS := $(wildcard src/core/*.c src/bytecode/*.c src/vm/*.c src/api/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
-TOOLS    := stoffel-run stoffel-asm stoffel-dis
+TOOLS    := $(patsubst src/cli/%.c,stoffel-%,$(wildcard src/cli/*.c))
 TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)

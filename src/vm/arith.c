@@ -39,7 +39,9 @@ static int signed_op(VM *vm, int op, ValueType t, int64_t x, int64_t y, Value *o
         break;
     case STF_OP_MOD:
         if (y == 0) return vm_error(vm, "Modulo by zero");
-        if (y == -1 && x == INT64_MIN) return overflow(vm, op);
+        /* MIN % -1 overflows in every width (checked_rem), though the
+         * remainder itself would be 0. */
+        if (y == -1 && (x == INT64_MIN || !val_int_fits_i(t, -x))) return overflow(vm, op);
         r = x % y;
         break;
     case STF_OP_AND: r = x & y; break;
