@@ -190,6 +190,14 @@ int main(int argc, char **argv)
     if (trace_instr) vm_set_trace(vm, stderr, true, false, false);
 
     Value result;
+    int32_t entry_index = vm_find_function(vm, entry, strlen(entry));
+    VmFunction *entry_fn = vm_function_at(vm, entry_index);
+    if (entry_fn && entry_fn->is_native) {
+        /* As upstream's execute(): a builtin is no program entry. */
+        fprintf(stderr, "Execution error in '%s': Cannot execute foreign function %s\n", entry, entry);
+        vm_free(vm);
+        return 4;
+    }
     if (vm_execute(vm, entry, NULL, 0, &result) != ST_OK) {
         fflush(stdout);
         const VmError *e = vm_last_error(vm);

@@ -77,27 +77,30 @@ static int mov_general(VM *vm, Value *R, uint32_t dst, uint32_t src)
     return write_reg_slow(vm, R, dst, v);
 }
 
-static int trace_instr(VM *vm, Frame *fr, uint32_t idx, const char *when)
+/* Upstream's trace line: "[instr][depth D][FN][pc P] BEFORE LDI(0, 42)". */
+static void trace_instr(VM *vm, VmFunction *fn, uint32_t idx, const char *when)
 {
-    const StfInstr *in = &fr->fn->source[idx];
+    const StfInstr *in = &fn->source[idx];
     StrBuf b;
     sb_init(&b);
-    sb_printf(&b, "[instr][depth %u][%s][pc %u] %s %s", vm->nframes, fr->fn->name->chars, idx, when,
-              stf_op_name(in->op));
+    sb_printf(&b, "[instr][depth %u][%s][pc %u] %s %s", vm->nframes, vm_current_frame(vm)->fn->name->chars,
+              idx, when, stf_op_name(in->op));
     switch (stf_op_format(in->op)) {
-    case STF_FMT_R_OFF: sb_printf(&b, " r%u, %d", in->a, in->off); break;
-    case STF_FMT_R_K: sb_printf(&b, " r%u, #%u", in->a, in->b); break;
-    case STF_FMT_RR: sb_printf(&b, " r%u, r%u", in->a, in->b); break;
-    case STF_FMT_RRR: sb_printf(&b, " r%u, r%u, r%u", in->a, in->b, in->c); break;
-    case STF_FMT_LABEL: case STF_FMT_NAME: sb_printf(&b, " %s", in->name.s ? in->name.s : ""); break;
-    case STF_FMT_R: sb_printf(&b, " r%u", in->a); break;
-    case STF_FMT_R_SLOT: sb_printf(&b, " r%u, %u", in->a, in->b); break;
-    case STF_FMT_SLOT_R: sb_printf(&b, " %u, r%u", in->a, in->b); break;
+    case STF_FMT_R_OFF: sb_printf(&b, "(%u, %d)", in->a, in->off); break;
+    case STF_FMT_R_K:
+        sb_printf(&b, "(%u, ", in->a);
+        fmt_debug(&b, vm->consts[fn->code[idx].x]);
+        sb_putc(&b, ')');
+        break;
+    case STF_FMT_RR: sb_printf(&b, "(%u, %u)", in->a, in->b); break;
+    case STF_FMT_RRR: sb_printf(&b, "(%u, %u, %u)", in->a, in->b, in->c); break;
+    case STF_FMT_LABEL: case STF_FMT_NAME: sb_printf(&b, "(\"%s\")", in->name.s ? in->name.s : ""); break;
+    case STF_FMT_R: sb_printf(&b, "(%u)", in->a); break;
+    case STF_FMT_R_SLOT: case STF_FMT_SLOT_R: sb_printf(&b, "(%u, %u)", in->a, in->b); break;
     default: break;
     }
     fprintf(vm->trace, "%s\n", b.data ? b.data : "");
     sb_free(&b);
-    return ST_OK;
 }
 
 static int fire_instr(VM *vm, HookEventKind kind, Frame *fr, uint32_t idx)
@@ -454,9 +457,11 @@ run_op:
 
     TARGET(STF_OP_RET) {
         v = R[ip->a];
-        if (unlikely(checked) && vm_hooks_active(vm) && vm->nframes == stop_depth + 1) {
-            CHECK(fire_instr(vm, HOOK_AFTER_INSTRUCTION, fr, (uint32_t)(ip - code)));
+        if (unlikely(checked) && after_index >= 0 && vm->nframes == stop_depth + 1) {
+            /* The entry frame's RET completes before the frame is popped. */
             after_index = -1;
+            if (vm->trace && vm->trace_instr) trace_instr(vm, fn, (uint32_t)(ip - code), "AFTER ");
+            if (vm_hooks_active(vm)) CHECK(fire_instr(vm, HOOK_AFTER_INSTRUCTION, fr, (uint32_t)(ip - code)));
         }
         goto do_return;
     }
@@ -494,17 +499,20 @@ do_return: {
 
 checkpoint: {
         uint32_t idx = (uint32_t)(ip - code);
-        bool hooks = vm_hooks_active(vm);
-        if (after_index >= 0 && hooks) {
+        bool hooks = vm_hooks_active(vm), tracing = vm->trace && vm->trace_instr;
+        if (after_index >= 0) {
             /* The previous instruction completed; it is reported in the
              * context we are in now (the callee after a CALL, the caller
              * after a RET), as upstream does. */
-            HookEvent ev = { .kind = HOOK_AFTER_INSTRUCTION, .instr_index = (uint32_t)after_index,
-                             .instr = &after_fn->source[after_index] };
+            uint32_t done = (uint32_t)after_index;
             after_index = -1;
-            if (vm_fire_hook(vm, &ev) != ST_OK) goto error;
+            if (tracing) trace_instr(vm, after_fn, done, "AFTER ");
+            if (hooks) {
+                HookEvent ev = { .kind = HOOK_AFTER_INSTRUCTION, .instr_index = done,
+                                 .instr = &after_fn->source[done] };
+                if (vm_fire_hook(vm, &ev) != ST_OK) goto error;
+            }
         }
-        after_index = -1;
         if (ip->op != I_END) {
             if (vm->budget_on) {
                 if (vm->budget_left == 0) {
@@ -514,9 +522,9 @@ checkpoint: {
                 }
                 vm->budget_left--;
             }
-            if (vm->trace && vm->trace_instr) trace_instr(vm, fr, idx, "BEFORE");
-            if (hooks) {
-                if (fire_instr(vm, HOOK_BEFORE_INSTRUCTION, fr, idx) != ST_OK) goto error;
+            if (tracing) trace_instr(vm, fn, idx, "BEFORE");
+            if (hooks && fire_instr(vm, HOOK_BEFORE_INSTRUCTION, fr, idx) != ST_OK) goto error;
+            if (hooks || tracing) {
                 after_index = idx;
                 after_fn = fn;
             }
