@@ -1,0 +1,4 @@
+# A function without instructions returns r0, which starts as ().
+# expect: Program returned: ()
+.function main
+.end
