@@ -288,7 +288,7 @@ static void array_absorb_sparse(StArray *a)
 
 bool array_set_index(Heap *h, StArray *a, int64_t index, Value v)
 {
-    if (index < 0) return false;
+    if (index < 0 || index == INT64_MAX) return false;   /* len = index + 1 must fit */
     if (index < a->dlen) {
         a->items[index] = v;
         return true;

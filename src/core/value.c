@@ -111,8 +111,20 @@ static bool deep_equal(Value a, Value b, int depth)
     if (depth >= 64) return false;
     const StArray *x = a.as.arr, *y = b.as.arr;
     if (x->len != y->len) return false;
-    for (int64_t i = 0; i < x->len; i++)
+    /* Dense parts element by element, then the positional keys stored
+     * sparsely (never walk a huge sparse length index by index). */
+    uint32_t dense = x->dlen > y->dlen ? x->dlen : y->dlen;
+    for (uint32_t i = 0; i < dense; i++)
         if (!deep_equal(array_get_index(x, i), array_get_index(y, i), depth + 1)) return false;
+    const StArray *pair[2][2] = { { x, y }, { y, x } };
+    for (int k = 0; k < 2; k++) {
+        const StArray *p = pair[k][0], *q = pair[k][1];
+        const TableEntry *e;
+        for (uint32_t it = 0; table_next(&p->extra, &it, &e);) {
+            if (e->key.type != VT_I64 || e->key.as.i < 0 || e->key.as.i >= p->len) continue;
+            if (!deep_equal(e->value, array_get_index(q, e->key.as.i), depth + 1)) return false;
+        }
+    }
     return true;
 }
 

@@ -419,7 +419,7 @@ int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc,
 static void pop_frame(VM *vm)
 {
     Frame *f = &vm->frames[--vm->nframes];
-    heap_realloc(&vm->heap, f->spill, (size_t)f->spill_cap * sizeof(Value), 0);
+    if (f->spill_cap) heap_realloc(&vm->heap, f->spill, (size_t)f->spill_cap * sizeof(Value), 0);
     vm->stack_top = f->base;
     vm->nargs = f->arg_base;
 }
