@@ -369,6 +369,11 @@ CLI_CHECKS = [
     ("cli/help-after-file", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "--help"], 1, []),
     ("cli/missing-file", [os.path.join("tests", "no-such-program.s")], 2, []),
     ("cli/directory-as-file", [os.path.join("tests")], 2, []),
+    # spec §12: bad flags exit 2 (removed upstream flags too)
+    ("cli/unknown-option", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--no-such-flag"], 2, []),
+    ("cli/flag-missing-value", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-instructions"], 2, []),
+    ("cli/flag-bad-number", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-instructions", "lots"], 2, []),
+    ("cli/removed-flag", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--client-id", "1"], 2, []),
 ]
 
 
