@@ -13,9 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytecode/asm.h"
-#include "bytecode/stfl.h"
 #include "core/format.h"
+#include "tool_io.h"
 #include "vm/vm.h"
 
 static void usage(FILE *out)
@@ -25,6 +24,7 @@ static void usage(FILE *out)
             "  PROGRAM                 a .stflb file or a text assembly file (docs/assembly.md)\n"
             "  ENTRY                   function to run (default: main)\n"
             "options:\n"
+            "  --info                  print the program's version, functions and manifest\n"
             "  --trace-instr           trace every instruction to stderr\n"
             "  --max-instructions N    stop with an error after N instructions\n"
             "  --max-call-depth N      call depth limit (default 10000)\n"
@@ -38,6 +38,68 @@ static const char *const mpc_flags[] = {
     "--n-parties", "--threshold", "--inputs", "--servers", "--mpc-backend", "--mpc-curve", NULL
 };
 
+static const char *backend_name(uint8_t b) { return b == 0 ? "honeybadger" : b == 1 ? "avss" : "unknown"; }
+
+static const char *curve_name(uint8_t c)
+{
+    static const char *const names[] = { "bls12-381", "bn254", "curve25519", "ed25519", "secp256k1", "p-256" };
+    return c < 6 ? names[c] : "unknown";
+}
+
+static void print_share_types(const StfShareType *t, uint32_t n)
+{
+    printf("[");
+    for (uint32_t i = 0; i < n; i++) {
+        if (i) printf(", ");
+        if (t[i].tag == 1) printf("fixed:%u:%u", t[i].bits, t[i].frac);
+        else printf("%s:%u", t[i].tag == 2 ? "uint" : "int", t[i].bits);
+    }
+    printf("]");
+}
+
+/* --info: what is in the file, without running it. */
+static void print_info(const char *path, const StfProgram *p)
+{
+    printf("program: %s\n", path);
+    printf("format version: %u\n", p->version);
+    printf("constants: %u\n", p->const_count);
+    printf("functions: %u\n", p->func_count);
+    for (uint32_t i = 0; i < p->func_count; i++) {
+        const StfFunction *f = &p->funcs[i];
+        printf("  %s(", f->name.s);
+        for (uint32_t k = 0; k < f->param_count; k++) printf("%s%s", k ? ", " : "", f->params[k].s);
+        printf("): %u registers stored, frame %u, %u instructions, %u labels",
+               f->register_count, stf_function_frame_size(f), f->instr_count, f->label_count);
+        if (f->upvalue_count) printf(", %u upvalues", f->upvalue_count);
+        bool dup = false;
+        for (uint32_t j = 0; j < i; j++) dup = dup || strcmp(p->funcs[j].name.s, f->name.s) == 0;
+        printf("%s\n", dup ? " (duplicate)" : "");
+    }
+    if (p->version < 2) {
+        printf("manifest: none (format version < 2)\n");
+        return;
+    }
+    const StfManifest *m = &p->manifest;
+    printf("manifest:\n");
+    printf("  backend: %s\n", p->version >= 3 ? backend_name(m->backend) : "honeybadger (implied)");
+    printf("  curve: %s\n", p->version >= 4 ? curve_name(m->curve) : "bls12-381 (implied)");
+    printf("  clients: %u\n", m->client_count);
+    for (uint32_t i = 0; i < m->client_count; i++) {
+        const StfClientSchema *c = &m->clients[i];
+        printf("    slot %" PRIu64 ": inputs ", c->slot);
+        print_share_types(c->inputs, c->input_count);
+        printf(", outputs ");
+        print_share_types(c->outputs, c->output_count);
+        printf("\n");
+    }
+    if (p->version >= 8)
+        printf("  preprocessing: triples %" PRIu64 ", randoms %" PRIu64 ", prandbits %" PRIu64
+               ", prandints %" PRIu64 ", dynamic %s\n",
+               m->triples, m->randoms, m->prandbits, m->prandints, m->dynamic ? "yes" : "no");
+    else
+        printf("  preprocessing: not recorded (format version < 8)\n");
+}
+
 static bool parse_u64(const char *s, uint64_t *out)
 {
     if (!s || !*s || *s == '-') return false;
@@ -49,64 +111,12 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-        if (n == cap) {
-            char *nb = cap > ((size_t)1 << 30) ? NULL : realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    bool err = ferror(f);
-    fclose(f);
-    if (err) { free(buf); return NULL; }
-    *len = n;
-    return buf;
-}
-
-/* Load PROGRAM into *prog: .stflb by magic, otherwise assembly text. */
-static int load_program(const char *path, StfProgram *prog)
-{
-    size_t len = 0;
-    char *data = read_file(path, &len);
-    if (!data) {
-        fprintf(stderr, "Error: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
-        return 2;
-    }
-    int rc = 0;
-    if (len >= 4 && memcmp(data, "STFL", 4) == 0) {
-        StflError err;
-        if (stfl_read((const uint8_t *)data, len, prog, &err) != 0) {
-            fprintf(stderr, "Error: failed to decode compiled program '%s': %s (at byte offset %" PRIu64 ")\n",
-                    path, err.message, err.offset);
-            rc = 2;
-        }
-    } else {
-        AsmError err;
-        if (asm_parse(data, len, prog, &err) != 0) {
-            fprintf(stderr, "%s:%u:%u: error: %s\n", path, err.line, err.col, err.message);
-            rc = 2;
-        }
-    }
-    free(data);
-    return rc;
-}
-
 int main(int argc, char **argv)
 {
     const char *path = NULL, *entry = NULL;
     VmConfig cfg;
     memset(&cfg, 0, sizeof cfg);
-    bool trace_instr = false;
+    bool trace_instr = false, info = false;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -136,6 +146,8 @@ int main(int argc, char **argv)
         uint64_t n;
         if (FLAG("--trace-instr")) {
             trace_instr = true;
+        } else if (FLAG("--info")) {
+            info = true;
         } else if (FLAG("--trace-regs") || FLAG("--trace-stack")) {
             /* accepted for compatibility; instruction tracing covers them for now */
         } else if (FLAG("--max-instructions")) {
@@ -171,8 +183,13 @@ int main(int argc, char **argv)
 
     StfProgram prog;
     stf_program_init(&prog);
-    int rc = load_program(path, &prog);
+    int rc = tool_load_program(path, &prog, NULL);
     if (rc) return rc;
+    if (info) {
+        print_info(path, &prog);
+        stf_program_free(&prog);
+        return 0;
+    }
 
     VM *vm = vm_new(&cfg);
     if (!vm) {
