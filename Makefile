@@ -4,6 +4,7 @@
 #   DISPATCH=switch   use the portable switch dispatch instead of computed goto
 #   BUILD=dir         output directory (default build)
 
+SHELL    := /bin/bash
 CC       ?= cc
 BUILD    ?= build
 DISPATCH ?= goto
@@ -24,7 +25,7 @@ TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan switch-test clean bench fuzz install deps demo
+.PHONY: all lib tools tests test asan switch-test clean bench fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -72,6 +73,27 @@ asan:
 # Same suite with the portable switch dispatch.
 switch-test:
 	$(MAKE) BUILD=build-switch DISPATCH=switch test
+
+# libFuzzer targets (clang): each runs FUZZ_TIME seconds on its seed corpus.
+FUZZ_TIME ?= 60
+FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 EXTRA_CFLAGS="$(FUZZ_FLAGS)" lib
+	@for t in $(FUZZ_TARGETS); do \
+	  clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/$$t.c \
+	    build-fuzz/libstoffel_vm.a -lsodium -lm -o build-fuzz/$$t || exit 1; done
+fuzz: deps fuzz-build
+	@mkdir -p build-fuzz/corpus-asm build-fuzz/corpus-bin
+	@cp -n ../shared/fixtures/stoffel-vm/*.stflb build-fuzz/corpus-bin/ 2>/dev/null || true
+	@cp -n examples/*.s build-fuzz/corpus-asm/ 2>/dev/null || true
+	@find tests/golden -name '*.s' | head -200 | while read f; do cp -n "$$f" build-fuzz/corpus-asm/$$(echo $$f | tr / _); done
+	@for t in $(FUZZ_TARGETS); do \
+	  case $$t in *asm*) c=build-fuzz/corpus-asm;; *) c=build-fuzz/corpus-bin;; esac; \
+	  echo "== $$t ($(FUZZ_TIME) s)"; \
+	  build-fuzz/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -rss_limit_mb=4096 $$c 2>&1 \
+	    | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|crash-' ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
 
 clean:
 	rm -rf build build-asan build-switch build-fuzz
