@@ -252,14 +252,10 @@ static uint64_t int_key(const StfConst *c)
     }
 }
 
-/* All NaNs are one value and -0.0 == +0.0 (spec/vm-core.md §1.2). */
-static uint64_t float_key(uint64_t bits)
-{
-    if ((bits & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (bits & 0x000fffffffffffffull))
-        return CANONICAL_NAN;
-    if ((bits << 1) == 0) return 0;
-    return bits;
-}
+/* Floats pool by their exact bits.  The reference writer pools by value
+ * equality (-0.0 == +0.0), so `LDI 0.0` after `LDI -0.0` would load -0.0
+ * there; a literal in our text means exactly that value (docs/compat.md). */
+static uint64_t float_key(uint64_t bits) { return bits; }
 
 bool asm_const_same(const StfConst *a, const StfConst *b)
 {

@@ -25,10 +25,11 @@ typedef struct {
  * and leaves *out empty (as after stf_program_init). */
 int asm_parse(const char *text, size_t len, StfProgram *out, AsmError *err);
 
-/* The VM's constant-dedup rule (spec/vm-core.md §1.2, §1.7), which is how a
- * literal LDI operand finds its pool entry: same tag and same value; Floats
- * compare with all NaNs equal and -0.0 == +0.0; Bools by truth (any non-zero
- * byte is true); Strings by bytes.  asm_const_hash agrees with it. */
+/* How a literal LDI operand finds its pool entry: same tag and same value,
+ * with Floats compared by their exact bits (so -0.0 and 0.0, or two NaN
+ * payloads, stay distinct: unlike the reference writer, which pools -0.0 and
+ * 0.0 together and so changes what a later `LDI 0.0` loads); Bools by truth
+ * (any non-zero byte is true); Strings by bytes.  asm_const_hash agrees. */
 bool asm_const_same(const StfConst *a, const StfConst *b);
 uint64_t asm_const_hash(const StfConst *c);
 

@@ -416,7 +416,8 @@ static void out_instr(Out *o, const StfProgram *p, const StfInstr *in, const uin
     case STF_FMT_R_K:
         out_printf(o, "r%" PRIu32 ", ", in->a);
         /* a literal re-resolves to the first equal entry, so only that one */
-        if (in->b < p->const_count && first[in->b] == in->b) out_literal(o, &p->consts[in->b]);
+        if (in->b < p->const_count && first[in->b] == in->b && literal_is_exact(&p->consts[in->b]))
+            out_literal(o, &p->consts[in->b]);
         else out_printf(o, "#%" PRIu32, in->b);
         break;
     case STF_FMT_RR: out_printf(o, "r%" PRIu32 ", r%" PRIu32, in->a, in->b); break;

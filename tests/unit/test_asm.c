@@ -253,16 +253,18 @@ TEST(pool_dedup_order)
         "  LDI r2, ()\n  LDI r3, ()\n"
         ".end\n";
     if (!parse_ok(src, &p)) { CHECK(false); return; }
-    /* first-occurrence order across functions; -0.0 == 0.0; I64 5 != I32 5 != U8 5 */
-    CHECK(p.const_count == 8);
+    /* first-occurrence order across functions; floats by exact bits, so
+     * -0.0 and 0.0 are two entries; I64 5 != I32 5 != U8 5 */
+    CHECK(p.const_count == 9);
     CHECK(p.consts[0].tag == STF_K_I64 && p.consts[1].tag == STF_K_I32 && p.consts[2].tag == STF_K_STRING);
     CHECK(p.consts[3].tag == STF_K_FLOAT && p.consts[3].as.u == 0);
-    CHECK(p.consts[4].tag == STF_K_BOOL && p.consts[5].tag == STF_K_FLOAT && p.consts[6].tag == STF_K_U8);
-    CHECK(p.consts[7].tag == STF_K_UNIT);
+    CHECK(p.consts[4].tag == STF_K_FLOAT && p.consts[4].as.u == 0x8000000000000000ull);
+    CHECK(p.consts[5].tag == STF_K_BOOL && p.consts[6].tag == STF_K_FLOAT && p.consts[7].tag == STF_K_U8);
+    CHECK(p.consts[8].tag == STF_K_UNIT);
     const StfInstr *a = p.funcs[0].instrs, *b = p.funcs[1].instrs;
-    CHECK(a[0].b == 0 && a[1].b == 1 && a[2].b == 2 && a[3].b == 0 && a[4].b == 3 && a[5].b == 3);
-    CHECK(b[0].b == 4 && b[1].b == 2 && b[2].b == 5 && b[3].b == 6 && b[4].b == 1 && b[5].b == 1);
-    CHECK(b[6].b == 7 && b[7].b == 7);
+    CHECK(a[0].b == 0 && a[1].b == 1 && a[2].b == 2 && a[3].b == 0 && a[4].b == 3 && a[5].b == 4);
+    CHECK(b[0].b == 5 && b[1].b == 2 && b[2].b == 6 && b[3].b == 7 && b[4].b == 1 && b[5].b == 1);
+    CHECK(b[6].b == 8 && b[7].b == 8);
     char *text = check_round_trip(&p);
     CHECK(text && strstr(text, ".const") == NULL);   /* literals alone rebuild this pool */
     free(text);
@@ -282,7 +284,7 @@ TEST(explicit_pool)
         "  LDI r0, 7\n  LDI r1, #1\n  LDI r2, nan\n  LDI r3, 0.0\n  LDI r4, true\n  LDI r5, 8\n"
         ".end\n";
     if (!parse_ok(src, &p)) { CHECK(false); return; }
-    CHECK(p.version == 3 && p.const_count == 18);
+    CHECK(p.version == 3 && p.const_count == 20);
     CHECK(p.consts[2].tag == STF_K_FLOAT && p.consts[2].as.u == 0x7ff8000000000001ull);
     CHECK(p.consts[3].as.u == 0x8000000000000000ull);
     CHECK(p.consts[4].tag == STF_K_BOOL && p.consts[4].as.b == 2);
@@ -292,10 +294,13 @@ TEST(explicit_pool)
     CHECK(p.consts[14].tag == STF_K_U64 && p.consts[14].as.u == UINT64_MAX);
     CHECK(p.consts[15].tag == STF_K_FLOAT && p.consts[15].as.u == float_bits(2.0));
     CHECK(p.consts[16].as.u == float_bits(INFINITY));
-    /* literals find the first equal entry; a missing one is appended */
+    /* literals find the first equal entry (floats by exact bits: `nan` is not
+     * the payload NaN, 0.0 is not -0.0); a missing one is appended */
     const StfInstr *in = p.funcs[0].instrs;
-    CHECK(in[0].b == 0 && in[1].b == 1 && in[2].b == 2 && in[3].b == 3 && in[4].b == 4 && in[5].b == 17);
-    CHECK(p.consts[17].tag == STF_K_I64 && p.consts[17].as.i == 8);
+    CHECK(in[0].b == 0 && in[1].b == 1 && in[2].b == 17 && in[3].b == 18 && in[4].b == 4 && in[5].b == 19);
+    CHECK(p.consts[17].tag == STF_K_FLOAT && p.consts[17].as.u == 0x7ff8000000000000ull);
+    CHECK(p.consts[18].tag == STF_K_FLOAT && p.consts[18].as.u == 0);
+    CHECK(p.consts[19].tag == STF_K_I64 && p.consts[19].as.i == 8);
     char *text = check_round_trip(&p);
     CHECK(text && strstr(text, ".const F64 bits=0x7ff8000000000001") && strstr(text, ".const BOOL byte=2"));
     CHECK(text && strstr(text, "LDI     r1, #1\n") && strstr(text, "LDI     r0, 7\n"));
