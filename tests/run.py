@@ -43,6 +43,23 @@ DIRECTIVE_RE = re.compile(r"^\s*#\s*(expect|expect-error|exit|args|max-rss-mb|ti
 # --------------------------------------------------------------------------
 # running one child process
 
+# Process groups of running children, killed if the runner is interrupted.
+_active = set()
+_active_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+def kill_active():
+    _stopping.set()
+    with _active_lock:
+        pids = list(_active)
+    for pid in pids:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 class RunResult:
     def __init__(self):
         self.returncode = None    # exit code, or -signal
@@ -64,6 +81,10 @@ def run_process(argv, env, timeout, cwd=REPO):
     process group) and the child's own rusage (via os.wait4)."""
     res = RunResult()
     start = time.monotonic()
+    if _stopping.is_set():
+        res.spawn_error = "not started: the run was interrupted"
+        res.returncode = 127
+        return res
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
@@ -74,6 +95,13 @@ def run_process(argv, env, timeout, cwd=REPO):
             res.returncode = 127
             return res
 
+        with _active_lock:
+            _active.add(proc.pid)
+        if _stopping.is_set():
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         box = {}
 
         def waiter():
@@ -100,6 +128,8 @@ def run_process(argv, env, timeout, cwd=REPO):
                 os.killpg(proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+        with _active_lock:
+            _active.discard(proc.pid)
         status = box.get("status")
         if status is None:
             res.returncode = -1
@@ -421,6 +451,10 @@ def main():
     ap.add_argument("--jobs", "-j", type=int, default=2, help="parallel tests (default 2)")
     ap.add_argument("--timeout", type=float, default=60.0, help="per-test timeout in seconds (default 60)")
     opts = ap.parse_args()
+    try:  # never die on a character the terminal cannot show
+        sys.stdout.reconfigure(errors="backslashreplace")
+    except (AttributeError, ValueError):
+        pass
 
     build = opts.build if os.path.isabs(opts.build) else os.path.join(REPO, opts.build)
     ctx = Context()
@@ -453,7 +487,8 @@ def main():
     passed = failed = 0
     failures = []
     jobs = max(1, opts.jobs)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    try:
         futures = [(t[0], pool.submit(t[1], t[2], ctx)) for t in tasks]
         for name, fut in futures:
             try:
@@ -470,6 +505,11 @@ def main():
                 status = "FAIL" if o.failed else "ok  "
                 extra = (" (%s)" % o.note) if o.note else ""
                 print("%s %s  %.2fs%s" % (status, o.name, o.seconds, extra), flush=True)
+    except KeyboardInterrupt:
+        kill_active()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
     if failures:
         print("")
@@ -487,4 +527,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        kill_active()
+        print("\ninterrupted")
+        os._exit(130)
