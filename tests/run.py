@@ -24,6 +24,7 @@ import difflib
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -332,27 +333,30 @@ def split_stdout(text):
     return lines
 
 
-def run_golden(relpath, ctx):
-    name = relpath[len(GOLDEN_DIR) + 1:] if relpath.startswith(GOLDEN_DIR + os.sep) else relpath
-    o = Outcome("golden/" + name)
+def golden_name(relpath):
+    return relpath[len(GOLDEN_DIR) + 1:] if relpath.startswith(GOLDEN_DIR + os.sep) else relpath
+
+
+def load_golden(relpath, o):
+    """Parse a golden file; on a problem record it in o and return None."""
     try:
         g = parse_golden(relpath)
     except OSError as e:
-        o.failed = 1
         o.fail("cannot read %s: %s" % (relpath, e))
-        return o
+        return None
     if g.problems:
-        o.failed = 1
         for p in g.problems:
             o.fail("malformed test: " + p)
-        return o
-    if not ctx.runner_ok:
-        o.failed = 1
-        o.fail(ctx.runner_missing)
-        return o
-    argv = [ctx.runner, relpath] + g.args
+        return None
+    return g
+
+
+def check_golden_run(g, program, o, ctx):
+    """Run stoffel-run on program (the .s file or its .stflb) with the
+    golden's arguments and check every expectation of g."""
+    argv = [ctx.runner, program] + g.args
     res = run_process(argv, ctx.env, g.timeout or ctx.timeout)
-    o.seconds = res.seconds
+    o.seconds += res.seconds
     if res.spawn_error or res.timed_out or (res.returncode is not None and res.returncode < 0):
         o.fail("%s (command: %s)" % (describe_status(res), " ".join(shlex.quote(a) for a in argv)))
         o.fail("stderr tail:\n" + (tail(res.stderr) or "    (empty)"))
@@ -381,11 +385,69 @@ def run_golden(relpath, ctx):
             o.note = "peak RSS %.1f MiB (limit %g)" % (mib, g.max_rss_mb)
             if mib > g.max_rss_mb:
                 o.fail("peak RSS %.1f MiB exceeds the limit of %g MiB" % (mib, g.max_rss_mb))
+
+
+def finish(o):
     if o.details:
         o.failed = 1
     else:
         o.passed = 1
     return o
+
+
+def run_golden(relpath, ctx):
+    o = Outcome("golden/" + golden_name(relpath))
+    g = load_golden(relpath, o)
+    if g is None:
+        return finish(o)
+    if not ctx.runner_ok:
+        o.fail(ctx.runner_missing)
+        return finish(o)
+    check_golden_run(g, relpath, o, ctx)
+    return finish(o)
+
+
+def stflb_roundtrip_applies(relpath):
+    """Goldens that run (exit 0 or a runtime error) are also checked as
+    bytecode; assembly and load errors (exit 2, 3) are about the text."""
+    try:
+        g = parse_golden(relpath)
+    except OSError:
+        return False
+    return not g.problems and g.exit in (0, 4)
+
+
+def run_golden_stflb(relpath, ctx):
+    """Assemble the golden with stoffel-asm, run the .stflb, expect the same."""
+    o = Outcome("stflb/" + golden_name(relpath))
+    g = load_golden(relpath, o)
+    if g is None:
+        return finish(o)
+    if not ctx.asm_ok:
+        o.fail(ctx.asm_missing)
+        return finish(o)
+    if not ctx.runner_ok:
+        o.fail(ctx.runner_missing)
+        return finish(o)
+    out = os.path.join(ctx.tmpdir, golden_name(relpath).replace(os.sep, "__")[:-2] + ".stflb")
+    argv = [ctx.asm, relpath, "-o", out]
+    res = run_process(argv, ctx.env, ctx.timeout)
+    o.seconds += res.seconds
+    if res.returncode != 0 or not os.path.isfile(out):
+        o.fail("stoffel-asm failed: %s (command: %s)" % (
+            describe_status(res), " ".join(shlex.quote(a) for a in argv)))
+        o.fail("stderr tail:\n" + (tail(res.stderr) or "    (empty)"))
+        return finish(o)
+    if ctx.asan:
+        marker = sanitizer_report(res.stderr)
+        if marker:
+            o.fail("sanitizer report in stoffel-asm (%s):\n%s" % (marker, tail(res.stderr, 25)))
+    check_golden_run(g, out, o, ctx)
+    try:
+        os.unlink(out)
+    except OSError:
+        pass
+    return finish(o)
 
 
 # --------------------------------------------------------------------------
@@ -471,14 +533,22 @@ def main():
     ctx.env = env
     ctx.runner = os.path.join(build, "stoffel-run")
     ctx.runner_ok = os.path.isfile(ctx.runner) and os.access(ctx.runner, os.X_OK)
+    ctx.asm = os.path.join(build, "stoffel-asm")
+    ctx.asm_ok = os.path.isfile(ctx.asm) and os.access(ctx.asm, os.X_OK)
+    ctx.asm_missing = ("%s does not exist or is not executable (build it: make BUILD=%s)"
+                       % (os.path.relpath(ctx.asm, REPO), os.path.relpath(build, REPO)))
     ctx.runner_missing = ("%s does not exist or is not executable (build it: make BUILD=%s)"
                           % (os.path.relpath(ctx.runner, REPO), os.path.relpath(build, REPO)))
 
     tasks = []
     for b in find_unit_binaries(build):
         tasks.append(("unit/" + os.path.basename(b), run_unit, b))
-    for g in find_goldens():
-        tasks.append(("golden/" + os.path.relpath(g, GOLDEN_DIR), run_golden, g))
+    goldens = find_goldens()
+    for g in goldens:
+        tasks.append(("golden/" + golden_name(g), run_golden, g))
+    for g in goldens:
+        if stflb_roundtrip_applies(g):
+            tasks.append(("stflb/" + golden_name(g), run_golden_stflb, g))
     for c in CLI_CHECKS:
         tasks.append((c[0], run_cli_check, c))
     if opts.filter:
@@ -487,6 +557,7 @@ def main():
     passed = failed = 0
     failures = []
     jobs = max(1, opts.jobs)
+    ctx.tmpdir = tempfile.mkdtemp(prefix="stoffel-tests-")
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
     try:
         futures = [(t[0], pool.submit(t[1], t[2], ctx)) for t in tasks]
@@ -508,8 +579,10 @@ def main():
     except KeyboardInterrupt:
         kill_active()
         pool.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(ctx.tmpdir, ignore_errors=True)
         raise
     pool.shutdown(wait=True)
+    shutil.rmtree(ctx.tmpdir, ignore_errors=True)
 
     if failures:
         print("")
