@@ -8,7 +8,10 @@ Runs, in this order of reporting:
      last stdout line "N passed, N failed" and the counts are added up;
   2. every golden program tests/golden/**/*.s through BUILD/stoffel-run
      (one test per file, expectations in comment lines, see docs/testing.md);
-  3. a few CLI checks defined at the bottom of this file (CLI_CHECKS).
+  3. every golden program that runs (expected exit 0 or 4) once more as
+     bytecode: BUILD/stoffel-asm FILE -o TMP.stflb, then the same checks on
+     BUILD/stoffel-run TMP.stflb;
+  4. a few CLI checks defined below (CLI_CHECKS).
 
 Failures are printed with a short diff.  The very last line of output is
 "N passed, N failed"; the exit status is 0 iff nothing failed.
@@ -451,7 +454,7 @@ def run_golden_stflb(relpath, ctx):
 
 
 # --------------------------------------------------------------------------
-# 3. CLI checks that are not tied to one golden file
+# 4. CLI checks that are not tied to one golden file
 #
 # (name, argv after stoffel-run, expected exit, stderr substrings)
 CLI_CHECKS = [
