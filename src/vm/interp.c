@@ -109,11 +109,6 @@ static int fire_instr(VM *vm, HookEventKind kind, Frame *fr, uint32_t idx)
     return vm_fire_hook(vm, &ev);
 }
 
-static inline bool checked_mode(const VM *vm)
-{
-    return vm_hooks_active(vm) || vm->budget_on || (vm->trace && vm->trace_instr);
-}
-
 /* Frame entered by CALL of a function that names upvalues: capture them
  * by name from the active frames (spec §4.8 step 3). */
 static int capture_for_call(VM *vm, VmFunction *fn, StClosure **out)
@@ -181,7 +176,8 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
     Ins *code, *ip;
     Value *R;
     bool checked;
-    uint16_t store_guard;     /* 0xFFFF when checked: every write goes slow */
+    uint32_t store_guard;     /* fast mode 16: clear-bank writes are direct;
+                                 checked mode 0: every write goes slow */
     int64_t after_index = -1; /* instruction whose after-hook is pending */
     VmFunction *after_fn = NULL;
     Value v;
@@ -189,7 +185,13 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
 #define LOAD_FRAME() do { \
         fr = &vm->frames[vm->nframes - 1]; fn = fr->fn; code = fn->code; \
         ip = code + fr->ip; R = fr->regs; \
-        checked = checked_mode(vm); store_guard = checked ? 0 : 0xFFFF; \
+    } while (0)
+/* Hooks can be registered by natives and hook callbacks: re-read the mode
+ * at entry and after every native call. */
+#define REFRESH_MODE() do { \
+        checked = vm_checked_mode(vm); \
+        store_guard = checked ? 0 : SECRET_REGISTER_START; \
+        SET_TABLE(); \
     } while (0)
 #define SAVE_IP() (fr->ip = (uint32_t)(ip - code))
 #define ERROR() goto error
@@ -197,7 +199,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
 /* Store to a register: clear bank and no hooks is the fast case. */
 #define STORE(reg, val) do { \
         uint32_t r_ = (reg); \
-        if (likely(r_ < SECRET_REGISTER_START && store_guard)) R[r_] = (val); \
+        if (likely(r_ < store_guard)) R[r_] = (val); \
         else CHECK(write_reg_slow(vm, R, r_, (val))); \
     } while (0)
 #define SAFEPOINT() do { if (unlikely(heap_should_collect(&vm->heap))) heap_collect(&vm->heap); } while (0)
@@ -207,6 +209,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
 #define TARGET(op) case op:
 #define DISPATCH() goto dispatch
 #define RUN_PLAIN() do { op = ip->base; goto run_op; } while (0)
+#define SET_TABLE() ((void)0)
 #else
     static void *const plain_table[I_COUNT] = {
 #define OP(name, byte, fmt) [STF_OP_##name] = &&L_STF_OP_##name,
@@ -216,13 +219,23 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         [I_CMP_JMPEQ] = &&L_I_CMP_JMPEQ, [I_CMP_JMPNEQ] = &&L_I_CMP_JMPNEQ,
         [I_CMP_JMPLT] = &&L_I_CMP_JMPLT, [I_CMP_JMPGT] = &&L_I_CMP_JMPGT,
         [I_END] = &&L_I_END,
+        [I_LDI_C] = &&L_I_LDI_C, [I_MOV_C] = &&L_I_MOV_C, [I_ADD_C] = &&L_I_ADD_C,
+        [I_SUB_C] = &&L_I_SUB_C, [I_MUL_C] = &&L_I_MUL_C, [I_DIV_C] = &&L_I_DIV_C,
+        [I_MOD_C] = &&L_I_MOD_C,
     };
+    /* In checked mode every opcode goes to the checkpoint first. */
+    static void *checked_table[I_COUNT];
+    if (!checked_table[0])
+        for (int i = 0; i < I_COUNT; i++) checked_table[i] = &&checkpoint;
+    void *const *disp = plain_table;
+#define SET_TABLE() (disp = checked ? (void *const *)checked_table : plain_table)
 #define TARGET(op) L_##op:
-#define DISPATCH() do { if (unlikely(checked)) goto checkpoint; goto *plain_table[ip->op]; } while (0)
+#define DISPATCH() goto *disp[ip->op]
 #define RUN_PLAIN() goto *plain_table[ip->base]
 #endif
 
     LOAD_FRAME();
+    REFRESH_MODE();
 
 #ifdef ST_DISPATCH_SWITCH
 dispatch:
@@ -252,7 +265,7 @@ run_op:
         DISPATCH();
     }
     TARGET(STF_OP_MOV) {
-        if (likely(ip->a < SECRET_REGISTER_START && ip->b < SECRET_REGISTER_START && store_guard)) {
+        if (likely(ip->a < store_guard && ip->b < SECRET_REGISTER_START)) {
             R[ip->a] = R[ip->b];
         } else if (ip->a == ip->b && !checked) {
             /* MOV r, r is a no-op in either bank */
@@ -327,6 +340,27 @@ run_op:
         ip++;
         DISPATCH();
     }
+
+    /* Clear-bank forms (fast mode only, see vm_internal.h). */
+    TARGET(I_LDI_C) { R[ip->a] = vm->consts[ip->x]; ip++; DISPATCH(); }
+    TARGET(I_MOV_C) { R[ip->a] = R[ip->b]; ip++; DISPATCH(); }
+
+#define BINARY_C(op, fast) do { \
+        Value *x = &R[ip->b], *y = &R[ip->c]; \
+        if (likely(x->type == VT_I64 && y->type == VT_I64)) { \
+            int64_t r_; \
+            fast; \
+        } \
+        CHECK(arith_binary(vm, op, *x, *y, &v)); \
+        R[ip->a] = v; SAFEPOINT(); ip++; DISPATCH(); \
+    } while (0)
+#define PUT_I64(expr) do { R[ip->a].type = VT_I64; R[ip->a].as.i = (expr); ip++; DISPATCH(); } while (0)
+
+    TARGET(I_ADD_C) { BINARY_C(STF_OP_ADD, if (!__builtin_add_overflow(x->as.i, y->as.i, &r_)) PUT_I64(r_)); }
+    TARGET(I_SUB_C) { BINARY_C(STF_OP_SUB, if (!__builtin_sub_overflow(x->as.i, y->as.i, &r_)) PUT_I64(r_)); }
+    TARGET(I_MUL_C) { BINARY_C(STF_OP_MUL, if (!__builtin_mul_overflow(x->as.i, y->as.i, &r_)) PUT_I64(r_)); }
+    TARGET(I_DIV_C) { BINARY_C(STF_OP_DIV, (void)r_; if (y->as.i > 0) PUT_I64(x->as.i / y->as.i)); }
+    TARGET(I_MOD_C) { BINARY_C(STF_OP_MOD, (void)r_; if (y->as.i > 0) PUT_I64(x->as.i % y->as.i)); }
 
     TARGET(STF_OP_CMP) {
         Value *x = &R[ip->a], *y = &R[ip->b];
@@ -415,6 +449,7 @@ run_op:
             fr->arg_base = base;        /* the callee's stack starts where the caller's args were */
             vm->nargs = base;
             LOAD_FRAME();
+            REFRESH_MODE();
             DISPATCH();
         }
         fr->ip--;
@@ -429,8 +464,7 @@ run_op:
         }
         SAFEPOINT();
         ip++;
-        checked = checked_mode(vm);
-        store_guard = checked ? 0 : 0xFFFF;
+        REFRESH_MODE();
         DISPATCH();
     }
 
@@ -441,6 +475,37 @@ run_op:
         uint32_t base = fr->arg_base, argc = vm->nargs - base;
         Value *args = vm->args + base;
         if (unlikely(checked) && vm_hooks_active(vm)) CHECK(call_events(vm, callee, args, argc));
+        uint32_t nregs = callee->nregs;
+        if (likely(argc == callee->nparams && argc <= SECRET_REGISTER_START && !callee->nupvalues &&
+                   vm->nframes < vm->max_depth && vm->nframes < vm->frames_cap &&
+                   vm->stack_top + nregs + argc <= vm->stack_cap)) {
+            /* The common call, inline: no capture, no growth, no secret
+             * parameters.  Parameters are also kept after the registers
+             * as the activation's locals (upvalue lookup by name). */
+            fr->ip = (uint32_t)(ip - code) + 1;
+            vm->nargs = base;
+            uint32_t nb = vm->stack_top;
+            Value *nr = vm->stack + nb;
+            for (uint32_t i = 0; i < argc; i++) nr[i] = nr[nregs + i] = args[i];
+            for (uint32_t i = argc; i < nregs; i++) nr[i] = val_unit();
+            Frame *nf = &vm->frames[vm->nframes++];
+            nf->fn = callee;
+            nf->regs = nr;
+            nf->base = nb;
+            nf->ip = 0;
+            nf->arg_base = base;
+            nf->flag = 0;
+            nf->entry = false;
+            nf->closure = NULL;
+            nf->spill = NULL;
+            nf->spill_len = nf->spill_cap = 0;
+            vm->stack_top = nb + nregs + argc;
+            fr = nf;
+            fn = callee;
+            code = ip = callee->code;
+            R = nr;
+            DISPATCH();
+        }
         StClosure *cl = NULL;
         if (unlikely(callee->nupvalues)) CHECK(capture_for_call(vm, callee, &cl));
         vm->nargs = base;               /* the arguments move into the callee */
@@ -478,14 +543,17 @@ run_op:
 #endif
 
 do_return: {
-        bool explicit_ret = ip->op == STF_OP_RET;
+        bool explicit_ret = ip->op == STF_OP_RET || ip->base == STF_OP_RET;
         VmFunction *callee = fn;
-        vm_pop_frame_internal(vm);
+        if (unlikely(fr->spill_cap)) heap_realloc(&vm->heap, fr->spill, (size_t)fr->spill_cap * sizeof(Value), 0);
+        vm->nframes--;
+        vm->stack_top = fr->base;
+        vm->nargs = fr->arg_base;
         if (vm->nframes == stop_depth) {
             *result = v;
             return ST_OK;
         }
-        fr = &vm->frames[vm->nframes - 1];
+        fr--;
         R = fr->regs;
         if (unlikely(checked)) {
             CHECK(write_reg_slow(vm, R, 0, v));
@@ -493,7 +561,9 @@ do_return: {
         } else {
             R[0] = v;
         }
-        LOAD_FRAME();
+        fn = fr->fn;
+        code = fn->code;
+        ip = code + fr->ip;
         DISPATCH();
     }
 

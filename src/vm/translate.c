@@ -205,6 +205,22 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     memset(end, 0, sizeof *end);
     end->op = end->base = I_END;
 
+    /* Clear-bank specialisations (see vm_internal.h). */
+    for (uint32_t i = 0; i < f->instr_count; i++) {
+        Ins *in = &fn->code[i];
+        if (in->a >= SECRET_REGISTER_START) continue;
+        switch (in->op) {
+        case STF_OP_LDI: in->op = I_LDI_C; break;
+        case STF_OP_MOV: if (in->b < SECRET_REGISTER_START) in->op = I_MOV_C; break;
+        case STF_OP_ADD: in->op = I_ADD_C; break;
+        case STF_OP_SUB: in->op = I_SUB_C; break;
+        case STF_OP_MUL: in->op = I_MUL_C; break;
+        case STF_OP_DIV: in->op = I_DIV_C; break;
+        case STF_OP_MOD: in->op = I_MOD_C; break;
+        default: break;
+        }
+    }
+
     /* Fuse CMP + conditional jump. */
     for (uint32_t i = 0; i + 1 < f->instr_count; i++) {
         if (fn->code[i].op != STF_OP_CMP) continue;

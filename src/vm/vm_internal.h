@@ -18,6 +18,10 @@ enum {
     I_CALL_VM,                    /* CALL to a known bytecode function */
     I_CMP_JMPEQ, I_CMP_JMPNEQ, I_CMP_JMPLT, I_CMP_JMPGT,  /* CMP fused with next jump */
     I_END,                        /* sentinel after the last instruction */
+    /* Clear-bank forms: the destination (and for MOV the source) is below
+     * r16, so the write needs no secret-bank check.  They run only in the
+     * fast mode; the checked mode runs the general handler (Ins.base). */
+    I_LDI_C, I_MOV_C, I_ADD_C, I_SUB_C, I_MUL_C, I_DIV_C, I_MOD_C,
     I_COUNT
 };
 
@@ -108,6 +112,11 @@ int vm_add_const(VM *vm, Value v, uint32_t *out);
 int vm_add_function(VM *vm, VmFunction *fn);
 void vm_free_function(VM *vm, VmFunction *fn);
 void vm_pop_frame_internal(VM *vm);
+/* Whether the interpreter must run its checked mode (hooks, budget, trace). */
+static inline bool vm_checked_mode(const VM *vm)
+{
+    return (vm->hooks_enabled && !vm->in_hook) || vm->budget_on || (vm->trace && vm->trace_instr);
+}
 /* Resolve a CALL target by name with method dispatch (§4.12); -1 + error. */
 int32_t vm_resolve_call(VM *vm, StString *name, const Value *args, uint32_t argc);
 /* Write a value into a secret-bank register: shares it through the MPC
