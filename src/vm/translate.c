@@ -7,6 +7,7 @@
  * bound by name.  A CMP directly followed by a conditional jump becomes one
  * fused instruction; the jump stays in place so instruction indices keep
  * matching the wire code (errors, hooks and jumps into the middle). */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,45 @@ static int translate_call(Loader *L, const StfInstr *in, Ins *out)
     return ST_OK;
 }
 
+/* Parameter count of the bytecode function a CALL resolved to, or -1. */
+static int64_t callee_arity(Loader *L, const Ins *in)
+{
+    if (in->op != I_CALL_VM) return -1;
+    if (in->x < L->vm->nfuncs) return L->vm->funcs[in->x]->nparams;
+    uint32_t k = in->x - L->vm->nfuncs;
+    return k < L->nunique ? L->prog->funcs[L->unique[k]].param_count : -1;
+}
+
+/* A CALL consumes the whole argument stack.  Where the pushes before it
+ * are straight-line code from the function's start or the previous CALL
+ * (no label in between that could bring other pushes), their number is
+ * known and must match the callee's parameters. */
+static int check_call_arity(Loader *L, const StfFunction *f, const VmFunction *fn)
+{
+    bool *target = calloc((size_t)f->instr_count + 1, sizeof *target);
+    if (!target) return vm_oom(L->vm);
+    for (uint32_t i = 0; i < f->label_count; i++) target[f->labels[i].target] = true;
+    uint32_t pushes = 0;
+    bool known = true;
+    int rc = ST_OK;
+    for (uint32_t i = 0; i < f->instr_count && rc == ST_OK; i++) {
+        if (target[i]) known = false;
+        const Ins *in = &fn->code[i];
+        if (f->instrs[i].op == STF_OP_PUSHARG) {
+            pushes++;
+        } else if (f->instrs[i].op == STF_OP_CALL) {
+            int64_t arity = callee_arity(L, in);
+            if (known && arity >= 0 && arity != pushes)
+                rc = where(L, f, i, "call to %s passes %u arguments but it takes %" PRId64,
+                           f->instrs[i].name.s, pushes, arity);
+            pushes = 0;
+            known = true;
+        }
+    }
+    free(target);
+    return rc;
+}
+
 static int translate_function(Loader *L, const StfFunction *f, VmFunction **result)
 {
     VM *vm = L->vm;
@@ -204,6 +244,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     Ins *end = &fn->code[f->instr_count];
     memset(end, 0, sizeof *end);
     end->op = end->base = I_END;
+    if (check_call_arity(L, f, fn) != ST_OK) return ST_ERR;
 
     /* Clear-bank specialisations (see vm_internal.h). */
     for (uint32_t i = 0; i < f->instr_count; i++) {

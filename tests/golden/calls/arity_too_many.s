@@ -1,6 +1,6 @@
-# A function without parameters called with one argument.
-# expect-error: Execution error in 'main': Function g expects 0 arguments but got 1
-# expect-error: at main, instruction 2
+# A function without parameters called with one argument: rejected at load.
+# exit: 3
+# expect-error: call to g passes 1 arguments but it takes 0
 .function g
     RET r0
 .end
