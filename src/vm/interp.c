@@ -223,10 +223,10 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         [I_SUB_C] = &&L_I_SUB_C, [I_MUL_C] = &&L_I_MUL_C, [I_DIV_C] = &&L_I_DIV_C,
         [I_MOD_C] = &&L_I_MOD_C,
     };
-    /* In checked mode every opcode goes to the checkpoint first. */
-    static void *checked_table[I_COUNT];
-    if (!checked_table[0])
-        for (int i = 0; i < I_COUNT; i++) checked_table[i] = &&checkpoint;
+    /* In checked mode every opcode goes to the checkpoint first.  Built per
+     * call (a few stores) so separate VMs on separate threads share nothing. */
+    void *checked_table[I_COUNT];
+    for (int i = 0; i < I_COUNT; i++) checked_table[i] = &&checkpoint;
     void *const *disp = plain_table;
 #define SET_TABLE() (disp = checked ? (void *const *)checked_table : plain_table)
 #define TARGET(op) L_##op:
