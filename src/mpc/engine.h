@@ -1,0 +1,133 @@
+/* engine.h: one party's MPC engine, the only MPC interface the VM uses.
+ *
+ * Protocol family: HoneyBadgerMPC-style over Shamir sharing with evaluation
+ * points x_i = i+1, n >= 3t+1 (spec/mpc.md §3, §8):
+ *   - preprocessing made by the parties themselves: random shares (RanSha),
+ *     double shares (RanDouSha) and Beaver triples (DN07 degree reduction),
+ *     random bits (square-root trick), each consumed exactly once;
+ *   - every opening is robust: all-to-all share exchange, then Reed-Solomon
+ *     decoding (robust.h) that corrects up to t wrong shares and never
+ *     returns a wrong value; missing shares are waited for with a timeout;
+ *   - multiplication by Beaver triples; all openings and multiplications of
+ *     one call to mpc_round travel in one communication round;
+ *   - fixed point: probabilistic truncation (Catrina-Saxena TruncPr) with
+ *     statistical security MPC_KAPPA bits;
+ *   - clients: inputs by masking with a preprocessed random share
+ *     (HoneyBadgerMPC §4.1), outputs by sending shares to the client, which
+ *     reconstructs robustly.
+ *
+ * All parties must make the same sequence of calls (they run the same
+ * program on the same public data); every message carries a sequence
+ * number so a faulty or slow party cannot mix rounds.  Functions return 0 on
+ * success, -1 on failure with mpc_error() naming the problem and, where one
+ * is to blame, the peer. */
+#ifndef STOFFEL_MPC_ENGINE_H
+#define STOFFEL_MPC_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mpc/field.h"
+#include "net/transport.h"
+
+#define MPC_KAPPA 40                  /* statistical security of truncation */
+#define MPC_FIXED_TOTAL_BITS 64       /* default fixed-point precision (upstream) */
+#define MPC_FIXED_FRAC_BITS 16
+
+typedef struct MpcEngine MpcEngine;
+
+/* How a client's input is encoded into the field. */
+typedef enum { MPC_INPUT_INT = 0, MPC_INPUT_FIXED = 1 } MpcInputKind;
+
+/* Misbehaviour to inject, for tests of robustness only. */
+typedef enum {
+    MPC_FAULT_NONE = 0,
+    MPC_FAULT_WRONG_SHARES,    /* send random values instead of shares in every opening */
+    MPC_FAULT_SILENT,          /* send nothing at all */
+} MpcFault;
+
+typedef struct {
+    uint32_t n;                /* parties */
+    uint32_t t;                /* faults tolerated; n >= 3t+1 */
+    uint32_t party;            /* this party's id, 0-based */
+    uint32_t n_clients;        /* client node ids are n .. n+n_clients-1 */
+    const uint32_t *client_inputs;   /* inputs expected from each client */
+    const Field *field;        /* NULL = BLS12-381 Fr */
+    uint64_t instance_id;      /* bound into every message */
+    int timeout_ms;            /* per wait; <= 0 = default 10,000 ms */
+    size_t triple_batch;       /* triples made per preprocessing run; 0 = default */
+    MpcFault fault;            /* tests only */
+} MpcConfig;
+
+typedef struct {
+    uint64_t rounds;           /* communication rounds of the online phase */
+    uint64_t opened;           /* values opened */
+    uint64_t multiplications;  /* Beaver multiplications */
+    uint64_t triples_made, triples_used;
+    uint64_t randoms_made, randoms_used;
+    uint64_t bits_made, bits_used;
+    uint64_t truncations;
+    uint64_t bytes_sent;
+} MpcStats;
+
+/* Create a party's engine over transport t (not owned).  NULL on bad
+ * configuration or no memory; *err (if given) receives a static reason. */
+MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err);
+/* Wipes all secret material (pools, client shares). */
+void mpc_engine_free(MpcEngine *e);
+
+const char *mpc_error(const MpcEngine *e);
+const Field *mpc_field(const MpcEngine *e);
+uint32_t mpc_party(const MpcEngine *e);
+uint32_t mpc_n(const MpcEngine *e);
+uint32_t mpc_t(const MpcEngine *e);
+uint64_t mpc_instance(const MpcEngine *e);
+MpcStats mpc_stats(const MpcEngine *e);
+
+/* Make at least the given amounts of preprocessed material now (the online
+ * phase also refills pools on demand, in batches). */
+int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits);
+
+/* Run the client-input phase: every client's inputs arrive masked; after
+ * this, mpc_client_input gives this party's share of each.  Waits for all
+ * configured clients (with the timeout). */
+int mpc_collect_inputs(MpcEngine *e);
+uint32_t mpc_client_count(const MpcEngine *e);
+/* This party's share of input `index` of client `client` (clients ordered
+ * by id). */
+int mpc_client_input(MpcEngine *e, uint32_t client, uint32_t index, Fe *share);
+
+/* One communication round: opens n_open shares (open_in -> open_out, clear
+ * values) and multiplies n_mul pairs (mul_x[i]*mul_y[i] -> mul_out[i],
+ * shares) by Beaver triples.  Either count may be 0.  Outputs may alias
+ * inputs. */
+int mpc_round(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out,
+              const Fe *mul_x, const Fe *mul_y, size_t n_mul, Fe *mul_out);
+
+/* Probabilistic truncation of n shared values by f bits: in[i] holds a
+ * signed value |v| < 2^(k-1) (k <= 64); out[i] = floor(v / 2^f) or that +1.
+ * One round. */
+int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, Fe *out);
+
+/* n fresh random shares (uniform secret, unknown to everyone). */
+int mpc_random(MpcEngine *e, Fe *out, size_t n);
+
+/* Send this party's shares of n values to a client, who reconstructs them
+ * (mpc_client_receive_outputs). */
+int mpc_send_to_client(MpcEngine *e, uint32_t client, const Fe *shares, size_t n);
+
+/* ---- client side ---------------------------------------------------------- */
+
+/* Run a client node's input protocol: for each input the client receives
+ * the parties' shares of a random mask r (reconstructed robustly), and
+ * sends x - r to every party.  values are already field-encoded. */
+int mpc_client_send_inputs(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id,
+                           const Fe *values, size_t count, int timeout_ms, char *err, size_t errlen);
+/* Receive the next batch of outputs sent with mpc_send_to_client and
+ * reconstruct each robustly (never a wrong value; an error if it cannot be
+ * decided).  *values is malloc'd (caller frees), *count its length. */
+int mpc_client_receive_outputs(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id,
+                               Fe **values, size_t *count, int timeout_ms, char *err, size_t errlen);
+
+#endif

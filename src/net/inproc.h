@@ -1,0 +1,19 @@
+/* inproc.h: the in-process transport: every node (party or client) is a
+ * thread of one process; each node has a mailbox (mutex + condition
+ * variable + queue).  Used by tests and `stoffel-run --local-mpc`. */
+#ifndef STOFFEL_INPROC_H
+#define STOFFEL_INPROC_H
+
+#include "net/transport.h"
+
+typedef struct InprocHub InprocHub;
+
+/* A hub for n_parties + n_clients nodes; NULL on no memory. */
+InprocHub *inproc_hub_new(uint32_t n_parties, uint32_t n_clients);
+/* Node `id`'s endpoint (owned by the hub; valid until inproc_hub_free). */
+Transport *inproc_endpoint(InprocHub *hub, uint32_t id);
+/* Wake every waiting receiver with TRANSPORT_CLOSED (shutdown). */
+void inproc_hub_shutdown(InprocHub *hub);
+void inproc_hub_free(InprocHub *hub);
+
+#endif

@@ -1,0 +1,62 @@
+/* transport.h: how MPC protocol code sends bytes between nodes.
+ *
+ * A node is a party (ids 0 .. n_parties-1) or a client (ids n_parties ..
+ * n_parties+n_clients-1).  The protocol code sees only this interface; the
+ * in-process transport (inproc.h: nodes as threads of one process) and the
+ * TLS transport (later: one process per node) implement it, so the same
+ * protocol code runs over both.
+ *
+ * Messages are whole byte strings (the transport frames them).  Delivery
+ * between two honest nodes is reliable and in order; a faulty node may send
+ * anything or nothing, so every receive has a timeout and every message is
+ * validated by the protocol layer.  The sender id of a received message is
+ * authenticated by the transport. */
+#ifndef STOFFEL_TRANSPORT_H
+#define STOFFEL_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Transport Transport;
+
+enum {
+    TRANSPORT_OK = 0,
+    TRANSPORT_TIMEOUT = 1,
+    TRANSPORT_CLOSED = -1,    /* this node's transport was shut down */
+    TRANSPORT_ERROR = -2,     /* bad destination, message too large, no memory */
+};
+
+/* Largest message a transport accepts (bounded so a peer cannot make
+ * another allocate without bound). */
+#define TRANSPORT_MAX_MESSAGE (64u << 20)
+
+typedef struct {
+    /* Queue `len` bytes to node `to` (copied; the caller keeps msg). */
+    int (*send)(Transport *t, uint32_t to, const uint8_t *msg, size_t len);
+    /* Wait up to timeout_ms (negative: forever) for the next message from
+     * any node; on TRANSPORT_OK *msg is malloc'd (caller frees) and *from
+     * is the authenticated sender. */
+    int (*recv)(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms);
+    /* Release this node's endpoint. */
+    void (*close)(Transport *t);
+} TransportOps;
+
+struct Transport {
+    const TransportOps *ops;
+    uint32_t self;            /* this node's id */
+    uint32_t n_parties;
+    uint32_t n_clients;
+    void *impl;
+};
+
+static inline int transport_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
+{
+    return t->ops->send(t, to, msg, len);
+}
+
+static inline int transport_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms)
+{
+    return t->ops->recv(t, from, msg, len, timeout_ms);
+}
+
+#endif
