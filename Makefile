@@ -74,6 +74,13 @@ asan:
 switch-test:
 	$(MAKE) BUILD=build-switch DISPATCH=switch test
 
+# Benchmarks against Lua 5.4, LuaJIT -joff and CPython (docs/benchmarks.md).
+# BENCH_ARGS passes options to the runner, e.g. BENCH_ARGS="--runs 3 --filter fib".
+bench: deps
+	@bash scripts/install-bench-peers.sh
+	@$(MAKE) --no-print-directory all
+	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
+
 # libFuzzer targets (clang): each runs FUZZ_TIME seconds on its seed corpus.
 FUZZ_TIME ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
