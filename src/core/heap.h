@@ -100,6 +100,7 @@ typedef struct StClosure {
 typedef struct StShare {
     GcObject gc;
     uint8_t share_kind;     /* 0 SecretInt, 1 SecretFixedPoint, 2 SecretUInt */
+    uint8_t pending;        /* value not computed yet (batched multiplication) */
     uint32_t bits;          /* bit length, or total bits for fixed point */
     uint32_t frac;          /* fractional bits for fixed point */
     uint32_t len;

@@ -128,10 +128,19 @@ static int float_op(VM *vm, int op, double x, double y, Value *out)
 
 int arith_binary(VM *vm, int op, Value a, Value b, Value *out)
 {
-    if (a.type == VT_SHARE || b.type == VT_SHARE) {
+    if (a.type == VT_SHARE || b.type == VT_SHARE || (vm->mpc && (a.type == VT_OBJECT || b.type == VT_OBJECT))) {
         if (op == STF_OP_SHL) return vm_error(vm, "Left shift is not supported on secret shares");
         if (op == STF_OP_SHR) return vm_error(vm, "Right shift is not supported on secret shares");
-        return share_error(vm);
+        if (vm->mpc) {
+            StShare *s;
+            /* Share objects (Share.* results) count as their share, except
+             * for MOD, as upstream. */
+            bool share_a = a.type == VT_SHARE || (op != STF_OP_MOD && mpcvm_unwrap(vm, a, &s));
+            bool share_b = b.type == VT_SHARE || (op != STF_OP_MOD && mpcvm_unwrap(vm, b, &s));
+            if (share_a || share_b) return mpcvm_binary(vm, op, a, b, out);
+        } else {
+            return share_error(vm);
+        }
     }
     bool arith = op >= STF_OP_ADD && op <= STF_OP_MOD;
     if (op == STF_OP_SHL || op == STF_OP_SHR) {
@@ -171,7 +180,7 @@ int arith_binary(VM *vm, int op, Value a, Value b, Value *out)
 int arith_not(VM *vm, Value a, Value *out)
 {
     if (a.type == VT_BOOL) { *out = val_bool(!a.as.b); return ST_OK; }
-    if (a.type == VT_SHARE) return share_error(vm);
+    if (a.type == VT_SHARE) return vm->mpc ? mpcvm_not(vm, a, out) : share_error(vm);
     if (val_is_signed(a)) { *out = val_int((ValueType)a.type, ~a.as.i); return ST_OK; }
     if (val_is_unsigned(a)) {
         uint64_t r = ~a.as.u;

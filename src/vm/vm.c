@@ -103,6 +103,7 @@ static void mark_roots(Heap *h, void *ud)
     }
     for (uint32_t i = 0; i < vm->npins; i++) heap_mark_value(h, vm->pins[i]);
     heap_mark_value(h, vm->last_result);
+    mpcvm_mark(vm);
 }
 
 /* ---- lifecycle --------------------------------------------------------------------- */
@@ -157,6 +158,7 @@ void vm_free(VM *vm)
     heap_realloc(&vm->heap, vm->args, (size_t)vm->args_cap * sizeof(Value), 0);
     heap_realloc(&vm->heap, vm->pins, (size_t)vm->pins_cap * sizeof(Value), 0);
     heap_realloc(&vm->heap, vm->hooks, (size_t)vm->hooks_cap * sizeof(Hook), 0);
+    mpcvm_free(vm);
     heap_free_all(&vm->heap);
     vm_clear_error(vm);
     free(vm);
@@ -239,6 +241,29 @@ int vm_register_native(VM *vm, const char *name, NativeFn native, void *ud)
     }
     return ST_OK;
 }
+
+int vm_replace_native(VM *vm, const char *name, NativeFn native, void *ud)
+{
+    int32_t idx = vm_find_function(vm, name, strlen(name));
+    if (idx < 0 || !vm->funcs[idx]->is_native) return vm_error(vm, "No builtin named '%s' to replace", name);
+    vm->funcs[idx]->native = native;
+    vm->funcs[idx]->native_ud = ud;
+    return ST_OK;
+}
+
+int vm_attach_mpc(VM *vm, struct MpcEngine *engine)
+{
+    if (!engine) return vm_error(vm, "No MPC engine given");
+    if (vm->mpc) return vm_error(vm, "An MPC engine is already attached");
+    vm->mpc = engine;
+    if (mpc_builtins_register(vm) != ST_OK) {
+        vm->mpc = NULL;
+        return ST_ERR;
+    }
+    return ST_OK;
+}
+
+struct MpcEngine *vm_mpc(const VM *vm) { return vm->mpc; }
 
 int vm_register_method(VM *vm, const char *receiver_type, const char *method)
 {
@@ -377,8 +402,15 @@ int vm_store_secret(VM *vm, Value *slot, uint32_t reg, Value v)
         *slot = v;
         return ST_OK;
     }
-    return vm_error(vm, "Cannot write clear %s value directly to secret register r%u: MPC engine not configured",
-                    val_type_name((ValueType)v.type), reg);
+    StShare *sh;
+    if (vm->mpc && v.type == VT_OBJECT && mpcvm_unwrap(vm, v, &sh)) {
+        *slot = val_gc(VT_SHARE, sh);
+        return ST_OK;
+    }
+    if (!vm->mpc)
+        return vm_error(vm, "Cannot write clear %s value directly to secret register r%u: MPC engine not configured",
+                        val_type_name((ValueType)v.type), reg);
+    return mpcvm_share_clear(vm, v, reg, slot);
 }
 
 /* Push a frame for a bytecode function and bind its arguments.  The
@@ -486,6 +518,10 @@ int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value
         rc = vm_push_frame(vm, fn, args, argc, NULL, true);
         if (rc == ST_OK) rc = vm_run(vm, depth, result);
     }
+    /* Pending secure multiplications finish inside the call that made them
+     * (every party reaches this point in the same state). */
+    if (rc == ST_OK && vm->mpc && depth == 0) rc = mpcvm_flush(vm);
+    if (rc != ST_OK && vm->mpc) mpcvm_discard(vm);
     /* Whatever happened, leave the VM as it was before this call. */
     while (vm->nframes > depth) pop_frame(vm);
     vm->nargs = nargs;

@@ -142,6 +142,10 @@ int stdlib_register(VM *vm);
 
 /* Register a native function; ST_ERR if the name is taken. */
 int vm_register_native(VM *vm, const char *name, NativeFn fn, void *ud);
+/* Replace the implementation of a registered native (used to swap the
+ * "MPC engine not configured" builtins for real ones). */
+int vm_replace_native(VM *vm, const char *name, NativeFn fn, void *ud);
+
 /* Register a method alias: a call of bare `method` whose first argument has
  * runtime type `receiver_type` runs `receiver_type.method` (spec §4.12). */
 int vm_register_method(VM *vm, const char *receiver_type, const char *method);
@@ -189,6 +193,14 @@ VmFunction *vm_function_at(VM *vm, int32_t index);
 
 /* Intern-free helper: new string value, ST_ERR (oom set) on failure. */
 int vm_new_string(VM *vm, const char *s, size_t len, Value *out);
+
+/* ---- MPC ------------------------------------------------------------------------- */
+struct MpcEngine;
+/* Attach this party's MPC engine (not owned): secret registers, share
+ * arithmetic and the Share.*, Mpc.*, ClientStore.* and MpcOutput.*
+ * builtins then use it.  ST_ERR if it cannot be attached. */
+int vm_attach_mpc(VM *vm, struct MpcEngine *engine);
+struct MpcEngine *vm_mpc(const VM *vm);
 
 /* ---- tracing (CLI --trace-instr) -------------------------------------------- */
 void vm_set_trace(VM *vm, FILE *out, bool instr, bool regs, bool stack);

@@ -101,6 +101,9 @@ struct VM {
 
     FILE *trace;
     bool trace_instr, trace_regs, trace_stack;
+
+    struct MpcEngine *mpc;       /* NULL: no MPC (share ops report it) */
+    struct MpcVmState *mpcs;     /* pending multiplications (mpc_vm.c) */
 };
 
 /* vm.c */
@@ -132,6 +135,19 @@ int vm_call_native(VM *vm, VmFunction *fn, const Value *args, uint32_t argc, Val
 int arith_binary(VM *vm, int op, Value a, Value b, Value *out);
 int arith_not(VM *vm, Value a, Value *out);
 int arith_compare(VM *vm, Value a, Value b, int32_t *flag);
+
+/* mpc_vm.c: shares inside the VM (all need vm->mpc). */
+int mpcvm_binary(VM *vm, int op, Value a, Value b, Value *out);
+int mpcvm_not(VM *vm, Value a, Value *out);
+int mpcvm_share_clear(VM *vm, Value v, uint32_t reg, Value *out);   /* clear -> secret bank */
+int mpcvm_reveal(VM *vm, Value share, Value *out);                   /* secret -> clear */
+int mpcvm_flush(VM *vm);            /* run pending multiplications now */
+void mpcvm_discard(VM *vm);         /* drop pending work after an error */
+void mpcvm_mark(VM *vm);            /* GC: mark pending shares */
+void mpcvm_free(VM *vm);
+/* Share value of a raw Share or a share object; false if neither. */
+bool mpcvm_unwrap(VM *vm, Value v, struct StShare **out);
+int mpc_builtins_register(VM *vm);  /* real Share.* etc., on attach */
 
 /* closures.c */
 int closures_register(VM *vm);
