@@ -171,6 +171,12 @@ bool table_get(const Table *t, Value key, Value *out)
     return true;
 }
 
+int64_t table_entry_index(const Table *t, Value key)
+{
+    int64_t i = table_find(t, key, val_hash(key));
+    return i < 0 ? -1 : (int64_t)t->index[i] - 1;
+}
+
 /* Rebuild entries (dropping deleted ones) and the index with room for `need`. */
 static bool table_rebuild(Heap *h, Table *t, uint32_t need)
 {

@@ -159,6 +159,10 @@ void table_free(Heap *h, Table *t);
 bool table_get(const Table *t, Value key, Value *out);
 bool table_set(Heap *h, Table *t, Value key, Value value);
 bool table_delete(Table *t, Value key);
+/* Index of key's entry in t->entries, or -1 (for inline caches: an entry
+ * index stays valid until the table is rebuilt or the entry deleted, which
+ * a cache detects by checking the entry's key and liveness). */
+int64_t table_entry_index(const Table *t, Value key);
 /* Iterate live entries in insertion order: for (i = 0; table_next(t, &i, &e);) */
 bool table_next(const Table *t, uint32_t *iter, const TableEntry **entry);
 

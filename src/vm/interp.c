@@ -170,6 +170,22 @@ static int after_call_event(VM *vm, VmFunction *callee, Value result)
     return vm_fire_hook(vm, &ev);
 }
 
+/* Entry index of a string key in an object's fields, through the
+ * instruction's inline cache (Ins.x holds the last entry index found): a
+ * hit is one bounds check and one pointer compare, since constant keys are
+ * one string object each. */
+static inline int64_t cached_field(const Table *t, Value key, Ins *in)
+{
+    uint32_t c = in->x;
+    if (likely(c < t->used)) {
+        const TableEntry *e = &t->entries[c];
+        if (likely(e->live && e->key.type == VT_STRING && e->key.as.str == key.as.str)) return c;
+    }
+    int64_t i = table_entry_index(t, key);
+    if (i >= 0) in->x = (uint32_t)i;
+    return i;
+}
+
 int vm_run(VM *vm, uint32_t stop_depth, Value *result)
 {
     Frame *fr;
@@ -210,6 +226,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
 #define TARGET(op) case op:
 #define DISPATCH() goto dispatch
 #define RUN_PLAIN() do { op = ip->base; goto run_op; } while (0)
+#define RUN_OP(o) do { op = (o); goto run_op; } while (0)
 #define SET_TABLE() ((void)0)
 #else
     static void *const plain_table[I_COUNT] = {
@@ -223,6 +240,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         [I_LDI_C] = &&L_I_LDI_C, [I_MOV_C] = &&L_I_MOV_C, [I_ADD_C] = &&L_I_ADD_C,
         [I_SUB_C] = &&L_I_SUB_C, [I_MUL_C] = &&L_I_MUL_C, [I_DIV_C] = &&L_I_DIV_C,
         [I_MOD_C] = &&L_I_MOD_C,
+        [I_GETF] = &&L_I_GETF, [I_SETF] = &&L_I_SETF, [I_APUSH] = &&L_I_APUSH, [I_ALEN] = &&L_I_ALEN,
     };
     /* In checked mode every opcode goes to the checkpoint first.  Built per
      * call (a few stores) so separate VMs on separate threads share nothing. */
@@ -233,6 +251,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
 #define TARGET(op) L_##op:
 #define DISPATCH() goto *disp[ip->op]
 #define RUN_PLAIN() goto *plain_table[ip->base]
+#define RUN_OP(o) goto *plain_table[o]
 #endif
 
     LOAD_FRAME();
@@ -362,6 +381,76 @@ run_op:
     TARGET(I_MUL_C) { BINARY_C(STF_OP_MUL, if (!__builtin_mul_overflow(x->as.i, y->as.i, &r_)) PUT_I64(r_)); }
     TARGET(I_DIV_C) { BINARY_C(STF_OP_DIV, (void)r_; if (y->as.i > 0) PUT_I64(x->as.i / y->as.i)); }
     TARGET(I_MOD_C) { BINARY_C(STF_OP_MOD, (void)r_; if (y->as.i > 0) PUT_I64(x->as.i % y->as.i)); }
+
+    /* Fused table builtins (see vm_internal.h): only when no other
+     * arguments are pending, so the CALL would see exactly these. */
+    TARGET(I_GETF) {
+        Value t = R[ip->a], k = R[ip->b];
+        if (likely(vm->nargs == fr->arg_base)) {
+            if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
+                R[0] = t.as.arr->items[k.as.i];
+                ip += 3;
+                DISPATCH();
+            }
+            if (t.type == VT_OBJECT && k.type == VT_STRING) {
+                int64_t e = cached_field(&t.as.obj->fields, k, ip);
+                R[0] = e >= 0 ? t.as.obj->fields.entries[e].value : val_unit();
+                ip += 3;
+                DISPATCH();
+            }
+        }
+        RUN_OP(STF_OP_PUSHARG);
+    }
+    TARGET(I_SETF) {
+        Value t = R[ip->a], k = R[ip->b];
+        if (likely(vm->nargs == fr->arg_base)) {
+            if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
+                t.as.arr->items[k.as.i] = R[ip->c];
+                R[0] = val_unit();
+                ip += 4;
+                DISPATCH();
+            }
+            if (t.type == VT_OBJECT && k.type == VT_STRING) {
+                Table *tb = &t.as.obj->fields;
+                int64_t e = cached_field(tb, k, ip);
+                if (e >= 0) {
+                    tb->entries[e].value = R[ip->c];
+                } else if (unlikely(!table_set(&vm->heap, tb, k, R[ip->c]))) {
+                    vm_oom(vm);
+                    ERROR();
+                }
+                R[0] = val_unit();
+                SAFEPOINT();
+                ip += 4;
+                DISPATCH();
+            }
+        }
+        RUN_OP(STF_OP_PUSHARG);
+    }
+    TARGET(I_APUSH) {
+        Value t = R[ip->a];
+        if (likely(vm->nargs == fr->arg_base && t.type == VT_ARRAY && t.as.arr->dlen == t.as.arr->len)) {
+            StArray *arr = t.as.arr;
+            if (unlikely(!array_push(&vm->heap, arr, R[ip->b]))) {
+                vm_oom(vm);
+                ERROR();
+            }
+            R[0] = val_i64(arr->len);
+            SAFEPOINT();
+            ip += 3;
+            DISPATCH();
+        }
+        RUN_OP(STF_OP_PUSHARG);
+    }
+    TARGET(I_ALEN) {
+        Value t = R[ip->a];
+        if (likely(vm->nargs == fr->arg_base && t.type == VT_ARRAY)) {
+            R[0] = val_i64(t.as.arr->len);
+            ip += 2;
+            DISPATCH();
+        }
+        RUN_OP(STF_OP_PUSHARG);
+    }
 
     TARGET(STF_OP_CMP) {
         Value *x = &R[ip->a], *y = &R[ip->b];

@@ -157,6 +157,40 @@ static int check_call_arity(Loader *L, const StfFunction *f, const VmFunction *f
     return rc;
 }
 
+/* Is instruction k a call of the builtin `name`?  Builtin names cannot be
+ * taken by program functions, so a CALL bound to a native of that name is
+ * that builtin. */
+static bool calls_builtin(const StfFunction *f, const VmFunction *fn, uint32_t k, const char *name)
+{
+    return k < f->instr_count && fn->code[k].op == I_CALL_NATIVE && strcmp(f->instrs[k].name.s, name) == 0;
+}
+
+static bool is_push(const StfFunction *f, uint32_t k)
+{
+    return k < f->instr_count && f->instrs[k].op == STF_OP_PUSHARG;
+}
+
+static void fuse_table_builtins(const StfFunction *f, VmFunction *fn)
+{
+    for (uint32_t i = 0; i < f->instr_count; i++) {
+        if (!is_push(f, i)) continue;
+        Ins *in = &fn->code[i];
+        if (calls_builtin(f, fn, i + 1, "array_length") || calls_builtin(f, fn, i + 1, "len")) {
+            in->op = I_ALEN;
+        } else if (is_push(f, i + 1) && calls_builtin(f, fn, i + 2, "get_field")) {
+            in->op = I_GETF;
+            in->b = (uint16_t)f->instrs[i + 1].a;
+        } else if (is_push(f, i + 1) && calls_builtin(f, fn, i + 2, "array_push")) {
+            in->op = I_APUSH;
+            in->b = (uint16_t)f->instrs[i + 1].a;
+        } else if (is_push(f, i + 1) && is_push(f, i + 2) && calls_builtin(f, fn, i + 3, "set_field")) {
+            in->op = I_SETF;
+            in->b = (uint16_t)f->instrs[i + 1].a;
+            in->c = (uint16_t)f->instrs[i + 2].a;
+        }
+    }
+}
+
 static int translate_function(Loader *L, const StfFunction *f, VmFunction **result)
 {
     VM *vm = L->vm;
@@ -245,6 +279,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     memset(end, 0, sizeof *end);
     end->op = end->base = I_END;
     if (check_call_arity(L, f, fn) != ST_OK) return ST_ERR;
+    fuse_table_builtins(f, fn);
 
     /* Clear-bank specialisations (see vm_internal.h). */
     for (uint32_t i = 0; i < f->instr_count; i++) {

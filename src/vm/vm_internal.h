@@ -22,6 +22,13 @@ enum {
      * r16, so the write needs no secret-bank check.  They run only in the
      * fast mode; the checked mode runs the general handler (Ins.base). */
     I_LDI_C, I_MOV_C, I_ADD_C, I_SUB_C, I_MUL_C, I_DIV_C, I_MOD_C,
+    /* PUSHARG... CALL of a table builtin, fused at the first PUSHARG: the
+     * common cases run inline, anything else runs the PUSHARG as written.
+     * a, b, c = the pushed registers. */
+    I_GETF,      /* PUSHARG t; PUSHARG k; CALL get_field */
+    I_SETF,      /* PUSHARG t; PUSHARG k; PUSHARG v; CALL set_field */
+    I_APUSH,     /* PUSHARG a; PUSHARG v; CALL array_push */
+    I_ALEN,      /* PUSHARG a; CALL array_length (or len) */
     I_COUNT
 };
 
