@@ -23,7 +23,7 @@
 int vm_call_native(VM *vm, VmFunction *fn, const Value *args, uint32_t argc, Value *out)
 {
     *out = val_unit();
-    if (vm_hooks_active(vm)) {
+    if (unlikely(vm->hooks_enabled && !vm->in_hook)) {
         HookEvent ev = { .kind = HOOK_BEFORE_CALL, .name = fn->name->chars, .foreign = true,
                          .args = args, .argc = argc };
         if (vm_fire_hook(vm, &ev) != ST_OK) return ST_ERR;
@@ -170,6 +170,19 @@ static int after_call_event(VM *vm, VmFunction *callee, Value result)
     return vm_fire_hook(vm, &ev);
 }
 
+/* The current activation's upvalue `name` (innermost first), or NULL. */
+static inline Upvalue *frame_upvalue(Frame *fr, const StString *name)
+{
+    StClosure *cl = fr->closure;
+    if (!cl) return NULL;
+    for (uint32_t i = cl->upvalue_count; i-- > 0;) {
+        Upvalue *u = &cl->upvalues[i];
+        if (u->name == name || (u->name->len == name->len && memcmp(u->name->chars, name->chars, name->len) == 0))
+            return u;
+    }
+    return NULL;
+}
+
 /* Entry index of a string key in an object's fields, through the
  * instruction's inline cache (Ins.x holds the last entry index found): a
  * hit is one bounds check and one pointer compare, since constant keys are
@@ -241,6 +254,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         [I_SUB_C] = &&L_I_SUB_C, [I_MUL_C] = &&L_I_MUL_C, [I_DIV_C] = &&L_I_DIV_C,
         [I_MOD_C] = &&L_I_MOD_C,
         [I_GETF] = &&L_I_GETF, [I_SETF] = &&L_I_SETF, [I_APUSH] = &&L_I_APUSH, [I_ALEN] = &&L_I_ALEN,
+        [I_GETUP] = &&L_I_GETUP, [I_SETUP] = &&L_I_SETUP, [I_CALLCL] = &&L_I_CALLCL,
     };
     /* In checked mode every opcode goes to the checkpoint first.  Built per
      * call (a few stores) so separate VMs on separate threads share nothing. */
@@ -447,6 +461,45 @@ run_op:
         if (likely(vm->nargs == fr->arg_base && t.type == VT_ARRAY)) {
             R[0] = val_i64(t.as.arr->len);
             ip += 2;
+            DISPATCH();
+        }
+        RUN_OP(STF_OP_PUSHARG);
+    }
+
+    /* Closures (closures.c has the general forms). */
+    TARGET(I_GETUP) {
+        Upvalue *u;
+        if (likely(vm->nargs == fr->arg_base && R[ip->a].type == VT_STRING &&
+                   (u = frame_upvalue(fr, R[ip->a].as.str)) != NULL)) {
+            R[0] = u->value;
+            ip += 2;
+            DISPATCH();
+        }
+        RUN_OP(STF_OP_PUSHARG);
+    }
+    TARGET(I_SETUP) {
+        Upvalue *u;
+        if (likely(vm->nargs == fr->arg_base && R[ip->a].type == VT_STRING &&
+                   (u = frame_upvalue(fr, R[ip->a].as.str)) != NULL)) {
+            u->value = R[ip->b];
+            R[0] = val_unit();
+            ip += 3;
+            DISPATCH();
+        }
+        RUN_OP(STF_OP_PUSHARG);
+    }
+    TARGET(I_CALLCL) {
+        Value c = R[ip->a];
+        if (likely(vm->nargs == fr->arg_base && c.type == VT_CLOSURE)) {
+            uint32_t base = fr->arg_base;
+            fr->ip = (uint32_t)(ip - code) + 2;    /* return after the CALL */
+            if (unlikely(vm_push_closure_frame(vm, c.as.closure, NULL, 0) != ST_FRAME_PUSHED)) {
+                /* Let the builtin itself report it (wrapping, location). */
+                vm_clear_error(vm);
+                RUN_OP(STF_OP_PUSHARG);
+            }
+            vm->frames[vm->nframes - 1].arg_base = base;
+            LOAD_FRAME();
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);

@@ -183,6 +183,13 @@ static void fuse_table_builtins(const StfFunction *f, VmFunction *fn)
         } else if (is_push(f, i + 1) && calls_builtin(f, fn, i + 2, "array_push")) {
             in->op = I_APUSH;
             in->b = (uint16_t)f->instrs[i + 1].a;
+        } else if (calls_builtin(f, fn, i + 1, "get_upvalue")) {
+            in->op = I_GETUP;
+        } else if (calls_builtin(f, fn, i + 1, "call_closure")) {
+            in->op = I_CALLCL;
+        } else if (is_push(f, i + 1) && calls_builtin(f, fn, i + 2, "set_upvalue")) {
+            in->op = I_SETUP;
+            in->b = (uint16_t)f->instrs[i + 1].a;
         } else if (is_push(f, i + 1) && is_push(f, i + 2) && calls_builtin(f, fn, i + 3, "set_field")) {
             in->op = I_SETF;
             in->b = (uint16_t)f->instrs[i + 1].a;

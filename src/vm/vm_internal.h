@@ -29,6 +29,9 @@ enum {
     I_SETF,      /* PUSHARG t; PUSHARG k; PUSHARG v; CALL set_field */
     I_APUSH,     /* PUSHARG a; PUSHARG v; CALL array_push */
     I_ALEN,      /* PUSHARG a; CALL array_length (or len) */
+    I_GETUP,     /* PUSHARG name; CALL get_upvalue */
+    I_SETUP,     /* PUSHARG name; PUSHARG v; CALL set_upvalue */
+    I_CALLCL,    /* PUSHARG closure; CALL call_closure (no arguments) */
     I_COUNT
 };
 
