@@ -220,8 +220,17 @@ static const char *int_suffix(ValueType t)
 
 static void fmt_int(StrBuf *b, Value v)
 {
-    if (val_is_signed(v)) sb_printf(b, "%" PRId64, v.as.i);
-    else sb_printf(b, "%" PRIu64, v.as.u);
+    /* Integers are the common case of to_string/print: no printf. */
+    char digits[24];
+    char *p = digits + sizeof digits;
+    bool neg = val_is_signed(v) && v.as.i < 0;
+    uint64_t mag = neg ? (uint64_t)0 - (uint64_t)v.as.i : v.as.u;
+    do {
+        *--p = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag);
+    if (neg) *--p = '-';
+    sb_append(b, p, (size_t)(digits + sizeof digits - p));
 }
 
 /* Rust Debug of the share type: SecretInt { bit_length: 64 } etc. */

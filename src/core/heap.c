@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GC_MIN_THRESHOLD (1u << 20)    /* first collection after 1 MiB */
+#define GC_MIN_THRESHOLD (4u << 20)    /* first collection after 4 MiB */
 
 static void *default_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
 {
@@ -21,6 +21,16 @@ void heap_init(Heap *h, StAllocFn alloc, void *ud)
     h->next_gc = GC_MIN_THRESHOLD;
     h->next_id = 1;
     h->next_foreign_id = 1;
+}
+
+void heap_set_limit(Heap *h, size_t limit)
+{
+    h->limit = limit;
+    h->next_gc = h->bytes * 2 > GC_MIN_THRESHOLD ? h->bytes * 2 : GC_MIN_THRESHOLD;
+    /* Under a cap, collect while half the headroom is still free, so that
+     * garbage alone never makes an allocation fail. */
+    if (limit && h->bytes < limit && h->next_gc > h->bytes + (limit - h->bytes) / 2)
+        h->next_gc = h->bytes + (limit - h->bytes) / 2;
 }
 
 void *heap_realloc(Heap *h, void *ptr, size_t old_size, size_t new_size)
@@ -455,7 +465,7 @@ void heap_collect(Heap *h)
             free_object(h, o);
         }
     }
-    h->next_gc = h->bytes * 2 > GC_MIN_THRESHOLD ? h->bytes * 2 : GC_MIN_THRESHOLD;
+    heap_set_limit(h, h->limit);
     h->collections++;
 }
 

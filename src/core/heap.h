@@ -132,6 +132,8 @@ void heap_free_all(Heap *h);
  * failure (including the heap limit).  Use for buffers owned by objects. */
 void *heap_realloc(Heap *h, void *ptr, size_t old_size, size_t new_size);
 
+/* Set the byte cap (0 = none) and the next collection point under it. */
+void heap_set_limit(Heap *h, size_t limit);
 static inline bool heap_should_collect(const Heap *h) { return h->bytes > h->next_gc; }
 /* Full mark-sweep.  Marks via h->mark_roots. */
 void heap_collect(Heap *h);

@@ -125,7 +125,7 @@ VM *vm_new(const VmConfig *config)
         return NULL;
     }
     /* Limit only the program's heap, not the builtins' own setup. */
-    vm->heap.limit = vm->cfg.heap_limit;
+    heap_set_limit(&vm->heap, vm->cfg.heap_limit);
     return vm;
 }
 
