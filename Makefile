@@ -17,8 +17,9 @@ ifeq ($(DISPATCH),switch)
 ALL_CFLAGS += -DST_DISPATCH_SWITCH
 endif
 LDLIBS   = -lsodium -lm
+TEST_LDLIBS = -lgmp
 
-LIB_SRCS := $(wildcard src/core/*.c src/bytecode/*.c src/vm/*.c src/api/*.c)
+LIB_SRCS := $(wildcard src/core/*.c src/bytecode/*.c src/vm/*.c src/api/*.c src/mpc/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOLS    := $(patsubst src/cli/%.c,stoffel-%,$(wildcard src/cli/*.c))
 TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
@@ -57,7 +58,7 @@ $(BUILD)/stoffel-%: src/cli/%.c $(BUILD)/libstoffel_vm.a
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libstoffel_vm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS) $(TEST_LDLIBS)
 
 # The whole suite: unit tests, golden programs, CLI checks.
 test: deps

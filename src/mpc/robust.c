@@ -1,0 +1,344 @@
+/* robust.c: robust reconstruction with online error correction (robust.h).
+ *
+ * Decoder choice: Gao's Reed–Solomon decoder (S. Gao, "A new algorithm for
+ * decoding Reed-Solomon codes", 2002) rather than Berlekamp–Welch.  Both
+ * correct e errors from m >= d+2e+1 points; Gao needs only polynomial
+ * arithmetic and one partial extended Euclid, O(m^2) field operations,
+ * where Berlekamp–Welch solves an m×m linear system, O(m^3).  Missing
+ * shares (erasures) need no special handling: g0 is the product over the
+ * points actually received.  It is also what upstream uses, so behaviour on
+ * the same inputs is comparable.
+ *
+ * The decoder's output is never trusted on its own: the agreement rule of
+ * robust.h (>= d+t+1 received shares on a degree-<=d polynomial) decides,
+ * for the fast path and the decoder alike. */
+#include "mpc/robust.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parameters and sender set: n >= 3t+1, d+t+1 <= n, parties distinct < n. */
+static int valid_params(unsigned n, unsigned t, unsigned d, const unsigned *parties, unsigned m)
+{
+    uint64_t seen[(SHAMIR_MAX_PARTIES + 63) / 64] = { 0 };
+    if (n == 0 || n > SHAMIR_MAX_PARTIES || (uint64_t)n < 3 * (uint64_t)t + 1 ||
+        (uint64_t)d + t + 1 > n || m > n)
+        return 0;
+    for (unsigned j = 0; j < m; j++) {
+        unsigned p = parties[j];
+        if (p >= n || (seen[p / 64] >> (p % 64) & 1))
+            return 0;
+        seen[p / 64] |= (uint64_t)1 << (p % 64);
+    }
+    return 1;
+}
+
+/* ---- polynomials for the decoder -------------------------------------- */
+
+typedef struct {
+    Fe *c;      /* coefficients, constant term first; room for cap of them */
+    int deg;    /* -1 for the zero polynomial */
+} Poly;
+
+static void poly_trim(Poly *p)
+{
+    while (p->deg >= 0 && fe_is_zero(&p->c[p->deg]))
+        p->deg--;
+}
+
+/* a = a mod b, q = a div b; b is not zero. */
+static void poly_divmod(const Field *f, Poly *a, const Poly *b, Poly *q)
+{
+    if (a->deg < b->deg) {
+        q->deg = -1;
+        return;
+    }
+    Fe lead_inv, coef, t;
+    fe_inv(f, &lead_inv, &b->c[b->deg]);
+    q->deg = a->deg - b->deg;
+    for (int i = a->deg; i >= b->deg; i--) {
+        int s = i - b->deg;
+        fe_mul(f, &coef, &a->c[i], &lead_inv);
+        q->c[s] = coef;
+        for (int j = 0; j <= b->deg; j++) {
+            fe_mul(f, &t, &coef, &b->c[j]);
+            fe_sub(f, &a->c[s + j], &a->c[s + j], &t);
+        }
+    }
+    a->deg = b->deg - 1;
+    poly_trim(a);
+}
+
+/* r = a·b (r distinct from both; room for deg a + deg b + 1). */
+static void poly_mul(const Field *f, Poly *r, const Poly *a, const Poly *b)
+{
+    if (a->deg < 0 || b->deg < 0) {
+        r->deg = -1;
+        return;
+    }
+    r->deg = a->deg + b->deg;
+    for (int i = 0; i <= r->deg; i++)
+        fe_zero(&r->c[i]);
+    Fe t;
+    for (int i = 0; i <= a->deg; i++)
+        for (int j = 0; j <= b->deg; j++) {
+            fe_mul(f, &t, &a->c[i], &b->c[j]);
+            fe_add(f, &r->c[i + j], &r->c[i + j], &t);
+        }
+}
+
+/* a = a - b (room in a for max degree). */
+static void poly_sub_inplace(const Field *f, Poly *a, const Poly *b)
+{
+    for (int i = a->deg + 1; i <= b->deg; i++)
+        fe_zero(&a->c[i]);
+    if (b->deg > a->deg)
+        a->deg = b->deg;
+    for (int i = 0; i <= b->deg; i++)
+        fe_sub(f, &a->c[i], &a->c[i], &b->c[i]);
+    poly_trim(a);
+}
+
+/* ---- Gao's decoder ------------------------------------------------------ */
+
+/* Scratch for m points: seven polynomials of up to m+1 coefficients. */
+#define GAO_POLYS 7
+
+static size_t gao_scratch_elems(unsigned m)
+{
+    return (size_t)GAO_POLYS * (m + 1);
+}
+
+/* Tries to decode m points (parties, vals) as a polynomial of degree <= d
+ * and applies the agreement rule.  out receives d+1 coefficients. */
+static RobustStatus gao_decode(const Field *f, unsigned t, unsigned d, const unsigned *parties,
+                               const Fe *vals, unsigned m, Fe *scratch, Fe *out)
+{
+    unsigned k = d + 1;
+    Poly P[GAO_POLYS];
+    for (int i = 0; i < GAO_POLYS; i++)
+        P[i] = (Poly){ scratch + (size_t)i * (m + 1), -1 };
+    Poly *rp = &P[0], *rc = &P[1], *vp = &P[2], *vc = &P[3], *q = &P[4], *tmp = &P[5];
+    Fe *xs = P[6].c;
+    RobustStatus st = ROBUST_NEED_MORE;
+
+    for (unsigned j = 0; j < m; j++)
+        shamir_point(f, &xs[j], parties[j]);
+    /* g0 = Π (x - x_j) over the received points */
+    fe_one(f, &rp->c[0]);
+    rp->deg = 0;
+    for (unsigned j = 0; j < m; j++) {
+        Fe negx, t2;
+        fe_neg(f, &negx, &xs[j]);
+        rp->c[j + 1] = rp->c[j];
+        for (unsigned i = j; i > 0; i--) {
+            fe_mul(f, &t2, &rp->c[i], &negx);
+            fe_add(f, &rp->c[i], &rp->c[i - 1], &t2);
+        }
+        fe_mul(f, &rp->c[0], &rp->c[0], &negx);
+    }
+    rp->deg = (int)m;
+    /* g1 = the interpolant of all received points (degree < m) */
+    if (shamir_interpolate_coeffs(f, parties, vals, m, rc->c) != 0)
+        return ROBUST_EINVAL;
+    rc->deg = (int)m - 1;
+    poly_trim(rc);
+    fe_one(f, &vc->c[0]);
+    vc->deg = 0;
+    vp->deg = -1;
+    /* partial extended Euclid on (g0, g1): stop once deg r < (m+k)/2,
+     * tracking only the g1 cofactor v (r = u·g0 + v·g1) */
+    while (rc->deg >= 0 && 2 * (unsigned)rc->deg >= m + k) {
+        poly_divmod(f, rp, rc, q);              /* rp = rp mod rc */
+        poly_mul(f, tmp, q, vc);
+        poly_sub_inplace(f, vp, tmp);           /* vp = vp - q·vc */
+        Poly s = *rp; *rp = *rc; *rc = s;
+        s = *vp; *vp = *vc; *vc = s;
+    }
+    /* f = r / v if v divides r and deg f < k */
+    poly_divmod(f, rc, vc, q);
+    if (rc->deg < 0 && q->deg < (int)k) {
+        for (unsigned i = 0; i < k; i++) {
+            if ((int)i <= q->deg)
+                out[i] = q->c[i];
+            else
+                fe_zero(&out[i]);
+        }
+        unsigned agree = 0;
+        for (unsigned j = 0; j < m; j++) {
+            Fe y;
+            shamir_poly_eval(f, &y, out, k, &xs[j]);
+            agree += (unsigned)fe_equal(&y, &vals[j]);
+        }
+        if (agree >= d + t + 1)
+            st = ROBUST_OK;
+    }
+    sodium_memzero(scratch, gao_scratch_elems(m) * sizeof(Fe));
+    return st;
+}
+
+/* ---- one codeword ------------------------------------------------------- */
+
+RobustStatus robust_decode(const Field *f, unsigned n, unsigned t, unsigned d,
+                           const unsigned *parties, const Fe *shares, unsigned m, Fe *secret,
+                           Fe *coeffs)
+{
+    if (!valid_params(n, t, d, parties, m))
+        return ROBUST_EINVAL;
+    unsigned need = d + t + 1, k = d + 1;
+    if (m < need)
+        return ROBUST_NEED_MORE;
+    Fe c[SHAMIR_MAX_PARTIES];
+    if (shamir_interpolate_coeffs(f, parties, shares, k, c) != 0)
+        return ROBUST_EINVAL;
+    /* optimistic: the first d+1 shares' polynomial, checked on the others
+     * until enough agree or too few are left to get there */
+    unsigned agree = k;
+    for (unsigned j = k; j < m && agree < need && agree + (m - j) >= need; j++) {
+        Fe x, y;
+        shamir_point(f, &x, parties[j]);
+        shamir_poly_eval(f, &y, c, k, &x);
+        agree += (unsigned)fe_equal(&y, &shares[j]);
+    }
+    RobustStatus st = ROBUST_OK;
+    if (agree < need) {
+        Fe *scratch = malloc(gao_scratch_elems(m) * sizeof(Fe));
+        if (!scratch)
+            return ROBUST_ENOMEM;
+        st = gao_decode(f, t, d, parties, shares, m, scratch, c);
+        free(scratch);
+    }
+    if (st == ROBUST_OK) {
+        *secret = c[0];
+        if (coeffs)
+            memcpy(coeffs, c, k * sizeof *c);
+    }
+    return st;
+}
+
+/* ---- batches ------------------------------------------------------------ */
+
+struct RobustBatch {
+    const Field *f;
+    unsigned n, t, d, m;
+    unsigned parties[SHAMIR_MAX_PARTIES];
+    Fe *lam0;       /* d+1 weights at 0 of the first d+1 senders */
+    Fe *w;          /* (m-d-1)×(d+1): weights at each further sender */
+    Fe *basis;      /* (d+1)×(d+1): Lagrange basis coefficients */
+    Fe *gather;     /* m: one codeword for the decoder */
+    Fe *cand;       /* d+1: decoder output */
+    Fe *scratch;    /* decoder working space */
+    size_t elems;   /* total Fe allocated */
+    Fe mem[];
+};
+
+RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, unsigned t,
+                              unsigned d, const unsigned *parties, unsigned m)
+{
+    *out = NULL;
+    if (!valid_params(n, t, d, parties, m))
+        return ROBUST_EINVAL;
+    unsigned k = d + 1;
+    size_t extra = m > k ? m - k : 0;
+    size_t elems = k + extra * k + (size_t)k * k + m + k + gao_scratch_elems(m);
+    RobustBatch *b = malloc(sizeof *b + elems * sizeof(Fe));
+    if (!b)
+        return ROBUST_ENOMEM;
+    b->f = f;
+    b->n = n;
+    b->t = t;
+    b->d = d;
+    b->m = m;
+    b->elems = elems;
+    memcpy(b->parties, parties, m * sizeof *parties);
+    b->lam0 = b->mem;
+    b->w = b->lam0 + k;
+    b->basis = b->w + extra * k;
+    b->gather = b->basis + (size_t)k * k;
+    b->cand = b->gather + m;
+    b->scratch = b->cand + k;
+    if (m >= k) {
+        int bad = shamir_lagrange_at_zero(f, parties, k, b->lam0) != 0 ||
+                  shamir_lagrange_basis(f, parties, k, b->basis) != 0;
+        for (size_t e = 0; e < extra && !bad; e++) {
+            Fe x;
+            shamir_point(f, &x, parties[k + e]);
+            bad = shamir_lagrange_weights(f, parties, k, &x, b->w + e * k) != 0;
+        }
+        if (bad) {
+            free(b);
+            return ROBUST_EINVAL;
+        }
+    }
+    *out = b;
+    return ROBUST_OK;
+}
+
+void robust_batch_free(RobustBatch *b)
+{
+    if (!b)
+        return;
+    sodium_memzero(b->mem, b->elems * sizeof(Fe));
+    free(b);
+}
+
+RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t count,
+                                 Fe *secrets, Fe *coeffs, signed char *status)
+{
+    const Field *f = b->f;
+    unsigned k = b->d + 1, m = b->m, need = b->d + b->t + 1;
+    RobustStatus all = ROBUST_OK;
+    for (size_t c = 0; c < count; c++) {
+        RobustStatus st = ROBUST_NEED_MORE;
+        Fe *co = coeffs ? coeffs + c * k : NULL;
+        if (m >= need) {
+            /* optimistic: evaluate the first k senders' polynomial at the
+             * others with the precomputed weights */
+            unsigned agree = k;
+            for (unsigned j = k; j < m && agree < need && agree + (m - j) >= need; j++) {
+                const Fe *w = b->w + (size_t)(j - k) * k;
+                Fe acc, t;
+                fe_mul(f, &acc, &w[0], &rows[0][c]);
+                for (unsigned i = 1; i < k; i++) {
+                    fe_mul(f, &t, &w[i], &rows[i][c]);
+                    fe_add(f, &acc, &acc, &t);
+                }
+                agree += (unsigned)fe_equal(&acc, &rows[j][c]);
+            }
+            if (agree >= need) {
+                st = ROBUST_OK;
+                Fe acc, t;
+                fe_mul(f, &acc, &b->lam0[0], &rows[0][c]);
+                for (unsigned i = 1; i < k; i++) {
+                    fe_mul(f, &t, &b->lam0[i], &rows[i][c]);
+                    fe_add(f, &acc, &acc, &t);
+                }
+                secrets[c] = acc;
+                if (co) {
+                    for (unsigned i = 0; i < k; i++)
+                        fe_zero(&co[i]);
+                    for (unsigned j = 0; j < k; j++)
+                        for (unsigned i = 0; i < k; i++) {
+                            fe_mul(f, &t, &b->basis[(size_t)j * k + i], &rows[j][c]);
+                            fe_add(f, &co[i], &co[i], &t);
+                        }
+                }
+            } else {
+                for (unsigned j = 0; j < m; j++)
+                    b->gather[j] = rows[j][c];
+                st = gao_decode(f, b->t, b->d, b->parties, b->gather, m, b->scratch, b->cand);
+                if (st == ROBUST_OK) {
+                    secrets[c] = b->cand[0];
+                    if (co)
+                        memcpy(co, b->cand, k * sizeof *co);
+                }
+            }
+        }
+        if (status)
+            status[c] = (signed char)st;
+        if (st != ROBUST_OK && all == ROBUST_OK)
+            all = st;
+    }
+    return all;
+}
