@@ -10,13 +10,39 @@
 
 #include "vm_internal.h"
 
+/* Does function `idx` exist and carry this name? */
+static bool index_names(VM *vm, int32_t idx, const StString *name)
+{
+    if (idx < 0 || (uint32_t)idx >= vm->nfuncs) return false;
+    const StString *n = vm->funcs[idx]->name;
+    return n == name || (n->len == name->len && memcmp(n->chars, name->chars, n->len) == 0);
+}
+
+/* Function index for a closure's name: its own cache, then the VM's hint
+ * (closures of one function are usually made in a row), then the table. */
+static int32_t closure_target(VM *vm, StClosure *cl)
+{
+    if (index_names(vm, cl->func_index, cl->fname)) return cl->func_index;
+    int32_t idx;
+    /* The hint is reset whenever functions are removed (translate.c). */
+    if (cl->fname == vm->closure_hint_name && vm->closure_hint >= 0) {
+        idx = vm->closure_hint;
+    } else {
+        idx = vm_find_function(vm, cl->fname->chars, cl->fname->len);
+        if (idx < 0) return idx;
+        vm->closure_hint = idx;
+        vm->closure_hint_name = cl->fname;
+    }
+    /* Share the function's own name string: later checks are pointer tests. */
+    cl->fname = vm->funcs[idx]->name;
+    cl->func_index = idx;
+    return idx;
+}
+
 int vm_push_closure_frame(VM *vm, StClosure *cl, const Value *args, uint32_t argc)
 {
-    int32_t idx = cl->func_index;
-    if (idx < 0 || (uint32_t)idx >= vm->nfuncs || vm->funcs[idx]->name != cl->fname) {
-        idx = vm_find_function(vm, cl->fname->chars, cl->fname->len);
-        if (idx < 0) return vm_error(vm, "Function %s not found", cl->fname->chars);
-    }
+    int32_t idx = closure_target(vm, cl);
+    if (idx < 0) return vm_error(vm, "Function %s not found", cl->fname->chars);
     VmFunction *fn = vm->funcs[idx];
     if (fn->is_native) return vm_error(vm, "Cannot execute foreign function as closure: %s", fn->name->chars);
     if (vm_hooks_active(vm)) {
@@ -42,6 +68,7 @@ static int create_closure(VM *vm, const Value *args, uint32_t argc, Value *resul
             return vm_error(vm, "Could not find upvalue %s when creating closure", name->chars);
     }
     *result = val_gc(VT_CLOSURE, cl);
+    (void)closure_target(vm, cl);      /* the function need not exist yet */
     if (vm_hooks_active(vm)) {
         /* The captured values are in the closure (event.value). */
         HookEvent ev = { .kind = HOOK_CLOSURE_CREATED, .name = cl->fname->chars, .value = *result,

@@ -255,6 +255,8 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         [I_MOD_C] = &&L_I_MOD_C,
         [I_GETF] = &&L_I_GETF, [I_SETF] = &&L_I_SETF, [I_APUSH] = &&L_I_APUSH, [I_ALEN] = &&L_I_ALEN,
         [I_GETUP] = &&L_I_GETUP, [I_SETUP] = &&L_I_SETUP, [I_CALLCL] = &&L_I_CALLCL,
+        [I_CALLK] = &&L_I_CALLK, [I_JMP_CMPJEQ] = &&L_I_JMP_CMPJEQ, [I_JMP_CMPJNEQ] = &&L_I_JMP_CMPJNEQ,
+        [I_JMP_CMPJLT] = &&L_I_JMP_CMPJLT, [I_JMP_CMPJGT] = &&L_I_JMP_CMPJGT,
     };
     /* In checked mode every opcode goes to the checkpoint first.  Built per
      * call (a few stores) so separate VMs on separate threads share nothing. */
@@ -531,6 +533,59 @@ run_op:
     TARGET(I_CMP_JMPGT) { CMP_JUMP(f_ > 0); }
 
     TARGET(STF_OP_JMP) { ip = code + ip->x; DISPATCH(); }
+
+#define JMP_CMP_JUMP(cond) do { \
+        Ins *h_ = code + ip->x; \
+        Value *x = &R[h_->a], *y = &R[h_->b]; \
+        if (likely(x->type == VT_I64 && y->type == VT_I64)) { \
+            int32_t f_ = (x->as.i > y->as.i) - (x->as.i < y->as.i); \
+            fr->flag = f_; \
+            ip = (cond) ? code + h_->x : h_ + 2; \
+            DISPATCH(); \
+        } \
+        ip = h_; \
+        RUN_OP(ip->op); \
+    } while (0)
+    TARGET(I_JMP_CMPJEQ) { JMP_CMP_JUMP(f_ == 0); }
+    TARGET(I_JMP_CMPJNEQ) { JMP_CMP_JUMP(f_ != 0); }
+    TARGET(I_JMP_CMPJLT) { JMP_CMP_JUMP(f_ < 0); }
+    TARGET(I_JMP_CMPJGT) { JMP_CMP_JUMP(f_ > 0); }
+
+    TARGET(I_CALLK) {
+        VmFunction *callee = vm->funcs[ip->x];
+        uint32_t k = callee->nparams, nregs = callee->nregs;
+        if (likely(vm->nargs == fr->arg_base && vm->nframes < vm->max_depth && vm->nframes < vm->frames_cap &&
+                   vm->stack_top + nregs + k <= vm->stack_cap)) {
+            /* Arguments straight from the caller's registers into the
+             * callee's (and its locals), as CALL would leave them. */
+            Value a0 = R[ip->a], a1 = R[ip->b], a2 = R[ip->c];
+            fr->ip = (uint32_t)(ip - code) + k + 1;
+            uint32_t nb = vm->stack_top;
+            Value *nr = vm->stack + nb;
+            for (uint32_t i = k; i < nregs; i++) nr[i] = val_unit();
+            nr[0] = nr[nregs] = a0;
+            if (k > 1) nr[1] = nr[nregs + 1] = a1;
+            if (k > 2) nr[2] = nr[nregs + 2] = a2;
+            Frame *nf = &vm->frames[vm->nframes++];
+            nf->fn = callee;
+            nf->regs = nr;
+            nf->base = nb;
+            nf->ip = 0;
+            nf->arg_base = fr->arg_base;
+            nf->flag = 0;
+            nf->entry = false;
+            nf->closure = NULL;
+            nf->spill = NULL;
+            nf->spill_len = nf->spill_cap = 0;
+            vm->stack_top = nb + nregs + k;
+            fr = nf;
+            fn = callee;
+            code = ip = callee->code;
+            R = nr;
+            DISPATCH();
+        }
+        RUN_OP(STF_OP_PUSHARG);
+    }
     TARGET(STF_OP_JMPEQ) { ip = fr->flag == 0 ? code + ip->x : ip + 1; DISPATCH(); }
     TARGET(STF_OP_JMPNEQ) { ip = fr->flag != 0 ? code + ip->x : ip + 1; DISPATCH(); }
     TARGET(STF_OP_JMPLT) { ip = fr->flag < 0 ? code + ip->x : ip + 1; DISPATCH(); }

@@ -170,6 +170,43 @@ static bool is_push(const StfFunction *f, uint32_t k)
     return k < f->instr_count && f->instrs[k].op == STF_OP_PUSHARG;
 }
 
+/* Parameter count of the bytecode function instruction k calls directly
+ * (no upvalues), or -1. */
+static int64_t direct_arity(Loader *L, const VmFunction *fn, uint32_t k, uint32_t n)
+{
+    if (k >= n || fn->code[k].op != I_CALL_VM) return -1;
+    uint32_t x = fn->code[k].x;
+    if (x < L->vm->nfuncs)
+        return L->vm->funcs[x]->nupvalues ? -1 : (int64_t)L->vm->funcs[x]->nparams;
+    const StfFunction *g = &L->prog->funcs[L->unique[x - L->vm->nfuncs]];
+    return g->upvalue_count ? -1 : (int64_t)g->param_count;
+}
+
+static void fuse_calls_and_loops(Loader *L, const StfFunction *f, VmFunction *fn)
+{
+    uint32_t n = f->instr_count;
+    for (uint32_t i = 0; i < n; i++) {
+        Ins *in = &fn->code[i];
+        if (in->op == STF_OP_JMP && in->x < n) {
+            int head = fn->code[in->x].op;
+            if (head >= I_CMP_JMPEQ && head <= I_CMP_JMPGT) in->op = (uint8_t)(I_JMP_CMPJEQ + (head - I_CMP_JMPEQ));
+            continue;
+        }
+        if (in->op != STF_OP_PUSHARG) continue;
+        uint32_t k = 1;
+        while (k < 3 && is_push(f, i + k)) k++;
+        /* the longest run of up to 3 pushes that a direct call consumes */
+        for (; k >= 1; k--) {
+            if (is_push(f, i + k - 1) && direct_arity(L, fn, i + k, n) == (int64_t)k) break;
+        }
+        if (k == 0) continue;
+        in->op = I_CALLK;
+        in->b = k > 1 ? (uint16_t)f->instrs[i + 1].a : 0;
+        in->c = k > 2 ? (uint16_t)f->instrs[i + 2].a : 0;
+        in->x = fn->code[i + k].x;
+    }
+}
+
 static void fuse_table_builtins(const StfFunction *f, VmFunction *fn)
 {
     for (uint32_t i = 0; i < f->instr_count; i++) {
@@ -287,6 +324,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     end->op = end->base = I_END;
     if (check_call_arity(L, f, fn) != ST_OK) return ST_ERR;
     fuse_table_builtins(f, fn);
+    fuse_calls_and_loops(L, f, fn);
 
     /* Clear-bank specialisations (see vm_internal.h). */
     for (uint32_t i = 0; i < f->instr_count; i++) {
@@ -404,6 +442,8 @@ int translate_program(VM *vm, const StfProgram *prog)
             vm_free_function(vm, fn);
         }
         vm->nconsts = consts_before;
+        vm->closure_hint = -1;          /* indices past nfuncs are gone */
+        vm->closure_hint_name = NULL;
         /* Rebuild the name map without the removed functions. */
         memset(vm->fn_map, 0, vm->fn_map_mask ? ((size_t)vm->fn_map_mask + 1) * sizeof(FnSlot) : 0);
         vm->fn_map_count = 0;

@@ -103,6 +103,7 @@ static void mark_roots(Heap *h, void *ud)
     }
     for (uint32_t i = 0; i < vm->npins; i++) heap_mark_value(h, vm->pins[i]);
     heap_mark_value(h, vm->last_result);
+    if (vm->closure_hint_name) heap_mark_object(h, &vm->closure_hint_name->gc);
     mpcvm_mark(vm);
 }
 
@@ -119,6 +120,7 @@ VM *vm_new(const VmConfig *config)
     vm->max_depth = vm->cfg.max_call_depth ? vm->cfg.max_call_depth : DEFAULT_MAX_CALL_DEPTH;
     vm->err.instr_index = -1;
     vm->next_hook_id = 1;
+    vm->closure_hint = -1;
     vm->last_result = val_unit();
     if (stdlib_register(vm) != ST_OK || closures_register(vm) != ST_OK) {
         vm_free(vm);

@@ -32,6 +32,12 @@ enum {
     I_GETUP,     /* PUSHARG name; CALL get_upvalue */
     I_SETUP,     /* PUSHARG name; PUSHARG v; CALL set_upvalue */
     I_CALLCL,    /* PUSHARG closure; CALL call_closure (no arguments) */
+    /* PUSHARG a [b [c]]; CALL f where f is a bytecode function with that
+     * many parameters and no upvalues: one instruction; x = f's index. */
+    I_CALLK,
+    /* JMP to a fused CMP+jump: evaluates the head's compare in place
+     * (x = head index), one dispatch less per loop iteration. */
+    I_JMP_CMPJEQ, I_JMP_CMPJNEQ, I_JMP_CMPJLT, I_JMP_CMPJGT,
     I_COUNT
 };
 
@@ -111,6 +117,10 @@ struct VM {
 
     FILE *trace;
     bool trace_instr, trace_regs, trace_stack;
+
+    int32_t closure_hint;        /* function index last resolved for a closure */
+    StString *closure_hint_name; /* the name it was resolved from (a GC root,
+                                    so pointer equality is a safe test) */
 
     struct MpcEngine *mpc;       /* NULL: no MPC (share ops report it) */
     struct MpcVmState *mpcs;     /* pending multiplications (mpc_vm.c) */
