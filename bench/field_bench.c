@@ -134,6 +134,21 @@ static double bench_inv(const Field *f, long n)
     return (t1 - t0) / (double)n;
 }
 
+static double bench_sqrt(const Field *f, long n)
+{
+    Fe x, r;
+    fe_random(f, &x);
+    double t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        fe_sqr(f, &x, &x);
+        fe_sqrt_vartime(f, &r, &x);
+        x.v[0] ^= r.v[0] & 1;                   /* keep a dependency, stay < p */
+    }
+    double t1 = now_ns();
+    consume(&r);
+    return (t1 - t0) / (double)n;
+}
+
 static double bench_batch_inv(const Field *f, long n)
 {
     enum { B = 256 };
@@ -265,17 +280,18 @@ int main(int argc, char **argv)
         return 1;
     const Field *fields[] = { &field_bls12_381, &field_bn254, &field_ed25519 };
     printf("ns/op, best of 5 runs of %ld iterations (inverse: %ld)\n", n / 5, n / 5000);
-    printf("%-10s %8s %8s %8s %8s %8s %9s %9s %9s %9s\n", "field", "mul lat", "mul thr",
-           "sqr", "add", "sub", "inv", "batchinv", "gmp mul", "gmp inv");
+    printf("%-10s %8s %8s %8s %8s %8s %9s %9s %9s %9s %9s\n", "field", "mul lat", "mul thr",
+           "sqr", "add", "sub", "inv", "batchinv", "sqrt", "gmp mul", "gmp inv");
     for (int i = 0; i < 3; i++) {
         const Field *f = fields[i];
         long q = n / 5;
         double ml = best(bench_mul_lat, f, q), mt = best(bench_mul_thr, f, q);
         double sq = best(bench_sqr, f, q), ad = best(bench_add, f, q), sb = best(bench_sub, f, q);
         double iv = best(bench_inv, f, q / 1000), bi = best(bench_batch_inv, f, q / 20);
+        double sr = best(bench_sqrt, f, q / 4000 + 1);
         double gm = best(bench_gmp_mul, f, q / 4), gi = best(bench_gmp_inv, f, q / 100);
-        printf("%-10s %8.1f %8.1f %8.1f %8.1f %8.1f %9.0f %9.1f %9.1f %9.0f\n", f->name, ml, mt, sq,
-               ad, sb, iv, bi, gm, gi);
+        printf("%-10s %8.1f %8.1f %8.1f %8.1f %8.1f %9.0f %9.1f %9.0f %9.1f %9.0f\n", f->name, ml, mt,
+               sq, ad, sb, iv, bi, sr, gm, gi);
     }
     printf("\nrobust reconstruction, BLS12-381 Fr, d = t, ns per opened value (setup: ns per "
            "robust_batch_new)\n");

@@ -346,6 +346,89 @@ int fe_inv_u64_vartime(const Field *f, Fe *r, uint64_t v)
     return 0;
 }
 
+static void shr1(uint64_t x[4])
+{
+    for (int i = 0; i < 3; i++)
+        x[i] = (x[i] >> 1) | (x[i + 1] << 63);
+    x[3] >>= 1;
+}
+
+/* 1 iff the canonical value of a is above (p-1)/2 (public a). */
+static int upper_half(const Field *f, const Fe *a)
+{
+    uint64_t x[4], half[4], b = 0;
+    fe_to_limbs(f, x, a);
+    memcpy(half, f->p, sizeof half);
+    shr1(half);
+    for (int i = 0; i < 4; i++)
+        (void)fe_sbb_(half[i], x[i], &b);
+    return (int)b;
+}
+
+int fe_sqrt_vartime(const Field *f, Fe *r, const Fe *a)
+{
+    Fe one, minus_one, z, c, t, R, b, w;
+    fe_zero(r);
+    if (fe_is_zero(a))
+        return 0;
+    fe_one(f, &one);
+    fe_neg(f, &minus_one, &one);
+    /* p - 1 = q·2^s with q odd */
+    uint64_t half[4], q[4];
+    unsigned s = 0;
+    memcpy(q, f->p, sizeof q);
+    q[0] -= 1;                                  /* p is odd: no borrow */
+    while (!(q[0] & 1)) {
+        shr1(q);
+        s++;
+    }
+    /* a non-residue z: the smallest one for the built-in moduli, else
+     * searched by Euler's criterion z^((p-1)/2) = -1 */
+    memcpy(half, f->p, sizeof half);
+    shr1(half);
+    if (memcmp(f->p, field_bls12_381.p, sizeof f->p) == 0 ||
+        memcmp(f->p, field_bn254.p, sizeof f->p) == 0)
+        fe_from_u64(f, &z, 5);
+    else if (memcmp(f->p, field_ed25519.p, sizeof f->p) == 0)
+        fe_from_u64(f, &z, 2);
+    else
+        for (uint64_t zc = 2;; zc++) {
+            fe_from_u64(f, &z, zc);
+            fe_pow(f, &t, &z, half);
+            if (fe_equal(&t, &minus_one))
+                break;
+        }
+    fe_pow(f, &c, &z, q);
+    /* w = a^((q-1)/2): R = a^((q+1)/2) = a·w, t = a^q = R·w */
+    shr1(q);
+    fe_pow(f, &w, a, q);
+    fe_mul(f, &R, a, &w);
+    fe_mul(f, &t, &R, &w);
+    unsigned M = s;
+    while (!fe_equal(&t, &one)) {
+        /* least i with t^(2^i) = 1; i = M means a is not a square (for a
+         * non-square the first round finds t^(2^(s-1)) = -1) */
+        unsigned i = 0;
+        Fe tt = t;
+        while (!fe_equal(&tt, &one)) {
+            fe_sqr(f, &tt, &tt);
+            if (++i == M)
+                return -1;
+        }
+        b = c;
+        for (unsigned j = 0; j + i + 1 < M; j++)
+            fe_sqr(f, &b, &b);
+        M = i;
+        fe_sqr(f, &c, &b);
+        fe_mul(f, &t, &t, &c);
+        fe_mul(f, &R, &R, &b);
+    }
+    if (upper_half(f, &R))
+        fe_neg(f, &R, &R);
+    *r = R;
+    return 0;
+}
+
 void fe_random(const Field *f, Fe *r)
 {
     uint8_t buf[64];

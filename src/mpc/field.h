@@ -90,8 +90,13 @@ int fe_batch_inv(const Field *f, Fe *out, const Fe *in, size_t n);
  * public values (Lagrange denominators are products of party-index
  * differences).  Returns 0, or -1 if p divides v. */
 int fe_inv_u64_vartime(const Field *f, Fe *r, uint64_t v);
+/* A square root of a public value (Tonelli–Shanks, variable time), for
+ * protocols that open a square (RandBit).  Every party must pick the same
+ * root, so r is the root whose canonical value is at most (p-1)/2.
+ * Returns 0, or -1 if a is not a square (r is then 0). */
+int fe_sqrt_vartime(const Field *f, Fe *r, const Fe *a);
 /* Uniform random element (64 bytes from randombytes_buf reduced mod p:
- * statistical distance below 2^-250). */
+ * statistical distance below 2^-250).  sodium_init() must have succeeded. */
 void fe_random(const Field *f, Fe *r);
 
 /* Constant-time predicates; the result is 0 or 1. */

@@ -12,8 +12,8 @@
  * Functions returning int give 0 on success and -1 on bad arguments (zero
  * or too many points, a party index out of range, duplicate parties, or a
  * field too small for the evaluation points to be distinct).  Working
- * storage is on the stack (a few arrays of SHAMIR_MAX_PARTIES elements,
- * under 32 KiB); nothing allocates. */
+ * storage is on the stack (up to four arrays of SHAMIR_MAX_PARTIES
+ * elements, 32 KiB); nothing allocates. */
 #ifndef STOFFEL_MPC_SHAMIR_H
 #define STOFFEL_MPC_SHAMIR_H
 

@@ -587,6 +587,49 @@ TEST(inverse_of_small_integers)
     CHECK(fe_inv_u64_vartime(&extra[3], &r, 15) == 0);
 }
 
+TEST(square_roots)
+{
+    for (int fi = 0; fi < 7; fi++) {
+        const Field *f = fi < 3 ? builtins[fi] : &extra[fi - 3];
+        mpz_t p, w, half;
+        mpz_inits(p, w, half, NULL);
+        mpz_modulus(f, p);
+        mpz_fdiv_q_2exp(half, p, 1);
+        long bad = 0, squares = 0, nonsquares = 0;
+        for (int it = 0; it < 300; it++) {
+            Fe a, sq, r, rr;
+            uint8_t b[64];
+            rng_bytes(b, 64);
+            fe_reduce64(f, &a, b);
+            if (it == 0)
+                fe_zero(&a);
+            if (it == 1)
+                fe_one(f, &a);
+            /* a square: r must be ±a, in the lower half */
+            fe_sqr(f, &sq, &a);
+            int rc = fe_sqrt_vartime(f, &r, &sq);
+            fe_neg(f, &rr, &a);
+            mpz_from_fe(f, w, &r);
+            bad += rc != 0 || !(fe_equal(&r, &a) || fe_equal(&r, &rr)) || mpz_cmp(w, half) > 0;
+            squares++;
+            /* a itself: square iff GMP's Legendre symbol says so */
+            mpz_from_fe(f, w, &a);
+            int leg = mpz_legendre(w, p);
+            rc = fe_sqrt_vartime(f, &r, &a);
+            if (leg == -1) {
+                bad += rc != -1 || !fe_is_zero(&r);
+                nonsquares++;
+            } else {
+                fe_sqr(f, &rr, &r);
+                bad += rc != 0 || !fe_equal(&rr, &a);
+            }
+        }
+        CHECK_MSG(bad == 0 && nonsquares > 0, "%s: %ld of %ld square roots wrong (%ld non-squares)",
+                  f->name, bad, squares * 2, nonsquares);
+        mpz_clears(p, w, half, NULL);
+    }
+}
+
 TEST(integers_signed)
 {
     static const int64_t vals[] = { 0, 1, -1, 2, -2, 42, -42, INT64_MAX, INT64_MIN, INT64_MAX - 1,
@@ -728,6 +771,7 @@ int main(void)
     RUN(pow_vs_gmp);
     RUN(batch_inverse);
     RUN(inverse_of_small_integers);
+    RUN(square_roots);
     RUN(integers_signed);
     RUN(random_elements);
     RUN(select_equal_constant_time_helpers);
