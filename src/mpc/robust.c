@@ -140,8 +140,10 @@ static RobustStatus gao_decode(const Field *f, unsigned t, unsigned d, const uns
     }
     rp->deg = (int)m;
     /* g1 = the interpolant of all received points (degree < m) */
-    if (shamir_interpolate_coeffs(f, parties, vals, m, rc->c) != 0)
+    if (shamir_interpolate_coeffs(f, parties, vals, m, rc->c) != 0) {
+        sodium_memzero(scratch, gao_scratch_elems(m) * sizeof(Fe));
         return ROBUST_EINVAL;
+    }
     rc->deg = (int)m - 1;
     poly_trim(rc);
     fe_one(f, &vc->c[0]);
