@@ -170,6 +170,17 @@ static int after_call_event(VM *vm, VmFunction *callee, Value result)
     return vm_fire_hook(vm, &ev);
 }
 
+/* Copy a value as type + payload.  Fast paths write those two fields
+ * separately; a whole-struct (16-byte) copy right after such a write would
+ * stall on store forwarding, field-wise loads are forwarded. */
+static inline void copy_value(Value *dst, const Value *src)
+{
+    uint8_t t = src->type;
+    uint64_t u = src->as.u;
+    dst->type = t;
+    dst->as.u = u;
+}
+
 /* The current activation's upvalue `name` (innermost first), or NULL. */
 static inline Upvalue *frame_upvalue(Frame *fr, const StString *name)
 {
@@ -257,6 +268,9 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         [I_GETUP] = &&L_I_GETUP, [I_SETUP] = &&L_I_SETUP, [I_CALLCL] = &&L_I_CALLCL,
         [I_CALLK] = &&L_I_CALLK, [I_JMP_CMPJEQ] = &&L_I_JMP_CMPJEQ, [I_JMP_CMPJNEQ] = &&L_I_JMP_CMPJNEQ,
         [I_JMP_CMPJLT] = &&L_I_JMP_CMPJLT, [I_JMP_CMPJGT] = &&L_I_JMP_CMPJGT,
+        [I_LDK_ADD] = &&L_I_LDK_ADD, [I_LDK_SUB] = &&L_I_LDK_SUB, [I_LDK_MUL] = &&L_I_LDK_MUL,
+        [I_LDK_CMPJEQ] = &&L_I_LDK_CMPJEQ, [I_LDK_CMPJNEQ] = &&L_I_LDK_CMPJNEQ,
+        [I_LDK_CMPJLT] = &&L_I_LDK_CMPJLT, [I_LDK_CMPJGT] = &&L_I_LDK_CMPJGT,
     };
     /* In checked mode every opcode goes to the checkpoint first.  Built per
      * call (a few stores) so separate VMs on separate threads share nothing. */
@@ -379,7 +393,7 @@ run_op:
 
     /* Clear-bank forms (fast mode only, see vm_internal.h). */
     TARGET(I_LDI_C) { R[ip->a] = vm->consts[ip->x]; ip++; DISPATCH(); }
-    TARGET(I_MOV_C) { R[ip->a] = R[ip->b]; ip++; DISPATCH(); }
+    TARGET(I_MOV_C) { copy_value(&R[ip->a], &R[ip->b]); ip++; DISPATCH(); }
 
 #define BINARY_C(op, fast) do { \
         Value *x = &R[ip->b], *y = &R[ip->c]; \
@@ -404,13 +418,14 @@ run_op:
         Value t = R[ip->a], k = R[ip->b];
         if (likely(vm->nargs == fr->arg_base)) {
             if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
-                R[0] = t.as.arr->items[k.as.i];
+                copy_value(&R[0], &t.as.arr->items[k.as.i]);
                 ip += 3;
                 DISPATCH();
             }
             if (t.type == VT_OBJECT && k.type == VT_STRING) {
                 int64_t e = cached_field(&t.as.obj->fields, k, ip);
-                R[0] = e >= 0 ? t.as.obj->fields.entries[e].value : val_unit();
+                if (e >= 0) copy_value(&R[0], &t.as.obj->fields.entries[e].value);
+                else R[0] = val_unit();
                 ip += 3;
                 DISPATCH();
             }
@@ -421,7 +436,7 @@ run_op:
         Value t = R[ip->a], k = R[ip->b];
         if (likely(vm->nargs == fr->arg_base)) {
             if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
-                t.as.arr->items[k.as.i] = R[ip->c];
+                copy_value(&t.as.arr->items[k.as.i], &R[ip->c]);
                 R[0] = val_unit();
                 ip += 4;
                 DISPATCH();
@@ -430,7 +445,7 @@ run_op:
                 Table *tb = &t.as.obj->fields;
                 int64_t e = cached_field(tb, k, ip);
                 if (e >= 0) {
-                    tb->entries[e].value = R[ip->c];
+                    copy_value(&tb->entries[e].value, &R[ip->c]);
                 } else if (unlikely(!table_set(&vm->heap, tb, k, R[ip->c]))) {
                     vm_oom(vm);
                     ERROR();
@@ -551,6 +566,43 @@ run_op:
     TARGET(I_JMP_CMPJLT) { JMP_CMP_JUMP(f_ < 0); }
     TARGET(I_JMP_CMPJGT) { JMP_CMP_JUMP(f_ > 0); }
 
+    /* LDI of an I64 constant fused with its use (see vm_internal.h); any
+     * other operand type runs the LDI alone and the next op as written. */
+#define LDK_ARITH(overflow_op) do { \
+        int64_t k_ = vm->consts[ip->x].as.i, r_; \
+        R[ip->c] = vm->consts[ip->x]; \
+        Value *x_ = &R[ip->b]; \
+        if (likely(x_->type == VT_I64) && !overflow_op(x_->as.i, k_, &r_)) { \
+            R[ip->a].type = VT_I64; \
+            R[ip->a].as.i = r_; \
+            ip += 2; \
+            DISPATCH(); \
+        } \
+        ip++; \
+        DISPATCH(); \
+    } while (0)
+    TARGET(I_LDK_ADD) { LDK_ARITH(__builtin_add_overflow); }
+    TARGET(I_LDK_SUB) { LDK_ARITH(__builtin_sub_overflow); }
+    TARGET(I_LDK_MUL) { LDK_ARITH(__builtin_mul_overflow); }
+
+#define LDK_CMP_JUMP(cond) do { \
+        int64_t k_ = vm->consts[ip->x].as.i; \
+        R[ip->c] = vm->consts[ip->x]; \
+        Value *x_ = &R[ip->a]; \
+        if (likely(x_->type == VT_I64)) { \
+            int32_t f_ = (x_->as.i > k_) - (x_->as.i < k_); \
+            fr->flag = f_; \
+            ip = (cond) ? code + ip[1].x : ip + 3; \
+            DISPATCH(); \
+        } \
+        ip++; \
+        DISPATCH(); \
+    } while (0)
+    TARGET(I_LDK_CMPJEQ) { LDK_CMP_JUMP(f_ == 0); }
+    TARGET(I_LDK_CMPJNEQ) { LDK_CMP_JUMP(f_ != 0); }
+    TARGET(I_LDK_CMPJLT) { LDK_CMP_JUMP(f_ < 0); }
+    TARGET(I_LDK_CMPJGT) { LDK_CMP_JUMP(f_ > 0); }
+
     TARGET(I_CALLK) {
         VmFunction *callee = vm->funcs[ip->x];
         uint32_t k = callee->nparams, nregs = callee->nregs;
@@ -558,14 +610,14 @@ run_op:
                    vm->stack_top + nregs + k <= vm->stack_cap)) {
             /* Arguments straight from the caller's registers into the
              * callee's (and its locals), as CALL would leave them. */
-            Value a0 = R[ip->a], a1 = R[ip->b], a2 = R[ip->c];
             fr->ip = (uint32_t)(ip - code) + k + 1;
             uint32_t nb = vm->stack_top;
             Value *nr = vm->stack + nb;
             for (uint32_t i = k; i < nregs; i++) nr[i] = val_unit();
-            nr[0] = nr[nregs] = a0;
-            if (k > 1) nr[1] = nr[nregs + 1] = a1;
-            if (k > 2) nr[2] = nr[nregs + 2] = a2;
+            copy_value(&nr[0], &R[ip->a]);
+            copy_value(&nr[nregs], &R[ip->a]);
+            if (k > 1) { copy_value(&nr[1], &R[ip->b]); copy_value(&nr[nregs + 1], &R[ip->b]); }
+            if (k > 2) { copy_value(&nr[2], &R[ip->c]); copy_value(&nr[nregs + 2], &R[ip->c]); }
             Frame *nf = &vm->frames[vm->nframes++];
             nf->fn = callee;
             nf->regs = nr;
@@ -593,8 +645,8 @@ run_op:
     TARGET(STF_OP_NOP) { ip++; DISPATCH(); }
 
     TARGET(STF_OP_PUSHARG) {
-        v = R[ip->a];
-        if (likely(vm->nargs < vm->args_cap)) vm->args[vm->nargs++] = v;
+        copy_value(&v, &R[ip->a]);
+        if (likely(vm->nargs < vm->args_cap)) copy_value(&vm->args[vm->nargs++], &v);
         else CHECK(push_arg(vm, v));
         if (unlikely(checked) && vm_hooks_active(vm)) CHECK(fire_simple(vm, HOOK_STACK_PUSH, v, ip->a));
         ip++;
@@ -684,7 +736,10 @@ run_op:
             vm->nargs = base;
             uint32_t nb = vm->stack_top;
             Value *nr = vm->stack + nb;
-            for (uint32_t i = 0; i < argc; i++) nr[i] = nr[nregs + i] = args[i];
+            for (uint32_t i = 0; i < argc; i++) {
+                copy_value(&nr[i], &args[i]);
+                copy_value(&nr[nregs + i], &args[i]);
+            }
             for (uint32_t i = argc; i < nregs; i++) nr[i] = val_unit();
             Frame *nf = &vm->frames[vm->nframes++];
             nf->fn = callee;
@@ -719,7 +774,7 @@ run_op:
     }
 
     TARGET(STF_OP_RET) {
-        v = R[ip->a];
+        copy_value(&v, &R[ip->a]);
         if (unlikely(checked) && after_index >= 0 && vm->nframes == stop_depth + 1) {
             /* The entry frame's RET completes before the frame is popped. */
             after_index = -1;
@@ -729,7 +784,7 @@ run_op:
         goto do_return;
     }
     TARGET(I_END) {
-        v = R[0];
+        copy_value(&v, &R[0]);
         after_index = -1;
         goto do_return;
     }
@@ -757,7 +812,7 @@ do_return: {
             CHECK(write_reg_slow(vm, R, 0, v));
             if (explicit_ret && vm_hooks_active(vm)) CHECK(after_call_event(vm, callee, v));
         } else {
-            R[0] = v;
+            copy_value(&R[0], &v);
         }
         fn = fr->fn;
         code = fn->code;

@@ -207,6 +207,32 @@ static void fuse_calls_and_loops(Loader *L, const StfFunction *f, VmFunction *fn
     }
 }
 
+static void fuse_constant_loads(VM *vm, const StfFunction *f, VmFunction *fn)
+{
+    for (uint32_t i = 0; i + 1 < f->instr_count; i++) {
+        Ins *ld = &fn->code[i], *next = &fn->code[i + 1];
+        if (ld->op != I_LDI_C || vm->consts[ld->x].type != VT_I64) continue;
+        uint16_t k = ld->a;
+        switch (next->op) {
+        case I_ADD_C: case I_SUB_C: case I_MUL_C:
+            if (next->c != k || next->b == k) break;
+            ld->op = next->op == I_ADD_C ? I_LDK_ADD : next->op == I_SUB_C ? I_LDK_SUB : I_LDK_MUL;
+            ld->c = k;
+            ld->a = next->a;
+            ld->b = next->b;
+            break;
+        case I_CMP_JMPEQ: case I_CMP_JMPNEQ: case I_CMP_JMPLT: case I_CMP_JMPGT:
+            if (next->b != k || next->a == k) break;
+            ld->op = (uint8_t)(I_LDK_CMPJEQ + (next->op - I_CMP_JMPEQ));
+            ld->c = k;
+            ld->a = next->a;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
 static void fuse_table_builtins(const StfFunction *f, VmFunction *fn)
 {
     for (uint32_t i = 0; i < f->instr_count; i++) {
@@ -325,6 +351,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     if (check_call_arity(L, f, fn) != ST_OK) return ST_ERR;
     fuse_table_builtins(f, fn);
     fuse_calls_and_loops(L, f, fn);
+    fuse_constant_loads(vm, f, fn);
 
     /* Clear-bank specialisations (see vm_internal.h). */
     for (uint32_t i = 0; i < f->instr_count; i++) {

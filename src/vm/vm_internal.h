@@ -38,6 +38,12 @@ enum {
     /* JMP to a fused CMP+jump: evaluates the head's compare in place
      * (x = head index), one dispatch less per loop iteration. */
     I_JMP_CMPJEQ, I_JMP_CMPJNEQ, I_JMP_CMPJLT, I_JMP_CMPJGT,
+    /* LDI rK, <I64 constant> followed by an instruction reading rK as its
+     * second operand: a = dst (or compared register), b = other source,
+     * c = rK, x = constant.  ADD/SUB/MUL write a clear register; the
+     * compare forms take their jump target from the fused CMP at +1. */
+    I_LDK_ADD, I_LDK_SUB, I_LDK_MUL,
+    I_LDK_CMPJEQ, I_LDK_CMPJNEQ, I_LDK_CMPJLT, I_LDK_CMPJGT,
     I_COUNT
 };
 
