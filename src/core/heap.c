@@ -43,10 +43,69 @@ void *heap_realloc(Heap *h, void *ptr, size_t old_size, size_t new_size)
     return p;
 }
 
+/* ---- small-object pool ---------------------------------------------------------- */
+
+#define CHUNK_BYTES (64u << 10)
+
+typedef struct HeapChunk {
+    struct HeapChunk *next;
+    size_t size;
+} HeapChunk;
+
+static size_t size_class(size_t size) { return (size + 15) / 16 - 1; }
+
+/* Memory for a small object; accounted in h->bytes like any allocation, so
+ * the collector's pacing and the heap cap see live objects. */
+static void *pool_alloc(Heap *h, size_t size)
+{
+    size_t cls = size_class(size), rounded = (cls + 1) * 16;
+    if (h->limit && h->bytes + rounded > h->limit) return NULL;
+    void *p = h->free_lists[cls];
+    if (p) {
+        h->free_lists[cls] = *(void **)p;
+    } else {
+        if ((size_t)(h->bump_end - h->bump) < rounded) {
+            HeapChunk *c = h->alloc(h->alloc_ud, NULL, 0, CHUNK_BYTES);
+            if (!c) return NULL;
+            c->next = h->chunks;
+            c->size = CHUNK_BYTES;
+            h->chunks = c;
+            /* 16-byte alignment after the header */
+            h->bump = (char *)c + ((sizeof *c + 15) & ~(size_t)15);
+            h->bump_end = (char *)c + CHUNK_BYTES;
+        }
+        p = h->bump;
+        h->bump += rounded;
+    }
+    h->bytes += rounded;
+    return p;
+}
+
+static void pool_free(Heap *h, void *p, size_t size)
+{
+    size_t cls = size_class(size);
+    *(void **)p = h->free_lists[cls];
+    h->free_lists[cls] = p;
+    h->bytes -= (cls + 1) * 16;
+}
+
+/* Under AddressSanitizer every object gets its own allocation, so a
+ * collector bug shows up as a use-after-free instead of a reused slot. */
+#if defined(__SANITIZE_ADDRESS__)
+#define POOLED(size) false
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOLED(size) false
+#endif
+#endif
+#ifndef POOLED
+#define POOLED(size) ((size) <= HEAP_SMALL_MAX)
+#endif
+
 static void *new_object(Heap *h, GcKind kind, size_t size)
 {
     if (size > UINT32_MAX) return NULL;
-    GcObject *o = heap_realloc(h, NULL, 0, size);
+    GcObject *o = POOLED(size) ? pool_alloc(h, size) : heap_realloc(h, NULL, 0, size);
     if (!o) return NULL;
     memset(o, 0, size);
     o->kind = (uint8_t)kind;
@@ -439,7 +498,8 @@ static void free_object(Heap *h, GcObject *o)
     }
     default: break;
     }
-    heap_realloc(h, o, o->size, 0);
+    if (POOLED(o->size)) pool_free(h, o, o->size);
+    else heap_realloc(h, o, o->size, 0);
 }
 
 void heap_collect(Heap *h)
@@ -478,6 +538,13 @@ void heap_free_all(Heap *h)
         o = next;
     }
     h->objects = NULL;
+    while (h->chunks) {
+        HeapChunk *c = h->chunks;
+        h->chunks = c->next;
+        h->alloc(h->alloc_ud, c, c->size, 0);
+    }
+    memset(h->free_lists, 0, sizeof h->free_lists);
+    h->bump = h->bump_end = NULL;
     free(h->gray);
     h->gray = NULL;
     h->gray_len = h->gray_cap = 0;

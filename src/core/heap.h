@@ -107,10 +107,18 @@ typedef struct StShare {
     uint8_t bytes[];
 } StShare;
 
+/* Small objects come from per-size free lists carved out of chunks, so
+ * that allocation-heavy programs do not pay malloc/free per object. */
+#define HEAP_SMALL_MAX 256
+#define HEAP_SIZE_CLASSES (HEAP_SMALL_MAX / 16)
+
 struct Heap {
     StAllocFn alloc;
     void *alloc_ud;
     GcObject *objects;
+    void *free_lists[HEAP_SIZE_CLASSES];   /* by (size + 15) / 16 - 1 */
+    struct HeapChunk *chunks;
+    char *bump, *bump_end;                  /* uncarved rest of the newest chunk */
     size_t bytes;           /* bytes currently accounted */
     size_t next_gc;         /* collect when bytes exceed this */
     size_t limit;           /* 0 = no cap; else allocation fails above it */
