@@ -243,6 +243,11 @@ static void fuse_table_builtins(const StfFunction *f, VmFunction *fn)
         } else if (is_push(f, i + 1) && calls_builtin(f, fn, i + 2, "get_field")) {
             in->op = I_GETF;
             in->b = (uint16_t)f->instrs[i + 1].a;
+            /* A compiler saves call results out of r0 at once. */
+            if (i + 3 < f->instr_count && fn->code[i + 3].op == I_MOV_C && fn->code[i + 3].b == 0) {
+                in->op = I_GETF_MOV;
+                in->c = fn->code[i + 3].a;
+            }
         } else if (is_push(f, i + 1) && calls_builtin(f, fn, i + 2, "array_push")) {
             in->op = I_APUSH;
             in->b = (uint16_t)f->instrs[i + 1].a;

@@ -26,6 +26,7 @@ enum {
      * common cases run inline, anything else runs the PUSHARG as written.
      * a, b, c = the pushed registers. */
     I_GETF,      /* PUSHARG t; PUSHARG k; CALL get_field */
+    I_GETF_MOV,  /* the same followed by MOV c, r0 (result kept in c too) */
     I_SETF,      /* PUSHARG t; PUSHARG k; PUSHARG v; CALL set_field */
     I_APUSH,     /* PUSHARG a; PUSHARG v; CALL array_push */
     I_ALEN,      /* PUSHARG a; CALL array_length (or len) */
