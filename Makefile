@@ -16,7 +16,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -Iinclude -Isrc
 ifeq ($(DISPATCH),switch)
 ALL_CFLAGS += -DST_DISPATCH_SWITCH
 endif
-LDLIBS   = -lsodium -lm
+LDLIBS   = -lsodium -lffi -ldl -lm
 TEST_LDLIBS = -lgmp
 
 LIB_SRCS := $(wildcard src/core/*.c src/bytecode/*.c src/vm/*.c src/api/*.c src/mpc/*.c)

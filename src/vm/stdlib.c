@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../core/format.h"
+#include "ffi.h"
 #include "stdlib_internal.h"
 
 /* ---- argument helpers ----------------------------------------------------- */
@@ -520,6 +521,6 @@ int stdlib_register(VM *vm)
         if (vm_register_native(vm, storage[i], bi_local_storage, (void *)storage[i]) != ST_OK)
             return ST_ERR;
 
-    if (stdlib_register_lists(vm) != ST_OK) return ST_ERR;
+    if (stdlib_register_lists(vm) != ST_OK || ffi_register(vm) != ST_OK) return ST_ERR;
     return stdlib_register_mpc_stubs(vm);
 }

@@ -1,0 +1,21 @@
+# Ffi.call: an integer is not converted to a double implicitly.
+# expect-error: Foreign function Ffi.call failed: cos: argument 1 must be a float (double), got int64
+# expect-error: at main, instruction 14
+.function main
+    LDI r1, "libm.so.6"
+    PUSHARG r1
+    CALL Ffi.open
+    MOV r2, r0
+    LDI r3, "cos"
+    LDI r4, "double(double)"
+    PUSHARG r2
+    PUSHARG r3
+    PUSHARG r4
+    CALL Ffi.bind
+    MOV r5, r0
+    LDI r6, 1
+    PUSHARG r5
+    PUSHARG r6
+    CALL Ffi.call
+    RET r0
+.end
