@@ -51,7 +51,7 @@ $(BUILD)/libstoffel_vm.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/libstoffel_vm.so: $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) -shared -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libstoffel_vm.so.$(SOVERSION) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/stoffel-%: src/cli/%.c $(BUILD)/libstoffel_vm.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
@@ -102,6 +102,23 @@ fuzz: deps fuzz-build
 	  build-fuzz/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -rss_limit_mb=4096 $$c 2>&1 \
 	    | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|crash-' ; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
+
+# Install headers, libraries, tools and stoffel_vm.pc (docs/embedding.md):
+#   make install [PREFIX=/usr/local] [DESTDIR=staging-dir]
+PREFIX    ?= /usr/local
+LIBDIR    ?= $(PREFIX)/lib
+VERSION    = 0.1.0
+SOVERSION  = 0
+install: lib tools
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -m 644 include/stoffel_vm.h include/stoffel.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(BUILD)/libstoffel_vm.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(BUILD)/libstoffel_vm.so $(DESTDIR)$(LIBDIR)/libstoffel_vm.so.$(VERSION)
+	ln -sf libstoffel_vm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libstoffel_vm.so.$(SOVERSION)
+	ln -sf libstoffel_vm.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libstoffel_vm.so
+	install -m 755 $(TOOL_BINS) $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	  -e 's|@LIBS@|$(LDLIBS)|' stoffel_vm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/stoffel_vm.pc
 
 clean:
 	rm -rf build build-asan build-switch build-fuzz

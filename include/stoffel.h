@@ -1,0 +1,376 @@
+/* stoffel.h: the native embedding API of StoffelVM-C.
+ *
+ * For new programs.  (Programs written against the upstream Rust VM's C API
+ * use stoffel_vm.h, which this library also provides.)  Both headers can be
+ * included in the same program.
+ *
+ * Model, after Wren's and Lua's embedding APIs:
+ *
+ *   - A StoffelVM is an opaque, independent virtual machine.  The library has
+ *     no global mutable state.  THREADS: different VMs may be used at the same
+ *     time from different threads; one VM must only be used by one thread at
+ *     a time (the caller serialises access to it).
+ *
+ *   - Values cross the API through numbered SLOTS owned by the VM, never as
+ *     raw pointers.  The host writes arguments into slots, calls a function,
+ *     and reads the result back from a slot.  Whatever a slot holds is kept
+ *     alive by the garbage collector; nothing the host reads from a slot needs
+ *     to be freed.  Slot 0 is the return value, slots 1..argc the arguments,
+ *     both for stoffel_call() and inside a foreign function.
+ *
+ *   - To keep a value beyond the current slot window (for example a closure
+ *     to call later), take a StoffelHandle with stoffel_get_handle() and
+ *     release it with stoffel_release_handle().  Handles are the only thing
+ *     the host must release; stoffel_free() releases any that are left.
+ *
+ *   - Every function that can fail returns a StoffelResult; on failure the
+ *     details are in stoffel_last_error().  Invalid arguments (NULL pointers,
+ *     slots out of range, unknown handles) are reported as
+ *     STOFFEL_ERROR_INVALID, never undefined behaviour.
+ *
+ * Slot windows.  The host's own window starts with one slot and grows with
+ * stoffel_ensure_slots().  While a foreign function or a hook runs, it sees a
+ * fresh window of its own (arguments already in place); the host's window
+ * is back when it returns.
+ *
+ * Pointer lifetimes.  Strings read with stoffel_get_string() point into the
+ * VM: valid while the slot keeps holding that string (until the slot is
+ * overwritten or the window ends).  Pointers in StoffelError and
+ * StoffelHookEvent are valid until the next call into the same VM.  The VM
+ * also keeps the result of its last call alive until the next call.
+ *
+ * Details: docs/embedding.md. */
+#ifndef STOFFEL_H
+#define STOFFEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define STOFFEL_VERSION_MAJOR 0
+#define STOFFEL_VERSION_MINOR 1
+#define STOFFEL_VERSION_PATCH 0
+/* One comparable number: major * 10000 + minor * 100 + patch. */
+#define STOFFEL_VERSION_NUMBER (STOFFEL_VERSION_MAJOR * 10000 + STOFFEL_VERSION_MINOR * 100 + STOFFEL_VERSION_PATCH)
+
+/* An independent virtual machine (opaque). */
+typedef struct StoffelVM StoffelVM;
+
+/* A reference to a value that stays alive until released.  0 is never a
+ * valid handle.  Handles are checked: a released or foreign handle is
+ * reported as STOFFEL_ERROR_INVALID, it cannot crash. */
+typedef uint64_t StoffelHandle;
+
+/* Outcome of an API call. */
+typedef enum {
+    STOFFEL_OK = 0,
+    STOFFEL_ERROR_INVALID = 1,   /* bad argument: NULL, slot out of range, unknown handle, misuse */
+    STOFFEL_ERROR_TYPE = 2,      /* the slot holds a different type */
+    STOFFEL_ERROR_RANGE = 3,     /* a number does not fit, an index is out of range */
+    STOFFEL_ERROR_NOT_FOUND = 4, /* no such function or object key */
+    STOFFEL_ERROR_LOAD = 5,      /* a program could not be read, parsed, verified or registered */
+    STOFFEL_ERROR_RUNTIME = 6,   /* execution failed (message, function and instruction are set) */
+    STOFFEL_ERROR_MEMORY = 7,    /* out of memory or over the heap limit */
+    STOFFEL_ERROR_IO = 8         /* a file could not be read */
+} StoffelResult;
+
+/* Types of values.  The numbers of the first twelve are the constant-pool
+ * tags of the .stflb format.  Integer widths are distinct types. */
+typedef enum {
+    STOFFEL_TYPE_INVALID = -1,   /* returned for a slot out of range */
+    STOFFEL_TYPE_UNIT = 0,
+    STOFFEL_TYPE_I64 = 1, STOFFEL_TYPE_I32 = 2, STOFFEL_TYPE_I16 = 3, STOFFEL_TYPE_I8 = 4,
+    STOFFEL_TYPE_U8 = 5, STOFFEL_TYPE_U16 = 6, STOFFEL_TYPE_U32 = 7, STOFFEL_TYPE_U64 = 8,
+    STOFFEL_TYPE_FLOAT = 9,
+    STOFFEL_TYPE_BOOL = 10,
+    STOFFEL_TYPE_STRING = 11,
+    STOFFEL_TYPE_OBJECT = 12,
+    STOFFEL_TYPE_ARRAY = 13,
+    STOFFEL_TYPE_FOREIGN = 14,
+    STOFFEL_TYPE_CLOSURE = 15,
+    STOFFEL_TYPE_SHARE = 16      /* a secret share (opaque here) */
+} StoffelType;
+
+/* Allocator, realloc-style: (user_data, ptr, old_size, new_size).  new_size 0
+ * frees ptr and returns NULL; otherwise return the new block or NULL on
+ * failure.  When ptr is NULL, old_size means nothing (as in Lua).  Used for
+ * the VM's heap objects and tables and the API's own tables; a few small
+ * internal buffers (error texts, formatting) use malloc. */
+typedef void *(*StoffelAllocFn)(void *user_data, void *ptr, size_t old_size, size_t new_size);
+
+/* Receives the text the program prints (`print` builtin).  Not
+ * NUL-terminated; `len` bytes. */
+typedef void (*StoffelWriteFn)(StoffelVM *vm, const char *text, size_t len);
+
+/* Called for every failed load or call, with the same information as
+ * stoffel_last_error(): kind is STOFFEL_ERROR_LOAD or STOFFEL_ERROR_RUNTIME,
+ * function is NULL and instruction -1 when not applicable. */
+typedef void (*StoffelErrorFn)(StoffelVM *vm, StoffelResult kind, const char *function,
+                               int64_t instruction, const char *message);
+
+/* A foreign function.  Arguments are in slots 1..argc of the window it
+ * gets, slot 0 is the result (Unit until set).  Return 0 on success;
+ * anything else is an error: call stoffel_set_error() first to give the
+ * message, else the message is "Foreign function returned error code: N".
+ * The VM reports it as "Foreign function NAME failed: MESSAGE".  A foreign
+ * function may call back into the same VM (stoffel_call). */
+typedef int (*StoffelForeignFn)(StoffelVM *vm, int argc, void *user_data);
+
+/* Finalizer of a foreign object: runs once, when the object is collected
+ * or the VM is freed.  It must not call into the VM. */
+typedef void (*StoffelFinalizer)(void *ptr, void *user_data);
+
+/* VM configuration.  Fill it with stoffel_config_init(), then change fields. */
+typedef struct {
+    StoffelAllocFn alloc;        /* NULL: malloc/realloc/free */
+    void *alloc_user_data;
+    StoffelWriteFn write;        /* NULL: print writes to stdout */
+    StoffelErrorFn error;        /* NULL: errors are only stored */
+    uint32_t max_call_depth;     /* frames; 0: default (10,000) */
+    uint64_t instruction_budget; /* instructions per call; 0: unlimited */
+    size_t heap_limit;           /* bytes; 0: unlimited */
+    int allow_ffi;               /* non-zero (default): the Ffi.* builtins work;
+                                    0: they fail (for untrusted programs) */
+    void *user_data;             /* returned by stoffel_get_user_data() */
+} StoffelConfig;
+
+/* Details of the last failure of this VM.  stoffel_load and stoffel_call
+ * clear it when they start, so after a successful load or call `result` is
+ * STOFFEL_OK and `message` is "". */
+typedef struct {
+    StoffelResult result;        /* code of the failure, or STOFFEL_OK */
+    const char *message;         /* "" when there is no error */
+    const char *function;        /* function where a runtime error happened, or NULL */
+    int64_t instruction;         /* its 0-based instruction index, or -1 */
+    uint32_t line, column;       /* assembly load errors: 1-based position, else 0 */
+    int64_t offset;              /* .stflb load errors: byte offset, else -1 */
+} StoffelError;
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+/* Fill *config with the defaults (all zero/NULL, allow_ffi = 1). */
+void stoffel_config_init(StoffelConfig *config);
+
+/* Create a VM with the standard library registered.  config may be NULL for
+ * the defaults.  Returns NULL only when memory runs out. */
+StoffelVM *stoffel_new(const StoffelConfig *config);
+
+/* Free the VM, every value in it (running foreign-object finalizers) and
+ * every handle still held.  NULL is ignored. */
+void stoffel_free(StoffelVM *vm);
+
+/* The StoffelVM behind a VMHandle of stoffel_vm.h (the same object), so a
+ * program using the upstream API can read error details or use slots.
+ * Returns NULL for NULL. */
+StoffelVM *stoffel_from_handle(void *vm_handle);
+
+/* The user_data of the configuration, and a way to change it. */
+void *stoffel_get_user_data(const StoffelVM *vm);
+void stoffel_set_user_data(StoffelVM *vm, void *user_data);
+
+/* ---- errors --------------------------------------------------------------- */
+
+/* The last failure (never NULL; for a NULL vm a static "invalid VM" record).
+ * Valid until the next call into this VM. */
+const StoffelError *stoffel_last_error(const StoffelVM *vm);
+
+/* From inside a foreign function or hook: the message its failure reports.
+ * Returns STOFFEL_OK (STOFFEL_ERROR_INVALID for NULL arguments). */
+StoffelResult stoffel_set_error(StoffelVM *vm, const char *message);
+
+/* Text for a result code, e.g. "runtime error". */
+const char *stoffel_result_name(StoffelResult result);
+
+/* ---- programs ------------------------------------------------------------- */
+
+/* Load a program from memory: a .stflb image (recognised by its "STFL"
+ * magic) or assembly text (docs/assembly.md).  `name` is used in messages
+ * (may be NULL).  Every function is verified and registered; on failure
+ * nothing of the program stays registered and the result is
+ * STOFFEL_ERROR_LOAD with line/column (assembly) or offset (binary). */
+StoffelResult stoffel_load(StoffelVM *vm, const void *data, size_t len, const char *name);
+
+/* Load a program file (either form).  STOFFEL_ERROR_IO if it cannot be read. */
+StoffelResult stoffel_load_file(StoffelVM *vm, const char *path);
+
+/* Whether a function (loaded, builtin or foreign) of this name exists: 1 or 0. */
+int stoffel_has_function(StoffelVM *vm, const char *name);
+
+/* Call a function with the arguments in slots 1..argc of the current
+ * window; the result goes to slot 0.  The window must have argc + 1 slots.
+ * A foreign function is called directly.  Errors: STOFFEL_ERROR_NOT_FOUND
+ * (no such function), STOFFEL_ERROR_RUNTIME (message, function, instruction
+ * in stoffel_last_error), STOFFEL_ERROR_INVALID (argc out of range, or a
+ * call from inside a hook).  Closures are called through the builtin:
+ * stoffel_call(vm, "call_closure", n) with the closure in slot 1. */
+StoffelResult stoffel_call(StoffelVM *vm, const char *function, int argc);
+
+/* Register a foreign function under `name`.  STOFFEL_ERROR_INVALID if the
+ * name is taken (builtins included), empty, not UTF-8, or fn is NULL. */
+StoffelResult stoffel_register_function(StoffelVM *vm, const char *name, StoffelForeignFn fn,
+                                        void *user_data);
+
+/* ---- slots ---------------------------------------------------------------- */
+
+/* Number of slots in the current window. */
+int stoffel_slot_count(const StoffelVM *vm);
+
+/* Make the current window at least `count` slots (new slots hold Unit). */
+StoffelResult stoffel_ensure_slots(StoffelVM *vm, int count);
+
+/* Type of the value in a slot; STOFFEL_TYPE_INVALID if out of range. */
+StoffelType stoffel_slot_type(const StoffelVM *vm, int slot);
+
+/* The name the `type` builtin uses ("int64", "string", "nil", ...). */
+const char *stoffel_type_name(StoffelType type);
+
+/* Copy the value of slot src into slot dst. */
+StoffelResult stoffel_copy_slot(StoffelVM *vm, int dst, int src);
+
+/* Setters.  stoffel_set_int_as stores an integer of a given width
+ * (STOFFEL_TYPE_I64 ... STOFFEL_TYPE_U64), STOFFEL_ERROR_RANGE if it does not
+ * fit; stoffel_set_uint64 stores a U64.  Strings are copied and must be
+ * valid UTF-8 (they may contain NUL bytes with the _len form). */
+StoffelResult stoffel_set_unit(StoffelVM *vm, int slot);
+StoffelResult stoffel_set_int(StoffelVM *vm, int slot, int64_t value);
+StoffelResult stoffel_set_int_as(StoffelVM *vm, int slot, StoffelType width, int64_t value);
+StoffelResult stoffel_set_uint64(StoffelVM *vm, int slot, uint64_t value);
+StoffelResult stoffel_set_float(StoffelVM *vm, int slot, double value);
+StoffelResult stoffel_set_bool(StoffelVM *vm, int slot, int value);
+StoffelResult stoffel_set_string(StoffelVM *vm, int slot, const char *text);
+StoffelResult stoffel_set_string_len(StoffelVM *vm, int slot, const char *text, size_t len);
+
+/* Getters; STOFFEL_ERROR_TYPE if the slot holds another type.
+ * stoffel_get_int accepts every integer width (STOFFEL_ERROR_RANGE for a U64
+ * above INT64_MAX); stoffel_get_uint64 every non-negative integer.
+ * stoffel_get_string: *text is NUL-terminated, *len (may be NULL) its length
+ * in bytes; see "Pointer lifetimes" above. */
+StoffelResult stoffel_get_int(StoffelVM *vm, int slot, int64_t *out);
+StoffelResult stoffel_get_uint64(StoffelVM *vm, int slot, uint64_t *out);
+StoffelResult stoffel_get_float(StoffelVM *vm, int slot, double *out);
+StoffelResult stoffel_get_bool(StoffelVM *vm, int slot, int *out);
+StoffelResult stoffel_get_string(StoffelVM *vm, int slot, const char **text, size_t *len);
+
+/* The id an object, array or foreign object shows as (Object(3), ...). */
+StoffelResult stoffel_get_id(StoffelVM *vm, int slot, uint64_t *out);
+
+/* ---- arrays and objects ----------------------------------------------------- */
+
+/* New empty array / object in `slot`. */
+StoffelResult stoffel_new_array(StoffelVM *vm, int slot);
+StoffelResult stoffel_new_object(StoffelVM *vm, int slot);
+
+/* Array length (1 + highest index set). */
+StoffelResult stoffel_array_length(StoffelVM *vm, int array_slot, int64_t *out);
+/* Element `index` into dst_slot (a hole reads as Unit); STOFFEL_ERROR_RANGE
+ * unless 0 <= index < length. */
+StoffelResult stoffel_array_get(StoffelVM *vm, int array_slot, int64_t index, int dst_slot);
+/* Store value_slot's value at index >= 0 (the array grows as needed). */
+StoffelResult stoffel_array_set(StoffelVM *vm, int array_slot, int64_t index, int value_slot);
+/* Append value_slot's value. */
+StoffelResult stoffel_array_push(StoffelVM *vm, int array_slot, int value_slot);
+
+/* Number of fields of an object. */
+StoffelResult stoffel_object_count(StoffelVM *vm, int object_slot, size_t *out);
+/* Field with the key in key_slot into dst_slot; STOFFEL_ERROR_NOT_FOUND if absent. */
+StoffelResult stoffel_object_get(StoffelVM *vm, int object_slot, int key_slot, int dst_slot);
+/* Set the field with the key in key_slot to value_slot's value. */
+StoffelResult stoffel_object_set(StoffelVM *vm, int object_slot, int key_slot, int value_slot);
+/* Iterate the fields in insertion order: start with *cursor = 0; each call
+ * stores the next key and value and advances *cursor; STOFFEL_ERROR_NOT_FOUND
+ * at the end.  Do not change the object while iterating. */
+StoffelResult stoffel_object_next(StoffelVM *vm, int object_slot, uint32_t *cursor, int key_slot,
+                                  int value_slot);
+
+/* ---- foreign objects ----------------------------------------------------------- */
+
+/* A new foreign object wrapping ptr (never dereferenced by the VM).  The
+ * finalizer (may be NULL) runs when the object is collected or the VM is
+ * freed. */
+StoffelResult stoffel_new_foreign(StoffelVM *vm, int slot, void *ptr, StoffelFinalizer finalizer,
+                                  void *finalizer_user_data);
+/* The pointer a foreign object wraps. */
+StoffelResult stoffel_get_foreign(StoffelVM *vm, int slot, void **out);
+
+/* ---- handles --------------------------------------------------------------------- */
+
+/* A handle keeping slot's value alive; 0 on failure (see stoffel_last_error). */
+StoffelHandle stoffel_get_handle(StoffelVM *vm, int slot);
+/* Put a handle's value into a slot. */
+StoffelResult stoffel_set_handle(StoffelVM *vm, int slot, StoffelHandle handle);
+/* Release a handle; releasing an unknown or already released handle is
+ * STOFFEL_ERROR_INVALID and changes nothing. */
+StoffelResult stoffel_release_handle(StoffelVM *vm, StoffelHandle handle);
+
+/* ---- hooks -------------------------------------------------------------------- */
+
+/* Events a hook can observe (bit i of the mask selects kind i). */
+typedef enum {
+    STOFFEL_HOOK_BEFORE_INSTRUCTION = 0,
+    STOFFEL_HOOK_AFTER_INSTRUCTION = 1,
+    STOFFEL_HOOK_REGISTER_READ = 2,
+    STOFFEL_HOOK_REGISTER_WRITE = 3,
+    STOFFEL_HOOK_STACK_PUSH = 4,
+    STOFFEL_HOOK_STACK_POP = 5,
+    STOFFEL_HOOK_BEFORE_CALL = 6,
+    STOFFEL_HOOK_AFTER_CALL = 7,
+    STOFFEL_HOOK_CLOSURE_CREATED = 8,
+    STOFFEL_HOOK_UPVALUE_READ = 9,
+    STOFFEL_HOOK_UPVALUE_WRITE = 10,
+    STOFFEL_HOOK_FIELD_READ = 11,
+    STOFFEL_HOOK_FIELD_WRITE = 12,
+    STOFFEL_HOOK_ELEMENT_READ = 13,
+    STOFFEL_HOOK_ELEMENT_WRITE = 14
+} StoffelHookKind;
+
+#define STOFFEL_HOOK_MASK(kind) (1u << (kind))
+#define STOFFEL_HOOK_ALL 0x7fffu
+
+/* What a hook sees.  The event's values are in the hook's slot window:
+ * slot 0 the value (register value, pushed value, call result, field
+ * value...), slot 1 the previous value (writes), slot 2 the key (field and
+ * element events). */
+typedef struct {
+    StoffelHookKind kind;
+    const char *function;        /* function running when the event fired */
+    int64_t instruction;         /* its instruction index, or -1 */
+    const char *opcode;          /* instruction events: mnemonic ("ADD"), else NULL */
+    uint32_t depth;              /* call depth (1 = entry frame) */
+    uint32_t reg;                /* register events: register index */
+    const char *name;            /* call target, closure or upvalue name, or NULL */
+    int foreign;                 /* call events: the target is a foreign function */
+    uint64_t id;                 /* field/element events: object or array id */
+    uint32_t argc;               /* call events: number of arguments */
+} StoffelHookEvent;
+
+/* A hook: return 0 to continue, non-zero to stop execution with an error
+ * (give the reason with stoffel_set_error).  Hooks must not call functions
+ * of the VM (stoffel_call fails with STOFFEL_ERROR_INVALID there); reading
+ * slots is fine. */
+typedef int (*StoffelHookFn)(StoffelVM *vm, const StoffelHookEvent *event, void *user_data);
+
+/* Add a hook for the event kinds in `mask`.  Higher priority runs first.
+ * Returns the hook id (>= 1), or 0 on failure.  Hooks slow execution down:
+ * the interpreter runs its checked mode while any hook is enabled. */
+int stoffel_add_hook(StoffelVM *vm, uint32_t mask, StoffelHookFn fn, void *user_data, int priority);
+/* Remove a hook; STOFFEL_ERROR_INVALID for an unknown id. */
+StoffelResult stoffel_remove_hook(StoffelVM *vm, int hook_id);
+/* Enable (non-zero) or disable a hook. */
+StoffelResult stoffel_enable_hook(StoffelVM *vm, int hook_id, int enabled);
+
+/* ---- memory ------------------------------------------------------------------------ */
+
+/* Run a full garbage collection now (not from inside a hook). */
+StoffelResult stoffel_collect_garbage(StoffelVM *vm);
+
+/* Bytes the VM's heap currently accounts for. */
+size_t stoffel_heap_bytes(const StoffelVM *vm);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STOFFEL_H */

@@ -1,0 +1,227 @@
+/* stoffel_vm.h: the C API of the upstream StoffelVM, source-compatible.
+ *
+ * A C program written against the header of the Rust StoffelVM compiles and
+ * runs unchanged against this one: same type names, enum values, struct
+ * layouts, function names, signatures and return codes.  New programs may
+ * prefer the native API in stoffel.h, which gives error details, slots,
+ * handles, hooks and foreign objects with finalizers; the two can be mixed
+ * (stoffel_from_handle() in stoffel.h turns a VMHandle into a StoffelVM*).
+ *
+ * Where upstream's behaviour is unsafe this implementation is stricter
+ * (docs/compat.md, section "C API"):
+ *   - every pointer argument is checked for NULL (error code, no crash);
+ *   - ids coming from C (OBJECT, ARRAY, FOREIGN, CLOSURE) are validated: an
+ *     unknown id is a conversion error, never undefined behaviour;
+ *   - bool_val is an int: written as a full int 0 or 1, read as true when
+ *     non-zero;
+ *   - closures have ids, so a closure returned to C can be passed back;
+ *   - strings passed to a callback are freed when it returns (upstream
+ *     leaks them): copy them if you need them later.
+ *
+ * Lifetime of ids: an object, array, foreign object or closure whose id has
+ * been given to C stays alive until the VM is destroyed (upstream never
+ * frees anything), so an id stays usable for the VM's lifetime.
+ *
+ * Threads: separate VMs may run at the same time on separate threads (the
+ * library has no global mutable state); one VM must be used by one thread
+ * at a time.
+ *
+ * The HoneyBadger MPC functions at the end are declared as upstream does.
+ * The MPC engine is not wired in yet: hb_engine_new() returns NULL and the
+ * other functions return error codes (see each declaration). */
+#ifndef STOFFEL_VM_API_H
+#define STOFFEL_VM_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A VM instance (opaque; in this implementation a StoffelVM*). */
+typedef void *VMHandle;
+
+/* Type tag of a StoffelValue.  All eight VM integer widths convert to INT. */
+typedef enum {
+    STOFFEL_VALUE_UNIT = 0,
+    STOFFEL_VALUE_INT = 1,
+    STOFFEL_VALUE_FLOAT = 2,
+    STOFFEL_VALUE_BOOL = 3,
+    STOFFEL_VALUE_STRING = 4,
+    STOFFEL_VALUE_OBJECT = 5,
+    STOFFEL_VALUE_ARRAY = 6,
+    STOFFEL_VALUE_FOREIGN = 7,
+    STOFFEL_VALUE_CLOSURE = 8
+} StoffelValueType;
+
+/* Payload of a StoffelValue, selected by value_type. */
+typedef union {
+    int64_t int_val;            /* INT */
+    double float_val;           /* FLOAT */
+    int bool_val;               /* BOOL: 0 false, any other value true */
+    const char *string_val;     /* STRING: NUL-terminated UTF-8 */
+    size_t object_id;           /* OBJECT */
+    size_t array_id;            /* ARRAY */
+    size_t foreign_id;          /* FOREIGN */
+    size_t closure_id;          /* CLOSURE (ids assigned by this library) */
+} StoffelValueData;
+
+/* A value crossing the API (16 bytes on LP64). */
+typedef struct {
+    StoffelValueType value_type;
+    StoffelValueData data;
+} StoffelValue;
+
+/* A foreign function: args[0..arg_count-1] are the arguments, *result is
+ * preset to UNIT; return 0 on success, non-zero for an error (the VM
+ * reports "Foreign function NAME failed: Foreign function returned error
+ * code: N").  STRING arguments are valid only during the call.  A STRING
+ * result is copied by the VM; its memory stays the callback's. */
+typedef int (*CForeignFunction)(const StoffelValue *args, int arg_count, StoffelValue *result);
+
+/* Create a VM with the standard library.  NULL only when memory runs out. */
+VMHandle stoffel_create_vm(void);
+
+/* Destroy a VM and everything in it.  NULL is ignored.  Pointers of foreign
+ * objects are not freed (they belong to the caller). */
+void stoffel_destroy_vm(VMHandle handle);
+
+/* Run function_name with no arguments; *result receives its value (a STRING
+ * result is owned by the caller: free it with stoffel_free_string).
+ * Returns 0 ok; -1 handle, function_name or result NULL; -2 name not UTF-8;
+ * -3 execution error (not found, a foreign function, wrong arity, runtime
+ * error); -4 the result cannot be converted (a share, a U64 above
+ * INT64_MAX, a string with a NUL byte). */
+int stoffel_execute(VMHandle handle, const char *function_name, StoffelValue *result);
+
+/* Run function_name with arguments (a foreign function is called
+ * directly).  Returns 0 ok; -1 handle, name or result NULL, args NULL with
+ * arg_count > 0, or arg_count outside 0..1024; -2 name not UTF-8; -3 an
+ * argument cannot be converted (NULL or non-UTF-8 string, unknown id,
+ * invalid type tag); -4 execution error; -5 the result cannot be converted. */
+int stoffel_execute_with_args(VMHandle handle, const char *function_name, const StoffelValue *args,
+                              int arg_count, StoffelValue *result);
+
+/* Register func under name.  Returns 0 ok; -1 handle, name or func NULL;
+ * -2 name not UTF-8; -3 the name is already taken (builtins included). */
+int stoffel_register_foreign_function(VMHandle handle, const char *name, CForeignFunction func);
+
+/* Register an opaque pointer (never dereferenced, never freed); *result
+ * becomes a FOREIGN value with a new id (1, 2, ...).  Returns 0 ok; -1
+ * handle, object or result NULL; -2 out of memory. */
+int stoffel_register_foreign_object(VMHandle handle, void *object, StoffelValue *result);
+
+/* *result becomes a STRING holding a new copy of str (free it with
+ * stoffel_free_string).  Does not change the VM.  Returns 0 ok; -1 handle,
+ * str or result NULL; -2 str is not UTF-8; -3 out of memory. */
+int stoffel_create_string(VMHandle handle, const char *str, StoffelValue *result);
+
+/* Free a string this library returned (results, stoffel_create_string).
+ * NULL is ignored. */
+void stoffel_free_string(char *str);
+
+/* Load a .stflb image (format versions 0-9) and register its functions,
+ * verified.  Returns 0 ok; -1 handle or bytecode NULL; -2 the bytes are not
+ * a valid .stflb; -3 a function cannot be registered (name taken,
+ * verification failed).  On failure nothing of the program stays
+ * registered. */
+int stoffel_load_bytecode(VMHandle handle, const uint8_t *bytecode, size_t bytecode_len);
+
+/* ==== HoneyBadger MPC engine (declared as upstream; not wired in yet) ==== */
+
+/* Engine and network handles (opaque). */
+typedef struct HBEngineOpaque HBEngineOpaque;
+typedef struct HBNetworkOpaque HBNetworkOpaque;
+
+/* Result codes of the engine functions. */
+typedef enum {
+    HBEngineSuccess = 0,
+    HBEngineNullPointer = 1,
+    HBEngineNotReady = 2,
+    HBEngineNetworkError = 3,
+    HBEnginePreprocessingFailed = 4,
+    HBEngineMultiplyFailed = 5,
+    HBEngineOpenShareFailed = 6,
+    HBEngineSerializationError = 7,
+    HBEngineInvalidShareType = 8,
+    HBEngineClientInputFailed = 9,
+    HBEngineGetClientSharesFailed = 10,
+    HBEngineRuntimeError = 11,
+    HBEngineInvalidConfig = 12
+} HBEngineErrorCode;
+
+/* Share type: kind 0 secret integer (width = bits), 1 secret boolean,
+ * 2 fixed point (width = total bits), 3 secret unsigned integer. */
+typedef struct {
+    uint8_t kind;
+    int64_t width;
+} CShareType;
+
+/* Create an engine for party party_id of n (threshold t).  Not available
+ * yet: always returns NULL. */
+HBEngineOpaque *hb_engine_new(uint64_t instance_id, size_t party_id, size_t n, size_t t, size_t n_triples,
+                              size_t n_random, HBNetworkOpaque *network_ptr);
+
+/* Free an engine; NULL is ignored. */
+void hb_engine_free(HBEngineOpaque *engine_ptr);
+
+/* Run preprocessing (blocking).  HBEngineNullPointer for NULL, otherwise
+ * HBEngineRuntimeError (no engine exists yet). */
+HBEngineErrorCode hb_engine_start_async(HBEngineOpaque *engine_ptr);
+
+/* 1 when preprocessing is complete, else 0 (always 0 for now). */
+int hb_engine_is_ready(HBEngineOpaque *engine_ptr);
+
+/* Multiply two shares; the result bytes are freed with hb_free_bytes.
+ * HBEngineNullPointer for a NULL pointer argument, otherwise
+ * HBEngineNotReady for now (*result_ptr = NULL, *result_len_ptr = 0). */
+HBEngineErrorCode hb_engine_multiply_share_async(HBEngineOpaque *engine_ptr, CShareType share_type,
+                                                 const uint8_t *left_ptr, size_t left_len,
+                                                 const uint8_t *right_ptr, size_t right_len,
+                                                 uint8_t **result_ptr, size_t *result_len_ptr);
+
+/* Reconstruct a share into *result_ptr.  HBEngineNullPointer or
+ * HBEngineNotReady for now. */
+HBEngineErrorCode hb_engine_open_share(HBEngineOpaque *engine_ptr, CShareType share_type,
+                                       const uint8_t *share_ptr, size_t share_len,
+                                       StoffelValue *result_ptr);
+
+/* Store a client's input shares.  HBEngineNullPointer or
+ * HBEngineNotReady for now. */
+HBEngineErrorCode hb_engine_init_client_input(HBEngineOpaque *engine_ptr, uint64_t client_id,
+                                              const uint8_t *shares_data, size_t shares_len);
+
+/* A client's shares (free with hb_free_bytes).  HBEngineNullPointer or
+ * HBEngineNotReady for now. */
+HBEngineErrorCode hb_engine_get_client_shares(HBEngineOpaque *engine_ptr, uint64_t client_id,
+                                              uint8_t **result_ptr, size_t *result_len_ptr);
+
+/* This party's id; 0 for NULL. */
+size_t hb_engine_party_id(HBEngineOpaque *engine_ptr);
+
+/* The instance id; 0 for NULL. */
+uint64_t hb_engine_instance_id(HBEngineOpaque *engine_ptr);
+
+/* "honeybadger-mpc" (static, do not free); NULL for NULL. */
+const char *hb_engine_protocol_name(HBEngineOpaque *engine_ptr);
+
+/* A new reference to the engine's network (free with hb_network_free);
+ * NULL for now. */
+HBNetworkOpaque *hb_engine_get_network(HBEngineOpaque *engine_ptr);
+
+/* Free a network reference; NULL is ignored. */
+void hb_network_free(HBNetworkOpaque *network_ptr);
+
+/* Free bytes an engine function returned (len as returned); NULL ignored. */
+void hb_free_bytes(uint8_t *ptr, size_t len);
+
+/* Copy the engine's client inputs into the VM's client store.
+ * HBEngineNullPointer or HBEngineNotReady for now. */
+HBEngineErrorCode hb_engine_hydrate_to_vm(HBEngineOpaque *engine_ptr, VMHandle vm_handle);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STOFFEL_VM_API_H */
