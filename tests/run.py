@@ -11,7 +11,10 @@ Runs, in this order of reporting:
   3. every golden program that runs (expected exit 0 or 4) once more as
      bytecode: BUILD/stoffel-asm FILE -o TMP.stflb, then the same checks on
      BUILD/stoffel-run TMP.stflb;
-  4. a few CLI checks defined below (CLI_CHECKS).
+  4. a few CLI checks defined below (CLI_CHECKS);
+  5. the embedding extras: api/installed (tests/api/run_installed.sh, one
+     test) and python/pytest (python/tests, its counts added; skipped under
+     ASan).
 
 Failures are printed with a short diff.  The very last line of output is
 "N passed, N failed"; the exit status is 0 iff nothing failed.
@@ -503,6 +506,78 @@ def run_cli_check(check, ctx):
 
 
 # --------------------------------------------------------------------------
+# 5. Embedding API extras (docs/embedding.md): the installed-header program
+#    and the Python package's pytest suite.
+
+def run_installed_api(_, ctx):
+    """tests/api/run_installed.sh: `make install` into a staging directory,
+    build tests/api/installed_api.c with pkg-config against the installed
+    headers and library, run it.  One test."""
+    o = Outcome("api/installed")
+    res = run_process(["bash", os.path.join("tests", "api", "run_installed.sh"), ctx.build],
+                      ctx.env, max(ctx.timeout, 300))
+    o.seconds = res.seconds
+    if res.returncode != 0:
+        o.fail("%s\nstdout tail:\n%s\nstderr tail:\n%s" % (
+            describe_status(res), tail(res.stdout) or "    (empty)", tail(res.stderr) or "    (empty)"))
+    elif ctx.asan and sanitizer_report(res.stderr):
+        o.fail("sanitizer report (%s):\n%s" % (sanitizer_report(res.stderr), tail(res.stderr, 25)))
+    o.note = res.stdout.strip().splitlines()[-1] if res.stdout.strip() else ""
+    return finish(o)
+
+
+PYTEST_SUMMARY_RE = re.compile(r"(\d+) (passed|failed|errors?)\b")
+
+
+def find_pytest_python():
+    """A Python that can import pytest: this one, python3 on PATH, or
+    Debian's /usr/bin/python3 (python3-pytest)."""
+    for exe in (sys.executable, shutil.which("python3"), "/usr/bin/python3"):
+        if exe and os.path.exists(exe):
+            r = subprocess.run([exe, "-c", "import pytest"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+            if r.returncode == 0:
+                return exe
+    return None
+
+
+def run_pytest(_, ctx):
+    """python3 -m pytest -q python/tests with STOFFEL_LIB=BUILD/libstoffel_vm.so;
+    its passed/failed counts go into the totals.  Skipped under ASan: the
+    sanitizer runtime would have to be preloaded into the interpreter."""
+    o = Outcome("python/pytest")
+    if ctx.asan:
+        o.note = "skipped under ASan (the sanitizer runtime cannot be loaded into python)"
+        ctx.skipped.append("%s: %s" % (o.name, o.note))
+        return o
+    exe = find_pytest_python()
+    if exe is None:
+        o.failed = 1
+        o.fail("no Python with pytest found (Debian package python3-pytest; `make deps` installs it)")
+        return o
+    env = dict(ctx.env)
+    env["STOFFEL_LIB"] = os.path.join(ctx.build, "libstoffel_vm.so")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    res = run_process([exe, "-m", "pytest", "-q", "-p", "no:cacheprovider", os.path.join("python", "tests")],
+                      env, max(ctx.timeout, 300))
+    o.seconds = res.seconds
+    lines = [l for l in res.stdout.splitlines() if l.strip()]
+    counts = {}
+    if lines:
+        for n, kind in PYTEST_SUMMARY_RE.findall(lines[-1]):
+            counts[kind.rstrip("s") if kind.startswith("error") else kind] = int(n)
+    o.passed = counts.get("passed", 0)
+    o.failed = counts.get("failed", 0) + counts.get("error", 0)
+    if not counts or res.returncode not in (0, 1) or (res.returncode == 1) != (o.failed > 0):
+        o.failed += 1
+        o.fail("pytest %s without a usable summary line" % describe_status(res))
+    if o.failed:
+        o.fail("pytest output tail:\n" + (tail(res.stdout, 40) or "    (empty)"))
+    o.note = lines[-1] if lines else ""
+    return o
+
+
+# --------------------------------------------------------------------------
 
 class Context:
     pass
@@ -554,6 +629,10 @@ def main():
             tasks.append(("stflb/" + golden_name(g), run_golden_stflb, g))
     for c in CLI_CHECKS:
         tasks.append((c[0], run_cli_check, c))
+    ctx.build = build
+    ctx.skipped = []
+    tasks.append(("api/installed", run_installed_api, None))
+    tasks.append(("python/pytest", run_pytest, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 
@@ -594,6 +673,8 @@ def main():
             for d in o.details:
                 print(d if d.startswith("    ") else "  " + d)
             print("")
+    for line in ctx.skipped:
+        print("skipped %s" % line)
     if not tasks:
         print("no tests matched" if opts.filter else "no tests found")
     sys.stdout.flush()
