@@ -289,14 +289,14 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     if (!fn->name || (f->param_count && !fn->params) || (f->upvalue_count && !fn->upvalues) ||
         !fn->code || !fn->source)
         return vm_oom(vm);
-    for (uint32_t i = 0; i < f->param_count; i++) {
+    /* Counts are set first so the arrays are freed with the size they were
+     * allocated with, whatever fails below. */
+    fn->nparams = f->param_count;
+    fn->nupvalues = f->upvalue_count;
+    for (uint32_t i = 0; i < f->param_count; i++)
         if (!(fn->params[i] = new_str(L, &f->params[i]))) return vm_oom(vm);
-        fn->nparams++;
-    }
-    for (uint32_t i = 0; i < f->upvalue_count; i++) {
+    for (uint32_t i = 0; i < f->upvalue_count; i++)
         if (!(fn->upvalues[i] = new_str(L, &f->upvalues[i]))) return vm_oom(vm);
-        fn->nupvalues++;
-    }
 
     for (uint32_t i = 0; i < f->instr_count; i++) {
         const StfInstr *in = &f->instrs[i];

@@ -134,7 +134,7 @@ VM *vm_new(const VmConfig *config)
 void vm_free_function(VM *vm, VmFunction *fn)
 {
     if (!fn) return;
-    heap_realloc(&vm->heap, fn->code, ((size_t)fn->code_len + 1) * sizeof(Ins), 0);
+    if (fn->code) heap_realloc(&vm->heap, fn->code, ((size_t)fn->code_len + 1) * sizeof(Ins), 0);
     heap_realloc(&vm->heap, fn->params, (size_t)fn->nparams * sizeof(StString *), 0);
     heap_realloc(&vm->heap, fn->upvalues, (size_t)fn->nupvalues * sizeof(StString *), 0);
     if (fn->owns_source && fn->source) {
@@ -515,8 +515,11 @@ int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value
     } else if (fn->nupvalues) {
         rc = entry_upvalue_error(vm, fn);
     } else {
-        vm->budget_left = vm->cfg.instruction_budget;
-        vm->budget_on = vm->cfg.instruction_budget != 0;
+        /* The budget covers an outermost call, nested calls from natives included. */
+        if (depth == 0) {
+            vm->budget_left = vm->cfg.instruction_budget;
+            vm->budget_on = vm->cfg.instruction_budget != 0;
+        }
         rc = vm_push_frame(vm, fn, args, argc, NULL, true);
         if (rc == ST_OK) rc = vm_run(vm, depth, result);
     }
