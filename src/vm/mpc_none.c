@@ -17,3 +17,4 @@ bool mpcvm_unwrap(VM *vm, Value v, struct StShare **out)
     return true;
 }
 int mpc_builtins_register(VM *vm) { return vm_error(vm, "MPC engine not available in this build"); }
+bool vm_as_share(VM *vm, Value v, StShare **out) { return mpcvm_unwrap(vm, v, out); }

@@ -201,6 +201,8 @@ struct MpcEngine;
  * builtins then use it.  ST_ERR if it cannot be attached. */
 int vm_attach_mpc(VM *vm, struct MpcEngine *engine);
 struct MpcEngine *vm_mpc(const VM *vm);
+/* The share held by v (a raw share or a share object), if any. */
+bool vm_as_share(VM *vm, Value v, StShare **out);
 
 /* ---- tracing (CLI --trace-instr) -------------------------------------------- */
 void vm_set_trace(VM *vm, FILE *out, bool instr, bool regs, bool stack);
