@@ -40,7 +40,9 @@ typedef struct MpcEngine MpcEngine;
 /* How a client's input is encoded into the field. */
 typedef enum { MPC_INPUT_INT = 0, MPC_INPUT_FIXED = 1 } MpcInputKind;
 
-/* Misbehaviour to inject, for tests of robustness only. */
+/* Misbehaviour to inject, for tests of robustness only.  Both apply to the
+ * online phase and the client protocol (openings, masks, echo, outputs);
+ * preprocessing is not robust by design and runs honestly (docs/mpc.md). */
 typedef enum {
     MPC_FAULT_NONE = 0,
     MPC_FAULT_WRONG_SHARES,    /* send random values instead of shares in every opening */
@@ -69,6 +71,8 @@ typedef struct {
     uint64_t bits_made, bits_used;
     uint64_t truncations;
     uint64_t bytes_sent;
+    uint64_t bad_messages;     /* dropped: malformed, wrong instance/kind/length/sender */
+    uint64_t send_failures;    /* a peer's queue was full (its problem, not fatal here) */
 } MpcStats;
 
 /* Create a party's engine over transport t (not owned).  NULL on bad
@@ -129,5 +133,19 @@ int mpc_client_send_inputs(Transport *t, const Field *f, uint32_t n, uint32_t tt
  * decided).  *values is malloc'd (caller frees), *count its length. */
 int mpc_client_receive_outputs(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id,
                                Fe **values, size_t *count, int timeout_ms, char *err, size_t errlen);
+
+/* The same client protocol with state kept between calls, for a client that
+ * receives several output batches: each mpc_client_outputs returns the next
+ * batch in the order the parties sent them, and messages of a later batch
+ * that arrive early are kept for the next call.  (The stateless
+ * mpc_client_receive_outputs keeps nothing: it returns whichever batch
+ * decodes first and drops the rest, which is right for a single batch.) */
+typedef struct MpcClient MpcClient;
+MpcClient *mpc_client_new(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id,
+                          int timeout_ms);
+void mpc_client_free(MpcClient *c);
+const char *mpc_client_error(const MpcClient *c);
+int mpc_client_inputs(MpcClient *c, const Fe *values, size_t count);
+int mpc_client_outputs(MpcClient *c, Fe **values, size_t *count);
 
 #endif

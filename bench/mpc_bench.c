@@ -1,0 +1,204 @@
+/* mpc_bench.c: throughput and latency of the MPC engine, all parties as
+ * threads of this process over the in-process transport (n=4, t=1,
+ * BLS12-381 Fr by default).  Not a test: it prints figures and never fails
+ * on timing.
+ *
+ * Build and run:
+ *   make bench-mpc [BENCH_ARGS="--batch 100000 --reps 5"]
+ * or, after `make lib`:
+ *   cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -pthread -Isrc -o build/mpc_bench \
+ *      bench/mpc_bench.c build/libstoffel_vm.a -lsodium -lm -pthread
+ *   build/mpc_bench [--n N --t T --batch B --reps R --latency L --bits K --field NAME]
+ *
+ * Rows:
+ *   multiplications  one mpc_round with B Beaver multiplications (online
+ *                    phase only: triples made beforehand, not timed)
+ *   triples          mpc_preprocess making B triples (RanSha, RanDouSha,
+ *                    check, degree-2t opening)
+ *   openings         one mpc_round opening B values
+ *   random bits      mpc_preprocess making K bits (square-root trick),
+ *                    including the triples and random shares they use
+ *   truncations      mpc_truncate of K/104 values (bits made beforehand)
+ *   latency          L rounds of a single multiplication, one after the
+ *                    other
+ * Each timed phase starts and ends at a barrier of all parties; the figure
+ * is the best of the repetitions (the least disturbed by the scheduler). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mpc/engine.h"
+#include "net/inproc.h"
+
+typedef struct {
+    unsigned n, t;
+    size_t batch, reps, latency, bits;
+    const Field *field;
+    pthread_barrier_t bar;
+    InprocHub *hub;
+    /* seconds per phase and repetition, written by party 0 */
+    double t_mul, t_tri, t_open, t_bits, t_trunc, t_lat;
+    int failed;
+} Bench;
+
+typedef struct {
+    Bench *b;
+    unsigned id;
+} Arg;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double best(double cur, double v)
+{
+    return cur == 0 || v < cur ? v : cur;
+}
+
+/* Runs `body` on every party between two barriers; party 0 times it. */
+#define PHASE(slot, body) do {                                      \
+    pthread_barrier_wait(&b->bar);                                  \
+    double t0_ = now();                                             \
+    if ((body) != 0) {                                              \
+        fprintf(stderr, "party %u: %s\n", a->id, mpc_error(e));     \
+        b->failed = 1;                                              \
+    }                                                               \
+    pthread_barrier_wait(&b->bar);                                  \
+    if (a->id == 0)                                                 \
+        b->slot = best(b->slot, now() - t0_);                       \
+} while (0)
+
+/* n multiplications, each its own round. */
+static int one_by_one(MpcEngine *e, const Fe *x, const Fe *y, Fe *z, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (mpc_round(e, NULL, 0, NULL, x, y, 1, z) != 0)
+            return -1;
+    return 0;
+}
+
+static void *party(void *arg)
+{
+    Arg *a = arg;
+    Bench *b = a->b;
+    MpcConfig cfg = { .n = b->n, .t = b->t, .party = a->id, .field = b->field,
+                      .instance_id = 1, .timeout_ms = 60000 };
+    const char *err;
+    MpcEngine *e = mpc_engine_new(&cfg, inproc_endpoint(b->hub, a->id), &err);
+    if (!e) {
+        fprintf(stderr, "engine: %s\n", err);
+        b->failed = 1;
+        exit(1);
+    }
+    size_t B = b->batch;
+    Fe *x = malloc(B * sizeof *x), *y = malloc(B * sizeof *y), *z = malloc(B * sizeof *z);
+    if (!x || !y || !z)
+        exit(1);
+    for (size_t i = 0; i < B; i++) {
+        fe_from_u64(b->field, &x[i], i + 1);
+        fe_from_u64(b->field, &y[i], 3 * i + 7);
+    }
+    for (size_t r = 0; r < b->reps && !b->failed; r++) {
+        PHASE(t_tri, mpc_preprocess(e, B, 0, 0));
+        PHASE(t_mul, mpc_round(e, NULL, 0, NULL, x, y, B, z));
+        PHASE(t_open, mpc_round(e, x, B, z, NULL, NULL, 0, NULL));
+    }
+    size_t k = 64 + 40, nt = b->bits / k ? b->bits / k : 1;
+    Fe *tv = malloc(nt * sizeof *tv);
+    for (size_t i = 0; i < nt; i++)
+        fe_from_i64(b->field, &tv[i], -(int64_t)(i * 977));
+    for (size_t r = 0; r < 2 && !b->failed; r++) {
+        PHASE(t_bits, mpc_preprocess(e, 0, 0, nt * k));
+        PHASE(t_trunc, mpc_truncate(e, tv, nt, 64, 16, tv));
+    }
+    if (!b->failed) {
+        mpc_preprocess(e, b->latency, 0, 0);
+        PHASE(t_lat, one_by_one(e, x, y, z, b->latency));
+    }
+    free(tv);
+    free(x);
+    free(y);
+    free(z);
+    mpc_engine_free(e);
+    return NULL;
+}
+
+static void row(const char *what, size_t batch, double count, double secs)
+{
+    double rate = count / secs;
+    const char *unit = "";
+    double shown = rate;
+    if (rate >= 1e6) {
+        shown = rate / 1e6;
+        unit = "M";
+    } else if (rate >= 1e3) {
+        shown = rate / 1e3;
+        unit = "k";
+    }
+    printf("%-34s %9zu %9.2f %s/s %11.2f us\n", what, batch, shown, unit, secs / count * 1e6);
+}
+
+int main(int argc, char **argv)
+{
+    Bench b = { .n = 4, .t = 1, .batch = 100000, .reps = 5, .latency = 2000, .bits = 104 * 1000 };
+    const char *fname = NULL;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const char *k = argv[i];
+        long v = atol(argv[i + 1]);
+        if (!strcmp(k, "--n"))
+            b.n = (unsigned)v;
+        else if (!strcmp(k, "--t"))
+            b.t = (unsigned)v;
+        else if (!strcmp(k, "--batch"))
+            b.batch = (size_t)v;
+        else if (!strcmp(k, "--reps"))
+            b.reps = (size_t)v;
+        else if (!strcmp(k, "--latency"))
+            b.latency = (size_t)v;
+        else if (!strcmp(k, "--bits"))
+            b.bits = (size_t)v;
+        else if (!strcmp(k, "--field"))
+            fname = argv[i + 1];
+        else {
+            fprintf(stderr, "unknown option %s\n", k);
+            return 2;
+        }
+    }
+    b.field = field_by_name(fname);
+    if (!b.field || b.n < 1 || b.n > 64 || b.n < 3 * b.t + 1 || !b.batch || !b.reps || !b.latency) {
+        fprintf(stderr, "bad options\n");
+        return 2;
+    }
+    b.hub = inproc_hub_new(b.n, 0);
+    pthread_barrier_init(&b.bar, NULL, b.n);
+    pthread_t th[64];
+    Arg args[64];
+    for (unsigned i = 0; i < b.n; i++) {
+        args[i] = (Arg){ &b, i };
+        pthread_create(&th[i], NULL, party, &args[i]);
+    }
+    for (unsigned i = 0; i < b.n; i++)
+        pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&b.bar);
+    inproc_hub_free(b.hub);
+    if (b.failed)
+        return 1;
+    size_t nt = b.bits / 104 ? b.bits / 104 : 1;
+    printf("MPC engine: n=%u t=%u, %s, %u parties as threads on %ld CPUs, in-process transport\n",
+           b.n, b.t, b.field->name, b.n, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("best of %zu repetitions\n\n", b.reps);
+    printf("%-34s %9s %13s %14s\n", "operation", "batch", "rate", "per op");
+    row("multiplications (online, Beaver)", b.batch, (double)b.batch, b.t_mul);
+    row("triples generated (offline)", b.batch, (double)b.batch, b.t_tri);
+    row("openings (robust)", b.batch, (double)b.batch, b.t_open);
+    row("random bits generated (offline)", nt * 104, (double)(nt * 104), b.t_bits);
+    row("truncations (64-bit, f=16)", nt, (double)nt, b.t_trunc);
+    row("single multiplication, latency", 1, (double)b.latency, b.t_lat);
+    return 0;
+}

@@ -1,0 +1,723 @@
+/* engine.c: the engine object, message plumbing (send, receive, stash of
+ * early messages, collection of one round) and the robust opening round
+ * every protocol uses.  Protocols: preproc.c, online.c, client.c. */
+#include "mpc/engine_internal.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_TIMEOUT_MS 10000
+#define DEFAULT_TRIPLE_BATCH 8192
+
+int mpc_fail(MpcEngine *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = snprintf(e->err, sizeof e->err, "party %u: ", e->self);
+    if (k < 0 || (size_t)k >= sizeof e->err)
+        k = 0;
+    vsnprintf(e->err + k, sizeof e->err - (size_t)k, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* ---- time ---------------------------------------------------------------- */
+
+void deadline_in(struct timespec *dl, int ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, dl);
+    dl->tv_sec += ms / 1000;
+    dl->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (dl->tv_nsec >= 1000000000L) {
+        dl->tv_sec++;
+        dl->tv_nsec -= 1000000000L;
+    }
+}
+
+int ms_left(const struct timespec *dl)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ms = (long long)(dl->tv_sec - now.tv_sec) * 1000 + (dl->tv_nsec - now.tv_nsec) / 1000000;
+    if (ms <= 0) {
+        /* round a partial millisecond up so the last wait still happens */
+        if (dl->tv_sec > now.tv_sec || (dl->tv_sec == now.tv_sec && dl->tv_nsec > now.tv_nsec))
+            return 1;
+        return 0;
+    }
+    return ms > 1000000000 ? 1000000000 : (int)ms;
+}
+
+/* ---- pools ---------------------------------------------------------------- */
+
+void *pool_head(const Pool *p)
+{
+    return p->mem ? p->mem + p->head * p->esz : NULL;
+}
+
+void pool_consume(Pool *p, size_t k)
+{
+    if (!k)
+        return;
+    sodium_memzero(p->mem + p->head * p->esz, k * p->esz);
+    p->head += k;
+    p->n -= k;
+    if (!p->n)
+        p->head = 0;
+}
+
+/* Room for k more records at the tail.  Moves never leave a copy of a
+ * secret behind: vacated bytes are wiped, and growing copies into a fresh
+ * block and wipes the old one (realloc would free it unwiped). */
+int pool_append(Pool *p, size_t k, void **where)
+{
+    if (p->head + p->n + k > p->cap && p->head) {
+        memmove(p->mem, p->mem + p->head * p->esz, p->n * p->esz);
+        size_t stale_from = p->n, stale_to = p->head + p->n;
+        sodium_memzero(p->mem + stale_from * p->esz, (stale_to - stale_from) * p->esz);
+        p->head = 0;
+    }
+    if (p->n + k > p->cap) {
+        size_t ncap = p->cap ? p->cap : 1024;
+        while (ncap < p->n + k)
+            ncap *= 2;
+        uint8_t *nm = malloc(ncap * p->esz);
+        if (!nm)
+            return -1;
+        if (p->mem) {
+            memcpy(nm, p->mem, p->n * p->esz);
+            sodium_memzero(p->mem, p->cap * p->esz);
+            free(p->mem);
+        }
+        p->mem = nm;
+        p->cap = ncap;
+    }
+    *where = p->mem + (p->head + p->n) * p->esz;
+    p->n += k;
+    return 0;
+}
+
+void pool_free(Pool *p)
+{
+    if (p->mem) {
+        sodium_memzero(p->mem, p->cap * p->esz);
+        free(p->mem);
+    }
+    p->mem = NULL;
+    p->head = p->n = p->cap = 0;
+}
+
+/* ---- randomness ----------------------------------------------------------- */
+
+/* Uniform elements < p: keystream masked to p's bit length, values >= p
+ * redrawn (about 10% for BLS12-381 Fr; how many were redrawn says nothing
+ * about the values kept).  A uniform integer below p is also a uniform
+ * Montgomery form, so no conversion is needed. */
+void prg_fe(MpcEngine *e, Fe *out, size_t count)
+{
+    const Field *f = e->f;
+    unsigned top = f->bits > 192 ? f->bits - 192 : 0;
+    uint64_t mask = top >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << top) - 1);
+    uint8_t nonce[8];
+    size_t done = 0;
+    while (done < count) {
+        size_t chunk = count - done;
+        if (chunk > ((size_t)1 << 20))
+            chunk = (size_t)1 << 20;
+        for (int i = 0; i < 8; i++)
+            nonce[i] = (uint8_t)(e->prg_nonce >> (8 * i));
+        e->prg_nonce++;
+        crypto_stream_chacha20((unsigned char *)(out + done), chunk * sizeof(Fe), nonce, e->prg_key);
+        for (size_t i = done; i < done + chunk; i++) {
+            out[i].v[3] &= mask;
+            while (!wire_check_raw(f, &out[i], 1)) {
+                for (int k = 0; k < 8; k++)
+                    nonce[k] = (uint8_t)(e->prg_nonce >> (8 * k));
+                e->prg_nonce++;
+                crypto_stream_chacha20((unsigned char *)&out[i], sizeof(Fe), nonce, e->prg_key);
+                out[i].v[3] &= mask;
+            }
+        }
+        done += chunk;
+    }
+}
+
+/* ---- buffers ---------------------------------------------------------------- */
+
+int grow_buf(MpcEngine *e, uint8_t **buf, size_t *cap, size_t bytes)
+{
+    (void)e;
+    if (bytes <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 4096;
+    while (ncap < bytes)
+        ncap *= 2;
+    uint8_t *nb = malloc(ncap);
+    if (!nb)
+        return -1;
+    if (*buf) {
+        sodium_memzero(*buf, *cap);
+        free(*buf);
+    }
+    *buf = nb;
+    *cap = ncap;
+    return 0;
+}
+
+Fe *msg_begin(MpcEngine *e, uint8_t kind, uint64_t seq, size_t count)
+{
+    if (count > MPC_MAX_ELEMS || grow_buf(e, &e->sbuf, &e->sbuf_cap, MPC_HDR + count * MPC_ELEM) != 0)
+        return NULL;
+    wire_put_hdr(e->sbuf, kind, (uint32_t)count, e->instance, seq);
+    return (Fe *)(void *)(e->sbuf + MPC_HDR);
+}
+
+Fe *dec_buf(MpcEngine *e, size_t count)
+{
+    if (count > e->dec_cap) {
+        size_t ncap = e->dec_cap ? e->dec_cap : 1024;
+        while (ncap < count)
+            ncap *= 2;
+        Fe *nd = malloc(ncap * sizeof *nd);
+        if (!nd)
+            return NULL;
+        free(e->dec);
+        e->dec = nd;
+        e->dec_cap = ncap;
+    }
+    return e->dec;
+}
+
+/* ---- sending ---------------------------------------------------------------- */
+
+int send_node(MpcEngine *e, uint32_t to, const uint8_t *buf, size_t len)
+{
+    int rc = transport_send(e->tr, to, buf, len);
+    if (rc == TRANSPORT_OK) {
+        e->st.bytes_sent += len;
+        return 0;
+    }
+    if (rc == TRANSPORT_CLOSED)
+        return mpc_fail(e, "transport closed");
+    /* the receiver's queue is full or it is gone: its problem, not ours */
+    e->st.send_failures++;
+    return 0;
+}
+
+int send_parties(MpcEngine *e, const uint8_t *buf, size_t len)
+{
+    for (uint32_t j = 0; j < e->n; j++)
+        if (j != e->self && send_node(e, j, buf, len) != 0)
+            return -1;
+    return 0;
+}
+
+/* ---- receiving ---------------------------------------------------------------- */
+
+static bool party_kind(uint8_t kind)
+{
+    return kind == MK_OPEN || kind == MK_DEAL || kind == MK_SEED || kind == MK_CHECK ||
+           kind == MK_OPEN2T || kind == MK_ECHO || kind == MK_ROOT;
+}
+
+static void drop_bad(MpcEngine *e, uint8_t *msg)
+{
+    e->st.bad_messages++;
+    free(msg);
+}
+
+/* A message of the round being collected: validate and keep, or drop. */
+static int accept_current(MpcEngine *e, uint32_t from, uint8_t *msg, const MsgHdr *h)
+{
+    Gather *g = &e->g;
+    uint32_t want = g->counts ? g->counts[from] : g->count;
+    if (g->buf[from]) {                      /* a second message for the same round */
+        drop_bad(e, msg);
+        return 0;
+    }
+    if (h->count != want) {
+        drop_bad(e, msg);
+        return 0;
+    }
+    if (g->raw) {
+        Fe *v = (Fe *)(void *)(msg + MPC_HDR);
+        wire_limbs_from_le(v, want);
+        if (!wire_check_raw(e->f, v, want)) {
+            drop_bad(e, msg);
+            return 0;
+        }
+    }
+    g->buf[from] = msg;
+    g->nrecv++;
+    return 1;
+}
+
+/* Where a message from `from` of kind h->kind is allowed at all. */
+static bool sender_ok(const MpcEngine *e, uint32_t from, const MsgHdr *h)
+{
+    if (from >= e->n_nodes || from == e->self)
+        return false;
+    if (party_kind(h->kind))
+        return from < e->n;
+    if (h->kind == MK_MASKED)
+        return from >= e->n;
+    return false;                            /* MK_MASK / MK_OUTPUT go to clients */
+}
+
+static void stash_put(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len, const MsgHdr *h)
+{
+    if (e->stash_cnt[from] >= STASH_MAX_PER_SENDER || len > STASH_BYTES_PER_SENDER - e->stash_bytes[from]) {
+        drop_bad(e, msg);
+        return;
+    }
+    if (e->stash_n == e->stash_cap) {
+        size_t ncap = e->stash_cap ? 2 * e->stash_cap : 64;
+        Stashed *ns = realloc(e->stash, ncap * sizeof *ns);
+        if (!ns) {
+            drop_bad(e, msg);
+            return;
+        }
+        e->stash = ns;
+        e->stash_cap = ncap;
+    }
+    e->stash[e->stash_n++] = (Stashed){ msg, len, from, *h };
+    e->stash_cnt[from]++;
+    e->stash_bytes[from] += len;
+}
+
+/* Routes one received message: 1 if it completed a sender of the current
+ * round, 0 otherwise (stashed, late or dropped). */
+static int route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
+{
+    MsgHdr h;
+    if (wire_get_hdr(msg, len, &h) != 0 || h.instance != e->instance || !sender_ok(e, from, &h)) {
+        drop_bad(e, msg);
+        return 0;
+    }
+    Gather *g = &e->g;
+    if (g->kind && h.kind == g->kind && h.seq == g->seq) {
+        if (g->from_clients != (from >= e->n)) {
+            drop_bad(e, msg);
+            return 0;
+        }
+        return accept_current(e, from, msg, &h);
+    }
+    if (h.seq < e->seq[h.kind]) {            /* a round already over: normal */
+        free(msg);
+        return 0;
+    }
+    if (h.seq - e->seq[h.kind] >= STASH_MAX_AHEAD) {
+        drop_bad(e, msg);
+        return 0;
+    }
+    stash_put(e, from, msg, len, &h);
+    return 0;
+}
+
+void gather_begin(MpcEngine *e, uint8_t kind, uint64_t seq, uint32_t count, bool raw)
+{
+    Gather *g = &e->g;
+    g->kind = kind;
+    g->seq = seq;
+    g->from_clients = kind == MK_MASKED;
+    g->raw = raw;
+    g->counts = NULL;
+    g->count = count;
+    g->nrecv = 0;
+    memset(g->buf, 0, e->n_nodes * sizeof *g->buf);
+}
+
+/* Takes the stashed messages of the current round, and drops those of
+ * rounds that ended without needing them. */
+static int gather_from_stash(MpcEngine *e)
+{
+    Gather *g = &e->g;
+    int got = 0;
+    size_t keep = 0;
+    for (size_t i = 0; i < e->stash_n; i++) {
+        Stashed *s = &e->stash[i];
+        bool current = s->h.kind == g->kind && s->h.seq == g->seq;
+        if (current || s->h.seq < e->seq[s->h.kind]) {
+            e->stash_cnt[s->from]--;
+            e->stash_bytes[s->from] -= s->len;
+            if (current) {
+                got += accept_current(e, s->from, s->msg, &s->h);
+            } else {
+                sodium_memzero(s->msg, s->len);
+                free(s->msg);
+            }
+        } else {
+            e->stash[keep++] = *s;
+        }
+    }
+    e->stash_n = keep;
+    return got;
+}
+
+int gather_one(MpcEngine *e, const struct timespec *dl)
+{
+    if (e->stash_n && gather_from_stash(e))
+        return 1;
+    for (;;) {
+        int ms = ms_left(dl);
+        if (ms == 0)
+            return 0;
+        uint32_t from;
+        uint8_t *msg;
+        size_t len;
+        int rc = transport_recv(e->tr, &from, &msg, &len, ms);
+        if (rc == TRANSPORT_TIMEOUT)
+            return 0;
+        if (rc != TRANSPORT_OK) {
+            mpc_fail(e, "transport closed");
+            return -1;
+        }
+        if (route(e, from, msg, len))
+            return 1;
+    }
+}
+
+static const char *kind_name(uint8_t kind)
+{
+    static const char *const names[MK_COUNT] = {
+        [MK_OPEN] = "open", [MK_DEAL] = "deal", [MK_SEED] = "seed", [MK_CHECK] = "check",
+        [MK_OPEN2T] = "open-2t", [MK_ECHO] = "echo", [MK_MASK] = "mask",
+        [MK_MASKED] = "masked input", [MK_OUTPUT] = "output", [MK_ROOT] = "root",
+    };
+    return kind < MK_COUNT && names[kind] ? names[kind] : "?";
+}
+
+/* "parties 1, 3" for the error message. */
+static void list_missing(const MpcEngine *e, char *out, size_t outlen)
+{
+    size_t k = 0;
+    out[0] = 0;
+    for (uint32_t j = 0; j < e->n && k + 12 < outlen; j++)
+        if (j != e->self && !e->g.buf[j])
+            k += (size_t)snprintf(out + k, outlen - k, "%s%u", k ? ", " : "", j);
+}
+
+int gather_all_parties(MpcEngine *e, const char *what)
+{
+    struct timespec dl;
+    deadline_in(&dl, e->timeout_ms);
+    while (e->g.nrecv < e->n - 1) {
+        int rc = gather_one(e, &dl);
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            char miss[128];
+            list_missing(e, miss, sizeof miss);
+            return mpc_fail(e, "%s (%s round %llu): no message from party %s within %d ms", what,
+                            kind_name(e->g.kind), (unsigned long long)e->g.seq, miss, e->timeout_ms);
+        }
+    }
+    return 0;
+}
+
+void gather_end(MpcEngine *e, bool wipe)
+{
+    Gather *g = &e->g;
+    for (uint32_t j = 0; j < e->n_nodes; j++) {
+        if (g->buf[j]) {
+            if (wipe) {
+                size_t len = MPC_HDR + (size_t)(g->counts ? g->counts[j] : g->count) * MPC_ELEM;
+                sodium_memzero(g->buf[j], len);
+            }
+            free(g->buf[j]);
+            g->buf[j] = NULL;
+        }
+    }
+    g->kind = 0;
+    g->nrecv = 0;
+}
+
+uint8_t *gather_take(MpcEngine *e, uint32_t node)
+{
+    uint8_t *b = e->g.buf[node];
+    e->g.buf[node] = NULL;
+    return b;
+}
+
+const Fe *gather_row(const MpcEngine *e, uint32_t node)
+{
+    return e->g.buf[node] ? (const Fe *)(const void *)(e->g.buf[node] + MPC_HDR) : NULL;
+}
+
+/* ---- the robust opening round ---------------------------------------------- */
+
+int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out,
+               const char *what)
+{
+    uint64_t seq = e->seq[kind]++;
+    size_t len = MPC_HDR + count * MPC_ELEM;
+    Fe *mine = (Fe *)(void *)(e->sbuf + MPC_HDR);
+    wire_put_hdr(e->sbuf, kind, (uint32_t)count, e->instance, seq);
+    MpcFault fault = online ? e->fault : MPC_FAULT_NONE;
+    if (kind == MK_OPEN2T && e->test_fault == TEST_BAD_OPEN2T)
+        fault = MPC_FAULT_WRONG_SHARES;
+    if (fault == MPC_FAULT_WRONG_SHARES) {
+        uint8_t *bogus = malloc(len);
+        if (!bogus)
+            return mpc_fail(e, "out of memory");
+        memcpy(bogus, e->sbuf, MPC_HDR);
+        prg_fe(e, (Fe *)(void *)(bogus + MPC_HDR), count);
+        int rc = send_parties(e, bogus, len);
+        free(bogus);
+        if (rc != 0)
+            return -1;
+    } else if (fault != MPC_FAULT_SILENT) {
+        wire_limbs_to_le(mine, count);
+        int rc = send_parties(e, e->sbuf, len);
+        wire_limbs_from_le(mine, count);
+        if (rc != 0)
+            return -1;
+    }
+    if (count == 0)
+        return 0;
+
+    gather_begin(e, kind, seq, (uint32_t)count, true);
+    for (uint32_t j = 0; j < e->n; j++)
+        e->rows[j] = NULL;
+    e->rows[e->self] = mine;
+    bool excl = online;     /* preprocessing openings need everyone anyway */
+    OpenState os;
+    open_init(&os, e->f, e->n, e->t, d, count, e->rows, excl ? e->excluded : NULL,
+              &e->n_excluded, &e->cache, out);
+    struct timespec dl;
+    deadline_in(&dl, e->timeout_ms);
+    int result = -1;
+    for (;;) {
+        /* could another sender still add a usable share? */
+        bool more = false;
+        for (uint32_t j = 0; j < e->n && !more; j++)
+            more = !e->rows[j] && !(excl && e->excluded[j]);
+        int r = open_try(&os, !more);
+        if (r < 0) {
+            mpc_fail(e, "out of memory");
+            break;
+        }
+        if (r == 1) {
+            result = 0;
+            break;
+        }
+        if (!more) {
+            mpc_fail(e, "%s (%s round %llu): shares inconsistent, cannot decode %zu of %zu values "
+                     "(more faulty parties than the degree-%u opening tolerates)", what,
+                     kind_name(kind), (unsigned long long)seq, os.n_failed + (count - os.next),
+                     count, d);
+            break;
+        }
+        int rc = gather_one(e, &dl);
+        if (rc < 0)
+            break;
+        if (rc == 0) {
+            /* deadline: decode with what is there, or give up */
+            r = open_try(&os, true);
+            if (r == 1) {
+                result = 0;
+                break;
+            }
+            char miss[128];
+            list_missing(e, miss, sizeof miss);
+            mpc_fail(e, "%s (%s round %llu): timed out after %d ms waiting for shares (missing: "
+                     "party %s)", what, kind_name(kind), (unsigned long long)seq, e->timeout_ms, miss);
+            break;
+        }
+        for (uint32_t j = 0; j < e->n; j++)
+            if (!e->rows[j])
+                e->rows[j] = gather_row(e, j);
+    }
+    open_free(&os);
+    gather_end(e, false);
+    return result;
+}
+
+/* ---- creation ------------------------------------------------------------------ */
+
+static int floor_log2_p(const Field *f)
+{
+    /* p is not a power of two, so floor(log2 p) = bits - 1 */
+    return (int)f->bits - 1;
+}
+
+MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
+{
+    const char *dummy;
+    if (!err)
+        err = &dummy;
+    *err = NULL;
+    if (sodium_init() < 0) {
+        *err = "libsodium failed to initialize";
+        return NULL;
+    }
+    if (!cfg || !t) {
+        *err = "no configuration or transport";
+        return NULL;
+    }
+    if (cfg->n == 0 || cfg->n > SHAMIR_MAX_PARTIES || (uint64_t)cfg->n < 3 * (uint64_t)cfg->t + 1) {
+        *err = "need 1 <= n <= 255 and n >= 3t+1";
+        return NULL;
+    }
+    if (cfg->party >= cfg->n) {
+        *err = "party id out of range";
+        return NULL;
+    }
+    if (t->self != cfg->party || t->n_parties != cfg->n || t->n_clients != cfg->n_clients) {
+        *err = "transport does not match the configuration (self, parties, clients)";
+        return NULL;
+    }
+    if (cfg->n_clients > 65536 || (cfg->n_clients && !cfg->client_inputs)) {
+        *err = "bad client configuration";
+        return NULL;
+    }
+    const Field *f = cfg->field ? cfg->field : field_default();
+    /* TruncPr of k-bit values with statistical security kappa needs
+     * 2k + kappa + 1 < log2 p so that products and masks never wrap */
+    if (2 * MPC_FIXED_TOTAL_BITS + MPC_KAPPA + 1 >= floor_log2_p(f)) {
+        *err = "field too small for 64-bit fixed point with 40-bit statistical security";
+        return NULL;
+    }
+    size_t n_inputs = 0;
+    for (uint32_t c = 0; c < cfg->n_clients; c++) {
+        if (cfg->client_inputs[c] > MPC_MAX_ELEMS) {
+            *err = "too many inputs for one client";
+            return NULL;
+        }
+        n_inputs += cfg->client_inputs[c];
+    }
+
+    MpcEngine *e = calloc(1, sizeof *e);
+    if (!e) {
+        *err = "out of memory";
+        return NULL;
+    }
+    e->f = f;
+    e->tr = t;
+    e->n = cfg->n;
+    e->t = cfg->t;
+    e->self = cfg->party;
+    e->n_clients = cfg->n_clients;
+    e->n_nodes = cfg->n + cfg->n_clients;
+    e->instance = cfg->instance_id;
+    e->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
+    e->triple_batch = cfg->triple_batch ? cfg->triple_batch : DEFAULT_TRIPLE_BATCH;
+    e->fault = cfg->fault;
+    e->n_inputs = n_inputs;
+    e->tri.esz = sizeof(Triple);
+    e->rnd.esz = sizeof(Fe);
+    e->bit.esz = sizeof(Fe);
+    randombytes_buf(e->prg_key, sizeof e->prg_key);
+    dcache_init(&e->cache, f, e->n, e->t);
+
+    size_t nc = e->n_clients ? e->n_clients : 1;
+    e->client_inputs = calloc(nc, sizeof *e->client_inputs);
+    e->input_off = calloc(nc, sizeof *e->input_off);
+    e->out_seq = calloc(nc, sizeof *e->out_seq);
+    e->g.buf = calloc(e->n_nodes, sizeof *e->g.buf);
+    e->stash_cnt = calloc(e->n_nodes, sizeof *e->stash_cnt);
+    e->stash_bytes = calloc(e->n_nodes, sizeof *e->stash_bytes);
+    e->rows = calloc(e->n, sizeof *e->rows);
+    if (!e->client_inputs || !e->input_off || !e->out_seq || !e->g.buf || !e->stash_cnt ||
+        !e->stash_bytes || !e->rows) {
+        mpc_engine_free(e);
+        *err = "out of memory";
+        return NULL;
+    }
+    size_t off = 0;
+    for (uint32_t c = 0; c < e->n_clients; c++) {
+        e->client_inputs[c] = cfg->client_inputs[c];
+        e->input_off[c] = off;
+        off += cfg->client_inputs[c];
+    }
+    if (fe_sqrt_init(&e->sq, f) != 0 || preproc_setup(e) != 0) {
+        mpc_engine_free(e);
+        *err = "cannot set up field constants (is p prime?)";
+        return NULL;
+    }
+    Fe two;
+    fe_from_u64(f, &two, 2);
+    fe_inv(f, &e->inv2, &two);
+    return e;
+}
+
+void mpc_engine_free(MpcEngine *e)
+{
+    if (!e)
+        return;
+    if (e->g.buf) {
+        for (uint32_t j = 0; j < e->n_nodes; j++)
+            free(e->g.buf[j]);
+        free(e->g.buf);
+    }
+    for (size_t i = 0; i < e->stash_n; i++) {
+        sodium_memzero(e->stash[i].msg, e->stash[i].len);
+        free(e->stash[i].msg);
+    }
+    free(e->stash);
+    free(e->stash_cnt);
+    free(e->stash_bytes);
+    free(e->rows);
+    pool_free(&e->tri);
+    pool_free(&e->rnd);
+    pool_free(&e->bit);
+    if (e->inputs) {
+        sodium_memzero(e->inputs, e->n_inputs * sizeof *e->inputs);
+        free(e->inputs);
+    }
+    if (e->sbuf) {
+        sodium_memzero(e->sbuf, e->sbuf_cap);
+        free(e->sbuf);
+    }
+    free(e->dec);
+    free(e->client_inputs);
+    free(e->input_off);
+    free(e->out_seq);
+    dcache_free(&e->cache);
+    preproc_free(e);
+    fe_sqrt_free(&e->sq);
+    sodium_memzero(e->prg_key, sizeof e->prg_key);
+    sodium_memzero(e, sizeof *e);
+    free(e);
+}
+
+const char *mpc_error(const MpcEngine *e)
+{
+    return e && e->err[0] ? e->err : "";
+}
+
+const Field *mpc_field(const MpcEngine *e) { return e->f; }
+uint32_t mpc_party(const MpcEngine *e) { return e->self; }
+uint32_t mpc_n(const MpcEngine *e) { return e->n; }
+uint32_t mpc_t(const MpcEngine *e) { return e->t; }
+uint64_t mpc_instance(const MpcEngine *e) { return e->instance; }
+MpcStats mpc_stats(const MpcEngine *e) { return e->st; }
+
+void mpc_test_set_fault(MpcEngine *e, MpcFault fault)
+{
+    e->fault = fault;
+}
+
+void mpc_test_preproc_fault(MpcEngine *e, int what)
+{
+    e->test_fault = what;
+}
+
+int mpc_test_take_triples(MpcEngine *e, size_t k, Fe *a, Fe *b, Fe *c)
+{
+    if (ensure_triples(e, k) != 0)
+        return -1;
+    const Triple *tr = pool_head(&e->tri);
+    for (size_t i = 0; i < k; i++) {
+        a[i] = tr[i].a;
+        b[i] = tr[i].b;
+        c[i] = tr[i].c;
+    }
+    pool_consume(&e->tri, k);
+    e->st.triples_used += k;
+    return 0;
+}

@@ -1,0 +1,277 @@
+/* engine_internal.h: what the files of the MPC engine share (engine.c,
+ * wire.c, open.c, preproc.c, online.c, client.c).  Not an interface for
+ * other modules: they use engine.h. */
+#ifndef STOFFEL_MPC_ENGINE_INTERNAL_H
+#define STOFFEL_MPC_ENGINE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "mpc/engine.h"
+#include "mpc/robust.h"
+#include "mpc/shamir.h"
+#include "mpc/sqrt.h"
+
+/* ---- wire format (docs/mpc.md "Messages") -------------------------------
+ *
+ *   offset  size  field
+ *        0     1  version (MPC_WIRE_VERSION)
+ *        1     1  kind (MsgKind)
+ *        2     2  reserved, 0
+ *        4     4  count: payload elements (u32 LE)
+ *        8     8  instance id (u64 LE)
+ *       16     8  sequence number of this kind (u64 LE)
+ *       24  32·count  payload
+ *
+ * Between parties a field element is its Montgomery form as four 64-bit
+ * little-endian limbs (all parties run this code, so no conversion on the
+ * hot path); towards and from clients it is the canonical 32-byte
+ * little-endian integer.  Either way a value >= p is rejected. */
+#define MPC_WIRE_VERSION 1
+#define MPC_HDR 24
+#define MPC_ELEM 32
+/* Largest payload of one message, in elements. */
+#define MPC_MAX_ELEMS ((TRANSPORT_MAX_MESSAGE - MPC_HDR) / MPC_ELEM)
+/* mpc_round splits larger requests into rounds of at most this many. */
+#define MPC_ROUND_ELEMS ((size_t)1 << 20)
+
+typedef enum {
+    MK_OPEN = 1,     /* party -> party: shares being opened (degree t) */
+    MK_DEAL,         /* party -> party: dealt random and double sharings */
+    MK_SEED,         /* party -> party: 32 random bytes for the check challenge */
+    MK_CHECK,        /* party -> party: shares of the random linear combinations */
+    MK_OPEN2T,       /* party -> party: degree-2t shares (triple generation) */
+    MK_ECHO,         /* party -> party: masked client inputs as received */
+    MK_MASK,         /* party -> client: shares of the input masks */
+    MK_MASKED,       /* client -> party: input minus mask */
+    MK_OUTPUT,       /* party -> client: shares of outputs */
+    MK_ROOT,         /* party -> party: square roots for random bits (a slice each) */
+    MK_COUNT
+} MsgKind;
+
+typedef struct {
+    uint8_t kind;
+    uint32_t count;
+    uint64_t instance, seq;
+} MsgHdr;
+
+void wire_put_hdr(uint8_t *buf, uint8_t kind, uint32_t count, uint64_t instance, uint64_t seq);
+/* 0 if buf[0..len) has a well-formed header (known version and kind, and
+ * len == MPC_HDR + 32·count); -1 otherwise. */
+int wire_get_hdr(const uint8_t *buf, size_t len, MsgHdr *h);
+/* Raw limbs <-> the in-memory Fe (no-ops on little-endian hosts). */
+void wire_limbs_to_le(Fe *v, size_t n);
+void wire_limbs_from_le(Fe *v, size_t n);
+/* 1 if every one of n raw-limb elements is < p. */
+int wire_check_raw(const Field *f, const Fe *v, size_t n);
+/* Canonical 32-byte encodings (client messages). */
+void wire_put_canon(const Field *f, uint8_t *out, const Fe *v, size_t n);
+/* Decodes n canonical elements; -1 if one is >= p. */
+int wire_get_canon(const Field *f, Fe *out, const uint8_t *in, size_t n);
+
+/* ---- robust opening of a batch (open.c) ---------------------------------- */
+
+#define DCACHE_SIZE 8
+
+/* RobustBatch objects by (degree, ordered sender list): building one costs
+ * an inversion, so the usual sender sets are kept. */
+typedef struct {
+    const Field *f;
+    unsigned n, t;
+    uint64_t clock;
+    struct {
+        RobustBatch *b;
+        unsigned d, m;
+        uint64_t used;
+        uint8_t parties[SHAMIR_MAX_PARTIES];
+    } ent[DCACHE_SIZE];
+} DecodeCache;
+
+void dcache_init(DecodeCache *c, const Field *f, unsigned n, unsigned t);
+void dcache_free(DecodeCache *c);
+
+#define OPEN_CHUNK 1024
+
+/* Decoding state of one batch opening: `count` codewords of degree d, the
+ * shares of party j in row[j] (NULL until its message arrived). */
+typedef struct {
+    const Field *f;
+    unsigned n, t, d;
+    size_t count;
+    const Fe *const *row;
+    uint8_t *excluded;        /* parties caught sending wrong shares, or NULL */
+    unsigned *n_excluded;
+    DecodeCache *cache;
+    Fe *out;
+    size_t next;              /* codewords before this went through the batch pass */
+    size_t *failed;           /* codewords the batch pass could not decode yet */
+    size_t n_failed, failed_cap;
+    unsigned m_failed;        /* senders when `failed` was last tried */
+    signed char status[OPEN_CHUNK];
+} OpenState;
+
+void open_init(OpenState *s, const Field *f, unsigned n, unsigned t, unsigned d, size_t count,
+               const Fe *const *row, uint8_t *excluded, unsigned *n_excluded, DecodeCache *cache,
+               Fe *out);
+/* Decodes what the shares received so far allow.  1: every value decoded
+ * into out; 0: more shares are needed (with final set, no more will come:
+ * try everything that is left); -1: no memory. */
+int open_try(OpenState *s, bool final);
+void open_free(OpenState *s);
+
+/* ---- engine -------------------------------------------------------------- */
+
+typedef struct { Fe a, b, c; } Triple;
+
+/* A FIFO of fixed-size secret records.  Taken records are wiped at once and
+ * never handed out again. */
+typedef struct {
+    uint8_t *mem;
+    size_t esz, head, n, cap;    /* in records */
+} Pool;
+
+int pool_append(Pool *p, size_t k, void **where);
+void *pool_head(const Pool *p);
+void pool_consume(Pool *p, size_t k);
+void pool_free(Pool *p);
+
+/* Early messages, kept until their round comes. */
+typedef struct {
+    uint8_t *msg;
+    size_t len;
+    uint32_t from;
+    MsgHdr h;
+} Stashed;
+
+#define STASH_MAX_PER_SENDER 4096
+#define STASH_BYTES_PER_SENDER ((size_t)256 << 20)
+/* A message claiming a sequence number further ahead than this is bogus. */
+#define STASH_MAX_AHEAD ((uint64_t)1 << 32)
+
+/* Messages of one (kind, seq) being collected, indexed by sender node. */
+typedef struct {
+    uint8_t kind;
+    uint64_t seq;
+    bool from_clients;        /* senders are clients, not parties */
+    bool raw;                 /* payload is raw limbs to validate and use as Fe */
+    const uint32_t *counts;   /* expected count per sender node, or NULL: */
+    uint32_t count;           /* ...the same count for everyone */
+    uint8_t **buf;            /* n_nodes message buffers (owned) */
+    unsigned nrecv;
+} Gather;
+
+struct MpcEngine {
+    const Field *f;
+    Transport *tr;
+    uint32_t n, t, self, n_clients, n_nodes;
+    uint32_t *client_inputs;  /* per client */
+    size_t *input_off;        /* per client: first index in inputs */
+    size_t n_inputs;
+    uint64_t instance;
+    int timeout_ms;
+    size_t triple_batch;
+    MpcFault fault;
+    char err[256];
+    MpcStats st;
+    uint64_t seq[MK_COUNT];   /* next sequence number of each kind */
+    uint64_t *out_seq;        /* per client: next output batch */
+
+    Stashed *stash;
+    size_t stash_n, stash_cap;
+    uint32_t *stash_cnt;      /* per sender node */
+    size_t *stash_bytes;
+
+    Gather g;
+    const Fe **rows;          /* n: decoding rows */
+
+    DecodeCache cache;
+    uint8_t excluded[SHAMIR_MAX_PARTIES];
+    unsigned n_excluded;
+
+    Pool tri, rnd, bit;
+    Fe *inputs;               /* client input shares after mpc_collect_inputs */
+    bool inputs_done;
+
+    uint8_t prg_key[32];
+    uint64_t prg_nonce;
+
+    uint8_t *sbuf;            /* the outgoing message of a round */
+    size_t sbuf_cap;
+    Fe *dec;                  /* decoded values of a round */
+    size_t dec_cap;
+
+    /* preprocessing constants */
+    Fe *ext;                  /* (n-t)×t extraction matrix, normalized Cauchy */
+    uint8_t *ext_one;         /* ext entry == 1: an addition suffices */
+    Fe *chk_w[2];             /* per degree (t, 2t): weights checking x_j, j > d */
+    Fe *chk_l0[2];            /* per degree: weights at 0 of points 1..d+1 */
+    FeSqrt sq;
+    Fe inv2;
+    int test_fault;           /* TEST_* below: misbehaviour in preprocessing, tests only */
+};
+
+enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T };
+
+/* memcpy of n elements that tolerates n = 0 with NULL pointers. */
+static inline void fe_copy(Fe *dst, const Fe *src, size_t n)
+{
+    if (n)
+        memcpy(dst, src, n * sizeof *dst);
+}
+
+/* engine.c */
+int mpc_fail(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void deadline_in(struct timespec *dl, int ms);
+int ms_left(const struct timespec *dl);
+/* Buffer of at least `bytes` bytes (grown, never shrunk). */
+int grow_buf(MpcEngine *e, uint8_t **buf, size_t *cap, size_t bytes);
+/* e->sbuf with room for count elements and a header of (kind, seq). */
+Fe *msg_begin(MpcEngine *e, uint8_t kind, uint64_t seq, size_t count);
+/* Sends buf to node `to`; a peer that cannot take it is not our failure
+ * (counted), only our own transport closing is. */
+int send_node(MpcEngine *e, uint32_t to, const uint8_t *buf, size_t len);
+int send_parties(MpcEngine *e, const uint8_t *buf, size_t len);
+/* Collecting messages of one round. */
+void gather_begin(MpcEngine *e, uint8_t kind, uint64_t seq, uint32_t count, bool raw);
+/* Waits for one more valid message of the current round (from any node not
+ * yet heard): 1 = got one, 0 = deadline passed, -1 = transport closed. */
+int gather_one(MpcEngine *e, const struct timespec *dl);
+/* Waits until every party (but self) has sent; error names the missing. */
+int gather_all_parties(MpcEngine *e, const char *what);
+void gather_end(MpcEngine *e, bool wipe);
+const Fe *gather_row(const MpcEngine *e, uint32_t node);
+/* Takes ownership of a collected message (whole buffer, header first). */
+uint8_t *gather_take(MpcEngine *e, uint32_t node);
+/* Robust opening of count values of degree d; own shares are the payload
+ * of e->sbuf (prepared with msg_begin, header included).  online: the
+ * fault injection applies.  Results into out (may be e->dec). */
+int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out,
+               const char *what);
+Fe *dec_buf(MpcEngine *e, size_t count);
+/* Bulk uniform field elements from the engine's ChaCha20 stream. */
+void prg_fe(MpcEngine *e, Fe *out, size_t count);
+
+/* preproc.c */
+int preproc_setup(MpcEngine *e);
+void preproc_free(MpcEngine *e);
+int ensure_triples(MpcEngine *e, size_t k);
+int ensure_randoms(MpcEngine *e, size_t k);
+int ensure_bits(MpcEngine *e, size_t k);
+
+/* online.c: a Beaver round; online = fault injection applies and stats
+ * count it as an online round. */
+int round_internal(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x,
+                   const Fe *mul_y, size_t n_mul, Fe *mul_out, bool online);
+
+/* Test hook: takes k triples from the pool (consumed as in a multiplication). */
+int mpc_test_take_triples(MpcEngine *e, size_t k, Fe *a, Fe *b, Fe *c);
+/* Test hook: changes the injected fault (e.g. preprocess honestly first). */
+void mpc_test_set_fault(MpcEngine *e, MpcFault fault);
+/* Test hook: misbehave in preprocessing (TEST_BAD_DEAL: deal one party an
+ * inconsistent share; TEST_BAD_OPEN2T: wrong shares in triple generation). */
+void mpc_test_preproc_fault(MpcEngine *e, int what);
+
+#endif

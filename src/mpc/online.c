@@ -1,0 +1,191 @@
+/* online.c: the online phase: one round of openings and Beaver
+ * multiplications, probabilistic truncation, random shares. */
+#include "mpc/engine_internal.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One round within the message size limit.  The message carries, in this
+ * order, the n_open values to open, then d_i = x_i - a_i, then
+ * e_i = y_i - b_i for the n_mul multiplications, so openings and
+ * multiplications share the round.  Then
+ *   [xy] = [c] + d·[b] + e·([a] + d)        (= c + d·b + e·a + d·e)
+ * where d·e, a public constant, is added to every share. */
+static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out,
+                       const Fe *mul_x, const Fe *mul_y, size_t n_mul, Fe *mul_out, bool online)
+{
+    const Field *f = e->f;
+    if (n_mul && ensure_triples(e, n_mul) != 0)
+        return -1;
+    size_t count = n_open + 2 * n_mul;
+    Fe *pay = msg_begin(e, MK_OPEN, 0, count);
+    Fe *dec = dec_buf(e, count);
+    if (!pay || !dec)
+        return mpc_fail(e, "out of memory");
+    fe_copy(pay, open_in, n_open);
+    const Triple *tr = pool_head(&e->tri);
+    Fe *pd = pay + n_open, *pe = pd + n_mul;
+    for (size_t i = 0; i < n_mul; i++) {
+        fe_sub(f, &pd[i], &mul_x[i], &tr[i].a);
+        fe_sub(f, &pe[i], &mul_y[i], &tr[i].b);
+    }
+    if (open_round(e, MK_OPEN, e->t, online, count, dec, "online") != 0)
+        return -1;
+    fe_copy(open_out, dec, n_open);
+    const Fe *dd = dec + n_open, *de = dd + n_mul;
+    for (size_t i = 0; i < n_mul; i++) {
+        Fe z, p, s;
+        fe_mul(f, &z, &dd[i], &tr[i].b);
+        fe_add(f, &z, &z, &tr[i].c);
+        fe_add(f, &s, &tr[i].a, &dd[i]);
+        fe_mul(f, &p, &de[i], &s);
+        fe_add(f, &mul_out[i], &z, &p);
+    }
+    /* each triple is used exactly once: wipe it now */
+    if (n_mul)
+        pool_consume(&e->tri, n_mul);
+    e->st.triples_used += n_mul;
+    if (online) {
+        e->st.rounds++;
+        e->st.opened += n_open;
+        e->st.multiplications += n_mul;
+    }
+    return 0;
+}
+
+int round_internal(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x,
+                   const Fe *mul_y, size_t n_mul, Fe *mul_out, bool online)
+{
+    /* requests beyond one message become consecutive rounds */
+    while (n_open || n_mul) {
+        size_t o = n_open < MPC_ROUND_ELEMS ? n_open : MPC_ROUND_ELEMS;
+        size_t m = (MPC_ROUND_ELEMS - o) / 2;
+        if (m > n_mul)
+            m = n_mul;
+        if (round_chunk(e, open_in, o, open_out, mul_x, mul_y, m, mul_out, online) != 0)
+            return -1;
+        open_in += o;
+        open_out += o;
+        n_open -= o;
+        mul_x += m;
+        mul_y += m;
+        mul_out += m;
+        n_mul -= m;
+    }
+    return 0;
+}
+
+int mpc_round(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x,
+              const Fe *mul_y, size_t n_mul, Fe *mul_out)
+{
+    if ((n_open && (!open_in || !open_out)) || (n_mul && (!mul_x || !mul_y || !mul_out)))
+        return mpc_fail(e, "mpc_round: missing array");
+    return round_internal(e, open_in, n_open, open_out, mul_x, mul_y, n_mul, mul_out, true);
+}
+
+int mpc_random(MpcEngine *e, Fe *out, size_t n)
+{
+    if (n && !out)
+        return mpc_fail(e, "mpc_random: missing array");
+    if (ensure_randoms(e, n) != 0)
+        return -1;
+    fe_copy(out, pool_head(&e->rnd), n);
+    pool_consume(&e->rnd, n);
+    e->st.randoms_used += n;
+    return 0;
+}
+
+/* ---- truncation ----------------------------------------------------------
+ *
+ * Catrina–Saxena TruncPr.  For [v] with |v| < 2^(k-1), using k+κ random
+ * bits b_0..b_(k+κ-1):
+ *   r' = Σ_{i<f} 2^i·b_i,   R = Σ_{i<k+κ} 2^i·b_i = 2^f·r'' + r'
+ *   c  = open(v + 2^(k-1) + R)
+ *   out = ([v] - (c mod 2^f) + [r']) · 2^(-f)
+ * c never wraps mod p (c < 2^k + 2^(k+κ) < p), so c mod 2^f is
+ * (v + r') mod 2^f and out = floor(v/2^f) + carry, the carry being 1 with
+ * probability (v mod 2^f)/2^f.  c reveals v + 2^(k-1) (k bits) masked by
+ * the uniform (k+κ)-bit R: statistical distance <= 2^-κ.  r'' comes from
+ * random bits rather than per-party dealt bounded values, so a cheating
+ * dealer cannot make it too large and c wrap. */
+#define TRUNC_CHUNK ((size_t)16384)
+
+int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, Fe *out)
+{
+    const Field *F = e->f;
+    if (k == 0 || k > MPC_FIXED_TOTAL_BITS || f >= k || (n && (!in || !out)))
+        return mpc_fail(e, "mpc_truncate: need 0 <= f < k <= %d", MPC_FIXED_TOTAL_BITS);
+    if (n == 0)
+        return 0;
+    if (f == 0) {
+        memmove(out, in, n * sizeof *out);
+        return 0;
+    }
+    unsigned nb = k + MPC_KAPPA;
+    int rc = 0;
+    while (n && rc == 0) {
+        /* k+κ bits per value are held at once: bound the chunk (one round
+         * per chunk) so the bit pool stays within tens of MB */
+        size_t chunk = n < TRUNC_CHUNK ? n : TRUNC_CHUNK;
+        if (ensure_bits(e, chunk * nb) != 0)
+            return -1;
+        Fe *rp = malloc(chunk * sizeof *rp);
+        Fe *pay = msg_begin(e, MK_OPEN, 0, chunk);
+        Fe *c = dec_buf(e, chunk);
+        if (!rp || !pay || !c) {
+            free(rp);
+            return mpc_fail(e, "out of memory");
+        }
+        const Fe *bits = pool_head(&e->bit);
+        Fe off, two_f, inv_two_f;
+        uint64_t lim[4] = { 0, 0, 0, 0 };
+        lim[(k - 1) / 64] = (uint64_t)1 << ((k - 1) % 64);
+        fe_from_limbs(F, &off, lim);
+        fe_from_u64(F, &two_f, (uint64_t)1 << f);
+        fe_inv(F, &inv_two_f, &two_f);
+        for (size_t i = 0; i < chunk; i++) {
+            const Fe *b = bits + i * nb;
+            Fe lo, hi;
+            /* Horner with doublings: additions only */
+            fe_zero(&lo);
+            for (unsigned j = f; j-- > 0;) {
+                fe_add(F, &lo, &lo, &lo);
+                fe_add(F, &lo, &lo, &b[j]);
+            }
+            fe_zero(&hi);
+            for (unsigned j = nb; j-- > f;) {
+                fe_add(F, &hi, &hi, &hi);
+                fe_add(F, &hi, &hi, &b[j]);
+            }
+            rp[i] = lo;
+            fe_mul(F, &hi, &hi, &two_f);
+            fe_add(F, &hi, &hi, &lo);
+            fe_add(F, &pay[i], &in[i], &off);
+            fe_add(F, &pay[i], &pay[i], &hi);
+        }
+        pool_consume(&e->bit, chunk * nb);
+        e->st.bits_used += chunk * nb;
+        rc = open_round(e, MK_OPEN, e->t, true, chunk, c, "truncation");
+        if (rc == 0) {
+            uint64_t fmask = ((uint64_t)1 << f) - 1;
+            for (size_t i = 0; i < chunk; i++) {
+                Fe low;
+                fe_to_limbs(F, lim, &c[i]);
+                fe_from_u64(F, &low, lim[0] & fmask);
+                fe_sub(F, &out[i], &in[i], &low);
+                fe_add(F, &out[i], &out[i], &rp[i]);
+                fe_mul(F, &out[i], &out[i], &inv_two_f);
+            }
+            e->st.rounds++;
+            e->st.opened += chunk;
+            e->st.truncations += chunk;
+        }
+        sodium_memzero(rp, chunk * sizeof *rp);
+        free(rp);
+        in += chunk;
+        out += chunk;
+        n -= chunk;
+    }
+    return rc;
+}

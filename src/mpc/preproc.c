@@ -1,0 +1,703 @@
+/* preproc.c: preprocessing made by the parties themselves (docs/mpc.md
+ * "Preprocessing"): random shares (RanSha), random double shares
+ * (RanDouSha), Beaver triples (DN07 degree reduction) and random bits
+ * (square-root trick).
+ *
+ * One generation run is five rounds among all n parties:
+ *   1. deal: every party deals degree-t sharings of random values and
+ *      double sharings (degree t and 2t of one random value), plus one
+ *      masking sharing of each kind;
+ *   2. seed: every party sends 32 random bytes; the check challenge rho is
+ *      a hash of all of them, so it is fixed only after every dealing was
+ *      received;
+ *   3. check: for every dealer, each party sends its share of
+ *      mask + Σ rho^(k+1)·sharing_k (one per kind); everyone checks that the
+ *      n shares lie on a polynomial of the right degree (t, resp. 2t with
+ *      the same value at 0).  An inconsistent dealing passes only with
+ *      probability <= (number of sharings)/p (Schwartz-Zippel); the mask
+ *      keeps the combination's value secret.  This is what makes the output
+ *      sharings consistent when a dealer cheats (HBMPC's RanSha/RanDouSha
+ *      checks, done once per batch instead of per column);
+ *   4. extraction (local): per column, the n dealt sharings go through an
+ *      (n-t)×n matrix G = [I | C] with C a Cauchy matrix (every square
+ *      submatrix invertible), so any n-t columns of G are invertible and the
+ *      n-t outputs are uniform as long as n-t dealers are honest;
+ *   5. open-2t: for each triple, [a]_t·[b]_t - [r]_2t is opened (all n
+ *      shares needed when n = 3t+1: a wrong share is detected, not
+ *      corrected, and the run fails naming the round) and
+ *      [c]_t = opened + [r]_t.
+ *
+ * Everything here needs all n parties; it is not robust, like
+ * HoneyBadgerMPC's offline phase.  The fault injection of MpcConfig does
+ * not apply here (tests preprocess honestly, then misbehave online). */
+#include "mpc/engine_internal.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Largest generation run, in triples (keeps messages well under the
+ * transport's limit and memory bounded). */
+#define RUN_TRIPLES ((size_t)1 << 17)
+#define RUN_RANDOMS ((size_t)1 << 18)
+#define RUN_BITS ((size_t)1 << 16)
+#define MIN_RANDOMS 1024
+#define MIN_BITS 1024
+#define DEAL_CHUNK 256
+
+int preproc_setup(MpcEngine *e)
+{
+    const Field *f = e->f;
+    unsigned n = e->n, t = e->t, w = n - t;
+    if (t) {
+        e->ext = malloc((size_t)w * t * sizeof *e->ext);
+        e->ext_one = malloc((size_t)w * t);
+        if (!e->ext || !e->ext_one)
+            return -1;
+        /* Cauchy C[i][j] = 1/(x_i - y_j), x_i = i, y_j = w + j; rows and
+         * columns rescaled so row 0 and column 0 are ones (still every
+         * square submatrix invertible; for t = 1 C is all ones) */
+        Fe *c = e->ext, one;
+        fe_one(f, &one);
+        for (unsigned i = 0; i < w; i++)
+            for (unsigned j = 0; j < t; j++) {
+                Fe d;
+                fe_from_u64(f, &d, (uint64_t)(w + j - i));
+                fe_neg(f, &d, &d);
+                fe_inv(f, &c[(size_t)i * t + j], &d);
+            }
+        for (unsigned i = 0; i < w; i++) {
+            Fe r;
+            fe_inv(f, &r, &c[(size_t)i * t]);
+            for (unsigned j = 0; j < t; j++)
+                fe_mul(f, &c[(size_t)i * t + j], &c[(size_t)i * t + j], &r);
+        }
+        for (unsigned j = 0; j < t; j++) {
+            Fe s;
+            fe_inv(f, &s, &c[j]);
+            for (unsigned i = 0; i < w; i++)
+                fe_mul(f, &c[(size_t)i * t + j], &c[(size_t)i * t + j], &s);
+        }
+        for (size_t k = 0; k < (size_t)w * t; k++)
+            e->ext_one[k] = (uint8_t)fe_equal(&c[k], &one);
+    }
+    /* strict degree checks of the check round: the first d+1 points
+     * determine the polynomial, weights give its value at every other
+     * point and at 0 */
+    for (int which = 0; which < 2; which++) {
+        unsigned d = which ? 2 * t : t, k = d + 1;
+        unsigned pts[SHAMIR_MAX_PARTIES];
+        for (unsigned j = 0; j < k; j++)
+            pts[j] = j;
+        e->chk_w[which] = malloc(((size_t)(n - k) * k + 1) * sizeof(Fe));
+        e->chk_l0[which] = malloc(k * sizeof(Fe));
+        if (!e->chk_w[which] || !e->chk_l0[which])
+            return -1;
+        for (unsigned j = k; j < n; j++) {
+            Fe x;
+            shamir_point(f, &x, j);
+            if (shamir_lagrange_weights(f, pts, k, &x, e->chk_w[which] + (size_t)(j - k) * k) != 0)
+                return -1;
+        }
+        if (shamir_lagrange_at_zero(f, pts, k, e->chk_l0[which]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+void preproc_free(MpcEngine *e)
+{
+    free(e->ext);
+    free(e->ext_one);
+    for (int i = 0; i < 2; i++) {
+        free(e->chk_w[i]);
+        free(e->chk_l0[i]);
+    }
+}
+
+/* ---- dealing ------------------------------------------------------------ */
+
+/* vals[0..k) are f(x0), ..., f(x0+k-1) of a polynomial of degree < k;
+ * writes f(x0+k), ..., f(x0+k+extra-1) by finite differences: additions
+ * only (integer evaluation points make this possible). */
+static void fd_extend(const Field *f, const Fe *vals, unsigned k, Fe *out, unsigned extra)
+{
+    Fe D[SHAMIR_MAX_PARTIES], E[SHAMIR_MAX_PARTIES];
+    memcpy(D, vals, k * sizeof *D);
+    /* E[j] = the j-th backward difference at the last point */
+    E[0] = D[k - 1];
+    for (unsigned j = 1; j < k; j++) {
+        for (unsigned i = k - 1; i >= j; i--)
+            fe_sub(f, &D[i], &D[i], &D[i - 1]);
+        E[j] = D[k - 1];
+    }
+    for (unsigned s = 0; s < extra; s++) {
+        for (unsigned j = k - 1; j-- > 0;)
+            fe_add(f, &E[j], &E[j], &E[j + 1]);
+        out[s] = E[0];
+    }
+    sodium_memzero(D, k * sizeof *D);
+    sodium_memzero(E, k * sizeof *E);
+}
+
+/* A random degree-t sharing: the shares of parties 0..t are the random
+ * values themselves (t+1 values fix a polynomial of degree t, and uniform
+ * values give a uniform polynomial), the rest follow. */
+static void deal_random(const Field *f, unsigned n, unsigned t, const Fe *rnd, Fe *sh)
+{
+    memcpy(sh, rnd, (t + 1) * sizeof *sh);
+    if (n > t + 1)
+        fd_extend(f, rnd, t + 1, sh + t + 1, n - t - 1);
+}
+
+/* A random double sharing: degree t from rnd[0..t] as above, its secret
+ * f(0) by extending the reversed values one step, then degree 2t through
+ * (0, secret) and the random values rnd[t+1..3t] at x = 1..2t. */
+static void deal_double(const Field *f, unsigned n, unsigned t, const Fe *rnd, Fe *sh_t, Fe *sh_2t)
+{
+    Fe rev[SHAMIR_MAX_PARTIES], pts[SHAMIR_MAX_PARTIES];
+    deal_random(f, n, t, rnd, sh_t);
+    for (unsigned i = 0; i <= t; i++)
+        rev[i] = rnd[t - i];
+    fd_extend(f, rev, t + 1, &pts[0], 1);      /* f(0) */
+    memcpy(&pts[1], rnd + t + 1, 2 * t * sizeof *pts);
+    memcpy(sh_2t, rnd + t + 1, 2 * t * sizeof *sh_2t);
+    if (n > 2 * t)
+        fd_extend(f, pts, 2 * t + 1, sh_2t + 2 * t, n - 2 * t);
+    sodium_memzero(rev, (t + 1) * sizeof *rev);
+    sodium_memzero(pts, (2 * t + 1) * sizeof *pts);
+}
+
+/* ---- checking ------------------------------------------------------------ */
+
+/* mask + Σ rho^(k+1)·v[k] (Horner from the end). */
+static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe *mask, const Fe *rho)
+{
+    Fe acc;
+    fe_zero(&acc);
+    for (size_t k = count; k-- > 0;) {
+        fe_add(f, &acc, &acc, &v[k]);
+        fe_mul(f, &acc, &acc, rho);
+    }
+    fe_add(f, out, &acc, mask);
+}
+
+/* 1 if vals[0..n) lie on one polynomial of degree which ? 2t : t; *at0
+ * receives its value at 0. */
+static int strict_check(const MpcEngine *e, int which, const Fe *vals, Fe *at0)
+{
+    unsigned d = which ? 2 * e->t : e->t, k = d + 1;
+    int ok = 1;
+    for (unsigned j = k; j < e->n; j++) {
+        Fe y;
+        shamir_combine(e->f, &y, e->chk_w[which] + (size_t)(j - k) * k, vals, k);
+        ok &= fe_equal(&y, &vals[j]);
+    }
+    shamir_combine(e->f, at0, e->chk_l0[which], vals, k);
+    return ok;
+}
+
+/* ---- one generation run ------------------------------------------------------ */
+
+typedef struct {
+    size_t cr, cd, count;     /* random columns, double columns, elements per message */
+    size_t seg;               /* bytes of one message */
+    uint64_t deal_seq;
+    uint8_t *mine;            /* this party's dealing: n segments of seg bytes */
+    uint8_t *got[SHAMIR_MAX_PARTIES];    /* dealings received (owned) */
+    const Fe *row[SHAMIR_MAX_PARTIES];   /* dealer j's sharings as this party holds them */
+    Fe *rt, *r2t;             /* extracted double shares, w·cd each */
+} Run;
+
+static void run_free(MpcEngine *e, Run *r)
+{
+    if (r->mine) {
+        sodium_memzero(r->mine, e->n * r->seg);
+        free(r->mine);
+    }
+    for (unsigned j = 0; j < e->n; j++)
+        if (r->got[j]) {
+            sodium_memzero(r->got[j], r->seg);
+            free(r->got[j]);
+        }
+    size_t w = e->n - e->t;
+    if (r->rt) {
+        sodium_memzero(r->rt, w * r->cd * sizeof(Fe));
+        free(r->rt);
+    }
+    if (r->r2t) {
+        sodium_memzero(r->r2t, w * r->cd * sizeof(Fe));
+        free(r->r2t);
+    }
+}
+
+static Fe *seg_payload(const Run *r, unsigned j)
+{
+    return (Fe *)(void *)(r->mine + (size_t)j * r->seg + MPC_HDR);
+}
+
+/* Round 1: deal, send, receive everyone's dealing. */
+static int run_deal(MpcEngine *e, Run *r)
+{
+    const Field *f = e->f;
+    unsigned n = e->n, t = e->t;
+    r->deal_seq = e->seq[MK_DEAL]++;
+    r->seg = MPC_HDR + r->count * MPC_ELEM;
+    r->mine = malloc(n * r->seg);
+    Fe *rnd = malloc((size_t)DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
+    if (!r->mine || !rnd) {
+        free(rnd);
+        return mpc_fail(e, "out of memory");
+    }
+    Fe *pay[SHAMIR_MAX_PARTIES];
+    for (unsigned j = 0; j < n; j++) {
+        wire_put_hdr(r->mine + (size_t)j * r->seg, MK_DEAL, (uint32_t)r->count, e->instance,
+                     r->deal_seq);
+        pay[j] = seg_payload(r, j);
+    }
+    Fe sh[SHAMIR_MAX_PARTIES], sh2[SHAMIR_MAX_PARTIES];
+    size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
+    /* random sharings, the last column being the mask */
+    for (size_t c0 = 0; c0 <= r->cr; c0 += DEAL_CHUNK) {
+        size_t nc = r->cr + 1 - c0 < DEAL_CHUNK ? r->cr + 1 - c0 : DEAL_CHUNK;
+        prg_fe(e, rnd, nc * (t + 1));
+        for (size_t c = 0; c < nc; c++) {
+            deal_random(f, n, t, rnd + c * (t + 1), sh);
+            for (unsigned j = 0; j < n; j++)
+                pay[j][c0 + c] = sh[j];
+        }
+    }
+    for (size_t c0 = 0; c0 <= r->cd; c0 += DEAL_CHUNK) {
+        size_t nc = r->cd + 1 - c0 < DEAL_CHUNK ? r->cd + 1 - c0 : DEAL_CHUNK;
+        prg_fe(e, rnd, nc * (3 * t + 1));
+        for (size_t c = 0; c < nc; c++) {
+            deal_double(f, n, t, rnd + c * (3 * t + 1), sh, sh2);
+            for (unsigned j = 0; j < n; j++) {
+                pay[j][off_t + c0 + c] = sh[j];
+                pay[j][off_2t + c0 + c] = sh2[j];
+            }
+        }
+    }
+    sodium_memzero(rnd, (size_t)DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
+    free(rnd);
+    sodium_memzero(sh, sizeof sh);
+    sodium_memzero(sh2, sizeof sh2);
+    if (e->test_fault == TEST_BAD_DEAL) {
+        Fe one;
+        fe_one(f, &one);
+        fe_add(f, &pay[(e->self + 1) % n][0], &pay[(e->self + 1) % n][0], &one);
+    }
+    for (unsigned j = 0; j < n; j++) {
+        if (j == e->self)
+            continue;
+        wire_limbs_to_le(pay[j], r->count);
+        if (send_node(e, j, r->mine + (size_t)j * r->seg, r->seg) != 0)
+            return -1;
+        /* the other parties' shares are not needed any more */
+        sodium_memzero(pay[j], r->count * MPC_ELEM);
+    }
+    gather_begin(e, MK_DEAL, r->deal_seq, (uint32_t)r->count, true);
+    int rc = gather_all_parties(e, "preprocessing");
+    for (unsigned j = 0; j < n && rc == 0; j++) {
+        if (j == e->self) {
+            r->row[j] = pay[j];
+        } else {
+            r->got[j] = gather_take(e, j);
+            r->row[j] = (const Fe *)(const void *)(r->got[j] + MPC_HDR);
+        }
+    }
+    gather_end(e, true);
+    return rc;
+}
+
+/* Round 2: the challenge, a hash of every party's seed in party order. */
+static int run_seed(MpcEngine *e, Run *r, Fe *rho)
+{
+    uint64_t seq = e->seq[MK_SEED]++;
+    uint8_t msg[MPC_HDR + MPC_ELEM];
+    wire_put_hdr(msg, MK_SEED, 1, e->instance, seq);
+    randombytes_buf(msg + MPC_HDR, MPC_ELEM);
+    if (send_parties(e, msg, sizeof msg) != 0)
+        return -1;
+    gather_begin(e, MK_SEED, seq, 1, false);
+    int rc = gather_all_parties(e, "preprocessing");
+    if (rc == 0) {
+        static const char dom[] = "stoffel-mpc preprocessing check v1";
+        uint8_t hdr[16], h[64];
+        for (int i = 0; i < 8; i++) {
+            hdr[i] = (uint8_t)(e->instance >> (8 * i));
+            hdr[8 + i] = (uint8_t)(r->deal_seq >> (8 * i));
+        }
+        crypto_generichash_state st;
+        crypto_generichash_init(&st, NULL, 0, sizeof h);
+        crypto_generichash_update(&st, (const uint8_t *)dom, sizeof dom);
+        crypto_generichash_update(&st, hdr, sizeof hdr);
+        for (unsigned j = 0; j < e->n; j++) {
+            const uint8_t *sd = j == e->self ? msg + MPC_HDR : e->g.buf[j] + MPC_HDR;
+            crypto_generichash_update(&st, sd, MPC_ELEM);
+        }
+        crypto_generichash_final(&st, h, sizeof h);
+        fe_reduce64(e->f, rho, h);
+    }
+    gather_end(e, false);
+    return rc;
+}
+
+/* Round 3: every dealer's random linear combinations, checked. */
+static int run_check(MpcEngine *e, Run *r, const Fe *rho)
+{
+    const Field *f = e->f;
+    unsigned n = e->n;
+    uint64_t seq = e->seq[MK_CHECK]++;
+    Fe *mine = msg_begin(e, MK_CHECK, seq, 3 * (size_t)n);
+    if (!mine)
+        return mpc_fail(e, "out of memory");
+    size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
+    for (unsigned d = 0; d < n; d++) {
+        const Fe *v = r->row[d];
+        combine(f, &mine[d], v, r->cr, &v[r->cr], rho);
+        combine(f, &mine[n + d], v + off_t, r->cd, &v[off_t + r->cd], rho);
+        combine(f, &mine[2 * n + d], v + off_2t, r->cd, &v[off_2t + r->cd], rho);
+    }
+    wire_limbs_to_le(mine, 3 * (size_t)n);
+    int rc = send_parties(e, e->sbuf, MPC_HDR + 3 * (size_t)n * MPC_ELEM);
+    wire_limbs_from_le(mine, 3 * (size_t)n);
+    if (rc != 0)
+        return -1;
+    gather_begin(e, MK_CHECK, seq, 3 * n, true);
+    rc = gather_all_parties(e, "preprocessing");
+    for (unsigned d = 0; d < n && rc == 0; d++) {
+        Fe vr[SHAMIR_MAX_PARTIES], vt[SHAMIR_MAX_PARTIES], v2[SHAMIR_MAX_PARTIES], z_t, z_2t, z_r;
+        for (unsigned j = 0; j < n; j++) {
+            const Fe *c = j == e->self ? mine : gather_row(e, j);
+            vr[j] = c[d];
+            vt[j] = c[n + d];
+            v2[j] = c[2 * n + d];
+        }
+        int ok = strict_check(e, 0, vr, &z_r) & strict_check(e, 0, vt, &z_t) &
+                 strict_check(e, 1, v2, &z_2t) & fe_equal(&z_t, &z_2t);
+        if (!ok)
+            rc = mpc_fail(e, "preprocessing (check round %llu): the sharings dealt by party %u are "
+                          "inconsistent (or a party reported a wrong check value)",
+                          (unsigned long long)seq, d);
+    }
+    gather_end(e, false);
+    return rc;
+}
+
+/* Local: extraction through G = [I | C].  out[c·w + i] = output i of column
+ * c for the columns [first, first+cols) of the n dealt vectors at `off`. */
+static void extract(const MpcEngine *e, const Run *r, size_t off, size_t cols, Fe *out)
+{
+    const Field *f = e->f;
+    unsigned n = e->n, t = e->t, w = n - t;
+    for (size_t c = 0; c < cols; c++) {
+        Fe *o = out + c * w;
+        for (unsigned i = 0; i < w; i++) {
+            Fe acc = r->row[i][off + c];
+            for (unsigned j = 0; j < t; j++) {
+                const Fe *s = &r->row[w + j][off + c];
+                size_t k = (size_t)i * t + j;
+                if (e->ext_one[k]) {
+                    fe_add(f, &acc, &acc, s);
+                } else {
+                    Fe p;
+                    fe_mul(f, &p, &e->ext[k], s);
+                    fe_add(f, &acc, &acc, &p);
+                }
+            }
+            o[i] = acc;
+        }
+    }
+}
+
+/* One run: T triples and at least R further random shares into the pools. */
+static int gen_run(MpcEngine *e, size_t T, size_t R)
+{
+    unsigned n = e->n, t = e->t, w = n - t;
+    Run r;
+    memset(&r, 0, sizeof r);
+    r.cr = (2 * T + R + w - 1) / w;
+    r.cd = (T + w - 1) / w;
+    r.count = r.cr + 2 * r.cd + 3;
+    Fe rho;
+    int rc = run_deal(e, &r);
+    if (rc == 0)
+        rc = run_seed(e, &r, &rho);
+    if (rc == 0)
+        rc = run_check(e, &r, &rho);
+    Fe *rnd = NULL;
+    if (rc == 0) {
+        r.rt = malloc(w * r.cd * sizeof(Fe) + 1);
+        r.r2t = malloc(w * r.cd * sizeof(Fe) + 1);
+        void *slot;
+        if (!r.rt || !r.r2t || pool_append(&e->rnd, w * r.cr, &slot) != 0) {
+            rc = mpc_fail(e, "out of memory");
+        } else {
+            rnd = slot;
+            extract(e, &r, 0, r.cr, rnd);
+            extract(e, &r, r.cr + 1, r.cd, r.rt);
+            extract(e, &r, r.cr + 2 + r.cd, r.cd, r.r2t);
+        }
+    }
+    /* the dealt sharings are spent: wipe them before the next round */
+    if (r.mine) {
+        sodium_memzero(r.mine, n * r.seg);
+        free(r.mine);
+        r.mine = NULL;
+    }
+    for (unsigned j = 0; j < n; j++)
+        if (r.got[j]) {
+            sodium_memzero(r.got[j], r.seg);
+            free(r.got[j]);
+            r.got[j] = NULL;
+        }
+    if (rc == 0 && T) {
+        /* degree reduction: open [a]·[b] - [r]_2t with a, b from the pool */
+        const Fe *ab = pool_head(&e->rnd);
+        Fe *v = msg_begin(e, MK_OPEN2T, 0, T);
+        Fe *opened = dec_buf(e, T);
+        void *slot;
+        if (!v || !opened || pool_append(&e->tri, T, &slot) != 0) {
+            rc = mpc_fail(e, "out of memory");
+        } else {
+            ab = pool_head(&e->rnd);   /* pool_append on another pool cannot move it */
+            for (size_t j = 0; j < T; j++) {
+                fe_mul(e->f, &v[j], &ab[2 * j], &ab[2 * j + 1]);
+                fe_sub(e->f, &v[j], &v[j], &r.r2t[j]);
+            }
+            rc = open_round(e, MK_OPEN2T, 2 * t, false, T, opened, "triple generation");
+            Triple *tr = slot;
+            if (rc == 0) {
+                for (size_t j = 0; j < T; j++) {
+                    tr[j].a = ab[2 * j];
+                    tr[j].b = ab[2 * j + 1];
+                    fe_add(e->f, &tr[j].c, &opened[j], &r.rt[j]);
+                }
+                e->st.triples_made += T;
+            } else {
+                /* a triple pool entry without a valid c must not survive */
+                sodium_memzero(tr, T * sizeof *tr);
+                e->tri.n -= T;
+            }
+            sodium_memzero(v, T * sizeof *v);
+        }
+        if (rc == 0 || e->rnd.n >= 2 * T)
+            pool_consume(&e->rnd, 2 * T);
+    }
+    if (rc == 0)
+        e->st.randoms_made += w * r.cr - 2 * T;
+    run_free(e, &r);
+    return rc;
+}
+
+int ensure_triples(MpcEngine *e, size_t k)
+{
+    if (e->tri.n >= k)
+        return 0;
+    size_t need = k - e->tri.n;
+    if (need < e->triple_batch)
+        need = e->triple_batch;
+    while (need) {
+        size_t T = need < RUN_TRIPLES ? need : RUN_TRIPLES;
+        if (gen_run(e, T, 0) != 0)
+            return -1;
+        need -= T;
+    }
+    return 0;
+}
+
+int ensure_randoms(MpcEngine *e, size_t k)
+{
+    if (e->rnd.n >= k)
+        return 0;
+    size_t need = k - e->rnd.n;
+    if (need < MIN_RANDOMS)
+        need = MIN_RANDOMS;
+    while (e->rnd.n < k) {
+        size_t R = need < RUN_RANDOMS ? need : RUN_RANDOMS;
+        if (gen_run(e, 0, R) != 0)
+            return -1;
+        need = need > R ? need - R : 0;
+    }
+    return 0;
+}
+
+/* ---- random bits ---------------------------------------------------------------
+ *
+ * For a random [u]: v = u² is opened (one Beaver multiplication and one
+ * opening, both robust), and b = (u/√v + 1)/2 with the canonical root of v
+ * (the same at every party).  u/√v is ±1 with the sign of u relative to
+ * that root, uniform and unknown to everyone, so b is a uniform bit.
+ * v = 0 (probability 1/p) gives no bit and is skipped by all parties alike.
+ *
+ * The root is the expensive part (an exponentiation), and it is a public
+ * computation: party j computes the roots of the values i ≡ j (mod n) and
+ * sends them (MK_ROOT); everyone checks each received root with one
+ * squaring (fe_sqrt_check: r² = v and r canonical, so there is one right
+ * answer) and computes itself the roots that are missing or wrong. */
+
+/* Index range of party j's slice: i = j, j+n, j+2n, ... below nb. */
+static size_t slice_len(size_t nb, unsigned n, unsigned j)
+{
+    return nb > j ? (nb - j + n - 1) / n : 0;
+}
+
+static int share_roots(MpcEngine *e, const Fe *v, size_t nb, Fe *root)
+{
+    unsigned n = e->n;
+    uint64_t seq = e->seq[MK_ROOT]++;
+    size_t mine = slice_len(nb, n, e->self);
+    Fe *pay = msg_begin(e, MK_ROOT, seq, mine);
+    uint32_t *counts = calloc(e->n_nodes, sizeof *counts);
+    if (!pay || !counts) {
+        free(counts);
+        return mpc_fail(e, "out of memory");
+    }
+    for (size_t k = 0, i = e->self; k < mine; k++, i += n) {
+        if (fe_sqrt(&e->sq, &root[i], &v[i]) != 0) {
+            free(counts);
+            return mpc_fail(e, "random bits: opened square has no root (inconsistent opening)");
+        }
+        pay[k] = root[i];
+    }
+    wire_limbs_to_le(pay, mine);
+    int rc = send_parties(e, e->sbuf, MPC_HDR + mine * MPC_ELEM);
+    if (rc != 0) {
+        free(counts);
+        return -1;
+    }
+    for (unsigned j = 0; j < n; j++)
+        counts[j] = (uint32_t)slice_len(nb, n, j);
+    gather_begin(e, MK_ROOT, seq, 0, true);
+    e->g.counts = counts;
+    struct timespec dl;
+    deadline_in(&dl, e->timeout_ms);
+    while (e->g.nrecv < n - 1 && rc == 0) {
+        int got = gather_one(e, &dl);
+        if (got < 0)
+            rc = -1;
+        if (got <= 0)
+            break;       /* whoever did not send: their roots are computed below */
+    }
+    for (unsigned j = 0; j < n && rc == 0; j++) {
+        if (j == e->self)
+            continue;
+        const Fe *r = gather_row(e, j);
+        for (size_t k = 0, i = j; i < nb; k++, i += n) {
+            if (r && fe_sqrt_check(&e->sq, &r[k], &v[i])) {
+                root[i] = r[k];
+            } else if (fe_sqrt(&e->sq, &root[i], &v[i]) != 0) {
+                rc = mpc_fail(e, "random bits: opened square has no root (inconsistent opening)");
+                break;
+            }
+        }
+    }
+    gather_end(e, false);
+    free(counts);
+    return rc;
+}
+
+static int gen_bits(MpcEngine *e, size_t nb)
+{
+    const Field *f = e->f;
+    if (ensure_triples(e, nb) != 0 || ensure_randoms(e, nb) != 0)
+        return -1;
+    Fe *u = malloc(nb * sizeof *u), *sq = malloc(nb * sizeof *sq), *root = malloc(nb * sizeof *root);
+    Fe *v = malloc(nb * sizeof *v);
+    int rc = 0;
+    if (!u || !sq || !root || !v) {
+        rc = mpc_fail(e, "out of memory");
+        goto out;
+    }
+    memcpy(u, pool_head(&e->rnd), nb * sizeof *u);
+    pool_consume(&e->rnd, nb);
+    e->st.randoms_used += nb;
+    if (round_internal(e, NULL, 0, NULL, u, u, nb, sq, false) != 0) {
+        rc = -1;
+        goto out;
+    }
+    Fe *payload = msg_begin(e, MK_OPEN, 0, nb);
+    if (!payload) {
+        rc = mpc_fail(e, "out of memory");
+        goto out;
+    }
+    memcpy(payload, sq, nb * sizeof *sq);
+    if (open_round(e, MK_OPEN, e->t, false, nb, v, "random bits") != 0 ||
+        share_roots(e, v, nb, root) != 0) {
+        rc = -1;
+        goto out;
+    }
+    /* keep the u whose square is not 0, with the root of that square */
+    size_t k = 0;
+    for (size_t i = 0; i < nb; i++) {
+        if (fe_is_zero(&v[i]))
+            continue;
+        root[k] = root[i];
+        u[k++] = u[i];
+    }
+    if (k && fe_batch_inv(f, sq, root, k) != 0) {
+        rc = mpc_fail(e, "random bits: zero root");
+        goto out;
+    }
+    void *slot;
+    if (pool_append(&e->bit, k, &slot) != 0) {
+        rc = mpc_fail(e, "out of memory");
+        goto out;
+    }
+    Fe *bits = slot, one;
+    fe_one(f, &one);
+    for (size_t i = 0; i < k; i++) {
+        fe_mul(f, &bits[i], &u[i], &sq[i]);
+        fe_add(f, &bits[i], &bits[i], &one);
+        fe_mul(f, &bits[i], &bits[i], &e->inv2);
+    }
+    e->st.bits_made += k;
+out:
+    if (u) {
+        sodium_memzero(u, nb * sizeof *u);
+        free(u);
+    }
+    if (sq) {
+        sodium_memzero(sq, nb * sizeof *sq);
+        free(sq);
+    }
+    free(root);
+    free(v);
+    return rc;
+}
+
+int ensure_bits(MpcEngine *e, size_t k)
+{
+    while (e->bit.n < k) {
+        size_t need = k - e->bit.n;
+        if (need < MIN_BITS)
+            need = MIN_BITS;
+        if (need > RUN_BITS)
+            need = RUN_BITS;
+        if (gen_bits(e, need) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
+{
+    /* bits first: they consume triples and randoms of their own */
+    if (ensure_bits(e, bits) != 0)
+        return -1;
+    size_t T = e->tri.n >= triples ? 0 : triples - e->tri.n;
+    size_t R = e->rnd.n >= randoms ? 0 : randoms - e->rnd.n;
+    /* one run makes both when both are short */
+    while (T || R) {
+        size_t t1 = T < RUN_TRIPLES ? T : RUN_TRIPLES;
+        size_t r1 = R < RUN_RANDOMS ? R : RUN_RANDOMS;
+        size_t before = e->rnd.n;
+        if (gen_run(e, t1, r1) != 0)
+            return -1;
+        T -= t1;
+        size_t got = e->rnd.n - before;
+        R = got >= R ? 0 : R - got;
+    }
+    return 0;
+}

@@ -1,0 +1,272 @@
+/* inproc.c: the in-process transport (inproc.h).
+ *
+ * Each node has a mailbox: a mutex, a condition variable and a ring of
+ * (sender, buffer, length) entries.  send copies the message into one
+ * malloc'd buffer outside the lock and appends it; recv hands that same
+ * buffer to the caller, so a message costs one allocation and one copy.
+ *
+ * Bounds: a message is at most TRANSPORT_MAX_MESSAGE bytes, and the bytes
+ * queued for one destination at most INPROC_QUEUE_BYTES; beyond that send
+ * fails with TRANSPORT_ERROR instead of letting a fast or hostile sender
+ * grow a slow receiver's memory without bound.
+ *
+ * Waits use CLOCK_MONOTONIC (pthread_condattr_setclock), so a change of the
+ * wall clock cannot stretch or cut a timeout. */
+#include "net/inproc.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Bytes that may wait in one node's mailbox. */
+#define INPROC_QUEUE_BYTES ((size_t)256 << 20)
+
+typedef struct {
+    uint32_t from;
+    size_t len;
+    uint8_t *data;
+} Slot;
+
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    Slot *ring;            /* circular queue of cap slots */
+    size_t cap, head, count;
+    size_t bytes;          /* payload bytes queued */
+    bool closed;           /* this endpoint was closed */
+    Transport tr;
+} Mailbox;
+
+struct InprocHub {
+    uint32_t n_nodes;
+    atomic_bool shutdown;  /* set once; read by every node */
+    Mailbox box[];
+};
+
+static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len);
+static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms);
+static void ip_close(Transport *t);
+
+static const TransportOps inproc_ops = { ip_send, ip_recv, ip_close };
+
+static InprocHub *hub_of(Transport *t)
+{
+    return (InprocHub *)t->impl;
+}
+
+InprocHub *inproc_hub_new(uint32_t n_parties, uint32_t n_clients)
+{
+    uint64_t nodes = (uint64_t)n_parties + n_clients;
+    if (nodes == 0 || nodes > 65536)
+        return NULL;
+    InprocHub *h = calloc(1, sizeof *h + (size_t)nodes * sizeof(Mailbox));
+    if (!h)
+        return NULL;
+    h->n_nodes = (uint32_t)nodes;
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca) != 0) {
+        free(h);
+        return NULL;
+    }
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    uint32_t i;
+    for (i = 0; i < h->n_nodes; i++) {
+        Mailbox *b = &h->box[i];
+        if (pthread_mutex_init(&b->mu, NULL) != 0)
+            break;
+        if (pthread_cond_init(&b->cv, &ca) != 0) {
+            pthread_mutex_destroy(&b->mu);
+            break;
+        }
+        b->tr.ops = &inproc_ops;
+        b->tr.self = i;
+        b->tr.n_parties = n_parties;
+        b->tr.n_clients = n_clients;
+        b->tr.impl = h;
+    }
+    pthread_condattr_destroy(&ca);
+    if (i < h->n_nodes) {
+        while (i-- > 0) {
+            pthread_cond_destroy(&h->box[i].cv);
+            pthread_mutex_destroy(&h->box[i].mu);
+        }
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+Transport *inproc_endpoint(InprocHub *hub, uint32_t id)
+{
+    if (!hub || id >= hub->n_nodes)
+        return NULL;
+    return &hub->box[id].tr;
+}
+
+/* Frees every queued message of a mailbox (lock held). */
+static void drain(Mailbox *b)
+{
+    while (b->count) {
+        free(b->ring[b->head].data);
+        b->head = (b->head + 1) % b->cap;
+        b->count--;
+    }
+    b->bytes = 0;
+}
+
+void inproc_hub_shutdown(InprocHub *hub)
+{
+    if (!hub)
+        return;
+    for (uint32_t i = 0; i < hub->n_nodes; i++) {
+        Mailbox *b = &hub->box[i];
+        pthread_mutex_lock(&b->mu);
+        atomic_store(&hub->shutdown, true);
+        pthread_cond_broadcast(&b->cv);
+        pthread_mutex_unlock(&b->mu);
+    }
+}
+
+void inproc_hub_free(InprocHub *hub)
+{
+    if (!hub)
+        return;
+    for (uint32_t i = 0; i < hub->n_nodes; i++) {
+        Mailbox *b = &hub->box[i];
+        drain(b);
+        free(b->ring);
+        pthread_cond_destroy(&b->cv);
+        pthread_mutex_destroy(&b->mu);
+    }
+    free(hub);
+}
+
+/* Room for one more slot (lock held); false on no memory. */
+static bool grow(Mailbox *b)
+{
+    if (b->count < b->cap)
+        return true;
+    size_t ncap = b->cap ? b->cap * 2 : 16;
+    Slot *r = malloc(ncap * sizeof *r);
+    if (!r)
+        return false;
+    for (size_t i = 0; i < b->count; i++)
+        r[i] = b->ring[(b->head + i) % b->cap];
+    free(b->ring);
+    b->ring = r;
+    b->cap = ncap;
+    b->head = 0;
+    return true;
+}
+
+static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
+{
+    InprocHub *h = hub_of(t);
+    if (to >= h->n_nodes || len > TRANSPORT_MAX_MESSAGE || (len && !msg))
+        return TRANSPORT_ERROR;
+    /* malloc(0) may return NULL; a one-byte buffer keeps "NULL = failure" */
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
+        return TRANSPORT_ERROR;
+    if (len)
+        memcpy(copy, msg, len);
+
+    Mailbox *self = &h->box[t->self];
+    pthread_mutex_lock(&self->mu);
+    bool gone = atomic_load(&h->shutdown) || self->closed;
+    pthread_mutex_unlock(&self->mu);
+    if (gone) {
+        free(copy);
+        return TRANSPORT_CLOSED;
+    }
+
+    Mailbox *b = &h->box[to];
+    int rc = TRANSPORT_OK;
+    pthread_mutex_lock(&b->mu);
+    if (atomic_load(&h->shutdown)) {
+        rc = TRANSPORT_CLOSED;
+    } else if (b->closed) {
+        rc = TRANSPORT_OK;             /* the peer left: like a lost packet */
+    } else if (len > INPROC_QUEUE_BYTES - b->bytes || !grow(b)) {
+        rc = TRANSPORT_ERROR;
+    } else {
+        b->ring[(b->head + b->count) % b->cap] = (Slot){ t->self, len, copy };
+        b->count++;
+        b->bytes += len;
+        copy = NULL;
+        pthread_cond_signal(&b->cv);
+    }
+    pthread_mutex_unlock(&b->mu);
+    free(copy);
+    return rc;
+}
+
+/* deadline = now + ms on CLOCK_MONOTONIC. */
+static void deadline_after(struct timespec *ts, int ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms)
+{
+    InprocHub *h = hub_of(t);
+    Mailbox *b = &h->box[t->self];
+    struct timespec dl;
+    if (timeout_ms > 0)
+        deadline_after(&dl, timeout_ms);
+    int rc = TRANSPORT_OK;
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        if (atomic_load(&h->shutdown) || b->closed) {
+            rc = TRANSPORT_CLOSED;
+            break;
+        }
+        if (b->count)
+            break;
+        if (timeout_ms == 0) {
+            rc = TRANSPORT_TIMEOUT;
+            break;
+        }
+        if (timeout_ms < 0) {
+            pthread_cond_wait(&b->cv, &b->mu);
+        } else if (pthread_cond_timedwait(&b->cv, &b->mu, &dl) == ETIMEDOUT) {
+            /* a message may have arrived together with the timeout */
+            if (!b->count || atomic_load(&h->shutdown) || b->closed) {
+                rc = (atomic_load(&h->shutdown) || b->closed) ? TRANSPORT_CLOSED : TRANSPORT_TIMEOUT;
+                break;
+            }
+        }
+    }
+    if (rc == TRANSPORT_OK) {
+        Slot s = b->ring[b->head];
+        b->head = (b->head + 1) % b->cap;
+        b->count--;
+        b->bytes -= s.len;
+        *from = s.from;
+        *msg = s.data;
+        *len = s.len;
+    }
+    pthread_mutex_unlock(&b->mu);
+    return rc;
+}
+
+static void ip_close(Transport *t)
+{
+    InprocHub *h = hub_of(t);
+    Mailbox *b = &h->box[t->self];
+    pthread_mutex_lock(&b->mu);
+    b->closed = true;
+    drain(b);
+    pthread_cond_broadcast(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+}
