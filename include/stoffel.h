@@ -369,6 +369,27 @@ StoffelResult stoffel_collect_garbage(StoffelVM *vm);
 /* Bytes the VM's heap currently accounts for. */
 size_t stoffel_heap_bytes(const StoffelVM *vm);
 
+/* ---- MPC in one process ---------------------------------------------------------- */
+
+/* Run the program file `path` (.stflb or assembly) as an n-party MPC
+ * session inside this process, exactly as `stoffel-run --local-mpc` does:
+ * every party a thread with its own VM and MPC engine, every client a
+ * thread submitting its inputs masked.  `inputs` lists one entry per
+ * client, separated by ',' ; a client's values are separated by ':'
+ * ("15,25": two clients with one input each); NULL or "" for none.
+ * `curve` NULL means bls12-381; `entry` NULL means "main".
+ * On STOFFEL_OK, *result is the result as `stoffel-run` prints it after
+ * "Program returned: " (a returned secret share is what the clients
+ * reconstruct) and *error is NULL; otherwise *error describes the problem.
+ * Free both with stoffel_free_text.  Returns STOFFEL_ERROR_INVALID for bad
+ * options or inputs, STOFFEL_ERROR_IO or STOFFEL_ERROR_LOAD for the file,
+ * STOFFEL_ERROR_RUNTIME for execution and protocol failures. */
+StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_t n_parties,
+                                    uint32_t threshold, const char *curve, const char *inputs,
+                                    char **result, char **error);
+/* Free text returned by stoffel_run_local_mpc (NULL is ignored). */
+void stoffel_free_text(char *text);
+
 #ifdef __cplusplus
 }
 #endif

@@ -506,6 +506,138 @@ def run_cli_check(check, ctx):
 
 
 # --------------------------------------------------------------------------
+# 4b. In-process MPC sessions (stoffel-run --local-mpc) on the upstream
+#     fixtures: every party a thread with its own VM and engine, clients
+#     submitting masked inputs and reconstructing the returned share.
+
+def _fixture(name):
+    shared = os.environ.get("STOFFEL_SHARED") or os.path.join(REPO, "..", "shared")
+    return os.path.join(shared, "fixtures", "stoffel-vm", name)
+
+
+def _matrix_inputs(rng, clients):
+    vals = [[round(rng.randint(1, 100) + rng.randint(0, 99) / 100.0, 2) for _ in range(6)] for _ in range(clients)]
+    means = [sum(v[i] for v in vals) / clients for i in range(6)]
+    return ",".join(":".join("%.2f" % x for x in v) for v in vals), means
+
+
+def _expect_line(line):
+    def check(stdout):
+        lines = stdout.splitlines()
+        return None if lines and lines[-1] == line else "last stdout line is %r, expected %r" % (
+            lines[-1] if lines else "", line)
+    return check
+
+
+def _expect_means(means, tol=0.01):
+    def check(stdout):
+        lines = stdout.splitlines()
+        last = lines[-1] if lines else ""
+        prefix = "Program returned: ["
+        if not last.startswith(prefix) or not last.endswith("]"):
+            return "unexpected result line %r" % last
+        try:
+            got = [float(x) for x in last[len(prefix):-1].split(",")]
+        except ValueError:
+            return "unparsable result line %r" % last
+        if len(got) != len(means):
+            return "got %d values, expected %d" % (len(got), len(means))
+        bad = [(g, m) for g, m in zip(got, means) if abs(g - m) > tol]
+        return None if not bad else "values off by more than %g: %r" % (tol, bad)
+    return check
+
+
+def mpc_checks():
+    import random
+    rng = random.Random(20261121)
+    mul, sub = _fixture("client_mul.stflb"), _fixture("client_sub_order.stflb")
+    mat = _fixture("matrix_average_fixed_point.stflb")
+    checks = []
+    for n, t in ((4, 1), (7, 2)):
+        base = ["--local-mpc", "--n-parties", str(n), "--threshold", str(t)]
+        checks.append(("mpc/client_mul_n%d_t%d" % (n, t), [mul] + base + ["--inputs", "15,25"], 0,
+                       _expect_line("Program returned: 375")))
+        checks.append(("mpc/legacy_client_mul_n%d_t%d" % (n, t),
+                       [_fixture("legacy_client_mul.stflb")] + base + ["--inputs", "15,25"], 0,
+                       _expect_line("Program returned: 375")))
+        checks.append(("mpc/client_sub_order_n%d_t%d" % (n, t), [sub] + base + ["--inputs", "15,25"], 0,
+                       _expect_line("Program returned: -10")))
+        checks.append(("mpc/client_sub_order_swapped_n%d_t%d" % (n, t), [sub] + base + ["--inputs", "25,15"], 0,
+                       _expect_line("Program returned: 10")))
+        for clients in (2, 3, 4):
+            inputs, means = _matrix_inputs(rng, clients)
+            checks.append(("mpc/matrix_average_%dclients_n%d_t%d" % (clients, n, t),
+                           [mat] + base + ["--inputs", inputs], 0, _expect_means(means)))
+        for kind in ("wrong-shares", "silent"):
+            fault = ["--simulate-fault", "%s:%d" % (kind, t)]
+            checks.append(("mpc/client_mul_%s_%d_of_n%d" % (kind, t, n), [mul] + base + ["--inputs", "15,25"] + fault,
+                           0, _expect_line("Program returned: 375")))
+            inputs, means = _matrix_inputs(rng, 3)
+            checks.append(("mpc/matrix_average_%s_%d_of_n%d" % (kind, t, n),
+                           [mat] + base + ["--inputs", inputs] + fault, 0, _expect_means(means)))
+    # secret fixed-point products are truncated back to 16 fractional bits
+    prog = os.path.join(REPO, "tests", "mpc", "fixed_mul.s")
+    for i, (n, t) in enumerate(((4, 1), (7, 2), (4, 1))):
+        x, y = round(rng.uniform(-10, 10), 4), round(rng.uniform(-10, 10), 4)
+        fx, fy = int(x * 65536) / 65536.0, int(y * 65536) / 65536.0   # the client's encoding
+        want = [fx * fy, fx * fy * fx, fx * fy + fx, fx * fx]
+        fault = ["--simulate-fault", "wrong-shares:%d" % t] if i == 1 else []
+        checks.append(("mpc/fixed_mul_%d_n%d_t%d" % (i, n, t),
+                       [prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t),
+                        "--inputs", "%r,%r" % (x, y)] + fault, 0, _expect_means(want, tol=0.002)))
+    checks.append(("mpc/bn254_client_mul", [mul, "--local-mpc", "--n-parties", "4", "--mpc-curve", "bn254",
+                                            "--inputs", "15,25"], 0, _expect_line("Program returned: 375")))
+    checks.append(("mpc/ed25519_client_mul", [mul, "--local-mpc", "--n-parties", "4", "--mpc-curve", "ed25519",
+                                              "--inputs", "15,25"], 0, _expect_line("Program returned: 375")))
+    # bad configurations fail cleanly
+    checks.append(("mpc/too_few_parties", [mul, "--local-mpc", "--n-parties", "3", "--threshold", "1",
+                                           "--inputs", "15,25"], 2, "need n >= 3t+1"))
+    checks.append(("mpc/too_many_faulty", [mul, "--local-mpc", "--n-parties", "4", "--inputs", "15,25",
+                                           "--simulate-fault", "silent:2"], 2, "at most t = 1"))
+    checks.append(("mpc/unknown_curve", [mul, "--local-mpc", "--n-parties", "4", "--mpc-curve", "p-521",
+                                         "--inputs", "15,25"], 2, "unknown --mpc-curve"))
+    checks.append(("mpc/missing_client", [mul, "--local-mpc", "--n-parties", "4", "--inputs", "15"], 4,
+                   "No client at index 1"))
+    checks.append(("mpc/not_an_integer", [mul, "--local-mpc", "--n-parties", "4", "--inputs", "1.5,2"], 2,
+                   "is not an integer"))
+    checks.append(("mpc/needs_local_mpc", [mul, "--n-parties", "4"], 2, "need --local-mpc"))
+    return checks
+
+
+def run_mpc_check(check, ctx):
+    name, args, want_exit, verify = check
+    o = Outcome(name)
+    if not ctx.runner_ok:
+        o.failed = 1
+        o.fail(ctx.runner_missing)
+        return o
+    argv = [ctx.runner] + args
+    res = run_process(argv, ctx.env, ctx.timeout)
+    o.seconds = res.seconds
+    cmd = " ".join(shlex.quote(a) for a in argv)
+    if res.spawn_error or res.timed_out or (res.returncode is not None and res.returncode < 0):
+        o.fail("%s (command: %s)" % (describe_status(res), cmd))
+    elif res.returncode != want_exit:
+        o.fail("exit code %d, expected %d (command: %s)" % (res.returncode, want_exit, cmd))
+    elif callable(verify):
+        why = verify(res.stdout)
+        if why:
+            o.fail("%s (command: %s)" % (why, cmd))
+    elif verify and verify not in res.stderr:
+        o.fail("stderr does not contain: %s" % verify)
+    if ctx.asan:
+        marker = sanitizer_report(res.stderr)
+        if marker:
+            o.fail("sanitizer report (%s)" % marker)
+    if o.details:
+        o.fail("stderr tail:\n" + (tail(res.stderr) or "    (empty)"))
+        o.failed = 1
+    else:
+        o.passed = 1
+    return o
+
+
+# --------------------------------------------------------------------------
 # 5. Embedding API extras (docs/embedding.md): the installed-header program
 #    and the Python package's pytest suite.
 
@@ -629,6 +761,8 @@ def main():
             tasks.append(("stflb/" + golden_name(g), run_golden_stflb, g))
     for c in CLI_CHECKS:
         tasks.append((c[0], run_cli_check, c))
+    for c in mpc_checks():
+        tasks.append((c[0], run_mpc_check, c))
     ctx.build = build
     ctx.skipped = []
     tasks.append(("api/installed", run_installed_api, None))

@@ -237,10 +237,6 @@ def test_stflb_and_ffi(tmp_path):
         assert m.execute("main", 0.0) == 1.0
 
 
-def test_execute_locally_not_available(tmp_path):
-    with pytest.raises(NotImplementedError, match="MPC engine not available yet"):
-        StoffelProgram(tmp_path / "x.stflb").execute_locally([1, 2])
-
 
 def test_foreign_objects_from_vm(tmp_path):
     with VirtualMachine() as m:

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/local_mpc.h"
 #include "core/format.h"
 #include "tool_io.h"
 #include "vm/vm.h"
@@ -29,13 +30,21 @@ static void usage(FILE *out)
             "  --max-instructions N    stop with an error after N instructions\n"
             "  --max-call-depth N      call depth limit (default 10000)\n"
             "  --max-heap-mb N         heap limit in MiB (default: none)\n"
+            "MPC in one process (every party and client a thread):\n"
+            "  --local-mpc             run PROGRAM as an n-party session\n"
+            "  --n-parties N           number of parties (n >= 3t+1)\n"
+            "  --threshold T           faults tolerated (default 1)\n"
+            "  --inputs A,B,...        one entry per client; a client's values separated by ':'\n"
+            "  --mpc-curve C           bls12-381 (default), bn254, curve25519, ed25519\n"
+            "  --mpc-backend B         honeybadger (the only backend of this build)\n"
+            "  --simulate-fault K:N    testing aid: the last N parties misbehave;\n"
+            "                          K is wrong-shares or silent\n"
             "  -h, --help              this text\n");
 }
 
-/* MPC modes are part of later work; name them so users get a clear error. */
-static const char *const mpc_flags[] = {
-    "--leader", "--bootnode", "--bootstrap", "--party-id", "--client", "--local-mpc",
-    "--n-parties", "--threshold", "--inputs", "--servers", "--mpc-backend", "--mpc-curve", NULL
+/* Networked sessions are later work; name them so users get a clear error. */
+static const char *const network_flags[] = {
+    "--leader", "--bootnode", "--bootstrap", "--party-id", "--client", "--servers", "--bind", NULL
 };
 
 static const char *backend_name(uint8_t b) { return b == 0 ? "honeybadger" : b == 1 ? "avss" : "unknown"; }
@@ -116,7 +125,10 @@ int main(int argc, char **argv)
     const char *path = NULL, *entry = NULL;
     VmConfig cfg;
     memset(&cfg, 0, sizeof cfg);
-    bool trace_instr = false, info = false;
+    bool trace_instr = false, info = false, local_mpc = false, mpc_flag_seen = false;
+    LocalMpcOptions mo;
+    memset(&mo, 0, sizeof mo);
+    mo.threshold = 1;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -162,10 +174,43 @@ int main(int argc, char **argv)
             TAKE_VALUE();
             if (!parse_u64(val, &n) || n == 0 || n > ((uint64_t)1 << 40)) { fprintf(stderr, "Error: --max-heap-mb needs a positive integer, got '%s'\n", val); return 2; }
             cfg.heap_limit = (size_t)n << 20;
+        } else if (FLAG("--local-mpc")) {
+            local_mpc = true;
+        } else if (FLAG("--n-parties") || FLAG("--threshold")) {
+            bool parties = FLAG("--n-parties");
+            TAKE_VALUE();
+            if (!parse_u64(val, &n) || n > 255) { fprintf(stderr, "Error: %.*s needs an integer 0..255, got '%s'\n", (int)nlen, a, val); return 2; }
+            if (parties) mo.n_parties = (uint32_t)n;
+            else mo.threshold = (uint32_t)n;
+            mpc_flag_seen = true;
+        } else if (FLAG("--inputs")) {
+            TAKE_VALUE();
+            mo.inputs = val;
+            mpc_flag_seen = true;
+        } else if (FLAG("--mpc-curve")) {
+            TAKE_VALUE();
+            mo.curve = val;
+            mpc_flag_seen = true;
+        } else if (FLAG("--mpc-backend")) {
+            TAKE_VALUE();
+            if (strcmp(val, "honeybadger") != 0 && strcmp(val, "hb") != 0) {
+                fprintf(stderr, "Error: --mpc-backend %s is not available (this build has honeybadger)\n", val);
+                return 2;
+            }
+        } else if (FLAG("--simulate-fault")) {
+            TAKE_VALUE();
+            const char *colon = strchr(val, ':');
+            size_t klen = colon ? (size_t)(colon - val) : strlen(val);
+            if (klen == 12 && strncmp(val, "wrong-shares", 12) == 0) mo.fault = MPC_FAULT_WRONG_SHARES;
+            else if (klen == 6 && strncmp(val, "silent", 6) == 0) mo.fault = MPC_FAULT_SILENT;
+            else { fprintf(stderr, "Error: --simulate-fault kind must be wrong-shares or silent, got '%s'\n", val); return 2; }
+            if (!colon || !parse_u64(colon + 1, &n) || n > 255) { fprintf(stderr, "Error: --simulate-fault needs KIND:COUNT, got '%s'\n", val); return 2; }
+            mo.faulty = (uint32_t)n;
         } else {
-            for (int k = 0; mpc_flags[k]; k++) {
-                if (FLAG(mpc_flags[k])) {
-                    fprintf(stderr, "Error: %s: MPC sessions are not available in this build yet\n", mpc_flags[k]);
+            for (int k = 0; network_flags[k]; k++) {
+                if (FLAG(network_flags[k])) {
+                    fprintf(stderr, "Error: %s: networked MPC sessions are not available in this build yet "
+                                    "(use --local-mpc for an in-process session)\n", network_flags[k]);
                     return 2;
                 }
             }
@@ -180,6 +225,14 @@ int main(int argc, char **argv)
         return 1;
     }
     if (!entry) entry = "main";
+    if (mpc_flag_seen && !local_mpc) {
+        fprintf(stderr, "Error: MPC options need --local-mpc (networked sessions are not available yet)\n");
+        return 2;
+    }
+    if (local_mpc && mo.n_parties == 0) {
+        fprintf(stderr, "Error: --local-mpc needs --n-parties N\n");
+        return 2;
+    }
 
     StfProgram prog;
     stf_program_init(&prog);
@@ -188,6 +241,23 @@ int main(int argc, char **argv)
     if (info) {
         print_info(path, &prog);
         stf_program_free(&prog);
+        return 0;
+    }
+    if (local_mpc) {
+        mo.entry = entry;
+        char *result = NULL, *outputs = NULL, err[1024];
+        rc = local_mpc_run(&prog, &mo, &result, &outputs, err, sizeof err);
+        stf_program_free(&prog);
+        fflush(stdout);
+        if (rc != LOCAL_MPC_OK) {
+            if (rc == LOCAL_MPC_FAILED) fprintf(stderr, "Execution error in '%s': %s\n", entry, err);
+            else fprintf(stderr, "Error: %s\n", err);
+            return rc;
+        }
+        fputs(outputs, stdout);
+        printf("Program returned: %s\n", result);
+        free(result);
+        free(outputs);
         return 0;
     }
 

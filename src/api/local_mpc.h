@@ -1,0 +1,52 @@
+/* local_mpc.h: run a program as an n-party MPC session inside one process
+ * (`stoffel-run --local-mpc`, Python's StoffelProgram.execute_locally).
+ *
+ * Every party is a thread with its own VM and MPC engine; every client is a
+ * thread that submits its inputs by the masked-input protocol and
+ * reconstructs what the parties send it.  All of them talk over the
+ * in-process transport, running exactly the protocol code a networked
+ * session runs. */
+#ifndef STOFFEL_LOCAL_MPC_H
+#define STOFFEL_LOCAL_MPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytecode/program.h"
+#include "mpc/engine.h"
+
+typedef struct {
+    uint32_t n_parties;          /* n >= 3t+1 */
+    uint32_t threshold;          /* t */
+    const char *curve;           /* field by curve name; NULL = bls12-381 */
+    /* Client inputs: clients separated by ',', one client's values by ':'
+     * ("15,25" = two clients with one input each).  NULL or "" = none. */
+    const char *inputs;
+    const char *entry;           /* NULL = "main" */
+    int timeout_ms;              /* per protocol wait; 0 = default */
+    /* Testing aid: the last `faulty` parties misbehave with `fault`. */
+    MpcFault fault;
+    uint32_t faulty;
+    /* Where party 0's `print` output goes (NULL = stdout); the other
+     * parties' copies of the same output are dropped. */
+    void (*write)(void *ud, const char *text, size_t len);
+    void *write_ud;
+} LocalMpcOptions;
+
+enum {
+    LOCAL_MPC_OK = 0,
+    LOCAL_MPC_BAD_CONFIG = 2,     /* options or inputs unusable (message says which) */
+    LOCAL_MPC_BAD_PROGRAM = 3,    /* the program cannot be loaded */
+    LOCAL_MPC_FAILED = 4,         /* execution or protocol error */
+};
+
+/* Run `prog`.  On LOCAL_MPC_OK *result (malloc'd) is the text of the
+ * result as `stoffel-run` prints it after "Program returned: " - for a
+ * returned share, the value the clients reconstructed - and *outputs
+ * (malloc'd, may be "") lists values sent to clients with
+ * MpcOutput.send_to_client, one line each.  Otherwise err names the
+ * problem (and the party or client). */
+int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **result, char **outputs,
+                  char *err, size_t errlen);
+
+#endif

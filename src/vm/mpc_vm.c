@@ -1,0 +1,447 @@
+/* mpc_vm.c: secret shares inside the VM (spec/vm-core.md §1.3, §1.8,
+ * §2.3, §4.4; spec/mpc.md §1).
+ *
+ * A share value is an StShare holding this party's field element (raw
+ * Montgomery limbs: every party runs the same code) and its type: SecretInt
+ * (bit length; 1 = boolean), SecretUInt, or SecretFixedPoint (k total, f
+ * fractional bits).  Linear operations are local.  A share-by-share MUL
+ * does not talk to the network at once: it returns a *pending* share and
+ * queues the multiplication.  The queue is flushed, as one communication
+ * round for all of it, when a pending value is first needed (an operation
+ * reads it, a reveal, a builtin, the end of the call), so independent
+ * multiplications in a program travel together.  Fixed-point products are
+ * then truncated by f bits in one more round for the whole batch
+ * (probabilistic truncation), which upstream omits (spec/mpc.md §7). */
+#include <math.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../mpc/engine.h"
+#include "vm_internal.h"
+
+#define SHARE_INT 0
+#define SHARE_FIXED 1
+#define SHARE_UINT 2
+#define MAX_PENDING 65536
+
+typedef struct {
+    StShare *dst;
+    Fe x, y;
+    bool truncate;
+} PendingMul;
+
+typedef struct MpcVmState {
+    PendingMul *q;
+    size_t n, cap;
+} MpcVmState;
+
+static Fe *share_fe(StShare *s) { return (Fe *)(void *)s->bytes; }
+
+static StShare *new_share(VM *vm, uint8_t kind, uint32_t bits, uint32_t frac, const Fe *v)
+{
+    StShare *s = heap_new_share(&vm->heap, kind, bits, frac, (const uint8_t *)v, sizeof(Fe));
+    return s;
+}
+
+static int new_share_value(VM *vm, const StShare *type, const Fe *v, Value *out)
+{
+    StShare *s = new_share(vm, type->share_kind, type->bits, type->frac, v);
+    if (!s) return vm_oom(vm);
+    *out = val_gc(VT_SHARE, s);
+    return ST_OK;
+}
+
+/* ---- share objects (`Share.*` results, spec §7.4) ------------------------------ */
+
+static bool object_field(VM *vm, StObject *o, const char *key, Value *out)
+{
+    StString *k = heap_new_string(&vm->heap, key, strlen(key));
+    return k && table_get(&o->fields, val_string(k), out);
+}
+
+bool mpcvm_unwrap(VM *vm, Value v, StShare **out)
+{
+    if (v.type == VT_SHARE) { *out = v.as.share; return true; }
+    if (v.type != VT_OBJECT) return false;
+    Value t, d;
+    if (!object_field(vm, v.as.obj, "__type", &t) || t.type != VT_STRING || t.as.str->len != 5 ||
+        memcmp(t.as.str->chars, "Share", 5) != 0)
+        return false;
+    if (!object_field(vm, v.as.obj, "__data", &d) || d.type != VT_SHARE) return false;
+    *out = d.as.share;
+    return true;
+}
+
+bool vm_as_share(VM *vm, Value v, StShare **out)
+{
+    if (!mpcvm_unwrap(vm, v, out)) return false;
+    /* The caller reads the value: finish pending work first. */
+    if ((*out)->pending && mpcvm_flush(vm) != ST_OK) return false;
+    return true;
+}
+
+/* ---- the pending queue ------------------------------------------------------------- */
+
+static MpcVmState *state(VM *vm)
+{
+    if (!vm->mpcs) vm->mpcs = calloc(1, sizeof(MpcVmState));
+    return vm->mpcs;
+}
+
+void mpcvm_mark(VM *vm)
+{
+    MpcVmState *st = vm->mpcs;
+    if (!st) return;
+    for (size_t i = 0; i < st->n; i++) heap_mark_object(&vm->heap, &st->q[i].dst->gc);
+}
+
+void mpcvm_discard(VM *vm)
+{
+    MpcVmState *st = vm->mpcs;
+    if (!st) return;
+    sodium_memzero(st->q, st->n * sizeof *st->q);
+    st->n = 0;
+}
+
+void mpcvm_free(VM *vm)
+{
+    if (!vm->mpcs) return;
+    mpcvm_discard(vm);
+    free(vm->mpcs->q);
+    free(vm->mpcs);
+    vm->mpcs = NULL;
+}
+
+static int engine_error(VM *vm)
+{
+    return vm_error(vm, "MPC protocol failed: %s", mpc_error(vm->mpc));
+}
+
+int mpcvm_flush(VM *vm)
+{
+    MpcVmState *st = vm->mpcs;
+    if (!st || st->n == 0) return ST_OK;
+    size_t n = st->n;
+    Fe *x = malloc(n * sizeof(Fe)), *y = malloc(n * sizeof(Fe)), *z = malloc(n * sizeof(Fe));
+    int rc = ST_OK;
+    if (!x || !y || !z) rc = vm_oom(vm);
+    for (size_t i = 0; rc == ST_OK && i < n; i++) {
+        x[i] = st->q[i].x;
+        y[i] = st->q[i].y;
+    }
+    if (rc == ST_OK && mpc_round(vm->mpc, NULL, 0, NULL, x, y, n, z) != 0) rc = engine_error(vm);
+    /* Fixed-point products: truncate all of them in one more round. */
+    size_t nt = 0;
+    for (size_t i = 0; rc == ST_OK && i < n; i++)
+        if (st->q[i].truncate) x[nt++] = z[i];
+    if (rc == ST_OK && nt) {
+        /* The product must itself fit k-bit fixed point: |x*y| < 2^(k-1-f). */
+        if (mpc_truncate(vm->mpc, x, nt, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS, y) != 0)
+            rc = engine_error(vm);
+        for (size_t i = 0, k = 0; rc == ST_OK && i < n; i++)
+            if (st->q[i].truncate) z[i] = y[k++];
+    }
+    for (size_t i = 0; rc == ST_OK && i < n; i++) {
+        *share_fe(st->q[i].dst) = z[i];
+        st->q[i].dst->pending = 0;
+    }
+    if (x) sodium_memzero(x, n * sizeof(Fe));
+    if (y) sodium_memzero(y, n * sizeof(Fe));
+    if (z) sodium_memzero(z, n * sizeof(Fe));
+    free(x);
+    free(y);
+    free(z);
+    st->n = 0;
+    return rc;
+}
+
+/* This party's field element of a share, running pending work first. */
+static int share_get(VM *vm, StShare *s, Fe *out)
+{
+    if (s->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
+    *out = *share_fe(s);
+    return ST_OK;
+}
+
+static int enqueue_mul(VM *vm, const StShare *type, const Fe *x, const Fe *y, bool truncate, Value *out)
+{
+    MpcVmState *st = state(vm);
+    if (!st) return vm_oom(vm);
+    if (st->n == MAX_PENDING && mpcvm_flush(vm) != ST_OK) return ST_ERR;
+    if (st->n == st->cap) {
+        size_t ncap = st->cap ? st->cap * 2 : 64;
+        PendingMul *q = realloc(st->q, ncap * sizeof *q);
+        if (!q) return vm_oom(vm);
+        st->q = q;
+        st->cap = ncap;
+    }
+    Fe zero;
+    fe_zero(&zero);
+    StShare *dst = new_share(vm, type->share_kind, type->bits, type->frac, &zero);
+    if (!dst) return vm_oom(vm);
+    dst->pending = 1;
+    st->q[st->n++] = (PendingMul){ .dst = dst, .x = *x, .y = *y, .truncate = truncate };
+    *out = val_gc(VT_SHARE, dst);
+    return ST_OK;
+}
+
+/* ---- clear <-> field ------------------------------------------------------------------ */
+
+static int fixed_encode(VM *vm, double x, uint32_t frac, int64_t *out)
+{
+    double scaled = x * ldexp(1.0, (int)frac);
+    if (!isfinite(scaled) || scaled >= 9223372036854775808.0 || scaled < -9223372036854775808.0)
+        return vm_error(vm, "Fixed-point value %g is out of range for %u fractional bits", x, frac);
+    *out = (int64_t)scaled;    /* truncates toward zero, as upstream */
+    return ST_OK;
+}
+
+/* Integer value of a clear integer as a field element. */
+static void int_to_fe(const Field *f, Value v, Fe *out)
+{
+    if (val_is_unsigned(v)) fe_from_u64(f, out, v.as.u);
+    else fe_from_i64(f, out, v.as.i);
+}
+
+int mpcvm_share_clear(VM *vm, Value v, uint32_t reg, Value *out)
+{
+    const Field *f = mpc_field(vm->mpc);
+    Fe x;
+    uint8_t kind = SHARE_INT;
+    uint32_t bits = 64, frac = 0;
+    if (val_is_int(v)) {
+        int_to_fe(f, v, &x);
+    } else if (v.type == VT_BOOL) {
+        fe_from_u64(f, &x, v.as.b ? 1 : 0);
+        bits = 1;
+    } else if (v.type == VT_FLOAT) {
+        int64_t enc = 0;
+        if (fixed_encode(vm, v.as.f, MPC_FIXED_FRAC_BITS, &enc) != ST_OK) return ST_ERR;
+        fe_from_i64(f, &x, enc);
+        kind = SHARE_FIXED;
+        bits = MPC_FIXED_TOTAL_BITS;
+        frac = MPC_FIXED_FRAC_BITS;
+    } else {
+        return vm_error(vm, "Cannot write clear %s value directly to secret register r%u: "
+                        "only integers, floats and booleans can be secret-shared",
+                        val_type_name((ValueType)v.type), reg);
+    }
+    /* A public value is the degree-0 sharing of itself: every party holds
+     * the value as its share (spec/mpc.md §1.6). */
+    StShare *s = new_share(vm, kind, bits, frac, &x);
+    if (!s) return vm_oom(vm);
+    *out = val_gc(VT_SHARE, s);
+    return ST_OK;
+}
+
+static int decode_clear(VM *vm, const StShare *type, const Fe *x, Value *out)
+{
+    const Field *f = mpc_field(vm->mpc);
+    int64_t v;
+    if (type->share_kind == SHARE_INT && type->bits == 1) {
+        *out = val_bool(!fe_is_zero(x));
+        return ST_OK;
+    }
+    if (type->share_kind == SHARE_UINT) {
+        uint64_t limbs[4];
+        fe_to_limbs(f, limbs, x);
+        uint64_t u = limbs[0];
+        switch (type->bits) {
+        case 8: *out = val_uint(VT_U8, u & 0xff); break;
+        case 16: *out = val_uint(VT_U16, u & 0xffff); break;
+        case 32: *out = val_uint(VT_U32, u & 0xffffffff); break;
+        default: *out = val_uint(VT_U64, u); break;
+        }
+        return ST_OK;
+    }
+    if (fe_to_i64_signed(f, &v, x) != 0)
+        return vm_error(vm, "Opened value does not fit in a signed 64-bit integer");
+    if (type->share_kind == SHARE_FIXED) {
+        *out = val_float((double)v / ldexp(1.0, (int)type->frac));
+        return ST_OK;
+    }
+    switch (type->bits) {
+    case 8: *out = val_int(VT_I8, (int8_t)v); break;
+    case 16: *out = val_int(VT_I16, (int16_t)v); break;
+    case 32: *out = val_int(VT_I32, (int32_t)v); break;
+    default: *out = val_i64(v); break;
+    }
+    return ST_OK;
+}
+
+int mpcvm_reveal(VM *vm, Value share, Value *out)
+{
+    StShare *s;
+    if (!mpcvm_unwrap(vm, share, &s)) return vm_error(vm, "Invalid share type for conversion to clear value");
+    Fe x, y;
+    if (share_get(vm, s, &x) != ST_OK) return ST_ERR;
+    if (mpc_round(vm->mpc, &x, 1, &y, NULL, NULL, 0, NULL) != 0) return engine_error(vm);
+    return decode_clear(vm, s, &y, out);
+}
+
+/* Open several shares in one round (Share.batch_open). */
+int mpcvm_open_many(VM *vm, StShare **shares, size_t n, Value *out)
+{
+    Fe *x = malloc((n ? n : 1) * sizeof(Fe));
+    if (!x) return vm_oom(vm);
+    int rc = ST_OK;
+    for (size_t i = 0; rc == ST_OK && i < n; i++) rc = share_get(vm, shares[i], &x[i]);
+    if (rc == ST_OK && n && mpc_round(vm->mpc, x, n, x, NULL, NULL, 0, NULL) != 0) rc = engine_error(vm);
+    for (size_t i = 0; rc == ST_OK && i < n; i++) rc = decode_clear(vm, shares[i], &x[i], &out[i]);
+    free(x);
+    return rc;
+}
+
+/* ---- arithmetic ------------------------------------------------------------------------ */
+
+static bool same_type(const StShare *a, const StShare *b)
+{
+    return a->share_kind == b->share_kind && a->bits == b->bits && a->frac == b->frac;
+}
+
+/* A clear operand as a field element in the share's units: integers (and
+ * floats, for fixed shares) scaled by 2^f when `scale` is set. */
+static int scalar_fe(VM *vm, const StShare *s, Value c, bool scale, Fe *out, bool *is_float)
+{
+    const Field *f = mpc_field(vm->mpc);
+    *is_float = false;
+    if (val_is_int(c)) {
+        int_to_fe(f, c, out);
+        if (scale && s->share_kind == SHARE_FIXED) {
+            Fe two_f;
+            fe_from_u64(f, &two_f, UINT64_C(1) << s->frac);
+            fe_mul(f, out, out, &two_f);
+        }
+        return ST_OK;
+    }
+    if (c.type == VT_FLOAT) {
+        int64_t enc = 0;
+        if (fixed_encode(vm, c.as.f, s->share_kind == SHARE_FIXED ? s->frac : MPC_FIXED_FRAC_BITS, &enc) != ST_OK)
+            return ST_ERR;
+        fe_from_i64(f, out, enc);
+        *is_float = true;
+        return ST_OK;
+    }
+    return -1;
+}
+
+static const char *op_word(int op) { return stf_op_name(op); }
+
+static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
+{
+    const Field *f = mpc_field(vm->mpc);
+    if (!same_type(a, b)) return vm_error(vm, "Share type mismatch in %s operation", op_word(op));
+    Fe x, y, z;
+    if (share_get(vm, a, &x) != ST_OK || share_get(vm, b, &y) != ST_OK) return ST_ERR;
+    bool is_bool = a->share_kind == SHARE_INT && a->bits == 1;
+    switch (op) {
+    case STF_OP_ADD: fe_add(f, &z, &x, &y); return new_share_value(vm, a, &z, out);
+    case STF_OP_SUB: fe_sub(f, &z, &x, &y); return new_share_value(vm, a, &z, out);
+    case STF_OP_MUL: return enqueue_mul(vm, a, &x, &y, a->share_kind == SHARE_FIXED, out);
+    case STF_OP_DIV: return vm_error(vm, "Share/Share division is not supported on secret shares");
+    case STF_OP_MOD: return vm_error(vm, "Share/Share modulo is not supported on secret shares");
+    case STF_OP_AND: case STF_OP_OR: case STF_OP_XOR: {
+        if (!is_bool)
+            return vm_error(vm, "Bitwise %s is only supported on secret bool shares", op_word(op));
+        /* AND = ab, OR = a + b - ab, XOR = a + b - 2ab: one multiplication. */
+        Fe ab;
+        if (mpcvm_flush(vm) != ST_OK) return ST_ERR;
+        if (mpc_round(vm->mpc, NULL, 0, NULL, &x, &y, 1, &ab) != 0) return engine_error(vm);
+        if (op == STF_OP_AND) z = ab;
+        else {
+            fe_add(f, &z, &x, &y);
+            fe_sub(f, &z, &z, &ab);
+            if (op == STF_OP_XOR) fe_sub(f, &z, &z, &ab);
+        }
+        return new_share_value(vm, a, &z, out);
+    }
+    default:
+        return vm_error(vm, "Type error in %s operation", op_word(op));
+    }
+}
+
+/* Fixed share times a fixed-encoded clear factor: product then truncate. */
+static int fixed_scale(VM *vm, StShare *s, const Fe *x, const Fe *factor, Value *out)
+{
+    const Field *f = mpc_field(vm->mpc);
+    Fe p, r;
+    fe_mul(f, &p, x, factor);
+    if (mpcvm_flush(vm) != ST_OK) return ST_ERR;
+    if (mpc_truncate(vm->mpc, &p, 1, MPC_FIXED_TOTAL_BITS, s->frac, &r) != 0) return engine_error(vm);
+    return new_share_value(vm, s, &r, out);
+}
+
+static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Value *out)
+{
+    const Field *f = mpc_field(vm->mpc);
+    Fe x, k, z;
+    bool is_float;
+    if (share_get(vm, s, &x) != ST_OK) return ST_ERR;
+    bool scale = op == STF_OP_ADD || op == STF_OP_SUB;
+    int rc = scalar_fe(vm, s, c, scale, &k, &is_float);
+    if (rc == ST_ERR) return ST_ERR;
+    if (rc < 0 || (is_float && s->share_kind != SHARE_FIXED && op != STF_OP_MUL))
+        return vm_error(vm, "Type error in %s operation", op_word(op));
+    switch (op) {
+    case STF_OP_ADD:
+        fe_add(f, &z, &x, &k);
+        return new_share_value(vm, s, &z, out);
+    case STF_OP_SUB:
+        if (share_left) fe_sub(f, &z, &x, &k);
+        else fe_sub(f, &z, &k, &x);
+        return new_share_value(vm, s, &z, out);
+    case STF_OP_MUL:
+        if (is_float && s->share_kind == SHARE_FIXED) return fixed_scale(vm, s, &x, &k, out);
+        fe_mul(f, &z, &x, &k);
+        if (is_float) {
+            /* int share x float: the product is a fixed-point value */
+            StShare type = { .share_kind = SHARE_FIXED, .bits = MPC_FIXED_TOTAL_BITS, .frac = MPC_FIXED_FRAC_BITS };
+            return new_share_value(vm, &type, &z, out);
+        }
+        return new_share_value(vm, s, &z, out);
+    case STF_OP_DIV: {
+        if (!share_left) return vm_error(vm, "Division of a clear value by a secret share is not supported");
+        if (is_float ? c.as.f == 0.0 : fe_is_zero(&k)) return vm_error(vm, "Division by zero");
+        if (s->share_kind == SHARE_FIXED) {
+            /* x / c = x * (1/c) in fixed point, then truncate */
+            double d = is_float ? c.as.f : (val_is_unsigned(c) ? (double)c.as.u : (double)c.as.i);
+            int64_t enc = 0;
+            if (fixed_encode(vm, 1.0 / d, s->frac, &enc) != ST_OK) return ST_ERR;
+            fe_from_i64(f, &k, enc);
+            return fixed_scale(vm, s, &x, &k, out);
+        }
+        /* Integer shares: multiply by the field inverse (exact when the
+         * secret is a multiple of the divisor), as upstream. */
+        Fe inv;
+        fe_inv(f, &inv, &k);
+        fe_mul(f, &z, &x, &inv);
+        return new_share_value(vm, s, &z, out);
+    }
+    case STF_OP_MOD: return vm_error(vm, "Modulo is not supported on secret shares");
+    default: return vm_error(vm, "Type error in %s operation", op_word(op));
+    }
+}
+
+int mpcvm_binary(VM *vm, int op, Value a, Value b, Value *out)
+{
+    StShare *sa = NULL, *sb = NULL;
+    bool ha = mpcvm_unwrap(vm, a, &sa), hb = mpcvm_unwrap(vm, b, &sb);
+    if (ha && hb) return share_share(vm, op, sa, sb, out);
+    if (op >= STF_OP_AND && op <= STF_OP_XOR)
+        return vm_error(vm, "Bitwise %s is only supported on secret bool shares", op_word(op));
+    return ha ? share_scalar(vm, op, sa, b, true, out) : share_scalar(vm, op, sb, a, false, out);
+}
+
+int mpcvm_not(VM *vm, Value a, Value *out)
+{
+    StShare *s;
+    if (!mpcvm_unwrap(vm, a, &s) || s->share_kind != SHARE_INT || s->bits != 1)
+        return vm_error(vm, "Bitwise NOT is only supported on secret bool shares");
+    const Field *f = mpc_field(vm->mpc);
+    Fe x, one, z;
+    if (share_get(vm, s, &x) != ST_OK) return ST_ERR;
+    fe_one(f, &one);
+    fe_sub(f, &z, &one, &x);
+    return new_share_value(vm, s, &z, out);
+}
