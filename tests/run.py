@@ -585,6 +585,10 @@ def mpc_checks():
         checks.append(("mpc/fixed_mul_%d_n%d_t%d" % (i, n, t),
                        [prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t),
                         "--inputs", "%r,%r" % (x, y)] + fault, 0, _expect_means(want, tol=0.002)))
+    send = os.path.join(REPO, "tests", "mpc", "send_outputs.s")
+    checks.append(("mpc/send_outputs", [send, "--local-mpc", "--n-parties", "4", "--inputs", "15,25"], 0,
+                   lambda out: None if out.splitlines() == ["client 0 received: 40", "Program returned: 375"]
+                   else "stdout %r" % out))
     checks.append(("mpc/bn254_client_mul", [mul, "--local-mpc", "--n-parties", "4", "--mpc-curve", "bn254",
                                             "--inputs", "15,25"], 0, _expect_line("Program returned: 375")))
     checks.append(("mpc/ed25519_client_mul", [mul, "--local-mpc", "--n-parties", "4", "--mpc-curve", "ed25519",

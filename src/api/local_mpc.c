@@ -366,22 +366,28 @@ static int client_outputs(Session *s, uint32_t c, const Party *p0, StrBuf *resul
                           char *err, size_t errlen)
 {
     Transport *t = inproc_endpoint(s->hub, s->n + c);
-    char why[256];
+    char why[256] = "";
     size_t batches = 0;
     StrBuf last;
     sb_init(&last);
+    /* Every batch is queued by now: a short wait finds the end.  The
+     * stateful client keeps batches apart (explicit sends, then the result). */
+    MpcClient *mc = mpc_client_new(t, s->field, s->n, s->t, s->instance, 200);
+    if (!mc) return fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
     for (;;) {
         Fe *vals = NULL;
         size_t n = 0;
-        why[0] = '\0';
-        if (mpc_client_receive_outputs(t, s->field, s->n, s->t, s->instance, &vals, &n, 200, why, sizeof why) != 0)
+        if (mpc_client_outputs(mc, &vals, &n) != 0) {
+            snprintf(why, sizeof why, "%s", mpc_client_error(mc));
             break;
+        }
         if (batches++ && last.len) sb_printf(outputs, "client %u received: %s\n", c, last.data);
         sb_reset(&last);
         format_batch(s->field, p0->delivered, p0->ndelivered, vals, n, &last);
         sodium_memzero(vals, n * sizeof *vals);
         free(vals);
     }
+    mpc_client_free(mc);
     int rc = 0;
     if (p0->ndelivered) {
         if (!batches) rc = fail(err, errlen, LOCAL_MPC_FAILED, "client %u could not reconstruct the result: %s", c,
