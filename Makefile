@@ -26,17 +26,19 @@ TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan switch-test clean bench bench-mpc fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test asan switch-test clean bench bench-mpc bench-field fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
 deps:
 	@bash scripts/install-deps.sh
 
-# The quick-start example.
+# The quick-start example: a secret average over three clients' inputs,
+# computed by four parties (threads of one process) on secret shares.
 demo: deps
 	@$(MAKE) --no-print-directory -s tools
-	$(BUILD)/stoffel-run examples/hello.s
+	$(BUILD)/stoffel-run examples/salary_average.s --local-mpc --n-parties 4 --threshold 1 \
+	    --inputs 52000,61000,58000
 
 lib: $(BUILD)/libstoffel_vm.a $(BUILD)/libstoffel_vm.so
 tools: $(TOOL_BINS)
@@ -84,6 +86,13 @@ bench: deps
 	@bash scripts/install-bench-peers.sh
 	@$(MAKE) --no-print-directory all
 	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
+	@$(MAKE) --no-print-directory bench-mpc bench-field
+
+# Field arithmetic: ns per operation, with plain GMP in the same run.
+bench-field: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/field_bench bench/field_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS) -lgmp
+	$(BUILD)/field_bench 5000000
 
 # MPC engine throughput (4 parties as threads, BLS12-381 Fr): docs/mpc.md.
 bench-mpc: lib
