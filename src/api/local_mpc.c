@@ -16,8 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytecode/asm.h"
-#include "bytecode/stfl.h"
+#include "bytecode/load.h"
 #include "core/format.h"
 #include "net/inproc.h"
 #include "stoffel.h"
@@ -512,45 +511,15 @@ StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_
         *error = dup_text("no program path given");
         return STOFFEL_ERROR_INVALID;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "cannot read '%s': %s", path, strerror(errno));
-        *error = dup_text(msg);
-        return STOFFEL_ERROR_IO;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *data = malloc(cap);
-    for (size_t got; data && (got = fread(data + len, 1, cap - len, f)) > 0;) {
-        len += got;
-        if (len == cap) {
-            char *nd = cap > ((size_t)1 << 30) ? NULL : realloc(data, cap * 2);
-            if (!nd) { free(data); data = NULL; }
-            else { data = nd; cap *= 2; }
-        }
-    }
-    fclose(f);
-    if (!data) {
-        *error = dup_text("out of memory reading the program");
-        return STOFFEL_ERROR_MEMORY;
-    }
     StfProgram prog;
+    StfLoadError le;
+    StfLoadStatus st = stf_load_file(path, &prog, &le);
+    if (st != STF_LOAD_OK) {
+        *error = dup_text(le.message);
+        return st == STF_LOAD_IO ? STOFFEL_ERROR_IO : STOFFEL_ERROR_LOAD;
+    }
     char msg[1024];
     int rc;
-    if (len >= 4 && memcmp(data, "STFL", 4) == 0) {
-        StflError e;
-        rc = stfl_read((const uint8_t *)data, len, &prog, &e);
-        if (rc) snprintf(msg, sizeof msg, "%s: error at byte offset %llu: %s", path, (unsigned long long)e.offset, e.message);
-    } else {
-        AsmError e;
-        rc = asm_parse(data, len, &prog, &e);
-        if (rc) snprintf(msg, sizeof msg, "%s:%u:%u: error: %s", path, e.line, e.col, e.message);
-    }
-    free(data);
-    if (rc) {
-        *error = dup_text(msg);
-        return STOFFEL_ERROR_LOAD;
-    }
     LocalMpcOptions o = { .n_parties = n_parties, .threshold = threshold, .curve = curve, .inputs = inputs,
                           .entry = entry };
     char *outputs = NULL;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bytecode/asm.h"
+#include "../bytecode/load.h"
 #include "../bytecode/stfl.h"
 #include "../vm/ffi.h"
 #include "api_internal.h"
@@ -211,35 +211,21 @@ static StoffelResult load_fail(StoffelVM *S, const char *fmt, ...)
     return STOFFEL_ERROR_LOAD;
 }
 
-StoffelResult stoffel_load(StoffelVM *S, const void *data, size_t len, const char *name)
+/* Register a parsed program, or report why its load failed. */
+static StoffelResult finish_load(StoffelVM *S, StfLoadStatus st, StfProgram *prog, const StfLoadError *le,
+                                 const char *name)
 {
-    if (!S) return STOFFEL_ERROR_INVALID;
-    if (!data && len) return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_load: data is NULL");
-    api_clear_error(S);
-    if (!name) name = "<memory>";
-    const char *bytes = data ? data : "";
-    StfProgram prog;
-    stf_program_init(&prog);
-    if (len >= 4 && memcmp(bytes, "STFL", 4) == 0) {
-        StflError e;
-        if (stfl_read((const uint8_t *)bytes, len, &prog, &e) != 0) {
-            load_fail(S, "%s: error at byte offset %" PRIu64 ": %s", name, e.offset, e.message);
-            S->err.offset = e.offset > INT64_MAX ? INT64_MAX : (int64_t)e.offset;
-            report(S);
-            return STOFFEL_ERROR_LOAD;
-        }
-    } else {
-        AsmError e;
-        if (asm_parse(bytes, len, &prog, &e) != 0) {
-            load_fail(S, "%s:%u:%u: error: %s", name, e.line, e.col, e.message);
-            S->err.line = e.line;
-            S->err.column = e.col;
-            report(S);
-            return STOFFEL_ERROR_LOAD;
-        }
+    if (st != STF_LOAD_OK) {
+        load_fail(S, "%s", le->message);
+        S->err.result = st == STF_LOAD_IO ? STOFFEL_ERROR_IO : STOFFEL_ERROR_LOAD;
+        S->err.offset = le->offset;
+        S->err.line = le->line;
+        S->err.column = le->col;
+        report(S);
+        return S->err.result;
     }
-    int rc = vm_load_program(S->vm, &prog);
-    stf_program_free(&prog);
+    int rc = vm_load_program(S->vm, prog);
+    stf_program_free(prog);
     if (rc != ST_OK) {
         const VmError *e = vm_last_error(S->vm);
         return api_fail(S, STOFFEL_ERROR_LOAD, "%s: %s", name, e->message ? e->message : "cannot register the program");
@@ -247,36 +233,27 @@ StoffelResult stoffel_load(StoffelVM *S, const void *data, size_t len, const cha
     return STOFFEL_OK;
 }
 
+StoffelResult stoffel_load(StoffelVM *S, const void *data, size_t len, const char *name)
+{
+    if (!S) return STOFFEL_ERROR_INVALID;
+    if (!data && len) return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_load: data is NULL");
+    api_clear_error(S);
+    if (!name) name = "<memory>";
+    StfProgram prog;
+    StfLoadError le;
+    StfLoadStatus st = stf_load_bytes(data, len, name, &prog, &le);
+    return finish_load(S, st, &prog, &le, name);
+}
+
 StoffelResult stoffel_load_file(StoffelVM *S, const char *path)
 {
     if (!S) return STOFFEL_ERROR_INVALID;
     if (!path) return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_load_file: path is NULL");
-    FILE *f = fopen(path, "rb");
-    if (!f) return api_fail(S, STOFFEL_ERROR_IO, "cannot read '%s': %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    int err = 0;
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-        if (n == cap) {
-            char *nb = cap > ((size_t)1 << 30) ? NULL : realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; err = EFBIG; break; }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    if (buf && ferror(f)) {
-        err = errno ? errno : EIO;
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (!buf) return api_fail(S, STOFFEL_ERROR_IO, "cannot read '%s': %s", path, strerror(err ? err : ENOMEM));
-    StoffelResult r = stoffel_load(S, buf, n, path);
-    free(buf);
-    return r;
+    api_clear_error(S);
+    StfProgram prog;
+    StfLoadError le;
+    StfLoadStatus st = stf_load_file(path, &prog, &le);
+    return finish_load(S, st, &prog, &le, path);
 }
 
 /* ---- calls -------------------------------------------------------------------------- */

@@ -45,8 +45,7 @@ int main(int argc, char **argv)
     }
     StfProgram prog;
     stf_program_init(&prog);
-    bool binary;
-    int rc = tool_load_program(in, &prog, &binary);
+    int rc = tool_load_program(in, &prog);
     if (rc) return rc;
     if (version > 0) prog.version = (uint16_t)version;
     uint8_t *bytes = NULL;

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
     }
     StfProgram prog;
     stf_program_init(&prog);
-    int rc = tool_load_program(in, &prog, NULL);
+    int rc = tool_load_program(in, &prog);
     if (rc) return rc;
     char *text = disasm_program(&prog);
     stf_program_free(&prog);

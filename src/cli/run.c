@@ -236,7 +236,7 @@ int main(int argc, char **argv)
 
     StfProgram prog;
     stf_program_init(&prog);
-    int rc = tool_load_program(path, &prog, NULL);
+    int rc = tool_load_program(path, &prog);
     if (rc) return rc;
     if (info) {
         print_info(path, &prog);
