@@ -268,6 +268,8 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         [I_GETUP] = &&L_I_GETUP, [I_SETUP] = &&L_I_SETUP, [I_CALLCL] = &&L_I_CALLCL,
         [I_CALLK] = &&L_I_CALLK, [I_JMP_CMPJEQ] = &&L_I_JMP_CMPJEQ, [I_JMP_CMPJNEQ] = &&L_I_JMP_CMPJNEQ,
         [I_JMP_CMPJLT] = &&L_I_JMP_CMPJLT, [I_JMP_CMPJGT] = &&L_I_JMP_CMPJGT,
+        [I_ADD_JMPEQ] = &&L_I_ADD_JMPEQ, [I_ADD_JMPNEQ] = &&L_I_ADD_JMPNEQ,
+        [I_ADD_JMPLT] = &&L_I_ADD_JMPLT, [I_ADD_JMPGT] = &&L_I_ADD_JMPGT,
         [I_LDK_ADD] = &&L_I_LDK_ADD, [I_LDK_SUB] = &&L_I_LDK_SUB, [I_LDK_MUL] = &&L_I_LDK_MUL,
         [I_LDK_CMPJEQ] = &&L_I_LDK_CMPJEQ, [I_LDK_CMPJNEQ] = &&L_I_LDK_CMPJNEQ,
         [I_LDK_CMPJLT] = &&L_I_LDK_CMPJLT, [I_LDK_CMPJGT] = &&L_I_LDK_CMPJGT,
@@ -622,6 +624,25 @@ run_op:
     TARGET(I_LDK_CMPJNEQ) { LDK_CMP_JUMP(f_ != 0); }
     TARGET(I_LDK_CMPJLT) { LDK_CMP_JUMP(f_ < 0); }
     TARGET(I_LDK_CMPJGT) { LDK_CMP_JUMP(f_ > 0); }
+
+    /* Loop increment + back-jump to the loop test.  Anything but I64 runs
+     * the ADD as written (the JMP follows as its own instruction). */
+#define ADD_JMP_CMP(cond) do { \
+        Value *xa_ = &R[ip->b], *ya_ = &R[ip->c]; \
+        int64_t r_; \
+        if (likely(xa_->type == VT_I64 && ya_->type == VT_I64) && \
+            !__builtin_add_overflow(xa_->as.i, ya_->as.i, &r_)) { \
+            R[ip->a].type = VT_I64; \
+            R[ip->a].as.i = r_; \
+            ip++; \
+            JMP_CMP_JUMP(cond); \
+        } \
+        RUN_OP(I_ADD_C); \
+    } while (0)
+    TARGET(I_ADD_JMPEQ) { ADD_JMP_CMP(f_ == 0); }
+    TARGET(I_ADD_JMPNEQ) { ADD_JMP_CMP(f_ != 0); }
+    TARGET(I_ADD_JMPLT) { ADD_JMP_CMP(f_ < 0); }
+    TARGET(I_ADD_JMPGT) { ADD_JMP_CMP(f_ > 0); }
 
     TARGET(I_CALLK) {
         VmFunction *callee = vm->funcs[ip->x];

@@ -192,6 +192,14 @@ static void fuse_calls_and_loops(Loader *L, const StfFunction *f, VmFunction *fn
             if (head >= I_CMP_JMPEQ && head <= I_CMP_JMPGT) in->op = (uint8_t)(I_JMP_CMPJEQ + (head - I_CMP_JMPEQ));
             continue;
         }
+        if (in->op == I_ADD_C && i + 1 < n && fn->code[i + 1].op == STF_OP_JMP && fn->code[i + 1].x < n) {
+            int head = fn->code[fn->code[i + 1].x].op;
+            if (head >= I_CMP_JMPEQ && head <= I_CMP_JMPGT) {
+                in->op = (uint8_t)(I_ADD_JMPEQ + (head - I_CMP_JMPEQ));
+                in->x = fn->code[i + 1].x;
+            }
+            continue;
+        }
         if (in->op != STF_OP_PUSHARG) continue;
         uint32_t k = 1;
         while (k < 3 && is_push(f, i + k)) k++;

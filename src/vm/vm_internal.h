@@ -39,6 +39,9 @@ enum {
     /* JMP to a fused CMP+jump: evaluates the head's compare in place
      * (x = head index), one dispatch less per loop iteration. */
     I_JMP_CMPJEQ, I_JMP_CMPJNEQ, I_JMP_CMPJLT, I_JMP_CMPJGT,
+    /* ADD (clear destination) directly followed by such a back-jump: the
+     * loop increment and the loop test in one dispatch; x = head index. */
+    I_ADD_JMPEQ, I_ADD_JMPNEQ, I_ADD_JMPLT, I_ADD_JMPGT,
     /* LDI rK, <I64 constant> followed by an instruction reading rK as its
      * second operand: a = dst (or compared register), b = other source,
      * c = rK, x = constant.  ADD/SUB/MUL write a clear register; the
