@@ -510,7 +510,7 @@ run_op:
         Upvalue *u;
         if (likely(vm->nargs == fr->arg_base && R[ip->a].type == VT_STRING &&
                    (u = frame_upvalue(fr, R[ip->a].as.str)) != NULL)) {
-            R[0] = u->value;
+            copy_value(&R[0], &u->value);
             ip += 2;
             DISPATCH();
         }
@@ -520,7 +520,7 @@ run_op:
         Upvalue *u;
         if (likely(vm->nargs == fr->arg_base && R[ip->a].type == VT_STRING &&
                    (u = frame_upvalue(fr, R[ip->a].as.str)) != NULL)) {
-            u->value = R[ip->b];
+            copy_value(&u->value, &R[ip->b]);
             R[0] = val_unit();
             ip += 3;
             DISPATCH();

@@ -464,7 +464,8 @@ bool vm_find_upvalue(VM *vm, StString *name, Value *out)
         Frame *f = &vm->frames[i];
         VmFunction *fn = f->fn;
         for (uint32_t p = 0; p < fn->nparams; p++) {
-            if (fn->params[p]->len == name->len && memcmp(fn->params[p]->chars, name->chars, name->len) == 0) {
+            const StString *pn = fn->params[p];
+            if (pn == name || (pn->len == name->len && memcmp(pn->chars, name->chars, name->len) == 0)) {
                 *out = f->regs[fn->nregs + p];
                 return true;
             }
