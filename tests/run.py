@@ -585,6 +585,11 @@ def mpc_checks():
         checks.append(("mpc/fixed_mul_%d_n%d_t%d" % (i, n, t),
                        [prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t),
                         "--inputs", "%r,%r" % (x, y)] + fault, 0, _expect_means(want, tol=0.002)))
+    builtins = os.path.join(REPO, "tests", "mpc", "share_builtins.s")
+    for n, t in ((4, 1), (7, 2)):
+        checks.append(("mpc/share_builtins_n%d_t%d" % (n, t),
+                       [builtins, "--local-mpc", "--n-parties", str(n), "--threshold", str(t), "--inputs", "15,25"], 0,
+                       _expect_line('Program returned: [22, 45, 375, 625, 30, 20, "SecretInt", %d, %d, true]' % (n, t))))
     send = os.path.join(REPO, "tests", "mpc", "send_outputs.s")
     checks.append(("mpc/send_outputs", [send, "--local-mpc", "--n-parties", "4", "--inputs", "15,25"], 0,
                    lambda out: None if out.splitlines() == ["client 0 received: 40", "Program returned: 375"]

@@ -17,8 +17,6 @@
 #include "stdlib_internal.h"
 #include "vm_internal.h"
 
-int mpcvm_open_many(VM *vm, StShare **shares, size_t n, Value *out);
-
 #define SHARE_INT 0
 #define SHARE_FIXED 1
 #define SHARE_UINT 2
@@ -373,6 +371,119 @@ static int bi_random_field(VM *vm, const Value *a, uint32_t n, Value *r, void *u
     return random_share(vm, SHARE_UINT, 256, r);
 }
 
+/* A field element given as a byte array (32 bytes, little-endian, < p). */
+static int field_bytes(VM *vm, Value v, Fe *out)
+{
+    uint8_t *bytes = NULL;
+    size_t n = 0;
+    if (sl_read_bytes(vm, v, &bytes, &n) != ST_OK) return ST_ERR;
+    uint8_t buf[32] = { 0 };
+    int rc = ST_OK;
+    if (n > 32) rc = vm_error(vm, "field element must be at most 32 bytes, got %zu", n);
+    else memcpy(buf, bytes, n);
+    free(bytes);
+    if (rc == ST_OK && fe_from_bytes(mpc_field(vm->mpc), out, buf) != 0)
+        rc = vm_error(vm, "field element is not below the field modulus");
+    return rc;
+}
+
+static int field_op(VM *vm, const char *name, const Value *a, uint32_t n, bool mul, Value *r)
+{
+    StShare *x;
+    Fe k, v, z;
+    if (n != 2) return sl_expects(vm, name, "2 arguments: share, field_bytes");
+    if (arg_share(vm, a[0], "First argument", &x) || field_bytes(vm, a[1], &k)) return ST_ERR;
+    if (x->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
+    v = *fe_of(x);
+    if (mul) fe_mul(mpc_field(vm->mpc), &z, &v, &k);
+    else fe_add(mpc_field(vm->mpc), &z, &v, &k);   /* a public constant is its own degree-0 share */
+    StShare *s = heap_new_share(&vm->heap, x->share_kind, x->bits, x->frac, (const uint8_t *)&z, sizeof z);
+    if (!s) return vm_oom(vm);
+    return share_object(vm, val_gc(VT_SHARE, s), r);
+}
+
+static int bi_mul_field(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    return field_op(vm, "Share.mul_field", a, n, true, r);
+}
+
+static int bi_add_field(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    return field_op(vm, "Share.add_field", a, n, false, r);
+}
+
+/* Reinterpret an integer share's bit length (no reduction of the value). */
+static int bi_retag(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    StShare *x;
+    uint32_t bits = 0;
+    if (n != 2) return sl_expects(vm, "Share.retag", "2 arguments: share, bit_length");
+    if (arg_share(vm, a[0], "First argument", &x) || bits_arg(vm, a[1], "bit_length", &bits)) return ST_ERR;
+    if (x->share_kind == SHARE_FIXED) return vm_error(vm, "Share.retag requires an integer share");
+    if (x->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
+    StShare *s = heap_new_share(&vm->heap, SHARE_INT, bits, 0, x->bytes, x->len);
+    if (!s) return vm_oom(vm);
+    return share_object(vm, val_gc(VT_SHARE, s), r);
+}
+
+static int bi_open_fixed(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    StShare *x;
+    if (n != 1) return sl_expects(vm, "Share.open_fixed", "1 argument: share");
+    if (arg_share(vm, a[0], "Argument", &x)) return ST_ERR;
+    if (x->share_kind == SHARE_FIXED) return mpcvm_open_many(vm, &x, 1, r);
+    /* An integer share read as fixed point with the default precision. */
+    StShare as_fixed = *x;
+    as_fixed.share_kind = SHARE_FIXED;
+    as_fixed.bits = MPC_FIXED_TOTAL_BITS;
+    as_fixed.frac = MPC_FIXED_FRAC_BITS;
+    if (x->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
+    StShare *copy = heap_new_share(&vm->heap, SHARE_FIXED, as_fixed.bits, as_fixed.frac, x->bytes, x->len);
+    if (!copy) return vm_oom(vm);
+    return mpcvm_open_many(vm, &copy, 1, r);
+}
+
+/* Reconstruct from shares held locally (share objects of different
+ * parties, e.g. gathered for a test): robustly, from at least 2t+1. */
+static int bi_interpolate_local(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    if (n != 1) return sl_expects(vm, "Share.interpolate_local", "1 argument: shares_array");
+    if (a[0].type != VT_ARRAY) return vm_error(vm, "shares_array must be an array of shares");
+    StArray *arr = a[0].as.arr;
+    uint32_t t = mpc_t(vm->mpc), nparties = mpc_n(vm->mpc);
+    if (arr->len == 0) return vm_error(vm, "Cannot interpolate from empty array");
+    if (arr->len < 2 * (int64_t)t + 1)
+        return vm_error(vm, "Need at least %u shares for interpolation, got %lld", 2 * t + 1, (long long)arr->len);
+    if (arr->len > nparties) return vm_error(vm, "More shares (%lld) than parties (%u)", (long long)arr->len, nparties);
+    unsigned parties[255];
+    Fe vals[255];
+    StShare *first = NULL;
+    for (int64_t i = 0; i < arr->len; i++) {
+        Value e = array_get_index(arr, i), pid = val_i64(mpc_party(vm->mpc));
+        StShare *sh;
+        if (!mpcvm_unwrap(vm, e, &sh)) return vm_error(vm, "shares_array element %lld is not a share", (long long)i);
+        if (e.type == VT_OBJECT) {
+            StString *k = heap_new_string(&vm->heap, "__party_id", 10);
+            if (!k) return vm_oom(vm);
+            (void)table_get(&e.as.obj->fields, val_string(k), &pid);
+        }
+        if (!val_is_int(pid) || pid.as.i < 0 || pid.as.i >= nparties)
+            return vm_error(vm, "shares_array element %lld has no valid party id", (long long)i);
+        if (first && (first->share_kind != sh->share_kind || first->bits != sh->bits || first->frac != sh->frac))
+            return vm_error(vm, "shares_array mixes share types");
+        if (sh->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
+        first = first ? first : sh;
+        parties[i] = (unsigned)pid.as.i;
+        vals[i] = *fe_of(sh);
+    }
+    Fe secret;
+    RobustStatus st = robust_decode(mpc_field(vm->mpc), nparties, t, t, parties, vals, (unsigned)arr->len, &secret, NULL);
+    sodium_memzero(vals, sizeof vals);
+    if (st == ROBUST_EINVAL) return vm_error(vm, "shares_array has duplicate or invalid party ids");
+    if (st != ROBUST_OK) return vm_error(vm, "the shares do not determine a value (too few consistent shares)");
+    return mpcvm_decode(vm, first, &secret, r);
+}
+
 static int bi_commitment_count(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
     StShare *x;
@@ -498,6 +609,8 @@ int mpc_builtins_register(VM *vm)
         { "Share.send_to_client", bi_send_to_client }, { "MpcOutput.send_to_client", bi_output_send },
         { "Share.get_type", bi_get_type }, { "Share.get_party_id", bi_get_party_id },
         { "Share.random", bi_random }, { "Share.random_field", bi_random_field },
+        { "Share.mul_field", bi_mul_field }, { "Share.add_field", bi_add_field }, { "Share.retag", bi_retag },
+        { "Share.open_fixed", bi_open_fixed }, { "Share.interpolate_local", bi_interpolate_local },
         { "Share.commitment_count", bi_commitment_count }, { "Share.has_commitments", bi_has_commitments },
         { "Mpc.party_id", bi_party_id }, { "Mpc.n_parties", bi_n_parties }, { "Mpc.threshold", bi_threshold },
         { "Mpc.instance_id", bi_instance_id }, { "Mpc.is_ready", bi_is_ready },
@@ -510,7 +623,7 @@ int mpc_builtins_register(VM *vm)
         { "ClientStore.take_share_fixed", bi_take_share_fixed },
     };
     static const char *const avss_only[] = {
-        "Share.open_exp", "Share.open_exp_custom", "Share.get_commitment",
+        "Share.open_exp", "Share.open_exp_custom", "Share.get_commitment", "Share.random_int",
     };
     for (size_t i = 0; i < sizeof real / sizeof real[0]; i++)
         if (vm_replace_native(vm, real[i].name, real[i].fn, NULL) != ST_OK) return ST_ERR;

@@ -235,7 +235,7 @@ int mpcvm_share_clear(VM *vm, Value v, uint32_t reg, Value *out)
     return ST_OK;
 }
 
-static int decode_clear(VM *vm, const StShare *type, const Fe *x, Value *out)
+int mpcvm_decode(VM *vm, const StShare *type, const Fe *x, Value *out)
 {
     const Field *f = mpc_field(vm->mpc);
     int64_t v;
@@ -277,7 +277,7 @@ int mpcvm_reveal(VM *vm, Value share, Value *out)
     Fe x, y;
     if (share_get(vm, s, &x) != ST_OK) return ST_ERR;
     if (mpc_round(vm->mpc, &x, 1, &y, NULL, NULL, 0, NULL) != 0) return engine_error(vm);
-    return decode_clear(vm, s, &y, out);
+    return mpcvm_decode(vm, s, &y, out);
 }
 
 /* Open several shares in one round (Share.batch_open). */
@@ -288,7 +288,7 @@ int mpcvm_open_many(VM *vm, StShare **shares, size_t n, Value *out)
     int rc = ST_OK;
     for (size_t i = 0; rc == ST_OK && i < n; i++) rc = share_get(vm, shares[i], &x[i]);
     if (rc == ST_OK && n && mpc_round(vm->mpc, x, n, x, NULL, NULL, 0, NULL) != 0) rc = engine_error(vm);
-    for (size_t i = 0; rc == ST_OK && i < n; i++) rc = decode_clear(vm, shares[i], &x[i], &out[i]);
+    for (size_t i = 0; rc == ST_OK && i < n; i++) rc = mpcvm_decode(vm, shares[i], &x[i], &out[i]);
     free(x);
     return rc;
 }

@@ -4,6 +4,7 @@
 #ifndef STOFFEL_VM_INTERNAL_H
 #define STOFFEL_VM_INTERNAL_H
 
+#include "../mpc/field.h"
 #include "vm.h"
 
 #define SECRET_REGISTER_START 16
@@ -171,6 +172,10 @@ int mpcvm_binary(VM *vm, int op, Value a, Value b, Value *out);
 int mpcvm_not(VM *vm, Value a, Value *out);
 int mpcvm_share_clear(VM *vm, Value v, uint32_t reg, Value *out);   /* clear -> secret bank */
 int mpcvm_reveal(VM *vm, Value share, Value *out);                   /* secret -> clear */
+/* Clear value of an opened field element, by the share's type. */
+int mpcvm_decode(VM *vm, const struct StShare *type, const Fe *x, Value *out);
+/* Open several shares in one round (Share.batch_open). */
+int mpcvm_open_many(VM *vm, struct StShare **shares, size_t n, Value *out);
 int mpcvm_flush(VM *vm);            /* run pending multiplications now */
 void mpcvm_discard(VM *vm);         /* drop pending work after an error */
 void mpcvm_mark(VM *vm);            /* GC: mark pending shares */
