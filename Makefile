@@ -16,7 +16,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -pthread -Iinclude 
 ifeq ($(DISPATCH),switch)
 ALL_CFLAGS += -DST_DISPATCH_SWITCH
 endif
-LDLIBS   = -lsodium -lffi -ldl -lm -pthread
+LDLIBS   = -lsodium -lssl -lcrypto -lffi -ldl -lm -pthread
 TEST_LDLIBS = -lgmp
 
 LIB_SRCS := $(wildcard src/core/*.c src/bytecode/*.c src/vm/*.c src/api/*.c src/mpc/*.c src/net/*.c)

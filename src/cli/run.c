@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api/local_mpc.h"
+#include "api/net_mpc.h"
 #include "core/format.h"
 #include "tool_io.h"
 #include "vm/vm.h"
@@ -39,12 +40,23 @@ static void usage(FILE *out)
             "  --mpc-backend B         honeybadger (the only backend of this build)\n"
             "  --simulate-fault K:N    testing aid: the last N parties misbehave;\n"
             "                          K is wrong-shares or silent\n"
+            "Networked MPC, one process per node (docs/network.md):\n"
+            "  --party-id I            run as party I of the roster's session\n"
+            "  --client                run as a client (PROGRAM optional) with --client-id C\n"
+            "  --roster FILE           the session's roster (stoffel-keygen prints its lines)\n"
+            "  --key FILE, --cert FILE this node's key and certificate (PEM)\n"
+            "  --inputs V1,V2          (client) this client's inputs\n"
+            "  --inputs-from-clients K (party) inputs per client when the program has no manifest\n"
+            "  --bind HOST:PORT        (party) listen here instead of the roster address\n"
+            "  --session LABEL         mixed into the instance id (default: from the roster)\n"
+            "  --timeout-ms N          per protocol wait (party 10000, client result 60000)\n"
+            "  --connect-timeout-ms N  waiting for the other nodes (default 60000)\n"
             "  -h, --help              this text\n");
 }
 
 /* Networked sessions are later work; name them so users get a clear error. */
 static const char *const network_flags[] = {
-    "--leader", "--bootnode", "--bootstrap", "--party-id", "--client", "--servers", "--bind", NULL
+    "--leader", "--bootnode", "--bootstrap", "--servers", NULL
 };
 
 static const char *backend_name(uint8_t b) { return b == 0 ? "honeybadger" : b == 1 ? "avss" : "unknown"; }
@@ -129,6 +141,10 @@ int main(int argc, char **argv)
     LocalMpcOptions mo;
     memset(&mo, 0, sizeof mo);
     mo.threshold = 1;
+    NetMpcOptions no;
+    memset(&no, 0, sizeof no);
+    no.party_id = no.client_id = -1;
+    bool networked = false;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -206,6 +222,27 @@ int main(int argc, char **argv)
             else { fprintf(stderr, "Error: --simulate-fault kind must be wrong-shares or silent, got '%s'\n", val); return 2; }
             if (!colon || !parse_u64(colon + 1, &n) || n > 255) { fprintf(stderr, "Error: --simulate-fault needs KIND:COUNT, got '%s'\n", val); return 2; }
             mo.faulty = (uint32_t)n;
+        } else if (FLAG("--party-id") || FLAG("--client-id") || FLAG("--inputs-from-clients") ||
+                   FLAG("--timeout-ms") || FLAG("--connect-timeout-ms")) {
+            bool pid = FLAG("--party-id"), cid = FLAG("--client-id"), ipc = FLAG("--inputs-from-clients");
+            bool tmo = FLAG("--timeout-ms");
+            TAKE_VALUE();
+            if (!parse_u64(val, &n) || n > 100000000) { fprintf(stderr, "Error: %.*s needs a non-negative integer, got '%s'\n", (int)nlen, a, val); return 2; }
+            if (pid) no.party_id = (int64_t)n;
+            else if (cid) no.client_id = (int64_t)n;
+            else if (ipc) no.inputs_per_client = (uint32_t)n;
+            else if (tmo) no.timeout_ms = (int)n;
+            else no.connect_timeout_ms = (int)n;
+            networked = true;
+        } else if (FLAG("--client")) {
+            no.client = true;
+            networked = true;
+        } else if (FLAG("--roster") || FLAG("--key") || FLAG("--cert") || FLAG("--bind") || FLAG("--session")) {
+            const char **slot = FLAG("--roster") ? &no.roster_path : FLAG("--key") ? &no.key_path
+                                : FLAG("--cert") ? &no.cert_path : FLAG("--bind") ? &no.bind : &no.session;
+            TAKE_VALUE();
+            *slot = val;
+            networked = true;
         } else {
             for (int k = 0; network_flags[k]; k++) {
                 if (FLAG(network_flags[k])) {
@@ -219,6 +256,30 @@ int main(int argc, char **argv)
         }
 #undef FLAG
 #undef TAKE_VALUE
+    }
+    if (networked) {
+        /* a party runs PROGRAM; a client may name it for its manifest */
+        if (local_mpc) { fprintf(stderr, "Error: --local-mpc and networked options exclude each other\n"); return 2; }
+        if (no.client == (no.party_id >= 0)) { fprintf(stderr, "Error: a networked node is either --party-id I or --client\n"); return 2; }
+        if (mo.faulty) { fprintf(stderr, "Error: --simulate-fault is for --local-mpc only\n"); return 2; }
+        no.entry = entry ? entry : "main";
+        no.program_path = path;
+        no.n_parties = mo.n_parties;
+        no.threshold = mo.threshold;
+        no.curve = mo.curve;
+        no.inputs = mo.inputs;
+        StfProgram np;
+        stf_program_init(&np);
+        if (path) {
+            int lrc = tool_load_program(path, &np);
+            if (lrc) return lrc;
+        } else if (!no.client) {
+            usage(stderr);
+            return 1;
+        }
+        int nrc = net_mpc_run(path ? &np : NULL, &no);
+        stf_program_free(&np);
+        return nrc;
     }
     if (!path) {
         usage(stderr);

@@ -1,0 +1,505 @@
+/* net_mpc.c: one node of a networked MPC session (net_mpc.h). */
+#include "net_mpc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/format.h"
+#include "mpc/engine.h"
+#include "net/tls.h"
+#include "vm/vm.h"
+
+#define MAX_CLIENT_INPUTS 1000000
+#define DEFAULT_CONNECT_MS 60000
+#define LINGER_MS 5000
+
+static int say(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int say(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("Error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return code;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Hex BLAKE2b-256 of the program file's bytes. */
+static int hash_file(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, (const unsigned char *)"stoffel-program", 15, 32);
+    unsigned char buf[65536], h[32];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        crypto_generichash_update(&st, buf, got);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return -1;
+    crypto_generichash_final(&st, h, sizeof h);
+    net_hex(h, sizeof h, hex);
+    return 0;
+}
+
+/* The instance id every message carries: from the roster (which every node
+ * has) and the optional session label, so all nodes derive the same one. */
+static uint64_t instance_of(const Roster *r, const char *session)
+{
+    crypto_generichash_state st;
+    unsigned char h[32];
+    crypto_generichash_init(&st, (const unsigned char *)"stoffel-net-instance-v1", 23, sizeof h);
+    crypto_generichash_update(&st, r->digest, sizeof r->digest);
+    if (session)
+        crypto_generichash_update(&st, (const unsigned char *)session, strlen(session));
+    crypto_generichash_final(&st, h, sizeof h);
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | h[i];
+    return v;
+}
+
+/* ---- common setup --------------------------------------------------------------- */
+
+typedef struct {
+    Roster roster;
+    const Field *field;
+    uint32_t n, t, self;
+    uint64_t instance;
+    char params[512];
+    Transport *tr;
+} Node;
+
+static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
+{
+    char err[2048];
+    memset(nd, 0, sizeof *nd);
+    if (!o->roster_path || !o->key_path || !o->cert_path)
+        return say(NET_MPC_BAD_CONFIG, "a networked session needs --roster FILE, --key FILE and --cert FILE");
+    if (sodium_init() < 0)
+        return say(NET_MPC_BAD_CONFIG, "libsodium cannot be initialised");
+    nd->field = field_by_name(o->curve);
+    if (!nd->field)
+        return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)",
+                   o->curve);
+    if (roster_load(o->roster_path, &nd->roster, err, sizeof err) != 0)
+        return say(NET_MPC_BAD_CONFIG, "%s", err);
+    Roster *r = &nd->roster;
+    nd->n = r->n_parties;
+    nd->t = o->threshold;
+    int rc = 0;
+    if (o->n_parties && o->n_parties != r->n_parties)
+        rc = say(NET_MPC_BAD_CONFIG, "--n-parties %u but the roster lists %u parties", o->n_parties, r->n_parties);
+    else if (nd->n > 255)
+        rc = say(NET_MPC_BAD_CONFIG, "at most 255 parties");
+    else if (nd->n < 3 * nd->t + 1)
+        rc = say(NET_MPC_BAD_CONFIG, "%u parties are too few for --threshold %u (need n >= 3t+1 = %u)", nd->n,
+                 nd->t, 3 * nd->t + 1);
+    else if (o->client && (o->client_id < 0 || (uint64_t)o->client_id >= r->n_clients))
+        rc = say(NET_MPC_BAD_CONFIG, "--client needs --client-id C with C in 0..%d (the roster's clients)",
+                 (int)r->n_clients - 1);
+    else if (!o->client && (o->party_id < 0 || (uint64_t)o->party_id >= r->n_parties))
+        rc = say(NET_MPC_BAD_CONFIG, "--party-id must be in 0..%u (the roster's parties)", r->n_parties - 1);
+    if (rc) {
+        roster_free(r);
+        return rc;
+    }
+    nd->self = o->client ? r->n_parties + (uint32_t)o->client_id : (uint32_t)o->party_id;
+    nd->instance = instance_of(r, o->session);
+    snprintf(nd->params, sizeof nd->params, "n=%u t=%u clients=%u curve=%s instance=%016llx", nd->n, nd->t,
+             r->n_clients, nd->field->name, (unsigned long long)nd->instance);
+    TlsNetConfig tc = {
+        .roster = r, .self = nd->self, .key_path = o->key_path, .cert_path = o->cert_path,
+        .params = nd->params, .program = program_hex, .bind = o->bind,
+    };
+    nd->tr = tls_transport_new(&tc, err, sizeof err);
+    if (!nd->tr) {
+        roster_free(r);
+        bool listen = strncmp(err, "cannot listen", 13) == 0;
+        bool identity = strstr(err, "roster's key") || strstr(err, "cannot load") || strstr(err, "does not belong");
+        return say(listen ? NET_MPC_LISTEN_FAILED
+                   : identity ? (o->client ? NET_MPC_CLIENT_IDENTITY : NET_MPC_BAD_CONFIG)
+                   : (o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED), "%s", err);
+    }
+    int wait = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : DEFAULT_CONNECT_MS;
+    if (tls_transport_wait_peers(nd->tr, true, wait, err, sizeof err) != 0) {
+        tls_transport_free(nd->tr, 0);
+        roster_free(r);
+        return say(o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED, "%s", err);
+    }
+    return 0;
+}
+
+static void node_free(Node *nd, int linger_ms)
+{
+    if (nd->tr)
+        tls_transport_free(nd->tr, linger_ms);
+    roster_free(&nd->roster);
+}
+
+/* ---- parties ---------------------------------------------------------------------- */
+
+static size_t collect_shares(VM *vm, Value v, StShare ***out)
+{
+    StShare *one;
+    *out = NULL;
+    if (vm_as_share(vm, v, &one)) {
+        *out = malloc(sizeof **out);
+        if (*out)
+            (*out)[0] = one;
+        return *out ? 1 : 0;
+    }
+    if (v.type != VT_ARRAY || v.as.arr->len == 0 || v.as.arr->len > MAX_CLIENT_INPUTS)
+        return 0;
+    StArray *a = v.as.arr;
+    StShare **list = malloc((size_t)a->len * sizeof *list);
+    if (!list)
+        return 0;
+    for (int64_t i = 0; i < a->len; i++) {
+        if (!vm_as_share(vm, array_get_index(a, i), &list[i])) {
+            free(list);
+            return 0;
+        }
+    }
+    *out = list;
+    return (size_t)a->len;
+}
+
+static void discard_output(void *ud, const char *text, size_t len)
+{
+    (void)ud;
+    (void)text;
+    (void)len;
+}
+
+static void stdout_output(void *ud, const char *text, size_t len)
+{
+    (void)ud;
+    fwrite(text, 1, len, stdout);
+}
+
+/* Testing aid (tests/net): STOFFEL_NET_TEST_KILL_AT=online makes this party
+ * kill itself with SIGKILL when the online phase starts, after
+ * preprocessing and client input - a crash at a reproducible point. */
+static void test_kill_point(const char *where)
+{
+    const char *v = getenv("STOFFEL_NET_TEST_KILL_AT");
+    if (v && strcmp(v, where) == 0) {
+        fflush(NULL);
+        raise(SIGKILL);
+    }
+}
+
+static int run_party(const StfProgram *prog, const NetMpcOptions *o)
+{
+    if (!prog || !o->program_path)
+        return say(NET_MPC_BAD_CONFIG, "a party needs the program file");
+    char hex[65];
+    if (hash_file(o->program_path, hex) != 0)
+        return say(NET_MPC_BAD_CONFIG, "cannot read '%s': %s", o->program_path, strerror(errno));
+    Node nd;
+    int rc = node_setup(&nd, o, hex);
+    if (rc)
+        return rc;
+    uint32_t nclients = nd.roster.n_clients;
+    uint32_t *client_inputs = calloc(nclients ? nclients : 1, sizeof *client_inputs);
+    if (!client_inputs) {
+        node_free(&nd, 0);
+        return say(NET_MPC_EXEC_FAILED, "out of memory");
+    }
+    const StfManifest *m = &prog->manifest;
+    for (uint32_t c = 0; c < nclients; c++) {
+        if (o->inputs_per_client)
+            client_inputs[c] = o->inputs_per_client;
+        else if (prog->version >= 2 && c < m->client_count)
+            client_inputs[c] = m->clients[c].input_count;
+        else
+            client_inputs[c] = 1;
+    }
+    VmConfig cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.write = nd.self == 0 ? stdout_output : discard_output;
+    VM *vm = vm_new(&cfg);
+    MpcEngine *e = NULL;
+    const char *entry = o->entry ? o->entry : "main";
+    rc = NET_MPC_EXEC_FAILED;
+    if (!vm) {
+        say(rc, "cannot create a VM");
+        goto done;
+    }
+    if (vm_load_program(vm, prog) != ST_OK) {
+        rc = say(NET_MPC_BAD_PROGRAM, "%s", vm_last_error(vm)->message);
+        goto done;
+    }
+    MpcConfig mc = {
+        .n = nd.n, .t = nd.t, .party = nd.self, .n_clients = nclients, .client_inputs = client_inputs,
+        .field = nd.field, .instance_id = nd.instance, .timeout_ms = o->timeout_ms,
+    };
+    const char *why = NULL;
+    e = mpc_engine_new(&mc, nd.tr, &why);
+    if (!e) {
+        rc = say(NET_MPC_SETUP_FAILED, "party %u: %s", nd.self, why ? why : "cannot create the MPC engine");
+        goto done;
+    }
+    /* Preprocessing up front, as upstream does at startup: what the
+     * manifest asks for, else one batch of triples.  Preprocessing is not
+     * robust (docs/mpc.md), so it happens while every party is known to be
+     * connected; the online phase then tolerates t parties failing. */
+    bool counted = prog->version >= 8 && (m->triples || m->randoms || m->prandbits);
+    if (mpc_preprocess(e, counted ? m->triples : 1, counted ? m->randoms : 0, counted ? m->prandbits : 0) != 0) {
+        rc = say(NET_MPC_SETUP_FAILED, "party %u: preprocessing failed: %s", nd.self, mpc_error(e));
+        goto done;
+    }
+    if (nclients && mpc_collect_inputs(e) != 0) {
+        rc = say(NET_MPC_SETUP_FAILED, "party %u: client input failed: %s", nd.self, mpc_error(e));
+        goto done;
+    }
+    if (vm_attach_mpc(vm, e) != ST_OK) {
+        rc = say(NET_MPC_SETUP_FAILED, "party %u: %s", nd.self, vm_last_error(vm)->message);
+        goto done;
+    }
+    test_kill_point("online");
+    Value r;
+    if (vm_execute(vm, entry, NULL, 0, &r) != ST_OK) {
+        const VmError *ve = vm_last_error(vm);
+        fflush(stdout);
+        fprintf(stderr, "Execution error in '%s': party %u: %s\n", entry, nd.self, ve->message);
+        if (ve->function && ve->instr_index >= 0)
+            fprintf(stderr, "  at %s, instruction %lld\n", ve->function, (long long)ve->instr_index);
+        goto done;
+    }
+    StShare **shares;
+    size_t n = collect_shares(vm, r, &shares);
+    if (n) {
+        if (nclients == 0) {
+            free(shares);
+            say(rc, "the program returned a secret share but the roster has no client to deliver it to");
+            goto done;
+        }
+        Fe *vals = malloc(n * sizeof *vals);
+        if (!vals) {
+            free(shares);
+            say(rc, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            memcpy(&vals[i], shares[i]->bytes, sizeof(Fe));
+        free(shares);
+        int sent = 0;
+        for (uint32_t c = 0; sent == 0 && c < nclients; c++)
+            if (mpc_send_to_client(e, c, vals, n) != 0) {
+                say(rc, "party %u: sending the result to client %u failed: %s", nd.self, c, mpc_error(e));
+                sent = -1;
+            }
+        sodium_memzero(vals, n * sizeof *vals);
+        free(vals);
+        if (sent)
+            goto done;
+        fflush(stdout);
+        printf("Program returned a secret share: sent to %u client%s\n", nclients, nclients == 1 ? "" : "s");
+    } else {
+        StrBuf b;
+        sb_init(&b);
+        fmt_result(&b, r);
+        fflush(stdout);
+        printf("Program returned: %s\n", b.data ? b.data : "");
+        sb_free(&b);
+    }
+    fflush(stdout);
+    rc = 0;
+done:
+    if (e)
+        mpc_engine_free(e);
+    if (vm)
+        vm_free(vm);
+    free(client_inputs);
+    node_free(&nd, rc == 0 ? LINGER_MS : 0);
+    return rc;
+}
+
+/* ---- clients ---------------------------------------------------------------------- */
+
+static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, const Field *f, Fe **out,
+                               size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    const char *in = o->inputs;
+    if (!in || !*in)
+        return 0;
+    size_t k = 1;
+    for (const char *p = in; *p; p++)
+        k += *p == ',';
+    if (k > MAX_CLIENT_INPUTS)
+        return say(NET_MPC_BAD_CONFIG, "too many inputs");
+    Fe *v = calloc(k, sizeof *v);
+    char *copy = strdup(in);
+    if (!v || !copy) {
+        free(v);
+        free(copy);
+        return say(NET_MPC_BAD_CONFIG, "out of memory");
+    }
+    size_t i = 0;
+    char *save = NULL;
+    uint32_t cid = (uint32_t)o->client_id;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save), i++) {
+        bool fixed = prog && prog->version >= 2 && cid < prog->manifest.client_count &&
+                     i < prog->manifest.clients[cid].input_count && prog->manifest.clients[cid].inputs[i].tag == 1;
+        char *end;
+        errno = 0;
+        if (fixed) {
+            double d = strtod(tok, &end);
+            double scaled = d * (double)(1u << MPC_FIXED_FRAC_BITS);
+            if (end == tok || *end || !isfinite(scaled) || fabs(scaled) >= 9223372036854775808.0) {
+                free(copy);
+                free(v);
+                return say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not a usable number", i, tok);
+            }
+            fe_from_i64(f, &v[i], (int64_t)scaled);
+        } else {
+            long long x = strtoll(tok, &end, 10);
+            if (end == tok || *end || errno) {
+                free(copy);
+                free(v);
+                return say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not an integer", i, tok);
+            }
+            fe_from_i64(f, &v[i], x);
+        }
+    }
+    free(copy);
+    if (i != k) {
+        free(v);
+        return say(NET_MPC_BAD_CONFIG, "empty entry in --inputs '%s'", in);
+    }
+    *out = v;
+    *count = k;
+    return 0;
+}
+
+static void format_values(const StfProgram *prog, uint32_t cid, const Field *f, const Fe *vals, size_t n,
+                          StrBuf *b)
+{
+    if (n != 1)
+        sb_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_puts(b, ", ");
+        bool fixed = prog && prog->version >= 2 && cid < prog->manifest.client_count &&
+                     i < prog->manifest.clients[cid].output_count && prog->manifest.clients[cid].outputs[i].tag == 1;
+        int64_t v;
+        if (fe_to_i64_signed(f, &v, &vals[i]) != 0) {
+            uint8_t bytes[32];
+            fe_to_bytes(f, bytes, &vals[i]);
+            sb_puts(b, "field 0x");
+            for (int k = 31; k >= 0; k--)
+                sb_printf(b, "%02x", bytes[k]);
+        } else if (fixed) {
+            fmt_float(b, (double)v / ldexp(1.0, (int)prog->manifest.clients[cid].outputs[i].frac));
+        } else {
+            sb_printf(b, "%lld", (long long)v);
+        }
+    }
+    if (n != 1)
+        sb_putc(b, ']');
+}
+
+static bool any_party_up(Node *nd)
+{
+    for (uint32_t i = 0; i < nd->n; i++)
+        if (tls_transport_peer_up(nd->tr, i))
+            return true;
+    return false;
+}
+
+static int run_client(const StfProgram *prog, const NetMpcOptions *o)
+{
+    Node nd;
+    const Field *f = field_by_name(o->curve);
+    if (!f)
+        return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s'", o->curve);
+    Fe *vals = NULL;
+    size_t count = 0;
+    int rc = parse_client_inputs(o, prog, f, &vals, &count);
+    if (rc)
+        return rc;
+    rc = node_setup(&nd, o, NULL);
+    if (rc) {
+        free(vals);
+        return rc;
+    }
+    uint32_t cid = (uint32_t)o->client_id;
+    int timeout = o->timeout_ms > 0 ? o->timeout_ms : 60000;
+    MpcClient *in = mpc_client_new(nd.tr, nd.field, nd.n, nd.t, nd.instance, timeout);
+    MpcClient *out = mpc_client_new(nd.tr, nd.field, nd.n, nd.t, nd.instance, 250);
+    StrBuf last;
+    sb_init(&last);
+    size_t batches = 0;
+    if (!in || !out) {
+        rc = say(NET_MPC_CLIENT_PROTOCOL, "out of memory");
+        goto done;
+    }
+    if (mpc_client_inputs(in, vals, count) != 0) {
+        rc = say(NET_MPC_CLIENT_PROTOCOL, "client %u: input failed: %s", cid, mpc_client_error(in));
+        goto done;
+    }
+    /* Outputs: batch after batch until every party has left (parties close
+     * their connections after sending everything) or the timeout passes
+     * with nothing received. */
+    int64_t deadline = mono_ms() + timeout;
+    for (;;) {
+        Fe *v = NULL;
+        size_t k = 0;
+        if (mpc_client_outputs(out, &v, &k) == 0) {
+            if (batches++ && last.len)
+                printf("client %u received: %s\n", cid, last.data);
+            sb_reset(&last);
+            format_values(prog, cid, nd.field, v, k, &last);
+            sodium_memzero(v, k * sizeof *v);
+            free(v);
+            deadline = mono_ms() + timeout;
+            continue;
+        }
+        if (!any_party_up(&nd) || mono_ms() > deadline)
+            break;
+    }
+    if (!batches) {
+        rc = say(NET_MPC_CLIENT_PROTOCOL, "client %u: no result could be reconstructed: %s", cid,
+                 any_party_up(&nd) ? "timed out" : "every party left without sending enough output shares");
+        goto done;
+    }
+    printf("Program returned: %s\n", last.data ? last.data : "");
+    fflush(stdout);
+done:
+    sb_free(&last);
+    mpc_client_free(in);
+    mpc_client_free(out);
+    if (vals)
+        sodium_memzero(vals, count * sizeof *vals);
+    free(vals);
+    node_free(&nd, rc == 0 ? 1000 : 0);
+    return rc;
+}
+
+int net_mpc_run(const StfProgram *prog, const NetMpcOptions *o)
+{
+    return o->client ? run_client(prog, o) : run_party(prog, o);
+}

@@ -1,0 +1,67 @@
+/* frame.c: incremental decoder for length-prefixed frames (frame.h). */
+#include "net/frame.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void net_frame_init(NetFrameDecoder *d, size_t max)
+{
+    memset(d, 0, sizeof *d);
+    d->max = max;
+}
+
+void net_frame_free(NetFrameDecoder *d)
+{
+    free(d->buf);
+    d->buf = NULL;
+    d->hdr_have = d->len = d->have = 0;
+}
+
+void net_frame_header(uint8_t hdr[4], uint32_t len)
+{
+    hdr[0] = (uint8_t)(len >> 24);
+    hdr[1] = (uint8_t)(len >> 16);
+    hdr[2] = (uint8_t)(len >> 8);
+    hdr[3] = (uint8_t)len;
+}
+
+int net_frame_feed(NetFrameDecoder *d, const uint8_t *data, size_t len, size_t *used, uint8_t **frame,
+                   size_t *frame_len)
+{
+    size_t pos = 0;
+    *used = 0;
+    while (d->hdr_have < 4) {
+        if (pos == len)
+            return NET_FRAME_MORE;
+        d->hdr[d->hdr_have++] = data[pos++];
+        *used = pos;
+        if (d->hdr_have == 4) {
+            uint32_t n = (uint32_t)d->hdr[0] << 24 | (uint32_t)d->hdr[1] << 16 | (uint32_t)d->hdr[2] << 8 |
+                         d->hdr[3];
+            if (n > d->max)
+                return NET_FRAME_TOO_BIG;
+            d->len = n;
+            d->have = 0;
+            /* never NULL on success, even for an empty payload */
+            d->buf = malloc(n ? n : 1);
+            if (!d->buf)
+                return NET_FRAME_NOMEM;
+        }
+    }
+    size_t take = d->len - d->have;
+    if (take > len - pos)
+        take = len - pos;
+    if (take) {
+        memcpy(d->buf + d->have, data + pos, take);
+        d->have += take;
+        pos += take;
+    }
+    *used = pos;
+    if (d->have < d->len)
+        return NET_FRAME_MORE;
+    *frame = d->buf;
+    *frame_len = d->len;
+    d->buf = NULL;
+    d->hdr_have = d->len = d->have = 0;
+    return NET_FRAME_DONE;
+}

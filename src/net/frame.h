@@ -1,0 +1,42 @@
+/* frame.h: the wire framing of the TLS transport (tls.h).
+ *
+ * A frame is a 4-byte big-endian length followed by that many payload
+ * bytes.  The decoder is incremental (bytes arrive in arbitrary pieces) and
+ * rejects a length above its bound before allocating anything, so a peer
+ * cannot make us allocate more than `max` bytes per frame.  Kept free of
+ * OpenSSL so the fuzzer (fuzz/fuzz_net_frame.c) links it alone. */
+#ifndef STOFFEL_NET_FRAME_H
+#define STOFFEL_NET_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    size_t max;            /* largest payload accepted */
+    uint8_t hdr[4];
+    size_t hdr_have;       /* header bytes read so far (0..4) */
+    uint8_t *buf;          /* payload being assembled (NULL between frames) */
+    size_t len, have;      /* payload length, bytes read */
+} NetFrameDecoder;
+
+enum {
+    NET_FRAME_MORE = 0,     /* all input consumed, no complete frame */
+    NET_FRAME_DONE = 1,     /* a frame is complete (*frame, *frame_len) */
+    NET_FRAME_TOO_BIG = -1, /* the announced length exceeds max */
+    NET_FRAME_NOMEM = -2,
+};
+
+void net_frame_init(NetFrameDecoder *d, size_t max);
+/* Consumes bytes from data[0..len) until a frame completes or the input is
+ * used up; *used says how many were consumed.  On NET_FRAME_DONE *frame is
+ * malloc'd (caller frees; at least one byte allocated even for an empty
+ * payload) and *frame_len its length.  After an error the decoder is
+ * unusable (the connection must be dropped) until net_frame_free. */
+int net_frame_feed(NetFrameDecoder *d, const uint8_t *data, size_t len, size_t *used, uint8_t **frame,
+                   size_t *frame_len);
+/* Frees a partially assembled frame. */
+void net_frame_free(NetFrameDecoder *d);
+/* Writes the 4-byte header for a payload of len bytes. */
+void net_frame_header(uint8_t hdr[4], uint32_t len);
+
+#endif

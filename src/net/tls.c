@@ -1,0 +1,1543 @@
+/* tls.c: the TLS 1.3 transport, the roster and key tooling (tls.h).
+ *
+ * Threads: an acceptor (parties only) and one thread per connection, which
+ * does the TLS handshake, pins the peer's key against the roster, exchanges
+ * the hello and then moves frames both ways over a non-blocking socket:
+ * received frames go into the endpoint's single inbound queue (what recv
+ * takes from), and the peer's outbound buffer, filled by send, is written
+ * out.  A dialler thread per lower party (and per party, for a client)
+ * retries until it is connected or the endpoint closes.  Only the
+ * connection thread touches its SSL object, so no SSL object is shared
+ * between threads. */
+#include "net/tls.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net/frame.h"
+
+#define PEER_IN_LIMIT ((size_t)256 << 20)    /* received, not yet consumed, per peer */
+#define PEER_OUT_LIMIT ((size_t)256 << 20)   /* queued to one peer */
+#define HANDSHAKE_MS 10000                  /* TLS handshake + hello */
+#define MAX_PENDING_HANDSHAKES 64
+#define HELLO_MAX 4096
+#define READ_CHUNK 65536
+
+/* ---- small helpers ----------------------------------------------------------- */
+
+static int errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+void net_hex(const uint8_t *b, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[b[i] >> 4];
+        out[2 * i + 1] = digits[b[i] & 15];
+    }
+    out[2 * n] = 0;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *ssl_reason(void)
+{
+    unsigned long e = ERR_peek_last_error();
+    const char *r = e ? ERR_reason_error_string(e) : NULL;
+    return r ? r : "unknown TLS error";
+}
+
+/* ---- roster ---------------------------------------------------------------------- */
+
+void roster_free(Roster *r)
+{
+    free(r->nodes);
+    memset(r, 0, sizeof *r);
+}
+
+void roster_node_name(const Roster *r, uint32_t node, char *out, size_t outlen)
+{
+    if (node < r->n_parties)
+        snprintf(out, outlen, "party %u", node);
+    else
+        snprintf(out, outlen, "client %u", node - r->n_parties);
+}
+
+int64_t roster_find_key(const Roster *r, const uint8_t key_id[NET_KEY_ID_LEN])
+{
+    for (uint32_t i = 0; i < r->n_parties + r->n_clients; i++)
+        if (memcmp(r->nodes[i].key_id, key_id, NET_KEY_ID_LEN) == 0)
+            return i;
+    return -1;
+}
+
+static bool parse_key_id(const char *s, uint8_t out[NET_KEY_ID_LEN])
+{
+    if (strlen(s) != 2 * NET_KEY_ID_LEN)
+        return false;
+    for (int i = 0; i < NET_KEY_ID_LEN; i++) {
+        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return true;
+}
+
+static bool parse_index(const char *s, uint32_t *out)
+{
+    if (!*s || strlen(s) > 5)
+        return false;
+    uint32_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        v = v * 10 + (uint32_t)(*s - '0');
+    }
+    *out = v;
+    return true;
+}
+
+#define ROSTER_MAX_NODES 1024
+
+int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    SHA256((const unsigned char *)text, len, r->digest);
+    RosterNode *parties = calloc(ROSTER_MAX_NODES, sizeof *parties);
+    RosterNode *clients = calloc(ROSTER_MAX_NODES, sizeof *clients);
+    bool *seen_p = calloc(ROSTER_MAX_NODES, 1), *seen_c = calloc(ROSTER_MAX_NODES, 1);
+    uint32_t np = 0, nc = 0;
+    int rc = parties && clients && seen_p && seen_c ? 0 : errf(err, errlen, "out of memory");
+    size_t pos = 0;
+    unsigned lineno = 0;
+    while (rc == 0 && pos < len) {
+        char line[1024];
+        size_t e = pos;
+        while (e < len && text[e] != '\n')
+            e++;
+        lineno++;
+        size_t l = e - pos;
+        if (l >= sizeof line) {
+            rc = errf(err, errlen, "line %u: too long", lineno);
+            break;
+        }
+        memcpy(line, text + pos, l);
+        line[l] = 0;
+        pos = e + 1;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = 0;
+        char *tok[6], *save = NULL;
+        int nt = 0;
+        for (char *t = strtok_r(line, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
+            if (nt == 6) {
+                nt++;
+                break;
+            }
+            tok[nt++] = t;
+        }
+        if (nt == 0)
+            continue;
+        RosterNode node;
+        memset(&node, 0, sizeof node);
+        if (strcmp(tok[0], "party") == 0) {
+            node.is_party = true;
+            char *colon = nt == 4 ? strrchr(tok[2], ':') : NULL;
+            if (nt != 4 || !colon || colon == tok[2] || !colon[1]) {
+                rc = errf(err, errlen, "line %u: expected 'party INDEX HOST:PORT KEYID'", lineno);
+                break;
+            }
+            *colon = 0;
+            const char *host = tok[2];
+            size_t hl = strlen(host);
+            if (host[0] == '[' && host[hl - 1] == ']') {   /* [::1]:9001 */
+                host++;
+                hl -= 2;
+            }
+            if (hl == 0 || hl >= sizeof node.host || strlen(colon + 1) >= sizeof node.port) {
+                rc = errf(err, errlen, "line %u: bad address", lineno);
+                break;
+            }
+            memcpy(node.host, host, hl);
+            snprintf(node.port, sizeof node.port, "%s", colon + 1);
+        } else if (strcmp(tok[0], "client") == 0) {
+            if (nt != 3) {
+                rc = errf(err, errlen, "line %u: expected 'client INDEX KEYID'", lineno);
+                break;
+            }
+        } else {
+            rc = errf(err, errlen, "line %u: unknown entry '%s' (party or client)", lineno, tok[0]);
+            break;
+        }
+        if (!parse_index(tok[1], &node.index) || node.index >= ROSTER_MAX_NODES) {
+            rc = errf(err, errlen, "line %u: bad index '%s' (0..%d)", lineno, tok[1], ROSTER_MAX_NODES - 1);
+            break;
+        }
+        if (!parse_key_id(tok[nt - 1], node.key_id)) {
+            rc = errf(err, errlen, "line %u: the key id must be 64 hex digits (stoffel-keygen prints it)", lineno);
+            break;
+        }
+        bool *seen = node.is_party ? seen_p : seen_c;
+        if (seen[node.index]) {
+            rc = errf(err, errlen, "line %u: %s %u listed twice", lineno, tok[0], node.index);
+            break;
+        }
+        seen[node.index] = true;
+        if (node.is_party) {
+            parties[node.index] = node;
+            np++;
+        } else {
+            clients[node.index] = node;
+            nc++;
+        }
+    }
+    for (uint32_t i = 0; rc == 0 && i < np; i++)
+        if (!seen_p[i]) rc = errf(err, errlen, "parties must be numbered 0..%u: party %u is missing", np - 1, i);
+    for (uint32_t i = 0; rc == 0 && i < nc; i++)
+        if (!seen_c[i]) rc = errf(err, errlen, "clients must be numbered 0..%u: client %u is missing", nc - 1, i);
+    if (rc == 0 && np == 0)
+        rc = errf(err, errlen, "no party listed");
+    if (rc == 0 && np + nc > ROSTER_MAX_NODES)
+        rc = errf(err, errlen, "too many nodes");
+    if (rc == 0) {
+        r->nodes = calloc(np + nc, sizeof *r->nodes);
+        if (!r->nodes)
+            rc = errf(err, errlen, "out of memory");
+    }
+    if (rc == 0) {
+        memcpy(r->nodes, parties, np * sizeof *parties);
+        memcpy(r->nodes + np, clients, nc * sizeof *clients);
+        r->n_parties = np;
+        r->n_clients = nc;
+        for (uint32_t i = 0; rc == 0 && i < np + nc; i++)
+            for (uint32_t j = 0; rc == 0 && j < i; j++)
+                if (memcmp(r->nodes[i].key_id, r->nodes[j].key_id, NET_KEY_ID_LEN) == 0) {
+                    char a[32], b[32];
+                    roster_node_name(r, j, a, sizeof a);
+                    roster_node_name(r, i, b, sizeof b);
+                    rc = errf(err, errlen, "%s and %s have the same key", a, b);
+                }
+        if (rc)
+            roster_free(r);
+    }
+    free(parties);
+    free(clients);
+    free(seen_p);
+    free(seen_c);
+    return rc;
+}
+
+int roster_load(const char *path, Roster *r, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errf(err, errlen, "cannot read roster '%s': %s", path, strerror(errno));
+    char *buf = malloc(1 << 20);
+    size_t len = buf ? fread(buf, 1, 1 << 20, f) : 0;
+    bool big = buf && len == (1 << 20);
+    fclose(f);
+    if (!buf)
+        return errf(err, errlen, "out of memory");
+    if (big) {
+        free(buf);
+        return errf(err, errlen, "roster '%s' is larger than 1 MiB", path);
+    }
+    char why[512];
+    int rc = roster_parse(buf, len, r, why, sizeof why);
+    free(buf);
+    if (rc)
+        return errf(err, errlen, "roster '%s': %s", path, why);
+    return 0;
+}
+
+/* ---- keys ---------------------------------------------------------------------------- */
+
+static int key_id_of_cert(X509 *cert, uint8_t out[NET_KEY_ID_LEN])
+{
+    X509_PUBKEY *pk = X509_get_X509_PUBKEY(cert);
+    unsigned char *der = NULL;
+    int len = pk ? i2d_X509_PUBKEY(pk, &der) : -1;
+    if (len <= 0)
+        return -1;
+    SHA256(der, (size_t)len, out);
+    OPENSSL_free(der);
+    return 0;
+}
+
+int tls_cert_key_id(const char *cert_path, uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen)
+{
+    FILE *f = fopen(cert_path, "r");
+    if (!f)
+        return errf(err, errlen, "cannot read certificate '%s': %s", cert_path, strerror(errno));
+    X509 *c = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    if (!c)
+        return errf(err, errlen, "'%s' is not a PEM certificate", cert_path);
+    int rc = key_id_of_cert(c, key_id);
+    X509_free(c);
+    return rc ? errf(err, errlen, "'%s': cannot encode the public key", cert_path) : 0;
+}
+
+int tls_keygen(const char *key_path, const char *cert_path, const char *common_name,
+               uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen)
+{
+    int rc = -1;
+    EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    X509 *cert = X509_new();
+    FILE *kf = NULL, *cf = NULL;
+    if (!key || !cert) {
+        errf(err, errlen, "cannot generate a key: %s", ssl_reason());
+        goto out;
+    }
+    X509_set_version(cert, 2);
+    unsigned char serial[16];
+    if (RAND_bytes(serial, sizeof serial) != 1) {
+        errf(err, errlen, "no randomness");
+        goto out;
+    }
+    serial[0] &= 0x7f;
+    BIGNUM *bn = BN_bin2bn(serial, sizeof serial, NULL);
+    if (!bn || !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert))) {
+        BN_free(bn);
+        errf(err, errlen, "cannot make the certificate");
+        goto out;
+    }
+    BN_free(bn);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+    X509_time_adj_ex(X509_getm_notAfter(cert), 3650 * 10, 0, NULL);
+    X509_NAME *name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)common_name, -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    if (X509_set_pubkey(cert, key) != 1 || X509_sign(cert, key, NULL) <= 0) {
+        errf(err, errlen, "cannot sign the certificate: %s", ssl_reason());
+        goto out;
+    }
+    int fd = open(key_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        errf(err, errlen, "cannot create key file '%s': %s", key_path, strerror(errno));
+        goto out;
+    }
+    kf = fdopen(fd, "w");
+    if (!kf) {
+        close(fd);
+        errf(err, errlen, "cannot write '%s'", key_path);
+        goto out;
+    }
+    if (PEM_write_PrivateKey(kf, key, NULL, NULL, 0, NULL, NULL) != 1) {
+        errf(err, errlen, "cannot write '%s'", key_path);
+        goto out;
+    }
+    cf = fopen(cert_path, "w");
+    if (!cf || PEM_write_X509(cf, cert) != 1) {
+        errf(err, errlen, "cannot write certificate '%s': %s", cert_path, strerror(errno));
+        goto out;
+    }
+    if (key_id_of_cert(cert, key_id) != 0) {
+        errf(err, errlen, "cannot encode the public key");
+        goto out;
+    }
+    rc = 0;
+out:
+    if (kf && fclose(kf) != 0 && rc == 0)
+        rc = errf(err, errlen, "cannot write '%s'", key_path);
+    if (cf && fclose(cf) != 0 && rc == 0)
+        rc = errf(err, errlen, "cannot write '%s'", cert_path);
+    EVP_PKEY_free(key);
+    X509_free(cert);
+    return rc;
+}
+
+/* ---- the endpoint ------------------------------------------------------------------- */
+
+enum { PEER_WAITING = 0, PEER_UP = 1, PEER_GONE = 2 };
+
+typedef struct {
+    uint32_t from;
+    size_t len;
+    uint8_t *data;
+} Msg;
+
+typedef struct {
+    pthread_mutex_t mu;          /* state, out, wake_fd, why */
+    int state;
+    uint8_t *out;                /* frames queued to this peer */
+    size_t out_len, out_cap;
+    size_t inflight;             /* taken by the connection thread, not yet written */
+    int wake_fd;                 /* eventfd of its connection thread, -1 if none */
+    char why[320];               /* last connection problem, for wait_peers */
+    char addr[80];               /* peer's address, once connected */
+    atomic_bool paused;          /* its reader stopped: too many unconsumed bytes */
+    size_t in_bytes;             /* queued in the inbound ring (under Net.mu) */
+} Peer;
+
+typedef struct {
+    Transport tr;
+    Roster roster;
+    SSL_CTX *ctx;
+    char self_name[32];
+    char params[1024];
+    char program[200];
+    bool is_party, quiet;
+    int listen_fd;
+    atomic_bool stop;
+    int64_t linger_until;        /* ms deadline for flushing at close */
+
+    pthread_mutex_t mu;          /* inbound ring, threads, fatal */
+    pthread_cond_t cv;           /* inbound message / thread exit / peer up */
+    Msg *ring;
+    size_t cap, head, count;
+    bool closed;
+    int threads;                 /* live helper threads */
+    int handshakes;              /* inbound handshakes in progress */
+    char fatal[2400];             /* first session mismatch */
+
+    Peer *peers;
+} Net;
+
+static void net_log(Net *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void net_log(Net *n, const char *fmt, ...)
+{
+    if (n->quiet)
+        return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "stoffel-net [%s]: %s\n", n->self_name, buf);
+}
+
+static uint32_t n_nodes(const Net *n) { return n->roster.n_parties + n->roster.n_clients; }
+
+static void peer_why(Net *n, uint32_t id, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void peer_why(Net *n, uint32_t id, const char *fmt, ...)
+{
+    Peer *p = &n->peers[id];
+    pthread_mutex_lock(&p->mu);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->why, sizeof p->why, fmt, ap);
+    va_end(ap);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void wake(int fd)
+{
+    if (fd >= 0) {
+        uint64_t one = 1;
+        ssize_t w = write(fd, &one, sizeof one);
+        (void)w;
+    }
+}
+
+static void thread_exit(Net *n)
+{
+    pthread_mutex_lock(&n->mu);
+    n->threads--;
+    pthread_cond_broadcast(&n->cv);
+    pthread_mutex_unlock(&n->mu);
+}
+
+/* Queues a received message (takes data).  Blocks nobody: the per-peer
+ * bound is enforced by the reader pausing. */
+static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
+{
+    pthread_mutex_lock(&n->mu);
+    if (n->closed) {
+        pthread_mutex_unlock(&n->mu);
+        free(data);
+        return 0;
+    }
+    if (n->count == n->cap) {
+        size_t ncap = n->cap ? n->cap * 2 : 64;
+        Msg *r = malloc(ncap * sizeof *r);
+        if (!r) {
+            pthread_mutex_unlock(&n->mu);
+            free(data);
+            return -1;
+        }
+        for (size_t i = 0; i < n->count; i++)
+            r[i] = n->ring[(n->head + i) % n->cap];
+        free(n->ring);
+        n->ring = r;
+        n->cap = ncap;
+        n->head = 0;
+    }
+    n->ring[(n->head + n->count) % n->cap] = (Msg){ from, len, data };
+    n->count++;
+    n->peers[from].in_bytes += len;
+    bool over = n->peers[from].in_bytes >= PEER_IN_LIMIT;
+    if (over)
+        atomic_store(&n->peers[from].paused, true);
+    pthread_cond_broadcast(&n->cv);
+    pthread_mutex_unlock(&n->mu);
+    return 0;
+}
+
+/* ---- socket + TLS plumbing ------------------------------------------------------- */
+
+static void set_socket_options(int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    int fl = fcntl(fd, F_GETFL, 0);
+    fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+static void addr_text(const struct sockaddr *sa, char *out, size_t outlen)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    unsigned port = 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *s = (const void *)sa;
+        inet_ntop(AF_INET, &s->sin_addr, host, sizeof host);
+        port = ntohs(s->sin_port);
+        snprintf(out, outlen, "%s:%u", host, port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s = (const void *)sa;
+        inet_ntop(AF_INET6, &s->sin6_addr, host, sizeof host);
+        port = ntohs(s->sin6_port);
+        snprintf(out, outlen, "[%s]:%u", host, port);
+    } else {
+        snprintf(out, outlen, "?");
+    }
+}
+
+/* Waits for the socket per the SSL error; false on deadline or stop. */
+static bool wait_io(Net *n, int fd, int ssl_err, int64_t deadline)
+{
+    for (;;) {
+        if (atomic_load(&n->stop))
+            return false;
+        int64_t left = deadline - now_ms();
+        if (left <= 0)
+            return false;
+        struct pollfd p = { fd, (short)(ssl_err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0 };
+        int r = poll(&p, 1, left > 200 ? 200 : (int)left);
+        if (r > 0)
+            return true;
+        if (r < 0 && errno != EINTR)
+            return false;
+    }
+}
+
+static int handshake(Net *n, SSL *ssl, int fd, bool server, int64_t deadline)
+{
+    for (;;) {
+        ERR_clear_error();
+        int r = server ? SSL_accept(ssl) : SSL_connect(ssl);
+        if (r == 1)
+            return 0;
+        int e = SSL_get_error(ssl, r);
+        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline))
+            return -1;
+    }
+}
+
+static int write_all(Net *n, SSL *ssl, int fd, const uint8_t *b, size_t len, int64_t deadline)
+{
+    while (len) {
+        ERR_clear_error();
+        int w = SSL_write(ssl, b, len > (1u << 30) ? (1 << 30) : (int)len);
+        if (w > 0) {
+            b += w;
+            len -= (size_t)w;
+            continue;
+        }
+        int e = SSL_get_error(ssl, w);
+        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline))
+            return -1;
+    }
+    return 0;
+}
+
+/* Reads one frame (at most max bytes) before the deadline. */
+static int read_frame(Net *n, SSL *ssl, int fd, NetFrameDecoder *d, uint8_t **frame, size_t *flen,
+                      int64_t deadline)
+{
+    uint8_t buf[512];
+    for (;;) {
+        ERR_clear_error();
+        int r = SSL_read(ssl, buf, sizeof buf);
+        if (r > 0) {
+            /* the hello is read byte-exactly: frame after frame is fed in order */
+            size_t off = 0;
+            while (off < (size_t)r) {
+                size_t used;
+                int fr = net_frame_feed(d, buf + off, (size_t)r - off, &used, frame, flen);
+                off += used;
+                if (fr < 0)
+                    return -1;
+                if (fr == NET_FRAME_DONE) {
+                    if (off < (size_t)r)
+                        return -1;   /* nothing may follow the hello before ours is checked */
+                    return 0;
+                }
+            }
+            continue;
+        }
+        int e = SSL_get_error(ssl, r);
+        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline))
+            return -1;
+    }
+}
+
+/* ---- hello ------------------------------------------------------------------------- */
+
+static size_t make_hello(Net *n, char *out, size_t outlen)
+{
+    int k = snprintf(out, outlen, "STOFFEL-NET/1\nnode %u\nparams %s\nprogram %s\n", n->tr.self, n->params,
+                     n->is_party ? n->program : "-");
+    return k > 0 && (size_t)k < outlen ? (size_t)k : 0;
+}
+
+/* The value of "key " in a hello, copied into out. */
+static bool hello_field(const char *h, const char *key, char *out, size_t outlen)
+{
+    size_t kl = strlen(key);
+    for (const char *p = h; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, key, kl) == 0 && p[kl] == ' ') {
+            const char *v = p + kl + 1, *e = strchr(v, '\n');
+            size_t l = e ? (size_t)(e - v) : strlen(v);
+            if (l >= outlen)
+                return false;
+            memcpy(out, v, l);
+            out[l] = 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void set_fatal(Net *n, const char *msg)
+{
+    pthread_mutex_lock(&n->mu);
+    if (!n->fatal[0])
+        snprintf(n->fatal, sizeof n->fatal, "%s", msg);
+    pthread_cond_broadcast(&n->cv);
+    pthread_mutex_unlock(&n->mu);
+}
+
+/* Checks the peer's hello; 0 if it matches.  A mismatch is fatal for the
+ * session (logged, recorded for wait_peers). */
+static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, size_t len)
+{
+    char h[HELLO_MAX + 1], v[1024], msg[2400];
+    if (len > HELLO_MAX || memchr(frame, 0, len))
+        return -1;
+    memcpy(h, frame, len);
+    h[len] = 0;
+    if (strncmp(h, "STOFFEL-NET/1\n", 14) != 0) {
+        net_log(n, "%s: not a StoffelVM-C node (bad hello); dropped", who);
+        return -1;
+    }
+    if (!hello_field(h, "node", v, sizeof v) || strtoul(v, NULL, 10) != peer) {
+        net_log(n, "%s: its hello claims another node id ('%s'); dropped", who, v);
+        return -1;
+    }
+    if (!hello_field(h, "params", v, sizeof v) || strcmp(v, n->params) != 0) {
+        snprintf(msg, sizeof msg, "%s runs a different session: theirs '%s', ours '%s'", who, v, n->params);
+        net_log(n, "%s", msg);
+        set_fatal(n, msg);
+        return -1;
+    }
+    if (n->is_party && peer < n->roster.n_parties &&
+        (!hello_field(h, "program", v, sizeof v) || strcmp(v, n->program) != 0)) {
+        snprintf(msg, sizeof msg, "%s runs a different program: its hash is %.16s..., ours %.16s...", who, v,
+                 n->program);
+        net_log(n, "%s", msg);
+        set_fatal(n, msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- one connection ----------------------------------------------------------------- */
+
+/* Moves frames both ways until the peer leaves or the endpoint closes. */
+static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameDecoder *dec)
+{
+    Peer *p = &n->peers[id];
+    uint8_t *rbuf = malloc(READ_CHUNK);
+    uint8_t *wbuf = NULL;        /* frames taken from the peer's queue */
+    size_t wlen = 0, woff = 0;
+    bool want_read_for_write = false, want_write = false, clean = false;
+    const char *why = NULL;
+    char whybuf[160];
+    if (!rbuf) {
+        why = "out of memory";
+        goto done;
+    }
+    for (;;) {
+        bool stopping = atomic_load(&n->stop);
+        /* take queued frames */
+        if (woff == wlen) {
+            free(wbuf);
+            wbuf = NULL;
+            wlen = woff = 0;
+            pthread_mutex_lock(&p->mu);
+            if (p->out_len) {
+                wbuf = p->out;
+                wlen = p->out_len;
+                p->inflight = wlen;
+                p->out = NULL;
+                p->out_len = p->out_cap = 0;
+            } else {
+                p->inflight = 0;
+            }
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (stopping && (woff == wlen || now_ms() > n->linger_until)) {
+            clean = true;
+            break;
+        }
+        /* write */
+        want_write = want_read_for_write = false;
+        while (woff < wlen) {
+            ERR_clear_error();
+            size_t chunk = wlen - woff > (1u << 20) ? (1u << 20) : wlen - woff;
+            int w = SSL_write(ssl, wbuf + woff, (int)chunk);
+            if (w > 0) {
+                woff += (size_t)w;
+                continue;
+            }
+            int e = SSL_get_error(ssl, w);
+            if (e == SSL_ERROR_WANT_WRITE) want_write = true;
+            else if (e == SSL_ERROR_WANT_READ) want_read_for_write = true;
+            else {
+                why = "write failed";
+                goto done;
+            }
+            break;
+        }
+        /* read */
+        bool paused = atomic_load(&p->paused);
+        if (!paused || want_read_for_write) {
+            for (;;) {
+                ERR_clear_error();
+                int r = SSL_read(ssl, rbuf, READ_CHUNK);
+                if (r > 0) {
+                    size_t off = 0;
+                    while (off < (size_t)r) {
+                        size_t used;
+                        uint8_t *frame = NULL;
+                        size_t flen = 0;
+                        int fr = net_frame_feed(dec, rbuf + off, (size_t)r - off, &used, &frame, &flen);
+                        off += used;
+                        if (fr == NET_FRAME_TOO_BIG) {
+                            why = "sent a frame larger than the message bound";
+                            goto done;
+                        }
+                        if (fr == NET_FRAME_NOMEM) {
+                            why = "out of memory";
+                            goto done;
+                        }
+                        if (fr == NET_FRAME_DONE && push_in(n, id, frame, flen) != 0) {
+                            why = "out of memory";
+                            goto done;
+                        }
+                    }
+                    if (atomic_load(&p->paused))
+                        break;
+                    continue;
+                }
+                int e = SSL_get_error(ssl, r);
+                if (e == SSL_ERROR_WANT_READ)
+                    break;
+                if (e == SSL_ERROR_WANT_WRITE) {
+                    want_write = true;
+                    break;
+                }
+                if (e == SSL_ERROR_ZERO_RETURN) {
+                    clean = true;        /* the peer closed properly */
+                    goto done;
+                }
+                snprintf(whybuf, sizeof whybuf, "connection lost (%s)",
+                         e == SSL_ERROR_SYSCALL ? (errno ? strerror(errno) : "closed without TLS close") : ssl_reason());
+                why = whybuf;
+                goto done;
+            }
+        }
+        /* more to write right away? */
+        if (woff == wlen) {
+            pthread_mutex_lock(&p->mu);
+            bool more = p->out_len > 0;
+            pthread_mutex_unlock(&p->mu);
+            if (more)
+                continue;
+        } else if (!want_write && !want_read_for_write) {
+            continue;
+        }
+        struct pollfd pf[2] = { { fd, 0, 0 }, { evfd, POLLIN, 0 } };
+        if (!atomic_load(&p->paused) || want_read_for_write)
+            pf[0].events |= POLLIN;
+        if (want_write)
+            pf[0].events |= POLLOUT;
+        int pr = poll(pf, 2, 200);
+        if (pr > 0 && (pf[1].revents & POLLIN)) {
+            uint64_t x;
+            ssize_t rr = read(evfd, &x, sizeof x);
+            (void)rr;
+        }
+    }
+done:
+    if (clean && !why) {
+        /* orderly close: close_notify, then a short drain so unread data
+         * does not turn our close into a reset */
+        ERR_clear_error();
+        SSL_shutdown(ssl);
+        shutdown(fd, SHUT_WR);
+        int64_t until = now_ms() + 200;
+        char sink[4096];
+        while (now_ms() < until) {
+            struct pollfd pf = { fd, POLLIN, 0 };
+            if (poll(&pf, 1, 50) > 0 && recv(fd, sink, sizeof sink, 0) <= 0)
+                break;
+        }
+    }
+    pthread_mutex_lock(&p->mu);
+    p->state = PEER_GONE;
+    p->wake_fd = -1;
+    free(p->out);
+    p->out = NULL;
+    p->out_len = p->out_cap = p->inflight = 0;
+    if (why)
+        snprintf(p->why, sizeof p->why, "%s", why);
+    pthread_mutex_unlock(&p->mu);
+    if (why && !atomic_load(&n->stop)) {
+        char name[32];
+        roster_node_name(&n->roster, id, name, sizeof name);
+        net_log(n, "%s (%s): %s", name, p->addr, why);
+    }
+    free(rbuf);
+    free(wbuf);
+}
+
+/* After a handshake: pin the key, exchange hellos, run the connection. */
+static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, int64_t deadline)
+{
+    uint8_t kid[NET_KEY_ID_LEN];
+    char hex[2 * NET_KEY_ID_LEN + 1], who[128];
+    X509 *cert = SSL_get0_peer_certificate(ssl);
+    if (!cert || key_id_of_cert(cert, kid) != 0) {
+        net_log(n, "connection with %s rejected: no usable certificate", addr);
+        return;
+    }
+    net_hex(kid, sizeof kid, hex);
+    int64_t id = roster_find_key(&n->roster, kid);
+    if (id < 0) {
+        net_log(n, "connection with %s rejected: its key %s is not in the roster", addr, hex);
+        if (expect >= 0)
+            peer_why(n, (uint32_t)expect, "%s presented key %.16s..., not in the roster", addr, hex);
+        return;
+    }
+    char name[32];
+    roster_node_name(&n->roster, (uint32_t)id, name, sizeof name);
+    snprintf(who, sizeof who, "%s (%s)", name, addr);
+    if (expect >= 0 && id != expect) {
+        char ename[32];
+        roster_node_name(&n->roster, (uint32_t)expect, ename, sizeof ename);
+        net_log(n, "connection with %s rejected: it presented the key of %s, expected %s", addr, name, ename);
+        peer_why(n, (uint32_t)expect, "%s presented the key of %s", addr, name);
+        return;
+    }
+    if ((uint32_t)id == n->tr.self) {
+        net_log(n, "connection with %s rejected: it presented our own key", addr);
+        return;
+    }
+    /* inbound: only a higher party or a client dials us */
+    if (expect < 0 && id < (int64_t)n->roster.n_parties && (uint32_t)id <= n->tr.self) {
+        net_log(n, "connection from %s rejected: %s should not dial us", addr, name);
+        return;
+    }
+    Peer *p = &n->peers[id];
+    int evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (evfd < 0)
+        return;
+    pthread_mutex_lock(&p->mu);
+    bool busy = p->state != PEER_WAITING;
+    if (!busy) {
+        p->state = PEER_UP + 10;     /* claimed: hello in progress */
+        snprintf(p->addr, sizeof p->addr, "%s", addr);
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (busy) {
+        net_log(n, "connection from %s rejected: %s is already connected or gone", addr, name);
+        close(evfd);
+        return;
+    }
+    char hello[HELLO_MAX];
+    size_t hl = make_hello(n, hello, sizeof hello);
+    uint8_t hdr[4];
+    net_frame_header(hdr, (uint32_t)hl);
+    NetFrameDecoder dec;
+    net_frame_init(&dec, HELLO_MAX);
+    uint8_t *frame = NULL;
+    size_t flen = 0;
+    bool ok = hl && write_all(n, ssl, fd, hdr, 4, deadline) == 0 &&
+              write_all(n, ssl, fd, (const uint8_t *)hello, hl, deadline) == 0;
+    if (!ok) {
+        peer_why(n, (uint32_t)id, "%s: sending the hello failed", addr);
+    } else if (read_frame(n, ssl, fd, &dec, &frame, &flen, deadline) != 0) {
+        ok = false;
+        peer_why(n, (uint32_t)id, "%s: no valid hello within %d ms", addr, HANDSHAKE_MS);
+    } else if (check_hello(n, (uint32_t)id, who, frame, flen) != 0) {
+        ok = false;
+        peer_why(n, (uint32_t)id, "%s: hello mismatch", addr);
+    }
+    free(frame);
+    net_frame_free(&dec);
+    pthread_mutex_lock(&p->mu);
+    if (!ok) {
+        p->state = PEER_WAITING;
+    } else {
+        p->state = PEER_UP;
+        p->wake_fd = evfd;
+        p->why[0] = 0;
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (ok) {
+        pthread_mutex_lock(&n->mu);
+        pthread_cond_broadcast(&n->cv);     /* wait_peers */
+        pthread_mutex_unlock(&n->mu);
+        NetFrameDecoder d2;
+        net_frame_init(&d2, TRANSPORT_MAX_MESSAGE);
+        conn_loop(n, (uint32_t)id, ssl, fd, evfd, &d2);
+        net_frame_free(&d2);
+    }
+    close(evfd);
+}
+
+/* ---- inbound connections ---------------------------------------------------------- */
+
+typedef struct {
+    Net *n;
+    int fd;
+    char addr[80];
+} Inbound;
+
+static void *inbound_thread(void *arg)
+{
+    Inbound *in = arg;
+    Net *n = in->n;
+    SSL *ssl = SSL_new(n->ctx);
+    int64_t deadline = now_ms() + HANDSHAKE_MS;
+    if (ssl && SSL_set_fd(ssl, in->fd) == 1) {
+        if (handshake(n, ssl, in->fd, true, deadline) == 0) {
+            pthread_mutex_lock(&n->mu);
+            n->handshakes--;
+            pthread_mutex_unlock(&n->mu);
+            serve(n, ssl, in->fd, in->addr, -1, deadline);
+            pthread_mutex_lock(&n->mu);
+            n->handshakes++;
+            pthread_mutex_unlock(&n->mu);
+        } else if (!atomic_load(&n->stop)) {
+            net_log(n, "connection from %s rejected: TLS handshake failed (%s)", in->addr, ssl_reason());
+        }
+    }
+    SSL_free(ssl);
+    close(in->fd);
+    pthread_mutex_lock(&n->mu);
+    n->handshakes--;
+    pthread_mutex_unlock(&n->mu);
+    free(in);
+    ERR_clear_error();
+    thread_exit(n);
+    return NULL;
+}
+
+static bool spawn(Net *n, void *(*fn)(void *), void *arg)
+{
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    pthread_mutex_lock(&n->mu);
+    n->threads++;
+    pthread_mutex_unlock(&n->mu);
+    pthread_t th;
+    int e = pthread_create(&th, &at, fn, arg);
+    pthread_attr_destroy(&at);
+    if (e) {
+        thread_exit(n);
+        return false;
+    }
+    return true;
+}
+
+static void *accept_thread(void *arg)
+{
+    Net *n = arg;
+    while (!atomic_load(&n->stop)) {
+        struct pollfd p = { n->listen_fd, POLLIN, 0 };
+        if (poll(&p, 1, 200) <= 0)
+            continue;
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        int fd = accept(n->listen_fd, (struct sockaddr *)&ss, &sl);
+        if (fd < 0)
+            continue;
+        char addr[80];
+        addr_text((struct sockaddr *)&ss, addr, sizeof addr);
+        pthread_mutex_lock(&n->mu);
+        bool full = n->handshakes >= MAX_PENDING_HANDSHAKES;
+        if (!full)
+            n->handshakes++;
+        pthread_mutex_unlock(&n->mu);
+        Inbound *in = full ? NULL : malloc(sizeof *in);
+        if (!in) {
+            if (!full) {
+                pthread_mutex_lock(&n->mu);
+                n->handshakes--;
+                pthread_mutex_unlock(&n->mu);
+            }
+            net_log(n, "connection from %s dropped: too many handshakes in progress", addr);
+            close(fd);
+            continue;
+        }
+        set_socket_options(fd);
+        in->n = n;
+        in->fd = fd;
+        snprintf(in->addr, sizeof in->addr, "%s", addr);
+        if (!spawn(n, inbound_thread, in)) {
+            close(fd);
+            free(in);
+            pthread_mutex_lock(&n->mu);
+            n->handshakes--;
+            pthread_mutex_unlock(&n->mu);
+        }
+    }
+    thread_exit(n);
+    return NULL;
+}
+
+/* ---- outbound connections --------------------------------------------------------- */
+
+typedef struct {
+    Net *n;
+    uint32_t peer;
+} Dial;
+
+static int tcp_connect(Net *n, const RosterNode *rn, char *addr, size_t addrlen, char *why, size_t whylen)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    int g = getaddrinfo(rn->host, rn->port, &hints, &res);
+    if (g != 0) {
+        snprintf(why, whylen, "cannot resolve %.100s:%s: %s", rn->host, rn->port, gai_strerror(g));
+        return -1;
+    }
+    int fd = -1;
+    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0)
+            continue;
+        set_socket_options(fd);
+        addr_text(ai->ai_addr, addr, addrlen);
+        int r = connect(fd, ai->ai_addr, ai->ai_addrlen);
+        if (r != 0 && errno == EINPROGRESS) {
+            struct pollfd p = { fd, POLLOUT, 0 };
+            int err = ETIMEDOUT;
+            socklen_t el = sizeof err;
+            if (poll(&p, 1, 2000) > 0)
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el);
+            r = err ? -1 : 0;
+            errno = err;
+        }
+        if (r != 0) {
+            snprintf(why, whylen, "%s: %s", addr, strerror(errno));
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    (void)n;
+    return fd;
+}
+
+static void *dial_thread(void *arg)
+{
+    Dial *d = arg;
+    Net *n = d->n;
+    uint32_t id = d->peer;
+    free(d);
+    const RosterNode *rn = &n->roster.nodes[id];
+    Peer *p = &n->peers[id];
+    while (!atomic_load(&n->stop)) {
+        pthread_mutex_lock(&p->mu);
+        int st = p->state;
+        pthread_mutex_unlock(&p->mu);
+        if (st != PEER_WAITING)
+            break;
+        char addr[80] = "?", why[200];
+        int fd = tcp_connect(n, rn, addr, sizeof addr, why, sizeof why);
+        if (fd < 0) {
+            peer_why(n, id, "%s", why);
+        } else {
+            SSL *ssl = SSL_new(n->ctx);
+            int64_t deadline = now_ms() + HANDSHAKE_MS;
+            if (ssl && SSL_set_fd(ssl, fd) == 1 && handshake(n, ssl, fd, false, deadline) == 0) {
+                serve(n, ssl, fd, addr, id, deadline);
+            } else if (!atomic_load(&n->stop)) {
+                peer_why(n, id, "%s: TLS handshake failed (%s)", addr, ssl_reason());
+            }
+            SSL_free(ssl);
+            close(fd);
+            ERR_clear_error();
+        }
+        pthread_mutex_lock(&p->mu);
+        st = p->state;
+        pthread_mutex_unlock(&p->mu);
+        if (st != PEER_WAITING)
+            break;
+        for (int i = 0; i < 5 && !atomic_load(&n->stop); i++)
+            usleep(50 * 1000);
+    }
+    thread_exit(n);
+    return NULL;
+}
+
+/* ---- the Transport operations ------------------------------------------------------ */
+
+static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
+{
+    Net *n = t->impl;
+    if (to >= n_nodes(n) || len > TRANSPORT_MAX_MESSAGE || (len && !msg))
+        return TRANSPORT_ERROR;
+    if (atomic_load(&n->stop))
+        return TRANSPORT_CLOSED;
+    if (to == t->self) {
+        uint8_t *copy = malloc(len ? len : 1);
+        if (!copy)
+            return TRANSPORT_ERROR;
+        if (len)
+            memcpy(copy, msg, len);
+        return push_in(n, to, copy, len) == 0 ? TRANSPORT_OK : TRANSPORT_ERROR;
+    }
+    Peer *p = &n->peers[to];
+    int rc = TRANSPORT_OK;
+    pthread_mutex_lock(&p->mu);
+    if (p->state == PEER_GONE) {
+        rc = TRANSPORT_OK;                      /* the peer left: like a lost packet */
+    } else if (p->out_len + p->inflight + len + 4 > PEER_OUT_LIMIT) {
+        rc = TRANSPORT_ERROR;
+    } else {
+        size_t need = p->out_len + len + 4;
+        if (need > p->out_cap) {
+            size_t ncap = p->out_cap ? p->out_cap : 4096;
+            while (ncap < need)
+                ncap *= 2;
+            uint8_t *nb = realloc(p->out, ncap);
+            if (!nb) {
+                pthread_mutex_unlock(&p->mu);
+                return TRANSPORT_ERROR;
+            }
+            p->out = nb;
+            p->out_cap = ncap;
+        }
+        net_frame_header(p->out + p->out_len, (uint32_t)len);
+        if (len)
+            memcpy(p->out + p->out_len + 4, msg, len);
+        p->out_len += len + 4;
+        wake(p->wake_fd);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms)
+{
+    Net *n = t->impl;
+    int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+    int rc = TRANSPORT_OK;
+    pthread_mutex_lock(&n->mu);
+    for (;;) {
+        if (n->closed) {
+            rc = TRANSPORT_CLOSED;
+            break;
+        }
+        if (n->count)
+            break;
+        if (timeout_ms == 0) {
+            rc = TRANSPORT_TIMEOUT;
+            break;
+        }
+        if (timeout_ms < 0) {
+            pthread_cond_wait(&n->cv, &n->mu);
+            continue;
+        }
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            rc = TRANSPORT_TIMEOUT;
+            break;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_sec += left / 1000;
+        ts.tv_nsec += (left % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&n->cv, &n->mu, &ts);
+    }
+    int wake_fd = -1;
+    if (rc == TRANSPORT_OK) {
+        Msg m = n->ring[n->head];
+        n->head = (n->head + 1) % n->cap;
+        n->count--;
+        Peer *p = &n->peers[m.from];
+        p->in_bytes -= m.len;
+        if (atomic_load(&p->paused) && p->in_bytes < PEER_IN_LIMIT / 2) {
+            atomic_store(&p->paused, false);
+            wake_fd = m.from;   /* wake its reader below, outside this lock */
+        }
+        *from = m.from;
+        *msg = m.data;
+        *len = m.len;
+    }
+    pthread_mutex_unlock(&n->mu);
+    if (wake_fd >= 0) {
+        Peer *p = &n->peers[wake_fd];
+        pthread_mutex_lock(&p->mu);
+        wake(p->wake_fd);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return rc;
+}
+
+static void tls_close_op(Transport *t)
+{
+    Net *n = t->impl;
+    pthread_mutex_lock(&n->mu);
+    n->closed = true;
+    pthread_cond_broadcast(&n->cv);
+    pthread_mutex_unlock(&n->mu);
+}
+
+static const TransportOps tls_ops = { tls_send, tls_recv, tls_close_op };
+
+static int verify_any(int ok, X509_STORE_CTX *x)
+{
+    /* Chains are not used: the peer's key is pinned against the roster
+     * after the handshake, whose CertificateVerify proved the peer holds
+     * that key. */
+    (void)ok;
+    (void)x;
+    return 1;
+}
+
+static int listen_on(Net *n, const char *host, const char *port, char *err, size_t errlen)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    int g = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
+    if (g != 0)
+        return errf(err, errlen, "cannot resolve listen address %s:%s: %s", host, port, gai_strerror(g));
+    int fd = -1, e = 0;
+    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            e = errno;
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+            e = errno;
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        return errf(err, errlen, "cannot listen on %s:%s: %s", host, port, strerror(e));
+    n->listen_fd = fd;
+    return 0;
+}
+
+static void net_free_mem(Net *n)
+{
+    if (n->peers) {
+        for (uint32_t i = 0; i < n_nodes(n); i++) {
+            free(n->peers[i].out);
+            pthread_mutex_destroy(&n->peers[i].mu);
+        }
+        free(n->peers);
+    }
+    for (size_t i = 0; i < n->count; i++)
+        free(n->ring[(n->head + i) % n->cap].data);
+    free(n->ring);
+    if (n->listen_fd >= 0)
+        close(n->listen_fd);
+    if (n->ctx)
+        SSL_CTX_free(n->ctx);
+    pthread_cond_destroy(&n->cv);
+    pthread_mutex_destroy(&n->mu);
+    roster_free(&n->roster);
+    free(n);
+}
+
+Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
+{
+    const Roster *r = cfg->roster;
+    uint32_t nn = r->n_parties + r->n_clients;
+    if (cfg->self >= nn) {
+        errf(err, errlen, "node %u is not in the roster", cfg->self);
+        return NULL;
+    }
+    signal(SIGPIPE, SIG_IGN);       /* a peer closing must not kill us */
+    Net *n = calloc(1, sizeof *n);
+    if (!n) {
+        errf(err, errlen, "out of memory");
+        return NULL;
+    }
+    n->listen_fd = -1;
+    pthread_mutex_init(&n->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&n->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    n->roster = *r;
+    n->roster.nodes = malloc(nn * sizeof *r->nodes);
+    n->peers = calloc(nn, sizeof *n->peers);
+    if (!n->roster.nodes || !n->peers) {
+        free(n->roster.nodes);
+        n->roster.nodes = NULL;
+        errf(err, errlen, "out of memory");
+        goto fail;
+    }
+    memcpy(n->roster.nodes, r->nodes, nn * sizeof *r->nodes);
+    for (uint32_t i = 0; i < nn; i++) {
+        pthread_mutex_init(&n->peers[i].mu, NULL);
+        n->peers[i].wake_fd = -1;
+        snprintf(n->peers[i].why, sizeof n->peers[i].why, "not connected yet");
+        snprintf(n->peers[i].addr, sizeof n->peers[i].addr, "?");
+    }
+    n->tr.ops = &tls_ops;
+    n->tr.self = cfg->self;
+    n->tr.n_parties = r->n_parties;
+    n->tr.n_clients = r->n_clients;
+    n->tr.impl = n;
+    n->is_party = cfg->self < r->n_parties;
+    n->quiet = cfg->quiet;
+    roster_node_name(r, cfg->self, n->self_name, sizeof n->self_name);
+    snprintf(n->params, sizeof n->params, "%s", cfg->params ? cfg->params : "");
+    snprintf(n->program, sizeof n->program, "%s", cfg->program ? cfg->program : "-");
+    if (strchr(n->params, '\n') || strchr(n->program, '\n')) {
+        errf(err, errlen, "session parameters must be one line");
+        goto fail;
+    }
+
+    n->ctx = SSL_CTX_new(TLS_method());
+    if (!n->ctx || SSL_CTX_set_min_proto_version(n->ctx, TLS1_3_VERSION) != 1) {
+        errf(err, errlen, "cannot set up TLS 1.3: %s", ssl_reason());
+        goto fail;
+    }
+    if (SSL_CTX_use_certificate_file(n->ctx, cfg->cert_path, SSL_FILETYPE_PEM) != 1) {
+        errf(err, errlen, "cannot load certificate '%s': %s", cfg->cert_path, ssl_reason());
+        goto fail;
+    }
+    if (SSL_CTX_use_PrivateKey_file(n->ctx, cfg->key_path, SSL_FILETYPE_PEM) != 1) {
+        errf(err, errlen, "cannot load key '%s': %s", cfg->key_path, ssl_reason());
+        goto fail;
+    }
+    if (SSL_CTX_check_private_key(n->ctx) != 1) {
+        errf(err, errlen, "key '%s' does not belong to certificate '%s'", cfg->key_path, cfg->cert_path);
+        goto fail;
+    }
+    uint8_t kid[NET_KEY_ID_LEN];
+    if (key_id_of_cert(SSL_CTX_get0_certificate(n->ctx), kid) != 0 ||
+        memcmp(kid, r->nodes[cfg->self].key_id, NET_KEY_ID_LEN) != 0) {
+        char hex[2 * NET_KEY_ID_LEN + 1];
+        net_hex(kid, sizeof kid, hex);
+        errf(err, errlen, "certificate '%s' (key %s) is not the roster's key for %s", cfg->cert_path, hex,
+             n->self_name);
+        goto fail;
+    }
+    SSL_CTX_set_verify(n->ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_any);
+    SSL_CTX_set_options(n->ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(n->ctx, 0);
+    SSL_CTX_set_session_cache_mode(n->ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_mode(n->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+
+    if (n->is_party) {
+        char host[256], port[16];
+        const RosterNode *me = &r->nodes[cfg->self];
+        snprintf(host, sizeof host, "%s", me->host);
+        snprintf(port, sizeof port, "%s", me->port);
+        if (cfg->bind) {
+            const char *c = strrchr(cfg->bind, ':');
+            if (!c || (size_t)(c - cfg->bind) >= sizeof host || strlen(c + 1) >= sizeof port || !c[1]) {
+                errf(err, errlen, "--bind needs HOST:PORT, got '%s'", cfg->bind);
+                goto fail;
+            }
+            snprintf(host, sizeof host, "%.*s", (int)(c - cfg->bind), cfg->bind);
+            snprintf(port, sizeof port, "%s", c + 1);
+        }
+        if (listen_on(n, host, port, err, errlen) != 0)
+            goto fail;
+        if (!spawn(n, accept_thread, n)) {
+            errf(err, errlen, "cannot start a thread");
+            goto fail;
+        }
+    }
+    for (uint32_t j = 0; j < r->n_parties; j++) {
+        if (n->is_party && j >= cfg->self)
+            break;
+        Dial *d = malloc(sizeof *d);
+        if (!d || (d->n = n, d->peer = j, !spawn(n, dial_thread, d))) {
+            free(d);
+            errf(err, errlen, "cannot start a thread");
+            tls_transport_free(&n->tr, 0);
+            return NULL;
+        }
+    }
+    return &n->tr;
+fail:
+    if (n->threads) {
+        tls_transport_free(&n->tr, 0);
+        return NULL;
+    }
+    net_free_mem(n);
+    return NULL;
+}
+
+bool tls_transport_peer_up(Transport *t, uint32_t node)
+{
+    Net *n = t->impl;
+    if (node >= n_nodes(n))
+        return false;
+    if (node == t->self)
+        return true;
+    pthread_mutex_lock(&n->peers[node].mu);
+    bool up = n->peers[node].state == PEER_UP;
+    pthread_mutex_unlock(&n->peers[node].mu);
+    return up;
+}
+
+int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *err, size_t errlen)
+{
+    Net *n = t->impl;
+    int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 60000);
+    uint32_t want = n->is_party ? (clients ? n_nodes(n) : n->roster.n_parties) : n->roster.n_parties;
+    for (;;) {
+        bool all = true;
+        for (uint32_t i = 0; i < want && all; i++)
+            all = tls_transport_peer_up(t, i);
+        pthread_mutex_lock(&n->mu);
+        if (n->fatal[0]) {
+            errf(err, errlen, "%s", n->fatal);
+            pthread_mutex_unlock(&n->mu);
+            return -1;
+        }
+        if (all) {
+            pthread_mutex_unlock(&n->mu);
+            return 0;
+        }
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            pthread_mutex_unlock(&n->mu);
+            break;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        if (left > 100)
+            left = 100;
+        ts.tv_nsec += left * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&n->cv, &n->mu, &ts);
+        pthread_mutex_unlock(&n->mu);
+    }
+    size_t k = (size_t)snprintf(err, errlen, "timed out after %d ms waiting for ", timeout_ms);
+    bool first = true;
+    for (uint32_t i = 0; i < want && k < errlen; i++) {
+        if (tls_transport_peer_up(t, i))
+            continue;
+        char name[32];
+        roster_node_name(&n->roster, i, name, sizeof name);
+        Peer *p = &n->peers[i];
+        pthread_mutex_lock(&p->mu);
+        const char *how = i < n->roster.n_parties && (!n->is_party || i < t->self)
+                              ? "" : " (it should connect to us)";
+        k += (size_t)snprintf(err + k, errlen - k, "%s%s%s: %s", first ? "" : "; ", name, how,
+                              p->state == PEER_GONE ? "connection lost" : p->why);
+        pthread_mutex_unlock(&p->mu);
+        first = false;
+    }
+    return -1;
+}
+
+void tls_transport_free(Transport *t, int linger_ms)
+{
+    if (!t)
+        return;
+    Net *n = t->impl;
+    n->linger_until = now_ms() + (linger_ms > 0 ? linger_ms : 0);
+    atomic_store(&n->stop, true);
+    for (uint32_t i = 0; i < n_nodes(n); i++) {
+        pthread_mutex_lock(&n->peers[i].mu);
+        wake(n->peers[i].wake_fd);
+        pthread_mutex_unlock(&n->peers[i].mu);
+    }
+    tls_close_op(t);
+    pthread_mutex_lock(&n->mu);
+    while (n->threads > 0)
+        pthread_cond_wait(&n->cv, &n->mu);
+    pthread_mutex_unlock(&n->mu);
+    net_free_mem(n);
+}

@@ -1,0 +1,105 @@
+/* tls.h: the networked transport - one process per node, TCP + TLS 1.3
+ * (OpenSSL 3), mutually authenticated, peers pinned by public key.
+ *
+ * Identity.  Every node (party or client) has a key pair and a self-signed
+ * certificate (tls_keygen).  The certificate is only a carrier: a node is
+ * identified by the SHA-256 of its certificate's SubjectPublicKeyInfo (its
+ * "key id"), which the session's roster lists.  Both sides of every
+ * connection present a certificate; after the handshake (whose
+ * CertificateVerify proves possession of the private key) the peer's key id
+ * is looked up in the roster.  A connection whose key is not there, or
+ * whose key belongs to a different node than the one dialled, is dropped
+ * and logged with the peer's address.  There is no trust on first use and
+ * no unauthenticated connection.
+ *
+ * Roster (docs/network.md): one node per line,
+ *     party <i> <host>:<port> <64 hex digits: key id>
+ *     client <c> <64 hex digits: key id>
+ * '#' starts a comment.  Parties 0..n-1 and clients 0..k-1 each appear
+ * exactly once; node ids are parties 0..n-1 then clients n..n+k-1.
+ *
+ * Topology.  Parties listen on their roster address.  A party dials every
+ * party with a lower id; a client dials every party; clients accept no
+ * connections.  The first frame each way is a hello carrying the session
+ * parameters and (between parties) the program hash; a mismatch is a fatal
+ * session error naming the peer, and no MPC message travels before both
+ * hellos matched.
+ *
+ * Frames: 4-byte big-endian length + payload (frame.h), at most
+ * TRANSPORT_MAX_MESSAGE.  Each connection has a thread; a peer's received
+ * but unconsumed bytes are bounded (its reader stops reading, TCP pushes
+ * back), as are the bytes queued to it (send fails with TRANSPORT_ERROR).
+ * A message sent to a peer that has not connected yet is queued until it
+ * does; one sent to a peer whose connection was lost is dropped, like a lost
+ * packet (the protocol layer tolerates up to t silent parties). */
+#ifndef STOFFEL_NET_TLS_H
+#define STOFFEL_NET_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/transport.h"
+
+#define NET_KEY_ID_LEN 32
+
+typedef struct {
+    bool is_party;
+    uint32_t index;              /* party index or client index */
+    char host[256], port[16];    /* parties only */
+    uint8_t key_id[NET_KEY_ID_LEN];
+} RosterNode;
+
+typedef struct {
+    uint32_t n_parties, n_clients;
+    RosterNode *nodes;           /* by node id: parties, then clients */
+    uint8_t digest[32];          /* SHA-256 of the file's bytes */
+} Roster;
+
+/* Parses a roster file.  0 on success; -1 with err naming file and line. */
+int roster_load(const char *path, Roster *r, char *err, size_t errlen);
+int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errlen);
+void roster_free(Roster *r);
+/* "party 2" / "client 0" */
+void roster_node_name(const Roster *r, uint32_t node, char *out, size_t outlen);
+/* Node id of the given key id, or -1. */
+int64_t roster_find_key(const Roster *r, const uint8_t key_id[NET_KEY_ID_LEN]);
+
+/* Makes an Ed25519 key (PKCS#8 PEM, mode 0600) and a self-signed
+ * certificate (PEM) with the given common name; key_id receives the key id.
+ * Refuses to overwrite an existing key file. */
+int tls_keygen(const char *key_path, const char *cert_path, const char *common_name,
+               uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen);
+/* The key id of the certificate in a PEM file. */
+int tls_cert_key_id(const char *cert_path, uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen);
+void net_hex(const uint8_t *b, size_t n, char *out);   /* out: 2n+1 bytes */
+
+typedef struct {
+    const Roster *roster;        /* copied */
+    uint32_t self;               /* this node's id */
+    const char *key_path, *cert_path;
+    /* Session parameters every node must agree on (compared as text, shown
+     * in mismatch errors), and the program hash parties must agree on
+     * (NULL for a client, which does not compare it). */
+    const char *params;
+    const char *program;
+    /* Listen on this address instead of the roster's (NULL: roster). */
+    const char *bind;
+    bool quiet;                  /* no log lines on stderr */
+} TlsNetConfig;
+
+/* Creates this node's endpoint: loads key and certificate, checks they are
+ * this node's roster entry, starts listening (parties) and dialling.
+ * NULL with err on failure. */
+Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen);
+/* Waits up to timeout_ms until every party (and, with clients, every
+ * client) is connected and has sent a matching hello.  0 when they are;
+ * -1 with err listing the missing peers and why, or the session mismatch. */
+int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *err, size_t errlen);
+/* True while node `node`'s connection is up. */
+bool tls_transport_peer_up(Transport *t, uint32_t node);
+/* Flushes what is queued to connected peers (up to linger_ms), closes every
+ * connection, joins the threads and frees the endpoint. */
+void tls_transport_free(Transport *t, int linger_ms);
+
+#endif

@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+"""Networked MPC tests: every node a separate OS process, TLS over 127.0.0.1.
+
+    python3 tests/net/net_tests.py --build build [-v]
+
+Run by tests/run.py as the step "net/sessions".  Each scenario generates
+fresh keys with stoffel-keygen, writes a roster with free loopback ports and
+starts stoffel-run processes; every process has a time limit and is killed
+when the scenario ends.  Prints one line per scenario and a final
+"N passed, M failed" line; exits 0 only if all passed.
+"""
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PROC_LIMIT = 60.0          # seconds any one process may run
+SESSIONS = []              # every Session of the running scenario, killed after it
+
+
+def free_ports(k):
+    """k distinct free TCP ports on 127.0.0.1 (held open together while picked)."""
+    socks, ports = [], []
+    for _ in range(k):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+        ports.append(s.getsockname()[1])
+    for s in socks:
+        s.close()
+    return ports
+
+
+class Session:
+    """Keys, roster and processes of one scenario, in its own directory."""
+
+    def __init__(self, build, tmp, name, parties=4, clients=2):
+        self.build = build
+        self.dir = os.path.join(tmp, name)
+        os.makedirs(self.dir)
+        self.procs = []
+        SESSIONS.append(self)
+        self.ports = free_ports(parties)
+        lines = []
+        for i in range(parties):
+            lines.append(self.keygen("p%d" % i, "--party", str(i), "--addr", "127.0.0.1:%d" % self.ports[i]))
+        for c in range(clients):
+            lines.append(self.keygen("c%d" % c, "--client", str(c)))
+        self.lines = lines
+        self.roster = self.write("roster", "# test roster\n" + "".join(lines))
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write(self, name, text):
+        with open(self.path(name), "w") as f:
+            f.write(text)
+        return self.path(name)
+
+    def keygen(self, name, *args):
+        r = subprocess.run([os.path.join(self.build, "stoffel-keygen"), "--key", self.path(name + ".key"),
+                            "--cert", self.path(name + ".crt")] + list(args),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+        if r.returncode != 0:
+            raise RuntimeError("stoffel-keygen failed: " + r.stderr)
+        return r.stdout
+
+    def start(self, tag, args, env=None, roster=None, key=None):
+        key = key or tag
+        argv = [os.path.join(self.build, "stoffel-run")] + args + [
+            "--roster", roster or self.roster, "--key", self.path(key + ".key"), "--cert", self.path(key + ".crt")]
+        out = open(self.path(tag + ".out"), "w")
+        err = open(self.path(tag + ".err"), "w")
+        e = dict(os.environ)
+        if env:
+            e.update(env)
+        p = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=e, cwd=self.dir,
+                             start_new_session=True)
+        p.tag = tag
+        p.started = time.monotonic()
+        self.procs.append((p, out, err))
+        return p
+
+    def party(self, i, program, *extra, env=None, key=None):
+        return self.start("p%d" % i, [program, "--party-id", str(i)] + list(extra), env=env, key=key)
+
+    def client(self, c, inputs, *extra, roster=None, key=None, tag=None):
+        return self.start(tag or "c%d" % c, ["--client", "--client-id", str(c), "--inputs", inputs] + list(extra),
+                          roster=roster, key=key or "c%d" % c)
+
+    def wait(self, limit=PROC_LIMIT):
+        """Waits for every process (killing any over the limit); returns
+        {tag: (returncode, stdout, stderr)}."""
+        res = {}
+        for p, out, err in self.procs:
+            left = limit - (time.monotonic() - p.started)
+            try:
+                p.wait(timeout=max(left, 0.1))
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+                p.timed_out = True
+            out.close()
+            err.close()
+            with open(self.path(p.tag + ".out")) as f:
+                o = f.read()
+            with open(self.path(p.tag + ".err")) as f:
+                e = f.read()
+            res[p.tag] = (None if getattr(p, "timed_out", False) else p.returncode, o, e)
+        self.procs = []
+        return res
+
+    def kill_all(self):
+        for p, out, err in self.procs:
+            if p.poll() is None:
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                p.wait()
+            out.close()
+            err.close()
+        self.procs = []
+
+
+def fixture(name):
+    shared = os.environ.get("STOFFEL_SHARED") or os.path.join(REPO, "..", "shared")
+    return os.path.join(shared, "fixtures", "stoffel-vm", name)
+
+
+class Fail(Exception):
+    pass
+
+
+def expect(cond, msg, res=None):
+    if not cond:
+        detail = ""
+        if res:
+            for tag in sorted(res):
+                rc, o, e = res[tag]
+                detail += "\n    %s: exit %s\n      stdout: %s\n      stderr: %s" % (
+                    tag, rc, o.strip().replace("\n", "\n              "), e.strip().replace("\n", "\n              "))
+        raise Fail(msg + detail)
+
+
+def expect_result(res, tags, value):
+    for t in tags:
+        rc, o, _ = res[t]
+        expect(rc == 0 and ("Program returned: %s\n" % value) in o, "%s should print %s" % (t, value), res)
+
+
+# ---- scenarios ------------------------------------------------------------------
+
+def t_session(build, tmp):
+    """4 parties + 2 clients: client_mul.stflb, 15 * 25 = 375 at both clients."""
+    s = Session(build, tmp, "session")
+    prog = fixture("client_mul.stflb")
+    for i in range(4):
+        s.party(i, prog)
+    s.client(0, "15")
+    s.client(1, "25", prog)
+    res = s.wait()
+    expect_result(res, ["c0", "c1"], "375")
+    for i in range(4):
+        rc, o, _ = res["p%d" % i]
+        expect(rc == 0 and "sent to 2 clients" in o, "party %d should finish" % i, res)
+
+
+def t_impostor(build, tmp):
+    """A client whose key is not in the roster is refused by every party it
+    reaches (logged with its address); the session still completes."""
+    s = Session(build, tmp, "impostor")
+    prog = fixture("client_mul.stflb")
+    bad_line = s.keygen("bad", "--client", "0")
+    fake = s.write("roster.fake", "".join(l for l in s.lines if l.startswith("party")) + bad_line)
+    for i in range(4):
+        s.party(i, prog)
+    s.client(0, "99", "--connect-timeout-ms", "4000", roster=fake, key="bad", tag="bad")
+    time.sleep(0.3)
+    s.client(0, "15")
+    s.client(1, "25")
+    res = s.wait()
+    expect_result(res, ["c0", "c1"], "375")
+    rejected = sum("rejected: its key" in res["p%d" % i][2] and "not in the roster" in res["p%d" % i][2]
+                   for i in range(4))
+    expect(rejected >= 1, "a party should log the rejected key", res)
+    expect(res["bad"][0] == 21, "the impostor should fail to connect (exit 21)", res)
+
+
+def t_party_killed(build, tmp):
+    """n=4, t=1: party 3 dies (SIGKILL) as the online phase starts; the other
+    three finish and both clients reconstruct the result."""
+    s = Session(build, tmp, "killed")
+    prog = fixture("client_mul.stflb")
+    for i in range(4):
+        s.party(i, prog, "--timeout-ms", "5000",
+                env={"STOFFEL_NET_TEST_KILL_AT": "online"} if i == 3 else None)
+    s.client(0, "15")
+    s.client(1, "25")
+    res = s.wait()
+    expect(res["p3"][0] == -signal.SIGKILL, "party 3 should have been killed", res)
+    expect_result(res, ["c0", "c1"], "375")
+    for i in range(3):
+        expect(res["p%d" % i][0] == 0, "party %d should finish" % i, res)
+
+
+def t_program_mismatch(build, tmp):
+    """A party running another program is named in a clear error before
+    any MPC message; nobody hangs."""
+    s = Session(build, tmp, "mismatch", clients=0)
+    prog = fixture("client_mul.stflb")
+    other = os.path.join(REPO, "examples", "hello.s")
+    for i in range(4):
+        s.party(i, other if i == 2 else prog, "--connect-timeout-ms", "3000")
+    res = s.wait(30)
+    for i in range(4):
+        rc, _, e = res["p%d" % i]
+        expect(rc == 12, "party %d should exit 12" % i, res)
+    expect(any("party 2" in res["p%d" % i][2] and "different program" in res["p%d" % i][2] for i in (0, 1, 3)),
+           "the error should name party 2 and say it runs a different program", res)
+
+
+def t_param_mismatch(build, tmp):
+    """Different --threshold: the error shows both parameter sets."""
+    s = Session(build, tmp, "params", clients=0)
+    prog = fixture("client_mul.stflb")
+    for i in range(4):
+        s.party(i, prog, "--connect-timeout-ms", "3000", "--threshold", "0" if i == 1 else "1")
+    res = s.wait(30)
+    expect(all(res["p%d" % i][0] == 12 for i in range(4)), "every party should exit 12", res)
+    expect("party 1" in res["p0"][2] and "t=0" in res["p0"][2] and "t=1" in res["p0"][2],
+           "party 0's error should name party 1 and show both thresholds", res)
+
+
+def t_missing_party(build, tmp):
+    """A party that never comes: the others give up after the connect
+    timeout, naming it."""
+    s = Session(build, tmp, "missing", clients=0)
+    prog = fixture("client_mul.stflb")
+    for i in range(3):
+        s.party(i, prog, "--connect-timeout-ms", "1500")
+    res = s.wait(30)
+    for i in range(3):
+        rc, _, e = res["p%d" % i]
+        expect(rc == 12 and "party 3" in e and "timed out" in e, "party %d should time out naming party 3" % i, res)
+
+
+def t_keygen_and_roster(build, tmp):
+    """Keygen prints a roster line whose key id --key-id confirms, refuses to
+    overwrite a key; bad rosters are rejected with the line."""
+    s = Session(build, tmp, "keygen", parties=1, clients=0)
+    kg = os.path.join(build, "stoffel-keygen")
+    line = s.lines[0].split()
+    expect(len(line) == 4 and line[0] == "party" and len(line[3]) == 64, "bad roster line %r" % s.lines[0])
+    r = subprocess.run([kg, "--key-id", s.path("p0.crt")], stdout=subprocess.PIPE, text=True, timeout=30)
+    expect(r.stdout.strip() == line[3], "--key-id should match the roster line")
+    r = subprocess.run([kg, "--key", s.path("p0.key"), "--cert", s.path("x.crt"), "--client", "0"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+    expect(r.returncode == 2 and "p0.key" in r.stderr, "keygen must not overwrite a key: %s" % r.stderr)
+    dup = s.write("dup", s.lines[0] + s.lines[0])
+    r = subprocess.run([os.path.join(build, "stoffel-run"), fixture("client_mul.stflb"), "--party-id", "0",
+                        "--roster", dup, "--key", s.path("p0.key"), "--cert", s.path("p0.crt")],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+    expect(r.returncode == 2 and "line 2" in r.stderr and "twice" in r.stderr,
+           "a duplicate party should be rejected: %s" % r.stderr)
+
+
+TESTS = [t_session, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
+         t_keygen_and_roster]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--filter", default=None)
+    opts = ap.parse_args()
+    build = os.path.abspath(opts.build)
+    tmp = tempfile.mkdtemp(prefix="stoffel-net-")
+    passed = failed = 0
+    try:
+        for t in TESTS:
+            if opts.filter and opts.filter not in t.__name__:
+                continue
+            start = time.monotonic()
+            try:
+                t(build, tmp)
+                passed += 1
+                print("ok   %s  %.1fs" % (t.__name__[2:], time.monotonic() - start), flush=True)
+            except Fail as e:
+                failed += 1
+                print("FAIL %s  %.1fs\n  %s" % (t.__name__[2:], time.monotonic() - start, e), flush=True)
+            except Exception as e:  # a broken scenario is a failure, not a crash
+                failed += 1
+                print("FAIL %s: %r" % (t.__name__[2:], e), flush=True)
+            finally:
+                for sess in SESSIONS:
+                    sess.kill_all()
+                del SESSIONS[:]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
