@@ -108,7 +108,7 @@ fuzz-build:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 EXTRA_CFLAGS="$(FUZZ_FLAGS)" lib
 	@for t in $(FUZZ_TARGETS); do \
 	  clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/$$t.c \
-	    build-fuzz/libstoffel_vm.a -lsodium -lm -o build-fuzz/$$t || exit 1; done
+	    build-fuzz/libstoffel_vm.a $(LDLIBS) -o build-fuzz/$$t || exit 1; done
 fuzz: deps fuzz-build
 	@mkdir -p build-fuzz/corpus-asm build-fuzz/corpus-bin
 	@cp -n ../shared/fixtures/stoffel-vm/*.stflb build-fuzz/corpus-bin/ 2>/dev/null || true
