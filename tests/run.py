@@ -719,6 +719,32 @@ def run_pytest(_, ctx):
 
 
 # --------------------------------------------------------------------------
+# 6. Networked MPC (docs/network.md): tests/net/net_tests.py starts every
+#    party and client as its own stoffel-run process over TLS on 127.0.0.1;
+#    its passed/failed counts go into the totals.
+
+NET_SUMMARY_RE = re.compile(r"^(\d+) passed, (\d+) failed$", re.M)
+
+
+def run_net_tests(_, ctx):
+    o = Outcome("net/sessions")
+    res = run_process([sys.executable, os.path.join("tests", "net", "net_tests.py"), "--build", ctx.build],
+                      ctx.env, max(ctx.timeout, 300))
+    o.seconds = res.seconds
+    m = NET_SUMMARY_RE.search(res.stdout)
+    if m:
+        o.passed, o.failed = int(m.group(1)), int(m.group(2))
+    if not m or res.returncode != (1 if o.failed else 0):
+        o.failed += 1
+        o.fail("net_tests.py %s without a usable summary line" % describe_status(res))
+    if o.failed:
+        o.fail("output tail:\n" + (tail(res.stdout, 40) or "    (empty)") + "\nstderr tail:\n" +
+               (tail(res.stderr) or "    (empty)"))
+    o.note = m.group(0) if m else ""
+    return o
+
+
+# --------------------------------------------------------------------------
 
 class Context:
     pass
@@ -776,6 +802,7 @@ def main():
     ctx.skipped = []
     tasks.append(("api/installed", run_installed_api, None))
     tasks.append(("python/pytest", run_pytest, None))
+    tasks.append(("net/sessions", run_net_tests, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 

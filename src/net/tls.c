@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -478,8 +479,12 @@ static void wake(int fd)
     }
 }
 
+/* Last act of every helper thread: OpenSSL's per-thread state is freed
+ * here, not by a thread-exit destructor that could run after the process
+ * already left (a leak report under LeakSanitizer). */
 static void thread_exit(Net *n)
 {
+    OPENSSL_thread_stop();
     pthread_mutex_lock(&n->mu);
     n->threads--;
     pthread_cond_broadcast(&n->cv);
