@@ -26,7 +26,7 @@ TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan switch-test clean bench bench-mpc bench-field fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test asan switch-test clean bench bench-mpc bench-field bench-net fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -99,6 +99,12 @@ bench-mpc: lib
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/mpc_bench bench/mpc_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/mpc_bench $(BENCH_ARGS)
+
+# Networked MPC (4 parties as processes, TLS on 127.0.0.1): docs/network.md.
+bench-net: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/net_bench bench/net_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/net_bench $(BENCH_ARGS)
 
 # libFuzzer targets (clang): each runs FUZZ_TIME seconds on its seed corpus.
 FUZZ_TIME ?= 60
