@@ -222,6 +222,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
     int64_t after_index = -1; /* instruction whose after-hook is pending */
     VmFunction *after_fn = NULL;
     Value v;
+    uint32_t target;          /* function index of the call being made */
 
 #define LOAD_FRAME() do { \
         fr = &vm->frames[vm->nframes - 1]; fn = fr->fn; code = fn->code; \
@@ -720,15 +721,15 @@ run_op:
             ip->base = ip->op;
             ip->x = (uint32_t)idx;
         }
-        v.as.i = idx;
+        target = (uint32_t)idx;
         if (callee->is_native) goto do_call_native;
         goto do_call_vm;
     }
 
     TARGET(I_CALL_NATIVE) {
-        v.as.i = ip->x;
+        target = ip->x;
     do_call_native:;
-        VmFunction *callee = vm->funcs[v.as.i];
+        VmFunction *callee = vm->funcs[target];
         uint32_t base = fr->arg_base, argc = vm->nargs - base;
         Value *args = vm->args + base;
         if (unlikely(checked) && vm_hooks_active(vm)) CHECK(call_events(vm, callee, args, argc));
@@ -760,9 +761,9 @@ run_op:
     }
 
     TARGET(I_CALL_VM) {
-        v.as.i = ip->x;
+        target = ip->x;
     do_call_vm:;
-        VmFunction *callee = vm->funcs[v.as.i];
+        VmFunction *callee = vm->funcs[target];
         uint32_t base = fr->arg_base, argc = vm->nargs - base;
         Value *args = vm->args + base;
         if (unlikely(checked) && vm_hooks_active(vm)) CHECK(call_events(vm, callee, args, argc));
