@@ -234,8 +234,12 @@ def t_param_mismatch(build, tmp):
         s.party(i, prog, "--connect-timeout-ms", "3000", "--threshold", "0" if i == 1 else "1")
     res = s.wait(30)
     expect(all(res["p%d" % i][0] == 12 for i in range(4)), "every party should exit 12", res)
-    expect("party 1" in res["p0"][2] and "t=0" in res["p0"][2] and "t=1" in res["p0"][2],
-           "party 0's error should name party 1 and show both thresholds", res)
+    # party 1 exits as soon as it sees one mismatch, so under load a party
+    # may not have exchanged hellos with it yet (it then times out naming it)
+    expect(any("party 1" in res["p%d" % i][2] and "t=0" in res["p%d" % i][2] and "t=1" in res["p%d" % i][2]
+               for i in (0, 2, 3)),
+           "an error should name party 1 and show both thresholds", res)
+    expect(all("party 1" in res["p%d" % i][2] for i in (0, 2, 3)), "every error should name party 1", res)
 
 
 def t_missing_party(build, tmp):
