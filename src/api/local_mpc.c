@@ -449,8 +449,8 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
 
     /* The first failure explains the most (later ones are often "timed out
      * waiting for party X"); a config problem outranks a protocol one. */
-    for (uint32_t i = 0; rc == 0 && i < s.nclients; i++)
-        if (s.clients[i].status) rc = fail(err, errlen, LOCAL_MPC_FAILED, "client %u: %s", i, s.clients[i].err);
+    /* A failing party ends the session, so clients still talking then see
+     * it closed: the party's reason goes first. */
     int worst = s.first_failed;
     for (uint32_t i = 0; s.parties && started && i < s.n; i++)
         if (s.parties[i].status && s.parties[i].status < LOCAL_MPC_FAILED) worst = (int)i + 1;
@@ -458,6 +458,8 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
         Party *p = &s.parties[worst - 1];
         rc = fail(err, errlen, p->status, "%s", p->err);
     }
+    for (uint32_t i = 0; rc == 0 && i < s.nclients; i++)
+        if (s.clients[i].status) rc = fail(err, errlen, LOCAL_MPC_FAILED, "client %u: %s", i, s.clients[i].err);
     if (rc == 0 && !s.parties[0].ndelivered) {
         for (uint32_t i = 1; i < s.n; i++)
             if (strcmp(s.parties[i].clear_text ? s.parties[i].clear_text : "", s.parties[0].clear_text ? s.parties[0].clear_text : ""))
