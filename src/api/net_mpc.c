@@ -338,6 +338,34 @@ done:
 
 /* ---- clients ---------------------------------------------------------------------- */
 
+static bool program_calls(const StfProgram *p, const char *name)
+{
+    size_t len = strlen(name);
+    for (uint32_t fi = 0; fi < p->func_count; fi++)
+        for (uint32_t i = 0; i < p->funcs[fi].instr_count; i++) {
+            const StfInstr *in = &p->funcs[fi].instrs[i];
+            if (in->op == STF_OP_CALL && in->name.len == len && memcmp(in->name.s, name, len) == 0)
+                return true;
+        }
+    return false;
+}
+
+/* Whether input i of client cid is fixed-point: the manifest says so
+ * (format >= 2); without one, as --local-mpc does, a program that only
+ * takes fixed-point client shares gets fixed-point inputs. */
+static bool input_is_fixed(const StfProgram *prog, uint32_t cid, size_t i)
+{
+    if (!prog)
+        return false;
+    const StfManifest *m = &prog->manifest;
+    if (prog->version >= 2 && cid < m->client_count && i < m->clients[cid].input_count)
+        return m->clients[cid].inputs[i].tag == 1;
+    if (prog->version >= 2 && m->client_count)
+        return false;
+    return program_calls(prog, "ClientStore.take_share_fixed") && !program_calls(prog, "ClientStore.take_share") &&
+           !program_calls(prog, "ClientStore.take_share_bool");
+}
+
 static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, const Field *f, Fe **out,
                                size_t *count)
 {
@@ -362,25 +390,27 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
     char *save = NULL;
     uint32_t cid = (uint32_t)o->client_id;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save), i++) {
-        bool fixed = prog && prog->version >= 2 && cid < prog->manifest.client_count &&
-                     i < prog->manifest.clients[cid].input_count && prog->manifest.clients[cid].inputs[i].tag == 1;
+        bool fixed = input_is_fixed(prog, cid, i);
         char *end;
         errno = 0;
         if (fixed) {
             double d = strtod(tok, &end);
             double scaled = d * (double)(1u << MPC_FIXED_FRAC_BITS);
             if (end == tok || *end || !isfinite(scaled) || fabs(scaled) >= 9223372036854775808.0) {
+                int rc = say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not a usable number", i, tok);
                 free(copy);
                 free(v);
-                return say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not a usable number", i, tok);
+                return rc;
             }
             fe_from_i64(f, &v[i], (int64_t)scaled);
         } else {
             long long x = strtoll(tok, &end, 10);
             if (end == tok || *end || errno) {
+                int rc = say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not an integer%s", i, tok,
+                             prog ? "" : " (give PROGRAM for fixed-point inputs)");
                 free(copy);
                 free(v);
-                return say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not an integer", i, tok);
+                return rc;
             }
             fe_from_i64(f, &v[i], x);
         }
