@@ -210,6 +210,125 @@ def t_party_killed(build, tmp):
         expect(res["p%d" % i][0] == 0, "party %d should finish" % i, res)
 
 
+def t_session_n7(build, tmp):
+    """n=7, t=2: 7 parties + 2 clients on client_mul.stflb, 375 at both clients."""
+    s = Session(build, tmp, "n7", parties=7)
+    prog = fixture("client_mul.stflb")
+    for i in range(7):
+        s.party(i, prog, "--threshold", "2")
+    s.client(0, "15", "--threshold", "2")
+    s.client(1, "25", prog, "--threshold", "2")
+    res = s.wait()
+    expect_result(res, ["c0", "c1"], "375")
+    for i in range(7):
+        rc, o, _ = res["p%d" % i]
+        expect(rc == 0 and "sent to 2 clients" in o, "party %d should finish" % i, res)
+
+
+def t_matrix_average(build, tmp):
+    """matrix_average_fixed_point.stflb (no manifest: six fixed-point inputs
+    per client) with 3 clients: every party prints the element-wise means."""
+    s = Session(build, tmp, "matrix", clients=3)
+    prog = fixture("matrix_average_fixed_point.stflb")
+    vals = [[12.5, 3.25, 40.0, 7.75, 0.5, 99.99],
+            [10.0, 4.5, 38.25, 8.0, 1.25, 50.01],
+            [20.75, 5.0, 41.5, 6.5, 2.0, 75.0]]
+    means = [sum(v[i] for v in vals) / 3 for i in range(6)]
+    for i in range(4):
+        s.party(i, prog, "--inputs-from-clients", "6")
+    for c in range(3):
+        # the client needs PROGRAM to know its inputs are fixed-point
+        s.client(c, ",".join("%g" % x for x in vals[c]), prog)
+    res = s.wait()
+    results = set()
+    for i in range(4):
+        rc, o, _ = res["p%d" % i]
+        line = o.strip().splitlines()[-1] if o.strip() else ""
+        expect(rc == 0 and line.startswith("Program returned: [") and line.endswith("]"),
+               "party %d should print the means" % i, res)
+        results.add(line)
+    expect(len(results) == 1, "the parties should agree", res)
+    got = [float(x) for x in results.pop()[len("Program returned: ["):-1].split(",")]
+    expect(len(got) == 6 and all(abs(g - m) <= 0.01 for g, m in zip(got, means)),
+           "means %r, expected %r" % (got, means), res)
+
+
+def rogue_attacks(s, port, key):
+    """Connects to 127.0.0.1:port as a rogue: plain-TCP garbage, a truncated
+    frame, a TLS client whose key is not in the roster sending garbage and a
+    truncated frame.  Returns sockets still held open (a stalled peer)."""
+    import ssl
+    held = []
+
+    def tcp():
+        c = socket.create_connection(("127.0.0.1", port), timeout=5)
+        c.settimeout(5)
+        return c
+
+    c = tcp()
+    c.sendall(b"GET / HTTP/1.0\r\n\r\n" + os.urandom(3000))
+    c.close()
+    c = tcp()
+    c.sendall(b"\x00\x00\x10\x00" + b"\x16\x03\x01" + os.urandom(20))   # truncated, then stalls
+    held.append(c)
+    c = tcp()
+    c.sendall(b"\xff\xff\xff\xff" + os.urandom(64))                        # absurd frame length
+    c.close()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    ctx.load_cert_chain(s.path(key + ".crt"), s.path(key + ".key"))
+    for payload, hold in ((os.urandom(5000), False), (b"\x00\x00\x01\x00STOFFEL-NET/1\nnode 0\n", True),
+                          (b"\x00\x00\x00\x30STOFFEL-NET/1\nnode 1\nparams x\nprogram y\n" + os.urandom(40), False)):
+        try:
+            c = ctx.wrap_socket(tcp())
+            c.sendall(payload)
+            if hold:
+                held.append(c)
+            else:
+                time.sleep(0.05)
+                c.close()
+        except (OSError, ssl.SSLError):
+            pass       # the party may close on us at any point: that is the point
+    return held
+
+
+def t_rogue(build, tmp):
+    """Rogue connections to every party (no TLS with garbage, truncated or
+    oversized frames; TLS with a key not in the roster, garbage and a
+    truncated hello; two of them left hanging): logged, and the session
+    still completes with the right result."""
+    s = Session(build, tmp, "rogue")
+    prog = fixture("client_mul.stflb")
+    s.keygen("rogue", "--client", "0")
+    for i in range(4):
+        s.party(i, prog)
+    time.sleep(0.3)
+    held = []
+    try:
+        for i in range(4):
+            for _ in range(50):          # wait until the party listens
+                try:
+                    socket.create_connection(("127.0.0.1", s.ports[i]), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            held += rogue_attacks(s, s.ports[i], "rogue")
+        s.client(0, "15")
+        s.client(1, "25")
+        res = s.wait()
+    finally:
+        for c in held:
+            c.close()
+    expect_result(res, ["c0", "c1"], "375")
+    for i in range(4):
+        rc, o, e = res["p%d" % i]
+        expect(rc == 0 and "sent to 2 clients" in o, "party %d should finish" % i, res)
+        expect("not in the roster" in e and "TLS handshake failed" in e,
+               "party %d should log the rogue connections" % i, res)
+
+
 def t_program_mismatch(build, tmp):
     """A party running another program is named in a clear error before
     any MPC message; nobody hangs."""
@@ -275,7 +394,7 @@ def t_keygen_and_roster(build, tmp):
            "a duplicate party should be rejected: %s" % r.stderr)
 
 
-TESTS = [t_session, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
+TESTS = [t_session, t_session_n7, t_matrix_average, t_rogue, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
          t_keygen_and_roster]
 
 
