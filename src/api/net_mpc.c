@@ -14,6 +14,7 @@
 
 #include "core/format.h"
 #include "mpc/engine.h"
+#include "net/discovery.h"
 #include "net/tls.h"
 #include "vm/vm.h"
 
@@ -93,7 +94,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
 {
     char err[2048];
     memset(nd, 0, sizeof *nd);
-    if (!o->roster_path || !o->key_path || !o->cert_path)
+    if ((!o->roster_path && !o->roster_text) || !o->key_path || !o->cert_path)
         return say(NET_MPC_BAD_CONFIG, "a networked session needs --roster FILE, --key FILE and --cert FILE");
     if (sodium_init() < 0)
         return say(NET_MPC_BAD_CONFIG, "libsodium cannot be initialised");
@@ -101,7 +102,8 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
     if (!nd->field)
         return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)",
                    o->curve);
-    if (roster_load(o->roster_path, &nd->roster, err, sizeof err) != 0)
+    if (o->roster_text ? roster_parse(o->roster_text, strlen(o->roster_text), &nd->roster, err, sizeof err) != 0
+                       : roster_load(o->roster_path, &nd->roster, err, sizeof err) != 0)
         return say(NET_MPC_BAD_CONFIG, "%s", err);
     Roster *r = &nd->roster;
     nd->n = r->n_parties;
@@ -532,4 +534,52 @@ done:
 int net_mpc_run(const StfProgram *prog, const NetMpcOptions *o)
 {
     return o->client ? run_client(prog, o) : run_party(prog, o);
+}
+
+int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
+{
+    char err[1024], *roster = NULL;
+    NetMpcOptions run = *o;
+    int drc;
+    if (o->roster_path)
+        return say(NET_MPC_BAD_CONFIG, "--roster and --leader / --bootstrap exclude each other");
+    if (!o->bind && !o->client)
+        return say(NET_MPC_BAD_CONFIG, "%s needs --bind HOST:PORT", o->leader ? "--leader" : "--bootstrap");
+    if (o->leader) {
+        if (o->client || o->bootstrap)
+            return say(NET_MPC_BAD_CONFIG, "--leader is party 0: not with --client or --bootstrap");
+        if (o->n_parties < 3 * o->threshold + 1 || o->n_parties < 1)
+            return say(NET_MPC_BAD_CONFIG, "--leader needs --n-parties N with N >= 3t+1 = %u", 3 * o->threshold + 1);
+        DiscoveryLeader dl = {
+            .bind = o->bind, .key_path = o->key_path, .cert_path = o->cert_path, .n_parties = o->n_parties,
+            .n_clients = o->n_clients, .threshold = o->threshold, .timeout_ms = o->connect_timeout_ms,
+        };
+        drc = discovery_lead(&dl, &roster, err, sizeof err);
+        run.party_id = 0;
+    } else {
+        uint32_t idx = 0, t = 0;
+        DiscoveryJoin dj = {
+            .leader = o->bootstrap, .key_path = o->key_path, .cert_path = o->cert_path, .client = o->client,
+            .addr = o->bind, .leader_key_id = o->leader_key_id, .timeout_ms = o->connect_timeout_ms,
+        };
+        drc = discovery_join(&dj, &roster, &idx, &t, err, sizeof err);
+        if (o->client)
+            run.client_id = idx;
+        else
+            run.party_id = idx;
+        run.threshold = t;
+    }
+    if (drc != DISCOVERY_OK) {
+        free(roster);
+        int code = drc == DISCOVERY_LISTEN ? NET_MPC_LISTEN_FAILED
+                   : drc == DISCOVERY_REFUSED ? NET_MPC_REGISTRATION_REFUSED
+                   : drc == DISCOVERY_BAD_CONFIG ? NET_MPC_BAD_CONFIG
+                   : o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED;
+        return say(code, "%s", err);
+    }
+    run.roster_text = roster;
+    run.n_parties = 0;
+    int rc = net_mpc_run(prog, &run);
+    free(roster);
+    return rc;
 }

@@ -33,6 +33,14 @@ typedef struct {
     const char *session;         /* optional label mixed into the instance id */
     int timeout_ms;              /* per protocol wait; 0 = 10,000 (client output wait 60,000) */
     int connect_timeout_ms;      /* waiting for the other nodes; 0 = 60,000 */
+    const char *roster_text;     /* the roster in memory (instead of roster_path) */
+    /* Discovery (net/discovery.h): --leader (party 0, collects the
+     * registrations on `bind`) or --bootstrap LEADER (party: registers
+     * `bind` as its address; client: registers).  Needs STOFFEL_AUTH_TOKEN. */
+    bool leader;
+    const char *bootstrap;
+    const char *leader_key_id;   /* pin the leader's key (64 hex), or NULL */
+    uint32_t n_clients;          /* leader: clients to wait for */
 } NetMpcOptions;
 
 /* Exit codes (spec/vm-core.md §12 where upstream has one). */
@@ -47,10 +55,15 @@ enum {
     NET_MPC_CLIENT_CONNECT = 21,
     NET_MPC_CLIENT_PROTOCOL = 22,
     NET_MPC_CLIENT_IDENTITY = 24,
+    NET_MPC_REGISTRATION_REFUSED = 25, /* discovery: the leader refused us (e.g. the token) */
 };
 
 /* Runs this node's part; prints the result on stdout and errors on
  * stderr; returns the exit code.  prog may be NULL for a client. */
 int net_mpc_run(const StfProgram *prog, const NetMpcOptions *o);
+/* With o->leader or o->bootstrap: forms the roster by discovery, then runs
+ * net_mpc_run with it (this node's id and, for registrants, t from the
+ * leader). */
+int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o);
 
 #endif

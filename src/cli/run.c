@@ -51,12 +51,17 @@ static void usage(FILE *out)
             "  --session LABEL         mixed into the instance id (default: from the roster)\n"
             "  --timeout-ms N          per protocol wait (party 10000, client result 60000)\n"
             "  --connect-timeout-ms N  waiting for the other nodes (default 60000)\n"
+            "Discovery instead of a roster (STOFFEL_AUTH_TOKEN must be set; docs/network.md):\n"
+            "  --leader                be party 0: take registrations on --bind HOST:PORT until\n"
+            "                          --n-parties N parties and --clients K clients are in\n"
+            "  --bootstrap HOST:PORT   register with the leader (a party also gives --bind)\n"
+            "  --leader-key-id HEX     pin the leader's key id (default: accept its key)\n"
             "  -h, --help              this text\n");
 }
 
 /* Networked sessions are later work; name them so users get a clear error. */
 static const char *const network_flags[] = {
-    "--leader", "--bootnode", "--bootstrap", "--servers", NULL
+    "--bootnode", "--servers", NULL
 };
 
 static const char *backend_name(uint8_t b) { return b == 0 ? "honeybadger" : b == 1 ? "avss" : "unknown"; }
@@ -234,6 +239,19 @@ int main(int argc, char **argv)
             else if (tmo) no.timeout_ms = (int)n;
             else no.connect_timeout_ms = (int)n;
             networked = true;
+        } else if (FLAG("--leader")) {
+            no.leader = true;
+            networked = true;
+        } else if (FLAG("--clients")) {
+            TAKE_VALUE();
+            if (!parse_u64(val, &n) || n > 255) { fprintf(stderr, "Error: --clients needs an integer 0..255, got '%s'\n", val); return 2; }
+            no.n_clients = (uint32_t)n;
+            networked = true;
+        } else if (FLAG("--bootstrap") || FLAG("--leader-key-id")) {
+            const char **slot = FLAG("--bootstrap") ? &no.bootstrap : &no.leader_key_id;
+            TAKE_VALUE();
+            *slot = val;
+            networked = true;
         } else if (FLAG("--client")) {
             no.client = true;
             networked = true;
@@ -260,7 +278,9 @@ int main(int argc, char **argv)
     if (networked) {
         /* a party runs PROGRAM; a client may name it for its manifest */
         if (local_mpc) { fprintf(stderr, "Error: --local-mpc and networked options exclude each other\n"); return 2; }
-        if (no.client == (no.party_id >= 0)) { fprintf(stderr, "Error: a networked node is either --party-id I or --client\n"); return 2; }
+        bool discovery = no.leader || no.bootstrap;
+        if (discovery && (no.party_id >= 0 || no.client_id >= 0)) { fprintf(stderr, "Error: with --leader / --bootstrap the leader assigns the ids (no --party-id / --client-id)\n"); return 2; }
+        if (!discovery && no.client == (no.party_id >= 0)) { fprintf(stderr, "Error: a networked node is either --party-id I or --client\n"); return 2; }
         if (mo.faulty) { fprintf(stderr, "Error: --simulate-fault is for --local-mpc only\n"); return 2; }
         no.entry = entry ? entry : "main";
         no.program_path = path;
@@ -277,7 +297,7 @@ int main(int argc, char **argv)
             usage(stderr);
             return 1;
         }
-        int nrc = net_mpc_run(path ? &np : NULL, &no);
+        int nrc = discovery ? net_mpc_run_discovery(path ? &np : NULL, &no) : net_mpc_run(path ? &np : NULL, &no);
         stf_program_free(&np);
         return nrc;
     }

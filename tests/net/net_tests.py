@@ -72,14 +72,20 @@ class Session:
         return r.stdout
 
     def start(self, tag, args, env=None, roster=None, key=None):
+        """roster=False: no --roster (discovery); env values of None unset the variable."""
         key = key or tag
-        argv = [os.path.join(self.build, "stoffel-run")] + args + [
-            "--roster", roster or self.roster, "--key", self.path(key + ".key"), "--cert", self.path(key + ".crt")]
+        argv = [os.path.join(self.build, "stoffel-run")] + args + (
+            [] if roster is False else ["--roster", roster or self.roster]) + [
+            "--key", self.path(key + ".key"), "--cert", self.path(key + ".crt")]
         out = open(self.path(tag + ".out"), "w")
         err = open(self.path(tag + ".err"), "w")
         e = dict(os.environ)
-        if env:
-            e.update(env)
+        e.pop("STOFFEL_AUTH_TOKEN", None)
+        for k, v in (env or {}).items():
+            if v is None:
+                e.pop(k, None)
+            else:
+                e[k] = v
         p = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=e, cwd=self.dir,
                              start_new_session=True)
         p.tag = tag
@@ -374,6 +380,78 @@ def t_missing_party(build, tmp):
         expect(rc == 12 and "party 3" in e and "timed out" in e, "party %d should time out naming party 3" % i, res)
 
 
+TOKEN = {"STOFFEL_AUTH_TOKEN": "net-test-token"}
+
+
+def discovery_session(s, prog, pin=None, before=None):
+    """Leader p0 on ports[0]; p1..p3 and c0, c1 register with it (no roster).
+    before(leader): runs once the leader is up, before anyone else registers."""
+    leader = "127.0.0.1:%d" % s.ports[0]
+    s.start("p0", [prog, "--leader", "--bind", leader, "--n-parties", "4", "--clients", "2",
+                   "--connect-timeout-ms", "30000"], env=TOKEN, roster=False)
+    if before:
+        before(leader)
+    for i in (1, 2, 3):
+        extra = ["--leader-key-id", pin] if pin and i == 1 else []
+        s.start("p%d" % i, [prog, "--bootstrap", leader, "--bind", "127.0.0.1:%d" % s.ports[i]] + extra,
+                env=TOKEN, roster=False)
+    s.start("c0", ["--client", "--bootstrap", leader, "--inputs", "15"], env=TOKEN, roster=False)
+    s.start("c1", [prog, "--client", "--bootstrap", leader, "--inputs", "25"], env=TOKEN, roster=False)
+    return leader
+
+
+def check_discovered(res):
+    expect_result(res, ["c0", "c1"], "375")
+    for i in range(4):
+        rc, o, _ = res["p%d" % i]
+        expect(rc == 0 and "sent to 2 clients" in o, "party %d should finish" % i, res)
+
+
+def t_discovery(build, tmp):
+    """--leader + 3 parties and 2 clients with --bootstrap (no roster written): both clients print 375."""
+    s = Session(build, tmp, "discovery")
+    pin = subprocess.run([os.path.join(build, "stoffel-keygen"), "--key-id", s.path("p0.crt")],
+                         stdout=subprocess.PIPE, text=True, timeout=30).stdout.strip()
+    discovery_session(s, fixture("client_mul.stflb"), pin=pin)
+    res = s.wait()
+    check_discovered(res)
+    expect(res["p0"][2].count("registered from 127.0.0.1") == 5, "the leader should log 5 registrations", res)
+
+
+def t_discovery_bad_token(build, tmp):
+    """Wrong / missing STOFFEL_AUTH_TOKEN and a wrong --leader-key-id are refused; the session still forms."""
+    s = Session(build, tmp, "discovery_token")
+    s.keygen("bad", "--client", "0")
+    s.keygen("bad2", "--client", "0")
+    prog = fixture("client_mul.stflb")
+    port = free_ports(1)[0]
+
+    def refused_first(leader):
+        # each is done (refused) before the good nodes register, so the session is still open
+        for p in [s.start("bad", [prog, "--bootstrap", leader, "--bind", "127.0.0.1:%d" % port],
+                          env={"STOFFEL_AUTH_TOKEN": "not-the-token"}, roster=False),
+                  s.start("notoken", ["--client", "--bootstrap", leader, "--inputs", "1"], key="bad2",
+                          roster=False),
+                  s.start("badpin", ["--client", "--bootstrap", leader, "--inputs", "1",
+                                     "--leader-key-id", "ab" * 32], key="bad2", env=TOKEN, roster=False)]:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass          # s.wait() kills it and reports it
+
+    discovery_session(s, prog, before=refused_first)
+    res = s.wait()
+    check_discovered(res)
+    expect(res["bad"][0] == 25 and "wrong STOFFEL_AUTH_TOKEN" in res["bad"][2],
+           "the wrong token should be refused (exit 25)", res)
+    expect(res["notoken"][0] == 25 and "missing STOFFEL_AUTH_TOKEN" in res["notoken"][2],
+           "a missing token should be refused (exit 25)", res)
+    expect(res["badpin"][0] == 21 and "--leader-key-id" in res["badpin"][2],
+           "a client pinning another leader key should give up (exit 21)", res)
+    expect("refused: wrong STOFFEL_AUTH_TOKEN" in res["p0"][2] and "refused: missing STOFFEL_AUTH_TOKEN" in res["p0"][2],
+           "the leader should log the refusals", res)
+
+
 def t_keygen_and_roster(build, tmp):
     """Keygen prints a roster line whose key id --key-id confirms, refuses to
     overwrite a key; bad rosters are rejected with the line."""
@@ -395,7 +473,7 @@ def t_keygen_and_roster(build, tmp):
 
 
 TESTS = [t_session, t_session_n7, t_matrix_average, t_rogue, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
-         t_keygen_and_roster]
+         t_discovery, t_discovery_bad_token, t_keygen_and_roster]
 
 
 def main():

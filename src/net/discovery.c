@@ -1,0 +1,590 @@
+/* discovery.c: the leader / bootstrap registration (discovery.h). */
+#include "net/discovery.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net/frame.h"
+#include "net/roster.h"
+
+#define IO_TIMEOUT_MS 10000      /* per read / write of a registration */
+
+static int errf(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *ssl_reason(void)
+{
+    unsigned long e = ERR_peek_last_error();
+    const char *r = e ? ERR_reason_error_string(e) : NULL;
+    return r ? r : (errno ? strerror(errno) : "connection closed");
+}
+
+/* "host:port" or "[v6]:port" into its parts; false if malformed. */
+static bool split_addr(const char *a, char *host, size_t hostlen, char *port, size_t portlen)
+{
+    const char *colon;
+    size_t hl;
+    const char *h = a;
+    if (a[0] == '[') {
+        const char *close = strchr(a, ']');
+        if (!close || close[1] != ':')
+            return false;
+        h = a + 1;
+        hl = (size_t)(close - h);
+        colon = close + 1;
+    } else {
+        colon = strrchr(a, ':');
+        if (!colon)
+            return false;
+        hl = (size_t)(colon - a);
+    }
+    if (hl == 0 || hl >= hostlen || strlen(colon + 1) == 0 || strlen(colon + 1) >= portlen)
+        return false;
+    for (const char *p = colon + 1; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    long pn = strtol(colon + 1, NULL, 10);
+    if (pn < 1 || pn > 65535)
+        return false;
+    memcpy(host, h, hl);
+    host[hl] = 0;
+    strcpy(port, colon + 1);
+    for (const char *p = a; *p; p++)
+        if (*p <= ' ' || *p == 0x7f)
+            return false;
+    return true;
+}
+
+static void set_io_timeout(int fd, int ms)
+{
+    struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+static void addr_text(const struct sockaddr *sa, char *out, size_t outlen)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *s = (const void *)sa;
+        inet_ntop(AF_INET, &s->sin_addr, host, sizeof host);
+        snprintf(out, outlen, "%s:%u", host, ntohs(s->sin_port));
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s = (const void *)sa;
+        inet_ntop(AF_INET6, &s->sin6_addr, host, sizeof host);
+        snprintf(out, outlen, "[%s]:%u", host, ntohs(s->sin6_port));
+    } else {
+        snprintf(out, outlen, "?");
+    }
+}
+
+static int verify_any(int ok, X509_STORE_CTX *x)
+{
+    /* As in tls.c: chains are not used; the peer's key id is what counts
+     * (the handshake's CertificateVerify proved the peer holds it). */
+    (void)ok;
+    (void)x;
+    return 1;
+}
+
+static SSL_CTX *make_ctx(const char *key, const char *cert, uint8_t kid[NET_KEY_ID_LEN], char *err, size_t errlen)
+{
+    if (!key || !cert) {
+        errf(err, errlen, 0, "discovery needs --key FILE and --cert FILE");
+        return NULL;
+    }
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    const char *why = NULL;
+    if (!ctx || SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1)
+        why = "cannot set up TLS 1.3";
+    else if (SSL_CTX_use_certificate_file(ctx, cert, SSL_FILETYPE_PEM) != 1)
+        why = "cannot load the certificate";
+    else if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
+        why = "cannot load the key";
+    else if (SSL_CTX_check_private_key(ctx) != 1)
+        why = "the key does not belong to the certificate";
+    else if (net_key_id_of_cert(SSL_CTX_get0_certificate(ctx), kid) != 0)
+        why = "cannot encode the certificate's key";
+    if (why) {
+        errf(err, errlen, 0, "%s (%s, %s): %s", why, key, cert, ssl_reason());
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_any);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(ctx, 0);
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    return ctx;
+}
+
+static int send_frame(SSL *ssl, const char *data, size_t len)
+{
+    uint8_t hdr[4];
+    net_frame_header(hdr, (uint32_t)len);
+    if (SSL_write(ssl, hdr, 4) != 4)
+        return -1;
+    while (len) {
+        int w = SSL_write(ssl, data, len > (1u << 20) ? (1 << 20) : (int)len);
+        if (w <= 0)
+            return -1;
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* One frame as a NUL-terminated string (*out malloc'd); -1 on error / timeout. */
+static int recv_frame(SSL *ssl, char **out, size_t *outlen)
+{
+    NetFrameDecoder d;
+    net_frame_init(&d, DISCOVERY_MAX_FRAME);
+    uint8_t buf[4096];
+    for (;;) {
+        int r = SSL_read(ssl, buf, sizeof buf);
+        if (r <= 0)
+            break;
+        size_t used;
+        uint8_t *frame;
+        size_t flen;
+        int fr = net_frame_feed(&d, buf, (size_t)r, &used, &frame, &flen);
+        if (fr < 0)
+            break;
+        if (fr == NET_FRAME_DONE) {
+            net_frame_free(&d);
+            char *s = malloc(flen + 1);
+            if (!s) {
+                free(frame);
+                return -1;
+            }
+            memcpy(s, frame, flen);
+            s[flen] = 0;
+            free(frame);
+            *out = s;
+            *outlen = flen;
+            return 0;
+        }
+    }
+    net_frame_free(&d);
+    return -1;
+}
+
+static void token_hash(const char *tok, size_t len, unsigned char h[32])
+{
+    crypto_generichash(h, 32, (const unsigned char *)tok, len, (const unsigned char *)"stoffel-auth-token", 18);
+}
+
+static void ssl_close(SSL *ssl, int fd)
+{
+    if (ssl) {
+        SSL_shutdown(ssl);
+        SSL_free(ssl);
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
+/* ---- the leader ------------------------------------------------------------------- */
+
+typedef struct {
+    SSL *ssl;
+    int fd;
+    bool party;
+    char addr[280];
+    uint8_t kid[NET_KEY_ID_LEN];
+} Registrant;
+
+/* Checks one registration; NULL if accepted (reg filled), else the reason. */
+static const char *check_registration(char *msg, size_t len, const unsigned char want[32], Registrant *reg,
+                                      const Registrant *regs, uint32_t nregs, const uint8_t leader_kid[32],
+                                      uint32_t parties_left, uint32_t clients_left)
+{
+    if (strlen(msg) != len)
+        return "malformed registration (NUL byte)";
+    char *tok = strstr(msg, "\ntoken ");
+    if (!tok)
+        return "missing " DISCOVERY_TOKEN_ENV " (set it to the session's token)";
+    *tok = 0;
+    tok += 7;
+    if (!*tok)
+        return "missing " DISCOVERY_TOKEN_ENV " (set it to the session's token)";
+    unsigned char got[32];
+    token_hash(tok, strlen(tok), got);
+    if (sodium_memcmp(got, want, 32) != 0)
+        return "wrong " DISCOVERY_TOKEN_ENV;
+    char *line = strtok(msg, "\n");
+    if (!line || strcmp(line, "stoffel-register 1") != 0)
+        return "unknown registration version";
+    line = strtok(NULL, "\n");
+    if (!line || (strcmp(line, "role party") != 0 && strcmp(line, "role client") != 0))
+        return "role must be party or client";
+    reg->party = strcmp(line, "role party") == 0;
+    if (reg->party) {
+        line = strtok(NULL, "\n");
+        char h[256], p[16];
+        if (!line || strncmp(line, "addr ", 5) != 0 || !split_addr(line + 5, h, sizeof h, p, sizeof p))
+            return "a party must send its address as HOST:PORT";
+        snprintf(reg->addr, sizeof reg->addr, "%s", line + 5);
+        if (!parties_left)
+            return "the session has all its parties already";
+    } else if (!clients_left) {
+        return "the session has all its clients already";
+    }
+    if (memcmp(reg->kid, leader_kid, NET_KEY_ID_LEN) == 0)
+        return "its key is the leader's key";
+    for (uint32_t i = 0; i < nregs; i++)
+        if (memcmp(regs[i].kid, reg->kid, NET_KEY_ID_LEN) == 0)
+            return "its key is registered already";
+    return NULL;
+}
+
+static int listen_at(const char *bind_addr, char *err, size_t errlen)
+{
+    char host[256], port[16];
+    if (!split_addr(bind_addr, host, sizeof host, port, sizeof port))
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--bind needs HOST:PORT, got '%s'", bind_addr);
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    int g = getaddrinfo(host, port, &hints, &res);
+    if (g != 0)
+        return errf(err, errlen, DISCOVERY_LISTEN, "cannot resolve %s: %s", bind_addr, gai_strerror(g));
+    int fd = -1, e = 0;
+    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            e = errno;
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0) {
+            e = errno;
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        return errf(err, errlen, DISCOVERY_LISTEN, "cannot listen on %s: %s", bind_addr, strerror(e));
+    return fd;
+}
+
+int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t errlen)
+{
+    *roster = NULL;
+    signal(SIGPIPE, SIG_IGN);
+    const char *token = getenv(DISCOVERY_TOKEN_ENV);
+    if (!token || !*token)
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG,
+                    "--leader needs " DISCOVERY_TOKEN_ENV " set (the token every registrant must present)");
+    if (sodium_init() < 0)
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG, "libsodium cannot be initialised");
+    if (c->n_parties < 1 || c->n_parties > 255)
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--leader needs --n-parties N (1..255)");
+    unsigned char want[32];
+    token_hash(token, strlen(token), want);
+    uint8_t leader_kid[NET_KEY_ID_LEN];
+    SSL_CTX *ctx = make_ctx(c->key_path, c->cert_path, leader_kid, err, errlen);
+    if (!ctx)
+        return DISCOVERY_BAD_CONFIG;
+    int lfd = listen_at(c->bind, err, errlen);
+    if (lfd < 0) {
+        SSL_CTX_free(ctx);
+        return lfd;
+    }
+    uint32_t want_p = c->n_parties - 1, want_c = c->n_clients, np = 0, nc = 0;
+    Registrant *regs = calloc((size_t)want_p + want_c + 1, sizeof *regs);
+    int rc = DISCOVERY_OK;
+    int64_t deadline = now_ms() + (c->timeout_ms > 0 ? c->timeout_ms : 60000);
+    fprintf(stderr, "stoffel-discovery [leader]: waiting on %s for %u parties and %u clients\n", c->bind, want_p,
+            want_c);
+    while (regs && (np < want_p || nc < want_c)) {
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            rc = errf(err, errlen, DISCOVERY_TIMEOUT,
+                      "only %u of %u parties and %u of %u clients registered in time", np + 1, c->n_parties, nc,
+                      want_c);
+            break;
+        }
+        struct pollfd p = { lfd, POLLIN, 0 };
+        if (poll(&p, 1, left > 1000 ? 1000 : (int)left) <= 0)
+            continue;
+        struct sockaddr_storage sa;
+        socklen_t sl = sizeof sa;
+        int fd = accept(lfd, (struct sockaddr *)&sa, &sl);
+        if (fd < 0)
+            continue;
+        char from[80];
+        addr_text((struct sockaddr *)&sa, from, sizeof from);
+        set_io_timeout(fd, IO_TIMEOUT_MS);
+        SSL *ssl = SSL_new(ctx);
+        ERR_clear_error();
+        if (!ssl || SSL_set_fd(ssl, fd) != 1 || SSL_accept(ssl) != 1) {
+            fprintf(stderr, "stoffel-discovery [leader]: registration from %s: TLS handshake failed (%s)\n", from,
+                    ssl_reason());
+            SSL_free(ssl);
+            close(fd);
+            continue;
+        }
+        Registrant *reg = &regs[np + nc];
+        memset(reg, 0, sizeof *reg);
+        X509 *pc = SSL_get0_peer_certificate(ssl);
+        char *msg = NULL;
+        size_t mlen = 0;
+        const char *why = NULL;
+        if (!pc || net_key_id_of_cert(pc, reg->kid) != 0)
+            why = "no usable certificate";
+        else if (recv_frame(ssl, &msg, &mlen) != 0)
+            why = "no registration received";
+        else
+            why = check_registration(msg, mlen, want, reg, regs, np + nc, leader_kid, want_p - np, want_c - nc);
+        if (msg)
+            sodium_memzero(msg, mlen);
+        free(msg);
+        if (why) {
+            char reply[300];
+            int rl = snprintf(reply, sizeof reply, "error %s\n", why);
+            send_frame(ssl, reply, (size_t)rl);
+            fprintf(stderr, "stoffel-discovery [leader]: registration from %s refused: %s\n", from, why);
+            ssl_close(ssl, fd);
+            continue;
+        }
+        reg->ssl = ssl;
+        reg->fd = fd;
+        char hex[2 * NET_KEY_ID_LEN + 1];
+        net_hex(reg->kid, NET_KEY_ID_LEN, hex);
+        if (reg->party)
+            np++;
+        else
+            nc++;
+        fprintf(stderr, "stoffel-discovery [leader]: %s registered from %s (%s, key %.16s...)\n",
+                reg->party ? "party" : "client", from, reg->party ? reg->addr : "no address", hex);
+    }
+    close(lfd);
+    if (!regs)
+        rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
+    /* the roster: the leader is party 0, the others in registration order */
+    size_t cap = 512 + (size_t)(want_p + want_c + 1) * 400;
+    char *text = rc == DISCOVERY_OK ? malloc(cap) : NULL;
+    if (rc == DISCOVERY_OK && !text)
+        rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
+    if (text) {
+        char hex[2 * NET_KEY_ID_LEN + 1];
+        net_hex(leader_kid, NET_KEY_ID_LEN, hex);
+        size_t off = (size_t)snprintf(text, cap, "# formed by stoffel-run --leader %s\nparty 0 %s %s\n", c->bind,
+                                      c->bind, hex);
+        uint32_t pi = 1, ci = 0;
+        for (uint32_t i = 0; i < np + nc; i++) {
+            net_hex(regs[i].kid, NET_KEY_ID_LEN, hex);
+            if (regs[i].party)
+                off += (size_t)snprintf(text + off, cap - off, "party %u %s %s\n", pi++, regs[i].addr, hex);
+        }
+        for (uint32_t i = 0; i < np + nc; i++) {
+            net_hex(regs[i].kid, NET_KEY_ID_LEN, hex);
+            if (!regs[i].party)
+                off += (size_t)snprintf(text + off, cap - off, "client %u %s\n", ci++, hex);
+        }
+        pi = 1;
+        ci = 0;
+        for (uint32_t i = 0; i < np + nc; i++) {
+            char head[80];
+            int hl = snprintf(head, sizeof head, "ok %s %u threshold %u\n", regs[i].party ? "party" : "client",
+                              regs[i].party ? pi++ : ci++, c->threshold);
+            size_t tl = (size_t)hl + off;
+            char *reply = malloc(tl);
+            if (!reply || (memcpy(reply, head, (size_t)hl), memcpy(reply + hl, text, off),
+                           send_frame(regs[i].ssl, reply, tl) != 0))
+                fprintf(stderr, "stoffel-discovery [leader]: cannot send the roster to registrant %u (%s)\n", i,
+                        regs[i].party ? regs[i].addr : "client");
+            free(reply);
+        }
+        *roster = text;
+    }
+    for (uint32_t i = 0; regs && i < np + nc; i++)
+        ssl_close(regs[i].ssl, regs[i].fd);
+    free(regs);
+    SSL_CTX_free(ctx);
+    return rc;
+}
+
+/* ---- a registrant ------------------------------------------------------------------ */
+
+static int dial(const char *leader, int64_t deadline, char *err, size_t errlen)
+{
+    char host[256], port[16];
+    if (!split_addr(leader, host, sizeof host, port, sizeof port))
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--bootstrap needs HOST:PORT, got '%s'", leader);
+    char why[300] = "timed out";
+    while (now_ms() < deadline) {
+        struct addrinfo hints, *res = NULL;
+        memset(&hints, 0, sizeof hints);
+        hints.ai_socktype = SOCK_STREAM;
+        int g = getaddrinfo(host, port, &hints, &res);
+        if (g != 0)
+            return errf(err, errlen, DISCOVERY_CONNECT, "cannot resolve %s: %s", leader, gai_strerror(g));
+        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+            int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+            if (fd < 0)
+                continue;
+            set_io_timeout(fd, 2000);
+            if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+                freeaddrinfo(res);
+                return fd;
+            }
+            snprintf(why, sizeof why, "%s", strerror(errno));
+            close(fd);
+        }
+        freeaddrinfo(res);
+        usleep(200 * 1000);
+    }
+    return errf(err, errlen, DISCOVERY_CONNECT, "cannot reach the leader at %s: %s", leader, why);
+}
+
+int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint32_t *threshold, char *err,
+                   size_t errlen)
+{
+    *roster = NULL;
+    signal(SIGPIPE, SIG_IGN);
+    if (sodium_init() < 0)
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG, "libsodium cannot be initialised");
+    char h[256], p[16];
+    if (!c->client && (!c->addr || !split_addr(c->addr, h, sizeof h, p, sizeof p)))
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG,
+                    "a bootstrapping party needs --bind HOST:PORT (where the other parties dial it)");
+    uint8_t pin[NET_KEY_ID_LEN];
+    if (c->leader_key_id) {
+        const char *hx = "0123456789abcdefABCDEF";
+        bool ok = strlen(c->leader_key_id) == 2 * NET_KEY_ID_LEN && strspn(c->leader_key_id, hx) == 2 * NET_KEY_ID_LEN;
+        for (size_t i = 0; ok && i < NET_KEY_ID_LEN; i++) {
+            unsigned v = 0;
+            ok = sscanf(c->leader_key_id + 2 * i, "%2x", &v) == 1;
+            pin[i] = (uint8_t)v;
+        }
+        if (!ok)
+            return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--leader-key-id needs 64 hex digits");
+    }
+    uint8_t own[NET_KEY_ID_LEN];
+    SSL_CTX *ctx = make_ctx(c->key_path, c->cert_path, own, err, errlen);
+    if (!ctx)
+        return DISCOVERY_BAD_CONFIG;
+    int64_t deadline = now_ms() + (c->timeout_ms > 0 ? c->timeout_ms : 60000);
+    int fd = dial(c->leader, deadline, err, errlen);
+    if (fd < 0) {
+        SSL_CTX_free(ctx);
+        return fd;
+    }
+    set_io_timeout(fd, IO_TIMEOUT_MS);
+    SSL *ssl = SSL_new(ctx);
+    int rc = DISCOVERY_OK;
+    char *msg = NULL;
+    size_t mlen = 0;
+    ERR_clear_error();
+    uint8_t lk[NET_KEY_ID_LEN];
+    X509 *pc = NULL;
+    if (!ssl || SSL_set_fd(ssl, fd) != 1 || SSL_connect(ssl) != 1) {
+        rc = errf(err, errlen, DISCOVERY_CONNECT, "TLS handshake with the leader at %s failed (%s)", c->leader,
+                  ssl_reason());
+    } else if (!(pc = SSL_get0_peer_certificate(ssl)) || net_key_id_of_cert(pc, lk) != 0) {
+        rc = errf(err, errlen, DISCOVERY_CONNECT, "the leader at %s presented no usable certificate", c->leader);
+    } else if (c->leader_key_id && memcmp(lk, pin, NET_KEY_ID_LEN) != 0) {
+        char hex[2 * NET_KEY_ID_LEN + 1];
+        net_hex(lk, NET_KEY_ID_LEN, hex);
+        rc = errf(err, errlen, DISCOVERY_CONNECT, "the leader at %s presented key %s, not --leader-key-id %s",
+                  c->leader, hex, c->leader_key_id);
+    } else {
+        const char *token = getenv(DISCOVERY_TOKEN_ENV);
+        size_t tl = token ? strlen(token) : 0;
+        size_t cap = 400 + tl;
+        char *reg = malloc(cap);
+        int n = reg ? snprintf(reg, cap, "stoffel-register 1\nrole %s\n%s%s%stoken %s",
+                               c->client ? "client" : "party", c->client ? "" : "addr ", c->client ? "" : c->addr,
+                               c->client ? "" : "\n", token ? token : "")
+                    : -1;
+        if (n < 0 || send_frame(ssl, reg, (size_t)n) != 0)
+            rc = errf(err, errlen, DISCOVERY_CONNECT, "cannot send the registration to %s (%s)", c->leader,
+                      ssl_reason());
+        if (reg)
+            sodium_memzero(reg, cap);
+        free(reg);
+        /* the roster comes when every node has registered */
+        int left = (int)(deadline - now_ms());
+        set_io_timeout(fd, left > 1000 ? left : 1000);
+        if (rc == DISCOVERY_OK && recv_frame(ssl, &msg, &mlen) != 0)
+            rc = errf(err, errlen, DISCOVERY_CONNECT, "no roster from the leader at %s (%s)", c->leader,
+                      errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : "connection closed");
+    }
+    ssl_close(ssl, fd);
+    SSL_CTX_free(ctx);
+    if (rc != DISCOVERY_OK)
+        return rc;
+    char *nl = strchr(msg, '\n');
+    if (strncmp(msg, "error ", 6) == 0) {
+        if (nl)
+            *nl = 0;
+        rc = errf(err, errlen, DISCOVERY_REFUSED, "the leader at %s refused the registration: %s", c->leader,
+                  msg + 6);
+        free(msg);
+        return rc;
+    }
+    char role[16];
+    unsigned idx, t;
+    if (!nl || sscanf(msg, "ok %15s %u threshold %u", role, &idx, &t) != 3 ||
+        strcmp(role, c->client ? "client" : "party") != 0) {
+        free(msg);
+        return errf(err, errlen, DISCOVERY_CONNECT, "the leader at %s sent an unexpected reply", c->leader);
+    }
+    /* the roster's party 0 must be the leader we talked to */
+    Roster r;
+    char rerr[512];
+    if (roster_parse(nl + 1, strlen(nl + 1), &r, rerr, sizeof rerr) != 0) {
+        free(msg);
+        return errf(err, errlen, DISCOVERY_CONNECT, "the leader's roster is invalid: %s", rerr);
+    }
+    bool leader_ok = r.n_parties > 0 && memcmp(r.nodes[0].key_id, lk, NET_KEY_ID_LEN) == 0;
+    roster_free(&r);
+    if (!leader_ok) {
+        free(msg);
+        return errf(err, errlen, DISCOVERY_CONNECT, "the leader's roster does not list the leader as party 0");
+    }
+    *roster = strdup(nl + 1);
+    free(msg);
+    if (!*roster)
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
+    *index = idx;
+    *threshold = t;
+    return DISCOVERY_OK;
+}

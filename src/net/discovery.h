@@ -1,0 +1,67 @@
+/* discovery.h: forming a session's roster at run time instead of by hand
+ * (`stoffel-run PROG --leader ...`, `--bootstrap LEADER ...`; docs/network.md).
+ *
+ * The leader (party 0) listens on its --bind address over TLS 1.3 with its
+ * own key.  Every other node connects, presents its certificate (its key id
+ * is taken from the handshake, never from the message) and sends one frame
+ * (frame.h, at most DISCOVERY_MAX_FRAME bytes):
+ *
+ *     stoffel-register 1\n
+ *     role party|client\n
+ *     addr HOST:PORT\n            (parties: where the others dial it)
+ *     token <STOFFEL_AUTH_TOKEN, to the end of the frame>
+ *
+ * The token is compared in constant time (sodium_memcmp of BLAKE2b hashes,
+ * so neither its bytes nor its length leak through timing).  A refused
+ * registration gets "error <reason>\n" and is logged with its address.  When
+ * n-1 parties and k clients have registered, ids are assigned in
+ * registration order (party 0 is the leader, at its --bind address) and
+ * every registrant gets
+ *
+ *     ok party|client <index> threshold <t>\n<roster text>
+ *
+ * after which each node runs the static-roster session (net_mpc.h). */
+#ifndef STOFFEL_NET_DISCOVERY_H
+#define STOFFEL_NET_DISCOVERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DISCOVERY_MAX_FRAME (1u << 20)
+#define DISCOVERY_TOKEN_ENV "STOFFEL_AUTH_TOKEN"
+
+typedef struct {
+    const char *bind;            /* HOST:PORT: registrations, then party 0's session address */
+    const char *key_path, *cert_path;
+    uint32_t n_parties, n_clients, threshold;
+    int timeout_ms;              /* waiting for every registration */
+} DiscoveryLeader;
+
+typedef struct {
+    const char *leader;          /* HOST:PORT */
+    const char *key_path, *cert_path;
+    bool client;
+    const char *addr;            /* party: its session address */
+    const char *leader_key_id;   /* 64 hex digits, or NULL: accept the leader's key (docs) */
+    int timeout_ms;              /* waiting for the roster */
+} DiscoveryJoin;
+
+enum {
+    DISCOVERY_OK = 0,
+    DISCOVERY_BAD_CONFIG = -1,   /* keys, flags, token unset at the leader */
+    DISCOVERY_LISTEN = -2,
+    DISCOVERY_CONNECT = -3,      /* cannot reach / authenticate the leader */
+    DISCOVERY_REFUSED = -4,      /* the leader refused us (reason in err) */
+    DISCOVERY_TIMEOUT = -5,      /* not every node registered in time */
+};
+
+/* Leader: collects the registrations and sends the roster; *roster is the
+ * malloc'd roster text (party 0 = the leader). */
+int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t errlen);
+/* Registrant: *roster the malloc'd roster text, *index its party or client
+ * index, *threshold the leader's t. */
+int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint32_t *threshold, char *err,
+                   size_t errlen);
+
+#endif
