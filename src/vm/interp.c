@@ -593,11 +593,11 @@ run_op:
      * other operand type runs the LDI alone and the next op as written. */
 #define LDK_ARITH(overflow_op) do { \
         int64_t k_ = vm->consts[ip->x].as.i, r_; \
-        R[ip->c] = vm->consts[ip->x]; \
+        R[ip->a] = vm->consts[ip->x]; \
         Value *x_ = &R[ip->b]; \
         if (likely(x_->type == VT_I64) && !overflow_op(x_->as.i, k_, &r_)) { \
-            R[ip->a].type = VT_I64; \
-            R[ip->a].as.i = r_; \
+            R[ip->c].type = VT_I64; \
+            R[ip->c].as.i = r_; \
             ip += 2; \
             DISPATCH(); \
         } \
@@ -610,8 +610,8 @@ run_op:
 
 #define LDK_CMP_JUMP(cond) do { \
         int64_t k_ = vm->consts[ip->x].as.i; \
-        R[ip->c] = vm->consts[ip->x]; \
-        Value *x_ = &R[ip->a]; \
+        R[ip->a] = vm->consts[ip->x]; \
+        Value *x_ = &R[ip->b]; \
         if (likely(x_->type == VT_I64)) { \
             int32_t f_ = (x_->as.i > k_) - (x_->as.i < k_); \
             fr->flag = f_; \

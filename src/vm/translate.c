@@ -222,18 +222,18 @@ static void fuse_constant_loads(VM *vm, const StfFunction *f, VmFunction *fn)
         if (ld->op != I_LDI_C || vm->consts[ld->x].type != VT_I64) continue;
         uint16_t k = ld->a;
         switch (next->op) {
+        /* a and x stay the LDI's own (the checked mode runs it plainly);
+         * b and c carry the use. */
         case I_ADD_C: case I_SUB_C: case I_MUL_C:
             if (next->c != k || next->b == k) break;
             ld->op = next->op == I_ADD_C ? I_LDK_ADD : next->op == I_SUB_C ? I_LDK_SUB : I_LDK_MUL;
-            ld->c = k;
-            ld->a = next->a;
             ld->b = next->b;
+            ld->c = next->a;
             break;
         case I_CMP_JMPEQ: case I_CMP_JMPNEQ: case I_CMP_JMPLT: case I_CMP_JMPGT:
             if (next->b != k || next->a == k) break;
             ld->op = (uint8_t)(I_LDK_CMPJEQ + (next->op - I_CMP_JMPEQ));
-            ld->c = k;
-            ld->a = next->a;
+            ld->b = next->a;
             break;
         default:
             break;
@@ -362,9 +362,6 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     memset(end, 0, sizeof *end);
     end->op = end->base = I_END;
     if (check_call_arity(L, f, fn) != ST_OK) return ST_ERR;
-    fuse_table_builtins(f, fn);
-    fuse_calls_and_loops(L, f, fn);
-    fuse_constant_loads(vm, f, fn);
 
     /* Clear-bank specialisations (see vm_internal.h). */
     for (uint32_t i = 0; i < f->instr_count; i++) {
@@ -396,6 +393,11 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
         fn->code[i].op = (uint8_t)fused;
         fn->code[i].x = fn->code[i + 1].x;
     }
+
+    /* Superinstructions, last: each pass looks for the forms made above. */
+    fuse_table_builtins(f, fn);
+    fuse_calls_and_loops(L, f, fn);
+    fuse_constant_loads(vm, f, fn);
     return ST_OK;
 }
 

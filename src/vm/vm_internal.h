@@ -44,8 +44,8 @@ enum {
      * loop increment and the loop test in one dispatch; x = head index. */
     I_ADD_JMPEQ, I_ADD_JMPNEQ, I_ADD_JMPLT, I_ADD_JMPGT,
     /* LDI rK, <I64 constant> followed by an instruction reading rK as its
-     * second operand: a = dst (or compared register), b = other source,
-     * c = rK, x = constant.  ADD/SUB/MUL write a clear register; the
+     * second operand: a = rK, x = constant (as the LDI), b = the other
+     * operand, c = the ADD/SUB/MUL destination (a clear register).  The
      * compare forms take their jump target from the fused CMP at +1. */
     I_LDK_ADD, I_LDK_SUB, I_LDK_MUL,
     I_LDK_CMPJEQ, I_LDK_CMPJNEQ, I_LDK_CMPJLT, I_LDK_CMPJGT,
