@@ -274,6 +274,9 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         [I_LDK_ADD] = &&L_I_LDK_ADD, [I_LDK_SUB] = &&L_I_LDK_SUB, [I_LDK_MUL] = &&L_I_LDK_MUL,
         [I_LDK_CMPJEQ] = &&L_I_LDK_CMPJEQ, [I_LDK_CMPJNEQ] = &&L_I_LDK_CMPJNEQ,
         [I_LDK_CMPJLT] = &&L_I_LDK_CMPJLT, [I_LDK_CMPJGT] = &&L_I_LDK_CMPJGT,
+#define ALU_PAIR(A, B) [I_##A##_##B] = &&L_I_##A##_##B,
+        ALU_PAIRS
+#undef ALU_PAIR
     };
     /* In checked mode every opcode goes to the checkpoint first.  Built per
      * call (a few stores) so separate VMs on separate threads share nothing. */
@@ -644,6 +647,46 @@ run_op:
     TARGET(I_ADD_JMPNEQ) { ADD_JMP_CMP(f_ != 0); }
     TARGET(I_ADD_JMPLT) { ADD_JMP_CMP(f_ < 0); }
     TARGET(I_ADD_JMPGT) { ADD_JMP_CMP(f_ > 0); }
+
+    /* Dependent ALU pairs (see vm_internal.h).  The operations, as
+     * expressions of u and w that leave the I64 result in r2_ or fail. */
+#define OP_ADD(u, w) (!__builtin_add_overflow(u, w, &r2_))
+#define OP_SUB(u, w) (!__builtin_sub_overflow(u, w, &r2_))
+#define OP_MUL(u, w) (!__builtin_mul_overflow(u, w, &r2_))
+#define OP_DIV(u, w) ((w) > 0 && ((r2_ = (u) / (w)), 1))
+#define OP_MOD(u, w) ((w) > 0 && ((r2_ = (u) % (w)), 1))
+#define ALU_PAIR(A, B) \
+    TARGET(I_##A##_##B) { \
+        Value *x = &R[ip->b], *y = &R[ip->c]; \
+        int64_t r1_, r2_; \
+        if (likely(x->type == VT_I64 && y->type == VT_I64)) { \
+            int64_t xi_ = x->as.i, yi_ = y->as.i; \
+            if (likely(OP_##A##_1(xi_, yi_))) { \
+                const Ins *q_ = ip + 1; \
+                R[ip->a].type = VT_I64; \
+                R[ip->a].as.i = r1_; \
+                const Value *qb_ = &R[q_->b], *qc_ = &R[q_->c]; \
+                if ((q_->b == ip->a || qb_->type == VT_I64) && (q_->c == ip->a || qc_->type == VT_I64)) { \
+                    int64_t u_ = q_->b == ip->a ? r1_ : qb_->as.i; \
+                    int64_t w_ = q_->c == ip->a ? r1_ : qc_->as.i; \
+                    if (likely(OP_##B(u_, w_))) { \
+                        R[q_->a].type = VT_I64; \
+                        R[q_->a].as.i = r2_; \
+                        ip += 2; \
+                        DISPATCH(); \
+                    } \
+                } \
+                ip++;           /* the second runs as written */ \
+                DISPATCH(); \
+            } \
+        } \
+        RUN_OP(ip->base == STF_OP_ADD ? I_ADD_C : ip->base == STF_OP_SUB ? I_SUB_C : I_MUL_C); \
+    }
+#define OP_ADD_1(u, w) (!__builtin_add_overflow(u, w, &r1_))
+#define OP_SUB_1(u, w) (!__builtin_sub_overflow(u, w, &r1_))
+#define OP_MUL_1(u, w) (!__builtin_mul_overflow(u, w, &r1_))
+    ALU_PAIRS
+#undef ALU_PAIR
 
     TARGET(I_CALLK) {
         VmFunction *callee = vm->funcs[ip->x];

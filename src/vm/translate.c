@@ -241,6 +241,24 @@ static void fuse_constant_loads(VM *vm, const StfFunction *f, VmFunction *fn)
     }
 }
 
+/* ADD/SUB/MUL followed by ADD/SUB/MUL/DIV/MOD that reads its result. */
+static void fuse_alu_pairs(const StfFunction *f, VmFunction *fn)
+{
+    static const uint8_t firsts[] = { I_ADD_C, I_SUB_C, I_MUL_C };
+    static const uint8_t seconds[] = { I_ADD_C, I_SUB_C, I_MUL_C, I_DIV_C, I_MOD_C };
+    for (uint32_t i = 0; i + 1 < f->instr_count; i++) {
+        Ins *p = &fn->code[i];
+        const Ins *q = &fn->code[i + 1];
+        int fi = -1, si = -1;
+        for (int k = 0; k < 3; k++)
+            if (p->op == firsts[k]) fi = k;
+        for (int k = 0; k < 5; k++)
+            if (q->op == seconds[k]) si = k;
+        if (fi < 0 || si < 0 || (q->b != p->a && q->c != p->a)) continue;
+        p->op = (uint8_t)(I_ADD_ADD + fi * 5 + si);
+    }
+}
+
 static void fuse_table_builtins(const StfFunction *f, VmFunction *fn)
 {
     for (uint32_t i = 0; i < f->instr_count; i++) {
@@ -398,6 +416,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     fuse_table_builtins(f, fn);
     fuse_calls_and_loops(L, f, fn);
     fuse_constant_loads(vm, f, fn);
+    fuse_alu_pairs(f, fn);
     return ST_OK;
 }
 

@@ -12,6 +12,10 @@
 #define MAX_FRAME_REGISTERS 65535
 #define MAX_SPILL_SLOT ((1u << 20) - 1)
 
+/* The fused dependent ALU pairs: first op x second op. */
+#define ALU_PAIRS_OF(A) ALU_PAIR(A, ADD) ALU_PAIR(A, SUB) ALU_PAIR(A, MUL) ALU_PAIR(A, DIV) ALU_PAIR(A, MOD)
+#define ALU_PAIRS ALU_PAIRS_OF(ADD) ALU_PAIRS_OF(SUB) ALU_PAIRS_OF(MUL)
+
 /* Internal opcodes.  The first STF_OP_COUNT are the wire opcodes with their
  * general handlers; the rest are translator products. */
 enum {
@@ -49,6 +53,14 @@ enum {
      * compare forms take their jump target from the fused CMP at +1. */
     I_LDK_ADD, I_LDK_SUB, I_LDK_MUL,
     I_LDK_CMPJEQ, I_LDK_CMPJNEQ, I_LDK_CMPJLT, I_LDK_CMPJGT,
+    /* ADD/SUB/MUL (clear destination) directly followed by ADD/SUB/MUL/DIV/
+     * MOD that reads its result: the intermediate stays in a machine
+     * register (both results are still stored).  Fields are the first
+     * instruction's; the second is read from the next Ins, which stays in
+     * place and runs alone when the pair's fast path does not apply. */
+#define ALU_PAIR(A, B) I_##A##_##B,
+    ALU_PAIRS
+#undef ALU_PAIR
     I_COUNT
 };
 
