@@ -896,12 +896,21 @@ do_return: {
         if (unlikely(checked)) {
             CHECK(write_reg_slow(vm, R, 0, v));
             if (explicit_ret && vm_hooks_active(vm)) CHECK(after_call_event(vm, callee, v));
-        } else {
-            copy_value(&R[0], &v);
+            fn = fr->fn;
+            code = fn->code;
+            ip = code + fr->ip;
+            DISPATCH();
         }
+        copy_value(&R[0], &v);
         fn = fr->fn;
         code = fn->code;
         ip = code + fr->ip;
+        /* The caller saves the result out of r0 right away, as compilers
+         * emit it: do that MOV as part of the return. */
+        if (ip->op == I_MOV_C && ip->b == 0) {
+            copy_value(&R[ip->a], &v);
+            ip++;
+        }
         DISPATCH();
     }
 
