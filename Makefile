@@ -18,6 +18,11 @@ ALL_CFLAGS += -DST_DISPATCH_SWITCH
 endif
 LDLIBS   = -lsodium -lssl -lcrypto -lffi -ldl -lm -pthread
 TEST_LDLIBS = -lgmp
+# The command-line tools take OpenSSL from Debian's static archives:
+# loading libssl/libcrypto dynamically costs about 0.5 ms at every start,
+# a third of an empty run (docs/architecture.md).  The library links it
+# dynamically.
+TOOL_LDLIBS = -lsodium -Wl,-Bstatic -lssl -lcrypto -Wl,-Bdynamic -lffi -ldl -lm -pthread
 
 LIB_SRCS := $(wildcard src/core/*.c src/bytecode/*.c src/vm/*.c src/api/*.c src/mpc/*.c src/net/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -56,7 +61,7 @@ $(BUILD)/libstoffel_vm.so: $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libstoffel_vm.so.$(SOVERSION) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/stoffel-%: src/cli/%.c $(BUILD)/libstoffel_vm.a
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(TOOL_LDLIBS)
 
 # test binaries also depend on the shared test headers (unit.h, mpc_sim.h)
 $(UNIT_BINS): $(wildcard tests/unit/*.h)
