@@ -91,7 +91,8 @@ bench: deps
 	@bash scripts/install-bench-peers.sh
 	@$(MAKE) --no-print-directory all
 	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
-	@$(MAKE) --no-print-directory bench-mpc bench-field
+	@# BENCH_ARGS are the interpreter runner's; the others run with their defaults
+	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net BENCH_ARGS=
 
 # Field arithmetic: ns per operation, with plain GMP in the same run.
 bench-field: lib
