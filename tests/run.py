@@ -475,8 +475,9 @@ CLI_CHECKS = [
 ]
 
 
-def run_cli_check(check, ctx):
-    name, args, want_exit, want_err = check
+def run_command_check(name, args, want_exit, ctx, want_err=(), verify_stdout=None):
+    """Run stoffel-run with args; check the exit code, stderr substrings and,
+    if given, verify_stdout(stdout) -> None or the reason it is wrong."""
     o = Outcome(name)
     if not ctx.runner_ok:
         o.failed = 1
@@ -485,11 +486,15 @@ def run_cli_check(check, ctx):
     argv = [ctx.runner] + args
     res = run_process(argv, ctx.env, ctx.timeout)
     o.seconds = res.seconds
+    cmd = " ".join(shlex.quote(a) for a in argv)
     if res.spawn_error or res.timed_out or (res.returncode is not None and res.returncode < 0):
-        o.fail("%s (command: %s)" % (describe_status(res), " ".join(shlex.quote(a) for a in argv)))
+        o.fail("%s (command: %s)" % (describe_status(res), cmd))
     elif res.returncode != want_exit:
-        o.fail("exit code %d, expected %d (command: %s)" % (
-            res.returncode, want_exit, " ".join(shlex.quote(a) for a in argv)))
+        o.fail("exit code %d, expected %d (command: %s)" % (res.returncode, want_exit, cmd))
+    elif verify_stdout:
+        why = verify_stdout(res.stdout)
+        if why:
+            o.fail("%s (command: %s)" % (why, cmd))
     for e in want_err:
         if e not in res.stderr:
             o.fail("stderr does not contain: %s" % e)
@@ -503,6 +508,11 @@ def run_cli_check(check, ctx):
     else:
         o.passed = 1
     return o
+
+
+def run_cli_check(check, ctx):
+    name, args, want_exit, want_err = check
+    return run_command_check(name, args, want_exit, ctx, want_err=want_err)
 
 
 # --------------------------------------------------------------------------
@@ -615,35 +625,9 @@ def mpc_checks():
 
 def run_mpc_check(check, ctx):
     name, args, want_exit, verify = check
-    o = Outcome(name)
-    if not ctx.runner_ok:
-        o.failed = 1
-        o.fail(ctx.runner_missing)
-        return o
-    argv = [ctx.runner] + args
-    res = run_process(argv, ctx.env, ctx.timeout)
-    o.seconds = res.seconds
-    cmd = " ".join(shlex.quote(a) for a in argv)
-    if res.spawn_error or res.timed_out or (res.returncode is not None and res.returncode < 0):
-        o.fail("%s (command: %s)" % (describe_status(res), cmd))
-    elif res.returncode != want_exit:
-        o.fail("exit code %d, expected %d (command: %s)" % (res.returncode, want_exit, cmd))
-    elif callable(verify):
-        why = verify(res.stdout)
-        if why:
-            o.fail("%s (command: %s)" % (why, cmd))
-    elif verify and verify not in res.stderr:
-        o.fail("stderr does not contain: %s" % verify)
-    if ctx.asan:
-        marker = sanitizer_report(res.stderr)
-        if marker:
-            o.fail("sanitizer report (%s)" % marker)
-    if o.details:
-        o.fail("stderr tail:\n" + (tail(res.stderr) or "    (empty)"))
-        o.failed = 1
-    else:
-        o.passed = 1
-    return o
+    if callable(verify):
+        return run_command_check(name, args, want_exit, ctx, verify_stdout=verify)
+    return run_command_check(name, args, want_exit, ctx, want_err=[verify] if verify else [])
 
 
 # --------------------------------------------------------------------------
