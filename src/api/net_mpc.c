@@ -90,6 +90,31 @@ typedef struct {
     Transport *tr;
 } Node;
 
+
+/* `--servers A,B,...` must list the roster's party addresses in order. */
+static int check_servers(const Roster *r, const char *servers)
+{
+    char *copy = strdup(servers);
+    if (!copy) return say(NET_MPC_BAD_CONFIG, "out of memory");
+    int rc = 0;
+    uint32_t i = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save), i++) {
+        char want[300];
+        if (i >= r->n_parties) {
+            rc = say(NET_MPC_BAD_CONFIG, "--servers lists more than the roster's %u parties", r->n_parties);
+            break;
+        }
+        snprintf(want, sizeof want, "%s:%s", r->nodes[i].host, r->nodes[i].port);
+        if (strcmp(tok, want) != 0)
+            rc = say(NET_MPC_BAD_CONFIG, "--servers entry %u is %s but the roster has party %u at %s", i + 1, tok, i, want);
+    }
+    if (rc == 0 && i != r->n_parties)
+        rc = say(NET_MPC_BAD_CONFIG, "--servers lists %u parties, the roster %u", i, r->n_parties);
+    free(copy);
+    return rc;
+}
+
 static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
 {
     char err[2048];
@@ -121,6 +146,8 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
                  (int)r->n_clients - 1);
     else if (!o->client && (o->party_id < 0 || (uint64_t)o->party_id >= r->n_parties))
         rc = say(NET_MPC_BAD_CONFIG, "--party-id must be in 0..%u (the roster's parties)", r->n_parties - 1);
+    else if (o->servers)
+        rc = check_servers(r, o->servers);
     if (rc) {
         roster_free(r);
         return rc;

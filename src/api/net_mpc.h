@@ -34,6 +34,11 @@ typedef struct {
     int timeout_ms;              /* per protocol wait; 0 = 10,000 (client output wait 60,000) */
     int connect_timeout_ms;      /* waiting for the other nodes; 0 = 60,000 */
     const char *roster_text;     /* the roster in memory (instead of roster_path) */
+    /* Upstream's `--servers A,B,...`: the parties' addresses in order.  The
+     * roster (or the leader) still says who they are; a list that differs
+     * from the roster's addresses is an error, never a reason to connect
+     * somewhere unauthenticated. */
+    const char *servers;
     /* Discovery (net/discovery.h): --leader (party 0, collects the
      * registrations on `bind`) or --bootstrap LEADER (party: registers
      * `bind` as its address; client: registers).  Needs STOFFEL_AUTH_TOKEN. */

@@ -55,13 +55,14 @@ static void usage(FILE *out)
             "  --leader                be party 0: take registrations on --bind HOST:PORT until\n"
             "                          --n-parties N parties and --clients K clients are in\n"
             "  --bootstrap HOST:PORT   register with the leader (a party also gives --bind)\n"
+            "  --servers A,B,...       the parties' addresses, as upstream; checked against the roster\n"
             "  --leader-key-id HEX     pin the leader's key id (default: accept its key)\n"
             "  -h, --help              this text\n");
 }
 
 /* Networked sessions are later work; name them so users get a clear error. */
 static const char *const network_flags[] = {
-    "--bootnode", "--servers", NULL
+    "--bootnode", NULL
 };
 
 static const char *backend_name(uint8_t b) { return b == 0 ? "honeybadger" : b == 1 ? "avss" : "unknown"; }
@@ -255,9 +256,11 @@ int main(int argc, char **argv)
         } else if (FLAG("--client")) {
             no.client = true;
             networked = true;
-        } else if (FLAG("--roster") || FLAG("--key") || FLAG("--cert") || FLAG("--bind") || FLAG("--session")) {
+        } else if (FLAG("--roster") || FLAG("--key") || FLAG("--cert") || FLAG("--bind") || FLAG("--session") ||
+                   FLAG("--servers")) {
             const char **slot = FLAG("--roster") ? &no.roster_path : FLAG("--key") ? &no.key_path
-                                : FLAG("--cert") ? &no.cert_path : FLAG("--bind") ? &no.bind : &no.session;
+                                : FLAG("--cert") ? &no.cert_path : FLAG("--bind") ? &no.bind
+                                : FLAG("--servers") ? &no.servers : &no.session;
             TAKE_VALUE();
             *slot = val;
             networked = true;

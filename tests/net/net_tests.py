@@ -178,6 +178,26 @@ def t_session(build, tmp):
         expect(rc == 0 and "sent to 2 clients" in o, "party %d should finish" % i, res)
 
 
+def t_servers_flag(build, tmp):
+    """Upstream's --servers A,B,...: accepted when it lists the roster's party
+    addresses in order (client 1 gives it, and the session completes); a
+    list that differs is refused before connecting anywhere."""
+    s = Session(build, tmp, "servers")
+    prog = fixture("client_mul.stflb")
+    servers = ",".join("127.0.0.1:%d" % p for p in s.ports)
+    wrong = ",".join("127.0.0.1:%d" % p for p in reversed(s.ports))
+    s.client(1, "25", "--servers", wrong, tag="wrong")
+    for i in range(4):
+        s.party(i, prog)
+    s.client(0, "15")
+    s.client(1, "25", "--servers", servers)
+    res = s.wait()
+    expect_result(res, ["c0", "c1"], "375")
+    rc, _, err = res["wrong"]
+    expect(rc == 2 and "--servers entry 1" in err and "but the roster has party 0" in err,
+           "a --servers list that differs from the roster must be refused", res)
+
+
 def t_impostor(build, tmp):
     """A client whose key is not in the roster is refused by every party it
     reaches (logged with its address); the session still completes."""
@@ -472,7 +492,7 @@ def t_keygen_and_roster(build, tmp):
            "a duplicate party should be rejected: %s" % r.stderr)
 
 
-TESTS = [t_session, t_session_n7, t_matrix_average, t_rogue, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
+TESTS = [t_session, t_servers_flag, t_session_n7, t_matrix_average, t_rogue, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
          t_discovery, t_discovery_bad_token, t_keygen_and_roster]
 
 
