@@ -31,7 +31,7 @@ TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan switch-test clean bench bench-mpc bench-field bench-net fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test asan valgrind switch-test clean bench bench-mpc bench-field bench-net fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -80,6 +80,13 @@ asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" test
+
+# Unit tests, golden programs and CLI checks under valgrind (memcheck: errors
+# and definite leaks fail a test).  Slow; not part of CI.
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+valgrind: deps
+	@$(MAKE) --no-print-directory all
+	python3 tests/run.py --build $(BUILD) --timeout 600 --wrap "$(VALGRIND)" --filter $(or $(VG_FILTER),/)
 
 # Same suite with the portable switch dispatch.
 switch-test:

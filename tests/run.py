@@ -214,7 +214,7 @@ def find_unit_binaries(build):
 
 def run_unit(path, ctx):
     o = Outcome("unit/" + os.path.basename(path))
-    res = run_process([os.path.abspath(path)], ctx.env, ctx.timeout)
+    res = run_process(ctx.wrap + [os.path.abspath(path)], ctx.env, ctx.timeout)
     o.seconds = res.seconds
     counted = None
     for line in reversed(res.stdout.splitlines()):
@@ -360,7 +360,7 @@ def load_golden(relpath, o):
 def check_golden_run(g, program, o, ctx):
     """Run stoffel-run on program (the .s file or its .stflb) with the
     golden's arguments and check every expectation of g."""
-    argv = [ctx.runner, program] + g.args
+    argv = ctx.wrap + [ctx.runner, program] + g.args
     res = run_process(argv, ctx.env, g.timeout or ctx.timeout)
     o.seconds += res.seconds
     if res.spawn_error or res.timed_out or (res.returncode is not None and res.returncode < 0):
@@ -382,8 +382,8 @@ def check_golden_run(g, program, o, ctx):
             if marker and not any(marker in e for e in g.expect_error):
                 o.fail("sanitizer report (%s):\n%s" % (marker, tail(res.stderr, 25)))
     if g.max_rss_mb is not None:
-        if ctx.asan:
-            o.note = "rss limit not checked under ASan"
+        if ctx.asan or ctx.wrap:
+            o.note = "rss limit not checked under ASan or a wrapper (they add their own memory)"
         elif res.maxrss_kib is None:
             o.fail("peak RSS unknown")
         else:
@@ -483,7 +483,7 @@ def run_command_check(name, args, want_exit, ctx, want_err=(), verify_stdout=Non
         o.failed = 1
         o.fail(ctx.runner_missing)
         return o
-    argv = [ctx.runner] + args
+    argv = ctx.wrap + [ctx.runner] + args
     res = run_process(argv, ctx.env, ctx.timeout)
     o.seconds = res.seconds
     cmd = " ".join(shlex.quote(a) for a in argv)
@@ -741,6 +741,8 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true", help="list every test")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="parallel tests (default 2)")
     ap.add_argument("--timeout", type=float, default=60.0, help="per-test timeout in seconds (default 60)")
+    ap.add_argument("--wrap", default="", help="run unit binaries and stoffel-run under this command, "
+                    "e.g. 'valgrind -q --error-exitcode=99' (exit 99 then fails the test)")
     opts = ap.parse_args()
     try:  # never die on a character the terminal cannot show
         sys.stdout.reconfigure(errors="backslashreplace")
@@ -750,6 +752,7 @@ def main():
     build = opts.build if os.path.isabs(opts.build) else os.path.join(REPO, opts.build)
     ctx = Context()
     ctx.timeout = opts.timeout
+    ctx.wrap = shlex.split(opts.wrap)
     ctx.asan = "asan" in os.path.basename(os.path.normpath(build))
     env = dict(os.environ)
     if "STOFFEL_SHARED" not in env:
