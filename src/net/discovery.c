@@ -23,6 +23,7 @@
 
 #include "net/frame.h"
 #include "net/roster.h"
+#include "net/tls.h"
 
 #define IO_TIMEOUT_MS 10000      /* per read / write of a registration */
 
@@ -275,32 +276,8 @@ static int listen_at(const char *bind_addr, char *err, size_t errlen)
     char host[256], port[16];
     if (!split_addr(bind_addr, host, sizeof host, port, sizeof port))
         return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--bind needs HOST:PORT, got '%s'", bind_addr);
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    int g = getaddrinfo(host, port, &hints, &res);
-    if (g != 0)
-        return errf(err, errlen, DISCOVERY_LISTEN, "cannot resolve %s: %s", bind_addr, gai_strerror(g));
-    int fd = -1, e = 0;
-    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) {
-            e = errno;
-            continue;
-        }
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0) {
-            e = errno;
-            close(fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo(res);
-    if (fd < 0)
-        return errf(err, errlen, DISCOVERY_LISTEN, "cannot listen on %s: %s", bind_addr, strerror(e));
-    return fd;
+    int fd = net_listen_tcp(host, port, err, errlen);
+    return fd < 0 ? DISCOVERY_LISTEN : fd;
 }
 
 int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t errlen)

@@ -956,15 +956,15 @@ static int verify_any(int ok, X509_STORE_CTX *x)
     return 1;
 }
 
-static int listen_on(Net *n, const char *host, const char *port, char *err, size_t errlen)
+int net_listen_tcp(const char *host, const char *port, char *err, size_t errlen)
 {
     struct addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE;
-    int g = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
+    int g = getaddrinfo(host && host[0] ? host : NULL, port, &hints, &res);
     if (g != 0)
-        return errf(err, errlen, "cannot resolve listen address %s:%s: %s", host, port, gai_strerror(g));
+        return errf(err, errlen, "cannot resolve listen address %s:%s: %s", host ? host : "", port, gai_strerror(g));
     int fd = -1, e = 0;
     for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
@@ -981,8 +981,14 @@ static int listen_on(Net *n, const char *host, const char *port, char *err, size
         }
     }
     freeaddrinfo(res);
-    if (fd < 0)
-        return errf(err, errlen, "cannot listen on %s:%s: %s", host, port, strerror(e));
+    if (fd < 0) return errf(err, errlen, "cannot listen on %s:%s: %s", host ? host : "", port, strerror(e));
+    return fd;
+}
+
+static int listen_on(Net *n, const char *host, const char *port, char *err, size_t errlen)
+{
+    int fd = net_listen_tcp(host, port, err, errlen);
+    if (fd < 0) return -1;
     n->listen_fd = fd;
     return 0;
 }

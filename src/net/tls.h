@@ -67,4 +67,8 @@ bool tls_transport_peer_up(Transport *t, uint32_t node);
  * connection, joins the threads and frees the endpoint. */
 void tls_transport_free(Transport *t, int linger_ms);
 
+/* A listening TCP socket on host:port (host "" or NULL = any address):
+ * the descriptor, or -1 with err saying which step failed. */
+int net_listen_tcp(const char *host, const char *port, char *err, size_t errlen);
+
 #endif
