@@ -49,7 +49,7 @@ int vm_push_closure_frame(VM *vm, StClosure *cl, const Value *args, uint32_t arg
         HookEvent ev = { .kind = HOOK_BEFORE_CALL, .name = fn->name->chars, .args = args, .argc = argc };
         if (vm_fire_hook(vm, &ev) != ST_OK) return ST_ERR;
     }
-    if (vm_push_frame(vm, fn, args, argc, cl, false) != ST_OK) return ST_ERR;
+    if (vm_push_frame(vm, fn, args, argc, cl) != ST_OK) return ST_ERR;
     return ST_FRAME_PUSHED;
 }
 

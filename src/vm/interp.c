@@ -710,7 +710,6 @@ run_op:
             nf->ip = 0;
             nf->arg_base = fr->arg_base;
             nf->flag = 0;
-            nf->entry = false;
             nf->closure = NULL;
             nf->spill = NULL;
             nf->spill_len = nf->spill_cap = 0;
@@ -833,7 +832,6 @@ run_op:
             nf->ip = 0;
             nf->arg_base = base;
             nf->flag = 0;
-            nf->entry = false;
             nf->closure = NULL;
             nf->spill = NULL;
             nf->spill_len = nf->spill_cap = 0;
@@ -849,7 +847,7 @@ run_op:
         vm->nargs = base;               /* the arguments move into the callee */
         SAVE_IP();
         fr->ip++;
-        if (unlikely(vm_push_frame(vm, callee, args, argc, cl, false) != ST_OK)) {
+        if (unlikely(vm_push_frame(vm, callee, args, argc, cl) != ST_OK)) {
             fr->ip--;
             vm->nargs = base + argc;
             ERROR();

@@ -419,7 +419,7 @@ int vm_store_secret(VM *vm, Value *slot, uint32_t reg, Value v)
  * parameter values are also kept after the registers: they are the
  * activation's "locals" that upvalue lookup searches (spec §5.2). */
 int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc,
-                  StClosure *closure, bool entry)
+                  StClosure *closure)
 {
     if (argc != fn->nparams)
         return vm_error(vm, "Function %s expects %u arguments but got %u", fn->name->chars, fn->nparams, argc);
@@ -443,7 +443,6 @@ int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc,
     f->regs = regs;
     f->base = base;
     f->arg_base = vm->nargs;
-    f->entry = entry;
     f->closure = closure;
     vm->stack_top = base + size;
     return ST_OK;
@@ -521,7 +520,7 @@ int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value
             vm->budget_left = vm->cfg.instruction_budget;
             vm->budget_on = vm->cfg.instruction_budget != 0;
         }
-        rc = vm_push_frame(vm, fn, args, argc, NULL, true);
+        rc = vm_push_frame(vm, fn, args, argc, NULL);
         if (rc == ST_OK) rc = vm_run(vm, depth, result);
     }
     /* Pending secure multiplications finish inside the call that made them

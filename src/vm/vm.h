@@ -67,7 +67,6 @@ typedef struct Frame {
     uint32_t ip;            /* next instruction index */
     uint32_t arg_base;      /* start of this frame's pushed arguments */
     int32_t flag;           /* compare flag -1/0/1 */
-    bool entry;             /* entry frame of an invocation */
     StClosure *closure;     /* upvalues of this activation (may be NULL) */
     Value *spill;           /* spill slots (LDS/STS), lazily allocated */
     uint32_t spill_len, spill_cap;

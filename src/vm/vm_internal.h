@@ -152,7 +152,7 @@ struct VM {
 /* vm.c */
 int vm_grow_stack(VM *vm, uint32_t need);      /* re-bases frame regs */
 int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc,
-                  StClosure *closure, bool entry);
+                  StClosure *closure);
 int vm_intern_name(VM *vm, const char *s, size_t len, uint32_t *out);
 int vm_add_const(VM *vm, Value v, uint32_t *out);
 int vm_add_function(VM *vm, VmFunction *fn);
