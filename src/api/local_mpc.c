@@ -335,13 +335,7 @@ static void format_value(const Field *f, const ShareType *ty, const Fe *x, StrBu
         return;
     }
     if (ty && ty->kind == 1) {
-        char tmp[64];
-        StrBuf fb;
-        sb_init(&fb);
-        fmt_float(&fb, (double)v / ldexp(1.0, (int)ty->frac));
-        snprintf(tmp, sizeof tmp, "%s", fb.data ? fb.data : "?");
-        sb_free(&fb);
-        sb_puts(b, tmp);
+        fmt_float(b, (double)v / ldexp(1.0, (int)ty->frac));
         return;
     }
     sb_printf(b, "%lld", (long long)v);
