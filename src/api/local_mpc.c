@@ -168,11 +168,6 @@ static int parse_inputs(Session *s, char *err, size_t errlen)
 
 static void discard_output(void *ud, const char *text, size_t len) { (void)ud; (void)text; (void)len; }
 
-static void stdout_output(void *ud, const char *text, size_t len)
-{
-    (void)ud;
-    fwrite(text, 1, len, stdout);
-}
 
 /* Shares in the result (a share, or an array whose elements are shares). */
 static size_t collect_shares(VM *vm, Value v, StShare ***out)
@@ -204,7 +199,7 @@ static void party_run(Party *p)
     const LocalMpcOptions *o = s->opt;
     VmConfig cfg;
     memset(&cfg, 0, sizeof cfg);
-    cfg.write = p->id == 0 ? (o->write ? o->write : stdout_output) : discard_output;
+    cfg.write = p->id == 0 ? o->write : discard_output;   /* NULL: the VM's stdout */
     cfg.write_ud = o->write_ud;
     VM *vm = vm_new(&cfg);
     MpcEngine *e = NULL;

@@ -220,11 +220,6 @@ static void discard_output(void *ud, const char *text, size_t len)
     (void)len;
 }
 
-static void stdout_output(void *ud, const char *text, size_t len)
-{
-    (void)ud;
-    fwrite(text, 1, len, stdout);
-}
 
 /* Testing aid (tests/net): STOFFEL_NET_TEST_KILL_AT=online makes this party
  * kill itself with SIGKILL when the online phase starts, after
@@ -266,7 +261,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     }
     VmConfig cfg;
     memset(&cfg, 0, sizeof cfg);
-    cfg.write = nd.self == 0 ? stdout_output : discard_output;
+    cfg.write = nd.self == 0 ? NULL : discard_output;   /* NULL: the VM's stdout */
     VM *vm = vm_new(&cfg);
     MpcEngine *e = NULL;
     const char *entry = o->entry ? o->entry : "main";
