@@ -218,19 +218,52 @@ static const char *int_suffix(ValueType t)
     }
 }
 
-static void fmt_int(StrBuf *b, Value v)
+/* Digits of an integer value, written backwards ending at `end`; returns
+ * the first character.  Two digits per division: to_string and print of
+ * integers are hot in string-building code. */
+static char *int_digits(char *end, Value v)
 {
-    /* Integers are the common case of to_string/print: no printf. */
-    char digits[24];
-    char *p = digits + sizeof digits;
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    char *p = end;
     bool neg = val_is_signed(v) && v.as.i < 0;
     uint64_t mag = neg ? (uint64_t)0 - (uint64_t)v.as.i : v.as.u;
-    do {
-        *--p = (char)('0' + mag % 10);
-        mag /= 10;
-    } while (mag);
+    while (mag >= 100) {
+        unsigned two = (unsigned)(mag % 100) * 2;
+        mag /= 100;
+        *--p = pairs[two + 1];
+        *--p = pairs[two];
+    }
+    if (mag >= 10) {
+        unsigned two = (unsigned)mag * 2;
+        *--p = pairs[two + 1];
+        *--p = pairs[two];
+    } else {
+        *--p = (char)('0' + mag);
+    }
     if (neg) *--p = '-';
+    return p;
+}
+
+static void fmt_int(StrBuf *b, Value v)
+{
+    char digits[24];
+    char *p = int_digits(digits + sizeof digits, v);
     sb_append(b, p, (size_t)(digits + sizeof digits - p));
+}
+
+size_t fmt_int_print(char out[FMT_INT_MAX], Value v)
+{
+    char digits[24];
+    char *p = int_digits(digits + sizeof digits, v);
+    size_t n = (size_t)(digits + sizeof digits - p);
+    memcpy(out, p, n);
+    const char *suffix = int_suffix((ValueType)v.type);
+    size_t k = strlen(suffix);
+    memcpy(out + n, suffix, k);
+    return n + k;
 }
 
 /* Rust Debug of the share type: SecretInt { bit_length: 64 } etc. */

@@ -38,6 +38,11 @@ char *sb_take(StrBuf *b);
  * 100000000000000000000, 0.0000001, NaN, inf, -inf. */
 void fmt_float(StrBuf *b, double x);
 
+/* The print / to_string text of an integer value (digits, then the type
+ * suffix unless I64) written to out without a NUL; returns its length. */
+#define FMT_INT_MAX 32
+size_t fmt_int_print(char out[FMT_INT_MAX], Value v);
+
 void fmt_debug(StrBuf *b, Value v);
 void fmt_print(StrBuf *b, Value v);
 void fmt_result(StrBuf *b, Value v);

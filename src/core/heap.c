@@ -102,12 +102,15 @@ static void pool_free(Heap *h, void *p, size_t size)
 #define POOLED(size) ((size) <= HEAP_SMALL_MAX)
 #endif
 
-static void *new_object(Heap *h, GcKind kind, size_t size)
+/* Zeroes the first `zeroed` bytes only: a string's characters are written
+ * by its constructor, and clearing them first costs a second pass over
+ * every byte of large strings. */
+static void *new_object_zeroed(Heap *h, GcKind kind, size_t size, size_t zeroed)
 {
     if (size > UINT32_MAX) return NULL;
     GcObject *o = POOLED(size) ? pool_alloc(h, size) : heap_realloc(h, NULL, 0, size);
     if (!o) return NULL;
-    memset(o, 0, size);
+    memset(o, 0, zeroed);
     o->kind = (uint8_t)kind;
     o->size = (uint32_t)size;
     o->next = h->objects;
@@ -115,12 +118,17 @@ static void *new_object(Heap *h, GcKind kind, size_t size)
     return o;
 }
 
+static void *new_object(Heap *h, GcKind kind, size_t size)
+{
+    return new_object_zeroed(h, kind, size, size);
+}
+
 /* ---- strings ---------------------------------------------------------------- */
 
 StString *heap_new_string(Heap *h, const char *bytes, size_t len)
 {
     if (len > UINT32_MAX - 1 - sizeof(StString)) return NULL;
-    StString *s = new_object(h, GC_STRING, sizeof(StString) + len + 1);
+    StString *s = new_object_zeroed(h, GC_STRING, sizeof(StString) + len + 1, sizeof(StString));
     if (!s) return NULL;
     s->len = (uint32_t)len;
     if (len) memcpy(s->chars, bytes, len);
@@ -132,7 +140,7 @@ StString *heap_concat_strings(Heap *h, const StString *a, const StString *b)
 {
     size_t len = (size_t)a->len + b->len;
     if (len > UINT32_MAX - 1 - sizeof(StString)) return NULL;
-    StString *s = new_object(h, GC_STRING, sizeof(StString) + len + 1);
+    StString *s = new_object_zeroed(h, GC_STRING, sizeof(StString) + len + 1, sizeof(StString));
     if (!s) return NULL;
     s->len = (uint32_t)len;
     memcpy(s->chars, a->chars, a->len);

@@ -411,6 +411,12 @@ static int bi_print(VM *vm, const Value *args, uint32_t argc, Value *result, voi
 static int bi_to_string(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
     if (argc != 1) return sl_expects(vm, "to_string", "1 argument");
+    /* Strings are immutable: to_string of one is the string itself. */
+    if (args[0].type == VT_STRING) { *result = args[0]; return ST_OK; }
+    if (val_is_int(args[0])) {
+        char text[FMT_INT_MAX];
+        return vm_new_string(vm, text, fmt_int_print(text, args[0]), result);
+    }
     StrBuf b;
     sb_init(&b);
     fmt_print(&b, args[0]);
