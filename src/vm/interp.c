@@ -181,6 +181,19 @@ static inline void copy_value(Value *dst, const Value *src)
     dst->as.u = u;
 }
 
+/* Registers of a fresh activation that it may read before writing
+ * (VmFunction.init_mask), and every secret register, set to Unit.  In the
+ * checked mode hooks see each register's previous value, so all are. */
+static inline void init_frame_regs(Value *nr, const VmFunction *fn, uint32_t nparams, bool all)
+{
+    if (unlikely(all)) {
+        for (uint32_t i = nparams; i < fn->nregs; i++) nr[i] = val_unit();
+        return;
+    }
+    for (uint32_t m = fn->init_mask; m; m &= m - 1) nr[__builtin_ctz(m)] = val_unit();
+    for (uint32_t i = SECRET_REGISTER_START; i < fn->nregs; i++) nr[i] = val_unit();
+}
+
 /* The current activation's upvalue `name` (innermost first), or NULL. */
 static inline Upvalue *frame_upvalue(Frame *fr, const StString *name)
 {
@@ -698,7 +711,7 @@ run_op:
             fr->ip = (uint32_t)(ip - code) + k + 1;
             uint32_t nb = vm->stack_top;
             Value *nr = vm->stack + nb;
-            for (uint32_t i = k; i < nregs; i++) nr[i] = val_unit();
+            init_frame_regs(nr, callee, k, false);
             copy_value(&nr[0], &R[ip->a]);
             copy_value(&nr[nregs], &R[ip->a]);
             if (k > 1) { copy_value(&nr[1], &R[ip->b]); copy_value(&nr[nregs + 1], &R[ip->b]); }
@@ -824,7 +837,7 @@ run_op:
                 copy_value(&nr[i], &args[i]);
                 copy_value(&nr[nregs + i], &args[i]);
             }
-            for (uint32_t i = argc; i < nregs; i++) nr[i] = val_unit();
+            init_frame_regs(nr, callee, argc, checked);
             Frame *nf = &vm->frames[vm->nframes++];
             nf->fn = callee;
             nf->regs = nr;

@@ -292,6 +292,79 @@ static void fuse_table_builtins(const StfFunction *f, VmFunction *fn)
     }
 }
 
+/* Clear registers (r0-r15) an instruction reads and writes, by wire op. */
+static void reg_effects(const StfInstr *in, uint32_t *reads, uint32_t *writes)
+{
+#define BIT(r) ((r) < SECRET_REGISTER_START ? 1u << (r) : 0u)
+    *reads = *writes = 0;
+    switch (in->op) {
+    case STF_OP_LD: case STF_OP_LDI: case STF_OP_LDS: *writes = BIT(in->a); break;
+    case STF_OP_MOV: case STF_OP_NOT: *writes = BIT(in->a); *reads = BIT(in->b); break;
+    case STF_OP_CMP: *reads = BIT(in->a) | BIT(in->b); break;
+    case STF_OP_RET: case STF_OP_PUSHARG: *reads = BIT(in->a); break;
+    case STF_OP_STS: *reads = BIT(in->b); break;      /* STS slot, reg */
+    case STF_OP_CALL: *writes = 1u; break;            /* the result, r0 */
+    default:
+        if (stf_op_format(in->op) == STF_FMT_RRR) {
+            *writes = BIT(in->a);
+            *reads = BIT(in->b) | BIT(in->c);
+        }
+        break;
+    }
+#undef BIT
+}
+
+/* Which clear registers a call must set to Unit: those that some path
+ * through the function may read before writing.  A forward "definitely
+ * written" analysis over the control flow (jump targets are resolved in
+ * fn->code[].x); the other registers keep whatever the stack held, which
+ * is never read (the collector clears the stack above its top, so it holds
+ * Unit or live objects only).  Secret registers are always initialised. */
+static int compute_init_mask(VM *vm, const StfFunction *f, VmFunction *fn)
+{
+    uint32_t n = f->instr_count, all = (1u << SECRET_REGISTER_START) - 1;
+    uint32_t *din = malloc(((size_t)n + 1) * sizeof *din);
+    uint8_t *reached = calloc((size_t)n + 1, 1);
+    if (!din || !reached) {
+        free(din);
+        free(reached);
+        return vm_oom(vm);
+    }
+    din[0] = f->param_count >= SECRET_REGISTER_START ? all : (1u << f->param_count) - 1;
+    reached[0] = 1;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t i = 0; i < n; i++) {
+            if (!reached[i]) continue;
+            uint32_t reads, writes, succ[2], nsucc = 0;
+            reg_effects(&f->instrs[i], &reads, &writes);
+            uint8_t op = f->instrs[i].op;
+            if (op == STF_OP_JMP || stf_op_format(op) == STF_FMT_LABEL) succ[nsucc++] = fn->code[i].x;
+            if (op != STF_OP_JMP && op != STF_OP_RET) succ[nsucc++] = i + 1;
+            for (uint32_t k = 0; k < nsucc; k++) {
+                uint32_t s = succ[k], merged = (din[i] | writes) & (reached[s] ? din[s] : all);
+                if (!reached[s] || merged != din[s]) {
+                    din[s] = merged;
+                    reached[s] = 1;
+                    changed = true;
+                }
+            }
+        }
+    }
+    uint32_t need = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!reached[i]) continue;
+        uint32_t reads, writes;
+        reg_effects(&f->instrs[i], &reads, &writes);
+        need |= reads & ~din[i];
+    }
+    if (reached[n] && !(din[n] & 1u)) need |= 1u;   /* falling off the end returns r0 */
+    fn->init_mask = need & all;
+    free(din);
+    free(reached);
+    return ST_OK;
+}
+
 static int translate_function(Loader *L, const StfFunction *f, VmFunction **result)
 {
     VM *vm = L->vm;
@@ -380,6 +453,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     memset(end, 0, sizeof *end);
     end->op = end->base = I_END;
     if (check_call_arity(L, f, fn) != ST_OK) return ST_ERR;
+    if (compute_init_mask(vm, f, fn) != ST_OK) return ST_ERR;
 
     /* Clear-bank specialisations (see vm_internal.h). */
     for (uint32_t i = 0; i < f->instr_count; i++) {

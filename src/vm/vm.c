@@ -82,6 +82,10 @@ static void mark_roots(Heap *h, void *ud)
 {
     VM *vm = ud;
     for (uint32_t i = 0; i < vm->stack_top; i++) heap_mark_value(h, vm->stack[i]);
+    /* Above the top lie dead frames' registers, which calls may reuse
+     * without clearing (VmFunction.init_mask): clear them now, so no stale
+     * value outlives the object it points to. */
+    for (uint32_t i = vm->stack_top; i < vm->stack_cap; i++) vm->stack[i] = val_unit();
     for (uint32_t i = 0; i < vm->nargs; i++) heap_mark_value(h, vm->args[i]);
     for (uint32_t i = 0; i < vm->nframes; i++) {
         Frame *f = &vm->frames[i];
@@ -389,7 +393,11 @@ int vm_grow_stack(VM *vm, uint32_t need)
 {
     if (need <= vm->stack_cap) return ST_OK;
     Value *old = vm->stack;
+    uint32_t old_cap = vm->stack_cap;
     if (!grow(vm, (void **)&vm->stack, &vm->stack_cap, need, sizeof(Value))) return vm_oom(vm);
+    /* Calls leave registers nobody reads as they find them (init_mask):
+     * the stack must only ever hold Unit or live objects. */
+    for (uint32_t i = old_cap; i < vm->stack_cap; i++) vm->stack[i] = val_unit();
     if (vm->stack != old)
         for (uint32_t i = 0; i < vm->nframes; i++) vm->frames[i].regs = vm->stack + vm->frames[i].base;
     return ST_OK;

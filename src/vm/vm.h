@@ -56,6 +56,10 @@ typedef struct VmFunction {
     StfInstr *source;        /* wire instructions (for hooks, traces, errors) */
     bool owns_source;
     uint32_t max_slot;       /* spill slots used */
+    /* Clear registers (bit r = rR) that a call must set to Unit: only those
+     * some path may read before writing (translate.c).  The others keep
+     * stale stack contents no instruction ever reads. */
+    uint32_t init_mask;
 } VmFunction;
 
 /* ---- frames --------------------------------------------------------------- */
