@@ -194,6 +194,24 @@ static inline void init_frame_regs(Value *nr, const VmFunction *fn, uint32_t npa
     for (uint32_t i = SECRET_REGISTER_START; i < fn->nregs; i++) nr[i] = val_unit();
 }
 
+/* Push the frame of an inline call whose registers (and locals) the caller
+ * has filled at vm->stack + nb; the caller checked depth and room. */
+static inline Frame *enter_frame(VM *vm, VmFunction *callee, uint32_t nb, uint32_t arg_base, StClosure *cl)
+{
+    Frame *nf = &vm->frames[vm->nframes++];
+    nf->fn = callee;
+    nf->regs = vm->stack + nb;
+    nf->base = nb;
+    nf->ip = 0;
+    nf->arg_base = arg_base;
+    nf->flag = 0;
+    nf->closure = cl;
+    nf->spill = NULL;
+    nf->spill_len = nf->spill_cap = 0;
+    vm->stack_top = nb + callee->nregs + callee->nparams;
+    return nf;
+}
+
 /* The current activation's upvalue `name` (innermost first), or NULL. */
 static inline Upvalue *frame_upvalue(Frame *fr, const StString *name)
 {
@@ -548,6 +566,23 @@ run_op:
         Value c = R[ip->a];
         if (likely(vm->nargs == fr->arg_base && c.type == VT_CLOSURE)) {
             uint32_t base = fr->arg_base;
+            StClosure *cl = c.as.closure;
+            /* A closure that was called before knows its function: the
+             * call is then inline, as I_CALLK. */
+            uint32_t fi = (uint32_t)cl->func_index;
+            VmFunction *callee;
+            if (likely(fi < vm->nfuncs && (callee = vm->funcs[fi])->name == cl->fname && !callee->is_native &&
+                       callee->nparams == 0 && vm->nframes < vm->max_depth && vm->nframes < vm->frames_cap &&
+                       vm->stack_top + callee->nregs <= vm->stack_cap)) {
+                fr->ip = (uint32_t)(ip - code) + 2;
+                uint32_t nb = vm->stack_top;
+                init_frame_regs(vm->stack + nb, callee, 0, false);
+                fr = enter_frame(vm, callee, nb, base, cl);
+                fn = callee;
+                code = ip = callee->code;
+                R = fr->regs;
+                DISPATCH();
+            }
             fr->ip = (uint32_t)(ip - code) + 2;    /* return after the CALL */
             if (unlikely(vm_push_closure_frame(vm, c.as.closure, NULL, 0) != ST_FRAME_PUSHED)) {
                 /* Let the builtin itself report it (wrapping, location). */
@@ -716,18 +751,7 @@ run_op:
             copy_value(&nr[nregs], &R[ip->a]);
             if (k > 1) { copy_value(&nr[1], &R[ip->b]); copy_value(&nr[nregs + 1], &R[ip->b]); }
             if (k > 2) { copy_value(&nr[2], &R[ip->c]); copy_value(&nr[nregs + 2], &R[ip->c]); }
-            Frame *nf = &vm->frames[vm->nframes++];
-            nf->fn = callee;
-            nf->regs = nr;
-            nf->base = nb;
-            nf->ip = 0;
-            nf->arg_base = fr->arg_base;
-            nf->flag = 0;
-            nf->closure = NULL;
-            nf->spill = NULL;
-            nf->spill_len = nf->spill_cap = 0;
-            vm->stack_top = nb + nregs + k;
-            fr = nf;
+            fr = enter_frame(vm, callee, nb, fr->arg_base, NULL);
             fn = callee;
             code = ip = callee->code;
             R = nr;
@@ -838,18 +862,7 @@ run_op:
                 copy_value(&nr[nregs + i], &args[i]);
             }
             init_frame_regs(nr, callee, argc, checked);
-            Frame *nf = &vm->frames[vm->nframes++];
-            nf->fn = callee;
-            nf->regs = nr;
-            nf->base = nb;
-            nf->ip = 0;
-            nf->arg_base = base;
-            nf->flag = 0;
-            nf->closure = NULL;
-            nf->spill = NULL;
-            nf->spill_len = nf->spill_cap = 0;
-            vm->stack_top = nb + nregs + argc;
-            fr = nf;
+            fr = enter_frame(vm, callee, nb, base, NULL);
             fn = callee;
             code = ip = callee->code;
             R = nr;
