@@ -20,6 +20,11 @@ typedef struct {
     uint32_t *unique;          /* indices of the functions to register */
     uint32_t nunique;
     VmFunction **made;
+    /* The program's string constants by content (open addressing, NULL =
+     * empty): names of functions, parameters and upvalues reuse them, so
+     * run-time lookups by name mostly end at a pointer compare. */
+    StString **strs;
+    uint32_t strs_mask;
 } Loader;
 
 static int where(Loader *L, const StfFunction *f, uint32_t i, const char *fmt, ...)
@@ -63,9 +68,42 @@ static int check_labels(Loader *L, const StfFunction *f)
     return ST_OK;
 }
 
+static uint32_t bytes_hash(const char *p, size_t len)
+{
+    uint32_t x = 2166136261u;                       /* FNV-1a, as string_hash */
+    for (size_t i = 0; i < len; i++) x = (x ^ (uint8_t)p[i]) * 16777619u;
+    return x;
+}
+
+static StString **str_slot(Loader *L, const char *p, size_t len)
+{
+    for (uint32_t i = bytes_hash(p, len) & L->strs_mask;; i = (i + 1) & L->strs_mask) {
+        StString *t = L->strs[i];
+        if (!t || (t->len == len && memcmp(t->chars, p, len) == 0)) return &L->strs[i];
+    }
+}
+
+/* Index the string constants just added (vm->consts from const_base). */
+static int index_strings(Loader *L)
+{
+    VM *vm = L->vm;
+    uint32_t n = vm->nconsts - L->const_base, size = 16;
+    while (size < 2 * n) size *= 2;
+    L->strs = calloc(size, sizeof *L->strs);
+    if (!L->strs) return vm_oom(vm);
+    L->strs_mask = size - 1;
+    for (uint32_t i = L->const_base; i < vm->nconsts; i++) {
+        if (vm->consts[i].type != VT_STRING) continue;
+        StString *str = vm->consts[i].as.str, **slot = str_slot(L, str->chars, str->len);
+        if (!*slot) *slot = str;
+    }
+    return ST_OK;
+}
+
 static StString *new_str(Loader *L, const StfStr *s)
 {
-    return heap_new_string(&L->vm->heap, s->s, s->len);
+    StString **slot = str_slot(L, s->s, s->len);
+    return *slot ? *slot : heap_new_string(&L->vm->heap, s->s, s->len);
 }
 
 /* Index this program's function `name` will get, or -1 if it has none. */
@@ -559,6 +597,7 @@ int translate_program(VM *vm, const StfProgram *prog)
                         : vm_oom(vm);
         else rc = vm_add_const(vm, v, &slot);
     }
+    if (rc == ST_OK) rc = index_strings(&L);
     if (rc == ST_OK) {
         L.made = calloc(L.nunique ? L.nunique : 1, sizeof *L.made);
         if (!L.made) rc = vm_oom(vm);
@@ -588,6 +627,7 @@ int translate_program(VM *vm, const StfProgram *prog)
     }
     free(L.unique);
     free(L.made);
+    free(L.strs);
     return rc;
 }
 
