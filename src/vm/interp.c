@@ -449,75 +449,70 @@ run_op:
     TARGET(I_DIV_C) { BINARY_C(STF_OP_DIV, (void)r_; if (y->as.i > 0) PUT_I64(x->as.i / y->as.i)); }
     TARGET(I_MOD_C) { BINARY_C(STF_OP_MOD, (void)r_; if (y->as.i > 0) PUT_I64(x->as.i % y->as.i)); }
 
-    /* Fused table builtins (see vm_internal.h): only when no other
-     * arguments are pending, so the CALL would see exactly these. */
+    /* Fused table builtins (see vm_internal.h).  The translator fuses only
+     * where no other arguments can be pending (pending_args), so the CALL
+     * would see exactly these. */
     TARGET(I_GETF) {
         Value t = R[ip->a], k = R[ip->b];
-        if (likely(vm->nargs == fr->arg_base)) {
-            if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
-                copy_value(&R[0], &t.as.arr->items[k.as.i]);
-                ip += 3;
-                DISPATCH();
-            }
-            if (t.type == VT_OBJECT && k.type == VT_STRING) {
-                int64_t e = cached_field(&t.as.obj->fields, k, ip);
-                if (e >= 0) copy_value(&R[0], &t.as.obj->fields.entries[e].value);
-                else R[0] = val_unit();
-                ip += 3;
-                DISPATCH();
-            }
+        if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
+            copy_value(&R[0], &t.as.arr->items[k.as.i]);
+            ip += 3;
+            DISPATCH();
+        }
+        if (t.type == VT_OBJECT && k.type == VT_STRING) {
+            int64_t e = cached_field(&t.as.obj->fields, k, ip);
+            if (e >= 0) copy_value(&R[0], &t.as.obj->fields.entries[e].value);
+            else R[0] = val_unit();
+            ip += 3;
+            DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
     }
     TARGET(I_GETF_MOV) {
         Value t = R[ip->a], k = R[ip->b];
-        if (likely(vm->nargs == fr->arg_base)) {
-            if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
-                copy_value(&R[0], &t.as.arr->items[k.as.i]);
-                copy_value(&R[ip->c], &t.as.arr->items[k.as.i]);
-                ip += 4;
-                DISPATCH();
-            }
-            if (t.type == VT_OBJECT && k.type == VT_STRING) {
-                int64_t e = cached_field(&t.as.obj->fields, k, ip);
-                if (e >= 0) copy_value(&R[0], &t.as.obj->fields.entries[e].value);
-                else R[0] = val_unit();
-                copy_value(&R[ip->c], &R[0]);
-                ip += 4;
-                DISPATCH();
-            }
+        if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
+            copy_value(&R[0], &t.as.arr->items[k.as.i]);
+            copy_value(&R[ip->c], &t.as.arr->items[k.as.i]);
+            ip += 4;
+            DISPATCH();
+        }
+        if (t.type == VT_OBJECT && k.type == VT_STRING) {
+            int64_t e = cached_field(&t.as.obj->fields, k, ip);
+            if (e >= 0) copy_value(&R[0], &t.as.obj->fields.entries[e].value);
+            else R[0] = val_unit();
+            copy_value(&R[ip->c], &R[0]);
+            ip += 4;
+            DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
     }
     TARGET(I_SETF) {
         Value t = R[ip->a], k = R[ip->b];
-        if (likely(vm->nargs == fr->arg_base)) {
-            if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
-                copy_value(&t.as.arr->items[k.as.i], &R[ip->c]);
-                R[0] = val_unit();
-                ip += 4;
-                DISPATCH();
+        if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
+            copy_value(&t.as.arr->items[k.as.i], &R[ip->c]);
+            R[0] = val_unit();
+            ip += 4;
+            DISPATCH();
+        }
+        if (t.type == VT_OBJECT && k.type == VT_STRING) {
+            Table *tb = &t.as.obj->fields;
+            int64_t e = cached_field(tb, k, ip);
+            if (e >= 0) {
+                copy_value(&tb->entries[e].value, &R[ip->c]);
+            } else if (unlikely(!table_set(&vm->heap, tb, k, R[ip->c]))) {
+                vm_oom(vm);
+                ERROR();
             }
-            if (t.type == VT_OBJECT && k.type == VT_STRING) {
-                Table *tb = &t.as.obj->fields;
-                int64_t e = cached_field(tb, k, ip);
-                if (e >= 0) {
-                    copy_value(&tb->entries[e].value, &R[ip->c]);
-                } else if (unlikely(!table_set(&vm->heap, tb, k, R[ip->c]))) {
-                    vm_oom(vm);
-                    ERROR();
-                }
-                R[0] = val_unit();
-                SAFEPOINT();
-                ip += 4;
-                DISPATCH();
-            }
+            R[0] = val_unit();
+            SAFEPOINT();
+            ip += 4;
+            DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
     }
     TARGET(I_APUSH) {
         Value t = R[ip->a];
-        if (likely(vm->nargs == fr->arg_base && t.type == VT_ARRAY && t.as.arr->dlen == t.as.arr->len)) {
+        if (likely(t.type == VT_ARRAY && t.as.arr->dlen == t.as.arr->len)) {
             StArray *arr = t.as.arr;
             if (unlikely(!array_push(&vm->heap, arr, R[ip->b]))) {
                 vm_oom(vm);
@@ -532,7 +527,7 @@ run_op:
     }
     TARGET(I_ALEN) {
         Value t = R[ip->a];
-        if (likely(vm->nargs == fr->arg_base && t.type == VT_ARRAY)) {
+        if (likely(t.type == VT_ARRAY)) {
             R[0] = val_i64(t.as.arr->len);
             ip += 2;
             DISPATCH();
@@ -543,7 +538,7 @@ run_op:
     /* Closures (closures.c has the general forms). */
     TARGET(I_GETUP) {
         Upvalue *u;
-        if (likely(vm->nargs == fr->arg_base && R[ip->a].type == VT_STRING &&
+        if (likely(R[ip->a].type == VT_STRING &&
                    (u = frame_upvalue(fr, R[ip->a].as.str)) != NULL)) {
             copy_value(&R[0], &u->value);
             ip += 2;
@@ -553,7 +548,7 @@ run_op:
     }
     TARGET(I_SETUP) {
         Upvalue *u;
-        if (likely(vm->nargs == fr->arg_base && R[ip->a].type == VT_STRING &&
+        if (likely(R[ip->a].type == VT_STRING &&
                    (u = frame_upvalue(fr, R[ip->a].as.str)) != NULL)) {
             copy_value(&u->value, &R[ip->b]);
             R[0] = val_unit();
@@ -564,7 +559,7 @@ run_op:
     }
     TARGET(I_CALLCL) {
         Value c = R[ip->a];
-        if (likely(vm->nargs == fr->arg_base && c.type == VT_CLOSURE)) {
+        if (likely(c.type == VT_CLOSURE)) {
             uint32_t base = fr->arg_base;
             StClosure *cl = c.as.closure;
             /* A closure that was called before knows its function: the
@@ -739,7 +734,7 @@ run_op:
     TARGET(I_CALLK) {
         VmFunction *callee = vm->funcs[ip->x];
         uint32_t k = callee->nparams, nregs = callee->nregs;
-        if (likely(vm->nargs == fr->arg_base && vm->nframes < vm->max_depth && vm->nframes < vm->frames_cap &&
+        if (likely(vm->nframes < vm->max_depth && vm->nframes < vm->frames_cap &&
                    vm->stack_top + nregs + k <= vm->stack_cap)) {
             /* Arguments straight from the caller's registers into the
              * callee's (and its locals), as CALL would leave them. */

@@ -220,7 +220,7 @@ static int64_t direct_arity(Loader *L, const VmFunction *fn, uint32_t k, uint32_
     return g->upvalue_count ? -1 : (int64_t)g->param_count;
 }
 
-static void fuse_calls_and_loops(Loader *L, const StfFunction *f, VmFunction *fn)
+static void fuse_calls_and_loops(Loader *L, const StfFunction *f, VmFunction *fn, const int32_t *pending)
 {
     uint32_t n = f->instr_count;
     for (uint32_t i = 0; i < n; i++) {
@@ -238,7 +238,7 @@ static void fuse_calls_and_loops(Loader *L, const StfFunction *f, VmFunction *fn
             }
             continue;
         }
-        if (in->op != STF_OP_PUSHARG) continue;
+        if (in->op != STF_OP_PUSHARG || pending[i] != 0) continue;
         uint32_t k = 1;
         while (k < 3 && is_push(f, i + k)) k++;
         /* the longest run of up to 3 pushes that a direct call consumes */
@@ -297,10 +297,10 @@ static void fuse_alu_pairs(const StfFunction *f, VmFunction *fn)
     }
 }
 
-static void fuse_table_builtins(const StfFunction *f, VmFunction *fn)
+static void fuse_table_builtins(const StfFunction *f, VmFunction *fn, const int32_t *pending)
 {
     for (uint32_t i = 0; i < f->instr_count; i++) {
-        if (!is_push(f, i)) continue;
+        if (!is_push(f, i) || pending[i] != 0) continue;
         Ins *in = &fn->code[i];
         if (calls_builtin(f, fn, i + 1, "array_length") || calls_builtin(f, fn, i + 1, "len")) {
             in->op = I_ALEN;
@@ -352,6 +352,52 @@ static void reg_effects(const StfInstr *in, uint32_t *reads, uint32_t *writes)
 #undef BIT
 }
 
+/* Control-flow successors of instruction i (index n = the implicit return
+ * after the last instruction); jump targets are resolved in fn->code[].x. */
+static uint32_t successors(const StfFunction *f, const VmFunction *fn, uint32_t i, uint32_t succ[2])
+{
+    uint32_t nsucc = 0;
+    uint8_t op = f->instrs[i].op;
+    if (stf_op_format(op) == STF_FMT_LABEL) succ[nsucc++] = fn->code[i].x;
+    if (op != STF_OP_JMP && op != STF_OP_RET) succ[nsucc++] = i + 1;
+    return nsucc;
+}
+
+/* Number of arguments pending (pushed, not yet consumed by a CALL) before
+ * each instruction: >= 0 when every path agrees, PENDING_UNKNOWN when not,
+ * PENDING_UNREACHED for dead code.  A frame starts with none.  The fused
+ * PUSHARG...CALL forms are made only where none are pending, so they need
+ * not check at run time.  Returns a malloc'd array, NULL when out of memory. */
+#define PENDING_UNKNOWN (-1)
+#define PENDING_UNREACHED (-2)
+static int32_t *pending_args(const StfFunction *f, const VmFunction *fn)
+{
+    uint32_t n = f->instr_count;
+    int32_t *d = malloc(((size_t)n + 1) * sizeof *d);
+    if (!d) return NULL;
+    for (uint32_t i = 0; i <= n; i++) d[i] = PENDING_UNREACHED;
+    d[0] = 0;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t i = 0; i < n; i++) {
+            if (d[i] == PENDING_UNREACHED) continue;
+            int32_t out = d[i];
+            if (f->instrs[i].op == STF_OP_CALL) out = 0;
+            else if (f->instrs[i].op == STF_OP_PUSHARG && out >= 0) out = out < INT32_MAX ? out + 1 : PENDING_UNKNOWN;
+            uint32_t succ[2], nsucc = successors(f, fn, i, succ);
+            for (uint32_t k = 0; k < nsucc; k++) {
+                int32_t *t = &d[succ[k]];
+                int32_t merged = *t == PENDING_UNREACHED || *t == out ? out : PENDING_UNKNOWN;
+                if (merged != *t) {
+                    *t = merged;
+                    changed = true;
+                }
+            }
+        }
+    }
+    return d;
+}
+
 /* Which clear registers a call must set to Unit: those that some path
  * through the function may read before writing.  A forward "definitely
  * written" analysis over the control flow (jump targets are resolved in
@@ -374,11 +420,8 @@ static int compute_init_mask(VM *vm, const StfFunction *f, VmFunction *fn)
         changed = false;
         for (uint32_t i = 0; i < n; i++) {
             if (!reached[i]) continue;
-            uint32_t reads, writes, succ[2], nsucc = 0;
+            uint32_t reads, writes, succ[2], nsucc = successors(f, fn, i, succ);
             reg_effects(&f->instrs[i], &reads, &writes);
-            uint8_t op = f->instrs[i].op;
-            if (op == STF_OP_JMP || stf_op_format(op) == STF_FMT_LABEL) succ[nsucc++] = fn->code[i].x;
-            if (op != STF_OP_JMP && op != STF_OP_RET) succ[nsucc++] = i + 1;
             for (uint32_t k = 0; k < nsucc; k++) {
                 uint32_t s = succ[k], merged = (din[i] | writes) & (reached[s] ? din[s] : all);
                 if (!reached[s] || merged != din[s]) {
@@ -525,8 +568,11 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     }
 
     /* Superinstructions, last: each pass looks for the forms made above. */
-    fuse_table_builtins(f, fn);
-    fuse_calls_and_loops(L, f, fn);
+    int32_t *pending = pending_args(f, fn);
+    if (!pending) return vm_oom(vm);
+    fuse_table_builtins(f, fn, pending);
+    fuse_calls_and_loops(L, f, fn, pending);
+    free(pending);
     fuse_constant_loads(vm, f, fn);
     fuse_alu_pairs(f, fn);
     return ST_OK;
