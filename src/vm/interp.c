@@ -241,6 +241,24 @@ static inline int64_t cached_field(const Table *t, Value key, Ins *in)
     return i;
 }
 
+/* get_field's common cases, inline: an array read in range, an object
+ * read by string key (a missing key reads as Unit).  False for anything
+ * else, which the builtin then handles (holes, strings, errors). */
+static inline bool fast_get_field(Value t, Value k, Ins *cache, Value *out)
+{
+    if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
+        copy_value(out, &t.as.arr->items[k.as.i]);
+        return true;
+    }
+    if (t.type == VT_OBJECT && k.type == VT_STRING) {
+        int64_t e = cached_field(&t.as.obj->fields, k, cache);
+        if (e >= 0) copy_value(out, &t.as.obj->fields.entries[e].value);
+        else *out = val_unit();
+        return true;
+    }
+    return false;
+}
+
 int vm_run(VM *vm, uint32_t stop_depth, Value *result)
 {
     Frame *fr;
@@ -296,7 +314,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         [I_LDI_C] = &&L_I_LDI_C, [I_MOV_C] = &&L_I_MOV_C, [I_ADD_C] = &&L_I_ADD_C,
         [I_SUB_C] = &&L_I_SUB_C, [I_MUL_C] = &&L_I_MUL_C, [I_DIV_C] = &&L_I_DIV_C,
         [I_MOD_C] = &&L_I_MOD_C,
-        [I_GETF] = &&L_I_GETF, [I_GETF_MOV] = &&L_I_GETF_MOV, [I_SETF] = &&L_I_SETF, [I_APUSH] = &&L_I_APUSH, [I_ALEN] = &&L_I_ALEN,
+        [I_GETF] = &&L_I_GETF, [I_GETF_MOV] = &&L_I_GETF_MOV, [I_GETF2] = &&L_I_GETF2, [I_SETF] = &&L_I_SETF, [I_APUSH] = &&L_I_APUSH, [I_ALEN] = &&L_I_ALEN,
         [I_GETUP] = &&L_I_GETUP, [I_SETUP] = &&L_I_SETUP, [I_CALLCL] = &&L_I_CALLCL,
         [I_CALLK] = &&L_I_CALLK, [I_JMP_CMPJEQ] = &&L_I_JMP_CMPJEQ, [I_JMP_CMPJNEQ] = &&L_I_JMP_CMPJNEQ,
         [I_JMP_CMPJLT] = &&L_I_JMP_CMPJLT, [I_JMP_CMPJGT] = &&L_I_JMP_CMPJGT,
@@ -453,35 +471,25 @@ run_op:
      * where no other arguments can be pending (pending_args), so the CALL
      * would see exactly these. */
     TARGET(I_GETF) {
-        Value t = R[ip->a], k = R[ip->b];
-        if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
-            copy_value(&R[0], &t.as.arr->items[k.as.i]);
-            ip += 3;
-            DISPATCH();
-        }
-        if (t.type == VT_OBJECT && k.type == VT_STRING) {
-            int64_t e = cached_field(&t.as.obj->fields, k, ip);
-            if (e >= 0) copy_value(&R[0], &t.as.obj->fields.entries[e].value);
-            else R[0] = val_unit();
+        if (likely(fast_get_field(R[ip->a], R[ip->b], ip, &R[0]))) {
             ip += 3;
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
     }
     TARGET(I_GETF_MOV) {
-        Value t = R[ip->a], k = R[ip->b];
-        if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
-            copy_value(&R[0], &t.as.arr->items[k.as.i]);
-            copy_value(&R[ip->c], &t.as.arr->items[k.as.i]);
+        if (likely(fast_get_field(R[ip->a], R[ip->b], ip, &R[0]))) {
+            copy_value(&R[ip->c], &R[0]);
             ip += 4;
             DISPATCH();
         }
-        if (t.type == VT_OBJECT && k.type == VT_STRING) {
-            int64_t e = cached_field(&t.as.obj->fields, k, ip);
-            if (e >= 0) copy_value(&R[0], &t.as.obj->fields.entries[e].value);
-            else R[0] = val_unit();
-            copy_value(&R[ip->c], &R[0]);
-            ip += 4;
+        RUN_OP(STF_OP_PUSHARG);
+    }
+    TARGET(I_GETF2) {
+        if (likely(fast_get_field(R[ip->a], R[ip->b], ip, &R[0]))) {
+            /* The second lookup's cache is the I_GETF fused at +3. */
+            if (likely(fast_get_field(R[0], R[ip->c], ip + 3, &R[0]))) ip += 6;
+            else ip += 3;
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);

@@ -32,6 +32,8 @@ enum {
      * a, b, c = the pushed registers. */
     I_GETF,      /* PUSHARG t; PUSHARG k; CALL get_field */
     I_GETF_MOV,  /* the same followed by MOV c, r0 (result kept in c too) */
+    I_GETF2,     /* I_GETF of t[k] directly followed by PUSHARG r0; PUSHARG k2;
+                    CALL get_field: t[k][k2] in one; c = k2 */
     I_SETF,      /* PUSHARG t; PUSHARG k; PUSHARG v; CALL set_field */
     I_APUSH,     /* PUSHARG a; PUSHARG v; CALL array_push */
     I_ALEN,      /* PUSHARG a; CALL array_length (or len) */
