@@ -314,7 +314,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         [I_LDI_C] = &&L_I_LDI_C, [I_MOV_C] = &&L_I_MOV_C, [I_ADD_C] = &&L_I_ADD_C,
         [I_SUB_C] = &&L_I_SUB_C, [I_MUL_C] = &&L_I_MUL_C, [I_DIV_C] = &&L_I_DIV_C,
         [I_MOD_C] = &&L_I_MOD_C,
-        [I_GETF] = &&L_I_GETF, [I_GETF_MOV] = &&L_I_GETF_MOV, [I_GETF2] = &&L_I_GETF2, [I_SETF] = &&L_I_SETF, [I_APUSH] = &&L_I_APUSH, [I_ALEN] = &&L_I_ALEN,
+        [I_GETF] = &&L_I_GETF, [I_GETF_MOV] = &&L_I_GETF_MOV, [I_GETF2] = &&L_I_GETF2, [I_GETF_ADD] = &&L_I_GETF_ADD, [I_GETF_SUB] = &&L_I_GETF_SUB, [I_SETF] = &&L_I_SETF, [I_APUSH] = &&L_I_APUSH, [I_ALEN] = &&L_I_ALEN,
         [I_GETUP] = &&L_I_GETUP, [I_SETUP] = &&L_I_SETUP, [I_CALLCL] = &&L_I_CALLCL,
         [I_CALLK] = &&L_I_CALLK, [I_JMP_CMPJEQ] = &&L_I_JMP_CMPJEQ, [I_JMP_CMPJNEQ] = &&L_I_JMP_CMPJNEQ,
         [I_JMP_CMPJLT] = &&L_I_JMP_CMPJLT, [I_JMP_CMPJGT] = &&L_I_JMP_CMPJGT,
@@ -485,6 +485,24 @@ run_op:
         }
         RUN_OP(STF_OP_PUSHARG);
     }
+#define GETF_ARITH(overflow_op) do { \
+        if (likely(fast_get_field(R[ip->a], R[ip->b], ip, &R[0]))) { \
+            const Ins *q_ = ip + 3; \
+            const Value *x_ = &R[q_->b], *y_ = &R[q_->c]; \
+            int64_t r_; \
+            if (likely(x_->type == VT_I64 && y_->type == VT_I64) && !overflow_op(x_->as.i, y_->as.i, &r_)) { \
+                R[q_->a].type = VT_I64; \
+                R[q_->a].as.i = r_; \
+                ip += 4; \
+                DISPATCH(); \
+            } \
+            ip += 3;            /* the ADD/SUB runs as written */ \
+            DISPATCH(); \
+        } \
+        RUN_OP(STF_OP_PUSHARG); \
+    } while (0)
+    TARGET(I_GETF_ADD) { GETF_ARITH(__builtin_add_overflow); }
+    TARGET(I_GETF_SUB) { GETF_ARITH(__builtin_sub_overflow); }
     TARGET(I_GETF2) {
         if (likely(fast_get_field(R[ip->a], R[ip->b], ip, &R[0]))) {
             /* The second lookup's cache is the I_GETF fused at +3. */
@@ -507,12 +525,14 @@ run_op:
             int64_t e = cached_field(tb, k, ip);
             if (e >= 0) {
                 copy_value(&tb->entries[e].value, &R[ip->c]);
-            } else if (unlikely(!table_set(&vm->heap, tb, k, R[ip->c]))) {
-                vm_oom(vm);
-                ERROR();
+            } else {
+                if (unlikely(!table_set(&vm->heap, tb, k, R[ip->c]))) {
+                    vm_oom(vm);
+                    ERROR();
+                }
+                SAFEPOINT();    /* only a new key allocates */
             }
             R[0] = val_unit();
-            SAFEPOINT();
             ip += 4;
             DISPATCH();
         }

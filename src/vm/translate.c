@@ -311,6 +311,9 @@ static void fuse_table_builtins(const StfFunction *f, VmFunction *fn, const int3
             if (i + 3 < f->instr_count && fn->code[i + 3].op == I_MOV_C && fn->code[i + 3].b == 0) {
                 in->op = I_GETF_MOV;
                 in->c = fn->code[i + 3].a;
+            } else if (i + 3 < f->instr_count && (fn->code[i + 3].op == I_ADD_C || fn->code[i + 3].op == I_SUB_C) &&
+                       (fn->code[i + 3].b == 0 || fn->code[i + 3].c == 0)) {
+                in->op = fn->code[i + 3].op == I_ADD_C ? I_GETF_ADD : I_GETF_SUB;
             } else if (is_push(f, i + 3) && f->instrs[i + 3].a == 0 && is_push(f, i + 4) &&
                        calls_builtin(f, fn, i + 5, "get_field")) {
                 in->op = I_GETF2;     /* t[k][k2], as for a 2-D array */

@@ -34,6 +34,8 @@ enum {
     I_GETF_MOV,  /* the same followed by MOV c, r0 (result kept in c too) */
     I_GETF2,     /* I_GETF of t[k] directly followed by PUSHARG r0; PUSHARG k2;
                     CALL get_field: t[k][k2] in one; c = k2 */
+    I_GETF_ADD,  /* I_GETF directly followed by ADD/SUB (clear destination) */
+    I_GETF_SUB,  /* that reads r0: the operation runs in the same dispatch */
     I_SETF,      /* PUSHARG t; PUSHARG k; PUSHARG v; CALL set_field */
     I_APUSH,     /* PUSHARG a; PUSHARG v; CALL array_push */
     I_ALEN,      /* PUSHARG a; CALL array_length (or len) */
