@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GC_MIN_THRESHOLD (4u << 20)    /* first collection after 4 MiB */
+/* First collection after 1 MiB, and never sooner than that after one: with
+ * a small live set the freed memory is reused while still in cache (closure:
+ * 7% faster than with 4 MiB; strbuild, arraysum, matmul unchanged). */
+#define GC_MIN_THRESHOLD (1u << 20)
 
 static void *default_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
 {
