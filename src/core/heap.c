@@ -368,6 +368,7 @@ static void array_absorb_sparse(StArray *a)
     while (a->dlen < a->cap && a->dlen < a->len &&
            table_get(&a->extra, val_i64(a->dlen), &v)) {
         table_delete(&a->extra, val_i64(a->dlen));
+        array_note(a, v);
         a->items[a->dlen++] = v;
     }
 }
@@ -376,6 +377,7 @@ bool array_set_index(Heap *h, StArray *a, int64_t index, Value v)
 {
     if (index < 0 || index == INT64_MAX) return false;   /* len = index + 1 must fit */
     if (index < a->dlen) {
+        array_note(a, v);
         a->items[index] = v;
         return true;
     }
@@ -389,11 +391,13 @@ bool array_set_index(Heap *h, StArray *a, int64_t index, Value v)
         Value hole;
         if (i < a->len && table_get(&a->extra, val_i64(i), &hole)) {
             table_delete(&a->extra, val_i64(i));
+            array_note(a, hole);
             a->items[i] = hole;
         } else {
             a->items[i] = val_unit();
         }
     }
+    array_note(a, v);
     a->items[index] = v;
     a->dlen = (uint32_t)index + 1;
     if (index >= a->len) a->len = index + 1;
@@ -405,6 +409,7 @@ bool array_set_index(Heap *h, StArray *a, int64_t index, Value v)
 bool array_push(Heap *h, StArray *a, Value v)
 {
     if (a->dlen == a->len && a->dlen < a->cap) {   /* the common case */
+        array_note(a, v);
         a->items[a->dlen++] = v;
         a->len++;
         return true;
@@ -470,7 +475,8 @@ static void blacken(Heap *h, GcObject *o)
     case GC_OBJECT: mark_table(h, &((StObject *)o)->fields); break;
     case GC_ARRAY: {
         StArray *a = (StArray *)o;
-        for (uint32_t i = 0; i < a->dlen; i++) heap_mark_value(h, a->items[i]);
+        if (a->refs)
+            for (uint32_t i = 0; i < a->dlen; i++) heap_mark_value(h, a->items[i]);
         mark_table(h, &a->extra);
         break;
     }

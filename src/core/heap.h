@@ -71,7 +71,16 @@ typedef struct StArray {
     int64_t len;       /* array length: 1 + highest I64 index ever set */
     Table extra;       /* non-positional keys, and positional keys too far
                           past the dense part to store densely */
+    bool refs;         /* the dense part may hold heap values: once set, stays
+                          set; while clear the collector skips the items */
 } StArray;
+
+/* Every store into StArray.items goes with this (moves within the array
+ * excepted): an array of plain numbers is then never scanned. */
+static inline void array_note(StArray *a, Value v)
+{
+    if (val_is_heap(v)) a->refs = true;
+}
 
 typedef void (*StFinalizer)(void *ptr, void *ud);
 

@@ -515,6 +515,7 @@ run_op:
     TARGET(I_SETF) {
         Value t = R[ip->a], k = R[ip->b];
         if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
+            array_note(t.as.arr, R[ip->c]);
             copy_value(&t.as.arr->items[k.as.i], &R[ip->c]);
             R[0] = val_unit();
             ip += 4;

@@ -84,6 +84,7 @@ int sl_materialize(VM *vm, StArray *a)
     const TableEntry *e;
     while (table_next(&a->extra, &it, &e)) {
         if (e->key.type == VT_I64 && e->key.as.i >= old && e->key.as.i < n) {
+            array_note(a, e->value);
             a->items[e->key.as.i] = e->value;
             keys[nkeys++] = e->key.as.i;
         }

@@ -282,6 +282,7 @@ static int bi_insert(VM *vm, const Value *args, uint32_t argc, Value *result, vo
     if (sl_materialize(vm, a) != ST_OK) return ST_ERR;
     if (a->dlen == UINT32_MAX || !array_reserve(vm_heap(vm), a, a->dlen + 1)) return vm_oom(vm);
     memmove(a->items + i + 1, a->items + i, (size_t)(a->dlen - (uint32_t)i) * sizeof(Value));
+    array_note(a, args[2]);
     a->items[i] = args[2];
     a->dlen++;
     a->len++;
