@@ -53,6 +53,22 @@ int vm_push_closure_frame(VM *vm, StClosure *cl, const Value *args, uint32_t arg
     return ST_FRAME_PUSHED;
 }
 
+bool closures_try_make(VM *vm, const Value *args, uint32_t argc, Value *result)
+{
+    if (argc < 1) return false;
+    for (uint32_t i = 0; i < argc; i++)
+        if (args[i].type != VT_STRING) return false;
+    StClosure *cl = heap_new_closure(&vm->heap, args[0].as.str, argc - 1);
+    if (!cl) return false;
+    for (uint32_t i = 1; i < argc; i++) {
+        cl->upvalues[i - 1].name = args[i].as.str;
+        if (!vm_find_upvalue(vm, args[i].as.str, &cl->upvalues[i - 1].value)) return false;
+    }
+    *result = val_gc(VT_CLOSURE, cl);
+    (void)closure_target(vm, cl);
+    return true;
+}
+
 static int create_closure(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
     (void)ud;

@@ -315,7 +315,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         [I_SUB_C] = &&L_I_SUB_C, [I_MUL_C] = &&L_I_MUL_C, [I_DIV_C] = &&L_I_DIV_C,
         [I_MOD_C] = &&L_I_MOD_C,
         [I_GETF] = &&L_I_GETF, [I_GETF_MOV] = &&L_I_GETF_MOV, [I_GETF2] = &&L_I_GETF2, [I_GETF_ADD] = &&L_I_GETF_ADD, [I_GETF_SUB] = &&L_I_GETF_SUB, [I_SETF] = &&L_I_SETF, [I_APUSH] = &&L_I_APUSH, [I_ALEN] = &&L_I_ALEN,
-        [I_GETUP] = &&L_I_GETUP, [I_SETUP] = &&L_I_SETUP, [I_CALLCL] = &&L_I_CALLCL,
+        [I_GETUP] = &&L_I_GETUP, [I_SETUP] = &&L_I_SETUP, [I_CALLCL] = &&L_I_CALLCL, [I_MKCL] = &&L_I_MKCL,
         [I_CALLK] = &&L_I_CALLK, [I_JMP_CMPJEQ] = &&L_I_JMP_CMPJEQ, [I_JMP_CMPJNEQ] = &&L_I_JMP_CMPJNEQ,
         [I_JMP_CMPJLT] = &&L_I_JMP_CMPJLT, [I_JMP_CMPJGT] = &&L_I_JMP_CMPJGT,
         [I_ADD_JMPEQ] = &&L_I_ADD_JMPEQ, [I_ADD_JMPNEQ] = &&L_I_ADD_JMPNEQ,
@@ -585,6 +585,17 @@ run_op:
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
+    }
+    TARGET(I_MKCL) {
+        uint32_t base = fr->arg_base;
+        if (likely(closures_try_make(vm, vm->args + base, vm->nargs - base, &v))) {
+            vm->nargs = base;
+            copy_value(&R[0], &v);
+            SAFEPOINT();
+            ip++;
+            DISPATCH();
+        }
+        RUN_OP(I_CALL_NATIVE);
     }
     TARGET(I_CALLCL) {
         Value c = R[ip->a];

@@ -578,6 +578,8 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     int32_t *pending = pending_args(f, fn);
     if (!pending) return vm_oom(vm);
     fuse_table_builtins(f, fn, pending);
+    for (uint32_t i = 0; i < f->instr_count; i++)
+        if (calls_builtin(f, fn, i, "create_closure")) fn->code[i].op = I_MKCL;
     fuse_calls_and_loops(L, f, fn, pending);
     free(pending);
     fuse_constant_loads(vm, f, fn);

@@ -42,6 +42,8 @@ enum {
     I_GETUP,     /* PUSHARG name; CALL get_upvalue */
     I_SETUP,     /* PUSHARG name; PUSHARG v; CALL set_upvalue */
     I_CALLCL,    /* PUSHARG closure; CALL call_closure (no arguments) */
+    I_MKCL,      /* CALL create_closure (x = its function index, as
+                    I_CALL_NATIVE): the common case without the native call */
     /* PUSHARG a [b [c]]; CALL f where f is a bytecode function with that
      * many parameters and no upvalues: one instruction; x = f's index. */
     I_CALLK,
@@ -202,6 +204,9 @@ int mpc_builtins_register(VM *vm);  /* real Share.* etc., on attach */
 
 /* closures.c */
 int closures_register(VM *vm);
+/* create_closure(args[0..argc-1]) without hooks when it succeeds; false
+ * (nothing reachable allocated) where the builtin would report an error. */
+bool closures_try_make(VM *vm, const Value *args, uint32_t argc, Value *result);
 
 /* translate.c */
 int translate_program(VM *vm, const StfProgram *prog);
