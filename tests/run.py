@@ -762,6 +762,8 @@ def main():
         env["ASAN_OPTIONS"] = (prev + ":" if prev else "") + "detect_leaks=1"
         prev = env.get("UBSAN_OPTIONS")
         env["UBSAN_OPTIONS"] = (prev + ":" if prev else "") + "print_stacktrace=1:halt_on_error=1"
+    if ctx.wrap:
+        env["STOFFEL_TEST_SLOW"] = "1"   # protocol timeouts of the MPC unit tests scale up
     ctx.env = env
     ctx.runner = os.path.join(build, "stoffel-run")
     ctx.runner_ok = os.path.isfile(ctx.runner) and os.access(ctx.runner, os.X_OK)
