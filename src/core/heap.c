@@ -1,72 +1,19 @@
 /* heap.c: object allocation, tables, arrays and the mark-sweep collector. */
-#define _GNU_SOURCE     /* mremap */
 #include "heap.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /* First collection after 1 MiB, and never sooner than that after one: with
  * a small live set the freed memory is reused while still in cache (closure:
  * 7% faster than with 4 MiB; strbuild, arraysum, matmul unchanged). */
 #define GC_MIN_THRESHOLD (1u << 20)
 
-/* Under AddressSanitizer every object and block gets its own malloc, so a
- * collector bug shows up as a use-after-free instead of a reused slot. */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
-/* Blocks of at least HUGE_BLOCK bytes are mapped directly and marked for
- * transparent huge pages: a large array or string is then faulted in 2 MiB
- * at a time instead of 4 KiB (on a kernel with THP in "madvise" mode). */
-#define HUGE_BLOCK ((size_t)2 << 20)
-
-static size_t page_round(size_t n) { return (n + 4095) & ~(size_t)4095; }
-
-static void *map_huge(size_t size)
-{
-    void *p = mmap(NULL, page_round(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) return NULL;
-    (void)madvise(p, page_round(size), MADV_HUGEPAGE);   /* a hint: failure is harmless */
-    return p;
-}
-
 static void *default_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
 {
-    (void)ud;
-    bool was_huge = !UNDER_ASAN && ptr && old_size >= HUGE_BLOCK;
-    bool huge = !UNDER_ASAN && new_size >= HUGE_BLOCK;
-    if (!was_huge && !huge) {
-        if (new_size == 0) { free(ptr); return NULL; }
-        return realloc(ptr, new_size);
-    }
-    if (new_size == 0) {
-        munmap(ptr, page_round(old_size));
-        return NULL;
-    }
-    if (was_huge && huge) {
-        void *p = mremap(ptr, page_round(old_size), page_round(new_size), MREMAP_MAYMOVE);
-        if (p == MAP_FAILED) return NULL;
-        (void)madvise(p, page_round(new_size), MADV_HUGEPAGE);
-        return p;
-    }
-    /* between the two kinds: copy */
-    void *p = huge ? map_huge(new_size) : malloc(new_size);
-    if (!p) return NULL;
-    if (ptr) {
-        memcpy(p, ptr, old_size < new_size ? old_size : new_size);
-        if (was_huge) munmap(ptr, page_round(old_size));
-        else free(ptr);
-    }
-    return p;
+    (void)ud; (void)old_size;
+    if (new_size == 0) { free(ptr); return NULL; }
+    return realloc(ptr, new_size);
 }
 
 void heap_init(Heap *h, StAllocFn alloc, void *ud)
@@ -102,7 +49,6 @@ void *heap_realloc(Heap *h, void *ptr, size_t old_size, size_t new_size)
 /* ---- small-object pool ---------------------------------------------------------- */
 
 #define CHUNK_BYTES (64u << 10)
-#define CHUNK_BYTES_LARGE HUGE_BLOCK
 
 typedef struct HeapChunk {
     struct HeapChunk *next;
@@ -122,18 +68,14 @@ static void *pool_alloc(Heap *h, size_t size)
         h->free_lists[cls] = *(void **)p;
     } else {
         if ((size_t)(h->bump_end - h->bump) < rounded) {
-            /* Small chunks first; a heap that keeps growing gets large
-             * ones (huge-page backed with the default allocator). */
-            size_t bytes = h->chunk_bytes >= CHUNK_BYTES_LARGE ? CHUNK_BYTES_LARGE : CHUNK_BYTES;
-            HeapChunk *c = h->alloc(h->alloc_ud, NULL, 0, bytes);
+            HeapChunk *c = h->alloc(h->alloc_ud, NULL, 0, CHUNK_BYTES);
             if (!c) return NULL;
             c->next = h->chunks;
-            c->size = bytes;
+            c->size = CHUNK_BYTES;
             h->chunks = c;
-            h->chunk_bytes += bytes;
             /* 16-byte alignment after the header */
             h->bump = (char *)c + ((sizeof *c + 15) & ~(size_t)15);
-            h->bump_end = (char *)c + bytes;
+            h->bump_end = (char *)c + CHUNK_BYTES;
         }
         p = h->bump;
         h->bump += rounded;
@@ -150,7 +92,18 @@ static void pool_free(Heap *h, void *p, size_t size)
     h->bytes -= (cls + 1) * 16;
 }
 
-#define POOLED(size) (!UNDER_ASAN && (size) <= HEAP_SMALL_MAX)
+/* Under AddressSanitizer every object gets its own allocation, so a
+ * collector bug shows up as a use-after-free instead of a reused slot. */
+#if defined(__SANITIZE_ADDRESS__)
+#define POOLED(size) false
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOLED(size) false
+#endif
+#endif
+#ifndef POOLED
+#define POOLED(size) ((size) <= HEAP_SMALL_MAX)
+#endif
 
 /* Zeroes the first `zeroed` bytes only: a string's characters are written
  * by its constructor, and clearing them first costs a second pass over
@@ -609,7 +562,6 @@ void heap_free_all(Heap *h)
     }
     memset(h->free_lists, 0, sizeof h->free_lists);
     h->bump = h->bump_end = NULL;
-    h->chunk_bytes = 0;
     free(h->gray);
     h->gray = NULL;
     h->gray_len = h->gray_cap = 0;

@@ -128,7 +128,6 @@ struct Heap {
     void *free_lists[HEAP_SIZE_CLASSES];   /* by (size + 15) / 16 - 1 */
     struct HeapChunk *chunks;
     char *bump, *bump_end;                  /* uncarved rest of the newest chunk */
-    size_t chunk_bytes;                     /* total size of the chunks */
     size_t bytes;           /* bytes currently accounted */
     size_t next_gc;         /* collect when bytes exceed this */
     size_t limit;           /* 0 = no cap; else allocation fails above it */

@@ -5,7 +5,6 @@
 
 #include "bytecode/asm.h"
 #include "core/format.h"
-#include "core/heap.h"
 #include "unit.h"
 #include "vm/vm.h"
 
@@ -277,44 +276,6 @@ TEST(gc_reclaims_garbage)
     vm_free(vm);
 }
 
-/* Blocks of 2 MiB and more come from their own mappings (huge pages):
- * growing into one, growing it, and shrinking out of it keep the contents,
- * and the accounting returns to zero. */
-static void pattern_fill(unsigned char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i += 4093) p[i] = (unsigned char)(i * 7u >> 3);
-}
-
-static bool pattern_ok(const unsigned char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i += 4093)
-        if (p[i] != (unsigned char)(i * 7u >> 3)) return false;
-    return true;
-}
-
-TEST(large_blocks)
-{
-    Heap h;
-    heap_init(&h, NULL, NULL);
-    /* malloc -> mapping (copy), mapping -> larger mapping (mremap),
-     * mapping -> malloc (copy), and back */
-    size_t sizes[] = { 1u << 20, 3u << 20, 9u << 20, (9u << 20) + 12345, 1u << 20, 5u << 20 };
-    unsigned char *p = NULL;
-    size_t have = 0;
-    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-        size_t n = sizes[k];
-        p = heap_realloc(&h, p, have, n);
-        if (!p) { CHECK(0); return; }
-        CHECK(pattern_ok(p, have < n ? have : n));
-        pattern_fill(p, n);
-        have = n;
-    }
-    CHECK(h.bytes == have);
-    heap_realloc(&h, p, have, 0);
-    CHECK(h.bytes == 0);
-    heap_free_all(&h);
-}
-
 int main(void)
 {
     RUN(execute_and_recover);
@@ -326,6 +287,5 @@ int main(void)
     RUN(allocation_failure_injection);
     RUN(heap_limit);
     RUN(gc_reclaims_garbage);
-    RUN(large_blocks);
     return unit_report();
 }
