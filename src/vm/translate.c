@@ -19,6 +19,9 @@ typedef struct {
     uint32_t const_base;
     uint32_t *unique;          /* indices of the functions to register */
     uint32_t nunique;
+    uint32_t *unique_index;    /* by name: open addressing, position in
+                                  unique + 1, 0 empty */
+    uint32_t unique_mask;
     VmFunction **made;
     /* The program's string constants by content (open addressing, NULL =
      * empty): names of functions, parameters and upvalues reuse them, so
@@ -46,16 +49,51 @@ static int where(Loader *L, const StfFunction *f, uint32_t i, const char *fmt, .
     return vm_error(L->vm, "Function %s instruction %u: %s", f->name.s, i, msg);
 }
 
-static int find_label(const StfFunction *f, const StfStr *name, uint32_t *target)
+/* A function's labels by name (open addressing over label indices + 1, 0
+ * empty; the first of duplicate names wins), so resolving jumps is linear
+ * in the function's size. */
+typedef struct {
+    uint32_t *slots;
+    uint32_t mask;
+} LabelIndex;
+
+static uint32_t name_hash(const char *p, size_t len)
 {
+    uint32_t x = 2166136261u;                       /* FNV-1a */
+    for (size_t i = 0; i < len; i++) x = (x ^ (uint8_t)p[i]) * 16777619u;
+    return x;
+}
+
+static bool label_index_build(const StfFunction *f, LabelIndex *ix)
+{
+    uint32_t size = 16;
+    while (size < 2 * (uint64_t)f->label_count) size *= 2;
+    ix->mask = size - 1;
+    ix->slots = calloc(size, sizeof *ix->slots);
+    if (!ix->slots) return false;
     for (uint32_t i = 0; i < f->label_count; i++) {
-        const StfLabel *l = &f->labels[i];
+        const StfStr *name = &f->labels[i].name;
+        for (uint32_t h = name_hash(name->s, name->len) & ix->mask;; h = (h + 1) & ix->mask) {
+            uint32_t k = ix->slots[h];
+            if (!k) { ix->slots[h] = i + 1; break; }
+            const StfStr *o = &f->labels[k - 1].name;
+            if (o->len == name->len && memcmp(o->s, name->s, name->len) == 0) break;
+        }
+    }
+    return true;
+}
+
+static int find_label(const StfFunction *f, const LabelIndex *ix, const StfStr *name, uint32_t *target)
+{
+    for (uint32_t h = name_hash(name->s, name->len) & ix->mask;; h = (h + 1) & ix->mask) {
+        uint32_t k = ix->slots[h];
+        if (!k) return -1;
+        const StfLabel *l = &f->labels[k - 1];
         if (l->name.len == name->len && memcmp(l->name.s, name->s, name->len) == 0) {
             *target = l->target;
             return 0;
         }
     }
-    return -1;
 }
 
 static int check_labels(Loader *L, const StfFunction *f)
@@ -68,16 +106,9 @@ static int check_labels(Loader *L, const StfFunction *f)
     return ST_OK;
 }
 
-static uint32_t bytes_hash(const char *p, size_t len)
-{
-    uint32_t x = 2166136261u;                       /* FNV-1a, as string_hash */
-    for (size_t i = 0; i < len; i++) x = (x ^ (uint8_t)p[i]) * 16777619u;
-    return x;
-}
-
 static StString **str_slot(Loader *L, const char *p, size_t len)
 {
-    for (uint32_t i = bytes_hash(p, len) & L->strs_mask;; i = (i + 1) & L->strs_mask) {
+    for (uint32_t i = name_hash(p, len) & L->strs_mask;; i = (i + 1) & L->strs_mask) {
         StString *t = L->strs[i];
         if (!t || (t->len == len && memcmp(t->chars, p, len) == 0)) return &L->strs[i];
     }
@@ -107,14 +138,22 @@ static StString *new_str(Loader *L, const StfStr *s)
 }
 
 /* Index this program's function `name` will get, or -1 if it has none. */
+/* The unique_index slot for `name`: its entry, or the empty slot where it
+ * would go. */
+static uint32_t *unique_slot(Loader *L, const StfStr *name)
+{
+    for (uint32_t h = name_hash(name->s, name->len) & L->unique_mask;; h = (h + 1) & L->unique_mask) {
+        uint32_t k = L->unique_index[h];
+        if (!k) return &L->unique_index[h];
+        const StfStr *o = &L->prog->funcs[L->unique[k - 1]].name;
+        if (o->len == name->len && memcmp(o->s, name->s, name->len) == 0) return &L->unique_index[h];
+    }
+}
+
 static int32_t new_function_index(Loader *L, const StfStr *name)
 {
-    for (uint32_t i = 0; i < L->nunique; i++) {
-        const StfFunction *f = &L->prog->funcs[L->unique[i]];
-        if (f->name.len == name->len && memcmp(f->name.s, name->s, name->len) == 0)
-            return (int32_t)(L->vm->nfuncs + i);
-    }
-    return -1;
+    uint32_t k = *unique_slot(L, name);
+    return k ? (int32_t)(L->vm->nfuncs + k - 1) : -1;
 }
 
 static bool has_method_entry(VM *vm, const StfStr *name)
@@ -370,6 +409,44 @@ static uint32_t successors(const StfFunction *f, const VmFunction *fn, uint32_t 
     return nsucc;
 }
 
+/* Worklist of instruction indices for the analyses below: an index is
+ * (re)visited only when what flows into it changed, so the work is bounded
+ * by the instructions times the height of the analysis' lattice, whatever
+ * the shape of the control flow (repeated passes in order would take one
+ * pass per backward jump in a chain: quadratic on crafted input). */
+typedef struct {
+    uint32_t *stack, len;
+    uint8_t *queued;
+} Worklist;
+
+static bool wl_init(Worklist *w, uint32_t n)
+{
+    w->len = 0;
+    w->stack = malloc(((size_t)n + 1) * sizeof *w->stack);
+    w->queued = calloc((size_t)n + 1, 1);
+    return w->stack && w->queued;
+}
+
+static void wl_free(Worklist *w)
+{
+    free(w->stack);
+    free(w->queued);
+}
+
+static void wl_push(Worklist *w, uint32_t i)
+{
+    if (w->queued[i]) return;
+    w->queued[i] = 1;
+    w->stack[w->len++] = i;
+}
+
+static uint32_t wl_pop(Worklist *w)
+{
+    uint32_t i = w->stack[--w->len];
+    w->queued[i] = 0;
+    return i;
+}
+
 /* Number of arguments pending (pushed, not yet consumed by a CALL) before
  * each instruction: >= 0 when every path agrees, PENDING_UNKNOWN when not,
  * PENDING_UNREACHED for dead code.  A frame starts with none.  The fused
@@ -381,27 +458,32 @@ static int32_t *pending_args(const StfFunction *f, const VmFunction *fn)
 {
     uint32_t n = f->instr_count;
     int32_t *d = malloc(((size_t)n + 1) * sizeof *d);
-    if (!d) return NULL;
+    Worklist w = { 0 };
+    if (!d || !wl_init(&w, n)) {
+        free(d);
+        wl_free(&w);
+        return NULL;
+    }
     for (uint32_t i = 0; i <= n; i++) d[i] = PENDING_UNREACHED;
     d[0] = 0;
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (uint32_t i = 0; i < n; i++) {
-            if (d[i] == PENDING_UNREACHED) continue;
-            int32_t out = d[i];
-            if (f->instrs[i].op == STF_OP_CALL) out = 0;
-            else if (f->instrs[i].op == STF_OP_PUSHARG && out >= 0) out = out < INT32_MAX ? out + 1 : PENDING_UNKNOWN;
-            uint32_t succ[2], nsucc = successors(f, fn, i, succ);
-            for (uint32_t k = 0; k < nsucc; k++) {
-                int32_t *t = &d[succ[k]];
-                int32_t merged = *t == PENDING_UNREACHED || *t == out ? out : PENDING_UNKNOWN;
-                if (merged != *t) {
-                    *t = merged;
-                    changed = true;
-                }
+    wl_push(&w, 0);
+    while (w.len) {
+        uint32_t i = wl_pop(&w);
+        if (i == n) continue;                   /* the implicit return */
+        int32_t out = d[i];
+        if (f->instrs[i].op == STF_OP_CALL) out = 0;
+        else if (f->instrs[i].op == STF_OP_PUSHARG && out >= 0) out = out < INT32_MAX ? out + 1 : PENDING_UNKNOWN;
+        uint32_t succ[2], nsucc = successors(f, fn, i, succ);
+        for (uint32_t k = 0; k < nsucc; k++) {
+            int32_t *t = &d[succ[k]];
+            int32_t merged = *t == PENDING_UNREACHED || *t == out ? out : PENDING_UNKNOWN;
+            if (merged != *t) {
+                *t = merged;
+                wl_push(&w, succ[k]);
             }
         }
     }
+    wl_free(&w);
     return d;
 }
 
@@ -416,26 +498,28 @@ static int compute_init_mask(VM *vm, const StfFunction *f, VmFunction *fn)
     uint32_t n = f->instr_count, all = (1u << SECRET_REGISTER_START) - 1;
     uint32_t *din = malloc(((size_t)n + 1) * sizeof *din);
     uint8_t *reached = calloc((size_t)n + 1, 1);
-    if (!din || !reached) {
+    Worklist w = { 0 };
+    bool ok = din && reached && wl_init(&w, n);
+    if (!ok) {
         free(din);
         free(reached);
+        wl_free(&w);
         return vm_oom(vm);
     }
     din[0] = f->param_count >= SECRET_REGISTER_START ? all : (1u << f->param_count) - 1;
     reached[0] = 1;
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (uint32_t i = 0; i < n; i++) {
-            if (!reached[i]) continue;
-            uint32_t reads, writes, succ[2], nsucc = successors(f, fn, i, succ);
-            reg_effects(&f->instrs[i], &reads, &writes);
-            for (uint32_t k = 0; k < nsucc; k++) {
-                uint32_t s = succ[k], merged = (din[i] | writes) & (reached[s] ? din[s] : all);
-                if (!reached[s] || merged != din[s]) {
-                    din[s] = merged;
-                    reached[s] = 1;
-                    changed = true;
-                }
+    wl_push(&w, 0);
+    while (w.len) {
+        uint32_t i = wl_pop(&w);
+        if (i == n) continue;
+        uint32_t reads, writes, succ[2], nsucc = successors(f, fn, i, succ);
+        reg_effects(&f->instrs[i], &reads, &writes);
+        for (uint32_t k = 0; k < nsucc; k++) {
+            uint32_t s = succ[k], merged = (din[i] | writes) & (reached[s] ? din[s] : all);
+            if (!reached[s] || merged != din[s]) {
+                din[s] = merged;
+                reached[s] = 1;
+                wl_push(&w, s);
             }
         }
     }
@@ -450,7 +534,73 @@ static int compute_init_mask(VM *vm, const StfFunction *f, VmFunction *fn)
     fn->init_mask = need & all;
     free(din);
     free(reached);
+    wl_free(&w);
     return ST_OK;
+}
+
+/* Wire instructions -> internal ones: operands checked, labels and
+ * constants resolved, calls bound where the target is known. */
+static int translate_instrs(Loader *L, const StfFunction *f, VmFunction *fn)
+{
+    VM *vm = L->vm;
+    LabelIndex labels;
+    if (!label_index_build(f, &labels)) return vm_oom(vm);
+    int rc = ST_OK;
+    for (uint32_t i = 0; rc == ST_OK && i < f->instr_count; i++) {
+        const StfInstr *in = &f->instrs[i];
+        StfInstr *src = &fn->source[i];
+        *src = *in;
+        src->name.s = NULL;
+        if (in->name.s && !stf_str_dup(&src->name, in->name.s, in->name.len)) { rc = vm_oom(vm); break; }
+
+        Ins *out = &fn->code[i];
+        memset(out, 0, sizeof *out);
+        out->op = in->op;
+        int fmt = stf_op_format(in->op);
+        if (fmt < 0) { rc = where(L, f, i, "unknown opcode 0x%02x", in->op); break; }
+        /* Register operands fit in 16 bits: nregs <= 65535 was checked. */
+        out->a = (uint16_t)in->a;
+        out->b = (uint16_t)in->b;
+        out->c = (uint16_t)in->c;
+        switch (fmt) {
+        case STF_FMT_R_OFF:
+            out->x = (uint32_t)in->off;
+            break;
+        case STF_FMT_R_K:
+            if (in->b >= L->prog->const_count)
+                rc = where(L, f, i, "constant index %u out of range (the pool has %u constants)",
+                           in->b, L->prog->const_count);
+            out->x = L->const_base + in->b;
+            break;
+        case STF_FMT_LABEL: {
+            uint32_t target;
+            if (find_label(f, &labels, &in->name, &target) != 0)
+                rc = vm_error(vm, "Function %s references unknown label '%s'", f->name.s, in->name.s);
+            else
+                out->x = target;
+            break;
+        }
+        case STF_FMT_NAME:
+            rc = translate_call(L, in, out);
+            break;
+        case STF_FMT_R_SLOT:
+            if (in->b > MAX_SPILL_SLOT)
+                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->b, MAX_SPILL_SLOT);
+            out->x = in->b;
+            break;
+        case STF_FMT_SLOT_R:
+            if (in->a > MAX_SPILL_SLOT)
+                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->a, MAX_SPILL_SLOT);
+            out->x = in->a;
+            out->a = (uint16_t)in->b;   /* register first internally */
+            break;
+        default:
+            break;
+        }
+        out->base = out->op;
+    }
+    free(labels.slots);
+    return rc;
 }
 
 static int translate_function(Loader *L, const StfFunction *f, VmFunction **result)
@@ -485,58 +635,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     for (uint32_t i = 0; i < f->upvalue_count; i++)
         if (!(fn->upvalues[i] = new_str(L, &f->upvalues[i]))) return vm_oom(vm);
 
-    for (uint32_t i = 0; i < f->instr_count; i++) {
-        const StfInstr *in = &f->instrs[i];
-        StfInstr *src = &fn->source[i];
-        *src = *in;
-        src->name.s = NULL;
-        if (in->name.s && !stf_str_dup(&src->name, in->name.s, in->name.len)) return vm_oom(vm);
-
-        Ins *out = &fn->code[i];
-        memset(out, 0, sizeof *out);
-        out->op = in->op;
-        int fmt = stf_op_format(in->op);
-        if (fmt < 0) return where(L, f, i, "unknown opcode 0x%02x", in->op);
-        /* Register operands fit in 16 bits: nregs <= 65535 was checked. */
-        out->a = (uint16_t)in->a;
-        out->b = (uint16_t)in->b;
-        out->c = (uint16_t)in->c;
-        switch (fmt) {
-        case STF_FMT_R_OFF:
-            out->x = (uint32_t)in->off;
-            break;
-        case STF_FMT_R_K:
-            if (in->b >= L->prog->const_count)
-                return where(L, f, i, "constant index %u out of range (the pool has %u constants)",
-                             in->b, L->prog->const_count);
-            out->x = L->const_base + in->b;
-            break;
-        case STF_FMT_LABEL: {
-            uint32_t target;
-            if (find_label(f, &in->name, &target) != 0)
-                return vm_error(vm, "Function %s references unknown label '%s'", f->name.s, in->name.s);
-            out->x = target;
-            break;
-        }
-        case STF_FMT_NAME:
-            if (translate_call(L, in, out) != ST_OK) return ST_ERR;
-            break;
-        case STF_FMT_R_SLOT:
-            if (in->b > MAX_SPILL_SLOT)
-                return where(L, f, i, "spill slot %u out of range (at most %u)", in->b, MAX_SPILL_SLOT);
-            out->x = in->b;
-            break;
-        case STF_FMT_SLOT_R:
-            if (in->a > MAX_SPILL_SLOT)
-                return where(L, f, i, "spill slot %u out of range (at most %u)", in->a, MAX_SPILL_SLOT);
-            out->x = in->a;
-            out->a = (uint16_t)in->b;   /* register first internally */
-            break;
-        default:
-            break;
-        }
-        out->base = out->op;
-    }
+    if (translate_instrs(L, f, fn) != ST_OK) return ST_ERR;
     Ins *end = &fn->code[f->instr_count];
     memset(end, 0, sizeof *end);
     end->op = end->base = I_END;
@@ -616,23 +715,24 @@ static Value const_value(Loader *L, const StfConst *k, bool *ok)
 static int select_functions(Loader *L)
 {
     const StfProgram *p = L->prog;
+    uint32_t size = 16;
+    while (size < 2 * (uint64_t)p->func_count) size *= 2;
     L->unique = calloc(p->func_count ? p->func_count : 1, sizeof(uint32_t));
-    if (!L->unique) return vm_oom(L->vm);
+    L->unique_index = calloc(size, sizeof(uint32_t));
+    if (!L->unique || !L->unique_index) return vm_oom(L->vm);
+    L->unique_mask = size - 1;
     for (uint32_t i = 0; i < p->func_count; i++) {
         const StfFunction *f = &p->funcs[i];
-        bool dup = false;
-        for (uint32_t j = 0; j < L->nunique; j++) {
-            const StfFunction *g = &p->funcs[L->unique[j]];
-            if (g->name.len != f->name.len || memcmp(g->name.s, f->name.s, f->name.len) != 0) continue;
-            if (!stf_function_equal(f, g))
+        uint32_t *slot = unique_slot(L, &f->name);
+        if (*slot) {
+            if (!stf_function_equal(f, &p->funcs[L->unique[*slot - 1]]))
                 return vm_error(L->vm, "duplicate function '%s' has conflicting definitions", f->name.s);
-            dup = true;
-            break;
+            continue;
         }
-        if (dup) continue;
         if (vm_find_function(L->vm, f->name.s, f->name.len) >= 0)
             return vm_error(L->vm, "Function '%s' is already registered", f->name.s);
         L->unique[L->nunique++] = i;
+        *slot = L->nunique;
     }
     return ST_OK;
 }
@@ -681,6 +781,7 @@ int translate_program(VM *vm, const StfProgram *prog)
         for (uint32_t i = 0; i < n; i++) vm_add_function(vm, vm->funcs[i]);
     }
     free(L.unique);
+    free(L.unique_index);
     free(L.made);
     free(L.strs);
     return rc;

@@ -159,6 +159,7 @@ void vm_free(VM *vm)
     heap_realloc(&vm->heap, vm->methods, (size_t)vm->methods_cap * sizeof(MethodEntry), 0);
     heap_realloc(&vm->heap, vm->consts, (size_t)vm->consts_cap * sizeof(Value), 0);
     heap_realloc(&vm->heap, vm->names, (size_t)vm->names_cap * sizeof(StString *), 0);
+    heap_realloc(&vm->heap, vm->names_map, vm->names_map_mask ? ((size_t)vm->names_map_mask + 1) * sizeof(FnSlot) : 0, 0);
     heap_realloc(&vm->heap, vm->stack, (size_t)vm->stack_cap * sizeof(Value), 0);
     heap_realloc(&vm->heap, vm->frames, (size_t)vm->frames_cap * sizeof(Frame), 0);
     heap_realloc(&vm->heap, vm->args, (size_t)vm->args_cap * sizeof(Value), 0);
@@ -203,22 +204,29 @@ static bool map_insert(FnSlot *map, uint32_t mask, StString *name, int32_t index
     return true;
 }
 
+/* Room in a name map (fn_map, names_map) for one more entry: doubles it
+ * (rehashing) when it would pass half full. */
+static int map_reserve(VM *vm, FnSlot **map, uint32_t *mask, uint32_t count)
+{
+    if ((count + 1) * 2 <= *mask) return ST_OK;
+    uint32_t size = *mask ? (*mask + 1) * 2 : 256;
+    FnSlot *m = heap_realloc(&vm->heap, NULL, 0, (size_t)size * sizeof(FnSlot));
+    if (!m) return vm_oom(vm);
+    memset(m, 0, (size_t)size * sizeof(FnSlot));
+    for (uint32_t i = 0; *mask && i <= *mask; i++)
+        if ((*map)[i].name) map_insert(m, size - 1, (*map)[i].name, (*map)[i].index);
+    heap_realloc(&vm->heap, *map, *mask ? ((size_t)*mask + 1) * sizeof(FnSlot) : 0, 0);
+    *map = m;
+    *mask = size - 1;
+    return ST_OK;
+}
+
 /* Adds fn under fn->name; the caller has checked the name is free. */
 int vm_add_function(VM *vm, VmFunction *fn)
 {
     if (!grow(vm, (void **)&vm->funcs, &vm->funcs_cap, vm->nfuncs + 1, sizeof(VmFunction *)))
         return vm_oom(vm);
-    if ((vm->fn_map_count + 1) * 2 > vm->fn_map_mask) {
-        uint32_t size = vm->fn_map_mask ? (vm->fn_map_mask + 1) * 2 : 256;
-        FnSlot *map = heap_realloc(&vm->heap, NULL, 0, (size_t)size * sizeof(FnSlot));
-        if (!map) return vm_oom(vm);
-        memset(map, 0, (size_t)size * sizeof(FnSlot));
-        for (uint32_t i = 0; vm->fn_map_mask && i <= vm->fn_map_mask; i++)
-            if (vm->fn_map[i].name) map_insert(map, size - 1, vm->fn_map[i].name, vm->fn_map[i].index);
-        heap_realloc(&vm->heap, vm->fn_map, vm->fn_map_mask ? ((size_t)vm->fn_map_mask + 1) * sizeof(FnSlot) : 0, 0);
-        vm->fn_map = map;
-        vm->fn_map_mask = size - 1;
-    }
+    if (map_reserve(vm, &vm->fn_map, &vm->fn_map_mask, vm->fn_map_count) != ST_OK) return ST_ERR;
     map_insert(vm->fn_map, vm->fn_map_mask, fn->name, (int32_t)vm->nfuncs);
     vm->fn_map_count++;
     vm->funcs[vm->nfuncs++] = fn;
@@ -376,13 +384,20 @@ int vm_add_const(VM *vm, Value v, uint32_t *out)
 
 int vm_intern_name(VM *vm, const char *s, size_t len, uint32_t *out)
 {
-    for (uint32_t i = 0; i < vm->nnames; i++)
-        if (str_is(vm->names[i], s, len)) { *out = i; return ST_OK; }
-    if (!grow(vm, (void **)&vm->names, &vm->names_cap, vm->nnames + 1, sizeof(StString *)))
+    for (uint32_t i = vm->names_map_mask ? name_hash(s, len) & vm->names_map_mask : 0;
+         vm->names_map_mask && vm->names_map[i].name; i = (i + 1) & vm->names_map_mask) {
+        if (str_is(vm->names_map[i].name, s, len)) {
+            *out = (uint32_t)vm->names_map[i].index;
+            return ST_OK;
+        }
+    }
+    if (!grow(vm, (void **)&vm->names, &vm->names_cap, vm->nnames + 1, sizeof(StString *)) ||
+        map_reserve(vm, &vm->names_map, &vm->names_map_mask, vm->nnames) != ST_OK)
         return vm_oom(vm);
     StString *str = heap_new_string(&vm->heap, s, len);
     if (!str) return vm_oom(vm);
     *out = vm->nnames;
+    map_insert(vm->names_map, vm->names_map_mask, str, (int32_t)vm->nnames);
     vm->names[vm->nnames++] = str;
     return ST_OK;
 }

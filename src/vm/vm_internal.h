@@ -119,6 +119,8 @@ struct VM {
     uint32_t nconsts, consts_cap;
     StString **names;
     uint32_t nnames, names_cap;
+    FnSlot *names_map;           /* names by content (index into names) */
+    uint32_t names_map_mask;
 
     /* register stack, frames, argument stack */
     Value *stack;

@@ -276,6 +276,48 @@ TEST(gc_reclaims_garbage)
     vm_free(vm);
 }
 
+/* Loading is linear in the program's size, whatever its shape: a chain of
+ * backward jumps (one pass per jump for an in-order dataflow analysis),
+ * many labels, many functions and call names.  Quadratic code takes
+ * minutes on these sizes and hits the runner's timeout; linear code a
+ * fraction of a second. */
+static void append(char **buf, size_t *len, size_t *cap, const char *text)
+{
+    size_t n = strlen(text);
+    if (*len + n + 1 > *cap) {
+        *cap = (*len + n + 1) * 2;
+        *buf = realloc(*buf, *cap);
+    }
+    memcpy(*buf + *len, text, n + 1);
+    *len += n;
+}
+
+TEST(load_is_linear)
+{
+    char *buf = NULL, line[64];
+    size_t len = 0, cap = 0;
+    enum { CHAINS = 4, JUMPS = 60000, FUNCS = 50000 };   /* at most 65,535 labels a function */
+    for (int c = 0; c < CHAINS; c++) {
+        snprintf(line, sizeof line, ".function never%d\nL0:\n    JMP L%d\n", c, JUMPS - 1);
+        append(&buf, &len, &cap, line);
+        for (int i = 1; i < JUMPS; i++) {
+            snprintf(line, sizeof line, "L%d:\n    JMP L%d\n", i, i - 1);
+            append(&buf, &len, &cap, line);
+        }
+        append(&buf, &len, &cap, ".end\n");
+    }
+    for (int i = 0; i < FUNCS; i++) {
+        snprintf(line, sizeof line, ".function f%d\n    CALL f%d\n    RET r0\n.end\n", i, (i + 1) % FUNCS);
+        append(&buf, &len, &cap, line);
+    }
+    append(&buf, &len, &cap, ".function main\n    LDI r0, 7\n    RET r0\n.end\n");
+    VM *vm = vm_new(NULL);
+    CHECK(buf && load(vm, buf) == ST_OK);
+    CHECK_RUN(vm, "main", "7");
+    vm_free(vm);
+    free(buf);
+}
+
 int main(void)
 {
     RUN(execute_and_recover);
@@ -287,5 +329,6 @@ int main(void)
     RUN(allocation_failure_injection);
     RUN(heap_limit);
     RUN(gc_reclaims_garbage);
+    RUN(load_is_linear);
     return unit_report();
 }
