@@ -543,6 +543,17 @@ run_op:
         Value t = R[ip->a];
         if (likely(t.type == VT_ARRAY && t.as.arr->dlen == t.as.arr->len)) {
             StArray *arr = t.as.arr;
+            if (likely(arr->dlen < arr->cap)) {
+                /* array_push's common case, without the call: no growth,
+                 * so no allocation and no safe point */
+                array_note(arr, R[ip->b]);
+                copy_value(&arr->items[arr->dlen], &R[ip->b]);
+                arr->len = ++arr->dlen;
+                R[0].type = VT_I64;
+                R[0].as.i = arr->len;
+                ip += 3;
+                DISPATCH();
+            }
             if (unlikely(!array_push(&vm->heap, arr, R[ip->b]))) {
                 vm_oom(vm);
                 ERROR();
