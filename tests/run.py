@@ -515,6 +515,27 @@ def run_cli_check(check, ctx):
     return run_command_check(name, args, want_exit, ctx, want_err=want_err)
 
 
+def _info_marks_duplicates(stdout):
+    """--info on a program with two functions named main: the second (only)
+    is marked as a duplicate."""
+    lines = [l for l in stdout.splitlines() if l.startswith("  main(")]
+    if len(lines) != 2:
+        return "expected two lines for main, got %d" % len(lines)
+    if lines[0].endswith("(duplicate)") or not lines[1].endswith("(duplicate)"):
+        return "duplicate marks wrong: %r" % lines
+    return None
+
+
+def run_info_check(check, ctx):
+    name, args = check
+    return run_command_check(name, args, 0, ctx, verify_stdout=_info_marks_duplicates)
+
+
+INFO_CHECKS = [
+    ("cli/info-duplicates", ["--info", os.path.join(GOLDEN_DIR, "asm", "duplicate_function.s")]),
+]
+
+
 # --------------------------------------------------------------------------
 # 4b. In-process MPC sessions (stoffel-run --local-mpc) on the upstream
 #     fixtures: every party a thread with its own VM and engine, clients
@@ -785,6 +806,8 @@ def main():
             tasks.append(("stflb/" + golden_name(g), run_golden_stflb, g))
     for c in CLI_CHECKS:
         tasks.append((c[0], run_cli_check, c))
+    for c in INFO_CHECKS:
+        tasks.append((c[0], run_info_check, c))
     for c in mpc_checks():
         tasks.append((c[0], run_mpc_check, c))
     ctx.build = build

@@ -170,9 +170,18 @@ bool asm_index_add(HashIndex *h, uint32_t hash, uint32_t idx)
     return true;
 }
 
+/* Empty the index for the next function.  A table grown for a function
+ * with many labels is dropped rather than cleared, so that the functions
+ * after it do not each pay for clearing it. */
 static void index_clear(HashIndex *h)
 {
-    if (h->slots) memset(h->slots, 0, (size_t)h->cap * sizeof *h->slots);
+    if (h->cap > 1024) {
+        free(h->slots);
+        h->slots = NULL;
+        h->cap = 0;
+    } else if (h->slots) {
+        memset(h->slots, 0, (size_t)h->cap * sizeof *h->slots);
+    }
     h->used = 0;
 }
 

@@ -91,6 +91,11 @@ static void print_info(const char *path, const StfProgram *p)
     printf("format version: %u\n", p->version);
     printf("constants: %u\n", p->const_count);
     printf("functions: %u\n", p->func_count);
+    /* Names seen so far, to mark duplicates (open addressing over function
+     * indices + 1): a scan per function would be quadratic. */
+    uint32_t size = 16;
+    while (size < 2 * (uint64_t)p->func_count) size *= 2;
+    uint32_t *seen = calloc(size, sizeof *seen);
     for (uint32_t i = 0; i < p->func_count; i++) {
         const StfFunction *f = &p->funcs[i];
         printf("  %s(", f->name.s);
@@ -99,9 +104,18 @@ static void print_info(const char *path, const StfProgram *p)
                f->register_count, stf_function_frame_size(f), f->instr_count, f->label_count);
         if (f->upvalue_count) printf(", %u upvalues", f->upvalue_count);
         bool dup = false;
-        for (uint32_t j = 0; j < i; j++) dup = dup || strcmp(p->funcs[j].name.s, f->name.s) == 0;
+        if (seen) {
+            uint32_t h = 2166136261u;
+            for (uint32_t k = 0; k < f->name.len; k++) h = (h ^ (uint8_t)f->name.s[k]) * 16777619u;
+            for (h &= size - 1; seen[h]; h = (h + 1) & (size - 1))
+                if (strcmp(p->funcs[seen[h] - 1].name.s, f->name.s) == 0) { dup = true; break; }
+            if (!dup) seen[h] = i + 1;
+        } else {
+            for (uint32_t j = 0; j < i && !dup; j++) dup = strcmp(p->funcs[j].name.s, f->name.s) == 0;
+        }
         printf("%s\n", dup ? " (duplicate)" : "");
     }
+    free(seen);
     if (p->version < 2) {
         printf("manifest: none (format version < 2)\n");
         return;
