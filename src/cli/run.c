@@ -105,9 +105,8 @@ static void print_info(const char *path, const StfProgram *p)
         if (f->upvalue_count) printf(", %u upvalues", f->upvalue_count);
         bool dup = false;
         if (seen) {
-            uint32_t h = 2166136261u;
-            for (uint32_t k = 0; k < f->name.len; k++) h = (h ^ (uint8_t)f->name.s[k]) * 16777619u;
-            for (h &= size - 1; seen[h]; h = (h + 1) & (size - 1))
+            uint32_t h = bytes_hash(f->name.s, f->name.len) & (size - 1);
+            for (; seen[h]; h = (h + 1) & (size - 1))
                 if (strcmp(p->funcs[seen[h] - 1].name.s, f->name.s) == 0) { dup = true; break; }
             if (!dup) seen[h] = i + 1;
         } else {

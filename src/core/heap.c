@@ -152,11 +152,17 @@ StString *heap_concat_strings(Heap *h, const StString *a, const StString *b)
     return s;
 }
 
+uint32_t bytes_hash(const char *p, size_t len)
+{
+    uint32_t x = 2166136261u;                       /* FNV-1a */
+    for (size_t i = 0; i < len; i++) x = (x ^ (uint8_t)p[i]) * 16777619u;
+    return x;
+}
+
 uint32_t string_hash(StString *s)
 {
     if (s->hash) return s->hash;
-    uint32_t x = 2166136261u;                       /* FNV-1a */
-    for (uint32_t i = 0; i < s->len; i++) x = (x ^ (uint8_t)s->chars[i]) * 16777619u;
+    uint32_t x = bytes_hash(s->chars, s->len);
     s->hash = x ? x : 1;
     return s->hash;
 }

@@ -169,6 +169,9 @@ StShare *heap_new_share(Heap *h, uint8_t kind, uint32_t bits, uint32_t frac,
                         const uint8_t *bytes, uint32_t len);
 
 uint32_t string_hash(StString *s);
+/* FNV-1a of raw bytes (string_hash's function, without the caching), for
+ * the name tables of the loader and the VM. */
+uint32_t bytes_hash(const char *p, size_t len);
 static inline Value val_string(StString *s) { return val_gc(VT_STRING, s); }
 
 /* Tables.  Functions that can allocate take the heap and return false on

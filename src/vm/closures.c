@@ -53,19 +53,34 @@ int vm_push_closure_frame(VM *vm, StClosure *cl, const Value *args, uint32_t arg
     return ST_FRAME_PUSHED;
 }
 
+/* The closure named args[0] capturing args[1..argc-1] (all strings, as
+ * the caller checked); NULL with *missing = the upvalue not found, or with
+ * *missing = NULL when out of memory. */
+static StClosure *build_closure(VM *vm, const Value *args, uint32_t argc, StString **missing)
+{
+    *missing = NULL;
+    StClosure *cl = heap_new_closure(&vm->heap, args[0].as.str, argc - 1);
+    if (!cl) return NULL;
+    for (uint32_t i = 1; i < argc; i++) {
+        cl->upvalues[i - 1].name = args[i].as.str;
+        if (!vm_find_upvalue(vm, args[i].as.str, &cl->upvalues[i - 1].value)) {
+            *missing = args[i].as.str;
+            return NULL;
+        }
+    }
+    (void)closure_target(vm, cl);      /* the function need not exist yet */
+    return cl;
+}
+
 bool closures_try_make(VM *vm, const Value *args, uint32_t argc, Value *result)
 {
     if (argc < 1) return false;
     for (uint32_t i = 0; i < argc; i++)
         if (args[i].type != VT_STRING) return false;
-    StClosure *cl = heap_new_closure(&vm->heap, args[0].as.str, argc - 1);
+    StString *missing;
+    StClosure *cl = build_closure(vm, args, argc, &missing);
     if (!cl) return false;
-    for (uint32_t i = 1; i < argc; i++) {
-        cl->upvalues[i - 1].name = args[i].as.str;
-        if (!vm_find_upvalue(vm, args[i].as.str, &cl->upvalues[i - 1].value)) return false;
-    }
     *result = val_gc(VT_CLOSURE, cl);
-    (void)closure_target(vm, cl);
     return true;
 }
 
@@ -75,16 +90,11 @@ static int create_closure(VM *vm, const Value *args, uint32_t argc, Value *resul
     if (argc < 1 || args[0].type != VT_STRING) return vm_error(vm, "First argument must be a string");
     for (uint32_t i = 1; i < argc; i++)
         if (args[i].type != VT_STRING) return vm_error(vm, "Upvalue names must be strings");
-    StClosure *cl = heap_new_closure(&vm->heap, args[0].as.str, argc - 1);
+    StString *missing;
+    StClosure *cl = build_closure(vm, args, argc, &missing);
+    if (!cl && missing) return vm_error(vm, "Could not find upvalue %s when creating closure", missing->chars);
     if (!cl) return vm_oom(vm);
-    for (uint32_t i = 1; i < argc; i++) {
-        StString *name = args[i].as.str;
-        cl->upvalues[i - 1].name = name;
-        if (!vm_find_upvalue(vm, name, &cl->upvalues[i - 1].value))
-            return vm_error(vm, "Could not find upvalue %s when creating closure", name->chars);
-    }
     *result = val_gc(VT_CLOSURE, cl);
-    (void)closure_target(vm, cl);      /* the function need not exist yet */
     if (vm_hooks_active(vm)) {
         /* The captured values are in the closure (event.value). */
         HookEvent ev = { .kind = HOOK_CLOSURE_CREATED, .name = cl->fname->chars, .value = *result,

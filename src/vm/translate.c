@@ -13,15 +13,23 @@
 
 #include "vm_internal.h"
 
+/* Names -> entry indices, the names living in the caller's array (read
+ * through name_of): open addressing over index + 1, 0 empty.  Used for a
+ * function's labels and for the program's functions, so that resolving
+ * them is linear in the program's size. */
+typedef const StfStr *(*NameOf)(const void *ctx, uint32_t k);
+typedef struct {
+    uint32_t *slots;
+    uint32_t mask;
+} NameIndex;
+
 typedef struct {
     VM *vm;
     const StfProgram *prog;
     uint32_t const_base;
     uint32_t *unique;          /* indices of the functions to register */
     uint32_t nunique;
-    uint32_t *unique_index;    /* by name: open addressing, position in
-                                  unique + 1, 0 empty */
-    uint32_t unique_mask;
+    NameIndex unique_index;    /* unique by name */
     VmFunction **made;
     /* The program's string constants by content (open addressing, NULL =
      * empty): names of functions, parameters and upvalues reuse them, so
@@ -49,51 +57,48 @@ static int where(Loader *L, const StfFunction *f, uint32_t i, const char *fmt, .
     return vm_error(L->vm, "Function %s instruction %u: %s", f->name.s, i, msg);
 }
 
-/* A function's labels by name (open addressing over label indices + 1, 0
- * empty; the first of duplicate names wins), so resolving jumps is linear
- * in the function's size. */
-typedef struct {
-    uint32_t *slots;
-    uint32_t mask;
-} LabelIndex;
-
-static uint32_t name_hash(const char *p, size_t len)
-{
-    uint32_t x = 2166136261u;                       /* FNV-1a */
-    for (size_t i = 0; i < len; i++) x = (x ^ (uint8_t)p[i]) * 16777619u;
-    return x;
-}
-
-static bool label_index_build(const StfFunction *f, LabelIndex *ix)
+static bool name_index_init(NameIndex *ix, uint32_t count)
 {
     uint32_t size = 16;
-    while (size < 2 * (uint64_t)f->label_count) size *= 2;
+    while (size < 2 * (uint64_t)count) size *= 2;
     ix->mask = size - 1;
     ix->slots = calloc(size, sizeof *ix->slots);
-    if (!ix->slots) return false;
+    return ix->slots != NULL;
+}
+
+/* The slot holding `name`'s entry, or the empty slot where it would go. */
+static uint32_t *name_index_slot(const NameIndex *ix, const StfStr *name, NameOf name_of, const void *ctx)
+{
+    for (uint32_t h = bytes_hash(name->s, name->len) & ix->mask;; h = (h + 1) & ix->mask) {
+        uint32_t k = ix->slots[h];
+        if (!k) return &ix->slots[h];
+        const StfStr *o = name_of(ctx, k - 1);
+        if (o->len == name->len && memcmp(o->s, name->s, name->len) == 0) return &ix->slots[h];
+    }
+}
+
+static const StfStr *label_name(const void *ctx, uint32_t k)
+{
+    return &((const StfFunction *)ctx)->labels[k].name;
+}
+
+/* The first of duplicate label names wins, as in a scan in order. */
+static bool label_index_build(const StfFunction *f, NameIndex *ix)
+{
+    if (!name_index_init(ix, f->label_count)) return false;
     for (uint32_t i = 0; i < f->label_count; i++) {
-        const StfStr *name = &f->labels[i].name;
-        for (uint32_t h = name_hash(name->s, name->len) & ix->mask;; h = (h + 1) & ix->mask) {
-            uint32_t k = ix->slots[h];
-            if (!k) { ix->slots[h] = i + 1; break; }
-            const StfStr *o = &f->labels[k - 1].name;
-            if (o->len == name->len && memcmp(o->s, name->s, name->len) == 0) break;
-        }
+        uint32_t *slot = name_index_slot(ix, &f->labels[i].name, label_name, f);
+        if (!*slot) *slot = i + 1;
     }
     return true;
 }
 
-static int find_label(const StfFunction *f, const LabelIndex *ix, const StfStr *name, uint32_t *target)
+static int find_label(const StfFunction *f, const NameIndex *ix, const StfStr *name, uint32_t *target)
 {
-    for (uint32_t h = name_hash(name->s, name->len) & ix->mask;; h = (h + 1) & ix->mask) {
-        uint32_t k = ix->slots[h];
-        if (!k) return -1;
-        const StfLabel *l = &f->labels[k - 1];
-        if (l->name.len == name->len && memcmp(l->name.s, name->s, name->len) == 0) {
-            *target = l->target;
-            return 0;
-        }
-    }
+    uint32_t k = *name_index_slot(ix, name, label_name, f);
+    if (!k) return -1;
+    *target = f->labels[k - 1].target;
+    return 0;
 }
 
 static int check_labels(Loader *L, const StfFunction *f)
@@ -108,7 +113,7 @@ static int check_labels(Loader *L, const StfFunction *f)
 
 static StString **str_slot(Loader *L, const char *p, size_t len)
 {
-    for (uint32_t i = name_hash(p, len) & L->strs_mask;; i = (i + 1) & L->strs_mask) {
+    for (uint32_t i = bytes_hash(p, len) & L->strs_mask;; i = (i + 1) & L->strs_mask) {
         StString *t = L->strs[i];
         if (!t || (t->len == len && memcmp(t->chars, p, len) == 0)) return &L->strs[i];
     }
@@ -137,19 +142,18 @@ static StString *new_str(Loader *L, const StfStr *s)
     return *slot ? *slot : heap_new_string(&L->vm->heap, s->s, s->len);
 }
 
-/* Index this program's function `name` will get, or -1 if it has none. */
-/* The unique_index slot for `name`: its entry, or the empty slot where it
- * would go. */
-static uint32_t *unique_slot(Loader *L, const StfStr *name)
+static const StfStr *unique_name(const void *ctx, uint32_t k)
 {
-    for (uint32_t h = name_hash(name->s, name->len) & L->unique_mask;; h = (h + 1) & L->unique_mask) {
-        uint32_t k = L->unique_index[h];
-        if (!k) return &L->unique_index[h];
-        const StfStr *o = &L->prog->funcs[L->unique[k - 1]].name;
-        if (o->len == name->len && memcmp(o->s, name->s, name->len) == 0) return &L->unique_index[h];
-    }
+    const Loader *L = ctx;
+    return &L->prog->funcs[L->unique[k]].name;
 }
 
+static uint32_t *unique_slot(Loader *L, const StfStr *name)
+{
+    return name_index_slot(&L->unique_index, name, unique_name, L);
+}
+
+/* Index this program's function `name` will get, or -1 if it has none. */
 static int32_t new_function_index(Loader *L, const StfStr *name)
 {
     uint32_t k = *unique_slot(L, name);
@@ -543,7 +547,7 @@ static int compute_init_mask(VM *vm, const StfFunction *f, VmFunction *fn)
 static int translate_instrs(Loader *L, const StfFunction *f, VmFunction *fn)
 {
     VM *vm = L->vm;
-    LabelIndex labels;
+    NameIndex labels;
     if (!label_index_build(f, &labels)) return vm_oom(vm);
     int rc = ST_OK;
     for (uint32_t i = 0; rc == ST_OK && i < f->instr_count; i++) {
@@ -715,12 +719,8 @@ static Value const_value(Loader *L, const StfConst *k, bool *ok)
 static int select_functions(Loader *L)
 {
     const StfProgram *p = L->prog;
-    uint32_t size = 16;
-    while (size < 2 * (uint64_t)p->func_count) size *= 2;
     L->unique = calloc(p->func_count ? p->func_count : 1, sizeof(uint32_t));
-    L->unique_index = calloc(size, sizeof(uint32_t));
-    if (!L->unique || !L->unique_index) return vm_oom(L->vm);
-    L->unique_mask = size - 1;
+    if (!L->unique || !name_index_init(&L->unique_index, p->func_count)) return vm_oom(L->vm);
     for (uint32_t i = 0; i < p->func_count; i++) {
         const StfFunction *f = &p->funcs[i];
         uint32_t *slot = unique_slot(L, &f->name);
@@ -781,7 +781,7 @@ int translate_program(VM *vm, const StfProgram *prog)
         for (uint32_t i = 0; i < n; i++) vm_add_function(vm, vm->funcs[i]);
     }
     free(L.unique);
-    free(L.unique_index);
+    free(L.unique_index.slots);
     free(L.made);
     free(L.strs);
     return rc;

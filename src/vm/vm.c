@@ -173,17 +173,10 @@ void vm_free(VM *vm)
 
 /* ---- function table ------------------------------------------------------------------ */
 
-static uint32_t name_hash(const char *s, size_t len)
-{
-    uint32_t x = 2166136261u;
-    for (size_t i = 0; i < len; i++) x = (x ^ (uint8_t)s[i]) * 16777619u;
-    return x;
-}
-
 int32_t vm_find_function(VM *vm, const char *name, size_t len)
 {
     if (!vm->fn_map_mask) return -1;
-    for (uint32_t i = name_hash(name, len) & vm->fn_map_mask;; i = (i + 1) & vm->fn_map_mask) {
+    for (uint32_t i = bytes_hash(name, len) & vm->fn_map_mask;; i = (i + 1) & vm->fn_map_mask) {
         FnSlot *s = &vm->fn_map[i];
         if (!s->name) return -1;
         if (s->name->len == len && memcmp(s->name->chars, name, len) == 0) return s->index;
@@ -197,7 +190,7 @@ VmFunction *vm_function_at(VM *vm, int32_t index)
 
 static bool map_insert(FnSlot *map, uint32_t mask, StString *name, int32_t index)
 {
-    uint32_t i = name_hash(name->chars, name->len) & mask;
+    uint32_t i = bytes_hash(name->chars, name->len) & mask;
     while (map[i].name) i = (i + 1) & mask;
     map[i].name = name;
     map[i].index = index;
@@ -384,7 +377,7 @@ int vm_add_const(VM *vm, Value v, uint32_t *out)
 
 int vm_intern_name(VM *vm, const char *s, size_t len, uint32_t *out)
 {
-    for (uint32_t i = vm->names_map_mask ? name_hash(s, len) & vm->names_map_mask : 0;
+    for (uint32_t i = vm->names_map_mask ? bytes_hash(s, len) & vm->names_map_mask : 0;
          vm->names_map_mask && vm->names_map[i].name; i = (i + 1) & vm->names_map_mask) {
         if (str_is(vm->names_map[i].name, s, len)) {
             *out = (uint32_t)vm->names_map[i].index;
