@@ -23,6 +23,7 @@
 
 #include "net/frame.h"
 #include "net/roster.h"
+#include "net/net_util.h"
 #include "net/tls.h"
 
 #define IO_TIMEOUT_MS 10000      /* per read / write of a registration */
@@ -32,16 +33,9 @@ static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    net_verrf(err, errlen, fmt, ap);
     va_end(ap);
     return code;
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static const char *ssl_reason(void)
@@ -306,11 +300,11 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
     uint32_t want_p = c->n_parties - 1, want_c = c->n_clients, np = 0, nc = 0;
     Registrant *regs = calloc((size_t)want_p + want_c + 1, sizeof *regs);
     int rc = DISCOVERY_OK;
-    int64_t deadline = now_ms() + (c->timeout_ms > 0 ? c->timeout_ms : 60000);
+    int64_t deadline = net_now_ms() + (c->timeout_ms > 0 ? c->timeout_ms : 60000);
     fprintf(stderr, "stoffel-discovery [leader]: waiting on %s for %u parties and %u clients\n", c->bind, want_p,
             want_c);
     while (regs && (np < want_p || nc < want_c)) {
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - net_now_ms();
         if (left <= 0) {
             rc = errf(err, errlen, DISCOVERY_TIMEOUT,
                       "only %u of %u parties and %u of %u clients registered in time", np + 1, c->n_parties, nc,
@@ -426,7 +420,7 @@ static int dial(const char *leader, int64_t deadline, char *err, size_t errlen)
     if (!split_addr(leader, host, sizeof host, port, sizeof port))
         return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--bootstrap needs HOST:PORT, got '%s'", leader);
     char why[300] = "timed out";
-    while (now_ms() < deadline) {
+    while (net_now_ms() < deadline) {
         struct addrinfo hints, *res = NULL;
         memset(&hints, 0, sizeof hints);
         hints.ai_socktype = SOCK_STREAM;
@@ -478,7 +472,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
     SSL_CTX *ctx = make_ctx(c->key_path, c->cert_path, own, err, errlen);
     if (!ctx)
         return DISCOVERY_BAD_CONFIG;
-    int64_t deadline = now_ms() + (c->timeout_ms > 0 ? c->timeout_ms : 60000);
+    int64_t deadline = net_now_ms() + (c->timeout_ms > 0 ? c->timeout_ms : 60000);
     int fd = dial(c->leader, deadline, err, errlen);
     if (fd < 0) {
         SSL_CTX_free(ctx);
@@ -518,7 +512,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
             sodium_memzero(reg, cap);
         free(reg);
         /* the roster comes when every node has registered */
-        int left = (int)(deadline - now_ms());
+        int left = (int)(deadline - net_now_ms());
         set_io_timeout(fd, left > 1000 ? left : 1000);
         if (rc == DISCOVERY_OK && recv_frame(ssl, &msg, &mlen) != 0)
             rc = errf(err, errlen, DISCOVERY_CONNECT, "no roster from the leader at %s (%s)", c->leader,

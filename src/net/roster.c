@@ -1,6 +1,7 @@
 /* roster.c: the session roster and key tooling (roster.h): parsing the
  * roster file, key ids of certificates, stoffel-keygen's key pairs. */
 #include "net/roster.h"
+#include "net/net_util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,18 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static const char *ssl_reason(void)
 {
@@ -116,7 +105,7 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
     RosterNode *clients = calloc(ROSTER_MAX_NODES, sizeof *clients);
     bool *seen_p = calloc(ROSTER_MAX_NODES, 1), *seen_c = calloc(ROSTER_MAX_NODES, 1);
     uint32_t np = 0, nc = 0;
-    int rc = parties && clients && seen_p && seen_c ? 0 : errf(err, errlen, "out of memory");
+    int rc = parties && clients && seen_p && seen_c ? 0 : net_errf(err, errlen, "out of memory");
     size_t pos = 0;
     unsigned lineno = 0;
     while (rc == 0 && pos < len) {
@@ -127,7 +116,7 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
         lineno++;
         size_t l = e - pos;
         if (l >= sizeof line) {
-            rc = errf(err, errlen, "line %u: too long", lineno);
+            rc = net_errf(err, errlen, "line %u: too long", lineno);
             break;
         }
         memcpy(line, text + pos, l);
@@ -153,7 +142,7 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
             node.is_party = true;
             char *colon = nt == 4 ? strrchr(tok[2], ':') : NULL;
             if (nt != 4 || !colon || colon == tok[2] || !colon[1]) {
-                rc = errf(err, errlen, "line %u: expected 'party INDEX HOST:PORT KEYID'", lineno);
+                rc = net_errf(err, errlen, "line %u: expected 'party INDEX HOST:PORT KEYID'", lineno);
                 break;
             }
             *colon = 0;
@@ -164,31 +153,31 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
                 hl -= 2;
             }
             if (hl == 0 || hl >= sizeof node.host || strlen(colon + 1) >= sizeof node.port) {
-                rc = errf(err, errlen, "line %u: bad address", lineno);
+                rc = net_errf(err, errlen, "line %u: bad address", lineno);
                 break;
             }
             memcpy(node.host, host, hl);
             snprintf(node.port, sizeof node.port, "%s", colon + 1);
         } else if (strcmp(tok[0], "client") == 0) {
             if (nt != 3) {
-                rc = errf(err, errlen, "line %u: expected 'client INDEX KEYID'", lineno);
+                rc = net_errf(err, errlen, "line %u: expected 'client INDEX KEYID'", lineno);
                 break;
             }
         } else {
-            rc = errf(err, errlen, "line %u: unknown entry '%s' (party or client)", lineno, tok[0]);
+            rc = net_errf(err, errlen, "line %u: unknown entry '%s' (party or client)", lineno, tok[0]);
             break;
         }
         if (!parse_index(tok[1], &node.index) || node.index >= ROSTER_MAX_NODES) {
-            rc = errf(err, errlen, "line %u: bad index '%s' (0..%d)", lineno, tok[1], ROSTER_MAX_NODES - 1);
+            rc = net_errf(err, errlen, "line %u: bad index '%s' (0..%d)", lineno, tok[1], ROSTER_MAX_NODES - 1);
             break;
         }
         if (!parse_key_id(tok[nt - 1], node.key_id)) {
-            rc = errf(err, errlen, "line %u: the key id must be 64 hex digits (stoffel-keygen prints it)", lineno);
+            rc = net_errf(err, errlen, "line %u: the key id must be 64 hex digits (stoffel-keygen prints it)", lineno);
             break;
         }
         bool *seen = node.is_party ? seen_p : seen_c;
         if (seen[node.index]) {
-            rc = errf(err, errlen, "line %u: %s %u listed twice", lineno, tok[0], node.index);
+            rc = net_errf(err, errlen, "line %u: %s %u listed twice", lineno, tok[0], node.index);
             break;
         }
         seen[node.index] = true;
@@ -201,17 +190,17 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
         }
     }
     for (uint32_t i = 0; rc == 0 && i < np; i++)
-        if (!seen_p[i]) rc = errf(err, errlen, "parties must be numbered 0..%u: party %u is missing", np - 1, i);
+        if (!seen_p[i]) rc = net_errf(err, errlen, "parties must be numbered 0..%u: party %u is missing", np - 1, i);
     for (uint32_t i = 0; rc == 0 && i < nc; i++)
-        if (!seen_c[i]) rc = errf(err, errlen, "clients must be numbered 0..%u: client %u is missing", nc - 1, i);
+        if (!seen_c[i]) rc = net_errf(err, errlen, "clients must be numbered 0..%u: client %u is missing", nc - 1, i);
     if (rc == 0 && np == 0)
-        rc = errf(err, errlen, "no party listed");
+        rc = net_errf(err, errlen, "no party listed");
     if (rc == 0 && np + nc > ROSTER_MAX_NODES)
-        rc = errf(err, errlen, "too many nodes");
+        rc = net_errf(err, errlen, "too many nodes");
     if (rc == 0) {
         r->nodes = calloc(np + nc, sizeof *r->nodes);
         if (!r->nodes)
-            rc = errf(err, errlen, "out of memory");
+            rc = net_errf(err, errlen, "out of memory");
     }
     if (rc == 0) {
         memcpy(r->nodes, parties, np * sizeof *parties);
@@ -224,7 +213,7 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
                     char a[32], b[32];
                     roster_node_name(r, j, a, sizeof a);
                     roster_node_name(r, i, b, sizeof b);
-                    rc = errf(err, errlen, "%s and %s have the same key", a, b);
+                    rc = net_errf(err, errlen, "%s and %s have the same key", a, b);
                 }
         if (rc)
             roster_free(r);
@@ -240,22 +229,22 @@ int roster_load(const char *path, Roster *r, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return errf(err, errlen, "cannot read roster '%s': %s", path, strerror(errno));
+        return net_errf(err, errlen, "cannot read roster '%s': %s", path, strerror(errno));
     char *buf = malloc(1 << 20);
     size_t len = buf ? fread(buf, 1, 1 << 20, f) : 0;
     bool big = buf && len == (1 << 20);
     fclose(f);
     if (!buf)
-        return errf(err, errlen, "out of memory");
+        return net_errf(err, errlen, "out of memory");
     if (big) {
         free(buf);
-        return errf(err, errlen, "roster '%s' is larger than 1 MiB", path);
+        return net_errf(err, errlen, "roster '%s' is larger than 1 MiB", path);
     }
     char why[512];
     int rc = roster_parse(buf, len, r, why, sizeof why);
     free(buf);
     if (rc)
-        return errf(err, errlen, "roster '%s': %s", path, why);
+        return net_errf(err, errlen, "roster '%s': %s", path, why);
     return 0;
 }
 
@@ -277,14 +266,14 @@ int tls_cert_key_id(const char *cert_path, uint8_t key_id[NET_KEY_ID_LEN], char 
 {
     FILE *f = fopen(cert_path, "r");
     if (!f)
-        return errf(err, errlen, "cannot read certificate '%s': %s", cert_path, strerror(errno));
+        return net_errf(err, errlen, "cannot read certificate '%s': %s", cert_path, strerror(errno));
     X509 *c = PEM_read_X509(f, NULL, NULL, NULL);
     fclose(f);
     if (!c)
-        return errf(err, errlen, "'%s' is not a PEM certificate", cert_path);
+        return net_errf(err, errlen, "'%s' is not a PEM certificate", cert_path);
     int rc = net_key_id_of_cert(c, key_id);
     X509_free(c);
-    return rc ? errf(err, errlen, "'%s': cannot encode the public key", cert_path) : 0;
+    return rc ? net_errf(err, errlen, "'%s': cannot encode the public key", cert_path) : 0;
 }
 
 int tls_keygen(const char *key_path, const char *cert_path, const char *common_name,
@@ -295,20 +284,20 @@ int tls_keygen(const char *key_path, const char *cert_path, const char *common_n
     X509 *cert = X509_new();
     FILE *kf = NULL, *cf = NULL;
     if (!key || !cert) {
-        errf(err, errlen, "cannot generate a key: %s", ssl_reason());
+        net_errf(err, errlen, "cannot generate a key: %s", ssl_reason());
         goto out;
     }
     X509_set_version(cert, 2);
     unsigned char serial[16];
     if (RAND_bytes(serial, sizeof serial) != 1) {
-        errf(err, errlen, "no randomness");
+        net_errf(err, errlen, "no randomness");
         goto out;
     }
     serial[0] &= 0x7f;
     BIGNUM *bn = BN_bin2bn(serial, sizeof serial, NULL);
     if (!bn || !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert))) {
         BN_free(bn);
-        errf(err, errlen, "cannot make the certificate");
+        net_errf(err, errlen, "cannot make the certificate");
         goto out;
     }
     BN_free(bn);
@@ -318,39 +307,39 @@ int tls_keygen(const char *key_path, const char *cert_path, const char *common_n
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)common_name, -1, -1, 0);
     X509_set_issuer_name(cert, name);
     if (X509_set_pubkey(cert, key) != 1 || X509_sign(cert, key, NULL) <= 0) {
-        errf(err, errlen, "cannot sign the certificate: %s", ssl_reason());
+        net_errf(err, errlen, "cannot sign the certificate: %s", ssl_reason());
         goto out;
     }
     int fd = open(key_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0) {
-        errf(err, errlen, "cannot create key file '%s': %s", key_path, strerror(errno));
+        net_errf(err, errlen, "cannot create key file '%s': %s", key_path, strerror(errno));
         goto out;
     }
     kf = fdopen(fd, "w");
     if (!kf) {
         close(fd);
-        errf(err, errlen, "cannot write '%s'", key_path);
+        net_errf(err, errlen, "cannot write '%s'", key_path);
         goto out;
     }
     if (PEM_write_PrivateKey(kf, key, NULL, NULL, 0, NULL, NULL) != 1) {
-        errf(err, errlen, "cannot write '%s'", key_path);
+        net_errf(err, errlen, "cannot write '%s'", key_path);
         goto out;
     }
     cf = fopen(cert_path, "w");
     if (!cf || PEM_write_X509(cf, cert) != 1) {
-        errf(err, errlen, "cannot write certificate '%s': %s", cert_path, strerror(errno));
+        net_errf(err, errlen, "cannot write certificate '%s': %s", cert_path, strerror(errno));
         goto out;
     }
     if (net_key_id_of_cert(cert, key_id) != 0) {
-        errf(err, errlen, "cannot encode the public key");
+        net_errf(err, errlen, "cannot encode the public key");
         goto out;
     }
     rc = 0;
 out:
     if (kf && fclose(kf) != 0 && rc == 0)
-        rc = errf(err, errlen, "cannot write '%s'", key_path);
+        rc = net_errf(err, errlen, "cannot write '%s'", key_path);
     if (cf && fclose(cf) != 0 && rc == 0)
-        rc = errf(err, errlen, "cannot write '%s'", cert_path);
+        rc = net_errf(err, errlen, "cannot write '%s'", cert_path);
     EVP_PKEY_free(key);
     X509_free(cert);
     return rc;

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "net/frame.h"
+#include "net/net_util.h"
 
 #define PEER_IN_LIMIT ((size_t)256 << 20)    /* received, not yet consumed, per peer */
 #define PEER_OUT_LIMIT ((size_t)256 << 20)   /* queued to one peer */
@@ -45,25 +46,6 @@
 #define READ_CHUNK 65536
 
 /* ---- small helpers ----------------------------------------------------------- */
-
-static int errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static const char *ssl_reason(void)
 {
@@ -238,7 +220,7 @@ static bool wait_io(Net *n, int fd, int ssl_err, int64_t deadline)
     for (;;) {
         if (atomic_load(&n->stop))
             return false;
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - net_now_ms();
         if (left <= 0)
             return false;
         struct pollfd p = { fd, (short)(ssl_err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0 };
@@ -416,7 +398,7 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
             }
             pthread_mutex_unlock(&p->mu);
         }
-        if (stopping && (woff == wlen || now_ms() > n->linger_until)) {
+        if (stopping && (woff == wlen || net_now_ms() > n->linger_until)) {
             clean = true;
             break;
         }
@@ -516,9 +498,9 @@ done:
         ERR_clear_error();
         SSL_shutdown(ssl);
         shutdown(fd, SHUT_WR);
-        int64_t until = now_ms() + 200;
+        int64_t until = net_now_ms() + 200;
         char sink[4096];
-        while (now_ms() < until) {
+        while (net_now_ms() < until) {
             struct pollfd pf = { fd, POLLIN, 0 };
             if (poll(&pf, 1, 50) > 0 && recv(fd, sink, sizeof sink, 0) <= 0)
                 break;
@@ -650,7 +632,7 @@ static void *inbound_thread(void *arg)
     Inbound *in = arg;
     Net *n = in->n;
     SSL *ssl = SSL_new(n->ctx);
-    int64_t deadline = now_ms() + HANDSHAKE_MS;
+    int64_t deadline = net_now_ms() + HANDSHAKE_MS;
     if (ssl && SSL_set_fd(ssl, in->fd) == 1) {
         if (handshake(n, ssl, in->fd, true, deadline) == 0) {
             pthread_mutex_lock(&n->mu);
@@ -804,7 +786,7 @@ static void *dial_thread(void *arg)
             peer_why(n, id, "%s", why);
         } else {
             SSL *ssl = SSL_new(n->ctx);
-            int64_t deadline = now_ms() + HANDSHAKE_MS;
+            int64_t deadline = net_now_ms() + HANDSHAKE_MS;
             if (ssl && SSL_set_fd(ssl, fd) == 1 && handshake(n, ssl, fd, false, deadline) == 0) {
                 serve(n, ssl, fd, addr, id, deadline);
             } else if (!atomic_load(&n->stop)) {
@@ -877,7 +859,7 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
 static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms)
 {
     Net *n = t->impl;
-    int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+    int64_t deadline = timeout_ms > 0 ? net_now_ms() + timeout_ms : 0;
     int rc = TRANSPORT_OK;
     pthread_mutex_lock(&n->mu);
     for (;;) {
@@ -895,7 +877,7 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
             pthread_cond_wait(&n->cv, &n->mu);
             continue;
         }
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - net_now_ms();
         if (left <= 0) {
             rc = TRANSPORT_TIMEOUT;
             break;
@@ -964,7 +946,7 @@ int net_listen_tcp(const char *host, const char *port, char *err, size_t errlen)
     hints.ai_flags = AI_PASSIVE;
     int g = getaddrinfo(host && host[0] ? host : NULL, port, &hints, &res);
     if (g != 0)
-        return errf(err, errlen, "cannot resolve listen address %s:%s: %s", host ? host : "", port, gai_strerror(g));
+        return net_errf(err, errlen, "cannot resolve listen address %s:%s: %s", host ? host : "", port, gai_strerror(g));
     int fd = -1, e = 0;
     for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
@@ -981,7 +963,7 @@ int net_listen_tcp(const char *host, const char *port, char *err, size_t errlen)
         }
     }
     freeaddrinfo(res);
-    if (fd < 0) return errf(err, errlen, "cannot listen on %s:%s: %s", host ? host : "", port, strerror(e));
+    if (fd < 0) return net_errf(err, errlen, "cannot listen on %s:%s: %s", host ? host : "", port, strerror(e));
     return fd;
 }
 
@@ -1020,13 +1002,13 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
     const Roster *r = cfg->roster;
     uint32_t nn = r->n_parties + r->n_clients;
     if (cfg->self >= nn) {
-        errf(err, errlen, "node %u is not in the roster", cfg->self);
+        net_errf(err, errlen, "node %u is not in the roster", cfg->self);
         return NULL;
     }
     signal(SIGPIPE, SIG_IGN);       /* a peer closing must not kill us */
     Net *n = calloc(1, sizeof *n);
     if (!n) {
-        errf(err, errlen, "out of memory");
+        net_errf(err, errlen, "out of memory");
         return NULL;
     }
     n->listen_fd = -1;
@@ -1042,7 +1024,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
     if (!n->roster.nodes || !n->peers) {
         free(n->roster.nodes);
         n->roster.nodes = NULL;
-        errf(err, errlen, "out of memory");
+        net_errf(err, errlen, "out of memory");
         goto fail;
     }
     memcpy(n->roster.nodes, r->nodes, nn * sizeof *r->nodes);
@@ -1063,25 +1045,25 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
     snprintf(n->params, sizeof n->params, "%s", cfg->params ? cfg->params : "");
     snprintf(n->program, sizeof n->program, "%s", cfg->program ? cfg->program : "-");
     if (strchr(n->params, '\n') || strchr(n->program, '\n')) {
-        errf(err, errlen, "session parameters must be one line");
+        net_errf(err, errlen, "session parameters must be one line");
         goto fail;
     }
 
     n->ctx = SSL_CTX_new(TLS_method());
     if (!n->ctx || SSL_CTX_set_min_proto_version(n->ctx, TLS1_3_VERSION) != 1) {
-        errf(err, errlen, "cannot set up TLS 1.3: %s", ssl_reason());
+        net_errf(err, errlen, "cannot set up TLS 1.3: %s", ssl_reason());
         goto fail;
     }
     if (SSL_CTX_use_certificate_file(n->ctx, cfg->cert_path, SSL_FILETYPE_PEM) != 1) {
-        errf(err, errlen, "cannot load certificate '%s': %s", cfg->cert_path, ssl_reason());
+        net_errf(err, errlen, "cannot load certificate '%s': %s", cfg->cert_path, ssl_reason());
         goto fail;
     }
     if (SSL_CTX_use_PrivateKey_file(n->ctx, cfg->key_path, SSL_FILETYPE_PEM) != 1) {
-        errf(err, errlen, "cannot load key '%s': %s", cfg->key_path, ssl_reason());
+        net_errf(err, errlen, "cannot load key '%s': %s", cfg->key_path, ssl_reason());
         goto fail;
     }
     if (SSL_CTX_check_private_key(n->ctx) != 1) {
-        errf(err, errlen, "key '%s' does not belong to certificate '%s'", cfg->key_path, cfg->cert_path);
+        net_errf(err, errlen, "key '%s' does not belong to certificate '%s'", cfg->key_path, cfg->cert_path);
         goto fail;
     }
     uint8_t kid[NET_KEY_ID_LEN];
@@ -1089,7 +1071,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
         memcmp(kid, r->nodes[cfg->self].key_id, NET_KEY_ID_LEN) != 0) {
         char hex[2 * NET_KEY_ID_LEN + 1];
         net_hex(kid, sizeof kid, hex);
-        errf(err, errlen, "certificate '%s' (key %s) is not the roster's key for %s", cfg->cert_path, hex,
+        net_errf(err, errlen, "certificate '%s' (key %s) is not the roster's key for %s", cfg->cert_path, hex,
              n->self_name);
         goto fail;
     }
@@ -1107,7 +1089,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
         if (cfg->bind) {
             const char *c = strrchr(cfg->bind, ':');
             if (!c || (size_t)(c - cfg->bind) >= sizeof host || strlen(c + 1) >= sizeof port || !c[1]) {
-                errf(err, errlen, "--bind needs HOST:PORT, got '%s'", cfg->bind);
+                net_errf(err, errlen, "--bind needs HOST:PORT, got '%s'", cfg->bind);
                 goto fail;
             }
             snprintf(host, sizeof host, "%.*s", (int)(c - cfg->bind), cfg->bind);
@@ -1116,7 +1098,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
         if (listen_on(n, host, port, err, errlen) != 0)
             goto fail;
         if (!spawn(n, accept_thread, n)) {
-            errf(err, errlen, "cannot start a thread");
+            net_errf(err, errlen, "cannot start a thread");
             goto fail;
         }
     }
@@ -1126,7 +1108,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
         Dial *d = malloc(sizeof *d);
         if (!d || (d->n = n, d->peer = j, !spawn(n, dial_thread, d))) {
             free(d);
-            errf(err, errlen, "cannot start a thread");
+            net_errf(err, errlen, "cannot start a thread");
             tls_transport_free(&n->tr, 0);
             return NULL;
         }
@@ -1157,7 +1139,7 @@ bool tls_transport_peer_up(Transport *t, uint32_t node)
 int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *err, size_t errlen)
 {
     Net *n = t->impl;
-    int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 60000);
+    int64_t deadline = net_now_ms() + (timeout_ms > 0 ? timeout_ms : 60000);
     uint32_t want = n->is_party ? (clients ? n_nodes(n) : n->roster.n_parties) : n->roster.n_parties;
     for (;;) {
         bool all = true;
@@ -1165,7 +1147,7 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
             all = tls_transport_peer_up(t, i);
         pthread_mutex_lock(&n->mu);
         if (n->fatal[0]) {
-            errf(err, errlen, "%s", n->fatal);
+            net_errf(err, errlen, "%s", n->fatal);
             pthread_mutex_unlock(&n->mu);
             return -1;
         }
@@ -1173,7 +1155,7 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
             pthread_mutex_unlock(&n->mu);
             return 0;
         }
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - net_now_ms();
         if (left <= 0) {
             pthread_mutex_unlock(&n->mu);
             break;
@@ -1214,7 +1196,7 @@ void tls_transport_free(Transport *t, int linger_ms)
     if (!t)
         return;
     Net *n = t->impl;
-    n->linger_until = now_ms() + (linger_ms > 0 ? linger_ms : 0);
+    n->linger_until = net_now_ms() + (linger_ms > 0 ? linger_ms : 0);
     atomic_store(&n->stop, true);
     for (uint32_t i = 0; i < n_nodes(n); i++) {
         pthread_mutex_lock(&n->peers[i].mu);
