@@ -16,15 +16,16 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -pthread -Iinclude 
 ifeq ($(DISPATCH),switch)
 ALL_CFLAGS += -DST_DISPATCH_SWITCH
 endif
-LDLIBS   = -lsodium -lssl -lcrypto -lffi -ldl -lm -pthread
+LDLIBS   = -lsodium -lssl -lcrypto -lsecp256k1 -lsqlite3 -lffi -ldl -lm -pthread
 TEST_LDLIBS = -lgmp
 # The command-line tools take OpenSSL from Debian's static archives:
 # loading libssl/libcrypto dynamically costs about 0.5 ms at every start,
 # a third of an empty run (docs/architecture.md).  The library links it
 # dynamically.
-TOOL_LDLIBS = -lsodium -Wl,-Bstatic -lssl -lcrypto -Wl,-Bdynamic -lffi -ldl -lm -pthread
+TOOL_LDLIBS = -lsodium -Wl,-Bstatic -lssl -lcrypto -Wl,-Bdynamic -lsecp256k1 -lsqlite3 -lffi -ldl -lm -pthread
 
-LIB_SRCS := $(wildcard src/core/*.c src/bytecode/*.c src/vm/*.c src/api/*.c src/mpc/*.c src/net/*.c)
+# Every module directory under src/ except the command-line tools.
+LIB_SRCS := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOLS    := $(patsubst src/cli/%.c,stoffel-%,$(wildcard src/cli/*.c))
 TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
