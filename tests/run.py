@@ -27,6 +27,7 @@ and any sanitizer report on stderr makes the test fail.
 import argparse
 import concurrent.futures
 import difflib
+import math
 import os
 import re
 import shlex
@@ -578,6 +579,12 @@ def _expect_means(means, tol=0.01):
     return check
 
 
+def _fixed16(x):
+    """x as the nearest multiple of 2^-16 (halves away from zero), as clients encode it."""
+    m = math.floor(abs(x) * 65536 + 0.5)
+    return math.copysign(m, x) / 65536.0
+
+
 def mpc_checks():
     import random
     rng = random.Random(20261121)
@@ -610,7 +617,7 @@ def mpc_checks():
     prog = os.path.join(REPO, "tests", "mpc", "fixed_mul.s")
     for i, (n, t) in enumerate(((4, 1), (7, 2), (4, 1))):
         x, y = round(rng.uniform(-10, 10), 4), round(rng.uniform(-10, 10), 4)
-        fx, fy = int(x * 65536) / 65536.0, int(y * 65536) / 65536.0   # the client's encoding
+        fx, fy = _fixed16(x), _fixed16(y)   # the client's encoding
         want = [fx * fy, fx * fy * fx, fx * fy + fx, fx * fx]
         fault = ["--simulate-fault", "wrong-shares:%d" % t] if i == 1 else []
         checks.append(("mpc/fixed_mul_%d_n%d_t%d" % (i, n, t),
@@ -621,6 +628,10 @@ def mpc_checks():
         checks.append(("mpc/share_builtins_n%d_t%d" % (n, t),
                        [builtins, "--local-mpc", "--n-parties", str(n), "--threshold", str(t), "--inputs", "15,25"], 0,
                        _expect_line('Program returned: [22, 45, 375, 625, 30, 20, "SecretInt", %d, %d, true]' % (n, t))))
+    # public fixed-point values round to nearest on every path (0.3 -> 19661/65536)
+    checks.append(("mpc/fixed_round", [os.path.join(REPO, "tests", "mpc", "fixed_round.s"), "--local-mpc",
+                                       "--n-parties", "4", "--inputs", "0.3,-0.3"], 0,
+                   _expect_line("Program returned: [19661, -19661, 19661, -19661, 19661, 39322]")))
     send = os.path.join(REPO, "tests", "mpc", "send_outputs.s")
     checks.append(("mpc/send_outputs", [send, "--local-mpc", "--n-parties", "4", "--inputs", "15,25"], 0,
                    lambda out: None if out.splitlines() == ["client 0 received: 40", "Program returned: 375"]

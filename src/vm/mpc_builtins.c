@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../mpc/engine.h"
+#include "../mpc/fixed.h"
 #include "../mpc/robust.h"
 #include "stdlib_internal.h"
 #include "vm_internal.h"
@@ -86,10 +87,10 @@ static int make_share(VM *vm, Value v, uint8_t kind, uint32_t bits, uint32_t fra
     if (kind == SHARE_FIXED) {
         double d = v.type == VT_FLOAT ? v.as.f : val_is_unsigned(v) ? (double)v.as.u : (double)v.as.i;
         if (v.type != VT_FLOAT && !val_is_int(v)) return vm_error(vm, "Value must be a number");
-        double scaled = d * ldexp(1.0, (int)frac);
-        if (!isfinite(scaled) || fabs(scaled) >= 9223372036854775808.0)
+        int64_t scaled;
+        if (fixed_from_double(d, frac, &scaled) != 0)
             return vm_error(vm, "Fixed-point value %g is out of range", d);
-        fe_from_i64(f, &x, (int64_t)scaled);
+        fe_from_i64(f, &x, scaled);
     } else if (v.type == VT_BOOL) {
         fe_from_u64(f, &x, v.as.b);
     } else if (val_is_unsigned(v)) {

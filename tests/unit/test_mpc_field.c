@@ -3,6 +3,9 @@
  * Mpc.has_capability / Mpc.capabilities names, with and without an engine. */
 #include "unit.h"
 
+#include <math.h>
+
+#include "mpc/fixed.h"
 #include "mpc_sim.h"
 #include "vm/vm.h"
 #include "vm/vm_internal.h"
@@ -362,6 +365,23 @@ TEST(random_int_bad_width)
     solo_close(&s);
 }
 
+/* Clear numbers to fixed point round to nearest, halves away from zero. */
+TEST(fixed_rounding)
+{
+    int64_t v = 0;
+    CHECK(fixed_from_double(0.3, 16, &v) == 0 && v == 19661);
+    CHECK(fixed_from_double(-0.3, 16, &v) == 0 && v == -19661);
+    CHECK(fixed_from_double(0.1, 16, &v) == 0 && v == 6554);      /* 6553.6 */
+    CHECK(fixed_from_double(1.0 / 131072, 16, &v) == 0 && v == 1);   /* exactly half */
+    CHECK(fixed_from_double(-1.0 / 131072, 16, &v) == 0 && v == -1);
+    CHECK(fixed_from_double(0.4 / 65536, 16, &v) == 0 && v == 0);
+    CHECK(fixed_from_double(2.5, 0, &v) == 0 && v == 3);
+    CHECK(fixed_from_double(-140737488355328.0, 16, &v) == 0 && v == INT64_MIN);   /* -2^47 */
+    CHECK(fixed_from_double(140737488355328.0, 16, &v) != 0);                       /* 2^47: 2^63 */
+    CHECK(fixed_from_double(NAN, 16, &v) != 0);
+    CHECK(fixed_from_double(INFINITY, 16, &v) != 0);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -372,5 +392,6 @@ int main(void)
     RUN(mpc_names);
     RUN(random_int);
     RUN(random_int_bad_width);
+    RUN(fixed_rounding);
     return unit_report();
 }
