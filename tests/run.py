@@ -585,6 +585,29 @@ def _fixed16(x):
     return math.copysign(m, x) / 65536.0
 
 
+def _expect_random_bits(field, count=24):
+    """tests/mpc/field_random_bit.s: [true, field, count bits, count ints < 2^10], neither list constant."""
+    def check(stdout):
+        lines = stdout.splitlines()
+        last = lines[-1] if lines else ""
+        prefix = 'Program returned: [true, "%s", ' % field
+        if not last.startswith(prefix) or not last.endswith("]"):
+            return "unexpected result line %r" % last
+        try:
+            vals = [int(x) for x in last[len(prefix):-1].split(", ")]
+        except ValueError:
+            return "unparsable result line %r" % last
+        bits, ints = vals[:count], vals[count:]
+        if len(bits) != count or len(ints) != count:
+            return "expected %d bits and %d ints in %r" % (count, count, last)
+        if any(b not in (0, 1) for b in bits) or len(set(bits)) < 2:
+            return "bits not random 0/1 values: %r" % bits
+        if any(not 0 <= v < 1024 for v in ints) or len(set(ints)) < 2:
+            return "random_int(10) values out of range or constant: %r" % ints
+        return None
+    return check
+
+
 def mpc_checks():
     import random
     rng = random.Random(20261121)
@@ -632,6 +655,11 @@ def mpc_checks():
     checks.append(("mpc/fixed_round", [os.path.join(REPO, "tests", "mpc", "fixed_round.s"), "--local-mpc",
                                        "--n-parties", "4", "--inputs", "0.3,-0.3"], 0,
                    _expect_line("Program returned: [19661, -19661, 19661, -19661, 19661, 39322]")))
+    # Field.* random-bit recipe and Share.random_int on every field
+    for curve, fname in (("bls12-381", "bls12-381-fr"), ("bn254", "bn254-fr"), ("ed25519", "curve25519-fr")):
+        checks.append(("mpc/field_random_bit_" + curve,
+                       [os.path.join(REPO, "tests", "mpc", "field_random_bit.s"), "--local-mpc", "--n-parties", "4",
+                        "--mpc-curve", curve], 0, _expect_random_bits(fname)))
     send = os.path.join(REPO, "tests", "mpc", "send_outputs.s")
     checks.append(("mpc/send_outputs", [send, "--local-mpc", "--n-parties", "4", "--inputs", "15,25"], 0,
                    lambda out: None if out.splitlines() == ["client 0 received: 40", "Program returned: 375"]
