@@ -27,6 +27,7 @@ and any sanitizer report on stderr makes the test fail.
 import argparse
 import concurrent.futures
 import difflib
+import math
 import os
 import re
 import shlex
@@ -578,6 +579,35 @@ def _expect_means(means, tol=0.01):
     return check
 
 
+def _fixed16(x):
+    """x as the nearest multiple of 2^-16 (halves away from zero), as clients encode it."""
+    m = math.floor(abs(x) * 65536 + 0.5)
+    return math.copysign(m, x) / 65536.0
+
+
+def _expect_random_bits(field, count=24):
+    """tests/mpc/field_random_bit.s: [true, field, count bits, count ints < 2^10], neither list constant."""
+    def check(stdout):
+        lines = stdout.splitlines()
+        last = lines[-1] if lines else ""
+        prefix = 'Program returned: [true, "%s", ' % field
+        if not last.startswith(prefix) or not last.endswith("]"):
+            return "unexpected result line %r" % last
+        try:
+            vals = [int(x) for x in last[len(prefix):-1].split(", ")]
+        except ValueError:
+            return "unparsable result line %r" % last
+        bits, ints = vals[:count], vals[count:]
+        if len(bits) != count or len(ints) != count:
+            return "expected %d bits and %d ints in %r" % (count, count, last)
+        if any(b not in (0, 1) for b in bits) or len(set(bits)) < 2:
+            return "bits not random 0/1 values: %r" % bits
+        if any(not 0 <= v < 1024 for v in ints) or len(set(ints)) < 2:
+            return "random_int(10) values out of range or constant: %r" % ints
+        return None
+    return check
+
+
 def mpc_checks():
     import random
     rng = random.Random(20261121)
@@ -610,7 +640,7 @@ def mpc_checks():
     prog = os.path.join(REPO, "tests", "mpc", "fixed_mul.s")
     for i, (n, t) in enumerate(((4, 1), (7, 2), (4, 1))):
         x, y = round(rng.uniform(-10, 10), 4), round(rng.uniform(-10, 10), 4)
-        fx, fy = int(x * 65536) / 65536.0, int(y * 65536) / 65536.0   # the client's encoding
+        fx, fy = _fixed16(x), _fixed16(y)   # the client's encoding
         want = [fx * fy, fx * fy * fx, fx * fy + fx, fx * fx]
         fault = ["--simulate-fault", "wrong-shares:%d" % t] if i == 1 else []
         checks.append(("mpc/fixed_mul_%d_n%d_t%d" % (i, n, t),
@@ -621,6 +651,15 @@ def mpc_checks():
         checks.append(("mpc/share_builtins_n%d_t%d" % (n, t),
                        [builtins, "--local-mpc", "--n-parties", str(n), "--threshold", str(t), "--inputs", "15,25"], 0,
                        _expect_line('Program returned: [22, 45, 375, 625, 30, 20, "SecretInt", %d, %d, true]' % (n, t))))
+    # public fixed-point values round to nearest on every path (0.3 -> 19661/65536)
+    checks.append(("mpc/fixed_round", [os.path.join(REPO, "tests", "mpc", "fixed_round.s"), "--local-mpc",
+                                       "--n-parties", "4", "--inputs", "0.3,-0.3"], 0,
+                   _expect_line("Program returned: [19661, -19661, 19661, -19661, 19661, 39322]")))
+    # Field.* random-bit recipe and Share.random_int on every field
+    for curve, fname in (("bls12-381", "bls12-381-fr"), ("bn254", "bn254-fr"), ("ed25519", "curve25519-fr")):
+        checks.append(("mpc/field_random_bit_" + curve,
+                       [os.path.join(REPO, "tests", "mpc", "field_random_bit.s"), "--local-mpc", "--n-parties", "4",
+                        "--mpc-curve", curve], 0, _expect_random_bits(fname)))
     send = os.path.join(REPO, "tests", "mpc", "send_outputs.s")
     checks.append(("mpc/send_outputs", [send, "--local-mpc", "--n-parties", "4", "--inputs", "15,25"], 0,
                    lambda out: None if out.splitlines() == ["client 0 received: 40", "Program returned: 375"]

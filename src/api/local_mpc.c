@@ -18,6 +18,7 @@
 
 #include "bytecode/load.h"
 #include "core/format.h"
+#include "mpc/fixed.h"
 #include "net/inproc.h"
 #include "stoffel.h"
 #include "vm/vm.h"
@@ -109,11 +110,11 @@ static int encode_input(Session *s, const char *text, uint32_t client, uint32_t 
     char *end;
     if (input_kind(s->prog, client, index) == MPC_INPUT_FIXED) {
         double d = strtod(text, &end);
-        double scaled = d * (double)(1u << MPC_FIXED_FRAC_BITS);
-        if (end == text || *end || !isfinite(scaled) || fabs(scaled) >= 9223372036854775808.0)
+        int64_t scaled;
+        if (end == text || *end || fixed_from_double(d, MPC_FIXED_FRAC_BITS, &scaled) != 0)
             return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "client %u input %u: '%s' is not a usable number",
                         client, index, text);
-        fe_from_i64(s->field, out, (int64_t)scaled);
+        fe_from_i64(s->field, out, scaled);
         return 0;
     }
     errno = 0;

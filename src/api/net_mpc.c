@@ -14,6 +14,7 @@
 
 #include "core/format.h"
 #include "mpc/engine.h"
+#include "mpc/fixed.h"
 #include "net/discovery.h"
 #include "net/tls.h"
 #include "vm/vm.h"
@@ -419,14 +420,14 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
         errno = 0;
         if (fixed) {
             double d = strtod(tok, &end);
-            double scaled = d * (double)(1u << MPC_FIXED_FRAC_BITS);
-            if (end == tok || *end || !isfinite(scaled) || fabs(scaled) >= 9223372036854775808.0) {
+            int64_t scaled;
+            if (end == tok || *end || fixed_from_double(d, MPC_FIXED_FRAC_BITS, &scaled) != 0) {
                 int rc = say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not a usable number", i, tok);
                 free(copy);
                 free(v);
                 return rc;
             }
-            fe_from_i64(f, &v[i], (int64_t)scaled);
+            fe_from_i64(f, &v[i], scaled);
         } else {
             long long x = strtoll(tok, &end, 10);
             if (end == tok || *end || errno) {

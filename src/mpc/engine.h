@@ -117,6 +117,12 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
 /* n fresh random shares (uniform secret, unknown to everyone). */
 int mpc_random(MpcEngine *e, Fe *out, size_t n);
 
+/* n shares of uniformly random integers of `bits` bits (1..64): each the
+ * sum of `bits` preprocessed random bits times powers of two, so values lie
+ * in [0, 2^bits) (bits = 64: the top bit weighs -2^63, giving the whole
+ * int64 range).  No online round when enough bits are preprocessed. */
+int mpc_random_int(MpcEngine *e, unsigned bits, Fe *out, size_t n);
+
 /* Send this party's shares of n values to a client, who reconstructs them
  * (mpc_client_receive_outputs). */
 int mpc_send_to_client(MpcEngine *e, uint32_t client, const Fe *shares, size_t n);

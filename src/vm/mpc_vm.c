@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../mpc/engine.h"
+#include "../mpc/fixed.h"
 #include "vm_internal.h"
 
 #define SHARE_INT 0
@@ -190,10 +191,9 @@ static int enqueue_mul(VM *vm, const StShare *type, const Fe *x, const Fe *y, bo
 
 static int fixed_encode(VM *vm, double x, uint32_t frac, int64_t *out)
 {
-    double scaled = x * ldexp(1.0, (int)frac);
-    if (!isfinite(scaled) || scaled >= 9223372036854775808.0 || scaled < -9223372036854775808.0)
+    /* rounds to nearest (upstream truncates: 0.3 would be 19660/65536) */
+    if (fixed_from_double(x, frac, out) != 0)
         return vm_error(vm, "Fixed-point value %g is out of range for %u fractional bits", x, frac);
-    *out = (int64_t)scaled;    /* truncates toward zero, as upstream */
     return ST_OK;
 }
 

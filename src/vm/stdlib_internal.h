@@ -63,5 +63,8 @@ size_t sl_utf8_offset(const char *s, size_t len, uint64_t index);
 
 int stdlib_register_lists(VM *vm);
 int stdlib_register_mpc_stubs(VM *vm);
+/* Field.*, Share.random_int, Mpc.curve/field/has_capability/capabilities
+ * (mpc_field.c): the same functions with or without an engine. */
+int mpc_field_builtins_register(VM *vm);
 
 #endif

@@ -173,5 +173,5 @@ int stdlib_register_mpc_stubs(VM *vm)
         if (vm_register_native(vm, engine_names[i], bi_no_engine, NULL) != ST_OK) return ST_ERR;
     for (size_t i = 0; i < sizeof share_methods / sizeof share_methods[0]; i++)
         if (vm_register_method(vm, "Share", share_methods[i]) != ST_OK) return ST_ERR;
-    return ST_OK;
+    return mpc_field_builtins_register(vm);
 }
