@@ -11,6 +11,9 @@ Runs, in this order of reporting:
   3. every golden program that runs (expected exit 0 or 4) once more as
      bytecode: BUILD/stoffel-asm FILE -o TMP.stflb, then the same checks on
      BUILD/stoffel-run TMP.stflb;
+  3b. every golden program once more with STOFFEL_NO_FUSION=1 (the
+     translator emits plain instructions only): the fused and the plain
+     paths must give the same results;
   4. a few CLI checks defined below (CLI_CHECKS);
   5. the embedding extras: api/installed (tests/api/run_installed.sh, one
      test) and python/pytest (python/tests, its counts added; skipped under
@@ -401,8 +404,8 @@ def finish(o):
     return o
 
 
-def run_golden(relpath, ctx):
-    o = Outcome("golden/" + golden_name(relpath))
+def run_golden(relpath, ctx, prefix="golden/"):
+    o = Outcome(prefix + golden_name(relpath))
     g = load_golden(relpath, o)
     if g is None:
         return finish(o)
@@ -411,6 +414,14 @@ def run_golden(relpath, ctx):
         return finish(o)
     check_golden_run(g, relpath, o, ctx)
     return finish(o)
+
+
+def run_golden_plain(relpath, ctx):
+    """The golden again with superinstructions off (STOFFEL_NO_FUSION=1)."""
+    plain = Context()
+    plain.__dict__.update(ctx.__dict__)
+    plain.env = dict(ctx.env, STOFFEL_NO_FUSION="1")
+    return run_golden(relpath, plain, "plain/")
 
 
 def stflb_roundtrip_applies(relpath):
@@ -804,6 +815,8 @@ def main():
     for g in goldens:
         if stflb_roundtrip_applies(g):
             tasks.append(("stflb/" + golden_name(g), run_golden_stflb, g))
+    for g in goldens:
+        tasks.append(("plain/" + golden_name(g), run_golden_plain, g))
     for c in CLI_CHECKS:
         tasks.append((c[0], run_cli_check, c))
     for c in INFO_CHECKS:

@@ -118,6 +118,8 @@ VM *vm_new(const VmConfig *config)
     VM *vm = calloc(1, sizeof *vm);
     if (!vm) return NULL;
     if (config) vm->cfg = *config;
+    const char *nf = getenv("STOFFEL_NO_FUSION");
+    if (nf && *nf && strcmp(nf, "0") != 0) vm->cfg.no_fusion = true;
     heap_init(&vm->heap, vm->cfg.alloc, vm->cfg.alloc_ud);
     vm->heap.mark_roots = mark_roots;
     vm->heap.roots_ud = vm;
