@@ -314,12 +314,11 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
 #undef INS
         [I_COUNT ... 255] = &&bad_op,
     };
-    /* In checked mode every opcode goes to the checkpoint first.  Built per
-     * call (a few stores) so separate VMs on separate threads share nothing. */
-    void *checked_table[256];
-    for (int i = 0; i < 256; i++) checked_table[i] = &&checkpoint;
+    /* In checked mode every opcode goes to the checkpoint first (constant,
+     * like plain_table: threads share nothing writable). */
+    static void *const checked_table[256] = { [0 ... 255] = &&checkpoint };
     void *const *disp = plain_table;
-#define SET_TABLE() (disp = checked ? (void *const *)checked_table : plain_table)
+#define SET_TABLE() (disp = checked ? checked_table : plain_table)
 #define TARGET(op) L_##op:
 #define DISPATCH() goto *disp[ip->op]
 #define RUN_PLAIN() goto *plain_table[ip->base]
