@@ -4,8 +4,8 @@
  * Every party is a thread with its own VM and MPC engine; every client is a
  * thread that submits its inputs by the masked-input protocol and
  * reconstructs what the parties send it.  All of them talk over the
- * in-process transport, running exactly the protocol code a networked
- * session runs. */
+ * in-process transport, running exactly the protocol code and the party
+ * lifecycle (session.h) a networked session runs. */
 #ifndef STOFFEL_LOCAL_MPC_H
 #define STOFFEL_LOCAL_MPC_H
 

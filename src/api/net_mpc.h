@@ -2,7 +2,8 @@
  * (`stoffel-run PROG --party-id I --roster FILE ...`,
  *  `stoffel-run [PROG] --client --client-id C --roster FILE ...`).
  *
- * Does what local_mpc.c does for one node, over the TLS transport (tls.h):
+ * Runs one node of what local_mpc.c runs in threads (the party's lifecycle
+ * is session.h's runner, shared by both), over the TLS transport (tls.h):
  * a party connects to every other party and client named in the roster,
  * checks in the first message on each connection that they run the same
  * program and session parameters, makes preprocessing, collects the
