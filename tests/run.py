@@ -483,6 +483,13 @@ CLI_CHECKS = [
     ("cli/flag-missing-value", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-instructions"], 2, []),
     ("cli/flag-bad-number", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-instructions", "lots"], 2, []),
     ("cli/removed-flag", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--client-id", "1"], 2, []),
+    ("cli/version", ["--version"], 0, []),
+] + [
+    # upstream's flags for features this implementation does not have (issue 12)
+    ("cli/unsupported" + flag, [os.path.join(GOLDEN_DIR, "cli", "hello.s"), flag, "x"], 2,
+     [flag + " is not supported by this implementation"])
+    for flag in ("--eth-node", "--wallet-sk", "--on-chain-coord", "--off-chain-coord", "--rpc-bind", "--nat",
+                 "--stun-servers", "--advertise", "--no-program-upload", "--bootnode")
 ]
 
 

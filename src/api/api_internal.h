@@ -83,6 +83,12 @@ struct StoffelVM {
     bool in_hook;
 };
 
+/* A program read from a file (stoffel_program_read). */
+struct StoffelProgram {
+    StfProgram prog;
+    char *path;                 /* as given, for messages */
+};
+
 /* Memory through the configured allocator (not accounted in the heap). */
 void *api_realloc(StoffelVM *S, void *ptr, size_t old_size, size_t new_size);
 

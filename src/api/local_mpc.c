@@ -14,11 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytecode/load.h"
+#include "api_internal.h"
 #include "core/format.h"
 #include "net/inproc.h"
 #include "session.h"
 #include "stoffel.h"
+
+_Static_assert((int)STOFFEL_FAULT_WRONG_SHARES == (int)MPC_FAULT_WRONG_SHARES &&
+                   (int)STOFFEL_FAULT_SILENT == (int)MPC_FAULT_SILENT, "StoffelFault is MpcFault");
 
 typedef struct Session Session;
 
@@ -129,8 +132,8 @@ static void party_run(Party *p)
         .self = p->id, .n_clients = s->nclients, .client_inputs = s->client_inputs, .field = s->field,
         .instance = s->instance, .timeout_ms = o->timeout_ms,
         .fallback_triples = 0,          /* threads cannot drop out: on demand */
-        .fault = (o->faulty && p->id >= s->n - o->faulty) ? o->fault : MPC_FAULT_NONE,
-        .quiet = p->id != 0, .write = o->write, .write_ud = o->write_ud,
+        .fault = (o->faulty && p->id >= s->n - o->faulty) ? (MpcFault)o->fault : MPC_FAULT_NONE,
+        .quiet = p->id != 0, .write = o->write, .write_ud = o->write_user_data,
     };
     PartyOutcome *out = &p->out;
     party_run_session(&spec, out);
@@ -332,9 +335,33 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     return rc;
 }
 
-/* ---- the native API entry point (stoffel.h) ------------------------------------------ */
+/* ---- the native API entry points (stoffel.h) ------------------------------------------ */
 
 static char *dup_text(const char *s) { return strdup(s ? s : ""); }
+
+void stoffel_local_mpc_options_init(StoffelLocalMpcOptions *o)
+{
+    if (!o) return;
+    memset(o, 0, sizeof *o);
+    o->threshold = 1;
+}
+
+StoffelResult stoffel_run_local_mpc_program(const StoffelProgram *program, const StoffelLocalMpcOptions *o,
+                                            char **result, char **outputs, char **error)
+{
+    if (!result || !outputs || !error) return STOFFEL_ERROR_INVALID;
+    *result = *outputs = *error = NULL;
+    if (!program || !o) {
+        *error = dup_text(program ? "no options given" : "no program given");
+        return STOFFEL_ERROR_INVALID;
+    }
+    char msg[1024];
+    int rc = local_mpc_run(&program->prog, o, result, outputs, msg, sizeof msg);
+    if (rc == LOCAL_MPC_OK) return STOFFEL_OK;
+    *error = dup_text(msg);
+    return rc == LOCAL_MPC_BAD_CONFIG ? STOFFEL_ERROR_INVALID
+           : rc == LOCAL_MPC_BAD_PROGRAM ? STOFFEL_ERROR_LOAD : STOFFEL_ERROR_RUNTIME;
+}
 
 StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_t n_parties,
                                     uint32_t threshold, const char *curve, const char *inputs,
@@ -342,29 +369,21 @@ StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_
 {
     if (!result || !error) return STOFFEL_ERROR_INVALID;
     *result = *error = NULL;
-    if (!path) {
-        *error = dup_text("no program path given");
-        return STOFFEL_ERROR_INVALID;
-    }
-    StfProgram prog;
-    StfLoadError le;
-    StfLoadStatus st = stf_load_file(path, &prog, &le);
-    if (st != STF_LOAD_OK) {
-        *error = dup_text(le.message);
-        return st == STF_LOAD_IO ? STOFFEL_ERROR_IO : STOFFEL_ERROR_LOAD;
-    }
-    char msg[1024];
-    int rc;
-    LocalMpcOptions o = { .n_parties = n_parties, .threshold = threshold, .curve = curve, .inputs = inputs,
-                          .entry = entry };
+    StoffelProgram *prog;
+    StoffelResult st = stoffel_program_read(path, &prog, error);
+    if (st != STOFFEL_OK) return st;
+    StoffelLocalMpcOptions o;
+    stoffel_local_mpc_options_init(&o);
+    o.n_parties = n_parties;
+    o.threshold = threshold;
+    o.curve = curve;
+    o.inputs = inputs;
+    o.entry = entry;
     char *outputs = NULL;
-    rc = local_mpc_run(&prog, &o, result, &outputs, msg, sizeof msg);
-    stf_program_free(&prog);
+    st = stoffel_run_local_mpc_program(prog, &o, result, &outputs, error);
+    stoffel_program_free(prog);
     free(outputs);
-    if (rc == LOCAL_MPC_OK) return STOFFEL_OK;
-    *error = dup_text(msg);
-    return rc == LOCAL_MPC_BAD_CONFIG ? STOFFEL_ERROR_INVALID
-           : rc == LOCAL_MPC_BAD_PROGRAM ? STOFFEL_ERROR_LOAD : STOFFEL_ERROR_RUNTIME;
+    return st;
 }
 
 void stoffel_free_text(char *text) { free(text); }

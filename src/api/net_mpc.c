@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api_internal.h"
 #include "core/format.h"
 #include "mpc/engine.h"
 #include "net/discovery.h"
@@ -462,4 +463,53 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
     int rc = net_mpc_run(prog, &run);
     free(roster);
     return rc;
+}
+
+/* ---- the native API entry points (stoffel.h) ------------------------------------------ */
+
+int stoffel_run_network_node(const StoffelProgram *program, const StoffelNetOptions *o)
+{
+    if (!o) return say(NET_MPC_BAD_CONFIG, "no options given");
+    const StfProgram *prog = program ? &program->prog : NULL;
+    return o->leader || o->bootstrap ? net_mpc_run_discovery(prog, o) : net_mpc_run(prog, o);
+}
+
+static StoffelResult key_id_result(int rc, const uint8_t id[NET_KEY_ID_LEN], const char *err, char key_id[65],
+                                   char **error)
+{
+    _Static_assert(2 * NET_KEY_ID_LEN + 1 == 65, "a key id is 64 hex digits");
+    *error = NULL;
+    if (rc != 0) {
+        *error = strdup(err);
+        return STOFFEL_ERROR_IO;
+    }
+    net_hex(id, NET_KEY_ID_LEN, key_id);
+    return STOFFEL_OK;
+}
+
+StoffelResult stoffel_net_keygen(const char *key_path, const char *cert_path, const char *common_name,
+                                 char key_id[65], char **error)
+{
+    if (!error) return STOFFEL_ERROR_INVALID;
+    if (!key_path || !cert_path || !common_name || !key_id) {
+        *error = strdup("stoffel_net_keygen: a path, the name or key_id is NULL");
+        return STOFFEL_ERROR_INVALID;
+    }
+    char err[1024];
+    uint8_t id[NET_KEY_ID_LEN];
+    int rc = tls_keygen(key_path, cert_path, common_name, id, err, sizeof err);
+    return key_id_result(rc, id, err, key_id, error);
+}
+
+StoffelResult stoffel_net_cert_key_id(const char *cert_path, char key_id[65], char **error)
+{
+    if (!error) return STOFFEL_ERROR_INVALID;
+    if (!cert_path || !key_id) {
+        *error = strdup("stoffel_net_cert_key_id: cert_path or key_id is NULL");
+        return STOFFEL_ERROR_INVALID;
+    }
+    char err[1024];
+    uint8_t id[NET_KEY_ID_LEN];
+    int rc = tls_cert_key_id(cert_path, id, err, sizeof err);
+    return key_id_result(rc, id, err, key_id, error);
 }

@@ -502,11 +502,9 @@ static void out_share_list(Out *o, const char *key, const StfShareType *v, uint3
 
 static void out_manifest(Out *o, const StfManifest *m)
 {
-    static const char *const backends[] = { "honeybadger", "avss" };
-    static const char *const curves[] = { "bls12-381", "bn254", "curve25519", "ed25519", "secp256k1", "p-256" };
-    if (m->backend == 1) out_printf(o, ".backend %s\n", backends[m->backend]);
+    if (m->backend == 1) out_printf(o, ".backend %s\n", stf_backend_name(m->backend));
     else if (m->backend) out_printf(o, ".backend %u\n", m->backend);
-    if (m->curve && m->curve < 6) out_printf(o, ".curve %s\n", curves[m->curve]);
+    if (m->curve && m->curve < STF_CURVE_COUNT) out_printf(o, ".curve %s\n", stf_curve_name(m->curve));
     else if (m->curve) out_printf(o, ".curve %u\n", m->curve);
     for (uint32_t i = 0; i < m->client_count; i++) {
         const StfClientSchema *c = &m->clients[i];

@@ -697,6 +697,12 @@ uint32_t mpc_t(const MpcEngine *e) { return e->t; }
 uint64_t mpc_instance(const MpcEngine *e) { return e->instance; }
 MpcStats mpc_stats(const MpcEngine *e) { return e->st; }
 
+int mpc_reconstruct(const MpcEngine *e, const unsigned *parties, const Fe *shares, unsigned m, Fe *secret)
+{
+    RobustStatus st = robust_decode(e->f, e->n, e->t, e->t, parties, shares, m, secret, NULL);
+    return st == ROBUST_OK ? 0 : st == ROBUST_EINVAL ? -1 : -2;
+}
+
 void mpc_test_set_fault(MpcEngine *e, MpcFault fault)
 {
     e->fault = fault;

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "../mpc/engine.h"
-#include "../mpc/robust.h"
 #include "stdlib_internal.h"
 #include "vm_internal.h"
 
@@ -477,10 +476,10 @@ static int bi_interpolate_local(VM *vm, const Value *a, uint32_t n, Value *r, vo
         vals[i] = *fe_of(sh);
     }
     Fe secret;
-    RobustStatus st = robust_decode(mpc_field(vm->mpc), nparties, t, t, parties, vals, (unsigned)arr->len, &secret, NULL);
+    int st = mpc_reconstruct(vm->mpc, parties, vals, (unsigned)arr->len, &secret);
     sodium_memzero(vals, sizeof vals);
-    if (st == ROBUST_EINVAL) return vm_error(vm, "shares_array has duplicate or invalid party ids");
-    if (st != ROBUST_OK) return vm_error(vm, "the shares do not determine a value (too few consistent shares)");
+    if (st == -1) return vm_error(vm, "shares_array has duplicate or invalid party ids");
+    if (st != 0) return vm_error(vm, "the shares do not determine a value (too few consistent shares)");
     return mpcvm_decode(vm, first, &secret, r);
 }
 
