@@ -15,6 +15,8 @@ Runs, in this order of reporting:
      translator emits plain instructions only): the fused and the plain
      paths must give the same results;
   4. a few CLI checks defined below (CLI_CHECKS);
+  4b. the conventions of docs/architecture.md (scripts/check-layering.py):
+     conventions/layering, includes, internal, prefixes;
   5. the embedding extras: api/installed (tests/api/run_installed.sh, one
      test) and python/pytest (python/tests, its counts added; skipped under
      ASan).
@@ -673,6 +675,26 @@ def run_mpc_check(check, ctx):
 # 5. Embedding API extras (docs/embedding.md): the installed-header program
 #    and the Python package's pytest suite.
 
+CONVENTION_RULES = ("layering", "includes", "internal", "prefixes")
+
+
+def run_convention(rule, ctx):
+    """One rule of scripts/check-layering.py; each violation is a detail."""
+    o = Outcome("conventions/" + rule)
+    argv = [sys.executable, os.path.join(REPO, "scripts", "check-layering.py"), "--build", ctx.build, "--only", rule]
+    res = run_process(argv, ctx.env, ctx.timeout)
+    o.seconds = res.seconds
+    lines = res.stdout.splitlines()
+    if not lines or not re.match(r"^\d+ checked, \d+ violations$", lines[-1]):
+        o.fail("no result line from %s: %s" % (" ".join(argv), tail(res.stderr) or "(no stderr)"))
+    elif res.returncode != 0:
+        for line in lines[:-1]:
+            o.fail(line)
+    elif lines[-1].startswith("0 checked"):
+        o.note = " ".join(l for l in lines if l.startswith("note:")) or "nothing to check"
+    return finish(o)
+
+
 def run_installed_api(_, ctx):
     """tests/api/run_installed.sh: `make install` into a staging directory,
     build tests/api/installed_api.c with pkg-config against the installed
@@ -832,6 +854,8 @@ def main():
         tasks.append((c[0], run_mpc_check, c))
     ctx.build = build
     ctx.skipped = []
+    for rule in CONVENTION_RULES:
+        tasks.append(("conventions/" + rule, run_convention, rule))
     tasks.append(("api/installed", run_installed_api, None))
     tasks.append(("python/pytest", run_pytest, None))
     tasks.append(("net/sessions", run_net_tests, None))

@@ -10,10 +10,10 @@
 
 #include <stdarg.h>
 
-#include "../../include/stoffel.h"
-#include "../../include/stoffel_vm.h"
-#include "../vm/pins.h"
-#include "../vm/vm.h"
+#include "stoffel.h"
+#include "stoffel_vm.h"
+#include "vm/pins.h"
+#include "vm/vm.h"
 
 /* A registered foreign function (either API); the native's user data. */
 typedef struct ForeignRec {

@@ -5,7 +5,7 @@
  * ours, which it never dereferences.  The MPC work replaces this file. */
 #include <stdlib.h>
 
-#include "../../include/stoffel_vm.h"
+#include "stoffel_vm.h"
 
 HBEngineOpaque *hb_engine_new(uint64_t instance_id, size_t party_id, size_t n, size_t t, size_t n_triples,
                               size_t n_random, HBNetworkOpaque *network_ptr)

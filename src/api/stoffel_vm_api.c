@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bytecode/stfl.h"
+#include "bytecode/stfl.h"
 #include "api_internal.h"
 
 _Static_assert(sizeof(StoffelValue) == 16 || sizeof(void *) != 8, "StoffelValue is 16 bytes on LP64");

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 #include "vm_internal.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -307,7 +307,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
      * past I_COUNT (a corrupt op byte) trap. */
     static void *const plain_table[256] = {
 #define OP(name, byte, fmt) &&L_STF_OP_##name,
-#include "../bytecode/opcodes.def"
+#include "bytecode/opcodes.def"
 #undef OP
 #define INS(name, span) &&L_I_##name,
 #include "ops_internal.def"

@@ -15,7 +15,7 @@
 
 static const char *const op_names[I_COUNT] = {
 #define OP(name, byte, fmt) #name,
-#include "../bytecode/opcodes.def"
+#include "bytecode/opcodes.def"
 #undef OP
 #define INS(name, span) "I_" #name,
 #include "ops_internal.def"

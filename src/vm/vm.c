@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 #include "vm_internal.h"
 
 /* ---- errors ------------------------------------------------------------------ */

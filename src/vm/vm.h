@@ -9,8 +9,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "../bytecode/program.h"
-#include "../core/heap.h"
+#include "bytecode/program.h"
+#include "core/heap.h"
 
 typedef struct VM VM;
 

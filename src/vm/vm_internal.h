@@ -4,7 +4,7 @@
 #ifndef STOFFEL_VM_INTERNAL_H
 #define STOFFEL_VM_INTERNAL_H
 
-#include "../mpc/engine.h"   /* the VM reaches MPC only through the engine */
+#include "mpc/engine.h"   /* the VM reaches MPC only through the engine */
 #include "vm.h"
 
 #define SECRET_REGISTER_START 16
