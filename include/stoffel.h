@@ -57,6 +57,12 @@ extern "C" {
 /* One comparable number: major * 10000 + minor * 100 + patch. */
 #define STOFFEL_VERSION_NUMBER (STOFFEL_VERSION_MAJOR * 10000 + STOFFEL_VERSION_MINOR * 100 + STOFFEL_VERSION_PATCH)
 
+/* Limits: parties of one MPC session; the largest call depth and heap
+ * (MiB) the command-line tools accept. */
+#define STOFFEL_MAX_PARTIES 255u
+#define STOFFEL_MAX_CALL_DEPTH 10000000u
+#define STOFFEL_MAX_HEAP_MB ((uint64_t)1 << 40)
+
 /* An independent virtual machine (opaque). */
 typedef struct StoffelVM StoffelVM;
 

@@ -250,7 +250,8 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
                   .lock = PTHREAD_MUTEX_INITIALIZER };
     s.field = field_by_name(opt->curve);
     if (!s.field) return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)", opt->curve);
-    if (s.n < 1 || s.n > 255) return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "--n-parties must be 1..255, got %u", s.n);
+    if (s.n < 1 || s.n > ST_MAX_PARTIES)
+        return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "--n-parties must be 1..%u, got %u", ST_MAX_PARTIES, s.n);
     if (s.n < 3 * s.t + 1)
         return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "--n-parties %u is too small for --threshold %u (need n >= 3t+1 = %u)",
                     s.n, s.t, 3 * s.t + 1);

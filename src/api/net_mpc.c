@@ -17,8 +17,6 @@
 #include "net/discovery.h"
 #include "net/tls.h"
 #include "session.h"
-#define DEFAULT_CONNECT_MS 60000
-#define LINGER_MS 5000
 
 static int say(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int say(int code, const char *fmt, ...)
@@ -134,8 +132,8 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
     int rc = 0;
     if (o->n_parties && o->n_parties != r->n_parties)
         rc = say(NET_MPC_BAD_CONFIG, "--n-parties %u but the roster lists %u parties", o->n_parties, r->n_parties);
-    else if (nd->n > 255)
-        rc = say(NET_MPC_BAD_CONFIG, "at most 255 parties");
+    else if (nd->n > ST_MAX_PARTIES)
+        rc = say(NET_MPC_BAD_CONFIG, "at most %u parties", ST_MAX_PARTIES);
     else if (nd->n < 3 * nd->t + 1)
         rc = say(NET_MPC_BAD_CONFIG, "%u parties are too few for --threshold %u (need n >= 3t+1 = %u)", nd->n,
                  nd->t, 3 * nd->t + 1);
@@ -167,7 +165,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
                    : identity ? (o->client ? NET_MPC_CLIENT_IDENTITY : NET_MPC_BAD_CONFIG)
                    : (o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED), "%s", err);
     }
-    int wait = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : DEFAULT_CONNECT_MS;
+    int wait = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : NET_MPC_CONNECT_MS;
     if (tls_transport_wait_peers(nd->tr, true, wait, err, sizeof err) != 0) {
         tls_transport_free(nd->tr, 0);
         roster_free(r);
@@ -268,7 +266,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     }
     party_outcome_free(&out);
     free(client_inputs);
-    node_free(&nd, rc == 0 ? LINGER_MS : 0);
+    node_free(&nd, rc == 0 ? NET_MPC_LINGER_MS : 0);
     return rc;
 }
 

@@ -31,9 +31,6 @@
 #include "core/format.h"
 #include "mpc/engine.h"
 
-/* Most inputs one client may submit, and most shares one result may hold. */
-#define SESSION_MAX_CLIENT_INPUTS 1000000
-
 typedef struct {
     const StfProgram *prog;
     const char *entry;               /* NULL = "main" */

@@ -8,6 +8,8 @@
 #include "bytecode/load.h"
 #include "core/format.h"
 
+_Static_assert(STOFFEL_MAX_PARTIES == ST_MAX_PARTIES, "stoffel.h states the party limit of core/config.h");
+
 static char *dup_text(const char *s) { return strdup(s ? s : ""); }
 
 StoffelResult stoffel_program_read(const char *path, StoffelProgram **program, char **error)

@@ -18,7 +18,6 @@
 #include "asm.h"
 
 #define CANONICAL_NAN 0x7ff8000000000000ull
-#define MAX_TYPE_DEPTH 64
 
 typedef struct {
     char *data;
@@ -299,7 +298,7 @@ static bool out_type(Out *o, const uint8_t *t, uint32_t len, uint32_t *pos, int 
 {
     static const char *const simple[] = { [1] = "float", [2] = "string", [3] = "bool", [4] = "nil",
                                           [5] = "void", [12] = "unknown", [13] = "fix64" };
-    if (*pos >= len || depth > MAX_TYPE_DEPTH) return false;
+    if (*pos >= len || depth > STFL_MAX_TYPE_DEPTH) return false;
     uint8_t tag = t[(*pos)++];
     switch (tag) {
     case 0:

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/config.h"
+
 enum {
 #define OP(name, byte, fmt) STF_OP_##name = byte,
 #include "opcodes.def"

@@ -20,11 +20,9 @@
 
 #include "stoffel.h"
 
-/* Bounds of the numeric flags. */
-#define CLI_MAX_CALL_DEPTH 10000000u          /* --max-call-depth */
-#define CLI_MAX_HEAP_MB ((uint64_t)1 << 40)   /* --max-heap-mb */
-#define CLI_MAX_NODES 255u                    /* --n-parties, --threshold, --clients, fault count */
-#define CLI_MAX_NET_NUMBER 100000000u         /* ids, counts and timeouts of networked sessions */
+/* Bound of the ids, counts and timeouts of networked sessions (the other
+ * bounds are stoffel.h's limits). */
+#define CLI_MAX_NET_NUMBER 100000000u
 
 static void usage(FILE *out)
 {
@@ -118,7 +116,7 @@ static int opt_max_instructions(Cli *c, const char *f, const char *v)
 static int opt_max_call_depth(Cli *c, const char *f, const char *v)
 {
     uint64_t n;
-    if (!parse_u64(v, &n) || n == 0 || n > CLI_MAX_CALL_DEPTH)
+    if (!parse_u64(v, &n) || n == 0 || n > STOFFEL_MAX_CALL_DEPTH)
         return bad_flag("%s needs an integer in 1..10000000, got '%s'", f, v);
     c->vm.max_call_depth = (uint32_t)n;
     return 0;
@@ -127,7 +125,7 @@ static int opt_max_call_depth(Cli *c, const char *f, const char *v)
 static int opt_max_heap_mb(Cli *c, const char *f, const char *v)
 {
     uint64_t n;
-    if (!parse_u64(v, &n) || n == 0 || n > CLI_MAX_HEAP_MB) return bad_flag("%s needs a positive integer, got '%s'", f, v);
+    if (!parse_u64(v, &n) || n == 0 || n > STOFFEL_MAX_HEAP_MB) return bad_flag("%s needs a positive integer, got '%s'", f, v);
     c->vm.heap_limit = (size_t)n << 20;
     return 0;
 }
@@ -135,7 +133,7 @@ static int opt_max_heap_mb(Cli *c, const char *f, const char *v)
 static int opt_parties(Cli *c, const char *f, const char *v)
 {
     uint64_t n;
-    if (!parse_u64(v, &n) || n > CLI_MAX_NODES) return bad_flag("%s needs an integer 0..255, got '%s'", f, v);
+    if (!parse_u64(v, &n) || n > STOFFEL_MAX_PARTIES) return bad_flag("%s needs an integer 0..255, got '%s'", f, v);
     if (strcmp(f, "--n-parties") == 0) c->mpc.n_parties = (uint32_t)n;
     else c->mpc.threshold = (uint32_t)n;
     c->mpc_flag_seen = true;
@@ -165,7 +163,7 @@ static int opt_fault(Cli *c, const char *f, const char *v)
     if (klen == 12 && strncmp(v, "wrong-shares", 12) == 0) c->mpc.fault = STOFFEL_FAULT_WRONG_SHARES;
     else if (klen == 6 && strncmp(v, "silent", 6) == 0) c->mpc.fault = STOFFEL_FAULT_SILENT;
     else return bad_flag("%s kind must be wrong-shares or silent, got '%s'", f, v);
-    if (!colon || !parse_u64(colon + 1, &n) || n > CLI_MAX_NODES) return bad_flag("%s needs KIND:COUNT, got '%s'", f, v);
+    if (!colon || !parse_u64(colon + 1, &n) || n > STOFFEL_MAX_PARTIES) return bad_flag("%s needs KIND:COUNT, got '%s'", f, v);
     c->mpc.faulty = (uint32_t)n;
     return 0;
 }
@@ -187,7 +185,7 @@ static int opt_net_number(Cli *c, const char *f, const char *v)
 static int opt_clients(Cli *c, const char *f, const char *v)
 {
     uint64_t n;
-    if (!parse_u64(v, &n) || n > CLI_MAX_NODES) return bad_flag("%s needs an integer 0..255, got '%s'", f, v);
+    if (!parse_u64(v, &n) || n > STOFFEL_MAX_PARTIES) return bad_flag("%s needs an integer 0..255, got '%s'", f, v);
     c->net.n_clients = (uint32_t)n;
     c->networked = true;
     return 0;

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_TIMEOUT_MS 10000
-#define DEFAULT_TRIPLE_BATCH 8192
 
 int mpc_fail(MpcEngine *e, const char *fmt, ...)
 {
@@ -604,8 +602,8 @@ MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
     e->n_clients = cfg->n_clients;
     e->n_nodes = cfg->n + cfg->n_clients;
     e->instance = cfg->instance_id;
-    e->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
-    e->triple_batch = cfg->triple_batch ? cfg->triple_batch : DEFAULT_TRIPLE_BATCH;
+    e->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : MPC_DEFAULT_TIMEOUT_MS;
+    e->triple_batch = cfg->triple_batch ? cfg->triple_batch : MPC_DEFAULT_TRIPLE_BATCH;
     e->fault = cfg->fault;
     e->n_inputs = n_inputs;
     e->tri.esz = sizeof(Triple);

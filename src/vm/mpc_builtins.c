@@ -454,8 +454,8 @@ static int bi_interpolate_local(VM *vm, const Value *a, uint32_t n, Value *r, vo
     if (arr->len < 2 * (int64_t)t + 1)
         return vm_error(vm, "Need at least %u shares for interpolation, got %lld", 2 * t + 1, (long long)arr->len);
     if (arr->len > nparties) return vm_error(vm, "More shares (%lld) than parties (%u)", (long long)arr->len, nparties);
-    unsigned parties[255];
-    Fe vals[255];
+    unsigned parties[ST_MAX_PARTIES];
+    Fe vals[ST_MAX_PARTIES];
     StShare *first = NULL;
     for (int64_t i = 0; i < arr->len; i++) {
         Value e = array_get_index(arr, i), pid = val_i64(mpc_party(vm->mpc));

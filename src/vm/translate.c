@@ -596,13 +596,13 @@ static int translate_instrs(Loader *L, const StfFunction *f, VmFunction *fn)
             rc = translate_call(L, in, out);
             break;
         case STF_FMT_R_SLOT:
-            if (in->b > MAX_SPILL_SLOT)
-                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->b, MAX_SPILL_SLOT);
+            if (in->b > VM_MAX_SPILL_SLOT)
+                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->b, VM_MAX_SPILL_SLOT);
             out->x = in->b;
             break;
         case STF_FMT_SLOT_R:
-            if (in->a > MAX_SPILL_SLOT)
-                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->a, MAX_SPILL_SLOT);
+            if (in->a > VM_MAX_SPILL_SLOT)
+                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->a, VM_MAX_SPILL_SLOT);
             out->x = in->a;
             out->a = (uint16_t)in->b;   /* register first internally */
             break;
@@ -620,8 +620,8 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     VM *vm = L->vm;
     if (check_labels(L, f) != ST_OK) return ST_ERR;
     uint32_t nregs = stf_function_frame_size(f);
-    if (nregs > MAX_FRAME_REGISTERS)
-        return vm_error(vm, "Function %s uses %u registers (at most %u are supported)", f->name.s, nregs, MAX_FRAME_REGISTERS);
+    if (nregs > VM_MAX_FRAME_REGISTERS)
+        return vm_error(vm, "Function %s uses %u registers (at most %u are supported)", f->name.s, nregs, VM_MAX_FRAME_REGISTERS);
 
     VmFunction *fn = heap_realloc(&vm->heap, NULL, 0, sizeof *fn);
     if (!fn) return vm_oom(vm);

@@ -8,9 +8,6 @@
 #include "vm.h"
 
 #define SECRET_REGISTER_START 16
-#define DEFAULT_MAX_CALL_DEPTH 10000
-#define MAX_FRAME_REGISTERS 65535
-#define MAX_SPILL_SLOT ((1u << 20) - 1)
 
 /* Internal opcodes: the STF_OP_COUNT wire opcodes with their general
  * handlers, then the translator's products listed in ops_internal.def. */
