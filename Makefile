@@ -32,7 +32,7 @@ TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan valgrind switch-test clean bench bench-mpc bench-field bench-net fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -90,6 +90,12 @@ valgrind: deps
 	python3 tests/run.py --build $(BUILD) --timeout 600 --wrap "$(VALGRIND)" --filter $(or $(VG_FILTER),/)
 
 # Same suite with the portable switch dispatch.
+# The golden programs with a collection at every safe point (ST_GC_STRESS):
+# a value the interpreter forgot to root is freed at once.
+gc-stress:
+	$(MAKE) BUILD=build-gcstress EXTRA_CFLAGS="$(EXTRA_CFLAGS) -DST_GC_STRESS=1" all
+	python3 tests/run.py --build build-gcstress --filter golden/
+
 switch-test:
 	$(MAKE) BUILD=build-switch DISPATCH=switch test
 

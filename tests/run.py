@@ -11,7 +11,12 @@ Runs, in this order of reporting:
   3. every golden program that runs (expected exit 0 or 4) once more as
      bytecode: BUILD/stoffel-asm FILE -o TMP.stflb, then the same checks on
      BUILD/stoffel-run TMP.stflb;
+  3b. every golden program once more with STOFFEL_NO_FUSION=1 (the
+     translator emits plain instructions only): the fused and the plain
+     paths must give the same results;
   4. a few CLI checks defined below (CLI_CHECKS);
+  4b. the conventions of docs/architecture.md (scripts/check-layering.py):
+     conventions/layering, includes, internal, prefixes;
   5. the embedding extras: api/installed (tests/api/run_installed.sh, one
      test) and python/pytest (python/tests, its counts added; skipped under
      ASan).
@@ -402,8 +407,8 @@ def finish(o):
     return o
 
 
-def run_golden(relpath, ctx):
-    o = Outcome("golden/" + golden_name(relpath))
+def run_golden(relpath, ctx, prefix="golden/"):
+    o = Outcome(prefix + golden_name(relpath))
     g = load_golden(relpath, o)
     if g is None:
         return finish(o)
@@ -412,6 +417,14 @@ def run_golden(relpath, ctx):
         return finish(o)
     check_golden_run(g, relpath, o, ctx)
     return finish(o)
+
+
+def run_golden_plain(relpath, ctx):
+    """The golden again with superinstructions off (STOFFEL_NO_FUSION=1)."""
+    plain = Context()
+    plain.__dict__.update(ctx.__dict__)
+    plain.env = dict(ctx.env, STOFFEL_NO_FUSION="1")
+    return run_golden(relpath, plain, "plain/")
 
 
 def stflb_roundtrip_applies(relpath):
@@ -473,6 +486,13 @@ CLI_CHECKS = [
     ("cli/flag-missing-value", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-instructions"], 2, []),
     ("cli/flag-bad-number", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-instructions", "lots"], 2, []),
     ("cli/removed-flag", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--client-id", "1"], 2, []),
+    ("cli/version", ["--version"], 0, []),
+] + [
+    # upstream's flags for features this implementation does not have (issue 12)
+    ("cli/unsupported" + flag, [os.path.join(GOLDEN_DIR, "cli", "hello.s"), flag, "x"], 2,
+     [flag + " is not supported by this implementation"])
+    for flag in ("--eth-node", "--wallet-sk", "--on-chain-coord", "--off-chain-coord", "--rpc-bind", "--nat",
+                 "--stun-servers", "--advertise", "--no-program-upload", "--bootnode")
 ]
 
 
@@ -694,6 +714,26 @@ def run_mpc_check(check, ctx):
 # 5. Embedding API extras (docs/embedding.md): the installed-header program
 #    and the Python package's pytest suite.
 
+CONVENTION_RULES = ("layering", "includes", "internal", "prefixes")
+
+
+def run_convention(rule, ctx):
+    """One rule of scripts/check-layering.py; each violation is a detail."""
+    o = Outcome("conventions/" + rule)
+    argv = [sys.executable, os.path.join(REPO, "scripts", "check-layering.py"), "--build", ctx.build, "--only", rule]
+    res = run_process(argv, ctx.env, ctx.timeout)
+    o.seconds = res.seconds
+    lines = res.stdout.splitlines()
+    if not lines or not re.match(r"^\d+ checked, \d+ violations$", lines[-1]):
+        o.fail("no result line from %s: %s" % (" ".join(argv), tail(res.stderr) or "(no stderr)"))
+    elif res.returncode != 0:
+        for line in lines[:-1]:
+            o.fail(line)
+    elif lines[-1].startswith("0 checked"):
+        o.note = " ".join(l for l in lines if l.startswith("note:")) or "nothing to check"
+    return finish(o)
+
+
 def run_installed_api(_, ctx):
     """tests/api/run_installed.sh: `make install` into a staging directory,
     build tests/api/installed_api.c with pkg-config against the installed
@@ -843,6 +883,8 @@ def main():
     for g in goldens:
         if stflb_roundtrip_applies(g):
             tasks.append(("stflb/" + golden_name(g), run_golden_stflb, g))
+    for g in goldens:
+        tasks.append(("plain/" + golden_name(g), run_golden_plain, g))
     for c in CLI_CHECKS:
         tasks.append((c[0], run_cli_check, c))
     for c in INFO_CHECKS:
@@ -851,6 +893,8 @@ def main():
         tasks.append((c[0], run_mpc_check, c))
     ctx.build = build
     ctx.skipped = []
+    for rule in CONVENTION_RULES:
+        tasks.append(("conventions/" + rule, run_convention, rule))
     tasks.append(("api/installed", run_installed_api, None))
     tasks.append(("python/pytest", run_pytest, None))
     tasks.append(("net/sessions", run_net_tests, None))

@@ -20,11 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mpc/engine.h"
-#include "../net/inproc.h"
-#include "../net/roster.h"
-#include "../net/tls.h"
-#include "../vm/vm_internal.h"
+#include "mpc/engine.h"
+#include "net/inproc.h"
+#include "net/roster.h"
+#include "net/tls.h"
 #include "api_internal.h"
 
 #define HB_SHARE_LEN 32
@@ -427,7 +426,7 @@ static int hb_take(VM *vm, const char *name, const Value *a, uint32_t n, uint8_t
     if (index >= c->count)
         return vm_error(vm, "Client %llu has no input at index %llu", (unsigned long long)client,
                         (unsigned long long)index);
-    StShare *s = heap_new_share(&vm->heap, kind, bits, frac, (const uint8_t *)&c->shares[index], sizeof(Fe));
+    StShare *s = heap_new_share(vm_heap(vm), kind, bits, frac, (const uint8_t *)&c->shares[index], sizeof(Fe));
     if (!s) return vm_oom(vm);
     *r = val_gc(VT_SHARE, s);
     return ST_OK;
@@ -463,8 +462,8 @@ HBEngineErrorCode hb_engine_hydrate_to_vm(HBEngineOpaque *engine_ptr, VMHandle v
 {
     if (!engine_ptr || !vm_handle) return HBEngineNullPointer;
     VM *vm = ((StoffelVM *)vm_handle)->vm;
-    if (vm->mpc && vm->mpc != engine_ptr->e) return HBEngineInvalidConfig;
-    if (!vm->mpc && vm_attach_mpc(vm, engine_ptr->e) != ST_OK) return HBEngineRuntimeError;
+    if (vm_mpc(vm) && vm_mpc(vm) != engine_ptr->e) return HBEngineInvalidConfig;
+    if (!vm_mpc(vm) && vm_attach_mpc(vm, engine_ptr->e) != ST_OK) return HBEngineRuntimeError;
     static const struct {
         const char *name;
         NativeFn fn;

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bytecode/load.h"
-#include "../bytecode/stfl.h"
-#include "../vm/ffi.h"
+#include "bytecode/load.h"
+#include "bytecode/stfl.h"
+#include "vm/ffi.h"
 #include "api_internal.h"
 
 _Static_assert((int)STOFFEL_TYPE_SHARE == (int)VT_SHARE && (int)STOFFEL_TYPE_STRING == (int)VT_STRING &&

@@ -174,3 +174,16 @@ bool stf_str_dup(StfStr *out, const char *s, size_t len)
     out->len = (uint32_t)len;
     return true;
 }
+
+const char *stf_backend_name(unsigned code)
+{
+    static const char *const names[STF_BACKEND_COUNT] = { "honeybadger", "avss" };
+    return code < STF_BACKEND_COUNT ? names[code] : "unknown";
+}
+
+const char *stf_curve_name(unsigned code)
+{
+    static const char *const names[STF_CURVE_COUNT] = { "bls12-381", "bn254", "curve25519", "ed25519",
+                                                        "secp256k1", "p-256" };
+    return code < STF_CURVE_COUNT ? names[code] : "unknown";
+}

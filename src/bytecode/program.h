@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/config.h"
+
 enum {
 #define OP(name, byte, fmt) STF_OP_##name = byte,
 #include "opcodes.def"
@@ -144,5 +146,12 @@ void stf_function_free(StfFunction *f);
 
 /* Duplicate a byte string into a fresh NUL-terminated StfStr; false on OOM. */
 bool stf_str_dup(StfStr *out, const char *s, size_t len);
+
+/* Manifest codes (spec/stfl-format.md): the names of the MPC backends and
+ * curves, index = wire value; "unknown" past the end. */
+#define STF_BACKEND_COUNT 2
+#define STF_CURVE_COUNT 6
+const char *stf_backend_name(unsigned code);
+const char *stf_curve_name(unsigned code);
 
 #endif

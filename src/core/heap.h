@@ -12,6 +12,7 @@
 #ifndef STOFFEL_HEAP_H
 #define STOFFEL_HEAP_H
 
+#include "config.h"
 #include "value.h"
 
 typedef enum {
@@ -118,7 +119,6 @@ typedef struct StShare {
 
 /* Small objects come from per-size free lists carved out of chunks, so
  * that allocation-heavy programs do not pay malloc/free per object. */
-#define HEAP_SMALL_MAX 256
 #define HEAP_SIZE_CLASSES (HEAP_SMALL_MAX / 16)
 
 struct Heap {
@@ -151,7 +151,7 @@ void *heap_realloc(Heap *h, void *ptr, size_t old_size, size_t new_size);
 
 /* Set the byte cap (0 = none) and the next collection point under it. */
 void heap_set_limit(Heap *h, size_t limit);
-static inline bool heap_should_collect(const Heap *h) { return h->bytes > h->next_gc; }
+static inline bool heap_should_collect(const Heap *h) { return ST_GC_STRESS || h->bytes > h->next_gc; }
 /* Full mark-sweep.  Marks via h->mark_roots. */
 void heap_collect(Heap *h);
 /* Mark a value / object as reachable (for mark_roots callbacks). */

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_TIMEOUT_MS 10000
-#define DEFAULT_TRIPLE_BATCH 8192
 
 int mpc_fail(MpcEngine *e, const char *fmt, ...)
 {
@@ -604,8 +602,8 @@ MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
     e->n_clients = cfg->n_clients;
     e->n_nodes = cfg->n + cfg->n_clients;
     e->instance = cfg->instance_id;
-    e->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
-    e->triple_batch = cfg->triple_batch ? cfg->triple_batch : DEFAULT_TRIPLE_BATCH;
+    e->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : MPC_DEFAULT_TIMEOUT_MS;
+    e->triple_batch = cfg->triple_batch ? cfg->triple_batch : MPC_DEFAULT_TRIPLE_BATCH;
     e->fault = cfg->fault;
     e->n_inputs = n_inputs;
     e->tri.esz = sizeof(Triple);
@@ -696,6 +694,12 @@ uint32_t mpc_n(const MpcEngine *e) { return e->n; }
 uint32_t mpc_t(const MpcEngine *e) { return e->t; }
 uint64_t mpc_instance(const MpcEngine *e) { return e->instance; }
 MpcStats mpc_stats(const MpcEngine *e) { return e->st; }
+
+int mpc_reconstruct(const MpcEngine *e, const unsigned *parties, const Fe *shares, unsigned m, Fe *secret)
+{
+    RobustStatus st = robust_decode(e->f, e->n, e->t, e->t, parties, shares, m, secret, NULL);
+    return st == ROBUST_OK ? 0 : st == ROBUST_EINVAL ? -1 : -2;
+}
 
 void mpc_test_set_fault(MpcEngine *e, MpcFault fault)
 {

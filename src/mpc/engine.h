@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mpc/fixed.h"   /* the fixed-point encoding shares and clients use */
 #include "mpc/field.h"
 #include "net/transport.h"
 
@@ -88,6 +89,10 @@ uint32_t mpc_n(const MpcEngine *e);
 uint32_t mpc_t(const MpcEngine *e);
 uint64_t mpc_instance(const MpcEngine *e);
 MpcStats mpc_stats(const MpcEngine *e);
+/* The secret of degree-t shares of parties[0..m-1] (0-based ids), decoded
+ * robustly (up to t wrong shares corrected, never a wrong value).  0 ok,
+ * -1 duplicate or invalid party ids, -2 the shares do not determine it. */
+int mpc_reconstruct(const MpcEngine *e, const unsigned *parties, const Fe *shares, unsigned m, Fe *secret);
 
 /* Make at least the given amounts of preprocessed material now (the online
  * phase also refills pools on demand, in batches). */

@@ -35,8 +35,6 @@
 #define MPC_ELEM 32
 /* Largest payload of one message, in elements. */
 #define MPC_MAX_ELEMS ((TRANSPORT_MAX_MESSAGE - MPC_HDR) / MPC_ELEM)
-/* mpc_round splits larger requests into rounds of at most this many. */
-#define MPC_ROUND_ELEMS ((size_t)1 << 20)
 
 typedef enum {
     MK_OPEN = 1,     /* party -> party: shares being opened (degree t) */
@@ -74,8 +72,6 @@ int wire_get_canon(const Field *f, Fe *out, const uint8_t *in, size_t n);
 
 /* ---- robust opening of a batch (open.c) ---------------------------------- */
 
-#define DCACHE_SIZE 8
-
 /* RobustBatch objects by (degree, ordered sender list): building one costs
  * an inversion, so the usual sender sets are kept. */
 typedef struct {
@@ -92,8 +88,6 @@ typedef struct {
 
 void dcache_init(DecodeCache *c, const Field *f, unsigned n, unsigned t);
 void dcache_free(DecodeCache *c);
-
-#define OPEN_CHUNK 1024
 
 /* Decoding state of one batch opening: `count` codewords of degree d, the
  * shares of party j in row[j] (NULL until its message arrived). */
@@ -145,11 +139,6 @@ typedef struct {
     uint32_t from;
     MsgHdr h;
 } Stashed;
-
-#define STASH_MAX_PER_SENDER 4096
-#define STASH_BYTES_PER_SENDER ((size_t)256 << 20)
-/* A message claiming a sequence number further ahead than this is bogus. */
-#define STASH_MAX_AHEAD ((uint64_t)1 << 32)
 
 /* Messages of one (kind, seq) being collected, indexed by sender node. */
 typedef struct {

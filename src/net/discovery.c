@@ -26,7 +26,6 @@
 #include "net/net_util.h"
 #include "net/tls.h"
 
-#define IO_TIMEOUT_MS 10000      /* per read / write of a registration */
 
 static int errf(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
@@ -321,7 +320,7 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
             continue;
         char from[80];
         addr_text((struct sockaddr *)&sa, from, sizeof from);
-        set_io_timeout(fd, IO_TIMEOUT_MS);
+        set_io_timeout(fd, DISCOVERY_IO_TIMEOUT_MS);
         SSL *ssl = SSL_new(ctx);
         ERR_clear_error();
         if (!ssl || SSL_set_fd(ssl, fd) != 1 || SSL_accept(ssl) != 1) {
@@ -478,7 +477,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
         SSL_CTX_free(ctx);
         return fd;
     }
-    set_io_timeout(fd, IO_TIMEOUT_MS);
+    set_io_timeout(fd, DISCOVERY_IO_TIMEOUT_MS);
     SSL *ssl = SSL_new(ctx);
     int rc = DISCOVERY_OK;
     char *msg = NULL;

@@ -22,9 +22,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Bytes that may wait in one node's mailbox. */
-#define INPROC_QUEUE_BYTES ((size_t)256 << 20)
-
 typedef struct {
     uint32_t from;
     size_t len;

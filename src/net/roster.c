@@ -1,6 +1,8 @@
 /* roster.c: the session roster and key tooling (roster.h): parsing the
  * roster file, key ids of certificates, stoffel-keygen's key pairs. */
 #include "net/roster.h"
+
+#include "core/config.h"
 #include "net/net_util.h"
 
 #include <errno.h>
@@ -95,7 +97,6 @@ static bool parse_index(const char *s, uint32_t *out)
     return true;
 }
 
-#define ROSTER_MAX_NODES 1024
 
 int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errlen)
 {

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/config.h"
+
 typedef struct Transport Transport;
 
 enum {
@@ -25,10 +27,6 @@ enum {
     TRANSPORT_CLOSED = -1,    /* this node's transport was shut down */
     TRANSPORT_ERROR = -2,     /* bad destination, message too large, no memory */
 };
-
-/* Largest message a transport accepts (bounded so a peer cannot make
- * another allocate without bound). */
-#define TRANSPORT_MAX_MESSAGE (64u << 20)
 
 typedef struct {
     /* Queue `len` bytes to node `to` (copied; the caller keeps msg). */

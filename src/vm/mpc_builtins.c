@@ -12,9 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mpc/engine.h"
-#include "../mpc/fixed.h"
-#include "../mpc/robust.h"
+#include "mpc/engine.h"
 #include "stdlib_internal.h"
 #include "vm_internal.h"
 
@@ -456,8 +454,8 @@ static int bi_interpolate_local(VM *vm, const Value *a, uint32_t n, Value *r, vo
     if (arr->len < 2 * (int64_t)t + 1)
         return vm_error(vm, "Need at least %u shares for interpolation, got %lld", 2 * t + 1, (long long)arr->len);
     if (arr->len > nparties) return vm_error(vm, "More shares (%lld) than parties (%u)", (long long)arr->len, nparties);
-    unsigned parties[255];
-    Fe vals[255];
+    unsigned parties[ST_MAX_PARTIES];
+    Fe vals[ST_MAX_PARTIES];
     StShare *first = NULL;
     for (int64_t i = 0; i < arr->len; i++) {
         Value e = array_get_index(arr, i), pid = val_i64(mpc_party(vm->mpc));
@@ -478,10 +476,10 @@ static int bi_interpolate_local(VM *vm, const Value *a, uint32_t n, Value *r, vo
         vals[i] = *fe_of(sh);
     }
     Fe secret;
-    RobustStatus st = robust_decode(mpc_field(vm->mpc), nparties, t, t, parties, vals, (unsigned)arr->len, &secret, NULL);
+    int st = mpc_reconstruct(vm->mpc, parties, vals, (unsigned)arr->len, &secret);
     sodium_memzero(vals, sizeof vals);
-    if (st == ROBUST_EINVAL) return vm_error(vm, "shares_array has duplicate or invalid party ids");
-    if (st != ROBUST_OK) return vm_error(vm, "the shares do not determine a value (too few consistent shares)");
+    if (st == -1) return vm_error(vm, "shares_array has duplicate or invalid party ids");
+    if (st != 0) return vm_error(vm, "the shares do not determine a value (too few consistent shares)");
     return mpcvm_decode(vm, first, &secret, r);
 }
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mpc/engine.h"
+#include "mpc/engine.h"
 #include "stdlib_internal.h"
 #include "vm_internal.h"
 

@@ -17,14 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mpc/engine.h"
-#include "../mpc/fixed.h"
+#include "mpc/engine.h"
 #include "vm_internal.h"
 
 #define SHARE_INT 0
 #define SHARE_FIXED 1
 #define SHARE_UINT 2
-#define MAX_PENDING 65536
 
 typedef struct {
     StShare *dst;
@@ -169,7 +167,7 @@ static int enqueue_mul(VM *vm, const StShare *type, const Fe *x, const Fe *y, bo
 {
     MpcVmState *st = state(vm);
     if (!st) return vm_oom(vm);
-    if (st->n == MAX_PENDING && mpcvm_flush(vm) != ST_OK) return ST_ERR;
+    if (st->n == MPCVM_MAX_PENDING && mpcvm_flush(vm) != ST_OK) return ST_ERR;
     if (st->n == st->cap) {
         size_t ncap = st->cap ? st->cap * 2 : 64;
         PendingMul *q = realloc(st->q, ncap * sizeof *q);

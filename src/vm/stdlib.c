@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 #include "ffi.h"
 #include "stdlib_internal.h"
 

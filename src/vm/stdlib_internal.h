@@ -10,9 +10,6 @@
 
 #include "vm.h"
 
-/* Largest array a builtin builds or turns dense in one go (elements). */
-#define SL_ARRAY_MAX ((int64_t)1 << 26)
-
 /* "<fn> expects <desc>" (upstream's arity wording). */
 int sl_expects(VM *vm, const char *fn, const char *desc);
 /* Argument must be an array: "<what> must be an array". */

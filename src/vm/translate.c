@@ -13,6 +13,20 @@
 
 #include "vm_internal.h"
 
+static const char *const op_names[I_COUNT] = {
+#define OP(name, byte, fmt) #name,
+#include "bytecode/opcodes.def"
+#undef OP
+#define INS(name, span) "I_" #name,
+#include "ops_internal.def"
+#undef INS
+};
+
+const char *vm_op_name(unsigned op)
+{
+    return op < I_COUNT ? op_names[op] : "?";
+}
+
 /* Names -> entry indices, the names living in the caller's array (read
  * through name_of): open addressing over index + 1, 0 empty.  Used for a
  * function's labels and for the program's functions, so that resolving
@@ -325,18 +339,12 @@ static void fuse_constant_loads(VM *vm, const StfFunction *f, VmFunction *fn)
 /* ADD/SUB/MUL followed by ADD/SUB/MUL/DIV/MOD that reads its result. */
 static void fuse_alu_pairs(const StfFunction *f, VmFunction *fn)
 {
-    static const uint8_t firsts[] = { I_ADD_C, I_SUB_C, I_MUL_C };
-    static const uint8_t seconds[] = { I_ADD_C, I_SUB_C, I_MUL_C, I_DIV_C, I_MOD_C };
     for (uint32_t i = 0; i + 1 < f->instr_count; i++) {
         Ins *p = &fn->code[i];
         const Ins *q = &fn->code[i + 1];
-        int fi = -1, si = -1;
-        for (int k = 0; k < 3; k++)
-            if (p->op == firsts[k]) fi = k;
-        for (int k = 0; k < 5; k++)
-            if (q->op == seconds[k]) si = k;
-        if (fi < 0 || si < 0 || (q->b != p->a && q->c != p->a)) continue;
-        p->op = (uint8_t)(I_ADD_ADD + fi * 5 + si);
+        if (p->op < I_ADD_C || p->op > I_MUL_C || q->op < I_ADD_C || q->op > I_MOD_C) continue;
+        if (q->b != p->a && q->c != p->a) continue;
+        p->op = (uint8_t)I_ALU_PAIR_OF(p->op, q->op);
     }
 }
 
@@ -588,13 +596,13 @@ static int translate_instrs(Loader *L, const StfFunction *f, VmFunction *fn)
             rc = translate_call(L, in, out);
             break;
         case STF_FMT_R_SLOT:
-            if (in->b > MAX_SPILL_SLOT)
-                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->b, MAX_SPILL_SLOT);
+            if (in->b > VM_MAX_SPILL_SLOT)
+                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->b, VM_MAX_SPILL_SLOT);
             out->x = in->b;
             break;
         case STF_FMT_SLOT_R:
-            if (in->a > MAX_SPILL_SLOT)
-                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->a, MAX_SPILL_SLOT);
+            if (in->a > VM_MAX_SPILL_SLOT)
+                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->a, VM_MAX_SPILL_SLOT);
             out->x = in->a;
             out->a = (uint16_t)in->b;   /* register first internally */
             break;
@@ -612,8 +620,8 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     VM *vm = L->vm;
     if (check_labels(L, f) != ST_OK) return ST_ERR;
     uint32_t nregs = stf_function_frame_size(f);
-    if (nregs > MAX_FRAME_REGISTERS)
-        return vm_error(vm, "Function %s uses %u registers (at most %u are supported)", f->name.s, nregs, MAX_FRAME_REGISTERS);
+    if (nregs > VM_MAX_FRAME_REGISTERS)
+        return vm_error(vm, "Function %s uses %u registers (at most %u are supported)", f->name.s, nregs, VM_MAX_FRAME_REGISTERS);
 
     VmFunction *fn = heap_realloc(&vm->heap, NULL, 0, sizeof *fn);
     if (!fn) return vm_oom(vm);
@@ -645,6 +653,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     end->op = end->base = I_END;
     if (check_call_arity(L, f, fn) != ST_OK) return ST_ERR;
     if (compute_init_mask(vm, f, fn) != ST_OK) return ST_ERR;
+    if (vm->cfg.no_fusion) return ST_OK;
 
     /* Clear-bank specialisations (see vm_internal.h). */
     for (uint32_t i = 0; i < f->instr_count; i++) {

@@ -2,16 +2,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 #include "vm_internal.h"
 
 /* ---- errors ------------------------------------------------------------------ */
 
-#define MAX_ERROR_LEN 4096
 
 int vm_verror(VM *vm, const char *fmt, va_list ap)
 {
-    char buf[MAX_ERROR_LEN];
+    char buf[VM_MAX_ERROR_LEN];
     vsnprintf(buf, sizeof buf, fmt, ap);
     free(vm->err.message);
     vm->err.message = strdup(buf);
@@ -118,10 +117,12 @@ VM *vm_new(const VmConfig *config)
     VM *vm = calloc(1, sizeof *vm);
     if (!vm) return NULL;
     if (config) vm->cfg = *config;
+    const char *nf = getenv("STOFFEL_NO_FUSION");
+    if (nf && *nf && strcmp(nf, "0") != 0) vm->cfg.no_fusion = true;
     heap_init(&vm->heap, vm->cfg.alloc, vm->cfg.alloc_ud);
     vm->heap.mark_roots = mark_roots;
     vm->heap.roots_ud = vm;
-    vm->max_depth = vm->cfg.max_call_depth ? vm->cfg.max_call_depth : DEFAULT_MAX_CALL_DEPTH;
+    vm->max_depth = vm->cfg.max_call_depth ? vm->cfg.max_call_depth : VM_DEFAULT_MAX_CALL_DEPTH;
     vm->err.instr_index = -1;
     vm->next_hook_id = 1;
     vm->closure_hint = -1;
