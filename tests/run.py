@@ -731,22 +731,33 @@ def run_pytest(_, ctx):
 NET_SUMMARY_RE = re.compile(r"^(\d+) passed, (\d+) failed$", re.M)
 
 
-def run_net_tests(_, ctx):
-    o = Outcome("net/sessions")
-    res = run_process([sys.executable, os.path.join("tests", "net", "net_tests.py"), "--build", ctx.build],
-                      ctx.env, max(ctx.timeout, 300))
+def run_script_step(name, script, ctx):
+    """Run a test script that prints "N passed, M failed" last; its counts
+    go into the totals."""
+    o = Outcome(name)
+    res = run_process([sys.executable, script, "--build", ctx.build], ctx.env, max(ctx.timeout, 300))
     o.seconds = res.seconds
     m = NET_SUMMARY_RE.search(res.stdout)
     if m:
         o.passed, o.failed = int(m.group(1)), int(m.group(2))
     if not m or res.returncode != (1 if o.failed else 0):
         o.failed += 1
-        o.fail("net_tests.py %s without a usable summary line" % describe_status(res))
+        o.fail("%s %s without a usable summary line" % (os.path.basename(script), describe_status(res)))
     if o.failed:
         o.fail("output tail:\n" + (tail(res.stdout, 40) or "    (empty)") + "\nstderr tail:\n" +
                (tail(res.stderr) or "    (empty)"))
     o.note = m.group(0) if m else ""
     return o
+
+
+def run_net_tests(_, ctx):
+    return run_script_step("net/sessions", os.path.join("tests", "net", "net_tests.py"), ctx)
+
+
+# 7. Stores (docs/storage.md): --local-store and --preproc-store across
+#    several stoffel-run processes.
+def run_storage_tests(_, ctx):
+    return run_script_step("storage/cli", os.path.join("tests", "storage", "storage_tests.py"), ctx)
 
 
 # --------------------------------------------------------------------------
@@ -815,6 +826,7 @@ def main():
     tasks.append(("api/installed", run_installed_api, None))
     tasks.append(("python/pytest", run_pytest, None))
     tasks.append(("net/sessions", run_net_tests, None))
+    tasks.append(("storage/cli", run_storage_tests, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 

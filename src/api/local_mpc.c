@@ -19,6 +19,7 @@
 #include "bytecode/load.h"
 #include "core/format.h"
 #include "net/inproc.h"
+#include "storage/node_store.h"
 #include "stoffel.h"
 #include "vm/vm.h"
 
@@ -203,6 +204,7 @@ static void party_run(Party *p)
     cfg.write_ud = o->write_ud;
     VM *vm = vm_new(&cfg);
     MpcEngine *e = NULL;
+    NodeStores ns = { 0 };
     p->status = LOCAL_MPC_FAILED;
     if (!vm) {
         snprintf(p->err, sizeof p->err, "party %u: cannot create a VM", p->id);
@@ -223,6 +225,14 @@ static void party_run(Party *p)
     if (!e) {
         p->status = LOCAL_MPC_BAD_CONFIG;
         snprintf(p->err, sizeof p->err, "party %u: %s", p->id, why ? why : "cannot create the MPC engine");
+        goto done;
+    }
+    /* stores: PATH.partyI; the instance is per run here, so 0 binds them */
+    int src = o->local_store || o->preproc_store
+                  ? node_stores_open(&ns, vm, e, o->local_store, o->preproc_store, true, 0, p->err, sizeof p->err)
+                  : 0;
+    if (src != 0) {
+        p->status = src == -1 ? LOCAL_MPC_BAD_CONFIG : LOCAL_MPC_FAILED;
         goto done;
     }
     const StfManifest *m = &s->prog->manifest;
@@ -295,6 +305,8 @@ done:
         pthread_mutex_unlock(&s->lock);
         inproc_hub_shutdown(s->hub);
     }
+    if (node_stores_close(&ns, e, p->status == LOCAL_MPC_OK, p->err, sizeof p->err) != 0)
+        p->status = LOCAL_MPC_FAILED;
     if (vm) vm_free(vm);
     if (e) mpc_engine_free(e);
 }

@@ -31,6 +31,9 @@ typedef struct {
      * parties' copies of the same output are dropped. */
     void (*write)(void *ud, const char *text, size_t len);
     void *write_ud;
+    /* --local-store / --preproc-store: party I uses PATH.partyI (NULL = none). */
+    const char *local_store;
+    const char *preproc_store;
 } LocalMpcOptions;
 
 enum {

@@ -16,6 +16,7 @@
 #include "mpc/engine.h"
 #include "net/discovery.h"
 #include "net/tls.h"
+#include "storage/node_store.h"
 #include "vm/vm.h"
 
 #define MAX_CLIENT_INPUTS 1000000
@@ -264,6 +265,8 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     cfg.write = nd.self == 0 ? NULL : discard_output;   /* NULL: the VM's stdout */
     VM *vm = vm_new(&cfg);
     MpcEngine *e = NULL;
+    NodeStores ns = { 0 };
+    char serr[512];
     const char *entry = o->entry ? o->entry : "main";
     rc = NET_MPC_EXEC_FAILED;
     if (!vm) {
@@ -288,6 +291,11 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
      * manifest asks for, else one batch of triples.  Preprocessing is not
      * robust (docs/mpc.md), so it happens while every party is known to be
      * connected; the online phase then tolerates t parties failing. */
+    if ((o->local_store || o->preproc_store) &&
+        node_stores_open(&ns, vm, e, o->local_store, o->preproc_store, false, nd.instance, serr, sizeof serr) != 0) {
+        rc = say(NET_MPC_SETUP_FAILED, "party %u: %s", nd.self, serr);
+        goto done;
+    }
     bool counted = prog->version >= 8 && (m->triples || m->randoms || m->prandbits);
     if (mpc_preprocess(e, counted ? m->triples : 1, counted ? m->randoms : 0, counted ? m->prandbits : 0) != 0) {
         rc = say(NET_MPC_SETUP_FAILED, "party %u: preprocessing failed: %s", nd.self, mpc_error(e));
@@ -351,6 +359,8 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     fflush(stdout);
     rc = 0;
 done:
+    if (node_stores_close(&ns, e, rc == 0, serr, sizeof serr) != 0 && rc == 0)
+        rc = say(NET_MPC_EXEC_FAILED, "party %u: %s", nd.self, serr);
     if (e)
         mpc_engine_free(e);
     if (vm)

@@ -46,6 +46,9 @@ typedef struct {
     const char *bootstrap;
     const char *leader_key_id;   /* pin the leader's key (64 hex), or NULL */
     uint32_t n_clients;          /* leader: clients to wait for */
+    /* party: --local-store / --preproc-store files (NULL = none). */
+    const char *local_store;
+    const char *preproc_store;
 } NetMpcOptions;
 
 /* Exit codes (spec/vm-core.md §12 where upstream has one). */

@@ -16,6 +16,7 @@
 #include "api/local_mpc.h"
 #include "api/net_mpc.h"
 #include "core/format.h"
+#include "storage/local_store.h"
 #include "tool_io.h"
 #include "vm/vm.h"
 
@@ -57,6 +58,9 @@ static void usage(FILE *out)
             "  --bootstrap HOST:PORT   register with the leader (a party also gives --bind)\n"
             "  --servers A,B,...       the parties' addresses, as upstream; checked against the roster\n"
             "  --leader-key-id HEX     pin the leader's key id (default: accept its key)\n"
+            "Stores (docs/storage.md; with --local-mpc party I uses PATH.partyI):\n"
+            "  --local-store PATH      LocalStorage.* keep their values in this SQLite file\n"
+            "  --preproc-store PATH    keep unused preprocessing material here for later runs\n"
             "  -h, --help              this text\n");
 }
 
@@ -164,6 +168,7 @@ int main(int argc, char **argv)
     memset(&no, 0, sizeof no);
     no.party_id = no.client_id = -1;
     bool networked = false;
+    const char *local_store = NULL, *preproc_store = NULL;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -266,6 +271,10 @@ int main(int argc, char **argv)
             TAKE_VALUE();
             *slot = val;
             networked = true;
+        } else if (FLAG("--local-store") || FLAG("--preproc-store")) {
+            const char **slot = FLAG("--local-store") ? &local_store : &preproc_store;
+            TAKE_VALUE();
+            *slot = val;
         } else if (FLAG("--client")) {
             no.client = true;
             networked = true;
@@ -304,6 +313,8 @@ int main(int argc, char **argv)
         no.threshold = mo.threshold;
         no.curve = mo.curve;
         no.inputs = mo.inputs;
+        no.local_store = local_store;
+        no.preproc_store = preproc_store;
         StfProgram np;
         stf_program_init(&np);
         if (path) {
@@ -340,8 +351,15 @@ int main(int argc, char **argv)
         stf_program_free(&prog);
         return 0;
     }
+    if (preproc_store && !local_mpc) {
+        fprintf(stderr, "Error: --preproc-store needs an MPC session (--local-mpc or a networked party)\n");
+        stf_program_free(&prog);
+        return 2;
+    }
     if (local_mpc) {
         mo.entry = entry;
+        mo.local_store = local_store;
+        mo.preproc_store = preproc_store;
         char *result = NULL, *outputs = NULL, err[1024];
         rc = local_mpc_run(&prog, &mo, &result, &outputs, err, sizeof err);
         stf_program_free(&prog);
@@ -372,6 +390,17 @@ int main(int argc, char **argv)
     }
     stf_program_free(&prog);
     if (trace_instr) vm_set_trace(vm, stderr, true, false, false);
+    KvStore *kv = NULL;
+    if (local_store) {
+        char kerr[512];
+        kv = kv_open(local_store, kerr, sizeof kerr);
+        if (!kv || local_store_attach(vm, kv) != ST_OK) {
+            fprintf(stderr, "Error: --local-store %s\n", kv ? vm_last_error(vm)->message : kerr);
+            kv_close(kv);
+            vm_free(vm);
+            return 2;
+        }
+    }
 
     Value result;
     int32_t entry_index = vm_find_function(vm, entry, strlen(entry));
@@ -380,6 +409,7 @@ int main(int argc, char **argv)
         /* As upstream's execute(): a builtin is no program entry. */
         fprintf(stderr, "Execution error in '%s': Cannot execute foreign function %s\n", entry, entry);
         vm_free(vm);
+        kv_close(kv);
         return 4;
     }
     if (vm_execute(vm, entry, NULL, 0, &result) != ST_OK) {
@@ -389,6 +419,7 @@ int main(int argc, char **argv)
         if (e->function && e->instr_index >= 0)
             fprintf(stderr, "  at %s, instruction %" PRId64 "\n", e->function, e->instr_index);
         vm_free(vm);
+        kv_close(kv);
         return 4;
     }
     StrBuf b;
@@ -398,5 +429,6 @@ int main(int argc, char **argv)
     sb_free(&b);
     fflush(stdout);
     vm_free(vm);
+    kv_close(kv);
     return 0;
 }

@@ -121,6 +121,19 @@ int mpc_random(MpcEngine *e, Fe *out, size_t n);
  * (mpc_client_receive_outputs). */
 int mpc_send_to_client(MpcEngine *e, uint32_t client, const Fe *shares, size_t n);
 
+/* Preprocessed material as records a persistent store can keep
+ * (storage/preproc_store.h): a triple is 3 elements (a, b, c), a random
+ * share or a random bit 1. */
+typedef enum { MPC_MAT_TRIPLES = 0, MPC_MAT_RANDOMS = 1, MPC_MAT_BITS = 2, MPC_MAT_COUNT } MpcMaterial;
+size_t mpc_material_width(MpcMaterial k);
+/* Unused records of kind k in this engine's pool. */
+size_t mpc_material_count(const MpcEngine *e, MpcMaterial k);
+/* Appends records to the pool (used before anything the engine makes). */
+int mpc_material_import(MpcEngine *e, MpcMaterial k, const Fe *elems, size_t records);
+/* Moves every unused record of kind k out of the pool: the engine will
+ * never use them.  *elems is malloc'd (wipe it), *records its count. */
+int mpc_material_export(MpcEngine *e, MpcMaterial k, Fe **elems, size_t *records);
+
 /* ---- client side ---------------------------------------------------------- */
 
 /* Run a client node's input protocol: for each input the client receives
