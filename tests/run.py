@@ -616,6 +616,21 @@ def mpc_checks():
         checks.append(("mpc/fixed_mul_%d_n%d_t%d" % (i, n, t),
                        [prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t),
                         "--inputs", "%r,%r" % (x, y)] + fault, 0, _expect_means(want, tol=0.002)))
+    # reliable broadcast (Rbc.*): everyone's, in order; t silent parties do not block it
+    rbc_all, rbc0 = os.path.join(REPO, "tests", "mpc", "rbc_all.s"), os.path.join(REPO, "tests", "mpc", "rbc_from0.s")
+    for n, t in ((4, 1), (7, 2)):
+        base = ["--local-mpc", "--n-parties", str(n), "--threshold", str(t)]
+        checks.append(("mpc/rbc_all_n%d_t%d" % (n, t), [rbc_all] + base, 0,
+                       _expect_line('Program returned: "%s"' % "".join("p%d;" % i for i in range(n)))))
+        checks.append(("mpc/rbc_silent_%d_of_n%d" % (t, n), [rbc0] + base + ["--simulate-fault", "silent:%d" % t], 0,
+                       _expect_line('Program returned: "hello from 0"')))
+    rbc_err = os.path.join(REPO, "tests", "mpc", "rbc_errors.s")
+    for entry, want in (("bad_message", "Rbc.broadcast failed: Message must be a string"),
+                        ("bad_party", "Rbc.receive failed: from_party must be a non-negative integer"),
+                        ("timeout", "RBC receive timeout waiting for message from party 1"),
+                        ("timeout_any", "RBC receive_any timeout waiting for message from any party"),
+                        ("arity", "Rbc.receive expects 2 arguments: from_party, timeout_ms")):
+        checks.append(("mpc/rbc_error_" + entry, [rbc_err, entry, "--local-mpc", "--n-parties", "4"], 4, want))
     builtins = os.path.join(REPO, "tests", "mpc", "share_builtins.s")
     for n, t in ((4, 1), (7, 2)):
         checks.append(("mpc/share_builtins_n%d_t%d" % (n, t),
