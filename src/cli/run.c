@@ -307,6 +307,7 @@ int main(int argc, char **argv)
         if (discovery && (no.party_id >= 0 || no.client_id >= 0)) { fprintf(stderr, "Error: with --leader / --bootstrap the leader assigns the ids (no --party-id / --client-id)\n"); return 2; }
         if (!discovery && no.client == (no.party_id >= 0)) { fprintf(stderr, "Error: a networked node is either --party-id I or --client\n"); return 2; }
         if (mo.faulty) { fprintf(stderr, "Error: --simulate-fault is for --local-mpc only\n"); return 2; }
+        if (no.client && (local_store || preproc_store)) { fprintf(stderr, "Error: --local-store and --preproc-store are for parties, not clients\n"); return 2; }
         no.entry = entry ? entry : "main";
         no.program_path = path;
         no.n_parties = mo.n_parties;

@@ -164,6 +164,10 @@ def scenario_bad_files(build, tmp):
     check(r.returncode == 4 and "stored value of key 'v4' is corrupt" in r.stderr, "damaged value: %r" % r.stderr)
     r = run(build, [prog("load_values.s")])
     check(r.returncode == 4 and "Local storage is not configured" in r.stderr, "no --local-store: %r" % r.stderr)
+    r = run(build, ["--client", "--client-id", "0", "--roster", garbage, "--key", "k", "--cert", "c",
+                    "--local-store", os.path.join(tmp, "client.db")])
+    check(r.returncode == 2 and "are for parties, not clients" in r.stderr and
+          not os.path.exists(os.path.join(tmp, "client.db")), "a client refuses --local-store: %r" % r.stderr)
 
 
 MPC = ["--local-mpc", "--n-parties", "4", "--threshold", "1"]
