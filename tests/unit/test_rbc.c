@@ -242,6 +242,43 @@ TEST(receive_any_order)
     net_free(&net);
 }
 
+/* A party that only uses receive_any never takes its own broadcasts: they
+ * make room once delivered, so it can go on broadcasting. */
+TEST(own_broadcasts_make_room)
+{
+    Net net;
+    net_init(&net, 4, 1, 0xf);
+    for (int k = 0; k < RBC_WINDOW + 10; k++) {
+        uint64_t s = 0;
+        CHECK_MSG(rbc_broadcast(net.r[0], (const uint8_t *)"m", 1, &s) == 0 && s == (uint64_t)k, "broadcast %d: %s", k,
+                  rbc_error(net.r[0]));
+        net_drain(&net);
+        for (uint32_t i = 1; i < 4; i++) {
+            uint32_t from;
+            uint8_t *m;
+            size_t len;
+            CHECK(rbc_take(net.r[i], RBC_ANY, &from, &m, &len) == 1 && from == 0);
+            free(m);
+        }
+    }
+    /* the newest own broadcasts are still there for receive(self) */
+    uint32_t from;
+    uint8_t *m;
+    size_t len;
+    CHECK(rbc_take(net.r[0], 0, &from, &m, &len) == 1 && len == 1);
+    free(m);
+    net_free(&net);
+    /* undelivered ones do not make room: the 257th is refused */
+    net_init(&net, 4, 1, 0x1);
+    int refused = -1;
+    for (int k = 0; k <= RBC_WINDOW && refused < 0; k++) {
+        uint64_t s;
+        if (rbc_broadcast(net.r[0], (const uint8_t *)"m", 1, &s) != 0) refused = k;
+    }
+    CHECK(refused == RBC_WINDOW && strstr(rbc_error(net.r[0]), "still in progress"));
+    net_free(&net);
+}
+
 TEST(bad_messages)
 {
     Net net;
@@ -398,6 +435,7 @@ int main(void)
     RUN(equivocating_sender);
     RUN(silent_parties);
     RUN(receive_any_order);
+    RUN(own_broadcasts_make_room);
     RUN(bad_messages);
     RUN(engine_broadcast);
     RUN(engine_refuses);
