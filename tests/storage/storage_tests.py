@@ -60,6 +60,14 @@ def scenario_values(build, tmp):
     check(r.returncode == 0 and r.stdout.splitlines() == want, "values load with their types: %r" % r.stdout)
 
 
+def scenario_example(build, tmp):
+    db = os.path.join(tmp, "example.db")
+    for run_no in (1, 2):
+        r = run(build, [prog("example_local_storage.s"), "--local-store", db])
+        check(r.returncode == 0 and r.stdout == "Program returned: 1121\n",
+              "examples/local_storage run %d gives 1121: %r %r" % (run_no, r.stdout, r.stderr))
+
+
 def scenario_keys(build, tmp):
     db = os.path.join(tmp, "keys.db")
     # a byte-array key is the key of its string; delete/exists report truth
@@ -257,7 +265,7 @@ def main():
     VERBOSE = o.v
     build = o.build if os.path.isabs(o.build) else os.path.join(REPO, o.build)
     with tempfile.TemporaryDirectory(prefix="stoffel-storage-") as tmp:
-        for s in (scenario_values, scenario_keys, scenario_bad_files, scenario_shares, scenario_preproc):
+        for s in (scenario_values, scenario_example, scenario_keys, scenario_bad_files, scenario_shares, scenario_preproc):
             d = os.path.join(tmp, s.__name__)
             os.makedirs(d)
             try:
