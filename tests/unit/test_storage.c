@@ -53,6 +53,10 @@ TEST(kv_basic)
     const uint8_t kz[] = { 'a', 0, 'b' };
     CHECK(kv_put(kv, kz, 3, v1, 3, err, sizeof err) == 0);
     CHECK(kv_exists(kv, kz, 1, err, sizeof err) == 0);
+    /* SQLite's side files, there while the store is open, are 0600 too */
+    struct stat side;
+    CHECK(stat(tpath("basic.db-wal"), &side) == 0 && (side.st_mode & 0777) == 0600);
+    CHECK(stat(tpath("basic.db-shm"), &side) == 0 && (side.st_mode & 0777) == 0600);
     kv_close(kv);
     /* persists across opens */
     kv = kv_open(tpath("basic.db"), err, sizeof err);
