@@ -71,7 +71,8 @@ int mpc_rbc_receive(MpcEngine *e, uint32_t origin, int timeout_ms, uint32_t *fro
         uint32_t f;
         uint8_t *m;
         size_t l;
-        int rc = transport_recv(e->tr, &f, &m, &l, ms);
+        /* past the deadline: no more waiting, even if messages keep coming */
+        int rc = timeout_ms > 0 && ms == 0 ? TRANSPORT_TIMEOUT : transport_recv(e->tr, &f, &m, &l, ms);
         if (rc == TRANSPORT_TIMEOUT) {
             if (e->rbc_err[0])
                 mpc_fail(e, "refused meanwhile: %s", e->rbc_err);
