@@ -185,6 +185,16 @@ out:
     return rc;
 }
 
+/* Runs sql with the kind bound as ?1; -1 on failure (sqlite3_errmsg says why). */
+static int exec_kind(PreprocStore *ps, const char *sql, MpcMaterial k)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(ps->db, sql, -1, &st, NULL) == SQLITE_OK &&
+             sqlite3_bind_int(st, 1, (int)k) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int pstore_take_all(PreprocStore *ps, MpcMaterial k, const Field *f, Fe **elems, size_t *records,
                     uint64_t *first, char *err, size_t errlen)
 {
@@ -244,19 +254,9 @@ int pstore_take_all(PreprocStore *ps, MpcMaterial k, const Field *f, Fe **elems,
         goto rollback;
     }
     /* consume: move the cursor and drop the rows (secure_delete wipes them) */
-    if (sqlite3_prepare_v2(ps->db, "UPDATE cursor SET next = end WHERE kind = ?1", -1, &st, NULL) != SQLITE_OK)
+    if (exec_kind(ps, "UPDATE cursor SET next = end WHERE kind = ?1", k) != 0 ||
+        exec_kind(ps, "DELETE FROM material WHERE kind = ?1", k) != 0)
         goto sqlerr;
-    sqlite3_bind_int(st, 1, (int)k);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto sqlerr;
-    sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(ps->db, "DELETE FROM material WHERE kind = ?1", -1, &st, NULL) != SQLITE_OK)
-        goto sqlerr;
-    sqlite3_bind_int(st, 1, (int)k);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto sqlerr;
-    sqlite3_finalize(st);
-    st = NULL;
     /* committed before anyone sees the records */
     if (sqlf_exec(ps->db, ps->path, "COMMIT", err, errlen) != 0)
         goto rollback;
