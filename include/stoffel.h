@@ -423,6 +423,10 @@ typedef struct {
      * parties' copies are dropped. */
     void (*write)(void *user_data, const char *text, size_t len);
     void *write_user_data;
+    /* Local storage (LocalStorage.*) and saved preprocessing: party I uses
+     * PATH.partyI (NULL = none); docs/storage.md. */
+    const char *local_store;
+    const char *preproc_store;
 } StoffelLocalMpcOptions;
 
 void stoffel_local_mpc_options_init(StoffelLocalMpcOptions *options);
@@ -458,6 +462,11 @@ int stoffel_is_foreign_function(StoffelVM *vm, const char *name);
  * interpreter's checked mode. */
 #define STOFFEL_TRACE_INSTRUCTIONS 1u
 StoffelResult stoffel_set_trace(StoffelVM *vm, FILE *out, unsigned flags);
+
+/* LocalStorage.* of this VM keep their values in the SQLite file `path`
+ * (created 0600 if missing; docs/storage.md).  The store is closed with the
+ * VM.  STOFFEL_ERROR_INVALID with the reason when the file is unusable. */
+StoffelResult stoffel_open_local_store(StoffelVM *vm, const char *path);
 
 /* The value in `slot` as `stoffel-run` prints it after "Program returned: "
  * (strings unquoted at top level, arrays and objects spelled out).  Free
@@ -503,6 +512,10 @@ typedef struct {
     const char *bootstrap;
     const char *leader_key_id;   /* pin the leader's key (64 hex), or NULL */
     uint32_t n_clients;          /* leader: clients to wait for */
+    /* party: local storage and saved preprocessing files (NULL = none;
+     * a client refuses them); docs/storage.md. */
+    const char *local_store;
+    const char *preproc_store;
 } StoffelNetOptions;
 
 /* Run this node's part of a networked session.  It prints the result on

@@ -666,6 +666,21 @@ def mpc_checks():
         checks.append(("mpc/fixed_mul_%d_n%d_t%d" % (i, n, t),
                        [prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t),
                         "--inputs", "%r,%r" % (x, y)] + fault, 0, _expect_means(want, tol=0.002)))
+    # reliable broadcast (Rbc.*): everyone's, in order; t silent parties do not block it
+    rbc_all, rbc0 = os.path.join(REPO, "tests", "mpc", "rbc_all.s"), os.path.join(REPO, "tests", "mpc", "rbc_from0.s")
+    for n, t in ((4, 1), (7, 2)):
+        base = ["--local-mpc", "--n-parties", str(n), "--threshold", str(t)]
+        checks.append(("mpc/rbc_all_n%d_t%d" % (n, t), [rbc_all] + base, 0,
+                       _expect_line('Program returned: "%s"' % "".join("p%d;" % i for i in range(n)))))
+        checks.append(("mpc/rbc_silent_%d_of_n%d" % (t, n), [rbc0] + base + ["--simulate-fault", "silent:%d" % t], 0,
+                       _expect_line('Program returned: "hello from 0"')))
+    rbc_err = os.path.join(REPO, "tests", "mpc", "rbc_errors.s")
+    for entry, want in (("bad_message", "Rbc.broadcast failed: Message must be a string"),
+                        ("bad_party", "Rbc.receive failed: from_party must be a non-negative integer"),
+                        ("timeout", "RBC receive timeout waiting for message from party 1"),
+                        ("timeout_any", "RBC receive_any timeout waiting for message from any party"),
+                        ("arity", "Rbc.receive expects 2 arguments: from_party, timeout_ms")):
+        checks.append(("mpc/rbc_error_" + entry, [rbc_err, entry, "--local-mpc", "--n-parties", "4"], 4, want))
     builtins = os.path.join(REPO, "tests", "mpc", "share_builtins.s")
     for n, t in ((4, 1), (7, 2)):
         checks.append(("mpc/share_builtins_n%d_t%d" % (n, t),
@@ -810,22 +825,33 @@ def run_pytest(_, ctx):
 NET_SUMMARY_RE = re.compile(r"^(\d+) passed, (\d+) failed$", re.M)
 
 
-def run_net_tests(_, ctx):
-    o = Outcome("net/sessions")
-    res = run_process([sys.executable, os.path.join("tests", "net", "net_tests.py"), "--build", ctx.build],
-                      ctx.env, max(ctx.timeout, 300))
+def run_script_step(name, script, ctx):
+    """Run a test script that prints "N passed, M failed" last; its counts
+    go into the totals."""
+    o = Outcome(name)
+    res = run_process([sys.executable, script, "--build", ctx.build], ctx.env, max(ctx.timeout, 300))
     o.seconds = res.seconds
     m = NET_SUMMARY_RE.search(res.stdout)
     if m:
         o.passed, o.failed = int(m.group(1)), int(m.group(2))
     if not m or res.returncode != (1 if o.failed else 0):
         o.failed += 1
-        o.fail("net_tests.py %s without a usable summary line" % describe_status(res))
+        o.fail("%s %s without a usable summary line" % (os.path.basename(script), describe_status(res)))
     if o.failed:
         o.fail("output tail:\n" + (tail(res.stdout, 40) or "    (empty)") + "\nstderr tail:\n" +
                (tail(res.stderr) or "    (empty)"))
     o.note = m.group(0) if m else ""
     return o
+
+
+def run_net_tests(_, ctx):
+    return run_script_step("net/sessions", os.path.join("tests", "net", "net_tests.py"), ctx)
+
+
+# 7. Stores (docs/storage.md): --local-store and --preproc-store across
+#    several stoffel-run processes.
+def run_storage_tests(_, ctx):
+    return run_script_step("storage/cli", os.path.join("tests", "storage", "storage_tests.py"), ctx)
 
 
 # --------------------------------------------------------------------------
@@ -898,6 +924,7 @@ def main():
     tasks.append(("api/installed", run_installed_api, None))
     tasks.append(("python/pytest", run_pytest, None))
     tasks.append(("net/sessions", run_net_tests, None))
+    tasks.append(("storage/cli", run_storage_tests, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 

@@ -74,6 +74,7 @@ struct StoffelVM {
 
     ForeignRec *foreign;
     HookRec *hooks;
+    struct KvStore *local_store;   /* stoffel_open_local_store, closed with the VM */
 
     /* last error */
     StoffelError err;

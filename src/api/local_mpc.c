@@ -134,6 +134,7 @@ static void party_run(Party *p)
         .fallback_triples = 0,          /* threads cannot drop out: on demand */
         .fault = (o->faulty && p->id >= s->n - o->faulty) ? (MpcFault)o->fault : MPC_FAULT_NONE,
         .quiet = p->id != 0, .write = o->write, .write_ud = o->write_user_data,
+        .local_store = o->local_store, .preproc_store = o->preproc_store, .per_party_stores = true,
     };
     PartyOutcome *out = &p->out;
     party_run_session(&spec, out);

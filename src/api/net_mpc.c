@@ -230,6 +230,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         .n_clients = nclients, .client_inputs = client_inputs, .field = nd.field, .instance = nd.instance,
         .timeout_ms = o->timeout_ms, .fallback_triples = 1, .quiet = nd.self != 0,
         .before_online = test_kill_online,
+        .local_store = o->local_store, .preproc_store = o->preproc_store,
     };
     PartyOutcome out;
     party_run_session(&spec, &out);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mpc/fixed.h"
+#include "api/node_store.h"
 #include "vm/vm.h"
 
 static void discard_output(void *ud, const char *text, size_t len)
@@ -93,6 +94,7 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
     cfg.write_ud = s->write_ud;
     VM *vm = vm_new(&cfg);
     MpcEngine *e = NULL;
+    NodeStores ns = { 0 };
     if (!vm) {
         stop(out, PARTY_FAILED_VM, "party %u: cannot create a VM", s->self);
         return;
@@ -110,6 +112,16 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
     if (!e) {
         stop(out, PARTY_FAILED_ENGINE, "party %u: %s", s->self, why ? why : "cannot create the MPC engine");
         goto done;
+    }
+    /* Stores are compared and loaded before preprocessing, which the
+     * material they hold may make unnecessary (docs/storage.md). */
+    if (s->local_store || s->preproc_store) {
+        int rc = session_stores_open(&ns, vm, e, s->local_store, s->preproc_store, s->per_party_stores,
+                                  s->per_party_stores ? 0 : s->instance, out->err, sizeof out->err);
+        if (rc != 0) {
+            out->stage = rc == -1 ? PARTY_FAILED_ENGINE : PARTY_FAILED_SETUP;
+            goto done;
+        }
     }
     const StfManifest *m = &s->prog->manifest;
     bool counted = s->prog->version >= 8 && (m->triples || m->randoms || m->prandbits);
@@ -151,6 +163,9 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
         if (!out->clear_text) stop(out, PARTY_FAILED_VM, "party %u: out of memory", s->self);
     }
 done:
+    if (session_stores_close(&ns, e, out->stage == PARTY_DONE, out->err, sizeof out->err) != 0 &&
+        out->stage == PARTY_DONE)
+        out->stage = PARTY_FAILED_SETUP;
     vm_free(vm);
     if (e) mpc_engine_free(e);
 }

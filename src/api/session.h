@@ -46,6 +46,12 @@ typedef struct {
     void (*write)(void *ud, const char *text, size_t len);   /* NULL = stdout */
     void *write_ud;
     void (*before_online)(void);     /* testing aid, may be NULL */
+    /* --local-store / --preproc-store (NULL = none).  per_party_stores:
+     * party I uses PATH.partyI (several parties in one process), and the
+     * preprocessing store is bound to instance 0, since an in-process
+     * session draws a fresh instance every run. */
+    const char *local_store, *preproc_store;
+    bool per_party_stores;
 } PartySpec;
 
 /* Where a party stopped. */

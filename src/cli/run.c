@@ -62,6 +62,9 @@ static void usage(FILE *out)
             "  --bootstrap HOST:PORT   register with the leader (a party also gives --bind)\n"
             "  --servers A,B,...       the parties' addresses, as upstream; checked against the roster\n"
             "  --leader-key-id HEX     pin the leader's key id (default: accept its key)\n"
+            "Stores (docs/storage.md; with --local-mpc party I uses PATH.partyI):\n"
+            "  --local-store PATH      LocalStorage.* keep their values in this SQLite file\n"
+            "  --preproc-store PATH    keep unused preprocessing material here for later runs\n"
             "  --version               print the version\n"
             "  -h, --help              this text\n");
 }
@@ -71,6 +74,7 @@ typedef struct {
     const char *path, *entry;
     StoffelConfig vm;
     bool trace_instr, info, local_mpc, mpc_flag_seen, networked;
+    const char *local_store, *preproc_store;    /* docs/storage.md */
     StoffelLocalMpcOptions mpc;
     StoffelNetOptions net;
 } Cli;
@@ -215,6 +219,13 @@ static int opt_net_text(Cli *c, const char *f, const char *v)
     return 0;
 }
 
+static int opt_store(Cli *c, const char *f, const char *v)
+{
+    if (strcmp(f, "--local-store") == 0) c->local_store = v;
+    else c->preproc_store = v;
+    return 0;
+}
+
 /* Upstream's flags for what this implementation does not do (a chain
  * coordinator, NAT traversal, program upload, its bootnode service). */
 static int opt_unsupported(Cli *c, const char *f, const char *v)
@@ -258,6 +269,8 @@ static const struct {
     { "--bind", true, opt_net_text },
     { "--session", true, opt_net_text },
     { "--servers", true, opt_net_text },
+    { "--local-store", true, opt_store },
+    { "--preproc-store", true, opt_store },
     { "--bootnode", false, opt_unsupported },
     { "--eth-node", false, opt_unsupported },
     { "--wallet-sk", false, opt_unsupported },
@@ -346,6 +359,12 @@ static int run_networked(Cli *c)
     no->threshold = c->mpc.threshold;
     no->curve = c->mpc.curve;
     no->inputs = c->mpc.inputs;
+    if (no->client && (c->local_store || c->preproc_store)) {
+        fprintf(stderr, "Error: --local-store and --preproc-store are for parties, not clients\n");
+        return 2;
+    }
+    no->local_store = c->local_store;
+    no->preproc_store = c->preproc_store;
     StoffelProgram *prog = NULL;
     if (c->path) {
         int lrc = read_program(c->path, &prog);
@@ -362,6 +381,8 @@ static int run_networked(Cli *c)
 static int run_local_mpc(Cli *c, StoffelProgram *prog)
 {
     c->mpc.entry = c->entry;
+    c->mpc.local_store = c->local_store;
+    c->mpc.preproc_store = c->preproc_store;
     char *result = NULL, *outputs = NULL, *err = NULL;
     StoffelResult st = stoffel_run_local_mpc_program(prog, &c->mpc, &result, &outputs, &err);
     stoffel_program_free(prog);
@@ -398,6 +419,11 @@ static int run_plain(Cli *c, StoffelProgram *prog)
         return 3;
     }
     if (c->trace_instr) stoffel_set_trace(vm, stderr, STOFFEL_TRACE_INSTRUCTIONS);
+    if (c->local_store && stoffel_open_local_store(vm, c->local_store) != STOFFEL_OK) {
+        fprintf(stderr, "Error: --local-store %s\n", stoffel_last_error(vm)->message);
+        stoffel_free(vm);
+        return 2;
+    }
     const char *entry = c->entry;
     if (stoffel_is_foreign_function(vm, entry)) {
         /* As upstream's execute(): a builtin is no program entry. */
@@ -448,6 +474,10 @@ int main(int argc, char **argv)
     }
     if (c.local_mpc && c.mpc.n_parties == 0) {
         fprintf(stderr, "Error: --local-mpc needs --n-parties N\n");
+        return 2;
+    }
+    if (c.preproc_store && !c.local_mpc) {
+        fprintf(stderr, "Error: --preproc-store needs an MPC session (--local-mpc or a networked party)\n");
         return 2;
     }
     StoffelProgram *prog;

@@ -2,6 +2,7 @@
  * early messages, collection of one round) and the robust opening round
  * every protocol uses.  Protocols: preproc.c, online.c, client.c. */
 #include "mpc/engine_internal.h"
+#include "mpc/rbc.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -289,10 +290,15 @@ static void stash_put(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len, con
 
 /* Routes one received message: 1 if it completed a sender of the current
  * round, 0 otherwise (stashed, late or dropped). */
-static int route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
+int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
 {
     MsgHdr h;
-    if (wire_get_hdr(msg, len, &h) != 0 || h.instance != e->instance || !sender_ok(e, from, &h)) {
+    bool ours = wire_get_hdr(msg, len, &h) == 0 && h.instance == e->instance;
+    if (ours && h.kind == MK_RBC) {
+        rbc_route(e, from, msg, len);        /* checks the sender itself, naming it */
+        return 0;
+    }
+    if (!ours || !sender_ok(e, from, &h)) {
         drop_bad(e, msg);
         return 0;
     }
@@ -374,7 +380,7 @@ int gather_one(MpcEngine *e, const struct timespec *dl)
             mpc_fail(e, "transport closed");
             return -1;
         }
-        if (route(e, from, msg, len))
+        if (mpc_route_message(e, from, msg, len))
             return 1;
     }
 }
@@ -384,7 +390,7 @@ static const char *kind_name(uint8_t kind)
     static const char *const names[MK_COUNT] = {
         [MK_OPEN] = "open", [MK_DEAL] = "deal", [MK_SEED] = "seed", [MK_CHECK] = "check",
         [MK_OPEN2T] = "open-2t", [MK_ECHO] = "echo", [MK_MASK] = "mask",
-        [MK_MASKED] = "masked input", [MK_OUTPUT] = "output", [MK_ROOT] = "root",
+        [MK_MASKED] = "masked input", [MK_OUTPUT] = "output", [MK_ROOT] = "root", [MK_RBC] = "broadcast",
     };
     return kind < MK_COUNT && names[kind] ? names[kind] : "?";
 }
@@ -632,6 +638,11 @@ MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
         e->input_off[c] = off;
         off += cfg->client_inputs[c];
     }
+    if (rbc_setup(e) != 0) {
+        mpc_engine_free(e);
+        *err = "out of memory";
+        return NULL;
+    }
     if (fe_sqrt_init(&e->sq, f) != 0 || preproc_setup(e) != 0) {
         mpc_engine_free(e);
         *err = "cannot set up field constants (is p prime?)";
@@ -677,6 +688,7 @@ void mpc_engine_free(MpcEngine *e)
     free(e->out_seq);
     dcache_free(&e->cache);
     preproc_free(e);
+    rbc_free(e->rbc);
     fe_sqrt_free(&e->sq);
     sodium_memzero(e->prg_key, sizeof e->prg_key);
     sodium_memzero(e, sizeof *e);

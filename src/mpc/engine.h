@@ -132,6 +132,31 @@ int mpc_random_int(MpcEngine *e, unsigned bits, Fe *out, size_t n);
  * (mpc_client_receive_outputs). */
 int mpc_send_to_client(MpcEngine *e, uint32_t client, const Fe *shares, size_t n);
 
+/* Preprocessed material as records a persistent store can keep
+ * (storage/preproc_store.h): a triple is 3 elements (a, b, c), a random
+ * share or a random bit 1. */
+typedef enum { MPC_MAT_TRIPLES = 0, MPC_MAT_RANDOMS = 1, MPC_MAT_BITS = 2, MPC_MAT_COUNT } MpcMaterial;
+size_t mpc_material_width(MpcMaterial k);
+/* Unused records of kind k in this engine's pool. */
+size_t mpc_material_count(const MpcEngine *e, MpcMaterial k);
+/* Appends records to the pool (used before anything the engine makes). */
+int mpc_material_import(MpcEngine *e, MpcMaterial k, const Fe *elems, size_t records);
+/* Moves every unused record of kind k out of the pool: the engine will
+ * never use them.  *elems is malloc'd (wipe it), *records its count. */
+int mpc_material_export(MpcEngine *e, MpcMaterial k, Fe **elems, size_t *records);
+
+/* Reliable broadcast among the parties (Bracha, rbc.h), carried with the
+ * engine's other messages.  mpc_rbc_broadcast starts one and returns its
+ * session number (this party's 0, 1, ...).  mpc_rbc_receive waits up to
+ * timeout_ms (0: only what has arrived) for the next broadcast of
+ * `origin` in session order (MPC_RBC_ANY: of any other party, lowest
+ * (session, party) first): 1 with *msg (malloc'd) and *from, 0 on timeout
+ * (mpc_error then says what was refused meanwhile, if anything), -1 on
+ * failure. */
+#define MPC_RBC_ANY UINT32_MAX
+int mpc_rbc_broadcast(MpcEngine *e, const uint8_t *msg, size_t len, uint64_t *session);
+int mpc_rbc_receive(MpcEngine *e, uint32_t origin, int timeout_ms, uint32_t *from, uint8_t **msg, size_t *len);
+
 /* ---- client side ---------------------------------------------------------- */
 
 /* Run a client node's input protocol: for each input the client receives

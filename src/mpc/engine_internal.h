@@ -47,6 +47,7 @@ typedef enum {
     MK_MASKED,       /* client -> party: input minus mask */
     MK_OUTPUT,       /* party -> client: shares of outputs */
     MK_ROOT,         /* party -> party: square roots for random bits (a slice each) */
+    MK_RBC,          /* party -> party: reliable broadcast (rbc.h), bytes padded to 32 */
     MK_COUNT
 } MsgKind;
 
@@ -200,6 +201,9 @@ struct MpcEngine {
     FeSqrt sq;
     Fe inv2;
     int test_fault;           /* TEST_* below: misbehaviour in preprocessing, tests only */
+
+    struct Rbc *rbc;          /* reliable broadcast state (engine_rbc.c) */
+    char rbc_err[512];        /* why broadcast messages were refused (since the last receive) */
 };
 
 enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T };
@@ -223,6 +227,10 @@ Fe *msg_begin(MpcEngine *e, uint8_t kind, uint64_t seq, size_t count);
  * (counted), only our own transport closing is. */
 int send_node(MpcEngine *e, uint32_t to, const uint8_t *buf, size_t len);
 int send_parties(MpcEngine *e, const uint8_t *buf, size_t len);
+/* Routes one received message (owned): kept for the current round (1 if
+ * that completed a sender), stashed for a later one, handed to the
+ * broadcast, or dropped. */
+int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len);
 /* Collecting messages of one round. */
 void gather_begin(MpcEngine *e, uint8_t kind, uint64_t seq, uint32_t count, bool raw);
 /* Waits for one more valid message of the current round (from any node not
@@ -249,6 +257,11 @@ void preproc_free(MpcEngine *e);
 int ensure_triples(MpcEngine *e, size_t k);
 int ensure_randoms(MpcEngine *e, size_t k);
 int ensure_bits(MpcEngine *e, size_t k);
+
+/* engine_rbc.c */
+int rbc_setup(MpcEngine *e);
+/* An MK_RBC message (owned; freed here): handed to the broadcast. */
+void rbc_route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len);
 
 /* online.c: a Beaver round; online = fault injection applies and stats
  * count it as an online round. */

@@ -692,3 +692,53 @@ int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
     }
     return 0;
 }
+
+/* ---- moving material in and out (a persistent store, docs/storage.md) ---------- */
+
+static Pool *material_pool(MpcEngine *e, MpcMaterial k)
+{
+    return k == MPC_MAT_TRIPLES ? &e->tri : k == MPC_MAT_RANDOMS ? &e->rnd : k == MPC_MAT_BITS ? &e->bit : NULL;
+}
+
+size_t mpc_material_width(MpcMaterial k)
+{
+    return k == MPC_MAT_TRIPLES ? 3 : 1;
+}
+
+size_t mpc_material_count(const MpcEngine *e, MpcMaterial k)
+{
+    Pool *p = material_pool((MpcEngine *)e, k);
+    return p ? p->n : 0;
+}
+
+int mpc_material_import(MpcEngine *e, MpcMaterial k, const Fe *elems, size_t records)
+{
+    Pool *p = material_pool(e, k);
+    if (!p)
+        return mpc_fail(e, "unknown preprocessing kind %d", (int)k);
+    void *slot;
+    if (records && pool_append(p, records, &slot) != 0)
+        return mpc_fail(e, "out of memory");
+    fe_copy(slot, elems, records * mpc_material_width(k));
+    return 0;
+}
+
+int mpc_material_export(MpcEngine *e, MpcMaterial k, Fe **elems, size_t *records)
+{
+    Pool *p = material_pool(e, k);
+    if (!p)
+        return mpc_fail(e, "unknown preprocessing kind %d", (int)k);
+    size_t n = p->n, w = mpc_material_width(k);
+    *elems = NULL;
+    *records = 0;
+    if (!n)
+        return 0;
+    Fe *out = malloc(n * w * sizeof *out);
+    if (!out)
+        return mpc_fail(e, "out of memory");
+    fe_copy(out, pool_head(p), n * w);
+    pool_consume(p, n);      /* wiped: the pool never hands these out again */
+    *elems = out;
+    *records = n;
+    return 0;
+}

@@ -189,6 +189,7 @@ void mpcvm_free(VM *vm);
 /* Share value of a raw Share or a share object; false if neither. */
 bool mpcvm_unwrap(VM *vm, Value v, struct StShare **out);
 int mpc_builtins_register(VM *vm);  /* real Share.* etc., on attach */
+int rbc_builtins_register(VM *vm);  /* Rbc.* (rbc_builtins.c), from mpc_builtins_register */
 
 /* closures.c */
 int closures_register(VM *vm);

@@ -496,6 +496,34 @@ TESTS = [t_session, t_servers_flag, t_session_n7, t_matrix_average, t_rogue, t_i
          t_discovery, t_discovery_bad_token, t_keygen_and_roster]
 
 
+def t_rbc_and_stores(build, tmp):
+    """Rbc.* over TLS: every party broadcasts and receives all four in
+    order; --local-store and --preproc-store on networked parties (PATH as
+    given, 0600); the second run uses the first run's saved triples."""
+    import sqlite3
+    import stat
+    s = Session(build, tmp, "rbc", clients=0)
+    prog = os.path.join(REPO, "tests", "mpc", "rbc_all.s")
+    for run in (1, 2):
+        for i in range(4):
+            s.party(i, prog, "--local-store", s.path("p%d.ls" % i), "--preproc-store", s.path("p%d.pp" % i))
+        res = s.wait()
+        for i in range(4):
+            rc, o, _ = res["p%d" % i]
+            expect(rc == 0 and 'Program returned: "p0;p1;p2;p3;"' in o, "run %d party %d: broadcasts" % (run, i), res)
+        for i in range(4):
+            for ext in ("ls", "pp"):
+                mode = stat.S_IMODE(os.stat(s.path("p%d.%s" % (i, ext))).st_mode)
+                expect(mode == 0o600, "p%d.%s has mode %o" % (i, ext, mode))
+            c = sqlite3.connect(s.path("p%d.pp" % i))
+            nxt, end = c.execute("SELECT next, end FROM cursor WHERE kind = 0").fetchone()
+            c.close()
+            expect(end > 0 and (nxt == 0) == (run == 1), "run %d party %d: triples cursor %d of %d" % (run, i, nxt, end))
+
+
+TESTS.append(t_rbc_and_stores)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
