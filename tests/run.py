@@ -750,6 +750,65 @@ def run_net_tests(_, ctx):
 
 
 # --------------------------------------------------------------------------
+# crypto/oracle: the curve groups against independent implementations
+
+def run_crypto_oracle(_, ctx):
+    """tests/oracle/: vectors from @noble/curves (node; installed by
+    setup.sh into tests/oracle/node_modules) and python3-cryptography,
+    checked by BUILD/tests/test_crypto --vectors.  A missing node/npm or
+    Python module is a counted skip."""
+    o = Outcome("crypto/oracle")
+    binary = os.path.abspath(os.path.join(ctx.build, "tests", "test_crypto"))
+    if not os.path.exists(binary):
+        o.failed = 1
+        o.fail("%s not built" % binary)
+        return o
+    vectors = os.path.join(ctx.tmpdir, "crypto_vectors.txt")
+    lines = []
+    setup = run_process(["bash", os.path.join("tests", "oracle", "setup.sh")], ctx.env, max(ctx.timeout, 300))
+    if setup.returncode == 0:
+        res = run_process(["node", os.path.join("tests", "oracle", "vectors.mjs")], ctx.env, ctx.timeout)
+        if res.returncode != 0:
+            o.failed = 1
+            o.fail("vectors.mjs %s:\n%s" % (describe_status(res), tail(res.stderr)))
+            return o
+        lines.append(res.stdout)
+    else:
+        reason = (setup.stderr.strip().splitlines() or ["setup.sh " + describe_status(setup)])[-1]
+        ctx.skipped.append("crypto/oracle (noble): %s" % reason)
+    res = run_process([sys.executable, os.path.join("tests", "oracle", "vectors_ec.py")], ctx.env, ctx.timeout)
+    if res.returncode == 0:
+        lines.append(res.stdout)
+    elif res.returncode == 3:
+        ctx.skipped.append("crypto/oracle (secp256k1, p-256): python3 module cryptography missing")
+    else:
+        o.failed = 1
+        o.fail("vectors_ec.py %s:\n%s" % (describe_status(res), tail(res.stderr)))
+        return o
+    if not lines:
+        o.note = "skipped"
+        return o
+    with open(vectors, "w") as f:
+        f.write("\n".join(lines))
+    res = run_process(ctx.wrap + [binary, "--vectors", vectors], ctx.env, ctx.timeout)
+    o.seconds = res.seconds
+    m = None
+    for line in reversed(res.stdout.splitlines()):
+        m = COUNT_RE.match(line)
+        if m:
+            break
+    if m:
+        o.passed, o.failed = int(m.group(1)), int(m.group(2))
+    if not m or res.returncode != (1 if o.failed else 0):
+        o.failed += 1
+        o.fail("test_crypto --vectors %s without a usable count line" % describe_status(res))
+    if o.failed:
+        o.fail("stderr tail:\n" + (tail(res.stderr) or "    (empty)"))
+    o.note = "%d passed, %d failed" % (o.passed, o.failed)
+    return o
+
+
+# --------------------------------------------------------------------------
 
 class Context:
     pass
@@ -815,6 +874,7 @@ def main():
     tasks.append(("api/installed", run_installed_api, None))
     tasks.append(("python/pytest", run_pytest, None))
     tasks.append(("net/sessions", run_net_tests, None))
+    tasks.append(("crypto/oracle", run_crypto_oracle, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 
