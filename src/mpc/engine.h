@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/group.h"
 #include "mpc/field.h"
 #include "net/transport.h"
 
@@ -120,6 +121,15 @@ int mpc_random(MpcEngine *e, Fe *out, size_t n);
 /* Send this party's shares of n values to a client, who reconstructs them
  * (mpc_client_receive_outputs). */
 int mpc_send_to_client(MpcEngine *e, uint32_t client, const Fe *shares, size_t n);
+
+/* Opening in the exponent (open_exp.c): every party sends share·base (base
+ * NULL: the group's generator) and *out = secret·base, decoded robustly:
+ * a degree-t polynomial in the exponent through t+1 of the received points
+ * is accepted only when at least 2t+1 points lie on it, so up to t wrong,
+ * malformed or missing points are tolerated and a wrong result is never
+ * returned.  The group's scalar field must be the engine's field.  One
+ * round; the share is secret, the points are public. */
+int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint *base, GroupPoint *out);
 
 /* ---- client side ---------------------------------------------------------- */
 

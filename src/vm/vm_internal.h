@@ -203,6 +203,7 @@ void mpcvm_free(VM *vm);
 /* Share value of a raw Share or a share object; false if neither. */
 bool mpcvm_unwrap(VM *vm, Value v, struct StShare **out);
 int mpc_builtins_register(VM *vm);  /* real Share.* etc., on attach */
+int mpc_open_exp_register(VM *vm);  /* Share.open_exp[_custom] (mpc_open_exp.c) */
 
 /* closures.c */
 int closures_register(VM *vm);
