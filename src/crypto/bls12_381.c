@@ -11,10 +11,17 @@
 
 static const Fp B1 = { { 0xaa270000000cfff3ULL, 0x53cc0032fc34000aULL, 0x478fe97a6b0a807fULL,
                          0xb1d37ebee6ba24d7ULL, 0x8ec9733bbf78ab2fULL, 0x09d645513d83de7eULL } };
-static const Fp B3_1 = { { 0x447600000027552eULL, 0xdcb8009a43480020ULL, 0x6f7ee9ce4a6e8b59ULL,
-                           0xb10330b7c0a95bc6ULL, 0x6140b1fcfb1e54b7ULL, 0x0381be097f0bb4e1ULL } };
 
-static void g1_mul_b3(Fp *r, const Fp *a) { fp_mul(r, a, &B3_1); }
+/* r = 12·a by additions (cheaper than a multiplication). */
+static void fp_mul12(Fp *r, const Fp *a)
+{
+    Fp t;
+    fp_add(&t, a, a);
+    fp_add(&t, &t, a);
+    fp_add(&t, &t, &t);
+    fp_add(r, &t, &t);
+}
+static void g1_mul_b3(Fp *r, const Fp *a) { fp_mul12(r, a); }
 static void fp_set_zero(Fp *r) { memset(r, 0, sizeof *r); }
 static void fp_set_one(Fp *r) { *r = fp_one_m; }
 
@@ -65,8 +72,8 @@ static void g2_mul_b3(Fp2 *r, const Fp2 *a)
     Fp d, s;
     fp_sub(&d, &a->c0, &a->c1);
     fp_add(&s, &a->c0, &a->c1);
-    fp_mul(&r->c0, &d, &B3_1);
-    fp_mul(&r->c1, &s, &B3_1);
+    fp_mul12(&r->c0, &d);
+    fp_mul12(&r->c1, &s);
 }
 static void fp2_set_zero(Fp2 *r) { memset(r, 0, sizeof *r); }
 static void fp2_set_one(Fp2 *r) { r->c0 = fp_one_m; fp_set_zero(&r->c1); }
@@ -141,9 +148,96 @@ static int g1_add(GroupPoint *r, const GroupPoint *a, const GroupPoint *b)
     return 0;
 }
 static int g1_neg(GroupPoint *r, const GroupPoint *a) { g1p_neg((G1P *)r, (const G1P *)a); return 0; }
-static int g1_mul(GroupPoint *r, const GroupPoint *p, const uint8_t k[32])
+/* ---- G1 scalar multiplication with the GLV endomorphism -------------------- *
+ * On G1, phi(x, y) = (beta·x, y) for a cube root of unity beta equals
+ * multiplication by lambda = z^2 - 1 (z the curve parameter), and
+ * r = lambda^2 + lambda + 1.  So k = k1 + k2·lambda with k2 = k div lambda,
+ * k1 = k mod lambda, both below 2^128, and k·P = k1·P + k2·phi(P): half the
+ * doublings of the plain 256-bit ladder (eprint 2001/... GLV). */
+
+static const Fp BETA = { { 0xcd03c9e48671f071ULL, 0x5dab22461fcda5d2ULL, 0x587042afd3851b95ULL,
+                           0x8eb60ebe01bacb9eULL, 0x03f97d6e83d050d2ULL, 0x18f0206554638741ULL } };
+static const uint64_t LAMBDA[2] = { 0x00000000ffffffffULL, 0xac45a4010001a402ULL };
+
+/* k (reduced mod r, 4 limbs) = k1 + k2·lambda, by a constant-time
+ * shift-and-subtract division: every step does the same operations. */
+static void glv_split(const uint64_t k[4], uint64_t k1[2], uint64_t k2[2])
 {
-    g1p_mul_ct((G1P *)r, (const G1P *)p, k);
+    uint64_t r0 = 0, r1 = 0, r2 = 0, q[4] = { 0 };
+    for (int i = 255; i >= 0; i--) {
+        uint64_t bit = (k[i / 64] >> (i % 64)) & 1;
+        r2 = (r2 << 1) | (r1 >> 63);
+        r1 = (r1 << 1) | (r0 >> 63);
+        r0 = (r0 << 1) | bit;
+        uint64_t b = 0, d0, d1, d2;
+        __extension__ unsigned __int128 t = (unsigned __int128)r0 - LAMBDA[0];
+        d0 = (uint64_t)t;
+        b = (uint64_t)(t >> 64) & 1;
+        t = (unsigned __int128)r1 - LAMBDA[1] - b;
+        d1 = (uint64_t)t;
+        b = (uint64_t)(t >> 64) & 1;
+        t = (unsigned __int128)r2 - b;
+        d2 = (uint64_t)t;
+        b = (uint64_t)(t >> 64) & 1;
+        uint64_t ge = b ^ 1, m = (uint64_t)0 - ge;
+        __asm__("" : "+r"(m));
+        r0 = (d0 & m) | (r0 & ~m);
+        r1 = (d1 & m) | (r1 & ~m);
+        r2 = (d2 & m) | (r2 & ~m);
+        q[i / 64] |= ge << (i % 64);
+    }
+    k1[0] = r0;
+    k1[1] = r1;
+    k2[0] = q[0];
+    k2[1] = q[1];
+}
+
+static unsigned nibble128(const uint64_t v[2], int w)
+{
+    return (unsigned)(v[w / 16] >> (4 * (w % 16))) & 15;
+}
+
+static void g1_select(G1P *r, const G1P table[16], unsigned nib)
+{
+    g1p_identity(r);
+    for (unsigned i = 1; i < 16; i++) {
+        unsigned diff = i ^ nib;
+        g1p_cmov(r, r, &table[i], (int)(((diff - 1) >> 8) & 1));
+    }
+}
+
+static int g1_mul(GroupPoint *gr, const GroupPoint *gp, const uint8_t k[32])
+{
+    const G1P *p = (const G1P *)gp;
+    uint8_t kr[32];
+    uint64_t kl[4], k1[2], k2[2];
+    group_scalar_reduce(&group_bls12_381_g1, kr, k, 32);
+    for (int i = 0; i < 4; i++) {
+        kl[i] = 0;
+        for (int j = 7; j >= 0; j--) kl[i] = (kl[i] << 8) | kr[8 * i + j];
+    }
+    glv_split(kl, k1, k2);
+    G1P t1[16], t2[16], acc, sel;
+    g1p_identity(&t1[0]);
+    t1[1] = *p;
+    for (int i = 2; i < 16; i++) g1p_add(&t1[i], &t1[i - 1], p);
+    for (int i = 0; i < 16; i++) {
+        t2[i] = t1[i];
+        fp_mul(&t2[i].X, &t1[i].X, &BETA);          /* phi on projective points */
+    }
+    g1p_identity(&acc);
+    for (int w = 31; w >= 0; w--) {
+        for (int d = 0; d < 4; d++) g1p_dbl(&acc, &acc);
+        g1_select(&sel, t1, nibble128(k1, w));
+        g1p_add(&acc, &acc, &sel);
+        g1_select(&sel, t2, nibble128(k2, w));
+        g1p_add(&acc, &acc, &sel);
+    }
+    *(G1P *)gr = acc;
+    sodium_memzero(kr, sizeof kr);
+    sodium_memzero(kl, sizeof kl);
+    sodium_memzero(k1, sizeof k1);
+    sodium_memzero(k2, sizeof k2);
     return 0;
 }
 static int g1_mul_base(GroupPoint *r, const uint8_t k[32])

@@ -76,27 +76,42 @@ void fp_neg(Fp *r, const Fp *a)
     fp_sub(r, &z, a);
 }
 
+/* One CIOS round with the multiplier limb bi: t += a·bi, then t = (t +
+ * m·p) / 2^64.  p < 2^382 leaves two spare bits in the top limb, so the
+ * running value stays below 2p < 2^383 and needs no seventh limb (the
+ * "no-carry" variant). */
+#define CIOS_ROUND(bi) do {                                              \
+    uint64_t c_ = 0, m_, h_;                                             \
+    t0 = mac(t0, a0, (bi), &c_);                                         \
+    t1 = mac(t1, a1, (bi), &c_);                                         \
+    t2 = mac(t2, a2, (bi), &c_);                                         \
+    t3 = mac(t3, a3, (bi), &c_);                                         \
+    t4 = mac(t4, a4, (bi), &c_);                                         \
+    t5 = mac(t5, a5, (bi), &c_);                                         \
+    h_ = c_;                                                             \
+    m_ = t0 * PINV;                                                      \
+    c_ = 0;                                                              \
+    (void)mac(t0, m_, P[0], &c_);                                        \
+    t0 = mac(t1, m_, P[1], &c_);                                         \
+    t1 = mac(t2, m_, P[2], &c_);                                         \
+    t2 = mac(t3, m_, P[3], &c_);                                         \
+    t3 = mac(t4, m_, P[4], &c_);                                         \
+    t4 = mac(t5, m_, P[5], &c_);                                         \
+    t5 = h_ + c_;                                                        \
+} while (0)
+
 void fp_mul(Fp *r, const Fp *a, const Fp *b)
 {
-    uint64_t t[8] = { 0 };
-#pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) {
-        uint64_t c = 0, bi = b->v[i];
-#pragma GCC unroll 6
-        for (int j = 0; j < 6; j++) t[j] = mac(t[j], a->v[j], bi, &c);
-        u128 s = (u128)t[6] + c;
-        t[6] = (uint64_t)s;
-        t[7] = (uint64_t)(s >> 64);
-        uint64_t m = t[0] * PINV;
-        c = 0;
-        (void)mac(t[0], m, P[0], &c);
-#pragma GCC unroll 5
-        for (int j = 1; j < 6; j++) t[j - 1] = mac(t[j], m, P[j], &c);
-        s = (u128)t[6] + c;
-        t[5] = (uint64_t)s;
-        t[6] = t[7] + (uint64_t)(s >> 64);
-    }
-    final_sub(r->v, t, t[6]);
+    const uint64_t a0 = a->v[0], a1 = a->v[1], a2 = a->v[2], a3 = a->v[3], a4 = a->v[4], a5 = a->v[5];
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0;
+    CIOS_ROUND(b->v[0]);
+    CIOS_ROUND(b->v[1]);
+    CIOS_ROUND(b->v[2]);
+    CIOS_ROUND(b->v[3]);
+    CIOS_ROUND(b->v[4]);
+    CIOS_ROUND(b->v[5]);
+    const uint64_t t[6] = { t0, t1, t2, t3, t4, t5 };
+    final_sub(r->v, t, 0);
 }
 
 void fp_sqr(Fp *r, const Fp *a)
