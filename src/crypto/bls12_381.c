@@ -153,7 +153,8 @@ static int g1_neg(GroupPoint *r, const GroupPoint *a) { g1p_neg((G1P *)r, (const
  * multiplication by lambda = z^2 - 1 (z the curve parameter), and
  * r = lambda^2 + lambda + 1.  So k = k1 + k2·lambda with k2 = k div lambda,
  * k1 = k mod lambda, both below 2^128, and k·P = k1·P + k2·phi(P): half the
- * doublings of the plain 256-bit ladder (eprint 2001/... GLV). */
+ * doublings of the plain 256-bit window method (Gallant, Lambert and
+ * Vanstone, CRYPTO 2001). */
 
 static const Fp BETA = { { 0xcd03c9e48671f071ULL, 0x5dab22461fcda5d2ULL, 0x587042afd3851b95ULL,
                            0x8eb60ebe01bacb9eULL, 0x03f97d6e83d050d2ULL, 0x18f0206554638741ULL } };
@@ -197,15 +198,6 @@ static unsigned nibble128(const uint64_t v[2], int w)
     return (unsigned)(v[w / 16] >> (4 * (w % 16))) & 15;
 }
 
-static void g1_select(G1P *r, const G1P table[16], unsigned nib)
-{
-    g1p_identity(r);
-    for (unsigned i = 1; i < 16; i++) {
-        unsigned diff = i ^ nib;
-        g1p_cmov(r, r, &table[i], (int)(((diff - 1) >> 8) & 1));
-    }
-}
-
 static int g1_mul(GroupPoint *gr, const GroupPoint *gp, const uint8_t k[32])
 {
     const G1P *p = (const G1P *)gp;
@@ -228,9 +220,9 @@ static int g1_mul(GroupPoint *gr, const GroupPoint *gp, const uint8_t k[32])
     g1p_identity(&acc);
     for (int w = 31; w >= 0; w--) {
         for (int d = 0; d < 4; d++) g1p_dbl(&acc, &acc);
-        g1_select(&sel, t1, nibble128(k1, w));
+        g1p_select(&sel, t1, nibble128(k1, w));
         g1p_add(&acc, &acc, &sel);
-        g1_select(&sel, t2, nibble128(k2, w));
+        g1p_select(&sel, t2, nibble128(k2, w));
         g1p_add(&acc, &acc, &sel);
     }
     *(G1P *)gr = acc;

@@ -154,6 +154,16 @@ static inline int SW_FN(affine_on_curve)(const SW_F *x, const SW_F *y)
     return SW_EQ(&l, &r);
 }
 
+/* r = table[nib] (nib < 16), reading every entry: no index depends on nib. */
+static inline void SW_FN(select)(SW_P *r, const SW_P table[16], unsigned nib)
+{
+    SW_FN(identity)(r);
+    for (unsigned i = 1; i < 16; i++) {
+        unsigned diff = i ^ nib;
+        SW_FN(cmov)(r, r, &table[i], (int)(((diff - 1) >> 8) & 1));    /* 1 iff diff == 0 */
+    }
+}
+
 /* r = k·p, k a 32-byte little-endian integer, constant time in k and p:
  * 64 windows of 4 bits from the top, every window does 4 doublings and one
  * addition of a table entry read by scanning the whole table. */
@@ -167,12 +177,7 @@ static inline void SW_FN(mul_ct)(SW_P *r, const SW_P *p, const uint8_t k[32])
     for (int w = 63; w >= 0; w--) {
         unsigned nib = (k[w / 2] >> (4 * (w & 1))) & 15;
         for (int d = 0; d < 4; d++) SW_FN(dbl)(&acc, &acc);
-        SW_FN(identity)(&sel);
-        for (unsigned i = 1; i < 16; i++) {
-            unsigned diff = i ^ nib;
-            int eq = (int)(((diff - 1) >> 8) & 1);     /* 1 iff diff == 0 (diff < 16) */
-            SW_FN(cmov)(&sel, &sel, &table[i], eq);
-        }
+        SW_FN(select)(&sel, table, nib);
         SW_FN(add)(&acc, &acc, &sel);
     }
     *r = acc;
@@ -209,11 +214,7 @@ static inline void SW_FN(mul_fixed)(SW_P *r, SW_P tab[64][16], const uint8_t k[3
     SW_FN(identity)(&acc);
     for (int w = 0; w < 64; w++) {
         unsigned nib = (k[w / 2] >> (4 * (w & 1))) & 15;
-        SW_FN(identity)(&sel);
-        for (unsigned i = 1; i < 16; i++) {
-            unsigned diff = i ^ nib;
-            SW_FN(cmov)(&sel, &sel, &tab[w][i], (int)(((diff - 1) >> 8) & 1));
-        }
+        SW_FN(select)(&sel, tab[w], nib);
         SW_FN(add)(&acc, &acc, &sel);
     }
     *r = acc;
