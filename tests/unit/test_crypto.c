@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "crypto/curve.h"
 #include "crypto/fp381.h"
 #include "crypto/group.h"
 #include "unit.h"
@@ -288,6 +289,44 @@ TEST(hash_to_g1)
     (void)r_le;
 }
 
+/* crypto_field_from_be_mod (hash_to_field) for every length up to 100
+ * bytes against GMP, and the curve-name parser's aliases. */
+TEST(field_from_bytes_and_names)
+{
+    const Field *fields[] = { &field_bls12_381, &field_bn254, &field_ed25519, &field_secp256k1_n, &field_p256_n };
+    mpz_t p, a, c;
+    mpz_inits(p, a, c, NULL);
+    int bad = 0;
+    for (size_t fi = 0; fi < sizeof fields / sizeof fields[0]; fi++) {
+        const Field *f = fields[fi];
+        uint8_t pl[32];
+        for (int i = 0; i < 32; i++) pl[i] = (uint8_t)(f->p[i / 8] >> (8 * (i % 8)));
+        mpz_import(p, 32, -1, 1, 1, 0, pl);
+        for (size_t len = 0; len <= 100; len++) {
+            uint8_t in[100], out[32];
+            randombytes_buf(in, len);
+            if (len % 7 == 0) memset(in, 0xff, len);
+            Fe x;
+            crypto_field_from_be_mod(f, &x, in, len);
+            fe_to_bytes(f, out, &x);
+            mpz_import(a, len, 1, 1, 1, 0, in);
+            mpz_mod(a, a, p);
+            mpz_import(c, 32, -1, 1, 1, 0, out);
+            bad |= mpz_cmp(a, c) != 0;
+        }
+    }
+    CHECK(!bad);
+    mpz_clears(p, a, c, NULL);
+    CHECK(crypto_curve_by_name(" BLS12_381\t") == crypto_curve_by_name("bls12-381"));
+    CHECK(crypto_curve_by_name("secp256r1")->group == &group_p256);
+    CHECK(crypto_curve_by_name("curve-25519")->group == NULL);
+    CHECK(crypto_curve_by_name("p-521") == NULL);
+    char msg[200];
+    crypto_curve_unknown(msg, sizeof msg, "  P-521 ");
+    CHECK_STR(msg, "Unknown MPC curve 'p-521'. Supported curves: bls12-381, bn254, curve25519, ed25519, secp256k1, p-256");
+    CHECK(group_by_name("Secp256R1-G1") == &group_p256 && group_by_name("bls12-381") == NULL);
+}
+
 /* ---- vectors from independent implementations ------------------------------ */
 
 static int run_vectors(const char *path)
@@ -368,5 +407,6 @@ int main(int argc, char **argv)
     RUN(group_laws);
     RUN(invalid_encodings);
     RUN(hash_to_g1);
+    RUN(field_from_bytes_and_names);
     return unit_report();
 }
