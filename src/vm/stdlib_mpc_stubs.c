@@ -4,7 +4,8 @@
  * Registering every name keeps the function namespace as upstream's (a
  * program may not define `Share.add`).  The pure builtins work here:
  * Bytes.concat, Bytes.from_string, Crypto.sha256, Crypto.sha512, Mpc.rand,
- * Mpc.rand_int, Mpc.is_ready.  Every other one reports
+ * Mpc.rand_int, Mpc.is_ready, and the Crypto.* curve builtins
+ * (stdlib_crypto.c).  Every other one reports
  * "MPC engine not configured".  The Share methods (spec §4.12) are
  * registered here too, since they belong to these names.  The MPC engine replaces this file's
  * registrations with real implementations. */
