@@ -23,6 +23,24 @@ static const uint64_t HALF_P[6] = { 0xdcff7fffffffd555ULL, 0x0f55ffff58a9ffffULL
 /* Keeps the optimiser from turning a mask into a branch. */
 #define BARRIER(x) __asm__("" : "+r"(x))
 
+/* Carry chains: on x86-64 the ADC/SBB intrinsics give straight adc/sbb
+ * sequences (as mpc/field.h); elsewhere 128-bit arithmetic. */
+#if defined(__x86_64__)
+#include <x86intrin.h>
+static inline uint64_t adc(uint64_t a, uint64_t b, uint64_t *carry)
+{
+    unsigned long long r;
+    *carry = _addcarry_u64((unsigned char)*carry, a, b, &r);
+    return r;
+}
+
+static inline uint64_t sbb(uint64_t a, uint64_t b, uint64_t *borrow)
+{
+    unsigned long long r;
+    *borrow = _subborrow_u64((unsigned char)*borrow, a, b, &r);
+    return r;
+}
+#else
 static inline uint64_t adc(uint64_t a, uint64_t b, uint64_t *carry)
 {
     u128 t = (u128)a + b + *carry;
@@ -36,6 +54,7 @@ static inline uint64_t sbb(uint64_t a, uint64_t b, uint64_t *borrow)
     *borrow = (uint64_t)(t >> 64) & 1;
     return (uint64_t)t;
 }
+#endif
 
 static inline uint64_t mac(uint64_t acc, uint64_t a, uint64_t b, uint64_t *carry)
 {
@@ -44,30 +63,46 @@ static inline uint64_t mac(uint64_t acc, uint64_t a, uint64_t b, uint64_t *carry
     return (uint64_t)t;
 }
 
-/* r = t - p if t (with top carry hi) >= p, else t. */
-static inline void final_sub(uint64_t r[6], const uint64_t t[6], uint64_t hi)
+/* r = t - p if t (with top carry hi) >= p, else t.  Written out limb by
+ * limb with a barrier on the mask: gcc would otherwise vectorise the
+ * select into SSE stores that stall the next load (as mpc/field.h). */
+static inline void final_sub6(Fp *r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3, uint64_t t4,
+                              uint64_t t5, uint64_t hi)
 {
-    uint64_t s[6], b = 0;
-    for (int i = 0; i < 6; i++) s[i] = sbb(t[i], P[i], &b);
+    uint64_t b = 0;
+    uint64_t s0 = sbb(t0, P[0], &b), s1 = sbb(t1, P[1], &b), s2 = sbb(t2, P[2], &b);
+    uint64_t s3 = sbb(t3, P[3], &b), s4 = sbb(t4, P[4], &b), s5 = sbb(t5, P[5], &b);
     uint64_t keep = (uint64_t)0 - (b & (hi ^ 1));
     BARRIER(keep);
-    for (int i = 0; i < 6; i++) r[i] = (t[i] & keep) | (s[i] & ~keep);
+    r->v[0] = (t0 & keep) | (s0 & ~keep);
+    r->v[1] = (t1 & keep) | (s1 & ~keep);
+    r->v[2] = (t2 & keep) | (s2 & ~keep);
+    r->v[3] = (t3 & keep) | (s3 & ~keep);
+    r->v[4] = (t4 & keep) | (s4 & ~keep);
+    r->v[5] = (t5 & keep) | (s5 & ~keep);
 }
 
 void fp_add(Fp *r, const Fp *a, const Fp *b)
 {
-    uint64_t t[6], c = 0;
-    for (int i = 0; i < 6; i++) t[i] = adc(a->v[i], b->v[i], &c);
-    final_sub(r->v, t, c);
+    uint64_t c = 0;
+    uint64_t t0 = adc(a->v[0], b->v[0], &c), t1 = adc(a->v[1], b->v[1], &c), t2 = adc(a->v[2], b->v[2], &c);
+    uint64_t t3 = adc(a->v[3], b->v[3], &c), t4 = adc(a->v[4], b->v[4], &c), t5 = adc(a->v[5], b->v[5], &c);
+    final_sub6(r, t0, t1, t2, t3, t4, t5, c);
 }
 
 void fp_sub(Fp *r, const Fp *a, const Fp *b)
 {
-    uint64_t t[6], br = 0, c = 0;
-    for (int i = 0; i < 6; i++) t[i] = sbb(a->v[i], b->v[i], &br);
-    uint64_t m = (uint64_t)0 - br;
+    uint64_t br = 0, c = 0;
+    uint64_t t0 = sbb(a->v[0], b->v[0], &br), t1 = sbb(a->v[1], b->v[1], &br), t2 = sbb(a->v[2], b->v[2], &br);
+    uint64_t t3 = sbb(a->v[3], b->v[3], &br), t4 = sbb(a->v[4], b->v[4], &br), t5 = sbb(a->v[5], b->v[5], &br);
+    uint64_t m = (uint64_t)0 - br;          /* add p back when a < b */
     BARRIER(m);
-    for (int i = 0; i < 6; i++) r->v[i] = adc(t[i], P[i] & m, &c);
+    r->v[0] = adc(t0, P[0] & m, &c);
+    r->v[1] = adc(t1, P[1] & m, &c);
+    r->v[2] = adc(t2, P[2] & m, &c);
+    r->v[3] = adc(t3, P[3] & m, &c);
+    r->v[4] = adc(t4, P[4] & m, &c);
+    r->v[5] = adc(t5, P[5] & m, &c);
 }
 
 void fp_neg(Fp *r, const Fp *a)
@@ -110,8 +145,7 @@ void fp_mul(Fp *r, const Fp *a, const Fp *b)
     CIOS_ROUND(b->v[3]);
     CIOS_ROUND(b->v[4]);
     CIOS_ROUND(b->v[5]);
-    const uint64_t t[6] = { t0, t1, t2, t3, t4, t5 };
-    final_sub(r->v, t, 0);
+    final_sub6(r, t0, t1, t2, t3, t4, t5, 0);
 }
 
 void fp_sqr(Fp *r, const Fp *a)
