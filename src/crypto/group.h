@@ -31,7 +31,19 @@
  * Functions returning int return 0 on success and -1 on failure; decoders
  * then write a reason ("not on the curve", "not in the prime-order
  * subgroup", ...) into err (errlen bytes, may be 0).  All functions are
- * thread-safe (fixed-base tables are built once, under pthread_once). */
+ * thread-safe (fixed-base tables are built once, under pthread_once).
+ *
+ * Example: a public key pk = sk·G and its upstream encoding, and checking
+ * a received point:
+ *
+ *     const Group *g = group_by_name("bls12-381-g1");
+ *     GroupPoint pk, q;
+ *     uint8_t sk[32], enc[GROUP_MAX_ENC];
+ *     char err[128];
+ *     fe_to_bytes(g->scalar_field, sk, &secret);    (an Fe of the scalar field)
+ *     g->mul_base(&pk, sk);
+ *     g->encode_ark(&pk, enc);                      (g->ark_len bytes)
+ *     if (g->decode_ark(&q, bytes, len, err, sizeof err) != 0) ... err says why */
 #ifndef STOFFEL_CRYPTO_GROUP_H
 #define STOFFEL_CRYPTO_GROUP_H
 
