@@ -15,7 +15,8 @@
  * party heard from, or the deadline) - a few hundred scalar
  * multiplications at n = 7, t = 2.  Points arrive as encodings and are
  * decoded (curve and subgroup checks) before use; a malformed one counts as
- * a wrong one.  Messages carry the encoding padded to 32-byte elements. */
+ * a wrong one, and senders caught either way are excluded from later
+ * openings (exclude_liars).  Messages carry the encoding padded to 32-byte elements. */
 #include "mpc/engine_internal.h"
 
 #include <sodium.h>
@@ -50,16 +51,17 @@ static int next_subset(unsigned *idx, unsigned k, unsigned m)
     return 1;
 }
 
-/* 1: decided (*out set); 0: not yet; -1: group operation failed.  Only
- * the first subset is tried unless `full` (no more points will come). */
+/* 1: decided (*out set, S[0..t] the subset that decided); 0: not yet; -1:
+ * group operation failed.  Only the first subset is tried unless `full`
+ * (no more points will come). */
 static int try_decode(MpcEngine *e, const Group *g, const GroupPoint *pts, const uint8_t *valid, bool full,
-                      GroupPoint *out)
+                      GroupPoint *out, unsigned *S)
 {
     unsigned have[SHAMIR_MAX_PARTIES], m = 0, k = e->t + 1;
     for (unsigned j = 0; j < e->n; j++)
         if (valid[j]) have[m++] = j;
     if (m < 2 * e->t + 1) return 0;
-    unsigned idx[SHAMIR_MAX_PARTIES], S[SHAMIR_MAX_PARTIES];
+    unsigned idx[SHAMIR_MAX_PARTIES];
     for (unsigned i = 0; i < k; i++) idx[i] = i;
     do {
         for (unsigned i = 0; i < k; i++) S[i] = have[idx[i]];
@@ -81,6 +83,35 @@ static int try_decode(MpcEngine *e, const Group *g, const GroupPoint *pts, const
             return eval_subset(g, e->f, pts, S, k, &zero, out) == 0 ? 1 : -1;
         }
     } while (full && next_subset(idx, k, m));
+    return 0;
+}
+
+/* After a decode through subset S: a sender whose point is malformed or off
+ * the (now known) polynomial is provably faulty and is not used again, in
+ * this engine's later openings either (the rule of open.c: never more than
+ * t exclusions in all). */
+static int exclude_liars(MpcEngine *e, const Group *g, const GroupPoint *pts, const uint8_t *seen,
+                         const uint8_t *valid, const unsigned *S)
+{
+    unsigned liars[SHAMIR_MAX_PARTIES], nl = 0, k = e->t + 1;
+    for (unsigned p = 0; p < e->n; p++) {
+        if (!seen[p] || e->excluded[p]) continue;
+        int in = 0;
+        for (unsigned i = 0; i < k; i++) in |= S[i] == p;
+        if (in) continue;
+        int liar = !valid[p];
+        if (!liar) {
+            Fe x;
+            GroupPoint v;
+            shamir_point(e->f, &x, p);
+            if (eval_subset(g, e->f, pts, S, k, &x, &v) != 0) return -1;
+            liar = !g->equal(&v, &pts[p]);
+        }
+        if (liar) liars[nl++] = p;
+    }
+    if (nl == 0 || e->n_excluded + nl > e->t) return 0;
+    for (unsigned i = 0; i < nl; i++) e->excluded[liars[i]] = 1;
+    e->n_excluded += nl;
     return 0;
 }
 
@@ -125,6 +156,9 @@ int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint
     if (!pts) return mpc_fail(e, "out of memory");
     pts[e->self] = mine;
     seen[e->self] = valid[e->self] = 1;
+    for (uint32_t j = 0; j < e->n; j++)
+        seen[j] |= e->excluded[j];           /* known faulty: not waited for, not used */
+    unsigned S[SHAMIR_MAX_PARTIES];
     gather_begin(e, MK_EXP, seq, count, false);
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
@@ -141,7 +175,7 @@ int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint
             }
             nseen += seen[j];
         }
-        int r = try_decode(e, g, pts, valid, nseen == e->n, out);
+        int r = try_decode(e, g, pts, valid, nseen == e->n, out, S);
         if (r != 0) {
             if (r < 0) mpc_fail(e, "open_exp: a group operation in %s failed", g->name);
             else result = 0;
@@ -155,7 +189,7 @@ int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint
         int got = gather_one(e, &dl);
         if (got < 0) break;
         if (got == 0) {
-            int last = try_decode(e, g, pts, valid, true, out);
+            int last = try_decode(e, g, pts, valid, true, out, S);
             if (last != 0) {
                 if (last < 0) mpc_fail(e, "open_exp: a group operation in %s failed", g->name);
                 else result = 0;
@@ -168,6 +202,8 @@ int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint
             break;
         }
     }
+    if (result == 0 && exclude_liars(e, g, pts, seen, valid, S) != 0)
+        result = mpc_fail(e, "open_exp: a group operation in %s failed", g->name);
     gather_end(e, false);
     free(pts);
     if (result == 0) {

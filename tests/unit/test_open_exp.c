@@ -8,6 +8,9 @@
 
 #include "crypto/group.h"
 
+/* What the last honest party of a run had excluded: how many, and party 0. */
+static int last_excluded, first_excluded;
+
 typedef struct {
     const Group *g;
     Fe shares[SIM_MAX];
@@ -35,6 +38,13 @@ static void party(Node *p)
     p->out = malloc(GROUP_MAX_ENC);
     g->encode(&r, (uint8_t *)p->out);
     p->nout = 1;
+    /* a second opening of the same value: a party caught lying in the first
+     * is excluded and no longer waited for or searched over */
+    GroupPoint r2;
+    TRY(p, mpc_open_exp(p->e, g, &c->shares[p->id], NULL, &r2));
+    p->aux[0] = g->equal(&r, &r2);
+    p->aux[1] = p->e->n_excluded;
+    p->aux[2] = p->e->excluded[0];
 }
 
 /* Runs one opening of secret 7 and returns how many honest parties got
@@ -61,7 +71,12 @@ static int run(const Group *g, const Field *f, uint32_t n, uint32_t t, const Mpc
     *failed = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (c.malformed[i] || s.fault[i] != MPC_FAULT_NONE) continue;
-        if (s.node[i].rc == 0 && s.node[i].nout == 1 && memcmp(s.node[i].out, want, g->enc_len) == 0) good++;
+        if (s.node[i].rc == 0 && s.node[i].nout == 1 && memcmp(s.node[i].out, want, g->enc_len) == 0 &&
+            s.node[i].aux[0] == 1) {
+            good++;
+            last_excluded = (int)s.node[i].aux[1];
+            first_excluded = (int)s.node[i].aux[2];
+        }
         else if (s.node[i].rc != 0) (*failed)++;
         else fprintf(stderr, "party %u returned a wrong point\n", i);
     }
@@ -76,7 +91,7 @@ TEST(honest_all_groups)
     const Field *fs[] = { &field_bls12_381, &field_bls12_381, &field_bn254, &field_ed25519 };
     for (int i = 0; i < 4; i++) {
         int failed;
-        CHECK_MSG(run(gs[i], fs[i], 4, 1, NULL, NULL, &failed) == 4, "%s", gs[i]->name);
+        CHECK_MSG(run(gs[i], fs[i], 4, 1, NULL, NULL, &failed) == 4 && last_excluded == 0, "%s", gs[i]->name);
     }
 }
 
@@ -85,6 +100,7 @@ TEST(wrong_point_corrected)
     int failed;
     MpcFault f4[4] = { MPC_FAULT_WRONG_SHARES, 0, 0, 0 };     /* the first party: forces the subset search */
     CHECK(run(&group_bls12_381_g1, &field_bls12_381, 4, 1, f4, NULL, &failed) == 3);
+    CHECK(last_excluded == 1 && first_excluded == 1);      /* caught, and not used again */
     MpcFault f7[7] = { MPC_FAULT_WRONG_SHARES, 0, 0, MPC_FAULT_WRONG_SHARES, 0, 0, 0 };
     CHECK(run(&group_bn254_g1, &field_bn254, 7, 2, f7, NULL, &failed) == 5);
 }
