@@ -32,7 +32,7 @@ TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -106,13 +106,19 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
 	@# BENCH_ARGS are the interpreter runner's; the others run with their defaults
-	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc BENCH_ARGS=
+	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc bench-crypto BENCH_ARGS=
 
 # Field arithmetic: ns per operation, with plain GMP in the same run.
 bench-field: lib
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/field_bench bench/field_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS) -lgmp
 	$(BUILD)/field_bench 5000000
+
+# Curve groups: microseconds per operation (docs/crypto.md).
+bench-crypto: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/crypto_bench bench/crypto_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/crypto_bench $(BENCH_ARGS)
 
 # MPC engine throughput (4 parties as threads, BLS12-381 Fr): docs/mpc.md.
 bench-mpc: lib

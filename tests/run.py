@@ -703,6 +703,28 @@ def mpc_checks():
                                             "--inputs", "15,25"], 0, _expect_line("Program returned: 375")))
     checks.append(("mpc/ed25519_client_mul", [mul, "--local-mpc", "--n-parties", "4", "--mpc-curve", "ed25519",
                                               "--inputs", "15,25"], 0, _expect_line("Program returned: 375")))
+    # opening in the exponent (Share.open_exp[_custom]): 15·G1 || 15·G2 || 15·hash_to_g1("msg"),
+    # 15·G on bn254 and ed25519 (twice: open_exp, open_exp_custom); expected bytes from
+    # @noble/curves (arkworks' encodings for bn254 and ed25519)
+    exp_bls = ("8d9e19b3f4c7c233a6112e5397309f9812a4f61f754f11dd3dcb8b07d55a7b1dfea65f19a1488a14fef9a41495083582"
+               "8cc64109c67b342b6dbcf86cb60fca7ad378ed6398d89076ed108685c57a07d26e40ed3d5c4b3560b21e519db5875d49"
+               "090721a089bbbb130c21a529be0ede9271a91a2dde9cb2a8e091a19fd2c0a40c390ac2bda8304085c2d6e38e520eae44"
+               "82549b5eaca32486a3463127a41f8e60087ee593a92e7b8e239ebc400bbb8dc67b5c236a7315a3df245445301f19785a")
+    exp_prog = os.path.join(REPO, "tests", "mpc", "open_exp_bls.s")
+    for n, t, fault in ((4, 1, None), (4, 1, "wrong-shares:1"), (4, 1, "silent:1"), (7, 2, "wrong-shares:2")):
+        args = [exp_prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t), "--inputs", "15"]
+        args += ["--simulate-fault", fault] if fault else []
+        checks.append(("mpc/open_exp_bls_n%d_t%d%s" % (n, t, "_" + fault.split(":")[0] if fault else ""), args, 0,
+                       _expect_line("Program returned: byte[192] 0x" + exp_bls)))
+    for curve, point in (("bn254", "3cf6577450cd5db04f520369333a98c16c8a2f7de549f57bdab96a4821b196ad"),
+                         ("ed25519", "df5c2eadc44c6d94a19a9aa118afe5ac3193d26401f76251f522ff042dfbcb92")):
+        checks.append(("mpc/open_exp_%s" % curve,
+                       [os.path.join(REPO, "tests", "mpc", "open_exp_native.s"), "--local-mpc", "--n-parties", "4",
+                        "--mpc-curve", curve, "--inputs", "15", "--simulate-fault", "wrong-shares:1"], 0,
+                       _expect_line("Program returned: byte[64] 0x" + point * 2)))
+    checks.append(("mpc/open_exp_wrong_group", [os.path.join(REPO, "tests", "mpc", "open_exp_native.s"), "--local-mpc",
+                                                "--n-parties", "4", "--inputs", "15"], 4,
+                   "MPC backend 'honeybadger-mpc' does not support Share.open_exp for ed25519-edwards"))
     # bad configurations fail cleanly
     checks.append(("mpc/too_few_parties", [mul, "--local-mpc", "--n-parties", "3", "--threshold", "1",
                                            "--inputs", "15,25"], 2, "need n >= 3t+1"))
@@ -855,6 +877,65 @@ def run_storage_tests(_, ctx):
 
 
 # --------------------------------------------------------------------------
+# crypto/oracle: the curve groups against independent implementations
+
+def run_crypto_oracle(_, ctx):
+    """tests/oracle/: vectors from @noble/curves (node; installed by
+    setup.sh into tests/oracle/node_modules) and python3-cryptography,
+    checked by BUILD/tests/test_crypto --vectors.  A missing node/npm or
+    Python module is a counted skip."""
+    o = Outcome("crypto/oracle")
+    binary = os.path.abspath(os.path.join(ctx.build, "tests", "test_crypto"))
+    if not os.path.exists(binary):
+        o.failed = 1
+        o.fail("%s not built" % binary)
+        return o
+    vectors = os.path.join(ctx.tmpdir, "crypto_vectors.txt")
+    lines = []
+    setup = run_process(["bash", os.path.join("tests", "oracle", "setup.sh")], ctx.env, max(ctx.timeout, 300))
+    if setup.returncode == 0:
+        res = run_process(["node", os.path.join("tests", "oracle", "vectors.mjs")], ctx.env, ctx.timeout)
+        if res.returncode != 0:
+            o.failed = 1
+            o.fail("vectors.mjs %s:\n%s" % (describe_status(res), tail(res.stderr)))
+            return o
+        lines.append(res.stdout)
+    else:
+        reason = (setup.stderr.strip().splitlines() or ["setup.sh " + describe_status(setup)])[-1]
+        ctx.skipped.append("crypto/oracle (noble): %s" % reason)
+    res = run_process([sys.executable, os.path.join("tests", "oracle", "vectors_ec.py")], ctx.env, ctx.timeout)
+    if res.returncode == 0:
+        lines.append(res.stdout)
+    elif res.returncode == 3:
+        ctx.skipped.append("crypto/oracle (secp256k1, p-256): python3 module cryptography missing")
+    else:
+        o.failed = 1
+        o.fail("vectors_ec.py %s:\n%s" % (describe_status(res), tail(res.stderr)))
+        return o
+    if not lines:
+        o.note = "skipped"
+        return o
+    with open(vectors, "w") as f:
+        f.write("\n".join(lines))
+    res = run_process(ctx.wrap + [binary, "--vectors", vectors], ctx.env, ctx.timeout)
+    o.seconds = res.seconds
+    m = None
+    for line in reversed(res.stdout.splitlines()):
+        m = COUNT_RE.match(line)
+        if m:
+            break
+    if m:
+        o.passed, o.failed = int(m.group(1)), int(m.group(2))
+    if not m or res.returncode != (1 if o.failed else 0):
+        o.failed += 1
+        o.fail("test_crypto --vectors %s without a usable count line" % describe_status(res))
+    if o.failed:
+        o.fail("stderr tail:\n" + (tail(res.stderr) or "    (empty)"))
+    o.note = "%d passed, %d failed" % (o.passed, o.failed)
+    return o
+
+
+# --------------------------------------------------------------------------
 
 class Context:
     pass
@@ -925,6 +1006,7 @@ def main():
     tasks.append(("python/pytest", run_pytest, None))
     tasks.append(("net/sessions", run_net_tests, None))
     tasks.append(("storage/cli", run_storage_tests, None))
+    tasks.append(("crypto/oracle", run_crypto_oracle, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 

@@ -220,7 +220,7 @@ int send_parties(MpcEngine *e, const uint8_t *buf, size_t len)
 static bool party_kind(uint8_t kind)
 {
     return kind == MK_OPEN || kind == MK_DEAL || kind == MK_SEED || kind == MK_CHECK ||
-           kind == MK_OPEN2T || kind == MK_ECHO || kind == MK_ROOT;
+           kind == MK_OPEN2T || kind == MK_ECHO || kind == MK_ROOT || kind == MK_EXP;
 }
 
 static void drop_bad(MpcEngine *e, uint8_t *msg)
@@ -385,18 +385,19 @@ int gather_one(MpcEngine *e, const struct timespec *dl)
     }
 }
 
-static const char *kind_name(uint8_t kind)
+const char *mpc_kind_name(uint8_t kind)
 {
     static const char *const names[MK_COUNT] = {
         [MK_OPEN] = "open", [MK_DEAL] = "deal", [MK_SEED] = "seed", [MK_CHECK] = "check",
         [MK_OPEN2T] = "open-2t", [MK_ECHO] = "echo", [MK_MASK] = "mask",
         [MK_MASKED] = "masked input", [MK_OUTPUT] = "output", [MK_ROOT] = "root", [MK_RBC] = "broadcast",
+        [MK_EXP] = "open-exp",
     };
     return kind < MK_COUNT && names[kind] ? names[kind] : "?";
 }
 
 /* "parties 1, 3" for the error message. */
-static void list_missing(const MpcEngine *e, char *out, size_t outlen)
+void mpc_list_missing(const MpcEngine *e, char *out, size_t outlen)
 {
     size_t k = 0;
     out[0] = 0;
@@ -415,9 +416,9 @@ int gather_all_parties(MpcEngine *e, const char *what)
             return -1;
         if (rc == 0) {
             char miss[128];
-            list_missing(e, miss, sizeof miss);
+            mpc_list_missing(e, miss, sizeof miss);
             return mpc_fail(e, "%s (%s round %llu): no message from party %s within %d ms", what,
-                            kind_name(e->g.kind), (unsigned long long)e->g.seq, miss, e->timeout_ms);
+                            mpc_kind_name(e->g.kind), (unsigned long long)e->g.seq, miss, e->timeout_ms);
         }
     }
     return 0;
@@ -512,7 +513,7 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
         if (!more) {
             mpc_fail(e, "%s (%s round %llu): shares inconsistent, cannot decode %zu of %zu values "
                      "(more faulty parties than the degree-%u opening tolerates)", what,
-                     kind_name(kind), (unsigned long long)seq, os.n_failed + (count - os.next),
+                     mpc_kind_name(kind), (unsigned long long)seq, os.n_failed + (count - os.next),
                      count, d);
             break;
         }
@@ -527,9 +528,9 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
                 break;
             }
             char miss[128];
-            list_missing(e, miss, sizeof miss);
+            mpc_list_missing(e, miss, sizeof miss);
             mpc_fail(e, "%s (%s round %llu): timed out after %d ms waiting for shares (missing: "
-                     "party %s)", what, kind_name(kind), (unsigned long long)seq, e->timeout_ms, miss);
+                     "party %s)", what, mpc_kind_name(kind), (unsigned long long)seq, e->timeout_ms, miss);
             break;
         }
         for (uint32_t j = 0; j < e->n; j++)

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "mpc/fixed.h"   /* the fixed-point encoding shares and clients use */
+#include "crypto/group.h"
 #include "mpc/field.h"
 #include "net/transport.h"
 
@@ -156,6 +157,14 @@ int mpc_material_export(MpcEngine *e, MpcMaterial k, Fe **elems, size_t *records
 #define MPC_RBC_ANY UINT32_MAX
 int mpc_rbc_broadcast(MpcEngine *e, const uint8_t *msg, size_t len, uint64_t *session);
 int mpc_rbc_receive(MpcEngine *e, uint32_t origin, int timeout_ms, uint32_t *from, uint8_t **msg, size_t *len);
+/* Opening in the exponent (open_exp.c): every party sends share·base (base
+ * NULL: the group's generator) and *out = secret·base, decoded robustly:
+ * a degree-t polynomial in the exponent through t+1 of the received points
+ * is accepted only when at least 2t+1 points lie on it, so up to t wrong,
+ * malformed or missing points are tolerated and a wrong result is never
+ * returned.  The group's scalar field must be the engine's field.  One
+ * round; the share is secret, the points are public. */
+int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint *base, GroupPoint *out);
 
 /* ---- client side ---------------------------------------------------------- */
 

@@ -48,6 +48,7 @@ typedef enum {
     MK_OUTPUT,       /* party -> client: shares of outputs */
     MK_ROOT,         /* party -> party: square roots for random bits (a slice each) */
     MK_RBC,          /* party -> party: reliable broadcast (rbc.h), bytes padded to 32 */
+    MK_EXP,          /* party -> party: share times a group point (open_exp.c) */
     MK_COUNT
 } MsgKind;
 
@@ -248,6 +249,10 @@ uint8_t *gather_take(MpcEngine *e, uint32_t node);
 int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out,
                const char *what);
 Fe *dec_buf(MpcEngine *e, size_t count);
+/* A message kind's name and "1, 3" for the parties not yet heard in the
+ * current gather (error messages). */
+const char *mpc_kind_name(uint8_t kind);
+void mpc_list_missing(const MpcEngine *e, char *out, size_t outlen);
 /* Bulk uniform field elements from the engine's ChaCha20 stream. */
 void prg_fe(MpcEngine *e, Fe *out, size_t count);
 

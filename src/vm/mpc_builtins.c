@@ -588,11 +588,12 @@ int mpc_builtins_register(VM *vm)
         { "ClientStore.take_share_fixed", bi_take_share_fixed },
     };
     static const char *const avss_only[] = {
-        "Share.open_exp", "Share.open_exp_custom", "Share.get_commitment",
+        "Share.get_commitment",
     };
     for (size_t i = 0; i < sizeof real / sizeof real[0]; i++)
         if (vm_replace_native(vm, real[i].name, real[i].fn, NULL) != ST_OK) return ST_ERR;
     for (size_t i = 0; i < sizeof avss_only / sizeof avss_only[0]; i++)
         if (vm_replace_native(vm, avss_only[i], bi_avss_only, (void *)avss_only[i]) != ST_OK) return ST_ERR;
-    return rbc_builtins_register(vm);   /* rbc_builtins.c */
+    if (rbc_builtins_register(vm) != ST_OK) return ST_ERR;   /* rbc_builtins.c */
+    return mpc_open_exp_register(vm);     /* Share.open_exp, Share.open_exp_custom (mpc_open_exp.c) */
 }

@@ -63,5 +63,6 @@ int stdlib_register_mpc_stubs(VM *vm);
 /* Field.*, Share.random_int, Mpc.curve/field/has_capability/capabilities
  * (mpc_field.c): the same functions with or without an engine. */
 int mpc_field_builtins_register(VM *vm);
+int stdlib_register_crypto(VM *vm);     /* stdlib_crypto.c */
 
 #endif

@@ -190,6 +190,7 @@ void mpcvm_free(VM *vm);
 bool mpcvm_unwrap(VM *vm, Value v, struct StShare **out);
 int mpc_builtins_register(VM *vm);  /* real Share.* etc., on attach */
 int rbc_builtins_register(VM *vm);  /* Rbc.* (rbc_builtins.c), from mpc_builtins_register */
+int mpc_open_exp_register(VM *vm);  /* Share.open_exp[_custom] (mpc_open_exp.c) */
 
 /* closures.c */
 int closures_register(VM *vm);
