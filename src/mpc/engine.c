@@ -3,6 +3,8 @@
  * every protocol uses.  Protocols: preproc.c, online.c, client.c. */
 #include "mpc/engine_internal.h"
 
+#include "core/clock.h"
+
 #include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -27,13 +29,7 @@ int mpc_fail(MpcEngine *e, const char *fmt, ...)
 
 void deadline_in(struct timespec *dl, int ms)
 {
-    clock_gettime(CLOCK_MONOTONIC, dl);
-    dl->tv_sec += ms / 1000;
-    dl->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (dl->tv_nsec >= 1000000000L) {
-        dl->tv_sec++;
-        dl->tv_nsec -= 1000000000L;
-    }
+    mono_deadline(dl, ms);
 }
 
 int ms_left(const struct timespec *dl)

@@ -20,10 +20,6 @@
 #include "mpc/engine.h"
 #include "vm_internal.h"
 
-#define SHARE_INT 0
-#define SHARE_FIXED 1
-#define SHARE_UINT 2
-
 typedef struct {
     StShare *dst;
     Fe x, y;
