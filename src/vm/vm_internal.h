@@ -144,6 +144,11 @@ struct VM {
 };
 
 /* vm.c */
+/* The VM's own buffers (translation tables, pending MPC work) through the
+ * configured allocator, zeroed; not counted as heap.  Free with the size
+ * allocated. */
+void *vm_mem_alloc(VM *vm, size_t size);
+void vm_mem_free(VM *vm, void *p, size_t size);
 int vm_grow_stack(VM *vm, uint32_t need);      /* re-bases frame regs */
 int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc,
                   StClosure *closure);
