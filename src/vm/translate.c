@@ -27,15 +27,10 @@ const char *vm_op_name(unsigned op)
     return op < I_COUNT ? op_names[op] : "?";
 }
 
-/* Names -> entry indices, the names living in the caller's array (read
- * through name_of): open addressing over index + 1, 0 empty.  Used for a
- * function's labels and for the program's functions, so that resolving
- * them is linear in the program's size. */
-typedef const StfStr *(*NameOf)(const void *ctx, uint32_t k);
-typedef struct {
-    uint32_t *slots;
-    uint32_t mask;
-} NameIndex;
+/* A function's labels and the program's functions by name (StfNameIndex),
+ * so that resolving them is linear in the program's size. */
+typedef StfNameOf NameOf;
+typedef StfNameIndex NameIndex;
 
 typedef struct {
     VM *vm;
@@ -73,8 +68,7 @@ static int where(Loader *L, const StfFunction *f, uint32_t i, const char *fmt, .
 
 static bool name_index_init(VM *vm, NameIndex *ix, uint32_t count)
 {
-    uint32_t size = 16;
-    while (size < 2 * (uint64_t)count) size *= 2;
+    uint32_t size = stf_name_index_capacity(count);
     ix->mask = size - 1;
     ix->slots = vm_mem_alloc(vm, (size_t)size * sizeof *ix->slots);
     return ix->slots != NULL;
@@ -84,17 +78,6 @@ static void name_index_free(VM *vm, NameIndex *ix)
 {
     if (ix->slots) vm_mem_free(vm, ix->slots, ((size_t)ix->mask + 1) * sizeof *ix->slots);
     ix->slots = NULL;
-}
-
-/* The slot holding `name`'s entry, or the empty slot where it would go. */
-static uint32_t *name_index_slot(const NameIndex *ix, const StfStr *name, NameOf name_of, const void *ctx)
-{
-    for (uint32_t h = bytes_hash(name->s, name->len) & ix->mask;; h = (h + 1) & ix->mask) {
-        uint32_t k = ix->slots[h];
-        if (!k) return &ix->slots[h];
-        const StfStr *o = name_of(ctx, k - 1);
-        if (o->len == name->len && memcmp(o->s, name->s, name->len) == 0) return &ix->slots[h];
-    }
 }
 
 static const StfStr *label_name(const void *ctx, uint32_t k)
@@ -107,7 +90,7 @@ static bool label_index_build(VM *vm, const StfFunction *f, NameIndex *ix)
 {
     if (!name_index_init(vm, ix, f->label_count)) return false;
     for (uint32_t i = 0; i < f->label_count; i++) {
-        uint32_t *slot = name_index_slot(ix, &f->labels[i].name, label_name, f);
+        uint32_t *slot = stf_name_index_slot(ix, &f->labels[i].name, label_name, f);
         if (!*slot) *slot = i + 1;
     }
     return true;
@@ -115,7 +98,7 @@ static bool label_index_build(VM *vm, const StfFunction *f, NameIndex *ix)
 
 static int find_label(const StfFunction *f, const NameIndex *ix, const StfStr *name, uint32_t *target)
 {
-    uint32_t k = *name_index_slot(ix, name, label_name, f);
+    uint32_t k = *stf_name_index_slot(ix, name, label_name, f);
     if (!k) return -1;
     *target = f->labels[k - 1].target;
     return 0;
@@ -170,7 +153,7 @@ static const StfStr *unique_name(const void *ctx, uint32_t k)
 
 static uint32_t *unique_slot(Loader *L, const StfStr *name)
 {
-    return name_index_slot(&L->unique_index, name, unique_name, L);
+    return stf_name_index_slot(&L->unique_index, name, unique_name, L);
 }
 
 /* Index this program's function `name` will get, or -1 if it has none. */
