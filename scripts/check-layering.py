@@ -54,7 +54,7 @@ PUBLIC_ONLY = {"src/cli/run.c", "src/cli/keygen.c"}
 
 # Prefixes of each module's cross-file functions (besides its files' stems).
 PREFIXES = {
-    "core": ["heap_", "val_", "sb_", "fmt_", "table_", "array_", "string_", "bytes_"],
+    "core": ["heap_", "val_", "sb_", "fmt_", "table_", "array_", "string_", "bytes_", "mono_"],
     "bytecode": ["stf_", "stfl_", "asm_", "disasm_"],
     "net": ["net_", "tls_", "roster_", "inproc_", "discovery_", "frame_"],
     "mpc": ["mpc_", "fe_", "field_", "shamir_", "robust_", "wire_", "rbc_"],

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "api_internal.h"
+#include "core/clock.h"
 #include "core/format.h"
 #include "mpc/engine.h"
 #include "net/discovery.h"
@@ -28,13 +29,6 @@ static int say(int code, const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     return code;
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Hex BLAKE2b-256 of the program file's bytes. */
@@ -376,7 +370,7 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
     /* Outputs: batch after batch until every party has left (parties close
      * their connections after sending everything) or the timeout passes
      * with nothing received. */
-    int64_t deadline = mono_ms() + timeout;
+    int64_t deadline = mono_now_ms() + timeout;
     for (;;) {
         Fe *v = NULL;
         size_t k = 0;
@@ -387,10 +381,10 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
             format_values(prog, cid, nd.field, v, k, &last);
             sodium_memzero(v, k * sizeof *v);
             free(v);
-            deadline = mono_ms() + timeout;
+            deadline = mono_now_ms() + timeout;
             continue;
         }
-        if (!any_party_up(&nd) || mono_ms() > deadline)
+        if (!any_party_up(&nd) || mono_now_ms() > deadline)
             break;
     }
     if (!batches) {

@@ -227,10 +227,12 @@ void session_format_value(const Field *f, const Fe *x, bool boolean, bool fixed,
     if (boolean) {
         sb_puts(b, fe_is_zero(x) ? "false" : "true");
     } else if (fe_to_i64_signed(f, &v, x) != 0) {
-        uint8_t bytes[32];
-        fe_to_bytes(f, bytes, x);
+        uint8_t le[32], be[32];
+        char hex[65];
+        fe_to_bytes(f, le, x);
+        for (int i = 0; i < 32; i++) be[i] = le[31 - i];     /* most significant first */
         sb_puts(b, "field 0x");
-        for (int i = 31; i >= 0; i--) sb_printf(b, "%02x", bytes[i]);
+        sb_puts(b, sodium_bin2hex(hex, sizeof hex, be, sizeof be));
     } else if (fixed) {
         fmt_float(b, (double)v / ldexp(1.0, (int)frac));
     } else {

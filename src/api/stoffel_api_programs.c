@@ -57,13 +57,17 @@ static void describe_share_types(StrBuf *b, const StfShareType *t, uint32_t n)
     sb_putc(b, ']');
 }
 
+static const StfStr *function_name(const void *ctx, uint32_t k)
+{
+    return &((const StfProgram *)ctx)->funcs[k].name;
+}
+
 static void describe_functions(StrBuf *b, const StfProgram *p)
 {
-    /* Names seen so far, to mark duplicates (open addressing over function
-     * indices + 1): a scan per function would be quadratic. */
-    uint32_t size = 16;
-    while (size < 2 * (uint64_t)p->func_count) size *= 2;
-    uint32_t *seen = calloc(size, sizeof *seen);
+    /* Names seen so far, to mark duplicates: a scan per function would be
+     * quadratic (it is the fallback when memory is short). */
+    uint32_t size = stf_name_index_capacity(p->func_count);
+    StfNameIndex seen = { calloc(size, sizeof(uint32_t)), size - 1 };
     for (uint32_t i = 0; i < p->func_count; i++) {
         const StfFunction *f = &p->funcs[i];
         sb_printf(b, "  %s(", f->name.s);
@@ -72,17 +76,16 @@ static void describe_functions(StrBuf *b, const StfProgram *p)
                   stf_function_frame_size(f), f->instr_count, f->label_count);
         if (f->upvalue_count) sb_printf(b, ", %u upvalues", f->upvalue_count);
         bool dup = false;
-        if (seen) {
-            uint32_t h = bytes_hash(f->name.s, f->name.len) & (size - 1);
-            for (; seen[h]; h = (h + 1) & (size - 1))
-                if (strcmp(p->funcs[seen[h] - 1].name.s, f->name.s) == 0) { dup = true; break; }
-            if (!dup) seen[h] = i + 1;
+        if (seen.slots) {
+            uint32_t *slot = stf_name_index_slot(&seen, &f->name, function_name, p);
+            dup = *slot != 0;
+            if (!dup) *slot = i + 1;
         } else {
             for (uint32_t j = 0; j < i && !dup; j++) dup = strcmp(p->funcs[j].name.s, f->name.s) == 0;
         }
         sb_printf(b, "%s\n", dup ? " (duplicate)" : "");
     }
-    free(seen);
+    free(seen.slots);
 }
 
 static void describe_manifest(StrBuf *b, const StfProgram *p)

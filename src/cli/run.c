@@ -105,7 +105,7 @@ static int bad_flag(const char *fmt, const char *a, const char *b)
 
 static int opt_info(Cli *c, const char *f, const char *v) { c->info = true; return 0; }
 static int opt_trace_instr(Cli *c, const char *f, const char *v) { c->trace_instr = true; return 0; }
-/* accepted for compatibility; instruction tracing covers them for now */
+/* accepted for compatibility: --trace-instr shows every instruction */
 static int opt_ignored(Cli *c, const char *f, const char *v) { return 0; }
 static int opt_local_mpc(Cli *c, const char *f, const char *v) { c->local_mpc = true; return 0; }
 

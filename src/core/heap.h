@@ -107,9 +107,12 @@ typedef struct StClosure {
 } StClosure;
 
 /* Share payload is filled by the MPC layer; the core only carries bytes. */
+/* StShare.share_kind: upstream's share types. */
+enum { SHARE_INT = 0, SHARE_FIXED = 1, SHARE_UINT = 2 };   /* SecretInt, SecretFixedPoint, SecretUInt */
+
 typedef struct StShare {
     GcObject gc;
-    uint8_t share_kind;     /* 0 SecretInt, 1 SecretFixedPoint, 2 SecretUInt */
+    uint8_t share_kind;     /* ShareKind */
     uint8_t pending;        /* value not computed yet (batched multiplication) */
     uint32_t bits;          /* bit length, or total bits for fixed point */
     uint32_t frac;          /* fractional bits for fixed point */

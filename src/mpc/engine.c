@@ -4,6 +4,8 @@
 #include "mpc/engine_internal.h"
 #include "mpc/rbc.h"
 
+#include "core/clock.h"
+
 #include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -28,13 +30,7 @@ int mpc_fail(MpcEngine *e, const char *fmt, ...)
 
 void deadline_in(struct timespec *dl, int ms)
 {
-    clock_gettime(CLOCK_MONOTONIC, dl);
-    dl->tv_sec += ms / 1000;
-    dl->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (dl->tv_nsec >= 1000000000L) {
-        dl->tv_sec++;
-        dl->tv_nsec -= 1000000000L;
-    }
+    mono_deadline(dl, ms);
 }
 
 int ms_left(const struct timespec *dl)

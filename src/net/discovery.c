@@ -457,14 +457,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
                     "a bootstrapping party needs --bind HOST:PORT (where the other parties dial it)");
     uint8_t pin[NET_KEY_ID_LEN];
     if (c->leader_key_id) {
-        const char *hx = "0123456789abcdefABCDEF";
-        bool ok = strlen(c->leader_key_id) == 2 * NET_KEY_ID_LEN && strspn(c->leader_key_id, hx) == 2 * NET_KEY_ID_LEN;
-        for (size_t i = 0; ok && i < NET_KEY_ID_LEN; i++) {
-            unsigned v = 0;
-            ok = sscanf(c->leader_key_id + 2 * i, "%2x", &v) == 1;
-            pin[i] = (uint8_t)v;
-        }
-        if (!ok)
+        if (!net_unhex(c->leader_key_id, pin, NET_KEY_ID_LEN))
             return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--leader-key-id needs 64 hex digits");
     }
     uint8_t own[NET_KEY_ID_LEN];

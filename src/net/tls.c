@@ -877,13 +877,7 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
             break;
         }
         struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += left / 1000;
-        ts.tv_nsec += (left % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        mono_deadline(&ts, left);
         pthread_cond_timedwait(&n->cv, &n->mu, &ts);
     }
     int wake_fd = -1;
@@ -1155,14 +1149,7 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
             break;
         }
         struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        if (left > 100)
-            left = 100;
-        ts.tv_nsec += left * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        mono_deadline(&ts, left > 100 ? 100 : left);
         pthread_cond_timedwait(&n->cv, &n->mu, &ts);
         pthread_mutex_unlock(&n->mu);
     }

@@ -16,10 +16,6 @@
 #include "stdlib_internal.h"
 #include "vm_internal.h"
 
-#define SHARE_INT 0
-#define SHARE_FIXED 1
-#define SHARE_UINT 2
-
 static Fe *fe_of(StShare *s) { return (Fe *)(void *)s->bytes; }
 
 static int set_str(VM *vm, StObject *o, const char *key, const char *val)

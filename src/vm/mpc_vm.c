@@ -20,10 +20,6 @@
 #include "mpc/engine.h"
 #include "vm_internal.h"
 
-#define SHARE_INT 0
-#define SHARE_FIXED 1
-#define SHARE_UINT 2
-
 typedef struct {
     StShare *dst;
     Fe x, y;
@@ -84,7 +80,7 @@ bool vm_as_share(VM *vm, Value v, StShare **out)
 
 static MpcVmState *state(VM *vm)
 {
-    if (!vm->mpcs) vm->mpcs = calloc(1, sizeof(MpcVmState));
+    if (!vm->mpcs) vm->mpcs = vm_mem_alloc(vm, sizeof(MpcVmState));
     return vm->mpcs;
 }
 
@@ -107,8 +103,8 @@ void mpcvm_free(VM *vm)
 {
     if (!vm->mpcs) return;
     mpcvm_discard(vm);
-    free(vm->mpcs->q);
-    free(vm->mpcs);
+    vm_mem_free(vm, vm->mpcs->q, vm->mpcs->cap * sizeof *vm->mpcs->q);
+    vm_mem_free(vm, vm->mpcs, sizeof *vm->mpcs);
     vm->mpcs = NULL;
 }
 
@@ -122,7 +118,8 @@ int mpcvm_flush(VM *vm)
     MpcVmState *st = vm->mpcs;
     if (!st || st->n == 0) return ST_OK;
     size_t n = st->n;
-    Fe *x = malloc(n * sizeof(Fe)), *y = malloc(n * sizeof(Fe)), *z = malloc(n * sizeof(Fe));
+    size_t bytes = n * sizeof(Fe);
+    Fe *x = vm_mem_alloc(vm, bytes), *y = vm_mem_alloc(vm, bytes), *z = vm_mem_alloc(vm, bytes);
     int rc = ST_OK;
     if (!x || !y || !z) rc = vm_oom(vm);
     for (size_t i = 0; rc == ST_OK && i < n; i++) {
@@ -145,12 +142,11 @@ int mpcvm_flush(VM *vm)
         *share_fe(st->q[i].dst) = z[i];
         st->q[i].dst->pending = 0;
     }
-    if (x) sodium_memzero(x, n * sizeof(Fe));
-    if (y) sodium_memzero(y, n * sizeof(Fe));
-    if (z) sodium_memzero(z, n * sizeof(Fe));
-    free(x);
-    free(y);
-    free(z);
+    Fe *bufs[3] = { x, y, z };
+    for (int i = 0; i < 3; i++) {
+        if (bufs[i]) sodium_memzero(bufs[i], bytes);
+        vm_mem_free(vm, bufs[i], bytes);
+    }
     st->n = 0;
     return rc;
 }
@@ -170,8 +166,14 @@ static int enqueue_mul(VM *vm, const StShare *type, const Fe *x, const Fe *y, bo
     if (st->n == MPCVM_MAX_PENDING && mpcvm_flush(vm) != ST_OK) return ST_ERR;
     if (st->n == st->cap) {
         size_t ncap = st->cap ? st->cap * 2 : 64;
-        PendingMul *q = realloc(st->q, ncap * sizeof *q);
+        PendingMul *q = vm_mem_alloc(vm, ncap * sizeof *q);
         if (!q) return vm_oom(vm);
+        if (st->q) {
+            /* moved, and the old copy of the operands wiped */
+            memcpy(q, st->q, st->n * sizeof *q);
+            sodium_memzero(st->q, st->cap * sizeof *q);
+            vm_mem_free(vm, st->q, st->cap * sizeof *q);
+        }
         st->q = q;
         st->cap = ncap;
     }
@@ -281,13 +283,14 @@ int mpcvm_reveal(VM *vm, Value share, Value *out)
 /* Open several shares in one round (Share.batch_open). */
 int mpcvm_open_many(VM *vm, StShare **shares, size_t n, Value *out)
 {
-    Fe *x = malloc((n ? n : 1) * sizeof(Fe));
+    size_t bytes = (n ? n : 1) * sizeof(Fe);
+    Fe *x = vm_mem_alloc(vm, bytes);
     if (!x) return vm_oom(vm);
     int rc = ST_OK;
     for (size_t i = 0; rc == ST_OK && i < n; i++) rc = share_get(vm, shares[i], &x[i]);
     if (rc == ST_OK && n && mpc_round(vm->mpc, x, n, x, NULL, NULL, 0, NULL) != 0) rc = engine_error(vm);
     for (size_t i = 0; rc == ST_OK && i < n; i++) rc = mpcvm_decode(vm, shares[i], &x[i], &out[i]);
-    free(x);
+    vm_mem_free(vm, x, bytes);
     return rc;
 }
 

@@ -60,6 +60,22 @@ int vm_new_string(VM *vm, const char *s, size_t len, Value *out)
     return ST_OK;
 }
 
+/* ---- the VM's own buffers -------------------------------------------------- */
+
+/* Through the configured allocator (so failure injection reaches them) but
+ * not counted as heap: they are no GC objects and never collectable. */
+void *vm_mem_alloc(VM *vm, size_t size)
+{
+    void *p = vm->heap.alloc(vm->heap.alloc_ud, NULL, 0, size ? size : 1);
+    if (p) memset(p, 0, size);
+    return p;
+}
+
+void vm_mem_free(VM *vm, void *p, size_t size)
+{
+    if (p) vm->heap.alloc(vm->heap.alloc_ud, p, size ? size : 1, 0);
+}
+
 /* ---- growable arrays of the VM (plain allocator, accounted) ----------------- */
 
 static bool grow(VM *vm, void **ptr, uint32_t *cap, uint32_t need, size_t elem)
@@ -144,7 +160,7 @@ void vm_free_function(VM *vm, VmFunction *fn)
     heap_realloc(&vm->heap, fn->upvalues, (size_t)fn->nupvalues * sizeof(StString *), 0);
     if (fn->owns_source && fn->source) {
         for (uint32_t i = 0; i < fn->code_len; i++) free(fn->source[i].name.s);
-        free(fn->source);
+        vm_mem_free(vm, fn->source, ((size_t)fn->code_len + 1) * sizeof(StfInstr));
     }
     heap_realloc(&vm->heap, fn, sizeof *fn, 0);
 }

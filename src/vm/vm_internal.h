@@ -144,6 +144,11 @@ struct VM {
 };
 
 /* vm.c */
+/* The VM's own buffers (translation tables, pending MPC work) through the
+ * configured allocator, zeroed; not counted as heap.  Free with the size
+ * allocated. */
+void *vm_mem_alloc(VM *vm, size_t size);
+void vm_mem_free(VM *vm, void *p, size_t size);
 int vm_grow_stack(VM *vm, uint32_t need);      /* re-bases frame regs */
 int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc,
                   StClosure *closure);
@@ -159,8 +164,9 @@ static inline bool vm_checked_mode(const VM *vm)
 }
 /* Resolve a CALL target by name with method dispatch (§4.12); -1 + error. */
 int32_t vm_resolve_call(VM *vm, StString *name, const Value *args, uint32_t argc);
-/* Write a value into a secret-bank register: shares it through the MPC
- * engine (none yet), Unit and Share values are stored as they are. */
+/* Write a value into a secret-bank register: Unit and Share values (and
+ * share objects) are stored as they are, a clear value is secret-shared
+ * through the MPC engine (an error without one). */
 int vm_store_secret(VM *vm, Value *slot, uint32_t reg, Value v);
 
 /* interp.c */
