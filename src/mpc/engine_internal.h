@@ -273,5 +273,9 @@ void mpc_test_set_fault(MpcEngine *e, MpcFault fault);
 /* Test hook: misbehave in preprocessing (TEST_BAD_DEAL: deal one party an
  * inconsistent share; TEST_BAD_OPEN2T: wrong shares in triple generation). */
 void mpc_test_preproc_fault(MpcEngine *e, int what);
+/* Test hooks of the client's hold of early messages (client.c): lower its
+ * per-party byte bound; read what party `party` has held. */
+void mpc_client_test_hold_limit(MpcClient *c, size_t bytes);
+void mpc_client_test_held(const MpcClient *c, uint32_t party, uint32_t *count, size_t *bytes);
 
 #endif

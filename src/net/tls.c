@@ -36,13 +36,14 @@
 #include <unistd.h>
 
 #include "net/frame.h"
+#include "net/hello.h"
 #include "net/net_util.h"
 
 #define PEER_IN_LIMIT ((size_t)256 << 20)    /* received, not yet consumed, per peer */
 #define PEER_OUT_LIMIT ((size_t)256 << 20)   /* queued to one peer */
 #define HANDSHAKE_MS 10000                  /* TLS handshake + hello */
 #define MAX_PENDING_HANDSHAKES 64
-#define HELLO_MAX 4096
+#define HELLO_MAX NET_HELLO_MAX
 #define READ_CHUNK 65536
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -302,24 +303,6 @@ static size_t make_hello(Net *n, char *out, size_t outlen)
     return k > 0 && (size_t)k < outlen ? (size_t)k : 0;
 }
 
-/* The value of "key " in a hello, copied into out. */
-static bool hello_field(const char *h, const char *key, char *out, size_t outlen)
-{
-    size_t kl = strlen(key);
-    for (const char *p = h; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-        if (strncmp(p, key, kl) == 0 && p[kl] == ' ') {
-            const char *v = p + kl + 1, *e = strchr(v, '\n');
-            size_t l = e ? (size_t)(e - v) : strlen(v);
-            if (l >= outlen)
-                return false;
-            memcpy(out, v, l);
-            out[l] = 0;
-            return true;
-        }
-    }
-    return false;
-}
-
 static void set_fatal(Net *n, const char *msg)
 {
     pthread_mutex_lock(&n->mu);
@@ -333,29 +316,25 @@ static void set_fatal(Net *n, const char *msg)
  * session (logged, recorded for wait_peers). */
 static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, size_t len)
 {
-    char h[HELLO_MAX + 1], v[1024], msg[2400];
-    if (len > HELLO_MAX || memchr(frame, 0, len))
-        return -1;
-    memcpy(h, frame, len);
-    h[len] = 0;
-    if (strncmp(h, "STOFFEL-NET/1\n", 14) != 0) {
+    NetHello h;
+    char msg[2400];
+    if (net_hello_parse(frame, len, &h) != 0) {
         net_log(n, "%s: not a StoffelVM-C node (bad hello); dropped", who);
         return -1;
     }
-    if (!hello_field(h, "node", v, sizeof v) || strtoul(v, NULL, 10) != peer) {
-        net_log(n, "%s: its hello claims another node id ('%s'); dropped", who, v);
+    if (h.node_id != (int64_t)peer) {
+        net_log(n, "%s: its hello claims another node id ('%s'); dropped", who, h.node);
         return -1;
     }
-    if (!hello_field(h, "params", v, sizeof v) || strcmp(v, n->params) != 0) {
-        snprintf(msg, sizeof msg, "%s runs a different session: theirs '%s', ours '%s'", who, v, n->params);
+    if (!h.has_params || strcmp(h.params, n->params) != 0) {
+        snprintf(msg, sizeof msg, "%s runs a different session: theirs '%s', ours '%s'", who, h.params, n->params);
         net_log(n, "%s", msg);
         set_fatal(n, msg);
         return -1;
     }
-    if (n->is_party && peer < n->roster.n_parties &&
-        (!hello_field(h, "program", v, sizeof v) || strcmp(v, n->program) != 0)) {
-        snprintf(msg, sizeof msg, "%s runs a different program: its hash is %.16s..., ours %.16s...", who, v,
-                 n->program);
+    if (n->is_party && peer < n->roster.n_parties && (!h.has_program || strcmp(h.program, n->program) != 0)) {
+        snprintf(msg, sizeof msg, "%s runs a different program: its hash is %.16s..., ours %.16s...", who,
+                 h.program, n->program);
         net_log(n, "%s", msg);
         set_fatal(n, msg);
         return -1;
