@@ -123,7 +123,8 @@ bench-net: lib
 # libFuzzer targets (clang): each runs FUZZ_TIME seconds on its seed corpus.
 FUZZ_TIME ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+  -fsanitize-coverage-ignorelist=fuzz/coverage_ignore.txt
 fuzz-build:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 EXTRA_CFLAGS="$(FUZZ_FLAGS)" lib
 	@for t in $(FUZZ_TARGETS); do \

@@ -2,7 +2,7 @@
  * party's MPC engine: message headers, routing by kind and sequence number,
  * the stash of early messages, robust decoding of openings, preprocessing
  * (deals, checks, degree-2t openings) and the client input protocol
- * (masked inputs, echo round).  Party 0 of n=4, t=1 with one client; the
+ * (masked inputs, echo round), over the ed25519 scalar field.  Party 0 of n=4, t=1 with one client; the
  * input's first byte picks the operations, the rest is what the peers send
  * (fuzz_transport.h).  Every call must return (success or an error), never
  * crash, leak or read out of bounds.  Built and run by `make fuzz`. */
@@ -23,7 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_init(&f, data + 1, size - 1, 0, 4, 1, 7);
     uint32_t inputs[1] = { 2 };
     MpcConfig cfg = { .n = 4, .t = 1, .party = 0, .n_clients = 1, .client_inputs = inputs,
-                      .instance_id = 7, .timeout_ms = 1, .triple_batch = 2 };
+                      .instance_id = 7, .timeout_ms = 1, .triple_batch = 2,
+                      /* its square-root tables are small: engine set-up is cheap */
+                      .field = field_by_name("ed25519") };
     MpcEngine *e = mpc_engine_new(&cfg, &f.tr, NULL);
     if (!e)
         abort();
