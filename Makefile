@@ -12,7 +12,9 @@ OPT      ?= -O2
 CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS   ?= $(OPT) -g
-ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -pthread -Iinclude -Isrc
+# -fvisibility=hidden: the shared library exports only what include/*.h mark
+# ST_API (tests/run.py "api/exports" checks it).
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -fvisibility=hidden -pthread -Iinclude -Isrc
 ifeq ($(DISPATCH),switch)
 ALL_CFLAGS += -DST_DISPATCH_SWITCH
 endif
