@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include "mpc_sim.h"
+#include "stoffel.h"
 
 /* ---- a party floods a client with early messages -------------------------- */
 
@@ -64,8 +65,146 @@ TEST(client_hold_flood)
     inproc_hub_free(hub);
 }
 
+/* ---- embedder mistakes ------------------------------------------------------ */
+
+static const char *const EMBED_PROG =
+    ".function down params=x\n"
+    "    PUSHARG r0\n"
+    "    CALL host_down\n"
+    "    RET r0\n"
+    ".end\n"
+    ".function add params=a,b\n"
+    "    ADD r0, r0, r1\n"
+    "    RET r0\n"
+    ".end\n";
+
+static StoffelVM *embed_vm(void)
+{
+    StoffelVM *vm = stoffel_new(NULL);
+    if (vm && stoffel_load(vm, EMBED_PROG, strlen(EMBED_PROG), "embed.s") != STOFFEL_OK) {
+        stoffel_free(vm);
+        return NULL;
+    }
+    return vm;
+}
+
+/* host_down(x): calls down(x - 1) until x reaches 0; the deepest level
+ * records the error it got. */
+static int deepest;
+static char deep_err[256];
+static int host_down(StoffelVM *vm, int argc, void *ud)
+{
+    (void)argc;
+    (void)ud;
+    int64_t x = 0;
+    stoffel_get_int(vm, 1, &x);
+    if (x <= 0) {
+        stoffel_set_int(vm, 0, 0);
+        return 0;
+    }
+    stoffel_set_int(vm, 1, x - 1);
+    StoffelResult r = stoffel_call(vm, "down", 1);
+    if (r != STOFFEL_OK) {
+        if (!deep_err[0])
+            snprintf(deep_err, sizeof deep_err, "%s", stoffel_last_error(vm)->message);
+        return 1;
+    }
+    deepest++;
+    stoffel_copy_slot(vm, 0, 0);
+    return 0;
+}
+
+/* A foreign function recursing through the VM 100,000 deep overflowed
+ * the C stack at about 4,900 levels; now level 200 gets an error. */
+TEST(nested_host_calls_bounded)
+{
+    StoffelVM *vm = embed_vm();
+    CHECK(vm != NULL);
+    if (!vm)
+        return;
+    CHECK(stoffel_register_function(vm, "host_down", host_down, NULL) == STOFFEL_OK);
+    stoffel_ensure_slots(vm, 3);
+    stoffel_set_int(vm, 1, 150);
+    deepest = 0;
+    deep_err[0] = 0;
+    CHECK_MSG(stoffel_call(vm, "down", 1) == STOFFEL_OK, "150 levels: %s", stoffel_last_error(vm)->message);
+    CHECK(deepest == 150);
+    stoffel_set_int(vm, 1, 100000);
+    deep_err[0] = 0;
+    CHECK(stoffel_call(vm, "down", 1) == STOFFEL_ERROR_RUNTIME);
+    CHECK_MSG(strstr(deep_err, "too many nested calls") != NULL, "got '%s'", deep_err);
+    /* the VM is usable afterwards */
+    stoffel_set_int(vm, 1, 2);
+    stoffel_set_int(vm, 2, 3);
+    int64_t v = 0;
+    CHECK(stoffel_call(vm, "add", 2) == STOFFEL_OK && stoffel_get_int(vm, 0, &v) == STOFFEL_OK && v == 5);
+    stoffel_free(vm);
+}
+
+static int host_free(StoffelVM *vm, int argc, void *ud)
+{
+    (void)argc;
+    (void)ud;
+    stoffel_free(vm);          /* refused: the VM is running */
+    stoffel_set_int(vm, 0, 1);
+    return 0;
+}
+
+/* stoffel_free inside a foreign function was a use after free: it is
+ * refused, the call fails saying so, and the VM stays usable. */
+TEST(free_inside_foreign_refused)
+{
+    StoffelVM *vm = embed_vm();
+    CHECK(vm != NULL);
+    if (!vm)
+        return;
+    CHECK(stoffel_register_function(vm, "host_down", host_free, NULL) == STOFFEL_OK);
+    stoffel_ensure_slots(vm, 3);
+    stoffel_set_int(vm, 1, 1);
+    CHECK(stoffel_call(vm, "down", 1) == STOFFEL_ERROR_RUNTIME);
+    CHECK_MSG(strstr(stoffel_last_error(vm)->message, "stoffel_free") != NULL, "got '%s'",
+              stoffel_last_error(vm)->message);
+    stoffel_set_int(vm, 1, 2);
+    stoffel_set_int(vm, 2, 3);
+    int64_t v = 0;
+    CHECK(stoffel_call(vm, "add", 2) == STOFFEL_OK && stoffel_get_int(vm, 0, &v) == STOFFEL_OK && v == 5);
+    stoffel_free(vm);          /* outside any call: freed */
+}
+
+static int hook_adds, hook_add_refused;
+static int adding_hook(StoffelVM *vm, const StoffelHookEvent *ev, void *ud)
+{
+    (void)ev;
+    if (++hook_adds > 1000)
+        return 1;              /* the bug: the event would fire forever */
+    int id = stoffel_add_hook(vm, STOFFEL_HOOK_MASK(STOFFEL_HOOK_BEFORE_INSTRUCTION), adding_hook, ud, 0);
+    hook_add_refused += id == 0;
+    return 0;
+}
+
+/* stoffel_add_hook inside a hook made the event fire forever. */
+TEST(add_hook_inside_hook_refused)
+{
+    StoffelVM *vm = embed_vm();
+    CHECK(vm != NULL);
+    if (!vm)
+        return;
+    hook_adds = hook_add_refused = 0;
+    int id = stoffel_add_hook(vm, STOFFEL_HOOK_MASK(STOFFEL_HOOK_BEFORE_INSTRUCTION), adding_hook, NULL, 0);
+    CHECK(id > 0);
+    stoffel_ensure_slots(vm, 3);
+    stoffel_set_int(vm, 1, 2);
+    stoffel_set_int(vm, 2, 3);
+    CHECK(stoffel_call(vm, "add", 2) == STOFFEL_OK);
+    CHECK_MSG(hook_adds == 2 && hook_add_refused == 2, "%d events, %d refusals", hook_adds, hook_add_refused);
+    stoffel_free(vm);
+}
+
 int main(void)
 {
     RUN(client_hold_flood);
+    RUN(nested_host_calls_bounded);
+    RUN(free_inside_foreign_refused);
+    RUN(add_hook_inside_hook_refused);
     return unit_report();
 }
