@@ -1,6 +1,7 @@
 /* frame.c: incremental decoder for length-prefixed frames (frame.h). */
 #include "net/frame.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,9 @@ void net_frame_init(NetFrameDecoder *d, size_t max)
 
 void net_frame_free(NetFrameDecoder *d)
 {
+    /* a partial frame may hold dealt shares */
+    if (d->buf)
+        sodium_memzero(d->buf, d->have);
     free(d->buf);
     d->buf = NULL;
     d->hdr_have = d->len = d->have = 0;

@@ -1,7 +1,9 @@
 /* net_util.c: helpers shared by the network modules. */
 #include "net/net_util.h"
 
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 int net_verrf(char *err, size_t errlen, const char *fmt, va_list ap)
@@ -24,4 +26,29 @@ int64_t net_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void net_wipe_free(void *p, size_t len)
+{
+    if (!p)
+        return;
+    sodium_memzero(p, len);
+    free(p);
+}
+
+bool net_log_allow(NetLogLimit *l, unsigned *dropped)
+{
+    int64_t now = net_now_ms();
+    if (now - l->second >= 1000) {
+        l->second = now;
+        l->logged = 0;
+    }
+    if (l->logged >= NET_LOG_BURST) {
+        l->suppressed++;
+        return false;
+    }
+    l->logged++;
+    *dropped = l->suppressed;
+    l->suppressed = 0;
+    return true;
 }

@@ -157,7 +157,7 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
     pthread_mutex_lock(&n->mu);
     if (n->closed) {
         pthread_mutex_unlock(&n->mu);
-        free(data);
+        net_wipe_free(data, len);
         return 0;
     }
     if (n->count == n->cap) {
@@ -165,7 +165,7 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
         Msg *r = malloc(ncap * sizeof *r);
         if (!r) {
             pthread_mutex_unlock(&n->mu);
-            free(data);
+            net_wipe_free(data, len);
             return -1;
         }
         for (size_t i = 0; i < n->count; i++)
@@ -362,7 +362,7 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         bool stopping = atomic_load(&n->stop);
         /* take queued frames */
         if (woff == wlen) {
-            free(wbuf);
+            net_wipe_free(wbuf, wlen);      /* dealt shares travel in here */
             wbuf = NULL;
             wlen = woff = 0;
             pthread_mutex_lock(&p->mu);
@@ -488,7 +488,7 @@ done:
     pthread_mutex_lock(&p->mu);
     p->state = PEER_GONE;
     p->wake_fd = -1;
-    free(p->out);
+    net_wipe_free(p->out, p->out_len);
     p->out = NULL;
     p->out_len = p->out_cap = p->inflight = 0;
     if (why)
@@ -499,8 +499,8 @@ done:
         roster_node_name(&n->roster, id, name, sizeof name);
         net_log(n, "%s (%s): %s", name, p->addr, why);
     }
-    free(rbuf);
-    free(wbuf);
+    net_wipe_free(rbuf, READ_CHUNK);
+    net_wipe_free(wbuf, wlen);
 }
 
 /* After a handshake: pin the key, exchange hellos, run the connection. */
@@ -817,11 +817,15 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
             size_t ncap = p->out_cap ? p->out_cap : 4096;
             while (ncap < need)
                 ncap *= 2;
-            uint8_t *nb = realloc(p->out, ncap);
+            /* not realloc: the old buffer holds queued shares, wiped here */
+            uint8_t *nb = malloc(ncap);
             if (!nb) {
                 pthread_mutex_unlock(&p->mu);
                 return TRANSPORT_ERROR;
             }
+            if (p->out_len)
+                memcpy(nb, p->out, p->out_len);
+            net_wipe_free(p->out, p->out_len);
             p->out = nb;
             p->out_cap = ncap;
         }
@@ -958,13 +962,13 @@ static void net_free_mem(Net *n)
 {
     if (n->peers) {
         for (uint32_t i = 0; i < n_nodes(n); i++) {
-            free(n->peers[i].out);
+            net_wipe_free(n->peers[i].out, n->peers[i].out_len);
             pthread_mutex_destroy(&n->peers[i].mu);
         }
         free(n->peers);
     }
     for (size_t i = 0; i < n->count; i++)
-        free(n->ring[(n->head + i) % n->cap].data);
+        net_wipe_free(n->ring[(n->head + i) % n->cap].data, n->ring[(n->head + i) % n->cap].len);
     free(n->ring);
     if (n->listen_fd >= 0)
         close(n->listen_fd);

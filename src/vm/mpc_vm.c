@@ -152,6 +152,7 @@ int mpcvm_flush(VM *vm)
     free(x);
     free(y);
     free(z);
+    sodium_memzero(st->q, n * sizeof *st->q);
     st->n = 0;
     return rc;
 }
@@ -171,8 +172,12 @@ static int enqueue_mul(VM *vm, const StShare *type, const Fe *x, const Fe *y, bo
     if (st->n == MAX_PENDING && mpcvm_flush(vm) != ST_OK) return ST_ERR;
     if (st->n == st->cap) {
         size_t ncap = st->cap ? st->cap * 2 : 64;
-        PendingMul *q = realloc(st->q, ncap * sizeof *q);
+        /* not realloc: the old block holds shares and is wiped first */
+        PendingMul *q = malloc(ncap * sizeof *q);
         if (!q) return vm_oom(vm);
+        if (st->n) memcpy(q, st->q, st->n * sizeof *q);
+        if (st->q) sodium_memzero(st->q, st->cap * sizeof *q);
+        free(st->q);
         st->q = q;
         st->cap = ncap;
     }
@@ -289,6 +294,7 @@ int mpcvm_open_many(VM *vm, StShare **shares, size_t n, Value *out)
     for (size_t i = 0; rc == ST_OK && i < n; i++) rc = share_get(vm, shares[i], &x[i]);
     if (rc == ST_OK && n && mpc_round(vm->mpc, x, n, x, NULL, NULL, 0, NULL) != 0) rc = engine_error(vm);
     for (size_t i = 0; rc == ST_OK && i < n; i++) rc = mpcvm_decode(vm, shares[i], &x[i], &out[i]);
+    sodium_memzero(x, (n ? n : 1) * sizeof(Fe));     /* shares, if the round failed */
     free(x);
     return rc;
 }

@@ -6,6 +6,8 @@
 
 #include "mpc_sim.h"
 #include "stoffel.h"
+#include "core/heap.h"
+#include "net/frame.h"
 
 /* ---- a party floods a client with early messages -------------------------- */
 
@@ -200,11 +202,38 @@ TEST(add_hook_inside_hook_refused)
     stoffel_free(vm);
 }
 
+/* ---- secrets in freed memory ------------------------------------------------- */
+
+/* A share collected by the GC goes back to a free list of the heap's own
+ * chunks: its bytes must be zero there.  (Under ASan every object is its
+ * own allocation and reading it after the free would be the error, so
+ * this runs only in the plain build.) */
+TEST(freed_share_wiped)
+{
+#if !SIM_SLOW
+    Heap h;
+    heap_init(&h, NULL, NULL);
+    uint8_t secret[32];
+    memset(secret, 0xA5, sizeof secret);
+    StShare *s = heap_new_share(&h, 0, 64, 0, secret, sizeof secret);
+    CHECK(s != NULL);
+    if (s) {
+        uint8_t *bytes = s->bytes;
+        CHECK(memcmp(bytes, secret, sizeof secret) == 0);
+        heap_collect(&h);                  /* no roots: the share is garbage */
+        static const uint8_t zero[32];
+        CHECK_MSG(memcmp(bytes, zero, sizeof zero) == 0, "share bytes left in the free list");
+    }
+    heap_free_all(&h);
+#endif
+}
+
 int main(void)
 {
     RUN(client_hold_flood);
     RUN(nested_host_calls_bounded);
     RUN(free_inside_foreign_refused);
     RUN(add_hook_inside_hook_refused);
+    RUN(freed_share_wiped);
     return unit_report();
 }
