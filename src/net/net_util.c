@@ -1,6 +1,8 @@
 /* net_util.c: helpers shared by the network modules. */
 #include "net/net_util.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,4 +53,13 @@ bool net_log_allow(NetLogLimit *l, unsigned *dropped)
     *dropped = l->suppressed;
     l->suppressed = 0;
     return true;
+}
+
+void net_addr_host(const struct sockaddr *sa, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "?");
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)outlen);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)outlen);
 }

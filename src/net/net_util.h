@@ -15,6 +15,10 @@ int net_verrf(char *err, size_t errlen, const char *fmt, va_list ap);
 /* Monotonic clock in milliseconds, for deadlines. */
 int64_t net_now_ms(void);
 
+struct sockaddr;
+/* The host part of a socket address ("127.0.0.1", "::1"), without port. */
+void net_addr_host(const struct sockaddr *sa, char *out, size_t outlen);
+
 /* Wipes len bytes at p, then frees it (p may be NULL): for buffers that
  * held messages, which may carry shares. */
 void net_wipe_free(void *p, size_t len);

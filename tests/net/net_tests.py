@@ -472,6 +472,70 @@ def t_discovery_bad_token(build, tmp):
            "the leader should log the refusals", res)
 
 
+def wait_listening(port, limit=15.0):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def t_discovery_slowloris(build, tmp):
+    """Slow-loris against the leader: connections that trickle one byte a
+    second (a TLS record header, then nothing useful) and one that never
+    sends anything are open before anyone registers.  The leader served
+    registrations one at a time with a per-read timeout, so the first one
+    held it forever; now every registration is served at once under its own
+    deadline and the session forms.  Also: the leader's STOFFEL_AUTH_TOKEN
+    is gone from its environment (/proc/PID/environ) once read."""
+    import threading
+    s = Session(build, tmp, "discovery_slowloris")
+    prog = fixture("client_mul.stflb")
+    stop = threading.Event()
+    socks, environ = [], {}
+
+    def trickle(c):
+        junk = b"\x16\x03\x01\x02\x00" + os.urandom(600)
+        for b in junk:
+            if stop.wait(1.0):
+                return
+            try:
+                c.send(bytes([b]))
+            except OSError:
+                return
+
+    def before(leader):
+        port = int(leader.rsplit(":", 1)[1])
+        expect(wait_listening(port), "the leader should listen")
+        leader_proc = s.procs[0][0]
+        try:
+            with open("/proc/%d/environ" % leader_proc.pid, "rb") as f:
+                environ["text"] = f.read()
+        except OSError:
+            environ["text"] = None
+        for _ in range(3):
+            c = socket.create_connection(("127.0.0.1", port), timeout=5)
+            socks.append(c)
+            threading.Thread(target=trickle, args=(c,), daemon=True).start()
+        socks.append(socket.create_connection(("127.0.0.1", port), timeout=5))   # silent
+        time.sleep(0.5)
+
+    try:
+        discovery_session(s, prog, before=before)
+        res = s.wait()
+    finally:
+        stop.set()
+        for c in socks:
+            c.close()
+    check_discovered(res)
+    expect(res["p0"][2].count("registered from 127.0.0.1") == 5, "the leader should log 5 registrations", res)
+    expect(environ.get("text") is not None and b"net-test-token" not in environ["text"],
+           "the token should be gone from the leader's environment", res)
+
+
 def t_keygen_and_roster(build, tmp):
     """Keygen prints a roster line whose key id --key-id confirms, refuses to
     overwrite a key; bad rosters are rejected with the line."""
@@ -493,7 +557,7 @@ def t_keygen_and_roster(build, tmp):
 
 
 TESTS = [t_session, t_servers_flag, t_session_n7, t_matrix_average, t_rogue, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
-         t_discovery, t_discovery_bad_token, t_keygen_and_roster]
+         t_discovery, t_discovery_bad_token, t_discovery_slowloris, t_keygen_and_roster]
 
 
 def main():
