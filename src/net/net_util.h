@@ -25,7 +25,7 @@ void net_wipe_free(void *p, size_t len);
 
 /* Rate limit for log lines about rejected connections, so a flood cannot
  * flood the log too: at most NET_LOG_BURST lines per second. */
-#define NET_LOG_BURST 5
+#define NET_LOG_BURST 10
 typedef struct {
     int64_t second;               /* start of the current one-second window */
     unsigned logged, suppressed;  /* lines in it; lines dropped since the last logged one */

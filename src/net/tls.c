@@ -42,7 +42,9 @@
 #define PEER_IN_LIMIT ((size_t)256 << 20)    /* received, not yet consumed, per peer */
 #define PEER_OUT_LIMIT ((size_t)256 << 20)   /* queued to one peer */
 #define HANDSHAKE_MS 10000                  /* TLS handshake + hello */
+#define CERT_MS 4000                        /* an inbound TLS handshake (its certificate) */
 #define MAX_PENDING_HANDSHAKES 64
+#define HANDSHAKES_PER_HOST 8               /* ...of which from one source address */
 #define HELLO_MAX NET_HELLO_MAX
 #define READ_CHUNK 65536
 
@@ -97,6 +99,11 @@ typedef struct {
     bool closed;
     int threads;                 /* live helper threads */
     int handshakes;              /* inbound handshakes in progress */
+    struct {
+        char host[64];
+        unsigned count;
+    } hs[MAX_PENDING_HANDSHAKES];    /* ...by source address */
+    NetLogLimit rejects;         /* log of rejected connections */
     char fatal[2400];             /* first session mismatch */
 
     Peer *peers;
@@ -116,6 +123,65 @@ static void net_log(Net *n, const char *fmt, ...)
 }
 
 static uint32_t n_nodes(const Net *n) { return n->roster.n_parties + n->roster.n_clients; }
+
+/* Logs a rejected unauthenticated connection, rate-limited (NET_LOG_BURST
+ * a second) so a flood of them cannot flood the log. */
+static void reject_log(Net *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reject_log(Net *n, const char *fmt, ...)
+{
+    unsigned dropped = 0;
+    pthread_mutex_lock(&n->mu);
+    bool ok = net_log_allow(&n->rejects, &dropped);
+    pthread_mutex_unlock(&n->mu);
+    if (!ok)
+        return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (dropped)
+        net_log(n, "(%u more rejected connections not logged)", dropped);
+    net_log(n, "%s", buf);
+}
+
+/* Takes a handshake slot for a connection from host (n->mu held): false
+ * when every slot, or this address's share of them, is taken. */
+static bool hs_take(Net *n, const char *host)
+{
+    if (n->handshakes >= MAX_PENDING_HANDSHAKES)
+        return false;
+    int free_i = -1;
+    for (int i = 0; i < MAX_PENDING_HANDSHAKES; i++) {
+        if (n->hs[i].count && strcmp(n->hs[i].host, host) == 0) {
+            if (n->hs[i].count >= HANDSHAKES_PER_HOST)
+                return false;
+            n->hs[i].count++;
+            n->handshakes++;
+            return true;
+        }
+        if (!n->hs[i].count && free_i < 0)
+            free_i = i;
+    }
+    if (free_i < 0)
+        return false;
+    snprintf(n->hs[free_i].host, sizeof n->hs[free_i].host, "%s", host);
+    n->hs[free_i].count = 1;
+    n->handshakes++;
+    return true;
+}
+
+static void hs_release(Net *n, const char *host)
+{
+    pthread_mutex_lock(&n->mu);
+    for (int i = 0; i < MAX_PENDING_HANDSHAKES; i++)
+        if (n->hs[i].count && strcmp(n->hs[i].host, host) == 0) {
+            n->hs[i].count--;
+            break;
+        }
+    n->handshakes--;
+    pthread_mutex_unlock(&n->mu);
+}
 
 static void peer_why(Net *n, uint32_t id, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void peer_why(Net *n, uint32_t id, const char *fmt, ...)
@@ -516,7 +582,7 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
     net_hex(kid, sizeof kid, hex);
     int64_t id = roster_find_key(&n->roster, kid);
     if (id < 0) {
-        net_log(n, "connection with %s rejected: its key %s is not in the roster", addr, hex);
+        reject_log(n, "connection with %s rejected: its key %s is not in the roster", addr, hex);
         if (expect >= 0)
             peer_why(n, (uint32_t)expect, "%s presented key %.16s..., not in the roster", addr, hex);
         return;
@@ -603,33 +669,26 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
 typedef struct {
     Net *n;
     int fd;
-    char addr[80];
+    char addr[80], host[64];
 } Inbound;
 
+/* An inbound connection holds a handshake slot only until its certificate
+ * is in (CERT_MS at most); the hello then gets the rest of HANDSHAKE_MS. */
 static void *inbound_thread(void *arg)
 {
     Inbound *in = arg;
     Net *n = in->n;
     SSL *ssl = SSL_new(n->ctx);
-    int64_t deadline = net_now_ms() + HANDSHAKE_MS;
-    if (ssl && SSL_set_fd(ssl, in->fd) == 1) {
-        if (handshake(n, ssl, in->fd, true, deadline) == 0) {
-            pthread_mutex_lock(&n->mu);
-            n->handshakes--;
-            pthread_mutex_unlock(&n->mu);
-            serve(n, ssl, in->fd, in->addr, -1, deadline);
-            pthread_mutex_lock(&n->mu);
-            n->handshakes++;
-            pthread_mutex_unlock(&n->mu);
-        } else if (!atomic_load(&n->stop)) {
-            net_log(n, "connection from %s rejected: TLS handshake failed (%s)", in->addr, ssl_reason());
-        }
-    }
+    int64_t start = net_now_ms();
+    bool shaken = ssl && SSL_set_fd(ssl, in->fd) == 1 && handshake(n, ssl, in->fd, true, start + CERT_MS) == 0;
+    hs_release(n, in->host);
+    if (shaken)
+        serve(n, ssl, in->fd, in->addr, -1, start + HANDSHAKE_MS);
+    else if (ssl && !atomic_load(&n->stop))
+        reject_log(n, "connection from %s rejected: TLS handshake failed or not done within %d ms (%s)", in->addr,
+                   CERT_MS, ssl_reason());
     SSL_free(ssl);
     close(in->fd);
-    pthread_mutex_lock(&n->mu);
-    n->handshakes--;
-    pthread_mutex_unlock(&n->mu);
     free(in);
     ERR_clear_error();
     thread_exit(n);
@@ -666,21 +725,18 @@ static void *accept_thread(void *arg)
         int fd = accept(n->listen_fd, (struct sockaddr *)&ss, &sl);
         if (fd < 0)
             continue;
-        char addr[80];
+        char addr[80], host[64];
         addr_text((struct sockaddr *)&ss, addr, sizeof addr);
+        net_addr_host((struct sockaddr *)&ss, host, sizeof host);
         pthread_mutex_lock(&n->mu);
-        bool full = n->handshakes >= MAX_PENDING_HANDSHAKES;
-        if (!full)
-            n->handshakes++;
+        bool got = hs_take(n, host);
         pthread_mutex_unlock(&n->mu);
-        Inbound *in = full ? NULL : malloc(sizeof *in);
+        Inbound *in = got ? malloc(sizeof *in) : NULL;
         if (!in) {
-            if (!full) {
-                pthread_mutex_lock(&n->mu);
-                n->handshakes--;
-                pthread_mutex_unlock(&n->mu);
-            }
-            net_log(n, "connection from %s dropped: too many handshakes in progress", addr);
+            if (got)
+                hs_release(n, host);
+            reject_log(n, "connection from %s dropped: too many handshakes in progress%s", addr,
+                       got ? "" : " (from its address, or in all)");
             close(fd);
             continue;
         }
@@ -688,12 +744,11 @@ static void *accept_thread(void *arg)
         in->n = n;
         in->fd = fd;
         snprintf(in->addr, sizeof in->addr, "%s", addr);
+        snprintf(in->host, sizeof in->host, "%s", host);
         if (!spawn(n, inbound_thread, in)) {
             close(fd);
             free(in);
-            pthread_mutex_lock(&n->mu);
-            n->handshakes--;
-            pthread_mutex_unlock(&n->mu);
+            hs_release(n, host);
         }
     }
     thread_exit(n);

@@ -8,6 +8,7 @@
 #include "stoffel.h"
 #include "core/heap.h"
 #include "net/frame.h"
+#include "net/hello.h"
 
 /* ---- a party floods a client with early messages -------------------------- */
 
@@ -228,6 +229,33 @@ TEST(freed_share_wiped)
 #endif
 }
 
+/* ---- the session hello ----------------------------------------------------------- */
+
+/* A hello lacking node, params or program printed an unset stack buffer
+ * in the log line; every field is now a terminated string, empty when
+ * absent, and the node id is taken only from decimal digits. */
+TEST(hello_fields_always_set)
+{
+    static const char *const bad[] = {
+        "STOFFEL-NET/1\n", "STOFFEL-NET/1\nparams x\n", "STOFFEL-NET/1\nnode \n",
+        "STOFFEL-NET/1\nnode 12abc\nparams p\n", "STOFFEL-NET/1\nnode 99999999999\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        NetHello h;
+        memset(&h, 0x55, sizeof h);        /* garbage, as an unset stack buffer */
+        CHECK(net_hello_parse((const uint8_t *)bad[i], strlen(bad[i]), &h) == 0);
+        CHECK_MSG(memchr(h.node, 0, sizeof h.node) && memchr(h.program, 0, sizeof h.program) &&
+                  memchr(h.params, 0, sizeof h.params), "hello %zu: a field is not terminated", i);
+        CHECK_MSG(h.node_id == -1, "hello %zu: node id %lld", i, (long long)h.node_id);
+        CHECK(!h.has_program && h.program[0] == 0);
+    }
+    const char *good = "STOFFEL-NET/1\nnode 3\nparams n=4 t=1\nprogram abc\n";
+    NetHello h;
+    CHECK(net_hello_parse((const uint8_t *)good, strlen(good), &h) == 0);
+    CHECK(h.node_id == 3 && strcmp(h.params, "n=4 t=1") == 0 && strcmp(h.program, "abc") == 0);
+    CHECK(net_hello_parse((const uint8_t *)"HTTP/1.0\n", 9, &h) == -1 && h.node[0] == 0);
+}
+
 int main(void)
 {
     RUN(client_hold_flood);
@@ -235,5 +263,6 @@ int main(void)
     RUN(free_inside_foreign_refused);
     RUN(add_hook_inside_hook_refused);
     RUN(freed_share_wiped);
+    RUN(hello_fields_always_set);
     return unit_report();
 }
