@@ -147,7 +147,7 @@ typedef struct {
 } Stashed;
 
 #define STASH_MAX_PER_SENDER 4096
-#define STASH_BYTES_PER_SENDER ((size_t)256 << 20)
+#define STASH_BYTES_PER_SENDER ((size_t)2 * TRANSPORT_MAX_MESSAGE)
 /* A message claiming a sequence number further ahead than this is bogus. */
 #define STASH_MAX_AHEAD ((uint64_t)1 << 32)
 

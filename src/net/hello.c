@@ -40,6 +40,16 @@ int net_hello_parse(const uint8_t *frame, size_t len, NetHello *h)
     h->has_node = field(text, len, "node", h->node, sizeof h->node);
     h->has_params = field(text, len, "params", h->params, sizeof h->params);
     h->has_program = field(text, len, "program", h->program, sizeof h->program);
+    char hex[2 * NET_HELLO_NONCE + 2];
+    if (field(text, len, "nonce", hex, sizeof hex) && strlen(hex) == 2 * NET_HELLO_NONCE &&
+        strspn(hex, "0123456789abcdef") == 2 * NET_HELLO_NONCE) {
+        for (size_t i = 0; i < NET_HELLO_NONCE; i++) {
+            unsigned hi = (unsigned)(hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10);
+            unsigned lo = (unsigned)(hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10);
+            h->nonce[i] = (uint8_t)(hi << 4 | lo);
+        }
+        h->has_nonce = true;
+    }
     if (h->has_node && h->node[0] && strlen(h->node) <= 10 && strspn(h->node, "0123456789") == strlen(h->node)) {
         int64_t v = 0;
         for (const char *c = h->node; *c; c++)

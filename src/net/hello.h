@@ -5,6 +5,7 @@
  *     node <decimal node id>\n
  *     params <session parameters>\n
  *     program <program hash, or "-" from a client>\n
+ *     nonce <64 hex digits: this node's random contribution to the run>\n
  *
  * Parsed apart from the transport so the fuzzer (fuzz/fuzz_hello.c) links
  * it alone.  Every field is always a NUL-terminated string (empty when
@@ -17,10 +18,13 @@
 #include <stdint.h>
 
 #define NET_HELLO_MAX 4096
+#define NET_HELLO_NONCE 32
 
 typedef struct {
     char node[16], params[1024], program[200];
     bool has_node, has_params, has_program;   /* present and short enough */
+    bool has_nonce;                           /* 64 hex digits decoded into nonce */
+    uint8_t nonce[NET_HELLO_NONCE];
     int64_t node_id;                          /* -1 unless node is decimal digits < 2^32 */
 } NetHello;
 

@@ -25,6 +25,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -39,7 +40,12 @@
 #include "net/hello.h"
 #include "net/net_util.h"
 
-#define PEER_IN_LIMIT ((size_t)256 << 20)    /* received, not yet consumed, per peer */
+/* Received and not yet consumed, per peer: queued messages plus the frame
+ * being assembled stay below this.  The reader pauses once the queued
+ * messages reach PEER_IN_LIMIT - TRANSPORT_MAX_MESSAGE, and the frame in
+ * progress grows only as its bytes arrive (frame.h), up to
+ * TRANSPORT_MAX_MESSAGE. */
+#define PEER_IN_LIMIT ((size_t)2 * TRANSPORT_MAX_MESSAGE)
 #define PEER_OUT_LIMIT ((size_t)256 << 20)   /* queued to one peer */
 #define HANDSHAKE_MS 10000                  /* TLS handshake + hello */
 #define CERT_MS 4000                        /* an inbound TLS handshake (its certificate) */
@@ -77,6 +83,8 @@ typedef struct {
     char why[320];               /* last connection problem, for wait_peers */
     char addr[80];               /* peer's address, once connected */
     atomic_bool paused;          /* its reader stopped: too many unconsumed bytes */
+    bool has_nonce;              /* its hello's nonce (under mu) */
+    uint8_t nonce[NET_HELLO_NONCE];
     size_t in_bytes;             /* queued in the inbound ring (under Net.mu) */
 } Peer;
 
@@ -87,6 +95,7 @@ typedef struct {
     char self_name[32];
     char params[1024];
     char program[200];
+    uint8_t nonce[NET_HELLO_NONCE];  /* ours, fresh per endpoint (tls_transport_run_nonce) */
     bool is_party, quiet;
     int listen_fd;
     atomic_bool stop;
@@ -244,7 +253,7 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
     n->ring[(n->head + n->count) % n->cap] = (Msg){ from, len, data };
     n->count++;
     n->peers[from].in_bytes += len;
-    bool over = n->peers[from].in_bytes >= PEER_IN_LIMIT;
+    bool over = n->peers[from].in_bytes >= PEER_IN_LIMIT - TRANSPORT_MAX_MESSAGE;
     if (over)
         atomic_store(&n->peers[from].paused, true);
     pthread_cond_broadcast(&n->cv);
@@ -364,8 +373,10 @@ static int read_frame(Net *n, SSL *ssl, int fd, NetFrameDecoder *d, uint8_t **fr
 
 static size_t make_hello(Net *n, char *out, size_t outlen)
 {
-    int k = snprintf(out, outlen, "STOFFEL-NET/1\nnode %u\nparams %s\nprogram %s\n", n->tr.self, n->params,
-                     n->is_party ? n->program : "-");
+    char hex[2 * NET_HELLO_NONCE + 1];
+    net_hex(n->nonce, sizeof n->nonce, hex);
+    int k = snprintf(out, outlen, "STOFFEL-NET/1\nnode %u\nparams %s\nprogram %s\nnonce %s\n", n->tr.self,
+                     n->params, n->is_party ? n->program : "-", hex);
     return k > 0 && (size_t)k < outlen ? (size_t)k : 0;
 }
 
@@ -405,7 +416,42 @@ static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, s
         set_fatal(n, msg);
         return -1;
     }
+    if (peer < n->roster.n_parties && !h.has_nonce) {
+        net_log(n, "%s: its hello has no nonce; dropped", who);
+        return -1;
+    }
+    Peer *p = &n->peers[peer];
+    pthread_mutex_lock(&p->mu);
+    memcpy(p->nonce, h.nonce, sizeof p->nonce);
+    p->has_nonce = h.has_nonce;
+    pthread_mutex_unlock(&p->mu);
     return 0;
+}
+
+int tls_transport_run_nonce(Transport *t, uint8_t out[32])
+{
+    Net *n = t->impl;
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, (const unsigned char *)"stoffel-run-nonce-v1", 20, 32);
+    int rc = 0;
+    for (uint32_t i = 0; i < n->roster.n_parties; i++) {
+        uint8_t v[NET_HELLO_NONCE];
+        bool have = true;
+        if (i == t->self) {
+            memcpy(v, n->nonce, sizeof v);
+        } else {
+            Peer *p = &n->peers[i];
+            pthread_mutex_lock(&p->mu);
+            have = p->has_nonce;
+            memcpy(v, p->nonce, sizeof v);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (!have)
+            rc = -1;
+        crypto_generichash_update(&st, v, sizeof v);
+    }
+    crypto_generichash_final(&st, out, 32);
+    return rc;
 }
 
 /* ---- one connection ----------------------------------------------------------------- */
@@ -1081,6 +1127,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
     n->quiet = cfg->quiet;
     roster_node_name(r, cfg->self, n->self_name, sizeof n->self_name);
     snprintf(n->params, sizeof n->params, "%s", cfg->params ? cfg->params : "");
+    randombytes_buf(n->nonce, sizeof n->nonce);
     snprintf(n->program, sizeof n->program, "%s", cfg->program ? cfg->program : "-");
     if (strchr(n->params, '\n') || strchr(n->program, '\n')) {
         net_errf(err, errlen, "session parameters must be one line");

@@ -9,6 +9,12 @@
 #include "core/heap.h"
 #include "net/frame.h"
 #include "net/hello.h"
+#include "net/tls.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* ---- a party floods a client with early messages -------------------------- */
 
@@ -256,6 +262,116 @@ TEST(hello_fields_always_set)
     CHECK(net_hello_parse((const uint8_t *)"HTTP/1.0\n", 9, &h) == -1 && h.node[0] == 0);
 }
 
+/* ---- a fresh instance per run --------------------------------------------------- */
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t l = sizeof a;
+    int port = -1;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &l) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+/* One run of a party and a client over TLS on 127.0.0.1: the run nonce
+ * both derive (0 if they agree, -1 otherwise). */
+static int one_run(const char *dir, uint8_t nonce[32])
+{
+    char pk[512], pc[512], ck[512], cc[512], err[512], text[1024], hex0[65], hex1[65];
+    uint8_t k0[NET_KEY_ID_LEN], k1[NET_KEY_ID_LEN];
+    snprintf(pk, sizeof pk, "%s/p0.key", dir);
+    snprintf(pc, sizeof pc, "%s/p0.crt", dir);
+    snprintf(ck, sizeof ck, "%s/c0.key", dir);
+    snprintf(cc, sizeof cc, "%s/c0.crt", dir);
+    if (tls_cert_key_id(pc, k0, err, sizeof err) != 0 && tls_keygen(pk, pc, "party 0", k0, err, sizeof err) != 0)
+        return -1;
+    if (tls_cert_key_id(cc, k1, err, sizeof err) != 0 && tls_keygen(ck, cc, "client 0", k1, err, sizeof err) != 0)
+        return -1;
+    net_hex(k0, sizeof k0, hex0);
+    net_hex(k1, sizeof k1, hex1);
+    snprintf(text, sizeof text, "party 0 127.0.0.1:%d %s\nclient 0 %s\n", free_port(), hex0, hex1);
+    Roster r;
+    if (roster_parse(text, strlen(text), &r, err, sizeof err) != 0)
+        return -1;
+    TlsNetConfig pcfg = { .roster = &r, .self = 0, .key_path = pk, .cert_path = pc, .params = "test",
+                          .program = "p", .quiet = true };
+    TlsNetConfig ccfg = { .roster = &r, .self = 1, .key_path = ck, .cert_path = cc, .params = "test",
+                          .quiet = true };
+    Transport *party = tls_transport_new(&pcfg, err, sizeof err);
+    Transport *client = party ? tls_transport_new(&ccfg, err, sizeof err) : NULL;
+    uint8_t other[32];
+    int rc = client && tls_transport_wait_peers(party, true, 10000, err, sizeof err) == 0 &&
+             tls_transport_wait_peers(client, true, 10000, err, sizeof err) == 0 &&
+             tls_transport_run_nonce(party, nonce) == 0 && tls_transport_run_nonce(client, other) == 0 &&
+             memcmp(nonce, other, 32) == 0 ? 0 : -1;
+    if (rc != 0)
+        fprintf(stderr, "one_run: %s\n", err);
+    if (client)
+        tls_transport_free(client, 0);
+    if (party)
+        tls_transport_free(party, 0);
+    roster_free(&r);
+    return rc;
+}
+
+/* The same roster gave the same instance id in every run; now every run
+ * mixes in the parties' fresh nonces, which every node agrees on. */
+TEST(run_nonce_fresh)
+{
+    char dir[] = "/tmp/stoffel-harden-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    uint8_t a[32], b[32];
+    CHECK(one_run(dir, a) == 0);
+    CHECK(one_run(dir, b) == 0);
+    CHECK_MSG(memcmp(a, b, 32) != 0, "two runs with the same roster got the same nonce");
+    const char *files[] = { "p0.key", "p0.crt", "c0.key", "c0.crt" };
+    for (size_t i = 0; i < 4; i++) {
+        char f[512];
+        snprintf(f, sizeof f, "%s/%s", dir, files[i]);
+        unlink(f);
+    }
+    rmdir(dir);
+}
+
+/* ---- memory a peer can make us hold ----------------------------------------------- */
+
+/* A frame header announcing 64 MiB made the decoder allocate 64 MiB at
+ * once; now the buffer grows with the bytes that arrived. */
+TEST(frame_allocates_as_bytes_arrive)
+{
+    NetFrameDecoder d;
+    net_frame_init(&d, TRANSPORT_MAX_MESSAGE);
+    uint8_t hdr[4];
+    net_frame_header(hdr, TRANSPORT_MAX_MESSAGE);
+    size_t used = 0, flen = 0;
+    uint8_t *frame = NULL;
+    CHECK(net_frame_feed(&d, hdr, 4, &used, &frame, &flen) == NET_FRAME_MORE && used == 4);
+    CHECK_MSG(d.cap <= NET_FRAME_FIRST, "a bare header allocated %zu bytes", d.cap);
+    static uint8_t chunk[1 << 20];
+    for (size_t i = 0; i < sizeof chunk; i++)
+        chunk[i] = (uint8_t)(i * 7);
+    CHECK(net_frame_feed(&d, chunk, sizeof chunk, &used, &frame, &flen) == NET_FRAME_MORE);
+    CHECK_MSG(d.cap <= 2 * (sizeof chunk), "1 MiB received, %zu bytes allocated", d.cap);
+    net_frame_free(&d);
+    /* a whole frame still comes out intact */
+    net_frame_header(hdr, (uint32_t)sizeof chunk);
+    CHECK(net_frame_feed(&d, hdr, 4, &used, &frame, &flen) == NET_FRAME_MORE);
+    size_t off = 0;
+    int r = NET_FRAME_MORE;
+    while (off < sizeof chunk && r == NET_FRAME_MORE) {
+        size_t piece = sizeof chunk - off < 70000 ? sizeof chunk - off : 70000;
+        r = net_frame_feed(&d, chunk + off, piece, &used, &frame, &flen);
+        off += used;
+    }
+    CHECK(r == NET_FRAME_DONE && flen == sizeof chunk && frame && memcmp(frame, chunk, flen) == 0);
+    free(frame);
+    net_frame_free(&d);
+}
+
 int main(void)
 {
     RUN(client_hold_flood);
@@ -264,5 +380,7 @@ int main(void)
     RUN(add_hook_inside_hook_refused);
     RUN(freed_share_wiped);
     RUN(hello_fields_always_set);
+    RUN(run_nonce_fresh);
+    RUN(frame_allocates_as_bytes_arrive);
     return unit_report();
 }
