@@ -97,6 +97,16 @@ static StoffelVM *embed_vm(void)
     return vm;
 }
 
+/* The VM still runs add(2, 3) after a refused operation. */
+static void check_still_usable(StoffelVM *vm)
+{
+    stoffel_ensure_slots(vm, 3);
+    stoffel_set_int(vm, 1, 2);
+    stoffel_set_int(vm, 2, 3);
+    int64_t v = 0;
+    CHECK(stoffel_call(vm, "add", 2) == STOFFEL_OK && stoffel_get_int(vm, 0, &v) == STOFFEL_OK && v == 5);
+}
+
 /* host_down(x): calls down(x - 1) until x reaches 0; the deepest level
  * records the error it got. */
 static int deepest;
@@ -143,10 +153,7 @@ TEST(nested_host_calls_bounded)
     CHECK(stoffel_call(vm, "down", 1) == STOFFEL_ERROR_RUNTIME);
     CHECK_MSG(strstr(deep_err, "too many nested calls") != NULL, "got '%s'", deep_err);
     /* the VM is usable afterwards */
-    stoffel_set_int(vm, 1, 2);
-    stoffel_set_int(vm, 2, 3);
-    int64_t v = 0;
-    CHECK(stoffel_call(vm, "add", 2) == STOFFEL_OK && stoffel_get_int(vm, 0, &v) == STOFFEL_OK && v == 5);
+    check_still_usable(vm);
     stoffel_free(vm);
 }
 
@@ -173,10 +180,7 @@ TEST(free_inside_foreign_refused)
     CHECK(stoffel_call(vm, "down", 1) == STOFFEL_ERROR_RUNTIME);
     CHECK_MSG(strstr(stoffel_last_error(vm)->message, "stoffel_free") != NULL, "got '%s'",
               stoffel_last_error(vm)->message);
-    stoffel_set_int(vm, 1, 2);
-    stoffel_set_int(vm, 2, 3);
-    int64_t v = 0;
-    CHECK(stoffel_call(vm, "add", 2) == STOFFEL_OK && stoffel_get_int(vm, 0, &v) == STOFFEL_OK && v == 5);
+    check_still_usable(vm);
     stoffel_free(vm);          /* outside any call: freed */
 }
 
