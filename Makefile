@@ -12,7 +12,9 @@ OPT      ?= -O2
 CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS   ?= $(OPT) -g
-ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -pthread -Iinclude -Isrc
+# -fvisibility=hidden: the shared library exports only what include/*.h mark
+# ST_API (tests/run.py "api/exports" checks it).
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -fvisibility=hidden -pthread -Iinclude -Isrc
 ifeq ($(DISPATCH),switch)
 ALL_CFLAGS += -DST_DISPATCH_SWITCH
 endif
@@ -141,7 +143,8 @@ bench-rbc: lib
 # libFuzzer targets (clang): each runs FUZZ_TIME seconds on its seed corpus.
 FUZZ_TIME ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+  -fsanitize-coverage-ignorelist=fuzz/coverage_ignore.txt
 fuzz-build:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 EXTRA_CFLAGS="$(FUZZ_FLAGS)" lib
 	@for t in $(FUZZ_TARGETS); do \

@@ -840,6 +840,57 @@ def run_pytest(_, ctx):
 
 
 # --------------------------------------------------------------------------
+# 5b. Exported symbols: the shared library is built with -fvisibility=hidden
+#     and exports exactly the functions include/stoffel.h and
+#     include/stoffel_vm.h declare with ST_API (docs/embedding.md).
+
+PUBLIC_HEADERS = (os.path.join("include", "stoffel.h"), os.path.join("include", "stoffel_vm.h"))
+DECL_RE = re.compile(r"^(ST_API\s+)?(?!typedef\b|extern\b|return\b)[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)\s*\(", re.M)
+
+
+def public_api():
+    """(exported, unmarked): function names declared with ST_API in the
+    public headers, and those declared without it."""
+    marked, unmarked = set(), set()
+    for h in PUBLIC_HEADERS:
+        with open(os.path.join(REPO, h)) as f:
+            text = f.read()
+        for m in DECL_RE.finditer(text):
+            (marked if m.group(1) else unmarked).add(m.group(2))
+    return marked, unmarked - marked
+
+
+def run_exports(_, ctx):
+    o = Outcome("api/exports")
+    so = os.path.join(ctx.build, "libstoffel_vm.so")
+    nm = shutil.which("nm")
+    if not nm or not os.path.isfile(so):
+        o.fail("%s" % ("nm not found (binutils)" if not nm else so + " does not exist"))
+        return finish(o)
+    res = run_process([nm, "-D", "--defined-only", so], ctx.env, ctx.timeout)
+    exported = set()
+    for line in res.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] not in ("A", "w", "v"):
+            exported.add(parts[2].split("@")[0])
+    if ctx.asan:   # the sanitizers' own entry points
+        exported = {s for s in exported if not s.startswith(("__asan", "__ubsan", "__sanitizer", "__lsan"))}
+    marked, unmarked = public_api()
+    extra = sorted(exported - marked)
+    missing = sorted(marked - exported)
+    if res.returncode != 0:
+        o.fail("nm %s" % describe_status(res))
+    if extra:
+        o.fail("exported but not public API (%d): %s" % (len(extra), ", ".join(extra[:40])))
+    if missing:
+        o.fail("declared ST_API but not exported (%d): %s" % (len(missing), ", ".join(missing)))
+    if unmarked:
+        o.fail("declared in a public header without ST_API, so not exported: %s" % ", ".join(sorted(unmarked)))
+    o.note = "%d symbols" % len(exported)
+    return finish(o)
+
+
+# --------------------------------------------------------------------------
 # 6. Networked MPC (docs/network.md): tests/net/net_tests.py starts every
 #    party and client as its own stoffel-run process over TLS on 127.0.0.1;
 #    its passed/failed counts go into the totals.
@@ -1003,6 +1054,7 @@ def main():
     for rule in CONVENTION_RULES:
         tasks.append(("conventions/" + rule, run_convention, rule))
     tasks.append(("api/installed", run_installed_api, None))
+    tasks.append(("api/exports", run_exports, None))
     tasks.append(("python/pytest", run_pytest, None))
     tasks.append(("net/sessions", run_net_tests, None))
     tasks.append(("storage/cli", run_storage_tests, None))

@@ -82,7 +82,11 @@ struct StoffelVM {
     char *err_function;
     char *pending;              /* stoffel_set_error text of the running callback */
     bool in_hook;
+    bool free_refused;          /* stoffel_free was called while the VM ran */
 };
+/* After a foreign function or hook returned: ST_ERR with the VM's error set
+ * if it tried to free the VM (refused, the VM is still running). */
+int api_check_free_refused(StoffelVM *S);
 
 /* A program read from a file (stoffel_program_read). */
 struct StoffelProgram {

@@ -165,6 +165,12 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
         roster_free(r);
         return say(o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED, "%s", err);
     }
+    /* a fresh instance id in every run, the same at every node: messages
+     * of an earlier run with the same roster never fit this one */
+    uint8_t run[32];
+    if (tls_transport_run_nonce(nd->tr, run) == 0)
+        for (int i = 0; i < 8; i++)
+            nd->instance ^= (uint64_t)run[i] << (8 * i);
     return 0;
 }
 

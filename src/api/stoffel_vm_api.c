@@ -352,6 +352,7 @@ static int c_trampoline(VM *vm, const Value *args, uint32_t argc, Value *result,
         res.value_type = STOFFEL_VALUE_UNIT;
         int status = r->cfn(cargs, (int)argc, &res);
         if (status != 0) rc = vm_error(vm, "Foreign function returned error code: %d", status);
+        else if (api_check_free_refused(S) != ST_OK) rc = ST_ERR;
         else if (from_c(S, &res, result, why, sizeof why) != 0) rc = vm_error(vm, "%s", why);
     }
     for (uint32_t i = 0; i < done; i++) free_c_value(&cargs[i]);

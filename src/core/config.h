@@ -113,10 +113,23 @@
 #define DISCOVERY_MAX_FRAME (1u << 20)
 #endif
 #ifndef DISCOVERY_IO_TIMEOUT_MS
-#define DISCOVERY_IO_TIMEOUT_MS 10000      /* per read / write of a registration */
+#define DISCOVERY_IO_TIMEOUT_MS 10000      /* per read / write of the roster at the end */
+#endif
+#ifndef DISCOVERY_REGISTER_MS
+#define DISCOVERY_REGISTER_MS 10000        /* handshake + registration frame, from accept */
+#endif
+#ifndef DISCOVERY_MAX_PENDING
+#define DISCOVERY_MAX_PENDING 64           /* registrations in progress at once */
+#endif
+#ifndef DISCOVERY_PENDING_PER_HOST
+#define DISCOVERY_PENDING_PER_HOST 8       /* ...of which from one source address */
 #endif
 #ifndef TLS_PEER_IN_LIMIT
-#define TLS_PEER_IN_LIMIT ((size_t)256 << 20)    /* received, not yet consumed, per peer */
+/* Received and not yet consumed, per peer: queued messages plus the frame
+ * being assembled stay below this.  The reader pauses once the queued
+ * messages reach TLS_PEER_IN_LIMIT - TRANSPORT_MAX_MESSAGE, and the frame
+ * in progress grows only as its bytes arrive (frame.h). */
+#define TLS_PEER_IN_LIMIT ((size_t)2 * TRANSPORT_MAX_MESSAGE)
 #endif
 #ifndef TLS_PEER_OUT_LIMIT
 #define TLS_PEER_OUT_LIMIT ((size_t)256 << 20)   /* queued to one peer */
@@ -124,11 +137,14 @@
 #ifndef TLS_HANDSHAKE_MS
 #define TLS_HANDSHAKE_MS 10000             /* TLS handshake + hello */
 #endif
+#ifndef TLS_CERT_MS
+#define TLS_CERT_MS 4000                   /* an inbound TLS handshake (its certificate) */
+#endif
 #ifndef TLS_MAX_PENDING_HANDSHAKES
 #define TLS_MAX_PENDING_HANDSHAKES 64
 #endif
-#ifndef TLS_HELLO_MAX
-#define TLS_HELLO_MAX 4096
+#ifndef TLS_HANDSHAKES_PER_HOST
+#define TLS_HANDSHAKES_PER_HOST 8          /* ...of which from one source address */
 #endif
 #ifndef TLS_READ_CHUNK
 #define TLS_READ_CHUNK 65536

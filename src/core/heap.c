@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 
 static void *default_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
 {
@@ -506,6 +507,13 @@ static void free_object(Heap *h, GcObject *o)
     case GC_FOREIGN: {
         StForeign *f = (StForeign *)o;
         if (f->finalizer) f->finalizer(f->ptr, f->finalizer_ud);
+        break;
+    }
+    case GC_SHARE: {
+        /* a share's bytes are secret: never left in a free list or in
+         * memory handed back to the allocator */
+        StShare *s = (StShare *)o;
+        sodium_memzero(s->bytes, s->len);
         break;
     }
     default: break;

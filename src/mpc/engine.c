@@ -219,9 +219,11 @@ static bool party_kind(uint8_t kind)
            kind == MK_OPEN2T || kind == MK_ECHO || kind == MK_ROOT || kind == MK_EXP;
 }
 
-static void drop_bad(MpcEngine *e, uint8_t *msg)
+/* Dropped messages are wiped: a late or misrouted deal still holds shares. */
+static void drop_bad(MpcEngine *e, uint8_t *msg, size_t len)
 {
     e->st.bad_messages++;
+    sodium_memzero(msg, len);
     free(msg);
 }
 
@@ -231,18 +233,18 @@ static int accept_current(MpcEngine *e, uint32_t from, uint8_t *msg, const MsgHd
     Gather *g = &e->g;
     uint32_t want = g->counts ? g->counts[from] : g->count;
     if (g->buf[from]) {                      /* a second message for the same round */
-        drop_bad(e, msg);
+        drop_bad(e, msg, MPC_HDR + (size_t)h->count * MPC_ELEM);
         return 0;
     }
     if (h->count != want) {
-        drop_bad(e, msg);
+        drop_bad(e, msg, MPC_HDR + (size_t)h->count * MPC_ELEM);
         return 0;
     }
     if (g->raw) {
         Fe *v = (Fe *)(void *)(msg + MPC_HDR);
         wire_limbs_from_le(v, want);
         if (!wire_check_raw(e->f, v, want)) {
-            drop_bad(e, msg);
+            drop_bad(e, msg, MPC_HDR + (size_t)h->count * MPC_ELEM);
             return 0;
         }
     }
@@ -266,14 +268,14 @@ static bool sender_ok(const MpcEngine *e, uint32_t from, const MsgHdr *h)
 static void stash_put(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len, const MsgHdr *h)
 {
     if (e->stash_cnt[from] >= STASH_MAX_PER_SENDER || len > STASH_BYTES_PER_SENDER - e->stash_bytes[from]) {
-        drop_bad(e, msg);
+        drop_bad(e, msg, len);
         return;
     }
     if (e->stash_n == e->stash_cap) {
         size_t ncap = e->stash_cap ? 2 * e->stash_cap : 64;
         Stashed *ns = realloc(e->stash, ncap * sizeof *ns);
         if (!ns) {
-            drop_bad(e, msg);
+            drop_bad(e, msg, len);
             return;
         }
         e->stash = ns;
@@ -295,23 +297,24 @@ int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
         return 0;
     }
     if (!ours || !sender_ok(e, from, &h)) {
-        drop_bad(e, msg);
+        drop_bad(e, msg, len);
         return 0;
     }
     Gather *g = &e->g;
     if (g->kind && h.kind == g->kind && h.seq == g->seq) {
         if (g->from_clients != (from >= e->n)) {
-            drop_bad(e, msg);
+            drop_bad(e, msg, len);
             return 0;
         }
         return accept_current(e, from, msg, &h);
     }
     if (h.seq < e->seq[h.kind]) {            /* a round already over: normal */
+        sodium_memzero(msg, len);
         free(msg);
         return 0;
     }
     if (h.seq - e->seq[h.kind] >= STASH_MAX_AHEAD) {
-        drop_bad(e, msg);
+        drop_bad(e, msg, len);
         return 0;
     }
     stash_put(e, from, msg, len, &h);

@@ -142,6 +142,11 @@ typedef struct {
     MsgHdr h;
 } Stashed;
 
+#define STASH_MAX_PER_SENDER 4096
+#define STASH_BYTES_PER_SENDER ((size_t)2 * TRANSPORT_MAX_MESSAGE)
+/* A message claiming a sequence number further ahead than this is bogus. */
+#define STASH_MAX_AHEAD ((uint64_t)1 << 32)
+
 /* Messages of one (kind, seq) being collected, indexed by sender node. */
 typedef struct {
     uint8_t kind;
@@ -280,5 +285,9 @@ void mpc_test_set_fault(MpcEngine *e, MpcFault fault);
 /* Test hook: misbehave in preprocessing (TEST_BAD_DEAL: deal one party an
  * inconsistent share; TEST_BAD_OPEN2T: wrong shares in triple generation). */
 void mpc_test_preproc_fault(MpcEngine *e, int what);
+/* Test hooks of the client's hold of early messages (client.c): lower its
+ * per-party byte bound; read what party `party` has held. */
+void mpc_client_test_hold_limit(MpcClient *c, size_t bytes);
+void mpc_client_test_held(const MpcClient *c, uint32_t party, uint32_t *count, size_t *bytes);
 
 #endif

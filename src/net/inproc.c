@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -110,6 +111,8 @@ Transport *inproc_endpoint(InprocHub *hub, uint32_t id)
 static void drain(Mailbox *b)
 {
     while (b->count) {
+        /* undelivered messages may hold shares */
+        sodium_memzero(b->ring[b->head].data, b->ring[b->head].len);
         free(b->ring[b->head].data);
         b->head = (b->head + 1) % b->cap;
         b->count--;

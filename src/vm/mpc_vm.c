@@ -147,6 +147,7 @@ int mpcvm_flush(VM *vm)
         if (bufs[i]) sodium_memzero(bufs[i], bytes);
         vm_mem_free(vm, bufs[i], bytes);
     }
+    sodium_memzero(st->q, n * sizeof *st->q);
     st->n = 0;
     return rc;
 }
@@ -290,6 +291,7 @@ int mpcvm_open_many(VM *vm, StShare **shares, size_t n, Value *out)
     for (size_t i = 0; rc == ST_OK && i < n; i++) rc = share_get(vm, shares[i], &x[i]);
     if (rc == ST_OK && n && mpc_round(vm->mpc, x, n, x, NULL, NULL, 0, NULL) != 0) rc = engine_error(vm);
     for (size_t i = 0; rc == ST_OK && i < n; i++) rc = mpcvm_decode(vm, shares[i], &x[i], &out[i]);
+    sodium_memzero(x, bytes);     /* shares, if the round failed */
     vm_mem_free(vm, x, bytes);
     return rc;
 }

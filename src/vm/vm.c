@@ -533,7 +533,24 @@ static int entry_upvalue_error(VM *vm, VmFunction *fn)
     return ST_ERR;
 }
 
+uint32_t vm_host_calls(const VM *vm) { return vm->host_calls; }
+
+static int execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value *result);
+
 int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value *result)
+{
+    if (vm->host_calls >= VM_MAX_HOST_CALLS) {
+        *result = val_unit();
+        return vm_error(vm, "too many nested calls into the VM from foreign functions (limit %u): '%s' "
+                        "not called", VM_MAX_HOST_CALLS, name);
+    }
+    vm->host_calls++;
+    int rc = execute(vm, name, args, argc, result);
+    vm->host_calls--;
+    return rc;
+}
+
+static int execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value *result)
 {
     vm_clear_error(vm);
     *result = val_unit();

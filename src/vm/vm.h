@@ -168,6 +168,12 @@ int vm_load_program(VM *vm, const StfProgram *prog);
 int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc,
                Value *result);
 
+/* Calls from the host may nest (a foreign function calling back into the
+ * VM) at most this deep, as Lua bounds its C calls: each level costs C
+ * stack, and a runaway recursion gets an error instead of a crash. */
+#define VM_MAX_HOST_CALLS 200
+/* vm_execute calls in progress: 0 when the VM is idle. */
+uint32_t vm_host_calls(const VM *vm);
 const VmError *vm_last_error(const VM *vm);
 void vm_clear_error(VM *vm);
 

@@ -115,6 +115,7 @@ struct VM {
     uint32_t nframes, frames_cap;
     Value *args;
     uint32_t nargs, args_cap;
+    uint32_t host_calls;        /* vm_execute calls in progress (nested from natives) */
 
     /* values kept alive for the embedder */
     Value last_result;

@@ -355,6 +355,71 @@ def t_rogue(build, tmp):
                "party %d should log the rogue connections" % i, res)
 
 
+def flood(ports, stop, source="127.0.0.2", per_port=100):
+    """Keeps up to per_port idle TCP connections open to every port from
+    `source` (another loopback address than the nodes'), reopening each one
+    the party closes, at up to about 100 new connections a second per port."""
+    import select
+    held = {p: [] for p in ports}
+    while not stop.is_set():
+        for p in ports:
+            socks = held[p]
+            if socks:
+                try:
+                    readable, _, _ = select.select(socks, [], [], 0)
+                except (OSError, ValueError):
+                    readable = list(socks)
+                for c in readable:     # closed by the party: open another
+                    socks.remove(c)
+                    c.close()
+            for _ in range(min(5, per_port - len(socks))):
+                c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                c.settimeout(0.5)
+                try:
+                    c.bind((source, 0))
+                    c.connect(("127.0.0.1", p))
+                    socks.append(c)
+                except OSError:
+                    c.close()
+        stop.wait(0.05)
+    for socks in held.values():
+        for c in socks:
+            c.close()
+
+
+def t_connection_flood(build, tmp):
+    """An unauthenticated flood from another address (127.0.0.2) keeps 100
+    idle connections open to every party while the session forms, party 3
+    and the clients starting 1.5 s into it.  64 idle connections used to
+    fill every handshake slot for 10 s; now one address gets at most 8 slots
+    for at most 4 s, the session forms, and the parties log the rejections
+    rate-limited."""
+    import threading
+    s = Session(build, tmp, "flood")
+    prog = fixture("client_mul.stflb")
+    stop = threading.Event()
+    th = threading.Thread(target=flood, args=(s.ports, stop), daemon=True)
+    th.start()
+    try:
+        for i in range(3):
+            s.party(i, prog, "--connect-timeout-ms", "8000")
+        time.sleep(1.5)
+        s.party(3, prog, "--connect-timeout-ms", "8000")
+        s.client(0, "15", "--connect-timeout-ms", "8000")
+        s.client(1, "25", "--connect-timeout-ms", "8000")
+        res = s.wait()
+    finally:
+        stop.set()
+        th.join()
+    expect_result(res, ["c0", "c1"], "375")
+    for i in range(4):
+        rc, o, e = res["p%d" % i]
+        expect(rc == 0 and "sent to 2 clients" in o, "party %d should finish" % i, res)
+    logs = "".join(res["p%d" % i][2] for i in range(4))
+    expect("127.0.0.2" in logs and "more rejected connections not logged" in logs,
+           "the parties should log the flood, rate-limited", res)
+
+
 def t_program_mismatch(build, tmp):
     """A party running another program is named in a clear error before
     any MPC message; nobody hangs."""
@@ -472,6 +537,70 @@ def t_discovery_bad_token(build, tmp):
            "the leader should log the refusals", res)
 
 
+def wait_listening(port, limit=15.0):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def t_discovery_slowloris(build, tmp):
+    """Slow-loris against the leader: connections that trickle one byte a
+    second (a TLS record header, then nothing useful) and one that never
+    sends anything are open before anyone registers.  The leader served
+    registrations one at a time with a per-read timeout, so the first one
+    held it forever; now every registration is served at once under its own
+    deadline and the session forms.  Also: the leader's STOFFEL_AUTH_TOKEN
+    is gone from its environment (/proc/PID/environ) once read."""
+    import threading
+    s = Session(build, tmp, "discovery_slowloris")
+    prog = fixture("client_mul.stflb")
+    stop = threading.Event()
+    socks, environ = [], {}
+
+    def trickle(c):
+        junk = b"\x16\x03\x01\x02\x00" + os.urandom(600)
+        for b in junk:
+            if stop.wait(1.0):
+                return
+            try:
+                c.send(bytes([b]))
+            except OSError:
+                return
+
+    def before(leader):
+        port = int(leader.rsplit(":", 1)[1])
+        expect(wait_listening(port), "the leader should listen")
+        leader_proc = s.procs[0][0]
+        try:
+            with open("/proc/%d/environ" % leader_proc.pid, "rb") as f:
+                environ["text"] = f.read()
+        except OSError:
+            environ["text"] = None
+        for _ in range(3):
+            c = socket.create_connection(("127.0.0.1", port), timeout=5)
+            socks.append(c)
+            threading.Thread(target=trickle, args=(c,), daemon=True).start()
+        socks.append(socket.create_connection(("127.0.0.1", port), timeout=5))   # silent
+        time.sleep(0.5)
+
+    try:
+        discovery_session(s, prog, before=before)
+        res = s.wait()
+    finally:
+        stop.set()
+        for c in socks:
+            c.close()
+    check_discovered(res)
+    expect(res["p0"][2].count("registered from 127.0.0.1") == 5, "the leader should log 5 registrations", res)
+    expect(environ.get("text") is not None and b"net-test-token" not in environ["text"],
+           "the token should be gone from the leader's environment", res)
+
+
 def t_keygen_and_roster(build, tmp):
     """Keygen prints a roster line whose key id --key-id confirms, refuses to
     overwrite a key; bad rosters are rejected with the line."""
@@ -510,8 +639,8 @@ def t_open_exp(build, tmp):
     expect_result(res, ["p%d" % i for i in range(4)], want)
 
 
-TESTS = [t_session, t_servers_flag, t_session_n7, t_matrix_average, t_rogue, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
-         t_discovery, t_discovery_bad_token, t_keygen_and_roster, t_open_exp]
+TESTS = [t_session, t_servers_flag, t_session_n7, t_matrix_average, t_rogue, t_connection_flood, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
+         t_discovery, t_discovery_bad_token, t_discovery_slowloris, t_keygen_and_roster, t_open_exp]
 
 
 def t_rbc_and_stores(build, tmp):
