@@ -2,6 +2,7 @@
 #include "mpc/field.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -36,6 +37,58 @@ const Field field_ed25519 = {
     .bits = 253,
     .name = "ed25519",
 };
+
+/* ---- choice of multiplication ------------------------------------------ */
+
+#ifdef FE_HAVE_ADX_PATH
+int fe_use_adx_;
+
+static int cpu_has_adx(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
+}
+
+/* Runs at load time, before any thread exists. */
+__attribute__((constructor)) static void fe_pick_mul(void)
+{
+    const char *e = getenv("STOFFEL_FIELD_PORTABLE");
+    fe_use_adx_ = cpu_has_adx() && !(e && *e && strcmp(e, "0") != 0);
+}
+
+int fe_mul_adx_available(void)
+{
+    return cpu_has_adx();
+}
+
+int fe_mul_impl(void)
+{
+    return fe_use_adx_;
+}
+
+int fe_mul_set_impl(int adx)
+{
+    if (adx && !cpu_has_adx())
+        return -1;
+    fe_use_adx_ = adx != 0;
+    return 0;
+}
+#else
+int fe_mul_adx_available(void)
+{
+    return 0;
+}
+
+int fe_mul_impl(void)
+{
+    return 0;
+}
+
+int fe_mul_set_impl(int adx)
+{
+    return adx ? -1 : 0;
+}
+#endif
 
 const Field *field_default(void)
 {
