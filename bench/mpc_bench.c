@@ -32,6 +32,7 @@
  *   --scale 1               n = 4, 7, 10, 16, 31 with t = (n-1)/3, each in a
  *                           child process: throughput, latency, CPU per
  *                           multiplication per party, peak RSS per party
+ *                           (batch default 20000, at most 3 repetitions)
  *   --triples-rss N         each party preprocesses N triples (default run:
  *                           1000000), then peak RSS of the process / n */
 #include <pthread.h>
@@ -142,6 +143,8 @@ static void *party(void *arg)
             PHASE2(t_tri, c_tri, mpc_preprocess(e, B, 0, 0));
         if (WANT("mul"))
             PHASE2(t_mul, c_mul, mpc_round(e, NULL, 0, NULL, x, y, B, z));
+        else if (WANT("tri") && mpc_round(e, NULL, 0, NULL, x, y, B, z) != 0)
+            b->failed = 1;      /* use the triples up: the next run makes new ones */
         if (WANT("open"))
             PHASE2(t_open, c_open, mpc_round(e, x, B, z, NULL, NULL, 0, NULL));
     }
@@ -287,8 +290,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "bad options\n");
         return 2;
     }
-    if (do_scale)
+    if (do_scale) {
+        int given = 0;
+        for (int i = 1; i + 1 < argc; i += 2)
+            given |= !strcmp(argv[i], "--batch");
+        if (!given)
+            b.batch = 20000;
+        b.reps = b.reps > 3 ? 3 : b.reps;
+        b.latency = b.latency > 200 ? 200 : b.latency;
         return scale(&b);
+    }
     if (run(&b))
         return 1;
     if (b.rss_triples) {
