@@ -21,6 +21,7 @@
  *                         run: 1000000); prints the peak RSS per party */
 #include <errno.h>
 #include <netinet/in.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,18 +54,30 @@ static double cpu_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A port that is free now.  Tried first below the kernel's ephemeral range
+ * (32768 and up on Linux): with 31 parties, hundreds of outgoing
+ * connections take ephemeral source ports, and one of them can take a
+ * party's listening port before that party binds it. */
 static int free_port(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t l = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || getsockname(fd, (struct sockaddr *)&a, &l) != 0)
-        return -1;
-    close(fd);
-    return ntohs(a.sin_port);
+    for (int attempt = 0; attempt < 65; attempt++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a;
+        memset(&a, 0, sizeof a);
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (attempt < 64)
+            a.sin_port = htons((uint16_t)(20000 + randombytes_uniform(12000)));
+        socklen_t l = sizeof a;
+        if (fd < 0)
+            return -1;
+        int ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+                 getsockname(fd, (struct sockaddr *)&a, &l) == 0;
+        close(fd);
+        if (ok)
+            return ntohs(a.sin_port);
+    }
+    return -1;
 }
 
 static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, int rounds, int latency)
@@ -159,6 +172,14 @@ static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, in
     return 0;
 }
 
+static int port_taken(const int *ports, uint32_t n, int port)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (ports[i] == port)
+            return 1;
+    return 0;
+}
+
 /* One run with N parties; *peak_rss: the largest party's peak in bytes. */
 static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
 {
@@ -168,7 +189,10 @@ static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
         return 1;
     }
     char text[16384], err[1024];
+    int ports[MAX_N];
     size_t k = 0;
+    if (sodium_init() < 0)
+        return 1;
     for (uint32_t i = 0; i < N; i++) {
         char key[600], cert[600], hex[65];
         uint8_t id[NET_KEY_ID_LEN];
@@ -179,7 +203,12 @@ static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
             return 1;
         }
         net_hex(id, sizeof id, hex);
-        k += (size_t)snprintf(text + k, sizeof text - k, "party %u 127.0.0.1:%d %s\n", i, free_port(), hex);
+        int port;
+        do
+            port = free_port();
+        while (port > 0 && port_taken(ports, i, port));
+        ports[i] = port;
+        k += (size_t)snprintf(text + k, sizeof text - k, "party %u 127.0.0.1:%d %s\n", i, port, hex);
     }
     Roster r;
     if (roster_parse(text, k, &r, err, sizeof err) != 0) {

@@ -344,16 +344,85 @@ void robust_batch_free(RobustBatch *b)
     free(b);
 }
 
+/* Secret (and coefficients) of codeword c, all of whose shares are known
+ * to lie on one polynomial of degree d. */
+static void decode_agreed(RobustBatch *b, const Fe *const *rows, size_t c, Fe *secret, Fe *co)
+{
+    const Field *f = b->f;
+    unsigned k = b->d + 1;
+    weighted_sum(f, secret, b->lam0, b->lam0_s, rows, c, k);
+    if (co) {
+        Fe t;
+        for (unsigned i = 0; i < k; i++)
+            fe_zero(&co[i]);
+        for (unsigned j = 0; j < k; j++)
+            for (unsigned i = 0; i < k; i++) {
+                fe_mul(f, &t, &b->basis[(size_t)j * k + i], &rows[j][c]);
+                fe_add(f, &co[i], &co[i], &t);
+            }
+    }
+}
+
+/* Values per block of the combined check: the check's error probability
+ * is at most BLOCK/p. */
+#define BLOCK 256
+
+/* Checking each codeword's further shares costs (m-k)·k multiplications
+ * per value, quadratic in n.  For large n one check covers a block: with a
+ * fresh random r, the combination R_j = sum_c r^c·x_j[c] of every sender's
+ * shares is itself a codeword of degree d if every codeword is, and if
+ * some codeword has a share off its polynomial, R has one too except with
+ * probability at most BLOCK/p (a nonzero polynomial of degree < BLOCK in r
+ * vanishes at r).  That costs m multiplications per value.  Returns 1 when
+ * all m combined shares agree (every codeword of the block then decodes
+ * with every share), 0 otherwise (the caller decodes value by value). */
+static int block_agrees(RobustBatch *b, const Fe *const *rows, size_t c0, size_t len)
+{
+    const Field *f = b->f;
+    unsigned k = b->d + 1, m = b->m;
+    Fe r, R[SHAMIR_MAX_PARTIES], y;
+    const Fe *rr[SHAMIR_MAX_PARTIES];
+    fe_random(f, &r);
+    for (unsigned j = 0; j < m; j++) {
+        Fe acc = rows[j][c0 + len - 1];
+        for (size_t c = c0 + len - 1; c-- > c0;) {
+            fe_mul(f, &acc, &acc, &r);
+            fe_add(f, &acc, &acc, &rows[j][c]);
+        }
+        R[j] = acc;
+        rr[j] = &R[j];
+    }
+    int ok = 1;
+    for (unsigned j = k; j < m; j++) {
+        weighted_sum(f, &y, b->w + (size_t)(j - k) * k, b->w_s + (size_t)(j - k) * k, rr, 0, k);
+        ok &= fe_equal(&y, &R[j]);
+    }
+    sodium_memzero(R, m * sizeof *R);
+    sodium_memzero(&y, sizeof y);
+    return ok;
+}
+
 RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t count,
                                  Fe *secrets, Fe *coeffs, signed char *status)
 {
     const Field *f = b->f;
     unsigned k = b->d + 1, m = b->m, need = b->d + b->t + 1;
     RobustStatus all = ROBUST_OK;
+    /* the block check pays off when the per-value checks cost more than m */
+    size_t agreed_to = 0;
+    int use_block = m >= need && (size_t)b->t * k > m && count > 1;
     for (size_t c = 0; c < count; c++) {
         RobustStatus st = ROBUST_NEED_MORE;
         Fe *co = coeffs ? coeffs + c * k : NULL;
-        if (m >= need) {
+        if (use_block && c >= agreed_to && c % BLOCK == 0) {
+            size_t len = count - c < BLOCK ? count - c : BLOCK;
+            if (block_agrees(b, rows, c, len))
+                agreed_to = c + len;
+        }
+        if (c < agreed_to) {
+            decode_agreed(b, rows, c, &secrets[c], co);
+            st = ROBUST_OK;
+        } else if (m >= need) {
             /* optimistic: evaluate the first k senders' polynomial at the
              * others with the precomputed weights */
             unsigned agree = k;
@@ -365,17 +434,7 @@ RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t c
             }
             if (agree >= need) {
                 st = ROBUST_OK;
-                Fe t;
-                weighted_sum(f, &secrets[c], b->lam0, b->lam0_s, rows, c, k);
-                if (co) {
-                    for (unsigned i = 0; i < k; i++)
-                        fe_zero(&co[i]);
-                    for (unsigned j = 0; j < k; j++)
-                        for (unsigned i = 0; i < k; i++) {
-                            fe_mul(f, &t, &b->basis[(size_t)j * k + i], &rows[j][c]);
-                            fe_add(f, &co[i], &co[i], &t);
-                        }
-                }
+                decode_agreed(b, rows, c, &secrets[c], co);
             } else {
                 for (unsigned j = 0; j < m; j++)
                     b->gather[j] = rows[j][c];
