@@ -237,8 +237,8 @@ static int scale(const Bench *proto)
             if (run(&b))
                 _exit(1);
             double cpu = b.c_mul / (double)b.batch / b.n;
-            printf("%4u %3u %10.2f M %11.2f us %13.3f us %11.1f us %13.1f MB\n", b.n, b.t,
-                   (double)b.batch / b.t_mul / 1e6, cpu * 1e6, cpu * 1e6 / b.n,
+            printf("%4u %3u %10.1f k %11.2f us %13.3f us %11.1f us %13.1f MB\n", b.n, b.t,
+                   (double)b.batch / b.t_mul / 1e3, cpu * 1e6, cpu * 1e6 / b.n,
                    b.t_lat / (double)b.latency * 1e6, peak_rss() / b.n / 1e6);
             fflush(stdout);
             _exit(0);

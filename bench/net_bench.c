@@ -148,7 +148,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, in
     }
     if (id == 0 && scale_row) {
         double per = (double)batch * rounds;
-        printf("%4u %3u %10.3f M %11.2f us %13.3f us %11.3f ms", N, T, per / t_mul / 1e6,
+        printf("%4u %3u %10.1f k %11.2f us %13.3f us %11.3f ms", N, T, per / t_mul / 1e3,
                c_mul / per * 1e6, c_mul / per * 1e6 / N, latency ? t_lat * 1000 / latency : 0.0);
         fflush(stdout);
     } else if (id == 0) {
