@@ -80,8 +80,8 @@ void fe_inv(const Field *f, Fe *r, const Fe *a);
 /* r = a^e for a public exponent e (256-bit, little-endian limbs). */
 void fe_pow(const Field *f, Fe *r, const Fe *a, const uint64_t e[4]);
 void fe_pow_u64(const Field *f, Fe *r, const Fe *a, uint64_t e);
-/* Montgomery's trick: out[i] = in[i]^-1 with one inversion and 3(n-1)
- * multiplications.  out must not overlap in (out holds the prefix products).
+/* Montgomery's trick: out[i] = in[i]^-1 with one inversion and about 3n
+ * multiplications (in four interleaved lanes).  out must not overlap in (out holds the prefix products).
  * Returns 0, or -1 if some in[i] is 0 (out is then unspecified). */
 int fe_batch_inv(const Field *f, Fe *out, const Fe *in, size_t n);
 /* r = v^-1 for a public integer v, without exponentiation: with

@@ -588,6 +588,23 @@ TEST(batch_inverse)
         }
         CHECK_MSG(bad == 0, "%s: %ld batch inverses wrong", f->name, bad);
         CHECK(fe_batch_inv(f, out, in, 1) == 0 && fe_equal(&out[0], &(Fe){ { 0 } }) == 0);
+        /* every length around the four lanes, and a zero in each lane */
+        for (size_t len = 1; len <= 9; len++) {
+            long bad_len = 0;
+            CHECK(fe_batch_inv(f, out, in, len) == 0);
+            for (size_t i = 0; i < len; i++) {
+                Fe t;
+                fe_mul(f, &t, &in[i], &out[i]);
+                bad_len += !fe_equal(&t, &one);
+            }
+            CHECK_MSG(bad_len == 0, "%s: batch of %zu: %ld inverses wrong", f->name, len, bad_len);
+            for (size_t z = 0; z < len; z++) {
+                Fe keep = in[z];
+                fe_zero(&in[z]);
+                CHECK(fe_batch_inv(f, out, in, len) == -1);
+                in[z] = keep;
+            }
+        }
         CHECK(fe_batch_inv(f, out, in, 0) == 0);
         fe_zero(&in[40]);
         CHECK(fe_batch_inv(f, out, in, N) == -1);
