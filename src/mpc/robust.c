@@ -367,7 +367,7 @@ static void decode_agreed(RobustBatch *b, const Fe *const *rows, size_t c, Fe *s
  * is at most BLOCK/p. */
 #define BLOCK 256
 
-/* Checking each codeword's further shares costs (m-k)·k multiplications
+/* Checking each codeword's further shares costs t·(d+1) multiplications
  * per value, quadratic in n.  For large n one check covers a block: with a
  * fresh random r, the combination R_j = sum_c r^c·x_j[c] of every sender's
  * shares is itself a codeword of degree d if every codeword is, and if
@@ -383,15 +383,16 @@ static int block_agrees(RobustBatch *b, const Fe *const *rows, size_t c0, size_t
     Fe r, R[SHAMIR_MAX_PARTIES], y;
     const Fe *rr[SHAMIR_MAX_PARTIES];
     fe_random(f, &r);
+    /* Horner in r, senders innermost: m independent chains side by side */
     for (unsigned j = 0; j < m; j++) {
-        Fe acc = rows[j][c0 + len - 1];
-        for (size_t c = c0 + len - 1; c-- > c0;) {
-            fe_mul(f, &acc, &acc, &r);
-            fe_add(f, &acc, &acc, &rows[j][c]);
-        }
-        R[j] = acc;
+        R[j] = rows[j][c0 + len - 1];
         rr[j] = &R[j];
     }
+    for (size_t c = c0 + len - 1; c-- > c0;)
+        for (unsigned j = 0; j < m; j++) {
+            fe_mul(f, &R[j], &R[j], &r);
+            fe_add(f, &R[j], &R[j], &rows[j][c]);
+        }
     int ok = 1;
     for (unsigned j = k; j < m; j++) {
         weighted_sum(f, &y, b->w + (size_t)(j - k) * k, b->w_s + (size_t)(j - k) * k, rr, 0, k);
