@@ -34,7 +34,7 @@ TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -108,7 +108,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
 	@# BENCH_ARGS are the interpreter runner's; the others run with their defaults
-	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc bench-crypto BENCH_ARGS=
+	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale BENCH_ARGS=
 
 # Field arithmetic: ns per operation, with plain GMP in the same run.
 bench-field: lib
@@ -139,6 +139,17 @@ bench-rbc: lib
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/rbc_bench bench/rbc_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/rbc_bench $(BENCH_ARGS)
+
+# MPC scaling with n (4..31, in process and over TLS) and peak RSS per party
+# for 1 million preprocessed triples: docs/benchmarks.md.
+bench-mpc-scale: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/mpc_bench bench/mpc_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/net_bench bench/net_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/mpc_bench --scale 1
+	$(BUILD)/net_bench --scale 1
+	$(BUILD)/mpc_bench --triples-rss 1000000
+	$(BUILD)/net_bench --triples-rss 1000000
 
 # libFuzzer targets (clang): each runs FUZZ_TIME seconds on its seed corpus.
 FUZZ_TIME ?= 60

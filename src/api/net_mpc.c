@@ -76,6 +76,7 @@ typedef struct {
     const Field *field;
     uint32_t n, t, self;
     uint64_t instance;
+    uint64_t session_id;     /* the instance before this run's nonce: stable across runs */
     char params[512];
     Transport *tr;
 } Node;
@@ -167,6 +168,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
     }
     /* a fresh instance id in every run, the same at every node: messages
      * of an earlier run with the same roster never fit this one */
+    nd->session_id = nd->instance;
     uint8_t run[32];
     if (tls_transport_run_nonce(nd->tr, run) == 0)
         for (int i = 0; i < 8; i++)
@@ -230,7 +232,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         .n_clients = nclients, .client_inputs = client_inputs, .field = nd.field, .instance = nd.instance,
         .timeout_ms = o->timeout_ms, .fallback_triples = 1, .quiet = nd.self != 0,
         .before_online = test_kill_online,
-        .local_store = o->local_store, .preproc_store = o->preproc_store,
+        .local_store = o->local_store, .preproc_store = o->preproc_store, .store_session = nd.session_id,
     };
     PartyOutcome out;
     party_run_session(&spec, &out);

@@ -117,7 +117,7 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
      * material they hold may make unnecessary (docs/storage.md). */
     if (s->local_store || s->preproc_store) {
         int rc = session_stores_open(&ns, vm, e, s->local_store, s->preproc_store, s->per_party_stores,
-                                  s->per_party_stores ? 0 : s->instance, out->err, sizeof out->err);
+                                  s->store_session, out->err, sizeof out->err);
         if (rc != 0) {
             out->stage = rc == -1 ? PARTY_FAILED_ENGINE : PARTY_FAILED_SETUP;
             goto done;

@@ -47,11 +47,13 @@ typedef struct {
     void *write_ud;
     void (*before_online)(void);     /* testing aid, may be NULL */
     /* --local-store / --preproc-store (NULL = none).  per_party_stores:
-     * party I uses PATH.partyI (several parties in one process), and the
-     * preprocessing store is bound to instance 0, since an in-process
-     * session draws a fresh instance every run. */
+     * party I uses PATH.partyI (several parties in one process).  The
+     * preprocessing store is bound to store_session, which must stay the
+     * same across runs of one session (the instance is fresh every run):
+     * the roster's and --session's id over TLS, 0 in process. */
     const char *local_store, *preproc_store;
     bool per_party_stores;
+    uint64_t store_session;
 } PartySpec;
 
 /* Where a party stopped. */

@@ -161,16 +161,32 @@ static void deal_double(const Field *f, unsigned n, unsigned t, const Fe *rnd, F
 
 /* ---- checking ------------------------------------------------------------ */
 
-/* mask + Σ rho^(k+1)·v[k] (Horner from the end). */
+/* mask + Σ rho^(k+1)·v[k].  One Horner chain would wait for each
+ * multiplication's result; four chains in rho^4 over k ≡ l (mod 4),
+ * l = 0..3, run side by side and are joined with rho^(l+1):
+ *   Σ_k rho^(k+1)·v[k] = Σ_l rho^(l+1) · Σ_q (rho^4)^q · v[4q+l]. */
 static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe *mask, const Fe *rho)
 {
-    Fe acc;
-    fe_zero(&acc);
-    for (size_t k = count; k-- > 0;) {
-        fe_add(f, &acc, &acc, &v[k]);
-        fe_mul(f, &acc, &acc, rho);
+    Fe pw[5], acc[4];
+    fe_one(f, &pw[0]);
+    for (int l = 1; l <= 4; l++)
+        fe_mul(f, &pw[l], &pw[l - 1], rho);
+    for (int l = 0; l < 4; l++)
+        fe_zero(&acc[l]);
+    size_t q = count / 4;
+    for (size_t l = 4 * q; l < count; l++)        /* the incomplete top group */
+        acc[l - 4 * q] = v[l];
+    for (size_t k = q; k-- > 0;)
+        for (int l = 0; l < 4; l++) {
+            fe_mul(f, &acc[l], &acc[l], &pw[4]);
+            fe_add(f, &acc[l], &acc[l], &v[4 * k + (size_t)l]);
+        }
+    Fe sum = *mask, t;
+    for (int l = 0; l < 4; l++) {
+        fe_mul(f, &t, &acc[l], &pw[l + 1]);
+        fe_add(f, &sum, &sum, &t);
     }
-    fe_add(f, out, &acc, mask);
+    *out = sum;
 }
 
 /* 1 if vals[0..n) lie on one polynomial of degree which ? 2t : t; *at0
