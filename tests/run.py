@@ -876,6 +876,12 @@ def run_storage_tests(_, ctx):
     return run_script_step("storage/cli", os.path.join("tests", "storage", "storage_tests.py"), ctx)
 
 
+# 8. Usability (issue 17): the examples of docs/programming.md, the tools'
+#    --help/--version/--list-builtins, the cost report, the editor grammars.
+def run_usability_tests(_, ctx):
+    return run_script_step("usability/checks", os.path.join("tests", "usability", "usability_tests.py"), ctx)
+
+
 # --------------------------------------------------------------------------
 # crypto/oracle: the curve groups against independent implementations
 
@@ -1007,6 +1013,7 @@ def main():
     tasks.append(("net/sessions", run_net_tests, None))
     tasks.append(("storage/cli", run_storage_tests, None))
     tasks.append(("crypto/oracle", run_crypto_oracle, None))
+    tasks.append(("usability/checks", run_usability_tests, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 
