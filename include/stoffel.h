@@ -54,6 +54,12 @@ extern "C" {
 #define STOFFEL_VERSION_MAJOR 0
 #define STOFFEL_VERSION_MINOR 1
 #define STOFFEL_VERSION_PATCH 0
+/* The version as text, "MAJOR.MINOR.PATCH" (every tool's --version). */
+#define STOFFEL_VERSION_STR_(x) #x
+#define STOFFEL_VERSION_STR(x) STOFFEL_VERSION_STR_(x)
+#define STOFFEL_VERSION_STRING                                                     \
+    STOFFEL_VERSION_STR(STOFFEL_VERSION_MAJOR) "." STOFFEL_VERSION_STR(STOFFEL_VERSION_MINOR) "." \
+    STOFFEL_VERSION_STR(STOFFEL_VERSION_PATCH)
 /* One comparable number: major * 10000 + minor * 100 + patch. */
 #define STOFFEL_VERSION_NUMBER (STOFFEL_VERSION_MAJOR * 10000 + STOFFEL_VERSION_MINOR * 100 + STOFFEL_VERSION_PATCH)
 
@@ -456,6 +462,15 @@ StoffelResult stoffel_load_program(StoffelVM *vm, const StoffelProgram *program)
 
 /* 1 if `name` is a foreign function or builtin (not loaded bytecode), else 0. */
 int stoffel_is_foreign_function(StoffelVM *vm, const char *name);
+
+/* The name of the index-th native function (builtin or foreign) the VM has
+ * registered, in registration order; NULL past the last.  Valid while the VM
+ * lives.  `stoffel-run --list-builtins` prints these. */
+const char *stoffel_builtin_at(StoffelVM *vm, size_t index);
+
+/* The one-line signature docs/builtins.md gives for a builtin
+ * ("Share.mul(a, b ...) -> ..."), or NULL if it has no entry. */
+const char *stoffel_builtin_summary(const char *name);
 
 /* Trace execution to `out` (NULL: stop tracing), in upstream's format:
  * "[instr][depth D][FN][pc P] BEFORE LDI(0, 42)".  Tracing runs the

@@ -476,9 +476,9 @@ def run_golden_stflb(relpath, ctx):
 # (name, argv after stoffel-run, expected exit, stderr substrings)
 CLI_CHECKS = [
     ("cli/no-arguments", [], 1, []),
-    ("cli/help", ["--help"], 1, []),
-    ("cli/help-short", ["-h"], 1, []),
-    ("cli/help-after-file", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "--help"], 1, []),
+    ("cli/help", ["--help"], 0, []),
+    ("cli/help-short", ["-h"], 0, []),
+    ("cli/help-after-file", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "--help"], 0, []),
     ("cli/missing-file", [os.path.join("tests", "no-such-program.s")], 2, []),
     ("cli/directory-as-file", [os.path.join("tests")], 2, []),
     # spec §12: bad flags exit 2 (removed upstream flags too)

@@ -32,6 +32,7 @@ static void usage(FILE *out)
             "  ENTRY                   function to run (default: main)\n"
             "options:\n"
             "  --info                  print the program's version, functions and manifest\n"
+            "  --list-builtins         print every builtin with its signature (docs/builtins.md)\n"
             "  --trace-instr           trace every instruction to stderr\n"
             "  --max-instructions N    stop with an error after N instructions\n"
             "  --max-call-depth N      call depth limit (default 10000)\n"
@@ -108,6 +109,25 @@ static int opt_trace_instr(Cli *c, const char *f, const char *v) { c->trace_inst
 /* accepted for compatibility; instruction tracing covers them for now */
 static int opt_ignored(Cli *c, const char *f, const char *v) { return 0; }
 static int opt_local_mpc(Cli *c, const char *f, const char *v) { c->local_mpc = true; return 0; }
+/* Every builtin the VM registers (the source of truth) with its line from
+ * docs/builtins.md; prints and ends the run, as --version does. */
+static int opt_list_builtins(Cli *c, const char *f, const char *v)
+{
+    StoffelVM *vm = stoffel_new(NULL);
+    if (!vm) {
+        fprintf(stderr, "Error: cannot create the VM (out of memory)\n");
+        exit(3);
+    }
+    const char *name;
+    for (size_t i = 0; (name = stoffel_builtin_at(vm, i)) != NULL; i++) {
+        const char *line = stoffel_builtin_summary(name);
+        if (line) printf("%s\n", line);
+        else printf("%s (undocumented: add it to docs/builtins.md)\n", name);
+    }
+    stoffel_free(vm);
+    fflush(stdout);
+    exit(0);
+}
 
 static int opt_max_instructions(Cli *c, const char *f, const char *v)
 {
@@ -240,6 +260,7 @@ static const struct {
     OptFn fn;
 } OPTIONS[] = {
     { "--info", false, opt_info },
+    { "--list-builtins", false, opt_list_builtins },
     { "--trace-instr", false, opt_trace_instr },
     { "--trace-regs", false, opt_ignored },
     { "--trace-stack", false, opt_ignored },
@@ -291,11 +312,11 @@ static int parse_args(int argc, char **argv, Cli *c)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stderr);
-            return 1;
+            usage(stdout);         /* asked for: stdout, success */
+            return 0;
         }
         if (strcmp(a, "--version") == 0) {
-            printf("stoffel-run %d.%d.%d\n", STOFFEL_VERSION_MAJOR, STOFFEL_VERSION_MINOR, STOFFEL_VERSION_PATCH);
+            printf("stoffel-run %s\n", STOFFEL_VERSION_STRING);
             return 0;
         }
         if (strncmp(a, "--", 2) != 0) {

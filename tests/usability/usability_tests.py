@@ -90,7 +90,44 @@ def check_mistakes(build):
     ok(res.returncode == 2 and err in res.stderr and err in doc, "mistake too few parties", res.stderr)
 
 
-SECTIONS = [check_doc_examples, check_mistakes]
+def check_tools(build):
+    """--help on stdout with exit 0, --version from the one definition."""
+    hdr = open(os.path.join(REPO, "include", "stoffel.h")).read()
+    version = ".".join(re.search(r"#define STOFFEL_VERSION_%s (\d+)" % k, hdr).group(1)
+                       for k in ("MAJOR", "MINOR", "PATCH"))
+    for tool in ("stoffel-run", "stoffel-asm", "stoffel-dis", "stoffel-keygen"):
+        for flag in ("--help", "-h"):
+            res = run([os.path.join(build, tool), flag])
+            ok(res.returncode == 0 and "usage: " + tool in res.stdout and not res.stderr,
+               "%s %s" % (tool, flag), "exit %d, stdout %r, stderr %r" % (res.returncode, res.stdout[:80], res.stderr))
+        res = run([os.path.join(build, tool), "--version"])
+        ok(res.returncode == 0 and res.stdout == "%s %s\n" % (tool, version), tool + " --version", res.stdout)
+        res = run([os.path.join(build, tool), "--no-such-flag"])
+        ok(res.returncode in (1, 2) and res.stderr and not res.stdout, tool + " bad flag", res.stderr)
+    res = run(["make", "-s", "-n", "install", "PREFIX=/nonexistent"])
+    ok(("libstoffel_vm.so." + version) in res.stdout, "Makefile VERSION is stoffel.h's", res.stdout[-200:])
+
+
+def check_list_builtins(build):
+    """--list-builtins: every registered builtin (the table the doc test
+    checks), each with its documented line."""
+    res = run([os.path.join(build, "stoffel-run"), "--list-builtins"])
+    lines = res.stdout.splitlines()
+    ok(res.returncode == 0 and len(lines) > 50, "--list-builtins runs", "exit %d, %d lines" % (res.returncode, len(lines)))
+    names = [re.match(r"[^(: ]+", l).group(0) for l in lines]
+    doc_test = os.path.join(build, "tests", "test_builtins_doc")
+    if os.path.exists(doc_test):
+        registered = run([doc_test, "--list"]).stdout.split()
+        ok(set(names) == set(registered), "--list-builtins lists the registered builtins",
+           "differ: %r" % sorted(set(names) ^ set(registered)))
+    ok(not any("undocumented" in l for l in lines), "every listed builtin has its doc line")
+    want = {"Share.mul": "Share.mul(a, b", "Rbc.receive": "Rbc.receive(from_party: I64, timeout_ms: I64) -> String",
+            "ClientStore.take_share": "ClientStore.take_share(client_index, share_index)"}
+    for name, prefix in want.items():
+        ok(any(l.startswith(prefix) for l in lines), "--list-builtins line of " + name)
+
+
+SECTIONS = [check_doc_examples, check_mistakes, check_tools, check_list_builtins]
 
 
 def main():
