@@ -433,7 +433,29 @@ typedef struct {
      * PATH.partyI (NULL = none); docs/storage.md. */
     const char *local_store;
     const char *preproc_store;
+    /* Non-NULL: receives what the session cost per party, also when it
+     * fails (free with stoffel_cost_report_free; NULL if nothing ran). */
+    struct StoffelCostReport **cost_report;
 } StoffelLocalMpcOptions;
+
+/* What an MPC session cost, per party: online rounds, messages and bytes
+ * sent and received, preprocessed material used, time per phase, and a
+ * timeline of the rounds (docs/programming.md §9). */
+typedef struct StoffelCostReport StoffelCostReport;
+typedef enum {
+    STOFFEL_REPORT_TEXT = 0,     /* a table, as `stoffel-run --stats` prints */
+    STOFFEL_REPORT_JSON,         /* --stats-json */
+    STOFFEL_REPORT_TRACE,        /* Chrome trace-event JSON (Perfetto), --trace */
+    STOFFEL_REPORT_SVG,          /* a timeline picture, --stats-svg */
+} StoffelReportFormat;
+/* The report as text in one format (free with stoffel_free_text); NULL
+ * for a bad argument or no memory. */
+char *stoffel_cost_report_format(const StoffelCostReport *report, StoffelReportFormat format);
+/* Writes the report in one format to path ("-": stderr).  STOFFEL_ERROR_IO
+ * with *error (free with stoffel_free_text) naming the file. */
+StoffelResult stoffel_cost_report_save(const StoffelCostReport *report, StoffelReportFormat format,
+                                       const char *path, char **error);
+void stoffel_cost_report_free(StoffelCostReport *report);
 
 void stoffel_local_mpc_options_init(StoffelLocalMpcOptions *options);
 

@@ -30,6 +30,7 @@
 #include "bytecode/program.h"
 #include "core/format.h"
 #include "mpc/engine.h"
+#include "api/cost_report.h"
 
 typedef struct {
     const StfProgram *prog;
@@ -52,6 +53,7 @@ typedef struct {
      * session draws a fresh instance every run. */
     const char *local_store, *preproc_store;
     bool per_party_stores;
+    PartyCost *cost;                 /* non-NULL: count messages and rounds here */
 } PartySpec;
 
 /* Where a party stopped. */

@@ -66,6 +66,12 @@ static void usage(FILE *out)
             "Stores (docs/storage.md; with --local-mpc party I uses PATH.partyI):\n"
             "  --local-store PATH      LocalStorage.* keep their values in this SQLite file\n"
             "  --preproc-store PATH    keep unused preprocessing material here for later runs\n"
+            "Cost report of an MPC session (docs/programming.md §9):\n"
+            "  --stats                 print per party rounds, messages, bytes, preprocessing used\n"
+            "                          and time per phase (to stderr)\n"
+            "  --stats-json FILE       the same as JSON, with each party's timeline of rounds\n"
+            "  --trace FILE            Chrome trace-event file of the rounds per party (Perfetto)\n"
+            "  --stats-svg FILE        a picture: per party a timeline of rounds and their bytes\n"
             "  --version               print the version\n"
             "  -h, --help              this text\n");
 }
@@ -76,6 +82,7 @@ typedef struct {
     StoffelConfig vm;
     bool trace_instr, info, local_mpc, mpc_flag_seen, networked;
     const char *local_store, *preproc_store;    /* docs/storage.md */
+    const char *report[4];       /* cost report path per StoffelReportFormat ("-": stderr), or NULL */
     StoffelLocalMpcOptions mpc;
     StoffelNetOptions net;
 } Cli;
@@ -246,6 +253,33 @@ static int opt_store(Cli *c, const char *f, const char *v)
     return 0;
 }
 
+/* --stats (to stderr), --stats-json F, --trace F, --stats-svg F */
+static int opt_report(Cli *c, const char *f, const char *v)
+{
+    StoffelReportFormat k = strcmp(f, "--stats") == 0 ? STOFFEL_REPORT_TEXT
+                            : strcmp(f, "--stats-json") == 0 ? STOFFEL_REPORT_JSON
+                            : strcmp(f, "--trace") == 0 ? STOFFEL_REPORT_TRACE : STOFFEL_REPORT_SVG;
+    c->report[k] = v ? v : "-";
+    c->mpc_flag_seen = true;     /* a session's report: needs --local-mpc */
+    return 0;
+}
+
+/* Writes the asked-for cost reports; 0, or 2 when one cannot be written. */
+static int write_reports(const Cli *c, StoffelCostReport *rep)
+{
+    int rc = 0;
+    for (int k = 0; rep && k < 4; k++) {
+        char *err = NULL;
+        if (c->report[k] && stoffel_cost_report_save(rep, (StoffelReportFormat)k, c->report[k], &err) != STOFFEL_OK) {
+            fprintf(stderr, "Error: %s\n", err ? err : "cannot write the cost report");
+            rc = 2;
+        }
+        stoffel_free_text(err);
+    }
+    stoffel_cost_report_free(rep);
+    return rc;
+}
+
 /* Upstream's flags for what this implementation does not do (a chain
  * coordinator, NAT traversal, program upload, its bootnode service). */
 static int opt_unsupported(Cli *c, const char *f, const char *v)
@@ -291,6 +325,10 @@ static const struct {
     { "--session", true, opt_net_text },
     { "--servers", true, opt_net_text },
     { "--local-store", true, opt_store },
+    { "--stats", false, opt_report },
+    { "--stats-json", true, opt_report },
+    { "--trace", true, opt_report },
+    { "--stats-svg", true, opt_report },
     { "--preproc-store", true, opt_store },
     { "--bootnode", false, opt_unsupported },
     { "--eth-node", false, opt_unsupported },
@@ -405,6 +443,8 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
     c->mpc.local_store = c->local_store;
     c->mpc.preproc_store = c->preproc_store;
     char *result = NULL, *outputs = NULL, *err = NULL;
+    StoffelCostReport *rep = NULL;
+    if (c->report[0] || c->report[1] || c->report[2] || c->report[3]) c->mpc.cost_report = &rep;
     StoffelResult st = stoffel_run_local_mpc_program(prog, &c->mpc, &result, &outputs, &err);
     stoffel_program_free(prog);
     fflush(stdout);
@@ -421,7 +461,9 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
     stoffel_free_text(result);
     stoffel_free_text(outputs);
     stoffel_free_text(err);
-    return rc;
+    fflush(stdout);
+    int wrc = write_reports(c, rep);
+    return rc ? rc : wrc;
 }
 
 static int run_plain(Cli *c, StoffelProgram *prog)

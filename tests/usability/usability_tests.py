@@ -127,7 +127,70 @@ def check_list_builtins(build):
         ok(any(l.startswith(prefix) for l in lines), "--list-builtins line of " + name)
 
 
-SECTIONS = [check_doc_examples, check_mistakes, check_tools, check_list_builtins]
+def check_cost_report(build):
+    """--stats, --stats-json, --trace, --stats-svg on 5 dependent
+    multiplications: the numbers agree with each other and with the program."""
+    import tempfile
+    import xml.etree.ElementTree as ET
+    d = tempfile.mkdtemp(prefix="stoffel-usability-")
+    js, tr, svg = (os.path.join(d, n) for n in ("stats.json", "trace.json", "stats.svg"))
+    argv = [os.path.join(build, "stoffel-run"), os.path.join(REPO, "examples", "power_chain.s"), "--local-mpc",
+            "--n-parties", "4", "--inputs", "2", "--stats", "--stats-json", js, "--trace", tr, "--stats-svg", svg]
+    res = run(argv)
+    if not ok(res.returncode == 0 and "Program returned: 64" in res.stdout, "power_chain with reports",
+              "exit %d, %r" % (res.returncode, res.stderr[-300:])):
+        return
+    rows = [l.split() for l in res.stderr.splitlines() if re.match(r"\s*\d+\s+\d+", l)]
+    ok(len(rows) == 4, "--stats prints a row per party", res.stderr)
+    rep = json.load(open(js))
+    parties = rep["parties"]
+    ok(len(parties) == 4 and [p["party"] for p in parties] == [0, 1, 2, 3], "stats-json has every party")
+    for p in parties:
+        name = "stats-json party %d" % p["party"]
+        ok(p["rounds"] >= 6 and p["multiplications"] == 5 and p["triples_used"] >= 5 and p["opened"] >= 1,
+           name + ": >= 5 dependent multiplication rounds + 1 opening", repr(p))
+        ok(p["randoms_used"] >= 1, name + ": the client input used a random share")
+        ok(p["messages_sent"] > 0 and p["bytes_received"] > 0, name + ": traffic counted")
+        tl = p["timeline"]
+        ok(not p["timeline_truncated"] and sum(s["bytes"] for s in tl) == p["bytes_sent"]
+           and sum(s["messages"] for s in tl) == p["messages_sent"], name + ": timeline adds up to the totals")
+        online = [s for s in tl if s["phase"] == "online"]
+        ok(len({s["round"] for s in online}) >= 6, name + ": one online segment per round", repr(online))
+        ok(all(a["start_us"] + a["dur_us"] <= b["start_us"] + 1 for a, b in zip(tl, tl[1:])),
+           name + ": segments in time order, not overlapping")
+        ok(p["preprocessing_us"] + p["input_us"] + p["online_us"] + p["output_us"] <= p["total_us"],
+           name + ": phase times within the total")
+        row = [r for r in rows if r[0] == str(p["party"])]
+        ok(row and int(row[0][1]) == p["rounds"] and int(row[0][3]) == p["bytes_sent"],
+           name + ": --stats agrees with the JSON", repr(row))
+    trace = json.load(open(tr))
+    events = [e for e in trace["traceEvents"] if e["ph"] == "X"]
+    for p in parties:
+        mine = [e for e in events if e["tid"] == p["party"]]
+        ok(len(mine) == len(p["timeline"]) and sum(e["args"]["bytes"] for e in mine) == p["bytes_sent"],
+           "trace party %d: an event per segment" % p["party"])
+        ok(all(e["dur"] > 0 and e["ts"] >= 0 for e in mine), "trace party %d: times" % p["party"])
+    names = {e["args"]["name"] for e in trace["traceEvents"] if e["ph"] == "M" and e["name"] == "thread_name"}
+    ok(names == {"party %d" % i for i in range(4)}, "trace names a thread per party", repr(names))
+    root = ET.parse(svg).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    groups = root.findall(ns + "g")
+    ok(len(groups) == 4, "svg: a lane per party", "%d groups" % len(groups))
+    for g, p in zip(groups, parties):
+        rects = g.findall(ns + "rect")
+        ok(int(g.get("data-rounds")) == p["rounds"] and len(rects) == len(p["timeline"])
+           and sum(int(r.get("data-bytes")) for r in rects) == p["bytes_sent"],
+           "svg party %s: a bar per segment, bytes add up" % g.get("data-party"))
+        ok(all(float(r.get("width")) > 0 and float(r.get("height")) > 0 for r in rects), "svg bars have a size")
+    res = run([os.path.join(build, "stoffel-run"), os.path.join(REPO, "examples", "hello.s"), "--stats"])
+    ok(res.returncode == 2 and "need --local-mpc" in res.stderr, "--stats without a session", res.stderr)
+    res = run(argv[:7] + ["--stats-json", os.path.join(d, "no-such-dir", "x.json")])
+    ok(res.returncode == 2 and "cannot write" in res.stderr, "--stats-json to an unwritable path", res.stderr)
+    import shutil
+    shutil.rmtree(d, ignore_errors=True)
+
+
+SECTIONS = [check_cost_report, check_doc_examples, check_mistakes, check_tools, check_list_builtins]
 
 
 def main():
