@@ -190,7 +190,40 @@ def check_cost_report(build):
     shutil.rmtree(d, ignore_errors=True)
 
 
-SECTIONS = [check_cost_report, check_doc_examples, check_mistakes, check_tools, check_list_builtins]
+def check_pip_install(build):
+    """pip install ./python into a fresh venv (offline), then run an MPC
+    program from outside the repository with the installed package."""
+    import shutil
+    import tempfile
+    if "asan" in os.path.basename(os.path.normpath(build)):
+        print("skipped pip install: an ASan library cannot be loaded into python")
+        return
+    d = tempfile.mkdtemp(prefix="stoffel-venv-")
+    try:
+        venv = os.path.join(d, "venv")
+        res = run([sys.executable, "-m", "venv", "--system-site-packages", venv], timeout=300, cwd=d)
+        if not ok(res.returncode == 0, "python -m venv", res.stderr[-300:]):
+            return
+        py = os.path.join(venv, "bin", "python")
+        env = dict(os.environ, STOFFEL_LIB=os.path.join(build, "libstoffel_vm.so"), PIP_DISABLE_PIP_VERSION_CHECK="1")
+        r = subprocess.run([py, "-m", "pip", "install", "-q", "--no-build-isolation", "--no-index",
+                            os.path.join(REPO, "python")], cwd=d, env=env, capture_output=True, text=True, timeout=300)
+        if not ok(r.returncode == 0, "pip install ./python from another directory", r.stderr[-500:]):
+            return
+        prog = os.path.join(d, "dot_product.s")
+        shutil.copy(os.path.join(REPO, "examples", "dot_product.s"), prog)
+        env = {k: v for k, v in os.environ.items() if k not in ("STOFFEL_LIB", "PYTHONPATH")}
+        code = ("import stoffel, sys; from stoffel import StoffelProgram; print(stoffel.__file__); "
+                "print(StoffelProgram(sys.argv[1]).execute_locally([[2, 7, 1]]))")
+        r = subprocess.run([py, "-c", code, prog], cwd=d, env=env, capture_output=True, text=True, timeout=120)
+        lines = r.stdout.splitlines()
+        ok(r.returncode == 0 and len(lines) == 2 and lines[0].startswith(venv) and lines[1] == "17",
+           "installed package runs an MPC program outside the repository", "%r %r" % (r.stdout, r.stderr[-300:]))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+SECTIONS = [check_pip_install, check_cost_report, check_doc_examples, check_mistakes, check_tools, check_list_builtins]
 
 
 def main():
