@@ -170,6 +170,7 @@ fuzz: deps fuzz-build
 #   make install [PREFIX=/usr/local] [DESTDIR=staging-dir]
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
+MANDIR    ?= $(PREFIX)/share/man
 # the one version: include/stoffel.h's STOFFEL_VERSION_MAJOR/MINOR/PATCH
 VERSION   := $(shell awk '/^\#define STOFFEL_VERSION_(MAJOR|MINOR|PATCH) /{v = v (v == "" ? "" : ".") $$3} END{print v}' include/stoffel.h)
 SOVERSION  = 0
@@ -181,6 +182,8 @@ install: lib tools
 	ln -sf libstoffel_vm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libstoffel_vm.so.$(SOVERSION)
 	ln -sf libstoffel_vm.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libstoffel_vm.so
 	install -m 755 $(TOOL_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	  -e 's|@LIBS@|$(LDLIBS)|' stoffel_vm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/stoffel_vm.pc
 

@@ -223,7 +223,35 @@ def check_pip_install(build):
         shutil.rmtree(d, ignore_errors=True)
 
 
-SECTIONS = [check_pip_install, check_cost_report, check_doc_examples, check_mistakes, check_tools, check_list_builtins]
+def check_man_pages(build):
+    """A man page per tool, naming every option its --help names, valid
+    roff (groff -ww -z, when groff is there), installed by make install."""
+    import shutil
+    import tempfile
+    groff = shutil.which("groff")
+    for tool in ("stoffel-run", "stoffel-asm", "stoffel-dis", "stoffel-keygen"):
+        page = os.path.join(REPO, "man", tool + ".1")
+        if not ok(os.path.isfile(page), "man page " + tool):
+            continue
+        text = open(page, encoding="utf-8").read().replace("\\-", "-")
+        flags = set(re.findall(r"--[a-z][a-z-]*", run([os.path.join(build, tool), "--help"]).stdout))
+        missing = sorted(f for f in flags if f not in text)
+        ok(not missing, "man page %s names every --help option" % tool, "missing %r" % missing)
+        if groff:
+            r = run([groff, "-man", "-Tutf8", "-ww", "-z", page])
+            ok(r.returncode == 0 and not r.stderr.strip(), "man page %s is clean roff" % tool, r.stderr)
+    d = tempfile.mkdtemp(prefix="stoffel-install-")
+    try:
+        r = run(["make", "-s", "install", "BUILD=" + os.path.relpath(build, REPO), "PREFIX=/usr", "DESTDIR=" + d],
+                timeout=600)
+        got = sorted(os.listdir(os.path.join(d, "usr", "share", "man", "man1"))) if r.returncode == 0 else []
+        ok(got == ["stoffel-asm.1", "stoffel-dis.1", "stoffel-keygen.1", "stoffel-run.1"],
+           "make install puts the man pages in share/man/man1", "%r %r" % (got, r.stderr[-300:]))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+SECTIONS = [check_man_pages, check_pip_install, check_cost_report, check_doc_examples, check_mistakes, check_tools, check_list_builtins]
 
 
 def main():
