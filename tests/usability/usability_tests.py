@@ -251,7 +251,132 @@ def check_man_pages(build):
         shutil.rmtree(d, ignore_errors=True)
 
 
-SECTIONS = [check_man_pages, check_pip_install, check_cost_report, check_doc_examples, check_mistakes, check_tools, check_list_builtins]
+class Grammar:
+    """A small TextMate scanner, enough for these grammars: match rules
+    with captures, begin/end rules with inner patterns, includes.  At each
+    position the earliest match wins, ties go to the first rule (as in
+    TextMate).  Python's re stands in for Oniguruma."""
+
+    def __init__(self, path):
+        self.g = json.load(open(path, encoding="utf-8"))
+        self.rules = self._flatten(self.g["patterns"])
+
+    def _flatten(self, patterns):
+        out = []
+        for p in patterns:
+            if "include" in p:
+                out += self._flatten([self.g["repository"][p["include"][1:]]])
+            elif "patterns" in p and "match" not in p and "begin" not in p:
+                out += self._flatten(p["patterns"])
+            else:
+                out.append(p)
+        return out
+
+    def all_regexes(self):
+        def walk(node):
+            if isinstance(node, dict):
+                for k in ("match", "begin", "end"):
+                    if k in node:
+                        yield node[k]
+                for v in node.values():
+                    yield from walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    yield from walk(v)
+        return list(walk(self.g))
+
+    def tokens(self, line):
+        """[(text, scope)] for the scoped pieces of one line."""
+        out, pos = [], 0
+        while pos < len(line):
+            best = None
+            for r in self.rules:
+                m = re.compile(r.get("match") or r["begin"]).search(line, pos)
+                if m and m.end() > m.start() and (best is None or m.start() < best[1].start()):
+                    best = (r, m)
+            if best is None:
+                break
+            r, m = best
+            if "match" in r:
+                if "name" in r:
+                    out.append((m.group(0), r["name"]))
+                for k, cap in r.get("captures", {}).items():
+                    if m.group(int(k)) is not None:
+                        out.append((m.group(int(k)), cap["name"]))
+                pos = m.end()
+            else:
+                end = re.compile(r["end"]).search(line, m.end())
+                stop = end.end() if end else len(line)
+                out.append((line[m.start():stop], r["name"]))
+                inner = self._flatten(r.get("patterns", []))
+                for ir in inner:
+                    for im in re.finditer(ir["match"], line[m.end():stop - (1 if end else 0)]):
+                        out.append((im.group(0), ir["name"]))
+                pos = stop
+        return out
+
+
+def check_editor_grammars(build):
+    edir = os.path.join(REPO, "editors")
+    samples = {
+        "stoffel-asm.tmLanguage.json": [
+            (".function main regs=24", [(".function", "keyword.control.directive"), ("main", "entity.name.function"),
+                                        ("regs", "variable.parameter.attribute"), ("24", "constant.numeric")]),
+            ("    MUL r17, r16, r4        # share times clear", [
+                ("MUL", "keyword.other.mnemonic"), ("r17", "variable.other.register.secret"),
+                ("r4", "variable.other.register.clear"), ("# share times clear", "comment.line")]),
+            ("    CALL ClientStore.take_share_fixed", [("CALL", "keyword.control.call"),
+                                                      ("ClientStore.take_share_fixed", "entity.name.function.call")]),
+            ("loop:", [("loop", "entity.name.label")]),
+            ("    JMPEQ done", [("JMPEQ", "keyword.control.jump"), ("done", "entity.name.label")]),
+            ('    LDI r6, "average:\\n"', [('"average:\\n"', "string.quoted.double"), ("\\n", "constant.character.escape")]),
+            ("    LDI r0, #3", [("#3", "constant.other.pool-index")]),
+            ("    LDI r1, -7i32", [("-7i32", "constant.numeric")]),
+            (".client 0 inputs=fixed:64:16", [(".client", "keyword.control.directive"),
+                                              ("inputs", "variable.parameter.attribute")]),
+            (".const U8 255", [("U8", "storage.type"), ("255", "constant.numeric")]),
+        ],
+        "stoffellang.tmLanguage.json": [
+            ("def fibonacci(n: int64) -> int64:", [("def", "storage.type.function"), ("fibonacci", "entity.name.function"),
+                                                  ("int64", "support.type"), ("->", "keyword.operator")]),
+            ("  var previous: int64 = 0  # the last one", [("var", "keyword.other"), ("0", "constant.numeric"),
+                                                            ("# the last one", "comment.line")]),
+            ("  for value in 1..limit:", [("for", "keyword.control"), ("in", "keyword.control"), ("..", "keyword.operator")]),
+            ("    var r = Share.random_field()", [("Share.random_field", "support.function.builtin")]),
+            ('  print(f"total {x}\\n")', [('f"total {x}\\n"', "string.interpolated"), ("{x}", "meta.interpolation")]),
+            ("  if a and not b:", [("if", "keyword.control"), ("and", "keyword.operator.word"),
+                                   ("not", "keyword.operator.word")]),
+            ("  qty: secret int64", [("secret", "keyword.other")]),
+            ("object Order:", [("object", "storage.type"), ("Order", "entity.name.type")]),
+            ("  var m = 0xff_u8 + 255u8", [("255u8", "constant.numeric")]),
+        ],
+    }
+    for fname, cases in samples.items():
+        path = os.path.join(edir, fname)
+        try:
+            g = Grammar(path)
+        except (OSError, ValueError, KeyError) as e:
+            ok(False, "grammar %s loads" % fname, repr(e))
+            continue
+        ok(g.g.get("scopeName", "").startswith("source."), "grammar %s has a scopeName" % fname)
+        bad = []
+        for rx in g.all_regexes():
+            try:
+                re.compile(rx)
+            except re.error as e:
+                bad.append("%s: %s" % (rx, e))
+        ok(not bad, "grammar %s: every pattern compiles" % fname, "; ".join(bad))
+        for line, want in cases:
+            toks = g.tokens(line)
+            for text, scope in want:
+                ok(any(t == text and sc.startswith(scope) for t, sc in toks), "%s: %r is %s in %r" % (fname, text, scope, line),
+                   repr(toks))
+    pkg = json.load(open(os.path.join(edir, "package.json")))
+    for gr in pkg["contributes"]["grammars"]:
+        ok(os.path.isfile(os.path.join(edir, gr["path"])), "package.json grammar %s exists" % gr["path"])
+
+
+SECTIONS = [check_editor_grammars, check_man_pages, check_pip_install, check_cost_report, check_doc_examples, check_mistakes, check_tools, check_list_builtins]
 
 
 def main():
