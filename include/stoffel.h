@@ -436,6 +436,10 @@ typedef struct {
     /* Non-NULL: receives what the session cost per party, also when it
      * fails (free with stoffel_cost_report_free; NULL if nothing ran). */
     struct StoffelCostReport **cost_report;
+    /* Non-NULL: party 0 writes a progress line here, at most once a
+     * second, while preprocessing or a wait for the other nodes has lasted
+     * over a second (stoffel-run: stderr when it is a terminal). */
+    FILE *progress;
 } StoffelLocalMpcOptions;
 
 /* What an MPC session cost, per party: online rounds, messages and bytes

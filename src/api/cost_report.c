@@ -42,6 +42,46 @@ static CostPhase phase_of(const uint8_t *msg, size_t len)
 
 static uint64_t elapsed_us(const CostTransport *ct) { return (now_ns() - ct->t0_ns) / 1000u; }
 
+#define NS_PER_S 1000000000u
+
+/* One progress line, at most once a second. */
+static bool progress_due(CostTransport *ct, uint64_t now)
+{
+    if (!ct->progress || now - ct->last_print_ns < NS_PER_S) return false;
+    ct->last_print_ns = now;
+    return true;
+}
+
+/* Preprocessing that has run over a second: time, bytes, rate, material. */
+static void progress_preprocessing(CostTransport *ct, const CostSegment *s)
+{
+    uint64_t now = now_ns();
+    double secs = (double)(now - ct->t0_ns) / NS_PER_S - s->start_us / 1e6;
+    if (secs < 1.0 || !progress_due(ct, now)) return;
+    MpcStats st = ct->engine ? mpc_stats(ct->engine) : (MpcStats){ 0 };
+    fprintf(ct->progress, "stoffel: preprocessing %.1f s: %.2f MB sent (%.2f MB/s), %llu triples and %llu random "
+                          "shares made so far\n",
+            secs, s->bytes / 1e6, s->bytes / 1e6 / secs, (unsigned long long)st.triples_made,
+            (unsigned long long)st.randoms_made);
+    fflush(ct->progress);
+}
+
+/* A wait with nothing received for over a second. */
+static void progress_wait(CostTransport *ct, int timeout_ms, uint64_t call_start)
+{
+    uint64_t now = now_ns();
+    if (now - ct->last_activity_ns < NS_PER_S || !progress_due(ct, now)) return;
+    double idle = (double)(now - ct->last_activity_ns) / NS_PER_S;
+    if (timeout_ms >= 0) {
+        double left = timeout_ms / 1000.0 - (double)(now - call_start) / NS_PER_S;
+        fprintf(ct->progress, "stoffel: waiting for other nodes for %.0f s (gives up in %.0f s)\n", idle,
+                left > 0 ? left : 0);
+    } else {
+        fprintf(ct->progress, "stoffel: waiting for other nodes for %.0f s\n", idle);
+    }
+    fflush(ct->progress);
+}
+
 /* Ends the open segment at `at`. */
 static void close_segment(PartyCost *c, uint64_t at)
 {
@@ -80,6 +120,7 @@ static void record_send(CostTransport *ct, const uint8_t *msg, size_t len)
     }
     last->messages++;
     last->bytes += len;
+    if (ph == COST_PREPROCESSING) progress_preprocessing(ct, last);
 }
 
 static int cost_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
@@ -88,6 +129,7 @@ static int cost_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
     int rc = transport_send(ct->inner, to, msg, len);
     if (rc == TRANSPORT_OK) {
         pthread_mutex_lock(&ct->lock);
+        ct->last_activity_ns = now_ns();
         record_send(ct, msg, len);
         pthread_mutex_unlock(&ct->lock);
     }
@@ -97,9 +139,26 @@ static int cost_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
 static int cost_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms)
 {
     CostTransport *ct = t->impl;
-    int rc = transport_recv(ct->inner, from, msg, len, timeout_ms);
+    uint64_t start = now_ns();
+    int rc;
+    /* a long wait goes in slices of a second, so progress can be shown */
+    for (;;) {
+        int slice = ct->progress && (timeout_ms < 0 || timeout_ms > 1000) ? 1000 : timeout_ms;
+        if (ct->progress && timeout_ms >= 0) {
+            uint64_t spent_ms = (now_ns() - start) / 1000000u;
+            int left = spent_ms >= (uint64_t)timeout_ms ? 0 : timeout_ms - (int)spent_ms;
+            if (left < slice) slice = left;
+        }
+        rc = transport_recv(ct->inner, from, msg, len, slice);
+        if (rc != TRANSPORT_TIMEOUT || !ct->progress) break;
+        pthread_mutex_lock(&ct->lock);
+        progress_wait(ct, timeout_ms, start);
+        pthread_mutex_unlock(&ct->lock);
+        if (timeout_ms >= 0 && (now_ns() - start) / 1000000u >= (uint64_t)timeout_ms) break;
+    }
     if (rc == TRANSPORT_OK) {
         pthread_mutex_lock(&ct->lock);
+        ct->last_activity_ns = now_ns();
         ct->cost->msgs_recv++;
         ct->cost->bytes_recv += *len;
         pthread_mutex_unlock(&ct->lock);
@@ -112,18 +171,19 @@ static void cost_close(Transport *t) { (void)t; }
 
 static const TransportOps COST_OPS = { cost_send, cost_recv, cost_close };
 
-Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost, uint32_t party)
+Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost, FILE *progress, uint32_t party)
 {
     memset(ct, 0, sizeof *ct);
-    if (!cost || !inner) return inner;
+    if ((!cost && !progress) || !inner) return inner;
     ct->inner = inner;
-    ct->cost = cost;
-    ct->t0_ns = now_ns();
+    ct->cost = cost ? cost : &ct->own;
+    ct->progress = progress;
+    ct->t0_ns = ct->last_activity_ns = now_ns();
     pthread_mutex_init(&ct->lock, NULL);
     ct->base = *inner;
     ct->base.ops = &COST_OPS;
     ct->base.impl = ct;
-    cost->party = party;
+    ct->cost->party = party;
     return &ct->base;
 }
 
@@ -159,6 +219,7 @@ void cost_report_finish(CostTransport *ct, const MpcEngine *e)
     ct->engine = NULL;
     pthread_mutex_unlock(&ct->lock);
     pthread_mutex_destroy(&ct->lock);
+    party_cost_free(&ct->own);
 }
 
 void party_cost_free(PartyCost *c)

@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "mpc/engine.h"
@@ -48,10 +49,16 @@ typedef struct {
     const MpcEngine *engine;          /* set once created; its round counter labels segments */
     uint64_t t0_ns;
     pthread_mutex_t lock;
+    PartyCost own;                    /* counts here when only progress is asked for */
+    /* Progress (--quiet turns it off): a line at most once a second while
+     * preprocessing or a wait for other nodes has lasted over a second. */
+    FILE *progress;
+    uint64_t last_activity_ns, last_print_ns;
 } CostTransport;
 
-/* Wraps inner when cost is non-NULL (returns &ct->base), else returns inner. */
-Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost, uint32_t party);
+/* Wraps inner when cost or progress is non-NULL (returns &ct->base), else
+ * returns inner. */
+Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost, FILE *progress, uint32_t party);
 void cost_report_set_engine(CostTransport *ct, const MpcEngine *e);
 /* Closes the timeline and copies the engine's counters (e may be NULL). */
 void cost_report_finish(CostTransport *ct, const MpcEngine *e);

@@ -137,6 +137,7 @@ static void party_run(Party *p)
         .quiet = p->id != 0, .write = o->write, .write_ud = o->write_user_data,
         .local_store = o->local_store, .preproc_store = o->preproc_store, .per_party_stores = true,
         .cost = s->costs ? &s->costs[p->id] : NULL,
+        .progress = p->id == 0 ? o->progress : NULL,      /* one party speaks for the session */
     };
     PartyOutcome *out = &p->out;
     party_run_session(&spec, out);

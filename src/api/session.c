@@ -109,7 +109,7 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
         .field = s->field, .instance_id = s->instance, .timeout_ms = s->timeout_ms, .fault = s->fault,
     };
     const char *why = NULL;
-    e = mpc_engine_new(&mc, cost_report_wrap(&ct, s->transport, s->cost, s->self), &why);
+    e = mpc_engine_new(&mc, cost_report_wrap(&ct, s->transport, s->cost, s->progress, s->self), &why);
     cost_report_set_engine(&ct, e);
     if (!e) {
         stop(out, PARTY_FAILED_ENGINE, "party %u: %s", s->self, why ? why : "cannot create the MPC engine");

@@ -54,6 +54,7 @@ typedef struct {
     const char *local_store, *preproc_store;
     bool per_party_stores;
     PartyCost *cost;                 /* non-NULL: count messages and rounds here */
+    FILE *progress;                  /* non-NULL: progress lines for long waits (cost_report.h) */
 } PartySpec;
 
 /* Where a party stopped. */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "stoffel.h"
 
@@ -72,6 +73,9 @@ static void usage(FILE *out)
             "  --stats-json FILE       the same as JSON, with each party's timeline of rounds\n"
             "  --trace FILE            Chrome trace-event file of the rounds per party (Perfetto)\n"
             "  --stats-svg FILE        a picture: per party a timeline of rounds and their bytes\n"
+            "  --quiet                 no progress on stderr (shown when it is a terminal, for\n"
+            "                          preprocessing and waits for peers over a second)\n"
+            "  --progress              show progress even when stderr is no terminal\n"
             "  --version               print the version\n"
             "  -h, --help              this text\n");
 }
@@ -83,6 +87,7 @@ typedef struct {
     bool trace_instr, info, local_mpc, mpc_flag_seen, networked;
     const char *local_store, *preproc_store;    /* docs/storage.md */
     const char *report[4];       /* cost report path per StoffelReportFormat ("-": stderr), or NULL */
+    int progress;                /* --quiet -1, --progress 1, else 0: when stderr is a terminal */
     StoffelLocalMpcOptions mpc;
     StoffelNetOptions net;
 } Cli;
@@ -264,6 +269,12 @@ static int opt_report(Cli *c, const char *f, const char *v)
     return 0;
 }
 
+static int opt_progress(Cli *c, const char *f, const char *v)
+{
+    c->progress = strcmp(f, "--quiet") == 0 ? -1 : 1;
+    return 0;
+}
+
 /* Writes the asked-for cost reports; 0, or 2 when one cannot be written. */
 static int write_reports(const Cli *c, StoffelCostReport *rep)
 {
@@ -326,6 +337,8 @@ static const struct {
     { "--servers", true, opt_net_text },
     { "--local-store", true, opt_store },
     { "--stats", false, opt_report },
+    { "--quiet", false, opt_progress },
+    { "--progress", false, opt_progress },
     { "--stats-json", true, opt_report },
     { "--trace", true, opt_report },
     { "--stats-svg", true, opt_report },
@@ -445,6 +458,7 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
     char *result = NULL, *outputs = NULL, *err = NULL;
     StoffelCostReport *rep = NULL;
     if (c->report[0] || c->report[1] || c->report[2] || c->report[3]) c->mpc.cost_report = &rep;
+    if (c->progress > 0 || (c->progress == 0 && isatty(STDERR_FILENO))) c->mpc.progress = stderr;
     StoffelResult st = stoffel_run_local_mpc_program(prog, &c->mpc, &result, &outputs, &err);
     stoffel_program_free(prog);
     fflush(stdout);

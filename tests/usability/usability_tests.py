@@ -376,7 +376,24 @@ def check_editor_grammars(build):
         ok(os.path.isfile(os.path.join(edir, gr["path"])), "package.json grammar %s exists" % gr["path"])
 
 
-SECTIONS = [check_editor_grammars, check_man_pages, check_pip_install, check_cost_report, check_doc_examples, check_mistakes, check_tools, check_list_builtins]
+def check_progress(build):
+    """A 2.5 s wait for a party that never sends: progress lines on stderr
+    with --progress (stderr here is no terminal), none with --quiet or by
+    default; the run's outcome is the same."""
+    argv = [os.path.join(build, "stoffel-run"), os.path.join(REPO, "tests", "mpc", "slow_wait.s"), "--local-mpc",
+            "--n-parties", "4"]
+    err = "RBC receive timeout waiting for message from party 1"
+    res = run(argv + ["--progress"])
+    lines = [l for l in res.stderr.splitlines() if l.startswith("stoffel: waiting for other nodes")]
+    ok(res.returncode == 4 and err in res.stderr and 1 <= len(lines) <= 3 and "gives up in" in lines[0],
+       "--progress shows a long wait", res.stderr)
+    for extra in (["--quiet"], [], ["--progress", "--quiet"]):
+        res = run(argv + extra)
+        ok(res.returncode == 4 and err in res.stderr and "stoffel: " not in res.stderr,
+           "no progress with %r" % (extra,), res.stderr)
+
+
+SECTIONS = [check_progress, check_editor_grammars, check_man_pages, check_pip_install, check_cost_report, check_doc_examples, check_mistakes, check_tools, check_list_builtins]
 
 
 def main():
