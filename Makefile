@@ -66,6 +66,13 @@ $(BUILD)/libstoffel_vm.so: $(LIB_OBJS)
 $(BUILD)/stoffel-%: src/cli/%.c $(BUILD)/libstoffel_vm.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(TOOL_LDLIBS)
 
+# --list-builtins: the one-line summaries of docs/builtins.md as a C table
+$(BUILD)/gen/builtin_docs.h: docs/builtins.md scripts/gen-builtin-docs.awk
+	@mkdir -p $(dir $@)
+	awk -f scripts/gen-builtin-docs.awk docs/builtins.md > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/src/api/stoffel_api_builtins.o: $(BUILD)/gen/builtin_docs.h
+$(BUILD)/obj/src/api/stoffel_api_builtins.o: ALL_CFLAGS += -I$(BUILD)/gen
+
 # test binaries also depend on the shared test headers (unit.h, mpc_sim.h)
 $(UNIT_BINS): $(wildcard tests/unit/*.h)
 
@@ -177,7 +184,9 @@ fuzz: deps fuzz-build
 #   make install [PREFIX=/usr/local] [DESTDIR=staging-dir]
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
-VERSION    = 0.1.0
+MANDIR    ?= $(PREFIX)/share/man
+# the one version: include/stoffel.h's STOFFEL_VERSION_MAJOR/MINOR/PATCH
+VERSION   := $(shell awk '/^\#define STOFFEL_VERSION_(MAJOR|MINOR|PATCH) /{v = v (v == "" ? "" : ".") $$3} END{print v}' include/stoffel.h)
 SOVERSION  = 0
 install: lib tools
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig
@@ -187,6 +196,8 @@ install: lib tools
 	ln -sf libstoffel_vm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libstoffel_vm.so.$(SOVERSION)
 	ln -sf libstoffel_vm.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libstoffel_vm.so
 	install -m 755 $(TOOL_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	  -e 's|@LIBS@|$(LDLIBS)|' stoffel_vm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/stoffel_vm.pc
 

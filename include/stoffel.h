@@ -65,6 +65,12 @@ extern "C" {
 #define STOFFEL_VERSION_MAJOR 0
 #define STOFFEL_VERSION_MINOR 1
 #define STOFFEL_VERSION_PATCH 0
+/* The version as text, "MAJOR.MINOR.PATCH" (every tool's --version). */
+#define STOFFEL_VERSION_STR_(x) #x
+#define STOFFEL_VERSION_STR(x) STOFFEL_VERSION_STR_(x)
+#define STOFFEL_VERSION_STRING                                                     \
+    STOFFEL_VERSION_STR(STOFFEL_VERSION_MAJOR) "." STOFFEL_VERSION_STR(STOFFEL_VERSION_MINOR) "." \
+    STOFFEL_VERSION_STR(STOFFEL_VERSION_PATCH)
 /* One comparable number: major * 10000 + minor * 100 + patch. */
 #define STOFFEL_VERSION_NUMBER (STOFFEL_VERSION_MAJOR * 10000 + STOFFEL_VERSION_MINOR * 100 + STOFFEL_VERSION_PATCH)
 
@@ -438,7 +444,33 @@ typedef struct {
      * PATH.partyI (NULL = none); docs/storage.md. */
     const char *local_store;
     const char *preproc_store;
+    /* Non-NULL: receives what the session cost per party, also when it
+     * fails (free with stoffel_cost_report_free; NULL if nothing ran). */
+    struct StoffelCostReport **cost_report;
+    /* Non-NULL: party 0 writes a progress line here, at most once a
+     * second, while preprocessing or a wait for the other nodes has lasted
+     * over a second (stoffel-run: stderr when it is a terminal). */
+    FILE *progress;
 } StoffelLocalMpcOptions;
+
+/* What an MPC session cost, per party: online rounds, messages and bytes
+ * sent and received, preprocessed material used, time per phase, and a
+ * timeline of the rounds (docs/programming.md §9). */
+typedef struct StoffelCostReport StoffelCostReport;
+typedef enum {
+    STOFFEL_REPORT_TEXT = 0,     /* a table, as `stoffel-run --stats` prints */
+    STOFFEL_REPORT_JSON,         /* --stats-json */
+    STOFFEL_REPORT_TRACE,        /* Chrome trace-event JSON (Perfetto), --trace */
+    STOFFEL_REPORT_SVG,          /* a timeline picture, --stats-svg */
+} StoffelReportFormat;
+/* The report as text in one format (free with stoffel_free_text); NULL
+ * for a bad argument or no memory. */
+ST_API char *stoffel_cost_report_format(const StoffelCostReport *report, StoffelReportFormat format);
+/* Writes the report in one format to path ("-": stderr).  STOFFEL_ERROR_IO
+ * with *error (free with stoffel_free_text) naming the file. */
+ST_API StoffelResult stoffel_cost_report_save(const StoffelCostReport *report, StoffelReportFormat format,
+                                       const char *path, char **error);
+ST_API void stoffel_cost_report_free(StoffelCostReport *report);
 
 ST_API void stoffel_local_mpc_options_init(StoffelLocalMpcOptions *options);
 
@@ -467,6 +499,15 @@ ST_API StoffelResult stoffel_load_program(StoffelVM *vm, const StoffelProgram *p
 
 /* 1 if `name` is a foreign function or builtin (not loaded bytecode), else 0. */
 ST_API int stoffel_is_foreign_function(StoffelVM *vm, const char *name);
+
+/* The name of the index-th native function (builtin or foreign) the VM has
+ * registered, in registration order; NULL past the last.  Valid while the VM
+ * lives.  `stoffel-run --list-builtins` prints these. */
+ST_API const char *stoffel_builtin_at(StoffelVM *vm, size_t index);
+
+/* The one-line signature docs/builtins.md gives for a builtin
+ * ("Share.mul(a, b ...) -> ..."), or NULL if it has no entry. */
+ST_API const char *stoffel_builtin_summary(const char *name);
 
 /* Trace execution to `out` (NULL: stop tracing), in upstream's format:
  * "[instr][depth D][FN][pc P] BEFORE LDI(0, 42)".  Tracing runs the

@@ -476,9 +476,9 @@ def run_golden_stflb(relpath, ctx):
 # (name, argv after stoffel-run, expected exit, stderr substrings)
 CLI_CHECKS = [
     ("cli/no-arguments", [], 1, []),
-    ("cli/help", ["--help"], 1, []),
-    ("cli/help-short", ["-h"], 1, []),
-    ("cli/help-after-file", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "--help"], 1, []),
+    ("cli/help", ["--help"], 0, []),
+    ("cli/help-short", ["-h"], 0, []),
+    ("cli/help-after-file", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "--help"], 0, []),
     ("cli/missing-file", [os.path.join("tests", "no-such-program.s")], 2, []),
     ("cli/directory-as-file", [os.path.join("tests")], 2, []),
     # spec §12: bad flags exit 2 (removed upstream flags too)
@@ -927,6 +927,12 @@ def run_storage_tests(_, ctx):
     return run_script_step("storage/cli", os.path.join("tests", "storage", "storage_tests.py"), ctx)
 
 
+# 8. Usability (issue 17): the examples of docs/programming.md, the tools'
+#    --help/--version/--list-builtins, the cost report, the editor grammars.
+def run_usability_tests(_, ctx):
+    return run_script_step("usability/checks", os.path.join("tests", "usability", "usability_tests.py"), ctx)
+
+
 # --------------------------------------------------------------------------
 # crypto/oracle: the curve groups against independent implementations
 
@@ -1059,6 +1065,7 @@ def main():
     tasks.append(("net/sessions", run_net_tests, None))
     tasks.append(("storage/cli", run_storage_tests, None))
     tasks.append(("crypto/oracle", run_crypto_oracle, None))
+    tasks.append(("usability/checks", run_usability_tests, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 

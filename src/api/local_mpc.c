@@ -53,6 +53,7 @@ struct Session {
     uint32_t *client_inputs;     /* input count per client */
     Party *parties;
     Client *clients;
+    PartyCost *costs;            /* per party when a cost report is asked for */
     /* The first party to fail explains the failure; the others usually
      * just see the session end. */
     pthread_mutex_t lock;
@@ -135,6 +136,8 @@ static void party_run(Party *p)
         .fault = (o->faulty && p->id >= s->n - o->faulty) ? (MpcFault)o->fault : MPC_FAULT_NONE,
         .quiet = p->id != 0, .write = o->write, .write_ud = o->write_user_data,
         .local_store = o->local_store, .preproc_store = o->preproc_store, .per_party_stores = true,
+        .cost = s->costs ? &s->costs[p->id] : NULL,
+        .progress = p->id == 0 ? o->progress : NULL,      /* one party speaks for the session */
     };
     PartyOutcome *out = &p->out;
     party_run_session(&spec, out);
@@ -241,11 +244,28 @@ static int client_outputs(Session *s, uint32_t c, const Party *p0, StrBuf *resul
 
 /* ---- the session ----------------------------------------------------------------------- */
 
+/* Hands the parties' costs (*costs, then NULL) to a public report; NULL if
+ * no party ran. */
+static StoffelCostReport *local_mpc_cost_report(PartyCost **costs, uint32_t n, bool ran)
+{
+    StoffelCostReport *r = ran && *costs ? malloc(sizeof *r) : NULL;
+    if (r) {
+        r->n = n;
+        r->parties = *costs;
+    } else if (*costs) {
+        for (uint32_t i = 0; i < n; i++) party_cost_free(&(*costs)[i]);
+        free(*costs);
+    }
+    *costs = NULL;
+    return r;
+}
+
 int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **result, char **outputs,
                   char *err, size_t errlen)
 {
     *result = NULL;
     *outputs = NULL;
+    if (opt->cost_report) *opt->cost_report = NULL;
     if (sodium_init() < 0) return fail(err, errlen, LOCAL_MPC_FAILED, "libsodium cannot be initialised");
     Session s = { .prog = prog, .opt = opt, .n = opt->n_parties, .t = opt->threshold,
                   .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -262,7 +282,9 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     if (rc == 0) {
         s.parties = calloc(s.n, sizeof *s.parties);
         s.hub = inproc_hub_new(s.n, s.nclients);
-        if (!s.parties || !s.hub) rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
+        if (opt->cost_report) s.costs = calloc(s.n, sizeof *s.costs);
+        if (!s.parties || !s.hub || (opt->cost_report && !s.costs))
+            rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
     }
     pthread_t *pt = rc == 0 ? calloc(s.n + s.nclients, sizeof *pt) : NULL;
     if (rc == 0 && !pt) rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
@@ -319,6 +341,7 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     sb_free(&outs);
 
     if (s.hub) inproc_hub_free(s.hub);
+    if (opt->cost_report) *opt->cost_report = local_mpc_cost_report(&s.costs, s.n, started > 0);
     for (uint32_t i = 0; s.parties && i < s.n; i++) {
         party_outcome_free(&s.parties[i].out);
     }

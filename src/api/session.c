@@ -95,6 +95,7 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
     VM *vm = vm_new(&cfg);
     MpcEngine *e = NULL;
     NodeStores ns = { 0 };
+    CostTransport ct = { 0 };
     if (!vm) {
         stop(out, PARTY_FAILED_VM, "party %u: cannot create a VM", s->self);
         return;
@@ -108,7 +109,8 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
         .field = s->field, .instance_id = s->instance, .timeout_ms = s->timeout_ms, .fault = s->fault,
     };
     const char *why = NULL;
-    e = mpc_engine_new(&mc, s->transport, &why);
+    e = mpc_engine_new(&mc, cost_report_wrap(&ct, s->transport, s->cost, s->progress, s->self), &why);
+    cost_report_set_engine(&ct, e);
     if (!e) {
         stop(out, PARTY_FAILED_ENGINE, "party %u: %s", s->self, why ? why : "cannot create the MPC engine");
         goto done;
@@ -167,6 +169,7 @@ done:
         out->stage == PARTY_DONE)
         out->stage = PARTY_FAILED_SETUP;
     vm_free(vm);
+    cost_report_finish(&ct, e);
     if (e) mpc_engine_free(e);
 }
 

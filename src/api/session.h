@@ -30,6 +30,7 @@
 #include "bytecode/program.h"
 #include "core/format.h"
 #include "mpc/engine.h"
+#include "api/cost_report.h"
 
 typedef struct {
     const StfProgram *prog;
@@ -54,6 +55,8 @@ typedef struct {
     const char *local_store, *preproc_store;
     bool per_party_stores;
     uint64_t store_session;
+    PartyCost *cost;                 /* non-NULL: count messages and rounds here */
+    FILE *progress;                  /* non-NULL: progress lines for long waits (cost_report.h) */
 } PartySpec;
 
 /* Where a party stopped. */

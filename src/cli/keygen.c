@@ -24,7 +24,9 @@ static void usage(FILE *out)
             "Writes an Ed25519 key and a self-signed certificate for one node of a\n"
             "networked session and prints its roster line, e.g.\n"
             "  party 0 127.0.0.1:9001 <key id>\n"
-            "Collect the lines of every node into the session's roster file.\n");
+            "Collect the lines of every node into the session's roster file.\n"
+            "  --version               print the version\n"
+            "  -h, --help              this text\n");
 }
 
 static bool index_ok(const char *s)
@@ -51,6 +53,10 @@ int main(int argc, char **argv)
                                                           : NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
+            return 0;
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("stoffel-keygen %s\n", STOFFEL_VERSION_STRING);
             return 0;
         }
         if (!slot) {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "stoffel.h"
 
@@ -32,6 +33,7 @@ static void usage(FILE *out)
             "  ENTRY                   function to run (default: main)\n"
             "options:\n"
             "  --info                  print the program's version, functions and manifest\n"
+            "  --list-builtins         print every builtin with its signature (docs/builtins.md)\n"
             "  --trace-instr           trace every instruction to stderr\n"
             "  --max-instructions N    stop with an error after N instructions\n"
             "  --max-call-depth N      call depth limit (default 10000)\n"
@@ -65,6 +67,15 @@ static void usage(FILE *out)
             "Stores (docs/storage.md; with --local-mpc party I uses PATH.partyI):\n"
             "  --local-store PATH      LocalStorage.* keep their values in this SQLite file\n"
             "  --preproc-store PATH    keep unused preprocessing material here for later runs\n"
+            "Cost report of an MPC session (docs/programming.md §9):\n"
+            "  --stats                 print per party rounds, messages, bytes, preprocessing used\n"
+            "                          and time per phase (to stderr)\n"
+            "  --stats-json FILE       the same as JSON, with each party's timeline of rounds\n"
+            "  --trace FILE            Chrome trace-event file of the rounds per party (Perfetto)\n"
+            "  --stats-svg FILE        a picture: per party a timeline of rounds and their bytes\n"
+            "  --quiet                 no progress on stderr (shown when it is a terminal, for\n"
+            "                          preprocessing and waits for peers over a second)\n"
+            "  --progress              show progress even when stderr is no terminal\n"
             "  --version               print the version\n"
             "  -h, --help              this text\n");
 }
@@ -75,6 +86,8 @@ typedef struct {
     StoffelConfig vm;
     bool trace_instr, info, local_mpc, mpc_flag_seen, networked;
     const char *local_store, *preproc_store;    /* docs/storage.md */
+    const char *report[4];       /* cost report path per StoffelReportFormat ("-": stderr), or NULL */
+    int progress;                /* --quiet -1, --progress 1, else 0: when stderr is a terminal */
     StoffelLocalMpcOptions mpc;
     StoffelNetOptions net;
 } Cli;
@@ -108,6 +121,25 @@ static int opt_trace_instr(Cli *c, const char *f, const char *v) { c->trace_inst
 /* accepted for compatibility: --trace-instr shows every instruction */
 static int opt_ignored(Cli *c, const char *f, const char *v) { return 0; }
 static int opt_local_mpc(Cli *c, const char *f, const char *v) { c->local_mpc = true; return 0; }
+/* Every builtin the VM registers (the source of truth) with its line from
+ * docs/builtins.md; prints and ends the run, as --version does. */
+static int opt_list_builtins(Cli *c, const char *f, const char *v)
+{
+    StoffelVM *vm = stoffel_new(NULL);
+    if (!vm) {
+        fprintf(stderr, "Error: cannot create the VM (out of memory)\n");
+        exit(3);
+    }
+    const char *name;
+    for (size_t i = 0; (name = stoffel_builtin_at(vm, i)) != NULL; i++) {
+        const char *line = stoffel_builtin_summary(name);
+        if (line) printf("%s\n", line);
+        else printf("%s (undocumented: add it to docs/builtins.md)\n", name);
+    }
+    stoffel_free(vm);
+    fflush(stdout);
+    exit(0);
+}
 
 static int opt_max_instructions(Cli *c, const char *f, const char *v)
 {
@@ -226,6 +258,39 @@ static int opt_store(Cli *c, const char *f, const char *v)
     return 0;
 }
 
+/* --stats (to stderr), --stats-json F, --trace F, --stats-svg F */
+static int opt_report(Cli *c, const char *f, const char *v)
+{
+    StoffelReportFormat k = strcmp(f, "--stats") == 0 ? STOFFEL_REPORT_TEXT
+                            : strcmp(f, "--stats-json") == 0 ? STOFFEL_REPORT_JSON
+                            : strcmp(f, "--trace") == 0 ? STOFFEL_REPORT_TRACE : STOFFEL_REPORT_SVG;
+    c->report[k] = v ? v : "-";
+    c->mpc_flag_seen = true;     /* a session's report: needs --local-mpc */
+    return 0;
+}
+
+static int opt_progress(Cli *c, const char *f, const char *v)
+{
+    c->progress = strcmp(f, "--quiet") == 0 ? -1 : 1;
+    return 0;
+}
+
+/* Writes the asked-for cost reports; 0, or 2 when one cannot be written. */
+static int write_reports(const Cli *c, StoffelCostReport *rep)
+{
+    int rc = 0;
+    for (int k = 0; rep && k < 4; k++) {
+        char *err = NULL;
+        if (c->report[k] && stoffel_cost_report_save(rep, (StoffelReportFormat)k, c->report[k], &err) != STOFFEL_OK) {
+            fprintf(stderr, "Error: %s\n", err ? err : "cannot write the cost report");
+            rc = 2;
+        }
+        stoffel_free_text(err);
+    }
+    stoffel_cost_report_free(rep);
+    return rc;
+}
+
 /* Upstream's flags for what this implementation does not do (a chain
  * coordinator, NAT traversal, program upload, its bootnode service). */
 static int opt_unsupported(Cli *c, const char *f, const char *v)
@@ -240,6 +305,7 @@ static const struct {
     OptFn fn;
 } OPTIONS[] = {
     { "--info", false, opt_info },
+    { "--list-builtins", false, opt_list_builtins },
     { "--trace-instr", false, opt_trace_instr },
     { "--trace-regs", false, opt_ignored },
     { "--trace-stack", false, opt_ignored },
@@ -270,6 +336,12 @@ static const struct {
     { "--session", true, opt_net_text },
     { "--servers", true, opt_net_text },
     { "--local-store", true, opt_store },
+    { "--stats", false, opt_report },
+    { "--quiet", false, opt_progress },
+    { "--progress", false, opt_progress },
+    { "--stats-json", true, opt_report },
+    { "--trace", true, opt_report },
+    { "--stats-svg", true, opt_report },
     { "--preproc-store", true, opt_store },
     { "--bootnode", false, opt_unsupported },
     { "--eth-node", false, opt_unsupported },
@@ -291,11 +363,11 @@ static int parse_args(int argc, char **argv, Cli *c)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stderr);
-            return 1;
+            usage(stdout);         /* asked for: stdout, success */
+            return 0;
         }
         if (strcmp(a, "--version") == 0) {
-            printf("stoffel-run %d.%d.%d\n", STOFFEL_VERSION_MAJOR, STOFFEL_VERSION_MINOR, STOFFEL_VERSION_PATCH);
+            printf("stoffel-run %s\n", STOFFEL_VERSION_STRING);
             return 0;
         }
         if (strncmp(a, "--", 2) != 0) {
@@ -384,6 +456,9 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
     c->mpc.local_store = c->local_store;
     c->mpc.preproc_store = c->preproc_store;
     char *result = NULL, *outputs = NULL, *err = NULL;
+    StoffelCostReport *rep = NULL;
+    if (c->report[0] || c->report[1] || c->report[2] || c->report[3]) c->mpc.cost_report = &rep;
+    if (c->progress > 0 || (c->progress == 0 && isatty(STDERR_FILENO))) c->mpc.progress = stderr;
     StoffelResult st = stoffel_run_local_mpc_program(prog, &c->mpc, &result, &outputs, &err);
     stoffel_program_free(prog);
     fflush(stdout);
@@ -400,7 +475,9 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
     stoffel_free_text(result);
     stoffel_free_text(outputs);
     stoffel_free_text(err);
-    return rc;
+    fflush(stdout);
+    int wrc = write_reports(c, rep);
+    return rc ? rc : wrc;
 }
 
 static int run_plain(Cli *c, StoffelProgram *prog)
