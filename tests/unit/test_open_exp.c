@@ -100,7 +100,10 @@ TEST(wrong_point_corrected)
     int failed;
     MpcFault f4[4] = { MPC_FAULT_WRONG_SHARES, 0, 0, 0 };     /* the first party: forces the subset search */
     CHECK(run(&group_bls12_381_g1, &field_bls12_381, 4, 1, f4, NULL, &failed) == 3);
-    CHECK(last_excluded == 1 && first_excluded == 1);      /* caught, and not used again */
+    /* Caught when its point was among those decoded, and then not used
+     * again.  Under load its point may arrive after 2t+1 consistent ones,
+     * and the opening finishes without it: not caught, never wrong. */
+    CHECK(first_excluded <= 1 && last_excluded == first_excluded);
     MpcFault f7[7] = { MPC_FAULT_WRONG_SHARES, 0, 0, MPC_FAULT_WRONG_SHARES, 0, 0, 0 };
     CHECK(run(&group_bn254_g1, &field_bn254, 7, 2, f7, NULL, &failed) == 5);
 }
