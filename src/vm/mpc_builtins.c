@@ -629,5 +629,6 @@ int mpc_builtins_register(VM *vm)
         if (vm_replace_native(vm, real[i].name, real[i].fn, NULL) != ST_OK) return ST_ERR;
     for (size_t i = 0; i < sizeof avss_only / sizeof avss_only[0]; i++)
         if (vm_replace_native(vm, avss_only[i], bi_avss_only, (void *)avss_only[i]) != ST_OK) return ST_ERR;
+    if (mpc_compare_builtins_register(vm) != ST_OK) return ST_ERR;
     return ST_OK;
 }

@@ -411,14 +411,14 @@ static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Va
             fe_from_i64(f, &k, enc);
             return fixed_scale(vm, s, &x, &k, out);
         }
-        /* Integer shares: multiply by the field inverse (exact when the
-         * secret is a multiple of the divisor), as upstream. */
-        Fe inv;
-        fe_inv(f, &inv, &k);
-        fe_mul(f, &z, &x, &inv);
-        return new_share_value(vm, s, &z, out);
+        /* Integer shares: the exact floor quotient (upstream multiplies by
+         * the field inverse, wrong unless the divisor divides the secret). */
+        return mpcvm_div_public(vm, s, &x, c, false, out);
     }
-    case STF_OP_MOD: return vm_error(vm, "Modulo is not supported on secret shares");
+    case STF_OP_MOD:
+        if (!share_left) return vm_error(vm, "Modulo of a clear value by a secret share is not supported");
+        if (s->share_kind == SHARE_FIXED) return vm_error(vm, "Modulo is not supported on fixed-point shares");
+        return mpcvm_div_public(vm, s, &x, c, true, out);
     default: return vm_error(vm, "Type error in %s operation", op_word(op));
     }
 }

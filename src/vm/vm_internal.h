@@ -203,6 +203,9 @@ void mpcvm_free(VM *vm);
 /* Share value of a raw Share or a share object; false if neither. */
 bool mpcvm_unwrap(VM *vm, Value v, struct StShare **out);
 int mpc_builtins_register(VM *vm);  /* real Share.* etc., on attach */
+int mpc_compare_builtins_register(VM *vm);   /* Share.lt etc. (mpc_compare_builtins.c) */
+/* Floor quotient or remainder of an integer share (field element x) by a clear integer d. */
+int mpcvm_div_public(VM *vm, const struct StShare *s, const Fe *x, Value d, bool want_mod, Value *out);
 
 /* closures.c */
 int closures_register(VM *vm);
