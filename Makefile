@@ -33,6 +33,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all lib tools tests test asan valgrind switch-test clean bench bench-mpc bench-field bench-net fuzz fuzz-build install deps demo
+.PHONY: bench-compare
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -101,6 +102,7 @@ bench: deps
 	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
 	@# BENCH_ARGS are the interpreter runner's; the others run with their defaults
 	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net BENCH_ARGS=
+	@$(MAKE) --no-print-directory bench-compare BENCH_ARGS=
 
 # Field arithmetic: ns per operation, with plain GMP in the same run.
 bench-field: lib
@@ -113,6 +115,12 @@ bench-mpc: lib
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/mpc_bench bench/mpc_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/mpc_bench $(BENCH_ARGS)
+
+# Secret comparisons and equality tests (4 parties as threads): docs/mpc.md.
+bench-compare: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/compare_bench bench/compare_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/compare_bench $(BENCH_ARGS)
 
 # Networked MPC (4 parties as processes, TLS on 127.0.0.1): docs/network.md.
 bench-net: lib

@@ -676,6 +676,20 @@ static int div_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, uint64_t d
     return rc;
 }
 
+int mpc_trunc_pr(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out)
+{
+    if (m == 0) {
+        memmove(out, x, n * sizeof *out);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i += MPC_CMP_CHUNK) {
+        size_t c = n - i < MPC_CMP_CHUNK ? n - i : MPC_CMP_CHUNK;
+        if (check_bound(e, "mpc_trunc_pr", K, m) != 0 || trunc_pr(e, x + i, c, K, m, out + i) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int mpc_div_public(MpcEngine *e, const Fe *x, size_t n, unsigned K, int64_t d, Fe *quot, Fe *rem)
 {
     if (d == 0)

@@ -58,6 +58,10 @@ int mpc_trunc_exact(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m,
  * x), x K-bounded, 1 <= m <= K+1.  1 + ceil(log2 m) rounds. */
 int mpc_bit_decompose(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *bits);
 
+/* out[i] = floor(x[i] / 2^m) or that + 1 (Catrina-Saxena TruncPr, the +1
+ * with probability (x mod 2^m)/2^m), x K-bounded, m <= K+1.  One round. */
+int mpc_trunc_pr(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out);
+
 /* Floor division by a public d != 0: quot[i] = floor(x[i] / d),
  * rem[i] = x[i] - d·quot[i] (the sign of d, |rem| < |d|), x K-bounded with
  * K <= 64.  Either output may be NULL.  1 + (rounds of mpc_ltz on
@@ -72,6 +76,21 @@ int mpc_select(MpcEngine *e, const Fe *c, const Fe *a, const Fe *b, size_t n, Fe
  * the extreme value.  ceil(log2 n) levels of one comparison round set and
  * one selection round. */
 int mpc_arg_extreme(MpcEngine *e, const Fe *v, size_t n, unsigned k, bool want_max, Fe *index, Fe *best);
+
+/* ---- fixed point (fixed.c) ----------------------------------------------------
+ * Values are v = x·2^f as signed k-bit integers (k <= 64).  Division
+ * normalizes |b| to [2^(k-2), 2^(k-1)) with its bit decomposition and a
+ * prefix OR, runs Newton's iteration for 1/b on the normalized value with
+ * MPC_FIXED_NEWTON_BITS fractional bits, and scales back.  Error: the
+ * result is within MPC_FIXED_DIV_REL_ERR·|a/b| + 3·2^-f of a/b (b != 0;
+ * a/b must fit the fixed-point range).  About 45 rounds. */
+#define MPC_FIXED_NEWTON_BITS 52
+#define MPC_FIXED_DIV_REL_ERR 0x1p-40
+
+/* out = a / b for fixed-point shares a, b (n values, k total, f fractional bits). */
+int mpc_fixed_div(MpcEngine *e, const Fe *a, const Fe *b, size_t n, unsigned k, unsigned f, Fe *out);
+/* out = 1 / b (a = 1.0). */
+int mpc_fixed_recip(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, Fe *out);
 
 /* Tests only: with on != 0 the mask bits of every engine in the process
  * are public pseudo-random bits (no preprocessing, NO privacy), so that

@@ -388,12 +388,47 @@ int mpcvm_div_public(VM *vm, const StShare *s, const Fe *x, Value d, bool want_m
     return rc;
 }
 
-static int div_mod(VM *vm, const char *fn, const Value *a, uint32_t n, bool want_mod, Value *r)
+/* Fixed-point a / b for two fixed-point shares of the same precision. */
+int mpcvm_fixed_div(VM *vm, const StShare *sa, const StShare *sb, Value *out)
+{
+    if (sa->share_kind != SHARE_FIXED || sb->share_kind != SHARE_FIXED || sa->frac != sb->frac ||
+        sa->bits != sb->bits)
+        return vm_error(vm, "Share division needs two fixed-point shares of the same precision");
+    if (sa->bits < 8 || sa->frac >= MPC_FIXED_NEWTON_BITS || sa->frac + 1 >= sa->bits)
+        return vm_error(vm, "Fixed-point division needs 8..64 total bits and fewer than %d fractional bits",
+                        MPC_FIXED_NEWTON_BITS);
+    if (mpcvm_flush(vm) != ST_OK) return ST_ERR;
+    Fe x, y, q;
+    memcpy(&x, sa->bytes, sizeof x);
+    memcpy(&y, sb->bytes, sizeof y);
+    int rc = mpc_fixed_div(vm->mpc, &x, &y, 1, sa->bits, sa->frac, &q) == 0 ? results(vm, sa, &q, 1, false, out)
+                                                                             : engine_fail(vm);
+    sodium_memzero(&q, sizeof q);
+    return rc;
+}
+
+static int bi_recip(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
     StShare *s;
     Fe x;
+    if (n != 1) return sl_expects(vm, "Share.recip", "1 argument: fixed-point share");
+    if (int_share(vm, "Share.recip", a[0], &s, &x) != ST_OK) return ST_ERR;
+    if (s->share_kind != SHARE_FIXED) return vm_error(vm, "Share.recip needs a fixed-point share");
+    /* 1.0 in the share's precision, as a public (degree-0) share */
+    Fe one;
+    fe_from_u64(mpc_field(vm->mpc), &one, (uint64_t)1 << s->frac);
+    StShare *o = heap_new_share(&vm->heap, SHARE_FIXED, s->bits, s->frac, (const uint8_t *)&one, sizeof one);
+    if (!o) return vm_oom(vm);
+    return mpcvm_fixed_div(vm, o, s, r);
+}
+
+static int div_mod(VM *vm, const char *fn, const Value *a, uint32_t n, bool want_mod, Value *r)
+{
+    StShare *s, *sb;
+    Fe x;
     if (n != 2) return sl_expects(vm, fn, "2 arguments: share, divisor");
     if (int_share(vm, fn, a[0], &s, &x) != ST_OK) return ST_ERR;
+    if (!want_mod && mpcvm_unwrap(vm, a[1], &sb)) return mpcvm_fixed_div(vm, s, sb, r);
     if (s->share_kind == SHARE_FIXED && !want_mod) {
         /* fixed point: the VM's division (by a clear value) */
         Value q;
@@ -425,7 +460,7 @@ int mpc_compare_builtins_register(VM *vm)
         { "Share.ltz", bi_ltz }, { "Share.is_zero", bi_is_zero }, { "Share.select", bi_select },
         { "Share.max", bi_max }, { "Share.min", bi_min }, { "Share.argmax", bi_argmax },
         { "Share.argmin", bi_argmin }, { "Share.bit_decompose", bi_bit_decompose }, { "Share.trunc", bi_trunc },
-        { "Share.div", bi_div }, { "Share.mod", bi_mod },
+        { "Share.div", bi_div }, { "Share.mod", bi_mod }, { "Share.recip", bi_recip },
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         if (vm_replace_native(vm, fns[i].name, fns[i].fn, NULL) != ST_OK) return ST_ERR;

@@ -339,7 +339,9 @@ static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
     case STF_OP_ADD: fe_add(f, &z, &x, &y); return new_share_value(vm, a, &z, out);
     case STF_OP_SUB: fe_sub(f, &z, &x, &y); return new_share_value(vm, a, &z, out);
     case STF_OP_MUL: return enqueue_mul(vm, a, &x, &y, a->share_kind == SHARE_FIXED, out);
-    case STF_OP_DIV: return vm_error(vm, "Share/Share division is not supported on secret shares");
+    case STF_OP_DIV:
+        if (a->share_kind == SHARE_FIXED) return mpcvm_fixed_div(vm, a, b, out);
+        return vm_error(vm, "Share/Share division is only supported on fixed-point shares");
     case STF_OP_MOD: return vm_error(vm, "Share/Share modulo is not supported on secret shares");
     case STF_OP_AND: case STF_OP_OR: case STF_OP_XOR: {
         if (!is_bool)

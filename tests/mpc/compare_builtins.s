@@ -256,5 +256,59 @@
     PUSHARG r3
     PUSHARG r0
     CALL array_push
+    # fixed point: 7.5 / 2.5 within (2.999, 3.001); recip(4.0) within (0.2499, 0.2501)
+    LDI r4, 7.5
+    PUSHARG r4
+    CALL Share.from_clear
+    MOV r6, r0
+    LDI r4, 2.5
+    PUSHARG r4
+    CALL Share.from_clear
+    PUSHARG r6
+    PUSHARG r0
+    CALL Share.div
+    MOV r6, r0
+    LDI r4, 3.001
+    PUSHARG r6
+    PUSHARG r4
+    CALL Share.lt
+    PUSHARG r0
+    CALL Share.open
+    PUSHARG r3
+    PUSHARG r0
+    CALL array_push
+    LDI r4, 2.999
+    PUSHARG r6
+    PUSHARG r4
+    CALL Share.gt
+    PUSHARG r0
+    CALL Share.open
+    PUSHARG r3
+    PUSHARG r0
+    CALL array_push
+    LDI r4, 4.0
+    PUSHARG r4
+    CALL Share.from_clear
+    PUSHARG r0
+    CALL Share.recip
+    MOV r6, r0
+    LDI r4, 0.2501
+    PUSHARG r6
+    PUSHARG r4
+    CALL Share.lt
+    PUSHARG r0
+    CALL Share.open
+    PUSHARG r3
+    PUSHARG r0
+    CALL array_push
+    LDI r4, 0.2499
+    PUSHARG r6
+    PUSHARG r4
+    CALL Share.gt
+    PUSHARG r0
+    CALL Share.open
+    PUSHARG r3
+    PUSHARG r0
+    CALL array_push
     RET r3
 .end

@@ -11,7 +11,7 @@
 #include "mpc_sim.h"
 #include "mpc/compare.h"
 
-enum { J_CMP, J_MOD2M, J_TRUNC, J_BITDEC, J_DIV, J_SELECT, J_ARGMAX, J_ARGMIN };
+enum { J_CMP, J_MOD2M, J_TRUNC, J_BITDEC, J_DIV, J_SELECT, J_ARGMAX, J_ARGMIN, J_FDIV };
 
 typedef struct {
     int kind, op;
@@ -80,6 +80,7 @@ static inline void party_job(Node *p)
         TRY(p, mpc_mod2m(e, a, n, j->k, 1, c));
         TRY(p, mpc_select(e, c, a, b, n, p->out));
         break;
+    case J_FDIV: TRY(p, mpc_fixed_div(e, a, b, n, 64, 16, p->out)); break;
     default:
         TRY(p, mpc_arg_extreme(e, a, n, j->k, j->kind == J_ARGMAX, &p->out[0], &p->out[1]));
         break;
