@@ -90,6 +90,9 @@ static void *party(void *arg)
     /* a first untimed batch of each: how much preprocessing one uses */
     uint64_t need_bits[N_OPS], need_tri[N_OPS];
     for (int op = 0; op < N_OPS && !b->failed; op++) {
+        /* bits first, so the triples counted are the comparison's own */
+        if (mpc_preprocess(e, 0, 0, B * (2 * (size_t)b->k + 2 * 41)) != 0)
+            b->failed = 1;
         MpcStats s0 = mpc_stats(e);
         if (mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z) != 0) {
             fprintf(stderr, "party %u: %s\n", a->id, mpc_error(e));
