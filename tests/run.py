@@ -625,7 +625,7 @@ def mpc_checks():
     cmp_prog = os.path.join(REPO, "tests", "mpc", "compare_builtins.s")
     cmp_want = ("Program returned: [true, true, false, false, false, true, true, false, true, true, 25, 15, 15, "
                 "99, 1, 0, [true, false, true], [true, true, true, true, false], 6, -3, -4, 2, 3, -1, 10, 1, -3, "
-                "true, true, true, true]")
+                "true, true, true, true, true, true, true, true]")
     for n, t, fault in ((4, 1, []), (7, 2, ["--simulate-fault", "wrong-shares:2"])):
         checks.append(("mpc/compare_builtins_n%d_t%d%s" % (n, t, "_faulty" if fault else ""),
                        [cmp_prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t), "--inputs", "15,25"]

@@ -83,7 +83,7 @@ int mpc_arg_extreme(MpcEngine *e, const Fe *v, size_t n, unsigned k, bool want_m
  * prefix OR, runs Newton's iteration for 1/b on the normalized value with
  * MPC_FIXED_NEWTON_BITS fractional bits, and scales back.  Error: the
  * result is within MPC_FIXED_DIV_REL_ERR·|a/b| + 3·2^-f of a/b (b != 0;
- * a/b must fit the fixed-point range).  About 45 rounds. */
+ * a/b must fit the fixed-point range).  44 rounds. */
 #define MPC_FIXED_NEWTON_BITS 52
 #define MPC_FIXED_DIV_REL_ERR 0x1p-40
 
@@ -91,6 +91,13 @@ int mpc_arg_extreme(MpcEngine *e, const Fe *v, size_t n, unsigned k, bool want_m
 int mpc_fixed_div(MpcEngine *e, const Fe *a, const Fe *b, size_t n, unsigned k, unsigned f, Fe *out);
 /* out = 1 / b (a = 1.0). */
 int mpc_fixed_recip(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, Fe *out);
+/* out = sqrt(b) for b >= 0 (a negative b gives an unspecified value):
+ * within MPC_FIXED_DIV_REL_ERR·sqrt(b) + 3·2^-f.  44 rounds. */
+int mpc_fixed_sqrt(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, Fe *out);
+/* out = e^x, x clamped to [-33, 32] (k = 64, f <= 24): within
+ * MPC_FIXED_EXP_REL_ERR·e^x + 3·2^-f.  44 rounds. */
+#define MPC_FIXED_EXP_REL_ERR 0x1p-28
+int mpc_fixed_exp(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, Fe *out);
 
 /* Tests only: with on != 0 the mask bits of every engine in the process
  * are public pseudo-random bits (no preprocessing, NO privacy), so that

@@ -422,6 +422,33 @@ static int bi_recip(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
     return mpcvm_fixed_div(vm, o, s, r);
 }
 
+/* Share.sqrt / Share.exp: one fixed-point share (or an array of them). */
+typedef int (*FixedFn)(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, Fe *out);
+
+static int fixed_body(VM *vm, Args *g, Fe *out, void *ud)
+{
+    FixedFn fn = *(FixedFn *)ud;
+    if (g->type.share_kind != SHARE_FIXED) return vm_error(vm, "expected a fixed-point share");
+    if (g->type.bits != 64 || g->type.frac > 24)
+        return vm_error(vm, "needs a 64-bit fixed-point share with at most 24 fractional bits");
+    if (fn(vm->mpc, g->fe[0], g->n, g->type.bits, g->type.frac, out) != 0) return engine_fail(vm);
+    return ST_OK;
+}
+
+static int bi_sqrt(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    static FixedFn fn = mpc_fixed_sqrt;
+    if (n != 1) return sl_expects(vm, "Share.sqrt", "1 argument: fixed-point share");
+    return apply(vm, "Share.sqrt", a, 1, 0, false, fixed_body, &fn, r);
+}
+
+static int bi_exp(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    static FixedFn fn = mpc_fixed_exp;
+    if (n != 1) return sl_expects(vm, "Share.exp", "1 argument: fixed-point share");
+    return apply(vm, "Share.exp", a, 1, 0, false, fixed_body, &fn, r);
+}
+
 static int div_mod(VM *vm, const char *fn, const Value *a, uint32_t n, bool want_mod, Value *r)
 {
     StShare *s, *sb;
@@ -461,6 +488,7 @@ int mpc_compare_builtins_register(VM *vm)
         { "Share.max", bi_max }, { "Share.min", bi_min }, { "Share.argmax", bi_argmax },
         { "Share.argmin", bi_argmin }, { "Share.bit_decompose", bi_bit_decompose }, { "Share.trunc", bi_trunc },
         { "Share.div", bi_div }, { "Share.mod", bi_mod }, { "Share.recip", bi_recip },
+        { "Share.sqrt", bi_sqrt }, { "Share.exp", bi_exp },
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         if (vm_replace_native(vm, fns[i].name, fns[i].fn, NULL) != ST_OK) return ST_ERR;

@@ -137,6 +137,7 @@ static const char *const engine_names[] = {
     "Share.lt", "Share.le", "Share.gt", "Share.ge", "Share.eq", "Share.ne", "Share.ltz",
     "Share.is_zero", "Share.select", "Share.max", "Share.min", "Share.argmax", "Share.argmin",
     "Share.bit_decompose", "Share.trunc", "Share.div", "Share.mod", "Share.recip",
+    "Share.sqrt", "Share.exp",
     "Crypto.hash_to_field", "Crypto.field_inv", "Crypto.point_x_to_field",
     "Crypto.field_to_scalar_bytes", "Crypto.point_to_sec1", "Crypto.hash_to_g1",
     "Field.from_int", "Field.zero", "Field.one", "Field.is_zero", "Field.eq", "Field.add",

@@ -310,5 +310,54 @@
     PUSHARG r3
     PUSHARG r0
     CALL array_push
+    # sqrt(2.25) within (1.4999, 1.5001); exp(1.0) within (2.7182, 2.7184)
+    LDI r4, 2.25
+    PUSHARG r4
+    CALL Share.from_clear
+    PUSHARG r0
+    CALL Share.sqrt
+    MOV r6, r0
+    LDI r4, 1.5001
+    PUSHARG r6
+    PUSHARG r4
+    CALL Share.lt
+    PUSHARG r0
+    CALL Share.open
+    PUSHARG r3
+    PUSHARG r0
+    CALL array_push
+    LDI r4, 1.4999
+    PUSHARG r6
+    PUSHARG r4
+    CALL Share.gt
+    PUSHARG r0
+    CALL Share.open
+    PUSHARG r3
+    PUSHARG r0
+    CALL array_push
+    LDI r4, 1.0
+    PUSHARG r4
+    CALL Share.from_clear
+    PUSHARG r0
+    CALL Share.exp
+    MOV r6, r0
+    LDI r4, 2.7184
+    PUSHARG r6
+    PUSHARG r4
+    CALL Share.lt
+    PUSHARG r0
+    CALL Share.open
+    PUSHARG r3
+    PUSHARG r0
+    CALL array_push
+    LDI r4, 2.7182
+    PUSHARG r6
+    PUSHARG r4
+    CALL Share.gt
+    PUSHARG r0
+    CALL Share.open
+    PUSHARG r3
+    PUSHARG r0
+    CALL array_push
     RET r3
 .end

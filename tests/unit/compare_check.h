@@ -11,7 +11,7 @@
 #include "mpc_sim.h"
 #include "mpc/compare.h"
 
-enum { J_CMP, J_MOD2M, J_TRUNC, J_BITDEC, J_DIV, J_SELECT, J_ARGMAX, J_ARGMIN, J_FDIV };
+enum { J_CMP, J_MOD2M, J_TRUNC, J_BITDEC, J_DIV, J_SELECT, J_ARGMAX, J_ARGMIN, J_FDIV, J_FSQRT, J_FEXP };
 
 typedef struct {
     int kind, op;
@@ -81,6 +81,8 @@ static inline void party_job(Node *p)
         TRY(p, mpc_select(e, c, a, b, n, p->out));
         break;
     case J_FDIV: TRY(p, mpc_fixed_div(e, a, b, n, 64, 16, p->out)); break;
+    case J_FSQRT: TRY(p, mpc_fixed_sqrt(e, a, n, 64, 16, p->out)); break;
+    case J_FEXP: TRY(p, mpc_fixed_exp(e, a, n, 64, 16, p->out)); break;
     default:
         TRY(p, mpc_arg_extreme(e, a, n, j->k, j->kind == J_ARGMAX, &p->out[0], &p->out[1]));
         break;
