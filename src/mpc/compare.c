@@ -47,12 +47,10 @@ void mpc_cmp_test_public_bits(int on)
     public_bits = on;
 }
 
-/* n mask bits: from the preprocessed pool, or (test hook) the same
- * pseudo-random public bits at every party, as degree-0 sharings. */
-static int take_bits(MpcEngine *e, Fe *out, size_t n)
+/* The test hook's bits: the same pseudo-random public bits at every
+ * party, as degree-0 sharings. */
+static int public_take_bits(MpcEngine *e, Fe *out, size_t n)
 {
-    if (!public_bits)
-        return mpc_random_bits(e, out, n);
     uint8_t seed[randombytes_SEEDBYTES] = { 0 };
     uint64_t ctr[2] = { e->instance, e->st.bits_used };
     memcpy(seed, ctr, sizeof ctr);
@@ -129,10 +127,20 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
     mk->n = n;
     mk->m = m;
     mk->np = pairs ? m / 2 : 0;
-    Fe *bits = zalloc(n * nb, sizeof(Fe));
-    if (!bits || take_bits(e, bits, n * nb) != 0) {
-        free(bits);
-        return bits ? -1 : mpc_fail(e, "out of memory");
+    /* the bits are read in place from the pool, consumed before the round */
+    const Fe *bits;
+    Fe *own = NULL;
+    if (public_bits) {
+        own = zalloc(n * nb, sizeof(Fe));
+        if (!own || public_take_bits(e, own, n * nb) != 0) {
+            free(own);
+            return own ? -1 : mpc_fail(e, "out of memory");
+        }
+        bits = own;
+    } else {
+        if (ensure_bits(e, n * nb) != 0)
+            return -1;
+        bits = pool_head(&e->bit);
     }
     mk->rb = zalloc(n * m, sizeof(Fe));
     mk->rlo = zalloc(n, sizeof(Fe));
@@ -144,14 +152,16 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
     if (!mk->rb || !mk->rlo || !mk->q || !mk->c || !pay || !c || !px || !py)
         rc = mpc_fail(e, "out of memory");
     if (rc == 0) {
-        Fe off;
+        Fe off, two_m;
         fe_pow2(f, &off, K);
+        fe_pow2(f, &two_m, m);
         for (size_t i = 0; i < n; i++) {
             const Fe *b = bits + i * nb;
             Fe lo, all;
-            /* Horner with doublings: additions only */
+            /* Horner with doublings (additions only) on both parts:
+             * R = 2^m·r'' + r' */
             fe_zero(&all);
-            for (unsigned j = nb; j-- > 0;) {
+            for (unsigned j = nb; j-- > m;) {
                 fe_add(f, &all, &all, &all);
                 fe_add(f, &all, &all, &b[j]);
             }
@@ -160,6 +170,8 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
                 fe_add(f, &lo, &lo, &lo);
                 fe_add(f, &lo, &lo, &b[j]);
             }
+            fe_mul(f, &all, &all, &two_m);
+            fe_add(f, &all, &all, &lo);
             fe_copy(mk->rb + i * m, b, m);
             mk->rlo[i] = lo;
             for (unsigned j = 0; j < mk->np; j++) {
@@ -169,6 +181,10 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
             fe_add(f, &pay[i], &x[i], &off);
             fe_add(f, &pay[i], &pay[i], &all);
             sodium_memzero(&all, sizeof all);
+        }
+        if (!own) {
+            pool_consume(&e->bit, n * nb);
+            e->st.bits_used += n * nb;
         }
         rc = mpc_round(e, pay, n, c, px, py, n * mk->np, mk->q);
     }
@@ -189,7 +205,7 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
                 o[w] &= ((uint64_t)1 << (m - w * 64)) - 1;
         }
     }
-    wipe_free(bits, n * nb);
+    wipe_free(own, n * nb);
     wipe_free(pay, n);
     wipe_free(px, n * mk->np);
     wipe_free(py, n * mk->np);
@@ -444,12 +460,20 @@ static int eqz_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned u
         Fe *d = zalloc(n, sizeof(Fe));
         rc = d ? 0 : mpc_fail(e, "out of memory");
         for (size_t i = 0; rc == 0 && i < n; i++) {
+            /* c_j ⊕ r_j = c_j ? 1 - r_j : r_j */
+            uint64_t ones = 0;
             fe_zero(&d[i]);
             for (unsigned j = 0; j < m; j++) {
-                Fe t;
-                lin(f, &t, cbit(&mk, i, j), cbit(&mk, i, j) ? -1 : 1, &mk.rb[i * m + j], 0, NULL, 0, NULL);
-                fe_add(f, &d[i], &d[i], &t);
+                if (cbit(&mk, i, j)) {
+                    ones++;
+                    fe_sub(f, &d[i], &d[i], &mk.rb[i * m + j]);
+                } else {
+                    fe_add(f, &d[i], &d[i], &mk.rb[i * m + j]);
+                }
             }
+            Fe fo;
+            fe_from_u64(f, &fo, ones);
+            fe_add(f, &d[i], &d[i], &fo);
         }
         unsigned K2 = 1;
         while ((1u << K2) <= m)
