@@ -7,9 +7,11 @@
  *   build/compare_bench [--n N --t T --batch B --reps R --bits K --field NAME]
  *
  * Rows (B values of K bits per batch, one call, best of R):
- *   a < b, online      mpc_compare(LT) with bits and triples made before
- *   a == b, online     mpc_compare(EQ), likewise
- *   preprocessing      mpc_preprocess of the bits and triples one batch uses
+ *   a < b, online      mpc_compare(LT) with its masks made before
+ *                      (mpc_cmp_preprocess)
+ *   a == b, online     mpc_compare(EQ) with bits and triples made before
+ *   preprocessing      mpc_preprocess of the bits and triples one batch
+ *                      uses, and mpc_cmp_preprocess for a < b
  *   end to end         preprocessing + online
  * and the online rounds, bits and triples per batch (from MpcStats). */
 #include <pthread.h>
@@ -33,7 +35,7 @@ typedef struct {
     int failed;
     /* written by party 0 */
     double t_on[N_OPS], t_pre[N_OPS];
-    uint64_t rounds[N_OPS], bits[N_OPS], triples[N_OPS];
+    uint64_t rounds[N_OPS], bits[N_OPS], triples[N_OPS], online_mul[N_OPS];
 } Bench;
 
 typedef struct {
@@ -87,31 +89,39 @@ static void *party(void *arg)
         fe_from_i64(b->field, &x[i], v);
         fe_from_i64(b->field, &y[i], w);
     }
-    /* a first untimed batch of each: how much preprocessing one uses */
+    /* a first untimed batch of each: how much preprocessing one uses (bits
+     * made first, so the triples counted are the comparison's own) */
     uint64_t need_bits[N_OPS], need_tri[N_OPS];
     for (int op = 0; op < N_OPS && !b->failed; op++) {
-        /* bits first, so the triples counted are the comparison's own */
         if (mpc_preprocess(e, 0, 0, B * (2 * (size_t)b->k + 2 * 41)) != 0)
             b->failed = 1;
         MpcStats s0 = mpc_stats(e);
-        if (mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z) != 0) {
-            fprintf(stderr, "party %u: %s\n", a->id, mpc_error(e));
+        if (op == OP_LT && mpc_cmp_preprocess(e, B, b->k) != 0)
             b->failed = 1;
-        }
         MpcStats s1 = mpc_stats(e);
-        need_bits[op] = s1.bits_used - s0.bits_used;
-        need_tri[op] = s1.triples_used - s0.triples_used;
+        if (mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z) != 0)
+            b->failed = 1;
+        MpcStats s2 = mpc_stats(e);
+        if (b->failed)
+            fprintf(stderr, "party %u: %s\n", a->id, mpc_error(e));
+        need_bits[op] = s2.bits_used - s0.bits_used;
+        need_tri[op] = s2.triples_used - s0.triples_used;
         if (a->id == 0) {
-            b->rounds[op] = s1.rounds - s0.rounds;
+            b->rounds[op] = s2.rounds - s1.rounds;
             b->bits[op] = need_bits[op];
             b->triples[op] = need_tri[op];
+            b->online_mul[op] = s2.multiplications - s1.multiplications;
         }
     }
     for (size_t r = 0; r < b->reps && !b->failed; r++)
         for (int op = 0; op < N_OPS && !b->failed; op++) {
+            /* preprocessing: bits, triples, and for a < b the masks */
             pthread_barrier_wait(&b->bar);
             double t0 = now();
-            double tp = timed(b, a->id, e, mpc_preprocess(e, need_tri[op], 0, need_bits[op]), t0);
+            int rc = mpc_preprocess(e, need_tri[op], 0, need_bits[op]);
+            if (rc == 0 && op == OP_LT)
+                rc = mpc_cmp_preprocess(e, B, b->k);
+            double tp = timed(b, a->id, e, rc, t0);
             t0 = now();
             double to = timed(b, a->id, e, mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z), t0);
             if (a->id == 0) {
@@ -189,9 +199,11 @@ int main(int argc, char **argv)
         snprintf(what, sizeof what, "%s, end to end", names[op]);
         row(what, b.batch, b.t_on[op] + b.t_pre[op]);
     }
-    printf("\n%-10s %14s %16s %18s\n", "operation", "online rounds", "bits per value", "triples per value");
+    printf("\n%-10s %14s %16s %18s %16s\n", "operation", "online rounds", "bits per value", "triples per value",
+           "of them online");
     for (int op = 0; op < N_OPS; op++)
-        printf("%-10s %14llu %16.1f %18.1f\n", names[op], (unsigned long long)b.rounds[op],
-               (double)b.bits[op] / (double)b.batch, (double)b.triples[op] / (double)b.batch);
+        printf("%-10s %14llu %16.1f %18.1f %16.1f\n", names[op], (unsigned long long)b.rounds[op],
+               (double)b.bits[op] / (double)b.batch, (double)b.triples[op] / (double)b.batch,
+               (double)b.online_mul[op] / (double)b.batch);
     return 0;
 }

@@ -117,6 +117,77 @@ static void mask_free(Mask *mk)
     memset(mk, 0, sizeof *mk);
 }
 
+/* c' = (c - 2^K) mod 2^m on the integer c, as 4 limbs. */
+static void unmask(const Field *f, const Fe *c, unsigned K, unsigned m, uint64_t o[4])
+{
+    uint64_t l[4], borrow = 0;
+    fe_to_limbs(f, l, c);
+    for (unsigned w = 0; w < 4; w++) {
+        uint64_t sub = (K / 64 == w) ? (uint64_t)1 << (K % 64) : 0;
+        uint64_t d = l[w] - sub - borrow;
+        borrow = (l[w] < sub) || (l[w] - sub < borrow);
+        o[w] = d;
+    }
+    for (unsigned w = 0; w < 4; w++) {
+        if (w * 64 >= m)
+            o[w] = 0;
+        else if (m - w * 64 < 64)
+            o[w] &= ((uint64_t)1 << (m - w * 64)) - 1;
+    }
+}
+
+/* k mask bits: read in place from the bit pool (*own = NULL; release_bits
+ * consumes them, before anything else can touch the pool), or with the test
+ * hook public bits in a buffer of our own. */
+static int borrow_bits(MpcEngine *e, size_t k, const Fe **bits, Fe **own)
+{
+    *own = NULL;
+    if (public_bits) {
+        *own = zalloc(k, sizeof(Fe));
+        if (!*own || public_take_bits(e, *own, k) != 0) {
+            free(*own);
+            return *own ? -1 : mpc_fail(e, "out of memory");
+        }
+        *bits = *own;
+        return 0;
+    }
+    if (ensure_bits(e, k) != 0)
+        return -1;
+    *bits = pool_head(&e->bit);
+    return 0;
+}
+
+static void release_bits(MpcEngine *e, size_t k, Fe *own)
+{
+    if (own) {
+        wipe_free(own, k);
+        return;
+    }
+    pool_consume(&e->bit, k);
+    e->st.bits_used += k;
+}
+
+/* R = Σ_{j<nb} 2^j b_j and r' = Σ_{j<m} 2^j b_j, by Horner with doublings
+ * (additions only) on both parts: R = 2^m·r'' + r'. */
+static void compose(const Field *f, const Fe *b, unsigned nb, unsigned m, Fe *R, Fe *lo)
+{
+    Fe hi, two_m;
+    fe_zero(&hi);
+    for (unsigned j = nb; j-- > m;) {
+        fe_add(f, &hi, &hi, &hi);
+        fe_add(f, &hi, &hi, &b[j]);
+    }
+    fe_zero(lo);
+    for (unsigned j = m; j-- > 0;) {
+        fe_add(f, lo, lo, lo);
+        fe_add(f, lo, lo, &b[j]);
+    }
+    fe_pow2(f, &two_m, m);
+    fe_mul(f, R, &hi, &two_m);
+    fe_add(f, R, R, lo);
+    sodium_memzero(&hi, sizeof hi);
+}
+
 /* One round: opens c for n (<= MPC_CMP_CHUNK) values and, if pairs, the
  * products of adjacent mask bits. */
 static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, bool pairs, Mask *mk)
@@ -127,21 +198,10 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
     mk->n = n;
     mk->m = m;
     mk->np = pairs ? m / 2 : 0;
-    /* the bits are read in place from the pool, consumed before the round */
     const Fe *bits;
-    Fe *own = NULL;
-    if (public_bits) {
-        own = zalloc(n * nb, sizeof(Fe));
-        if (!own || public_take_bits(e, own, n * nb) != 0) {
-            free(own);
-            return own ? -1 : mpc_fail(e, "out of memory");
-        }
-        bits = own;
-    } else {
-        if (ensure_bits(e, n * nb) != 0)
-            return -1;
-        bits = pool_head(&e->bit);
-    }
+    Fe *own;
+    if (borrow_bits(e, n * nb, &bits, &own) != 0)
+        return -1;
     mk->rb = zalloc(n * m, sizeof(Fe));
     mk->rlo = zalloc(n, sizeof(Fe));
     mk->q = zalloc(n * mk->np, sizeof(Fe));
@@ -152,26 +212,12 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
     if (!mk->rb || !mk->rlo || !mk->q || !mk->c || !pay || !c || !px || !py)
         rc = mpc_fail(e, "out of memory");
     if (rc == 0) {
-        Fe off, two_m;
+        Fe off;
         fe_pow2(f, &off, K);
-        fe_pow2(f, &two_m, m);
         for (size_t i = 0; i < n; i++) {
             const Fe *b = bits + i * nb;
             Fe lo, all;
-            /* Horner with doublings (additions only) on both parts:
-             * R = 2^m·r'' + r' */
-            fe_zero(&all);
-            for (unsigned j = nb; j-- > m;) {
-                fe_add(f, &all, &all, &all);
-                fe_add(f, &all, &all, &b[j]);
-            }
-            fe_zero(&lo);
-            for (unsigned j = m; j-- > 0;) {
-                fe_add(f, &lo, &lo, &lo);
-                fe_add(f, &lo, &lo, &b[j]);
-            }
-            fe_mul(f, &all, &all, &two_m);
-            fe_add(f, &all, &all, &lo);
+            compose(f, b, nb, m, &all, &lo);
             fe_copy(mk->rb + i * m, b, m);
             mk->rlo[i] = lo;
             for (unsigned j = 0; j < mk->np; j++) {
@@ -182,30 +228,14 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
             fe_add(f, &pay[i], &pay[i], &all);
             sodium_memzero(&all, sizeof all);
         }
-        if (!own) {
-            pool_consume(&e->bit, n * nb);
-            e->st.bits_used += n * nb;
-        }
+        release_bits(e, n * nb, own);
+        own = NULL;
         rc = mpc_round(e, pay, n, c, px, py, n * mk->np, mk->q);
     }
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        /* c' = (c - 2^K) mod 2^m on the integer c */
-        uint64_t l[4], borrow = 0, *o = mk->c + 4 * i;
-        fe_to_limbs(f, l, &c[i]);
-        for (unsigned w = 0; w < 4; w++) {
-            uint64_t sub = (K / 64 == w) ? (uint64_t)1 << (K % 64) : 0;
-            uint64_t d = l[w] - sub - borrow;
-            borrow = (l[w] < sub) || (l[w] - sub < borrow);
-            o[w] = d;
-        }
-        for (unsigned w = 0; w < 4; w++) {
-            if (w * 64 >= m)
-                o[w] = 0;
-            else if (m - w * 64 < 64)
-                o[w] &= ((uint64_t)1 << (m - w * 64)) - 1;
-        }
-    }
-    wipe_free(own, n * nb);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        unmask(f, &c[i], K, m, mk->c + 4 * i);
+    if (own)
+        release_bits(e, n * nb, own);
     wipe_free(pay, n);
     wipe_free(px, n * mk->np);
     wipe_free(py, n * mk->np);
@@ -414,13 +444,270 @@ int mpc_trunc_exact(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m,
 }
 
 /* [x < 0] = -floor(x / 2^K) for x in [-2^K, 2^K). */
+/* ---- comparison masks made ahead ------------------------------------------------
+ *
+ * For [x < 0] the mask bits do not depend on x, and neither do products of
+ * them: preprocessing makes, per mask, R and r' and, for every block of 4
+ * bits of r', all 16 products of subsets of its bits (11 multiplications in
+ * two offline rounds).  [c' < r'] restricted to a block is then a
+ * multilinear polynomial in those 4 bits whose coefficients depend only on
+ * the public c', so the blocks' (G, P) are local, and the carry tree starts
+ * from ceil(K/4) blocks: 1 + ceil(log2 ceil(K/4)) online rounds (5 for
+ * K = 64) and 2·ceil(K/4) - 1 - levels multiplications (26), instead of
+ * 6 rounds and 89 with the pair products multiplied online.  Masks are
+ * made in batches on demand (or by mpc_cmp_preprocess) and kept per K in a
+ * few FIFO pools, used once and wiped. */
+#define CMP_SLOTS 4
+#define CMP_MIN_BATCH ((size_t)64)
+
+typedef struct CmpState {
+    unsigned K[CMP_SLOTS];
+    Pool pool[CMP_SLOTS];
+} CmpState;
+
+/* Bits per block: 4, or 2 below 16 bits, where the 11 products of a
+ * 4-bit block would cost more than the tree levels they save. */
+static unsigned block_bits(unsigned K) { return K >= 16 ? 4 : 2; }
+static unsigned blocks_of(unsigned K) { return (K + block_bits(K) - 1) / block_bits(K); }
+static unsigned block_size(unsigned K, unsigned blk)
+{
+    unsigned bb = block_bits(K);
+    return K - bb * blk < bb ? K - bb * blk : bb;
+}
+
+/* Record: R, r', then per block mono[16] (mono[s] = product of the bits in
+ * subset s of the block; mono[0] = 1). */
+static size_t rec_elems(unsigned K) { return 2 + 16 * (size_t)blocks_of(K); }
+
+void compare_free(MpcEngine *e)
+{
+    if (!e->cmp)
+        return;
+    for (int i = 0; i < CMP_SLOTS; i++)
+        pool_free(&e->cmp->pool[i]);
+    free(e->cmp);
+    e->cmp = NULL;
+}
+
+static Pool *cmp_pool(MpcEngine *e, unsigned K)
+{
+    if (!e->cmp && !(e->cmp = calloc(1, sizeof *e->cmp)))
+        return NULL;
+    CmpState *st = e->cmp;
+    int free_slot = -1;
+    for (int i = 0; i < CMP_SLOTS; i++) {
+        if (st->K[i] == K)
+            return &st->pool[i];
+        if (!st->K[i] && free_slot < 0)
+            free_slot = i;
+    }
+    if (free_slot < 0) {
+        /* all parties evict the same slot: they make the same calls */
+        pool_free(&st->pool[0]);
+        free_slot = 0;
+    }
+    st->K[free_slot] = K;
+    st->pool[free_slot].esz = rec_elems(K) * sizeof(Fe);
+    return &st->pool[free_slot];
+}
+
+/* Makes count masks for K-bounded LTZ into the pool (offline: no online
+ * rounds counted, no fault injection, like the other preprocessing). */
+static int make_masks(MpcEngine *e, Pool *pool, unsigned K, size_t count)
+{
+    const Field *f = e->f;
+    unsigned nb = K + 1 + MPC_KAPPA, L = blocks_of(K);
+    size_t re = rec_elems(K);
+    const Fe *bits;
+    Fe *own;
+    if (borrow_bits(e, count * nb, &bits, &own) != 0)
+        return -1;
+    Fe *rec = zalloc(count * re, sizeof(Fe));
+    /* at most 6 pair products and 5 higher ones per block */
+    Fe *mx = zalloc(count * L * 6, sizeof(Fe)), *my = zalloc(count * L * 6, sizeof(Fe));
+    Fe *mz = zalloc(count * L * 6, sizeof(Fe));
+    if (!rec || !mx || !my || !mz) {
+        free(rec), free(mx), free(my), free(mz);
+        if (own)
+            release_bits(e, count * nb, own);
+        return mpc_fail(e, "out of memory");
+    }
+    Fe one;
+    fe_one(f, &one);
+    for (size_t i = 0; i < count; i++) {
+        const Fe *b = bits + i * nb;
+        Fe *r = rec + i * re;
+        compose(f, b, nb, K, &r[0], &r[1]);
+        for (unsigned blk = 0; blk < L; blk++) {
+            Fe *mono = r + 2 + 16 * blk;
+            mono[0] = one;
+            for (unsigned j = 0; j < block_size(K, blk); j++)
+                mono[1u << j] = b[block_bits(K) * blk + j];
+        }
+    }
+    release_bits(e, count * nb, own);
+    /* two rounds: subsets of 2 bits, then of 3 and 4 (lowest two × rest) */
+    Fe **dst = calloc(count * L * 6 + 1, sizeof *dst);
+    int rc = dst ? 0 : mpc_fail(e, "out of memory");
+    for (int pass = 0; rc == 0 && pass < 2; pass++) {
+        size_t k = 0;
+        for (size_t i = 0; i < count; i++)
+            for (unsigned blk = 0; blk < L; blk++) {
+                unsigned size = block_size(K, blk);
+                Fe *mono = rec + i * re + 2 + 16 * blk;
+                for (unsigned s = 3; s < (1u << size); s++) {
+                    int pc = __builtin_popcount(s);
+                    if ((pass == 0) != (pc == 2) || pc < 2)
+                        continue;
+                    unsigned low = s & -s, low2 = low | ((s ^ low) & -(s ^ low));
+                    unsigned a = pass == 0 ? low : low2;
+                    mx[k] = mono[a];
+                    my[k] = mono[s ^ a];
+                    dst[k++] = &mono[s];
+                }
+            }
+        rc = round_internal(e, NULL, 0, NULL, mx, my, k, mz, false);
+        for (size_t j = 0; rc == 0 && j < k; j++)
+            *dst[j] = mz[j];
+    }
+    free(dst);
+    void *where = NULL;
+    if (rc == 0 && pool_append(pool, count, &where) != 0)
+        rc = mpc_fail(e, "out of memory");
+    if (rc == 0)
+        memcpy(where, rec, count * re * sizeof(Fe));
+    wipe_free(rec, count * re);
+    wipe_free(mx, count * L * 6);
+    wipe_free(my, count * L * 6);
+    wipe_free(mz, count * L * 6);
+    return rc;
+}
+
+int mpc_cmp_preprocess(MpcEngine *e, size_t count, unsigned k)
+{
+    if (check_bound(e, "mpc_cmp_preprocess", k, k) != 0)
+        return -1;
+    Pool *pool = cmp_pool(e, k);
+    if (!pool)
+        return mpc_fail(e, "out of memory");
+    while (pool->n < count) {
+        size_t need = count - pool->n;
+        if (need > MPC_CMP_CHUNK)
+            need = MPC_CMP_CHUNK;
+        if (make_masks(e, pool, k, need) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Coefficients over the 16 subsets of a block of `size` bits (public c
+ * bits) of G ("r' larger within the block") and P ("equal"). */
+static void block_poly(unsigned cbits, unsigned size, int G[16], int P[16])
+{
+    memset(G, 0, 16 * sizeof *G);
+    memset(P, 0, 16 * sizeof *P);
+    P[0] = 1;
+    for (unsigned j = 0; j < size; j++) {
+        /* new G = g_j + p_j·G, new P = p_j·P with g_j, p_j affine in bit j */
+        int c = (cbits >> j) & 1, g1 = c ? 0 : 1, p0 = c ? 0 : 1, p1 = c ? 1 : -1;
+        int nG[16] = { 0 }, nP[16] = { 0 };
+        unsigned bj = 1u << j;
+        for (unsigned s = 0; s < bj; s++) {
+            nG[s] += p0 * G[s];
+            nG[s | bj] += p1 * G[s];
+            nP[s] += p0 * P[s];
+            nP[s | bj] += p1 * P[s];
+        }
+        if (j == 0)
+            memset(nG, 0, sizeof nG);   /* the empty G below bit 0 is 0 */
+        nG[bj] += g1;
+        memcpy(G, nG, sizeof nG);
+        memcpy(P, nP, sizeof nP);
+    }
+}
+
+/* acc = Σ coef[s]·mono[s] for small integer coefficients. */
+static void eval_poly(const Field *f, Fe *acc, const int coef[16], const Fe *mono, unsigned size)
+{
+    fe_zero(acc);
+    for (unsigned s = 0; s < (1u << size); s++)
+        for (int r = 0; r < (coef[s] < 0 ? -coef[s] : coef[s]); r++) {
+            if (coef[s] > 0)
+                fe_add(f, acc, acc, &mono[s]);
+            else
+                fe_sub(f, acc, acc, &mono[s]);
+        }
+}
+
+/* [x < 0] with masks from the pool: one opening, then the tree over blocks. */
+static int ltz_prepared(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out)
+{
+    const Field *f = e->f;
+    Pool *pool = cmp_pool(e, K);
+    if (!pool)
+        return mpc_fail(e, "out of memory");
+    if (pool->n < n && make_masks(e, pool, K, n - pool->n < CMP_MIN_BATCH ? CMP_MIN_BATCH : n - pool->n) != 0)
+        return -1;
+    unsigned L = blocks_of(K);
+    size_t re = rec_elems(K);
+    Fe *pay = zalloc(n, sizeof(Fe)), *c = zalloc(n, sizeof(Fe)), *rlo = zalloc(n, sizeof(Fe));
+    Fe *G = zalloc(n * L, sizeof(Fe)), *P = zalloc(n * L, sizeof(Fe));
+    Fe *mono = zalloc(n * L * 16, sizeof(Fe));
+    int rc = (pay && c && rlo && G && P && mono) ? 0 : mpc_fail(e, "out of memory");
+    Fe off;
+    fe_pow2(f, &off, K);
+    const Fe *recs = pool_head(pool);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const Fe *r = recs + i * re;
+        fe_add(f, &pay[i], &x[i], &off);
+        fe_add(f, &pay[i], &pay[i], &r[0]);
+        rlo[i] = r[1];
+        fe_copy(mono + i * L * 16, r + 2, (size_t)L * 16);
+    }
+    if (rc == 0) {
+        pool_consume(pool, n);
+        rc = mpc_round(e, pay, n, c, NULL, NULL, 0, NULL);
+    }
+    Fe two_k, inv;
+    fe_pow2(f, &two_k, K);
+    fe_inv(f, &inv, &two_k);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        uint64_t cl[4];
+        unmask(f, &c[i], K, K, cl);
+        for (unsigned blk = 0; blk < L; blk++) {
+            unsigned size = block_size(K, blk), cb = 0, first = block_bits(K) * blk;
+            for (unsigned j = 0; j < size; j++)
+                cb |= (unsigned)((cl[(first + j) / 64] >> ((first + j) % 64)) & 1) << j;
+            int cg[16], cp[16];
+            block_poly(cb, size, cg, cp);
+            eval_poly(f, &G[i * L + blk], cg, mono + (i * L + blk) * 16, size);
+            eval_poly(f, &P[i * L + blk], cp, mono + (i * L + blk) * 16, size);
+        }
+        fe_from_limbs(f, &c[i], cl);     /* c' from here on */
+    }
+    if (rc == 0)
+        rc = tree(e, G, P, n, L, true);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        /* x mod 2^K = c' - r' + 2^K·u;  [x < 0] = (x mod 2^K - x)/2^K */
+        Fe md;
+        fe_mul(f, &md, &G[i], &two_k);
+        fe_add(f, &md, &md, &c[i]);
+        fe_sub(f, &md, &md, &rlo[i]);
+        fe_sub(f, &md, &md, &x[i]);
+        fe_mul(f, &out[i], &md, &inv);
+    }
+    wipe_free(pay, n);
+    free(c);
+    wipe_free(rlo, n);
+    wipe_free(G, n * L);
+    wipe_free(P, n * L);
+    wipe_free(mono, n * L * 16);
+    return rc;
+}
+
 static int ltz_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out)
 {
-    if (trunc_chunk(e, x, n, K, K, out) != 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        fe_neg(e->f, &out[i], &out[i]);
-    return 0;
+    return ltz_prepared(e, x, n, K, out);
 }
 
 int mpc_ltz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out)

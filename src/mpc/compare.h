@@ -35,9 +35,17 @@ typedef enum { MPC_CMP_LT, MPC_CMP_LE, MPC_CMP_GT, MPC_CMP_GE, MPC_CMP_EQ, MPC_C
 /* n shares of uniform random bits from preprocessing. */
 int mpc_random_bits(MpcEngine *e, Fe *out, size_t n);
 
-/* out[i] = [x[i] < 0], x K-bounded.  1 + ceil(log2(ceil(K/2))) rounds
- * (6 for K = 64), K+1+κ bits and about 1.4·K multiplications per value. */
+/* out[i] = [x[i] < 0], x K-bounded.  1 + ceil(log2(ceil(K/4))) online
+ * rounds (5 for K = 64) and 2·ceil(K/4) - 1 - levels multiplications (26)
+ * with masks made ahead (mpc_cmp_preprocess, or on demand): K+1+κ bits and
+ * 11·ceil(K/4) multiplications each. */
 int mpc_ltz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out);
+
+/* Makes `count` masks for K-bounded [x < 0] ahead of time (K+41 bits and
+ * 11·ceil(K/4) multiplications each, two offline rounds); mpc_ltz and the
+ * lt/le/gt/ge comparisons use them, and make them in batches of at least
+ * 64 on demand otherwise. */
+int mpc_cmp_preprocess(MpcEngine *e, size_t count, unsigned K);
 
 /* out[i] = [x[i] == 0], x K-bounded.  K <= 15: 1 + ceil(log2(ceil((K+1)/2)))
  * rounds; otherwise 4 rounds (a second masked opening of the number of
@@ -83,7 +91,7 @@ int mpc_arg_extreme(MpcEngine *e, const Fe *v, size_t n, unsigned k, bool want_m
  * prefix OR, runs Newton's iteration for 1/b on the normalized value with
  * MPC_FIXED_NEWTON_BITS fractional bits, and scales back.  Error: the
  * result is within MPC_FIXED_DIV_REL_ERR·|a/b| + 3·2^-f of a/b (b != 0;
- * a/b must fit the fixed-point range).  44 rounds. */
+ * a/b must fit the fixed-point range).  43 rounds. */
 #define MPC_FIXED_NEWTON_BITS 52
 #define MPC_FIXED_DIV_REL_ERR 0x1p-40
 
@@ -95,7 +103,7 @@ int mpc_fixed_recip(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f,
  * within MPC_FIXED_DIV_REL_ERR·sqrt(b) + 3·2^-f.  44 rounds. */
 int mpc_fixed_sqrt(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, Fe *out);
 /* out = e^x, x clamped to [-33, 32] (k = 64, f <= 24): within
- * MPC_FIXED_EXP_REL_ERR·e^x + 3·2^-f.  44 rounds. */
+ * MPC_FIXED_EXP_REL_ERR·e^x + 3·2^-f.  43 rounds. */
 #define MPC_FIXED_EXP_REL_ERR 0x1p-28
 int mpc_fixed_exp(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, Fe *out);
 

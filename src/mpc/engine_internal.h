@@ -211,6 +211,7 @@ struct MpcEngine {
     FeSqrt sq;
     Fe inv2;
     int test_fault;           /* TEST_* below: misbehaviour in preprocessing, tests only */
+    struct CmpState *cmp;     /* comparison masks made ahead (compare.c), or NULL */
 };
 
 enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T };
@@ -253,6 +254,9 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
 Fe *dec_buf(MpcEngine *e, size_t count);
 /* Bulk uniform field elements from the engine's ChaCha20 stream. */
 void prg_fe(MpcEngine *e, Fe *out, size_t count);
+
+/* compare.c: wipes and frees the comparison masks. */
+void compare_free(MpcEngine *e);
 
 /* preproc.c */
 int preproc_setup(MpcEngine *e);

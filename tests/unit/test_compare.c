@@ -8,7 +8,7 @@
 /* A random sample of 8-bit pairs, every comparison, real bits. */
 TEST(k8_sample_real_bits)
 {
-    size_t n = SCALE(256, 64);
+    size_t n = SCALE(128, 64);
     uint64_t a[256], b[256];
     for (size_t i = 0; i < n; i++) {
         a[i] = sext(rnd64(), 8);
@@ -22,7 +22,7 @@ TEST(k8_sample_real_bits)
  * extremes, and equal pairs. */
 static void random_pairs(unsigned k, bool is_unsigned, bool faulty)
 {
-    size_t n = SCALE(150, 50);
+    size_t n = SCALE(96, 50);
     uint64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
     uint64_t top = (uint64_t)1 << (k - 1), mask = k == 64 ? ~(uint64_t)0 : ((uint64_t)1 << k) - 1;
     uint64_t edges[] = { 0, 1, is_unsigned ? mask : ~(uint64_t)0, is_unsigned ? mask - 1 : sext(top, k),

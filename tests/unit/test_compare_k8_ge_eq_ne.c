@@ -1,6 +1,0 @@
-/* Share comparisons ge, eq, ne on all 65,536 pairs of signed 8-bit values
- * (compare_check.h). */
-#include "compare_check.h"
-
-#define OPS { MPC_CMP_GE, MPC_CMP_EQ, MPC_CMP_NE }
-K8_MAIN(OPS, false)
