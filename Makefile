@@ -34,7 +34,7 @@ TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -115,7 +115,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
 	@# BENCH_ARGS are the interpreter runner's; the others run with their defaults
-	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale BENCH_ARGS=
+	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare BENCH_ARGS=
 
 # Field arithmetic: ns per operation, with plain GMP in the same run.
 bench-field: lib
@@ -134,6 +134,12 @@ bench-mpc: lib
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/mpc_bench bench/mpc_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/mpc_bench $(BENCH_ARGS)
+
+# Secret comparisons and equality tests (4 parties as threads): docs/mpc.md.
+bench-compare: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/compare_bench bench/compare_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/compare_bench $(BENCH_ARGS)
 
 # Networked MPC (4 parties as processes, TLS on 127.0.0.1): docs/network.md.
 bench-net: lib

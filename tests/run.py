@@ -695,6 +695,17 @@ def mpc_checks():
         checks.append(("mpc/field_random_bit_" + curve,
                        [os.path.join(REPO, "tests", "mpc", "field_random_bit.s"), "--local-mpc", "--n-parties", "4",
                         "--mpc-curve", curve], 0, _expect_random_bits(fname)))
+    # comparisons, selection, bit decomposition, floor division (docs/builtins.md)
+    cmp_prog = os.path.join(REPO, "tests", "mpc", "compare_builtins.s")
+    cmp_want = ("Program returned: [true, true, false, false, false, true, true, false, true, true, 25, 15, 15, "
+                "99, 1, 0, [true, false, true], [true, true, true, true, false], 6, -3, -4, 2, 3, -1, 10, 1, -3, "
+                "true, true, true, true, true, true, true, true]")
+    for n, t, fault in ((4, 1, []), (7, 2, ["--simulate-fault", "wrong-shares:2"])):
+        checks.append(("mpc/compare_builtins_n%d_t%d%s" % (n, t, "_faulty" if fault else ""),
+                       [cmp_prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t), "--inputs", "15,25"]
+                       + fault, 0, _expect_line(cmp_want)))
+    checks.append(("mpc/cmp_secret_error", [os.path.join(REPO, "tests", "mpc", "cmp_secret_error.s"), "--local-mpc",
+                                            "--n-parties", "4", "--inputs", "15,25"], 4, "compare with Share.lt"))
     send = os.path.join(REPO, "tests", "mpc", "send_outputs.s")
     checks.append(("mpc/send_outputs", [send, "--local-mpc", "--n-parties", "4", "--inputs", "15,25"], 0,
                    lambda out: None if out.splitlines() == ["client 0 received: 40", "Program returned: 375"]

@@ -210,6 +210,7 @@ struct MpcEngine {
 
     struct Rbc *rbc;          /* reliable broadcast state (engine_rbc.c) */
     char rbc_err[512];        /* why broadcast messages were refused (since the last receive) */
+    struct CmpState *cmp;     /* comparison masks made ahead (compare.c), or NULL */
 };
 
 enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T };
@@ -260,6 +261,9 @@ const char *mpc_kind_name(uint8_t kind);
 void mpc_list_missing(const MpcEngine *e, char *out, size_t outlen);
 /* Bulk uniform field elements from the engine's ChaCha20 stream. */
 void prg_fe(MpcEngine *e, Fe *out, size_t count);
+
+/* compare.c: wipes and frees the comparison masks. */
+void compare_free(MpcEngine *e);
 
 /* preproc.c */
 int preproc_setup(MpcEngine *e);

@@ -591,5 +591,6 @@ int mpc_builtins_register(VM *vm)
     for (size_t i = 0; i < sizeof avss_only / sizeof avss_only[0]; i++)
         if (vm_replace_native(vm, avss_only[i], bi_avss_only, (void *)avss_only[i]) != ST_OK) return ST_ERR;
     if (rbc_builtins_register(vm) != ST_OK) return ST_ERR;   /* rbc_builtins.c */
+    if (mpc_compare_builtins_register(vm) != ST_OK) return ST_ERR;
     return mpc_open_exp_register(vm);     /* Share.open_exp, Share.open_exp_custom (mpc_open_exp.c) */
 }

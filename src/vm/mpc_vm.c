@@ -342,7 +342,9 @@ static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
     case STF_OP_ADD: fe_add(f, &z, &x, &y); return new_share_value(vm, a, &z, out);
     case STF_OP_SUB: fe_sub(f, &z, &x, &y); return new_share_value(vm, a, &z, out);
     case STF_OP_MUL: return enqueue_mul(vm, a, &x, &y, a->share_kind == SHARE_FIXED, out);
-    case STF_OP_DIV: return vm_error(vm, "Share/Share division is not supported on secret shares");
+    case STF_OP_DIV:
+        if (a->share_kind == SHARE_FIXED) return mpcvm_fixed_div(vm, a, b, out);
+        return vm_error(vm, "Share/Share division is only supported on fixed-point shares");
     case STF_OP_MOD: return vm_error(vm, "Share/Share modulo is not supported on secret shares");
     case STF_OP_AND: case STF_OP_OR: case STF_OP_XOR: {
         if (!is_bool)
@@ -414,14 +416,14 @@ static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Va
             fe_from_i64(f, &k, enc);
             return fixed_scale(vm, s, &x, &k, out);
         }
-        /* Integer shares: multiply by the field inverse (exact when the
-         * secret is a multiple of the divisor), as upstream. */
-        Fe inv;
-        fe_inv(f, &inv, &k);
-        fe_mul(f, &z, &x, &inv);
-        return new_share_value(vm, s, &z, out);
+        /* Integer shares: the exact floor quotient (upstream multiplies by
+         * the field inverse, wrong unless the divisor divides the secret). */
+        return mpcvm_div_public(vm, s, &x, c, false, out);
     }
-    case STF_OP_MOD: return vm_error(vm, "Modulo is not supported on secret shares");
+    case STF_OP_MOD:
+        if (!share_left) return vm_error(vm, "Modulo of a clear value by a secret share is not supported");
+        if (s->share_kind == SHARE_FIXED) return vm_error(vm, "Modulo is not supported on fixed-point shares");
+        return mpcvm_div_public(vm, s, &x, c, true, out);
     default: return vm_error(vm, "Type error in %s operation", op_word(op));
     }
 }

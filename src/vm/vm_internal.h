@@ -198,6 +198,11 @@ bool mpcvm_unwrap(VM *vm, Value v, struct StShare **out);
 int mpc_builtins_register(VM *vm);  /* real Share.* etc., on attach */
 int rbc_builtins_register(VM *vm);  /* Rbc.* (rbc_builtins.c), from mpc_builtins_register */
 int mpc_open_exp_register(VM *vm);  /* Share.open_exp[_custom] (mpc_open_exp.c) */
+int mpc_compare_builtins_register(VM *vm);   /* Share.lt etc. (mpc_compare_builtins.c) */
+/* Floor quotient or remainder of an integer share (field element x) by a clear integer d. */
+int mpcvm_div_public(VM *vm, const struct StShare *s, const Fe *x, Value d, bool want_mod, Value *out);
+/* Fixed-point a / b of two fixed-point shares (Newton's iteration, mpc/fixed_ops.c). */
+int mpcvm_fixed_div(VM *vm, const struct StShare *a, const struct StShare *b, Value *out);
 
 /* closures.c */
 int closures_register(VM *vm);
