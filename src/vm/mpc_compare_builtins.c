@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mpc/compare.h"
+#include "mpc/compare.h"
 #include "stdlib_internal.h"
 #include "vm_internal.h"
 
