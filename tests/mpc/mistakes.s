@@ -31,7 +31,7 @@
     CALL ClientStore.take_share
     MOV r16, r0
     LDI r2, 3
-    MOD r17, r16, r2
+    MOD r17, r16, r16
     RET r1
 .end
 .function mix regs=20

@@ -67,9 +67,9 @@ def check_mistakes(build):
     doc = open(os.path.join(REPO, "docs", "programming.md"), encoding="utf-8").read()
     prog = os.path.join(REPO, "tests", "mpc", "mistakes.s")
     cases = [
-        ("div", "Share/Share division is not supported on secret shares"),
-        ("cmp", "CMP on secret shares is not supported without an MPC comparison protocol"),
-        ("mod", "Modulo is not supported on secret shares"),
+        ("div", "Share/Share division is only supported on fixed-point shares"),
+        ("cmp", "CMP on secret shares is not supported (it would branch on a secret)"),
+        ("mod", "Share/Share modulo is not supported on secret shares"),
         ("mix", "Share type mismatch in ADD operation"),
         ("str", "Cannot write clear string value directly to secret register r16: only integers, floats and "
                 "booleans can be secret-shared"),
