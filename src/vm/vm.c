@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "../core/format.h"
-#include "vm_internal.h"
+#include "process.h"
 
 /* ---- errors ------------------------------------------------------------------ */
 
@@ -109,6 +109,8 @@ static void mark_roots(Heap *h, void *ud)
     heap_mark_value(h, vm->last_result);
     if (vm->closure_hint_name) heap_mark_object(h, &vm->closure_hint_name->gc);
     mpcvm_mark(vm);
+    proc_mark(vm);
+    heap_mark_value(h, vm->raised);
 }
 
 /* ---- lifecycle --------------------------------------------------------------------- */
@@ -126,7 +128,8 @@ VM *vm_new(const VmConfig *config)
     vm->next_hook_id = 1;
     vm->closure_hint = -1;
     vm->last_result = val_unit();
-    if (stdlib_register(vm) != ST_OK || closures_register(vm) != ST_OK) {
+    if (stdlib_register(vm) != ST_OK || closures_register(vm) != ST_OK || proc_register(vm) != ST_OK ||
+        protect_register(vm) != ST_OK) {
         vm_free(vm);
         return NULL;
     }
@@ -151,6 +154,7 @@ void vm_free_function(VM *vm, VmFunction *fn)
 void vm_free(VM *vm)
 {
     if (!vm) return;
+    proc_free(vm);
     for (uint32_t i = 0; i < vm->nfuncs; i++) vm_free_function(vm, vm->funcs[i]);
     for (uint32_t i = 0; i < vm->nframes; i++)
         heap_realloc(&vm->heap, vm->frames[i].spill, (size_t)vm->frames[i].spill_cap * sizeof(Value), 0);
@@ -525,6 +529,8 @@ int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value
     VmFunction *fn = vm->funcs[idx];
     uint32_t depth = vm->nframes, nargs = vm->nargs;
     int rc;
+    /* A run inside a native's call cannot switch processes. */
+    if (depth > 0) vm->run_nest++;
     if (fn->is_native) {
         rc = vm_call_native(vm, fn, args, argc, result);
         if (rc == ST_FRAME_PUSHED) rc = vm_run(vm, depth, result);
@@ -539,6 +545,9 @@ int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value
         rc = vm_push_frame(vm, fn, args, argc, NULL);
         if (rc == ST_OK) rc = vm_run(vm, depth, result);
     }
+    if (depth > 0) vm->run_nest--;
+    /* The entry call made processes: run them all (process.c). */
+    if (depth == 0 && vm->procs) rc = proc_schedule(vm, rc, result);
     /* Pending secure multiplications finish inside the call that made them
      * (every party reaches this point in the same state). */
     if (rc == ST_OK && vm->mpc && depth == 0) rc = mpcvm_flush(vm);
@@ -547,6 +556,7 @@ int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value
     while (vm->nframes > depth) pop_frame(vm);
     vm->nargs = nargs;
     if (rc == ST_OK) vm->last_result = *result;
+    if (depth == 0) proc_free(vm);
     return rc == ST_OK ? ST_OK : ST_ERR;
 }
 

@@ -129,6 +129,10 @@ typedef struct {
     uint32_t max_call_depth;     /* 0 = default 10,000 */
     uint64_t instruction_budget; /* 0 = unlimited (per execute) */
     size_t heap_limit;           /* bytes; 0 = unlimited */
+    uint32_t reductions;         /* process time slice; 0 = default 2000 */
+    /* Let Error.pcall catch "Heap limit exceeded" and "Instruction budget
+     * exhausted" too (by default they end the whole run). */
+    bool catch_limits;
 } VmConfig;
 
 typedef struct {

@@ -155,6 +155,12 @@ struct VM {
 
     struct MpcEngine *mpc;       /* NULL: no MPC (share ops report it) */
     struct MpcVmState *mpcs;     /* pending multiplications (mpc_vm.c) */
+
+    struct ProcSys *procs;       /* processes (process.c); NULL until used */
+    uint32_t run_nest;           /* nested interpreter loops inside natives:
+                                    a process cannot block or yield there */
+    Value raised;                /* Error.raise's value until a pcall takes it */
+    bool raised_set;
 };
 
 /* vm.c */
