@@ -528,6 +528,7 @@ int stdlib_register(VM *vm)
         if (vm_register_native(vm, storage[i], bi_local_storage, (void *)storage[i]) != ST_OK)
             return ST_ERR;
 
+    if (stdlib_register_ion(vm) != ST_OK) return ST_ERR;
     if (stdlib_register_lists(vm) != ST_OK || ffi_register(vm) != ST_OK) return ST_ERR;
     return stdlib_register_mpc_stubs(vm);
 }

@@ -63,5 +63,6 @@ size_t sl_utf8_offset(const char *s, size_t len, uint64_t index);
 
 int stdlib_register_lists(VM *vm);
 int stdlib_register_mpc_stubs(VM *vm);
+int stdlib_register_ion(VM *vm);     /* stdlib_ion.c: Math.*, String.*, Type.* */
 
 #endif
