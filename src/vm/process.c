@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../core/format.h"
+#include "../mpc/engine.h"
 #include "process.h"
 
 /* How many waiting processes a deadlock report names. */
@@ -232,6 +233,46 @@ static bool fire_timers(VM *vm, ProcSys *ps, bool sleep)
     return true;
 }
 
+/* ---- MPC rounds ---------------------------------------------------------------------- */
+
+bool proc_mpc_park(VM *vm)
+{
+    ProcSys *ps = vm->procs;
+    if (!ps || vm->run_nest || !ps->rq_len || !ps->resumable) return false;
+    ps->yield = PY_MPC;
+    return true;
+}
+
+static bool park(VM *vm, ProcSys *ps, Proc *p)
+{
+    if (ps->nparked == ps->parked_cap) {
+        uint32_t ncap = ps->parked_cap ? ps->parked_cap * 2 : 16;
+        Proc **n = hrealloc(vm, ps->parked, (size_t)ps->parked_cap * sizeof *n, (size_t)ncap * sizeof *n);
+        if (!n) return false;
+        ps->parked = n;
+        ps->parked_cap = ncap;
+    }
+    ps->parked[ps->nparked++] = p;
+    p->state = P_WAITING;
+    return true;
+}
+
+/* Nothing else can run: one round for every parked process's products. */
+static int run_round(VM *vm, ProcSys *ps)
+{
+    if (mpcvm_flush(vm) != ST_OK) return ST_ERR;
+    for (uint32_t i = 0; i < ps->nparked; i++)
+        if (!enqueue(vm, ps, ps->parked[i])) return vm_oom(vm);
+    ps->nparked = 0;
+    return ST_OK;
+}
+
+static int bi_mpc_rounds(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
+{
+    *result = val_i64(vm->mpc ? (int64_t)mpc_stats(vm->mpc).rounds : 0);
+    return ST_OK;
+}
+
 /* ---- mailboxes ---------------------------------------------------------------------- */
 
 static bool mbox_push(VM *vm, Proc *p, Value v)
@@ -335,6 +376,7 @@ void proc_free(VM *vm)
     hrealloc(vm, ps->table, ps->mask ? ((size_t)ps->mask + 1) * sizeof(Proc *) : 0, 0);
     hrealloc(vm, ps->runq, (size_t)ps->rq_cap * sizeof(Proc *), 0);
     hrealloc(vm, ps->timed, (size_t)ps->timed_cap * sizeof(Proc *), 0);
+    hrealloc(vm, ps->parked, (size_t)ps->parked_cap * sizeof(Proc *), 0);
     hrealloc(vm, ps, sizeof *ps, 0);
     vm->procs = NULL;
 }
@@ -506,6 +548,8 @@ int proc_schedule(VM *vm, int rc, Value *result)
                 rc = proc_finish(vm, ps, p, p->exit_reason);
             } else if (why == PY_PREEMPT) {
                 rc = enqueue(vm, ps, p) ? ST_OK : vm_oom(vm);
+            } else if (why == PY_MPC) {
+                rc = park(vm, ps, p) ? ST_OK : vm_oom(vm);
             } else if (p->ctx.nframes == 0) {
                 rc = vm_error(vm, "a process cannot wait or yield when a builtin is the entry call");
                 if (p == main) break;
@@ -533,6 +577,10 @@ int proc_schedule(VM *vm, int rc, Value *result)
          * run, sleep until the first one. */
         if (!fire_timers(vm, ps, ps->rq_len == 0)) {
             rc = vm_oom(vm);
+            break;
+        }
+        if (!ps->rq_len && ps->nparked && run_round(vm, ps) != ST_OK) {
+            rc = ST_ERR;
             break;
         }
         Proc *next = dequeue(ps);
@@ -868,7 +916,7 @@ int proc_register(VM *vm)
         { "Process.link", bi_watch }, { "Process.monitor", bi_watch }, { "Process.exit", bi_exit },
         { "Process.count", bi_count }, { "Process.alive", bi_alive },
         { "Process.scheduler_passes", bi_passes }, { "Process.mailbox_size", bi_mailbox_size },
-        { "Process.set_reductions", bi_set_reductions },
+        { "Process.set_reductions", bi_set_reductions }, { "Mpc.rounds", bi_mpc_rounds },
     };
     for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
         if (vm_register_native(vm, b[i].name, b[i].fn, (void *)b[i].name) != ST_OK) return ST_ERR;

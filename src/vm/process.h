@@ -18,7 +18,7 @@
 #define PROC_DEFAULT_REDUCTIONS 2000
 
 /* Why vm_run returned to the scheduler without an error of its own. */
-enum { PY_NONE = 0, PY_BLOCK, PY_PREEMPT, PY_EXIT };
+enum { PY_NONE = 0, PY_BLOCK, PY_PREEMPT, PY_EXIT, PY_MPC };
 
 /* The execution state a switch swaps in and out of the VM. */
 typedef struct {
@@ -39,12 +39,16 @@ typedef struct ProcSys {
     uint32_t rq_head, rq_len, rq_cap;
     Proc **timed;              /* waiting with a deadline */
     uint32_t ntimed, timed_cap;
+    Proc **parked;             /* waiting for the next MPC round */
+    uint32_t nparked, parked_cap;
     Proc *cur, *main;
     uint64_t next_pid;
     uint64_t passes;           /* slices run (IonVM __vm:scheduler_passes) */
     uint32_t reductions;       /* slice size */
     int yield;                 /* PY_*: set by a builtin before its ST_ERR */
     bool main_done;
+    bool resumable;            /* the interpreter keeps the place of any
+                                  yielding instruction, not just of a CALL */
     Value main_result;
 } ProcSys;
 
@@ -57,6 +61,10 @@ int proc_schedule(VM *vm, int rc, Value *result);
 void proc_mark(VM *vm);        /* GC roots of the processes not running */
 void proc_free(VM *vm);        /* drop every process (vm_free, errors) */
 int proc_register(VM *vm);     /* the Process.* builtins */
+/* A pending share's value is needed: if another process can run, park the
+ * current one (true: return ST_ERR, the instruction runs again after the
+ * round); false: the caller flushes now. */
+bool proc_mpc_park(VM *vm);
 
 /* Call a closure or a function (by name) with arguments from inside a
  * native and return its result.  Runs a nested interpreter loop: the callee

@@ -96,6 +96,16 @@ static int copy(VM *vm, CopyMap *m, Value v, Value *out, int depth)
         StObject *o = heap_new_object(h);
         if (!o || !map_put(m, v.as.gc, val_gc(VT_OBJECT, o))) return vm_oom(vm);
         *out = val_gc(VT_OBJECT, o);
+        const ObjExt *se = v.as.obj->ext;
+        if (se) {               /* prototype, property flags, magic methods */
+            ObjExt *e = heap_object_ext(h, o);
+            if (!e) return vm_oom(vm);
+            e->magic = se->magic;
+            Value p;
+            if (se->proto && copy(vm, m, val_gc(VT_OBJECT, se->proto), &p, depth + 1) != ST_OK) return ST_ERR;
+            e->proto = se->proto ? p.as.obj : NULL;
+            if (copy_table(vm, m, &se->props, &e->props, depth + 1) != ST_OK) return ST_ERR;
+        }
         return copy_table(vm, m, &v.as.obj->fields, &o->fields, depth + 1);
     }
     if (v.type == VT_ARRAY) {

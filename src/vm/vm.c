@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../core/format.h"
+#include "objects.h"
 #include "process.h"
 
 /* ---- errors ------------------------------------------------------------------ */
@@ -129,7 +130,7 @@ VM *vm_new(const VmConfig *config)
     vm->closure_hint = -1;
     vm->last_result = val_unit();
     if (stdlib_register(vm) != ST_OK || closures_register(vm) != ST_OK || proc_register(vm) != ST_OK ||
-        protect_register(vm) != ST_OK) {
+        protect_register(vm) != ST_OK || objects_register(vm) != ST_OK) {
         vm_free(vm);
         return NULL;
     }
