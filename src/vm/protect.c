@@ -58,7 +58,12 @@ static int bi_pcall(VM *vm, const Value *args, uint32_t argc, Value *result, voi
     int rc = vm_call_value(vm, f, copy, argc - 1, &v);
     free(copy);
     bool exiting = vm->procs && vm->procs->yield == PY_EXIT;
-    if (rc != ST_OK && (exiting || (!vm->cfg.catch_limits && is_limit(vm->err.message)))) return ST_ERR;
+    bool limit = rc != ST_OK && is_limit(vm->err.message);
+    if (rc != ST_OK && (exiting || (limit && !vm->cfg.catch_limits))) return ST_ERR;
+    /* A caught heap cap: what the failed call made is garbage now, and the
+     * report needs room.  Everything live is rooted (the caller's frames,
+     * vm->raised), so collecting here is safe. */
+    if (limit) heap_collect(&vm->heap);
     StObject *o = heap_new_object(&vm->heap);
     if (!o) return vm_oom(vm);
     *result = val_gc(VT_OBJECT, o);
