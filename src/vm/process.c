@@ -344,6 +344,7 @@ ProcSys *proc_sys(VM *vm)
     ps->reductions = vm->cfg.reductions ? vm->cfg.reductions : PROC_DEFAULT_REDUCTIONS;
     ps->main_result = val_unit();
     vm->procs = ps;
+    vm->reds_left = (int32_t)ps->reductions;
     /* The caller is the entry call: process 1, running on the VM's own state. */
     Proc *m = proc_new(vm, ps);
     if (!m) {
@@ -592,6 +593,7 @@ int proc_schedule(VM *vm, int rc, Value *result)
         next->state = P_RUNNING;
         ps->passes++;
         ctx_load(vm, &next->ctx);
+        vm->reds_left = (int32_t)ps->reductions;
         res = val_unit();
         rc = vm_run(vm, 0, &res);
     }
@@ -873,6 +875,7 @@ static int bi_set_reductions(VM *vm, const Value *args, uint32_t argc, Value *re
     ProcSys *ps = proc_sys(vm);
     if (!ps) return ST_ERR;
     ps->reductions = (uint32_t)n;
+    if (vm->reds_left > (int32_t)n) vm->reds_left = (int32_t)n;
     return ST_OK;
 }
 

@@ -532,6 +532,7 @@ int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value
     int rc;
     /* A run inside a native's call cannot switch processes. */
     if (depth > 0) vm->run_nest++;
+    else vm->reds_left = INT32_MAX;     /* no processes yet: no slices */
     if (fn->is_native) {
         rc = vm_call_native(vm, fn, args, argc, result);
         if (rc == ST_FRAME_PUSHED) rc = vm_run(vm, depth, result);

@@ -159,6 +159,8 @@ struct VM {
     struct ProcSys *procs;       /* processes (process.c); NULL until used */
     uint32_t run_nest;           /* nested interpreter loops inside natives:
                                     a process cannot block or yield there */
+    int32_t reds_left;           /* reductions left in the running process's
+                                    slice (interp.c keeps it in a local) */
     Value raised;                /* Error.raise's value until a pcall takes it */
     bool raised_set;
 };
