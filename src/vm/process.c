@@ -238,7 +238,7 @@ static bool fire_timers(VM *vm, ProcSys *ps, bool sleep)
 bool proc_mpc_park(VM *vm)
 {
     ProcSys *ps = vm->procs;
-    if (!ps || vm->run_nest || !ps->rq_len || !ps->resumable) return false;
+    if (!ps || vm->run_nest || (!ps->rq_len && !ps->nparked) || !ps->resumable) return false;
     ps->yield = PY_MPC;
     return true;
 }
