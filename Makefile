@@ -32,7 +32,7 @@ TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan valgrind switch-test clean bench bench-mpc bench-field bench-net bench-procs fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto bench-procs fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -90,6 +90,12 @@ valgrind: deps
 	python3 tests/run.py --build $(BUILD) --timeout 600 --wrap "$(VALGRIND)" --filter $(or $(VG_FILTER),/)
 
 # Same suite with the portable switch dispatch.
+# The golden programs with a collection at every safe point (ST_GC_STRESS):
+# a value the interpreter forgot to root is freed at once.
+gc-stress:
+	$(MAKE) BUILD=build-gcstress EXTRA_CFLAGS="$(EXTRA_CFLAGS) -DST_GC_STRESS=1" all
+	python3 tests/run.py --build build-gcstress --filter golden/
+
 switch-test:
 	$(MAKE) BUILD=build-switch DISPATCH=switch test
 
@@ -100,7 +106,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
 	@# BENCH_ARGS are the interpreter runner's; the others run with their defaults
-	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net BENCH_ARGS=
+	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc bench-crypto BENCH_ARGS=
 	@$(MAKE) --no-print-directory bench-procs
 
 # Processes against Erlang/OTP: a ring, mass spawning, idle memory (docs/processes.md).
@@ -113,6 +119,12 @@ bench-field: lib
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/field_bench bench/field_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS) -lgmp
 	$(BUILD)/field_bench 5000000
 
+# Curve groups: microseconds per operation (docs/crypto.md).
+bench-crypto: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/crypto_bench bench/crypto_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/crypto_bench $(BENCH_ARGS)
+
 # MPC engine throughput (4 parties as threads, BLS12-381 Fr): docs/mpc.md.
 bench-mpc: lib
 	@mkdir -p $(BUILD)
@@ -124,6 +136,12 @@ bench-net: lib
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/net_bench bench/net_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/net_bench $(BENCH_ARGS)
+
+# Reliable broadcast (Rbc.*), n=4 and n=7, threads and TLS processes: docs/storage.md.
+bench-rbc: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/rbc_bench bench/rbc_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/rbc_bench $(BENCH_ARGS)
 
 # libFuzzer targets (clang): each runs FUZZ_TIME seconds on its seed corpus.
 FUZZ_TIME ?= 60

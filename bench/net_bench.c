@@ -10,18 +10,13 @@
  *     (mpc_round, one communication round per batch);
  *   - latency: `latency` single multiplications one after the other.
  * Party 0 prints the figures; every party checks a product it opens. */
-#include <errno.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "bench_tls.h"
 #include "mpc/engine.h"
-#include "net/tls.h"
 
 #define N 4
 #define T 1
@@ -33,32 +28,19 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t l = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || getsockname(fd, (struct sockaddr *)&a, &l) != 0)
-        return -1;
-    close(fd);
-    return ntohs(a.sin_port);
-}
+typedef struct {
+    size_t batch;
+    int rounds, latency;
+} Opts;
 
-static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, int rounds, int latency)
+static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
 {
-    char key[600], cert[600], err[2048];
-    snprintf(key, sizeof key, "%s/p%u.key", dir, id);
-    snprintf(cert, sizeof cert, "%s/p%u.crt", dir, id);
-    TlsNetConfig tc = { .roster = r, .self = id, .key_path = key, .cert_path = cert,
-                        .params = "bench", .program = "bench" };
-    Transport *tr = tls_transport_new(&tc, err, sizeof err);
-    if (!tr || tls_transport_wait_peers(tr, false, 20000, err, sizeof err) != 0) {
-        fprintf(stderr, "party %u: %s\n", id, err);
+    const Opts *o = ud;
+    size_t batch = o->batch;
+    int rounds = o->rounds, latency = o->latency;
+    Transport *tr = bench_tls_connect(id, dir, r);
+    if (!tr)
         return 1;
-    }
     const Field *f = field_by_name(NULL);
     MpcConfig mc = { .n = N, .t = T, .party = id, .field = f, .instance_id = 42, .timeout_ms = 30000,
                      .triple_batch = batch };
@@ -135,51 +117,12 @@ int main(int argc, char **argv)
     }
     if (batch == 0 || rounds < 0 || latency < 0)
         return 1;
-    char dir[] = "/tmp/stoffel-net-bench-XXXXXX";
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    char text[4096], err[1024];
-    size_t k = 0;
-    for (uint32_t i = 0; i < N; i++) {
-        char key[600], cert[600], hex[65];
-        uint8_t id[NET_KEY_ID_LEN];
-        snprintf(key, sizeof key, "%s/p%u.key", dir, i);
-        snprintf(cert, sizeof cert, "%s/p%u.crt", dir, i);
-        if (tls_keygen(key, cert, "bench", id, err, sizeof err) != 0) {
-            fprintf(stderr, "%s\n", err);
-            return 1;
-        }
-        net_hex(id, sizeof id, hex);
-        k += (size_t)snprintf(text + k, sizeof text - k, "party %u 127.0.0.1:%d %s\n", i, free_port(), hex);
-    }
+    char dir[64];
     Roster r;
-    if (roster_parse(text, k, &r, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+    if (bench_tls_setup(N, dir, &r) != 0)
         return 1;
-    }
-    fflush(stdout);
-    pid_t pids[N];
-    for (uint32_t i = 0; i < N; i++) {
-        pids[i] = fork();
-        if (pids[i] == 0)
-            _exit(party(i, dir, &r, batch, rounds, latency));
-    }
-    int bad = 0;
-    for (uint32_t i = 0; i < N; i++) {
-        int st;
-        waitpid(pids[i], &st, 0);
-        bad |= !WIFEXITED(st) || WEXITSTATUS(st) != 0;
-    }
-    for (uint32_t i = 0; i < N; i++) {
-        char p[600];
-        snprintf(p, sizeof p, "%s/p%u.key", dir, i);
-        unlink(p);
-        snprintf(p, sizeof p, "%s/p%u.crt", dir, i);
-        unlink(p);
-    }
-    rmdir(dir);
+    Opts o = { batch, rounds, latency };
+    int bad = bench_tls_run(N, dir, &r, party, &o);
     roster_free(&r);
     if (bad)
         fprintf(stderr, "a party failed\n");

@@ -45,6 +45,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,6 +56,12 @@ extern "C" {
 #define STOFFEL_VERSION_PATCH 0
 /* One comparable number: major * 10000 + minor * 100 + patch. */
 #define STOFFEL_VERSION_NUMBER (STOFFEL_VERSION_MAJOR * 10000 + STOFFEL_VERSION_MINOR * 100 + STOFFEL_VERSION_PATCH)
+
+/* Limits: parties of one MPC session; the largest call depth and heap
+ * (MiB) the command-line tools accept. */
+#define STOFFEL_MAX_PARTIES 255u
+#define STOFFEL_MAX_CALL_DEPTH 10000000u
+#define STOFFEL_MAX_HEAP_MB ((uint64_t)1 << 40)
 
 /* An independent virtual machine (opaque). */
 typedef struct StoffelVM StoffelVM;
@@ -387,8 +394,146 @@ size_t stoffel_heap_bytes(const StoffelVM *vm);
 StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_t n_parties,
                                     uint32_t threshold, const char *curve, const char *inputs,
                                     char **result, char **error);
-/* Free text returned by stoffel_run_local_mpc (NULL is ignored). */
+/* Free text returned by stoffel_run_local_mpc and the functions below
+ * (NULL is ignored). */
 void stoffel_free_text(char *text);
+
+/* Misbehaviour of the last `faulty` parties of a local session, for tests
+ * of robustness only (they act in the online phase and the client
+ * protocol; preprocessing runs honestly). */
+typedef enum {
+    STOFFEL_FAULT_NONE = 0,
+    STOFFEL_FAULT_WRONG_SHARES = 1,  /* random values instead of shares */
+    STOFFEL_FAULT_SILENT = 2         /* send nothing */
+} StoffelFault;
+
+/* Every option of a local session (stoffel_run_local_mpc takes the common
+ * ones).  Fill with stoffel_local_mpc_options_init (threshold 1, the rest
+ * zero/NULL), then set n_parties and what else you need. */
+typedef struct {
+    uint32_t n_parties;          /* n >= 3t+1, at most 255 */
+    uint32_t threshold;          /* t */
+    const char *curve;           /* NULL = bls12-381 */
+    const char *inputs;          /* as for stoffel_run_local_mpc */
+    const char *entry;           /* NULL = "main" */
+    int timeout_ms;              /* per protocol wait; 0 = default */
+    StoffelFault fault;
+    uint32_t faulty;             /* at most t */
+    /* Where party 0's `print` output goes (NULL = stdout); the other
+     * parties' copies are dropped. */
+    void (*write)(void *user_data, const char *text, size_t len);
+    void *write_user_data;
+    /* Local storage (LocalStorage.*) and saved preprocessing: party I uses
+     * PATH.partyI (NULL = none); docs/storage.md. */
+    const char *local_store;
+    const char *preproc_store;
+} StoffelLocalMpcOptions;
+
+void stoffel_local_mpc_options_init(StoffelLocalMpcOptions *options);
+
+/* ---- programs as files, and what the command-line runner is built on ------ */
+
+/* A program read from a file but not loaded into a VM (opaque): it can be
+ * described, loaded into any number of VMs, and run as an MPC session. */
+typedef struct StoffelProgram StoffelProgram;
+
+/* Read a program file: .stflb by its "STFL" magic, assembly text otherwise.
+ * On failure *program is NULL and *error (free with stoffel_free_text)
+ * names the file and the place; STOFFEL_ERROR_IO when the file cannot be
+ * read ("cannot read 'FILE': ..."), STOFFEL_ERROR_LOAD when it does not
+ * parse ("FILE:LINE:COL: error: ..." or "FILE: error at byte offset N:
+ * ..."). */
+StoffelResult stoffel_program_read(const char *path, StoffelProgram **program, char **error);
+void stoffel_program_free(StoffelProgram *program);
+
+/* What `stoffel-run --info` prints: format version, constants, every
+ * function (parameters, registers, instructions, duplicates marked) and the
+ * manifest.  Free with stoffel_free_text; NULL when memory runs out. */
+char *stoffel_program_describe(const StoffelProgram *program);
+
+/* Verify and register a read program's functions (as stoffel_load). */
+StoffelResult stoffel_load_program(StoffelVM *vm, const StoffelProgram *program);
+
+/* 1 if `name` is a foreign function or builtin (not loaded bytecode), else 0. */
+int stoffel_is_foreign_function(StoffelVM *vm, const char *name);
+
+/* Trace execution to `out` (NULL: stop tracing), in upstream's format:
+ * "[instr][depth D][FN][pc P] BEFORE LDI(0, 42)".  Tracing runs the
+ * interpreter's checked mode. */
+#define STOFFEL_TRACE_INSTRUCTIONS 1u
+StoffelResult stoffel_set_trace(StoffelVM *vm, FILE *out, unsigned flags);
+
+/* LocalStorage.* of this VM keep their values in the SQLite file `path`
+ * (created 0600 if missing; docs/storage.md).  The store is closed with the
+ * VM.  STOFFEL_ERROR_INVALID with the reason when the file is unusable. */
+StoffelResult stoffel_open_local_store(StoffelVM *vm, const char *path);
+
+/* The value in `slot` as `stoffel-run` prints it after "Program returned: "
+ * (strings unquoted at top level, arrays and objects spelled out).  Free
+ * *text with stoffel_free_text. */
+StoffelResult stoffel_format_slot(StoffelVM *vm, int slot, char **text);
+
+/* Run a read program as a local MPC session (see stoffel_run_local_mpc).
+ * *outputs (may be "") lists the values sent to clients with
+ * MpcOutput.send_to_client, one line "client C received: V" each.
+ * STOFFEL_ERROR_INVALID for unusable options or inputs, STOFFEL_ERROR_LOAD
+ * when the program does not register, STOFFEL_ERROR_RUNTIME for execution
+ * and protocol failures; *error (free with stoffel_free_text) says which,
+ * naming the party or client. */
+StoffelResult stoffel_run_local_mpc_program(const StoffelProgram *program, const StoffelLocalMpcOptions *options,
+                                            char **result, char **outputs, char **error);
+
+/* One node of a networked session (docs/network.md): a party, or a client
+ * (client = 1).  Fields left zero/NULL take the defaults named. */
+typedef struct {
+    const char *program_path;    /* parties: the program file (its bytes are hashed) */
+    const char *entry;           /* NULL = main */
+    const char *roster_path, *key_path, *cert_path;
+    int client;
+    int64_t party_id;            /* party mode: >= 0 */
+    int64_t client_id;           /* client mode: >= 0 */
+    uint32_t n_parties;          /* 0 = as many as the roster lists */
+    uint32_t threshold;
+    const char *curve;           /* NULL = bls12-381 */
+    uint32_t inputs_per_client;  /* parties: 0 = from the manifest, else 1 */
+    const char *inputs;          /* client: its values, comma separated */
+    const char *bind;            /* party: listen here instead of the roster address */
+    const char *session;         /* optional label mixed into the instance id */
+    int timeout_ms;              /* per protocol wait; 0 = 10,000 (client output wait 60,000) */
+    int connect_timeout_ms;      /* waiting for the other nodes; 0 = 60,000 */
+    const char *roster_text;     /* the roster in memory (instead of roster_path) */
+    /* Upstream's `--servers A,B,...`: the parties' addresses in order,
+     * checked against the roster (never a reason to connect somewhere
+     * unauthenticated). */
+    const char *servers;
+    /* Discovery: leader (party 0, collects registrations on `bind`) or
+     * bootstrap = the leader's HOST:PORT.  Needs STOFFEL_AUTH_TOKEN. */
+    int leader;
+    const char *bootstrap;
+    const char *leader_key_id;   /* pin the leader's key (64 hex), or NULL */
+    uint32_t n_clients;          /* leader: clients to wait for */
+    /* party: local storage and saved preprocessing files (NULL = none;
+     * a client refuses them); docs/storage.md. */
+    const char *local_store;
+    const char *preproc_store;
+} StoffelNetOptions;
+
+/* Run this node's part of a networked session.  It prints the result on
+ * stdout and errors on stderr, and returns the process exit code
+ * (docs/network.md: 0 ok, 2 bad configuration, 3 bad program, 4 execution
+ * failed, 11-13 party setup, 21-25 client).  program may be NULL for a
+ * client. */
+int stoffel_run_network_node(const StoffelProgram *program, const StoffelNetOptions *options);
+
+/* A node identity for networked sessions: an Ed25519 key (PKCS#8 PEM,
+ * mode 0600, never overwritten) and a self-signed certificate carrying its
+ * public key with common name `common_name`.  key_id receives the key id
+ * the roster lists (64 hex digits and a NUL).  On failure *error (free with
+ * stoffel_free_text) says why. */
+StoffelResult stoffel_net_keygen(const char *key_path, const char *cert_path, const char *common_name,
+                                 char key_id[65], char **error);
+/* The key id of a certificate file (64 hex digits and a NUL). */
+StoffelResult stoffel_net_cert_key_id(const char *cert_path, char key_id[65], char **error);
 
 #ifdef __cplusplus
 }

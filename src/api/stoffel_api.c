@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bytecode/load.h"
-#include "../bytecode/stfl.h"
-#include "../vm/ffi.h"
+#include "bytecode/load.h"
+#include "bytecode/stfl.h"
+#include "storage/kv.h"
+#include "vm/stdlib_storage.h"
+#include "vm/ffi.h"
 #include "api_internal.h"
 
 _Static_assert((int)STOFFEL_TYPE_SHARE == (int)VT_SHARE && (int)STOFFEL_TYPE_STRING == (int)VT_STRING &&
@@ -178,6 +180,7 @@ void stoffel_free(StoffelVM *S)
      * back, so the API tables can go after it. */
     vm_free(S->vm);
     S->vm = NULL;
+    kv_close(S->local_store);
     api_free_slots(S);
     api_free_hooks(S);
     api_free_registry(S);
@@ -188,6 +191,21 @@ void stoffel_free(StoffelVM *S)
     api_clear_error(S);
     free(S->pending);
     api_realloc(S, S, sizeof *S, 0);
+}
+
+StoffelResult stoffel_open_local_store(StoffelVM *S, const char *path)
+{
+    if (!S || !path) return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_open_local_store: no VM or no path");
+    if (S->local_store) return api_fail(S, STOFFEL_ERROR_INVALID, "a local store is already open");
+    char err[512];
+    KvStore *kv = kv_open(path, err, sizeof err);
+    if (!kv) return api_fail(S, STOFFEL_ERROR_INVALID, "%s", err);
+    if (stdlib_storage_attach(S->vm, kv) != ST_OK) {
+        kv_close(kv);
+        return api_fail_runtime(S);
+    }
+    S->local_store = kv;
+    return STOFFEL_OK;
 }
 
 StoffelVM *stoffel_from_handle(void *vm_handle) { return vm_handle; }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bytecode/program.h"
+#include "bytecode/program.h"
 #include "api_internal.h"
 
 _Static_assert((int)STOFFEL_HOOK_BEFORE_INSTRUCTION == (int)HOOK_BEFORE_INSTRUCTION &&

@@ -15,13 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bytecode/stfl.h"
+#include "bytecode/stfl.h"
 #include "api_internal.h"
 
 _Static_assert(sizeof(StoffelValue) == 16 || sizeof(void *) != 8, "StoffelValue is 16 bytes on LP64");
 _Static_assert(STOFFEL_VALUE_CLOSURE == 8, "upstream enum values");
 
-#define MAX_C_ARGS 1024
 
 /* ---- id registry -------------------------------------------------------------- */
 
@@ -303,7 +302,7 @@ int stoffel_execute_with_args(VMHandle handle, const char *function_name, const 
                               int arg_count, StoffelValue *result)
 {
     StoffelVM *S = handle;
-    if (!S || !function_name || !result || (arg_count > 0 && !args) || arg_count < 0 || arg_count > MAX_C_ARGS) {
+    if (!S || !function_name || !result || (arg_count > 0 && !args) || arg_count < 0 || arg_count > API_MAX_C_ARGS) {
         if (S) api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_execute_with_args: invalid argument");
         return -1;
     }
@@ -312,7 +311,7 @@ int stoffel_execute_with_args(VMHandle handle, const char *function_name, const 
         return -2;
     }
     api_clear_error(S);
-    Value vals[MAX_C_ARGS];
+    Value vals[API_MAX_C_ARGS];
     char why[160];
     /* No collection runs before the callee's frame holds the arguments
      * (allocation never collects), so fresh strings need no rooting here. */

@@ -283,7 +283,6 @@ int mpc_send_to_client(MpcEngine *e, uint32_t client, const Fe *shares, size_t n
 
 /* ---- client side ------------------------------------------------------------- */
 
-#define CLIENT_HELD_MAX 4096
 
 typedef struct {
     uint32_t from;

@@ -36,15 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Largest generation run, in triples (keeps messages well under the
- * transport's limit and memory bounded). */
-#define RUN_TRIPLES ((size_t)1 << 17)
-#define RUN_RANDOMS ((size_t)1 << 18)
-#define RUN_BITS ((size_t)1 << 16)
-#define MIN_RANDOMS 1024
-#define MIN_BITS 1024
-#define DEAL_CHUNK 256
-
 int preproc_setup(MpcEngine *e)
 {
     const Field *f = e->f;
@@ -244,7 +235,7 @@ static int run_deal(MpcEngine *e, Run *r)
     r->deal_seq = e->seq[MK_DEAL]++;
     r->seg = MPC_HDR + r->count * MPC_ELEM;
     r->mine = malloc(n * r->seg);
-    Fe *rnd = malloc((size_t)DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
+    Fe *rnd = malloc((size_t)PREPROC_DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
     if (!r->mine || !rnd) {
         free(rnd);
         return mpc_fail(e, "out of memory");
@@ -258,8 +249,8 @@ static int run_deal(MpcEngine *e, Run *r)
     Fe sh[SHAMIR_MAX_PARTIES], sh2[SHAMIR_MAX_PARTIES];
     size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
     /* random sharings, the last column being the mask */
-    for (size_t c0 = 0; c0 <= r->cr; c0 += DEAL_CHUNK) {
-        size_t nc = r->cr + 1 - c0 < DEAL_CHUNK ? r->cr + 1 - c0 : DEAL_CHUNK;
+    for (size_t c0 = 0; c0 <= r->cr; c0 += PREPROC_DEAL_CHUNK) {
+        size_t nc = r->cr + 1 - c0 < PREPROC_DEAL_CHUNK ? r->cr + 1 - c0 : PREPROC_DEAL_CHUNK;
         prg_fe(e, rnd, nc * (t + 1));
         for (size_t c = 0; c < nc; c++) {
             deal_random(f, n, t, rnd + c * (t + 1), sh);
@@ -267,8 +258,8 @@ static int run_deal(MpcEngine *e, Run *r)
                 pay[j][c0 + c] = sh[j];
         }
     }
-    for (size_t c0 = 0; c0 <= r->cd; c0 += DEAL_CHUNK) {
-        size_t nc = r->cd + 1 - c0 < DEAL_CHUNK ? r->cd + 1 - c0 : DEAL_CHUNK;
+    for (size_t c0 = 0; c0 <= r->cd; c0 += PREPROC_DEAL_CHUNK) {
+        size_t nc = r->cd + 1 - c0 < PREPROC_DEAL_CHUNK ? r->cd + 1 - c0 : PREPROC_DEAL_CHUNK;
         prg_fe(e, rnd, nc * (3 * t + 1));
         for (size_t c = 0; c < nc; c++) {
             deal_double(f, n, t, rnd + c * (3 * t + 1), sh, sh2);
@@ -278,7 +269,7 @@ static int run_deal(MpcEngine *e, Run *r)
             }
         }
     }
-    sodium_memzero(rnd, (size_t)DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
+    sodium_memzero(rnd, (size_t)PREPROC_DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
     free(rnd);
     sodium_memzero(sh, sizeof sh);
     sodium_memzero(sh2, sizeof sh2);
@@ -499,7 +490,7 @@ int ensure_triples(MpcEngine *e, size_t k)
     if (need < e->triple_batch)
         need = e->triple_batch;
     while (need) {
-        size_t T = need < RUN_TRIPLES ? need : RUN_TRIPLES;
+        size_t T = need < PREPROC_RUN_TRIPLES ? need : PREPROC_RUN_TRIPLES;
         if (gen_run(e, T, 0) != 0)
             return -1;
         need -= T;
@@ -512,10 +503,10 @@ int ensure_randoms(MpcEngine *e, size_t k)
     if (e->rnd.n >= k)
         return 0;
     size_t need = k - e->rnd.n;
-    if (need < MIN_RANDOMS)
-        need = MIN_RANDOMS;
+    if (need < PREPROC_MIN_RANDOMS)
+        need = PREPROC_MIN_RANDOMS;
     while (e->rnd.n < k) {
-        size_t R = need < RUN_RANDOMS ? need : RUN_RANDOMS;
+        size_t R = need < PREPROC_RUN_RANDOMS ? need : PREPROC_RUN_RANDOMS;
         if (gen_run(e, 0, R) != 0)
             return -1;
         need = need > R ? need - R : 0;
@@ -671,10 +662,10 @@ int ensure_bits(MpcEngine *e, size_t k)
 {
     while (e->bit.n < k) {
         size_t need = k - e->bit.n;
-        if (need < MIN_BITS)
-            need = MIN_BITS;
-        if (need > RUN_BITS)
-            need = RUN_BITS;
+        if (need < PREPROC_MIN_BITS)
+            need = PREPROC_MIN_BITS;
+        if (need > PREPROC_RUN_BITS)
+            need = PREPROC_RUN_BITS;
         if (gen_bits(e, need) != 0)
             return -1;
     }
@@ -690,8 +681,8 @@ int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
     size_t R = e->rnd.n >= randoms ? 0 : randoms - e->rnd.n;
     /* one run makes both when both are short */
     while (T || R) {
-        size_t t1 = T < RUN_TRIPLES ? T : RUN_TRIPLES;
-        size_t r1 = R < RUN_RANDOMS ? R : RUN_RANDOMS;
+        size_t t1 = T < PREPROC_RUN_TRIPLES ? T : PREPROC_RUN_TRIPLES;
+        size_t r1 = R < PREPROC_RUN_RANDOMS ? R : PREPROC_RUN_RANDOMS;
         size_t before = e->rnd.n;
         if (gen_run(e, t1, r1) != 0)
             return -1;
@@ -699,5 +690,55 @@ int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
         size_t got = e->rnd.n - before;
         R = got >= R ? 0 : R - got;
     }
+    return 0;
+}
+
+/* ---- moving material in and out (a persistent store, docs/storage.md) ---------- */
+
+static Pool *material_pool(MpcEngine *e, MpcMaterial k)
+{
+    return k == MPC_MAT_TRIPLES ? &e->tri : k == MPC_MAT_RANDOMS ? &e->rnd : k == MPC_MAT_BITS ? &e->bit : NULL;
+}
+
+size_t mpc_material_width(MpcMaterial k)
+{
+    return k == MPC_MAT_TRIPLES ? 3 : 1;
+}
+
+size_t mpc_material_count(const MpcEngine *e, MpcMaterial k)
+{
+    Pool *p = material_pool((MpcEngine *)e, k);
+    return p ? p->n : 0;
+}
+
+int mpc_material_import(MpcEngine *e, MpcMaterial k, const Fe *elems, size_t records)
+{
+    Pool *p = material_pool(e, k);
+    if (!p)
+        return mpc_fail(e, "unknown preprocessing kind %d", (int)k);
+    void *slot;
+    if (records && pool_append(p, records, &slot) != 0)
+        return mpc_fail(e, "out of memory");
+    fe_copy(slot, elems, records * mpc_material_width(k));
+    return 0;
+}
+
+int mpc_material_export(MpcEngine *e, MpcMaterial k, Fe **elems, size_t *records)
+{
+    Pool *p = material_pool(e, k);
+    if (!p)
+        return mpc_fail(e, "unknown preprocessing kind %d", (int)k);
+    size_t n = p->n, w = mpc_material_width(k);
+    *elems = NULL;
+    *records = 0;
+    if (!n)
+        return 0;
+    Fe *out = malloc(n * w * sizeof *out);
+    if (!out)
+        return mpc_fail(e, "out of memory");
+    fe_copy(out, pool_head(p), n * w);
+    pool_consume(p, n);      /* wiped: the pool never hands these out again */
+    *elems = out;
+    *records = n;
     return 0;
 }

@@ -26,7 +26,6 @@
 #include "net/net_util.h"
 #include "net/tls.h"
 
-#define IO_TIMEOUT_MS 10000      /* per read / write of a registration */
 
 static int errf(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
@@ -321,7 +320,7 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
             continue;
         char from[80];
         addr_text((struct sockaddr *)&sa, from, sizeof from);
-        set_io_timeout(fd, IO_TIMEOUT_MS);
+        set_io_timeout(fd, DISCOVERY_IO_TIMEOUT_MS);
         SSL *ssl = SSL_new(ctx);
         ERR_clear_error();
         if (!ssl || SSL_set_fd(ssl, fd) != 1 || SSL_accept(ssl) != 1) {
@@ -458,14 +457,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
                     "a bootstrapping party needs --bind HOST:PORT (where the other parties dial it)");
     uint8_t pin[NET_KEY_ID_LEN];
     if (c->leader_key_id) {
-        const char *hx = "0123456789abcdefABCDEF";
-        bool ok = strlen(c->leader_key_id) == 2 * NET_KEY_ID_LEN && strspn(c->leader_key_id, hx) == 2 * NET_KEY_ID_LEN;
-        for (size_t i = 0; ok && i < NET_KEY_ID_LEN; i++) {
-            unsigned v = 0;
-            ok = sscanf(c->leader_key_id + 2 * i, "%2x", &v) == 1;
-            pin[i] = (uint8_t)v;
-        }
-        if (!ok)
+        if (!net_unhex(c->leader_key_id, pin, NET_KEY_ID_LEN))
             return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--leader-key-id needs 64 hex digits");
     }
     uint8_t own[NET_KEY_ID_LEN];
@@ -478,7 +470,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
         SSL_CTX_free(ctx);
         return fd;
     }
-    set_io_timeout(fd, IO_TIMEOUT_MS);
+    set_io_timeout(fd, DISCOVERY_IO_TIMEOUT_MS);
     SSL *ssl = SSL_new(ctx);
     int rc = DISCOVERY_OK;
     char *msg = NULL;

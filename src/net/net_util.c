@@ -19,9 +19,3 @@ int net_errf(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-int64_t net_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}

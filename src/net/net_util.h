@@ -11,7 +11,8 @@
 int net_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int net_verrf(char *err, size_t errlen, const char *fmt, va_list ap);
 
-/* Monotonic clock in milliseconds, for deadlines. */
-int64_t net_now_ms(void);
+/* The monotonic clock (core/clock.h): net_now_ms() = mono_now_ms(). */
+#include "core/clock.h"
+#define net_now_ms mono_now_ms
 
 #endif

@@ -38,12 +38,6 @@
 #include "net/frame.h"
 #include "net/net_util.h"
 
-#define PEER_IN_LIMIT ((size_t)256 << 20)    /* received, not yet consumed, per peer */
-#define PEER_OUT_LIMIT ((size_t)256 << 20)   /* queued to one peer */
-#define HANDSHAKE_MS 10000                  /* TLS handshake + hello */
-#define MAX_PENDING_HANDSHAKES 64
-#define HELLO_MAX 4096
-#define READ_CHUNK 65536
 
 /* ---- small helpers ----------------------------------------------------------- */
 
@@ -177,7 +171,7 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
     n->ring[(n->head + n->count) % n->cap] = (Msg){ from, len, data };
     n->count++;
     n->peers[from].in_bytes += len;
-    bool over = n->peers[from].in_bytes >= PEER_IN_LIMIT;
+    bool over = n->peers[from].in_bytes >= TLS_PEER_IN_LIMIT;
     if (over)
         atomic_store(&n->peers[from].paused, true);
     pthread_cond_broadcast(&n->cv);
@@ -333,8 +327,8 @@ static void set_fatal(Net *n, const char *msg)
  * session (logged, recorded for wait_peers). */
 static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, size_t len)
 {
-    char h[HELLO_MAX + 1], v[1024], msg[2400];
-    if (len > HELLO_MAX || memchr(frame, 0, len))
+    char h[TLS_HELLO_MAX + 1], v[1024], msg[2400];
+    if (len > TLS_HELLO_MAX || memchr(frame, 0, len))
         return -1;
     memcpy(h, frame, len);
     h[len] = 0;
@@ -369,7 +363,7 @@ static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, s
 static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameDecoder *dec)
 {
     Peer *p = &n->peers[id];
-    uint8_t *rbuf = malloc(READ_CHUNK);
+    uint8_t *rbuf = malloc(TLS_READ_CHUNK);
     uint8_t *wbuf = NULL;        /* frames taken from the peer's queue */
     size_t wlen = 0, woff = 0;
     bool want_read_for_write = false, want_write = false, clean = false;
@@ -426,7 +420,7 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         if (!paused || want_read_for_write) {
             for (;;) {
                 ERR_clear_error();
-                int r = SSL_read(ssl, rbuf, READ_CHUNK);
+                int r = SSL_read(ssl, rbuf, TLS_READ_CHUNK);
                 if (r > 0) {
                     size_t off = 0;
                     while (off < (size_t)r) {
@@ -577,12 +571,12 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         close(evfd);
         return;
     }
-    char hello[HELLO_MAX];
+    char hello[TLS_HELLO_MAX];
     size_t hl = make_hello(n, hello, sizeof hello);
     uint8_t hdr[4];
     net_frame_header(hdr, (uint32_t)hl);
     NetFrameDecoder dec;
-    net_frame_init(&dec, HELLO_MAX);
+    net_frame_init(&dec, TLS_HELLO_MAX);
     uint8_t *frame = NULL;
     size_t flen = 0;
     bool ok = hl && write_all(n, ssl, fd, hdr, 4, deadline) == 0 &&
@@ -591,7 +585,7 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         peer_why(n, (uint32_t)id, "%s: sending the hello failed", addr);
     } else if (read_frame(n, ssl, fd, &dec, &frame, &flen, deadline) != 0) {
         ok = false;
-        peer_why(n, (uint32_t)id, "%s: no valid hello within %d ms", addr, HANDSHAKE_MS);
+        peer_why(n, (uint32_t)id, "%s: no valid hello within %d ms", addr, TLS_HANDSHAKE_MS);
     } else if (check_hello(n, (uint32_t)id, who, frame, flen) != 0) {
         ok = false;
         peer_why(n, (uint32_t)id, "%s: hello mismatch", addr);
@@ -632,7 +626,7 @@ static void *inbound_thread(void *arg)
     Inbound *in = arg;
     Net *n = in->n;
     SSL *ssl = SSL_new(n->ctx);
-    int64_t deadline = net_now_ms() + HANDSHAKE_MS;
+    int64_t deadline = net_now_ms() + TLS_HANDSHAKE_MS;
     if (ssl && SSL_set_fd(ssl, in->fd) == 1) {
         if (handshake(n, ssl, in->fd, true, deadline) == 0) {
             pthread_mutex_lock(&n->mu);
@@ -690,7 +684,7 @@ static void *accept_thread(void *arg)
         char addr[80];
         addr_text((struct sockaddr *)&ss, addr, sizeof addr);
         pthread_mutex_lock(&n->mu);
-        bool full = n->handshakes >= MAX_PENDING_HANDSHAKES;
+        bool full = n->handshakes >= TLS_MAX_PENDING_HANDSHAKES;
         if (!full)
             n->handshakes++;
         pthread_mutex_unlock(&n->mu);
@@ -786,7 +780,7 @@ static void *dial_thread(void *arg)
             peer_why(n, id, "%s", why);
         } else {
             SSL *ssl = SSL_new(n->ctx);
-            int64_t deadline = net_now_ms() + HANDSHAKE_MS;
+            int64_t deadline = net_now_ms() + TLS_HANDSHAKE_MS;
             if (ssl && SSL_set_fd(ssl, fd) == 1 && handshake(n, ssl, fd, false, deadline) == 0) {
                 serve(n, ssl, fd, addr, id, deadline);
             } else if (!atomic_load(&n->stop)) {
@@ -830,7 +824,7 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
     pthread_mutex_lock(&p->mu);
     if (p->state == PEER_GONE) {
         rc = TRANSPORT_OK;                      /* the peer left: like a lost packet */
-    } else if (p->out_len + p->inflight + len + 4 > PEER_OUT_LIMIT) {
+    } else if (p->out_len + p->inflight + len + 4 > TLS_PEER_OUT_LIMIT) {
         rc = TRANSPORT_ERROR;
     } else {
         size_t need = p->out_len + len + 4;
@@ -883,13 +877,7 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
             break;
         }
         struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += left / 1000;
-        ts.tv_nsec += (left % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        mono_deadline(&ts, left);
         pthread_cond_timedwait(&n->cv, &n->mu, &ts);
     }
     int wake_fd = -1;
@@ -899,7 +887,7 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
         n->count--;
         Peer *p = &n->peers[m.from];
         p->in_bytes -= m.len;
-        if (atomic_load(&p->paused) && p->in_bytes < PEER_IN_LIMIT / 2) {
+        if (atomic_load(&p->paused) && p->in_bytes < TLS_PEER_IN_LIMIT / 2) {
             atomic_store(&p->paused, false);
             wake_fd = m.from;   /* wake its reader below, outside this lock */
         }
@@ -1161,14 +1149,7 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
             break;
         }
         struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        if (left > 100)
-            left = 100;
-        ts.tv_nsec += left * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        mono_deadline(&ts, left > 100 ? 100 : left);
         pthread_cond_timedwait(&n->cv, &n->mu, &ts);
         pthread_mutex_unlock(&n->mu);
     }

@@ -3,7 +3,7 @@
  * interpreter inlines the I64 fast paths and calls these for the rest. */
 #include <math.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 #include "vm_internal.h"
 
 static const char *op_word(int op) { return stf_op_name(op); }

@@ -9,8 +9,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "../bytecode/program.h"
-#include "../core/heap.h"
+#include "bytecode/program.h"
+#include "core/heap.h"
 
 typedef struct VM VM;
 
@@ -129,6 +129,11 @@ typedef struct {
     uint32_t max_call_depth;     /* 0 = default 10,000 */
     uint64_t instruction_budget; /* 0 = unlimited (per execute) */
     size_t heap_limit;           /* bytes; 0 = unlimited */
+    /* Translate to plain instructions only: no superinstructions or
+     * clear-bank forms (results are the same, only slower).  The
+     * environment variable STOFFEL_NO_FUSION=1 sets it for every VM, so a
+     * test suite can check that both paths agree. */
+    bool no_fusion;
     uint32_t reductions;         /* process time slice; 0 = default 2000 */
     /* Let Error.pcall catch "Heap limit exceeded" and "Instruction budget
      * exhausted" too (by default they end the whole run). */

@@ -492,8 +492,54 @@ def t_keygen_and_roster(build, tmp):
            "a duplicate party should be rejected: %s" % r.stderr)
 
 
+def t_open_exp(build, tmp):
+    """4 parties over TLS + 1 client: Share.open_exp / open_exp_custom
+    (tests/mpc/open_exp_bls.s), every party returns 15·G1 || 15·G2 ||
+    15·hash_to_g1("msg") (bytes from @noble/curves, as tests/run.py's
+    mpc/open_exp_* checks)."""
+    s = Session(build, tmp, "open_exp", clients=1)
+    prog = os.path.join(REPO, "tests", "mpc", "open_exp_bls.s")
+    for i in range(4):
+        s.party(i, prog)
+    s.client(0, "15")
+    res = s.wait()
+    want = ("byte[192] 0x8d9e19b3f4c7c233a6112e5397309f9812a4f61f754f11dd3dcb8b07d55a7b1dfea65f19a1488a14fef9a4"
+            "14950835828cc64109c67b342b6dbcf86cb60fca7ad378ed6398d89076ed108685c57a07d26e40ed3d5c4b3560b21e519"
+            "db5875d49090721a089bbbb130c21a529be0ede9271a91a2dde9cb2a8e091a19fd2c0a40c390ac2bda8304085c2d6e38e5"
+            "20eae4482549b5eaca32486a3463127a41f8e60087ee593a92e7b8e239ebc400bbb8dc67b5c236a7315a3df245445301f19785a")
+    expect_result(res, ["p%d" % i for i in range(4)], want)
+
+
 TESTS = [t_session, t_servers_flag, t_session_n7, t_matrix_average, t_rogue, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
-         t_discovery, t_discovery_bad_token, t_keygen_and_roster]
+         t_discovery, t_discovery_bad_token, t_keygen_and_roster, t_open_exp]
+
+
+def t_rbc_and_stores(build, tmp):
+    """Rbc.* over TLS: every party broadcasts and receives all four in
+    order; --local-store and --preproc-store on networked parties (PATH as
+    given, 0600); the second run uses the first run's saved triples."""
+    import sqlite3
+    import stat
+    s = Session(build, tmp, "rbc", clients=0)
+    prog = os.path.join(REPO, "tests", "mpc", "rbc_all.s")
+    for run in (1, 2):
+        for i in range(4):
+            s.party(i, prog, "--local-store", s.path("p%d.ls" % i), "--preproc-store", s.path("p%d.pp" % i))
+        res = s.wait()
+        for i in range(4):
+            rc, o, _ = res["p%d" % i]
+            expect(rc == 0 and 'Program returned: "p0;p1;p2;p3;"' in o, "run %d party %d: broadcasts" % (run, i), res)
+        for i in range(4):
+            for ext in ("ls", "pp"):
+                mode = stat.S_IMODE(os.stat(s.path("p%d.%s" % (i, ext))).st_mode)
+                expect(mode == 0o600, "p%d.%s has mode %o" % (i, ext, mode))
+            c = sqlite3.connect(s.path("p%d.pp" % i))
+            nxt, end = c.execute("SELECT next, end FROM cursor WHERE kind = 0").fetchone()
+            c.close()
+            expect(end > 0 and (nxt == 0) == (run == 1), "run %d party %d: triples cursor %d of %d" % (run, i, nxt, end))
+
+
+TESTS.append(t_rbc_and_stores)
 
 
 def main():
