@@ -156,7 +156,7 @@ static int share_get(VM *vm, StShare *s, Fe *out)
 {
     /* With other processes ready to run, park this one: their products
      * then share the round (process.c). */
-    if (s->pending && proc_mpc_park(vm)) return ST_ERR;
+    if (s->pending && process_mpc_park(vm)) return ST_ERR;
     if (s->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
     *out = *share_fe(s);
     return ST_OK;

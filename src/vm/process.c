@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/format.h"
-#include "../mpc/engine.h"
+#include "core/format.h"
+#include "mpc/engine.h"
 #include "process.h"
 
 /* How many waiting processes a deadlock report names. */
@@ -235,10 +235,10 @@ static bool fire_timers(VM *vm, ProcSys *ps, bool sleep)
 
 /* ---- MPC rounds ---------------------------------------------------------------------- */
 
-bool proc_mpc_park(VM *vm)
+bool process_mpc_park(VM *vm)
 {
     ProcSys *ps = vm->procs;
-    if (!ps || vm->run_nest || (!ps->rq_len && !ps->nparked) || !ps->resumable) return false;
+    if (!ps || vm->run_nest || (!ps->rq_len && !ps->nparked) ) return false;
     ps->yield = PY_MPC;
     return true;
 }
@@ -331,7 +331,7 @@ static void proc_destroy(VM *vm, Proc *p)
     hrealloc(vm, p, sizeof *p, 0);
 }
 
-ProcSys *proc_sys(VM *vm)
+ProcSys *process_sys(VM *vm)
 {
     if (vm->procs) return vm->procs;
     ProcSys *ps = hrealloc(vm, NULL, 0, sizeof *ps);
@@ -348,7 +348,7 @@ ProcSys *proc_sys(VM *vm)
     /* The caller is the entry call: process 1, running on the VM's own state. */
     Proc *m = proc_new(vm, ps);
     if (!m) {
-        proc_free(vm);
+        process_free(vm);
         vm_oom(vm);
         return NULL;
     }
@@ -357,7 +357,7 @@ ProcSys *proc_sys(VM *vm)
     return ps;
 }
 
-void proc_free(VM *vm)
+void process_free(VM *vm)
 {
     ProcSys *ps = vm->procs;
     if (!ps) return;
@@ -397,7 +397,7 @@ static void mark_ctx(Heap *h, ProcCtx *c)
     }
 }
 
-void proc_mark(VM *vm)
+void process_mark(VM *vm)
 {
     ProcSys *ps = vm->procs;
     if (!ps) return;
@@ -429,7 +429,7 @@ static int notify(VM *vm, ProcSys *ps, Proc *to, const char *type, uint64_t pid,
     if (!o) return vm_oom(vm);
     Value t, r;
     if (vm_new_string(vm, type, strlen(type), &t) != ST_OK) return ST_ERR;
-    if (proc_copy_value(vm, reason, &r) != ST_OK) return ST_ERR;
+    if (process_copy_value(vm, reason, &r) != ST_OK) return ST_ERR;
     if (set_str_field(vm, o, "type", t) != ST_OK || set_str_field(vm, o, "pid", val_i64((int64_t)pid)) != ST_OK ||
         set_str_field(vm, o, "reason", r) != ST_OK)
         return ST_ERR;
@@ -532,7 +532,7 @@ static Value normal_reason(VM *vm)
     return s ? val_string(s) : val_unit();
 }
 
-int proc_schedule(VM *vm, int rc, Value *result)
+int process_schedule(VM *vm, int rc, Value *result)
 {
     ProcSys *ps = vm->procs;
     Proc *main = ps->main;
@@ -645,13 +645,13 @@ static int bi_spawn(VM *vm, const Value *args, uint32_t argc, Value *result, voi
 {
     if (argc < 1 || (args[0].type != VT_STRING && args[0].type != VT_CLOSURE))
         return vm_error(vm, "Process.spawn expects a function name or a closure, then its arguments");
-    ProcSys *ps = proc_sys(vm);
+    ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
     /* The new process gets copies: nothing mutable is shared with the parent. */
     Value *copies = malloc(((size_t)argc) * sizeof *copies);
     if (!copies) return vm_oom(vm);
     int rc = ST_OK;
-    for (uint32_t i = 0; i < argc && rc == ST_OK; i++) rc = proc_copy_value(vm, args[i], &copies[i]);
+    for (uint32_t i = 0; i < argc && rc == ST_OK; i++) rc = process_copy_value(vm, args[i], &copies[i]);
     Proc *p = rc == ST_OK ? proc_new(vm, ps) : NULL;
     if (rc == ST_OK && !p) rc = vm_oom(vm);
     if (rc == ST_OK && p) rc = start_proc(vm, p, copies[0], copies + 1, argc - 1);
@@ -670,7 +670,7 @@ static int bi_spawn(VM *vm, const Value *args, uint32_t argc, Value *result, voi
 
 static int bi_self(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
-    ProcSys *ps = proc_sys(vm);
+    ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
     *result = val_i64((int64_t)ps->cur->pid);
     return ST_OK;
@@ -681,13 +681,13 @@ static int bi_send(VM *vm, const Value *args, uint32_t argc, Value *result, void
     if (argc != 2) return vm_error(vm, "Process.send expects 2 arguments: pid and message");
     uint64_t pid = 0;
     if (need_pid(vm, args[0], "the destination", &pid) != ST_OK) return ST_ERR;
-    ProcSys *ps = proc_sys(vm);
+    ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
     Proc *to = proc_find(ps, pid);
     *result = val_bool(to != NULL);
     if (!to) return ST_OK;           /* to a dead process: dropped, as in Erlang */
     Value m;
-    if (proc_copy_value(vm, args[1], &m) != ST_OK) return ST_ERR;
+    if (process_copy_value(vm, args[1], &m) != ST_OK) return ST_ERR;
     if (!mbox_push(vm, to, m) || !wake(vm, ps, to)) return vm_oom(vm);
     return ST_OK;
 }
@@ -738,7 +738,7 @@ static int bi_receive(VM *vm, const Value *args, uint32_t argc, Value *result, v
         return vm_error(vm, "Process.receive_timeout expects 1 or 2 arguments: milliseconds and an optional default");
     int64_t ms = -1;
     if (timed && timeout_arg(vm, args[0], &ms) != ST_OK) return ST_ERR;
-    ProcSys *ps = proc_sys(vm);
+    ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
     Proc *p = ps->cur;
     if (p->mb_len) {
@@ -763,7 +763,7 @@ static int bi_receive_match(VM *vm, const Value *args, uint32_t argc, Value *res
                             "then optional milliseconds and default");
     int64_t ms = -1;
     if (argc >= 2 && timeout_arg(vm, args[1], &ms) != ST_OK) return ST_ERR;
-    ProcSys *ps = proc_sys(vm);
+    ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
     Proc *p = ps->cur;
     Value pred = args[0], dflt = argc == 3 ? args[2] : val_unit();
@@ -800,7 +800,7 @@ static int bi_watch(VM *vm, const Value *args, uint32_t argc, Value *result, voi
     if (argc != 1) return vm_error(vm, "%s expects 1 argument: pid", name);
     uint64_t pid = 0;
     if (need_pid(vm, args[0], "the pid", &pid) != ST_OK) return ST_ERR;
-    ProcSys *ps = proc_sys(vm);
+    ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
     Proc *me = ps->cur, *q = proc_find(ps, pid);
     if (!q) {
@@ -827,7 +827,7 @@ static int bi_watch(VM *vm, const Value *args, uint32_t argc, Value *result, voi
 static int bi_exit(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
     if (argc > 1) return vm_error(vm, "Process.exit expects 0 or 1 argument: reason");
-    ProcSys *ps = proc_sys(vm);
+    ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
     if (argc == 1) ps->cur->exit_reason = args[0];
     else ps->cur->exit_reason = normal_reason(vm);
@@ -846,7 +846,7 @@ static int bi_alive(VM *vm, const Value *args, uint32_t argc, Value *result, voi
     if (argc != 1) return vm_error(vm, "Process.alive expects 1 argument: pid");
     uint64_t pid = 0;
     if (need_pid(vm, args[0], "the pid", &pid) != ST_OK) return ST_ERR;
-    ProcSys *ps = proc_sys(vm);
+    ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
     *result = val_bool(proc_find(ps, pid) != NULL);
     return ST_OK;
@@ -860,7 +860,7 @@ static int bi_passes(VM *vm, const Value *args, uint32_t argc, Value *result, vo
 
 static int bi_mailbox_size(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
-    ProcSys *ps = proc_sys(vm);
+    ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
     *result = val_i64(ps->cur->mb_len);
     return ST_OK;
@@ -872,7 +872,7 @@ static int bi_set_reductions(VM *vm, const Value *args, uint32_t argc, Value *re
     if (argc != 1 || !val_is_int(args[0]) || (val_is_signed(args[0]) && args[0].as.i < 1) || args[0].as.u > 100000000u)
         return vm_error(vm, "Process.set_reductions expects 1 argument: an integer from 1 to 100000000");
     n = args[0].as.u;
-    ProcSys *ps = proc_sys(vm);
+    ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
     ps->reductions = (uint32_t)n;
     if (vm->reds_left > (int32_t)n) vm->reds_left = (int32_t)n;
@@ -910,7 +910,7 @@ int vm_call_value(VM *vm, Value f, const Value *args, uint32_t argc, Value *out)
 
 /* ---- registration ---------------------------------------------------------------------------- */
 
-int proc_register(VM *vm)
+int process_register(VM *vm)
 {
     static const struct { const char *name; NativeFn fn; } b[] = {
         { "Process.spawn", bi_spawn }, { "Process.self", bi_self }, { "Process.pid", bi_self },

@@ -47,24 +47,22 @@ typedef struct ProcSys {
     uint32_t reductions;       /* slice size */
     int yield;                 /* PY_*: set by a builtin before its ST_ERR */
     bool main_done;
-    bool resumable;            /* the interpreter keeps the place of any
-                                  yielding instruction, not just of a CALL */
     Value main_result;
 } ProcSys;
 
 /* The process system, created on first use (NULL + error when out of memory). */
-ProcSys *proc_sys(VM *vm);
+ProcSys *process_sys(VM *vm);
 /* vm_execute at depth 0, after the entry call's vm_run returned rc: run
  * every process until all are done or waiting.  Returns the entry call's
  * final status with its result in *result (or a deadlock error). */
-int proc_schedule(VM *vm, int rc, Value *result);
-void proc_mark(VM *vm);        /* GC roots of the processes not running */
-void proc_free(VM *vm);        /* drop every process (vm_free, errors) */
-int proc_register(VM *vm);     /* the Process.* builtins */
+int process_schedule(VM *vm, int rc, Value *result);
+void process_mark(VM *vm);        /* GC roots of the processes not running */
+void process_free(VM *vm);        /* drop every process (vm_free, errors) */
+int process_register(VM *vm);     /* the Process.* builtins */
 /* A pending share's value is needed: if another process can run, park the
  * current one (true: return ST_ERR, the instruction runs again after the
  * round); false: the caller flushes now. */
-bool proc_mpc_park(VM *vm);
+bool process_mpc_park(VM *vm);
 
 /* Call a closure or a function (by name) with arguments from inside a
  * native and return its result.  Runs a nested interpreter loop: the callee
@@ -74,7 +72,7 @@ int vm_call_value(VM *vm, Value f, const Value *args, uint32_t argc, Value *out)
 /* Deep copy of a message for another process (process_copy.c): objects,
  * arrays and closures are copied (sharing preserved, cycles kept), strings
  * and shares are immutable and shared, foreign objects are refused. */
-int proc_copy_value(VM *vm, Value v, Value *out);
+int process_copy_value(VM *vm, Value v, Value *out);
 
 /* Catchable errors: Error.raise, Error.pcall (protect.c). */
 int protect_register(VM *vm);

@@ -139,7 +139,7 @@ static int copy(VM *vm, CopyMap *m, Value v, Value *out, int depth)
     return ST_OK;
 }
 
-int proc_copy_value(VM *vm, Value v, Value *out)
+int process_copy_value(VM *vm, Value v, Value *out)
 {
     if (!val_is_heap(v) || v.type == VT_STRING || v.type == VT_SHARE) {
         *out = v;           /* the common message: no map needed */

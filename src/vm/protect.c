@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 #include "process.h"
 
 static int bi_raise(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)

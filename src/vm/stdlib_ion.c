@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 #include "stdlib_internal.h"
 
 /* ---- numbers ------------------------------------------------------------------- */

@@ -125,7 +125,7 @@ static void mark_roots(Heap *h, void *ud)
     heap_mark_value(h, vm->last_result);
     if (vm->closure_hint_name) heap_mark_object(h, &vm->closure_hint_name->gc);
     mpcvm_mark(vm);
-    proc_mark(vm);
+    process_mark(vm);
     heap_mark_value(h, vm->raised);
 }
 
@@ -146,7 +146,7 @@ VM *vm_new(const VmConfig *config)
     vm->next_hook_id = 1;
     vm->closure_hint = -1;
     vm->last_result = val_unit();
-    if (stdlib_register(vm) != ST_OK || closures_register(vm) != ST_OK || proc_register(vm) != ST_OK ||
+    if (stdlib_register(vm) != ST_OK || closures_register(vm) != ST_OK || process_register(vm) != ST_OK ||
         protect_register(vm) != ST_OK || objects_register(vm) != ST_OK) {
         vm_free(vm);
         return NULL;
@@ -172,7 +172,7 @@ void vm_free_function(VM *vm, VmFunction *fn)
 void vm_free(VM *vm)
 {
     if (!vm) return;
-    proc_free(vm);
+    process_free(vm);
     for (uint32_t i = 0; i < vm->nfuncs; i++) vm_free_function(vm, vm->funcs[i]);
     for (uint32_t i = 0; i < vm->nframes; i++)
         heap_realloc(&vm->heap, vm->frames[i].spill, (size_t)vm->frames[i].spill_cap * sizeof(Value), 0);
@@ -566,7 +566,7 @@ int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value
     }
     if (depth > 0) vm->run_nest--;
     /* The entry call made processes: run them all (process.c). */
-    if (depth == 0 && vm->procs) rc = proc_schedule(vm, rc, result);
+    if (depth == 0 && vm->procs) rc = process_schedule(vm, rc, result);
     /* Pending secure multiplications finish inside the call that made them
      * (every party reaches this point in the same state). */
     if (rc == ST_OK && vm->mpc && depth == 0) rc = mpcvm_flush(vm);
@@ -575,7 +575,7 @@ int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value
     while (vm->nframes > depth) pop_frame(vm);
     vm->nargs = nargs;
     if (rc == ST_OK) vm->last_result = *result;
-    if (depth == 0) proc_free(vm);
+    if (depth == 0) process_free(vm);
     return rc == ST_OK ? ST_OK : ST_ERR;
 }
 
