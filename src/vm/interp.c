@@ -668,15 +668,16 @@ run_op:
 
 #define JMP_CMP_JUMP(cond) do { \
         Ins *h_ = code + ip->x; \
-        if (unlikely(--reds <= 0)) { ip = h_; goto preempt; } \
         Value *x = &R[h_->a], *y = &R[h_->b]; \
         if (likely(x->type == VT_I64 && y->type == VT_I64)) { \
             int32_t f_ = (x->as.i > y->as.i) - (x->as.i < y->as.i); \
             fr->flag = f_; \
             ip = (cond) ? code + h_->x : h_ + I_SPAN(I_CMP_JMPEQ); \
+            REDUCE(); \
             DISPATCH(); \
         } \
         ip = h_; \
+        REDUCE(); \
         RUN_OP(ip->op); \
     } while (0)
     TARGET(I_JMP_CMPJEQ) { JMP_CMP_JUMP(f_ == 0); }
