@@ -43,7 +43,13 @@ static const char *const PROG =
     ".function echo params=p\n  CALL Process.receive\n  PUSHARG r0\n  PUSHARG r0\n  CALL Process.send\n  RET r0\n.end\n"
     ".function ping\n  LDI r1, \"echo\"\n  PUSHARG r1\n  LDI r1, 0\n  PUSHARG r1\n  CALL Process.spawn\n"
     "  MOV r2, r0\n  CALL Process.self\n  PUSHARG r2\n  PUSHARG r0\n  CALL Process.send\n"
-    "  CALL Process.receive\n  CALL Process.count\n  RET r0\n.end\n";
+    "  CALL Process.receive\n  CALL Process.count\n  RET r0\n.end\n"
+    /* two processes counting to 1000 each; the result is the slices run */
+    ".function spin params=parent\n  MOV r5, r0\n  LDI r1, 0\n  LDI r2, 1\n  LDI r3, 1000\nloop:\n"
+    "  ADD r1, r1, r2\n  CMP r1, r3\n  JMPLT loop\n  PUSHARG r5\n  PUSHARG r1\n  CALL Process.send\n  RET r1\n.end\n"
+    ".function slices\n  CALL Process.self\n  MOV r5, r0\n  LDI r6, \"spin\"\n  PUSHARG r6\n  PUSHARG r5\n"
+    "  CALL Process.spawn\n  LDI r1, 0\n  LDI r2, 1\n  LDI r3, 1000\nloop:\n  ADD r1, r1, r2\n  CMP r1, r3\n"
+    "  JMPLT loop\n  CALL Process.receive\n  CALL Process.scheduler_passes\n  RET r0\n.end\n";
 
 TEST(heap_cap_not_caught_by_default)
 {
@@ -75,10 +81,32 @@ TEST(one_vm_many_runs_with_processes)
     vm_free(vm);
 }
 
+static int64_t passes_with(uint32_t reductions)
+{
+    VmConfig cfg = { .reductions = reductions };
+    VM *vm = vm_new(&cfg);
+    Value r;
+    int64_t n = -1;
+    if (vm && load(vm, PROG) == ST_OK && vm_execute(vm, "slices", NULL, 0, &r) == ST_OK && r.type == VT_I64)
+        n = r.as.i;
+    vm_free(vm);
+    return n;
+}
+
+TEST(reductions_configurable)
+{
+    /* 2 x 1000 back jumps: with slices of 10 reductions the two processes
+     * take turns about 200 times, with the default 2000 they do not. */
+    int64_t small = passes_with(10), dflt = passes_with(0);
+    CHECK_MSG(small >= 150, "passes with 10 reductions: %lld", (long long)small);
+    CHECK_MSG(dflt >= 1 && dflt <= 3, "passes with the default: %lld", (long long)dflt);
+}
+
 int main(void)
 {
     RUN(heap_cap_not_caught_by_default);
     RUN(heap_cap_caught_when_allowed);
     RUN(one_vm_many_runs_with_processes);
+    RUN(reductions_configurable);
     return unit_report();
 }
