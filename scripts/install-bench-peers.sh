@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the peer interpreters `make bench` compares against: Lua 5.4,
-# LuaJIT, hyperfine and CPython (Debian packages).  Safe to run repeatedly;
+# LuaJIT, hyperfine, CPython and Erlang/OTP (Debian packages).  Safe to run repeatedly;
 # skips apt when everything is already there.  Never needed for building or
 # testing StoffelVM-C itself.
 set -euo pipefail
 
-packages=(lua5.4 luajit hyperfine python3)
+packages=(lua5.4 luajit hyperfine python3 erlang-base)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -172,6 +172,18 @@ StObject *heap_new_object(Heap *h)
     return o;
 }
 
+ObjExt *heap_object_ext(Heap *h, StObject *o)
+{
+    if (o->ext) return o->ext;
+    ObjExt *e = heap_realloc(h, NULL, 0, sizeof *e);
+    if (!e) return NULL;
+    e->proto = NULL;
+    table_init(&e->props);
+    e->magic = false;
+    o->ext = e;
+    return e;
+}
+
 StArray *heap_new_array(Heap *h, uint32_t capacity_hint)
 {
     StArray *a = new_object(h, GC_ARRAY, sizeof(StArray));
@@ -468,7 +480,15 @@ static void mark_table(Heap *h, const Table *t)
 static void blacken(Heap *h, GcObject *o)
 {
     switch (o->kind) {
-    case GC_OBJECT: mark_table(h, &((StObject *)o)->fields); break;
+    case GC_OBJECT: {
+        StObject *ob = (StObject *)o;
+        mark_table(h, &ob->fields);
+        if (ob->ext) {
+            if (ob->ext->proto) heap_mark_object(h, &ob->ext->proto->gc);
+            mark_table(h, &ob->ext->props);
+        }
+        break;
+    }
     case GC_ARRAY: {
         StArray *a = (StArray *)o;
         if (a->refs)
@@ -497,7 +517,15 @@ static void drain_gray(Heap *h)
 static void free_object(Heap *h, GcObject *o)
 {
     switch (o->kind) {
-    case GC_OBJECT: table_free(h, &((StObject *)o)->fields); break;
+    case GC_OBJECT: {
+        StObject *ob = (StObject *)o;
+        table_free(h, &ob->fields);
+        if (ob->ext) {
+            table_free(h, &ob->ext->props);
+            heap_realloc(h, ob->ext, sizeof *ob->ext, 0);
+        }
+        break;
+    }
     case GC_ARRAY: {
         StArray *a = (StArray *)o;
         heap_realloc(h, a->items, (size_t)a->cap * sizeof(Value), 0);

@@ -57,11 +57,28 @@ typedef struct StString {
     char chars[];      /* len bytes + NUL */
 } StString;
 
+/* What makes an object more than a plain map (prototypes, property
+ * descriptors, magic methods; src/vm/objects.c).  Rare, so it lives apart:
+ * a plain object has ext == NULL and the fast paths test only that. */
+typedef struct ObjExt {
+    struct StObject *proto;    /* prototype, or NULL */
+    Table props;               /* key -> I64 flags (OBJ_PROP_*) of defined properties */
+    bool magic;                /* has or inherits __getattr__ / __setattr__ */
+} ObjExt;
+
+#define OBJ_PROP_WRITABLE 1
+#define OBJ_PROP_ENUMERABLE 2
+#define OBJ_PROP_CONFIGURABLE 4
+
 typedef struct StObject {
     GcObject gc;
     uint64_t id;
     Table fields;
+    ObjExt *ext;               /* NULL for a plain object */
 } StObject;
+
+/* The extension of o, created on first use; NULL when out of memory. */
+ObjExt *heap_object_ext(Heap *h, StObject *o);
 
 typedef struct StArray {
     GcObject gc;

@@ -15,7 +15,8 @@
 #include <string.h>
 
 #include "core/format.h"
-#include "vm_internal.h"
+#include "objects.h"
+#include "process.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -29,7 +30,7 @@ int vm_call_native(VM *vm, VmFunction *fn, const Value *args, uint32_t argc, Val
         if (vm_fire_hook(vm, &ev) != ST_OK) return ST_ERR;
     }
     int rc = fn->native(vm, args, argc, out, fn->native_ud);
-    if (rc == ST_ERR) {
+    if (rc == ST_ERR && !(vm->procs && vm->procs->yield)) {
         char *msg = vm->err.message;
         vm->err.message = NULL;
         vm_error(vm, "Foreign function %s failed: %s", fn->name->chars, msg ? msg : "unknown error");
@@ -253,7 +254,8 @@ static inline bool fast_get_field(Value t, Value k, Ins *cache, Value *out)
     if (t.type == VT_OBJECT && k.type == VT_STRING) {
         int64_t e = cached_field(&t.as.obj->fields, k, cache);
         if (e >= 0) copy_value(out, &t.as.obj->fields.entries[e].value);
-        else *out = val_unit();
+        else if (likely(!t.as.obj->ext)) *out = val_unit();
+        else return false;          /* prototype chain, __getattr__ */
         return true;
     }
     return false;
@@ -272,6 +274,7 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
     VmFunction *after_fn = NULL;
     Value v;
     uint32_t target;          /* function index of the call being made */
+    int32_t reds = vm->reds_left;   /* reductions left in this slice */
 
 #define LOAD_FRAME() do { \
         fr = &vm->frames[vm->nframes - 1]; fn = fr->fn; code = fn->code; \
@@ -294,6 +297,10 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
         else CHECK(write_reg_slow(vm, R, r_, (val))); \
     } while (0)
 #define SAFEPOINT() do { if (unlikely(heap_should_collect(&vm->heap))) heap_collect(&vm->heap); } while (0)
+/* One reduction at a call or a backward jump (docs/processes.md): when the
+ * slice is used up, the process may be preempted, to go on at ip. */
+#define REDUCE() do { if (unlikely(--reds <= 0)) goto preempt; } while (0)
+#define JUMP_TO(dest) do { Ins *d_ = (dest); if (d_ <= ip) { ip = d_; REDUCE(); } ip = d_; } while (0)
 
 #ifdef ST_DISPATCH_SWITCH
     unsigned op;
@@ -507,12 +514,14 @@ run_op:
             ip += I_SPAN(I_SETF);
             DISPATCH();
         }
-        if (t.type == VT_OBJECT && k.type == VT_STRING) {
+        /* descriptors and __setattr__ (ext) take the builtin */
+        if (t.type == VT_OBJECT && k.type == VT_STRING && likely(!t.as.obj->ext)) {
             Table *tb = &t.as.obj->fields;
             int64_t e = cached_field(tb, k, ip);
             if (e >= 0) {
                 copy_value(&tb->entries[e].value, &R[ip->c]);
             } else {
+                if (unlikely(objects_magic_key(k))) RUN_OP(STF_OP_PUSHARG);
                 if (unlikely(!table_set(&vm->heap, tb, k, R[ip->c]))) {
                     vm_oom(vm);
                     ERROR();
@@ -613,6 +622,7 @@ run_op:
                 fn = callee;
                 code = ip = callee->code;
                 R = fr->regs;
+                REDUCE();
                 DISPATCH();
             }
             fr->ip = (uint32_t)(ip - code) + I_SPAN(I_CALLCL);    /* return after the CALL */
@@ -644,7 +654,8 @@ run_op:
         if (likely(x->type == VT_I64 && y->type == VT_I64)) f_ = (x->as.i > y->as.i) - (x->as.i < y->as.i); \
         else CHECK(arith_compare(vm, *x, *y, &f_)); \
         fr->flag = f_; \
-        ip = (cond) ? code + ip->x : ip + I_SPAN(I_CMP_JMPEQ); \
+        if (cond) JUMP_TO(code + ip->x); \
+        else ip += I_SPAN(I_CMP_JMPEQ); \
         DISPATCH(); \
     } while (0)
 
@@ -653,7 +664,7 @@ run_op:
     TARGET(I_CMP_JMPLT) { CMP_JUMP(f_ < 0); }
     TARGET(I_CMP_JMPGT) { CMP_JUMP(f_ > 0); }
 
-    TARGET(STF_OP_JMP) { ip = code + ip->x; DISPATCH(); }
+    TARGET(STF_OP_JMP) { JUMP_TO(code + ip->x); DISPATCH(); }
 
 #define JMP_CMP_JUMP(cond) do { \
         Ins *h_ = code + ip->x; \
@@ -662,9 +673,11 @@ run_op:
             int32_t f_ = (x->as.i > y->as.i) - (x->as.i < y->as.i); \
             fr->flag = f_; \
             ip = (cond) ? code + h_->x : h_ + I_SPAN(I_CMP_JMPEQ); \
+            REDUCE(); \
             DISPATCH(); \
         } \
         ip = h_; \
+        REDUCE(); \
         RUN_OP(ip->op); \
     } while (0)
     TARGET(I_JMP_CMPJEQ) { JMP_CMP_JUMP(f_ == 0); }
@@ -698,7 +711,8 @@ run_op:
         if (likely(x_->type == VT_I64)) { \
             int32_t f_ = (x_->as.i > k_) - (x_->as.i < k_); \
             fr->flag = f_; \
-            ip = (cond) ? code + ip[1].x : ip + I_SPAN(I_LDK_CMPJEQ); \
+            if (cond) JUMP_TO(code + ip[1].x); \
+            else ip += I_SPAN(I_LDK_CMPJEQ); \
             DISPATCH(); \
         } \
         ip++; \
@@ -789,14 +803,15 @@ run_op:
             fn = callee;
             code = ip = callee->code;
             R = nr;
+            REDUCE();
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
     }
-    TARGET(STF_OP_JMPEQ) { ip = fr->flag == 0 ? code + ip->x : ip + 1; DISPATCH(); }
-    TARGET(STF_OP_JMPNEQ) { ip = fr->flag != 0 ? code + ip->x : ip + 1; DISPATCH(); }
-    TARGET(STF_OP_JMPLT) { ip = fr->flag < 0 ? code + ip->x : ip + 1; DISPATCH(); }
-    TARGET(STF_OP_JMPGT) { ip = fr->flag > 0 ? code + ip->x : ip + 1; DISPATCH(); }
+    TARGET(STF_OP_JMPEQ) { if (fr->flag == 0) JUMP_TO(code + ip->x); else ip++; DISPATCH(); }
+    TARGET(STF_OP_JMPNEQ) { if (fr->flag != 0) JUMP_TO(code + ip->x); else ip++; DISPATCH(); }
+    TARGET(STF_OP_JMPLT) { if (fr->flag < 0) JUMP_TO(code + ip->x); else ip++; DISPATCH(); }
+    TARGET(STF_OP_JMPGT) { if (fr->flag > 0) JUMP_TO(code + ip->x); else ip++; DISPATCH(); }
     TARGET(STF_OP_NOP) { ip++; DISPATCH(); }
 
     TARGET(STF_OP_PUSHARG) {
@@ -848,7 +863,9 @@ run_op:
         if (unlikely(checked) && vm_hooks_active(vm)) CHECK(call_events(vm, callee, args, argc));
         SAVE_IP();
         fr->ip++;                       /* a pushed frame returns after the CALL */
+        vm->reds_left = reds;           /* natives may read and charge it */
         int rc = vm_call_native(vm, callee, args, argc, &v);
+        reds = vm->reds_left;
         fr = &vm->frames[vm->nframes - 1];
         if (rc == ST_FRAME_PUSHED) {
             fr->arg_base = base;        /* the callee's stack starts where the caller's args were */
@@ -870,6 +887,44 @@ run_op:
         SAFEPOINT();
         ip++;
         REFRESH_MODE();
+        REDUCE();
+        DISPATCH();
+    }
+
+    TARGET(I_TAILCALL) {
+        /* CALL f; RET r0 (translate.c): f's frame replaces this one, so a
+         * tail-recursive loop runs in constant space.  With hooks or a
+         * trace on it is a plain call, so they see each call and return. */
+        VmFunction *callee = vm->funcs[ip->x];
+        uint32_t base = fr->arg_base, argc = vm->nargs - base;
+        uint32_t nregs = callee->nregs, size = nregs + callee->nparams;
+        if (unlikely(checked && (vm_hooks_active(vm) || vm->trace)) || argc != callee->nparams ||
+            argc > SECRET_REGISTER_START || callee->nupvalues) {
+            target = ip->x;
+            goto do_call_vm;
+        }
+        if (unlikely(fr->base + size > vm->stack_cap)) {
+            CHECK(vm_grow_stack(vm, fr->base + size));
+            fr = &vm->frames[vm->nframes - 1];
+        }
+        Value *args = vm->args + base, *nr = vm->stack + fr->base;
+        for (uint32_t i = 0; i < argc; i++) {
+            copy_value(&nr[i], &args[i]);
+            copy_value(&nr[nregs + i], &args[i]);
+        }
+        init_frame_regs(nr, callee, argc, checked);
+        fr->fn = callee;
+        fr->regs = nr;
+        fr->ip = 0;
+        fr->flag = 0;
+        fr->closure = NULL;
+        fr->spill_len = 0;              /* the buffer is reused */
+        vm->nargs = base;
+        vm->stack_top = fr->base + size;
+        fn = callee;
+        code = ip = callee->code;
+        R = nr;
+        REDUCE();
         DISPATCH();
     }
 
@@ -900,6 +955,7 @@ run_op:
             fn = callee;
             code = ip = callee->code;
             R = nr;
+            REDUCE();
             DISPATCH();
         }
         StClosure *cl = NULL;
@@ -913,6 +969,7 @@ run_op:
             ERROR();
         }
         LOAD_FRAME();
+        REDUCE();
         DISPATCH();
     }
 
@@ -950,6 +1007,7 @@ do_return: {
         vm->nargs = fr->arg_base;
         if (vm->nframes == stop_depth) {
             *result = v;
+            vm->reds_left = reds;
             return ST_OK;
         }
         fr--;
@@ -1010,7 +1068,26 @@ checkpoint: {
         RUN_PLAIN();
     }
 
+preempt:
+    /* The slice is used up.  Another process ready, or a timer to look
+     * at: yield (go on at ip later).  Else a new slice. */
+    if (vm->procs && !vm->run_nest && (vm->procs->rq_len || vm->procs->ntimed)) {
+        SAVE_IP();
+        vm->procs->yield = PY_PREEMPT;
+        vm->reds_left = 0;
+        return ST_ERR;
+    }
+    reds = vm->procs ? (int32_t)vm->procs->reductions : INT32_MAX;
+    DISPATCH();
+
 error: {
+        vm->reds_left = reds;
+        if (unlikely(vm->procs != NULL) && vm->procs->yield) {
+            /* A builtin or a share operation waits (process.c): the
+             * instruction at ip runs again when the process resumes. */
+            vm->frames[vm->nframes - 1].ip = (uint32_t)(ip - code);
+            return ST_ERR;
+        }
         Frame *top = &vm->frames[vm->nframes - 1];
         free(vm->err.function);
         vm->err.function = strdup(top->fn->name->chars);

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "mpc/engine.h"
-#include "vm_internal.h"
+#include "process.h"
 
 typedef struct {
     StShare *dst;
@@ -155,6 +155,9 @@ int mpcvm_flush(VM *vm)
 /* This party's field element of a share, running pending work first. */
 static int share_get(VM *vm, StShare *s, Fe *out)
 {
+    /* With other processes ready to run, park this one: their products
+     * then share the round (process.c). */
+    if (s->pending && process_mpc_park(vm)) return ST_ERR;
     if (s->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
     *out = *share_fe(s);
     return ST_OK;

@@ -12,6 +12,7 @@
 
 #include "core/format.h"
 #include "ffi.h"
+#include "objects.h"
 #include "stdlib_internal.h"
 
 /* ---- argument helpers ----------------------------------------------------- */
@@ -307,6 +308,8 @@ static int bi_get_field(VM *vm, const Value *args, uint32_t argc, Value *result,
     Value target = args[0], key = args[1];
     if (target.type == VT_STRING) return string_index(vm, target.as.str, key, result);
     if (target.type != VT_OBJECT && target.type != VT_ARRAY) return ST_OK;   /* Unit */
+    /* prototypes, __getattr__ (objects.c) */
+    if (target.type == VT_OBJECT && target.as.obj->ext) return objects_get(vm, target.as.obj, key, result);
     if (target.type == VT_ARRAY && resolve_array_key(vm, target.as.arr, &key) != ST_OK)
         return ST_ERR;
     Value v;
@@ -329,6 +332,9 @@ static int bi_set_field(VM *vm, const Value *args, uint32_t argc, Value *result,
     Value target = args[0], key = args[1], value = args[2];
     if (target.type != VT_OBJECT && target.type != VT_ARRAY)
         return vm_error(vm, "Expected object or array");
+    /* descriptors, __setattr__ (objects.c) */
+    if (target.type == VT_OBJECT && (target.as.obj->ext || objects_magic_key(key)))
+        return objects_set(vm, target.as.obj, key, value);
     if (target.type == VT_ARRAY && resolve_array_key(vm, target.as.arr, &key) != ST_OK)
         return ST_ERR;
     bool hooks = vm_hooks_active(vm);
@@ -528,6 +534,7 @@ int stdlib_register(VM *vm)
         if (vm_register_native(vm, storage[i], bi_local_storage, (void *)storage[i]) != ST_OK)
             return ST_ERR;
 
+    if (stdlib_register_ion(vm) != ST_OK) return ST_ERR;
     if (stdlib_register_lists(vm) != ST_OK || ffi_register(vm) != ST_OK) return ST_ERR;
     return stdlib_register_mpc_stubs(vm);
 }

@@ -648,6 +648,11 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     end->op = end->base = I_END;
     if (check_call_arity(L, f, fn) != ST_OK) return ST_ERR;
     if (compute_init_mask(vm, f, fn) != ST_OK) return ST_ERR;
+    /* Tail calls: a direct call whose result is returned at once.  Not
+     * optional like the fusions below: deep tail recursion depends on it. */
+    for (uint32_t i = 0; i + 1 < f->instr_count; i++)
+        if (fn->code[i].op == I_CALL_VM && f->instrs[i + 1].op == STF_OP_RET && f->instrs[i + 1].a == 0)
+            fn->code[i].op = fn->code[i].base = I_TAILCALL;
     if (vm->cfg.no_fusion) return ST_OK;
 
     /* Clear-bank specialisations (see vm_internal.h). */

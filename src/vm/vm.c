@@ -3,7 +3,8 @@
 #include <string.h>
 
 #include "core/format.h"
-#include "vm_internal.h"
+#include "objects.h"
+#include "process.h"
 
 /* ---- errors ------------------------------------------------------------------ */
 
@@ -124,6 +125,8 @@ static void mark_roots(Heap *h, void *ud)
     heap_mark_value(h, vm->last_result);
     if (vm->closure_hint_name) heap_mark_object(h, &vm->closure_hint_name->gc);
     mpcvm_mark(vm);
+    process_mark(vm);
+    heap_mark_value(h, vm->raised);
 }
 
 /* ---- lifecycle --------------------------------------------------------------------- */
@@ -143,7 +146,8 @@ VM *vm_new(const VmConfig *config)
     vm->next_hook_id = 1;
     vm->closure_hint = -1;
     vm->last_result = val_unit();
-    if (stdlib_register(vm) != ST_OK || closures_register(vm) != ST_OK) {
+    if (stdlib_register(vm) != ST_OK || closures_register(vm) != ST_OK || process_register(vm) != ST_OK ||
+        protect_register(vm) != ST_OK || objects_register(vm) != ST_OK) {
         vm_free(vm);
         return NULL;
     }
@@ -168,6 +172,7 @@ void vm_free_function(VM *vm, VmFunction *fn)
 void vm_free(VM *vm)
 {
     if (!vm) return;
+    process_free(vm);
     for (uint32_t i = 0; i < vm->nfuncs; i++) vm_free_function(vm, vm->funcs[i]);
     for (uint32_t i = 0; i < vm->nframes; i++)
         heap_realloc(&vm->heap, vm->frames[i].spill, (size_t)vm->frames[i].spill_cap * sizeof(Value), 0);
@@ -559,6 +564,9 @@ static int execute(VM *vm, const char *name, const Value *args, uint32_t argc, V
     VmFunction *fn = vm->funcs[idx];
     uint32_t depth = vm->nframes, nargs = vm->nargs;
     int rc;
+    /* A run inside a native's call cannot switch processes. */
+    if (depth > 0) vm->run_nest++;
+    else vm->reds_left = INT32_MAX;     /* no processes yet: no slices */
     if (fn->is_native) {
         rc = vm_call_native(vm, fn, args, argc, result);
         if (rc == ST_FRAME_PUSHED) rc = vm_run(vm, depth, result);
@@ -573,6 +581,9 @@ static int execute(VM *vm, const char *name, const Value *args, uint32_t argc, V
         rc = vm_push_frame(vm, fn, args, argc, NULL);
         if (rc == ST_OK) rc = vm_run(vm, depth, result);
     }
+    if (depth > 0) vm->run_nest--;
+    /* The entry call made processes: run them all (process.c). */
+    if (depth == 0 && vm->procs) rc = process_schedule(vm, rc, result);
     /* Pending secure multiplications finish inside the call that made them
      * (every party reaches this point in the same state). */
     if (rc == ST_OK && vm->mpc && depth == 0) rc = mpcvm_flush(vm);
@@ -581,6 +592,7 @@ static int execute(VM *vm, const char *name, const Value *args, uint32_t argc, V
     while (vm->nframes > depth) pop_frame(vm);
     vm->nargs = nargs;
     if (rc == ST_OK) vm->last_result = *result;
+    if (depth == 0) process_free(vm);
     return rc == ST_OK ? ST_OK : ST_ERR;
 }
 

@@ -134,6 +134,10 @@ typedef struct {
      * environment variable STOFFEL_NO_FUSION=1 sets it for every VM, so a
      * test suite can check that both paths agree. */
     bool no_fusion;
+    uint32_t reductions;         /* process time slice; 0 = default 2000 */
+    /* Let Error.pcall catch "Heap limit exceeded" and "Instruction budget
+     * exhausted" too (by default they end the whole run). */
+    bool catch_limits;
 } VmConfig;
 
 typedef struct {

@@ -142,6 +142,14 @@ struct VM {
 
     struct MpcEngine *mpc;       /* NULL: no MPC (share ops report it) */
     struct MpcVmState *mpcs;     /* pending multiplications (mpc_vm.c) */
+
+    struct ProcSys *procs;       /* processes (process.c); NULL until used */
+    uint32_t run_nest;           /* nested interpreter loops inside natives:
+                                    a process cannot block or yield there */
+    int32_t reds_left;           /* reductions left in the running process's
+                                    slice (interp.c keeps it in a local) */
+    Value raised;                /* Error.raise's value until a pcall takes it */
+    bool raised_set;
 };
 
 /* vm.c */

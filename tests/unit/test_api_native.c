@@ -58,10 +58,11 @@ static const char *const PROG =
     "    ADD r0, r0, r1\n"
     "    JMP top\n"
     ".end\n"
-    ".function rec params=n\n"
+    ".function rec params=n\n"            /* not a tail call: it recurses without end */
     "    PUSHARG r0\n"
     "    CALL rec\n"
-    "    RET r0\n"
+    "    MOV r1, r0\n"
+    "    RET r1\n"
     ".end\n"
     ".function reenter params=x\n"
     "    PUSHARG r0\n"

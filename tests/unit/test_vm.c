@@ -52,7 +52,7 @@ static const char *const FIB =
     "base:\n  RET r0\n.end\n"
     ".function main regs=2\n  LDI r1, 20\n  PUSHARG r1\n  CALL fib\n  RET r0\n.end\n"
     ".function boom regs=3\n  LDI r0, 10\n  LDI r1, 0\n  DIV r2, r0, r1\n  RET r2\n.end\n"
-    ".function deep regs=1\n  CALL deep\n  RET r0\n.end\n"
+    ".function deep regs=2\n  CALL deep\n  MOV r1, r0\n  RET r1\n.end\n"   /* not a tail call */
     ".function spin regs=1\nloop:\n  JMP loop\n.end\n";
 
 TEST(execute_and_recover)

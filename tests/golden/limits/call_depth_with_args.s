@@ -7,7 +7,8 @@
     ADD r2, r0, r1
     PUSHARG r2
     CALL down
-    RET r0
+    MOV r3, r0          # not a tail call
+    RET r3
 .end
 
 .function main
