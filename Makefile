@@ -26,9 +26,13 @@ TOOL_LDLIBS = -lsodium -Wl,-Bstatic -lssl -lcrypto -Wl,-Bdynamic -lsecp256k1 -ls
 
 # Every module directory under src/ except the command-line tools.
 LIB_SRCS := $(filter-out src/cli/%,$(wildcard src/*/*.c))
+LANG_TOOL_SRCS := src/cli/stoffellang.c src/cli/stoffel.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
-TOOLS    := $(patsubst src/cli/%.c,stoffel-%,$(wildcard src/cli/*.c))
+TOOLS    := $(patsubst src/cli/%.c,stoffel-%,$(filter-out $(LANG_TOOL_SRCS),$(wildcard src/cli/*.c)))
 TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
+# The StoffelLang compiler and the project driver keep upstream's names.
+LANG_TOOLS := stoffellang stoffel
+TOOL_BINS += $(LANG_TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -62,6 +66,9 @@ $(BUILD)/libstoffel_vm.so: $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libstoffel_vm.so.$(SOVERSION) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/stoffel-%: src/cli/%.c $(BUILD)/libstoffel_vm.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(TOOL_LDLIBS)
+
+$(BUILD)/stoffellang $(BUILD)/stoffel: $(BUILD)/%: src/cli/%.c $(BUILD)/libstoffel_vm.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(TOOL_LDLIBS)
 
 # test binaries also depend on the shared test headers (unit.h, mpc_sim.h)
