@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api/local_mpc.h"
+#include "lang/lang.h"
 #include "api/net_mpc.h"
 #include "core/format.h"
 #include "tool_io.h"
@@ -333,7 +334,9 @@ int main(int argc, char **argv)
 
     StfProgram prog;
     stf_program_init(&prog);
-    int rc = tool_load_program(path, &prog);
+    /* FILE.stfl is StoffelLang source: compile it in memory */
+    bool stfl_src = lang_is_source_path(path);
+    int rc = stfl_src ? lang_compile_for_tool(path, &prog) : tool_load_program(path, &prog);
     if (rc) return rc;
     if (info) {
         print_info(path, &prog);
@@ -388,6 +391,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "Execution error in '%s': %s\n", entry, e->message ? e->message : "unknown error");
         if (e->function && e->instr_index >= 0)
             fprintf(stderr, "  at %s, instruction %" PRId64 "\n", e->function, e->instr_index);
+        if (stfl_src && e->function && e->instr_index >= 0)
+            fprintf(stderr, "  at %s:%u\n", path, lang_vm_line(vm, e->function, e->instr_index));
         vm_free(vm);
         return 4;
     }

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "lexer.h"
 #include "parser.h"
+#include "vm/vm.h"
 
 #define MAX_MODULES 256
 
@@ -297,4 +298,29 @@ unsigned lang_line_of(const StfProgram *p, const char *fn, long long index)
         if (index >= 0 && (unsigned long long)index < p->funcs[f].instr_count) return p->funcs[f].instrs[index].line;
     }
     return 0;
+}
+
+bool lang_is_source_path(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    return n > 5 && strcmp(path + n - 5, ".stfl") == 0;
+}
+
+int lang_compile_for_tool(const char *path, StfProgram *out)
+{
+    char *err = NULL;
+    if (lang_compile_file(path, NULL, out, &err) != 0) {
+        fprintf(stderr, "%s", err ? err : "compilation failed\n");
+        free(err);
+        return 2;
+    }
+    return 0;
+}
+
+unsigned lang_vm_line(struct VM *vm, const char *fn, long long index)
+{
+    int32_t i = vm_find_function(vm, fn, strlen(fn));
+    VmFunction *f = i >= 0 ? vm_function_at(vm, i) : NULL;
+    if (!f || f->is_native || !f->source || index < 0) return 0;
+    return f->source[index].line;
 }

@@ -31,4 +31,14 @@ int lang_check(const char *file, const char *src, size_t len, char **err);
  * program (0 when unknown). */
 unsigned lang_line_of(const StfProgram *p, const char *fn, long long index);
 
+/* For the tools: does `path` name StoffelLang source (*.stfl)?  Compile it,
+ * printing the error to stderr; 0 or 2 (the tools' "bad program" code). */
+#include <stdbool.h>
+bool lang_is_source_path(const char *path);
+int lang_compile_for_tool(const char *path, StfProgram *out);
+
+/* Source line of the instruction a VM error points at (0 when unknown). */
+struct VM;
+unsigned lang_vm_line(struct VM *vm, const char *fn, long long index);
+
 #endif
