@@ -77,7 +77,7 @@ static int read_toml(const char *path, Project *p)
             char *end = strchr(line, ']');
             if (!end) { fprintf(stderr, "%s:%d: malformed section header\n", path, lineno); fclose(f); return -2; }
             *end = 0;
-            snprintf(section, sizeof section, "%s", line + 1);
+            snprintf(section, sizeof section, "%.63s", line + 1);
             continue;
         }
         char *eq = strchr(line, '=');
@@ -96,8 +96,11 @@ static int read_toml(const char *path, Project *p)
             snprintf(p->source, sizeof p->source, "%.2047s/%.1023s", p->dir, val);
         else if (strcmp(section, "mpc") == 0 && (strcmp(key, "backend") == 0 || strcmp(key, "protocol") == 0))
             snprintf(p->backend, sizeof p->backend, "%.63s", val);
-        else if (strcmp(section, "mpc") == 0 && (strcmp(key, "curve") == 0 || strcmp(key, "field") == 0))
+        else if (strcmp(section, "mpc") == 0 && (strcmp(key, "curve") == 0 || strcmp(key, "field") == 0)) {
             snprintf(p->curve, sizeof p->curve, "%.63s", val);
+            for (char *c = p->curve; *c; c++)       /* bls12_381 = bls12-381 */
+                if (*c == '_') *c = '-';
+        }
         else if (strcmp(section, "mpc") == 0 && (strcmp(key, "parties") == 0 || strcmp(key, "threshold") == 0)) {
             errno = 0;
             long v = strtol(val, &end, 10);

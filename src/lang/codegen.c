@@ -33,6 +33,7 @@ typedef struct {
     Loop loops[256]; int nloops;
     int line;             /* current source line for the line table */
     Type *ret;            /* return type of the function */
+    Type *want;           /* type the current call's result is stored as */
 } G;
 
 /* ---- low level emission ---- */
@@ -405,6 +406,22 @@ static Val gen_call(G *g, Expr *e, int hint)
     }
     /* builtins */
     const char *vm = ci->vm;
+    /* Share.random() as a secret bool is a random bit (Share.random_int(1));
+     * as an integer mask a random field element serves */
+    if (strcmp(vm, "Share.random") == 0 && ci->nargs == 0 && g->want && ty_is_secret(g->want) &&
+        g->want->k == T_BOOL) {
+        int n = alloc_clear(g);
+        ldi(g, n, k_int(g, NULL, 1));
+        emit(g, STF_OP_PUSHARG, rd(g, n, 0), 0, 0);
+        release(g, (Val){ n, true, NULL });
+        call(g, "Share.random_int");
+        return result(g, e->type, hint);
+    }
+    /* take_share in a typed secret context takes the matching share kind */
+    if (strcmp(vm, "ClientStore.take_share") == 0 && g->want && ty_is_secret(g->want)) {
+        if (g->want->k == T_BOOL) ci->vm = vm = "ClientStore.take_share_bool";
+        else if (g->want->k == T_FIX) ci->vm = vm = "ClientStore.take_share_fixed";
+    }
     note_client_io(g, ci);
     Type *wants[256] = { 0 };
     int n = ci->nargs;
@@ -460,8 +477,10 @@ static Type *operand_want(G *g, Expr *e, Type *want)
 static void floor_fix(G *g, uint32_t r, Val b, Type *t)
 {
     int zl = alloc_clear(g);
-    ldi(g, zl, t->k == T_INT ? k_int(g, t, 0) : k_float(g, 0.0));
-    uint32_t z = rd(g, zl, 1);
+    uint32_t k = t->k == T_INT ? k_int(g, t, 0) : k_float(g, 0.0);
+    /* a spilled zero stays in scratch r14: r may live in r15 */
+    uint32_t z = zl >= 0 ? (uint32_t)zl : SCR0 + 1;
+    emit(g, STF_OP_LDI, z, k, 0);
     int done = new_label(g), rneg = new_label(g), fix = new_label(g);
     emit(g, STF_OP_CMP, r, z, 0);
     jump(g, STF_OP_JMPEQ, done);
@@ -540,7 +559,24 @@ static Val gen_binary(G *g, Expr *e, Type *want, int hint)
     Type *ow = operand_want(g, e, want);
     if ((op == TK_SHL || op == TK_SHR) && e->a->type->k == T_INT) ow = ty_clear(g->C, e->a->type->lit ? e->b->type : e->a->type);
     Val a = gen(g, e->a, ow, NODST), b = gen(g, e->b, ow, NODST);
-    /* string + value: to_string is explicit in the language; keep ADD */
+    Type *mt = t->lit && ow ? ow : t;
+    if (op == TK_MOD && !secret && ((mt->k == T_INT && mt->sign) || mt->k == T_FIX || mt->k == T_FLOAT)) {
+        /* floored modulo: keep both operands alive while fixing the sign */
+        int r = alloc_clear(g);
+        uint32_t ra = rd(g, a.loc, 0), rb = rd(g, b.loc, 1);
+        emit(g, STF_OP_MOD, wr_reg(r), ra, rb);
+        wr_done(g, r);
+        uint32_t rr = rd(g, r, 2);
+        floor_fix(g, rr, b, mt);
+        wr_done(g, r);
+        release(g, (Val){ r, true, NULL });
+        release(g, b);
+        release(g, a);
+        bool mtemp;
+        int d = dest(g, hint, mt, &mtemp);
+        mov(g, d, r);
+        return (Val){ d, mtemp, mt };
+    }
     release(g, b);
     release(g, a);
     bool temp;
@@ -553,8 +589,6 @@ static Val gen_binary(G *g, Expr *e, Type *want, int hint)
     uint32_t rdst = wr_reg(d);
     if (is_secret_loc(d) && (rdst != (uint32_t)d)) rdst = (uint32_t)d;
     emit(g, opcode_of(op), rdst, ra, rb);
-    if (op == TK_MOD && rt->k == T_INT && rt->sign && !secret) floor_fix(g, rdst, b, rt);
-    if (op == TK_MOD && (rt->k == T_FIX || rt->k == T_FLOAT)) floor_fix(g, rdst, b, rt);
     wr_done(g, d);
     return (Val){ d, temp, rt };
 }
@@ -771,7 +805,10 @@ static Val gen(G *g, Expr *e, Type *want, int hint)
         break;
     }
     case E_BIN: r = gen_binary(g, e, want, hint); break;
-    case E_CALL: r = gen_call(g, e, hint); break;
+    case E_CALL:
+        g->want = want;
+        r = gen_call(g, e, hint);
+        break;
     case E_INDEX: {
         Val a = gen(g, e->a, NULL, NODST);
         Val k = gen(g, e->b, e->a->type->k == T_DICT ? e->a->type->key : NULL, NODST);
