@@ -167,6 +167,19 @@ static int resolve(const char *path, Project *p)
     return 0;
 }
 
+static int compile_with(const Project *p, LangOptions *o, StfProgram *prog)
+{
+    o->backend = p->backend[0] ? p->backend : NULL;
+    o->curve = p->curve[0] ? p->curve : NULL;
+    char *err = NULL;
+    if (lang_compile_file(p->source, o, prog, &err) != 0) {
+        fprintf(stderr, "%s", err ? err : "compilation failed\n");
+        free(err);
+        return 1;
+    }
+    return 0;
+}
+
 static int compile(const Project *p, int opt, StfProgram *prog)
 {
     LangOptions o = { .opt_level = opt, .backend = p->backend[0] ? p->backend : NULL, .curve = p->curve[0] ? p->curve : NULL };
@@ -305,11 +318,16 @@ static int cmd_run(const Project *p, int argc, char **argv)
     memset(&in, 0, sizeof in);
     const char *entry = "main";
     long parties = p->parties, threshold = p->threshold, expected_outputs = -1;
+    const char *main_inputs[64];
+    size_t nmain = 0;
     int rc = 0;
     for (int i = 0; i < argc && rc == 0; i++) {
         const char *a = argv[i];
         char *end;
         if (strcmp(a, "--client-input") == 0 && i + 1 < argc) rc = add_input(&in, argv[++i]);
+        else if (strcmp(a, "--input") == 0 && i + 1 < argc) {
+            if (nmain < 64) main_inputs[nmain++] = argv[++i];
+        }
         else if (strcmp(a, "--expected-output-clients") == 0 && i + 1 < argc) {
             expected_outputs = strtol(argv[++i], &end, 10);
             if (*end || expected_outputs < 0) { fprintf(stderr, "Error: --expected-output-clients needs a count\n"); rc = 2; }
@@ -320,8 +338,32 @@ static int cmd_run(const Project *p, int argc, char **argv)
         else { fprintf(stderr, "Error: unknown run option '%s'\n", a); rc = 2; }
     }
     StfProgram prog;
-    if (rc == 0 && compile(p, 2, &prog) != 0) rc = 1;
-    else if (rc == 0) {
+    char *client0 = NULL;
+    /* a secret result nobody receives (no clients) is opened by main */
+    LangOptions lo = { .opt_level = 2, .main_inputs = main_inputs, .n_main_inputs = nmain, .client0_inputs = &client0,
+                       .open_result = in.nclients == 0 && expected_outputs <= 0 };
+    if (rc == 0 && compile_with(p, &lo, &prog) != 0) rc = 1;
+    if (rc == 0 && client0) {
+        /* main's secret parameters come first in client 0's inputs */
+        char *save = NULL;
+        int k = 0;
+        char *extra[4096];
+        for (char *tok = strtok_r(client0, ":", &save); tok && k < 4096; tok = strtok_r(NULL, ":", &save)) extra[k++] = tok;
+        char **nv = malloc((size_t)(k + in.nvals[0] + 1) * sizeof *nv);
+        if (!nv) rc = 2;
+        for (int i = 0; nv && i < k; i++) nv[i] = strdup(extra[i]);
+        for (int i = 0; nv && i < in.nvals[0]; i++) nv[k + i] = in.vals[0][i];
+        if (nv) {
+            free(in.vals[0]);
+            in.vals[0] = nv;
+            in.nvals[0] += k;
+            if (in.nclients < 1) in.nclients = 1;
+        }
+    }
+    free(client0);
+    if (rc != 0) {
+        /* nothing compiled */
+    } else {
         if (!needs_mpc(&prog) && in.nclients == 0) {
             rc = run_clear(&prog, entry, p->source);
         } else {

@@ -305,6 +305,13 @@ static Type *unify_num(Compiler *C, Expr *e, Type *a, Type *b, const char *opnam
         if (r->k == T_ANY || r->lit || !is_num(r)) return secret ? &T_share : &T_any;
         return secret ? ty_secret(C, r) : r;
     }
+    /* secret bools are arithmetic shares of 0/1: 1 - b, a * b, ... */
+    if ((a->k == T_BOOL && a->secret && (is_num(b) || b->k == T_BOOL)) ||
+        (b->k == T_BOOL && b->secret && (is_num(a) || a->k == T_BOOL))) {
+        Type *o = a->k == T_BOOL ? b : a;
+        if (o->k == T_BOOL || o->lit) return ty_secret(C, &T_bool);
+        return ty_secret(C, ty_nolit(C, o));
+    }
     if (!is_num(a) || !is_num(b)) {
         if (a->k == T_BOOL || b->k == T_BOOL)
             ERR(C, e, "cannot use %s on %s and %s: booleans are not numbers", opname, ty_str(a, x, sizeof x), ty_str(b, y, sizeof y));

@@ -466,6 +466,7 @@ static bool is_cmp(int op) { return op == TK_EQ || op == TK_NE || op == TK_LT ||
 static Type *operand_want(G *g, Expr *e, Type *want)
 {
     Type *a = e->a->type, *b = e->b->type;
+    if ((a->k == T_BOOL && a->secret) || (b->k == T_BOOL && b->secret)) return NULL;  /* 0/1 share arithmetic */
     if (!a->lit && a->k != T_ANY && a->k != T_SHARE) return ty_clear(g->C, a);
     if (!b->lit && b->k != T_ANY && b->k != T_SHARE) return ty_clear(g->C, b);
     if (want && (want->k == T_INT || want->k == T_FIX || want->k == T_FLOAT) && !is_cmp(e->op)) return want;
@@ -856,7 +857,8 @@ static Val gen(G *g, Expr *e, Type *want, int hint)
         emit(g, STF_OP_PUSHARG, rd(g, k, 1), 0, 0);
         release(g, (Val){ k, true, NULL });
         release(g, a);
-        call(g, "get_field");
+        /* a list field that was never set reads as a fresh empty list */
+        call(g, e->a->type->k == T_OBJ && t->k == T_LIST ? "get_or_create_array_field" : "get_field");
         r = result(g, t, hint);
         break;
     }
@@ -1101,7 +1103,10 @@ static void gen_stmt(G *g, Stmt *s)
             loc = alloc_for(g, t);
             uint32_t k = t->k == T_INT ? k_int(g, t, 0) : (t->k == T_FLOAT || t->k == T_FIX) ? k_float(g, 0.0)
                          : t->k == T_BOOL ? k_bool(g, false) : t->k == T_STR ? k_str(g, "", 0) : k_unit(g);
-            if (t->k == T_LIST) {
+            if (t->k == T_OBJ || t->k == T_DICT) {
+                call(g, "create_object");
+                mov(g, loc, 0);
+            } else if (t->k == T_LIST) {
                 int z = alloc_clear(g);
                 ldi(g, z, k_int(g, NULL, 0));
                 emit(g, STF_OP_PUSHARG, rd(g, z, 0), 0, 0);
@@ -1359,6 +1364,137 @@ static bool has_exec_top(const Module *m)
     return m->top.n > 0;
 }
 
+/* ---- the main wrapper ----
+ * main(a: secret int64, xs: list[secret bool], n: int64) gets its
+ * arguments from `--input NAME=VALUE`: clear values become constants,
+ * secret ones client 0's inputs in parameter order (upstream's SDK does
+ * the same).  It can also open a secret result nobody would receive. */
+
+static const char *input_text(Compiler *C, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < C->n_main_inputs; i++) {
+        const char *in = C->main_inputs[i];
+        if (strncmp(in, name, n) == 0 && in[n] == '=') return in + n + 1;
+    }
+    return NULL;
+}
+
+static void add_client0(Compiler *C, const char *v, size_t n)
+{
+    size_t old = C->client0 ? strlen(C->client0) : 0;
+    char *s = realloc(C->client0, old + n + 2);
+    if (!s) diag_error(C->d, 1, 1, "out of memory");
+    if (old) s[old++] = ':';
+    memcpy(s + old, v, n);
+    s[old + n] = 0;
+    C->client0 = s;
+}
+
+/* Load one --input value of type t into a fresh temp. */
+static Val input_value(G *g, Type *t, const char *v, size_t n, int *share_idx, const char *pname)
+{
+    while (n && (*v == ' ')) { v++; n--; }
+    while (n && v[n - 1] == ' ') n--;
+    if (n && v[0] == '[') {
+        if (v[n - 1] != ']') diag_error(g->C->d, g->line, 1, "--input %s: unterminated list", pname);
+        Type *et = t->k == T_LIST ? t->elem : ty_basic(T_ANY);
+        int z = alloc_clear(g);
+        ldi(g, z, k_int(g, NULL, 0));
+        emit(g, STF_OP_PUSHARG, rd(g, z, 0), 0, 0);
+        release(g, (Val){ z, true, NULL });
+        call(g, "create_array");
+        Val l = result(g, t, NODST);
+        size_t i = 1, depth = 0, st = 1;
+        for (; i < n; i++) {
+            char c = v[i];
+            if (c == '[') depth++;
+            if ((c == ',' && depth == 0) || i == n - 1) {
+                if (i > st || c == ',') {
+                    Val e = input_value(g, et, v + st, i - st, share_idx, pname);
+                    emit(g, STF_OP_PUSHARG, rd(g, l.loc, 0), 0, 0);
+                    emit(g, STF_OP_PUSHARG, rd(g, e.loc, 1), 0, 0);
+                    release(g, e);
+                    call(g, "array_push");
+                }
+                st = i + 1;
+            }
+            if (c == ']' && depth) depth--;
+        }
+        return l;
+    }
+    if (ty_is_secret(t)) {
+        add_client0(g->C, v, n);
+        int a = alloc_clear(g), b = alloc_clear(g);
+        ldi(g, a, k_int(g, NULL, 0));
+        ldi(g, b, k_int(g, NULL, (*share_idx)++));
+        emit(g, STF_OP_PUSHARG, rd(g, a, 0), 0, 0);
+        emit(g, STF_OP_PUSHARG, rd(g, b, 1), 0, 0);
+        g->nclear -= 2;
+        call(g, t->k == T_FIX ? "ClientStore.take_share_fixed" : t->k == T_BOOL ? "ClientStore.take_share_bool"
+                                                                : "ClientStore.take_share");
+        return result(g, ty_basic(T_SHARE), NODST);
+    }
+    char buf[128];
+    if (n >= sizeof buf) diag_error(g->C->d, g->line, 1, "--input %s: value too long", pname);
+    memcpy(buf, v, n);
+    buf[n] = 0;
+    int d = alloc_clear(g);
+    char *end;
+    if (strcmp(buf, "true") == 0 || strcmp(buf, "false") == 0 || strcmp(buf, "True") == 0 || strcmp(buf, "False") == 0)
+        ldi(g, d, k_bool(g, buf[0] == 't' || buf[0] == 'T'));
+    else if (n >= 2 && buf[0] == '"' && buf[n - 1] == '"')
+        ldi(g, d, k_str(g, buf + 1, n - 2));
+    else if (t->k == T_FLOAT || t->k == T_FIX || strchr(buf, '.')) {
+        double x = strtod(buf, &end);
+        if (*end) diag_error(g->C->d, g->line, 1, "--input %s: '%s' is not a number", pname, buf);
+        ldi(g, d, k_float(g, x));
+    } else {
+        long long x = strtoll(buf, &end, 10);
+        if (*end || end == buf) diag_error(g->C->d, g->line, 1, "--input %s: '%s' is not a value", pname, buf);
+        ldi(g, d, k_int(g, t->k == T_INT ? t : NULL, x));
+    }
+    return (Val){ d, true, t };
+}
+
+static void gen_main_wrapper(Compiler *C, FuncSig *mainf, bool open)
+{
+    StfFunction *w = new_func(C);
+    size_t idx = C->prog->func_count - 1;
+    G g = { .C = C, .line = mainf->decl->line };
+    C->cg = &g;
+    FuncDecl *d = mainf->decl;
+    int share_idx = 0;
+    Val vals[16];
+    if (d->nparams > 15) diag_error(C->d, d->line, d->col, "main has too many parameters");
+    for (int j = 0; j < d->nparams; j++) {
+        Type *pt = mainf->ptypes[j];
+        const char *v = input_text(C, d->params[j].name);
+        if (v) {
+            vals[j] = input_value(&g, pt, v, strlen(v), &share_idx, d->params[j].name);
+        } else if (d->params[j].def) {
+            vals[j] = gen(&g, d->params[j].def, pt, NODST);
+        } else {
+            diag_error(C->d, d->params[j].line, d->params[j].col,
+                       "main's parameter '%s' has no value: pass --input %s=VALUE", d->params[j].name,
+                       d->params[j].name);
+        }
+    }
+    for (int j = 0; j < d->nparams; j++) emit(&g, STF_OP_PUSHARG, rd(&g, vals[j].loc, 0), 0, 0);
+    call(&g, "__user_main");
+    if (open) {
+        emit(&g, STF_OP_PUSHARG, 0, 0, 0);
+        call(&g, mainf->ret->k == T_FIX ? "Share.open_fixed" : "Share.open");
+    }
+    emit(&g, STF_OP_RET, 0, 0, 0);
+    w = &C->prog->funcs[idx];
+    finish_function(&g, w, "main", NULL);
+    free(g.label_at);
+    g.label_at = NULL;
+    C->cg = NULL;
+    mainf->emit = "__user_main";
+}
+
 void cg_program(Compiler *C)
 {
     Module *main_mod = C->modules[0].mod;
@@ -1373,44 +1509,9 @@ void cg_program(Compiler *C)
     /* a file with neither is a library: its functions only */
     /* main first */
     if (mainf) {
-        if (mainf->decl->nparams) {
-            /* main(a, b...): a wrapper takes secret parameters from client 0
-             * and clear ones as their defaults. */
-            StfFunction *w = new_func(C);
-            size_t idx = C->prog->func_count - 1;
-            G g = { .C = C, .line = mainf->decl->line };
-            C->cg = &g;
-            FuncDecl *d = mainf->decl;
-            int secret_i = 0;
-            for (int j = 0; j < d->nparams; j++) {
-                Type *pt = mainf->ptypes[j];
-                int r = alloc_clear(&g);
-                if (bank_secret(pt)) {
-                    int a = alloc_clear(&g), b = alloc_clear(&g);
-                    ldi(&g, a, k_int(&g, NULL, 0));
-                    ldi(&g, b, k_int(&g, NULL, secret_i++));
-                    emit(&g, STF_OP_PUSHARG, (uint32_t)a, 0, 0);
-                    emit(&g, STF_OP_PUSHARG, (uint32_t)b, 0, 0);
-                    call(&g, pt->k == T_FIX ? "ClientStore.take_share_fixed" : "ClientStore.take_share");
-                    mov(&g, r, 0);
-                    g.nclear -= 2;
-                } else if (d->params[j].def) {
-                    Val v = gen(&g, d->params[j].def, pt, r);
-                    mov(&g, r, v.loc);
-                } else {
-                    diag_error(C->d, d->params[j].line, d->params[j].col,
-                               "main's clear parameter '%s' needs a default value", d->params[j].name);
-                }
-            }
-            for (int j = 0; j < d->nparams; j++) emit(&g, STF_OP_PUSHARG, (uint32_t)(1 + j), 0, 0);
-            call(&g, "__user_main");
-            emit(&g, STF_OP_RET, 0, 0, 0);
-            w = &C->prog->funcs[idx];
-            finish_function(&g, w, "main", NULL);
-            free(g.label_at);
-            g.label_at = NULL;
-            C->cg = NULL;
-            mainf->emit = "__user_main";
+        bool open = C->open_result && ty_is_secret(mainf->ret);
+        if (mainf->decl->nparams || open) {
+            gen_main_wrapper(C, mainf, open);
         } else {
             gen_function(C, new_func(C), mainf, &mainf->decl->body, "main");
         }

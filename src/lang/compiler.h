@@ -85,6 +85,10 @@ typedef struct Compiler {
     StfProgram *prog;
     int opt_level;
     void *cg;                          /* codegen state of the function being built */
+    const char *const *main_inputs;    /* "name=value" for main's parameters */
+    size_t n_main_inputs;
+    bool open_result;                  /* open a secret result of main */
+    char *client0;                     /* secret main inputs for client 0, ':'-joined */
 } Compiler;
 
 /* check.c */

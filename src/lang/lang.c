@@ -219,6 +219,11 @@ static int run(const char *file, char *src, size_t len, const LangOptions *opt, 
     StfProgram prog;
     stf_program_init(&prog);
     x->C.prog = &prog;
+    if (opt) {
+        x->C.main_inputs = opt->main_inputs;
+        x->C.n_main_inputs = opt->n_main_inputs;
+        x->C.open_result = opt->open_result != 0;
+    }
     int rc = 0;
     if (setjmp(bail) == 0) {
         Module *m = parse_source(x, file, src, len);
@@ -253,6 +258,8 @@ static int run(const char *file, char *src, size_t len, const LangOptions *opt, 
         free(x->srcs[i].src);
         free(x->srcs[i].path);
     }
+    if (rc == 0 && opt && opt->client0_inputs) *opt->client0_inputs = x->C.client0;
+    else free(x->C.client0);
     free(x->C.vars);
     free(x->d.message);
     arena_free(&x->A);

@@ -13,6 +13,14 @@ typedef struct {
     int opt_level;            /* 0..3 (accepted; the generator is the same) */
     const char *backend;      /* "honeybadger" (default) or "avss" */
     const char *curve;        /* "bls12-381" (default), "bn254", ... */
+    /* main's parameters, "name=value" (lists as [a,b]); a wrapper named
+     * main loads clear ones as constants and secret ones as client 0's
+     * inputs, in order, which it lists in *client0_inputs (malloc'd,
+     * ':'-joined; NULL if none). */
+    const char *const *main_inputs;
+    size_t n_main_inputs;
+    char **client0_inputs;
+    int open_result;          /* the wrapper opens a secret result of main */
 } LangOptions;
 
 /* Compile source text; `file` names it in messages and anchors relative
