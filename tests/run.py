@@ -815,6 +815,10 @@ def main():
     tasks.append(("api/installed", run_installed_api, None))
     tasks.append(("python/pytest", run_pytest, None))
     tasks.append(("net/sessions", run_net_tests, None))
+    # StoffelLang: goldens, upstream's fixtures and examples (tests/lang/lang_tests.py)
+    sys.path.insert(0, os.path.join(REPO, "tests", "lang"))
+    import lang_tests
+    tasks.extend(lang_tests.make_tasks(ctx, Outcome, run_process, describe_status, tail))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 

@@ -342,6 +342,10 @@ static void note_client_io(G *g, CallInfo *ci)
     StfShareType st = { .tag = 0, .bits = 64, .frac = 0 };
     if (kind == 1) { st.tag = 1; st.bits = 64; st.frac = 16; }
     if (kind == 3) st.bits = 1;
+    if (kind == 0 && g->want && g->want->k == T_INT) {
+        st.tag = g->want->sign ? 0 : 2;
+        st.bits = g->want->bits;
+    }
     if (kind == 2) {
         Type *vt = ci->args[strcmp(vm, "Share.send_to_client") == 0 ? 0 : 1]->type;
         if (vt && vt->k == T_FIX) { st.tag = 1; st.frac = 16; }
@@ -406,12 +410,12 @@ static Val gen_call(G *g, Expr *e, int hint)
     }
     /* builtins */
     const char *vm = ci->vm;
-    /* Share.random() as a secret bool is a random bit (Share.random_int(1));
-     * as an integer mask a random field element serves */
+    /* Share.random() in a typed secret context draws that many bits, as
+     * upstream lowers it: Share.random_int(1) for a bool, (N) for intN */
     if (strcmp(vm, "Share.random") == 0 && ci->nargs == 0 && g->want && ty_is_secret(g->want) &&
-        g->want->k == T_BOOL) {
+        (g->want->k == T_BOOL || g->want->k == T_INT)) {
         int n = alloc_clear(g);
-        ldi(g, n, k_int(g, NULL, 1));
+        ldi(g, n, k_int(g, NULL, g->want->k == T_BOOL ? 1 : g->want->bits));
         emit(g, STF_OP_PUSHARG, rd(g, n, 0), 0, 0);
         release(g, (Val){ n, true, NULL });
         call(g, "Share.random_int");
