@@ -4,7 +4,8 @@
   exact stdout of `stoffel-run FILE.stfl` (the compiler runs in memory);
   `# error: L:C: MESSAGE` means `stoffellang FILE` must reject the file
   with exactly "FILE:L:C: error: MESSAGE", the source line and a caret;
-  `# exit: N` and `# stderr: TEXT` check a run-time failure.
+  `# exit: N` and `# stderr: TEXT` check a run-time failure; `# args:`
+  are stoffel-run options (e.g. a --local-mpc session).
 * lang/fixtures: every upstream fixture (../shared/stoffellang/tests/stfl)
   compiles or is rejected as its name says (error_*, *invalid*, missing*,
   circular* are rejected); the reason is shown with -v.
@@ -69,10 +70,10 @@ def expand_args(text):
 
 
 def parse_golden(path):
-    expect, errors, exit_code, stderr = [], [], None, []
+    expect, errors, exit_code, stderr, args = [], [], None, [], []
     with open(path, encoding="utf-8") as f:
         for line in f:
-            m = re.match(r"#\s*(expect|error|exit|stderr):\s?(.*)$", line.rstrip("\n"))
+            m = re.match(r"#\s*(expect|error|exit|stderr|args):\s?(.*)$", line.rstrip("\n"))
             if not m:
                 continue
             kind, text = m.group(1), m.group(2)
@@ -80,11 +81,13 @@ def parse_golden(path):
                 expect.append(text)
             elif kind == "error":
                 errors.append(text)
+            elif kind == "args":
+                args += text.split()
             elif kind == "exit":
                 exit_code = int(text)
             else:
                 stderr.append(text)
-    return expect, errors, exit_code, stderr
+    return expect, errors, exit_code, stderr, args
 
 
 def make_tasks(ctx, Outcome, run_process, describe_status, tail):
@@ -102,7 +105,7 @@ def make_tasks(ctx, Outcome, run_process, describe_status, tail):
 
     def golden(rel, _ctx):
         o = Outcome("lang/golden/" + os.path.basename(rel)[:-5])
-        expect, errors, exit_code, stderr_want = parse_golden(os.path.join(REPO, rel))
+        expect, errors, exit_code, stderr_want, run_args = parse_golden(os.path.join(REPO, rel))
         if missing_tool(o, slang) or missing_tool(o, ctx.runner):
             return o
         if errors:
@@ -117,7 +120,7 @@ def make_tasks(ctx, Outcome, run_process, describe_status, tail):
             elif len(first) < 3 or "^" not in first[2]:
                 o.fail("the error lacks the source line and caret:\n" + tail(res.stderr, 6))
         else:
-            res = run_process([ctx.runner, rel], ctx.env, ctx.timeout)
+            res = run_process([ctx.runner, rel] + run_args, ctx.env, ctx.timeout)
             o.seconds = res.seconds
             got = res.stdout.splitlines()
             want_exit = exit_code if exit_code is not None else 0
