@@ -141,8 +141,9 @@ fuzz: deps fuzz-build
 	@cp -n ../shared/fixtures/stoffel-vm/*.stflb build-fuzz/corpus-bin/ 2>/dev/null || true
 	@cp -n examples/*.s build-fuzz/corpus-asm/ 2>/dev/null || true
 	@find tests/golden -name '*.s' | head -200 | while read f; do cp -n "$$f" build-fuzz/corpus-asm/$$(echo $$f | tr / _); done
+	@mkdir -p build-fuzz/corpus-lang && cp -n tests/lang/*.stfl build-fuzz/corpus-lang/ 2>/dev/null || true
 	@for t in $(FUZZ_TARGETS); do \
-	  case $$t in *asm*) c=build-fuzz/corpus-asm;; *) c=build-fuzz/corpus-bin;; esac; \
+	  case $$t in *asm*) c=build-fuzz/corpus-asm;; *lang*) c=build-fuzz/corpus-lang;; *) c=build-fuzz/corpus-bin;; esac; \
 	  echo "== $$t ($(FUZZ_TIME) s)"; \
 	  build-fuzz/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -rss_limit_mb=4096 $$c 2>&1 \
 	    | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|crash-' ; \

@@ -10,7 +10,10 @@ typedef struct {
     Arena *A;
     const Token *t;
     size_t n, i;
+    int depth;            /* expression nesting, bounded so no input exhausts the stack */
 } P;
+
+#define MAX_EXPR_DEPTH 400
 
 #define PEEK(p) ((p)->t[(p)->i].kind)
 #define TOK(p) (&(p)->t[(p)->i])
@@ -334,8 +337,10 @@ static Expr *parse_primary(P *p)
 static Expr *parse_postfix(P *p)
 {
     Expr *e = parse_primary(p);
+    int chain = 0;
     for (;;) {
         const Token *t = TOK(p);
+        if (++chain + p->depth > MAX_EXPR_DEPTH) err_at(p, t, "expression too long: split it into several statements");
         if (accept(p, TK_LPAREN)) {
             e = parse_call_args(p, e, t);
         } else if (accept(p, TK_DOT)) {
@@ -372,9 +377,12 @@ static Expr *parse_postfix(P *p)
 static Expr *parse_unary(P *p)
 {
     const Token *t = TOK(p);
+    if (p->depth > MAX_EXPR_DEPTH) err_at(p, t, "expression nested too deeply");
     if (t->kind == TK_MINUS || t->kind == TK_PLUS) {
         next(p);
+        p->depth++;
         Expr *x = parse_unary(p);
+        p->depth--;
         if (t->kind == TK_PLUS) return x;
         if (x->kind == E_INT && x->op == 0) { x->op = TK_MINUS; x->line = t->line; x->col = t->col; return x; }
         if (x->kind == E_FLOAT) { x->fval = -x->fval; return x; }
@@ -404,9 +412,20 @@ static int binprec(int k)
     }
 }
 
+static Expr *parse_binary_in(P *p, int minprec);
+
 static Expr *parse_binary(P *p, int minprec)
 {
+    if (++p->depth > MAX_EXPR_DEPTH) err_at(p, TOK(p), "expression nested too deeply");
+    Expr *e = parse_binary_in(p, minprec);
+    p->depth--;
+    return e;
+}
+
+static Expr *parse_binary_in(P *p, int minprec)
+{
     Expr *l;
+    int chain = 0;
     const Token *t0 = TOK(p);
     if (t0->kind == TK_NOT && minprec <= 4) {
         next(p);
@@ -437,6 +456,8 @@ static Expr *parse_binary(P *p, int minprec)
         }
         next(p);
         if (notin) next(p);
+        /* a left-leaning chain nests as deep as it is long */
+        if (++chain + p->depth > MAX_EXPR_DEPTH) err_at(p, t, "expression too long: split it into several statements");
         Expr *r = parse_binary(p, pr + 1);
         Expr *e = mk(p, E_BIN, t);
         e->op = k;
@@ -478,6 +499,8 @@ static Stmt *mks(P *p, int kind, const Token *t)
 
 static Stmt *parse_if(P *p, const Token *t)
 {
+    /* elif chains nest: bound them like expressions */
+    if (++p->depth > MAX_EXPR_DEPTH) err_at(p, t, "too many elif branches: use match or a lookup list");
     Stmt *s = mks(p, S_IF, t);
     s->value = parse_expr(p);
     expect(p, TK_COLON, "after the if condition");
@@ -492,6 +515,7 @@ static Stmt *parse_if(P *p, const Token *t)
         expect(p, TK_COLON, "after else");
         s->orelse = parse_block(p);
     }
+    p->depth--;
     return s;
 }
 
