@@ -390,6 +390,19 @@ StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_
 /* Free text returned by stoffel_run_local_mpc (NULL is ignored). */
 void stoffel_free_text(char *text);
 
+/* ---- the StoffelLang compiler ----------------------------------------------------- */
+
+/* Compile the StoffelLang file `src_path` (imports resolved next to it) and
+ * write the .stflb to `out_path` (NULL: src_path with .stflb for .stfl).
+ * On failure *error (free with stoffel_free_text) is the message
+ * "file:line:col: error: ..." with the source line and a caret. */
+StoffelResult stoffel_compile_file(const char *src_path, const char *out_path, char **error);
+
+/* Compile source text in memory to .stflb bytes (*out, free with
+ * stoffel_free_text); `filename` names it in messages and anchors imports. */
+StoffelResult stoffel_compile_to_binary(const char *source, const char *filename, unsigned char **out,
+                                        size_t *out_len, char **error);
+
 #ifdef __cplusplus
 }
 #endif
