@@ -239,6 +239,19 @@ CCompilationResult *stoffel_compile(const char *source, const char *filename, co
 
 /* ---- native entry points ---- */
 
+/* Encode and free p; the error text on failure. */
+static StoffelResult encode(StfProgram *p, uint8_t **bytes, size_t *len, char **error)
+{
+    StflError e;
+    int rc = stfl_write(p, bytes, len, &e);
+    stf_program_free(p);
+    if (rc != 0) {
+        if (error) *error = dupstr(e.message);
+        return STOFFEL_ERROR_LOAD;
+    }
+    return STOFFEL_OK;
+}
+
 StoffelResult stoffel_compile_to_binary(const char *source, const char *filename, unsigned char **out,
                                         size_t *out_len, char **error)
 {
@@ -254,15 +267,10 @@ StoffelResult stoffel_compile_to_binary(const char *source, const char *filename
         else free(err);
         return STOFFEL_ERROR_LOAD;
     }
-    StflError e;
     uint8_t *bytes = NULL;
     size_t len = 0;
-    int rc = stfl_write(&p, &bytes, &len, &e);
-    stf_program_free(&p);
-    if (rc != 0) {
-        if (error) *error = dupstr(e.message);
-        return STOFFEL_ERROR_LOAD;
-    }
+    StoffelResult rc = encode(&p, &bytes, &len, error);
+    if (rc != STOFFEL_OK) return rc;
     *out = bytes;
     *out_len = len;
     return STOFFEL_OK;
@@ -290,15 +298,10 @@ StoffelResult stoffel_compile_file(const char *src_path, const char *out_path, c
         strncat(def, ".stflb", sizeof def - strlen(def) - 1);
         out_path = def;
     }
-    StflError e;
     uint8_t *bytes = NULL;
     size_t len = 0;
-    int rc = stfl_write(&p, &bytes, &len, &e);
-    stf_program_free(&p);
-    if (rc != 0) {
-        if (error) *error = dupstr(e.message);
-        return STOFFEL_ERROR_LOAD;
-    }
+    StoffelResult rc = encode(&p, &bytes, &len, error);
+    if (rc != STOFFEL_OK) return rc;
     FILE *f = fopen(out_path, "wb");
     bool ok = f && fwrite(bytes, 1, len, f) == len;
     if (f && fclose(f) != 0) ok = false;
