@@ -12,6 +12,8 @@
 #define SCR0 13           /* spill scratch r13..r15 */
 #define SEC0 16
 #define NODST INT_MIN
+#define DISCARD (INT_MIN + 1)   /* the caller drops the value */
+#define R0OK (INT_MIN + 2)      /* a call result may stay in r0: used before any other call */
 #define ERR(G, e, ...) diag_error((G)->C->d, (e)->line, (e)->col, __VA_ARGS__)
 
 typedef struct {
@@ -34,6 +36,10 @@ typedef struct {
     int line;             /* current source line for the line table */
     Type *ret;            /* return type of the function */
     Type *want;           /* type the current call's result is stored as */
+    int ceiling;          /* clear indices below it are registers */
+    int loopdepth;        /* > 0 inside a loop body */
+    struct { uint32_t k; int reg; } hoist[4];   /* loop constants loaded once at entry */
+    int nhoist;
 } G;
 
 /* ---- low level emission ---- */
@@ -153,7 +159,11 @@ static uint32_t k_unit(G *g)
 
 static bool is_secret_loc(int loc) { return loc >= SEC0; }
 
-static int clear_loc(int idx) { return idx < NHOME ? 1 + idx : -(idx - NHOME) - 1; }
+/* Clear index idx: a home register below the ceiling (r1..), else a spill
+ * slot.  The ceiling starts at NHOME and drops when a loop constant takes
+ * a register above every index used so far (see hoisted()). */
+static int clear_loc_c(int ceiling, int idx) { return idx < ceiling ? 1 + idx : -(idx - ceiling) - 1; }
+#define clear_loc(idx) clear_loc_c(g->ceiling, (idx))
 
 static int alloc_clear(G *g)
 {
@@ -180,7 +190,7 @@ static void release(G *g, Val v)
     if (is_secret_loc(v.loc)) {
         if (v.loc == SEC0 + g->nsec - 1) g->nsec--;
     } else {
-        int idx = v.loc >= 0 ? v.loc - 1 : NHOME + (-v.loc - 1);
+        int idx = v.loc >= 0 ? v.loc - 1 : g->ceiling + (-v.loc - 1);
         if (idx == g->nclear - 1) g->nclear--;
     }
 }
@@ -226,6 +236,7 @@ static void ldi(G *g, int dst, uint32_t k)
 /* The destination for a result of type t: the hint when its bank fits. */
 static int dest(G *g, int hint, const Type *t, bool *temp)
 {
+    if (hint == DISCARD || hint == R0OK) hint = NODST;
     if (hint != NODST && is_secret_loc(hint) == bank_secret(t)) {
         *temp = false;
         return hint;
@@ -307,6 +318,7 @@ static StfInstr *call(G *g, const char *name)
 
 static Val result(G *g, Type *t, int hint)
 {
+    if (hint == DISCARD || hint == R0OK) return (Val){ 0, false, t };
     bool temp;
     int d = dest(g, hint, t, &temp);
     mov(g, d, 0);
@@ -443,7 +455,8 @@ static Val gen_call(G *g, Expr *e, int hint)
     }
     for (int i = 0; i < n; i++) emit(g, STF_OP_PUSHARG, rd(g, vs[i].loc, 0), 0, 0);
     for (int i = n - 1; i >= 0; i--) release(g, vs[i]);
-    call(g, vm);
+    /* a dropped append on a list is the VM's fused array_push */
+    call(g, hint == DISCARD && strcmp(vm, "append") == 0 && n == 2 && ci->args[0]->type->k == T_LIST ? "array_push" : vm);
     return result(g, e->type, hint);
 }
 
@@ -463,6 +476,9 @@ static int opcode_of(int tk)
     default: return -1;
     }
 }
+
+/* Expressions whose value arrives in r0 from a CALL. */
+static bool is_call_like(const Expr *e) { return e->kind == E_CALL || e->kind == E_INDEX || e->kind == E_ATTR; }
 
 static bool is_cmp(int op) { return op == TK_EQ || op == TK_NE || op == TK_LT || op == TK_LE || op == TK_GT || op == TK_GE; }
 
@@ -563,7 +579,7 @@ static Val gen_binary(G *g, Expr *e, Type *want, int hint)
     }
     Type *ow = operand_want(g, e, want);
     if ((op == TK_SHL || op == TK_SHR) && e->a->type->k == T_INT) ow = ty_clear(g->C, e->a->type->lit ? e->b->type : e->a->type);
-    Val a = gen(g, e->a, ow, NODST), b = gen(g, e->b, ow, NODST);
+    Val a = gen(g, e->a, ow, NODST), b = gen(g, e->b, ow, is_call_like(e->b) && op != TK_MOD ? R0OK : NODST);
     Type *mt = t->lit && ow ? ow : t;
     if (op == TK_MOD && !secret && ((mt->k == T_INT && mt->sign) || mt->k == T_FIX || mt->k == T_FLOAT)) {
         /* floored modulo: keep both operands alive while fixing the sign */
@@ -660,7 +676,9 @@ static void gen_loop(G *g, const char *var, Expr *iter, BodyFn body, void *ud, b
         place(g, lbody);
         if (g->nloops >= 256) diag_error(g->C->d, iter->line, iter->col, "loops nested too deeply");
         if (is_stmt) g->loops[g->nloops++] = (Loop){ lend, lcont };
+        g->loopdepth++;
         body(g, ud);
+        g->loopdepth--;
         if (is_stmt) g->nloops--;
         place(g, lcont);
         uint32_t ri = rd(g, i, 0), ro = rd(g, one, 1);
@@ -696,7 +714,9 @@ static void gen_loop(G *g, const char *var, Expr *iter, BodyFn body, void *ud, b
         call(g, "get_field");
         mov(g, x, 0);
         if (is_stmt) g->loops[g->nloops++] = (Loop){ lend, lcont };
+        g->loopdepth++;
         body(g, ud);
+        g->loopdepth--;
         if (is_stmt) g->nloops--;
         place(g, lcont);
         uint32_t ri = rd(g, idx, 0), ro = rd(g, one, 1);
@@ -725,6 +745,23 @@ static void comp_body(G *g, void *ud)
     place(g, skip);
 }
 
+/* A register that holds constant k for the whole function, loaded at its
+ * entry: loops then do not reload their constants.  Only a register above
+ * every clear index used so far qualifies; it lowers the ceiling, so later
+ * values never take it.  -1 when none is left. */
+static int hoisted(G *g, uint32_t k)
+{
+    for (int i = 0; i < g->nhoist; i++)
+        if (g->hoist[i].k == k) return g->hoist[i].reg;
+    if (g->nhoist >= 4 || g->ceiling - 1 <= g->maxclear || g->ceiling <= 8) return -1;
+    g->ceiling--;
+    int reg = 1 + g->ceiling;
+    g->hoist[g->nhoist].k = k;
+    g->hoist[g->nhoist].reg = reg;
+    g->nhoist++;
+    return reg;
+}
+
 static Val gen(G *g, Expr *e, Type *want, int hint)
 {
     Type *t = ck_expr(g->C, e);
@@ -736,6 +773,10 @@ static Val gen(G *g, Expr *e, Type *want, int hint)
     case E_INT: {
         Type *lt = lit_type(e, want);
         int64_t v = e->op == TK_MINUS ? -(int64_t)e->ival : (int64_t)e->ival;
+        if (hint == NODST && g->loopdepth && lt->k == T_INT) {
+            int h = hoisted(g, k_int(g, lt, v));
+            if (h >= 0) { r = (Val){ h, false, lt }; break; }
+        }
         int d = dest(g, hint, lt, &temp);
         if (lt->k == T_FLOAT || lt->k == T_FIX) ldi(g, d, k_float(g, (double)v));
         else if (lt->k == T_BOOL) ldi(g, d, k_bool(g, v != 0));
@@ -745,6 +786,10 @@ static Val gen(G *g, Expr *e, Type *want, int hint)
         break;
     }
     case E_FLOAT: {
+        if (hint == NODST && g->loopdepth) {
+            int h = hoisted(g, k_float(g, e->fval));
+            if (h >= 0) { r = (Val){ h, false, t }; break; }
+        }
         int d = dest(g, hint, t, &temp);
         ldi(g, d, k_float(g, e->fval));
         r = (Val){ d, temp, t };
@@ -943,7 +988,7 @@ static void branch(G *g, Expr *e, bool when, int label)
     g->line = e->line;
     if (e->kind == E_BIN && is_cmp(e->op)) {
         Type *ow = operand_want(g, e, NULL);
-        Val a = gen(g, e->a, ow, NODST), b = gen(g, e->b, ow, NODST);
+        Val a = gen(g, e->a, ow, NODST), b = gen(g, e->b, ow, is_call_like(e->b) ? R0OK : NODST);
         emit(g, STF_OP_CMP, rd(g, a.loc, 0), rd(g, b.loc, 1), 0);
         release(g, b);
         release(g, a);
@@ -1131,7 +1176,7 @@ static void gen_stmt(G *g, Stmt *s)
     }
     case S_ASSIGN: gen_assign(g, s); return;
     case S_EXPR: case S_DISCARD: {
-        Val v = gen(g, s->value, NULL, NODST);
+        Val v = gen(g, s->value, NULL, s->value->kind == E_CALL ? DISCARD : NODST);
         release(g, v);
         return;
     }
@@ -1158,6 +1203,7 @@ static void gen_stmt(G *g, Stmt *s)
         place(g, lbody);
         if (g->nloops >= 256) ERR(g, s, "loops nested too deeply");
         g->loops[g->nloops++] = (Loop){ lend, lcond };
+        g->loopdepth++;
         Mark m = mark(g);
         gen_block(g, &s->body);
         unwind(g, m);
@@ -1165,6 +1211,7 @@ static void gen_stmt(G *g, Stmt *s)
         place(g, lcond);
         g->line = s->line;
         branch(g, s->value, true, lbody);
+        g->loopdepth--;
         place(g, lend);
         return;
     }
@@ -1246,6 +1293,21 @@ static void gen_block(G *g, const Block *b)
 static void finish_function(G *g, StfFunction *f, const char *name, FuncDecl *d)
 {
     Compiler *C = g->C;
+    if (g->nhoist) {
+        /* the hoisted loop constants are loaded first */
+        int n = g->nhoist;
+        for (int i = 0; i < n; i++) emit(g, STF_OP_NOP, 0, 0, 0);
+        memmove(g->code + n, g->code, (g->ncode - (uint32_t)n) * sizeof *g->code);
+        for (int i = 0; i < n; i++) {
+            memset(&g->code[i], 0, sizeof g->code[i]);
+            g->code[i].op = STF_OP_LDI;
+            g->code[i].a = (uint32_t)g->hoist[i].reg;
+            g->code[i].b = g->hoist[i].k;
+            g->code[i].line = d ? (uint32_t)d->line : 1;
+        }
+        for (int l = 0; l < g->nlabels; l++)
+            if (g->label_at[l] != UINT32_MAX) g->label_at[l] += (uint32_t)n;
+    }
     if (!stf_str_dup(&f->name, name, strlen(name))) diag_error(C->d, 0, 0, "out of memory");
     /* labels: only the ones used; name them L<id> */
     int *used = calloc((size_t)g->nlabels + 1, sizeof *used);
@@ -1288,7 +1350,8 @@ static void finish_function(G *g, StfFunction *f, const char *name, FuncDecl *d)
             if (!stf_str_dup(&f->params[i], d->params[i].name, strlen(d->params[i].name)))
                 diag_error(C->d, 0, 0, "out of memory");
     }
-    uint32_t regs = (uint32_t)(g->maxclear > NHOME ? SCR0 + 3 : 1 + g->maxclear);
+    uint32_t regs = (uint32_t)(g->maxclear > g->ceiling ? SCR0 + 3 : 1 + g->maxclear);
+    if (g->nhoist && regs < (uint32_t)(1 + NHOME)) regs = 1 + NHOME;
     if (regs < (uint32_t)nparams) regs = (uint32_t)nparams;
     if (g->maxsec) regs = SEC0 + (uint32_t)g->maxsec;
     f->register_count = (uint16_t)(regs > 65535 ? 65535 : regs);
@@ -1310,7 +1373,7 @@ void cg_cleanup(Compiler *C)
 
 static void gen_function(Compiler *C, StfFunction *f, FuncSig *sig, const Block *body, const char *emit_name)
 {
-    G g = { .C = C };
+    G g = { .C = C, .ceiling = NHOME };
     C->cg = &g;
     FuncDecl *d = sig ? sig->decl : NULL;
     C->nvars = 0;
@@ -1465,7 +1528,7 @@ static void gen_main_wrapper(Compiler *C, FuncSig *mainf, bool open)
 {
     StfFunction *w = new_func(C);
     size_t idx = C->prog->func_count - 1;
-    G g = { .C = C, .line = mainf->decl->line };
+    G g = { .C = C, .line = mainf->decl->line, .ceiling = NHOME };
     C->cg = &g;
     FuncDecl *d = mainf->decl;
     int share_idx = 0;
