@@ -36,7 +36,7 @@ TOOL_BINS += $(LANG_TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan valgrind switch-test clean bench bench-mpc bench-field bench-net fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test asan valgrind switch-test clean bench bench-mpc bench-field bench-net bench-lang fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -108,6 +108,15 @@ bench: deps
 	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
 	@# BENCH_ARGS are the interpreter runner's; the others run with their defaults
 	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net BENCH_ARGS=
+	@$(MAKE) --no-print-directory bench-lang BENCH_ARGS=
+
+# StoffelLang: compile time of every upstream example (when ../shared is
+# there) and the compiled twins bench/*.stfl against the hand-written bench/*.s.
+bench-lang: all
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/lang_bench bench/lang_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	@if [ -d ../shared/stoffellang/examples ]; then $(BUILD)/lang_bench ../shared/stoffellang/examples; \
+	 else echo "bench-lang: ../shared/stoffellang is absent, compile times skipped"; fi
+	python3 bench/lang_twins.py --build $(BUILD)
 
 # Field arithmetic: ns per operation, with plain GMP in the same run.
 bench-field: lib

@@ -1577,7 +1577,9 @@ void cg_program(Compiler *C)
     /* main first */
     if (mainf) {
         bool open = C->open_result && ty_is_secret(mainf->ret);
-        if (mainf->decl->nparams || open) {
+        /* without --input values main keeps its parameters (the caller
+         * passes them, as upstream's binaries expect) */
+        if ((mainf->decl->nparams && C->n_main_inputs) || open) {
             gen_main_wrapper(C, mainf, open);
         } else {
             gen_function(C, new_func(C), mainf, &mainf->decl->body, "main");
