@@ -166,7 +166,7 @@ VERSION    = 0.1.0
 SOVERSION  = 0
 install: lib tools
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig
-	install -m 644 include/stoffel_vm.h include/stoffel.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/stoffel_vm.h include/stoffel.h include/stoffellang.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/libstoffel_vm.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(BUILD)/libstoffel_vm.so $(DESTDIR)$(LIBDIR)/libstoffel_vm.so.$(VERSION)
 	ln -sf libstoffel_vm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libstoffel_vm.so.$(SOVERSION)

@@ -140,6 +140,41 @@ def make_tasks(ctx, Outcome, run_process, describe_status, tail):
             rel = os.path.relpath(os.path.join(HERE, name), REPO)
             tasks.append(("lang/golden/" + name[:-5], golden, rel))
 
+    def cli(_, _ctx):
+        """stoffel check/compile/run and stoffellang -o / --disassemble."""
+        o = Outcome("lang/cli")
+        if missing_tool(o, driver) or missing_tool(o, slang):
+            return o
+        good = os.path.join("tests", "lang", "functions_args.stfl")
+        bad = os.path.join("tests", "lang", "err_unknown_name.stfl")
+        failing = os.path.join("tests", "lang", "failed_assert.stfl")
+        out = os.path.join(ctx.tmpdir, "lang_cli.stflb")
+        checks = [
+            ([driver, "check", good], 0, "ok"),
+            ([driver, "check", bad], 1, "did you mean 'count'"),
+            ([driver, "compile", good, "-o", out], 0, "Compiled"),
+            ([driver, "run", good], 0, "Program returned: 55"),
+            ([driver, "run", failing], 4, "totals differ"),
+            ([driver, "run", "tests/lang/secret_mpc.stfl", "--client-input", "0=6", "--client-input", "0=1",
+              "--client-input", "1=7", "--client-input", "1=false", "--parties", "4"], 0, "Program returned: 1"),
+            ([driver, "frobnicate"], 1, "unknown command"),
+            ([slang, good, "-o", out], 0, "Compiled"),
+            ([slang, "--disassemble", out], 0, ".function main"),
+            ([slang, good, "--mpc-backend", "bogus"], 2, "unknown MPC backend"),
+        ]
+        for argv, want, text in checks:
+            res = run_process(argv, ctx.env, ctx.timeout)
+            o.seconds += res.seconds
+            both = res.stdout + res.stderr
+            if res.returncode != want or text not in both:
+                o.fail("%s: expected exit %d and %r, got %s\n%s" % (" ".join(argv[1:]), want, text,
+                                                                   describe_status(res), tail(both, 6)))
+        o.failed = 1 if o.details else 0
+        o.passed = 0 if o.details else 1
+        return o
+
+    tasks.append(("lang/cli", cli, None))
+
     corpus = shared_corpus(ctx.env)
 
     def fixtures(_, _ctx):
