@@ -620,16 +620,53 @@ Type *ck_expr(Compiler *C, Expr *e)
     ERR(C, e, "unsupported expression");
 }
 
+/* Short source-like text of an expression, for messages. */
+static void expr_text(const Expr *e, char *buf, size_t n, int depth)
+{
+    if (!e || depth > 6) { sappend(buf, n, "..."); return; }
+    char tmp[64];
+    switch (e->kind) {
+    case E_INT: snprintf(tmp, sizeof tmp, "%s%llu", e->op == TK_MINUS ? "-" : "", (unsigned long long)e->ival); sappend(buf, n, tmp); break;
+    case E_FLOAT: snprintf(tmp, sizeof tmp, "%g", e->fval); sappend(buf, n, tmp); break;
+    case E_BOOL: sappend(buf, n, e->ival ? "True" : "False"); break;
+    case E_STR: sappend(buf, n, "\"...\""); break;
+    case E_NAME: sappend(buf, n, e->str); break;
+    case E_ATTR: expr_text(e->a, buf, n, depth + 1); sappend(buf, n, "."); sappend(buf, n, e->str); break;
+    case E_INDEX: expr_text(e->a, buf, n, depth + 1); sappend(buf, n, "["); expr_text(e->b, buf, n, depth + 1); sappend(buf, n, "]"); break;
+    case E_CALL: expr_text(e->a, buf, n, depth + 1); sappend(buf, n, e->nitems ? "(...)" : "()"); break;
+    case E_UN: sappend(buf, n, e->op == TK_NOT ? "not " : "-"); expr_text(e->a, buf, n, depth + 1); break;
+    case E_BIN: {
+        static const struct { int tk; const char *s; } ops[] = {
+            { TK_PLUS, " + " }, { TK_MINUS, " - " }, { TK_STAR, " * " }, { TK_SLASH, " / " }, { TK_PERCENT, " % " },
+            { TK_MOD, " mod " }, { TK_EQ, " == " }, { TK_NE, " != " }, { TK_LT, " < " }, { TK_LE, " <= " },
+            { TK_GT, " > " }, { TK_GE, " >= " }, { TK_AND, " and " }, { TK_OR, " or " }, { TK_XOR, " xor " },
+            { TK_IN, " in " }, { TK_SHL, " shl " }, { TK_SHR, " shr " },
+        };
+        const char *o = " ? ";
+        for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+            if (ops[i].tk == e->op) o = ops[i].s;
+        expr_text(e->a, buf, n, depth + 1);
+        sappend(buf, n, o);
+        expr_text(e->b, buf, n, depth + 1);
+        break;
+    }
+    default: sappend(buf, n, "..."); break;
+    }
+}
+
 void ck_condition(Compiler *C, Expr *cond, const char *what)
 {
     Type *t = ck_expr(C, cond);
     char b[96];
-    if (ty_is_secret(t))
+    if (ty_is_secret(t)) {
+        char text[128] = "";
+        expr_text(cond, text, sizeof text, 0);
         diag_error(C->d, cond->line, cond->col,
-                   "branching on a secret value isn't supported: this %s depends on secret data (%s), and which way it "
-                   "goes would leak it; compute both results and select with arithmetic (b + c*(a-b)), or reveal the "
+                   "branching on a secret value isn't supported: this %s `%s` is %s, so which way it goes would "
+                   "leak it; compute both results and select with arithmetic (b + c*(a-b)), or reveal the "
                    "condition explicitly with .reveal()",
-                   what, ty_str(t, b, sizeof b));
+                   what, text, ty_str(t, b, sizeof b));
+    }
     if (t->k != T_BOOL && t->k != T_ANY)
         diag_error(C->d, cond->line, cond->col, "%s must be a bool, found %s", what, ty_str(t, b, sizeof b));
 }

@@ -463,6 +463,8 @@ static Expr *parse_binary_in(P *p, int minprec)
         e->op = k;
         e->a = l;
         e->b = r;
+        e->line = l->line;        /* messages point at the start of the expression */
+        e->col = l->col;
         if (notin) {
             Expr *n = mk(p, E_UN, t);
             n->op = TK_NOT;
