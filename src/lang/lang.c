@@ -58,16 +58,15 @@ static char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-static char *dir_of(const char *path)
+/* The directory part of path into buf ("." when there is none). */
+static void dir_of(const char *path, char *buf, size_t n)
 {
     const char *slash = strrchr(path, '/');
-    size_t n = slash ? (size_t)(slash - path) : 1;
-    char *d = malloc(n + 1);
-    if (!d) return NULL;
-    if (slash) memcpy(d, path, n);
-    else d[0] = '.';
-    d[n] = 0;
-    return d;
+    if (!slash) {
+        snprintf(buf, n, ".");
+        return;
+    }
+    snprintf(buf, n, "%.*s", (int)(slash - path), path);
 }
 
 static Module *parse_source(Ctx *x, const char *path, char *src, size_t len)
@@ -109,8 +108,9 @@ static int add_module(Ctx *x, const char *alias, const char *path, Module *m, in
 static void load_imports(Ctx *x, int mi, const char *file)
 {
     Module *m = x->mods[mi].mod;
-    char *dir = dir_of(file);
-    if (!dir) diag_error(&x->d, 1, 1, "out of memory");
+    /* on the stack: an error longjmps out of this frame */
+    char dir[1024];
+    dir_of(file, dir, sizeof dir);
     for (int i = 0; i < m->nimports; i++) {
         ImportDecl *im = m->imports[i];
         if (!im->quoted && (strcmp(im->path, "std") == 0 || strncmp(im->path, "std.", 4) == 0)) continue;
@@ -135,7 +135,6 @@ static void load_imports(Ctx *x, int mi, const char *file)
         /* cycle? */
         for (int k = 0; k < x->depth; k++)
             if (strcmp(x->stack[k], path) == 0) {
-                free(dir);
                 diag_error(&x->d, im->line, im->col, "circular import: '%s' imports itself through its imports", im->path);
             }
         int found = -1;
@@ -147,21 +146,17 @@ static void load_imports(Ctx *x, int mi, const char *file)
         }
         size_t len;
         char *src = read_file(path, &len);
-        if (!src) {
-            free(dir);
-            diag_error(&x->d, im->line, im->col, "cannot import '%s': %s not found", im->path, path);
-        }
+        if (!src) diag_error(&x->d, im->line, im->col, "cannot import '%s': %s not found", im->path, path);
         Module *nm = parse_source(x, path, src, len);
         int k = add_module(x, alias, path, nm, -1);
         x->mods[k].file = x->srcs[x->nsrcs - 1].path;
         x->mods[k].src = x->srcs[x->nsrcs - 1].src;
         x->mods[k].len = x->srcs[x->nsrcs - 1].len;
-        if (x->depth >= 63) { free(dir); diag_error(&x->d, im->line, im->col, "imports nested too deeply"); }
+        if (x->depth >= 63) diag_error(&x->d, im->line, im->col, "imports nested too deeply");
         x->stack[x->depth++] = x->mods[k].path;
         load_imports(x, k, path);
         x->depth--;
     }
-    free(dir);
 }
 
 static void set_manifest(StfProgram *p, const LangOptions *o)
