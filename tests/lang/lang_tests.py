@@ -161,6 +161,10 @@ def make_tasks(ctx, Outcome, run_process, describe_status, tail):
             ([slang, good, "-o", out], 0, "Compiled"),
             ([slang, "--disassemble", out], 0, ".function main"),
             ([slang, good, "--mpc-backend", "bogus"], 2, "unknown MPC backend"),
+            # the manifest: literal client slots, bool inputs as int:1, secret products as triples
+            ([slang, "tests/lang/secret_mpc.stfl", "--print-ir"], 0, ".client 0 inputs=int:64,int:1\n"
+             ".client 1 inputs=int:64,int:1\n.preprocessing triples=2"),
+            ([slang, good, "--print-ir", "--mpc-backend", "avss", "--mpc-curve", "bn254"], 0, ".backend avss"),
         ]
         for argv, want, text in checks:
             res = run_process(argv, ctx.env, ctx.timeout)
