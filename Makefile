@@ -111,12 +111,14 @@ bench: deps
 	@$(MAKE) --no-print-directory bench-lang BENCH_ARGS=
 
 # StoffelLang: compile time of every upstream example (when ../shared is
-# there) and the compiled twins bench/*.stfl against the hand-written bench/*.s.
+# there), the compiled twins bench/*.stfl against the hand-written bench/*.s,
+# and per example its instruction count and online MPC rounds.
 bench-lang: all
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/lang_bench bench/lang_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 	@if [ -d ../shared/stoffellang/examples ]; then $(BUILD)/lang_bench ../shared/stoffellang/examples; \
 	 else echo "bench-lang: ../shared/stoffellang is absent, compile times skipped"; fi
 	python3 bench/lang_twins.py --build $(BUILD)
+	python3 bench/lang_examples.py --build $(BUILD)
 
 # Field arithmetic: ns per operation, with plain GMP in the same run.
 bench-field: lib

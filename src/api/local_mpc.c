@@ -296,6 +296,7 @@ done:
         inproc_hub_shutdown(s->hub);
     }
     if (vm) vm_free(vm);
+    if (e && p->id == 0 && o->stats) *o->stats = mpc_stats(e);
     if (e) mpc_engine_free(e);
 }
 

@@ -31,6 +31,8 @@ typedef struct {
      * parties' copies of the same output are dropped. */
     void (*write)(void *ud, const char *text, size_t len);
     void *write_ud;
+    /* If set: party 0's engine statistics (online rounds, ...) at the end. */
+    MpcStats *stats;
 } LocalMpcOptions;
 
 enum {

@@ -40,8 +40,8 @@ static int usage(void)
     fprintf(stderr,
             "usage: stoffel check PATH\n"
             "       stoffel compile PATH [-o OUT.stflb] [-O0..3] [--print-ir]\n"
-            "       stoffel run PATH [--client-input C=V]... [--expected-output-clients N] [--entry F]\n"
-            "                        [--parties N] [--threshold T]\n"
+            "       stoffel run PATH [--client-input C=V]... [--input NAME=VALUE]... [--expected-output-clients N]\n"
+            "                        [--entry F] [--parties N] [--threshold T] [--stats]\n"
             "PATH: a project folder with Stoffel.toml, or a .stfl file\n");
     return 1;
 }
@@ -320,6 +320,9 @@ static int cmd_run(const Project *p, int argc, char **argv)
     long parties = p->parties, threshold = p->threshold, expected_outputs = -1;
     const char *main_inputs[64];
     size_t nmain = 0;
+    bool stats = false;
+    MpcStats st;
+    memset(&st, 0, sizeof st);
     int rc = 0;
     for (int i = 0; i < argc && rc == 0; i++) {
         const char *a = argv[i];
@@ -335,6 +338,7 @@ static int cmd_run(const Project *p, int argc, char **argv)
         else if (strcmp(a, "--parties") == 0 && i + 1 < argc) parties = strtol(argv[++i], NULL, 10);
         else if (strcmp(a, "--threshold") == 0 && i + 1 < argc) threshold = strtol(argv[++i], NULL, 10);
         else if (strcmp(a, "--local") == 0) continue;
+        else if (strcmp(a, "--stats") == 0) stats = true;
         else { fprintf(stderr, "Error: unknown run option '%s'\n", a); rc = 2; }
     }
     StfProgram prog;
@@ -380,6 +384,7 @@ static int cmd_run(const Project *p, int argc, char **argv)
                 mo.inputs = inputs;
                 mo.entry = entry;
                 mo.write = write_out;
+                mo.stats = stats ? &st : NULL;
                 char *result = NULL, *outputs = NULL, err[1024];
                 int mrc = local_mpc_run(&prog, &mo, &result, &outputs, err, sizeof err);
                 fflush(stdout);
@@ -396,6 +401,9 @@ static int cmd_run(const Project *p, int argc, char **argv)
                         }
                     }
                     printf("Program returned: %s\n", result ? result : "");
+                    if (stats)
+                        printf("online: %" PRIu64 " rounds, %" PRIu64 " multiplications, %" PRIu64 " values opened\n",
+                               st.rounds, st.multiplications, st.opened);
                 }
                 free(result);
                 free(outputs);
