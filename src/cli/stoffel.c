@@ -464,8 +464,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0) {
         StfProgram prog;
         if (compile(&p, 0, &prog) != 0) return 1;
-        stf_program_free(&prog);
         printf("%s: ok (%s, %ld parties, threshold %ld)\n", p.source, needs_mpc(&prog) ? "MPC" : "clear", p.parties, p.threshold);
+        stf_program_free(&prog);
         return 0;
     }
     /* compile / build */
