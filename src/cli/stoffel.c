@@ -390,6 +390,14 @@ static int cmd_run(const Project *p, int argc, char **argv)
                 fflush(stdout);
                 if (mrc != LOCAL_MPC_OK) {
                     fprintf(stderr, "Execution error in '%s': %s\n", entry, err);
+                    /* "... at FN, instruction N": name the source line too */
+                    const char *at = strstr(err, "  at ");
+                    char fn[256];
+                    long long idx;
+                    if (at && sscanf(at, "  at %255[^,], instruction %lld", fn, &idx) == 2) {
+                        unsigned line = lang_line_of(&prog, fn, idx);
+                        if (line) fprintf(stderr, "  at %s:%u\n", p->source, line);
+                    }
                     rc = mrc;
                 } else {
                     if (outputs && *outputs) {
