@@ -400,14 +400,8 @@ static int cmd_run(const Project *p, int argc, char **argv)
                     }
                     rc = mrc;
                 } else {
-                    if (outputs && *outputs) {
-                        fputs(outputs, stdout);
-                        if (expected_outputs > 0) {
-                            long lines = 0;
-                            for (const char *c = outputs; *c; c++) lines += *c == '\n';
-                            (void)lines;
-                        }
-                    }
+                    /* what the clients received, one line each */
+                    if (outputs && *outputs) fputs(outputs, stdout);
                     printf("Program returned: %s\n", result ? result : "");
                     if (stats)
                         printf("online: %" PRIu64 " rounds, %" PRIu64 " multiplications, %" PRIu64 " values opened\n",
