@@ -247,7 +247,11 @@ Type *ck_resolve(Compiler *C, TypeExpr *te)
     if (!t) {
         AliasDecl *a = find_alias(C, n);
         if (a) {
+            /* aliases may name aliases, but not in a cycle */
+            if (++C->alias_depth > 32)
+                diag_error(C->d, a->line, a->col, "type alias '%s' refers to itself", a->name);
             t = ck_resolve(C, a->type);
+            C->alias_depth--;
         } else if (ck_find_obj(C, n)) {
             t = ty_new(C, T_OBJ);
             t->name = n;

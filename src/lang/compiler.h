@@ -89,6 +89,7 @@ typedef struct Compiler {
     size_t n_main_inputs;
     bool open_result;                  /* open a secret result of main */
     char *client0;                     /* secret main inputs for client 0, ':'-joined */
+    int alias_depth;                   /* type aliases being resolved (cycle guard) */
 } Compiler;
 
 /* check.c */

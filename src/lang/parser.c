@@ -98,7 +98,17 @@ static Expr *mk(P *p, int kind, const Token *t)
 
 /* ---- types ---- */
 
+static TypeExpr *parse_type_in(P *p);
+
 static TypeExpr *parse_type(P *p)
+{
+    if (++p->depth > MAX_EXPR_DEPTH) err_at(p, TOK(p), "type nested too deeply");
+    TypeExpr *t = parse_type_in(p);
+    p->depth--;
+    return t;
+}
+
+static TypeExpr *parse_type_in(P *p)
 {
     const Token *t = TOK(p);
     TypeExpr *ty = alloc(p, sizeof *ty);
