@@ -12,7 +12,9 @@ OPT      ?= -O2
 CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS   ?= $(OPT) -g
-ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -pthread -Iinclude -Isrc
+# -fvisibility=hidden: the shared library exports only what include/*.h mark
+# ST_API (tests/run.py "api/exports" checks it).
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -fvisibility=hidden -pthread -Iinclude -Isrc
 ifeq ($(DISPATCH),switch)
 ALL_CFLAGS += -DST_DISPATCH_SWITCH
 endif
@@ -36,7 +38,7 @@ TOOL_BINS += $(LANG_TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan valgrind switch-test clean bench bench-mpc bench-field bench-net bench-lang fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare bench-lang fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -70,6 +72,12 @@ $(BUILD)/stoffel-%: src/cli/%.c $(BUILD)/libstoffel_vm.a
 
 $(BUILD)/stoffellang $(BUILD)/stoffel: $(BUILD)/%: src/cli/%.c $(BUILD)/libstoffel_vm.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(TOOL_LDLIBS)
+# --list-builtins: the one-line summaries of docs/builtins.md as a C table
+$(BUILD)/gen/builtin_docs.h: docs/builtins.md scripts/gen-builtin-docs.awk
+	@mkdir -p $(dir $@)
+	awk -f scripts/gen-builtin-docs.awk docs/builtins.md > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/src/api/stoffel_api_builtins.o: $(BUILD)/gen/builtin_docs.h
+$(BUILD)/obj/src/api/stoffel_api_builtins.o: ALL_CFLAGS += -I$(BUILD)/gen
 
 # test binaries also depend on the shared test headers (unit.h, mpc_sim.h)
 $(UNIT_BINS): $(wildcard tests/unit/*.h)
@@ -97,6 +105,12 @@ valgrind: deps
 	python3 tests/run.py --build $(BUILD) --timeout 600 --wrap "$(VALGRIND)" --filter $(or $(VG_FILTER),/)
 
 # Same suite with the portable switch dispatch.
+# The golden programs with a collection at every safe point (ST_GC_STRESS):
+# a value the interpreter forgot to root is freed at once.
+gc-stress:
+	$(MAKE) BUILD=build-gcstress EXTRA_CFLAGS="$(EXTRA_CFLAGS) -DST_GC_STRESS=1" all
+	python3 tests/run.py --build build-gcstress --filter golden/
+
 switch-test:
 	$(MAKE) BUILD=build-switch DISPATCH=switch test
 
@@ -107,8 +121,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
 	@# BENCH_ARGS are the interpreter runner's; the others run with their defaults
-	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net BENCH_ARGS=
-	@$(MAKE) --no-print-directory bench-lang BENCH_ARGS=
+	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare bench-lang BENCH_ARGS=
 
 # StoffelLang: compile time of every upstream example (when ../shared is
 # there), the compiled twins bench/*.stfl against the hand-written bench/*.s,
@@ -126,11 +139,23 @@ bench-field: lib
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/field_bench bench/field_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS) -lgmp
 	$(BUILD)/field_bench 5000000
 
+# Curve groups: microseconds per operation (docs/crypto.md).
+bench-crypto: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/crypto_bench bench/crypto_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/crypto_bench $(BENCH_ARGS)
+
 # MPC engine throughput (4 parties as threads, BLS12-381 Fr): docs/mpc.md.
 bench-mpc: lib
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/mpc_bench bench/mpc_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/mpc_bench $(BENCH_ARGS)
+
+# Secret comparisons and equality tests (4 parties as threads): docs/mpc.md.
+bench-compare: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/compare_bench bench/compare_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/compare_bench $(BENCH_ARGS)
 
 # Networked MPC (4 parties as processes, TLS on 127.0.0.1): docs/network.md.
 bench-net: lib
@@ -138,10 +163,28 @@ bench-net: lib
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/net_bench bench/net_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/net_bench $(BENCH_ARGS)
 
+# Reliable broadcast (Rbc.*), n=4 and n=7, threads and TLS processes: docs/storage.md.
+bench-rbc: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/rbc_bench bench/rbc_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/rbc_bench $(BENCH_ARGS)
+
+# MPC scaling with n (4..31, in process and over TLS) and peak RSS per party
+# for 1 million preprocessed triples: docs/benchmarks.md.
+bench-mpc-scale: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/mpc_bench bench/mpc_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/net_bench bench/net_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/mpc_bench --scale 1
+	$(BUILD)/net_bench --scale 1
+	$(BUILD)/mpc_bench --triples-rss 1000000
+	$(BUILD)/net_bench --triples-rss 1000000
+
 # libFuzzer targets (clang): each runs FUZZ_TIME seconds on its seed corpus.
 FUZZ_TIME ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+  -fsanitize-coverage-ignorelist=fuzz/coverage_ignore.txt
 fuzz-build:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 EXTRA_CFLAGS="$(FUZZ_FLAGS)" lib
 	@for t in $(FUZZ_TARGETS); do \
@@ -164,7 +207,9 @@ fuzz: deps fuzz-build
 #   make install [PREFIX=/usr/local] [DESTDIR=staging-dir]
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
-VERSION    = 0.1.0
+MANDIR    ?= $(PREFIX)/share/man
+# the one version: include/stoffel.h's STOFFEL_VERSION_MAJOR/MINOR/PATCH
+VERSION   := $(shell awk '/^\#define STOFFEL_VERSION_(MAJOR|MINOR|PATCH) /{v = v (v == "" ? "" : ".") $$3} END{print v}' include/stoffel.h)
 SOVERSION  = 0
 install: lib tools
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig
@@ -174,6 +219,8 @@ install: lib tools
 	ln -sf libstoffel_vm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libstoffel_vm.so.$(SOVERSION)
 	ln -sf libstoffel_vm.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libstoffel_vm.so
 	install -m 755 $(TOOL_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	  -e 's|@LIBS@|$(LDLIBS)|' stoffel_vm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/stoffel_vm.pc
 

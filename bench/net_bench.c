@@ -9,12 +9,23 @@
  *   - throughput: `rounds` rounds of `batch` multiplications each
  *     (mpc_round, one communication round per batch);
  *   - latency: `latency` single multiplications one after the other.
- * Party 0 prints the figures; every party checks a product it opens. */
+ * Party 0 prints the figures; every party checks a product it opens.
+ * "cpu" is party 0's process CPU time per multiplication; "peak RSS" is
+ * the largest peak resident memory of the party processes.
+ *
+ * Other modes:
+ *   --n N                 N parties, t = (N-1)/3 (default 4)
+ *   --scale 1             one line per n = 4, 7, 10, 16, 31 (batch default
+ *                         20000, 3 rounds, 50 single multiplications)
+ *   --triples-rss K       each party only preprocesses K triples (the default
+ *                         run: 1000000); prints the peak RSS per party */
 #include <errno.h>
 #include <netinet/in.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,8 +34,11 @@
 #include "mpc/engine.h"
 #include "net/tls.h"
 
-#define N 4
-#define T 1
+#define MAX_N 31
+
+static unsigned N = 4, T = 1;
+static int scale_row;          /* print one compact line (--scale) */
+static size_t rss_triples;     /* --triples-rss */
 
 static double now_s(void)
 {
@@ -33,18 +47,37 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A port that is free now.  Tried first below the kernel's ephemeral range
+ * (32768 and up on Linux): with 31 parties, hundreds of outgoing
+ * connections take ephemeral source ports, and one of them can take a
+ * party's listening port before that party binds it. */
 static int free_port(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t l = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || getsockname(fd, (struct sockaddr *)&a, &l) != 0)
-        return -1;
-    close(fd);
-    return ntohs(a.sin_port);
+    for (int attempt = 0; attempt < 65; attempt++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a;
+        memset(&a, 0, sizeof a);
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (attempt < 64)
+            a.sin_port = htons((uint16_t)(20000 + randombytes_uniform(12000)));
+        socklen_t l = sizeof a;
+        if (fd < 0)
+            return -1;
+        int ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+                 getsockname(fd, (struct sockaddr *)&a, &l) == 0;
+        close(fd);
+        if (ok)
+            return ntohs(a.sin_port);
+    }
+    return -1;
 }
 
 static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, int rounds, int latency)
@@ -63,7 +96,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, in
     MpcConfig mc = { .n = N, .t = T, .party = id, .field = f, .instance_id = 42, .timeout_ms = 30000,
                      .triple_batch = batch };
     MpcEngine *e = mpc_engine_new(&mc, tr, NULL);
-    size_t total = batch * (size_t)rounds + (size_t)latency;
+    size_t total = rss_triples ? rss_triples : batch * (size_t)rounds + (size_t)latency;
     Fe *x = calloc(batch, sizeof *x), *y = calloc(batch, sizeof *y), *z = calloc(batch, sizeof *z);
     if (!e || !x || !y || !z)
         return 1;
@@ -73,18 +106,30 @@ static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, in
         return 1;
     }
     double t_pre = now_s() - t0;
+    if (rss_triples) {
+        if (id == 0) {
+            printf("%u parties as processes, TLS 1.3 on 127.0.0.1, BLS12-381 Fr, t=%u: "
+                   "%zu triples preprocessed per party in %.2f s (%.0f triples/s)\n",
+                   N, T, total, t_pre, total / t_pre);
+            fflush(stdout);
+        }
+        mpc_engine_free(e);
+        tls_transport_free(tr, 5000);
+        return 0;
+    }
     /* inputs: shares of random values, made by the engine */
     if (mpc_random(e, x, batch) != 0 || mpc_random(e, y, batch) != 0) {
         fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
         return 1;
     }
     t0 = now_s();
+    double c0 = cpu_s();
     for (int k = 0; k < rounds; k++)
         if (mpc_round(e, NULL, 0, NULL, x, y, batch, z) != 0) {
             fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
             return 1;
         }
-    double t_mul = now_s() - t0;
+    double t_mul = now_s() - t0, c_mul = cpu_s() - c0;
     t0 = now_s();
     for (int k = 0; k < latency; k++)
         if (mpc_round(e, NULL, 0, NULL, x, y, 1, z) != 0) {
@@ -101,14 +146,21 @@ static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, in
         fprintf(stderr, "party %u: wrong product\n", id);
         return 1;
     }
-    if (id == 0) {
+    if (id == 0 && scale_row) {
+        double per = (double)batch * rounds;
+        printf("%4u %3u %10.1f k %11.2f us %13.3f us %11.3f ms", N, T, per / t_mul / 1e3,
+               c_mul / per * 1e6, c_mul / per * 1e6 / N, latency ? t_lat * 1000 / latency : 0.0);
+        fflush(stdout);
+    } else if (id == 0) {
         MpcStats st = mpc_stats(e);
-        printf("4 parties as processes, TLS 1.3 on 127.0.0.1, BLS12-381 Fr, t=1\n");
+        printf("%u parties as processes, TLS 1.3 on 127.0.0.1, BLS12-381 Fr, t=%u\n", N, T);
         printf("preprocessing: %zu triples in %.2f s (%.0f triples/s)\n", total, t_pre, total / t_pre);
         printf("throughput: %d rounds x %zu multiplications in %.3f s = %.0f multiplications/s\n", rounds, batch,
                t_mul, (double)batch * rounds / t_mul);
         if (latency)
             printf("latency: %d single multiplications, %.3f ms each\n", latency, t_lat * 1000 / latency);
+        printf("party 0 CPU time in the throughput rounds: %.2f us per multiplication\n",
+               c_mul / ((double)batch * rounds) * 1e6);
         printf("party 0 sent %.1f MB in the online phase and preprocessing\n", st.bytes_sent / 1e6);
         fflush(stdout);
     }
@@ -120,28 +172,27 @@ static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, in
     return 0;
 }
 
-int main(int argc, char **argv)
+static int port_taken(const int *ports, uint32_t n, int port)
 {
-    size_t batch = 100000;
-    int rounds = 5, latency = 200;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--batch") == 0) batch = strtoul(argv[i + 1], NULL, 10);
-        else if (strcmp(argv[i], "--rounds") == 0) rounds = atoi(argv[i + 1]);
-        else if (strcmp(argv[i], "--latency") == 0) latency = atoi(argv[i + 1]);
-        else {
-            fprintf(stderr, "usage: net_bench [--batch N] [--rounds R] [--latency L]\n");
+    for (uint32_t i = 0; i < n; i++)
+        if (ports[i] == port)
             return 1;
-        }
-    }
-    if (batch == 0 || rounds < 0 || latency < 0)
-        return 1;
+    return 0;
+}
+
+/* One run with N parties; *peak_rss: the largest party's peak in bytes. */
+static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
+{
     char dir[] = "/tmp/stoffel-net-bench-XXXXXX";
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
         return 1;
     }
-    char text[4096], err[1024];
+    char text[16384], err[1024];
+    int ports[MAX_N];
     size_t k = 0;
+    if (sodium_init() < 0)
+        return 1;
     for (uint32_t i = 0; i < N; i++) {
         char key[600], cert[600], hex[65];
         uint8_t id[NET_KEY_ID_LEN];
@@ -152,7 +203,12 @@ int main(int argc, char **argv)
             return 1;
         }
         net_hex(id, sizeof id, hex);
-        k += (size_t)snprintf(text + k, sizeof text - k, "party %u 127.0.0.1:%d %s\n", i, free_port(), hex);
+        int port;
+        do
+            port = free_port();
+        while (port > 0 && port_taken(ports, i, port));
+        ports[i] = port;
+        k += (size_t)snprintf(text + k, sizeof text - k, "party %u 127.0.0.1:%d %s\n", i, port, hex);
     }
     Roster r;
     if (roster_parse(text, k, &r, err, sizeof err) != 0) {
@@ -160,17 +216,24 @@ int main(int argc, char **argv)
         return 1;
     }
     fflush(stdout);
-    pid_t pids[N];
+    pid_t pids[MAX_N];
     for (uint32_t i = 0; i < N; i++) {
         pids[i] = fork();
         if (pids[i] == 0)
             _exit(party(i, dir, &r, batch, rounds, latency));
     }
     int bad = 0;
+    *peak_rss = 0;
     for (uint32_t i = 0; i < N; i++) {
         int st;
-        waitpid(pids[i], &st, 0);
+        struct rusage ru;
+        if (wait4(pids[i], &st, 0, &ru) < 0) {
+            bad = 1;
+            continue;
+        }
         bad |= !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+        if ((double)ru.ru_maxrss * 1024.0 > *peak_rss)
+            *peak_rss = (double)ru.ru_maxrss * 1024.0;
     }
     for (uint32_t i = 0; i < N; i++) {
         char p[600];
@@ -184,4 +247,60 @@ int main(int argc, char **argv)
     if (bad)
         fprintf(stderr, "a party failed\n");
     return bad;
+}
+
+int main(int argc, char **argv)
+{
+    size_t batch = 100000;
+    int rounds = 5, latency = 200, scale = 0, set_batch = 0;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--batch") == 0) {
+            batch = strtoul(argv[i + 1], NULL, 10);
+            set_batch = 1;
+        } else if (strcmp(argv[i], "--rounds") == 0) rounds = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--latency") == 0) latency = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--n") == 0) N = (unsigned)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--scale") == 0) scale = atoi(argv[i + 1]) != 0;
+        else if (strcmp(argv[i], "--triples-rss") == 0) rss_triples = strtoul(argv[i + 1], NULL, 10);
+        else {
+            fprintf(stderr, "usage: net_bench [--batch N] [--rounds R] [--latency L] [--n N] "
+                            "[--scale 1] [--triples-rss K]\n");
+            return 1;
+        }
+    }
+    if (batch == 0 || rounds < 0 || latency < 0 || N < 4 || N > MAX_N)
+        return 1;
+    T = (N - 1) / 3;
+    double rss;
+    if (scale) {
+        static const unsigned ns[] = { 4, 7, 10, 16, 31 };
+        if (!set_batch)
+            batch = 20000;
+        rounds = rounds > 3 ? 3 : rounds;
+        latency = latency > 50 ? 50 : latency;
+        printf("MPC over TLS 1.3 on 127.0.0.1, parties as processes, BLS12-381 Fr, t = (n-1)/3,\n"
+               "%d rounds of %zu multiplications, %d single multiplications\n\n", rounds, batch,
+               latency);
+        printf("%4s %3s %12s %14s %16s %14s %16s\n", "n", "t", "mul/s", "cpu/mul/party",
+               "cpu/mul/party/n", "latency", "peak RSS/party");
+        fflush(stdout);
+        scale_row = 1;
+        for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
+            N = ns[k];
+            T = (N - 1) / 3;
+            if (run_once(batch, rounds, latency, &rss) != 0)
+                return 1;
+            printf(" %13.1f MB\n", rss / 1e6);
+            fflush(stdout);
+        }
+        return 0;
+    }
+    if (run_once(batch, rounds, latency, &rss) != 0)
+        return 1;
+    printf("peak RSS per party: %.1f MB", rss / 1e6);
+    if (rss_triples)
+        printf(" (%.0f bytes per preprocessed triple; a triple itself is %zu bytes)",
+               rss / (double)rss_triples, 3 * sizeof(Fe));
+    printf("\n");
+    return 0;
 }

@@ -45,6 +45,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+/* ST_API marks the functions the shared library exports: it is built with
+ * -fvisibility=hidden, so a public function without it is not exported
+ * (docs/embedding.md, "Exported symbols"). */
+#ifndef ST_API
+#if defined(__GNUC__) || defined(__clang__)
+#define ST_API __attribute__((visibility("default")))
+#else
+#define ST_API
+#endif
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,8 +65,20 @@ extern "C" {
 #define STOFFEL_VERSION_MAJOR 0
 #define STOFFEL_VERSION_MINOR 1
 #define STOFFEL_VERSION_PATCH 0
+/* The version as text, "MAJOR.MINOR.PATCH" (every tool's --version). */
+#define STOFFEL_VERSION_STR_(x) #x
+#define STOFFEL_VERSION_STR(x) STOFFEL_VERSION_STR_(x)
+#define STOFFEL_VERSION_STRING                                                     \
+    STOFFEL_VERSION_STR(STOFFEL_VERSION_MAJOR) "." STOFFEL_VERSION_STR(STOFFEL_VERSION_MINOR) "." \
+    STOFFEL_VERSION_STR(STOFFEL_VERSION_PATCH)
 /* One comparable number: major * 10000 + minor * 100 + patch. */
 #define STOFFEL_VERSION_NUMBER (STOFFEL_VERSION_MAJOR * 10000 + STOFFEL_VERSION_MINOR * 100 + STOFFEL_VERSION_PATCH)
+
+/* Limits: parties of one MPC session; the largest call depth and heap
+ * (MiB) the command-line tools accept. */
+#define STOFFEL_MAX_PARTIES 255u
+#define STOFFEL_MAX_CALL_DEPTH 10000000u
+#define STOFFEL_MAX_HEAP_MB ((uint64_t)1 << 40)
 
 /* An independent virtual machine (opaque). */
 typedef struct StoffelVM StoffelVM;
@@ -152,37 +176,37 @@ typedef struct {
 /* ---- lifecycle ------------------------------------------------------------ */
 
 /* Fill *config with the defaults (all zero/NULL, allow_ffi = 1). */
-void stoffel_config_init(StoffelConfig *config);
+ST_API void stoffel_config_init(StoffelConfig *config);
 
 /* Create a VM with the standard library registered.  config may be NULL for
  * the defaults.  Returns NULL only when memory runs out. */
-StoffelVM *stoffel_new(const StoffelConfig *config);
+ST_API StoffelVM *stoffel_new(const StoffelConfig *config);
 
 /* Free the VM, every value in it (running foreign-object finalizers) and
  * every handle still held.  NULL is ignored. */
-void stoffel_free(StoffelVM *vm);
+ST_API void stoffel_free(StoffelVM *vm);
 
 /* The StoffelVM behind a VMHandle of stoffel_vm.h (the same object), so a
  * program using the upstream API can read error details or use slots.
  * Returns NULL for NULL. */
-StoffelVM *stoffel_from_handle(void *vm_handle);
+ST_API StoffelVM *stoffel_from_handle(void *vm_handle);
 
 /* The user_data of the configuration, and a way to change it. */
-void *stoffel_get_user_data(const StoffelVM *vm);
-void stoffel_set_user_data(StoffelVM *vm, void *user_data);
+ST_API void *stoffel_get_user_data(const StoffelVM *vm);
+ST_API void stoffel_set_user_data(StoffelVM *vm, void *user_data);
 
 /* ---- errors --------------------------------------------------------------- */
 
 /* The last failure (never NULL; for a NULL vm a static "invalid VM" record).
  * Valid until the next call into this VM. */
-const StoffelError *stoffel_last_error(const StoffelVM *vm);
+ST_API const StoffelError *stoffel_last_error(const StoffelVM *vm);
 
 /* From inside a foreign function or hook: the message its failure reports.
  * Returns STOFFEL_OK (STOFFEL_ERROR_INVALID for NULL arguments). */
-StoffelResult stoffel_set_error(StoffelVM *vm, const char *message);
+ST_API StoffelResult stoffel_set_error(StoffelVM *vm, const char *message);
 
 /* Text for a result code, e.g. "runtime error". */
-const char *stoffel_result_name(StoffelResult result);
+ST_API const char *stoffel_result_name(StoffelResult result);
 
 /* ---- programs ------------------------------------------------------------- */
 
@@ -191,13 +215,13 @@ const char *stoffel_result_name(StoffelResult result);
  * (may be NULL).  Every function is verified and registered; on failure
  * nothing of the program stays registered and the result is
  * STOFFEL_ERROR_LOAD with line/column (assembly) or offset (binary). */
-StoffelResult stoffel_load(StoffelVM *vm, const void *data, size_t len, const char *name);
+ST_API StoffelResult stoffel_load(StoffelVM *vm, const void *data, size_t len, const char *name);
 
 /* Load a program file (either form).  STOFFEL_ERROR_IO if it cannot be read. */
-StoffelResult stoffel_load_file(StoffelVM *vm, const char *path);
+ST_API StoffelResult stoffel_load_file(StoffelVM *vm, const char *path);
 
 /* Whether a function (loaded, builtin or foreign) of this name exists: 1 or 0. */
-int stoffel_has_function(StoffelVM *vm, const char *name);
+ST_API int stoffel_has_function(StoffelVM *vm, const char *name);
 
 /* Call a function with the arguments in slots 1..argc of the current
  * window; the result goes to slot 0.  The window must have argc + 1 slots.
@@ -206,83 +230,83 @@ int stoffel_has_function(StoffelVM *vm, const char *name);
  * in stoffel_last_error), STOFFEL_ERROR_INVALID (argc out of range, or a
  * call from inside a hook).  Closures are called through the builtin:
  * stoffel_call(vm, "call_closure", n) with the closure in slot 1. */
-StoffelResult stoffel_call(StoffelVM *vm, const char *function, int argc);
+ST_API StoffelResult stoffel_call(StoffelVM *vm, const char *function, int argc);
 
 /* Register a foreign function under `name`.  STOFFEL_ERROR_INVALID if the
  * name is taken (builtins included), empty, not UTF-8, or fn is NULL. */
-StoffelResult stoffel_register_function(StoffelVM *vm, const char *name, StoffelForeignFn fn,
+ST_API StoffelResult stoffel_register_function(StoffelVM *vm, const char *name, StoffelForeignFn fn,
                                         void *user_data);
 
 /* ---- slots ---------------------------------------------------------------- */
 
 /* Number of slots in the current window. */
-int stoffel_slot_count(const StoffelVM *vm);
+ST_API int stoffel_slot_count(const StoffelVM *vm);
 
 /* Make the current window at least `count` slots (new slots hold Unit). */
-StoffelResult stoffel_ensure_slots(StoffelVM *vm, int count);
+ST_API StoffelResult stoffel_ensure_slots(StoffelVM *vm, int count);
 
 /* Type of the value in a slot; STOFFEL_TYPE_INVALID if out of range. */
-StoffelType stoffel_slot_type(const StoffelVM *vm, int slot);
+ST_API StoffelType stoffel_slot_type(const StoffelVM *vm, int slot);
 
 /* The name the `type` builtin uses ("int64", "string", "nil", ...). */
-const char *stoffel_type_name(StoffelType type);
+ST_API const char *stoffel_type_name(StoffelType type);
 
 /* Copy the value of slot src into slot dst. */
-StoffelResult stoffel_copy_slot(StoffelVM *vm, int dst, int src);
+ST_API StoffelResult stoffel_copy_slot(StoffelVM *vm, int dst, int src);
 
 /* Setters.  stoffel_set_int_as stores an integer of a given width
  * (STOFFEL_TYPE_I64 ... STOFFEL_TYPE_U64), STOFFEL_ERROR_RANGE if it does not
  * fit; stoffel_set_uint64 stores a U64.  Strings are copied and must be
  * valid UTF-8 (they may contain NUL bytes with the _len form). */
-StoffelResult stoffel_set_unit(StoffelVM *vm, int slot);
-StoffelResult stoffel_set_int(StoffelVM *vm, int slot, int64_t value);
-StoffelResult stoffel_set_int_as(StoffelVM *vm, int slot, StoffelType width, int64_t value);
-StoffelResult stoffel_set_uint64(StoffelVM *vm, int slot, uint64_t value);
-StoffelResult stoffel_set_float(StoffelVM *vm, int slot, double value);
-StoffelResult stoffel_set_bool(StoffelVM *vm, int slot, int value);
-StoffelResult stoffel_set_string(StoffelVM *vm, int slot, const char *text);
-StoffelResult stoffel_set_string_len(StoffelVM *vm, int slot, const char *text, size_t len);
+ST_API StoffelResult stoffel_set_unit(StoffelVM *vm, int slot);
+ST_API StoffelResult stoffel_set_int(StoffelVM *vm, int slot, int64_t value);
+ST_API StoffelResult stoffel_set_int_as(StoffelVM *vm, int slot, StoffelType width, int64_t value);
+ST_API StoffelResult stoffel_set_uint64(StoffelVM *vm, int slot, uint64_t value);
+ST_API StoffelResult stoffel_set_float(StoffelVM *vm, int slot, double value);
+ST_API StoffelResult stoffel_set_bool(StoffelVM *vm, int slot, int value);
+ST_API StoffelResult stoffel_set_string(StoffelVM *vm, int slot, const char *text);
+ST_API StoffelResult stoffel_set_string_len(StoffelVM *vm, int slot, const char *text, size_t len);
 
 /* Getters; STOFFEL_ERROR_TYPE if the slot holds another type.
  * stoffel_get_int accepts every integer width (STOFFEL_ERROR_RANGE for a U64
  * above INT64_MAX); stoffel_get_uint64 every non-negative integer.
  * stoffel_get_string: *text is NUL-terminated, *len (may be NULL) its length
  * in bytes; see "Pointer lifetimes" above. */
-StoffelResult stoffel_get_int(StoffelVM *vm, int slot, int64_t *out);
-StoffelResult stoffel_get_uint64(StoffelVM *vm, int slot, uint64_t *out);
-StoffelResult stoffel_get_float(StoffelVM *vm, int slot, double *out);
-StoffelResult stoffel_get_bool(StoffelVM *vm, int slot, int *out);
-StoffelResult stoffel_get_string(StoffelVM *vm, int slot, const char **text, size_t *len);
+ST_API StoffelResult stoffel_get_int(StoffelVM *vm, int slot, int64_t *out);
+ST_API StoffelResult stoffel_get_uint64(StoffelVM *vm, int slot, uint64_t *out);
+ST_API StoffelResult stoffel_get_float(StoffelVM *vm, int slot, double *out);
+ST_API StoffelResult stoffel_get_bool(StoffelVM *vm, int slot, int *out);
+ST_API StoffelResult stoffel_get_string(StoffelVM *vm, int slot, const char **text, size_t *len);
 
 /* The id an object, array or foreign object shows as (Object(3), ...). */
-StoffelResult stoffel_get_id(StoffelVM *vm, int slot, uint64_t *out);
+ST_API StoffelResult stoffel_get_id(StoffelVM *vm, int slot, uint64_t *out);
 
 /* ---- arrays and objects ----------------------------------------------------- */
 
 /* New empty array / object in `slot`. */
-StoffelResult stoffel_new_array(StoffelVM *vm, int slot);
-StoffelResult stoffel_new_object(StoffelVM *vm, int slot);
+ST_API StoffelResult stoffel_new_array(StoffelVM *vm, int slot);
+ST_API StoffelResult stoffel_new_object(StoffelVM *vm, int slot);
 
 /* Array length (1 + highest index set). */
-StoffelResult stoffel_array_length(StoffelVM *vm, int array_slot, int64_t *out);
+ST_API StoffelResult stoffel_array_length(StoffelVM *vm, int array_slot, int64_t *out);
 /* Element `index` into dst_slot (a hole reads as Unit); STOFFEL_ERROR_RANGE
  * unless 0 <= index < length. */
-StoffelResult stoffel_array_get(StoffelVM *vm, int array_slot, int64_t index, int dst_slot);
+ST_API StoffelResult stoffel_array_get(StoffelVM *vm, int array_slot, int64_t index, int dst_slot);
 /* Store value_slot's value at index >= 0 (the array grows as needed). */
-StoffelResult stoffel_array_set(StoffelVM *vm, int array_slot, int64_t index, int value_slot);
+ST_API StoffelResult stoffel_array_set(StoffelVM *vm, int array_slot, int64_t index, int value_slot);
 /* Append value_slot's value. */
-StoffelResult stoffel_array_push(StoffelVM *vm, int array_slot, int value_slot);
+ST_API StoffelResult stoffel_array_push(StoffelVM *vm, int array_slot, int value_slot);
 
 /* Number of fields of an object. */
-StoffelResult stoffel_object_count(StoffelVM *vm, int object_slot, size_t *out);
+ST_API StoffelResult stoffel_object_count(StoffelVM *vm, int object_slot, size_t *out);
 /* Field with the key in key_slot into dst_slot; STOFFEL_ERROR_NOT_FOUND if absent. */
-StoffelResult stoffel_object_get(StoffelVM *vm, int object_slot, int key_slot, int dst_slot);
+ST_API StoffelResult stoffel_object_get(StoffelVM *vm, int object_slot, int key_slot, int dst_slot);
 /* Set the field with the key in key_slot to value_slot's value. */
-StoffelResult stoffel_object_set(StoffelVM *vm, int object_slot, int key_slot, int value_slot);
+ST_API StoffelResult stoffel_object_set(StoffelVM *vm, int object_slot, int key_slot, int value_slot);
 /* Iterate the fields in insertion order: start with *cursor = 0; each call
  * stores the next key and value and advances *cursor; STOFFEL_ERROR_NOT_FOUND
  * at the end.  Do not change the object while iterating. */
-StoffelResult stoffel_object_next(StoffelVM *vm, int object_slot, uint32_t *cursor, int key_slot,
+ST_API StoffelResult stoffel_object_next(StoffelVM *vm, int object_slot, uint32_t *cursor, int key_slot,
                                   int value_slot);
 
 /* ---- foreign objects ----------------------------------------------------------- */
@@ -290,20 +314,20 @@ StoffelResult stoffel_object_next(StoffelVM *vm, int object_slot, uint32_t *curs
 /* A new foreign object wrapping ptr (never dereferenced by the VM).  The
  * finalizer (may be NULL) runs when the object is collected or the VM is
  * freed. */
-StoffelResult stoffel_new_foreign(StoffelVM *vm, int slot, void *ptr, StoffelFinalizer finalizer,
+ST_API StoffelResult stoffel_new_foreign(StoffelVM *vm, int slot, void *ptr, StoffelFinalizer finalizer,
                                   void *finalizer_user_data);
 /* The pointer a foreign object wraps. */
-StoffelResult stoffel_get_foreign(StoffelVM *vm, int slot, void **out);
+ST_API StoffelResult stoffel_get_foreign(StoffelVM *vm, int slot, void **out);
 
 /* ---- handles --------------------------------------------------------------------- */
 
 /* A handle keeping slot's value alive; 0 on failure (see stoffel_last_error). */
-StoffelHandle stoffel_get_handle(StoffelVM *vm, int slot);
+ST_API StoffelHandle stoffel_get_handle(StoffelVM *vm, int slot);
 /* Put a handle's value into a slot. */
-StoffelResult stoffel_set_handle(StoffelVM *vm, int slot, StoffelHandle handle);
+ST_API StoffelResult stoffel_set_handle(StoffelVM *vm, int slot, StoffelHandle handle);
 /* Release a handle; releasing an unknown or already released handle is
  * STOFFEL_ERROR_INVALID and changes nothing. */
-StoffelResult stoffel_release_handle(StoffelVM *vm, StoffelHandle handle);
+ST_API StoffelResult stoffel_release_handle(StoffelVM *vm, StoffelHandle handle);
 
 /* ---- hooks -------------------------------------------------------------------- */
 
@@ -355,19 +379,19 @@ typedef int (*StoffelHookFn)(StoffelVM *vm, const StoffelHookEvent *event, void 
 /* Add a hook for the event kinds in `mask`.  Higher priority runs first.
  * Returns the hook id (>= 1), or 0 on failure.  Hooks slow execution down:
  * the interpreter runs its checked mode while any hook is enabled. */
-int stoffel_add_hook(StoffelVM *vm, uint32_t mask, StoffelHookFn fn, void *user_data, int priority);
+ST_API int stoffel_add_hook(StoffelVM *vm, uint32_t mask, StoffelHookFn fn, void *user_data, int priority);
 /* Remove a hook; STOFFEL_ERROR_INVALID for an unknown id. */
-StoffelResult stoffel_remove_hook(StoffelVM *vm, int hook_id);
+ST_API StoffelResult stoffel_remove_hook(StoffelVM *vm, int hook_id);
 /* Enable (non-zero) or disable a hook. */
-StoffelResult stoffel_enable_hook(StoffelVM *vm, int hook_id, int enabled);
+ST_API StoffelResult stoffel_enable_hook(StoffelVM *vm, int hook_id, int enabled);
 
 /* ---- memory ------------------------------------------------------------------------ */
 
 /* Run a full garbage collection now (not from inside a hook). */
-StoffelResult stoffel_collect_garbage(StoffelVM *vm);
+ST_API StoffelResult stoffel_collect_garbage(StoffelVM *vm);
 
 /* Bytes the VM's heap currently accounts for. */
-size_t stoffel_heap_bytes(const StoffelVM *vm);
+ST_API size_t stoffel_heap_bytes(const StoffelVM *vm);
 
 /* ---- MPC in one process ---------------------------------------------------------- */
 
@@ -384,11 +408,188 @@ size_t stoffel_heap_bytes(const StoffelVM *vm);
  * Free both with stoffel_free_text.  Returns STOFFEL_ERROR_INVALID for bad
  * options or inputs, STOFFEL_ERROR_IO or STOFFEL_ERROR_LOAD for the file,
  * STOFFEL_ERROR_RUNTIME for execution and protocol failures. */
-StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_t n_parties,
+ST_API StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_t n_parties,
                                     uint32_t threshold, const char *curve, const char *inputs,
                                     char **result, char **error);
-/* Free text returned by stoffel_run_local_mpc (NULL is ignored). */
-void stoffel_free_text(char *text);
+/* Free text returned by stoffel_run_local_mpc and the functions below
+ * (NULL is ignored). */
+ST_API void stoffel_free_text(char *text);
+
+/* Misbehaviour of the last `faulty` parties of a local session, for tests
+ * of robustness only (they act in the online phase and the client
+ * protocol; preprocessing runs honestly). */
+typedef enum {
+    STOFFEL_FAULT_NONE = 0,
+    STOFFEL_FAULT_WRONG_SHARES = 1,  /* random values instead of shares */
+    STOFFEL_FAULT_SILENT = 2         /* send nothing */
+} StoffelFault;
+
+/* Every option of a local session (stoffel_run_local_mpc takes the common
+ * ones).  Fill with stoffel_local_mpc_options_init (threshold 1, the rest
+ * zero/NULL), then set n_parties and what else you need. */
+typedef struct {
+    uint32_t n_parties;          /* n >= 3t+1, at most 255 */
+    uint32_t threshold;          /* t */
+    const char *curve;           /* NULL = bls12-381 */
+    const char *inputs;          /* as for stoffel_run_local_mpc */
+    const char *entry;           /* NULL = "main" */
+    int timeout_ms;              /* per protocol wait; 0 = default */
+    StoffelFault fault;
+    uint32_t faulty;             /* at most t */
+    /* Where party 0's `print` output goes (NULL = stdout); the other
+     * parties' copies are dropped. */
+    void (*write)(void *user_data, const char *text, size_t len);
+    void *write_user_data;
+    /* Local storage (LocalStorage.*) and saved preprocessing: party I uses
+     * PATH.partyI (NULL = none); docs/storage.md. */
+    const char *local_store;
+    const char *preproc_store;
+    /* Non-NULL: receives what the session cost per party, also when it
+     * fails (free with stoffel_cost_report_free; NULL if nothing ran). */
+    struct StoffelCostReport **cost_report;
+    /* Non-NULL: party 0 writes a progress line here, at most once a
+     * second, while preprocessing or a wait for the other nodes has lasted
+     * over a second (stoffel-run: stderr when it is a terminal). */
+    FILE *progress;
+} StoffelLocalMpcOptions;
+
+/* What an MPC session cost, per party: online rounds, messages and bytes
+ * sent and received, preprocessed material used, time per phase, and a
+ * timeline of the rounds (docs/programming.md §9). */
+typedef struct StoffelCostReport StoffelCostReport;
+typedef enum {
+    STOFFEL_REPORT_TEXT = 0,     /* a table, as `stoffel-run --stats` prints */
+    STOFFEL_REPORT_JSON,         /* --stats-json */
+    STOFFEL_REPORT_TRACE,        /* Chrome trace-event JSON (Perfetto), --trace */
+    STOFFEL_REPORT_SVG,          /* a timeline picture, --stats-svg */
+} StoffelReportFormat;
+/* The report as text in one format (free with stoffel_free_text); NULL
+ * for a bad argument or no memory. */
+ST_API char *stoffel_cost_report_format(const StoffelCostReport *report, StoffelReportFormat format);
+/* Writes the report in one format to path ("-": stderr).  STOFFEL_ERROR_IO
+ * with *error (free with stoffel_free_text) naming the file. */
+ST_API StoffelResult stoffel_cost_report_save(const StoffelCostReport *report, StoffelReportFormat format,
+                                       const char *path, char **error);
+ST_API void stoffel_cost_report_free(StoffelCostReport *report);
+
+ST_API void stoffel_local_mpc_options_init(StoffelLocalMpcOptions *options);
+
+/* ---- programs as files, and what the command-line runner is built on ------ */
+
+/* A program read from a file but not loaded into a VM (opaque): it can be
+ * described, loaded into any number of VMs, and run as an MPC session. */
+typedef struct StoffelProgram StoffelProgram;
+
+/* Read a program file: .stflb by its "STFL" magic, assembly text otherwise.
+ * On failure *program is NULL and *error (free with stoffel_free_text)
+ * names the file and the place; STOFFEL_ERROR_IO when the file cannot be
+ * read ("cannot read 'FILE': ..."), STOFFEL_ERROR_LOAD when it does not
+ * parse ("FILE:LINE:COL: error: ..." or "FILE: error at byte offset N:
+ * ..."). */
+ST_API StoffelResult stoffel_program_read(const char *path, StoffelProgram **program, char **error);
+ST_API void stoffel_program_free(StoffelProgram *program);
+/* The StoffelLang source line of instruction `instruction` of `function`
+ * in a program compiled from a .stfl file (0 when unknown: assembly or
+ * bytecode, or no such instruction).  Names the place of a run-time error. */
+ST_API unsigned stoffel_program_source_line(const StoffelProgram *program, const char *function, int64_t instruction);
+
+/* What `stoffel-run --info` prints: format version, constants, every
+ * function (parameters, registers, instructions, duplicates marked) and the
+ * manifest.  Free with stoffel_free_text; NULL when memory runs out. */
+ST_API char *stoffel_program_describe(const StoffelProgram *program);
+
+/* Verify and register a read program's functions (as stoffel_load). */
+ST_API StoffelResult stoffel_load_program(StoffelVM *vm, const StoffelProgram *program);
+
+/* 1 if `name` is a foreign function or builtin (not loaded bytecode), else 0. */
+ST_API int stoffel_is_foreign_function(StoffelVM *vm, const char *name);
+
+/* The name of the index-th native function (builtin or foreign) the VM has
+ * registered, in registration order; NULL past the last.  Valid while the VM
+ * lives.  `stoffel-run --list-builtins` prints these. */
+ST_API const char *stoffel_builtin_at(StoffelVM *vm, size_t index);
+
+/* The one-line signature docs/builtins.md gives for a builtin
+ * ("Share.mul(a, b ...) -> ..."), or NULL if it has no entry. */
+ST_API const char *stoffel_builtin_summary(const char *name);
+
+/* Trace execution to `out` (NULL: stop tracing), in upstream's format:
+ * "[instr][depth D][FN][pc P] BEFORE LDI(0, 42)".  Tracing runs the
+ * interpreter's checked mode. */
+#define STOFFEL_TRACE_INSTRUCTIONS 1u
+ST_API StoffelResult stoffel_set_trace(StoffelVM *vm, FILE *out, unsigned flags);
+
+/* LocalStorage.* of this VM keep their values in the SQLite file `path`
+ * (created 0600 if missing; docs/storage.md).  The store is closed with the
+ * VM.  STOFFEL_ERROR_INVALID with the reason when the file is unusable. */
+ST_API StoffelResult stoffel_open_local_store(StoffelVM *vm, const char *path);
+
+/* The value in `slot` as `stoffel-run` prints it after "Program returned: "
+ * (strings unquoted at top level, arrays and objects spelled out).  Free
+ * *text with stoffel_free_text. */
+ST_API StoffelResult stoffel_format_slot(StoffelVM *vm, int slot, char **text);
+
+/* Run a read program as a local MPC session (see stoffel_run_local_mpc).
+ * *outputs (may be "") lists the values sent to clients with
+ * MpcOutput.send_to_client, one line "client C received: V" each.
+ * STOFFEL_ERROR_INVALID for unusable options or inputs, STOFFEL_ERROR_LOAD
+ * when the program does not register, STOFFEL_ERROR_RUNTIME for execution
+ * and protocol failures; *error (free with stoffel_free_text) says which,
+ * naming the party or client. */
+ST_API StoffelResult stoffel_run_local_mpc_program(const StoffelProgram *program, const StoffelLocalMpcOptions *options,
+                                            char **result, char **outputs, char **error);
+
+/* One node of a networked session (docs/network.md): a party, or a client
+ * (client = 1).  Fields left zero/NULL take the defaults named. */
+typedef struct {
+    const char *program_path;    /* parties: the program file (its bytes are hashed) */
+    const char *entry;           /* NULL = main */
+    const char *roster_path, *key_path, *cert_path;
+    int client;
+    int64_t party_id;            /* party mode: >= 0 */
+    int64_t client_id;           /* client mode: >= 0 */
+    uint32_t n_parties;          /* 0 = as many as the roster lists */
+    uint32_t threshold;
+    const char *curve;           /* NULL = bls12-381 */
+    uint32_t inputs_per_client;  /* parties: 0 = from the manifest, else 1 */
+    const char *inputs;          /* client: its values, comma separated */
+    const char *bind;            /* party: listen here instead of the roster address */
+    const char *session;         /* optional label mixed into the instance id */
+    int timeout_ms;              /* per protocol wait; 0 = 10,000 (client output wait 60,000) */
+    int connect_timeout_ms;      /* waiting for the other nodes; 0 = 60,000 */
+    const char *roster_text;     /* the roster in memory (instead of roster_path) */
+    /* Upstream's `--servers A,B,...`: the parties' addresses in order,
+     * checked against the roster (never a reason to connect somewhere
+     * unauthenticated). */
+    const char *servers;
+    /* Discovery: leader (party 0, collects registrations on `bind`) or
+     * bootstrap = the leader's HOST:PORT.  Needs STOFFEL_AUTH_TOKEN. */
+    int leader;
+    const char *bootstrap;
+    const char *leader_key_id;   /* pin the leader's key (64 hex), or NULL */
+    uint32_t n_clients;          /* leader: clients to wait for */
+    /* party: local storage and saved preprocessing files (NULL = none;
+     * a client refuses them); docs/storage.md. */
+    const char *local_store;
+    const char *preproc_store;
+} StoffelNetOptions;
+
+/* Run this node's part of a networked session.  It prints the result on
+ * stdout and errors on stderr, and returns the process exit code
+ * (docs/network.md: 0 ok, 2 bad configuration, 3 bad program, 4 execution
+ * failed, 11-13 party setup, 21-25 client).  program may be NULL for a
+ * client. */
+ST_API int stoffel_run_network_node(const StoffelProgram *program, const StoffelNetOptions *options);
+
+/* A node identity for networked sessions: an Ed25519 key (PKCS#8 PEM,
+ * mode 0600, never overwritten) and a self-signed certificate carrying its
+ * public key with common name `common_name`.  key_id receives the key id
+ * the roster lists (64 hex digits and a NUL).  On failure *error (free with
+ * stoffel_free_text) says why. */
+ST_API StoffelResult stoffel_net_keygen(const char *key_path, const char *cert_path, const char *common_name,
+                                 char key_id[65], char **error);
+/* The key id of a certificate file (64 hex digits and a NUL). */
+ST_API StoffelResult stoffel_net_cert_key_id(const char *cert_path, char key_id[65], char **error);
 
 /* ---- the StoffelLang compiler ----------------------------------------------------- */
 
@@ -396,11 +597,11 @@ void stoffel_free_text(char *text);
  * write the .stflb to `out_path` (NULL: src_path with .stflb for .stfl).
  * On failure *error (free with stoffel_free_text) is the message
  * "file:line:col: error: ..." with the source line and a caret. */
-StoffelResult stoffel_compile_file(const char *src_path, const char *out_path, char **error);
+ST_API StoffelResult stoffel_compile_file(const char *src_path, const char *out_path, char **error);
 
 /* Compile source text in memory to .stflb bytes (*out, free with
  * stoffel_free_text); `filename` names it in messages and anchors imports. */
-StoffelResult stoffel_compile_to_binary(const char *source, const char *filename, unsigned char **out,
+ST_API StoffelResult stoffel_compile_to_binary(const char *source, const char *filename, unsigned char **out,
                                         size_t *out_len, char **error);
 
 #ifdef __cplusplus

@@ -13,6 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ST_API: exported from the shared library (see stoffel.h). */
+#ifndef ST_API
+#if defined(__GNUC__) || defined(__clang__)
+#define ST_API __attribute__((visibility("default")))
+#else
+#define ST_API
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -92,12 +101,12 @@ typedef struct {
     CCompilerErrors errors;
 } CCompilationResult;
 
-CCompilationResult *stoffel_compile(const char *source, const char *filename, const CCompilerOptions *options);
-const char *stoffel_get_version(void);
-void stoffel_free_compilation_result(CCompilationResult *result);
-void stoffel_free_compiled_program(CCompiledProgram *program);
-void stoffel_free_bytecode_chunk(const CBytecodeChunk *chunk);
-void stoffel_free_compiler_errors(const CCompilerErrors *errors);
+ST_API CCompilationResult *stoffel_compile(const char *source, const char *filename, const CCompilerOptions *options);
+ST_API const char *stoffel_get_version(void);
+ST_API void stoffel_free_compilation_result(CCompilationResult *result);
+ST_API void stoffel_free_compiled_program(CCompiledProgram *program);
+ST_API void stoffel_free_bytecode_chunk(const CBytecodeChunk *chunk);
+ST_API void stoffel_free_compiler_errors(const CCompilerErrors *errors);
 
 #define STOFFEL_OP_LD      0
 #define STOFFEL_OP_LDI     1

@@ -11,7 +11,12 @@ Runs, in this order of reporting:
   3. every golden program that runs (expected exit 0 or 4) once more as
      bytecode: BUILD/stoffel-asm FILE -o TMP.stflb, then the same checks on
      BUILD/stoffel-run TMP.stflb;
+  3b. every golden program once more with STOFFEL_NO_FUSION=1 (the
+     translator emits plain instructions only): the fused and the plain
+     paths must give the same results;
   4. a few CLI checks defined below (CLI_CHECKS);
+  4b. the conventions of docs/architecture.md (scripts/check-layering.py):
+     conventions/layering, includes, internal, prefixes;
   5. the embedding extras: api/installed (tests/api/run_installed.sh, one
      test) and python/pytest (python/tests, its counts added; skipped under
      ASan).
@@ -27,6 +32,7 @@ and any sanitizer report on stderr makes the test fail.
 import argparse
 import concurrent.futures
 import difflib
+import math
 import os
 import re
 import shlex
@@ -401,8 +407,8 @@ def finish(o):
     return o
 
 
-def run_golden(relpath, ctx):
-    o = Outcome("golden/" + golden_name(relpath))
+def run_golden(relpath, ctx, prefix="golden/"):
+    o = Outcome(prefix + golden_name(relpath))
     g = load_golden(relpath, o)
     if g is None:
         return finish(o)
@@ -411,6 +417,14 @@ def run_golden(relpath, ctx):
         return finish(o)
     check_golden_run(g, relpath, o, ctx)
     return finish(o)
+
+
+def run_golden_plain(relpath, ctx):
+    """The golden again with superinstructions off (STOFFEL_NO_FUSION=1)."""
+    plain = Context()
+    plain.__dict__.update(ctx.__dict__)
+    plain.env = dict(ctx.env, STOFFEL_NO_FUSION="1")
+    return run_golden(relpath, plain, "plain/")
 
 
 def stflb_roundtrip_applies(relpath):
@@ -462,9 +476,9 @@ def run_golden_stflb(relpath, ctx):
 # (name, argv after stoffel-run, expected exit, stderr substrings)
 CLI_CHECKS = [
     ("cli/no-arguments", [], 1, []),
-    ("cli/help", ["--help"], 1, []),
-    ("cli/help-short", ["-h"], 1, []),
-    ("cli/help-after-file", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "--help"], 1, []),
+    ("cli/help", ["--help"], 0, []),
+    ("cli/help-short", ["-h"], 0, []),
+    ("cli/help-after-file", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "--help"], 0, []),
     ("cli/missing-file", [os.path.join("tests", "no-such-program.s")], 2, []),
     ("cli/directory-as-file", [os.path.join("tests")], 2, []),
     # spec §12: bad flags exit 2 (removed upstream flags too)
@@ -472,6 +486,13 @@ CLI_CHECKS = [
     ("cli/flag-missing-value", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-instructions"], 2, []),
     ("cli/flag-bad-number", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-instructions", "lots"], 2, []),
     ("cli/removed-flag", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--client-id", "1"], 2, []),
+    ("cli/version", ["--version"], 0, []),
+] + [
+    # upstream's flags for features this implementation does not have (issue 12)
+    ("cli/unsupported" + flag, [os.path.join(GOLDEN_DIR, "cli", "hello.s"), flag, "x"], 2,
+     [flag + " is not supported by this implementation"])
+    for flag in ("--eth-node", "--wallet-sk", "--on-chain-coord", "--off-chain-coord", "--rpc-bind", "--nat",
+                 "--stun-servers", "--advertise", "--no-program-upload", "--bootnode")
 ]
 
 
@@ -578,6 +599,35 @@ def _expect_means(means, tol=0.01):
     return check
 
 
+def _fixed16(x):
+    """x as the nearest multiple of 2^-16 (halves away from zero), as clients encode it."""
+    m = math.floor(abs(x) * 65536 + 0.5)
+    return math.copysign(m, x) / 65536.0
+
+
+def _expect_random_bits(field, count=24):
+    """tests/mpc/field_random_bit.s: [true, field, count bits, count ints < 2^10], neither list constant."""
+    def check(stdout):
+        lines = stdout.splitlines()
+        last = lines[-1] if lines else ""
+        prefix = 'Program returned: [true, "%s", ' % field
+        if not last.startswith(prefix) or not last.endswith("]"):
+            return "unexpected result line %r" % last
+        try:
+            vals = [int(x) for x in last[len(prefix):-1].split(", ")]
+        except ValueError:
+            return "unparsable result line %r" % last
+        bits, ints = vals[:count], vals[count:]
+        if len(bits) != count or len(ints) != count:
+            return "expected %d bits and %d ints in %r" % (count, count, last)
+        if any(b not in (0, 1) for b in bits) or len(set(bits)) < 2:
+            return "bits not random 0/1 values: %r" % bits
+        if any(not 0 <= v < 1024 for v in ints) or len(set(ints)) < 2:
+            return "random_int(10) values out of range or constant: %r" % ints
+        return None
+    return check
+
+
 def mpc_checks():
     import random
     rng = random.Random(20261121)
@@ -610,17 +660,52 @@ def mpc_checks():
     prog = os.path.join(REPO, "tests", "mpc", "fixed_mul.s")
     for i, (n, t) in enumerate(((4, 1), (7, 2), (4, 1))):
         x, y = round(rng.uniform(-10, 10), 4), round(rng.uniform(-10, 10), 4)
-        fx, fy = int(x * 65536) / 65536.0, int(y * 65536) / 65536.0   # the client's encoding
+        fx, fy = _fixed16(x), _fixed16(y)   # the client's encoding
         want = [fx * fy, fx * fy * fx, fx * fy + fx, fx * fx]
         fault = ["--simulate-fault", "wrong-shares:%d" % t] if i == 1 else []
         checks.append(("mpc/fixed_mul_%d_n%d_t%d" % (i, n, t),
                        [prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t),
                         "--inputs", "%r,%r" % (x, y)] + fault, 0, _expect_means(want, tol=0.002)))
+    # reliable broadcast (Rbc.*): everyone's, in order; t silent parties do not block it
+    rbc_all, rbc0 = os.path.join(REPO, "tests", "mpc", "rbc_all.s"), os.path.join(REPO, "tests", "mpc", "rbc_from0.s")
+    for n, t in ((4, 1), (7, 2)):
+        base = ["--local-mpc", "--n-parties", str(n), "--threshold", str(t)]
+        checks.append(("mpc/rbc_all_n%d_t%d" % (n, t), [rbc_all] + base, 0,
+                       _expect_line('Program returned: "%s"' % "".join("p%d;" % i for i in range(n)))))
+        checks.append(("mpc/rbc_silent_%d_of_n%d" % (t, n), [rbc0] + base + ["--simulate-fault", "silent:%d" % t], 0,
+                       _expect_line('Program returned: "hello from 0"')))
+    rbc_err = os.path.join(REPO, "tests", "mpc", "rbc_errors.s")
+    for entry, want in (("bad_message", "Rbc.broadcast failed: Message must be a string"),
+                        ("bad_party", "Rbc.receive failed: from_party must be a non-negative integer"),
+                        ("timeout", "RBC receive timeout waiting for message from party 1"),
+                        ("timeout_any", "RBC receive_any timeout waiting for message from any party"),
+                        ("arity", "Rbc.receive expects 2 arguments: from_party, timeout_ms")):
+        checks.append(("mpc/rbc_error_" + entry, [rbc_err, entry, "--local-mpc", "--n-parties", "4"], 4, want))
     builtins = os.path.join(REPO, "tests", "mpc", "share_builtins.s")
     for n, t in ((4, 1), (7, 2)):
         checks.append(("mpc/share_builtins_n%d_t%d" % (n, t),
                        [builtins, "--local-mpc", "--n-parties", str(n), "--threshold", str(t), "--inputs", "15,25"], 0,
                        _expect_line('Program returned: [22, 45, 375, 625, 30, 20, "SecretInt", %d, %d, true]' % (n, t))))
+    # public fixed-point values round to nearest on every path (0.3 -> 19661/65536)
+    checks.append(("mpc/fixed_round", [os.path.join(REPO, "tests", "mpc", "fixed_round.s"), "--local-mpc",
+                                       "--n-parties", "4", "--inputs", "0.3,-0.3"], 0,
+                   _expect_line("Program returned: [19661, -19661, 19661, -19661, 19661, 39322]")))
+    # Field.* random-bit recipe and Share.random_int on every field
+    for curve, fname in (("bls12-381", "bls12-381-fr"), ("bn254", "bn254-fr"), ("ed25519", "curve25519-fr")):
+        checks.append(("mpc/field_random_bit_" + curve,
+                       [os.path.join(REPO, "tests", "mpc", "field_random_bit.s"), "--local-mpc", "--n-parties", "4",
+                        "--mpc-curve", curve], 0, _expect_random_bits(fname)))
+    # comparisons, selection, bit decomposition, floor division (docs/builtins.md)
+    cmp_prog = os.path.join(REPO, "tests", "mpc", "compare_builtins.s")
+    cmp_want = ("Program returned: [true, true, false, false, false, true, true, false, true, true, 25, 15, 15, "
+                "99, 1, 0, [true, false, true], [true, true, true, true, false], 6, -3, -4, 2, 3, -1, 10, 1, -3, "
+                "true, true, true, true, true, true, true, true]")
+    for n, t, fault in ((4, 1, []), (7, 2, ["--simulate-fault", "wrong-shares:2"])):
+        checks.append(("mpc/compare_builtins_n%d_t%d%s" % (n, t, "_faulty" if fault else ""),
+                       [cmp_prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t), "--inputs", "15,25"]
+                       + fault, 0, _expect_line(cmp_want)))
+    checks.append(("mpc/cmp_secret_error", [os.path.join(REPO, "tests", "mpc", "cmp_secret_error.s"), "--local-mpc",
+                                            "--n-parties", "4", "--inputs", "15,25"], 4, "compare with Share.lt"))
     send = os.path.join(REPO, "tests", "mpc", "send_outputs.s")
     checks.append(("mpc/send_outputs", [send, "--local-mpc", "--n-parties", "4", "--inputs", "15,25"], 0,
                    lambda out: None if out.splitlines() == ["client 0 received: 40", "Program returned: 375"]
@@ -629,6 +714,28 @@ def mpc_checks():
                                             "--inputs", "15,25"], 0, _expect_line("Program returned: 375")))
     checks.append(("mpc/ed25519_client_mul", [mul, "--local-mpc", "--n-parties", "4", "--mpc-curve", "ed25519",
                                               "--inputs", "15,25"], 0, _expect_line("Program returned: 375")))
+    # opening in the exponent (Share.open_exp[_custom]): 15·G1 || 15·G2 || 15·hash_to_g1("msg"),
+    # 15·G on bn254 and ed25519 (twice: open_exp, open_exp_custom); expected bytes from
+    # @noble/curves (arkworks' encodings for bn254 and ed25519)
+    exp_bls = ("8d9e19b3f4c7c233a6112e5397309f9812a4f61f754f11dd3dcb8b07d55a7b1dfea65f19a1488a14fef9a41495083582"
+               "8cc64109c67b342b6dbcf86cb60fca7ad378ed6398d89076ed108685c57a07d26e40ed3d5c4b3560b21e519db5875d49"
+               "090721a089bbbb130c21a529be0ede9271a91a2dde9cb2a8e091a19fd2c0a40c390ac2bda8304085c2d6e38e520eae44"
+               "82549b5eaca32486a3463127a41f8e60087ee593a92e7b8e239ebc400bbb8dc67b5c236a7315a3df245445301f19785a")
+    exp_prog = os.path.join(REPO, "tests", "mpc", "open_exp_bls.s")
+    for n, t, fault in ((4, 1, None), (4, 1, "wrong-shares:1"), (4, 1, "silent:1"), (7, 2, "wrong-shares:2")):
+        args = [exp_prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t), "--inputs", "15"]
+        args += ["--simulate-fault", fault] if fault else []
+        checks.append(("mpc/open_exp_bls_n%d_t%d%s" % (n, t, "_" + fault.split(":")[0] if fault else ""), args, 0,
+                       _expect_line("Program returned: byte[192] 0x" + exp_bls)))
+    for curve, point in (("bn254", "3cf6577450cd5db04f520369333a98c16c8a2f7de549f57bdab96a4821b196ad"),
+                         ("ed25519", "df5c2eadc44c6d94a19a9aa118afe5ac3193d26401f76251f522ff042dfbcb92")):
+        checks.append(("mpc/open_exp_%s" % curve,
+                       [os.path.join(REPO, "tests", "mpc", "open_exp_native.s"), "--local-mpc", "--n-parties", "4",
+                        "--mpc-curve", curve, "--inputs", "15", "--simulate-fault", "wrong-shares:1"], 0,
+                       _expect_line("Program returned: byte[64] 0x" + point * 2)))
+    checks.append(("mpc/open_exp_wrong_group", [os.path.join(REPO, "tests", "mpc", "open_exp_native.s"), "--local-mpc",
+                                                "--n-parties", "4", "--inputs", "15"], 4,
+                   "MPC backend 'honeybadger-mpc' does not support Share.open_exp for ed25519-edwards"))
     # bad configurations fail cleanly
     checks.append(("mpc/too_few_parties", [mul, "--local-mpc", "--n-parties", "3", "--threshold", "1",
                                            "--inputs", "15,25"], 2, "need n >= 3t+1"))
@@ -654,6 +761,26 @@ def run_mpc_check(check, ctx):
 # --------------------------------------------------------------------------
 # 5. Embedding API extras (docs/embedding.md): the installed-header program
 #    and the Python package's pytest suite.
+
+CONVENTION_RULES = ("layering", "includes", "internal", "prefixes")
+
+
+def run_convention(rule, ctx):
+    """One rule of scripts/check-layering.py; each violation is a detail."""
+    o = Outcome("conventions/" + rule)
+    argv = [sys.executable, os.path.join(REPO, "scripts", "check-layering.py"), "--build", ctx.build, "--only", rule]
+    res = run_process(argv, ctx.env, ctx.timeout)
+    o.seconds = res.seconds
+    lines = res.stdout.splitlines()
+    if not lines or not re.match(r"^\d+ checked, \d+ violations$", lines[-1]):
+        o.fail("no result line from %s: %s" % (" ".join(argv), tail(res.stderr) or "(no stderr)"))
+    elif res.returncode != 0:
+        for line in lines[:-1]:
+            o.fail(line)
+    elif lines[-1].startswith("0 checked"):
+        o.note = " ".join(l for l in lines if l.startswith("note:")) or "nothing to check"
+    return finish(o)
+
 
 def run_installed_api(_, ctx):
     """tests/api/run_installed.sh: `make install` into a staging directory,
@@ -724,6 +851,58 @@ def run_pytest(_, ctx):
 
 
 # --------------------------------------------------------------------------
+# 5b. Exported symbols: the shared library is built with -fvisibility=hidden
+#     and exports exactly the functions include/stoffel.h and
+#     include/stoffel_vm.h declare with ST_API (docs/embedding.md).
+
+PUBLIC_HEADERS = (os.path.join("include", "stoffel.h"), os.path.join("include", "stoffel_vm.h"),
+                  os.path.join("include", "stoffellang.h"))
+DECL_RE = re.compile(r"^(ST_API\s+)?(?!typedef\b|extern\b|return\b)[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)\s*\(", re.M)
+
+
+def public_api():
+    """(exported, unmarked): function names declared with ST_API in the
+    public headers, and those declared without it."""
+    marked, unmarked = set(), set()
+    for h in PUBLIC_HEADERS:
+        with open(os.path.join(REPO, h)) as f:
+            text = f.read()
+        for m in DECL_RE.finditer(text):
+            (marked if m.group(1) else unmarked).add(m.group(2))
+    return marked, unmarked - marked
+
+
+def run_exports(_, ctx):
+    o = Outcome("api/exports")
+    so = os.path.join(ctx.build, "libstoffel_vm.so")
+    nm = shutil.which("nm")
+    if not nm or not os.path.isfile(so):
+        o.fail("%s" % ("nm not found (binutils)" if not nm else so + " does not exist"))
+        return finish(o)
+    res = run_process([nm, "-D", "--defined-only", so], ctx.env, ctx.timeout)
+    exported = set()
+    for line in res.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] not in ("A", "w", "v"):
+            exported.add(parts[2].split("@")[0])
+    if ctx.asan:   # the sanitizers' own entry points
+        exported = {s for s in exported if not s.startswith(("__asan", "__ubsan", "__sanitizer", "__lsan"))}
+    marked, unmarked = public_api()
+    extra = sorted(exported - marked)
+    missing = sorted(marked - exported)
+    if res.returncode != 0:
+        o.fail("nm %s" % describe_status(res))
+    if extra:
+        o.fail("exported but not public API (%d): %s" % (len(extra), ", ".join(extra[:40])))
+    if missing:
+        o.fail("declared ST_API but not exported (%d): %s" % (len(missing), ", ".join(missing)))
+    if unmarked:
+        o.fail("declared in a public header without ST_API, so not exported: %s" % ", ".join(sorted(unmarked)))
+    o.note = "%d symbols" % len(exported)
+    return finish(o)
+
+
+# --------------------------------------------------------------------------
 # 6. Networked MPC (docs/network.md): tests/net/net_tests.py starts every
 #    party and client as its own stoffel-run process over TLS on 127.0.0.1;
 #    its passed/failed counts go into the totals.
@@ -731,21 +910,97 @@ def run_pytest(_, ctx):
 NET_SUMMARY_RE = re.compile(r"^(\d+) passed, (\d+) failed$", re.M)
 
 
-def run_net_tests(_, ctx):
-    o = Outcome("net/sessions")
-    res = run_process([sys.executable, os.path.join("tests", "net", "net_tests.py"), "--build", ctx.build],
-                      ctx.env, max(ctx.timeout, 300))
+def run_script_step(name, script, ctx):
+    """Run a test script that prints "N passed, M failed" last; its counts
+    go into the totals."""
+    o = Outcome(name)
+    res = run_process([sys.executable, script, "--build", ctx.build], ctx.env, max(ctx.timeout, 300))
     o.seconds = res.seconds
     m = NET_SUMMARY_RE.search(res.stdout)
     if m:
         o.passed, o.failed = int(m.group(1)), int(m.group(2))
     if not m or res.returncode != (1 if o.failed else 0):
         o.failed += 1
-        o.fail("net_tests.py %s without a usable summary line" % describe_status(res))
+        o.fail("%s %s without a usable summary line" % (os.path.basename(script), describe_status(res)))
     if o.failed:
         o.fail("output tail:\n" + (tail(res.stdout, 40) or "    (empty)") + "\nstderr tail:\n" +
                (tail(res.stderr) or "    (empty)"))
     o.note = m.group(0) if m else ""
+    return o
+
+
+def run_net_tests(_, ctx):
+    return run_script_step("net/sessions", os.path.join("tests", "net", "net_tests.py"), ctx)
+
+
+# 7. Stores (docs/storage.md): --local-store and --preproc-store across
+#    several stoffel-run processes.
+def run_storage_tests(_, ctx):
+    return run_script_step("storage/cli", os.path.join("tests", "storage", "storage_tests.py"), ctx)
+
+
+# 8. Usability (issue 17): the examples of docs/programming.md, the tools'
+#    --help/--version/--list-builtins, the cost report, the editor grammars.
+def run_usability_tests(_, ctx):
+    return run_script_step("usability/checks", os.path.join("tests", "usability", "usability_tests.py"), ctx)
+
+
+# --------------------------------------------------------------------------
+# crypto/oracle: the curve groups against independent implementations
+
+def run_crypto_oracle(_, ctx):
+    """tests/oracle/: vectors from @noble/curves (node; installed by
+    setup.sh into tests/oracle/node_modules) and python3-cryptography,
+    checked by BUILD/tests/test_crypto --vectors.  A missing node/npm or
+    Python module is a counted skip."""
+    o = Outcome("crypto/oracle")
+    binary = os.path.abspath(os.path.join(ctx.build, "tests", "test_crypto"))
+    if not os.path.exists(binary):
+        o.failed = 1
+        o.fail("%s not built" % binary)
+        return o
+    vectors = os.path.join(ctx.tmpdir, "crypto_vectors.txt")
+    lines = []
+    setup = run_process(["bash", os.path.join("tests", "oracle", "setup.sh")], ctx.env, max(ctx.timeout, 300))
+    if setup.returncode == 0:
+        res = run_process(["node", os.path.join("tests", "oracle", "vectors.mjs")], ctx.env, ctx.timeout)
+        if res.returncode != 0:
+            o.failed = 1
+            o.fail("vectors.mjs %s:\n%s" % (describe_status(res), tail(res.stderr)))
+            return o
+        lines.append(res.stdout)
+    else:
+        reason = (setup.stderr.strip().splitlines() or ["setup.sh " + describe_status(setup)])[-1]
+        ctx.skipped.append("crypto/oracle (noble): %s" % reason)
+    res = run_process([sys.executable, os.path.join("tests", "oracle", "vectors_ec.py")], ctx.env, ctx.timeout)
+    if res.returncode == 0:
+        lines.append(res.stdout)
+    elif res.returncode == 3:
+        ctx.skipped.append("crypto/oracle (secp256k1, p-256): python3 module cryptography missing")
+    else:
+        o.failed = 1
+        o.fail("vectors_ec.py %s:\n%s" % (describe_status(res), tail(res.stderr)))
+        return o
+    if not lines:
+        o.note = "skipped"
+        return o
+    with open(vectors, "w") as f:
+        f.write("\n".join(lines))
+    res = run_process(ctx.wrap + [binary, "--vectors", vectors], ctx.env, ctx.timeout)
+    o.seconds = res.seconds
+    m = None
+    for line in reversed(res.stdout.splitlines()):
+        m = COUNT_RE.match(line)
+        if m:
+            break
+    if m:
+        o.passed, o.failed = int(m.group(1)), int(m.group(2))
+    if not m or res.returncode != (1 if o.failed else 0):
+        o.failed += 1
+        o.fail("test_crypto --vectors %s without a usable count line" % describe_status(res))
+    if o.failed:
+        o.fail("stderr tail:\n" + (tail(res.stderr) or "    (empty)"))
+    o.note = "%d passed, %d failed" % (o.passed, o.failed)
     return o
 
 
@@ -804,6 +1059,8 @@ def main():
     for g in goldens:
         if stflb_roundtrip_applies(g):
             tasks.append(("stflb/" + golden_name(g), run_golden_stflb, g))
+    for g in goldens:
+        tasks.append(("plain/" + golden_name(g), run_golden_plain, g))
     for c in CLI_CHECKS:
         tasks.append((c[0], run_cli_check, c))
     for c in INFO_CHECKS:
@@ -812,9 +1069,15 @@ def main():
         tasks.append((c[0], run_mpc_check, c))
     ctx.build = build
     ctx.skipped = []
+    for rule in CONVENTION_RULES:
+        tasks.append(("conventions/" + rule, run_convention, rule))
     tasks.append(("api/installed", run_installed_api, None))
+    tasks.append(("api/exports", run_exports, None))
     tasks.append(("python/pytest", run_pytest, None))
     tasks.append(("net/sessions", run_net_tests, None))
+    tasks.append(("storage/cli", run_storage_tests, None))
+    tasks.append(("crypto/oracle", run_crypto_oracle, None))
+    tasks.append(("usability/checks", run_usability_tests, None))
     # StoffelLang: goldens, upstream's fixtures and examples (tests/lang/lang_tests.py)
     sys.path.insert(0, os.path.join(REPO, "tests", "lang"))
     import lang_tests

@@ -3,9 +3,11 @@
 The shared library is looked up in this order:
 
 1. the path in the environment variable ``STOFFEL_LIB``;
-2. ``../build/libstoffel_vm.so`` relative to this package's directory
+2. ``libstoffel_vm.so`` inside the package (installed with
+   ``pip install ./python``, which packages the library);
+3. ``../build/libstoffel_vm.so`` relative to this package's directory
    (a source checkout after ``make``);
-3. the system: ``libstoffel_vm.so.0`` / ``libstoffel_vm.so`` through the
+4. the system: ``libstoffel_vm.so.0`` / ``libstoffel_vm.so`` through the
    dynamic loader (after ``make install``).
 """
 
@@ -71,6 +73,8 @@ def _candidates():
         yield env
         return
     here = os.path.dirname(os.path.abspath(__file__))
+    # an installed wheel carries its own copy (python/pyproject.toml)
+    yield os.path.join(here, "libstoffel_vm.so")
     yield os.path.normpath(os.path.join(here, "..", "..", "build", "libstoffel_vm.so"))
     yield "libstoffel_vm.so.0"
     found = ctypes.util.find_library("stoffel_vm")

@@ -118,6 +118,10 @@ class StoffelProgram:
         value all parties computed.  Raises LoadError for an unreadable
         program, ValueError for bad options or inputs, and ExecutionError
         when execution or the protocol fails."""
+        # ctypes would wrap a negative number to 4294967295 in the message
+        for name, value in (("n_parties", n_parties), ("threshold", threshold)):
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < (1 << 32):
+                raise ValueError("%s must be an integer from 0 to 4294967295, got %r" % (name, value))
         text = _format_inputs(inputs)
         lib = _lib.lib()
         result, error = ctypes.c_void_p(), ctypes.c_void_p()

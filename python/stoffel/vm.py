@@ -23,7 +23,9 @@ that keep the VM value alive and can be passed back in.
 """
 
 import ctypes
+import functools
 import sys
+import threading
 from ctypes import byref, c_double, c_int, c_int64, c_size_t, c_uint32, c_uint64, c_void_p
 
 from . import _lib as L
@@ -66,8 +68,31 @@ class _Ref:
 
     def __del__(self):
         vm = getattr(self, "_vm", None)
-        if vm is not None and vm._ptr:
-            L.lib().stoffel_release_handle(vm._ptr, self._handle)
+        if vm is None:
+            return
+        # Never block in a finalizer: if another thread is using the VM,
+        # the handle is released by the VM's next call.
+        if vm._lock.acquire(blocking=False):
+            try:
+                if vm._ptr:
+                    L.lib().stoffel_release_handle(vm._ptr, self._handle)
+            finally:
+                vm._lock.release()
+        else:
+            vm._orphans.append(self._handle)
+
+
+def _locked(method):
+    """Runs a VirtualMachine method under the VM's lock: ctypes releases
+    the GIL during every C call, so two threads could otherwise be inside
+    one VM at once (the C library serves one thread per VM at a time)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            while self._orphans and self._ptr:
+                L.lib().stoffel_release_handle(self._ptr, self._orphans.pop())
+            return method(self, *args, **kwargs)
+    return wrapper
 
 
 class Closure(_Ref):
@@ -105,11 +130,19 @@ class VirtualMachine:
     VM's limits, 0 meaning the default / unlimited.  ``allow_ffi=False``
     disables the ``Ffi.*`` builtins (for untrusted programs).
 
-    A VM must be used by one thread at a time; separate VMs are independent.
+    Every method takes a per-VM lock, so one VM may be shared between
+    threads (calls are serialised); separate VMs run in parallel.  A
+    registered function may call back into its VM on the same thread.
+    ``close()`` from inside a registered function is deferred until the
+    outermost ``execute`` returns.
     """
 
     def __init__(self, output=None, max_call_depth=0, instruction_budget=0,
                  heap_limit=0, allow_ffi=True):
+        self._lock = threading.RLock()
+        self._calls = 0               # execute() calls in progress (nested from callbacks)
+        self._close_pending = False
+        self._orphans = []            # handles to release (their owner was collected elsewhere)
         self._ptr = None
         lib = L.lib()
         self._callbacks = []          # keep ctypes callbacks alive
@@ -134,10 +167,19 @@ class VirtualMachine:
     # -- lifecycle ----------------------------------------------------------
 
     def close(self):
-        """Free the VM (also done when the object is collected)."""
-        if getattr(self, "_ptr", None):
-            ptr, self._ptr = self._ptr, None
-            L.lib().stoffel_free(ptr)
+        """Free the VM (also done when the object is collected).  From
+        inside a registered function the VM is still running: it is freed
+        when the outermost ``execute`` returns."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock:
+            if self._calls:
+                self._close_pending = True
+                return
+            if getattr(self, "_ptr", None):
+                ptr, self._ptr = self._ptr, None
+                L.lib().stoffel_free(ptr)
 
     def __del__(self):
         self.close()
@@ -172,6 +214,7 @@ class VirtualMachine:
 
     # -- programs -------------------------------------------------------------
 
+    @_locked
     def load(self, program, name=None):
         """Load a program from ``bytes`` (a .stflb image, or assembly text)
         or ``str`` (assembly text).  Raises ``LoadError``."""
@@ -181,16 +224,19 @@ class VirtualMachine:
         if rc != L.OK:
             raise self._error(LoadError)
 
+    @_locked
     def load_file(self, path):
         """Load a .stflb or assembly file.  Raises ``LoadError``."""
         rc = L.lib().stoffel_load_file(self._live(), str(path).encode("utf-8"))
         if rc != L.OK:
             raise self._error(LoadError)
 
+    @_locked
     def has_function(self, name):
         """Whether a function (loaded, builtin or registered) exists."""
         return bool(L.lib().stoffel_has_function(self._live(), name.encode("utf-8")))
 
+    @_locked
     def execute(self, name="main", *args):
         """Run ``name`` with the given arguments and return its result.
         Raises ``ExecutionError`` (message, function, instruction) or
@@ -198,19 +244,28 @@ class VirtualMachine:
         ptr = self._live()
         lib = L.lib()
         n = len(args)
-        self._check(lib.stoffel_ensure_slots(ptr, n + 1))
-        tmp = _Temps(self, n + 1)
-        for i, a in enumerate(args):
-            self._put(i + 1, a, tmp, {})
-        rc = lib.stoffel_call(ptr, name.encode("utf-8"), n)
-        if rc != L.OK:
-            raise self._error(ExecutionError if rc == L.ERROR_RUNTIME else StoffelError)
-        return self._get(0, _Temps(self, 1), {})
+        self._calls += 1
+        try:
+            self._check(lib.stoffel_ensure_slots(ptr, n + 1))
+            tmp = _Temps(self, n + 1)
+            for i, a in enumerate(args):
+                self._put(i + 1, a, tmp, {})
+            rc = lib.stoffel_call(ptr, name.encode("utf-8"), n)
+            if rc != L.OK:
+                raise self._error(ExecutionError if rc == L.ERROR_RUNTIME else StoffelError)
+            return self._get(0, _Temps(self, 1), {})
+        finally:
+            self._calls -= 1
+            if not self._calls and self._close_pending:
+                self._close_pending = False
+                self.close()
 
+    @_locked
     def call_closure(self, closure, *args):
         """Call a ``Closure`` with arguments (through ``call_closure``)."""
         return self.execute("call_closure", closure, *args)
 
+    @_locked
     def register_function(self, name, fn):
         """Register a Python callable as a foreign function.  It receives
         the converted arguments; its return value is converted back.  An
@@ -233,10 +288,12 @@ class VirtualMachine:
         self._check(rc)
         self._callbacks.append(cb)
 
+    @_locked
     def collect_garbage(self):
         """Run a full collection now."""
         self._check(L.lib().stoffel_collect_garbage(self._live()))
 
+    @_locked
     def heap_bytes(self):
         """Bytes the VM's heap accounts for."""
         return L.lib().stoffel_heap_bytes(self._live())

@@ -10,10 +10,10 @@
 
 #include <stdarg.h>
 
-#include "../../include/stoffel.h"
-#include "../../include/stoffel_vm.h"
-#include "../vm/pins.h"
-#include "../vm/vm.h"
+#include "stoffel.h"
+#include "stoffel_vm.h"
+#include "vm/pins.h"
+#include "vm/vm.h"
 
 /* A registered foreign function (either API); the native's user data. */
 typedef struct ForeignRec {
@@ -74,6 +74,7 @@ struct StoffelVM {
 
     ForeignRec *foreign;
     HookRec *hooks;
+    struct KvStore *local_store;   /* stoffel_open_local_store, closed with the VM */
 
     /* last error */
     StoffelError err;
@@ -81,6 +82,16 @@ struct StoffelVM {
     char *err_function;
     char *pending;              /* stoffel_set_error text of the running callback */
     bool in_hook;
+    bool free_refused;          /* stoffel_free was called while the VM ran */
+};
+/* After a foreign function or hook returned: ST_ERR with the VM's error set
+ * if it tried to free the VM (refused, the VM is still running). */
+int api_check_free_refused(StoffelVM *S);
+
+/* A program read from a file (stoffel_program_read). */
+struct StoffelProgram {
+    StfProgram prog;
+    char *path;                 /* as given, for messages */
 };
 
 /* Memory through the configured allocator (not accounted in the heap). */

@@ -7,8 +7,6 @@
  * clients reconstruct. */
 #include "local_mpc.h"
 
-#include <errno.h>
-#include <math.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -16,18 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytecode/load.h"
+#include "api_internal.h"
 #include "core/format.h"
 #include "net/inproc.h"
+#include "session.h"
 #include "stoffel.h"
-#include "vm/vm.h"
 
-#define MAX_CLIENT_INPUTS 1000000
-
-typedef struct {
-    uint8_t kind;                /* 0 int, 1 fixed, 2 uint (StShare.share_kind) */
-    uint32_t bits, frac;
-} ShareType;
+_Static_assert((int)STOFFEL_FAULT_WRONG_SHARES == (int)MPC_FAULT_WRONG_SHARES &&
+                   (int)STOFFEL_FAULT_SILENT == (int)MPC_FAULT_SILENT, "StoffelFault is MpcFault");
 
 typedef struct Session Session;
 
@@ -36,10 +30,8 @@ typedef struct {
     uint32_t id;
     /* results */
     int status;                  /* LOCAL_MPC_* */
-    char err[512];
-    char *clear_text;            /* clear result, formatted */
-    ShareType *delivered;        /* types of the shares sent to the clients */
-    size_t ndelivered;
+    char err[1024];              /* room for "party I: " + PartyOutcome.err */
+    PartyOutcome out;            /* clear_text, delivered share types */
 } Party;
 
 typedef struct {
@@ -61,6 +53,7 @@ struct Session {
     uint32_t *client_inputs;     /* input count per client */
     Party *parties;
     Client *clients;
+    PartyCost *costs;            /* per party when a cost report is asked for */
     /* The first party to fail explains the failure; the others usually
      * just see the session end. */
     pthread_mutex_t lock;
@@ -79,51 +72,16 @@ static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
 
 /* ---- client inputs ---------------------------------------------------------------- */
 
-static bool program_calls(const StfProgram *p, const char *name)
-{
-    size_t len = strlen(name);
-    for (uint32_t f = 0; f < p->func_count; f++)
-        for (uint32_t i = 0; i < p->funcs[f].instr_count; i++) {
-            const StfInstr *in = &p->funcs[f].instrs[i];
-            if (in->op == STF_OP_CALL && in->name.len == len && memcmp(in->name.s, name, len) == 0) return true;
-        }
-    return false;
-}
-
-/* How input `index` of client `client` is encoded: the manifest says so
- * (format >= 2); otherwise a program that only takes fixed-point client
- * shares gets fixed-point inputs, any other gets integers. */
-static MpcInputKind input_kind(const StfProgram *p, uint32_t client, uint32_t index)
-{
-    const StfManifest *m = &p->manifest;
-    if (p->version >= 2 && client < m->client_count && index < m->clients[client].input_count)
-        return m->clients[client].inputs[index].tag == 1 ? MPC_INPUT_FIXED : MPC_INPUT_INT;
-    bool fixed = program_calls(p, "ClientStore.take_share_fixed");
-    bool ints = program_calls(p, "ClientStore.take_share") || program_calls(p, "ClientStore.take_share_bool");
-    return fixed && !ints ? MPC_INPUT_FIXED : MPC_INPUT_INT;
-}
-
 static int encode_input(Session *s, const char *text, uint32_t client, uint32_t index, Fe *out, char *err,
                         size_t errlen)
 {
-    char *end;
-    if (input_kind(s->prog, client, index) == MPC_INPUT_FIXED) {
-        double d = strtod(text, &end);
-        double scaled = d * (double)(1u << MPC_FIXED_FRAC_BITS);
-        if (end == text || *end || !isfinite(scaled) || fabs(scaled) >= 9223372036854775808.0)
-            return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "client %u input %u: '%s' is not a usable number",
-                        client, index, text);
-        fe_from_i64(s->field, out, (int64_t)scaled);
-        return 0;
-    }
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (end == text || *end || errno)
-        return fail(err, errlen, LOCAL_MPC_BAD_CONFIG,
-                    "client %u input %u: '%s' is not an integer (the program takes integer inputs)", client,
+    MpcInputKind kind = session_input_kind(s->prog, client, index);
+    if (session_encode_input(s->field, kind, text, out)) return 0;
+    if (kind == MPC_INPUT_FIXED)
+        return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "client %u input %u: '%s' is not a usable number", client,
                     index, text);
-    fe_from_i64(s->field, out, v);
-    return 0;
+    return fail(err, errlen, LOCAL_MPC_BAD_CONFIG,
+                "client %u input %u: '%s' is not an integer (the program takes integer inputs)", client, index, text);
 }
 
 /* "15,25" or "1.5:2,3:4" -> per-client field values. */
@@ -144,7 +102,7 @@ static int parse_inputs(Session *s, char *err, size_t errlen)
     for (char *tok = strtok_r(copy, ",", &save_c); rc == 0 && tok; tok = strtok_r(NULL, ",", &save_c), c++) {
         size_t count = 1;
         for (const char *p = tok; *p; p++) count += *p == ':';
-        if (count > MAX_CLIENT_INPUTS) {
+        if (count > SESSION_MAX_CLIENT_INPUTS) {
             rc = fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "client %u has too many inputs", c);
             break;
         }
@@ -166,127 +124,36 @@ static int parse_inputs(Session *s, char *err, size_t errlen)
 
 /* ---- parties --------------------------------------------------------------------- */
 
-static void discard_output(void *ud, const char *text, size_t len) { (void)ud; (void)text; (void)len; }
-
-
-/* Shares in the result (a share, or an array whose elements are shares). */
-static size_t collect_shares(VM *vm, Value v, StShare ***out)
-{
-    StShare *one;
-    *out = NULL;
-    if (vm_as_share(vm, v, &one)) {
-        *out = malloc(sizeof **out);
-        if (*out) (*out)[0] = one;
-        return *out ? 1 : 0;
-    }
-    if (v.type != VT_ARRAY || v.as.arr->len == 0 || v.as.arr->len > MAX_CLIENT_INPUTS) return 0;
-    StArray *a = v.as.arr;
-    StShare **list = malloc((size_t)a->len * sizeof *list);
-    if (!list) return 0;
-    for (int64_t i = 0; i < a->len; i++) {
-        if (!vm_as_share(vm, array_get_index(a, i), &list[i])) {
-            free(list);
-            return 0;
-        }
-    }
-    *out = list;
-    return (size_t)a->len;
-}
-
 static void party_run(Party *p)
 {
     Session *s = p->s;
     const LocalMpcOptions *o = s->opt;
-    VmConfig cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.write = p->id == 0 ? o->write : discard_output;   /* NULL: the VM's stdout */
-    cfg.write_ud = o->write_ud;
-    VM *vm = vm_new(&cfg);
-    MpcEngine *e = NULL;
-    p->status = LOCAL_MPC_FAILED;
-    if (!vm) {
-        snprintf(p->err, sizeof p->err, "party %u: cannot create a VM", p->id);
-        return;
-    }
-    if (vm_load_program(vm, s->prog) != ST_OK) {
-        p->status = LOCAL_MPC_BAD_PROGRAM;
-        snprintf(p->err, sizeof p->err, "%s", vm_last_error(vm)->message);
-        goto done;
-    }
-    MpcConfig mc = {
-        .n = s->n, .t = s->t, .party = p->id, .n_clients = s->nclients, .client_inputs = s->client_inputs,
-        .field = s->field, .instance_id = s->instance, .timeout_ms = o->timeout_ms,
-        .fault = (o->faulty && p->id >= s->n - o->faulty) ? o->fault : MPC_FAULT_NONE,
+    PartySpec spec = {
+        .prog = s->prog, .entry = o->entry, .transport = inproc_endpoint(s->hub, p->id), .n = s->n, .t = s->t,
+        .self = p->id, .n_clients = s->nclients, .client_inputs = s->client_inputs, .field = s->field,
+        .instance = s->instance, .timeout_ms = o->timeout_ms,
+        .fallback_triples = 0,          /* threads cannot drop out: on demand */
+        .fault = (o->faulty && p->id >= s->n - o->faulty) ? (MpcFault)o->fault : MPC_FAULT_NONE,
+        .quiet = p->id != 0, .write = o->write, .write_ud = o->write_user_data,
+        .local_store = o->local_store, .preproc_store = o->preproc_store, .per_party_stores = true,
+        .cost = s->costs ? &s->costs[p->id] : NULL,
+        .progress = p->id == 0 ? o->progress : NULL,      /* one party speaks for the session */
     };
-    const char *why = NULL;
-    e = mpc_engine_new(&mc, inproc_endpoint(s->hub, p->id), &why);
-    if (!e) {
-        p->status = LOCAL_MPC_BAD_CONFIG;
-        snprintf(p->err, sizeof p->err, "party %u: %s", p->id, why ? why : "cannot create the MPC engine");
-        goto done;
+    PartyOutcome *out = &p->out;
+    party_run_session(&spec, out);
+    switch (out->stage) {
+    case PARTY_DONE: p->status = LOCAL_MPC_OK; break;
+    case PARTY_FAILED_LOAD: p->status = LOCAL_MPC_BAD_PROGRAM; break;
+    case PARTY_FAILED_ENGINE: p->status = LOCAL_MPC_BAD_CONFIG; break;
+    default: p->status = LOCAL_MPC_FAILED; break;
     }
-    const StfManifest *m = &s->prog->manifest;
-    if (s->prog->version >= 8 && (m->triples || m->randoms || m->prandbits) &&
-        mpc_preprocess(e, m->triples, m->randoms, m->prandbits) != 0) {
-        snprintf(p->err, sizeof p->err, "party %u: preprocessing failed: %s", p->id, mpc_error(e));
-        goto done;
-    }
-    if (s->nclients && mpc_collect_inputs(e) != 0) {
-        snprintf(p->err, sizeof p->err, "party %u: client input failed: %s", p->id, mpc_error(e));
-        goto done;
-    }
-    if (vm_attach_mpc(vm, e) != ST_OK) {
-        snprintf(p->err, sizeof p->err, "party %u: %s", p->id, vm_last_error(vm)->message);
-        goto done;
-    }
-    Value r;
-    const char *entry = o->entry ? o->entry : "main";
-    if (vm_execute(vm, entry, NULL, 0, &r) != ST_OK) {
-        const VmError *ve = vm_last_error(vm);
-        if (ve->function && ve->instr_index >= 0)
-            snprintf(p->err, sizeof p->err, "party %u: %s\n  at %s, instruction %lld", p->id, ve->message,
-                     ve->function, (long long)ve->instr_index);
-        else
-            snprintf(p->err, sizeof p->err, "party %u: %s", p->id, ve->message);
-        goto done;
-    }
-    StShare **shares;
-    size_t n = collect_shares(vm, r, &shares);
-    if (n) {
-        /* A secret result goes to the clients, never opened here. */
-        Fe *vals = malloc(n * sizeof *vals);
-        p->delivered = malloc(n * sizeof *p->delivered);
-        int rc = vals && p->delivered ? 0 : -1;
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            memcpy(&vals[i], shares[i]->bytes, sizeof(Fe));
-            p->delivered[i] = (ShareType){ shares[i]->share_kind, shares[i]->bits, shares[i]->frac };
-        }
-        p->ndelivered = n;
-        if (rc == 0 && s->nclients == 0) {
-            snprintf(p->err, sizeof p->err, "the program returned a secret share but there is no client to deliver it to");
-            rc = -1;
-        } else if (rc != 0) {
-            snprintf(p->err, sizeof p->err, "party %u: out of memory", p->id);
-        }
-        for (uint32_t c = 0; rc == 0 && c < s->nclients; c++) {
-            if (mpc_send_to_client(e, c, vals, n) != 0) {
-                snprintf(p->err, sizeof p->err, "party %u: sending the result to client %u failed: %s", p->id, c,
-                         mpc_error(e));
-                rc = -1;
-            }
-        }
-        if (vals) sodium_memzero(vals, n * sizeof *vals);
-        free(vals);
-        free(shares);
-        if (rc != 0) goto done;
-    } else {
-        StrBuf b;
-        sb_init(&b);
-        fmt_result(&b, r);
-        p->clear_text = sb_take(&b);
-    }
-    p->status = LOCAL_MPC_OK;
-done:
+    if (out->stage == PARTY_FAILED_EXECUTE && out->exec_function)
+        snprintf(p->err, sizeof p->err, "party %u: %s\n  at %s, instruction %lld", p->id, out->err,
+                 out->exec_function, (long long)out->exec_index);
+    else if (out->stage == PARTY_FAILED_EXECUTE)
+        snprintf(p->err, sizeof p->err, "party %u: %s", p->id, out->err);
+    else
+        snprintf(p->err, sizeof p->err, "%s", out->err);
     /* A failed party would leave the others waiting for it: end the
      * session for everyone. */
     if (p->status != LOCAL_MPC_OK) {
@@ -295,9 +162,6 @@ done:
         pthread_mutex_unlock(&s->lock);
         inproc_hub_shutdown(s->hub);
     }
-    if (vm) vm_free(vm);
-    if (e && p->id == 0 && o->stats) *o->stats = mpc_stats(e);
-    if (e) mpc_engine_free(e);
 }
 
 static void *party_thread(void *arg)
@@ -319,25 +183,12 @@ static void *client_thread(void *arg)
 
 /* ---- outputs ---------------------------------------------------------------------- */
 
-static void format_value(const Field *f, const ShareType *ty, const Fe *x, StrBuf *b)
+static void format_value(const Field *f, const SessionShareType *ty, const Fe *x, StrBuf *b)
 {
-    int64_t v;
-    if (ty && ty->kind == 0 && ty->bits == 1) { sb_puts(b, fe_is_zero(x) ? "false" : "true"); return; }
-    if (fe_to_i64_signed(f, &v, x) != 0) {
-        uint8_t bytes[32];
-        fe_to_bytes(f, bytes, x);
-        sb_puts(b, "field 0x");
-        for (int i = 31; i >= 0; i--) sb_printf(b, "%02x", bytes[i]);
-        return;
-    }
-    if (ty && ty->kind == 1) {
-        fmt_float(b, (double)v / ldexp(1.0, (int)ty->frac));
-        return;
-    }
-    sb_printf(b, "%lld", (long long)v);
+    session_format_value(f, x, ty && ty->kind == 0 && ty->bits == 1, ty && ty->kind == 1, ty ? ty->frac : 0, b);
 }
 
-static void format_batch(const Field *f, const ShareType *types, size_t ntypes, const Fe *vals, size_t n,
+static void format_batch(const Field *f, const SessionShareType *types, size_t ntypes, const Fe *vals, size_t n,
                          StrBuf *b)
 {
     if (n == 1 && ntypes <= 1) { format_value(f, ntypes ? types : NULL, &vals[0], b); return; }
@@ -372,13 +223,13 @@ static int client_outputs(Session *s, uint32_t c, const Party *p0, StrBuf *resul
         }
         if (batches++ && last.len) sb_printf(outputs, "client %u received: %s\n", c, last.data);
         sb_reset(&last);
-        format_batch(s->field, p0->delivered, p0->ndelivered, vals, n, &last);
+        format_batch(s->field, p0->out.delivered, p0->out.ndelivered, vals, n, &last);
         sodium_memzero(vals, n * sizeof *vals);
         free(vals);
     }
     mpc_client_free(mc);
     int rc = 0;
-    if (p0->ndelivered) {
+    if (p0->out.ndelivered) {
         if (!batches) rc = fail(err, errlen, LOCAL_MPC_FAILED, "client %u could not reconstruct the result: %s", c,
                                 why[0] ? why : "no output arrived");
         else if (result->len == 0) sb_puts(result, last.data ? last.data : "");
@@ -393,17 +244,35 @@ static int client_outputs(Session *s, uint32_t c, const Party *p0, StrBuf *resul
 
 /* ---- the session ----------------------------------------------------------------------- */
 
+/* Hands the parties' costs (*costs, then NULL) to a public report; NULL if
+ * no party ran. */
+static StoffelCostReport *local_mpc_cost_report(PartyCost **costs, uint32_t n, bool ran)
+{
+    StoffelCostReport *r = ran && *costs ? malloc(sizeof *r) : NULL;
+    if (r) {
+        r->n = n;
+        r->parties = *costs;
+    } else if (*costs) {
+        for (uint32_t i = 0; i < n; i++) party_cost_free(&(*costs)[i]);
+        free(*costs);
+    }
+    *costs = NULL;
+    return r;
+}
+
 int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **result, char **outputs,
                   char *err, size_t errlen)
 {
     *result = NULL;
     *outputs = NULL;
+    if (opt->cost_report) *opt->cost_report = NULL;
     if (sodium_init() < 0) return fail(err, errlen, LOCAL_MPC_FAILED, "libsodium cannot be initialised");
     Session s = { .prog = prog, .opt = opt, .n = opt->n_parties, .t = opt->threshold,
                   .lock = PTHREAD_MUTEX_INITIALIZER };
     s.field = field_by_name(opt->curve);
     if (!s.field) return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)", opt->curve);
-    if (s.n < 1 || s.n > 255) return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "--n-parties must be 1..255, got %u", s.n);
+    if (s.n < 1 || s.n > ST_MAX_PARTIES)
+        return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "--n-parties must be 1..%u, got %u", ST_MAX_PARTIES, s.n);
     if (s.n < 3 * s.t + 1)
         return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "--n-parties %u is too small for --threshold %u (need n >= 3t+1 = %u)",
                     s.n, s.t, 3 * s.t + 1);
@@ -413,7 +282,9 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     if (rc == 0) {
         s.parties = calloc(s.n, sizeof *s.parties);
         s.hub = inproc_hub_new(s.n, s.nclients);
-        if (!s.parties || !s.hub) rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
+        if (opt->cost_report) s.costs = calloc(s.n, sizeof *s.costs);
+        if (!s.parties || !s.hub || (opt->cost_report && !s.costs))
+            rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
     }
     pthread_t *pt = rc == 0 ? calloc(s.n + s.nclients, sizeof *pt) : NULL;
     if (rc == 0 && !pt) rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
@@ -450,18 +321,18 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     }
     for (uint32_t i = 0; rc == 0 && i < s.nclients; i++)
         if (s.clients[i].status) rc = fail(err, errlen, LOCAL_MPC_FAILED, "client %u: %s", i, s.clients[i].err);
-    if (rc == 0 && !s.parties[0].ndelivered) {
+    if (rc == 0 && !s.parties[0].out.ndelivered) {
         for (uint32_t i = 1; i < s.n; i++)
-            if (strcmp(s.parties[i].clear_text ? s.parties[i].clear_text : "", s.parties[0].clear_text ? s.parties[0].clear_text : ""))
+            if (strcmp(s.parties[i].out.clear_text ? s.parties[i].out.clear_text : "", s.parties[0].out.clear_text ? s.parties[0].out.clear_text : ""))
                 rc = fail(err, errlen, LOCAL_MPC_FAILED, "parties disagree on the result: party 0 %s, party %u %s",
-                          s.parties[0].clear_text, i, s.parties[i].clear_text);
+                          s.parties[0].out.clear_text, i, s.parties[i].out.clear_text);
     }
     StrBuf res, outs;
     sb_init(&res);
     sb_init(&outs);
     for (uint32_t c = 0; rc == 0 && c < s.nclients; c++) rc = client_outputs(&s, c, &s.parties[0], &res, &outs, err, errlen);
     if (rc == 0) {
-        if (!s.parties[0].ndelivered) sb_puts(&res, s.parties[0].clear_text ? s.parties[0].clear_text : "");
+        if (!s.parties[0].out.ndelivered) sb_puts(&res, s.parties[0].out.clear_text ? s.parties[0].out.clear_text : "");
         *result = sb_take(&res);
         *outputs = sb_take(&outs);
         if (!*result || !*outputs) rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
@@ -470,9 +341,9 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     sb_free(&outs);
 
     if (s.hub) inproc_hub_free(s.hub);
+    if (opt->cost_report) *opt->cost_report = local_mpc_cost_report(&s.costs, s.n, started > 0);
     for (uint32_t i = 0; s.parties && i < s.n; i++) {
-        free(s.parties[i].clear_text);
-        free(s.parties[i].delivered);
+        party_outcome_free(&s.parties[i].out);
     }
     free(s.parties);
     for (uint32_t i = 0; s.clients && i < s.nclients; i++) {
@@ -489,9 +360,33 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     return rc;
 }
 
-/* ---- the native API entry point (stoffel.h) ------------------------------------------ */
+/* ---- the native API entry points (stoffel.h) ------------------------------------------ */
 
 static char *dup_text(const char *s) { return strdup(s ? s : ""); }
+
+void stoffel_local_mpc_options_init(StoffelLocalMpcOptions *o)
+{
+    if (!o) return;
+    memset(o, 0, sizeof *o);
+    o->threshold = 1;
+}
+
+StoffelResult stoffel_run_local_mpc_program(const StoffelProgram *program, const StoffelLocalMpcOptions *o,
+                                            char **result, char **outputs, char **error)
+{
+    if (!result || !outputs || !error) return STOFFEL_ERROR_INVALID;
+    *result = *outputs = *error = NULL;
+    if (!program || !o) {
+        *error = dup_text(program ? "no options given" : "no program given");
+        return STOFFEL_ERROR_INVALID;
+    }
+    char msg[1024];
+    int rc = local_mpc_run(&program->prog, o, result, outputs, msg, sizeof msg);
+    if (rc == LOCAL_MPC_OK) return STOFFEL_OK;
+    *error = dup_text(msg);
+    return rc == LOCAL_MPC_BAD_CONFIG ? STOFFEL_ERROR_INVALID
+           : rc == LOCAL_MPC_BAD_PROGRAM ? STOFFEL_ERROR_LOAD : STOFFEL_ERROR_RUNTIME;
+}
 
 StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_t n_parties,
                                     uint32_t threshold, const char *curve, const char *inputs,
@@ -499,29 +394,21 @@ StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_
 {
     if (!result || !error) return STOFFEL_ERROR_INVALID;
     *result = *error = NULL;
-    if (!path) {
-        *error = dup_text("no program path given");
-        return STOFFEL_ERROR_INVALID;
-    }
-    StfProgram prog;
-    StfLoadError le;
-    StfLoadStatus st = stf_load_file(path, &prog, &le);
-    if (st != STF_LOAD_OK) {
-        *error = dup_text(le.message);
-        return st == STF_LOAD_IO ? STOFFEL_ERROR_IO : STOFFEL_ERROR_LOAD;
-    }
-    char msg[1024];
-    int rc;
-    LocalMpcOptions o = { .n_parties = n_parties, .threshold = threshold, .curve = curve, .inputs = inputs,
-                          .entry = entry };
+    StoffelProgram *prog;
+    StoffelResult st = stoffel_program_read(path, &prog, error);
+    if (st != STOFFEL_OK) return st;
+    StoffelLocalMpcOptions o;
+    stoffel_local_mpc_options_init(&o);
+    o.n_parties = n_parties;
+    o.threshold = threshold;
+    o.curve = curve;
+    o.inputs = inputs;
+    o.entry = entry;
     char *outputs = NULL;
-    rc = local_mpc_run(&prog, &o, result, &outputs, msg, sizeof msg);
-    stf_program_free(&prog);
+    st = stoffel_run_local_mpc_program(prog, &o, result, &outputs, error);
+    stoffel_program_free(prog);
     free(outputs);
-    if (rc == LOCAL_MPC_OK) return STOFFEL_OK;
-    *error = dup_text(msg);
-    return rc == LOCAL_MPC_BAD_CONFIG ? STOFFEL_ERROR_INVALID
-           : rc == LOCAL_MPC_BAD_PROGRAM ? STOFFEL_ERROR_LOAD : STOFFEL_ERROR_RUNTIME;
+    return st;
 }
 
 void stoffel_free_text(char *text) { free(text); }

@@ -4,8 +4,8 @@
  * Every party is a thread with its own VM and MPC engine; every client is a
  * thread that submits its inputs by the masked-input protocol and
  * reconstructs what the parties send it.  All of them talk over the
- * in-process transport, running exactly the protocol code a networked
- * session runs. */
+ * in-process transport, running exactly the protocol code and the party
+ * lifecycle (session.h) a networked session runs. */
 #ifndef STOFFEL_LOCAL_MPC_H
 #define STOFFEL_LOCAL_MPC_H
 
@@ -14,26 +14,10 @@
 
 #include "bytecode/program.h"
 #include "mpc/engine.h"
+#include "stoffel.h"
 
-typedef struct {
-    uint32_t n_parties;          /* n >= 3t+1 */
-    uint32_t threshold;          /* t */
-    const char *curve;           /* field by curve name; NULL = bls12-381 */
-    /* Client inputs: clients separated by ',', one client's values by ':'
-     * ("15,25" = two clients with one input each).  NULL or "" = none. */
-    const char *inputs;
-    const char *entry;           /* NULL = "main" */
-    int timeout_ms;              /* per protocol wait; 0 = default */
-    /* Testing aid: the last `faulty` parties misbehave with `fault`. */
-    MpcFault fault;
-    uint32_t faulty;
-    /* Where party 0's `print` output goes (NULL = stdout); the other
-     * parties' copies of the same output are dropped. */
-    void (*write)(void *ud, const char *text, size_t len);
-    void *write_ud;
-    /* If set: party 0's engine statistics (online rounds, ...) at the end. */
-    MpcStats *stats;
-} LocalMpcOptions;
+/* The options are the public StoffelLocalMpcOptions (stoffel.h). */
+typedef StoffelLocalMpcOptions LocalMpcOptions;
 
 enum {
     LOCAL_MPC_OK = 0,

@@ -2,7 +2,6 @@
 #include "net_mpc.h"
 
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -12,15 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api_internal.h"
+#include "core/clock.h"
 #include "core/format.h"
 #include "mpc/engine.h"
 #include "net/discovery.h"
 #include "net/tls.h"
-#include "vm/vm.h"
-
-#define MAX_CLIENT_INPUTS 1000000
-#define DEFAULT_CONNECT_MS 60000
-#define LINGER_MS 5000
+#include "session.h"
 
 static int say(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int say(int code, const char *fmt, ...)
@@ -32,13 +29,6 @@ static int say(int code, const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     return code;
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Hex BLAKE2b-256 of the program file's bytes. */
@@ -86,6 +76,7 @@ typedef struct {
     const Field *field;
     uint32_t n, t, self;
     uint64_t instance;
+    uint64_t session_id;     /* the instance before this run's nonce: stable across runs */
     char params[512];
     Transport *tr;
 } Node;
@@ -136,8 +127,8 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
     int rc = 0;
     if (o->n_parties && o->n_parties != r->n_parties)
         rc = say(NET_MPC_BAD_CONFIG, "--n-parties %u but the roster lists %u parties", o->n_parties, r->n_parties);
-    else if (nd->n > 255)
-        rc = say(NET_MPC_BAD_CONFIG, "at most 255 parties");
+    else if (nd->n > ST_MAX_PARTIES)
+        rc = say(NET_MPC_BAD_CONFIG, "at most %u parties", ST_MAX_PARTIES);
     else if (nd->n < 3 * nd->t + 1)
         rc = say(NET_MPC_BAD_CONFIG, "%u parties are too few for --threshold %u (need n >= 3t+1 = %u)", nd->n,
                  nd->t, 3 * nd->t + 1);
@@ -169,12 +160,19 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
                    : identity ? (o->client ? NET_MPC_CLIENT_IDENTITY : NET_MPC_BAD_CONFIG)
                    : (o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED), "%s", err);
     }
-    int wait = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : DEFAULT_CONNECT_MS;
+    int wait = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : NET_MPC_CONNECT_MS;
     if (tls_transport_wait_peers(nd->tr, true, wait, err, sizeof err) != 0) {
         tls_transport_free(nd->tr, 0);
         roster_free(r);
         return say(o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED, "%s", err);
     }
+    /* a fresh instance id in every run, the same at every node: messages
+     * of an earlier run with the same roster never fit this one */
+    nd->session_id = nd->instance;
+    uint8_t run[32];
+    if (tls_transport_run_nonce(nd->tr, run) == 0)
+        for (int i = 0; i < 8; i++)
+            nd->instance ^= (uint64_t)run[i] << (8 * i);
     return 0;
 }
 
@@ -187,47 +185,13 @@ static void node_free(Node *nd, int linger_ms)
 
 /* ---- parties ---------------------------------------------------------------------- */
 
-static size_t collect_shares(VM *vm, Value v, StShare ***out)
-{
-    StShare *one;
-    *out = NULL;
-    if (vm_as_share(vm, v, &one)) {
-        *out = malloc(sizeof **out);
-        if (*out)
-            (*out)[0] = one;
-        return *out ? 1 : 0;
-    }
-    if (v.type != VT_ARRAY || v.as.arr->len == 0 || v.as.arr->len > MAX_CLIENT_INPUTS)
-        return 0;
-    StArray *a = v.as.arr;
-    StShare **list = malloc((size_t)a->len * sizeof *list);
-    if (!list)
-        return 0;
-    for (int64_t i = 0; i < a->len; i++) {
-        if (!vm_as_share(vm, array_get_index(a, i), &list[i])) {
-            free(list);
-            return 0;
-        }
-    }
-    *out = list;
-    return (size_t)a->len;
-}
-
-static void discard_output(void *ud, const char *text, size_t len)
-{
-    (void)ud;
-    (void)text;
-    (void)len;
-}
-
-
 /* Testing aid (tests/net): STOFFEL_NET_TEST_KILL_AT=online makes this party
  * kill itself with SIGKILL when the online phase starts, after
  * preprocessing and client input - a crash at a reproducible point. */
-static void test_kill_point(const char *where)
+static void test_kill_online(void)
 {
     const char *v = getenv("STOFFEL_NET_TEST_KILL_AT");
-    if (v && strcmp(v, where) == 0) {
+    if (v && strcmp(v, "online") == 0) {
         fflush(NULL);
         raise(SIGKILL);
     }
@@ -259,136 +223,57 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         else
             client_inputs[c] = 1;
     }
-    VmConfig cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.write = nd.self == 0 ? NULL : discard_output;   /* NULL: the VM's stdout */
-    VM *vm = vm_new(&cfg);
-    MpcEngine *e = NULL;
-    const char *entry = o->entry ? o->entry : "main";
-    rc = NET_MPC_EXEC_FAILED;
-    if (!vm) {
-        say(rc, "cannot create a VM");
-        goto done;
-    }
-    if (vm_load_program(vm, prog) != ST_OK) {
-        rc = say(NET_MPC_BAD_PROGRAM, "%s", vm_last_error(vm)->message);
-        goto done;
-    }
-    MpcConfig mc = {
-        .n = nd.n, .t = nd.t, .party = nd.self, .n_clients = nclients, .client_inputs = client_inputs,
-        .field = nd.field, .instance_id = nd.instance, .timeout_ms = o->timeout_ms,
+    /* Preprocessing up front, as upstream does at startup (session.h):
+     * what the manifest asks for, else one batch of triples, while every
+     * party is known to be connected; the online phase then tolerates t
+     * parties failing. */
+    PartySpec spec = {
+        .prog = prog, .entry = o->entry, .transport = nd.tr, .n = nd.n, .t = nd.t, .self = nd.self,
+        .n_clients = nclients, .client_inputs = client_inputs, .field = nd.field, .instance = nd.instance,
+        .timeout_ms = o->timeout_ms, .fallback_triples = 1, .quiet = nd.self != 0,
+        .before_online = test_kill_online,
+        .local_store = o->local_store, .preproc_store = o->preproc_store, .store_session = nd.session_id,
     };
-    const char *why = NULL;
-    e = mpc_engine_new(&mc, nd.tr, &why);
-    if (!e) {
-        rc = say(NET_MPC_SETUP_FAILED, "party %u: %s", nd.self, why ? why : "cannot create the MPC engine");
-        goto done;
-    }
-    /* Preprocessing up front, as upstream does at startup: what the
-     * manifest asks for, else one batch of triples.  Preprocessing is not
-     * robust (docs/mpc.md), so it happens while every party is known to be
-     * connected; the online phase then tolerates t parties failing. */
-    bool counted = prog->version >= 8 && (m->triples || m->randoms || m->prandbits);
-    if (mpc_preprocess(e, counted ? m->triples : 1, counted ? m->randoms : 0, counted ? m->prandbits : 0) != 0) {
-        rc = say(NET_MPC_SETUP_FAILED, "party %u: preprocessing failed: %s", nd.self, mpc_error(e));
-        goto done;
-    }
-    if (nclients && mpc_collect_inputs(e) != 0) {
-        rc = say(NET_MPC_SETUP_FAILED, "party %u: client input failed: %s", nd.self, mpc_error(e));
-        goto done;
-    }
-    if (vm_attach_mpc(vm, e) != ST_OK) {
-        rc = say(NET_MPC_SETUP_FAILED, "party %u: %s", nd.self, vm_last_error(vm)->message);
-        goto done;
-    }
-    test_kill_point("online");
-    Value r;
-    if (vm_execute(vm, entry, NULL, 0, &r) != ST_OK) {
-        const VmError *ve = vm_last_error(vm);
+    PartyOutcome out;
+    party_run_session(&spec, &out);
+    rc = NET_MPC_EXEC_FAILED;
+    switch (out.stage) {
+    case PARTY_DONE:
         fflush(stdout);
-        fprintf(stderr, "Execution error in '%s': party %u: %s\n", entry, nd.self, ve->message);
-        if (ve->function && ve->instr_index >= 0)
-            fprintf(stderr, "  at %s, instruction %lld\n", ve->function, (long long)ve->instr_index);
-        goto done;
-    }
-    StShare **shares;
-    size_t n = collect_shares(vm, r, &shares);
-    if (n) {
-        if (nclients == 0) {
-            free(shares);
-            say(rc, "the program returned a secret share but the roster has no client to deliver it to");
-            goto done;
-        }
-        Fe *vals = malloc(n * sizeof *vals);
-        if (!vals) {
-            free(shares);
-            say(rc, "out of memory");
-            goto done;
-        }
-        for (size_t i = 0; i < n; i++)
-            memcpy(&vals[i], shares[i]->bytes, sizeof(Fe));
-        free(shares);
-        int sent = 0;
-        for (uint32_t c = 0; sent == 0 && c < nclients; c++)
-            if (mpc_send_to_client(e, c, vals, n) != 0) {
-                say(rc, "party %u: sending the result to client %u failed: %s", nd.self, c, mpc_error(e));
-                sent = -1;
-            }
-        sodium_memzero(vals, n * sizeof *vals);
-        free(vals);
-        if (sent)
-            goto done;
+        if (out.ndelivered)
+            printf("Program returned a secret share: sent to %u client%s\n", nclients, nclients == 1 ? "" : "s");
+        else
+            printf("Program returned: %s\n", out.clear_text);
         fflush(stdout);
-        printf("Program returned a secret share: sent to %u client%s\n", nclients, nclients == 1 ? "" : "s");
-    } else {
-        StrBuf b;
-        sb_init(&b);
-        fmt_result(&b, r);
+        rc = 0;
+        break;
+    case PARTY_FAILED_LOAD:
+        rc = say(NET_MPC_BAD_PROGRAM, "%s", out.err);
+        break;
+    case PARTY_FAILED_ENGINE:
+    case PARTY_FAILED_SETUP:
+        rc = say(NET_MPC_SETUP_FAILED, "%s", out.err);
+        break;
+    case PARTY_FAILED_EXECUTE:
         fflush(stdout);
-        printf("Program returned: %s\n", b.data ? b.data : "");
-        sb_free(&b);
+        fprintf(stderr, "Execution error in '%s': party %u: %s\n", o->entry ? o->entry : "main", nd.self, out.err);
+        if (out.exec_function)
+            fprintf(stderr, "  at %s, instruction %lld\n", out.exec_function, (long long)out.exec_index);
+        break;
+    case PARTY_FAILED_NO_CLIENT:
+        say(rc, "the program returned a secret share but the roster has no client to deliver it to");
+        break;
+    default:
+        say(rc, "%s", out.err);
+        break;
     }
-    fflush(stdout);
-    rc = 0;
-done:
-    if (e)
-        mpc_engine_free(e);
-    if (vm)
-        vm_free(vm);
+    party_outcome_free(&out);
     free(client_inputs);
-    node_free(&nd, rc == 0 ? LINGER_MS : 0);
+    node_free(&nd, rc == 0 ? NET_MPC_LINGER_MS : 0);
     return rc;
 }
 
 /* ---- clients ---------------------------------------------------------------------- */
-
-static bool program_calls(const StfProgram *p, const char *name)
-{
-    size_t len = strlen(name);
-    for (uint32_t fi = 0; fi < p->func_count; fi++)
-        for (uint32_t i = 0; i < p->funcs[fi].instr_count; i++) {
-            const StfInstr *in = &p->funcs[fi].instrs[i];
-            if (in->op == STF_OP_CALL && in->name.len == len && memcmp(in->name.s, name, len) == 0)
-                return true;
-        }
-    return false;
-}
-
-/* Whether input i of client cid is fixed-point: the manifest says so
- * (format >= 2); without one, as --local-mpc does, a program that only
- * takes fixed-point client shares gets fixed-point inputs. */
-static bool input_is_fixed(const StfProgram *prog, uint32_t cid, size_t i)
-{
-    if (!prog)
-        return false;
-    const StfManifest *m = &prog->manifest;
-    if (prog->version >= 2 && cid < m->client_count && i < m->clients[cid].input_count)
-        return m->clients[cid].inputs[i].tag == 1;
-    if (prog->version >= 2 && m->client_count)
-        return false;
-    return program_calls(prog, "ClientStore.take_share_fixed") && !program_calls(prog, "ClientStore.take_share") &&
-           !program_calls(prog, "ClientStore.take_share_bool");
-}
 
 static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, const Field *f, Fe **out,
                                size_t *count)
@@ -401,7 +286,7 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
     size_t k = 1;
     for (const char *p = in; *p; p++)
         k += *p == ',';
-    if (k > MAX_CLIENT_INPUTS)
+    if (k > SESSION_MAX_CLIENT_INPUTS)
         return say(NET_MPC_BAD_CONFIG, "too many inputs");
     Fe *v = calloc(k, sizeof *v);
     char *copy = strdup(in);
@@ -414,29 +299,15 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
     char *save = NULL;
     uint32_t cid = (uint32_t)o->client_id;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save), i++) {
-        bool fixed = input_is_fixed(prog, cid, i);
-        char *end;
-        errno = 0;
-        if (fixed) {
-            double d = strtod(tok, &end);
-            double scaled = d * (double)(1u << MPC_FIXED_FRAC_BITS);
-            if (end == tok || *end || !isfinite(scaled) || fabs(scaled) >= 9223372036854775808.0) {
-                int rc = say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not a usable number", i, tok);
-                free(copy);
-                free(v);
-                return rc;
-            }
-            fe_from_i64(f, &v[i], (int64_t)scaled);
-        } else {
-            long long x = strtoll(tok, &end, 10);
-            if (end == tok || *end || errno) {
-                int rc = say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not an integer%s", i, tok,
-                             prog ? "" : " (give PROGRAM for fixed-point inputs)");
-                free(copy);
-                free(v);
-                return rc;
-            }
-            fe_from_i64(f, &v[i], x);
+        MpcInputKind kind = session_input_kind(prog, cid, (uint32_t)i);
+        if (!session_encode_input(f, kind, tok, &v[i])) {
+            int rc = kind == MPC_INPUT_FIXED
+                         ? say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not a usable number", i, tok)
+                         : say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not an integer%s", i, tok,
+                               prog ? "" : " (give PROGRAM for fixed-point inputs)");
+            free(copy);
+            free(v);
+            return rc;
         }
     }
     free(copy);
@@ -459,18 +330,7 @@ static void format_values(const StfProgram *prog, uint32_t cid, const Field *f, 
             sb_puts(b, ", ");
         bool fixed = prog && prog->version >= 2 && cid < prog->manifest.client_count &&
                      i < prog->manifest.clients[cid].output_count && prog->manifest.clients[cid].outputs[i].tag == 1;
-        int64_t v;
-        if (fe_to_i64_signed(f, &v, &vals[i]) != 0) {
-            uint8_t bytes[32];
-            fe_to_bytes(f, bytes, &vals[i]);
-            sb_puts(b, "field 0x");
-            for (int k = 31; k >= 0; k--)
-                sb_printf(b, "%02x", bytes[k]);
-        } else if (fixed) {
-            fmt_float(b, (double)v / ldexp(1.0, (int)prog->manifest.clients[cid].outputs[i].frac));
-        } else {
-            sb_printf(b, "%lld", (long long)v);
-        }
+        session_format_value(f, &vals[i], false, fixed, fixed ? prog->manifest.clients[cid].outputs[i].frac : 0, b);
     }
     if (n != 1)
         sb_putc(b, ']');
@@ -518,7 +378,7 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
     /* Outputs: batch after batch until every party has left (parties close
      * their connections after sending everything) or the timeout passes
      * with nothing received. */
-    int64_t deadline = mono_ms() + timeout;
+    int64_t deadline = mono_now_ms() + timeout;
     for (;;) {
         Fe *v = NULL;
         size_t k = 0;
@@ -529,10 +389,10 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
             format_values(prog, cid, nd.field, v, k, &last);
             sodium_memzero(v, k * sizeof *v);
             free(v);
-            deadline = mono_ms() + timeout;
+            deadline = mono_now_ms() + timeout;
             continue;
         }
-        if (!any_party_up(&nd) || mono_ms() > deadline)
+        if (!any_party_up(&nd) || mono_now_ms() > deadline)
             break;
     }
     if (!batches) {
@@ -604,4 +464,53 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
     int rc = net_mpc_run(prog, &run);
     free(roster);
     return rc;
+}
+
+/* ---- the native API entry points (stoffel.h) ------------------------------------------ */
+
+int stoffel_run_network_node(const StoffelProgram *program, const StoffelNetOptions *o)
+{
+    if (!o) return say(NET_MPC_BAD_CONFIG, "no options given");
+    const StfProgram *prog = program ? &program->prog : NULL;
+    return o->leader || o->bootstrap ? net_mpc_run_discovery(prog, o) : net_mpc_run(prog, o);
+}
+
+static StoffelResult key_id_result(int rc, const uint8_t id[NET_KEY_ID_LEN], const char *err, char key_id[65],
+                                   char **error)
+{
+    _Static_assert(2 * NET_KEY_ID_LEN + 1 == 65, "a key id is 64 hex digits");
+    *error = NULL;
+    if (rc != 0) {
+        *error = strdup(err);
+        return STOFFEL_ERROR_IO;
+    }
+    net_hex(id, NET_KEY_ID_LEN, key_id);
+    return STOFFEL_OK;
+}
+
+StoffelResult stoffel_net_keygen(const char *key_path, const char *cert_path, const char *common_name,
+                                 char key_id[65], char **error)
+{
+    if (!error) return STOFFEL_ERROR_INVALID;
+    if (!key_path || !cert_path || !common_name || !key_id) {
+        *error = strdup("stoffel_net_keygen: a path, the name or key_id is NULL");
+        return STOFFEL_ERROR_INVALID;
+    }
+    char err[1024];
+    uint8_t id[NET_KEY_ID_LEN];
+    int rc = tls_keygen(key_path, cert_path, common_name, id, err, sizeof err);
+    return key_id_result(rc, id, err, key_id, error);
+}
+
+StoffelResult stoffel_net_cert_key_id(const char *cert_path, char key_id[65], char **error)
+{
+    if (!error) return STOFFEL_ERROR_INVALID;
+    if (!cert_path || !key_id) {
+        *error = strdup("stoffel_net_cert_key_id: cert_path or key_id is NULL");
+        return STOFFEL_ERROR_INVALID;
+    }
+    char err[1024];
+    uint8_t id[NET_KEY_ID_LEN];
+    int rc = tls_cert_key_id(cert_path, id, err, sizeof err);
+    return key_id_result(rc, id, err, key_id, error);
 }

@@ -2,7 +2,8 @@
  * (`stoffel-run PROG --party-id I --roster FILE ...`,
  *  `stoffel-run [PROG] --client --client-id C --roster FILE ...`).
  *
- * Does what local_mpc.c does for one node, over the TLS transport (tls.h):
+ * Runs one node of what local_mpc.c runs in threads (the party's lifecycle
+ * is session.h's runner, shared by both), over the TLS transport (tls.h):
  * a party connects to every other party and client named in the roster,
  * checks in the first message on each connection that they run the same
  * program and session parameters, makes preprocessing, collects the
@@ -16,37 +17,10 @@
 #include <stdint.h>
 
 #include "bytecode/program.h"
+#include "stoffel.h"
 
-typedef struct {
-    const char *program_path;    /* parties: the program file (its bytes are hashed) */
-    const char *entry;           /* NULL = main */
-    const char *roster_path, *key_path, *cert_path;
-    bool client;
-    int64_t party_id;            /* party mode: >= 0 */
-    int64_t client_id;           /* client mode: >= 0 */
-    uint32_t n_parties;          /* 0 = as many as the roster lists */
-    uint32_t threshold;
-    const char *curve;           /* NULL = bls12-381 */
-    uint32_t inputs_per_client;  /* parties: 0 = from the manifest, else 1 */
-    const char *inputs;          /* client: its values, comma separated */
-    const char *bind;            /* party: listen here instead of the roster address */
-    const char *session;         /* optional label mixed into the instance id */
-    int timeout_ms;              /* per protocol wait; 0 = 10,000 (client output wait 60,000) */
-    int connect_timeout_ms;      /* waiting for the other nodes; 0 = 60,000 */
-    const char *roster_text;     /* the roster in memory (instead of roster_path) */
-    /* Upstream's `--servers A,B,...`: the parties' addresses in order.  The
-     * roster (or the leader) still says who they are; a list that differs
-     * from the roster's addresses is an error, never a reason to connect
-     * somewhere unauthenticated. */
-    const char *servers;
-    /* Discovery (net/discovery.h): --leader (party 0, collects the
-     * registrations on `bind`) or --bootstrap LEADER (party: registers
-     * `bind` as its address; client: registers).  Needs STOFFEL_AUTH_TOKEN. */
-    bool leader;
-    const char *bootstrap;
-    const char *leader_key_id;   /* pin the leader's key (64 hex), or NULL */
-    uint32_t n_clients;          /* leader: clients to wait for */
-} NetMpcOptions;
+/* The options are the public StoffelNetOptions (stoffel.h). */
+typedef StoffelNetOptions NetMpcOptions;
 
 /* Exit codes (spec/vm-core.md §12 where upstream has one). */
 enum {

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bytecode/load.h"
-#include "../bytecode/stfl.h"
-#include "../vm/ffi.h"
+#include "bytecode/load.h"
+#include "bytecode/stfl.h"
+#include "storage/kv.h"
+#include "vm/stdlib_storage.h"
+#include "vm/ffi.h"
 #include "api_internal.h"
 
 _Static_assert((int)STOFFEL_TYPE_SHARE == (int)VT_SHARE && (int)STOFFEL_TYPE_STRING == (int)VT_STRING &&
@@ -174,10 +176,20 @@ StoffelVM *stoffel_new(const StoffelConfig *config)
 void stoffel_free(StoffelVM *S)
 {
     if (!S) return;
+    /* From a foreign function or hook the VM is still running: freeing it
+     * now would pull it out from under the interpreter.  Refused, and the
+     * running call fails (api_check_free_refused). */
+    if (S->vm && vm_host_calls(S->vm) > 0) {
+        S->free_refused = true;
+        api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_free: the VM is running (called from a foreign function or "
+                 "hook); free it after the outermost call returned");
+        return;
+    }
     /* Finalizers of foreign objects run inside vm_free; they must not call
      * back, so the API tables can go after it. */
     vm_free(S->vm);
     S->vm = NULL;
+    kv_close(S->local_store);
     api_free_slots(S);
     api_free_hooks(S);
     api_free_registry(S);
@@ -188,6 +200,29 @@ void stoffel_free(StoffelVM *S)
     api_clear_error(S);
     free(S->pending);
     api_realloc(S, S, sizeof *S, 0);
+}
+
+StoffelResult stoffel_open_local_store(StoffelVM *S, const char *path)
+{
+    if (!S || !path) return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_open_local_store: no VM or no path");
+    if (S->local_store) return api_fail(S, STOFFEL_ERROR_INVALID, "a local store is already open");
+    char err[512];
+    KvStore *kv = kv_open(path, err, sizeof err);
+    if (!kv) return api_fail(S, STOFFEL_ERROR_INVALID, "%s", err);
+    if (stdlib_storage_attach(S->vm, kv) != ST_OK) {
+        kv_close(kv);
+        return api_fail_runtime(S);
+    }
+    S->local_store = kv;
+    return STOFFEL_OK;
+}
+
+int api_check_free_refused(StoffelVM *S)
+{
+    if (!S->free_refused) return ST_OK;
+    S->free_refused = false;
+    return vm_error(S->vm, "stoffel_free was called from a foreign function or hook while the VM was running; "
+                    "refused");
 }
 
 StoffelVM *stoffel_from_handle(void *vm_handle) { return vm_handle; }
@@ -312,6 +347,7 @@ static int foreign_trampoline(VM *vm, const Value *args, uint32_t argc, Value *r
     free(S->pending);
     S->pending = outer_pending;
     if (rc != 0) return ST_ERR;
+    if (api_check_free_refused(S) != ST_OK) return ST_ERR;
     *result = out;   /* the interpreter stores it before its next safe point */
     return ST_OK;
 }

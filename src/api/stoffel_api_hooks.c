@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bytecode/program.h"
+#include "bytecode/program.h"
 #include "api_internal.h"
 
 _Static_assert((int)STOFFEL_HOOK_BEFORE_INSTRUCTION == (int)HOOK_BEFORE_INSTRUCTION &&
@@ -52,12 +52,19 @@ static int hook_trampoline(VM *vm, const HookEvent *ev, void *ud)
     if (rc != 0 && S->pending) vm_error(vm, "%s", S->pending);
     free(S->pending);
     S->pending = outer_pending;
+    if (rc == 0 && api_check_free_refused(S) != ST_OK) return 1;
     return rc != 0;
 }
 
 int stoffel_add_hook(StoffelVM *S, uint32_t mask, StoffelHookFn fn, void *user_data, int priority)
 {
     if (!S) return 0;
+    /* A hook added while hooks are dispatched could see its own event
+     * again and again: hooks are changed only outside hooks. */
+    if (S->in_hook) {
+        api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_add_hook: cannot add a hook from inside a hook");
+        return 0;
+    }
     if (!fn || !(mask & STOFFEL_HOOK_ALL)) {
         api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_add_hook: %s", fn ? "the mask selects no event" : "fn is NULL");
         return 0;
@@ -86,6 +93,7 @@ int stoffel_add_hook(StoffelVM *S, uint32_t mask, StoffelHookFn fn, void *user_d
 StoffelResult stoffel_remove_hook(StoffelVM *S, int hook_id)
 {
     if (!S) return STOFFEL_ERROR_INVALID;
+    if (S->in_hook) return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_remove_hook: cannot remove a hook from inside a hook");
     for (HookRec **link = &S->hooks; *link; link = &(*link)->next) {
         HookRec *h = *link;
         if (h->id != hook_id) continue;

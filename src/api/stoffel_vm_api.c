@@ -15,13 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bytecode/stfl.h"
+#include "bytecode/stfl.h"
 #include "api_internal.h"
 
 _Static_assert(sizeof(StoffelValue) == 16 || sizeof(void *) != 8, "StoffelValue is 16 bytes on LP64");
 _Static_assert(STOFFEL_VALUE_CLOSURE == 8, "upstream enum values");
 
-#define MAX_C_ARGS 1024
 
 /* ---- id registry -------------------------------------------------------------- */
 
@@ -303,7 +302,7 @@ int stoffel_execute_with_args(VMHandle handle, const char *function_name, const 
                               int arg_count, StoffelValue *result)
 {
     StoffelVM *S = handle;
-    if (!S || !function_name || !result || (arg_count > 0 && !args) || arg_count < 0 || arg_count > MAX_C_ARGS) {
+    if (!S || !function_name || !result || (arg_count > 0 && !args) || arg_count < 0 || arg_count > API_MAX_C_ARGS) {
         if (S) api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_execute_with_args: invalid argument");
         return -1;
     }
@@ -312,7 +311,7 @@ int stoffel_execute_with_args(VMHandle handle, const char *function_name, const 
         return -2;
     }
     api_clear_error(S);
-    Value vals[MAX_C_ARGS];
+    Value vals[API_MAX_C_ARGS];
     char why[160];
     /* No collection runs before the callee's frame holds the arguments
      * (allocation never collects), so fresh strings need no rooting here. */
@@ -353,6 +352,7 @@ static int c_trampoline(VM *vm, const Value *args, uint32_t argc, Value *result,
         res.value_type = STOFFEL_VALUE_UNIT;
         int status = r->cfn(cargs, (int)argc, &res);
         if (status != 0) rc = vm_error(vm, "Foreign function returned error code: %d", status);
+        else if (api_check_free_refused(S) != ST_OK) rc = ST_ERR;
         else if (from_c(S, &res, result, why, sizeof why) != 0) rc = vm_error(vm, "%s", why);
     }
     for (uint32_t i = 0; i < done; i++) free_c_value(&cargs[i]);

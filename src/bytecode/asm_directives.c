@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TYPE_DEPTH 64          /* bounds recursion on hostile input */
 #define CANONICAL_NAN 0x7ff8000000000000ull
 
 /* ---- the constant-dedup rule ----------------------------------------------- */
@@ -357,7 +356,7 @@ int asm_parse_type(Asm *A, ByteBuf *out, unsigned depth)
         { "float", 1 }, { "string", 2 }, { "bool", 3 }, { "nil", 4 }, { "void", 5 },
         { "unknown", FTYPE_UNKNOWN }, { "fix64", 13 },
     };
-    if (depth > MAX_TYPE_DEPTH) return fail_here(A, "type nested too deeply (more than %d levels)", MAX_TYPE_DEPTH);
+    if (depth > STFL_MAX_TYPE_DEPTH) return fail_here(A, "type nested too deeply (more than %d levels)", STFL_MAX_TYPE_DEPTH);
     Token w = asm_lex_word(A, false);
     if (w.len == 0) return fail_here(A, "expected a type, found %s", asm_show_here(A));
     if (asm_peek(A) == '<') return parse_type_args(A, &w, out, depth);

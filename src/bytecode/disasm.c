@@ -18,7 +18,6 @@
 #include "asm.h"
 
 #define CANONICAL_NAN 0x7ff8000000000000ull
-#define MAX_TYPE_DEPTH 64
 
 typedef struct {
     char *data;
@@ -299,7 +298,7 @@ static bool out_type(Out *o, const uint8_t *t, uint32_t len, uint32_t *pos, int 
 {
     static const char *const simple[] = { [1] = "float", [2] = "string", [3] = "bool", [4] = "nil",
                                           [5] = "void", [12] = "unknown", [13] = "fix64" };
-    if (*pos >= len || depth > MAX_TYPE_DEPTH) return false;
+    if (*pos >= len || depth > STFL_MAX_TYPE_DEPTH) return false;
     uint8_t tag = t[(*pos)++];
     switch (tag) {
     case 0:
@@ -502,11 +501,9 @@ static void out_share_list(Out *o, const char *key, const StfShareType *v, uint3
 
 static void out_manifest(Out *o, const StfManifest *m)
 {
-    static const char *const backends[] = { "honeybadger", "avss" };
-    static const char *const curves[] = { "bls12-381", "bn254", "curve25519", "ed25519", "secp256k1", "p-256" };
-    if (m->backend == 1) out_printf(o, ".backend %s\n", backends[m->backend]);
+    if (m->backend == 1) out_printf(o, ".backend %s\n", stf_backend_name(m->backend));
     else if (m->backend) out_printf(o, ".backend %u\n", m->backend);
-    if (m->curve && m->curve < 6) out_printf(o, ".curve %s\n", curves[m->curve]);
+    if (m->curve && m->curve < STF_CURVE_COUNT) out_printf(o, ".curve %s\n", stf_curve_name(m->curve));
     else if (m->curve) out_printf(o, ".curve %u\n", m->curve);
     for (uint32_t i = 0; i < m->client_count; i++) {
         const StfClientSchema *c = &m->clients[i];

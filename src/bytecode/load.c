@@ -10,7 +10,6 @@
 #include "asm.h"
 #include "stfl.h"
 
-#define MAX_PROGRAM_FILE ((size_t)1 << 31)
 
 static void clear(StfLoadError *err)
 {
@@ -64,9 +63,9 @@ StfLoadStatus stf_load_file(const char *path, StfProgram *out, StfLoadError *err
         n += got;
         if (got == 0) break;
         if (n == cap) {
-            char *nb = cap >= MAX_PROGRAM_FILE ? NULL : realloc(buf, cap * 2);
+            char *nb = cap >= STF_MAX_PROGRAM_FILE ? NULL : realloc(buf, cap * 2);
             if (!nb) {
-                code = cap >= MAX_PROGRAM_FILE ? EFBIG : ENOMEM;
+                code = cap >= STF_MAX_PROGRAM_FILE ? EFBIG : ENOMEM;
                 break;
             }
             buf = nb;

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/heap.h"
+
 static const char *const op_names[STF_OP_COUNT] = {
 #define OP(name, byte, fmt) [byte] = #name,
 #include "opcodes.def"
@@ -173,4 +175,34 @@ bool stf_str_dup(StfStr *out, const char *s, size_t len)
     out->s[len] = '\0';
     out->len = (uint32_t)len;
     return true;
+}
+
+const char *stf_backend_name(unsigned code)
+{
+    static const char *const names[STF_BACKEND_COUNT] = { "honeybadger", "avss" };
+    return code < STF_BACKEND_COUNT ? names[code] : "unknown";
+}
+
+const char *stf_curve_name(unsigned code)
+{
+    static const char *const names[STF_CURVE_COUNT] = { "bls12-381", "bn254", "curve25519", "ed25519",
+                                                        "secp256k1", "p-256" };
+    return code < STF_CURVE_COUNT ? names[code] : "unknown";
+}
+
+uint32_t stf_name_index_capacity(uint32_t count)
+{
+    uint32_t size = 16;
+    while (size < 2 * (uint64_t)count) size *= 2;
+    return size;
+}
+
+uint32_t *stf_name_index_slot(const StfNameIndex *ix, const StfStr *name, StfNameOf name_of, const void *ctx)
+{
+    for (uint32_t h = bytes_hash(name->s, name->len) & ix->mask;; h = (h + 1) & ix->mask) {
+        uint32_t k = ix->slots[h];
+        if (!k) return &ix->slots[h];
+        const StfStr *o = name_of(ctx, k - 1);
+        if (o->len == name->len && memcmp(o->s, name->s, name->len) == 0) return &ix->slots[h];
+    }
 }

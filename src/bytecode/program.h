@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/config.h"
+
 enum {
 #define OP(name, byte, fmt) STF_OP_##name = byte,
 #include "opcodes.def"
@@ -144,5 +146,25 @@ void stf_function_free(StfFunction *f);
 
 /* Duplicate a byte string into a fresh NUL-terminated StfStr; false on OOM. */
 bool stf_str_dup(StfStr *out, const char *s, size_t len);
+
+/* Names -> entry indices, the names living in the caller's array (read
+ * through name_of(ctx, k)): open addressing over index + 1, 0 empty.
+ * Resolving n names is linear in n.  The caller allocates
+ * stf_name_index_capacity(count) zeroed slots and sets mask = capacity - 1. */
+typedef const StfStr *(*StfNameOf)(const void *ctx, uint32_t k);
+typedef struct {
+    uint32_t *slots;
+    uint32_t mask;
+} StfNameIndex;
+uint32_t stf_name_index_capacity(uint32_t count);
+/* The slot holding `name`'s entry, or the empty slot where it would go. */
+uint32_t *stf_name_index_slot(const StfNameIndex *ix, const StfStr *name, StfNameOf name_of, const void *ctx);
+
+/* Manifest codes (spec/stfl-format.md): the names of the MPC backends and
+ * curves, index = wire value; "unknown" past the end. */
+#define STF_BACKEND_COUNT 2
+#define STF_CURVE_COUNT 6
+const char *stf_backend_name(unsigned code);
+const char *stf_curve_name(unsigned code);
 
 #endif

@@ -31,12 +31,6 @@ typedef struct {
     uint64_t offset;    /* byte offset of the problem (reader); 0 for writer */
 } StflError;
 
-#define STFL_MAX_CONSTANTS    1000000u
-#define STFL_MAX_FUNCTIONS    1000000u
-#define STFL_MAX_INSTRUCTIONS 8000000u
-#define STFL_MAX_CLIENTS      1000000u
-#define STFL_MAX_STRING       (16u * 1024u * 1024u)
-#define STFL_MAX_TYPE_DEPTH   64
 
 /* Layout gates (spec §2): a field exists when version >= the gate. */
 #define STFL_V_MANIFEST       2

@@ -5,16 +5,24 @@
  * The format version defaults to the `.version` of the source (9 if none);
  * --format-version overrides it.  Exit codes: 0 ok, 1 usage, 2 bad input. */
 #include "tool_io.h"
+#include "tool_version.h"
 
-static void usage(void)
+static void usage(FILE *out)
 {
-    fprintf(stderr, "usage: stoffel-asm FILE.s -o FILE.stflb [--format-version N]\n");
+    fprintf(out, "usage: stoffel-asm FILE.s -o FILE.stflb [--format-version N]\n"
+                 "Assembles text assembly (docs/assembly.md) into a .stflb file.\n"
+                 "  -o FILE.stflb           output file\n"
+                 "  --format-version N      write format version N (default: the source's .version, else 9)\n"
+                 "  --version               print the version\n"
+                 "  -h, --help              this text\n");
 }
 
 int main(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL;
     long version = -1;
+    int hv = tool_help_or_version(argc, argv, "stoffel-asm", usage);
+    if (hv >= 0) return hv;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
             out = argv[++i];
@@ -25,12 +33,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "Error: --format-version must be 1..%d, got '%s'\n", STF_FORMAT_VERSION_MAX, argv[i]);
                 return 2;
             }
-        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            usage();
-            return 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "Error: unknown option '%s'\n", argv[i]);
-            usage();
+            usage(stderr);
             return 1;
         } else if (!in) {
             in = argv[i];
@@ -40,7 +45,7 @@ int main(int argc, char **argv)
         }
     }
     if (!in || !out) {
-        usage();
+        usage(stderr);
         return 1;
     }
     StfProgram prog;

@@ -6,15 +6,29 @@
  * Exit codes: 0 ok, 1 usage, 2 unreadable or malformed input. */
 #include "bytecode/disasm.h"
 #include "tool_io.h"
+#include "tool_version.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: stoffel-dis FILE.stflb [-o FILE.s]\n"
+                 "Disassembles a .stflb file into text assembly that stoffel-asm turns back\n"
+                 "into the identical bytes.\n"
+                 "  -o FILE.s               output file (default: stdout)\n"
+                 "  --version               print the version\n"
+                 "  -h, --help              this text\n");
+}
 
 int main(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL;
+    int hv = tool_help_or_version(argc, argv, "stoffel-dis", usage);
+    if (hv >= 0) return hv;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
             out = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "usage: stoffel-dis FILE.stflb [-o FILE.s]\n");
+            fprintf(stderr, "Error: unknown option '%s'\n", argv[i]);
+            usage(stderr);
             return 1;
         } else if (!in) {
             in = argv[i];
@@ -24,7 +38,7 @@ int main(int argc, char **argv)
         }
     }
     if (!in) {
-        fprintf(stderr, "usage: stoffel-dis FILE.stflb [-o FILE.s]\n");
+        usage(stderr);
         return 1;
     }
     StfProgram prog;

@@ -9,11 +9,12 @@
  * certificate is self-signed and only carries the public key: peers are
  * pinned by the SHA-256 of its SubjectPublicKeyInfo, the "key id" the
  * roster lists.  Exit codes: 0 ok, 1 usage, 2 failure. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/tls.h"
+#include "stoffel.h"
 
 static void usage(FILE *out)
 {
@@ -23,7 +24,9 @@ static void usage(FILE *out)
             "Writes an Ed25519 key and a self-signed certificate for one node of a\n"
             "networked session and prints its roster line, e.g.\n"
             "  party 0 127.0.0.1:9001 <key id>\n"
-            "Collect the lines of every node into the session's roster file.\n");
+            "Collect the lines of every node into the session's roster file.\n"
+            "  --version               print the version\n"
+            "  -h, --help              this text\n");
 }
 
 static bool index_ok(const char *s)
@@ -52,6 +55,10 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
+        if (strcmp(a, "--version") == 0) {
+            printf("stoffel-keygen %s\n", STOFFEL_VERSION_STRING);
+            return 0;
+        }
         if (!slot) {
             fprintf(stderr, "Error: unknown argument '%s'\n", a);
             usage(stderr);
@@ -63,14 +70,13 @@ int main(int argc, char **argv)
         }
         *slot = argv[++i];
     }
-    char err[1024], hex[2 * NET_KEY_ID_LEN + 1];
-    uint8_t id[NET_KEY_ID_LEN];
+    char hex[65], *err = NULL;
     if (show) {
-        if (tls_cert_key_id(show, id, err, sizeof err) != 0) {
-            fprintf(stderr, "Error: %s\n", err);
+        if (stoffel_net_cert_key_id(show, hex, &err) != STOFFEL_OK) {
+            fprintf(stderr, "Error: %s\n", err ? err : "out of memory");
+            stoffel_free_text(err);
             return 2;
         }
-        net_hex(id, sizeof id, hex);
         printf("%s\n", hex);
         return 0;
     }
@@ -92,11 +98,11 @@ int main(int argc, char **argv)
     }
     char cn[64];
     snprintf(cn, sizeof cn, "stoffel %s %s", party ? "party" : "client", party ? party : client);
-    if (tls_keygen(key, cert, cn, id, err, sizeof err) != 0) {
-        fprintf(stderr, "Error: %s\n", err);
+    if (stoffel_net_keygen(key, cert, cn, hex, &err) != STOFFEL_OK) {
+        fprintf(stderr, "Error: %s\n", err ? err : "out of memory");
+        stoffel_free_text(err);
         return 2;
     }
-    net_hex(id, sizeof id, hex);
     if (party)
         printf("party %s %s %s\n", party, addr, hex);
     else

@@ -5,20 +5,25 @@
  * Prints `Program returned: <value>` on success.  Exit codes follow
  * upstream (spec/vm-core.md §12): 0 ok, 1 usage, 2 bad flags or an
  * unreadable / undecodable program, 3 program unusable (registration
- * failed), 4 execution error.  Unlike upstream, flag values are never
- * taken as positionals and `--flag=value` works. */
+ * failed), 4 execution error; networked sessions add theirs
+ * (docs/network.md).  Unlike upstream, flag values are never taken as
+ * positionals and `--flag=value` works.
+ *
+ * A client of the public API only (stoffel.h): what this tool needs, an
+ * embedder can do too. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "api/local_mpc.h"
-#include "lang/lang.h"
-#include "api/net_mpc.h"
-#include "core/format.h"
-#include "tool_io.h"
-#include "vm/vm.h"
+#include "stoffel.h"
+
+/* Bound of the ids, counts and timeouts of networked sessions (the other
+ * bounds are stoffel.h's limits). */
+#define CLI_MAX_NET_NUMBER 100000000u
 
 static void usage(FILE *out)
 {
@@ -28,6 +33,7 @@ static void usage(FILE *out)
             "  ENTRY                   function to run (default: main)\n"
             "options:\n"
             "  --info                  print the program's version, functions and manifest\n"
+            "  --list-builtins         print every builtin with its signature (docs/builtins.md)\n"
             "  --trace-instr           trace every instruction to stderr\n"
             "  --max-instructions N    stop with an error after N instructions\n"
             "  --max-call-depth N      call depth limit (default 10000)\n"
@@ -58,88 +64,35 @@ static void usage(FILE *out)
             "  --bootstrap HOST:PORT   register with the leader (a party also gives --bind)\n"
             "  --servers A,B,...       the parties' addresses, as upstream; checked against the roster\n"
             "  --leader-key-id HEX     pin the leader's key id (default: accept its key)\n"
+            "Stores (docs/storage.md; with --local-mpc party I uses PATH.partyI):\n"
+            "  --local-store PATH      LocalStorage.* keep their values in this SQLite file\n"
+            "  --preproc-store PATH    keep unused preprocessing material here for later runs\n"
+            "Cost report of an MPC session (docs/programming.md §9):\n"
+            "  --stats                 print per party rounds, messages, bytes, preprocessing used\n"
+            "                          and time per phase (to stderr)\n"
+            "  --stats-json FILE       the same as JSON, with each party's timeline of rounds\n"
+            "  --trace FILE            Chrome trace-event file of the rounds per party (Perfetto)\n"
+            "  --stats-svg FILE        a picture: per party a timeline of rounds and their bytes\n"
+            "  --quiet                 no progress on stderr (shown when it is a terminal, for\n"
+            "                          preprocessing and waits for peers over a second)\n"
+            "  --progress              show progress even when stderr is no terminal\n"
+            "  --version               print the version\n"
             "  -h, --help              this text\n");
 }
 
-/* Networked sessions are later work; name them so users get a clear error. */
-static const char *const network_flags[] = {
-    "--bootnode", NULL
-};
+/* Everything the command line says. */
+typedef struct {
+    const char *path, *entry;
+    StoffelConfig vm;
+    bool trace_instr, info, local_mpc, mpc_flag_seen, networked;
+    const char *local_store, *preproc_store;    /* docs/storage.md */
+    const char *report[4];       /* cost report path per StoffelReportFormat ("-": stderr), or NULL */
+    int progress;                /* --quiet -1, --progress 1, else 0: when stderr is a terminal */
+    StoffelLocalMpcOptions mpc;
+    StoffelNetOptions net;
+} Cli;
 
-static const char *backend_name(uint8_t b) { return b == 0 ? "honeybadger" : b == 1 ? "avss" : "unknown"; }
-
-static const char *curve_name(uint8_t c)
-{
-    static const char *const names[] = { "bls12-381", "bn254", "curve25519", "ed25519", "secp256k1", "p-256" };
-    return c < 6 ? names[c] : "unknown";
-}
-
-static void print_share_types(const StfShareType *t, uint32_t n)
-{
-    printf("[");
-    for (uint32_t i = 0; i < n; i++) {
-        if (i) printf(", ");
-        if (t[i].tag == 1) printf("fixed:%u:%u", t[i].bits, t[i].frac);
-        else printf("%s:%u", t[i].tag == 2 ? "uint" : "int", t[i].bits);
-    }
-    printf("]");
-}
-
-/* --info: what is in the file, without running it. */
-static void print_info(const char *path, const StfProgram *p)
-{
-    printf("program: %s\n", path);
-    printf("format version: %u\n", p->version);
-    printf("constants: %u\n", p->const_count);
-    printf("functions: %u\n", p->func_count);
-    /* Names seen so far, to mark duplicates (open addressing over function
-     * indices + 1): a scan per function would be quadratic. */
-    uint32_t size = 16;
-    while (size < 2 * (uint64_t)p->func_count) size *= 2;
-    uint32_t *seen = calloc(size, sizeof *seen);
-    for (uint32_t i = 0; i < p->func_count; i++) {
-        const StfFunction *f = &p->funcs[i];
-        printf("  %s(", f->name.s);
-        for (uint32_t k = 0; k < f->param_count; k++) printf("%s%s", k ? ", " : "", f->params[k].s);
-        printf("): %u registers stored, frame %u, %u instructions, %u labels",
-               f->register_count, stf_function_frame_size(f), f->instr_count, f->label_count);
-        if (f->upvalue_count) printf(", %u upvalues", f->upvalue_count);
-        bool dup = false;
-        if (seen) {
-            uint32_t h = bytes_hash(f->name.s, f->name.len) & (size - 1);
-            for (; seen[h]; h = (h + 1) & (size - 1))
-                if (strcmp(p->funcs[seen[h] - 1].name.s, f->name.s) == 0) { dup = true; break; }
-            if (!dup) seen[h] = i + 1;
-        } else {
-            for (uint32_t j = 0; j < i && !dup; j++) dup = strcmp(p->funcs[j].name.s, f->name.s) == 0;
-        }
-        printf("%s\n", dup ? " (duplicate)" : "");
-    }
-    free(seen);
-    if (p->version < 2) {
-        printf("manifest: none (format version < 2)\n");
-        return;
-    }
-    const StfManifest *m = &p->manifest;
-    printf("manifest:\n");
-    printf("  backend: %s\n", p->version >= 3 ? backend_name(m->backend) : "honeybadger (implied)");
-    printf("  curve: %s\n", p->version >= 4 ? curve_name(m->curve) : "bls12-381 (implied)");
-    printf("  clients: %u\n", m->client_count);
-    for (uint32_t i = 0; i < m->client_count; i++) {
-        const StfClientSchema *c = &m->clients[i];
-        printf("    slot %" PRIu64 ": inputs ", c->slot);
-        print_share_types(c->inputs, c->input_count);
-        printf(", outputs ");
-        print_share_types(c->outputs, c->output_count);
-        printf("\n");
-    }
-    if (p->version >= 8)
-        printf("  preprocessing: triples %" PRIu64 ", randoms %" PRIu64 ", prandbits %" PRIu64
-               ", prandints %" PRIu64 ", dynamic %s\n",
-               m->triples, m->randoms, m->prandbits, m->prandints, m->dynamic ? "yes" : "no");
-    else
-        printf("  preprocessing: not recorded (format version < 8)\n");
-}
+/* ---- options ------------------------------------------------------------------ */
 
 static bool parse_u64(const char *s, uint64_t *out)
 {
@@ -152,29 +105,274 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-int main(int argc, char **argv)
-{
-    const char *path = NULL, *entry = NULL;
-    VmConfig cfg;
-    memset(&cfg, 0, sizeof cfg);
-    bool trace_instr = false, info = false, local_mpc = false, mpc_flag_seen = false;
-    LocalMpcOptions mo;
-    memset(&mo, 0, sizeof mo);
-    mo.threshold = 1;
-    NetMpcOptions no;
-    memset(&no, 0, sizeof no);
-    no.party_id = no.client_id = -1;
-    bool networked = false;
+/* A handler sets what its flag says; 0, or the exit code after a message. */
+typedef int (*OptFn)(Cli *c, const char *flag, const char *val);
 
+static int bad_flag(const char *fmt, const char *a, const char *b)
+{
+    fputs("Error: ", stderr);
+    fprintf(stderr, fmt, a, b);
+    fputc('\n', stderr);
+    return 2;
+}
+
+static int opt_info(Cli *c, const char *f, const char *v) { c->info = true; return 0; }
+static int opt_trace_instr(Cli *c, const char *f, const char *v) { c->trace_instr = true; return 0; }
+/* accepted for compatibility: --trace-instr shows every instruction */
+static int opt_ignored(Cli *c, const char *f, const char *v) { return 0; }
+static int opt_local_mpc(Cli *c, const char *f, const char *v) { c->local_mpc = true; return 0; }
+/* Every builtin the VM registers (the source of truth) with its line from
+ * docs/builtins.md; prints and ends the run, as --version does. */
+static int opt_list_builtins(Cli *c, const char *f, const char *v)
+{
+    StoffelVM *vm = stoffel_new(NULL);
+    if (!vm) {
+        fprintf(stderr, "Error: cannot create the VM (out of memory)\n");
+        exit(3);
+    }
+    const char *name;
+    for (size_t i = 0; (name = stoffel_builtin_at(vm, i)) != NULL; i++) {
+        const char *line = stoffel_builtin_summary(name);
+        if (line) printf("%s\n", line);
+        else printf("%s (undocumented: add it to docs/builtins.md)\n", name);
+    }
+    stoffel_free(vm);
+    fflush(stdout);
+    exit(0);
+}
+
+static int opt_max_instructions(Cli *c, const char *f, const char *v)
+{
+    uint64_t n;
+    if (!parse_u64(v, &n) || n == 0) return bad_flag("%s needs a positive integer, got '%s'", f, v);
+    c->vm.instruction_budget = n;
+    return 0;
+}
+
+static int opt_max_call_depth(Cli *c, const char *f, const char *v)
+{
+    uint64_t n;
+    if (!parse_u64(v, &n) || n == 0 || n > STOFFEL_MAX_CALL_DEPTH)
+        return bad_flag("%s needs an integer in 1..10000000, got '%s'", f, v);
+    c->vm.max_call_depth = (uint32_t)n;
+    return 0;
+}
+
+static int opt_max_heap_mb(Cli *c, const char *f, const char *v)
+{
+    uint64_t n;
+    if (!parse_u64(v, &n) || n == 0 || n > STOFFEL_MAX_HEAP_MB) return bad_flag("%s needs a positive integer, got '%s'", f, v);
+    c->vm.heap_limit = (size_t)n << 20;
+    return 0;
+}
+
+static int opt_parties(Cli *c, const char *f, const char *v)
+{
+    uint64_t n;
+    if (!parse_u64(v, &n) || n > STOFFEL_MAX_PARTIES) return bad_flag("%s needs an integer 0..255, got '%s'", f, v);
+    if (strcmp(f, "--n-parties") == 0) c->mpc.n_parties = (uint32_t)n;
+    else c->mpc.threshold = (uint32_t)n;
+    c->mpc_flag_seen = true;
+    return 0;
+}
+
+static int opt_mpc_text(Cli *c, const char *f, const char *v)
+{
+    if (strcmp(f, "--inputs") == 0) c->mpc.inputs = v;
+    else c->mpc.curve = v;
+    c->mpc_flag_seen = true;
+    return 0;
+}
+
+static int opt_backend(Cli *c, const char *f, const char *v)
+{
+    if (strcmp(v, "honeybadger") != 0 && strcmp(v, "hb") != 0)
+        return bad_flag("--mpc-backend %s is not available (this build has honeybadger)%s", v, "");
+    return 0;
+}
+
+static int opt_fault(Cli *c, const char *f, const char *v)
+{
+    const char *colon = strchr(v, ':');
+    size_t klen = colon ? (size_t)(colon - v) : strlen(v);
+    uint64_t n;
+    if (klen == 12 && strncmp(v, "wrong-shares", 12) == 0) c->mpc.fault = STOFFEL_FAULT_WRONG_SHARES;
+    else if (klen == 6 && strncmp(v, "silent", 6) == 0) c->mpc.fault = STOFFEL_FAULT_SILENT;
+    else return bad_flag("%s kind must be wrong-shares or silent, got '%s'", f, v);
+    if (!colon || !parse_u64(colon + 1, &n) || n > STOFFEL_MAX_PARTIES) return bad_flag("%s needs KIND:COUNT, got '%s'", f, v);
+    c->mpc.faulty = (uint32_t)n;
+    return 0;
+}
+
+static int opt_net_number(Cli *c, const char *f, const char *v)
+{
+    uint64_t n;
+    if (!parse_u64(v, &n) || n > CLI_MAX_NET_NUMBER) return bad_flag("%s needs a non-negative integer, got '%s'", f, v);
+    StoffelNetOptions *o = &c->net;
+    if (strcmp(f, "--party-id") == 0) o->party_id = (int64_t)n;
+    else if (strcmp(f, "--client-id") == 0) o->client_id = (int64_t)n;
+    else if (strcmp(f, "--inputs-from-clients") == 0) o->inputs_per_client = (uint32_t)n;
+    else if (strcmp(f, "--timeout-ms") == 0) o->timeout_ms = (int)n;
+    else o->connect_timeout_ms = (int)n;
+    c->networked = true;
+    return 0;
+}
+
+static int opt_clients(Cli *c, const char *f, const char *v)
+{
+    uint64_t n;
+    if (!parse_u64(v, &n) || n > STOFFEL_MAX_PARTIES) return bad_flag("%s needs an integer 0..255, got '%s'", f, v);
+    c->net.n_clients = (uint32_t)n;
+    c->networked = true;
+    return 0;
+}
+
+static int opt_net_switch(Cli *c, const char *f, const char *v)
+{
+    if (strcmp(f, "--leader") == 0) c->net.leader = 1;
+    else c->net.client = 1;
+    c->networked = true;
+    return 0;
+}
+
+static int opt_net_text(Cli *c, const char *f, const char *v)
+{
+    StoffelNetOptions *o = &c->net;
+    const char **slot = strcmp(f, "--roster") == 0 ? &o->roster_path
+                        : strcmp(f, "--key") == 0 ? &o->key_path
+                        : strcmp(f, "--cert") == 0 ? &o->cert_path
+                        : strcmp(f, "--bind") == 0 ? &o->bind
+                        : strcmp(f, "--servers") == 0 ? &o->servers
+                        : strcmp(f, "--bootstrap") == 0 ? &o->bootstrap
+                        : strcmp(f, "--leader-key-id") == 0 ? &o->leader_key_id
+                                                            : &o->session;
+    *slot = v;
+    c->networked = true;
+    return 0;
+}
+
+static int opt_store(Cli *c, const char *f, const char *v)
+{
+    if (strcmp(f, "--local-store") == 0) c->local_store = v;
+    else c->preproc_store = v;
+    return 0;
+}
+
+/* --stats (to stderr), --stats-json F, --trace F, --stats-svg F */
+static int opt_report(Cli *c, const char *f, const char *v)
+{
+    StoffelReportFormat k = strcmp(f, "--stats") == 0 ? STOFFEL_REPORT_TEXT
+                            : strcmp(f, "--stats-json") == 0 ? STOFFEL_REPORT_JSON
+                            : strcmp(f, "--trace") == 0 ? STOFFEL_REPORT_TRACE : STOFFEL_REPORT_SVG;
+    c->report[k] = v ? v : "-";
+    c->mpc_flag_seen = true;     /* a session's report: needs --local-mpc */
+    return 0;
+}
+
+static int opt_progress(Cli *c, const char *f, const char *v)
+{
+    c->progress = strcmp(f, "--quiet") == 0 ? -1 : 1;
+    return 0;
+}
+
+/* Writes the asked-for cost reports; 0, or 2 when one cannot be written. */
+static int write_reports(const Cli *c, StoffelCostReport *rep)
+{
+    int rc = 0;
+    for (int k = 0; rep && k < 4; k++) {
+        char *err = NULL;
+        if (c->report[k] && stoffel_cost_report_save(rep, (StoffelReportFormat)k, c->report[k], &err) != STOFFEL_OK) {
+            fprintf(stderr, "Error: %s\n", err ? err : "cannot write the cost report");
+            rc = 2;
+        }
+        stoffel_free_text(err);
+    }
+    stoffel_cost_report_free(rep);
+    return rc;
+}
+
+/* Upstream's flags for what this implementation does not do (a chain
+ * coordinator, NAT traversal, program upload, its bootnode service). */
+static int opt_unsupported(Cli *c, const char *f, const char *v)
+{
+    return bad_flag("%s is not supported by this implementation%s", f,
+                    strcmp(f, "--bootnode") == 0 ? " (use --leader / --bootstrap or a roster)" : "");
+}
+
+static const struct {
+    const char *name;
+    bool value;              /* takes a value (--flag V or --flag=V) */
+    OptFn fn;
+} OPTIONS[] = {
+    { "--info", false, opt_info },
+    { "--list-builtins", false, opt_list_builtins },
+    { "--trace-instr", false, opt_trace_instr },
+    { "--trace-regs", false, opt_ignored },
+    { "--trace-stack", false, opt_ignored },
+    { "--max-instructions", true, opt_max_instructions },
+    { "--max-call-depth", true, opt_max_call_depth },
+    { "--max-heap-mb", true, opt_max_heap_mb },
+    { "--local-mpc", false, opt_local_mpc },
+    { "--n-parties", true, opt_parties },
+    { "--threshold", true, opt_parties },
+    { "--inputs", true, opt_mpc_text },
+    { "--mpc-curve", true, opt_mpc_text },
+    { "--mpc-backend", true, opt_backend },
+    { "--simulate-fault", true, opt_fault },
+    { "--party-id", true, opt_net_number },
+    { "--client-id", true, opt_net_number },
+    { "--inputs-from-clients", true, opt_net_number },
+    { "--timeout-ms", true, opt_net_number },
+    { "--connect-timeout-ms", true, opt_net_number },
+    { "--leader", false, opt_net_switch },
+    { "--client", false, opt_net_switch },
+    { "--clients", true, opt_clients },
+    { "--bootstrap", true, opt_net_text },
+    { "--leader-key-id", true, opt_net_text },
+    { "--roster", true, opt_net_text },
+    { "--key", true, opt_net_text },
+    { "--cert", true, opt_net_text },
+    { "--bind", true, opt_net_text },
+    { "--session", true, opt_net_text },
+    { "--servers", true, opt_net_text },
+    { "--local-store", true, opt_store },
+    { "--stats", false, opt_report },
+    { "--quiet", false, opt_progress },
+    { "--progress", false, opt_progress },
+    { "--stats-json", true, opt_report },
+    { "--trace", true, opt_report },
+    { "--stats-svg", true, opt_report },
+    { "--preproc-store", true, opt_store },
+    { "--bootnode", false, opt_unsupported },
+    { "--eth-node", false, opt_unsupported },
+    { "--wallet-sk", false, opt_unsupported },
+    { "--on-chain-coord", false, opt_unsupported },
+    { "--off-chain-coord", false, opt_unsupported },
+    { "--rpc-bind", false, opt_unsupported },
+    { "--nat", false, opt_unsupported },
+    { "--stun-servers", false, opt_unsupported },
+    { "--advertise", false, opt_unsupported },
+    { "--no-program-upload", false, opt_unsupported },
+};
+
+enum { PARSE_RUN = -1 };
+
+/* Fill *c from argv: PARSE_RUN, or the exit code to stop with. */
+static int parse_args(int argc, char **argv, Cli *c)
+{
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stderr);
-            return 1;
+            usage(stdout);         /* asked for: stdout, success */
+            return 0;
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("stoffel-run %s\n", STOFFEL_VERSION_STRING);
+            return 0;
         }
         if (strncmp(a, "--", 2) != 0) {
-            if (!path) path = a;
-            else if (!entry) entry = a;
+            if (!c->path) c->path = a;
+            else if (!c->entry) c->entry = a;
             else {
                 fprintf(stderr, "Error: unexpected argument '%s'\n", a);
                 return 2;
@@ -183,225 +381,217 @@ int main(int argc, char **argv)
         }
         const char *eq = strchr(a, '=');
         size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-        const char *val = eq ? eq + 1 : NULL;
-#define FLAG(name) (nlen == strlen(name) && strncmp(a, name, nlen) == 0)
-#define TAKE_VALUE() do { \
-            if (!val) { \
-                if (i + 1 >= argc) { fprintf(stderr, "Error: %.*s needs a value\n", (int)nlen, a); return 2; } \
-                val = argv[++i]; \
-            } \
-        } while (0)
-        uint64_t n;
-        if (FLAG("--trace-instr")) {
-            trace_instr = true;
-        } else if (FLAG("--info")) {
-            info = true;
-        } else if (FLAG("--trace-regs") || FLAG("--trace-stack")) {
-            /* accepted for compatibility; instruction tracing covers them for now */
-        } else if (FLAG("--max-instructions")) {
-            TAKE_VALUE();
-            if (!parse_u64(val, &n) || n == 0) { fprintf(stderr, "Error: --max-instructions needs a positive integer, got '%s'\n", val); return 2; }
-            cfg.instruction_budget = n;
-        } else if (FLAG("--max-call-depth")) {
-            TAKE_VALUE();
-            if (!parse_u64(val, &n) || n == 0 || n > 10000000) { fprintf(stderr, "Error: --max-call-depth needs an integer in 1..10000000, got '%s'\n", val); return 2; }
-            cfg.max_call_depth = (uint32_t)n;
-        } else if (FLAG("--max-heap-mb")) {
-            TAKE_VALUE();
-            if (!parse_u64(val, &n) || n == 0 || n > ((uint64_t)1 << 40)) { fprintf(stderr, "Error: --max-heap-mb needs a positive integer, got '%s'\n", val); return 2; }
-            cfg.heap_limit = (size_t)n << 20;
-        } else if (FLAG("--local-mpc")) {
-            local_mpc = true;
-        } else if (FLAG("--n-parties") || FLAG("--threshold")) {
-            bool parties = FLAG("--n-parties");
-            TAKE_VALUE();
-            if (!parse_u64(val, &n) || n > 255) { fprintf(stderr, "Error: %.*s needs an integer 0..255, got '%s'\n", (int)nlen, a, val); return 2; }
-            if (parties) mo.n_parties = (uint32_t)n;
-            else mo.threshold = (uint32_t)n;
-            mpc_flag_seen = true;
-        } else if (FLAG("--inputs")) {
-            TAKE_VALUE();
-            mo.inputs = val;
-            mpc_flag_seen = true;
-        } else if (FLAG("--mpc-curve")) {
-            TAKE_VALUE();
-            mo.curve = val;
-            mpc_flag_seen = true;
-        } else if (FLAG("--mpc-backend")) {
-            TAKE_VALUE();
-            if (strcmp(val, "honeybadger") != 0 && strcmp(val, "hb") != 0) {
-                fprintf(stderr, "Error: --mpc-backend %s is not available (this build has honeybadger)\n", val);
-                return 2;
-            }
-        } else if (FLAG("--simulate-fault")) {
-            TAKE_VALUE();
-            const char *colon = strchr(val, ':');
-            size_t klen = colon ? (size_t)(colon - val) : strlen(val);
-            if (klen == 12 && strncmp(val, "wrong-shares", 12) == 0) mo.fault = MPC_FAULT_WRONG_SHARES;
-            else if (klen == 6 && strncmp(val, "silent", 6) == 0) mo.fault = MPC_FAULT_SILENT;
-            else { fprintf(stderr, "Error: --simulate-fault kind must be wrong-shares or silent, got '%s'\n", val); return 2; }
-            if (!colon || !parse_u64(colon + 1, &n) || n > 255) { fprintf(stderr, "Error: --simulate-fault needs KIND:COUNT, got '%s'\n", val); return 2; }
-            mo.faulty = (uint32_t)n;
-        } else if (FLAG("--party-id") || FLAG("--client-id") || FLAG("--inputs-from-clients") ||
-                   FLAG("--timeout-ms") || FLAG("--connect-timeout-ms")) {
-            bool pid = FLAG("--party-id"), cid = FLAG("--client-id"), ipc = FLAG("--inputs-from-clients");
-            bool tmo = FLAG("--timeout-ms");
-            TAKE_VALUE();
-            if (!parse_u64(val, &n) || n > 100000000) { fprintf(stderr, "Error: %.*s needs a non-negative integer, got '%s'\n", (int)nlen, a, val); return 2; }
-            if (pid) no.party_id = (int64_t)n;
-            else if (cid) no.client_id = (int64_t)n;
-            else if (ipc) no.inputs_per_client = (uint32_t)n;
-            else if (tmo) no.timeout_ms = (int)n;
-            else no.connect_timeout_ms = (int)n;
-            networked = true;
-        } else if (FLAG("--leader")) {
-            no.leader = true;
-            networked = true;
-        } else if (FLAG("--clients")) {
-            TAKE_VALUE();
-            if (!parse_u64(val, &n) || n > 255) { fprintf(stderr, "Error: --clients needs an integer 0..255, got '%s'\n", val); return 2; }
-            no.n_clients = (uint32_t)n;
-            networked = true;
-        } else if (FLAG("--bootstrap") || FLAG("--leader-key-id")) {
-            const char **slot = FLAG("--bootstrap") ? &no.bootstrap : &no.leader_key_id;
-            TAKE_VALUE();
-            *slot = val;
-            networked = true;
-        } else if (FLAG("--client")) {
-            no.client = true;
-            networked = true;
-        } else if (FLAG("--roster") || FLAG("--key") || FLAG("--cert") || FLAG("--bind") || FLAG("--session") ||
-                   FLAG("--servers")) {
-            const char **slot = FLAG("--roster") ? &no.roster_path : FLAG("--key") ? &no.key_path
-                                : FLAG("--cert") ? &no.cert_path : FLAG("--bind") ? &no.bind
-                                : FLAG("--servers") ? &no.servers : &no.session;
-            TAKE_VALUE();
-            *slot = val;
-            networked = true;
-        } else {
-            for (int k = 0; network_flags[k]; k++) {
-                if (FLAG(network_flags[k])) {
-                    fprintf(stderr, "Error: %s: networked MPC sessions are not available in this build yet "
-                                    "(use --local-mpc for an in-process session)\n", network_flags[k]);
-                    return 2;
-                }
-            }
+        size_t k = 0, nopts = sizeof OPTIONS / sizeof OPTIONS[0];
+        while (k < nopts && !(strlen(OPTIONS[k].name) == nlen && strncmp(a, OPTIONS[k].name, nlen) == 0)) k++;
+        if (k == nopts) {
             fprintf(stderr, "Error: unknown option '%s' (see --help)\n", a);
             return 2;
         }
-#undef FLAG
-#undef TAKE_VALUE
-    }
-    if (networked) {
-        /* a party runs PROGRAM; a client may name it for its manifest */
-        if (local_mpc) { fprintf(stderr, "Error: --local-mpc and networked options exclude each other\n"); return 2; }
-        bool discovery = no.leader || no.bootstrap;
-        if (discovery && (no.party_id >= 0 || no.client_id >= 0)) { fprintf(stderr, "Error: with --leader / --bootstrap the leader assigns the ids (no --party-id / --client-id)\n"); return 2; }
-        if (!discovery && no.client == (no.party_id >= 0)) { fprintf(stderr, "Error: a networked node is either --party-id I or --client\n"); return 2; }
-        if (mo.faulty) { fprintf(stderr, "Error: --simulate-fault is for --local-mpc only\n"); return 2; }
-        no.entry = entry ? entry : "main";
-        no.program_path = path;
-        no.n_parties = mo.n_parties;
-        no.threshold = mo.threshold;
-        no.curve = mo.curve;
-        no.inputs = mo.inputs;
-        StfProgram np;
-        stf_program_init(&np);
-        if (path) {
-            int lrc = tool_load_program(path, &np);
-            if (lrc) return lrc;
-        } else if (!no.client) {
-            usage(stderr);
-            return 1;
+        const char *val = eq ? eq + 1 : NULL;
+        if (OPTIONS[k].value && !val) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "Error: %s needs a value\n", OPTIONS[k].name);
+                return 2;
+            }
+            val = argv[++i];
         }
-        int nrc = discovery ? net_mpc_run_discovery(path ? &np : NULL, &no) : net_mpc_run(path ? &np : NULL, &no);
-        stf_program_free(&np);
-        return nrc;
+        int rc = OPTIONS[k].fn(c, OPTIONS[k].name, val);
+        if (rc) return rc;
     }
-    if (!path) {
+    return PARSE_RUN;
+}
+
+/* ---- running ------------------------------------------------------------------ */
+
+/* The program file: 0, or the exit code after the message. */
+static int read_program(const char *path, StoffelProgram **prog)
+{
+    char *err = NULL;
+    StoffelResult st = stoffel_program_read(path, prog, &err);
+    if (st != STOFFEL_OK) {
+        fprintf(stderr, "%s%s\n", st == STOFFEL_ERROR_IO ? "Error: " : "", err ? err : "out of memory");
+        stoffel_free_text(err);
+        return 2;
+    }
+    return 0;
+}
+
+static int run_networked(Cli *c)
+{
+    /* a party runs PROGRAM; a client may name it for its manifest */
+    StoffelNetOptions *no = &c->net;
+    if (c->local_mpc) { fprintf(stderr, "Error: --local-mpc and networked options exclude each other\n"); return 2; }
+    bool discovery = no->leader || no->bootstrap;
+    if (discovery && (no->party_id >= 0 || no->client_id >= 0)) { fprintf(stderr, "Error: with --leader / --bootstrap the leader assigns the ids (no --party-id / --client-id)\n"); return 2; }
+    if (!discovery && (no->client != 0) == (no->party_id >= 0)) { fprintf(stderr, "Error: a networked node is either --party-id I or --client\n"); return 2; }
+    if (c->mpc.faulty) { fprintf(stderr, "Error: --simulate-fault is for --local-mpc only\n"); return 2; }
+    no->entry = c->entry ? c->entry : "main";
+    no->program_path = c->path;
+    no->n_parties = c->mpc.n_parties;
+    no->threshold = c->mpc.threshold;
+    no->curve = c->mpc.curve;
+    no->inputs = c->mpc.inputs;
+    if (no->client && (c->local_store || c->preproc_store)) {
+        fprintf(stderr, "Error: --local-store and --preproc-store are for parties, not clients\n");
+        return 2;
+    }
+    no->local_store = c->local_store;
+    no->preproc_store = c->preproc_store;
+    StoffelProgram *prog = NULL;
+    if (c->path) {
+        int lrc = read_program(c->path, &prog);
+        if (lrc) return lrc;
+    } else if (!no->client) {
         usage(stderr);
         return 1;
     }
-    if (!entry) entry = "main";
-    if (mpc_flag_seen && !local_mpc) {
-        fprintf(stderr, "Error: MPC options need --local-mpc (networked sessions are not available yet)\n");
+    int rc = stoffel_run_network_node(prog, no);
+    stoffel_program_free(prog);
+    return rc;
+}
+
+static int run_local_mpc(Cli *c, StoffelProgram *prog)
+{
+    c->mpc.entry = c->entry;
+    c->mpc.local_store = c->local_store;
+    c->mpc.preproc_store = c->preproc_store;
+    char *result = NULL, *outputs = NULL, *err = NULL;
+    StoffelCostReport *rep = NULL;
+    if (c->report[0] || c->report[1] || c->report[2] || c->report[3]) c->mpc.cost_report = &rep;
+    if (c->progress > 0 || (c->progress == 0 && isatty(STDERR_FILENO))) c->mpc.progress = stderr;
+    StoffelResult st = stoffel_run_local_mpc_program(prog, &c->mpc, &result, &outputs, &err);
+    fflush(stdout);
+    int rc = 0;
+    if (st != STOFFEL_OK) {
+        const char *why = err ? err : "out of memory";
+        if (st == STOFFEL_ERROR_RUNTIME) fprintf(stderr, "Execution error in '%s': %s\n", c->entry, why);
+        else fprintf(stderr, "Error: %s\n", why);
+        /* "... at FN, instruction N": the StoffelLang source line too */
+        const char *at = err ? strstr(err, "  at ") : NULL;
+        char fn[256];
+        long long idx;
+        unsigned line;
+        if (at && sscanf(at, "  at %255[^,], instruction %lld", fn, &idx) == 2 &&
+            (line = stoffel_program_source_line(prog, fn, idx)) != 0)
+            fprintf(stderr, "  at %s:%u\n", c->path, line);
+        rc = st == STOFFEL_ERROR_INVALID ? 2 : st == STOFFEL_ERROR_LOAD ? 3 : 4;
+    } else {
+        fputs(outputs, stdout);
+        printf("Program returned: %s\n", result);
+    }
+    stoffel_free_text(result);
+    stoffel_free_text(outputs);
+    stoffel_free_text(err);
+    stoffel_program_free(prog);
+    fflush(stdout);
+    int wrc = write_reports(c, rep);
+    return rc ? rc : wrc;
+}
+
+static int run_loaded(Cli *c, StoffelVM *vm, const StoffelProgram *prog);
+
+static int run_plain(Cli *c, StoffelProgram *prog)
+{
+    StoffelVM *vm = stoffel_new(&c->vm);
+    if (!vm) {
+        fprintf(stderr, "Error: cannot create the VM (out of memory)\n");
+        stoffel_program_free(prog);
+        return 3;
+    }
+    StoffelResult st = stoffel_load_program(vm, prog);
+    /* the VM has its own code now; prog stays for source lines */
+    if (st != STOFFEL_OK) {
+        fprintf(stderr, "Error: %s\n", stoffel_last_error(vm)->message);
+        stoffel_free(vm);
+        stoffel_program_free(prog);
+        return 3;
+    }
+    int rc = run_loaded(c, vm, prog);
+    stoffel_program_free(prog);
+    return rc;
+}
+
+static int run_loaded(Cli *c, StoffelVM *vm, const StoffelProgram *prog)
+{
+    if (c->trace_instr) stoffel_set_trace(vm, stderr, STOFFEL_TRACE_INSTRUCTIONS);
+    if (c->local_store && stoffel_open_local_store(vm, c->local_store) != STOFFEL_OK) {
+        fprintf(stderr, "Error: --local-store %s\n", stoffel_last_error(vm)->message);
+        stoffel_free(vm);
         return 2;
     }
-    if (local_mpc && mo.n_parties == 0) {
+    const char *entry = c->entry;
+    if (stoffel_is_foreign_function(vm, entry)) {
+        /* As upstream's execute(): a builtin is no program entry. */
+        fprintf(stderr, "Execution error in '%s': Cannot execute foreign function %s\n", entry, entry);
+        stoffel_free(vm);
+        return 4;
+    }
+    if (stoffel_call(vm, entry, 0) != STOFFEL_OK) {
+        fflush(stdout);
+        const StoffelError *e = stoffel_last_error(vm);
+        fprintf(stderr, "Execution error in '%s': %s\n", entry, e->message);
+        if (e->function && e->instruction >= 0) {
+            fprintf(stderr, "  at %s, instruction %" PRId64 "\n", e->function, e->instruction);
+            unsigned line = stoffel_program_source_line(prog, e->function, e->instruction);
+            if (line) fprintf(stderr, "  at %s:%u\n", c->path, line);
+        }
+        stoffel_free(vm);
+        return 4;
+    }
+    char *text = NULL;
+    if (stoffel_format_slot(vm, 0, &text) != STOFFEL_OK) {
+        fprintf(stderr, "Error: %s\n", stoffel_last_error(vm)->message);
+        stoffel_free(vm);
+        return 4;
+    }
+    printf("Program returned: %s\n", text);
+    stoffel_free_text(text);
+    fflush(stdout);
+    stoffel_free(vm);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    Cli c;
+    memset(&c, 0, sizeof c);
+    stoffel_config_init(&c.vm);
+    stoffel_local_mpc_options_init(&c.mpc);
+    c.net.party_id = c.net.client_id = -1;
+    int rc = parse_args(argc, argv, &c);
+    if (rc != PARSE_RUN) return rc;
+    if (c.networked) return run_networked(&c);
+    if (!c.path) {
+        usage(stderr);
+        return 1;
+    }
+    if (!c.entry) c.entry = "main";
+    if (c.mpc_flag_seen && !c.local_mpc) {
+        fprintf(stderr, "Error: MPC options need --local-mpc (or --party-id / --client for a networked session)\n");
+        return 2;
+    }
+    if (c.local_mpc && c.mpc.n_parties == 0) {
         fprintf(stderr, "Error: --local-mpc needs --n-parties N\n");
         return 2;
     }
-
-    StfProgram prog;
-    stf_program_init(&prog);
-    /* FILE.stfl is StoffelLang source: compile it in memory */
-    bool stfl_src = lang_is_source_path(path);
-    int rc = stfl_src ? lang_compile_for_tool(path, &prog) : tool_load_program(path, &prog);
+    if (c.preproc_store && !c.local_mpc) {
+        fprintf(stderr, "Error: --preproc-store needs an MPC session (--local-mpc or a networked party)\n");
+        return 2;
+    }
+    StoffelProgram *prog;
+    rc = read_program(c.path, &prog);
     if (rc) return rc;
-    if (info) {
-        print_info(path, &prog);
-        stf_program_free(&prog);
-        return 0;
-    }
-    if (local_mpc) {
-        mo.entry = entry;
-        char *result = NULL, *outputs = NULL, err[1024];
-        rc = local_mpc_run(&prog, &mo, &result, &outputs, err, sizeof err);
-        stf_program_free(&prog);
-        fflush(stdout);
-        if (rc != LOCAL_MPC_OK) {
-            if (rc == LOCAL_MPC_FAILED) fprintf(stderr, "Execution error in '%s': %s\n", entry, err);
-            else fprintf(stderr, "Error: %s\n", err);
-            return rc;
+    if (c.info) {
+        char *text = stoffel_program_describe(prog);
+        stoffel_program_free(prog);
+        if (!text) {
+            fprintf(stderr, "Error: out of memory\n");
+            return 2;
         }
-        fputs(outputs, stdout);
-        printf("Program returned: %s\n", result);
-        free(result);
-        free(outputs);
+        fputs(text, stdout);
+        stoffel_free_text(text);
         return 0;
     }
-
-    VM *vm = vm_new(&cfg);
-    if (!vm) {
-        fprintf(stderr, "Error: cannot create the VM (out of memory)\n");
-        stf_program_free(&prog);
-        return 3;
-    }
-    if (vm_load_program(vm, &prog) != ST_OK) {
-        fprintf(stderr, "Error: %s\n", vm_last_error(vm)->message);
-        stf_program_free(&prog);
-        vm_free(vm);
-        return 3;
-    }
-    stf_program_free(&prog);
-    if (trace_instr) vm_set_trace(vm, stderr, true, false, false);
-
-    Value result;
-    int32_t entry_index = vm_find_function(vm, entry, strlen(entry));
-    VmFunction *entry_fn = vm_function_at(vm, entry_index);
-    if (entry_fn && entry_fn->is_native) {
-        /* As upstream's execute(): a builtin is no program entry. */
-        fprintf(stderr, "Execution error in '%s': Cannot execute foreign function %s\n", entry, entry);
-        vm_free(vm);
-        return 4;
-    }
-    if (vm_execute(vm, entry, NULL, 0, &result) != ST_OK) {
-        fflush(stdout);
-        const VmError *e = vm_last_error(vm);
-        fprintf(stderr, "Execution error in '%s': %s\n", entry, e->message ? e->message : "unknown error");
-        if (e->function && e->instr_index >= 0)
-            fprintf(stderr, "  at %s, instruction %" PRId64 "\n", e->function, e->instr_index);
-        if (stfl_src && e->function && e->instr_index >= 0)
-            fprintf(stderr, "  at %s:%u\n", path, lang_vm_line(vm, e->function, e->instr_index));
-        vm_free(vm);
-        return 4;
-    }
-    StrBuf b;
-    sb_init(&b);
-    fmt_result(&b, result);
-    printf("Program returned: %s\n", b.data ? b.data : "");
-    sb_free(&b);
-    fflush(stdout);
-    vm_free(vm);
-    return 0;
+    if (c.local_mpc) return run_local_mpc(&c, prog);
+    return run_plain(&c, prog);
 }

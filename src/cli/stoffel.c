@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "api/cost_report.h"
 #include "api/local_mpc.h"
 #include "bytecode/disasm.h"
 #include "bytecode/stfl.h"
@@ -34,6 +35,15 @@ typedef struct {
     char curve[64];
     long parties, threshold;
 } Project;
+
+/* Source line of the instruction a VM error points at (0 when unknown). */
+static unsigned vm_source_line(VM *vm, const char *fn, long long index)
+{
+    int32_t i = vm_find_function(vm, fn, strlen(fn));
+    VmFunction *f = i >= 0 ? vm_function_at(vm, i) : NULL;
+    if (!f || f->is_native || !f->source || index < 0) return 0;
+    return f->source[index].line;
+}
 
 static int usage(void)
 {
@@ -299,7 +309,7 @@ static int run_clear(const StfProgram *prog, const char *entry, const char *src)
         const VmError *e = vm_last_error(vm);
         fprintf(stderr, "Execution error in '%s': %s\n", entry, e->message ? e->message : "unknown error");
         if (e->function && e->instr_index >= 0)
-            fprintf(stderr, "  at %s:%u (function %s)\n", src, lang_vm_line(vm, e->function, e->instr_index), e->function);
+            fprintf(stderr, "  at %s:%u (function %s)\n", src, vm_source_line(vm, e->function, e->instr_index), e->function);
         vm_free(vm);
         return 4;
     }
@@ -321,8 +331,7 @@ static int cmd_run(const Project *p, int argc, char **argv)
     const char *main_inputs[64];
     size_t nmain = 0;
     bool stats = false;
-    MpcStats st;
-    memset(&st, 0, sizeof st);
+    StoffelCostReport *report = NULL;
     int rc = 0;
     for (int i = 0; i < argc && rc == 0; i++) {
         const char *a = argv[i];
@@ -384,7 +393,7 @@ static int cmd_run(const Project *p, int argc, char **argv)
                 mo.inputs = inputs;
                 mo.entry = entry;
                 mo.write = write_out;
-                mo.stats = stats ? &st : NULL;
+                mo.cost_report = stats ? &report : NULL;
                 char *result = NULL, *outputs = NULL, err[1024];
                 int mrc = local_mpc_run(&prog, &mo, &result, &outputs, err, sizeof err);
                 fflush(stdout);
@@ -405,11 +414,13 @@ static int cmd_run(const Project *p, int argc, char **argv)
                     printf("Program returned: %s\n", result ? result : "");
                     if (stats)
                         printf("online: %" PRIu64 " rounds, %" PRIu64 " multiplications, %" PRIu64 " values opened\n",
-                               st.rounds, st.multiplications, st.opened);
+                               report ? report->parties[0].rounds : 0, report ? report->parties[0].multiplications : 0,
+                               report ? report->parties[0].opened : 0);
                 }
                 free(result);
                 free(outputs);
                 free(inputs);
+                stoffel_cost_report_free(report);
             }
         }
         stf_program_free(&prog);

@@ -9,6 +9,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,13 +444,14 @@ static bool is_byte_array(const StArray *a)
 void fmt_result(StrBuf *b, Value v)
 {
     if (v.type == VT_ARRAY && is_byte_array(v.as.arr)) {
-        static const char hex[] = "0123456789abcdef";
         const StArray *a = v.as.arr;
         sb_printf(b, "byte[%" PRId64 "] 0x", a->len);
-        for (int64_t i = 0; i < a->len; i++) {
-            unsigned x = (unsigned)array_get_index(a, i).as.u & 0xffu;
-            char two[2] = { hex[x >> 4], hex[x & 15] };
-            sb_append(b, two, 2);
+        uint8_t bytes[64];
+        char hex[2 * sizeof bytes + 1];
+        for (int64_t i = 0; i < a->len;) {
+            size_t k = 0;
+            for (; k < sizeof bytes && i < a->len; k++, i++) bytes[k] = (uint8_t)array_get_index(a, i).as.u;
+            sb_append(b, sodium_bin2hex(hex, sizeof hex, bytes, k), 2 * k);
         }
         return;
     }

@@ -12,6 +12,7 @@
 #ifndef STOFFEL_HEAP_H
 #define STOFFEL_HEAP_H
 
+#include "config.h"
 #include "value.h"
 
 typedef enum {
@@ -106,9 +107,12 @@ typedef struct StClosure {
 } StClosure;
 
 /* Share payload is filled by the MPC layer; the core only carries bytes. */
+/* StShare.share_kind: upstream's share types. */
+enum { SHARE_INT = 0, SHARE_FIXED = 1, SHARE_UINT = 2 };   /* SecretInt, SecretFixedPoint, SecretUInt */
+
 typedef struct StShare {
     GcObject gc;
-    uint8_t share_kind;     /* 0 SecretInt, 1 SecretFixedPoint, 2 SecretUInt */
+    uint8_t share_kind;     /* ShareKind */
     uint8_t pending;        /* value not computed yet (batched multiplication) */
     uint32_t bits;          /* bit length, or total bits for fixed point */
     uint32_t frac;          /* fractional bits for fixed point */
@@ -118,7 +122,6 @@ typedef struct StShare {
 
 /* Small objects come from per-size free lists carved out of chunks, so
  * that allocation-heavy programs do not pay malloc/free per object. */
-#define HEAP_SMALL_MAX 256
 #define HEAP_SIZE_CLASSES (HEAP_SMALL_MAX / 16)
 
 struct Heap {
@@ -151,7 +154,7 @@ void *heap_realloc(Heap *h, void *ptr, size_t old_size, size_t new_size);
 
 /* Set the byte cap (0 = none) and the next collection point under it. */
 void heap_set_limit(Heap *h, size_t limit);
-static inline bool heap_should_collect(const Heap *h) { return h->bytes > h->next_gc; }
+static inline bool heap_should_collect(const Heap *h) { return ST_GC_STRESS || h->bytes > h->next_gc; }
 /* Full mark-sweep.  Marks via h->mark_roots. */
 void heap_collect(Heap *h);
 /* Mark a value / object as reachable (for mark_roots callbacks). */

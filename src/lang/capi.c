@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../include/stoffel.h"
-#include "../../include/stoffellang.h"
+#include "stoffel.h"
+#include "stoffellang.h"
 #include "bytecode/stfl.h"
 #include "lang.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 
 void diag_error(Diag *d, int line, int col, const char *fmt, ...)
 {

@@ -13,7 +13,6 @@
 #include "diag.h"
 #include "lexer.h"
 #include "parser.h"
-#include "vm/vm.h"
 
 #define MAX_MODULES 256
 
@@ -319,10 +318,3 @@ int lang_compile_for_tool(const char *path, StfProgram *out)
     return 0;
 }
 
-unsigned lang_vm_line(struct VM *vm, const char *fn, long long index)
-{
-    int32_t i = vm_find_function(vm, fn, strlen(fn));
-    VmFunction *f = i >= 0 ? vm_function_at(vm, i) : NULL;
-    if (!f || f->is_native || !f->source || index < 0) return 0;
-    return f->source[index].line;
-}

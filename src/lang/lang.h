@@ -45,8 +45,5 @@ unsigned lang_line_of(const StfProgram *p, const char *fn, long long index);
 bool lang_is_source_path(const char *path);
 int lang_compile_for_tool(const char *path, StfProgram *out);
 
-/* Source line of the instruction a VM error points at (0 when unknown). */
-struct VM;
-unsigned lang_vm_line(struct VM *vm, const char *fn, long long index);
 
 #endif

@@ -283,7 +283,15 @@ int mpc_send_to_client(MpcEngine *e, uint32_t client, const Fe *shares, size_t n
 
 /* ---- client side ------------------------------------------------------------- */
 
-#define CLIENT_HELD_MAX 4096
+/* Early messages are held per sender, and only for the sequence numbers a
+ * client can still want: MK_MASK 0 .. CLIENT_HOLD_WINDOW-1 before the
+ * inputs are done, MK_OUTPUT next_out .. next_out+CLIENT_HOLD_WINDOW-1.
+ * So one party can fill only its own share of the hold (at most
+ * 2·CLIENT_HOLD_WINDOW messages and CLIENT_HOLD_BYTES decoded bytes), never
+ * crowd out the honest parties' shares, and the client's memory stays
+ * below n times that. */
+#define CLIENT_HOLD_WINDOW 64
+#define CLIENT_HOLD_BYTES ((size_t)2 * TRANSPORT_MAX_MESSAGE)
 
 typedef struct {
     uint32_t from;
@@ -302,7 +310,10 @@ struct MpcClient {
     uint64_t next_out;        /* next output batch */
     bool inputs_done;
     Held *held;               /* messages that arrived before they were wanted */
-    size_t n_held;
+    size_t n_held, held_cap;
+    uint32_t *held_count;     /* per party: messages held */
+    size_t *held_bytes;       /* per party: bytes of their decoded elements */
+    size_t hold_bytes_max;    /* CLIENT_HOLD_BYTES (tests lower it) */
     DecodeCache cache;
     uint64_t bad_messages;
     char err[256];
@@ -327,11 +338,15 @@ MpcClient *mpc_client_new(Transport *t, const Field *f, uint32_t n, uint32_t tt,
     MpcClient *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->held = calloc(CLIENT_HELD_MAX, sizeof *c->held);
-    if (!c->held) {
+    c->held_count = calloc(n, sizeof *c->held_count);
+    c->held_bytes = calloc(n, sizeof *c->held_bytes);
+    if (!c->held_count || !c->held_bytes) {
+        free(c->held_count);
+        free(c->held_bytes);
         free(c);
         return NULL;
     }
+    c->hold_bytes_max = CLIENT_HOLD_BYTES;
     c->tr = t;
     c->f = f ? f : field_default();
     c->n = n;
@@ -344,8 +359,11 @@ MpcClient *mpc_client_new(Transport *t, const Field *f, uint32_t n, uint32_t tt,
 
 static void held_drop(MpcClient *c, size_t i)
 {
-    sodium_memzero(c->held[i].v, (size_t)c->held[i].count * sizeof(Fe));
-    free(c->held[i].v);
+    Held *h = &c->held[i];
+    sodium_memzero(h->v, (size_t)h->count * sizeof(Fe));
+    free(h->v);
+    c->held_count[h->from]--;
+    c->held_bytes[h->from] -= (size_t)h->count * sizeof(Fe);
     c->held[i] = c->held[--c->n_held];
 }
 
@@ -356,6 +374,8 @@ void mpc_client_free(MpcClient *c)
     while (c->n_held)
         held_drop(c, c->n_held - 1);
     free(c->held);
+    free(c->held_count);
+    free(c->held_bytes);
     dcache_free(&c->cache);
     free(c);
 }
@@ -365,33 +385,56 @@ const char *mpc_client_error(const MpcClient *c)
     return c ? c->err : "no client";
 }
 
-/* Keeps a received message if it may still be wanted. */
+void mpc_client_test_hold_limit(MpcClient *c, size_t bytes)
+{
+    c->hold_bytes_max = bytes;
+}
+
+void mpc_client_test_held(const MpcClient *c, uint32_t party, uint32_t *count, size_t *bytes)
+{
+    *count = party < c->n ? c->held_count[party] : 0;
+    *bytes = party < c->n ? c->held_bytes[party] : 0;
+}
+
+/* Keeps a received message if it may still be wanted and its sender's
+ * share of the hold has room. */
 static void client_take(MpcClient *c, uint32_t from, uint8_t *msg, size_t len)
 {
     MsgHdr h;
     bool ok = from < c->n && wire_get_hdr(msg, len, &h) == 0 && h.instance == c->instance &&
               (h.kind == MK_MASK || h.kind == MK_OUTPUT);
     if (ok && ((h.kind == MK_MASK && c->inputs_done) || (h.kind == MK_OUTPUT && h.seq < c->next_out))) {
+        sodium_memzero(msg, len);
         free(msg);                           /* late for a finished exchange: normal */
         return;
     }
+    uint64_t base = ok && h.kind == MK_OUTPUT ? c->next_out : 0;
+    size_t bytes = ok ? (size_t)h.count * sizeof(Fe) : 0;
+    ok = ok && h.seq - base < CLIENT_HOLD_WINDOW && c->held_count[from] < 2 * CLIENT_HOLD_WINDOW &&
+         bytes <= c->hold_bytes_max - c->held_bytes[from];
     for (size_t i = 0; ok && i < c->n_held; i++)
         ok = !(c->held[i].from == from && c->held[i].kind == h.kind && c->held[i].seq == h.seq);
-    Fe *v = NULL;
-    if (ok && c->n_held < CLIENT_HELD_MAX) {
-        v = malloc(((size_t)h.count + 1) * sizeof *v);
-        if (v && wire_get_canon(c->f, v, msg + MPC_HDR, h.count) == 0) {
-            c->held[c->n_held++] = (Held){ from, h.kind, h.seq, h.count, v };
-            v = NULL;
+    if (ok && c->n_held == c->held_cap) {
+        size_t ncap = c->held_cap ? 2 * c->held_cap : 16;
+        Held *nh = realloc(c->held, ncap * sizeof *nh);
+        if (nh) {
+            c->held = nh;
+            c->held_cap = ncap;
         } else {
             ok = false;
         }
-    } else {
-        ok = false;
     }
-    free(v);
-    if (!ok)
+    Fe *v = ok ? malloc(bytes + sizeof *v) : NULL;
+    if (v && wire_get_canon(c->f, v, msg + MPC_HDR, h.count) == 0) {
+        c->held[c->n_held++] = (Held){ from, h.kind, h.seq, h.count, v };
+        c->held_count[from]++;
+        c->held_bytes[from] += bytes;
+    } else {
+        if (v)
+            sodium_memzero(v, bytes);
+        free(v);
         c->bad_messages++;
+    }
     sodium_memzero(msg, len);
     free(msg);
 }

@@ -2,6 +2,9 @@
  * early messages, collection of one round) and the robust opening round
  * every protocol uses.  Protocols: preproc.c, online.c, client.c. */
 #include "mpc/engine_internal.h"
+#include "mpc/rbc.h"
+
+#include "core/clock.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -10,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_TIMEOUT_MS 10000
-#define DEFAULT_TRIPLE_BATCH 8192
 
 int mpc_fail(MpcEngine *e, const char *fmt, ...)
 {
@@ -29,13 +30,7 @@ int mpc_fail(MpcEngine *e, const char *fmt, ...)
 
 void deadline_in(struct timespec *dl, int ms)
 {
-    clock_gettime(CLOCK_MONOTONIC, dl);
-    dl->tv_sec += ms / 1000;
-    dl->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (dl->tv_nsec >= 1000000000L) {
-        dl->tv_sec++;
-        dl->tv_nsec -= 1000000000L;
-    }
+    mono_deadline(dl, ms);
 }
 
 int ms_left(const struct timespec *dl)
@@ -221,12 +216,14 @@ int send_parties(MpcEngine *e, const uint8_t *buf, size_t len)
 static bool party_kind(uint8_t kind)
 {
     return kind == MK_OPEN || kind == MK_DEAL || kind == MK_SEED || kind == MK_CHECK ||
-           kind == MK_OPEN2T || kind == MK_ECHO || kind == MK_ROOT;
+           kind == MK_OPEN2T || kind == MK_ECHO || kind == MK_ROOT || kind == MK_EXP;
 }
 
-static void drop_bad(MpcEngine *e, uint8_t *msg)
+/* Dropped messages are wiped: a late or misrouted deal still holds shares. */
+static void drop_bad(MpcEngine *e, uint8_t *msg, size_t len)
 {
     e->st.bad_messages++;
+    sodium_memzero(msg, len);
     free(msg);
 }
 
@@ -236,18 +233,18 @@ static int accept_current(MpcEngine *e, uint32_t from, uint8_t *msg, const MsgHd
     Gather *g = &e->g;
     uint32_t want = g->counts ? g->counts[from] : g->count;
     if (g->buf[from]) {                      /* a second message for the same round */
-        drop_bad(e, msg);
+        drop_bad(e, msg, MPC_HDR + (size_t)h->count * MPC_ELEM);
         return 0;
     }
     if (h->count != want) {
-        drop_bad(e, msg);
+        drop_bad(e, msg, MPC_HDR + (size_t)h->count * MPC_ELEM);
         return 0;
     }
     if (g->raw) {
         Fe *v = (Fe *)(void *)(msg + MPC_HDR);
         wire_limbs_from_le(v, want);
         if (!wire_check_raw(e->f, v, want)) {
-            drop_bad(e, msg);
+            drop_bad(e, msg, MPC_HDR + (size_t)h->count * MPC_ELEM);
             return 0;
         }
     }
@@ -271,14 +268,14 @@ static bool sender_ok(const MpcEngine *e, uint32_t from, const MsgHdr *h)
 static void stash_put(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len, const MsgHdr *h)
 {
     if (e->stash_cnt[from] >= STASH_MAX_PER_SENDER || len > STASH_BYTES_PER_SENDER - e->stash_bytes[from]) {
-        drop_bad(e, msg);
+        drop_bad(e, msg, len);
         return;
     }
     if (e->stash_n == e->stash_cap) {
         size_t ncap = e->stash_cap ? 2 * e->stash_cap : 64;
         Stashed *ns = realloc(e->stash, ncap * sizeof *ns);
         if (!ns) {
-            drop_bad(e, msg);
+            drop_bad(e, msg, len);
             return;
         }
         e->stash = ns;
@@ -291,27 +288,33 @@ static void stash_put(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len, con
 
 /* Routes one received message: 1 if it completed a sender of the current
  * round, 0 otherwise (stashed, late or dropped). */
-static int route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
+int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
 {
     MsgHdr h;
-    if (wire_get_hdr(msg, len, &h) != 0 || h.instance != e->instance || !sender_ok(e, from, &h)) {
-        drop_bad(e, msg);
+    bool ours = wire_get_hdr(msg, len, &h) == 0 && h.instance == e->instance;
+    if (ours && h.kind == MK_RBC) {
+        rbc_route(e, from, msg, len);        /* checks the sender itself, naming it */
+        return 0;
+    }
+    if (!ours || !sender_ok(e, from, &h)) {
+        drop_bad(e, msg, len);
         return 0;
     }
     Gather *g = &e->g;
     if (g->kind && h.kind == g->kind && h.seq == g->seq) {
         if (g->from_clients != (from >= e->n)) {
-            drop_bad(e, msg);
+            drop_bad(e, msg, len);
             return 0;
         }
         return accept_current(e, from, msg, &h);
     }
     if (h.seq < e->seq[h.kind]) {            /* a round already over: normal */
+        sodium_memzero(msg, len);
         free(msg);
         return 0;
     }
     if (h.seq - e->seq[h.kind] >= STASH_MAX_AHEAD) {
-        drop_bad(e, msg);
+        drop_bad(e, msg, len);
         return 0;
     }
     stash_put(e, from, msg, len, &h);
@@ -376,23 +379,24 @@ int gather_one(MpcEngine *e, const struct timespec *dl)
             mpc_fail(e, "transport closed");
             return -1;
         }
-        if (route(e, from, msg, len))
+        if (mpc_route_message(e, from, msg, len))
             return 1;
     }
 }
 
-static const char *kind_name(uint8_t kind)
+const char *mpc_kind_name(uint8_t kind)
 {
     static const char *const names[MK_COUNT] = {
         [MK_OPEN] = "open", [MK_DEAL] = "deal", [MK_SEED] = "seed", [MK_CHECK] = "check",
         [MK_OPEN2T] = "open-2t", [MK_ECHO] = "echo", [MK_MASK] = "mask",
-        [MK_MASKED] = "masked input", [MK_OUTPUT] = "output", [MK_ROOT] = "root",
+        [MK_MASKED] = "masked input", [MK_OUTPUT] = "output", [MK_ROOT] = "root", [MK_RBC] = "broadcast",
+        [MK_EXP] = "open-exp",
     };
     return kind < MK_COUNT && names[kind] ? names[kind] : "?";
 }
 
 /* "parties 1, 3" for the error message. */
-static void list_missing(const MpcEngine *e, char *out, size_t outlen)
+void mpc_list_missing(const MpcEngine *e, char *out, size_t outlen)
 {
     size_t k = 0;
     out[0] = 0;
@@ -411,9 +415,9 @@ int gather_all_parties(MpcEngine *e, const char *what)
             return -1;
         if (rc == 0) {
             char miss[128];
-            list_missing(e, miss, sizeof miss);
+            mpc_list_missing(e, miss, sizeof miss);
             return mpc_fail(e, "%s (%s round %llu): no message from party %s within %d ms", what,
-                            kind_name(e->g.kind), (unsigned long long)e->g.seq, miss, e->timeout_ms);
+                            mpc_kind_name(e->g.kind), (unsigned long long)e->g.seq, miss, e->timeout_ms);
         }
     }
     return 0;
@@ -508,7 +512,7 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
         if (!more) {
             mpc_fail(e, "%s (%s round %llu): shares inconsistent, cannot decode %zu of %zu values "
                      "(more faulty parties than the degree-%u opening tolerates)", what,
-                     kind_name(kind), (unsigned long long)seq, os.n_failed + (count - os.next),
+                     mpc_kind_name(kind), (unsigned long long)seq, os.n_failed + (count - os.next),
                      count, d);
             break;
         }
@@ -523,9 +527,9 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
                 break;
             }
             char miss[128];
-            list_missing(e, miss, sizeof miss);
+            mpc_list_missing(e, miss, sizeof miss);
             mpc_fail(e, "%s (%s round %llu): timed out after %d ms waiting for shares (missing: "
-                     "party %s)", what, kind_name(kind), (unsigned long long)seq, e->timeout_ms, miss);
+                     "party %s)", what, mpc_kind_name(kind), (unsigned long long)seq, e->timeout_ms, miss);
             break;
         }
         for (uint32_t j = 0; j < e->n; j++)
@@ -604,8 +608,8 @@ MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
     e->n_clients = cfg->n_clients;
     e->n_nodes = cfg->n + cfg->n_clients;
     e->instance = cfg->instance_id;
-    e->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
-    e->triple_batch = cfg->triple_batch ? cfg->triple_batch : DEFAULT_TRIPLE_BATCH;
+    e->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : MPC_DEFAULT_TIMEOUT_MS;
+    e->triple_batch = cfg->triple_batch ? cfg->triple_batch : MPC_DEFAULT_TRIPLE_BATCH;
     e->fault = cfg->fault;
     e->n_inputs = n_inputs;
     e->tri.esz = sizeof(Triple);
@@ -633,6 +637,11 @@ MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
         e->client_inputs[c] = cfg->client_inputs[c];
         e->input_off[c] = off;
         off += cfg->client_inputs[c];
+    }
+    if (rbc_setup(e) != 0) {
+        mpc_engine_free(e);
+        *err = "out of memory";
+        return NULL;
     }
     if (fe_sqrt_init(&e->sq, f) != 0 || preproc_setup(e) != 0) {
         mpc_engine_free(e);
@@ -679,6 +688,8 @@ void mpc_engine_free(MpcEngine *e)
     free(e->out_seq);
     dcache_free(&e->cache);
     preproc_free(e);
+    rbc_free(e->rbc);
+    compare_free(e);
     fe_sqrt_free(&e->sq);
     sodium_memzero(e->prg_key, sizeof e->prg_key);
     sodium_memzero(e, sizeof *e);
@@ -696,6 +707,12 @@ uint32_t mpc_n(const MpcEngine *e) { return e->n; }
 uint32_t mpc_t(const MpcEngine *e) { return e->t; }
 uint64_t mpc_instance(const MpcEngine *e) { return e->instance; }
 MpcStats mpc_stats(const MpcEngine *e) { return e->st; }
+
+int mpc_reconstruct(const MpcEngine *e, const unsigned *parties, const Fe *shares, unsigned m, Fe *secret)
+{
+    RobustStatus st = robust_decode(e->f, e->n, e->t, e->t, parties, shares, m, secret, NULL);
+    return st == ROBUST_OK ? 0 : st == ROBUST_EINVAL ? -1 : -2;
+}
 
 void mpc_test_set_fault(MpcEngine *e, MpcFault fault)
 {

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mpc/fixed.h"   /* the fixed-point encoding shares and clients use */
+#include "crypto/group.h"
 #include "mpc/field.h"
 #include "net/transport.h"
 
@@ -88,6 +90,10 @@ uint32_t mpc_n(const MpcEngine *e);
 uint32_t mpc_t(const MpcEngine *e);
 uint64_t mpc_instance(const MpcEngine *e);
 MpcStats mpc_stats(const MpcEngine *e);
+/* The secret of degree-t shares of parties[0..m-1] (0-based ids), decoded
+ * robustly (up to t wrong shares corrected, never a wrong value).  0 ok,
+ * -1 duplicate or invalid party ids, -2 the shares do not determine it. */
+int mpc_reconstruct(const MpcEngine *e, const unsigned *parties, const Fe *shares, unsigned m, Fe *secret);
 
 /* Make at least the given amounts of preprocessed material now (the online
  * phase also refills pools on demand, in batches). */
@@ -117,9 +123,48 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
 /* n fresh random shares (uniform secret, unknown to everyone). */
 int mpc_random(MpcEngine *e, Fe *out, size_t n);
 
+/* n shares of uniformly random integers of `bits` bits (1..64): each the
+ * sum of `bits` preprocessed random bits times powers of two, so values lie
+ * in [0, 2^bits) (bits = 64: the top bit weighs -2^63, giving the whole
+ * int64 range).  No online round when enough bits are preprocessed. */
+int mpc_random_int(MpcEngine *e, unsigned bits, Fe *out, size_t n);
+
 /* Send this party's shares of n values to a client, who reconstructs them
  * (mpc_client_receive_outputs). */
 int mpc_send_to_client(MpcEngine *e, uint32_t client, const Fe *shares, size_t n);
+
+/* Preprocessed material as records a persistent store can keep
+ * (storage/preproc_store.h): a triple is 3 elements (a, b, c), a random
+ * share or a random bit 1. */
+typedef enum { MPC_MAT_TRIPLES = 0, MPC_MAT_RANDOMS = 1, MPC_MAT_BITS = 2, MPC_MAT_COUNT } MpcMaterial;
+size_t mpc_material_width(MpcMaterial k);
+/* Unused records of kind k in this engine's pool. */
+size_t mpc_material_count(const MpcEngine *e, MpcMaterial k);
+/* Appends records to the pool (used before anything the engine makes). */
+int mpc_material_import(MpcEngine *e, MpcMaterial k, const Fe *elems, size_t records);
+/* Moves every unused record of kind k out of the pool: the engine will
+ * never use them.  *elems is malloc'd (wipe it), *records its count. */
+int mpc_material_export(MpcEngine *e, MpcMaterial k, Fe **elems, size_t *records);
+
+/* Reliable broadcast among the parties (Bracha, rbc.h), carried with the
+ * engine's other messages.  mpc_rbc_broadcast starts one and returns its
+ * session number (this party's 0, 1, ...).  mpc_rbc_receive waits up to
+ * timeout_ms (0: only what has arrived) for the next broadcast of
+ * `origin` in session order (MPC_RBC_ANY: of any other party, lowest
+ * (session, party) first): 1 with *msg (malloc'd) and *from, 0 on timeout
+ * (mpc_error then says what was refused meanwhile, if anything), -1 on
+ * failure. */
+#define MPC_RBC_ANY UINT32_MAX
+int mpc_rbc_broadcast(MpcEngine *e, const uint8_t *msg, size_t len, uint64_t *session);
+int mpc_rbc_receive(MpcEngine *e, uint32_t origin, int timeout_ms, uint32_t *from, uint8_t **msg, size_t *len);
+/* Opening in the exponent (open_exp.c): every party sends share·base (base
+ * NULL: the group's generator) and *out = secret·base, decoded robustly:
+ * a degree-t polynomial in the exponent through t+1 of the received points
+ * is accepted only when at least 2t+1 points lie on it, so up to t wrong,
+ * malformed or missing points are tolerated and a wrong result is never
+ * returned.  The group's scalar field must be the engine's field.  One
+ * round; the share is secret, the points are public. */
+int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint *base, GroupPoint *out);
 
 /* ---- client side ---------------------------------------------------------- */
 

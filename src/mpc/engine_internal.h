@@ -35,8 +35,6 @@
 #define MPC_ELEM 32
 /* Largest payload of one message, in elements. */
 #define MPC_MAX_ELEMS ((TRANSPORT_MAX_MESSAGE - MPC_HDR) / MPC_ELEM)
-/* mpc_round splits larger requests into rounds of at most this many. */
-#define MPC_ROUND_ELEMS ((size_t)1 << 20)
 
 typedef enum {
     MK_OPEN = 1,     /* party -> party: shares being opened (degree t) */
@@ -49,6 +47,8 @@ typedef enum {
     MK_MASKED,       /* client -> party: input minus mask */
     MK_OUTPUT,       /* party -> client: shares of outputs */
     MK_ROOT,         /* party -> party: square roots for random bits (a slice each) */
+    MK_RBC,          /* party -> party: reliable broadcast (rbc.h), bytes padded to 32 */
+    MK_EXP,          /* party -> party: share times a group point (open_exp.c) */
     MK_COUNT
 } MsgKind;
 
@@ -74,8 +74,6 @@ int wire_get_canon(const Field *f, Fe *out, const uint8_t *in, size_t n);
 
 /* ---- robust opening of a batch (open.c) ---------------------------------- */
 
-#define DCACHE_SIZE 8
-
 /* RobustBatch objects by (degree, ordered sender list): building one costs
  * an inversion, so the usual sender sets are kept. */
 typedef struct {
@@ -92,8 +90,6 @@ typedef struct {
 
 void dcache_init(DecodeCache *c, const Field *f, unsigned n, unsigned t);
 void dcache_free(DecodeCache *c);
-
-#define OPEN_CHUNK 1024
 
 /* Decoding state of one batch opening: `count` codewords of degree d, the
  * shares of party j in row[j] (NULL until its message arrived). */
@@ -147,7 +143,7 @@ typedef struct {
 } Stashed;
 
 #define STASH_MAX_PER_SENDER 4096
-#define STASH_BYTES_PER_SENDER ((size_t)256 << 20)
+#define STASH_BYTES_PER_SENDER ((size_t)2 * TRANSPORT_MAX_MESSAGE)
 /* A message claiming a sequence number further ahead than this is bogus. */
 #define STASH_MAX_AHEAD ((uint64_t)1 << 32)
 
@@ -211,6 +207,10 @@ struct MpcEngine {
     FeSqrt sq;
     Fe inv2;
     int test_fault;           /* TEST_* below: misbehaviour in preprocessing, tests only */
+
+    struct Rbc *rbc;          /* reliable broadcast state (engine_rbc.c) */
+    char rbc_err[512];        /* why broadcast messages were refused (since the last receive) */
+    struct CmpState *cmp;     /* comparison masks made ahead (compare.c), or NULL */
 };
 
 enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T };
@@ -234,6 +234,10 @@ Fe *msg_begin(MpcEngine *e, uint8_t kind, uint64_t seq, size_t count);
  * (counted), only our own transport closing is. */
 int send_node(MpcEngine *e, uint32_t to, const uint8_t *buf, size_t len);
 int send_parties(MpcEngine *e, const uint8_t *buf, size_t len);
+/* Routes one received message (owned): kept for the current round (1 if
+ * that completed a sender), stashed for a later one, handed to the
+ * broadcast, or dropped. */
+int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len);
 /* Collecting messages of one round. */
 void gather_begin(MpcEngine *e, uint8_t kind, uint64_t seq, uint32_t count, bool raw);
 /* Waits for one more valid message of the current round (from any node not
@@ -251,8 +255,15 @@ uint8_t *gather_take(MpcEngine *e, uint32_t node);
 int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out,
                const char *what);
 Fe *dec_buf(MpcEngine *e, size_t count);
+/* A message kind's name and "1, 3" for the parties not yet heard in the
+ * current gather (error messages). */
+const char *mpc_kind_name(uint8_t kind);
+void mpc_list_missing(const MpcEngine *e, char *out, size_t outlen);
 /* Bulk uniform field elements from the engine's ChaCha20 stream. */
 void prg_fe(MpcEngine *e, Fe *out, size_t count);
+
+/* compare.c: wipes and frees the comparison masks. */
+void compare_free(MpcEngine *e);
 
 /* preproc.c */
 int preproc_setup(MpcEngine *e);
@@ -260,6 +271,11 @@ void preproc_free(MpcEngine *e);
 int ensure_triples(MpcEngine *e, size_t k);
 int ensure_randoms(MpcEngine *e, size_t k);
 int ensure_bits(MpcEngine *e, size_t k);
+
+/* engine_rbc.c */
+int rbc_setup(MpcEngine *e);
+/* An MK_RBC message (owned; freed here): handed to the broadcast. */
+void rbc_route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len);
 
 /* online.c: a Beaver round; online = fault injection applies and stats
  * count it as an online round. */
@@ -273,5 +289,9 @@ void mpc_test_set_fault(MpcEngine *e, MpcFault fault);
 /* Test hook: misbehave in preprocessing (TEST_BAD_DEAL: deal one party an
  * inconsistent share; TEST_BAD_OPEN2T: wrong shares in triple generation). */
 void mpc_test_preproc_fault(MpcEngine *e, int what);
+/* Test hooks of the client's hold of early messages (client.c): lower its
+ * per-party byte bound; read what party `party` has held. */
+void mpc_client_test_hold_limit(MpcClient *c, size_t bytes);
+void mpc_client_test_held(const MpcClient *c, uint32_t party, uint32_t *count, size_t *bytes);
 
 #endif

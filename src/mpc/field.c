@@ -2,6 +2,7 @@
 #include "mpc/field.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -36,6 +37,58 @@ const Field field_ed25519 = {
     .bits = 253,
     .name = "ed25519",
 };
+
+/* ---- choice of multiplication ------------------------------------------ */
+
+#ifdef FE_HAVE_ADX_PATH
+int fe_use_adx_;
+
+static int cpu_has_adx(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
+}
+
+/* Runs at load time, before any thread exists. */
+__attribute__((constructor)) static void fe_pick_mul(void)
+{
+    const char *e = getenv("STOFFEL_FIELD_PORTABLE");
+    fe_use_adx_ = cpu_has_adx() && !(e && *e && strcmp(e, "0") != 0);
+}
+
+int fe_mul_adx_available(void)
+{
+    return cpu_has_adx();
+}
+
+int fe_mul_impl(void)
+{
+    return fe_use_adx_;
+}
+
+int fe_mul_set_impl(int adx)
+{
+    if (adx && !cpu_has_adx())
+        return -1;
+    fe_use_adx_ = adx != 0;
+    return 0;
+}
+#else
+int fe_mul_adx_available(void)
+{
+    return 0;
+}
+
+int fe_mul_impl(void)
+{
+    return 0;
+}
+
+int fe_mul_set_impl(int adx)
+{
+    return adx ? -1 : 0;
+}
+#endif
 
 const Field *field_default(void)
 {
@@ -274,24 +327,40 @@ int fe_batch_inv(const Field *f, Fe *out, const Fe *in, size_t n)
 {
     if (n == 0)
         return 0;
-    /* Forward: out[i] = in[0]·…·in[i-1]. */
-    Fe acc, inv, t;
-    fe_one(f, &acc);
+    /* Four interleaved products (lane i mod 4), so consecutive
+     * multiplications do not wait for each other.  Forward:
+     * out[i] = product of the earlier inputs of its lane. */
+    Fe acc[4], inv[4], all, t, p01, p23;
+    for (int l = 0; l < 4; l++)
+        fe_one(f, &acc[l]);
     for (size_t i = 0; i < n; i++) {
-        out[i] = acc;
-        fe_mul(f, &acc, &acc, &in[i]);
+        out[i] = acc[i & 3];
+        fe_mul(f, &acc[i & 3], &acc[i & 3], &in[i]);
     }
-    int bad = fe_is_zero(&acc);
-    fe_inv(f, &inv, &acc);
-    /* Backward: inv holds (in[0]·…·in[i])^-1 on entry to step i. */
+    fe_mul(f, &p01, &acc[0], &acc[1]);
+    fe_mul(f, &p23, &acc[2], &acc[3]);
+    fe_mul(f, &all, &p01, &p23);
+    int bad = fe_is_zero(&all);
+    fe_inv(f, &all, &all);
+    /* each lane's inverse: all^-1 times the other lanes' products */
+    fe_mul(f, &t, &all, &p23);
+    fe_mul(f, &inv[0], &t, &acc[1]);
+    fe_mul(f, &inv[1], &t, &acc[0]);
+    fe_mul(f, &t, &all, &p01);
+    fe_mul(f, &inv[2], &t, &acc[3]);
+    fe_mul(f, &inv[3], &t, &acc[2]);
+    /* Backward: inv[l] holds (the lane's inputs up to i)^-1 at step i. */
     for (size_t i = n; i-- > 0;) {
-        fe_mul(f, &t, &inv, &out[i]);
-        fe_mul(f, &inv, &inv, &in[i]);
+        fe_mul(f, &t, &inv[i & 3], &out[i]);
+        fe_mul(f, &inv[i & 3], &inv[i & 3], &in[i]);
         out[i] = t;
     }
-    sodium_memzero(&acc, sizeof acc);
-    sodium_memzero(&inv, sizeof inv);
+    sodium_memzero(acc, sizeof acc);
+    sodium_memzero(inv, sizeof inv);
+    sodium_memzero(&all, sizeof all);
     sodium_memzero(&t, sizeof t);
+    sodium_memzero(&p01, sizeof p01);
+    sodium_memzero(&p23, sizeof p23);
     return bad ? -1 : 0;
 }
 

@@ -80,8 +80,8 @@ void fe_inv(const Field *f, Fe *r, const Fe *a);
 /* r = a^e for a public exponent e (256-bit, little-endian limbs). */
 void fe_pow(const Field *f, Fe *r, const Fe *a, const uint64_t e[4]);
 void fe_pow_u64(const Field *f, Fe *r, const Fe *a, uint64_t e);
-/* Montgomery's trick: out[i] = in[i]^-1 with one inversion and 3(n-1)
- * multiplications.  out must not overlap in (out holds the prefix products).
+/* Montgomery's trick: out[i] = in[i]^-1 with one inversion and about 3n
+ * multiplications (in four interleaved lanes).  out must not overlap in (out holds the prefix products).
  * Returns 0, or -1 if some in[i] is 0 (out is then unspecified). */
 int fe_batch_inv(const Field *f, Fe *out, const Fe *in, size_t n);
 /* r = v^-1 for a public integer v, without exponentiation: with
@@ -223,8 +223,10 @@ static inline void fe_sub(const Field *f, Fe *r, const Fe *a, const Fe *b)
 } while (0)
 
 /* r = a·b·R^-1 mod p.  Correct for a < 2^256 and b < p (the result before
- * the final subtraction is below 2p), which fe_reduce64 relies on. */
-static inline void fe_mul(const Field *f, Fe *r, const Fe *a, const Fe *b)
+ * the final subtraction is below 2p), which fe_reduce64 relies on.
+ * fe_mul picks fe_mul_adx_ when the CPU has BMI2 and ADX (fe_mul_impl),
+ * else this portable version; both give the same limbs for every input. */
+static inline void fe_mul_portable(const Field *f, Fe *r, const Fe *a, const Fe *b)
 {
     const uint64_t p0 = f->p[0], p1 = f->p[1], p2 = f->p[2], p3 = f->p[3];
     const uint64_t pinv = f->pinv;
@@ -236,6 +238,101 @@ static inline void fe_mul(const Field *f, Fe *r, const Fe *a, const Fe *b)
     FE_CIOS_ROUND_(b2);
     FE_CIOS_ROUND_(b3);
     fe_final_sub_(f, r, t0, t1, t2, t3, t4);
+}
+
+/* ---- MULX/ADCX/ADOX multiplication (x86-64) --------------------------
+ *
+ * The same CIOS rounds as fe_mul_portable, but each row a·b_i and m·p is
+ * added with two independent carry chains: ADCX carries the low halves
+ * through CF, ADOX the high halves through OF, and MULX leaves the flags
+ * alone, so the chains interleave without saving flags (about half the
+ * latency of the __int128 version).  Inline asm, not intrinsics: gcc 12
+ * compiles _addcarryx_u64 to plain ADC, one chain.  The assembler accepts
+ * these instructions without -mbmi2/-madx; fe_mul only runs them after the
+ * CPU check in field.c.  No branches, no data-dependent addresses: the same
+ * instruction sequence for every operand (constant time like the portable
+ * path).
+ *
+ * A round with accumulator limbs T0..T4 and T5 = 0 (the zero left by the
+ * previous round): T0..T5 += a·b_i, m = T0·pinv, T0..T5 += m·p (T0 becomes
+ * 0); the next round names the registers T1..T5,T0, so no moves.  The
+ * carries out of T4 go into T5 through LO set to 0 with MOV (which keeps
+ * the flags).  A row starts with CF = OF = 0: XOR clears them after IMUL
+ * (which sets them); a row leaves them clear itself (T5 <= 2 after it). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define FE_HAVE_ADX_PATH 1
+#define FE_R_(x) "%[" #x "]"
+#define FE_ROW_(src, T0, T1, T2, T3, T4, T5)                                         \
+    "mulxq 0(" src "), %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], " FE_R_(T0) "\n\tadoxq %[hi], " FE_R_(T1) "\n\t"                   \
+    "mulxq 8(" src "), %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], " FE_R_(T1) "\n\tadoxq %[hi], " FE_R_(T2) "\n\t"                   \
+    "mulxq 16(" src "), %[lo], %[hi]\n\t"                                            \
+    "adcxq %[lo], " FE_R_(T2) "\n\tadoxq %[hi], " FE_R_(T3) "\n\t"                   \
+    "mulxq 24(" src "), %[lo], %[hi]\n\t"                                            \
+    "adcxq %[lo], " FE_R_(T3) "\n\tadoxq %[hi], " FE_R_(T4) "\n\t"                   \
+    "movl $0, %k[lo]\n\t"                                                            \
+    "adcxq %[lo], " FE_R_(T4) "\n\tadoxq %[lo], " FE_R_(T5) "\n\t"                   \
+    "adcxq %[lo], " FE_R_(T5) "\n\t"
+#define FE_ROUND_(i, T0, T1, T2, T3, T4, T5)                                         \
+    "movq " #i "(%[b]), %%rdx\n\t"                                                   \
+    FE_ROW_("%[a]", T0, T1, T2, T3, T4, T5)                                          \
+    "movq " FE_R_(T0) ", %%rdx\n\t"                                                  \
+    "imulq %[pinv], %%rdx\n\t"                                                       \
+    "xorl %k[lo], %k[lo]\n\t"                                                        \
+    FE_ROW_("%[p]", T0, T1, T2, T3, T4, T5)
+
+/* always_inline: gcc sizes an asm statement by its lines and would
+ * otherwise call this instead of inlining it. */
+__attribute__((always_inline)) static inline void fe_mul_adx_(const Field *f, Fe *r, const Fe *a,
+                                                               const Fe *b)
+{
+    uint64_t t0, t1, t2, t3, t4, t5, lo, hi;
+    __asm__("xorl %k[t0], %k[t0]\n\t"
+            "xorl %k[t1], %k[t1]\n\t"
+            "xorl %k[t2], %k[t2]\n\t"
+            "xorl %k[t3], %k[t3]\n\t"
+            "xorl %k[t4], %k[t4]\n\t"
+            "xorl %k[t5], %k[t5]\n\t"            /* also clears CF and OF */
+            FE_ROUND_(0, t0, t1, t2, t3, t4, t5)
+            FE_ROUND_(8, t1, t2, t3, t4, t5, t0)
+            FE_ROUND_(16, t2, t3, t4, t5, t0, t1)
+            FE_ROUND_(24, t3, t4, t5, t0, t1, t2)
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3),
+              [t4] "=&r"(t4), [t5] "=&r"(t5), [lo] "=&r"(lo), [hi] "=&r"(hi)
+            : [a] "r"(a->v), [b] "r"(b->v), [p] "r"(f->p), [pinv] "m"(f->pinv),
+              "m"(*(const uint64_t(*)[4])a->v), "m"(*(const uint64_t(*)[4])b->v),
+              "m"(*(const uint64_t(*)[4])f->p)
+            : "rdx", "cc");
+    /* after the fourth round the value is t4,t5,t0,t1 with t2 on top */
+    fe_final_sub_(f, r, t4, t5, t0, t1, t2);
+}
+#undef FE_ROUND_
+#undef FE_ROW_
+#undef FE_R_
+
+/* 1 when fe_mul runs fe_mul_adx_: set at load time from CPUID (BMI2 and
+ * ADX), unless STOFFEL_FIELD_PORTABLE is set in the environment. */
+extern int fe_use_adx_;
+#endif
+
+/* Which multiplication fe_mul uses: 1 = MULX/ADX, 0 = portable.  Tests run
+ * both.  fe_mul_set_impl(1) is refused (returns -1) when the CPU or the
+ * build lacks the ADX path; it returns 0 otherwise.  Not thread-safe:
+ * call it before starting threads. */
+int fe_mul_impl(void);
+int fe_mul_adx_available(void);
+int fe_mul_set_impl(int adx);
+
+static inline void fe_mul(const Field *f, Fe *r, const Fe *a, const Fe *b)
+{
+#ifdef FE_HAVE_ADX_PATH
+    if (__builtin_expect(fe_use_adx_, 1)) {
+        fe_mul_adx_(f, r, a, b);
+        return;
+    }
+#endif
+    fe_mul_portable(f, r, a, b);
 }
 
 static inline void fe_sqr(const Field *f, Fe *r, const Fe *a)

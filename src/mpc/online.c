@@ -109,7 +109,6 @@ int mpc_random(MpcEngine *e, Fe *out, size_t n)
  * the uniform (k+κ)-bit R: statistical distance <= 2^-κ.  r'' comes from
  * random bits rather than per-party dealt bounded values, so a cheating
  * dealer cannot make it too large and c wrap. */
-#define TRUNC_CHUNK ((size_t)16384)
 
 int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, Fe *out)
 {
@@ -127,7 +126,7 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
     while (n && rc == 0) {
         /* k+κ bits per value are held at once: bound the chunk (one round
          * per chunk) so the bit pool stays within tens of MB */
-        size_t chunk = n < TRUNC_CHUNK ? n : TRUNC_CHUNK;
+        size_t chunk = n < MPC_TRUNC_CHUNK ? n : MPC_TRUNC_CHUNK;
         if (ensure_bits(e, chunk * nb) != 0)
             return -1;
         Fe *rp = malloc(chunk * sizeof *rp);

@@ -36,15 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Largest generation run, in triples (keeps messages well under the
- * transport's limit and memory bounded). */
-#define RUN_TRIPLES ((size_t)1 << 17)
-#define RUN_RANDOMS ((size_t)1 << 18)
-#define RUN_BITS ((size_t)1 << 16)
-#define MIN_RANDOMS 1024
-#define MIN_BITS 1024
-#define DEAL_CHUNK 256
-
 int preproc_setup(MpcEngine *e)
 {
     const Field *f = e->f;
@@ -170,16 +161,32 @@ static void deal_double(const Field *f, unsigned n, unsigned t, const Fe *rnd, F
 
 /* ---- checking ------------------------------------------------------------ */
 
-/* mask + Σ rho^(k+1)·v[k] (Horner from the end). */
+/* mask + Σ rho^(k+1)·v[k].  One Horner chain would wait for each
+ * multiplication's result; four chains in rho^4 over k ≡ l (mod 4),
+ * l = 0..3, run side by side and are joined with rho^(l+1):
+ *   Σ_k rho^(k+1)·v[k] = Σ_l rho^(l+1) · Σ_q (rho^4)^q · v[4q+l]. */
 static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe *mask, const Fe *rho)
 {
-    Fe acc;
-    fe_zero(&acc);
-    for (size_t k = count; k-- > 0;) {
-        fe_add(f, &acc, &acc, &v[k]);
-        fe_mul(f, &acc, &acc, rho);
+    Fe pw[5], acc[4];
+    fe_one(f, &pw[0]);
+    for (int l = 1; l <= 4; l++)
+        fe_mul(f, &pw[l], &pw[l - 1], rho);
+    for (int l = 0; l < 4; l++)
+        fe_zero(&acc[l]);
+    size_t q = count / 4;
+    for (size_t l = 4 * q; l < count; l++)        /* the incomplete top group */
+        acc[l - 4 * q] = v[l];
+    for (size_t k = q; k-- > 0;)
+        for (int l = 0; l < 4; l++) {
+            fe_mul(f, &acc[l], &acc[l], &pw[4]);
+            fe_add(f, &acc[l], &acc[l], &v[4 * k + (size_t)l]);
+        }
+    Fe sum = *mask, t;
+    for (int l = 0; l < 4; l++) {
+        fe_mul(f, &t, &acc[l], &pw[l + 1]);
+        fe_add(f, &sum, &sum, &t);
     }
-    fe_add(f, out, &acc, mask);
+    *out = sum;
 }
 
 /* 1 if vals[0..n) lie on one polynomial of degree which ? 2t : t; *at0
@@ -244,7 +251,7 @@ static int run_deal(MpcEngine *e, Run *r)
     r->deal_seq = e->seq[MK_DEAL]++;
     r->seg = MPC_HDR + r->count * MPC_ELEM;
     r->mine = malloc(n * r->seg);
-    Fe *rnd = malloc((size_t)DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
+    Fe *rnd = malloc((size_t)PREPROC_DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
     if (!r->mine || !rnd) {
         free(rnd);
         return mpc_fail(e, "out of memory");
@@ -258,8 +265,8 @@ static int run_deal(MpcEngine *e, Run *r)
     Fe sh[SHAMIR_MAX_PARTIES], sh2[SHAMIR_MAX_PARTIES];
     size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
     /* random sharings, the last column being the mask */
-    for (size_t c0 = 0; c0 <= r->cr; c0 += DEAL_CHUNK) {
-        size_t nc = r->cr + 1 - c0 < DEAL_CHUNK ? r->cr + 1 - c0 : DEAL_CHUNK;
+    for (size_t c0 = 0; c0 <= r->cr; c0 += PREPROC_DEAL_CHUNK) {
+        size_t nc = r->cr + 1 - c0 < PREPROC_DEAL_CHUNK ? r->cr + 1 - c0 : PREPROC_DEAL_CHUNK;
         prg_fe(e, rnd, nc * (t + 1));
         for (size_t c = 0; c < nc; c++) {
             deal_random(f, n, t, rnd + c * (t + 1), sh);
@@ -267,8 +274,8 @@ static int run_deal(MpcEngine *e, Run *r)
                 pay[j][c0 + c] = sh[j];
         }
     }
-    for (size_t c0 = 0; c0 <= r->cd; c0 += DEAL_CHUNK) {
-        size_t nc = r->cd + 1 - c0 < DEAL_CHUNK ? r->cd + 1 - c0 : DEAL_CHUNK;
+    for (size_t c0 = 0; c0 <= r->cd; c0 += PREPROC_DEAL_CHUNK) {
+        size_t nc = r->cd + 1 - c0 < PREPROC_DEAL_CHUNK ? r->cd + 1 - c0 : PREPROC_DEAL_CHUNK;
         prg_fe(e, rnd, nc * (3 * t + 1));
         for (size_t c = 0; c < nc; c++) {
             deal_double(f, n, t, rnd + c * (3 * t + 1), sh, sh2);
@@ -278,7 +285,7 @@ static int run_deal(MpcEngine *e, Run *r)
             }
         }
     }
-    sodium_memzero(rnd, (size_t)DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
+    sodium_memzero(rnd, (size_t)PREPROC_DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
     free(rnd);
     sodium_memzero(sh, sizeof sh);
     sodium_memzero(sh2, sizeof sh2);
@@ -499,7 +506,7 @@ int ensure_triples(MpcEngine *e, size_t k)
     if (need < e->triple_batch)
         need = e->triple_batch;
     while (need) {
-        size_t T = need < RUN_TRIPLES ? need : RUN_TRIPLES;
+        size_t T = need < PREPROC_RUN_TRIPLES ? need : PREPROC_RUN_TRIPLES;
         if (gen_run(e, T, 0) != 0)
             return -1;
         need -= T;
@@ -512,10 +519,10 @@ int ensure_randoms(MpcEngine *e, size_t k)
     if (e->rnd.n >= k)
         return 0;
     size_t need = k - e->rnd.n;
-    if (need < MIN_RANDOMS)
-        need = MIN_RANDOMS;
+    if (need < PREPROC_MIN_RANDOMS)
+        need = PREPROC_MIN_RANDOMS;
     while (e->rnd.n < k) {
-        size_t R = need < RUN_RANDOMS ? need : RUN_RANDOMS;
+        size_t R = need < PREPROC_RUN_RANDOMS ? need : PREPROC_RUN_RANDOMS;
         if (gen_run(e, 0, R) != 0)
             return -1;
         need = need > R ? need - R : 0;
@@ -671,10 +678,10 @@ int ensure_bits(MpcEngine *e, size_t k)
 {
     while (e->bit.n < k) {
         size_t need = k - e->bit.n;
-        if (need < MIN_BITS)
-            need = MIN_BITS;
-        if (need > RUN_BITS)
-            need = RUN_BITS;
+        if (need < PREPROC_MIN_BITS)
+            need = PREPROC_MIN_BITS;
+        if (need > PREPROC_RUN_BITS)
+            need = PREPROC_RUN_BITS;
         if (gen_bits(e, need) != 0)
             return -1;
     }
@@ -690,8 +697,8 @@ int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
     size_t R = e->rnd.n >= randoms ? 0 : randoms - e->rnd.n;
     /* one run makes both when both are short */
     while (T || R) {
-        size_t t1 = T < RUN_TRIPLES ? T : RUN_TRIPLES;
-        size_t r1 = R < RUN_RANDOMS ? R : RUN_RANDOMS;
+        size_t t1 = T < PREPROC_RUN_TRIPLES ? T : PREPROC_RUN_TRIPLES;
+        size_t r1 = R < PREPROC_RUN_RANDOMS ? R : PREPROC_RUN_RANDOMS;
         size_t before = e->rnd.n;
         if (gen_run(e, t1, r1) != 0)
             return -1;
@@ -699,5 +706,55 @@ int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
         size_t got = e->rnd.n - before;
         R = got >= R ? 0 : R - got;
     }
+    return 0;
+}
+
+/* ---- moving material in and out (a persistent store, docs/storage.md) ---------- */
+
+static Pool *material_pool(MpcEngine *e, MpcMaterial k)
+{
+    return k == MPC_MAT_TRIPLES ? &e->tri : k == MPC_MAT_RANDOMS ? &e->rnd : k == MPC_MAT_BITS ? &e->bit : NULL;
+}
+
+size_t mpc_material_width(MpcMaterial k)
+{
+    return k == MPC_MAT_TRIPLES ? 3 : 1;
+}
+
+size_t mpc_material_count(const MpcEngine *e, MpcMaterial k)
+{
+    Pool *p = material_pool((MpcEngine *)e, k);
+    return p ? p->n : 0;
+}
+
+int mpc_material_import(MpcEngine *e, MpcMaterial k, const Fe *elems, size_t records)
+{
+    Pool *p = material_pool(e, k);
+    if (!p)
+        return mpc_fail(e, "unknown preprocessing kind %d", (int)k);
+    void *slot;
+    if (records && pool_append(p, records, &slot) != 0)
+        return mpc_fail(e, "out of memory");
+    fe_copy(slot, elems, records * mpc_material_width(k));
+    return 0;
+}
+
+int mpc_material_export(MpcEngine *e, MpcMaterial k, Fe **elems, size_t *records)
+{
+    Pool *p = material_pool(e, k);
+    if (!p)
+        return mpc_fail(e, "unknown preprocessing kind %d", (int)k);
+    size_t n = p->n, w = mpc_material_width(k);
+    *elems = NULL;
+    *records = 0;
+    if (!n)
+        return 0;
+    Fe *out = malloc(n * w * sizeof *out);
+    if (!out)
+        return mpc_fail(e, "out of memory");
+    fe_copy(out, pool_head(p), n * w);
+    pool_consume(p, n);      /* wiped: the pool never hands these out again */
+    *elems = out;
+    *records = n;
     return 0;
 }

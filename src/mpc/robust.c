@@ -231,9 +231,62 @@ struct RobustBatch {
     Fe *gather;     /* m: one codeword for the decoder */
     Fe *cand;       /* d+1: decoder output */
     Fe *scratch;    /* decoder working space */
+    signed char *lam0_s, *w_s;  /* the same weights as small integers, 0 = not small */
     size_t elems;   /* total Fe allocated */
     Fe mem[];
 };
+
+/* Lagrange weights between consecutive integer points are integers, often
+ * tiny (n = 4, t = 1: 2, -1 and -1, 2): a weight in [-SMALL_W, SMALL_W] is
+ * applied with at most two additions instead of a multiplication.  The
+ * weights depend only on the public sender set, so branching on them
+ * leaks nothing about the shares. */
+#define SMALL_W 4
+
+static signed char small_weight(const Field *f, const Fe *w)
+{
+    uint64_t l[4];
+    Fe neg;
+    fe_to_limbs(f, l, w);
+    if (!(l[1] | l[2] | l[3]) && l[0] <= SMALL_W)
+        return (signed char)l[0];
+    fe_neg(f, &neg, w);
+    fe_to_limbs(f, l, &neg);
+    if (!(l[1] | l[2] | l[3]) && l[0] <= SMALL_W)
+        return (signed char)-(int)l[0];
+    return 0;
+}
+
+/* sum_i w[i]·rows[i][c] over k senders, small weights by additions. */
+static void weighted_sum(const Field *f, Fe *out, const Fe *w, const signed char *ws,
+                         const Fe *const *rows, size_t c, unsigned k)
+{
+    Fe acc, t;
+    fe_zero(&acc);
+    for (unsigned i = 0; i < k; i++) {
+        const Fe *x = &rows[i][c];
+        int s = ws[i], a = s < 0 ? -s : s;
+        if (a == 0) {
+            fe_mul(f, &t, &w[i], x);
+            fe_add(f, &acc, &acc, &t);
+            continue;
+        }
+        if (a == 1)
+            t = *x;
+        else {
+            fe_add(f, &t, x, x);
+            if (a == 3)
+                fe_add(f, &t, &t, x);
+            else if (a == 4)
+                fe_add(f, &t, &t, &t);
+        }
+        if (s < 0)
+            fe_sub(f, &acc, &acc, &t);
+        else
+            fe_add(f, &acc, &acc, &t);
+    }
+    *out = acc;
+}
 
 RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, unsigned t,
                               unsigned d, const unsigned *parties, unsigned m)
@@ -244,7 +297,8 @@ RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, uns
     unsigned k = d + 1;
     size_t extra = m > k ? m - k : 0;
     size_t elems = k + extra * k + (size_t)k * k + m + k + gao_scratch_elems(m);
-    RobustBatch *b = malloc(sizeof *b + elems * sizeof(Fe));
+    size_t small = k + extra * k;
+    RobustBatch *b = malloc(sizeof *b + elems * sizeof(Fe) + small);
     if (!b)
         return ROBUST_ENOMEM;
     b->f = f;
@@ -260,6 +314,9 @@ RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, uns
     b->gather = b->basis + (size_t)k * k;
     b->cand = b->gather + m;
     b->scratch = b->cand + k;
+    b->lam0_s = (signed char *)(b->mem + elems);
+    b->w_s = b->lam0_s + k;
+    memset(b->lam0_s, 0, small);
     if (m >= k) {
         int bad = shamir_lagrange_at_zero(f, parties, k, b->lam0) != 0 ||
                   shamir_lagrange_basis(f, parties, k, b->basis) != 0;
@@ -272,6 +329,8 @@ RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, uns
             free(b);
             return ROBUST_EINVAL;
         }
+        for (size_t i = 0; i < small; i++)
+            b->lam0_s[i] = small_weight(f, &b->lam0[i]);   /* lam0 and w are adjacent */
     }
     *out = b;
     return ROBUST_OK;
@@ -285,47 +344,98 @@ void robust_batch_free(RobustBatch *b)
     free(b);
 }
 
+/* Secret (and coefficients) of codeword c, all of whose shares are known
+ * to lie on one polynomial of degree d. */
+static void decode_agreed(RobustBatch *b, const Fe *const *rows, size_t c, Fe *secret, Fe *co)
+{
+    const Field *f = b->f;
+    unsigned k = b->d + 1;
+    weighted_sum(f, secret, b->lam0, b->lam0_s, rows, c, k);
+    if (co) {
+        Fe t;
+        for (unsigned i = 0; i < k; i++)
+            fe_zero(&co[i]);
+        for (unsigned j = 0; j < k; j++)
+            for (unsigned i = 0; i < k; i++) {
+                fe_mul(f, &t, &b->basis[(size_t)j * k + i], &rows[j][c]);
+                fe_add(f, &co[i], &co[i], &t);
+            }
+    }
+}
+
+/* Values per block of the combined check: the check's error probability
+ * is at most BLOCK/p. */
+#define BLOCK 256
+
+/* Checking each codeword's further shares costs t·(d+1) multiplications
+ * per value, quadratic in n.  For large n one check covers a block: with a
+ * fresh random r, the combination R_j = sum_c r^c·x_j[c] of every sender's
+ * shares is itself a codeword of degree d if every codeword is, and if
+ * some codeword has a share off its polynomial, R has one too except with
+ * probability at most BLOCK/p (a nonzero polynomial of degree < BLOCK in r
+ * vanishes at r).  That costs m multiplications per value.  Returns 1 when
+ * all m combined shares agree (every codeword of the block then decodes
+ * with every share), 0 otherwise (the caller decodes value by value). */
+static int block_agrees(RobustBatch *b, const Fe *const *rows, size_t c0, size_t len)
+{
+    const Field *f = b->f;
+    unsigned k = b->d + 1, m = b->m;
+    Fe r, R[SHAMIR_MAX_PARTIES], y;
+    const Fe *rr[SHAMIR_MAX_PARTIES];
+    fe_random(f, &r);
+    /* Horner in r, senders innermost: m independent chains side by side */
+    for (unsigned j = 0; j < m; j++) {
+        R[j] = rows[j][c0 + len - 1];
+        rr[j] = &R[j];
+    }
+    for (size_t c = c0 + len - 1; c-- > c0;)
+        for (unsigned j = 0; j < m; j++) {
+            fe_mul(f, &R[j], &R[j], &r);
+            fe_add(f, &R[j], &R[j], &rows[j][c]);
+        }
+    int ok = 1;
+    for (unsigned j = k; j < m; j++) {
+        weighted_sum(f, &y, b->w + (size_t)(j - k) * k, b->w_s + (size_t)(j - k) * k, rr, 0, k);
+        ok &= fe_equal(&y, &R[j]);
+    }
+    sodium_memzero(R, m * sizeof *R);
+    sodium_memzero(&y, sizeof y);
+    return ok;
+}
+
 RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t count,
                                  Fe *secrets, Fe *coeffs, signed char *status)
 {
     const Field *f = b->f;
     unsigned k = b->d + 1, m = b->m, need = b->d + b->t + 1;
     RobustStatus all = ROBUST_OK;
+    /* the block check pays off when the per-value checks cost more than m */
+    size_t agreed_to = 0;
+    int use_block = m >= need && (size_t)b->t * k > m && count > 1;
     for (size_t c = 0; c < count; c++) {
         RobustStatus st = ROBUST_NEED_MORE;
         Fe *co = coeffs ? coeffs + c * k : NULL;
-        if (m >= need) {
+        if (use_block && c >= agreed_to && c % BLOCK == 0) {
+            size_t len = count - c < BLOCK ? count - c : BLOCK;
+            if (block_agrees(b, rows, c, len))
+                agreed_to = c + len;
+        }
+        if (c < agreed_to) {
+            decode_agreed(b, rows, c, &secrets[c], co);
+            st = ROBUST_OK;
+        } else if (m >= need) {
             /* optimistic: evaluate the first k senders' polynomial at the
              * others with the precomputed weights */
             unsigned agree = k;
             for (unsigned j = k; j < m && agree < need && agree + (m - j) >= need; j++) {
-                const Fe *w = b->w + (size_t)(j - k) * k;
-                Fe acc, t;
-                fe_mul(f, &acc, &w[0], &rows[0][c]);
-                for (unsigned i = 1; i < k; i++) {
-                    fe_mul(f, &t, &w[i], &rows[i][c]);
-                    fe_add(f, &acc, &acc, &t);
-                }
+                Fe acc;
+                weighted_sum(f, &acc, b->w + (size_t)(j - k) * k, b->w_s + (size_t)(j - k) * k,
+                             rows, c, k);
                 agree += (unsigned)fe_equal(&acc, &rows[j][c]);
             }
             if (agree >= need) {
                 st = ROBUST_OK;
-                Fe acc, t;
-                fe_mul(f, &acc, &b->lam0[0], &rows[0][c]);
-                for (unsigned i = 1; i < k; i++) {
-                    fe_mul(f, &t, &b->lam0[i], &rows[i][c]);
-                    fe_add(f, &acc, &acc, &t);
-                }
-                secrets[c] = acc;
-                if (co) {
-                    for (unsigned i = 0; i < k; i++)
-                        fe_zero(&co[i]);
-                    for (unsigned j = 0; j < k; j++)
-                        for (unsigned i = 0; i < k; i++) {
-                            fe_mul(f, &t, &b->basis[(size_t)j * k + i], &rows[j][c]);
-                            fe_add(f, &co[i], &co[i], &t);
-                        }
-                }
+                decode_agreed(b, rows, c, &secrets[c], co);
             } else {
                 for (unsigned j = 0; j < m; j++)
                     b->gather[j] = rows[j][c];

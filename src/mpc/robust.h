@@ -66,7 +66,9 @@ void robust_batch_free(RobustBatch *b);
  * RobustStatus.  Returns ROBUST_OK if every codeword decoded, otherwise
  * ROBUST_NEED_MORE (see status for which) or ROBUST_ENOMEM.  No allocation;
  * a RobustBatch must not be used by two threads at once (it holds the
- * decoder's scratch space). */
+ * decoder's scratch space).  For large n the shares of a block of values
+ * are checked together under a random combination (fe_random, so
+ * sodium_init() must have succeeded); the results are the same. */
 RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t count,
                                  Fe *secrets, Fe *coeffs, signed char *status);
 

@@ -17,10 +17,11 @@
 #ifndef STOFFEL_MPC_SHAMIR_H
 #define STOFFEL_MPC_SHAMIR_H
 
+#include "core/config.h"
 #include "mpc/field.h"
 
 /* Party indices fit in 8 bits on the wire (spec/mpc.md §3.0). */
-#define SHAMIR_MAX_PARTIES 255
+#define SHAMIR_MAX_PARTIES ST_MAX_PARTIES
 
 /* x = party + 1, the evaluation point of a 0-based party index. */
 void shamir_point(const Field *f, Fe *x, unsigned party);

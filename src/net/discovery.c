@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -26,7 +27,6 @@
 #include "net/net_util.h"
 #include "net/tls.h"
 
-#define IO_TIMEOUT_MS 10000      /* per read / write of a registration */
 
 static int errf(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
@@ -218,6 +218,7 @@ typedef struct {
     int fd;
     bool party;
     char addr[280];
+    char from[80];               /* where it registered from */
     uint8_t kid[NET_KEY_ID_LEN];
 } Registrant;
 
@@ -274,11 +275,166 @@ static int listen_at(const char *bind_addr, char *err, size_t errlen)
     return fd < 0 ? DISCOVERY_LISTEN : fd;
 }
 
+/* A registration in progress: TLS handshake, then one frame, all before
+ * one absolute deadline (so a peer trickling bytes cannot hold it). */
+typedef struct {
+    SSL *ssl;
+    int fd;
+    int64_t deadline;
+    bool handshaken;
+    short events;                /* what the TLS layer waits for */
+    NetFrameDecoder dec;
+    char from[80], host[64];
+} Pending;
+
+typedef struct {
+    SSL_CTX *ctx;
+    Pending pend[DISCOVERY_MAX_PENDING];
+    unsigned npend;
+    NetLogLimit loglim;
+} Lobby;
+
+static void pending_drop(Lobby *l, unsigned i)
+{
+    Pending *p = &l->pend[i];
+    net_frame_free(&p->dec);
+    ssl_close(p->ssl, p->fd);
+    l->pend[i] = l->pend[--l->npend];
+}
+
+static void lobby_log(Lobby *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void lobby_log(Lobby *l, const char *fmt, ...)
+{
+    unsigned dropped;
+    if (!net_log_allow(&l->loglim, &dropped))
+        return;
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (dropped)
+        fprintf(stderr, "stoffel-discovery [leader]: (%u more rejected connections not logged)\n", dropped);
+    fprintf(stderr, "stoffel-discovery [leader]: %s\n", buf);
+}
+
+/* Takes a new connection into the lobby, unless the lobby or this source
+ * address's share of it is full. */
+static void lobby_accept(Lobby *l, int lfd)
+{
+    struct sockaddr_storage sa;
+    socklen_t sl = sizeof sa;
+    int fd = accept(lfd, (struct sockaddr *)&sa, &sl);
+    if (fd < 0)
+        return;
+    char from[80], host[64];
+    addr_text((struct sockaddr *)&sa, from, sizeof from);
+    net_addr_host((struct sockaddr *)&sa, host, sizeof host);
+    unsigned same = 0;
+    for (unsigned i = 0; i < l->npend; i++)
+        same += strcmp(l->pend[i].host, host) == 0;
+    const char *why = l->npend == DISCOVERY_MAX_PENDING ? "too many registrations in progress"
+                      : same >= DISCOVERY_PENDING_PER_HOST ? "too many registrations in progress from its address"
+                      : NULL;
+    SSL *ssl = why ? NULL : SSL_new(l->ctx);
+    if (!why && (!ssl || SSL_set_fd(ssl, fd) != 1))
+        why = "out of memory";
+    if (why) {
+        lobby_log(l, "connection from %s dropped: %s", from, why);
+        SSL_free(ssl);
+        close(fd);
+        return;
+    }
+    int fl = fcntl(fd, F_GETFL, 0);
+    fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    Pending *p = &l->pend[l->npend++];
+    memset(p, 0, sizeof *p);
+    p->ssl = ssl;
+    p->fd = fd;
+    p->deadline = net_now_ms() + DISCOVERY_REGISTER_MS;
+    p->events = POLLIN;
+    net_frame_init(&p->dec, DISCOVERY_MAX_FRAME);
+    snprintf(p->from, sizeof p->from, "%s", from);
+    snprintf(p->host, sizeof p->host, "%s", host);
+}
+
+/* Advances a registration as far as its bytes allow.  0: waiting for more;
+ * 1: its frame is complete (*msg, *mlen, NUL-terminated); -1: failed (*why). */
+static int pending_step(Pending *p, char **msg, size_t *mlen, const char **why)
+{
+    if (!p->handshaken) {
+        ERR_clear_error();
+        int r = SSL_accept(p->ssl);
+        if (r != 1) {
+            int e = SSL_get_error(p->ssl, r);
+            if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+                p->events = e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN;
+                return 0;
+            }
+            *why = "TLS handshake failed";
+            return -1;
+        }
+        p->handshaken = true;
+    }
+    uint8_t buf[4096];
+    for (;;) {
+        ERR_clear_error();
+        int r = SSL_read(p->ssl, buf, sizeof buf);
+        if (r <= 0) {
+            int e = SSL_get_error(p->ssl, r);
+            if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+                p->events = e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN;
+                return 0;
+            }
+            *why = "no registration received";
+            return -1;
+        }
+        size_t off = 0;
+        while (off < (size_t)r) {
+            size_t used, flen;
+            uint8_t *frame = NULL;
+            int fr = net_frame_feed(&p->dec, buf + off, (size_t)r - off, &used, &frame, &flen);
+            off += used;
+            if (fr < 0) {
+                *why = "malformed or oversized registration frame";
+                return -1;
+            }
+            if (fr == NET_FRAME_DONE) {
+                char *m = malloc(flen + 1);
+                if (m) {
+                    memcpy(m, frame, flen);
+                    m[flen] = 0;
+                }
+                net_wipe_free(frame, flen);
+                sodium_memzero(buf, sizeof buf);
+                if (!m) {
+                    *why = "out of memory";
+                    return -1;
+                }
+                *msg = m;
+                *mlen = flen;
+                return 1;
+            }
+        }
+        sodium_memzero(buf, sizeof buf);
+    }
+}
+
+/* Back to blocking I/O with timeouts, for the roster sent at the end. */
+static void make_blocking(int fd)
+{
+    int fl = fcntl(fd, F_GETFL, 0);
+    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    set_io_timeout(fd, DISCOVERY_IO_TIMEOUT_MS);
+}
+
 int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t errlen)
 {
     *roster = NULL;
     signal(SIGPIPE, SIG_IGN);
-    const char *token = getenv(DISCOVERY_TOKEN_ENV);
+    char *token = getenv(DISCOVERY_TOKEN_ENV);
     if (!token || !*token)
         return errf(err, errlen, DISCOVERY_BAD_CONFIG,
                     "--leader needs " DISCOVERY_TOKEN_ENV " set (the token every registrant must present)");
@@ -288,13 +444,24 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
         return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--leader needs --n-parties N (1..255)");
     unsigned char want[32];
     token_hash(token, strlen(token), want);
+    /* only the hash is kept: the token leaves the environment (and
+     * /proc/PID/environ) */
+    sodium_memzero(token, strlen(token));
+    unsetenv(DISCOVERY_TOKEN_ENV);
     uint8_t leader_kid[NET_KEY_ID_LEN];
-    SSL_CTX *ctx = make_ctx(c->key_path, c->cert_path, leader_kid, err, errlen);
-    if (!ctx)
-        return DISCOVERY_BAD_CONFIG;
+    Lobby *lobby = calloc(1, sizeof *lobby);
+    SSL_CTX *ctx = lobby ? make_ctx(c->key_path, c->cert_path, leader_kid, err, errlen) : NULL;
+    if (!ctx) {
+        sodium_memzero(want, sizeof want);
+        free(lobby);
+        return lobby ? DISCOVERY_BAD_CONFIG : errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
+    }
+    lobby->ctx = ctx;
     int lfd = listen_at(c->bind, err, errlen);
     if (lfd < 0) {
+        sodium_memzero(want, sizeof want);
         SSL_CTX_free(ctx);
+        free(lobby);
         return lfd;
     }
     uint32_t want_p = c->n_parties - 1, want_c = c->n_clients, np = 0, nc = 0;
@@ -303,68 +470,88 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
     int64_t deadline = net_now_ms() + (c->timeout_ms > 0 ? c->timeout_ms : 60000);
     fprintf(stderr, "stoffel-discovery [leader]: waiting on %s for %u parties and %u clients\n", c->bind, want_p,
             want_c);
+    /* Every registration in progress is served at once (poll), each under
+     * its own absolute deadline. */
     while (regs && (np < want_p || nc < want_c)) {
-        int64_t left = deadline - net_now_ms();
+        int64_t now = net_now_ms(), left = deadline - now;
         if (left <= 0) {
             rc = errf(err, errlen, DISCOVERY_TIMEOUT,
                       "only %u of %u parties and %u of %u clients registered in time", np + 1, c->n_parties, nc,
                       want_c);
             break;
         }
-        struct pollfd p = { lfd, POLLIN, 0 };
-        if (poll(&p, 1, left > 1000 ? 1000 : (int)left) <= 0)
-            continue;
-        struct sockaddr_storage sa;
-        socklen_t sl = sizeof sa;
-        int fd = accept(lfd, (struct sockaddr *)&sa, &sl);
-        if (fd < 0)
-            continue;
-        char from[80];
-        addr_text((struct sockaddr *)&sa, from, sizeof from);
-        set_io_timeout(fd, IO_TIMEOUT_MS);
-        SSL *ssl = SSL_new(ctx);
-        ERR_clear_error();
-        if (!ssl || SSL_set_fd(ssl, fd) != 1 || SSL_accept(ssl) != 1) {
-            fprintf(stderr, "stoffel-discovery [leader]: registration from %s: TLS handshake failed (%s)\n", from,
-                    ssl_reason());
-            SSL_free(ssl);
-            close(fd);
-            continue;
+        struct pollfd pf[DISCOVERY_MAX_PENDING + 1];
+        pf[0] = (struct pollfd){ lfd, POLLIN, 0 };
+        int64_t wait = left > 1000 ? 1000 : left;
+        for (unsigned i = 0; i < lobby->npend; i++) {
+            pf[i + 1] = (struct pollfd){ lobby->pend[i].fd, lobby->pend[i].events, 0 };
+            int64_t d = lobby->pend[i].deadline - now;
+            if (d < wait)
+                wait = d > 0 ? d : 0;
         }
-        Registrant *reg = &regs[np + nc];
-        memset(reg, 0, sizeof *reg);
-        X509 *pc = SSL_get0_peer_certificate(ssl);
-        char *msg = NULL;
-        size_t mlen = 0;
-        const char *why = NULL;
-        if (!pc || net_key_id_of_cert(pc, reg->kid) != 0)
-            why = "no usable certificate";
-        else if (recv_frame(ssl, &msg, &mlen) != 0)
-            why = "no registration received";
-        else
-            why = check_registration(msg, mlen, want, reg, regs, np + nc, leader_kid, want_p - np, want_c - nc);
-        if (msg)
-            sodium_memzero(msg, mlen);
-        free(msg);
-        if (why) {
-            char reply[300];
-            int rl = snprintf(reply, sizeof reply, "error %s\n", why);
-            send_frame(ssl, reply, (size_t)rl);
-            fprintf(stderr, "stoffel-discovery [leader]: registration from %s refused: %s\n", from, why);
-            ssl_close(ssl, fd);
+        unsigned npf = lobby->npend + 1;
+        if (poll(pf, npf, (int)wait) < 0 && errno != EINTR)
             continue;
+        /* registrations first (from the back: pending_drop moves the last one) */
+        for (unsigned i = npf - 1; i >= 1; i--) {
+            Pending *p = &lobby->pend[i - 1];
+            char *msg = NULL;
+            size_t mlen = 0;
+            const char *why = NULL;
+            int st = 0;
+            if (pf[i].revents)
+                st = pending_step(p, &msg, &mlen, &why);
+            if (st == 0 && net_now_ms() >= p->deadline) {
+                st = -1;
+                why = p->handshaken ? "no complete registration within the deadline"
+                                    : "no TLS handshake within the deadline";
+            }
+            if (st == 0)
+                continue;
+            Registrant *reg = &regs[np + nc];
+            memset(reg, 0, sizeof *reg);
+            X509 *pc = st == 1 ? SSL_get0_peer_certificate(p->ssl) : NULL;
+            if (st == 1 && (!pc || net_key_id_of_cert(pc, reg->kid) != 0))
+                why = "no usable certificate";
+            else if (st == 1)
+                why = check_registration(msg, mlen, want, reg, regs, np + nc, leader_kid, want_p - np, want_c - nc);
+            snprintf(reg->from, sizeof reg->from, "%s", p->from);
+            if (msg)
+                sodium_memzero(msg, mlen);
+            free(msg);
+            if (why) {
+                if (p->handshaken) {
+                    char reply[300];
+                    int rl = snprintf(reply, sizeof reply, "error %s\n", why);
+                    make_blocking(p->fd);
+                    send_frame(p->ssl, reply, (size_t)rl);
+                }
+                lobby_log(lobby, "registration from %s refused: %s", p->from, why);
+                pending_drop(lobby, i - 1);
+                continue;
+            }
+            reg->ssl = p->ssl;
+            reg->fd = p->fd;
+            make_blocking(p->fd);
+            net_frame_free(&p->dec);
+            lobby->pend[i - 1] = lobby->pend[--lobby->npend];
+            char hex[2 * NET_KEY_ID_LEN + 1];
+            net_hex(reg->kid, NET_KEY_ID_LEN, hex);
+            if (reg->party)
+                np++;
+            else
+                nc++;
+            fprintf(stderr, "stoffel-discovery [leader]: %s registered from %s (%s, key %.16s...)\n",
+                    reg->party ? "party" : "client", reg->from, reg->party ? reg->addr : "no address", hex);
+            if (np == want_p && nc == want_c)
+                break;
         }
-        reg->ssl = ssl;
-        reg->fd = fd;
-        char hex[2 * NET_KEY_ID_LEN + 1];
-        net_hex(reg->kid, NET_KEY_ID_LEN, hex);
-        if (reg->party)
-            np++;
-        else
-            nc++;
-        fprintf(stderr, "stoffel-discovery [leader]: %s registered from %s (%s, key %.16s...)\n",
-                reg->party ? "party" : "client", from, reg->party ? reg->addr : "no address", hex);
+        if (pf[0].revents & POLLIN)
+            lobby_accept(lobby, lfd);
     }
+    while (lobby->npend)
+        pending_drop(lobby, lobby->npend - 1);
+    sodium_memzero(want, sizeof want);
     close(lfd);
     if (!regs)
         rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
@@ -409,6 +596,7 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
         ssl_close(regs[i].ssl, regs[i].fd);
     free(regs);
     SSL_CTX_free(ctx);
+    free(lobby);
     return rc;
 }
 
@@ -458,14 +646,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
                     "a bootstrapping party needs --bind HOST:PORT (where the other parties dial it)");
     uint8_t pin[NET_KEY_ID_LEN];
     if (c->leader_key_id) {
-        const char *hx = "0123456789abcdefABCDEF";
-        bool ok = strlen(c->leader_key_id) == 2 * NET_KEY_ID_LEN && strspn(c->leader_key_id, hx) == 2 * NET_KEY_ID_LEN;
-        for (size_t i = 0; ok && i < NET_KEY_ID_LEN; i++) {
-            unsigned v = 0;
-            ok = sscanf(c->leader_key_id + 2 * i, "%2x", &v) == 1;
-            pin[i] = (uint8_t)v;
-        }
-        if (!ok)
+        if (!net_unhex(c->leader_key_id, pin, NET_KEY_ID_LEN))
             return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--leader-key-id needs 64 hex digits");
     }
     uint8_t own[NET_KEY_ID_LEN];
@@ -478,7 +659,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
         SSL_CTX_free(ctx);
         return fd;
     }
-    set_io_timeout(fd, IO_TIMEOUT_MS);
+    set_io_timeout(fd, DISCOVERY_IO_TIMEOUT_MS);
     SSL *ssl = SSL_new(ctx);
     int rc = DISCOVERY_OK;
     char *msg = NULL;
@@ -497,7 +678,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
         rc = errf(err, errlen, DISCOVERY_CONNECT, "the leader at %s presented key %s, not --leader-key-id %s",
                   c->leader, hex, c->leader_key_id);
     } else {
-        const char *token = getenv(DISCOVERY_TOKEN_ENV);
+        char *token = getenv(DISCOVERY_TOKEN_ENV);
         size_t tl = token ? strlen(token) : 0;
         size_t cap = 400 + tl;
         char *reg = malloc(cap);
@@ -505,6 +686,11 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
                                c->client ? "client" : "party", c->client ? "" : "addr ", c->client ? "" : c->addr,
                                c->client ? "" : "\n", token ? token : "")
                     : -1;
+        /* the token is needed once: out of the environment now */
+        if (token) {
+            sodium_memzero(token, tl);
+            unsetenv(DISCOVERY_TOKEN_ENV);
+        }
         if (n < 0 || send_frame(ssl, reg, (size_t)n) != 0)
             rc = errf(err, errlen, DISCOVERY_CONNECT, "cannot send the registration to %s (%s)", c->leader,
                       ssl_reason());

@@ -28,7 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DISCOVERY_MAX_FRAME (1u << 20)
+#include "core/config.h"
+
 #define DISCOVERY_TOKEN_ENV "STOFFEL_AUTH_TOKEN"
 
 typedef struct {

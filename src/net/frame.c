@@ -1,6 +1,7 @@
 /* frame.c: incremental decoder for length-prefixed frames (frame.h). */
 #include "net/frame.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +13,12 @@ void net_frame_init(NetFrameDecoder *d, size_t max)
 
 void net_frame_free(NetFrameDecoder *d)
 {
+    /* a partial frame may hold dealt shares */
+    if (d->buf)
+        sodium_memzero(d->buf, d->have);
     free(d->buf);
     d->buf = NULL;
-    d->hdr_have = d->len = d->have = 0;
+    d->hdr_have = d->len = d->have = d->cap = 0;
 }
 
 void net_frame_header(uint8_t hdr[4], uint32_t len)
@@ -43,7 +47,8 @@ int net_frame_feed(NetFrameDecoder *d, const uint8_t *data, size_t len, size_t *
             d->len = n;
             d->have = 0;
             /* never NULL on success, even for an empty payload */
-            d->buf = malloc(n ? n : 1);
+            d->cap = n < NET_FRAME_FIRST ? (n ? n : 1) : NET_FRAME_FIRST;
+            d->buf = malloc(d->cap);
             if (!d->buf)
                 return NET_FRAME_NOMEM;
         }
@@ -51,6 +56,21 @@ int net_frame_feed(NetFrameDecoder *d, const uint8_t *data, size_t len, size_t *
     size_t take = d->len - d->have;
     if (take > len - pos)
         take = len - pos;
+    if (take && d->have + take > d->cap) {
+        /* grow by doubling, never past the announced length; the old block
+         * is wiped (it may hold shares) */
+        size_t ncap = d->cap;
+        while (ncap < d->have + take)
+            ncap = ncap > d->len / 2 ? d->len : 2 * ncap;
+        uint8_t *nb = malloc(ncap);
+        if (!nb)
+            return NET_FRAME_NOMEM;
+        memcpy(nb, d->buf, d->have);
+        sodium_memzero(d->buf, d->have);
+        free(d->buf);
+        d->buf = nb;
+        d->cap = ncap;
+    }
     if (take) {
         memcpy(d->buf + d->have, data + pos, take);
         d->have += take;
@@ -62,6 +82,6 @@ int net_frame_feed(NetFrameDecoder *d, const uint8_t *data, size_t len, size_t *
     *frame = d->buf;
     *frame_len = d->len;
     d->buf = NULL;
-    d->hdr_have = d->len = d->have = 0;
+    d->hdr_have = d->len = d->have = d->cap = 0;
     return NET_FRAME_DONE;
 }

@@ -3,7 +3,9 @@
  * A frame is a 4-byte big-endian length followed by that many payload
  * bytes.  The decoder is incremental (bytes arrive in arbitrary pieces) and
  * rejects a length above its bound before allocating anything, so a peer
- * cannot make us allocate more than `max` bytes per frame.  Kept free of
+ * cannot make us allocate more than `max` bytes per frame; the payload's
+ * buffer grows as its bytes arrive (at most twice what arrived), so an
+ * announced length alone allocates nothing big.  Kept free of
  * OpenSSL so the fuzzer (fuzz/fuzz_net_frame.c) links it alone. */
 #ifndef STOFFEL_NET_FRAME_H
 #define STOFFEL_NET_FRAME_H
@@ -17,7 +19,11 @@ typedef struct {
     size_t hdr_have;       /* header bytes read so far (0..4) */
     uint8_t *buf;          /* payload being assembled (NULL between frames) */
     size_t len, have;      /* payload length, bytes read */
+    size_t cap;            /* bytes allocated for buf: grows with what arrived,
+                            * so a header alone costs no more than NET_FRAME_FIRST */
 } NetFrameDecoder;
+
+#define NET_FRAME_FIRST ((size_t)64 << 10)
 
 enum {
     NET_FRAME_MORE = 0,     /* all input consumed, no complete frame */

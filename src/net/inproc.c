@@ -14,16 +14,16 @@
  * wall clock cannot stretch or cut a timeout. */
 #include "net/inproc.h"
 
+#include "core/clock.h"
+
 #include <errno.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* Bytes that may wait in one node's mailbox. */
-#define INPROC_QUEUE_BYTES ((size_t)256 << 20)
 
 typedef struct {
     uint32_t from;
@@ -111,6 +111,8 @@ Transport *inproc_endpoint(InprocHub *hub, uint32_t id)
 static void drain(Mailbox *b)
 {
     while (b->count) {
+        /* undelivered messages may hold shares */
+        sodium_memzero(b->ring[b->head].data, b->ring[b->head].len);
         free(b->ring[b->head].data);
         b->head = (b->head + 1) % b->cap;
         b->count--;
@@ -205,25 +207,13 @@ static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
     return rc;
 }
 
-/* deadline = now + ms on CLOCK_MONOTONIC. */
-static void deadline_after(struct timespec *ts, int ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
-}
-
 static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms)
 {
     InprocHub *h = hub_of(t);
     Mailbox *b = &h->box[t->self];
     struct timespec dl;
     if (timeout_ms > 0)
-        deadline_after(&dl, timeout_ms);
+        mono_deadline(&dl, timeout_ms);
     int rc = TRANSPORT_OK;
     pthread_mutex_lock(&b->mu);
     for (;;) {

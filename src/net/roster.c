@@ -1,6 +1,8 @@
 /* roster.c: the session roster and key tooling (roster.h): parsing the
  * roster file, key ids of certificates, stoffel-keygen's key pairs. */
 #include "net/roster.h"
+
+#include "core/config.h"
 #include "net/net_util.h"
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,20 +31,15 @@ static const char *ssl_reason(void)
 
 void net_hex(const uint8_t *b, size_t n, char *out)
 {
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[b[i] >> 4];
-        out[2 * i + 1] = digits[b[i] & 15];
-    }
-    out[2 * n] = 0;
+    sodium_bin2hex(out, 2 * n + 1, b, n);
 }
 
-static int hexval(int c)
+bool net_unhex(const char *s, uint8_t *out, size_t n)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
+    size_t got = 0;
+    const char *end = NULL;
+    size_t len = strlen(s);
+    return len == 2 * n && sodium_hex2bin(out, n, s, len, NULL, &got, &end) == 0 && got == n && end == s + len;
 }
 
 /* ---- roster ---------------------------------------------------------------------- */
@@ -70,15 +68,7 @@ int64_t roster_find_key(const Roster *r, const uint8_t key_id[NET_KEY_ID_LEN])
 
 static bool parse_key_id(const char *s, uint8_t out[NET_KEY_ID_LEN])
 {
-    if (strlen(s) != 2 * NET_KEY_ID_LEN)
-        return false;
-    for (int i = 0; i < NET_KEY_ID_LEN; i++) {
-        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
+    return net_unhex(s, out, NET_KEY_ID_LEN);
 }
 
 static bool parse_index(const char *s, uint32_t *out)
@@ -95,7 +85,6 @@ static bool parse_index(const char *s, uint32_t *out)
     return true;
 }
 
-#define ROSTER_MAX_NODES 1024
 
 int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errlen)
 {

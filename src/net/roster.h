@@ -48,6 +48,8 @@ int tls_keygen(const char *key_path, const char *cert_path, const char *common_n
 /* The key id of the certificate in a PEM file. */
 int tls_cert_key_id(const char *cert_path, uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen);
 void net_hex(const uint8_t *b, size_t n, char *out);   /* out: 2n+1 bytes */
+/* Exactly 2n hex digits (either case) -> n bytes; false otherwise. */
+bool net_unhex(const char *s, uint8_t *out, size_t n);
 
 /* The key id of a certificate; 0, or -1 if its key cannot be encoded. */
 int net_key_id_of_cert(X509 *cert, uint8_t out[NET_KEY_ID_LEN]);

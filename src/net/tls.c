@@ -25,6 +25,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -36,14 +37,14 @@
 #include <unistd.h>
 
 #include "net/frame.h"
+#include "net/hello.h"
 #include "net/net_util.h"
 
-#define PEER_IN_LIMIT ((size_t)256 << 20)    /* received, not yet consumed, per peer */
-#define PEER_OUT_LIMIT ((size_t)256 << 20)   /* queued to one peer */
-#define HANDSHAKE_MS 10000                  /* TLS handshake + hello */
-#define MAX_PENDING_HANDSHAKES 64
-#define HELLO_MAX 4096
-#define READ_CHUNK 65536
+/* Received and not yet consumed, per peer: queued messages plus the frame
+ * being assembled stay below this.  The reader pauses once the queued
+ * messages reach TLS_PEER_IN_LIMIT - TRANSPORT_MAX_MESSAGE, and the frame in
+ * progress grows only as its bytes arrive (frame.h), up to
+ * TRANSPORT_MAX_MESSAGE. */
 
 /* ---- small helpers ----------------------------------------------------------- */
 
@@ -74,6 +75,8 @@ typedef struct {
     char why[320];               /* last connection problem, for wait_peers */
     char addr[80];               /* peer's address, once connected */
     atomic_bool paused;          /* its reader stopped: too many unconsumed bytes */
+    bool has_nonce;              /* its hello's nonce (under mu) */
+    uint8_t nonce[NET_HELLO_NONCE];
     size_t in_bytes;             /* queued in the inbound ring (under Net.mu) */
 } Peer;
 
@@ -84,6 +87,7 @@ typedef struct {
     char self_name[32];
     char params[1024];
     char program[200];
+    uint8_t nonce[NET_HELLO_NONCE];  /* ours, fresh per endpoint (tls_transport_run_nonce) */
     bool is_party, quiet;
     int listen_fd;
     atomic_bool stop;
@@ -96,6 +100,11 @@ typedef struct {
     bool closed;
     int threads;                 /* live helper threads */
     int handshakes;              /* inbound handshakes in progress */
+    struct {
+        char host[64];
+        unsigned count;
+    } hs[TLS_MAX_PENDING_HANDSHAKES];    /* ...by source address */
+    NetLogLimit rejects;         /* log of rejected connections */
     char fatal[2400];             /* first session mismatch */
 
     Peer *peers;
@@ -115,6 +124,65 @@ static void net_log(Net *n, const char *fmt, ...)
 }
 
 static uint32_t n_nodes(const Net *n) { return n->roster.n_parties + n->roster.n_clients; }
+
+/* Logs a rejected unauthenticated connection, rate-limited (NET_LOG_BURST
+ * a second) so a flood of them cannot flood the log. */
+static void reject_log(Net *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reject_log(Net *n, const char *fmt, ...)
+{
+    unsigned dropped = 0;
+    pthread_mutex_lock(&n->mu);
+    bool ok = net_log_allow(&n->rejects, &dropped);
+    pthread_mutex_unlock(&n->mu);
+    if (!ok)
+        return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (dropped)
+        net_log(n, "(%u more rejected connections not logged)", dropped);
+    net_log(n, "%s", buf);
+}
+
+/* Takes a handshake slot for a connection from host (n->mu held): false
+ * when every slot, or this address's share of them, is taken. */
+static bool hs_take(Net *n, const char *host)
+{
+    if (n->handshakes >= TLS_MAX_PENDING_HANDSHAKES)
+        return false;
+    int free_i = -1;
+    for (int i = 0; i < TLS_MAX_PENDING_HANDSHAKES; i++) {
+        if (n->hs[i].count && strcmp(n->hs[i].host, host) == 0) {
+            if (n->hs[i].count >= TLS_HANDSHAKES_PER_HOST)
+                return false;
+            n->hs[i].count++;
+            n->handshakes++;
+            return true;
+        }
+        if (!n->hs[i].count && free_i < 0)
+            free_i = i;
+    }
+    if (free_i < 0)
+        return false;
+    snprintf(n->hs[free_i].host, sizeof n->hs[free_i].host, "%s", host);
+    n->hs[free_i].count = 1;
+    n->handshakes++;
+    return true;
+}
+
+static void hs_release(Net *n, const char *host)
+{
+    pthread_mutex_lock(&n->mu);
+    for (int i = 0; i < TLS_MAX_PENDING_HANDSHAKES; i++)
+        if (n->hs[i].count && strcmp(n->hs[i].host, host) == 0) {
+            n->hs[i].count--;
+            break;
+        }
+    n->handshakes--;
+    pthread_mutex_unlock(&n->mu);
+}
 
 static void peer_why(Net *n, uint32_t id, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void peer_why(Net *n, uint32_t id, const char *fmt, ...)
@@ -156,7 +224,7 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
     pthread_mutex_lock(&n->mu);
     if (n->closed) {
         pthread_mutex_unlock(&n->mu);
-        free(data);
+        net_wipe_free(data, len);
         return 0;
     }
     if (n->count == n->cap) {
@@ -164,7 +232,7 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
         Msg *r = malloc(ncap * sizeof *r);
         if (!r) {
             pthread_mutex_unlock(&n->mu);
-            free(data);
+            net_wipe_free(data, len);
             return -1;
         }
         for (size_t i = 0; i < n->count; i++)
@@ -177,7 +245,7 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
     n->ring[(n->head + n->count) % n->cap] = (Msg){ from, len, data };
     n->count++;
     n->peers[from].in_bytes += len;
-    bool over = n->peers[from].in_bytes >= PEER_IN_LIMIT;
+    bool over = n->peers[from].in_bytes >= TLS_PEER_IN_LIMIT - TRANSPORT_MAX_MESSAGE;
     if (over)
         atomic_store(&n->peers[from].paused, true);
     pthread_cond_broadcast(&n->cv);
@@ -297,27 +365,11 @@ static int read_frame(Net *n, SSL *ssl, int fd, NetFrameDecoder *d, uint8_t **fr
 
 static size_t make_hello(Net *n, char *out, size_t outlen)
 {
-    int k = snprintf(out, outlen, "STOFFEL-NET/1\nnode %u\nparams %s\nprogram %s\n", n->tr.self, n->params,
-                     n->is_party ? n->program : "-");
+    char hex[2 * NET_HELLO_NONCE + 1];
+    net_hex(n->nonce, sizeof n->nonce, hex);
+    int k = snprintf(out, outlen, "STOFFEL-NET/1\nnode %u\nparams %s\nprogram %s\nnonce %s\n", n->tr.self,
+                     n->params, n->is_party ? n->program : "-", hex);
     return k > 0 && (size_t)k < outlen ? (size_t)k : 0;
-}
-
-/* The value of "key " in a hello, copied into out. */
-static bool hello_field(const char *h, const char *key, char *out, size_t outlen)
-{
-    size_t kl = strlen(key);
-    for (const char *p = h; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-        if (strncmp(p, key, kl) == 0 && p[kl] == ' ') {
-            const char *v = p + kl + 1, *e = strchr(v, '\n');
-            size_t l = e ? (size_t)(e - v) : strlen(v);
-            if (l >= outlen)
-                return false;
-            memcpy(out, v, l);
-            out[l] = 0;
-            return true;
-        }
-    }
-    return false;
 }
 
 static void set_fatal(Net *n, const char *msg)
@@ -333,34 +385,65 @@ static void set_fatal(Net *n, const char *msg)
  * session (logged, recorded for wait_peers). */
 static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, size_t len)
 {
-    char h[HELLO_MAX + 1], v[1024], msg[2400];
-    if (len > HELLO_MAX || memchr(frame, 0, len))
-        return -1;
-    memcpy(h, frame, len);
-    h[len] = 0;
-    if (strncmp(h, "STOFFEL-NET/1\n", 14) != 0) {
+    NetHello h;
+    char msg[2400];
+    if (net_hello_parse(frame, len, &h) != 0) {
         net_log(n, "%s: not a StoffelVM-C node (bad hello); dropped", who);
         return -1;
     }
-    if (!hello_field(h, "node", v, sizeof v) || strtoul(v, NULL, 10) != peer) {
-        net_log(n, "%s: its hello claims another node id ('%s'); dropped", who, v);
+    if (h.node_id != (int64_t)peer) {
+        net_log(n, "%s: its hello claims another node id ('%s'); dropped", who, h.node);
         return -1;
     }
-    if (!hello_field(h, "params", v, sizeof v) || strcmp(v, n->params) != 0) {
-        snprintf(msg, sizeof msg, "%s runs a different session: theirs '%s', ours '%s'", who, v, n->params);
+    if (!h.has_params || strcmp(h.params, n->params) != 0) {
+        snprintf(msg, sizeof msg, "%s runs a different session: theirs '%s', ours '%s'", who, h.params, n->params);
         net_log(n, "%s", msg);
         set_fatal(n, msg);
         return -1;
     }
-    if (n->is_party && peer < n->roster.n_parties &&
-        (!hello_field(h, "program", v, sizeof v) || strcmp(v, n->program) != 0)) {
-        snprintf(msg, sizeof msg, "%s runs a different program: its hash is %.16s..., ours %.16s...", who, v,
-                 n->program);
+    if (n->is_party && peer < n->roster.n_parties && (!h.has_program || strcmp(h.program, n->program) != 0)) {
+        snprintf(msg, sizeof msg, "%s runs a different program: its hash is %.16s..., ours %.16s...", who,
+                 h.program, n->program);
         net_log(n, "%s", msg);
         set_fatal(n, msg);
         return -1;
     }
+    if (peer < n->roster.n_parties && !h.has_nonce) {
+        net_log(n, "%s: its hello has no nonce; dropped", who);
+        return -1;
+    }
+    Peer *p = &n->peers[peer];
+    pthread_mutex_lock(&p->mu);
+    memcpy(p->nonce, h.nonce, sizeof p->nonce);
+    p->has_nonce = h.has_nonce;
+    pthread_mutex_unlock(&p->mu);
     return 0;
+}
+
+int tls_transport_run_nonce(Transport *t, uint8_t out[32])
+{
+    Net *n = t->impl;
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, (const unsigned char *)"stoffel-run-nonce-v1", 20, 32);
+    int rc = 0;
+    for (uint32_t i = 0; i < n->roster.n_parties; i++) {
+        uint8_t v[NET_HELLO_NONCE];
+        bool have = true;
+        if (i == t->self) {
+            memcpy(v, n->nonce, sizeof v);
+        } else {
+            Peer *p = &n->peers[i];
+            pthread_mutex_lock(&p->mu);
+            have = p->has_nonce;
+            memcpy(v, p->nonce, sizeof v);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (!have)
+            rc = -1;
+        crypto_generichash_update(&st, v, sizeof v);
+    }
+    crypto_generichash_final(&st, out, 32);
+    return rc;
 }
 
 /* ---- one connection ----------------------------------------------------------------- */
@@ -369,7 +452,7 @@ static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, s
 static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameDecoder *dec)
 {
     Peer *p = &n->peers[id];
-    uint8_t *rbuf = malloc(READ_CHUNK);
+    uint8_t *rbuf = malloc(TLS_READ_CHUNK);
     uint8_t *wbuf = NULL;        /* frames taken from the peer's queue */
     size_t wlen = 0, woff = 0;
     bool want_read_for_write = false, want_write = false, clean = false;
@@ -383,7 +466,7 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         bool stopping = atomic_load(&n->stop);
         /* take queued frames */
         if (woff == wlen) {
-            free(wbuf);
+            net_wipe_free(wbuf, wlen);      /* dealt shares travel in here */
             wbuf = NULL;
             wlen = woff = 0;
             pthread_mutex_lock(&p->mu);
@@ -426,7 +509,7 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         if (!paused || want_read_for_write) {
             for (;;) {
                 ERR_clear_error();
-                int r = SSL_read(ssl, rbuf, READ_CHUNK);
+                int r = SSL_read(ssl, rbuf, TLS_READ_CHUNK);
                 if (r > 0) {
                     size_t off = 0;
                     while (off < (size_t)r) {
@@ -509,7 +592,7 @@ done:
     pthread_mutex_lock(&p->mu);
     p->state = PEER_GONE;
     p->wake_fd = -1;
-    free(p->out);
+    net_wipe_free(p->out, p->out_len);
     p->out = NULL;
     p->out_len = p->out_cap = p->inflight = 0;
     if (why)
@@ -520,8 +603,8 @@ done:
         roster_node_name(&n->roster, id, name, sizeof name);
         net_log(n, "%s (%s): %s", name, p->addr, why);
     }
-    free(rbuf);
-    free(wbuf);
+    net_wipe_free(rbuf, TLS_READ_CHUNK);
+    net_wipe_free(wbuf, wlen);
 }
 
 /* After a handshake: pin the key, exchange hellos, run the connection. */
@@ -537,7 +620,7 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
     net_hex(kid, sizeof kid, hex);
     int64_t id = roster_find_key(&n->roster, kid);
     if (id < 0) {
-        net_log(n, "connection with %s rejected: its key %s is not in the roster", addr, hex);
+        reject_log(n, "connection with %s rejected: its key %s is not in the roster", addr, hex);
         if (expect >= 0)
             peer_why(n, (uint32_t)expect, "%s presented key %.16s..., not in the roster", addr, hex);
         return;
@@ -577,12 +660,12 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         close(evfd);
         return;
     }
-    char hello[HELLO_MAX];
+    char hello[NET_HELLO_MAX];
     size_t hl = make_hello(n, hello, sizeof hello);
     uint8_t hdr[4];
     net_frame_header(hdr, (uint32_t)hl);
     NetFrameDecoder dec;
-    net_frame_init(&dec, HELLO_MAX);
+    net_frame_init(&dec, NET_HELLO_MAX);
     uint8_t *frame = NULL;
     size_t flen = 0;
     bool ok = hl && write_all(n, ssl, fd, hdr, 4, deadline) == 0 &&
@@ -591,7 +674,7 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         peer_why(n, (uint32_t)id, "%s: sending the hello failed", addr);
     } else if (read_frame(n, ssl, fd, &dec, &frame, &flen, deadline) != 0) {
         ok = false;
-        peer_why(n, (uint32_t)id, "%s: no valid hello within %d ms", addr, HANDSHAKE_MS);
+        peer_why(n, (uint32_t)id, "%s: no valid hello within %d ms", addr, TLS_HANDSHAKE_MS);
     } else if (check_hello(n, (uint32_t)id, who, frame, flen) != 0) {
         ok = false;
         peer_why(n, (uint32_t)id, "%s: hello mismatch", addr);
@@ -624,33 +707,26 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
 typedef struct {
     Net *n;
     int fd;
-    char addr[80];
+    char addr[80], host[64];
 } Inbound;
 
+/* An inbound connection holds a handshake slot only until its certificate
+ * is in (TLS_CERT_MS at most); the hello then gets the rest of TLS_HANDSHAKE_MS. */
 static void *inbound_thread(void *arg)
 {
     Inbound *in = arg;
     Net *n = in->n;
     SSL *ssl = SSL_new(n->ctx);
-    int64_t deadline = net_now_ms() + HANDSHAKE_MS;
-    if (ssl && SSL_set_fd(ssl, in->fd) == 1) {
-        if (handshake(n, ssl, in->fd, true, deadline) == 0) {
-            pthread_mutex_lock(&n->mu);
-            n->handshakes--;
-            pthread_mutex_unlock(&n->mu);
-            serve(n, ssl, in->fd, in->addr, -1, deadline);
-            pthread_mutex_lock(&n->mu);
-            n->handshakes++;
-            pthread_mutex_unlock(&n->mu);
-        } else if (!atomic_load(&n->stop)) {
-            net_log(n, "connection from %s rejected: TLS handshake failed (%s)", in->addr, ssl_reason());
-        }
-    }
+    int64_t start = net_now_ms();
+    bool shaken = ssl && SSL_set_fd(ssl, in->fd) == 1 && handshake(n, ssl, in->fd, true, start + TLS_CERT_MS) == 0;
+    hs_release(n, in->host);
+    if (shaken)
+        serve(n, ssl, in->fd, in->addr, -1, start + TLS_HANDSHAKE_MS);
+    else if (ssl && !atomic_load(&n->stop))
+        reject_log(n, "connection from %s rejected: TLS handshake failed or not done within %d ms (%s)", in->addr,
+                   TLS_CERT_MS, ssl_reason());
     SSL_free(ssl);
     close(in->fd);
-    pthread_mutex_lock(&n->mu);
-    n->handshakes--;
-    pthread_mutex_unlock(&n->mu);
     free(in);
     ERR_clear_error();
     thread_exit(n);
@@ -687,21 +763,18 @@ static void *accept_thread(void *arg)
         int fd = accept(n->listen_fd, (struct sockaddr *)&ss, &sl);
         if (fd < 0)
             continue;
-        char addr[80];
+        char addr[80], host[64];
         addr_text((struct sockaddr *)&ss, addr, sizeof addr);
+        net_addr_host((struct sockaddr *)&ss, host, sizeof host);
         pthread_mutex_lock(&n->mu);
-        bool full = n->handshakes >= MAX_PENDING_HANDSHAKES;
-        if (!full)
-            n->handshakes++;
+        bool got = hs_take(n, host);
         pthread_mutex_unlock(&n->mu);
-        Inbound *in = full ? NULL : malloc(sizeof *in);
+        Inbound *in = got ? malloc(sizeof *in) : NULL;
         if (!in) {
-            if (!full) {
-                pthread_mutex_lock(&n->mu);
-                n->handshakes--;
-                pthread_mutex_unlock(&n->mu);
-            }
-            net_log(n, "connection from %s dropped: too many handshakes in progress", addr);
+            if (got)
+                hs_release(n, host);
+            reject_log(n, "connection from %s dropped: too many handshakes in progress%s", addr,
+                       got ? "" : " (from its address, or in all)");
             close(fd);
             continue;
         }
@@ -709,12 +782,11 @@ static void *accept_thread(void *arg)
         in->n = n;
         in->fd = fd;
         snprintf(in->addr, sizeof in->addr, "%s", addr);
+        snprintf(in->host, sizeof in->host, "%s", host);
         if (!spawn(n, inbound_thread, in)) {
             close(fd);
             free(in);
-            pthread_mutex_lock(&n->mu);
-            n->handshakes--;
-            pthread_mutex_unlock(&n->mu);
+            hs_release(n, host);
         }
     }
     thread_exit(n);
@@ -786,7 +858,7 @@ static void *dial_thread(void *arg)
             peer_why(n, id, "%s", why);
         } else {
             SSL *ssl = SSL_new(n->ctx);
-            int64_t deadline = net_now_ms() + HANDSHAKE_MS;
+            int64_t deadline = net_now_ms() + TLS_HANDSHAKE_MS;
             if (ssl && SSL_set_fd(ssl, fd) == 1 && handshake(n, ssl, fd, false, deadline) == 0) {
                 serve(n, ssl, fd, addr, id, deadline);
             } else if (!atomic_load(&n->stop)) {
@@ -830,7 +902,7 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
     pthread_mutex_lock(&p->mu);
     if (p->state == PEER_GONE) {
         rc = TRANSPORT_OK;                      /* the peer left: like a lost packet */
-    } else if (p->out_len + p->inflight + len + 4 > PEER_OUT_LIMIT) {
+    } else if (p->out_len + p->inflight + len + 4 > TLS_PEER_OUT_LIMIT) {
         rc = TRANSPORT_ERROR;
     } else {
         size_t need = p->out_len + len + 4;
@@ -838,11 +910,15 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
             size_t ncap = p->out_cap ? p->out_cap : 4096;
             while (ncap < need)
                 ncap *= 2;
-            uint8_t *nb = realloc(p->out, ncap);
+            /* not realloc: the old buffer holds queued shares, wiped here */
+            uint8_t *nb = malloc(ncap);
             if (!nb) {
                 pthread_mutex_unlock(&p->mu);
                 return TRANSPORT_ERROR;
             }
+            if (p->out_len)
+                memcpy(nb, p->out, p->out_len);
+            net_wipe_free(p->out, p->out_len);
             p->out = nb;
             p->out_cap = ncap;
         }
@@ -883,13 +959,7 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
             break;
         }
         struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += left / 1000;
-        ts.tv_nsec += (left % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        mono_deadline(&ts, left);
         pthread_cond_timedwait(&n->cv, &n->mu, &ts);
     }
     int wake_fd = -1;
@@ -899,7 +969,7 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
         n->count--;
         Peer *p = &n->peers[m.from];
         p->in_bytes -= m.len;
-        if (atomic_load(&p->paused) && p->in_bytes < PEER_IN_LIMIT / 2) {
+        if (atomic_load(&p->paused) && p->in_bytes < TLS_PEER_IN_LIMIT / 2) {
             atomic_store(&p->paused, false);
             wake_fd = m.from;   /* wake its reader below, outside this lock */
         }
@@ -979,13 +1049,13 @@ static void net_free_mem(Net *n)
 {
     if (n->peers) {
         for (uint32_t i = 0; i < n_nodes(n); i++) {
-            free(n->peers[i].out);
+            net_wipe_free(n->peers[i].out, n->peers[i].out_len);
             pthread_mutex_destroy(&n->peers[i].mu);
         }
         free(n->peers);
     }
     for (size_t i = 0; i < n->count; i++)
-        free(n->ring[(n->head + i) % n->cap].data);
+        net_wipe_free(n->ring[(n->head + i) % n->cap].data, n->ring[(n->head + i) % n->cap].len);
     free(n->ring);
     if (n->listen_fd >= 0)
         close(n->listen_fd);
@@ -1043,6 +1113,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
     n->quiet = cfg->quiet;
     roster_node_name(r, cfg->self, n->self_name, sizeof n->self_name);
     snprintf(n->params, sizeof n->params, "%s", cfg->params ? cfg->params : "");
+    randombytes_buf(n->nonce, sizeof n->nonce);
     snprintf(n->program, sizeof n->program, "%s", cfg->program ? cfg->program : "-");
     if (strchr(n->params, '\n') || strchr(n->program, '\n')) {
         net_errf(err, errlen, "session parameters must be one line");
@@ -1161,14 +1232,7 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
             break;
         }
         struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        if (left > 100)
-            left = 100;
-        ts.tv_nsec += left * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        mono_deadline(&ts, left > 100 ? 100 : left);
         pthread_cond_timedwait(&n->cv, &n->mu, &ts);
         pthread_mutex_unlock(&n->mu);
     }

@@ -61,6 +61,11 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen);
  * client) is connected and has sent a matching hello.  0 when they are;
  * -1 with err listing the missing peers and why, or the session mismatch. */
 int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *err, size_t errlen);
+/* A value fresh in every run while one party is honest: the hash of every
+ * party's random hello nonce (parties in id order).  The same at
+ * every node once tls_transport_wait_peers succeeded; -1 if a party's
+ * nonce is missing (then out is not that value). */
+int tls_transport_run_nonce(Transport *t, uint8_t out[32]);
 /* True while node `node`'s connection is up. */
 bool tls_transport_peer_up(Transport *t, uint32_t node);
 /* Flushes what is queued to connected peers (up to linger_ms), closes every

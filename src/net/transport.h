@@ -3,8 +3,9 @@
  * A node is a party (ids 0 .. n_parties-1) or a client (ids n_parties ..
  * n_parties+n_clients-1).  The protocol code sees only this interface; the
  * in-process transport (inproc.h: nodes as threads of one process) and the
- * TLS transport (later: one process per node) implement it, so the same
- * protocol code runs over both.
+ * TLS transport (tls.h: one process per node) implement it, so the same
+ * protocol code - and the same party lifecycle (api/session.h) - runs over
+ * both.
  *
  * Messages are whole byte strings (the transport frames them).  Delivery
  * between two honest nodes is reliable and in order; a faulty node may send
@@ -17,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/config.h"
+
 typedef struct Transport Transport;
 
 enum {
@@ -25,10 +28,6 @@ enum {
     TRANSPORT_CLOSED = -1,    /* this node's transport was shut down */
     TRANSPORT_ERROR = -2,     /* bad destination, message too large, no memory */
 };
-
-/* Largest message a transport accepts (bounded so a peer cannot make
- * another allocate without bound). */
-#define TRANSPORT_MAX_MESSAGE (64u << 20)
 
 typedef struct {
     /* Queue `len` bytes to node `to` (copied; the caller keeps msg). */

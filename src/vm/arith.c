@@ -3,7 +3,7 @@
  * interpreter inlines the I64 fast paths and calls these for the rest. */
 #include <math.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 #include "vm_internal.h"
 
 static const char *op_word(int op) { return stf_op_name(op); }
@@ -200,7 +200,7 @@ int arith_compare(VM *vm, Value a, Value b, int32_t *flag)
         return ST_OK;
     }
     if (a.type == VT_SHARE || b.type == VT_SHARE)
-        return vm_error(vm, "CMP on secret shares is not supported without an MPC comparison protocol");
+        return vm_error(vm, "CMP on secret shares is not supported (it would branch on a secret): compare with Share.lt, Share.le, Share.gt, Share.ge, Share.eq or Share.ne, which return a secret bit");
     StrBuf x, y;
     sb_init(&x);
     sb_init(&y);

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bytecode/stfl.h"
+#include "bytecode/stfl.h"
 
 _Static_assert(sizeof(bool) == 1, "bool is passed to libffi as uint8");
 

@@ -11,9 +11,6 @@
 
 #include "vm.h"
 
-/* Most parameters a declared signature may have. */
-#define FFI_MAX_PARAMS 32
-
 /* Register the Ffi.* builtins (stdlib_register calls this for every VM). */
 int ffi_register(VM *vm);
 

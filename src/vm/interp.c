@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 #include "vm_internal.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -303,36 +303,22 @@ int vm_run(VM *vm, uint32_t stop_depth, Value *result)
 #define RUN_OP(o) do { op = (o); goto run_op; } while (0)
 #define SET_TABLE() ((void)0)
 #else
-    static void *const plain_table[I_COUNT] = {
-#define OP(name, byte, fmt) [STF_OP_##name] = &&L_STF_OP_##name,
-#include "../bytecode/opcodes.def"
+    /* One entry per opcode, in enum order, from the two lists; the slots
+     * past I_COUNT (a corrupt op byte) trap. */
+    static void *const plain_table[256] = {
+#define OP(name, byte, fmt) &&L_STF_OP_##name,
+#include "bytecode/opcodes.def"
 #undef OP
-        [I_CALL_NATIVE] = &&L_I_CALL_NATIVE, [I_CALL_VM] = &&L_I_CALL_VM,
-        [I_CMP_JMPEQ] = &&L_I_CMP_JMPEQ, [I_CMP_JMPNEQ] = &&L_I_CMP_JMPNEQ,
-        [I_CMP_JMPLT] = &&L_I_CMP_JMPLT, [I_CMP_JMPGT] = &&L_I_CMP_JMPGT,
-        [I_END] = &&L_I_END,
-        [I_LDI_C] = &&L_I_LDI_C, [I_MOV_C] = &&L_I_MOV_C, [I_ADD_C] = &&L_I_ADD_C,
-        [I_SUB_C] = &&L_I_SUB_C, [I_MUL_C] = &&L_I_MUL_C, [I_DIV_C] = &&L_I_DIV_C,
-        [I_MOD_C] = &&L_I_MOD_C,
-        [I_GETF] = &&L_I_GETF, [I_GETF_MOV] = &&L_I_GETF_MOV, [I_GETF2] = &&L_I_GETF2, [I_GETF_ADD] = &&L_I_GETF_ADD, [I_GETF_SUB] = &&L_I_GETF_SUB, [I_SETF] = &&L_I_SETF, [I_APUSH] = &&L_I_APUSH, [I_ALEN] = &&L_I_ALEN,
-        [I_GETUP] = &&L_I_GETUP, [I_SETUP] = &&L_I_SETUP, [I_CALLCL] = &&L_I_CALLCL, [I_MKCL] = &&L_I_MKCL,
-        [I_CALLK] = &&L_I_CALLK, [I_JMP_CMPJEQ] = &&L_I_JMP_CMPJEQ, [I_JMP_CMPJNEQ] = &&L_I_JMP_CMPJNEQ,
-        [I_JMP_CMPJLT] = &&L_I_JMP_CMPJLT, [I_JMP_CMPJGT] = &&L_I_JMP_CMPJGT,
-        [I_ADD_JMPEQ] = &&L_I_ADD_JMPEQ, [I_ADD_JMPNEQ] = &&L_I_ADD_JMPNEQ,
-        [I_ADD_JMPLT] = &&L_I_ADD_JMPLT, [I_ADD_JMPGT] = &&L_I_ADD_JMPGT,
-        [I_LDK_ADD] = &&L_I_LDK_ADD, [I_LDK_SUB] = &&L_I_LDK_SUB, [I_LDK_MUL] = &&L_I_LDK_MUL,
-        [I_LDK_CMPJEQ] = &&L_I_LDK_CMPJEQ, [I_LDK_CMPJNEQ] = &&L_I_LDK_CMPJNEQ,
-        [I_LDK_CMPJLT] = &&L_I_LDK_CMPJLT, [I_LDK_CMPJGT] = &&L_I_LDK_CMPJGT,
-#define ALU_PAIR(A, B) [I_##A##_##B] = &&L_I_##A##_##B,
-        ALU_PAIRS
-#undef ALU_PAIR
+#define INS(name, span) &&L_I_##name,
+#include "ops_internal.def"
+#undef INS
+        [I_COUNT ... 255] = &&bad_op,
     };
-    /* In checked mode every opcode goes to the checkpoint first.  Built per
-     * call (a few stores) so separate VMs on separate threads share nothing. */
-    void *checked_table[I_COUNT];
-    for (int i = 0; i < I_COUNT; i++) checked_table[i] = &&checkpoint;
+    /* In checked mode every opcode goes to the checkpoint first (constant,
+     * like plain_table: threads share nothing writable). */
+    static void *const checked_table[256] = { [0 ... 255] = &&checkpoint };
     void *const *disp = plain_table;
-#define SET_TABLE() (disp = checked ? (void *const *)checked_table : plain_table)
+#define SET_TABLE() (disp = checked ? checked_table : plain_table)
 #define TARGET(op) L_##op:
 #define DISPATCH() goto *disp[ip->op]
 #define RUN_PLAIN() goto *plain_table[ip->base]
@@ -472,7 +458,7 @@ run_op:
      * would see exactly these. */
     TARGET(I_GETF) {
         if (likely(fast_get_field(R[ip->a], R[ip->b], ip, &R[0]))) {
-            ip += 3;
+            ip += I_SPAN(I_GETF);
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
@@ -480,23 +466,23 @@ run_op:
     TARGET(I_GETF_MOV) {
         if (likely(fast_get_field(R[ip->a], R[ip->b], ip, &R[0]))) {
             copy_value(&R[ip->c], &R[0]);
-            ip += 4;
+            ip += I_SPAN(I_GETF_MOV);
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
     }
 #define GETF_ARITH(overflow_op) do { \
         if (likely(fast_get_field(R[ip->a], R[ip->b], ip, &R[0]))) { \
-            const Ins *q_ = ip + 3; \
+            const Ins *q_ = ip + I_SPAN(I_GETF); \
             const Value *x_ = &R[q_->b], *y_ = &R[q_->c]; \
             int64_t r_; \
             if (likely(x_->type == VT_I64 && y_->type == VT_I64) && !overflow_op(x_->as.i, y_->as.i, &r_)) { \
                 R[q_->a].type = VT_I64; \
                 R[q_->a].as.i = r_; \
-                ip += 4; \
+                ip += I_SPAN(I_GETF_ADD); \
                 DISPATCH(); \
             } \
-            ip += 3;            /* the ADD/SUB runs as written */ \
+            ip += I_SPAN(I_GETF);            /* the ADD/SUB runs as written */ \
             DISPATCH(); \
         } \
         RUN_OP(STF_OP_PUSHARG); \
@@ -506,8 +492,8 @@ run_op:
     TARGET(I_GETF2) {
         if (likely(fast_get_field(R[ip->a], R[ip->b], ip, &R[0]))) {
             /* The second lookup's cache is the I_GETF fused at +3. */
-            if (likely(fast_get_field(R[0], R[ip->c], ip + 3, &R[0]))) ip += 6;
-            else ip += 3;
+            if (likely(fast_get_field(R[0], R[ip->c], ip + I_SPAN(I_GETF), &R[0]))) ip += I_SPAN(I_GETF2);
+            else ip += I_SPAN(I_GETF);
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
@@ -518,7 +504,7 @@ run_op:
             array_note(t.as.arr, R[ip->c]);
             copy_value(&t.as.arr->items[k.as.i], &R[ip->c]);
             R[0] = val_unit();
-            ip += 4;
+            ip += I_SPAN(I_SETF);
             DISPATCH();
         }
         if (t.type == VT_OBJECT && k.type == VT_STRING) {
@@ -534,7 +520,7 @@ run_op:
                 SAFEPOINT();    /* only a new key allocates */
             }
             R[0] = val_unit();
-            ip += 4;
+            ip += I_SPAN(I_SETF);
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
@@ -551,7 +537,7 @@ run_op:
                 arr->len = ++arr->dlen;
                 R[0].type = VT_I64;
                 R[0].as.i = arr->len;
-                ip += 3;
+                ip += I_SPAN(I_APUSH);
                 DISPATCH();
             }
             if (unlikely(!array_push(&vm->heap, arr, R[ip->b]))) {
@@ -560,7 +546,7 @@ run_op:
             }
             R[0] = val_i64(arr->len);
             SAFEPOINT();
-            ip += 3;
+            ip += I_SPAN(I_APUSH);
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
@@ -569,7 +555,7 @@ run_op:
         Value t = R[ip->a];
         if (likely(t.type == VT_ARRAY)) {
             R[0] = val_i64(t.as.arr->len);
-            ip += 2;
+            ip += I_SPAN(I_ALEN);
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
@@ -581,7 +567,7 @@ run_op:
         if (likely(R[ip->a].type == VT_STRING &&
                    (u = frame_upvalue(fr, R[ip->a].as.str)) != NULL)) {
             copy_value(&R[0], &u->value);
-            ip += 2;
+            ip += I_SPAN(I_GETUP);
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
@@ -592,7 +578,7 @@ run_op:
                    (u = frame_upvalue(fr, R[ip->a].as.str)) != NULL)) {
             copy_value(&u->value, &R[ip->b]);
             R[0] = val_unit();
-            ip += 3;
+            ip += I_SPAN(I_SETUP);
             DISPATCH();
         }
         RUN_OP(STF_OP_PUSHARG);
@@ -603,7 +589,7 @@ run_op:
             vm->nargs = base;
             copy_value(&R[0], &v);
             SAFEPOINT();
-            ip++;
+            ip += I_SPAN(I_MKCL);
             DISPATCH();
         }
         RUN_OP(I_CALL_NATIVE);
@@ -620,7 +606,7 @@ run_op:
             if (likely(fi < vm->nfuncs && (callee = vm->funcs[fi])->name == cl->fname && !callee->is_native &&
                        callee->nparams == 0 && vm->nframes < vm->max_depth && vm->nframes < vm->frames_cap &&
                        vm->stack_top + callee->nregs <= vm->stack_cap)) {
-                fr->ip = (uint32_t)(ip - code) + 2;
+                fr->ip = (uint32_t)(ip - code) + I_SPAN(I_CALLCL);
                 uint32_t nb = vm->stack_top;
                 init_frame_regs(vm->stack + nb, callee, 0, false);
                 fr = enter_frame(vm, callee, nb, base, cl);
@@ -629,7 +615,7 @@ run_op:
                 R = fr->regs;
                 DISPATCH();
             }
-            fr->ip = (uint32_t)(ip - code) + 2;    /* return after the CALL */
+            fr->ip = (uint32_t)(ip - code) + I_SPAN(I_CALLCL);    /* return after the CALL */
             if (unlikely(vm_push_closure_frame(vm, c.as.closure, NULL, 0) != ST_FRAME_PUSHED)) {
                 /* Let the builtin itself report it (wrapping, location). */
                 vm_clear_error(vm);
@@ -658,7 +644,7 @@ run_op:
         if (likely(x->type == VT_I64 && y->type == VT_I64)) f_ = (x->as.i > y->as.i) - (x->as.i < y->as.i); \
         else CHECK(arith_compare(vm, *x, *y, &f_)); \
         fr->flag = f_; \
-        ip = (cond) ? code + ip->x : ip + 2; \
+        ip = (cond) ? code + ip->x : ip + I_SPAN(I_CMP_JMPEQ); \
         DISPATCH(); \
     } while (0)
 
@@ -675,7 +661,7 @@ run_op:
         if (likely(x->type == VT_I64 && y->type == VT_I64)) { \
             int32_t f_ = (x->as.i > y->as.i) - (x->as.i < y->as.i); \
             fr->flag = f_; \
-            ip = (cond) ? code + h_->x : h_ + 2; \
+            ip = (cond) ? code + h_->x : h_ + I_SPAN(I_CMP_JMPEQ); \
             DISPATCH(); \
         } \
         ip = h_; \
@@ -695,7 +681,7 @@ run_op:
         if (likely(x_->type == VT_I64) && !overflow_op(x_->as.i, k_, &r_)) { \
             R[ip->c].type = VT_I64; \
             R[ip->c].as.i = r_; \
-            ip += 2; \
+            ip += I_SPAN(I_LDK_ADD); \
             DISPATCH(); \
         } \
         ip++; \
@@ -712,7 +698,7 @@ run_op:
         if (likely(x_->type == VT_I64)) { \
             int32_t f_ = (x_->as.i > k_) - (x_->as.i < k_); \
             fr->flag = f_; \
-            ip = (cond) ? code + ip[1].x : ip + 3; \
+            ip = (cond) ? code + ip[1].x : ip + I_SPAN(I_LDK_CMPJEQ); \
             DISPATCH(); \
         } \
         ip++; \
@@ -766,7 +752,7 @@ run_op:
                     if (likely(OP_##B(u_, w_))) { \
                         R[q_->a].type = VT_I64; \
                         R[q_->a].as.i = r2_; \
-                        ip += 2; \
+                        ip += I_SPAN(I_ADD_ADD); \
                         DISPATCH(); \
                     } \
                 } \
@@ -779,7 +765,9 @@ run_op:
 #define OP_ADD_1(u, w) (!__builtin_add_overflow(u, w, &r1_))
 #define OP_SUB_1(u, w) (!__builtin_sub_overflow(u, w, &r1_))
 #define OP_MUL_1(u, w) (!__builtin_mul_overflow(u, w, &r1_))
-    ALU_PAIRS
+#define INS(name, span)
+#include "ops_internal.def"
+#undef INS
 #undef ALU_PAIR
 
     TARGET(I_CALLK) {
@@ -945,10 +933,13 @@ run_op:
     }
 #ifdef ST_DISPATCH_SWITCH
     default:
-        vm_error(vm, "internal error: bad opcode %u", ip->op);
-        goto error;
+        goto bad_op;
     }
 #endif
+
+bad_op:
+    vm_error(vm, "internal error: bad opcode %u (%s)", ip->op, vm_op_name(ip->op));
+    goto error;
 
 do_return: {
         bool explicit_ret = ip->op == STF_OP_RET || ip->base == STF_OP_RET;

@@ -12,14 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mpc/engine.h"
-#include "../mpc/robust.h"
+#include "mpc/engine.h"
 #include "stdlib_internal.h"
 #include "vm_internal.h"
-
-#define SHARE_INT 0
-#define SHARE_FIXED 1
-#define SHARE_UINT 2
 
 static Fe *fe_of(StShare *s) { return (Fe *)(void *)s->bytes; }
 
@@ -86,10 +81,10 @@ static int make_share(VM *vm, Value v, uint8_t kind, uint32_t bits, uint32_t fra
     if (kind == SHARE_FIXED) {
         double d = v.type == VT_FLOAT ? v.as.f : val_is_unsigned(v) ? (double)v.as.u : (double)v.as.i;
         if (v.type != VT_FLOAT && !val_is_int(v)) return vm_error(vm, "Value must be a number");
-        double scaled = d * ldexp(1.0, (int)frac);
-        if (!isfinite(scaled) || fabs(scaled) >= 9223372036854775808.0)
+        int64_t scaled;
+        if (fixed_from_double(d, frac, &scaled) != 0)
             return vm_error(vm, "Fixed-point value %g is out of range", d);
-        fe_from_i64(f, &x, (int64_t)scaled);
+        fe_from_i64(f, &x, scaled);
     } else if (v.type == VT_BOOL) {
         fe_from_u64(f, &x, v.as.b);
     } else if (val_is_unsigned(v)) {
@@ -455,8 +450,8 @@ static int bi_interpolate_local(VM *vm, const Value *a, uint32_t n, Value *r, vo
     if (arr->len < 2 * (int64_t)t + 1)
         return vm_error(vm, "Need at least %u shares for interpolation, got %lld", 2 * t + 1, (long long)arr->len);
     if (arr->len > nparties) return vm_error(vm, "More shares (%lld) than parties (%u)", (long long)arr->len, nparties);
-    unsigned parties[255];
-    Fe vals[255];
+    unsigned parties[ST_MAX_PARTIES];
+    Fe vals[ST_MAX_PARTIES];
     StShare *first = NULL;
     for (int64_t i = 0; i < arr->len; i++) {
         Value e = array_get_index(arr, i), pid = val_i64(mpc_party(vm->mpc));
@@ -477,10 +472,10 @@ static int bi_interpolate_local(VM *vm, const Value *a, uint32_t n, Value *r, vo
         vals[i] = *fe_of(sh);
     }
     Fe secret;
-    RobustStatus st = robust_decode(mpc_field(vm->mpc), nparties, t, t, parties, vals, (unsigned)arr->len, &secret, NULL);
+    int st = mpc_reconstruct(vm->mpc, parties, vals, (unsigned)arr->len, &secret);
     sodium_memzero(vals, sizeof vals);
-    if (st == ROBUST_EINVAL) return vm_error(vm, "shares_array has duplicate or invalid party ids");
-    if (st != ROBUST_OK) return vm_error(vm, "the shares do not determine a value (too few consistent shares)");
+    if (st == -1) return vm_error(vm, "shares_array has duplicate or invalid party ids");
+    if (st != 0) return vm_error(vm, "the shares do not determine a value (too few consistent shares)");
     return mpcvm_decode(vm, first, &secret, r);
 }
 
@@ -518,39 +513,6 @@ static int bi_is_ready(VM *vm, const Value *a, uint32_t n, Value *r, void *ud) {
 static int bi_protocol_name(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
     return vm_new_string(vm, "honeybadger-mpc", 15, r);
-}
-
-static int bi_field_name(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
-{
-    const char *name = mpc_field(vm->mpc)->name;
-    return vm_new_string(vm, name, strlen(name), r);
-}
-
-static const char *const capabilities[] = { "multiplication", "open", "client_input", "client_output",
-                                            "random", "fixed_point" };
-
-static int bi_has_capability(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
-{
-    if (n != 1 || a[0].type != VT_STRING) return sl_expects(vm, "Mpc.has_capability", "1 argument: name");
-    bool has = false;
-    for (size_t i = 0; i < sizeof capabilities / sizeof capabilities[0]; i++)
-        has = has || strcmp(capabilities[i], a[0].as.str->chars) == 0;
-    *r = val_bool(has);
-    return ST_OK;
-}
-
-static int bi_capabilities(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
-{
-    StArray *arr;
-    if (sl_new_array(vm, 8, &arr) != ST_OK) return ST_ERR;
-    for (size_t i = 0; i < sizeof capabilities / sizeof capabilities[0]; i++) {
-        Value s;
-        if (vm_new_string(vm, capabilities[i], strlen(capabilities[i]), &s) != ST_OK ||
-            sl_array_push(vm, arr, s) != ST_OK)
-            return ST_ERR;
-    }
-    *r = val_gc(VT_ARRAY, arr);
-    return ST_OK;
 }
 
 static int bi_client_count(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
@@ -614,8 +576,7 @@ int mpc_builtins_register(VM *vm)
         { "Share.commitment_count", bi_commitment_count }, { "Share.has_commitments", bi_has_commitments },
         { "Mpc.party_id", bi_party_id }, { "Mpc.n_parties", bi_n_parties }, { "Mpc.threshold", bi_threshold },
         { "Mpc.instance_id", bi_instance_id }, { "Mpc.is_ready", bi_is_ready },
-        { "Mpc.protocol_name", bi_protocol_name }, { "Mpc.field", bi_field_name }, { "Mpc.curve", bi_field_name },
-        { "Mpc.has_capability", bi_has_capability }, { "Mpc.capabilities", bi_capabilities },
+        { "Mpc.protocol_name", bi_protocol_name },
         { "ClientStore.get_number_clients", bi_client_count },
         { "ClientStore.get_number_input_clients", bi_client_count },
         { "ClientStore.get_number_output_clients", bi_client_count },
@@ -623,11 +584,13 @@ int mpc_builtins_register(VM *vm)
         { "ClientStore.take_share_fixed", bi_take_share_fixed },
     };
     static const char *const avss_only[] = {
-        "Share.open_exp", "Share.open_exp_custom", "Share.get_commitment", "Share.random_int",
+        "Share.get_commitment",
     };
     for (size_t i = 0; i < sizeof real / sizeof real[0]; i++)
         if (vm_replace_native(vm, real[i].name, real[i].fn, NULL) != ST_OK) return ST_ERR;
     for (size_t i = 0; i < sizeof avss_only / sizeof avss_only[0]; i++)
         if (vm_replace_native(vm, avss_only[i], bi_avss_only, (void *)avss_only[i]) != ST_OK) return ST_ERR;
-    return ST_OK;
+    if (rbc_builtins_register(vm) != ST_OK) return ST_ERR;   /* rbc_builtins.c */
+    if (mpc_compare_builtins_register(vm) != ST_OK) return ST_ERR;
+    return mpc_open_exp_register(vm);     /* Share.open_exp, Share.open_exp_custom (mpc_open_exp.c) */
 }

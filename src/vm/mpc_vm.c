@@ -17,13 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mpc/engine.h"
+#include "mpc/engine.h"
 #include "vm_internal.h"
-
-#define SHARE_INT 0
-#define SHARE_FIXED 1
-#define SHARE_UINT 2
-#define MAX_PENDING 65536
 
 typedef struct {
     StShare *dst;
@@ -85,7 +80,7 @@ bool vm_as_share(VM *vm, Value v, StShare **out)
 
 static MpcVmState *state(VM *vm)
 {
-    if (!vm->mpcs) vm->mpcs = calloc(1, sizeof(MpcVmState));
+    if (!vm->mpcs) vm->mpcs = vm_mem_alloc(vm, sizeof(MpcVmState));
     return vm->mpcs;
 }
 
@@ -108,8 +103,8 @@ void mpcvm_free(VM *vm)
 {
     if (!vm->mpcs) return;
     mpcvm_discard(vm);
-    free(vm->mpcs->q);
-    free(vm->mpcs);
+    vm_mem_free(vm, vm->mpcs->q, vm->mpcs->cap * sizeof *vm->mpcs->q);
+    vm_mem_free(vm, vm->mpcs, sizeof *vm->mpcs);
     vm->mpcs = NULL;
 }
 
@@ -123,7 +118,8 @@ int mpcvm_flush(VM *vm)
     MpcVmState *st = vm->mpcs;
     if (!st || st->n == 0) return ST_OK;
     size_t n = st->n;
-    Fe *x = malloc(n * sizeof(Fe)), *y = malloc(n * sizeof(Fe)), *z = malloc(n * sizeof(Fe));
+    size_t bytes = n * sizeof(Fe);
+    Fe *x = vm_mem_alloc(vm, bytes), *y = vm_mem_alloc(vm, bytes), *z = vm_mem_alloc(vm, bytes);
     int rc = ST_OK;
     if (!x || !y || !z) rc = vm_oom(vm);
     for (size_t i = 0; rc == ST_OK && i < n; i++) {
@@ -146,12 +142,12 @@ int mpcvm_flush(VM *vm)
         *share_fe(st->q[i].dst) = z[i];
         st->q[i].dst->pending = 0;
     }
-    if (x) sodium_memzero(x, n * sizeof(Fe));
-    if (y) sodium_memzero(y, n * sizeof(Fe));
-    if (z) sodium_memzero(z, n * sizeof(Fe));
-    free(x);
-    free(y);
-    free(z);
+    Fe *bufs[3] = { x, y, z };
+    for (int i = 0; i < 3; i++) {
+        if (bufs[i]) sodium_memzero(bufs[i], bytes);
+        vm_mem_free(vm, bufs[i], bytes);
+    }
+    sodium_memzero(st->q, n * sizeof *st->q);
     st->n = 0;
     return rc;
 }
@@ -168,11 +164,17 @@ static int enqueue_mul(VM *vm, const StShare *type, const Fe *x, const Fe *y, bo
 {
     MpcVmState *st = state(vm);
     if (!st) return vm_oom(vm);
-    if (st->n == MAX_PENDING && mpcvm_flush(vm) != ST_OK) return ST_ERR;
+    if (st->n == MPCVM_MAX_PENDING && mpcvm_flush(vm) != ST_OK) return ST_ERR;
     if (st->n == st->cap) {
         size_t ncap = st->cap ? st->cap * 2 : 64;
-        PendingMul *q = realloc(st->q, ncap * sizeof *q);
+        PendingMul *q = vm_mem_alloc(vm, ncap * sizeof *q);
         if (!q) return vm_oom(vm);
+        if (st->q) {
+            /* moved, and the old copy of the operands wiped */
+            memcpy(q, st->q, st->n * sizeof *q);
+            sodium_memzero(st->q, st->cap * sizeof *q);
+            vm_mem_free(vm, st->q, st->cap * sizeof *q);
+        }
         st->q = q;
         st->cap = ncap;
     }
@@ -190,10 +192,9 @@ static int enqueue_mul(VM *vm, const StShare *type, const Fe *x, const Fe *y, bo
 
 static int fixed_encode(VM *vm, double x, uint32_t frac, int64_t *out)
 {
-    double scaled = x * ldexp(1.0, (int)frac);
-    if (!isfinite(scaled) || scaled >= 9223372036854775808.0 || scaled < -9223372036854775808.0)
+    /* rounds to nearest (upstream truncates: 0.3 would be 19660/65536) */
+    if (fixed_from_double(x, frac, out) != 0)
         return vm_error(vm, "Fixed-point value %g is out of range for %u fractional bits", x, frac);
-    *out = (int64_t)scaled;    /* truncates toward zero, as upstream */
     return ST_OK;
 }
 
@@ -283,13 +284,15 @@ int mpcvm_reveal(VM *vm, Value share, Value *out)
 /* Open several shares in one round (Share.batch_open). */
 int mpcvm_open_many(VM *vm, StShare **shares, size_t n, Value *out)
 {
-    Fe *x = malloc((n ? n : 1) * sizeof(Fe));
+    size_t bytes = (n ? n : 1) * sizeof(Fe);
+    Fe *x = vm_mem_alloc(vm, bytes);
     if (!x) return vm_oom(vm);
     int rc = ST_OK;
     for (size_t i = 0; rc == ST_OK && i < n; i++) rc = share_get(vm, shares[i], &x[i]);
     if (rc == ST_OK && n && mpc_round(vm->mpc, x, n, x, NULL, NULL, 0, NULL) != 0) rc = engine_error(vm);
     for (size_t i = 0; rc == ST_OK && i < n; i++) rc = mpcvm_decode(vm, shares[i], &x[i], &out[i]);
-    free(x);
+    sodium_memzero(x, bytes);     /* shares, if the round failed */
+    vm_mem_free(vm, x, bytes);
     return rc;
 }
 
@@ -339,7 +342,9 @@ static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
     case STF_OP_ADD: fe_add(f, &z, &x, &y); return new_share_value(vm, a, &z, out);
     case STF_OP_SUB: fe_sub(f, &z, &x, &y); return new_share_value(vm, a, &z, out);
     case STF_OP_MUL: return enqueue_mul(vm, a, &x, &y, a->share_kind == SHARE_FIXED, out);
-    case STF_OP_DIV: return vm_error(vm, "Share/Share division is not supported on secret shares");
+    case STF_OP_DIV:
+        if (a->share_kind == SHARE_FIXED) return mpcvm_fixed_div(vm, a, b, out);
+        return vm_error(vm, "Share/Share division is only supported on fixed-point shares");
     case STF_OP_MOD: return vm_error(vm, "Share/Share modulo is not supported on secret shares");
     case STF_OP_AND: case STF_OP_OR: case STF_OP_XOR: {
         if (!is_bool)
@@ -411,14 +416,14 @@ static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Va
             fe_from_i64(f, &k, enc);
             return fixed_scale(vm, s, &x, &k, out);
         }
-        /* Integer shares: multiply by the field inverse (exact when the
-         * secret is a multiple of the divisor), as upstream. */
-        Fe inv;
-        fe_inv(f, &inv, &k);
-        fe_mul(f, &z, &x, &inv);
-        return new_share_value(vm, s, &z, out);
+        /* Integer shares: the exact floor quotient (upstream multiplies by
+         * the field inverse, wrong unless the divisor divides the secret). */
+        return mpcvm_div_public(vm, s, &x, c, false, out);
     }
-    case STF_OP_MOD: return vm_error(vm, "Modulo is not supported on secret shares");
+    case STF_OP_MOD:
+        if (!share_left) return vm_error(vm, "Modulo of a clear value by a secret share is not supported");
+        if (s->share_kind == SHARE_FIXED) return vm_error(vm, "Modulo is not supported on fixed-point shares");
+        return mpcvm_div_public(vm, s, &x, c, true, out);
     default: return vm_error(vm, "Type error in %s operation", op_word(op));
     }
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 #include "ffi.h"
 #include "stdlib_internal.h"
 
@@ -522,7 +522,7 @@ int stdlib_register(VM *vm)
         if (vm_register_native(vm, take[i], bi_take_share, (void *)take[i]) != ST_OK) return ST_ERR;
     static const char *const storage[] = {
         "LocalStorage.store", "LocalStorage.load", "LocalStorage.retrieve",
-        "LocalStorage.delete", "LocalStorage.exists",
+        "LocalStorage.delete", "LocalStorage.exists", "LocalStorage.load_share",
     };
     for (size_t i = 0; i < sizeof storage / sizeof storage[0]; i++)
         if (vm_register_native(vm, storage[i], bi_local_storage, (void *)storage[i]) != ST_OK)

@@ -10,9 +10,6 @@
 
 #include "vm.h"
 
-/* Largest array a builtin builds or turns dense in one go (elements). */
-#define SL_ARRAY_MAX ((int64_t)1 << 26)
-
 /* "<fn> expects <desc>" (upstream's arity wording). */
 int sl_expects(VM *vm, const char *fn, const char *desc);
 /* Argument must be an array: "<what> must be an array". */
@@ -63,5 +60,9 @@ size_t sl_utf8_offset(const char *s, size_t len, uint64_t index);
 
 int stdlib_register_lists(VM *vm);
 int stdlib_register_mpc_stubs(VM *vm);
+/* Field.*, Share.random_int, Mpc.curve/field/has_capability/capabilities
+ * (mpc_field.c): the same functions with or without an engine. */
+int mpc_field_builtins_register(VM *vm);
+int stdlib_register_crypto(VM *vm);     /* stdlib_crypto.c */
 
 #endif

@@ -4,7 +4,8 @@
  * Registering every name keeps the function namespace as upstream's (a
  * program may not define `Share.add`).  The pure builtins work here:
  * Bytes.concat, Bytes.from_string, Crypto.sha256, Crypto.sha512, Mpc.rand,
- * Mpc.rand_int, Mpc.is_ready.  Every other one reports
+ * Mpc.rand_int, Mpc.is_ready, and the Crypto.* curve builtins
+ * (stdlib_crypto.c).  Every other one reports
  * "MPC engine not configured".  The Share methods (spec §4.12) are
  * registered here too, since they belong to these names.  The MPC engine replaces this file's
  * registrations with real implementations. */
@@ -134,8 +135,10 @@ static const char *const engine_names[] = {
     "Share.random_int", "Share.get_commitment", "Share.commitment_count",
     "Share.has_commitments", "Share.mul_field", "Share.add_field", "Share.retag",
     "Share.open_field", "Share.open_exp_custom", "Share.open_fixed",
-    "Crypto.hash_to_field", "Crypto.field_inv", "Crypto.point_x_to_field",
-    "Crypto.field_to_scalar_bytes", "Crypto.point_to_sec1", "Crypto.hash_to_g1",
+    "Share.lt", "Share.le", "Share.gt", "Share.ge", "Share.eq", "Share.ne", "Share.ltz",
+    "Share.is_zero", "Share.select", "Share.max", "Share.min", "Share.argmax", "Share.argmin",
+    "Share.bit_decompose", "Share.trunc", "Share.div", "Share.mod", "Share.recip",
+    "Share.sqrt", "Share.exp",
     "Field.from_int", "Field.zero", "Field.one", "Field.is_zero", "Field.eq", "Field.add",
     "Field.sub", "Field.mul", "Field.neg", "Field.inverse", "Field.sqrt",
     "Mpc.party_id", "Mpc.n_parties", "Mpc.threshold", "Mpc.instance_id",
@@ -169,9 +172,10 @@ int stdlib_register_mpc_stubs(VM *vm)
     };
     for (size_t i = 0; i < sizeof pure / sizeof pure[0]; i++)
         if (vm_register_native(vm, pure[i].name, pure[i].fn, NULL) != ST_OK) return ST_ERR;
+    if (stdlib_register_crypto(vm) != ST_OK) return ST_ERR;     /* Crypto.* curve builtins */
     for (size_t i = 0; i < sizeof engine_names / sizeof engine_names[0]; i++)
         if (vm_register_native(vm, engine_names[i], bi_no_engine, NULL) != ST_OK) return ST_ERR;
     for (size_t i = 0; i < sizeof share_methods / sizeof share_methods[0]; i++)
         if (vm_register_method(vm, "Share", share_methods[i]) != ST_OK) return ST_ERR;
-    return ST_OK;
+    return mpc_field_builtins_register(vm);
 }

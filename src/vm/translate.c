@@ -13,15 +13,24 @@
 
 #include "vm_internal.h"
 
-/* Names -> entry indices, the names living in the caller's array (read
- * through name_of): open addressing over index + 1, 0 empty.  Used for a
- * function's labels and for the program's functions, so that resolving
- * them is linear in the program's size. */
-typedef const StfStr *(*NameOf)(const void *ctx, uint32_t k);
-typedef struct {
-    uint32_t *slots;
-    uint32_t mask;
-} NameIndex;
+static const char *const op_names[I_COUNT] = {
+#define OP(name, byte, fmt) #name,
+#include "bytecode/opcodes.def"
+#undef OP
+#define INS(name, span) "I_" #name,
+#include "ops_internal.def"
+#undef INS
+};
+
+const char *vm_op_name(unsigned op)
+{
+    return op < I_COUNT ? op_names[op] : "?";
+}
+
+/* A function's labels and the program's functions by name (StfNameIndex),
+ * so that resolving them is linear in the program's size. */
+typedef StfNameOf NameOf;
+typedef StfNameIndex NameIndex;
 
 typedef struct {
     VM *vm;
@@ -57,24 +66,18 @@ static int where(Loader *L, const StfFunction *f, uint32_t i, const char *fmt, .
     return vm_error(L->vm, "Function %s instruction %u: %s", f->name.s, i, msg);
 }
 
-static bool name_index_init(NameIndex *ix, uint32_t count)
+static bool name_index_init(VM *vm, NameIndex *ix, uint32_t count)
 {
-    uint32_t size = 16;
-    while (size < 2 * (uint64_t)count) size *= 2;
+    uint32_t size = stf_name_index_capacity(count);
     ix->mask = size - 1;
-    ix->slots = calloc(size, sizeof *ix->slots);
+    ix->slots = vm_mem_alloc(vm, (size_t)size * sizeof *ix->slots);
     return ix->slots != NULL;
 }
 
-/* The slot holding `name`'s entry, or the empty slot where it would go. */
-static uint32_t *name_index_slot(const NameIndex *ix, const StfStr *name, NameOf name_of, const void *ctx)
+static void name_index_free(VM *vm, NameIndex *ix)
 {
-    for (uint32_t h = bytes_hash(name->s, name->len) & ix->mask;; h = (h + 1) & ix->mask) {
-        uint32_t k = ix->slots[h];
-        if (!k) return &ix->slots[h];
-        const StfStr *o = name_of(ctx, k - 1);
-        if (o->len == name->len && memcmp(o->s, name->s, name->len) == 0) return &ix->slots[h];
-    }
+    if (ix->slots) vm_mem_free(vm, ix->slots, ((size_t)ix->mask + 1) * sizeof *ix->slots);
+    ix->slots = NULL;
 }
 
 static const StfStr *label_name(const void *ctx, uint32_t k)
@@ -83,11 +86,11 @@ static const StfStr *label_name(const void *ctx, uint32_t k)
 }
 
 /* The first of duplicate label names wins, as in a scan in order. */
-static bool label_index_build(const StfFunction *f, NameIndex *ix)
+static bool label_index_build(VM *vm, const StfFunction *f, NameIndex *ix)
 {
-    if (!name_index_init(ix, f->label_count)) return false;
+    if (!name_index_init(vm, ix, f->label_count)) return false;
     for (uint32_t i = 0; i < f->label_count; i++) {
-        uint32_t *slot = name_index_slot(ix, &f->labels[i].name, label_name, f);
+        uint32_t *slot = stf_name_index_slot(ix, &f->labels[i].name, label_name, f);
         if (!*slot) *slot = i + 1;
     }
     return true;
@@ -95,7 +98,7 @@ static bool label_index_build(const StfFunction *f, NameIndex *ix)
 
 static int find_label(const StfFunction *f, const NameIndex *ix, const StfStr *name, uint32_t *target)
 {
-    uint32_t k = *name_index_slot(ix, name, label_name, f);
+    uint32_t k = *stf_name_index_slot(ix, name, label_name, f);
     if (!k) return -1;
     *target = f->labels[k - 1].target;
     return 0;
@@ -125,7 +128,7 @@ static int index_strings(Loader *L)
     VM *vm = L->vm;
     uint32_t n = vm->nconsts - L->const_base, size = 16;
     while (size < 2 * n) size *= 2;
-    L->strs = calloc(size, sizeof *L->strs);
+    L->strs = vm_mem_alloc(vm, (size_t)size * sizeof *L->strs);
     if (!L->strs) return vm_oom(vm);
     L->strs_mask = size - 1;
     for (uint32_t i = L->const_base; i < vm->nconsts; i++) {
@@ -150,7 +153,7 @@ static const StfStr *unique_name(const void *ctx, uint32_t k)
 
 static uint32_t *unique_slot(Loader *L, const StfStr *name)
 {
-    return name_index_slot(&L->unique_index, name, unique_name, L);
+    return stf_name_index_slot(&L->unique_index, name, unique_name, L);
 }
 
 /* Index this program's function `name` will get, or -1 if it has none. */
@@ -214,7 +217,8 @@ static int64_t callee_arity(Loader *L, const Ins *in)
  * known and must match the callee's parameters. */
 static int check_call_arity(Loader *L, const StfFunction *f, const VmFunction *fn)
 {
-    bool *target = calloc((size_t)f->instr_count + 1, sizeof *target);
+    size_t tsize = ((size_t)f->instr_count + 1) * sizeof(bool);
+    bool *target = vm_mem_alloc(L->vm, tsize);
     if (!target) return vm_oom(L->vm);
     for (uint32_t i = 0; i < f->label_count; i++) target[f->labels[i].target] = true;
     uint32_t pushes = 0;
@@ -234,7 +238,7 @@ static int check_call_arity(Loader *L, const StfFunction *f, const VmFunction *f
             known = true;
         }
     }
-    free(target);
+    vm_mem_free(L->vm, target, tsize);
     return rc;
 }
 
@@ -325,18 +329,12 @@ static void fuse_constant_loads(VM *vm, const StfFunction *f, VmFunction *fn)
 /* ADD/SUB/MUL followed by ADD/SUB/MUL/DIV/MOD that reads its result. */
 static void fuse_alu_pairs(const StfFunction *f, VmFunction *fn)
 {
-    static const uint8_t firsts[] = { I_ADD_C, I_SUB_C, I_MUL_C };
-    static const uint8_t seconds[] = { I_ADD_C, I_SUB_C, I_MUL_C, I_DIV_C, I_MOD_C };
     for (uint32_t i = 0; i + 1 < f->instr_count; i++) {
         Ins *p = &fn->code[i];
         const Ins *q = &fn->code[i + 1];
-        int fi = -1, si = -1;
-        for (int k = 0; k < 3; k++)
-            if (p->op == firsts[k]) fi = k;
-        for (int k = 0; k < 5; k++)
-            if (q->op == seconds[k]) si = k;
-        if (fi < 0 || si < 0 || (q->b != p->a && q->c != p->a)) continue;
-        p->op = (uint8_t)(I_ADD_ADD + fi * 5 + si);
+        if (p->op < I_ADD_C || p->op > I_MUL_C || q->op < I_ADD_C || q->op > I_MOD_C) continue;
+        if (q->b != p->a && q->c != p->a) continue;
+        p->op = (uint8_t)I_ALU_PAIR_OF(p->op, q->op);
     }
 }
 
@@ -419,22 +417,26 @@ static uint32_t successors(const StfFunction *f, const VmFunction *fn, uint32_t 
  * the shape of the control flow (repeated passes in order would take one
  * pass per backward jump in a chain: quadratic on crafted input). */
 typedef struct {
-    uint32_t *stack, len;
+    VM *vm;
+    uint32_t *stack, len, n;
     uint8_t *queued;
 } Worklist;
 
-static bool wl_init(Worklist *w, uint32_t n)
+static bool wl_init(VM *vm, Worklist *w, uint32_t n)
 {
+    w->vm = vm;
     w->len = 0;
-    w->stack = malloc(((size_t)n + 1) * sizeof *w->stack);
-    w->queued = calloc((size_t)n + 1, 1);
+    w->n = n;
+    w->stack = vm_mem_alloc(vm, ((size_t)n + 1) * sizeof *w->stack);
+    w->queued = vm_mem_alloc(vm, (size_t)n + 1);
     return w->stack && w->queued;
 }
 
 static void wl_free(Worklist *w)
 {
-    free(w->stack);
-    free(w->queued);
+    if (!w->vm) return;
+    vm_mem_free(w->vm, w->stack, ((size_t)w->n + 1) * sizeof *w->stack);
+    vm_mem_free(w->vm, w->queued, (size_t)w->n + 1);
 }
 
 static void wl_push(Worklist *w, uint32_t i)
@@ -455,16 +457,17 @@ static uint32_t wl_pop(Worklist *w)
  * each instruction: >= 0 when every path agrees, PENDING_UNKNOWN when not,
  * PENDING_UNREACHED for dead code.  A frame starts with none.  The fused
  * PUSHARG...CALL forms are made only where none are pending, so they need
- * not check at run time.  Returns a malloc'd array, NULL when out of memory. */
+ * not check at run time.  Returns an array of instr_count + 1 from
+ * vm_mem_alloc, NULL when out of memory. */
 #define PENDING_UNKNOWN (-1)
 #define PENDING_UNREACHED (-2)
-static int32_t *pending_args(const StfFunction *f, const VmFunction *fn)
+static int32_t *pending_args(VM *vm, const StfFunction *f, const VmFunction *fn)
 {
     uint32_t n = f->instr_count;
-    int32_t *d = malloc(((size_t)n + 1) * sizeof *d);
+    int32_t *d = vm_mem_alloc(vm, ((size_t)n + 1) * sizeof *d);
     Worklist w = { 0 };
-    if (!d || !wl_init(&w, n)) {
-        free(d);
+    if (!d || !wl_init(vm, &w, n)) {
+        vm_mem_free(vm, d, ((size_t)n + 1) * sizeof *d);
         wl_free(&w);
         return NULL;
     }
@@ -500,13 +503,13 @@ static int32_t *pending_args(const StfFunction *f, const VmFunction *fn)
 static int compute_init_mask(VM *vm, const StfFunction *f, VmFunction *fn)
 {
     uint32_t n = f->instr_count, all = (1u << SECRET_REGISTER_START) - 1;
-    uint32_t *din = malloc(((size_t)n + 1) * sizeof *din);
-    uint8_t *reached = calloc((size_t)n + 1, 1);
+    uint32_t *din = vm_mem_alloc(vm, ((size_t)n + 1) * sizeof *din);
+    uint8_t *reached = vm_mem_alloc(vm, (size_t)n + 1);
     Worklist w = { 0 };
-    bool ok = din && reached && wl_init(&w, n);
+    bool ok = din && reached && wl_init(vm, &w, n);
     if (!ok) {
-        free(din);
-        free(reached);
+        vm_mem_free(vm, din, ((size_t)n + 1) * sizeof *din);
+        vm_mem_free(vm, reached, (size_t)n + 1);
         wl_free(&w);
         return vm_oom(vm);
     }
@@ -536,8 +539,8 @@ static int compute_init_mask(VM *vm, const StfFunction *f, VmFunction *fn)
     }
     if (reached[n] && !(din[n] & 1u)) need |= 1u;   /* falling off the end returns r0 */
     fn->init_mask = need & all;
-    free(din);
-    free(reached);
+    vm_mem_free(vm, din, ((size_t)n + 1) * sizeof *din);
+    vm_mem_free(vm, reached, (size_t)n + 1);
     wl_free(&w);
     return ST_OK;
 }
@@ -548,7 +551,7 @@ static int translate_instrs(Loader *L, const StfFunction *f, VmFunction *fn)
 {
     VM *vm = L->vm;
     NameIndex labels;
-    if (!label_index_build(f, &labels)) return vm_oom(vm);
+    if (!label_index_build(vm, f, &labels)) return vm_oom(vm);
     int rc = ST_OK;
     for (uint32_t i = 0; rc == ST_OK && i < f->instr_count; i++) {
         const StfInstr *in = &f->instrs[i];
@@ -588,13 +591,13 @@ static int translate_instrs(Loader *L, const StfFunction *f, VmFunction *fn)
             rc = translate_call(L, in, out);
             break;
         case STF_FMT_R_SLOT:
-            if (in->b > MAX_SPILL_SLOT)
-                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->b, MAX_SPILL_SLOT);
+            if (in->b > VM_MAX_SPILL_SLOT)
+                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->b, VM_MAX_SPILL_SLOT);
             out->x = in->b;
             break;
         case STF_FMT_SLOT_R:
-            if (in->a > MAX_SPILL_SLOT)
-                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->a, MAX_SPILL_SLOT);
+            if (in->a > VM_MAX_SPILL_SLOT)
+                rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->a, VM_MAX_SPILL_SLOT);
             out->x = in->a;
             out->a = (uint16_t)in->b;   /* register first internally */
             break;
@@ -603,7 +606,7 @@ static int translate_instrs(Loader *L, const StfFunction *f, VmFunction *fn)
         }
         out->base = out->op;
     }
-    free(labels.slots);
+    name_index_free(vm, &labels);
     return rc;
 }
 
@@ -612,8 +615,8 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     VM *vm = L->vm;
     if (check_labels(L, f) != ST_OK) return ST_ERR;
     uint32_t nregs = stf_function_frame_size(f);
-    if (nregs > MAX_FRAME_REGISTERS)
-        return vm_error(vm, "Function %s uses %u registers (at most %u are supported)", f->name.s, nregs, MAX_FRAME_REGISTERS);
+    if (nregs > VM_MAX_FRAME_REGISTERS)
+        return vm_error(vm, "Function %s uses %u registers (at most %u are supported)", f->name.s, nregs, VM_MAX_FRAME_REGISTERS);
 
     VmFunction *fn = heap_realloc(&vm->heap, NULL, 0, sizeof *fn);
     if (!fn) return vm_oom(vm);
@@ -625,7 +628,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     fn->params = heap_realloc(&vm->heap, NULL, 0, (size_t)f->param_count * sizeof(StString *));
     fn->upvalues = heap_realloc(&vm->heap, NULL, 0, (size_t)f->upvalue_count * sizeof(StString *));
     fn->code = heap_realloc(&vm->heap, NULL, 0, ((size_t)f->instr_count + 1) * sizeof(Ins));
-    fn->source = calloc((size_t)f->instr_count + 1, sizeof(StfInstr));
+    fn->source = vm_mem_alloc(vm, ((size_t)f->instr_count + 1) * sizeof(StfInstr));
     fn->owns_source = true;
     if (!fn->name || (f->param_count && !fn->params) || (f->upvalue_count && !fn->upvalues) ||
         !fn->code || !fn->source)
@@ -645,6 +648,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     end->op = end->base = I_END;
     if (check_call_arity(L, f, fn) != ST_OK) return ST_ERR;
     if (compute_init_mask(vm, f, fn) != ST_OK) return ST_ERR;
+    if (vm->cfg.no_fusion) return ST_OK;
 
     /* Clear-bank specialisations (see vm_internal.h). */
     for (uint32_t i = 0; i < f->instr_count; i++) {
@@ -678,13 +682,13 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     }
 
     /* Superinstructions, last: each pass looks for the forms made above. */
-    int32_t *pending = pending_args(f, fn);
+    int32_t *pending = pending_args(vm, f, fn);
     if (!pending) return vm_oom(vm);
     fuse_table_builtins(f, fn, pending);
     for (uint32_t i = 0; i < f->instr_count; i++)
         if (calls_builtin(f, fn, i, "create_closure")) fn->code[i].op = I_MKCL;
     fuse_calls_and_loops(L, f, fn, pending);
-    free(pending);
+    vm_mem_free(vm, pending, ((size_t)f->instr_count + 1) * sizeof *pending);
     fuse_constant_loads(vm, f, fn);
     fuse_alu_pairs(f, fn);
     return ST_OK;
@@ -719,8 +723,8 @@ static Value const_value(Loader *L, const StfConst *k, bool *ok)
 static int select_functions(Loader *L)
 {
     const StfProgram *p = L->prog;
-    L->unique = calloc(p->func_count ? p->func_count : 1, sizeof(uint32_t));
-    if (!L->unique || !name_index_init(&L->unique_index, p->func_count)) return vm_oom(L->vm);
+    L->unique = vm_mem_alloc(L->vm, (size_t)p->func_count * sizeof(uint32_t));
+    if (!L->unique || !name_index_init(L->vm, &L->unique_index, p->func_count)) return vm_oom(L->vm);
     for (uint32_t i = 0; i < p->func_count; i++) {
         const StfFunction *f = &p->funcs[i];
         uint32_t *slot = unique_slot(L, &f->name);
@@ -754,7 +758,7 @@ int translate_program(VM *vm, const StfProgram *prog)
     }
     if (rc == ST_OK) rc = index_strings(&L);
     if (rc == ST_OK) {
-        L.made = calloc(L.nunique ? L.nunique : 1, sizeof *L.made);
+        L.made = vm_mem_alloc(vm, (size_t)L.nunique * sizeof *L.made);
         if (!L.made) rc = vm_oom(vm);
     }
     for (uint32_t i = 0; rc == ST_OK && i < L.nunique; i++)
@@ -780,10 +784,10 @@ int translate_program(VM *vm, const StfProgram *prog)
         vm->nfuncs = 0;
         for (uint32_t i = 0; i < n; i++) vm_add_function(vm, vm->funcs[i]);
     }
-    free(L.unique);
-    free(L.unique_index.slots);
-    free(L.made);
-    free(L.strs);
+    vm_mem_free(vm, L.unique, (size_t)prog->func_count * sizeof(uint32_t));
+    name_index_free(vm, &L.unique_index);
+    vm_mem_free(vm, L.made, (size_t)L.nunique * sizeof *L.made);
+    if (L.strs) vm_mem_free(vm, L.strs, ((size_t)L.strs_mask + 1) * sizeof *L.strs);
     return rc;
 }
 

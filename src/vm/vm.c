@@ -2,16 +2,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "core/format.h"
 #include "vm_internal.h"
 
 /* ---- errors ------------------------------------------------------------------ */
 
-#define MAX_ERROR_LEN 4096
 
 int vm_verror(VM *vm, const char *fmt, va_list ap)
 {
-    char buf[MAX_ERROR_LEN];
+    char buf[VM_MAX_ERROR_LEN];
     vsnprintf(buf, sizeof buf, fmt, ap);
     free(vm->err.message);
     vm->err.message = strdup(buf);
@@ -59,6 +58,22 @@ int vm_new_string(VM *vm, const char *s, size_t len, Value *out)
     if (!str) return vm_oom(vm);
     *out = val_string(str);
     return ST_OK;
+}
+
+/* ---- the VM's own buffers -------------------------------------------------- */
+
+/* Through the configured allocator (so failure injection reaches them) but
+ * not counted as heap: they are no GC objects and never collectable. */
+void *vm_mem_alloc(VM *vm, size_t size)
+{
+    void *p = vm->heap.alloc(vm->heap.alloc_ud, NULL, 0, size ? size : 1);
+    if (p) memset(p, 0, size);
+    return p;
+}
+
+void vm_mem_free(VM *vm, void *p, size_t size)
+{
+    if (p) vm->heap.alloc(vm->heap.alloc_ud, p, size ? size : 1, 0);
 }
 
 /* ---- growable arrays of the VM (plain allocator, accounted) ----------------- */
@@ -118,10 +133,12 @@ VM *vm_new(const VmConfig *config)
     VM *vm = calloc(1, sizeof *vm);
     if (!vm) return NULL;
     if (config) vm->cfg = *config;
+    const char *nf = getenv("STOFFEL_NO_FUSION");
+    if (nf && *nf && strcmp(nf, "0") != 0) vm->cfg.no_fusion = true;
     heap_init(&vm->heap, vm->cfg.alloc, vm->cfg.alloc_ud);
     vm->heap.mark_roots = mark_roots;
     vm->heap.roots_ud = vm;
-    vm->max_depth = vm->cfg.max_call_depth ? vm->cfg.max_call_depth : DEFAULT_MAX_CALL_DEPTH;
+    vm->max_depth = vm->cfg.max_call_depth ? vm->cfg.max_call_depth : VM_DEFAULT_MAX_CALL_DEPTH;
     vm->err.instr_index = -1;
     vm->next_hook_id = 1;
     vm->closure_hint = -1;
@@ -143,7 +160,7 @@ void vm_free_function(VM *vm, VmFunction *fn)
     heap_realloc(&vm->heap, fn->upvalues, (size_t)fn->nupvalues * sizeof(StString *), 0);
     if (fn->owns_source && fn->source) {
         for (uint32_t i = 0; i < fn->code_len; i++) free(fn->source[i].name.s);
-        free(fn->source);
+        vm_mem_free(vm, fn->source, ((size_t)fn->code_len + 1) * sizeof(StfInstr));
     }
     heap_realloc(&vm->heap, fn, sizeof *fn, 0);
 }
@@ -516,7 +533,24 @@ static int entry_upvalue_error(VM *vm, VmFunction *fn)
     return ST_ERR;
 }
 
+uint32_t vm_host_calls(const VM *vm) { return vm->host_calls; }
+
+static int execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value *result);
+
 int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value *result)
+{
+    if (vm->host_calls >= VM_MAX_HOST_CALLS) {
+        *result = val_unit();
+        return vm_error(vm, "too many nested calls into the VM from foreign functions (limit %u): '%s' "
+                        "not called", VM_MAX_HOST_CALLS, name);
+    }
+    vm->host_calls++;
+    int rc = execute(vm, name, args, argc, result);
+    vm->host_calls--;
+    return rc;
+}
+
+static int execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value *result)
 {
     vm_clear_error(vm);
     *result = val_unit();

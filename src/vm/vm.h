@@ -9,8 +9,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "../bytecode/program.h"
-#include "../core/heap.h"
+#include "bytecode/program.h"
+#include "core/heap.h"
 
 typedef struct VM VM;
 
@@ -129,6 +129,11 @@ typedef struct {
     uint32_t max_call_depth;     /* 0 = default 10,000 */
     uint64_t instruction_budget; /* 0 = unlimited (per execute) */
     size_t heap_limit;           /* bytes; 0 = unlimited */
+    /* Translate to plain instructions only: no superinstructions or
+     * clear-bank forms (results are the same, only slower).  The
+     * environment variable STOFFEL_NO_FUSION=1 sets it for every VM, so a
+     * test suite can check that both paths agree. */
+    bool no_fusion;
 } VmConfig;
 
 typedef struct {
@@ -163,6 +168,12 @@ int vm_load_program(VM *vm, const StfProgram *prog);
 int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc,
                Value *result);
 
+/* Calls from the host may nest (a foreign function calling back into the
+ * VM) at most this deep, as Lua bounds its C calls: each level costs C
+ * stack, and a runaway recursion gets an error instead of a crash. */
+#define VM_MAX_HOST_CALLS 200
+/* vm_execute calls in progress: 0 when the VM is idle. */
+uint32_t vm_host_calls(const VM *vm);
 const VmError *vm_last_error(const VM *vm);
 void vm_clear_error(VM *vm);
 

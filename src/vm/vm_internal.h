@@ -4,71 +4,57 @@
 #ifndef STOFFEL_VM_INTERNAL_H
 #define STOFFEL_VM_INTERNAL_H
 
-#include "../mpc/field.h"
+#include "mpc/engine.h"   /* the VM reaches MPC only through the engine */
 #include "vm.h"
 
 #define SECRET_REGISTER_START 16
-#define DEFAULT_MAX_CALL_DEPTH 10000
-#define MAX_FRAME_REGISTERS 65535
-#define MAX_SPILL_SLOT ((1u << 20) - 1)
 
-/* The fused dependent ALU pairs: first op x second op. */
-#define ALU_PAIRS_OF(A) ALU_PAIR(A, ADD) ALU_PAIR(A, SUB) ALU_PAIR(A, MUL) ALU_PAIR(A, DIV) ALU_PAIR(A, MOD)
-#define ALU_PAIRS ALU_PAIRS_OF(ADD) ALU_PAIRS_OF(SUB) ALU_PAIRS_OF(MUL)
-
-/* Internal opcodes.  The first STF_OP_COUNT are the wire opcodes with their
- * general handlers; the rest are translator products. */
+/* Internal opcodes: the STF_OP_COUNT wire opcodes with their general
+ * handlers, then the translator's products listed in ops_internal.def. */
 enum {
-    I_CALL_NATIVE = STF_OP_COUNT, /* CALL to a known native function */
-    I_CALL_VM,                    /* CALL to a known bytecode function */
-    I_CMP_JMPEQ, I_CMP_JMPNEQ, I_CMP_JMPLT, I_CMP_JMPGT,  /* CMP fused with next jump */
-    I_END,                        /* sentinel after the last instruction */
-    /* Clear-bank forms: the destination (and for MOV the source) is below
-     * r16, so the write needs no secret-bank check.  They run only in the
-     * fast mode; the checked mode runs the general handler (Ins.base). */
-    I_LDI_C, I_MOV_C, I_ADD_C, I_SUB_C, I_MUL_C, I_DIV_C, I_MOD_C,
-    /* PUSHARG... CALL of a table builtin, fused at the first PUSHARG: the
-     * common cases run inline, anything else runs the PUSHARG as written.
-     * a, b, c = the pushed registers. */
-    I_GETF,      /* PUSHARG t; PUSHARG k; CALL get_field */
-    I_GETF_MOV,  /* the same followed by MOV c, r0 (result kept in c too) */
-    I_GETF2,     /* I_GETF of t[k] directly followed by PUSHARG r0; PUSHARG k2;
-                    CALL get_field: t[k][k2] in one; c = k2 */
-    I_GETF_ADD,  /* I_GETF directly followed by ADD/SUB (clear destination) */
-    I_GETF_SUB,  /* that reads r0: the operation runs in the same dispatch */
-    I_SETF,      /* PUSHARG t; PUSHARG k; PUSHARG v; CALL set_field */
-    I_APUSH,     /* PUSHARG a; PUSHARG v; CALL array_push */
-    I_ALEN,      /* PUSHARG a; CALL array_length (or len) */
-    I_GETUP,     /* PUSHARG name; CALL get_upvalue */
-    I_SETUP,     /* PUSHARG name; PUSHARG v; CALL set_upvalue */
-    I_CALLCL,    /* PUSHARG closure; CALL call_closure (no arguments) */
-    I_MKCL,      /* CALL create_closure (x = its function index, as
-                    I_CALL_NATIVE): the common case without the native call */
-    /* PUSHARG a [b [c]]; CALL f where f is a bytecode function with that
-     * many parameters and no upvalues: one instruction; x = f's index. */
-    I_CALLK,
-    /* JMP to a fused CMP+jump: evaluates the head's compare in place
-     * (x = head index), one dispatch less per loop iteration. */
-    I_JMP_CMPJEQ, I_JMP_CMPJNEQ, I_JMP_CMPJLT, I_JMP_CMPJGT,
-    /* ADD (clear destination) directly followed by such a back-jump: the
-     * loop increment and the loop test in one dispatch; x = head index. */
-    I_ADD_JMPEQ, I_ADD_JMPNEQ, I_ADD_JMPLT, I_ADD_JMPGT,
-    /* LDI rK, <I64 constant> followed by an instruction reading rK as its
-     * second operand: a = rK, x = constant (as the LDI), b = the other
-     * operand, c = the ADD/SUB/MUL destination (a clear register).  The
-     * compare forms take their jump target from the fused CMP at +1. */
-    I_LDK_ADD, I_LDK_SUB, I_LDK_MUL,
-    I_LDK_CMPJEQ, I_LDK_CMPJNEQ, I_LDK_CMPJLT, I_LDK_CMPJGT,
-    /* ADD/SUB/MUL (clear destination) directly followed by ADD/SUB/MUL/DIV/
-     * MOD that reads its result: the intermediate stays in a machine
-     * register (both results are still stored).  Fields are the first
-     * instruction's; the second is read from the next Ins, which stays in
-     * place and runs alone when the pair's fast path does not apply. */
-#define ALU_PAIR(A, B) I_##A##_##B,
-    ALU_PAIRS
-#undef ALU_PAIR
+    I_BEFORE_FIRST_ = STF_OP_COUNT - 1,
+#define INS(name, span) I_##name,
+#include "ops_internal.def"
+#undef INS
     I_COUNT
 };
+_Static_assert(I_COUNT <= 256, "Ins.op is one byte");
+
+/* The span of each internal op (see ops_internal.def): I_SPAN(I_GETF). */
+enum {
+#define INS(name, span) I_##name##_SPAN_ = span,
+#include "ops_internal.def"
+#undef INS
+};
+#define I_SPAN(op) op##_SPAN_
+
+/* The families the translator numbers by arithmetic, checked here.  The
+ * compare families follow I_CMP_JMPEQ's order (the translator maps
+ * I_CMP_JMPxx to another family's xx by offset); the ALU pairs follow the
+ * clear-bank ALU forms. */
+#define I_SAME_COND_ORDER(F) \
+    _Static_assert(F##NEQ - F##EQ == I_CMP_JMPNEQ - I_CMP_JMPEQ && F##LT - F##EQ == I_CMP_JMPLT - I_CMP_JMPEQ && \
+                   F##GT - F##EQ == I_CMP_JMPGT - I_CMP_JMPEQ, #F " follows the CMP_JMP order")
+_Static_assert(I_CMP_JMPNEQ == I_CMP_JMPEQ + 1 && I_CMP_JMPLT == I_CMP_JMPEQ + 2 && I_CMP_JMPGT == I_CMP_JMPEQ + 3,
+               "the CMP_JMP family is contiguous");
+I_SAME_COND_ORDER(I_JMP_CMPJ);
+I_SAME_COND_ORDER(I_ADD_JMP);
+I_SAME_COND_ORDER(I_LDK_CMPJ);
+_Static_assert(I_SUB_C == I_ADD_C + 1 && I_MUL_C == I_ADD_C + 2 && I_DIV_C == I_ADD_C + 3 && I_MOD_C == I_ADD_C + 4,
+               "the clear-bank ALU forms are contiguous");
+_Static_assert(I_LDK_SUB == I_LDK_ADD + 1 && I_LDK_MUL == I_LDK_ADD + 2, "LDK_ADD, LDK_SUB, LDK_MUL in order");
+/* The pair of clear-bank ALU forms `first` (ADD_C..MUL_C) and `second`
+ * (ADD_C..MOD_C). */
+#define I_ALU_PAIR_OF(first, second) (I_ADD_ADD + ((first) - I_ADD_C) * 5 + ((second) - I_ADD_C))
+#define ALU_PAIR(A, B) \
+    _Static_assert(I_##A##_##B == I_ALU_PAIR_OF(I_##A##_C, I_##B##_C), "ALU pair " #A "_" #B " in order");
+#define INS(name, span)
+#include "ops_internal.def"
+#undef INS
+#undef ALU_PAIR
+
+/* The name of an internal opcode ("ADD", "I_GETF"); "?" if out of range. */
+const char *vm_op_name(unsigned op);
 
 /* An internal instruction's fields by op:
  *   LD:     a dst, x = (uint32_t) offset
@@ -129,6 +115,7 @@ struct VM {
     uint32_t nframes, frames_cap;
     Value *args;
     uint32_t nargs, args_cap;
+    uint32_t host_calls;        /* vm_execute calls in progress (nested from natives) */
 
     /* values kept alive for the embedder */
     Value last_result;
@@ -158,6 +145,11 @@ struct VM {
 };
 
 /* vm.c */
+/* The VM's own buffers (translation tables, pending MPC work) through the
+ * configured allocator, zeroed; not counted as heap.  Free with the size
+ * allocated. */
+void *vm_mem_alloc(VM *vm, size_t size);
+void vm_mem_free(VM *vm, void *p, size_t size);
 int vm_grow_stack(VM *vm, uint32_t need);      /* re-bases frame regs */
 int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc,
                   StClosure *closure);
@@ -173,8 +165,9 @@ static inline bool vm_checked_mode(const VM *vm)
 }
 /* Resolve a CALL target by name with method dispatch (§4.12); -1 + error. */
 int32_t vm_resolve_call(VM *vm, StString *name, const Value *args, uint32_t argc);
-/* Write a value into a secret-bank register: shares it through the MPC
- * engine (none yet), Unit and Share values are stored as they are. */
+/* Write a value into a secret-bank register: Unit and Share values (and
+ * share objects) are stored as they are, a clear value is secret-shared
+ * through the MPC engine (an error without one). */
 int vm_store_secret(VM *vm, Value *slot, uint32_t reg, Value v);
 
 /* interp.c */
@@ -203,6 +196,13 @@ void mpcvm_free(VM *vm);
 /* Share value of a raw Share or a share object; false if neither. */
 bool mpcvm_unwrap(VM *vm, Value v, struct StShare **out);
 int mpc_builtins_register(VM *vm);  /* real Share.* etc., on attach */
+int rbc_builtins_register(VM *vm);  /* Rbc.* (rbc_builtins.c), from mpc_builtins_register */
+int mpc_open_exp_register(VM *vm);  /* Share.open_exp[_custom] (mpc_open_exp.c) */
+int mpc_compare_builtins_register(VM *vm);   /* Share.lt etc. (mpc_compare_builtins.c) */
+/* Floor quotient or remainder of an integer share (field element x) by a clear integer d. */
+int mpcvm_div_public(VM *vm, const struct StShare *s, const Fe *x, Value d, bool want_mod, Value *out);
+/* Fixed-point a / b of two fixed-point shares (Newton's iteration, mpc/fixed_ops.c). */
+int mpcvm_fixed_div(VM *vm, const struct StShare *a, const struct StShare *b, Value *out);
 
 /* closures.c */
 int closures_register(VM *vm);

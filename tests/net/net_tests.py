@@ -355,6 +355,71 @@ def t_rogue(build, tmp):
                "party %d should log the rogue connections" % i, res)
 
 
+def flood(ports, stop, source="127.0.0.2", per_port=100):
+    """Keeps up to per_port idle TCP connections open to every port from
+    `source` (another loopback address than the nodes'), reopening each one
+    the party closes, at up to about 100 new connections a second per port."""
+    import select
+    held = {p: [] for p in ports}
+    while not stop.is_set():
+        for p in ports:
+            socks = held[p]
+            if socks:
+                try:
+                    readable, _, _ = select.select(socks, [], [], 0)
+                except (OSError, ValueError):
+                    readable = list(socks)
+                for c in readable:     # closed by the party: open another
+                    socks.remove(c)
+                    c.close()
+            for _ in range(min(5, per_port - len(socks))):
+                c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                c.settimeout(0.5)
+                try:
+                    c.bind((source, 0))
+                    c.connect(("127.0.0.1", p))
+                    socks.append(c)
+                except OSError:
+                    c.close()
+        stop.wait(0.05)
+    for socks in held.values():
+        for c in socks:
+            c.close()
+
+
+def t_connection_flood(build, tmp):
+    """An unauthenticated flood from another address (127.0.0.2) keeps 100
+    idle connections open to every party while the session forms, party 3
+    and the clients starting 1.5 s into it.  64 idle connections used to
+    fill every handshake slot for 10 s; now one address gets at most 8 slots
+    for at most 4 s, the session forms, and the parties log the rejections
+    rate-limited."""
+    import threading
+    s = Session(build, tmp, "flood")
+    prog = fixture("client_mul.stflb")
+    stop = threading.Event()
+    th = threading.Thread(target=flood, args=(s.ports, stop), daemon=True)
+    th.start()
+    try:
+        for i in range(3):
+            s.party(i, prog, "--connect-timeout-ms", "8000")
+        time.sleep(1.5)
+        s.party(3, prog, "--connect-timeout-ms", "8000")
+        s.client(0, "15", "--connect-timeout-ms", "8000")
+        s.client(1, "25", "--connect-timeout-ms", "8000")
+        res = s.wait()
+    finally:
+        stop.set()
+        th.join()
+    expect_result(res, ["c0", "c1"], "375")
+    for i in range(4):
+        rc, o, e = res["p%d" % i]
+        expect(rc == 0 and "sent to 2 clients" in o, "party %d should finish" % i, res)
+    logs = "".join(res["p%d" % i][2] for i in range(4))
+    expect("127.0.0.2" in logs and "more rejected connections not logged" in logs,
+           "the parties should log the flood, rate-limited", res)
+
+
 def t_program_mismatch(build, tmp):
     """A party running another program is named in a clear error before
     any MPC message; nobody hangs."""
@@ -472,6 +537,70 @@ def t_discovery_bad_token(build, tmp):
            "the leader should log the refusals", res)
 
 
+def wait_listening(port, limit=15.0):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def t_discovery_slowloris(build, tmp):
+    """Slow-loris against the leader: connections that trickle one byte a
+    second (a TLS record header, then nothing useful) and one that never
+    sends anything are open before anyone registers.  The leader served
+    registrations one at a time with a per-read timeout, so the first one
+    held it forever; now every registration is served at once under its own
+    deadline and the session forms.  Also: the leader's STOFFEL_AUTH_TOKEN
+    is gone from its environment (/proc/PID/environ) once read."""
+    import threading
+    s = Session(build, tmp, "discovery_slowloris")
+    prog = fixture("client_mul.stflb")
+    stop = threading.Event()
+    socks, environ = [], {}
+
+    def trickle(c):
+        junk = b"\x16\x03\x01\x02\x00" + os.urandom(600)
+        for b in junk:
+            if stop.wait(1.0):
+                return
+            try:
+                c.send(bytes([b]))
+            except OSError:
+                return
+
+    def before(leader):
+        port = int(leader.rsplit(":", 1)[1])
+        expect(wait_listening(port), "the leader should listen")
+        leader_proc = s.procs[0][0]
+        try:
+            with open("/proc/%d/environ" % leader_proc.pid, "rb") as f:
+                environ["text"] = f.read()
+        except OSError:
+            environ["text"] = None
+        for _ in range(3):
+            c = socket.create_connection(("127.0.0.1", port), timeout=5)
+            socks.append(c)
+            threading.Thread(target=trickle, args=(c,), daemon=True).start()
+        socks.append(socket.create_connection(("127.0.0.1", port), timeout=5))   # silent
+        time.sleep(0.5)
+
+    try:
+        discovery_session(s, prog, before=before)
+        res = s.wait()
+    finally:
+        stop.set()
+        for c in socks:
+            c.close()
+    check_discovered(res)
+    expect(res["p0"][2].count("registered from 127.0.0.1") == 5, "the leader should log 5 registrations", res)
+    expect(environ.get("text") is not None and b"net-test-token" not in environ["text"],
+           "the token should be gone from the leader's environment", res)
+
+
 def t_keygen_and_roster(build, tmp):
     """Keygen prints a roster line whose key id --key-id confirms, refuses to
     overwrite a key; bad rosters are rejected with the line."""
@@ -492,8 +621,54 @@ def t_keygen_and_roster(build, tmp):
            "a duplicate party should be rejected: %s" % r.stderr)
 
 
-TESTS = [t_session, t_servers_flag, t_session_n7, t_matrix_average, t_rogue, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
-         t_discovery, t_discovery_bad_token, t_keygen_and_roster]
+def t_open_exp(build, tmp):
+    """4 parties over TLS + 1 client: Share.open_exp / open_exp_custom
+    (tests/mpc/open_exp_bls.s), every party returns 15·G1 || 15·G2 ||
+    15·hash_to_g1("msg") (bytes from @noble/curves, as tests/run.py's
+    mpc/open_exp_* checks)."""
+    s = Session(build, tmp, "open_exp", clients=1)
+    prog = os.path.join(REPO, "tests", "mpc", "open_exp_bls.s")
+    for i in range(4):
+        s.party(i, prog)
+    s.client(0, "15")
+    res = s.wait()
+    want = ("byte[192] 0x8d9e19b3f4c7c233a6112e5397309f9812a4f61f754f11dd3dcb8b07d55a7b1dfea65f19a1488a14fef9a4"
+            "14950835828cc64109c67b342b6dbcf86cb60fca7ad378ed6398d89076ed108685c57a07d26e40ed3d5c4b3560b21e519"
+            "db5875d49090721a089bbbb130c21a529be0ede9271a91a2dde9cb2a8e091a19fd2c0a40c390ac2bda8304085c2d6e38e5"
+            "20eae4482549b5eaca32486a3463127a41f8e60087ee593a92e7b8e239ebc400bbb8dc67b5c236a7315a3df245445301f19785a")
+    expect_result(res, ["p%d" % i for i in range(4)], want)
+
+
+TESTS = [t_session, t_servers_flag, t_session_n7, t_matrix_average, t_rogue, t_connection_flood, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
+         t_discovery, t_discovery_bad_token, t_discovery_slowloris, t_keygen_and_roster, t_open_exp]
+
+
+def t_rbc_and_stores(build, tmp):
+    """Rbc.* over TLS: every party broadcasts and receives all four in
+    order; --local-store and --preproc-store on networked parties (PATH as
+    given, 0600); the second run uses the first run's saved triples."""
+    import sqlite3
+    import stat
+    s = Session(build, tmp, "rbc", clients=0)
+    prog = os.path.join(REPO, "tests", "mpc", "rbc_all.s")
+    for run in (1, 2):
+        for i in range(4):
+            s.party(i, prog, "--local-store", s.path("p%d.ls" % i), "--preproc-store", s.path("p%d.pp" % i))
+        res = s.wait()
+        for i in range(4):
+            rc, o, _ = res["p%d" % i]
+            expect(rc == 0 and 'Program returned: "p0;p1;p2;p3;"' in o, "run %d party %d: broadcasts" % (run, i), res)
+        for i in range(4):
+            for ext in ("ls", "pp"):
+                mode = stat.S_IMODE(os.stat(s.path("p%d.%s" % (i, ext))).st_mode)
+                expect(mode == 0o600, "p%d.%s has mode %o" % (i, ext, mode))
+            c = sqlite3.connect(s.path("p%d.pp" % i))
+            nxt, end = c.execute("SELECT next, end FROM cursor WHERE kind = 0").fetchone()
+            c.close()
+            expect(end > 0 and (nxt == 0) == (run == 1), "run %d party %d: triples cursor %d of %d" % (run, i, nxt, end))
+
+
+TESTS.append(t_rbc_and_stores)
 
 
 def main():

@@ -484,6 +484,47 @@ TEST(random_ops_vs_gmp)
         random_ops(&extra[i], n / 10);
 }
 
+/* The routine choice: the default follows the CPU (and
+ * STOFFEL_FIELD_PORTABLE), and both routines give the same limbs, also for
+ * a first operand >= p (fe_reduce64) and a modulus near 2^256. */
+TEST(mul_routines_agree)
+{
+    const char *env = getenv("STOFFEL_FIELD_PORTABLE");
+    int forced = env && *env && strcmp(env, "0") != 0;
+    CHECK(fe_mul_impl() == (fe_mul_adx_available() && !forced));
+    CHECK(fe_mul_set_impl(0) == 0 && fe_mul_impl() == 0);
+#ifdef FE_HAVE_ADX_PATH
+    if (!fe_mul_adx_available()) {
+        CHECK(fe_mul_set_impl(1) == -1 && fe_mul_impl() == 0);
+        return;
+    }
+    CHECK(fe_mul_set_impl(1) == 0 && fe_mul_impl() == 1);
+    long bad = 0;
+    for (int fi = 0; fi < 7; fi++) {
+        const Field *f = fi < 3 ? builtins[fi] : &extra[fi - 3];
+        for (int it = 0; it < 20000; it++) {
+            Fe a, b, r1, r2;
+            rng_bytes(a.v, sizeof a.v);                 /* any a < 2^256 */
+            uint8_t w[64];
+            rng_bytes(w, sizeof w);
+            fe_reduce64(f, &b, w);
+            if (it < 4) {                               /* extremes */
+                memset(a.v, it & 1 ? 0xff : 0, sizeof a.v);
+                memcpy(b.v, f->p, sizeof b.v);
+                b.v[0] -= (uint64_t)(it >> 1);
+                b.v[0] -= 1;
+            }
+            fe_mul_portable(f, &r1, &a, &b);
+            fe_mul_adx_(f, &r2, &a, &b);
+            bad += memcmp(&r1, &r2, sizeof r1) != 0;
+        }
+    }
+    CHECK_MSG(bad == 0, "%ld products differ between MULX/ADX and portable", bad);
+#else
+    CHECK(fe_mul_set_impl(1) == -1 && fe_mul_impl() == 0);
+#endif
+}
+
 TEST(pow_vs_gmp)
 {
     for (int fi = 0; fi < 3; fi++) {
@@ -547,6 +588,23 @@ TEST(batch_inverse)
         }
         CHECK_MSG(bad == 0, "%s: %ld batch inverses wrong", f->name, bad);
         CHECK(fe_batch_inv(f, out, in, 1) == 0 && fe_equal(&out[0], &(Fe){ { 0 } }) == 0);
+        /* every length around the four lanes, and a zero in each lane */
+        for (size_t len = 1; len <= 9; len++) {
+            long bad_len = 0;
+            CHECK(fe_batch_inv(f, out, in, len) == 0);
+            for (size_t i = 0; i < len; i++) {
+                Fe t;
+                fe_mul(f, &t, &in[i], &out[i]);
+                bad_len += !fe_equal(&t, &one);
+            }
+            CHECK_MSG(bad_len == 0, "%s: batch of %zu: %ld inverses wrong", f->name, len, bad_len);
+            for (size_t z = 0; z < len; z++) {
+                Fe keep = in[z];
+                fe_zero(&in[z]);
+                CHECK(fe_batch_inv(f, out, in, len) == -1);
+                in[z] = keep;
+            }
+        }
         CHECK(fe_batch_inv(f, out, in, 0) == 0);
         fe_zero(&in[40]);
         CHECK(fe_batch_inv(f, out, in, N) == -1);
@@ -766,15 +824,26 @@ int main(void)
     init_extra();
     RUN(builtin_constants_match_field_init);
     RUN(field_names);
-    RUN(edge_cases);
-    RUN(random_ops_vs_gmp);
-    RUN(pow_vs_gmp);
-    RUN(batch_inverse);
-    RUN(inverse_of_small_integers);
-    RUN(square_roots);
-    RUN(integers_signed);
-    RUN(random_elements);
-    RUN(select_equal_constant_time_helpers);
+    RUN(mul_routines_agree);
+    /* Every check against GMP runs with each multiplication routine the
+     * CPU has: MULX/ADX (when BMI2 and ADX are there) and portable. */
+    int chosen = fe_mul_impl();
+    for (int adx = 1; adx >= 0; adx--) {
+        if (fe_mul_set_impl(adx) != 0) {
+            printf("skip: MULX/ADX multiplication (CPU without BMI2+ADX)\n");
+            continue;
+        }
+        RUN(edge_cases);
+        RUN(random_ops_vs_gmp);
+        RUN(pow_vs_gmp);
+        RUN(batch_inverse);
+        RUN(inverse_of_small_integers);
+        RUN(square_roots);
+        RUN(integers_signed);
+        RUN(random_elements);
+        RUN(select_equal_constant_time_helpers);
+    }
+    fe_mul_set_impl(chosen);
     CHECK_MSG(conversion_failures == 0, "%ld canonical values rejected by fe_from_bytes",
               conversion_failures);
     if (unit_failed)

@@ -514,6 +514,58 @@ TEST(robust_batch_matches_single)
     }
 }
 
+/* Large n: the batch decoder checks a block of values with one random
+ * combination.  A block with one wrong share among the first d+1 senders
+ * (the ones the secret is computed from) must still decode right: the
+ * combined check has to catch it and send the block to the per-value path. */
+TEST(robust_batch_block_check)
+{
+    enum { N = 16, T = 5, COUNT = 700 };
+    static Fe rows_mem[N][COUNT], truth[COUNT], secrets[COUNT];
+    const Field *f = fields[0];
+    unsigned parties[N];
+    const Fe *rows[N];
+    for (unsigned j = 0; j < N; j++) {
+        parties[j] = j;
+        rows[j] = rows_mem[j];
+    }
+    for (unsigned d = T; d <= 2 * T; d += T) {
+        long share_failures = 0;
+        for (int c = 0; c < COUNT; c++) {
+            Fe sh[N];
+            fe_random(f, &truth[c]);
+            share_failures += shamir_share(f, &truth[c], d, N, sh, NULL) != 0;
+            for (unsigned j = 0; j < N; j++)
+                rows_mem[j][c] = sh[j];
+        }
+        /* block 1: sender 0 is off in one codeword; block 2: sender d */
+        Fe one;
+        fe_one(f, &one);
+        fe_add(f, &rows_mem[0][300], &rows_mem[0][300], &one);
+        fe_add(f, &rows_mem[d][600], &rows_mem[d][600], &one);
+        RobustBatch *b;
+        CHECK(robust_batch_new(&b, f, N, T, d, parties, N) == ROBUST_OK);
+        if (!b)
+            continue;
+        /* d = 2t with n = 3t+1 leaves no room to correct: those two
+         * codewords must come back undecoded, never wrong */
+        int corrects = N - 1 >= d + T + 1;
+        signed char status[COUNT];
+        CHECK(robust_batch_decode(b, rows, COUNT, secrets, NULL, status) ==
+              (corrects ? ROBUST_OK : ROBUST_NEED_MORE));
+        long wrong = 0;
+        for (int c = 0; c < COUNT; c++) {
+            if (!corrects && (c == 300 || c == 600))
+                wrong += status[c] != ROBUST_NEED_MORE;
+            else
+                wrong += status[c] != ROBUST_OK || !fe_equal(&secrets[c], &truth[c]);
+        }
+        CHECK_MSG(wrong == 0 && share_failures == 0, "n=%d t=%d d=%u: %ld values wrong", N, T, d,
+                  wrong);
+        robust_batch_free(b);
+    }
+}
+
 TEST(robust_batch_too_few_senders)
 {
     const Field *f = &field_bls12_381;
@@ -645,6 +697,7 @@ int main(void)
     RUN(robust_degree_2t);
     RUN(robust_online_error_correction);
     RUN(robust_batch_matches_single);
+    RUN(robust_batch_block_check);
     RUN(robust_batch_too_few_senders);
     RUN(single_share_is_uniform);
     RUN(t_shares_jointly_uniform);

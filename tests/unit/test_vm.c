@@ -249,6 +249,39 @@ TEST(allocation_failure_injection)
     CHECK(clean_errors > 10);
 }
 
+/* An allocator that keeps the books: blocks and bytes still out. */
+static long live_blocks;
+static long long live_bytes;
+
+static void *counting_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
+{
+    (void)ud;
+    if (ptr) { live_blocks--; live_bytes -= (long long)old_size; }
+    if (new_size == 0) { free(ptr); return NULL; }
+    void *p = realloc(ptr, new_size);
+    if (p) { live_blocks++; live_bytes += (long long)new_size; }
+    return p;
+}
+
+TEST(allocator_books_balance)
+{
+    /* The translator's tables, each function's source copy and the pending
+     * MPC work go through the hook (failure injection reaches them): every
+     * block comes back, with the size it was allocated with. */
+    VmConfig cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.alloc = counting_alloc;
+    live_blocks = 0;
+    live_bytes = 0;
+    VM *vm = vm_new(&cfg);
+    CHECK(vm != NULL);
+    CHECK(load(vm, ALLOCATING) == ST_OK);
+    Value r;
+    CHECK(vm_execute(vm, "main", NULL, 0, &r) == ST_OK);
+    vm_free(vm);
+    CHECK_MSG(live_blocks == 0 && live_bytes == 0, "%ld blocks, %lld bytes still out", live_blocks, live_bytes);
+}
+
 TEST(heap_limit)
 {
     VmConfig cfg;
@@ -327,6 +360,7 @@ int main(void)
     RUN(hook_events);
     RUN(hook_abort);
     RUN(allocation_failure_injection);
+    RUN(allocator_books_balance);
     RUN(heap_limit);
     RUN(gc_reclaims_garbage);
     RUN(load_is_linear);

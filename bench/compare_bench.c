@@ -1,0 +1,209 @@
+/* compare_bench.c: throughput of secret comparisons and equality tests
+ * (mpc/compare.h), all parties as threads of this process over the
+ * in-process transport (n=4, t=1, BLS12-381 Fr by default).  Not a test: it
+ * prints figures and never fails on timing.
+ *
+ *   make bench-compare [BENCH_ARGS="--batch 4096 --reps 3"]
+ *   build/compare_bench [--n N --t T --batch B --reps R --bits K --field NAME]
+ *
+ * Rows (B values of K bits per batch, one call, best of R):
+ *   a < b, online      mpc_compare(LT) with its masks made before
+ *                      (mpc_cmp_preprocess)
+ *   a == b, online     mpc_compare(EQ) with bits and triples made before
+ *   preprocessing      mpc_preprocess of the bits and triples one batch
+ *                      uses, and mpc_cmp_preprocess for a < b
+ *   end to end         preprocessing + online
+ * and the online rounds, bits and triples per batch (from MpcStats). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mpc/compare.h"
+#include "net/inproc.h"
+
+enum { OP_LT, OP_EQ, N_OPS };
+
+typedef struct {
+    unsigned n, t, k;
+    size_t batch, reps;
+    const Field *field;
+    pthread_barrier_t bar;
+    InprocHub *hub;
+    int failed;
+    /* written by party 0 */
+    double t_on[N_OPS], t_pre[N_OPS];
+    uint64_t rounds[N_OPS], bits[N_OPS], triples[N_OPS], online_mul[N_OPS];
+} Bench;
+
+typedef struct {
+    Bench *b;
+    unsigned id;
+} Arg;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Runs call on every party between two barriers; returns party 0's time. */
+static double timed(Bench *b, unsigned id, MpcEngine *e, int rc_of_call, double t0)
+{
+    if (rc_of_call != 0) {
+        fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
+        b->failed = 1;
+    }
+    pthread_barrier_wait(&b->bar);
+    return now() - t0;
+}
+
+static double best(double cur, double v)
+{
+    return cur == 0 || v < cur ? v : cur;
+}
+
+static void *party(void *arg)
+{
+    Arg *a = arg;
+    Bench *b = a->b;
+    MpcConfig cfg = { .n = b->n, .t = b->t, .party = a->id, .field = b->field, .instance_id = 7,
+                      .timeout_ms = 120000 };
+    const char *err;
+    MpcEngine *e = mpc_engine_new(&cfg, inproc_endpoint(b->hub, a->id), &err);
+    if (!e) {
+        fprintf(stderr, "engine: %s\n", err);
+        exit(1);
+    }
+    size_t B = b->batch;
+    Fe *x = malloc(B * sizeof *x), *y = malloc(B * sizeof *y), *z = malloc(B * sizeof *z);
+    if (!x || !y || !z)
+        exit(1);
+    /* signed k-bit values spread over the range, every fourth pair equal */
+    for (size_t i = 0; i < B; i++) {
+        int64_t v = (int64_t)((i * 0x9e3779b97f4a7c15ull) >> (65 - b->k)) * (i % 2 ? -1 : 1);
+        int64_t w = i % 4 ? (int64_t)((i * 0xc2b2ae3d27d4eb4full) >> (65 - b->k)) : v;
+        fe_from_i64(b->field, &x[i], v);
+        fe_from_i64(b->field, &y[i], w);
+    }
+    /* a first untimed batch of each: how much preprocessing one uses (bits
+     * made first, so the triples counted are the comparison's own) */
+    uint64_t need_bits[N_OPS], need_tri[N_OPS];
+    for (int op = 0; op < N_OPS && !b->failed; op++) {
+        if (mpc_preprocess(e, 0, 0, B * (2 * (size_t)b->k + 2 * 41)) != 0)
+            b->failed = 1;
+        MpcStats s0 = mpc_stats(e);
+        if (op == OP_LT && mpc_cmp_preprocess(e, B, b->k) != 0)
+            b->failed = 1;
+        MpcStats s1 = mpc_stats(e);
+        if (mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z) != 0)
+            b->failed = 1;
+        MpcStats s2 = mpc_stats(e);
+        if (b->failed)
+            fprintf(stderr, "party %u: %s\n", a->id, mpc_error(e));
+        need_bits[op] = s2.bits_used - s0.bits_used;
+        need_tri[op] = s2.triples_used - s0.triples_used;
+        if (a->id == 0) {
+            b->rounds[op] = s2.rounds - s1.rounds;
+            b->bits[op] = need_bits[op];
+            b->triples[op] = need_tri[op];
+            b->online_mul[op] = s2.multiplications - s1.multiplications;
+        }
+    }
+    for (size_t r = 0; r < b->reps && !b->failed; r++)
+        for (int op = 0; op < N_OPS && !b->failed; op++) {
+            /* preprocessing: bits, triples, and for a < b the masks */
+            pthread_barrier_wait(&b->bar);
+            double t0 = now();
+            int rc = mpc_preprocess(e, need_tri[op], 0, need_bits[op]);
+            if (rc == 0 && op == OP_LT)
+                rc = mpc_cmp_preprocess(e, B, b->k);
+            double tp = timed(b, a->id, e, rc, t0);
+            t0 = now();
+            double to = timed(b, a->id, e, mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z), t0);
+            if (a->id == 0) {
+                b->t_pre[op] = best(b->t_pre[op], tp);
+                b->t_on[op] = best(b->t_on[op], to);
+            }
+        }
+    free(x);
+    free(y);
+    free(z);
+    mpc_engine_free(e);
+    return NULL;
+}
+
+static void row(const char *what, size_t batch, double secs)
+{
+    double rate = (double)batch / secs;
+    printf("%-34s %7zu %10.1f k/s %9.2f us\n", what, batch, rate / 1e3, secs / (double)batch * 1e6);
+}
+
+int main(int argc, char **argv)
+{
+    Bench b = { .n = 4, .t = 1, .k = 64, .batch = 2048, .reps = 2 };
+    const char *fname = NULL;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const char *k = argv[i];
+        long v = atol(argv[i + 1]);
+        if (!strcmp(k, "--n"))
+            b.n = (unsigned)v;
+        else if (!strcmp(k, "--t"))
+            b.t = (unsigned)v;
+        else if (!strcmp(k, "--batch"))
+            b.batch = (size_t)v;
+        else if (!strcmp(k, "--reps"))
+            b.reps = (size_t)v;
+        else if (!strcmp(k, "--bits"))
+            b.k = (unsigned)v;
+        else if (!strcmp(k, "--field"))
+            fname = argv[i + 1];
+        else {
+            fprintf(stderr, "unknown option %s\n", k);
+            return 2;
+        }
+    }
+    b.field = field_by_name(fname);
+    if (!b.field || b.n < 1 || b.n > 64 || b.n < 3 * b.t + 1 || !b.batch || !b.reps || b.k < 2 || b.k > 64) {
+        fprintf(stderr, "bad options\n");
+        return 2;
+    }
+    b.hub = inproc_hub_new(b.n, 0);
+    pthread_barrier_init(&b.bar, NULL, b.n);
+    pthread_t th[64];
+    Arg args[64];
+    for (unsigned i = 0; i < b.n; i++) {
+        args[i] = (Arg){ &b, i };
+        pthread_create(&th[i], NULL, party, &args[i]);
+    }
+    for (unsigned i = 0; i < b.n; i++)
+        pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&b.bar);
+    inproc_hub_free(b.hub);
+    if (b.failed)
+        return 1;
+    printf("Secret comparisons: n=%u t=%u, %s, %u-bit signed values, %u parties as threads on %ld CPUs\n", b.n, b.t,
+           b.field->name, b.k, b.n, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("one batch of %zu per call, best of %zu\n\n", b.batch, b.reps);
+    printf("%-34s %7s %14s %12s\n", "operation", "batch", "rate", "per op");
+    static const char *const names[N_OPS] = { "a < b", "a == b" };
+    for (int op = 0; op < N_OPS; op++) {
+        char what[64];
+        snprintf(what, sizeof what, "%s, online", names[op]);
+        row(what, b.batch, b.t_on[op]);
+        snprintf(what, sizeof what, "%s, its preprocessing", names[op]);
+        row(what, b.batch, b.t_pre[op]);
+        snprintf(what, sizeof what, "%s, end to end", names[op]);
+        row(what, b.batch, b.t_on[op] + b.t_pre[op]);
+    }
+    printf("\n%-10s %14s %16s %18s %16s\n", "operation", "online rounds", "bits per value", "triples per value",
+           "of them online");
+    for (int op = 0; op < N_OPS; op++)
+        printf("%-10s %14llu %16.1f %18.1f %16.1f\n", names[op], (unsigned long long)b.rounds[op],
+               (double)b.bits[op] / (double)b.batch, (double)b.triples[op] / (double)b.batch,
+               (double)b.online_mul[op] / (double)b.batch);
+    return 0;
+}

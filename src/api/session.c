@@ -1,0 +1,244 @@
+/* session.c: one MPC party's lifecycle over a Transport (session.h). */
+#include "session.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpc/fixed.h"
+#include "api/node_store.h"
+#include "vm/vm.h"
+
+static void discard_output(void *ud, const char *text, size_t len)
+{
+    (void)ud;
+    (void)text;
+    (void)len;
+}
+
+static void stop(PartyOutcome *out, PartyStage stage, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void stop(PartyOutcome *out, PartyStage stage, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->err, sizeof out->err, fmt, ap);
+    va_end(ap);
+    out->stage = stage;
+}
+
+/* Shares in the result (a share, or an array whose elements are shares). */
+static size_t collect_shares(VM *vm, Value v, StShare ***out)
+{
+    StShare *one;
+    *out = NULL;
+    if (vm_as_share(vm, v, &one)) {
+        *out = malloc(sizeof **out);
+        if (*out) (*out)[0] = one;
+        return *out ? 1 : 0;
+    }
+    if (v.type != VT_ARRAY || v.as.arr->len == 0 || v.as.arr->len > SESSION_MAX_CLIENT_INPUTS) return 0;
+    StArray *a = v.as.arr;
+    StShare **list = malloc((size_t)a->len * sizeof *list);
+    if (!list) return 0;
+    for (int64_t i = 0; i < a->len; i++) {
+        if (!vm_as_share(vm, array_get_index(a, i), &list[i])) {
+            free(list);
+            return 0;
+        }
+    }
+    *out = list;
+    return (size_t)a->len;
+}
+
+/* A secret result goes to every client, never opened here. */
+static void deliver(const PartySpec *s, MpcEngine *e, StShare **shares, size_t n, PartyOutcome *out)
+{
+    if (s->n_clients == 0) {
+        stop(out, PARTY_FAILED_NO_CLIENT, "the program returned a secret share but there is no client to deliver it to");
+        return;
+    }
+    Fe *vals = malloc(n * sizeof *vals);
+    out->delivered = malloc(n * sizeof *out->delivered);
+    if (!vals || !out->delivered) {
+        free(vals);
+        stop(out, PARTY_FAILED_DELIVER, "party %u: out of memory", s->self);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        memcpy(&vals[i], shares[i]->bytes, sizeof(Fe));
+        out->delivered[i] = (SessionShareType){ shares[i]->share_kind, shares[i]->bits, shares[i]->frac };
+    }
+    out->ndelivered = n;
+    for (uint32_t c = 0; c < s->n_clients; c++) {
+        if (mpc_send_to_client(e, c, vals, n) != 0) {
+            stop(out, PARTY_FAILED_DELIVER, "party %u: sending the result to client %u failed: %s", s->self, c,
+                 mpc_error(e));
+            break;
+        }
+    }
+    sodium_memzero(vals, n * sizeof *vals);
+    free(vals);
+}
+
+void party_run_session(const PartySpec *s, PartyOutcome *out)
+{
+    memset(out, 0, sizeof *out);
+    out->exec_index = -1;
+    VmConfig cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.write = s->quiet ? discard_output : s->write;
+    cfg.write_ud = s->write_ud;
+    VM *vm = vm_new(&cfg);
+    MpcEngine *e = NULL;
+    NodeStores ns = { 0 };
+    CostTransport ct = { 0 };
+    if (!vm) {
+        stop(out, PARTY_FAILED_VM, "party %u: cannot create a VM", s->self);
+        return;
+    }
+    if (vm_load_program(vm, s->prog) != ST_OK) {
+        stop(out, PARTY_FAILED_LOAD, "%s", vm_last_error(vm)->message);
+        goto done;
+    }
+    MpcConfig mc = {
+        .n = s->n, .t = s->t, .party = s->self, .n_clients = s->n_clients, .client_inputs = s->client_inputs,
+        .field = s->field, .instance_id = s->instance, .timeout_ms = s->timeout_ms, .fault = s->fault,
+    };
+    const char *why = NULL;
+    e = mpc_engine_new(&mc, cost_report_wrap(&ct, s->transport, s->cost, s->progress, s->self), &why);
+    cost_report_set_engine(&ct, e);
+    if (!e) {
+        stop(out, PARTY_FAILED_ENGINE, "party %u: %s", s->self, why ? why : "cannot create the MPC engine");
+        goto done;
+    }
+    /* Stores are compared and loaded before preprocessing, which the
+     * material they hold may make unnecessary (docs/storage.md). */
+    if (s->local_store || s->preproc_store) {
+        int rc = session_stores_open(&ns, vm, e, s->local_store, s->preproc_store, s->per_party_stores,
+                                  s->store_session, out->err, sizeof out->err);
+        if (rc != 0) {
+            out->stage = rc == -1 ? PARTY_FAILED_ENGINE : PARTY_FAILED_SETUP;
+            goto done;
+        }
+    }
+    const StfManifest *m = &s->prog->manifest;
+    bool counted = s->prog->version >= 8 && (m->triples || m->randoms || m->prandbits);
+    size_t triples = counted ? m->triples : s->fallback_triples;
+    size_t randoms = counted ? m->randoms : 0, bits = counted ? m->prandbits : 0;
+    if ((triples || randoms || bits) && mpc_preprocess(e, triples, randoms, bits) != 0) {
+        stop(out, PARTY_FAILED_SETUP, "party %u: preprocessing failed: %s", s->self, mpc_error(e));
+        goto done;
+    }
+    if (s->n_clients && mpc_collect_inputs(e) != 0) {
+        stop(out, PARTY_FAILED_SETUP, "party %u: client input failed: %s", s->self, mpc_error(e));
+        goto done;
+    }
+    if (vm_attach_mpc(vm, e) != ST_OK) {
+        stop(out, PARTY_FAILED_SETUP, "party %u: %s", s->self, vm_last_error(vm)->message);
+        goto done;
+    }
+    if (s->before_online) s->before_online();
+    Value r;
+    if (vm_execute(vm, s->entry ? s->entry : "main", NULL, 0, &r) != ST_OK) {
+        const VmError *ve = vm_last_error(vm);
+        stop(out, PARTY_FAILED_EXECUTE, "%s", ve->message);
+        if (ve->function && ve->instr_index >= 0) {
+            out->exec_function = strdup(ve->function);
+            out->exec_index = ve->instr_index;
+        }
+        goto done;
+    }
+    StShare **shares;
+    size_t n = collect_shares(vm, r, &shares);
+    if (n) {
+        deliver(s, e, shares, n, out);
+        free(shares);
+    } else {
+        StrBuf b;
+        sb_init(&b);
+        fmt_result(&b, r);
+        out->clear_text = sb_take(&b);
+        if (!out->clear_text) stop(out, PARTY_FAILED_VM, "party %u: out of memory", s->self);
+    }
+done:
+    if (session_stores_close(&ns, e, out->stage == PARTY_DONE, out->err, sizeof out->err) != 0 &&
+        out->stage == PARTY_DONE)
+        out->stage = PARTY_FAILED_SETUP;
+    vm_free(vm);
+    cost_report_finish(&ct, e);
+    if (e) mpc_engine_free(e);
+}
+
+void party_outcome_free(PartyOutcome *out)
+{
+    free(out->exec_function);
+    free(out->clear_text);
+    free(out->delivered);
+    out->exec_function = out->clear_text = NULL;
+    out->delivered = NULL;
+}
+
+/* ---- client side ------------------------------------------------------------------- */
+
+static bool program_calls(const StfProgram *p, const char *name)
+{
+    size_t len = strlen(name);
+    for (uint32_t f = 0; f < p->func_count; f++)
+        for (uint32_t i = 0; i < p->funcs[f].instr_count; i++) {
+            const StfInstr *in = &p->funcs[f].instrs[i];
+            if (in->op == STF_OP_CALL && in->name.len == len && memcmp(in->name.s, name, len) == 0) return true;
+        }
+    return false;
+}
+
+MpcInputKind session_input_kind(const StfProgram *p, uint32_t client, uint32_t index)
+{
+    if (!p) return MPC_INPUT_INT;
+    const StfManifest *m = &p->manifest;
+    if (p->version >= 2 && client < m->client_count && index < m->clients[client].input_count)
+        return m->clients[client].inputs[index].tag == 1 ? MPC_INPUT_FIXED : MPC_INPUT_INT;
+    if (p->version >= 2 && m->client_count) return MPC_INPUT_INT;
+    bool fixed = program_calls(p, "ClientStore.take_share_fixed");
+    bool ints = program_calls(p, "ClientStore.take_share") || program_calls(p, "ClientStore.take_share_bool");
+    return fixed && !ints ? MPC_INPUT_FIXED : MPC_INPUT_INT;
+}
+
+bool session_encode_input(const Field *f, MpcInputKind kind, const char *text, Fe *out)
+{
+    char *end;
+    if (kind == MPC_INPUT_FIXED) {
+        double d = strtod(text, &end);
+        int64_t scaled;
+        if (end == text || *end || fixed_from_double(d, MPC_FIXED_FRAC_BITS, &scaled) != 0) return false;
+        fe_from_i64(f, out, scaled);
+        return true;
+    }
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (end == text || *end || errno) return false;
+    fe_from_i64(f, out, v);
+    return true;
+}
+
+void session_format_value(const Field *f, const Fe *x, bool boolean, bool fixed, uint32_t frac, StrBuf *b)
+{
+    int64_t v;
+    if (boolean) {
+        sb_puts(b, fe_is_zero(x) ? "false" : "true");
+    } else if (fe_to_i64_signed(f, &v, x) != 0) {
+        uint8_t le[32], be[32];
+        char hex[65];
+        fe_to_bytes(f, le, x);
+        for (int i = 0; i < 32; i++) be[i] = le[31 - i];     /* most significant first */
+        sb_puts(b, "field 0x");
+        sb_puts(b, sodium_bin2hex(hex, sizeof hex, be, sizeof be));
+    } else if (fixed) {
+        fmt_float(b, (double)v / ldexp(1.0, (int)frac));
+    } else {
+        sb_printf(b, "%lld", (long long)v);
+    }
+}

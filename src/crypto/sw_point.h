@@ -1,0 +1,221 @@
+/* sw_point.h: a template for a prime-order group on a short Weierstrass
+ * curve y^2 = x^3 + b (a = 0) in homogeneous projective coordinates
+ * (X:Y:Z) ~ (X/Z, Y/Z), identity (0:1:0).
+ *
+ * Addition and doubling are the complete formulas of Renes, Costello and
+ * Batina (eprint 2015/1060, algorithms 7 and 9): one formula for every
+ * input, the identity and P + P included, so there are no special cases to
+ * branch on.  Scalar multiplication by a secret scalar uses a fixed 4-bit
+ * window over all 256 bits with a table read that touches every entry.
+ *
+ * The including file defines, then includes this file (it may be included
+ * several times with different definitions):
+ *   SW_F               the field element type
+ *   SW_P               the point type name to define
+ *   SW_FN(name)        the name of a function of this instance
+ *   SW_ADD/SUB/MUL(r,a,b), SW_SQR(r,a), SW_NEG(r,a), SW_INV(r,a)
+ *   SW_MUL_B3(r,a)     r = 3b·a
+ *   SW_CMOV(r,a,b,c)   r = c ? b : a
+ *   SW_IS_ZERO(a), SW_EQ(a,b)     0/1, constant time
+ *   SW_SET_ZERO(r), SW_SET_ONE(r), SW_B (a const SW_F * to b) */
+
+typedef struct { SW_F X, Y, Z; } SW_P;
+
+static inline void SW_FN(identity)(SW_P *r)
+{
+    SW_SET_ZERO(&r->X);
+    SW_SET_ONE(&r->Y);
+    SW_SET_ZERO(&r->Z);
+}
+
+static inline void SW_FN(from_affine)(SW_P *r, const SW_F *x, const SW_F *y)
+{
+    r->X = *x;
+    r->Y = *y;
+    SW_SET_ONE(&r->Z);
+}
+
+/* Algorithm 7: 12M + 2·m3b. */
+static inline void SW_FN(add)(SW_P *r, const SW_P *p, const SW_P *q)
+{
+    SW_F t0, t1, t2, t3, t4, X3, Y3, Z3;
+    SW_MUL(&t0, &p->X, &q->X);
+    SW_MUL(&t1, &p->Y, &q->Y);
+    SW_MUL(&t2, &p->Z, &q->Z);
+    SW_ADD(&t3, &p->X, &p->Y);
+    SW_ADD(&t4, &q->X, &q->Y);
+    SW_MUL(&t3, &t3, &t4);
+    SW_ADD(&t4, &t0, &t1);
+    SW_SUB(&t3, &t3, &t4);
+    SW_ADD(&t4, &p->Y, &p->Z);
+    SW_ADD(&X3, &q->Y, &q->Z);
+    SW_MUL(&t4, &t4, &X3);
+    SW_ADD(&X3, &t1, &t2);
+    SW_SUB(&t4, &t4, &X3);
+    SW_ADD(&X3, &p->X, &p->Z);
+    SW_ADD(&Y3, &q->X, &q->Z);
+    SW_MUL(&X3, &X3, &Y3);
+    SW_ADD(&Y3, &t0, &t2);
+    SW_SUB(&Y3, &X3, &Y3);
+    SW_ADD(&X3, &t0, &t0);
+    SW_ADD(&t0, &X3, &t0);
+    SW_MUL_B3(&t2, &t2);
+    SW_ADD(&Z3, &t1, &t2);
+    SW_SUB(&t1, &t1, &t2);
+    SW_MUL_B3(&Y3, &Y3);
+    SW_MUL(&X3, &t4, &Y3);
+    SW_MUL(&t2, &t3, &t1);
+    SW_SUB(&X3, &t2, &X3);
+    SW_MUL(&Y3, &Y3, &t0);
+    SW_MUL(&t1, &t1, &Z3);
+    SW_ADD(&Y3, &t1, &Y3);
+    SW_MUL(&t0, &t0, &t3);
+    SW_MUL(&Z3, &Z3, &t4);
+    SW_ADD(&Z3, &Z3, &t0);
+    r->X = X3;
+    r->Y = Y3;
+    r->Z = Z3;
+}
+
+/* Algorithm 9: 6M + 2S + 1·m3b. */
+static inline void SW_FN(dbl)(SW_P *r, const SW_P *p)
+{
+    SW_F t0, t1, t2, X3, Y3, Z3;
+    SW_SQR(&t0, &p->Y);
+    SW_ADD(&Z3, &t0, &t0);
+    SW_ADD(&Z3, &Z3, &Z3);
+    SW_ADD(&Z3, &Z3, &Z3);
+    SW_MUL(&t1, &p->Y, &p->Z);
+    SW_SQR(&t2, &p->Z);
+    SW_MUL_B3(&t2, &t2);
+    SW_MUL(&X3, &t2, &Z3);
+    SW_ADD(&Y3, &t0, &t2);
+    SW_MUL(&Z3, &t1, &Z3);
+    SW_ADD(&t1, &t2, &t2);
+    SW_ADD(&t2, &t1, &t2);
+    SW_SUB(&t0, &t0, &t2);
+    SW_MUL(&Y3, &t0, &Y3);
+    SW_ADD(&Y3, &X3, &Y3);
+    SW_MUL(&t1, &p->X, &p->Y);
+    SW_MUL(&X3, &t0, &t1);
+    SW_ADD(&X3, &X3, &X3);
+    r->X = X3;
+    r->Y = Y3;
+    r->Z = Z3;
+}
+
+static inline void SW_FN(neg)(SW_P *r, const SW_P *p)
+{
+    r->X = p->X;
+    SW_NEG(&r->Y, &p->Y);
+    r->Z = p->Z;
+}
+
+static inline void SW_FN(cmov)(SW_P *r, const SW_P *a, const SW_P *b, int c)
+{
+    SW_CMOV(&r->X, &a->X, &b->X, c);
+    SW_CMOV(&r->Y, &a->Y, &b->Y, c);
+    SW_CMOV(&r->Z, &a->Z, &b->Z, c);
+}
+
+static inline int SW_FN(is_identity)(const SW_P *p)
+{
+    return SW_IS_ZERO(&p->Z);
+}
+
+/* X1·Z2 = X2·Z1 and Y1·Z2 = Y2·Z1 (the identity equals only itself). */
+static inline int SW_FN(equal)(const SW_P *p, const SW_P *q)
+{
+    SW_F a, b, c, d;
+    SW_MUL(&a, &p->X, &q->Z);
+    SW_MUL(&b, &q->X, &p->Z);
+    SW_MUL(&c, &p->Y, &q->Z);
+    SW_MUL(&d, &q->Y, &p->Z);
+    return SW_EQ(&a, &b) & SW_EQ(&c, &d);
+}
+
+/* Affine coordinates; (0, 0) for the identity. */
+static inline void SW_FN(to_affine)(SW_F *x, SW_F *y, const SW_P *p)
+{
+    SW_F zi;
+    SW_INV(&zi, &p->Z);
+    SW_MUL(x, &p->X, &zi);
+    SW_MUL(y, &p->Y, &zi);
+}
+
+/* y^2 = x^3 + b for an affine point. */
+static inline int SW_FN(affine_on_curve)(const SW_F *x, const SW_F *y)
+{
+    SW_F l, r;
+    SW_SQR(&l, y);
+    SW_SQR(&r, x);
+    SW_MUL(&r, &r, x);
+    SW_ADD(&r, &r, SW_B);
+    return SW_EQ(&l, &r);
+}
+
+/* r = table[nib] (nib < 16), reading every entry: no index depends on nib. */
+static inline void SW_FN(select)(SW_P *r, const SW_P table[16], unsigned nib)
+{
+    SW_FN(identity)(r);
+    for (unsigned i = 1; i < 16; i++) {
+        unsigned diff = i ^ nib;
+        SW_FN(cmov)(r, r, &table[i], (int)(((diff - 1) >> 8) & 1));    /* 1 iff diff == 0 */
+    }
+}
+
+/* r = k·p, k a 32-byte little-endian integer, constant time in k and p:
+ * 64 windows of 4 bits from the top, every window does 4 doublings and one
+ * addition of a table entry read by scanning the whole table. */
+static inline void SW_FN(mul_ct)(SW_P *r, const SW_P *p, const uint8_t k[32])
+{
+    SW_P table[16], acc, sel;
+    SW_FN(identity)(&table[0]);
+    table[1] = *p;
+    for (int i = 2; i < 16; i++) SW_FN(add)(&table[i], &table[i - 1], p);
+    SW_FN(identity)(&acc);
+    for (int w = 63; w >= 0; w--) {
+        unsigned nib = (k[w / 2] >> (4 * (w & 1))) & 15;
+        for (int d = 0; d < 4; d++) SW_FN(dbl)(&acc, &acc);
+        SW_FN(select)(&sel, table, nib);
+        SW_FN(add)(&acc, &acc, &sel);
+    }
+    *r = acc;
+}
+
+/* r = k·p for a public scalar (any length, little-endian): double and add. */
+static inline void SW_FN(mul_vartime)(SW_P *r, const SW_P *p, const uint8_t *k, size_t klen)
+{
+    SW_P acc;
+    SW_FN(identity)(&acc);
+    for (size_t i = klen; i-- > 0;)
+        for (int bit = 7; bit >= 0; bit--) {
+            SW_FN(dbl)(&acc, &acc);
+            if ((k[i] >> bit) & 1) SW_FN(add)(&acc, &acc, p);
+        }
+    *r = acc;
+}
+
+/* Fixed-base tables: tab[w][j] = j·16^w·g, so k·g is 64 additions of
+ * table entries (each read by a full scan), no doublings. */
+static inline void SW_FN(fixed_init)(SW_P tab[64][16], const SW_P *g)
+{
+    SW_P base = *g;
+    for (int w = 0; w < 64; w++) {
+        SW_FN(identity)(&tab[w][0]);
+        for (int j = 1; j < 16; j++) SW_FN(add)(&tab[w][j], &tab[w][j - 1], &base);
+        SW_FN(add)(&base, &tab[w][15], &base);       /* 16^(w+1)·g */
+    }
+}
+
+static inline void SW_FN(mul_fixed)(SW_P *r, SW_P tab[64][16], const uint8_t k[32])
+{
+    SW_P acc, sel;
+    SW_FN(identity)(&acc);
+    for (int w = 0; w < 64; w++) {
+        unsigned nib = (k[w / 2] >> (4 * (w & 1))) & 15;
+        SW_FN(select)(&sel, tab[w], nib);
+        SW_FN(add)(&acc, &acc, &sel);
+    }
+    *r = acc;
+}

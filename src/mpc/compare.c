@@ -1,0 +1,1105 @@
+/* compare.c: comparison, equality, truncation, bit decomposition and
+ * division by a public value on shared integers (compare.h).
+ *
+ * The common step is a masked opening (Catrina and de Hoogh's Mod2m): for a
+ * K-bounded [x] and K+1+κ random bits b_j,
+ *     r' = Σ_{j<m} 2^j b_j,   R = Σ_{j<K+1+κ} 2^j b_j
+ *     c  = open(x + 2^K + R)
+ * x + 2^K is in [0, 2^(K+1)) and R uniform in [0, 2^(K+1+κ)), so c hides x
+ * (statistical distance <= 2^-κ) and c < 2^(K+2+κ) < p never wraps; hence
+ * c' = (c - 2^K) mod 2^m = (x + r') mod 2^m and
+ *     x mod 2^m = c' - r' + 2^m·[c' < r'].
+ * [c' < r'] with c' public and r' given bitwise is a carry computation:
+ * per bit (or segment) G = "r' is larger within it" and P = "equal within
+ * it", combined as (G_hi + P_hi·G_lo, P_hi·P_lo) in a log-depth tree, one
+ * round per level.  The lowest level is free: the products of adjacent mask
+ * bits are multiplied in the same round as the opening (they do not depend
+ * on x), and then a pair's (G, P) is a linear combination of 1, r_lo, r_hi
+ * and r_lo·r_hi.  The lowest segment's P is never needed, which saves one
+ * multiplication per level. */
+#include "mpc/compare.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+
+#include "mpc/engine_internal.h"
+
+static void *zalloc(size_t n, size_t size)
+{
+    return calloc(n ? n : 1, size);
+}
+
+/* Wipes and frees an array of n elements. */
+static void wipe_free(Fe *p, size_t n)
+{
+    if (p) {
+        sodium_memzero(p, n * sizeof *p);
+        free(p);
+    }
+}
+
+/* Test hook (mpc_cmp_test_public_bits): mask bits known to everyone, so
+ * exhaustive correctness tests need no bit preprocessing.  Never secret. */
+static volatile int public_bits;
+
+void mpc_cmp_test_public_bits(int on)
+{
+    public_bits = on;
+}
+
+/* The test hook's bits: the same pseudo-random public bits at every
+ * party, as degree-0 sharings. */
+static int public_take_bits(MpcEngine *e, Fe *out, size_t n)
+{
+    uint8_t seed[randombytes_SEEDBYTES] = { 0 };
+    uint64_t ctr[2] = { e->instance, e->st.bits_used };
+    memcpy(seed, ctr, sizeof ctr);
+    uint8_t *buf = malloc(n / 8 + 1);
+    if (!buf)
+        return mpc_fail(e, "out of memory");
+    randombytes_buf_deterministic(buf, n / 8 + 1, seed);
+    for (size_t i = 0; i < n; i++)
+        fe_from_u64(e->f, &out[i], (buf[i / 8] >> (i % 8)) & 1);
+    free(buf);
+    e->st.bits_used += n;
+    return 0;
+}
+
+int mpc_random_bits(MpcEngine *e, Fe *out, size_t n)
+{
+    if (n && !out)
+        return mpc_fail(e, "mpc_random_bits: missing array");
+    if (ensure_bits(e, n) != 0)
+        return -1;
+    fe_copy(out, pool_head(&e->bit), n);
+    pool_consume(&e->bit, n);
+    e->st.bits_used += n;
+    return 0;
+}
+
+/* 2^j as a field element, j < 256. */
+static void fe_pow2(const Field *f, Fe *r, unsigned j)
+{
+    uint64_t l[4] = { 0, 0, 0, 0 };
+    l[j / 64] = (uint64_t)1 << (j % 64);
+    fe_from_limbs(f, r, l);
+}
+
+static int check_bound(MpcEngine *e, const char *what, unsigned K, unsigned m)
+{
+    unsigned max = e->f->bits - MPC_KAPPA - 3;
+    if (max > MPC_CMP_MAX_BITS)
+        max = MPC_CMP_MAX_BITS;
+    if (K == 0 || K > max)
+        return mpc_fail(e, "%s: bit length %u out of range (1..%u for this field)", what, K, max);
+    if (m == 0 || m > K + 1)
+        return mpc_fail(e, "%s: %u bits asked of a %u-bit value", what, m, K);
+    return 0;
+}
+
+/* ---- masked opening -------------------------------------------------------- */
+
+typedef struct {
+    size_t n;
+    unsigned m, np;     /* bits kept per value; products of adjacent pairs */
+    Fe *rb;             /* n·m mask bits, lowest first */
+    Fe *rlo;            /* n: r' */
+    Fe *q;              /* n·np: rb[2j]·rb[2j+1], when asked */
+    uint64_t *c;        /* n·4 limbs: c' = (x + r') mod 2^m */
+} Mask;
+
+static void mask_free(Mask *mk)
+{
+    wipe_free(mk->rb, mk->n * mk->m);
+    wipe_free(mk->rlo, mk->n);
+    wipe_free(mk->q, mk->n * mk->np);
+    free(mk->c);
+    memset(mk, 0, sizeof *mk);
+}
+
+/* c' = (c - 2^K) mod 2^m on the integer c, as 4 limbs. */
+static void unmask(const Field *f, const Fe *c, unsigned K, unsigned m, uint64_t o[4])
+{
+    uint64_t l[4], borrow = 0;
+    fe_to_limbs(f, l, c);
+    for (unsigned w = 0; w < 4; w++) {
+        uint64_t sub = (K / 64 == w) ? (uint64_t)1 << (K % 64) : 0;
+        uint64_t d = l[w] - sub - borrow;
+        borrow = (l[w] < sub) || (l[w] - sub < borrow);
+        o[w] = d;
+    }
+    for (unsigned w = 0; w < 4; w++) {
+        if (w * 64 >= m)
+            o[w] = 0;
+        else if (m - w * 64 < 64)
+            o[w] &= ((uint64_t)1 << (m - w * 64)) - 1;
+    }
+}
+
+/* k mask bits: read in place from the bit pool (*own = NULL; release_bits
+ * consumes them, before anything else can touch the pool), or with the test
+ * hook public bits in a buffer of our own. */
+static int borrow_bits(MpcEngine *e, size_t k, const Fe **bits, Fe **own)
+{
+    *own = NULL;
+    if (public_bits) {
+        *own = zalloc(k, sizeof(Fe));
+        if (!*own || public_take_bits(e, *own, k) != 0) {
+            free(*own);
+            return *own ? -1 : mpc_fail(e, "out of memory");
+        }
+        *bits = *own;
+        return 0;
+    }
+    if (ensure_bits(e, k) != 0)
+        return -1;
+    *bits = pool_head(&e->bit);
+    return 0;
+}
+
+static void release_bits(MpcEngine *e, size_t k, Fe *own)
+{
+    if (own) {
+        wipe_free(own, k);
+        return;
+    }
+    pool_consume(&e->bit, k);
+    e->st.bits_used += k;
+}
+
+/* R = Σ_{j<nb} 2^j b_j and r' = Σ_{j<m} 2^j b_j, by Horner with doublings
+ * (additions only) on both parts: R = 2^m·r'' + r'. */
+static void compose(const Field *f, const Fe *b, unsigned nb, unsigned m, Fe *R, Fe *lo)
+{
+    Fe hi, two_m;
+    fe_zero(&hi);
+    for (unsigned j = nb; j-- > m;) {
+        fe_add(f, &hi, &hi, &hi);
+        fe_add(f, &hi, &hi, &b[j]);
+    }
+    fe_zero(lo);
+    for (unsigned j = m; j-- > 0;) {
+        fe_add(f, lo, lo, lo);
+        fe_add(f, lo, lo, &b[j]);
+    }
+    fe_pow2(f, &two_m, m);
+    fe_mul(f, R, &hi, &two_m);
+    fe_add(f, R, R, lo);
+    sodium_memzero(&hi, sizeof hi);
+}
+
+/* One round: opens c for n (<= MPC_CMP_CHUNK) values and, if pairs, the
+ * products of adjacent mask bits. */
+static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, bool pairs, Mask *mk)
+{
+    const Field *f = e->f;
+    unsigned nb = K + 1 + MPC_KAPPA;
+    memset(mk, 0, sizeof *mk);
+    mk->n = n;
+    mk->m = m;
+    mk->np = pairs ? m / 2 : 0;
+    const Fe *bits;
+    Fe *own;
+    if (borrow_bits(e, n * nb, &bits, &own) != 0)
+        return -1;
+    mk->rb = zalloc(n * m, sizeof(Fe));
+    mk->rlo = zalloc(n, sizeof(Fe));
+    mk->q = zalloc(n * mk->np, sizeof(Fe));
+    mk->c = zalloc(n * 4, sizeof(uint64_t));
+    Fe *pay = zalloc(n, sizeof(Fe)), *c = zalloc(n, sizeof(Fe));
+    Fe *px = zalloc(n * mk->np, sizeof(Fe)), *py = zalloc(n * mk->np, sizeof(Fe));
+    int rc = 0;
+    if (!mk->rb || !mk->rlo || !mk->q || !mk->c || !pay || !c || !px || !py)
+        rc = mpc_fail(e, "out of memory");
+    if (rc == 0) {
+        Fe off;
+        fe_pow2(f, &off, K);
+        for (size_t i = 0; i < n; i++) {
+            const Fe *b = bits + i * nb;
+            Fe lo, all;
+            compose(f, b, nb, m, &all, &lo);
+            fe_copy(mk->rb + i * m, b, m);
+            mk->rlo[i] = lo;
+            for (unsigned j = 0; j < mk->np; j++) {
+                px[i * mk->np + j] = b[2 * j];
+                py[i * mk->np + j] = b[2 * j + 1];
+            }
+            fe_add(f, &pay[i], &x[i], &off);
+            fe_add(f, &pay[i], &pay[i], &all);
+            sodium_memzero(&all, sizeof all);
+        }
+        release_bits(e, n * nb, own);
+        own = NULL;
+        rc = mpc_round(e, pay, n, c, px, py, n * mk->np, mk->q);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        unmask(f, &c[i], K, m, mk->c + 4 * i);
+    if (own)
+        release_bits(e, n * nb, own);
+    wipe_free(pay, n);
+    wipe_free(px, n * mk->np);
+    wipe_free(py, n * mk->np);
+    free(c);
+    if (rc != 0)
+        mask_free(mk);
+    return rc;
+}
+
+static int cbit(const Mask *mk, size_t i, unsigned j)
+{
+    return (int)((mk->c[4 * i + j / 64] >> (j % 64)) & 1);
+}
+
+/* k0 + k1·a + k2·b + k3·c for small integer coefficients (a, b, c may be
+ * NULL when their coefficient is 0). */
+static void lin(const Field *f, Fe *out, int k0, int k1, const Fe *a, int k2, const Fe *b, int k3, const Fe *c)
+{
+    Fe acc, one;
+    fe_zero(&acc);
+    fe_one(f, &one);
+    const int k[4] = { k0, k1, k2, k3 };
+    const Fe *v[4] = { &one, a, b, c };
+    for (int i = 0; i < 4; i++)
+        for (int r = 0; r < (k[i] < 0 ? -k[i] : k[i]); r++) {
+            if (k[i] > 0)
+                fe_add(f, &acc, &acc, v[i]);
+            else
+                fe_sub(f, &acc, &acc, v[i]);
+        }
+    *out = acc;
+}
+
+/* Per bit, with c public: G = r·(1-c), P = c ? r : 1-r, as (constant,
+ * coefficient of r). */
+static void bit_gp(int c, int *g0, int *g1, int *p0, int *p1)
+{
+    *g0 = 0;
+    *g1 = c ? 0 : 1;
+    *p0 = c ? 0 : 1;
+    *p1 = c ? 1 : -1;
+}
+
+/* Leaves of the carry tree: one segment per pair of bits (G and P, n·L
+ * each, L = ceil(m/2)), from the mask bits and their pair products. */
+static void leaves(const Field *f, const Mask *mk, Fe *G, Fe *P, size_t L)
+{
+    for (size_t i = 0; i < mk->n; i++) {
+        const Fe *r = mk->rb + i * mk->m;
+        for (size_t s = 0; s < L; s++) {
+            unsigned lo = 2 * (unsigned)s, hi = lo + 1;
+            int gl0, gl1, pl0, pl1;
+            bit_gp(cbit(mk, i, lo), &gl0, &gl1, &pl0, &pl1);
+            Fe *g = &G[i * L + s], *p = &P[i * L + s];
+            if (hi >= mk->m) {
+                lin(f, g, gl0, gl1, &r[lo], 0, NULL, 0, NULL);
+                lin(f, p, pl0, pl1, &r[lo], 0, NULL, 0, NULL);
+                continue;
+            }
+            int gh0, gh1, ph0, ph1;
+            bit_gp(cbit(mk, i, hi), &gh0, &gh1, &ph0, &ph1);
+            const Fe *q = &mk->q[i * mk->np + s];
+            /* P_h·G_l and P_h·P_l expanded over 1, r_lo, r_hi, r_lo·r_hi */
+            lin(f, g, gh0 + ph0 * gl0, ph0 * gl1, &r[lo], gh1 + ph1 * gl0, &r[hi], ph1 * gl1, q);
+            lin(f, p, ph0 * pl0, ph0 * pl1, &r[lo], ph1 * pl0, &r[hi], ph1 * pl1, q);
+        }
+    }
+}
+
+/* Reduces n lists of L segments (lowest first) to one, a round per level:
+ * (G, P) combined for comparison (need_g), or P alone (equality: an AND). */
+static int tree(MpcEngine *e, Fe *G, Fe *P, size_t n, size_t L, bool need_g)
+{
+    const Field *f = e->f;
+    size_t cap = n * L;
+    Fe *x = zalloc(cap, sizeof(Fe)), *y = zalloc(cap, sizeof(Fe)), *z = zalloc(cap, sizeof(Fe));
+    int rc = (x && y && z) ? 0 : mpc_fail(e, "out of memory");
+    while (rc == 0 && L > 1) {
+        size_t L2 = (L + 1) / 2, k = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t s = 0; s + 1 < L; s += 2) {
+                const Fe *gl = &G[i * L + s], *pl = &P[i * L + s], *ph = &P[i * L + s + 1];
+                if (need_g) {
+                    x[k] = *ph, y[k++] = *gl;
+                    if (s > 0)
+                        x[k] = *ph, y[k++] = *pl;
+                } else {
+                    x[k] = *ph, y[k++] = *pl;
+                }
+            }
+        rc = mpc_round(e, NULL, 0, NULL, x, y, k, z);
+        k = 0;
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            for (size_t s = 0; s < L; s += 2) {
+                Fe *go = &G[i * L2 + s / 2], *po = &P[i * L2 + s / 2];
+                if (s + 1 == L) {
+                    /* odd one out moves up (in-place: new index <= old) */
+                    if (need_g)
+                        *go = G[i * L + s];
+                    *po = P[i * L + s];
+                    continue;
+                }
+                if (need_g) {
+                    fe_add(f, go, &G[i * L + s + 1], &z[k++]);
+                    if (s > 0)
+                        *po = z[k++];
+                } else {
+                    *po = z[k++];
+                }
+            }
+        L = L2;
+    }
+    wipe_free(x, cap);
+    wipe_free(y, cap);
+    wipe_free(z, cap);
+    return rc;
+}
+
+/* u[i] = [c'_i < r'_i] for an opened mask with pair products. */
+static int bit_lt(MpcEngine *e, const Mask *mk, Fe *u)
+{
+    size_t L = (mk->m + 1) / 2, n = mk->n;
+    Fe *G = zalloc(n * L, sizeof(Fe)), *P = zalloc(n * L, sizeof(Fe));
+    int rc = (G && P) ? 0 : mpc_fail(e, "out of memory");
+    if (rc == 0) {
+        leaves(e->f, mk, G, P, L);
+        rc = tree(e, G, P, n, L, true);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        u[i] = G[i];
+    wipe_free(G, n * L);
+    wipe_free(P, n * L);
+    return rc;
+}
+
+/* out = x mod 2^m = c' - r' + 2^m·u for one chunk. */
+static int mod2m_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out)
+{
+    const Field *f = e->f;
+    Mask mk;
+    if (mask_open(e, x, n, K, m, true, &mk) != 0)
+        return -1;
+    int rc = bit_lt(e, &mk, out);
+    Fe two_m;
+    fe_pow2(f, &two_m, m);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        Fe cp;
+        fe_from_limbs(f, &cp, mk.c + 4 * i);
+        fe_mul(f, &out[i], &out[i], &two_m);
+        fe_add(f, &out[i], &out[i], &cp);
+        fe_sub(f, &out[i], &out[i], &mk.rlo[i]);
+    }
+    mask_free(&mk);
+    return rc;
+}
+
+typedef int (*ChunkFn)(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out);
+
+/* Checks the bounds, then runs fn over chunks of MPC_CMP_CHUNK values (out
+ * advances by per_out elements per value). */
+static int chunked(MpcEngine *e, const char *what, ChunkFn fn, const Fe *x, size_t n, unsigned K, unsigned m,
+                   Fe *out, size_t per_out)
+{
+    if (check_bound(e, what, K, m ? m : K + 1) != 0)
+        return -1;
+    if (n && (!x || !out))
+        return mpc_fail(e, "%s: missing array", what);
+    for (size_t i = 0; i < n; i += MPC_CMP_CHUNK) {
+        size_t c = n - i < MPC_CMP_CHUNK ? n - i : MPC_CMP_CHUNK;
+        if (fn(e, x + i, c, K, m, out + i * per_out) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int mpc_mod2m(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out)
+{
+    return chunked(e, "mpc_mod2m", mod2m_chunk, x, n, K, m, out, 1);
+}
+
+/* floor(x / 2^m) = (x - x mod 2^m)·2^-m. */
+static int trunc_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out)
+{
+    const Field *f = e->f;
+    Fe *md = zalloc(n, sizeof(Fe));    /* out may alias x */
+    if (!md)
+        return mpc_fail(e, "out of memory");
+    if (mod2m_chunk(e, x, n, K, m, md) != 0) {
+        wipe_free(md, n);
+        return -1;
+    }
+    Fe inv;
+    fe_pow2(f, &inv, m);
+    fe_inv(f, &inv, &inv);
+    for (size_t i = 0; i < n; i++) {
+        fe_sub(f, &out[i], &x[i], &md[i]);
+        fe_mul(f, &out[i], &out[i], &inv);
+    }
+    wipe_free(md, n);
+    return 0;
+}
+
+int mpc_trunc_exact(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out)
+{
+    return chunked(e, "mpc_trunc_exact", trunc_chunk, x, n, K, m, out, 1);
+}
+
+/* [x < 0] = -floor(x / 2^K) for x in [-2^K, 2^K). */
+/* ---- comparison masks made ahead ------------------------------------------------
+ *
+ * For [x < 0] the mask bits do not depend on x, and neither do products of
+ * them: preprocessing makes, per mask, R and r' and, for every block of 4
+ * bits of r', all 16 products of subsets of its bits (11 multiplications in
+ * two offline rounds).  [c' < r'] restricted to a block is then a
+ * multilinear polynomial in those 4 bits whose coefficients depend only on
+ * the public c', so the blocks' (G, P) are local, and the carry tree starts
+ * from ceil(K/4) blocks: 1 + ceil(log2 ceil(K/4)) online rounds (5 for
+ * K = 64) and 2·ceil(K/4) - 1 - levels multiplications (26), instead of
+ * 6 rounds and 89 with the pair products multiplied online.  Masks are
+ * made in batches on demand (or by mpc_cmp_preprocess) and kept per K in a
+ * few FIFO pools, used once and wiped. */
+#define CMP_SLOTS 4
+#define CMP_MIN_BATCH ((size_t)64)
+
+typedef struct CmpState {
+    unsigned K[CMP_SLOTS];
+    Pool pool[CMP_SLOTS];
+} CmpState;
+
+/* Bits per block: 4, or 2 below 16 bits, where the 11 products of a
+ * 4-bit block would cost more than the tree levels they save. */
+static unsigned block_bits(unsigned K) { return K >= 16 ? 4 : 2; }
+static unsigned blocks_of(unsigned K) { return (K + block_bits(K) - 1) / block_bits(K); }
+static unsigned block_size(unsigned K, unsigned blk)
+{
+    unsigned bb = block_bits(K);
+    return K - bb * blk < bb ? K - bb * blk : bb;
+}
+
+/* Record: R, r', then per block mono[16] (mono[s] = product of the bits in
+ * subset s of the block; mono[0] = 1). */
+static size_t rec_elems(unsigned K) { return 2 + 16 * (size_t)blocks_of(K); }
+
+void compare_free(MpcEngine *e)
+{
+    if (!e->cmp)
+        return;
+    for (int i = 0; i < CMP_SLOTS; i++)
+        pool_free(&e->cmp->pool[i]);
+    free(e->cmp);
+    e->cmp = NULL;
+}
+
+static Pool *cmp_pool(MpcEngine *e, unsigned K)
+{
+    if (!e->cmp && !(e->cmp = calloc(1, sizeof *e->cmp)))
+        return NULL;
+    CmpState *st = e->cmp;
+    int free_slot = -1;
+    for (int i = 0; i < CMP_SLOTS; i++) {
+        if (st->K[i] == K)
+            return &st->pool[i];
+        if (!st->K[i] && free_slot < 0)
+            free_slot = i;
+    }
+    if (free_slot < 0) {
+        /* all parties evict the same slot: they make the same calls */
+        pool_free(&st->pool[0]);
+        free_slot = 0;
+    }
+    st->K[free_slot] = K;
+    st->pool[free_slot].esz = rec_elems(K) * sizeof(Fe);
+    return &st->pool[free_slot];
+}
+
+/* Makes count masks for K-bounded LTZ into the pool (offline: no online
+ * rounds counted, no fault injection, like the other preprocessing). */
+static int make_masks(MpcEngine *e, Pool *pool, unsigned K, size_t count)
+{
+    const Field *f = e->f;
+    unsigned nb = K + 1 + MPC_KAPPA, L = blocks_of(K);
+    size_t re = rec_elems(K);
+    const Fe *bits;
+    Fe *own;
+    if (borrow_bits(e, count * nb, &bits, &own) != 0)
+        return -1;
+    Fe *rec = zalloc(count * re, sizeof(Fe));
+    /* at most 6 pair products and 5 higher ones per block */
+    Fe *mx = zalloc(count * L * 6, sizeof(Fe)), *my = zalloc(count * L * 6, sizeof(Fe));
+    Fe *mz = zalloc(count * L * 6, sizeof(Fe));
+    if (!rec || !mx || !my || !mz) {
+        free(rec), free(mx), free(my), free(mz);
+        if (own)
+            release_bits(e, count * nb, own);
+        return mpc_fail(e, "out of memory");
+    }
+    Fe one;
+    fe_one(f, &one);
+    for (size_t i = 0; i < count; i++) {
+        const Fe *b = bits + i * nb;
+        Fe *r = rec + i * re;
+        compose(f, b, nb, K, &r[0], &r[1]);
+        for (unsigned blk = 0; blk < L; blk++) {
+            Fe *mono = r + 2 + 16 * blk;
+            mono[0] = one;
+            for (unsigned j = 0; j < block_size(K, blk); j++)
+                mono[1u << j] = b[block_bits(K) * blk + j];
+        }
+    }
+    release_bits(e, count * nb, own);
+    /* two rounds: subsets of 2 bits, then of 3 and 4 (lowest two × rest) */
+    Fe **dst = calloc(count * L * 6 + 1, sizeof *dst);
+    int rc = dst ? 0 : mpc_fail(e, "out of memory");
+    for (int pass = 0; rc == 0 && pass < 2; pass++) {
+        size_t k = 0;
+        for (size_t i = 0; i < count; i++)
+            for (unsigned blk = 0; blk < L; blk++) {
+                unsigned size = block_size(K, blk);
+                Fe *mono = rec + i * re + 2 + 16 * blk;
+                for (unsigned s = 3; s < (1u << size); s++) {
+                    int pc = __builtin_popcount(s);
+                    if ((pass == 0) != (pc == 2) || pc < 2)
+                        continue;
+                    unsigned low = s & -s, low2 = low | ((s ^ low) & -(s ^ low));
+                    unsigned a = pass == 0 ? low : low2;
+                    mx[k] = mono[a];
+                    my[k] = mono[s ^ a];
+                    dst[k++] = &mono[s];
+                }
+            }
+        rc = round_internal(e, NULL, 0, NULL, mx, my, k, mz, false);
+        for (size_t j = 0; rc == 0 && j < k; j++)
+            *dst[j] = mz[j];
+    }
+    free(dst);
+    void *where = NULL;
+    if (rc == 0 && pool_append(pool, count, &where) != 0)
+        rc = mpc_fail(e, "out of memory");
+    if (rc == 0)
+        memcpy(where, rec, count * re * sizeof(Fe));
+    wipe_free(rec, count * re);
+    wipe_free(mx, count * L * 6);
+    wipe_free(my, count * L * 6);
+    wipe_free(mz, count * L * 6);
+    return rc;
+}
+
+int mpc_cmp_preprocess(MpcEngine *e, size_t count, unsigned k)
+{
+    if (check_bound(e, "mpc_cmp_preprocess", k, k) != 0)
+        return -1;
+    Pool *pool = cmp_pool(e, k);
+    if (!pool)
+        return mpc_fail(e, "out of memory");
+    while (pool->n < count) {
+        size_t need = count - pool->n;
+        if (need > MPC_CMP_CHUNK)
+            need = MPC_CMP_CHUNK;
+        if (make_masks(e, pool, k, need) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Coefficients over the 16 subsets of a block of `size` bits (public c
+ * bits) of G ("r' larger within the block") and P ("equal"). */
+static void block_poly(unsigned cbits, unsigned size, int G[16], int P[16])
+{
+    memset(G, 0, 16 * sizeof *G);
+    memset(P, 0, 16 * sizeof *P);
+    P[0] = 1;
+    for (unsigned j = 0; j < size; j++) {
+        /* new G = g_j + p_j·G, new P = p_j·P with g_j, p_j affine in bit j */
+        int c = (cbits >> j) & 1, g1 = c ? 0 : 1, p0 = c ? 0 : 1, p1 = c ? 1 : -1;
+        int nG[16] = { 0 }, nP[16] = { 0 };
+        unsigned bj = 1u << j;
+        for (unsigned s = 0; s < bj; s++) {
+            nG[s] += p0 * G[s];
+            nG[s | bj] += p1 * G[s];
+            nP[s] += p0 * P[s];
+            nP[s | bj] += p1 * P[s];
+        }
+        if (j == 0)
+            memset(nG, 0, sizeof nG);   /* the empty G below bit 0 is 0 */
+        nG[bj] += g1;
+        memcpy(G, nG, sizeof nG);
+        memcpy(P, nP, sizeof nP);
+    }
+}
+
+/* acc = Σ coef[s]·mono[s] for small integer coefficients. */
+static void eval_poly(const Field *f, Fe *acc, const int coef[16], const Fe *mono, unsigned size)
+{
+    fe_zero(acc);
+    for (unsigned s = 0; s < (1u << size); s++)
+        for (int r = 0; r < (coef[s] < 0 ? -coef[s] : coef[s]); r++) {
+            if (coef[s] > 0)
+                fe_add(f, acc, acc, &mono[s]);
+            else
+                fe_sub(f, acc, acc, &mono[s]);
+        }
+}
+
+/* [x < 0] with masks from the pool: one opening, then the tree over blocks. */
+static int ltz_prepared(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out)
+{
+    const Field *f = e->f;
+    Pool *pool = cmp_pool(e, K);
+    if (!pool)
+        return mpc_fail(e, "out of memory");
+    if (pool->n < n && make_masks(e, pool, K, n - pool->n < CMP_MIN_BATCH ? CMP_MIN_BATCH : n - pool->n) != 0)
+        return -1;
+    unsigned L = blocks_of(K);
+    size_t re = rec_elems(K);
+    Fe *pay = zalloc(n, sizeof(Fe)), *c = zalloc(n, sizeof(Fe)), *rlo = zalloc(n, sizeof(Fe));
+    Fe *G = zalloc(n * L, sizeof(Fe)), *P = zalloc(n * L, sizeof(Fe));
+    Fe *mono = zalloc(n * L * 16, sizeof(Fe));
+    int rc = (pay && c && rlo && G && P && mono) ? 0 : mpc_fail(e, "out of memory");
+    Fe off;
+    fe_pow2(f, &off, K);
+    const Fe *recs = pool_head(pool);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const Fe *r = recs + i * re;
+        fe_add(f, &pay[i], &x[i], &off);
+        fe_add(f, &pay[i], &pay[i], &r[0]);
+        rlo[i] = r[1];
+        fe_copy(mono + i * L * 16, r + 2, (size_t)L * 16);
+    }
+    if (rc == 0) {
+        pool_consume(pool, n);
+        rc = mpc_round(e, pay, n, c, NULL, NULL, 0, NULL);
+    }
+    Fe two_k, inv;
+    fe_pow2(f, &two_k, K);
+    fe_inv(f, &inv, &two_k);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        uint64_t cl[4];
+        unmask(f, &c[i], K, K, cl);
+        for (unsigned blk = 0; blk < L; blk++) {
+            unsigned size = block_size(K, blk), cb = 0, first = block_bits(K) * blk;
+            for (unsigned j = 0; j < size; j++)
+                cb |= (unsigned)((cl[(first + j) / 64] >> ((first + j) % 64)) & 1) << j;
+            int cg[16], cp[16];
+            block_poly(cb, size, cg, cp);
+            eval_poly(f, &G[i * L + blk], cg, mono + (i * L + blk) * 16, size);
+            eval_poly(f, &P[i * L + blk], cp, mono + (i * L + blk) * 16, size);
+        }
+        fe_from_limbs(f, &c[i], cl);     /* c' from here on */
+    }
+    if (rc == 0)
+        rc = tree(e, G, P, n, L, true);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        /* x mod 2^K = c' - r' + 2^K·u;  [x < 0] = (x mod 2^K - x)/2^K */
+        Fe md;
+        fe_mul(f, &md, &G[i], &two_k);
+        fe_add(f, &md, &md, &c[i]);
+        fe_sub(f, &md, &md, &rlo[i]);
+        fe_sub(f, &md, &md, &x[i]);
+        fe_mul(f, &out[i], &md, &inv);
+    }
+    wipe_free(pay, n);
+    free(c);
+    wipe_free(rlo, n);
+    wipe_free(G, n * L);
+    wipe_free(P, n * L);
+    wipe_free(mono, n * L * 16);
+    return rc;
+}
+
+static int ltz_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out)
+{
+    return ltz_prepared(e, x, n, K, out);
+}
+
+int mpc_ltz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out)
+{
+    return chunked(e, "mpc_ltz", ltz_chunk, x, n, K, K, out, 1);
+}
+
+/* Equality: x = 0 iff x ≡ 0 mod 2^(K+1) iff c' = r' bit by bit. */
+#define EQ_DIRECT_MAX 16
+
+static int eqz_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned unused, Fe *out)
+{
+    const Field *f = e->f;
+    unsigned m = K + 1;
+    bool direct = m <= EQ_DIRECT_MAX;
+    Mask mk;
+    if (mask_open(e, x, n, K, m, direct, &mk) != 0)
+        return -1;
+    int rc = 0;
+    if (direct) {
+        /* AND of the per-bit equalities: the P half of the carry tree */
+        size_t L = (m + 1) / 2;
+        Fe *G = zalloc(n * L, sizeof(Fe)), *P = zalloc(n * L, sizeof(Fe));
+        rc = (G && P) ? 0 : mpc_fail(e, "out of memory");
+        if (rc == 0) {
+            leaves(f, &mk, G, P, L);
+            rc = tree(e, G, P, n, L, false);
+        }
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            out[i] = P[i];
+        wipe_free(G, n * L);
+        wipe_free(P, n * L);
+    } else {
+        /* d = number of bits where c' and r' differ, 0 <= d <= m (a linear
+         * function of the mask bits); x = 0 iff d = 0, a far smaller
+         * equality test: bits(m)-bounded. */
+        Fe *d = zalloc(n, sizeof(Fe));
+        rc = d ? 0 : mpc_fail(e, "out of memory");
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            /* c_j ⊕ r_j = c_j ? 1 - r_j : r_j */
+            uint64_t ones = 0;
+            fe_zero(&d[i]);
+            for (unsigned j = 0; j < m; j++) {
+                if (cbit(&mk, i, j)) {
+                    ones++;
+                    fe_sub(f, &d[i], &d[i], &mk.rb[i * m + j]);
+                } else {
+                    fe_add(f, &d[i], &d[i], &mk.rb[i * m + j]);
+                }
+            }
+            Fe fo;
+            fe_from_u64(f, &fo, ones);
+            fe_add(f, &d[i], &d[i], &fo);
+        }
+        unsigned K2 = 1;
+        while ((1u << K2) <= m)
+            K2++;
+        if (rc == 0)
+            rc = eqz_chunk(e, d, n, K2, 0, out);
+        wipe_free(d, n);
+    }
+    mask_free(&mk);
+    return rc;
+}
+
+int mpc_eqz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out)
+{
+    return chunked(e, "mpc_eqz", eqz_chunk, x, n, K, 0, out, 1);
+}
+
+int mpc_compare(MpcEngine *e, MpcCmpOp op, const Fe *a, const Fe *b, size_t n, unsigned k, Fe *out)
+{
+    const Field *f = e->f;
+    if ((n && (!a || !out)) || op < MPC_CMP_LT || op > MPC_CMP_NE)
+        return mpc_fail(e, "mpc_compare: bad arguments");
+    Fe *x = zalloc(n, sizeof(Fe));
+    if (!x)
+        return mpc_fail(e, "out of memory");
+    bool swap = op == MPC_CMP_GT || op == MPC_CMP_LE;
+    for (size_t i = 0; i < n; i++) {
+        Fe zero, bi;
+        fe_zero(&zero);
+        bi = b ? b[i] : zero;
+        if (swap)
+            fe_sub(f, &x[i], &bi, &a[i]);
+        else
+            fe_sub(f, &x[i], &a[i], &bi);
+    }
+    int rc = (op == MPC_CMP_EQ || op == MPC_CMP_NE) ? mpc_eqz(e, x, n, k, out) : mpc_ltz(e, x, n, k, out);
+    if (rc == 0 && (op == MPC_CMP_LE || op == MPC_CMP_GE || op == MPC_CMP_NE)) {
+        Fe one;
+        fe_one(f, &one);
+        for (size_t i = 0; i < n; i++)
+            fe_sub(f, &out[i], &one, &out[i]);
+    }
+    wipe_free(x, n);
+    return rc;
+}
+
+/* ---- bit decomposition --------------------------------------------------------
+ *
+ * With y = x mod 2^m = c' - r' (mod 2^m) and borrow_j = [c' mod 2^j <
+ * r' mod 2^j], y mod 2^j = c' mod 2^j - r' mod 2^j + 2^j·borrow_j, so
+ *     y_j = c_j - r_j + 2·borrow_(j+1) - borrow_j,
+ * linear in the borrows.  The borrows are the prefixes of the carry tree,
+ * computed all at once by a Sklansky prefix network: ceil(log2 m) rounds. */
+static int bitdec_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *bits)
+{
+    const Field *f = e->f;
+    Mask mk;
+    if (mask_open(e, x, n, K, m, false, &mk) != 0)
+        return -1;
+    size_t cap = n * m;
+    Fe *G = zalloc(cap, sizeof(Fe)), *P = zalloc(cap, sizeof(Fe));
+    Fe *mx = zalloc(2 * cap, sizeof(Fe)), *my = zalloc(2 * cap, sizeof(Fe)), *mz = zalloc(2 * cap, sizeof(Fe));
+    int rc = (G && P && mx && my && mz) ? 0 : mpc_fail(e, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        for (unsigned j = 0; j < m; j++) {
+            int g0, g1, p0, p1;
+            bit_gp(cbit(&mk, i, j), &g0, &g1, &p0, &p1);
+            lin(f, &G[i * m + j], g0, g1, &mk.rb[i * m + j], 0, NULL, 0, NULL);
+            lin(f, &P[i * m + j], p0, p1, &mk.rb[i * m + j], 0, NULL, 0, NULL);
+        }
+    for (unsigned s = 1; rc == 0 && s < m; s *= 2) {
+        /* element j (bit s set) covers [start+s, j]; joins [start, start+s-1] */
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            for (unsigned j = 0; j < m; j++) {
+                if (!(j & s))
+                    continue;
+                unsigned start = j & ~(2 * s - 1), lo = start + s - 1;
+                mx[k] = P[i * m + j], my[k++] = G[i * m + lo];
+                if (start)
+                    mx[k] = P[i * m + j], my[k++] = P[i * m + lo];
+            }
+        rc = mpc_round(e, NULL, 0, NULL, mx, my, k, mz);
+        k = 0;
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            for (unsigned j = 0; j < m; j++) {
+                if (!(j & s))
+                    continue;
+                unsigned start = j & ~(2 * s - 1);
+                fe_add(f, &G[i * m + j], &G[i * m + j], &mz[k++]);
+                if (start)
+                    P[i * m + j] = mz[k++];
+            }
+    }
+    /* G[j] = borrow_(j+1) now */
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        for (unsigned j = 0; j < m; j++) {
+            Fe *o = &bits[i * m + j], zero;
+            fe_zero(&zero);
+            const Fe *bj = j ? &G[i * m + j - 1] : &zero;
+            lin(f, o, cbit(&mk, i, j), -1, &mk.rb[i * m + j], 2, &G[i * m + j], -1, bj);
+        }
+    wipe_free(G, cap);
+    wipe_free(P, cap);
+    wipe_free(mx, 2 * cap);
+    wipe_free(my, 2 * cap);
+    wipe_free(mz, 2 * cap);
+    mask_free(&mk);
+    return rc;
+}
+
+int mpc_bit_decompose(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *bits)
+{
+    return chunked(e, "mpc_bit_decompose", bitdec_chunk, x, n, K, m, bits, m);
+}
+
+/* ---- division by a public value ------------------------------------------------
+ *
+ * q0 = TruncPr(x·M, s) with M = ceil(2^s/d), s = K + bits(d): x·M/2^s is
+ * within 1/d of x/d, so its floor is q or q-1, and the probabilistic
+ * truncation adds 0 or 1: q0 ∈ {q-1, q, q+1}.  With r0 = x - d·q0 in
+ * [-d, 2d), q = q0 - [r0 < 0] + [r0 >= d]: two comparisons of
+ * (bits(d)+1)-bounded values, in the same rounds. */
+static unsigned bitlen(uint64_t v)
+{
+    unsigned b = 0;
+    while (v) {
+        b++;
+        v >>= 1;
+    }
+    return b;
+}
+
+/* ceil(2^s / d) into 4 limbs, s < 192, d >= 1. */
+static void ceil_pow2_div(uint64_t out[4], unsigned s, uint64_t d)
+{
+    uint64_t num[4] = { 0, 0, 0, 0 };
+    num[s / 64] = (uint64_t)1 << (s % 64);
+    unsigned __int128 rem = 0;
+    for (int w = 3; w >= 0; w--) {
+        unsigned __int128 cur = (rem << 64) | num[w];
+        out[w] = (uint64_t)(cur / d);
+        rem = cur % d;
+    }
+    if (rem) {
+        for (int w = 0; w < 4; w++)
+            if (++out[w] != 0)
+                break;
+    }
+}
+
+/* Probabilistic truncation of Kt-bounded values by s bits: one round. */
+static int trunc_pr(MpcEngine *e, const Fe *x, size_t n, unsigned Kt, unsigned s, Fe *out)
+{
+    const Field *f = e->f;
+    Mask mk;
+    if (mask_open(e, x, n, Kt, s, false, &mk) != 0)
+        return -1;
+    Fe inv;
+    fe_pow2(f, &inv, s);
+    fe_inv(f, &inv, &inv);
+    for (size_t i = 0; i < n; i++) {
+        /* floor((x + r')/2^s) = (x + r' - c')/2^s */
+        Fe cp;
+        fe_from_limbs(f, &cp, mk.c + 4 * i);
+        fe_add(f, &out[i], &x[i], &mk.rlo[i]);
+        fe_sub(f, &out[i], &out[i], &cp);
+        fe_mul(f, &out[i], &out[i], &inv);
+    }
+    mask_free(&mk);
+    return 0;
+}
+
+static int div_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, uint64_t d, bool neg, Fe *quot, Fe *rem)
+{
+    const Field *f = e->f;
+    /* |x·M| < 2^(K + s - bd + 2) = 2^(2K+2); the mask needs s <= Kt+1 */
+    unsigned bd = bitlen(d), s = K + bd, Kt = 2 * K + 2 > s ? 2 * K + 2 : s;
+    Fe *xs = zalloc(n, sizeof(Fe)), *q = zalloc(n, sizeof(Fe)), *r = zalloc(2 * n, sizeof(Fe));
+    Fe *u = zalloc(2 * n, sizeof(Fe));
+    int rc = (xs && q && r && u) ? 0 : mpc_fail(e, "out of memory");
+    Fe fd, fM;
+    uint64_t M[4];
+    ceil_pow2_div(M, s, d);
+    fe_from_limbs(f, &fM, M);
+    fe_from_u64(f, &fd, d);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (neg)
+            fe_neg(f, &xs[i], &x[i]);
+        else
+            xs[i] = x[i];
+        fe_mul(f, &q[i], &xs[i], &fM);
+    }
+    if (rc == 0)
+        rc = trunc_pr(e, q, n, Kt, s, q);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        fe_mul(f, &r[i], &q[i], &fd);
+        fe_sub(f, &r[i], &xs[i], &r[i]);
+        fe_sub(f, &r[n + i], &r[i], &fd);
+    }
+    if (rc == 0)
+        rc = mpc_ltz(e, r, 2 * n, bd + 1, u);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        /* q = q0 - [r0 < 0] + 1 - [r0 - d < 0] */
+        Fe one, qq, rr;
+        fe_one(f, &one);
+        fe_sub(f, &qq, &q[i], &u[i]);
+        fe_add(f, &qq, &qq, &one);
+        fe_sub(f, &qq, &qq, &u[n + i]);
+        fe_mul(f, &rr, &qq, &fd);
+        fe_sub(f, &rr, &xs[i], &rr);
+        /* x/(-d): floor(-x/d) is the quotient, the remainder changes sign */
+        if (neg)
+            fe_neg(f, &rr, &rr);
+        if (quot)
+            quot[i] = qq;
+        if (rem)
+            rem[i] = rr;
+    }
+    wipe_free(xs, n);
+    wipe_free(q, n);
+    wipe_free(r, 2 * n);
+    wipe_free(u, 2 * n);
+    return rc;
+}
+
+int mpc_trunc_pr(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out)
+{
+    if (m == 0) {
+        memmove(out, x, n * sizeof *out);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i += MPC_CMP_CHUNK) {
+        size_t c = n - i < MPC_CMP_CHUNK ? n - i : MPC_CMP_CHUNK;
+        if (check_bound(e, "mpc_trunc_pr", K, m) != 0 || trunc_pr(e, x + i, c, K, m, out + i) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int mpc_div_public(MpcEngine *e, const Fe *x, size_t n, unsigned K, int64_t d, Fe *quot, Fe *rem)
+{
+    if (d == 0)
+        return mpc_fail(e, "mpc_div_public: division by zero");
+    if (K == 0 || K > 64)
+        return mpc_fail(e, "mpc_div_public: bit length %u out of range (1..64)", K);
+    bool neg = d < 0;
+    uint64_t ad = neg ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
+    if (ad == 1) {
+        for (size_t i = 0; i < n; i++) {
+            if (quot) {
+                if (neg)
+                    fe_neg(e->f, &quot[i], &x[i]);
+                else
+                    quot[i] = x[i];
+            }
+            if (rem)
+                fe_zero(&rem[i]);
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < n; i += MPC_CMP_CHUNK) {
+        size_t c = n - i < MPC_CMP_CHUNK ? n - i : MPC_CMP_CHUNK;
+        if (div_chunk(e, x + i, c, K, ad, neg, quot ? quot + i : NULL, rem ? rem + i : NULL) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- selection and extremes ------------------------------------------------------ */
+
+int mpc_select(MpcEngine *e, const Fe *c, const Fe *a, const Fe *b, size_t n, Fe *out)
+{
+    const Field *f = e->f;
+    Fe *d = zalloc(n, sizeof(Fe));
+    if (!d)
+        return mpc_fail(e, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        fe_sub(f, &d[i], &a[i], &b[i]);
+    int rc = mpc_round(e, NULL, 0, NULL, c, d, n, d);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        fe_add(f, &out[i], &b[i], &d[i]);
+    wipe_free(d, n);
+    return rc;
+}
+
+int mpc_arg_extreme(MpcEngine *e, const Fe *v, size_t n, unsigned k, bool want_max, Fe *index, Fe *best)
+{
+    const Field *f = e->f;
+    if (n == 0)
+        return mpc_fail(e, "mpc_arg_extreme: no values");
+    size_t cap = 2 * n;
+    Fe *val = zalloc(n, sizeof(Fe)), *idx = zalloc(n, sizeof(Fe));
+    Fe *c = zalloc(n, sizeof(Fe)), *lo = zalloc(n, sizeof(Fe)), *hi = zalloc(n, sizeof(Fe));
+    Fe *sc = zalloc(cap, sizeof(Fe)), *sa = zalloc(cap, sizeof(Fe)), *sb = zalloc(cap, sizeof(Fe));
+    int rc = (val && idx && c && lo && hi && sc && sa && sb) ? 0 : mpc_fail(e, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        val[i] = v[i];
+        fe_from_u64(f, &idx[i], i);
+    }
+    size_t len = n;
+    while (rc == 0 && len > 1) {
+        size_t h = len / 2;
+        for (size_t j = 0; j < h; j++) {
+            lo[j] = val[2 * j];
+            hi[j] = val[2 * j + 1];
+        }
+        /* take the later one only if strictly better: ties keep the lower index */
+        rc = want_max ? mpc_compare(e, MPC_CMP_LT, lo, hi, h, k, c) : mpc_compare(e, MPC_CMP_LT, hi, lo, h, k, c);
+        for (size_t j = 0; rc == 0 && j < h; j++) {
+            sc[j] = sc[h + j] = c[j];
+            sa[j] = val[2 * j + 1], sb[j] = val[2 * j];
+            sa[h + j] = idx[2 * j + 1], sb[h + j] = idx[2 * j];
+        }
+        if (rc == 0)
+            rc = mpc_select(e, sc, sa, sb, 2 * h, sa);
+        for (size_t j = 0; rc == 0 && j < h; j++) {
+            val[j] = sa[j];
+            idx[j] = sa[h + j];
+        }
+        if (rc == 0 && len % 2) {
+            val[h] = val[len - 1];
+            idx[h] = idx[len - 1];
+        }
+        len = h + len % 2;
+    }
+    if (rc == 0) {
+        if (index)
+            *index = idx[0];
+        if (best)
+            *best = val[0];
+    }
+    wipe_free(val, n);
+    wipe_free(idx, n);
+    wipe_free(c, n);
+    wipe_free(lo, n);
+    wipe_free(hi, n);
+    wipe_free(sc, cap);
+    wipe_free(sa, cap);
+    wipe_free(sb, cap);
+    return rc;
+}

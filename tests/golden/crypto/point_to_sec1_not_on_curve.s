@@ -1,0 +1,143 @@
+# x = 5 is not the x of a secp256k1 point (5^3 + 7 = 132 is not a square mod p).
+# expect-error: deserialize point: the input buffer contained invalid data (not a valid secp256k1 point
+.function main
+    CALL create_array
+    MOV r5, r0
+    LDI r6, 5u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r6, 0u8
+    PUSHARG r5
+    PUSHARG r6
+    CALL array_push
+    LDI r3, "secp256k1"
+    PUSHARG r5
+    PUSHARG r3
+    CALL Crypto.point_to_sec1
+    RET r0
+.end
