@@ -25,6 +25,8 @@
 #include "bytecode/stfl.h"
 #include "core/format.h"
 #include "lang/lang.h"
+#include "storage/kv.h"
+#include "vm/stdlib_storage.h"
 #include "vm/vm.h"
 
 typedef struct {
@@ -52,6 +54,7 @@ static int usage(void)
             "       stoffel compile PATH [-o OUT.stflb] [-O0..3] [--print-ir]\n"
             "       stoffel run PATH [--client-input C=V]... [--input NAME=VALUE]... [--expected-output-clients N]\n"
             "                        [--entry F] [--parties N] [--threshold T] [--stats]\n"
+            "                        [--local-store PATH]   LocalStorage.* in this SQLite file (party I: PATH.partyI)\n"
             "PATH: a project folder with Stoffel.toml, or a .stfl file\n");
     return 1;
 }
@@ -292,7 +295,7 @@ static void write_out(void *ud, const char *text, size_t len)
     fwrite(text, 1, len, stdout);
 }
 
-static int run_clear(const StfProgram *prog, const char *entry, const char *src)
+static int run_clear(const StfProgram *prog, const char *entry, const char *src, const char *local_store)
 {
     VmConfig cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -303,6 +306,17 @@ static int run_clear(const StfProgram *prog, const char *entry, const char *src)
         vm_free(vm);
         return 3;
     }
+    KvStore *kv = NULL;
+    if (local_store) {
+        char kerr[512];
+        kv = kv_open(local_store, kerr, sizeof kerr);
+        if (!kv || stdlib_storage_attach(vm, kv) != ST_OK) {
+            fprintf(stderr, "Error: --local-store %s\n", kv ? vm_last_error(vm)->message : kerr);
+            kv_close(kv);
+            vm_free(vm);
+            return 2;
+        }
+    }
     Value result;
     if (vm_execute(vm, entry, NULL, 0, &result) != ST_OK) {
         fflush(stdout);
@@ -311,6 +325,7 @@ static int run_clear(const StfProgram *prog, const char *entry, const char *src)
         if (e->function && e->instr_index >= 0)
             fprintf(stderr, "  at %s:%u (function %s)\n", src, vm_source_line(vm, e->function, e->instr_index), e->function);
         vm_free(vm);
+        kv_close(kv);
         return 4;
     }
     StrBuf b;
@@ -319,6 +334,7 @@ static int run_clear(const StfProgram *prog, const char *entry, const char *src)
     printf("Program returned: %s\n", b.data ? b.data : "");
     sb_free(&b);
     vm_free(vm);
+    kv_close(kv);
     return 0;
 }
 
@@ -331,6 +347,7 @@ static int cmd_run(const Project *p, int argc, char **argv)
     const char *main_inputs[64];
     size_t nmain = 0;
     bool stats = false;
+    const char *local_store = NULL;     /* LocalStorage.* (docs/storage.md); party I: PATH.partyI */
     StoffelCostReport *report = NULL;
     int rc = 0;
     for (int i = 0; i < argc && rc == 0; i++) {
@@ -348,6 +365,7 @@ static int cmd_run(const Project *p, int argc, char **argv)
         else if (strcmp(a, "--threshold") == 0 && i + 1 < argc) threshold = strtol(argv[++i], NULL, 10);
         else if (strcmp(a, "--local") == 0) continue;
         else if (strcmp(a, "--stats") == 0) stats = true;
+        else if (strcmp(a, "--local-store") == 0 && i + 1 < argc) local_store = argv[++i];
         else { fprintf(stderr, "Error: unknown run option '%s'\n", a); rc = 2; }
     }
     StfProgram prog;
@@ -378,7 +396,7 @@ static int cmd_run(const Project *p, int argc, char **argv)
         /* nothing compiled */
     } else {
         if (!needs_mpc(&prog) && in.nclients == 0) {
-            rc = run_clear(&prog, entry, p->source);
+            rc = run_clear(&prog, entry, p->source, local_store);
         } else {
             char *inputs = inputs_string(&prog, &in);
             if (!inputs) {
@@ -394,6 +412,7 @@ static int cmd_run(const Project *p, int argc, char **argv)
                 mo.entry = entry;
                 mo.write = write_out;
                 mo.cost_report = stats ? &report : NULL;
+                mo.local_store = local_store;
                 char *result = NULL, *outputs = NULL, err[1024];
                 int mrc = local_mpc_run(&prog, &mo, &result, &outputs, err, sizeof err);
                 fflush(stdout);

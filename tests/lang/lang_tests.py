@@ -18,6 +18,7 @@ The corpus parts are skipped (counted) when ../shared/stoffellang is absent.
 """
 import os
 import re
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -55,6 +56,9 @@ def expand_args(text):
     """Split an example_args.txt entry, expanding @bits/@boollist/@intlist."""
     out = []
     for tok in text.split():
+        if tok == "@tmpfile":      # a fresh path in a new temporary directory
+            out.append(os.path.join(tempfile.mkdtemp(prefix="stoffel-lang-"), "store.db"))
+            continue
         m = re.match(r"@bits\((\d+),([0-9a-fA-F]+)\)$", tok)
         if m:
             for b in _bits(m.group(2)):
