@@ -28,13 +28,17 @@ TOOL_LDLIBS = -lsodium -Wl,-Bstatic -lssl -lcrypto -Wl,-Bdynamic -lsecp256k1 -ls
 
 # Every module directory under src/ except the command-line tools.
 LIB_SRCS := $(filter-out src/cli/%,$(wildcard src/*/*.c))
+LANG_TOOL_SRCS := src/cli/stoffellang.c src/cli/stoffel.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
-TOOLS    := $(patsubst src/cli/%.c,stoffel-%,$(wildcard src/cli/*.c))
+TOOLS    := $(patsubst src/cli/%.c,stoffel-%,$(filter-out $(LANG_TOOL_SRCS),$(wildcard src/cli/*.c)))
 TOOL_BINS := $(TOOLS:%=$(BUILD)/%)
+# The StoffelLang compiler and the project driver keep upstream's names.
+LANG_TOOLS := stoffellang stoffel
+TOOL_BINS += $(LANG_TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare bench-procs fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare bench-procs bench-lang fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -66,6 +70,8 @@ $(BUILD)/libstoffel_vm.so: $(LIB_OBJS)
 $(BUILD)/stoffel-%: src/cli/%.c $(BUILD)/libstoffel_vm.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(TOOL_LDLIBS)
 
+$(BUILD)/stoffellang $(BUILD)/stoffel: $(BUILD)/%: src/cli/%.c $(BUILD)/libstoffel_vm.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(TOOL_LDLIBS)
 # --list-builtins: the one-line summaries of docs/builtins.md as a C table
 $(BUILD)/gen/builtin_docs.h: docs/builtins.md scripts/gen-builtin-docs.awk
 	@mkdir -p $(dir $@)
@@ -115,12 +121,22 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
 	@# BENCH_ARGS are the interpreter runner's; the others run with their defaults
-	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare BENCH_ARGS=
+	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare bench-lang BENCH_ARGS=
 	@$(MAKE) --no-print-directory bench-procs
 
 # Processes against Erlang/OTP: a ring, mass spawning, idle memory (docs/processes.md).
 bench-procs: tools
 	python3 bench/procs.py --build $(BUILD)
+
+# StoffelLang: compile time of every upstream example (when ../shared is
+# there), the compiled twins bench/*.stfl against the hand-written bench/*.s,
+# and per example its instruction count and online MPC rounds.
+bench-lang: all
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/lang_bench bench/lang_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	@if [ -d ../shared/stoffellang/examples ]; then $(BUILD)/lang_bench ../shared/stoffellang/examples; \
+	 else echo "bench-lang: ../shared/stoffellang is absent, compile times skipped"; fi
+	python3 bench/lang_twins.py --build $(BUILD)
+	python3 bench/lang_examples.py --build $(BUILD)
 
 # Field arithmetic: ns per operation, with plain GMP in the same run.
 bench-field: lib
@@ -184,8 +200,9 @@ fuzz: deps fuzz-build
 	@cp -n ../shared/fixtures/stoffel-vm/*.stflb build-fuzz/corpus-bin/ 2>/dev/null || true
 	@cp -n examples/*.s build-fuzz/corpus-asm/ 2>/dev/null || true
 	@find tests/golden -name '*.s' | head -200 | while read f; do cp -n "$$f" build-fuzz/corpus-asm/$$(echo $$f | tr / _); done
+	@mkdir -p build-fuzz/corpus-lang && cp -n tests/lang/*.stfl build-fuzz/corpus-lang/ 2>/dev/null || true
 	@for t in $(FUZZ_TARGETS); do \
-	  case $$t in *asm*) c=build-fuzz/corpus-asm;; *) c=build-fuzz/corpus-bin;; esac; \
+	  case $$t in *asm*) c=build-fuzz/corpus-asm;; *lang*) c=build-fuzz/corpus-lang;; *) c=build-fuzz/corpus-bin;; esac; \
 	  echo "== $$t ($(FUZZ_TIME) s)"; \
 	  build-fuzz/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -rss_limit_mb=4096 $$c 2>&1 \
 	    | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|crash-' ; \
@@ -201,7 +218,7 @@ VERSION   := $(shell awk '/^\#define STOFFEL_VERSION_(MAJOR|MINOR|PATCH) /{v = v
 SOVERSION  = 0
 install: lib tools
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig
-	install -m 644 include/stoffel_vm.h include/stoffel.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/stoffel_vm.h include/stoffel.h include/stoffellang.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/libstoffel_vm.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(BUILD)/libstoffel_vm.so $(DESTDIR)$(LIBDIR)/libstoffel_vm.so.$(VERSION)
 	ln -sf libstoffel_vm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libstoffel_vm.so.$(SOVERSION)

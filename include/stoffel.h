@@ -488,6 +488,10 @@ typedef struct StoffelProgram StoffelProgram;
  * ..."). */
 ST_API StoffelResult stoffel_program_read(const char *path, StoffelProgram **program, char **error);
 ST_API void stoffel_program_free(StoffelProgram *program);
+/* The StoffelLang source line of instruction `instruction` of `function`
+ * in a program compiled from a .stfl file (0 when unknown: assembly or
+ * bytecode, or no such instruction).  Names the place of a run-time error. */
+ST_API unsigned stoffel_program_source_line(const StoffelProgram *program, const char *function, int64_t instruction);
 
 /* What `stoffel-run --info` prints: format version, constants, every
  * function (parameters, registers, instructions, duplicates marked) and the
@@ -586,6 +590,19 @@ ST_API StoffelResult stoffel_net_keygen(const char *key_path, const char *cert_p
                                  char key_id[65], char **error);
 /* The key id of a certificate file (64 hex digits and a NUL). */
 ST_API StoffelResult stoffel_net_cert_key_id(const char *cert_path, char key_id[65], char **error);
+
+/* ---- the StoffelLang compiler ----------------------------------------------------- */
+
+/* Compile the StoffelLang file `src_path` (imports resolved next to it) and
+ * write the .stflb to `out_path` (NULL: src_path with .stflb for .stfl).
+ * On failure *error (free with stoffel_free_text) is the message
+ * "file:line:col: error: ..." with the source line and a caret. */
+ST_API StoffelResult stoffel_compile_file(const char *src_path, const char *out_path, char **error);
+
+/* Compile source text in memory to .stflb bytes (*out, free with
+ * stoffel_free_text); `filename` names it in messages and anchors imports. */
+ST_API StoffelResult stoffel_compile_to_binary(const char *source, const char *filename, unsigned char **out,
+                                        size_t *out_len, char **error);
 
 #ifdef __cplusplus
 }

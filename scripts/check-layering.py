@@ -34,7 +34,7 @@ ALLOWED = {
     "crypto": {"core", "mpc"},
     "storage": {"core", "mpc"},
     "mpc": {"core", "net", "crypto"},
-    "lang": {"core", "bytecode"},
+    "lang": {"core", "bytecode", "include"},   # include: its public compiler API
     "vm": {"core", "bytecode", "mpc", "crypto", "storage"},
     "api": {"core", "bytecode", "net", "mpc", "vm", "lang", "crypto", "storage", "include"},
     "cli": {"include", "bytecode", "lang"},
@@ -52,6 +52,12 @@ ONLY = {
 # Files that may use the public headers only (clients of the public API).
 PUBLIC_ONLY = {"src/cli/run.c", "src/cli/keygen.c"}
 
+# Debt, not to be added to: files that still reach past their directory's
+# rule, with the directories they may use until they move onto stoffel.h.
+FILE_DEBT = {
+    "src/cli/stoffel.c": {"api", "vm", "core", "storage"},   # the project driver: in-process runs through api/local_mpc.h
+}
+
 # Prefixes of each module's cross-file functions (besides its files' stems).
 PREFIXES = {
     "core": ["heap_", "val_", "sb_", "fmt_", "table_", "array_", "string_", "bytes_", "mono_"],
@@ -60,7 +66,7 @@ PREFIXES = {
     "mpc": ["mpc_", "fe_", "field_", "shamir_", "robust_", "wire_", "rbc_"],
     "vm": ["vm_", "mpcvm_", "stdlib_", "sl_", "ffi_", "arith_", "closures_", "translate_", "pins_"],
     "api": ["stoffel_", "hb_", "api_", "session_", "party_", "local_mpc_", "net_mpc_"],
-    "lang": ["lang_"],
+    "lang": ["lang_", "stoffel_", "lex", "tok", "tokens_", "parse_", "ck_", "ty_", "cg_", "arena_", "builtin_"],  # stoffel_: upstream's compiler API (stoffellang.h)
     "crypto": ["crypto_", "fp_", "fp2_"],   # Fp and Fp2 of BLS12-381 (fp381.c)
     "storage": ["storage_", "kv_", "pstore_", "sqlf_"],
 }
@@ -134,14 +140,15 @@ def check_includes(rules, out):
                 if rel in PUBLIC_ONLY and tmod != "include":
                     out.append("%s: layering: %s is a client of the public API and may include only "
                                "include/*.h, not \"%s\"" % (where, rel, inc))
-                elif tmod != mod and tmod not in ALLOWED.get(mod, set()):
+                elif tmod != mod and tmod not in ALLOWED.get(mod, set()) | FILE_DEBT.get(rel, set()):
                     allowed = ", ".join(sorted(ALLOWED.get(mod, set()))) or "nothing of ours"
                     out.append("%s: layering: %s/ may not include %s/ (\"%s\"); %s/ may include: %s"
                                % (where, mod, tmod, inc, mod, allowed))
                 elif (mod, tmod) in ONLY and path not in ONLY[(mod, tmod)]:
                     out.append("%s: layering: %s/ may use only %s of %s/, not \"%s\""
                                % (where, mod, ", ".join(sorted(ONLY[(mod, tmod)])), tmod, inc))
-            if "internal" in rules and INTERNAL.search(os.path.basename(path)) and tmod != mod:
+            if "internal" in rules and INTERNAL.search(os.path.basename(path)) and tmod != mod \
+                    and tmod not in FILE_DEBT.get(rel, set()):
                 out.append("%s: internal: \"%s\" is internal to %s/" % (where, inc, tmod))
     return checked
 

@@ -855,7 +855,8 @@ def run_pytest(_, ctx):
 #     and exports exactly the functions include/stoffel.h and
 #     include/stoffel_vm.h declare with ST_API (docs/embedding.md).
 
-PUBLIC_HEADERS = (os.path.join("include", "stoffel.h"), os.path.join("include", "stoffel_vm.h"))
+PUBLIC_HEADERS = (os.path.join("include", "stoffel.h"), os.path.join("include", "stoffel_vm.h"),
+                  os.path.join("include", "stoffellang.h"))
 DECL_RE = re.compile(r"^(ST_API\s+)?(?!typedef\b|extern\b|return\b)[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)\s*\(", re.M)
 
 
@@ -1077,6 +1078,10 @@ def main():
     tasks.append(("storage/cli", run_storage_tests, None))
     tasks.append(("crypto/oracle", run_crypto_oracle, None))
     tasks.append(("usability/checks", run_usability_tests, None))
+    # StoffelLang: goldens, upstream's fixtures and examples (tests/lang/lang_tests.py)
+    sys.path.insert(0, os.path.join(REPO, "tests", "lang"))
+    import lang_tests
+    tasks.extend(lang_tests.make_tasks(ctx, Outcome, run_process, describe_status, tail))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 

@@ -107,6 +107,7 @@ def _declare(lib):
     fn("stoffel_run_local_mpc", c_int, c_char_p, c_char_p, c_uint32, c_uint32, c_char_p, c_char_p,
        POINTER(c_void_p), POINTER(c_void_p))
     fn("stoffel_free_text", None, c_void_p)
+    fn("stoffel_compile_file", c_int, c_char_p, c_char_p, POINTER(c_void_p))
     fn("stoffel_config_init", None, POINTER(Config))
     fn("stoffel_new", vm, POINTER(Config))
     fn("stoffel_free", None, vm)

@@ -1,6 +1,7 @@
 """StoffelProgram: a compiled program run as an MPC computation."""
 
 import ctypes
+import os
 
 from . import _lib
 from .vm import ExecutionError, LoadError, StoffelError, VirtualMachine
@@ -67,6 +68,34 @@ class StoffelProgram:
 
     def __init__(self, path):
         self.path = str(path)
+        self.source = self.path if self.path.endswith(".stfl") else None
+        self._tmpdir = None
+
+    def compile(self, output=None):
+        """Compile StoffelLang source (a .stfl path) with the compiler in
+        libstoffel_vm, in this process.  Writes the .stflb to ``output``
+        (default: a temporary file); afterwards the program runs from it.
+        Returns the .stflb path.  Raises LoadError with the compiler's
+        message ("file:line:col: error: ...") when the source is rejected."""
+        import tempfile
+        src = self.source or self.path
+        if output is None:
+            if self._tmpdir is None:
+                self._tmpdir = tempfile.TemporaryDirectory(prefix="stoffel-")
+            base = os.path.basename(src)
+            output = os.path.join(self._tmpdir.name, (base[:-5] if base.endswith(".stfl") else base) + ".stflb")
+        lib = _lib.lib()
+        error = ctypes.c_void_p()
+        rc = lib.stoffel_compile_file(src.encode(), str(output).encode(), ctypes.byref(error))
+        try:
+            message = ctypes.string_at(error.value).decode() if error.value else None
+        finally:
+            lib.stoffel_free_text(error.value)
+        if rc != _OK:
+            raise LoadError(message or "compilation failed (code %d)" % rc, result=rc)
+        self.source = src
+        self.path = str(output)
+        return self.path
 
     def vm(self, **options):
         """A new VirtualMachine with this program loaded (clear values only)."""

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api_internal.h"
+#include "lang/lang.h"
 #include "bytecode/load.h"
 #include "core/format.h"
 
@@ -27,6 +28,20 @@ StoffelResult stoffel_program_read(const char *path, StoffelProgram **program, c
         *error = dup_text("out of memory");
         return STOFFEL_ERROR_MEMORY;
     }
+    if (lang_is_source_path(path)) {
+        /* StoffelLang source: compiled in memory (docs/lang.md) */
+        char *cerr = NULL;
+        if (lang_compile_file(path, NULL, &p->prog, &cerr) != 0) {
+            stoffel_program_free(p);
+            size_t n = cerr ? strlen(cerr) : 0;
+            while (n && cerr[n - 1] == '\n') cerr[--n] = 0;     /* the caller ends the line */
+            *error = cerr ? dup_text(cerr) : dup_text("compilation failed");
+            free(cerr);
+            return STOFFEL_ERROR_LOAD;
+        }
+        *program = p;
+        return STOFFEL_OK;
+    }
     StfLoadError le;
     StfLoadStatus st = stf_load_file(path, &p->prog, &le);
     if (st != STF_LOAD_OK) {
@@ -36,6 +51,12 @@ StoffelResult stoffel_program_read(const char *path, StoffelProgram **program, c
     }
     *program = p;
     return STOFFEL_OK;
+}
+
+unsigned stoffel_program_source_line(const StoffelProgram *p, const char *function, int64_t instruction)
+{
+    if (!p || !function || instruction < 0) return 0;
+    return lang_line_of(&p->prog, function, instruction);
 }
 
 void stoffel_program_free(StoffelProgram *p)

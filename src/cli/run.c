@@ -460,13 +460,20 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
     if (c->report[0] || c->report[1] || c->report[2] || c->report[3]) c->mpc.cost_report = &rep;
     if (c->progress > 0 || (c->progress == 0 && isatty(STDERR_FILENO))) c->mpc.progress = stderr;
     StoffelResult st = stoffel_run_local_mpc_program(prog, &c->mpc, &result, &outputs, &err);
-    stoffel_program_free(prog);
     fflush(stdout);
     int rc = 0;
     if (st != STOFFEL_OK) {
         const char *why = err ? err : "out of memory";
         if (st == STOFFEL_ERROR_RUNTIME) fprintf(stderr, "Execution error in '%s': %s\n", c->entry, why);
         else fprintf(stderr, "Error: %s\n", why);
+        /* "... at FN, instruction N": the StoffelLang source line too */
+        const char *at = err ? strstr(err, "  at ") : NULL;
+        char fn[256];
+        long long idx;
+        unsigned line;
+        if (at && sscanf(at, "  at %255[^,], instruction %lld", fn, &idx) == 2 &&
+            (line = stoffel_program_source_line(prog, fn, idx)) != 0)
+            fprintf(stderr, "  at %s:%u\n", c->path, line);
         rc = st == STOFFEL_ERROR_INVALID ? 2 : st == STOFFEL_ERROR_LOAD ? 3 : 4;
     } else {
         fputs(outputs, stdout);
@@ -475,10 +482,13 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
     stoffel_free_text(result);
     stoffel_free_text(outputs);
     stoffel_free_text(err);
+    stoffel_program_free(prog);
     fflush(stdout);
     int wrc = write_reports(c, rep);
     return rc ? rc : wrc;
 }
+
+static int run_loaded(Cli *c, StoffelVM *vm, const StoffelProgram *prog);
 
 static int run_plain(Cli *c, StoffelProgram *prog)
 {
@@ -489,12 +499,20 @@ static int run_plain(Cli *c, StoffelProgram *prog)
         return 3;
     }
     StoffelResult st = stoffel_load_program(vm, prog);
-    stoffel_program_free(prog);            /* the VM has its own code now */
+    /* the VM has its own code now; prog stays for source lines */
     if (st != STOFFEL_OK) {
         fprintf(stderr, "Error: %s\n", stoffel_last_error(vm)->message);
         stoffel_free(vm);
+        stoffel_program_free(prog);
         return 3;
     }
+    int rc = run_loaded(c, vm, prog);
+    stoffel_program_free(prog);
+    return rc;
+}
+
+static int run_loaded(Cli *c, StoffelVM *vm, const StoffelProgram *prog)
+{
     if (c->trace_instr) stoffel_set_trace(vm, stderr, STOFFEL_TRACE_INSTRUCTIONS);
     if (c->local_store && stoffel_open_local_store(vm, c->local_store) != STOFFEL_OK) {
         fprintf(stderr, "Error: --local-store %s\n", stoffel_last_error(vm)->message);
@@ -512,8 +530,11 @@ static int run_plain(Cli *c, StoffelProgram *prog)
         fflush(stdout);
         const StoffelError *e = stoffel_last_error(vm);
         fprintf(stderr, "Execution error in '%s': %s\n", entry, e->message);
-        if (e->function && e->instruction >= 0)
+        if (e->function && e->instruction >= 0) {
             fprintf(stderr, "  at %s, instruction %" PRId64 "\n", e->function, e->instruction);
+            unsigned line = stoffel_program_source_line(prog, e->function, e->instruction);
+            if (line) fprintf(stderr, "  at %s:%u\n", c->path, line);
+        }
         stoffel_free(vm);
         return 4;
     }
