@@ -49,6 +49,7 @@ typedef enum {
     MK_ROOT,         /* party -> party: square roots for random bits (a slice each) */
     MK_RBC,          /* party -> party: reliable broadcast (rbc.h), bytes padded to 32 */
     MK_EXP,          /* party -> party: share times a group point (open_exp.c) */
+    MK_AVSS,         /* party -> party: a dealer's share for the receiver (avss.c) */
     MK_COUNT
 } MsgKind;
 
