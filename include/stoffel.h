@@ -427,6 +427,9 @@ typedef struct {
      * PATH.partyI (NULL = none); docs/storage.md. */
     const char *local_store;
     const char *preproc_store;
+    /* "honeybadger" (NULL) or "avss" (docs/avss.md): AVSS also takes the
+     * curves secp256k1 and p-256. */
+    const char *backend;
 } StoffelLocalMpcOptions;
 
 void stoffel_local_mpc_options_init(StoffelLocalMpcOptions *options);

@@ -52,6 +52,7 @@ typedef struct {
      * session draws a fresh instance every run. */
     const char *local_store, *preproc_store;
     bool per_party_stores;
+    const Group *avss_group;         /* AVSS backend: its curve group; NULL = HoneyBadger */
 } PartySpec;
 
 /* Where a party stopped. */

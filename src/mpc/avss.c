@@ -114,7 +114,8 @@ static int deal(MpcEngine *e, Avss *a, uint64_t seq)
         }
     }
     a->sh[a->self] = shares[a->self];
-    a->dealt[a->self] = a->ok[a->self] = 1;
+    /* a silent party (tests) knows nobody got its dealing */
+    a->dealt[a->self] = a->ok[a->self] = e->fault != MPC_FAULT_SILENT;
     uint64_t session;
     if (e->fault != MPC_FAULT_SILENT && mpc_rbc_broadcast(e, b, blen, &session) != 0) goto out;
     for (uint32_t j = 0; j < n; j++) {
@@ -229,7 +230,21 @@ static int answers(MpcEngine *e, Avss *a, uint64_t seq, const struct timespec *d
         unsigned nacc = 0;
         for (uint32_t j = 0; j < n; j++) nacc += acc[j];
         if (!a->dealt[i] || nacc == 0) continue;
-        if (i == a->self) continue;          /* answer_mine */
+        if (i == a->self) {
+            if (e->fault != MPC_FAULT_NONE) {
+                /* tests: a faulty dealer that does not answer knows it is
+                 * rejected, and stays in step with the honest parties, who
+                 * wait for its answer until the deadline */
+                a->rejected[i] = 1;
+                for (int ms; (ms = ms_left(dl)) > 0;) {
+                    uint32_t from;
+                    uint8_t *m;
+                    size_t len;
+                    if (mpc_rbc_receive(e, MPC_RBC_ANY, ms, &from, &m, &len) == 1) free(m);
+                }
+            }
+            continue;                       /* answer_mine */
+        }
         uint8_t *m = NULL;
         size_t len = 0;
         int got = recv_stage(e, i, dl, 'R', seq, &m, &len);
