@@ -863,6 +863,7 @@ def run_script_step(name, script, ctx):
         o.fail("output tail:\n" + (tail(res.stdout, 40) or "    (empty)") + "\nstderr tail:\n" +
                (tail(res.stderr) or "    (empty)"))
     o.note = m.group(0) if m else ""
+    o.stdout = res.stdout
     return o
 
 
@@ -874,6 +875,19 @@ def run_net_tests(_, ctx):
 #    several stoffel-run processes.
 def run_storage_tests(_, ctx):
     return run_script_step("storage/cli", os.path.join("tests", "storage", "storage_tests.py"), ctx)
+
+
+# --------------------------------------------------------------------------
+# avss/signatures: threshold signatures on the AVSS backend, verified by
+# @noble/curves and OpenSSL (tests/avss/signature_tests.py); its "SKIP"
+# lines (node/npm or python3-cryptography missing) are counted skips.
+
+def run_avss_signatures(_, ctx):
+    o = run_script_step("avss/signatures", os.path.join("tests", "avss", "signature_tests.py"), ctx)
+    for line in getattr(o, "stdout", "").splitlines():
+        if line.startswith("SKIP "):
+            ctx.skipped.append(line[5:])
+    return o
 
 
 # --------------------------------------------------------------------------
@@ -1007,6 +1021,7 @@ def main():
     tasks.append(("net/sessions", run_net_tests, None))
     tasks.append(("storage/cli", run_storage_tests, None))
     tasks.append(("crypto/oracle", run_crypto_oracle, None))
+    tasks.append(("avss/signatures", run_avss_signatures, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 

@@ -231,16 +231,18 @@ static int answers(MpcEngine *e, Avss *a, uint64_t seq, const struct timespec *d
         for (uint32_t j = 0; j < n; j++) nacc += acc[j];
         if (!a->dealt[i] || nacc == 0) continue;
         if (i == a->self) {
-            if (e->fault != MPC_FAULT_NONE) {
+            if (e->fault == MPC_FAULT_SILENT || e->test_fault == TEST_AVSS_NO_ANSWER) {
                 /* tests: a faulty dealer that does not answer knows it is
                  * rejected, and stays in step with the honest parties, who
                  * wait for its answer until the deadline */
                 a->rejected[i] = 1;
                 for (int ms; (ms = ms_left(dl)) > 0;) {
+                    /* keeps serving the others' broadcasts (waiting for one
+                     * of its own, which never comes) without taking theirs */
                     uint32_t from;
                     uint8_t *m;
                     size_t len;
-                    if (mpc_rbc_receive(e, MPC_RBC_ANY, ms, &from, &m, &len) == 1) free(m);
+                    if (mpc_rbc_receive(e, a->self, ms, &from, &m, &len) == 1) free(m);
                 }
             }
             continue;                       /* answer_mine */
@@ -275,7 +277,10 @@ static int answer_mine(MpcEngine *e, Avss *a, uint64_t seq)
     const uint8_t *acc = &a->accused[(size_t)a->self * n];
     unsigned nacc = 0;
     for (uint32_t j = 0; j < n; j++) nacc += acc[j];
-    if (nacc == 0 || e->fault != MPC_FAULT_NONE) return 0;   /* a faulty dealer does not answer */
+    /* tests: a silent dealer does not answer, nor one told to ignore
+     * complaints; a wrong-shares dealer answers truly (its victim's share
+     * is repaired) */
+    if (nacc == 0 || e->fault == MPC_FAULT_SILENT || e->test_fault == TEST_AVSS_NO_ANSWER) return 0;
     size_t blen = AVSS_HDR + (size_t)nacc * (1 + MPC_ELEM);
     uint8_t *b = malloc(blen), *p;
     if (!b) return mpc_fail(e, "out of memory");

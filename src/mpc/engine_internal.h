@@ -208,7 +208,7 @@ struct MpcEngine {
     char rbc_err[512];        /* why broadcast messages were refused (since the last receive) */
 };
 
-enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T };
+enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T, TEST_AVSS_NO_ANSWER /* avss.c: a dealer ignores complaints */ };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
 static inline void fe_copy(Fe *dst, const Fe *src, size_t n)

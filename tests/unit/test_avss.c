@@ -13,6 +13,7 @@
 
 typedef struct {
     const Group *g;
+    int no_answer;           /* faulty dealers ignore complaints (else they repair) */
     GroupPoint commit[SIM_MAX][SIM_MAX];
     uint8_t rejected[SIM_MAX][SIM_MAX];
 } Ctx;
@@ -21,6 +22,7 @@ static void party(Node *p)
 {
     Ctx *c = p->sim->ctx;
     p->out = malloc(2 * sizeof(Fe));
+    if (c->no_answer && p->sim->fault[p->id] == MPC_FAULT_WRONG_SHARES) p->e->test_fault = TEST_AVSS_NO_ANSWER;
     TRY(p, mpc_avss_random(p->e, c->g, &p->out[0], c->commit[p->id], c->rejected[p->id]));
     /* a second sharing: a silent party is known by now and not waited for */
     TRY(p, mpc_avss_random(p->e, c->g, &p->out[1], c->commit[p->id], c->rejected[p->id]));
@@ -36,11 +38,12 @@ static void party(Node *p)
 /* Runs two sharings; returns the number of honest parties whose results are
  * consistent (all checks described above); *bad_rejected = every honest
  * party rejected exactly the dealers in `faulty` that misbehaved as dealers. */
-static int run(const Group *g, uint32_t n, uint32_t t, const MpcFault *fault, int *rejects_ok)
+static int run(const Group *g, uint32_t n, uint32_t t, const MpcFault *fault, int no_answer, int *rejects_ok)
 {
     static Ctx c;
     memset(&c, 0, sizeof c);
     c.g = g;
+    c.no_answer = no_answer;
     const Field *f = g->scalar_field;
     sim_field = f;
     Sim s = { .n = n, .t = t, .party_fn = party, .ctx = &c, .timeout_ms = 3000 };
@@ -67,7 +70,9 @@ static int run(const Group *g, uint32_t n, uint32_t t, const MpcFault *fault, in
                 ok &= avss_share_matches(g, c.commit[i], t + 1, i, &s.node[i].out[1]);
                 good += ok;
                 for (uint32_t d = 0; d < n; d++)
-                    if (c.rejected[i][d] != (s.fault[d] != MPC_FAULT_NONE)) *rejects_ok = 0;
+                    if (c.rejected[i][d] != (s.fault[d] == MPC_FAULT_SILENT ||
+                                             (no_answer && s.fault[d] == MPC_FAULT_WRONG_SHARES)))
+                        *rejects_ok = 0;
             }
         }
     }
@@ -79,27 +84,38 @@ static int run(const Group *g, uint32_t n, uint32_t t, const MpcFault *fault, in
 TEST(honest_groups)
 {
     int rj;
-    CHECK(run(&group_bls12_381_g1, 5, 1, NULL, &rj) == 5 && rj);
-    CHECK(run(&group_ed25519, 4, 1, NULL, &rj) == 4 && rj);
-    CHECK(run(&group_secp256k1, 5, 1, NULL, &rj) == 5 && rj);
-    CHECK(run(&group_p256, 7, 2, NULL, &rj) == 7 && rj);
-    CHECK(run(&group_bn254_g1, 4, 1, NULL, &rj) == 4 && rj);
+    CHECK(run(&group_bls12_381_g1, 5, 1, NULL, 0, &rj) == 5 && rj);
+    CHECK(run(&group_ed25519, 4, 1, NULL, 0, &rj) == 4 && rj);
+    CHECK(run(&group_secp256k1, 5, 1, NULL, 0, &rj) == 5 && rj);
+    CHECK(run(&group_p256, 7, 2, NULL, 0, &rj) == 7 && rj);
+    CHECK(run(&group_bn254_g1, 4, 1, NULL, 0, &rj) == 4 && rj);
 }
 
 TEST(wrong_share_dealer_rejected)
 {
     int rj;
     MpcFault f5[5] = { 0, 0, 0, 0, MPC_FAULT_WRONG_SHARES };
-    CHECK(run(&group_bls12_381_g1, 5, 1, f5, &rj) == 4 && rj);
+    CHECK(run(&group_bls12_381_g1, 5, 1, f5, 1, &rj) == 4 && rj);
     MpcFault f7[7] = { 0, 0, 0, 0, 0, 0, MPC_FAULT_WRONG_SHARES };
-    CHECK(run(&group_ed25519, 7, 2, f7, &rj) == 6 && rj);
+    CHECK(run(&group_ed25519, 7, 2, f7, 1, &rj) == 6 && rj);
+}
+
+TEST(wrong_share_repaired_by_answer)
+{
+    int rj;
+    /* the dealer answers the complaint truly: nobody is rejected and the
+     * victim holds the right share */
+    MpcFault f5[5] = { 0, 0, 0, 0, MPC_FAULT_WRONG_SHARES };
+    CHECK(run(&group_secp256k1, 5, 1, f5, 0, &rj) == 4 && rj);
+    MpcFault f7[7] = { 0, 0, MPC_FAULT_WRONG_SHARES, 0, 0, 0, MPC_FAULT_WRONG_SHARES };
+    CHECK(run(&group_p256, 7, 2, f7, 0, &rj) == 5 && rj);
 }
 
 TEST(silent_party)
 {
     int rj;
     MpcFault f5[5] = { 0, MPC_FAULT_SILENT, 0, 0, 0 };
-    CHECK(run(&group_secp256k1, 5, 1, f5, &rj) == 4 && rj);
+    CHECK(run(&group_secp256k1, 5, 1, f5, 1, &rj) == 4 && rj);
 }
 
 int main(void)
@@ -107,6 +123,7 @@ int main(void)
     if (sodium_init() < 0) return 1;
     RUN(honest_groups);
     RUN(wrong_share_dealer_rejected);
+    RUN(wrong_share_repaired_by_answer);
     RUN(silent_party);
     return unit_report();
 }

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Threshold signatures on the AVSS backend, verified by libraries
+independent of this implementation (docs/avss.md).
+
+    python3 tests/avss/signature_tests.py --build build [-v]
+
+Run by tests/run.py as the step "avss/signatures".  Each program of
+tests/avss/ runs as a 5-party session (t = 1) with `--mpc-backend avss`,
+honestly and with faulty parties (--simulate-fault), and its result, in
+upstream's byte layout, is checked: BLS (pairing), Schnorr and EdDSA-style
+(s·G = R + e·A) with @noble/curves under node (tests/oracle/verify_avss.mjs,
+installed by tests/oracle/setup.sh), ECDSA on secp256k1 and P-256 with
+python3-cryptography (OpenSSL; tests/oracle/verify_avss_ec.py).  A missing
+node/npm or Python module skips its schemes: each skip is printed as a line
+"SKIP reason".  Every verifier is also shown a tampered signature, which it
+must reject.  Prints "N passed, M failed" last.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PASSED = FAILED = 0
+VERBOSE = False
+
+# (scheme, program, curve, verifier)
+SCHEMES = [
+    ("bls", "threshold_bls.s", "bls12-381", "noble"),
+    ("eddsa", "threshold_eddsa.s", "ed25519", "noble"),
+    ("schnorr", "threshold_schnorr.s", "ed25519", "noble"),
+    ("secp256k1", "threshold_ecdsa.s", "secp256k1", "openssl"),
+    ("p-256", "threshold_ecdsa.s", "p-256", "openssl"),
+]
+# (label, extra arguments): honest, a faulty dealer / wrong partials, a
+# silent party (each fault costs one protocol timeout, 10 s: silence is
+# tried on two schemes only)
+SILENT_ON = ("bls", "secp256k1")
+FAULTS = [
+    ("honest", []),
+    ("wrong-shares:1", ["--simulate-fault", "wrong-shares:1"]),
+    ("silent:1", ["--simulate-fault", "silent:1"]),
+]
+
+
+def check(cond, what, detail=""):
+    global PASSED, FAILED
+    if cond:
+        PASSED += 1
+        if VERBOSE:
+            print("ok   " + what)
+    else:
+        FAILED += 1
+        print("FAIL " + what + (": " + detail if detail else ""))
+
+
+def program(tmp, name, curve):
+    src = os.path.join(REPO, "tests", "avss", name)
+    if name != "threshold_ecdsa.s":
+        return src
+    path = os.path.join(tmp, "ecdsa_%s.s" % curve)
+    with open(src) as f, open(path, "w") as g:
+        g.write(f.read().replace('"CURVE"', '"%s"' % curve))
+    return path
+
+
+def sign(build, prog, curve, extra):
+    args = [os.path.join(build, "stoffel-run"), prog, "--local-mpc", "--n-parties", "5", "--threshold", "1",
+            "--mpc-backend", "avss", "--mpc-curve", curve] + extra
+    res = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
+    m = re.search(r"^Program returned: byte\[\d+\] 0x([0-9a-f]+)$", res.stdout, re.M)
+    return (m.group(1) if m else None), (res.stderr.strip() or res.stdout.strip())[-300:]
+
+
+def verifiers():
+    """{"noble": argv or None, "openssl": argv or None} with skip lines."""
+    out = {}
+    setup = subprocess.run(["bash", os.path.join("tests", "oracle", "setup.sh")], cwd=REPO, capture_output=True,
+                           text=True, timeout=600)
+    if setup.returncode == 0:
+        out["noble"] = (["node", "verify_avss.mjs"], os.path.join(REPO, "tests", "oracle"))
+    else:
+        print("SKIP avss/signatures (bls, eddsa, schnorr): %s" %
+              ((setup.stderr.strip().splitlines() or ["setup.sh failed"])[-1]))
+    probe = subprocess.run([sys.executable, os.path.join("tests", "oracle", "verify_avss_ec.py")], cwd=REPO,
+                           input="", capture_output=True, text=True)
+    if probe.returncode == 0:
+        out["openssl"] = ([sys.executable, "verify_avss_ec.py"], os.path.join(REPO, "tests", "oracle"))
+    else:
+        print("SKIP avss/signatures (ecdsa): python3 module cryptography missing")
+    return out
+
+
+def tamper(hexsig):
+    b = bytearray.fromhex(hexsig)
+    # flip a bit of s (bytes 32..63 in every layout but BLS, whose
+    # signature point is bytes 0..47: re-encode is impossible, so swap sig
+    # and H(m), both G1 points)
+    if len(b) == 192:
+        b = b[144:192] + b[48:144] + b[0:48]
+    else:
+        b[40] ^= 1
+    return b.hex()
+
+
+def main():
+    global VERBOSE
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("-v", action="store_true")
+    opts = ap.parse_args()
+    VERBOSE = opts.v
+    build = os.path.abspath(opts.build)
+    vers = verifiers()
+    lines = {}      # verifier -> [(what, "scheme hex")]
+    with tempfile.TemporaryDirectory() as tmp:
+        for scheme, name, curve, ver in SCHEMES:
+            if ver not in vers:
+                continue
+            prog = program(tmp, name, curve)
+            for label, extra in FAULTS:
+                if label.startswith("silent") and scheme not in SILENT_ON:
+                    continue
+                what = "%s %s" % (scheme, label)
+                sig, why = sign(build, prog, curve, extra)
+                check(sig is not None, what + ": session returns a signature", why)
+                if sig:
+                    lines.setdefault(ver, []).append((what, "%s %s" % (scheme if ver == "noble" else curve, sig)))
+                    if label == "honest":
+                        lines[ver].append(("!" + what + " tampered",
+                                           "%s %s" % (scheme if ver == "noble" else curve, tamper(sig))))
+    for ver, items in lines.items():
+        argv, cwd = vers[ver]
+        res = subprocess.run(argv, cwd=cwd, input="".join(l + "\n" for _, l in items), capture_output=True,
+                             text=True, timeout=300)
+        verdicts = res.stdout.strip().splitlines()
+        check(len(verdicts) == len(items), "%s verifier answers every line" % ver, res.stderr[-300:])
+        for (what, _), v in zip(items, verdicts):
+            if what.startswith("!"):
+                check(v.startswith("bad "), what[1:] + " is rejected by " + ver, v)
+            else:
+                check(v.startswith("ok "), what + " verifies with " + ver, v)
+    print("%d passed, %d failed" % (PASSED, FAILED))
+    return 1 if FAILED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
