@@ -168,6 +168,27 @@ static int bi_is_avss_share(VM *vm, const Value *a, uint32_t n, Value *r, void *
     return ST_OK;
 }
 
+/* Mpc.curve / Mpc.field: the names Crypto.* take (as upstream, the
+ * ed25519 scalar field is reported as curve25519). */
+static const char *group_curve(const Group *g)
+{
+    return g == &group_bls12_381_g1 ? "bls12-381" : g == &group_bn254_g1 ? "bn254"
+         : g == &group_ed25519 ? "curve25519" : g == &group_secp256k1 ? "secp256k1" : "p-256";
+}
+
+static int bi_curve(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    const char *name = group_curve(ud);
+    return vm_new_string(vm, name, strlen(name), r);
+}
+
+static int bi_field(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    char name[32];
+    snprintf(name, sizeof name, "%s-fr", group_curve(ud));
+    return vm_new_string(vm, name, strlen(name), r);
+}
+
 static int bi_protocol_name(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
     return vm_new_string(vm, "avss", 4, r);
@@ -185,10 +206,13 @@ int avss_builtins_register(VM *vm, const Group *g)
         { "Share.has_commitments", bi_has_commitments, 0 }, { "Avss.get_commitment", bi_avss_get_commitment, 0 },
         { "Avss.get_key_name", bi_get_key_name, 0 }, { "Avss.commitment_count", bi_commitment_count, 2 },
         { "Avss.is_avss_share", bi_is_avss_share, 0 }, { "Mpc.protocol_name", bi_protocol_name, 0 },
+        { "Mpc.curve", bi_curve, 3 }, { "Mpc.field", bi_field, 3 },
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-        /* the random builtins need the group; Avss.commitment_count its name */
-        void *ud = fns[i].tag == 2 ? (void *)1 : (fns[i].fn == bi_random || fns[i].fn == bi_random_field) ? (void *)g : NULL;
+        /* the random builtins and the names need the group;
+         * Avss.commitment_count its own name */
+        void *ud = fns[i].tag == 2 ? (void *)1
+                 : (fns[i].tag == 3 || fns[i].fn == bi_random || fns[i].fn == bi_random_field) ? (void *)g : NULL;
         if (vm_replace_native(vm, fns[i].name, fns[i].fn, ud) != ST_OK) return ST_ERR;
     }
     return ST_OK;

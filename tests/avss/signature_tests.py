@@ -66,6 +66,21 @@ def program(tmp, name, curve):
     return path
 
 
+def certificate(build, tmp, curve):
+    """keygen twice (the same key), then sign with the stored key: the
+    signature's public key must be keygen's.  Returns "curve hex" or None."""
+    store = ["--local-store", os.path.join(tmp, "ca-%s" % curve)]
+    keygen = os.path.join(REPO, "tests", "avss", "certificate_keygen.s")
+    pk1, why1 = sign(build, keygen, curve, store)
+    pk2, why2 = sign(build, keygen, curve, store)
+    check(pk1 is not None and len(pk1) == 66, "certificate keygen %s returns a SEC1 key" % curve, why1)
+    check(pk1 is not None and pk1 == pk2, "certificate keygen %s is idempotent" % curve, why2)
+    sig, why = sign(build, os.path.join(REPO, "tests", "avss", "certificate_sign.s"), curve, store)
+    check(sig is not None and pk1 is not None and sig[128:] == pk1,
+          "certificate sign %s uses the stored key" % curve, why)
+    return "%s %s" % (curve, sig) if sig else None
+
+
 def sign(build, prog, curve, extra):
     args = [os.path.join(build, "stoffel-run"), prog, "--local-mpc", "--n-parties", "5", "--threshold", "1",
             "--mpc-backend", "avss", "--mpc-curve", curve] + extra
@@ -131,6 +146,11 @@ def main():
                     if label == "honest":
                         lines[ver].append(("!" + what + " tampered",
                                            "%s %s" % (scheme if ver == "noble" else curve, tamper(sig))))
+        if "openssl" in vers:
+            for curve in ("secp256k1", "p-256"):
+                line = certificate(build, tmp, curve)
+                if line:
+                    lines.setdefault("openssl", []).append(("certificate sign " + curve, line))
     for ver, items in lines.items():
         argv, cwd = vers[ver]
         res = subprocess.run(argv, cwd=cwd, input="".join(l + "\n" for _, l in items), capture_output=True,
