@@ -56,13 +56,23 @@ def check(cond, what, detail=""):
         print("FAIL " + what + (": " + detail if detail else ""))
 
 
-def program(tmp, name, curve):
+# avss_certificate/sign: threshold_ecdsa.s with the key that
+# certificate_keygen.s stored in the party's local store
+FRESH_KEY = "    CALL Share.random\n    MOV r1, r0                      ; x\n"
+STORED_KEY = "    LDI r1, \"ca:avss:sk:v1\"\n    PUSHARG r1\n    CALL LocalStorage.load\n    MOV r1, r0\n"
+
+
+def program(tmp, name, curve, stored_key=False):
     src = os.path.join(REPO, "tests", "avss", name)
     if name != "threshold_ecdsa.s":
         return src
-    path = os.path.join(tmp, "ecdsa_%s.s" % curve)
+    path = os.path.join(tmp, "ecdsa_%s%s.s" % (curve, "_stored" if stored_key else ""))
     with open(src) as f, open(path, "w") as g:
-        g.write(f.read().replace('"CURVE"', '"%s"' % curve))
+        text = f.read().replace('"CURVE"', '"%s"' % curve)
+        if stored_key:
+            assert FRESH_KEY in text
+            text = text.replace(FRESH_KEY, STORED_KEY)
+        g.write(text)
     return path
 
 
@@ -75,7 +85,7 @@ def certificate(build, tmp, curve):
     pk2, why2 = sign(build, keygen, curve, store)
     check(pk1 is not None and len(pk1) == 66, "certificate keygen %s returns a SEC1 key" % curve, why1)
     check(pk1 is not None and pk1 == pk2, "certificate keygen %s is idempotent" % curve, why2)
-    sig, why = sign(build, os.path.join(REPO, "tests", "avss", "certificate_sign.s"), curve, store)
+    sig, why = sign(build, program(tmp, "threshold_ecdsa.s", curve, stored_key=True), curve, store)
     check(sig is not None and pk1 is not None and sig[128:] == pk1,
           "certificate sign %s uses the stored key" % curve, why)
     return "%s %s" % (curve, sig) if sig else None
