@@ -5,7 +5,8 @@ independent of this implementation (docs/avss.md).
     python3 tests/avss/signature_tests.py --build build [-v]
 
 Run by tests/run.py as the step "avss/signatures".  Each program of
-tests/avss/ runs as a 5-party session (t = 1) with `--mpc-backend avss`,
+tests/avss/ runs as a 5-party session (t = 1; two also with 7 parties,
+t = 2 and two faulty) with `--mpc-backend avss`,
 honestly and with faulty parties (--simulate-fault), and its result, in
 upstream's byte layout, is checked: BLS (pairing), Schnorr and EdDSA-style
 (s·G = R + e·A) with @noble/curves under node (tests/oracle/verify_avss.mjs,
@@ -38,6 +39,9 @@ SCHEMES = [
 # silent party (each fault costs one protocol timeout, 10 s: silence is
 # tried on two schemes only)
 SILENT_ON = ("bls", "secp256k1")
+# and with 7 parties, t = 2, two faulty: (scheme, label, extra)
+SEVEN = [("bls", "n=7 wrong-shares:2", ["--simulate-fault", "wrong-shares:2"]),
+         ("secp256k1", "n=7 wrong-shares:2", ["--simulate-fault", "wrong-shares:2"])]
 FAULTS = [
     ("honest", []),
     ("wrong-shares:1", ["--simulate-fault", "wrong-shares:1"]),
@@ -91,8 +95,8 @@ def certificate(build, tmp, curve):
     return "%s %s" % (curve, sig) if sig else None
 
 
-def sign(build, prog, curve, extra):
-    args = [os.path.join(build, "stoffel-run"), prog, "--local-mpc", "--n-parties", "5", "--threshold", "1",
+def sign(build, prog, curve, extra, n=5, t=1):
+    args = [os.path.join(build, "stoffel-run"), prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t),
             "--mpc-backend", "avss", "--mpc-curve", curve] + extra
     res = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
     m = re.search(r"^Program returned: byte\[\d+\] 0x([0-9a-f]+)$", res.stdout, re.M)
@@ -145,11 +149,12 @@ def main():
             if ver not in vers:
                 continue
             prog = program(tmp, name, curve)
-            for label, extra in FAULTS:
-                if label.startswith("silent") and scheme not in SILENT_ON:
-                    continue
+            runs = [(label, extra, 5, 1) for label, extra in FAULTS
+                    if not label.startswith("silent") or scheme in SILENT_ON]
+            runs += [(label, extra, 7, 2) for s7, label, extra in SEVEN if s7 == scheme]
+            for label, extra, n, t in runs:
                 what = "%s %s" % (scheme, label)
-                sig, why = sign(build, prog, curve, extra)
+                sig, why = sign(build, prog, curve, extra, n, t)
                 check(sig is not None, what + ": session returns a signature", why)
                 if sig:
                     lines.setdefault(ver, []).append((what, "%s %s" % (scheme if ver == "noble" else curve, sig)))
