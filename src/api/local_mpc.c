@@ -253,7 +253,7 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     Session s = { .prog = prog, .opt = opt, .n = opt->n_parties, .t = opt->threshold,
                   .lock = PTHREAD_MUTEX_INITIALIZER };
     if (opt->backend && strcmp(opt->backend, "avss") == 0) {
-        s.avss_group = avss_group_for_curve(opt->curve);
+        s.avss_group = avss_builtins_group(opt->curve);
         if (!s.avss_group)
             return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' for avss (%s)", opt->curve,
                         AVSS_CURVES);

@@ -27,11 +27,8 @@
 #include "crypto/group.h"
 #include "mpc/engine.h"
 
-/* *share = this party's share, commit[0..t] the commitments of the summed
- * polynomial.  rejected (n bytes, may be NULL) marks the dealers whose
- * sharing was rejected.  The group's scalar field must be the engine's
- * field.  0 ok, -1 with mpc_error. */
-int mpc_avss_random(MpcEngine *e, const Group *g, Fe *share, GroupPoint *commit, uint8_t *rejected);
+/* mpc_avss_random itself is declared in engine.h (the VM's only MPC
+ * interface). */
 
 /* 1 if share·G equals the commitments evaluated at party's point x = party+1. */
 int avss_share_matches(const Group *g, const GroupPoint *commit, uint32_t ncommit, uint32_t party,

@@ -12,11 +12,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mpc/avss.h"
+#include "mpc/engine.h"
 #include "stdlib_internal.h"
 #include "vm_internal.h"
 
-const Group *avss_group_for_curve(const char *c)
+const Group *avss_builtins_group(const char *c)
 {
     if (!c || strcasecmp(c, "bls12-381") == 0 || strcasecmp(c, "bls12_381") == 0) return &group_bls12_381_g1;
     if (strcasecmp(c, "bn254") == 0) return &group_bn254_g1;

@@ -10,7 +10,7 @@
 
 /* The commitment group of an --mpc-curve name (NULL = bls12-381); NULL if
  * unknown.  curve25519 commits in the ed25519 group (same scalar field). */
-const Group *avss_group_for_curve(const char *curve);
+const Group *avss_builtins_group(const char *curve);
 
 /* Share.random / Share.random_field by distributed key generation with
  * commitments, Share.get_commitment, Share.commitment_count,
