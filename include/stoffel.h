@@ -519,6 +519,7 @@ typedef struct {
      * a client refuses them); docs/storage.md. */
     const char *local_store;
     const char *preproc_store;
+    const char *backend;         /* "honeybadger" (NULL) or "avss", as StoffelLocalMpcOptions */
 } StoffelNetOptions;
 
 /* Run this node's part of a networked session.  It prints the result on

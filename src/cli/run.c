@@ -364,6 +364,7 @@ static int run_networked(Cli *c)
     no->n_parties = c->mpc.n_parties;
     no->threshold = c->mpc.threshold;
     no->curve = c->mpc.curve;
+    no->backend = c->mpc.backend;
     no->inputs = c->mpc.inputs;
     if (no->client && (c->local_store || c->preproc_store)) {
         fprintf(stderr, "Error: --local-store and --preproc-store are for parties, not clients\n");

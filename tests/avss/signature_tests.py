@@ -95,6 +95,26 @@ def certificate(build, tmp, curve):
     return "%s %s" % (curve, sig) if sig else None
 
 
+def over_tls(build, tmp, prog, curve):
+    """The same 5-party session as separate stoffel-run processes over TLS
+    (tests/net/net_tests.py's Session: keys, roster, free ports): every
+    party must return the same signature.  Returns its hex or None."""
+    sys.path.insert(0, os.path.join(REPO, "tests", "net"))
+    import net_tests
+    s = net_tests.Session(build, tmp, "tls-" + curve, parties=5, clients=0)
+    for i in range(5):
+        s.party(i, prog, "--threshold", "1", "--mpc-backend", "avss", "--mpc-curve", curve)
+    res = s.wait()
+    sigs = set()
+    for tag in sorted(res):
+        m = re.search(r"^Program returned: byte\[\d+\] 0x([0-9a-f]+)$", res[tag][1], re.M)
+        sigs.add(m.group(1) if m and res[tag][0] == 0 else None)
+    ok = len(sigs) == 1 and None not in sigs
+    check(ok, "%s over TLS: every party returns the same signature" % curve,
+          "; ".join("%s: %s" % (t, (res[t][2].strip() or res[t][1].strip())[-200:]) for t in sorted(res)))
+    return sigs.pop() if ok else None
+
+
 def sign(build, prog, curve, extra, n=5, t=1):
     args = [os.path.join(build, "stoffel-run"), prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t),
             "--mpc-backend", "avss", "--mpc-curve", curve] + extra
@@ -162,6 +182,9 @@ def main():
                         lines[ver].append(("!" + what + " tampered",
                                            "%s %s" % (scheme if ver == "noble" else curve, tamper(sig))))
         if "openssl" in vers:
+            sig = over_tls(build, tmp, program(tmp, "threshold_ecdsa.s", "secp256k1"), "secp256k1")
+            if sig:
+                lines.setdefault("openssl", []).append(("secp256k1 over TLS", "secp256k1 " + sig))
             for curve in ("secp256k1", "p-256"):
                 line = certificate(build, tmp, curve)
                 if line:
