@@ -7,6 +7,10 @@
 SHELL    := /bin/bash
 CC       ?= cc
 BUILD    ?= build
+# One spelling of the build directory: an absolute path inside the tree
+# (the pip build backend, the install test) becomes relative, so the
+# dependency files name the same targets whoever invoked make.
+override BUILD := $(patsubst $(CURDIR)/%,%,$(abspath $(BUILD)))
 DISPATCH ?= goto
 OPT      ?= -O2
 CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

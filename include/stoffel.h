@@ -451,6 +451,9 @@ typedef struct {
      * second, while preprocessing or a wait for the other nodes has lasted
      * over a second (stoffel-run: stderr when it is a terminal). */
     FILE *progress;
+    /* "honeybadger" (NULL) or "avss" (docs/avss.md): AVSS also takes the
+     * curves secp256k1 and p-256. */
+    const char *backend;
 } StoffelLocalMpcOptions;
 
 /* What an MPC session cost, per party: online rounds, messages and bytes
@@ -572,6 +575,7 @@ typedef struct {
      * a client refuses them); docs/storage.md. */
     const char *local_store;
     const char *preproc_store;
+    const char *backend;         /* "honeybadger" (NULL) or "avss", as StoffelLocalMpcOptions */
 } StoffelNetOptions;
 
 /* Run this node's part of a networked session.  It prints the result on

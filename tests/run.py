@@ -926,6 +926,7 @@ def run_script_step(name, script, ctx):
         o.fail("output tail:\n" + (tail(res.stdout, 40) or "    (empty)") + "\nstderr tail:\n" +
                (tail(res.stderr) or "    (empty)"))
     o.note = m.group(0) if m else ""
+    o.stdout = res.stdout
     return o
 
 
@@ -943,6 +944,19 @@ def run_storage_tests(_, ctx):
 #    --help/--version/--list-builtins, the cost report, the editor grammars.
 def run_usability_tests(_, ctx):
     return run_script_step("usability/checks", os.path.join("tests", "usability", "usability_tests.py"), ctx)
+
+
+# --------------------------------------------------------------------------
+# avss/signatures: threshold signatures on the AVSS backend, verified by
+# @noble/curves and OpenSSL (tests/avss/signature_tests.py); its "SKIP"
+# lines (node/npm or python3-cryptography missing) are counted skips.
+
+def run_avss_signatures(_, ctx):
+    o = run_script_step("avss/signatures", os.path.join("tests", "avss", "signature_tests.py"), ctx)
+    for line in getattr(o, "stdout", "").splitlines():
+        if line.startswith("SKIP "):
+            ctx.skipped.append(line[5:])
+    return o
 
 
 # --------------------------------------------------------------------------
@@ -1082,6 +1096,7 @@ def main():
     sys.path.insert(0, os.path.join(REPO, "tests", "lang"))
     import lang_tests
     tasks.extend(lang_tests.make_tasks(ctx, Outcome, run_process, describe_status, tail))
+    tasks.append(("avss/signatures", run_avss_signatures, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
 

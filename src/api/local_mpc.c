@@ -16,6 +16,7 @@
 
 #include "api_internal.h"
 #include "core/format.h"
+#include "vm/avss_builtins.h"
 #include "net/inproc.h"
 #include "session.h"
 #include "stoffel.h"
@@ -47,6 +48,7 @@ struct Session {
     const StfProgram *prog;
     const LocalMpcOptions *opt;
     const Field *field;
+    const Group *avss_group;          /* --mpc-backend avss: its group, else NULL */
     InprocHub *hub;
     uint64_t instance;
     uint32_t n, t, nclients;
@@ -131,6 +133,7 @@ static void party_run(Party *p)
     PartySpec spec = {
         .prog = s->prog, .entry = o->entry, .transport = inproc_endpoint(s->hub, p->id), .n = s->n, .t = s->t,
         .self = p->id, .n_clients = s->nclients, .client_inputs = s->client_inputs, .field = s->field,
+        .avss_group = s->avss_group,
         .instance = s->instance, .timeout_ms = o->timeout_ms,
         .fallback_triples = 0,          /* threads cannot drop out: on demand */
         .fault = (o->faulty && p->id >= s->n - o->faulty) ? (MpcFault)o->fault : MPC_FAULT_NONE,
@@ -269,7 +272,17 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     if (sodium_init() < 0) return fail(err, errlen, LOCAL_MPC_FAILED, "libsodium cannot be initialised");
     Session s = { .prog = prog, .opt = opt, .n = opt->n_parties, .t = opt->threshold,
                   .lock = PTHREAD_MUTEX_INITIALIZER };
-    s.field = field_by_name(opt->curve);
+    if (opt->backend && strcmp(opt->backend, "avss") == 0) {
+        s.avss_group = avss_builtins_group(opt->curve);
+        if (!s.avss_group)
+            return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' for avss (%s)", opt->curve,
+                        AVSS_CURVES);
+        s.field = s.avss_group->scalar_field;
+    } else if (opt->backend && strcmp(opt->backend, "honeybadger") != 0) {
+        return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "unknown MPC backend '%s' (honeybadger, avss)", opt->backend);
+    } else {
+        s.field = field_by_name(opt->curve);
+    }
     if (!s.field) return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)", opt->curve);
     if (s.n < 1 || s.n > ST_MAX_PARTIES)
         return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "--n-parties must be 1..%u, got %u", ST_MAX_PARTIES, s.n);

@@ -17,6 +17,7 @@
 #include "mpc/engine.h"
 #include "net/discovery.h"
 #include "net/tls.h"
+#include "vm/avss_builtins.h"
 #include "session.h"
 
 static int say(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -74,6 +75,7 @@ static uint64_t instance_of(const Roster *r, const char *session)
 typedef struct {
     Roster roster;
     const Field *field;
+    const Group *avss_group;     /* --mpc-backend avss: its group, else NULL */
     uint32_t n, t, self;
     uint64_t instance;
     uint64_t session_id;     /* the instance before this run's nonce: stable across runs */
@@ -114,7 +116,14 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
         return say(NET_MPC_BAD_CONFIG, "a networked session needs --roster FILE, --key FILE and --cert FILE");
     if (sodium_init() < 0)
         return say(NET_MPC_BAD_CONFIG, "libsodium cannot be initialised");
-    nd->field = field_by_name(o->curve);
+    if (o->backend && strcmp(o->backend, "avss") == 0) {
+        nd->avss_group = avss_builtins_group(o->curve);
+        if (!nd->avss_group)
+            return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' for avss (%s)", o->curve, AVSS_CURVES);
+        nd->field = nd->avss_group->scalar_field;
+    } else {
+        nd->field = field_by_name(o->curve);
+    }
     if (!nd->field)
         return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)",
                    o->curve);
@@ -145,8 +154,8 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
     }
     nd->self = o->client ? r->n_parties + (uint32_t)o->client_id : (uint32_t)o->party_id;
     nd->instance = instance_of(r, o->session);
-    snprintf(nd->params, sizeof nd->params, "n=%u t=%u clients=%u curve=%s instance=%016llx", nd->n, nd->t,
-             r->n_clients, nd->field->name, (unsigned long long)nd->instance);
+    snprintf(nd->params, sizeof nd->params, "n=%u t=%u clients=%u curve=%s instance=%016llx%s", nd->n, nd->t,
+             r->n_clients, nd->field->name, (unsigned long long)nd->instance, nd->avss_group ? " backend=avss" : "");
     TlsNetConfig tc = {
         .roster = r, .self = nd->self, .key_path = o->key_path, .cert_path = o->cert_path,
         .params = nd->params, .program = program_hex, .bind = o->bind,
@@ -230,6 +239,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     PartySpec spec = {
         .prog = prog, .entry = o->entry, .transport = nd.tr, .n = nd.n, .t = nd.t, .self = nd.self,
         .n_clients = nclients, .client_inputs = client_inputs, .field = nd.field, .instance = nd.instance,
+        .avss_group = nd.avss_group,
         .timeout_ms = o->timeout_ms, .fallback_triples = 1, .quiet = nd.self != 0,
         .before_online = test_kill_online,
         .local_store = o->local_store, .preproc_store = o->preproc_store, .store_session = nd.session_id,
@@ -347,7 +357,8 @@ static bool any_party_up(Node *nd)
 static int run_client(const StfProgram *prog, const NetMpcOptions *o)
 {
     Node nd;
-    const Field *f = field_by_name(o->curve);
+    const Group *ag = o->backend && strcmp(o->backend, "avss") == 0 ? avss_builtins_group(o->curve) : NULL;
+    const Field *f = ag ? ag->scalar_field : field_by_name(o->curve);
     if (!f)
         return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s'", o->curve);
     Fe *vals = NULL;

@@ -12,6 +12,7 @@
 #include "mpc/fixed.h"
 #include "api/node_store.h"
 #include "vm/vm.h"
+#include "vm/avss_builtins.h"
 
 static void discard_output(void *ud, const char *text, size_t len)
 {
@@ -138,6 +139,10 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
         goto done;
     }
     if (vm_attach_mpc(vm, e) != ST_OK) {
+        stop(out, PARTY_FAILED_SETUP, "party %u: %s", s->self, vm_last_error(vm)->message);
+        goto done;
+    }
+    if (s->avss_group && avss_builtins_register(vm, s->avss_group) != ST_OK) {
         stop(out, PARTY_FAILED_SETUP, "party %u: %s", s->self, vm_last_error(vm)->message);
         goto done;
     }

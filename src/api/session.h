@@ -57,6 +57,7 @@ typedef struct {
     uint64_t store_session;
     PartyCost *cost;                 /* non-NULL: count messages and rounds here */
     FILE *progress;                  /* non-NULL: progress lines for long waits (cost_report.h) */
+    const Group *avss_group;         /* AVSS backend: its curve group; NULL = HoneyBadger */
 } PartySpec;
 
 /* Where a party stopped. */

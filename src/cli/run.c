@@ -43,8 +43,9 @@ static void usage(FILE *out)
             "  --n-parties N           number of parties (n >= 3t+1)\n"
             "  --threshold T           faults tolerated (default 1)\n"
             "  --inputs A,B,...        one entry per client; a client's values separated by ':'\n"
-            "  --mpc-curve C           bls12-381 (default), bn254, curve25519, ed25519\n"
-            "  --mpc-backend B         honeybadger (the only backend of this build)\n"
+            "  --mpc-curve C           bls12-381 (default), bn254, curve25519, ed25519;\n"
+            "                          with avss also secp256k1, p-256\n"
+            "  --mpc-backend B         honeybadger (default) or avss (docs/avss.md)\n"
             "  --simulate-fault K:N    testing aid: the last N parties misbehave;\n"
             "                          K is wrong-shares or silent\n"
             "Networked MPC, one process per node (docs/network.md):\n"
@@ -186,8 +187,13 @@ static int opt_mpc_text(Cli *c, const char *f, const char *v)
 
 static int opt_backend(Cli *c, const char *f, const char *v)
 {
+    if (strcmp(v, "avss") == 0) {
+        c->mpc.backend = "avss";
+        c->mpc_flag_seen = true;
+        return 0;
+    }
     if (strcmp(v, "honeybadger") != 0 && strcmp(v, "hb") != 0)
-        return bad_flag("--mpc-backend %s is not available (this build has honeybadger)%s", v, "");
+        return bad_flag("--mpc-backend %s is not available (honeybadger or avss)%s", v, "");
     return 0;
 }
 
@@ -430,6 +436,7 @@ static int run_networked(Cli *c)
     no->n_parties = c->mpc.n_parties;
     no->threshold = c->mpc.threshold;
     no->curve = c->mpc.curve;
+    no->backend = c->mpc.backend;
     no->inputs = c->mpc.inputs;
     if (no->client && (c->local_store || c->preproc_store)) {
         fprintf(stderr, "Error: --local-store and --preproc-store are for parties, not clients\n");

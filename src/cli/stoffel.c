@@ -54,6 +54,7 @@ static int usage(void)
             "       stoffel compile PATH [-o OUT.stflb] [-O0..3] [--print-ir]\n"
             "       stoffel run PATH [--client-input C=V]... [--input NAME=VALUE]... [--expected-output-clients N]\n"
             "                        [--entry F] [--parties N] [--threshold T] [--stats]\n"
+            "                        [--mpc-backend honeybadger|avss] [--mpc-curve C]\n"
             "                        [--local-store PATH]   LocalStorage.* in this SQLite file (party I: PATH.partyI)\n"
             "PATH: a project folder with Stoffel.toml, or a .stfl file\n");
     return 1;
@@ -338,7 +339,7 @@ static int run_clear(const StfProgram *prog, const char *entry, const char *src,
     return 0;
 }
 
-static int cmd_run(const Project *p, int argc, char **argv)
+static int cmd_run(Project *p, int argc, char **argv)
 {
     Inputs in;
     memset(&in, 0, sizeof in);
@@ -362,6 +363,10 @@ static int cmd_run(const Project *p, int argc, char **argv)
             if (*end || expected_outputs < 0) { fprintf(stderr, "Error: --expected-output-clients needs a count\n"); rc = 2; }
         } else if (strcmp(a, "--entry") == 0 && i + 1 < argc) entry = argv[++i];
         else if (strcmp(a, "--parties") == 0 && i + 1 < argc) parties = strtol(argv[++i], NULL, 10);
+        else if (strcmp(a, "--mpc-backend") == 0 && i + 1 < argc)       /* overrides Stoffel.toml's [mpc] */
+            snprintf(p->backend, sizeof p->backend, "%.63s", argv[++i]);
+        else if (strcmp(a, "--mpc-curve") == 0 && i + 1 < argc)
+            snprintf(p->curve, sizeof p->curve, "%.63s", argv[++i]);
         else if (strcmp(a, "--threshold") == 0 && i + 1 < argc) threshold = strtol(argv[++i], NULL, 10);
         else if (strcmp(a, "--local") == 0) continue;
         else if (strcmp(a, "--stats") == 0) stats = true;
@@ -408,6 +413,7 @@ static int cmd_run(const Project *p, int argc, char **argv)
                 mo.n_parties = (uint32_t)parties;
                 mo.threshold = (uint32_t)threshold;
                 mo.curve = p->curve[0] ? p->curve : NULL;
+                mo.backend = p->backend[0] ? p->backend : NULL;
                 mo.inputs = inputs;
                 mo.entry = entry;
                 mo.write = write_out;

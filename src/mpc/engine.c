@@ -216,7 +216,8 @@ int send_parties(MpcEngine *e, const uint8_t *buf, size_t len)
 static bool party_kind(uint8_t kind)
 {
     return kind == MK_OPEN || kind == MK_DEAL || kind == MK_SEED || kind == MK_CHECK ||
-           kind == MK_OPEN2T || kind == MK_ECHO || kind == MK_ROOT || kind == MK_EXP;
+           kind == MK_OPEN2T || kind == MK_ECHO || kind == MK_ROOT || kind == MK_EXP ||
+           kind == MK_AVSS;
 }
 
 /* Dropped messages are wiped: a late or misrouted deal still holds shares. */
@@ -390,7 +391,7 @@ const char *mpc_kind_name(uint8_t kind)
         [MK_OPEN] = "open", [MK_DEAL] = "deal", [MK_SEED] = "seed", [MK_CHECK] = "check",
         [MK_OPEN2T] = "open-2t", [MK_ECHO] = "echo", [MK_MASK] = "mask",
         [MK_MASKED] = "masked input", [MK_OUTPUT] = "output", [MK_ROOT] = "root", [MK_RBC] = "broadcast",
-        [MK_EXP] = "open-exp",
+        [MK_EXP] = "open-exp", [MK_AVSS] = "avss-share",
     };
     return kind < MK_COUNT && names[kind] ? names[kind] : "?";
 }

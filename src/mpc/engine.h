@@ -165,6 +165,13 @@ int mpc_rbc_receive(MpcEngine *e, uint32_t origin, int timeout_ms, uint32_t *fro
  * returned.  The group's scalar field must be the engine's field.  One
  * round; the share is secret, the points are public. */
 int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint *base, GroupPoint *out);
+/* The AVSS backend's random sharing / DKG (avss.c, protocol in avss.h):
+ * *share = this party's share of a secret nobody knows, commit[0..t] the
+ * Feldman commitments of its polynomial (commit[0] = secret·G).  rejected
+ * (n bytes, may be NULL) marks the dealers whose sharing was rejected.
+ * The group's scalar field must be the engine's field.  0 ok, -1 with
+ * mpc_error. */
+int mpc_avss_random(MpcEngine *e, const Group *g, Fe *share, GroupPoint *commit, uint8_t *rejected);
 
 /* ---- client side ---------------------------------------------------------- */
 

@@ -49,6 +49,7 @@ typedef enum {
     MK_ROOT,         /* party -> party: square roots for random bits (a slice each) */
     MK_RBC,          /* party -> party: reliable broadcast (rbc.h), bytes padded to 32 */
     MK_EXP,          /* party -> party: share times a group point (open_exp.c) */
+    MK_AVSS,         /* party -> party: a dealer's share for the receiver (avss.c) */
     MK_COUNT
 } MsgKind;
 
@@ -213,7 +214,7 @@ struct MpcEngine {
     struct CmpState *cmp;     /* comparison masks made ahead (compare.c), or NULL */
 };
 
-enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T };
+enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T, TEST_AVSS_NO_ANSWER /* avss.c: a dealer ignores complaints */ };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
 static inline void fe_copy(Fe *dst, const Fe *src, size_t n)

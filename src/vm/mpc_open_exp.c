@@ -24,7 +24,8 @@ static int same_field(const Field *a, const Field *b)
 /* The group whose scalars are the session's field (upstream's native group). */
 static const Group *native_group(VM *vm)
 {
-    static const Group *const natives[] = { &group_bls12_381_g1, &group_bn254_g1, &group_ed25519 };
+    static const Group *const natives[] = { &group_bls12_381_g1, &group_bn254_g1, &group_ed25519, &group_secp256k1,
+                                            &group_p256 };
     for (size_t i = 0; i < sizeof natives / sizeof natives[0]; i++)
         if (same_field(natives[i]->scalar_field, mpc_field(vm->mpc))) return natives[i];
     return NULL;

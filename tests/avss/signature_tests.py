@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Threshold signatures on the AVSS backend, verified by libraries
+independent of this implementation (docs/avss.md).
+
+    python3 tests/avss/signature_tests.py --build build [-v]
+
+Run by tests/run.py as the step "avss/signatures".  Each program of
+tests/avss/ runs as a 5-party session (t = 1; two also with 7 parties,
+t = 2 and two faulty) with `--mpc-backend avss`,
+honestly and with faulty parties (--simulate-fault), and its result, in
+upstream's byte layout, is checked: BLS (pairing), Schnorr and EdDSA-style
+(s·G = R + e·A) with @noble/curves under node (tests/oracle/verify_avss.mjs,
+installed by tests/oracle/setup.sh), ECDSA on secp256k1 and P-256 with
+python3-cryptography (OpenSSL; tests/oracle/verify_avss_ec.py).  A missing
+node/npm or Python module skips its schemes: each skip is printed as a line
+"SKIP reason".  Every verifier is also shown a tampered signature, which it
+must reject.  Prints "N passed, M failed" last.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PASSED = FAILED = 0
+VERBOSE = False
+
+# (scheme, program, curve, verifier)
+SCHEMES = [
+    ("bls", "threshold_bls.s", "bls12-381", "noble"),
+    ("eddsa", "threshold_eddsa.s", "ed25519", "noble"),
+    ("schnorr", "threshold_schnorr.s", "ed25519", "noble"),
+    ("secp256k1", "threshold_ecdsa.s", "secp256k1", "openssl"),
+    ("p-256", "threshold_ecdsa.s", "p-256", "openssl"),
+]
+# (label, extra arguments): honest, a faulty dealer / wrong partials, a
+# silent party (each fault costs one protocol timeout, 10 s: silence is
+# tried on two schemes only)
+SILENT_ON = ("bls", "secp256k1")
+# and with 7 parties, t = 2, two faulty: (scheme, label, extra)
+SEVEN = [("bls", "n=7 wrong-shares:2", ["--simulate-fault", "wrong-shares:2"]),
+         ("secp256k1", "n=7 wrong-shares:2", ["--simulate-fault", "wrong-shares:2"])]
+FAULTS = [
+    ("honest", []),
+    ("wrong-shares:1", ["--simulate-fault", "wrong-shares:1"]),
+    ("silent:1", ["--simulate-fault", "silent:1"]),
+]
+
+
+def check(cond, what, detail=""):
+    global PASSED, FAILED
+    if cond:
+        PASSED += 1
+        if VERBOSE:
+            print("ok   " + what)
+    else:
+        FAILED += 1
+        print("FAIL " + what + (": " + detail if detail else ""))
+
+
+# avss_certificate/sign: threshold_ecdsa.s with the key that
+# certificate_keygen.s stored in the party's local store
+FRESH_KEY = "    CALL Share.random\n    MOV r1, r0                      ; x\n"
+STORED_KEY = "    LDI r1, \"ca:avss:sk:v1\"\n    PUSHARG r1\n    CALL LocalStorage.load\n    MOV r1, r0\n"
+
+
+def program(tmp, name, curve, stored_key=False):
+    src = os.path.join(REPO, "tests", "avss", name)
+    if name != "threshold_ecdsa.s":
+        return src
+    path = os.path.join(tmp, "ecdsa_%s%s.s" % (curve, "_stored" if stored_key else ""))
+    with open(src) as f, open(path, "w") as g:
+        text = f.read().replace('"CURVE"', '"%s"' % curve)
+        if stored_key:
+            assert FRESH_KEY in text
+            text = text.replace(FRESH_KEY, STORED_KEY)
+        g.write(text)
+    return path
+
+
+def certificate(build, tmp, curve):
+    """keygen twice (the same key), then sign with the stored key: the
+    signature's public key must be keygen's.  Returns "curve hex" or None."""
+    store = ["--local-store", os.path.join(tmp, "ca-%s" % curve)]
+    keygen = os.path.join(REPO, "tests", "avss", "certificate_keygen.s")
+    pk1, why1 = sign(build, keygen, curve, store)
+    pk2, why2 = sign(build, keygen, curve, store)
+    check(pk1 is not None and len(pk1) == 66, "certificate keygen %s returns a SEC1 key" % curve, why1)
+    check(pk1 is not None and pk1 == pk2, "certificate keygen %s is idempotent" % curve, why2)
+    sig, why = sign(build, program(tmp, "threshold_ecdsa.s", curve, stored_key=True), curve, store)
+    check(sig is not None and pk1 is not None and sig[128:] == pk1,
+          "certificate sign %s uses the stored key" % curve, why)
+    return "%s %s" % (curve, sig) if sig else None
+
+
+def over_tls(build, tmp, prog, curve):
+    """The same 5-party session as separate stoffel-run processes over TLS
+    (tests/net/net_tests.py's Session: keys, roster, free ports): every
+    party must return the same signature.  Returns its hex or None."""
+    sys.path.insert(0, os.path.join(REPO, "tests", "net"))
+    import net_tests
+    s = net_tests.Session(build, tmp, "tls-" + curve, parties=5, clients=0)
+    for i in range(5):
+        s.party(i, prog, "--threshold", "1", "--mpc-backend", "avss", "--mpc-curve", curve)
+    res = s.wait()
+    sigs = set()
+    for tag in sorted(res):
+        m = re.search(r"^Program returned: byte\[\d+\] 0x([0-9a-f]+)$", res[tag][1], re.M)
+        sigs.add(m.group(1) if m and res[tag][0] == 0 else None)
+    ok = len(sigs) == 1 and None not in sigs
+    check(ok, "%s over TLS: every party returns the same signature" % curve,
+          "; ".join("%s: %s" % (t, (res[t][2].strip() or res[t][1].strip())[-200:]) for t in sorted(res)))
+    return sigs.pop() if ok else None
+
+
+def sign(build, prog, curve, extra, n=5, t=1):
+    args = [os.path.join(build, "stoffel-run"), prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t),
+            "--mpc-backend", "avss", "--mpc-curve", curve] + extra
+    res = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
+    m = re.search(r"^Program returned: byte\[\d+\] 0x([0-9a-f]+)$", res.stdout, re.M)
+    return (m.group(1) if m else None), (res.stderr.strip() or res.stdout.strip())[-300:]
+
+
+def verifiers():
+    """{"noble": argv or None, "openssl": argv or None} with skip lines."""
+    out = {}
+    setup = subprocess.run(["bash", os.path.join("tests", "oracle", "setup.sh")], cwd=REPO, capture_output=True,
+                           text=True, timeout=600)
+    if setup.returncode == 0:
+        out["noble"] = (["node", "verify_avss.mjs"], os.path.join(REPO, "tests", "oracle"))
+    else:
+        print("SKIP avss/signatures (bls, eddsa, schnorr): %s" %
+              ((setup.stderr.strip().splitlines() or ["setup.sh failed"])[-1]))
+    probe = subprocess.run([sys.executable, os.path.join("tests", "oracle", "verify_avss_ec.py")], cwd=REPO,
+                           input="", capture_output=True, text=True)
+    if probe.returncode == 0:
+        out["openssl"] = ([sys.executable, "verify_avss_ec.py"], os.path.join(REPO, "tests", "oracle"))
+    else:
+        print("SKIP avss/signatures (ecdsa): python3 module cryptography missing")
+    return out
+
+
+def tamper(hexsig):
+    b = bytearray.fromhex(hexsig)
+    # flip a bit of s (bytes 32..63 in every layout but BLS, whose
+    # signature point is bytes 0..47: re-encode is impossible, so swap sig
+    # and H(m), both G1 points)
+    if len(b) == 192:
+        b = b[144:192] + b[48:144] + b[0:48]
+    else:
+        b[40] ^= 1
+    return b.hex()
+
+
+def main():
+    global VERBOSE
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("-v", action="store_true")
+    opts = ap.parse_args()
+    VERBOSE = opts.v
+    build = os.path.abspath(opts.build)
+    vers = verifiers()
+    lines = {}      # verifier -> [(what, "scheme hex")]
+    with tempfile.TemporaryDirectory() as tmp:
+        for scheme, name, curve, ver in SCHEMES:
+            if ver not in vers:
+                continue
+            prog = program(tmp, name, curve)
+            runs = [(label, extra, 5, 1) for label, extra in FAULTS
+                    if not label.startswith("silent") or scheme in SILENT_ON]
+            runs += [(label, extra, 7, 2) for s7, label, extra in SEVEN if s7 == scheme]
+            for label, extra, n, t in runs:
+                what = "%s %s" % (scheme, label)
+                sig, why = sign(build, prog, curve, extra, n, t)
+                check(sig is not None, what + ": session returns a signature", why)
+                if sig:
+                    lines.setdefault(ver, []).append((what, "%s %s" % (scheme if ver == "noble" else curve, sig)))
+                    if label == "honest":
+                        lines[ver].append(("!" + what + " tampered",
+                                           "%s %s" % (scheme if ver == "noble" else curve, tamper(sig))))
+        if "openssl" in vers:
+            sig = over_tls(build, tmp, program(tmp, "threshold_ecdsa.s", "secp256k1"), "secp256k1")
+            if sig:
+                lines.setdefault("openssl", []).append(("secp256k1 over TLS", "secp256k1 " + sig))
+            for curve in ("secp256k1", "p-256"):
+                line = certificate(build, tmp, curve)
+                if line:
+                    lines.setdefault("openssl", []).append(("certificate sign " + curve, line))
+    for ver, items in lines.items():
+        argv, cwd = vers[ver]
+        res = subprocess.run(argv, cwd=cwd, input="".join(l + "\n" for _, l in items), capture_output=True,
+                             text=True, timeout=300)
+        verdicts = res.stdout.strip().splitlines()
+        check(len(verdicts) == len(items), "%s verifier answers every line" % ver, res.stderr[-300:])
+        for (what, _), v in zip(items, verdicts):
+            if what.startswith("!"):
+                check(v.startswith("bad "), what[1:] + " is rejected by " + ver, v)
+            else:
+                check(v.startswith("ok "), what + " verifies with " + ver, v)
+    print("%d passed, %d failed" % (PASSED, FAILED))
+    return 1 if FAILED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
