@@ -460,8 +460,8 @@ int stoffel_is_foreign_function(StoffelVM *vm, const char *name);
 StoffelResult stoffel_set_trace(StoffelVM *vm, FILE *out, unsigned flags);
 
 /* The value in `slot` as `stoffel-run` prints it after "Program returned: "
- * (strings unquoted at top level, arrays and objects spelled out).  Free
- * *text with stoffel_free_text. */
+ * (upstream's plain form: integers without width suffix, strings quoted,
+ * arrays and objects spelled out).  Free *text with stoffel_free_text. */
 StoffelResult stoffel_format_slot(StoffelVM *vm, int slot, char **text);
 
 /* Run a read program as a local MPC session (see stoffel_run_local_mpc).
