@@ -453,10 +453,15 @@ StoffelResult stoffel_load_program(StoffelVM *vm, const StoffelProgram *program)
 /* 1 if `name` is a foreign function or builtin (not loaded bytecode), else 0. */
 int stoffel_is_foreign_function(StoffelVM *vm, const char *name);
 
-/* Trace execution to `out` (NULL: stop tracing), in upstream's format:
- * "[instr][depth D][FN][pc P] BEFORE LDI(0, 42)".  Tracing runs the
- * interpreter's checked mode. */
+/* Trace execution to `out` (NULL: stop tracing), in upstream's formats:
+ * instructions "[instr][depth D][FN][pc P] BEFORE LDI(0, 42)", register
+ * writes "[regs][depth D][FN] R3 (clear[3]): () -> 42", the argument stack
+ * and calls "[stack][depth D][FN] PUSH 5", "[stack][depth D] CALL
+ * <function f> with [5]", "[stack][depth D] RET  <function f> => 6".
+ * Tracing runs the interpreter's checked mode. */
 #define STOFFEL_TRACE_INSTRUCTIONS 1u
+#define STOFFEL_TRACE_REGISTERS 2u
+#define STOFFEL_TRACE_STACK 4u
 StoffelResult stoffel_set_trace(StoffelVM *vm, FILE *out, unsigned flags);
 
 /* The value in `slot` as `stoffel-run` prints it after "Program returned: "

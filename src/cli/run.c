@@ -33,6 +33,8 @@ static void usage(FILE *out)
             "options:\n"
             "  --info                  print the program's version, functions and manifest\n"
             "  --trace-instr           trace every instruction to stderr\n"
+            "  --trace-regs            trace register writes to stderr\n"
+            "  --trace-stack           trace argument pushes, calls and returns to stderr\n"
             "  --max-instructions N    stop with an error after N instructions\n"
             "  --max-call-depth N      call depth limit (default 10000)\n"
             "  --max-heap-mb N         heap limit in MiB (default: none)\n"
@@ -70,7 +72,8 @@ static void usage(FILE *out)
 typedef struct {
     const char *path, *entry;
     StoffelConfig vm;
-    bool trace_instr, info, local_mpc, mpc_flag_seen, networked;
+    unsigned trace;              /* STOFFEL_TRACE_* */
+    bool info, local_mpc, mpc_flag_seen, networked;
     StoffelLocalMpcOptions mpc;
     StoffelNetOptions net;
 } Cli;
@@ -100,9 +103,12 @@ static int bad_flag(const char *fmt, const char *a, const char *b)
 }
 
 static int opt_info(Cli *c, const char *f, const char *v) { c->info = true; return 0; }
-static int opt_trace_instr(Cli *c, const char *f, const char *v) { c->trace_instr = true; return 0; }
-/* accepted for compatibility: --trace-instr shows every instruction */
-static int opt_ignored(Cli *c, const char *f, const char *v) { return 0; }
+static int opt_trace(Cli *c, const char *f, const char *v)
+{
+    c->trace |= strcmp(f, "--trace-instr") == 0 ? STOFFEL_TRACE_INSTRUCTIONS
+                : strcmp(f, "--trace-regs") == 0 ? STOFFEL_TRACE_REGISTERS : STOFFEL_TRACE_STACK;
+    return 0;
+}
 static int opt_local_mpc(Cli *c, const char *f, const char *v) { c->local_mpc = true; return 0; }
 
 static int opt_max_instructions(Cli *c, const char *f, const char *v)
@@ -229,9 +235,9 @@ static const struct {
     OptFn fn;
 } OPTIONS[] = {
     { "--info", false, opt_info },
-    { "--trace-instr", false, opt_trace_instr },
-    { "--trace-regs", false, opt_ignored },
-    { "--trace-stack", false, opt_ignored },
+    { "--trace-instr", false, opt_trace },
+    { "--trace-regs", false, opt_trace },
+    { "--trace-stack", false, opt_trace },
     { "--max-instructions", true, opt_max_instructions },
     { "--max-call-depth", true, opt_max_call_depth },
     { "--max-heap-mb", true, opt_max_heap_mb },
@@ -397,7 +403,7 @@ static int run_plain(Cli *c, StoffelProgram *prog)
         stoffel_free(vm);
         return 3;
     }
-    if (c->trace_instr) stoffel_set_trace(vm, stderr, STOFFEL_TRACE_INSTRUCTIONS);
+    if (c->trace) stoffel_set_trace(vm, stderr, c->trace);
     const char *entry = c->entry;
     if (stoffel_is_foreign_function(vm, entry)) {
         /* As upstream's execute(): a builtin is no program entry. */
