@@ -516,10 +516,15 @@ ST_API const char *stoffel_builtin_at(StoffelVM *vm, size_t index);
  * ("Share.mul(a, b ...) -> ..."), or NULL if it has no entry. */
 ST_API const char *stoffel_builtin_summary(const char *name);
 
-/* Trace execution to `out` (NULL: stop tracing), in upstream's format:
- * "[instr][depth D][FN][pc P] BEFORE LDI(0, 42)".  Tracing runs the
- * interpreter's checked mode. */
+/* Trace execution to `out` (NULL: stop tracing), in upstream's formats:
+ * instructions "[instr][depth D][FN][pc P] BEFORE LDI(0, 42)", register
+ * writes "[regs][depth D][FN] R3 (clear[3]): () -> 42", the argument stack
+ * and calls "[stack][depth D][FN] PUSH 5", "[stack][depth D] CALL
+ * <function f> with [5]", "[stack][depth D] RET  <function f> => 6".
+ * Tracing runs the interpreter's checked mode. */
 #define STOFFEL_TRACE_INSTRUCTIONS 1u
+#define STOFFEL_TRACE_REGISTERS 2u
+#define STOFFEL_TRACE_STACK 4u
 ST_API StoffelResult stoffel_set_trace(StoffelVM *vm, FILE *out, unsigned flags);
 
 /* LocalStorage.* of this VM keep their values in the SQLite file `path`
@@ -528,8 +533,8 @@ ST_API StoffelResult stoffel_set_trace(StoffelVM *vm, FILE *out, unsigned flags)
 ST_API StoffelResult stoffel_open_local_store(StoffelVM *vm, const char *path);
 
 /* The value in `slot` as `stoffel-run` prints it after "Program returned: "
- * (strings unquoted at top level, arrays and objects spelled out).  Free
- * *text with stoffel_free_text. */
+ * (upstream's plain form: integers without width suffix, strings quoted,
+ * arrays and objects spelled out).  Free *text with stoffel_free_text. */
 ST_API StoffelResult stoffel_format_slot(StoffelVM *vm, int slot, char **text);
 
 /* Run a read program as a local MPC session (see stoffel_run_local_mpc).

@@ -171,7 +171,8 @@ int stoffel_is_foreign_function(StoffelVM *S, const char *name)
 StoffelResult stoffel_set_trace(StoffelVM *S, FILE *out, unsigned flags)
 {
     if (!S) return STOFFEL_ERROR_INVALID;
-    vm_set_trace(S->vm, out, out && (flags & STOFFEL_TRACE_INSTRUCTIONS), false, false);
+    vm_set_trace(S->vm, out, flags & STOFFEL_TRACE_INSTRUCTIONS, flags & STOFFEL_TRACE_REGISTERS,
+                 flags & STOFFEL_TRACE_STACK);
     return STOFFEL_OK;
 }
 

@@ -471,9 +471,10 @@ int asm_dir_const(Asm *A, const Token *d)
     return pool_append(A, &k, &idx);
 }
 
-/* A manifest name (case-insensitive) or a raw byte value. */
-static int parse_enum(Asm *A, const char *const *names, size_t n, const char *what, const char *list,
-                      uint8_t *out)
+/* A manifest name (case-insensitive: name_of(0..n-1), or `alias` for
+ * alias_code) or a raw byte value. */
+static int parse_enum(Asm *A, const char *(*name_of)(unsigned), unsigned n, const char *alias, uint8_t alias_code,
+                      const char *what, const char *list, uint8_t *out)
 {
     asm_skip_blank(A);
     if (asm_is_digit(asm_peek(A))) {
@@ -483,29 +484,31 @@ static int parse_enum(Asm *A, const char *const *names, size_t n, const char *wh
         return 0;
     }
     Token w = asm_lex_word(A, true);
-    for (size_t i = 0; i < n; i++)
-        if (names[i] && asm_tok_is_nocase(&w, names[i])) {
-            *out = (uint8_t)(i < 6 ? i : 5);
+    for (unsigned i = 0; i < n; i++)
+        if (asm_tok_is_nocase(&w, name_of(i))) {
+            *out = (uint8_t)i;
             return 0;
         }
+    if (alias && asm_tok_is_nocase(&w, alias)) {
+        *out = alias_code;
+        return 0;
+    }
     if (!w.len) return fail_here(A, "expected %s, found %s", what, asm_show_here(A));
     return fail_tok(A, &w, "unknown %s '%s' (expected %s)", what, asm_show(A, w.p, w.len), list);
 }
 
 int asm_dir_backend(Asm *A, const Token *d)
 {
-    static const char *const names[] = { "honeybadger", "avss" };
     if (outside_function(A, d) < 0 || once(A, d, &A->seen_backend) < 0) return -1;
-    return parse_enum(A, names, 2, "MPC backend", "honeybadger or avss", &A->prog.manifest.backend);
+    return parse_enum(A, stf_backend_name, STF_BACKEND_COUNT, NULL, 0, "MPC backend", "honeybadger or avss",
+                      &A->prog.manifest.backend);
 }
 
 int asm_dir_curve(Asm *A, const Token *d)
 {
-    /* index = wire value; "secp256r1" is another name for P-256 (5) */
-    static const char *const names[] = { "bls12-381", "bn254", "curve25519", "ed25519", "secp256k1",
-                                         "p-256", "secp256r1" };
+    /* "secp256r1" is another name for P-256 (5) */
     if (outside_function(A, d) < 0 || once(A, d, &A->seen_curve) < 0) return -1;
-    return parse_enum(A, names, 7, "MPC curve",
+    return parse_enum(A, stf_curve_name, STF_CURVE_COUNT, "secp256r1", 5, "MPC curve",
                       "bls12-381, bn254, curve25519, ed25519, secp256k1 or p-256", &A->prog.manifest.curve);
 }
 

@@ -35,6 +35,8 @@ static void usage(FILE *out)
             "  --info                  print the program's version, functions and manifest\n"
             "  --list-builtins         print every builtin with its signature (docs/builtins.md)\n"
             "  --trace-instr           trace every instruction to stderr\n"
+            "  --trace-regs            trace register writes to stderr\n"
+            "  --trace-stack           trace argument pushes, calls and returns to stderr\n"
             "  --max-instructions N    stop with an error after N instructions\n"
             "  --max-call-depth N      call depth limit (default 10000)\n"
             "  --max-heap-mb N         heap limit in MiB (default: none)\n"
@@ -85,7 +87,8 @@ static void usage(FILE *out)
 typedef struct {
     const char *path, *entry;
     StoffelConfig vm;
-    bool trace_instr, info, local_mpc, mpc_flag_seen, networked;
+    unsigned trace;              /* STOFFEL_TRACE_* */
+    bool info, local_mpc, mpc_flag_seen, networked;
     const char *local_store, *preproc_store;    /* docs/storage.md */
     const char *report[4];       /* cost report path per StoffelReportFormat ("-": stderr), or NULL */
     int progress;                /* --quiet -1, --progress 1, else 0: when stderr is a terminal */
@@ -118,9 +121,12 @@ static int bad_flag(const char *fmt, const char *a, const char *b)
 }
 
 static int opt_info(Cli *c, const char *f, const char *v) { c->info = true; return 0; }
-static int opt_trace_instr(Cli *c, const char *f, const char *v) { c->trace_instr = true; return 0; }
-/* accepted for compatibility: --trace-instr shows every instruction */
-static int opt_ignored(Cli *c, const char *f, const char *v) { return 0; }
+static int opt_trace(Cli *c, const char *f, const char *v)
+{
+    c->trace |= strcmp(f, "--trace-instr") == 0 ? STOFFEL_TRACE_INSTRUCTIONS
+                : strcmp(f, "--trace-regs") == 0 ? STOFFEL_TRACE_REGISTERS : STOFFEL_TRACE_STACK;
+    return 0;
+}
 static int opt_local_mpc(Cli *c, const char *f, const char *v) { c->local_mpc = true; return 0; }
 /* Every builtin the VM registers (the source of truth) with its line from
  * docs/builtins.md; prints and ends the run, as --version does. */
@@ -312,9 +318,9 @@ static const struct {
 } OPTIONS[] = {
     { "--info", false, opt_info },
     { "--list-builtins", false, opt_list_builtins },
-    { "--trace-instr", false, opt_trace_instr },
-    { "--trace-regs", false, opt_ignored },
-    { "--trace-stack", false, opt_ignored },
+    { "--trace-instr", false, opt_trace },
+    { "--trace-regs", false, opt_trace },
+    { "--trace-stack", false, opt_trace },
     { "--max-instructions", true, opt_max_instructions },
     { "--max-call-depth", true, opt_max_call_depth },
     { "--max-heap-mb", true, opt_max_heap_mb },
@@ -520,7 +526,7 @@ static int run_plain(Cli *c, StoffelProgram *prog)
 
 static int run_loaded(Cli *c, StoffelVM *vm, const StoffelProgram *prog)
 {
-    if (c->trace_instr) stoffel_set_trace(vm, stderr, STOFFEL_TRACE_INSTRUCTIONS);
+    if (c->trace) stoffel_set_trace(vm, stderr, c->trace);
     if (c->local_store && stoffel_open_local_store(vm, c->local_store) != STOFFEL_OK) {
         fprintf(stderr, "Error: --local-store %s\n", stoffel_last_error(vm)->message);
         stoffel_free(vm);

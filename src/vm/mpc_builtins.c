@@ -1,6 +1,6 @@
 /* mpc_builtins.c: the MPC builtins of the HoneyBadger backend (spec/mpc.md
  * §2, spec/vm-core.md §7.4) for a VM with an engine attached.  They replace
- * the "MPC engine not configured" registrations of stdlib_mpc_stubs.c.
+ * the "MPC engine not configured" registrations of stdlib_mpc.c.
  *
  * `Share.*` constructors return share objects (an Object with __type
  * "Share", __share_type, __data = the raw share, __party_id and the

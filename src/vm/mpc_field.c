@@ -3,7 +3,7 @@
  * Mpc.field, Mpc.has_capability and Mpc.capabilities, with upstream's
  * argument lists, results and error texts.
  *
- * These are registered once for every VM (stdlib_register_mpc_stubs) and
+ * These are registered once for every VM (stdlib_register_mpc) and
  * look at vm->mpc themselves: as upstream, arguments are checked first and
  * "MPC engine not configured" comes only after, so a bad call reports the
  * same error with or without an engine.

@@ -1,7 +1,7 @@
 /* stdlib.c: the standard library builtins (spec/vm-core.md §6, §7.1) that
  * are not list operations: objects and fields, length, print/to_string/
  * type/assert, the client store and local storage placeholders; plus the
- * helpers shared with stdlib_list.c and stdlib_mpc_stubs.c, and
+ * helpers shared with stdlib_list.c and stdlib_mpc.c, and
  * stdlib_register().
  *
  * Error texts and argument conventions follow upstream's newer
@@ -536,5 +536,5 @@ int stdlib_register(VM *vm)
 
     if (stdlib_register_ion(vm) != ST_OK) return ST_ERR;
     if (stdlib_register_lists(vm) != ST_OK || ffi_register(vm) != ST_OK) return ST_ERR;
-    return stdlib_register_mpc_stubs(vm);
+    return stdlib_register_mpc(vm);
 }

@@ -1,5 +1,5 @@
 /* stdlib_internal.h: helpers shared by the standard-library files
- * (stdlib.c, stdlib_list.c, stdlib_mpc_stubs.c).  Not a module interface:
+ * (stdlib.c, stdlib_list.c, stdlib_mpc.c).  Not a module interface:
  * only these files include it.
  *
  * Conventions: every helper that can fail sets the VM error (vm_error /
@@ -59,7 +59,7 @@ uint64_t sl_utf8_count(const char *s, size_t len);
 size_t sl_utf8_offset(const char *s, size_t len, uint64_t index);
 
 int stdlib_register_lists(VM *vm);
-int stdlib_register_mpc_stubs(VM *vm);
+int stdlib_register_mpc(VM *vm);
 /* Field.*, Share.random_int, Mpc.curve/field/has_capability/capabilities
  * (mpc_field.c): the same functions with or without an engine. */
 int mpc_field_builtins_register(VM *vm);

@@ -598,10 +598,78 @@ static int execute(VM *vm, const char *name, const Value *args, uint32_t argc, V
 
 void vm_pop_frame_internal(VM *vm) { pop_frame(vm); }
 
+/* Register and stack tracing is a hook of its own (upstream's formats,
+ * spec/vm-core.md §12): it sees exactly the events embedders' hooks see. */
+static void trace_value(FILE *out, Value v)
+{
+    StrBuf b;
+    sb_init(&b);
+    fmt_debug(&b, v);
+    fputs(b.data ? b.data : "", out);
+    sb_free(&b);
+}
+
+static int trace_hook(VM *vm, const HookEvent *ev, void *ud)
+{
+    FILE *out = vm->trace;
+    if (!out) return 0;
+    bool regs = vm->trace_regs, stack = vm->trace_stack;
+    const char *bank = ev->reg >= SECRET_REGISTER_START ? "secret" : "clear";
+    uint32_t bi = ev->reg >= SECRET_REGISTER_START ? ev->reg - SECRET_REGISTER_START : ev->reg;
+    switch (ev->kind) {
+    case HOOK_REGISTER_READ:
+    case HOOK_REGISTER_WRITE:
+        if (!regs) return 0;
+        fprintf(out, "[regs][depth %u][%s] R%u (%s[%u])", ev->depth, ev->function, ev->reg, bank, bi);
+        if (ev->kind == HOOK_REGISTER_WRITE) {
+            fputs(": ", out);
+            trace_value(out, ev->old);
+        }
+        fputs(" -> ", out);
+        trace_value(out, ev->value);
+        break;
+    case HOOK_STACK_PUSH:
+    case HOOK_STACK_POP:
+        if (!stack) return 0;
+        fprintf(out, "[stack][depth %u][%s] %s ", ev->depth, ev->function,
+                ev->kind == HOOK_STACK_PUSH ? "PUSH" : "POP ");
+        trace_value(out, ev->value);
+        break;
+    case HOOK_BEFORE_CALL:
+        if (!stack) return 0;
+        fprintf(out, "[stack][depth %u] CALL <%sfunction %s> with [", ev->depth, ev->foreign ? "foreign " : "",
+                ev->name ? ev->name : "");
+        for (uint32_t i = 0; i < ev->argc; i++) {
+            if (i) fputs(", ", out);
+            trace_value(out, ev->args[i]);
+        }
+        fputc(']', out);
+        break;
+    case HOOK_AFTER_CALL:
+        if (!stack) return 0;
+        fprintf(out, "[stack][depth %u] RET  <%sfunction %s> => ", ev->depth, ev->foreign ? "foreign " : "",
+                ev->name ? ev->name : "");
+        trace_value(out, ev->value);
+        break;
+    default:
+        return 0;
+    }
+    fputc('\n', out);
+    return 0;
+}
+
 void vm_set_trace(VM *vm, FILE *out, bool instr, bool regs, bool stack)
 {
     vm->trace = out;
     vm->trace_instr = instr;
-    vm->trace_regs = regs;
-    vm->trace_stack = stack;
+    vm->trace_regs = out && regs;
+    vm->trace_stack = out && stack;
+    bool want = vm->trace_regs || vm->trace_stack;
+    if (want && !vm->trace_hook_id) {
+        int id = vm_register_hook(vm, NULL, trace_hook, NULL, INT32_MAX);
+        vm->trace_hook_id = id > 0 ? id : 0;
+    } else if (!want && vm->trace_hook_id) {
+        vm_unregister_hook(vm, vm->trace_hook_id);
+        vm->trace_hook_id = 0;
+    }
 }

@@ -222,7 +222,7 @@ struct MpcEngine *vm_mpc(const VM *vm);
 /* The share held by v (a raw share or a share object), if any. */
 bool vm_as_share(VM *vm, Value v, StShare **out);
 
-/* ---- tracing (CLI --trace-instr) -------------------------------------------- */
+/* ---- tracing (CLI --trace-instr, --trace-regs, --trace-stack) --------------- */
 void vm_set_trace(VM *vm, FILE *out, bool instr, bool regs, bool stack);
 
 #endif

@@ -135,6 +135,7 @@ struct VM {
 
     FILE *trace;
     bool trace_instr, trace_regs, trace_stack;
+    int trace_hook_id;           /* the hook printing register / stack traces, 0 = none */
 
     int32_t closure_hint;        /* function index last resolved for a closure */
     StString *closure_hint_name; /* the name it was resolved from (a GC root,

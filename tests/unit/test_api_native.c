@@ -1,8 +1,11 @@
 /* Tests of the native embedding API (include/stoffel.h): loading, calls,
  * values in and out, foreign functions and objects, handles, hooks, errors,
  * configuration callbacks and limits. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
 
 #include "stoffel.h"
 #include "unit.h"
@@ -527,6 +530,53 @@ TEST(test_hooks)
     stoffel_free(vm);   /* hook records are freed with the VM */
 }
 
+/* Programs read from files and the pieces stoffel-run is built on. */
+TEST(test_programs_from_files)
+{
+    char path[] = "/tmp/stoffel-api-test-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    const char *text = ".function main\n    LDI r0, \"hi\"\n    RET r0\n.end\n"
+                       ".function main\n    LDI r0, \"hi\"\n    RET r0\n.end\n";
+    CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+
+    StoffelProgram *prog = NULL;
+    char *err = NULL;
+    CHECK(stoffel_program_read(path, &prog, &err) == STOFFEL_OK && prog && !err);
+    char *info = stoffel_program_describe(prog);
+    CHECK_MSG(info && strstr(info, "functions: 2\n") && strstr(info, "main(): ") &&
+                  strstr(info, " (duplicate)\n"), "%s", info ? info : "(null)");
+    stoffel_free_text(info);
+
+    StoffelVM *vm = stoffel_new(NULL);
+    CHECK(stoffel_load_program(vm, prog) == STOFFEL_OK);
+    stoffel_program_free(prog);                 /* the VM keeps its own code */
+    CHECK(stoffel_is_foreign_function(vm, "print") == 1);
+    CHECK(stoffel_is_foreign_function(vm, "main") == 0);
+    CHECK(stoffel_is_foreign_function(vm, "no_such") == 0);
+    CHECK(stoffel_call(vm, "main", 0) == STOFFEL_OK);
+    char *res = NULL;
+    CHECK(stoffel_format_slot(vm, 0, &res) == STOFFEL_OK);
+    CHECK_STR(res, "\"hi\"");
+    stoffel_free_text(res);
+    CHECK(stoffel_format_slot(vm, 5, &res) == STOFFEL_ERROR_INVALID && res == NULL);
+    stoffel_free(vm);
+
+    /* a parse error names the file and the place; a missing file is IO */
+    fd = open(path, O_WRONLY | O_TRUNC);
+    CHECK(fd >= 0 && write(fd, "BOGUS\n", 6) == 6);
+    close(fd);
+    CHECK(stoffel_program_read(path, &prog, &err) == STOFFEL_ERROR_LOAD && !prog);
+    CHECK_MSG(err && strstr(err, path) && strstr(err, ":1:"), "%s", err ? err : "(null)");
+    stoffel_free_text(err);
+    unlink(path);
+    CHECK(stoffel_program_read(path, &prog, &err) == STOFFEL_ERROR_IO && !prog);
+    CHECK_MSG(err && strstr(err, "cannot read"), "%s", err ? err : "(null)");
+    stoffel_free_text(err);
+}
+
 int main(void)
 {
     RUN(test_call_and_values);
@@ -536,5 +586,6 @@ int main(void)
     RUN(test_handles_and_foreign);
     RUN(test_config);
     RUN(test_hooks);
+    RUN(test_programs_from_files);
     return unit_report();
 }

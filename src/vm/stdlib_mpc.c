@@ -1,5 +1,7 @@
-/* stdlib_mpc_stubs.c: the MPC builtin names (spec/vm-core.md §7.4, new
- * list) for a VM without an MPC engine, plus MpcOutput.send_to_client.
+/* stdlib_mpc.c: the MPC builtins of the standard library: the real ones
+ * that need no engine, and the names (spec/vm-core.md §7.4, new list) of
+ * those that do, for a VM without an MPC engine, plus
+ * MpcOutput.send_to_client.
  *
  * Registering every name keeps the function namespace as upstream's (a
  * program may not define `Share.add`).  The pure builtins work here:
@@ -155,7 +157,7 @@ static const char *const share_methods[] = {
     "mul", "open", "open_fixed", "send_to_client", "open_exp", "open_field", "open_exp_custom",
 };
 
-int stdlib_register_mpc_stubs(VM *vm)
+int stdlib_register_mpc(VM *vm)
 {
     static const struct {
         const char *name;
