@@ -196,7 +196,7 @@
 #define STASH_MAX_PER_SENDER 4096          /* early messages kept per sender */
 #endif
 #ifndef STASH_BYTES_PER_SENDER
-#define STASH_BYTES_PER_SENDER ((size_t)256 << 20)
+#define STASH_BYTES_PER_SENDER ((size_t)2 * TRANSPORT_MAX_MESSAGE)   /* early bytes kept per sender */
 #endif
 #ifndef STASH_MAX_AHEAD
 #define STASH_MAX_AHEAD ((uint64_t)1 << 32)   /* a sequence number further ahead is bogus */

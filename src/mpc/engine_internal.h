@@ -143,11 +143,6 @@ typedef struct {
     MsgHdr h;
 } Stashed;
 
-#define STASH_MAX_PER_SENDER 4096
-#define STASH_BYTES_PER_SENDER ((size_t)2 * TRANSPORT_MAX_MESSAGE)
-/* A message claiming a sequence number further ahead than this is bogus. */
-#define STASH_MAX_AHEAD ((uint64_t)1 << 32)
-
 /* Messages of one (kind, seq) being collected, indexed by sender node. */
 typedef struct {
     uint8_t kind;
