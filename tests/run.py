@@ -1028,6 +1028,8 @@ def main():
     ap = argparse.ArgumentParser(description="Run the StoffelVM-C test suite.")
     ap.add_argument("--build", default="build", help="build directory (default: build)")
     ap.add_argument("--filter", default=None, help="only tests whose name contains SUBSTR")
+    ap.add_argument("--exclude", action="append", default=[], help="leave out tests whose name contains SUBSTR "
+                    "(repeatable)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every test")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="parallel tests (default 2)")
     ap.add_argument("--timeout", type=float, default=60.0, help="per-test timeout in seconds (default 60)")
@@ -1099,6 +1101,8 @@ def main():
     tasks.append(("avss/signatures", run_avss_signatures, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
+    for ex in opts.exclude:
+        tasks = [t for t in tasks if ex not in t[0]]
 
     passed = failed = 0
     failures = []

@@ -3,6 +3,9 @@
 
 #include <sodium.h>
 #include <stdlib.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 #include <string.h>
 #include <strings.h>
 
@@ -43,10 +46,13 @@ const Field field_ed25519 = {
 #ifdef FE_HAVE_ADX_PATH
 int fe_use_adx_;
 
+/* CPUID leaf 7: EBX bit 8 is BMI2 (MULX), bit 19 is ADX.  Read directly:
+ * clang's __builtin_cpu_supports does not know "adx". */
 static int cpu_has_adx(void)
 {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
+    unsigned a, b, c, d;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b >> 8 & 1u) && (b >> 19 & 1u);
 }
 
 /* Runs at load time, before any thread exists. */
