@@ -782,6 +782,35 @@ def run_convention(rule, ctx):
     return finish(o)
 
 
+def run_format_check(_, ctx):
+    """Every tracked .c/.h file is formatted by .clang-format.  The style was
+    tuned with clang-format 14; another major version formats some
+    constructs differently, so it is a counted skip, as is a missing tool."""
+    o = Outcome("conventions/format")
+    try:
+        ver = subprocess.run(["clang-format", "--version"], capture_output=True, text=True).stdout
+    except OSError:
+        ver = ""
+    m = re.search(r"version (\d+)\.", ver)
+    if not m or m.group(1) != "14":
+        o.note = "skipped: clang-format 14 is not installed (%s)" % (ver.strip() or "none")
+        ctx.skipped.append("%s: %s" % (o.name, o.note))
+        return finish(o)
+    files = subprocess.run(["git", "ls-files", "*.c", "*.h"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    if not files:
+        o.note = "skipped: not a git checkout"
+        ctx.skipped.append("%s: %s" % (o.name, o.note))
+        return finish(o)
+    res = run_process(["clang-format", "--dry-run", "--style=file"] + files, ctx.env, ctx.timeout)
+    o.seconds = res.seconds
+    bad = sorted({l.split(":")[0] for l in res.stderr.splitlines() if ": warning: code should be clang-formatted" in l})
+    for f in bad:
+        o.fail("%s is not formatted (run `make format`)" % f)
+    if res.returncode != 0 and not bad:
+        o.fail("clang-format failed: %s" % tail(res.stderr))
+    return finish(o)
+
+
 def run_installed_api(_, ctx):
     """tests/api/run_installed.sh: `make install` into a staging directory,
     build tests/api/installed_api.c with pkg-config against the installed
@@ -1087,6 +1116,7 @@ def main():
     ctx.skipped = []
     for rule in CONVENTION_RULES:
         tasks.append(("conventions/" + rule, run_convention, rule))
+    tasks.append(("conventions/format", run_format_check, None))
     tasks.append(("api/installed", run_installed_api, None))
     tasks.append(("api/exports", run_exports, None))
     tasks.append(("python/pytest", run_pytest, None))
