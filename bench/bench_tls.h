@@ -36,8 +36,9 @@ static Transport *bench_tls_connect(uint32_t id, const char *dir, const Roster *
     char key[600], cert[600], err[2048];
     snprintf(key, sizeof key, "%s/p%u.key", dir, id);
     snprintf(cert, sizeof cert, "%s/p%u.crt", dir, id);
-    TlsNetConfig tc = { .roster = r, .self = id, .key_path = key, .cert_path = cert,
-                        .params = "bench", .program = "bench" };
+    TlsNetConfig tc = {
+        .roster = r, .self = id, .key_path = key, .cert_path = cert, .params = "bench", .program = "bench"
+    };
     Transport *tr = tls_transport_new(&tc, err, sizeof err);
     if (!tr || tls_transport_wait_peers(tr, false, 20000, err, sizeof err) != 0) {
         fprintf(stderr, "party %u: %s\n", id, err);
@@ -85,8 +86,7 @@ static int bench_tls_run(uint32_t n, const char *dir, const Roster *r,
     pid_t pids[64];
     for (uint32_t i = 0; i < n; i++) {
         pids[i] = fork();
-        if (pids[i] == 0)
-            _exit(fn(i, dir, r, ud));
+        if (pids[i] == 0) _exit(fn(i, dir, r, ud));
     }
     int bad = 0;
     for (uint32_t i = 0; i < n; i++) {

@@ -61,17 +61,13 @@ static double timed(Bench *b, unsigned id, MpcEngine *e, int rc_of_call, double 
     return now() - t0;
 }
 
-static double best(double cur, double v)
-{
-    return cur == 0 || v < cur ? v : cur;
-}
+static double best(double cur, double v) { return cur == 0 || v < cur ? v : cur; }
 
 static void *party(void *arg)
 {
     Arg *a = arg;
     Bench *b = a->b;
-    MpcConfig cfg = { .n = b->n, .t = b->t, .party = a->id, .field = b->field, .instance_id = 7,
-                      .timeout_ms = 120000 };
+    MpcConfig cfg = { .n = b->n, .t = b->t, .party = a->id, .field = b->field, .instance_id = 7, .timeout_ms = 120000 };
     const char *err;
     MpcEngine *e = mpc_engine_new(&cfg, inproc_endpoint(b->hub, a->id), &err);
     if (!e) {
@@ -80,8 +76,7 @@ static void *party(void *arg)
     }
     size_t B = b->batch;
     Fe *x = malloc(B * sizeof *x), *y = malloc(B * sizeof *y), *z = malloc(B * sizeof *z);
-    if (!x || !y || !z)
-        exit(1);
+    if (!x || !y || !z) exit(1);
     /* signed k-bit values spread over the range, every fourth pair equal */
     for (size_t i = 0; i < B; i++) {
         int64_t v = (int64_t)((i * 0x9e3779b97f4a7c15ull) >> (65 - b->k)) * (i % 2 ? -1 : 1);
@@ -93,17 +88,13 @@ static void *party(void *arg)
      * made first, so the triples counted are the comparison's own) */
     uint64_t need_bits[N_OPS], need_tri[N_OPS];
     for (int op = 0; op < N_OPS && !b->failed; op++) {
-        if (mpc_preprocess(e, 0, 0, B * (2 * (size_t)b->k + 2 * 41)) != 0)
-            b->failed = 1;
+        if (mpc_preprocess(e, 0, 0, B * (2 * (size_t)b->k + 2 * 41)) != 0) b->failed = 1;
         MpcStats s0 = mpc_stats(e);
-        if (op == OP_LT && mpc_cmp_preprocess(e, B, b->k) != 0)
-            b->failed = 1;
+        if (op == OP_LT && mpc_cmp_preprocess(e, B, b->k) != 0) b->failed = 1;
         MpcStats s1 = mpc_stats(e);
-        if (mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z) != 0)
-            b->failed = 1;
+        if (mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z) != 0) b->failed = 1;
         MpcStats s2 = mpc_stats(e);
-        if (b->failed)
-            fprintf(stderr, "party %u: %s\n", a->id, mpc_error(e));
+        if (b->failed) fprintf(stderr, "party %u: %s\n", a->id, mpc_error(e));
         need_bits[op] = s2.bits_used - s0.bits_used;
         need_tri[op] = s2.triples_used - s0.triples_used;
         if (a->id == 0) {
@@ -119,8 +110,7 @@ static void *party(void *arg)
             pthread_barrier_wait(&b->bar);
             double t0 = now();
             int rc = mpc_preprocess(e, need_tri[op], 0, need_bits[op]);
-            if (rc == 0 && op == OP_LT)
-                rc = mpc_cmp_preprocess(e, B, b->k);
+            if (rc == 0 && op == OP_LT) rc = mpc_cmp_preprocess(e, B, b->k);
             double tp = timed(b, a->id, e, rc, t0);
             t0 = now();
             double to = timed(b, a->id, e, mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z), t0);
@@ -179,12 +169,10 @@ int main(int argc, char **argv)
         args[i] = (Arg){ &b, i };
         pthread_create(&th[i], NULL, party, &args[i]);
     }
-    for (unsigned i = 0; i < b.n; i++)
-        pthread_join(th[i], NULL);
+    for (unsigned i = 0; i < b.n; i++) pthread_join(th[i], NULL);
     pthread_barrier_destroy(&b.bar);
     inproc_hub_free(b.hub);
-    if (b.failed)
-        return 1;
+    if (b.failed) return 1;
     printf("Secret comparisons: n=%u t=%u, %s, %u-bit signed values, %u parties as threads on %ld CPUs\n", b.n, b.t,
            b.field->name, b.k, b.n, sysconf(_SC_NPROCESSORS_ONLN));
     printf("one batch of %zu per call, best of %zu\n\n", b.batch, b.reps);

@@ -27,7 +27,7 @@ static double now_us(void)
 
 enum { OP_MUL, OP_MUL_BASE, OP_ADD, OP_ENCODE, OP_DECODE, OP_HASH };
 static const char *const OP_NAMES[] = { "mul (variable base)", "mul_base (fixed base)", "add",
-                                        "encode (compressed)", "decode (checked)", "hash_to_g1" };
+                                        "encode (compressed)", "decode (checked)",      "hash_to_g1" };
 static uint64_t sink;
 
 static double run(const Group *g, int op, long iters)
@@ -45,12 +45,22 @@ static double run(const Group *g, int op, long iters)
         double t0 = now_us();
         for (long i = 0; i < iters; i++) {
             switch (op) {
-            case OP_MUL: g->mul(&q, &p, k); k[0] ^= (uint8_t)i; break;
-            case OP_MUL_BASE: g->mul_base(&q, k); k[0] ^= (uint8_t)i; break;
+            case OP_MUL:
+                g->mul(&q, &p, k);
+                k[0] ^= (uint8_t)i;
+                break;
+            case OP_MUL_BASE:
+                g->mul_base(&q, k);
+                k[0] ^= (uint8_t)i;
+                break;
             case OP_ADD: g->add(&q, &q, &p); break;
             case OP_ENCODE: g->encode(&q, enc); break;
             case OP_DECODE: g->decode(&q, enc, g->enc_len, err, sizeof err); break;
-            case OP_HASH: enc[0] = (uint8_t)i; enc[1] = (uint8_t)(i >> 8); g->hash_to_group(&q, enc, 32, err, sizeof err); break;
+            case OP_HASH:
+                enc[0] = (uint8_t)i;
+                enc[1] = (uint8_t)(i >> 8);
+                g->hash_to_group(&q, enc, 32, err, sizeof err);
+                break;
             }
         }
         double dt = (now_us() - t0) / (double)iters;
@@ -66,10 +76,9 @@ int main(int argc, char **argv)
     long iters = argc > 1 ? atol(argv[1]) : 200;
     if (iters < 1 || sodium_init() < 0) return 1;
     const Group *groups[] = { &group_bls12_381_g1, &group_bls12_381_g2, &group_bn254_g1,
-                              &group_ed25519, &group_secp256k1, &group_p256 };
+                              &group_ed25519,      &group_secp256k1,    &group_p256 };
     printf("curve groups: microseconds of CPU time per operation (best of 5 x %ld)\n", iters);
-    printf("%-16s %10s %10s %10s %10s %10s %10s\n", "group", "mul", "mul_base", "add", "encode", "decode",
-           "hash");
+    printf("%-16s %10s %10s %10s %10s %10s %10s\n", "group", "mul", "mul_base", "add", "encode", "decode", "hash");
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
         const Group *g = groups[i];
         printf("%-16s", g->name);

@@ -52,16 +52,12 @@ static double best(BenchFn fn, const Field *f, long n)
     double b = 1e30;
     for (int r = 0; r < 5; r++) {
         double v = fn(f, n);
-        if (v < b)
-            b = v;
+        if (v < b) b = v;
     }
     return b;
 }
 
-static void consume(const Fe *a)
-{
-    sink ^= a->v[0] ^ a->v[3];
-}
+static void consume(const Fe *a) { sink ^= a->v[0] ^ a->v[3]; }
 
 static double bench_mul_lat(const Field *f, long n)
 {
@@ -69,8 +65,7 @@ static double bench_mul_lat(const Field *f, long n)
     fe_random(f, &x);
     fe_random(f, &y);
     double t0 = now_ns();
-    for (long i = 0; i < n; i++)
-        fe_mul(f, &x, &x, &y);
+    for (long i = 0; i < n; i++) fe_mul(f, &x, &x, &y);
     double t1 = now_ns();
     consume(&x);
     return (t1 - t0) / (double)n;
@@ -79,17 +74,14 @@ static double bench_mul_lat(const Field *f, long n)
 static double bench_mul_thr(const Field *f, long n)
 {
     Fe x[8], y;
-    for (int k = 0; k < 8; k++)
-        fe_random(f, &x[k]);
+    for (int k = 0; k < 8; k++) fe_random(f, &x[k]);
     fe_random(f, &y);
     long rounds = n / 8;
     double t0 = now_ns();
     for (long i = 0; i < rounds; i++)
-        for (int k = 0; k < 8; k++)
-            fe_mul(f, &x[k], &x[k], &y);
+        for (int k = 0; k < 8; k++) fe_mul(f, &x[k], &x[k], &y);
     double t1 = now_ns();
-    for (int k = 0; k < 8; k++)
-        consume(&x[k]);
+    for (int k = 0; k < 8; k++) consume(&x[k]);
     return (t1 - t0) / (double)(rounds * 8);
 }
 
@@ -98,8 +90,7 @@ static double bench_sqr(const Field *f, long n)
     Fe x;
     fe_random(f, &x);
     double t0 = now_ns();
-    for (long i = 0; i < n; i++)
-        fe_sqr(f, &x, &x);
+    for (long i = 0; i < n; i++) fe_sqr(f, &x, &x);
     double t1 = now_ns();
     consume(&x);
     return (t1 - t0) / (double)n;
@@ -111,8 +102,7 @@ static double bench_add(const Field *f, long n)
     fe_random(f, &x);
     fe_random(f, &y);
     double t0 = now_ns();
-    for (long i = 0; i < n; i++)
-        fe_add(f, &x, &x, &y);
+    for (long i = 0; i < n; i++) fe_add(f, &x, &x, &y);
     double t1 = now_ns();
     consume(&x);
     return (t1 - t0) / (double)n;
@@ -124,8 +114,7 @@ static double bench_sub(const Field *f, long n)
     fe_random(f, &x);
     fe_random(f, &y);
     double t0 = now_ns();
-    for (long i = 0; i < n; i++)
-        fe_sub(f, &x, &x, &y);
+    for (long i = 0; i < n; i++) fe_sub(f, &x, &x, &y);
     double t1 = now_ns();
     consume(&x);
     return (t1 - t0) / (double)n;
@@ -136,8 +125,7 @@ static double bench_inv(const Field *f, long n)
     Fe x;
     fe_random(f, &x);
     double t0 = now_ns();
-    for (long i = 0; i < n; i++)
-        fe_inv(f, &x, &x);
+    for (long i = 0; i < n; i++) fe_inv(f, &x, &x);
     double t1 = now_ns();
     consume(&x);
     return (t1 - t0) / (double)n;
@@ -151,7 +139,7 @@ static double bench_sqrt(const Field *f, long n)
     for (long i = 0; i < n; i++) {
         fe_sqr(f, &x, &x);
         fe_sqrt_vartime(f, &r, &x);
-        x.v[0] ^= r.v[0] & 1;                   /* keep a dependency, stay < p */
+        x.v[0] ^= r.v[0] & 1; /* keep a dependency, stay < p */
     }
     double t1 = now_ns();
     consume(&r);
@@ -162,8 +150,7 @@ static double bench_batch_inv(const Field *f, long n)
 {
     enum { B = 256 };
     Fe in[B], out[B];
-    for (int k = 0; k < B; k++)
-        fe_random(f, &in[k]);
+    for (int k = 0; k < B; k++) fe_random(f, &in[k]);
     long rounds = n / B > 0 ? n / B : 1;
     double t0 = now_ns();
     for (long i = 0; i < rounds; i++) {
@@ -210,8 +197,7 @@ static double bench_gmp_inv(const Field *f, long n)
     fe_to_limbs(f, l, &a);
     mpz_import(x, 4, -1, sizeof(uint64_t), 0, 0, l);
     double t0 = now_ns();
-    for (long i = 0; i < n; i++)
-        mpz_invert(x, x, p);
+    for (long i = 0; i < n; i++) mpz_invert(x, x, p);
     double t1 = now_ns();
     sink ^= mpz_get_ui(x);
     mpz_clears(p, x, NULL);
@@ -223,29 +209,24 @@ static void bench_robust(unsigned n, unsigned t, long values)
 {
     const Field *f = &field_bls12_381;
     unsigned d = t, parties[SHAMIR_MAX_PARTIES];
-    for (unsigned i = 0; i < n; i++)
-        parties[i] = i;
+    for (unsigned i = 0; i < n; i++) parties[i] = i;
     size_t count = (size_t)values;
     Fe *mem = malloc(n * count * sizeof(Fe)), *secrets = malloc(count * sizeof(Fe));
     Fe *coeffs = malloc(count * (d + 1) * sizeof(Fe));
     const Fe **rows = malloc(n * sizeof *rows);
-    if (!mem || !secrets || !coeffs || !rows)
-        exit(1);
-    for (unsigned j = 0; j < n; j++)
-        rows[j] = mem + j * count;
+    if (!mem || !secrets || !coeffs || !rows) exit(1);
+    for (unsigned j = 0; j < n; j++) rows[j] = mem + j * count;
     for (size_t c = 0; c < count; c++) {
         Fe s, sh[SHAMIR_MAX_PARTIES];
         fe_random(f, &s);
         shamir_share(f, &s, d, n, sh, NULL);
-        for (unsigned j = 0; j < n; j++)
-            mem[j * count + c] = sh[j];
+        for (unsigned j = 0; j < n; j++) mem[j * count + c] = sh[j];
     }
     RobustBatch *b = NULL;
     double s0 = now_ns();
     for (int r = 0; r < 10; r++) {
         robust_batch_free(b);
-        if (robust_batch_new(&b, f, n, t, d, parties, n) != ROBUST_OK)
-            exit(1);
+        if (robust_batch_new(&b, f, n, t, d, parties, n) != ROBUST_OK) exit(1);
     }
     double setup = (now_ns() - s0) / 10;
     double t0 = now_ns();
@@ -256,22 +237,19 @@ static void bench_robust(unsigned n, unsigned t, long values)
     size_t single = count / 8;
     Fe vals[SHAMIR_MAX_PARTIES];
     for (size_t c = 0; c < single; c++) {
-        for (unsigned j = 0; j < n; j++)
-            vals[j] = rows[j][c];
+        for (unsigned j = 0; j < n; j++) vals[j] = rows[j][c];
         robust_decode(f, n, t, d, parties, vals, n, &secrets[c], NULL);
     }
     double t3 = now_ns();
     size_t slow = count / 64 ? count / 64 : 1;
     for (size_t c = 0; c < slow; c++) {
-        for (unsigned j = 0; j < n; j++)
-            vals[j] = rows[j][c];
-        fe_add(f, &vals[0], &vals[0], &vals[1]);          /* one wrong share */
+        for (unsigned j = 0; j < n; j++) vals[j] = rows[j][c];
+        fe_add(f, &vals[0], &vals[0], &vals[1]); /* one wrong share */
         robust_decode(f, n, t, d, parties, vals, n, &secrets[c], NULL);
     }
     double t4 = now_ns();
-    printf("n=%-3u t=%-2u %12.0f %12.0f %12.0f %12.0f %12.0f\n", n, t, setup,
-           (t1 - t0) / (double)count, (t2 - t1) / (double)count, (t3 - t2) / (double)single,
-           (t4 - t3) / (double)slow);
+    printf("n=%-3u t=%-2u %12.0f %12.0f %12.0f %12.0f %12.0f\n", n, t, setup, (t1 - t0) / (double)count,
+           (t2 - t1) / (double)count, (t3 - t2) / (double)single, (t4 - t3) / (double)slow);
     consume(&secrets[0]);
     robust_batch_free(b);
     free(mem);
@@ -283,20 +261,17 @@ static void bench_robust(unsigned n, unsigned t, long values)
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 20000000L;
-    if (n < 1000)
-        n = 1000;
-    if (sodium_init() < 0)
-        return 1;
+    if (n < 1000) n = 1000;
+    if (sodium_init() < 0) return 1;
     const Field *fields[] = { &field_bls12_381, &field_bn254, &field_ed25519 };
     printf("ns/op, best of 5 runs of %ld iterations (inverse: %ld)\n", n / 5, n / 5000);
-    printf("%-19s %8s %8s %8s %8s %8s %9s %9s %9s %9s %9s\n", "field", "mul lat", "mul thr",
-           "sqr", "add", "sub", "inv", "batchinv", "sqrt", "gmp mul", "gmp inv");
+    printf("%-19s %8s %8s %8s %8s %8s %9s %9s %9s %9s %9s\n", "field", "mul lat", "mul thr", "sqr", "add", "sub", "inv",
+           "batchinv", "sqrt", "gmp mul", "gmp inv");
     int chosen = fe_mul_impl();
     for (int row = 0; row < 6; row++) {
         int adx = row < 3;
         const Field *f = fields[row % 3];
-        if (fe_mul_set_impl(adx) != 0)
-            continue;
+        if (fe_mul_set_impl(adx) != 0) continue;
         long q = n / 5;
         double ml = best(bench_mul_lat, f, q), mt = best(bench_mul_thr, f, q);
         double sq = best(bench_sqr, f, q), ad = best(bench_add, f, q), sb = best(bench_sub, f, q);
@@ -305,14 +280,13 @@ int main(int argc, char **argv)
         double gm = best(bench_gmp_mul, f, q / 4), gi = best(bench_gmp_inv, f, q / 100);
         char label[32];
         snprintf(label, sizeof label, "%s %s", f->name, adx ? "mulx/adx" : "portable");
-        printf("%-19s %8.1f %8.1f %8.1f %8.1f %8.1f %9.0f %9.1f %9.0f %9.1f %9.0f\n", label, ml,
-               mt, sq, ad, sb, iv, bi, sr, gm, gi);
+        printf("%-19s %8.1f %8.1f %8.1f %8.1f %8.1f %9.0f %9.1f %9.0f %9.1f %9.0f\n", label, ml, mt, sq, ad, sb, iv, bi,
+               sr, gm, gi);
     }
     fe_mul_set_impl(chosen);
     printf("\nrobust reconstruction, BLS12-381 Fr, d = t, ns per opened value (setup: ns per "
            "robust_batch_new)\n");
-    printf("%-10s %12s %12s %12s %12s %12s\n", "", "batch setup", "batch", "batch+coef", "single",
-           "gao (1 err)");
+    printf("%-10s %12s %12s %12s %12s %12s\n", "", "batch setup", "batch", "batch+coef", "single", "gao (1 err)");
     long values = n / 500 > 1000 ? n / 500 : 1000;
     bench_robust(4, 1, values);
     bench_robust(7, 2, values);

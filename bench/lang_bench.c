@@ -50,8 +50,10 @@ static void walk(const char *dir)
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
         struct stat st;
         if (stat(p, &st) != 0) continue;
-        if (S_ISDIR(st.st_mode)) walk(p);
-        else if (strcmp(e->d_name, "main.stfl") == 0) add(p);
+        if (S_ISDIR(st.st_mode))
+            walk(p);
+        else if (strcmp(e->d_name, "main.stfl") == 0)
+            add(p);
     }
     closedir(d);
 }
@@ -69,8 +71,10 @@ int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         struct stat st;
-        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) walk(argv[i]);
-        else add(argv[i]);
+        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+            walk(argv[i]);
+        else
+            add(argv[i]);
     }
     if (!nrows) {
         fprintf(stderr, "usage: lang_bench DIR|FILE.stfl...\n");

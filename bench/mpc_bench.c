@@ -57,8 +57,8 @@ typedef struct {
     double t_mul, t_tri, t_open, t_bits, t_trunc, t_lat;
     /* process CPU seconds of the same phases (best repetition) */
     double c_mul, c_tri, c_open, c_lat, c_other;
-    const char *only;         /* NULL, "mul", "tri" or "open" */
-    size_t rss_triples;       /* --triples-rss: preprocess this many, nothing else */
+    const char *only;   /* NULL, "mul", "tri" or "open" */
+    size_t rss_triples; /* --triples-rss: preprocess this many, nothing else */
     int failed;
 } Bench;
 
@@ -81,26 +81,24 @@ static double cpu_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static double best(double cur, double v)
-{
-    return cur == 0 || v < cur ? v : cur;
-}
+static double best(double cur, double v) { return cur == 0 || v < cur ? v : cur; }
 
 /* Runs `body` on every party between two barriers; party 0 times it
  * (wall time into `slot`, process CPU time into `cslot`). */
-#define PHASE2(slot, cslot, body) do {                              \
-    pthread_barrier_wait(&b->bar);                                  \
-    double t0_ = now(), c0_ = cpu_now();                            \
-    if ((body) != 0) {                                              \
-        fprintf(stderr, "party %u: %s\n", a->id, mpc_error(e));     \
-        b->failed = 1;                                              \
-    }                                                               \
-    pthread_barrier_wait(&b->bar);                                  \
-    if (a->id == 0) {                                               \
-        b->slot = best(b->slot, now() - t0_);                       \
-        b->cslot = best(b->cslot, cpu_now() - c0_);                 \
-    }                                                               \
-} while (0)
+#define PHASE2(slot, cslot, body)                                   \
+    do {                                                            \
+        pthread_barrier_wait(&b->bar);                              \
+        double t0_ = now(), c0_ = cpu_now();                        \
+        if ((body) != 0) {                                          \
+            fprintf(stderr, "party %u: %s\n", a->id, mpc_error(e)); \
+            b->failed = 1;                                          \
+        }                                                           \
+        pthread_barrier_wait(&b->bar);                              \
+        if (a->id == 0) {                                           \
+            b->slot = best(b->slot, now() - t0_);                   \
+            b->cslot = best(b->cslot, cpu_now() - c0_);             \
+        }                                                           \
+    } while (0)
 #define PHASE(slot, body) PHASE2(slot, c_other, body)
 #define WANT(phase) (!b->only || !strcmp(b->only, phase))
 
@@ -108,8 +106,7 @@ static double best(double cur, double v)
 static int one_by_one(MpcEngine *e, const Fe *x, const Fe *y, Fe *z, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (mpc_round(e, NULL, 0, NULL, x, y, 1, z) != 0)
-            return -1;
+        if (mpc_round(e, NULL, 0, NULL, x, y, 1, z) != 0) return -1;
     return 0;
 }
 
@@ -117,8 +114,7 @@ static void *party(void *arg)
 {
     Arg *a = arg;
     Bench *b = a->b;
-    MpcConfig cfg = { .n = b->n, .t = b->t, .party = a->id, .field = b->field,
-                      .instance_id = 1, .timeout_ms = 60000 };
+    MpcConfig cfg = { .n = b->n, .t = b->t, .party = a->id, .field = b->field, .instance_id = 1, .timeout_ms = 60000 };
     const char *err;
     MpcEngine *e = mpc_engine_new(&cfg, inproc_endpoint(b->hub, a->id), &err);
     if (!e) {
@@ -128,8 +124,7 @@ static void *party(void *arg)
     }
     size_t B = b->batch;
     Fe *x = malloc(B * sizeof *x), *y = malloc(B * sizeof *y), *z = malloc(B * sizeof *z);
-    if (!x || !y || !z)
-        exit(1);
+    if (!x || !y || !z) exit(1);
     for (size_t i = 0; i < B; i++) {
         fe_from_u64(b->field, &x[i], i + 1);
         fe_from_u64(b->field, &y[i], 3 * i + 7);
@@ -139,21 +134,17 @@ static void *party(void *arg)
         goto done;
     }
     for (size_t r = 0; r < b->reps && !b->failed; r++) {
-        if (WANT("tri") || WANT("mul"))
-            PHASE2(t_tri, c_tri, mpc_preprocess(e, B, 0, 0));
+        if (WANT("tri") || WANT("mul")) PHASE2(t_tri, c_tri, mpc_preprocess(e, B, 0, 0));
         if (WANT("mul"))
             PHASE2(t_mul, c_mul, mpc_round(e, NULL, 0, NULL, x, y, B, z));
         else if (WANT("tri") && mpc_round(e, NULL, 0, NULL, x, y, B, z) != 0)
-            b->failed = 1;      /* use the triples up: the next run makes new ones */
-        if (WANT("open"))
-            PHASE2(t_open, c_open, mpc_round(e, x, B, z, NULL, NULL, 0, NULL));
+            b->failed = 1; /* use the triples up: the next run makes new ones */
+        if (WANT("open")) PHASE2(t_open, c_open, mpc_round(e, x, B, z, NULL, NULL, 0, NULL));
     }
-    if (b->only)
-        goto done;
+    if (b->only) goto done;
     size_t k = 64 + 40, nt = b->bits / k ? b->bits / k : 1;
     Fe *tv = malloc(nt * sizeof *tv);
-    for (size_t i = 0; i < nt; i++)
-        fe_from_i64(b->field, &tv[i], -(int64_t)(i * 977));
+    for (size_t i = 0; i < nt; i++) fe_from_i64(b->field, &tv[i], -(int64_t)(i * 977));
     for (size_t r = 0; r < 2 && !b->failed; r++) {
         PHASE(t_bits, mpc_preprocess(e, 0, 0, nt * k));
         PHASE(t_trunc, mpc_truncate(e, tv, nt, 64, 16, tv));
@@ -184,8 +175,7 @@ static void row(const char *what, size_t batch, double count, double secs, doubl
         unit = "k";
     }
     printf("%-34s %9zu %9.2f %s/s %11.2f us", what, batch, shown, unit, secs / count * 1e6);
-    if (cpu > 0)
-        printf(" %11.2f us", cpu / count / n * 1e6);
+    if (cpu > 0) printf(" %11.2f us", cpu / count / n * 1e6);
     printf("\n");
 }
 
@@ -208,8 +198,7 @@ static int run(Bench *b)
         args[i] = (Arg){ b, i };
         pthread_create(&th[i], NULL, party, &args[i]);
     }
-    for (unsigned i = 0; i < b->n; i++)
-        pthread_join(th[i], NULL);
+    for (unsigned i = 0; i < b->n; i++) pthread_join(th[i], NULL);
     pthread_barrier_destroy(&b->bar);
     inproc_hub_free(b->hub);
     return b->failed;
@@ -222,30 +211,27 @@ static int scale(const Bench *proto)
     printf("MPC engine scaling: parties as threads of one process (in-process transport), %s,\n"
            "t = (n-1)/3, batch %zu multiplications, best of %zu; %ld CPUs\n\n",
            proto->field->name, proto->batch, proto->reps, sysconf(_SC_NPROCESSORS_ONLN));
-    printf("%4s %3s %12s %14s %16s %14s %16s\n", "n", "t", "mul/s", "cpu/mul/party",
-           "cpu/mul/party/n", "latency", "peak RSS/party");
+    printf("%4s %3s %12s %14s %16s %14s %16s\n", "n", "t", "mul/s", "cpu/mul/party", "cpu/mul/party/n", "latency",
+           "peak RSS/party");
     fflush(stdout);
     for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
         pid_t pid = fork();
-        if (pid < 0)
-            return 1;
+        if (pid < 0) return 1;
         if (pid == 0) {
             Bench b = *proto;
             b.n = ns[k];
             b.t = (ns[k] - 1) / 3;
             b.bits = 104;
-            if (run(&b))
-                _exit(1);
+            if (run(&b)) _exit(1);
             double cpu = b.c_mul / (double)b.batch / b.n;
             printf("%4u %3u %10.1f k %11.2f us %13.3f us %11.1f us %13.1f MB\n", b.n, b.t,
-                   (double)b.batch / b.t_mul / 1e3, cpu * 1e6, cpu * 1e6 / b.n,
-                   b.t_lat / (double)b.latency * 1e6, peak_rss() / b.n / 1e6);
+                   (double)b.batch / b.t_mul / 1e3, cpu * 1e6, cpu * 1e6 / b.n, b.t_lat / (double)b.latency * 1e6,
+                   peak_rss() / b.n / 1e6);
             fflush(stdout);
             _exit(0);
         }
         int st;
-        if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-            return 1;
+        if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) return 1;
     }
     return 0;
 }
@@ -272,9 +258,8 @@ int main(int argc, char **argv)
             b.bits = (size_t)v;
         else if (!strcmp(k, "--field"))
             fname = argv[i + 1];
-        else if (!strcmp(k, "--only") && (!strcmp(argv[i + 1], "mul") ||
-                                          !strcmp(argv[i + 1], "tri") ||
-                                          !strcmp(argv[i + 1], "open")))
+        else if (!strcmp(k, "--only") &&
+                 (!strcmp(argv[i + 1], "mul") || !strcmp(argv[i + 1], "tri") || !strcmp(argv[i + 1], "open")))
             b.only = argv[i + 1];
         else if (!strcmp(k, "--scale"))
             do_scale = v != 0;
@@ -292,39 +277,30 @@ int main(int argc, char **argv)
     }
     if (do_scale) {
         int given = 0;
-        for (int i = 1; i + 1 < argc; i += 2)
-            given |= !strcmp(argv[i], "--batch");
-        if (!given)
-            b.batch = 20000;
+        for (int i = 1; i + 1 < argc; i += 2) given |= !strcmp(argv[i], "--batch");
+        if (!given) b.batch = 20000;
         b.reps = b.reps > 3 ? 3 : b.reps;
         b.latency = b.latency > 200 ? 200 : b.latency;
         return scale(&b);
     }
-    if (run(&b))
-        return 1;
+    if (run(&b)) return 1;
     if (b.rss_triples) {
         printf("MPC engine: n=%u t=%u, %s, parties as threads: %zu triples preprocessed per party "
                "in %.2f s (%.2f M/s)\npeak RSS %.1f MB for the process, %.1f MB per party "
                "(%.0f bytes per triple held; a triple itself is %zu bytes)\n",
-               b.n, b.t, b.field->name, b.rss_triples, b.t_tri, b.rss_triples / b.t_tri / 1e6,
-               peak_rss() / 1e6, peak_rss() / b.n / 1e6, peak_rss() / b.n / (double)b.rss_triples,
-               3 * sizeof(Fe));
+               b.n, b.t, b.field->name, b.rss_triples, b.t_tri, b.rss_triples / b.t_tri / 1e6, peak_rss() / 1e6,
+               peak_rss() / b.n / 1e6, peak_rss() / b.n / (double)b.rss_triples, 3 * sizeof(Fe));
         return 0;
     }
     size_t nt = b.bits / 104 ? b.bits / 104 : 1;
-    printf("MPC engine: n=%u t=%u, %s, %u parties as threads on %ld CPUs, in-process transport\n",
-           b.n, b.t, b.field->name, b.n, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("MPC engine: n=%u t=%u, %s, %u parties as threads on %ld CPUs, in-process transport\n", b.n, b.t,
+           b.field->name, b.n, sysconf(_SC_NPROCESSORS_ONLN));
     printf("best of %zu repetitions\n\n", b.reps);
-    printf("%-34s %9s %13s %14s %14s\n", "operation", "batch", "rate", "per op",
-           "cpu/op/party");
-    if (b.t_mul > 0)
-        row("multiplications (online, Beaver)", b.batch, (double)b.batch, b.t_mul, b.c_mul, b.n);
-    if (b.t_tri > 0)
-        row("triples generated (offline)", b.batch, (double)b.batch, b.t_tri, b.c_tri, b.n);
-    if (b.t_open > 0)
-        row("openings (robust)", b.batch, (double)b.batch, b.t_open, b.c_open, b.n);
-    if (b.only)
-        return 0;
+    printf("%-34s %9s %13s %14s %14s\n", "operation", "batch", "rate", "per op", "cpu/op/party");
+    if (b.t_mul > 0) row("multiplications (online, Beaver)", b.batch, (double)b.batch, b.t_mul, b.c_mul, b.n);
+    if (b.t_tri > 0) row("triples generated (offline)", b.batch, (double)b.batch, b.t_tri, b.c_tri, b.n);
+    if (b.t_open > 0) row("openings (robust)", b.batch, (double)b.batch, b.t_open, b.c_open, b.n);
+    if (b.only) return 0;
     row("random bits generated (offline)", nt * 104, (double)(nt * 104), b.t_bits, 0, b.n);
     row("truncations (64-bit, f=16)", nt, (double)nt, b.t_trunc, 0, b.n);
     row("single multiplication, latency", 1, (double)b.latency, b.t_lat, b.c_lat, b.n);

@@ -37,8 +37,8 @@
 #define MAX_N 31
 
 static unsigned N = 4, T = 1;
-static int scale_row;          /* print one compact line (--scale) */
-static size_t rss_triples;     /* --triples-rss */
+static int scale_row;      /* print one compact line (--scale) */
+static size_t rss_triples; /* --triples-rss */
 
 static double now_s(void)
 {
@@ -66,16 +66,12 @@ static int free_port(void)
         memset(&a, 0, sizeof a);
         a.sin_family = AF_INET;
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (attempt < 64)
-            a.sin_port = htons((uint16_t)(20000 + randombytes_uniform(12000)));
+        if (attempt < 64) a.sin_port = htons((uint16_t)(20000 + randombytes_uniform(12000)));
         socklen_t l = sizeof a;
-        if (fd < 0)
-            return -1;
-        int ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-                 getsockname(fd, (struct sockaddr *)&a, &l) == 0;
+        if (fd < 0) return -1;
+        int ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &l) == 0;
         close(fd);
-        if (ok)
-            return ntohs(a.sin_port);
+        if (ok) return ntohs(a.sin_port);
     }
     return -1;
 }
@@ -85,21 +81,22 @@ static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, in
     char key[600], cert[600], err[2048];
     snprintf(key, sizeof key, "%s/p%u.key", dir, id);
     snprintf(cert, sizeof cert, "%s/p%u.crt", dir, id);
-    TlsNetConfig tc = { .roster = r, .self = id, .key_path = key, .cert_path = cert,
-                        .params = "bench", .program = "bench" };
+    TlsNetConfig tc = {
+        .roster = r, .self = id, .key_path = key, .cert_path = cert, .params = "bench", .program = "bench"
+    };
     Transport *tr = tls_transport_new(&tc, err, sizeof err);
     if (!tr || tls_transport_wait_peers(tr, false, 20000, err, sizeof err) != 0) {
         fprintf(stderr, "party %u: %s\n", id, err);
         return 1;
     }
     const Field *f = field_by_name(NULL);
-    MpcConfig mc = { .n = N, .t = T, .party = id, .field = f, .instance_id = 42, .timeout_ms = 30000,
-                     .triple_batch = batch };
+    MpcConfig mc = {
+        .n = N, .t = T, .party = id, .field = f, .instance_id = 42, .timeout_ms = 30000, .triple_batch = batch
+    };
     MpcEngine *e = mpc_engine_new(&mc, tr, NULL);
     size_t total = rss_triples ? rss_triples : batch * (size_t)rounds + (size_t)latency;
     Fe *x = calloc(batch, sizeof *x), *y = calloc(batch, sizeof *y), *z = calloc(batch, sizeof *z);
-    if (!e || !x || !y || !z)
-        return 1;
+    if (!e || !x || !y || !z) return 1;
     double t0 = now_s();
     if (mpc_preprocess(e, total, 2 * batch, 0) != 0) {
         fprintf(stderr, "party %u: preprocessing: %s\n", id, mpc_error(e));
@@ -139,8 +136,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, in
     double t_lat = now_s() - t0;
     /* check: open x0, y0 and z0 = x0*y0 */
     Fe in[3] = { x[0], y[0], z[0] }, out[3], prod;
-    if (mpc_round(e, in, 3, out, NULL, NULL, 0, NULL) != 0)
-        return 1;
+    if (mpc_round(e, in, 3, out, NULL, NULL, 0, NULL) != 0) return 1;
     fe_mul(f, &prod, &out[0], &out[1]);
     if (!fe_equal(&prod, &out[2])) {
         fprintf(stderr, "party %u: wrong product\n", id);
@@ -148,17 +144,16 @@ static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, in
     }
     if (id == 0 && scale_row) {
         double per = (double)batch * rounds;
-        printf("%4u %3u %10.1f k %11.2f us %13.3f us %11.3f ms", N, T, per / t_mul / 1e3,
-               c_mul / per * 1e6, c_mul / per * 1e6 / N, latency ? t_lat * 1000 / latency : 0.0);
+        printf("%4u %3u %10.1f k %11.2f us %13.3f us %11.3f ms", N, T, per / t_mul / 1e3, c_mul / per * 1e6,
+               c_mul / per * 1e6 / N, latency ? t_lat * 1000 / latency : 0.0);
         fflush(stdout);
     } else if (id == 0) {
         MpcStats st = mpc_stats(e);
         printf("%u parties as processes, TLS 1.3 on 127.0.0.1, BLS12-381 Fr, t=%u\n", N, T);
         printf("preprocessing: %zu triples in %.2f s (%.0f triples/s)\n", total, t_pre, total / t_pre);
-        printf("throughput: %d rounds x %zu multiplications in %.3f s = %.0f multiplications/s\n", rounds, batch,
-               t_mul, (double)batch * rounds / t_mul);
-        if (latency)
-            printf("latency: %d single multiplications, %.3f ms each\n", latency, t_lat * 1000 / latency);
+        printf("throughput: %d rounds x %zu multiplications in %.3f s = %.0f multiplications/s\n", rounds, batch, t_mul,
+               (double)batch * rounds / t_mul);
+        if (latency) printf("latency: %d single multiplications, %.3f ms each\n", latency, t_lat * 1000 / latency);
         printf("party 0 CPU time in the throughput rounds: %.2f us per multiplication\n",
                c_mul / ((double)batch * rounds) * 1e6);
         printf("party 0 sent %.1f MB in the online phase and preprocessing\n", st.bytes_sent / 1e6);
@@ -175,8 +170,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, in
 static int port_taken(const int *ports, uint32_t n, int port)
 {
     for (uint32_t i = 0; i < n; i++)
-        if (ports[i] == port)
-            return 1;
+        if (ports[i] == port) return 1;
     return 0;
 }
 
@@ -191,8 +185,7 @@ static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
     char text[16384], err[1024];
     int ports[MAX_N];
     size_t k = 0;
-    if (sodium_init() < 0)
-        return 1;
+    if (sodium_init() < 0) return 1;
     for (uint32_t i = 0; i < N; i++) {
         char key[600], cert[600], hex[65];
         uint8_t id[NET_KEY_ID_LEN];
@@ -204,8 +197,7 @@ static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
         }
         net_hex(id, sizeof id, hex);
         int port;
-        do
-            port = free_port();
+        do port = free_port();
         while (port > 0 && port_taken(ports, i, port));
         ports[i] = port;
         k += (size_t)snprintf(text + k, sizeof text - k, "party %u 127.0.0.1:%d %s\n", i, port, hex);
@@ -219,8 +211,7 @@ static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
     pid_t pids[MAX_N];
     for (uint32_t i = 0; i < N; i++) {
         pids[i] = fork();
-        if (pids[i] == 0)
-            _exit(party(i, dir, &r, batch, rounds, latency));
+        if (pids[i] == 0) _exit(party(i, dir, &r, batch, rounds, latency));
     }
     int bad = 0;
     *peak_rss = 0;
@@ -232,8 +223,7 @@ static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
             continue;
         }
         bad |= !WIFEXITED(st) || WEXITSTATUS(st) != 0;
-        if ((double)ru.ru_maxrss * 1024.0 > *peak_rss)
-            *peak_rss = (double)ru.ru_maxrss * 1024.0;
+        if ((double)ru.ru_maxrss * 1024.0 > *peak_rss) *peak_rss = (double)ru.ru_maxrss * 1024.0;
     }
     for (uint32_t i = 0; i < N; i++) {
         char p[600];
@@ -244,8 +234,7 @@ static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
     }
     rmdir(dir);
     roster_free(&r);
-    if (bad)
-        fprintf(stderr, "a party failed\n");
+    if (bad) fprintf(stderr, "a party failed\n");
     return bad;
 }
 
@@ -257,50 +246,51 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--batch") == 0) {
             batch = strtoul(argv[i + 1], NULL, 10);
             set_batch = 1;
-        } else if (strcmp(argv[i], "--rounds") == 0) rounds = atoi(argv[i + 1]);
-        else if (strcmp(argv[i], "--latency") == 0) latency = atoi(argv[i + 1]);
-        else if (strcmp(argv[i], "--n") == 0) N = (unsigned)atoi(argv[i + 1]);
-        else if (strcmp(argv[i], "--scale") == 0) scale = atoi(argv[i + 1]) != 0;
-        else if (strcmp(argv[i], "--triples-rss") == 0) rss_triples = strtoul(argv[i + 1], NULL, 10);
+        } else if (strcmp(argv[i], "--rounds") == 0)
+            rounds = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--latency") == 0)
+            latency = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--n") == 0)
+            N = (unsigned)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--scale") == 0)
+            scale = atoi(argv[i + 1]) != 0;
+        else if (strcmp(argv[i], "--triples-rss") == 0)
+            rss_triples = strtoul(argv[i + 1], NULL, 10);
         else {
             fprintf(stderr, "usage: net_bench [--batch N] [--rounds R] [--latency L] [--n N] "
                             "[--scale 1] [--triples-rss K]\n");
             return 1;
         }
     }
-    if (batch == 0 || rounds < 0 || latency < 0 || N < 4 || N > MAX_N)
-        return 1;
+    if (batch == 0 || rounds < 0 || latency < 0 || N < 4 || N > MAX_N) return 1;
     T = (N - 1) / 3;
     double rss;
     if (scale) {
         static const unsigned ns[] = { 4, 7, 10, 16, 31 };
-        if (!set_batch)
-            batch = 20000;
+        if (!set_batch) batch = 20000;
         rounds = rounds > 3 ? 3 : rounds;
         latency = latency > 50 ? 50 : latency;
         printf("MPC over TLS 1.3 on 127.0.0.1, parties as processes, BLS12-381 Fr, t = (n-1)/3,\n"
-               "%d rounds of %zu multiplications, %d single multiplications\n\n", rounds, batch,
-               latency);
-        printf("%4s %3s %12s %14s %16s %14s %16s\n", "n", "t", "mul/s", "cpu/mul/party",
-               "cpu/mul/party/n", "latency", "peak RSS/party");
+               "%d rounds of %zu multiplications, %d single multiplications\n\n",
+               rounds, batch, latency);
+        printf("%4s %3s %12s %14s %16s %14s %16s\n", "n", "t", "mul/s", "cpu/mul/party", "cpu/mul/party/n", "latency",
+               "peak RSS/party");
         fflush(stdout);
         scale_row = 1;
         for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
             N = ns[k];
             T = (N - 1) / 3;
-            if (run_once(batch, rounds, latency, &rss) != 0)
-                return 1;
+            if (run_once(batch, rounds, latency, &rss) != 0) return 1;
             printf(" %13.1f MB\n", rss / 1e6);
             fflush(stdout);
         }
         return 0;
     }
-    if (run_once(batch, rounds, latency, &rss) != 0)
-        return 1;
+    if (run_once(batch, rounds, latency, &rss) != 0) return 1;
     printf("peak RSS per party: %.1f MB", rss / 1e6);
     if (rss_triples)
-        printf(" (%.0f bytes per preprocessed triple; a triple itself is %zu bytes)",
-               rss / (double)rss_triples, 3 * sizeof(Fe));
+        printf(" (%.0f bytes per preprocessed triple; a triple itself is %zu bytes)", rss / (double)rss_triples,
+               3 * sizeof(Fe));
     printf("\n");
     return 0;
 }

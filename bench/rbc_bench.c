@@ -23,7 +23,7 @@ typedef struct {
     uint32_t n, t;
     int rounds;
     size_t size;
-    double secs;              /* party 0's time */
+    double secs; /* party 0's time */
 } Opts;
 
 static double now_s(void)
@@ -49,8 +49,7 @@ static int run_party(Transport *tr, uint32_t id, Opts *o)
     for (int k = 0; k < o->rounds && rc == 0; k++) {
         memset(msg, (int)(id * 31 + (uint32_t)k), o->size);
         uint64_t session;
-        if (mpc_rbc_broadcast(e, msg, o->size, &session) != 0 || session != (uint64_t)k)
-            rc = 1;
+        if (mpc_rbc_broadcast(e, msg, o->size, &session) != 0 || session != (uint64_t)k) rc = 1;
         for (uint32_t j = 0; j < o->n && rc == 0; j++) {
             uint32_t from;
             uint8_t *got;
@@ -63,10 +62,8 @@ static int run_party(Transport *tr, uint32_t id, Opts *o)
             free(got);
         }
     }
-    if (rc)
-        fprintf(stderr, "party %u: %s\n", id, *mpc_error(e) ? mpc_error(e) : "wrong message");
-    if (id == 0)
-        o->secs = now_s() - t0;
+    if (rc) fprintf(stderr, "party %u: %s\n", id, *mpc_error(e) ? mpc_error(e) : "wrong message");
+    if (id == 0) o->secs = now_s() - t0;
     free(msg);
     mpc_engine_free(e);
     return rc;
@@ -108,13 +105,12 @@ static int tls_party(uint32_t id, const char *dir, const Roster *r, void *ud)
 {
     Opts *o = ud;
     Transport *tr = bench_tls_connect(id, dir, r);
-    if (!tr)
-        return 1;
+    if (!tr) return 1;
     int rc = run_party(tr, id, o);
     if (id == 0 && rc == 0)
         printf("  TLS, processes:   n=%u t=%u  %8.0f broadcasts/s  %.3f ms per round of %u\n", o->n, o->t,
                o->n * o->rounds / o->secs, o->secs * 1000 / o->rounds, o->n);
-    fflush(stdout);            /* the process ends with _exit */
+    fflush(stdout); /* the process ends with _exit */
     tls_transport_free(tr, 2000);
     return rc;
 }
@@ -124,15 +120,16 @@ int main(int argc, char **argv)
     int rounds = 300;
     size_t size = 64;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--rounds") == 0) rounds = atoi(argv[i + 1]);
-        else if (strcmp(argv[i], "--size") == 0) size = strtoul(argv[i + 1], NULL, 10);
+        if (strcmp(argv[i], "--rounds") == 0)
+            rounds = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--size") == 0)
+            size = strtoul(argv[i + 1], NULL, 10);
         else {
             fprintf(stderr, "usage: rbc_bench [--rounds R] [--size BYTES]\n");
             return 1;
         }
     }
-    if (rounds <= 0 || size > (1u << 20))
-        return 1;
+    if (rounds <= 0 || size > (1u << 20)) return 1;
     printf("reliable broadcast (Bracha), every party broadcasts %zu bytes per round, %d rounds\n", size, rounds);
     int bad = 0;
     static const uint32_t sizes[2][2] = { { 4, 1 }, { 7, 2 } };
@@ -150,11 +147,9 @@ int main(int argc, char **argv)
         Opts o = { sizes[k][0], sizes[k][1], rounds, size, 0 };
         char dir[64];
         Roster r;
-        if (bench_tls_setup(o.n, dir, &r) != 0 || bench_tls_run(o.n, dir, &r, tls_party, &o) != 0)
-            bad = 1;
+        if (bench_tls_setup(o.n, dir, &r) != 0 || bench_tls_run(o.n, dir, &r, tls_party, &o) != 0) bad = 1;
         roster_free(&r);
     }
-    if (bad)
-        fprintf(stderr, "a party failed\n");
+    if (bad) fprintf(stderr, "a party failed\n");
     return bad;
 }

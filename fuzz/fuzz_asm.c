@@ -17,8 +17,7 @@ static VM *vm;
 
 static bool same_program(const StfProgram *a, const StfProgram *b)
 {
-    if (a->version != b->version || a->const_count != b->const_count || a->func_count != b->func_count)
-        return false;
+    if (a->version != b->version || a->const_count != b->const_count || a->func_count != b->func_count) return false;
     for (uint32_t i = 0; i < a->func_count; i++)
         if (!stf_function_equal(&a->funcs[i], &b->funcs[i])) return false;
     return true;

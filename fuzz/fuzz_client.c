@@ -18,8 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FuzzNet f;
     fz_init(&f, data, size, 4, 4, 1, 7);
     MpcClient *c = mpc_client_new(&f.tr, NULL, 4, 1, 7, 1);
-    if (!c)
-        abort();
+    if (!c) abort();
     const Field *fl = field_default();
     Fe in[2];
     fe_from_u64(fl, &in[0], 15);
@@ -28,8 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int k = 0; k < 4 && f.pos < f.size; k++) {
             Fe *v = NULL;
             size_t n = 0;
-            if (mpc_client_outputs(c, &v, &n) == 0)
-                free(v);
+            if (mpc_client_outputs(c, &v, &n) == 0) free(v);
         }
     }
     mpc_client_free(c);

@@ -15,8 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void check_field(const char *v, size_t cap, bool has)
 {
     const char *z = memchr(v, 0, cap);
-    if (!z || (!has && z != v) || memchr(v, '\n', (size_t)(z - v)))
-        abort();
+    if (!z || (!has && z != v) || memchr(v, '\n', (size_t)(z - v))) abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,8 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_field(h.node, sizeof h.node, h.has_node);
     check_field(h.params, sizeof h.params, h.has_params);
     check_field(h.program, sizeof h.program, h.has_program);
-    if (p != 0 && (h.has_node || h.has_params || h.has_program || h.node_id != -1))
-        abort();
+    if (p != 0 && (h.has_node || h.has_params || h.has_program || h.node_id != -1)) abort();
     if (h.node_id >= 0 && (!h.has_node || strspn(h.node, "0123456789") != strlen(h.node) || h.node_id > UINT32_MAX))
         abort();
     free(frame);

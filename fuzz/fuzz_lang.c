@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(err);
         return 0;
     }
-    VM *vm = p.func_count ? vm_new(NULL) : NULL;   /* an empty library has nothing to load */
+    VM *vm = p.func_count ? vm_new(NULL) : NULL; /* an empty library has nothing to load */
     if (vm) {
         if (vm_load_program(vm, &p) != ST_OK) {
             fprintf(stderr, "compiled program fails to load: %s\n", vm_last_error(vm)->message);

@@ -17,8 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[512];
     err[0] = 0;
     if (roster_parse((const char *)data, size, &r, err, sizeof err) != 0) {
-        if (!err[0] || !memchr(err, 0, sizeof err))
-            abort();       /* a refusal always says why */
+        if (!err[0] || !memchr(err, 0, sizeof err)) abort(); /* a refusal always says why */
         return 0;
     }
     uint32_t nodes = r.n_parties + r.n_clients;
@@ -28,8 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int64_t id = roster_find_key(&r, r.nodes[i].key_id);
         if (id < 0 || (uint32_t)id >= nodes || memcmp(r.nodes[id].key_id, r.nodes[i].key_id, NET_KEY_ID_LEN) != 0)
             abort();
-        if (r.nodes[i].is_party != (i < r.n_parties) ||
-            r.nodes[i].index != (i < r.n_parties ? i : i - r.n_parties))
+        if (r.nodes[i].is_party != (i < r.n_parties) || r.nodes[i].index != (i < r.n_parties ? i : i - r.n_parties))
             abort();
     }
     roster_free(&r);

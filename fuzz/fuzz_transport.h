@@ -32,22 +32,17 @@ typedef struct {
 static int fz_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
 {
     (void)msg;
-    if (to >= t->n_parties + t->n_clients || len > TRANSPORT_MAX_MESSAGE)
-        return TRANSPORT_ERROR;
+    if (to >= t->n_parties + t->n_clients || len > TRANSPORT_MAX_MESSAGE) return TRANSPORT_ERROR;
     return TRANSPORT_OK;
 }
 
-static uint8_t fz_byte(FuzzNet *f)
-{
-    return f->pos < f->size ? f->data[f->pos++] : 0;
-}
+static uint8_t fz_byte(FuzzNet *f) { return f->pos < f->size ? f->data[f->pos++] : 0; }
 
 static int fz_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms)
 {
     (void)timeout_ms;
     FuzzNet *f = t->impl;
-    if (f->size - f->pos < 2)
-        return TRANSPORT_TIMEOUT;
+    if (f->size - f->pos < 2) return TRANSPORT_TIMEOUT;
     uint32_t nodes = t->n_parties + t->n_clients;
     *from = fz_byte(f) % nodes;
     uint8_t mode = fz_byte(f);
@@ -56,13 +51,10 @@ static int fz_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int
     if (!(mode & 1)) {
         n = fz_byte(f);
         n |= (size_t)fz_byte(f) << 8;
-        if (n > f->size - f->pos)
-            n = f->size - f->pos;
+        if (n > f->size - f->pos) n = f->size - f->pos;
         m = malloc(n ? n : 1);
-        if (!m)
-            abort();
-        if (n)
-            memcpy(m, f->data + f->pos, n);
+        if (!m) abort();
+        if (n) memcpy(m, f->data + f->pos, n);
         f->pos += n;
     } else {
         uint8_t kind = (uint8_t)(mode >> 4);
@@ -70,15 +62,13 @@ static int fz_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int
         uint32_t count = fz_byte(f) & 15;
         n = MPC_HDR + (size_t)count * MPC_ELEM;
         m = calloc(1, n);
-        if (!m)
-            abort();
+        if (!m) abort();
         wire_put_hdr(m, kind, count, f->instance, seq);
         size_t body = (size_t)count * MPC_ELEM, take = f->size - f->pos < body ? f->size - f->pos : body;
         memcpy(m + MPC_HDR, f->data + f->pos, take);
         f->pos += take;
         if (mode & 2)
-            for (uint32_t i = 0; i < count; i++)
-                m[MPC_HDR + i * MPC_ELEM + 31] &= 0x0f;
+            for (uint32_t i = 0; i < count; i++) m[MPC_HDR + i * MPC_ELEM + 31] &= 0x0f;
     }
     *msg = m;
     *len = n;
@@ -89,8 +79,8 @@ static void fz_close(Transport *t) { (void)t; }
 
 static const TransportOps fz_ops = { fz_send, fz_recv, fz_close };
 
-static void fz_init(FuzzNet *f, const uint8_t *data, size_t size, uint32_t self, uint32_t n_parties,
-                    uint32_t n_clients, uint64_t instance)
+static void fz_init(FuzzNet *f, const uint8_t *data, size_t size, uint32_t self, uint32_t n_parties, uint32_t n_clients,
+                    uint64_t instance)
 {
     memset(f, 0, sizeof *f);
     f->tr.ops = &fz_ops;

@@ -68,9 +68,9 @@ extern "C" {
 /* The version as text, "MAJOR.MINOR.PATCH" (every tool's --version). */
 #define STOFFEL_VERSION_STR_(x) #x
 #define STOFFEL_VERSION_STR(x) STOFFEL_VERSION_STR_(x)
-#define STOFFEL_VERSION_STRING                                                     \
-    STOFFEL_VERSION_STR(STOFFEL_VERSION_MAJOR) "." STOFFEL_VERSION_STR(STOFFEL_VERSION_MINOR) "." \
-    STOFFEL_VERSION_STR(STOFFEL_VERSION_PATCH)
+#define STOFFEL_VERSION_STRING                 \
+    STOFFEL_VERSION_STR(STOFFEL_VERSION_MAJOR) \
+    "." STOFFEL_VERSION_STR(STOFFEL_VERSION_MINOR) "." STOFFEL_VERSION_STR(STOFFEL_VERSION_PATCH)
 /* One comparable number: major * 10000 + minor * 100 + patch. */
 #define STOFFEL_VERSION_NUMBER (STOFFEL_VERSION_MAJOR * 10000 + STOFFEL_VERSION_MINOR * 100 + STOFFEL_VERSION_PATCH)
 
@@ -104,10 +104,16 @@ typedef enum {
 /* Types of values.  The numbers of the first twelve are the constant-pool
  * tags of the .stflb format.  Integer widths are distinct types. */
 typedef enum {
-    STOFFEL_TYPE_INVALID = -1,   /* returned for a slot out of range */
+    STOFFEL_TYPE_INVALID = -1, /* returned for a slot out of range */
     STOFFEL_TYPE_UNIT = 0,
-    STOFFEL_TYPE_I64 = 1, STOFFEL_TYPE_I32 = 2, STOFFEL_TYPE_I16 = 3, STOFFEL_TYPE_I8 = 4,
-    STOFFEL_TYPE_U8 = 5, STOFFEL_TYPE_U16 = 6, STOFFEL_TYPE_U32 = 7, STOFFEL_TYPE_U64 = 8,
+    STOFFEL_TYPE_I64 = 1,
+    STOFFEL_TYPE_I32 = 2,
+    STOFFEL_TYPE_I16 = 3,
+    STOFFEL_TYPE_I8 = 4,
+    STOFFEL_TYPE_U8 = 5,
+    STOFFEL_TYPE_U16 = 6,
+    STOFFEL_TYPE_U32 = 7,
+    STOFFEL_TYPE_U64 = 8,
     STOFFEL_TYPE_FLOAT = 9,
     STOFFEL_TYPE_BOOL = 10,
     STOFFEL_TYPE_STRING = 11,
@@ -115,7 +121,7 @@ typedef enum {
     STOFFEL_TYPE_ARRAY = 13,
     STOFFEL_TYPE_FOREIGN = 14,
     STOFFEL_TYPE_CLOSURE = 15,
-    STOFFEL_TYPE_SHARE = 16      /* a secret share (opaque here) */
+    STOFFEL_TYPE_SHARE = 16 /* a secret share (opaque here) */
 } StoffelType;
 
 /* Allocator, realloc-style: (user_data, ptr, old_size, new_size).  new_size 0
@@ -132,8 +138,8 @@ typedef void (*StoffelWriteFn)(StoffelVM *vm, const char *text, size_t len);
 /* Called for every failed load or call, with the same information as
  * stoffel_last_error(): kind is STOFFEL_ERROR_LOAD or STOFFEL_ERROR_RUNTIME,
  * function is NULL and instruction -1 when not applicable. */
-typedef void (*StoffelErrorFn)(StoffelVM *vm, StoffelResult kind, const char *function,
-                               int64_t instruction, const char *message);
+typedef void (*StoffelErrorFn)(StoffelVM *vm, StoffelResult kind, const char *function, int64_t instruction,
+                               const char *message);
 
 /* A foreign function.  Arguments are in slots 1..argc of the window it
  * gets, slot 0 is the result (Unit until set).  Return 0 on success;
@@ -149,7 +155,7 @@ typedef void (*StoffelFinalizer)(void *ptr, void *user_data);
 
 /* VM configuration.  Fill it with stoffel_config_init(), then change fields. */
 typedef struct {
-    StoffelAllocFn alloc;        /* NULL: malloc/realloc/free */
+    StoffelAllocFn alloc; /* NULL: malloc/realloc/free */
     void *alloc_user_data;
     StoffelWriteFn write;        /* NULL: print writes to stdout */
     StoffelErrorFn error;        /* NULL: errors are only stored */
@@ -165,12 +171,12 @@ typedef struct {
  * clear it when they start, so after a successful load or call `result` is
  * STOFFEL_OK and `message` is "". */
 typedef struct {
-    StoffelResult result;        /* code of the failure, or STOFFEL_OK */
-    const char *message;         /* "" when there is no error */
-    const char *function;        /* function where a runtime error happened, or NULL */
-    int64_t instruction;         /* its 0-based instruction index, or -1 */
-    uint32_t line, column;       /* assembly load errors: 1-based position, else 0 */
-    int64_t offset;              /* .stflb load errors: byte offset, else -1 */
+    StoffelResult result;  /* code of the failure, or STOFFEL_OK */
+    const char *message;   /* "" when there is no error */
+    const char *function;  /* function where a runtime error happened, or NULL */
+    int64_t instruction;   /* its 0-based instruction index, or -1 */
+    uint32_t line, column; /* assembly load errors: 1-based position, else 0 */
+    int64_t offset;        /* .stflb load errors: byte offset, else -1 */
 } StoffelError;
 
 /* ---- lifecycle ------------------------------------------------------------ */
@@ -234,8 +240,7 @@ ST_API StoffelResult stoffel_call(StoffelVM *vm, const char *function, int argc)
 
 /* Register a foreign function under `name`.  STOFFEL_ERROR_INVALID if the
  * name is taken (builtins included), empty, not UTF-8, or fn is NULL. */
-ST_API StoffelResult stoffel_register_function(StoffelVM *vm, const char *name, StoffelForeignFn fn,
-                                        void *user_data);
+ST_API StoffelResult stoffel_register_function(StoffelVM *vm, const char *name, StoffelForeignFn fn, void *user_data);
 
 /* ---- slots ---------------------------------------------------------------- */
 
@@ -307,7 +312,7 @@ ST_API StoffelResult stoffel_object_set(StoffelVM *vm, int object_slot, int key_
  * stores the next key and value and advances *cursor; STOFFEL_ERROR_NOT_FOUND
  * at the end.  Do not change the object while iterating. */
 ST_API StoffelResult stoffel_object_next(StoffelVM *vm, int object_slot, uint32_t *cursor, int key_slot,
-                                  int value_slot);
+                                         int value_slot);
 
 /* ---- foreign objects ----------------------------------------------------------- */
 
@@ -315,7 +320,7 @@ ST_API StoffelResult stoffel_object_next(StoffelVM *vm, int object_slot, uint32_
  * finalizer (may be NULL) runs when the object is collected or the VM is
  * freed. */
 ST_API StoffelResult stoffel_new_foreign(StoffelVM *vm, int slot, void *ptr, StoffelFinalizer finalizer,
-                                  void *finalizer_user_data);
+                                         void *finalizer_user_data);
 /* The pointer a foreign object wraps. */
 ST_API StoffelResult stoffel_get_foreign(StoffelVM *vm, int slot, void **out);
 
@@ -359,15 +364,15 @@ typedef enum {
  * element events). */
 typedef struct {
     StoffelHookKind kind;
-    const char *function;        /* function running when the event fired */
-    int64_t instruction;         /* its instruction index, or -1 */
-    const char *opcode;          /* instruction events: mnemonic ("ADD"), else NULL */
-    uint32_t depth;              /* call depth (1 = entry frame) */
-    uint32_t reg;                /* register events: register index */
-    const char *name;            /* call target, closure or upvalue name, or NULL */
-    int foreign;                 /* call events: the target is a foreign function */
-    uint64_t id;                 /* field/element events: object or array id */
-    uint32_t argc;               /* call events: number of arguments */
+    const char *function; /* function running when the event fired */
+    int64_t instruction;  /* its instruction index, or -1 */
+    const char *opcode;   /* instruction events: mnemonic ("ADD"), else NULL */
+    uint32_t depth;       /* call depth (1 = entry frame) */
+    uint32_t reg;         /* register events: register index */
+    const char *name;     /* call target, closure or upvalue name, or NULL */
+    int foreign;          /* call events: the target is a foreign function */
+    uint64_t id;          /* field/element events: object or array id */
+    uint32_t argc;        /* call events: number of arguments */
 } StoffelHookEvent;
 
 /* A hook: return 0 to continue, non-zero to stop execution with an error
@@ -408,9 +413,8 @@ ST_API size_t stoffel_heap_bytes(const StoffelVM *vm);
  * Free both with stoffel_free_text.  Returns STOFFEL_ERROR_INVALID for bad
  * options or inputs, STOFFEL_ERROR_IO or STOFFEL_ERROR_LOAD for the file,
  * STOFFEL_ERROR_RUNTIME for execution and protocol failures. */
-ST_API StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_t n_parties,
-                                    uint32_t threshold, const char *curve, const char *inputs,
-                                    char **result, char **error);
+ST_API StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_t n_parties, uint32_t threshold,
+                                           const char *curve, const char *inputs, char **result, char **error);
 /* Free text returned by stoffel_run_local_mpc and the functions below
  * (NULL is ignored). */
 ST_API void stoffel_free_text(char *text);
@@ -420,22 +424,22 @@ ST_API void stoffel_free_text(char *text);
  * protocol; preprocessing runs honestly). */
 typedef enum {
     STOFFEL_FAULT_NONE = 0,
-    STOFFEL_FAULT_WRONG_SHARES = 1,  /* random values instead of shares */
-    STOFFEL_FAULT_SILENT = 2         /* send nothing */
+    STOFFEL_FAULT_WRONG_SHARES = 1, /* random values instead of shares */
+    STOFFEL_FAULT_SILENT = 2        /* send nothing */
 } StoffelFault;
 
 /* Every option of a local session (stoffel_run_local_mpc takes the common
  * ones).  Fill with stoffel_local_mpc_options_init (threshold 1, the rest
  * zero/NULL), then set n_parties and what else you need. */
 typedef struct {
-    uint32_t n_parties;          /* n >= 3t+1, at most 255 */
-    uint32_t threshold;          /* t */
-    const char *curve;           /* NULL = bls12-381 */
-    const char *inputs;          /* as for stoffel_run_local_mpc */
-    const char *entry;           /* NULL = "main" */
-    int timeout_ms;              /* per protocol wait; 0 = default */
+    uint32_t n_parties; /* n >= 3t+1, at most 255 */
+    uint32_t threshold; /* t */
+    const char *curve;  /* NULL = bls12-381 */
+    const char *inputs; /* as for stoffel_run_local_mpc */
+    const char *entry;  /* NULL = "main" */
+    int timeout_ms;     /* per protocol wait; 0 = default */
     StoffelFault fault;
-    uint32_t faulty;             /* at most t */
+    uint32_t faulty; /* at most t */
     /* Where party 0's `print` output goes (NULL = stdout); the other
      * parties' copies are dropped. */
     void (*write)(void *user_data, const char *text, size_t len);
@@ -461,10 +465,10 @@ typedef struct {
  * timeline of the rounds (docs/programming.md §9). */
 typedef struct StoffelCostReport StoffelCostReport;
 typedef enum {
-    STOFFEL_REPORT_TEXT = 0,     /* a table, as `stoffel-run --stats` prints */
-    STOFFEL_REPORT_JSON,         /* --stats-json */
-    STOFFEL_REPORT_TRACE,        /* Chrome trace-event JSON (Perfetto), --trace */
-    STOFFEL_REPORT_SVG,          /* a timeline picture, --stats-svg */
+    STOFFEL_REPORT_TEXT = 0, /* a table, as `stoffel-run --stats` prints */
+    STOFFEL_REPORT_JSON,     /* --stats-json */
+    STOFFEL_REPORT_TRACE,    /* Chrome trace-event JSON (Perfetto), --trace */
+    STOFFEL_REPORT_SVG,      /* a timeline picture, --stats-svg */
 } StoffelReportFormat;
 /* The report as text in one format (free with stoffel_free_text); NULL
  * for a bad argument or no memory. */
@@ -472,7 +476,7 @@ ST_API char *stoffel_cost_report_format(const StoffelCostReport *report, Stoffel
 /* Writes the report in one format to path ("-": stderr).  STOFFEL_ERROR_IO
  * with *error (free with stoffel_free_text) naming the file. */
 ST_API StoffelResult stoffel_cost_report_save(const StoffelCostReport *report, StoffelReportFormat format,
-                                       const char *path, char **error);
+                                              const char *path, char **error);
 ST_API void stoffel_cost_report_free(StoffelCostReport *report);
 
 ST_API void stoffel_local_mpc_options_init(StoffelLocalMpcOptions *options);
@@ -545,27 +549,27 @@ ST_API StoffelResult stoffel_format_slot(StoffelVM *vm, int slot, char **text);
  * and protocol failures; *error (free with stoffel_free_text) says which,
  * naming the party or client. */
 ST_API StoffelResult stoffel_run_local_mpc_program(const StoffelProgram *program, const StoffelLocalMpcOptions *options,
-                                            char **result, char **outputs, char **error);
+                                                   char **result, char **outputs, char **error);
 
 /* One node of a networked session (docs/network.md): a party, or a client
  * (client = 1).  Fields left zero/NULL take the defaults named. */
 typedef struct {
-    const char *program_path;    /* parties: the program file (its bytes are hashed) */
-    const char *entry;           /* NULL = main */
+    const char *program_path; /* parties: the program file (its bytes are hashed) */
+    const char *entry;        /* NULL = main */
     const char *roster_path, *key_path, *cert_path;
     int client;
-    int64_t party_id;            /* party mode: >= 0 */
-    int64_t client_id;           /* client mode: >= 0 */
-    uint32_t n_parties;          /* 0 = as many as the roster lists */
+    int64_t party_id;   /* party mode: >= 0 */
+    int64_t client_id;  /* client mode: >= 0 */
+    uint32_t n_parties; /* 0 = as many as the roster lists */
     uint32_t threshold;
-    const char *curve;           /* NULL = bls12-381 */
-    uint32_t inputs_per_client;  /* parties: 0 = from the manifest, else 1 */
-    const char *inputs;          /* client: its values, comma separated */
-    const char *bind;            /* party: listen here instead of the roster address */
-    const char *session;         /* optional label mixed into the instance id */
-    int timeout_ms;              /* per protocol wait; 0 = 10,000 (client output wait 60,000) */
-    int connect_timeout_ms;      /* waiting for the other nodes; 0 = 60,000 */
-    const char *roster_text;     /* the roster in memory (instead of roster_path) */
+    const char *curve;          /* NULL = bls12-381 */
+    uint32_t inputs_per_client; /* parties: 0 = from the manifest, else 1 */
+    const char *inputs;         /* client: its values, comma separated */
+    const char *bind;           /* party: listen here instead of the roster address */
+    const char *session;        /* optional label mixed into the instance id */
+    int timeout_ms;             /* per protocol wait; 0 = 10,000 (client output wait 60,000) */
+    int connect_timeout_ms;     /* waiting for the other nodes; 0 = 60,000 */
+    const char *roster_text;    /* the roster in memory (instead of roster_path) */
     /* Upstream's `--servers A,B,...`: the parties' addresses in order,
      * checked against the roster (never a reason to connect somewhere
      * unauthenticated). */
@@ -574,13 +578,13 @@ typedef struct {
      * bootstrap = the leader's HOST:PORT.  Needs STOFFEL_AUTH_TOKEN. */
     int leader;
     const char *bootstrap;
-    const char *leader_key_id;   /* pin the leader's key (64 hex), or NULL */
-    uint32_t n_clients;          /* leader: clients to wait for */
+    const char *leader_key_id; /* pin the leader's key (64 hex), or NULL */
+    uint32_t n_clients;        /* leader: clients to wait for */
     /* party: local storage and saved preprocessing files (NULL = none;
      * a client refuses them); docs/storage.md. */
     const char *local_store;
     const char *preproc_store;
-    const char *backend;         /* "honeybadger" (NULL) or "avss", as StoffelLocalMpcOptions */
+    const char *backend; /* "honeybadger" (NULL) or "avss", as StoffelLocalMpcOptions */
 } StoffelNetOptions;
 
 /* Run this node's part of a networked session.  It prints the result on
@@ -596,7 +600,7 @@ ST_API int stoffel_run_network_node(const StoffelProgram *program, const Stoffel
  * the roster lists (64 hex digits and a NUL).  On failure *error (free with
  * stoffel_free_text) says why. */
 ST_API StoffelResult stoffel_net_keygen(const char *key_path, const char *cert_path, const char *common_name,
-                                 char key_id[65], char **error);
+                                        char key_id[65], char **error);
 /* The key id of a certificate file (64 hex digits and a NUL). */
 ST_API StoffelResult stoffel_net_cert_key_id(const char *cert_path, char key_id[65], char **error);
 
@@ -611,7 +615,7 @@ ST_API StoffelResult stoffel_compile_file(const char *src_path, const char *out_
 /* Compile source text in memory to .stflb bytes (*out, free with
  * stoffel_free_text); `filename` names it in messages and anchors imports. */
 ST_API StoffelResult stoffel_compile_to_binary(const char *source, const char *filename, unsigned char **out,
-                                        size_t *out_len, char **error);
+                                               size_t *out_len, char **error);
 
 #ifdef __cplusplus
 }

@@ -68,14 +68,14 @@ typedef enum {
 
 /* Payload of a StoffelValue, selected by value_type. */
 typedef union {
-    int64_t int_val;            /* INT */
-    double float_val;           /* FLOAT */
-    int bool_val;               /* BOOL: 0 false, any other value true */
-    const char *string_val;     /* STRING: NUL-terminated UTF-8 */
-    size_t object_id;           /* OBJECT */
-    size_t array_id;            /* ARRAY */
-    size_t foreign_id;          /* FOREIGN */
-    size_t closure_id;          /* CLOSURE (ids assigned by this library) */
+    int64_t int_val;        /* INT */
+    double float_val;       /* FLOAT */
+    int bool_val;           /* BOOL: 0 false, any other value true */
+    const char *string_val; /* STRING: NUL-terminated UTF-8 */
+    size_t object_id;       /* OBJECT */
+    size_t array_id;        /* ARRAY */
+    size_t foreign_id;      /* FOREIGN */
+    size_t closure_id;      /* CLOSURE (ids assigned by this library) */
 } StoffelValueData;
 
 /* A value crossing the API (16 bytes on LP64). */
@@ -112,7 +112,7 @@ ST_API int stoffel_execute(VMHandle handle, const char *function_name, StoffelVa
  * argument cannot be converted (NULL or non-UTF-8 string, unknown id,
  * invalid type tag); -4 execution error; -5 the result cannot be converted. */
 ST_API int stoffel_execute_with_args(VMHandle handle, const char *function_name, const StoffelValue *args,
-                              int arg_count, StoffelValue *result);
+                                     int arg_count, StoffelValue *result);
 
 /* Register func under name.  Returns 0 ok; -1 handle, name or func NULL;
  * -2 name not UTF-8; -3 the name is already taken (builtins included). */
@@ -189,13 +189,13 @@ typedef struct {
  * NULL on failure with the reason in err (if given). */
 ST_API HBEngineErrorCode hb_network_new_local(size_t n, HBNetworkOpaque **out);
 ST_API HBNetworkOpaque *hb_network_new_tls(const char *roster_path, size_t party_id, const char *key_path,
-                                    const char *cert_path, int timeout_ms, char *err, size_t errlen);
+                                           const char *cert_path, int timeout_ms, char *err, size_t errlen);
 
 /* Create an engine for party party_id of n (threshold t, n >= 3t+1) over
  * party party_id's network.  NULL for a NULL network, bad parameters, or a
  * network of another party or size. */
 ST_API HBEngineOpaque *hb_engine_new(uint64_t instance_id, size_t party_id, size_t n, size_t t, size_t n_triples,
-                              size_t n_random, HBNetworkOpaque *network_ptr);
+                                     size_t n_random, HBNetworkOpaque *network_ptr);
 
 /* Free an engine; NULL is ignored. */
 ST_API void hb_engine_free(HBEngineOpaque *engine_ptr);
@@ -214,28 +214,27 @@ ST_API int hb_engine_is_ready(HBEngineOpaque *engine_ptr);
  * HBEngineSerializationError (not 32 bytes, or not below p),
  * HBEngineMultiplyFailed (protocol error or timeout). */
 ST_API HBEngineErrorCode hb_engine_multiply_share_async(HBEngineOpaque *engine_ptr, CShareType share_type,
-                                                 const uint8_t *left_ptr, size_t left_len,
-                                                 const uint8_t *right_ptr, size_t right_len,
-                                                 uint8_t **result_ptr, size_t *result_len_ptr);
+                                                        const uint8_t *left_ptr, size_t left_len,
+                                                        const uint8_t *right_ptr, size_t right_len,
+                                                        uint8_t **result_ptr, size_t *result_len_ptr);
 
 /* Open a share (one round, robust) into *result_ptr: INT for kinds 0 and
  * 3, BOOL for kind 1 (or width 1), FLOAT for kind 2 (16 fractional bits).
  * HBEngineOpenShareFailed on protocol failure or a value out of range. */
 ST_API HBEngineErrorCode hb_engine_open_share(HBEngineOpaque *engine_ptr, CShareType share_type,
-                                       const uint8_t *share_ptr, size_t share_len,
-                                       StoffelValue *result_ptr);
+                                              const uint8_t *share_ptr, size_t share_len, StoffelValue *result_ptr);
 
 /* Store this party's shares of a client's inputs: [u32 LE count] then
  * count shares of 32 bytes.  HBEngineSerializationError for a malformed
  * buffer, HBEngineClientInputFailed if the client's shares were already
  * set. */
 ST_API HBEngineErrorCode hb_engine_init_client_input(HBEngineOpaque *engine_ptr, uint64_t client_id,
-                                              const uint8_t *shares_data, size_t shares_len);
+                                                     const uint8_t *shares_data, size_t shares_len);
 
 /* A client's shares in the same format (free with hb_free_bytes).
  * HBEngineGetClientSharesFailed for an unknown client. */
 ST_API HBEngineErrorCode hb_engine_get_client_shares(HBEngineOpaque *engine_ptr, uint64_t client_id,
-                                              uint8_t **result_ptr, size_t *result_len_ptr);
+                                                     uint8_t **result_ptr, size_t *result_len_ptr);
 
 /* This party's id; 0 for NULL. */
 ST_API size_t hb_engine_party_id(HBEngineOpaque *engine_ptr);

@@ -37,10 +37,10 @@ typedef struct {
     char *file;
     size_t line;
     size_t column;
-    int severity;   /* STOFFEL_SEVERITY_* */
-    int category;   /* STOFFEL_CATEGORY_* */
+    int severity; /* STOFFEL_SEVERITY_* */
+    int category; /* STOFFEL_CATEGORY_* */
     char *code;
-    char *hint;     /* may be NULL */
+    char *hint; /* may be NULL */
 } CCompilerError;
 
 typedef struct {
@@ -57,7 +57,7 @@ typedef union {
     uint32_t u32_val;
     uint16_t u16_val;
     uint8_t u8_val;
-    int64_t float_val;   /* fixed point: value * 2^16 */
+    int64_t float_val; /* fixed point: value * 2^16 */
     int bool_val;
     char *string_val;
     size_t object_val;
@@ -66,7 +66,7 @@ typedef union {
 } CConstantData;
 
 typedef struct {
-    int const_type;      /* STOFFEL_CONST_* */
+    int const_type; /* STOFFEL_CONST_* */
     CConstantData data;
 } CConstant;
 
@@ -96,8 +96,8 @@ typedef struct {
 } CCompiledProgram;
 
 typedef struct {
-    int success;                 /* 1 success, 0 failure */
-    CCompiledProgram *program;   /* set on success */
+    int success;               /* 1 success, 0 failure */
+    CCompiledProgram *program; /* set on success */
     CCompilerErrors errors;
 } CCompilationResult;
 
@@ -108,59 +108,59 @@ ST_API void stoffel_free_compiled_program(CCompiledProgram *program);
 ST_API void stoffel_free_bytecode_chunk(const CBytecodeChunk *chunk);
 ST_API void stoffel_free_compiler_errors(const CCompilerErrors *errors);
 
-#define STOFFEL_OP_LD      0
-#define STOFFEL_OP_LDI     1
-#define STOFFEL_OP_MOV     2
-#define STOFFEL_OP_ADD     3
-#define STOFFEL_OP_SUB     4
-#define STOFFEL_OP_MUL     5
-#define STOFFEL_OP_DIV     6
-#define STOFFEL_OP_MOD     7
-#define STOFFEL_OP_AND     8
-#define STOFFEL_OP_OR      9
-#define STOFFEL_OP_XOR     10
-#define STOFFEL_OP_NOT     11
-#define STOFFEL_OP_SHL     12
-#define STOFFEL_OP_SHR     13
-#define STOFFEL_OP_JMP     14
-#define STOFFEL_OP_JMPEQ   15
-#define STOFFEL_OP_JMPNEQ  16
-#define STOFFEL_OP_JMPLT   17
-#define STOFFEL_OP_JMPGT   18
-#define STOFFEL_OP_CALL    19
-#define STOFFEL_OP_RET     20
+#define STOFFEL_OP_LD 0
+#define STOFFEL_OP_LDI 1
+#define STOFFEL_OP_MOV 2
+#define STOFFEL_OP_ADD 3
+#define STOFFEL_OP_SUB 4
+#define STOFFEL_OP_MUL 5
+#define STOFFEL_OP_DIV 6
+#define STOFFEL_OP_MOD 7
+#define STOFFEL_OP_AND 8
+#define STOFFEL_OP_OR 9
+#define STOFFEL_OP_XOR 10
+#define STOFFEL_OP_NOT 11
+#define STOFFEL_OP_SHL 12
+#define STOFFEL_OP_SHR 13
+#define STOFFEL_OP_JMP 14
+#define STOFFEL_OP_JMPEQ 15
+#define STOFFEL_OP_JMPNEQ 16
+#define STOFFEL_OP_JMPLT 17
+#define STOFFEL_OP_JMPGT 18
+#define STOFFEL_OP_CALL 19
+#define STOFFEL_OP_RET 20
 #define STOFFEL_OP_PUSHARG 21
-#define STOFFEL_OP_CMP     22
-#define STOFFEL_OP_NOP     23
-#define STOFFEL_OP_LDS     24
-#define STOFFEL_OP_STS     25
+#define STOFFEL_OP_CMP 22
+#define STOFFEL_OP_NOP 23
+#define STOFFEL_OP_LDS 24
+#define STOFFEL_OP_STS 25
 
 #define STOFFEL_SEVERITY_WARNING 0
-#define STOFFEL_SEVERITY_ERROR   1
-#define STOFFEL_SEVERITY_FATAL   2
+#define STOFFEL_SEVERITY_ERROR 1
+#define STOFFEL_SEVERITY_FATAL 2
 
-#define STOFFEL_CATEGORY_SYNTAX   0
-#define STOFFEL_CATEGORY_TYPE     1
+#define STOFFEL_CATEGORY_SYNTAX 0
+#define STOFFEL_CATEGORY_TYPE 1
 #define STOFFEL_CATEGORY_SEMANTIC 2
 #define STOFFEL_CATEGORY_INTERNAL 3
 
-#define STOFFEL_CONST_I64     0
-#define STOFFEL_CONST_I32     1
-#define STOFFEL_CONST_I16     2
-#define STOFFEL_CONST_I8      3
-#define STOFFEL_CONST_U8      4
-#define STOFFEL_CONST_U16     5
-#define STOFFEL_CONST_U32     6
-#define STOFFEL_CONST_U64     7
-#define STOFFEL_CONST_FLOAT   8
-#define STOFFEL_CONST_BOOL    9
-#define STOFFEL_CONST_STRING  10
-#define STOFFEL_CONST_OBJECT  11
-#define STOFFEL_CONST_ARRAY   12
+#define STOFFEL_CONST_I64 0
+#define STOFFEL_CONST_I32 1
+#define STOFFEL_CONST_I16 2
+#define STOFFEL_CONST_I8 3
+#define STOFFEL_CONST_U8 4
+#define STOFFEL_CONST_U16 5
+#define STOFFEL_CONST_U32 6
+#define STOFFEL_CONST_U64 7
+#define STOFFEL_CONST_FLOAT 8
+#define STOFFEL_CONST_BOOL 9
+#define STOFFEL_CONST_STRING 10
+#define STOFFEL_CONST_OBJECT 11
+#define STOFFEL_CONST_ARRAY 12
 #define STOFFEL_CONST_FOREIGN 13
 #define STOFFEL_CONST_CLOSURE 14
-#define STOFFEL_CONST_UNIT    15
-#define STOFFEL_CONST_SHARE   16
+#define STOFFEL_CONST_UNIT 15
+#define STOFFEL_CONST_SHARE 16
 
 #ifdef __cplusplus
 }

@@ -19,8 +19,8 @@
 typedef struct ForeignRec {
     struct ForeignRec *next;
     StoffelVM *S;
-    StoffelForeignFn fn;        /* stoffel.h */
-    CForeignFunction cfn;       /* stoffel_vm.h */
+    StoffelForeignFn fn;  /* stoffel.h */
+    CForeignFunction cfn; /* stoffel_vm.h */
     void *user_data;
 } ForeignRec;
 
@@ -43,7 +43,7 @@ typedef struct {
 typedef struct {
     uint64_t *keys;
     uint32_t *vals;
-    uint32_t mask;      /* capacity - 1, 0 when unallocated */
+    uint32_t mask; /* capacity - 1, 0 when unallocated */
     uint32_t count;
 } IdMap;
 
@@ -74,15 +74,15 @@ struct StoffelVM {
 
     ForeignRec *foreign;
     HookRec *hooks;
-    struct KvStore *local_store;   /* stoffel_open_local_store, closed with the VM */
+    struct KvStore *local_store; /* stoffel_open_local_store, closed with the VM */
 
     /* last error */
     StoffelError err;
     char *err_message;
     char *err_function;
-    char *pending;              /* stoffel_set_error text of the running callback */
+    char *pending; /* stoffel_set_error text of the running callback */
     bool in_hook;
-    bool free_refused;          /* stoffel_free was called while the VM ran */
+    bool free_refused; /* stoffel_free was called while the VM ran */
 };
 /* After a foreign function or hook returned: ST_ERR with the VM's error set
  * if it tried to free the VM (refused, the VM is still running). */
@@ -91,7 +91,7 @@ int api_check_free_refused(StoffelVM *S);
 /* A program read from a file (stoffel_program_read). */
 struct StoffelProgram {
     StfProgram prog;
-    char *path;                 /* as given, for messages */
+    char *path; /* as given, for messages */
 };
 
 /* Memory through the configured allocator (not accounted in the heap). */
@@ -99,8 +99,7 @@ void *api_realloc(StoffelVM *S, void *ptr, size_t old_size, size_t new_size);
 
 /* Record a failure (also reported to the error callback for LOAD and
  * RUNTIME); returns `code`. */
-StoffelResult api_fail(StoffelVM *S, StoffelResult code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+StoffelResult api_fail(StoffelVM *S, StoffelResult code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Record the VM's current error as a runtime error (message, function,
  * instruction). */
 StoffelResult api_fail_runtime(StoffelVM *S);
@@ -111,7 +110,7 @@ void api_clear_error(StoffelVM *S);
 bool api_push_window(StoffelVM *S, uint32_t count, SlotWindow *saved);
 void api_pop_window(StoffelVM *S, const SlotWindow *saved);
 bool api_ensure(StoffelVM *S, uint32_t count);
-Value api_slot_get(const StoffelVM *S, uint32_t slot);        /* slot < top - base */
+Value api_slot_get(const StoffelVM *S, uint32_t slot); /* slot < top - base */
 void api_slot_set(StoffelVM *S, uint32_t slot, Value v);
 void api_free_slots(StoffelVM *S);
 

@@ -33,8 +33,13 @@ static CostPhase phase_of(const uint8_t *msg, size_t len)
 {
     if (len < 2) return COST_ONLINE;
     switch (msg[1]) {
-    case 2: case 3: case 4: case 5: case 10: return COST_PREPROCESSING;
-    case 6: case 7: return COST_INPUT;
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+    case 10: return COST_PREPROCESSING;
+    case 6:
+    case 7: return COST_INPUT;
     case 9: return COST_OUTPUT;
     default: return COST_ONLINE;
     }
@@ -59,8 +64,9 @@ static void progress_preprocessing(CostTransport *ct, const CostSegment *s)
     double secs = (double)(now - ct->t0_ns) / NS_PER_S - s->start_us / 1e6;
     if (secs < 1.0 || !progress_due(ct, now)) return;
     MpcStats st = ct->engine ? mpc_stats(ct->engine) : (MpcStats){ 0 };
-    fprintf(ct->progress, "stoffel: preprocessing %.1f s: %.2f MB sent (%.2f MB/s), %llu triples and %llu random "
-                          "shares made so far\n",
+    fprintf(ct->progress,
+            "stoffel: preprocessing %.1f s: %.2f MB sent (%.2f MB/s), %llu triples and %llu random "
+            "shares made so far\n",
             secs, s->bytes / 1e6, s->bytes / 1e6 / secs, (unsigned long long)st.triples_made,
             (unsigned long long)st.randoms_made);
     fflush(ct->progress);
@@ -234,8 +240,10 @@ void party_cost_free(PartyCost *c)
 
 static void seg_name(StrBuf *b, const CostSegment *s)
 {
-    if (s->phase == COST_ONLINE) sb_printf(b, "round %llu", (unsigned long long)s->round + 1);
-    else sb_puts(b, PHASE_NAME[s->phase]);
+    if (s->phase == COST_ONLINE)
+        sb_printf(b, "round %llu", (unsigned long long)s->round + 1);
+    else
+        sb_puts(b, PHASE_NAME[s->phase]);
 }
 
 static void format_text(StrBuf *b, const PartyCost *p, uint32_t n)
@@ -246,12 +254,12 @@ static void format_text(StrBuf *b, const PartyCost *p, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         const PartyCost *c = &p[i];
         uint64_t online = c->phase_us[COST_INPUT] + c->phase_us[COST_ONLINE] + c->phase_us[COST_OUTPUT];
-        sb_printf(b, "%5u  %6llu  %9llu  %10llu  %9llu  %10llu  %7llu  %7llu  %4llu  %10.3f  %9.3f  %8.3f\n",
-                  c->party, (unsigned long long)c->rounds, (unsigned long long)c->msgs_sent,
-                  (unsigned long long)c->bytes_sent, (unsigned long long)c->msgs_recv,
-                  (unsigned long long)c->bytes_recv, (unsigned long long)c->triples_used,
-                  (unsigned long long)c->randoms_used, (unsigned long long)c->bits_used,
-                  c->phase_us[COST_PREPROCESSING] / 1000.0, online / 1000.0, c->total_us / 1000.0);
+        sb_printf(b, "%5u  %6llu  %9llu  %10llu  %9llu  %10llu  %7llu  %7llu  %4llu  %10.3f  %9.3f  %8.3f\n", c->party,
+                  (unsigned long long)c->rounds, (unsigned long long)c->msgs_sent, (unsigned long long)c->bytes_sent,
+                  (unsigned long long)c->msgs_recv, (unsigned long long)c->bytes_recv,
+                  (unsigned long long)c->triples_used, (unsigned long long)c->randoms_used,
+                  (unsigned long long)c->bits_used, c->phase_us[COST_PREPROCESSING] / 1000.0, online / 1000.0,
+                  c->total_us / 1000.0);
     }
 }
 
@@ -260,28 +268,30 @@ static void format_json(StrBuf *b, const PartyCost *p, uint32_t n)
     sb_printf(b, "{\"version\": 1, \"n_parties\": %u, \"parties\": [", n);
     for (uint32_t i = 0; i < n; i++) {
         const PartyCost *c = &p[i];
-        sb_printf(b, "%s\n  {\"party\": %u, \"rounds\": %llu, \"opened\": %llu, \"multiplications\": %llu, "
-                     "\"truncations\": %llu,\n   \"messages_sent\": %llu, \"bytes_sent\": %llu, "
-                     "\"messages_received\": %llu, \"bytes_received\": %llu,\n   \"triples_used\": %llu, "
-                     "\"randoms_used\": %llu, \"bits_used\": %llu, \"triples_made\": %llu, \"randoms_made\": %llu, "
-                     "\"bits_made\": %llu,\n   \"preprocessing_us\": %llu, \"input_us\": %llu, \"online_us\": %llu, "
-                     "\"output_us\": %llu, \"total_us\": %llu, \"timeline_truncated\": %s,\n   \"timeline\": [",
+        sb_printf(b,
+                  "%s\n  {\"party\": %u, \"rounds\": %llu, \"opened\": %llu, \"multiplications\": %llu, "
+                  "\"truncations\": %llu,\n   \"messages_sent\": %llu, \"bytes_sent\": %llu, "
+                  "\"messages_received\": %llu, \"bytes_received\": %llu,\n   \"triples_used\": %llu, "
+                  "\"randoms_used\": %llu, \"bits_used\": %llu, \"triples_made\": %llu, \"randoms_made\": %llu, "
+                  "\"bits_made\": %llu,\n   \"preprocessing_us\": %llu, \"input_us\": %llu, \"online_us\": %llu, "
+                  "\"output_us\": %llu, \"total_us\": %llu, \"timeline_truncated\": %s,\n   \"timeline\": [",
                   i ? "," : "", c->party, (unsigned long long)c->rounds, (unsigned long long)c->opened,
                   (unsigned long long)c->multiplications, (unsigned long long)c->truncations,
-                  (unsigned long long)c->msgs_sent, (unsigned long long)c->bytes_sent,
-                  (unsigned long long)c->msgs_recv, (unsigned long long)c->bytes_recv,
-                  (unsigned long long)c->triples_used, (unsigned long long)c->randoms_used,
-                  (unsigned long long)c->bits_used, (unsigned long long)c->triples_made,
-                  (unsigned long long)c->randoms_made, (unsigned long long)c->bits_made,
-                  (unsigned long long)c->phase_us[COST_PREPROCESSING], (unsigned long long)c->phase_us[COST_INPUT],
-                  (unsigned long long)c->phase_us[COST_ONLINE], (unsigned long long)c->phase_us[COST_OUTPUT],
-                  (unsigned long long)c->total_us, c->truncated ? "true" : "false");
+                  (unsigned long long)c->msgs_sent, (unsigned long long)c->bytes_sent, (unsigned long long)c->msgs_recv,
+                  (unsigned long long)c->bytes_recv, (unsigned long long)c->triples_used,
+                  (unsigned long long)c->randoms_used, (unsigned long long)c->bits_used,
+                  (unsigned long long)c->triples_made, (unsigned long long)c->randoms_made,
+                  (unsigned long long)c->bits_made, (unsigned long long)c->phase_us[COST_PREPROCESSING],
+                  (unsigned long long)c->phase_us[COST_INPUT], (unsigned long long)c->phase_us[COST_ONLINE],
+                  (unsigned long long)c->phase_us[COST_OUTPUT], (unsigned long long)c->total_us,
+                  c->truncated ? "true" : "false");
         for (size_t k = 0; k < c->nseg; k++) {
             const CostSegment *s = &c->seg[k];
             sb_printf(b, "%s\n    {\"name\": \"", k ? "," : "");
             seg_name(b, s);
-            sb_printf(b, "\", \"phase\": \"%s\", \"round\": %llu, \"start_us\": %llu, \"dur_us\": %llu, "
-                         "\"messages\": %llu, \"bytes\": %llu}",
+            sb_printf(b,
+                      "\", \"phase\": \"%s\", \"round\": %llu, \"start_us\": %llu, \"dur_us\": %llu, "
+                      "\"messages\": %llu, \"bytes\": %llu}",
                       PHASE_NAME[s->phase], (unsigned long long)s->round, (unsigned long long)s->start_us,
                       (unsigned long long)s->dur_us, (unsigned long long)s->messages, (unsigned long long)s->bytes);
         }
@@ -299,14 +309,17 @@ static void format_trace(StrBuf *b, const PartyCost *p, uint32_t n)
                "\"args\": {\"name\": \"MPC session\"}}");
     for (uint32_t i = 0; i < n; i++) {
         const PartyCost *c = &p[i];
-        sb_printf(b, ",\n  {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %u, "
-                     "\"args\": {\"name\": \"party %u\"}}", c->party, c->party);
+        sb_printf(b,
+                  ",\n  {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %u, "
+                  "\"args\": {\"name\": \"party %u\"}}",
+                  c->party, c->party);
         for (size_t k = 0; k < c->nseg; k++) {
             const CostSegment *s = &c->seg[k];
             sb_puts(b, ",\n  {\"name\": \"");
             seg_name(b, s);
-            sb_printf(b, "\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": 1, \"tid\": %u, \"ts\": %llu, \"dur\": %llu, "
-                         "\"args\": {\"messages\": %llu, \"bytes\": %llu}}",
+            sb_printf(b,
+                      "\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": 1, \"tid\": %u, \"ts\": %llu, \"dur\": %llu, "
+                      "\"args\": {\"messages\": %llu, \"bytes\": %llu}}",
                       PHASE_NAME[s->phase], c->party, (unsigned long long)s->start_us,
                       (unsigned long long)(s->dur_us ? s->dur_us : 1), (unsigned long long)s->messages,
                       (unsigned long long)s->bytes);
@@ -328,15 +341,19 @@ static void format_svg(StrBuf *b, const PartyCost *p, uint32_t n)
             if (p[i].seg[k].bytes > maxb) maxb = p[i].seg[k].bytes;
     }
     double height = top + lane * n + 40;
-    sb_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                 "font-family=\"sans-serif\" font-size=\"12\">\n", left + width + 20, height);
-    sb_printf(b, "<text x=\"10\" y=\"20\" font-size=\"14\">MPC session: %u parties, %.3f ms; bar height = bytes "
-                 "sent (max %llu)</text>\n", n, span / 1000.0, (unsigned long long)maxb);
+    sb_printf(b,
+              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+              "font-family=\"sans-serif\" font-size=\"12\">\n",
+              left + width + 20, height);
+    sb_printf(b,
+              "<text x=\"10\" y=\"20\" font-size=\"14\">MPC session: %u parties, %.3f ms; bar height = bytes "
+              "sent (max %llu)</text>\n",
+              n, span / 1000.0, (unsigned long long)maxb);
     for (uint32_t i = 0; i < n; i++) {
         const PartyCost *c = &p[i];
         double y = top + lane * i;
-        sb_printf(b, "<g class=\"party\" data-party=\"%u\" data-rounds=\"%llu\" data-bytes-sent=\"%llu\">\n",
-                  c->party, (unsigned long long)c->rounds, (unsigned long long)c->bytes_sent);
+        sb_printf(b, "<g class=\"party\" data-party=\"%u\" data-rounds=\"%llu\" data-bytes-sent=\"%llu\">\n", c->party,
+                  (unsigned long long)c->rounds, (unsigned long long)c->bytes_sent);
         sb_printf(b, "<text x=\"10\" y=\"%.1f\">party %u</text>\n", y + lane / 2, c->party);
         sb_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ccc\"/>\n", left, y + lane - 8,
                   left + width, y + lane - 8);
@@ -346,9 +363,10 @@ static void format_svg(StrBuf *b, const PartyCost *p, uint32_t n)
             double w = width * (double)s->dur_us / (double)span;
             double h = 4 + (lane - 16) * (double)s->bytes / (double)maxb;
             if (w < 1) w = 1;
-            sb_printf(b, "<rect class=\"segment\" data-phase=\"%s\" data-round=\"%llu\" data-bytes=\"%llu\" "
-                         "data-messages=\"%llu\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\">"
-                         "<title>",
+            sb_printf(b,
+                      "<rect class=\"segment\" data-phase=\"%s\" data-round=\"%llu\" data-bytes=\"%llu\" "
+                      "data-messages=\"%llu\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\">"
+                      "<title>",
                       PHASE_NAME[s->phase], (unsigned long long)s->round, (unsigned long long)s->bytes,
                       (unsigned long long)s->messages, x, y + lane - 8 - h, w, h, COLOUR[s->phase]);
             seg_name(b, s);
@@ -358,8 +376,9 @@ static void format_svg(StrBuf *b, const PartyCost *p, uint32_t n)
         sb_puts(b, "</g>\n");
     }
     for (int ph = 0; ph < COST_PHASES; ph++)
-        sb_printf(b, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                     "<text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
+        sb_printf(b,
+                  "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                  "<text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
                   left + 160.0 * ph, height - 24, COLOUR[ph], left + 160.0 * ph + 16, height - 14, PHASE_NAME[ph]);
     sb_puts(b, "</svg>\n");
 }

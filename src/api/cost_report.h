@@ -22,10 +22,10 @@
 typedef enum { COST_PREPROCESSING = 0, COST_INPUT, COST_ONLINE, COST_OUTPUT, COST_PHASES } CostPhase;
 
 typedef struct {
-    uint8_t phase;                    /* CostPhase */
-    uint64_t round;                   /* online rounds completed before it */
-    uint64_t start_us, dur_us;        /* from the party's start */
-    uint64_t messages, bytes;         /* sent in it */
+    uint8_t phase;             /* CostPhase */
+    uint64_t round;            /* online rounds completed before it */
+    uint64_t start_us, dur_us; /* from the party's start */
+    uint64_t messages, bytes;  /* sent in it */
 } CostSegment;
 
 typedef struct {
@@ -34,11 +34,11 @@ typedef struct {
     uint64_t msgs_sent, bytes_sent, msgs_recv, bytes_recv;
     uint64_t triples_used, randoms_used, bits_used;
     uint64_t triples_made, randoms_made, bits_made;
-    uint64_t phase_us[COST_PHASES];   /* time in each phase's segments */
+    uint64_t phase_us[COST_PHASES]; /* time in each phase's segments */
     uint64_t total_us;
     CostSegment *seg;
     size_t nseg, cap;
-    int truncated;                    /* the timeline reached its bound */
+    int truncated; /* the timeline reached its bound */
 } PartyCost;
 
 /* The wrapper: use &ct->base as the engine's transport. */
@@ -46,10 +46,10 @@ typedef struct {
     Transport base;
     Transport *inner;
     PartyCost *cost;
-    const MpcEngine *engine;          /* set once created; its round counter labels segments */
+    const MpcEngine *engine; /* set once created; its round counter labels segments */
     uint64_t t0_ns;
     pthread_mutex_t lock;
-    PartyCost own;                    /* counts here when only progress is asked for */
+    PartyCost own; /* counts here when only progress is asked for */
     /* Progress (--quiet turns it off): a line at most once a second while
      * preprocessing or a wait for other nodes has lasted over a second. */
     FILE *progress;

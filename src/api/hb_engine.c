@@ -28,7 +28,7 @@
 
 #define HB_SHARE_LEN 32
 #define HB_MAX_CLIENTS 65536
-#define HB_MAX_SHARES (1u << 20)      /* per client */
+#define HB_MAX_SHARES (1u << 20) /* per client */
 
 /* ---- networks ------------------------------------------------------------------------ */
 
@@ -41,8 +41,8 @@ typedef struct {
 struct HBNetworkOpaque {
     atomic_uint refs;
     Transport *tr;
-    LocalGroup *group;          /* in-process endpoint, or NULL for TLS */
-    Roster roster;              /* TLS only */
+    LocalGroup *group; /* in-process endpoint, or NULL for TLS */
+    Roster roster;     /* TLS only */
 };
 
 static HBNetworkOpaque *net_ref(HBNetworkOpaque *n)
@@ -61,7 +61,7 @@ void hb_network_free(HBNetworkOpaque *network_ptr)
             free(n->group);
         }
     } else {
-        tls_transport_free(n->tr, 1000);    /* let queued messages reach the peers */
+        tls_transport_free(n->tr, 1000); /* let queued messages reach the peers */
         roster_free(&n->roster);
     }
     free(n);
@@ -125,8 +125,7 @@ HBNetworkOpaque *hb_network_new_tls(const char *roster_path, size_t party_id, co
         return NULL;
     }
     if (party_id >= net->roster.n_parties) {
-        snprintf(err, errlen, "party %zu is not in the roster (it lists %u parties)", party_id,
-                 net->roster.n_parties);
+        snprintf(err, errlen, "party %zu is not in the roster (it lists %u parties)", party_id, net->roster.n_parties);
         roster_free(&net->roster);
         free(net);
         return NULL;
@@ -136,12 +135,16 @@ HBNetworkOpaque *hb_network_new_tls(const char *roster_path, size_t party_id, co
     net_hex(net->roster.digest, sizeof net->roster.digest, digest);
     snprintf(params, sizeof params, "hb_engine n=%u roster=%.16s", net->roster.n_parties, digest);
     TlsNetConfig tc = {
-        .roster = &net->roster, .self = (uint32_t)party_id, .key_path = key_path, .cert_path = cert_path,
-        .params = params, .program = "hb_engine", .quiet = true,
+        .roster = &net->roster,
+        .self = (uint32_t)party_id,
+        .key_path = key_path,
+        .cert_path = cert_path,
+        .params = params,
+        .program = "hb_engine",
+        .quiet = true,
     };
     net->tr = tls_transport_new(&tc, err, errlen);
-    if (net->tr &&
-        tls_transport_wait_peers(net->tr, false, timeout_ms > 0 ? timeout_ms : 60000, err, errlen) != 0) {
+    if (net->tr && tls_transport_wait_peers(net->tr, false, timeout_ms > 0 ? timeout_ms : 60000, err, errlen) != 0) {
         tls_transport_free(net->tr, 0);
         net->tr = NULL;
     }
@@ -168,7 +171,7 @@ struct HBEngineOpaque {
     uint64_t instance;
     size_t party, n, t, n_triples, n_random;
     atomic_int ready;
-    ClientShares *clients;      /* in order of arrival */
+    ClientShares *clients; /* in order of arrival */
     size_t n_clients;
 };
 
@@ -181,7 +184,10 @@ HBEngineOpaque *hb_engine_new(uint64_t instance_id, size_t party_id, size_t n, s
     HBEngineOpaque *h = calloc(1, sizeof *h);
     if (!h) return NULL;
     MpcConfig cfg = {
-        .n = (uint32_t)n, .t = (uint32_t)t, .party = (uint32_t)party_id, .field = &field_bls12_381,
+        .n = (uint32_t)n,
+        .t = (uint32_t)t,
+        .party = (uint32_t)party_id,
+        .field = &field_bls12_381,
         .instance_id = instance_id,
     };
     h->e = mpc_engine_new(&cfg, network_ptr->tr, NULL);
@@ -230,10 +236,7 @@ HBEngineErrorCode hb_engine_start_async(HBEngineOpaque *engine_ptr)
     return HBEngineSuccess;
 }
 
-int hb_engine_is_ready(HBEngineOpaque *engine_ptr)
-{
-    return engine_ptr && atomic_load(&engine_ptr->ready) ? 1 : 0;
-}
+int hb_engine_is_ready(HBEngineOpaque *engine_ptr) { return engine_ptr && atomic_load(&engine_ptr->ready) ? 1 : 0; }
 
 static int share_in(const HBEngineOpaque *h, const uint8_t *p, size_t len, Fe *out)
 {
@@ -252,15 +255,11 @@ static HBEngineErrorCode bytes_out(uint8_t *bytes, size_t len, uint8_t **ptr, si
     return HBEngineSuccess;
 }
 
-static bool valid_type(CShareType ty)
-{
-    return ty.kind <= 3 && ty.width >= 1 && ty.width <= 64;
-}
+static bool valid_type(CShareType ty) { return ty.kind <= 3 && ty.width >= 1 && ty.width <= 64; }
 
 HBEngineErrorCode hb_engine_multiply_share_async(HBEngineOpaque *engine_ptr, CShareType share_type,
-                                                 const uint8_t *left_ptr, size_t left_len,
-                                                 const uint8_t *right_ptr, size_t right_len,
-                                                 uint8_t **result_ptr, size_t *result_len_ptr)
+                                                 const uint8_t *left_ptr, size_t left_len, const uint8_t *right_ptr,
+                                                 size_t right_len, uint8_t **result_ptr, size_t *result_len_ptr)
 {
     if (result_ptr) *result_ptr = NULL;
     if (result_len_ptr) *result_len_ptr = 0;
@@ -273,7 +272,8 @@ HBEngineErrorCode hb_engine_multiply_share_async(HBEngineOpaque *engine_ptr, CSh
     if (mpc_round(engine_ptr->e, NULL, 0, NULL, &x, &y, 1, &z) == 0) {
         /* a fixed-point product carries 2f fractional bits: truncate back
          * by the default 16, as the VM does */
-        if (share_type.kind == 2 && mpc_truncate(engine_ptr->e, &z, 1, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS, &z) != 0)
+        if (share_type.kind == 2 &&
+            mpc_truncate(engine_ptr->e, &z, 1, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS, &z) != 0)
             goto done;
         uint8_t b[HB_SHARE_LEN];
         fe_to_bytes(mpc_field(engine_ptr->e), b, &z);
@@ -288,8 +288,8 @@ done:
 }
 
 /* kind 0 integer, 1 boolean, 2 fixed point (16 fractional bits), 3 unsigned. */
-HBEngineErrorCode hb_engine_open_share(HBEngineOpaque *engine_ptr, CShareType share_type,
-                                       const uint8_t *share_ptr, size_t share_len, StoffelValue *result_ptr)
+HBEngineErrorCode hb_engine_open_share(HBEngineOpaque *engine_ptr, CShareType share_type, const uint8_t *share_ptr,
+                                       size_t share_len, StoffelValue *result_ptr)
 {
     if (!engine_ptr || !share_ptr || !result_ptr) return HBEngineNullPointer;
     if (!valid_type(share_type)) return HBEngineInvalidShareType;
@@ -339,8 +339,7 @@ HBEngineErrorCode hb_engine_init_client_input(HBEngineOpaque *engine_ptr, uint64
     uint32_t count = (uint32_t)shares_data[0] | (uint32_t)shares_data[1] << 8 | (uint32_t)shares_data[2] << 16 |
                      (uint32_t)shares_data[3] << 24;
     if (count > HB_MAX_SHARES || shares_len != 4 + (size_t)count * HB_SHARE_LEN) return HBEngineSerializationError;
-    if (find_client(engine_ptr, client_id) || engine_ptr->n_clients >= HB_MAX_CLIENTS)
-        return HBEngineClientInputFailed;
+    if (find_client(engine_ptr, client_id) || engine_ptr->n_clients >= HB_MAX_CLIENTS) return HBEngineClientInputFailed;
     Fe *s = malloc(((size_t)count + 1) * sizeof *s);
     ClientShares *grown = realloc(engine_ptr->clients, (engine_ptr->n_clients + 1) * sizeof *grown);
     if (!s || !grown) {
@@ -359,8 +358,8 @@ HBEngineErrorCode hb_engine_init_client_input(HBEngineOpaque *engine_ptr, uint64
     return HBEngineSuccess;
 }
 
-HBEngineErrorCode hb_engine_get_client_shares(HBEngineOpaque *engine_ptr, uint64_t client_id,
-                                              uint8_t **result_ptr, size_t *result_len_ptr)
+HBEngineErrorCode hb_engine_get_client_shares(HBEngineOpaque *engine_ptr, uint64_t client_id, uint8_t **result_ptr,
+                                              size_t *result_len_ptr)
 {
     if (result_ptr) *result_ptr = NULL;
     if (result_len_ptr) *result_len_ptr = 0;
@@ -371,26 +370,18 @@ HBEngineErrorCode hb_engine_get_client_shares(HBEngineOpaque *engine_ptr, uint64
     uint8_t *b = malloc(len);
     if (!b) return HBEngineRuntimeError;
     for (int i = 0; i < 4; i++) b[i] = (uint8_t)(c->count >> (8 * i));
-    for (uint32_t i = 0; i < c->count; i++) fe_to_bytes(mpc_field(engine_ptr->e), b + 4 + (size_t)i * HB_SHARE_LEN, &c->shares[i]);
+    for (uint32_t i = 0; i < c->count; i++)
+        fe_to_bytes(mpc_field(engine_ptr->e), b + 4 + (size_t)i * HB_SHARE_LEN, &c->shares[i]);
     *result_ptr = b;
     *result_len_ptr = len;
     return HBEngineSuccess;
 }
 
-size_t hb_engine_party_id(HBEngineOpaque *engine_ptr)
-{
-    return engine_ptr ? engine_ptr->party : 0;
-}
+size_t hb_engine_party_id(HBEngineOpaque *engine_ptr) { return engine_ptr ? engine_ptr->party : 0; }
 
-uint64_t hb_engine_instance_id(HBEngineOpaque *engine_ptr)
-{
-    return engine_ptr ? engine_ptr->instance : 0;
-}
+uint64_t hb_engine_instance_id(HBEngineOpaque *engine_ptr) { return engine_ptr ? engine_ptr->instance : 0; }
 
-const char *hb_engine_protocol_name(HBEngineOpaque *engine_ptr)
-{
-    return engine_ptr ? "honeybadger-mpc" : NULL;
-}
+const char *hb_engine_protocol_name(HBEngineOpaque *engine_ptr) { return engine_ptr ? "honeybadger-mpc" : NULL; }
 
 HBNetworkOpaque *hb_engine_get_network(HBEngineOpaque *engine_ptr)
 {
@@ -407,7 +398,7 @@ void hb_free_bytes(uint8_t *ptr, size_t len)
 
 /* ---- the VM's client store ----------------------------------------------------------- */
 
-#define SHARE_INT 0     /* as mpc_builtins.c */
+#define SHARE_INT 0 /* as mpc_builtins.c */
 #define SHARE_FIXED 1
 
 static int hb_take(VM *vm, const char *name, const Value *a, uint32_t n, uint8_t kind, uint32_t bits, uint32_t frac,
@@ -444,8 +435,8 @@ static int hb_take_bool(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 
 static int hb_take_fixed(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
-    return hb_take(vm, "ClientStore.take_share_fixed", a, n, SHARE_FIXED, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS,
-                   r, ud);
+    return hb_take(vm, "ClientStore.take_share_fixed", a, n, SHARE_FIXED, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS, r,
+                   ud);
 }
 
 static int hb_count(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
@@ -468,8 +459,8 @@ HBEngineErrorCode hb_engine_hydrate_to_vm(HBEngineOpaque *engine_ptr, VMHandle v
         const char *name;
         NativeFn fn;
     } store[] = {
-        { "ClientStore.take_share", hb_take_share }, { "ClientStore.take_share_bool", hb_take_bool },
-        { "ClientStore.take_share_fixed", hb_take_fixed }, { "ClientStore.get_number_clients", hb_count },
+        { "ClientStore.take_share", hb_take_share },          { "ClientStore.take_share_bool", hb_take_bool },
+        { "ClientStore.take_share_fixed", hb_take_fixed },    { "ClientStore.get_number_clients", hb_count },
         { "ClientStore.get_number_input_clients", hb_count }, { "ClientStore.get_number_output_clients", hb_count },
     };
     for (size_t i = 0; i < sizeof store / sizeof store[0]; i++)

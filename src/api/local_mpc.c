@@ -22,7 +22,8 @@
 #include "stoffel.h"
 
 _Static_assert((int)STOFFEL_FAULT_WRONG_SHARES == (int)MPC_FAULT_WRONG_SHARES &&
-                   (int)STOFFEL_FAULT_SILENT == (int)MPC_FAULT_SILENT, "StoffelFault is MpcFault");
+                   (int)STOFFEL_FAULT_SILENT == (int)MPC_FAULT_SILENT,
+               "StoffelFault is MpcFault");
 
 typedef struct Session Session;
 
@@ -30,14 +31,14 @@ typedef struct {
     Session *s;
     uint32_t id;
     /* results */
-    int status;                  /* LOCAL_MPC_* */
-    char err[1024];              /* room for "party I: " + PartyOutcome.err */
-    PartyOutcome out;            /* clear_text, delivered share types */
+    int status;       /* LOCAL_MPC_* */
+    char err[1024];   /* room for "party I: " + PartyOutcome.err */
+    PartyOutcome out; /* clear_text, delivered share types */
 } Party;
 
 typedef struct {
     Session *s;
-    uint32_t id;                 /* client index (node id = n + id) */
+    uint32_t id; /* client index (node id = n + id) */
     Fe *values;
     size_t count;
     int status;
@@ -48,18 +49,18 @@ struct Session {
     const StfProgram *prog;
     const LocalMpcOptions *opt;
     const Field *field;
-    const Group *avss_group;          /* --mpc-backend avss: its group, else NULL */
+    const Group *avss_group; /* --mpc-backend avss: its group, else NULL */
     InprocHub *hub;
     uint64_t instance;
     uint32_t n, t, nclients;
-    uint32_t *client_inputs;     /* input count per client */
+    uint32_t *client_inputs; /* input count per client */
     Party *parties;
     Client *clients;
-    PartyCost *costs;            /* per party when a cost report is asked for */
+    PartyCost *costs; /* per party when a cost report is asked for */
     /* The first party to fail explains the failure; the others usually
      * just see the session end. */
     pthread_mutex_t lock;
-    int first_failed;            /* party id + 1, 0 = none */
+    int first_failed; /* party id + 1, 0 = none */
 };
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -80,8 +81,8 @@ static int encode_input(Session *s, const char *text, uint32_t client, uint32_t 
     MpcInputKind kind = session_input_kind(s->prog, client, index);
     if (session_encode_input(s->field, kind, text, out)) return 0;
     if (kind == MPC_INPUT_FIXED)
-        return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "client %u input %u: '%s' is not a usable number", client,
-                    index, text);
+        return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "client %u input %u: '%s' is not a usable number", client, index,
+                    text);
     return fail(err, errlen, LOCAL_MPC_BAD_CONFIG,
                 "client %u input %u: '%s' is not an integer (the program takes integer inputs)", client, index, text);
 }
@@ -110,7 +111,10 @@ static int parse_inputs(Session *s, char *err, size_t errlen)
         }
         Client *cl = &s->clients[c];
         cl->values = calloc(count, sizeof(Fe));
-        if (!cl->values) { rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory"); break; }
+        if (!cl->values) {
+            rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
+            break;
+        }
         char *save_v = NULL;
         for (char *v = strtok_r(tok, ":", &save_v); rc == 0 && v; v = strtok_r(NULL, ":", &save_v)) {
             rc = encode_input(s, v, c, (uint32_t)cl->count, &cl->values[cl->count], err, errlen);
@@ -131,16 +135,28 @@ static void party_run(Party *p)
     Session *s = p->s;
     const LocalMpcOptions *o = s->opt;
     PartySpec spec = {
-        .prog = s->prog, .entry = o->entry, .transport = inproc_endpoint(s->hub, p->id), .n = s->n, .t = s->t,
-        .self = p->id, .n_clients = s->nclients, .client_inputs = s->client_inputs, .field = s->field,
+        .prog = s->prog,
+        .entry = o->entry,
+        .transport = inproc_endpoint(s->hub, p->id),
+        .n = s->n,
+        .t = s->t,
+        .self = p->id,
+        .n_clients = s->nclients,
+        .client_inputs = s->client_inputs,
+        .field = s->field,
         .avss_group = s->avss_group,
-        .instance = s->instance, .timeout_ms = o->timeout_ms,
-        .fallback_triples = 0,          /* threads cannot drop out: on demand */
+        .instance = s->instance,
+        .timeout_ms = o->timeout_ms,
+        .fallback_triples = 0, /* threads cannot drop out: on demand */
         .fault = (o->faulty && p->id >= s->n - o->faulty) ? (MpcFault)o->fault : MPC_FAULT_NONE,
-        .quiet = p->id != 0, .write = o->write, .write_ud = o->write_user_data,
-        .local_store = o->local_store, .preproc_store = o->preproc_store, .per_party_stores = true,
+        .quiet = p->id != 0,
+        .write = o->write,
+        .write_ud = o->write_user_data,
+        .local_store = o->local_store,
+        .preproc_store = o->preproc_store,
+        .per_party_stores = true,
         .cost = s->costs ? &s->costs[p->id] : NULL,
-        .progress = p->id == 0 ? o->progress : NULL,      /* one party speaks for the session */
+        .progress = p->id == 0 ? o->progress : NULL, /* one party speaks for the session */
     };
     PartyOutcome *out = &p->out;
     party_run_session(&spec, out);
@@ -151,8 +167,8 @@ static void party_run(Party *p)
     default: p->status = LOCAL_MPC_FAILED; break;
     }
     if (out->stage == PARTY_FAILED_EXECUTE && out->exec_function)
-        snprintf(p->err, sizeof p->err, "party %u: %s\n  at %s, instruction %lld", p->id, out->err,
-                 out->exec_function, (long long)out->exec_index);
+        snprintf(p->err, sizeof p->err, "party %u: %s\n  at %s, instruction %lld", p->id, out->err, out->exec_function,
+                 (long long)out->exec_index);
     else if (out->stage == PARTY_FAILED_EXECUTE)
         snprintf(p->err, sizeof p->err, "party %u: %s", p->id, out->err);
     else
@@ -178,8 +194,8 @@ static void *client_thread(void *arg)
     Client *c = arg;
     Session *s = c->s;
     Transport *t = inproc_endpoint(s->hub, s->n + c->id);
-    if (mpc_client_send_inputs(t, s->field, s->n, s->t, s->instance, c->values, c->count,
-                               s->opt->timeout_ms, c->err, sizeof c->err) != 0)
+    if (mpc_client_send_inputs(t, s->field, s->n, s->t, s->instance, c->values, c->count, s->opt->timeout_ms, c->err,
+                               sizeof c->err) != 0)
         c->status = LOCAL_MPC_FAILED;
     return NULL;
 }
@@ -194,7 +210,10 @@ static void format_value(const Field *f, const SessionShareType *ty, const Fe *x
 static void format_batch(const Field *f, const SessionShareType *types, size_t ntypes, const Fe *vals, size_t n,
                          StrBuf *b)
 {
-    if (n == 1 && ntypes <= 1) { format_value(f, ntypes ? types : NULL, &vals[0], b); return; }
+    if (n == 1 && ntypes <= 1) {
+        format_value(f, ntypes ? types : NULL, &vals[0], b);
+        return;
+    }
     sb_putc(b, '[');
     for (size_t i = 0; i < n; i++) {
         if (i) sb_puts(b, ", ");
@@ -205,8 +224,8 @@ static void format_batch(const Field *f, const SessionShareType *types, size_t n
 
 /* Reconstruct every batch queued for client c: explicit sends first, the
  * returned result (if any) last. */
-static int client_outputs(Session *s, uint32_t c, const Party *p0, StrBuf *result, StrBuf *outputs,
-                          char *err, size_t errlen)
+static int client_outputs(Session *s, uint32_t c, const Party *p0, StrBuf *result, StrBuf *outputs, char *err,
+                          size_t errlen)
 {
     Transport *t = inproc_endpoint(s->hub, s->n + c);
     char why[256] = "";
@@ -233,11 +252,14 @@ static int client_outputs(Session *s, uint32_t c, const Party *p0, StrBuf *resul
     mpc_client_free(mc);
     int rc = 0;
     if (p0->out.ndelivered) {
-        if (!batches) rc = fail(err, errlen, LOCAL_MPC_FAILED, "client %u could not reconstruct the result: %s", c,
-                                why[0] ? why : "no output arrived");
-        else if (result->len == 0) sb_puts(result, last.data ? last.data : "");
+        if (!batches)
+            rc = fail(err, errlen, LOCAL_MPC_FAILED, "client %u could not reconstruct the result: %s", c,
+                      why[0] ? why : "no output arrived");
+        else if (result->len == 0)
+            sb_puts(result, last.data ? last.data : "");
         else if (strcmp(result->data, last.data ? last.data : "") != 0)
-            rc = fail(err, errlen, LOCAL_MPC_FAILED, "clients disagree on the result (%s vs %s)", result->data, last.data);
+            rc = fail(err, errlen, LOCAL_MPC_FAILED, "clients disagree on the result (%s vs %s)", result->data,
+                      last.data);
     } else if (batches && last.len) {
         sb_printf(outputs, "client %u received: %s\n", c, last.data);
     }
@@ -263,15 +285,16 @@ static StoffelCostReport *local_mpc_cost_report(PartyCost **costs, uint32_t n, b
     return r;
 }
 
-int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **result, char **outputs,
-                  char *err, size_t errlen)
+int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **result, char **outputs, char *err,
+                  size_t errlen)
 {
     *result = NULL;
     *outputs = NULL;
     if (opt->cost_report) *opt->cost_report = NULL;
     if (sodium_init() < 0) return fail(err, errlen, LOCAL_MPC_FAILED, "libsodium cannot be initialised");
-    Session s = { .prog = prog, .opt = opt, .n = opt->n_parties, .t = opt->threshold,
-                  .lock = PTHREAD_MUTEX_INITIALIZER };
+    Session s = {
+        .prog = prog, .opt = opt, .n = opt->n_parties, .t = opt->threshold, .lock = PTHREAD_MUTEX_INITIALIZER
+    };
     if (opt->backend && strcmp(opt->backend, "avss") == 0) {
         s.avss_group = avss_builtins_group(opt->curve);
         if (!s.avss_group)
@@ -283,12 +306,14 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     } else {
         s.field = field_by_name(opt->curve);
     }
-    if (!s.field) return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)", opt->curve);
+    if (!s.field)
+        return fail(err, errlen, LOCAL_MPC_BAD_CONFIG,
+                    "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)", opt->curve);
     if (s.n < 1 || s.n > ST_MAX_PARTIES)
         return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "--n-parties must be 1..%u, got %u", ST_MAX_PARTIES, s.n);
     if (s.n < 3 * s.t + 1)
-        return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "--n-parties %u is too small for --threshold %u (need n >= 3t+1 = %u)",
-                    s.n, s.t, 3 * s.t + 1);
+        return fail(err, errlen, LOCAL_MPC_BAD_CONFIG,
+                    "--n-parties %u is too small for --threshold %u (need n >= 3t+1 = %u)", s.n, s.t, 3 * s.t + 1);
     if (opt->faulty > s.t) return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "at most t = %u parties may be faulty", s.t);
     randombytes_buf(&s.instance, sizeof s.instance);
     int rc = parse_inputs(&s, err, errlen);
@@ -336,14 +361,16 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
         if (s.clients[i].status) rc = fail(err, errlen, LOCAL_MPC_FAILED, "client %u: %s", i, s.clients[i].err);
     if (rc == 0 && !s.parties[0].out.ndelivered) {
         for (uint32_t i = 1; i < s.n; i++)
-            if (strcmp(s.parties[i].out.clear_text ? s.parties[i].out.clear_text : "", s.parties[0].out.clear_text ? s.parties[0].out.clear_text : ""))
+            if (strcmp(s.parties[i].out.clear_text ? s.parties[i].out.clear_text : "",
+                       s.parties[0].out.clear_text ? s.parties[0].out.clear_text : ""))
                 rc = fail(err, errlen, LOCAL_MPC_FAILED, "parties disagree on the result: party 0 %s, party %u %s",
                           s.parties[0].out.clear_text, i, s.parties[i].out.clear_text);
     }
     StrBuf res, outs;
     sb_init(&res);
     sb_init(&outs);
-    for (uint32_t c = 0; rc == 0 && c < s.nclients; c++) rc = client_outputs(&s, c, &s.parties[0], &res, &outs, err, errlen);
+    for (uint32_t c = 0; rc == 0 && c < s.nclients; c++)
+        rc = client_outputs(&s, c, &s.parties[0], &res, &outs, err, errlen);
     if (rc == 0) {
         if (!s.parties[0].out.ndelivered) sb_puts(&res, s.parties[0].out.clear_text ? s.parties[0].out.clear_text : "");
         *result = sb_take(&res);
@@ -355,9 +382,7 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
 
     if (s.hub) inproc_hub_free(s.hub);
     if (opt->cost_report) *opt->cost_report = local_mpc_cost_report(&s.costs, s.n, started > 0);
-    for (uint32_t i = 0; s.parties && i < s.n; i++) {
-        party_outcome_free(&s.parties[i].out);
-    }
+    for (uint32_t i = 0; s.parties && i < s.n; i++) { party_outcome_free(&s.parties[i].out); }
     free(s.parties);
     for (uint32_t i = 0; s.clients && i < s.nclients; i++) {
         if (s.clients[i].values) sodium_memzero(s.clients[i].values, s.clients[i].count * sizeof(Fe));
@@ -397,13 +422,13 @@ StoffelResult stoffel_run_local_mpc_program(const StoffelProgram *program, const
     int rc = local_mpc_run(&program->prog, o, result, outputs, msg, sizeof msg);
     if (rc == LOCAL_MPC_OK) return STOFFEL_OK;
     *error = dup_text(msg);
-    return rc == LOCAL_MPC_BAD_CONFIG ? STOFFEL_ERROR_INVALID
-           : rc == LOCAL_MPC_BAD_PROGRAM ? STOFFEL_ERROR_LOAD : STOFFEL_ERROR_RUNTIME;
+    return rc == LOCAL_MPC_BAD_CONFIG    ? STOFFEL_ERROR_INVALID
+           : rc == LOCAL_MPC_BAD_PROGRAM ? STOFFEL_ERROR_LOAD
+                                         : STOFFEL_ERROR_RUNTIME;
 }
 
-StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_t n_parties,
-                                    uint32_t threshold, const char *curve, const char *inputs,
-                                    char **result, char **error)
+StoffelResult stoffel_run_local_mpc(const char *path, const char *entry, uint32_t n_parties, uint32_t threshold,
+                                    const char *curve, const char *inputs, char **result, char **error)
 {
     if (!result || !error) return STOFFEL_ERROR_INVALID;
     *result = *error = NULL;

@@ -21,9 +21,9 @@ typedef StoffelLocalMpcOptions LocalMpcOptions;
 
 enum {
     LOCAL_MPC_OK = 0,
-    LOCAL_MPC_BAD_CONFIG = 2,     /* options or inputs unusable (message says which) */
-    LOCAL_MPC_BAD_PROGRAM = 3,    /* the program cannot be loaded */
-    LOCAL_MPC_FAILED = 4,         /* execution or protocol error */
+    LOCAL_MPC_BAD_CONFIG = 2,  /* options or inputs unusable (message says which) */
+    LOCAL_MPC_BAD_PROGRAM = 3, /* the program cannot be loaded */
+    LOCAL_MPC_FAILED = 4,      /* execution or protocol error */
 };
 
 /* Run `prog`.  On LOCAL_MPC_OK *result (malloc'd) is the text of the
@@ -32,7 +32,7 @@ enum {
  * (malloc'd, may be "") lists values sent to clients with
  * MpcOutput.send_to_client, one line each.  Otherwise err names the
  * problem (and the party or client). */
-int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **result, char **outputs,
-                  char *err, size_t errlen);
+int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **result, char **outputs, char *err,
+                  size_t errlen);
 
 #endif

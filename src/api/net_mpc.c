@@ -36,18 +36,15 @@ static int say(int code, const char *fmt, ...)
 static int hash_file(const char *path, char hex[65])
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
+    if (!f) return -1;
     crypto_generichash_state st;
     crypto_generichash_init(&st, (const unsigned char *)"stoffel-program", 15, 32);
     unsigned char buf[65536], h[32];
     size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-        crypto_generichash_update(&st, buf, got);
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) crypto_generichash_update(&st, buf, got);
     bool bad = ferror(f);
     fclose(f);
-    if (bad)
-        return -1;
+    if (bad) return -1;
     crypto_generichash_final(&st, h, sizeof h);
     net_hex(h, sizeof h, hex);
     return 0;
@@ -61,12 +58,10 @@ static uint64_t instance_of(const Roster *r, const char *session)
     unsigned char h[32];
     crypto_generichash_init(&st, (const unsigned char *)"stoffel-net-instance-v1", 23, sizeof h);
     crypto_generichash_update(&st, r->digest, sizeof r->digest);
-    if (session)
-        crypto_generichash_update(&st, (const unsigned char *)session, strlen(session));
+    if (session) crypto_generichash_update(&st, (const unsigned char *)session, strlen(session));
     crypto_generichash_final(&st, h, sizeof h);
     uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | h[i];
+    for (int i = 7; i >= 0; i--) v = v << 8 | h[i];
     return v;
 }
 
@@ -75,14 +70,13 @@ static uint64_t instance_of(const Roster *r, const char *session)
 typedef struct {
     Roster roster;
     const Field *field;
-    const Group *avss_group;     /* --mpc-backend avss: its group, else NULL */
+    const Group *avss_group; /* --mpc-backend avss: its group, else NULL */
     uint32_t n, t, self;
     uint64_t instance;
-    uint64_t session_id;     /* the instance before this run's nonce: stable across runs */
+    uint64_t session_id; /* the instance before this run's nonce: stable across runs */
     char params[512];
     Transport *tr;
 } Node;
-
 
 /* `--servers A,B,...` must list the roster's party addresses in order. */
 static int check_servers(const Roster *r, const char *servers)
@@ -100,7 +94,8 @@ static int check_servers(const Roster *r, const char *servers)
         }
         snprintf(want, sizeof want, "%s:%s", r->nodes[i].host, r->nodes[i].port);
         if (strcmp(tok, want) != 0)
-            rc = say(NET_MPC_BAD_CONFIG, "--servers entry %u is %s but the roster has party %u at %s", i + 1, tok, i, want);
+            rc = say(NET_MPC_BAD_CONFIG, "--servers entry %u is %s but the roster has party %u at %s", i + 1, tok, i,
+                     want);
     }
     if (rc == 0 && i != r->n_parties)
         rc = say(NET_MPC_BAD_CONFIG, "--servers lists %u parties, the roster %u", i, r->n_parties);
@@ -114,8 +109,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
     memset(nd, 0, sizeof *nd);
     if ((!o->roster_path && !o->roster_text) || !o->key_path || !o->cert_path)
         return say(NET_MPC_BAD_CONFIG, "a networked session needs --roster FILE, --key FILE and --cert FILE");
-    if (sodium_init() < 0)
-        return say(NET_MPC_BAD_CONFIG, "libsodium cannot be initialised");
+    if (sodium_init() < 0) return say(NET_MPC_BAD_CONFIG, "libsodium cannot be initialised");
     if (o->backend && strcmp(o->backend, "avss") == 0) {
         nd->avss_group = avss_builtins_group(o->curve);
         if (!nd->avss_group)
@@ -125,8 +119,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
         nd->field = field_by_name(o->curve);
     }
     if (!nd->field)
-        return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)",
-                   o->curve);
+        return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)", o->curve);
     if (o->roster_text ? roster_parse(o->roster_text, strlen(o->roster_text), &nd->roster, err, sizeof err) != 0
                        : roster_load(o->roster_path, &nd->roster, err, sizeof err) != 0)
         return say(NET_MPC_BAD_CONFIG, "%s", err);
@@ -139,8 +132,8 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
     else if (nd->n > ST_MAX_PARTIES)
         rc = say(NET_MPC_BAD_CONFIG, "at most %u parties", ST_MAX_PARTIES);
     else if (nd->n < 3 * nd->t + 1)
-        rc = say(NET_MPC_BAD_CONFIG, "%u parties are too few for --threshold %u (need n >= 3t+1 = %u)", nd->n,
-                 nd->t, 3 * nd->t + 1);
+        rc = say(NET_MPC_BAD_CONFIG, "%u parties are too few for --threshold %u (need n >= 3t+1 = %u)", nd->n, nd->t,
+                 3 * nd->t + 1);
     else if (o->client && (o->client_id < 0 || (uint64_t)o->client_id >= r->n_clients))
         rc = say(NET_MPC_BAD_CONFIG, "--client needs --client-id C with C in 0..%d (the roster's clients)",
                  (int)r->n_clients - 1);
@@ -157,17 +150,23 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
     snprintf(nd->params, sizeof nd->params, "n=%u t=%u clients=%u curve=%s instance=%016llx%s", nd->n, nd->t,
              r->n_clients, nd->field->name, (unsigned long long)nd->instance, nd->avss_group ? " backend=avss" : "");
     TlsNetConfig tc = {
-        .roster = r, .self = nd->self, .key_path = o->key_path, .cert_path = o->cert_path,
-        .params = nd->params, .program = program_hex, .bind = o->bind,
+        .roster = r,
+        .self = nd->self,
+        .key_path = o->key_path,
+        .cert_path = o->cert_path,
+        .params = nd->params,
+        .program = program_hex,
+        .bind = o->bind,
     };
     nd->tr = tls_transport_new(&tc, err, sizeof err);
     if (!nd->tr) {
         roster_free(r);
         bool listen = strncmp(err, "cannot listen", 13) == 0;
         bool identity = strstr(err, "roster's key") || strstr(err, "cannot load") || strstr(err, "does not belong");
-        return say(listen ? NET_MPC_LISTEN_FAILED
+        return say(listen     ? NET_MPC_LISTEN_FAILED
                    : identity ? (o->client ? NET_MPC_CLIENT_IDENTITY : NET_MPC_BAD_CONFIG)
-                   : (o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED), "%s", err);
+                              : (o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED),
+                   "%s", err);
     }
     int wait = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : NET_MPC_CONNECT_MS;
     if (tls_transport_wait_peers(nd->tr, true, wait, err, sizeof err) != 0) {
@@ -180,15 +179,13 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
     nd->session_id = nd->instance;
     uint8_t run[32];
     if (tls_transport_run_nonce(nd->tr, run) == 0)
-        for (int i = 0; i < 8; i++)
-            nd->instance ^= (uint64_t)run[i] << (8 * i);
+        for (int i = 0; i < 8; i++) nd->instance ^= (uint64_t)run[i] << (8 * i);
     return 0;
 }
 
 static void node_free(Node *nd, int linger_ms)
 {
-    if (nd->tr)
-        tls_transport_free(nd->tr, linger_ms);
+    if (nd->tr) tls_transport_free(nd->tr, linger_ms);
     roster_free(&nd->roster);
 }
 
@@ -208,15 +205,13 @@ static void test_kill_online(void)
 
 static int run_party(const StfProgram *prog, const NetMpcOptions *o)
 {
-    if (!prog || !o->program_path)
-        return say(NET_MPC_BAD_CONFIG, "a party needs the program file");
+    if (!prog || !o->program_path) return say(NET_MPC_BAD_CONFIG, "a party needs the program file");
     char hex[65];
     if (hash_file(o->program_path, hex) != 0)
         return say(NET_MPC_BAD_CONFIG, "cannot read '%s': %s", o->program_path, strerror(errno));
     Node nd;
     int rc = node_setup(&nd, o, hex);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     uint32_t nclients = nd.roster.n_clients;
     uint32_t *client_inputs = calloc(nclients ? nclients : 1, sizeof *client_inputs);
     if (!client_inputs) {
@@ -237,12 +232,24 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
      * party is known to be connected; the online phase then tolerates t
      * parties failing. */
     PartySpec spec = {
-        .prog = prog, .entry = o->entry, .transport = nd.tr, .n = nd.n, .t = nd.t, .self = nd.self,
-        .n_clients = nclients, .client_inputs = client_inputs, .field = nd.field, .instance = nd.instance,
+        .prog = prog,
+        .entry = o->entry,
+        .transport = nd.tr,
+        .n = nd.n,
+        .t = nd.t,
+        .self = nd.self,
+        .n_clients = nclients,
+        .client_inputs = client_inputs,
+        .field = nd.field,
+        .instance = nd.instance,
         .avss_group = nd.avss_group,
-        .timeout_ms = o->timeout_ms, .fallback_triples = 1, .quiet = nd.self != 0,
+        .timeout_ms = o->timeout_ms,
+        .fallback_triples = 1,
+        .quiet = nd.self != 0,
         .before_online = test_kill_online,
-        .local_store = o->local_store, .preproc_store = o->preproc_store, .store_session = nd.session_id,
+        .local_store = o->local_store,
+        .preproc_store = o->preproc_store,
+        .store_session = nd.session_id,
     };
     PartyOutcome out;
     party_run_session(&spec, &out);
@@ -257,13 +264,9 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         fflush(stdout);
         rc = 0;
         break;
-    case PARTY_FAILED_LOAD:
-        rc = say(NET_MPC_BAD_PROGRAM, "%s", out.err);
-        break;
+    case PARTY_FAILED_LOAD: rc = say(NET_MPC_BAD_PROGRAM, "%s", out.err); break;
     case PARTY_FAILED_ENGINE:
-    case PARTY_FAILED_SETUP:
-        rc = say(NET_MPC_SETUP_FAILED, "%s", out.err);
-        break;
+    case PARTY_FAILED_SETUP: rc = say(NET_MPC_SETUP_FAILED, "%s", out.err); break;
     case PARTY_FAILED_EXECUTE:
         fflush(stdout);
         fprintf(stderr, "Execution error in '%s': party %u: %s\n", o->entry ? o->entry : "main", nd.self, out.err);
@@ -273,9 +276,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     case PARTY_FAILED_NO_CLIENT:
         say(rc, "the program returned a secret share but the roster has no client to deliver it to");
         break;
-    default:
-        say(rc, "%s", out.err);
-        break;
+    default: say(rc, "%s", out.err); break;
     }
     party_outcome_free(&out);
     free(client_inputs);
@@ -285,19 +286,15 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
 
 /* ---- clients ---------------------------------------------------------------------- */
 
-static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, const Field *f, Fe **out,
-                               size_t *count)
+static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, const Field *f, Fe **out, size_t *count)
 {
     *out = NULL;
     *count = 0;
     const char *in = o->inputs;
-    if (!in || !*in)
-        return 0;
+    if (!in || !*in) return 0;
     size_t k = 1;
-    for (const char *p = in; *p; p++)
-        k += *p == ',';
-    if (k > SESSION_MAX_CLIENT_INPUTS)
-        return say(NET_MPC_BAD_CONFIG, "too many inputs");
+    for (const char *p = in; *p; p++) k += *p == ',';
+    if (k > SESSION_MAX_CLIENT_INPUTS) return say(NET_MPC_BAD_CONFIG, "too many inputs");
     Fe *v = calloc(k, sizeof *v);
     char *copy = strdup(in);
     if (!v || !copy) {
@@ -311,10 +308,9 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save), i++) {
         MpcInputKind kind = session_input_kind(prog, cid, (uint32_t)i);
         if (!session_encode_input(f, kind, tok, &v[i])) {
-            int rc = kind == MPC_INPUT_FIXED
-                         ? say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not a usable number", i, tok)
-                         : say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not an integer%s", i, tok,
-                               prog ? "" : " (give PROGRAM for fixed-point inputs)");
+            int rc = kind == MPC_INPUT_FIXED ? say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not a usable number", i, tok)
+                                             : say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not an integer%s", i, tok,
+                                                   prog ? "" : " (give PROGRAM for fixed-point inputs)");
             free(copy);
             free(v);
             return rc;
@@ -330,27 +326,22 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
     return 0;
 }
 
-static void format_values(const StfProgram *prog, uint32_t cid, const Field *f, const Fe *vals, size_t n,
-                          StrBuf *b)
+static void format_values(const StfProgram *prog, uint32_t cid, const Field *f, const Fe *vals, size_t n, StrBuf *b)
 {
-    if (n != 1)
-        sb_putc(b, '[');
+    if (n != 1) sb_putc(b, '[');
     for (size_t i = 0; i < n; i++) {
-        if (i)
-            sb_puts(b, ", ");
+        if (i) sb_puts(b, ", ");
         bool fixed = prog && prog->version >= 2 && cid < prog->manifest.client_count &&
                      i < prog->manifest.clients[cid].output_count && prog->manifest.clients[cid].outputs[i].tag == 1;
         session_format_value(f, &vals[i], false, fixed, fixed ? prog->manifest.clients[cid].outputs[i].frac : 0, b);
     }
-    if (n != 1)
-        sb_putc(b, ']');
+    if (n != 1) sb_putc(b, ']');
 }
 
 static bool any_party_up(Node *nd)
 {
     for (uint32_t i = 0; i < nd->n; i++)
-        if (tls_transport_peer_up(nd->tr, i))
-            return true;
+        if (tls_transport_peer_up(nd->tr, i)) return true;
     return false;
 }
 
@@ -359,13 +350,11 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
     Node nd;
     const Group *ag = o->backend && strcmp(o->backend, "avss") == 0 ? avss_builtins_group(o->curve) : NULL;
     const Field *f = ag ? ag->scalar_field : field_by_name(o->curve);
-    if (!f)
-        return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s'", o->curve);
+    if (!f) return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s'", o->curve);
     Fe *vals = NULL;
     size_t count = 0;
     int rc = parse_client_inputs(o, prog, f, &vals, &count);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     rc = node_setup(&nd, o, NULL);
     if (rc) {
         free(vals);
@@ -394,8 +383,7 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
         Fe *v = NULL;
         size_t k = 0;
         if (mpc_client_outputs(out, &v, &k) == 0) {
-            if (batches++ && last.len)
-                printf("client %u received: %s\n", cid, last.data);
+            if (batches++ && last.len) printf("client %u received: %s\n", cid, last.data);
             sb_reset(&last);
             format_values(prog, cid, nd.field, v, k, &last);
             sodium_memzero(v, k * sizeof *v);
@@ -403,8 +391,7 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
             deadline = mono_now_ms() + timeout;
             continue;
         }
-        if (!any_party_up(&nd) || mono_now_ms() > deadline)
-            break;
+        if (!any_party_up(&nd) || mono_now_ms() > deadline) break;
     }
     if (!batches) {
         rc = say(NET_MPC_CLIENT_PROTOCOL, "client %u: no result could be reconstructed: %s", cid,
@@ -417,8 +404,7 @@ done:
     sb_free(&last);
     mpc_client_free(in);
     mpc_client_free(out);
-    if (vals)
-        sodium_memzero(vals, count * sizeof *vals);
+    if (vals) sodium_memzero(vals, count * sizeof *vals);
     free(vals);
     node_free(&nd, rc == 0 ? 1000 : 0);
     return rc;
@@ -434,8 +420,7 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
     char err[1024], *roster = NULL;
     NetMpcOptions run = *o;
     int drc;
-    if (o->roster_path)
-        return say(NET_MPC_BAD_CONFIG, "--roster and --leader / --bootstrap exclude each other");
+    if (o->roster_path) return say(NET_MPC_BAD_CONFIG, "--roster and --leader / --bootstrap exclude each other");
     if (!o->bind && !o->client)
         return say(NET_MPC_BAD_CONFIG, "%s needs --bind HOST:PORT", o->leader ? "--leader" : "--bootstrap");
     if (o->leader) {
@@ -444,16 +429,26 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
         if (o->n_parties < 3 * o->threshold + 1 || o->n_parties < 1)
             return say(NET_MPC_BAD_CONFIG, "--leader needs --n-parties N with N >= 3t+1 = %u", 3 * o->threshold + 1);
         DiscoveryLeader dl = {
-            .bind = o->bind, .key_path = o->key_path, .cert_path = o->cert_path, .n_parties = o->n_parties,
-            .n_clients = o->n_clients, .threshold = o->threshold, .timeout_ms = o->connect_timeout_ms,
+            .bind = o->bind,
+            .key_path = o->key_path,
+            .cert_path = o->cert_path,
+            .n_parties = o->n_parties,
+            .n_clients = o->n_clients,
+            .threshold = o->threshold,
+            .timeout_ms = o->connect_timeout_ms,
         };
         drc = discovery_lead(&dl, &roster, err, sizeof err);
         run.party_id = 0;
     } else {
         uint32_t idx = 0, t = 0;
         DiscoveryJoin dj = {
-            .leader = o->bootstrap, .key_path = o->key_path, .cert_path = o->cert_path, .client = o->client,
-            .addr = o->bind, .leader_key_id = o->leader_key_id, .timeout_ms = o->connect_timeout_ms,
+            .leader = o->bootstrap,
+            .key_path = o->key_path,
+            .cert_path = o->cert_path,
+            .client = o->client,
+            .addr = o->bind,
+            .leader_key_id = o->leader_key_id,
+            .timeout_ms = o->connect_timeout_ms,
         };
         drc = discovery_join(&dj, &roster, &idx, &t, err, sizeof err);
         if (o->client)
@@ -464,10 +459,11 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
     }
     if (drc != DISCOVERY_OK) {
         free(roster);
-        int code = drc == DISCOVERY_LISTEN ? NET_MPC_LISTEN_FAILED
-                   : drc == DISCOVERY_REFUSED ? NET_MPC_REGISTRATION_REFUSED
+        int code = drc == DISCOVERY_LISTEN       ? NET_MPC_LISTEN_FAILED
+                   : drc == DISCOVERY_REFUSED    ? NET_MPC_REGISTRATION_REFUSED
                    : drc == DISCOVERY_BAD_CONFIG ? NET_MPC_BAD_CONFIG
-                   : o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED;
+                   : o->client                   ? NET_MPC_CLIENT_CONNECT
+                                                 : NET_MPC_SESSION_FAILED;
         return say(code, "%s", err);
     }
     run.roster_text = roster;
@@ -499,8 +495,8 @@ static StoffelResult key_id_result(int rc, const uint8_t id[NET_KEY_ID_LEN], con
     return STOFFEL_OK;
 }
 
-StoffelResult stoffel_net_keygen(const char *key_path, const char *cert_path, const char *common_name,
-                                 char key_id[65], char **error)
+StoffelResult stoffel_net_keygen(const char *key_path, const char *cert_path, const char *common_name, char key_id[65],
+                                 char **error)
 {
     if (!error) return STOFFEL_ERROR_INVALID;
     if (!key_path || !cert_path || !common_name || !key_id) {

@@ -29,8 +29,8 @@ enum {
     NET_MPC_BAD_PROGRAM = 3,
     NET_MPC_EXEC_FAILED = 4,
     NET_MPC_LISTEN_FAILED = 11,
-    NET_MPC_SESSION_FAILED = 12,   /* peers missing, or a different program / parameters */
-    NET_MPC_SETUP_FAILED = 13,     /* preprocessing or client input failed */
+    NET_MPC_SESSION_FAILED = 12, /* peers missing, or a different program / parameters */
+    NET_MPC_SETUP_FAILED = 13,   /* preprocessing or client input failed */
     NET_MPC_CLIENT_CONNECT = 21,
     NET_MPC_CLIENT_PROTOCOL = 22,
     NET_MPC_CLIENT_IDENTITY = 24,

@@ -12,21 +12,18 @@ static char *store_party_path(const char *base, uint32_t party)
 {
     size_t n = strlen(base) + 32;
     char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s.party%u", base, (unsigned)party);
+    if (p) snprintf(p, n, "%s.party%u", base, (unsigned)party);
     return p;
 }
 
-int session_stores_open(NodeStores *ns, struct VM *vm, MpcEngine *e, const char *local_path,
-                     const char *preproc_path, bool per_party, uint64_t instance, char *err, size_t errlen)
+int session_stores_open(NodeStores *ns, struct VM *vm, MpcEngine *e, const char *local_path, const char *preproc_path,
+                        bool per_party, uint64_t instance, char *err, size_t errlen)
 {
     memset(ns, 0, sizeof *ns);
     uint32_t party = mpc_party(e);
     char *lp = NULL, *pp = NULL;
-    if (local_path)
-        lp = per_party ? store_party_path(local_path, party) : strdup(local_path);
-    if (preproc_path)
-        pp = per_party ? store_party_path(preproc_path, party) : strdup(preproc_path);
+    if (local_path) lp = per_party ? store_party_path(local_path, party) : strdup(local_path);
+    if (preproc_path) pp = per_party ? store_party_path(preproc_path, party) : strdup(preproc_path);
     int rc = 0;
     if ((local_path && !lp) || (preproc_path && !pp)) {
         snprintf(err, errlen, "out of memory");
@@ -34,8 +31,7 @@ int session_stores_open(NodeStores *ns, struct VM *vm, MpcEngine *e, const char 
     }
     if (rc == 0 && lp) {
         ns->kv = kv_open(lp, err, errlen);
-        if (!ns->kv || stdlib_storage_attach(vm, ns->kv) != ST_OK)
-            rc = -1;
+        if (!ns->kv || stdlib_storage_attach(vm, ns->kv) != ST_OK) rc = -1;
     }
     if (rc == 0 && pp) {
         PreprocParams par = { mpc_n(e), mpc_t(e), party, mpc_field(e)->name, instance };
@@ -54,8 +50,7 @@ int session_stores_open(NodeStores *ns, struct VM *vm, MpcEngine *e, const char 
 int session_stores_close(NodeStores *ns, MpcEngine *e, bool succeeded, char *err, size_t errlen)
 {
     int rc = 0;
-    if (ns->pp && succeeded && e)
-        rc = pstore_save_engine(ns->pp, e, err, errlen);
+    if (ns->pp && succeeded && e) rc = pstore_save_engine(ns->pp, e, err, errlen);
     pstore_close(ns->pp);
     kv_close(ns->kv);
     ns->pp = NULL;

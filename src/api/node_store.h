@@ -25,8 +25,8 @@ typedef struct {
  * party of the session must call it alike.  On failure (the stores are
  * closed again, err says why): -1 a store is unusable (a configuration
  * problem), -2 the session failed while the stores were compared. */
-int session_stores_open(NodeStores *ns, struct VM *vm, MpcEngine *e, const char *local_path,
-                     const char *preproc_path, bool per_party, uint64_t instance, char *err, size_t errlen);
+int session_stores_open(NodeStores *ns, struct VM *vm, MpcEngine *e, const char *local_path, const char *preproc_path,
+                        bool per_party, uint64_t instance, char *err, size_t errlen);
 /* Saves the engine's unused material when the run succeeded (a failed
  * run's pools may be out of step with the other parties'), then closes. */
 int session_stores_close(NodeStores *ns, MpcEngine *e, bool succeeded, char *err, size_t errlen);

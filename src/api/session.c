@@ -59,7 +59,8 @@ static size_t collect_shares(VM *vm, Value v, StShare ***out)
 static void deliver(const PartySpec *s, MpcEngine *e, StShare **shares, size_t n, PartyOutcome *out)
 {
     if (s->n_clients == 0) {
-        stop(out, PARTY_FAILED_NO_CLIENT, "the program returned a secret share but there is no client to deliver it to");
+        stop(out, PARTY_FAILED_NO_CLIENT,
+             "the program returned a secret share but there is no client to deliver it to");
         return;
     }
     Fe *vals = malloc(n * sizeof *vals);
@@ -106,8 +107,15 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
         goto done;
     }
     MpcConfig mc = {
-        .n = s->n, .t = s->t, .party = s->self, .n_clients = s->n_clients, .client_inputs = s->client_inputs,
-        .field = s->field, .instance_id = s->instance, .timeout_ms = s->timeout_ms, .fault = s->fault,
+        .n = s->n,
+        .t = s->t,
+        .party = s->self,
+        .n_clients = s->n_clients,
+        .client_inputs = s->client_inputs,
+        .field = s->field,
+        .instance_id = s->instance,
+        .timeout_ms = s->timeout_ms,
+        .fault = s->fault,
     };
     const char *why = NULL;
     e = mpc_engine_new(&mc, cost_report_wrap(&ct, s->transport, s->cost, s->progress, s->self), &why);
@@ -120,7 +128,7 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
      * material they hold may make unnecessary (docs/storage.md). */
     if (s->local_store || s->preproc_store) {
         int rc = session_stores_open(&ns, vm, e, s->local_store, s->preproc_store, s->per_party_stores,
-                                  s->store_session, out->err, sizeof out->err);
+                                     s->store_session, out->err, sizeof out->err);
         if (rc != 0) {
             out->stage = rc == -1 ? PARTY_FAILED_ENGINE : PARTY_FAILED_SETUP;
             goto done;
@@ -238,7 +246,7 @@ void session_format_value(const Field *f, const Fe *x, bool boolean, bool fixed,
         uint8_t le[32], be[32];
         char hex[65];
         fe_to_bytes(f, le, x);
-        for (int i = 0; i < 32; i++) be[i] = le[31 - i];     /* most significant first */
+        for (int i = 0; i < 32; i++) be[i] = le[31 - i]; /* most significant first */
         sb_puts(b, "field 0x");
         sb_puts(b, sodium_bin2hex(hex, sizeof hex, be, sizeof be));
     } else if (fixed) {

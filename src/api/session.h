@@ -34,19 +34,19 @@
 
 typedef struct {
     const StfProgram *prog;
-    const char *entry;               /* NULL = "main" */
-    Transport *transport;            /* this party's endpoint (not owned) */
+    const char *entry;    /* NULL = "main" */
+    Transport *transport; /* this party's endpoint (not owned) */
     uint32_t n, t, self, n_clients;
-    const uint32_t *client_inputs;   /* inputs expected per client */
+    const uint32_t *client_inputs; /* inputs expected per client */
     const Field *field;
     uint64_t instance;
-    int timeout_ms;                  /* per protocol wait; 0 = the engine's default */
-    size_t fallback_triples;         /* see above */
-    MpcFault fault;                  /* tests only */
-    bool quiet;                      /* drop `print` output */
-    void (*write)(void *ud, const char *text, size_t len);   /* NULL = stdout */
+    int timeout_ms;                                        /* per protocol wait; 0 = the engine's default */
+    size_t fallback_triples;                               /* see above */
+    MpcFault fault;                                        /* tests only */
+    bool quiet;                                            /* drop `print` output */
+    void (*write)(void *ud, const char *text, size_t len); /* NULL = stdout */
     void *write_ud;
-    void (*before_online)(void);     /* testing aid, may be NULL */
+    void (*before_online)(void); /* testing aid, may be NULL */
     /* --local-store / --preproc-store (NULL = none).  per_party_stores:
      * party I uses PATH.partyI (several parties in one process).  The
      * preprocessing store is bound to store_session, which must stay the
@@ -55,36 +55,36 @@ typedef struct {
     const char *local_store, *preproc_store;
     bool per_party_stores;
     uint64_t store_session;
-    PartyCost *cost;                 /* non-NULL: count messages and rounds here */
-    FILE *progress;                  /* non-NULL: progress lines for long waits (cost_report.h) */
-    const Group *avss_group;         /* AVSS backend: its curve group; NULL = HoneyBadger */
+    PartyCost *cost;         /* non-NULL: count messages and rounds here */
+    FILE *progress;          /* non-NULL: progress lines for long waits (cost_report.h) */
+    const Group *avss_group; /* AVSS backend: its curve group; NULL = HoneyBadger */
 } PartySpec;
 
 /* Where a party stopped. */
 typedef enum {
     PARTY_DONE = 0,
-    PARTY_FAILED_VM,         /* no memory for a VM */
-    PARTY_FAILED_LOAD,       /* the program does not load: err is the VM's message */
-    PARTY_FAILED_ENGINE,     /* the engine rejects the configuration */
-    PARTY_FAILED_SETUP,      /* preprocessing, client input or attaching failed */
-    PARTY_FAILED_EXECUTE,    /* the program failed: err, exec_function, exec_index */
-    PARTY_FAILED_NO_CLIENT,  /* a secret result but no client to deliver it to */
-    PARTY_FAILED_DELIVER,    /* sending the result to a client failed */
+    PARTY_FAILED_VM,        /* no memory for a VM */
+    PARTY_FAILED_LOAD,      /* the program does not load: err is the VM's message */
+    PARTY_FAILED_ENGINE,    /* the engine rejects the configuration */
+    PARTY_FAILED_SETUP,     /* preprocessing, client input or attaching failed */
+    PARTY_FAILED_EXECUTE,   /* the program failed: err, exec_function, exec_index */
+    PARTY_FAILED_NO_CLIENT, /* a secret result but no client to deliver it to */
+    PARTY_FAILED_DELIVER,   /* sending the result to a client failed */
 } PartyStage;
 
 /* The types of the shares a party delivered (StShare's kind, bits, frac). */
 typedef struct {
-    uint8_t kind;                    /* 0 int, 1 fixed, 2 uint */
+    uint8_t kind; /* 0 int, 1 fixed, 2 uint */
     uint32_t bits, frac;
 } SessionShareType;
 
 typedef struct {
     PartyStage stage;
-    char err[512];                   /* "party I: ..." except for LOAD and EXECUTE */
-    char *exec_function;             /* EXECUTE: where, or NULL */
-    int64_t exec_index;              /* EXECUTE: instruction, or -1 */
-    char *clear_text;                /* DONE with a clear result: as printed */
-    SessionShareType *delivered;     /* DONE with a secret result */
+    char err[512];               /* "party I: ..." except for LOAD and EXECUTE */
+    char *exec_function;         /* EXECUTE: where, or NULL */
+    int64_t exec_index;          /* EXECUTE: instruction, or -1 */
+    char *clear_text;            /* DONE with a clear result: as printed */
+    SessionShareType *delivered; /* DONE with a secret result */
     size_t ndelivered;
 } PartyOutcome;
 

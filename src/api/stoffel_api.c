@@ -16,7 +16,7 @@
 #include "api_internal.h"
 
 _Static_assert((int)STOFFEL_TYPE_SHARE == (int)VT_SHARE && (int)STOFFEL_TYPE_STRING == (int)VT_STRING &&
-               (int)STOFFEL_TYPE_U64 == (int)VT_U64 && (int)STOFFEL_TYPE_CLOSURE == (int)VT_CLOSURE,
+                   (int)STOFFEL_TYPE_U64 == (int)VT_U64 && (int)STOFFEL_TYPE_CLOSURE == (int)VT_CLOSURE,
                "StoffelType numbers are the internal value types");
 
 /* ---- memory and errors -------------------------------------------------------- */
@@ -31,10 +31,7 @@ void *api_realloc(StoffelVM *S, void *ptr, size_t old_size, size_t new_size)
     return realloc(ptr, new_size);
 }
 
-bool api_utf8(const char *s, size_t len)
-{
-    return stfl_utf8_prefix((const uint8_t *)s, len) == len;
-}
+bool api_utf8(const char *s, size_t len) { return stfl_utf8_prefix((const uint8_t *)s, len) == len; }
 
 void api_clear_error(StoffelVM *S)
 {
@@ -91,14 +88,9 @@ StoffelResult api_fail_runtime(StoffelVM *S)
     return STOFFEL_ERROR_RUNTIME;
 }
 
-static const StoffelError invalid_vm_error = {
-    STOFFEL_ERROR_INVALID, "invalid VM (NULL)", NULL, -1, 0, 0, -1
-};
+static const StoffelError invalid_vm_error = { STOFFEL_ERROR_INVALID, "invalid VM (NULL)", NULL, -1, 0, 0, -1 };
 
-const StoffelError *stoffel_last_error(const StoffelVM *S)
-{
-    return S ? &S->err : &invalid_vm_error;
-}
+const StoffelError *stoffel_last_error(const StoffelVM *S) { return S ? &S->err : &invalid_vm_error; }
 
 StoffelResult stoffel_set_error(StoffelVM *S, const char *message)
 {
@@ -144,8 +136,10 @@ static void write_trampoline(void *ud, const char *text, size_t len)
 StoffelVM *stoffel_new(const StoffelConfig *config)
 {
     StoffelConfig cfg;
-    if (config) cfg = *config;
-    else stoffel_config_init(&cfg);
+    if (config)
+        cfg = *config;
+    else
+        stoffel_config_init(&cfg);
     StoffelVM *S = cfg.alloc ? cfg.alloc(cfg.alloc_user_data, NULL, 0, sizeof *S) : malloc(sizeof *S);
     if (!S) return NULL;
     memset(S, 0, sizeof *S);
@@ -181,7 +175,8 @@ void stoffel_free(StoffelVM *S)
      * running call fails (api_check_free_refused). */
     if (S->vm && vm_host_calls(S->vm) > 0) {
         S->free_refused = true;
-        api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_free: the VM is running (called from a foreign function or "
+        api_fail(S, STOFFEL_ERROR_INVALID,
+                 "stoffel_free: the VM is running (called from a foreign function or "
                  "hook); free it after the outermost call returned");
         return;
     }
@@ -222,7 +217,7 @@ int api_check_free_refused(StoffelVM *S)
     if (!S->free_refused) return ST_OK;
     S->free_refused = false;
     return vm_error(S->vm, "stoffel_free was called from a foreign function or hook while the VM was running; "
-                    "refused");
+                           "refused");
 }
 
 StoffelVM *stoffel_from_handle(void *vm_handle) { return vm_handle; }
@@ -305,8 +300,8 @@ StoffelResult stoffel_call(StoffelVM *S, const char *function, int argc)
     if (S->in_hook) return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_call: cannot call into the VM from a hook");
     uint32_t have = S->top - S->base;
     if (argc < 0 || (uint32_t)argc + 1 > have)
-        return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_call: %d arguments need %lld slots, the window has %u",
-                        argc, (long long)argc + 1, have);
+        return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_call: %d arguments need %lld slots, the window has %u", argc,
+                        (long long)argc + 1, have);
     api_clear_error(S);
     if (vm_find_function(S->vm, function, strlen(function)) < 0)
         return api_fail(S, STOFFEL_ERROR_NOT_FOUND, "Function %s not found", function);
@@ -341,22 +336,24 @@ static int foreign_trampoline(VM *vm, const Value *args, uint32_t argc, Value *r
     Value out = api_slot_get(S, 0);
     api_pop_window(S, &saved);
     if (rc != 0) {
-        if (S->pending) vm_error(vm, "%s", S->pending);
-        else vm_error(vm, "Foreign function returned error code: %d", rc);
+        if (S->pending)
+            vm_error(vm, "%s", S->pending);
+        else
+            vm_error(vm, "Foreign function returned error code: %d", rc);
     }
     free(S->pending);
     S->pending = outer_pending;
     if (rc != 0) return ST_ERR;
     if (api_check_free_refused(S) != ST_OK) return ST_ERR;
-    *result = out;   /* the interpreter stores it before its next safe point */
+    *result = out; /* the interpreter stores it before its next safe point */
     return ST_OK;
 }
 
 StoffelResult stoffel_register_function(StoffelVM *S, const char *name, StoffelForeignFn fn, void *user_data)
 {
     if (!S) return STOFFEL_ERROR_INVALID;
-    if (!name || !fn) return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_register_function: %s is NULL",
-                                      name ? "fn" : "name");
+    if (!name || !fn)
+        return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_register_function: %s is NULL", name ? "fn" : "name");
     size_t len = strlen(name);
     if (len == 0 || !api_utf8(name, len))
         return api_fail(S, STOFFEL_ERROR_INVALID, "function name must be non-empty UTF-8");
@@ -370,7 +367,8 @@ StoffelResult stoffel_register_function(StoffelVM *S, const char *name, StoffelF
     r->user_data = user_data;
     if (vm_register_native(S->vm, name, foreign_trampoline, r) != ST_OK) {
         api_realloc(S, r, sizeof *r, 0);
-        return api_fail(S, STOFFEL_ERROR_MEMORY, "%s", vm_last_error(S->vm)->message ? vm_last_error(S->vm)->message : "out of memory");
+        return api_fail(S, STOFFEL_ERROR_MEMORY, "%s",
+                        vm_last_error(S->vm)->message ? vm_last_error(S->vm)->message : "out of memory");
     }
     r->next = S->foreign;
     S->foreign = r;
@@ -387,7 +385,4 @@ StoffelResult stoffel_collect_garbage(StoffelVM *S)
     return STOFFEL_OK;
 }
 
-size_t stoffel_heap_bytes(const StoffelVM *S)
-{
-    return S ? vm_heap(S->vm)->bytes : 0;
-}
+size_t stoffel_heap_bytes(const StoffelVM *S) { return S ? vm_heap(S->vm)->bytes : 0; }

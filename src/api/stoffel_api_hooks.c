@@ -8,9 +8,8 @@
 #include "api_internal.h"
 
 _Static_assert((int)STOFFEL_HOOK_BEFORE_INSTRUCTION == (int)HOOK_BEFORE_INSTRUCTION &&
-               (int)STOFFEL_HOOK_BEFORE_CALL == (int)HOOK_BEFORE_CALL &&
-               (int)STOFFEL_HOOK_ELEMENT_WRITE == (int)HOOK_ARRAY_ELEMENT_WRITE &&
-               HOOK_EVENT_COUNT == 15,
+                   (int)STOFFEL_HOOK_BEFORE_CALL == (int)HOOK_BEFORE_CALL &&
+                   (int)STOFFEL_HOOK_ELEMENT_WRITE == (int)HOOK_ARRAY_ELEMENT_WRITE && HOOK_EVENT_COUNT == 15,
                "StoffelHookKind numbers are the VM's hook event kinds");
 
 static bool mask_predicate(const HookEvent *ev, void *ud)
@@ -93,7 +92,8 @@ int stoffel_add_hook(StoffelVM *S, uint32_t mask, StoffelHookFn fn, void *user_d
 StoffelResult stoffel_remove_hook(StoffelVM *S, int hook_id)
 {
     if (!S) return STOFFEL_ERROR_INVALID;
-    if (S->in_hook) return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_remove_hook: cannot remove a hook from inside a hook");
+    if (S->in_hook)
+        return api_fail(S, STOFFEL_ERROR_INVALID, "stoffel_remove_hook: cannot remove a hook from inside a hook");
     for (HookRec **link = &S->hooks; *link; link = &(*link)->next) {
         HookRec *h = *link;
         if (h->id != hook_id) continue;

@@ -34,7 +34,7 @@ StoffelResult stoffel_program_read(const char *path, StoffelProgram **program, c
         if (lang_compile_file(path, NULL, &p->prog, &cerr) != 0) {
             stoffel_program_free(p);
             size_t n = cerr ? strlen(cerr) : 0;
-            while (n && cerr[n - 1] == '\n') cerr[--n] = 0;     /* the caller ends the line */
+            while (n && cerr[n - 1] == '\n') cerr[--n] = 0; /* the caller ends the line */
             *error = cerr ? dup_text(cerr) : dup_text("compilation failed");
             free(cerr);
             return STOFFEL_ERROR_LOAD;
@@ -72,16 +72,15 @@ static void describe_share_types(StrBuf *b, const StfShareType *t, uint32_t n)
     sb_putc(b, '[');
     for (uint32_t i = 0; i < n; i++) {
         if (i) sb_puts(b, ", ");
-        if (t[i].tag == 1) sb_printf(b, "fixed:%u:%u", t[i].bits, t[i].frac);
-        else sb_printf(b, "%s:%u", t[i].tag == 2 ? "uint" : "int", t[i].bits);
+        if (t[i].tag == 1)
+            sb_printf(b, "fixed:%u:%u", t[i].bits, t[i].frac);
+        else
+            sb_printf(b, "%s:%u", t[i].tag == 2 ? "uint" : "int", t[i].bits);
     }
     sb_putc(b, ']');
 }
 
-static const StfStr *function_name(const void *ctx, uint32_t k)
-{
-    return &((const StfProgram *)ctx)->funcs[k].name;
-}
+static const StfStr *function_name(const void *ctx, uint32_t k) { return &((const StfProgram *)ctx)->funcs[k].name; }
 
 static void describe_functions(StrBuf *b, const StfProgram *p)
 {
@@ -129,8 +128,9 @@ static void describe_manifest(StrBuf *b, const StfProgram *p)
         sb_putc(b, '\n');
     }
     if (p->version >= 8)
-        sb_printf(b, "  preprocessing: triples %" PRIu64 ", randoms %" PRIu64 ", prandbits %" PRIu64
-                  ", prandints %" PRIu64 ", dynamic %s\n",
+        sb_printf(b,
+                  "  preprocessing: triples %" PRIu64 ", randoms %" PRIu64 ", prandbits %" PRIu64 ", prandints %" PRIu64
+                  ", dynamic %s\n",
                   m->triples, m->randoms, m->prandbits, m->prandints, m->dynamic ? "yes" : "no");
     else
         sb_puts(b, "  preprocessing: not recorded (format version < 8)\n");

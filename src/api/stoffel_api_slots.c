@@ -19,8 +19,8 @@ static bool reserve_positions(StoffelVM *S, uint32_t need)
         uint64_t ncap = S->slot_pins_cap ? S->slot_pins_cap : 16;
         while (ncap < need) ncap *= 2;
         if (ncap > UINT32_MAX / sizeof(uint32_t)) return false;
-        uint32_t *p = api_realloc(S, S->slot_pins, (size_t)S->slot_pins_cap * sizeof(uint32_t),
-                                  (size_t)ncap * sizeof(uint32_t));
+        uint32_t *p =
+            api_realloc(S, S->slot_pins, (size_t)S->slot_pins_cap * sizeof(uint32_t), (size_t)ncap * sizeof(uint32_t));
         if (!p) return false;
         S->slot_pins = p;
         S->slot_pins_cap = (uint32_t)ncap;
@@ -63,15 +63,9 @@ void api_pop_window(StoffelVM *S, const SlotWindow *saved)
     S->top = saved->top;
 }
 
-Value api_slot_get(const StoffelVM *S, uint32_t slot)
-{
-    return vm_pin_get(S->vm, S->slot_pins[S->base + slot]);
-}
+Value api_slot_get(const StoffelVM *S, uint32_t slot) { return vm_pin_get(S->vm, S->slot_pins[S->base + slot]); }
 
-void api_slot_set(StoffelVM *S, uint32_t slot, Value v)
-{
-    vm_pin_set(S->vm, S->slot_pins[S->base + slot], v);
-}
+void api_slot_set(StoffelVM *S, uint32_t slot, Value v) { vm_pin_set(S->vm, S->slot_pins[S->base + slot], v); }
 
 void api_free_slots(StoffelVM *S)
 {
@@ -97,8 +91,8 @@ static bool typed(StoffelVM *S, int slot, ValueType t, Value *out)
     if (!slot_ok(S, slot)) return false;
     *out = api_slot_get(S, (uint32_t)slot);
     if (out->type == t) return true;
-    api_fail(S, STOFFEL_ERROR_TYPE, "slot %d holds %s, not %s", slot,
-             val_type_name((ValueType)out->type), val_type_name(t));
+    api_fail(S, STOFFEL_ERROR_TYPE, "slot %d holds %s, not %s", slot, val_type_name((ValueType)out->type),
+             val_type_name(t));
     return false;
 }
 
@@ -148,7 +142,10 @@ static StoffelResult put(StoffelVM *S, int slot, Value v)
 
 StoffelResult stoffel_set_unit(StoffelVM *S, int slot) { return put(S, slot, val_unit()); }
 StoffelResult stoffel_set_int(StoffelVM *S, int slot, int64_t value) { return put(S, slot, val_i64(value)); }
-StoffelResult stoffel_set_uint64(StoffelVM *S, int slot, uint64_t value) { return put(S, slot, val_uint(VT_U64, value)); }
+StoffelResult stoffel_set_uint64(StoffelVM *S, int slot, uint64_t value)
+{
+    return put(S, slot, val_uint(VT_U64, value));
+}
 StoffelResult stoffel_set_float(StoffelVM *S, int slot, double value) { return put(S, slot, val_float(value)); }
 StoffelResult stoffel_set_bool(StoffelVM *S, int slot, int value) { return put(S, slot, val_bool(value != 0)); }
 
@@ -158,10 +155,9 @@ StoffelResult stoffel_set_int_as(StoffelVM *S, int slot, StoffelType width, int6
     if (width < STOFFEL_TYPE_I64 || width > STOFFEL_TYPE_U64)
         return api_fail(S, STOFFEL_ERROR_INVALID, "%s is not an integer type", stoffel_type_name(width));
     ValueType t = (ValueType)width;
-    bool fits = val_is_signed(val_int(t, 0)) ? val_int_fits_i(t, value)
-                                             : value >= 0 && val_int_fits_u(t, (uint64_t)value);
-    if (!fits)
-        return api_fail(S, STOFFEL_ERROR_RANGE, "%lld does not fit %s", (long long)value, val_type_name(t));
+    bool fits =
+        val_is_signed(val_int(t, 0)) ? val_int_fits_i(t, value) : value >= 0 && val_int_fits_u(t, (uint64_t)value);
+    if (!fits) return api_fail(S, STOFFEL_ERROR_RANGE, "%lld does not fit %s", (long long)value, val_type_name(t));
     return put(S, slot, val_is_signed(val_int(t, 0)) ? val_int(t, value) : val_uint(t, (uint64_t)value));
 }
 
@@ -304,8 +300,8 @@ StoffelResult stoffel_array_get(StoffelVM *S, int array_slot, int64_t index, int
     if (!S) return STOFFEL_ERROR_INVALID;
     if (!typed(S, array_slot, VT_ARRAY, &a) || !slot_ok(S, dst_slot)) return S->err.result;
     if (index < 0 || index >= a.as.arr->len)
-        return api_fail(S, STOFFEL_ERROR_RANGE, "array index %lld out of range (length %lld)",
-                        (long long)index, (long long)a.as.arr->len);
+        return api_fail(S, STOFFEL_ERROR_RANGE, "array index %lld out of range (length %lld)", (long long)index,
+                        (long long)a.as.arr->len);
     api_slot_set(S, (uint32_t)dst_slot, array_get_index(a.as.arr, index));
     return STOFFEL_OK;
 }
@@ -345,8 +341,7 @@ StoffelResult stoffel_object_get(StoffelVM *S, int object_slot, int key_slot, in
 {
     Value o, v;
     if (!S) return STOFFEL_ERROR_INVALID;
-    if (!typed(S, object_slot, VT_OBJECT, &o) || !slot_ok(S, key_slot) || !slot_ok(S, dst_slot))
-        return S->err.result;
+    if (!typed(S, object_slot, VT_OBJECT, &o) || !slot_ok(S, key_slot) || !slot_ok(S, dst_slot)) return S->err.result;
     if (!table_get(&o.as.obj->fields, api_slot_get(S, (uint32_t)key_slot), &v))
         return api_fail(S, STOFFEL_ERROR_NOT_FOUND, "no such field");
     api_slot_set(S, (uint32_t)dst_slot, v);
@@ -357,8 +352,7 @@ StoffelResult stoffel_object_set(StoffelVM *S, int object_slot, int key_slot, in
 {
     Value o;
     if (!S) return STOFFEL_ERROR_INVALID;
-    if (!typed(S, object_slot, VT_OBJECT, &o) || !slot_ok(S, key_slot) || !slot_ok(S, value_slot))
-        return S->err.result;
+    if (!typed(S, object_slot, VT_OBJECT, &o) || !slot_ok(S, key_slot) || !slot_ok(S, value_slot)) return S->err.result;
     if (!table_set(vm_heap(S->vm), &o.as.obj->fields, api_slot_get(S, (uint32_t)key_slot),
                    api_slot_get(S, (uint32_t)value_slot)))
         return oom(S);
@@ -370,8 +364,7 @@ StoffelResult stoffel_object_next(StoffelVM *S, int object_slot, uint32_t *curso
     Value o;
     if (!S) return STOFFEL_ERROR_INVALID;
     if (!cursor) return api_fail(S, STOFFEL_ERROR_INVALID, "cursor is NULL");
-    if (!typed(S, object_slot, VT_OBJECT, &o) || !slot_ok(S, key_slot) || !slot_ok(S, value_slot))
-        return S->err.result;
+    if (!typed(S, object_slot, VT_OBJECT, &o) || !slot_ok(S, key_slot) || !slot_ok(S, value_slot)) return S->err.result;
     const TableEntry *e;
     /* table_next skips deleted entries and stops at `used`, so any cursor
      * value is safe. */
@@ -421,12 +414,19 @@ StoffelHandle stoffel_get_handle(StoffelVM *S, int slot)
         idx = S->free_handle - 1;
         S->free_handle = S->handles[idx].next_free;
     } else {
-        if (S->nhandles == UINT32_MAX - 1) { oom(S); return 0; }
+        if (S->nhandles == UINT32_MAX - 1) {
+            oom(S);
+            return 0;
+        }
         if (S->nhandles == S->handles_cap) {
             uint32_t ncap = S->handles_cap ? S->handles_cap * 2 : 16;
             HandleEntry *p = ncap < S->handles_cap ? NULL
-                           : api_realloc(S, S->handles, (size_t)S->handles_cap * sizeof *p, (size_t)ncap * sizeof *p);
-            if (!p) { oom(S); return 0; }
+                                                   : api_realloc(S, S->handles, (size_t)S->handles_cap * sizeof *p,
+                                                                 (size_t)ncap * sizeof *p);
+            if (!p) {
+                oom(S);
+                return 0;
+            }
             S->handles = p;
             S->handles_cap = ncap;
         }

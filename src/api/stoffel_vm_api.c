@@ -21,7 +21,6 @@
 _Static_assert(sizeof(StoffelValue) == 16 || sizeof(void *) != 8, "StoffelValue is 16 bytes on LP64");
 _Static_assert(STOFFEL_VALUE_CLOSURE == 8, "upstream enum values");
 
-
 /* ---- id registry -------------------------------------------------------------- */
 
 static uint64_t mix(uint64_t x)
@@ -36,7 +35,10 @@ static bool map_get(const IdMap *m, uint64_t key, uint32_t *val)
 {
     if (!m->mask) return false;
     for (uint32_t i = (uint32_t)mix(key) & m->mask;; i = (i + 1) & m->mask) {
-        if (m->keys[i] == key) { *val = m->vals[i]; return true; }
+        if (m->keys[i] == key) {
+            *val = m->vals[i];
+            return true;
+        }
         if (m->keys[i] == 0) return false;
     }
 }
@@ -95,8 +97,10 @@ void api_free_registry(StoffelVM *S)
 /* Registry key of (kind, id); kinds 1..4 so a key is never 0. */
 static uint64_t id_key(StoffelValueType kind, uint64_t id)
 {
-    uint64_t k = kind == STOFFEL_VALUE_OBJECT ? 1 : kind == STOFFEL_VALUE_ARRAY ? 2
-               : kind == STOFFEL_VALUE_FOREIGN ? 3 : 4;
+    uint64_t k = kind == STOFFEL_VALUE_OBJECT    ? 1
+                 : kind == STOFFEL_VALUE_ARRAY   ? 2
+                 : kind == STOFFEL_VALUE_FOREIGN ? 3
+                                                 : 4;
     return (id << 3) | k;
 }
 
@@ -153,8 +157,13 @@ static int to_c(StoffelVM *S, Value v, StoffelValue *out, char *why, size_t whyl
     memset(out, 0, sizeof *out);
     switch (v.type) {
     case VT_UNIT: out->value_type = STOFFEL_VALUE_UNIT; return 0;
-    case VT_I64: case VT_I32: case VT_I16: case VT_I8:
-    case VT_U8: case VT_U16: case VT_U32:
+    case VT_I64:
+    case VT_I32:
+    case VT_I16:
+    case VT_I8:
+    case VT_U8:
+    case VT_U16:
+    case VT_U32:
         out->value_type = STOFFEL_VALUE_INT;
         out->data.int_val = v.as.i;
         return 0;
@@ -189,9 +198,14 @@ static int to_c(StoffelVM *S, Value v, StoffelValue *out, char *why, size_t whyl
         out->data.string_val = copy;
         return 0;
     }
-    case VT_OBJECT: case VT_ARRAY: case VT_FOREIGN: case VT_CLOSURE: {
-        StoffelValueType kind = v.type == VT_OBJECT ? STOFFEL_VALUE_OBJECT : v.type == VT_ARRAY ? STOFFEL_VALUE_ARRAY
-                              : v.type == VT_FOREIGN ? STOFFEL_VALUE_FOREIGN : STOFFEL_VALUE_CLOSURE;
+    case VT_OBJECT:
+    case VT_ARRAY:
+    case VT_FOREIGN:
+    case VT_CLOSURE: {
+        StoffelValueType kind = v.type == VT_OBJECT    ? STOFFEL_VALUE_OBJECT
+                                : v.type == VT_ARRAY   ? STOFFEL_VALUE_ARRAY
+                                : v.type == VT_FOREIGN ? STOFFEL_VALUE_FOREIGN
+                                                       : STOFFEL_VALUE_CLOSURE;
         uint64_t id = register_value(S, v, kind);
         if (!id || id > SIZE_MAX) {
             snprintf(why, whylen, "out of memory");
@@ -201,9 +215,7 @@ static int to_c(StoffelVM *S, Value v, StoffelValue *out, char *why, size_t whyl
         out->data.object_id = (size_t)id;
         return 0;
     }
-    default:   /* shares */
-        snprintf(why, whylen, "Cannot convert secret share value to C ABI");
-        return -1;
+    default: /* shares */ snprintf(why, whylen, "Cannot convert secret share value to C ABI"); return -1;
     }
 }
 
@@ -232,16 +244,17 @@ static int from_c(StoffelVM *S, const StoffelValue *in, Value *out, char *why, s
         }
         return 0;
     }
-    case STOFFEL_VALUE_OBJECT: case STOFFEL_VALUE_ARRAY: case STOFFEL_VALUE_FOREIGN: case STOFFEL_VALUE_CLOSURE:
+    case STOFFEL_VALUE_OBJECT:
+    case STOFFEL_VALUE_ARRAY:
+    case STOFFEL_VALUE_FOREIGN:
+    case STOFFEL_VALUE_CLOSURE:
         if (!lookup_id(S, in->value_type, in->data.object_id, out)) {
             static const char *const names[] = { "", "", "", "", "", "object", "array", "foreign object", "closure" };
             snprintf(why, whylen, "unknown %s id %zu", names[in->value_type], in->data.object_id);
             return -1;
         }
         return 0;
-    default:
-        snprintf(why, whylen, "invalid value type %d", (int)in->value_type);
-        return -1;
+    default: snprintf(why, whylen, "invalid value type %d", (int)in->value_type); return -1;
     }
 }
 
@@ -258,8 +271,8 @@ void stoffel_destroy_vm(VMHandle handle) { stoffel_free(handle); }
 
 /* Shared by both execute functions: run, convert, record errors.
  * Returns 0, exec_err or conv_err. */
-static int run(StoffelVM *S, const char *name, const Value *args, uint32_t argc, StoffelValue *result,
-               int exec_err, int conv_err)
+static int run(StoffelVM *S, const char *name, const Value *args, uint32_t argc, StoffelValue *result, int exec_err,
+               int conv_err)
 {
     Value v;
     if (vm_execute(S->vm, name, args, argc, &v) != ST_OK) {
@@ -298,8 +311,8 @@ int stoffel_execute(VMHandle handle, const char *function_name, StoffelValue *re
     return run(S, function_name, NULL, 0, result, -3, -4);
 }
 
-int stoffel_execute_with_args(VMHandle handle, const char *function_name, const StoffelValue *args,
-                              int arg_count, StoffelValue *result)
+int stoffel_execute_with_args(VMHandle handle, const char *function_name, const StoffelValue *args, int arg_count,
+                              StoffelValue *result)
 {
     StoffelVM *S = handle;
     if (!S || !function_name || !result || (arg_count > 0 && !args) || arg_count < 0 || arg_count > API_MAX_C_ARGS) {
@@ -351,9 +364,12 @@ static int c_trampoline(VM *vm, const Value *args, uint32_t argc, Value *result,
         memset(&res, 0, sizeof res);
         res.value_type = STOFFEL_VALUE_UNIT;
         int status = r->cfn(cargs, (int)argc, &res);
-        if (status != 0) rc = vm_error(vm, "Foreign function returned error code: %d", status);
-        else if (api_check_free_refused(S) != ST_OK) rc = ST_ERR;
-        else if (from_c(S, &res, result, why, sizeof why) != 0) rc = vm_error(vm, "%s", why);
+        if (status != 0)
+            rc = vm_error(vm, "Foreign function returned error code: %d", status);
+        else if (api_check_free_refused(S) != ST_OK)
+            rc = ST_ERR;
+        else if (from_c(S, &res, result, why, sizeof why) != 0)
+            rc = vm_error(vm, "%s", why);
     }
     for (uint32_t i = 0; i < done; i++) free_c_value(&cargs[i]);
     if (cargs != small) free(cargs);
@@ -437,8 +453,8 @@ int stoffel_load_bytecode(VMHandle handle, const uint8_t *bytecode, size_t bytec
     StfProgram prog;
     StflError e;
     if (stfl_read(bytecode, bytecode_len, &prog, &e) != 0) {
-        api_fail(S, STOFFEL_ERROR_LOAD, "bytecode: error at byte offset %llu: %s",
-                 (unsigned long long)e.offset, e.message);
+        api_fail(S, STOFFEL_ERROR_LOAD, "bytecode: error at byte offset %llu: %s", (unsigned long long)e.offset,
+                 e.message);
         S->err.offset = e.offset > INT64_MAX ? INT64_MAX : (int64_t)e.offset;
         return -2;
     }

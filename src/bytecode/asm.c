@@ -61,7 +61,10 @@ const char *asm_show(Asm *A, const char *p, size_t n)
         unsigned char c = (unsigned char)p[i];
         buf[k++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
     }
-    if (i < n) { memcpy(buf + k, "...", 3); k += 3; }
+    if (i < n) {
+        memcpy(buf + k, "...", 3);
+        k += 3;
+    }
     buf[k] = '\0';
     return buf;
 }
@@ -133,8 +136,7 @@ uint64_t asm_fnv1a(uint64_t h, const void *p, size_t n)
 
 uint32_t asm_fold32(uint64_t h) { return (uint32_t)(h ^ (h >> 32)); }
 
-uint32_t asm_index_find(const Asm *A, const HashIndex *h, uint32_t hash, IndexEq eq,
-                        const void *key)
+uint32_t asm_index_find(const Asm *A, const HashIndex *h, uint32_t hash, IndexEq eq, const void *key)
 {
     if (!h->cap) return NOT_FOUND;
     for (uint32_t i = hash & (h->cap - 1);; i = (i + 1) & (h->cap - 1)) {
@@ -187,10 +189,7 @@ static void index_clear(HashIndex *h)
 
 /* ---- lexing ---------------------------------------------------------------- */
 
-int asm_peek_at(const Asm *A, size_t k)
-{
-    return A->pos + k < A->len ? (unsigned char)A->src[A->pos + k] : -1;
-}
+int asm_peek_at(const Asm *A, size_t k) { return A->pos + k < A->len ? (unsigned char)A->src[A->pos + k] : -1; }
 int asm_peek(const Asm *A) { return asm_peek_at(A, 0); }
 static bool is_blank(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 bool asm_is_digit(int c) { return c >= '0' && c <= '9'; }
@@ -223,10 +222,7 @@ Token asm_token_from(const Asm *A, size_t start)
     return t;
 }
 
-bool asm_tok_is(const Token *t, const char *s)
-{
-    return t->len == strlen(s) && memcmp(t->p, s, t->len) == 0;
-}
+bool asm_tok_is(const Token *t, const char *s) { return t->len == strlen(s) && memcmp(t->p, s, t->len) == 0; }
 
 bool asm_tok_is_nocase(const Token *t, const char *s)
 {
@@ -246,13 +242,26 @@ static bool utf8_valid(const unsigned char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         unsigned c = s[i];
-        if (c < 0x80) { i++; continue; }
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
         size_t need;
         uint32_t cp, min;
-        if ((c & 0xe0) == 0xc0) { need = 1; cp = c & 0x1f; min = 0x80; }
-        else if ((c & 0xf0) == 0xe0) { need = 2; cp = c & 0x0f; min = 0x800; }
-        else if ((c & 0xf8) == 0xf0) { need = 3; cp = c & 0x07; min = 0x10000; }
-        else return false;
+        if ((c & 0xe0) == 0xc0) {
+            need = 1;
+            cp = c & 0x1f;
+            min = 0x80;
+        } else if ((c & 0xf0) == 0xe0) {
+            need = 2;
+            cp = c & 0x0f;
+            min = 0x800;
+        } else if ((c & 0xf8) == 0xf0) {
+            need = 3;
+            cp = c & 0x07;
+            min = 0x10000;
+        } else
+            return false;
         if (n - i - 1 < need) return false;
         for (size_t k = 1; k <= need; k++) {
             unsigned b = s[i + k];
@@ -277,10 +286,19 @@ static bool put_utf8(ByteBuf *b, uint32_t cp)
 {
     unsigned char u[4];
     size_t n;
-    if (cp < 0x80) { u[0] = (unsigned char)cp; n = 1; }
-    else if (cp < 0x800) { u[0] = (unsigned char)(0xc0 | (cp >> 6)); n = 2; }
-    else if (cp < 0x10000) { u[0] = (unsigned char)(0xe0 | (cp >> 12)); n = 3; }
-    else { u[0] = (unsigned char)(0xf0 | (cp >> 18)); n = 4; }
+    if (cp < 0x80) {
+        u[0] = (unsigned char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (unsigned char)(0xc0 | (cp >> 6));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (unsigned char)(0xe0 | (cp >> 12));
+        n = 3;
+    } else {
+        u[0] = (unsigned char)(0xf0 | (cp >> 18));
+        n = 4;
+    }
     for (size_t k = 1; k < n; k++) u[k] = (unsigned char)(0x80 | ((cp >> (6 * (n - 1 - k))) & 0x3f));
     return asm_buf_put(b, u, n);
 }
@@ -300,14 +318,12 @@ static int parse_escape(Asm *A, ByteBuf *b)
     case '0': v = 0; break;
     case 'x': {
         int hi = hex_value(asm_peek_at(A, 2)), lo = hex_value(asm_peek_at(A, 3));
-        if (hi < 0 || lo < 0)
-            return asm_fail_at(A, A->line, col, "bad escape '\\x': expected two hex digits");
+        if (hi < 0 || lo < 0) return asm_fail_at(A, A->line, col, "bad escape '\\x': expected two hex digits");
         A->pos += 4;
         return asm_buf_byte(b, (unsigned char)(hi * 16 + lo)) ? 0 : asm_oom(A);
     }
     case 'u': {
-        if (asm_peek_at(A, 2) != '{')
-            return asm_fail_at(A, A->line, col, "bad escape '\\u': expected '\\u{HEX}'");
+        if (asm_peek_at(A, 2) != '{') return asm_fail_at(A, A->line, col, "bad escape '\\u': expected '\\u{HEX}'");
         uint32_t cp = 0;
         size_t k = 3, digits = 0;
         while (hex_value(asm_peek_at(A, k)) >= 0 && digits < 7) {
@@ -323,8 +339,7 @@ static int parse_escape(Asm *A, ByteBuf *b)
         return put_utf8(b, cp) ? 0 : asm_oom(A);
     }
     default: {
-        if (e < 0 || e == '\n')
-            return asm_fail_at(A, A->line, col, "unterminated string (missing closing '\"')");
+        if (e < 0 || e == '\n') return asm_fail_at(A, A->line, col, "unterminated string (missing closing '\"')");
         char ec = (char)e;
         return asm_fail_at(A, A->line, col, "unknown escape '\\%s'", asm_show(A, &ec, 1));
     }
@@ -342,9 +357,11 @@ int asm_parse_string(Asm *A)
     A->pos++;
     for (;;) {
         int c = asm_peek(A);
-        if (c < 0 || c == '\n')
-            return asm_fail_at(A, line, col, "unterminated string (missing closing '\"')");
-        if (c == '"') { A->pos++; break; }
+        if (c < 0 || c == '\n') return asm_fail_at(A, line, col, "unterminated string (missing closing '\"')");
+        if (c == '"') {
+            A->pos++;
+            break;
+        }
         if (c == '\\') {
             if (parse_escape(A, b) < 0) return -1;
             continue;
@@ -358,20 +375,16 @@ int asm_parse_string(Asm *A)
         }
         if (!asm_buf_put(b, A->src + start, A->pos - start)) return asm_oom(A);
     }
-    if (!utf8_valid(b->data, b->len))
-        return asm_fail_at(A, line, col, "string is not valid UTF-8");
+    if (!utf8_valid(b->data, b->len)) return asm_fail_at(A, line, col, "string is not valid UTF-8");
     return 0;
 }
 
 /* Checks a bare identifier: valid UTF-8 and short enough for a str16. */
 static int check_name(Asm *A, const Token *t, const char *what)
 {
-    if (!utf8_valid((const unsigned char *)t->p, t->len))
-        return fail_tok(A, t, "%s is not valid UTF-8", what);
-    if (t->len > MAX_U16)
-        return fail_tok(A, t, "%s is longer than 65535 bytes", what);
-    if (t->len && memchr(t->p, 0, t->len))
-        return fail_tok(A, t, "%s contains a NUL byte", what);
+    if (!utf8_valid((const unsigned char *)t->p, t->len)) return fail_tok(A, t, "%s is not valid UTF-8", what);
+    if (t->len > MAX_U16) return fail_tok(A, t, "%s is longer than 65535 bytes", what);
+    if (t->len && memchr(t->p, 0, t->len)) return fail_tok(A, t, "%s contains a NUL byte", what);
     return 0;
 }
 
@@ -407,8 +420,10 @@ int asm_parse_u64(Asm *A, uint64_t max, const char *what, uint64_t *out)
     bool overflow = false;
     while (asm_is_digit(asm_peek(A))) {
         unsigned d = (unsigned)(asm_peek(A) - '0');
-        if (v > (UINT64_MAX - d) / 10) overflow = true;
-        else v = v * 10 + d;
+        if (v > (UINT64_MAX - d) / 10)
+            overflow = true;
+        else
+            v = v * 10 + d;
         A->pos++;
     }
     if (overflow || v > max) {
@@ -531,7 +546,10 @@ static int define_label(Asm *A, const Token *t, uint32_t target)
 
 enum { OPD_REG, OPD_OFF, OPD_CONST, OPD_SLOT, OPD_LABEL, OPD_NAME };
 
-static const struct { uint8_t count; uint8_t kind[3]; } layouts[] = {
+static const struct {
+    uint8_t count;
+    uint8_t kind[3];
+} layouts[] = {
     [STF_FMT_R_OFF] = { 2, { OPD_REG, OPD_OFF } },
     [STF_FMT_R_K] = { 2, { OPD_REG, OPD_CONST } },
     [STF_FMT_RR] = { 2, { OPD_REG, OPD_REG } },
@@ -554,7 +572,10 @@ static int parse_reg(Asm *A, uint32_t *r)
         bool big = false;
         while (asm_is_digit(asm_peek(A))) {
             v = v * 10 + (uint64_t)(asm_peek(A) - '0');
-            if (v > MAX_REGISTER) { big = true; v = MAX_REGISTER + 1; }
+            if (v > MAX_REGISTER) {
+                big = true;
+                v = MAX_REGISTER + 1;
+            }
             A->pos++;
         }
         if (!is_ident_char(asm_peek(A), true)) {
@@ -580,7 +601,7 @@ static int parse_offset(Asm *A, int32_t *off)
     uint64_t mag = 0;
     while (asm_is_digit(asm_peek(A))) {
         mag = mag * 10 + (uint64_t)(asm_peek(A) - '0');
-        if (mag > (uint64_t)INT32_MAX + 1) mag = (uint64_t)INT32_MAX + 2;   /* saturate: out of range */
+        if (mag > (uint64_t)INT32_MAX + 1) mag = (uint64_t)INT32_MAX + 2; /* saturate: out of range */
         A->pos++;
     }
     if (mag > (uint64_t)INT32_MAX + (neg ? 1u : 0u)) {
@@ -612,13 +633,13 @@ static int begin_operand(Asm *A, const char *mn, unsigned index, unsigned total,
 static int parse_pool_ref(Asm *A, uint32_t *idx)
 {
     size_t start = A->pos;
-    A->pos++;                                  /* '#' */
+    A->pos++; /* '#' */
     uint64_t n;
     if (asm_parse_u64(A, UINT64_MAX, "constant index", &n) < 0) return -1;
     if (n >= A->prog.const_count) {
         Token t = asm_token_from(A, start);
-        return fail_tok(A, &t, "constant %s out of range (the pool has %" PRIu32 " entr%s)",
-                        asm_show(A, t.p, t.len), A->prog.const_count, A->prog.const_count == 1 ? "y" : "ies");
+        return fail_tok(A, &t, "constant %s out of range (the pool has %" PRIu32 " entr%s)", asm_show(A, t.p, t.len),
+                        A->prog.const_count, A->prog.const_count == 1 ? "y" : "ies");
     }
     *idx = (uint32_t)n;
     return 0;
@@ -675,7 +696,7 @@ static int instruction(Asm *A, const Token *m)
                 if (asm_parse_literal(A, &k) < 0 || asm_pool_intern(A, &k, fields[i]) < 0) return -1;
             }
             break;
-        default:                               /* label or function name */
+        default: /* label or function name */
             operand_col = asm_col_at(A, A->pos);
             if (asm_parse_name(A, true, kind == OPD_LABEL ? "a label name" : "a function name", &t) < 0) return -1;
             if (!stf_str_dup(&in.name, t.p, t.len)) return asm_oom(A);
@@ -724,8 +745,8 @@ static int parse_params(Asm *A)
             if (asm_parse_type(A, &A->ptypes, 0) < 0) return -1;
         }
         if ((typed && any_untyped) || (!typed && any_typed))
-            return fail_tok(A, &t, "parameter '%s' %s: give every parameter a type or none",
-                            asm_show(A, t.p, t.len), typed ? "has a type but earlier ones do not" : "has no type");
+            return fail_tok(A, &t, "parameter '%s' %s: give every parameter a type or none", asm_show(A, t.p, t.len),
+                            typed ? "has a type but earlier ones do not" : "has no type");
         any_typed |= typed;
         any_untyped |= !typed;
     } while (asm_list_continues(A));
@@ -783,8 +804,10 @@ static int dir_function(Asm *A, const Token *d)
         for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
             if (asm_tok_is(&key, names[i])) bit = 1u << i;
         if (!bit)
-            return fail_tok(A, &key, "unknown .function attribute '%s' (expected regs, params, upvalues, "
-                            "parent, parent_flag or returns)", asm_show(A, key.p, key.len));
+            return fail_tok(A, &key,
+                            "unknown .function attribute '%s' (expected regs, params, upvalues, "
+                            "parent, parent_flag or returns)",
+                            asm_show(A, key.p, key.len));
         if (seen & bit) return fail_tok(A, &key, "duplicate attribute '%s'", asm_show(A, key.p, key.len));
         seen |= bit;
         uint64_t v;
@@ -795,8 +818,12 @@ static int dir_function(Asm *A, const Token *d)
             A->fn.register_count = (uint16_t)v;
             A->regs_given = true;
             break;
-        case A_PARAMS: if (parse_params(A) < 0) return -1; break;
-        case A_UPVALUES: if (parse_upvalues(A) < 0) return -1; break;
+        case A_PARAMS:
+            if (parse_params(A) < 0) return -1;
+            break;
+        case A_UPVALUES:
+            if (parse_upvalues(A) < 0) return -1;
+            break;
         case A_PARENT:
             if (asm_parse_name(A, true, "a parent function name", &t) < 0) return -1;
             if (!stf_str_dup(&A->fn.parent, t.p, t.len)) return asm_oom(A);
@@ -892,10 +919,12 @@ static int dir_end(Asm *A, const Token *d)
     }
     if (!A->regs_given) {
         f->register_count = 0;
-        uint32_t need = stf_function_frame_size(f);   /* max(1, params, highest register + 1) */
+        uint32_t need = stf_function_frame_size(f); /* max(1, params, highest register + 1) */
         if (need > MAX_U16)
-            return asm_fail_at(A, f->line, A->fn_col, "function '%s' needs %" PRIu32 " registers; at most 65535 "
-                               "fit (use registers below r65535)", asm_show_str(A, &f->name), need);
+            return asm_fail_at(A, f->line, A->fn_col,
+                               "function '%s' needs %" PRIu32 " registers; at most 65535 "
+                               "fit (use registers below r65535)",
+                               asm_show_str(A, &f->name), need);
         f->register_count = (uint16_t)need;
     }
     bool typed = A->ptypes.len > 0;
@@ -960,14 +989,18 @@ static int dir_label(Asm *A, const Token *d)
  * .preprocessing) are in asm_directives.c. */
 static int directive(Asm *A)
 {
-    static const struct { const char *name; int (*fn)(Asm *, const Token *); } dirs[] = {
-        { ".function", dir_function }, { ".end", dir_end }, { ".const", asm_dir_const },
-        { ".version", asm_dir_version }, { ".label_order", dir_label_order }, { ".label", dir_label },
-        { ".backend", asm_dir_backend }, { ".curve", asm_dir_curve }, { ".client", asm_dir_client },
-        { ".preprocessing", asm_dir_preprocessing },
+    static const struct {
+        const char *name;
+        int (*fn)(Asm *, const Token *);
+    } dirs[] = {
+        { ".function", dir_function },       { ".end", dir_end },
+        { ".const", asm_dir_const },         { ".version", asm_dir_version },
+        { ".label_order", dir_label_order }, { ".label", dir_label },
+        { ".backend", asm_dir_backend },     { ".curve", asm_dir_curve },
+        { ".client", asm_dir_client },       { ".preprocessing", asm_dir_preprocessing },
     };
     size_t start = A->pos;
-    A->pos++;                                  /* '.' */
+    A->pos++; /* '.' */
     asm_lex_word(A, false);
     Token d = asm_token_from(A, start);
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
@@ -988,7 +1021,7 @@ static int parse_line(Asm *A)
             break;
         }
         Token t;
-        if (c == '"') {                        /* "quoted label": */
+        if (c == '"') { /* "quoted label": */
             if (asm_parse_name(A, true, "a label name", &t) < 0) return -1;
             if (asm_peek(A) != ':') return fail_here(A, "expected ':' after the quoted label name");
             A->pos++;
@@ -1005,7 +1038,7 @@ static int parse_line(Asm *A)
             if (instruction(A, &t) < 0) return -1;
             break;
         }
-        t.len--;                               /* label: the last ':' ends it */
+        t.len--; /* label: the last ':' ends it */
         if (check_name(A, &t, "label name") < 0 || define_label(A, &t, A->fn.instr_count) < 0) return -1;
         asm_skip_blank(A);
     }
@@ -1025,7 +1058,7 @@ static int parse_line(Asm *A)
 static void asm_release(Asm *A)
 {
     stf_program_free(&A->prog);
-    reset_function_state(A);                   /* frees label_order names */
+    reset_function_state(A); /* frees label_order names */
     free(A->const_index.slots);
     free(A->label_index.slots);
     free(A->operand_cols);

@@ -15,8 +15,8 @@
 
 typedef struct {
     char message[256];
-    uint32_t line;   /* 1-based */
-    uint32_t col;    /* 1-based byte column */
+    uint32_t line; /* 1-based */
+    uint32_t col;  /* 1-based byte column */
 } AsmError;
 
 /* Parse `len` bytes of assembly (not NUL-terminated; may contain NUL bytes).

@@ -65,12 +65,16 @@ uint64_t asm_const_hash(const StfConst *c)
 
 /* ---- numbers and constants ------------------------------------------------- */
 
-typedef struct { const char *suffix; bool is_signed; uint64_t max; } IntKind;
+typedef struct {
+    const char *suffix;
+    bool is_signed;
+    uint64_t max;
+} IntKind;
 
 static const IntKind int_kinds[STF_K_U64 + 1] = {
-    [STF_K_I64] = { "i64", true, INT64_MAX }, [STF_K_I32] = { "i32", true, INT32_MAX },
-    [STF_K_I16] = { "i16", true, INT16_MAX }, [STF_K_I8] = { "i8", true, INT8_MAX },
-    [STF_K_U8] = { "u8", false, UINT8_MAX }, [STF_K_U16] = { "u16", false, UINT16_MAX },
+    [STF_K_I64] = { "i64", true, INT64_MAX },   [STF_K_I32] = { "i32", true, INT32_MAX },
+    [STF_K_I16] = { "i16", true, INT16_MAX },   [STF_K_I8] = { "i8", true, INT8_MAX },
+    [STF_K_U8] = { "u8", false, UINT8_MAX },    [STF_K_U16] = { "u16", false, UINT16_MAX },
     [STF_K_U32] = { "u32", false, UINT32_MAX }, [STF_K_U64] = { "u64", false, UINT64_MAX },
 };
 
@@ -131,13 +135,15 @@ static int parse_number(Asm *A, int want, StfConst *out)
     if (suf.len) {
         tag = suffix_tag(&suf);
         if (tag < 0)
-            return fail_tok(A, &suf, "unknown literal suffix '%s' (expected i64, i32, i16, i8, "
-                            "u64, u32, u16, u8 or f64)", asm_show(A, suf.p, suf.len));
+            return fail_tok(A, &suf,
+                            "unknown literal suffix '%s' (expected i64, i32, i16, i8, "
+                            "u64, u32, u16, u8 or f64)",
+                            asm_show(A, suf.p, suf.len));
         if (want >= 0 && tag != want)
             return fail_tok(A, &suf, "suffix '%s' does not match the constant's type", asm_show(A, suf.p, suf.len));
         if (is_float && tag != STF_K_FLOAT)
-            return fail_tok(A, &num, "%s is not an integer (suffix '%s' needs one)",
-                            asm_show(A, num.p, num.len), asm_show(A, suf.p, suf.len));
+            return fail_tok(A, &num, "%s is not an integer (suffix '%s' needs one)", asm_show(A, num.p, num.len),
+                            asm_show(A, suf.p, suf.len));
     } else if (want >= 0) {
         if (is_float && want != STF_K_FLOAT)
             return fail_tok(A, &num, "expected an integer, found %s", asm_show(A, num.p, num.len));
@@ -155,8 +161,10 @@ static int parse_number(Asm *A, int want, StfConst *out)
     uint64_t mag = 0;
     for (size_t i = neg ? 1 : 0; i < num.len; i++) {
         unsigned d = (unsigned)(num.p[i] - '0');
-        if (mag > (UINT64_MAX - d) / 10) overflow = true;
-        else mag = mag * 10 + d;
+        if (mag > (UINT64_MAX - d) / 10)
+            overflow = true;
+        else
+            mag = mag * 10 + d;
     }
     const IntKind *k = &int_kinds[tag];
     bool fits = !overflow && (k->is_signed ? mag <= k->max + (neg ? 1u : 0u) : (!neg || mag == 0) && mag <= k->max);
@@ -164,13 +172,17 @@ static int parse_number(Asm *A, int want, StfConst *out)
         if (k->is_signed)
             return fail_tok(A, &num, "integer %s out of range for %s (-%" PRIu64 "..%" PRIu64 ")",
                             asm_show(A, num.p, num.len), k->suffix, k->max + 1, k->max);
-        return fail_tok(A, &num, "integer %s out of range for %s (0..%" PRIu64 ")",
-                        asm_show(A, num.p, num.len), k->suffix, k->max);
+        return fail_tok(A, &num, "integer %s out of range for %s (0..%" PRIu64 ")", asm_show(A, num.p, num.len),
+                        k->suffix, k->max);
     }
-    if (!k->is_signed) out->as.u = mag;
-    else if (!neg) out->as.i = (int64_t)mag;
-    else if (mag == (uint64_t)INT64_MAX + 1) out->as.i = INT64_MIN;
-    else out->as.i = -(int64_t)mag;
+    if (!k->is_signed)
+        out->as.u = mag;
+    else if (!neg)
+        out->as.i = (int64_t)mag;
+    else if (mag == (uint64_t)INT64_MAX + 1)
+        out->as.i = INT64_MIN;
+    else
+        out->as.i = -(int64_t)mag;
     return 0;
 }
 
@@ -208,13 +220,24 @@ int asm_parse_literal(Asm *A, StfConst *out)
             out->as.b = asm_tok_is(&w, "true");
             return 0;
         }
-        if (asm_tok_is(&w, "nan")) { set_float_bits(out, CANONICAL_NAN); return 0; }
-        if (asm_tok_is(&w, "inf")) { set_float_bits(out, 0x7ff0000000000000ull); return 0; }
-        if (asm_tok_is(&w, "-inf")) { set_float_bits(out, 0xfff0000000000000ull); return 0; }
+        if (asm_tok_is(&w, "nan")) {
+            set_float_bits(out, CANONICAL_NAN);
+            return 0;
+        }
+        if (asm_tok_is(&w, "inf")) {
+            set_float_bits(out, 0x7ff0000000000000ull);
+            return 0;
+        }
+        if (asm_tok_is(&w, "-inf")) {
+            set_float_bits(out, 0xfff0000000000000ull);
+            return 0;
+        }
         A->pos = start;
     }
-    return fail_here(A, "expected a constant (number, \"string\", true, false, (), nan, inf "
-                     "or #N), found %s", asm_show_here(A));
+    return fail_here(A,
+                     "expected a constant (number, \"string\", true, false, (), nan, inf "
+                     "or #N), found %s",
+                     asm_show_here(A));
 }
 
 /* Index of the first pool entry equal to *k under the dedup rule. */
@@ -237,7 +260,7 @@ static int pool_append(Asm *A, StfConst *k, uint32_t *idx)
         return asm_oom(A);
     }
     A->prog.consts = v;
-    bool first_of_value = pool_find(A, k) == NOT_FOUND;   /* index only first entries */
+    bool first_of_value = pool_find(A, k) == NOT_FOUND; /* index only first entries */
     uint32_t i = A->prog.const_count++;
     v[i] = *k;
     if (first_of_value && !asm_index_add(&A->const_index, asm_fold32(asm_const_hash(&v[i])), i)) return asm_oom(A);
@@ -275,7 +298,6 @@ static bool has_prefix(const Token *w, const char *prefix)
     return w->len > n && memcmp(w->p, prefix, n) == 0 && asm_is_digit((unsigned char)w->p[n]);
 }
 
-
 static int type_name_arg(Asm *A, ByteBuf *out)
 {
     Token t;
@@ -300,7 +322,7 @@ static int type_u8_arg(Asm *A, unsigned min, const char *what, unsigned char *v)
 static int parse_type_args(Asm *A, const Token *w, ByteBuf *out, unsigned depth)
 {
     unsigned char b0, b1;
-    A->pos++;                                  /* '<' */
+    A->pos++; /* '<' */
     asm_skip_blank(A);
     if (asm_tok_is(w, "secret") || asm_tok_is(w, "list")) {
         if (!asm_buf_byte(out, asm_tok_is(w, "secret") ? 6 : 7)) return asm_oom(A);
@@ -352,11 +374,15 @@ static int parse_type_args(Asm *A, const Token *w, ByteBuf *out, unsigned depth)
 
 int asm_parse_type(Asm *A, ByteBuf *out, unsigned depth)
 {
-    static const struct { const char *name; unsigned char tag; } simple[] = {
-        { "float", 1 }, { "string", 2 }, { "bool", 3 }, { "nil", 4 }, { "void", 5 },
-        { "unknown", FTYPE_UNKNOWN }, { "fix64", 13 },
+    static const struct {
+        const char *name;
+        unsigned char tag;
+    } simple[] = {
+        { "float", 1 },  { "string", 2 }, { "bool", 3 }, { "nil", 4 }, { "void", 5 }, { "unknown", FTYPE_UNKNOWN },
+        { "fix64", 13 },
     };
-    if (depth > STFL_MAX_TYPE_DEPTH) return fail_here(A, "type nested too deeply (more than %d levels)", STFL_MAX_TYPE_DEPTH);
+    if (depth > STFL_MAX_TYPE_DEPTH)
+        return fail_here(A, "type nested too deeply (more than %d levels)", STFL_MAX_TYPE_DEPTH);
     Token w = asm_lex_word(A, false);
     if (w.len == 0) return fail_here(A, "expected a type, found %s", asm_show_here(A));
     if (asm_peek(A) == '<') return parse_type_args(A, &w, out, depth);
@@ -365,10 +391,25 @@ int asm_parse_type(Asm *A, ByteBuf *out, unsigned depth)
     unsigned char enc[3];
     size_t n = 0;
     unsigned width = 0;
-    if (has_prefix(&w, "int")) { width = type_width(&w, 3); enc[0] = 0; enc[1] = 1; enc[2] = (unsigned char)width; n = 3; }
-    else if (has_prefix(&w, "uint")) { width = type_width(&w, 4); enc[0] = 0; enc[1] = 0; enc[2] = (unsigned char)width; n = 3; }
-    else if (has_prefix(&w, "fix")) { width = type_width(&w, 3); enc[0] = 14; enc[1] = (unsigned char)width; n = 2; }
-    else return fail_tok(A, &w, "unknown type '%s'", asm_show(A, w.p, w.len));
+    if (has_prefix(&w, "int")) {
+        width = type_width(&w, 3);
+        enc[0] = 0;
+        enc[1] = 1;
+        enc[2] = (unsigned char)width;
+        n = 3;
+    } else if (has_prefix(&w, "uint")) {
+        width = type_width(&w, 4);
+        enc[0] = 0;
+        enc[1] = 0;
+        enc[2] = (unsigned char)width;
+        n = 3;
+    } else if (has_prefix(&w, "fix")) {
+        width = type_width(&w, 3);
+        enc[0] = 14;
+        enc[1] = (unsigned char)width;
+        n = 2;
+    } else
+        return fail_tok(A, &w, "unknown type '%s'", asm_show(A, w.p, w.len));
     if (width == 0) return fail_tok(A, &w, "bit width in '%s' must be 1..255", asm_show(A, w.p, w.len));
     return asm_buf_put(out, enc, n) ? 0 : asm_oom(A);
 }
@@ -408,11 +449,14 @@ int asm_dir_version(Asm *A, const Token *d)
 /* .const TYPE VALUE: an explicit pool entry. */
 int asm_dir_const(Asm *A, const Token *d)
 {
-    static const struct { const char *name; int tag; } types[] = {
-        { "I64", STF_K_I64 }, { "I32", STF_K_I32 }, { "I16", STF_K_I16 }, { "I8", STF_K_I8 },
-        { "U8", STF_K_U8 }, { "U16", STF_K_U16 }, { "U32", STF_K_U32 }, { "U64", STF_K_U64 },
-        { "F64", STF_K_FLOAT }, { "FLOAT", STF_K_FLOAT }, { "BOOL", STF_K_BOOL },
-        { "STRING", STF_K_STRING }, { "UNIT", STF_K_UNIT },
+    static const struct {
+        const char *name;
+        int tag;
+    } types[] = {
+        { "I64", STF_K_I64 },   { "I32", STF_K_I32 },     { "I16", STF_K_I16 },   { "I8", STF_K_I8 },
+        { "U8", STF_K_U8 },     { "U16", STF_K_U16 },     { "U32", STF_K_U32 },   { "U64", STF_K_U64 },
+        { "F64", STF_K_FLOAT }, { "FLOAT", STF_K_FLOAT }, { "BOOL", STF_K_BOOL }, { "STRING", STF_K_STRING },
+        { "UNIT", STF_K_UNIT },
     };
     if (outside_function(A, d) < 0) return -1;
     if (A->prog.func_count) return fail_tok(A, d, ".const must come before the first .function");
@@ -423,8 +467,10 @@ int asm_dir_const(Asm *A, const Token *d)
         if (asm_tok_is_nocase(&w, types[i].name)) tag = types[i].tag;
     if (tag < 0) {
         if (!w.len) return fail_here(A, "expected a constant type after .const, found %s", asm_show_here(A));
-        return fail_tok(A, &w, "unknown constant type '%s' (expected I64, I32, I16, I8, U8, U16, U32, U64, "
-                        "F64, BOOL, STRING or UNIT)", asm_show(A, w.p, w.len));
+        return fail_tok(A, &w,
+                        "unknown constant type '%s' (expected I64, I32, I16, I8, U8, U16, U32, U64, "
+                        "F64, BOOL, STRING or UNIT)",
+                        asm_show(A, w.p, w.len));
     }
     asm_skip_blank(A);
     StfConst k;
@@ -517,12 +563,17 @@ static int parse_share_type(Asm *A, StfShareType *st)
 {
     Token w = asm_lex_word(A, false);
     memset(st, 0, sizeof *st);
-    if (asm_tok_is(&w, "int")) st->tag = 0;
-    else if (asm_tok_is(&w, "fixed")) st->tag = 1;
-    else if (asm_tok_is(&w, "uint")) st->tag = 2;
-    else if (!w.len) return fail_here(A, "expected a share type, found %s", asm_show_here(A));
-    else return fail_tok(A, &w, "unknown share type '%s' (expected int:BITS, uint:BITS or fixed:TOTAL:FRAC)",
-                         asm_show(A, w.p, w.len));
+    if (asm_tok_is(&w, "int"))
+        st->tag = 0;
+    else if (asm_tok_is(&w, "fixed"))
+        st->tag = 1;
+    else if (asm_tok_is(&w, "uint"))
+        st->tag = 2;
+    else if (!w.len)
+        return fail_here(A, "expected a share type, found %s", asm_show_here(A));
+    else
+        return fail_tok(A, &w, "unknown share type '%s' (expected int:BITS, uint:BITS or fixed:TOTAL:FRAC)",
+                        asm_show(A, w.p, w.len));
     if (asm_peek(A) != ':') return fail_here(A, "expected ':' and a bit width after '%s'", asm_show(A, w.p, w.len));
     A->pos++;
     if (asm_parse_u32(A, UINT32_MAX, "share bit width", &st->bits) < 0) return -1;
@@ -571,7 +622,8 @@ int asm_dir_client(Asm *A, const Token *d)
                             asm_show(A, key.p, key.len));
         if (once(A, &key, in ? &seen_in : &seen_out) < 0) return -1;
         if ((in ? parse_share_list(A, &c->inputs, &c->input_count)
-                : parse_share_list(A, &c->outputs, &c->output_count)) < 0 || asm_end_of_value(A) < 0)
+                : parse_share_list(A, &c->outputs, &c->output_count)) < 0 ||
+            asm_end_of_value(A) < 0)
             return -1;
     }
     return 0;
@@ -591,8 +643,10 @@ int asm_dir_preprocessing(Asm *A, const Token *d)
         size_t i = 0;
         while (i < 5 && !asm_tok_is(&key, names[i])) i++;
         if (i == 5)
-            return fail_tok(A, &key, "unknown .preprocessing attribute '%s' (expected triples, randoms, "
-                            "prandbits, prandints or dynamic)", asm_show(A, key.p, key.len));
+            return fail_tok(A, &key,
+                            "unknown .preprocessing attribute '%s' (expected triples, randoms, "
+                            "prandbits, prandints or dynamic)",
+                            asm_show(A, key.p, key.len));
         if (once(A, &key, &seen[i]) < 0) return -1;
         if (i < 4) {
             if (asm_parse_u64(A, UINT64_MAX, names[i], fields[i]) < 0) return -1;

@@ -20,7 +20,10 @@
 #define NOT_FOUND UINT32_MAX
 #define FTYPE_UNKNOWN 12
 
-typedef struct { unsigned char *data; size_t len, cap; } ByteBuf;
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+} ByteBuf;
 
 /* A name or word: points into the source or into Asm.scratch. */
 typedef struct {
@@ -29,12 +32,21 @@ typedef struct {
     uint32_t line, col;
 } Token;
 
-typedef struct { StfStr name; uint32_t line, col; } NameRef;
+typedef struct {
+    StfStr name;
+    uint32_t line, col;
+} NameRef;
 
 /* Open-addressing hash index over an array owned elsewhere (constants,
  * labels), so lookups stay linear-time on large programs. */
-typedef struct { uint32_t idx1; uint32_t hash; } Slot;   /* idx1 = index + 1, 0 empty */
-typedef struct { Slot *slots; uint32_t cap, used; } HashIndex;
+typedef struct {
+    uint32_t idx1;
+    uint32_t hash;
+} Slot; /* idx1 = index + 1, 0 empty */
+typedef struct {
+    Slot *slots;
+    uint32_t cap, used;
+} HashIndex;
 
 typedef struct {
     const char *src;
@@ -43,11 +55,11 @@ typedef struct {
     size_t line_start;
     AsmError *err;
     bool failed;
-    locale_t c_numeric;            /* strtod must not depend on the caller's locale */
+    locale_t c_numeric; /* strtod must not depend on the caller's locale */
 
     StfProgram prog;
     uint32_t const_cap, func_cap, client_cap;
-    HashIndex const_index;         /* first pool entry of each value */
+    HashIndex const_index; /* first pool entry of each value */
     bool seen_version, seen_backend, seen_curve, seen_preproc;
 
     /* the function being assembled */
@@ -56,18 +68,18 @@ typedef struct {
     uint32_t fn_col;
     bool regs_given;
     uint32_t instr_cap, label_cap, param_cap, upvalue_cap;
-    uint32_t *operand_cols;        /* per instruction: column of a label operand */
+    uint32_t *operand_cols; /* per instruction: column of a label operand */
     uint32_t operand_cols_cap;
     HashIndex label_index;
     bool has_label_order;
     NameRef *label_order;
     uint32_t label_order_count, label_order_cap;
     uint32_t label_order_line, label_order_col;
-    ByteBuf ptypes, rtype;         /* encoded function types */
+    ByteBuf ptypes, rtype; /* encoded function types */
 
-    ByteBuf scratch;               /* decoded quoted strings */
-    ByteBuf numtext;               /* NUL-terminated copy of a float literal */
-    char shown[4][48];             /* excerpts quoted in error messages */
+    ByteBuf scratch;   /* decoded quoted strings */
+    ByteBuf numtext;   /* NUL-terminated copy of a float literal */
+    char shown[4][48]; /* excerpts quoted in error messages */
     unsigned shown_next;
 } Asm;
 

@@ -31,11 +31,17 @@ static bool out_reserve(Out *o, size_t n)
     if (o->cap - o->len > n) return true;
     size_t cap = o->cap ? o->cap : 4096;
     while (cap - o->len <= n) {
-        if (cap > SIZE_MAX / 2) { o->oom = true; return false; }
+        if (cap > SIZE_MAX / 2) {
+            o->oom = true;
+            return false;
+        }
         cap *= 2;
     }
     char *d = realloc(o->data, cap);
-    if (!d) { o->oom = true; return false; }
+    if (!d) {
+        o->oom = true;
+        return false;
+    }
     o->data = d;
     o->cap = cap;
     return true;
@@ -58,8 +64,14 @@ static void out_printf(Out *o, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    if (n < 0) { o->oom = true; return; }
-    if ((size_t)n < sizeof small) { out_bytes(o, small, (size_t)n); return; }
+    if (n < 0) {
+        o->oom = true;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        out_bytes(o, small, (size_t)n);
+        return;
+    }
     if (!out_reserve(o, (size_t)n)) return;
     va_start(ap, fmt);
     vsnprintf(o->data + o->len, (size_t)n + 1, fmt, ap);
@@ -89,10 +101,20 @@ static size_t utf8_seq(const unsigned char *s, size_t n, size_t i)
     unsigned c = s[i];
     size_t need;
     uint32_t cp, min;
-    if ((c & 0xe0) == 0xc0) { need = 1; cp = c & 0x1f; min = 0x80; }
-    else if ((c & 0xf0) == 0xe0) { need = 2; cp = c & 0x0f; min = 0x800; }
-    else if ((c & 0xf8) == 0xf0) { need = 3; cp = c & 0x07; min = 0x10000; }
-    else return 0;
+    if ((c & 0xe0) == 0xc0) {
+        need = 1;
+        cp = c & 0x1f;
+        min = 0x80;
+    } else if ((c & 0xf0) == 0xe0) {
+        need = 2;
+        cp = c & 0x0f;
+        min = 0x800;
+    } else if ((c & 0xf8) == 0xf0) {
+        need = 3;
+        cp = c & 0x07;
+        min = 0x10000;
+    } else
+        return 0;
     if (n - i - 1 < need) return 0;
     for (size_t k = 1; k <= need; k++) {
         if ((s[i + k] & 0xc0) != 0x80) return 0;
@@ -113,9 +135,17 @@ static void out_quoted(Out *o, const char *p, size_t n)
         unsigned c = s[i];
         size_t run = i;
         while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\') run++;
-        if (run > i) { out_bytes(o, p + i, run - i); i = run; continue; }
+        if (run > i) {
+            out_bytes(o, p + i, run - i);
+            i = run;
+            continue;
+        }
         size_t seq = c >= 0x80 ? utf8_seq(s, n, i) : 0;
-        if (seq) { out_bytes(o, p + i, seq); i += seq; continue; }
+        if (seq) {
+            out_bytes(o, p + i, seq);
+            i += seq;
+            continue;
+        }
         switch (c) {
         case '"': out_str(o, "\\\""); break;
         case '\\': out_str(o, "\\\\"); break;
@@ -132,8 +162,10 @@ static void out_quoted(Out *o, const char *p, size_t n)
 
 static void out_name_bytes(Out *o, const char *s, size_t len, bool colon)
 {
-    if (is_plain_name(s, len, colon)) out_bytes(o, s, len);
-    else out_quoted(o, s, len);
+    if (is_plain_name(s, len, colon))
+        out_bytes(o, s, len);
+    else
+        out_quoted(o, s, len);
 }
 
 static void out_name(Out *o, const StfStr *s, bool colon) { out_name_bytes(o, s->s, s->len, colon); }
@@ -158,13 +190,16 @@ static void format_double(char buf[40], uint64_t bits)
         memcpy(&back_bits, &back, sizeof back);
         if (back_bits == bits) break;
     }
-    if (!strpbrk(buf, ".e")) strcat(buf, ".0");   /* keep it a float literal */
+    if (!strpbrk(buf, ".e")) strcat(buf, ".0"); /* keep it a float literal */
 }
 
 static void out_float(Out *o, uint64_t bits)
 {
     char buf[40];
-    if (is_nan_bits(bits)) { out_str(o, "nan"); return; }
+    if (is_nan_bits(bits)) {
+        out_str(o, "nan");
+        return;
+    }
     if ((bits & 0x7fffffffffffffffull) == 0x7ff0000000000000ull) {
         out_str(o, bits >> 63 ? "-inf" : "inf");
         return;
@@ -174,7 +209,7 @@ static void out_float(Out *o, uint64_t bits)
 }
 
 static const char *const int_suffix[] = {
-    [STF_K_I64] = "", [STF_K_I32] = "i32", [STF_K_I16] = "i16", [STF_K_I8] = "i8",
+    [STF_K_I64] = "",  [STF_K_I32] = "i32", [STF_K_I16] = "i16", [STF_K_I8] = "i8",
     [STF_K_U8] = "u8", [STF_K_U16] = "u16", [STF_K_U32] = "u32", [STF_K_U64] = "u64",
 };
 
@@ -215,8 +250,8 @@ static bool literal_is_exact(const StfConst *c)
 
 static void out_const_directive(Out *o, const StfConst *c, uint32_t index)
 {
-    static const char *const type_names[] = { "UNIT", "I64", "I32", "I16", "I8", "U8", "U16", "U32",
-                                              "U64", "F64", "BOOL", "STRING" };
+    static const char *const type_names[] = { "UNIT", "I64", "I32", "I16", "I8",   "U8",
+                                              "U16",  "U32", "U64", "F64", "BOOL", "STRING" };
     if (c->tag > STF_K_STRING) {
         out_printf(o, "# constant %" PRIu32 " has unknown tag %u and cannot be written\n", index, c->tag);
         return;
@@ -225,15 +260,27 @@ static void out_const_directive(Out *o, const StfConst *c, uint32_t index)
     switch (c->tag) {
     case STF_K_UNIT: break;
     case STF_K_FLOAT:
-        if (is_nan_bits(c->as.u) && c->as.u != CANONICAL_NAN) out_printf(o, " bits=0x%016" PRIx64, c->as.u);
-        else { out_str(o, " "); out_float(o, c->as.u); }
+        if (is_nan_bits(c->as.u) && c->as.u != CANONICAL_NAN)
+            out_printf(o, " bits=0x%016" PRIx64, c->as.u);
+        else {
+            out_str(o, " ");
+            out_float(o, c->as.u);
+        }
         break;
     case STF_K_BOOL:
-        if (c->as.b > 1) out_printf(o, " byte=%u", c->as.b);
-        else out_str(o, c->as.b ? " true" : " false");
+        if (c->as.b > 1)
+            out_printf(o, " byte=%u", c->as.b);
+        else
+            out_str(o, c->as.b ? " true" : " false");
         break;
-    case STF_K_STRING: out_str(o, " "); out_quoted(o, c->as.str.s, c->as.str.len); break;
-    default: out_str(o, " "); out_int(o, c, false); break;
+    case STF_K_STRING:
+        out_str(o, " ");
+        out_quoted(o, c->as.str.s, c->as.str.len);
+        break;
+    default:
+        out_str(o, " ");
+        out_int(o, c, false);
+        break;
     }
     out_printf(o, "    # %" PRIu32 "\n", index);
 }
@@ -246,7 +293,7 @@ static uint32_t *first_equal(const StfProgram *p)
     uint32_t *first = malloc(((size_t)n + 1) * sizeof *first);
     size_t cap = 16;
     while (cap < (size_t)n * 2) cap *= 2;
-    uint32_t *slots = calloc(cap, sizeof *slots);          /* index + 1, 0 empty */
+    uint32_t *slots = calloc(cap, sizeof *slots); /* index + 1, 0 empty */
     if (!first || !slots) {
         free(first);
         free(slots);
@@ -296,21 +343,29 @@ static bool type_name_str(Out *o, const uint8_t *t, uint32_t len, uint32_t *pos)
 /* Writes one encoded ftype; false if the bytes are malformed. */
 static bool out_type(Out *o, const uint8_t *t, uint32_t len, uint32_t *pos, int depth)
 {
-    static const char *const simple[] = { [1] = "float", [2] = "string", [3] = "bool", [4] = "nil",
-                                          [5] = "void", [12] = "unknown", [13] = "fix64" };
+    static const char *const simple[] = {
+        [1] = "float", [2] = "string", [3] = "bool", [4] = "nil", [5] = "void", [12] = "unknown", [13] = "fix64"
+    };
     if (*pos >= len || depth > STFL_MAX_TYPE_DEPTH) return false;
     uint8_t tag = t[(*pos)++];
     switch (tag) {
     case 0:
         if (len - *pos < 2 || t[*pos + 1] == 0) return false;
-        if (t[*pos] <= 1) out_printf(o, "%sint%u", t[*pos] ? "" : "u", t[*pos + 1]);
-        else out_printf(o, "int<%u,%u>", t[*pos], t[*pos + 1]);
+        if (t[*pos] <= 1)
+            out_printf(o, "%sint%u", t[*pos] ? "" : "u", t[*pos + 1]);
+        else
+            out_printf(o, "int<%u,%u>", t[*pos], t[*pos + 1]);
         *pos += 2;
         return true;
-    case 1: case 2: case 3: case 4: case 5: case 12: case 13:
-        out_str(o, simple[tag]);
-        return true;
-    case 6: case 7:
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+    case 12:
+    case 13: out_str(o, simple[tag]); return true;
+    case 6:
+    case 7:
         out_str(o, tag == 6 ? "secret<" : "list<");
         if (!out_type(o, t, len, pos, depth + 1)) return false;
         out_str(o, ">");
@@ -322,7 +377,8 @@ static bool out_type(Out *o, const uint8_t *t, uint32_t len, uint32_t *pos, int 
         if (!out_type(o, t, len, pos, depth + 1)) return false;
         out_str(o, ">");
         return true;
-    case 9: case 11:
+    case 9:
+    case 11:
         out_str(o, tag == 9 ? "object<" : "typevar<");
         if (!type_name_str(o, t, len, pos)) return false;
         out_str(o, ">");
@@ -341,11 +397,10 @@ static bool out_type(Out *o, const uint8_t *t, uint32_t len, uint32_t *pos, int 
     }
     case 14:
         if (*pos >= len || t[*pos] == 0) return false;
-        out_printf(o, t[*pos] == 64 ? "fix<%u>" : "fix%u", t[*pos]);   /* fix<64> keeps tag 14 */
+        out_printf(o, t[*pos] == 64 ? "fix<%u>" : "fix%u", t[*pos]); /* fix<64> keeps tag 14 */
         (*pos)++;
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -417,11 +472,13 @@ static void out_instr(Out *o, const StfProgram *p, const StfInstr *in, const uin
         /* a literal re-resolves to the first equal entry, so only that one */
         if (in->b < p->const_count && first[in->b] == in->b && literal_is_exact(&p->consts[in->b]))
             out_literal(o, &p->consts[in->b]);
-        else out_printf(o, "#%" PRIu32, in->b);
+        else
+            out_printf(o, "#%" PRIu32, in->b);
         break;
     case STF_FMT_RR: out_printf(o, "r%" PRIu32 ", r%" PRIu32, in->a, in->b); break;
     case STF_FMT_RRR: out_printf(o, "r%" PRIu32 ", r%" PRIu32 ", r%" PRIu32, in->a, in->b, in->c); break;
-    case STF_FMT_LABEL: case STF_FMT_NAME: out_name(o, &in->name, true); break;
+    case STF_FMT_LABEL:
+    case STF_FMT_NAME: out_name(o, &in->name, true); break;
     case STF_FMT_R: out_printf(o, "r%" PRIu32, in->a); break;
     case STF_FMT_R_SLOT: out_printf(o, "r%" PRIu32 ", %" PRIu32, in->a, in->b); break;
     case STF_FMT_SLOT_R: out_printf(o, "%" PRIu32 ", r%" PRIu32, in->a, in->b); break;
@@ -432,7 +489,9 @@ static void out_instr(Out *o, const StfProgram *p, const StfInstr *in, const uin
     out_str(o, "\n");
 }
 
-typedef struct { uint32_t target, index; } LabelPos;
+typedef struct {
+    uint32_t target, index;
+} LabelPos;
 
 static int cmp_label_pos(const void *x, const void *y)
 {
@@ -452,7 +511,10 @@ static void out_function(Out *o, const StfProgram *p, const StfFunction *f, cons
     out_function_header(o, f);
     uint32_t n = f->label_count;
     LabelPos *pos = malloc(((size_t)n + 1) * sizeof *pos);
-    if (!pos) { o->oom = true; return; }
+    if (!pos) {
+        o->oom = true;
+        return;
+    }
     /* text definition order: out-of-range targets first (as .label), then
      * positional ones sorted by target */
     uint32_t n_far = 0, n_pos = 0;
@@ -501,10 +563,14 @@ static void out_share_list(Out *o, const char *key, const StfShareType *v, uint3
 
 static void out_manifest(Out *o, const StfManifest *m)
 {
-    if (m->backend == 1) out_printf(o, ".backend %s\n", stf_backend_name(m->backend));
-    else if (m->backend) out_printf(o, ".backend %u\n", m->backend);
-    if (m->curve && m->curve < STF_CURVE_COUNT) out_printf(o, ".curve %s\n", stf_curve_name(m->curve));
-    else if (m->curve) out_printf(o, ".curve %u\n", m->curve);
+    if (m->backend == 1)
+        out_printf(o, ".backend %s\n", stf_backend_name(m->backend));
+    else if (m->backend)
+        out_printf(o, ".backend %u\n", m->backend);
+    if (m->curve && m->curve < STF_CURVE_COUNT)
+        out_printf(o, ".curve %s\n", stf_curve_name(m->curve));
+    else if (m->curve)
+        out_printf(o, ".curve %u\n", m->curve);
     for (uint32_t i = 0; i < m->client_count; i++) {
         const StfClientSchema *c = &m->clients[i];
         out_printf(o, ".client %" PRIu64, c->slot);
@@ -513,9 +579,10 @@ static void out_manifest(Out *o, const StfManifest *m)
         out_str(o, "\n");
     }
     if (m->triples || m->randoms || m->prandbits || m->prandints || m->dynamic)
-        out_printf(o, ".preprocessing triples=%" PRIu64 " randoms=%" PRIu64 " prandbits=%" PRIu64
-                   " prandints=%" PRIu64 " dynamic=%u\n", m->triples, m->randoms, m->prandbits,
-                   m->prandints, m->dynamic);
+        out_printf(o,
+                   ".preprocessing triples=%" PRIu64 " randoms=%" PRIu64 " prandbits=%" PRIu64 " prandints=%" PRIu64
+                   " dynamic=%u\n",
+                   m->triples, m->randoms, m->prandbits, m->prandints, m->dynamic);
 }
 
 char *disasm_program(const StfProgram *p)

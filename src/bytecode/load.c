@@ -10,7 +10,6 @@
 #include "asm.h"
 #include "stfl.h"
 
-
 static void clear(StfLoadError *err)
 {
     err->message[0] = '\0';
@@ -19,8 +18,7 @@ static void clear(StfLoadError *err)
     err->io_errno = 0;
 }
 
-StfLoadStatus stf_load_bytes(const char *data, size_t len, const char *name, StfProgram *out,
-                             StfLoadError *err)
+StfLoadStatus stf_load_bytes(const char *data, size_t len, const char *name, StfProgram *out, StfLoadError *err)
 {
     clear(err);
     stf_program_init(out);
@@ -72,7 +70,7 @@ StfLoadStatus stf_load_file(const char *path, StfProgram *out, StfLoadError *err
             cap *= 2;
         }
     }
-    if (!code && ferror(f)) code = errno ? errno : EIO;   /* e.g. a directory */
+    if (!code && ferror(f)) code = errno ? errno : EIO; /* e.g. a directory */
     fclose(f);
     if (code) {
         free(buf);

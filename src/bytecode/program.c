@@ -20,21 +20,14 @@ static const int op_formats[STF_OP_COUNT] = {
 #undef OP
 };
 
-const char *stf_op_name(int op)
-{
-    return (op >= 0 && op < STF_OP_COUNT) ? op_names[op] : NULL;
-}
+const char *stf_op_name(int op) { return (op >= 0 && op < STF_OP_COUNT) ? op_names[op] : NULL; }
 
-int stf_op_format(int op)
-{
-    return (op >= 0 && op < STF_OP_COUNT) ? op_formats[op] : -1;
-}
+int stf_op_format(int op) { return (op >= 0 && op < STF_OP_COUNT) ? op_formats[op] : -1; }
 
 int stf_op_lookup(const char *mnemonic, size_t len)
 {
     for (int op = 0; op < STF_OP_COUNT; op++) {
-        if (strlen(op_names[op]) == len && strncasecmp(op_names[op], mnemonic, len) == 0)
-            return op;
+        if (strlen(op_names[op]) == len && strncasecmp(op_names[op], mnemonic, len) == 0) return op;
     }
     return -1;
 }
@@ -51,8 +44,10 @@ uint32_t stf_function_frame_size(const StfFunction *f)
         switch (stf_op_format(in->op)) {
         case STF_FMT_RRR: hi = max_u32(max_u32(in->a, in->b), in->c); break;
         case STF_FMT_RR: hi = max_u32(in->a, in->b); break;
-        case STF_FMT_R_OFF: case STF_FMT_R_K: case STF_FMT_R: case STF_FMT_R_SLOT:
-            hi = in->a; break;
+        case STF_FMT_R_OFF:
+        case STF_FMT_R_K:
+        case STF_FMT_R:
+        case STF_FMT_R_SLOT: hi = in->a; break;
         case STF_FMT_SLOT_R: hi = in->b; break;
         default: continue;
         }
@@ -76,7 +71,8 @@ static bool instr_eq(const StfInstr *x, const StfInstr *y)
 {
     if (x->op != y->op) return false;
     switch (stf_op_format(x->op)) {
-    case STF_FMT_LABEL: case STF_FMT_NAME: return str_eq(&x->name, &y->name);
+    case STF_FMT_LABEL:
+    case STF_FMT_NAME: return str_eq(&x->name, &y->name);
     case STF_FMT_R_OFF: return x->a == y->a && x->off == y->off;
     default: return x->a == y->a && x->b == y->b && x->c == y->c;
     }
@@ -91,9 +87,8 @@ static bool find_label(const StfFunction *f, const StfLabel *l)
 
 bool stf_function_equal(const StfFunction *a, const StfFunction *b)
 {
-    if (!str_eq(&a->name, &b->name) || a->register_count != b->register_count ||
-        a->param_count != b->param_count || a->upvalue_count != b->upvalue_count ||
-        a->label_count != b->label_count || a->instr_count != b->instr_count ||
+    if (!str_eq(&a->name, &b->name) || a->register_count != b->register_count || a->param_count != b->param_count ||
+        a->upvalue_count != b->upvalue_count || a->label_count != b->label_count || a->instr_count != b->instr_count ||
         (a->parent_flag == 1) != (b->parent_flag == 1))
         return false;
     if (a->parent_flag == 1 && !str_eq(&a->parent, &b->parent)) return false;
@@ -185,8 +180,8 @@ const char *stf_backend_name(unsigned code)
 
 const char *stf_curve_name(unsigned code)
 {
-    static const char *const names[STF_CURVE_COUNT] = { "bls12-381", "bn254", "curve25519", "ed25519",
-                                                        "secp256k1", "p-256" };
+    static const char *const names[STF_CURVE_COUNT] = { "bls12-381", "bn254",     "curve25519",
+                                                        "ed25519",   "secp256k1", "p-256" };
     return code < STF_CURVE_COUNT ? names[code] : "unknown";
 }
 

@@ -27,8 +27,16 @@ enum {
 
 /* Operand layouts, see opcodes.def. */
 typedef enum {
-    STF_FMT_R_OFF, STF_FMT_R_K, STF_FMT_RR, STF_FMT_RRR, STF_FMT_LABEL,
-    STF_FMT_NAME, STF_FMT_R, STF_FMT_NONE, STF_FMT_R_SLOT, STF_FMT_SLOT_R
+    STF_FMT_R_OFF,
+    STF_FMT_R_K,
+    STF_FMT_RR,
+    STF_FMT_RRR,
+    STF_FMT_LABEL,
+    STF_FMT_NAME,
+    STF_FMT_R,
+    STF_FMT_NONE,
+    STF_FMT_R_SLOT,
+    STF_FMT_SLOT_R
 } StfFormat;
 
 /* Mnemonic ("ADD") and operand format of an opcode byte; NULL / -1 when the
@@ -47,18 +55,27 @@ typedef struct {
 
 /* Constant-pool tags are the wire tags (spec §3). */
 typedef enum {
-    STF_K_UNIT = 0, STF_K_I64 = 1, STF_K_I32 = 2, STF_K_I16 = 3, STF_K_I8 = 4,
-    STF_K_U8 = 5, STF_K_U16 = 6, STF_K_U32 = 7, STF_K_U64 = 8, STF_K_FLOAT = 9,
-    STF_K_BOOL = 10, STF_K_STRING = 11
+    STF_K_UNIT = 0,
+    STF_K_I64 = 1,
+    STF_K_I32 = 2,
+    STF_K_I16 = 3,
+    STF_K_I8 = 4,
+    STF_K_U8 = 5,
+    STF_K_U16 = 6,
+    STF_K_U32 = 7,
+    STF_K_U64 = 8,
+    STF_K_FLOAT = 9,
+    STF_K_BOOL = 10,
+    STF_K_STRING = 11
 } StfConstTag;
 
 typedef struct {
-    uint8_t tag;          /* StfConstTag */
+    uint8_t tag; /* StfConstTag */
     union {
-        int64_t i;        /* signed ints, sign-extended */
-        uint64_t u;       /* unsigned ints, zero-extended; Float raw bits */
-        uint8_t b;        /* Bool: the raw byte (non-zero = true) */
-        StfStr str;       /* String */
+        int64_t i;  /* signed ints, sign-extended */
+        uint64_t u; /* unsigned ints, zero-extended; Float raw bits */
+        uint8_t b;  /* Bool: the raw byte (non-zero = true) */
+        StfStr str; /* String */
     } as;
 } StfConst;
 
@@ -74,34 +91,36 @@ typedef struct {
 
 typedef struct {
     StfStr name;
-    uint32_t target;      /* instruction index; may equal instr_count */
+    uint32_t target; /* instruction index; may equal instr_count */
 } StfLabel;
 
 typedef struct {
     StfStr name;
-    uint16_t register_count;   /* as stored in the file */
+    uint16_t register_count; /* as stored in the file */
     uint16_t param_count;
     StfStr *params;
     /* v>=5 function types, kept as raw encoded bytes for exact round trip:
      * param_types holds param_count encoded ftypes back to back, ret_type one. */
-    uint8_t *param_types; uint32_t param_types_len;
-    uint8_t *ret_type;    uint32_t ret_type_len;
+    uint8_t *param_types;
+    uint32_t param_types_len;
+    uint8_t *ret_type;
+    uint32_t ret_type_len;
     uint16_t upvalue_count;
     StfStr *upvalues;
-    uint8_t parent_flag;       /* raw byte: 0 none, 1 present */
+    uint8_t parent_flag; /* raw byte: 0 none, 1 present */
     StfStr parent;
     uint16_t label_count;
-    StfLabel *labels;          /* file order */
+    StfLabel *labels; /* file order */
     uint32_t instr_count;
     StfInstr *instrs;
-    uint32_t file_offset;      /* where the record starts (0 if none) */
-    uint32_t line;             /* assembly line of the .function (0 if none) */
+    uint32_t file_offset; /* where the record starts (0 if none) */
+    uint32_t line;        /* assembly line of the .function (0 if none) */
 } StfFunction;
 
 typedef struct {
-    uint8_t tag;               /* 0 SecretInt, 1 Fixed, 2 SecretUInt */
-    uint32_t bits;             /* SecretInt/SecretUInt bit length; Fixed total */
-    uint32_t frac;             /* Fixed fractional bits */
+    uint8_t tag;   /* 0 SecretInt, 1 Fixed, 2 SecretUInt */
+    uint32_t bits; /* SecretInt/SecretUInt bit length; Fixed total */
+    uint32_t frac; /* Fixed fractional bits */
 } StfShareType;
 
 typedef struct {
@@ -113,12 +132,12 @@ typedef struct {
 } StfClientSchema;
 
 typedef struct {
-    uint8_t backend;           /* v>=3: 0 HoneyBadger, 1 AVSS */
-    uint8_t curve;             /* v>=4: 0 BLS12-381 ... 5 P-256 */
+    uint8_t backend; /* v>=3: 0 HoneyBadger, 1 AVSS */
+    uint8_t curve;   /* v>=4: 0 BLS12-381 ... 5 P-256 */
     uint32_t client_count;
     StfClientSchema *clients;
-    uint64_t triples, randoms, prandbits, prandints;  /* v>=8 */
-    uint8_t dynamic;           /* v>=8, raw byte */
+    uint64_t triples, randoms, prandbits, prandints; /* v>=8 */
+    uint8_t dynamic;                                 /* v>=8, raw byte */
 } StfManifest;
 
 typedef struct {
@@ -126,8 +145,8 @@ typedef struct {
     uint32_t const_count;
     StfConst *consts;
     uint32_t func_count;
-    StfFunction *funcs;        /* file order, duplicates included */
-    StfManifest manifest;      /* meaningful for version >= 2 */
+    StfFunction *funcs;   /* file order, duplicates included */
+    StfManifest manifest; /* meaningful for version >= 2 */
 } StfProgram;
 
 #define STF_FORMAT_VERSION_MAX 9

@@ -28,16 +28,15 @@
 
 typedef struct {
     char message[256];
-    uint64_t offset;    /* byte offset of the problem (reader); 0 for writer */
+    uint64_t offset; /* byte offset of the problem (reader); 0 for writer */
 } StflError;
 
-
 /* Layout gates (spec §2): a field exists when version >= the gate. */
-#define STFL_V_MANIFEST       2
-#define STFL_V_MPC_BACKEND    3
-#define STFL_V_MPC_CURVE      4
+#define STFL_V_MANIFEST 2
+#define STFL_V_MPC_BACKEND 3
+#define STFL_V_MPC_CURVE 4
 #define STFL_V_FUNCTION_TYPES 5
-#define STFL_V_PREPROCESSING  8
+#define STFL_V_PREPROCESSING 8
 
 /* Parse a whole .stflb image.  0 on success (*out filled; free with
  * stf_program_free), -1 on error (*err filled, *out left empty/freed).

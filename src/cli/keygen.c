@@ -18,24 +18,21 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: stoffel-keygen --key FILE --cert FILE (--party I --addr HOST:PORT | --client C)\n"
-            "       stoffel-keygen --key-id CERT\n"
-            "Writes an Ed25519 key and a self-signed certificate for one node of a\n"
-            "networked session and prints its roster line, e.g.\n"
-            "  party 0 127.0.0.1:9001 <key id>\n"
-            "Collect the lines of every node into the session's roster file.\n"
-            "  --version               print the version\n"
-            "  -h, --help              this text\n");
+    fprintf(out, "usage: stoffel-keygen --key FILE --cert FILE (--party I --addr HOST:PORT | --client C)\n"
+                 "       stoffel-keygen --key-id CERT\n"
+                 "Writes an Ed25519 key and a self-signed certificate for one node of a\n"
+                 "networked session and prints its roster line, e.g.\n"
+                 "  party 0 127.0.0.1:9001 <key id>\n"
+                 "Collect the lines of every node into the session's roster file.\n"
+                 "  --version               print the version\n"
+                 "  -h, --help              this text\n");
 }
 
 static bool index_ok(const char *s)
 {
-    if (!s || !*s || strlen(s) > 4)
-        return false;
+    if (!s || !*s || strlen(s) > 4) return false;
     for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
+        if (*s < '0' || *s > '9') return false;
     return true;
 }
 
@@ -44,13 +41,13 @@ int main(int argc, char **argv)
     const char *key = NULL, *cert = NULL, *party = NULL, *client = NULL, *addr = NULL, *show = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char **slot = strcmp(a, "--key") == 0       ? &key
-                            : strcmp(a, "--cert") == 0    ? &cert
-                            : strcmp(a, "--party") == 0   ? &party
-                            : strcmp(a, "--client") == 0  ? &client
-                            : strcmp(a, "--addr") == 0    ? &addr
-                            : strcmp(a, "--key-id") == 0  ? &show
-                                                          : NULL;
+        const char **slot = strcmp(a, "--key") == 0      ? &key
+                            : strcmp(a, "--cert") == 0   ? &cert
+                            : strcmp(a, "--party") == 0  ? &party
+                            : strcmp(a, "--client") == 0 ? &client
+                            : strcmp(a, "--addr") == 0   ? &addr
+                            : strcmp(a, "--key-id") == 0 ? &show
+                                                         : NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             return 0;

@@ -27,71 +27,70 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: stoffel-run PROGRAM [ENTRY] [options]\n"
-            "  PROGRAM                 a .stflb file or a text assembly file (docs/assembly.md)\n"
-            "  ENTRY                   function to run (default: main)\n"
-            "options:\n"
-            "  --info                  print the program's version, functions and manifest\n"
-            "  --list-builtins         print every builtin with its signature (docs/builtins.md)\n"
-            "  --trace-instr           trace every instruction to stderr\n"
-            "  --trace-regs            trace register writes to stderr\n"
-            "  --trace-stack           trace argument pushes, calls and returns to stderr\n"
-            "  --max-instructions N    stop with an error after N instructions\n"
-            "  --max-call-depth N      call depth limit (default 10000)\n"
-            "  --max-heap-mb N         heap limit in MiB (default: none)\n"
-            "MPC in one process (every party and client a thread):\n"
-            "  --local-mpc             run PROGRAM as an n-party session\n"
-            "  --n-parties N           number of parties (n >= 3t+1)\n"
-            "  --threshold T           faults tolerated (default 1)\n"
-            "  --inputs A,B,...        one entry per client; a client's values separated by ':'\n"
-            "  --mpc-curve C           bls12-381 (default), bn254, curve25519, ed25519;\n"
-            "                          with avss also secp256k1, p-256\n"
-            "  --mpc-backend B         honeybadger (default) or avss (docs/avss.md)\n"
-            "  --simulate-fault K:N    testing aid: the last N parties misbehave;\n"
-            "                          K is wrong-shares or silent\n"
-            "Networked MPC, one process per node (docs/network.md):\n"
-            "  --party-id I            run as party I of the roster's session\n"
-            "  --client                run as a client (PROGRAM optional) with --client-id C\n"
-            "  --roster FILE           the session's roster (stoffel-keygen prints its lines)\n"
-            "  --key FILE, --cert FILE this node's key and certificate (PEM)\n"
-            "  --inputs V1,V2          (client) this client's inputs\n"
-            "  --inputs-from-clients K (party) inputs per client when the program has no manifest\n"
-            "  --bind HOST:PORT        (party) listen here instead of the roster address\n"
-            "  --session LABEL         mixed into the instance id (default: from the roster)\n"
-            "  --timeout-ms N          per protocol wait (party 10000, client result 60000)\n"
-            "  --connect-timeout-ms N  waiting for the other nodes (default 60000)\n"
-            "Discovery instead of a roster (STOFFEL_AUTH_TOKEN must be set; docs/network.md):\n"
-            "  --leader                be party 0: take registrations on --bind HOST:PORT until\n"
-            "                          --n-parties N parties and --clients K clients are in\n"
-            "  --bootstrap HOST:PORT   register with the leader (a party also gives --bind)\n"
-            "  --servers A,B,...       the parties' addresses, as upstream; checked against the roster\n"
-            "  --leader-key-id HEX     pin the leader's key id (default: accept its key)\n"
-            "Stores (docs/storage.md; with --local-mpc party I uses PATH.partyI):\n"
-            "  --local-store PATH      LocalStorage.* keep their values in this SQLite file\n"
-            "  --preproc-store PATH    keep unused preprocessing material here for later runs\n"
-            "Cost report of an MPC session (docs/programming.md §9):\n"
-            "  --stats                 print per party rounds, messages, bytes, preprocessing used\n"
-            "                          and time per phase (to stderr)\n"
-            "  --stats-json FILE       the same as JSON, with each party's timeline of rounds\n"
-            "  --trace FILE            Chrome trace-event file of the rounds per party (Perfetto)\n"
-            "  --stats-svg FILE        a picture: per party a timeline of rounds and their bytes\n"
-            "  --quiet                 no progress on stderr (shown when it is a terminal, for\n"
-            "                          preprocessing and waits for peers over a second)\n"
-            "  --progress              show progress even when stderr is no terminal\n"
-            "  --version               print the version\n"
-            "  -h, --help              this text\n");
+    fprintf(out, "usage: stoffel-run PROGRAM [ENTRY] [options]\n"
+                 "  PROGRAM                 a .stflb file or a text assembly file (docs/assembly.md)\n"
+                 "  ENTRY                   function to run (default: main)\n"
+                 "options:\n"
+                 "  --info                  print the program's version, functions and manifest\n"
+                 "  --list-builtins         print every builtin with its signature (docs/builtins.md)\n"
+                 "  --trace-instr           trace every instruction to stderr\n"
+                 "  --trace-regs            trace register writes to stderr\n"
+                 "  --trace-stack           trace argument pushes, calls and returns to stderr\n"
+                 "  --max-instructions N    stop with an error after N instructions\n"
+                 "  --max-call-depth N      call depth limit (default 10000)\n"
+                 "  --max-heap-mb N         heap limit in MiB (default: none)\n"
+                 "MPC in one process (every party and client a thread):\n"
+                 "  --local-mpc             run PROGRAM as an n-party session\n"
+                 "  --n-parties N           number of parties (n >= 3t+1)\n"
+                 "  --threshold T           faults tolerated (default 1)\n"
+                 "  --inputs A,B,...        one entry per client; a client's values separated by ':'\n"
+                 "  --mpc-curve C           bls12-381 (default), bn254, curve25519, ed25519;\n"
+                 "                          with avss also secp256k1, p-256\n"
+                 "  --mpc-backend B         honeybadger (default) or avss (docs/avss.md)\n"
+                 "  --simulate-fault K:N    testing aid: the last N parties misbehave;\n"
+                 "                          K is wrong-shares or silent\n"
+                 "Networked MPC, one process per node (docs/network.md):\n"
+                 "  --party-id I            run as party I of the roster's session\n"
+                 "  --client                run as a client (PROGRAM optional) with --client-id C\n"
+                 "  --roster FILE           the session's roster (stoffel-keygen prints its lines)\n"
+                 "  --key FILE, --cert FILE this node's key and certificate (PEM)\n"
+                 "  --inputs V1,V2          (client) this client's inputs\n"
+                 "  --inputs-from-clients K (party) inputs per client when the program has no manifest\n"
+                 "  --bind HOST:PORT        (party) listen here instead of the roster address\n"
+                 "  --session LABEL         mixed into the instance id (default: from the roster)\n"
+                 "  --timeout-ms N          per protocol wait (party 10000, client result 60000)\n"
+                 "  --connect-timeout-ms N  waiting for the other nodes (default 60000)\n"
+                 "Discovery instead of a roster (STOFFEL_AUTH_TOKEN must be set; docs/network.md):\n"
+                 "  --leader                be party 0: take registrations on --bind HOST:PORT until\n"
+                 "                          --n-parties N parties and --clients K clients are in\n"
+                 "  --bootstrap HOST:PORT   register with the leader (a party also gives --bind)\n"
+                 "  --servers A,B,...       the parties' addresses, as upstream; checked against the roster\n"
+                 "  --leader-key-id HEX     pin the leader's key id (default: accept its key)\n"
+                 "Stores (docs/storage.md; with --local-mpc party I uses PATH.partyI):\n"
+                 "  --local-store PATH      LocalStorage.* keep their values in this SQLite file\n"
+                 "  --preproc-store PATH    keep unused preprocessing material here for later runs\n"
+                 "Cost report of an MPC session (docs/programming.md §9):\n"
+                 "  --stats                 print per party rounds, messages, bytes, preprocessing used\n"
+                 "                          and time per phase (to stderr)\n"
+                 "  --stats-json FILE       the same as JSON, with each party's timeline of rounds\n"
+                 "  --trace FILE            Chrome trace-event file of the rounds per party (Perfetto)\n"
+                 "  --stats-svg FILE        a picture: per party a timeline of rounds and their bytes\n"
+                 "  --quiet                 no progress on stderr (shown when it is a terminal, for\n"
+                 "                          preprocessing and waits for peers over a second)\n"
+                 "  --progress              show progress even when stderr is no terminal\n"
+                 "  --version               print the version\n"
+                 "  -h, --help              this text\n");
 }
 
 /* Everything the command line says. */
 typedef struct {
     const char *path, *entry;
     StoffelConfig vm;
-    unsigned trace;              /* STOFFEL_TRACE_* */
+    unsigned trace; /* STOFFEL_TRACE_* */
     bool info, local_mpc, mpc_flag_seen, networked;
-    const char *local_store, *preproc_store;    /* docs/storage.md */
-    const char *report[4];       /* cost report path per StoffelReportFormat ("-": stderr), or NULL */
-    int progress;                /* --quiet -1, --progress 1, else 0: when stderr is a terminal */
+    const char *local_store, *preproc_store; /* docs/storage.md */
+    const char *report[4];                   /* cost report path per StoffelReportFormat ("-": stderr), or NULL */
+    int progress;                            /* --quiet -1, --progress 1, else 0: when stderr is a terminal */
     StoffelLocalMpcOptions mpc;
     StoffelNetOptions net;
 } Cli;
@@ -120,14 +119,23 @@ static int bad_flag(const char *fmt, const char *a, const char *b)
     return 2;
 }
 
-static int opt_info(Cli *c, const char *f, const char *v) { c->info = true; return 0; }
-static int opt_trace(Cli *c, const char *f, const char *v)
+static int opt_info(Cli *c, const char *f, const char *v)
 {
-    c->trace |= strcmp(f, "--trace-instr") == 0 ? STOFFEL_TRACE_INSTRUCTIONS
-                : strcmp(f, "--trace-regs") == 0 ? STOFFEL_TRACE_REGISTERS : STOFFEL_TRACE_STACK;
+    c->info = true;
     return 0;
 }
-static int opt_local_mpc(Cli *c, const char *f, const char *v) { c->local_mpc = true; return 0; }
+static int opt_trace(Cli *c, const char *f, const char *v)
+{
+    c->trace |= strcmp(f, "--trace-instr") == 0  ? STOFFEL_TRACE_INSTRUCTIONS
+                : strcmp(f, "--trace-regs") == 0 ? STOFFEL_TRACE_REGISTERS
+                                                 : STOFFEL_TRACE_STACK;
+    return 0;
+}
+static int opt_local_mpc(Cli *c, const char *f, const char *v)
+{
+    c->local_mpc = true;
+    return 0;
+}
 /* Every builtin the VM registers (the source of truth) with its line from
  * docs/builtins.md; prints and ends the run, as --version does. */
 static int opt_list_builtins(Cli *c, const char *f, const char *v)
@@ -140,8 +148,10 @@ static int opt_list_builtins(Cli *c, const char *f, const char *v)
     const char *name;
     for (size_t i = 0; (name = stoffel_builtin_at(vm, i)) != NULL; i++) {
         const char *line = stoffel_builtin_summary(name);
-        if (line) printf("%s\n", line);
-        else printf("%s (undocumented: add it to docs/builtins.md)\n", name);
+        if (line)
+            printf("%s\n", line);
+        else
+            printf("%s (undocumented: add it to docs/builtins.md)\n", name);
     }
     stoffel_free(vm);
     fflush(stdout);
@@ -168,7 +178,8 @@ static int opt_max_call_depth(Cli *c, const char *f, const char *v)
 static int opt_max_heap_mb(Cli *c, const char *f, const char *v)
 {
     uint64_t n;
-    if (!parse_u64(v, &n) || n == 0 || n > STOFFEL_MAX_HEAP_MB) return bad_flag("%s needs a positive integer, got '%s'", f, v);
+    if (!parse_u64(v, &n) || n == 0 || n > STOFFEL_MAX_HEAP_MB)
+        return bad_flag("%s needs a positive integer, got '%s'", f, v);
     c->vm.heap_limit = (size_t)n << 20;
     return 0;
 }
@@ -177,16 +188,20 @@ static int opt_parties(Cli *c, const char *f, const char *v)
 {
     uint64_t n;
     if (!parse_u64(v, &n) || n > STOFFEL_MAX_PARTIES) return bad_flag("%s needs an integer 0..255, got '%s'", f, v);
-    if (strcmp(f, "--n-parties") == 0) c->mpc.n_parties = (uint32_t)n;
-    else c->mpc.threshold = (uint32_t)n;
+    if (strcmp(f, "--n-parties") == 0)
+        c->mpc.n_parties = (uint32_t)n;
+    else
+        c->mpc.threshold = (uint32_t)n;
     c->mpc_flag_seen = true;
     return 0;
 }
 
 static int opt_mpc_text(Cli *c, const char *f, const char *v)
 {
-    if (strcmp(f, "--inputs") == 0) c->mpc.inputs = v;
-    else c->mpc.curve = v;
+    if (strcmp(f, "--inputs") == 0)
+        c->mpc.inputs = v;
+    else
+        c->mpc.curve = v;
     c->mpc_flag_seen = true;
     return 0;
 }
@@ -208,10 +223,14 @@ static int opt_fault(Cli *c, const char *f, const char *v)
     const char *colon = strchr(v, ':');
     size_t klen = colon ? (size_t)(colon - v) : strlen(v);
     uint64_t n;
-    if (klen == 12 && strncmp(v, "wrong-shares", 12) == 0) c->mpc.fault = STOFFEL_FAULT_WRONG_SHARES;
-    else if (klen == 6 && strncmp(v, "silent", 6) == 0) c->mpc.fault = STOFFEL_FAULT_SILENT;
-    else return bad_flag("%s kind must be wrong-shares or silent, got '%s'", f, v);
-    if (!colon || !parse_u64(colon + 1, &n) || n > STOFFEL_MAX_PARTIES) return bad_flag("%s needs KIND:COUNT, got '%s'", f, v);
+    if (klen == 12 && strncmp(v, "wrong-shares", 12) == 0)
+        c->mpc.fault = STOFFEL_FAULT_WRONG_SHARES;
+    else if (klen == 6 && strncmp(v, "silent", 6) == 0)
+        c->mpc.fault = STOFFEL_FAULT_SILENT;
+    else
+        return bad_flag("%s kind must be wrong-shares or silent, got '%s'", f, v);
+    if (!colon || !parse_u64(colon + 1, &n) || n > STOFFEL_MAX_PARTIES)
+        return bad_flag("%s needs KIND:COUNT, got '%s'", f, v);
     c->mpc.faulty = (uint32_t)n;
     return 0;
 }
@@ -221,11 +240,16 @@ static int opt_net_number(Cli *c, const char *f, const char *v)
     uint64_t n;
     if (!parse_u64(v, &n) || n > CLI_MAX_NET_NUMBER) return bad_flag("%s needs a non-negative integer, got '%s'", f, v);
     StoffelNetOptions *o = &c->net;
-    if (strcmp(f, "--party-id") == 0) o->party_id = (int64_t)n;
-    else if (strcmp(f, "--client-id") == 0) o->client_id = (int64_t)n;
-    else if (strcmp(f, "--inputs-from-clients") == 0) o->inputs_per_client = (uint32_t)n;
-    else if (strcmp(f, "--timeout-ms") == 0) o->timeout_ms = (int)n;
-    else o->connect_timeout_ms = (int)n;
+    if (strcmp(f, "--party-id") == 0)
+        o->party_id = (int64_t)n;
+    else if (strcmp(f, "--client-id") == 0)
+        o->client_id = (int64_t)n;
+    else if (strcmp(f, "--inputs-from-clients") == 0)
+        o->inputs_per_client = (uint32_t)n;
+    else if (strcmp(f, "--timeout-ms") == 0)
+        o->timeout_ms = (int)n;
+    else
+        o->connect_timeout_ms = (int)n;
     c->networked = true;
     return 0;
 }
@@ -241,8 +265,10 @@ static int opt_clients(Cli *c, const char *f, const char *v)
 
 static int opt_net_switch(Cli *c, const char *f, const char *v)
 {
-    if (strcmp(f, "--leader") == 0) c->net.leader = 1;
-    else c->net.client = 1;
+    if (strcmp(f, "--leader") == 0)
+        c->net.leader = 1;
+    else
+        c->net.client = 1;
     c->networked = true;
     return 0;
 }
@@ -250,12 +276,12 @@ static int opt_net_switch(Cli *c, const char *f, const char *v)
 static int opt_net_text(Cli *c, const char *f, const char *v)
 {
     StoffelNetOptions *o = &c->net;
-    const char **slot = strcmp(f, "--roster") == 0 ? &o->roster_path
-                        : strcmp(f, "--key") == 0 ? &o->key_path
-                        : strcmp(f, "--cert") == 0 ? &o->cert_path
-                        : strcmp(f, "--bind") == 0 ? &o->bind
-                        : strcmp(f, "--servers") == 0 ? &o->servers
-                        : strcmp(f, "--bootstrap") == 0 ? &o->bootstrap
+    const char **slot = strcmp(f, "--roster") == 0          ? &o->roster_path
+                        : strcmp(f, "--key") == 0           ? &o->key_path
+                        : strcmp(f, "--cert") == 0          ? &o->cert_path
+                        : strcmp(f, "--bind") == 0          ? &o->bind
+                        : strcmp(f, "--servers") == 0       ? &o->servers
+                        : strcmp(f, "--bootstrap") == 0     ? &o->bootstrap
                         : strcmp(f, "--leader-key-id") == 0 ? &o->leader_key_id
                                                             : &o->session;
     *slot = v;
@@ -265,19 +291,22 @@ static int opt_net_text(Cli *c, const char *f, const char *v)
 
 static int opt_store(Cli *c, const char *f, const char *v)
 {
-    if (strcmp(f, "--local-store") == 0) c->local_store = v;
-    else c->preproc_store = v;
+    if (strcmp(f, "--local-store") == 0)
+        c->local_store = v;
+    else
+        c->preproc_store = v;
     return 0;
 }
 
 /* --stats (to stderr), --stats-json F, --trace F, --stats-svg F */
 static int opt_report(Cli *c, const char *f, const char *v)
 {
-    StoffelReportFormat k = strcmp(f, "--stats") == 0 ? STOFFEL_REPORT_TEXT
+    StoffelReportFormat k = strcmp(f, "--stats") == 0        ? STOFFEL_REPORT_TEXT
                             : strcmp(f, "--stats-json") == 0 ? STOFFEL_REPORT_JSON
-                            : strcmp(f, "--trace") == 0 ? STOFFEL_REPORT_TRACE : STOFFEL_REPORT_SVG;
+                            : strcmp(f, "--trace") == 0      ? STOFFEL_REPORT_TRACE
+                                                             : STOFFEL_REPORT_SVG;
     c->report[k] = v ? v : "-";
-    c->mpc_flag_seen = true;     /* a session's report: needs --local-mpc */
+    c->mpc_flag_seen = true; /* a session's report: needs --local-mpc */
     return 0;
 }
 
@@ -313,7 +342,7 @@ static int opt_unsupported(Cli *c, const char *f, const char *v)
 
 static const struct {
     const char *name;
-    bool value;              /* takes a value (--flag V or --flag=V) */
+    bool value; /* takes a value (--flag V or --flag=V) */
     OptFn fn;
 } OPTIONS[] = {
     { "--info", false, opt_info },
@@ -375,7 +404,7 @@ static int parse_args(int argc, char **argv, Cli *c)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stdout);         /* asked for: stdout, success */
+            usage(stdout); /* asked for: stdout, success */
             return 0;
         }
         if (strcmp(a, "--version") == 0) {
@@ -383,8 +412,10 @@ static int parse_args(int argc, char **argv, Cli *c)
             return 0;
         }
         if (strncmp(a, "--", 2) != 0) {
-            if (!c->path) c->path = a;
-            else if (!c->entry) c->entry = a;
+            if (!c->path)
+                c->path = a;
+            else if (!c->entry)
+                c->entry = a;
             else {
                 fprintf(stderr, "Error: unexpected argument '%s'\n", a);
                 return 2;
@@ -432,11 +463,24 @@ static int run_networked(Cli *c)
 {
     /* a party runs PROGRAM; a client may name it for its manifest */
     StoffelNetOptions *no = &c->net;
-    if (c->local_mpc) { fprintf(stderr, "Error: --local-mpc and networked options exclude each other\n"); return 2; }
+    if (c->local_mpc) {
+        fprintf(stderr, "Error: --local-mpc and networked options exclude each other\n");
+        return 2;
+    }
     bool discovery = no->leader || no->bootstrap;
-    if (discovery && (no->party_id >= 0 || no->client_id >= 0)) { fprintf(stderr, "Error: with --leader / --bootstrap the leader assigns the ids (no --party-id / --client-id)\n"); return 2; }
-    if (!discovery && (no->client != 0) == (no->party_id >= 0)) { fprintf(stderr, "Error: a networked node is either --party-id I or --client\n"); return 2; }
-    if (c->mpc.faulty) { fprintf(stderr, "Error: --simulate-fault is for --local-mpc only\n"); return 2; }
+    if (discovery && (no->party_id >= 0 || no->client_id >= 0)) {
+        fprintf(stderr,
+                "Error: with --leader / --bootstrap the leader assigns the ids (no --party-id / --client-id)\n");
+        return 2;
+    }
+    if (!discovery && (no->client != 0) == (no->party_id >= 0)) {
+        fprintf(stderr, "Error: a networked node is either --party-id I or --client\n");
+        return 2;
+    }
+    if (c->mpc.faulty) {
+        fprintf(stderr, "Error: --simulate-fault is for --local-mpc only\n");
+        return 2;
+    }
     no->entry = c->entry ? c->entry : "main";
     no->program_path = c->path;
     no->n_parties = c->mpc.n_parties;
@@ -477,8 +521,10 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
     int rc = 0;
     if (st != STOFFEL_OK) {
         const char *why = err ? err : "out of memory";
-        if (st == STOFFEL_ERROR_RUNTIME) fprintf(stderr, "Execution error in '%s': %s\n", c->entry, why);
-        else fprintf(stderr, "Error: %s\n", why);
+        if (st == STOFFEL_ERROR_RUNTIME)
+            fprintf(stderr, "Execution error in '%s': %s\n", c->entry, why);
+        else
+            fprintf(stderr, "Error: %s\n", why);
         /* "... at FN, instruction N": the StoffelLang source line too */
         const char *at = err ? strstr(err, "  at ") : NULL;
         char fn[256];

@@ -82,20 +82,31 @@ static int read_toml(const char *path, Project *p)
         bool inq = false;
         for (char *c = line; *c; c++) {
             if (*c == '"') inq = !inq;
-            if (*c == '#' && !inq) { hash = c; break; }
+            if (*c == '#' && !inq) {
+                hash = c;
+                break;
+            }
         }
         if (hash) *hash = 0;
         trim(line);
         if (!line[0]) continue;
         if (line[0] == '[') {
             char *end = strchr(line, ']');
-            if (!end) { fprintf(stderr, "%s:%d: malformed section header\n", path, lineno); fclose(f); return -2; }
+            if (!end) {
+                fprintf(stderr, "%s:%d: malformed section header\n", path, lineno);
+                fclose(f);
+                return -2;
+            }
             *end = 0;
             snprintf(section, sizeof section, "%.63s", line + 1);
             continue;
         }
         char *eq = strchr(line, '=');
-        if (!eq) { fprintf(stderr, "%s:%d: expected key = value\n", path, lineno); fclose(f); return -2; }
+        if (!eq) {
+            fprintf(stderr, "%s:%d: expected key = value\n", path, lineno);
+            fclose(f);
+            return -2;
+        }
         *eq = 0;
         char key[256], val[1024];
         snprintf(key, sizeof key, "%.255s", line);
@@ -103,19 +114,22 @@ static int read_toml(const char *path, Project *p)
         trim(key);
         trim(val);
         size_t vl = strlen(val);
-        if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') { val[vl - 1] = 0; memmove(val, val + 1, vl - 1); }
+        if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
+            val[vl - 1] = 0;
+            memmove(val, val + 1, vl - 1);
+        }
         char *end;
-        if (strcmp(section, "package") == 0 && strcmp(key, "name") == 0) snprintf(p->name, sizeof p->name, "%.255s", val);
+        if (strcmp(section, "package") == 0 && strcmp(key, "name") == 0)
+            snprintf(p->name, sizeof p->name, "%.255s", val);
         else if (strcmp(section, "build") == 0 && strcmp(key, "source") == 0)
             snprintf(p->source, sizeof p->source, "%.2047s/%.1023s", p->dir, val);
         else if (strcmp(section, "mpc") == 0 && (strcmp(key, "backend") == 0 || strcmp(key, "protocol") == 0))
             snprintf(p->backend, sizeof p->backend, "%.63s", val);
         else if (strcmp(section, "mpc") == 0 && (strcmp(key, "curve") == 0 || strcmp(key, "field") == 0)) {
             snprintf(p->curve, sizeof p->curve, "%.63s", val);
-            for (char *c = p->curve; *c; c++)       /* bls12_381 = bls12-381 */
+            for (char *c = p->curve; *c; c++) /* bls12_381 = bls12-381 */
                 if (*c == '_') *c = '-';
-        }
-        else if (strcmp(section, "mpc") == 0 && (strcmp(key, "parties") == 0 || strcmp(key, "threshold") == 0)) {
+        } else if (strcmp(section, "mpc") == 0 && (strcmp(key, "parties") == 0 || strcmp(key, "threshold") == 0)) {
             errno = 0;
             long v = strtol(val, &end, 10);
             if (errno || *end || v < 0 || v > 1000) {
@@ -123,8 +137,10 @@ static int read_toml(const char *path, Project *p)
                 fclose(f);
                 return -2;
             }
-            if (key[0] == 'p') p->parties = v;
-            else p->threshold = v;
+            if (key[0] == 'p')
+                p->parties = v;
+            else
+                p->threshold = v;
         }
     }
     fclose(f);
@@ -152,7 +168,9 @@ static int resolve(const char *path, Project *p)
             snprintf(p->source, sizeof p->source, "%s/main.stfl", path);
             if (stat(p->source, &st) != 0) snprintf(p->source, sizeof p->source, "%s/src/main.stfl", path);
             if (stat(p->source, &st) != 0) {
-                fprintf(stderr, "Error: %s has no Stoffel.toml and no main.stfl (pass a project folder or a .stfl file)\n", path);
+                fprintf(stderr,
+                        "Error: %s has no Stoffel.toml and no main.stfl (pass a project folder or a .stfl file)\n",
+                        path);
                 return 2;
             }
             r = 0;
@@ -196,7 +214,9 @@ static int compile_with(const Project *p, LangOptions *o, StfProgram *prog)
 
 static int compile(const Project *p, int opt, StfProgram *prog)
 {
-    LangOptions o = { .opt_level = opt, .backend = p->backend[0] ? p->backend : NULL, .curve = p->curve[0] ? p->curve : NULL };
+    LangOptions o = { .opt_level = opt,
+                      .backend = p->backend[0] ? p->backend : NULL,
+                      .curve = p->curve[0] ? p->curve : NULL };
     char *err = NULL;
     if (lang_compile_file(p->source, &o, prog, &err) != 0) {
         fprintf(stderr, "%s", err ? err : "compilation failed\n");
@@ -217,7 +237,8 @@ static bool needs_mpc(const StfProgram *p)
                 for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++)
                     if (strncmp(in->name.s, prefixes[k], strlen(prefixes[k])) == 0) return true;
             int fmt = stf_op_format(in->op);
-            if ((fmt == STF_FMT_RR || fmt == STF_FMT_RRR || fmt == STF_FMT_R_K || fmt == STF_FMT_R) && in->a >= 16) return true;
+            if ((fmt == STF_FMT_RR || fmt == STF_FMT_RRR || fmt == STF_FMT_R_K || fmt == STF_FMT_R) && in->a >= 16)
+                return true;
         }
     return false;
 }
@@ -236,7 +257,8 @@ static bool input_is_fixed(const StfProgram *p, uint32_t client, uint32_t index)
 {
     const StfManifest *m = &p->manifest;
     for (uint32_t c = 0; c < m->client_count; c++)
-        if (m->clients[c].slot == client && index < m->clients[c].input_count) return m->clients[c].inputs[index].tag == 1;
+        if (m->clients[c].slot == client && index < m->clients[c].input_count)
+            return m->clients[c].inputs[index].tag == 1;
     bool fixed = calls(p, "ClientStore.take_share_fixed");
     bool ints = calls(p, "ClientStore.take_share") || calls(p, "ClientStore.take_share_bool");
     return fixed && !ints;
@@ -273,17 +295,24 @@ static char *inputs_string(const StfProgram *p, const Inputs *in)
     sb_init(&b);
     for (int c = 0; c < in->nclients; c++) {
         if (c) sb_putc(&b, ',');
-        if (!in->nvals[c]) { sb_free(&b); return NULL; }
+        if (!in->nvals[c]) {
+            sb_free(&b);
+            return NULL;
+        }
         for (int i = 0; i < in->nvals[c]; i++) {
             if (i) sb_putc(&b, ':');
             const char *v = in->vals[c][i];
-            if (strcmp(v, "true") == 0) v = "1";
-            else if (strcmp(v, "false") == 0) v = "0";
+            if (strcmp(v, "true") == 0)
+                v = "1";
+            else if (strcmp(v, "false") == 0)
+                v = "0";
             char *end;
             errno = 0;
             long long raw = strtoll(v, &end, 10);
-            if (input_is_fixed(p, (uint32_t)c, (uint32_t)i) && !*end && !errno) sb_printf(&b, "%.17g", (double)raw / 65536.0);
-            else sb_puts(&b, v);
+            if (input_is_fixed(p, (uint32_t)c, (uint32_t)i) && !*end && !errno)
+                sb_printf(&b, "%.17g", (double)raw / 65536.0);
+            else
+                sb_puts(&b, v);
         }
     }
     if (!b.data) sb_puts(&b, "");
@@ -301,7 +330,10 @@ static int run_clear(const StfProgram *prog, const char *entry, const char *src,
     VmConfig cfg;
     memset(&cfg, 0, sizeof cfg);
     VM *vm = vm_new(&cfg);
-    if (!vm) { fprintf(stderr, "Error: out of memory\n"); return 3; }
+    if (!vm) {
+        fprintf(stderr, "Error: out of memory\n");
+        return 3;
+    }
     if (vm_load_program(vm, prog) != ST_OK) {
         fprintf(stderr, "Error: %s\n", vm_last_error(vm)->message);
         vm_free(vm);
@@ -324,7 +356,8 @@ static int run_clear(const StfProgram *prog, const char *entry, const char *src,
         const VmError *e = vm_last_error(vm);
         fprintf(stderr, "Execution error in '%s': %s\n", entry, e->message ? e->message : "unknown error");
         if (e->function && e->instr_index >= 0)
-            fprintf(stderr, "  at %s:%u (function %s)\n", src, vm_source_line(vm, e->function, e->instr_index), e->function);
+            fprintf(stderr, "  at %s:%u (function %s)\n", src, vm_source_line(vm, e->function, e->instr_index),
+                    e->function);
         vm_free(vm);
         kv_close(kv);
         return 4;
@@ -348,35 +381,50 @@ static int cmd_run(Project *p, int argc, char **argv)
     const char *main_inputs[64];
     size_t nmain = 0;
     bool stats = false;
-    const char *local_store = NULL;     /* LocalStorage.* (docs/storage.md); party I: PATH.partyI */
+    const char *local_store = NULL; /* LocalStorage.* (docs/storage.md); party I: PATH.partyI */
     StoffelCostReport *report = NULL;
     int rc = 0;
     for (int i = 0; i < argc && rc == 0; i++) {
         const char *a = argv[i];
         char *end;
-        if (strcmp(a, "--client-input") == 0 && i + 1 < argc) rc = add_input(&in, argv[++i]);
+        if (strcmp(a, "--client-input") == 0 && i + 1 < argc)
+            rc = add_input(&in, argv[++i]);
         else if (strcmp(a, "--input") == 0 && i + 1 < argc) {
             if (nmain < 64) main_inputs[nmain++] = argv[++i];
-        }
-        else if (strcmp(a, "--expected-output-clients") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--expected-output-clients") == 0 && i + 1 < argc) {
             expected_outputs = strtol(argv[++i], &end, 10);
-            if (*end || expected_outputs < 0) { fprintf(stderr, "Error: --expected-output-clients needs a count\n"); rc = 2; }
-        } else if (strcmp(a, "--entry") == 0 && i + 1 < argc) entry = argv[++i];
-        else if (strcmp(a, "--parties") == 0 && i + 1 < argc) parties = strtol(argv[++i], NULL, 10);
-        else if (strcmp(a, "--mpc-backend") == 0 && i + 1 < argc)       /* overrides Stoffel.toml's [mpc] */
+            if (*end || expected_outputs < 0) {
+                fprintf(stderr, "Error: --expected-output-clients needs a count\n");
+                rc = 2;
+            }
+        } else if (strcmp(a, "--entry") == 0 && i + 1 < argc)
+            entry = argv[++i];
+        else if (strcmp(a, "--parties") == 0 && i + 1 < argc)
+            parties = strtol(argv[++i], NULL, 10);
+        else if (strcmp(a, "--mpc-backend") == 0 && i + 1 < argc) /* overrides Stoffel.toml's [mpc] */
             snprintf(p->backend, sizeof p->backend, "%.63s", argv[++i]);
         else if (strcmp(a, "--mpc-curve") == 0 && i + 1 < argc)
             snprintf(p->curve, sizeof p->curve, "%.63s", argv[++i]);
-        else if (strcmp(a, "--threshold") == 0 && i + 1 < argc) threshold = strtol(argv[++i], NULL, 10);
-        else if (strcmp(a, "--local") == 0) continue;
-        else if (strcmp(a, "--stats") == 0) stats = true;
-        else if (strcmp(a, "--local-store") == 0 && i + 1 < argc) local_store = argv[++i];
-        else { fprintf(stderr, "Error: unknown run option '%s'\n", a); rc = 2; }
+        else if (strcmp(a, "--threshold") == 0 && i + 1 < argc)
+            threshold = strtol(argv[++i], NULL, 10);
+        else if (strcmp(a, "--local") == 0)
+            continue;
+        else if (strcmp(a, "--stats") == 0)
+            stats = true;
+        else if (strcmp(a, "--local-store") == 0 && i + 1 < argc)
+            local_store = argv[++i];
+        else {
+            fprintf(stderr, "Error: unknown run option '%s'\n", a);
+            rc = 2;
+        }
     }
     StfProgram prog;
     char *client0 = NULL;
     /* a secret result nobody receives (no clients) is opened by main */
-    LangOptions lo = { .opt_level = 2, .main_inputs = main_inputs, .n_main_inputs = nmain, .client0_inputs = &client0,
+    LangOptions lo = { .opt_level = 2,
+                       .main_inputs = main_inputs,
+                       .n_main_inputs = nmain,
+                       .client0_inputs = &client0,
                        .open_result = in.nclients == 0 && expected_outputs <= 0 };
     if (rc == 0 && compile_with(p, &lo, &prog) != 0) rc = 1;
     if (rc == 0 && client0) {
@@ -384,7 +432,8 @@ static int cmd_run(Project *p, int argc, char **argv)
         char *save = NULL;
         int k = 0;
         char *extra[4096];
-        for (char *tok = strtok_r(client0, ":", &save); tok && k < 4096; tok = strtok_r(NULL, ":", &save)) extra[k++] = tok;
+        for (char *tok = strtok_r(client0, ":", &save); tok && k < 4096; tok = strtok_r(NULL, ":", &save))
+            extra[k++] = tok;
         char **nv = malloc((size_t)(k + in.nvals[0] + 1) * sizeof *nv);
         if (!nv) rc = 2;
         for (int i = 0; nv && i < k; i++) nv[i] = strdup(extra[i]);
@@ -482,7 +531,10 @@ int main(int argc, char **argv)
 {
     if (argc < 2) return usage();
     const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) { usage(); return 0; }
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        usage();
+        return 0;
+    }
     if (strcmp(cmd, "deploy") == 0 || strcmp(cmd, "add") == 0 || strcmp(cmd, "publish") == 0) {
         fprintf(stderr, "stoffel %s is not available yet\n", cmd);
         return 1;
@@ -494,7 +546,10 @@ int main(int argc, char **argv)
     }
     const char *path = ".";
     int rest = 2;
-    if (argc > 2 && argv[2][0] != '-') { path = argv[2]; rest = 3; }
+    if (argc > 2 && argv[2][0] != '-') {
+        path = argv[2];
+        rest = 3;
+    }
     Project p;
     int rc = resolve(path, &p);
     if (rc) return rc;
@@ -502,7 +557,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0) {
         StfProgram prog;
         if (compile(&p, 0, &prog) != 0) return 1;
-        printf("%s: ok (%s, %ld parties, threshold %ld)\n", p.source, needs_mpc(&prog) ? "MPC" : "clear", p.parties, p.threshold);
+        printf("%s: ok (%s, %ld parties, threshold %ld)\n", p.source, needs_mpc(&prog) ? "MPC" : "clear", p.parties,
+               p.threshold);
         stf_program_free(&prog);
         return 0;
     }
@@ -511,11 +567,18 @@ int main(int argc, char **argv)
     int opt = 2;
     bool print_ir = false;
     for (int i = rest; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) out = argv[++i];
-        else if (strncmp(argv[i], "-O", 2) == 0 && argv[i][2]) opt = atoi(argv[i] + 2);
-        else if (strcmp(argv[i], "--release") == 0) opt = 3;
-        else if (strcmp(argv[i], "--print-ir") == 0) print_ir = true;
-        else { fprintf(stderr, "Error: unknown compile option '%s'\n", argv[i]); return 2; }
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strncmp(argv[i], "-O", 2) == 0 && argv[i][2])
+            opt = atoi(argv[i] + 2);
+        else if (strcmp(argv[i], "--release") == 0)
+            opt = 3;
+        else if (strcmp(argv[i], "--print-ir") == 0)
+            print_ir = true;
+        else {
+            fprintf(stderr, "Error: unknown compile option '%s'\n", argv[i]);
+            return 2;
+        }
     }
     StfProgram prog;
     if (compile(&p, opt, &prog) != 0) return 1;

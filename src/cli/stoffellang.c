@@ -38,17 +38,30 @@ int main(int argc, char **argv)
     LangOptions o = { 0 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-b") == 0 || strcmp(a, "--binary") == 0) binary = true;
-        else if (strcmp(a, "-o") == 0 && i + 1 < argc) out = argv[++i];
-        else if (strncmp(a, "-O", 2) == 0 && a[2] >= '0' && a[2] <= '3' && !a[3]) o.opt_level = a[2] - '0';
-        else if (strcmp(a, "--print-ir") == 0) print_ir = true;
-        else if (strcmp(a, "--disassemble") == 0 && i + 1 < argc) dis = argv[++i];
-        else if (strcmp(a, "--mpc-backend") == 0 && i + 1 < argc) o.backend = argv[++i];
-        else if (strcmp(a, "--mpc-curve") == 0 && i + 1 < argc) o.curve = argv[++i];
-        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) { usage(); return 0; }
-        else if (a[0] == '-') { fprintf(stderr, "Error: unknown option '%s'\n", a); return usage() + 1; }
-        else if (!src) src = a;
-        else return usage();
+        if (strcmp(a, "-b") == 0 || strcmp(a, "--binary") == 0)
+            binary = true;
+        else if (strcmp(a, "-o") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strncmp(a, "-O", 2) == 0 && a[2] >= '0' && a[2] <= '3' && !a[3])
+            o.opt_level = a[2] - '0';
+        else if (strcmp(a, "--print-ir") == 0)
+            print_ir = true;
+        else if (strcmp(a, "--disassemble") == 0 && i + 1 < argc)
+            dis = argv[++i];
+        else if (strcmp(a, "--mpc-backend") == 0 && i + 1 < argc)
+            o.backend = argv[++i];
+        else if (strcmp(a, "--mpc-curve") == 0 && i + 1 < argc)
+            o.curve = argv[++i];
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage();
+            return 0;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "Error: unknown option '%s'\n", a);
+            return usage() + 1;
+        } else if (!src)
+            src = a;
+        else
+            return usage();
     }
     if (o.backend && strcmp(o.backend, "honeybadger") != 0 && strcmp(o.backend, "avss") != 0) {
         fprintf(stderr, "Error: unknown MPC backend '%s' (honeybadger or avss)\n", o.backend);
@@ -83,8 +96,10 @@ int main(int argc, char **argv)
         if (!out) {
             snprintf(defout, sizeof defout, "%s", src);
             char *dot = strrchr(defout, '.');
-            if (dot && strcmp(dot, ".stfl") == 0) strcpy(dot, ".stflb");
-            else strncat(defout, ".stflb", sizeof defout - strlen(defout) - 1);
+            if (dot && strcmp(dot, ".stfl") == 0)
+                strcpy(dot, ".stflb");
+            else
+                strncat(defout, ".stflb", sizeof defout - strlen(defout) - 1);
             out = defout;
         }
         uint8_t *bytes = NULL;

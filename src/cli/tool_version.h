@@ -10,10 +10,7 @@
 
 #include "stoffel.h"
 
-static inline void tool_print_version(const char *tool)
-{
-    printf("%s %s\n", tool, STOFFEL_VERSION_STRING);
-}
+static inline void tool_print_version(const char *tool) { printf("%s %s\n", tool, STOFFEL_VERSION_STRING); }
 
 /* -h/--help (usage on stdout) or --version anywhere in argv: 0 after
  * printing it, else -1 (go on).  Tools call it before their own parsing. */

@@ -10,42 +10,42 @@
 
 /* ---- sessions ---------------------------------------------------------------- */
 #ifndef ST_MAX_PARTIES
-#define ST_MAX_PARTIES 255                 /* parties of one MPC session (evaluation points 1..255) */
+#define ST_MAX_PARTIES 255 /* parties of one MPC session (evaluation points 1..255) */
 #endif
 #ifndef SESSION_MAX_CLIENT_INPUTS
-#define SESSION_MAX_CLIENT_INPUTS 1000000  /* inputs of one client; shares in one result */
+#define SESSION_MAX_CLIENT_INPUTS 1000000 /* inputs of one client; shares in one result */
 #endif
 #ifndef NET_MPC_CONNECT_MS
-#define NET_MPC_CONNECT_MS 60000           /* default wait for the other nodes */
+#define NET_MPC_CONNECT_MS 60000 /* default wait for the other nodes */
 #endif
 #ifndef NET_MPC_LINGER_MS
-#define NET_MPC_LINGER_MS 5000             /* a party keeps connections open after its result */
+#define NET_MPC_LINGER_MS 5000 /* a party keeps connections open after its result */
 #endif
 
 /* ---- VM ------------------------------------------------------------------------- */
 #ifndef VM_DEFAULT_MAX_CALL_DEPTH
-#define VM_DEFAULT_MAX_CALL_DEPTH 10000    /* frames, when VmConfig says 0 */
+#define VM_DEFAULT_MAX_CALL_DEPTH 10000 /* frames, when VmConfig says 0 */
 #endif
 #ifndef VM_MAX_FRAME_REGISTERS
-#define VM_MAX_FRAME_REGISTERS 65535       /* registers of one frame (16-bit operands) */
+#define VM_MAX_FRAME_REGISTERS 65535 /* registers of one frame (16-bit operands) */
 #endif
 #ifndef VM_MAX_SPILL_SLOT
 #define VM_MAX_SPILL_SLOT ((1u << 20) - 1) /* highest LDS/STS slot */
 #endif
 #ifndef VM_MAX_ERROR_LEN
-#define VM_MAX_ERROR_LEN 4096              /* bytes of one error message */
+#define VM_MAX_ERROR_LEN 4096 /* bytes of one error message */
 #endif
 #ifndef MPCVM_MAX_PENDING
-#define MPCVM_MAX_PENDING 65536            /* deferred multiplications before a forced round */
+#define MPCVM_MAX_PENDING 65536 /* deferred multiplications before a forced round */
 #endif
 #ifndef SL_ARRAY_MAX
-#define SL_ARRAY_MAX ((int64_t)1 << 26)    /* elements a builtin makes in one array */
+#define SL_ARRAY_MAX ((int64_t)1 << 26) /* elements a builtin makes in one array */
 #endif
 #ifndef FFI_MAX_PARAMS
-#define FFI_MAX_PARAMS 32                  /* parameters of a C function called by Ffi.call */
+#define FFI_MAX_PARAMS 32 /* parameters of a C function called by Ffi.call */
 #endif
 #ifndef API_MAX_C_ARGS
-#define API_MAX_C_ARGS 1024                /* arguments of stoffel_execute_with_args */
+#define API_MAX_C_ARGS 1024 /* arguments of stoffel_execute_with_args */
 #endif
 
 /* ---- heap --------------------------------------------------------------------- */
@@ -62,21 +62,21 @@
 #define HEAP_GC_MIN_THRESHOLD (1u << 20)
 #endif
 #ifndef HEAP_CHUNK_BYTES
-#define HEAP_CHUNK_BYTES (64u << 10)       /* small-object pool chunk */
+#define HEAP_CHUNK_BYTES (64u << 10) /* small-object pool chunk */
 #endif
 #ifndef HEAP_SMALL_MAX
-#define HEAP_SMALL_MAX 256                 /* largest pooled allocation */
+#define HEAP_SMALL_MAX 256 /* largest pooled allocation */
 #endif
 #ifndef ARRAY_MAX_DENSE
-#define ARRAY_MAX_DENSE (1u << 28)         /* elements of an array's dense part */
+#define ARRAY_MAX_DENSE (1u << 28) /* elements of an array's dense part */
 #endif
 #ifndef ARRAY_SPARSE_GAP
-#define ARRAY_SPARSE_GAP 4096              /* an index further past the end goes to the extra table */
+#define ARRAY_SPARSE_GAP 4096 /* an index further past the end goes to the extra table */
 #endif
 
 /* ---- programs ------------------------------------------------------------------- */
 #ifndef STF_MAX_PROGRAM_FILE
-#define STF_MAX_PROGRAM_FILE ((size_t)1 << 31)  /* bytes of a program file */
+#define STF_MAX_PROGRAM_FILE ((size_t)1 << 31) /* bytes of a program file */
 #endif
 #ifndef STFL_MAX_CONSTANTS
 #define STFL_MAX_CONSTANTS 1000000u
@@ -94,7 +94,7 @@
 #define STFL_MAX_STRING (16u * 1024u * 1024u)
 #endif
 #ifndef STFL_MAX_TYPE_DEPTH
-#define STFL_MAX_TYPE_DEPTH 64             /* nesting of type descriptors (bounds recursion) */
+#define STFL_MAX_TYPE_DEPTH 64 /* nesting of type descriptors (bounds recursion) */
 #endif
 
 /* ---- network ------------------------------------------------------------------- */
@@ -104,7 +104,7 @@
 #define TRANSPORT_MAX_MESSAGE (64u << 20)
 #endif
 #ifndef INPROC_QUEUE_BYTES
-#define INPROC_QUEUE_BYTES ((size_t)256 << 20)   /* queued to one in-process node */
+#define INPROC_QUEUE_BYTES ((size_t)256 << 20) /* queued to one in-process node */
 #endif
 #ifndef ROSTER_MAX_NODES
 #define ROSTER_MAX_NODES 1024
@@ -113,16 +113,16 @@
 #define DISCOVERY_MAX_FRAME (1u << 20)
 #endif
 #ifndef DISCOVERY_IO_TIMEOUT_MS
-#define DISCOVERY_IO_TIMEOUT_MS 10000      /* per read / write of the roster at the end */
+#define DISCOVERY_IO_TIMEOUT_MS 10000 /* per read / write of the roster at the end */
 #endif
 #ifndef DISCOVERY_REGISTER_MS
-#define DISCOVERY_REGISTER_MS 10000        /* handshake + registration frame, from accept */
+#define DISCOVERY_REGISTER_MS 10000 /* handshake + registration frame, from accept */
 #endif
 #ifndef DISCOVERY_MAX_PENDING
-#define DISCOVERY_MAX_PENDING 64           /* registrations in progress at once */
+#define DISCOVERY_MAX_PENDING 64 /* registrations in progress at once */
 #endif
 #ifndef DISCOVERY_PENDING_PER_HOST
-#define DISCOVERY_PENDING_PER_HOST 8       /* ...of which from one source address */
+#define DISCOVERY_PENDING_PER_HOST 8 /* ...of which from one source address */
 #endif
 #ifndef TLS_PEER_IN_LIMIT
 /* Received and not yet consumed, per peer: queued messages plus the frame
@@ -132,19 +132,19 @@
 #define TLS_PEER_IN_LIMIT ((size_t)2 * TRANSPORT_MAX_MESSAGE)
 #endif
 #ifndef TLS_PEER_OUT_LIMIT
-#define TLS_PEER_OUT_LIMIT ((size_t)256 << 20)   /* queued to one peer */
+#define TLS_PEER_OUT_LIMIT ((size_t)256 << 20) /* queued to one peer */
 #endif
 #ifndef TLS_HANDSHAKE_MS
-#define TLS_HANDSHAKE_MS 10000             /* TLS handshake + hello */
+#define TLS_HANDSHAKE_MS 10000 /* TLS handshake + hello */
 #endif
 #ifndef TLS_CERT_MS
-#define TLS_CERT_MS 4000                   /* an inbound TLS handshake (its certificate) */
+#define TLS_CERT_MS 4000 /* an inbound TLS handshake (its certificate) */
 #endif
 #ifndef TLS_MAX_PENDING_HANDSHAKES
 #define TLS_MAX_PENDING_HANDSHAKES 64
 #endif
 #ifndef TLS_HANDSHAKES_PER_HOST
-#define TLS_HANDSHAKES_PER_HOST 8          /* ...of which from one source address */
+#define TLS_HANDSHAKES_PER_HOST 8 /* ...of which from one source address */
 #endif
 #ifndef TLS_READ_CHUNK
 #define TLS_READ_CHUNK 65536
@@ -152,22 +152,22 @@
 
 /* ---- MPC engine ------------------------------------------------------------------ */
 #ifndef MPC_DEFAULT_TIMEOUT_MS
-#define MPC_DEFAULT_TIMEOUT_MS 10000       /* per protocol wait */
+#define MPC_DEFAULT_TIMEOUT_MS 10000 /* per protocol wait */
 #endif
 #ifndef MPC_DEFAULT_TRIPLE_BATCH
-#define MPC_DEFAULT_TRIPLE_BATCH 8192      /* triples made per preprocessing run */
+#define MPC_DEFAULT_TRIPLE_BATCH 8192 /* triples made per preprocessing run */
 #endif
 #ifndef MPC_TRUNC_CHUNK
-#define MPC_TRUNC_CHUNK ((size_t)16384)    /* truncations per round */
+#define MPC_TRUNC_CHUNK ((size_t)16384) /* truncations per round */
 #endif
 #ifndef MPC_ROUND_ELEMS
-#define MPC_ROUND_ELEMS ((size_t)1 << 20)  /* mpc_round splits larger requests into rounds */
+#define MPC_ROUND_ELEMS ((size_t)1 << 20) /* mpc_round splits larger requests into rounds */
 #endif
 #ifndef OPEN_CHUNK
 #define OPEN_CHUNK 1024
 #endif
 #ifndef DCACHE_SIZE
-#define DCACHE_SIZE 8                      /* cached decoders per engine */
+#define DCACHE_SIZE 8 /* cached decoders per engine */
 #endif
 #ifndef PREPROC_RUN_TRIPLES
 /* Largest generation runs (keep messages well under the transport's limit
@@ -181,7 +181,7 @@
 #define PREPROC_RUN_BITS ((size_t)1 << 16)
 #endif
 #ifndef PREPROC_MIN_RANDOMS
-#define PREPROC_MIN_RANDOMS 1024           /* smallest refill */
+#define PREPROC_MIN_RANDOMS 1024 /* smallest refill */
 #endif
 #ifndef PREPROC_MIN_BITS
 #define PREPROC_MIN_BITS 1024
@@ -190,16 +190,16 @@
 #define PREPROC_DEAL_CHUNK 256
 #endif
 #ifndef CLIENT_HELD_MAX
-#define CLIENT_HELD_MAX 4096               /* early messages a client keeps */
+#define CLIENT_HELD_MAX 4096 /* early messages a client keeps */
 #endif
 #ifndef STASH_MAX_PER_SENDER
-#define STASH_MAX_PER_SENDER 4096          /* early messages kept per sender */
+#define STASH_MAX_PER_SENDER 4096 /* early messages kept per sender */
 #endif
 #ifndef STASH_BYTES_PER_SENDER
-#define STASH_BYTES_PER_SENDER ((size_t)2 * TRANSPORT_MAX_MESSAGE)   /* early bytes kept per sender */
+#define STASH_BYTES_PER_SENDER ((size_t)2 * TRANSPORT_MAX_MESSAGE) /* early bytes kept per sender */
 #endif
 #ifndef STASH_MAX_AHEAD
-#define STASH_MAX_AHEAD ((uint64_t)1 << 32)   /* a sequence number further ahead is bogus */
+#define STASH_MAX_AHEAD ((uint64_t)1 << 32) /* a sequence number further ahead is bogus */
 #endif
 
 #endif

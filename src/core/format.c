@@ -142,8 +142,10 @@ static void shortest_digits(double x, char *out, int *nout, int *exp10)
     int nd, e, lo = 0, hi = 16;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (rounded_digits(x, mid, digits, &nd, &e)) hi = mid;
-        else lo = mid + 1;
+        if (rounded_digits(x, mid, digits, &nd, &e))
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     int m2;
     if (frexp(x, &m2) == 0.5) {
@@ -154,10 +156,10 @@ static void shortest_digits(double x, char *out, int *nout, int *exp10)
             int q = e - (nd - 1);
             char buf[48];
             snprintf(buf, sizeof buf, "%se%d", digits, q);
-            if (strtod(buf, NULL) > x) continue;   /* neighbour would be below */
+            if (strtod(buf, NULL) > x) continue; /* neighbour would be below */
             char altd[24];
             int an = snprintf(altd, sizeof altd, "%" PRIu64, m + 1);
-            int ae = q + an - 1;                   /* 999+1 adds a digit */
+            int ae = q + an - 1; /* 999+1 adds a digit */
             if (round_trips(altd, ae, an, x)) {
                 memcpy(out, altd, (size_t)an + 1);
                 *nout = an;
@@ -189,14 +191,14 @@ void fmt_float(StrBuf *b, double x)
     int n, e;
     shortest_digits(x, digits, &n, &e);
     while (n > 1 && digits[n - 1] == '0') digits[--n] = '\0';
-    if (e >= n - 1) {                      /* integral: digits then zeros */
+    if (e >= n - 1) { /* integral: digits then zeros */
         sb_append(b, digits, (size_t)n);
         for (int i = 0; i < e - (n - 1); i++) sb_putc(b, '0');
-    } else if (e >= 0) {                   /* point inside the digits */
+    } else if (e >= 0) { /* point inside the digits */
         sb_append(b, digits, (size_t)e + 1);
         sb_putc(b, '.');
         sb_append(b, digits + e + 1, (size_t)(n - e - 1));
-    } else {                               /* 0.000ddd */
+    } else { /* 0.000ddd */
         sb_puts(b, "0.");
         for (int i = 0; i < -e - 1; i++) sb_putc(b, '0');
         sb_append(b, digits, (size_t)n);
@@ -224,10 +226,9 @@ static const char *int_suffix(ValueType t)
  * integers are hot in string-building code. */
 static char *int_digits(char *end, Value v)
 {
-    static const char pairs[] =
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-        "8081828384858687888990919293949596979899";
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
     char *p = end;
     bool neg = val_is_signed(v) && v.as.i < 0;
     uint64_t mag = neg ? (uint64_t)0 - (uint64_t)v.as.i : v.as.u;
@@ -272,15 +273,13 @@ static void fmt_share_type(StrBuf *b, const StShare *s)
 {
     switch (s->share_kind) {
     case 1:
-        sb_printf(b, "SecretFixedPoint { precision: FixedPointPrecision { total_bits: %" PRIu32
-                  ", fractional_bits: %" PRIu32 " } }", s->bits, s->frac);
+        sb_printf(b,
+                  "SecretFixedPoint { precision: FixedPointPrecision { total_bits: %" PRIu32
+                  ", fractional_bits: %" PRIu32 " } }",
+                  s->bits, s->frac);
         break;
-    case 2:
-        sb_printf(b, "SecretUInt { bit_length: %" PRIu32 " }", s->bits);
-        break;
-    default:
-        sb_printf(b, "SecretInt { bit_length: %" PRIu32 " }", s->bits);
-        break;
+    case 2: sb_printf(b, "SecretUInt { bit_length: %" PRIu32 " }", s->bits); break;
+    default: sb_printf(b, "SecretInt { bit_length: %" PRIu32 " }", s->bits); break;
     }
 }
 
@@ -303,8 +302,7 @@ static bool fmt_common(StrBuf *b, Value v)
         fmt_share_type(b, v.as.share);
         sb_putc(b, ')');
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -339,8 +337,8 @@ void fmt_debug(StrBuf *b, Value v)
 typedef struct {
     const void *active[MAX_ACTIVE];
     int nactive;
-    bool plain;          /* fmt_result rules, else fmt_print rules */
-    int64_t limit;       /* items shown per container */
+    bool plain;    /* fmt_result rules, else fmt_print rules */
+    int64_t limit; /* items shown per container */
 } Fmt;
 
 static bool fmt_enter(Fmt *f, StrBuf *b, Value v)
@@ -409,20 +407,28 @@ static void fmt_value(Fmt *f, StrBuf *b, Value v, int depth)
 {
     if (v.type == VT_ARRAY || v.type == VT_OBJECT) {
         if (!fmt_enter(f, b, v)) return;
-        if (v.type == VT_ARRAY) fmt_array(f, b, v.as.arr, depth);
-        else fmt_object(f, b, v.as.obj, depth);
+        if (v.type == VT_ARRAY)
+            fmt_array(f, b, v.as.arr, depth);
+        else
+            fmt_object(f, b, v.as.obj, depth);
         f->nactive--;
         return;
     }
     if (!f->plain) {
-        if (v.type == VT_STRING) sb_append(b, v.as.str->chars, v.as.str->len);
-        else fmt_debug(b, v);
+        if (v.type == VT_STRING)
+            sb_append(b, v.as.str->chars, v.as.str->len);
+        else
+            fmt_debug(b, v);
         return;
     }
-    if (val_is_int(v)) fmt_int(b, v);
-    else if (v.type == VT_FLOAT) fmt_float(b, v.as.f);
-    else if (v.type == VT_STRING) fmt_quoted(b, v.as.str);
-    else if (!fmt_common(b, v)) sb_puts(b, "<unknown>");
+    if (val_is_int(v))
+        fmt_int(b, v);
+    else if (v.type == VT_FLOAT)
+        fmt_float(b, v.as.f);
+    else if (v.type == VT_STRING)
+        fmt_quoted(b, v.as.str);
+    else if (!fmt_common(b, v))
+        sb_puts(b, "<unknown>");
 }
 
 void fmt_print(StrBuf *b, Value v)

@@ -17,10 +17,10 @@
 #include "value.h"
 
 typedef struct {
-    char *data;     /* always NUL-terminated when non-NULL */
+    char *data; /* always NUL-terminated when non-NULL */
     size_t len;
     size_t cap;
-    bool oom;       /* an append failed; contents truncated */
+    bool oom; /* an append failed; contents truncated */
 } StrBuf;
 
 void sb_init(StrBuf *b);

@@ -7,8 +7,12 @@
 
 static void *default_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
 {
-    (void)ud; (void)old_size;
-    if (new_size == 0) { free(ptr); return NULL; }
+    (void)ud;
+    (void)old_size;
+    if (new_size == 0) {
+        free(ptr);
+        return NULL;
+    }
     return realloc(ptr, new_size);
 }
 
@@ -34,8 +38,7 @@ void heap_set_limit(Heap *h, size_t limit)
 
 void *heap_realloc(Heap *h, void *ptr, size_t old_size, size_t new_size)
 {
-    if (new_size > old_size && h->limit && h->bytes + (new_size - old_size) > h->limit)
-        return NULL;
+    if (new_size > old_size && h->limit && h->bytes + (new_size - old_size) > h->limit) return NULL;
     void *p = h->alloc(h->alloc_ud, ptr, old_size, new_size);
     if (new_size && !p) return NULL;
     h->bytes = h->bytes - old_size + new_size;
@@ -115,10 +118,7 @@ static void *new_object_zeroed(Heap *h, GcKind kind, size_t size, size_t zeroed)
     return o;
 }
 
-static void *new_object(Heap *h, GcKind kind, size_t size)
-{
-    return new_object_zeroed(h, kind, size, size);
-}
+static void *new_object(Heap *h, GcKind kind, size_t size) { return new_object_zeroed(h, kind, size, size); }
 
 /* ---- strings ---------------------------------------------------------------- */
 
@@ -148,7 +148,7 @@ StString *heap_concat_strings(Heap *h, const StString *a, const StString *b)
 
 uint32_t bytes_hash(const char *p, size_t len)
 {
-    uint32_t x = 2166136261u;                       /* FNV-1a */
+    uint32_t x = 2166136261u; /* FNV-1a */
     for (size_t i = 0; i < len; i++) x = (x ^ (uint8_t)p[i]) * 16777619u;
     return x;
 }
@@ -190,7 +190,7 @@ StArray *heap_new_array(Heap *h, uint32_t capacity_hint)
     if (!a) return NULL;
     a->id = h->next_id++;
     table_init(&a->extra);
-    if (capacity_hint > 1024) capacity_hint = 1024;   /* only a hint */
+    if (capacity_hint > 1024) capacity_hint = 1024; /* only a hint */
     if (capacity_hint) (void)array_reserve(h, a, capacity_hint);
     return a;
 }
@@ -209,8 +209,7 @@ StForeign *heap_new_foreign(Heap *h, void *ptr, StFinalizer fin, void *fin_ud)
 StClosure *heap_new_closure(Heap *h, StString *fname, uint32_t upvalue_count)
 {
     if (upvalue_count > (UINT32_MAX - sizeof(StClosure)) / sizeof(Upvalue)) return NULL;
-    StClosure *c = new_object(h, GC_CLOSURE,
-                              sizeof(StClosure) + (size_t)upvalue_count * sizeof(Upvalue));
+    StClosure *c = new_object(h, GC_CLOSURE, sizeof(StClosure) + (size_t)upvalue_count * sizeof(Upvalue));
     if (!c) return NULL;
     c->fname = fname;
     c->func_index = -1;
@@ -219,8 +218,7 @@ StClosure *heap_new_closure(Heap *h, StString *fname, uint32_t upvalue_count)
     return c;
 }
 
-StShare *heap_new_share(Heap *h, uint8_t kind, uint32_t bits, uint32_t frac,
-                        const uint8_t *bytes, uint32_t len)
+StShare *heap_new_share(Heap *h, uint8_t kind, uint32_t bits, uint32_t frac, const uint8_t *bytes, uint32_t len)
 {
     if (len > UINT32_MAX - sizeof(StShare)) return NULL;
     StShare *s = new_object(h, GC_SHARE, sizeof(StShare) + len);
@@ -348,7 +346,10 @@ bool table_next(const Table *t, uint32_t *iter, const TableEntry **entry)
 {
     while (*iter < t->used) {
         const TableEntry *e = &t->entries[(*iter)++];
-        if (e->live) { *entry = e; return true; }
+        if (e->live) {
+            *entry = e;
+            return true;
+        }
     }
     return false;
 }
@@ -361,8 +362,7 @@ bool array_reserve(Heap *h, StArray *a, uint32_t cap)
     if (cap > ARRAY_MAX_DENSE) return false;
     uint32_t ncap = a->cap ? a->cap : 4;
     while (ncap < cap) ncap = ncap > ARRAY_MAX_DENSE / 2 ? ARRAY_MAX_DENSE : ncap * 2;
-    Value *items = heap_realloc(h, a->items, (size_t)a->cap * sizeof(Value),
-                                (size_t)ncap * sizeof(Value));
+    Value *items = heap_realloc(h, a->items, (size_t)a->cap * sizeof(Value), (size_t)ncap * sizeof(Value));
     if (!items) return false;
     a->items = items;
     a->cap = ncap;
@@ -373,8 +373,7 @@ bool array_reserve(Heap *h, StArray *a, uint32_t cap)
 static void array_absorb_sparse(StArray *a)
 {
     Value v;
-    while (a->dlen < a->cap && a->dlen < a->len &&
-           table_get(&a->extra, val_i64(a->dlen), &v)) {
+    while (a->dlen < a->cap && a->dlen < a->len && table_get(&a->extra, val_i64(a->dlen), &v)) {
         table_delete(&a->extra, val_i64(a->dlen));
         array_note(a, v);
         a->items[a->dlen++] = v;
@@ -383,7 +382,7 @@ static void array_absorb_sparse(StArray *a)
 
 bool array_set_index(Heap *h, StArray *a, int64_t index, Value v)
 {
-    if (index < 0 || index == INT64_MAX) return false;   /* len = index + 1 must fit */
+    if (index < 0 || index == INT64_MAX) return false; /* len = index + 1 must fit */
     if (index < a->dlen) {
         array_note(a, v);
         a->items[index] = v;
@@ -408,15 +407,17 @@ bool array_set_index(Heap *h, StArray *a, int64_t index, Value v)
     array_note(a, v);
     a->items[index] = v;
     a->dlen = (uint32_t)index + 1;
-    if (index >= a->len) a->len = index + 1;
-    else table_delete(&a->extra, val_i64(index));
+    if (index >= a->len)
+        a->len = index + 1;
+    else
+        table_delete(&a->extra, val_i64(index));
     array_absorb_sparse(a);
     return true;
 }
 
 bool array_push(Heap *h, StArray *a, Value v)
 {
-    if (a->dlen == a->len && a->dlen < a->cap) {   /* the common case */
+    if (a->dlen == a->len && a->dlen < a->cap) { /* the common case */
         array_note(a, v);
         a->items[a->dlen++] = v;
         a->len++;
@@ -456,7 +457,10 @@ void heap_mark_object(Heap *h, GcObject *o)
         /* The gray stack is collector bookkeeping: plain malloc, not
          * accounted, so a heap limit cannot stop a collection. */
         GcObject **g = realloc(h->gray, ncap * sizeof *g);
-        if (!g) { h->gray_overflow = true; return; }
+        if (!g) {
+            h->gray_overflow = true;
+            return;
+        }
         h->gray = g;
         h->gray_cap = ncap;
     }
@@ -546,8 +550,10 @@ static void free_object(Heap *h, GcObject *o)
     }
     default: break;
     }
-    if (POOLED(o->size)) pool_free(h, o, o->size);
-    else heap_realloc(h, o, o->size, 0);
+    if (POOLED(o->size))
+        pool_free(h, o, o->size);
+    else
+        heap_realloc(h, o, o->size, 0);
 }
 
 void heap_collect(Heap *h)
@@ -560,7 +566,10 @@ void heap_collect(Heap *h)
     while (h->gray_overflow) {
         h->gray_overflow = false;
         for (GcObject *o = h->objects; o; o = o->next)
-            if (o->marked) { blacken(h, o); drain_gray(h); }
+            if (o->marked) {
+                blacken(h, o);
+                drain_gray(h);
+            }
     }
     GcObject **link = &h->objects;
     while (*link) {

@@ -15,15 +15,13 @@
 #include "config.h"
 #include "value.h"
 
-typedef enum {
-    GC_STRING, GC_OBJECT, GC_ARRAY, GC_FOREIGN, GC_CLOSURE, GC_SHARE
-} GcKind;
+typedef enum { GC_STRING, GC_OBJECT, GC_ARRAY, GC_FOREIGN, GC_CLOSURE, GC_SHARE } GcKind;
 
 typedef struct GcObject {
     struct GcObject *next;
-    uint8_t kind;      /* GcKind */
+    uint8_t kind; /* GcKind */
     uint8_t marked;
-    uint32_t size;     /* bytes accounted for this object (header + inline) */
+    uint32_t size; /* bytes accounted for this object (header + inline) */
 } GcObject;
 
 /* Allocator hook, realloc-like: (ud, ptr, old_size, new_size); new_size 0
@@ -35,12 +33,12 @@ typedef void (*HeapMarkRoots)(Heap *h, void *ud);
 
 /* Insertion-ordered hash map Value -> Value (object fields, array extras). */
 typedef struct {
-    uint32_t count;     /* live entries */
-    uint32_t used;      /* entries slots used (live + deleted) */
-    uint32_t cap;       /* entries capacity */
-    uint32_t mask;      /* index table size - 1 (0 when empty) */
+    uint32_t count; /* live entries */
+    uint32_t used;  /* entries slots used (live + deleted) */
+    uint32_t cap;   /* entries capacity */
+    uint32_t mask;  /* index table size - 1 (0 when empty) */
     struct TableEntry *entries;
-    uint32_t *index;    /* open addressing: entry index + 1, 0 empty */
+    uint32_t *index; /* open addressing: entry index + 1, 0 empty */
 } Table;
 
 typedef struct TableEntry {
@@ -53,17 +51,17 @@ typedef struct TableEntry {
 typedef struct StString {
     GcObject gc;
     uint32_t len;
-    uint32_t hash;     /* 0 = not computed yet */
-    char chars[];      /* len bytes + NUL */
+    uint32_t hash; /* 0 = not computed yet */
+    char chars[];  /* len bytes + NUL */
 } StString;
 
 /* What makes an object more than a plain map (prototypes, property
  * descriptors, magic methods; src/vm/objects.c).  Rare, so it lives apart:
  * a plain object has ext == NULL and the fast paths test only that. */
 typedef struct ObjExt {
-    struct StObject *proto;    /* prototype, or NULL */
-    Table props;               /* key -> I64 flags (OBJ_PROP_*) of defined properties */
-    bool magic;                /* has or inherits __getattr__ / __setattr__ */
+    struct StObject *proto; /* prototype, or NULL */
+    Table props;            /* key -> I64 flags (OBJ_PROP_*) of defined properties */
+    bool magic;             /* has or inherits __getattr__ / __setattr__ */
 } ObjExt;
 
 #define OBJ_PROP_WRITABLE 1
@@ -74,7 +72,7 @@ typedef struct StObject {
     GcObject gc;
     uint64_t id;
     Table fields;
-    ObjExt *ext;               /* NULL for a plain object */
+    ObjExt *ext; /* NULL for a plain object */
 } StObject;
 
 /* The extension of o, created on first use; NULL when out of memory. */
@@ -83,13 +81,13 @@ ObjExt *heap_object_ext(Heap *h, StObject *o);
 typedef struct StArray {
     GcObject gc;
     uint64_t id;
-    Value *items;      /* dense part: indices 0 .. dlen-1 (holes are Unit) */
-    uint32_t dlen;     /* dense part length (<= len) */
+    Value *items;  /* dense part: indices 0 .. dlen-1 (holes are Unit) */
+    uint32_t dlen; /* dense part length (<= len) */
     uint32_t cap;
-    int64_t len;       /* array length: 1 + highest I64 index ever set */
-    Table extra;       /* non-positional keys, and positional keys too far
+    int64_t len; /* array length: 1 + highest I64 index ever set */
+    Table extra; /* non-positional keys, and positional keys too far
                           past the dense part to store densely */
-    bool refs;         /* the dense part may hold heap values: once set, stays
+    bool refs;   /* the dense part may hold heap values: once set, stays
                           set; while clear the collector skips the items */
 } StArray;
 
@@ -106,7 +104,7 @@ typedef struct StForeign {
     GcObject gc;
     uint64_t id;
     void *ptr;
-    StFinalizer finalizer;  /* may be NULL */
+    StFinalizer finalizer; /* may be NULL */
     void *finalizer_ud;
 } StForeign;
 
@@ -118,21 +116,21 @@ typedef struct {
 typedef struct StClosure {
     GcObject gc;
     StString *fname;
-    int32_t func_index;     /* cached function-table index, -1 unknown */
+    int32_t func_index; /* cached function-table index, -1 unknown */
     uint32_t upvalue_count;
     Upvalue upvalues[];
 } StClosure;
 
 /* Share payload is filled by the MPC layer; the core only carries bytes. */
 /* StShare.share_kind: upstream's share types. */
-enum { SHARE_INT = 0, SHARE_FIXED = 1, SHARE_UINT = 2 };   /* SecretInt, SecretFixedPoint, SecretUInt */
+enum { SHARE_INT = 0, SHARE_FIXED = 1, SHARE_UINT = 2 }; /* SecretInt, SecretFixedPoint, SecretUInt */
 
 typedef struct StShare {
     GcObject gc;
-    uint8_t share_kind;     /* ShareKind */
-    uint8_t pending;        /* value not computed yet (batched multiplication) */
-    uint32_t bits;          /* bit length, or total bits for fixed point */
-    uint32_t frac;          /* fractional bits for fixed point */
+    uint8_t share_kind; /* ShareKind */
+    uint8_t pending;    /* value not computed yet (batched multiplication) */
+    uint32_t bits;      /* bit length, or total bits for fixed point */
+    uint32_t frac;      /* fractional bits for fixed point */
     uint32_t len;
     uint8_t bytes[];
 } StShare;
@@ -145,19 +143,19 @@ struct Heap {
     StAllocFn alloc;
     void *alloc_ud;
     GcObject *objects;
-    void *free_lists[HEAP_SIZE_CLASSES];   /* by (size + 15) / 16 - 1 */
+    void *free_lists[HEAP_SIZE_CLASSES]; /* by (size + 15) / 16 - 1 */
     struct HeapChunk *chunks;
-    char *bump, *bump_end;                  /* uncarved rest of the newest chunk */
-    size_t bytes;           /* bytes currently accounted */
-    size_t next_gc;         /* collect when bytes exceed this */
-    size_t limit;           /* 0 = no cap; else allocation fails above it */
-    uint64_t next_id;       /* objects and arrays */
+    char *bump, *bump_end; /* uncarved rest of the newest chunk */
+    size_t bytes;          /* bytes currently accounted */
+    size_t next_gc;        /* collect when bytes exceed this */
+    size_t limit;          /* 0 = no cap; else allocation fails above it */
+    uint64_t next_id;      /* objects and arrays */
     uint64_t next_foreign_id;
     HeapMarkRoots mark_roots;
     void *roots_ud;
-    GcObject **gray;        /* mark stack */
+    GcObject **gray; /* mark stack */
     size_t gray_len, gray_cap;
-    bool gray_overflow;     /* gray stack allocation failed: rescan needed */
+    bool gray_overflow; /* gray stack allocation failed: rescan needed */
     size_t collections;
 };
 
@@ -185,8 +183,7 @@ StObject *heap_new_object(Heap *h);
 StArray *heap_new_array(Heap *h, uint32_t capacity_hint);
 StForeign *heap_new_foreign(Heap *h, void *ptr, StFinalizer fin, void *fin_ud);
 StClosure *heap_new_closure(Heap *h, StString *fname, uint32_t upvalue_count);
-StShare *heap_new_share(Heap *h, uint8_t kind, uint32_t bits, uint32_t frac,
-                        const uint8_t *bytes, uint32_t len);
+StShare *heap_new_share(Heap *h, uint8_t kind, uint32_t bits, uint32_t frac, const uint8_t *bytes, uint32_t len);
 
 uint32_t string_hash(StString *s);
 /* FNV-1a of raw bytes (string_hash's function, without the caching), for

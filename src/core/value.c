@@ -9,9 +9,12 @@
 int val_int_bits(ValueType t)
 {
     switch (t) {
-    case VT_I8: case VT_U8: return 8;
-    case VT_I16: case VT_U16: return 16;
-    case VT_I32: case VT_U32: return 32;
+    case VT_I8:
+    case VT_U8: return 8;
+    case VT_I16:
+    case VT_U16: return 16;
+    case VT_I32:
+    case VT_U32: return 32;
     default: return 64;
     }
 }
@@ -49,11 +52,12 @@ bool val_int_fits_u(ValueType t, uint64_t x)
 const char *val_type_name(ValueType t)
 {
     static const char *const names[VT_COUNT] = {
-        [VT_UNIT] = "nil", [VT_I64] = "int64", [VT_I32] = "int32", [VT_I16] = "int16",
-        [VT_I8] = "int8", [VT_U8] = "uint8", [VT_U16] = "uint16", [VT_U32] = "uint32",
-        [VT_U64] = "uint64", [VT_FLOAT] = "float", [VT_BOOL] = "boolean",
-        [VT_STRING] = "string", [VT_OBJECT] = "object", [VT_ARRAY] = "array",
-        [VT_FOREIGN] = "cffi_function", [VT_CLOSURE] = "function", [VT_SHARE] = "share",
+        [VT_UNIT] = "nil",         [VT_I64] = "int64",    [VT_I32] = "int32",
+        [VT_I16] = "int16",        [VT_I8] = "int8",      [VT_U8] = "uint8",
+        [VT_U16] = "uint16",       [VT_U32] = "uint32",   [VT_U64] = "uint64",
+        [VT_FLOAT] = "float",      [VT_BOOL] = "boolean", [VT_STRING] = "string",
+        [VT_OBJECT] = "object",    [VT_ARRAY] = "array",  [VT_FOREIGN] = "cffi_function",
+        [VT_CLOSURE] = "function", [VT_SHARE] = "share",
     };
     return (unsigned)t < VT_COUNT ? names[t] : "unknown";
 }
@@ -95,12 +99,13 @@ bool val_equal(Value a, Value b)
     case VT_CLOSURE: return closures_equal(a.as.closure, b.as.closure);
     case VT_SHARE: {
         const StShare *x = a.as.share, *y = b.as.share;
-        return x == y || (x->share_kind == y->share_kind && x->bits == y->bits &&
-                          x->frac == y->frac && x->len == y->len &&
-                          memcmp(x->bytes, y->bytes, x->len) == 0);
+        return x == y || (x->share_kind == y->share_kind && x->bits == y->bits && x->frac == y->frac &&
+                          x->len == y->len && memcmp(x->bytes, y->bytes, x->len) == 0);
     }
-    case VT_OBJECT: case VT_ARRAY: case VT_FOREIGN: return a.as.gc == b.as.gc;
-    default: return a.as.u == b.as.u;   /* integers: widened payloads */
+    case VT_OBJECT:
+    case VT_ARRAY:
+    case VT_FOREIGN: return a.as.gc == b.as.gc;
+    default: return a.as.u == b.as.u; /* integers: widened payloads */
     }
 }
 
@@ -155,7 +160,9 @@ uint64_t val_hash(Value v)
         for (uint32_t i = 0; i < s->len; i++) h = (h ^ s->bytes[i]) * 1099511628211ull;
         break;
     }
-    case VT_OBJECT: case VT_ARRAY: case VT_FOREIGN: h = (uint64_t)(uintptr_t)v.as.gc; break;
+    case VT_OBJECT:
+    case VT_ARRAY:
+    case VT_FOREIGN: h = (uint64_t)(uintptr_t)v.as.gc; break;
     default: h = v.as.u; break;
     }
     return mix64(h ^ ((uint64_t)v.type << 56));
@@ -178,7 +185,7 @@ static int cmp_int_float(bool is_signed, uint64_t raw, double f)
     if (!is_signed && raw > (uint64_t)INT64_MAX) return 1;
     int64_t i = (int64_t)raw;
     double t = trunc(f);
-    int64_t ti = (int64_t)t;     /* in range: checked above */
+    int64_t ti = (int64_t)t; /* in range: checked above */
     if (i != ti) return i < ti ? -1 : 1;
     double frac = f - t;
     return frac > 0 ? -1 : frac < 0 ? 1 : 0;
@@ -202,10 +209,18 @@ int val_compare(Value a, Value b, int *out)
             return 0;
         }
         bool sa = val_is_signed(a), sb = val_is_signed(b);
-        if (sa && a.as.i < 0 && !(sb && b.as.i < 0)) { *out = -1; return 0; }
-        if (sb && b.as.i < 0 && !(sa && a.as.i < 0)) { *out = 1; return 0; }
-        if (sa && sb) *out = a.as.i < b.as.i ? -1 : a.as.i > b.as.i;
-        else *out = a.as.u < b.as.u ? -1 : a.as.u > b.as.u;   /* both non-negative */
+        if (sa && a.as.i < 0 && !(sb && b.as.i < 0)) {
+            *out = -1;
+            return 0;
+        }
+        if (sb && b.as.i < 0 && !(sa && a.as.i < 0)) {
+            *out = 1;
+            return 0;
+        }
+        if (sa && sb)
+            *out = a.as.i < b.as.i ? -1 : a.as.i > b.as.i;
+        else
+            *out = a.as.u < b.as.u ? -1 : a.as.u > b.as.u; /* both non-negative */
         return 0;
     }
     if (a.type == VT_STRING && b.type == VT_STRING) {

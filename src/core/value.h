@@ -14,9 +14,23 @@
 
 /* The first twelve match the constant-pool tags of the file format. */
 typedef enum {
-    VT_UNIT = 0, VT_I64, VT_I32, VT_I16, VT_I8, VT_U8, VT_U16, VT_U32, VT_U64,
-    VT_FLOAT, VT_BOOL, VT_STRING,
-    VT_OBJECT, VT_ARRAY, VT_FOREIGN, VT_CLOSURE, VT_SHARE,
+    VT_UNIT = 0,
+    VT_I64,
+    VT_I32,
+    VT_I16,
+    VT_I8,
+    VT_U8,
+    VT_U16,
+    VT_U32,
+    VT_U64,
+    VT_FLOAT,
+    VT_BOOL,
+    VT_STRING,
+    VT_OBJECT,
+    VT_ARRAY,
+    VT_FOREIGN,
+    VT_CLOSURE,
+    VT_SHARE,
     VT_COUNT
 } ValueType;
 
@@ -29,7 +43,7 @@ struct StClosure;
 struct StShare;
 
 typedef struct Value {
-    uint8_t type;                 /* ValueType */
+    uint8_t type; /* ValueType */
     union {
         int64_t i;
         uint64_t u;
@@ -45,14 +59,57 @@ typedef struct Value {
     } as;
 } Value;
 
-static inline Value val_unit(void) { Value v; v.type = VT_UNIT; v.as.u = 0; return v; }
-static inline Value val_i64(int64_t x) { Value v; v.type = VT_I64; v.as.i = x; return v; }
-static inline Value val_float(double x) { Value v; v.type = VT_FLOAT; v.as.f = x; return v; }
-static inline Value val_bool(bool x) { Value v; v.type = VT_BOOL; v.as.u = 0; v.as.b = x; return v; }
+static inline Value val_unit(void)
+{
+    Value v;
+    v.type = VT_UNIT;
+    v.as.u = 0;
+    return v;
+}
+static inline Value val_i64(int64_t x)
+{
+    Value v;
+    v.type = VT_I64;
+    v.as.i = x;
+    return v;
+}
+static inline Value val_float(double x)
+{
+    Value v;
+    v.type = VT_FLOAT;
+    v.as.f = x;
+    return v;
+}
+static inline Value val_bool(bool x)
+{
+    Value v;
+    v.type = VT_BOOL;
+    v.as.u = 0;
+    v.as.b = x;
+    return v;
+}
 /* Any integer type; x must already be in range for it. */
-static inline Value val_int(ValueType t, int64_t x) { Value v; v.type = (uint8_t)t; v.as.i = x; return v; }
-static inline Value val_uint(ValueType t, uint64_t x) { Value v; v.type = (uint8_t)t; v.as.u = x; return v; }
-static inline Value val_gc(ValueType t, void *o) { Value v; v.type = (uint8_t)t; v.as.gc = (struct GcObject *)o; return v; }
+static inline Value val_int(ValueType t, int64_t x)
+{
+    Value v;
+    v.type = (uint8_t)t;
+    v.as.i = x;
+    return v;
+}
+static inline Value val_uint(ValueType t, uint64_t x)
+{
+    Value v;
+    v.type = (uint8_t)t;
+    v.as.u = x;
+    return v;
+}
+static inline Value val_gc(ValueType t, void *o)
+{
+    Value v;
+    v.type = (uint8_t)t;
+    v.as.gc = (struct GcObject *)o;
+    return v;
+}
 
 static inline bool val_is_int(Value v) { return v.type >= VT_I64 && v.type <= VT_U64; }
 static inline bool val_is_signed(Value v) { return v.type >= VT_I64 && v.type <= VT_I8; }

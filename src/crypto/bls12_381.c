@@ -9,8 +9,8 @@
 
 /* ---- G1: y^2 = x^3 + 4 over Fp --------------------------------------------- */
 
-static const Fp B1 = { { 0xaa270000000cfff3ULL, 0x53cc0032fc34000aULL, 0x478fe97a6b0a807fULL,
-                         0xb1d37ebee6ba24d7ULL, 0x8ec9733bbf78ab2fULL, 0x09d645513d83de7eULL } };
+static const Fp B1 = { { 0xaa270000000cfff3ULL, 0x53cc0032fc34000aULL, 0x478fe97a6b0a807fULL, 0xb1d37ebee6ba24d7ULL,
+                         0x8ec9733bbf78ab2fULL, 0x09d645513d83de7eULL } };
 
 /* r = 12·a by additions (cheaper than a multiplication). */
 static void fp_mul12(Fp *r, const Fp *a)
@@ -61,10 +61,10 @@ static void fp_set_one(Fp *r) { *r = fp_one_m; }
 
 /* ---- G2: y^2 = x^3 + 4(1 + u) over Fp2 ------------------------------------- */
 
-static const Fp2 B2 = { { { 0xaa270000000cfff3ULL, 0x53cc0032fc34000aULL, 0x478fe97a6b0a807fULL,
-                            0xb1d37ebee6ba24d7ULL, 0x8ec9733bbf78ab2fULL, 0x09d645513d83de7eULL } },
-                        { { 0xaa270000000cfff3ULL, 0x53cc0032fc34000aULL, 0x478fe97a6b0a807fULL,
-                            0xb1d37ebee6ba24d7ULL, 0x8ec9733bbf78ab2fULL, 0x09d645513d83de7eULL } } };
+static const Fp2 B2 = { { { 0xaa270000000cfff3ULL, 0x53cc0032fc34000aULL, 0x478fe97a6b0a807fULL, 0xb1d37ebee6ba24d7ULL,
+                            0x8ec9733bbf78ab2fULL, 0x09d645513d83de7eULL } },
+                        { { 0xaa270000000cfff3ULL, 0x53cc0032fc34000aULL, 0x478fe97a6b0a807fULL, 0xb1d37ebee6ba24d7ULL,
+                            0x8ec9733bbf78ab2fULL, 0x09d645513d83de7eULL } } };
 
 /* 3b = 12 + 12u: (a0 + a1 u)(12 + 12 u) = 12(a0 - a1) + 12(a0 + a1) u. */
 static void g2_mul_b3(Fp2 *r, const Fp2 *a)
@@ -76,7 +76,11 @@ static void g2_mul_b3(Fp2 *r, const Fp2 *a)
     fp_mul12(&r->c1, &s);
 }
 static void fp2_set_zero(Fp2 *r) { memset(r, 0, sizeof *r); }
-static void fp2_set_one(Fp2 *r) { r->c0 = fp_one_m; fp_set_zero(&r->c1); }
+static void fp2_set_one(Fp2 *r)
+{
+    r->c0 = fp_one_m;
+    fp_set_zero(&r->c1);
+}
 
 #define SW_F Fp2
 #define SW_P G2P
@@ -101,18 +105,18 @@ _Static_assert(sizeof(G2P) <= sizeof(GroupPoint), "GroupPoint too small for G2")
 /* ---- constants ---------------------------------------------------------------- */
 
 /* Generators (Montgomery form), from the curve's specification. */
-static const Fp G1X = { { 0x5cb38790fd530c16ULL, 0x7817fc679976fff5ULL, 0x154f95c7143ba1c1ULL,
-                          0xf0ae6acdf3d0e747ULL, 0xedce6ecc21dbf440ULL, 0x120177419e0bfb75ULL } };
-static const Fp G1Y = { { 0xbaac93d50ce72271ULL, 0x8c22631a7918fd8eULL, 0xdd595f13570725ceULL,
-                          0x51ac582950405194ULL, 0x0e1c8c3fad0059c0ULL, 0x0bbc3efc5008a26aULL } };
-static const Fp2 G2X = { { { 0xf5f28fa202940a10ULL, 0xb3f5fb2687b4961aULL, 0xa1a893b53e2ae580ULL,
-                             0x9894999d1a3caee9ULL, 0x6f67b7631863366bULL, 0x058191924350bcd7ULL } },
-                         { { 0xa5a9c0759e23f606ULL, 0xaaa0c59dbccd60c3ULL, 0x3bb17e18e2867806ULL,
-                             0x1b1ab6cc8541b367ULL, 0xc2b6ed0ef2158547ULL, 0x11922a097360edf3ULL } } };
-static const Fp2 G2Y = { { { 0x4c730af860494c4aULL, 0x597cfa1f5e369c5aULL, 0xe7e6856caa0a635aULL,
-                             0xbbefb5e96e0d495fULL, 0x07d3a975f0ef25a2ULL, 0x0083fd8e7e80dae5ULL } },
-                         { { 0xadc0fc92df64b05dULL, 0x18aa270a2b1461dcULL, 0x86adac6a3be4eba0ULL,
-                             0x79495c4ec93da33aULL, 0xe7175850a43ccaedULL, 0x0b2bc2a163de1bf2ULL } } };
+static const Fp G1X = { { 0x5cb38790fd530c16ULL, 0x7817fc679976fff5ULL, 0x154f95c7143ba1c1ULL, 0xf0ae6acdf3d0e747ULL,
+                          0xedce6ecc21dbf440ULL, 0x120177419e0bfb75ULL } };
+static const Fp G1Y = { { 0xbaac93d50ce72271ULL, 0x8c22631a7918fd8eULL, 0xdd595f13570725ceULL, 0x51ac582950405194ULL,
+                          0x0e1c8c3fad0059c0ULL, 0x0bbc3efc5008a26aULL } };
+static const Fp2 G2X = { { { 0xf5f28fa202940a10ULL, 0xb3f5fb2687b4961aULL, 0xa1a893b53e2ae580ULL, 0x9894999d1a3caee9ULL,
+                             0x6f67b7631863366bULL, 0x058191924350bcd7ULL } },
+                         { { 0xa5a9c0759e23f606ULL, 0xaaa0c59dbccd60c3ULL, 0x3bb17e18e2867806ULL, 0x1b1ab6cc8541b367ULL,
+                             0xc2b6ed0ef2158547ULL, 0x11922a097360edf3ULL } } };
+static const Fp2 G2Y = { { { 0x4c730af860494c4aULL, 0x597cfa1f5e369c5aULL, 0xe7e6856caa0a635aULL, 0xbbefb5e96e0d495fULL,
+                             0x07d3a975f0ef25a2ULL, 0x0083fd8e7e80dae5ULL } },
+                         { { 0xadc0fc92df64b05dULL, 0x18aa270a2b1461dcULL, 0x86adac6a3be4eba0ULL, 0x79495c4ec93da33aULL,
+                             0xe7175850a43ccaedULL, 0x0b2bc2a163de1bf2ULL } } };
 
 /* The group order r, little-endian bytes, for subgroup checks. */
 static const uint8_t ORDER_LE[32] = {
@@ -135,8 +139,18 @@ static pthread_once_t g1_once = PTHREAD_ONCE_INIT, g2_once = PTHREAD_ONCE_INIT;
 
 static void g1_gen(G1P *r) { g1p_from_affine(r, &G1X, &G1Y); }
 static void g2_gen(G2P *r) { g2p_from_affine(r, &G2X, &G2Y); }
-static void g1_table_init(void) { G1P g; g1_gen(&g); g1p_fixed_init(g1_table, &g); }
-static void g2_table_init(void) { G2P g; g2_gen(&g); g2p_fixed_init(g2_table, &g); }
+static void g1_table_init(void)
+{
+    G1P g;
+    g1_gen(&g);
+    g1p_fixed_init(g1_table, &g);
+}
+static void g2_table_init(void)
+{
+    G2P g;
+    g2_gen(&g);
+    g2p_fixed_init(g2_table, &g);
+}
 
 /* ---- G1 vtable ---------------------------------------------------------------- */
 
@@ -147,7 +161,11 @@ static int g1_add(GroupPoint *r, const GroupPoint *a, const GroupPoint *b)
     g1p_add((G1P *)r, (const G1P *)a, (const G1P *)b);
     return 0;
 }
-static int g1_neg(GroupPoint *r, const GroupPoint *a) { g1p_neg((G1P *)r, (const G1P *)a); return 0; }
+static int g1_neg(GroupPoint *r, const GroupPoint *a)
+{
+    g1p_neg((G1P *)r, (const G1P *)a);
+    return 0;
+}
 /* ---- G1 scalar multiplication with the GLV endomorphism -------------------- *
  * On G1, phi(x, y) = (beta·x, y) for a cube root of unity beta equals
  * multiplication by lambda = z^2 - 1 (z the curve parameter), and
@@ -156,8 +174,8 @@ static int g1_neg(GroupPoint *r, const GroupPoint *a) { g1p_neg((G1P *)r, (const
  * doublings of the plain 256-bit window method (Gallant, Lambert and
  * Vanstone, CRYPTO 2001). */
 
-static const Fp BETA = { { 0xcd03c9e48671f071ULL, 0x5dab22461fcda5d2ULL, 0x587042afd3851b95ULL,
-                           0x8eb60ebe01bacb9eULL, 0x03f97d6e83d050d2ULL, 0x18f0206554638741ULL } };
+static const Fp BETA = { { 0xcd03c9e48671f071ULL, 0x5dab22461fcda5d2ULL, 0x587042afd3851b95ULL, 0x8eb60ebe01bacb9eULL,
+                           0x03f97d6e83d050d2ULL, 0x18f0206554638741ULL } };
 static const uint64_t LAMBDA[2] = { 0x00000000ffffffffULL, 0xac45a4010001a402ULL };
 
 /* k (reduced mod r, 4 limbs) = k1 + k2·lambda, by a constant-time
@@ -193,10 +211,7 @@ static void glv_split(const uint64_t k[4], uint64_t k1[2], uint64_t k2[2])
     k2[1] = q[1];
 }
 
-static unsigned nibble128(const uint64_t v[2], int w)
-{
-    return (unsigned)(v[w / 16] >> (4 * (w % 16))) & 15;
-}
+static unsigned nibble128(const uint64_t v[2], int w) { return (unsigned)(v[w / 16] >> (4 * (w % 16))) & 15; }
 
 static int g1_mul(GroupPoint *gr, const GroupPoint *gp, const uint8_t k[32])
 {
@@ -215,7 +230,7 @@ static int g1_mul(GroupPoint *gr, const GroupPoint *gp, const uint8_t k[32])
     for (int i = 2; i < 16; i++) g1p_add(&t1[i], &t1[i - 1], p);
     for (int i = 0; i < 16; i++) {
         t2[i] = t1[i];
-        fp_mul(&t2[i].X, &t1[i].X, &BETA);          /* phi on projective points */
+        fp_mul(&t2[i].X, &t1[i].X, &BETA); /* phi on projective points */
     }
     g1p_identity(&acc);
     for (int w = 31; w >= 0; w--) {
@@ -245,7 +260,7 @@ static void g1_write(const G1P *p, uint8_t *out, int compressed)
 {
     size_t len = compressed ? 48 : 96;
     memset(out, 0, len);
-    if (g1p_is_identity(p)) {                 /* encodings are public */
+    if (g1p_is_identity(p)) { /* encodings are public */
         out[0] = compressed ? FLAG_COMPRESSED | FLAG_INFINITY : FLAG_INFINITY;
         return;
     }
@@ -257,8 +272,16 @@ static void g1_write(const G1P *p, uint8_t *out, int compressed)
     else
         fp_to_be(out + 48, &y);
 }
-static int g1_encode(const GroupPoint *p, uint8_t *out) { g1_write((const G1P *)p, out, 1); return 0; }
-static int g1_encode_unc(const GroupPoint *p, uint8_t *out) { g1_write((const G1P *)p, out, 0); return 0; }
+static int g1_encode(const GroupPoint *p, uint8_t *out)
+{
+    g1_write((const G1P *)p, out, 1);
+    return 0;
+}
+static int g1_encode_unc(const GroupPoint *p, uint8_t *out)
+{
+    g1_write((const G1P *)p, out, 0);
+    return 0;
+}
 
 /* Checks the flag bits of a zcash encoding of len bytes (compressed when
  * len is the compressed length); returns 1 for the identity, 0 for a
@@ -267,10 +290,10 @@ static int check_flags(const uint8_t *in, size_t len, int compressed, char *err,
 {
     uint8_t f = in[0];
     if (!!(f & FLAG_COMPRESSED) != compressed)
-        return group_fail(err, errlen, compressed ? "compression flag not set in a compressed encoding"
-                                                   : "compression flag set in an uncompressed encoding");
-    if (!compressed && (f & FLAG_LARGEST))
-        return group_fail(err, errlen, "sort flag set in an uncompressed encoding");
+        return group_fail(err, errlen,
+                          compressed ? "compression flag not set in a compressed encoding"
+                                     : "compression flag set in an uncompressed encoding");
+    if (!compressed && (f & FLAG_LARGEST)) return group_fail(err, errlen, "sort flag set in an uncompressed encoding");
     if (f & FLAG_INFINITY) {
         if (f & FLAG_LARGEST) return group_fail(err, errlen, "sort flag set on the point at infinity");
         uint8_t acc = f & 0x1f;
@@ -304,8 +327,7 @@ static int g1_decode(GroupPoint *r, const uint8_t *in, size_t len, char *err, si
         if (!fp_sqrt(&y, &rhs)) return group_fail(err, errlen, "not on the curve (no point has this x)");
         if (fp_lex_largest(&y) != !!(in[0] & FLAG_LARGEST)) fp_neg(&y, &y);
     } else {
-        if (fp_from_be(&y, in + 48) != 0)
-            return group_fail(err, errlen, "y coordinate is not below the field modulus");
+        if (fp_from_be(&y, in + 48) != 0) return group_fail(err, errlen, "y coordinate is not below the field modulus");
         if (!g1p_affine_on_curve(&x, &y)) return group_fail(err, errlen, "not on the curve");
     }
     G1P p, chk;
@@ -365,7 +387,11 @@ static int g2_add(GroupPoint *r, const GroupPoint *a, const GroupPoint *b)
     g2p_add((G2P *)r, (const G2P *)a, (const G2P *)b);
     return 0;
 }
-static int g2_neg(GroupPoint *r, const GroupPoint *a) { g2p_neg((G2P *)r, (const G2P *)a); return 0; }
+static int g2_neg(GroupPoint *r, const GroupPoint *a)
+{
+    g2p_neg((G2P *)r, (const G2P *)a);
+    return 0;
+}
 static int g2_mul(GroupPoint *r, const GroupPoint *p, const uint8_t k[32])
 {
     g2p_mul_ct((G2P *)r, (const G2P *)p, k);
@@ -387,10 +413,7 @@ static void fp2_to_be(uint8_t out[96], const Fp2 *a)
     fp_to_be(out + 48, &a->c0);
 }
 
-static int fp2_from_be(Fp2 *r, const uint8_t in[96])
-{
-    return fp_from_be(&r->c1, in) | fp_from_be(&r->c0, in + 48);
-}
+static int fp2_from_be(Fp2 *r, const uint8_t in[96]) { return fp_from_be(&r->c1, in) | fp_from_be(&r->c0, in + 48); }
 
 static void g2_write(const G2P *p, uint8_t *out, int compressed)
 {
@@ -408,8 +431,16 @@ static void g2_write(const G2P *p, uint8_t *out, int compressed)
     else
         fp2_to_be(out + 96, &y);
 }
-static int g2_encode(const GroupPoint *p, uint8_t *out) { g2_write((const G2P *)p, out, 1); return 0; }
-static int g2_encode_unc(const GroupPoint *p, uint8_t *out) { g2_write((const G2P *)p, out, 0); return 0; }
+static int g2_encode(const GroupPoint *p, uint8_t *out)
+{
+    g2_write((const G2P *)p, out, 1);
+    return 0;
+}
+static int g2_encode_unc(const GroupPoint *p, uint8_t *out)
+{
+    g2_write((const G2P *)p, out, 0);
+    return 0;
+}
 
 static int g2_decode(GroupPoint *r, const uint8_t *in, size_t len, char *err, size_t errlen)
 {
@@ -453,19 +484,45 @@ static int g2_decode_compressed(GroupPoint *r, const uint8_t *in, size_t len, ch
 }
 
 const Group group_bls12_381_g1 = {
-    .name = "bls12-381-g1", .scalar_field = &field_bls12_381,
-    .enc_len = 48, .enc_uncompressed_len = 96, .ark_len = 48,
-    .identity = g1_identity, .generator = g1_generator, .add = g1_add, .neg = g1_neg,
-    .mul = g1_mul, .mul_base = g1_mul_base, .equal = g1_equal, .is_identity = g1_is_identity,
-    .encode = g1_encode, .encode_uncompressed = g1_encode_unc, .decode = g1_decode,
-    .encode_ark = g1_encode, .decode_ark = g1_decode_compressed, .hash_to_group = g1_hash,
+    .name = "bls12-381-g1",
+    .scalar_field = &field_bls12_381,
+    .enc_len = 48,
+    .enc_uncompressed_len = 96,
+    .ark_len = 48,
+    .identity = g1_identity,
+    .generator = g1_generator,
+    .add = g1_add,
+    .neg = g1_neg,
+    .mul = g1_mul,
+    .mul_base = g1_mul_base,
+    .equal = g1_equal,
+    .is_identity = g1_is_identity,
+    .encode = g1_encode,
+    .encode_uncompressed = g1_encode_unc,
+    .decode = g1_decode,
+    .encode_ark = g1_encode,
+    .decode_ark = g1_decode_compressed,
+    .hash_to_group = g1_hash,
 };
 
 const Group group_bls12_381_g2 = {
-    .name = "bls12-381-g2", .scalar_field = &field_bls12_381,
-    .enc_len = 96, .enc_uncompressed_len = 192, .ark_len = 96,
-    .identity = g2_identity, .generator = g2_generator, .add = g2_add, .neg = g2_neg,
-    .mul = g2_mul, .mul_base = g2_mul_base, .equal = g2_equal, .is_identity = g2_is_identity,
-    .encode = g2_encode, .encode_uncompressed = g2_encode_unc, .decode = g2_decode,
-    .encode_ark = g2_encode, .decode_ark = g2_decode_compressed, .hash_to_group = NULL,
+    .name = "bls12-381-g2",
+    .scalar_field = &field_bls12_381,
+    .enc_len = 96,
+    .enc_uncompressed_len = 192,
+    .ark_len = 96,
+    .identity = g2_identity,
+    .generator = g2_generator,
+    .add = g2_add,
+    .neg = g2_neg,
+    .mul = g2_mul,
+    .mul_base = g2_mul_base,
+    .equal = g2_equal,
+    .is_identity = g2_is_identity,
+    .encode = g2_encode,
+    .encode_uncompressed = g2_encode_unc,
+    .decode = g2_decode,
+    .encode_ark = g2_encode,
+    .decode_ark = g2_decode_compressed,
+    .hash_to_group = NULL,
 };

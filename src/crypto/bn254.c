@@ -61,7 +61,12 @@ static void bn_gen(BnP *r)
     fe_from_u64(&bn_fq, &y, 2);
     bnp_from_affine(r, &x, &y);
 }
-static void bn_table_init(void) { BnP g; bn_gen(&g); bnp_fixed_init(bn_table, &g); }
+static void bn_table_init(void)
+{
+    BnP g;
+    bn_gen(&g);
+    bnp_fixed_init(bn_table, &g);
+}
 
 static void bn_identity(GroupPoint *r) { bnp_identity((BnP *)r); }
 static void bn_generator(GroupPoint *r) { bn_gen((BnP *)r); }
@@ -70,7 +75,11 @@ static int bn_add(GroupPoint *r, const GroupPoint *a, const GroupPoint *b)
     bnp_add((BnP *)r, (const BnP *)a, (const BnP *)b);
     return 0;
 }
-static int bn_neg(GroupPoint *r, const GroupPoint *a) { bnp_neg((BnP *)r, (const BnP *)a); return 0; }
+static int bn_neg(GroupPoint *r, const GroupPoint *a)
+{
+    bnp_neg((BnP *)r, (const BnP *)a);
+    return 0;
+}
 static int bn_mul(GroupPoint *r, const GroupPoint *p, const uint8_t k[32])
 {
     bnp_mul_ct((BnP *)r, (const BnP *)p, k);
@@ -94,7 +103,7 @@ static int y_largest(const Fe *y)
     fe_to_bytes(&bn_fq, a, y);
     fe_to_bytes(&bn_fq, b, &ny);
     for (int i = 31; i >= 0; i--)
-        if (a[i] != b[i]) return a[i] > b[i];       /* encodings are public */
+        if (a[i] != b[i]) return a[i] > b[i]; /* encodings are public */
     return 0;
 }
 
@@ -136,17 +145,31 @@ static int bn_decode(GroupPoint *r, const uint8_t *in, size_t len, char *err, si
     fe_mul(&bn_fq, &rhs, &x, &x);
     fe_mul(&bn_fq, &rhs, &rhs, &x);
     fe_add(&bn_fq, &rhs, &rhs, &BN_B);
-    if (fe_sqrt_vartime(&bn_fq, &y, &rhs) != 0) return group_fail(err, errlen, "not on the curve (no point has this x)");
+    if (fe_sqrt_vartime(&bn_fq, &y, &rhs) != 0)
+        return group_fail(err, errlen, "not on the curve (no point has this x)");
     if (y_largest(&y) != !!(flags & 0x80)) fe_neg(&bn_fq, &y, &y);
-    bnp_from_affine((BnP *)r, &x, &y);       /* cofactor 1: every curve point is in the group */
+    bnp_from_affine((BnP *)r, &x, &y); /* cofactor 1: every curve point is in the group */
     return 0;
 }
 
 const Group group_bn254_g1 = {
-    .name = "bn254-g1", .scalar_field = &field_bn254,
-    .enc_len = 32, .enc_uncompressed_len = 0, .ark_len = 32,
-    .identity = bn_identity, .generator = bn_generator, .add = bn_add, .neg = bn_neg,
-    .mul = bn_mul, .mul_base = bn_mul_base, .equal = bn_equal, .is_identity = bn_is_identity,
-    .encode = bn_encode, .encode_uncompressed = NULL, .decode = bn_decode,
-    .encode_ark = bn_encode, .decode_ark = bn_decode, .hash_to_group = NULL,
+    .name = "bn254-g1",
+    .scalar_field = &field_bn254,
+    .enc_len = 32,
+    .enc_uncompressed_len = 0,
+    .ark_len = 32,
+    .identity = bn_identity,
+    .generator = bn_generator,
+    .add = bn_add,
+    .neg = bn_neg,
+    .mul = bn_mul,
+    .mul_base = bn_mul_base,
+    .equal = bn_equal,
+    .is_identity = bn_is_identity,
+    .encode = bn_encode,
+    .encode_uncompressed = NULL,
+    .decode = bn_decode,
+    .encode_ark = bn_encode,
+    .decode_ark = bn_decode,
+    .hash_to_group = NULL,
 };

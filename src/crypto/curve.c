@@ -18,10 +18,9 @@ static const struct {
     const char *alias;
     int index;
 } ALIASES[] = {
-    { "bls12-381", 0 }, { "bls12_381", 0 }, { "bls12381", 0 }, { "bn254", 1 },
-    { "curve25519", 2 }, { "curve-25519", 2 }, { "ed25519", 3 }, { "ed-25519", 3 },
-    { "secp256k1", 4 }, { "secp256-k1", 4 }, { "p-256", 5 }, { "p256", 5 },
-    { "nist-p256", 5 }, { "secp256r1", 5 }, { "secp256-r1", 5 },
+    { "bls12-381", 0 },   { "bls12_381", 0 }, { "bls12381", 0 },  { "bn254", 1 },     { "curve25519", 2 },
+    { "curve-25519", 2 }, { "ed25519", 3 },   { "ed-25519", 3 },  { "secp256k1", 4 }, { "secp256-k1", 4 },
+    { "p-256", 5 },       { "p256", 5 },      { "nist-p256", 5 }, { "secp256r1", 5 }, { "secp256-r1", 5 },
 };
 
 static int blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -48,8 +47,8 @@ void crypto_curve_unknown(char *buf, size_t len, const char *name)
         low[n] = (char)(name[n] >= 'A' && name[n] <= 'Z' ? name[n] - 'A' + 'a' : name[n]);
     while (n && blank(low[n - 1])) n--;
     low[n] = 0;
-    snprintf(buf, len, "Unknown MPC curve '%s'. Supported curves: bls12-381, bn254, curve25519, ed25519, secp256k1, p-256",
-             low);
+    snprintf(buf, len,
+             "Unknown MPC curve '%s'. Supported curves: bls12-381, bn254, curve25519, ed25519, secp256k1, p-256", low);
 }
 
 void crypto_field_from_be_mod(const Field *f, Fe *r, const uint8_t *in, size_t len)
@@ -64,7 +63,7 @@ void crypto_field_from_be_mod(const Field *f, Fe *r, const uint8_t *in, size_t l
         size_t take = pos == 0 ? first : 32;
         uint64_t limbs[4] = { 0 };
         for (size_t i = 0; i < take; i++) {
-            size_t bit = 8 * (take - 1 - i);          /* byte in[pos+i] is this far from the chunk's end */
+            size_t bit = 8 * (take - 1 - i); /* byte in[pos+i] is this far from the chunk's end */
             limbs[bit / 64] |= (uint64_t)in[pos + i] << (bit % 64);
         }
         fe_from_limbs(f, &c, limbs);

@@ -13,10 +13,10 @@
 #include "mpc/field.h"
 
 typedef struct {
-    const char *name;          /* canonical name: "bls12-381", "p-256", ... */
-    const Field *scalar;       /* the scalar field (group order) */
-    int hash_le;               /* hash_to_field reads the bytes little-endian (25519) */
-    const Group *group;        /* the curve's native group; NULL for curve25519 */
+    const char *name;    /* canonical name: "bls12-381", "p-256", ... */
+    const Field *scalar; /* the scalar field (group order) */
+    int hash_le;         /* hash_to_field reads the bytes little-endian (25519) */
+    const Group *group;  /* the curve's native group; NULL for curve25519 */
 } CryptoCurve;
 
 /* Parses a curve name as upstream does (trimmed, case-insensitive, with

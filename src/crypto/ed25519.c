@@ -8,7 +8,9 @@
 
 #include "crypto/group.h"
 
-typedef struct { uint8_t enc[32]; } EdP;
+typedef struct {
+    uint8_t enc[32];
+} EdP;
 
 static const uint8_t ED_IDENTITY[32] = { 1 };
 
@@ -76,7 +78,8 @@ static int ed_decode(GroupPoint *r, const uint8_t *in, size_t len, char *err, si
     if (len != 32) return group_fail(err, errlen, "ed25519 point must be 32 bytes");
     if (!is_ident(in) && !crypto_core_ed25519_is_valid_point(in))
         return group_fail(err, errlen,
-                          "not a valid ed25519 point (not canonical, not on the curve, or not in the prime-order subgroup)");
+                          "not a valid ed25519 point (not canonical, not on the curve, or not in the prime-order "
+                          "subgroup)");
     memcpy(((EdP *)r)->enc, in, 32);
     return 0;
 }
@@ -100,7 +103,7 @@ static void fq_init(void)
     p[0] = 0xed;
     p[31] = 0x7f;
     field_init(&fq25519, p, "curve25519-fq");
-    Fe a, b;                                  /* d = -121665 / 121666 */
+    Fe a, b; /* d = -121665 / 121666 */
     fe_from_i64(&fq25519, &a, -121665);
     fe_from_u64(&fq25519, &b, 121666);
     fe_inv(&fq25519, &b, &b);
@@ -134,7 +137,7 @@ static int ed_encode_ark(const GroupPoint *p, uint8_t *out)
     int rfc = out[31] >> 7;
     out[31] &= 0x7f;
     int par = small_x_parity(out);
-    if (par < 0) return -1;                   /* cannot happen for a valid point */
+    if (par < 0) return -1; /* cannot happen for a valid point */
     out[31] |= (uint8_t)((rfc ^ par) << 7);
     return 0;
 }
@@ -153,10 +156,23 @@ static int ed_decode_ark(GroupPoint *r, const uint8_t *in, size_t len, char *err
 }
 
 const Group group_ed25519 = {
-    .name = "ed25519-edwards", .scalar_field = &field_ed25519,
-    .enc_len = 32, .enc_uncompressed_len = 0, .ark_len = 32,
-    .identity = ed_identity, .generator = ed_generator, .add = ed_add, .neg = ed_neg,
-    .mul = ed_mul, .mul_base = ed_mul_base, .equal = ed_equal, .is_identity = ed_is_identity,
-    .encode = ed_encode, .encode_uncompressed = NULL, .decode = ed_decode,
-    .encode_ark = ed_encode_ark, .decode_ark = ed_decode_ark, .hash_to_group = NULL,
+    .name = "ed25519-edwards",
+    .scalar_field = &field_ed25519,
+    .enc_len = 32,
+    .enc_uncompressed_len = 0,
+    .ark_len = 32,
+    .identity = ed_identity,
+    .generator = ed_generator,
+    .add = ed_add,
+    .neg = ed_neg,
+    .mul = ed_mul,
+    .mul_base = ed_mul_base,
+    .equal = ed_equal,
+    .is_identity = ed_is_identity,
+    .encode = ed_encode,
+    .encode_uncompressed = NULL,
+    .decode = ed_decode,
+    .encode_ark = ed_encode_ark,
+    .decode_ark = ed_decode_ark,
+    .hash_to_group = NULL,
 };

@@ -8,11 +8,11 @@ __extension__ typedef unsigned __int128 u128;
 
 static const uint64_t P[6] = { 0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
                                0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL };
-static const uint64_t PINV = 0x89f3fffcfffcfffdULL;     /* -p^-1 mod 2^64 */
-static const Fp R2 = { { 0xf4df1f341c341746ULL, 0x0a76e6a609d104f1ULL, 0x8de5476c4c95b6d5ULL,
-                         0x67eb88a9939d83c0ULL, 0x9a793e85b519952dULL, 0x11988fe592cae3aaULL } };
-const Fp fp_one_m = { { 0x760900000002fffdULL, 0xebf4000bc40c0002ULL, 0x5f48985753c758baULL,
-                        0x77ce585370525745ULL, 0x5c071a97a256ec6dULL, 0x15f65ec3fa80e493ULL } };
+static const uint64_t PINV = 0x89f3fffcfffcfffdULL; /* -p^-1 mod 2^64 */
+static const Fp R2 = { { 0xf4df1f341c341746ULL, 0x0a76e6a609d104f1ULL, 0x8de5476c4c95b6d5ULL, 0x67eb88a9939d83c0ULL,
+                         0x9a793e85b519952dULL, 0x11988fe592cae3aaULL } };
+const Fp fp_one_m = { { 0x760900000002fffdULL, 0xebf4000bc40c0002ULL, 0x5f48985753c758baULL, 0x77ce585370525745ULL,
+                        0x5c071a97a256ec6dULL, 0x15f65ec3fa80e493ULL } };
 static const uint64_t P_MINUS_2[6] = { 0xb9feffffffffaaa9ULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
                                        0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL };
 static const uint64_t P_PLUS_1_DIV_4[6] = { 0xee7fbfffffffeaabULL, 0x07aaffffac54ffffULL, 0xd9cc34a83dac3d89ULL,
@@ -66,8 +66,8 @@ static inline uint64_t mac(uint64_t acc, uint64_t a, uint64_t b, uint64_t *carry
 /* r = t - p if t (with top carry hi) >= p, else t.  Written out limb by
  * limb with a barrier on the mask: gcc would otherwise vectorise the
  * select into SSE stores that stall the next load (as mpc/field.h). */
-static inline void final_sub6(Fp *r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3, uint64_t t4,
-                              uint64_t t5, uint64_t hi)
+static inline void final_sub6(Fp *r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3, uint64_t t4, uint64_t t5,
+                              uint64_t hi)
 {
     uint64_t b = 0;
     uint64_t s0 = sbb(t0, P[0], &b), s1 = sbb(t1, P[1], &b), s2 = sbb(t2, P[2], &b);
@@ -95,7 +95,7 @@ void fp_sub(Fp *r, const Fp *a, const Fp *b)
     uint64_t br = 0, c = 0;
     uint64_t t0 = sbb(a->v[0], b->v[0], &br), t1 = sbb(a->v[1], b->v[1], &br), t2 = sbb(a->v[2], b->v[2], &br);
     uint64_t t3 = sbb(a->v[3], b->v[3], &br), t4 = sbb(a->v[4], b->v[4], &br), t5 = sbb(a->v[5], b->v[5], &br);
-    uint64_t m = (uint64_t)0 - br;          /* add p back when a < b */
+    uint64_t m = (uint64_t)0 - br; /* add p back when a < b */
     BARRIER(m);
     r->v[0] = adc(t0, P[0] & m, &c);
     r->v[1] = adc(t1, P[1] & m, &c);
@@ -115,25 +115,26 @@ void fp_neg(Fp *r, const Fp *a)
  * m·p) / 2^64.  p < 2^382 leaves two spare bits in the top limb, so the
  * running value stays below 2p < 2^383 and needs no seventh limb (the
  * "no-carry" variant). */
-#define CIOS_ROUND(bi) do {                                              \
-    uint64_t c_ = 0, m_, h_;                                             \
-    t0 = mac(t0, a0, (bi), &c_);                                         \
-    t1 = mac(t1, a1, (bi), &c_);                                         \
-    t2 = mac(t2, a2, (bi), &c_);                                         \
-    t3 = mac(t3, a3, (bi), &c_);                                         \
-    t4 = mac(t4, a4, (bi), &c_);                                         \
-    t5 = mac(t5, a5, (bi), &c_);                                         \
-    h_ = c_;                                                             \
-    m_ = t0 * PINV;                                                      \
-    c_ = 0;                                                              \
-    (void)mac(t0, m_, P[0], &c_);                                        \
-    t0 = mac(t1, m_, P[1], &c_);                                         \
-    t1 = mac(t2, m_, P[2], &c_);                                         \
-    t2 = mac(t3, m_, P[3], &c_);                                         \
-    t3 = mac(t4, m_, P[4], &c_);                                         \
-    t4 = mac(t5, m_, P[5], &c_);                                         \
-    t5 = h_ + c_;                                                        \
-} while (0)
+#define CIOS_ROUND(bi)                \
+    do {                              \
+        uint64_t c_ = 0, m_, h_;      \
+        t0 = mac(t0, a0, (bi), &c_);  \
+        t1 = mac(t1, a1, (bi), &c_);  \
+        t2 = mac(t2, a2, (bi), &c_);  \
+        t3 = mac(t3, a3, (bi), &c_);  \
+        t4 = mac(t4, a4, (bi), &c_);  \
+        t5 = mac(t5, a5, (bi), &c_);  \
+        h_ = c_;                      \
+        m_ = t0 * PINV;               \
+        c_ = 0;                       \
+        (void)mac(t0, m_, P[0], &c_); \
+        t0 = mac(t1, m_, P[1], &c_);  \
+        t1 = mac(t2, m_, P[2], &c_);  \
+        t2 = mac(t3, m_, P[3], &c_);  \
+        t3 = mac(t4, m_, P[4], &c_);  \
+        t4 = mac(t5, m_, P[5], &c_);  \
+        t5 = h_ + c_;                 \
+    } while (0)
 
 void fp_mul(Fp *r, const Fp *a, const Fp *b)
 {
@@ -148,10 +149,7 @@ void fp_mul(Fp *r, const Fp *a, const Fp *b)
     final_sub6(r, t0, t1, t2, t3, t4, t5, 0);
 }
 
-void fp_sqr(Fp *r, const Fp *a)
-{
-    fp_mul(r, a, a);
-}
+void fp_sqr(Fp *r, const Fp *a) { fp_mul(r, a, a); }
 
 void fp_pow(Fp *r, const Fp *a, const uint64_t e[6])
 {
@@ -159,15 +157,12 @@ void fp_pow(Fp *r, const Fp *a, const uint64_t e[6])
     for (int i = 5; i >= 0; i--)
         for (int bit = 63; bit >= 0; bit--) {
             fp_sqr(&acc, &acc);
-            if ((e[i] >> bit) & 1) fp_mul(&acc, &acc, &base);   /* e is public */
+            if ((e[i] >> bit) & 1) fp_mul(&acc, &acc, &base); /* e is public */
         }
     *r = acc;
 }
 
-void fp_inv(Fp *r, const Fp *a)
-{
-    fp_pow(r, a, P_MINUS_2);
-}
+void fp_inv(Fp *r, const Fp *a) { fp_pow(r, a, P_MINUS_2); }
 
 int fp_equal(const Fp *a, const Fp *b)
 {
@@ -237,7 +232,7 @@ int fp_from_be(Fp *r, const uint8_t in[48])
     limbs_from_be(t.v, in);
     for (int i = 0; i < 6; i++) (void)sbb(t.v[i], P[i], &b);
     fp_mul(r, &t, &R2);
-    if (!b) {                    /* >= p: the verdict is public */
+    if (!b) { /* >= p: the verdict is public */
         memset(r, 0, sizeof *r);
         return -1;
     }
@@ -267,7 +262,7 @@ void fp_from_be_mod(Fp *r, const uint8_t *in, size_t len)
         Fp c;
         limbs_from_be(c.v, chunk);
         fp_mul(&c, &c, &R2);
-        fp_mul(&acc, &acc, &R2);      /* acc·R·R·R^-1 = (acc·2^384) in Montgomery form */
+        fp_mul(&acc, &acc, &R2); /* acc·R·R·R^-1 = (acc·2^384) in Montgomery form */
         fp_add(&acc, &acc, &c);
         pos += take;
     }
@@ -331,15 +326,9 @@ void fp2_inv(Fp2 *r, const Fp2 *a)
     fp_neg(&r->c1, &t);
 }
 
-int fp2_is_zero(const Fp2 *a)
-{
-    return fp_is_zero(&a->c0) & fp_is_zero(&a->c1);
-}
+int fp2_is_zero(const Fp2 *a) { return fp_is_zero(&a->c0) & fp_is_zero(&a->c1); }
 
-int fp2_equal(const Fp2 *a, const Fp2 *b)
-{
-    return fp_equal(&a->c0, &b->c0) & fp_equal(&a->c1, &b->c1);
-}
+int fp2_equal(const Fp2 *a, const Fp2 *b) { return fp_equal(&a->c0, &b->c0) & fp_equal(&a->c1, &b->c1); }
 
 void fp2_cmov(Fp2 *r, const Fp2 *a, const Fp2 *b, int cond)
 {
@@ -364,7 +353,7 @@ int fp2_sqrt_vartime(Fp2 *r, const Fp2 *a)
             memset(&r->c1, 0, sizeof r->c1);
             return 1;
         }
-        fp_neg(&t, &a->c0);              /* (s·u)^2 = -s^2 */
+        fp_neg(&t, &a->c0); /* (s·u)^2 = -s^2 */
         if (!fp_sqrt(&s, &t)) return 0;
         memset(&r->c0, 0, sizeof r->c0);
         r->c1 = s;

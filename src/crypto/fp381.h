@@ -13,10 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct { uint64_t v[6]; } Fp;
-typedef struct { Fp c0, c1; } Fp2;     /* c0 + c1·u */
+typedef struct {
+    uint64_t v[6];
+} Fp;
+typedef struct {
+    Fp c0, c1;
+} Fp2; /* c0 + c1·u */
 
-extern const Fp fp_one_m;              /* 1 in Montgomery form */
+extern const Fp fp_one_m; /* 1 in Montgomery form */
 
 void fp_add(Fp *r, const Fp *a, const Fp *b);
 void fp_sub(Fp *r, const Fp *a, const Fp *b);

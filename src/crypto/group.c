@@ -62,11 +62,18 @@ const Group *group_by_name(const char *name)
         const char *alias;
         const Group *g;
     } names[] = {
-        { "bls12-381-g1", &group_bls12_381_g1 }, { "bls12-381-g2", &group_bls12_381_g2 },
-        { "bn254-g1", &group_bn254_g1 }, { "ed25519-edwards", &group_ed25519 },
-        { "secp256k1", &group_secp256k1 }, { "secp256k1-g", &group_secp256k1 },
-        { "secp256k1-g1", &group_secp256k1 }, { "p-256", &group_p256 }, { "p256", &group_p256 },
-        { "nist-p256", &group_p256 }, { "secp256r1", &group_p256 }, { "secp256r1-g", &group_p256 },
+        { "bls12-381-g1", &group_bls12_381_g1 },
+        { "bls12-381-g2", &group_bls12_381_g2 },
+        { "bn254-g1", &group_bn254_g1 },
+        { "ed25519-edwards", &group_ed25519 },
+        { "secp256k1", &group_secp256k1 },
+        { "secp256k1-g", &group_secp256k1 },
+        { "secp256k1-g1", &group_secp256k1 },
+        { "p-256", &group_p256 },
+        { "p256", &group_p256 },
+        { "nist-p256", &group_p256 },
+        { "secp256r1", &group_p256 },
+        { "secp256r1-g", &group_p256 },
         { "secp256r1-g1", &group_p256 },
     };
     if (!name) return NULL;
@@ -83,7 +90,7 @@ const Group *group_by_name(const char *name)
 static int y_above_half(const uint8_t y[32], const uint8_t half_p[32])
 {
     for (int i = 0; i < 32; i++)
-        if (y[i] != half_p[i]) return y[i] > half_p[i];     /* public */
+        if (y[i] != half_p[i]) return y[i] > half_p[i]; /* public */
     return 0;
 }
 
@@ -101,8 +108,8 @@ int group_sec1_encode_ark(const Group *g, const GroupPoint *p, const uint8_t hal
     return 0;
 }
 
-int group_sec1_decode_ark(const Group *g, GroupPoint *r, const uint8_t *in, size_t len,
-                          const uint8_t half_p[32], char *err, size_t errlen)
+int group_sec1_decode_ark(const Group *g, GroupPoint *r, const uint8_t *in, size_t len, const uint8_t half_p[32],
+                          char *err, size_t errlen)
 {
     if (len != 33) return group_fail(err, errlen, "point must be 33 bytes (arkworks compressed)");
     uint8_t flags = in[32];

@@ -52,17 +52,19 @@
 
 #include "mpc/field.h"
 
-typedef struct { uint64_t w[36]; } GroupPoint;
+typedef struct {
+    uint64_t w[36];
+} GroupPoint;
 
-#define GROUP_MAX_ENC 193           /* longest encoding (BLS12-381 G2 uncompressed + 1) */
+#define GROUP_MAX_ENC 193 /* longest encoding (BLS12-381 G2 uncompressed + 1) */
 
 typedef struct Group Group;
 struct Group {
-    const char *name;               /* upstream's name, e.g. "bls12-381-g1" */
-    const Field *scalar_field;      /* Z/r for the group order r (as an mpc Field) */
-    size_t enc_len;                 /* standard compressed encoding */
-    size_t enc_uncompressed_len;    /* standard uncompressed encoding (0 = none) */
-    size_t ark_len;                 /* upstream's (arkworks compressed) encoding */
+    const char *name;            /* upstream's name, e.g. "bls12-381-g1" */
+    const Field *scalar_field;   /* Z/r for the group order r (as an mpc Field) */
+    size_t enc_len;              /* standard compressed encoding */
+    size_t enc_uncompressed_len; /* standard uncompressed encoding (0 = none) */
+    size_t ark_len;              /* upstream's (arkworks compressed) encoding */
 
     void (*identity)(GroupPoint *r);
     void (*generator)(GroupPoint *r);
@@ -71,8 +73,8 @@ struct Group {
     /* r = k·p (variable base) and r = k·generator (fixed base). */
     int (*mul)(GroupPoint *r, const GroupPoint *p, const uint8_t k[32]);
     int (*mul_base)(GroupPoint *r, const uint8_t k[32]);
-    int (*equal)(const GroupPoint *a, const GroupPoint *b);     /* 0/1 */
-    int (*is_identity)(const GroupPoint *a);                   /* 0/1 */
+    int (*equal)(const GroupPoint *a, const GroupPoint *b); /* 0/1 */
+    int (*is_identity)(const GroupPoint *a);                /* 0/1 */
 
     /* Standard encoding; decode takes the compressed or (where there is
      * one) the uncompressed form, told apart by length. */
@@ -118,7 +120,7 @@ void group_reverse(uint8_t *out, const uint8_t *in, size_t n);
  * x little-endian (32 bytes), then a byte whose bit 7 says y > -y and bit
  * 6 the point at infinity.  half_p is (p-1)/2 big-endian. */
 int group_sec1_encode_ark(const Group *g, const GroupPoint *p, const uint8_t half_p[32], uint8_t out[33]);
-int group_sec1_decode_ark(const Group *g, GroupPoint *r, const uint8_t *in, size_t len,
-                          const uint8_t half_p[32], char *err, size_t errlen);
+int group_sec1_decode_ark(const Group *g, GroupPoint *r, const uint8_t *in, size_t len, const uint8_t half_p[32],
+                          char *err, size_t errlen);
 
 #endif

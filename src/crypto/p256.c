@@ -12,7 +12,10 @@
 
 #include "crypto/group.h"
 
-typedef struct { uint8_t enc[65]; uint8_t inf; } PP;
+typedef struct {
+    uint8_t enc[65];
+    uint8_t inf;
+} PP;
 
 static EC_GROUP *grp;
 static pthread_once_t grp_once = PTHREAD_ONCE_INIT;
@@ -49,8 +52,10 @@ static int store(PP *r, const EC_POINT *pt)
     const EC_GROUP *g = get_grp();
     PP out;
     memset(&out, 0, sizeof out);
-    if (EC_POINT_is_at_infinity(g, pt)) out.inf = 1;
-    else if (EC_POINT_point2oct(g, pt, POINT_CONVERSION_UNCOMPRESSED, out.enc, 65, NULL) != 65) return -1;
+    if (EC_POINT_is_at_infinity(g, pt))
+        out.inf = 1;
+    else if (EC_POINT_point2oct(g, pt, POINT_CONVERSION_UNCOMPRESSED, out.enc, 65, NULL) != 65)
+        return -1;
     *r = out;
     return 0;
 }
@@ -127,8 +132,10 @@ static int pp_is_identity(const GroupPoint *a) { return ((const PP *)a)->inf; }
 static int pp_encode_unc(const GroupPoint *gp, uint8_t *out)
 {
     const PP *p = (const PP *)gp;
-    if (p->inf) memset(out, 0, 65);           /* this implementation's fixed-width identity */
-    else memcpy(out, p->enc, 65);
+    if (p->inf)
+        memset(out, 0, 65); /* this implementation's fixed-width identity */
+    else
+        memcpy(out, p->enc, 65);
     return 0;
 }
 
@@ -156,10 +163,12 @@ static int pp_decode(GroupPoint *r, const uint8_t *in, size_t len, char *err, si
     const EC_GROUP *g = get_grp();
     EC_POINT *pt = g ? EC_POINT_new(g) : NULL;
     int rc = -1;
-    if (!pt) rc = group_fail(err, errlen, "out of memory");
+    if (!pt)
+        rc = group_fail(err, errlen, "out of memory");
     else if (!EC_POINT_oct2point(g, pt, in, len, NULL) || EC_POINT_is_on_curve(g, pt, NULL) != 1)
         rc = group_fail(err, errlen, "not a valid P-256 point (x or y not below p, or not on the curve)");
-    else rc = store((PP *)r, pt) == 0 ? 0 : group_fail(err, errlen, "point encoding failed");
+    else
+        rc = store((PP *)r, pt) == 0 ? 0 : group_fail(err, errlen, "point encoding failed");
     EC_POINT_free(pt);
     return rc;
 }
@@ -175,10 +184,23 @@ static int pp_decode_ark(GroupPoint *r, const uint8_t *in, size_t len, char *err
 }
 
 const Group group_p256 = {
-    .name = "p-256", .scalar_field = &field_p256_n,
-    .enc_len = 33, .enc_uncompressed_len = 65, .ark_len = 33,
-    .identity = pp_identity, .generator = pp_generator, .add = pp_add, .neg = pp_neg,
-    .mul = pp_mul, .mul_base = pp_mul_base, .equal = pp_equal, .is_identity = pp_is_identity,
-    .encode = pp_encode, .encode_uncompressed = pp_encode_unc, .decode = pp_decode,
-    .encode_ark = pp_encode_ark, .decode_ark = pp_decode_ark, .hash_to_group = NULL,
+    .name = "p-256",
+    .scalar_field = &field_p256_n,
+    .enc_len = 33,
+    .enc_uncompressed_len = 65,
+    .ark_len = 33,
+    .identity = pp_identity,
+    .generator = pp_generator,
+    .add = pp_add,
+    .neg = pp_neg,
+    .mul = pp_mul,
+    .mul_base = pp_mul_base,
+    .equal = pp_equal,
+    .is_identity = pp_is_identity,
+    .encode = pp_encode,
+    .encode_uncompressed = pp_encode_unc,
+    .decode = pp_decode,
+    .encode_ark = pp_encode_ark,
+    .decode_ark = pp_decode_ark,
+    .hash_to_group = NULL,
 };

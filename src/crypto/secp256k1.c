@@ -8,7 +8,10 @@
 
 #include "crypto/group.h"
 
-typedef struct { secp256k1_pubkey pk; uint8_t inf; } SkP;
+typedef struct {
+    secp256k1_pubkey pk;
+    uint8_t inf;
+} SkP;
 
 static secp256k1_context *ctx;
 static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
@@ -68,12 +71,18 @@ static void sk_generator(GroupPoint *r)
 static int sk_add(GroupPoint *r, const GroupPoint *ga, const GroupPoint *gb)
 {
     const SkP *a = (const SkP *)ga, *b = (const SkP *)gb;
-    if (a->inf) { *(SkP *)r = *b; return 0; }
-    if (b->inf) { *(SkP *)r = *a; return 0; }
+    if (a->inf) {
+        *(SkP *)r = *b;
+        return 0;
+    }
+    if (b->inf) {
+        *(SkP *)r = *a;
+        return 0;
+    }
     const secp256k1_pubkey *ins[2] = { &a->pk, &b->pk };
     SkP out;
     memset(&out, 0, sizeof out);
-    if (!secp256k1_ec_pubkey_combine(secp256k1_context_static, &out.pk, ins, 2)) out.inf = 1;   /* a = -b */
+    if (!secp256k1_ec_pubkey_combine(secp256k1_context_static, &out.pk, ins, 2)) out.inf = 1; /* a = -b */
     *(SkP *)r = out;
     return 0;
 }
@@ -95,8 +104,10 @@ static int sk_mul(GroupPoint *r, const GroupPoint *gp, const uint8_t k[32])
     group_reverse(be, kr, 32);
     SkP out = *(const SkP *)gp;
     int ok = 1;
-    if (sodium_is_zero(be, 32)) out.inf = 1;
-    else if (!out.inf) ok = secp256k1_ec_pubkey_tweak_mul(c, &out.pk, be);
+    if (sodium_is_zero(be, 32))
+        out.inf = 1;
+    else if (!out.inf)
+        ok = secp256k1_ec_pubkey_tweak_mul(c, &out.pk, be);
     *(SkP *)r = out;
     sodium_memzero(kr, sizeof kr);
     sodium_memzero(be, sizeof be);
@@ -117,12 +128,13 @@ static int sk_write(const GroupPoint *gp, uint8_t *out, int compressed)
     const SkP *p = (const SkP *)gp;
     size_t len = compressed ? 33 : 65;
     if (p->inf) {
-        memset(out, 0, len);              /* this implementation's fixed-width identity */
+        memset(out, 0, len); /* this implementation's fixed-width identity */
         return 0;
     }
     return secp256k1_ec_pubkey_serialize(secp256k1_context_static, out, &len, &p->pk,
                                          compressed ? SECP256K1_EC_COMPRESSED : SECP256K1_EC_UNCOMPRESSED)
-               ? 0 : -1;
+               ? 0
+               : -1;
 }
 static int sk_encode(const GroupPoint *p, uint8_t *out) { return sk_write(p, out, 1); }
 static int sk_encode_unc(const GroupPoint *p, uint8_t *out) { return sk_write(p, out, 0); }
@@ -152,10 +164,23 @@ static int sk_decode_ark(GroupPoint *r, const uint8_t *in, size_t len, char *err
 }
 
 const Group group_secp256k1 = {
-    .name = "secp256k1", .scalar_field = &field_secp256k1_n,
-    .enc_len = 33, .enc_uncompressed_len = 65, .ark_len = 33,
-    .identity = sk_identity, .generator = sk_generator, .add = sk_add, .neg = sk_neg,
-    .mul = sk_mul, .mul_base = sk_mul_base, .equal = sk_equal, .is_identity = sk_is_identity,
-    .encode = sk_encode, .encode_uncompressed = sk_encode_unc, .decode = sk_decode,
-    .encode_ark = sk_encode_ark, .decode_ark = sk_decode_ark, .hash_to_group = NULL,
+    .name = "secp256k1",
+    .scalar_field = &field_secp256k1_n,
+    .enc_len = 33,
+    .enc_uncompressed_len = 65,
+    .ark_len = 33,
+    .identity = sk_identity,
+    .generator = sk_generator,
+    .add = sk_add,
+    .neg = sk_neg,
+    .mul = sk_mul,
+    .mul_base = sk_mul_base,
+    .equal = sk_equal,
+    .is_identity = sk_is_identity,
+    .encode = sk_encode,
+    .encode_uncompressed = sk_encode_unc,
+    .decode = sk_decode,
+    .encode_ark = sk_encode_ark,
+    .decode_ark = sk_decode_ark,
+    .hash_to_group = NULL,
 };

@@ -19,7 +19,9 @@
  *   SW_IS_ZERO(a), SW_EQ(a,b)     0/1, constant time
  *   SW_SET_ZERO(r), SW_SET_ONE(r), SW_B (a const SW_F * to b) */
 
-typedef struct { SW_F X, Y, Z; } SW_P;
+typedef struct {
+    SW_F X, Y, Z;
+} SW_P;
 
 static inline void SW_FN(identity)(SW_P *r)
 {
@@ -118,10 +120,7 @@ static inline void SW_FN(cmov)(SW_P *r, const SW_P *a, const SW_P *b, int c)
     SW_CMOV(&r->Z, &a->Z, &b->Z, c);
 }
 
-static inline int SW_FN(is_identity)(const SW_P *p)
-{
-    return SW_IS_ZERO(&p->Z);
-}
+static inline int SW_FN(is_identity)(const SW_P *p) { return SW_IS_ZERO(&p->Z); }
 
 /* X1·Z2 = X2·Z1 and Y1·Z2 = Y2·Z1 (the identity equals only itself). */
 static inline int SW_FN(equal)(const SW_P *p, const SW_P *q)
@@ -160,7 +159,7 @@ static inline void SW_FN(select)(SW_P *r, const SW_P table[16], unsigned nib)
     SW_FN(identity)(r);
     for (unsigned i = 1; i < 16; i++) {
         unsigned diff = i ^ nib;
-        SW_FN(cmov)(r, r, &table[i], (int)(((diff - 1) >> 8) & 1));    /* 1 iff diff == 0 */
+        SW_FN(cmov)(r, r, &table[i], (int)(((diff - 1) >> 8) & 1)); /* 1 iff diff == 0 */
     }
 }
 
@@ -204,7 +203,7 @@ static inline void SW_FN(fixed_init)(SW_P tab[64][16], const SW_P *g)
     for (int w = 0; w < 64; w++) {
         SW_FN(identity)(&tab[w][0]);
         for (int j = 1; j < 16; j++) SW_FN(add)(&tab[w][j], &tab[w][j - 1], &base);
-        SW_FN(add)(&base, &tab[w][15], &base);       /* 16^(w+1)·g */
+        SW_FN(add)(&base, &tab[w][15], &base); /* 16^(w+1)·g */
     }
 }
 

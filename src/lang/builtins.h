@@ -7,9 +7,9 @@
 #include <stddef.h>
 
 typedef struct {
-    const char *name;     /* "len", "Share.open", ... */
-    const char *vm;       /* name called in the VM */
-    const char *ret;      /* result type: int64 bool string Share bytes T void fix64 uint64
+    const char *name; /* "len", "Share.open", ... */
+    const char *vm;   /* name called in the VM */
+    const char *ret;  /* result type: int64 bool string Share bytes T void fix64 uint64
                              list[int64] list[Share] list[string] list[T] Closure RbcResult */
 } Builtin;
 

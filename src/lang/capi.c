@@ -35,7 +35,7 @@ static uint8_t upstream_op(int op)
     case STF_OP_NOP: return STOFFEL_OP_NOP;
     case STF_OP_LDS: return STOFFEL_OP_LDS;
     case STF_OP_STS: return STOFFEL_OP_STS;
-    default: return (uint8_t)op;   /* LD..JMPNEQ share the numbering */
+    default: return (uint8_t)op; /* LD..JMPNEQ share the numbering */
     }
 }
 
@@ -47,14 +47,38 @@ static int chunk_const(CBytecodeChunk *c, const StfConst *k)
     CConstant *o = &n[c->constant_count];
     memset(o, 0, sizeof *o);
     switch (k->tag) {
-    case STF_K_I64: o->const_type = STOFFEL_CONST_I64; o->data.i64_val = k->as.i; break;
-    case STF_K_I32: o->const_type = STOFFEL_CONST_I32; o->data.i32_val = (int32_t)k->as.i; break;
-    case STF_K_I16: o->const_type = STOFFEL_CONST_I16; o->data.i16_val = (int16_t)k->as.i; break;
-    case STF_K_I8: o->const_type = STOFFEL_CONST_I8; o->data.i8_val = (int8_t)k->as.i; break;
-    case STF_K_U8: o->const_type = STOFFEL_CONST_U8; o->data.u8_val = (uint8_t)k->as.u; break;
-    case STF_K_U16: o->const_type = STOFFEL_CONST_U16; o->data.u16_val = (uint16_t)k->as.u; break;
-    case STF_K_U32: o->const_type = STOFFEL_CONST_U32; o->data.u32_val = (uint32_t)k->as.u; break;
-    case STF_K_U64: o->const_type = STOFFEL_CONST_U64; o->data.u64_val = k->as.u; break;
+    case STF_K_I64:
+        o->const_type = STOFFEL_CONST_I64;
+        o->data.i64_val = k->as.i;
+        break;
+    case STF_K_I32:
+        o->const_type = STOFFEL_CONST_I32;
+        o->data.i32_val = (int32_t)k->as.i;
+        break;
+    case STF_K_I16:
+        o->const_type = STOFFEL_CONST_I16;
+        o->data.i16_val = (int16_t)k->as.i;
+        break;
+    case STF_K_I8:
+        o->const_type = STOFFEL_CONST_I8;
+        o->data.i8_val = (int8_t)k->as.i;
+        break;
+    case STF_K_U8:
+        o->const_type = STOFFEL_CONST_U8;
+        o->data.u8_val = (uint8_t)k->as.u;
+        break;
+    case STF_K_U16:
+        o->const_type = STOFFEL_CONST_U16;
+        o->data.u16_val = (uint16_t)k->as.u;
+        break;
+    case STF_K_U32:
+        o->const_type = STOFFEL_CONST_U32;
+        o->data.u32_val = (uint32_t)k->as.u;
+        break;
+    case STF_K_U64:
+        o->const_type = STOFFEL_CONST_U64;
+        o->data.u64_val = k->as.u;
+        break;
     case STF_K_FLOAT: {
         double d;
         memcpy(&d, &k->as.u, sizeof d);
@@ -62,7 +86,10 @@ static int chunk_const(CBytecodeChunk *c, const StfConst *k)
         o->data.float_val = (int64_t)(d * 65536.0);
         break;
     }
-    case STF_K_BOOL: o->const_type = STOFFEL_CONST_BOOL; o->data.bool_val = k->as.b != 0; break;
+    case STF_K_BOOL:
+        o->const_type = STOFFEL_CONST_BOOL;
+        o->data.bool_val = k->as.b != 0;
+        break;
     case STF_K_STRING:
         o->const_type = STOFFEL_CONST_STRING;
         o->data.string_val = dupstr(k->as.str.s ? k->as.str.s : "");
@@ -180,9 +207,12 @@ static void fill_error(CCompilerError *e, const char *text, const char *filename
     e->line = line;
     e->column = col;
     e->code = dupstr("E0001");
-    if (strstr(m, "did you mean")) e->category = STOFFEL_CATEGORY_SEMANTIC;
-    else if (strstr(m, "expected") || strstr(m, "indent") || strstr(m, "not supported:")) e->category = STOFFEL_CATEGORY_SYNTAX;
-    else if (strstr(m, "type") || strstr(m, "secret")) e->category = STOFFEL_CATEGORY_TYPE;
+    if (strstr(m, "did you mean"))
+        e->category = STOFFEL_CATEGORY_SEMANTIC;
+    else if (strstr(m, "expected") || strstr(m, "indent") || strstr(m, "not supported:"))
+        e->category = STOFFEL_CATEGORY_SYNTAX;
+    else if (strstr(m, "type") || strstr(m, "secret"))
+        e->category = STOFFEL_CATEGORY_TYPE;
     const char *hint = strstr(text, "\n");
     (void)hint;
 }
@@ -219,8 +249,7 @@ CCompilationResult *stoffel_compile(const char *source, const char *filename, co
             ok = fc->name && make_chunk(&fc->chunk, &p, f) == 0;
         }
     }
-    if (options && options->print_ir) {
-        /* upstream prints its IR; the disassembly is our IR */
+    if (options && options->print_ir) { /* upstream prints its IR; the disassembly is our IR */
     }
     stf_program_free(&p);
     if (!ok) {
@@ -252,8 +281,8 @@ static StoffelResult encode(StfProgram *p, uint8_t **bytes, size_t *len, char **
     return STOFFEL_OK;
 }
 
-StoffelResult stoffel_compile_to_binary(const char *source, const char *filename, unsigned char **out,
-                                        size_t *out_len, char **error)
+StoffelResult stoffel_compile_to_binary(const char *source, const char *filename, unsigned char **out, size_t *out_len,
+                                        char **error)
 {
     if (error) *error = NULL;
     if (!source || !out || !out_len) {
@@ -263,8 +292,10 @@ StoffelResult stoffel_compile_to_binary(const char *source, const char *filename
     StfProgram p;
     char *err = NULL;
     if (lang_compile(filename ? filename : "<input>", source, strlen(source), NULL, &p, &err) != 0) {
-        if (error) *error = err;
-        else free(err);
+        if (error)
+            *error = err;
+        else
+            free(err);
         return STOFFEL_ERROR_LOAD;
     }
     uint8_t *bytes = NULL;
@@ -286,8 +317,10 @@ StoffelResult stoffel_compile_file(const char *src_path, const char *out_path, c
     StfProgram p;
     char *err = NULL;
     if (lang_compile_file(src_path, NULL, &p, &err) != 0) {
-        if (error) *error = err;
-        else free(err);
+        if (error)
+            *error = err;
+        else
+            free(err);
         return STOFFEL_ERROR_LOAD;
     }
     char def[4096];

@@ -102,7 +102,11 @@ static void ty_str_in(const Type *t, char *buf, size_t n)
     case T_FIX: sappend(buf, n, t->bits == 32 ? "fix32" : "fix64"); break;
     case T_BOOL: sappend(buf, n, "bool"); break;
     case T_STR: sappend(buf, n, "string"); break;
-    case T_LIST: sappend(buf, n, "list["); ty_str_in(t->elem, buf, n); sappend(buf, n, "]"); break;
+    case T_LIST:
+        sappend(buf, n, "list[");
+        ty_str_in(t->elem, buf, n);
+        sappend(buf, n, "]");
+        break;
     case T_DICT:
         sappend(buf, n, "dict[");
         ty_str_in(t->key, buf, n);
@@ -110,7 +114,8 @@ static void ty_str_in(const Type *t, char *buf, size_t n)
         ty_str_in(t->elem, buf, n);
         sappend(buf, n, "]");
         break;
-    case T_OBJ: case T_OPAQUE: sappend(buf, n, t->name); break;
+    case T_OBJ:
+    case T_OPAQUE: sappend(buf, n, t->name); break;
     case T_SHARE: sappend(buf, n, "Share"); break;
     case T_CLOSURE: sappend(buf, n, "Closure"); break;
     }
@@ -172,7 +177,10 @@ bool ck_enum_member(Compiler *C, const char *en, const char *member, int64_t *ou
     EnumDecl *e = find_enum(C, en);
     if (!e) return false;
     for (int i = 0; i < e->nmembers; i++)
-        if (strcmp(e->members[i], member) == 0) { *out = e->values[i]; return true; }
+        if (strcmp(e->members[i], member) == 0) {
+            *out = e->values[i];
+            return true;
+        }
     return false;
 }
 
@@ -196,18 +204,23 @@ static int find_module(Compiler *C, const char *alias)
 
 /* ---- type expressions ---- */
 
-static const struct { const char *name; int k; bool sign; int bits; } scalar_names[] = {
-    { "int", T_INT, true, 64 }, { "int64", T_INT, true, 64 }, { "i64", T_INT, true, 64 },
-    { "int32", T_INT, true, 32 }, { "i32", T_INT, true, 32 }, { "int16", T_INT, true, 16 },
-    { "i16", T_INT, true, 16 }, { "int8", T_INT, true, 8 }, { "i8", T_INT, true, 8 },
-    { "uint64", T_INT, false, 64 }, { "u64", T_INT, false, 64 }, { "uint32", T_INT, false, 32 },
-    { "u32", T_INT, false, 32 }, { "uint16", T_INT, false, 16 }, { "u16", T_INT, false, 16 },
-    { "uint8", T_INT, false, 8 }, { "u8", T_INT, false, 8 }, { "uint", T_INT, false, 64 },
-    { "float", T_FLOAT, 0, 64 }, { "float64", T_FLOAT, 0, 64 }, { "f64", T_FLOAT, 0, 64 },
-    { "fix64", T_FIX, 0, 64 }, { "fixed", T_FIX, 0, 64 }, { "fixed64", T_FIX, 0, 64 },
-    { "fix32", T_FIX, 0, 32 }, { "fixed32", T_FIX, 0, 32 }, { "bool", T_BOOL, 0, 0 },
-    { "string", T_STR, 0, 0 }, { "None", T_NONE, 0, 0 }, { "void", T_NONE, 0, 0 },
-    { "Share", T_SHARE, 0, 0 }, { "Closure", T_CLOSURE, 0, 0 }, { "Object", T_OPAQUE, 0, 0 },
+static const struct {
+    const char *name;
+    int k;
+    bool sign;
+    int bits;
+} scalar_names[] = {
+    { "int", T_INT, true, 64 },      { "int64", T_INT, true, 64 },    { "i64", T_INT, true, 64 },
+    { "int32", T_INT, true, 32 },    { "i32", T_INT, true, 32 },      { "int16", T_INT, true, 16 },
+    { "i16", T_INT, true, 16 },      { "int8", T_INT, true, 8 },      { "i8", T_INT, true, 8 },
+    { "uint64", T_INT, false, 64 },  { "u64", T_INT, false, 64 },     { "uint32", T_INT, false, 32 },
+    { "u32", T_INT, false, 32 },     { "uint16", T_INT, false, 16 },  { "u16", T_INT, false, 16 },
+    { "uint8", T_INT, false, 8 },    { "u8", T_INT, false, 8 },       { "uint", T_INT, false, 64 },
+    { "float", T_FLOAT, 0, 64 },     { "float64", T_FLOAT, 0, 64 },   { "f64", T_FLOAT, 0, 64 },
+    { "fix64", T_FIX, 0, 64 },       { "fixed", T_FIX, 0, 64 },       { "fixed64", T_FIX, 0, 64 },
+    { "fix32", T_FIX, 0, 32 },       { "fixed32", T_FIX, 0, 32 },     { "bool", T_BOOL, 0, 0 },
+    { "string", T_STR, 0, 0 },       { "None", T_NONE, 0, 0 },        { "void", T_NONE, 0, 0 },
+    { "Share", T_SHARE, 0, 0 },      { "Closure", T_CLOSURE, 0, 0 },  { "Object", T_OPAQUE, 0, 0 },
     { "AvssShare", T_OPAQUE, 0, 0 }, { "RbcResult", T_OPAQUE, 0, 0 }, { "any", T_ANY, 0, 0 },
 };
 
@@ -222,10 +235,16 @@ Type *ck_resolve(Compiler *C, TypeExpr *te)
         for (size_t i = 0; i < sizeof scalar_names / sizeof *scalar_names; i++)
             if (strcmp(scalar_names[i].name, n) == 0) {
                 int k = scalar_names[i].k;
-                if (k == T_INT) t = ty_int(C, scalar_names[i].sign, scalar_names[i].bits);
-                else if (k == T_FIX) { t = ty_new(C, T_FIX); t->bits = (uint8_t)scalar_names[i].bits; }
-                else if (k == T_OPAQUE) { t = ty_new(C, T_OPAQUE); t->name = n; }
-                else t = ty_basic(k);
+                if (k == T_INT)
+                    t = ty_int(C, scalar_names[i].sign, scalar_names[i].bits);
+                else if (k == T_FIX) {
+                    t = ty_new(C, T_FIX);
+                    t->bits = (uint8_t)scalar_names[i].bits;
+                } else if (k == T_OPAQUE) {
+                    t = ty_new(C, T_OPAQUE);
+                    t->name = n;
+                } else
+                    t = ty_basic(k);
                 break;
             }
     }
@@ -236,10 +255,15 @@ Type *ck_resolve(Compiler *C, TypeExpr *te)
     if (!t && (strcmp(n, "list") == 0 || strcmp(n, "dict") == 0)) {
         bool list = n[0] == 'l';
         if (te->nargs != (list ? 1 : 2))
-            diag_error(C->d, te->line, te->col, list ? "list takes one type argument: list[T]" : "dict takes two type arguments: dict[K, V]");
+            diag_error(C->d, te->line, te->col,
+                       list ? "list takes one type argument: list[T]" : "dict takes two type arguments: dict[K, V]");
         t = ty_new(C, list ? T_LIST : T_DICT);
-        if (list) t->elem = ck_resolve(C, te->args[0]);
-        else { t->key = ck_resolve(C, te->args[0]); t->elem = ck_resolve(C, te->args[1]); }
+        if (list)
+            t->elem = ck_resolve(C, te->args[0]);
+        else {
+            t->key = ck_resolve(C, te->args[0]);
+            t->elem = ck_resolve(C, te->args[1]);
+        }
     }
     if (!t && (strcmp(n, "List") == 0 || strcmp(n, "Dict") == 0))
         diag_error(C->d, te->line, te->col, "unknown type '%s': builtin type names are lower case (%s)", n,
@@ -248,8 +272,7 @@ Type *ck_resolve(Compiler *C, TypeExpr *te)
         AliasDecl *a = find_alias(C, n);
         if (a) {
             /* aliases may name aliases, but not in a cycle */
-            if (++C->alias_depth > 32)
-                diag_error(C->d, a->line, a->col, "type alias '%s' refers to itself", a->name);
+            if (++C->alias_depth > 32) diag_error(C->d, a->line, a->col, "type alias '%s' refers to itself", a->name);
             t = ck_resolve(C, a->type);
             C->alias_depth--;
         } else if (ck_find_obj(C, n)) {
@@ -267,7 +290,8 @@ Type *ck_resolve(Compiler *C, TypeExpr *te)
             }
             const char *cands[64];
             size_t nc = 0;
-            for (size_t i = 0; i < sizeof scalar_names / sizeof *scalar_names && nc < 64; i++) cands[nc++] = scalar_names[i].name;
+            for (size_t i = 0; i < sizeof scalar_names / sizeof *scalar_names && nc < 64; i++)
+                cands[nc++] = scalar_names[i].name;
             for (int i = 0; i < C->nobjs && nc < 64; i++) cands[nc++] = C->objs[i].decl->name;
             const char *s = diag_suggest(n, cands, nc);
             if (s) diag_error(C->d, te->line, te->col, "unknown type '%s'; did you mean '%s'?", n, s);
@@ -276,7 +300,8 @@ Type *ck_resolve(Compiler *C, TypeExpr *te)
     }
     if (te->secret) {
         if (t->k == T_FLOAT)
-            diag_error(C->d, te->line, te->col, "secret float is not supported by the current MPC protocol: use secret fix64");
+            diag_error(C->d, te->line, te->col,
+                       "secret float is not supported by the current MPC protocol: use secret fix64");
         /* only scalars can be secret; on other types the qualifier is dropped */
         if (t->k == T_INT || t->k == T_BOOL || t->k == T_FIX) t = ty_secret(C, t);
     }
@@ -318,14 +343,19 @@ static Type *unify_num(Compiler *C, Expr *e, Type *a, Type *b, const char *opnam
     }
     if (!is_num(a) || !is_num(b)) {
         if (a->k == T_BOOL || b->k == T_BOOL)
-            ERR(C, e, "cannot use %s on %s and %s: booleans are not numbers", opname, ty_str(a, x, sizeof x), ty_str(b, y, sizeof y));
+            ERR(C, e, "cannot use %s on %s and %s: booleans are not numbers", opname, ty_str(a, x, sizeof x),
+                ty_str(b, y, sizeof y));
         ERR(C, e, "cannot use %s on %s and %s", opname, ty_str(a, x, sizeof x), ty_str(b, y, sizeof y));
     }
     if (a->k == T_INT && b->k == T_INT) {
-        if (a->lit && b->lit) r = a;
-        else if (a->lit) r = b;
-        else if (b->lit) r = a;
-        else if (a->bits == b->bits && a->sign == b->sign) r = a;
+        if (a->lit && b->lit)
+            r = a;
+        else if (a->lit)
+            r = b;
+        else if (b->lit)
+            r = a;
+        else if (a->bits == b->bits && a->sign == b->sign)
+            r = a;
         else
             ERR(C, e, "mixed integer widths in %s: %s and %s (convert one side explicitly)", opname,
                 ty_str(ty_clear(C, a), x, sizeof x), ty_str(ty_clear(C, b), y, sizeof y));
@@ -375,7 +405,8 @@ static Type *elem_of(Compiler *C, Expr *e, Type *t)
 #if defined(__GNUC__)
 __attribute__((noreturn))
 #endif
-static void unknown_name(Compiler *C, Expr *e, const char *name)
+static void
+unknown_name(Compiler *C, Expr *e, const char *name)
 {
     const char *cands[512];
     size_t nc = 0;
@@ -442,7 +473,8 @@ Type *ck_expr(Compiler *C, Expr *e)
         if (t->k == T_BOOL || t->k == T_ANY) return set(e, t);
         if (t->k == T_SHARE) return set(e, t);
         if (t->k == T_INT) {
-            no_secret(C, e, t, "bitwise 'not' on a secret integer is not supported: only secret bool supports not/and/or/xor");
+            no_secret(C, e, t,
+                      "bitwise 'not' on a secret integer is not supported: only secret bool supports not/and/or/xor");
             return set(e, ty_nolit(C, t));
         }
         ERR(C, e, "'not' needs a bool or an integer, found %s", ty_str(t, x, sizeof x));
@@ -454,7 +486,8 @@ Type *ck_expr(Compiler *C, Expr *e)
         case TK_PLUS:
             if (a->k == T_STR || b->k == T_STR) {
                 if ((a->k != T_STR && a->k != T_ANY) || (b->k != T_STR && b->k != T_ANY))
-                    ERR(C, e, "'+' joins two strings; found %s and %s (use to_string)", ty_str(a, x, sizeof x), ty_str(b, y, sizeof y));
+                    ERR(C, e, "'+' joins two strings; found %s and %s (use to_string)", ty_str(a, x, sizeof x),
+                        ty_str(b, y, sizeof y));
                 return set(e, &T_str);
             }
             if (a->k == T_LIST && b->k == T_LIST) return set(e, a);
@@ -465,16 +498,23 @@ Type *ck_expr(Compiler *C, Expr *e)
             return set(e, unify_num(C, e, a, b, "'*'"));
         case TK_SLASH: {
             Type *t = unify_num(C, e, a, b, "'/'");
-            if (ty_is_secret(b) && t->k != T_SHARE) ERR(C, e, "division by a secret value is not supported: divide by a public value");
+            if (ty_is_secret(b) && t->k != T_SHARE)
+                ERR(C, e, "division by a secret value is not supported: divide by a public value");
             return set(e, t);
         }
-        case TK_PERCENT: case TK_MOD: {
+        case TK_PERCENT:
+        case TK_MOD: {
             const char *w = e->op == TK_MOD ? "'mod'" : "'%'";
             Type *t = unify_num(C, e, a, b, w);
             if (secret) ERR(C, e, "%s on a secret value is not supported by the MPC protocol", w);
             return set(e, t);
         }
-        case TK_EQ: case TK_NE: case TK_LT: case TK_LE: case TK_GT: case TK_GE: {
+        case TK_EQ:
+        case TK_NE:
+        case TK_LT:
+        case TK_LE:
+        case TK_GT:
+        case TK_GE: {
             if (is_num(a) && is_num(b) && (a->k != b->k)) {
                 Type *i = a->k == T_INT ? a : b->k == T_INT ? b : NULL;
                 if (i && !i->lit && !(a->lit || b->lit))
@@ -486,7 +526,9 @@ Type *ck_expr(Compiler *C, Expr *e)
         case TK_IN:
             if (secret) ERR(C, e, "'in' on a secret value is not supported: membership would reveal it");
             return set(e, &T_bool);
-        case TK_AND: case TK_OR: case TK_XOR: {
+        case TK_AND:
+        case TK_OR:
+        case TK_XOR: {
             const char *w = e->op == TK_AND ? "and" : e->op == TK_OR ? "or" : "xor";
             Type *ca = a, *cb = b;
             if (ca->k == T_SHARE || cb->k == T_SHARE || (ca->k == T_ANY && secret) || (cb->k == T_ANY && secret))
@@ -498,10 +540,11 @@ Type *ck_expr(Compiler *C, Expr *e)
                     ERR(C, e, "bitwise '%s' on secret integers is not supported: only secret bool supports %s", w, w);
                 return set(e, unify_num(C, e, a, b, w));
             }
-            ERR(C, e, "'%s' needs two bools or two integers of the same type, found %s and %s", w, ty_str(a, x, sizeof x),
-                ty_str(b, y, sizeof y));
+            ERR(C, e, "'%s' needs two bools or two integers of the same type, found %s and %s", w,
+                ty_str(a, x, sizeof x), ty_str(b, y, sizeof y));
         }
-        case TK_SHL: case TK_SHR: {
+        case TK_SHL:
+        case TK_SHR: {
             const char *w = e->op == TK_SHL ? "shl" : "shr";
             if (secret) ERR(C, e, "'%s' on a secret value is not supported", w);
             if (a->k == T_ANY) return set(e, a);
@@ -520,9 +563,11 @@ Type *ck_expr(Compiler *C, Expr *e)
     case E_INDEX: {
         Type *t = ck_expr(C, e->a);
         Type *it = ck_expr(C, e->b);
-        if (ty_is_secret(it)) ERR(C, e->b, "indexing with a secret index is not supported: the position read would reveal it");
+        if (ty_is_secret(it))
+            ERR(C, e->b, "indexing with a secret index is not supported: the position read would reveal it");
         if (t->k == T_LIST || t->k == T_STR) {
-            if (it->k != T_INT && it->k != T_ANY) ERR(C, e->b, "list index must be an integer, found %s", ty_str(it, x, sizeof x));
+            if (it->k != T_INT && it->k != T_ANY)
+                ERR(C, e->b, "list index must be an integer, found %s", ty_str(it, x, sizeof x));
         }
         return set(e, elem_of(C, e, t));
     }
@@ -537,7 +582,8 @@ Type *ck_expr(Compiler *C, Expr *e)
         if (e->a->kind == E_NAME && !cg_lookup(C, e->a->str)) {
             int64_t v;
             if (find_enum(C, e->a->str)) {
-                if (!ck_enum_member(C, e->a->str, e->str, &v)) ERR(C, e, "enum %s has no member '%s'", e->a->str, e->str);
+                if (!ck_enum_member(C, e->a->str, e->str, &v))
+                    ERR(C, e, "enum %s has no member '%s'", e->a->str, e->str);
                 return set(e, &T_i64);
             }
             if (find_module(C, e->a->str) >= 0 || ck_is_builtin_object(e->a->str))
@@ -565,16 +611,23 @@ Type *ck_expr(Compiler *C, Expr *e)
         Type *el = NULL;
         for (int i = 0; i < e->nitems; i++) {
             Type *t = ck_expr(C, e->items[i]);
-            if (!el) { el = t; continue; }
+            if (!el) {
+                el = t;
+                continue;
+            }
             if (el->k == T_ANY) continue;
-            if (t->k == T_ANY) { el = t; continue; }
+            if (t->k == T_ANY) {
+                el = t;
+                continue;
+            }
             bool same = el->k == t->k || (is_num(el) && is_num(t) && (el->lit || t->lit)) ||
                         ((el->k == T_SHARE) != (t->k == T_SHARE) && (ty_is_secret(el) || ty_is_secret(t)));
             if (!same)
                 ERR(C, e->items[i], "list elements must all have one type: found %s after %s", ty_str(t, x, sizeof x),
                     ty_str(el, y, sizeof y));
             if (el->k == T_INT && t->k == T_INT && !el->lit && !t->lit && (el->bits != t->bits || el->sign != t->sign))
-                ERR(C, e->items[i], "list elements must all have one type: found %s after %s", ty_str(t, x, sizeof x), ty_str(el, y, sizeof y));
+                ERR(C, e->items[i], "list elements must all have one type: found %s after %s", ty_str(t, x, sizeof x),
+                    ty_str(el, y, sizeof y));
             if (el->lit && !t->lit) el = t;
             if (ty_is_secret(t) && !ty_is_secret(el)) el = t;
         }
@@ -589,7 +642,10 @@ Type *ck_expr(Compiler *C, Expr *e)
         for (int i = 0; i < e->nitems; i++) {
             Type *k = ck_expr(C, e->items[i]);
             Type *v = ck_expr(C, e->vals[i]);
-            if (i == 0) { dt->key = ty_nolit(C, k); dt->elem = ty_nolit(C, v); }
+            if (i == 0) {
+                dt->key = ty_nolit(C, k);
+                dt->elem = ty_nolit(C, v);
+            }
         }
         return set(e, dt);
     }
@@ -627,24 +683,51 @@ Type *ck_expr(Compiler *C, Expr *e)
 /* Short source-like text of an expression, for messages. */
 static void expr_text(const Expr *e, char *buf, size_t n, int depth)
 {
-    if (!e || depth > 6) { sappend(buf, n, "..."); return; }
+    if (!e || depth > 6) {
+        sappend(buf, n, "...");
+        return;
+    }
     char tmp[64];
     switch (e->kind) {
-    case E_INT: snprintf(tmp, sizeof tmp, "%s%llu", e->op == TK_MINUS ? "-" : "", (unsigned long long)e->ival); sappend(buf, n, tmp); break;
-    case E_FLOAT: snprintf(tmp, sizeof tmp, "%g", e->fval); sappend(buf, n, tmp); break;
+    case E_INT:
+        snprintf(tmp, sizeof tmp, "%s%llu", e->op == TK_MINUS ? "-" : "", (unsigned long long)e->ival);
+        sappend(buf, n, tmp);
+        break;
+    case E_FLOAT:
+        snprintf(tmp, sizeof tmp, "%g", e->fval);
+        sappend(buf, n, tmp);
+        break;
     case E_BOOL: sappend(buf, n, e->ival ? "True" : "False"); break;
     case E_STR: sappend(buf, n, "\"...\""); break;
     case E_NAME: sappend(buf, n, e->str); break;
-    case E_ATTR: expr_text(e->a, buf, n, depth + 1); sappend(buf, n, "."); sappend(buf, n, e->str); break;
-    case E_INDEX: expr_text(e->a, buf, n, depth + 1); sappend(buf, n, "["); expr_text(e->b, buf, n, depth + 1); sappend(buf, n, "]"); break;
-    case E_CALL: expr_text(e->a, buf, n, depth + 1); sappend(buf, n, e->nitems ? "(...)" : "()"); break;
-    case E_UN: sappend(buf, n, e->op == TK_NOT ? "not " : "-"); expr_text(e->a, buf, n, depth + 1); break;
+    case E_ATTR:
+        expr_text(e->a, buf, n, depth + 1);
+        sappend(buf, n, ".");
+        sappend(buf, n, e->str);
+        break;
+    case E_INDEX:
+        expr_text(e->a, buf, n, depth + 1);
+        sappend(buf, n, "[");
+        expr_text(e->b, buf, n, depth + 1);
+        sappend(buf, n, "]");
+        break;
+    case E_CALL:
+        expr_text(e->a, buf, n, depth + 1);
+        sappend(buf, n, e->nitems ? "(...)" : "()");
+        break;
+    case E_UN:
+        sappend(buf, n, e->op == TK_NOT ? "not " : "-");
+        expr_text(e->a, buf, n, depth + 1);
+        break;
     case E_BIN: {
-        static const struct { int tk; const char *s; } ops[] = {
-            { TK_PLUS, " + " }, { TK_MINUS, " - " }, { TK_STAR, " * " }, { TK_SLASH, " / " }, { TK_PERCENT, " % " },
-            { TK_MOD, " mod " }, { TK_EQ, " == " }, { TK_NE, " != " }, { TK_LT, " < " }, { TK_LE, " <= " },
-            { TK_GT, " > " }, { TK_GE, " >= " }, { TK_AND, " and " }, { TK_OR, " or " }, { TK_XOR, " xor " },
-            { TK_IN, " in " }, { TK_SHL, " shl " }, { TK_SHR, " shr " },
+        static const struct {
+            int tk;
+            const char *s;
+        } ops[] = {
+            { TK_PLUS, " + " },  { TK_MINUS, " - " }, { TK_STAR, " * " },  { TK_SLASH, " / " }, { TK_PERCENT, " % " },
+            { TK_MOD, " mod " }, { TK_EQ, " == " },   { TK_NE, " != " },   { TK_LT, " < " },    { TK_LE, " <= " },
+            { TK_GT, " > " },    { TK_GE, " >= " },   { TK_AND, " and " }, { TK_OR, " or " },   { TK_XOR, " xor " },
+            { TK_IN, " in " },   { TK_SHL, " shl " }, { TK_SHR, " shr " },
         };
         const char *o = " ? ";
         for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
@@ -706,11 +789,12 @@ void ck_assignable(Compiler *C, Type *want, Type *v, Expr *e, const char *what)
         if (want->bits == v->bits && want->sign == v->sign) return;
         bool widen = want->bits > v->bits && (want->sign || !v->sign);
         if (!widen)
-            diag_error(C->d, line, col, "cannot narrow %s to %s in %s: the value may not fit", ty_str(ty_clear(C, v), x, sizeof x),
-                       ty_str(ty_clear(C, want), y, sizeof y), what);
+            diag_error(C->d, line, col, "cannot narrow %s to %s in %s: the value may not fit",
+                       ty_str(ty_clear(C, v), x, sizeof x), ty_str(ty_clear(C, want), y, sizeof y), what);
         return;
     }
-    if ((want->k == T_FIX || want->k == T_FLOAT) && (v->k == T_FIX || v->k == T_FLOAT || (v->k == T_INT && v->lit))) return;
+    if ((want->k == T_FIX || want->k == T_FLOAT) && (v->k == T_FIX || v->k == T_FLOAT || (v->k == T_INT && v->lit)))
+        return;
     if (want->k == T_BOOL && v->k == T_INT && v->lit && e && e->kind == E_INT && e->ival <= 1) return;
     if (want->k == v->k) {
         if (want->k == T_LIST || want->k == T_DICT) {
@@ -725,7 +809,8 @@ void ck_assignable(Compiler *C, Type *want, Type *v, Expr *e, const char *what)
         return;
     }
 mismatch:
-    diag_error(C->d, line, col, "type mismatch in %s: expected %s, found %s", what, ty_str(want, x, sizeof x), ty_str(v, y, sizeof y));
+    diag_error(C->d, line, col, "type mismatch in %s: expected %s, found %s", what, ty_str(want, x, sizeof x),
+               ty_str(v, y, sizeof y));
 }
 
 /* ---- calls ---- */
@@ -739,16 +824,30 @@ static Type *parse_ret(Compiler *C, const char *r, Type *first_arg)
     if (strcmp(r, "void") == 0) return &T_none;
     if (strcmp(r, "Share") == 0) return &T_share;
     if (strcmp(r, "Closure") == 0) return &T_closure;
-    if (strcmp(r, "fix64") == 0) { Type *t = ty_new(C, T_FIX); t->bits = 64; return t; }
-    if (strcmp(r, "bytes") == 0) { Type *t = ty_new(C, T_LIST); t->elem = ty_int(C, false, 8); return t; }
+    if (strcmp(r, "fix64") == 0) {
+        Type *t = ty_new(C, T_FIX);
+        t->bits = 64;
+        return t;
+    }
+    if (strcmp(r, "bytes") == 0) {
+        Type *t = ty_new(C, T_LIST);
+        t->elem = ty_int(C, false, 8);
+        return t;
+    }
     if (strcmp(r, "E") == 0) return first_arg && first_arg->k == T_LIST ? first_arg->elem : &T_any;
     if (strncmp(r, "list[", 5) == 0) {
         Type *t = ty_new(C, T_LIST);
-        t->elem = strcmp(r, "list[int64]") == 0 ? &T_i64 : strcmp(r, "list[string]") == 0 ? &T_str
-                  : strcmp(r, "list[Share]") == 0 ? &T_share : &T_any;
+        t->elem = strcmp(r, "list[int64]") == 0    ? &T_i64
+                  : strcmp(r, "list[string]") == 0 ? &T_str
+                  : strcmp(r, "list[Share]") == 0  ? &T_share
+                                                   : &T_any;
         return t;
     }
-    if (strcmp(r, "RbcResult") == 0) { Type *t = ty_new(C, T_OPAQUE); t->name = "RbcResult"; return t; }
+    if (strcmp(r, "RbcResult") == 0) {
+        Type *t = ty_new(C, T_OPAQUE);
+        t->name = "RbcResult";
+        return t;
+    }
     return &T_any;
 }
 
@@ -795,7 +894,11 @@ static Type *subst(Compiler *C, TypeExpr *te, const char **tvs, Type **binds, in
     return t;
 }
 
-static Expr *default_expr(Compiler *C, Param *p) { (void)C; return p->def; }
+static Expr *default_expr(Compiler *C, Param *p)
+{
+    (void)C;
+    return p->def;
+}
 
 /* Arrange a user call's arguments to positional order (named, defaults,
  * varargs) and check them against the parameters. */
@@ -849,7 +952,10 @@ static void bind_user_args(Compiler *C, Expr *call, CallInfo *ci, Expr *recv)
     }
     for (int j = 0; j < fixed; j++) {
         if (out[j]) continue;
-        if (d->params[j].def) { out[j] = default_expr(C, &d->params[j]); continue; }
+        if (d->params[j].def) {
+            out[j] = default_expr(C, &d->params[j]);
+            continue;
+        }
         ERR(C, call, "missing argument '%s' in call to %s", d->params[j].name, d->name);
     }
     ci->args = out;
@@ -880,7 +986,8 @@ static void bind_user_args(Compiler *C, Expr *call, CallInfo *ci, Expr *recv)
 #if defined(__GNUC__)
 __attribute__((noreturn))
 #endif
-static void unknown_function(Compiler *C, Expr *e, const char *name)
+static void
+unknown_function(Compiler *C, Expr *e, const char *name)
 {
     size_t nb;
     const char *const *bn = builtin_names(&nb);
@@ -896,8 +1003,10 @@ static void unknown_function(Compiler *C, Expr *e, const char *name)
 static CallInfo *builtin_call(Compiler *C, Expr *e, const Builtin *b, Expr *recv)
 {
     CallInfo *ci = arena_alloc(C->A, sizeof *ci);
-    ci->kind = strcmp(b->vm, "Share.open") == 0 && (strcmp(b->name, "reveal") == 0 || strcmp(b->name, "Share.reveal") == 0)
-                   ? CALL_REVEAL : CALL_BUILTIN;
+    ci->kind =
+        strcmp(b->vm, "Share.open") == 0 && (strcmp(b->name, "reveal") == 0 || strcmp(b->name, "Share.reveal") == 0)
+            ? CALL_REVEAL
+            : CALL_BUILTIN;
     ci->vm = b->vm;
     int n = e->nitems + (recv ? 1 : 0);
     ci->args = arena_alloc(C->A, (size_t)(n + 1) * sizeof *ci->args);
@@ -918,8 +1027,9 @@ static CallInfo *builtin_call(Compiler *C, Expr *e, const Builtin *b, Expr *recv
         if (ty_is_secret(first)) ERR(C, e, "assert on a secret condition would reveal it: reveal it explicitly first");
         e->type = &T_none;
     } else if (strcmp(b->name, "Share.open_fixed") == 0 || strcmp(b->name, "Share.open") == 0) {
-        e->type = strcmp(b->name, "Share.open_fixed") == 0 ? parse_ret(C, "fix64", NULL)
-                  : first && first->k != T_SHARE && first->k != T_ANY ? ty_clear(C, first) : &T_any;
+        e->type = strcmp(b->name, "Share.open_fixed") == 0            ? parse_ret(C, "fix64", NULL)
+                  : first && first->k != T_SHARE && first->k != T_ANY ? ty_clear(C, first)
+                                                                      : &T_any;
     } else if (strcmp(b->name, "copy") == 0 || strcmp(b->name, "slice") == 0) {
         e->type = first ? first : &T_any;
     } else {
@@ -952,7 +1062,8 @@ CallInfo *ck_call(Compiler *C, Expr *e)
             ci->args = e->items;
             ci->nargs = e->nitems;
             for (int i = 0; i < e->nitems; i++) {
-                if (!e->names || !e->names[i]) ERR(C, e->items[i], "object constructors take named fields: %s(field: value)", n);
+                if (!e->names || !e->names[i])
+                    ERR(C, e->items[i], "object constructors take named fields: %s(field: value)", n);
                 int j = 0;
                 while (j < o->nfields && strcmp(o->fields[j], e->names[i]) != 0) j++;
                 if (j == o->nfields) {
@@ -1142,7 +1253,8 @@ void ck_declare(Compiler *C)
             if (d->builtin) continue;
             for (int j = 0; j < C->nfuncs; j++)
                 if (C->funcs[j].module == m && strcmp(C->funcs[j].decl->name, d->name) == 0)
-                    diag_error(C->d, d->line, d->col, "function '%s' is defined twice (there is no overloading)", d->name);
+                    diag_error(C->d, d->line, d->col, "function '%s' is defined twice (there is no overloading)",
+                               d->name);
             FuncSig *f = &C->funcs[C->nfuncs++];
             f->decl = d;
             f->module = m;

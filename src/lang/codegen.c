@@ -8,17 +8,17 @@
 
 #include "lexer.h"
 
-#define NHOME 12          /* clear homes r1..r12 */
-#define SCR0 13           /* spill scratch r13..r15 */
+#define NHOME 12 /* clear homes r1..r12 */
+#define SCR0 13  /* spill scratch r13..r15 */
 #define SEC0 16
 #define NODST INT_MIN
-#define DISCARD (INT_MIN + 1)   /* the caller drops the value */
-#define R0OK (INT_MIN + 2)      /* a call result may stay in r0: used before any other call */
+#define DISCARD (INT_MIN + 1) /* the caller drops the value */
+#define R0OK (INT_MIN + 2)    /* a call result may stay in r0: used before any other call */
 #define ERR(G, e, ...) diag_error((G)->C->d, (e)->line, (e)->col, __VA_ARGS__)
 
 typedef struct {
-    int loc;              /* >= 0 register, < 0 spill slot -(loc+1) */
-    bool temp;            /* owned by the expression: release after use */
+    int loc;   /* >= 0 register, < 0 spill slot -(loc+1) */
+    bool temp; /* owned by the expression: release after use */
     Type *t;
 } Val;
 
@@ -29,16 +29,22 @@ typedef struct {
 typedef struct {
     Compiler *C;
     StfFunction *fn;
-    StfInstr *code; uint32_t ncode, capcode;
-    uint32_t *label_at; int nlabels, caplabels;
+    StfInstr *code;
+    uint32_t ncode, capcode;
+    uint32_t *label_at;
+    int nlabels, caplabels;
     int nclear, maxclear, nsec, maxsec;
-    Loop loops[256]; int nloops;
-    int line;             /* current source line for the line table */
-    Type *ret;            /* return type of the function */
-    Type *want;           /* type the current call's result is stored as */
-    int ceiling;          /* clear indices below it are registers */
-    int loopdepth;        /* > 0 inside a loop body */
-    struct { uint32_t k; int reg; } hoist[4];   /* loop constants loaded once at entry */
+    Loop loops[256];
+    int nloops;
+    int line;      /* current source line for the line table */
+    Type *ret;     /* return type of the function */
+    Type *want;    /* type the current call's result is stored as */
+    int ceiling;   /* clear indices below it are registers */
+    int loopdepth; /* > 0 inside a loop body */
+    struct {
+        uint32_t k;
+        int reg;
+    } hoist[4]; /* loop constants loaded once at entry */
     int nhoist;
 } G;
 
@@ -81,7 +87,7 @@ static void place(G *g, int l) { g->label_at[l] = g->ncode; }
 static void jump(G *g, int op, int l)
 {
     StfInstr *in = emit(g, op, 0, 0, 0);
-    in->off = l;     /* label id until the function is finished */
+    in->off = l; /* label id until the function is finished */
 }
 
 /* ---- constants ---- */
@@ -116,7 +122,11 @@ static uint32_t kindex(G *g, const StfConst *k)
 static uint32_t k_int(G *g, const Type *t, int64_t v)
 {
     StfConst k = { 0 };
-    if (!t || t->k != T_INT || t->lit) { k.tag = STF_K_I64; k.as.i = v; return kindex(g, &k); }
+    if (!t || t->k != T_INT || t->lit) {
+        k.tag = STF_K_I64;
+        k.as.i = v;
+        return kindex(g, &k);
+    }
     if (t->sign) {
         k.tag = t->bits == 8 ? STF_K_I8 : t->bits == 16 ? STF_K_I16 : t->bits == 32 ? STF_K_I32 : STF_K_I64;
         k.as.i = v;
@@ -267,7 +277,9 @@ static void declare(G *g, const char *name, Type *t, int loc)
     C->vars[C->nvars++] = (Var){ .name = name, .type = t, .loc = loc };
 }
 
-typedef struct { int nvars, nclear, nsec; } Mark;
+typedef struct {
+    int nvars, nclear, nsec;
+} Mark;
 static Mark mark(G *g) { return (Mark){ g->C->nvars, g->nclear, g->nsec }; }
 static void unwind(G *g, Mark m)
 {
@@ -285,7 +297,8 @@ static void branch(G *g, Expr *e, bool when, int label);
 static Type *lit_type(Expr *e, Type *want)
 {
     Type *t = e->type;
-    if (t->lit && want && (want->k == T_INT || want->k == T_FLOAT || want->k == T_FIX || want->k == T_BOOL)) return want;
+    if (t->lit && want && (want->k == T_INT || want->k == T_FLOAT || want->k == T_FIX || want->k == T_BOOL))
+        return want;
     return t;
 }
 
@@ -330,10 +343,14 @@ static void note_client_io(G *g, CallInfo *ci)
 {
     const char *vm = ci->vm;
     int kind = -1;
-    if (strcmp(vm, "ClientStore.take_share") == 0) kind = 0;
-    else if (strcmp(vm, "ClientStore.take_share_bool") == 0) kind = 3;
-    else if (strcmp(vm, "ClientStore.take_share_fixed") == 0) kind = 1;
-    else if (strcmp(vm, "MpcOutput.send_to_client") == 0 || strcmp(vm, "Share.send_to_client") == 0) kind = 2;
+    if (strcmp(vm, "ClientStore.take_share") == 0)
+        kind = 0;
+    else if (strcmp(vm, "ClientStore.take_share_bool") == 0)
+        kind = 3;
+    else if (strcmp(vm, "ClientStore.take_share_fixed") == 0)
+        kind = 1;
+    else if (strcmp(vm, "MpcOutput.send_to_client") == 0 || strcmp(vm, "Share.send_to_client") == 0)
+        kind = 2;
     if (kind < 0 || ci->nargs < 2) return;
     Expr *ce = kind == 2 ? (strcmp(vm, "Share.send_to_client") == 0 ? ci->args[1] : ci->args[0]) : ci->args[0];
     if (ce->kind != E_INT) return;
@@ -352,7 +369,11 @@ static void note_client_io(G *g, CallInfo *ci)
     }
     StfClientSchema *cs = &m->clients[c];
     StfShareType st = { .tag = 0, .bits = 64, .frac = 0 };
-    if (kind == 1) { st.tag = 1; st.bits = 64; st.frac = 16; }
+    if (kind == 1) {
+        st.tag = 1;
+        st.bits = 64;
+        st.frac = 16;
+    }
     if (kind == 3) st.bits = 1;
     if (kind == 0 && g->want && g->want->k == T_INT) {
         st.tag = g->want->sign ? 0 : 2;
@@ -360,7 +381,10 @@ static void note_client_io(G *g, CallInfo *ci)
     }
     if (kind == 2) {
         Type *vt = ci->args[strcmp(vm, "Share.send_to_client") == 0 ? 0 : 1]->type;
-        if (vt && vt->k == T_FIX) { st.tag = 1; st.frac = 16; }
+        if (vt && vt->k == T_FIX) {
+            st.tag = 1;
+            st.frac = 16;
+        }
         if (vt && vt->k == T_BOOL) st.bits = 1;
         StfShareType *n = realloc(cs->outputs, (cs->output_count + 1) * sizeof *n);
         if (!n) return;
@@ -435,16 +459,19 @@ static Val gen_call(G *g, Expr *e, int hint)
     }
     /* take_share in a typed secret context takes the matching share kind */
     if (strcmp(vm, "ClientStore.take_share") == 0 && g->want && ty_is_secret(g->want)) {
-        if (g->want->k == T_BOOL) ci->vm = vm = "ClientStore.take_share_bool";
-        else if (g->want->k == T_FIX) ci->vm = vm = "ClientStore.take_share_fixed";
+        if (g->want->k == T_BOOL)
+            ci->vm = vm = "ClientStore.take_share_bool";
+        else if (g->want->k == T_FIX)
+            ci->vm = vm = "ClientStore.take_share_fixed";
     }
     note_client_io(g, ci);
     Type *wants[256] = { 0 };
     int n = ci->nargs;
     if (n > 256) ERR(g, e, "too many arguments");
     /* list element literals take the list's element type */
-    if ((strcmp(vm, "append") == 0 || strcmp(vm, "count") == 0 || strcmp(vm, "index") == 0 || strcmp(vm, "remove") == 0 ||
-         strcmp(vm, "contains") == 0) && n >= 2 && ci->args[0]->type && ci->args[0]->type->k == T_LIST)
+    if ((strcmp(vm, "append") == 0 || strcmp(vm, "count") == 0 || strcmp(vm, "index") == 0 ||
+         strcmp(vm, "remove") == 0 || strcmp(vm, "contains") == 0) &&
+        n >= 2 && ci->args[0]->type && ci->args[0]->type->k == T_LIST)
         wants[1] = ci->args[0]->type->elem;
     if (strcmp(vm, "insert") == 0 && n == 3 && ci->args[0]->type && ci->args[0]->type->k == T_LIST)
         wants[2] = ci->args[0]->type->elem;
@@ -456,7 +483,8 @@ static Val gen_call(G *g, Expr *e, int hint)
     for (int i = 0; i < n; i++) emit(g, STF_OP_PUSHARG, rd(g, vs[i].loc, 0), 0, 0);
     for (int i = n - 1; i >= 0; i--) release(g, vs[i]);
     /* a dropped append on a list is the VM's fused array_push */
-    call(g, hint == DISCARD && strcmp(vm, "append") == 0 && n == 2 && ci->args[0]->type->k == T_LIST ? "array_push" : vm);
+    call(g,
+         hint == DISCARD && strcmp(vm, "append") == 0 && n == 2 && ci->args[0]->type->k == T_LIST ? "array_push" : vm);
     return result(g, e->type, hint);
 }
 
@@ -467,7 +495,8 @@ static int opcode_of(int tk)
     case TK_MINUS: return STF_OP_SUB;
     case TK_STAR: return STF_OP_MUL;
     case TK_SLASH: return STF_OP_DIV;
-    case TK_PERCENT: case TK_MOD: return STF_OP_MOD;
+    case TK_PERCENT:
+    case TK_MOD: return STF_OP_MOD;
     case TK_AND: return STF_OP_AND;
     case TK_OR: return STF_OP_OR;
     case TK_XOR: return STF_OP_XOR;
@@ -480,13 +509,16 @@ static int opcode_of(int tk)
 /* Expressions whose value arrives in r0 from a CALL. */
 static bool is_call_like(const Expr *e) { return e->kind == E_CALL || e->kind == E_INDEX || e->kind == E_ATTR; }
 
-static bool is_cmp(int op) { return op == TK_EQ || op == TK_NE || op == TK_LT || op == TK_LE || op == TK_GT || op == TK_GE; }
+static bool is_cmp(int op)
+{
+    return op == TK_EQ || op == TK_NE || op == TK_LT || op == TK_LE || op == TK_GT || op == TK_GE;
+}
 
 /* Operand type for literals on the other side of a binary operation. */
 static Type *operand_want(G *g, Expr *e, Type *want)
 {
     Type *a = e->a->type, *b = e->b->type;
-    if ((a->k == T_BOOL && a->secret) || (b->k == T_BOOL && b->secret)) return NULL;  /* 0/1 share arithmetic */
+    if ((a->k == T_BOOL && a->secret) || (b->k == T_BOOL && b->secret)) return NULL; /* 0/1 share arithmetic */
     if (!a->lit && a->k != T_ANY && a->k != T_SHARE) return ty_clear(g->C, a);
     if (!b->lit && b->k != T_ANY && b->k != T_SHARE) return ty_clear(g->C, b);
     if (want && (want->k == T_INT || want->k == T_FIX || want->k == T_FLOAT) && !is_cmp(e->op)) return want;
@@ -578,7 +610,8 @@ static Val gen_binary(G *g, Expr *e, Type *want, int hint)
         return result(g, t, hint);
     }
     Type *ow = operand_want(g, e, want);
-    if ((op == TK_SHL || op == TK_SHR) && e->a->type->k == T_INT) ow = ty_clear(g->C, e->a->type->lit ? e->b->type : e->a->type);
+    if ((op == TK_SHL || op == TK_SHR) && e->a->type->k == T_INT)
+        ow = ty_clear(g->C, e->a->type->lit ? e->b->type : e->a->type);
     Val a = gen(g, e->a, ow, NODST), b = gen(g, e->b, ow, is_call_like(e->b) && op != TK_MOD ? R0OK : NODST);
     Type *mt = t->lit && ow ? ow : t;
     if (op == TK_MOD && !secret && ((mt->k == T_INT && mt->sign) || mt->k == T_FIX || mt->k == T_FLOAT)) {
@@ -603,8 +636,7 @@ static Val gen_binary(G *g, Expr *e, Type *want, int hint)
     bool temp;
     Type *rt = t->lit && ow ? ow : t;
     int d = dest(g, hint, rt, &temp);
-    if (d == a.loc || d == b.loc) {
-        /* fine: the VM reads both sources before writing */
+    if (d == a.loc || d == b.loc) { /* fine: the VM reads both sources before writing */
     }
     uint32_t ra = rd(g, a.loc, 0), rb = rd(g, b.loc, 1);
     uint32_t rdst = wr_reg(d);
@@ -660,8 +692,7 @@ static void gen_loop(G *g, const char *var, Expr *iter, BodyFn body, void *ud, b
         Val a = gen(g, iter->a, vt, NODST);
         int i = alloc_clear(g);
         mov(g, i, a.loc);
-        if (a.temp) {
-            /* a's slot was below i: keep both, simplest is to leave it */
+        if (a.temp) { /* a's slot was below i: keep both, simplest is to leave it */
         }
         Val b = gen(g, iter->b, vt, NODST);
         int lim = b.loc;
@@ -690,7 +721,8 @@ static void gen_loop(G *g, const char *var, Expr *iter, BodyFn body, void *ud, b
         place(g, lend);
     } else {
         Type *et = it->k == T_LIST || it->k == T_DICT ? it->elem : it->k == T_STR ? ty_basic(T_STR) : ty_basic(T_ANY);
-        if (ty_is_secret(it)) diag_error(g->C->d, iter->line, iter->col, "iterating over a secret value is not supported");
+        if (ty_is_secret(it))
+            diag_error(g->C->d, iter->line, iter->col, "iterating over a secret value is not supported");
         Val l = gen(g, iter, NULL, NODST);
         int lst = l.loc;
         if (!l.temp) {
@@ -730,7 +762,11 @@ static void gen_loop(G *g, const char *var, Expr *iter, BodyFn body, void *ud, b
     unwind(g, m);
 }
 
-typedef struct { Expr *e; int list; Type *et; } CompUd;
+typedef struct {
+    Expr *e;
+    int list;
+    Type *et;
+} CompUd;
 
 static void comp_body(G *g, void *ud)
 {
@@ -775,20 +811,33 @@ static Val gen(G *g, Expr *e, Type *want, int hint)
         int64_t v = e->op == TK_MINUS ? -(int64_t)e->ival : (int64_t)e->ival;
         if (hint == NODST && g->loopdepth && lt->k == T_INT) {
             int h = hoisted(g, k_int(g, lt, v));
-            if (h >= 0) { r = (Val){ h, false, lt }; break; }
+            if (h >= 0) {
+                r = (Val){ h, false, lt };
+                break;
+            }
         }
         int d = dest(g, hint, lt, &temp);
-        if (lt->k == T_FLOAT || lt->k == T_FIX) ldi(g, d, k_float(g, (double)v));
-        else if (lt->k == T_BOOL) ldi(g, d, k_bool(g, v != 0));
-        else if (is_secret_loc(d)) { int c = alloc_clear(g); ldi(g, c, k_int(g, lt, v)); mov(g, d, c); release(g, (Val){ c, true, NULL }); }
-        else ldi(g, d, k_int(g, lt, v));
+        if (lt->k == T_FLOAT || lt->k == T_FIX)
+            ldi(g, d, k_float(g, (double)v));
+        else if (lt->k == T_BOOL)
+            ldi(g, d, k_bool(g, v != 0));
+        else if (is_secret_loc(d)) {
+            int c = alloc_clear(g);
+            ldi(g, c, k_int(g, lt, v));
+            mov(g, d, c);
+            release(g, (Val){ c, true, NULL });
+        } else
+            ldi(g, d, k_int(g, lt, v));
         r = (Val){ d, temp, lt };
         break;
     }
     case E_FLOAT: {
         if (hint == NODST && g->loopdepth) {
             int h = hoisted(g, k_float(g, e->fval));
-            if (h >= 0) { r = (Val){ h, false, t }; break; }
+            if (h >= 0) {
+                r = (Val){ h, false, t };
+                break;
+            }
         }
         int d = dest(g, hint, t, &temp);
         ldi(g, d, k_float(g, e->fval));
@@ -831,7 +880,10 @@ static Val gen(G *g, Expr *e, Type *want, int hint)
         break;
     }
     case E_UN: {
-        if (e->op == TK_NOT && t->k == T_BOOL && !ty_is_secret(t)) { r = gen_bool_via_branch(g, e, hint); break; }
+        if (e->op == TK_NOT && t->k == T_BOOL && !ty_is_secret(t)) {
+            r = gen_bool_via_branch(g, e, hint);
+            break;
+        }
         Val a = gen(g, e->a, want, NODST);
         release(g, a);
         Type *rt = a.t && a.t->k != T_ANY ? a.t : t;
@@ -872,8 +924,13 @@ static Val gen(G *g, Expr *e, Type *want, int hint)
         Val pv[3];
         int np = e->d ? 3 : 2;
         for (int i = 0; i < np; i++) {
-            if (parts[i]) pv[i] = gen(g, parts[i], NULL, NODST);
-            else { int u = alloc_clear(g); ldi(g, u, k_unit(g)); pv[i] = (Val){ u, true, NULL }; }
+            if (parts[i])
+                pv[i] = gen(g, parts[i], NULL, NODST);
+            else {
+                int u = alloc_clear(g);
+                ldi(g, u, k_unit(g));
+                pv[i] = (Val){ u, true, NULL };
+            }
         }
         emit(g, STF_OP_PUSHARG, rd(g, a.loc, 0), 0, 0);
         for (int i = 0; i < np; i++) emit(g, STF_OP_PUSHARG, rd(g, pv[i].loc, 0), 0, 0);
@@ -972,8 +1029,7 @@ static Val gen(G *g, Expr *e, Type *want, int hint)
         }
         break;
     }
-    default:
-        ERR(g, e, "unsupported expression");
+    default: ERR(g, e, "unsupported expression");
     }
     g->line = save_line;
     return r;
@@ -993,14 +1049,26 @@ static void branch(G *g, Expr *e, bool when, int label)
         release(g, b);
         release(g, a);
         int op = e->op;
-        if (!when) op = op == TK_EQ ? TK_NE : op == TK_NE ? TK_EQ : op == TK_LT ? TK_GE : op == TK_GE ? TK_LT : op == TK_GT ? TK_LE : TK_GT;
+        if (!when)
+            op = op == TK_EQ   ? TK_NE
+                 : op == TK_NE ? TK_EQ
+                 : op == TK_LT ? TK_GE
+                 : op == TK_GE ? TK_LT
+                 : op == TK_GT ? TK_LE
+                               : TK_GT;
         switch (op) {
         case TK_EQ: jump(g, STF_OP_JMPEQ, label); break;
         case TK_NE: jump(g, STF_OP_JMPNEQ, label); break;
         case TK_LT: jump(g, STF_OP_JMPLT, label); break;
         case TK_GT: jump(g, STF_OP_JMPGT, label); break;
-        case TK_LE: jump(g, STF_OP_JMPLT, label); jump(g, STF_OP_JMPEQ, label); break;
-        case TK_GE: jump(g, STF_OP_JMPGT, label); jump(g, STF_OP_JMPEQ, label); break;
+        case TK_LE:
+            jump(g, STF_OP_JMPLT, label);
+            jump(g, STF_OP_JMPEQ, label);
+            break;
+        case TK_GE:
+            jump(g, STF_OP_JMPGT, label);
+            jump(g, STF_OP_JMPEQ, label);
+            break;
         }
     } else if (e->kind == E_BIN && (e->op == TK_AND || e->op == TK_OR) && t->k == T_BOOL) {
         bool isand = e->op == TK_AND;
@@ -1063,7 +1131,7 @@ static void gen_assign(G *g, Stmt *s)
         Var *v = cg_lookup(g->C, tg->str);
         if (!v) {
             if (ck_find_func(g->C, tg->str)) ERR(g, tg, "cannot assign to function '%s'", tg->str);
-            ck_expr(g->C, tg);    /* reports unknown name with a suggestion */
+            ck_expr(g->C, tg); /* reports unknown name with a suggestion */
         }
         char what[160];
         snprintf(what, sizeof what, "variable '%s'", v->name);
@@ -1083,7 +1151,8 @@ static void gen_assign(G *g, Stmt *s)
         ck_expr(g->C, tg->b);
         Type *et = ot->k == T_LIST || ot->k == T_DICT ? ot->elem : NULL;
         if (et) ck_assignable(g->C, et, vt, value, "list element");
-        if (ty_is_secret(tg->b->type)) ERR(g, tg->b, "writing at a secret index is not supported: the position would reveal it");
+        if (ty_is_secret(tg->b->type))
+            ERR(g, tg->b, "writing at a secret index is not supported: the position would reveal it");
         Val o = gen(g, tg->a, NULL, NODST);
         Val k = gen(g, tg->b, ot->k == T_DICT ? ot->key : NULL, NODST);
         Val v = gen(g, value, et, NODST);
@@ -1139,19 +1208,23 @@ static void gen_stmt(G *g, Stmt *s)
             Val v = gen(g, s->value, t, NODST);
             v = coerce(g, v, t);
             if (is_secret_loc(v.loc) && !bank_secret(t) && t->k != T_ANY)
-                ERR(g, s->value, "cannot store a secret value in clear variable '%s': call .reveal() to open it", s->name);
+                ERR(g, s->value, "cannot store a secret value in clear variable '%s': call .reveal() to open it",
+                    s->name);
             if (v.temp && (is_secret_loc(v.loc) == bank_secret(t) || t->k == T_ANY)) {
                 loc = v.loc;
             } else {
                 loc = alloc_for(g, is_secret_loc(v.loc) ? ty_basic(T_SHARE) : t);
                 mov(g, loc, v.loc);
-                release(g, v);   /* no-op unless v was a temp of the other bank */
+                release(g, v); /* no-op unless v was a temp of the other bank */
             }
             if (is_secret_loc(loc) && !bank_secret(t)) t = ty_secret(g->C, t);
         } else {
             loc = alloc_for(g, t);
-            uint32_t k = t->k == T_INT ? k_int(g, t, 0) : (t->k == T_FLOAT || t->k == T_FIX) ? k_float(g, 0.0)
-                         : t->k == T_BOOL ? k_bool(g, false) : t->k == T_STR ? k_str(g, "", 0) : k_unit(g);
+            uint32_t k = t->k == T_INT                        ? k_int(g, t, 0)
+                         : (t->k == T_FLOAT || t->k == T_FIX) ? k_float(g, 0.0)
+                         : t->k == T_BOOL                     ? k_bool(g, false)
+                         : t->k == T_STR                      ? k_str(g, "", 0)
+                                                              : k_unit(g);
             if (t->k == T_OBJ || t->k == T_DICT) {
                 call(g, "create_object");
                 mov(g, loc, 0);
@@ -1175,7 +1248,8 @@ static void gen_stmt(G *g, Stmt *s)
         return;
     }
     case S_ASSIGN: gen_assign(g, s); return;
-    case S_EXPR: case S_DISCARD: {
+    case S_EXPR:
+    case S_DISCARD: {
         Val v = gen(g, s->value, NULL, s->value->kind == E_CALL ? DISCARD : NODST);
         release(g, v);
         return;
@@ -1215,10 +1289,9 @@ static void gen_stmt(G *g, Stmt *s)
         place(g, lend);
         return;
     }
-    case S_FOR:
-        gen_loop(g, s->name, s->value, stmt_block_body, &s->body, true);
-        return;
-    case S_BREAK: case S_CONTINUE:
+    case S_FOR: gen_loop(g, s->name, s->value, stmt_block_body, &s->body, true); return;
+    case S_BREAK:
+    case S_CONTINUE:
         if (!g->nloops) ERR(g, s, "'%s' outside a loop", s->kind == S_BREAK ? "break" : "continue");
         jump(g, STF_OP_JMP, s->kind == S_BREAK ? g->loops[g->nloops - 1].brk : g->loops[g->nloops - 1].cont);
         return;
@@ -1234,7 +1307,8 @@ static void gen_stmt(G *g, Stmt *s)
             return;
         }
         Type *vt = ck_expr(g->C, s->value);
-        if (rt->k == T_NONE && vt->k != T_NONE) ERR(g, s->value, "this function returns None: declare a return type with -> T");
+        if (rt->k == T_NONE && vt->k != T_NONE)
+            ERR(g, s->value, "this function returns None: declare a return type with -> T");
         ck_assignable(g->C, rt, vt, s->value, "return value");
         Val v = coerce(g, gen(g, s->value, rt, NODST), rt);
         emit(g, STF_OP_RET, rd(g, v.loc, 0), 0, 0);
@@ -1320,20 +1394,29 @@ static void finish_function(G *g, StfFunction *f, const char *name, FuncDecl *d)
             int l = in->off;
             in->off = 0;
             snprintf(buf, sizeof buf, "L%d", l);
-            if (!stf_str_dup(&in->name, buf, strlen(buf))) { free(used); diag_error(C->d, 0, 0, "out of memory"); }
+            if (!stf_str_dup(&in->name, buf, strlen(buf))) {
+                free(used);
+                diag_error(C->d, 0, 0, "out of memory");
+            }
             used[l] = 1;
         }
     }
     int nl = 0;
     for (int l = 0; l < g->nlabels; l++) nl += used[l];
     f->labels = calloc((size_t)nl + 1, sizeof *f->labels);
-    if (!f->labels) { free(used); diag_error(C->d, 0, 0, "out of memory"); }
+    if (!f->labels) {
+        free(used);
+        diag_error(C->d, 0, 0, "out of memory");
+    }
     for (int l = 0; l < g->nlabels; l++) {
         if (!used[l]) continue;
         char buf[24];
         snprintf(buf, sizeof buf, "L%d", l);
         StfLabel *lab = &f->labels[f->label_count++];
-        if (!stf_str_dup(&lab->name, buf, strlen(buf))) { free(used); diag_error(C->d, 0, 0, "out of memory"); }
+        if (!stf_str_dup(&lab->name, buf, strlen(buf))) {
+            free(used);
+            diag_error(C->d, 0, 0, "out of memory");
+        }
         lab->target = g->label_at[l] == UINT32_MAX ? g->ncode : g->label_at[l];
     }
     free(used);
@@ -1390,7 +1473,8 @@ static void gen_function(Compiler *C, StfFunction *f, FuncSig *sig, const Block 
     g.ret = sig ? sig->ret : ty_basic(T_ANY);
     g.line = d ? d->line : 1;
     int np = d ? d->nparams : 0;
-    if (np > 15) diag_error(C->d, d->line, d->col, "function %s has %d parameters; at most 15 are supported", d->name, np);
+    if (np > 15)
+        diag_error(C->d, d->line, d->col, "function %s has %d parameters; at most 15 are supported", d->name, np);
     int homes[16];
     for (int j = 0; j < np; j++) homes[j] = alloc_for(&g, sig->ptypes[j]);
     /* secret and spilled homes first, then clear moves from the top down
@@ -1426,10 +1510,7 @@ static StfFunction *new_func(Compiler *C)
     return f;
 }
 
-static bool has_exec_top(const Module *m)
-{
-    return m->top.n > 0;
-}
+static bool has_exec_top(const Module *m) { return m->top.n > 0; }
 
 /* ---- the main wrapper ----
  * main(a: secret int64, xs: list[secret bool], n: int64) gets its
@@ -1461,7 +1542,10 @@ static void add_client0(Compiler *C, const char *v, size_t n)
 /* Load one --input value of type t into a fresh temp. */
 static Val input_value(G *g, Type *t, const char *v, size_t n, int *share_idx, const char *pname)
 {
-    while (n && (*v == ' ')) { v++; n--; }
+    while (n && (*v == ' ')) {
+        v++;
+        n--;
+    }
     while (n && v[n - 1] == ' ') n--;
     if (n && v[0] == '[') {
         if (v[n - 1] != ']') diag_error(g->C->d, g->line, 1, "--input %s: unterminated list", pname);
@@ -1498,8 +1582,9 @@ static Val input_value(G *g, Type *t, const char *v, size_t n, int *share_idx, c
         emit(g, STF_OP_PUSHARG, rd(g, a, 0), 0, 0);
         emit(g, STF_OP_PUSHARG, rd(g, b, 1), 0, 0);
         g->nclear -= 2;
-        call(g, t->k == T_FIX ? "ClientStore.take_share_fixed" : t->k == T_BOOL ? "ClientStore.take_share_bool"
-                                                                : "ClientStore.take_share");
+        call(g, t->k == T_FIX    ? "ClientStore.take_share_fixed"
+                : t->k == T_BOOL ? "ClientStore.take_share_bool"
+                                 : "ClientStore.take_share");
         return result(g, ty_basic(T_SHARE), NODST);
     }
     char buf[128];
@@ -1571,7 +1656,8 @@ void cg_program(Compiler *C)
     if (mainf && has_exec_top(main_mod)) {
         Stmt *s = main_mod->top.v[0];
         diag_error(C->d, s->line, s->col,
-                   "a file with def main must not have top-level statements (global vars included): move them into main");
+                   "a file with def main must not have top-level statements (global vars included): move them into "
+                   "main");
     }
     /* a file with neither is a library: its functions only */
     /* main first */

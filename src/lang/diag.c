@@ -69,7 +69,10 @@ const char *diag_suggest(const char *name, const char *const *cands, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (!cands[i] || strcmp(cands[i], name) == 0) continue;
         size_t dd = edit_distance(name, cands[i]);
-        if (dd < bestd) { bestd = dd; best = cands[i]; }
+        if (dd < bestd) {
+            bestd = dd;
+            best = cands[i];
+        }
     }
     return bestd <= limit ? best : NULL;
 }

@@ -15,12 +15,12 @@
 #include <stddef.h>
 
 typedef struct {
-    const char *file;     /* name shown in messages */
-    const char *src;      /* the source text (not owned) */
+    const char *file; /* name shown in messages */
+    const char *src;  /* the source text (not owned) */
     size_t len;
-    char *message;        /* malloc'd full text of the first error, or NULL */
-    int line, col;        /* where it is */
-    jmp_buf *bail;        /* where diag_error jumps to (set by the driver) */
+    char *message; /* malloc'd full text of the first error, or NULL */
+    int line, col; /* where it is */
+    jmp_buf *bail; /* where diag_error jumps to (set by the driver) */
 } Diag;
 
 /* Record an error at line:col and jump to d->bail. */

@@ -30,7 +30,7 @@ typedef struct {
     Source srcs[MAX_MODULES];
     int nsrcs;
     ModInfo mods[MAX_MODULES];
-    const char *stack[64];        /* files being imported (cycle check) */
+    const char *stack[64]; /* files being imported (cycle check) */
     int depth;
 } Ctx;
 
@@ -44,10 +44,18 @@ static char *read_file(const char *path, size_t *len)
         size_t r = fread(buf + n, 1, cap - n, f);
         n += r;
         if (n < cap) break;
-        if (cap > ((size_t)64 << 20)) { free(buf); buf = NULL; break; }
+        if (cap > ((size_t)64 << 20)) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
         cap *= 2;
         char *nb = realloc(buf, cap + 1);
-        if (!nb) { free(buf); buf = NULL; break; }
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
         buf = nb;
     }
     fclose(f);
@@ -134,7 +142,8 @@ static void load_imports(Ctx *x, int mi, const char *file)
         /* cycle? */
         for (int k = 0; k < x->depth; k++)
             if (strcmp(x->stack[k], path) == 0) {
-                diag_error(&x->d, im->line, im->col, "circular import: '%s' imports itself through its imports", im->path);
+                diag_error(&x->d, im->line, im->col, "circular import: '%s' imports itself through its imports",
+                           im->path);
             }
         int found = -1;
         for (int k = 0; k < x->C.nmodules; k++)
@@ -170,7 +179,8 @@ static void set_manifest(StfProgram *p, const LangOptions *o)
             snprintf(norm, sizeof norm, "%s", o->curve);
             for (char *c = norm; *c; c++)
                 if (*c == '_') *c = '-';
-            if (strcmp(norm, curves[i]) == 0 || (i == 5 && strcmp(norm, "secp256r1") == 0)) p->manifest.curve = (uint8_t)i;
+            if (strcmp(norm, curves[i]) == 0 || (i == 5 && strcmp(norm, "secp256r1") == 0))
+                p->manifest.curve = (uint8_t)i;
         }
 }
 
@@ -184,8 +194,8 @@ static void plan_preprocessing(StfProgram *p)
         StfFunction *fn = &p->funcs[f];
         for (uint32_t i = 0; i < fn->instr_count; i++) {
             StfInstr *in = &fn->instrs[i];
-            if ((in->op == STF_OP_MUL || in->op == STF_OP_AND || in->op == STF_OP_OR || in->op == STF_OP_XOR) && in->b >= 16 &&
-                in->c >= 16)
+            if ((in->op == STF_OP_MUL || in->op == STF_OP_AND || in->op == STF_OP_OR || in->op == STF_OP_XOR) &&
+                in->b >= 16 && in->c >= 16)
                 triples++;
             if (in->op == STF_OP_CALL && in->name.len == 9 && memcmp(in->name.s, "Share.mul", 9) == 0) triples++;
             if (in->op >= STF_OP_JMP && in->op <= STF_OP_JMPGT && in->op != STF_OP_CALL && in->op != STF_OP_RET &&
@@ -201,7 +211,11 @@ static int run(const char *file, char *src, size_t len, const LangOptions *opt, 
                bool check_only)
 {
     Ctx *x = calloc(1, sizeof *x);
-    if (!x) { free(src); *err = strdup("out of memory"); return -1; }
+    if (!x) {
+        free(src);
+        *err = strdup("out of memory");
+        return -1;
+    }
     jmp_buf bail;
     x->d.file = file;
     x->d.src = src;
@@ -245,15 +259,19 @@ static int run(const char *file, char *src, size_t len, const LangOptions *opt, 
         if (!*err) *err = strdup("compilation failed");
     }
     /* src is owned by x->srcs[0] from parse_source on */
-    if (rc == 0 && !check_only) *out = prog;
-    else stf_program_free(&prog);
+    if (rc == 0 && !check_only)
+        *out = prog;
+    else
+        stf_program_free(&prog);
     for (int i = 0; i < x->nsrcs; i++) {
         tokens_free(&x->srcs[i].toks);
         free(x->srcs[i].src);
         free(x->srcs[i].path);
     }
-    if (rc == 0 && opt && opt->client0_inputs) *opt->client0_inputs = x->C.client0;
-    else free(x->C.client0);
+    if (rc == 0 && opt && opt->client0_inputs)
+        *opt->client0_inputs = x->C.client0;
+    else
+        free(x->C.client0);
     free(x->C.vars);
     free(x->d.message);
     arena_free(&x->A);
@@ -264,7 +282,10 @@ static int run(const char *file, char *src, size_t len, const LangOptions *opt, 
 int lang_compile(const char *file, const char *src, size_t len, const LangOptions *opt, StfProgram *out, char **err)
 {
     char *copy = malloc(len + 1);
-    if (!copy) { *err = strdup("out of memory"); return -1; }
+    if (!copy) {
+        *err = strdup("out of memory");
+        return -1;
+    }
     memcpy(copy, src, len);
     copy[len] = 0;
     return run(file ? file : "<input>", copy, len, opt, out, err, false);
@@ -273,7 +294,10 @@ int lang_compile(const char *file, const char *src, size_t len, const LangOption
 int lang_check(const char *file, const char *src, size_t len, char **err)
 {
     char *copy = malloc(len + 1);
-    if (!copy) { *err = strdup("out of memory"); return -1; }
+    if (!copy) {
+        *err = strdup("out of memory");
+        return -1;
+    }
     memcpy(copy, src, len);
     copy[len] = 0;
     return run(file ? file : "<input>", copy, len, NULL, NULL, err, true);
@@ -317,4 +341,3 @@ int lang_compile_for_tool(const char *path, StfProgram *out)
     }
     return 0;
 }
-

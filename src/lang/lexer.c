@@ -5,25 +5,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct { const char *word; int kind; } keywords[] = {
-    { "var", TK_VAR }, { "def", TK_DEF }, { "main", TK_MAIN }, { "builtin", TK_BUILTIN },
-    { "type", TK_TYPE }, { "object", TK_OBJECT }, { "enum", TK_ENUM }, { "if", TK_IF },
-    { "elif", TK_ELIF }, { "else", TK_ELSE }, { "while", TK_WHILE }, { "for", TK_FOR },
-    { "in", TK_IN }, { "break", TK_BREAK }, { "continue", TK_CONTINUE }, { "pass", TK_PASS },
-    { "return", TK_RETURN }, { "secret", TK_SECRET }, { "discard", TK_DISCARD },
-    { "import", TK_IMPORT }, { "as", TK_AS }, { "and", TK_AND }, { "or", TK_OR }, { "xor", TK_XOR },
-    { "not", TK_NOT }, { "shl", TK_SHL }, { "shr", TK_SHR }, { "mod", TK_MOD }, { "True", TK_TRUE },
-    { "False", TK_FALSE }, { "None", TK_NONE },
+static const struct {
+    const char *word;
+    int kind;
+} keywords[] = {
+    { "var", TK_VAR },         { "def", TK_DEF },       { "main", TK_MAIN },
+    { "builtin", TK_BUILTIN }, { "type", TK_TYPE },     { "object", TK_OBJECT },
+    { "enum", TK_ENUM },       { "if", TK_IF },         { "elif", TK_ELIF },
+    { "else", TK_ELSE },       { "while", TK_WHILE },   { "for", TK_FOR },
+    { "in", TK_IN },           { "break", TK_BREAK },   { "continue", TK_CONTINUE },
+    { "pass", TK_PASS },       { "return", TK_RETURN }, { "secret", TK_SECRET },
+    { "discard", TK_DISCARD }, { "import", TK_IMPORT }, { "as", TK_AS },
+    { "and", TK_AND },         { "or", TK_OR },         { "xor", TK_XOR },
+    { "not", TK_NOT },         { "shl", TK_SHL },       { "shr", TK_SHR },
+    { "mod", TK_MOD },         { "True", TK_TRUE },     { "False", TK_FALSE },
+    { "None", TK_NONE },
 };
 
 static const char *const kind_names[TK_COUNT_] = {
-    "end of file", "newline", "indent", "dedent", "identifier", "integer", "float", "string",
-    "f-string", "'var'", "'def'", "'main'", "'builtin'", "'type'", "'object'", "'enum'", "'if'",
-    "'elif'", "'else'", "'while'", "'for'", "'in'", "'break'", "'continue'", "'pass'", "'return'",
-    "'secret'", "'discard'", "'import'", "'as'", "'and'", "'or'", "'xor'", "'not'", "'shl'", "'shr'",
-    "'mod'", "'True'", "'False'", "'None'", "'('", "')'", "'['", "']'", "'{'", "'}'", "','", "':'",
-    "'.'", "'..'", "'->'", "'='", "'+'", "'-'", "'*'", "'/'", "'%'", "'=='", "'!='", "'<'", "'<='",
-    "'>'", "'>='", "'+='", "'-='", "'*='", "'/='", "'%='", "'@'", "'|'", "'&'", "'^'", "'~'",
+    "end of file", "newline",  "indent",  "dedent",    "identifier", "integer",    "float",  "string",   "f-string",
+    "'var'",       "'def'",    "'main'",  "'builtin'", "'type'",     "'object'",   "'enum'", "'if'",     "'elif'",
+    "'else'",      "'while'",  "'for'",   "'in'",      "'break'",    "'continue'", "'pass'", "'return'", "'secret'",
+    "'discard'",   "'import'", "'as'",    "'and'",     "'or'",       "'xor'",      "'not'",  "'shl'",    "'shr'",
+    "'mod'",       "'True'",   "'False'", "'None'",    "'('",        "')'",        "'['",    "']'",      "'{'",
+    "'}'",         "','",      "':'",     "'.'",       "'..'",       "'->'",       "'='",    "'+'",      "'-'",
+    "'*'",         "'/'",      "'%'",     "'=='",      "'!='",       "'<'",        "'<='",   "'>'",      "'>='",
+    "'+='",        "'-='",     "'*='",    "'/='",      "'%='",       "'@'",        "'|'",    "'&'",      "'^'",
+    "'~'",
 };
 
 const char *tok_name(int kind) { return kind >= 0 && kind < TK_COUNT_ ? kind_names[kind] : "?"; }
@@ -34,7 +42,7 @@ typedef struct {
     int line;
     const char *line_start;
     TokenList *out;
-    int depth;              /* bracket nesting */
+    int depth; /* bracket nesting */
     int indents[256];
     int nindent;
 } Lexer;
@@ -70,15 +78,25 @@ static void line_start(Lexer *L)
     for (;;) {
         const char *p = L->p;
         int n = 0;
-        while (p < L->end && *p == ' ') { p++; n++; }
+        while (p < L->end && *p == ' ') {
+            p++;
+            n++;
+        }
         if (p < L->end && *p == '\t')
             diag_error(L->d, L->line, col_of(L, p), "tab character in indentation: indent with 2 spaces per level");
         if (p < L->end && *p == '\r') p++;
-        if (p >= L->end) { L->p = p; return; }
+        if (p >= L->end) {
+            L->p = p;
+            return;
+        }
         if (*p == '\n' || *p == '#') {
             /* blank or comment-only line: no indentation meaning */
             while (p < L->end && *p != '\n') p++;
-            if (p < L->end) { p++; L->line++; L->line_start = p; }
+            if (p < L->end) {
+                p++;
+                L->line++;
+                L->line_start = p;
+            }
             L->p = p;
             continue;
         }
@@ -87,7 +105,8 @@ static void line_start(Lexer *L)
         if (n == cur) return;
         if (n > cur) {
             if (n != cur + 2)
-                diag_error(L->d, L->line, 1, "indentation must be exactly 2 spaces per level (found %d, expected %d)", n, cur + 2);
+                diag_error(L->d, L->line, 1, "indentation must be exactly 2 spaces per level (found %d, expected %d)",
+                           n, cur + 2);
             if (L->nindent >= 255) diag_error(L->d, L->line, 1, "nesting too deep");
             L->indents[L->nindent++] = n;
             push(L, TK_INDENT, p, 0);
@@ -117,7 +136,8 @@ static void lex_number(Lexer *L)
     uint64_t v = 0;
     bool over = false;
     int base = 10;
-    if (*p == '0' && p + 1 < L->end && (p[1] == 'x' || p[1] == 'X' || p[1] == 'b' || p[1] == 'B' || p[1] == 'o' || p[1] == 'O')) {
+    if (*p == '0' && p + 1 < L->end &&
+        (p[1] == 'x' || p[1] == 'X' || p[1] == 'b' || p[1] == 'B' || p[1] == 'o' || p[1] == 'O')) {
         base = (p[1] | 32) == 'x' ? 16 : (p[1] | 32) == 'b' ? 2 : 8;
         p += 2;
     }
@@ -169,7 +189,8 @@ static void lex_number(Lexer *L)
             t->bits = (uint8_t)bits;
             p = q;
         } else {
-            diag_error(L->d, L->line, col_of(L, p), "unknown integer suffix (use i8, i16, i32, i64, u8, u16, u32 or u64)");
+            diag_error(L->d, L->line, col_of(L, p),
+                       "unknown integer suffix (use i8, i16, i32, i64, u8, u16, u32 or u64)");
         }
     }
     if (p < L->end && is_ident((unsigned char)*p))
@@ -202,8 +223,20 @@ static void lex_string(Lexer *L, bool fstr)
             case '\\': c = '\\'; break;
             case '"': c = '"'; break;
             case '0': c = '\0'; break;
-            case '{': case '}':
-                if (fstr) { if (n + 2 >= cap) { cap *= 2; char *nb = realloc(buf, cap); if (!nb) { free(buf); diag_error(L->d, L->line, 1, "out of memory"); } buf = nb; } buf[n++] = '\\'; }
+            case '{':
+            case '}':
+                if (fstr) {
+                    if (n + 2 >= cap) {
+                        cap *= 2;
+                        char *nb = realloc(buf, cap);
+                        if (!nb) {
+                            free(buf);
+                            diag_error(L->d, L->line, 1, "out of memory");
+                        }
+                        buf = nb;
+                    }
+                    buf[n++] = '\\';
+                }
                 c = e;
                 break;
             default:
@@ -214,7 +247,10 @@ static void lex_string(Lexer *L, bool fstr)
         if (n + 2 >= cap) {
             cap *= 2;
             char *nb = realloc(buf, cap);
-            if (!nb) { free(buf); diag_error(L->d, L->line, 1, "out of memory"); }
+            if (!nb) {
+                free(buf);
+                diag_error(L->d, L->line, 1, "out of memory");
+            }
             buf = nb;
         }
         buf[n++] = c;
@@ -237,29 +273,43 @@ void lex(Diag *d, const char *src, size_t len, TokenList *out)
         unsigned char c = (unsigned char)*p;
         if (c == '\n') {
             L.p++;
-            if (L.depth == 0 && out->count && out->toks[out->count - 1].kind != TK_NEWLINE)
-                push(&L, TK_NEWLINE, p, 0);
+            if (L.depth == 0 && out->count && out->toks[out->count - 1].kind != TK_NEWLINE) push(&L, TK_NEWLINE, p, 0);
             L.line++;
             L.line_start = L.p;
             if (L.depth == 0) line_start(&L);
             continue;
         }
-        if (c == ' ' || c == '\r') { L.p++; continue; }
+        if (c == ' ' || c == '\r') {
+            L.p++;
+            continue;
+        }
         if (c == '\t') {
             if (L.depth == 0) diag_error(d, L.line, col_of(&L, p), "tab character: StoffelLang indents with 2 spaces");
             L.p++;
             continue;
         }
-        if (c == '#') { while (L.p < L.end && *L.p != '\n') L.p++; continue; }
+        if (c == '#') {
+            while (L.p < L.end && *L.p != '\n') L.p++;
+            continue;
+        }
         if (c == '\\' && p + 1 < L.end && (p[1] == '\n' || p[1] == '\r')) {
             L.p += p[1] == '\r' ? 3 : 2;
             L.line++;
             L.line_start = L.p;
             continue;
         }
-        if (c >= '0' && c <= '9') { lex_number(&L); continue; }
-        if (c == 'f' && p + 1 < L.end && p[1] == '"') { lex_string(&L, true); continue; }
-        if (c == '"') { lex_string(&L, false); continue; }
+        if (c >= '0' && c <= '9') {
+            lex_number(&L);
+            continue;
+        }
+        if (c == 'f' && p + 1 < L.end && p[1] == '"') {
+            lex_string(&L, true);
+            continue;
+        }
+        if (c == '"') {
+            lex_string(&L, false);
+            continue;
+        }
         if (c == '\'')
             diag_error(d, L.line, col_of(&L, p), "single-quoted strings are not supported: use double quotes \"...\"");
         if (is_ident_start(c)) {
@@ -284,27 +334,113 @@ void lex(Diag *d, const char *src, size_t len, TokenList *out)
         int kind = -1;
         size_t n = 1;
         switch (c) {
-        case '(': kind = TK_LPAREN; L.depth++; break;
-        case ')': kind = TK_RPAREN; if (L.depth) L.depth--; break;
-        case '[': kind = TK_LBRACK; L.depth++; break;
-        case ']': kind = TK_RBRACK; if (L.depth) L.depth--; break;
-        case '{': kind = TK_LBRACE; L.depth++; break;
-        case '}': kind = TK_RBRACE; if (L.depth) L.depth--; break;
+        case '(':
+            kind = TK_LPAREN;
+            L.depth++;
+            break;
+        case ')':
+            kind = TK_RPAREN;
+            if (L.depth) L.depth--;
+            break;
+        case '[':
+            kind = TK_LBRACK;
+            L.depth++;
+            break;
+        case ']':
+            kind = TK_RBRACK;
+            if (L.depth) L.depth--;
+            break;
+        case '{':
+            kind = TK_LBRACE;
+            L.depth++;
+            break;
+        case '}':
+            kind = TK_RBRACE;
+            if (L.depth) L.depth--;
+            break;
         case ',': kind = TK_COMMA; break;
         case ':': kind = TK_COLON; break;
-        case '.': if (c2 == '.') { kind = TK_DOTDOT; n = 2; } else kind = TK_DOT; break;
-        case '-': if (c2 == '>') { kind = TK_ARROW; n = 2; } else if (c2 == '=') { kind = TK_MINUSEQ; n = 2; } else kind = TK_MINUS; break;
-        case '+': if (c2 == '=') { kind = TK_PLUSEQ; n = 2; } else kind = TK_PLUS; break;
-        case '*': if (c2 == '=') { kind = TK_STAREQ; n = 2; } else kind = TK_STAR; break;
-        case '/': if (c2 == '=') { kind = TK_SLASHEQ; n = 2; } else kind = TK_SLASH; break;
-        case '%': if (c2 == '=') { kind = TK_PERCENTEQ; n = 2; } else kind = TK_PERCENT; break;
-        case '=': if (c2 == '=') { kind = TK_EQ; n = 2; } else kind = TK_ASSIGN; break;
-        case '!': if (c2 == '=') { kind = TK_NE; n = 2; } break;
-        case '<': if (c2 == '=') { kind = TK_LE; n = 2; } else kind = TK_LT; break;
-        case '>': if (c2 == '=') { kind = TK_GE; n = 2; } else kind = TK_GT; break;
+        case '.':
+            if (c2 == '.') {
+                kind = TK_DOTDOT;
+                n = 2;
+            } else
+                kind = TK_DOT;
+            break;
+        case '-':
+            if (c2 == '>') {
+                kind = TK_ARROW;
+                n = 2;
+            } else if (c2 == '=') {
+                kind = TK_MINUSEQ;
+                n = 2;
+            } else
+                kind = TK_MINUS;
+            break;
+        case '+':
+            if (c2 == '=') {
+                kind = TK_PLUSEQ;
+                n = 2;
+            } else
+                kind = TK_PLUS;
+            break;
+        case '*':
+            if (c2 == '=') {
+                kind = TK_STAREQ;
+                n = 2;
+            } else
+                kind = TK_STAR;
+            break;
+        case '/':
+            if (c2 == '=') {
+                kind = TK_SLASHEQ;
+                n = 2;
+            } else
+                kind = TK_SLASH;
+            break;
+        case '%':
+            if (c2 == '=') {
+                kind = TK_PERCENTEQ;
+                n = 2;
+            } else
+                kind = TK_PERCENT;
+            break;
+        case '=':
+            if (c2 == '=') {
+                kind = TK_EQ;
+                n = 2;
+            } else
+                kind = TK_ASSIGN;
+            break;
+        case '!':
+            if (c2 == '=') {
+                kind = TK_NE;
+                n = 2;
+            }
+            break;
+        case '<':
+            if (c2 == '=') {
+                kind = TK_LE;
+                n = 2;
+            } else
+                kind = TK_LT;
+            break;
+        case '>':
+            if (c2 == '=') {
+                kind = TK_GE;
+                n = 2;
+            } else
+                kind = TK_GT;
+            break;
         case '@': kind = TK_AT; break;
-        case '|': if (c2 == '|') diag_error(d, L.line, col_of(&L, p), "'||' is not StoffelLang: use 'or'"); kind = TK_PIPE; break;
-        case '&': if (c2 == '&') diag_error(d, L.line, col_of(&L, p), "'&&' is not StoffelLang: use 'and'"); kind = TK_AMP; break;
+        case '|':
+            if (c2 == '|') diag_error(d, L.line, col_of(&L, p), "'||' is not StoffelLang: use 'or'");
+            kind = TK_PIPE;
+            break;
+        case '&':
+            if (c2 == '&') diag_error(d, L.line, col_of(&L, p), "'&&' is not StoffelLang: use 'and'");
+            kind = TK_AMP;
+            break;
         case '^': kind = TK_CARET; break;
         case '~': kind = TK_TILDE; break;
         default: break;
@@ -317,7 +453,10 @@ void lex(Diag *d, const char *src, size_t len, TokenList *out)
         L.p += n;
     }
     if (out->count && out->toks[out->count - 1].kind != TK_NEWLINE) push(&L, TK_NEWLINE, L.p, 0);
-    while (L.nindent > 1) { L.nindent--; push(&L, TK_DEDENT, L.p, 0); }
+    while (L.nindent > 1) {
+        L.nindent--;
+        push(&L, TK_DEDENT, L.p, 0);
+    }
     push(&L, TK_EOF, L.p, 0);
 }
 

@@ -10,7 +10,7 @@ typedef struct {
     Arena *A;
     const Token *t;
     size_t n, i;
-    int depth;            /* expression nesting, bounded so no input exhausts the stack */
+    int depth; /* expression nesting, bounded so no input exhausts the stack */
 } P;
 
 #define MAX_EXPR_DEPTH 400
@@ -30,7 +30,8 @@ static const char *dup(P *p, const char *s) { return arena_strdup(p->A, s, strle
 #if defined(__GNUC__)
 __attribute__((noreturn))
 #endif
-static void err_at(P *p, const Token *t, const char *msg)
+static void
+err_at(P *p, const Token *t, const char *msg)
 {
     diag_error(p->d, t->line, t->col, "%s", msg);
 }
@@ -63,7 +64,10 @@ static const Token *expect(P *p, int kind, const char *what)
 static const char *ident(P *p, const char *what)
 {
     const Token *t = TOK(p);
-    if (t->kind == TK_MAIN) { next(p); return "main"; }
+    if (t->kind == TK_MAIN) {
+        next(p);
+        return "main";
+    }
     if (t->kind != TK_IDENT) {
         char buf[200];
         snprintf(buf, sizeof buf, "expected a name %s, found %s", what, tok_name(t->kind));
@@ -74,7 +78,10 @@ static const char *ident(P *p, const char *what)
 }
 
 /* growable pointer arrays in the arena: simple doubling copy */
-typedef struct { void **v; int n, cap; } Vec;
+typedef struct {
+    void **v;
+    int n, cap;
+} Vec;
 static void vpush(P *p, Vec *v, void *x)
 {
     if (v->n == v->cap) {
@@ -119,11 +126,13 @@ static TypeExpr *parse_type_in(P *p)
         inner->secret = true;
         return inner;
     }
-    if (accept(p, TK_NONE)) { ty->name = "None"; return ty; }
-    if (PEEK(p) == TK_LPAREN)
-        err_at(p, t, "tuple types are not supported: return a list or an object instead");
+    if (accept(p, TK_NONE)) {
+        ty->name = "None";
+        return ty;
+    }
+    if (PEEK(p) == TK_LPAREN) err_at(p, t, "tuple types are not supported: return a list or an object instead");
     ty->name = ident(p, "for a type");
-    if (accept(p, TK_DOT)) {                 /* module.Type */
+    if (accept(p, TK_DOT)) { /* module.Type */
         const char *rest = ident(p, "after '.' in a type");
         size_t n = strlen(ty->name) + strlen(rest) + 2;
         char *s = alloc(p, n);
@@ -132,7 +141,9 @@ static TypeExpr *parse_type_in(P *p)
     }
     if (accept(p, TK_LBRACK)) {
         Vec v = { 0 };
-        do { vpush(p, &v, parse_type(p)); } while (accept(p, TK_COMMA));
+        do {
+            vpush(p, &v, parse_type(p));
+        } while (accept(p, TK_COMMA));
         expect(p, TK_RBRACK, "to close the type arguments");
         ty->args = (TypeExpr **)v.v;
         ty->nargs = v.n;
@@ -155,7 +166,11 @@ static Expr *parse_fstring(P *p, const Token *t)
     char *lit = alloc(p, n + 1);
     size_t ln = 0;
     while (i < n) {
-        if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '{' || s[i + 1] == '}')) { lit[ln++] = s[i + 1]; i += 2; continue; }
+        if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '{' || s[i + 1] == '}')) {
+            lit[ln++] = s[i + 1];
+            i += 2;
+            continue;
+        }
         if (s[i] == '{') {
             if (ln) {
                 Expr *le = mk(p, E_STR, t);
@@ -174,14 +189,25 @@ static Expr *parse_fstring(P *p, const Token *t)
             while (k < j && s[k] == ' ') k++;
             while (k < j) {
                 size_t st = k;
-                while (k < j && (s[k] == '_' || ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'z') || (s[k] >= '0' && s[k] <= '9') || (unsigned char)s[k] >= 0x80)) k++;
-                if (k == st) err_at(p, t, "f-string holes may hold only a name or dotted fields, like {x} or {order.price}");
+                while (k < j && (s[k] == '_' || ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'z') ||
+                                 (s[k] >= '0' && s[k] <= '9') || (unsigned char)s[k] >= 0x80))
+                    k++;
+                if (k == st)
+                    err_at(p, t, "f-string holes may hold only a name or dotted fields, like {x} or {order.price}");
                 const char *nm = arena_strdup(p->A, s + st, k - st);
-                if (!hole) { hole = mk(p, E_NAME, t); hole->str = nm; }
-                else { Expr *a = mk(p, E_ATTR, t); a->a = hole; a->str = nm; hole = a; }
+                if (!hole) {
+                    hole = mk(p, E_NAME, t);
+                    hole->str = nm;
+                } else {
+                    Expr *a = mk(p, E_ATTR, t);
+                    a->a = hole;
+                    a->str = nm;
+                    hole = a;
+                }
                 while (k < j && s[k] == ' ') k++;
                 if (k < j) {
-                    if (s[k] != '.') err_at(p, t, "f-string holes may hold only a name or dotted fields, like {x} or {order.price}");
+                    if (s[k] != '.')
+                        err_at(p, t, "f-string holes may hold only a name or dotted fields, like {x} or {order.price}");
                     k++;
                 }
             }
@@ -261,18 +287,16 @@ static Expr *parse_primary(P *p)
         e->str = arena_strdup(p->A, t->str, (size_t)t->ival);
         e->slen = (size_t)t->ival;
         return e;
-    case TK_FSTRING:
-        next(p);
-        return parse_fstring(p, t);
-    case TK_TRUE: case TK_FALSE:
+    case TK_FSTRING: next(p); return parse_fstring(p, t);
+    case TK_TRUE:
+    case TK_FALSE:
         next(p);
         e = mk(p, E_BOOL, t);
         e->ival = t->kind == TK_TRUE;
         return e;
-    case TK_NONE:
-        next(p);
-        return mk(p, E_NONE, t);
-    case TK_IDENT: case TK_MAIN:
+    case TK_NONE: next(p); return mk(p, E_NONE, t);
+    case TK_IDENT:
+    case TK_MAIN:
         if (t->kind == TK_IDENT && strcmp(t->str, "lambda") == 0)
             err_at(p, t, "lambda is not supported: define a function with def and pass its name to create_closure");
         e = mk(p, E_NAME, t);
@@ -291,7 +315,7 @@ static Expr *parse_primary(P *p)
         Vec v = { 0 };
         if (PEEK(p) != TK_RBRACK) {
             Expr *first = parse_expr(p);
-            if (PEEK(p) == TK_FOR) {                /* [elem for x in it if cond] */
+            if (PEEK(p) == TK_FOR) { /* [elem for x in it if cond] */
                 next(p);
                 e->kind = E_COMP;
                 e->a = first;
@@ -356,9 +380,7 @@ static Expr *parse_postfix(P *p)
         } else if (accept(p, TK_DOT)) {
             Expr *a = mk(p, E_ATTR, t);
             a->a = e;
-            if (PEEK(p) == TK_INT) {
-                err_at(p, TOK(p), "tuple fields are not supported");
-            }
+            if (PEEK(p) == TK_INT) { err_at(p, TOK(p), "tuple fields are not supported"); }
             a->str = ident(p, "after '.'");
             e = a;
         } else if (accept(p, TK_LBRACK)) {
@@ -394,8 +416,16 @@ static Expr *parse_unary(P *p)
         Expr *x = parse_unary(p);
         p->depth--;
         if (t->kind == TK_PLUS) return x;
-        if (x->kind == E_INT && x->op == 0) { x->op = TK_MINUS; x->line = t->line; x->col = t->col; return x; }
-        if (x->kind == E_FLOAT) { x->fval = -x->fval; return x; }
+        if (x->kind == E_INT && x->op == 0) {
+            x->op = TK_MINUS;
+            x->line = t->line;
+            x->col = t->col;
+            return x;
+        }
+        if (x->kind == E_FLOAT) {
+            x->fval = -x->fval;
+            return x;
+        }
         Expr *e = mk(p, E_UN, t);
         e->op = TK_MINUS;
         e->a = x;
@@ -411,13 +441,24 @@ static int binprec(int k)
     case TK_OR: return 1;
     case TK_XOR: return 2;
     case TK_AND: return 3;
-    case TK_EQ: case TK_NE: case TK_LT: case TK_LE: case TK_GT: case TK_GE: case TK_IN: return 5;
+    case TK_EQ:
+    case TK_NE:
+    case TK_LT:
+    case TK_LE:
+    case TK_GT:
+    case TK_GE:
+    case TK_IN: return 5;
     case TK_PIPE: return 6;
     case TK_CARET: return 7;
     case TK_AMP: return 8;
-    case TK_SHL: case TK_SHR: return 9;
-    case TK_PLUS: case TK_MINUS: return 10;
-    case TK_STAR: case TK_SLASH: case TK_PERCENT: case TK_MOD: return 11;
+    case TK_SHL:
+    case TK_SHR: return 9;
+    case TK_PLUS:
+    case TK_MINUS: return 10;
+    case TK_STAR:
+    case TK_SLASH:
+    case TK_PERCENT:
+    case TK_MOD: return 11;
     default: return 0;
     }
 }
@@ -456,7 +497,10 @@ static Expr *parse_binary_in(P *p, int minprec)
         const Token *t = TOK(p);
         int k = t->kind;
         bool notin = false;
-        if (k == TK_NOT && p->t[p->i + 1].kind == TK_IN) { notin = true; k = TK_IN; }
+        if (k == TK_NOT && p->t[p->i + 1].kind == TK_IN) {
+            notin = true;
+            k = TK_IN;
+        }
         int pr = binprec(k);
         if (!pr || pr < minprec) return l;
         if (k == TK_PIPE || k == TK_AMP || k == TK_CARET) {
@@ -473,7 +517,7 @@ static Expr *parse_binary_in(P *p, int minprec)
         e->op = k;
         e->a = l;
         e->b = r;
-        e->line = l->line;        /* messages point at the start of the expression */
+        e->line = l->line; /* messages point at the start of the expression */
         e->col = l->col;
         if (notin) {
             Expr *n = mk(p, E_UN, t);
@@ -493,7 +537,10 @@ static Block parse_block(P *p);
 
 static void end_stmt(P *p)
 {
-    if (PEEK(p) == TK_NEWLINE) { next(p); return; }
+    if (PEEK(p) == TK_NEWLINE) {
+        next(p);
+        return;
+    }
     if (PEEK(p) == TK_EOF || PEEK(p) == TK_DEDENT) return;
     char buf[160];
     snprintf(buf, sizeof buf, "expected end of line, found %s", tok_name(PEEK(p)));
@@ -553,11 +600,8 @@ static Stmt *parse_stmt(P *p)
         end_stmt(p);
         return s;
     }
-    case TK_SECRET:
-        err_at(p, t, "'secret' qualifies a type, not a declaration: write `var x: secret int64 = ...`");
-    case TK_IF:
-        next(p);
-        return parse_if(p, t);
+    case TK_SECRET: err_at(p, t, "'secret' qualifies a type, not a declaration: write `var x: secret int64 = ...`");
+    case TK_IF: next(p); return parse_if(p, t);
     case TK_WHILE:
         next(p);
         s = mks(p, S_WHILE, t);
@@ -584,14 +628,27 @@ static Stmt *parse_stmt(P *p)
         s->body = parse_block(p);
         return s;
     }
-    case TK_BREAK: next(p); s = mks(p, S_BREAK, t); end_stmt(p); return s;
-    case TK_CONTINUE: next(p); s = mks(p, S_CONTINUE, t); end_stmt(p); return s;
-    case TK_PASS: next(p); s = mks(p, S_PASS, t); end_stmt(p); return s;
+    case TK_BREAK:
+        next(p);
+        s = mks(p, S_BREAK, t);
+        end_stmt(p);
+        return s;
+    case TK_CONTINUE:
+        next(p);
+        s = mks(p, S_CONTINUE, t);
+        end_stmt(p);
+        return s;
+    case TK_PASS:
+        next(p);
+        s = mks(p, S_PASS, t);
+        end_stmt(p);
+        return s;
     case TK_RETURN:
         next(p);
         s = mks(p, S_RETURN, t);
         if (PEEK(p) != TK_NEWLINE && PEEK(p) != TK_EOF && PEEK(p) != TK_DEDENT) s->value = parse_expr(p);
-        if (PEEK(p) == TK_COMMA) err_at(p, TOK(p), "returning several values is not supported: return a list or an object");
+        if (PEEK(p) == TK_COMMA)
+            err_at(p, TOK(p), "returning several values is not supported: return a list or an object");
         end_stmt(p);
         return s;
     case TK_DISCARD:
@@ -600,8 +657,7 @@ static Stmt *parse_stmt(P *p)
         s->value = parse_expr(p);
         end_stmt(p);
         return s;
-    case TK_DEF:
-        err_at(p, t, "nested def is not supported here: define functions at the top level");
+    case TK_DEF: err_at(p, t, "nested def is not supported here: define functions at the top level");
     default: break;
     }
     if (t->kind == TK_IDENT) {
@@ -619,10 +675,12 @@ static Stmt *parse_stmt(P *p)
             { "fn", "'fn' is not StoffelLang: define functions with 'def'" },
         };
         const Token *nt = &p->t[p->i + 1];
-        bool stmt_like = nt->kind == TK_IDENT || nt->kind == TK_COLON || nt->kind == TK_SECRET || nt->kind == TK_NEWLINE;
+        bool stmt_like =
+            nt->kind == TK_IDENT || nt->kind == TK_COLON || nt->kind == TK_SECRET || nt->kind == TK_NEWLINE;
         for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++)
             if (strcmp(t->str, unsupported[i][0]) == 0 && stmt_like) {
-                if (strcmp(t->str, "let") == 0 && nt->kind == TK_SECRET) err_at(p, t, "'secret let' is not StoffelLang: write `var x: secret int64 = ...`");
+                if (strcmp(t->str, "let") == 0 && nt->kind == TK_SECRET)
+                    err_at(p, t, "'secret let' is not StoffelLang: write `var x: secret int64 = ...`");
                 err_at(p, t, unsupported[i][1]);
             }
         bool call_form = false;
@@ -632,14 +690,18 @@ static Stmt *parse_stmt(P *p)
             int depth = 0;
             for (; j < p->n; j++) {
                 int k = p->t[j].kind;
-                if (k == TK_LPAREN || k == TK_LBRACK || k == TK_LBRACE) depth++;
-                else if (k == TK_RPAREN || k == TK_RBRACK || k == TK_RBRACE) { if (--depth == 0) break; }
-                else if (k == TK_EOF) break;
+                if (k == TK_LPAREN || k == TK_LBRACK || k == TK_LBRACE)
+                    depth++;
+                else if (k == TK_RPAREN || k == TK_RBRACK || k == TK_RBRACE) {
+                    if (--depth == 0) break;
+                } else if (k == TK_EOF)
+                    break;
             }
             int after = j + 1 < p->n ? p->t[j + 1].kind : TK_EOF;
             call_form = after == TK_NEWLINE || after == TK_EOF || after == TK_DEDENT;
         }
-        if (strcmp(t->str, "assert") == 0 && !call_form && nt->kind != TK_ASSIGN && nt->kind != TK_DOT && nt->kind != TK_NEWLINE) {
+        if (strcmp(t->str, "assert") == 0 && !call_form && nt->kind != TK_ASSIGN && nt->kind != TK_DOT &&
+            nt->kind != TK_NEWLINE) {
             next(p);
             s = mks(p, S_ASSERT, t);
             s->value = parse_expr(p);
@@ -661,8 +723,10 @@ static Stmt *parse_stmt(P *p)
                 if (!is_ident_named(ct, "case")) err_at(p, ct, "expected 'case' inside match");
                 next(p);
                 MatchCase mc = { 0 };
-                if (is_ident_named(TOK(p), "_")) next(p);
-                else mc.pattern = parse_expr(p);
+                if (is_ident_named(TOK(p), "_"))
+                    next(p);
+                else
+                    mc.pattern = parse_expr(p);
                 expect(p, TK_COLON, "after the case pattern");
                 mc.body = parse_block(p);
                 if (s->ncases == cap) {
@@ -681,7 +745,8 @@ static Stmt *parse_stmt(P *p)
     Expr *e = parse_expr(p);
     if (PEEK(p) == TK_COMMA) err_at(p, TOK(p), "tuple unpacking is not supported: assign one variable at a time");
     int op = PEEK(p);
-    if (op == TK_ASSIGN || op == TK_PLUSEQ || op == TK_MINUSEQ || op == TK_STAREQ || op == TK_SLASHEQ || op == TK_PERCENTEQ) {
+    if (op == TK_ASSIGN || op == TK_PLUSEQ || op == TK_MINUSEQ || op == TK_STAREQ || op == TK_SLASHEQ ||
+        op == TK_PERCENTEQ) {
         next(p);
         if (e->kind != E_NAME && e->kind != E_INDEX && e->kind != E_ATTR)
             diag_error(p->d, e->line, e->col, "cannot assign to this expression");
@@ -703,7 +768,7 @@ static Block parse_block(P *p)
 {
     Block b = { 0 };
     Vec v = { 0 };
-    if (PEEK(p) != TK_NEWLINE) {             /* `if x: stmt` on one line */
+    if (PEEK(p) != TK_NEWLINE) { /* `if x: stmt` on one line */
         vpush(p, &v, parse_stmt(p));
         b.v = (Stmt **)v.v;
         b.n = v.n;
@@ -723,14 +788,16 @@ static Block parse_block(P *p)
 
 static FuncDecl *parse_def(P *p)
 {
-    const Token *t = next(p);      /* def */
+    const Token *t = next(p); /* def */
     FuncDecl *f = alloc(p, sizeof *f);
     f->line = t->line;
     f->col = t->col;
     f->name = ident(p, "for the function");
     if (accept(p, TK_LBRACK)) {
         Vec v = { 0 };
-        do { vpush(p, &v, (void *)ident(p, "for a type parameter")); } while (accept(p, TK_COMMA));
+        do {
+            vpush(p, &v, (void *)ident(p, "for a type parameter"));
+        } while (accept(p, TK_COMMA));
         expect(p, TK_RBRACK, "after the type parameters");
         f->tparams = (const char **)v.v;
         f->ntparams = v.n;
@@ -800,7 +867,10 @@ static ObjectDecl *parse_object(P *p)
     int cap = 8;
     o->fields = alloc(p, (size_t)cap * sizeof *o->fields);
     while (PEEK(p) != TK_DEDENT && PEEK(p) != TK_EOF) {
-        if (accept(p, TK_PASS)) { end_stmt(p); continue; }
+        if (accept(p, TK_PASS)) {
+            end_stmt(p);
+            continue;
+        }
         Field fl;
         fl.name = ident(p, "for a field");
         expect(p, TK_COLON, "after the field name");
@@ -864,8 +934,7 @@ void parse_module(Diag *d, Arena *arena, const TokenList *toks, Module *m)
         case TK_DEF: vpush(&p, &funcs, parse_def(&p)); continue;
         case TK_OBJECT: vpush(&p, &objs, parse_object(&p)); continue;
         case TK_ENUM: vpush(&p, &enums, parse_enum(&p)); continue;
-        case TK_MAIN:
-            err_at(&p, t, "the `main NAME()` header is gone: write `def main() -> T:`");
+        case TK_MAIN: err_at(&p, t, "the `main NAME()` header is gone: write `def main() -> T:`");
         case TK_TYPE: {
             next(&p);
             AliasDecl *a = alloc(&p, sizeof *a);
@@ -907,14 +976,19 @@ void parse_module(Diag *d, Arena *arena, const TokenList *toks, Module *m)
             vpush(&p, &imports, im);
             continue;
         }
-        default:
-            vpush(&p, &top, parse_stmt(&p));
+        default: vpush(&p, &top, parse_stmt(&p));
         }
     }
-    m->funcs = (FuncDecl **)funcs.v; m->nfuncs = funcs.n;
-    m->objects = (ObjectDecl **)objs.v; m->nobjects = objs.n;
-    m->enums = (EnumDecl **)enums.v; m->nenums = enums.n;
-    m->aliases = (AliasDecl **)aliases.v; m->naliases = aliases.n;
-    m->imports = (ImportDecl **)imports.v; m->nimports = imports.n;
-    m->top.v = (Stmt **)top.v; m->top.n = top.n;
+    m->funcs = (FuncDecl **)funcs.v;
+    m->nfuncs = funcs.n;
+    m->objects = (ObjectDecl **)objs.v;
+    m->nobjects = objs.n;
+    m->enums = (EnumDecl **)enums.v;
+    m->nenums = enums.n;
+    m->aliases = (AliasDecl **)aliases.v;
+    m->naliases = aliases.n;
+    m->imports = (ImportDecl **)imports.v;
+    m->nimports = imports.n;
+    m->top.v = (Stmt **)top.v;
+    m->top.n = top.n;
 }

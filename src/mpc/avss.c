@@ -17,10 +17,9 @@
 #include "mpc/engine_internal.h"
 #include "mpc/shamir.h"
 
-#define AVSS_HDR 9      /* tag byte + 8-byte sequence number */
+#define AVSS_HDR 9 /* tag byte + 8-byte sequence number */
 
-int avss_share_matches(const Group *g, const GroupPoint *commit, uint32_t ncommit, uint32_t party,
-                       const Fe *share)
+int avss_share_matches(const Group *g, const GroupPoint *commit, uint32_t ncommit, uint32_t party, const Fe *share)
 {
     const Field *f = g->scalar_field;
     Fe x, xp;
@@ -81,13 +80,13 @@ typedef struct {
     uint32_t n, t, self;
     const Group *g;
     const Field *f;
-    GroupPoint *C;       /* n × (t+1) commitments */
-    Fe *sh;              /* n: my share from each dealer */
-    uint8_t *dealt;      /* n: commitments arrived */
-    uint8_t *ok;         /* n: my share from the dealer matches */
-    uint8_t *accused;    /* n × n: accused[dealer*n + accuser] */
-    uint8_t *rejected;   /* n */
-    Fe *mine;            /* n: my dealing's shares (kept for answers, then wiped) */
+    GroupPoint *C;     /* n × (t+1) commitments */
+    Fe *sh;            /* n: my share from each dealer */
+    uint8_t *dealt;    /* n: commitments arrived */
+    uint8_t *ok;       /* n: my share from the dealer matches */
+    uint8_t *accused;  /* n × n: accused[dealer*n + accuser] */
+    uint8_t *rejected; /* n */
+    Fe *mine;          /* n: my dealing's shares (kept for answers, then wiped) */
 } Avss;
 
 /* Stage 1, this party's dealing. */
@@ -99,9 +98,15 @@ static int deal(MpcEngine *e, Avss *a, uint64_t seq)
     size_t blen = AVSS_HDR + (size_t)(t + 1) * g->ark_len;
     uint8_t *b = malloc(blen);
     int rc = -1;
-    if (!coef || !b) { mpc_fail(e, "out of memory"); goto out; }
+    if (!coef || !b) {
+        mpc_fail(e, "out of memory");
+        goto out;
+    }
     fe_random(a->f, &secret);
-    if (shamir_share(a->f, &secret, t, n, shares, coef) != 0) { mpc_fail(e, "avss: sharing failed"); goto out; }
+    if (shamir_share(a->f, &secret, t, n, shares, coef) != 0) {
+        mpc_fail(e, "avss: sharing failed");
+        goto out;
+    }
     put_hdr(b, 'D', seq);
     for (uint32_t k = 0; k <= t; k++) {
         uint8_t kb[32];
@@ -128,7 +133,10 @@ static int deal(MpcEngine *e, Avss *a, uint64_t seq)
             fe_add(a->f, &s, &s, &one);
         }
         uint8_t *p = (uint8_t *)msg_begin(e, MK_AVSS, seq, 1);
-        if (!p) { mpc_fail(e, "out of memory"); goto out; }
+        if (!p) {
+            mpc_fail(e, "out of memory");
+            goto out;
+        }
         wire_put_canon(a->f, p, &s, 1);
         sodium_memzero(&s, sizeof s);
         int src = e->fault == MPC_FAULT_SILENT ? 0 : send_node(e, j, e->sbuf, MPC_HDR + MPC_ELEM);
@@ -152,11 +160,13 @@ static int receive_dealings(MpcEngine *e, Avss *a, uint64_t seq, const struct ti
     gather_begin(e, MK_AVSS, seq, 1, false);
     for (;;) {
         uint32_t waiting = 0;
-        for (uint32_t j = 0; j < n; j++)
-            waiting += j != a->self && !e->excluded[j] && !gather_row(e, j);
+        for (uint32_t j = 0; j < n; j++) waiting += j != a->self && !e->excluded[j] && !gather_row(e, j);
         if (!waiting) break;
         int got = gather_one(e, dl);
-        if (got < 0) { gather_end(e, true); return -1; }
+        if (got < 0) {
+            gather_end(e, true);
+            return -1;
+        }
         if (got == 0) break;
     }
     uint8_t have[SHAMIR_MAX_PARTIES] = { 0 };
@@ -166,7 +176,7 @@ static int receive_dealings(MpcEngine *e, Avss *a, uint64_t seq, const struct ti
     }
     gather_end(e, true);
     for (uint32_t i = 0; i < n; i++) {
-        if (i == a->self || e->excluded[i]) continue;    /* known faulty: not waited for */
+        if (i == a->self || e->excluded[i]) continue; /* known faulty: not waited for */
         uint8_t *m = NULL;
         size_t len = 0;
         int got = recv_stage(e, i, dl, 'D', seq, &m, &len);
@@ -181,7 +191,7 @@ static int receive_dealings(MpcEngine *e, Avss *a, uint64_t seq, const struct ti
         }
         free(m);
         if (!a->dealt[i] && e->n_excluded < t) {
-            e->excluded[i] = 1;    /* silent past the timeout: not waited for again */
+            e->excluded[i] = 1; /* silent past the timeout: not waited for again */
             e->n_excluded++;
         }
         if (a->dealt[i])
@@ -208,7 +218,7 @@ static int complaints(MpcEngine *e, Avss *a, uint64_t seq, const struct timespec
     free(b);
     if (rc != 0) return -1;
     for (uint32_t j = 0; j < n; j++) {
-        if (j == a->self || !a->dealt[j]) continue;   /* a party that did not deal is not heard */
+        if (j == a->self || !a->dealt[j]) continue; /* a party that did not deal is not heard */
         uint8_t *m = NULL;
         size_t len = 0;
         int got = recv_stage(e, j, dl, 'C', seq, &m, &len);
@@ -245,7 +255,7 @@ static int answers(MpcEngine *e, Avss *a, uint64_t seq, const struct timespec *d
                     if (mpc_rbc_receive(e, a->self, ms, &from, &m, &len) == 1) free(m);
                 }
             }
-            continue;                       /* answer_mine */
+            continue; /* answer_mine */
         }
         uint8_t *m = NULL;
         size_t len = 0;

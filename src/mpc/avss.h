@@ -31,7 +31,6 @@
  * interface). */
 
 /* 1 if share·G equals the commitments evaluated at party's point x = party+1. */
-int avss_share_matches(const Group *g, const GroupPoint *commit, uint32_t ncommit, uint32_t party,
-                       const Fe *share);
+int avss_share_matches(const Group *g, const GroupPoint *commit, uint32_t ncommit, uint32_t party, const Fe *share);
 
 #endif

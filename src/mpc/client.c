@@ -43,16 +43,13 @@ static unsigned echo_quorum(unsigned n, unsigned t)
  * random ones / nothing) to node `to`. */
 static int send_canon(MpcEngine *e, uint32_t to, uint8_t kind, uint64_t seq, const Fe *v, size_t count)
 {
-    if (e->fault == MPC_FAULT_SILENT)
-        return 0;
+    if (e->fault == MPC_FAULT_SILENT) return 0;
     size_t len = MPC_HDR + count * MPC_ELEM;
-    if (count > MPC_MAX_ELEMS || grow_buf(e, &e->sbuf, &e->sbuf_cap, len) != 0)
-        return mpc_fail(e, "out of memory");
+    if (count > MPC_MAX_ELEMS || grow_buf(e, &e->sbuf, &e->sbuf_cap, len) != 0) return mpc_fail(e, "out of memory");
     wire_put_hdr(e->sbuf, kind, (uint32_t)count, e->instance, seq);
     for (size_t i = 0; i < count; i++) {
         Fe x = v[i];
-        if (e->fault == MPC_FAULT_WRONG_SHARES)
-            prg_fe(e, &x, 1);
+        if (e->fault == MPC_FAULT_WRONG_SHARES) prg_fe(e, &x, 1);
         fe_to_bytes(e->f, e->sbuf + MPC_HDR + i * MPC_ELEM, &x);
     }
     int rc = send_node(e, to, e->sbuf, len);
@@ -74,14 +71,12 @@ static void make_report(const Field *f, Report *r, const uint8_t *bytes, size_t 
         Fe tmp;
         r->valid = fe_from_bytes(f, &tmp, bytes + i * MPC_ELEM) == 0;
     }
-    if (r->valid)
-        crypto_generichash(r->h, sizeof r->h, bytes, count * MPC_ELEM, NULL, 0);
+    if (r->valid) crypto_generichash(r->h, sizeof r->h, bytes, count * MPC_ELEM, NULL, 0);
 }
 
 /* The echo round: agree on each client's masked values (the reports of
  * every party, own included, in rep[j·n_clients + c]). */
-static int echo_round(MpcEngine *e, const uint8_t *mine, size_t total, Report *rep,
-                      const uint8_t **accepted)
+static int echo_round(MpcEngine *e, const uint8_t *mine, size_t total, Report *rep, const uint8_t **accepted)
 {
     uint32_t nc = e->n_clients, n = e->n;
     unsigned q = echo_quorum(n, e->t);
@@ -89,22 +84,17 @@ static int echo_round(MpcEngine *e, const uint8_t *mine, size_t total, Report *r
     if (e->fault != MPC_FAULT_SILENT) {
         size_t len = MPC_HDR + total * MPC_ELEM;
         uint8_t *msg = malloc(len);
-        if (!msg)
-            return mpc_fail(e, "out of memory");
+        if (!msg) return mpc_fail(e, "out of memory");
         wire_put_hdr(msg, MK_ECHO, (uint32_t)total, e->instance, seq);
-        if (total)
-            memcpy(msg + MPC_HDR, mine, total * MPC_ELEM);
-        if (e->fault == MPC_FAULT_WRONG_SHARES)
-            randombytes_buf(msg + MPC_HDR, total * MPC_ELEM);
+        if (total) memcpy(msg + MPC_HDR, mine, total * MPC_ELEM);
+        if (e->fault == MPC_FAULT_WRONG_SHARES) randombytes_buf(msg + MPC_HDR, total * MPC_ELEM);
         int rc = send_parties(e, msg, len);
         free(msg);
-        if (rc != 0)
-            return -1;
+        if (rc != 0) return -1;
     }
     gather_begin(e, MK_ECHO, seq, (uint32_t)total, false);
     bool *seen = calloc(n, sizeof *seen);
-    if (!seen)
-        return mpc_fail(e, "out of memory");
+    if (!seen) return mpc_fail(e, "out of memory");
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
     int rc = 0;
@@ -112,21 +102,17 @@ static int echo_round(MpcEngine *e, const uint8_t *mine, size_t total, Report *r
         /* hash the reports that arrived since last time */
         for (uint32_t j = 0; j < n; j++) {
             const uint8_t *b = j == e->self ? mine : (e->g.buf[j] ? e->g.buf[j] + MPC_HDR : NULL);
-            if (!b || seen[j])
-                continue;
+            if (!b || seen[j]) continue;
             seen[j] = true;
             for (uint32_t c = 0; c < nc; c++)
-                make_report(e->f, &rep[(size_t)j * nc + c], b + e->input_off[c] * MPC_ELEM,
-                            e->client_inputs[c]);
+                make_report(e->f, &rep[(size_t)j * nc + c], b + e->input_off[c] * MPC_ELEM, e->client_inputs[c]);
         }
         uint32_t open = 0;
         for (uint32_t c = 0; c < nc; c++) {
-            if (accepted[c] || !e->client_inputs[c])
-                continue;
+            if (accepted[c] || !e->client_inputs[c]) continue;
             for (uint32_t j = 0; j < n && !accepted[c]; j++) {
                 const Report *rj = &rep[(size_t)j * nc + c];
-                if (!seen[j] || !rj->valid)
-                    continue;
+                if (!seen[j] || !rj->valid) continue;
                 unsigned same = 0;
                 for (uint32_t k = 0; k < n; k++) {
                     const Report *rk = &rep[(size_t)k * nc + c];
@@ -139,8 +125,7 @@ static int echo_round(MpcEngine *e, const uint8_t *mine, size_t total, Report *r
             }
             open += !accepted[c];
         }
-        if (!open)
-            break;
+        if (!open) break;
         int got = e->g.nrecv < n - 1 ? gather_one(e, &dl) : 0;
         if (got < 0) {
             rc = -1;
@@ -149,7 +134,8 @@ static int echo_round(MpcEngine *e, const uint8_t *mine, size_t total, Report *r
         if (got == 0) {
             for (uint32_t c = 0; c < nc; c++)
                 if (e->client_inputs[c] && !accepted[c]) {
-                    rc = mpc_fail(e, "client %u (node %u): masked inputs inconsistent across parties "
+                    rc = mpc_fail(e,
+                                  "client %u (node %u): masked inputs inconsistent across parties "
                                   "or missing (echo round %llu: no value reported by %u parties)",
                                   c, e->n + c, (unsigned long long)seq, q);
                     break;
@@ -158,17 +144,15 @@ static int echo_round(MpcEngine *e, const uint8_t *mine, size_t total, Report *r
         }
     }
     free(seen);
-    return rc;     /* the caller reads the accepted values, then ends the gather */
+    return rc; /* the caller reads the accepted values, then ends the gather */
 }
 
 int mpc_collect_inputs(MpcEngine *e)
 {
-    if (e->inputs_done)
-        return mpc_fail(e, "client inputs were already collected");
+    if (e->inputs_done) return mpc_fail(e, "client inputs were already collected");
     uint32_t nc = e->n_clients;
     size_t total = e->n_inputs;
-    if (ensure_randoms(e, total) != 0)
-        return -1;
+    if (ensure_randoms(e, total) != 0) return -1;
     e->inputs = malloc((total ? total : 1) * sizeof *e->inputs);
     uint32_t *counts = calloc(e->n_nodes, sizeof *counts);
     uint8_t *mine = malloc(total * MPC_ELEM + 1);
@@ -187,8 +171,7 @@ int mpc_collect_inputs(MpcEngine *e)
     for (uint32_t c = 0; c < nc && rc == 0; c++)
         if (e->client_inputs[c])
             rc = send_canon(e, e->n + c, MK_MASK, mseq, e->inputs + e->input_off[c], e->client_inputs[c]);
-    if (rc != 0)
-        goto out;
+    if (rc != 0) goto out;
 
     /* masked values from every client that has inputs */
     uint64_t seq = e->seq[MK_MASKED]++;
@@ -207,8 +190,7 @@ int mpc_collect_inputs(MpcEngine *e)
             rc = -1;
             break;
         }
-        if (got == 0)
-            break;          /* missing clients show up as absent in the echo */
+        if (got == 0) break; /* missing clients show up as absent in the echo */
     }
     /* own report: each client's values as received, or an "absent" marker
      * (all-ones bytes: never a canonical element) */
@@ -216,8 +198,7 @@ int mpc_collect_inputs(MpcEngine *e)
     for (uint32_t c = 0; c < nc && rc == 0; c++) {
         uint8_t *dst = mine + e->input_off[c] * MPC_ELEM;
         const uint8_t *b = e->g.buf[e->n + c];
-        if (!e->client_inputs[c])
-            continue;
+        if (!e->client_inputs[c]) continue;
         if (b) {
             memcpy(dst, b + MPC_HDR, (size_t)e->client_inputs[c] * MPC_ELEM);
         } else {
@@ -225,8 +206,7 @@ int mpc_collect_inputs(MpcEngine *e)
         }
     }
     gather_end(e, false);
-    if (rc != 0)
-        goto out;
+    if (rc != 0) goto out;
 
     rc = echo_round(e, mine, total, rep, acc);
     if (rc == 0) {
@@ -234,7 +214,7 @@ int mpc_collect_inputs(MpcEngine *e)
             for (uint32_t i = 0; i < e->client_inputs[c]; i++) {
                 Fe m;
                 Fe *x = &e->inputs[e->input_off[c] + i];
-                (void)fe_from_bytes(e->f, &m, acc[c] + (size_t)i * MPC_ELEM);  /* checked in make_report */
+                (void)fe_from_bytes(e->f, &m, acc[c] + (size_t)i * MPC_ELEM); /* checked in make_report */
                 fe_add(e->f, x, x, &m);
             }
         }
@@ -254,15 +234,11 @@ out:
     return rc;
 }
 
-uint32_t mpc_client_count(const MpcEngine *e)
-{
-    return e->n_clients;
-}
+uint32_t mpc_client_count(const MpcEngine *e) { return e->n_clients; }
 
 int mpc_client_input(MpcEngine *e, uint32_t client, uint32_t index, Fe *share)
 {
-    if (!e->inputs_done)
-        return mpc_fail(e, "client inputs not collected yet");
+    if (!e->inputs_done) return mpc_fail(e, "client inputs not collected yet");
     if (client >= e->n_clients || index >= e->client_inputs[client])
         return mpc_fail(e, "no input %u of client %u", index, client);
     *share = e->inputs[e->input_off[client] + index];
@@ -271,12 +247,9 @@ int mpc_client_input(MpcEngine *e, uint32_t client, uint32_t index, Fe *share)
 
 int mpc_send_to_client(MpcEngine *e, uint32_t client, const Fe *shares, size_t n)
 {
-    if (client >= e->n_clients)
-        return mpc_fail(e, "no client %u", client);
-    if (n && !shares)
-        return mpc_fail(e, "mpc_send_to_client: missing array");
-    if (n > MPC_MAX_ELEMS)
-        return mpc_fail(e, "mpc_send_to_client: too many values for one message");
+    if (client >= e->n_clients) return mpc_fail(e, "no client %u", client);
+    if (n && !shares) return mpc_fail(e, "mpc_send_to_client: missing array");
+    if (n > MPC_MAX_ELEMS) return mpc_fail(e, "mpc_send_to_client: too many values for one message");
     uint64_t seq = e->out_seq[client]++;
     return send_canon(e, e->n + client, MK_OUTPUT, seq, shares, n);
 }
@@ -298,7 +271,7 @@ typedef struct {
     uint8_t kind;
     uint64_t seq;
     uint32_t count;
-    Fe *v;                     /* decoded elements */
+    Fe *v; /* decoded elements */
 } Held;
 
 struct MpcClient {
@@ -307,13 +280,13 @@ struct MpcClient {
     uint32_t n, t;
     uint64_t instance;
     int timeout_ms;
-    uint64_t next_out;        /* next output batch */
+    uint64_t next_out; /* next output batch */
     bool inputs_done;
-    Held *held;               /* messages that arrived before they were wanted */
+    Held *held; /* messages that arrived before they were wanted */
     size_t n_held, held_cap;
-    uint32_t *held_count;     /* per party: messages held */
-    size_t *held_bytes;       /* per party: bytes of their decoded elements */
-    size_t hold_bytes_max;    /* CLIENT_HOLD_BYTES (tests lower it) */
+    uint32_t *held_count;  /* per party: messages held */
+    size_t *held_bytes;    /* per party: bytes of their decoded elements */
+    size_t hold_bytes_max; /* CLIENT_HOLD_BYTES (tests lower it) */
     DecodeCache cache;
     uint64_t bad_messages;
     char err[256];
@@ -329,15 +302,13 @@ static int cfail(MpcClient *c, const char *fmt, ...)
     return -1;
 }
 
-MpcClient *mpc_client_new(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id,
-                          int timeout_ms)
+MpcClient *mpc_client_new(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id, int timeout_ms)
 {
-    if (sodium_init() < 0 || !t || n == 0 || n > SHAMIR_MAX_PARTIES ||
-        (uint64_t)n < 3 * (uint64_t)tt + 1 || t->n_parties != n || t->self < n)
+    if (sodium_init() < 0 || !t || n == 0 || n > SHAMIR_MAX_PARTIES || (uint64_t)n < 3 * (uint64_t)tt + 1 ||
+        t->n_parties != n || t->self < n)
         return NULL;
     MpcClient *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    if (!c) return NULL;
     c->held_count = calloc(n, sizeof *c->held_count);
     c->held_bytes = calloc(n, sizeof *c->held_bytes);
     if (!c->held_count || !c->held_bytes) {
@@ -369,10 +340,8 @@ static void held_drop(MpcClient *c, size_t i)
 
 void mpc_client_free(MpcClient *c)
 {
-    if (!c)
-        return;
-    while (c->n_held)
-        held_drop(c, c->n_held - 1);
+    if (!c) return;
+    while (c->n_held) held_drop(c, c->n_held - 1);
     free(c->held);
     free(c->held_count);
     free(c->held_bytes);
@@ -380,15 +349,9 @@ void mpc_client_free(MpcClient *c)
     free(c);
 }
 
-const char *mpc_client_error(const MpcClient *c)
-{
-    return c ? c->err : "no client";
-}
+const char *mpc_client_error(const MpcClient *c) { return c ? c->err : "no client"; }
 
-void mpc_client_test_hold_limit(MpcClient *c, size_t bytes)
-{
-    c->hold_bytes_max = bytes;
-}
+void mpc_client_test_hold_limit(MpcClient *c, size_t bytes) { c->hold_bytes_max = bytes; }
 
 void mpc_client_test_held(const MpcClient *c, uint32_t party, uint32_t *count, size_t *bytes)
 {
@@ -405,7 +368,7 @@ static void client_take(MpcClient *c, uint32_t from, uint8_t *msg, size_t len)
               (h.kind == MK_MASK || h.kind == MK_OUTPUT);
     if (ok && ((h.kind == MK_MASK && c->inputs_done) || (h.kind == MK_OUTPUT && h.seq < c->next_out))) {
         sodium_memzero(msg, len);
-        free(msg);                           /* late for a finished exchange: normal */
+        free(msg); /* late for a finished exchange: normal */
         return;
     }
     uint64_t base = ok && h.kind == MK_OUTPUT ? c->next_out : 0;
@@ -430,8 +393,7 @@ static void client_take(MpcClient *c, uint32_t from, uint8_t *msg, size_t len)
         c->held_count[from]++;
         c->held_bytes[from] += bytes;
     } else {
-        if (v)
-            sodium_memzero(v, bytes);
+        if (v) sodium_memzero(v, bytes);
         free(v);
         c->bad_messages++;
     }
@@ -453,11 +415,9 @@ static int client_try(MpcClient *c, uint8_t kind, uint64_t seq, uint32_t count, 
             have++;
         }
     }
-    if (have < 2 * c->t + 1)
-        return 0;
+    if (have < 2 * c->t + 1) return 0;
     Fe *v = malloc(((size_t)count + 1) * sizeof *v);
-    if (!v)
-        return -1;
+    if (!v) return -1;
     OpenState os;
     open_init(&os, c->f, c->n, c->t, c->t, count, row, NULL, NULL, &c->cache, v);
     int r = open_try(&os, have == c->n);
@@ -473,8 +433,8 @@ static int client_try(MpcClient *c, uint8_t kind, uint64_t seq, uint32_t count, 
 /* Waits until a (kind, seq) exchange decodes.  any_seq: the first output
  * batch that decodes, whatever its number.  count_fixed: only messages of
  * `count` elements count. */
-static int client_collect(MpcClient *c, uint8_t kind, bool any_seq, uint64_t seq, bool count_fixed,
-                          uint32_t count, Fe **values, size_t *n_out)
+static int client_collect(MpcClient *c, uint8_t kind, bool any_seq, uint64_t seq, bool count_fixed, uint32_t count,
+                          Fe **values, size_t *n_out)
 {
     struct timespec dl;
     deadline_in(&dl, c->timeout_ms);
@@ -482,23 +442,21 @@ static int client_collect(MpcClient *c, uint8_t kind, bool any_seq, uint64_t seq
         /* every (seq, count) group present among the held messages */
         for (size_t i = 0; i < c->n_held; i++) {
             const Held *h = &c->held[i];
-            if (h->kind != kind || (!any_seq && h->seq != seq) || (count_fixed && h->count != count))
-                continue;
+            if (h->kind != kind || (!any_seq && h->seq != seq) || (count_fixed && h->count != count)) continue;
             uint64_t s = h->seq;
             uint32_t k = h->count;
             Fe *v = NULL;
             int r = client_try(c, kind, s, k, &v);
             if (r == -2)
-                return cfail(c, "client %u: the parties' %s shares are inconsistent (more than %u "
-                             "faulty parties)", c->tr->self, kind == MK_MASK ? "mask" : "output", c->t);
-            if (r < 0)
-                return cfail(c, "out of memory");
+                return cfail(c,
+                             "client %u: the parties' %s shares are inconsistent (more than %u "
+                             "faulty parties)",
+                             c->tr->self, kind == MK_MASK ? "mask" : "output", c->t);
+            if (r < 0) return cfail(c, "out of memory");
             if (r == 1) {
                 for (size_t j = c->n_held; j-- > 0;)
-                    if (c->held[j].kind == kind && c->held[j].seq == s)
-                        held_drop(c, j);
-                if (kind == MK_OUTPUT)
-                    c->next_out = s + 1;
+                    if (c->held[j].kind == kind && c->held[j].seq == s) held_drop(c, j);
+                if (kind == MK_OUTPUT) c->next_out = s + 1;
                 *values = v;
                 *n_out = k;
                 return 0;
@@ -510,29 +468,26 @@ static int client_collect(MpcClient *c, uint8_t kind, bool any_seq, uint64_t seq
         size_t len;
         int rc = ms ? transport_recv(c->tr, &from, &msg, &len, ms) : TRANSPORT_TIMEOUT;
         if (rc == TRANSPORT_TIMEOUT)
-            return cfail(c, "client %u: timed out after %d ms waiting for the parties' %s shares "
-                         "(fewer than %u consistent)", c->tr->self, c->timeout_ms,
-                         kind == MK_MASK ? "mask" : "output", 2 * c->t + 1);
-        if (rc != TRANSPORT_OK)
-            return cfail(c, "client %u: transport closed", c->tr->self);
+            return cfail(c,
+                         "client %u: timed out after %d ms waiting for the parties' %s shares "
+                         "(fewer than %u consistent)",
+                         c->tr->self, c->timeout_ms, kind == MK_MASK ? "mask" : "output", 2 * c->t + 1);
+        if (rc != TRANSPORT_OK) return cfail(c, "client %u: transport closed", c->tr->self);
         client_take(c, from, msg, len);
     }
 }
 
 int mpc_client_inputs(MpcClient *c, const Fe *values, size_t count)
 {
-    if (c->inputs_done)
-        return cfail(c, "inputs were already sent");
-    if (count > MPC_MAX_ELEMS || (count && !values))
-        return cfail(c, "bad input count");
+    if (c->inputs_done) return cfail(c, "inputs were already sent");
+    if (count > MPC_MAX_ELEMS || (count && !values)) return cfail(c, "bad input count");
     if (count == 0) {
-        c->inputs_done = true;            /* a client without inputs takes no part */
+        c->inputs_done = true; /* a client without inputs takes no part */
         return 0;
     }
     Fe *r = NULL;
     size_t got = 0;
-    if (client_collect(c, MK_MASK, false, 0, true, (uint32_t)count, &r, &got) != 0)
-        return -1;
+    if (client_collect(c, MK_MASK, false, 0, true, (uint32_t)count, &r, &got) != 0) return -1;
     c->inputs_done = true;
     size_t len = MPC_HDR + count * MPC_ELEM;
     uint8_t *msg = malloc(len);
@@ -564,8 +519,7 @@ int mpc_client_outputs(MpcClient *c, Fe **values, size_t *count)
 
 static void copy_err(char *err, size_t errlen, const char *msg)
 {
-    if (err && errlen)
-        snprintf(err, errlen, "%s", msg);
+    if (err && errlen) snprintf(err, errlen, "%s", msg);
 }
 
 int mpc_client_send_inputs(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id,
@@ -577,14 +531,13 @@ int mpc_client_send_inputs(Transport *t, const Field *f, uint32_t n, uint32_t tt
         return -1;
     }
     int rc = mpc_client_inputs(c, values, count);
-    if (rc != 0)
-        copy_err(err, errlen, c->err);
+    if (rc != 0) copy_err(err, errlen, c->err);
     mpc_client_free(c);
     return rc;
 }
 
-int mpc_client_receive_outputs(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id,
-                               Fe **values, size_t *count, int timeout_ms, char *err, size_t errlen)
+int mpc_client_receive_outputs(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id, Fe **values,
+                               size_t *count, int timeout_ms, char *err, size_t errlen)
 {
     MpcClient *c = mpc_client_new(t, f, n, tt, instance_id, timeout_ms);
     if (!c) {
@@ -593,8 +546,7 @@ int mpc_client_receive_outputs(Transport *t, const Field *f, uint32_t n, uint32_
     }
     /* no state between calls: take whichever batch decodes first */
     int rc = client_collect(c, MK_OUTPUT, true, 0, false, 0, values, count);
-    if (rc != 0)
-        copy_err(err, errlen, c->err);
+    if (rc != 0) copy_err(err, errlen, c->err);
     mpc_client_free(c);
     return rc;
 }

@@ -24,10 +24,7 @@
 
 #include "mpc/engine_internal.h"
 
-static void *zalloc(size_t n, size_t size)
-{
-    return calloc(n ? n : 1, size);
-}
+static void *zalloc(size_t n, size_t size) { return calloc(n ? n : 1, size); }
 
 /* Wipes and frees an array of n elements. */
 static void wipe_free(Fe *p, size_t n)
@@ -42,10 +39,7 @@ static void wipe_free(Fe *p, size_t n)
  * exhaustive correctness tests need no bit preprocessing.  Never secret. */
 static volatile int public_bits;
 
-void mpc_cmp_test_public_bits(int on)
-{
-    public_bits = on;
-}
+void mpc_cmp_test_public_bits(int on) { public_bits = on; }
 
 /* The test hook's bits: the same pseudo-random public bits at every
  * party, as degree-0 sharings. */
@@ -55,11 +49,9 @@ static int public_take_bits(MpcEngine *e, Fe *out, size_t n)
     uint64_t ctr[2] = { e->instance, e->st.bits_used };
     memcpy(seed, ctr, sizeof ctr);
     uint8_t *buf = malloc(n / 8 + 1);
-    if (!buf)
-        return mpc_fail(e, "out of memory");
+    if (!buf) return mpc_fail(e, "out of memory");
     randombytes_buf_deterministic(buf, n / 8 + 1, seed);
-    for (size_t i = 0; i < n; i++)
-        fe_from_u64(e->f, &out[i], (buf[i / 8] >> (i % 8)) & 1);
+    for (size_t i = 0; i < n; i++) fe_from_u64(e->f, &out[i], (buf[i / 8] >> (i % 8)) & 1);
     free(buf);
     e->st.bits_used += n;
     return 0;
@@ -67,10 +59,8 @@ static int public_take_bits(MpcEngine *e, Fe *out, size_t n)
 
 int mpc_random_bits(MpcEngine *e, Fe *out, size_t n)
 {
-    if (n && !out)
-        return mpc_fail(e, "mpc_random_bits: missing array");
-    if (ensure_bits(e, n) != 0)
-        return -1;
+    if (n && !out) return mpc_fail(e, "mpc_random_bits: missing array");
+    if (ensure_bits(e, n) != 0) return -1;
     fe_copy(out, pool_head(&e->bit), n);
     pool_consume(&e->bit, n);
     e->st.bits_used += n;
@@ -88,12 +78,9 @@ static void fe_pow2(const Field *f, Fe *r, unsigned j)
 static int check_bound(MpcEngine *e, const char *what, unsigned K, unsigned m)
 {
     unsigned max = e->f->bits - MPC_KAPPA - 3;
-    if (max > MPC_CMP_MAX_BITS)
-        max = MPC_CMP_MAX_BITS;
-    if (K == 0 || K > max)
-        return mpc_fail(e, "%s: bit length %u out of range (1..%u for this field)", what, K, max);
-    if (m == 0 || m > K + 1)
-        return mpc_fail(e, "%s: %u bits asked of a %u-bit value", what, m, K);
+    if (max > MPC_CMP_MAX_BITS) max = MPC_CMP_MAX_BITS;
+    if (K == 0 || K > max) return mpc_fail(e, "%s: bit length %u out of range (1..%u for this field)", what, K, max);
+    if (m == 0 || m > K + 1) return mpc_fail(e, "%s: %u bits asked of a %u-bit value", what, m, K);
     return 0;
 }
 
@@ -101,11 +88,11 @@ static int check_bound(MpcEngine *e, const char *what, unsigned K, unsigned m)
 
 typedef struct {
     size_t n;
-    unsigned m, np;     /* bits kept per value; products of adjacent pairs */
-    Fe *rb;             /* n·m mask bits, lowest first */
-    Fe *rlo;            /* n: r' */
-    Fe *q;              /* n·np: rb[2j]·rb[2j+1], when asked */
-    uint64_t *c;        /* n·4 limbs: c' = (x + r') mod 2^m */
+    unsigned m, np; /* bits kept per value; products of adjacent pairs */
+    Fe *rb;         /* n·m mask bits, lowest first */
+    Fe *rlo;        /* n: r' */
+    Fe *q;          /* n·np: rb[2j]·rb[2j+1], when asked */
+    uint64_t *c;    /* n·4 limbs: c' = (x + r') mod 2^m */
 } Mask;
 
 static void mask_free(Mask *mk)
@@ -151,8 +138,7 @@ static int borrow_bits(MpcEngine *e, size_t k, const Fe **bits, Fe **own)
         *bits = *own;
         return 0;
     }
-    if (ensure_bits(e, k) != 0)
-        return -1;
+    if (ensure_bits(e, k) != 0) return -1;
     *bits = pool_head(&e->bit);
     return 0;
 }
@@ -200,8 +186,7 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
     mk->np = pairs ? m / 2 : 0;
     const Fe *bits;
     Fe *own;
-    if (borrow_bits(e, n * nb, &bits, &own) != 0)
-        return -1;
+    if (borrow_bits(e, n * nb, &bits, &own) != 0) return -1;
     mk->rb = zalloc(n * m, sizeof(Fe));
     mk->rlo = zalloc(n, sizeof(Fe));
     mk->q = zalloc(n * mk->np, sizeof(Fe));
@@ -209,8 +194,7 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
     Fe *pay = zalloc(n, sizeof(Fe)), *c = zalloc(n, sizeof(Fe));
     Fe *px = zalloc(n * mk->np, sizeof(Fe)), *py = zalloc(n * mk->np, sizeof(Fe));
     int rc = 0;
-    if (!mk->rb || !mk->rlo || !mk->q || !mk->c || !pay || !c || !px || !py)
-        rc = mpc_fail(e, "out of memory");
+    if (!mk->rb || !mk->rlo || !mk->q || !mk->c || !pay || !c || !px || !py) rc = mpc_fail(e, "out of memory");
     if (rc == 0) {
         Fe off;
         fe_pow2(f, &off, K);
@@ -232,23 +216,17 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
         own = NULL;
         rc = mpc_round(e, pay, n, c, px, py, n * mk->np, mk->q);
     }
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        unmask(f, &c[i], K, m, mk->c + 4 * i);
-    if (own)
-        release_bits(e, n * nb, own);
+    for (size_t i = 0; rc == 0 && i < n; i++) unmask(f, &c[i], K, m, mk->c + 4 * i);
+    if (own) release_bits(e, n * nb, own);
     wipe_free(pay, n);
     wipe_free(px, n * mk->np);
     wipe_free(py, n * mk->np);
     free(c);
-    if (rc != 0)
-        mask_free(mk);
+    if (rc != 0) mask_free(mk);
     return rc;
 }
 
-static int cbit(const Mask *mk, size_t i, unsigned j)
-{
-    return (int)((mk->c[4 * i + j / 64] >> (j % 64)) & 1);
-}
+static int cbit(const Mask *mk, size_t i, unsigned j) { return (int)((mk->c[4 * i + j / 64] >> (j % 64)) & 1); }
 
 /* k0 + k1·a + k2·b + k3·c for small integer coefficients (a, b, c may be
  * NULL when their coefficient is 0). */
@@ -320,8 +298,7 @@ static int tree(MpcEngine *e, Fe *G, Fe *P, size_t n, size_t L, bool need_g)
                 const Fe *gl = &G[i * L + s], *pl = &P[i * L + s], *ph = &P[i * L + s + 1];
                 if (need_g) {
                     x[k] = *ph, y[k++] = *gl;
-                    if (s > 0)
-                        x[k] = *ph, y[k++] = *pl;
+                    if (s > 0) x[k] = *ph, y[k++] = *pl;
                 } else {
                     x[k] = *ph, y[k++] = *pl;
                 }
@@ -333,15 +310,13 @@ static int tree(MpcEngine *e, Fe *G, Fe *P, size_t n, size_t L, bool need_g)
                 Fe *go = &G[i * L2 + s / 2], *po = &P[i * L2 + s / 2];
                 if (s + 1 == L) {
                     /* odd one out moves up (in-place: new index <= old) */
-                    if (need_g)
-                        *go = G[i * L + s];
+                    if (need_g) *go = G[i * L + s];
                     *po = P[i * L + s];
                     continue;
                 }
                 if (need_g) {
                     fe_add(f, go, &G[i * L + s + 1], &z[k++]);
-                    if (s > 0)
-                        *po = z[k++];
+                    if (s > 0) *po = z[k++];
                 } else {
                     *po = z[k++];
                 }
@@ -364,8 +339,7 @@ static int bit_lt(MpcEngine *e, const Mask *mk, Fe *u)
         leaves(e->f, mk, G, P, L);
         rc = tree(e, G, P, n, L, true);
     }
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        u[i] = G[i];
+    for (size_t i = 0; rc == 0 && i < n; i++) u[i] = G[i];
     wipe_free(G, n * L);
     wipe_free(P, n * L);
     return rc;
@@ -376,8 +350,7 @@ static int mod2m_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned
 {
     const Field *f = e->f;
     Mask mk;
-    if (mask_open(e, x, n, K, m, true, &mk) != 0)
-        return -1;
+    if (mask_open(e, x, n, K, m, true, &mk) != 0) return -1;
     int rc = bit_lt(e, &mk, out);
     Fe two_m;
     fe_pow2(f, &two_m, m);
@@ -396,17 +369,14 @@ typedef int (*ChunkFn)(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned
 
 /* Checks the bounds, then runs fn over chunks of MPC_CMP_CHUNK values (out
  * advances by per_out elements per value). */
-static int chunked(MpcEngine *e, const char *what, ChunkFn fn, const Fe *x, size_t n, unsigned K, unsigned m,
-                   Fe *out, size_t per_out)
+static int chunked(MpcEngine *e, const char *what, ChunkFn fn, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out,
+                   size_t per_out)
 {
-    if (check_bound(e, what, K, m ? m : K + 1) != 0)
-        return -1;
-    if (n && (!x || !out))
-        return mpc_fail(e, "%s: missing array", what);
+    if (check_bound(e, what, K, m ? m : K + 1) != 0) return -1;
+    if (n && (!x || !out)) return mpc_fail(e, "%s: missing array", what);
     for (size_t i = 0; i < n; i += MPC_CMP_CHUNK) {
         size_t c = n - i < MPC_CMP_CHUNK ? n - i : MPC_CMP_CHUNK;
-        if (fn(e, x + i, c, K, m, out + i * per_out) != 0)
-            return -1;
+        if (fn(e, x + i, c, K, m, out + i * per_out) != 0) return -1;
     }
     return 0;
 }
@@ -420,9 +390,8 @@ int mpc_mod2m(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *o
 static int trunc_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe *out)
 {
     const Field *f = e->f;
-    Fe *md = zalloc(n, sizeof(Fe));    /* out may alias x */
-    if (!md)
-        return mpc_fail(e, "out of memory");
+    Fe *md = zalloc(n, sizeof(Fe)); /* out may alias x */
+    if (!md) return mpc_fail(e, "out of memory");
     if (mod2m_chunk(e, x, n, K, m, md) != 0) {
         wipe_free(md, n);
         return -1;
@@ -481,25 +450,20 @@ static size_t rec_elems(unsigned K) { return 2 + 16 * (size_t)blocks_of(K); }
 
 void compare_free(MpcEngine *e)
 {
-    if (!e->cmp)
-        return;
-    for (int i = 0; i < CMP_SLOTS; i++)
-        pool_free(&e->cmp->pool[i]);
+    if (!e->cmp) return;
+    for (int i = 0; i < CMP_SLOTS; i++) pool_free(&e->cmp->pool[i]);
     free(e->cmp);
     e->cmp = NULL;
 }
 
 static Pool *cmp_pool(MpcEngine *e, unsigned K)
 {
-    if (!e->cmp && !(e->cmp = calloc(1, sizeof *e->cmp)))
-        return NULL;
+    if (!e->cmp && !(e->cmp = calloc(1, sizeof *e->cmp))) return NULL;
     CmpState *st = e->cmp;
     int free_slot = -1;
     for (int i = 0; i < CMP_SLOTS; i++) {
-        if (st->K[i] == K)
-            return &st->pool[i];
-        if (!st->K[i] && free_slot < 0)
-            free_slot = i;
+        if (st->K[i] == K) return &st->pool[i];
+        if (!st->K[i] && free_slot < 0) free_slot = i;
     }
     if (free_slot < 0) {
         /* all parties evict the same slot: they make the same calls */
@@ -520,16 +484,14 @@ static int make_masks(MpcEngine *e, Pool *pool, unsigned K, size_t count)
     size_t re = rec_elems(K);
     const Fe *bits;
     Fe *own;
-    if (borrow_bits(e, count * nb, &bits, &own) != 0)
-        return -1;
+    if (borrow_bits(e, count * nb, &bits, &own) != 0) return -1;
     Fe *rec = zalloc(count * re, sizeof(Fe));
     /* at most 6 pair products and 5 higher ones per block */
     Fe *mx = zalloc(count * L * 6, sizeof(Fe)), *my = zalloc(count * L * 6, sizeof(Fe));
     Fe *mz = zalloc(count * L * 6, sizeof(Fe));
     if (!rec || !mx || !my || !mz) {
         free(rec), free(mx), free(my), free(mz);
-        if (own)
-            release_bits(e, count * nb, own);
+        if (own) release_bits(e, count * nb, own);
         return mpc_fail(e, "out of memory");
     }
     Fe one;
@@ -541,8 +503,7 @@ static int make_masks(MpcEngine *e, Pool *pool, unsigned K, size_t count)
         for (unsigned blk = 0; blk < L; blk++) {
             Fe *mono = r + 2 + 16 * blk;
             mono[0] = one;
-            for (unsigned j = 0; j < block_size(K, blk); j++)
-                mono[1u << j] = b[block_bits(K) * blk + j];
+            for (unsigned j = 0; j < block_size(K, blk); j++) mono[1u << j] = b[block_bits(K) * blk + j];
         }
     }
     release_bits(e, count * nb, own);
@@ -557,8 +518,7 @@ static int make_masks(MpcEngine *e, Pool *pool, unsigned K, size_t count)
                 Fe *mono = rec + i * re + 2 + 16 * blk;
                 for (unsigned s = 3; s < (1u << size); s++) {
                     int pc = __builtin_popcount(s);
-                    if ((pass == 0) != (pc == 2) || pc < 2)
-                        continue;
+                    if ((pass == 0) != (pc == 2) || pc < 2) continue;
                     unsigned low = s & -s, low2 = low | ((s ^ low) & -(s ^ low));
                     unsigned a = pass == 0 ? low : low2;
                     mx[k] = mono[a];
@@ -567,15 +527,12 @@ static int make_masks(MpcEngine *e, Pool *pool, unsigned K, size_t count)
                 }
             }
         rc = round_internal(e, NULL, 0, NULL, mx, my, k, mz, false);
-        for (size_t j = 0; rc == 0 && j < k; j++)
-            *dst[j] = mz[j];
+        for (size_t j = 0; rc == 0 && j < k; j++) *dst[j] = mz[j];
     }
     free(dst);
     void *where = NULL;
-    if (rc == 0 && pool_append(pool, count, &where) != 0)
-        rc = mpc_fail(e, "out of memory");
-    if (rc == 0)
-        memcpy(where, rec, count * re * sizeof(Fe));
+    if (rc == 0 && pool_append(pool, count, &where) != 0) rc = mpc_fail(e, "out of memory");
+    if (rc == 0) memcpy(where, rec, count * re * sizeof(Fe));
     wipe_free(rec, count * re);
     wipe_free(mx, count * L * 6);
     wipe_free(my, count * L * 6);
@@ -585,17 +542,13 @@ static int make_masks(MpcEngine *e, Pool *pool, unsigned K, size_t count)
 
 int mpc_cmp_preprocess(MpcEngine *e, size_t count, unsigned k)
 {
-    if (check_bound(e, "mpc_cmp_preprocess", k, k) != 0)
-        return -1;
+    if (check_bound(e, "mpc_cmp_preprocess", k, k) != 0) return -1;
     Pool *pool = cmp_pool(e, k);
-    if (!pool)
-        return mpc_fail(e, "out of memory");
+    if (!pool) return mpc_fail(e, "out of memory");
     while (pool->n < count) {
         size_t need = count - pool->n;
-        if (need > MPC_CMP_CHUNK)
-            need = MPC_CMP_CHUNK;
-        if (make_masks(e, pool, k, need) != 0)
-            return -1;
+        if (need > MPC_CMP_CHUNK) need = MPC_CMP_CHUNK;
+        if (make_masks(e, pool, k, need) != 0) return -1;
     }
     return 0;
 }
@@ -618,8 +571,7 @@ static void block_poly(unsigned cbits, unsigned size, int G[16], int P[16])
             nP[s] += p0 * P[s];
             nP[s | bj] += p1 * P[s];
         }
-        if (j == 0)
-            memset(nG, 0, sizeof nG);   /* the empty G below bit 0 is 0 */
+        if (j == 0) memset(nG, 0, sizeof nG); /* the empty G below bit 0 is 0 */
         nG[bj] += g1;
         memcpy(G, nG, sizeof nG);
         memcpy(P, nP, sizeof nP);
@@ -644,8 +596,7 @@ static int ltz_prepared(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out
 {
     const Field *f = e->f;
     Pool *pool = cmp_pool(e, K);
-    if (!pool)
-        return mpc_fail(e, "out of memory");
+    if (!pool) return mpc_fail(e, "out of memory");
     if (pool->n < n && make_masks(e, pool, K, n - pool->n < CMP_MIN_BATCH ? CMP_MIN_BATCH : n - pool->n) != 0)
         return -1;
     unsigned L = blocks_of(K);
@@ -676,17 +627,15 @@ static int ltz_prepared(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out
         unmask(f, &c[i], K, K, cl);
         for (unsigned blk = 0; blk < L; blk++) {
             unsigned size = block_size(K, blk), cb = 0, first = block_bits(K) * blk;
-            for (unsigned j = 0; j < size; j++)
-                cb |= (unsigned)((cl[(first + j) / 64] >> ((first + j) % 64)) & 1) << j;
+            for (unsigned j = 0; j < size; j++) cb |= (unsigned)((cl[(first + j) / 64] >> ((first + j) % 64)) & 1) << j;
             int cg[16], cp[16];
             block_poly(cb, size, cg, cp);
             eval_poly(f, &G[i * L + blk], cg, mono + (i * L + blk) * 16, size);
             eval_poly(f, &P[i * L + blk], cp, mono + (i * L + blk) * 16, size);
         }
-        fe_from_limbs(f, &c[i], cl);     /* c' from here on */
+        fe_from_limbs(f, &c[i], cl); /* c' from here on */
     }
-    if (rc == 0)
-        rc = tree(e, G, P, n, L, true);
+    if (rc == 0) rc = tree(e, G, P, n, L, true);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         /* x mod 2^K = c' - r' + 2^K·u;  [x < 0] = (x mod 2^K - x)/2^K */
         Fe md;
@@ -724,8 +673,7 @@ static int eqz_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned u
     unsigned m = K + 1;
     bool direct = m <= EQ_DIRECT_MAX;
     Mask mk;
-    if (mask_open(e, x, n, K, m, direct, &mk) != 0)
-        return -1;
+    if (mask_open(e, x, n, K, m, direct, &mk) != 0) return -1;
     int rc = 0;
     if (direct) {
         /* AND of the per-bit equalities: the P half of the carry tree */
@@ -736,8 +684,7 @@ static int eqz_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned u
             leaves(f, &mk, G, P, L);
             rc = tree(e, G, P, n, L, false);
         }
-        for (size_t i = 0; rc == 0 && i < n; i++)
-            out[i] = P[i];
+        for (size_t i = 0; rc == 0 && i < n; i++) out[i] = P[i];
         wipe_free(G, n * L);
         wipe_free(P, n * L);
     } else {
@@ -763,10 +710,8 @@ static int eqz_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned u
             fe_add(f, &d[i], &d[i], &fo);
         }
         unsigned K2 = 1;
-        while ((1u << K2) <= m)
-            K2++;
-        if (rc == 0)
-            rc = eqz_chunk(e, d, n, K2, 0, out);
+        while ((1u << K2) <= m) K2++;
+        if (rc == 0) rc = eqz_chunk(e, d, n, K2, 0, out);
         wipe_free(d, n);
     }
     mask_free(&mk);
@@ -781,11 +726,9 @@ int mpc_eqz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out)
 int mpc_compare(MpcEngine *e, MpcCmpOp op, const Fe *a, const Fe *b, size_t n, unsigned k, Fe *out)
 {
     const Field *f = e->f;
-    if ((n && (!a || !out)) || op < MPC_CMP_LT || op > MPC_CMP_NE)
-        return mpc_fail(e, "mpc_compare: bad arguments");
+    if ((n && (!a || !out)) || op < MPC_CMP_LT || op > MPC_CMP_NE) return mpc_fail(e, "mpc_compare: bad arguments");
     Fe *x = zalloc(n, sizeof(Fe));
-    if (!x)
-        return mpc_fail(e, "out of memory");
+    if (!x) return mpc_fail(e, "out of memory");
     bool swap = op == MPC_CMP_GT || op == MPC_CMP_LE;
     for (size_t i = 0; i < n; i++) {
         Fe zero, bi;
@@ -800,8 +743,7 @@ int mpc_compare(MpcEngine *e, MpcCmpOp op, const Fe *a, const Fe *b, size_t n, u
     if (rc == 0 && (op == MPC_CMP_LE || op == MPC_CMP_GE || op == MPC_CMP_NE)) {
         Fe one;
         fe_one(f, &one);
-        for (size_t i = 0; i < n; i++)
-            fe_sub(f, &out[i], &one, &out[i]);
+        for (size_t i = 0; i < n; i++) fe_sub(f, &out[i], &one, &out[i]);
     }
     wipe_free(x, n);
     return rc;
@@ -818,8 +760,7 @@ static int bitdec_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigne
 {
     const Field *f = e->f;
     Mask mk;
-    if (mask_open(e, x, n, K, m, false, &mk) != 0)
-        return -1;
+    if (mask_open(e, x, n, K, m, false, &mk) != 0) return -1;
     size_t cap = n * m;
     Fe *G = zalloc(cap, sizeof(Fe)), *P = zalloc(cap, sizeof(Fe));
     Fe *mx = zalloc(2 * cap, sizeof(Fe)), *my = zalloc(2 * cap, sizeof(Fe)), *mz = zalloc(2 * cap, sizeof(Fe));
@@ -836,23 +777,19 @@ static int bitdec_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigne
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
             for (unsigned j = 0; j < m; j++) {
-                if (!(j & s))
-                    continue;
+                if (!(j & s)) continue;
                 unsigned start = j & ~(2 * s - 1), lo = start + s - 1;
                 mx[k] = P[i * m + j], my[k++] = G[i * m + lo];
-                if (start)
-                    mx[k] = P[i * m + j], my[k++] = P[i * m + lo];
+                if (start) mx[k] = P[i * m + j], my[k++] = P[i * m + lo];
             }
         rc = mpc_round(e, NULL, 0, NULL, mx, my, k, mz);
         k = 0;
         for (size_t i = 0; rc == 0 && i < n; i++)
             for (unsigned j = 0; j < m; j++) {
-                if (!(j & s))
-                    continue;
+                if (!(j & s)) continue;
                 unsigned start = j & ~(2 * s - 1);
                 fe_add(f, &G[i * m + j], &G[i * m + j], &mz[k++]);
-                if (start)
-                    P[i * m + j] = mz[k++];
+                if (start) P[i * m + j] = mz[k++];
             }
     }
     /* G[j] = borrow_(j+1) now */
@@ -907,8 +844,7 @@ static void ceil_pow2_div(uint64_t out[4], unsigned s, uint64_t d)
     }
     if (rem) {
         for (int w = 0; w < 4; w++)
-            if (++out[w] != 0)
-                break;
+            if (++out[w] != 0) break;
     }
 }
 
@@ -917,8 +853,7 @@ static int trunc_pr(MpcEngine *e, const Fe *x, size_t n, unsigned Kt, unsigned s
 {
     const Field *f = e->f;
     Mask mk;
-    if (mask_open(e, x, n, Kt, s, false, &mk) != 0)
-        return -1;
+    if (mask_open(e, x, n, Kt, s, false, &mk) != 0) return -1;
     Fe inv;
     fe_pow2(f, &inv, s);
     fe_inv(f, &inv, &inv);
@@ -954,15 +889,13 @@ static int div_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, uint64_t d
             xs[i] = x[i];
         fe_mul(f, &q[i], &xs[i], &fM);
     }
-    if (rc == 0)
-        rc = trunc_pr(e, q, n, Kt, s, q);
+    if (rc == 0) rc = trunc_pr(e, q, n, Kt, s, q);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         fe_mul(f, &r[i], &q[i], &fd);
         fe_sub(f, &r[i], &xs[i], &r[i]);
         fe_sub(f, &r[n + i], &r[i], &fd);
     }
-    if (rc == 0)
-        rc = mpc_ltz(e, r, 2 * n, bd + 1, u);
+    if (rc == 0) rc = mpc_ltz(e, r, 2 * n, bd + 1, u);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         /* q = q0 - [r0 < 0] + 1 - [r0 - d < 0] */
         Fe one, qq, rr;
@@ -973,12 +906,9 @@ static int div_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, uint64_t d
         fe_mul(f, &rr, &qq, &fd);
         fe_sub(f, &rr, &xs[i], &rr);
         /* x/(-d): floor(-x/d) is the quotient, the remainder changes sign */
-        if (neg)
-            fe_neg(f, &rr, &rr);
-        if (quot)
-            quot[i] = qq;
-        if (rem)
-            rem[i] = rr;
+        if (neg) fe_neg(f, &rr, &rr);
+        if (quot) quot[i] = qq;
+        if (rem) rem[i] = rr;
     }
     wipe_free(xs, n);
     wipe_free(q, n);
@@ -995,18 +925,15 @@ int mpc_trunc_pr(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, Fe
     }
     for (size_t i = 0; i < n; i += MPC_CMP_CHUNK) {
         size_t c = n - i < MPC_CMP_CHUNK ? n - i : MPC_CMP_CHUNK;
-        if (check_bound(e, "mpc_trunc_pr", K, m) != 0 || trunc_pr(e, x + i, c, K, m, out + i) != 0)
-            return -1;
+        if (check_bound(e, "mpc_trunc_pr", K, m) != 0 || trunc_pr(e, x + i, c, K, m, out + i) != 0) return -1;
     }
     return 0;
 }
 
 int mpc_div_public(MpcEngine *e, const Fe *x, size_t n, unsigned K, int64_t d, Fe *quot, Fe *rem)
 {
-    if (d == 0)
-        return mpc_fail(e, "mpc_div_public: division by zero");
-    if (K == 0 || K > 64)
-        return mpc_fail(e, "mpc_div_public: bit length %u out of range (1..64)", K);
+    if (d == 0) return mpc_fail(e, "mpc_div_public: division by zero");
+    if (K == 0 || K > 64) return mpc_fail(e, "mpc_div_public: bit length %u out of range (1..64)", K);
     bool neg = d < 0;
     uint64_t ad = neg ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
     if (ad == 1) {
@@ -1017,15 +944,13 @@ int mpc_div_public(MpcEngine *e, const Fe *x, size_t n, unsigned K, int64_t d, F
                 else
                     quot[i] = x[i];
             }
-            if (rem)
-                fe_zero(&rem[i]);
+            if (rem) fe_zero(&rem[i]);
         }
         return 0;
     }
     for (size_t i = 0; i < n; i += MPC_CMP_CHUNK) {
         size_t c = n - i < MPC_CMP_CHUNK ? n - i : MPC_CMP_CHUNK;
-        if (div_chunk(e, x + i, c, K, ad, neg, quot ? quot + i : NULL, rem ? rem + i : NULL) != 0)
-            return -1;
+        if (div_chunk(e, x + i, c, K, ad, neg, quot ? quot + i : NULL, rem ? rem + i : NULL) != 0) return -1;
     }
     return 0;
 }
@@ -1036,13 +961,10 @@ int mpc_select(MpcEngine *e, const Fe *c, const Fe *a, const Fe *b, size_t n, Fe
 {
     const Field *f = e->f;
     Fe *d = zalloc(n, sizeof(Fe));
-    if (!d)
-        return mpc_fail(e, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        fe_sub(f, &d[i], &a[i], &b[i]);
+    if (!d) return mpc_fail(e, "out of memory");
+    for (size_t i = 0; i < n; i++) fe_sub(f, &d[i], &a[i], &b[i]);
     int rc = mpc_round(e, NULL, 0, NULL, c, d, n, d);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        fe_add(f, &out[i], &b[i], &d[i]);
+    for (size_t i = 0; rc == 0 && i < n; i++) fe_add(f, &out[i], &b[i], &d[i]);
     wipe_free(d, n);
     return rc;
 }
@@ -1050,8 +972,7 @@ int mpc_select(MpcEngine *e, const Fe *c, const Fe *a, const Fe *b, size_t n, Fe
 int mpc_arg_extreme(MpcEngine *e, const Fe *v, size_t n, unsigned k, bool want_max, Fe *index, Fe *best)
 {
     const Field *f = e->f;
-    if (n == 0)
-        return mpc_fail(e, "mpc_arg_extreme: no values");
+    if (n == 0) return mpc_fail(e, "mpc_arg_extreme: no values");
     size_t cap = 2 * n;
     Fe *val = zalloc(n, sizeof(Fe)), *idx = zalloc(n, sizeof(Fe));
     Fe *c = zalloc(n, sizeof(Fe)), *lo = zalloc(n, sizeof(Fe)), *hi = zalloc(n, sizeof(Fe));
@@ -1075,8 +996,7 @@ int mpc_arg_extreme(MpcEngine *e, const Fe *v, size_t n, unsigned k, bool want_m
             sa[j] = val[2 * j + 1], sb[j] = val[2 * j];
             sa[h + j] = idx[2 * j + 1], sb[h + j] = idx[2 * j];
         }
-        if (rc == 0)
-            rc = mpc_select(e, sc, sa, sb, 2 * h, sa);
+        if (rc == 0) rc = mpc_select(e, sc, sa, sb, 2 * h, sa);
         for (size_t j = 0; rc == 0 && j < h; j++) {
             val[j] = sa[j];
             idx[j] = sa[h + j];
@@ -1088,10 +1008,8 @@ int mpc_arg_extreme(MpcEngine *e, const Fe *v, size_t n, unsigned k, bool want_m
         len = h + len % 2;
     }
     if (rc == 0) {
-        if (index)
-            *index = idx[0];
-        if (best)
-            *best = val[0];
+        if (index) *index = idx[0];
+        if (best) *best = val[0];
     }
     wipe_free(val, n);
     wipe_free(idx, n);

@@ -13,14 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 int mpc_fail(MpcEngine *e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     int k = snprintf(e->err, sizeof e->err, "party %u: ", e->self);
-    if (k < 0 || (size_t)k >= sizeof e->err)
-        k = 0;
+    if (k < 0 || (size_t)k >= sizeof e->err) k = 0;
     vsnprintf(e->err + k, sizeof e->err - (size_t)k, fmt, ap);
     va_end(ap);
     return -1;
@@ -28,10 +26,7 @@ int mpc_fail(MpcEngine *e, const char *fmt, ...)
 
 /* ---- time ---------------------------------------------------------------- */
 
-void deadline_in(struct timespec *dl, int ms)
-{
-    mono_deadline(dl, ms);
-}
+void deadline_in(struct timespec *dl, int ms) { mono_deadline(dl, ms); }
 
 int ms_left(const struct timespec *dl)
 {
@@ -40,8 +35,7 @@ int ms_left(const struct timespec *dl)
     long long ms = (long long)(dl->tv_sec - now.tv_sec) * 1000 + (dl->tv_nsec - now.tv_nsec) / 1000000;
     if (ms <= 0) {
         /* round a partial millisecond up so the last wait still happens */
-        if (dl->tv_sec > now.tv_sec || (dl->tv_sec == now.tv_sec && dl->tv_nsec > now.tv_nsec))
-            return 1;
+        if (dl->tv_sec > now.tv_sec || (dl->tv_sec == now.tv_sec && dl->tv_nsec > now.tv_nsec)) return 1;
         return 0;
     }
     return ms > 1000000000 ? 1000000000 : (int)ms;
@@ -49,20 +43,15 @@ int ms_left(const struct timespec *dl)
 
 /* ---- pools ---------------------------------------------------------------- */
 
-void *pool_head(const Pool *p)
-{
-    return p->mem ? p->mem + p->head * p->esz : NULL;
-}
+void *pool_head(const Pool *p) { return p->mem ? p->mem + p->head * p->esz : NULL; }
 
 void pool_consume(Pool *p, size_t k)
 {
-    if (!k)
-        return;
+    if (!k) return;
     sodium_memzero(p->mem + p->head * p->esz, k * p->esz);
     p->head += k;
     p->n -= k;
-    if (!p->n)
-        p->head = 0;
+    if (!p->n) p->head = 0;
 }
 
 /* Room for k more records at the tail.  Moves never leave a copy of a
@@ -78,11 +67,9 @@ int pool_append(Pool *p, size_t k, void **where)
     }
     if (p->n + k > p->cap) {
         size_t ncap = p->cap ? p->cap : 1024;
-        while (ncap < p->n + k)
-            ncap *= 2;
+        while (ncap < p->n + k) ncap *= 2;
         uint8_t *nm = malloc(ncap * p->esz);
-        if (!nm)
-            return -1;
+        if (!nm) return -1;
         if (p->mem) {
             memcpy(nm, p->mem, p->n * p->esz);
             sodium_memzero(p->mem, p->cap * p->esz);
@@ -121,17 +108,14 @@ void prg_fe(MpcEngine *e, Fe *out, size_t count)
     size_t done = 0;
     while (done < count) {
         size_t chunk = count - done;
-        if (chunk > ((size_t)1 << 20))
-            chunk = (size_t)1 << 20;
-        for (int i = 0; i < 8; i++)
-            nonce[i] = (uint8_t)(e->prg_nonce >> (8 * i));
+        if (chunk > ((size_t)1 << 20)) chunk = (size_t)1 << 20;
+        for (int i = 0; i < 8; i++) nonce[i] = (uint8_t)(e->prg_nonce >> (8 * i));
         e->prg_nonce++;
         crypto_stream_chacha20((unsigned char *)(out + done), chunk * sizeof(Fe), nonce, e->prg_key);
         for (size_t i = done; i < done + chunk; i++) {
             out[i].v[3] &= mask;
             while (!wire_check_raw(f, &out[i], 1)) {
-                for (int k = 0; k < 8; k++)
-                    nonce[k] = (uint8_t)(e->prg_nonce >> (8 * k));
+                for (int k = 0; k < 8; k++) nonce[k] = (uint8_t)(e->prg_nonce >> (8 * k));
                 e->prg_nonce++;
                 crypto_stream_chacha20((unsigned char *)&out[i], sizeof(Fe), nonce, e->prg_key);
                 out[i].v[3] &= mask;
@@ -146,14 +130,11 @@ void prg_fe(MpcEngine *e, Fe *out, size_t count)
 int grow_buf(MpcEngine *e, uint8_t **buf, size_t *cap, size_t bytes)
 {
     (void)e;
-    if (bytes <= *cap)
-        return 0;
+    if (bytes <= *cap) return 0;
     size_t ncap = *cap ? *cap : 4096;
-    while (ncap < bytes)
-        ncap *= 2;
+    while (ncap < bytes) ncap *= 2;
     uint8_t *nb = malloc(ncap);
-    if (!nb)
-        return -1;
+    if (!nb) return -1;
     if (*buf) {
         sodium_memzero(*buf, *cap);
         free(*buf);
@@ -165,8 +146,7 @@ int grow_buf(MpcEngine *e, uint8_t **buf, size_t *cap, size_t bytes)
 
 Fe *msg_begin(MpcEngine *e, uint8_t kind, uint64_t seq, size_t count)
 {
-    if (count > MPC_MAX_ELEMS || grow_buf(e, &e->sbuf, &e->sbuf_cap, MPC_HDR + count * MPC_ELEM) != 0)
-        return NULL;
+    if (count > MPC_MAX_ELEMS || grow_buf(e, &e->sbuf, &e->sbuf_cap, MPC_HDR + count * MPC_ELEM) != 0) return NULL;
     wire_put_hdr(e->sbuf, kind, (uint32_t)count, e->instance, seq);
     return (Fe *)(void *)(e->sbuf + MPC_HDR);
 }
@@ -175,11 +155,9 @@ Fe *dec_buf(MpcEngine *e, size_t count)
 {
     if (count > e->dec_cap) {
         size_t ncap = e->dec_cap ? e->dec_cap : 1024;
-        while (ncap < count)
-            ncap *= 2;
+        while (ncap < count) ncap *= 2;
         Fe *nd = malloc(ncap * sizeof *nd);
-        if (!nd)
-            return NULL;
+        if (!nd) return NULL;
         free(e->dec);
         e->dec = nd;
         e->dec_cap = ncap;
@@ -196,8 +174,7 @@ int send_node(MpcEngine *e, uint32_t to, const uint8_t *buf, size_t len)
         e->st.bytes_sent += len;
         return 0;
     }
-    if (rc == TRANSPORT_CLOSED)
-        return mpc_fail(e, "transport closed");
+    if (rc == TRANSPORT_CLOSED) return mpc_fail(e, "transport closed");
     /* the receiver's queue is full or it is gone: its problem, not ours */
     e->st.send_failures++;
     return 0;
@@ -206,8 +183,7 @@ int send_node(MpcEngine *e, uint32_t to, const uint8_t *buf, size_t len)
 int send_parties(MpcEngine *e, const uint8_t *buf, size_t len)
 {
     for (uint32_t j = 0; j < e->n; j++)
-        if (j != e->self && send_node(e, j, buf, len) != 0)
-            return -1;
+        if (j != e->self && send_node(e, j, buf, len) != 0) return -1;
     return 0;
 }
 
@@ -215,9 +191,8 @@ int send_parties(MpcEngine *e, const uint8_t *buf, size_t len)
 
 static bool party_kind(uint8_t kind)
 {
-    return kind == MK_OPEN || kind == MK_DEAL || kind == MK_SEED || kind == MK_CHECK ||
-           kind == MK_OPEN2T || kind == MK_ECHO || kind == MK_ROOT || kind == MK_EXP ||
-           kind == MK_AVSS;
+    return kind == MK_OPEN || kind == MK_DEAL || kind == MK_SEED || kind == MK_CHECK || kind == MK_OPEN2T ||
+           kind == MK_ECHO || kind == MK_ROOT || kind == MK_EXP || kind == MK_AVSS;
 }
 
 /* Dropped messages are wiped: a late or misrouted deal still holds shares. */
@@ -233,7 +208,7 @@ static int accept_current(MpcEngine *e, uint32_t from, uint8_t *msg, const MsgHd
 {
     Gather *g = &e->g;
     uint32_t want = g->counts ? g->counts[from] : g->count;
-    if (g->buf[from]) {                      /* a second message for the same round */
+    if (g->buf[from]) { /* a second message for the same round */
         drop_bad(e, msg, MPC_HDR + (size_t)h->count * MPC_ELEM);
         return 0;
     }
@@ -257,13 +232,10 @@ static int accept_current(MpcEngine *e, uint32_t from, uint8_t *msg, const MsgHd
 /* Where a message from `from` of kind h->kind is allowed at all. */
 static bool sender_ok(const MpcEngine *e, uint32_t from, const MsgHdr *h)
 {
-    if (from >= e->n_nodes || from == e->self)
-        return false;
-    if (party_kind(h->kind))
-        return from < e->n;
-    if (h->kind == MK_MASKED)
-        return from >= e->n;
-    return false;                            /* MK_MASK / MK_OUTPUT go to clients */
+    if (from >= e->n_nodes || from == e->self) return false;
+    if (party_kind(h->kind)) return from < e->n;
+    if (h->kind == MK_MASKED) return from >= e->n;
+    return false; /* MK_MASK / MK_OUTPUT go to clients */
 }
 
 static void stash_put(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len, const MsgHdr *h)
@@ -294,7 +266,7 @@ int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
     MsgHdr h;
     bool ours = wire_get_hdr(msg, len, &h) == 0 && h.instance == e->instance;
     if (ours && h.kind == MK_RBC) {
-        rbc_route(e, from, msg, len);        /* checks the sender itself, naming it */
+        rbc_route(e, from, msg, len); /* checks the sender itself, naming it */
         return 0;
     }
     if (!ours || !sender_ok(e, from, &h)) {
@@ -309,7 +281,7 @@ int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
         }
         return accept_current(e, from, msg, &h);
     }
-    if (h.seq < e->seq[h.kind]) {            /* a round already over: normal */
+    if (h.seq < e->seq[h.kind]) { /* a round already over: normal */
         sodium_memzero(msg, len);
         free(msg);
         return 0;
@@ -364,34 +336,30 @@ static int gather_from_stash(MpcEngine *e)
 
 int gather_one(MpcEngine *e, const struct timespec *dl)
 {
-    if (e->stash_n && gather_from_stash(e))
-        return 1;
+    if (e->stash_n && gather_from_stash(e)) return 1;
     for (;;) {
         int ms = ms_left(dl);
-        if (ms == 0)
-            return 0;
+        if (ms == 0) return 0;
         uint32_t from;
         uint8_t *msg;
         size_t len;
         int rc = transport_recv(e->tr, &from, &msg, &len, ms);
-        if (rc == TRANSPORT_TIMEOUT)
-            return 0;
+        if (rc == TRANSPORT_TIMEOUT) return 0;
         if (rc != TRANSPORT_OK) {
             mpc_fail(e, "transport closed");
             return -1;
         }
-        if (mpc_route_message(e, from, msg, len))
-            return 1;
+        if (mpc_route_message(e, from, msg, len)) return 1;
     }
 }
 
 const char *mpc_kind_name(uint8_t kind)
 {
     static const char *const names[MK_COUNT] = {
-        [MK_OPEN] = "open", [MK_DEAL] = "deal", [MK_SEED] = "seed", [MK_CHECK] = "check",
-        [MK_OPEN2T] = "open-2t", [MK_ECHO] = "echo", [MK_MASK] = "mask",
-        [MK_MASKED] = "masked input", [MK_OUTPUT] = "output", [MK_ROOT] = "root", [MK_RBC] = "broadcast",
-        [MK_EXP] = "open-exp", [MK_AVSS] = "avss-share",
+        [MK_OPEN] = "open",       [MK_DEAL] = "deal", [MK_SEED] = "seed",     [MK_CHECK] = "check",
+        [MK_OPEN2T] = "open-2t",  [MK_ECHO] = "echo", [MK_MASK] = "mask",     [MK_MASKED] = "masked input",
+        [MK_OUTPUT] = "output",   [MK_ROOT] = "root", [MK_RBC] = "broadcast", [MK_EXP] = "open-exp",
+        [MK_AVSS] = "avss-share",
     };
     return kind < MK_COUNT && names[kind] ? names[kind] : "?";
 }
@@ -402,8 +370,7 @@ void mpc_list_missing(const MpcEngine *e, char *out, size_t outlen)
     size_t k = 0;
     out[0] = 0;
     for (uint32_t j = 0; j < e->n && k + 12 < outlen; j++)
-        if (j != e->self && !e->g.buf[j])
-            k += (size_t)snprintf(out + k, outlen - k, "%s%u", k ? ", " : "", j);
+        if (j != e->self && !e->g.buf[j]) k += (size_t)snprintf(out + k, outlen - k, "%s%u", k ? ", " : "", j);
 }
 
 int gather_all_parties(MpcEngine *e, const char *what)
@@ -412,8 +379,7 @@ int gather_all_parties(MpcEngine *e, const char *what)
     deadline_in(&dl, e->timeout_ms);
     while (e->g.nrecv < e->n - 1) {
         int rc = gather_one(e, &dl);
-        if (rc < 0)
-            return -1;
+        if (rc < 0) return -1;
         if (rc == 0) {
             char miss[128];
             mpc_list_missing(e, miss, sizeof miss);
@@ -455,52 +421,43 @@ const Fe *gather_row(const MpcEngine *e, uint32_t node)
 
 /* ---- the robust opening round ---------------------------------------------- */
 
-int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out,
-               const char *what)
+int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out, const char *what)
 {
     uint64_t seq = e->seq[kind]++;
     size_t len = MPC_HDR + count * MPC_ELEM;
     Fe *mine = (Fe *)(void *)(e->sbuf + MPC_HDR);
     wire_put_hdr(e->sbuf, kind, (uint32_t)count, e->instance, seq);
     MpcFault fault = online ? e->fault : MPC_FAULT_NONE;
-    if (kind == MK_OPEN2T && e->test_fault == TEST_BAD_OPEN2T)
-        fault = MPC_FAULT_WRONG_SHARES;
+    if (kind == MK_OPEN2T && e->test_fault == TEST_BAD_OPEN2T) fault = MPC_FAULT_WRONG_SHARES;
     if (fault == MPC_FAULT_WRONG_SHARES) {
         uint8_t *bogus = malloc(len);
-        if (!bogus)
-            return mpc_fail(e, "out of memory");
+        if (!bogus) return mpc_fail(e, "out of memory");
         memcpy(bogus, e->sbuf, MPC_HDR);
         prg_fe(e, (Fe *)(void *)(bogus + MPC_HDR), count);
         int rc = send_parties(e, bogus, len);
         free(bogus);
-        if (rc != 0)
-            return -1;
+        if (rc != 0) return -1;
     } else if (fault != MPC_FAULT_SILENT) {
         wire_limbs_to_le(mine, count);
         int rc = send_parties(e, e->sbuf, len);
         wire_limbs_from_le(mine, count);
-        if (rc != 0)
-            return -1;
+        if (rc != 0) return -1;
     }
-    if (count == 0)
-        return 0;
+    if (count == 0) return 0;
 
     gather_begin(e, kind, seq, (uint32_t)count, true);
-    for (uint32_t j = 0; j < e->n; j++)
-        e->rows[j] = NULL;
+    for (uint32_t j = 0; j < e->n; j++) e->rows[j] = NULL;
     e->rows[e->self] = mine;
-    bool excl = online;     /* preprocessing openings need everyone anyway */
+    bool excl = online; /* preprocessing openings need everyone anyway */
     OpenState os;
-    open_init(&os, e->f, e->n, e->t, d, count, e->rows, excl ? e->excluded : NULL,
-              &e->n_excluded, &e->cache, out);
+    open_init(&os, e->f, e->n, e->t, d, count, e->rows, excl ? e->excluded : NULL, &e->n_excluded, &e->cache, out);
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
     int result = -1;
     for (;;) {
         /* could another sender still add a usable share? */
         bool more = false;
-        for (uint32_t j = 0; j < e->n && !more; j++)
-            more = !e->rows[j] && !(excl && e->excluded[j]);
+        for (uint32_t j = 0; j < e->n && !more; j++) more = !e->rows[j] && !(excl && e->excluded[j]);
         int r = open_try(&os, !more);
         if (r < 0) {
             mpc_fail(e, "out of memory");
@@ -511,15 +468,14 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
             break;
         }
         if (!more) {
-            mpc_fail(e, "%s (%s round %llu): shares inconsistent, cannot decode %zu of %zu values "
-                     "(more faulty parties than the degree-%u opening tolerates)", what,
-                     mpc_kind_name(kind), (unsigned long long)seq, os.n_failed + (count - os.next),
-                     count, d);
+            mpc_fail(e,
+                     "%s (%s round %llu): shares inconsistent, cannot decode %zu of %zu values "
+                     "(more faulty parties than the degree-%u opening tolerates)",
+                     what, mpc_kind_name(kind), (unsigned long long)seq, os.n_failed + (count - os.next), count, d);
             break;
         }
         int rc = gather_one(e, &dl);
-        if (rc < 0)
-            break;
+        if (rc < 0) break;
         if (rc == 0) {
             /* deadline: decode with what is there, or give up */
             r = open_try(&os, true);
@@ -529,13 +485,14 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
             }
             char miss[128];
             mpc_list_missing(e, miss, sizeof miss);
-            mpc_fail(e, "%s (%s round %llu): timed out after %d ms waiting for shares (missing: "
-                     "party %s)", what, mpc_kind_name(kind), (unsigned long long)seq, e->timeout_ms, miss);
+            mpc_fail(e,
+                     "%s (%s round %llu): timed out after %d ms waiting for shares (missing: "
+                     "party %s)",
+                     what, mpc_kind_name(kind), (unsigned long long)seq, e->timeout_ms, miss);
             break;
         }
         for (uint32_t j = 0; j < e->n; j++)
-            if (!e->rows[j])
-                e->rows[j] = gather_row(e, j);
+            if (!e->rows[j]) e->rows[j] = gather_row(e, j);
     }
     open_free(&os);
     gather_end(e, false);
@@ -553,8 +510,7 @@ static int floor_log2_p(const Field *f)
 MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
 {
     const char *dummy;
-    if (!err)
-        err = &dummy;
+    if (!err) err = &dummy;
     *err = NULL;
     if (sodium_init() < 0) {
         *err = "libsodium failed to initialize";
@@ -627,8 +583,8 @@ MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
     e->stash_cnt = calloc(e->n_nodes, sizeof *e->stash_cnt);
     e->stash_bytes = calloc(e->n_nodes, sizeof *e->stash_bytes);
     e->rows = calloc(e->n, sizeof *e->rows);
-    if (!e->client_inputs || !e->input_off || !e->out_seq || !e->g.buf || !e->stash_cnt ||
-        !e->stash_bytes || !e->rows) {
+    if (!e->client_inputs || !e->input_off || !e->out_seq || !e->g.buf || !e->stash_cnt || !e->stash_bytes ||
+        !e->rows) {
         mpc_engine_free(e);
         *err = "out of memory";
         return NULL;
@@ -657,11 +613,9 @@ MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
 
 void mpc_engine_free(MpcEngine *e)
 {
-    if (!e)
-        return;
+    if (!e) return;
     if (e->g.buf) {
-        for (uint32_t j = 0; j < e->n_nodes; j++)
-            free(e->g.buf[j]);
+        for (uint32_t j = 0; j < e->n_nodes; j++) free(e->g.buf[j]);
         free(e->g.buf);
     }
     for (size_t i = 0; i < e->stash_n; i++) {
@@ -697,10 +651,7 @@ void mpc_engine_free(MpcEngine *e)
     free(e);
 }
 
-const char *mpc_error(const MpcEngine *e)
-{
-    return e && e->err[0] ? e->err : "";
-}
+const char *mpc_error(const MpcEngine *e) { return e && e->err[0] ? e->err : ""; }
 
 const Field *mpc_field(const MpcEngine *e) { return e->f; }
 uint32_t mpc_party(const MpcEngine *e) { return e->self; }
@@ -715,20 +666,13 @@ int mpc_reconstruct(const MpcEngine *e, const unsigned *parties, const Fe *share
     return st == ROBUST_OK ? 0 : st == ROBUST_EINVAL ? -1 : -2;
 }
 
-void mpc_test_set_fault(MpcEngine *e, MpcFault fault)
-{
-    e->fault = fault;
-}
+void mpc_test_set_fault(MpcEngine *e, MpcFault fault) { e->fault = fault; }
 
-void mpc_test_preproc_fault(MpcEngine *e, int what)
-{
-    e->test_fault = what;
-}
+void mpc_test_preproc_fault(MpcEngine *e, int what) { e->test_fault = what; }
 
 int mpc_test_take_triples(MpcEngine *e, size_t k, Fe *a, Fe *b, Fe *c)
 {
-    if (ensure_triples(e, k) != 0)
-        return -1;
+    if (ensure_triples(e, k) != 0) return -1;
     const Triple *tr = pool_head(&e->tri);
     for (size_t i = 0; i < k; i++) {
         a[i] = tr[i].a;

@@ -28,13 +28,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mpc/fixed.h"   /* the fixed-point encoding shares and clients use */
+#include "mpc/fixed.h" /* the fixed-point encoding shares and clients use */
 #include "crypto/group.h"
 #include "mpc/field.h"
 #include "net/transport.h"
 
-#define MPC_KAPPA 40                  /* statistical security of truncation */
-#define MPC_FIXED_TOTAL_BITS 64       /* default fixed-point precision (upstream) */
+#define MPC_KAPPA 40            /* statistical security of truncation */
+#define MPC_FIXED_TOTAL_BITS 64 /* default fixed-point precision (upstream) */
 #define MPC_FIXED_FRAC_BITS 16
 
 typedef struct MpcEngine MpcEngine;
@@ -47,34 +47,34 @@ typedef enum { MPC_INPUT_INT = 0, MPC_INPUT_FIXED = 1 } MpcInputKind;
  * preprocessing is not robust by design and runs honestly (docs/mpc.md). */
 typedef enum {
     MPC_FAULT_NONE = 0,
-    MPC_FAULT_WRONG_SHARES,    /* send random values instead of shares in every opening */
-    MPC_FAULT_SILENT,          /* send nothing at all */
+    MPC_FAULT_WRONG_SHARES, /* send random values instead of shares in every opening */
+    MPC_FAULT_SILENT,       /* send nothing at all */
 } MpcFault;
 
 typedef struct {
-    uint32_t n;                /* parties */
-    uint32_t t;                /* faults tolerated; n >= 3t+1 */
-    uint32_t party;            /* this party's id, 0-based */
-    uint32_t n_clients;        /* client node ids are n .. n+n_clients-1 */
-    const uint32_t *client_inputs;   /* inputs expected from each client */
-    const Field *field;        /* NULL = BLS12-381 Fr */
-    uint64_t instance_id;      /* bound into every message */
-    int timeout_ms;            /* per wait; <= 0 = default 10,000 ms */
-    size_t triple_batch;       /* triples made per preprocessing run; 0 = default */
-    MpcFault fault;            /* tests only */
+    uint32_t n;                    /* parties */
+    uint32_t t;                    /* faults tolerated; n >= 3t+1 */
+    uint32_t party;                /* this party's id, 0-based */
+    uint32_t n_clients;            /* client node ids are n .. n+n_clients-1 */
+    const uint32_t *client_inputs; /* inputs expected from each client */
+    const Field *field;            /* NULL = BLS12-381 Fr */
+    uint64_t instance_id;          /* bound into every message */
+    int timeout_ms;                /* per wait; <= 0 = default 10,000 ms */
+    size_t triple_batch;           /* triples made per preprocessing run; 0 = default */
+    MpcFault fault;                /* tests only */
 } MpcConfig;
 
 typedef struct {
-    uint64_t rounds;           /* communication rounds of the online phase */
-    uint64_t opened;           /* values opened */
-    uint64_t multiplications;  /* Beaver multiplications */
+    uint64_t rounds;          /* communication rounds of the online phase */
+    uint64_t opened;          /* values opened */
+    uint64_t multiplications; /* Beaver multiplications */
     uint64_t triples_made, triples_used;
     uint64_t randoms_made, randoms_used;
     uint64_t bits_made, bits_used;
     uint64_t truncations;
     uint64_t bytes_sent;
-    uint64_t bad_messages;     /* dropped: malformed, wrong instance/kind/length/sender */
-    uint64_t send_failures;    /* a peer's queue was full (its problem, not fatal here) */
+    uint64_t bad_messages;  /* dropped: malformed, wrong instance/kind/length/sender */
+    uint64_t send_failures; /* a peer's queue was full (its problem, not fatal here) */
 } MpcStats;
 
 /* Create a party's engine over transport t (not owned).  NULL on bad
@@ -112,8 +112,8 @@ int mpc_client_input(MpcEngine *e, uint32_t client, uint32_t index, Fe *share);
  * values) and multiplies n_mul pairs (mul_x[i]*mul_y[i] -> mul_out[i],
  * shares) by Beaver triples.  Either count may be 0.  Outputs may alias
  * inputs. */
-int mpc_round(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out,
-              const Fe *mul_x, const Fe *mul_y, size_t n_mul, Fe *mul_out);
+int mpc_round(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x, const Fe *mul_y,
+              size_t n_mul, Fe *mul_out);
 
 /* Probabilistic truncation of n shared values by f bits: in[i] holds a
  * signed value |v| < 2^(k-1) (k <= 64); out[i] = floor(v / 2^f) or that +1.
@@ -183,8 +183,8 @@ int mpc_client_send_inputs(Transport *t, const Field *f, uint32_t n, uint32_t tt
 /* Receive the next batch of outputs sent with mpc_send_to_client and
  * reconstruct each robustly (never a wrong value; an error if it cannot be
  * decided).  *values is malloc'd (caller frees), *count its length. */
-int mpc_client_receive_outputs(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id,
-                               Fe **values, size_t *count, int timeout_ms, char *err, size_t errlen);
+int mpc_client_receive_outputs(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id, Fe **values,
+                               size_t *count, int timeout_ms, char *err, size_t errlen);
 
 /* The same client protocol with state kept between calls, for a client that
  * receives several output batches: each mpc_client_outputs returns the next
@@ -193,8 +193,7 @@ int mpc_client_receive_outputs(Transport *t, const Field *f, uint32_t n, uint32_
  * mpc_client_receive_outputs keeps nothing: it returns whichever batch
  * decodes first and drops the rest, which is right for a single batch.) */
 typedef struct MpcClient MpcClient;
-MpcClient *mpc_client_new(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id,
-                          int timeout_ms);
+MpcClient *mpc_client_new(Transport *t, const Field *f, uint32_t n, uint32_t tt, uint64_t instance_id, int timeout_ms);
 void mpc_client_free(MpcClient *c);
 const char *mpc_client_error(const MpcClient *c);
 int mpc_client_inputs(MpcClient *c, const Fe *values, size_t count);

@@ -37,19 +37,19 @@
 #define MPC_MAX_ELEMS ((TRANSPORT_MAX_MESSAGE - MPC_HDR) / MPC_ELEM)
 
 typedef enum {
-    MK_OPEN = 1,     /* party -> party: shares being opened (degree t) */
-    MK_DEAL,         /* party -> party: dealt random and double sharings */
-    MK_SEED,         /* party -> party: 32 random bytes for the check challenge */
-    MK_CHECK,        /* party -> party: shares of the random linear combinations */
-    MK_OPEN2T,       /* party -> party: degree-2t shares (triple generation) */
-    MK_ECHO,         /* party -> party: masked client inputs as received */
-    MK_MASK,         /* party -> client: shares of the input masks */
-    MK_MASKED,       /* client -> party: input minus mask */
-    MK_OUTPUT,       /* party -> client: shares of outputs */
-    MK_ROOT,         /* party -> party: square roots for random bits (a slice each) */
-    MK_RBC,          /* party -> party: reliable broadcast (rbc.h), bytes padded to 32 */
-    MK_EXP,          /* party -> party: share times a group point (open_exp.c) */
-    MK_AVSS,         /* party -> party: a dealer's share for the receiver (avss.c) */
+    MK_OPEN = 1, /* party -> party: shares being opened (degree t) */
+    MK_DEAL,     /* party -> party: dealt random and double sharings */
+    MK_SEED,     /* party -> party: 32 random bytes for the check challenge */
+    MK_CHECK,    /* party -> party: shares of the random linear combinations */
+    MK_OPEN2T,   /* party -> party: degree-2t shares (triple generation) */
+    MK_ECHO,     /* party -> party: masked client inputs as received */
+    MK_MASK,     /* party -> client: shares of the input masks */
+    MK_MASKED,   /* client -> party: input minus mask */
+    MK_OUTPUT,   /* party -> client: shares of outputs */
+    MK_ROOT,     /* party -> party: square roots for random bits (a slice each) */
+    MK_RBC,      /* party -> party: reliable broadcast (rbc.h), bytes padded to 32 */
+    MK_EXP,      /* party -> party: share times a group point (open_exp.c) */
+    MK_AVSS,     /* party -> party: a dealer's share for the receiver (avss.c) */
     MK_COUNT
 } MsgKind;
 
@@ -99,20 +99,19 @@ typedef struct {
     unsigned n, t, d;
     size_t count;
     const Fe *const *row;
-    uint8_t *excluded;        /* parties caught sending wrong shares, or NULL */
+    uint8_t *excluded; /* parties caught sending wrong shares, or NULL */
     unsigned *n_excluded;
     DecodeCache *cache;
     Fe *out;
-    size_t next;              /* codewords before this went through the batch pass */
-    size_t *failed;           /* codewords the batch pass could not decode yet */
+    size_t next;    /* codewords before this went through the batch pass */
+    size_t *failed; /* codewords the batch pass could not decode yet */
     size_t n_failed, failed_cap;
-    unsigned m_failed;        /* senders when `failed` was last tried */
+    unsigned m_failed; /* senders when `failed` was last tried */
     signed char status[OPEN_CHUNK];
 } OpenState;
 
-void open_init(OpenState *s, const Field *f, unsigned n, unsigned t, unsigned d, size_t count,
-               const Fe *const *row, uint8_t *excluded, unsigned *n_excluded, DecodeCache *cache,
-               Fe *out);
+void open_init(OpenState *s, const Field *f, unsigned n, unsigned t, unsigned d, size_t count, const Fe *const *row,
+               uint8_t *excluded, unsigned *n_excluded, DecodeCache *cache, Fe *out);
 /* Decodes what the shares received so far allow.  1: every value decoded
  * into out; 0: more shares are needed (with final set, no more will come:
  * try everything that is left); -1: no memory. */
@@ -121,13 +120,15 @@ void open_free(OpenState *s);
 
 /* ---- engine -------------------------------------------------------------- */
 
-typedef struct { Fe a, b, c; } Triple;
+typedef struct {
+    Fe a, b, c;
+} Triple;
 
 /* A FIFO of fixed-size secret records.  Taken records are wiped at once and
  * never handed out again. */
 typedef struct {
     uint8_t *mem;
-    size_t esz, head, n, cap;    /* in records */
+    size_t esz, head, n, cap; /* in records */
 } Pool;
 
 int pool_append(Pool *p, size_t k, void **where);
@@ -147,11 +148,11 @@ typedef struct {
 typedef struct {
     uint8_t kind;
     uint64_t seq;
-    bool from_clients;        /* senders are clients, not parties */
-    bool raw;                 /* payload is raw limbs to validate and use as Fe */
-    const uint32_t *counts;   /* expected count per sender node, or NULL: */
-    uint32_t count;           /* ...the same count for everyone */
-    uint8_t **buf;            /* n_nodes message buffers (owned) */
+    bool from_clients;      /* senders are clients, not parties */
+    bool raw;               /* payload is raw limbs to validate and use as Fe */
+    const uint32_t *counts; /* expected count per sender node, or NULL: */
+    uint32_t count;         /* ...the same count for everyone */
+    uint8_t **buf;          /* n_nodes message buffers (owned) */
     unsigned nrecv;
 } Gather;
 
@@ -159,8 +160,8 @@ struct MpcEngine {
     const Field *f;
     Transport *tr;
     uint32_t n, t, self, n_clients, n_nodes;
-    uint32_t *client_inputs;  /* per client */
-    size_t *input_off;        /* per client: first index in inputs */
+    uint32_t *client_inputs; /* per client */
+    size_t *input_off;       /* per client: first index in inputs */
     size_t n_inputs;
     uint64_t instance;
     int timeout_ms;
@@ -168,45 +169,45 @@ struct MpcEngine {
     MpcFault fault;
     char err[256];
     MpcStats st;
-    uint64_t seq[MK_COUNT];   /* next sequence number of each kind */
-    uint64_t *out_seq;        /* per client: next output batch */
+    uint64_t seq[MK_COUNT]; /* next sequence number of each kind */
+    uint64_t *out_seq;      /* per client: next output batch */
 
     Stashed *stash;
     size_t stash_n, stash_cap;
-    uint32_t *stash_cnt;      /* per sender node */
+    uint32_t *stash_cnt; /* per sender node */
     size_t *stash_bytes;
 
     Gather g;
-    const Fe **rows;          /* n: decoding rows */
+    const Fe **rows; /* n: decoding rows */
 
     DecodeCache cache;
     uint8_t excluded[SHAMIR_MAX_PARTIES];
     unsigned n_excluded;
 
     Pool tri, rnd, bit;
-    Fe *inputs;               /* client input shares after mpc_collect_inputs */
+    Fe *inputs; /* client input shares after mpc_collect_inputs */
     bool inputs_done;
 
     uint8_t prg_key[32];
     uint64_t prg_nonce;
 
-    uint8_t *sbuf;            /* the outgoing message of a round */
+    uint8_t *sbuf; /* the outgoing message of a round */
     size_t sbuf_cap;
-    Fe *dec;                  /* decoded values of a round */
+    Fe *dec; /* decoded values of a round */
     size_t dec_cap;
 
     /* preprocessing constants */
-    Fe *ext;                  /* (n-t)×t extraction matrix, normalized Cauchy */
-    uint8_t *ext_one;         /* ext entry == 1: an addition suffices */
-    Fe *chk_w[2];             /* per degree (t, 2t): weights checking x_j, j > d */
-    Fe *chk_l0[2];            /* per degree: weights at 0 of points 1..d+1 */
+    Fe *ext;          /* (n-t)×t extraction matrix, normalized Cauchy */
+    uint8_t *ext_one; /* ext entry == 1: an addition suffices */
+    Fe *chk_w[2];     /* per degree (t, 2t): weights checking x_j, j > d */
+    Fe *chk_l0[2];    /* per degree: weights at 0 of points 1..d+1 */
     FeSqrt sq;
     Fe inv2;
-    int test_fault;           /* TEST_* below: misbehaviour in preprocessing, tests only */
+    int test_fault; /* TEST_* below: misbehaviour in preprocessing, tests only */
 
-    struct Rbc *rbc;          /* reliable broadcast state (engine_rbc.c) */
-    char rbc_err[512];        /* why broadcast messages were refused (since the last receive) */
-    struct CmpState *cmp;     /* comparison masks made ahead (compare.c), or NULL */
+    struct Rbc *rbc;      /* reliable broadcast state (engine_rbc.c) */
+    char rbc_err[512];    /* why broadcast messages were refused (since the last receive) */
+    struct CmpState *cmp; /* comparison masks made ahead (compare.c), or NULL */
 };
 
 enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T, TEST_AVSS_NO_ANSWER /* avss.c: a dealer ignores complaints */ };
@@ -214,8 +215,7 @@ enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T, TEST_AVSS_NO_ANSWER /* avs
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
 static inline void fe_copy(Fe *dst, const Fe *src, size_t n)
 {
-    if (n)
-        memcpy(dst, src, n * sizeof *dst);
+    if (n) memcpy(dst, src, n * sizeof *dst);
 }
 
 /* engine.c */
@@ -248,8 +248,7 @@ uint8_t *gather_take(MpcEngine *e, uint32_t node);
 /* Robust opening of count values of degree d; own shares are the payload
  * of e->sbuf (prepared with msg_begin, header included).  online: the
  * fault injection applies.  Results into out (may be e->dec). */
-int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out,
-               const char *what);
+int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out, const char *what);
 Fe *dec_buf(MpcEngine *e, size_t count);
 /* A message kind's name and "1, 3" for the parties not yet heard in the
  * current gather (error messages). */
@@ -275,8 +274,8 @@ void rbc_route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len);
 
 /* online.c: a Beaver round; online = fault injection applies and stats
  * count it as an online round. */
-int round_internal(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x,
-                   const Fe *mul_y, size_t n_mul, Fe *mul_out, bool online);
+int round_internal(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x, const Fe *mul_y,
+                   size_t n_mul, Fe *mul_out, bool online);
 
 /* Test hook: takes k triples from the pool (consumed as in a multiplication). */
 int mpc_test_take_triples(MpcEngine *e, size_t k, Fe *a, Fe *b, Fe *c);

@@ -15,13 +15,11 @@
 static int rbc_send(void *ctx, uint32_t to, const uint8_t *msg, size_t len)
 {
     MpcEngine *e = ctx;
-    if (e->fault == MPC_FAULT_SILENT)
-        return 0;
+    if (e->fault == MPC_FAULT_SILENT) return 0;
     size_t units = (len + MPC_ELEM - 1) / MPC_ELEM;
     size_t flen = MPC_HDR + units * MPC_ELEM;
     uint8_t *buf = calloc(1, flen);
-    if (!buf)
-        return -1;
+    if (!buf) return -1;
     wire_put_hdr(buf, MK_RBC, (uint32_t)units, e->instance, 0);
     memcpy(buf + MPC_HDR, msg, len);
     int rc = to == RBC_ALL ? send_parties(e, buf, flen) : send_node(e, to, buf, flen);
@@ -51,8 +49,7 @@ void rbc_route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
 
 int mpc_rbc_broadcast(MpcEngine *e, const uint8_t *msg, size_t len, uint64_t *session)
 {
-    if (rbc_broadcast(e->rbc, msg, len, session) != 0)
-        return mpc_fail(e, "broadcast: %s", rbc_error(e->rbc));
+    if (rbc_broadcast(e->rbc, msg, len, session) != 0) return mpc_fail(e, "broadcast: %s", rbc_error(e->rbc));
     return 0;
 }
 
@@ -65,8 +62,7 @@ int mpc_rbc_receive(MpcEngine *e, uint32_t origin, int timeout_ms, uint32_t *fro
     e->rbc_err[0] = 0;
     for (;;) {
         int got = rbc_take(e->rbc, origin, from, msg, len);
-        if (got != 0)
-            return got < 0 ? mpc_fail(e, "broadcast: %s", rbc_error(e->rbc)) : 1;
+        if (got != 0) return got < 0 ? mpc_fail(e, "broadcast: %s", rbc_error(e->rbc)) : 1;
         int ms = timeout_ms > 0 ? ms_left(&dl) : 0;
         uint32_t f;
         uint8_t *m;
@@ -80,8 +76,7 @@ int mpc_rbc_receive(MpcEngine *e, uint32_t origin, int timeout_ms, uint32_t *fro
                 e->err[0] = 0;
             return 0;
         }
-        if (rc != TRANSPORT_OK)
-            return mpc_fail(e, "transport closed");
+        if (rc != TRANSPORT_OK) return mpc_fail(e, "transport closed");
         /* anything else is kept for its round, as in gather_one */
         mpc_route_message(e, f, m, l);
     }

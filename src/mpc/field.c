@@ -12,7 +12,7 @@
 /* Constants computed offline from p and re-derived by field_init in
  * tests/unit/test_field.c, so a typo here cannot survive the test suite. */
 const Field field_bls12_381 = {
-    .p  = { 0xffffffff00000001ULL, 0x53bda402fffe5bfeULL, 0x3339d80809a1d805ULL, 0x73eda753299d7d48ULL },
+    .p = { 0xffffffff00000001ULL, 0x53bda402fffe5bfeULL, 0x3339d80809a1d805ULL, 0x73eda753299d7d48ULL },
     .r1 = { 0x00000001fffffffeULL, 0x5884b7fa00034802ULL, 0x998c4fefecbc4ff5ULL, 0x1824b159acc5056fULL },
     .r2 = { 0xc999e990f3f29c6dULL, 0x2b6cedcb87925c23ULL, 0x05d314967254398fULL, 0x0748d9d99f59ff11ULL },
     .r3 = { 0xc62c1807439b73afULL, 0x1b3e0d188cf06990ULL, 0x73d13c71c7b5f418ULL, 0x6e2a5bb9c8db33e9ULL },
@@ -22,7 +22,7 @@ const Field field_bls12_381 = {
 };
 
 const Field field_bn254 = {
-    .p  = { 0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL, 0x30644e72e131a029ULL },
+    .p = { 0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL, 0x30644e72e131a029ULL },
     .r1 = { 0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL, 0x666ea36f7879462eULL, 0x0e0a77c19a07df2fULL },
     .r2 = { 0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL, 0x8c49833d53bb8085ULL, 0x0216d0b17f4e44a5ULL },
     .r3 = { 0x5e94d8e1b4bf0040ULL, 0x2a489cbe1cfbb6b8ULL, 0x893cc664a19fcfedULL, 0x0cf8594b7fcc657cULL },
@@ -32,7 +32,7 @@ const Field field_bn254 = {
 };
 
 const Field field_ed25519 = {
-    .p  = { 0x5812631a5cf5d3edULL, 0x14def9dea2f79cd6ULL, 0x0000000000000000ULL, 0x1000000000000000ULL },
+    .p = { 0x5812631a5cf5d3edULL, 0x14def9dea2f79cd6ULL, 0x0000000000000000ULL, 0x1000000000000000ULL },
     .r1 = { 0xd6ec31748d98951dULL, 0xc6ef5bf4737dcf70ULL, 0xfffffffffffffffeULL, 0x0fffffffffffffffULL },
     .r2 = { 0xa40611e3449c0f01ULL, 0xd00e1ba768859347ULL, 0xceec73d217f5be65ULL, 0x0399411b7c309a3dULL },
     .r3 = { 0x2a9e49687b83a2dbULL, 0x278324e6aef7f3ecULL, 0x8065dc6c04ec5b65ULL, 0x0e530b773599cec7ULL },
@@ -62,53 +62,31 @@ __attribute__((constructor)) static void fe_pick_mul(void)
     fe_use_adx_ = cpu_has_adx() && !(e && *e && strcmp(e, "0") != 0);
 }
 
-int fe_mul_adx_available(void)
-{
-    return cpu_has_adx();
-}
+int fe_mul_adx_available(void) { return cpu_has_adx(); }
 
-int fe_mul_impl(void)
-{
-    return fe_use_adx_;
-}
+int fe_mul_impl(void) { return fe_use_adx_; }
 
 int fe_mul_set_impl(int adx)
 {
-    if (adx && !cpu_has_adx())
-        return -1;
+    if (adx && !cpu_has_adx()) return -1;
     fe_use_adx_ = adx != 0;
     return 0;
 }
 #else
-int fe_mul_adx_available(void)
-{
-    return 0;
-}
+int fe_mul_adx_available(void) { return 0; }
 
-int fe_mul_impl(void)
-{
-    return 0;
-}
+int fe_mul_impl(void) { return 0; }
 
-int fe_mul_set_impl(int adx)
-{
-    return adx ? -1 : 0;
-}
+int fe_mul_set_impl(int adx) { return adx ? -1 : 0; }
 #endif
 
-const Field *field_default(void)
-{
-    return &field_bls12_381;
-}
+const Field *field_default(void) { return &field_bls12_381; }
 
 const Field *field_by_name(const char *name)
 {
-    if (!name || !*name || strcasecmp(name, "bls12-381") == 0)
-        return &field_bls12_381;
-    if (strcasecmp(name, "bn254") == 0)
-        return &field_bn254;
-    if (strcasecmp(name, "curve25519") == 0 || strcasecmp(name, "ed25519") == 0)
-        return &field_ed25519;
+    if (!name || !*name || strcasecmp(name, "bls12-381") == 0) return &field_bls12_381;
+    if (strcasecmp(name, "bn254") == 0) return &field_bn254;
+    if (strcasecmp(name, "curve25519") == 0 || strcasecmp(name, "ed25519") == 0) return &field_ed25519;
     return NULL;
 }
 
@@ -121,24 +99,19 @@ static void dbl_mod(uint64_t x[4], const uint64_t p[4])
     x[1] = (x[1] << 1) | (x[0] >> 63);
     x[0] <<= 1;
     uint64_t b = 0, s[4];
-    for (int i = 0; i < 4; i++)
-        s[i] = fe_sbb_(x[i], p[i], &b);
-    if (top || !b)
-        memcpy(x, s, sizeof s);
+    for (int i = 0; i < 4; i++) s[i] = fe_sbb_(x[i], p[i], &b);
+    if (top || !b) memcpy(x, s, sizeof s);
 }
 
 int field_init(Field *f, const uint8_t p_le[32], const char *name)
 {
     memset(f, 0, sizeof *f);
     for (int i = 0; i < 4; i++)
-        for (int j = 7; j >= 0; j--)
-            f->p[i] = (f->p[i] << 8) | p_le[8 * i + j];
-    if (!(f->p[0] & 1) || (f->p[1] == 0 && f->p[2] == 0 && f->p[3] == 0 && f->p[0] < 3))
-        return -1;
+        for (int j = 7; j >= 0; j--) f->p[i] = (f->p[i] << 8) | p_le[8 * i + j];
+    if (!(f->p[0] & 1) || (f->p[1] == 0 && f->p[2] == 0 && f->p[3] == 0 && f->p[0] < 3)) return -1;
     /* Newton's iteration doubles the correct low bits: 1 -> 64 in 6 steps. */
     uint64_t inv = 1;
-    for (int i = 0; i < 6; i++)
-        inv *= 2 - f->p[0] * inv;
+    for (int i = 0; i < 6; i++) inv *= 2 - f->p[0] * inv;
     f->pinv = (uint64_t)0 - inv;
     uint64_t x[4] = { 1, 0, 0, 0 };
     for (int i = 0; i < 256; i++) dbl_mod(x, f->p);
@@ -149,23 +122,16 @@ int field_init(Field *f, const uint8_t p_le[32], const char *name)
     memcpy(f->r3, x, sizeof x);
     f->bits = 0;
     for (int i = 3; i >= 0 && !f->bits; i--)
-        if (f->p[i])
-            f->bits = (unsigned)(64 * i + 64 - __builtin_clzll(f->p[i]));
+        if (f->p[i]) f->bits = (unsigned)(64 * i + 64 - __builtin_clzll(f->p[i]));
     f->name = name;
     return 0;
 }
 
 /* ---- conversions ------------------------------------------------------ */
 
-void fe_zero(Fe *r)
-{
-    memset(r, 0, sizeof *r);
-}
+void fe_zero(Fe *r) { memset(r, 0, sizeof *r); }
 
-void fe_one(const Field *f, Fe *r)
-{
-    memcpy(r->v, f->r1, sizeof r->v);
-}
+void fe_one(const Field *f, Fe *r) { memcpy(r->v, f->r1, sizeof r->v); }
 
 void fe_from_limbs(const Field *f, Fe *r, const uint64_t in[4])
 {
@@ -186,8 +152,8 @@ void fe_from_u64(const Field *f, Fe *r, uint64_t v)
 void fe_from_i64(const Field *f, Fe *r, int64_t v)
 {
     uint64_t u = (uint64_t)v;
-    uint64_t s = (uint64_t)0 - (u >> 63);      /* all ones iff v < 0 */
-    uint64_t mag = (u ^ s) - s;                 /* |v|, also for INT64_MIN */
+    uint64_t s = (uint64_t)0 - (u >> 63); /* all ones iff v < 0 */
+    uint64_t mag = (u ^ s) - s;           /* |v|, also for INT64_MIN */
     Fe pos, negv;
     fe_from_u64(f, &pos, mag);
     fe_neg(f, &negv, &pos);
@@ -207,8 +173,7 @@ void fe_to_bytes(const Field *f, uint8_t out[32], const Fe *a)
     uint64_t l[4];
     fe_to_limbs(f, l, a);
     for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 8; j++)
-            out[8 * i + j] = (uint8_t)(l[i] >> (8 * j));
+        for (int j = 0; j < 8; j++) out[8 * i + j] = (uint8_t)(l[i] >> (8 * j));
     sodium_memzero(l, sizeof l);
 }
 
@@ -216,8 +181,7 @@ static void load_le(uint64_t l[4], const uint8_t *in)
 {
     for (int i = 0; i < 4; i++) {
         uint64_t w = 0;
-        for (int j = 7; j >= 0; j--)
-            w = (w << 8) | in[8 * i + j];
+        for (int j = 7; j >= 0; j--) w = (w << 8) | in[8 * i + j];
         l[i] = w;
     }
 }
@@ -226,8 +190,7 @@ int fe_from_bytes(const Field *f, Fe *r, const uint8_t in[32])
 {
     uint64_t l[4], b = 0;
     load_le(l, in);
-    for (int i = 0; i < 4; i++)
-        (void)fe_sbb_(l[i], f->p[i], &b);
+    for (int i = 0; i < 4; i++) (void)fe_sbb_(l[i], f->p[i], &b);
     /* b == 1 iff l < p */
     Fe t, z;
     fe_from_limbs(f, &t, l);
@@ -258,22 +221,17 @@ int fe_to_i64_signed(const Field *f, int64_t *out, const Fe *a)
     uint64_t x[4], half[4], b = 0;
     fe_to_limbs(f, x, a);
     /* half = (p-1)/2 = p >> 1 for odd p */
-    for (int i = 0; i < 4; i++)
-        half[i] = (f->p[i] >> 1) | (i < 3 ? f->p[i + 1] << 63 : 0);
-    for (int i = 0; i < 4; i++)
-        (void)fe_sbb_(half[i], x[i], &b);
-    if (!b) {                                   /* x <= half: non-negative */
-        if (x[1] | x[2] | x[3] || x[0] > (uint64_t)INT64_MAX)
-            return -1;
+    for (int i = 0; i < 4; i++) half[i] = (f->p[i] >> 1) | (i < 3 ? f->p[i + 1] << 63 : 0);
+    for (int i = 0; i < 4; i++) (void)fe_sbb_(half[i], x[i], &b);
+    if (!b) { /* x <= half: non-negative */
+        if (x[1] | x[2] | x[3] || x[0] > (uint64_t)INT64_MAX) return -1;
         *out = (int64_t)x[0];
         return 0;
     }
     uint64_t w[4];
     b = 0;
-    for (int i = 0; i < 4; i++)
-        w[i] = fe_sbb_(f->p[i], x[i], &b);
-    if (w[1] | w[2] | w[3] || w[0] > ((uint64_t)1 << 63))
-        return -1;
+    for (int i = 0; i < 4; i++) w[i] = fe_sbb_(f->p[i], x[i], &b);
+    if (w[1] | w[2] | w[3] || w[0] > ((uint64_t)1 << 63)) return -1;
     *out = w[0] == ((uint64_t)1 << 63) ? INT64_MIN : -(int64_t)w[0];
     return 0;
 }
@@ -293,16 +251,13 @@ void fe_pow(const Field *f, Fe *r, const Fe *a, const uint64_t e[4])
     Fe tab[16], acc;
     fe_one(f, &tab[0]);
     tab[1] = *a;
-    for (int i = 2; i < 16; i++)
-        fe_mul(f, &tab[i], &tab[i - 1], a);
+    for (int i = 2; i < 16; i++) fe_mul(f, &tab[i], &tab[i - 1], a);
     int top = 63;
-    while (top >= 0 && ((e[top / 16] >> (4 * (top % 16))) & 15) == 0)
-        top--;
+    while (top >= 0 && ((e[top / 16] >> (4 * (top % 16))) & 15) == 0) top--;
     fe_one(f, &acc);
     for (int i = top; i >= 0; i--) {
         if (i != top)
-            for (int k = 0; k < 4; k++)
-                fe_sqr(f, &acc, &acc);
+            for (int k = 0; k < 4; k++) fe_sqr(f, &acc, &acc);
         unsigned nib = (unsigned)(e[i / 16] >> (4 * (i % 16))) & 15;
         if (i == top)
             acc = tab[nib];
@@ -324,21 +279,18 @@ void fe_inv(const Field *f, Fe *r, const Fe *a)
 {
     uint64_t e[4], b = 0;
     e[0] = fe_sbb_(f->p[0], 2, &b);
-    for (int i = 1; i < 4; i++)
-        e[i] = fe_sbb_(f->p[i], 0, &b);
+    for (int i = 1; i < 4; i++) e[i] = fe_sbb_(f->p[i], 0, &b);
     fe_pow(f, r, a, e);
 }
 
 int fe_batch_inv(const Field *f, Fe *out, const Fe *in, size_t n)
 {
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     /* Four interleaved products (lane i mod 4), so consecutive
      * multiplications do not wait for each other.  Forward:
      * out[i] = product of the earlier inputs of its lane. */
     Fe acc[4], inv[4], all, t, p01, p23;
-    for (int l = 0; l < 4; l++)
-        fe_one(f, &acc[l]);
+    for (int l = 0; l < 4; l++) fe_one(f, &acc[l]);
     for (size_t i = 0; i < n; i++) {
         out[i] = acc[i & 3];
         fe_mul(f, &acc[i & 3], &acc[i & 3], &in[i]);
@@ -372,16 +324,14 @@ int fe_batch_inv(const Field *f, Fe *out, const Fe *in, size_t n)
 
 int fe_inv_u64_vartime(const Field *f, Fe *r, uint64_t v)
 {
-    if (v == 0)
-        return -1;
+    if (v == 0) return -1;
     if (v == 1) {
         fe_one(f, r);
         return 0;
     }
     /* pm = p mod v, limb by limb from the top */
     uint64_t pm = 0;
-    for (int i = 3; i >= 0; i--)
-        pm = (uint64_t)((((fe_u128)pm << 64) | f->p[i]) % v);
+    for (int i = 3; i >= 0; i--) pm = (uint64_t)((((fe_u128)pm << 64) | f->p[i]) % v);
     /* extended Euclid on (pm, v): s·pm = g (mod v); |s| stays below v */
     __extension__ typedef __int128 s128;
     uint64_t r0 = pm, r1 = v;
@@ -394,28 +344,23 @@ int fe_inv_u64_vartime(const Field *f, Fe *r, uint64_t v)
         s0 = s1;
         s1 = st;
     }
-    if (r0 != 1)
-        return -1;                              /* gcd(p, v) = p */
+    if (r0 != 1) return -1; /* gcd(p, v) = p */
     /* u = -pm^-1 mod v */
     s128 inv = s0 % (s128)v;
-    if (inv < 0)
-        inv += v;
+    if (inv < 0) inv += v;
     uint64_t u = inv == 0 ? 0 : v - (uint64_t)inv;
     /* w = u·p + 1 (five limbs), then w / v exactly */
     uint64_t w[5], c = 0;
-    for (int i = 0; i < 4; i++)
-        w[i] = fe_mac_(0, f->p[i], u, &c);
+    for (int i = 0; i < 4; i++) w[i] = fe_mac_(0, f->p[i], u, &c);
     w[4] = c;
     c = 1;
-    for (int i = 0; i < 5; i++)
-        w[i] = fe_adc_(w[i], 0, &c);
+    for (int i = 0; i < 5; i++) w[i] = fe_adc_(w[i], 0, &c);
     uint64_t q[4], rem = 0;
     for (int i = 4; i >= 0; i--) {
         fe_u128 cur = ((fe_u128)rem << 64) | w[i];
         uint64_t qi = (uint64_t)(cur / v);
         rem = (uint64_t)(cur % v);
-        if (i < 4)
-            q[i] = qi;                          /* the top quotient limb is 0 */
+        if (i < 4) q[i] = qi; /* the top quotient limb is 0 */
     }
     fe_from_limbs(f, r, q);
     return 0;
@@ -423,8 +368,7 @@ int fe_inv_u64_vartime(const Field *f, Fe *r, uint64_t v)
 
 static void shr1(uint64_t x[4])
 {
-    for (int i = 0; i < 3; i++)
-        x[i] = (x[i] >> 1) | (x[i + 1] << 63);
+    for (int i = 0; i < 3; i++) x[i] = (x[i] >> 1) | (x[i + 1] << 63);
     x[3] >>= 1;
 }
 
@@ -435,8 +379,7 @@ static int upper_half(const Field *f, const Fe *a)
     fe_to_limbs(f, x, a);
     memcpy(half, f->p, sizeof half);
     shr1(half);
-    for (int i = 0; i < 4; i++)
-        (void)fe_sbb_(half[i], x[i], &b);
+    for (int i = 0; i < 4; i++) (void)fe_sbb_(half[i], x[i], &b);
     return (int)b;
 }
 
@@ -444,15 +387,14 @@ int fe_sqrt_vartime(const Field *f, Fe *r, const Fe *a)
 {
     Fe one, minus_one, z, c, t, R, b, w;
     fe_zero(r);
-    if (fe_is_zero(a))
-        return 0;
+    if (fe_is_zero(a)) return 0;
     fe_one(f, &one);
     fe_neg(f, &minus_one, &one);
     /* p - 1 = q·2^s with q odd */
     uint64_t half[4], q[4];
     unsigned s = 0;
     memcpy(q, f->p, sizeof q);
-    q[0] -= 1;                                  /* p is odd: no borrow */
+    q[0] -= 1; /* p is odd: no borrow */
     while (!(q[0] & 1)) {
         shr1(q);
         s++;
@@ -461,8 +403,7 @@ int fe_sqrt_vartime(const Field *f, Fe *r, const Fe *a)
      * searched by Euler's criterion z^((p-1)/2) = -1 */
     memcpy(half, f->p, sizeof half);
     shr1(half);
-    if (memcmp(f->p, field_bls12_381.p, sizeof f->p) == 0 ||
-        memcmp(f->p, field_bn254.p, sizeof f->p) == 0)
+    if (memcmp(f->p, field_bls12_381.p, sizeof f->p) == 0 || memcmp(f->p, field_bn254.p, sizeof f->p) == 0)
         fe_from_u64(f, &z, 5);
     else if (memcmp(f->p, field_ed25519.p, sizeof f->p) == 0)
         fe_from_u64(f, &z, 2);
@@ -470,8 +411,7 @@ int fe_sqrt_vartime(const Field *f, Fe *r, const Fe *a)
         for (uint64_t zc = 2;; zc++) {
             fe_from_u64(f, &z, zc);
             fe_pow(f, &t, &z, half);
-            if (fe_equal(&t, &minus_one))
-                break;
+            if (fe_equal(&t, &minus_one)) break;
         }
     fe_pow(f, &c, &z, q);
     /* w = a^((q-1)/2): R = a^((q+1)/2) = a·w, t = a^q = R·w */
@@ -487,19 +427,16 @@ int fe_sqrt_vartime(const Field *f, Fe *r, const Fe *a)
         Fe tt = t;
         while (!fe_equal(&tt, &one)) {
             fe_sqr(f, &tt, &tt);
-            if (++i == M)
-                return -1;
+            if (++i == M) return -1;
         }
         b = c;
-        for (unsigned j = 0; j + i + 1 < M; j++)
-            fe_sqr(f, &b, &b);
+        for (unsigned j = 0; j + i + 1 < M; j++) fe_sqr(f, &b, &b);
         M = i;
         fe_sqr(f, &c, &b);
         fe_mul(f, &t, &t, &c);
         fe_mul(f, &R, &R, &b);
     }
-    if (upper_half(f, &R))
-        fe_neg(f, &R, &R);
+    if (upper_half(f, &R)) fe_neg(f, &R, &R);
     *r = R;
     return 0;
 }
@@ -521,14 +458,12 @@ int fe_is_zero(const Fe *a)
 int fe_equal(const Fe *a, const Fe *b)
 {
     Fe d;
-    for (int i = 0; i < 4; i++)
-        d.v[i] = a->v[i] ^ b->v[i];
+    for (int i = 0; i < 4; i++) d.v[i] = a->v[i] ^ b->v[i];
     return fe_is_zero(&d);
 }
 
 void fe_select(Fe *r, const Fe *a, const Fe *b, int cond)
 {
     uint64_t m = (uint64_t)0 - (uint64_t)(cond & 1);
-    for (int i = 0; i < 4; i++)
-        r->v[i] = (a->v[i] & ~m) | (b->v[i] & m);
+    for (int i = 0; i < 4; i++) r->v[i] = (a->v[i] & ~m) | (b->v[i] & m);
 }

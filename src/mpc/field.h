@@ -21,22 +21,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct Fe { uint64_t v[4]; } Fe;
+typedef struct Fe {
+    uint64_t v[4];
+} Fe;
 
 typedef struct Field {
-    uint64_t p[4];       /* the modulus */
-    uint64_t r1[4];      /* R mod p: Montgomery form of 1 */
-    uint64_t r2[4];      /* R^2 mod p: converts into Montgomery form */
-    uint64_t r3[4];      /* R^3 mod p: folds the high half in fe_reduce64 */
-    uint64_t pinv;       /* -p^-1 mod 2^64 */
-    unsigned bits;       /* bit length of p */
+    uint64_t p[4];  /* the modulus */
+    uint64_t r1[4]; /* R mod p: Montgomery form of 1 */
+    uint64_t r2[4]; /* R^2 mod p: converts into Montgomery form */
+    uint64_t r3[4]; /* R^3 mod p: folds the high half in fe_reduce64 */
+    uint64_t pinv;  /* -p^-1 mod 2^64 */
+    unsigned bits;  /* bit length of p */
     const char *name;
 } Field;
 
 /* The built-in fields.  field_bls12_381 is the default. */
-extern const Field field_bls12_381;   /* BLS12-381 scalar field r */
-extern const Field field_bn254;       /* BN254 scalar field r */
-extern const Field field_ed25519;     /* ed25519 group order l = 2^252 + ... */
+extern const Field field_bls12_381; /* BLS12-381 scalar field r */
+extern const Field field_bn254;     /* BN254 scalar field r */
+extern const Field field_ed25519;   /* ed25519 group order l = 2^252 + ... */
 
 /* "bls12-381", "bn254", "curve25519", "ed25519" (the last two are the same
  * field); NULL or "" gives the default.  Returns NULL for an unknown name. */
@@ -162,8 +164,7 @@ static inline uint64_t fe_sbb_(uint64_t a, uint64_t b, uint64_t *borrow)
 
 /* r = (hi·2^256 + t) mod p for a value known to be < 2p (hi is 0 or 1):
  * subtract p and keep the difference unless it went negative. */
-static inline void fe_final_sub_(const Field *f, Fe *r, uint64_t t0, uint64_t t1,
-                                 uint64_t t2, uint64_t t3, uint64_t hi)
+static inline void fe_final_sub_(const Field *f, Fe *r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3, uint64_t hi)
 {
     uint64_t b = 0;
     uint64_t s0 = fe_sbb_(t0, f->p[0], &b);
@@ -206,21 +207,30 @@ static inline void fe_sub(const Field *f, Fe *r, const Fe *a, const Fe *b)
 }
 
 /* One CIOS round: t += a·bi, then divide by 2^64 after adding m·p. */
-#define FE_CIOS_ROUND_(bi) do {                                              \
-    uint64_t c_ = 0, m_, t5_;                                                \
-    t0 = fe_mac_(t0, a0, (bi), &c_);                                         \
-    t1 = fe_mac_(t1, a1, (bi), &c_);                                         \
-    t2 = fe_mac_(t2, a2, (bi), &c_);                                         \
-    t3 = fe_mac_(t3, a3, (bi), &c_);                                         \
-    { fe_u128 s_ = (fe_u128)t4 + c_; t4 = (uint64_t)s_; t5_ = (uint64_t)(s_ >> 64); } \
-    m_ = t0 * pinv;                                                          \
-    c_ = 0;                                                                  \
-    (void)fe_mac_(t0, m_, p0, &c_);                                          \
-    t0 = fe_mac_(t1, m_, p1, &c_);                                           \
-    t1 = fe_mac_(t2, m_, p2, &c_);                                           \
-    t2 = fe_mac_(t3, m_, p3, &c_);                                           \
-    { fe_u128 s_ = (fe_u128)t4 + c_; t3 = (uint64_t)s_; t4 = t5_ + (uint64_t)(s_ >> 64); } \
-} while (0)
+#define FE_CIOS_ROUND_(bi)                   \
+    do {                                     \
+        uint64_t c_ = 0, m_, t5_;            \
+        t0 = fe_mac_(t0, a0, (bi), &c_);     \
+        t1 = fe_mac_(t1, a1, (bi), &c_);     \
+        t2 = fe_mac_(t2, a2, (bi), &c_);     \
+        t3 = fe_mac_(t3, a3, (bi), &c_);     \
+        {                                    \
+            fe_u128 s_ = (fe_u128)t4 + c_;   \
+            t4 = (uint64_t)s_;               \
+            t5_ = (uint64_t)(s_ >> 64);      \
+        }                                    \
+        m_ = t0 * pinv;                      \
+        c_ = 0;                              \
+        (void)fe_mac_(t0, m_, p0, &c_);      \
+        t0 = fe_mac_(t1, m_, p1, &c_);       \
+        t1 = fe_mac_(t2, m_, p2, &c_);       \
+        t2 = fe_mac_(t3, m_, p3, &c_);       \
+        {                                    \
+            fe_u128 s_ = (fe_u128)t4 + c_;   \
+            t3 = (uint64_t)s_;               \
+            t4 = t5_ + (uint64_t)(s_ >> 64); \
+        }                                    \
+    } while (0)
 
 /* r = a·b·R^-1 mod p.  Correct for a < 2^256 and b < p (the result before
  * the final subtraction is below 2p), which fe_reduce64 relies on.
@@ -262,30 +272,32 @@ static inline void fe_mul_portable(const Field *f, Fe *r, const Fe *a, const Fe 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define FE_HAVE_ADX_PATH 1
 #define FE_R_(x) "%[" #x "]"
-#define FE_ROW_(src, T0, T1, T2, T3, T4, T5)                                         \
-    "mulxq 0(" src "), %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], " FE_R_(T0) "\n\tadoxq %[hi], " FE_R_(T1) "\n\t"                   \
-    "mulxq 8(" src "), %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], " FE_R_(T1) "\n\tadoxq %[hi], " FE_R_(T2) "\n\t"                   \
-    "mulxq 16(" src "), %[lo], %[hi]\n\t"                                            \
-    "adcxq %[lo], " FE_R_(T2) "\n\tadoxq %[hi], " FE_R_(T3) "\n\t"                   \
-    "mulxq 24(" src "), %[lo], %[hi]\n\t"                                            \
-    "adcxq %[lo], " FE_R_(T3) "\n\tadoxq %[hi], " FE_R_(T4) "\n\t"                   \
-    "movl $0, %k[lo]\n\t"                                                            \
-    "adcxq %[lo], " FE_R_(T4) "\n\tadoxq %[lo], " FE_R_(T5) "\n\t"                   \
-    "adcxq %[lo], " FE_R_(T5) "\n\t"
-#define FE_ROUND_(i, T0, T1, T2, T3, T4, T5)                                         \
-    "movq " #i "(%[b]), %%rdx\n\t"                                                   \
-    FE_ROW_("%[a]", T0, T1, T2, T3, T4, T5)                                          \
-    "movq " FE_R_(T0) ", %%rdx\n\t"                                                  \
-    "imulq %[pinv], %%rdx\n\t"                                                       \
-    "xorl %k[lo], %k[lo]\n\t"                                                        \
-    FE_ROW_("%[p]", T0, T1, T2, T3, T4, T5)
+#define FE_ROW_(src, T0, T1, T2, T3, T4, T5)                                                                       \
+    "mulxq 0(" src "), %[lo], %[hi]\n\t"                                                                           \
+    "adcxq %[lo], " FE_R_(T0) "\n\tadoxq %[hi], " FE_R_(                                                           \
+        T1) "\n\t"                                                                                                 \
+            "mulxq 8(" src "), %[lo], %[hi]\n\t"                                                                   \
+            "adcxq %[lo], " FE_R_(T1) "\n\tadoxq %[hi], " FE_R_(                                                   \
+                T2) "\n\t"                                                                                         \
+                    "mulxq 16(" src "), %[lo], %[hi]\n\t"                                                          \
+                    "adcxq %[lo], " FE_R_(T2) "\n\tadoxq %[hi], " FE_R_(                                           \
+                        T3) "\n\t"                                                                                 \
+                            "mulxq 24(" src "), %[lo], %[hi]\n\t"                                                  \
+                            "adcxq %[lo], " FE_R_(T3) "\n\tadoxq %[hi], " FE_R_(                                   \
+                                T4) "\n\t"                                                                         \
+                                    "movl $0, %k[lo]\n\t"                                                          \
+                                    "adcxq %[lo], " FE_R_(T4) "\n\tadoxq %[lo], " FE_R_(T5) "\n\t"                 \
+                                                                                            "adcxq %[lo], " FE_R_( \
+                                                                                                T5) "\n\t"
+#define FE_ROUND_(i, T0, T1, T2, T3, T4, T5)                                              \
+    "movq " #i "(%[b]), %%rdx\n\t" FE_ROW_("%[a]", T0, T1, T2, T3, T4, T5) "movq " FE_R_( \
+        T0) ", %%rdx\n\t"                                                                 \
+            "imulq %[pinv], %%rdx\n\t"                                                    \
+            "xorl %k[lo], %k[lo]\n\t" FE_ROW_("%[p]", T0, T1, T2, T3, T4, T5)
 
 /* always_inline: gcc sizes an asm statement by its lines and would
  * otherwise call this instead of inlining it. */
-__attribute__((always_inline)) static inline void fe_mul_adx_(const Field *f, Fe *r, const Fe *a,
-                                                               const Fe *b)
+__attribute__((always_inline)) static inline void fe_mul_adx_(const Field *f, Fe *r, const Fe *a, const Fe *b)
 {
     uint64_t t0, t1, t2, t3, t4, t5, lo, hi;
     __asm__("xorl %k[t0], %k[t0]\n\t"
@@ -293,16 +305,13 @@ __attribute__((always_inline)) static inline void fe_mul_adx_(const Field *f, Fe
             "xorl %k[t2], %k[t2]\n\t"
             "xorl %k[t3], %k[t3]\n\t"
             "xorl %k[t4], %k[t4]\n\t"
-            "xorl %k[t5], %k[t5]\n\t"            /* also clears CF and OF */
-            FE_ROUND_(0, t0, t1, t2, t3, t4, t5)
-            FE_ROUND_(8, t1, t2, t3, t4, t5, t0)
-            FE_ROUND_(16, t2, t3, t4, t5, t0, t1)
-            FE_ROUND_(24, t3, t4, t5, t0, t1, t2)
-            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3),
-              [t4] "=&r"(t4), [t5] "=&r"(t5), [lo] "=&r"(lo), [hi] "=&r"(hi)
-            : [a] "r"(a->v), [b] "r"(b->v), [p] "r"(f->p), [pinv] "m"(f->pinv),
-              "m"(*(const uint64_t(*)[4])a->v), "m"(*(const uint64_t(*)[4])b->v),
-              "m"(*(const uint64_t(*)[4])f->p)
+            "xorl %k[t5], %k[t5]\n\t" /* also clears CF and OF */
+            FE_ROUND_(0, t0, t1, t2, t3, t4, t5) FE_ROUND_(8, t1, t2, t3, t4, t5, t0)
+                FE_ROUND_(16, t2, t3, t4, t5, t0, t1) FE_ROUND_(24, t3, t4, t5, t0, t1, t2)
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
+              [lo] "=&r"(lo), [hi] "=&r"(hi)
+            : [a] "r"(a->v), [b] "r"(b->v), [p] "r"(f->p), [pinv] "m"(f->pinv), "m"(*(const uint64_t(*)[4])a->v),
+              "m"(*(const uint64_t(*)[4])b->v), "m"(*(const uint64_t(*)[4])f->p)
             : "rdx", "cc");
     /* after the fourth round the value is t4,t5,t0,t1 with t2 on top */
     fe_final_sub_(f, r, t4, t5, t0, t1, t2);
@@ -335,9 +344,6 @@ static inline void fe_mul(const Field *f, Fe *r, const Fe *a, const Fe *b)
     fe_mul_portable(f, r, a, b);
 }
 
-static inline void fe_sqr(const Field *f, Fe *r, const Fe *a)
-{
-    fe_mul(f, r, a, a);
-}
+static inline void fe_sqr(const Field *f, Fe *r, const Fe *a) { fe_mul(f, r, a, a); }
 
 #endif

@@ -25,15 +25,11 @@ typedef struct {
     size_t n;
 } Ctx;
 
-static int mul(Ctx *c, const Fe *x, const Fe *y, Fe *out)
-{
-    return mpc_round(c->e, NULL, 0, NULL, x, y, c->n, out);
-}
+static int mul(Ctx *c, const Fe *x, const Fe *y, Fe *out) { return mpc_round(c->e, NULL, 0, NULL, x, y, c->n, out); }
 
 static void scale(Ctx *c, Fe *v, const Fe *k)
 {
-    for (size_t i = 0; i < c->n; i++)
-        fe_mul(c->f, &v[i], &v[i], k);
+    for (size_t i = 0; i < c->n; i++) fe_mul(c->f, &v[i], &v[i], k);
 }
 
 /* A non-negative real constant times 2^p, rounded, as a field element. */
@@ -104,11 +100,9 @@ static int normalize(Ctx *c, const Fe *v, unsigned m, unsigned P, Fe *nr, Fe *w,
     const Field *F = c->f;
     size_t n = c->n;
     Fe *y = calloc(n * m, sizeof(Fe));
-    if (!y)
-        return -1;
+    if (!y) return -1;
     int rc = mpc_bit_decompose(c->e, v, n, m, m, y);
-    if (rc == 0)
-        rc = prefix_or_top(c, y, m);
+    if (rc == 0) rc = prefix_or_top(c, y, m);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         /* z_j = y_j - y_(j+1); w = Σ_j z_j·2^(m-1-j) */
         fe_zero(&w[i]);
@@ -118,15 +112,13 @@ static int normalize(Ctx *c, const Fe *v, unsigned m, unsigned P, Fe *nr, Fe *w,
                 fe_sub(F, &zj, &y[i * m + j], &y[i * m + j + 1]);
             else
                 zj = y[i * m + j];
-            if (z)
-                z[i * m + j] = zj;
+            if (z) z[i * m + j] = zj;
             pow2(F, &pw, m - 1 - j);
             fe_mul(F, &zj, &zj, &pw);
             fe_add(F, &w[i], &w[i], &zj);
         }
     }
-    if (rc == 0)
-        rc = mul(c, v, w, nr);
+    if (rc == 0) rc = mul(c, v, w, nr);
     if (rc == 0 && m - 1 >= P) {
         rc = mpc_trunc_pr(c->e, nr, n, m, m - 1 - P, nr);
     } else if (rc == 0) {
@@ -151,11 +143,9 @@ int mpc_fixed_div(MpcEngine *e, const Fe *a, const Fe *b, size_t n, unsigned k, 
     const Field *F = mpc_field(e);
     Ctx c = { e, F, n };
     const unsigned m = k - 1, P = MPC_FIXED_NEWTON_BITS;
-    if (k < 8 || k > 64 || f >= k - 1 || f >= P || n == 0)
-        return n == 0 ? 0 : -1;
+    if (k < 8 || k > 64 || f >= k - 1 || f >= P || n == 0) return n == 0 ? 0 : -1;
     Fe *buf = calloc(7 * n, sizeof(Fe));
-    if (!buf)
-        return -1;
+    if (!buf) return -1;
     Fe *sg = buf, *ab = buf + n, *w = buf + 2 * n, *nr = buf + 3 * n, *x = buf + 4 * n;
     Fe *t = buf + 5 * n, *d = buf + 6 * n;
     Fe one, two;
@@ -167,47 +157,37 @@ int mpc_fixed_div(MpcEngine *e, const Fe *a, const Fe *b, size_t n, unsigned k, 
         fe_mul(F, &sg[i], &sg[i], &two);
         fe_sub(F, &sg[i], &one, &sg[i]);
     }
-    if (rc == 0)
-        rc = mul(&c, b, sg, ab);
-    if (rc == 0)
-        rc = normalize(&c, ab, m, P, nr, w, NULL);
+    if (rc == 0) rc = mul(&c, b, sg, ab);
+    if (rc == 0) rc = normalize(&c, ab, m, P, nr, w, NULL);
     /* x0 = (24/17 - 8/17·n')·2^P */
     Fe c24, c8;
     fixed_const(F, &c24, 24.0 / 17.0, P);
     fixed_const(F, &c8, 8.0 / 17.0, P);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        fe_mul(F, &t[i], &nr[i], &c8);
-    if (rc == 0)
-        rc = mpc_trunc_pr(e, t, n, 2 * P + 2, P, t);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        fe_sub(F, &x[i], &c24, &t[i]);
+    for (size_t i = 0; rc == 0 && i < n; i++) fe_mul(F, &t[i], &nr[i], &c8);
+    if (rc == 0) rc = mpc_trunc_pr(e, t, n, 2 * P + 2, P, t);
+    for (size_t i = 0; rc == 0 && i < n; i++) fe_sub(F, &x[i], &c24, &t[i]);
     Fe two_p1;
     pow2(F, &two_p1, P + 1);
     for (int it = 0; rc == 0 && it < NEWTON_ITERATIONS; it++) {
         /* x <- x·(2 - n'·x) */
         rc = mul_trunc(&c, nr, x, 2 * P + 4, P, t);
-        for (size_t i = 0; rc == 0 && i < n; i++)
-            fe_sub(F, &t[i], &two_p1, &t[i]);
-        if (rc == 0)
-            rc = mul_trunc(&c, x, t, 2 * P + 4, P, x);
+        for (size_t i = 0; rc == 0 && i < n; i++) fe_sub(F, &t[i], &two_p1, &t[i]);
+        if (rc == 0) rc = mul_trunc(&c, x, t, 2 * P + 4, P, x);
     }
     /* a/b·2^f = a·x·w·2^f / 2^(P+m-1), then the sign.  The first
      * truncation drops P-f bits: its error of one unit grows by at most
      * w·2^f/2^(P+m-1-(P-f)) <= 1, so it costs at most one unit of the
      * result; a·x/2^(P-f) < 2^(m+f+1) keeps the product with w·2^f below
      * 2^(2m+2f+1). */
-    if (rc == 0)
-        rc = mul_trunc(&c, a, x, m + P + 1, P - f, d);
-    if (rc == 0)
-        rc = mul(&c, d, w, d);
+    if (rc == 0) rc = mul_trunc(&c, a, x, m + P + 1, P - f, d);
+    if (rc == 0) rc = mul(&c, d, w, d);
     if (rc == 0) {
         Fe two_f;
         pow2(F, &two_f, f);
         scale(&c, d, &two_f);
         rc = mpc_trunc_pr(e, d, n, 2 * m + 2 * f + 1, m - 1 + f, d);
     }
-    if (rc == 0)
-        rc = mul(&c, d, sg, out);
+    if (rc == 0) rc = mul(&c, d, sg, out);
     sodium_memzero(buf, 7 * n * sizeof(Fe));
     free(buf);
     return rc;
@@ -225,11 +205,9 @@ int mpc_fixed_sqrt(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, 
     const Field *F = mpc_field(e);
     Ctx c = { e, F, n };
     const unsigned m = k - 1, P = MPC_FIXED_NEWTON_BITS;
-    if (k < 8 || k > 64 || f >= k - 1 || f >= P || n == 0)
-        return n == 0 ? 0 : -1;
+    if (k < 8 || k > 64 || f >= k - 1 || f >= P || n == 0) return n == 0 ? 0 : -1;
     Fe *buf = calloc(5 * n + (size_t)n * m, sizeof(Fe));
-    if (!buf)
-        return -1;
+    if (!buf) return -1;
     Fe *w = buf, *nr = buf + n, *y = buf + 2 * n, *t = buf + 3 * n, *sc = buf + 4 * n, *z = buf + 5 * n;
     int rc = normalize(&c, b, m, P, nr, w, z);
     Fe a0, a1, three;
@@ -238,25 +216,18 @@ int mpc_fixed_sqrt(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, 
     pow2(F, &three, P);
     fe_from_u64(F, &t[0], 3);
     fe_mul(F, &three, &three, &t[0]);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        fe_mul(F, &t[i], &nr[i], &a1);
-    if (rc == 0)
-        rc = mpc_trunc_pr(e, t, n, 2 * P + 2, P, t);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        fe_sub(F, &y[i], &a0, &t[i]);
+    for (size_t i = 0; rc == 0 && i < n; i++) fe_mul(F, &t[i], &nr[i], &a1);
+    if (rc == 0) rc = mpc_trunc_pr(e, t, n, 2 * P + 2, P, t);
+    for (size_t i = 0; rc == 0 && i < n; i++) fe_sub(F, &y[i], &a0, &t[i]);
     for (int it = 0; rc == 0 && it < NEWTON_ITERATIONS; it++) {
         /* y <- y·(3 - n'·y²)/2 */
         rc = mul_trunc(&c, y, y, 2 * P + 4, P, t);
-        if (rc == 0)
-            rc = mul_trunc(&c, nr, t, 2 * P + 4, P, t);
-        for (size_t i = 0; rc == 0 && i < n; i++)
-            fe_sub(F, &t[i], &three, &t[i]);
-        if (rc == 0)
-            rc = mul_trunc(&c, y, t, 2 * P + 4, P + 1, y);
+        if (rc == 0) rc = mul_trunc(&c, nr, t, 2 * P + 4, P, t);
+        for (size_t i = 0; rc == 0 && i < n; i++) fe_sub(F, &t[i], &three, &t[i]);
+        if (rc == 0) rc = mul_trunc(&c, y, t, 2 * P + 4, P + 1, y);
     }
     /* sqrt(n')·2^P = n'·y */
-    if (rc == 0)
-        rc = mul_trunc(&c, nr, y, 2 * P + 4, P, y);
+    if (rc == 0) rc = mul_trunc(&c, nr, y, 2 * P + 4, P, y);
     /* scale: Σ_j z_j·2^((j+f)/2 + Q); sqrt(2) from a double (53 bits) */
     for (size_t i = 0; rc == 0 && i < n; i++) {
         fe_zero(&sc[i]);
@@ -264,7 +235,7 @@ int mpc_fixed_sqrt(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, 
             Fe cj, s2;
             unsigned h = (j + f) / 2 + SQRT_Q;
             if ((j + f) % 2) {
-                fe_from_u64(F, &s2, UINT64_C(6369051672525773));    /* sqrt(2)·2^52, rounded */
+                fe_from_u64(F, &s2, UINT64_C(6369051672525773)); /* sqrt(2)·2^52, rounded */
                 pow2(F, &cj, h - 52);
                 fe_mul(F, &cj, &cj, &s2);
             } else {
@@ -275,8 +246,7 @@ int mpc_fixed_sqrt(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, 
         }
     }
     /* sqrt(n')·2^P · 2^((e+f)/2+Q) < 2^(P+1+(m+f)/2+1+Q) */
-    if (rc == 0)
-        rc = mul_trunc(&c, y, sc, P + SQRT_Q + (m + f) / 2 + 3, P + SQRT_Q, out);
+    if (rc == 0) rc = mul_trunc(&c, y, sc, P + SQRT_Q + (m + f) / 2 + 3, P + SQRT_Q, out);
     sodium_memzero(buf, (5 * n + (size_t)n * m) * sizeof(Fe));
     free(buf);
     return rc;
@@ -298,11 +268,9 @@ int mpc_fixed_exp(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, F
 {
     const Field *F = mpc_field(e);
     Ctx c = { e, F, n };
-    if (k != 64 || f > 24 || n == 0)
-        return n == 0 ? 0 : -1;
+    if (k != 64 || f > 24 || n == 0) return n == 0 ? 0 : -1;
     Fe *buf = calloc(12 * n + 7 * (size_t)n, sizeof(Fe));
-    if (!buf)
-        return -1;
+    if (!buf) return -1;
     Fe *y = buf, *ip = buf + n, *t = buf + 2 * n, *p = buf + 3 * n, *pw = buf + 4 * n, *u = buf + 5 * n;
     Fe *cl = buf + 6 * n, *lim = buf + 8 * n, *xc = buf + 10 * n, *bits = buf + 12 * n;
     /* clamp: [x < MIN] and [MAX < x] in one batch, then two selections */
@@ -313,20 +281,15 @@ int mpc_fixed_exp(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, F
         xc[n + i] = lim[n + i];
         cl[n + i] = x[i];
     }
-    int rc = mpc_compare(e, MPC_CMP_LT, xc, lim, 2 * n, k, cl);   /* x < MIN; MAX < x */
-    if (rc == 0)
-        rc = mpc_select(e, cl, lim, x, n, xc);
-    if (rc == 0)
-        rc = mpc_select(e, cl + n, lim + n, xc, n, xc);
+    int rc = mpc_compare(e, MPC_CMP_LT, xc, lim, 2 * n, k, cl); /* x < MIN; MAX < x */
+    if (rc == 0) rc = mpc_select(e, cl, lim, x, n, xc);
+    if (rc == 0) rc = mpc_select(e, cl + n, lim + n, xc, n, xc);
     /* y = x·log2(e) with EXP_P fractional bits: |y| < 2^(6+EXP_P) */
     Fe l2e;
     fixed_const(F, &l2e, 1.4426950408889634, EXP_P);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        fe_mul(F, &y[i], &xc[i], &l2e);
-    if (rc == 0)
-        rc = mpc_trunc_pr(e, y, n, EXP_P + f + 8, f, y);
-    if (rc == 0)
-        rc = mpc_trunc_exact(e, y, n, EXP_P + 8, EXP_P, ip);
+    for (size_t i = 0; rc == 0 && i < n; i++) fe_mul(F, &y[i], &xc[i], &l2e);
+    if (rc == 0) rc = mpc_trunc_pr(e, y, n, EXP_P + f + 8, f, y);
+    if (rc == 0) rc = mpc_trunc_exact(e, y, n, EXP_P + 8, EXP_P, ip);
     Fe two_p, off;
     pow2(F, &two_p, EXP_P);
     fe_from_u64(F, &off, 48);
@@ -338,20 +301,16 @@ int mpc_fixed_exp(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, F
     /* 2^t = Σ (ln 2)^j t^j / j!, Horner from the top */
     double coef[EXP_DEGREE + 1];
     coef[0] = 1.0;
-    for (int j = 1; j <= EXP_DEGREE; j++)
-        coef[j] = coef[j - 1] * 0.6931471805599453 / j;
-    for (size_t i = 0; i < n; i++)
-        fixed_const(F, &p[i], coef[EXP_DEGREE], EXP_P);
+    for (int j = 1; j <= EXP_DEGREE; j++) coef[j] = coef[j - 1] * 0.6931471805599453 / j;
+    for (size_t i = 0; i < n; i++) fixed_const(F, &p[i], coef[EXP_DEGREE], EXP_P);
     for (int j = EXP_DEGREE - 1; rc == 0 && j >= 0; j--) {
         rc = mul_trunc(&c, p, t, 2 * EXP_P + 4, EXP_P, p);
         Fe cj;
         fixed_const(F, &cj, coef[j], EXP_P);
-        for (size_t i = 0; rc == 0 && i < n; i++)
-            fe_add(F, &p[i], &p[i], &cj);
+        for (size_t i = 0; rc == 0 && i < n; i++) fe_add(F, &p[i], &p[i], &cj);
     }
     /* 2^(i+48), i + 48 in [0, 128): the product of 7 factors, 3 rounds */
-    if (rc == 0)
-        rc = mpc_bit_decompose(e, u, n, 8, 7, bits);
+    if (rc == 0) rc = mpc_bit_decompose(e, u, n, 8, 7, bits);
     Fe one;
     fe_one(F, &one);
     for (size_t i = 0; rc == 0 && i < n; i++)
@@ -371,21 +330,17 @@ int mpc_fixed_exp(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, F
                 xa[i * h + j] = bits[i * 7 + 2 * j];
                 xb[i * h + j] = bits[i * 7 + 2 * j + 1];
             }
-        if (rc == 0)
-            rc = mpc_round(e, NULL, 0, NULL, xa, xb, n * h, xa);
+        if (rc == 0) rc = mpc_round(e, NULL, 0, NULL, xa, xb, n * h, xa);
         for (size_t i = 0; rc == 0 && i < n; i++) {
-            for (size_t j = 0; j < h; j++)
-                bits[i * 7 + j] = xa[i * h + j];
-            if (len % 2)
-                bits[i * 7 + h] = bits[i * 7 + len - 1];
+            for (size_t j = 0; j < h; j++) bits[i * 7 + j] = xa[i * h + j];
+            if (len % 2) bits[i * 7 + h] = bits[i * 7 + len - 1];
         }
         if (xa) sodium_memzero(xa, n * h * sizeof(Fe));
         if (xb) sodium_memzero(xb, n * h * sizeof(Fe));
         free(xa);
         free(xb);
     }
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        pw[i] = bits[i * 7];
+    for (size_t i = 0; rc == 0 && i < n; i++) pw[i] = bits[i * 7];
     /* 2^t·2^P·2^f · 2^(i+48) / 2^(48+P), the product below 2^(P+2+f+48+EXP_MAX·1.45) */
     if (rc == 0) {
         Fe two_f;
@@ -401,10 +356,8 @@ int mpc_fixed_exp(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, F
 int mpc_fixed_recip(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, Fe *out)
 {
     Fe *one = calloc(n ? n : 1, sizeof(Fe));
-    if (!one)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        fe_from_u64(mpc_field(e), &one[i], (uint64_t)1 << f);
+    if (!one) return -1;
+    for (size_t i = 0; i < n; i++) fe_from_u64(mpc_field(e), &one[i], (uint64_t)1 << f);
     int rc = mpc_fixed_div(e, one, b, n, k, f, out);
     free(one);
     return rc;

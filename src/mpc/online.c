@@ -12,17 +12,15 @@
  * multiplications share the round.  Then
  *   [xy] = [c] + d·[b] + e·([a] + d)        (= c + d·b + e·a + d·e)
  * where d·e, a public constant, is added to every share. */
-static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out,
-                       const Fe *mul_x, const Fe *mul_y, size_t n_mul, Fe *mul_out, bool online)
+static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x, const Fe *mul_y,
+                       size_t n_mul, Fe *mul_out, bool online)
 {
     const Field *f = e->f;
-    if (n_mul && ensure_triples(e, n_mul) != 0)
-        return -1;
+    if (n_mul && ensure_triples(e, n_mul) != 0) return -1;
     size_t count = n_open + 2 * n_mul;
     Fe *pay = msg_begin(e, MK_OPEN, 0, count);
     Fe *dec = dec_buf(e, count);
-    if (!pay || !dec)
-        return mpc_fail(e, "out of memory");
+    if (!pay || !dec) return mpc_fail(e, "out of memory");
     fe_copy(pay, open_in, n_open);
     const Triple *tr = pool_head(&e->tri);
     Fe *pd = pay + n_open, *pe = pd + n_mul;
@@ -30,8 +28,7 @@ static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_
         fe_sub(f, &pd[i], &mul_x[i], &tr[i].a);
         fe_sub(f, &pe[i], &mul_y[i], &tr[i].b);
     }
-    if (open_round(e, MK_OPEN, e->t, online, count, dec, "online") != 0)
-        return -1;
+    if (open_round(e, MK_OPEN, e->t, online, count, dec, "online") != 0) return -1;
     fe_copy(open_out, dec, n_open);
     const Fe *dd = dec + n_open, *de = dd + n_mul;
     for (size_t i = 0; i < n_mul; i++) {
@@ -43,8 +40,7 @@ static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_
         fe_add(f, &mul_out[i], &z, &p);
     }
     /* each triple is used exactly once: wipe it now */
-    if (n_mul)
-        pool_consume(&e->tri, n_mul);
+    if (n_mul) pool_consume(&e->tri, n_mul);
     e->st.triples_used += n_mul;
     if (online) {
         e->st.rounds++;
@@ -54,17 +50,15 @@ static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_
     return 0;
 }
 
-int round_internal(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x,
-                   const Fe *mul_y, size_t n_mul, Fe *mul_out, bool online)
+int round_internal(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x, const Fe *mul_y,
+                   size_t n_mul, Fe *mul_out, bool online)
 {
     /* requests beyond one message become consecutive rounds */
     while (n_open || n_mul) {
         size_t o = n_open < MPC_ROUND_ELEMS ? n_open : MPC_ROUND_ELEMS;
         size_t m = (MPC_ROUND_ELEMS - o) / 2;
-        if (m > n_mul)
-            m = n_mul;
-        if (round_chunk(e, open_in, o, open_out, mul_x, mul_y, m, mul_out, online) != 0)
-            return -1;
+        if (m > n_mul) m = n_mul;
+        if (round_chunk(e, open_in, o, open_out, mul_x, mul_y, m, mul_out, online) != 0) return -1;
         open_in += o;
         open_out += o;
         n_open -= o;
@@ -76,8 +70,8 @@ int round_internal(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out,
     return 0;
 }
 
-int mpc_round(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x,
-              const Fe *mul_y, size_t n_mul, Fe *mul_out)
+int mpc_round(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x, const Fe *mul_y,
+              size_t n_mul, Fe *mul_out)
 {
     if ((n_open && (!open_in || !open_out)) || (n_mul && (!mul_x || !mul_y || !mul_out)))
         return mpc_fail(e, "mpc_round: missing array");
@@ -86,10 +80,8 @@ int mpc_round(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, cons
 
 int mpc_random(MpcEngine *e, Fe *out, size_t n)
 {
-    if (n && !out)
-        return mpc_fail(e, "mpc_random: missing array");
-    if (ensure_randoms(e, n) != 0)
-        return -1;
+    if (n && !out) return mpc_fail(e, "mpc_random: missing array");
+    if (ensure_randoms(e, n) != 0) return -1;
     fe_copy(out, pool_head(&e->rnd), n);
     pool_consume(&e->rnd, n);
     e->st.randoms_used += n;
@@ -115,8 +107,7 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
     const Field *F = e->f;
     if (k == 0 || k > MPC_FIXED_TOTAL_BITS || f >= k || (n && (!in || !out)))
         return mpc_fail(e, "mpc_truncate: need 0 <= f < k <= %d", MPC_FIXED_TOTAL_BITS);
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     if (f == 0) {
         memmove(out, in, n * sizeof *out);
         return 0;
@@ -127,8 +118,7 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
         /* k+κ bits per value are held at once: bound the chunk (one round
          * per chunk) so the bit pool stays within tens of MB */
         size_t chunk = n < MPC_TRUNC_CHUNK ? n : MPC_TRUNC_CHUNK;
-        if (ensure_bits(e, chunk * nb) != 0)
-            return -1;
+        if (ensure_bits(e, chunk * nb) != 0) return -1;
         Fe *rp = malloc(chunk * sizeof *rp);
         Fe *pay = msg_begin(e, MK_OPEN, 0, chunk);
         Fe *c = dec_buf(e, chunk);

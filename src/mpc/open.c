@@ -44,34 +44,28 @@ static RobustBatch *dcache_get(DecodeCache *c, unsigned d, const unsigned *parti
     for (int i = 0; i < DCACHE_SIZE; i++) {
         if (c->ent[i].b && c->ent[i].d == d && c->ent[i].m == m) {
             unsigned j = 0;
-            while (j < m && c->ent[i].parties[j] == parties[j])
-                j++;
+            while (j < m && c->ent[i].parties[j] == parties[j]) j++;
             if (j == m) {
                 c->ent[i].used = ++c->clock;
                 return c->ent[i].b;
             }
         }
-        if (!c->ent[i].b || c->ent[i].used < c->ent[victim].used)
-            victim = i;
-        if (!c->ent[victim].b)
-            break;
+        if (!c->ent[i].b || c->ent[i].used < c->ent[victim].used) victim = i;
+        if (!c->ent[victim].b) break;
     }
     RobustBatch *b;
-    if (robust_batch_new(&b, c->f, c->n, c->t, d, parties, m) != ROBUST_OK)
-        return NULL;
+    if (robust_batch_new(&b, c->f, c->n, c->t, d, parties, m) != ROBUST_OK) return NULL;
     robust_batch_free(c->ent[victim].b);
     c->ent[victim].b = b;
     c->ent[victim].d = d;
     c->ent[victim].m = m;
     c->ent[victim].used = ++c->clock;
-    for (unsigned j = 0; j < m; j++)
-        c->ent[victim].parties[j] = (uint8_t)parties[j];
+    for (unsigned j = 0; j < m; j++) c->ent[victim].parties[j] = (uint8_t)parties[j];
     return b;
 }
 
-void open_init(OpenState *s, const Field *f, unsigned n, unsigned t, unsigned d, size_t count,
-               const Fe *const *row, uint8_t *excluded, unsigned *n_excluded, DecodeCache *cache,
-               Fe *out)
+void open_init(OpenState *s, const Field *f, unsigned n, unsigned t, unsigned d, size_t count, const Fe *const *row,
+               uint8_t *excluded, unsigned *n_excluded, DecodeCache *cache, Fe *out)
 {
     memset(s, 0, offsetof(OpenState, status));
     s->f = f;
@@ -98,32 +92,26 @@ static unsigned usable(const OpenState *s, unsigned *parties)
 {
     unsigned m = 0;
     for (unsigned j = 0; j < s->n; j++)
-        if (s->row[j] && !(s->excluded && s->excluded[j]))
-            parties[m++] = j;
+        if (s->row[j] && !(s->excluded && s->excluded[j])) parties[m++] = j;
     return m;
 }
 
 /* Marks the senders whose share of codeword c is not on the decoded
  * polynomial coef (d+1 coefficients).  Returns how many were excluded. */
-static unsigned exclude_liars(OpenState *s, const unsigned *parties, unsigned m, size_t c,
-                              const Fe *coef)
+static unsigned exclude_liars(OpenState *s, const unsigned *parties, unsigned m, size_t c, const Fe *coef)
 {
-    if (!s->excluded)
-        return 0;
+    if (!s->excluded) return 0;
     unsigned liars[SHAMIR_MAX_PARTIES], k = 0;
     for (unsigned j = 0; j < m; j++) {
         Fe x, y;
         shamir_point(s->f, &x, parties[j]);
         shamir_poly_eval(s->f, &y, coef, s->d + 1, &x);
-        if (!fe_equal(&y, &s->row[parties[j]][c]))
-            liars[k++] = parties[j];
+        if (!fe_equal(&y, &s->row[parties[j]][c])) liars[k++] = parties[j];
     }
     /* more than t liars contradicts the model: keep everyone rather than
      * exclude honest parties */
-    if (k == 0 || *s->n_excluded + k > s->t)
-        return 0;
-    for (unsigned i = 0; i < k; i++)
-        s->excluded[liars[i]] = 1;
+    if (k == 0 || *s->n_excluded + k > s->t) return 0;
+    for (unsigned i = 0; i < k; i++) s->excluded[liars[i]] = 1;
     *s->n_excluded += k;
     return k;
 }
@@ -133,8 +121,7 @@ static int push_failed(OpenState *s, size_t c)
     if (s->n_failed == s->failed_cap) {
         size_t ncap = s->failed_cap ? 2 * s->failed_cap : 64;
         size_t *nf = realloc(s->failed, ncap * sizeof *nf);
-        if (!nf)
-            return -1;
+        if (!nf) return -1;
         s->failed = nf;
         s->failed_cap = ncap;
     }
@@ -150,11 +137,9 @@ static int retry_failed(OpenState *s, const unsigned *parties, unsigned m)
     size_t keep = 0;
     for (size_t i = 0; i < s->n_failed; i++) {
         size_t c = s->failed[i];
-        for (unsigned j = 0; j < m; j++)
-            vals[j] = s->row[parties[j]][c];
+        for (unsigned j = 0; j < m; j++) vals[j] = s->row[parties[j]][c];
         RobustStatus st = robust_decode(s->f, s->n, s->t, s->d, parties, vals, m, &s->out[c], coef);
-        if (st == ROBUST_ENOMEM)
-            return -1;
+        if (st == ROBUST_ENOMEM) return -1;
         if (st == ROBUST_OK)
             exclude_liars(s, parties, m, c, coef);
         else
@@ -171,39 +156,31 @@ int open_try(OpenState *s, bool final)
     const Fe *rp[SHAMIR_MAX_PARTIES];
     unsigned need = s->d + s->t + 1;
     unsigned m = usable(s, parties);
-    if (m < need)
-        return 0;
+    if (m < need) return 0;
     if (s->n_failed && m > s->m_failed) {
         unsigned before = s->n_excluded ? *s->n_excluded : 0;
-        if (retry_failed(s, parties, m) != 0)
-            return -1;
+        if (retry_failed(s, parties, m) != 0) return -1;
         if (s->n_excluded && *s->n_excluded != before) {
             m = usable(s, parties);
-            if (m < need)
-                return 0;
+            if (m < need) return 0;
         }
     }
     while (s->next < s->count) {
         RobustBatch *b = dcache_get(s->cache, s->d, parties, m);
-        if (!b)
-            return -1;
-        for (unsigned j = 0; j < m; j++)
-            rp[j] = s->row[parties[j]] + s->next;
+        if (!b) return -1;
+        for (unsigned j = 0; j < m; j++) rp[j] = s->row[parties[j]] + s->next;
         size_t chunk = s->count - s->next;
-        if (chunk > OPEN_CHUNK)
-            chunk = OPEN_CHUNK;
+        if (chunk > OPEN_CHUNK) chunk = OPEN_CHUNK;
         if (s->excluded) {
             /* probe: decode the chunk's first value with its polynomial
              * and look for senders that disagree with it */
             Fe sec, coef[SHAMIR_MAX_PARTIES];
             signed char st0;
-            if (robust_batch_decode(b, rp, 1, &sec, coef, &st0) == ROBUST_ENOMEM)
-                return -1;
+            if (robust_batch_decode(b, rp, 1, &sec, coef, &st0) == ROBUST_ENOMEM) return -1;
             if (st0 == ROBUST_OK) {
                 if (exclude_liars(s, parties, m, s->next, coef)) {
                     m = usable(s, parties);
-                    if (m < need)
-                        return 0;
+                    if (m < need) return 0;
                     continue;
                 }
             } else if (m == need && !final) {
@@ -211,12 +188,10 @@ int open_try(OpenState *s, bool final)
             }
         }
         RobustStatus st = robust_batch_decode(b, rp, chunk, s->out + s->next, NULL, s->status);
-        if (st == ROBUST_ENOMEM)
-            return -1;
+        if (st == ROBUST_ENOMEM) return -1;
         if (st != ROBUST_OK) {
             for (size_t i = 0; i < chunk; i++)
-                if (s->status[i] != ROBUST_OK && push_failed(s, s->next + i) != 0)
-                    return -1;
+                if (s->status[i] != ROBUST_OK && push_failed(s, s->next + i) != 0) return -1;
             s->m_failed = m;
             if (m == need && !final) {
                 /* cannot correct with the minimum: wait for more senders */
@@ -226,7 +201,6 @@ int open_try(OpenState *s, bool final)
         }
         s->next += chunk;
     }
-    if (s->n_failed && final && m > s->m_failed && retry_failed(s, parties, m) != 0)
-        return -1;
+    if (s->n_failed && final && m > s->m_failed && retry_failed(s, parties, m) != 0) return -1;
     return s->n_failed == 0;
 }

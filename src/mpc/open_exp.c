@@ -90,8 +90,8 @@ static int try_decode(MpcEngine *e, const Group *g, const GroupPoint *pts, const
  * the (now known) polynomial is provably faulty and is not used again, in
  * this engine's later openings either (the rule of open.c: never more than
  * t exclusions in all). */
-static int exclude_liars(MpcEngine *e, const Group *g, const GroupPoint *pts, const uint8_t *seen,
-                         const uint8_t *valid, const unsigned *S)
+static int exclude_liars(MpcEngine *e, const Group *g, const GroupPoint *pts, const uint8_t *seen, const uint8_t *valid,
+                         const unsigned *S)
 {
     unsigned liars[SHAMIR_MAX_PARTIES], nl = 0, k = e->t + 1;
     for (unsigned p = 0; p < e->n; p++) {
@@ -121,8 +121,10 @@ int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint
         return mpc_fail(e, "open_exp: the group %s does not have the session's field %s as its scalars", g->name,
                         e->f->name);
     GroupPoint B, mine;
-    if (base) B = *base;
-    else g->generator(&B);
+    if (base)
+        B = *base;
+    else
+        g->generator(&B);
 
     /* own point; a faulty party (tests) sends a random point or nothing */
     uint8_t k[32];
@@ -141,8 +143,7 @@ int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint
     if (!payload) return mpc_fail(e, "out of memory");
     memset(payload, 0, (size_t)count * MPC_ELEM);
     if (g->encode(&mine, payload) != 0) return mpc_fail(e, "open_exp: encoding a point of %s failed", g->name);
-    if (e->fault != MPC_FAULT_SILENT && send_parties(e, e->sbuf, MPC_HDR + (size_t)count * MPC_ELEM) != 0)
-        return -1;
+    if (e->fault != MPC_FAULT_SILENT && send_parties(e, e->sbuf, MPC_HDR + (size_t)count * MPC_ELEM) != 0) return -1;
     if (e->fault == MPC_FAULT_WRONG_SHARES) {
         /* decode with the honest point itself, as a faulty party may */
         fe_to_bytes(e->f, k, share);
@@ -156,8 +157,7 @@ int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint
     if (!pts) return mpc_fail(e, "out of memory");
     pts[e->self] = mine;
     seen[e->self] = valid[e->self] = 1;
-    for (uint32_t j = 0; j < e->n; j++)
-        seen[j] |= e->excluded[j];           /* known faulty: not waited for, not used */
+    for (uint32_t j = 0; j < e->n; j++) seen[j] |= e->excluded[j]; /* known faulty: not waited for, not used */
     unsigned S[SHAMIR_MAX_PARTIES];
     gather_begin(e, MK_EXP, seq, count, false);
     struct timespec dl;
@@ -177,12 +177,15 @@ int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint
         }
         int r = try_decode(e, g, pts, valid, nseen == e->n, out, S);
         if (r != 0) {
-            if (r < 0) mpc_fail(e, "open_exp: a group operation in %s failed", g->name);
-            else result = 0;
+            if (r < 0)
+                mpc_fail(e, "open_exp: a group operation in %s failed", g->name);
+            else
+                result = 0;
             break;
         }
         if (nseen == e->n) {
-            mpc_fail(e, "open_exp (%s round %llu): points inconsistent, cannot decode (more faulty parties than t = %u)",
+            mpc_fail(e,
+                     "open_exp (%s round %llu): points inconsistent, cannot decode (more faulty parties than t = %u)",
                      mpc_kind_name(MK_EXP), (unsigned long long)seq, e->t);
             break;
         }
@@ -191,8 +194,10 @@ int mpc_open_exp(MpcEngine *e, const Group *g, const Fe *share, const GroupPoint
         if (got == 0) {
             int last = try_decode(e, g, pts, valid, true, out, S);
             if (last != 0) {
-                if (last < 0) mpc_fail(e, "open_exp: a group operation in %s failed", g->name);
-                else result = 0;
+                if (last < 0)
+                    mpc_fail(e, "open_exp: a group operation in %s failed", g->name);
+                else
+                    result = 0;
                 break;
             }
             char miss[128];

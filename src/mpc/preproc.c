@@ -43,8 +43,7 @@ int preproc_setup(MpcEngine *e)
     if (t) {
         e->ext = malloc((size_t)w * t * sizeof *e->ext);
         e->ext_one = malloc((size_t)w * t);
-        if (!e->ext || !e->ext_one)
-            return -1;
+        if (!e->ext || !e->ext_one) return -1;
         /* Cauchy C[i][j] = 1/(x_i - y_j), x_i = i, y_j = w + j; rows and
          * columns rescaled so row 0 and column 0 are ones (still every
          * square submatrix invertible; for t = 1 C is all ones) */
@@ -60,17 +59,14 @@ int preproc_setup(MpcEngine *e)
         for (unsigned i = 0; i < w; i++) {
             Fe r;
             fe_inv(f, &r, &c[(size_t)i * t]);
-            for (unsigned j = 0; j < t; j++)
-                fe_mul(f, &c[(size_t)i * t + j], &c[(size_t)i * t + j], &r);
+            for (unsigned j = 0; j < t; j++) fe_mul(f, &c[(size_t)i * t + j], &c[(size_t)i * t + j], &r);
         }
         for (unsigned j = 0; j < t; j++) {
             Fe s;
             fe_inv(f, &s, &c[j]);
-            for (unsigned i = 0; i < w; i++)
-                fe_mul(f, &c[(size_t)i * t + j], &c[(size_t)i * t + j], &s);
+            for (unsigned i = 0; i < w; i++) fe_mul(f, &c[(size_t)i * t + j], &c[(size_t)i * t + j], &s);
         }
-        for (size_t k = 0; k < (size_t)w * t; k++)
-            e->ext_one[k] = (uint8_t)fe_equal(&c[k], &one);
+        for (size_t k = 0; k < (size_t)w * t; k++) e->ext_one[k] = (uint8_t)fe_equal(&c[k], &one);
     }
     /* strict degree checks of the check round: the first d+1 points
      * determine the polynomial, weights give its value at every other
@@ -78,20 +74,16 @@ int preproc_setup(MpcEngine *e)
     for (int which = 0; which < 2; which++) {
         unsigned d = which ? 2 * t : t, k = d + 1;
         unsigned pts[SHAMIR_MAX_PARTIES];
-        for (unsigned j = 0; j < k; j++)
-            pts[j] = j;
+        for (unsigned j = 0; j < k; j++) pts[j] = j;
         e->chk_w[which] = malloc(((size_t)(n - k) * k + 1) * sizeof(Fe));
         e->chk_l0[which] = malloc(k * sizeof(Fe));
-        if (!e->chk_w[which] || !e->chk_l0[which])
-            return -1;
+        if (!e->chk_w[which] || !e->chk_l0[which]) return -1;
         for (unsigned j = k; j < n; j++) {
             Fe x;
             shamir_point(f, &x, j);
-            if (shamir_lagrange_weights(f, pts, k, &x, e->chk_w[which] + (size_t)(j - k) * k) != 0)
-                return -1;
+            if (shamir_lagrange_weights(f, pts, k, &x, e->chk_w[which] + (size_t)(j - k) * k) != 0) return -1;
         }
-        if (shamir_lagrange_at_zero(f, pts, k, e->chk_l0[which]) != 0)
-            return -1;
+        if (shamir_lagrange_at_zero(f, pts, k, e->chk_l0[which]) != 0) return -1;
     }
     return 0;
 }
@@ -118,13 +110,11 @@ static void fd_extend(const Field *f, const Fe *vals, unsigned k, Fe *out, unsig
     /* E[j] = the j-th backward difference at the last point */
     E[0] = D[k - 1];
     for (unsigned j = 1; j < k; j++) {
-        for (unsigned i = k - 1; i >= j; i--)
-            fe_sub(f, &D[i], &D[i], &D[i - 1]);
+        for (unsigned i = k - 1; i >= j; i--) fe_sub(f, &D[i], &D[i], &D[i - 1]);
         E[j] = D[k - 1];
     }
     for (unsigned s = 0; s < extra; s++) {
-        for (unsigned j = k - 1; j-- > 0;)
-            fe_add(f, &E[j], &E[j], &E[j + 1]);
+        for (unsigned j = k - 1; j-- > 0;) fe_add(f, &E[j], &E[j], &E[j + 1]);
         out[s] = E[0];
     }
     sodium_memzero(D, k * sizeof *D);
@@ -137,8 +127,7 @@ static void fd_extend(const Field *f, const Fe *vals, unsigned k, Fe *out, unsig
 static void deal_random(const Field *f, unsigned n, unsigned t, const Fe *rnd, Fe *sh)
 {
     memcpy(sh, rnd, (t + 1) * sizeof *sh);
-    if (n > t + 1)
-        fd_extend(f, rnd, t + 1, sh + t + 1, n - t - 1);
+    if (n > t + 1) fd_extend(f, rnd, t + 1, sh + t + 1, n - t - 1);
 }
 
 /* A random double sharing: degree t from rnd[0..t] as above, its secret
@@ -148,13 +137,11 @@ static void deal_double(const Field *f, unsigned n, unsigned t, const Fe *rnd, F
 {
     Fe rev[SHAMIR_MAX_PARTIES], pts[SHAMIR_MAX_PARTIES];
     deal_random(f, n, t, rnd, sh_t);
-    for (unsigned i = 0; i <= t; i++)
-        rev[i] = rnd[t - i];
-    fd_extend(f, rev, t + 1, &pts[0], 1);      /* f(0) */
+    for (unsigned i = 0; i <= t; i++) rev[i] = rnd[t - i];
+    fd_extend(f, rev, t + 1, &pts[0], 1); /* f(0) */
     memcpy(&pts[1], rnd + t + 1, 2 * t * sizeof *pts);
     memcpy(sh_2t, rnd + t + 1, 2 * t * sizeof *sh_2t);
-    if (n > 2 * t)
-        fd_extend(f, pts, 2 * t + 1, sh_2t + 2 * t, n - 2 * t);
+    if (n > 2 * t) fd_extend(f, pts, 2 * t + 1, sh_2t + 2 * t, n - 2 * t);
     sodium_memzero(rev, (t + 1) * sizeof *rev);
     sodium_memzero(pts, (2 * t + 1) * sizeof *pts);
 }
@@ -169,12 +156,10 @@ static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe
 {
     Fe pw[5], acc[4];
     fe_one(f, &pw[0]);
-    for (int l = 1; l <= 4; l++)
-        fe_mul(f, &pw[l], &pw[l - 1], rho);
-    for (int l = 0; l < 4; l++)
-        fe_zero(&acc[l]);
+    for (int l = 1; l <= 4; l++) fe_mul(f, &pw[l], &pw[l - 1], rho);
+    for (int l = 0; l < 4; l++) fe_zero(&acc[l]);
     size_t q = count / 4;
-    for (size_t l = 4 * q; l < count; l++)        /* the incomplete top group */
+    for (size_t l = 4 * q; l < count; l++) /* the incomplete top group */
         acc[l - 4 * q] = v[l];
     for (size_t k = q; k-- > 0;)
         for (int l = 0; l < 4; l++) {
@@ -207,13 +192,13 @@ static int strict_check(const MpcEngine *e, int which, const Fe *vals, Fe *at0)
 /* ---- one generation run ------------------------------------------------------ */
 
 typedef struct {
-    size_t cr, cd, count;     /* random columns, double columns, elements per message */
-    size_t seg;               /* bytes of one message */
+    size_t cr, cd, count; /* random columns, double columns, elements per message */
+    size_t seg;           /* bytes of one message */
     uint64_t deal_seq;
-    uint8_t *mine;            /* this party's dealing: n segments of seg bytes */
-    uint8_t *got[SHAMIR_MAX_PARTIES];    /* dealings received (owned) */
-    const Fe *row[SHAMIR_MAX_PARTIES];   /* dealer j's sharings as this party holds them */
-    Fe *rt, *r2t;             /* extracted double shares, w·cd each */
+    uint8_t *mine;                     /* this party's dealing: n segments of seg bytes */
+    uint8_t *got[SHAMIR_MAX_PARTIES];  /* dealings received (owned) */
+    const Fe *row[SHAMIR_MAX_PARTIES]; /* dealer j's sharings as this party holds them */
+    Fe *rt, *r2t;                      /* extracted double shares, w·cd each */
 } Run;
 
 static void run_free(MpcEngine *e, Run *r)
@@ -238,10 +223,7 @@ static void run_free(MpcEngine *e, Run *r)
     }
 }
 
-static Fe *seg_payload(const Run *r, unsigned j)
-{
-    return (Fe *)(void *)(r->mine + (size_t)j * r->seg + MPC_HDR);
-}
+static Fe *seg_payload(const Run *r, unsigned j) { return (Fe *)(void *)(r->mine + (size_t)j * r->seg + MPC_HDR); }
 
 /* Round 1: deal, send, receive everyone's dealing. */
 static int run_deal(MpcEngine *e, Run *r)
@@ -258,8 +240,7 @@ static int run_deal(MpcEngine *e, Run *r)
     }
     Fe *pay[SHAMIR_MAX_PARTIES];
     for (unsigned j = 0; j < n; j++) {
-        wire_put_hdr(r->mine + (size_t)j * r->seg, MK_DEAL, (uint32_t)r->count, e->instance,
-                     r->deal_seq);
+        wire_put_hdr(r->mine + (size_t)j * r->seg, MK_DEAL, (uint32_t)r->count, e->instance, r->deal_seq);
         pay[j] = seg_payload(r, j);
     }
     Fe sh[SHAMIR_MAX_PARTIES], sh2[SHAMIR_MAX_PARTIES];
@@ -270,8 +251,7 @@ static int run_deal(MpcEngine *e, Run *r)
         prg_fe(e, rnd, nc * (t + 1));
         for (size_t c = 0; c < nc; c++) {
             deal_random(f, n, t, rnd + c * (t + 1), sh);
-            for (unsigned j = 0; j < n; j++)
-                pay[j][c0 + c] = sh[j];
+            for (unsigned j = 0; j < n; j++) pay[j][c0 + c] = sh[j];
         }
     }
     for (size_t c0 = 0; c0 <= r->cd; c0 += PREPROC_DEAL_CHUNK) {
@@ -295,11 +275,9 @@ static int run_deal(MpcEngine *e, Run *r)
         fe_add(f, &pay[(e->self + 1) % n][0], &pay[(e->self + 1) % n][0], &one);
     }
     for (unsigned j = 0; j < n; j++) {
-        if (j == e->self)
-            continue;
+        if (j == e->self) continue;
         wire_limbs_to_le(pay[j], r->count);
-        if (send_node(e, j, r->mine + (size_t)j * r->seg, r->seg) != 0)
-            return -1;
+        if (send_node(e, j, r->mine + (size_t)j * r->seg, r->seg) != 0) return -1;
         /* the other parties' shares are not needed any more */
         sodium_memzero(pay[j], r->count * MPC_ELEM);
     }
@@ -324,8 +302,7 @@ static int run_seed(MpcEngine *e, Run *r, Fe *rho)
     uint8_t msg[MPC_HDR + MPC_ELEM];
     wire_put_hdr(msg, MK_SEED, 1, e->instance, seq);
     randombytes_buf(msg + MPC_HDR, MPC_ELEM);
-    if (send_parties(e, msg, sizeof msg) != 0)
-        return -1;
+    if (send_parties(e, msg, sizeof msg) != 0) return -1;
     gather_begin(e, MK_SEED, seq, 1, false);
     int rc = gather_all_parties(e, "preprocessing");
     if (rc == 0) {
@@ -357,8 +334,7 @@ static int run_check(MpcEngine *e, Run *r, const Fe *rho)
     unsigned n = e->n;
     uint64_t seq = e->seq[MK_CHECK]++;
     Fe *mine = msg_begin(e, MK_CHECK, seq, 3 * (size_t)n);
-    if (!mine)
-        return mpc_fail(e, "out of memory");
+    if (!mine) return mpc_fail(e, "out of memory");
     size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
     for (unsigned d = 0; d < n; d++) {
         const Fe *v = r->row[d];
@@ -369,8 +345,7 @@ static int run_check(MpcEngine *e, Run *r, const Fe *rho)
     wire_limbs_to_le(mine, 3 * (size_t)n);
     int rc = send_parties(e, e->sbuf, MPC_HDR + 3 * (size_t)n * MPC_ELEM);
     wire_limbs_from_le(mine, 3 * (size_t)n);
-    if (rc != 0)
-        return -1;
+    if (rc != 0) return -1;
     gather_begin(e, MK_CHECK, seq, 3 * n, true);
     rc = gather_all_parties(e, "preprocessing");
     for (unsigned d = 0; d < n && rc == 0; d++) {
@@ -381,10 +356,11 @@ static int run_check(MpcEngine *e, Run *r, const Fe *rho)
             vt[j] = c[n + d];
             v2[j] = c[2 * n + d];
         }
-        int ok = strict_check(e, 0, vr, &z_r) & strict_check(e, 0, vt, &z_t) &
-                 strict_check(e, 1, v2, &z_2t) & fe_equal(&z_t, &z_2t);
+        int ok = strict_check(e, 0, vr, &z_r) & strict_check(e, 0, vt, &z_t) & strict_check(e, 1, v2, &z_2t) &
+                 fe_equal(&z_t, &z_2t);
         if (!ok)
-            rc = mpc_fail(e, "preprocessing (check round %llu): the sharings dealt by party %u are "
+            rc = mpc_fail(e,
+                          "preprocessing (check round %llu): the sharings dealt by party %u are "
                           "inconsistent (or a party reported a wrong check value)",
                           (unsigned long long)seq, d);
     }
@@ -429,10 +405,8 @@ static int gen_run(MpcEngine *e, size_t T, size_t R)
     r.count = r.cr + 2 * r.cd + 3;
     Fe rho;
     int rc = run_deal(e, &r);
-    if (rc == 0)
-        rc = run_seed(e, &r, &rho);
-    if (rc == 0)
-        rc = run_check(e, &r, &rho);
+    if (rc == 0) rc = run_seed(e, &r, &rho);
+    if (rc == 0) rc = run_check(e, &r, &rho);
     Fe *rnd = NULL;
     if (rc == 0) {
         r.rt = malloc(w * r.cd * sizeof(Fe) + 1);
@@ -468,7 +442,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R)
         if (!v || !opened || pool_append(&e->tri, T, &slot) != 0) {
             rc = mpc_fail(e, "out of memory");
         } else {
-            ab = pool_head(&e->rnd);   /* pool_append on another pool cannot move it */
+            ab = pool_head(&e->rnd); /* pool_append on another pool cannot move it */
             for (size_t j = 0; j < T; j++) {
                 fe_mul(e->f, &v[j], &ab[2 * j], &ab[2 * j + 1]);
                 fe_sub(e->f, &v[j], &v[j], &r.r2t[j]);
@@ -489,26 +463,21 @@ static int gen_run(MpcEngine *e, size_t T, size_t R)
             }
             sodium_memzero(v, T * sizeof *v);
         }
-        if (rc == 0 || e->rnd.n >= 2 * T)
-            pool_consume(&e->rnd, 2 * T);
+        if (rc == 0 || e->rnd.n >= 2 * T) pool_consume(&e->rnd, 2 * T);
     }
-    if (rc == 0)
-        e->st.randoms_made += w * r.cr - 2 * T;
+    if (rc == 0) e->st.randoms_made += w * r.cr - 2 * T;
     run_free(e, &r);
     return rc;
 }
 
 int ensure_triples(MpcEngine *e, size_t k)
 {
-    if (e->tri.n >= k)
-        return 0;
+    if (e->tri.n >= k) return 0;
     size_t need = k - e->tri.n;
-    if (need < e->triple_batch)
-        need = e->triple_batch;
+    if (need < e->triple_batch) need = e->triple_batch;
     while (need) {
         size_t T = need < PREPROC_RUN_TRIPLES ? need : PREPROC_RUN_TRIPLES;
-        if (gen_run(e, T, 0) != 0)
-            return -1;
+        if (gen_run(e, T, 0) != 0) return -1;
         need -= T;
     }
     return 0;
@@ -516,15 +485,12 @@ int ensure_triples(MpcEngine *e, size_t k)
 
 int ensure_randoms(MpcEngine *e, size_t k)
 {
-    if (e->rnd.n >= k)
-        return 0;
+    if (e->rnd.n >= k) return 0;
     size_t need = k - e->rnd.n;
-    if (need < PREPROC_MIN_RANDOMS)
-        need = PREPROC_MIN_RANDOMS;
+    if (need < PREPROC_MIN_RANDOMS) need = PREPROC_MIN_RANDOMS;
     while (e->rnd.n < k) {
         size_t R = need < PREPROC_RUN_RANDOMS ? need : PREPROC_RUN_RANDOMS;
-        if (gen_run(e, 0, R) != 0)
-            return -1;
+        if (gen_run(e, 0, R) != 0) return -1;
         need = need > R ? need - R : 0;
     }
     return 0;
@@ -545,10 +511,7 @@ int ensure_randoms(MpcEngine *e, size_t k)
  * answer) and computes itself the roots that are missing or wrong. */
 
 /* Index range of party j's slice: i = j, j+n, j+2n, ... below nb. */
-static size_t slice_len(size_t nb, unsigned n, unsigned j)
-{
-    return nb > j ? (nb - j + n - 1) / n : 0;
-}
+static size_t slice_len(size_t nb, unsigned n, unsigned j) { return nb > j ? (nb - j + n - 1) / n : 0; }
 
 static int share_roots(MpcEngine *e, const Fe *v, size_t nb, Fe *root)
 {
@@ -574,22 +537,18 @@ static int share_roots(MpcEngine *e, const Fe *v, size_t nb, Fe *root)
         free(counts);
         return -1;
     }
-    for (unsigned j = 0; j < n; j++)
-        counts[j] = (uint32_t)slice_len(nb, n, j);
+    for (unsigned j = 0; j < n; j++) counts[j] = (uint32_t)slice_len(nb, n, j);
     gather_begin(e, MK_ROOT, seq, 0, true);
     e->g.counts = counts;
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
     while (e->g.nrecv < n - 1 && rc == 0) {
         int got = gather_one(e, &dl);
-        if (got < 0)
-            rc = -1;
-        if (got <= 0)
-            break;       /* whoever did not send: their roots are computed below */
+        if (got < 0) rc = -1;
+        if (got <= 0) break; /* whoever did not send: their roots are computed below */
     }
     for (unsigned j = 0; j < n && rc == 0; j++) {
-        if (j == e->self)
-            continue;
+        if (j == e->self) continue;
         const Fe *r = gather_row(e, j);
         for (size_t k = 0, i = j; i < nb; k++, i += n) {
             if (r && fe_sqrt_check(&e->sq, &r[k], &v[i])) {
@@ -608,8 +567,7 @@ static int share_roots(MpcEngine *e, const Fe *v, size_t nb, Fe *root)
 static int gen_bits(MpcEngine *e, size_t nb)
 {
     const Field *f = e->f;
-    if (ensure_triples(e, nb) != 0 || ensure_randoms(e, nb) != 0)
-        return -1;
+    if (ensure_triples(e, nb) != 0 || ensure_randoms(e, nb) != 0) return -1;
     Fe *u = malloc(nb * sizeof *u), *sq = malloc(nb * sizeof *sq), *root = malloc(nb * sizeof *root);
     Fe *v = malloc(nb * sizeof *v);
     int rc = 0;
@@ -630,16 +588,14 @@ static int gen_bits(MpcEngine *e, size_t nb)
         goto out;
     }
     memcpy(payload, sq, nb * sizeof *sq);
-    if (open_round(e, MK_OPEN, e->t, false, nb, v, "random bits") != 0 ||
-        share_roots(e, v, nb, root) != 0) {
+    if (open_round(e, MK_OPEN, e->t, false, nb, v, "random bits") != 0 || share_roots(e, v, nb, root) != 0) {
         rc = -1;
         goto out;
     }
     /* keep the u whose square is not 0, with the root of that square */
     size_t k = 0;
     for (size_t i = 0; i < nb; i++) {
-        if (fe_is_zero(&v[i]))
-            continue;
+        if (fe_is_zero(&v[i])) continue;
         root[k] = root[i];
         u[k++] = u[i];
     }
@@ -678,12 +634,9 @@ int ensure_bits(MpcEngine *e, size_t k)
 {
     while (e->bit.n < k) {
         size_t need = k - e->bit.n;
-        if (need < PREPROC_MIN_BITS)
-            need = PREPROC_MIN_BITS;
-        if (need > PREPROC_RUN_BITS)
-            need = PREPROC_RUN_BITS;
-        if (gen_bits(e, need) != 0)
-            return -1;
+        if (need < PREPROC_MIN_BITS) need = PREPROC_MIN_BITS;
+        if (need > PREPROC_RUN_BITS) need = PREPROC_RUN_BITS;
+        if (gen_bits(e, need) != 0) return -1;
     }
     return 0;
 }
@@ -691,8 +644,7 @@ int ensure_bits(MpcEngine *e, size_t k)
 int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
 {
     /* bits first: they consume triples and randoms of their own */
-    if (ensure_bits(e, bits) != 0)
-        return -1;
+    if (ensure_bits(e, bits) != 0) return -1;
     size_t T = e->tri.n >= triples ? 0 : triples - e->tri.n;
     size_t R = e->rnd.n >= randoms ? 0 : randoms - e->rnd.n;
     /* one run makes both when both are short */
@@ -700,8 +652,7 @@ int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
         size_t t1 = T < PREPROC_RUN_TRIPLES ? T : PREPROC_RUN_TRIPLES;
         size_t r1 = R < PREPROC_RUN_RANDOMS ? R : PREPROC_RUN_RANDOMS;
         size_t before = e->rnd.n;
-        if (gen_run(e, t1, r1) != 0)
-            return -1;
+        if (gen_run(e, t1, r1) != 0) return -1;
         T -= t1;
         size_t got = e->rnd.n - before;
         R = got >= R ? 0 : R - got;
@@ -716,10 +667,7 @@ static Pool *material_pool(MpcEngine *e, MpcMaterial k)
     return k == MPC_MAT_TRIPLES ? &e->tri : k == MPC_MAT_RANDOMS ? &e->rnd : k == MPC_MAT_BITS ? &e->bit : NULL;
 }
 
-size_t mpc_material_width(MpcMaterial k)
-{
-    return k == MPC_MAT_TRIPLES ? 3 : 1;
-}
+size_t mpc_material_width(MpcMaterial k) { return k == MPC_MAT_TRIPLES ? 3 : 1; }
 
 size_t mpc_material_count(const MpcEngine *e, MpcMaterial k)
 {
@@ -730,11 +678,9 @@ size_t mpc_material_count(const MpcEngine *e, MpcMaterial k)
 int mpc_material_import(MpcEngine *e, MpcMaterial k, const Fe *elems, size_t records)
 {
     Pool *p = material_pool(e, k);
-    if (!p)
-        return mpc_fail(e, "unknown preprocessing kind %d", (int)k);
+    if (!p) return mpc_fail(e, "unknown preprocessing kind %d", (int)k);
     void *slot;
-    if (records && pool_append(p, records, &slot) != 0)
-        return mpc_fail(e, "out of memory");
+    if (records && pool_append(p, records, &slot) != 0) return mpc_fail(e, "out of memory");
     fe_copy(slot, elems, records * mpc_material_width(k));
     return 0;
 }
@@ -742,18 +688,15 @@ int mpc_material_import(MpcEngine *e, MpcMaterial k, const Fe *elems, size_t rec
 int mpc_material_export(MpcEngine *e, MpcMaterial k, Fe **elems, size_t *records)
 {
     Pool *p = material_pool(e, k);
-    if (!p)
-        return mpc_fail(e, "unknown preprocessing kind %d", (int)k);
+    if (!p) return mpc_fail(e, "unknown preprocessing kind %d", (int)k);
     size_t n = p->n, w = mpc_material_width(k);
     *elems = NULL;
     *records = 0;
-    if (!n)
-        return 0;
+    if (!n) return 0;
     Fe *out = malloc(n * w * sizeof *out);
-    if (!out)
-        return mpc_fail(e, "out of memory");
+    if (!out) return mpc_fail(e, "out of memory");
     fe_copy(out, pool_head(p), n * w);
-    pool_consume(p, n);      /* wiped: the pool never hands these out again */
+    pool_consume(p, n); /* wiped: the pool never hands these out again */
     *elems = out;
     *records = n;
     return 0;

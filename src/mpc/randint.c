@@ -9,14 +9,11 @@
 int mpc_random_int(MpcEngine *e, unsigned bits, Fe *out, size_t n)
 {
     const Field *f = e->f;
-    if (bits == 0 || bits > 64)
-        return mpc_fail(e, "mpc_random_int: bit width %u is not between 1 and 64", bits);
-    if (n && !out)
-        return mpc_fail(e, "mpc_random_int: missing array");
+    if (bits == 0 || bits > 64) return mpc_fail(e, "mpc_random_int: bit width %u is not between 1 and 64", bits);
+    if (n && !out) return mpc_fail(e, "mpc_random_int: missing array");
     while (n) {
         size_t chunk = n < RANDINT_CHUNK ? n : RANDINT_CHUNK;
-        if (ensure_bits(e, chunk * bits) != 0)
-            return -1;
+        if (ensure_bits(e, chunk * bits) != 0) return -1;
         const Fe *b = pool_head(&e->bit);
         for (size_t i = 0; i < chunk; i++) {
             const Fe *bi = b + i * bits;

@@ -26,23 +26,23 @@ typedef struct {
     uint8_t digest[32];
     uint8_t *msg;
     size_t len;
-    uint32_t owner;            /* the party charged for its bytes */
+    uint32_t owner; /* the party charged for its bytes */
     uint32_t echoes, readies;
 } Cand;
 
 typedef struct {
-    bool open;                 /* slot in use */
+    bool open; /* slot in use */
     bool sent, echoed, readied, delivered;
-    uint16_t send_cand;        /* candidate of the origin's SEND (index + 1) */
+    uint16_t send_cand;           /* candidate of the origin's SEND (index + 1) */
     uint16_t *echo_of, *ready_of; /* per party: candidate index + 1, 0 = none yet */
     Cand *cand;
     uint32_t ncand;
-    uint32_t got;              /* delivered candidate */
+    uint32_t got; /* delivered candidate */
 } Inst;
 
 typedef struct {
-    uint64_t base;             /* next session to hand to the program */
-    Inst *slot;                /* RBC_WINDOW slots: session s in slot s % W */
+    uint64_t base; /* next session to hand to the program */
+    Inst *slot;    /* RBC_WINDOW slots: session s in slot s % W */
 } Origin;
 
 struct Rbc {
@@ -52,7 +52,7 @@ struct Rbc {
     void *ctx;
     uint64_t next_session;
     Origin *org;
-    size_t *held;              /* candidate bytes charged per party */
+    size_t *held; /* candidate bytes charged per party */
     char err[256];
 };
 
@@ -68,15 +68,13 @@ static int rbc_fail(Rbc *r, const char *fmt, ...)
 
 Rbc *rbc_new(uint32_t n, uint32_t t, uint32_t self, RbcSend send, void *ctx)
 {
-    if (n == 0 || n > 255 || (uint64_t)n < 3 * (uint64_t)t + 1 || self >= n || !send)
-        return NULL;
+    if (n == 0 || n > 255 || (uint64_t)n < 3 * (uint64_t)t + 1 || self >= n || !send) return NULL;
     Rbc *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    if (!r) return NULL;
     r->n = n;
     r->t = t;
     r->self = self;
-    r->echo_need = (n + t + 2) / 2;     /* ceil((n+t+1)/2) */
+    r->echo_need = (n + t + 2) / 2; /* ceil((n+t+1)/2) */
     r->ready_amp = t + 1;
     r->deliver_need = 2 * t + 1;
     r->send = send;
@@ -114,12 +112,10 @@ static void inst_clear(Rbc *r, Inst *in)
 
 void rbc_free(Rbc *r)
 {
-    if (!r)
-        return;
+    if (!r) return;
     for (uint32_t i = 0; r->org && i < r->n; i++) {
         for (uint32_t k = 0; r->org[i].slot && k < RBC_WINDOW; k++)
-            if (r->org[i].slot[k].open)
-                inst_clear(r, &r->org[i].slot[k]);
+            if (r->org[i].slot[k].open) inst_clear(r, &r->org[i].slot[k]);
         free(r->org[i].slot);
     }
     free(r->org);
@@ -131,15 +127,13 @@ const char *rbc_error(const Rbc *r) { return r->err; }
 
 static void put32(uint8_t *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static uint64_t get_le(const uint8_t *p, int bytes)
 {
     uint64_t v = 0;
-    for (int i = bytes - 1; i >= 0; i--)
-        v = (v << 8) | p[i];
+    for (int i = bytes - 1; i >= 0; i--) v = (v << 8) | p[i];
     return v;
 }
 
@@ -147,42 +141,35 @@ static uint64_t get_le(const uint8_t *p, int bytes)
 static int send_all(Rbc *r, uint8_t type, uint32_t origin, uint64_t session, const uint8_t *m, size_t len)
 {
     uint8_t *buf = malloc(RBC_HDR + len);
-    if (!buf)
-        return rbc_fail(r, "out of memory");
+    if (!buf) return rbc_fail(r, "out of memory");
     memset(buf, 0, RBC_HDR);
     buf[0] = type;
     put32(buf + 4, origin);
-    for (int i = 0; i < 8; i++)
-        buf[8 + i] = (uint8_t)(session >> (8 * i));
+    for (int i = 0; i < 8; i++) buf[8 + i] = (uint8_t)(session >> (8 * i));
     put32(buf + 16, (uint32_t)len);
-    if (len)
-        memcpy(buf + RBC_HDR, m, len);
+    if (len) memcpy(buf + RBC_HDR, m, len);
     int rc = r->send(r->ctx, RBC_ALL, buf, RBC_HDR + len) != 0 ? -2 : 0;
-    if (rc == 0)
-        rc = rbc_handle(r, r->self, buf, RBC_HDR + len);
+    if (rc == 0) rc = rbc_handle(r, r->self, buf, RBC_HDR + len);
     free(buf);
     return rc;
 }
 
 int rbc_broadcast(Rbc *r, const uint8_t *msg, size_t len, uint64_t *session)
 {
-    if (len > RBC_MAX_MESSAGE)
-        return rbc_fail(r, "message of %zu bytes is longer than %u", len, RBC_MAX_MESSAGE);
+    if (len > RBC_MAX_MESSAGE) return rbc_fail(r, "message of %zu bytes is longer than %u", len, RBC_MAX_MESSAGE);
     Origin *o = &r->org[r->self];
     if (r->next_session >= o->base + RBC_WINDOW) {
         /* Rbc.receive_any never hands a party its own broadcasts: the
          * oldest one, once delivered, makes room (Rbc.receive(self) then
          * no longer sees it) */
         Inst *old = &o->slot[o->base % RBC_WINDOW];
-        if (!old->delivered)
-            return rbc_fail(r, "%d broadcasts of this party are still in progress", RBC_WINDOW);
+        if (!old->delivered) return rbc_fail(r, "%d broadcasts of this party are still in progress", RBC_WINDOW);
         inst_clear(r, old);
         o->base++;
     }
     *session = r->next_session++;
     int rc = send_all(r, T_SEND, r->self, *session, msg, len);
-    if (rc == -2)
-        rbc_fail(r, "transport closed");
+    if (rc == -2) rbc_fail(r, "transport closed");
     return rc;
 }
 
@@ -191,22 +178,18 @@ int rbc_broadcast(Rbc *r, const uint8_t *msg, size_t len, uint64_t *session)
 static int find_cand(Rbc *r, Inst *in, uint32_t from, const uint8_t d[32], const uint8_t *m, size_t len)
 {
     for (uint32_t i = 0; i < in->ncand; i++)
-        if (sodium_memcmp(in->cand[i].digest, d, 32) == 0)
-            return (int)i;
+        if (sodium_memcmp(in->cand[i].digest, d, 32) == 0) return (int)i;
     if (len > RBC_BYTES_PER_SENDER - r->held[from])
         return rbc_fail(r, "party %u: too many undelivered broadcast bytes", from);
     Cand *nc = realloc(in->cand, (in->ncand + 1) * sizeof *nc);
-    if (!nc)
-        return rbc_fail(r, "out of memory");
+    if (!nc) return rbc_fail(r, "out of memory");
     in->cand = nc;
     Cand *c = &in->cand[in->ncand];
     memset(c, 0, sizeof *c);
     memcpy(c->digest, d, 32);
     c->msg = malloc(len ? len : 1);
-    if (!c->msg)
-        return rbc_fail(r, "out of memory");
-    if (len)
-        memcpy(c->msg, m, len);
+    if (!c->msg) return rbc_fail(r, "out of memory");
+    if (len) memcpy(c->msg, m, len);
     c->len = len;
     c->owner = from;
     r->held[from] += len;
@@ -217,10 +200,8 @@ static const char *type_name(uint8_t t) { return t == T_SEND ? "SEND" : t == T_E
 
 int rbc_handle(Rbc *r, uint32_t from, const uint8_t *msg, size_t len)
 {
-    if (from >= r->n)
-        return rbc_fail(r, "broadcast message from node %u, which is not a party (n=%u)", from, r->n);
-    if (len < RBC_HDR)
-        return rbc_fail(r, "party %u: broadcast message of %zu bytes is too short", from, len);
+    if (from >= r->n) return rbc_fail(r, "broadcast message from node %u, which is not a party (n=%u)", from, r->n);
+    if (len < RBC_HDR) return rbc_fail(r, "party %u: broadcast message of %zu bytes is too short", from, len);
     uint8_t type = msg[0];
     uint32_t origin = (uint32_t)get_le(msg + 4, 4);
     uint64_t session = get_le(msg + 8, 8);
@@ -231,15 +212,13 @@ int rbc_handle(Rbc *r, uint32_t from, const uint8_t *msg, size_t len)
         return rbc_fail(r, "party %u: broadcast message length %llu does not match its %zu bytes", from,
                         (unsigned long long)mlen, len);
     for (size_t i = RBC_HDR + mlen; i < len; i++)
-        if (msg[i])
-            return rbc_fail(r, "party %u: malformed broadcast message (padding)", from);
+        if (msg[i]) return rbc_fail(r, "party %u: malformed broadcast message (padding)", from);
     if (origin >= r->n)
         return rbc_fail(r, "party %u: broadcast of party %u, which is not a party (n=%u)", from, origin, r->n);
     if (type == T_SEND && from != origin)
         return rbc_fail(r, "party %u: sent a SEND for party %u's broadcast", from, origin);
     Origin *o = &r->org[origin];
-    if (session < o->base)
-        return 0;                          /* already delivered and taken: late, normal */
+    if (session < o->base) return 0; /* already delivered and taken: late, normal */
     if (session - o->base >= RBC_WINDOW)
         return rbc_fail(r, "party %u: broadcast session %llu of party %u is too far ahead", from,
                         (unsigned long long)session, origin);
@@ -262,14 +241,12 @@ int rbc_handle(Rbc *r, uint32_t from, const uint8_t *msg, size_t len)
      * before it costs any memory */
     uint16_t *seen = type == T_SEND ? &in->send_cand : type == T_ECHO ? &in->echo_of[from] : &in->ready_of[from];
     if (*seen) {
-        if (sodium_memcmp(in->cand[*seen - 1].digest, d, 32) == 0)
-            return 0;                      /* a repeat */
+        if (sodium_memcmp(in->cand[*seen - 1].digest, d, 32) == 0) return 0; /* a repeat */
         return rbc_fail(r, "party %u: sent two different %s messages for session %llu of party %u", from,
                         type_name(type), (unsigned long long)session, origin);
     }
     int ci = find_cand(r, in, from, d, m, (size_t)mlen);
-    if (ci < 0)
-        return -1;
+    if (ci < 0) return -1;
     *seen = (uint16_t)(ci + 1);
     Cand *c = &in->cand[ci];
     int rc = 0;
@@ -286,15 +263,14 @@ int rbc_handle(Rbc *r, uint32_t from, const uint8_t *msg, size_t len)
         if (!in->readied && (c->echoes >= r->echo_need || c->readies >= r->ready_amp)) {
             in->readied = true;
             rc = send_all(r, T_READY, origin, session, c->msg, c->len);
-            c = &in->cand[ci];             /* send_all may have added candidates */
+            c = &in->cand[ci]; /* send_all may have added candidates */
         }
         if (rc == 0 && !in->delivered && c->readies >= r->deliver_need) {
             in->delivered = true;
             in->got = (uint32_t)ci;
         }
     }
-    if (rc == -2)
-        rbc_fail(r, "transport closed");
+    if (rc == -2) rbc_fail(r, "transport closed");
     return rc;
 }
 
@@ -302,27 +278,21 @@ int rbc_take(Rbc *r, uint32_t origin, uint32_t *from, uint8_t **msg, size_t *len
 {
     uint32_t best = RBC_ANY;
     if (origin != RBC_ANY) {
-        if (origin < r->n && r->org[origin].slot[r->org[origin].base % RBC_WINDOW].delivered)
-            best = origin;
+        if (origin < r->n && r->org[origin].slot[r->org[origin].base % RBC_WINDOW].delivered) best = origin;
     } else {
         for (uint32_t i = 0; i < r->n; i++) {
             Origin *o = &r->org[i];
-            if (i == r->self || !o->slot[o->base % RBC_WINDOW].delivered)
-                continue;
-            if (best == RBC_ANY || o->base < r->org[best].base)
-                best = i;
+            if (i == r->self || !o->slot[o->base % RBC_WINDOW].delivered) continue;
+            if (best == RBC_ANY || o->base < r->org[best].base) best = i;
         }
     }
-    if (best == RBC_ANY)
-        return 0;
+    if (best == RBC_ANY) return 0;
     Origin *o = &r->org[best];
     Inst *in = &o->slot[o->base % RBC_WINDOW];
     Cand *c = &in->cand[in->got];
     uint8_t *out = malloc(c->len ? c->len : 1);
-    if (!out)
-        return rbc_fail(r, "out of memory");
-    if (c->len)
-        memcpy(out, c->msg, c->len);
+    if (!out) return rbc_fail(r, "out of memory");
+    if (c->len) memcpy(out, c->msg, c->len);
     *msg = out;
     *len = c->len;
     *from = best;

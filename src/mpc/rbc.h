@@ -20,11 +20,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RBC_MAX_MESSAGE (1u << 20)       /* bytes of one broadcast */
-#define RBC_WINDOW 256                   /* sessions per origin kept open */
-#define RBC_ALL UINT32_MAX               /* send: to every other party */
-#define RBC_ANY UINT32_MAX               /* take: from any other party */
-#define RBC_HDR 20                       /* bytes before the message */
+#define RBC_MAX_MESSAGE (1u << 20) /* bytes of one broadcast */
+#define RBC_WINDOW 256             /* sessions per origin kept open */
+#define RBC_ALL UINT32_MAX         /* send: to every other party */
+#define RBC_ANY UINT32_MAX         /* take: from any other party */
+#define RBC_HDR 20                 /* bytes before the message */
 
 typedef struct Rbc Rbc;
 

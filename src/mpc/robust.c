@@ -22,13 +22,11 @@
 static int valid_params(unsigned n, unsigned t, unsigned d, const unsigned *parties, unsigned m)
 {
     uint64_t seen[(SHAMIR_MAX_PARTIES + 63) / 64] = { 0 };
-    if (n == 0 || n > SHAMIR_MAX_PARTIES || (uint64_t)n < 3 * (uint64_t)t + 1 ||
-        (uint64_t)d + t + 1 > n || m > n)
+    if (n == 0 || n > SHAMIR_MAX_PARTIES || (uint64_t)n < 3 * (uint64_t)t + 1 || (uint64_t)d + t + 1 > n || m > n)
         return 0;
     for (unsigned j = 0; j < m; j++) {
         unsigned p = parties[j];
-        if (p >= n || (seen[p / 64] >> (p % 64) & 1))
-            return 0;
+        if (p >= n || (seen[p / 64] >> (p % 64) & 1)) return 0;
         seen[p / 64] |= (uint64_t)1 << (p % 64);
     }
     return 1;
@@ -37,14 +35,13 @@ static int valid_params(unsigned n, unsigned t, unsigned d, const unsigned *part
 /* ---- polynomials for the decoder -------------------------------------- */
 
 typedef struct {
-    Fe *c;      /* coefficients, constant term first; room for cap of them */
-    int deg;    /* -1 for the zero polynomial */
+    Fe *c;   /* coefficients, constant term first; room for cap of them */
+    int deg; /* -1 for the zero polynomial */
 } Poly;
 
 static void poly_trim(Poly *p)
 {
-    while (p->deg >= 0 && fe_is_zero(&p->c[p->deg]))
-        p->deg--;
+    while (p->deg >= 0 && fe_is_zero(&p->c[p->deg])) p->deg--;
 }
 
 /* a = a mod b, q = a div b; b is not zero. */
@@ -78,8 +75,7 @@ static void poly_mul(const Field *f, Poly *r, const Poly *a, const Poly *b)
         return;
     }
     r->deg = a->deg + b->deg;
-    for (int i = 0; i <= r->deg; i++)
-        fe_zero(&r->c[i]);
+    for (int i = 0; i <= r->deg; i++) fe_zero(&r->c[i]);
     Fe t;
     for (int i = 0; i <= a->deg; i++)
         for (int j = 0; j <= b->deg; j++) {
@@ -91,12 +87,9 @@ static void poly_mul(const Field *f, Poly *r, const Poly *a, const Poly *b)
 /* a = a - b (room in a for max degree). */
 static void poly_sub_inplace(const Field *f, Poly *a, const Poly *b)
 {
-    for (int i = a->deg + 1; i <= b->deg; i++)
-        fe_zero(&a->c[i]);
-    if (b->deg > a->deg)
-        a->deg = b->deg;
-    for (int i = 0; i <= b->deg; i++)
-        fe_sub(f, &a->c[i], &a->c[i], &b->c[i]);
+    for (int i = a->deg + 1; i <= b->deg; i++) fe_zero(&a->c[i]);
+    if (b->deg > a->deg) a->deg = b->deg;
+    for (int i = 0; i <= b->deg; i++) fe_sub(f, &a->c[i], &a->c[i], &b->c[i]);
     poly_trim(a);
 }
 
@@ -105,26 +98,21 @@ static void poly_sub_inplace(const Field *f, Poly *a, const Poly *b)
 /* Scratch for m points: seven polynomials of up to m+1 coefficients. */
 #define GAO_POLYS 7
 
-static size_t gao_scratch_elems(unsigned m)
-{
-    return (size_t)GAO_POLYS * (m + 1);
-}
+static size_t gao_scratch_elems(unsigned m) { return (size_t)GAO_POLYS * (m + 1); }
 
 /* Tries to decode m points (parties, vals) as a polynomial of degree <= d
  * and applies the agreement rule.  out receives d+1 coefficients. */
-static RobustStatus gao_decode(const Field *f, unsigned t, unsigned d, const unsigned *parties,
-                               const Fe *vals, unsigned m, Fe *scratch, Fe *out)
+static RobustStatus gao_decode(const Field *f, unsigned t, unsigned d, const unsigned *parties, const Fe *vals,
+                               unsigned m, Fe *scratch, Fe *out)
 {
     unsigned k = d + 1;
     Poly P[GAO_POLYS];
-    for (int i = 0; i < GAO_POLYS; i++)
-        P[i] = (Poly){ scratch + (size_t)i * (m + 1), -1 };
+    for (int i = 0; i < GAO_POLYS; i++) P[i] = (Poly){ scratch + (size_t)i * (m + 1), -1 };
     Poly *rp = &P[0], *rc = &P[1], *vp = &P[2], *vc = &P[3], *q = &P[4], *tmp = &P[5];
     Fe *xs = P[6].c;
     RobustStatus st = ROBUST_NEED_MORE;
 
-    for (unsigned j = 0; j < m; j++)
-        shamir_point(f, &xs[j], parties[j]);
+    for (unsigned j = 0; j < m; j++) shamir_point(f, &xs[j], parties[j]);
     /* g0 = Π (x - x_j) over the received points */
     fe_one(f, &rp->c[0]);
     rp->deg = 0;
@@ -152,11 +140,15 @@ static RobustStatus gao_decode(const Field *f, unsigned t, unsigned d, const uns
     /* partial extended Euclid on (g0, g1): stop once deg r < (m+k)/2,
      * tracking only the g1 cofactor v (r = u·g0 + v·g1) */
     while (rc->deg >= 0 && 2 * (unsigned)rc->deg >= m + k) {
-        poly_divmod(f, rp, rc, q);              /* rp = rp mod rc */
+        poly_divmod(f, rp, rc, q); /* rp = rp mod rc */
         poly_mul(f, tmp, q, vc);
-        poly_sub_inplace(f, vp, tmp);           /* vp = vp - q·vc */
-        Poly s = *rp; *rp = *rc; *rc = s;
-        s = *vp; *vp = *vc; *vc = s;
+        poly_sub_inplace(f, vp, tmp); /* vp = vp - q·vc */
+        Poly s = *rp;
+        *rp = *rc;
+        *rc = s;
+        s = *vp;
+        *vp = *vc;
+        *vc = s;
     }
     /* f = r / v if v divides r and deg f < k */
     poly_divmod(f, rc, vc, q);
@@ -173,8 +165,7 @@ static RobustStatus gao_decode(const Field *f, unsigned t, unsigned d, const uns
             shamir_poly_eval(f, &y, out, k, &xs[j]);
             agree += (unsigned)fe_equal(&y, &vals[j]);
         }
-        if (agree >= d + t + 1)
-            st = ROBUST_OK;
+        if (agree >= d + t + 1) st = ROBUST_OK;
     }
     sodium_memzero(scratch, gao_scratch_elems(m) * sizeof(Fe));
     return st;
@@ -182,18 +173,14 @@ static RobustStatus gao_decode(const Field *f, unsigned t, unsigned d, const uns
 
 /* ---- one codeword ------------------------------------------------------- */
 
-RobustStatus robust_decode(const Field *f, unsigned n, unsigned t, unsigned d,
-                           const unsigned *parties, const Fe *shares, unsigned m, Fe *secret,
-                           Fe *coeffs)
+RobustStatus robust_decode(const Field *f, unsigned n, unsigned t, unsigned d, const unsigned *parties,
+                           const Fe *shares, unsigned m, Fe *secret, Fe *coeffs)
 {
-    if (!valid_params(n, t, d, parties, m))
-        return ROBUST_EINVAL;
+    if (!valid_params(n, t, d, parties, m)) return ROBUST_EINVAL;
     unsigned need = d + t + 1, k = d + 1;
-    if (m < need)
-        return ROBUST_NEED_MORE;
+    if (m < need) return ROBUST_NEED_MORE;
     Fe c[SHAMIR_MAX_PARTIES];
-    if (shamir_interpolate_coeffs(f, parties, shares, k, c) != 0)
-        return ROBUST_EINVAL;
+    if (shamir_interpolate_coeffs(f, parties, shares, k, c) != 0) return ROBUST_EINVAL;
     /* optimistic: the first d+1 shares' polynomial, checked on the others
      * until enough agree or too few are left to get there */
     unsigned agree = k;
@@ -206,15 +193,13 @@ RobustStatus robust_decode(const Field *f, unsigned n, unsigned t, unsigned d,
     RobustStatus st = ROBUST_OK;
     if (agree < need) {
         Fe *scratch = malloc(gao_scratch_elems(m) * sizeof(Fe));
-        if (!scratch)
-            return ROBUST_ENOMEM;
+        if (!scratch) return ROBUST_ENOMEM;
         st = gao_decode(f, t, d, parties, shares, m, scratch, c);
         free(scratch);
     }
     if (st == ROBUST_OK) {
         *secret = c[0];
-        if (coeffs)
-            memcpy(coeffs, c, k * sizeof *c);
+        if (coeffs) memcpy(coeffs, c, k * sizeof *c);
     }
     return st;
 }
@@ -225,14 +210,14 @@ struct RobustBatch {
     const Field *f;
     unsigned n, t, d, m;
     unsigned parties[SHAMIR_MAX_PARTIES];
-    Fe *lam0;       /* d+1 weights at 0 of the first d+1 senders */
-    Fe *w;          /* (m-d-1)×(d+1): weights at each further sender */
-    Fe *basis;      /* (d+1)×(d+1): Lagrange basis coefficients */
-    Fe *gather;     /* m: one codeword for the decoder */
-    Fe *cand;       /* d+1: decoder output */
-    Fe *scratch;    /* decoder working space */
-    signed char *lam0_s, *w_s;  /* the same weights as small integers, 0 = not small */
-    size_t elems;   /* total Fe allocated */
+    Fe *lam0;                  /* d+1 weights at 0 of the first d+1 senders */
+    Fe *w;                     /* (m-d-1)×(d+1): weights at each further sender */
+    Fe *basis;                 /* (d+1)×(d+1): Lagrange basis coefficients */
+    Fe *gather;                /* m: one codeword for the decoder */
+    Fe *cand;                  /* d+1: decoder output */
+    Fe *scratch;               /* decoder working space */
+    signed char *lam0_s, *w_s; /* the same weights as small integers, 0 = not small */
+    size_t elems;              /* total Fe allocated */
     Fe mem[];
 };
 
@@ -248,18 +233,16 @@ static signed char small_weight(const Field *f, const Fe *w)
     uint64_t l[4];
     Fe neg;
     fe_to_limbs(f, l, w);
-    if (!(l[1] | l[2] | l[3]) && l[0] <= SMALL_W)
-        return (signed char)l[0];
+    if (!(l[1] | l[2] | l[3]) && l[0] <= SMALL_W) return (signed char)l[0];
     fe_neg(f, &neg, w);
     fe_to_limbs(f, l, &neg);
-    if (!(l[1] | l[2] | l[3]) && l[0] <= SMALL_W)
-        return (signed char)-(int)l[0];
+    if (!(l[1] | l[2] | l[3]) && l[0] <= SMALL_W) return (signed char)-(int)l[0];
     return 0;
 }
 
 /* sum_i w[i]·rows[i][c] over k senders, small weights by additions. */
-static void weighted_sum(const Field *f, Fe *out, const Fe *w, const signed char *ws,
-                         const Fe *const *rows, size_t c, unsigned k)
+static void weighted_sum(const Field *f, Fe *out, const Fe *w, const signed char *ws, const Fe *const *rows, size_t c,
+                         unsigned k)
 {
     Fe acc, t;
     fe_zero(&acc);
@@ -288,19 +271,17 @@ static void weighted_sum(const Field *f, Fe *out, const Fe *w, const signed char
     *out = acc;
 }
 
-RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, unsigned t,
-                              unsigned d, const unsigned *parties, unsigned m)
+RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, unsigned t, unsigned d,
+                              const unsigned *parties, unsigned m)
 {
     *out = NULL;
-    if (!valid_params(n, t, d, parties, m))
-        return ROBUST_EINVAL;
+    if (!valid_params(n, t, d, parties, m)) return ROBUST_EINVAL;
     unsigned k = d + 1;
     size_t extra = m > k ? m - k : 0;
     size_t elems = k + extra * k + (size_t)k * k + m + k + gao_scratch_elems(m);
     size_t small = k + extra * k;
     RobustBatch *b = malloc(sizeof *b + elems * sizeof(Fe) + small);
-    if (!b)
-        return ROBUST_ENOMEM;
+    if (!b) return ROBUST_ENOMEM;
     b->f = f;
     b->n = n;
     b->t = t;
@@ -318,8 +299,8 @@ RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, uns
     b->w_s = b->lam0_s + k;
     memset(b->lam0_s, 0, small);
     if (m >= k) {
-        int bad = shamir_lagrange_at_zero(f, parties, k, b->lam0) != 0 ||
-                  shamir_lagrange_basis(f, parties, k, b->basis) != 0;
+        int bad =
+            shamir_lagrange_at_zero(f, parties, k, b->lam0) != 0 || shamir_lagrange_basis(f, parties, k, b->basis) != 0;
         for (size_t e = 0; e < extra && !bad; e++) {
             Fe x;
             shamir_point(f, &x, parties[k + e]);
@@ -329,8 +310,7 @@ RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, uns
             free(b);
             return ROBUST_EINVAL;
         }
-        for (size_t i = 0; i < small; i++)
-            b->lam0_s[i] = small_weight(f, &b->lam0[i]);   /* lam0 and w are adjacent */
+        for (size_t i = 0; i < small; i++) b->lam0_s[i] = small_weight(f, &b->lam0[i]); /* lam0 and w are adjacent */
     }
     *out = b;
     return ROBUST_OK;
@@ -338,8 +318,7 @@ RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, uns
 
 void robust_batch_free(RobustBatch *b)
 {
-    if (!b)
-        return;
+    if (!b) return;
     sodium_memzero(b->mem, b->elems * sizeof(Fe));
     free(b);
 }
@@ -353,8 +332,7 @@ static void decode_agreed(RobustBatch *b, const Fe *const *rows, size_t c, Fe *s
     weighted_sum(f, secret, b->lam0, b->lam0_s, rows, c, k);
     if (co) {
         Fe t;
-        for (unsigned i = 0; i < k; i++)
-            fe_zero(&co[i]);
+        for (unsigned i = 0; i < k; i++) fe_zero(&co[i]);
         for (unsigned j = 0; j < k; j++)
             for (unsigned i = 0; i < k; i++) {
                 fe_mul(f, &t, &b->basis[(size_t)j * k + i], &rows[j][c]);
@@ -403,8 +381,8 @@ static int block_agrees(RobustBatch *b, const Fe *const *rows, size_t c0, size_t
     return ok;
 }
 
-RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t count,
-                                 Fe *secrets, Fe *coeffs, signed char *status)
+RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t count, Fe *secrets, Fe *coeffs,
+                                 signed char *status)
 {
     const Field *f = b->f;
     unsigned k = b->d + 1, m = b->m, need = b->d + b->t + 1;
@@ -417,8 +395,7 @@ RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t c
         Fe *co = coeffs ? coeffs + c * k : NULL;
         if (use_block && c >= agreed_to && c % BLOCK == 0) {
             size_t len = count - c < BLOCK ? count - c : BLOCK;
-            if (block_agrees(b, rows, c, len))
-                agreed_to = c + len;
+            if (block_agrees(b, rows, c, len)) agreed_to = c + len;
         }
         if (c < agreed_to) {
             decode_agreed(b, rows, c, &secrets[c], co);
@@ -429,28 +406,23 @@ RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t c
             unsigned agree = k;
             for (unsigned j = k; j < m && agree < need && agree + (m - j) >= need; j++) {
                 Fe acc;
-                weighted_sum(f, &acc, b->w + (size_t)(j - k) * k, b->w_s + (size_t)(j - k) * k,
-                             rows, c, k);
+                weighted_sum(f, &acc, b->w + (size_t)(j - k) * k, b->w_s + (size_t)(j - k) * k, rows, c, k);
                 agree += (unsigned)fe_equal(&acc, &rows[j][c]);
             }
             if (agree >= need) {
                 st = ROBUST_OK;
                 decode_agreed(b, rows, c, &secrets[c], co);
             } else {
-                for (unsigned j = 0; j < m; j++)
-                    b->gather[j] = rows[j][c];
+                for (unsigned j = 0; j < m; j++) b->gather[j] = rows[j][c];
                 st = gao_decode(f, b->t, b->d, b->parties, b->gather, m, b->scratch, b->cand);
                 if (st == ROBUST_OK) {
                     secrets[c] = b->cand[0];
-                    if (co)
-                        memcpy(co, b->cand, k * sizeof *co);
+                    if (co) memcpy(co, b->cand, k * sizeof *co);
                 }
             }
         }
-        if (status)
-            status[c] = (signed char)st;
-        if (st != ROBUST_OK && all == ROBUST_OK)
-            all = st;
+        if (status) status[c] = (signed char)st;
+        if (st != ROBUST_OK && all == ROBUST_OK) all = st;
     }
     return all;
 }

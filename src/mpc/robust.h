@@ -31,8 +31,8 @@
 
 typedef enum {
     ROBUST_OK = 0,
-    ROBUST_NEED_MORE = 1,   /* not enough agreeing shares yet: retry with more */
-    ROBUST_EINVAL = -1,     /* n < 3t+1, d+t+1 > n, n too large, bad/duplicate party */
+    ROBUST_NEED_MORE = 1, /* not enough agreeing shares yet: retry with more */
+    ROBUST_EINVAL = -1,   /* n < 3t+1, d+t+1 > n, n too large, bad/duplicate party */
     ROBUST_ENOMEM = -2,
 } RobustStatus;
 
@@ -42,9 +42,8 @@ typedef enum {
  * first).  Fast path: interpolate through the first d+1 shares and count
  * agreement; the Gao decoder runs only if that fails (it allocates its
  * working space). */
-RobustStatus robust_decode(const Field *f, unsigned n, unsigned t, unsigned d,
-                           const unsigned *parties, const Fe *shares, unsigned m, Fe *secret,
-                           Fe *coeffs);
+RobustStatus robust_decode(const Field *f, unsigned n, unsigned t, unsigned d, const unsigned *parties,
+                           const Fe *shares, unsigned m, Fe *secret, Fe *coeffs);
 
 /* ---- batches: many codewords with the same sender set ----------------- */
 
@@ -55,8 +54,8 @@ typedef struct RobustBatch RobustBatch;
  * coefficients for coefficient output), plus the decoder's working space.
  * *out is NULL on error.  m < d+t+1 is allowed: every decode then reports
  * ROBUST_NEED_MORE. */
-RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, unsigned t,
-                              unsigned d, const unsigned *parties, unsigned m);
+RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, unsigned t, unsigned d,
+                              const unsigned *parties, unsigned m);
 void robust_batch_free(RobustBatch *b);
 
 /* Decodes count codewords: rows[j][c] is sender parties[j]'s share of
@@ -69,7 +68,7 @@ void robust_batch_free(RobustBatch *b);
  * decoder's scratch space).  For large n the shares of a block of values
  * are checked together under a random combination (fe_random, so
  * sodium_init() must have succeeded); the results are the same. */
-RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t count,
-                                 Fe *secrets, Fe *coeffs, signed char *status);
+RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t count, Fe *secrets, Fe *coeffs,
+                                 signed char *status);
 
 #endif

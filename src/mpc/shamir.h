@@ -31,8 +31,7 @@ void shamir_point(const Field *f, Fe *x, unsigned party);
  * NULL it receives the degree+1 coefficients (constant term first);
  * otherwise they are wiped.  degree < SHAMIR_MAX_PARTIES, 1 <= n <=
  * SHAMIR_MAX_PARTIES. */
-int shamir_share(const Field *f, const Fe *secret, unsigned degree, unsigned n, Fe *shares,
-                 Fe *coeffs);
+int shamir_share(const Field *f, const Fe *secret, unsigned degree, unsigned n, Fe *shares, Fe *coeffs);
 
 /* The degree-0 sharing of a public value: every share is the value. */
 void shamir_share_public(const Fe *value, unsigned n, Fe *shares);
@@ -43,8 +42,7 @@ void shamir_poly_eval(const Field *f, Fe *out, const Fe *coeffs, unsigned ncoeff
 /* Lagrange weights for evaluating at z: w[j] such that
  * g(z) = Σ w[j]·g(x_{parties[j]}) for every g of degree < k.  Precompute
  * them once per reconstruction set; combining is then k multiplications. */
-int shamir_lagrange_weights(const Field *f, const unsigned *parties, unsigned k, const Fe *z,
-                            Fe *w);
+int shamir_lagrange_weights(const Field *f, const unsigned *parties, unsigned k, const Fe *z, Fe *w);
 int shamir_lagrange_at_zero(const Field *f, const unsigned *parties, unsigned k, Fe *w);
 
 /* out = Σ w[j]·vals[j]. */
@@ -53,13 +51,11 @@ void shamir_combine(const Field *f, Fe *out, const Fe *w, const Fe *vals, unsign
 /* The value at 0 of the polynomial of degree < k through the k points
  * (x_{parties[j]}, shares[j]).  No consistency check: any k shares give
  * an answer; robust.h is the API for shares that may be wrong. */
-int shamir_interpolate_at_zero(const Field *f, const unsigned *parties, const Fe *shares,
-                               unsigned k, Fe *secret);
+int shamir_interpolate_at_zero(const Field *f, const unsigned *parties, const Fe *shares, unsigned k, Fe *secret);
 
 /* Coefficients (k of them, constant term first) of the polynomial of
  * degree < k through the k points; O(k^2). */
-int shamir_interpolate_coeffs(const Field *f, const unsigned *parties, const Fe *vals, unsigned k,
-                              Fe *coeffs);
+int shamir_interpolate_coeffs(const Field *f, const unsigned *parties, const Fe *vals, unsigned k, Fe *coeffs);
 
 /* The coefficient matrix of the Lagrange basis for a point set: row j holds
  * the k coefficients of L_j (L_j(x_{parties[i]}) = [i == j]), so

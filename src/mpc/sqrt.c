@@ -17,8 +17,7 @@ static void u256_shr(uint64_t r[4], const uint64_t a[4], unsigned k)
         k -= 64;
     }
     if (k) {
-        for (int i = 0; i < 3; i++)
-            t[i] = (t[i] >> k) | (t[i + 1] << (64 - k));
+        for (int i = 0; i < 3; i++) t[i] = (t[i] >> k) | (t[i + 1] << (64 - k));
         t[3] >>= k;
     }
     memcpy(r, t, sizeof t);
@@ -28,15 +27,13 @@ static void u256_shr(uint64_t r[4], const uint64_t a[4], unsigned k)
 static int u256_le(const uint64_t a[4], const uint64_t b[4])
 {
     for (int i = 3; i >= 0; i--)
-        if (a[i] != b[i])
-            return a[i] < b[i];
+        if (a[i] != b[i]) return a[i] < b[i];
     return 1;
 }
 
 static void sqr_n(const Field *f, Fe *x, unsigned n)
 {
-    for (unsigned i = 0; i < n; i++)
-        fe_sqr(f, x, x);
+    for (unsigned i = 0; i < n; i++) fe_sqr(f, x, x);
 }
 
 void fe_sqrt_free(FeSqrt *ctx)
@@ -55,8 +52,7 @@ int fe_sqrt_init(FeSqrt *ctx, const Field *f)
     /* p is odd, so p - 1 only clears bit 0 */
     uint64_t pm1[4] = { f->p[0] - 1, f->p[1], f->p[2], f->p[3] };
     unsigned s = 0;
-    while (s < 255 && !((pm1[s / 64] >> (s % 64)) & 1))
-        s++;
+    while (s < 255 && !((pm1[s / 64] >> (s % 64)) & 1)) s++;
     ctx->s = s;
     uint64_t q[4];
     u256_shr(q, pm1, s);
@@ -72,8 +68,7 @@ int fe_sqrt_init(FeSqrt *ctx, const Field *f)
         fe_pow(f, &e, &z, ctx->p_half);
         found = fe_equal(&e, &minus_one);
     }
-    if (!found)
-        return -1;
+    if (!found) return -1;
     fe_pow(f, &ctx->c, &z, q);
     ctx->w = s < 8 ? s : 8;
     ctx->nwin = (s + ctx->w - 1) / ctx->w;
@@ -91,8 +86,7 @@ int fe_sqrt_init(FeSqrt *ctx, const Field *f)
     for (unsigned k = 0; k < ctx->nwin; k++) {
         Fe *row = ctx->neg + k * tw;
         fe_one(f, &row[0]);
-        for (size_t j = 1; j < tw; j++)
-            fe_mul(f, &row[j], &row[j - 1], &base);
+        for (size_t j = 1; j < tw; j++) fe_mul(f, &row[j], &row[j - 1], &base);
         sqr_n(f, &base, ctx->w);
     }
     /* lut: g^j for g = c^(2^(s-w)), of order 2^w, sorted by limb 0 */
@@ -125,8 +119,7 @@ static int lut_find(const FeSqrt *ctx, const Fe *x)
             hi = mid;
     }
     for (; lo < ((size_t)1 << ctx->w) && ctx->lut[lo].v[0] == x->v[0]; lo++)
-        if (fe_equal(&ctx->lut[lo], x))
-            return ctx->lut_j[lo];
+        if (fe_equal(&ctx->lut[lo], x)) return ctx->lut_j[lo];
     return -1;
 }
 
@@ -136,8 +129,7 @@ static void c_pow_neg(const FeSqrt *ctx, Fe *x, uint64_t d)
     size_t tw = (size_t)1 << ctx->w;
     fe_one(ctx->f, x);
     for (unsigned k = 0; k < ctx->nwin && d; k++, d >>= ctx->w)
-        if (d & (tw - 1))
-            fe_mul(ctx->f, x, x, &ctx->neg[k * tw + (d & (tw - 1))]);
+        if (d & (tw - 1)) fe_mul(ctx->f, x, x, &ctx->neg[k * tw + (d & (tw - 1))]);
 }
 
 int fe_sqrt(const FeSqrt *ctx, Fe *r, const Fe *a)
@@ -163,8 +155,7 @@ int fe_sqrt(const FeSqrt *ctx, Fe *r, const Fe *a)
             t = b;
             while (!fe_equal(&t, &one)) {
                 fe_sqr(f, &t, &t);
-                if (++i == m)
-                    goto not_square;
+                if (++i == m) goto not_square;
             }
             g = c;
             sqr_n(f, &g, m - i - 1);
@@ -185,25 +176,20 @@ int fe_sqrt(const FeSqrt *ctx, Fe *r, const Fe *a)
             t = cur;
             sqr_n(f, &t, ctx->s - lo - width);
             int j = lut_find(ctx, &t);
-            if (j < 0)
-                goto not_square;        /* cannot happen for a prime p */
+            if (j < 0) goto not_square; /* cannot happen for a prime p */
             uint64_t digit = (uint64_t)j >> (ctx->w - width);
             e |= digit << lo;
-            if (digit)
-                fe_mul(f, &cur, &cur, &ctx->neg[k * tw + digit]);
+            if (digit) fe_mul(f, &cur, &cur, &ctx->neg[k * tw + digit]);
         }
-        if (e & 1)
-            goto not_square;            /* a^q has odd order exponent: no root */
+        if (e & 1) goto not_square; /* a^q has odd order exponent: no root */
         c_pow_neg(ctx, &t, e >> 1);
         fe_mul(f, &root, &root, &t);
     }
     fe_sqr(f, &t, &root);
-    if (!fe_equal(&t, a))
-        goto not_square;
+    if (!fe_equal(&t, a)) goto not_square;
     uint64_t lim[4];
     fe_to_limbs(f, lim, &root);
-    if (!u256_le(lim, ctx->p_half))
-        fe_neg(f, &root, &root);
+    if (!u256_le(lim, ctx->p_half)) fe_neg(f, &root, &root);
     *r = root;
     return 0;
 not_square:
@@ -216,8 +202,7 @@ int fe_sqrt_check(const FeSqrt *ctx, const Fe *r, const Fe *a)
     Fe t;
     uint64_t lim[4];
     fe_sqr(ctx->f, &t, r);
-    if (!fe_equal(&t, a))
-        return 0;
+    if (!fe_equal(&t, a)) return 0;
     fe_to_limbs(ctx->f, lim, r);
     return u256_le(lim, ctx->p_half);
 }

@@ -17,14 +17,14 @@
 
 typedef struct {
     const Field *f;
-    unsigned s;              /* p - 1 = 2^s · q, q odd */
-    unsigned w, nwin;        /* digit width (<= 8) and number of digits of e */
-    uint64_t q_half[4];      /* (q - 1) / 2 */
-    uint64_t p_half[4];      /* (p - 1) / 2: canonical roots are <= this */
-    Fe c;                    /* z^q: generates the 2-Sylow subgroup */
-    Fe *neg;                 /* nwin × 2^w: c^(-j·2^(w·k)) at [k·2^w + j] */
-    Fe *lut;                 /* 2^w powers g^j, g = c^(2^(s-w)), sorted by limb 0 */
-    uint16_t *lut_j;         /* the exponent j of each lut entry */
+    unsigned s;         /* p - 1 = 2^s · q, q odd */
+    unsigned w, nwin;   /* digit width (<= 8) and number of digits of e */
+    uint64_t q_half[4]; /* (q - 1) / 2 */
+    uint64_t p_half[4]; /* (p - 1) / 2: canonical roots are <= this */
+    Fe c;               /* z^q: generates the 2-Sylow subgroup */
+    Fe *neg;            /* nwin × 2^w: c^(-j·2^(w·k)) at [k·2^w + j] */
+    Fe *lut;            /* 2^w powers g^j, g = c^(2^(s-w)), sorted by limb 0 */
+    uint16_t *lut_j;    /* the exponent j of each lut entry */
 } FeSqrt;
 
 /* Precomputes the constants for f; -1 if no small non-residue is found (p

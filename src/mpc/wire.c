@@ -6,29 +6,25 @@
 
 static void put_u32(uint8_t *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static void put_u64(uint8_t *p, uint64_t v)
 {
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static uint32_t get_u32(const uint8_t *p)
 {
     uint32_t v = 0;
-    for (int i = 3; i >= 0; i--)
-        v = (v << 8) | p[i];
+    for (int i = 3; i >= 0; i--) v = (v << 8) | p[i];
     return v;
 }
 
 static uint64_t get_u64(const uint8_t *p)
 {
     uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
+    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
     return v;
 }
 
@@ -44,16 +40,13 @@ void wire_put_hdr(uint8_t *buf, uint8_t kind, uint32_t count, uint64_t instance,
 
 int wire_get_hdr(const uint8_t *buf, size_t len, MsgHdr *h)
 {
-    if (len < MPC_HDR || buf[0] != MPC_WIRE_VERSION || buf[1] == 0 || buf[1] >= MK_COUNT ||
-        buf[2] || buf[3])
-        return -1;
+    if (len < MPC_HDR || buf[0] != MPC_WIRE_VERSION || buf[1] == 0 || buf[1] >= MK_COUNT || buf[2] || buf[3]) return -1;
     h->kind = buf[1];
     h->count = get_u32(buf + 4);
     h->instance = get_u64(buf + 8);
     h->seq = get_u64(buf + 16);
     /* the size field must match the bytes actually received */
-    if (h->count > MPC_MAX_ELEMS || len != MPC_HDR + (size_t)h->count * MPC_ELEM)
-        return -1;
+    if (h->count > MPC_MAX_ELEMS || len != MPC_HDR + (size_t)h->count * MPC_ELEM) return -1;
     return 0;
 }
 
@@ -61,14 +54,21 @@ int wire_get_hdr(const uint8_t *buf, size_t len, MsgHdr *h)
 static void swap_limbs(Fe *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        for (int j = 0; j < 4; j++)
-            v[i].v[j] = __builtin_bswap64(v[i].v[j]);
+        for (int j = 0; j < 4; j++) v[i].v[j] = __builtin_bswap64(v[i].v[j]);
 }
 void wire_limbs_to_le(Fe *v, size_t n) { swap_limbs(v, n); }
 void wire_limbs_from_le(Fe *v, size_t n) { swap_limbs(v, n); }
 #else
-void wire_limbs_to_le(Fe *v, size_t n) { (void)v; (void)n; }
-void wire_limbs_from_le(Fe *v, size_t n) { (void)v; (void)n; }
+void wire_limbs_to_le(Fe *v, size_t n)
+{
+    (void)v;
+    (void)n;
+}
+void wire_limbs_from_le(Fe *v, size_t n)
+{
+    (void)v;
+    (void)n;
+}
 #endif
 
 int wire_check_raw(const Field *f, const Fe *v, size_t n)
@@ -89,14 +89,12 @@ int wire_check_raw(const Field *f, const Fe *v, size_t n)
 
 void wire_put_canon(const Field *f, uint8_t *out, const Fe *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        fe_to_bytes(f, out + MPC_ELEM * i, &v[i]);
+    for (size_t i = 0; i < n; i++) fe_to_bytes(f, out + MPC_ELEM * i, &v[i]);
 }
 
 int wire_get_canon(const Field *f, Fe *out, const uint8_t *in, size_t n)
 {
     int bad = 0;
-    for (size_t i = 0; i < n; i++)
-        bad |= fe_from_bytes(f, &out[i], in + MPC_ELEM * i);
+    for (size_t i = 0; i < n; i++) bad |= fe_from_bytes(f, &out[i], in + MPC_ELEM * i);
     return bad ? -1 : 0;
 }

@@ -27,7 +27,6 @@
 #include "net/net_util.h"
 #include "net/tls.h"
 
-
 static int errf(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
 {
@@ -53,31 +52,25 @@ static bool split_addr(const char *a, char *host, size_t hostlen, char *port, si
     const char *h = a;
     if (a[0] == '[') {
         const char *close = strchr(a, ']');
-        if (!close || close[1] != ':')
-            return false;
+        if (!close || close[1] != ':') return false;
         h = a + 1;
         hl = (size_t)(close - h);
         colon = close + 1;
     } else {
         colon = strrchr(a, ':');
-        if (!colon)
-            return false;
+        if (!colon) return false;
         hl = (size_t)(colon - a);
     }
-    if (hl == 0 || hl >= hostlen || strlen(colon + 1) == 0 || strlen(colon + 1) >= portlen)
-        return false;
+    if (hl == 0 || hl >= hostlen || strlen(colon + 1) == 0 || strlen(colon + 1) >= portlen) return false;
     for (const char *p = colon + 1; *p; p++)
-        if (*p < '0' || *p > '9')
-            return false;
+        if (*p < '0' || *p > '9') return false;
     long pn = strtol(colon + 1, NULL, 10);
-    if (pn < 1 || pn > 65535)
-        return false;
+    if (pn < 1 || pn > 65535) return false;
     memcpy(host, h, hl);
     host[hl] = 0;
     strcpy(port, colon + 1);
     for (const char *p = a; *p; p++)
-        if (*p <= ' ' || *p == 0x7f)
-            return false;
+        if (*p <= ' ' || *p == 0x7f) return false;
     return true;
 }
 
@@ -149,12 +142,10 @@ static int send_frame(SSL *ssl, const char *data, size_t len)
 {
     uint8_t hdr[4];
     net_frame_header(hdr, (uint32_t)len);
-    if (SSL_write(ssl, hdr, 4) != 4)
-        return -1;
+    if (SSL_write(ssl, hdr, 4) != 4) return -1;
     while (len) {
         int w = SSL_write(ssl, data, len > (1u << 20) ? (1 << 20) : (int)len);
-        if (w <= 0)
-            return -1;
+        if (w <= 0) return -1;
         data += w;
         len -= (size_t)w;
     }
@@ -169,14 +160,12 @@ static int recv_frame(SSL *ssl, char **out, size_t *outlen)
     uint8_t buf[4096];
     for (;;) {
         int r = SSL_read(ssl, buf, sizeof buf);
-        if (r <= 0)
-            break;
+        if (r <= 0) break;
         size_t used;
         uint8_t *frame;
         size_t flen;
         int fr = net_frame_feed(&d, buf, (size_t)r, &used, &frame, &flen);
-        if (fr < 0)
-            break;
+        if (fr < 0) break;
         if (fr == NET_FRAME_DONE) {
             net_frame_free(&d);
             char *s = malloc(flen + 1);
@@ -207,8 +196,7 @@ static void ssl_close(SSL *ssl, int fd)
         SSL_shutdown(ssl);
         SSL_free(ssl);
     }
-    if (fd >= 0)
-        close(fd);
+    if (fd >= 0) close(fd);
 }
 
 /* ---- the leader ------------------------------------------------------------------- */
@@ -218,7 +206,7 @@ typedef struct {
     int fd;
     bool party;
     char addr[280];
-    char from[80];               /* where it registered from */
+    char from[80]; /* where it registered from */
     uint8_t kid[NET_KEY_ID_LEN];
 } Registrant;
 
@@ -227,22 +215,17 @@ static const char *check_registration(char *msg, size_t len, const unsigned char
                                       const Registrant *regs, uint32_t nregs, const uint8_t leader_kid[32],
                                       uint32_t parties_left, uint32_t clients_left)
 {
-    if (strlen(msg) != len)
-        return "malformed registration (NUL byte)";
+    if (strlen(msg) != len) return "malformed registration (NUL byte)";
     char *tok = strstr(msg, "\ntoken ");
-    if (!tok)
-        return "missing " DISCOVERY_TOKEN_ENV " (set it to the session's token)";
+    if (!tok) return "missing " DISCOVERY_TOKEN_ENV " (set it to the session's token)";
     *tok = 0;
     tok += 7;
-    if (!*tok)
-        return "missing " DISCOVERY_TOKEN_ENV " (set it to the session's token)";
+    if (!*tok) return "missing " DISCOVERY_TOKEN_ENV " (set it to the session's token)";
     unsigned char got[32];
     token_hash(tok, strlen(tok), got);
-    if (sodium_memcmp(got, want, 32) != 0)
-        return "wrong " DISCOVERY_TOKEN_ENV;
+    if (sodium_memcmp(got, want, 32) != 0) return "wrong " DISCOVERY_TOKEN_ENV;
     char *line = strtok(msg, "\n");
-    if (!line || strcmp(line, "stoffel-register 1") != 0)
-        return "unknown registration version";
+    if (!line || strcmp(line, "stoffel-register 1") != 0) return "unknown registration version";
     line = strtok(NULL, "\n");
     if (!line || (strcmp(line, "role party") != 0 && strcmp(line, "role client") != 0))
         return "role must be party or client";
@@ -253,16 +236,13 @@ static const char *check_registration(char *msg, size_t len, const unsigned char
         if (!line || strncmp(line, "addr ", 5) != 0 || !split_addr(line + 5, h, sizeof h, p, sizeof p))
             return "a party must send its address as HOST:PORT";
         snprintf(reg->addr, sizeof reg->addr, "%s", line + 5);
-        if (!parties_left)
-            return "the session has all its parties already";
+        if (!parties_left) return "the session has all its parties already";
     } else if (!clients_left) {
         return "the session has all its clients already";
     }
-    if (memcmp(reg->kid, leader_kid, NET_KEY_ID_LEN) == 0)
-        return "its key is the leader's key";
+    if (memcmp(reg->kid, leader_kid, NET_KEY_ID_LEN) == 0) return "its key is the leader's key";
     for (uint32_t i = 0; i < nregs; i++)
-        if (memcmp(regs[i].kid, reg->kid, NET_KEY_ID_LEN) == 0)
-            return "its key is registered already";
+        if (memcmp(regs[i].kid, reg->kid, NET_KEY_ID_LEN) == 0) return "its key is registered already";
     return NULL;
 }
 
@@ -282,7 +262,7 @@ typedef struct {
     int fd;
     int64_t deadline;
     bool handshaken;
-    short events;                /* what the TLS layer waits for */
+    short events; /* what the TLS layer waits for */
     NetFrameDecoder dec;
     char from[80], host[64];
 } Pending;
@@ -306,15 +286,13 @@ static void lobby_log(Lobby *l, const char *fmt, ...) __attribute__((format(prin
 static void lobby_log(Lobby *l, const char *fmt, ...)
 {
     unsigned dropped;
-    if (!net_log_allow(&l->loglim, &dropped))
-        return;
+    if (!net_log_allow(&l->loglim, &dropped)) return;
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (dropped)
-        fprintf(stderr, "stoffel-discovery [leader]: (%u more rejected connections not logged)\n", dropped);
+    if (dropped) fprintf(stderr, "stoffel-discovery [leader]: (%u more rejected connections not logged)\n", dropped);
     fprintf(stderr, "stoffel-discovery [leader]: %s\n", buf);
 }
 
@@ -325,20 +303,17 @@ static void lobby_accept(Lobby *l, int lfd)
     struct sockaddr_storage sa;
     socklen_t sl = sizeof sa;
     int fd = accept(lfd, (struct sockaddr *)&sa, &sl);
-    if (fd < 0)
-        return;
+    if (fd < 0) return;
     char from[80], host[64];
     addr_text((struct sockaddr *)&sa, from, sizeof from);
     net_addr_host((struct sockaddr *)&sa, host, sizeof host);
     unsigned same = 0;
-    for (unsigned i = 0; i < l->npend; i++)
-        same += strcmp(l->pend[i].host, host) == 0;
-    const char *why = l->npend == DISCOVERY_MAX_PENDING ? "too many registrations in progress"
+    for (unsigned i = 0; i < l->npend; i++) same += strcmp(l->pend[i].host, host) == 0;
+    const char *why = l->npend == DISCOVERY_MAX_PENDING    ? "too many registrations in progress"
                       : same >= DISCOVERY_PENDING_PER_HOST ? "too many registrations in progress from its address"
-                      : NULL;
+                                                           : NULL;
     SSL *ssl = why ? NULL : SSL_new(l->ctx);
-    if (!why && (!ssl || SSL_set_fd(ssl, fd) != 1))
-        why = "out of memory";
+    if (!why && (!ssl || SSL_set_fd(ssl, fd) != 1)) why = "out of memory";
     if (why) {
         lobby_log(l, "connection from %s dropped: %s", from, why);
         SSL_free(ssl);
@@ -438,8 +413,7 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
     if (!token || !*token)
         return errf(err, errlen, DISCOVERY_BAD_CONFIG,
                     "--leader needs " DISCOVERY_TOKEN_ENV " set (the token every registrant must present)");
-    if (sodium_init() < 0)
-        return errf(err, errlen, DISCOVERY_BAD_CONFIG, "libsodium cannot be initialised");
+    if (sodium_init() < 0) return errf(err, errlen, DISCOVERY_BAD_CONFIG, "libsodium cannot be initialised");
     if (c->n_parties < 1 || c->n_parties > 255)
         return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--leader needs --n-parties N (1..255)");
     unsigned char want[32];
@@ -475,9 +449,8 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
     while (regs && (np < want_p || nc < want_c)) {
         int64_t now = net_now_ms(), left = deadline - now;
         if (left <= 0) {
-            rc = errf(err, errlen, DISCOVERY_TIMEOUT,
-                      "only %u of %u parties and %u of %u clients registered in time", np + 1, c->n_parties, nc,
-                      want_c);
+            rc = errf(err, errlen, DISCOVERY_TIMEOUT, "only %u of %u parties and %u of %u clients registered in time",
+                      np + 1, c->n_parties, nc, want_c);
             break;
         }
         struct pollfd pf[DISCOVERY_MAX_PENDING + 1];
@@ -486,12 +459,10 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
         for (unsigned i = 0; i < lobby->npend; i++) {
             pf[i + 1] = (struct pollfd){ lobby->pend[i].fd, lobby->pend[i].events, 0 };
             int64_t d = lobby->pend[i].deadline - now;
-            if (d < wait)
-                wait = d > 0 ? d : 0;
+            if (d < wait) wait = d > 0 ? d : 0;
         }
         unsigned npf = lobby->npend + 1;
-        if (poll(pf, npf, (int)wait) < 0 && errno != EINTR)
-            continue;
+        if (poll(pf, npf, (int)wait) < 0 && errno != EINTR) continue;
         /* registrations first (from the back: pending_drop moves the last one) */
         for (unsigned i = npf - 1; i >= 1; i--) {
             Pending *p = &lobby->pend[i - 1];
@@ -499,15 +470,13 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
             size_t mlen = 0;
             const char *why = NULL;
             int st = 0;
-            if (pf[i].revents)
-                st = pending_step(p, &msg, &mlen, &why);
+            if (pf[i].revents) st = pending_step(p, &msg, &mlen, &why);
             if (st == 0 && net_now_ms() >= p->deadline) {
                 st = -1;
                 why = p->handshaken ? "no complete registration within the deadline"
                                     : "no TLS handshake within the deadline";
             }
-            if (st == 0)
-                continue;
+            if (st == 0) continue;
             Registrant *reg = &regs[np + nc];
             memset(reg, 0, sizeof *reg);
             X509 *pc = st == 1 ? SSL_get0_peer_certificate(p->ssl) : NULL;
@@ -516,8 +485,7 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
             else if (st == 1)
                 why = check_registration(msg, mlen, want, reg, regs, np + nc, leader_kid, want_p - np, want_c - nc);
             snprintf(reg->from, sizeof reg->from, "%s", p->from);
-            if (msg)
-                sodium_memzero(msg, mlen);
+            if (msg) sodium_memzero(msg, mlen);
             free(msg);
             if (why) {
                 if (p->handshaken) {
@@ -543,28 +511,23 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
                 nc++;
             fprintf(stderr, "stoffel-discovery [leader]: %s registered from %s (%s, key %.16s...)\n",
                     reg->party ? "party" : "client", reg->from, reg->party ? reg->addr : "no address", hex);
-            if (np == want_p && nc == want_c)
-                break;
+            if (np == want_p && nc == want_c) break;
         }
-        if (pf[0].revents & POLLIN)
-            lobby_accept(lobby, lfd);
+        if (pf[0].revents & POLLIN) lobby_accept(lobby, lfd);
     }
-    while (lobby->npend)
-        pending_drop(lobby, lobby->npend - 1);
+    while (lobby->npend) pending_drop(lobby, lobby->npend - 1);
     sodium_memzero(want, sizeof want);
     close(lfd);
-    if (!regs)
-        rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
+    if (!regs) rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
     /* the roster: the leader is party 0, the others in registration order */
     size_t cap = 512 + (size_t)(want_p + want_c + 1) * 400;
     char *text = rc == DISCOVERY_OK ? malloc(cap) : NULL;
-    if (rc == DISCOVERY_OK && !text)
-        rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
+    if (rc == DISCOVERY_OK && !text) rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
     if (text) {
         char hex[2 * NET_KEY_ID_LEN + 1];
         net_hex(leader_kid, NET_KEY_ID_LEN, hex);
-        size_t off = (size_t)snprintf(text, cap, "# formed by stoffel-run --leader %s\nparty 0 %s %s\n", c->bind,
-                                      c->bind, hex);
+        size_t off =
+            (size_t)snprintf(text, cap, "# formed by stoffel-run --leader %s\nparty 0 %s %s\n", c->bind, c->bind, hex);
         uint32_t pi = 1, ci = 0;
         for (uint32_t i = 0; i < np + nc; i++) {
             net_hex(regs[i].kid, NET_KEY_ID_LEN, hex);
@@ -573,8 +536,7 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
         }
         for (uint32_t i = 0; i < np + nc; i++) {
             net_hex(regs[i].kid, NET_KEY_ID_LEN, hex);
-            if (!regs[i].party)
-                off += (size_t)snprintf(text + off, cap - off, "client %u %s\n", ci++, hex);
+            if (!regs[i].party) off += (size_t)snprintf(text + off, cap - off, "client %u %s\n", ci++, hex);
         }
         pi = 1;
         ci = 0;
@@ -592,8 +554,7 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
         }
         *roster = text;
     }
-    for (uint32_t i = 0; regs && i < np + nc; i++)
-        ssl_close(regs[i].ssl, regs[i].fd);
+    for (uint32_t i = 0; regs && i < np + nc; i++) ssl_close(regs[i].ssl, regs[i].fd);
     free(regs);
     SSL_CTX_free(ctx);
     free(lobby);
@@ -613,12 +574,10 @@ static int dial(const char *leader, int64_t deadline, char *err, size_t errlen)
         memset(&hints, 0, sizeof hints);
         hints.ai_socktype = SOCK_STREAM;
         int g = getaddrinfo(host, port, &hints, &res);
-        if (g != 0)
-            return errf(err, errlen, DISCOVERY_CONNECT, "cannot resolve %s: %s", leader, gai_strerror(g));
+        if (g != 0) return errf(err, errlen, DISCOVERY_CONNECT, "cannot resolve %s: %s", leader, gai_strerror(g));
         for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
             int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-            if (fd < 0)
-                continue;
+            if (fd < 0) continue;
             set_io_timeout(fd, 2000);
             if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
                 freeaddrinfo(res);
@@ -638,8 +597,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
 {
     *roster = NULL;
     signal(SIGPIPE, SIG_IGN);
-    if (sodium_init() < 0)
-        return errf(err, errlen, DISCOVERY_BAD_CONFIG, "libsodium cannot be initialised");
+    if (sodium_init() < 0) return errf(err, errlen, DISCOVERY_BAD_CONFIG, "libsodium cannot be initialised");
     char h[256], p[16];
     if (!c->client && (!c->addr || !split_addr(c->addr, h, sizeof h, p, sizeof p)))
         return errf(err, errlen, DISCOVERY_BAD_CONFIG,
@@ -651,8 +609,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
     }
     uint8_t own[NET_KEY_ID_LEN];
     SSL_CTX *ctx = make_ctx(c->key_path, c->cert_path, own, err, errlen);
-    if (!ctx)
-        return DISCOVERY_BAD_CONFIG;
+    if (!ctx) return DISCOVERY_BAD_CONFIG;
     int64_t deadline = net_now_ms() + (c->timeout_ms > 0 ? c->timeout_ms : 60000);
     int fd = dial(c->leader, deadline, err, errlen);
     if (fd < 0) {
@@ -682,9 +639,9 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
         size_t tl = token ? strlen(token) : 0;
         size_t cap = 400 + tl;
         char *reg = malloc(cap);
-        int n = reg ? snprintf(reg, cap, "stoffel-register 1\nrole %s\n%s%s%stoken %s",
-                               c->client ? "client" : "party", c->client ? "" : "addr ", c->client ? "" : c->addr,
-                               c->client ? "" : "\n", token ? token : "")
+        int n = reg ? snprintf(reg, cap, "stoffel-register 1\nrole %s\n%s%s%stoken %s", c->client ? "client" : "party",
+                               c->client ? "" : "addr ", c->client ? "" : c->addr, c->client ? "" : "\n",
+                               token ? token : "")
                     : -1;
         /* the token is needed once: out of the environment now */
         if (token) {
@@ -694,8 +651,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
         if (n < 0 || send_frame(ssl, reg, (size_t)n) != 0)
             rc = errf(err, errlen, DISCOVERY_CONNECT, "cannot send the registration to %s (%s)", c->leader,
                       ssl_reason());
-        if (reg)
-            sodium_memzero(reg, cap);
+        if (reg) sodium_memzero(reg, cap);
         free(reg);
         /* the roster comes when every node has registered */
         int left = (int)(deadline - net_now_ms());
@@ -706,14 +662,11 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
     }
     ssl_close(ssl, fd);
     SSL_CTX_free(ctx);
-    if (rc != DISCOVERY_OK)
-        return rc;
+    if (rc != DISCOVERY_OK) return rc;
     char *nl = strchr(msg, '\n');
     if (strncmp(msg, "error ", 6) == 0) {
-        if (nl)
-            *nl = 0;
-        rc = errf(err, errlen, DISCOVERY_REFUSED, "the leader at %s refused the registration: %s", c->leader,
-                  msg + 6);
+        if (nl) *nl = 0;
+        rc = errf(err, errlen, DISCOVERY_REFUSED, "the leader at %s refused the registration: %s", c->leader, msg + 6);
         free(msg);
         return rc;
     }
@@ -739,8 +692,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
     }
     *roster = strdup(nl + 1);
     free(msg);
-    if (!*roster)
-        return errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
+    if (!*roster) return errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
     *index = idx;
     *threshold = t;
     return DISCOVERY_OK;

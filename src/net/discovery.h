@@ -33,28 +33,28 @@
 #define DISCOVERY_TOKEN_ENV "STOFFEL_AUTH_TOKEN"
 
 typedef struct {
-    const char *bind;            /* HOST:PORT: registrations, then party 0's session address */
+    const char *bind; /* HOST:PORT: registrations, then party 0's session address */
     const char *key_path, *cert_path;
     uint32_t n_parties, n_clients, threshold;
-    int timeout_ms;              /* waiting for every registration */
+    int timeout_ms; /* waiting for every registration */
 } DiscoveryLeader;
 
 typedef struct {
-    const char *leader;          /* HOST:PORT */
+    const char *leader; /* HOST:PORT */
     const char *key_path, *cert_path;
     bool client;
-    const char *addr;            /* party: its session address */
-    const char *leader_key_id;   /* 64 hex digits, or NULL: accept the leader's key (docs) */
-    int timeout_ms;              /* waiting for the roster */
+    const char *addr;          /* party: its session address */
+    const char *leader_key_id; /* 64 hex digits, or NULL: accept the leader's key (docs) */
+    int timeout_ms;            /* waiting for the roster */
 } DiscoveryJoin;
 
 enum {
     DISCOVERY_OK = 0,
-    DISCOVERY_BAD_CONFIG = -1,   /* keys, flags, token unset at the leader */
+    DISCOVERY_BAD_CONFIG = -1, /* keys, flags, token unset at the leader */
     DISCOVERY_LISTEN = -2,
-    DISCOVERY_CONNECT = -3,      /* cannot reach / authenticate the leader */
-    DISCOVERY_REFUSED = -4,      /* the leader refused us (reason in err) */
-    DISCOVERY_TIMEOUT = -5,      /* not every node registered in time */
+    DISCOVERY_CONNECT = -3, /* cannot reach / authenticate the leader */
+    DISCOVERY_REFUSED = -4, /* the leader refused us (reason in err) */
+    DISCOVERY_TIMEOUT = -5, /* not every node registered in time */
 };
 
 /* Leader: collects the registrations and sends the roster; *roster is the

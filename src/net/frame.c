@@ -14,8 +14,7 @@ void net_frame_init(NetFrameDecoder *d, size_t max)
 void net_frame_free(NetFrameDecoder *d)
 {
     /* a partial frame may hold dealt shares */
-    if (d->buf)
-        sodium_memzero(d->buf, d->have);
+    if (d->buf) sodium_memzero(d->buf, d->have);
     free(d->buf);
     d->buf = NULL;
     d->hdr_have = d->len = d->have = d->cap = 0;
@@ -35,36 +34,29 @@ int net_frame_feed(NetFrameDecoder *d, const uint8_t *data, size_t len, size_t *
     size_t pos = 0;
     *used = 0;
     while (d->hdr_have < 4) {
-        if (pos == len)
-            return NET_FRAME_MORE;
+        if (pos == len) return NET_FRAME_MORE;
         d->hdr[d->hdr_have++] = data[pos++];
         *used = pos;
         if (d->hdr_have == 4) {
-            uint32_t n = (uint32_t)d->hdr[0] << 24 | (uint32_t)d->hdr[1] << 16 | (uint32_t)d->hdr[2] << 8 |
-                         d->hdr[3];
-            if (n > d->max)
-                return NET_FRAME_TOO_BIG;
+            uint32_t n = (uint32_t)d->hdr[0] << 24 | (uint32_t)d->hdr[1] << 16 | (uint32_t)d->hdr[2] << 8 | d->hdr[3];
+            if (n > d->max) return NET_FRAME_TOO_BIG;
             d->len = n;
             d->have = 0;
             /* never NULL on success, even for an empty payload */
             d->cap = n < NET_FRAME_FIRST ? (n ? n : 1) : NET_FRAME_FIRST;
             d->buf = malloc(d->cap);
-            if (!d->buf)
-                return NET_FRAME_NOMEM;
+            if (!d->buf) return NET_FRAME_NOMEM;
         }
     }
     size_t take = d->len - d->have;
-    if (take > len - pos)
-        take = len - pos;
+    if (take > len - pos) take = len - pos;
     if (take && d->have + take > d->cap) {
         /* grow by doubling, never past the announced length; the old block
          * is wiped (it may hold shares) */
         size_t ncap = d->cap;
-        while (ncap < d->have + take)
-            ncap = ncap > d->len / 2 ? d->len : 2 * ncap;
+        while (ncap < d->have + take) ncap = ncap > d->len / 2 ? d->len : 2 * ncap;
         uint8_t *nb = malloc(ncap);
-        if (!nb)
-            return NET_FRAME_NOMEM;
+        if (!nb) return NET_FRAME_NOMEM;
         memcpy(nb, d->buf, d->have);
         sodium_memzero(d->buf, d->have);
         free(d->buf);
@@ -77,8 +69,7 @@ int net_frame_feed(NetFrameDecoder *d, const uint8_t *data, size_t len, size_t *
         pos += take;
     }
     *used = pos;
-    if (d->have < d->len)
-        return NET_FRAME_MORE;
+    if (d->have < d->len) return NET_FRAME_MORE;
     *frame = d->buf;
     *frame_len = d->len;
     d->buf = NULL;

@@ -14,12 +14,12 @@
 #include <stdint.h>
 
 typedef struct {
-    size_t max;            /* largest payload accepted */
+    size_t max; /* largest payload accepted */
     uint8_t hdr[4];
-    size_t hdr_have;       /* header bytes read so far (0..4) */
-    uint8_t *buf;          /* payload being assembled (NULL between frames) */
-    size_t len, have;      /* payload length, bytes read */
-    size_t cap;            /* bytes allocated for buf: grows with what arrived,
+    size_t hdr_have;  /* header bytes read so far (0..4) */
+    uint8_t *buf;     /* payload being assembled (NULL between frames) */
+    size_t len, have; /* payload length, bytes read */
+    size_t cap;       /* bytes allocated for buf: grows with what arrived,
                             * so a header alone costs no more than NET_FRAME_FIRST */
 } NetFrameDecoder;
 

@@ -17,8 +17,7 @@ static bool field(const char *text, size_t len, const char *key, char *out, size
         const char *le = nl ? nl : end;
         if ((size_t)(le - p) > kl && memcmp(p, key, kl) == 0 && p[kl] == ' ') {
             size_t l = (size_t)(le - (p + kl + 1));
-            if (l >= outlen)
-                return false;
+            if (l >= outlen) return false;
             memcpy(out, p + kl + 1, l);
             out[l] = 0;
             return true;
@@ -33,8 +32,7 @@ int net_hello_parse(const uint8_t *frame, size_t len, NetHello *h)
     memset(h, 0, sizeof *h);
     h->node_id = -1;
     size_t ml = sizeof MAGIC - 1;
-    if (!frame || len > NET_HELLO_MAX || len < ml || memchr(frame, 0, len) || memcmp(frame, MAGIC, ml) != 0)
-        return -1;
+    if (!frame || len > NET_HELLO_MAX || len < ml || memchr(frame, 0, len) || memcmp(frame, MAGIC, ml) != 0) return -1;
     const char *text = (const char *)frame + ml;
     len -= ml;
     h->has_node = field(text, len, "node", h->node, sizeof h->node);
@@ -52,10 +50,8 @@ int net_hello_parse(const uint8_t *frame, size_t len, NetHello *h)
     }
     if (h->has_node && h->node[0] && strlen(h->node) <= 10 && strspn(h->node, "0123456789") == strlen(h->node)) {
         int64_t v = 0;
-        for (const char *c = h->node; *c; c++)
-            v = v * 10 + (*c - '0');
-        if (v <= UINT32_MAX)
-            h->node_id = v;
+        for (const char *c = h->node; *c; c++) v = v * 10 + (*c - '0');
+        if (v <= UINT32_MAX) h->node_id = v;
     }
     return 0;
 }

@@ -22,10 +22,10 @@
 
 typedef struct {
     char node[16], params[1024], program[200];
-    bool has_node, has_params, has_program;   /* present and short enough */
-    bool has_nonce;                           /* 64 hex digits decoded into nonce */
+    bool has_node, has_params, has_program; /* present and short enough */
+    bool has_nonce;                         /* 64 hex digits decoded into nonce */
     uint8_t nonce[NET_HELLO_NONCE];
-    int64_t node_id;                          /* -1 unless node is decimal digits < 2^32 */
+    int64_t node_id; /* -1 unless node is decimal digits < 2^32 */
 } NetHello;
 
 /* 0 if frame[0..len) is a hello (the magic line, no NUL byte, at most

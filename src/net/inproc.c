@@ -34,16 +34,16 @@ typedef struct {
 typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    Slot *ring;            /* circular queue of cap slots */
+    Slot *ring; /* circular queue of cap slots */
     size_t cap, head, count;
-    size_t bytes;          /* payload bytes queued */
-    bool closed;           /* this endpoint was closed */
+    size_t bytes; /* payload bytes queued */
+    bool closed;  /* this endpoint was closed */
     Transport tr;
 } Mailbox;
 
 struct InprocHub {
     uint32_t n_nodes;
-    atomic_bool shutdown;  /* set once; read by every node */
+    atomic_bool shutdown; /* set once; read by every node */
     Mailbox box[];
 };
 
@@ -53,19 +53,14 @@ static void ip_close(Transport *t);
 
 static const TransportOps inproc_ops = { ip_send, ip_recv, ip_close };
 
-static InprocHub *hub_of(Transport *t)
-{
-    return (InprocHub *)t->impl;
-}
+static InprocHub *hub_of(Transport *t) { return (InprocHub *)t->impl; }
 
 InprocHub *inproc_hub_new(uint32_t n_parties, uint32_t n_clients)
 {
     uint64_t nodes = (uint64_t)n_parties + n_clients;
-    if (nodes == 0 || nodes > 65536)
-        return NULL;
+    if (nodes == 0 || nodes > 65536) return NULL;
     InprocHub *h = calloc(1, sizeof *h + (size_t)nodes * sizeof(Mailbox));
-    if (!h)
-        return NULL;
+    if (!h) return NULL;
     h->n_nodes = (uint32_t)nodes;
     pthread_condattr_t ca;
     if (pthread_condattr_init(&ca) != 0) {
@@ -76,8 +71,7 @@ InprocHub *inproc_hub_new(uint32_t n_parties, uint32_t n_clients)
     uint32_t i;
     for (i = 0; i < h->n_nodes; i++) {
         Mailbox *b = &h->box[i];
-        if (pthread_mutex_init(&b->mu, NULL) != 0)
-            break;
+        if (pthread_mutex_init(&b->mu, NULL) != 0) break;
         if (pthread_cond_init(&b->cv, &ca) != 0) {
             pthread_mutex_destroy(&b->mu);
             break;
@@ -102,8 +96,7 @@ InprocHub *inproc_hub_new(uint32_t n_parties, uint32_t n_clients)
 
 Transport *inproc_endpoint(InprocHub *hub, uint32_t id)
 {
-    if (!hub || id >= hub->n_nodes)
-        return NULL;
+    if (!hub || id >= hub->n_nodes) return NULL;
     return &hub->box[id].tr;
 }
 
@@ -122,8 +115,7 @@ static void drain(Mailbox *b)
 
 void inproc_hub_shutdown(InprocHub *hub)
 {
-    if (!hub)
-        return;
+    if (!hub) return;
     for (uint32_t i = 0; i < hub->n_nodes; i++) {
         Mailbox *b = &hub->box[i];
         pthread_mutex_lock(&b->mu);
@@ -135,8 +127,7 @@ void inproc_hub_shutdown(InprocHub *hub)
 
 void inproc_hub_free(InprocHub *hub)
 {
-    if (!hub)
-        return;
+    if (!hub) return;
     for (uint32_t i = 0; i < hub->n_nodes; i++) {
         Mailbox *b = &hub->box[i];
         drain(b);
@@ -150,14 +141,11 @@ void inproc_hub_free(InprocHub *hub)
 /* Room for one more slot (lock held); false on no memory. */
 static bool grow(Mailbox *b)
 {
-    if (b->count < b->cap)
-        return true;
+    if (b->count < b->cap) return true;
     size_t ncap = b->cap ? b->cap * 2 : 16;
     Slot *r = malloc(ncap * sizeof *r);
-    if (!r)
-        return false;
-    for (size_t i = 0; i < b->count; i++)
-        r[i] = b->ring[(b->head + i) % b->cap];
+    if (!r) return false;
+    for (size_t i = 0; i < b->count; i++) r[i] = b->ring[(b->head + i) % b->cap];
     free(b->ring);
     b->ring = r;
     b->cap = ncap;
@@ -168,14 +156,11 @@ static bool grow(Mailbox *b)
 static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
 {
     InprocHub *h = hub_of(t);
-    if (to >= h->n_nodes || len > TRANSPORT_MAX_MESSAGE || (len && !msg))
-        return TRANSPORT_ERROR;
+    if (to >= h->n_nodes || len > TRANSPORT_MAX_MESSAGE || (len && !msg)) return TRANSPORT_ERROR;
     /* malloc(0) may return NULL; a one-byte buffer keeps "NULL = failure" */
     uint8_t *copy = malloc(len ? len : 1);
-    if (!copy)
-        return TRANSPORT_ERROR;
-    if (len)
-        memcpy(copy, msg, len);
+    if (!copy) return TRANSPORT_ERROR;
+    if (len) memcpy(copy, msg, len);
 
     Mailbox *self = &h->box[t->self];
     pthread_mutex_lock(&self->mu);
@@ -192,7 +177,7 @@ static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
     if (atomic_load(&h->shutdown)) {
         rc = TRANSPORT_CLOSED;
     } else if (b->closed) {
-        rc = TRANSPORT_OK;             /* the peer left: like a lost packet */
+        rc = TRANSPORT_OK; /* the peer left: like a lost packet */
     } else if (len > INPROC_QUEUE_BYTES - b->bytes || !grow(b)) {
         rc = TRANSPORT_ERROR;
     } else {
@@ -212,8 +197,7 @@ static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int
     InprocHub *h = hub_of(t);
     Mailbox *b = &h->box[t->self];
     struct timespec dl;
-    if (timeout_ms > 0)
-        mono_deadline(&dl, timeout_ms);
+    if (timeout_ms > 0) mono_deadline(&dl, timeout_ms);
     int rc = TRANSPORT_OK;
     pthread_mutex_lock(&b->mu);
     for (;;) {
@@ -221,8 +205,7 @@ static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int
             rc = TRANSPORT_CLOSED;
             break;
         }
-        if (b->count)
-            break;
+        if (b->count) break;
         if (timeout_ms == 0) {
             rc = TRANSPORT_TIMEOUT;
             break;

@@ -25,8 +25,7 @@ int net_errf(char *err, size_t errlen, const char *fmt, ...)
 
 void net_wipe_free(void *p, size_t len)
 {
-    if (!p)
-        return;
+    if (!p) return;
     sodium_memzero(p, len);
     free(p);
 }

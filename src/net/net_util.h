@@ -28,8 +28,8 @@ void net_wipe_free(void *p, size_t len);
  * flood the log too: at most NET_LOG_BURST lines per second. */
 #define NET_LOG_BURST 10
 typedef struct {
-    int64_t second;               /* start of the current one-second window */
-    unsigned logged, suppressed;  /* lines in it; lines dropped since the last logged one */
+    int64_t second;              /* start of the current one-second window */
+    unsigned logged, suppressed; /* lines in it; lines dropped since the last logged one */
 } NetLogLimit;
 /* True if a line may be logged now; then *dropped receives how many were
  * suppressed before it (to mention), and the count restarts. */

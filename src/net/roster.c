@@ -29,10 +29,7 @@ static const char *ssl_reason(void)
     return r ? r : "unknown TLS error";
 }
 
-void net_hex(const uint8_t *b, size_t n, char *out)
-{
-    sodium_bin2hex(out, 2 * n + 1, b, n);
-}
+void net_hex(const uint8_t *b, size_t n, char *out) { sodium_bin2hex(out, 2 * n + 1, b, n); }
 
 bool net_unhex(const char *s, uint8_t *out, size_t n)
 {
@@ -61,30 +58,23 @@ void roster_node_name(const Roster *r, uint32_t node, char *out, size_t outlen)
 int64_t roster_find_key(const Roster *r, const uint8_t key_id[NET_KEY_ID_LEN])
 {
     for (uint32_t i = 0; i < r->n_parties + r->n_clients; i++)
-        if (memcmp(r->nodes[i].key_id, key_id, NET_KEY_ID_LEN) == 0)
-            return i;
+        if (memcmp(r->nodes[i].key_id, key_id, NET_KEY_ID_LEN) == 0) return i;
     return -1;
 }
 
-static bool parse_key_id(const char *s, uint8_t out[NET_KEY_ID_LEN])
-{
-    return net_unhex(s, out, NET_KEY_ID_LEN);
-}
+static bool parse_key_id(const char *s, uint8_t out[NET_KEY_ID_LEN]) { return net_unhex(s, out, NET_KEY_ID_LEN); }
 
 static bool parse_index(const char *s, uint32_t *out)
 {
-    if (!*s || strlen(s) > 5)
-        return false;
+    if (!*s || strlen(s) > 5) return false;
     uint32_t v = 0;
     for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
+        if (*s < '0' || *s > '9') return false;
         v = v * 10 + (uint32_t)(*s - '0');
     }
     *out = v;
     return true;
 }
-
 
 int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errlen)
 {
@@ -100,8 +90,7 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
     while (rc == 0 && pos < len) {
         char line[1024];
         size_t e = pos;
-        while (e < len && text[e] != '\n')
-            e++;
+        while (e < len && text[e] != '\n') e++;
         lineno++;
         size_t l = e - pos;
         if (l >= sizeof line) {
@@ -112,8 +101,7 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
         line[l] = 0;
         pos = e + 1;
         char *hash = strchr(line, '#');
-        if (hash)
-            *hash = 0;
+        if (hash) *hash = 0;
         char *tok[6], *save = NULL;
         int nt = 0;
         for (char *t = strtok_r(line, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
@@ -123,8 +111,7 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
             }
             tok[nt++] = t;
         }
-        if (nt == 0)
-            continue;
+        if (nt == 0) continue;
         RosterNode node;
         memset(&node, 0, sizeof node);
         if (strcmp(tok[0], "party") == 0) {
@@ -137,7 +124,7 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
             *colon = 0;
             const char *host = tok[2];
             size_t hl = strlen(host);
-            if (host[0] == '[' && host[hl - 1] == ']') {   /* [::1]:9001 */
+            if (host[0] == '[' && host[hl - 1] == ']') { /* [::1]:9001 */
                 host++;
                 hl -= 2;
             }
@@ -182,14 +169,11 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
         if (!seen_p[i]) rc = net_errf(err, errlen, "parties must be numbered 0..%u: party %u is missing", np - 1, i);
     for (uint32_t i = 0; rc == 0 && i < nc; i++)
         if (!seen_c[i]) rc = net_errf(err, errlen, "clients must be numbered 0..%u: client %u is missing", nc - 1, i);
-    if (rc == 0 && np == 0)
-        rc = net_errf(err, errlen, "no party listed");
-    if (rc == 0 && np + nc > ROSTER_MAX_NODES)
-        rc = net_errf(err, errlen, "too many nodes");
+    if (rc == 0 && np == 0) rc = net_errf(err, errlen, "no party listed");
+    if (rc == 0 && np + nc > ROSTER_MAX_NODES) rc = net_errf(err, errlen, "too many nodes");
     if (rc == 0) {
         r->nodes = calloc(np + nc, sizeof *r->nodes);
-        if (!r->nodes)
-            rc = net_errf(err, errlen, "out of memory");
+        if (!r->nodes) rc = net_errf(err, errlen, "out of memory");
     }
     if (rc == 0) {
         memcpy(r->nodes, parties, np * sizeof *parties);
@@ -204,8 +188,7 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
                     roster_node_name(r, i, b, sizeof b);
                     rc = net_errf(err, errlen, "%s and %s have the same key", a, b);
                 }
-        if (rc)
-            roster_free(r);
+        if (rc) roster_free(r);
     }
     free(parties);
     free(clients);
@@ -217,14 +200,12 @@ int roster_parse(const char *text, size_t len, Roster *r, char *err, size_t errl
 int roster_load(const char *path, Roster *r, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return net_errf(err, errlen, "cannot read roster '%s': %s", path, strerror(errno));
+    if (!f) return net_errf(err, errlen, "cannot read roster '%s': %s", path, strerror(errno));
     char *buf = malloc(1 << 20);
     size_t len = buf ? fread(buf, 1, 1 << 20, f) : 0;
     bool big = buf && len == (1 << 20);
     fclose(f);
-    if (!buf)
-        return net_errf(err, errlen, "out of memory");
+    if (!buf) return net_errf(err, errlen, "out of memory");
     if (big) {
         free(buf);
         return net_errf(err, errlen, "roster '%s' is larger than 1 MiB", path);
@@ -232,8 +213,7 @@ int roster_load(const char *path, Roster *r, char *err, size_t errlen)
     char why[512];
     int rc = roster_parse(buf, len, r, why, sizeof why);
     free(buf);
-    if (rc)
-        return net_errf(err, errlen, "roster '%s': %s", path, why);
+    if (rc) return net_errf(err, errlen, "roster '%s': %s", path, why);
     return 0;
 }
 
@@ -244,8 +224,7 @@ int net_key_id_of_cert(X509 *cert, uint8_t out[NET_KEY_ID_LEN])
     X509_PUBKEY *pk = X509_get_X509_PUBKEY(cert);
     unsigned char *der = NULL;
     int len = pk ? i2d_X509_PUBKEY(pk, &der) : -1;
-    if (len <= 0)
-        return -1;
+    if (len <= 0) return -1;
     SHA256(der, (size_t)len, out);
     OPENSSL_free(der);
     return 0;
@@ -254,19 +233,17 @@ int net_key_id_of_cert(X509 *cert, uint8_t out[NET_KEY_ID_LEN])
 int tls_cert_key_id(const char *cert_path, uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen)
 {
     FILE *f = fopen(cert_path, "r");
-    if (!f)
-        return net_errf(err, errlen, "cannot read certificate '%s': %s", cert_path, strerror(errno));
+    if (!f) return net_errf(err, errlen, "cannot read certificate '%s': %s", cert_path, strerror(errno));
     X509 *c = PEM_read_X509(f, NULL, NULL, NULL);
     fclose(f);
-    if (!c)
-        return net_errf(err, errlen, "'%s' is not a PEM certificate", cert_path);
+    if (!c) return net_errf(err, errlen, "'%s' is not a PEM certificate", cert_path);
     int rc = net_key_id_of_cert(c, key_id);
     X509_free(c);
     return rc ? net_errf(err, errlen, "'%s': cannot encode the public key", cert_path) : 0;
 }
 
-int tls_keygen(const char *key_path, const char *cert_path, const char *common_name,
-               uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen)
+int tls_keygen(const char *key_path, const char *cert_path, const char *common_name, uint8_t key_id[NET_KEY_ID_LEN],
+               char *err, size_t errlen)
 {
     int rc = -1;
     EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
@@ -325,10 +302,8 @@ int tls_keygen(const char *key_path, const char *cert_path, const char *common_n
     }
     rc = 0;
 out:
-    if (kf && fclose(kf) != 0 && rc == 0)
-        rc = net_errf(err, errlen, "cannot write '%s'", key_path);
-    if (cf && fclose(cf) != 0 && rc == 0)
-        rc = net_errf(err, errlen, "cannot write '%s'", cert_path);
+    if (kf && fclose(kf) != 0 && rc == 0) rc = net_errf(err, errlen, "cannot write '%s'", key_path);
+    if (cf && fclose(cf) != 0 && rc == 0) rc = net_errf(err, errlen, "cannot write '%s'", cert_path);
     EVP_PKEY_free(key);
     X509_free(cert);
     return rc;

@@ -20,15 +20,15 @@
 
 typedef struct {
     bool is_party;
-    uint32_t index;              /* party index or client index */
-    char host[256], port[16];    /* parties only */
+    uint32_t index;           /* party index or client index */
+    char host[256], port[16]; /* parties only */
     uint8_t key_id[NET_KEY_ID_LEN];
 } RosterNode;
 
 typedef struct {
     uint32_t n_parties, n_clients;
-    RosterNode *nodes;           /* by node id: parties, then clients */
-    uint8_t digest[32];          /* SHA-256 of the file's bytes */
+    RosterNode *nodes;  /* by node id: parties, then clients */
+    uint8_t digest[32]; /* SHA-256 of the file's bytes */
 } Roster;
 
 /* Parses a roster file.  0 on success; -1 with err naming file and line. */
@@ -43,11 +43,11 @@ int64_t roster_find_key(const Roster *r, const uint8_t key_id[NET_KEY_ID_LEN]);
 /* Makes an Ed25519 key (PKCS#8 PEM, mode 0600) and a self-signed
  * certificate (PEM) with the given common name; key_id receives the key id.
  * Refuses to overwrite an existing key file. */
-int tls_keygen(const char *key_path, const char *cert_path, const char *common_name,
-               uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen);
+int tls_keygen(const char *key_path, const char *cert_path, const char *common_name, uint8_t key_id[NET_KEY_ID_LEN],
+               char *err, size_t errlen);
 /* The key id of the certificate in a PEM file. */
 int tls_cert_key_id(const char *cert_path, uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen);
-void net_hex(const uint8_t *b, size_t n, char *out);   /* out: 2n+1 bytes */
+void net_hex(const uint8_t *b, size_t n, char *out); /* out: 2n+1 bytes */
 /* Exactly 2n hex digits (either case) -> n bytes; false otherwise. */
 bool net_unhex(const char *s, uint8_t *out, size_t n);
 

@@ -66,18 +66,18 @@ typedef struct {
 } Msg;
 
 typedef struct {
-    pthread_mutex_t mu;          /* state, out, wake_fd, why */
+    pthread_mutex_t mu; /* state, out, wake_fd, why */
     int state;
-    uint8_t *out;                /* frames queued to this peer */
+    uint8_t *out; /* frames queued to this peer */
     size_t out_len, out_cap;
-    size_t inflight;             /* taken by the connection thread, not yet written */
-    int wake_fd;                 /* eventfd of its connection thread, -1 if none */
-    char why[320];               /* last connection problem, for wait_peers */
-    char addr[80];               /* peer's address, once connected */
-    atomic_bool paused;          /* its reader stopped: too many unconsumed bytes */
-    bool has_nonce;              /* its hello's nonce (under mu) */
+    size_t inflight;    /* taken by the connection thread, not yet written */
+    int wake_fd;        /* eventfd of its connection thread, -1 if none */
+    char why[320];      /* last connection problem, for wait_peers */
+    char addr[80];      /* peer's address, once connected */
+    atomic_bool paused; /* its reader stopped: too many unconsumed bytes */
+    bool has_nonce;     /* its hello's nonce (under mu) */
     uint8_t nonce[NET_HELLO_NONCE];
-    size_t in_bytes;             /* queued in the inbound ring (under Net.mu) */
+    size_t in_bytes; /* queued in the inbound ring (under Net.mu) */
 } Peer;
 
 typedef struct {
@@ -87,25 +87,25 @@ typedef struct {
     char self_name[32];
     char params[1024];
     char program[200];
-    uint8_t nonce[NET_HELLO_NONCE];  /* ours, fresh per endpoint (tls_transport_run_nonce) */
+    uint8_t nonce[NET_HELLO_NONCE]; /* ours, fresh per endpoint (tls_transport_run_nonce) */
     bool is_party, quiet;
     int listen_fd;
     atomic_bool stop;
-    int64_t linger_until;        /* ms deadline for flushing at close */
+    int64_t linger_until; /* ms deadline for flushing at close */
 
-    pthread_mutex_t mu;          /* inbound ring, threads, fatal */
-    pthread_cond_t cv;           /* inbound message / thread exit / peer up */
+    pthread_mutex_t mu; /* inbound ring, threads, fatal */
+    pthread_cond_t cv;  /* inbound message / thread exit / peer up */
     Msg *ring;
     size_t cap, head, count;
     bool closed;
-    int threads;                 /* live helper threads */
-    int handshakes;              /* inbound handshakes in progress */
+    int threads;    /* live helper threads */
+    int handshakes; /* inbound handshakes in progress */
     struct {
         char host[64];
         unsigned count;
-    } hs[TLS_MAX_PENDING_HANDSHAKES];    /* ...by source address */
-    NetLogLimit rejects;         /* log of rejected connections */
-    char fatal[2400];             /* first session mismatch */
+    } hs[TLS_MAX_PENDING_HANDSHAKES]; /* ...by source address */
+    NetLogLimit rejects;              /* log of rejected connections */
+    char fatal[2400];                 /* first session mismatch */
 
     Peer *peers;
 } Net;
@@ -113,8 +113,7 @@ typedef struct {
 static void net_log(Net *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void net_log(Net *n, const char *fmt, ...)
 {
-    if (n->quiet)
-        return;
+    if (n->quiet) return;
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -134,15 +133,13 @@ static void reject_log(Net *n, const char *fmt, ...)
     pthread_mutex_lock(&n->mu);
     bool ok = net_log_allow(&n->rejects, &dropped);
     pthread_mutex_unlock(&n->mu);
-    if (!ok)
-        return;
+    if (!ok) return;
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (dropped)
-        net_log(n, "(%u more rejected connections not logged)", dropped);
+    if (dropped) net_log(n, "(%u more rejected connections not logged)", dropped);
     net_log(n, "%s", buf);
 }
 
@@ -150,22 +147,18 @@ static void reject_log(Net *n, const char *fmt, ...)
  * when every slot, or this address's share of them, is taken. */
 static bool hs_take(Net *n, const char *host)
 {
-    if (n->handshakes >= TLS_MAX_PENDING_HANDSHAKES)
-        return false;
+    if (n->handshakes >= TLS_MAX_PENDING_HANDSHAKES) return false;
     int free_i = -1;
     for (int i = 0; i < TLS_MAX_PENDING_HANDSHAKES; i++) {
         if (n->hs[i].count && strcmp(n->hs[i].host, host) == 0) {
-            if (n->hs[i].count >= TLS_HANDSHAKES_PER_HOST)
-                return false;
+            if (n->hs[i].count >= TLS_HANDSHAKES_PER_HOST) return false;
             n->hs[i].count++;
             n->handshakes++;
             return true;
         }
-        if (!n->hs[i].count && free_i < 0)
-            free_i = i;
+        if (!n->hs[i].count && free_i < 0) free_i = i;
     }
-    if (free_i < 0)
-        return false;
+    if (free_i < 0) return false;
     snprintf(n->hs[free_i].host, sizeof n->hs[free_i].host, "%s", host);
     n->hs[free_i].count = 1;
     n->handshakes++;
@@ -235,8 +228,7 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
             net_wipe_free(data, len);
             return -1;
         }
-        for (size_t i = 0; i < n->count; i++)
-            r[i] = n->ring[(n->head + i) % n->cap];
+        for (size_t i = 0; i < n->count; i++) r[i] = n->ring[(n->head + i) % n->cap];
         free(n->ring);
         n->ring = r;
         n->cap = ncap;
@@ -246,8 +238,7 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
     n->count++;
     n->peers[from].in_bytes += len;
     bool over = n->peers[from].in_bytes >= TLS_PEER_IN_LIMIT - TRANSPORT_MAX_MESSAGE;
-    if (over)
-        atomic_store(&n->peers[from].paused, true);
+    if (over) atomic_store(&n->peers[from].paused, true);
     pthread_cond_broadcast(&n->cv);
     pthread_mutex_unlock(&n->mu);
     return 0;
@@ -286,17 +277,13 @@ static void addr_text(const struct sockaddr *sa, char *out, size_t outlen)
 static bool wait_io(Net *n, int fd, int ssl_err, int64_t deadline)
 {
     for (;;) {
-        if (atomic_load(&n->stop))
-            return false;
+        if (atomic_load(&n->stop)) return false;
         int64_t left = deadline - net_now_ms();
-        if (left <= 0)
-            return false;
+        if (left <= 0) return false;
         struct pollfd p = { fd, (short)(ssl_err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0 };
         int r = poll(&p, 1, left > 200 ? 200 : (int)left);
-        if (r > 0)
-            return true;
-        if (r < 0 && errno != EINTR)
-            return false;
+        if (r > 0) return true;
+        if (r < 0 && errno != EINTR) return false;
     }
 }
 
@@ -305,11 +292,9 @@ static int handshake(Net *n, SSL *ssl, int fd, bool server, int64_t deadline)
     for (;;) {
         ERR_clear_error();
         int r = server ? SSL_accept(ssl) : SSL_connect(ssl);
-        if (r == 1)
-            return 0;
+        if (r == 1) return 0;
         int e = SSL_get_error(ssl, r);
-        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline))
-            return -1;
+        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline)) return -1;
     }
 }
 
@@ -324,15 +309,13 @@ static int write_all(Net *n, SSL *ssl, int fd, const uint8_t *b, size_t len, int
             continue;
         }
         int e = SSL_get_error(ssl, w);
-        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline))
-            return -1;
+        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline)) return -1;
     }
     return 0;
 }
 
 /* Reads one frame (at most max bytes) before the deadline. */
-static int read_frame(Net *n, SSL *ssl, int fd, NetFrameDecoder *d, uint8_t **frame, size_t *flen,
-                      int64_t deadline)
+static int read_frame(Net *n, SSL *ssl, int fd, NetFrameDecoder *d, uint8_t **frame, size_t *flen, int64_t deadline)
 {
     uint8_t buf[512];
     for (;;) {
@@ -345,19 +328,16 @@ static int read_frame(Net *n, SSL *ssl, int fd, NetFrameDecoder *d, uint8_t **fr
                 size_t used;
                 int fr = net_frame_feed(d, buf + off, (size_t)r - off, &used, frame, flen);
                 off += used;
-                if (fr < 0)
-                    return -1;
+                if (fr < 0) return -1;
                 if (fr == NET_FRAME_DONE) {
-                    if (off < (size_t)r)
-                        return -1;   /* nothing may follow the hello before ours is checked */
+                    if (off < (size_t)r) return -1; /* nothing may follow the hello before ours is checked */
                     return 0;
                 }
             }
             continue;
         }
         int e = SSL_get_error(ssl, r);
-        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline))
-            return -1;
+        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline)) return -1;
     }
 }
 
@@ -367,16 +347,15 @@ static size_t make_hello(Net *n, char *out, size_t outlen)
 {
     char hex[2 * NET_HELLO_NONCE + 1];
     net_hex(n->nonce, sizeof n->nonce, hex);
-    int k = snprintf(out, outlen, "STOFFEL-NET/1\nnode %u\nparams %s\nprogram %s\nnonce %s\n", n->tr.self,
-                     n->params, n->is_party ? n->program : "-", hex);
+    int k = snprintf(out, outlen, "STOFFEL-NET/1\nnode %u\nparams %s\nprogram %s\nnonce %s\n", n->tr.self, n->params,
+                     n->is_party ? n->program : "-", hex);
     return k > 0 && (size_t)k < outlen ? (size_t)k : 0;
 }
 
 static void set_fatal(Net *n, const char *msg)
 {
     pthread_mutex_lock(&n->mu);
-    if (!n->fatal[0])
-        snprintf(n->fatal, sizeof n->fatal, "%s", msg);
+    if (!n->fatal[0]) snprintf(n->fatal, sizeof n->fatal, "%s", msg);
     pthread_cond_broadcast(&n->cv);
     pthread_mutex_unlock(&n->mu);
 }
@@ -402,8 +381,8 @@ static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, s
         return -1;
     }
     if (n->is_party && peer < n->roster.n_parties && (!h.has_program || strcmp(h.program, n->program) != 0)) {
-        snprintf(msg, sizeof msg, "%s runs a different program: its hash is %.16s..., ours %.16s...", who,
-                 h.program, n->program);
+        snprintf(msg, sizeof msg, "%s runs a different program: its hash is %.16s..., ours %.16s...", who, h.program,
+                 n->program);
         net_log(n, "%s", msg);
         set_fatal(n, msg);
         return -1;
@@ -438,8 +417,7 @@ int tls_transport_run_nonce(Transport *t, uint8_t out[32])
             memcpy(v, p->nonce, sizeof v);
             pthread_mutex_unlock(&p->mu);
         }
-        if (!have)
-            rc = -1;
+        if (!have) rc = -1;
         crypto_generichash_update(&st, v, sizeof v);
     }
     crypto_generichash_final(&st, out, 32);
@@ -453,7 +431,7 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
 {
     Peer *p = &n->peers[id];
     uint8_t *rbuf = malloc(TLS_READ_CHUNK);
-    uint8_t *wbuf = NULL;        /* frames taken from the peer's queue */
+    uint8_t *wbuf = NULL; /* frames taken from the peer's queue */
     size_t wlen = 0, woff = 0;
     bool want_read_for_write = false, want_write = false, clean = false;
     const char *why = NULL;
@@ -466,7 +444,7 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         bool stopping = atomic_load(&n->stop);
         /* take queued frames */
         if (woff == wlen) {
-            net_wipe_free(wbuf, wlen);      /* dealt shares travel in here */
+            net_wipe_free(wbuf, wlen); /* dealt shares travel in here */
             wbuf = NULL;
             wlen = woff = 0;
             pthread_mutex_lock(&p->mu);
@@ -496,8 +474,10 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
                 continue;
             }
             int e = SSL_get_error(ssl, w);
-            if (e == SSL_ERROR_WANT_WRITE) want_write = true;
-            else if (e == SSL_ERROR_WANT_READ) want_read_for_write = true;
+            if (e == SSL_ERROR_WANT_WRITE)
+                want_write = true;
+            else if (e == SSL_ERROR_WANT_READ)
+                want_read_for_write = true;
             else {
                 why = "write failed";
                 goto done;
@@ -531,23 +511,22 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
                             goto done;
                         }
                     }
-                    if (atomic_load(&p->paused))
-                        break;
+                    if (atomic_load(&p->paused)) break;
                     continue;
                 }
                 int e = SSL_get_error(ssl, r);
-                if (e == SSL_ERROR_WANT_READ)
-                    break;
+                if (e == SSL_ERROR_WANT_READ) break;
                 if (e == SSL_ERROR_WANT_WRITE) {
                     want_write = true;
                     break;
                 }
                 if (e == SSL_ERROR_ZERO_RETURN) {
-                    clean = true;        /* the peer closed properly */
+                    clean = true; /* the peer closed properly */
                     goto done;
                 }
                 snprintf(whybuf, sizeof whybuf, "connection lost (%s)",
-                         e == SSL_ERROR_SYSCALL ? (errno ? strerror(errno) : "closed without TLS close") : ssl_reason());
+                         e == SSL_ERROR_SYSCALL ? (errno ? strerror(errno) : "closed without TLS close")
+                                                : ssl_reason());
                 why = whybuf;
                 goto done;
             }
@@ -557,16 +536,13 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
             pthread_mutex_lock(&p->mu);
             bool more = p->out_len > 0;
             pthread_mutex_unlock(&p->mu);
-            if (more)
-                continue;
+            if (more) continue;
         } else if (!want_write && !want_read_for_write) {
             continue;
         }
         struct pollfd pf[2] = { { fd, 0, 0 }, { evfd, POLLIN, 0 } };
-        if (!atomic_load(&p->paused) || want_read_for_write)
-            pf[0].events |= POLLIN;
-        if (want_write)
-            pf[0].events |= POLLOUT;
+        if (!atomic_load(&p->paused) || want_read_for_write) pf[0].events |= POLLIN;
+        if (want_write) pf[0].events |= POLLOUT;
         int pr = poll(pf, 2, 200);
         if (pr > 0 && (pf[1].revents & POLLIN)) {
             uint64_t x;
@@ -585,8 +561,7 @@ done:
         char sink[4096];
         while (net_now_ms() < until) {
             struct pollfd pf = { fd, POLLIN, 0 };
-            if (poll(&pf, 1, 50) > 0 && recv(fd, sink, sizeof sink, 0) <= 0)
-                break;
+            if (poll(&pf, 1, 50) > 0 && recv(fd, sink, sizeof sink, 0) <= 0) break;
         }
     }
     pthread_mutex_lock(&p->mu);
@@ -595,8 +570,7 @@ done:
     net_wipe_free(p->out, p->out_len);
     p->out = NULL;
     p->out_len = p->out_cap = p->inflight = 0;
-    if (why)
-        snprintf(p->why, sizeof p->why, "%s", why);
+    if (why) snprintf(p->why, sizeof p->why, "%s", why);
     pthread_mutex_unlock(&p->mu);
     if (why && !atomic_load(&n->stop)) {
         char name[32];
@@ -621,8 +595,7 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
     int64_t id = roster_find_key(&n->roster, kid);
     if (id < 0) {
         reject_log(n, "connection with %s rejected: its key %s is not in the roster", addr, hex);
-        if (expect >= 0)
-            peer_why(n, (uint32_t)expect, "%s presented key %.16s..., not in the roster", addr, hex);
+        if (expect >= 0) peer_why(n, (uint32_t)expect, "%s presented key %.16s..., not in the roster", addr, hex);
         return;
     }
     char name[32];
@@ -646,12 +619,11 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
     }
     Peer *p = &n->peers[id];
     int evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (evfd < 0)
-        return;
+    if (evfd < 0) return;
     pthread_mutex_lock(&p->mu);
     bool busy = p->state != PEER_WAITING;
     if (!busy) {
-        p->state = PEER_UP + 10;     /* claimed: hello in progress */
+        p->state = PEER_UP + 10; /* claimed: hello in progress */
         snprintf(p->addr, sizeof p->addr, "%s", addr);
     }
     pthread_mutex_unlock(&p->mu);
@@ -692,7 +664,7 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
     pthread_mutex_unlock(&p->mu);
     if (ok) {
         pthread_mutex_lock(&n->mu);
-        pthread_cond_broadcast(&n->cv);     /* wait_peers */
+        pthread_cond_broadcast(&n->cv); /* wait_peers */
         pthread_mutex_unlock(&n->mu);
         NetFrameDecoder d2;
         net_frame_init(&d2, TRANSPORT_MAX_MESSAGE);
@@ -756,13 +728,11 @@ static void *accept_thread(void *arg)
     Net *n = arg;
     while (!atomic_load(&n->stop)) {
         struct pollfd p = { n->listen_fd, POLLIN, 0 };
-        if (poll(&p, 1, 200) <= 0)
-            continue;
+        if (poll(&p, 1, 200) <= 0) continue;
         struct sockaddr_storage ss;
         socklen_t sl = sizeof ss;
         int fd = accept(n->listen_fd, (struct sockaddr *)&ss, &sl);
-        if (fd < 0)
-            continue;
+        if (fd < 0) continue;
         char addr[80], host[64];
         addr_text((struct sockaddr *)&ss, addr, sizeof addr);
         net_addr_host((struct sockaddr *)&ss, host, sizeof host);
@@ -771,8 +741,7 @@ static void *accept_thread(void *arg)
         pthread_mutex_unlock(&n->mu);
         Inbound *in = got ? malloc(sizeof *in) : NULL;
         if (!in) {
-            if (got)
-                hs_release(n, host);
+            if (got) hs_release(n, host);
             reject_log(n, "connection from %s dropped: too many handshakes in progress%s", addr,
                        got ? "" : " (from its address, or in all)");
             close(fd);
@@ -813,8 +782,7 @@ static int tcp_connect(Net *n, const RosterNode *rn, char *addr, size_t addrlen,
     int fd = -1;
     for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0)
-            continue;
+        if (fd < 0) continue;
         set_socket_options(fd);
         addr_text(ai->ai_addr, addr, addrlen);
         int r = connect(fd, ai->ai_addr, ai->ai_addrlen);
@@ -822,8 +790,7 @@ static int tcp_connect(Net *n, const RosterNode *rn, char *addr, size_t addrlen,
             struct pollfd p = { fd, POLLOUT, 0 };
             int err = ETIMEDOUT;
             socklen_t el = sizeof err;
-            if (poll(&p, 1, 2000) > 0)
-                getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el);
+            if (poll(&p, 1, 2000) > 0) getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el);
             r = err ? -1 : 0;
             errno = err;
         }
@@ -850,8 +817,7 @@ static void *dial_thread(void *arg)
         pthread_mutex_lock(&p->mu);
         int st = p->state;
         pthread_mutex_unlock(&p->mu);
-        if (st != PEER_WAITING)
-            break;
+        if (st != PEER_WAITING) break;
         char addr[80] = "?", why[200];
         int fd = tcp_connect(n, rn, addr, sizeof addr, why, sizeof why);
         if (fd < 0) {
@@ -871,10 +837,8 @@ static void *dial_thread(void *arg)
         pthread_mutex_lock(&p->mu);
         st = p->state;
         pthread_mutex_unlock(&p->mu);
-        if (st != PEER_WAITING)
-            break;
-        for (int i = 0; i < 5 && !atomic_load(&n->stop); i++)
-            usleep(50 * 1000);
+        if (st != PEER_WAITING) break;
+        for (int i = 0; i < 5 && !atomic_load(&n->stop); i++) usleep(50 * 1000);
     }
     thread_exit(n);
     return NULL;
@@ -885,46 +849,39 @@ static void *dial_thread(void *arg)
 static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
 {
     Net *n = t->impl;
-    if (to >= n_nodes(n) || len > TRANSPORT_MAX_MESSAGE || (len && !msg))
-        return TRANSPORT_ERROR;
-    if (atomic_load(&n->stop))
-        return TRANSPORT_CLOSED;
+    if (to >= n_nodes(n) || len > TRANSPORT_MAX_MESSAGE || (len && !msg)) return TRANSPORT_ERROR;
+    if (atomic_load(&n->stop)) return TRANSPORT_CLOSED;
     if (to == t->self) {
         uint8_t *copy = malloc(len ? len : 1);
-        if (!copy)
-            return TRANSPORT_ERROR;
-        if (len)
-            memcpy(copy, msg, len);
+        if (!copy) return TRANSPORT_ERROR;
+        if (len) memcpy(copy, msg, len);
         return push_in(n, to, copy, len) == 0 ? TRANSPORT_OK : TRANSPORT_ERROR;
     }
     Peer *p = &n->peers[to];
     int rc = TRANSPORT_OK;
     pthread_mutex_lock(&p->mu);
     if (p->state == PEER_GONE) {
-        rc = TRANSPORT_OK;                      /* the peer left: like a lost packet */
+        rc = TRANSPORT_OK; /* the peer left: like a lost packet */
     } else if (p->out_len + p->inflight + len + 4 > TLS_PEER_OUT_LIMIT) {
         rc = TRANSPORT_ERROR;
     } else {
         size_t need = p->out_len + len + 4;
         if (need > p->out_cap) {
             size_t ncap = p->out_cap ? p->out_cap : 4096;
-            while (ncap < need)
-                ncap *= 2;
+            while (ncap < need) ncap *= 2;
             /* not realloc: the old buffer holds queued shares, wiped here */
             uint8_t *nb = malloc(ncap);
             if (!nb) {
                 pthread_mutex_unlock(&p->mu);
                 return TRANSPORT_ERROR;
             }
-            if (p->out_len)
-                memcpy(nb, p->out, p->out_len);
+            if (p->out_len) memcpy(nb, p->out, p->out_len);
             net_wipe_free(p->out, p->out_len);
             p->out = nb;
             p->out_cap = ncap;
         }
         net_frame_header(p->out + p->out_len, (uint32_t)len);
-        if (len)
-            memcpy(p->out + p->out_len + 4, msg, len);
+        if (len) memcpy(p->out + p->out_len + 4, msg, len);
         p->out_len += len + 4;
         wake(p->wake_fd);
     }
@@ -943,8 +900,7 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
             rc = TRANSPORT_CLOSED;
             break;
         }
-        if (n->count)
-            break;
+        if (n->count) break;
         if (timeout_ms == 0) {
             rc = TRANSPORT_TIMEOUT;
             break;
@@ -971,7 +927,7 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
         p->in_bytes -= m.len;
         if (atomic_load(&p->paused) && p->in_bytes < TLS_PEER_IN_LIMIT / 2) {
             atomic_store(&p->paused, false);
-            wake_fd = m.from;   /* wake its reader below, outside this lock */
+            wake_fd = m.from; /* wake its reader below, outside this lock */
         }
         *from = m.from;
         *msg = m.data;
@@ -1016,7 +972,8 @@ int net_listen_tcp(const char *host, const char *port, char *err, size_t errlen)
     hints.ai_flags = AI_PASSIVE;
     int g = getaddrinfo(host && host[0] ? host : NULL, port, &hints, &res);
     if (g != 0)
-        return net_errf(err, errlen, "cannot resolve listen address %s:%s: %s", host ? host : "", port, gai_strerror(g));
+        return net_errf(err, errlen, "cannot resolve listen address %s:%s: %s", host ? host : "", port,
+                        gai_strerror(g));
     int fd = -1, e = 0;
     for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
@@ -1057,10 +1014,8 @@ static void net_free_mem(Net *n)
     for (size_t i = 0; i < n->count; i++)
         net_wipe_free(n->ring[(n->head + i) % n->cap].data, n->ring[(n->head + i) % n->cap].len);
     free(n->ring);
-    if (n->listen_fd >= 0)
-        close(n->listen_fd);
-    if (n->ctx)
-        SSL_CTX_free(n->ctx);
+    if (n->listen_fd >= 0) close(n->listen_fd);
+    if (n->ctx) SSL_CTX_free(n->ctx);
     pthread_cond_destroy(&n->cv);
     pthread_mutex_destroy(&n->mu);
     roster_free(&n->roster);
@@ -1075,7 +1030,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
         net_errf(err, errlen, "node %u is not in the roster", cfg->self);
         return NULL;
     }
-    signal(SIGPIPE, SIG_IGN);       /* a peer closing must not kill us */
+    signal(SIGPIPE, SIG_IGN); /* a peer closing must not kill us */
     Net *n = calloc(1, sizeof *n);
     if (!n) {
         net_errf(err, errlen, "out of memory");
@@ -1143,7 +1098,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
         char hex[2 * NET_KEY_ID_LEN + 1];
         net_hex(kid, sizeof kid, hex);
         net_errf(err, errlen, "certificate '%s' (key %s) is not the roster's key for %s", cfg->cert_path, hex,
-             n->self_name);
+                 n->self_name);
         goto fail;
     }
     SSL_CTX_set_verify(n->ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_any);
@@ -1166,16 +1121,14 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
             snprintf(host, sizeof host, "%.*s", (int)(c - cfg->bind), cfg->bind);
             snprintf(port, sizeof port, "%s", c + 1);
         }
-        if (listen_on(n, host, port, err, errlen) != 0)
-            goto fail;
+        if (listen_on(n, host, port, err, errlen) != 0) goto fail;
         if (!spawn(n, accept_thread, n)) {
             net_errf(err, errlen, "cannot start a thread");
             goto fail;
         }
     }
     for (uint32_t j = 0; j < r->n_parties; j++) {
-        if (n->is_party && j >= cfg->self)
-            break;
+        if (n->is_party && j >= cfg->self) break;
         Dial *d = malloc(sizeof *d);
         if (!d || (d->n = n, d->peer = j, !spawn(n, dial_thread, d))) {
             free(d);
@@ -1197,10 +1150,8 @@ fail:
 bool tls_transport_peer_up(Transport *t, uint32_t node)
 {
     Net *n = t->impl;
-    if (node >= n_nodes(n))
-        return false;
-    if (node == t->self)
-        return true;
+    if (node >= n_nodes(n)) return false;
+    if (node == t->self) return true;
     pthread_mutex_lock(&n->peers[node].mu);
     bool up = n->peers[node].state == PEER_UP;
     pthread_mutex_unlock(&n->peers[node].mu);
@@ -1214,8 +1165,7 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
     uint32_t want = n->is_party ? (clients ? n_nodes(n) : n->roster.n_parties) : n->roster.n_parties;
     for (;;) {
         bool all = true;
-        for (uint32_t i = 0; i < want && all; i++)
-            all = tls_transport_peer_up(t, i);
+        for (uint32_t i = 0; i < want && all; i++) all = tls_transport_peer_up(t, i);
         pthread_mutex_lock(&n->mu);
         if (n->fatal[0]) {
             net_errf(err, errlen, "%s", n->fatal);
@@ -1239,14 +1189,12 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
     size_t k = (size_t)snprintf(err, errlen, "timed out after %d ms waiting for ", timeout_ms);
     bool first = true;
     for (uint32_t i = 0; i < want && k < errlen; i++) {
-        if (tls_transport_peer_up(t, i))
-            continue;
+        if (tls_transport_peer_up(t, i)) continue;
         char name[32];
         roster_node_name(&n->roster, i, name, sizeof name);
         Peer *p = &n->peers[i];
         pthread_mutex_lock(&p->mu);
-        const char *how = i < n->roster.n_parties && (!n->is_party || i < t->self)
-                              ? "" : " (it should connect to us)";
+        const char *how = i < n->roster.n_parties && (!n->is_party || i < t->self) ? "" : " (it should connect to us)";
         k += (size_t)snprintf(err + k, errlen - k, "%s%s%s: %s", first ? "" : "; ", name, how,
                               p->state == PEER_GONE ? "connection lost" : p->why);
         pthread_mutex_unlock(&p->mu);
@@ -1257,8 +1205,7 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
 
 void tls_transport_free(Transport *t, int linger_ms)
 {
-    if (!t)
-        return;
+    if (!t) return;
     Net *n = t->impl;
     n->linger_until = net_now_ms() + (linger_ms > 0 ? linger_ms : 0);
     atomic_store(&n->stop, true);
@@ -1269,8 +1216,7 @@ void tls_transport_free(Transport *t, int linger_ms)
     }
     tls_close_op(t);
     pthread_mutex_lock(&n->mu);
-    while (n->threads > 0)
-        pthread_cond_wait(&n->cv, &n->mu);
+    while (n->threads > 0) pthread_cond_wait(&n->cv, &n->mu);
     pthread_mutex_unlock(&n->mu);
     net_free_mem(n);
 }

@@ -40,8 +40,8 @@
 #include "net/transport.h"
 
 typedef struct {
-    const Roster *roster;        /* copied */
-    uint32_t self;               /* this node's id */
+    const Roster *roster; /* copied */
+    uint32_t self;        /* this node's id */
     const char *key_path, *cert_path;
     /* Session parameters every node must agree on (compared as text, shown
      * in mismatch errors), and the program hash parties must agree on
@@ -50,7 +50,7 @@ typedef struct {
     const char *program;
     /* Listen on this address instead of the roster's (NULL: roster). */
     const char *bind;
-    bool quiet;                  /* no log lines on stderr */
+    bool quiet; /* no log lines on stderr */
 } TlsNetConfig;
 
 /* Creates this node's endpoint: loads key and certificate, checks they are

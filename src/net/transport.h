@@ -25,8 +25,8 @@ typedef struct Transport Transport;
 enum {
     TRANSPORT_OK = 0,
     TRANSPORT_TIMEOUT = 1,
-    TRANSPORT_CLOSED = -1,    /* this node's transport was shut down */
-    TRANSPORT_ERROR = -2,     /* bad destination, message too large, no memory */
+    TRANSPORT_CLOSED = -1, /* this node's transport was shut down */
+    TRANSPORT_ERROR = -2,  /* bad destination, message too large, no memory */
 };
 
 typedef struct {
@@ -42,7 +42,7 @@ typedef struct {
 
 struct Transport {
     const TransportOps *ops;
-    uint32_t self;            /* this node's id */
+    uint32_t self; /* this node's id */
     uint32_t n_parties;
     uint32_t n_clients;
     void *impl;

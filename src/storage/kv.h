@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KV_KEY_MAX 1024                  /* bytes */
-#define KV_VALUE_MAX ((size_t)16 << 20)  /* bytes of one encoded value */
-#define KV_APP_ID 0x53544b56u            /* "STKV" */
+#define KV_KEY_MAX 1024                 /* bytes */
+#define KV_VALUE_MAX ((size_t)16 << 20) /* bytes of one encoded value */
+#define KV_APP_ID 0x53544b56u           /* "STKV" */
 
 typedef struct KvStore KvStore;
 
@@ -29,11 +29,9 @@ const char *kv_path(const KvStore *kv);
 int kv_check_key(size_t klen, char *err, size_t errlen);
 
 /* All return -1 with err set on failure. */
-int kv_put(KvStore *kv, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen, char *err,
-           size_t errlen);
+int kv_put(KvStore *kv, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen, char *err, size_t errlen);
 /* 1 and *val (malloc'd, wipe and free it) if present, 0 if not. */
-int kv_get(KvStore *kv, const uint8_t *key, size_t klen, uint8_t **val, size_t *vlen, char *err,
-           size_t errlen);
+int kv_get(KvStore *kv, const uint8_t *key, size_t klen, uint8_t **val, size_t *vlen, char *err, size_t errlen);
 /* 1 if a value was deleted, 0 if there was none. */
 int kv_delete(KvStore *kv, const uint8_t *key, size_t klen, char *err, size_t errlen);
 int kv_exists(KvStore *kv, const uint8_t *key, size_t klen, char *err, size_t errlen);

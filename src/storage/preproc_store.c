@@ -48,8 +48,8 @@ static int bind_params(PreprocStore *ps, const PreprocParams *pp, char *err, siz
         if (rc == SQLITE_ROW) {
             const char *have = (const char *)sqlite3_column_text(st, 0);
             if (!have || strcmp(have, vals[i]) != 0) {
-                snprintf(err, errlen, "%s: preprocessing store was made with %s=%s, this session has %s=%s",
-                         ps->path, names[i], have ? have : "?", names[i], vals[i]);
+                snprintf(err, errlen, "%s: preprocessing store was made with %s=%s, this session has %s=%s", ps->path,
+                         names[i], have ? have : "?", names[i], vals[i]);
                 sqlite3_finalize(st);
                 return -1;
             }
@@ -57,16 +57,14 @@ static int bind_params(PreprocStore *ps, const PreprocParams *pp, char *err, siz
             continue;
         }
         sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return fail(ps, "cannot read the parameters", err, errlen);
+        if (rc != SQLITE_DONE) return fail(ps, "cannot read the parameters", err, errlen);
         if (sqlite3_prepare_v2(ps->db, "INSERT INTO params VALUES(?1, ?2)", -1, &st, NULL) != SQLITE_OK)
             return fail(ps, "cannot record the parameters", err, errlen);
         sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, vals[i], -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return fail(ps, "cannot record the parameters", err, errlen);
+        if (rc != SQLITE_DONE) return fail(ps, "cannot record the parameters", err, errlen);
     }
     return 0;
 }
@@ -74,8 +72,7 @@ static int bind_params(PreprocStore *ps, const PreprocParams *pp, char *err, siz
 PreprocStore *pstore_open(const char *path, const PreprocParams *pp, char *err, size_t errlen)
 {
     sqlite3 *db = sqlf_open(path, PSTORE_APP_ID, schema, "StoffelVM preprocessing store", err, errlen);
-    if (!db)
-        return NULL;
+    if (!db) return NULL;
     PreprocStore *ps = calloc(1, sizeof *ps);
     char *p = strdup(path);
     if (!ps || !p) {
@@ -98,8 +95,7 @@ PreprocStore *pstore_open(const char *path, const PreprocParams *pp, char *err, 
 
 void pstore_close(PreprocStore *ps)
 {
-    if (!ps)
-        return;
+    if (!ps) return;
     sqlite3_close(ps->db);
     free(ps->path);
     free(ps);
@@ -116,7 +112,8 @@ int pstore_position(PreprocStore *ps, MpcMaterial k, uint64_t *cursor, uint64_t 
         int64_t c = sqlite3_column_int64(st, 0), e = sqlite3_column_int64(st, 1);
         sqlite3_finalize(st);
         if (c < 0 || e < c) {
-            snprintf(err, errlen, "%s: corrupt cursor of %s (%" PRId64 " of %" PRId64 ")", ps->path, kind_names[k], c, e);
+            snprintf(err, errlen, "%s: corrupt cursor of %s (%" PRId64 " of %" PRId64 ")", ps->path, kind_names[k], c,
+                     e);
             return -1;
         }
         *cursor = (uint64_t)c;
@@ -130,8 +127,7 @@ int pstore_position(PreprocStore *ps, MpcMaterial k, uint64_t *cursor, uint64_t 
 int pstore_append(PreprocStore *ps, MpcMaterial k, const Field *f, const Fe *elems, size_t records, char *err,
                   size_t errlen)
 {
-    if (!records)
-        return 0;
+    if (!records) return 0;
     size_t w = mpc_material_width(k), ne = records * w;
     if (ne > (size_t)1 << 24) {
         snprintf(err, errlen, "%s: too many records in one batch (%zu)", ps->path, records);
@@ -142,31 +138,26 @@ int pstore_append(PreprocStore *ps, MpcMaterial k, const Field *f, const Fe *ele
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < ne; i++)
-        fe_to_bytes(f, data + 32 * i, &elems[i]);
+    for (size_t i = 0; i < ne; i++) fe_to_bytes(f, data + 32 * i, &elems[i]);
     uint64_t cur, end;
     int rc = -1;
     sqlite3_stmt *st = NULL;
-    if (sqlf_exec(ps->db, ps->path, "BEGIN IMMEDIATE", err, errlen) != 0)
-        goto out;
-    if (pstore_position(ps, k, &cur, &end, err, errlen) != 0)
-        goto rollback;
+    if (sqlf_exec(ps->db, ps->path, "BEGIN IMMEDIATE", err, errlen) != 0) goto out;
+    if (pstore_position(ps, k, &cur, &end, err, errlen) != 0) goto rollback;
     if (sqlite3_prepare_v2(ps->db, "INSERT INTO material VALUES(?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK)
         goto sqlerr;
     sqlite3_bind_int(st, 1, (int)k);
     sqlite3_bind_int64(st, 2, (int64_t)end);
     sqlite3_bind_int64(st, 3, (int64_t)records);
     sqlite3_bind_blob(st, 4, data, (int)(ne * 32), SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto sqlerr;
+    if (sqlite3_step(st) != SQLITE_DONE) goto sqlerr;
     sqlite3_finalize(st);
     st = NULL;
     if (sqlite3_prepare_v2(ps->db, "UPDATE cursor SET end = ?2 WHERE kind = ?1", -1, &st, NULL) != SQLITE_OK)
         goto sqlerr;
     sqlite3_bind_int(st, 1, (int)k);
     sqlite3_bind_int64(st, 2, (int64_t)(end + records));
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto sqlerr;
+    if (sqlite3_step(st) != SQLITE_DONE) goto sqlerr;
     sqlite3_finalize(st);
     st = NULL;
     if (sqlf_exec(ps->db, ps->path, "COMMIT", err, errlen) == 0) {
@@ -190,13 +181,15 @@ static int exec_kind(PreprocStore *ps, const char *sql, MpcMaterial k)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(ps->db, sql, -1, &st, NULL) == SQLITE_OK &&
-             sqlite3_bind_int(st, 1, (int)k) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+                     sqlite3_bind_int(st, 1, (int)k) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE
+                 ? 0
+                 : -1;
     sqlite3_finalize(st);
     return rc;
 }
 
-int pstore_take_all(PreprocStore *ps, MpcMaterial k, const Field *f, Fe **elems, size_t *records,
-                    uint64_t *first, char *err, size_t errlen)
+int pstore_take_all(PreprocStore *ps, MpcMaterial k, const Field *f, Fe **elems, size_t *records, uint64_t *first,
+                    char *err, size_t errlen)
 {
     *elems = NULL;
     *records = 0;
@@ -204,10 +197,8 @@ int pstore_take_all(PreprocStore *ps, MpcMaterial k, const Field *f, Fe **elems,
     size_t w = mpc_material_width(k);
     Fe *out = NULL;
     sqlite3_stmt *st = NULL;
-    if (sqlf_exec(ps->db, ps->path, "BEGIN IMMEDIATE", err, errlen) != 0)
-        return -1;
-    if (pstore_position(ps, k, &cur, &end, err, errlen) != 0)
-        goto rollback;
+    if (sqlf_exec(ps->db, ps->path, "BEGIN IMMEDIATE", err, errlen) != 0) return -1;
+    if (pstore_position(ps, k, &cur, &end, err, errlen) != 0) goto rollback;
     *first = cur;
     size_t want = (size_t)(end - cur);
     if (want > ((size_t)1 << 24)) {
@@ -221,12 +212,14 @@ int pstore_take_all(PreprocStore *ps, MpcMaterial k, const Field *f, Fe **elems,
             goto rollback;
         }
     }
-    if (sqlite3_prepare_v2(ps->db, "SELECT first, count, data FROM material WHERE kind = ?1 AND first + count > ?2 "
-                           "ORDER BY first", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(ps->db,
+                           "SELECT first, count, data FROM material WHERE kind = ?1 AND first + count > ?2 "
+                           "ORDER BY first",
+                           -1, &st, NULL) != SQLITE_OK)
         goto sqlerr;
     sqlite3_bind_int(st, 1, (int)k);
     sqlite3_bind_int64(st, 2, (int64_t)cur);
-    uint64_t at = cur;   /* next record index to fill */
+    uint64_t at = cur; /* next record index to fill */
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t bf = sqlite3_column_int64(st, 0), bc = sqlite3_column_int64(st, 1);
@@ -245,8 +238,7 @@ int pstore_take_all(PreprocStore *ps, MpcMaterial k, const Field *f, Fe **elems,
                 }
         at = (uint64_t)(bf + bc);
     }
-    if (rc != SQLITE_DONE)
-        goto sqlerr;
+    if (rc != SQLITE_DONE) goto sqlerr;
     sqlite3_finalize(st);
     st = NULL;
     if (at != end) {
@@ -258,8 +250,7 @@ int pstore_take_all(PreprocStore *ps, MpcMaterial k, const Field *f, Fe **elems,
         exec_kind(ps, "DELETE FROM material WHERE kind = ?1", k) != 0)
         goto sqlerr;
     /* committed before anyone sees the records */
-    if (sqlf_exec(ps->db, ps->path, "COMMIT", err, errlen) != 0)
-        goto rollback;
+    if (sqlf_exec(ps->db, ps->path, "COMMIT", err, errlen) != 0) goto rollback;
     *elems = out;
     *records = want;
     return 0;
@@ -297,8 +288,10 @@ int pstore_load_engine(PreprocStore *ps, MpcEngine *e, char *err, size_t errlen)
     }
     for (int k = 0; k < MPC_MAT_COUNT && rc == 0; k++) {
         if (!fe_equal(&pos[2 * k], &agreed[2 * k]) || !fe_equal(&pos[2 * k + 1], &agreed[2 * k + 1])) {
-            snprintf(err, errlen, "%s: this store's %s (%zu from record %" PRIu64 ") are out of step with the "
-                     "other parties' stores; the records were discarded", ps->path, kind_names[k], recs[k], first[k]);
+            snprintf(err, errlen,
+                     "%s: this store's %s (%zu from record %" PRIu64 ") are out of step with the "
+                     "other parties' stores; the records were discarded",
+                     ps->path, kind_names[k], recs[k], first[k]);
             rc = -1;
         }
     }

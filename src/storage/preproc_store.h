@@ -17,14 +17,14 @@
 
 #include "mpc/engine.h"
 
-#define PSTORE_APP_ID 0x53545050u    /* "STPP" */
+#define PSTORE_APP_ID 0x53545050u /* "STPP" */
 
 typedef struct PreprocStore PreprocStore;
 
 typedef struct {
     uint32_t n, t, party;
-    const char *field;               /* Field.name */
-    uint64_t instance;               /* 0 for --local-mpc (its instance is per run) */
+    const char *field; /* Field.name */
+    uint64_t instance; /* 0 for --local-mpc (its instance is per run) */
 } PreprocParams;
 
 PreprocStore *pstore_open(const char *path, const PreprocParams *pp, char *err, size_t errlen);
@@ -33,8 +33,8 @@ void pstore_close(PreprocStore *ps);
 /* Takes every unused record of kind k (cursor committed first).  *elems
  * malloc'd (wipe it; NULL when none), *records their count, *first the
  * index of the first. */
-int pstore_take_all(PreprocStore *ps, MpcMaterial k, const Field *f, Fe **elems, size_t *records,
-                    uint64_t *first, char *err, size_t errlen);
+int pstore_take_all(PreprocStore *ps, MpcMaterial k, const Field *f, Fe **elems, size_t *records, uint64_t *first,
+                    char *err, size_t errlen);
 /* Appends records after the last stored one, in one transaction. */
 int pstore_append(PreprocStore *ps, MpcMaterial k, const Field *f, const Fe *elems, size_t records, char *err,
                   size_t errlen);

@@ -20,8 +20,7 @@ int sqlf_fail(sqlite3 *db, const char *path, const char *msg, char *err, size_t 
 int sqlf_exec(sqlite3 *db, const char *path, const char *sql, char *err, size_t errlen)
 {
     char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
-        return 0;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
     snprintf(err, errlen, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
     sqlite3_free(msg);
     return -1;
@@ -30,11 +29,9 @@ int sqlf_exec(sqlite3 *db, const char *path, const char *sql, char *err, size_t 
 static int query_int(sqlite3 *db, const char *sql, int64_t *out)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
+    if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : -1;
 }
@@ -60,15 +57,13 @@ static int create_private(const char *path, char *err, size_t errlen)
     return 0;
 }
 
-sqlite3 *sqlf_open(const char *path, uint32_t app_id, const char *schema, const char *what, char *err,
-                   size_t errlen)
+sqlite3 *sqlf_open(const char *path, uint32_t app_id, const char *schema, const char *what, char *err, size_t errlen)
 {
     if (!path || !*path) {
         snprintf(err, errlen, "%s: empty path", what);
         return NULL;
     }
-    if (create_private(path, err, errlen) != 0)
-        return NULL;
+    if (create_private(path, err, errlen) != 0) return NULL;
     sqlite3 *db = NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW;
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
@@ -93,7 +88,8 @@ sqlite3 *sqlf_open(const char *path, uint32_t app_id, const char *schema, const 
         sqlite3_close(db);
         return NULL;
     }
-    if (sqlf_exec(db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;", err, errlen) != 0) {
+    if (sqlf_exec(db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;", err,
+                  errlen) != 0) {
         sqlite3_close(db);
         return NULL;
     }

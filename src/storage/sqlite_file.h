@@ -19,8 +19,7 @@
  * `schema` (SQL, run in one transaction) creates the tables of a new file.
  * `what` names the kind of file in errors ("local store").  NULL on error,
  * with err naming the path and the reason. */
-sqlite3 *sqlf_open(const char *path, uint32_t app_id, const char *schema, const char *what, char *err,
-                   size_t errlen);
+sqlite3 *sqlf_open(const char *path, uint32_t app_id, const char *schema, const char *what, char *err, size_t errlen);
 /* "PATH: MESSAGE (SQLite: reason)" into err; returns -1. */
 int sqlf_fail(sqlite3 *db, const char *path, const char *msg, char *err, size_t errlen);
 /* Runs SQL without results; -1 with err set on failure. */

@@ -8,20 +8,11 @@
 
 static const char *op_word(int op) { return stf_op_name(op); }
 
-static int type_error(VM *vm, int op)
-{
-    return vm_error(vm, "Type error in %s operation", op_word(op));
-}
+static int type_error(VM *vm, int op) { return vm_error(vm, "Type error in %s operation", op_word(op)); }
 
-static int overflow(VM *vm, int op)
-{
-    return vm_error(vm, "Integer overflow in %s operation", op_word(op));
-}
+static int overflow(VM *vm, int op) { return vm_error(vm, "Integer overflow in %s operation", op_word(op)); }
 
-static int share_error(VM *vm)
-{
-    return vm_error(vm, "MPC engine not configured");
-}
+static int share_error(VM *vm) { return vm_error(vm, "MPC engine not configured"); }
 
 /* Same-type signed integer arithmetic in 64 bits, then range-checked for
  * the narrow type. */
@@ -29,9 +20,15 @@ static int signed_op(VM *vm, int op, ValueType t, int64_t x, int64_t y, Value *o
 {
     int64_t r = 0;
     switch (op) {
-    case STF_OP_ADD: if (__builtin_add_overflow(x, y, &r)) return overflow(vm, op); break;
-    case STF_OP_SUB: if (__builtin_sub_overflow(x, y, &r)) return overflow(vm, op); break;
-    case STF_OP_MUL: if (__builtin_mul_overflow(x, y, &r)) return overflow(vm, op); break;
+    case STF_OP_ADD:
+        if (__builtin_add_overflow(x, y, &r)) return overflow(vm, op);
+        break;
+    case STF_OP_SUB:
+        if (__builtin_sub_overflow(x, y, &r)) return overflow(vm, op);
+        break;
+    case STF_OP_MUL:
+        if (__builtin_mul_overflow(x, y, &r)) return overflow(vm, op);
+        break;
     case STF_OP_DIV:
         if (y == 0) return vm_error(vm, "Division by zero");
         if (y == -1 && x == INT64_MIN) return overflow(vm, op);
@@ -58,11 +55,23 @@ static int unsigned_op(VM *vm, int op, ValueType t, uint64_t x, uint64_t y, Valu
 {
     uint64_t r = 0;
     switch (op) {
-    case STF_OP_ADD: if (__builtin_add_overflow(x, y, &r)) return overflow(vm, op); break;
-    case STF_OP_SUB: if (__builtin_sub_overflow(x, y, &r)) return overflow(vm, op); break;
-    case STF_OP_MUL: if (__builtin_mul_overflow(x, y, &r)) return overflow(vm, op); break;
-    case STF_OP_DIV: if (y == 0) return vm_error(vm, "Division by zero"); r = x / y; break;
-    case STF_OP_MOD: if (y == 0) return vm_error(vm, "Modulo by zero"); r = x % y; break;
+    case STF_OP_ADD:
+        if (__builtin_add_overflow(x, y, &r)) return overflow(vm, op);
+        break;
+    case STF_OP_SUB:
+        if (__builtin_sub_overflow(x, y, &r)) return overflow(vm, op);
+        break;
+    case STF_OP_MUL:
+        if (__builtin_mul_overflow(x, y, &r)) return overflow(vm, op);
+        break;
+    case STF_OP_DIV:
+        if (y == 0) return vm_error(vm, "Division by zero");
+        r = x / y;
+        break;
+    case STF_OP_MOD:
+        if (y == 0) return vm_error(vm, "Modulo by zero");
+        r = x % y;
+        break;
     case STF_OP_AND: r = x & y; break;
     case STF_OP_OR: r = x | y; break;
     case STF_OP_XOR: r = x ^ y; break;
@@ -79,8 +88,10 @@ static int shift_op(VM *vm, int op, Value v, Value amount, Value *out)
     /* The amount as a signed 64-bit number; a U64 above INT64_MAX reports
      * 4294967295 as upstream does. */
     int64_t n;
-    if (val_is_unsigned(amount) && amount.as.u > (uint64_t)INT64_MAX) n = 4294967295;
-    else n = amount.as.i;
+    if (val_is_unsigned(amount) && amount.as.u > (uint64_t)INT64_MAX)
+        n = 4294967295;
+    else
+        n = amount.as.i;
     if (n < 0) return vm_error(vm, "Invalid shift amount %lld in %s operation", (long long)n, word);
     int bits = val_int_bits((ValueType)v.type);
     if (n >= bits) return vm_error(vm, "Shift amount %lld out of range in %s operation", (long long)n, word);
@@ -179,9 +190,15 @@ int arith_binary(VM *vm, int op, Value a, Value b, Value *out)
 
 int arith_not(VM *vm, Value a, Value *out)
 {
-    if (a.type == VT_BOOL) { *out = val_bool(!a.as.b); return ST_OK; }
+    if (a.type == VT_BOOL) {
+        *out = val_bool(!a.as.b);
+        return ST_OK;
+    }
     if (a.type == VT_SHARE) return vm->mpc ? mpcvm_not(vm, a, out) : share_error(vm);
-    if (val_is_signed(a)) { *out = val_int((ValueType)a.type, ~a.as.i); return ST_OK; }
+    if (val_is_signed(a)) {
+        *out = val_int((ValueType)a.type, ~a.as.i);
+        return ST_OK;
+    }
     if (val_is_unsigned(a)) {
         uint64_t r = ~a.as.u;
         int bits = val_int_bits((ValueType)a.type);
@@ -200,7 +217,8 @@ int arith_compare(VM *vm, Value a, Value b, int32_t *flag)
         return ST_OK;
     }
     if (a.type == VT_SHARE || b.type == VT_SHARE)
-        return vm_error(vm, "CMP on secret shares is not supported (it would branch on a secret): compare with Share.lt, Share.le, Share.gt, Share.ge, Share.eq or Share.ne, which return a secret bit");
+        return vm_error(vm, "CMP on secret shares is not supported (it would branch on a secret): compare with "
+                            "Share.lt, Share.le, Share.gt, Share.ge, Share.eq or Share.ne, which return a secret bit");
     StrBuf x, y;
     sb_init(&x);
     sb_init(&y);

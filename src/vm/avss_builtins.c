@@ -50,7 +50,7 @@ static int get_field(VM *vm, Value obj, const char *key, Value *out)
 
 static int random_share(VM *vm, const Group *g, uint8_t kind, uint32_t bits, Value *r)
 {
-    static uint64_t counter;        /* names only; per process */
+    static uint64_t counter; /* names only; per process */
     uint32_t t = mpc_t(vm->mpc);
     Fe x;
     GroupPoint commit[ST_MAX_PARTIES + 1];
@@ -100,7 +100,8 @@ static int bi_random_field(VM *vm, const Value *a, uint32_t n, Value *r, void *u
 static int commitments(VM *vm, Value v, const char *what, StArray **out)
 {
     StShare *s;
-    if (!mpcvm_unwrap(vm, v, &s)) return vm_error(vm, "%s must be a share, got %s", what, val_type_name((ValueType)v.type));
+    if (!mpcvm_unwrap(vm, v, &s))
+        return vm_error(vm, "%s must be a share, got %s", what, val_type_name((ValueType)v.type));
     Value c;
     *out = get_field(vm, v, "__commitments", &c) && c.type == VT_ARRAY ? c.as.arr : NULL;
     return ST_OK;
@@ -115,7 +116,8 @@ static int get_commitment(VM *vm, const char *fn, const Value *a, uint32_t n, Va
         return ST_ERR;
     if (!cs) return vm_error(vm, "%s: the share has no commitments (only shares from Share.random carry them)", fn);
     if (i >= (uint64_t)cs->len)
-        return vm_error(vm, "Commitment index %llu out of range (%lld commitments)", (unsigned long long)i, (long long)cs->len);
+        return vm_error(vm, "Commitment index %llu out of range (%lld commitments)", (unsigned long long)i,
+                        (long long)cs->len);
     *r = cs->items[i];
     return ST_OK;
 }
@@ -172,8 +174,11 @@ static int bi_is_avss_share(VM *vm, const Value *a, uint32_t n, Value *r, void *
  * ed25519 scalar field is reported as curve25519). */
 static const char *group_curve(const Group *g)
 {
-    return g == &group_bls12_381_g1 ? "bls12-381" : g == &group_bn254_g1 ? "bn254"
-         : g == &group_ed25519 ? "curve25519" : g == &group_secp256k1 ? "secp256k1" : "p-256";
+    return g == &group_bls12_381_g1 ? "bls12-381"
+           : g == &group_bn254_g1   ? "bn254"
+           : g == &group_ed25519    ? "curve25519"
+           : g == &group_secp256k1  ? "secp256k1"
+                                    : "p-256";
 }
 
 static int bi_curve(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
@@ -201,18 +206,25 @@ int avss_builtins_register(VM *vm, const Group *g)
         NativeFn fn;
         int tag;
     } fns[] = {
-        { "Share.random", bi_random, 0 }, { "Share.random_field", bi_random_field, 0 },
-        { "Share.get_commitment", bi_get_commitment, 0 }, { "Share.commitment_count", bi_commitment_count, 1 },
-        { "Share.has_commitments", bi_has_commitments, 0 }, { "Avss.get_commitment", bi_avss_get_commitment, 0 },
-        { "Avss.get_key_name", bi_get_key_name, 0 }, { "Avss.commitment_count", bi_commitment_count, 2 },
-        { "Avss.is_avss_share", bi_is_avss_share, 0 }, { "Mpc.protocol_name", bi_protocol_name, 0 },
-        { "Mpc.curve", bi_curve, 3 }, { "Mpc.field", bi_field, 3 },
+        { "Share.random", bi_random, 0 },
+        { "Share.random_field", bi_random_field, 0 },
+        { "Share.get_commitment", bi_get_commitment, 0 },
+        { "Share.commitment_count", bi_commitment_count, 1 },
+        { "Share.has_commitments", bi_has_commitments, 0 },
+        { "Avss.get_commitment", bi_avss_get_commitment, 0 },
+        { "Avss.get_key_name", bi_get_key_name, 0 },
+        { "Avss.commitment_count", bi_commitment_count, 2 },
+        { "Avss.is_avss_share", bi_is_avss_share, 0 },
+        { "Mpc.protocol_name", bi_protocol_name, 0 },
+        { "Mpc.curve", bi_curve, 3 },
+        { "Mpc.field", bi_field, 3 },
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         /* the random builtins and the names need the group;
          * Avss.commitment_count its own name */
-        void *ud = fns[i].tag == 2 ? (void *)1
-                 : (fns[i].tag == 3 || fns[i].fn == bi_random || fns[i].fn == bi_random_field) ? (void *)g : NULL;
+        void *ud = fns[i].tag == 2                                                               ? (void *)1
+                   : (fns[i].tag == 3 || fns[i].fn == bi_random || fns[i].fn == bi_random_field) ? (void *)g
+                                                                                                 : NULL;
         if (vm_replace_native(vm, fns[i].name, fns[i].fn, ud) != ST_OK) return ST_ERR;
     }
     return ST_OK;

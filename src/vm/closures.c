@@ -68,7 +68,7 @@ static StClosure *build_closure(VM *vm, const Value *args, uint32_t argc, StStri
             return NULL;
         }
     }
-    (void)closure_target(vm, cl);      /* the function need not exist yet */
+    (void)closure_target(vm, cl); /* the function need not exist yet */
     return cl;
 }
 
@@ -97,8 +97,7 @@ static int create_closure(VM *vm, const Value *args, uint32_t argc, Value *resul
     *result = val_gc(VT_CLOSURE, cl);
     if (vm_hooks_active(vm)) {
         /* The captured values are in the closure (event.value). */
-        HookEvent ev = { .kind = HOOK_CLOSURE_CREATED, .name = cl->fname->chars, .value = *result,
-                         .argc = argc - 1 };
+        HookEvent ev = { .kind = HOOK_CLOSURE_CREATED, .name = cl->fname->chars, .value = *result, .argc = argc - 1 };
         if (vm_fire_hook(vm, &ev) != ST_OK) return ST_ERR;
     }
     return ST_OK;
@@ -106,7 +105,8 @@ static int create_closure(VM *vm, const Value *args, uint32_t argc, Value *resul
 
 static int call_closure(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
-    (void)ud; (void)result;
+    (void)ud;
+    (void)result;
     if (argc < 1 || args[0].type != VT_CLOSURE)
         return vm_error(vm, "First argument must be a closure, but got %s",
                         argc ? val_type_name((ValueType)args[0].type) : "nothing");
@@ -141,9 +141,9 @@ static int get_upvalue(VM *vm, const Value *args, uint32_t argc, Value *result, 
 
 static int set_upvalue(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
-    (void)ud; (void)result;
-    if (argc != 2 || args[0].type != VT_STRING)
-        return vm_error(vm, "set_upvalue expects 2 arguments: name and value");
+    (void)ud;
+    (void)result;
+    if (argc != 2 || args[0].type != VT_STRING) return vm_error(vm, "set_upvalue expects 2 arguments: name and value");
     Upvalue *u = current_upvalue(vm, args[0].as.str);
     if (!u) return vm_error(vm, "Upvalue '%s' not found for writing", args[0].as.str->chars);
     Value old = u->value;

@@ -23,10 +23,10 @@
 _Static_assert(sizeof(bool) == 1, "bool is passed to libffi as uint8");
 
 typedef struct FfiLib {
-    void *dl;           /* NULL once unloaded */
-    uint32_t refs;      /* the library handle (while alive) + bound functions */
-    bool closed;        /* Ffi.close was called */
-    bool handle_alive;  /* the library's own foreign object still exists */
+    void *dl;          /* NULL once unloaded */
+    uint32_t refs;     /* the library handle (while alive) + bound functions */
+    bool closed;       /* Ffi.close was called */
+    bool handle_alive; /* the library's own foreign object still exists */
     char *name;
 } FfiLib;
 
@@ -41,23 +41,39 @@ typedef struct FfiFunc {
 
 /* ---- signatures ------------------------------------------------------------ */
 
-static const struct { const char *name; uint8_t code; } type_names[] = {
+static const struct {
+    const char *name;
+    uint8_t code;
+} type_names[] = {
     { "void", FFI_T_VOID },
-    { "int8", FFI_T_I8 }, { "int16", FFI_T_I16 }, { "int32", FFI_T_I32 }, { "int64", FFI_T_I64 },
-    { "uint8", FFI_T_U8 }, { "uint16", FFI_T_U16 }, { "uint32", FFI_T_U32 }, { "uint64", FFI_T_U64 },
-    { "char", FFI_T_I8 }, { "uchar", FFI_T_U8 }, { "short", FFI_T_I16 }, { "ushort", FFI_T_U16 },
-    { "int", FFI_T_I32 }, { "uint", FFI_T_U32 },
+    { "int8", FFI_T_I8 },
+    { "int16", FFI_T_I16 },
+    { "int32", FFI_T_I32 },
+    { "int64", FFI_T_I64 },
+    { "uint8", FFI_T_U8 },
+    { "uint16", FFI_T_U16 },
+    { "uint32", FFI_T_U32 },
+    { "uint64", FFI_T_U64 },
+    { "char", FFI_T_I8 },
+    { "uchar", FFI_T_U8 },
+    { "short", FFI_T_I16 },
+    { "ushort", FFI_T_U16 },
+    { "int", FFI_T_I32 },
+    { "uint", FFI_T_U32 },
     { "long", sizeof(long) == 8 ? FFI_T_I64 : FFI_T_I32 },
     { "ulong", sizeof(long) == 8 ? FFI_T_U64 : FFI_T_U32 },
     { "size_t", sizeof(size_t) == 8 ? FFI_T_U64 : FFI_T_U32 },
     { "ssize_t", sizeof(size_t) == 8 ? FFI_T_I64 : FFI_T_I32 },
-    { "bool", FFI_T_BOOL }, { "float", FFI_T_FLOAT }, { "double", FFI_T_DOUBLE },
-    { "pointer", FFI_T_POINTER }, { "string", FFI_T_STRING },
+    { "bool", FFI_T_BOOL },
+    { "float", FFI_T_FLOAT },
+    { "double", FFI_T_DOUBLE },
+    { "pointer", FFI_T_POINTER },
+    { "string", FFI_T_STRING },
 };
 
 static const char *const code_names[] = {
-    "void", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-    "bool", "float", "double", "pointer", "string",
+    "void",   "int8",   "int16", "int32", "int64",  "uint8",   "uint16",
+    "uint32", "uint64", "bool",  "float", "double", "pointer", "string",
 };
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
@@ -67,16 +83,17 @@ static bool is_ident(char c)
 }
 
 /* One type name at *pos (blanks skipped); -1 with a message on error. */
-static int parse_type(const char *s, size_t len, size_t *pos, uint8_t *code, const char *what,
-                      char *err, size_t errlen)
+static int parse_type(const char *s, size_t len, size_t *pos, uint8_t *code, const char *what, char *err, size_t errlen)
 {
     while (*pos < len && is_blank(s[*pos])) (*pos)++;
     size_t start = *pos;
     while (*pos < len && is_ident(s[*pos])) (*pos)++;
     if (*pos == start) {
-        if (start >= len) snprintf(err, errlen, "expected %s at column %zu, found the end", what, start + 1);
-        else snprintf(err, errlen, "expected %s at column %zu, found '%c'", what, start + 1,
-                      (unsigned char)s[start] >= 0x20 && (unsigned char)s[start] < 0x7f ? s[start] : '?');
+        if (start >= len)
+            snprintf(err, errlen, "expected %s at column %zu, found the end", what, start + 1);
+        else
+            snprintf(err, errlen, "expected %s at column %zu, found '%c'", what, start + 1,
+                     (unsigned char)s[start] >= 0x20 && (unsigned char)s[start] < 0x7f ? s[start] : '?');
         return -1;
     }
     size_t n = *pos - start;
@@ -115,8 +132,10 @@ int ffi_parse_signature(const char *s, size_t len, FfiSignature *out, char *err,
                 size_t p = pos;
                 while (p < len && is_blank(s[p])) p++;
                 if (out->nparams != 0 || p >= len || s[p] != ')') {
-                    snprintf(err, errlen, "'void' at column %zu is only allowed as the return type or "
-                             "as the only parameter", at + 1);
+                    snprintf(err, errlen,
+                             "'void' at column %zu is only allowed as the return type or "
+                             "as the only parameter",
+                             at + 1);
                     return -1;
                 }
                 pos = p + 1;
@@ -128,8 +147,14 @@ int ffi_parse_signature(const char *s, size_t len, FfiSignature *out, char *err,
             }
             out->params[out->nparams++] = code;
             while (pos < len && is_blank(s[pos])) pos++;
-            if (pos < len && s[pos] == ',') { pos++; continue; }
-            if (pos < len && s[pos] == ')') { pos++; break; }
+            if (pos < len && s[pos] == ',') {
+                pos++;
+                continue;
+            }
+            if (pos < len && s[pos] == ')') {
+                pos++;
+                break;
+            }
             snprintf(err, errlen, "expected ',' or ')' at column %zu", pos + 1);
             return -1;
         }
@@ -150,7 +175,8 @@ static ffi_type *ffi_type_of(uint8_t code)
     case FFI_T_I16: return &ffi_type_sint16;
     case FFI_T_I32: return &ffi_type_sint32;
     case FFI_T_I64: return &ffi_type_sint64;
-    case FFI_T_U8: case FFI_T_BOOL: return &ffi_type_uint8;
+    case FFI_T_U8:
+    case FFI_T_BOOL: return &ffi_type_uint8;
     case FFI_T_U16: return &ffi_type_uint16;
     case FFI_T_U32: return &ffi_type_uint32;
     case FFI_T_U64: return &ffi_type_uint64;
@@ -257,8 +283,9 @@ static int bi_bind(VM *vm, const Value *args, uint32_t argc, Value *result, void
     (void)ud;
     if (argc != 3) return vm_error(vm, "Ffi.bind expects 3 arguments: library, symbol and signature");
     FfiLib *l = as_lib(args[0]);
-    if (!l) return vm_error(vm, "first argument must be a library handle from Ffi.open, got %s",
-                            as_func(args[0]) ? "a function handle" : type_of(args[0]));
+    if (!l)
+        return vm_error(vm, "first argument must be a library handle from Ffi.open, got %s",
+                        as_func(args[0]) ? "a function handle" : type_of(args[0]));
     if (l->closed || !l->dl) return vm_error(vm, "library '%s' is closed", l->name);
     const char *sym_name, *sig_text;
     if (!c_string(args[1], &sym_name))
@@ -275,8 +302,7 @@ static int bi_bind(VM *vm, const Value *args, uint32_t argc, Value *result, void
     void *sym = dlsym(l->dl, sym_name);
     if (!sym) {
         const char *e = dlerror();
-        return vm_error(vm, "symbol '%.200s' not found in '%s': %s", sym_name, l->name,
-                        e ? e : "it resolves to NULL");
+        return vm_error(vm, "symbol '%.200s' not found in '%s': %s", sym_name, l->name, e ? e : "it resolves to NULL");
     }
     FfiFunc *fn = calloc(1, sizeof *fn);
     if (!fn || !(fn->name = strdup(sym_name))) {
@@ -286,8 +312,8 @@ static int bi_bind(VM *vm, const Value *args, uint32_t argc, Value *result, void
     fn->sym = sym;
     fn->sig = sig;
     for (uint32_t i = 0; i < sig.nparams; i++) fn->atypes[i] = ffi_type_of(sig.params[i]);
-    if (ffi_prep_cif(&fn->cif, FFI_DEFAULT_ABI, sig.nparams, ffi_type_of(sig.ret),
-                     sig.nparams ? fn->atypes : NULL) != FFI_OK) {
+    if (ffi_prep_cif(&fn->cif, FFI_DEFAULT_ABI, sig.nparams, ffi_type_of(sig.ret), sig.nparams ? fn->atypes : NULL) !=
+        FFI_OK) {
         free(fn->name);
         free(fn);
         return vm_error(vm, "libffi cannot prepare a call with signature \"%.200s\"", sig_text);
@@ -310,11 +336,12 @@ static int bi_close(VM *vm, const Value *args, uint32_t argc, Value *result, voi
     (void)result;
     if (argc != 1) return vm_error(vm, "Ffi.close expects 1 argument: library");
     FfiLib *l = as_lib(args[0]);
-    if (!l) return vm_error(vm, "argument must be a library handle from Ffi.open, got %s",
-                            as_func(args[0]) ? "a function handle" : type_of(args[0]));
+    if (!l)
+        return vm_error(vm, "argument must be a library handle from Ffi.open, got %s",
+                        as_func(args[0]) ? "a function handle" : type_of(args[0]));
     if (l->closed) return vm_error(vm, "library '%s' is already closed", l->name);
     l->closed = true;
-    if (l->refs == 1 && l->dl) {   /* no bound function keeps it loaded */
+    if (l->refs == 1 && l->dl) { /* no bound function keeps it loaded */
         dlclose(l->dl);
         l->dl = NULL;
     }
@@ -322,9 +349,18 @@ static int bi_close(VM *vm, const Value *args, uint32_t argc, Value *result, voi
 }
 
 typedef union {
-    int8_t i8; int16_t i16; int32_t i32; int64_t i64;
-    uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64;
-    float f; double d; void *p; bool b;
+    int8_t i8;
+    int16_t i16;
+    int32_t i32;
+    int64_t i64;
+    uint8_t u8;
+    uint16_t u16;
+    uint32_t u32;
+    uint64_t u64;
+    float f;
+    double d;
+    void *p;
+    bool b;
 } FfiArg;
 
 /* Does integer value v fit type code t?  Stores it in *a if so. */
@@ -333,10 +369,13 @@ static bool int_arg(Value v, uint8_t t, FfiArg *a)
     bool neg = val_is_signed(v) && v.as.i < 0;
     static const uint64_t umax[] = {
         [FFI_T_U8] = UINT8_MAX, [FFI_T_U16] = UINT16_MAX, [FFI_T_U32] = UINT32_MAX, [FFI_T_U64] = UINT64_MAX,
-        [FFI_T_I8] = INT8_MAX, [FFI_T_I16] = INT16_MAX, [FFI_T_I32] = INT32_MAX, [FFI_T_I64] = INT64_MAX,
+        [FFI_T_I8] = INT8_MAX,  [FFI_T_I16] = INT16_MAX,  [FFI_T_I32] = INT32_MAX,  [FFI_T_I64] = INT64_MAX,
     };
     static const int64_t smin[] = {
-        [FFI_T_I8] = INT8_MIN, [FFI_T_I16] = INT16_MIN, [FFI_T_I32] = INT32_MIN, [FFI_T_I64] = INT64_MIN,
+        [FFI_T_I8] = INT8_MIN,
+        [FFI_T_I16] = INT16_MIN,
+        [FFI_T_I32] = INT32_MIN,
+        [FFI_T_I64] = INT64_MIN,
     };
     bool is_unsigned = t >= FFI_T_U8 && t <= FFI_T_U64;
     if (neg ? (is_unsigned || v.as.i < smin[t]) : v.as.u > umax[t]) return false;
@@ -364,26 +403,35 @@ static int convert_arg(VM *vm, const FfiFunc *fn, uint32_t i, Value v, FfiArg *a
     switch (t) {
     case FFI_T_FLOAT:
     case FFI_T_DOUBLE:
-        if (v.type != VT_FLOAT) return arg_error(vm, fn, i, t == FFI_T_FLOAT ? "a float (float)" : "a float (double)", v);
-        if (t == FFI_T_FLOAT) a->f = (float)v.as.f;
-        else a->d = v.as.f;
+        if (v.type != VT_FLOAT)
+            return arg_error(vm, fn, i, t == FFI_T_FLOAT ? "a float (float)" : "a float (double)", v);
+        if (t == FFI_T_FLOAT)
+            a->f = (float)v.as.f;
+        else
+            a->d = v.as.f;
         return ST_OK;
     case FFI_T_BOOL:
         if (v.type != VT_BOOL) return arg_error(vm, fn, i, "a boolean", v);
         a->b = v.as.b;
         return ST_OK;
     case FFI_T_STRING:
-        if (v.type == VT_UNIT) { a->p = NULL; return ST_OK; }
+        if (v.type == VT_UNIT) {
+            a->p = NULL;
+            return ST_OK;
+        }
         if (v.type != VT_STRING) return arg_error(vm, fn, i, "a string or ()", v);
         if (memchr(v.as.str->chars, 0, v.as.str->len))
             return vm_error(vm, "%s: argument %u contains a NUL byte", fn->name, i + 1);
         a->p = v.as.str->chars;
         return ST_OK;
     case FFI_T_POINTER:
-        if (v.type == VT_UNIT) { a->p = NULL; return ST_OK; }
+        if (v.type == VT_UNIT) {
+            a->p = NULL;
+            return ST_OK;
+        }
         if (as_lib(v) || as_func(v))
-            return vm_error(vm, "%s: argument %u must be a foreign pointer or (), got a %s handle",
-                            fn->name, i + 1, as_lib(v) ? "library" : "function");
+            return vm_error(vm, "%s: argument %u must be a foreign pointer or (), got a %s handle", fn->name, i + 1,
+                            as_lib(v) ? "library" : "function");
         if (v.type != VT_FOREIGN) return arg_error(vm, fn, i, "a foreign pointer or ()", v);
         a->p = v.as.foreign->ptr;
         return ST_OK;
@@ -397,8 +445,8 @@ static int convert_arg(VM *vm, const FfiFunc *fn, uint32_t i, Value v, FfiArg *a
             if (val_is_unsigned(v))
                 return vm_error(vm, "%s: argument %u (%llu) does not fit %s", fn->name, i + 1,
                                 (unsigned long long)v.as.u, code_names[t]);
-            return vm_error(vm, "%s: argument %u (%lld) does not fit %s", fn->name, i + 1,
-                            (long long)v.as.i, code_names[t]);
+            return vm_error(vm, "%s: argument %u (%lld) does not fit %s", fn->name, i + 1, (long long)v.as.i,
+                            code_names[t]);
         }
         return ST_OK;
     }
@@ -409,8 +457,9 @@ static int bi_call(VM *vm, const Value *args, uint32_t argc, Value *result, void
     (void)ud;
     if (argc < 1) return vm_error(vm, "Ffi.call expects at least 1 argument: function");
     FfiFunc *fn = as_func(args[0]);
-    if (!fn) return vm_error(vm, "first argument must be a function handle from Ffi.bind, got %s",
-                             as_lib(args[0]) ? "a library handle" : type_of(args[0]));
+    if (!fn)
+        return vm_error(vm, "first argument must be a function handle from Ffi.bind, got %s",
+                        as_lib(args[0]) ? "a library handle" : type_of(args[0]));
     uint32_t n = argc - 1;
     if (n != fn->sig.nparams)
         return vm_error(vm, "%s expects %u argument%s but got %u", fn->name, fn->sig.nparams,
@@ -423,7 +472,15 @@ static int bi_call(VM *vm, const Value *args, uint32_t argc, Value *result, void
         avalues[i] = &a[i];
     }
     /* libffi widens small integer results to a full ffi_arg. */
-    union { ffi_arg u; ffi_sarg s; int64_t i64; uint64_t u64; float f; double d; void *p; } r;
+    union {
+        ffi_arg u;
+        ffi_sarg s;
+        int64_t i64;
+        uint64_t u64;
+        float f;
+        double d;
+        void *p;
+    } r;
     memset(&r, 0, sizeof r);
     ffi_call(&fn->cif, FFI_FN(fn->sym), &r, n ? avalues : NULL);
 
@@ -441,14 +498,20 @@ static int bi_call(VM *vm, const Value *args, uint32_t argc, Value *result, void
     case FFI_T_FLOAT: *result = val_float(r.f); break;
     case FFI_T_DOUBLE: *result = val_float(r.d); break;
     case FFI_T_POINTER: {
-        if (!r.p) { *result = val_unit(); break; }
+        if (!r.p) {
+            *result = val_unit();
+            break;
+        }
         StForeign *f = heap_new_foreign(vm_heap(vm), r.p, NULL, NULL);
         if (!f) return vm_oom(vm);
         *result = val_gc(VT_FOREIGN, f);
         break;
     }
-    default: {   /* string: copied, the native keeps ownership of its buffer */
-        if (!r.p) { *result = val_unit(); break; }
+    default: { /* string: copied, the native keeps ownership of its buffer */
+        if (!r.p) {
+            *result = val_unit();
+            break;
+        }
         const char *s = r.p;
         size_t len = strlen(s);
         if (stfl_utf8_prefix((const uint8_t *)s, len) != len)
@@ -461,12 +524,21 @@ static int bi_call(VM *vm, const Value *args, uint32_t argc, Value *result, void
 
 static int bi_disabled(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
-    (void)args; (void)argc; (void)result; (void)ud;
+    (void)args;
+    (void)argc;
+    (void)result;
+    (void)ud;
     return vm_error(vm, "native library access is disabled for this VM");
 }
 
-static const struct { const char *name; NativeFn fn; } builtins[] = {
-    { "Ffi.open", bi_open }, { "Ffi.bind", bi_bind }, { "Ffi.call", bi_call }, { "Ffi.close", bi_close },
+static const struct {
+    const char *name;
+    NativeFn fn;
+} builtins[] = {
+    { "Ffi.open", bi_open },
+    { "Ffi.bind", bi_bind },
+    { "Ffi.call", bi_call },
+    { "Ffi.close", bi_close },
 };
 
 int ffi_register(VM *vm)

@@ -20,9 +20,20 @@ void ffi_disable(VM *vm);
 
 /* Parsed signature, exposed for the unit tests.  Type codes are FFI_T_*. */
 enum {
-    FFI_T_VOID, FFI_T_I8, FFI_T_I16, FFI_T_I32, FFI_T_I64,
-    FFI_T_U8, FFI_T_U16, FFI_T_U32, FFI_T_U64,
-    FFI_T_BOOL, FFI_T_FLOAT, FFI_T_DOUBLE, FFI_T_POINTER, FFI_T_STRING
+    FFI_T_VOID,
+    FFI_T_I8,
+    FFI_T_I16,
+    FFI_T_I32,
+    FFI_T_I64,
+    FFI_T_U8,
+    FFI_T_U16,
+    FFI_T_U32,
+    FFI_T_U64,
+    FFI_T_BOOL,
+    FFI_T_FLOAT,
+    FFI_T_DOUBLE,
+    FFI_T_POINTER,
+    FFI_T_STRING
 };
 
 typedef struct {

@@ -34,7 +34,10 @@ int vm_register_hook(VM *vm, HookPredicate pred, HookCallback cb, void *ud, int3
 static Hook *find_hook(VM *vm, int id, uint32_t *pos)
 {
     for (uint32_t i = 0; i < vm->nhooks; i++)
-        if (vm->hooks[i].id == id) { if (pos) *pos = i; return &vm->hooks[i]; }
+        if (vm->hooks[i].id == id) {
+            if (pos) *pos = i;
+            return &vm->hooks[i];
+        }
     return NULL;
 }
 
@@ -55,8 +58,10 @@ bool vm_enable_hook(VM *vm, int id, bool enabled)
     if (!h) return false;
     if (h->enabled != enabled) {
         h->enabled = enabled;
-        if (enabled) vm->hooks_enabled++;
-        else vm->hooks_enabled--;
+        if (enabled)
+            vm->hooks_enabled++;
+        else
+            vm->hooks_enabled--;
     }
     return true;
 }
@@ -69,9 +74,7 @@ int vm_fire_hook(VM *vm, HookEvent *ev)
     Frame *f = vm_current_frame(vm);
     ev->function = f ? f->fn->name->chars : "";
     ev->depth = vm->nframes;
-    if (!ev->instr && f && f->ip > 0 && f->fn->source) {
-        ev->instr_index = f->ip - 1;
-    }
+    if (!ev->instr && f && f->ip > 0 && f->fn->source) { ev->instr_index = f->ip - 1; }
     vm->in_hook = true;
     int rc = ST_OK;
     /* Copy each hook before calling it: a callback may unregister hooks. */

@@ -82,8 +82,7 @@ static int make_share(VM *vm, Value v, uint8_t kind, uint32_t bits, uint32_t fra
         double d = v.type == VT_FLOAT ? v.as.f : val_is_unsigned(v) ? (double)v.as.u : (double)v.as.i;
         if (v.type != VT_FLOAT && !val_is_int(v)) return vm_error(vm, "Value must be a number");
         int64_t scaled;
-        if (fixed_from_double(d, frac, &scaled) != 0)
-            return vm_error(vm, "Fixed-point value %g is out of range", d);
+        if (fixed_from_double(d, frac, &scaled) != 0) return vm_error(vm, "Fixed-point value %g is out of range", d);
         fe_from_i64(f, &x, scaled);
     } else if (v.type == VT_BOOL) {
         fe_from_u64(f, &x, v.as.b);
@@ -224,7 +223,10 @@ static int bi_batch_mul(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
     StShare **l, **rt;
     uint32_t nl, nr;
     if (share_list(vm, a[0], "lefts", &l, &nl) != ST_OK) return ST_ERR;
-    if (share_list(vm, a[1], "rights", &rt, &nr) != ST_OK) { free(l); return ST_ERR; }
+    if (share_list(vm, a[1], "rights", &rt, &nr) != ST_OK) {
+        free(l);
+        return ST_ERR;
+    }
     int rc = nl == nr ? ST_OK : vm_error(vm, "lefts and rights must have the same length (%u vs %u)", nl, nr);
     StArray *out = NULL;
     if (rc == ST_OK) rc = sl_new_array(vm, nl, &out);
@@ -374,8 +376,10 @@ static int field_bytes(VM *vm, Value v, Fe *out)
     if (sl_read_bytes(vm, v, &bytes, &n) != ST_OK) return ST_ERR;
     uint8_t buf[32] = { 0 };
     int rc = ST_OK;
-    if (n > 32) rc = vm_error(vm, "field element must be at most 32 bytes, got %zu", n);
-    else memcpy(buf, bytes, n);
+    if (n > 32)
+        rc = vm_error(vm, "field element must be at most 32 bytes, got %zu", n);
+    else
+        memcpy(buf, bytes, n);
     free(bytes);
     if (rc == ST_OK && fe_from_bytes(mpc_field(vm->mpc), out, buf) != 0)
         rc = vm_error(vm, "field element is not below the field modulus");
@@ -390,8 +394,10 @@ static int field_op(VM *vm, const char *name, const Value *a, uint32_t n, bool m
     if (arg_share(vm, a[0], "First argument", &x) || field_bytes(vm, a[1], &k)) return ST_ERR;
     if (x->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
     v = *fe_of(x);
-    if (mul) fe_mul(mpc_field(vm->mpc), &z, &v, &k);
-    else fe_add(mpc_field(vm->mpc), &z, &v, &k);   /* a public constant is its own degree-0 share */
+    if (mul)
+        fe_mul(mpc_field(vm->mpc), &z, &v, &k);
+    else
+        fe_add(mpc_field(vm->mpc), &z, &v, &k); /* a public constant is its own degree-0 share */
     StShare *s = heap_new_share(&vm->heap, x->share_kind, x->bits, x->frac, (const uint8_t *)&z, sizeof z);
     if (!s) return vm_oom(vm);
     return share_object(vm, val_gc(VT_SHARE, s), r);
@@ -484,7 +490,7 @@ static int bi_commitment_count(VM *vm, const Value *a, uint32_t n, Value *r, voi
     StShare *x;
     if (n != 1) return sl_expects(vm, "Share.commitment_count", "1 argument: share");
     if (arg_share(vm, a[0], "Argument", &x)) return ST_ERR;
-    *r = val_i64(0);      /* HoneyBadger shares carry no commitments */
+    *r = val_i64(0); /* HoneyBadger shares carry no commitments */
     return ST_OK;
 }
 
@@ -504,11 +510,31 @@ static int bi_avss_only(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 
 /* ---- Mpc.* and ClientStore.* -------------------------------------------------------- */
 
-static int bi_party_id(VM *vm, const Value *a, uint32_t n, Value *r, void *ud) { *r = val_i64(mpc_party(vm->mpc)); return ST_OK; }
-static int bi_n_parties(VM *vm, const Value *a, uint32_t n, Value *r, void *ud) { *r = val_i64(mpc_n(vm->mpc)); return ST_OK; }
-static int bi_threshold(VM *vm, const Value *a, uint32_t n, Value *r, void *ud) { *r = val_i64(mpc_t(vm->mpc)); return ST_OK; }
-static int bi_instance_id(VM *vm, const Value *a, uint32_t n, Value *r, void *ud) { *r = val_uint(VT_U64, mpc_instance(vm->mpc)); return ST_OK; }
-static int bi_is_ready(VM *vm, const Value *a, uint32_t n, Value *r, void *ud) { *r = val_bool(true); return ST_OK; }
+static int bi_party_id(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    *r = val_i64(mpc_party(vm->mpc));
+    return ST_OK;
+}
+static int bi_n_parties(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    *r = val_i64(mpc_n(vm->mpc));
+    return ST_OK;
+}
+static int bi_threshold(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    *r = val_i64(mpc_t(vm->mpc));
+    return ST_OK;
+}
+static int bi_instance_id(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    *r = val_uint(VT_U64, mpc_instance(vm->mpc));
+    return ST_OK;
+}
+static int bi_is_ready(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    *r = val_bool(true);
+    return ST_OK;
+}
 
 static int bi_protocol_name(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
@@ -521,8 +547,8 @@ static int bi_client_count(VM *vm, const Value *a, uint32_t n, Value *r, void *u
     return ST_OK;
 }
 
-static int take_share(VM *vm, const char *name, const Value *a, uint32_t n, uint8_t kind, uint32_t bits,
-                      uint32_t frac, Value *r)
+static int take_share(VM *vm, const char *name, const Value *a, uint32_t n, uint8_t kind, uint32_t bits, uint32_t frac,
+                      Value *r)
 {
     uint64_t client, index;
     if (n != 2) return sl_expects(vm, name, "2 arguments: client_index, share_index");
@@ -536,7 +562,7 @@ static int take_share(VM *vm, const char *name, const Value *a, uint32_t n, uint
     StShare *s = heap_new_share(&vm->heap, kind, bits, frac, (const uint8_t *)&x, sizeof x);
     sodium_memzero(&x, sizeof x);
     if (!s) return vm_oom(vm);
-    *r = val_gc(VT_SHARE, s);     /* raw share, as upstream */
+    *r = val_gc(VT_SHARE, s); /* raw share, as upstream */
     return ST_OK;
 }
 
@@ -552,8 +578,8 @@ static int bi_take_share_bool(VM *vm, const Value *a, uint32_t n, Value *r, void
 
 static int bi_take_share_fixed(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
-    return take_share(vm, "ClientStore.take_share_fixed", a, n, SHARE_FIXED, MPC_FIXED_TOTAL_BITS,
-                      MPC_FIXED_FRAC_BITS, r);
+    return take_share(vm, "ClientStore.take_share_fixed", a, n, SHARE_FIXED, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS,
+                      r);
 }
 
 int mpc_builtins_register(VM *vm)
@@ -562,25 +588,44 @@ int mpc_builtins_register(VM *vm)
         const char *name;
         NativeFn fn;
     } real[] = {
-        { "Share.from_clear", bi_from_clear }, { "Share.from_clear_int", bi_from_clear_int },
-        { "Share.from_clear_uint", bi_from_clear_uint }, { "Share.from_clear_fixed", bi_from_clear_fixed },
-        { "Share.add", bi_add }, { "Share.sub", bi_sub }, { "Share.neg", bi_neg },
-        { "Share.add_scalar", bi_add_scalar }, { "Share.mul_scalar", bi_mul_scalar },
-        { "Share.mul", bi_mul }, { "Share.batch_mul", bi_batch_mul }, { "Share.open", bi_open },
-        { "Share.batch_open", bi_batch_open }, { "Share.open_field", bi_open_field },
-        { "Share.send_to_client", bi_send_to_client }, { "MpcOutput.send_to_client", bi_output_send },
-        { "Share.get_type", bi_get_type }, { "Share.get_party_id", bi_get_party_id },
-        { "Share.random", bi_random }, { "Share.random_field", bi_random_field },
-        { "Share.mul_field", bi_mul_field }, { "Share.add_field", bi_add_field }, { "Share.retag", bi_retag },
-        { "Share.open_fixed", bi_open_fixed }, { "Share.interpolate_local", bi_interpolate_local },
-        { "Share.commitment_count", bi_commitment_count }, { "Share.has_commitments", bi_has_commitments },
-        { "Mpc.party_id", bi_party_id }, { "Mpc.n_parties", bi_n_parties }, { "Mpc.threshold", bi_threshold },
-        { "Mpc.instance_id", bi_instance_id }, { "Mpc.is_ready", bi_is_ready },
+        { "Share.from_clear", bi_from_clear },
+        { "Share.from_clear_int", bi_from_clear_int },
+        { "Share.from_clear_uint", bi_from_clear_uint },
+        { "Share.from_clear_fixed", bi_from_clear_fixed },
+        { "Share.add", bi_add },
+        { "Share.sub", bi_sub },
+        { "Share.neg", bi_neg },
+        { "Share.add_scalar", bi_add_scalar },
+        { "Share.mul_scalar", bi_mul_scalar },
+        { "Share.mul", bi_mul },
+        { "Share.batch_mul", bi_batch_mul },
+        { "Share.open", bi_open },
+        { "Share.batch_open", bi_batch_open },
+        { "Share.open_field", bi_open_field },
+        { "Share.send_to_client", bi_send_to_client },
+        { "MpcOutput.send_to_client", bi_output_send },
+        { "Share.get_type", bi_get_type },
+        { "Share.get_party_id", bi_get_party_id },
+        { "Share.random", bi_random },
+        { "Share.random_field", bi_random_field },
+        { "Share.mul_field", bi_mul_field },
+        { "Share.add_field", bi_add_field },
+        { "Share.retag", bi_retag },
+        { "Share.open_fixed", bi_open_fixed },
+        { "Share.interpolate_local", bi_interpolate_local },
+        { "Share.commitment_count", bi_commitment_count },
+        { "Share.has_commitments", bi_has_commitments },
+        { "Mpc.party_id", bi_party_id },
+        { "Mpc.n_parties", bi_n_parties },
+        { "Mpc.threshold", bi_threshold },
+        { "Mpc.instance_id", bi_instance_id },
+        { "Mpc.is_ready", bi_is_ready },
         { "Mpc.protocol_name", bi_protocol_name },
         { "ClientStore.get_number_clients", bi_client_count },
         { "ClientStore.get_number_input_clients", bi_client_count },
         { "ClientStore.get_number_output_clients", bi_client_count },
-        { "ClientStore.take_share", bi_take_share }, { "ClientStore.take_share_bool", bi_take_share_bool },
+        { "ClientStore.take_share", bi_take_share },
+        { "ClientStore.take_share_bool", bi_take_share_bool },
         { "ClientStore.take_share_fixed", bi_take_share_fixed },
     };
     static const char *const avss_only[] = {
@@ -590,7 +635,7 @@ int mpc_builtins_register(VM *vm)
         if (vm_replace_native(vm, real[i].name, real[i].fn, NULL) != ST_OK) return ST_ERR;
     for (size_t i = 0; i < sizeof avss_only / sizeof avss_only[0]; i++)
         if (vm_replace_native(vm, avss_only[i], bi_avss_only, (void *)avss_only[i]) != ST_OK) return ST_ERR;
-    if (rbc_builtins_register(vm) != ST_OK) return ST_ERR;   /* rbc_builtins.c */
+    if (rbc_builtins_register(vm) != ST_OK) return ST_ERR; /* rbc_builtins.c */
     if (mpc_compare_builtins_register(vm) != ST_OK) return ST_ERR;
-    return mpc_open_exp_register(vm);     /* Share.open_exp, Share.open_exp_custom (mpc_open_exp.c) */
+    return mpc_open_exp_register(vm); /* Share.open_exp, Share.open_exp_custom (mpc_open_exp.c) */
 }

@@ -96,8 +96,10 @@ static int element(VM *vm, const char *fn, const StShare *type, Value v, Fe *out
     if (val_is_int(v) || v.type == VT_BOOL) {
         bool u = val_is_unsigned(v);
         int64_t i = v.type == VT_BOOL ? v.as.b : v.as.i;
-        if (u) fe_from_u64(f, out, v.as.u);
-        else fe_from_i64(f, out, i);
+        if (u)
+            fe_from_u64(f, out, v.as.u);
+        else
+            fe_from_i64(f, out, i);
         unsigned need = clear_bits(i, u);
         if (need > *bits) *bits = need > 64 ? 64 : need;
         return ST_OK;
@@ -106,8 +108,8 @@ static int element(VM *vm, const char *fn, const StShare *type, Value v, Fe *out
 }
 
 /* Broadcast operands to a common length n and convert them. */
-static int elements(VM *vm, const char *fn, Operand *ops, size_t nops, const StShare *const *types, Fe **fe,
-                    size_t *n, unsigned *bits)
+static int elements(VM *vm, const char *fn, Operand *ops, size_t nops, const StShare *const *types, Fe **fe, size_t *n,
+                    unsigned *bits)
 {
     size_t len = 1;
     for (size_t k = 0; k < nops; k++) {
@@ -126,10 +128,7 @@ static int elements(VM *vm, const char *fn, Operand *ops, size_t nops, const StS
     return ST_OK;
 }
 
-static int engine_fail(VM *vm)
-{
-    return vm_error(vm, "MPC protocol failed: %s", mpc_error(vm->mpc));
-}
+static int engine_fail(VM *vm) { return vm_error(vm, "MPC protocol failed: %s", mpc_error(vm->mpc)); }
 
 /* Results as shares of `type`: an array when any operand was one. */
 static int results(VM *vm, const StShare *type, const Fe *v, size_t n, bool array, Value *out)
@@ -137,8 +136,8 @@ static int results(VM *vm, const StShare *type, const Fe *v, size_t n, bool arra
     StArray *arr = NULL;
     if (array && sl_new_array(vm, (int64_t)n, &arr) != ST_OK) return ST_ERR;
     for (size_t i = 0; i < n; i++) {
-        StShare *s = heap_new_share(&vm->heap, type->share_kind, type->bits, type->frac, (const uint8_t *)&v[i],
-                                    sizeof v[i]);
+        StShare *s =
+            heap_new_share(&vm->heap, type->share_kind, type->bits, type->frac, (const uint8_t *)&v[i], sizeof v[i]);
         if (!s) return vm_oom(vm);
         if (!array) {
             *out = val_gc(VT_SHARE, s);
@@ -158,8 +157,8 @@ typedef struct {
     Operand ops[3];
     Fe *fe[3];
     size_t n;
-    unsigned bits;      /* comparison bound: the widest operand */
-    StShare type;       /* the operands' share type (from operand type_from on) */
+    unsigned bits; /* comparison bound: the widest operand */
+    StShare type;  /* the operands' share type (from operand type_from on) */
     bool array;
 } Args;
 
@@ -304,7 +303,8 @@ static int bi_min(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 static int arg_extreme(VM *vm, const char *fn, const Value *a, uint32_t n, bool want_max, Value *r)
 {
     if (n != 1) return sl_expects(vm, fn, "1 argument: array of shares");
-    if (a[0].type != VT_ARRAY || a[0].as.arr->len == 0) return vm_error(vm, "%s: expected a non-empty array of shares", fn);
+    if (a[0].type != VT_ARRAY || a[0].as.arr->len == 0)
+        return vm_error(vm, "%s: expected a non-empty array of shares", fn);
     Args g;
     Fe idx;
     int rc = args_parse(vm, fn, a, 1, 0, &g);
@@ -363,7 +363,8 @@ static int bi_trunc(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
     if (int_share(vm, "Share.trunc", a[0], &s, &x) != ST_OK) return ST_ERR;
     if (sl_usize(vm, a[1], "bits to drop", &m) != ST_OK) return ST_ERR;
     if (m == 0) return results(vm, s, &x, 1, false, r);
-    if (m > s->bits) return vm_error(vm, "Share.trunc: cannot drop %llu bits of a %u-bit share", (unsigned long long)m, s->bits);
+    if (m > s->bits)
+        return vm_error(vm, "Share.trunc: cannot drop %llu bits of a %u-bit share", (unsigned long long)m, s->bits);
     if (mpc_trunc_exact(vm->mpc, &x, 1, s->bits, (unsigned)m, &x) != 0) return engine_fail(vm);
     int rc = results(vm, s, &x, 1, false, r);
     sodium_memzero(&x, sizeof x);
@@ -374,7 +375,8 @@ static int bi_trunc(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 int mpcvm_div_public(VM *vm, const StShare *s, const Fe *x, Value d, bool want_mod, Value *out)
 {
     if (!val_is_int(d)) return vm_error(vm, "The divisor of a secret integer must be a clear integer");
-    if (val_is_unsigned(d) && d.as.u > (uint64_t)INT64_MAX) return vm_error(vm, "Divisor %llu is too large", (unsigned long long)d.as.u);
+    if (val_is_unsigned(d) && d.as.u > (uint64_t)INT64_MAX)
+        return vm_error(vm, "Divisor %llu is too large", (unsigned long long)d.as.u);
     int64_t dv = d.as.i;
     if (dv == 0) return vm_error(vm, "Division by zero");
     if (s->share_kind == SHARE_FIXED) return vm_error(vm, "Floor division needs an integer share");
@@ -391,8 +393,7 @@ int mpcvm_div_public(VM *vm, const StShare *s, const Fe *x, Value d, bool want_m
 /* Fixed-point a / b for two fixed-point shares of the same precision. */
 int mpcvm_fixed_div(VM *vm, const StShare *sa, const StShare *sb, Value *out)
 {
-    if (sa->share_kind != SHARE_FIXED || sb->share_kind != SHARE_FIXED || sa->frac != sb->frac ||
-        sa->bits != sb->bits)
+    if (sa->share_kind != SHARE_FIXED || sb->share_kind != SHARE_FIXED || sa->frac != sb->frac || sa->bits != sb->bits)
         return vm_error(vm, "Share division needs two fixed-point shares of the same precision");
     if (sa->bits < 8 || sa->frac >= MPC_FIXED_NEWTON_BITS || sa->frac + 1 >= sa->bits)
         return vm_error(vm, "Fixed-point division needs 8..64 total bits and fewer than %d fractional bits",
@@ -402,7 +403,7 @@ int mpcvm_fixed_div(VM *vm, const StShare *sa, const StShare *sb, Value *out)
     memcpy(&x, sa->bytes, sizeof x);
     memcpy(&y, sb->bytes, sizeof y);
     int rc = mpc_fixed_div(vm->mpc, &x, &y, 1, sa->bits, sa->frac, &q) == 0 ? results(vm, sa, &q, 1, false, out)
-                                                                             : engine_fail(vm);
+                                                                            : engine_fail(vm);
     sodium_memzero(&q, sizeof q);
     return rc;
 }
@@ -484,11 +485,13 @@ int mpc_compare_builtins_register(VM *vm)
         const char *name;
         NativeFn fn;
     } fns[] = {
-        { "Share.ltz", bi_ltz }, { "Share.is_zero", bi_is_zero }, { "Share.select", bi_select },
-        { "Share.max", bi_max }, { "Share.min", bi_min }, { "Share.argmax", bi_argmax },
-        { "Share.argmin", bi_argmin }, { "Share.bit_decompose", bi_bit_decompose }, { "Share.trunc", bi_trunc },
-        { "Share.div", bi_div }, { "Share.mod", bi_mod }, { "Share.recip", bi_recip },
-        { "Share.sqrt", bi_sqrt }, { "Share.exp", bi_exp },
+        { "Share.ltz", bi_ltz },       { "Share.is_zero", bi_is_zero },
+        { "Share.select", bi_select }, { "Share.max", bi_max },
+        { "Share.min", bi_min },       { "Share.argmax", bi_argmax },
+        { "Share.argmin", bi_argmin }, { "Share.bit_decompose", bi_bit_decompose },
+        { "Share.trunc", bi_trunc },   { "Share.div", bi_div },
+        { "Share.mod", bi_mod },       { "Share.recip", bi_recip },
+        { "Share.sqrt", bi_sqrt },     { "Share.exp", bi_exp },
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         if (vm_replace_native(vm, fns[i].name, fns[i].fn, NULL) != ST_OK) return ST_ERR;

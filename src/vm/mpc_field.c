@@ -21,12 +21,9 @@
 #include "stdlib_internal.h"
 #include "vm_internal.h"
 
-#define SHARE_INT 0   /* as mpc_builtins.c */
+#define SHARE_INT 0 /* as mpc_builtins.c */
 
-static int no_engine(VM *vm)
-{
-    return vm_error(vm, "MPC engine not configured");
-}
+static int no_engine(VM *vm) { return vm_error(vm, "MPC engine not configured"); }
 
 /* ---- field elements as byte arrays ---------------------------------------------------- */
 
@@ -37,8 +34,10 @@ static int read_field_arg(VM *vm, Value v, uint8_t out[32])
     size_t n = 0;
     if (sl_read_bytes(vm, v, &bytes, &n) != ST_OK) return ST_ERR;
     int rc = ST_OK;
-    if (n != 32) rc = vm_error(vm, "deserialize field element: expected 32 bytes, got %zu", n);
-    else memcpy(out, bytes, 32);
+    if (n != 32)
+        rc = vm_error(vm, "deserialize field element: expected 32 bytes, got %zu", n);
+    else
+        memcpy(out, bytes, 32);
     free(bytes);
     return rc;
 }
@@ -86,13 +85,21 @@ static int constant(VM *vm, const char *name, uint32_t n, bool one, Value *r)
     if (n != 0) return sl_expects(vm, name, "no arguments");
     if (!vm->mpc) return no_engine(vm);
     Fe x;
-    if (one) fe_one(mpc_field(vm->mpc), &x);
-    else fe_zero(&x);
+    if (one)
+        fe_one(mpc_field(vm->mpc), &x);
+    else
+        fe_zero(&x);
     return encode(vm, &x, r);
 }
 
-static int bi_zero(VM *vm, const Value *a, uint32_t n, Value *r, void *ud) { return constant(vm, "Field.zero", n, false, r); }
-static int bi_one(VM *vm, const Value *a, uint32_t n, Value *r, void *ud) { return constant(vm, "Field.one", n, true, r); }
+static int bi_zero(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    return constant(vm, "Field.zero", n, false, r);
+}
+static int bi_one(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    return constant(vm, "Field.one", n, true, r);
+}
 
 static int bi_is_zero(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
@@ -117,15 +124,27 @@ static int binary(VM *vm, const char *name, int op, const Value *a, uint32_t n, 
     Fe x, y, z;
     if (field_args(vm, name, a, n, 2, &x, &y) != ST_OK) return ST_ERR;
     const Field *f = mpc_field(vm->mpc);
-    if (op == OP_ADD) fe_add(f, &z, &x, &y);
-    else if (op == OP_SUB) fe_sub(f, &z, &x, &y);
-    else fe_mul(f, &z, &x, &y);
+    if (op == OP_ADD)
+        fe_add(f, &z, &x, &y);
+    else if (op == OP_SUB)
+        fe_sub(f, &z, &x, &y);
+    else
+        fe_mul(f, &z, &x, &y);
     return encode(vm, &z, r);
 }
 
-static int bi_add(VM *vm, const Value *a, uint32_t n, Value *r, void *ud) { return binary(vm, "Field.add", OP_ADD, a, n, r); }
-static int bi_sub(VM *vm, const Value *a, uint32_t n, Value *r, void *ud) { return binary(vm, "Field.sub", OP_SUB, a, n, r); }
-static int bi_mul(VM *vm, const Value *a, uint32_t n, Value *r, void *ud) { return binary(vm, "Field.mul", OP_MUL, a, n, r); }
+static int bi_add(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    return binary(vm, "Field.add", OP_ADD, a, n, r);
+}
+static int bi_sub(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    return binary(vm, "Field.sub", OP_SUB, a, n, r);
+}
+static int bi_mul(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    return binary(vm, "Field.mul", OP_MUL, a, n, r);
+}
 
 static int bi_neg(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
@@ -150,8 +169,7 @@ static int bi_sqrt(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
     Fe x, root;
     if (field_args(vm, "Field.sqrt", a, n, 1, &x, NULL) != ST_OK) return ST_ERR;
-    if (fe_sqrt_vartime(mpc_field(vm->mpc), &root, &x) != 0)
-        return vm_error(vm, "value is not a quadratic residue");
+    if (fe_sqrt_vartime(mpc_field(vm->mpc), &root, &x) != 0) return vm_error(vm, "value is not a quadratic residue");
     return encode(vm, &root, r);
 }
 
@@ -181,10 +199,7 @@ static int bi_random_int(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 
 /* Upstream's names: one scalar field serves curve25519 and ed25519, and
  * upstream reports it as curve25519. */
-static const char *curve_name(const Field *f)
-{
-    return f == &field_ed25519 ? "curve25519" : f->name;
-}
+static const char *curve_name(const Field *f) { return f == &field_ed25519 ? "curve25519" : f->name; }
 
 static int bi_curve(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
@@ -237,7 +252,7 @@ static int parse_capability(const char *s, size_t len)
         norm[i] = c == '_' ? '-' : (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
     }
     norm[len] = 0;
-    if (strlen(norm) != len) return -1;        /* an embedded NUL */
+    if (strlen(norm) != len) return -1; /* an embedded NUL */
     for (size_t i = 0; i < N_CAPS; i++) {
         if (strcmp(norm, caps[i].name) == 0) return (int)i;
         for (size_t j = 0; j < 4 && caps[i].aliases[j]; j++)
@@ -256,7 +271,9 @@ static int bi_has_capability(VM *vm, const Value *a, uint32_t n, Value *r, void 
         /* upstream names the trimmed input */
         size_t b = 0, e = s->len;
         while (b < e && (s->chars[b] == ' ' || s->chars[b] == '\t' || s->chars[b] == '\n' || s->chars[b] == '\r')) b++;
-        while (e > b && (s->chars[e - 1] == ' ' || s->chars[e - 1] == '\t' || s->chars[e - 1] == '\n' || s->chars[e - 1] == '\r')) e--;
+        while (e > b && (s->chars[e - 1] == ' ' || s->chars[e - 1] == '\t' || s->chars[e - 1] == '\n' ||
+                         s->chars[e - 1] == '\r'))
+            e--;
         return vm_error(vm, "Unsupported MPC capability: %.*s", (int)(e - b), s->chars + b);
     }
     if (!vm->mpc) return no_engine(vm);
@@ -285,13 +302,22 @@ int mpc_field_builtins_register(VM *vm)
         const char *name;
         NativeFn fn;
     } fns[] = {
-        { "Field.from_int", bi_from_int }, { "Field.zero", bi_zero }, { "Field.one", bi_one },
-        { "Field.is_zero", bi_is_zero }, { "Field.eq", bi_eq }, { "Field.add", bi_add },
-        { "Field.sub", bi_sub }, { "Field.mul", bi_mul }, { "Field.neg", bi_neg },
-        { "Field.inverse", bi_inverse }, { "Field.sqrt", bi_sqrt },
+        { "Field.from_int", bi_from_int },
+        { "Field.zero", bi_zero },
+        { "Field.one", bi_one },
+        { "Field.is_zero", bi_is_zero },
+        { "Field.eq", bi_eq },
+        { "Field.add", bi_add },
+        { "Field.sub", bi_sub },
+        { "Field.mul", bi_mul },
+        { "Field.neg", bi_neg },
+        { "Field.inverse", bi_inverse },
+        { "Field.sqrt", bi_sqrt },
         { "Share.random_int", bi_random_int },
-        { "Mpc.curve", bi_curve }, { "Mpc.field", bi_field },
-        { "Mpc.has_capability", bi_has_capability }, { "Mpc.capabilities", bi_capabilities },
+        { "Mpc.curve", bi_curve },
+        { "Mpc.field", bi_field },
+        { "Mpc.has_capability", bi_has_capability },
+        { "Mpc.capabilities", bi_capabilities },
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         if (vm_replace_native(vm, fns[i].name, fns[i].fn, NULL) != ST_OK) return ST_ERR;

@@ -16,10 +16,7 @@
 #include "stdlib_internal.h"
 #include "vm_internal.h"
 
-static int same_field(const Field *a, const Field *b)
-{
-    return a && b && memcmp(a->p, b->p, sizeof a->p) == 0;
-}
+static int same_field(const Field *a, const Field *b) { return a && b && memcmp(a->p, b->p, sizeof a->p) == 0; }
 
 /* The group whose scalars are the session's field (upstream's native group). */
 static const Group *native_group(VM *vm)
@@ -92,7 +89,8 @@ static int bi_open_exp_custom(VM *vm, const Value *a, uint32_t n, Value *r, void
     GroupPoint base;
     char err[160];
     int rc = ST_OK;
-    if (len < g->ark_len) rc = vm_error(vm, "deserialize generator: %s", CRYPTO_ERR_EOF);
+    if (len < g->ark_len)
+        rc = vm_error(vm, "deserialize generator: %s", CRYPTO_ERR_EOF);
     else if (g->decode_ark(&base, b, g->ark_len, err, sizeof err) != 0)
         rc = vm_error(vm, "deserialize generator: %s (%s)", CRYPTO_ERR_INVALID, err);
     free(b);

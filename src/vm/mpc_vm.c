@@ -57,7 +57,10 @@ static bool object_field(VM *vm, StObject *o, const char *key, Value *out)
 
 bool mpcvm_unwrap(VM *vm, Value v, StShare **out)
 {
-    if (v.type == VT_SHARE) { *out = v.as.share; return true; }
+    if (v.type == VT_SHARE) {
+        *out = v.as.share;
+        return true;
+    }
     if (v.type != VT_OBJECT) return false;
     Value t, d;
     if (!object_field(vm, v.as.obj, "__type", &t) || t.type != VT_STRING || t.as.str->len != 5 ||
@@ -108,10 +111,7 @@ void mpcvm_free(VM *vm)
     vm->mpcs = NULL;
 }
 
-static int engine_error(VM *vm)
-{
-    return vm_error(vm, "MPC protocol failed: %s", mpc_error(vm->mpc));
-}
+static int engine_error(VM *vm) { return vm_error(vm, "MPC protocol failed: %s", mpc_error(vm->mpc)); }
 
 int mpcvm_flush(VM *vm)
 {
@@ -133,8 +133,7 @@ int mpcvm_flush(VM *vm)
         if (st->q[i].truncate) x[nt++] = z[i];
     if (rc == ST_OK && nt) {
         /* The product must itself fit k-bit fixed point: |x*y| < 2^(k-1-f). */
-        if (mpc_truncate(vm->mpc, x, nt, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS, y) != 0)
-            rc = engine_error(vm);
+        if (mpc_truncate(vm->mpc, x, nt, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS, y) != 0) rc = engine_error(vm);
         for (size_t i = 0, k = 0; rc == ST_OK && i < n; i++)
             if (st->q[i].truncate) z[i] = y[k++];
     }
@@ -204,8 +203,10 @@ static int fixed_encode(VM *vm, double x, uint32_t frac, int64_t *out)
 /* Integer value of a clear integer as a field element. */
 static void int_to_fe(const Field *f, Value v, Fe *out)
 {
-    if (val_is_unsigned(v)) fe_from_u64(f, out, v.as.u);
-    else fe_from_i64(f, out, v.as.i);
+    if (val_is_unsigned(v))
+        fe_from_u64(f, out, v.as.u);
+    else
+        fe_from_i64(f, out, v.as.i);
 }
 
 int mpcvm_share_clear(VM *vm, Value v, uint32_t reg, Value *out)
@@ -227,7 +228,8 @@ int mpcvm_share_clear(VM *vm, Value v, uint32_t reg, Value *out)
         bits = MPC_FIXED_TOTAL_BITS;
         frac = MPC_FIXED_FRAC_BITS;
     } else {
-        return vm_error(vm, "Cannot write clear %s value directly to secret register r%u: "
+        return vm_error(vm,
+                        "Cannot write clear %s value directly to secret register r%u: "
                         "only integers, floats and booleans can be secret-shared",
                         val_type_name((ValueType)v.type), reg);
     }
@@ -259,8 +261,7 @@ int mpcvm_decode(VM *vm, const StShare *type, const Fe *x, Value *out)
         }
         return ST_OK;
     }
-    if (fe_to_i64_signed(f, &v, x) != 0)
-        return vm_error(vm, "Opened value does not fit in a signed 64-bit integer");
+    if (fe_to_i64_signed(f, &v, x) != 0) return vm_error(vm, "Opened value does not fit in a signed 64-bit integer");
     if (type->share_kind == SHARE_FIXED) {
         *out = val_float((double)v / ldexp(1.0, (int)type->frac));
         return ST_OK;
@@ -294,7 +295,7 @@ int mpcvm_open_many(VM *vm, StShare **shares, size_t n, Value *out)
     for (size_t i = 0; rc == ST_OK && i < n; i++) rc = share_get(vm, shares[i], &x[i]);
     if (rc == ST_OK && n && mpc_round(vm->mpc, x, n, x, NULL, NULL, 0, NULL) != 0) rc = engine_error(vm);
     for (size_t i = 0; rc == ST_OK && i < n; i++) rc = mpcvm_decode(vm, shares[i], &x[i], &out[i]);
-    sodium_memzero(x, bytes);     /* shares, if the round failed */
+    sodium_memzero(x, bytes); /* shares, if the round failed */
     vm_mem_free(vm, x, bytes);
     return rc;
 }
@@ -349,14 +350,16 @@ static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
         if (a->share_kind == SHARE_FIXED) return mpcvm_fixed_div(vm, a, b, out);
         return vm_error(vm, "Share/Share division is only supported on fixed-point shares");
     case STF_OP_MOD: return vm_error(vm, "Share/Share modulo is not supported on secret shares");
-    case STF_OP_AND: case STF_OP_OR: case STF_OP_XOR: {
-        if (!is_bool)
-            return vm_error(vm, "Bitwise %s is only supported on secret bool shares", op_word(op));
+    case STF_OP_AND:
+    case STF_OP_OR:
+    case STF_OP_XOR: {
+        if (!is_bool) return vm_error(vm, "Bitwise %s is only supported on secret bool shares", op_word(op));
         /* AND = ab, OR = a + b - ab, XOR = a + b - 2ab: one multiplication. */
         Fe ab;
         if (mpcvm_flush(vm) != ST_OK) return ST_ERR;
         if (mpc_round(vm->mpc, NULL, 0, NULL, &x, &y, 1, &ab) != 0) return engine_error(vm);
-        if (op == STF_OP_AND) z = ab;
+        if (op == STF_OP_AND)
+            z = ab;
         else {
             fe_add(f, &z, &x, &y);
             fe_sub(f, &z, &z, &ab);
@@ -364,8 +367,7 @@ static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
         }
         return new_share_value(vm, a, &z, out);
     }
-    default:
-        return vm_error(vm, "Type error in %s operation", op_word(op));
+    default: return vm_error(vm, "Type error in %s operation", op_word(op));
     }
 }
 
@@ -392,12 +394,12 @@ static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Va
     if (rc < 0 || (is_float && s->share_kind != SHARE_FIXED && op != STF_OP_MUL))
         return vm_error(vm, "Type error in %s operation", op_word(op));
     switch (op) {
-    case STF_OP_ADD:
-        fe_add(f, &z, &x, &k);
-        return new_share_value(vm, s, &z, out);
+    case STF_OP_ADD: fe_add(f, &z, &x, &k); return new_share_value(vm, s, &z, out);
     case STF_OP_SUB:
-        if (share_left) fe_sub(f, &z, &x, &k);
-        else fe_sub(f, &z, &k, &x);
+        if (share_left)
+            fe_sub(f, &z, &x, &k);
+        else
+            fe_sub(f, &z, &k, &x);
         return new_share_value(vm, s, &z, out);
     case STF_OP_MUL:
         if (is_float && s->share_kind == SHARE_FIXED) return fixed_scale(vm, s, &x, &k, out);

@@ -29,15 +29,9 @@ static bool key_is(Value key, const char *s)
     return key.type == VT_STRING && key.as.str->len == n && memcmp(key.as.str->chars, s, n) == 0;
 }
 
-bool objects_magic_key(Value key)
-{
-    return key_is(key, "__getattr__") || key_is(key, "__setattr__");
-}
+bool objects_magic_key(Value key) { return key_is(key, "__getattr__") || key_is(key, "__setattr__"); }
 
-static StObject *proto_of(const StObject *o)
-{
-    return o->ext ? o->ext->proto : NULL;
-}
+static StObject *proto_of(const StObject *o) { return o->ext ? o->ext->proto : NULL; }
 
 /* First object on the chain from o holding `key` as a field; its value. */
 static bool chain_lookup(VM *vm, StObject *o, Value key, Value *out)
@@ -112,8 +106,7 @@ int objects_set(VM *vm, StObject *o, Value key, Value value)
 
 static int obj_arg(VM *vm, const char *fn, Value v, StObject **out)
 {
-    if (v.type != VT_OBJECT)
-        return vm_error(vm, "%s expects an object, got %s", fn, val_type_name((ValueType)v.type));
+    if (v.type != VT_OBJECT) return vm_error(vm, "%s expects an object, got %s", fn, val_type_name((ValueType)v.type));
     *out = v.as.obj;
     return ST_OK;
 }
@@ -187,8 +180,7 @@ static int bi_define_property(VM *vm, const Value *args, uint32_t argc, Value *r
     ObjExt *e = heap_object_ext(&vm->heap, o);
     if (!e) return vm_oom(vm);
     if (objects_magic_key(key)) e->magic = true;
-    if (!table_set(&vm->heap, &o->fields, key, args[2]) ||
-        !table_set(&vm->heap, &e->props, key, val_i64(flags)))
+    if (!table_set(&vm->heap, &o->fields, key, args[2]) || !table_set(&vm->heap, &e->props, key, val_i64(flags)))
         return vm_oom(vm);
     return ST_OK;
 }
@@ -206,7 +198,7 @@ static int bi_describe(VM *vm, const Value *args, uint32_t argc, Value *result, 
     if (argc != 2) return vm_error(vm, "Object.describe expects 2 arguments: object and key");
     if (obj_arg(vm, "Object.describe", args[0], &o) != ST_OK) return ST_ERR;
     Value cur;
-    if (!table_get(&o->fields, args[1], &cur)) return ST_OK;     /* not an own property: nil */
+    if (!table_get(&o->fields, args[1], &cur)) return ST_OK; /* not an own property: nil */
     int64_t f = prop_flags(o, args[1]);
     StObject *d = heap_new_object(&vm->heap);
     if (!d) return vm_oom(vm);
@@ -261,10 +253,17 @@ static int bi_raw_set(VM *vm, const Value *args, uint32_t argc, Value *result, v
 
 int objects_register(VM *vm)
 {
-    static const struct { const char *name; NativeFn fn; } b[] = {
-        { "Object.set_prototype", bi_set_prototype }, { "Object.get_prototype", bi_get_prototype },
-        { "Object.define_property", bi_define_property }, { "Object.describe", bi_describe },
-        { "Object.keys", bi_keys }, { "Object.delete", bi_delete }, { "Object.raw_set", bi_raw_set },
+    static const struct {
+        const char *name;
+        NativeFn fn;
+    } b[] = {
+        { "Object.set_prototype", bi_set_prototype },
+        { "Object.get_prototype", bi_get_prototype },
+        { "Object.define_property", bi_define_property },
+        { "Object.describe", bi_describe },
+        { "Object.keys", bi_keys },
+        { "Object.delete", bi_delete },
+        { "Object.raw_set", bi_raw_set },
     };
     for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
         if (vm_register_native(vm, b[i].name, b[i].fn, NULL) != ST_OK) return ST_ERR;

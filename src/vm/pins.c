@@ -27,8 +27,8 @@ uint32_t vm_pin(VM *vm, Value v)
     if (need > vm->pins_cap) {
         uint64_t ncap = vm->pins_cap ? (uint64_t)vm->pins_cap * 2 : 16;
         if (ncap > UINT32_MAX / sizeof(Value)) return 0;
-        Value *p = heap_realloc(&vm->heap, vm->pins, (size_t)vm->pins_cap * sizeof(Value),
-                                (size_t)ncap * sizeof(Value));
+        Value *p =
+            heap_realloc(&vm->heap, vm->pins, (size_t)vm->pins_cap * sizeof(Value), (size_t)ncap * sizeof(Value));
         if (!p) return 0;
         vm->pins = p;
         vm->pins_cap = (uint32_t)ncap;
@@ -68,8 +68,9 @@ bool vm_find_by_id(VM *vm, ValueType t, uint64_t id, Value *out)
     if (kind == 0xff || id == 0) return false;
     for (GcObject *o = vm->heap.objects; o; o = o->next) {
         if (o->kind != kind) continue;
-        uint64_t oid = kind == GC_OBJECT ? ((StObject *)o)->id
-                     : kind == GC_ARRAY ? ((StArray *)o)->id : ((StForeign *)o)->id;
+        uint64_t oid = kind == GC_OBJECT  ? ((StObject *)o)->id
+                       : kind == GC_ARRAY ? ((StArray *)o)->id
+                                          : ((StForeign *)o)->id;
         if (oid == id) {
             *out = val_gc(t, o);
             return true;

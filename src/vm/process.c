@@ -17,20 +17,20 @@ typedef enum { P_RUNNABLE, P_RUNNING, P_WAITING, P_EXITED } ProcState;
 
 struct Proc {
     uint64_t pid;
-    uint8_t state;             /* ProcState */
-    bool in_wait;              /* inside a blocking receive (re-run on wake) */
-    bool timed_out;            /* the wait's deadline passed */
-    bool timed;                /* in ps->timed */
-    uint32_t timed_index;      /* position in ps->timed while timed */
-    uint64_t deadline_ns;      /* 0: no deadline */
-    ProcCtx ctx;               /* saved execution state (not while running) */
-    Value *mbox;               /* ring of messages */
+    uint8_t state;        /* ProcState */
+    bool in_wait;         /* inside a blocking receive (re-run on wake) */
+    bool timed_out;       /* the wait's deadline passed */
+    bool timed;           /* in ps->timed */
+    uint32_t timed_index; /* position in ps->timed while timed */
+    uint64_t deadline_ns; /* 0: no deadline */
+    ProcCtx ctx;          /* saved execution state (not while running) */
+    Value *mbox;          /* ring of messages */
     uint32_t mb_head, mb_len, mb_cap;
-    uint64_t *links;           /* linked pids (both directions) */
+    uint64_t *links; /* linked pids (both directions) */
     uint32_t nlinks, links_cap;
-    uint64_t *watchers;        /* pids monitoring this one */
+    uint64_t *watchers; /* pids monitoring this one */
     uint32_t nwatchers, watchers_cap;
-    Value exit_reason;         /* set by Process.exit */
+    Value exit_reason; /* set by Process.exit */
 };
 
 /* ---- small helpers -------------------------------------------------------------- */
@@ -60,16 +60,28 @@ static bool grow_u64(VM *vm, uint64_t **p, uint32_t *cap, uint32_t need)
 
 static void ctx_save(VM *vm, ProcCtx *c)
 {
-    c->stack = vm->stack; c->stack_top = vm->stack_top; c->stack_cap = vm->stack_cap;
-    c->frames = vm->frames; c->nframes = vm->nframes; c->frames_cap = vm->frames_cap;
-    c->args = vm->args; c->nargs = vm->nargs; c->args_cap = vm->args_cap;
+    c->stack = vm->stack;
+    c->stack_top = vm->stack_top;
+    c->stack_cap = vm->stack_cap;
+    c->frames = vm->frames;
+    c->nframes = vm->nframes;
+    c->frames_cap = vm->frames_cap;
+    c->args = vm->args;
+    c->nargs = vm->nargs;
+    c->args_cap = vm->args_cap;
 }
 
 static void ctx_load(VM *vm, const ProcCtx *c)
 {
-    vm->stack = c->stack; vm->stack_top = c->stack_top; vm->stack_cap = c->stack_cap;
-    vm->frames = c->frames; vm->nframes = c->nframes; vm->frames_cap = c->frames_cap;
-    vm->args = c->args; vm->nargs = c->nargs; vm->args_cap = c->args_cap;
+    vm->stack = c->stack;
+    vm->stack_top = c->stack_top;
+    vm->stack_cap = c->stack_cap;
+    vm->frames = c->frames;
+    vm->nframes = c->nframes;
+    vm->frames_cap = c->frames_cap;
+    vm->args = c->args;
+    vm->nargs = c->nargs;
+    vm->args_cap = c->args_cap;
 }
 
 static void ctx_free(VM *vm, ProcCtx *c)
@@ -225,7 +237,7 @@ static bool fire_timers(VM *vm, ProcSys *ps, bool sleep)
         Proc *p = ps->timed[i];
         if (p->deadline_ns <= now) {
             p->timed_out = true;
-            if (!wake(vm, ps, p)) return false;     /* removes it from timed */
+            if (!wake(vm, ps, p)) return false; /* removes it from timed */
         } else {
             i++;
         }
@@ -238,7 +250,7 @@ static bool fire_timers(VM *vm, ProcSys *ps, bool sleep)
 bool process_mpc_park(VM *vm)
 {
     ProcSys *ps = vm->procs;
-    if (!ps || vm->run_nest || (!ps->rq_len && !ps->nparked) ) return false;
+    if (!ps || vm->run_nest || (!ps->rq_len && !ps->nparked)) return false;
     ps->yield = PY_MPC;
     return true;
 }
@@ -440,7 +452,10 @@ static int notify(VM *vm, ProcSys *ps, Proc *to, const char *type, uint64_t pid,
 static void remove_u64(uint64_t *a, uint32_t *n, uint64_t x)
 {
     for (uint32_t i = 0; i < *n; i++)
-        if (a[i] == x) { a[i] = a[--*n]; return; }
+        if (a[i] == x) {
+            a[i] = a[--*n];
+            return;
+        }
 }
 
 /* p has ended with `reason`: tell its links and monitors, take it out of
@@ -475,7 +490,7 @@ static int proc_finish(VM *vm, ProcSys *ps, Proc *p, Value reason)
 /* Text of one waiting process for the deadlock report. */
 static void describe_waiter(VM *vm, StrBuf *b, ProcSys *ps, Proc *p)
 {
-    const ProcCtx *c = &p->ctx;      /* saved: the scheduler is between slices */
+    const ProcCtx *c = &p->ctx; /* saved: the scheduler is between slices */
     sb_printf(b, "process %" PRIu64 "%s", p->pid, p == ps->main ? " (main)" : "");
     if (c->nframes) {
         const Frame *f = &c->frames[c->nframes - 1];
@@ -563,14 +578,14 @@ int process_schedule(VM *vm, int rc, Value *result)
             if (p == main) ps->main_result = res;
             rc = proc_finish(vm, ps, p, normal_reason(vm));
         } else if (p == main) {
-            break;                      /* the entry call failed: so does the program */
+            break; /* the entry call failed: so does the program */
         } else {
             Value reason;
             rc = error_reason(vm, p, &reason);
             ctx_save(vm, &p->ctx);
             if (rc == ST_OK) rc = proc_finish(vm, ps, p, reason);
         }
-        if (rc != ST_OK) {              /* out of memory in the scheduler itself */
+        if (rc != ST_OK) { /* out of memory in the scheduler itself */
             p = NULL;
             break;
         }
@@ -631,10 +646,14 @@ static int start_proc(VM *vm, Proc *p, Value f, const Value *args, uint32_t argc
     } else {
         int32_t idx = vm_find_function(vm, f.as.str->chars, f.as.str->len);
         VmFunction *fn = vm_function_at(vm, idx);
-        if (!fn) rc = vm_error(vm, "Function %s not found", f.as.str->chars);
-        else if (fn->is_native) rc = vm_error(vm, "cannot spawn builtin %s (wrap it in a function)", fn->name->chars);
-        else if (fn->nupvalues) rc = vm_error(vm, "cannot spawn %s by name: it captures upvalues (spawn a closure)", fn->name->chars);
-        else rc = vm_push_frame(vm, fn, args, argc, NULL);
+        if (!fn)
+            rc = vm_error(vm, "Function %s not found", f.as.str->chars);
+        else if (fn->is_native)
+            rc = vm_error(vm, "cannot spawn builtin %s (wrap it in a function)", fn->name->chars);
+        else if (fn->nupvalues)
+            rc = vm_error(vm, "cannot spawn %s by name: it captures upvalues (spawn a closure)", fn->name->chars);
+        else
+            rc = vm_push_frame(vm, fn, args, argc, NULL);
     }
     ctx_save(vm, &p->ctx);
     ctx_load(vm, &saved);
@@ -685,7 +704,7 @@ static int bi_send(VM *vm, const Value *args, uint32_t argc, Value *result, void
     if (!ps) return ST_ERR;
     Proc *to = proc_find(ps, pid);
     *result = val_bool(to != NULL);
-    if (!to) return ST_OK;           /* to a dead process: dropped, as in Erlang */
+    if (!to) return ST_OK; /* to a dead process: dropped, as in Erlang */
     Value m;
     if (process_copy_value(vm, args[1], &m) != ST_OK) return ST_ERR;
     if (!mbox_push(vm, to, m) || !wake(vm, ps, to)) return vm_oom(vm);
@@ -829,8 +848,10 @@ static int bi_exit(VM *vm, const Value *args, uint32_t argc, Value *result, void
     if (argc > 1) return vm_error(vm, "Process.exit expects 0 or 1 argument: reason");
     ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
-    if (argc == 1) ps->cur->exit_reason = args[0];
-    else ps->cur->exit_reason = normal_reason(vm);
+    if (argc == 1)
+        ps->cur->exit_reason = args[0];
+    else
+        ps->cur->exit_reason = normal_reason(vm);
     ps->yield = PY_EXIT;
     return ST_ERR;
 }
@@ -892,10 +913,14 @@ int vm_call_value(VM *vm, Value f, const Value *args, uint32_t argc, Value *out)
     } else if (f.type == VT_STRING) {
         int32_t idx = vm_find_function(vm, f.as.str->chars, f.as.str->len);
         VmFunction *fn = vm_function_at(vm, idx);
-        if (!fn) rc = vm_error(vm, "Function %s not found", f.as.str->chars);
-        else if (fn->is_native) rc = vm_call_native(vm, fn, args, argc, out);
-        else if (fn->nupvalues) rc = vm_error(vm, "cannot call %s by name: it captures upvalues", fn->name->chars);
-        else rc = vm_push_frame(vm, fn, args, argc, NULL) == ST_OK ? ST_FRAME_PUSHED : ST_ERR;
+        if (!fn)
+            rc = vm_error(vm, "Function %s not found", f.as.str->chars);
+        else if (fn->is_native)
+            rc = vm_call_native(vm, fn, args, argc, out);
+        else if (fn->nupvalues)
+            rc = vm_error(vm, "cannot call %s by name: it captures upvalues", fn->name->chars);
+        else
+            rc = vm_push_frame(vm, fn, args, argc, NULL) == ST_OK ? ST_FRAME_PUSHED : ST_ERR;
     } else {
         rc = vm_error(vm, "expected a closure or a function name, got %s", val_type_name((ValueType)f.type));
     }
@@ -912,14 +937,26 @@ int vm_call_value(VM *vm, Value f, const Value *args, uint32_t argc, Value *out)
 
 int process_register(VM *vm)
 {
-    static const struct { const char *name; NativeFn fn; } b[] = {
-        { "Process.spawn", bi_spawn }, { "Process.self", bi_self }, { "Process.pid", bi_self },
-        { "Process.send", bi_send }, { "Process.receive", bi_receive },
-        { "Process.receive_timeout", bi_receive }, { "Process.receive_match", bi_receive_match },
-        { "Process.link", bi_watch }, { "Process.monitor", bi_watch }, { "Process.exit", bi_exit },
-        { "Process.count", bi_count }, { "Process.alive", bi_alive },
-        { "Process.scheduler_passes", bi_passes }, { "Process.mailbox_size", bi_mailbox_size },
-        { "Process.set_reductions", bi_set_reductions }, { "Mpc.rounds", bi_mpc_rounds },
+    static const struct {
+        const char *name;
+        NativeFn fn;
+    } b[] = {
+        { "Process.spawn", bi_spawn },
+        { "Process.self", bi_self },
+        { "Process.pid", bi_self },
+        { "Process.send", bi_send },
+        { "Process.receive", bi_receive },
+        { "Process.receive_timeout", bi_receive },
+        { "Process.receive_match", bi_receive_match },
+        { "Process.link", bi_watch },
+        { "Process.monitor", bi_watch },
+        { "Process.exit", bi_exit },
+        { "Process.count", bi_count },
+        { "Process.alive", bi_alive },
+        { "Process.scheduler_passes", bi_passes },
+        { "Process.mailbox_size", bi_mailbox_size },
+        { "Process.set_reductions", bi_set_reductions },
+        { "Mpc.rounds", bi_mpc_rounds },
     };
     for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
         if (vm_register_native(vm, b[i].name, b[i].fn, (void *)b[i].name) != ST_OK) return ST_ERR;

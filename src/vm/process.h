@@ -33,19 +33,19 @@ typedef struct {
 typedef struct Proc Proc;
 
 typedef struct ProcSys {
-    Proc **table;              /* open addressing by pid, size mask + 1 */
-    uint32_t mask, count;      /* count: live processes */
-    Proc **runq;               /* ring of runnable processes */
+    Proc **table;         /* open addressing by pid, size mask + 1 */
+    uint32_t mask, count; /* count: live processes */
+    Proc **runq;          /* ring of runnable processes */
     uint32_t rq_head, rq_len, rq_cap;
-    Proc **timed;              /* waiting with a deadline */
+    Proc **timed; /* waiting with a deadline */
     uint32_t ntimed, timed_cap;
-    Proc **parked;             /* waiting for the next MPC round */
+    Proc **parked; /* waiting for the next MPC round */
     uint32_t nparked, parked_cap;
     Proc *cur, *main;
     uint64_t next_pid;
-    uint64_t passes;           /* slices run (IonVM __vm:scheduler_passes) */
-    uint32_t reductions;       /* slice size */
-    int yield;                 /* PY_*: set by a builtin before its ST_ERR */
+    uint64_t passes;     /* slices run (IonVM __vm:scheduler_passes) */
+    uint32_t reductions; /* slice size */
+    int yield;           /* PY_*: set by a builtin before its ST_ERR */
     bool main_done;
     Value main_result;
 } ProcSys;
@@ -56,9 +56,9 @@ ProcSys *process_sys(VM *vm);
  * every process until all are done or waiting.  Returns the entry call's
  * final status with its result in *result (or a deadlock error). */
 int process_schedule(VM *vm, int rc, Value *result);
-void process_mark(VM *vm);        /* GC roots of the processes not running */
-void process_free(VM *vm);        /* drop every process (vm_free, errors) */
-int process_register(VM *vm);     /* the Process.* builtins */
+void process_mark(VM *vm);    /* GC roots of the processes not running */
+void process_free(VM *vm);    /* drop every process (vm_free, errors) */
+int process_register(VM *vm); /* the Process.* builtins */
 /* A pending share's value is needed: if another process can run, park the
  * current one (true: return ST_ERR, the instruction runs again after the
  * round); false: the caller flushes now. */

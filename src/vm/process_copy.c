@@ -19,7 +19,7 @@ typedef struct {
 } CopyEntry;
 
 typedef struct {
-    CopyEntry *map;         /* open addressing; NULL from = empty */
+    CopyEntry *map; /* open addressing; NULL from = empty */
     uint32_t mask, count;
 } CopyMap;
 
@@ -97,7 +97,7 @@ static int copy(VM *vm, CopyMap *m, Value v, Value *out, int depth)
         if (!o || !map_put(m, v.as.gc, val_gc(VT_OBJECT, o))) return vm_oom(vm);
         *out = val_gc(VT_OBJECT, o);
         const ObjExt *se = v.as.obj->ext;
-        if (se) {               /* prototype, property flags, magic methods */
+        if (se) { /* prototype, property flags, magic methods */
             ObjExt *e = heap_object_ext(h, o);
             if (!e) return vm_oom(vm);
             e->magic = se->magic;
@@ -142,7 +142,7 @@ static int copy(VM *vm, CopyMap *m, Value v, Value *out, int depth)
 int process_copy_value(VM *vm, Value v, Value *out)
 {
     if (!val_is_heap(v) || v.type == VT_STRING || v.type == VT_SHARE) {
-        *out = v;           /* the common message: no map needed */
+        *out = v; /* the common message: no map needed */
         return ST_OK;
     }
     CopyMap m = { NULL, 0, 0 };

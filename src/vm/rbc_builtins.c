@@ -21,10 +21,20 @@ static bool valid_utf8(const uint8_t *s, size_t n)
             i++;
             continue;
         }
-        if ((c & 0xe0) == 0xc0) { k = 1; cp = c & 0x1fu; min = 0x80; }
-        else if ((c & 0xf0) == 0xe0) { k = 2; cp = c & 0x0fu; min = 0x800; }
-        else if ((c & 0xf8) == 0xf0) { k = 3; cp = c & 0x07u; min = 0x10000; }
-        else return false;
+        if ((c & 0xe0) == 0xc0) {
+            k = 1;
+            cp = c & 0x1fu;
+            min = 0x80;
+        } else if ((c & 0xf0) == 0xe0) {
+            k = 2;
+            cp = c & 0x0fu;
+            min = 0x800;
+        } else if ((c & 0xf8) == 0xf0) {
+            k = 3;
+            cp = c & 0x07u;
+            min = 0x10000;
+        } else
+            return false;
         if (n - i <= k) return false;
         for (size_t j = 1; j <= k; j++) {
             if ((s[i + j] & 0xc0) != 0x80) return false;
@@ -39,16 +49,14 @@ static bool valid_utf8(const uint8_t *s, size_t n)
 /* Upstream turns a message that is not UTF-8 into a placeholder string. */
 static int message_value(VM *vm, const uint8_t *m, size_t len, const char *placeholder, Value *out)
 {
-    if (!valid_utf8(m, len))
-        return vm_new_string(vm, placeholder, strlen(placeholder), out);
+    if (!valid_utf8(m, len)) return vm_new_string(vm, placeholder, strlen(placeholder), out);
     return vm_new_string(vm, (const char *)m, len, out);
 }
 
 /* Upstream takes only I64 >= 0 here. */
 static int nonneg(VM *vm, Value v, const char *name, int64_t *out)
 {
-    if (v.type != VT_I64 || v.as.i < 0)
-        return vm_error(vm, "%s must be a non-negative integer", name);
+    if (v.type != VT_I64 || v.as.i < 0) return vm_error(vm, "%s must be a non-negative integer", name);
     *out = v.as.i;
     return ST_OK;
 }

@@ -17,10 +17,7 @@
 
 /* ---- argument helpers ----------------------------------------------------- */
 
-int sl_expects(VM *vm, const char *fn, const char *desc)
-{
-    return vm_error(vm, "%s expects %s", fn, desc);
-}
+int sl_expects(VM *vm, const char *fn, const char *desc) { return vm_error(vm, "%s expects %s", fn, desc); }
 
 int sl_array_arg(VM *vm, Value v, const char *what, StArray **out)
 {
@@ -40,20 +37,17 @@ int sl_usize(VM *vm, Value v, const char *name, uint64_t *out)
 int sl_i64(VM *vm, Value v, const char *name, int64_t *out)
 {
     if (!val_is_int(v)) return vm_error(vm, "%s must be an integer", name);
-    if (v.type == VT_U64 && v.as.u > (uint64_t)INT64_MAX)
-        return vm_error(vm, "%s exceeds i64 range", name);
+    if (v.type == VT_U64 && v.as.u > (uint64_t)INT64_MAX) return vm_error(vm, "%s exceeds i64 range", name);
     *out = v.as.i;
     return ST_OK;
 }
 
 int sl_sindex(VM *vm, Value v, const char *name, SIndex *out)
 {
-    if (!val_is_int(v))
-        return vm_error(vm, "%s must be an integer, found %s", name,
-                        val_type_name((ValueType)v.type));
+    if (!val_is_int(v)) return vm_error(vm, "%s must be an integer, found %s", name, val_type_name((ValueType)v.type));
     if (val_is_signed(v) && v.as.i < 0) {
         out->neg = true;
-        out->mag = (uint64_t)0 - v.as.u;     /* exact even for INT64_MIN */
+        out->mag = (uint64_t)0 - v.as.u; /* exact even for INT64_MIN */
     } else {
         out->neg = false;
         out->mag = v.as.u;
@@ -63,10 +57,7 @@ int sl_sindex(VM *vm, Value v, const char *name, SIndex *out)
 
 /* ---- array helpers ----------------------------------------------------------- */
 
-int sl_check_len(VM *vm, const StArray *a)
-{
-    return a->len > SL_ARRAY_MAX ? vm_error(vm, "array too large") : ST_OK;
-}
+int sl_check_len(VM *vm, const StArray *a) { return a->len > SL_ARRAY_MAX ? vm_error(vm, "array too large") : ST_OK; }
 
 int sl_materialize(VM *vm, StArray *a)
 {
@@ -108,16 +99,14 @@ int sl_new_array(VM *vm, int64_t cap_hint, StArray **out)
 int sl_array_set(VM *vm, StArray *a, int64_t index, Value v)
 {
     /* The length is 1 + the highest index and must stay an int64. */
-    if (index == INT64_MAX)
-        return vm_error(vm, "array length 9223372036854775808 exceeds VM integer range");
+    if (index == INT64_MAX) return vm_error(vm, "array length 9223372036854775808 exceeds VM integer range");
     if (!array_set_index(vm_heap(vm), a, index, v)) return vm_oom(vm);
     return ST_OK;
 }
 
 int sl_array_push(VM *vm, StArray *a, Value v)
 {
-    if (a->len == INT64_MAX)
-        return vm_error(vm, "array length 9223372036854775808 exceeds VM integer range");
+    if (a->len == INT64_MAX) return vm_error(vm, "array length 9223372036854775808 exceeds VM integer range");
     if (!array_push(vm_heap(vm), a, v)) return vm_oom(vm);
     return ST_OK;
 }
@@ -219,7 +208,7 @@ static int fire_table_event(VM *vm, Value target, bool write, Value key, Value v
     ev.key = key;
     ev.value = value;
     ev.old = old;
-    return vm_fire_hook(vm, &ev);     /* fills in function and depth */
+    return vm_fire_hook(vm, &ev); /* fills in function and depth */
 }
 
 /* ---- objects and fields ------------------------------------------------------------ */
@@ -237,8 +226,7 @@ static int bi_create_array(VM *vm, const Value *args, uint32_t argc, Value *resu
     uint64_t cap = 0;
     if (argc >= 1 && sl_usize(vm, args[0], "array capacity", &cap) != ST_OK) return ST_ERR;
     StArray *a = NULL;
-    if (sl_new_array(vm, cap > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)cap, &a) != ST_OK)
-        return ST_ERR;
+    if (sl_new_array(vm, cap > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)cap, &a) != ST_OK) return ST_ERR;
     *result = val_gc(VT_ARRAY, a);
     return ST_OK;
 }
@@ -251,8 +239,7 @@ static int resolve_array_key(VM *vm, const StArray *a, Value *key)
     SIndex s = { false, 0 };
     sl_sindex(vm, *key, "array index", &s);
     if (s.mag > (uint64_t)a->len)
-        return vm_error(vm, "array index " SINDEX_FMT " out of range (length %lld)",
-                        SINDEX_ARGS(s), (long long)a->len);
+        return vm_error(vm, "array index " SINDEX_FMT " out of range (length %lld)", SINDEX_ARGS(s), (long long)a->len);
     *key = val_i64(a->len - (int64_t)s.mag);
     return ST_OK;
 }
@@ -274,8 +261,7 @@ static bool table_lookup(Value target, Value key, Value *out)
 
 static int table_store(VM *vm, Value target, Value key, Value value)
 {
-    if (target.type == VT_ARRAY && key.type == VT_I64)
-        return sl_array_set(vm, target.as.arr, key.as.i, value);
+    if (target.type == VT_ARRAY && key.type == VT_I64) return sl_array_set(vm, target.as.arr, key.as.i, value);
     Table *t = target.type == VT_OBJECT ? &target.as.obj->fields : &target.as.arr->extra;
     if (!table_set(vm_heap(vm), t, key, value)) return vm_oom(vm);
     return ST_OK;
@@ -289,13 +275,13 @@ static int string_index(VM *vm, const StString *s, Value key, Value *result)
     uint64_t index = ix.mag;
     if (ix.neg) {
         if (ix.mag > len)
-            return vm_error(vm, "string index " SINDEX_FMT " out of range (length %llu)",
-                            SINDEX_ARGS(ix), (unsigned long long)len);
+            return vm_error(vm, "string index " SINDEX_FMT " out of range (length %llu)", SINDEX_ARGS(ix),
+                            (unsigned long long)len);
         index = len - ix.mag;
     }
     if (index >= len)
-        return vm_error(vm, "string index %llu out of range (length %llu)",
-                        (unsigned long long)index, (unsigned long long)len);
+        return vm_error(vm, "string index %llu out of range (length %llu)", (unsigned long long)index,
+                        (unsigned long long)len);
     size_t from = sl_utf8_offset(s->chars, s->len, index);
     size_t to = from + 1;
     while (to < s->len && ((unsigned char)s->chars[to] & 0xC0) == 0x80) to++;
@@ -307,18 +293,17 @@ static int bi_get_field(VM *vm, const Value *args, uint32_t argc, Value *result,
     if (argc < 2) return sl_expects(vm, "get_field", "at least 2 arguments: object and key");
     Value target = args[0], key = args[1];
     if (target.type == VT_STRING) return string_index(vm, target.as.str, key, result);
-    if (target.type != VT_OBJECT && target.type != VT_ARRAY) return ST_OK;   /* Unit */
+    if (target.type != VT_OBJECT && target.type != VT_ARRAY) return ST_OK; /* Unit */
     /* prototypes, __getattr__ (objects.c) */
     if (target.type == VT_OBJECT && target.as.obj->ext) return objects_get(vm, target.as.obj, key, result);
-    if (target.type == VT_ARRAY && resolve_array_key(vm, target.as.arr, &key) != ST_OK)
-        return ST_ERR;
+    if (target.type == VT_ARRAY && resolve_array_key(vm, target.as.arr, &key) != ST_OK) return ST_ERR;
     Value v;
     if (!table_lookup(target, key, &v)) {
         /* Missing object keys read as Unit; array reads with an index-like
          * key (any non-negative integer) are bounds errors. */
         if (target.type == VT_ARRAY && val_is_int(key) && !(val_is_signed(key) && key.as.i < 0))
-            return vm_error(vm, "array index %llu out of range (length %lld)",
-                            (unsigned long long)key.as.u, (long long)target.as.arr->len);
+            return vm_error(vm, "array index %llu out of range (length %lld)", (unsigned long long)key.as.u,
+                            (long long)target.as.arr->len);
         v = val_unit();
     }
     *result = v;
@@ -330,13 +315,11 @@ static int bi_set_field(VM *vm, const Value *args, uint32_t argc, Value *result,
 {
     if (argc < 3) return sl_expects(vm, "set_field", "3 arguments: object, key, and value");
     Value target = args[0], key = args[1], value = args[2];
-    if (target.type != VT_OBJECT && target.type != VT_ARRAY)
-        return vm_error(vm, "Expected object or array");
+    if (target.type != VT_OBJECT && target.type != VT_ARRAY) return vm_error(vm, "Expected object or array");
     /* descriptors, __setattr__ (objects.c) */
     if (target.type == VT_OBJECT && (target.as.obj->ext || objects_magic_key(key)))
         return objects_set(vm, target.as.obj, key, value);
-    if (target.type == VT_ARRAY && resolve_array_key(vm, target.as.arr, &key) != ST_OK)
-        return ST_ERR;
+    if (target.type == VT_ARRAY && resolve_array_key(vm, target.as.arr, &key) != ST_OK) return ST_ERR;
     bool hooks = vm_hooks_active(vm);
     Value old = val_unit();
     if (hooks && !table_lookup(target, key, &old)) old = val_unit();
@@ -345,16 +328,12 @@ static int bi_set_field(VM *vm, const Value *args, uint32_t argc, Value *result,
     return ST_OK;
 }
 
-static int bi_get_or_create_array_field(VM *vm, const Value *args, uint32_t argc,
-                                        Value *result, void *ud)
+static int bi_get_or_create_array_field(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
-    if (argc < 2)
-        return sl_expects(vm, "get_or_create_array_field", "at least 2 arguments: object and key");
+    if (argc < 2) return sl_expects(vm, "get_or_create_array_field", "at least 2 arguments: object and key");
     Value target = args[0], key = args[1];
-    if (target.type != VT_OBJECT && target.type != VT_ARRAY)
-        return vm_error(vm, "Expected object or array");
-    if (target.type == VT_ARRAY && resolve_array_key(vm, target.as.arr, &key) != ST_OK)
-        return ST_ERR;
+    if (target.type != VT_OBJECT && target.type != VT_ARRAY) return vm_error(vm, "Expected object or array");
+    if (target.type == VT_ARRAY && resolve_array_key(vm, target.as.arr, &key) != ST_OK) return ST_ERR;
     Value v;
     if (table_lookup(target, key, &v) && v.type != VT_UNIT) {
         if (v.type == VT_OBJECT || v.type == VT_ARRAY) {
@@ -419,7 +398,10 @@ static int bi_to_string(VM *vm, const Value *args, uint32_t argc, Value *result,
 {
     if (argc != 1) return sl_expects(vm, "to_string", "1 argument");
     /* Strings are immutable: to_string of one is the string itself. */
-    if (args[0].type == VT_STRING) { *result = args[0]; return ST_OK; }
+    if (args[0].type == VT_STRING) {
+        *result = args[0];
+        return ST_OK;
+    }
     if (val_is_int(args[0])) {
         char text[FMT_INT_MAX];
         return vm_new_string(vm, text, fmt_int_print(text, args[0]), result);
@@ -441,12 +423,10 @@ static int bi_type(VM *vm, const Value *args, uint32_t argc, Value *result, void
 
 static int bi_assert(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
-    if (argc < 1)
-        return sl_expects(vm, "assert", "1 or 2 arguments: condition and optional message");
+    if (argc < 1) return sl_expects(vm, "assert", "1 or 2 arguments: condition and optional message");
     Value cond = args[0];
     if (cond.type != VT_BOOL)
-        return vm_error(vm, "assert condition must be a bool, found %s",
-                        val_type_name((ValueType)cond.type));
+        return vm_error(vm, "assert condition must be a bool, found %s", val_type_name((ValueType)cond.type));
     if (cond.as.b) return ST_OK;
     /* A non-string message is ignored, as upstream does. */
     if (argc >= 2 && args[1].type == VT_STRING)
@@ -458,7 +438,7 @@ static int bi_assert(VM *vm, const Value *args, uint32_t argc, Value *result, vo
 
 static int bi_zero_count(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
-    *result = val_i64(0);     /* no client inputs in a local VM */
+    *result = val_i64(0); /* no client inputs in a local VM */
     return ST_OK;
 }
 
@@ -522,17 +502,18 @@ int stdlib_register(VM *vm)
 
     /* Builtins sharing one implementation get their name as user data. */
     static const char *const take[] = {
-        "ClientStore.take_share", "ClientStore.take_share_bool", "ClientStore.take_share_fixed",
+        "ClientStore.take_share",
+        "ClientStore.take_share_bool",
+        "ClientStore.take_share_fixed",
     };
     for (size_t i = 0; i < sizeof take / sizeof take[0]; i++)
         if (vm_register_native(vm, take[i], bi_take_share, (void *)take[i]) != ST_OK) return ST_ERR;
     static const char *const storage[] = {
-        "LocalStorage.store", "LocalStorage.load", "LocalStorage.retrieve",
+        "LocalStorage.store",  "LocalStorage.load",   "LocalStorage.retrieve",
         "LocalStorage.delete", "LocalStorage.exists", "LocalStorage.load_share",
     };
     for (size_t i = 0; i < sizeof storage / sizeof storage[0]; i++)
-        if (vm_register_native(vm, storage[i], bi_local_storage, (void *)storage[i]) != ST_OK)
-            return ST_ERR;
+        if (vm_register_native(vm, storage[i], bi_local_storage, (void *)storage[i]) != ST_OK) return ST_ERR;
 
     if (stdlib_register_ion(vm) != ST_OK) return ST_ERR;
     if (stdlib_register_lists(vm) != ST_OK || ffi_register(vm) != ST_OK) return ST_ERR;

@@ -101,8 +101,7 @@ static int read_point(VM *vm, const Group *g, const uint8_t *b, size_t len, Grou
 }
 
 /* Point argument of an ECDSA helper: (point_bytes, curve_name) checked. */
-static int ecdsa_point(VM *vm, const char *fn, const Value *a, uint32_t n, const CryptoCurve **c,
-                       GroupPoint *p)
+static int ecdsa_point(VM *vm, const char *fn, const Value *a, uint32_t n, const CryptoCurve **c, GroupPoint *p)
 {
     if (n != 2) return sl_expects(vm, fn, "2 arguments: point_bytes, curve_name");
     uint8_t *b;

@@ -63,7 +63,7 @@ int stdlib_register_mpc(VM *vm);
 /* Field.*, Share.random_int, Mpc.curve/field/has_capability/capabilities
  * (mpc_field.c): the same functions with or without an engine. */
 int mpc_field_builtins_register(VM *vm);
-int stdlib_register_crypto(VM *vm);     /* stdlib_crypto.c */
-int stdlib_register_ion(VM *vm);     /* stdlib_ion.c: Math.*, String.*, Type.* */
+int stdlib_register_crypto(VM *vm); /* stdlib_crypto.c */
+int stdlib_register_ion(VM *vm);    /* stdlib_ion.c: Math.*, String.*, Type.* */
 
 #endif

@@ -19,10 +19,14 @@
 
 static int num_arg(VM *vm, const char *fn, Value v, double *out)
 {
-    if (v.type == VT_FLOAT) *out = v.as.f;
-    else if (val_is_signed(v)) *out = (double)v.as.i;
-    else if (val_is_unsigned(v)) *out = (double)v.as.u;
-    else return vm_error(vm, "%s expects a number, got %s", fn, val_type_name((ValueType)v.type));
+    if (v.type == VT_FLOAT)
+        *out = v.as.f;
+    else if (val_is_signed(v))
+        *out = (double)v.as.i;
+    else if (val_is_unsigned(v))
+        *out = (double)v.as.u;
+    else
+        return vm_error(vm, "%s expects a number, got %s", fn, val_type_name((ValueType)v.type));
     return ST_OK;
 }
 
@@ -35,8 +39,11 @@ static int bi_math_float(VM *vm, const Value *args, uint32_t argc, Value *result
     if (argc != 1) return sl_expects(vm, name, "1 argument: a number");
     double x;
     if (num_arg(vm, name, args[0], &x) != ST_OK) return ST_ERR;
-    MathFn f = strcmp(name, "Math.sqrt") == 0 ? sqrt : strcmp(name, "Math.sin") == 0 ? sin
-             : strcmp(name, "Math.cos") == 0 ? cos : strcmp(name, "Math.exp") == 0 ? exp : log;
+    MathFn f = strcmp(name, "Math.sqrt") == 0  ? sqrt
+               : strcmp(name, "Math.sin") == 0 ? sin
+               : strcmp(name, "Math.cos") == 0 ? cos
+               : strcmp(name, "Math.exp") == 0 ? exp
+                                               : log;
     if (f == sqrt && x < 0) return vm_error(vm, "Math.sqrt of a negative number");
     *result = val_float(f(x));
     return ST_OK;
@@ -60,8 +67,10 @@ static int bi_math_round(VM *vm, const Value *args, uint32_t argc, Value *result
     }
     if (v.type != VT_FLOAT) return vm_error(vm, "%s expects a number, got %s", name, val_type_name((ValueType)v.type));
     double x = v.as.f;
-    *result = val_float(abs_op ? fabs(x) : strcmp(name, "Math.floor") == 0 ? floor(x)
-                        : strcmp(name, "Math.ceil") == 0 ? ceil(x) : round(x));
+    *result = val_float(abs_op                            ? fabs(x)
+                        : strcmp(name, "Math.floor") == 0 ? floor(x)
+                        : strcmp(name, "Math.ceil") == 0  ? ceil(x)
+                                                          : round(x));
     return ST_OK;
 }
 
@@ -104,8 +113,7 @@ static int bi_math_pow(VM *vm, const Value *args, uint32_t argc, Value *result, 
 {
     if (argc != 2) return sl_expects(vm, "Math.pow", "2 arguments: base and exponent");
     double a = 0, b = 0;
-    if (num_arg(vm, "Math.pow", args[0], &a) != ST_OK || num_arg(vm, "Math.pow", args[1], &b) != ST_OK)
-        return ST_ERR;
+    if (num_arg(vm, "Math.pow", args[0], &a) != ST_OK || num_arg(vm, "Math.pow", args[1], &b) != ST_OK) return ST_ERR;
     *result = val_float(pow(a, b));
     return ST_OK;
 }
@@ -162,8 +170,10 @@ static int bi_str_trim(VM *vm, const Value *args, uint32_t argc, Value *result, 
 /* Text of strings, or of any value as to_string shows it, appended. */
 static void put_text(StrBuf *b, Value v)
 {
-    if (v.type == VT_STRING) sb_append(b, v.as.str->chars, v.as.str->len);
-    else fmt_print(b, v);
+    if (v.type == VT_STRING)
+        sb_append(b, v.as.str->chars, v.as.str->len);
+    else
+        fmt_print(b, v);
 }
 
 static int take_buf(VM *vm, StrBuf *b, Value *result)
@@ -230,8 +240,7 @@ static int bi_str_split(VM *vm, const Value *args, uint32_t argc, Value *result,
         }
         size_t end = d->len ? i : i + step;
         Value piece;
-        if (vm_new_string(vm, s->chars + from, end - from, &piece) != ST_OK ||
-            sl_array_push(vm, a, piece) != ST_OK)
+        if (vm_new_string(vm, s->chars + from, end - from, &piece) != ST_OK || sl_array_push(vm, a, piece) != ST_OK)
             return ST_ERR;
         i += d->len ? d->len : step;
         from = i;
@@ -247,7 +256,8 @@ static int bi_str_split(VM *vm, const Value *args, uint32_t argc, Value *result,
 static int bi_str_substring(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
     const StString *s = NULL;
-    if (argc < 2 || argc > 3) return sl_expects(vm, "String.substring", "2 or 3 arguments: string, start, optional end");
+    if (argc < 2 || argc > 3)
+        return sl_expects(vm, "String.substring", "2 or 3 arguments: string, start, optional end");
     if (str_arg(vm, "String.substring", "the string", args[0], &s) != ST_OK) return ST_ERR;
     int64_t n = (int64_t)sl_utf8_count(s->chars, s->len), lim[2] = { 0, n };
     for (uint32_t k = 1; k < argc; k++) {
@@ -288,16 +298,16 @@ static int bi_type_is(VM *vm, const Value *args, uint32_t argc, Value *result, v
     if (argc != 1) return sl_expects(vm, name, "1 argument");
     const char *what = name + strlen("Type.is_");
     Value v = args[0];
-    bool r = strcmp(what, "number") == 0 ? val_is_number(v)
-           : strcmp(what, "int") == 0 ? val_is_int(v)
-           : strcmp(what, "float") == 0 ? v.type == VT_FLOAT
-           : strcmp(what, "string") == 0 ? v.type == VT_STRING
-           : strcmp(what, "bool") == 0 ? v.type == VT_BOOL
-           : strcmp(what, "array") == 0 ? v.type == VT_ARRAY
-           : strcmp(what, "object") == 0 ? v.type == VT_OBJECT
-           : strcmp(what, "function") == 0 ? v.type == VT_CLOSURE
-           : strcmp(what, "share") == 0 ? v.type == VT_SHARE
-           : v.type == VT_UNIT;
+    bool r = strcmp(what, "number") == 0     ? val_is_number(v)
+             : strcmp(what, "int") == 0      ? val_is_int(v)
+             : strcmp(what, "float") == 0    ? v.type == VT_FLOAT
+             : strcmp(what, "string") == 0   ? v.type == VT_STRING
+             : strcmp(what, "bool") == 0     ? v.type == VT_BOOL
+             : strcmp(what, "array") == 0    ? v.type == VT_ARRAY
+             : strcmp(what, "object") == 0   ? v.type == VT_OBJECT
+             : strcmp(what, "function") == 0 ? v.type == VT_CLOSURE
+             : strcmp(what, "share") == 0    ? v.type == VT_SHARE
+                                             : v.type == VT_UNIT;
     *result = val_bool(r);
     return ST_OK;
 }
@@ -308,14 +318,19 @@ static int bi_to_number(VM *vm, const Value *args, uint32_t argc, Value *result,
 {
     if (argc != 1) return sl_expects(vm, "to_number", "1 argument");
     Value v = args[0];
-    if (val_is_number(v)) { *result = v; return ST_OK; }
-    if (v.type == VT_BOOL) { *result = val_i64(v.as.b ? 1 : 0); return ST_OK; }
+    if (val_is_number(v)) {
+        *result = v;
+        return ST_OK;
+    }
+    if (v.type == VT_BOOL) {
+        *result = val_i64(v.as.b ? 1 : 0);
+        return ST_OK;
+    }
     if (v.type != VT_STRING) return vm_error(vm, "to_number cannot convert %s", val_type_name((ValueType)v.type));
     const char *s = v.as.str->chars;
     size_t len = v.as.str->len;
     /* decimal only: no blanks, hex, inf or nan (which strtod would take) */
-    if (len == 0 || strspn(s, "0123456789+-.eE") != len)
-        return vm_error(vm, "to_number: \"%s\" is not a number", s);
+    if (len == 0 || strspn(s, "0123456789+-.eE") != len) return vm_error(vm, "to_number: \"%s\" is not a number", s);
     char *end;
     errno = 0;
     long long i = strtoll(s, &end, 10);
@@ -353,21 +368,27 @@ static int bi_println(VM *vm, const Value *args, uint32_t argc, Value *result, v
 
 int stdlib_register_ion(VM *vm)
 {
-    static const struct { const char *name; NativeFn fn; } b[] = {
-        { "Math.sqrt", bi_math_float }, { "Math.sin", bi_math_float }, { "Math.cos", bi_math_float },
-        { "Math.log", bi_math_float }, { "Math.exp", bi_math_float },
-        { "Math.abs", bi_math_round }, { "Math.floor", bi_math_round }, { "Math.ceil", bi_math_round },
-        { "Math.round", bi_math_round }, { "Math.max", bi_math_extreme }, { "Math.min", bi_math_extreme },
-        { "Math.pow", bi_math_pow },
-        { "String.length", bi_str_length }, { "String.upper", bi_str_case }, { "String.lower", bi_str_case },
-        { "String.trim", bi_str_trim }, { "String.concat", bi_str_concat }, { "String.join", bi_str_join },
-        { "String.split", bi_str_split }, { "String.substring", bi_str_substring },
-        { "String.find", bi_str_find },
-        { "Type.is_number", bi_type_is }, { "Type.is_int", bi_type_is }, { "Type.is_float", bi_type_is },
-        { "Type.is_string", bi_type_is }, { "Type.is_bool", bi_type_is }, { "Type.is_array", bi_type_is },
-        { "Type.is_object", bi_type_is }, { "Type.is_function", bi_type_is }, { "Type.is_share", bi_type_is },
-        { "Type.is_nil", bi_type_is },
-        { "to_number", bi_to_number }, { "println", bi_println },
+    static const struct {
+        const char *name;
+        NativeFn fn;
+    } b[] = {
+        { "Math.sqrt", bi_math_float },     { "Math.sin", bi_math_float },
+        { "Math.cos", bi_math_float },      { "Math.log", bi_math_float },
+        { "Math.exp", bi_math_float },      { "Math.abs", bi_math_round },
+        { "Math.floor", bi_math_round },    { "Math.ceil", bi_math_round },
+        { "Math.round", bi_math_round },    { "Math.max", bi_math_extreme },
+        { "Math.min", bi_math_extreme },    { "Math.pow", bi_math_pow },
+        { "String.length", bi_str_length }, { "String.upper", bi_str_case },
+        { "String.lower", bi_str_case },    { "String.trim", bi_str_trim },
+        { "String.concat", bi_str_concat }, { "String.join", bi_str_join },
+        { "String.split", bi_str_split },   { "String.substring", bi_str_substring },
+        { "String.find", bi_str_find },     { "Type.is_number", bi_type_is },
+        { "Type.is_int", bi_type_is },      { "Type.is_float", bi_type_is },
+        { "Type.is_string", bi_type_is },   { "Type.is_bool", bi_type_is },
+        { "Type.is_array", bi_type_is },    { "Type.is_object", bi_type_is },
+        { "Type.is_function", bi_type_is }, { "Type.is_share", bi_type_is },
+        { "Type.is_nil", bi_type_is },      { "to_number", bi_to_number },
+        { "println", bi_println },
     };
     for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
         if (vm_register_native(vm, b[i].name, b[i].fn, (void *)b[i].name) != ST_OK) return ST_ERR;

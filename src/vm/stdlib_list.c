@@ -83,8 +83,7 @@ static int bi_array_concat(VM *vm, const Value *args, uint32_t argc, Value *resu
     if (a->len > SL_ARRAY_MAX || b->len > SL_ARRAY_MAX || a->len + b->len > SL_ARRAY_MAX)
         return vm_error(vm, "array_concat result length is too large");
     if (new_sized(vm, a->len + b->len, &r) != ST_OK) return ST_ERR;
-    if (append_all(vm, r, a, a->len) != ST_OK || append_all(vm, r, b, b->len) != ST_OK)
-        return ST_ERR;
+    if (append_all(vm, r, a, a->len) != ST_OK || append_all(vm, r, b, b->len) != ST_OK) return ST_ERR;
     *result = A(r);
     return ST_OK;
 }
@@ -98,7 +97,8 @@ static int bi_array_repeat(VM *vm, const Value *args, uint32_t argc, Value *resu
     if (sl_i64(vm, args[1], "repeat count", &count) != ST_OK) return ST_ERR;
     if (sl_array_arg(vm, args[0], "First argument", &a) != ST_OK) return ST_ERR;
     if (count < 0) count = 0;
-    if (a->len == 0 || count == 0) count = 0;
+    if (a->len == 0 || count == 0)
+        count = 0;
     else if (a->len > SL_ARRAY_MAX || count > SL_ARRAY_MAX / a->len)
         return vm_error(vm, "array_repeat result length is too large");
     int64_t n = a->len;
@@ -115,8 +115,7 @@ static int bi_copy(VM *vm, const Value *args, uint32_t argc, Value *result, void
     StArray *a = NULL, *r = NULL;
     if (sl_array_arg(vm, args[0], "First argument", &a) != ST_OK) return ST_ERR;
     if (sl_check_len(vm, a) != ST_OK) return ST_ERR;
-    if (new_sized(vm, a->len, &r) != ST_OK || append_all(vm, r, a, a->len) != ST_OK)
-        return ST_ERR;
+    if (new_sized(vm, a->len, &r) != ST_OK || append_all(vm, r, a, a->len) != ST_OK) return ST_ERR;
     *result = A(r);
     return ST_OK;
 }
@@ -158,8 +157,10 @@ static int search_bound(VM *vm, Value v, int64_t len, int64_t *out)
 {
     SIndex s = { false, 0 };
     if (sl_sindex(vm, v, "index bound", &s) != ST_OK) return ST_ERR;
-    if (s.neg) *out = s.mag >= (uint64_t)len ? 0 : len - (int64_t)s.mag;
-    else *out = s.mag >= (uint64_t)len ? len : (int64_t)s.mag;
+    if (s.neg)
+        *out = s.mag >= (uint64_t)len ? 0 : len - (int64_t)s.mag;
+    else
+        *out = s.mag >= (uint64_t)len ? len : (int64_t)s.mag;
     return ST_OK;
 }
 
@@ -202,8 +203,7 @@ static int bi_contains(VM *vm, const Value *args, uint32_t argc, Value *result, 
         *result = val_bool(table_get(&c.as.obj->fields, v, &ignored));
         return ST_OK;
     }
-    return vm_error(vm, "'in' requires a list, dict, or string container, found %s",
-                    val_type_name((ValueType)c.type));
+    return vm_error(vm, "'in' requires a list, dict, or string container, found %s", val_type_name((ValueType)c.type));
 }
 
 /* ---- reshaping in place -------------------------------------------------------- */
@@ -337,8 +337,8 @@ static int sort_check(VM *vm, const Value *v, uint32_t n)
         Value x = v[i], m = v[last];
         int cx = sort_class(x), c;
         if (cx == SORT_NONE || cx != sort_class(m))
-            return vm_error(vm, "list sort does not support comparing %s and %s",
-                            val_type_name((ValueType)x.type), val_type_name((ValueType)m.type));
+            return vm_error(vm, "list sort does not support comparing %s and %s", val_type_name((ValueType)x.type),
+                            val_type_name((ValueType)m.type));
         if ((x.type == VT_FLOAT && isnan(x.as.f)) || (m.type == VT_FLOAT && isnan(m.as.f)))
             return vm_error(vm, "list sort does not support NaN values");
         val_compare(x, m, &c);
@@ -357,10 +357,10 @@ static int cmp(Value a, Value b)
 /* Stable merge sort of v[0..n) using tmp[0..n). */
 static void merge_sort(Value *v, Value *tmp, uint32_t n)
 {
-    for (uint32_t w = 1; w < n; w = w > n / 2 ? n : w * 2) {
+    for (uint32_t w = 1; w<n; w = w> n / 2 ? n : w * 2) {
         for (uint32_t lo = 0; lo < n - w; lo += 2 * w) {
-            uint32_t mid = lo + w, hi = mid + w > n ? n : mid + w;   /* n <= 2^28 */
-            if (cmp(v[mid - 1], v[mid]) <= 0) continue;   /* already in order */
+            uint32_t mid = lo + w, hi = mid + w > n ? n : mid + w; /* n <= 2^28 */
+            if (cmp(v[mid - 1], v[mid]) <= 0) continue;            /* already in order */
             uint32_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi) tmp[k++] = cmp(v[j], v[i]) < 0 ? v[j++] : v[i++];
             while (i < mid) tmp[k++] = v[i++];
@@ -422,7 +422,7 @@ typedef struct {
     int64_t start;
     uint64_t count;
     bool down;
-    uint64_t step;     /* magnitude */
+    uint64_t step; /* magnitude */
 } Slice;
 
 /* Unit or I64::MAX stand for an omitted bound (upstream's convention). */
@@ -430,8 +430,7 @@ static bool omitted(Value v) { return v.type == VT_UNIT || (v.type == VT_I64 && 
 
 /* Python bound: negative from the end, then clamped to [lo, len + lo]
  * where lo is 0 going up and -1 going down. */
-static int slice_bound(VM *vm, Value v, const char *name, int64_t len, bool down,
-                       int64_t dflt, int64_t *out)
+static int slice_bound(VM *vm, Value v, const char *name, int64_t len, bool down, int64_t dflt, int64_t *out)
 {
     if (omitted(v)) {
         *out = dflt;
@@ -440,8 +439,10 @@ static int slice_bound(VM *vm, Value v, const char *name, int64_t len, bool down
     SIndex s = { false, 0 };
     if (sl_sindex(vm, v, name, &s) != ST_OK) return ST_ERR;
     int64_t lo = down ? -1 : 0, hi = down ? len - 1 : len;
-    if (s.neg) *out = s.mag > (uint64_t)len ? lo : len - (int64_t)s.mag;
-    else *out = hi < 0 || s.mag > (uint64_t)hi ? hi : (int64_t)s.mag;
+    if (s.neg)
+        *out = s.mag > (uint64_t)len ? lo : len - (int64_t)s.mag;
+    else
+        *out = hi < 0 || s.mag > (uint64_t)hi ? hi : (int64_t)s.mag;
     if (*out < lo) *out = lo;
     if (*out > hi) *out = hi;
     return ST_OK;
@@ -475,8 +476,7 @@ static int64_t slice_at(const Slice *sl, uint64_t k)
 static int bi_slice(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
     if (argc < 3) return sl_expects(vm, "slice", "at least 3 arguments: value, start, and stop");
-    if (argc > 4)
-        return sl_expects(vm, "slice", "at most 4 arguments: value, start, stop, and step");
+    if (argc > 4) return sl_expects(vm, "slice", "at most 4 arguments: value, start, stop, and step");
     Value c = args[0];
     Slice sl = { 0, 0, false, 1 };
     if (c.type == VT_STRING) {
@@ -508,8 +508,7 @@ static int bi_slice(VM *vm, const Value *args, uint32_t argc, Value *result, voi
         return rc;
     }
     if (c.type != VT_ARRAY)
-        return vm_error(vm, "slice requires a list or string, found %s",
-                        val_type_name((ValueType)c.type));
+        return vm_error(vm, "slice requires a list or string, found %s", val_type_name((ValueType)c.type));
     const StArray *a = c.as.arr;
     if (resolve_slice(vm, args, argc, a->len, &sl) != ST_OK) return ST_ERR;
     if (sl.count > (uint64_t)SL_ARRAY_MAX) return vm_error(vm, "array too large");
@@ -529,13 +528,24 @@ int stdlib_register_lists(VM *vm)
         const char *name;
         NativeFn fn;
     } list[] = {
-        { "array_push", bi_array_push }, { "append", bi_append },
-        { "extend", bi_extend }, { "array_concat", bi_array_concat },
-        { "array_repeat", bi_array_repeat }, { "array_equals", bi_array_equals },
-        { "copy", bi_copy }, { "count", bi_count }, { "index", bi_index },
-        { "pop", bi_pop }, { "remove", bi_remove }, { "insert", bi_insert },
-        { "delete", bi_delete }, { "clear", bi_clear }, { "reverse", bi_reverse },
-        { "sort", bi_sort }, { "range", bi_range }, { "slice", bi_slice },
+        { "array_push", bi_array_push },
+        { "append", bi_append },
+        { "extend", bi_extend },
+        { "array_concat", bi_array_concat },
+        { "array_repeat", bi_array_repeat },
+        { "array_equals", bi_array_equals },
+        { "copy", bi_copy },
+        { "count", bi_count },
+        { "index", bi_index },
+        { "pop", bi_pop },
+        { "remove", bi_remove },
+        { "insert", bi_insert },
+        { "delete", bi_delete },
+        { "clear", bi_clear },
+        { "reverse", bi_reverse },
+        { "sort", bi_sort },
+        { "range", bi_range },
+        { "slice", bi_slice },
         { "contains", bi_contains },
     };
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)

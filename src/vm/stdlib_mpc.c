@@ -25,8 +25,7 @@ static int bi_no_engine(VM *vm, const Value *args, uint32_t argc, Value *result,
 /* The client id is validated first, as upstream does before sending. */
 static int bi_send_to_client(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
-    if (argc != 2)
-        return sl_expects(vm, "MpcOutput.send_to_client", "2 arguments: client_id, share_value");
+    if (argc != 2) return sl_expects(vm, "MpcOutput.send_to_client", "2 arguments: client_id, share_value");
     uint64_t client = 0;
     if (sl_usize(vm, args[0], "client_id", &client) != ST_OK) return ST_ERR;
     return vm_error(vm, "MPC engine not configured");
@@ -65,8 +64,7 @@ static int bi_bytes_from_string(VM *vm, const Value *args, uint32_t argc, Value 
     return sl_byte_array(vm, (const uint8_t *)s->chars, s->len, result);
 }
 
-static int hash_builtin(VM *vm, const char *name, const Value *args, uint32_t argc,
-                        Value *result, bool wide)
+static int hash_builtin(VM *vm, const char *name, const Value *args, uint32_t argc, Value *result, bool wide)
 {
     if (argc != 1) return sl_expects(vm, name, "1 argument: data (byte array)");
     uint8_t *data = NULL;
@@ -114,47 +112,121 @@ static int bi_rand_int(VM *vm, const Value *args, uint32_t argc, Value *result, 
     case 16: *result = val_uint(VT_U16, r & 0xffffu); break;
     case 32: *result = val_uint(VT_U32, r & 0xffffffffu); break;
     case 64: *result = val_uint(VT_U64, r); break;
-    default:
-        return vm_error(vm, "Unsupported bit_length %llu. Must be 8, 16, 32, or 64",
-                        (unsigned long long)bits);
+    default: return vm_error(vm, "Unsupported bit_length %llu. Must be 8, 16, 32, or 64", (unsigned long long)bits);
     }
     return ST_OK;
 }
 
 static int bi_is_ready(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
-    *result = val_bool(false);     /* no engine, so never ready */
+    *result = val_bool(false); /* no engine, so never ready */
     return ST_OK;
 }
 
 /* Names that need an engine (upstream's MPC and AVSS builtin lists). */
 static const char *const engine_names[] = {
-    "Share.from_clear", "Share.from_clear_int", "Share.from_clear_uint",
-    "Share.from_clear_fixed", "Share.add", "Share.sub", "Share.neg", "Share.add_scalar",
-    "Share.mul_scalar", "Share.mul", "Share.batch_mul", "Share.open", "Share.batch_open",
-    "Share.send_to_client", "Share.interpolate_local", "Share.get_type",
-    "Share.get_party_id", "Share.open_exp", "Share.random", "Share.random_field",
-    "Share.random_int", "Share.get_commitment", "Share.commitment_count",
-    "Share.has_commitments", "Share.mul_field", "Share.add_field", "Share.retag",
-    "Share.open_field", "Share.open_exp_custom", "Share.open_fixed",
-    "Share.lt", "Share.le", "Share.gt", "Share.ge", "Share.eq", "Share.ne", "Share.ltz",
-    "Share.is_zero", "Share.select", "Share.max", "Share.min", "Share.argmax", "Share.argmin",
-    "Share.bit_decompose", "Share.trunc", "Share.div", "Share.mod", "Share.recip",
-    "Share.sqrt", "Share.exp",
-    "Field.from_int", "Field.zero", "Field.one", "Field.is_zero", "Field.eq", "Field.add",
-    "Field.sub", "Field.mul", "Field.neg", "Field.inverse", "Field.sqrt",
-    "Mpc.party_id", "Mpc.n_parties", "Mpc.threshold", "Mpc.instance_id",
-    "Mpc.protocol_name", "Mpc.curve", "Mpc.field", "Mpc.has_capability", "Mpc.capabilities",
-    "Rbc.broadcast", "Rbc.receive", "Rbc.receive_any",
-    "Avss.get_commitment", "Avss.get_key_name", "Avss.commitment_count", "Avss.is_avss_share",
+    "Share.from_clear",
+    "Share.from_clear_int",
+    "Share.from_clear_uint",
+    "Share.from_clear_fixed",
+    "Share.add",
+    "Share.sub",
+    "Share.neg",
+    "Share.add_scalar",
+    "Share.mul_scalar",
+    "Share.mul",
+    "Share.batch_mul",
+    "Share.open",
+    "Share.batch_open",
+    "Share.send_to_client",
+    "Share.interpolate_local",
+    "Share.get_type",
+    "Share.get_party_id",
+    "Share.open_exp",
+    "Share.random",
+    "Share.random_field",
+    "Share.random_int",
+    "Share.get_commitment",
+    "Share.commitment_count",
+    "Share.has_commitments",
+    "Share.mul_field",
+    "Share.add_field",
+    "Share.retag",
+    "Share.open_field",
+    "Share.open_exp_custom",
+    "Share.open_fixed",
+    "Share.lt",
+    "Share.le",
+    "Share.gt",
+    "Share.ge",
+    "Share.eq",
+    "Share.ne",
+    "Share.ltz",
+    "Share.is_zero",
+    "Share.select",
+    "Share.max",
+    "Share.min",
+    "Share.argmax",
+    "Share.argmin",
+    "Share.bit_decompose",
+    "Share.trunc",
+    "Share.div",
+    "Share.mod",
+    "Share.recip",
+    "Share.sqrt",
+    "Share.exp",
+    "Field.from_int",
+    "Field.zero",
+    "Field.one",
+    "Field.is_zero",
+    "Field.eq",
+    "Field.add",
+    "Field.sub",
+    "Field.mul",
+    "Field.neg",
+    "Field.inverse",
+    "Field.sqrt",
+    "Mpc.party_id",
+    "Mpc.n_parties",
+    "Mpc.threshold",
+    "Mpc.instance_id",
+    "Mpc.protocol_name",
+    "Mpc.curve",
+    "Mpc.field",
+    "Mpc.has_capability",
+    "Mpc.capabilities",
+    "Rbc.broadcast",
+    "Rbc.receive",
+    "Rbc.receive_any",
+    "Avss.get_commitment",
+    "Avss.get_key_name",
+    "Avss.commitment_count",
+    "Avss.is_avss_share",
 };
 
 /* Share methods: a bare `CALL open` whose first argument is a share (or a
  * share object) runs Share.open; `CALL Share.add` checks its receiver. */
 static const char *const share_methods[] = {
-    "add", "sub", "neg", "add_scalar", "mul_scalar", "mul_field", "add_field", "retag",
-    "get_type", "get_party_id", "get_commitment", "commitment_count", "has_commitments",
-    "mul", "open", "open_fixed", "send_to_client", "open_exp", "open_field", "open_exp_custom",
+    "add",
+    "sub",
+    "neg",
+    "add_scalar",
+    "mul_scalar",
+    "mul_field",
+    "add_field",
+    "retag",
+    "get_type",
+    "get_party_id",
+    "get_commitment",
+    "commitment_count",
+    "has_commitments",
+    "mul",
+    "open",
+    "open_fixed",
+    "send_to_client",
+    "open_exp",
+    "open_field",
+    "open_exp_custom",
 };
 
 int stdlib_register_mpc(VM *vm)
@@ -174,7 +246,7 @@ int stdlib_register_mpc(VM *vm)
     };
     for (size_t i = 0; i < sizeof pure / sizeof pure[0]; i++)
         if (vm_register_native(vm, pure[i].name, pure[i].fn, NULL) != ST_OK) return ST_ERR;
-    if (stdlib_register_crypto(vm) != ST_OK) return ST_ERR;     /* Crypto.* curve builtins */
+    if (stdlib_register_crypto(vm) != ST_OK) return ST_ERR; /* Crypto.* curve builtins */
     for (size_t i = 0; i < sizeof engine_names / sizeof engine_names[0]; i++)
         if (vm_register_native(vm, engine_names[i], bi_no_engine, NULL) != ST_OK) return ST_ERR;
     for (size_t i = 0; i < sizeof share_methods / sizeof share_methods[0]; i++)

@@ -21,7 +21,6 @@
 #define CODEC_VERSION 1
 #define CODEC_DEPTH 64
 
-
 /* ---- encoding ------------------------------------------------------------------ */
 
 typedef struct {
@@ -32,12 +31,10 @@ typedef struct {
 
 static void put(Buf *b, const void *p, size_t k)
 {
-    if (b->oom)
-        return;
+    if (b->oom) return;
     if (b->n + k > b->cap) {
         size_t ncap = b->cap ? b->cap : 256;
-        while (ncap < b->n + k)
-            ncap *= 2;
+        while (ncap < b->n + k) ncap *= 2;
         uint8_t *nb = malloc(ncap);
         if (!nb || b->n + k > KV_VALUE_MAX + 1) {
             free(nb);
@@ -61,16 +58,14 @@ static void put_u8(Buf *b, uint8_t v) { put(b, &v, 1); }
 static void put_u32(Buf *b, uint32_t v)
 {
     uint8_t p[4];
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
     put(b, p, 4);
 }
 
 static void put_u64(Buf *b, uint64_t v)
 {
     uint8_t p[8];
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
     put(b, p, 8);
 }
 
@@ -91,8 +86,7 @@ static int encode_pairs(VM *vm, Buf *b, const Table *t, int depth)
     put_u32(b, t->count);
     const TableEntry *e;
     for (uint32_t it = 0; table_next(t, &it, &e);)
-        if (encode(vm, b, e->key, depth) != ST_OK || encode(vm, b, e->value, depth) != ST_OK)
-            return ST_ERR;
+        if (encode(vm, b, e->key, depth) != ST_OK || encode(vm, b, e->value, depth) != ST_OK) return ST_ERR;
     return ST_OK;
 }
 
@@ -102,21 +96,22 @@ static int encode(VM *vm, Buf *b, Value v, int depth)
         return vm_error(vm, "value nested more than %d levels deep (a cycle?) cannot be stored", CODEC_DEPTH);
     put_u8(b, v.type);
     switch ((ValueType)v.type) {
-    case VT_UNIT:
-        break;
-    case VT_I64: case VT_I32: case VT_I16: case VT_I8:
-    case VT_U8: case VT_U16: case VT_U32: case VT_U64:
-        put_u64(b, v.as.u);
-        break;
+    case VT_UNIT: break;
+    case VT_I64:
+    case VT_I32:
+    case VT_I16:
+    case VT_I8:
+    case VT_U8:
+    case VT_U16:
+    case VT_U32:
+    case VT_U64: put_u64(b, v.as.u); break;
     case VT_FLOAT: {
         uint64_t bits;
         memcpy(&bits, &v.as.f, 8);
         put_u64(b, bits);
         break;
     }
-    case VT_BOOL:
-        put_u8(b, v.as.b ? 1 : 0);
-        break;
+    case VT_BOOL: put_u8(b, v.as.b ? 1 : 0); break;
     case VT_STRING:
         put_u32(b, v.as.str->len);
         put(b, v.as.str->chars, v.as.str->len);
@@ -126,18 +121,14 @@ static int encode(VM *vm, Buf *b, Value v, int depth)
         put_u64(b, (uint64_t)a->len);
         put_u32(b, a->dlen);
         for (uint32_t i = 0; i < a->dlen; i++)
-            if (encode(vm, b, a->items[i], depth + 1) != ST_OK)
-                return ST_ERR;
+            if (encode(vm, b, a->items[i], depth + 1) != ST_OK) return ST_ERR;
         return encode_pairs(vm, b, &a->extra, depth + 1);
     }
-    case VT_OBJECT:
-        return encode_pairs(vm, b, &v.as.obj->fields, depth + 1);
+    case VT_OBJECT: return encode_pairs(vm, b, &v.as.obj->fields, depth + 1);
     case VT_SHARE: {
         StShare *s = v.as.share;
-        if (!vm->mpc || s->len != sizeof(Fe))
-            return vm_error(vm, "a share can only be stored in an MPC session");
-        if (s->pending && mpcvm_flush(vm) != ST_OK)
-            return ST_ERR;
+        if (!vm->mpc || s->len != sizeof(Fe)) return vm_error(vm, "a share can only be stored in an MPC session");
+        if (s->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
         const Field *f = mpc_field(vm->mpc);
         size_t nl = strlen(f->name);
         uint8_t canon[32];
@@ -151,8 +142,7 @@ static int encode(VM *vm, Buf *b, Value v, int depth)
         sodium_memzero(canon, sizeof canon);
         break;
     }
-    default:
-        return vm_error(vm, "a %s cannot be stored", val_type_name((ValueType)v.type));
+    default: return vm_error(vm, "a %s cannot be stored", val_type_name((ValueType)v.type));
     }
     return ST_OK;
 }
@@ -162,7 +152,7 @@ static int encode(VM *vm, Buf *b, Value v, int depth)
 typedef struct {
     const uint8_t *p;
     size_t n, at;
-    const char *key;          /* for errors */
+    const char *key; /* for errors */
 } Rd;
 
 static int corrupt(VM *vm, const Rd *r)
@@ -172,8 +162,7 @@ static int corrupt(VM *vm, const Rd *r)
 
 static int take(VM *vm, Rd *r, size_t k, const uint8_t **out)
 {
-    if (r->n - r->at < k)
-        return corrupt(vm, r);
+    if (r->n - r->at < k) return corrupt(vm, r);
     *out = r->p + r->at;
     r->at += k;
     return ST_OK;
@@ -182,11 +171,9 @@ static int take(VM *vm, Rd *r, size_t k, const uint8_t **out)
 static int get_uint(VM *vm, Rd *r, unsigned bytes, uint64_t *out)
 {
     const uint8_t *p = NULL;
-    if (take(vm, r, bytes, &p) != ST_OK)
-        return ST_ERR;
+    if (take(vm, r, bytes, &p) != ST_OK) return ST_ERR;
     uint64_t v = 0;
-    for (int i = (int)bytes - 1; i >= 0; i--)
-        v = (v << 8) | p[i];
+    for (int i = (int)bytes - 1; i >= 0; i--) v = (v << 8) | p[i];
     *out = v;
     return ST_OK;
 }
@@ -196,20 +183,16 @@ static int decode(VM *vm, Rd *r, Value *out, int depth);
 static int decode_pairs(VM *vm, Rd *r, Value target, int depth)
 {
     uint64_t count = 0;
-    if (get_uint(vm, r, 4, &count) != ST_OK)
-        return ST_ERR;
+    if (get_uint(vm, r, 4, &count) != ST_OK) return ST_ERR;
     for (uint64_t i = 0; i < count; i++) {
         Value k, v;
-        if (decode(vm, r, &k, depth) != ST_OK || decode(vm, r, &v, depth) != ST_OK)
-            return ST_ERR;
+        if (decode(vm, r, &k, depth) != ST_OK || decode(vm, r, &v, depth) != ST_OK) return ST_ERR;
         if (target.type == VT_ARRAY && k.type == VT_I64 && k.as.i >= 0) {
-            if (sl_array_set(vm, target.as.arr, k.as.i, v) != ST_OK)
-                return ST_ERR;
+            if (sl_array_set(vm, target.as.arr, k.as.i, v) != ST_OK) return ST_ERR;
             continue;
         }
         Table *t = target.type == VT_OBJECT ? &target.as.obj->fields : &target.as.arr->extra;
-        if (!table_set(&vm->heap, t, k, v))
-            return vm_oom(vm);
+        if (!table_set(&vm->heap, t, k, v)) return vm_oom(vm);
     }
     return ST_OK;
 }
@@ -219,108 +202,90 @@ static int decode_share(VM *vm, Rd *r, Value *out)
     uint64_t kind = 0, bits = 0, frac = 0, nl = 0;
     const uint8_t *name = NULL, *canon = NULL;
     if (get_uint(vm, r, 1, &kind) != ST_OK || get_uint(vm, r, 4, &bits) != ST_OK ||
-        get_uint(vm, r, 4, &frac) != ST_OK || get_uint(vm, r, 1, &nl) != ST_OK ||
-        take(vm, r, nl, &name) != ST_OK || take(vm, r, 32, &canon) != ST_OK)
+        get_uint(vm, r, 4, &frac) != ST_OK || get_uint(vm, r, 1, &nl) != ST_OK || take(vm, r, nl, &name) != ST_OK ||
+        take(vm, r, 32, &canon) != ST_OK)
         return ST_ERR;
-    if (kind > 2 || bits == 0 || bits > 256 || frac >= bits)
-        return corrupt(vm, r);
-    if (!vm->mpc)
-        return vm_error(vm, "stored value of key '%s' is a share: loading it needs an MPC session", r->key);
+    if (kind > 2 || bits == 0 || bits > 256 || frac >= bits) return corrupt(vm, r);
+    if (!vm->mpc) return vm_error(vm, "stored value of key '%s' is a share: loading it needs an MPC session", r->key);
     const Field *f = mpc_field(vm->mpc);
     if (strlen(f->name) != nl || memcmp(f->name, name, nl) != 0)
-        return vm_error(vm, "stored share of key '%s' is over field %.*s, this session uses %s", r->key,
-                        (int)nl, (const char *)name, f->name);
+        return vm_error(vm, "stored share of key '%s' is over field %.*s, this session uses %s", r->key, (int)nl,
+                        (const char *)name, f->name);
     Fe x;
-    if (fe_from_bytes(f, &x, canon) != 0)
-        return corrupt(vm, r);
-    StShare *s = heap_new_share(&vm->heap, (uint8_t)kind, (uint32_t)bits, (uint32_t)frac, (const uint8_t *)&x,
-                                sizeof x);
+    if (fe_from_bytes(f, &x, canon) != 0) return corrupt(vm, r);
+    StShare *s =
+        heap_new_share(&vm->heap, (uint8_t)kind, (uint32_t)bits, (uint32_t)frac, (const uint8_t *)&x, sizeof x);
     sodium_memzero(&x, sizeof x);
-    if (!s)
-        return vm_oom(vm);
+    if (!s) return vm_oom(vm);
     *out = val_gc(VT_SHARE, s);
     return ST_OK;
 }
 
 static int decode(VM *vm, Rd *r, Value *out, int depth)
 {
-    if (depth >= CODEC_DEPTH)
-        return corrupt(vm, r);
+    if (depth >= CODEC_DEPTH) return corrupt(vm, r);
     uint64_t tag = 0, u = 0;
-    if (get_uint(vm, r, 1, &tag) != ST_OK)
-        return ST_ERR;
+    if (get_uint(vm, r, 1, &tag) != ST_OK) return ST_ERR;
     switch (tag) {
-    case VT_UNIT:
-        *out = val_unit();
-        return ST_OK;
-    case VT_I64: case VT_I32: case VT_I16: case VT_I8:
-        if (get_uint(vm, r, 8, &u) != ST_OK)
-            return ST_ERR;
-        if (!val_int_fits_i((ValueType)tag, (int64_t)u))
-            return corrupt(vm, r);
+    case VT_UNIT: *out = val_unit(); return ST_OK;
+    case VT_I64:
+    case VT_I32:
+    case VT_I16:
+    case VT_I8:
+        if (get_uint(vm, r, 8, &u) != ST_OK) return ST_ERR;
+        if (!val_int_fits_i((ValueType)tag, (int64_t)u)) return corrupt(vm, r);
         *out = val_int((ValueType)tag, (int64_t)u);
         return ST_OK;
-    case VT_U8: case VT_U16: case VT_U32: case VT_U64:
-        if (get_uint(vm, r, 8, &u) != ST_OK)
-            return ST_ERR;
-        if (!val_int_fits_u((ValueType)tag, u))
-            return corrupt(vm, r);
+    case VT_U8:
+    case VT_U16:
+    case VT_U32:
+    case VT_U64:
+        if (get_uint(vm, r, 8, &u) != ST_OK) return ST_ERR;
+        if (!val_int_fits_u((ValueType)tag, u)) return corrupt(vm, r);
         *out = val_uint((ValueType)tag, u);
         return ST_OK;
     case VT_FLOAT: {
-        if (get_uint(vm, r, 8, &u) != ST_OK)
-            return ST_ERR;
+        if (get_uint(vm, r, 8, &u) != ST_OK) return ST_ERR;
         double d;
         memcpy(&d, &u, 8);
         *out = val_float(d);
         return ST_OK;
     }
     case VT_BOOL:
-        if (get_uint(vm, r, 1, &u) != ST_OK)
-            return ST_ERR;
-        if (u > 1)
-            return corrupt(vm, r);
+        if (get_uint(vm, r, 1, &u) != ST_OK) return ST_ERR;
+        if (u > 1) return corrupt(vm, r);
         *out = val_bool(u == 1);
         return ST_OK;
     case VT_STRING: {
         const uint8_t *p = NULL;
-        if (get_uint(vm, r, 4, &u) != ST_OK || take(vm, r, u, &p) != ST_OK)
-            return ST_ERR;
+        if (get_uint(vm, r, 4, &u) != ST_OK || take(vm, r, u, &p) != ST_OK) return ST_ERR;
         return vm_new_string(vm, (const char *)p, u, out);
     }
     case VT_ARRAY: {
         uint64_t len = 0, dlen = 0;
-        if (get_uint(vm, r, 8, &len) != ST_OK || get_uint(vm, r, 4, &dlen) != ST_OK)
-            return ST_ERR;
-        if (len > INT64_MAX || dlen > len || dlen > r->n - r->at)   /* each item is a byte at least */
+        if (get_uint(vm, r, 8, &len) != ST_OK || get_uint(vm, r, 4, &dlen) != ST_OK) return ST_ERR;
+        if (len > INT64_MAX || dlen > len || dlen > r->n - r->at) /* each item is a byte at least */
             return corrupt(vm, r);
         StArray *a;
-        if (sl_new_array(vm, (int64_t)dlen, &a) != ST_OK)
-            return ST_ERR;
+        if (sl_new_array(vm, (int64_t)dlen, &a) != ST_OK) return ST_ERR;
         *out = val_gc(VT_ARRAY, a);
         for (uint64_t i = 0; i < dlen; i++) {
             Value v;
-            if (decode(vm, r, &v, depth + 1) != ST_OK || sl_array_set(vm, a, (int64_t)i, v) != ST_OK)
-                return ST_ERR;
+            if (decode(vm, r, &v, depth + 1) != ST_OK || sl_array_set(vm, a, (int64_t)i, v) != ST_OK) return ST_ERR;
         }
-        if (decode_pairs(vm, r, *out, depth + 1) != ST_OK)
-            return ST_ERR;
-        if (a->len > (int64_t)len)
-            return corrupt(vm, r);
+        if (decode_pairs(vm, r, *out, depth + 1) != ST_OK) return ST_ERR;
+        if (a->len > (int64_t)len) return corrupt(vm, r);
         a->len = (int64_t)len;
         return ST_OK;
     }
     case VT_OBJECT: {
         StObject *o = heap_new_object(&vm->heap);
-        if (!o)
-            return vm_oom(vm);
+        if (!o) return vm_oom(vm);
         *out = val_gc(VT_OBJECT, o);
         return decode_pairs(vm, r, *out, depth + 1);
     }
-    case VT_SHARE:
-        return decode_share(vm, r, out);
-    default:
-        return corrupt(vm, r);
+    case VT_SHARE: return decode_share(vm, r, out);
+    default: return corrupt(vm, r);
     }
 }
 
@@ -335,8 +300,7 @@ static int key_arg(VM *vm, const char *name, Value v, const uint8_t **key, size_
         *klen = v.as.str->len;
     } else {
         /* anything else must be a byte array (upstream's errors) */
-        if (sl_read_bytes(vm, v, owned, klen) != ST_OK)
-            return ST_ERR;
+        if (sl_read_bytes(vm, v, owned, klen) != ST_OK) return ST_ERR;
         *key = *owned;
     }
     char err[128];
@@ -352,23 +316,20 @@ static int key_arg(VM *vm, const char *name, Value v, const uint8_t **key, size_
 static void key_text(const uint8_t *key, size_t klen, char *out, size_t outlen)
 {
     size_t n = klen < outlen - 1 ? klen : outlen - 1;
-    for (size_t i = 0; i < n; i++)
-        out[i] = key[i] >= 0x20 && key[i] < 0x7f ? (char)key[i] : '?';
+    for (size_t i = 0; i < n; i++) out[i] = key[i] >= 0x20 && key[i] < 0x7f ? (char)key[i] : '?';
     out[n] = 0;
 }
 
 typedef enum { OP_STORE, OP_LOAD, OP_DELETE, OP_EXISTS } StoreOp;
 
-static int run_op(VM *vm, const char *name, StoreOp op, KvStore *kv, const Value *args, uint32_t argc,
-                  Value *result)
+static int run_op(VM *vm, const char *name, StoreOp op, KvStore *kv, const Value *args, uint32_t argc, Value *result)
 {
     if (argc != (op == OP_STORE ? 2u : 1u))
         return sl_expects(vm, name, op == OP_STORE ? "2 arguments: key and value" : "1 argument: key");
     const uint8_t *key = NULL;
     size_t klen = 0;
     uint8_t *owned = NULL;
-    if (key_arg(vm, name, args[0], &key, &klen, &owned) != ST_OK)
-        return ST_ERR;
+    if (key_arg(vm, name, args[0], &key, &klen, &owned) != ST_OK) return ST_ERR;
     char err[512], ktext[80];
     key_text(key, klen, ktext, sizeof ktext);
     int rc = ST_OK, got;
@@ -380,8 +341,8 @@ static int run_op(VM *vm, const char *name, StoreOp op, KvStore *kv, const Value
         if (encode(vm, &b, args[1], 0) != ST_OK)
             rc = ST_ERR;
         else if (b.oom)
-            rc = vm_error(vm, "%s: value of key '%s' is larger than %zu bytes encoded (or out of memory)", name,
-                          ktext, KV_VALUE_MAX);
+            rc = vm_error(vm, "%s: value of key '%s' is larger than %zu bytes encoded (or out of memory)", name, ktext,
+                          KV_VALUE_MAX);
         else if (kv_put(kv, key, klen, b.b, b.n, err, sizeof err) != 0)
             rc = vm_error(vm, "%s: %s", name, err);
         else
@@ -453,12 +414,11 @@ int stdlib_storage_attach(VM *vm, KvStore *kv)
         const char *name;
         NativeFn fn;
     } fns[] = {
-        { "LocalStorage.store", bi_store }, { "LocalStorage.load", bi_load },
-        { "LocalStorage.load_share", bi_load_share }, { "LocalStorage.retrieve", bi_retrieve }, { "LocalStorage.delete", bi_delete },
-        { "LocalStorage.exists", bi_exists },
+        { "LocalStorage.store", bi_store },           { "LocalStorage.load", bi_load },
+        { "LocalStorage.load_share", bi_load_share }, { "LocalStorage.retrieve", bi_retrieve },
+        { "LocalStorage.delete", bi_delete },         { "LocalStorage.exists", bi_exists },
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-        if (vm_replace_native(vm, fns[i].name, fns[i].fn, kv) != ST_OK)
-            return ST_ERR;
+        if (vm_replace_native(vm, fns[i].name, fns[i].fn, kv) != ST_OK) return ST_ERR;
     return ST_OK;
 }

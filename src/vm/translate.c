@@ -22,10 +22,7 @@ static const char *const op_names[I_COUNT] = {
 #undef INS
 };
 
-const char *vm_op_name(unsigned op)
-{
-    return op < I_COUNT ? op_names[op] : "?";
-}
+const char *vm_op_name(unsigned op) { return op < I_COUNT ? op_names[op] : "?"; }
 
 /* A function's labels and the program's functions by name (StfNameIndex),
  * so that resolving them is linear in the program's size. */
@@ -36,9 +33,9 @@ typedef struct {
     VM *vm;
     const StfProgram *prog;
     uint32_t const_base;
-    uint32_t *unique;          /* indices of the functions to register */
+    uint32_t *unique; /* indices of the functions to register */
     uint32_t nunique;
-    NameIndex unique_index;    /* unique by name */
+    NameIndex unique_index; /* unique by name */
     VmFunction **made;
     /* The program's string constants by content (open addressing, NULL =
      * empty): names of functions, parameters and upvalues reuse them, so
@@ -59,8 +56,7 @@ static int where(Loader *L, const StfFunction *f, uint32_t i, const char *fmt, .
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     const StfInstr *in = i < f->instr_count ? &f->instrs[i] : NULL;
-    if (in && in->line)
-        return vm_error(L->vm, "Function %s instruction %u (line %u): %s", f->name.s, i, in->line, msg);
+    if (in && in->line) return vm_error(L->vm, "Function %s instruction %u (line %u): %s", f->name.s, i, in->line, msg);
     if (in && in->file_offset)
         return vm_error(L->vm, "Function %s instruction %u (offset %u): %s", f->name.s, i, in->file_offset, msg);
     return vm_error(L->vm, "Function %s instruction %u: %s", f->name.s, i, msg);
@@ -80,10 +76,7 @@ static void name_index_free(VM *vm, NameIndex *ix)
     ix->slots = NULL;
 }
 
-static const StfStr *label_name(const void *ctx, uint32_t k)
-{
-    return &((const StfFunction *)ctx)->labels[k].name;
-}
+static const StfStr *label_name(const void *ctx, uint32_t k) { return &((const StfFunction *)ctx)->labels[k].name; }
 
 /* The first of duplicate label names wins, as in a scan in order. */
 static bool label_index_build(VM *vm, const StfFunction *f, NameIndex *ix)
@@ -108,8 +101,8 @@ static int check_labels(Loader *L, const StfFunction *f)
 {
     for (uint32_t i = 0; i < f->label_count; i++) {
         if (f->labels[i].target > f->instr_count)
-            return vm_error(L->vm, "Function %s label '%s' points past the instruction stream: %u > %u",
-                            f->name.s, f->labels[i].name.s, f->labels[i].target, f->instr_count);
+            return vm_error(L->vm, "Function %s label '%s' points past the instruction stream: %u > %u", f->name.s,
+                            f->labels[i].name.s, f->labels[i].target, f->instr_count);
     }
     return ST_OK;
 }
@@ -194,8 +187,7 @@ static int translate_call(Loader *L, const StfInstr *in, Ins *out)
     /* A dotted name registered as a method checks its receiver at run time;
      * bare method names dispatch on the receiver only when no function of
      * that exact name exists, which the exact lookup settles here. */
-    if (idx < 0 || (memchr(in->name.s, '.', in->name.len) && has_method_entry(vm, &in->name)))
-        return ST_OK;
+    if (idx < 0 || (memchr(in->name.s, '.', in->name.len) && has_method_entry(vm, &in->name))) return ST_OK;
     bool native = is_new ? false : vm->funcs[idx]->is_native;
     out->op = native ? I_CALL_NATIVE : I_CALL_VM;
     out->x = (uint32_t)idx;
@@ -232,8 +224,8 @@ static int check_call_arity(Loader *L, const StfFunction *f, const VmFunction *f
         } else if (f->instrs[i].op == STF_OP_CALL) {
             int64_t arity = callee_arity(L, in);
             if (known && arity >= 0 && arity != pushes)
-                rc = where(L, f, i, "call to %s passes %u arguments but it takes %" PRId64,
-                           f->instrs[i].name.s, pushes, arity);
+                rc = where(L, f, i, "call to %s passes %u arguments but it takes %" PRId64, f->instrs[i].name.s, pushes,
+                           arity);
             pushes = 0;
             known = true;
         }
@@ -261,8 +253,7 @@ static int64_t direct_arity(Loader *L, const VmFunction *fn, uint32_t k, uint32_
 {
     if (k >= n || fn->code[k].op != I_CALL_VM) return -1;
     uint32_t x = fn->code[k].x;
-    if (x < L->vm->nfuncs)
-        return L->vm->funcs[x]->nupvalues ? -1 : (int64_t)L->vm->funcs[x]->nparams;
+    if (x < L->vm->nfuncs) return L->vm->funcs[x]->nupvalues ? -1 : (int64_t)L->vm->funcs[x]->nparams;
     const StfFunction *g = &L->prog->funcs[L->unique[x - L->vm->nfuncs]];
     return g->upvalue_count ? -1 : (int64_t)g->param_count;
 }
@@ -309,19 +300,23 @@ static void fuse_constant_loads(VM *vm, const StfFunction *f, VmFunction *fn)
         switch (next->op) {
         /* a and x stay the LDI's own (the checked mode runs it plainly);
          * b and c carry the use. */
-        case I_ADD_C: case I_SUB_C: case I_MUL_C:
+        case I_ADD_C:
+        case I_SUB_C:
+        case I_MUL_C:
             if (next->c != k || next->b == k) break;
             ld->op = next->op == I_ADD_C ? I_LDK_ADD : next->op == I_SUB_C ? I_LDK_SUB : I_LDK_MUL;
             ld->b = next->b;
             ld->c = next->a;
             break;
-        case I_CMP_JMPEQ: case I_CMP_JMPNEQ: case I_CMP_JMPLT: case I_CMP_JMPGT:
+        case I_CMP_JMPEQ:
+        case I_CMP_JMPNEQ:
+        case I_CMP_JMPLT:
+        case I_CMP_JMPGT:
             if (next->b != k || next->a == k) break;
             ld->op = (uint8_t)(I_LDK_CMPJEQ + (next->op - I_CMP_JMPEQ));
             ld->b = next->a;
             break;
-        default:
-            break;
+        default: break;
         }
     }
 }
@@ -357,7 +352,7 @@ static void fuse_table_builtins(const StfFunction *f, VmFunction *fn, const int3
                 in->op = fn->code[i + 3].op == I_ADD_C ? I_GETF_ADD : I_GETF_SUB;
             } else if (is_push(f, i + 3) && f->instrs[i + 3].a == 0 && is_push(f, i + 4) &&
                        calls_builtin(f, fn, i + 5, "get_field")) {
-                in->op = I_GETF2;     /* t[k][k2], as for a 2-D array */
+                in->op = I_GETF2; /* t[k][k2], as for a 2-D array */
                 in->c = (uint16_t)f->instrs[i + 4].a;
             }
         } else if (is_push(f, i + 1) && calls_builtin(f, fn, i + 2, "array_push")) {
@@ -384,12 +379,19 @@ static void reg_effects(const StfInstr *in, uint32_t *reads, uint32_t *writes)
 #define BIT(r) ((r) < SECRET_REGISTER_START ? 1u << (r) : 0u)
     *reads = *writes = 0;
     switch (in->op) {
-    case STF_OP_LD: case STF_OP_LDI: case STF_OP_LDS: *writes = BIT(in->a); break;
-    case STF_OP_MOV: case STF_OP_NOT: *writes = BIT(in->a); *reads = BIT(in->b); break;
+    case STF_OP_LD:
+    case STF_OP_LDI:
+    case STF_OP_LDS: *writes = BIT(in->a); break;
+    case STF_OP_MOV:
+    case STF_OP_NOT:
+        *writes = BIT(in->a);
+        *reads = BIT(in->b);
+        break;
     case STF_OP_CMP: *reads = BIT(in->a) | BIT(in->b); break;
-    case STF_OP_RET: case STF_OP_PUSHARG: *reads = BIT(in->a); break;
-    case STF_OP_STS: *reads = BIT(in->b); break;      /* STS slot, reg */
-    case STF_OP_CALL: *writes = 1u; break;            /* the result, r0 */
+    case STF_OP_RET:
+    case STF_OP_PUSHARG: *reads = BIT(in->a); break;
+    case STF_OP_STS: *reads = BIT(in->b); break; /* STS slot, reg */
+    case STF_OP_CALL: *writes = 1u; break;       /* the result, r0 */
     default:
         if (stf_op_format(in->op) == STF_FMT_RRR) {
             *writes = BIT(in->a);
@@ -476,10 +478,12 @@ static int32_t *pending_args(VM *vm, const StfFunction *f, const VmFunction *fn)
     wl_push(&w, 0);
     while (w.len) {
         uint32_t i = wl_pop(&w);
-        if (i == n) continue;                   /* the implicit return */
+        if (i == n) continue; /* the implicit return */
         int32_t out = d[i];
-        if (f->instrs[i].op == STF_OP_CALL) out = 0;
-        else if (f->instrs[i].op == STF_OP_PUSHARG && out >= 0) out = out < INT32_MAX ? out + 1 : PENDING_UNKNOWN;
+        if (f->instrs[i].op == STF_OP_CALL)
+            out = 0;
+        else if (f->instrs[i].op == STF_OP_PUSHARG && out >= 0)
+            out = out < INT32_MAX ? out + 1 : PENDING_UNKNOWN;
         uint32_t succ[2], nsucc = successors(f, fn, i, succ);
         for (uint32_t k = 0; k < nsucc; k++) {
             int32_t *t = &d[succ[k]];
@@ -537,7 +541,7 @@ static int compute_init_mask(VM *vm, const StfFunction *f, VmFunction *fn)
         reg_effects(&f->instrs[i], &reads, &writes);
         need |= reads & ~din[i];
     }
-    if (reached[n] && !(din[n] & 1u)) need |= 1u;   /* falling off the end returns r0 */
+    if (reached[n] && !(din[n] & 1u)) need |= 1u; /* falling off the end returns r0 */
     fn->init_mask = need & all;
     vm_mem_free(vm, din, ((size_t)n + 1) * sizeof *din);
     vm_mem_free(vm, reached, (size_t)n + 1);
@@ -558,25 +562,29 @@ static int translate_instrs(Loader *L, const StfFunction *f, VmFunction *fn)
         StfInstr *src = &fn->source[i];
         *src = *in;
         src->name.s = NULL;
-        if (in->name.s && !stf_str_dup(&src->name, in->name.s, in->name.len)) { rc = vm_oom(vm); break; }
+        if (in->name.s && !stf_str_dup(&src->name, in->name.s, in->name.len)) {
+            rc = vm_oom(vm);
+            break;
+        }
 
         Ins *out = &fn->code[i];
         memset(out, 0, sizeof *out);
         out->op = in->op;
         int fmt = stf_op_format(in->op);
-        if (fmt < 0) { rc = where(L, f, i, "unknown opcode 0x%02x", in->op); break; }
+        if (fmt < 0) {
+            rc = where(L, f, i, "unknown opcode 0x%02x", in->op);
+            break;
+        }
         /* Register operands fit in 16 bits: nregs <= 65535 was checked. */
         out->a = (uint16_t)in->a;
         out->b = (uint16_t)in->b;
         out->c = (uint16_t)in->c;
         switch (fmt) {
-        case STF_FMT_R_OFF:
-            out->x = (uint32_t)in->off;
-            break;
+        case STF_FMT_R_OFF: out->x = (uint32_t)in->off; break;
         case STF_FMT_R_K:
             if (in->b >= L->prog->const_count)
-                rc = where(L, f, i, "constant index %u out of range (the pool has %u constants)",
-                           in->b, L->prog->const_count);
+                rc = where(L, f, i, "constant index %u out of range (the pool has %u constants)", in->b,
+                           L->prog->const_count);
             out->x = L->const_base + in->b;
             break;
         case STF_FMT_LABEL: {
@@ -587,9 +595,7 @@ static int translate_instrs(Loader *L, const StfFunction *f, VmFunction *fn)
                 out->x = target;
             break;
         }
-        case STF_FMT_NAME:
-            rc = translate_call(L, in, out);
-            break;
+        case STF_FMT_NAME: rc = translate_call(L, in, out); break;
         case STF_FMT_R_SLOT:
             if (in->b > VM_MAX_SPILL_SLOT)
                 rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->b, VM_MAX_SPILL_SLOT);
@@ -599,10 +605,9 @@ static int translate_instrs(Loader *L, const StfFunction *f, VmFunction *fn)
             if (in->a > VM_MAX_SPILL_SLOT)
                 rc = where(L, f, i, "spill slot %u out of range (at most %u)", in->a, VM_MAX_SPILL_SLOT);
             out->x = in->a;
-            out->a = (uint16_t)in->b;   /* register first internally */
+            out->a = (uint16_t)in->b; /* register first internally */
             break;
-        default:
-            break;
+        default: break;
         }
         out->base = out->op;
     }
@@ -616,7 +621,8 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     if (check_labels(L, f) != ST_OK) return ST_ERR;
     uint32_t nregs = stf_function_frame_size(f);
     if (nregs > VM_MAX_FRAME_REGISTERS)
-        return vm_error(vm, "Function %s uses %u registers (at most %u are supported)", f->name.s, nregs, VM_MAX_FRAME_REGISTERS);
+        return vm_error(vm, "Function %s uses %u registers (at most %u are supported)", f->name.s, nregs,
+                        VM_MAX_FRAME_REGISTERS);
 
     VmFunction *fn = heap_realloc(&vm->heap, NULL, 0, sizeof *fn);
     if (!fn) return vm_oom(vm);
@@ -630,8 +636,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
     fn->code = heap_realloc(&vm->heap, NULL, 0, ((size_t)f->instr_count + 1) * sizeof(Ins));
     fn->source = vm_mem_alloc(vm, ((size_t)f->instr_count + 1) * sizeof(StfInstr));
     fn->owns_source = true;
-    if (!fn->name || (f->param_count && !fn->params) || (f->upvalue_count && !fn->upvalues) ||
-        !fn->code || !fn->source)
+    if (!fn->name || (f->param_count && !fn->params) || (f->upvalue_count && !fn->upvalues) || !fn->code || !fn->source)
         return vm_oom(vm);
     /* Counts are set first so the arrays are freed with the size they were
      * allocated with, whatever fails below. */
@@ -661,7 +666,9 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
         if (in->a >= SECRET_REGISTER_START) continue;
         switch (in->op) {
         case STF_OP_LDI: in->op = I_LDI_C; break;
-        case STF_OP_MOV: if (in->b < SECRET_REGISTER_START) in->op = I_MOV_C; break;
+        case STF_OP_MOV:
+            if (in->b < SECRET_REGISTER_START) in->op = I_MOV_C;
+            break;
         case STF_OP_ADD: in->op = I_ADD_C; break;
         case STF_OP_SUB: in->op = I_SUB_C; break;
         case STF_OP_MUL: in->op = I_MUL_C; break;
@@ -704,10 +711,14 @@ static Value const_value(Loader *L, const StfConst *k, bool *ok)
     *ok = true;
     switch (k->tag) {
     case STF_K_UNIT: return val_unit();
-    case STF_K_I64: case STF_K_I32: case STF_K_I16: case STF_K_I8:
-        return val_int((ValueType)k->tag, k->as.i);
-    case STF_K_U8: case STF_K_U16: case STF_K_U32: case STF_K_U64:
-        return val_uint((ValueType)k->tag, k->as.u);
+    case STF_K_I64:
+    case STF_K_I32:
+    case STF_K_I16:
+    case STF_K_I8: return val_int((ValueType)k->tag, k->as.i);
+    case STF_K_U8:
+    case STF_K_U16:
+    case STF_K_U32:
+    case STF_K_U64: return val_uint((ValueType)k->tag, k->as.u);
     case STF_K_FLOAT: {
         double d;
         memcpy(&d, &k->as.u, sizeof d);
@@ -719,9 +730,7 @@ static Value const_value(Loader *L, const StfConst *k, bool *ok)
         if (!s) *ok = false;
         return s ? val_string(s) : val_unit();
     }
-    default:
-        *ok = false;
-        return val_unit();
+    default: *ok = false; return val_unit();
     }
 }
 
@@ -756,10 +765,12 @@ int translate_program(VM *vm, const StfProgram *prog)
         bool ok;
         Value v = const_value(&L, &prog->consts[i], &ok);
         uint32_t slot;
-        if (!ok) rc = prog->consts[i].tag > STF_K_STRING
-                        ? vm_error(vm, "constant %u has unknown tag %u", i, prog->consts[i].tag)
-                        : vm_oom(vm);
-        else rc = vm_add_const(vm, v, &slot);
+        if (!ok)
+            rc = prog->consts[i].tag > STF_K_STRING
+                     ? vm_error(vm, "constant %u has unknown tag %u", i, prog->consts[i].tag)
+                     : vm_oom(vm);
+        else
+            rc = vm_add_const(vm, v, &slot);
     }
     if (rc == ST_OK) rc = index_strings(&L);
     if (rc == ST_OK) {
@@ -780,7 +791,7 @@ int translate_program(VM *vm, const StfProgram *prog)
             vm_free_function(vm, fn);
         }
         vm->nconsts = consts_before;
-        vm->closure_hint = -1;          /* indices past nfuncs are gone */
+        vm->closure_hint = -1; /* indices past nfuncs are gone */
         vm->closure_hint_name = NULL;
         /* Rebuild the name map without the removed functions. */
         memset(vm->fn_map, 0, vm->fn_map_mask ? ((size_t)vm->fn_map_mask + 1) * sizeof(FnSlot) : 0);

@@ -8,7 +8,6 @@
 
 /* ---- errors ------------------------------------------------------------------ */
 
-
 int vm_verror(VM *vm, const char *fmt, va_list ap)
 {
     char buf[VM_MAX_ERROR_LEN];
@@ -49,8 +48,10 @@ Heap *vm_heap(VM *vm) { return &vm->heap; }
 
 void vm_write(VM *vm, const char *text, size_t len)
 {
-    if (vm->cfg.write) vm->cfg.write(vm->cfg.write_ud, text, len);
-    else fwrite(text, 1, len, stdout);
+    if (vm->cfg.write)
+        vm->cfg.write(vm->cfg.write_ud, text, len);
+    else
+        fwrite(text, 1, len, stdout);
 }
 
 int vm_new_string(VM *vm, const char *s, size_t len, Value *out)
@@ -181,7 +182,8 @@ void vm_free(VM *vm)
     heap_realloc(&vm->heap, vm->methods, (size_t)vm->methods_cap * sizeof(MethodEntry), 0);
     heap_realloc(&vm->heap, vm->consts, (size_t)vm->consts_cap * sizeof(Value), 0);
     heap_realloc(&vm->heap, vm->names, (size_t)vm->names_cap * sizeof(StString *), 0);
-    heap_realloc(&vm->heap, vm->names_map, vm->names_map_mask ? ((size_t)vm->names_map_mask + 1) * sizeof(FnSlot) : 0, 0);
+    heap_realloc(&vm->heap, vm->names_map, vm->names_map_mask ? ((size_t)vm->names_map_mask + 1) * sizeof(FnSlot) : 0,
+                 0);
     heap_realloc(&vm->heap, vm->stack, (size_t)vm->stack_cap * sizeof(Value), 0);
     heap_realloc(&vm->heap, vm->frames, (size_t)vm->frames_cap * sizeof(Frame), 0);
     heap_realloc(&vm->heap, vm->args, (size_t)vm->args_cap * sizeof(Value), 0);
@@ -239,8 +241,7 @@ static int map_reserve(VM *vm, FnSlot **map, uint32_t *mask, uint32_t count)
 /* Adds fn under fn->name; the caller has checked the name is free. */
 int vm_add_function(VM *vm, VmFunction *fn)
 {
-    if (!grow(vm, (void **)&vm->funcs, &vm->funcs_cap, vm->nfuncs + 1, sizeof(VmFunction *)))
-        return vm_oom(vm);
+    if (!grow(vm, (void **)&vm->funcs, &vm->funcs_cap, vm->nfuncs + 1, sizeof(VmFunction *))) return vm_oom(vm);
     if (map_reserve(vm, &vm->fn_map, &vm->fn_map_mask, vm->fn_map_count) != ST_OK) return ST_ERR;
     map_insert(vm->fn_map, vm->fn_map_mask, fn->name, (int32_t)vm->nfuncs);
     vm->fn_map_count++;
@@ -251,8 +252,7 @@ int vm_add_function(VM *vm, VmFunction *fn)
 int vm_register_native(VM *vm, const char *name, NativeFn native, void *ud)
 {
     size_t len = strlen(name);
-    if (vm_find_function(vm, name, len) >= 0)
-        return vm_error(vm, "Function '%s' is already registered", name);
+    if (vm_find_function(vm, name, len) >= 0) return vm_error(vm, "Function '%s' is already registered", name);
     VmFunction *fn = heap_realloc(&vm->heap, NULL, 0, sizeof *fn);
     if (!fn) return vm_oom(vm);
     memset(fn, 0, sizeof *fn);
@@ -296,8 +296,7 @@ struct MpcEngine *vm_mpc(const VM *vm) { return vm->mpc; }
 
 int vm_register_method(VM *vm, const char *receiver_type, const char *method)
 {
-    if (!grow(vm, (void **)&vm->methods, &vm->methods_cap, vm->nmethods + 1, sizeof(MethodEntry)))
-        return vm_oom(vm);
+    if (!grow(vm, (void **)&vm->methods, &vm->methods_cap, vm->nmethods + 1, sizeof(MethodEntry))) return vm_oom(vm);
     size_t rl = strlen(receiver_type), ml = strlen(method);
     char *full = malloc(rl + ml + 2);
     if (!full) return vm_oom(vm);
@@ -352,8 +351,8 @@ int32_t vm_resolve_call(VM *vm, StString *name, const Value *args, uint32_t argc
             size_t rlen;
             const char *rt = receiver_type(vm, args[0], &rlen);
             if (rlen != tlen || memcmp(rt, name->chars, tlen) != 0) {
-                vm_error(vm, "Method '%.*s' expected receiver type '%.*s', got '%.*s'",
-                         (int)mlen, meth, (int)tlen, name->chars, (int)rlen, rt);
+                vm_error(vm, "Method '%.*s' expected receiver type '%.*s', got '%.*s'", (int)mlen, meth, (int)tlen,
+                         name->chars, (int)rlen, rt);
                 return -1;
             }
             break;
@@ -390,8 +389,7 @@ int32_t vm_resolve_call(VM *vm, StString *name, const Value *args, uint32_t argc
 
 int vm_add_const(VM *vm, Value v, uint32_t *out)
 {
-    if (!grow(vm, (void **)&vm->consts, &vm->consts_cap, vm->nconsts + 1, sizeof(Value)))
-        return vm_oom(vm);
+    if (!grow(vm, (void **)&vm->consts, &vm->consts_cap, vm->nconsts + 1, sizeof(Value))) return vm_oom(vm);
     *out = vm->nconsts;
     vm->consts[vm->nconsts++] = v;
     return ST_OK;
@@ -456,13 +454,11 @@ int vm_store_secret(VM *vm, Value *slot, uint32_t reg, Value v)
 /* Push a frame for a bytecode function and bind its arguments.  The
  * parameter values are also kept after the registers: they are the
  * activation's "locals" that upvalue lookup searches (spec §5.2). */
-int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc,
-                  StClosure *closure)
+int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc, StClosure *closure)
 {
     if (argc != fn->nparams)
         return vm_error(vm, "Function %s expects %u arguments but got %u", fn->name->chars, fn->nparams, argc);
-    if (vm->nframes >= vm->max_depth)
-        return vm_error(vm, "Call depth limit exceeded (%u frames)", vm->max_depth);
+    if (vm->nframes >= vm->max_depth) return vm_error(vm, "Call depth limit exceeded (%u frames)", vm->max_depth);
     uint32_t base = vm->stack_top;
     uint32_t size = fn->nregs + fn->nparams;
     /* args may point into vm->args, which the stack growth does not move. */
@@ -472,8 +468,10 @@ int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc,
     for (uint32_t i = 0; i < fn->nregs; i++) regs[i] = val_unit();
     for (uint32_t i = 0; i < argc; i++) {
         regs[fn->nregs + i] = args[i];
-        if (i < SECRET_REGISTER_START) regs[i] = args[i];
-        else if (vm_store_secret(vm, &regs[i], i, args[i]) != ST_OK) return ST_ERR;
+        if (i < SECRET_REGISTER_START)
+            regs[i] = args[i];
+        else if (vm_store_secret(vm, &regs[i], i, args[i]) != ST_OK)
+            return ST_ERR;
     }
     Frame *f = &vm->frames[vm->nframes++];
     memset(f, 0, sizeof *f);
@@ -546,8 +544,10 @@ int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value
 {
     if (vm->host_calls >= VM_MAX_HOST_CALLS) {
         *result = val_unit();
-        return vm_error(vm, "too many nested calls into the VM from foreign functions (limit %u): '%s' "
-                        "not called", VM_MAX_HOST_CALLS, name);
+        return vm_error(vm,
+                        "too many nested calls into the VM from foreign functions (limit %u): '%s' "
+                        "not called",
+                        VM_MAX_HOST_CALLS, name);
     }
     vm->host_calls++;
     int rc = execute(vm, name, args, argc, result);
@@ -565,8 +565,10 @@ static int execute(VM *vm, const char *name, const Value *args, uint32_t argc, V
     uint32_t depth = vm->nframes, nargs = vm->nargs;
     int rc;
     /* A run inside a native's call cannot switch processes. */
-    if (depth > 0) vm->run_nest++;
-    else vm->reds_left = INT32_MAX;     /* no processes yet: no slices */
+    if (depth > 0)
+        vm->run_nest++;
+    else
+        vm->reds_left = INT32_MAX; /* no processes yet: no slices */
     if (fn->is_native) {
         rc = vm_call_native(vm, fn, args, argc, result);
         if (rc == ST_FRAME_PUSHED) rc = vm_run(vm, depth, result);
@@ -651,8 +653,7 @@ static int trace_hook(VM *vm, const HookEvent *ev, void *ud)
                 ev->name ? ev->name : "");
         trace_value(out, ev->value);
         break;
-    default:
-        return 0;
+    default: return 0;
     }
     fputc('\n', out);
     return 0;

@@ -17,8 +17,8 @@ typedef struct VM VM;
 /* Status codes used inside the library. */
 enum {
     ST_OK = 0,
-    ST_ERR = 1,          /* an error message is set on the VM */
-    ST_FRAME_PUSHED = 2  /* native pushed a VM frame (call_closure): the
+    ST_ERR = 1,         /* an error message is set on the VM */
+    ST_FRAME_PUSHED = 2 /* native pushed a VM frame (call_closure): the
                             interpreter continues there; result comes later */
 };
 
@@ -26,18 +26,17 @@ enum {
  * write the result to *result (pre-set to Unit).  Return ST_OK, or ST_ERR
  * after vm_error() (the VM wraps the message as
  * "Foreign function NAME failed: <message>"). */
-typedef int (*NativeFn)(VM *vm, const Value *args, uint32_t argc,
-                        Value *result, void *ud);
+typedef int (*NativeFn)(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud);
 
 /* ---- internal code ------------------------------------------------------ */
 
 /* Internal instruction: fixed 12 bytes.  Index i of a function's code is
  * wire instruction i, so errors and hooks name the original index. */
 typedef struct {
-    uint8_t op;     /* internal opcode (vm_internal.h) */
-    uint8_t base;   /* plain handler for this instruction (hooks on) */
+    uint8_t op;   /* internal opcode (vm_internal.h) */
+    uint8_t base; /* plain handler for this instruction (hooks on) */
     uint16_t a, b, c;
-    uint32_t x;     /* jump target, constant index, slot, call target... */
+    uint32_t x; /* jump target, constant index, slot, call target... */
 } Ins;
 
 typedef struct VmFunction {
@@ -46,16 +45,16 @@ typedef struct VmFunction {
     NativeFn native;
     void *native_ud;
     /* bytecode functions only: */
-    uint32_t nregs;          /* frame size (normalised) */
+    uint32_t nregs; /* frame size (normalised) */
     uint32_t nparams;
     uint32_t nupvalues;
     StString **params;
     StString **upvalues;
     Ins *code;
     uint32_t code_len;
-    StfInstr *source;        /* wire instructions (for hooks, traces, errors) */
+    StfInstr *source; /* wire instructions (for hooks, traces, errors) */
     bool owns_source;
-    uint32_t max_slot;       /* spill slots used */
+    uint32_t max_slot; /* spill slots used */
     /* Clear registers (bit r = rR) that a call must set to Unit: only those
      * some path may read before writing (translate.c).  The others keep
      * stale stack contents no instruction ever reads. */
@@ -66,44 +65,52 @@ typedef struct VmFunction {
 
 typedef struct Frame {
     VmFunction *fn;
-    Value *regs;            /* points into vm->stack (re-based on growth) */
-    uint32_t base;          /* index of regs[0] in vm->stack */
-    uint32_t ip;            /* next instruction index */
-    uint32_t arg_base;      /* start of this frame's pushed arguments */
-    int32_t flag;           /* compare flag -1/0/1 */
-    StClosure *closure;     /* upvalues of this activation (may be NULL) */
-    Value *spill;           /* spill slots (LDS/STS), lazily allocated */
+    Value *regs;        /* points into vm->stack (re-based on growth) */
+    uint32_t base;      /* index of regs[0] in vm->stack */
+    uint32_t ip;        /* next instruction index */
+    uint32_t arg_base;  /* start of this frame's pushed arguments */
+    int32_t flag;       /* compare flag -1/0/1 */
+    StClosure *closure; /* upvalues of this activation (may be NULL) */
+    Value *spill;       /* spill slots (LDS/STS), lazily allocated */
     uint32_t spill_len, spill_cap;
 } Frame;
 
 /* ---- hooks ---------------------------------------------------------------- */
 
 typedef enum {
-    HOOK_BEFORE_INSTRUCTION, HOOK_AFTER_INSTRUCTION,
-    HOOK_REGISTER_READ, HOOK_REGISTER_WRITE,
-    HOOK_STACK_PUSH, HOOK_STACK_POP,
-    HOOK_BEFORE_CALL, HOOK_AFTER_CALL,
-    HOOK_CLOSURE_CREATED, HOOK_UPVALUE_READ, HOOK_UPVALUE_WRITE,
-    HOOK_OBJECT_FIELD_READ, HOOK_OBJECT_FIELD_WRITE,
-    HOOK_ARRAY_ELEMENT_READ, HOOK_ARRAY_ELEMENT_WRITE,
+    HOOK_BEFORE_INSTRUCTION,
+    HOOK_AFTER_INSTRUCTION,
+    HOOK_REGISTER_READ,
+    HOOK_REGISTER_WRITE,
+    HOOK_STACK_PUSH,
+    HOOK_STACK_POP,
+    HOOK_BEFORE_CALL,
+    HOOK_AFTER_CALL,
+    HOOK_CLOSURE_CREATED,
+    HOOK_UPVALUE_READ,
+    HOOK_UPVALUE_WRITE,
+    HOOK_OBJECT_FIELD_READ,
+    HOOK_OBJECT_FIELD_WRITE,
+    HOOK_ARRAY_ELEMENT_READ,
+    HOOK_ARRAY_ELEMENT_WRITE,
     HOOK_EVENT_COUNT
 } HookEventKind;
 
 typedef struct {
     HookEventKind kind;
-    const StfInstr *instr;      /* instruction events */
+    const StfInstr *instr; /* instruction events */
     uint32_t instr_index;
-    const char *function;       /* current function name */
-    uint32_t depth;             /* call depth (1 = entry frame) */
-    uint32_t reg;               /* register events */
-    Value value;                /* read value / new value / pushed value /
+    const char *function; /* current function name */
+    uint32_t depth;       /* call depth (1 = entry frame) */
+    uint32_t reg;         /* register events */
+    Value value;          /* read value / new value / pushed value /
                                    call result / key-addressed value */
-    Value old;                  /* previous value (writes) */
-    Value key;                  /* field/element events */
-    uint64_t id;                /* object/array id */
-    const char *name;           /* call target, closure, upvalue name */
-    bool foreign;               /* call target is a native function */
-    const Value *args;          /* call arguments / closure upvalues */
+    Value old;            /* previous value (writes) */
+    Value key;            /* field/element events */
+    uint64_t id;          /* object/array id */
+    const char *name;     /* call target, closure, upvalue name */
+    bool foreign;         /* call target is a native function */
+    const Value *args;    /* call arguments / closure upvalues */
     uint32_t argc;
 } HookEvent;
 
@@ -114,14 +121,14 @@ typedef bool (*HookPredicate)(const HookEvent *ev, void *ud);
 typedef int (*HookCallback)(VM *vm, const HookEvent *ev, void *ud);
 
 int vm_register_hook(VM *vm, HookPredicate pred, HookCallback cb, void *ud,
-                     int32_t priority);   /* returns id >= 1, or -1 */
+                     int32_t priority); /* returns id >= 1, or -1 */
 bool vm_unregister_hook(VM *vm, int id);
 bool vm_enable_hook(VM *vm, int id, bool enabled);
 
 /* ---- the VM ----------------------------------------------------------------- */
 
 typedef struct {
-    StAllocFn alloc;             /* NULL = malloc/realloc/free */
+    StAllocFn alloc; /* NULL = malloc/realloc/free */
     void *alloc_ud;
     /* Where `print` writes; NULL = stdout. */
     void (*write)(void *ud, const char *text, size_t len);
@@ -134,19 +141,19 @@ typedef struct {
      * environment variable STOFFEL_NO_FUSION=1 sets it for every VM, so a
      * test suite can check that both paths agree. */
     bool no_fusion;
-    uint32_t reductions;         /* process time slice; 0 = default 2000 */
+    uint32_t reductions; /* process time slice; 0 = default 2000 */
     /* Let Error.pcall catch "Heap limit exceeded" and "Instruction budget
      * exhausted" too (by default they end the whole run). */
     bool catch_limits;
 } VmConfig;
 
 typedef struct {
-    char *message;              /* full text, e.g. "Division by zero" */
-    char *function;             /* function where it happened, or NULL */
-    int64_t instr_index;        /* -1 if not inside an instruction */
+    char *message;       /* full text, e.g. "Division by zero" */
+    char *function;      /* function where it happened, or NULL */
+    int64_t instr_index; /* -1 if not inside an instruction */
 } VmError;
 
-VM *vm_new(const VmConfig *config);     /* NULL config = defaults */
+VM *vm_new(const VmConfig *config); /* NULL config = defaults */
 void vm_free(VM *vm);
 
 /* Register the standard library (stdlib.c).  vm_new calls it. */
@@ -169,8 +176,7 @@ int vm_load_program(VM *vm, const StfProgram *prog);
 /* Run a function by name with arguments.  On ST_OK *result holds the value
  * (valid until the next collection unless the caller roots it: it is kept
  * in vm->last_result, which is a root).  On ST_ERR see vm_last_error(). */
-int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc,
-               Value *result);
+int vm_execute(VM *vm, const char *name, const Value *args, uint32_t argc, Value *result);
 
 /* Calls from the host may nest (a foreign function calling back into the
  * VM) at most this deep, as Lua bounds its C calls: each level costs C

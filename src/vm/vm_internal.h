@@ -4,7 +4,7 @@
 #ifndef STOFFEL_VM_INTERNAL_H
 #define STOFFEL_VM_INTERNAL_H
 
-#include "mpc/engine.h"   /* the VM reaches MPC only through the engine */
+#include "mpc/engine.h" /* the VM reaches MPC only through the engine */
 #include "vm.h"
 
 #define SECRET_REGISTER_START 16
@@ -32,9 +32,10 @@ enum {
  * compare families follow I_CMP_JMPEQ's order (the translator maps
  * I_CMP_JMPxx to another family's xx by offset); the ALU pairs follow the
  * clear-bank ALU forms. */
-#define I_SAME_COND_ORDER(F) \
+#define I_SAME_COND_ORDER(F)                                                                                     \
     _Static_assert(F##NEQ - F##EQ == I_CMP_JMPNEQ - I_CMP_JMPEQ && F##LT - F##EQ == I_CMP_JMPLT - I_CMP_JMPEQ && \
-                   F##GT - F##EQ == I_CMP_JMPGT - I_CMP_JMPEQ, #F " follows the CMP_JMP order")
+                       F##GT - F##EQ == I_CMP_JMPGT - I_CMP_JMPEQ,                                               \
+                   #F " follows the CMP_JMP order")
 _Static_assert(I_CMP_JMPNEQ == I_CMP_JMPEQ + 1 && I_CMP_JMPLT == I_CMP_JMPEQ + 2 && I_CMP_JMPGT == I_CMP_JMPEQ + 3,
                "the CMP_JMP family is contiguous");
 I_SAME_COND_ORDER(I_JMP_CMPJ);
@@ -45,7 +46,7 @@ _Static_assert(I_SUB_C == I_ADD_C + 1 && I_MUL_C == I_ADD_C + 2 && I_DIV_C == I_
 _Static_assert(I_LDK_SUB == I_LDK_ADD + 1 && I_LDK_MUL == I_LDK_ADD + 2, "LDK_ADD, LDK_SUB, LDK_MUL in order");
 /* The pair of clear-bank ALU forms `first` (ADD_C..MUL_C) and `second`
  * (ADD_C..MOD_C). */
-#define I_ALU_PAIR_OF(first, second) (I_ADD_ADD + ((first) - I_ADD_C) * 5 + ((second) - I_ADD_C))
+#define I_ALU_PAIR_OF(first, second) (I_ADD_ADD + ((first)-I_ADD_C) * 5 + ((second)-I_ADD_C))
 #define ALU_PAIR(A, B) \
     _Static_assert(I_##A##_##B == I_ALU_PAIR_OF(I_##A##_C, I_##B##_C), "ALU pair " #A "_" #B " in order");
 #define INS(name, span)
@@ -74,9 +75,9 @@ typedef struct {
 } FnSlot;
 
 typedef struct {
-    StString *receiver;   /* e.g. "Share" */
-    StString *method;     /* e.g. "add" */
-    StString *full;       /* "Share.add" */
+    StString *receiver; /* e.g. "Share" */
+    StString *method;   /* e.g. "add" */
+    StString *full;     /* "Share.add" */
 } MethodEntry;
 
 typedef struct Hook {
@@ -95,7 +96,7 @@ struct VM {
     /* function table */
     VmFunction **funcs;
     uint32_t nfuncs, funcs_cap;
-    FnSlot *fn_map;              /* open addressing, size fn_map_mask + 1 */
+    FnSlot *fn_map; /* open addressing, size fn_map_mask + 1 */
     uint32_t fn_map_mask, fn_map_count;
     MethodEntry *methods;
     uint32_t nmethods, methods_cap;
@@ -105,7 +106,7 @@ struct VM {
     uint32_t nconsts, consts_cap;
     StString **names;
     uint32_t nnames, names_cap;
-    FnSlot *names_map;           /* names by content (index into names) */
+    FnSlot *names_map; /* names by content (index into names) */
     uint32_t names_map_mask;
 
     /* register stack, frames, argument stack */
@@ -115,7 +116,7 @@ struct VM {
     uint32_t nframes, frames_cap;
     Value *args;
     uint32_t nargs, args_cap;
-    uint32_t host_calls;        /* vm_execute calls in progress (nested from natives) */
+    uint32_t host_calls; /* vm_execute calls in progress (nested from natives) */
 
     /* values kept alive for the embedder */
     Value last_result;
@@ -124,32 +125,32 @@ struct VM {
 
     VmError err;
     uint32_t max_depth;
-    uint64_t budget_left;        /* valid while budget_on */
+    uint64_t budget_left; /* valid while budget_on */
     bool budget_on;
 
     Hook *hooks;
     uint32_t nhooks, hooks_cap;
     int next_hook_id;
     uint32_t hooks_enabled;
-    bool in_hook;                /* no recursive events from hook callbacks */
+    bool in_hook; /* no recursive events from hook callbacks */
 
     FILE *trace;
     bool trace_instr, trace_regs, trace_stack;
-    int trace_hook_id;           /* the hook printing register / stack traces, 0 = none */
+    int trace_hook_id; /* the hook printing register / stack traces, 0 = none */
 
     int32_t closure_hint;        /* function index last resolved for a closure */
     StString *closure_hint_name; /* the name it was resolved from (a GC root,
                                     so pointer equality is a safe test) */
 
-    struct MpcEngine *mpc;       /* NULL: no MPC (share ops report it) */
-    struct MpcVmState *mpcs;     /* pending multiplications (mpc_vm.c) */
+    struct MpcEngine *mpc;   /* NULL: no MPC (share ops report it) */
+    struct MpcVmState *mpcs; /* pending multiplications (mpc_vm.c) */
 
-    struct ProcSys *procs;       /* processes (process.c); NULL until used */
-    uint32_t run_nest;           /* nested interpreter loops inside natives:
+    struct ProcSys *procs; /* processes (process.c); NULL until used */
+    uint32_t run_nest;     /* nested interpreter loops inside natives:
                                     a process cannot block or yield there */
-    int32_t reds_left;           /* reductions left in the running process's
+    int32_t reds_left;     /* reductions left in the running process's
                                     slice (interp.c keeps it in a local) */
-    Value raised;                /* Error.raise's value until a pcall takes it */
+    Value raised;          /* Error.raise's value until a pcall takes it */
     bool raised_set;
 };
 
@@ -159,9 +160,8 @@ struct VM {
  * allocated. */
 void *vm_mem_alloc(VM *vm, size_t size);
 void vm_mem_free(VM *vm, void *p, size_t size);
-int vm_grow_stack(VM *vm, uint32_t need);      /* re-bases frame regs */
-int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc,
-                  StClosure *closure);
+int vm_grow_stack(VM *vm, uint32_t need); /* re-bases frame regs */
+int vm_push_frame(VM *vm, VmFunction *fn, const Value *args, uint32_t argc, StClosure *closure);
 int vm_intern_name(VM *vm, const char *s, size_t len, uint32_t *out);
 int vm_add_const(VM *vm, Value v, uint32_t *out);
 int vm_add_function(VM *vm, VmFunction *fn);
@@ -192,22 +192,22 @@ int arith_compare(VM *vm, Value a, Value b, int32_t *flag);
 /* mpc_vm.c: shares inside the VM (all need vm->mpc). */
 int mpcvm_binary(VM *vm, int op, Value a, Value b, Value *out);
 int mpcvm_not(VM *vm, Value a, Value *out);
-int mpcvm_share_clear(VM *vm, Value v, uint32_t reg, Value *out);   /* clear -> secret bank */
-int mpcvm_reveal(VM *vm, Value share, Value *out);                   /* secret -> clear */
+int mpcvm_share_clear(VM *vm, Value v, uint32_t reg, Value *out); /* clear -> secret bank */
+int mpcvm_reveal(VM *vm, Value share, Value *out);                /* secret -> clear */
 /* Clear value of an opened field element, by the share's type. */
 int mpcvm_decode(VM *vm, const struct StShare *type, const Fe *x, Value *out);
 /* Open several shares in one round (Share.batch_open). */
 int mpcvm_open_many(VM *vm, struct StShare **shares, size_t n, Value *out);
-int mpcvm_flush(VM *vm);            /* run pending multiplications now */
-void mpcvm_discard(VM *vm);         /* drop pending work after an error */
-void mpcvm_mark(VM *vm);            /* GC: mark pending shares */
+int mpcvm_flush(VM *vm);    /* run pending multiplications now */
+void mpcvm_discard(VM *vm); /* drop pending work after an error */
+void mpcvm_mark(VM *vm);    /* GC: mark pending shares */
 void mpcvm_free(VM *vm);
 /* Share value of a raw Share or a share object; false if neither. */
 bool mpcvm_unwrap(VM *vm, Value v, struct StShare **out);
-int mpc_builtins_register(VM *vm);  /* real Share.* etc., on attach */
-int rbc_builtins_register(VM *vm);  /* Rbc.* (rbc_builtins.c), from mpc_builtins_register */
-int mpc_open_exp_register(VM *vm);  /* Share.open_exp[_custom] (mpc_open_exp.c) */
-int mpc_compare_builtins_register(VM *vm);   /* Share.lt etc. (mpc_compare_builtins.c) */
+int mpc_builtins_register(VM *vm);         /* real Share.* etc., on attach */
+int rbc_builtins_register(VM *vm);         /* Rbc.* (rbc_builtins.c), from mpc_builtins_register */
+int mpc_open_exp_register(VM *vm);         /* Share.open_exp[_custom] (mpc_open_exp.c) */
+int mpc_compare_builtins_register(VM *vm); /* Share.lt etc. (mpc_compare_builtins.c) */
 /* Floor quotient or remainder of an integer share (field element x) by a clear integer d. */
 int mpcvm_div_public(VM *vm, const struct StShare *s, const Fe *x, Value d, bool want_mod, Value *out);
 /* Fixed-point a / b of two fixed-point shares (Newton's iteration, mpc/fixed_ops.c). */

@@ -10,7 +10,14 @@
 #include <stoffel_vm.h>
 
 static int failures, checks;
-#define CHECK(c) do { checks++; if (!(c)) { failures++; fprintf(stderr, "FAIL line %d: %s\n", __LINE__, #c); } } while (0)
+#define CHECK(c)                                                 \
+    do {                                                         \
+        checks++;                                                \
+        if (!(c)) {                                              \
+            failures++;                                          \
+            fprintf(stderr, "FAIL line %d: %s\n", __LINE__, #c); \
+        }                                                        \
+    } while (0)
 
 static int host_double(const StoffelValue *args, int argc, StoffelValue *result)
 {
@@ -99,7 +106,7 @@ int main(int argc, char **argv)
     CHECK(n != NULL);
     CHECK(stoffel_load(n, bytes, len, argv[1]) == STOFFEL_OK);
     CHECK(stoffel_call(n, "main", 0) == STOFFEL_OK);
-    CHECK(stoffel_call(n, "use_host", 1) == STOFFEL_ERROR_INVALID);    /* the window has 1 slot */
+    CHECK(stoffel_call(n, "use_host", 1) == STOFFEL_ERROR_INVALID); /* the window has 1 slot */
     stoffel_free(n);
     n = stoffel_new(NULL);
     const char *src = ".function sq params=x\n MUL r0, r0, r0\n RET r0\n.end\n";

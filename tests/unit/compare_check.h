@@ -19,7 +19,7 @@ typedef struct {
     int64_t d;
     bool is_unsigned;
     size_t n;
-    const uint64_t *a, *b;   /* raw 64-bit values (two's complement when signed) */
+    const uint64_t *a, *b; /* raw 64-bit values (two's complement when signed) */
 } Job;
 
 static inline Fe enc(const Job *j, uint64_t v)
@@ -37,10 +37,8 @@ static inline int share_values(MpcEngine *e, const Job *j, const uint64_t *v, si
 {
     Fe *r = malloc((n ? n : 1) * sizeof *r), *o = malloc((n ? n : 1) * sizeof *o);
     int rc = (r && o) ? 0 : -1;
-    if (rc == 0)
-        rc = mpc_random(e, r, n);
-    if (rc == 0)
-        rc = mpc_round(e, r, n, o, NULL, NULL, 0, NULL);
+    if (rc == 0) rc = mpc_random(e, r, n);
+    if (rc == 0) rc = mpc_round(e, r, n, o, NULL, NULL, 0, NULL);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         Fe x = enc(j, v[i]);
         fe_sub(F(), &x, &x, &o[i]);
@@ -56,8 +54,7 @@ static inline void party_job(Node *p)
     MpcEngine *e = p->e;
     const Job *j = p->sim->ctx;
     size_t n = j->n, nout = j->kind == J_BITDEC ? n * j->m : j->kind == J_DIV ? 2 * n : n;
-    if (j->kind == J_ARGMAX || j->kind == J_ARGMIN)
-        nout = 2;
+    if (j->kind == J_ARGMAX || j->kind == J_ARGMIN) nout = 2;
     Fe *a = calloc(n + 1, sizeof *a), *b = calloc(n + 1, sizeof *b), *c = calloc(n + 1, sizeof *c);
     p->out = calloc(nout + 1, sizeof *p->out);
     p->nout = nout;
@@ -66,8 +63,7 @@ static inline void party_job(Node *p)
         return;
     }
     TRY(p, share_values(e, j, j->a, n, a));
-    if (j->b)
-        TRY(p, share_values(e, j, j->b, n, b));
+    if (j->b) TRY(p, share_values(e, j, j->b, n, b));
     uint64_t r0 = mpc_stats(e).rounds;
     switch (j->kind) {
     case J_CMP: TRY(p, mpc_compare(e, (MpcCmpOp)j->op, a, b, n, j->k, p->out)); break;
@@ -83,9 +79,7 @@ static inline void party_job(Node *p)
     case J_FDIV: TRY(p, mpc_fixed_div(e, a, b, n, 64, 16, p->out)); break;
     case J_FSQRT: TRY(p, mpc_fixed_sqrt(e, a, n, 64, 16, p->out)); break;
     case J_FEXP: TRY(p, mpc_fixed_exp(e, a, n, 64, 16, p->out)); break;
-    default:
-        TRY(p, mpc_arg_extreme(e, a, n, j->k, j->kind == J_ARGMAX, &p->out[0], &p->out[1]));
-        break;
+    default: TRY(p, mpc_arg_extreme(e, a, n, j->k, j->kind == J_ARGMAX, &p->out[0], &p->out[1])); break;
     }
     p->aux[0] = mpc_stats(e).rounds - r0;
     TRY(p, mpc_round(e, p->out, nout, p->out, NULL, NULL, 0, NULL));
@@ -99,19 +93,16 @@ static inline void party_job(Node *p)
 static inline int run_job(const Job *j, bool faulty, Fe **out, uint64_t *rounds)
 {
     Sim s = { .n = 4, .t = 1, .party_fn = party_job, .ctx = (void *)j };
-    if (faulty)
-        s.fault[3] = MPC_FAULT_WRONG_SHARES;
+    if (faulty) s.fault[3] = MPC_FAULT_WRONG_SHARES;
     sim_run(&s);
     int ok = 1;
     for (uint32_t i = 0; i < 4; i++) {
-        if (faulty && i == 3)
-            continue;
+        if (faulty && i == 3) continue;
         CHECK_MSG(s.node[i].rc == 0, "party %u: %s", i, s.node[i].err);
         ok &= s.node[i].rc == 0;
     }
     /* honest parties agree */
-    for (uint32_t i = 1; ok && i < 3; i++)
-        ok &= memcmp(s.node[i].out, s.node[0].out, s.node[0].nout * sizeof(Fe)) == 0;
+    for (uint32_t i = 1; ok && i < 3; i++) ok &= memcmp(s.node[i].out, s.node[0].out, s.node[0].nout * sizeof(Fe)) == 0;
     CHECK_MSG(ok, "parties failed or disagree");
     if (ok) {
         *out = s.node[0].out;
@@ -132,11 +123,9 @@ static inline uint64_t rnd64(void)
 /* A signed k-bit value (sign-extended into 64 bits). */
 static inline uint64_t sext(uint64_t v, unsigned k)
 {
-    if (k == 64)
-        return v;
+    if (k == 64) return v;
     v &= ((uint64_t)1 << k) - 1;
-    if (v >> (k - 1))
-        v |= ~(uint64_t)0 << k;
+    if (v >> (k - 1)) v |= ~(uint64_t)0 << k;
     return v;
 }
 
@@ -157,20 +146,18 @@ static inline int want_cmp(int op, int64_t a, int64_t b, bool is_unsigned)
 static const char *const op_names[] = { "lt", "le", "gt", "ge", "eq", "ne" };
 
 static inline void check_cmp(int op, unsigned k, bool is_unsigned, const uint64_t *a, const uint64_t *b, size_t n,
-                      bool faulty)
+                             bool faulty)
 {
     Job j = { .kind = J_CMP, .op = op, .k = k, .is_unsigned = is_unsigned, .n = n, .a = a, .b = b };
     Fe *out = NULL;
     uint64_t rounds = 0;
-    if (run_job(&j, faulty, &out, &rounds) != 0)
-        return;
+    if (run_job(&j, faulty, &out, &rounds) != 0) return;
     size_t bad = 0, first = n;
     for (size_t i = 0; i < n; i++) {
         int64_t got = as_i64(&out[i]);
         if (got != want_cmp(op, (int64_t)a[i], (int64_t)b[i], is_unsigned)) {
             bad++;
-            if (first == n)
-                first = i;
+            if (first == n) first = i;
         }
     }
     CHECK_MSG(bad == 0, "%s k=%u %s%s: %zu of %zu wrong, first a=%lld b=%lld", op_names[op], k,
@@ -189,11 +176,10 @@ static inline void check_cmp(int op, unsigned k, bool is_unsigned, const uint64_
         } else {
             /* masks made ahead: the tree starts from blocks of 4 bits (2 below 16) */
             unsigned bb = K >= 16 ? 4 : 2;
-            for (unsigned L = (K + bb - 1) / bb; L > 1; L = (L + 1) / 2)
-                want++;
+            for (unsigned L = (K + bb - 1) / bb; L > 1; L = (L + 1) / 2) want++;
         }
-        CHECK_MSG(rounds == want, "%s k=%u: %llu rounds, expected %u", op_names[op], k,
-                  (unsigned long long)rounds, want);
+        CHECK_MSG(rounds == want, "%s k=%u: %llu rounds, expected %u", op_names[op], k, (unsigned long long)rounds,
+                  want);
     }
     free(out);
 }
@@ -213,8 +199,7 @@ static inline void all_pairs_k8(const int *ops, size_t nops, bool faulty)
         b[i] = sext(v & 0xff, 8);
     }
     mpc_cmp_test_public_bits(1);
-    for (size_t k = 0; k < nops; k++)
-        check_cmp(ops[k], 8, false, a, b, n, faulty);
+    for (size_t k = 0; k < nops; k++) check_cmp(ops[k], 8, false, a, b, n, faulty);
     mpc_cmp_test_public_bits(0);
     free(a);
     free(b);
@@ -223,17 +208,16 @@ static inline void all_pairs_k8(const int *ops, size_t nops, bool faulty)
 /* A test binary over some of the comparisons (test_compare_k8_*.c: one each),
  * with or without a faulty party. */
 #define K8_MAIN(OPS, FAULTY)                                   \
-    TEST(exhaustive_k8)                                       \
-    {                                                         \
-        static const int ops[] = OPS;                         \
+    TEST(exhaustive_k8)                                        \
+    {                                                          \
+        static const int ops[] = OPS;                          \
         all_pairs_k8(ops, sizeof ops / sizeof ops[0], FAULTY); \
-    }                                                         \
-    int main(void)                                            \
-    {                                                         \
-        if (sodium_init() < 0)                                \
-            return 1;                                         \
-        RUN(exhaustive_k8);                                   \
-        return unit_report();                                 \
+    }                                                          \
+    int main(void)                                             \
+    {                                                          \
+        if (sodium_init() < 0) return 1;                       \
+        RUN(exhaustive_k8);                                    \
+        return unit_report();                                  \
     }
 
 #endif

@@ -34,27 +34,27 @@ typedef struct Sim Sim;
 
 typedef struct {
     Sim *sim;
-    uint32_t id;              /* node id: parties 0..n-1, then clients */
-    MpcEngine *e;             /* parties only */
+    uint32_t id;  /* node id: parties 0..n-1, then clients */
+    MpcEngine *e; /* parties only */
     Transport *tr;
-    int rc;                   /* 0 = the callback finished without error */
+    int rc; /* 0 = the callback finished without error */
     char err[320];
-    Fe *out;                  /* results, malloc'd by the callback */
+    Fe *out; /* results, malloc'd by the callback */
     size_t nout;
     MpcStats st;
-    uint64_t aux[8];          /* small results */
+    uint64_t aux[8]; /* small results */
 } Node;
 
 struct Sim {
     uint32_t n, t, nc;
-    const uint32_t *cin;      /* inputs per client */
+    const uint32_t *cin; /* inputs per client */
     int timeout_ms;
     size_t triple_batch;
     MpcFault fault[SIM_MAX];
-    int absent[SIM_MAX];      /* party never started */
+    int absent[SIM_MAX]; /* party never started */
     void (*party_fn)(Node *);
     void (*client_fn)(Node *);
-    void (*before)(Sim *);    /* runs once the hub exists, before any node */
+    void (*before)(Sim *); /* runs once the hub exists, before any node */
     void *ctx;
     InprocHub *hub;
     Node node[2 * SIM_MAX];
@@ -63,10 +63,7 @@ struct Sim {
 /* The field of the simulated parties and of the tests' arithmetic. */
 static const Field *sim_field;
 
-static inline const Field *F(void)
-{
-    return sim_field ? sim_field : field_default();
-}
+static inline const Field *F(void) { return sim_field ? sim_field : field_default(); }
 
 static inline void node_fail(Node *p, const char *what)
 {
@@ -74,16 +71,29 @@ static inline void node_fail(Node *p, const char *what)
     snprintf(p->err, sizeof p->err, "%s: %s", what, p->e ? mpc_error(p->e) : "");
 }
 
-#define TRY(p, call) do { if ((call) != 0) { node_fail((p), #call); return; } } while (0)
+#define TRY(p, call)               \
+    do {                           \
+        if ((call) != 0) {         \
+            node_fail((p), #call); \
+            return;                \
+        }                          \
+    } while (0)
 
 static void *sim_party_main(void *arg)
 {
     Node *p = arg;
     Sim *s = p->sim;
     MpcConfig cfg = {
-        .n = s->n, .t = s->t, .party = p->id, .n_clients = s->nc, .client_inputs = s->cin,
-        .instance_id = 0x5eed, .timeout_ms = s->timeout_ms, .triple_batch = s->triple_batch,
-        .fault = s->fault[p->id], .field = F(),
+        .n = s->n,
+        .t = s->t,
+        .party = p->id,
+        .n_clients = s->nc,
+        .client_inputs = s->cin,
+        .instance_id = 0x5eed,
+        .timeout_ms = s->timeout_ms,
+        .triple_batch = s->triple_batch,
+        .fault = s->fault[p->id],
+        .field = F(),
     };
     const char *err = NULL;
     p->e = mpc_engine_new(&cfg, p->tr, &err);
@@ -114,11 +124,9 @@ static inline int sim_run(Sim *s)
     uint32_t total = s->n + s->nc;
     /* STOFFEL_TEST_SLOW: the runner's --wrap (valgrind) runs every thread
      * in turn, far slower than the sanitizers. */
-    if (!s->timeout_ms)
-        s->timeout_ms = SIM_SLOW ? 60000 : getenv("STOFFEL_TEST_SLOW") ? 120000 : 20000;
+    if (!s->timeout_ms) s->timeout_ms = SIM_SLOW ? 60000 : getenv("STOFFEL_TEST_SLOW") ? 120000 : 20000;
     s->hub = inproc_hub_new(s->n, s->nc);
-    if (!s->hub)
-        return -1;
+    if (!s->hub) return -1;
     for (uint32_t i = 0; i < total; i++) {
         Node *p = &s->node[i];
         memset(p, 0, sizeof *p);
@@ -126,19 +134,14 @@ static inline int sim_run(Sim *s)
         p->id = i;
         p->tr = inproc_endpoint(s->hub, i);
     }
-    if (s->before)
-        s->before(s);
+    if (s->before) s->before(s);
     for (uint32_t i = 0; i < total; i++) {
-        if (i < s->n && s->absent[i])
-            continue;
-        if (i >= s->n && !s->client_fn)
-            continue;
-        started[i] = pthread_create(&th[i], NULL, i < s->n ? sim_party_main : sim_client_main,
-                                    &s->node[i]) == 0;
+        if (i < s->n && s->absent[i]) continue;
+        if (i >= s->n && !s->client_fn) continue;
+        started[i] = pthread_create(&th[i], NULL, i < s->n ? sim_party_main : sim_client_main, &s->node[i]) == 0;
     }
     for (uint32_t i = 0; i < total; i++)
-        if (started[i])
-            pthread_join(th[i], NULL);
+        if (started[i]) pthread_join(th[i], NULL);
     inproc_hub_free(s->hub);
     s->hub = NULL;
     return 0;
@@ -163,8 +166,7 @@ static inline Fe pub(int64_t v)
 static inline int64_t as_i64(const Fe *a)
 {
     int64_t v = 0;
-    if (fe_to_i64_signed(F(), &v, a) != 0)
-        return INT64_MIN;
+    if (fe_to_i64_signed(F(), &v, a) != 0) return INT64_MIN;
     return v;
 }
 

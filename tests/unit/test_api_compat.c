@@ -12,70 +12,69 @@
 #include "stoffel_vm.h"
 #include "unit.h"
 
-static const char *const PROG =
-    ".function main\n"
-    "    LDI r0, 42\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function add params=a,b\n"
-    "    ADD r0, r0, r1\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function ident params=x\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function boom\n"
-    "    LDI r0, 1\n"
-    "    LDI r1, 0\n"
-    "    DIV r0, r0, r1\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function make_obj\n"
-    "    CALL create_object\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function make_arr\n"
-    "    CALL create_array\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function big\n"
-    "    LDI r0, 18446744073709551615u64\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function narrow\n"
-    "    LDI r0, -5i8\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function nul_string\n"
-    "    LDI r0, \"a\\0b\"\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function make_closure\n"
-    "    LDI r1, \"seven\"\n"
-    "    PUSHARG r1\n"
-    "    CALL create_closure\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function seven\n"
-    "    LDI r0, 7\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function run_closure params=c\n"
-    "    PUSHARG r0\n"
-    "    CALL call_closure\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function call_cb params=x\n"
-    "    PUSHARG r0\n"
-    "    CALL cb\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function call_cb2 params=x,y\n"
-    "    PUSHARG r0\n"
-    "    PUSHARG r1\n"
-    "    CALL cb\n"
-    "    RET r0\n"
-    ".end\n";
+static const char *const PROG = ".function main\n"
+                                "    LDI r0, 42\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function add params=a,b\n"
+                                "    ADD r0, r0, r1\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function ident params=x\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function boom\n"
+                                "    LDI r0, 1\n"
+                                "    LDI r1, 0\n"
+                                "    DIV r0, r0, r1\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function make_obj\n"
+                                "    CALL create_object\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function make_arr\n"
+                                "    CALL create_array\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function big\n"
+                                "    LDI r0, 18446744073709551615u64\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function narrow\n"
+                                "    LDI r0, -5i8\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function nul_string\n"
+                                "    LDI r0, \"a\\0b\"\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function make_closure\n"
+                                "    LDI r1, \"seven\"\n"
+                                "    PUSHARG r1\n"
+                                "    CALL create_closure\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function seven\n"
+                                "    LDI r0, 7\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function run_closure params=c\n"
+                                "    PUSHARG r0\n"
+                                "    CALL call_closure\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function call_cb params=x\n"
+                                "    PUSHARG r0\n"
+                                "    CALL cb\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function call_cb2 params=x,y\n"
+                                "    PUSHARG r0\n"
+                                "    PUSHARG r1\n"
+                                "    CALL cb\n"
+                                "    RET r0\n"
+                                ".end\n";
 
 /* The program as .stflb bytes (malloc'd). */
 static uint8_t *prog_bytes(size_t *len)
@@ -129,9 +128,9 @@ TEST(test_execute_codes)
     CHECK(stoffel_execute(vm, "nope", &r) == -3);
     CHECK(stoffel_execute(vm, "boom", &r) == -3);
     CHECK_STR(stoffel_last_error(stoffel_from_handle(vm))->message, "Division by zero");
-    CHECK(stoffel_execute(vm, "add", &r) == -3);          /* arity */
-    CHECK(stoffel_execute(vm, "print", &r) == -3);        /* foreign entry */
-    CHECK(stoffel_execute(vm, "big", &r) == -4);          /* U64 above INT64_MAX */
+    CHECK(stoffel_execute(vm, "add", &r) == -3);   /* arity */
+    CHECK(stoffel_execute(vm, "print", &r) == -3); /* foreign entry */
+    CHECK(stoffel_execute(vm, "big", &r) == -4);   /* U64 above INT64_MAX */
     CHECK(stoffel_execute(vm, "nul_string", &r) == -4);
     CHECK(stoffel_execute(vm, "narrow", &r) == 0 && r.value_type == STOFFEL_VALUE_INT && r.data.int_val == -5);
 
@@ -145,7 +144,7 @@ TEST(test_execute_codes)
     CHECK(stoffel_execute_with_args(vm, "add", args, 1025, &r) == -1);
     CHECK(stoffel_execute_with_args(vm, "\xc3", args, 2, &r) == -2);
     CHECK(stoffel_execute_with_args(vm, "main", NULL, 0, &r) == 0 && r.data.int_val == 42);
-    CHECK(stoffel_execute_with_args(vm, "add", args, 1, &r) == -4);   /* arity */
+    CHECK(stoffel_execute_with_args(vm, "add", args, 1, &r) == -4); /* arity */
     CHECK(stoffel_execute_with_args(vm, "nope", args, 0, &r) == -4);
     CHECK(stoffel_execute_with_args(vm, "big", NULL, 0, &r) == -5);
 
@@ -193,11 +192,11 @@ TEST(test_execute_codes)
     StoffelValue b;
     memset(&b, 0, sizeof b);
     b.value_type = STOFFEL_VALUE_BOOL;
-    b.data.bool_val = 256;   /* upstream reads only the low byte: false */
+    b.data.bool_val = 256; /* upstream reads only the low byte: false */
     memset(&r, 0xAB, sizeof r);
     CHECK(stoffel_execute_with_args(vm, "ident", &b, 1, &r) == 0 && r.value_type == STOFFEL_VALUE_BOOL);
     CHECK(r.data.bool_val == 1);
-    CHECK(r.data.int_val == 1);            /* the rest of the union is zero */
+    CHECK(r.data.int_val == 1); /* the rest of the union is zero */
     b.data.bool_val = 0;
     CHECK(stoffel_execute_with_args(vm, "ident", &b, 1, &r) == 0 && r.data.bool_val == 0);
     StoffelValue u;
@@ -210,11 +209,14 @@ TEST(test_execute_codes)
 TEST(test_ids_and_closures)
 {
     VMHandle vm = loaded();
-    if (!vm) { CHECK(0); return; }
+    if (!vm) {
+        CHECK(0);
+        return;
+    }
     StoffelValue o, a, c, r;
     CHECK(stoffel_execute(vm, "make_obj", &o) == 0 && o.value_type == STOFFEL_VALUE_OBJECT && o.data.object_id >= 1);
     CHECK(stoffel_execute(vm, "make_arr", &a) == 0 && a.value_type == STOFFEL_VALUE_ARRAY);
-    CHECK(a.data.array_id != o.data.object_id);   /* one id counter for both */
+    CHECK(a.data.array_id != o.data.object_id); /* one id counter for both */
     /* Make garbage and collect: ids handed to C stay valid. */
     for (int i = 0; i < 50; i++) stoffel_execute(vm, "make_obj", &r);
     stoffel_collect_garbage(stoffel_from_handle(vm));
@@ -260,13 +262,13 @@ static int cb_echo_string(const StoffelValue *args, int argc, StoffelValue *resu
     if (args[0].value_type == STOFFEL_VALUE_STRING) {
         snprintf(seen_text, sizeof seen_text, "%s", args[0].data.string_val);
         result->value_type = STOFFEL_VALUE_STRING;
-        result->data.string_val = "from C";   /* copied by the VM */
+        result->data.string_val = "from C"; /* copied by the VM */
         return 0;
     }
     if (args[0].value_type == STOFFEL_VALUE_INT && args[0].data.int_val == 13) return 13;
     if (args[0].value_type == STOFFEL_VALUE_INT && args[0].data.int_val == 14) {
         result->value_type = STOFFEL_VALUE_OBJECT;
-        result->data.object_id = 424242;        /* unknown id: an error, not UB */
+        result->data.object_id = 424242; /* unknown id: an error, not UB */
         return 0;
     }
     if (args[0].value_type == STOFFEL_VALUE_INT && args[0].data.int_val == 15) {
@@ -285,7 +287,10 @@ static int cb_echo_string(const StoffelValue *args, int argc, StoffelValue *resu
 TEST(test_callbacks)
 {
     VMHandle vm = loaded();
-    if (!vm) { CHECK(0); return; }
+    if (!vm) {
+        CHECK(0);
+        return;
+    }
     CHECK(stoffel_register_foreign_function(vm, "cb", cb_echo_string) == 0);
     CHECK(stoffel_register_foreign_function(vm, "cb", cb_echo_string) == -3);
     CHECK(stoffel_register_foreign_function(vm, "print", cb_echo_string) == -3);
@@ -318,7 +323,7 @@ TEST(test_callbacks)
     e = ival(16);
     CHECK(stoffel_execute_with_args(vm, "call_cb", &e, 1, &r) == -4);
     StoffelValue two[2] = { ival(1), ival(2) };
-    CHECK(stoffel_execute_with_args(vm, "call_cb2", two, 2, &r) == -4);   /* callback returns -1 */
+    CHECK(stoffel_execute_with_args(vm, "call_cb2", two, 2, &r) == -4); /* callback returns -1 */
     CHECK(strstr(stoffel_last_error(stoffel_from_handle(vm))->message, "error code: -1") != NULL);
     /* The VM stays usable. */
     CHECK(stoffel_execute(vm, "main", &r) == 0 && r.data.int_val == 42);
@@ -334,7 +339,7 @@ TEST(test_load_bytecode)
     CHECK(stoffel_load_bytecode(vm, BIN, BIN_LEN - 1) == -2);
     CHECK(stoffel_load_bytecode(vm, BIN, 0) == -2);
     CHECK(stoffel_load_bytecode(vm, BIN, BIN_LEN) == 0);
-    CHECK(stoffel_load_bytecode(vm, BIN, BIN_LEN) == -3);    /* names taken */
+    CHECK(stoffel_load_bytecode(vm, BIN, BIN_LEN) == -3); /* names taken */
     /* Truncations and bit flips never crash. */
     uint8_t *copy = malloc(BIN_LEN);
     for (size_t i = 0; copy && i < BIN_LEN; i += 3) {

@@ -10,68 +10,67 @@
 #include "stoffel.h"
 #include "unit.h"
 
-static const char *const PROG =
-    ".function add params=a,b\n"
-    "    ADD r0, r0, r1\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function ident params=x\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function fail\n"
-    "    LDI r0, 1\n"
-    "    LDI r1, 0\n"
-    "    DIV r2, r0, r1\n"
-    "    RET r2\n"
-    ".end\n"
-    ".function greet\n"
-    "    LDI r1, \"hi there\"\n"
-    "    PUSHARG r1\n"
-    "    CALL print\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function use_host params=x\n"
-    "    PUSHARG r0\n"
-    "    LDI r1, 10\n"
-    "    PUSHARG r1\n"
-    "    CALL host_mul\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function call_failing\n"
-    "    CALL host_fail\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function make_counter\n"
-    "    LDI r1, 5\n"
-    "    LDI r2, \"bump\"\n"
-    "    PUSHARG r2\n"
-    "    CALL create_closure\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function bump\n"
-    "    LDI r0, 41\n"
-    "    LDI r1, 1\n"
-    "    ADD r0, r0, r1\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function loop\n"
-    "    LDI r0, 0\n"
-    "    LDI r1, 1\n"
-    "top:\n"
-    "    ADD r0, r0, r1\n"
-    "    JMP top\n"
-    ".end\n"
-    ".function rec params=n\n"            /* not a tail call: it recurses without end */
-    "    PUSHARG r0\n"
-    "    CALL rec\n"
-    "    MOV r1, r0\n"
-    "    RET r1\n"
-    ".end\n"
-    ".function reenter params=x\n"
-    "    PUSHARG r0\n"
-    "    CALL host_reenter\n"
-    "    RET r0\n"
-    ".end\n";
+static const char *const PROG = ".function add params=a,b\n"
+                                "    ADD r0, r0, r1\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function ident params=x\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function fail\n"
+                                "    LDI r0, 1\n"
+                                "    LDI r1, 0\n"
+                                "    DIV r2, r0, r1\n"
+                                "    RET r2\n"
+                                ".end\n"
+                                ".function greet\n"
+                                "    LDI r1, \"hi there\"\n"
+                                "    PUSHARG r1\n"
+                                "    CALL print\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function use_host params=x\n"
+                                "    PUSHARG r0\n"
+                                "    LDI r1, 10\n"
+                                "    PUSHARG r1\n"
+                                "    CALL host_mul\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function call_failing\n"
+                                "    CALL host_fail\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function make_counter\n"
+                                "    LDI r1, 5\n"
+                                "    LDI r2, \"bump\"\n"
+                                "    PUSHARG r2\n"
+                                "    CALL create_closure\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function bump\n"
+                                "    LDI r0, 41\n"
+                                "    LDI r1, 1\n"
+                                "    ADD r0, r0, r1\n"
+                                "    RET r0\n"
+                                ".end\n"
+                                ".function loop\n"
+                                "    LDI r0, 0\n"
+                                "    LDI r1, 1\n"
+                                "top:\n"
+                                "    ADD r0, r0, r1\n"
+                                "    JMP top\n"
+                                ".end\n"
+                                ".function rec params=n\n" /* not a tail call: it recurses without end */
+                                "    PUSHARG r0\n"
+                                "    CALL rec\n"
+                                "    MOV r1, r0\n"
+                                "    RET r1\n"
+                                ".end\n"
+                                ".function reenter params=x\n"
+                                "    PUSHARG r0\n"
+                                "    CALL host_reenter\n"
+                                "    RET r0\n"
+                                ".end\n";
 
 static StoffelVM *new_loaded(const StoffelConfig *cfg)
 {
@@ -147,7 +146,10 @@ TEST(test_call_and_values)
 TEST(test_arrays_objects)
 {
     StoffelVM *vm = new_loaded(NULL);
-    if (!vm) { CHECK(0); return; }
+    if (!vm) {
+        CHECK(0);
+        return;
+    }
     CHECK(stoffel_ensure_slots(vm, 6) == STOFFEL_OK);
     CHECK(stoffel_new_array(vm, 1) == STOFFEL_OK);
     for (int k = 0; k < 5; k++) {
@@ -205,7 +207,9 @@ static int host_mul(StoffelVM *vm, int argc, void *ud)
 
 static int host_fail(StoffelVM *vm, int argc, void *ud)
 {
-    (void)vm; (void)argc; (void)ud;
+    (void)vm;
+    (void)argc;
+    (void)ud;
     return 7;
 }
 
@@ -267,7 +271,10 @@ TEST(test_foreign_functions)
 TEST(test_errors)
 {
     StoffelVM *vm = new_loaded(NULL);
-    if (!vm) { CHECK(0); return; }
+    if (!vm) {
+        CHECK(0);
+        return;
+    }
     CHECK(stoffel_call(vm, "fail", 0) == STOFFEL_ERROR_RUNTIME);
     const StoffelError *e = stoffel_last_error(vm);
     CHECK(e->result == STOFFEL_ERROR_RUNTIME);
@@ -276,9 +283,9 @@ TEST(test_errors)
     CHECK(e->instruction == 2);
     CHECK(stoffel_call(vm, "nope", 0) == STOFFEL_ERROR_NOT_FOUND);
     CHECK_STR(stoffel_last_error(vm)->message, "Function nope not found");
-    CHECK(stoffel_call(vm, "add", 1) == STOFFEL_ERROR_INVALID);     /* window has 1 slot */
+    CHECK(stoffel_call(vm, "add", 1) == STOFFEL_ERROR_INVALID); /* window has 1 slot */
     CHECK(stoffel_ensure_slots(vm, 2) == STOFFEL_OK);
-    CHECK(stoffel_call(vm, "add", 1) == STOFFEL_ERROR_RUNTIME);     /* arity */
+    CHECK(stoffel_call(vm, "add", 1) == STOFFEL_ERROR_RUNTIME); /* arity */
     CHECK_STR(stoffel_last_error(vm)->message, "Function add expects 2 arguments but got 1");
     CHECK(stoffel_call(vm, "add", -1) == STOFFEL_ERROR_INVALID);
     CHECK(stoffel_call(vm, NULL, 0) == STOFFEL_ERROR_INVALID);
@@ -332,7 +339,10 @@ static void count_finalize(void *ptr, void *ud)
 TEST(test_handles_and_foreign)
 {
     StoffelVM *vm = new_loaded(NULL);
-    if (!vm) { CHECK(0); return; }
+    if (!vm) {
+        CHECK(0);
+        return;
+    }
     CHECK(stoffel_ensure_slots(vm, 3) == STOFFEL_OK);
     CHECK(stoffel_call(vm, "make_counter", 0) == STOFFEL_OK);
     CHECK(stoffel_slot_type(vm, 0) == STOFFEL_TYPE_CLOSURE);
@@ -364,17 +374,17 @@ TEST(test_handles_and_foreign)
     CHECK(stoffel_get_id(vm, 1, &id) == STOFFEL_OK && id >= 1);
     CHECK(stoffel_call(vm, "ident", 1) == STOFFEL_OK && stoffel_slot_type(vm, 0) == STOFFEL_TYPE_FOREIGN);
     stoffel_collect_garbage(vm);
-    CHECK(finalized == 0);                 /* slots 0 and 1 hold it */
+    CHECK(finalized == 0); /* slots 0 and 1 hold it */
     stoffel_set_unit(vm, 0);
     stoffel_set_unit(vm, 1);
     stoffel_collect_garbage(vm);
-    CHECK(finalized == 0);                 /* still the VM's last result */
+    CHECK(finalized == 0); /* still the VM's last result */
     CHECK(stoffel_call(vm, "ident", 1) == STOFFEL_OK);
     stoffel_collect_garbage(vm);
     CHECK(finalized == 1);
     CHECK(stoffel_new_foreign(vm, 1, &weight, count_finalize, NULL) == STOFFEL_OK);
     CHECK(stoffel_get_foreign(vm, 2, &p) == STOFFEL_ERROR_TYPE);
-    stoffel_free(vm);                      /* left-over handle h2 too */
+    stoffel_free(vm); /* left-over handle h2 too */
     CHECK(finalized == 2);
 }
 
@@ -393,7 +403,10 @@ static void write_cb(StoffelVM *vm, const char *text, size_t len)
 static int error_calls;
 static void error_cb(StoffelVM *vm, StoffelResult kind, const char *fn, int64_t instr, const char *msg)
 {
-    (void)vm; (void)fn; (void)instr; (void)msg;
+    (void)vm;
+    (void)fn;
+    (void)instr;
+    (void)msg;
     if (kind == STOFFEL_ERROR_RUNTIME || kind == STOFFEL_ERROR_LOAD) error_calls++;
 }
 
@@ -401,7 +414,7 @@ static size_t alloc_live;
 static void *counting_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
 {
     size_t *live = ud;
-    if (!ptr) old_size = 0;   /* as in Lua: without a block, old_size means nothing */
+    if (!ptr) old_size = 0; /* as in Lua: without a block, old_size means nothing */
     if (new_size == 0) {
         free(ptr);
         *live -= old_size;
@@ -426,7 +439,10 @@ TEST(test_config)
     cfg.max_call_depth = 50;
     cfg.instruction_budget = 100000;
     StoffelVM *vm = new_loaded(&cfg);
-    if (!vm) { CHECK(0); return; }
+    if (!vm) {
+        CHECK(0);
+        return;
+    }
     CHECK(alloc_live > 0);
     written = 0;
     CHECK(stoffel_call(vm, "greet", 0) == STOFFEL_OK);
@@ -501,10 +517,15 @@ static int hook_fn(StoffelVM *vm, const StoffelHookEvent *ev, void *ud)
 TEST(test_hooks)
 {
     StoffelVM *vm = new_loaded(NULL);
-    if (!vm) { CHECK(0); return; }
+    if (!vm) {
+        CHECK(0);
+        return;
+    }
     HookState st = { 0, 0, 0, 0 };
-    int id = stoffel_add_hook(vm, STOFFEL_HOOK_MASK(STOFFEL_HOOK_BEFORE_INSTRUCTION) |
-                              STOFFEL_HOOK_MASK(STOFFEL_HOOK_REGISTER_WRITE), hook_fn, &st, 0);
+    int id = stoffel_add_hook(vm,
+                              STOFFEL_HOOK_MASK(STOFFEL_HOOK_BEFORE_INSTRUCTION) |
+                                  STOFFEL_HOOK_MASK(STOFFEL_HOOK_REGISTER_WRITE),
+                              hook_fn, &st, 0);
     CHECK(id >= 1);
     CHECK(stoffel_add_hook(vm, 0, hook_fn, &st, 0) == 0);
     CHECK(stoffel_add_hook(vm, STOFFEL_HOOK_ALL, NULL, &st, 0) == 0);
@@ -526,8 +547,8 @@ TEST(test_hooks)
     int id2 = stoffel_add_hook(vm, STOFFEL_HOOK_MASK(STOFFEL_HOOK_BEFORE_CALL), hook_fn, &st, 5);
     CHECK(id2 >= 1);
     stoffel_set_int(vm, 1, 3);
-    CHECK(stoffel_call(vm, "use_host", 1) == STOFFEL_ERROR_RUNTIME);   /* host_mul missing */
-    stoffel_free(vm);   /* hook records are freed with the VM */
+    CHECK(stoffel_call(vm, "use_host", 1) == STOFFEL_ERROR_RUNTIME); /* host_mul missing */
+    stoffel_free(vm);                                                /* hook records are freed with the VM */
 }
 
 /* Programs read from files and the pieces stoffel-run is built on. */
@@ -546,13 +567,13 @@ TEST(test_programs_from_files)
     char *err = NULL;
     CHECK(stoffel_program_read(path, &prog, &err) == STOFFEL_OK && prog && !err);
     char *info = stoffel_program_describe(prog);
-    CHECK_MSG(info && strstr(info, "functions: 2\n") && strstr(info, "main(): ") &&
-                  strstr(info, " (duplicate)\n"), "%s", info ? info : "(null)");
+    CHECK_MSG(info && strstr(info, "functions: 2\n") && strstr(info, "main(): ") && strstr(info, " (duplicate)\n"),
+              "%s", info ? info : "(null)");
     stoffel_free_text(info);
 
     StoffelVM *vm = stoffel_new(NULL);
     CHECK(stoffel_load_program(vm, prog) == STOFFEL_OK);
-    stoffel_program_free(prog);                 /* the VM keeps its own code */
+    stoffel_program_free(prog); /* the VM keeps its own code */
     CHECK(stoffel_is_foreign_function(vm, "print") == 1);
     CHECK(stoffel_is_foreign_function(vm, "main") == 0);
     CHECK(stoffel_is_foreign_function(vm, "no_such") == 0);

@@ -13,47 +13,46 @@
 #define THREADS 8
 #define ROUNDS 20
 
-static const char *const PROG =
-    ".function fib params=n\n"
-    "    MOV r4, r0\n"
-    "    LDI r1, 2\n"
-    "    CMP r4, r1\n"
-    "    JMPLT base\n"
-    "    LDI r1, 1\n"
-    "    SUB r2, r4, r1\n"
-    "    PUSHARG r2\n"
-    "    CALL fib\n"
-    "    MOV r3, r0\n"
-    "    LDI r1, 2\n"
-    "    SUB r2, r4, r1\n"
-    "    PUSHARG r2\n"
-    "    CALL fib\n"
-    "    ADD r0, r0, r3\n"
-    "    RET r0\n"
-    "base:\n"
-    "    RET r4\n"
-    ".end\n"
-    ".function work params=n\n"
-    "    PUSHARG r0\n"
-    "    CALL fib\n"
-    "    MOV r5, r0\n"
-    "    CALL create_array\n"
-    "    MOV r6, r0\n"
-    "    LDI r7, 0\n"
-    "    LDI r8, 1\n"
-    "    LDI r9, 2000\n"
-    "fill:\n"
-    "    LDI r10, \"garbage string\"\n"
-    "    PUSHARG r6\n"
-    "    PUSHARG r10\n"
-    "    CALL array_push\n"
-    "    ADD r7, r7, r8\n"
-    "    CMP r7, r9\n"
-    "    JMPLT fill\n"
-    "    PUSHARG r5\n"
-    "    CALL host_tag\n"
-    "    RET r0\n"
-    ".end\n";
+static const char *const PROG = ".function fib params=n\n"
+                                "    MOV r4, r0\n"
+                                "    LDI r1, 2\n"
+                                "    CMP r4, r1\n"
+                                "    JMPLT base\n"
+                                "    LDI r1, 1\n"
+                                "    SUB r2, r4, r1\n"
+                                "    PUSHARG r2\n"
+                                "    CALL fib\n"
+                                "    MOV r3, r0\n"
+                                "    LDI r1, 2\n"
+                                "    SUB r2, r4, r1\n"
+                                "    PUSHARG r2\n"
+                                "    CALL fib\n"
+                                "    ADD r0, r0, r3\n"
+                                "    RET r0\n"
+                                "base:\n"
+                                "    RET r4\n"
+                                ".end\n"
+                                ".function work params=n\n"
+                                "    PUSHARG r0\n"
+                                "    CALL fib\n"
+                                "    MOV r5, r0\n"
+                                "    CALL create_array\n"
+                                "    MOV r6, r0\n"
+                                "    LDI r7, 0\n"
+                                "    LDI r8, 1\n"
+                                "    LDI r9, 2000\n"
+                                "fill:\n"
+                                "    LDI r10, \"garbage string\"\n"
+                                "    PUSHARG r6\n"
+                                "    PUSHARG r10\n"
+                                "    CALL array_push\n"
+                                "    ADD r7, r7, r8\n"
+                                "    CMP r7, r9\n"
+                                "    JMPLT fill\n"
+                                "    PUSHARG r5\n"
+                                "    CALL host_tag\n"
+                                "    RET r0\n"
+                                ".end\n";
 
 static int64_t expect_fib(int64_t n) { return n < 2 ? n : expect_fib(n - 1) + expect_fib(n - 2); }
 
@@ -82,7 +81,10 @@ static void *worker(void *arg)
     Job *job = arg;
     for (int round = 0; round < ROUNDS; round++) {
         StoffelVM *vm = stoffel_new(NULL);
-        if (!vm) { job->failures++; continue; }
+        if (!vm) {
+            job->failures++;
+            continue;
+        }
         int tag = job->index;
         if (stoffel_register_function(vm, "host_tag", host_tag, &tag) != STOFFEL_OK ||
             stoffel_load(vm, PROG, strlen(PROG), "threads.s") != STOFFEL_OK) {
@@ -123,8 +125,10 @@ TEST(test_concurrent_vms)
     for (int i = 0; i < THREADS; i++) {
         jobs[i].index = i;
         jobs[i].failures = 0;
-        if (pthread_create(&t[i], NULL, worker, &jobs[i]) == 0) started++;
-        else break;
+        if (pthread_create(&t[i], NULL, worker, &jobs[i]) == 0)
+            started++;
+        else
+            break;
     }
     CHECK(started == THREADS);
     for (int i = 0; i < started; i++) pthread_join(t[i], NULL);

@@ -42,12 +42,19 @@ static char *op_text(int op, Value a, Value b)
     Value out;
     StrBuf s;
     sb_init(&s);
-    if (arith_binary(vm, op, a, b, &out) == ST_OK) fmt_debug(&s, out);
-    else sb_puts(&s, vm_last_error(vm)->message);
+    if (arith_binary(vm, op, a, b, &out) == ST_OK)
+        fmt_debug(&s, out);
+    else
+        sb_puts(&s, vm_last_error(vm)->message);
     return sb_take(&s);
 }
 
-#define CHECK_OP(op, a, b, want) do { char *t_ = op_text(op, a, b); CHECK_STR(t_, want); free(t_); } while (0)
+#define CHECK_OP(op, a, b, want)      \
+    do {                              \
+        char *t_ = op_text(op, a, b); \
+        CHECK_STR(t_, want);          \
+        free(t_);                     \
+    } while (0)
 
 TEST(overflow_every_width)
 {

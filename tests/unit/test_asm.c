@@ -15,10 +15,7 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static int parse(const char *text, StfProgram *p, AsmError *e)
-{
-    return asm_parse(text, strlen(text), p, e);
-}
+static int parse(const char *text, StfProgram *p, AsmError *e) { return asm_parse(text, strlen(text), p, e); }
 
 /* Parses text that must be valid; reports the error if not. */
 static bool parse_ok(const char *text, StfProgram *p)
@@ -53,8 +50,7 @@ static bool const_identical(const StfConst *a, const StfConst *b)
     switch (a->tag) {
     case STF_K_UNIT: return true;
     case STF_K_BOOL: return a->as.b == b->as.b;
-    case STF_K_STRING:
-        return a->as.str.len == b->as.str.len && memcmp(a->as.str.s, b->as.str.s, a->as.str.len) == 0;
+    case STF_K_STRING: return a->as.str.len == b->as.str.len && memcmp(a->as.str.s, b->as.str.s, a->as.str.len) == 0;
     default: return a->as.u == b->as.u;
     }
 }
@@ -69,14 +65,13 @@ static bool share_list_identical(const StfShareType *a, const StfShareType *b, u
 /* Everything the writer would put in the file is the same. */
 static bool programs_identical(const StfProgram *a, const StfProgram *b)
 {
-    if (a->version != b->version || a->const_count != b->const_count || a->func_count != b->func_count)
-        return false;
+    if (a->version != b->version || a->const_count != b->const_count || a->func_count != b->func_count) return false;
     for (uint32_t i = 0; i < a->const_count; i++)
         if (!const_identical(&a->consts[i], &b->consts[i])) return false;
     for (uint32_t i = 0; i < a->func_count; i++) {
         const StfFunction *f = &a->funcs[i], *g = &b->funcs[i];
         if (!stf_function_equal(f, g) || f->parent_flag != g->parent_flag) return false;
-        for (uint32_t l = 0; l < f->label_count; l++)      /* list order, not just the set */
+        for (uint32_t l = 0; l < f->label_count; l++) /* list order, not just the set */
             if (f->labels[l].target != g->labels[l].target || f->labels[l].name.len != g->labels[l].name.len ||
                 memcmp(f->labels[l].name.s, g->labels[l].name.s, f->labels[l].name.len) != 0)
                 return false;
@@ -109,7 +104,7 @@ static char *check_round_trip(const StfProgram *p)
     if (rc == 0) {
         CHECK_MSG(programs_identical(p, &q), "round trip differs:\n%s", text);
         char *again = disasm_program(&q);
-        CHECK(again && strcmp(again, text) == 0);        /* text is a fixed point too */
+        CHECK(again && strcmp(again, text) == 0); /* text is a fixed point too */
         free(again);
         stf_program_free(&q);
     }
@@ -123,9 +118,12 @@ static void expect_error(const char *text, uint32_t line, uint32_t col, const ch
     memset(&p, 0xab, sizeof p);
     int rc = parse(text, &p, &e);
     CHECK_MSG(rc == -1, "line %d: expected an error for: %s", src_line, text);
-    if (rc != -1) { stf_program_free(&p); return; }
-    CHECK_MSG(e.line == line && e.col == col, "line %d: error at %u:%u, want %u:%u (%s)", src_line, e.line,
-              e.col, line, col, e.message);
+    if (rc != -1) {
+        stf_program_free(&p);
+        return;
+    }
+    CHECK_MSG(e.line == line && e.col == col, "line %d: error at %u:%u, want %u:%u (%s)", src_line, e.line, e.col, line,
+              col, e.message);
     CHECK_MSG(strstr(e.message, msg_part) != NULL, "line %d: message \"%s\" lacks \"%s\"", src_line, e.message,
               msg_part);
     CHECK_MSG(p.func_count == 0 && p.const_count == 0 && p.funcs == NULL && p.consts == NULL,
@@ -138,20 +136,22 @@ static void expect_error(const char *text, uint32_t line, uint32_t col, const ch
 TEST(instruction_forms)
 {
     StfProgram p;
-    const char *src =
-        ".function main regs=65535\n"
-        "  ld r1, -1\n"
-        "  LD r2, 2147483647\n"
-        "  Mov r3, r4\n"
-        "  ADD r5, r6, r7\n  SUB r1, r2, r3\n  MUL r1, r2, r3\n  DIV r1, r2, r3\n  MOD r1, r2, r3\n"
-        "  AND r1, r2, r3\n  OR r1, r2, r3\n  XOR r1, r2, r3\n  NOT r8, r9\n  SHL r1, r2, r3\n"
-        "  SHR r1,r2,r3\n"
-        "top: JMP top\n  JMPEQ top\n  JMPNEQ top\n  JMPLT top\n  JMPGT top\n"
-        "  CALL Share.open\n  CALL \"odd name\"\n  CALL a::b\n"
-        "  RET r0\n  PUSHARG r10\n  CMP r11, r12\n  NOP\n  LDS r13, 4294967295\n  STS 7, r14\n"
-        "  LD r0, -2147483648\n  RET r65535\n"
-        ".end\n";
-    if (!parse_ok(src, &p)) { CHECK(false); return; }
+    const char *src = ".function main regs=65535\n"
+                      "  ld r1, -1\n"
+                      "  LD r2, 2147483647\n"
+                      "  Mov r3, r4\n"
+                      "  ADD r5, r6, r7\n  SUB r1, r2, r3\n  MUL r1, r2, r3\n  DIV r1, r2, r3\n  MOD r1, r2, r3\n"
+                      "  AND r1, r2, r3\n  OR r1, r2, r3\n  XOR r1, r2, r3\n  NOT r8, r9\n  SHL r1, r2, r3\n"
+                      "  SHR r1,r2,r3\n"
+                      "top: JMP top\n  JMPEQ top\n  JMPNEQ top\n  JMPLT top\n  JMPGT top\n"
+                      "  CALL Share.open\n  CALL \"odd name\"\n  CALL a::b\n"
+                      "  RET r0\n  PUSHARG r10\n  CMP r11, r12\n  NOP\n  LDS r13, 4294967295\n  STS 7, r14\n"
+                      "  LD r0, -2147483648\n  RET r65535\n"
+                      ".end\n";
+    if (!parse_ok(src, &p)) {
+        CHECK(false);
+        return;
+    }
     CHECK(p.func_count == 1);
     const StfFunction *f = &p.funcs[0];
     CHECK(f->instr_count == 30);
@@ -161,7 +161,8 @@ TEST(instruction_forms)
     CHECK(in[2].op == STF_OP_MOV && in[2].a == 3 && in[2].b == 4);
     CHECK(in[3].op == STF_OP_ADD && in[3].a == 5 && in[3].b == 6 && in[3].c == 7);
     const int alu[] = { STF_OP_SUB, STF_OP_MUL, STF_OP_DIV, STF_OP_MOD, STF_OP_AND, STF_OP_OR, STF_OP_XOR };
-    for (int i = 0; i < 7; i++) CHECK(in[4 + i].op == alu[i] && in[4 + i].a == 1 && in[4 + i].b == 2 && in[4 + i].c == 3);
+    for (int i = 0; i < 7; i++)
+        CHECK(in[4 + i].op == alu[i] && in[4 + i].a == 1 && in[4 + i].b == 2 && in[4 + i].c == 3);
     CHECK(in[11].op == STF_OP_NOT && in[11].a == 8 && in[11].b == 9);
     CHECK(in[12].op == STF_OP_SHL && in[13].op == STF_OP_SHR && in[13].c == 3);
     const int jumps[] = { STF_OP_JMP, STF_OP_JMPEQ, STF_OP_JMPNEQ, STF_OP_JMPLT, STF_OP_JMPGT };
@@ -173,7 +174,7 @@ TEST(instruction_forms)
     CHECK(in[24].op == STF_OP_CMP && in[24].a == 11 && in[24].b == 12);
     CHECK(in[25].op == STF_OP_NOP);
     CHECK(in[26].op == STF_OP_LDS && in[26].a == 13 && in[26].b == UINT32_MAX);
-    CHECK(in[27].op == STF_OP_STS && in[27].a == 7 && in[27].b == 14);   /* slot first, as on the wire */
+    CHECK(in[27].op == STF_OP_STS && in[27].a == 7 && in[27].b == 14); /* slot first, as on the wire */
     CHECK(in[28].off == INT32_MIN);
     CHECK(in[29].a == 65535);
     CHECK(f->label_count == 1 && str_is(&f->labels[0].name, "top") && f->labels[0].target == 14);
@@ -194,12 +195,14 @@ static bool literal(const char *lit, StfConst *out, StfProgram *p)
     return true;
 }
 
-#define CHECK_LIT(lit, want_tag, cond) do { \
-    StfProgram p_; StfConst k; \
-    bool ok_ = literal(lit, &k, &p_); \
-    CHECK_MSG(ok_ && k.tag == (want_tag) && (cond), "literal %s", lit); \
-    if (ok_) stf_program_free(&p_); \
-} while (0)
+#define CHECK_LIT(lit, want_tag, cond)                                     \
+    do {                                                                   \
+        StfProgram p_;                                                     \
+        StfConst k;                                                        \
+        bool ok_ = literal(lit, &k, &p_);                                  \
+        CHECK_MSG(ok_ &&k.tag == (want_tag) && (cond), "literal %s", lit); \
+        if (ok_) stf_program_free(&p_);                                    \
+    } while (0)
 
 TEST(constant_forms)
 {
@@ -244,15 +247,17 @@ TEST(constant_forms)
 TEST(pool_dedup_order)
 {
     StfProgram p;
-    const char *src =
-        ".function a\n"
-        "  LDI r0, 5\n  LDI r1, 5i32\n  LDI r2, \"s\"\n  LDI r3, 5\n  LDI r4, 0.0\n  LDI r5, -0.0\n"
-        ".end\n"
-        ".function b\n"
-        "  LDI r0, true\n  LDI r1, \"s\"\n  LDI r2, nan\n  LDI r3, 5u8\n  LDI r0, #1\n  LDI r1, 5i32\n"
-        "  LDI r2, ()\n  LDI r3, ()\n"
-        ".end\n";
-    if (!parse_ok(src, &p)) { CHECK(false); return; }
+    const char *src = ".function a\n"
+                      "  LDI r0, 5\n  LDI r1, 5i32\n  LDI r2, \"s\"\n  LDI r3, 5\n  LDI r4, 0.0\n  LDI r5, -0.0\n"
+                      ".end\n"
+                      ".function b\n"
+                      "  LDI r0, true\n  LDI r1, \"s\"\n  LDI r2, nan\n  LDI r3, 5u8\n  LDI r0, #1\n  LDI r1, 5i32\n"
+                      "  LDI r2, ()\n  LDI r3, ()\n"
+                      ".end\n";
+    if (!parse_ok(src, &p)) {
+        CHECK(false);
+        return;
+    }
     /* first-occurrence order across functions; floats by exact bits, so
      * -0.0 and 0.0 are two entries; I64 5 != I32 5 != U8 5 */
     CHECK(p.const_count == 9);
@@ -266,7 +271,7 @@ TEST(pool_dedup_order)
     CHECK(b[0].b == 5 && b[1].b == 2 && b[2].b == 6 && b[3].b == 7 && b[4].b == 1 && b[5].b == 1);
     CHECK(b[6].b == 8 && b[7].b == 8);
     char *text = check_round_trip(&p);
-    CHECK(text && strstr(text, ".const") == NULL);   /* literals alone rebuild this pool */
+    CHECK(text && strstr(text, ".const") == NULL); /* literals alone rebuild this pool */
     free(text);
     stf_program_free(&p);
 }
@@ -274,16 +279,18 @@ TEST(pool_dedup_order)
 TEST(explicit_pool)
 {
     StfProgram p;
-    const char *src =
-        ".version 3\n"
-        ".const I64 7\n.const I64 7\n.const F64 bits=0x7ff8000000000001\n.const F64 -0.0\n"
-        ".const BOOL byte=2\n.const BOOL false\n.const STRING \"x\"\n.const UNIT\n"
-        ".const I32 -1\n.const I16 -32768\n.const I8 -128\n.const U8 255\n.const U16 65535\n"
-        ".const U32 4294967295\n.const U64 18446744073709551615\n.const F64 2\n.const float inf\n"
-        ".function main\n"
-        "  LDI r0, 7\n  LDI r1, #1\n  LDI r2, nan\n  LDI r3, 0.0\n  LDI r4, true\n  LDI r5, 8\n"
-        ".end\n";
-    if (!parse_ok(src, &p)) { CHECK(false); return; }
+    const char *src = ".version 3\n"
+                      ".const I64 7\n.const I64 7\n.const F64 bits=0x7ff8000000000001\n.const F64 -0.0\n"
+                      ".const BOOL byte=2\n.const BOOL false\n.const STRING \"x\"\n.const UNIT\n"
+                      ".const I32 -1\n.const I16 -32768\n.const I8 -128\n.const U8 255\n.const U16 65535\n"
+                      ".const U32 4294967295\n.const U64 18446744073709551615\n.const F64 2\n.const float inf\n"
+                      ".function main\n"
+                      "  LDI r0, 7\n  LDI r1, #1\n  LDI r2, nan\n  LDI r3, 0.0\n  LDI r4, true\n  LDI r5, 8\n"
+                      ".end\n";
+    if (!parse_ok(src, &p)) {
+        CHECK(false);
+        return;
+    }
     CHECK(p.version == 3 && p.const_count == 20);
     CHECK(p.consts[2].tag == STF_K_FLOAT && p.consts[2].as.u == 0x7ff8000000000001ull);
     CHECK(p.consts[3].as.u == 0x8000000000000000ull);
@@ -313,30 +320,32 @@ TEST(explicit_pool)
 TEST(labels)
 {
     StfProgram p;
-    const char *src =
-        ".function f\n"
-        "start: b: NOP\n"
-        "  JMP done\n"
-        "\"sp ace\":\n"
-        "  JMPEQ \"sp ace\"\n"
-        "unused:\n"
-        "done:\n"
-        ".end\n"
-        ".function g\n"
-        "  .label_order z, y, x, far\n"
-        "x: NOP\n"
-        "y: NOP\n"
-        "  .label far 99\n"
-        "z:\n"
-        ".end\n";
-    if (!parse_ok(src, &p)) { CHECK(false); return; }
+    const char *src = ".function f\n"
+                      "start: b: NOP\n"
+                      "  JMP done\n"
+                      "\"sp ace\":\n"
+                      "  JMPEQ \"sp ace\"\n"
+                      "unused:\n"
+                      "done:\n"
+                      ".end\n"
+                      ".function g\n"
+                      "  .label_order z, y, x, far\n"
+                      "x: NOP\n"
+                      "y: NOP\n"
+                      "  .label far 99\n"
+                      "z:\n"
+                      ".end\n";
+    if (!parse_ok(src, &p)) {
+        CHECK(false);
+        return;
+    }
     const StfFunction *f = &p.funcs[0], *g = &p.funcs[1];
     CHECK(f->label_count == 5);
     CHECK(str_is(&f->labels[0].name, "start") && f->labels[0].target == 0);
     CHECK(str_is(&f->labels[1].name, "b") && f->labels[1].target == 0);
     CHECK(str_is(&f->labels[2].name, "sp ace") && f->labels[2].target == 2);
     CHECK(str_is(&f->labels[3].name, "unused") && f->labels[3].target == 3);
-    CHECK(str_is(&f->labels[4].name, "done") && f->labels[4].target == 3);   /* at the end */
+    CHECK(str_is(&f->labels[4].name, "done") && f->labels[4].target == 3); /* at the end */
     CHECK(g->label_count == 4);
     CHECK(str_is(&g->labels[0].name, "z") && g->labels[0].target == 2);
     CHECK(str_is(&g->labels[1].name, "y") && g->labels[1].target == 1);
@@ -351,19 +360,21 @@ TEST(labels)
 TEST(register_count)
 {
     StfProgram p;
-    const char *src =
-        ".function a\n  ADD r2, r0, r7\n.end\n"
-        ".function b\n.end\n"
-        ".function c params=x,y,z\n  RET r0\n.end\n"
-        ".function d regs=0\n  RET r5\n.end\n"
-        ".function e\n  LDS r3, 100\n  STS 200, r4\n.end\n"
-        ".function f regs=65535\n  MOV r65534, r16\n.end\n";
-    if (!parse_ok(src, &p)) { CHECK(false); return; }
+    const char *src = ".function a\n  ADD r2, r0, r7\n.end\n"
+                      ".function b\n.end\n"
+                      ".function c params=x,y,z\n  RET r0\n.end\n"
+                      ".function d regs=0\n  RET r5\n.end\n"
+                      ".function e\n  LDS r3, 100\n  STS 200, r4\n.end\n"
+                      ".function f regs=65535\n  MOV r65534, r16\n.end\n";
+    if (!parse_ok(src, &p)) {
+        CHECK(false);
+        return;
+    }
     CHECK(p.funcs[0].register_count == 8);
     CHECK(p.funcs[1].register_count == 1);
     CHECK(p.funcs[2].register_count == 3);
-    CHECK(p.funcs[3].register_count == 0);       /* stored as given (compact counts) */
-    CHECK(p.funcs[4].register_count == 5);       /* slots do not count */
+    CHECK(p.funcs[3].register_count == 0); /* stored as given (compact counts) */
+    CHECK(p.funcs[4].register_count == 5); /* slots do not count */
     CHECK(p.funcs[5].register_count == 65535);
     free(check_round_trip(&p));
     stf_program_free(&p);
@@ -372,14 +383,16 @@ TEST(register_count)
 TEST(function_attributes)
 {
     StfProgram p;
-    const char *src =
-        ".function \"Point::new\" regs=3 params=x,y upvalues=u1,a::b parent=Point\n.end\n"
-        ".function odd parent_flag=2\n.end\n"
-        ".function typed params=a:int64,b:fix64 returns=void\n.end\n"
-        ".function r params=a,b returns=bool\n.end\n"
-        ".function r0 returns=nil\n.end\n"
-        ".function t params=a:string, b:uint8\n.end\n";
-    if (!parse_ok(src, &p)) { CHECK(false); return; }
+    const char *src = ".function \"Point::new\" regs=3 params=x,y upvalues=u1,a::b parent=Point\n.end\n"
+                      ".function odd parent_flag=2\n.end\n"
+                      ".function typed params=a:int64,b:fix64 returns=void\n.end\n"
+                      ".function r params=a,b returns=bool\n.end\n"
+                      ".function r0 returns=nil\n.end\n"
+                      ".function t params=a:string, b:uint8\n.end\n";
+    if (!parse_ok(src, &p)) {
+        CHECK(false);
+        return;
+    }
     const StfFunction *f = &p.funcs[0];
     CHECK(str_is(&f->name, "Point::new") && f->register_count == 3);
     CHECK(f->param_count == 2 && str_is(&f->params[0], "x") && str_is(&f->params[1], "y"));
@@ -407,16 +420,20 @@ static void check_type(const char *type, const uint8_t *want, uint32_t want_len,
     char src[512];
     StfProgram p;
     snprintf(src, sizeof src, ".function f returns=%s\n.end\n", type);
-    if (!parse_ok(src, &p)) { CHECK_MSG(false, "line %d: type %s", src_line, type); return; }
-    CHECK_MSG(bytes_are(p.funcs[0].ret_type, p.funcs[0].ret_type_len, want, want_len), "line %d: type %s",
-              src_line, type);
+    if (!parse_ok(src, &p)) {
+        CHECK_MSG(false, "line %d: type %s", src_line, type);
+        return;
+    }
+    CHECK_MSG(bytes_are(p.funcs[0].ret_type, p.funcs[0].ret_type_len, want, want_len), "line %d: type %s", src_line,
+              type);
     free(check_round_trip(&p));
     stf_program_free(&p);
 }
-#define CHECK_TYPE(type, ...) do { \
-    static const uint8_t w_[] = { __VA_ARGS__ }; \
-    check_type(type, w_, sizeof w_, __LINE__); \
-} while (0)
+#define CHECK_TYPE(type, ...)                        \
+    do {                                             \
+        static const uint8_t w_[] = { __VA_ARGS__ }; \
+        check_type(type, w_, sizeof w_, __LINE__);   \
+    } while (0)
 
 TEST(type_encoding)
 {
@@ -451,13 +468,15 @@ TEST(type_encoding)
 TEST(manifest)
 {
     StfProgram p;
-    const char *src =
-        ".backend avss\n.curve P-256\n"
-        ".client 7 inputs=int:64,uint:32,fixed:64:16 outputs=int:1\n"
-        ".client 9 outputs=fixed:128:32\n"
-        ".function main\n.end\n"
-        ".preprocessing triples=1 randoms=2 prandbits=3 prandints=4 dynamic=true\n";
-    if (!parse_ok(src, &p)) { CHECK(false); return; }
+    const char *src = ".backend avss\n.curve P-256\n"
+                      ".client 7 inputs=int:64,uint:32,fixed:64:16 outputs=int:1\n"
+                      ".client 9 outputs=fixed:128:32\n"
+                      ".function main\n.end\n"
+                      ".preprocessing triples=1 randoms=2 prandbits=3 prandints=4 dynamic=true\n";
+    if (!parse_ok(src, &p)) {
+        CHECK(false);
+        return;
+    }
     const StfManifest *m = &p.manifest;
     CHECK(m->backend == 1 && m->curve == 5 && m->client_count == 2);
     CHECK(m->clients[0].slot == 7 && m->clients[0].input_count == 3 && m->clients[0].output_count == 1);
@@ -474,7 +493,10 @@ TEST(manifest)
     for (int i = 0; i < 7; i++) {
         char src2[64];
         snprintf(src2, sizeof src2, ".curve %s\n", curves[i]);
-        if (!parse_ok(src2, &p)) { CHECK(false); continue; }
+        if (!parse_ok(src2, &p)) {
+            CHECK(false);
+            continue;
+        }
         CHECK_MSG(p.manifest.curve == (i < 6 ? i : 5), "curve %s", curves[i]);
         stf_program_free(&p);
     }
@@ -573,13 +595,13 @@ TEST(raw_buffers)
 {
     const char text[] = ".function f\n  NOP\n.end";
     size_t n = sizeof text - 1;
-    char *exact = malloc(n);                   /* no terminator: ASan catches overreads */
+    char *exact = malloc(n); /* no terminator: ASan catches overreads */
     memcpy(exact, text, n);
     StfProgram p;
     AsmError e;
     CHECK(asm_parse(exact, n, &p, &e) == 0 && p.func_count == 1 && p.funcs[0].instr_count == 1);
     stf_program_free(&p);
-    CHECK(asm_parse(exact, n - 4, &p, &e) == -1 && strstr(e.message, "missing .end"));   /* cut short */
+    CHECK(asm_parse(exact, n - 4, &p, &e) == -1 && strstr(e.message, "missing .end")); /* cut short */
     free(exact);
 
     const char with_nul[] = ".function f\n  LDI r0, \"a\0b\"\n  NOP\0\n.end\n";
@@ -636,7 +658,7 @@ static const char kitchen_sink[] =
     "  RET r0\n"
     "end:\n"
     ".end\n"
-    ".function main regs=1 returns=void\n"     /* an identical duplicate, as old compilers wrote */
+    ".function main regs=1 returns=void\n" /* an identical duplicate, as old compilers wrote */
     "  LDI r0, #1\n"
     "  RET r0\n"
     ".end\n"
@@ -651,7 +673,10 @@ static const char kitchen_sink[] =
 TEST(round_trip_kitchen_sink)
 {
     StfProgram p;
-    if (!parse_ok(kitchen_sink, &p)) { CHECK(false); return; }
+    if (!parse_ok(kitchen_sink, &p)) {
+        CHECK(false);
+        return;
+    }
     CHECK(p.const_count == 24 && p.func_count == 5);
     const StfFunction *k = &p.funcs[1];
     CHECK(k->param_count == 16 && k->upvalue_count == 2 && k->parent_flag == 1 && k->label_count == 4);
@@ -674,33 +699,37 @@ TEST(round_trip_kitchen_sink)
 TEST(disasm_text)
 {
     StfProgram p;
-    const char *src =
-        ".function main\n"
-        "  LDI r0, 6\n  LDI r1, 1.5\n  LDI r2, \"a\\\"b\"\n"
-        "loop:\n"
-        "  CMP r0, r1\n  JMPLT loop\n  CALL \"Share.open\"\n  RET r2\n"
-        ".end\n";
-    if (!parse_ok(src, &p)) { CHECK(false); return; }
+    const char *src = ".function main\n"
+                      "  LDI r0, 6\n  LDI r1, 1.5\n  LDI r2, \"a\\\"b\"\n"
+                      "loop:\n"
+                      "  CMP r0, r1\n  JMPLT loop\n  CALL \"Share.open\"\n  RET r2\n"
+                      ".end\n";
+    if (!parse_ok(src, &p)) {
+        CHECK(false);
+        return;
+    }
     char *text = disasm_program(&p);
-    CHECK_STR(text,
-              "# StoffelVM assembly\n"
-              ".version 9\n"
-              "\n"
-              ".function main regs=3\n"
-              "    LDI     r0, 6\n"
-              "    LDI     r1, 1.5\n"
-              "    LDI     r2, \"a\\\"b\"\n"
-              "loop:\n"
-              "    CMP     r0, r1\n"
-              "    JMPLT   loop\n"
-              "    CALL    Share.open\n"
-              "    RET     r2\n"
-              ".end\n");
+    CHECK_STR(text, "# StoffelVM assembly\n"
+                    ".version 9\n"
+                    "\n"
+                    ".function main regs=3\n"
+                    "    LDI     r0, 6\n"
+                    "    LDI     r1, 1.5\n"
+                    "    LDI     r2, \"a\\\"b\"\n"
+                    "loop:\n"
+                    "    CMP     r0, r1\n"
+                    "    JMPLT   loop\n"
+                    "    CALL    Share.open\n"
+                    "    RET     r2\n"
+                    ".end\n");
     free(text);
     stf_program_free(&p);
 
     /* a pool the literals cannot rebuild (unused entry) is written out */
-    if (!parse_ok(".const I64 1\n.const I64 2\n.function f\n  LDI r0, 2\n.end\n", &p)) { CHECK(false); return; }
+    if (!parse_ok(".const I64 1\n.const I64 2\n.function f\n  LDI r0, 2\n.end\n", &p)) {
+        CHECK(false);
+        return;
+    }
     text = disasm_program(&p);
     CHECK(text && strstr(text, ".const I64 1    # 0\n.const I64 2    # 1\n") && strstr(text, "LDI     r0, 2\n"));
     free(text);

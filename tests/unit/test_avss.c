@@ -13,7 +13,7 @@
 
 typedef struct {
     const Group *g;
-    int no_answer;           /* faulty dealers ignore complaints (else they repair) */
+    int no_answer; /* faulty dealers ignore complaints (else they repair) */
     GroupPoint commit[SIM_MAX][SIM_MAX];
     uint8_t rejected[SIM_MAX][SIM_MAX];
 } Ctx;
@@ -46,7 +46,9 @@ static int run(const Group *g, uint32_t n, uint32_t t, const MpcFault *fault, in
     c.no_answer = no_answer;
     const Field *f = g->scalar_field;
     sim_field = f;
-    Sim s = { .n = n, .t = t, .party_fn = party, .ctx = &c, .timeout_ms = 8000 };   /* complaints are decided by this deadline: generous, so a loaded machine does not split the honest parties */
+    Sim s = {
+        .n = n, .t = t, .party_fn = party, .ctx = &c, .timeout_ms = 8000
+    }; /* complaints are decided by this deadline: generous, so a loaded machine does not split the honest parties */
     for (uint32_t i = 0; i < n; i++) s.fault[i] = fault ? fault[i] : MPC_FAULT_NONE;
     sim_run(&s);
     unsigned hon[SIM_MAX], nh = 0;
@@ -70,13 +72,17 @@ static int run(const Group *g, uint32_t n, uint32_t t, const MpcFault *fault, in
                 ok &= avss_share_matches(g, c.commit[i], t + 1, i, &s.node[i].out[1]);
                 good += ok;
                 for (uint32_t d = 0; d < n; d++)
-                    if (c.rejected[i][d] != (s.fault[d] == MPC_FAULT_SILENT ||
-                                             (no_answer && s.fault[d] == MPC_FAULT_WRONG_SHARES)))
+                    if (c.rejected[i][d] !=
+                        (s.fault[d] == MPC_FAULT_SILENT || (no_answer && s.fault[d] == MPC_FAULT_WRONG_SHARES)))
                         *rejects_ok = 0;
             }
         }
     }
-    if (getenv("AVSS_DEBUG")) for (uint32_t i = 0; i < n; i++) fprintf(stderr, "party %u rc %d nout %zu %s rej %d%d%d%d%d%d%d\n", i, s.node[i].rc, s.node[i].nout, s.node[i].err, c.rejected[i][0], c.rejected[i][1], c.rejected[i][2], c.rejected[i][3], c.rejected[i][4], c.rejected[i][5], c.rejected[i][6]);
+    if (getenv("AVSS_DEBUG"))
+        for (uint32_t i = 0; i < n; i++)
+            fprintf(stderr, "party %u rc %d nout %zu %s rej %d%d%d%d%d%d%d\n", i, s.node[i].rc, s.node[i].nout,
+                    s.node[i].err, c.rejected[i][0], c.rejected[i][1], c.rejected[i][2], c.rejected[i][3],
+                    c.rejected[i][4], c.rejected[i][5], c.rejected[i][6]);
     sim_free(&s);
     return good;
 }

@@ -12,42 +12,41 @@
 #include "stoffel.h"
 #include "unit.h"
 
-static const char *prog_fmt =
-    ".function main\n"
-    "    CALL Share.random\n"
-    "    MOV r1, r0\n"
-    "    LDI r2, 0\n"
-    "    PUSHARG r1\n"
-    "    PUSHARG r2\n"
-    "    CALL Share.get_commitment\n"
-    "    MOV r3, r0\n"
-    "    LDI r2, \"%s\"\n"
-    "    PUSHARG r1\n"
-    "    PUSHARG r2\n"
-    "    CALL Share.open_exp\n"
-    "    MOV r4, r0\n"
-    "    PUSHARG r1\n"
-    "    CALL Avss.commitment_count\n"
-    "    MOV r5, r0\n"
-    "    PUSHARG r1\n"
-    "    CALL Avss.is_avss_share\n"
-    "    MOV r6, r0\n"
-    "    CALL create_array\n"
-    "    MOV r7, r0\n"
-    "    PUSHARG r7\n"
-    "    PUSHARG r3\n"
-    "    CALL array_push\n"
-    "    PUSHARG r7\n"
-    "    PUSHARG r4\n"
-    "    CALL array_push\n"
-    "    PUSHARG r7\n"
-    "    PUSHARG r5\n"
-    "    CALL array_push\n"
-    "    PUSHARG r7\n"
-    "    PUSHARG r6\n"
-    "    CALL array_push\n"
-    "    RET r7\n"
-    ".end\n";
+static const char *prog_fmt = ".function main\n"
+                              "    CALL Share.random\n"
+                              "    MOV r1, r0\n"
+                              "    LDI r2, 0\n"
+                              "    PUSHARG r1\n"
+                              "    PUSHARG r2\n"
+                              "    CALL Share.get_commitment\n"
+                              "    MOV r3, r0\n"
+                              "    LDI r2, \"%s\"\n"
+                              "    PUSHARG r1\n"
+                              "    PUSHARG r2\n"
+                              "    CALL Share.open_exp\n"
+                              "    MOV r4, r0\n"
+                              "    PUSHARG r1\n"
+                              "    CALL Avss.commitment_count\n"
+                              "    MOV r5, r0\n"
+                              "    PUSHARG r1\n"
+                              "    CALL Avss.is_avss_share\n"
+                              "    MOV r6, r0\n"
+                              "    CALL create_array\n"
+                              "    MOV r7, r0\n"
+                              "    PUSHARG r7\n"
+                              "    PUSHARG r3\n"
+                              "    CALL array_push\n"
+                              "    PUSHARG r7\n"
+                              "    PUSHARG r4\n"
+                              "    CALL array_push\n"
+                              "    PUSHARG r7\n"
+                              "    PUSHARG r5\n"
+                              "    CALL array_push\n"
+                              "    PUSHARG r7\n"
+                              "    PUSHARG r6\n"
+                              "    CALL array_push\n"
+                              "    RET r7\n"
+                              ".end\n";
 
 /* 1 when the session's result is [pk, pk, t+1, true]. */
 static int run(const char *curve, const char *group, uint32_t n, uint32_t t, StoffelFault fault, uint32_t faulty)
@@ -77,8 +76,7 @@ static int run(const char *curve, const char *group, uint32_t n, uint32_t t, Sto
             const char *end = mid ? strstr(mid + 4, "], ") : NULL;
             int cnt = -1;
             char tail[32] = "";
-            if (result[0] == '[' && result[1] == '[' && mid && end &&
-                sscanf(end + 3, "%d, %31[^]]", &cnt, tail) == 2) {
+            if (result[0] == '[' && result[1] == '[' && mid && end && sscanf(end + 3, "%d, %31[^]]", &cnt, tail) == 2) {
                 size_t la = (size_t)(mid - (result + 2)), lb = (size_t)(end - (mid + 4));
                 ok = la == lb && la > 0 && memcmp(result + 2, mid + 4, la) == 0 && cnt == (int)t + 1 &&
                      strcmp(tail, "true") == 0;
@@ -113,10 +111,7 @@ TEST(faults)
     CHECK(run("secp256k1", "secp256k1", 5, 1, STOFFEL_FAULT_SILENT, 1));
 }
 
-TEST(unknown_curve_refused)
-{
-    CHECK(!run("curve448", "ed25519-edwards", 4, 1, STOFFEL_FAULT_NONE, 0));
-}
+TEST(unknown_curve_refused) { CHECK(!run("curve448", "ed25519-edwards", 4, 1, STOFFEL_FAULT_NONE, 0)); }
 
 int main(void)
 {

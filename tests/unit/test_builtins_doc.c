@@ -36,8 +36,10 @@ static char *read_file(const char *path)
         len += got;
     }
     fclose(f);
-    if (!buf) buf = calloc(1, 1);
-    else buf[len] = 0;
+    if (!buf)
+        buf = calloc(1, 1);
+    else
+        buf[len] = 0;
     return buf;
 }
 
@@ -67,8 +69,9 @@ static void check_vm(VM *vm, const char *doc, const char *mode, int list, int *c
             printf("%s\n", fn->name->chars);
             continue;
         }
-        CHECK_MSG(documented(doc, fn->name->chars), "builtin %s (registered %s) has no '### %s' entry in docs/builtins.md",
-                  fn->name->chars, mode, fn->name->chars);
+        CHECK_MSG(documented(doc, fn->name->chars),
+                  "builtin %s (registered %s) has no '### %s' entry in docs/builtins.md", fn->name->chars, mode,
+                  fn->name->chars);
     }
 }
 

@@ -14,8 +14,7 @@ TEST(k8_sample_real_bits)
         a[i] = sext(rnd64(), 8);
         b[i] = i % 4 ? sext(rnd64(), 8) : a[i];
     }
-    for (int op = MPC_CMP_LT; op <= MPC_CMP_NE; op++)
-        check_cmp(op, 8, false, a, b, n, op % 2 == 1);
+    for (int op = MPC_CMP_LT; op <= MPC_CMP_NE; op++) check_cmp(op, 8, false, a, b, n, op % 2 == 1);
 }
 
 /* Random pairs of k-bit values with the edge values mixed in: 0, ±1, the
@@ -25,8 +24,13 @@ static void random_pairs(unsigned k, bool is_unsigned, bool faulty)
     size_t n = SCALE(96, 50);
     uint64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
     uint64_t top = (uint64_t)1 << (k - 1), mask = k == 64 ? ~(uint64_t)0 : ((uint64_t)1 << k) - 1;
-    uint64_t edges[] = { 0, 1, is_unsigned ? mask : ~(uint64_t)0, is_unsigned ? mask - 1 : sext(top, k),
-                         is_unsigned ? top : top - 1, is_unsigned ? 2 : sext(top + 1, k), 2 };
+    uint64_t edges[] = { 0,
+                         1,
+                         is_unsigned ? mask : ~(uint64_t)0,
+                         is_unsigned ? mask - 1 : sext(top, k),
+                         is_unsigned ? top : top - 1,
+                         is_unsigned ? 2 : sext(top + 1, k),
+                         2 };
     size_t ne = sizeof edges / sizeof edges[0];
     for (size_t i = 0; i < n; i++) {
         uint64_t x = rnd64() & mask, y = rnd64() & mask;
@@ -40,15 +44,15 @@ static void random_pairs(unsigned k, bool is_unsigned, bool faulty)
         } else if (i % 5 == 0) {
             y = x;
         } else if (i % 5 == 1) {
-            y = x + 1;    /* neighbours (may leave the range at the top: skip) */
-            if (is_unsigned ? y > mask || y == 0 : (int64_t)y != (int64_t)sext(y, k) || (k == 64 && (int64_t)y < (int64_t)x))
+            y = x + 1; /* neighbours (may leave the range at the top: skip) */
+            if (is_unsigned ? y > mask || y == 0
+                            : (int64_t)y != (int64_t)sext(y, k) || (k == 64 && (int64_t)y < (int64_t)x))
                 y = x;
         }
         a[i] = x;
         b[i] = y;
     }
-    for (int op = MPC_CMP_LT; op <= MPC_CMP_NE; op++)
-        check_cmp(op, k, is_unsigned, a, b, n, faulty);
+    for (int op = MPC_CMP_LT; op <= MPC_CMP_NE; op++) check_cmp(op, k, is_unsigned, a, b, n, faulty);
     free(a);
     free(b);
 }
@@ -64,8 +68,7 @@ TEST(random_k32_k64)
 
 int main(void)
 {
-    if (sodium_init() < 0)
-        return 1;
+    if (sodium_init() < 0) return 1;
     RUN(k8_sample_real_bits);
     RUN(random_k32_k64);
     return unit_report();

@@ -9,8 +9,7 @@
 static void signed_values(uint64_t *v, size_t n, unsigned k)
 {
     uint64_t edges[] = { 0, 1, ~(uint64_t)0, sext((uint64_t)1 << (k - 1), k), ((uint64_t)1 << (k - 1)) - 1 };
-    for (size_t i = 0; i < n; i++)
-        v[i] = i < 5 ? edges[i] : sext(rnd64() >> (rnd64() % 64), k);
+    for (size_t i = 0; i < n; i++) v[i] = i < 5 ? edges[i] : sext(rnd64() >> (rnd64() % 64), k);
 }
 
 static void check_trunc_mod(unsigned k, unsigned m, bool faulty)
@@ -22,8 +21,7 @@ static void check_trunc_mod(unsigned k, unsigned m, bool faulty)
         Job j = { .kind = kind, .k = k, .m = m, .n = n, .a = v };
         Fe *out = NULL;
         uint64_t rounds = 0;
-        if (run_job(&j, faulty, &out, &rounds) != 0)
-            continue;
+        if (run_job(&j, faulty, &out, &rounds) != 0) continue;
         size_t bad = 0;
         for (size_t i = 0; i < n; i++) {
             int64_t x = (int64_t)v[i];
@@ -37,15 +35,13 @@ static void check_trunc_mod(unsigned k, unsigned m, bool faulty)
                 int64_t want = m >= 64 ? (x < 0 ? -1 : 0) : (x >> m);
                 bad += as_i64(&out[i]) != want;
             } else {
-                for (unsigned b = 0; b < m; b++)
-                    bad += as_i64(&out[i * m + b]) != (int64_t)((low >> b) & 1);
+                for (unsigned b = 0; b < m; b++) bad += as_i64(&out[i * m + b]) != (int64_t)((low >> b) & 1);
             }
         }
         CHECK_MSG(bad == 0, "kind %d k=%u m=%u%s: %zu wrong", kind, k, m, faulty ? " faulty" : "", bad);
         if (kind == J_BITDEC) {
             unsigned want = 1;
-            for (unsigned s = 1; s < m; s *= 2)
-                want++;
+            for (unsigned s = 1; s < m; s *= 2) want++;
             CHECK_MSG(rounds == want, "bit_decompose m=%u: %llu rounds, want %u", m, (unsigned long long)rounds, want);
         }
         free(out);
@@ -71,8 +67,7 @@ static void check_div(int64_t d, bool is_unsigned, bool faulty)
     uint64_t *v = malloc(n * sizeof *v);
     signed_values(v, n, 64);
     if (is_unsigned)
-        for (size_t i = 0; i < n; i++)
-            v[i] = i == 3 ? ~(uint64_t)0 : i == 4 ? (uint64_t)1 << 63 : v[i];
+        for (size_t i = 0; i < n; i++) v[i] = i == 3 ? ~(uint64_t)0 : i == 4 ? (uint64_t)1 << 63 : v[i];
     Job j = { .kind = J_DIV, .k = 64, .d = d, .n = n, .a = v, .is_unsigned = is_unsigned };
     Fe *out = NULL;
     uint64_t rounds = 0;
@@ -112,8 +107,7 @@ static void check_div(int64_t d, bool is_unsigned, bool faulty)
 TEST(div_mod_public)
 {
     int64_t ds[] = { 1, 2, 3, 7, 10, 1000, 65537, -7, -1, (int64_t)1 << 40, INT64_MAX };
-    for (size_t i = 0; i < sizeof ds / sizeof ds[0]; i++)
-        check_div(ds[i], false, false);
+    for (size_t i = 0; i < sizeof ds / sizeof ds[0]; i++) check_div(ds[i], false, false);
     check_div(3, true, false);
     check_div(1000000007, true, false);
     check_div(7, false, true);
@@ -129,21 +123,19 @@ TEST(select_and_argmax)
     signed_values(a, n, 64);
     signed_values(b, n, 64);
     a[3] = a[4] = 5;
-    a[20] = a[30] = (uint64_t)INT64_MAX;     /* a tie: the lower index wins */
+    a[20] = a[30] = (uint64_t)INT64_MAX; /* a tie: the lower index wins */
     a[7] = a[9] = (uint64_t)INT64_MIN;
     for (int faulty = 0; faulty < 2; faulty++) {
         Job j = { .kind = J_SELECT, .k = 64, .n = n, .a = a, .b = b };
         Fe *out = NULL;
         uint64_t rounds = 0;
         if (run_job(&j, faulty, &out, &rounds) == 0) {
-            for (size_t i = 0; i < n; i++)
-                CHECK(as_i64(&out[i]) == (int64_t)((a[i] & 1) ? a[i] : b[i]));
+            for (size_t i = 0; i < n; i++) CHECK(as_i64(&out[i]) == (int64_t)((a[i] & 1) ? a[i] : b[i]));
             free(out);
         }
         for (int kind = J_ARGMAX; kind <= J_ARGMIN; kind++) {
             Job g = { .kind = kind, .k = 64, .n = n, .a = a };
-            if (run_job(&g, faulty, &out, &rounds) != 0)
-                continue;
+            if (run_job(&g, faulty, &out, &rounds) != 0) continue;
             CHECK_MSG(as_i64(&out[0]) == (kind == J_ARGMAX ? 20 : 7), "arg index %lld", (long long)as_i64(&out[0]));
             CHECK(as_i64(&out[1]) == (kind == J_ARGMAX ? INT64_MAX : INT64_MIN));
             /* ceil(log2 37) = 6 levels of (5-round comparison + one selection round) */
@@ -155,8 +147,7 @@ TEST(select_and_argmax)
 
 int main(void)
 {
-    if (sodium_init() < 0)
-        return 1;
+    if (sodium_init() < 0) return 1;
     RUN(trunc_mod_bitdec);
     RUN(div_mod_public);
     RUN(select_and_argmax);

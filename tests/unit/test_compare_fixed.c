@@ -20,17 +20,16 @@ static void check_fixed_div(bool faulty)
         b[i] = (uint64_t)(int64_t)llround(y * 65536.0);
     }
     /* edges: the smallest divisors, a divisor of 1.0, a large one, 0 / b */
-    a[0] = 65536, b[0] = 1;                         /* 1 / 2^-16 = 65536 */
+    a[0] = 65536, b[0] = 1; /* 1 / 2^-16 = 65536 */
     a[1] = (uint64_t)-3 * 65536, b[1] = (uint64_t)-1;
     a[2] = 7 * 65536, b[2] = 65536;
-    a[3] = (uint64_t)1 << 50, b[3] = (uint64_t)1 << 46;   /* 2^34 / 2^30 */
+    a[3] = (uint64_t)1 << 50, b[3] = (uint64_t)1 << 46; /* 2^34 / 2^30 */
     a[4] = 0, b[4] = 12345;
-    a[5] = 1, b[5] = (uint64_t)1 << 40;             /* 2^-16 / 2^24: rounds to 0 */
+    a[5] = 1, b[5] = (uint64_t)1 << 40; /* 2^-16 / 2^24: rounds to 0 */
     Job j = { .kind = J_FDIV, .k = 64, .n = n, .a = a, .b = b };
     Fe *out = NULL;
     uint64_t rounds = 0;
-    if (run_job(&j, faulty, &out, &rounds) != 0)
-        return;
+    if (run_job(&j, faulty, &out, &rounds) != 0) return;
     size_t bad = 0;
     for (size_t i = 0; i < n; i++) {
         long double want = (long double)(int64_t)a[i] * 65536.0L / (long double)(int64_t)b[i];
@@ -59,13 +58,13 @@ static void check_fixed_fn(int kind, bool faulty)
     if (kind == J_FSQRT) {
         a[0] = 0, a[1] = 1, a[2] = 65536, a[3] = 4 * 65536, a[4] = (uint64_t)INT64_MAX;
     } else {
-        a[0] = 0, a[1] = 65536, a[2] = (uint64_t)(int64_t)-65536, a[3] = 32 * 65536, a[4] = (uint64_t)(int64_t)-40 * 65536;
+        a[0] = 0, a[1] = 65536, a[2] = (uint64_t)(int64_t)-65536, a[3] = 32 * 65536,
+        a[4] = (uint64_t)(int64_t)-40 * 65536;
     }
     Job j = { .kind = kind, .k = 64, .n = n, .a = a };
     Fe *out = NULL;
     uint64_t rounds = 0;
-    if (run_job(&j, faulty, &out, &rounds) != 0)
-        return;
+    if (run_job(&j, faulty, &out, &rounds) != 0) return;
     size_t bad = 0;
     for (size_t i = 0; i < n; i++) {
         long double x = (long double)(int64_t)a[i] / 65536.0L, want, tol;
@@ -103,8 +102,7 @@ TEST(fixed_point_division)
 
 int main(void)
 {
-    if (sodium_init() < 0)
-        return 1;
+    if (sodium_init() < 0) return 1;
     RUN(fixed_point_division);
     RUN(fixed_point_sqrt_exp);
     return unit_report();

@@ -3,5 +3,8 @@
  * runner's time limit on a loaded machine). */
 #include "compare_check.h"
 
-#define OPS { MPC_CMP_GE }
+#define OPS        \
+    {              \
+        MPC_CMP_GE \
+    }
 K8_MAIN(OPS, true)

@@ -23,10 +23,11 @@
 #include "crypto/group.h"
 #include "unit.h"
 
-static const char *P_HEX = "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab";
+static const char *P_HEX =
+    "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab";
 
 static const Group *const ALL[] = { &group_bls12_381_g1, &group_bls12_381_g2, &group_bn254_g1,
-                                    &group_ed25519, &group_secp256k1, &group_p256 };
+                                    &group_ed25519,      &group_secp256k1,    &group_p256 };
 
 static void fp_to_mpz(mpz_t r, const Fp *a)
 {
@@ -100,8 +101,10 @@ TEST(fp2_laws)
 {
     for (int i = 0; i < 50; i++) {
         Fp2 a, b, c, t, u;
-        random_fp(&a.c0); random_fp(&a.c1);
-        random_fp(&b.c0); random_fp(&b.c1);
+        random_fp(&a.c0);
+        random_fp(&a.c1);
+        random_fp(&b.c0);
+        random_fp(&b.c1);
         fp2_mul(&c, &a, &b);
         fp2_inv(&t, &b);
         fp2_mul(&u, &c, &t);
@@ -149,12 +152,12 @@ TEST(group_laws)
             CHECK(g->mul_base(&A, a) == 0 && g->mul(&C, &G, a) == 0);
             CHECK(g->equal(&A, &C));
             CHECK(g->mul_base(&B, b) == 0 && g->add(&C, &A, &B) == 0 && g->mul_base(&D, ab) == 0);
-            CHECK(g->equal(&C, &D));                          /* aG + bG = (a+b)G */
-            CHECK(g->add(&D, &B, &A) == 0 && g->equal(&C, &D));   /* commutative */
-            CHECK(g->mul(&C, &A, b) == 0 && g->mul(&D, &B, a) == 0 && g->equal(&C, &D));  /* b(aG) = a(bG) */
+            CHECK(g->equal(&C, &D));                                                     /* aG + bG = (a+b)G */
+            CHECK(g->add(&D, &B, &A) == 0 && g->equal(&C, &D));                          /* commutative */
+            CHECK(g->mul(&C, &A, b) == 0 && g->mul(&D, &B, a) == 0 && g->equal(&C, &D)); /* b(aG) = a(bG) */
             CHECK(g->add(&C, &A, &A) == 0);
             uint8_t two[32] = { 2 };
-            CHECK(g->mul(&D, &A, two) == 0 && g->equal(&C, &D));  /* doubling */
+            CHECK(g->mul(&D, &A, two) == 0 && g->equal(&C, &D)); /* doubling */
             CHECK(g->neg(&C, &A) == 0 && g->add(&D, &A, &C) == 0 && g->is_identity(&D));
             CHECK(g->add(&D, &A, &O) == 0 && g->equal(&D, &A));
             CHECK(g->mul(&D, &A, zero) == 0 && g->is_identity(&D));
@@ -223,18 +226,23 @@ TEST(invalid_encodings)
     sodium_bin2hex(hex, sizeof hex, enc, 48);
     expect_reject(g1, hex, "compression flag not set");
     /* x = p (not canonical) */
-    expect_reject(g1, "9a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab",
+    expect_reject(g1,
+                  "9a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab",
                   "not below the field modulus");
     /* infinity with extra bits; infinity with the sort flag */
-    expect_reject(g1, "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001",
+    expect_reject(g1,
+                  "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001",
                   "non-zero coordinate bits");
-    expect_reject(g1, "e00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+    expect_reject(g1,
+                  "e00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
                   "sort flag");
     /* x = 1: x^3 + 4 = 5 is not a square mod p */
-    expect_reject(g1, "800000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001",
+    expect_reject(g1,
+                  "800000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001",
                   "not on the curve");
     /* x = 0: y^2 = 4 is on the curve but (0, 2) has order 3, outside the subgroup */
-    expect_reject(g1, "800000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+    expect_reject(g1,
+                  "800000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
                   "not in the prime-order subgroup");
     /* uncompressed generator with its y changed is off the curve */
     g1->encode_uncompressed(&G, enc);
@@ -261,12 +269,16 @@ TEST(invalid_encodings)
     expect_reject(g2, hex, "compression flag not set");
     /* other groups */
     expect_reject(&group_bn254_g1, "0100000000000000000000000000000000000000000000000000000000000000c0", "bytes");
-    expect_reject(&group_bn254_g1, "00000000000000000000000000000000000000000000000000000000000000c0", "both flag bits");
-    expect_reject(&group_bn254_g1, "0400000000000000000000000000000000000000000000000000000000000000", "not on the curve");
+    expect_reject(&group_bn254_g1, "00000000000000000000000000000000000000000000000000000000000000c0",
+                  "both flag bits");
+    expect_reject(&group_bn254_g1, "0400000000000000000000000000000000000000000000000000000000000000",
+                  "not on the curve");
     expect_reject(&group_ed25519, "0200000000000000000000000000000000000000000000000000000000000000", "not a valid");
     expect_reject(&group_ed25519, "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", "not a valid");
-    expect_reject(&group_secp256k1, "050000000000000000000000000000000000000000000000000000000000000001", "not a valid");
-    expect_reject(&group_secp256k1, "02fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f", "not a valid");
+    expect_reject(&group_secp256k1, "050000000000000000000000000000000000000000000000000000000000000001",
+                  "not a valid");
+    expect_reject(&group_secp256k1, "02fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f",
+                  "not a valid");
     expect_reject(&group_p256, "050000000000000000000000000000000000000000000000000000000000000001", "prefix");
     expect_reject(&group_p256, "02ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", "not a valid");
 }
@@ -323,7 +335,8 @@ TEST(field_from_bytes_and_names)
     CHECK(crypto_curve_by_name("p-521") == NULL);
     char msg[200];
     crypto_curve_unknown(msg, sizeof msg, "  P-521 ");
-    CHECK_STR(msg, "Unknown MPC curve 'p-521'. Supported curves: bls12-381, bn254, curve25519, ed25519, secp256k1, p-256");
+    CHECK_STR(msg,
+              "Unknown MPC curve 'p-521'. Supported curves: bls12-381, bn254, curve25519, ed25519, secp256k1, p-256");
     CHECK(group_by_name("Secp256R1-G1") == &group_p256 && group_by_name("bls12-381") == NULL);
 }
 
@@ -351,8 +364,8 @@ static int run_vectors(const char *path)
             const Group *g = &group_bls12_381_g1;
             if (strcmp(x1, "-") != 0) decode_hex(b1, sizeof b1, x1, &l1);
             decode_hex(b2, sizeof b2, x2, &l2);
-            int ok = g->hash_to_group(&P, b1, l1, err, sizeof err) == 0 && g->encode(&P, out) == 0 &&
-                     l2 == 48 && memcmp(out, b2, 48) == 0;
+            int ok = g->hash_to_group(&P, b1, l1, err, sizeof err) == 0 && g->encode(&P, out) == 0 && l2 == 48 &&
+                     memcmp(out, b2, 48) == 0;
             CHECK_MSG(ok, "line %d: h2g1 %s", lineno, x1);
             continue;
         }

@@ -66,8 +66,10 @@ TEST(test_signature_parser)
 static StoffelResult ffi_open(StoffelVM *vm, const char *path)
 {
     stoffel_ensure_slots(vm, 8);
-    if (path) stoffel_set_string(vm, 1, path);
-    else stoffel_set_unit(vm, 1);
+    if (path)
+        stoffel_set_string(vm, 1, path);
+    else
+        stoffel_set_unit(vm, 1);
     return stoffel_call(vm, "Ffi.open", 1);
 }
 
@@ -83,9 +85,9 @@ TEST(test_cos_and_strlen)
 {
     StoffelVM *vm = stoffel_new(NULL);
     CHECK(ffi_open(vm, "libm.so.6") == STOFFEL_OK);
-    stoffel_copy_slot(vm, 7, 0);                        /* libm in slot 7 */
+    stoffel_copy_slot(vm, 7, 0); /* libm in slot 7 */
     CHECK(ffi_bind(vm, 7, "cos", "double(double)") == STOFFEL_OK);
-    stoffel_copy_slot(vm, 6, 0);                        /* cos in slot 6 */
+    stoffel_copy_slot(vm, 6, 0); /* cos in slot 6 */
     stoffel_copy_slot(vm, 1, 6);
     stoffel_set_float(vm, 2, 0.0);
     CHECK(stoffel_call(vm, "Ffi.call", 2) == STOFFEL_OK);
@@ -130,9 +132,9 @@ TEST(test_handle_lifetimes)
     CHECK(stoffel_call(vm, "Ffi.close", 1) == STOFFEL_OK);
     CHECK(stoffel_call(vm, "Ffi.close", 1) == STOFFEL_ERROR_RUNTIME);
     for (int i = 0; i < 8; i++) stoffel_set_unit(vm, i);
-    stoffel_call(vm, "create_object", 0);               /* replace the last result */
+    stoffel_call(vm, "create_object", 0); /* replace the last result */
     stoffel_set_unit(vm, 0);
-    CHECK(stoffel_collect_garbage(vm) == STOFFEL_OK);   /* the library handle goes */
+    CHECK(stoffel_collect_garbage(vm) == STOFFEL_OK); /* the library handle goes */
     stoffel_set_handle(vm, 1, sqrt_fn);
     stoffel_set_float(vm, 2, 16.0);
     CHECK(stoffel_call(vm, "Ffi.call", 2) == STOFFEL_OK);
@@ -141,13 +143,19 @@ TEST(test_handle_lifetimes)
     CHECK(stoffel_release_handle(vm, sqrt_fn) == STOFFEL_OK);
     for (int i = 0; i < 8; i++) stoffel_set_unit(vm, i);
     stoffel_call(vm, "create_object", 0);
-    CHECK(stoffel_collect_garbage(vm) == STOFFEL_OK);   /* the function goes: dlclose */
+    CHECK(stoffel_collect_garbage(vm) == STOFFEL_OK); /* the function goes: dlclose */
 
     /* Many opens in a loop are collected (no handle leak). */
     for (int i = 0; i < 200; i++) {
-        if (ffi_open(vm, "libm.so.6") != STOFFEL_OK) { CHECK(0); break; }
+        if (ffi_open(vm, "libm.so.6") != STOFFEL_OK) {
+            CHECK(0);
+            break;
+        }
         stoffel_copy_slot(vm, 7, 0);
-        if (ffi_bind(vm, 7, "cos", "double(double)") != STOFFEL_OK) { CHECK(0); break; }
+        if (ffi_bind(vm, 7, "cos", "double(double)") != STOFFEL_OK) {
+            CHECK(0);
+            break;
+        }
     }
     CHECK(stoffel_collect_garbage(vm) == STOFFEL_OK);
     stoffel_free(vm);
@@ -174,8 +182,10 @@ TEST(test_garbage_never_crashes)
         for (size_t k = 0; k < len; k++) sig[k] = alphabet[next_rand() % (sizeof alphabet - 1)];
         FfiSignature s;
         char err[160];
-        if (ffi_parse_signature(sig, len, &s, err, sizeof err) == 0) parsed++;
-        else if (!strstr(err, "column")) unpositioned++;
+        if (ffi_parse_signature(sig, len, &s, err, sizeof err) == 0)
+            parsed++;
+        else if (!strstr(err, "column"))
+            unpositioned++;
     }
     CHECK(parsed < 3000);
     CHECK_MSG(unpositioned == 0, "%d errors without a position", unpositioned);

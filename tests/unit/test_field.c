@@ -29,8 +29,7 @@ static void rng_bytes(void *out, size_t n)
             /* derive block k from (seed, k) so the stream is replayable */
             uint8_t s[randombytes_SEEDBYTES];
             memcpy(s, seed, sizeof s);
-            for (int i = 0; i < 8; i++)
-                s[i] ^= (uint8_t)(pool_block >> (8 * i));
+            for (int i = 0; i < 8; i++) s[i] ^= (uint8_t)(pool_block >> (8 * i));
             pool_block++;
             randombytes_buf_deterministic(pool, sizeof pool, s);
             pool_pos = 0;
@@ -53,11 +52,9 @@ static uint32_t rng_u32(void)
 static void print_seed(void)
 {
     static int printed;
-    if (printed++)
-        return;
+    if (printed++) return;
     fprintf(stderr, "test_field: STOFFEL_FIELD_SEED=");
-    for (size_t i = 0; i < sizeof seed; i++)
-        fprintf(stderr, "%02x", seed[i]);
+    for (size_t i = 0; i < sizeof seed; i++) fprintf(stderr, "%02x", seed[i]);
     fputc('\n', stderr);
 }
 
@@ -77,10 +74,7 @@ static void mpz_to_bytes(uint8_t out[32], const mpz_t z)
     mpz_export(out, &cnt, -1, 1, 0, 0, z);
 }
 
-static void mpz_from_bytes(mpz_t z, const uint8_t *in, size_t n)
-{
-    mpz_import(z, n, -1, 1, 0, 0, in);
-}
+static void mpz_from_bytes(mpz_t z, const uint8_t *in, size_t n) { mpz_import(z, n, -1, 1, 0, 0, in); }
 
 /* 1 iff fe (through fe_to_bytes) equals z (already reduced). */
 static int same(const Field *f, const Fe *a, const mpz_t z)
@@ -91,10 +85,7 @@ static int same(const Field *f, const Fe *a, const mpz_t z)
     return memcmp(x, y, 32) == 0;
 }
 
-static void mpz_modulus(const Field *f, mpz_t p)
-{
-    mpz_import(p, 4, -1, sizeof(uint64_t), 0, 0, f->p);
-}
+static void mpz_modulus(const Field *f, mpz_t p) { mpz_import(p, 4, -1, sizeof(uint64_t), 0, 0, f->p); }
 
 /* ---- fields under test ------------------------------------------------- */
 
@@ -105,7 +96,7 @@ static const char *extra_hex[4] = {
     /* largest prime below 2^256: sums and products carry into a fifth limb */
     "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff43",
     "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed", /* 2^255 - 19 */
-    "ffffffffffffffc5",                                                  /* 2^64 - 59 */
+    "ffffffffffffffc5",                                                 /* 2^64 - 59 */
     "07",
 };
 
@@ -138,8 +129,7 @@ TEST(builtin_constants_match_field_init)
     for (int i = 0; i < 3; i++) {
         const Field *b = builtins[i];
         uint8_t p[32];
-        for (int k = 0; k < 32; k++)
-            p[k] = (uint8_t)(b->p[k / 8] >> (8 * (k % 8)));
+        for (int k = 0; k < 32; k++) p[k] = (uint8_t)(b->p[k / 8] >> (8 * (k % 8)));
         Field f;
         CHECK(field_init(&f, p, b->name) == 0);
         CHECK(memcmp(f.p, b->p, sizeof f.p) == 0);
@@ -148,7 +138,7 @@ TEST(builtin_constants_match_field_init)
         CHECK(memcmp(f.r3, b->r3, sizeof f.r3) == 0);
         CHECK(f.pinv == b->pinv);
         CHECK(f.bits == b->bits);
-        CHECK(b->p[0] * b->pinv == UINT64_MAX);     /* p·(-p^-1) = -1 mod 2^64 */
+        CHECK(b->p[0] * b->pinv == UINT64_MAX); /* p·(-p^-1) = -1 mod 2^64 */
         /* the modulus value itself, against the published constants */
         mpz_t z, want;
         mpz_inits(z, want, NULL);
@@ -199,15 +189,35 @@ static int edge_values(const Field *f, mpz_t *out, int max)
     mpz_init(p);
     mpz_modulus(f, p);
     int n = 0;
-#define PUSH_UI(v) do { if (n < max) { mpz_set_ui(out[n], (v)); mpz_mod(out[n], out[n], p); n++; } } while (0)
+#define PUSH_UI(v)                      \
+    do {                                \
+        if (n < max) {                  \
+            mpz_set_ui(out[n], (v));    \
+            mpz_mod(out[n], out[n], p); \
+            n++;                        \
+        }                               \
+    } while (0)
     PUSH_UI(0);
     PUSH_UI(1);
     PUSH_UI(2);
     PUSH_UI(3);
-    if (n < max) { mpz_sub_ui(out[n], p, 1); n++; }
-    if (n < max) { mpz_sub_ui(out[n], p, 2); n++; }
-    if (n < max) { mpz_fdiv_q_2exp(out[n], p, 1); n++; }
-    if (n < max) { mpz_fdiv_q_2exp(out[n], p, 1); mpz_add_ui(out[n], out[n], 1); n++; }
+    if (n < max) {
+        mpz_sub_ui(out[n], p, 1);
+        n++;
+    }
+    if (n < max) {
+        mpz_sub_ui(out[n], p, 2);
+        n++;
+    }
+    if (n < max) {
+        mpz_fdiv_q_2exp(out[n], p, 1);
+        n++;
+    }
+    if (n < max) {
+        mpz_fdiv_q_2exp(out[n], p, 1);
+        mpz_add_ui(out[n], out[n], 1);
+        n++;
+    }
     for (unsigned k = 0; k < f->bits - 1 && n < max; k += 13) {
         mpz_ui_pow_ui(out[n], 2, k);
         n++;
@@ -230,22 +240,19 @@ static void fe_from_mpz(const Field *f, Fe *r, const mpz_t z)
 {
     uint8_t b[32];
     mpz_to_bytes(b, z);
-    if (fe_from_bytes(f, r, b) != 0)
-        conversion_failures++;
+    if (fe_from_bytes(f, r, b) != 0) conversion_failures++;
 }
 
 static void check_edges(const Field *f)
 {
     enum { MAXE = 40 };
     mpz_t e[MAXE], p, w;
-    for (int i = 0; i < MAXE; i++)
-        mpz_init(e[i]);
+    for (int i = 0; i < MAXE; i++) mpz_init(e[i]);
     mpz_inits(p, w, NULL);
     mpz_modulus(f, p);
     int n = edge_values(f, e, MAXE);
     Fe fe[MAXE];
-    for (int i = 0; i < n; i++)
-        fe_from_mpz(f, &fe[i], e[i]);
+    for (int i = 0; i < n; i++) fe_from_mpz(f, &fe[i], e[i]);
     long bad_add = 0, bad_sub = 0, bad_mul = 0, bad_neg = 0, bad_inv = 0, bad_eq = 0;
     for (int i = 0; i < n; i++) {
         Fe r;
@@ -299,14 +306,13 @@ static void check_edges(const Field *f)
             mpz_ui_pow_ui(w, 2, 255);
         else {
             mpz_ui_pow_ui(w, 2, 256);
-            mpz_sub_ui(w, w, 2);                   /* 0xff..fe */
+            mpz_sub_ui(w, w, 2); /* 0xff..fe */
         }
-        if (mpz_cmp(w, p) < 0)
-            continue;                              /* a modulus near 2^256 */
+        if (mpz_cmp(w, p) < 0) continue; /* a modulus near 2^256 */
         mpz_to_bytes(b, w);
         r.v[0] = 1;
-        CHECK_MSG(fe_from_bytes(f, &r, b) == -1 && fe_is_zero(&r), "%s: from_bytes(%s) accepted",
-                  f->name, reject_hex[k] ? reject_hex[k] : "p");
+        CHECK_MSG(fe_from_bytes(f, &r, b) == -1 && fe_is_zero(&r), "%s: from_bytes(%s) accepted", f->name,
+                  reject_hex[k] ? reject_hex[k] : "p");
     }
     mpz_sub_ui(w, p, 1);
     mpz_to_bytes(b, w);
@@ -319,22 +325,20 @@ static void check_edges(const Field *f)
     mpz_set_ui(w, 1);
     CHECK(same(f, &one, w));
     CHECK(fe_is_zero(&z) && !fe_is_zero(&one));
-    for (int i = 0; i < MAXE; i++)
-        mpz_clear(e[i]);
+    for (int i = 0; i < MAXE; i++) mpz_clear(e[i]);
     mpz_clears(p, w, NULL);
 }
 
 TEST(edge_cases)
 {
-    for (int i = 0; i < 3; i++)
-        check_edges(builtins[i]);
-    for (int i = 0; i < 4; i++)
-        check_edges(&extra[i]);
+    for (int i = 0; i < 3; i++) check_edges(builtins[i]);
+    for (int i = 0; i < 4; i++) check_edges(&extra[i]);
 }
 
 enum { OP_ADD, OP_SUB, OP_MUL, OP_SQR, OP_NEG, OP_INV, OP_FROM_BYTES, OP_TO_BYTES, OP_REDUCE64, OP_KINDS };
-static const char *op_names[OP_KINDS] = { "add", "sub", "mul", "sqr", "neg", "inv", "from_bytes",
-                                          "to_bytes", "reduce64" };
+static const char *op_names[OP_KINDS] = {
+    "add", "sub", "mul", "sqr", "neg", "inv", "from_bytes", "to_bytes", "reduce64"
+};
 
 /* Random operations on a pool of values kept both as Fe and as mpz. */
 static void random_ops(const Field *f, long nops)
@@ -358,9 +362,15 @@ static void random_ops(const Field *f, long nops)
         int i = (int)(r & 7), j = (int)((r >> 3) & 7), k = (int)((r >> 6) & 7);
         unsigned sel = (r >> 9) & 63;
         /* inversions are ~1/32 of the mix: they cost ~300 multiplications */
-        int op = sel < 14 ? OP_ADD : sel < 26 ? OP_SUB : sel < 42 ? OP_MUL : sel < 48 ? OP_SQR
-               : sel < 52 ? OP_NEG : sel < 54 ? OP_INV : sel < 58 ? OP_FROM_BYTES
-               : sel < 61 ? OP_TO_BYTES : OP_REDUCE64;
+        int op = sel < 14   ? OP_ADD
+                 : sel < 26 ? OP_SUB
+                 : sel < 42 ? OP_MUL
+                 : sel < 48 ? OP_SQR
+                 : sel < 52 ? OP_NEG
+                 : sel < 54 ? OP_INV
+                 : sel < 58 ? OP_FROM_BYTES
+                 : sel < 61 ? OP_TO_BYTES
+                            : OP_REDUCE64;
         int ok = 1;
         switch (op) {
         case OP_ADD:
@@ -402,10 +412,8 @@ static void random_ops(const Field *f, long nops)
             unsigned shift = (r >> 15) & 3;
             unsigned top = f->bits <= 8 ? 0 : (f->bits - 1) / 8;
             for (unsigned q = top + 1; q < 32; q++)
-                if (shift != 0)
-                    b[q] = 0;
-            if (shift == 1)
-                b[top] &= 0x7f;
+                if (shift != 0) b[q] = 0;
+            if (shift == 1) b[top] &= 0x7f;
             mpz_from_bytes(w, b, 32);
             Fe t;
             int rc = fe_from_bytes(f, &t, b);
@@ -428,16 +436,14 @@ static void random_ops(const Field *f, long nops)
         case OP_REDUCE64: {
             uint8_t b[64];
             rng_bytes(b, 64);
-            if ((r >> 15) & 1)
-                memset(b + 32, 0xff, 32);          /* near 2^512 */
+            if ((r >> 15) & 1) memset(b + 32, 0xff, 32); /* near 2^512 */
             fe_reduce64(f, &a[k], b);
             mpz_from_bytes(z[k], b, 64);
             mpz_mod(z[k], z[k], p);
             break;
         }
         }
-        if (ok && op != OP_TO_BYTES && op != OP_FROM_BYTES)
-            ok = same(f, &a[k], z[k]);
+        if (ok && op != OP_TO_BYTES && op != OP_FROM_BYTES) ok = same(f, &a[k], z[k]);
         done[op]++;
         if (!ok) {
             if (bad[op]++ == 0) {
@@ -460,28 +466,24 @@ static void random_ops(const Field *f, long nops)
         }
     }
     for (int op = 0; op < OP_KINDS; op++)
-        CHECK_MSG(bad[op] == 0 && (done[op] > 0 || nops < 1000), "%s: %ld of %ld random %s wrong",
-                  f->name, bad[op], done[op], op_names[op]);
-    for (int i = 0; i < POOL; i++)
-        mpz_clear(z[i]);
+        CHECK_MSG(bad[op] == 0 && (done[op] > 0 || nops < 1000), "%s: %ld of %ld random %s wrong", f->name, bad[op],
+                  done[op], op_names[op]);
+    for (int i = 0; i < POOL; i++) mpz_clear(z[i]);
     mpz_clears(p, w, NULL);
 }
 
 static long ops_per_field(void)
 {
     const char *s = getenv("STOFFEL_FIELD_OPS");
-    if (s && *s)
-        return atol(s);
+    if (s && *s) return atol(s);
     return 1000000;
 }
 
 TEST(random_ops_vs_gmp)
 {
     long n = ops_per_field();
-    for (int i = 0; i < 3; i++)
-        random_ops(builtins[i], n);
-    for (int i = 0; i < 4; i++)
-        random_ops(&extra[i], n / 10);
+    for (int i = 0; i < 3; i++) random_ops(builtins[i], n);
+    for (int i = 0; i < 4; i++) random_ops(&extra[i], n / 10);
 }
 
 /* The routine choice: the default follows the CPU (and
@@ -504,11 +506,11 @@ TEST(mul_routines_agree)
         const Field *f = fi < 3 ? builtins[fi] : &extra[fi - 3];
         for (int it = 0; it < 20000; it++) {
             Fe a, b, r1, r2;
-            rng_bytes(a.v, sizeof a.v);                 /* any a < 2^256 */
+            rng_bytes(a.v, sizeof a.v); /* any a < 2^256 */
             uint8_t w[64];
             rng_bytes(w, sizeof w);
             fe_reduce64(f, &b, w);
-            if (it < 4) {                               /* extremes */
+            if (it < 4) { /* extremes */
                 memset(a.v, it & 1 ? 0xff : 0, sizeof a.v);
                 memcpy(b.v, f->p, sizeof b.v);
                 b.v[0] -= (uint64_t)(it >> 1);
@@ -541,9 +543,9 @@ TEST(pow_vs_gmp)
             fe_reduce64(f, &a, b);
             mpz_from_fe(f, base, &a);
             rng_bytes(el, sizeof el);
-            if (it % 4 == 1) el[3] = el[2] = el[1] = 0;       /* short exponents */
+            if (it % 4 == 1) el[3] = el[2] = el[1] = 0; /* short exponents */
             if (it % 4 == 2) el[3] = 0;
-            if (it == 0) memset(el, 0, sizeof el);            /* a^0 = 1 */
+            if (it == 0) memset(el, 0, sizeof el); /* a^0 = 1 */
             mpz_import(e, 4, -1, sizeof(uint64_t), 0, 0, el);
             fe_pow(f, &r, &a, el);
             mpz_powm(want, base, e, p);
@@ -574,8 +576,7 @@ TEST(batch_inverse)
         enum { N = 67 };
         Fe in[N], out[N], one;
         fe_one(f, &one);
-        for (int i = 0; i < N; i++)
-            fe_random(f, &in[i]);
+        for (int i = 0; i < N; i++) fe_random(f, &in[i]);
         fe_from_u64(f, &in[5], 1);
         fe_from_i64(f, &in[6], -1);
         CHECK(fe_batch_inv(f, out, in, N) == 0);
@@ -623,16 +624,15 @@ TEST(inverse_of_small_integers)
             uint64_t v;
             rng_bytes(&v, sizeof v);
             if (it < 300)
-                v = (uint64_t)it;                       /* 0 .. 299 */
+                v = (uint64_t)it; /* 0 .. 299 */
             else
-                v >>= it % 64;                          /* all magnitudes */
-            if (it == 1000)
-                v = UINT64_MAX;
+                v >>= it % 64; /* all magnitudes */
+            if (it == 1000) v = UINT64_MAX;
             Fe r;
             int rc = fe_inv_u64_vartime(f, &r, v);
             mpz_import(vz, 1, -1, sizeof v, 0, 0, &v);
             if (mpz_invert(w, vz, p) == 0)
-                bad += rc != -1;                        /* v = 0 mod p */
+                bad += rc != -1; /* v = 0 mod p */
             else
                 bad += rc != 0 || !same(f, &r, w);
         }
@@ -659,10 +659,8 @@ TEST(square_roots)
             uint8_t b[64];
             rng_bytes(b, 64);
             fe_reduce64(f, &a, b);
-            if (it == 0)
-                fe_zero(&a);
-            if (it == 1)
-                fe_one(f, &a);
+            if (it == 0) fe_zero(&a);
+            if (it == 1) fe_one(f, &a);
             /* a square: r must be ±a, in the lower half */
             fe_sqr(f, &sq, &a);
             int rc = fe_sqrt_vartime(f, &r, &sq);
@@ -682,16 +680,27 @@ TEST(square_roots)
                 bad += rc != 0 || !fe_equal(&rr, &a);
             }
         }
-        CHECK_MSG(bad == 0 && nonsquares > 0, "%s: %ld of %ld square roots wrong (%ld non-squares)",
-                  f->name, bad, squares * 2, nonsquares);
+        CHECK_MSG(bad == 0 && nonsquares > 0, "%s: %ld of %ld square roots wrong (%ld non-squares)", f->name, bad,
+                  squares * 2, nonsquares);
         mpz_clears(p, w, half, NULL);
     }
 }
 
 TEST(integers_signed)
 {
-    static const int64_t vals[] = { 0, 1, -1, 2, -2, 42, -42, INT64_MAX, INT64_MIN, INT64_MAX - 1,
-                                    INT64_MIN + 1, (int64_t)1 << 32, -((int64_t)1 << 32) };
+    static const int64_t vals[] = { 0,
+                                    1,
+                                    -1,
+                                    2,
+                                    -2,
+                                    42,
+                                    -42,
+                                    INT64_MAX,
+                                    INT64_MIN,
+                                    INT64_MAX - 1,
+                                    INT64_MIN + 1,
+                                    (int64_t)1 << 32,
+                                    -((int64_t)1 << 32) };
     for (int fi = 0; fi < 3; fi++) {
         const Field *f = builtins[fi];
         mpz_t p, w;
@@ -710,7 +719,7 @@ TEST(integers_signed)
         for (int it = 0; it < 10000; it++) {
             int64_t v, back = 0;
             rng_bytes(&v, sizeof v);
-            v >>= (it % 64);                      /* all magnitudes */
+            v >>= (it % 64); /* all magnitudes */
             Fe a;
             fe_from_i64(f, &a, v);
             bad += fe_to_i64_signed(f, &back, &a) != 0 || back != v;
@@ -743,9 +752,9 @@ TEST(integers_signed)
     /* a modulus below 2^64: every residue decodes */
     int64_t out = 0;
     Fe a;
-    fe_from_i64(&extra[3], &a, -3);                       /* p = 7: -3 = 4 */
+    fe_from_i64(&extra[3], &a, -3); /* p = 7: -3 = 4 */
     CHECK(fe_to_i64_signed(&extra[3], &out, &a) == 0 && out == -3);
-    fe_from_i64(&extra[3], &a, 10);                       /* 10 = 3 */
+    fe_from_i64(&extra[3], &a, 10); /* 10 = 3 */
     CHECK(fe_to_i64_signed(&extra[3], &out, &a) == 0 && out == 3);
 }
 
@@ -776,8 +785,7 @@ TEST(random_elements)
         mpz_ui_pow_ui(w, 2, f->bits - 1);
         mpz_sub(w, p, w);
         double expect = mpz_get_d(w) / mpz_get_d(p) * 2000;
-        CHECK_MSG(top > expect - 150 && top < expect + 150, "%s: top bit %d, expected %.0f", f->name,
-                  top, expect);
+        CHECK_MSG(top > expect - 150 && top < expect + 150, "%s: top bit %d, expected %.0f", f->name, top, expect);
         CHECK(distinct);
         CHECK(canonical);
         mpz_clears(p, w, NULL);
@@ -844,9 +852,7 @@ int main(void)
         RUN(select_equal_constant_time_helpers);
     }
     fe_mul_set_impl(chosen);
-    CHECK_MSG(conversion_failures == 0, "%ld canonical values rejected by fe_from_bytes",
-              conversion_failures);
-    if (unit_failed)
-        print_seed();
+    CHECK_MSG(conversion_failures == 0, "%ld canonical values rejected by fe_from_bytes", conversion_failures);
+    if (unit_failed) print_seed();
     return unit_report();
 }

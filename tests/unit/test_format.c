@@ -84,7 +84,7 @@ TEST(test_sb)
     CHECK(p && p[0] == '0');
     CHECK(b.data == NULL && b.len == 0);
     free(p);
-    p = sb_take(&b);                      /* empty buffer gives "" */
+    p = sb_take(&b); /* empty buffer gives "" */
     CHECK_STR(p, "");
     free(p);
     sb_free(&b);
@@ -109,7 +109,7 @@ TEST(test_float)
     CHECK_STR(ffloat(123.456), "123.456");
     CHECK_STR(ffloat(9007199254740993.0), "9007199254740992");
 
-    char *want = small(323, "5");           /* 5e-324, the smallest subnormal */
+    char *want = small(323, "5"); /* 5e-324, the smallest subnormal */
     CHECK_STR(ffloat(5e-324), want);
     free(want);
 
@@ -121,10 +121,10 @@ TEST(test_float)
 
     /* Powers of two whose shortest form lies above a shorter correctly
      * rounded string that does not round-trip (asymmetric interval). */
-    want = small(7, "5960464477539063");     /* 2^-24 */
+    want = small(7, "5960464477539063"); /* 2^-24 */
     CHECK_STR(ffloat(ldexp(1.0, -24)), want);
     free(want);
-    want = small(13, "5684341886080802");    /* 2^-44 */
+    want = small(13, "5684341886080802"); /* 2^-44 */
     CHECK_STR(ffloat(ldexp(1.0, -44)), want);
     free(want);
     CHECK_STR(ffloat(ldexp(1.0, 89)), "618970019642690200000000000");
@@ -158,7 +158,7 @@ TEST(test_debug)
     CHECK_STR(fdebug(o), want);
     snprintf(want, sizeof want, "Array(%llu)", (unsigned long long)a.as.arr->id);
     CHECK_STR(fdebug(a), want);
-    CHECK(a.as.arr->id == o.as.obj->id + 1);  /* one id counter */
+    CHECK(a.as.arr->id == o.as.obj->id + 1); /* one id counter */
 
     StForeign *f = heap_new_foreign(&heap, &heap, NULL, NULL);
     snprintf(want, sizeof want, "Foreign(%llu)", (unsigned long long)f->id);
@@ -194,8 +194,7 @@ TEST(test_print_containers)
     CHECK_STR(fprint(arr(0, NULL)), "[]");
 
     /* Elements use debug text, strings stay raw. */
-    CHECK_STR(fprint(arr(3, (Value[]){ val_float(1.5), val_int(VT_I32, -1), val_unit() })),
-              "[1.5f64, -1i32, ()]");
+    CHECK_STR(fprint(arr(3, (Value[]){ val_float(1.5), val_int(VT_I32, -1), val_unit() })), "[1.5f64, -1i32, ()]");
 
     /* Holes print as (); extra (non-positional) keys are not shown. */
     Value h = arr(1, (Value[]){ val_i64(1) });
@@ -213,10 +212,8 @@ TEST(test_print_containers)
     /* 16 elements, then one more element saying how many were left out. */
     Value items[20];
     for (int i = 0; i < 20; i++) items[i] = val_i64(i);
-    CHECK_STR(fprint(arr(16, items)),
-              "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]");
-    CHECK_STR(fprint(arr(20, items)),
-              "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, ...(4 more)]");
+    CHECK_STR(fprint(arr(16, items)), "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]");
+    CHECK_STR(fprint(arr(20, items)), "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, ...(4 more)]");
 
     /* Objects: insertion order, string keys raw, other keys debug text. */
     Value o = obj();
@@ -296,8 +293,7 @@ TEST(test_result)
               "Share(SecretInt { bit_length: 1 })");
 
     /* Byte arrays: every element U8, non-empty. */
-    Value bytes3 = arr(3, (Value[]){ val_uint(VT_U8, 0), val_uint(VT_U8, 0xab),
-                                      val_uint(VT_U8, 0x0f) });
+    Value bytes3 = arr(3, (Value[]){ val_uint(VT_U8, 0), val_uint(VT_U8, 0xab), val_uint(VT_U8, 0x0f) });
     CHECK_STR(fresult(bytes3), "byte[3] 0x00ab0f");
     CHECK_STR(fresult(arr(0, NULL)), "[]");
     CHECK_STR(fresult(arr(2, (Value[]){ val_uint(VT_U8, 1), val_i64(2) })), "[1, 2]");

@@ -42,15 +42,11 @@ TEST(client_hold_flood)
     Transport *cl = inproc_endpoint(hub, 4), *bad = inproc_endpoint(hub, 3);
     MpcClient *c = mpc_client_new(cl, NULL, 4, 1, 0x5eed, 500);
     CHECK(c != NULL);
-    if (!c)
-        return;
+    if (!c) return;
     mpc_client_test_hold_limit(c, (size_t)1 << 20);
-    for (uint64_t s = 1; s <= 5000; s++)
-        send_msg(bad, 4, MK_OUTPUT, s, 1, s);
-    for (uint64_t s = 0; s < 10; s++)
-        send_msg(bad, 4, MK_MASK, s, 8192, 1);    /* 256 KiB each as Fe */
-    for (uint32_t j = 0; j < 3; j++)
-        send_msg(inproc_endpoint(hub, j), 4, MK_OUTPUT, 0, 2, 42);
+    for (uint64_t s = 1; s <= 5000; s++) send_msg(bad, 4, MK_OUTPUT, s, 1, s);
+    for (uint64_t s = 0; s < 10; s++) send_msg(bad, 4, MK_MASK, s, 8192, 1); /* 256 KiB each as Fe */
+    for (uint32_t j = 0; j < 3; j++) send_msg(inproc_endpoint(hub, j), 4, MK_OUTPUT, 0, 2, 42);
     Fe *v = NULL;
     size_t n = 0;
     int rc = mpc_client_outputs(c, &v, &n);
@@ -76,16 +72,15 @@ TEST(client_hold_flood)
 
 /* ---- embedder mistakes ------------------------------------------------------ */
 
-static const char *const EMBED_PROG =
-    ".function down params=x\n"
-    "    PUSHARG r0\n"
-    "    CALL host_down\n"
-    "    RET r0\n"
-    ".end\n"
-    ".function add params=a,b\n"
-    "    ADD r0, r0, r1\n"
-    "    RET r0\n"
-    ".end\n";
+static const char *const EMBED_PROG = ".function down params=x\n"
+                                      "    PUSHARG r0\n"
+                                      "    CALL host_down\n"
+                                      "    RET r0\n"
+                                      ".end\n"
+                                      ".function add params=a,b\n"
+                                      "    ADD r0, r0, r1\n"
+                                      "    RET r0\n"
+                                      ".end\n";
 
 static StoffelVM *embed_vm(void)
 {
@@ -124,8 +119,7 @@ static int host_down(StoffelVM *vm, int argc, void *ud)
     stoffel_set_int(vm, 1, x - 1);
     StoffelResult r = stoffel_call(vm, "down", 1);
     if (r != STOFFEL_OK) {
-        if (!deep_err[0])
-            snprintf(deep_err, sizeof deep_err, "%s", stoffel_last_error(vm)->message);
+        if (!deep_err[0]) snprintf(deep_err, sizeof deep_err, "%s", stoffel_last_error(vm)->message);
         return 1;
     }
     deepest++;
@@ -139,8 +133,7 @@ TEST(nested_host_calls_bounded)
 {
     StoffelVM *vm = embed_vm();
     CHECK(vm != NULL);
-    if (!vm)
-        return;
+    if (!vm) return;
     CHECK(stoffel_register_function(vm, "host_down", host_down, NULL) == STOFFEL_OK);
     stoffel_ensure_slots(vm, 3);
     stoffel_set_int(vm, 1, 150);
@@ -161,7 +154,7 @@ static int host_free(StoffelVM *vm, int argc, void *ud)
 {
     (void)argc;
     (void)ud;
-    stoffel_free(vm);          /* refused: the VM is running */
+    stoffel_free(vm); /* refused: the VM is running */
     stoffel_set_int(vm, 0, 1);
     return 0;
 }
@@ -172,8 +165,7 @@ TEST(free_inside_foreign_refused)
 {
     StoffelVM *vm = embed_vm();
     CHECK(vm != NULL);
-    if (!vm)
-        return;
+    if (!vm) return;
     CHECK(stoffel_register_function(vm, "host_down", host_free, NULL) == STOFFEL_OK);
     stoffel_ensure_slots(vm, 3);
     stoffel_set_int(vm, 1, 1);
@@ -181,15 +173,14 @@ TEST(free_inside_foreign_refused)
     CHECK_MSG(strstr(stoffel_last_error(vm)->message, "stoffel_free") != NULL, "got '%s'",
               stoffel_last_error(vm)->message);
     check_still_usable(vm);
-    stoffel_free(vm);          /* outside any call: freed */
+    stoffel_free(vm); /* outside any call: freed */
 }
 
 static int hook_adds, hook_add_refused;
 static int adding_hook(StoffelVM *vm, const StoffelHookEvent *ev, void *ud)
 {
     (void)ev;
-    if (++hook_adds > 1000)
-        return 1;              /* the bug: the event would fire forever */
+    if (++hook_adds > 1000) return 1; /* the bug: the event would fire forever */
     int id = stoffel_add_hook(vm, STOFFEL_HOOK_MASK(STOFFEL_HOOK_BEFORE_INSTRUCTION), adding_hook, ud, 0);
     hook_add_refused += id == 0;
     return 0;
@@ -200,8 +191,7 @@ TEST(add_hook_inside_hook_refused)
 {
     StoffelVM *vm = embed_vm();
     CHECK(vm != NULL);
-    if (!vm)
-        return;
+    if (!vm) return;
     hook_adds = hook_add_refused = 0;
     int id = stoffel_add_hook(vm, STOFFEL_HOOK_MASK(STOFFEL_HOOK_BEFORE_INSTRUCTION), adding_hook, NULL, 0);
     CHECK(id > 0);
@@ -231,7 +221,7 @@ TEST(freed_share_wiped)
     if (s) {
         uint8_t *bytes = s->bytes;
         CHECK(memcmp(bytes, secret, sizeof secret) == 0);
-        heap_collect(&h);                  /* no roots: the share is garbage */
+        heap_collect(&h); /* no roots: the share is garbage */
         static const uint8_t zero[32];
         CHECK_MSG(memcmp(bytes, zero, sizeof zero) == 0, "share bytes left in the free list");
     }
@@ -247,15 +237,19 @@ TEST(freed_share_wiped)
 TEST(hello_fields_always_set)
 {
     static const char *const bad[] = {
-        "STOFFEL-NET/1\n", "STOFFEL-NET/1\nparams x\n", "STOFFEL-NET/1\nnode \n",
-        "STOFFEL-NET/1\nnode 12abc\nparams p\n", "STOFFEL-NET/1\nnode 99999999999\n",
+        "STOFFEL-NET/1\n",
+        "STOFFEL-NET/1\nparams x\n",
+        "STOFFEL-NET/1\nnode \n",
+        "STOFFEL-NET/1\nnode 12abc\nparams p\n",
+        "STOFFEL-NET/1\nnode 99999999999\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         NetHello h;
-        memset(&h, 0x55, sizeof h);        /* garbage, as an unset stack buffer */
+        memset(&h, 0x55, sizeof h); /* garbage, as an unset stack buffer */
         CHECK(net_hello_parse((const uint8_t *)bad[i], strlen(bad[i]), &h) == 0);
         CHECK_MSG(memchr(h.node, 0, sizeof h.node) && memchr(h.program, 0, sizeof h.program) &&
-                  memchr(h.params, 0, sizeof h.params), "hello %zu: a field is not terminated", i);
+                      memchr(h.params, 0, sizeof h.params),
+                  "hello %zu: a field is not terminated", i);
         CHECK_MSG(h.node_id == -1, "hello %zu: node id %lld", i, (long long)h.node_id);
         CHECK(!h.has_program && h.program[0] == 0);
     }
@@ -276,8 +270,7 @@ static int free_port(void)
     int port = -1;
     if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &l) == 0)
         port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
+    if (fd >= 0) close(fd);
     return port;
 }
 
@@ -299,25 +292,23 @@ static int one_run(const char *dir, uint8_t nonce[32])
     net_hex(k1, sizeof k1, hex1);
     snprintf(text, sizeof text, "party 0 127.0.0.1:%d %s\nclient 0 %s\n", free_port(), hex0, hex1);
     Roster r;
-    if (roster_parse(text, strlen(text), &r, err, sizeof err) != 0)
-        return -1;
-    TlsNetConfig pcfg = { .roster = &r, .self = 0, .key_path = pk, .cert_path = pc, .params = "test",
-                          .program = "p", .quiet = true };
-    TlsNetConfig ccfg = { .roster = &r, .self = 1, .key_path = ck, .cert_path = cc, .params = "test",
-                          .quiet = true };
+    if (roster_parse(text, strlen(text), &r, err, sizeof err) != 0) return -1;
+    TlsNetConfig pcfg = {
+        .roster = &r, .self = 0, .key_path = pk, .cert_path = pc, .params = "test", .program = "p", .quiet = true
+    };
+    TlsNetConfig ccfg = { .roster = &r, .self = 1, .key_path = ck, .cert_path = cc, .params = "test", .quiet = true };
     Transport *party = tls_transport_new(&pcfg, err, sizeof err);
     Transport *client = party ? tls_transport_new(&ccfg, err, sizeof err) : NULL;
     uint8_t other[32];
     int rc = client && tls_transport_wait_peers(party, true, 10000, err, sizeof err) == 0 &&
-             tls_transport_wait_peers(client, true, 10000, err, sizeof err) == 0 &&
-             tls_transport_run_nonce(party, nonce) == 0 && tls_transport_run_nonce(client, other) == 0 &&
-             memcmp(nonce, other, 32) == 0 ? 0 : -1;
-    if (rc != 0)
-        fprintf(stderr, "one_run: %s\n", err);
-    if (client)
-        tls_transport_free(client, 0);
-    if (party)
-        tls_transport_free(party, 0);
+                     tls_transport_wait_peers(client, true, 10000, err, sizeof err) == 0 &&
+                     tls_transport_run_nonce(party, nonce) == 0 && tls_transport_run_nonce(client, other) == 0 &&
+                     memcmp(nonce, other, 32) == 0
+                 ? 0
+                 : -1;
+    if (rc != 0) fprintf(stderr, "one_run: %s\n", err);
+    if (client) tls_transport_free(client, 0);
+    if (party) tls_transport_free(party, 0);
     roster_free(&r);
     return rc;
 }
@@ -356,8 +347,7 @@ TEST(frame_allocates_as_bytes_arrive)
     CHECK(net_frame_feed(&d, hdr, 4, &used, &frame, &flen) == NET_FRAME_MORE && used == 4);
     CHECK_MSG(d.cap <= NET_FRAME_FIRST, "a bare header allocated %zu bytes", d.cap);
     static uint8_t chunk[1 << 20];
-    for (size_t i = 0; i < sizeof chunk; i++)
-        chunk[i] = (uint8_t)(i * 7);
+    for (size_t i = 0; i < sizeof chunk; i++) chunk[i] = (uint8_t)(i * 7);
     CHECK(net_frame_feed(&d, chunk, sizeof chunk, &used, &frame, &flen) == NET_FRAME_MORE);
     CHECK_MSG(d.cap <= 2 * (sizeof chunk), "1 MiB received, %zu bytes allocated", d.cap);
     net_frame_free(&d);

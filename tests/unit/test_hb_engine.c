@@ -28,7 +28,7 @@
 typedef struct {
     size_t id;
     HBNetworkOpaque *net;
-    uint8_t client[4 + 2 * 32];   /* this party's shares of 6 and 7 */
+    uint8_t client[4 + 2 * 32]; /* this party's shares of 6 and 7 */
     /* TLS: the network is made in the thread (every party must dial) */
     const char *roster, *key, *cert;
     /* results, checked by the main thread */
@@ -58,7 +58,7 @@ static void *party_main(void *arg)
         }
     }
     HBEngineOpaque *e = hb_engine_new(77, p->id, N, T, 4, 4, p->net);
-    hb_network_free(p->net);       /* the engine keeps its own reference */
+    hb_network_free(p->net); /* the engine keeps its own reference */
     p->net = NULL;
     if (!e) {
         fail(p, "hb_engine_new");
@@ -165,9 +165,9 @@ TEST(in_process)
     CHECK(hb_network_new_local(0, nets) == HBEngineInvalidConfig);
     CHECK(hb_network_new_local(N, NULL) == HBEngineNullPointer);
     /* bad parameters: no engine */
-    CHECK(hb_engine_new(1, 0, N, 2, 1, 1, nets[0]) == NULL);     /* n < 3t+1 */
-    CHECK(hb_engine_new(1, 1, N, T, 1, 1, nets[0]) == NULL);     /* party 0's network */
-    CHECK(hb_engine_new(1, 0, 7, 2, 1, 1, nets[0]) == NULL);     /* network of 4 */
+    CHECK(hb_engine_new(1, 0, N, 2, 1, 1, nets[0]) == NULL); /* n < 3t+1 */
+    CHECK(hb_engine_new(1, 1, N, T, 1, 1, nets[0]) == NULL); /* party 0's network */
+    CHECK(hb_engine_new(1, 0, 7, 2, 1, 1, nets[0]) == NULL); /* network of 4 */
     deal(ps);
     for (size_t i = 0; i < N; i++) {
         ps[i].id = i;

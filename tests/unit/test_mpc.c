@@ -10,7 +10,7 @@
 
 /* ---- open, multiply, combined round ------------------------------------- */
 
-static size_t g_k;     /* values per test, set before sim_run */
+static size_t g_k; /* values per test, set before sim_run */
 
 /* Random shares opened, then Beaver products of pairs of them opened too,
  * then one round mixing openings and multiplications. */
@@ -42,7 +42,7 @@ static void party_arith(Node *p)
     memcpy(xy + k, y, k * sizeof *y);
     uint64_t rounds0 = mpc_stats(e).rounds;
     TRY(p, mpc_round(e, xy, 2 * k, oxy, z, x, k, w));
-    p->aux[0] = mpc_stats(e).rounds - rounds0;          /* must be 1 */
+    p->aux[0] = mpc_stats(e).rounds - rounds0; /* must be 1 */
     memcpy(ox, oxy, k * sizeof *ox);
     memcpy(oy, oxy + k, k * sizeof *oy);
     /* open z and w; outputs aliasing inputs */
@@ -87,8 +87,7 @@ static void check_arith(uint32_t n, uint32_t t, size_t k)
     const Fe *ox = o, *oy = o + k, *oz = o + 2 * k, *ow = o + 3 * k, *ov = o + 4 * k, *oq = o + 5 * k;
     /* every party opened the same values */
     int same = 1;
-    for (uint32_t i = 1; i < n; i++)
-        same &= memcmp(s.node[i].out, o, 6 * k * sizeof *o) == 0;
+    for (uint32_t i = 1; i < n; i++) same &= memcmp(s.node[i].out, o, 6 * k * sizeof *o) == 0;
     CHECK(same);
     int prod = 1, prod2 = 1, pubprod = 1, sq = 1, distinct = 1;
     for (size_t i = 0; i < k; i++) {
@@ -99,8 +98,7 @@ static void check_arith(uint32_t n, uint32_t t, size_t k)
         prod2 &= fe_equal(&want, &ow[i]);
         pubprod &= as_i64(&ov[i]) == ((int64_t)i - 7) * (3 * (int64_t)i + 1);
         sq &= as_i64(&oq[i]) == (3 * (int64_t)i + 1) * (3 * (int64_t)i + 1);
-        if (i)
-            distinct &= !fe_equal(&ox[i], &ox[i - 1]);
+        if (i) distinct &= !fe_equal(&ox[i], &ox[i - 1]);
     }
     CHECK_MSG(prod, "n=%u: opened products equal the products of the opened factors", n);
     CHECK_MSG(prod2, "n=%u: product computed in a combined round", n);
@@ -115,15 +113,9 @@ static void check_arith(uint32_t n, uint32_t t, size_t k)
     sim_free(&s);
 }
 
-TEST(arith_n4_t1)
-{
-    check_arith(4, 1, SCALE(3000, 300));
-}
+TEST(arith_n4_t1) { check_arith(4, 1, SCALE(3000, 300)); }
 
-TEST(arith_n7_t2)
-{
-    check_arith(7, 2, SCALE(1500, 150));
-}
+TEST(arith_n7_t2) { check_arith(7, 2, SCALE(1500, 150)); }
 
 TEST(arith_no_faults_tolerated)
 {
@@ -158,10 +150,7 @@ static void party_random_triples(Node *p)
     free(a);
 }
 
-static int cmp_fe(const void *x, const void *y)
-{
-    return memcmp(x, y, sizeof(Fe));
-}
+static int cmp_fe(const void *x, const void *y) { return memcmp(x, y, sizeof(Fe)); }
 
 TEST(random_and_triples)
 {
@@ -169,8 +158,7 @@ TEST(random_and_triples)
     Sim s = { .n = 4, .t = 1, .party_fn = party_random_triples, .triple_batch = 300 };
     g_k = k;
     sim_run(&s);
-    for (uint32_t i = 0; i < 4; i++)
-        CHECK_MSG(s.node[i].rc == 0, "party %u: %s", i, s.node[i].err);
+    for (uint32_t i = 0; i < 4; i++) CHECK_MSG(s.node[i].rc == 0, "party %u: %s", i, s.node[i].err);
     if (s.node[0].rc == 0) {
         const Fe *o = s.node[0].out;
         Fe *as = malloc(rounds * k * sizeof *as);
@@ -187,8 +175,7 @@ TEST(random_and_triples)
         CHECK_MSG(valid, "every triple satisfies c = a·b");
         qsort(as, rounds * k, sizeof *as, cmp_fe);
         int dup = 0;
-        for (size_t i = 1; i < rounds * k; i++)
-            dup |= memcmp(&as[i], &as[i - 1], sizeof *as) == 0;
+        for (size_t i = 1; i < rounds * k; i++) dup |= memcmp(&as[i], &as[i - 1], sizeof *as) == 0;
         CHECK_MSG(!dup, "no triple's a appears twice across %zu rounds", rounds);
         CHECK(s.node[0].aux[0] == rounds * k);
         /* random secrets differ */
@@ -199,8 +186,7 @@ TEST(random_and_triples)
         int rdup = 0, zero = 0;
         for (size_t i = 0; i < k; i++) {
             zero |= fe_is_zero(&rs[i]);
-            if (i)
-                rdup |= memcmp(&rs[i], &rs[i - 1], sizeof *rs) == 0;
+            if (i) rdup |= memcmp(&rs[i], &rs[i - 1], sizeof *rs) == 0;
         }
         CHECK_MSG(!rdup && !zero, "random shares' secrets differ");
         CHECK(s.node[0].aux[1] == k);
@@ -260,8 +246,7 @@ static void check_trunc(uint32_t n, uint32_t t, size_t k)
     Sim s = { .n = n, .t = t, .party_fn = party_trunc, .ctx = xs };
     g_k = k;
     sim_run(&s);
-    for (uint32_t i = 0; i < n; i++)
-        CHECK_MSG(s.node[i].rc == 0, "party %u: %s", i, s.node[i].err);
+    for (uint32_t i = 0; i < n; i++) CHECK_MSG(s.node[i].rc == 0, "party %u: %s", i, s.node[i].err);
     if (s.node[0].rc == 0) {
         int in_range = 1;
         size_t ones = 0;
@@ -279,8 +264,8 @@ static void check_trunc(uint32_t n, uint32_t t, size_t k)
         /* the carry is 1 with probability (v mod 2^f)/2^f: the count is a
          * sum of independent Bernoullis; allow 6 standard deviations */
         double sd = sqrt(expect_ones * (1 - expect_ones / (double)k)) + 1;
-        CHECK_MSG(fabs((double)ones - expect_ones) < 6 * sd, "n=%u: %zu round-ups, expected %.1f", n,
-                  ones, expect_ones);
+        CHECK_MSG(fabs((double)ones - expect_ones) < 6 * sd, "n=%u: %zu round-ups, expected %.1f", n, ones,
+                  expect_ones);
         CHECK(s.node[0].aux[0] == 1);
         CHECK(s.node[0].st.truncations == k);
         CHECK(s.node[0].st.bits_used == k * (MPC_FIXED_TOTAL_BITS + MPC_KAPPA));
@@ -289,15 +274,9 @@ static void check_trunc(uint32_t n, uint32_t t, size_t k)
     free(xs);
 }
 
-TEST(truncation_n4_t1)
-{
-    check_trunc(4, 1, SCALE(300, 40));
-}
+TEST(truncation_n4_t1) { check_trunc(4, 1, SCALE(300, 40)); }
 
-TEST(truncation_n7_t2)
-{
-    check_trunc(7, 2, SCALE(100, 15));
-}
+TEST(truncation_n7_t2) { check_trunc(7, 2, SCALE(100, 15)); }
 
 /* Truncation of public (degree-0) negative values, exact floor or +1. */
 static void party_trunc_small(Node *p)
@@ -308,8 +287,7 @@ static void party_trunc_small(Node *p)
     Fe in[16];
     p->nout = k;
     p->out = malloc(k * sizeof *p->out);
-    for (size_t i = 0; i < k; i++)
-        in[i] = pub(vals[i]);
+    for (size_t i = 0; i < k; i++) in[i] = pub(vals[i]);
     TRY(p, mpc_truncate(e, in, k, 64, 16, in));
     TRY(p, mpc_round(e, in, k, p->out, NULL, NULL, 0, NULL));
     p->aux[0] = k;
@@ -324,8 +302,7 @@ TEST(truncation_edges)
     if (s.node[0].rc == 0)
         for (size_t i = 0; i < s.node[0].aux[0]; i++) {
             int64_t want = floor_div(vals[i], 65536), got = as_i64(&s.node[0].out[i]);
-            CHECK_MSG(got == want || got == want + 1, "trunc(%lld) = %lld", (long long)vals[i],
-                      (long long)got);
+            CHECK_MSG(got == want || got == want + 1, "trunc(%lld) = %lld", (long long)vals[i], (long long)got);
         }
     sim_free(&s);
 }
@@ -374,8 +351,8 @@ static void client_inputs(Node *p)
         snprintf(p->err, sizeof p->err, "send inputs: %s", err);
         return;
     }
-    if (c == 0 && mpc_client_receive_outputs(p->tr, NULL, s->n, s->t, 0x5eed, &p->out, &p->nout,
-                                             s->timeout_ms, err, sizeof err) != 0) {
+    if (c == 0 && mpc_client_receive_outputs(p->tr, NULL, s->n, s->t, 0x5eed, &p->out, &p->nout, s->timeout_ms, err,
+                                             sizeof err) != 0) {
         p->rc = -1;
         snprintf(p->err, sizeof p->err, "outputs: %s", err);
     }
@@ -383,11 +360,9 @@ static void client_inputs(Node *p)
 
 TEST(client_input_output)
 {
-    Sim s = { .n = 4, .t = 1, .nc = 2, .cin = two_inputs, .party_fn = party_clients,
-              .client_fn = client_inputs };
+    Sim s = { .n = 4, .t = 1, .nc = 2, .cin = two_inputs, .party_fn = party_clients, .client_fn = client_inputs };
     sim_run(&s);
-    for (uint32_t i = 0; i < 6; i++)
-        CHECK_MSG(s.node[i].rc == 0, "node %u: %s", i, s.node[i].err);
+    for (uint32_t i = 0; i < 6; i++) CHECK_MSG(s.node[i].rc == 0, "node %u: %s", i, s.node[i].err);
     Node *c0 = &s.node[4];
     CHECK(c0->rc == 0 && c0->nout == 2);
     if (c0->rc == 0 && c0->nout == 2) {
@@ -410,8 +385,7 @@ static void party_batches(Node *p)
     MpcEngine *e = p->e;
     Fe v[3];
     for (int b = 0; b < 4; b++) {
-        for (int i = 0; i < 3; i++)
-            v[i] = pub(100 * b + i);
+        for (int i = 0; i < 3; i++) v[i] = pub(100 * b + i);
         TRY(p, mpc_send_to_client(e, 0, v, (size_t)(b + 1) < 3 ? (size_t)(b + 1) : 3));
     }
 }
@@ -426,8 +400,7 @@ static void client_batches(Node *p)
         return;
     }
     /* inputs are not configured here: a client without inputs takes no part */
-    if (mpc_client_inputs(c, NULL, 0) != 0)
-        p->rc = -1;
+    if (mpc_client_inputs(c, NULL, 0) != 0) p->rc = -1;
     for (int b = 0; b < 4 && p->rc == 0; b++) {
         Fe *v;
         size_t k;
@@ -436,8 +409,7 @@ static void client_batches(Node *p)
             snprintf(p->err, sizeof p->err, "%s", mpc_client_error(c));
             break;
         }
-        for (size_t i = 0; i < k && p->nout < 16; i++)
-            p->out[p->nout++] = v[i];
+        for (size_t i = 0; i < k && p->nout < 16; i++) p->out[p->nout++] = v[i];
         free(v);
     }
     mpc_client_free(c);
@@ -446,15 +418,13 @@ static void client_batches(Node *p)
 TEST(client_output_batches)
 {
     static const uint32_t none[1] = { 0 };
-    Sim s = { .n = 4, .t = 1, .nc = 1, .cin = none, .party_fn = party_batches,
-              .client_fn = client_batches };
+    Sim s = { .n = 4, .t = 1, .nc = 1, .cin = none, .party_fn = party_batches, .client_fn = client_batches };
     sim_run(&s);
     Node *c = &s.node[4];
     CHECK_MSG(c->rc == 0, "%s", c->err);
     int64_t want[] = { 0, 100, 101, 200, 201, 202, 300, 301, 302 };
     CHECK(c->nout == 9);
-    for (size_t i = 0; i < c->nout && i < 9; i++)
-        CHECK(as_i64(&c->out[i]) == want[i]);
+    for (size_t i = 0; i < c->nout && i < 9; i++) CHECK(as_i64(&c->out[i]) == want[i]);
     sim_free(&s);
 }
 
@@ -468,12 +438,10 @@ static void party_stat(Node *p)
 {
     MpcEngine *e = p->e;
     TRY(p, mpc_collect_inputs(e));
-    if (p->id != 0)
-        return;
+    if (p->id != 0) return;
     p->out = malloc(STAT_K * sizeof *p->out);
     p->nout = STAT_K;
-    for (uint32_t i = 0; i < STAT_K; i++)
-        TRY(p, mpc_client_input(e, 0, i, &p->out[i]));
+    for (uint32_t i = 0; i < STAT_K; i++) TRY(p, mpc_client_input(e, 0, i, &p->out[i]));
 }
 
 static void client_stat(Node *p)
@@ -481,8 +449,7 @@ static void client_stat(Node *p)
     Sim *s = p->sim;
     const Fe *secret = s->ctx;
     Fe *v = malloc(STAT_K * sizeof *v);
-    for (uint32_t i = 0; i < STAT_K; i++)
-        v[i] = *secret;
+    for (uint32_t i = 0; i < STAT_K; i++) v[i] = *secret;
     char err[256];
     if (mpc_client_send_inputs(p->tr, NULL, s->n, s->t, 0x5eed, v, STAT_K, s->timeout_ms, err, sizeof err) != 0) {
         p->rc = -1;
@@ -501,8 +468,7 @@ static double chi_square_low_byte(const Fe *v, size_t k)
         hist[b[0]]++;
     }
     double ex = (double)k / 256, chi = 0;
-    for (int i = 0; i < 256; i++)
-        chi += (hist[i] - ex) * (hist[i] - ex) / ex;
+    for (int i = 0; i < 256; i++) chi += (hist[i] - ex) * (hist[i] - ex) / ex;
     return chi;
 }
 
@@ -510,8 +476,13 @@ TEST(share_distribution)
 {
     Fe secrets[2] = { pub(42), pub(-1) };
     for (int which = 0; which < 2; which++) {
-        Sim s = { .n = 4, .t = 1, .nc = 1, .cin = stat_inputs, .party_fn = party_stat,
-                  .client_fn = client_stat, .ctx = &secrets[which] };
+        Sim s = { .n = 4,
+                  .t = 1,
+                  .nc = 1,
+                  .cin = stat_inputs,
+                  .party_fn = party_stat,
+                  .client_fn = client_stat,
+                  .ctx = &secrets[which] };
         sim_run(&s);
         CHECK_MSG(s.node[0].rc == 0, "%s", s.node[0].err);
         CHECK_MSG(s.node[4].rc == 0, "%s", s.node[4].err);
@@ -521,8 +492,7 @@ TEST(share_distribution)
             CHECK_MSG(chi < 400, "secret %d: chi-square %.1f of party 0's share low bytes", which, chi);
             /* and the shares are not the secret itself */
             size_t eq = 0;
-            for (size_t i = 0; i < STAT_K; i++)
-                eq += fe_equal(&s.node[0].out[i], &secrets[which]);
+            for (size_t i = 0; i < STAT_K; i++) eq += fe_equal(&s.node[0].out[i], &secrets[which]);
             CHECK(eq < 3);
         }
         sim_free(&s);
@@ -531,8 +501,7 @@ TEST(share_distribution)
 
 int main(void)
 {
-    if (sodium_init() < 0)
-        return 1;
+    if (sodium_init() < 0) return 1;
     RUN(arith_n4_t1);
     RUN(arith_n7_t2);
     RUN(arith_no_faults_tolerated);

@@ -30,8 +30,7 @@ static void party_work(Node *p)
     TRY(p, mpc_preprocess(e, 2 * K + 8, 2 * K + 8, K * (MPC_FIXED_TOTAL_BITS + MPC_KAPPA)));
     mpc_test_set_fault(e, p->sim->fault[p->id]);
     /* round 1: K public constants opened */
-    for (size_t i = 0; i < K; i++)
-        a[i] = pub((int64_t)i * 1000003 - 77);
+    for (size_t i = 0; i < K; i++) a[i] = pub((int64_t)i * 1000003 - 77);
     TRY(p, mpc_round(e, a, K, p->out, NULL, NULL, 0, NULL));
     /* products of random shares: open x, y and x·y and compare */
     TRY(p, mpc_random(e, a, K));
@@ -60,7 +59,7 @@ static void party_work(Node *p)
         TRY(p, mpc_client_input(e, 0, 0, &x));
         TRY(p, mpc_round(e, &x, 1, &p->out[3 * K], NULL, NULL, 0, NULL));
         Fe seven = pub(7);
-        fe_mul(F(), &o[0], &x, &seven);       /* public constant times a share */
+        fe_mul(F(), &o[0], &x, &seven); /* public constant times a share */
         fe_neg(F(), &o[1], &x);
         TRY(p, mpc_send_to_client(e, 0, o, 2));
     }
@@ -87,8 +86,7 @@ static void check_work(Sim *s, uint32_t i, const char *label)
 {
     Node *p = &s->node[i];
     CHECK_MSG(p->rc == 0, "%s: party %u: %s", label, i, p->err);
-    if (p->rc != 0)
-        return;
+    if (p->rc != 0) return;
     int opened = 1, prods = 1, trunc = 1;
     for (size_t j = 0; j < K; j++) {
         opened &= as_i64(&p->out[j]) == (int64_t)j * 1000003 - 77;
@@ -101,8 +99,7 @@ static void check_work(Sim *s, uint32_t i, const char *label)
     CHECK_MSG(opened, "%s: party %u: openings", label, i);
     CHECK_MSG(prods, "%s: party %u: products", label, i);
     CHECK_MSG(trunc, "%s: party %u: truncations", label, i);
-    if (s->nc)
-        CHECK_MSG(as_i64(&p->out[3 * K]) == 1234, "%s: party %u: client input", label, i);
+    if (s->nc) CHECK_MSG(as_i64(&p->out[3 * K]) == 1234, "%s: party %u: client input", label, i);
 }
 
 static void check_client(Sim *s, const char *label)
@@ -112,24 +109,17 @@ static void check_client(Sim *s, const char *label)
     CHECK(c->rc != 0 || (c->nout == 2 && as_i64(&c->out[0]) == 7 * 1234 && as_i64(&c->out[1]) == -1234));
 }
 
-static void run_faulty(uint32_t n, uint32_t t, const uint32_t *bad, size_t nbad, MpcFault fault,
-                       const char *label)
+static void run_faulty(uint32_t n, uint32_t t, const uint32_t *bad, size_t nbad, MpcFault fault, const char *label)
 {
-    Sim s = { .n = n, .t = t, .nc = 1, .cin = one_input, .party_fn = party_work,
-              .client_fn = client_work };
-    for (size_t i = 0; i < nbad; i++)
-        s.fault[bad[i]] = fault;
+    Sim s = { .n = n, .t = t, .nc = 1, .cin = one_input, .party_fn = party_work, .client_fn = client_work };
+    for (size_t i = 0; i < nbad; i++) s.fault[bad[i]] = fault;
     sim_run(&s);
-    for (uint32_t i = 0; i < n; i++)
-        check_work(&s, i, label);
+    for (uint32_t i = 0; i < n; i++) check_work(&s, i, label);
     check_client(&s, label);
     sim_free(&s);
 }
 
-TEST(honest_baseline)
-{
-    run_faulty(4, 1, NULL, 0, MPC_FAULT_NONE, "honest n=4");
-}
+TEST(honest_baseline) { run_faulty(4, 1, NULL, 0, MPC_FAULT_NONE, "honest n=4"); }
 
 TEST(wrong_shares_n4)
 {
@@ -157,13 +147,11 @@ TEST(silent_n7)
 
 TEST(silent_and_wrong_n7)
 {
-    Sim s = { .n = 7, .t = 2, .nc = 1, .cin = one_input, .party_fn = party_work,
-              .client_fn = client_work };
+    Sim s = { .n = 7, .t = 2, .nc = 1, .cin = one_input, .party_fn = party_work, .client_fn = client_work };
     s.fault[1] = MPC_FAULT_SILENT;
     s.fault[4] = MPC_FAULT_WRONG_SHARES;
     sim_run(&s);
-    for (uint32_t i = 0; i < 7; i++)
-        check_work(&s, i, "silent+wrong n=7");
+    for (uint32_t i = 0; i < 7; i++) check_work(&s, i, "silent+wrong n=7");
     check_client(&s, "silent+wrong n=7");
     sim_free(&s);
 }
@@ -176,8 +164,7 @@ static void party_overload(Node *p)
     Fe five = pub(5), a[K];
     p->out = calloc(K, sizeof *p->out);
     p->nout = K;
-    for (size_t i = 0; i < K; i++)
-        a[i] = pub((int64_t)i + 100);
+    for (size_t i = 0; i < K; i++) a[i] = pub((int64_t)i + 100);
     TRY(p, mpc_send_to_client(e, 0, &five, 1));
     TRY(p, mpc_round(e, a, K, p->out, NULL, NULL, 0, NULL));
 }
@@ -196,18 +183,15 @@ static void client_overload(Node *p)
 TEST(more_than_t_faults_never_wrong)
 {
     static const uint32_t none[1] = { 0 };
-    Sim s = { .n = 4, .t = 1, .nc = 1, .cin = none, .party_fn = party_overload,
-              .client_fn = client_overload };
+    Sim s = { .n = 4, .t = 1, .nc = 1, .cin = none, .party_fn = party_overload, .client_fn = client_overload };
     s.fault[2] = s.fault[3] = MPC_FAULT_WRONG_SHARES;
     sim_run(&s);
     for (uint32_t i = 0; i < 4; i++) {
         Node *p = &s.node[i];
         int right = 1;
-        for (size_t j = 0; p->rc == 0 && j < K; j++)
-            right &= as_i64(&p->out[j]) == (int64_t)j + 100;
+        for (size_t j = 0; p->rc == 0 && j < K; j++) right &= as_i64(&p->out[j]) == (int64_t)j + 100;
         CHECK_MSG(p->rc != 0 || right, "party %u accepted a wrong value", i);
-        if (i < 2)
-            CHECK_MSG(p->rc != 0 && strstr(p->err, "inconsistent"), "party %u: %s", i, p->err);
+        if (i < 2) CHECK_MSG(p->rc != 0 && strstr(p->err, "inconsistent"), "party %u: %s", i, p->err);
     }
     Node *c = &s.node[4];
     CHECK_MSG(c->rc != 0 && strstr(c->err, "inconsistent"), "client: %s", c->rc ? c->err : "accepted");
@@ -216,12 +200,11 @@ TEST(more_than_t_faults_never_wrong)
 
 /* ---- forged and malformed messages ------------------------------------------ */
 
-static void put_junk(Transport *from, uint32_t to, uint8_t kind, uint32_t count, uint64_t inst,
-                     uint64_t seq, size_t len)
+static void put_junk(Transport *from, uint32_t to, uint8_t kind, uint32_t count, uint64_t inst, uint64_t seq,
+                     size_t len)
 {
     uint8_t *m = calloc(1, len + 1);
-    if (len >= MPC_HDR)
-        wire_put_hdr(m, kind, count, inst, seq);
+    if (len >= MPC_HDR) wire_put_hdr(m, kind, count, inst, seq);
     transport_send(from, to, m, len);
     free(m);
 }
@@ -234,13 +217,13 @@ static void inject(Sim *s)
 {
     Transport *cl = inproc_endpoint(s->hub, s->n), *p3 = inproc_endpoint(s->hub, 3);
     for (uint32_t to = 0; to < 3; to++) {
-        put_junk(cl, to, MK_OPEN, 0, 0x5eed, 0, MPC_HDR);             /* party kind from a client */
-        put_junk(cl, to, MK_MASKED, 1, 0x1234, 0, MPC_HDR + 32);      /* wrong instance */
-        put_junk(cl, to, MK_MASKED, 3, 0x5eed, 0, MPC_HDR + 32);      /* length != count */
-        put_junk(cl, to, 99, 0, 0x5eed, 0, MPC_HDR);                  /* unknown kind */
-        put_junk(cl, to, MK_MASKED, 0, 0x5eed, 0, 7);                 /* truncated header */
+        put_junk(cl, to, MK_OPEN, 0, 0x5eed, 0, MPC_HDR);                      /* party kind from a client */
+        put_junk(cl, to, MK_MASKED, 1, 0x1234, 0, MPC_HDR + 32);               /* wrong instance */
+        put_junk(cl, to, MK_MASKED, 3, 0x5eed, 0, MPC_HDR + 32);               /* length != count */
+        put_junk(cl, to, 99, 0, 0x5eed, 0, MPC_HDR);                           /* unknown kind */
+        put_junk(cl, to, MK_MASKED, 0, 0x5eed, 0, 7);                          /* truncated header */
         put_junk(p3, to, MK_OPEN, 1, 0x5eed, (uint64_t)1 << 40, MPC_HDR + 32); /* absurd seq */
-        put_junk(p3, to, MK_OUTPUT, 0, 0x5eed, 0, MPC_HDR);           /* client kind to a party */
+        put_junk(p3, to, MK_OUTPUT, 0, 0x5eed, 0, MPC_HDR);                    /* client kind to a party */
         /* party 3's first opening forged: K random elements, well formed */
         size_t len = MPC_HDR + (size_t)K * MPC_ELEM;
         uint8_t *m = malloc(len);
@@ -262,8 +245,7 @@ static void party_forged(Node *p)
     Fe *a = malloc(K * sizeof *a);
     p->out = malloc(K * sizeof *p->out);
     p->nout = K;
-    for (size_t i = 0; i < K; i++)
-        a[i] = pub((int64_t)i * 31 - 5);
+    for (size_t i = 0; i < K; i++) a[i] = pub((int64_t)i * 31 - 5);
     TRY(p, mpc_round(e, a, K, p->out, NULL, NULL, 0, NULL));
     TRY(p, mpc_round(e, a, K, a, a, a, K, a));
     free(a);
@@ -276,11 +258,9 @@ TEST(forged_and_malformed)
     for (uint32_t i = 0; i < 3; i++) {
         Node *p = &s.node[i];
         CHECK_MSG(p->rc == 0, "party %u: %s", i, p->err);
-        if (p->rc != 0)
-            continue;
+        if (p->rc != 0) continue;
         int ok = 1;
-        for (size_t j = 0; j < K; j++)
-            ok &= as_i64(&p->out[j]) == (int64_t)j * 31 - 5;
+        for (size_t j = 0; j < K; j++) ok &= as_i64(&p->out[j]) == (int64_t)j * 31 - 5;
         CHECK_MSG(ok, "party %u: openings correct despite a forged round", i);
         CHECK_MSG(p->st.bad_messages >= JUNK_PER_PARTY, "party %u: %llu bad messages counted", i,
                   (unsigned long long)p->st.bad_messages);
@@ -303,8 +283,7 @@ static void client_equivocate(Node *p)
         uint8_t *m;
         size_t len;
         MsgHdr h;
-        if (transport_recv(p->tr, &from, &m, &len, s->timeout_ms) != TRANSPORT_OK)
-            break;
+        if (transport_recv(p->tr, &from, &m, &len, s->timeout_ms) != TRANSPORT_OK) break;
         if (wire_get_hdr(m, len, &h) == 0 && h.kind == MK_MASK && h.count == 1 &&
             wire_get_canon(F(), &shares[got], m + MPC_HDR, 1) == 0)
             who[got++] = from;
@@ -339,19 +318,29 @@ static void party_input_only(Node *p)
 TEST(equivocating_client)
 {
     /* 2 and 2: no value reaches 3 reports, every party rejects the client */
-    Sim s = { .n = 4, .t = 1, .nc = 1, .cin = one_input, .party_fn = party_input_only,
-              .client_fn = client_equivocate, .ctx = (void *)(uintptr_t)2, .timeout_ms = SCALE(3000, 10000) };
+    Sim s = { .n = 4,
+              .t = 1,
+              .nc = 1,
+              .cin = one_input,
+              .party_fn = party_input_only,
+              .client_fn = client_equivocate,
+              .ctx = (void *)(uintptr_t)2,
+              .timeout_ms = SCALE(3000, 10000) };
     sim_run(&s);
     for (uint32_t i = 0; i < 4; i++) {
         CHECK_MSG(s.node[i].rc != 0, "party %u accepted an equivocating client", i);
-        CHECK_MSG(strstr(s.node[i].err, "client 0") != NULL, "party %u: error names the client: %s", i,
-                  s.node[i].err);
+        CHECK_MSG(strstr(s.node[i].err, "client 0") != NULL, "party %u: error names the client: %s", i, s.node[i].err);
     }
     sim_free(&s);
     /* 3 and 1: indistinguishable from one lying party; the majority value
      * is used by everyone, including the party that was sent another */
-    Sim s2 = { .n = 4, .t = 1, .nc = 1, .cin = one_input, .party_fn = party_input_only,
-               .client_fn = client_equivocate, .ctx = (void *)(uintptr_t)3 };
+    Sim s2 = { .n = 4,
+               .t = 1,
+               .nc = 1,
+               .cin = one_input,
+               .party_fn = party_input_only,
+               .client_fn = client_equivocate,
+               .ctx = (void *)(uintptr_t)3 };
     sim_run(&s2);
     for (uint32_t i = 0; i < 4; i++) {
         CHECK_MSG(s2.node[i].rc == 0, "party %u: %s", i, s2.node[i].err);
@@ -366,8 +355,7 @@ static int g_pfault;
 
 static void party_preproc(Node *p)
 {
-    if (p->id == 2)
-        mpc_test_preproc_fault(p->e, g_pfault);
+    if (p->id == 2) mpc_test_preproc_fault(p->e, g_pfault);
     TRY(p, mpc_preprocess(p->e, 50, 0, 0));
 }
 
@@ -389,8 +377,7 @@ TEST(wrong_degree_2t_share_detected)
     Sim s = { .n = 4, .t = 1, .party_fn = party_preproc, .timeout_ms = SCALE(2000, 10000) };
     sim_run(&s);
     for (uint32_t i = 0; i < 4; i++) {
-        if (i == 2)
-            continue;        /* the cheater decodes with its true shares */
+        if (i == 2) continue; /* the cheater decodes with its true shares */
         CHECK_MSG(s.node[i].rc != 0, "party %u accepted a wrong degree-2t opening", i);
         CHECK_MSG(strstr(s.node[i].err, "open-2t round") != NULL, "party %u: %s", i, s.node[i].err);
     }
@@ -412,8 +399,7 @@ TEST(absent_party_in_preprocessing)
 
 int main(void)
 {
-    if (sodium_init() < 0)
-        return 1;
+    if (sodium_init() < 0) return 1;
     RUN(honest_baseline);
     RUN(wrong_shares_n4);
     RUN(wrong_shares_n7);

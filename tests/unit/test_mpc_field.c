@@ -28,11 +28,12 @@ static const char *err_of(VM *vm)
 }
 
 /* The call fails and its message contains `want`. */
-#define CHECK_ERR(vm, name, args, argc, want) do { \
-    int rc_ = call((vm), (name), (args), (argc), NULL); \
-    CHECK_MSG(rc_ != ST_OK && strstr(err_of(vm), (want)) != NULL, "%s: rc %d, error \"%s\", want \"%s\"", \
-              (name), rc_, err_of(vm), (want)); \
-} while (0)
+#define CHECK_ERR(vm, name, args, argc, want)                                                                         \
+    do {                                                                                                              \
+        int rc_ = call((vm), (name), (args), (argc), NULL);                                                           \
+        CHECK_MSG(rc_ != ST_OK && strstr(err_of(vm), (want)) != NULL, "%s: rc %d, error \"%s\", want \"%s\"", (name), \
+                  rc_, err_of(vm), (want));                                                                           \
+    } while (0)
 
 static Value bytes_val(VM *vm, const uint8_t *b, size_t n)
 {
@@ -154,7 +155,7 @@ static void field_laws(const Field *f)
         for (int j = 0; j < 8; j++) p_le[8 * i + j] = (uint8_t)(f->p[i] >> (8 * j));
     uint8_t pm1[32];
     memcpy(pm1, p_le, 32);
-    pm1[0] = (uint8_t)(pm1[0] - 1);   /* p is odd: no borrow */
+    pm1[0] = (uint8_t)(pm1[0] - 1); /* p is odd: no borrow */
     CHECK(memcmp(m1, pm1, 32) == 0);
     CHECK(from_int(vm, 123456789, a) == 0 && from_int(vm, -987654321, b) == 0 && from_int(vm, 31337, c) == 0);
     /* a + b = from_int(a + b) */
@@ -185,7 +186,7 @@ static void field_laws(const Field *f)
     /* sqrt: sqrt(x^2) is x or -x, the same for both, in the lower half */
     CHECK(fop(vm, "Field.mul", c, c, t1) == 0 && fop(vm, "Field.sqrt", t1, NULL, t2) == 0);
     CHECK(fop(vm, "Field.neg", c, NULL, t3) == 0);
-    CHECK(memcmp(t2, c, 32) == 0);     /* 31337 is in the lower half */
+    CHECK(memcmp(t2, c, 32) == 0); /* 31337 is in the lower half */
     CHECK(fop(vm, "Field.mul", t3, t3, t1) == 0 && fop(vm, "Field.sqrt", t1, NULL, t1) == 0 && memcmp(t1, c, 32) == 0);
     CHECK(fop(vm, "Field.sqrt", zero, NULL, t1) == 0 && memcmp(t1, zero, 32) == 0);
     /* a non-residue: the first n with no root (some n <= 100 for these fields) */
@@ -230,9 +231,9 @@ static void names(const Field *f, const char *curve, const char *field)
         const char *name;
         bool has;
     } caps[] = {
-        { "client-output", true }, { "client_output", true }, { "CLIENT-INPUT", true }, { "client_inputs", true },
-        { "randomness", true }, { "random", true }, { "field-open", true }, { "field_open", true },
-        { "open_field", true }, { "multiplication", true }, { " mul ", true }, { "reservation", false },
+        { "client-output", true }, { "client_output", true },  { "CLIENT-INPUT", true }, { "client_inputs", true },
+        { "randomness", true },    { "random", true },         { "field-open", true },   { "field_open", true },
+        { "open_field", true },    { "multiplication", true }, { " mul ", true },        { "reservation", false },
     };
     for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
         Value a = str_val(vm, caps[i].name);
@@ -347,8 +348,8 @@ TEST(random_int)
         /* the bits come from preprocessing, one per bit of each value */
         uint64_t want = 0;
         for (size_t w = 0; w < N_WIDTHS; w++) want += (uint64_t)widths[w] * SAMPLES;
-        CHECK_MSG(s.node[0].st.bits_used >= want, "bits used %llu < %llu",
-                  (unsigned long long)s.node[0].st.bits_used, (unsigned long long)want);
+        CHECK_MSG(s.node[0].st.bits_used >= want, "bits used %llu < %llu", (unsigned long long)s.node[0].st.bits_used,
+                  (unsigned long long)want);
     }
     sim_free(&s);
 }
@@ -371,13 +372,13 @@ TEST(fixed_rounding)
     int64_t v = 0;
     CHECK(fixed_from_double(0.3, 16, &v) == 0 && v == 19661);
     CHECK(fixed_from_double(-0.3, 16, &v) == 0 && v == -19661);
-    CHECK(fixed_from_double(0.1, 16, &v) == 0 && v == 6554);      /* 6553.6 */
-    CHECK(fixed_from_double(1.0 / 131072, 16, &v) == 0 && v == 1);   /* exactly half */
+    CHECK(fixed_from_double(0.1, 16, &v) == 0 && v == 6554);       /* 6553.6 */
+    CHECK(fixed_from_double(1.0 / 131072, 16, &v) == 0 && v == 1); /* exactly half */
     CHECK(fixed_from_double(-1.0 / 131072, 16, &v) == 0 && v == -1);
     CHECK(fixed_from_double(0.4 / 65536, 16, &v) == 0 && v == 0);
     CHECK(fixed_from_double(2.5, 0, &v) == 0 && v == 3);
-    CHECK(fixed_from_double(-140737488355328.0, 16, &v) == 0 && v == INT64_MIN);   /* -2^47 */
-    CHECK(fixed_from_double(140737488355328.0, 16, &v) != 0);                       /* 2^47: 2^63 */
+    CHECK(fixed_from_double(-140737488355328.0, 16, &v) == 0 && v == INT64_MIN); /* -2^47 */
+    CHECK(fixed_from_double(140737488355328.0, 16, &v) != 0);                    /* 2^47: 2^63 */
     CHECK(fixed_from_double(NAN, 16, &v) != 0);
     CHECK(fixed_from_double(INFINITY, 16, &v) != 0);
 }

@@ -24,24 +24,21 @@ TEST(inproc_basics)
     CHECK(inproc_endpoint(h, 4) == NULL);
     CHECK(a->self == 0 && c->self == 3 && a->n_parties == 3 && a->n_clients == 1);
     /* in order from one sender, sender authenticated */
-    for (uint8_t i = 0; i < 50; i++)
-        CHECK(transport_send(a, 1, &i, 1) == TRANSPORT_OK);
+    for (uint8_t i = 0; i < 50; i++) CHECK(transport_send(a, 1, &i, 1) == TRANSPORT_OK);
     CHECK(transport_send(c, 1, (const uint8_t *)"hi", 2) == TRANSPORT_OK);
     int order = 1;
     for (uint8_t i = 0; i < 50; i++) {
         uint32_t from;
         uint8_t *m;
         size_t len;
-        order &= transport_recv(b, &from, &m, &len, 100) == TRANSPORT_OK && from == 0 && len == 1 &&
-                 m[0] == i;
+        order &= transport_recv(b, &from, &m, &len, 100) == TRANSPORT_OK && from == 0 && len == 1 && m[0] == i;
         free(m);
     }
     CHECK(order);
     uint32_t from;
     uint8_t *m;
     size_t len;
-    CHECK(transport_recv(b, &from, &m, &len, 0) == TRANSPORT_OK && from == 3 && len == 2 &&
-          memcmp(m, "hi", 2) == 0);
+    CHECK(transport_recv(b, &from, &m, &len, 0) == TRANSPORT_OK && from == 3 && len == 2 && memcmp(m, "hi", 2) == 0);
     free(m);
     /* empty message, self-send */
     CHECK(transport_send(b, 1, NULL, 0) == TRANSPORT_OK);
@@ -92,8 +89,7 @@ TEST(inproc_shutdown_wakes)
 
 TEST(inproc_queue_bound)
 {
-    if (SIM_SLOW)
-        return;           /* a quarter GiB under ASan is too slow for the suite */
+    if (SIM_SLOW) return; /* a quarter GiB under ASan is too slow for the suite */
     InprocHub *h = inproc_hub_new(2, 0);
     size_t big = TRANSPORT_MAX_MESSAGE;
     uint8_t *buf = calloc(1, big);
@@ -112,7 +108,7 @@ TEST(inproc_queue_bound)
     free(m);
     CHECK(transport_send(a, 1, buf, big) == TRANSPORT_OK);
     free(buf);
-    inproc_hub_free(h);   /* frees what is still queued */
+    inproc_hub_free(h); /* frees what is still queued */
 }
 
 /* ---- square roots ------------------------------------------------------------ */
@@ -147,8 +143,7 @@ TEST(square_roots)
         }
         CHECK_MSG(ok, "%s: roots square back", f->name);
         CHECK_MSG(canon, "%s: exactly one canonical root", f->name);
-        CHECK_MSG(nonres > tries / 4 && nonres < 3 * tries / 4, "%s: %d non-residues of %d", f->name,
-                  nonres, tries);
+        CHECK_MSG(nonres > tries / 4 && nonres < 3 * tries / 4, "%s: %d non-residues of %d", f->name, nonres, tries);
         Fe z, r;
         fe_zero(&z);
         CHECK(fe_sqrt(&sq, &r, &z) == 0 && fe_is_zero(&r));
@@ -169,22 +164,22 @@ TEST(wire_headers)
     wire_put_hdr(m, MK_OPEN, 2, 0x0102030405060708ULL, 77);
     CHECK(wire_get_hdr(m, sizeof m, &h) == 0);
     CHECK(h.kind == MK_OPEN && h.count == 2 && h.instance == 0x0102030405060708ULL && h.seq == 77);
-    CHECK(m[8] == 0x08 && m[15] == 0x01);                 /* little-endian */
-    CHECK(wire_get_hdr(m, sizeof m - 1, &h) != 0);         /* length != count */
-    CHECK(wire_get_hdr(m, MPC_HDR - 1, &h) != 0);          /* short */
+    CHECK(m[8] == 0x08 && m[15] == 0x01);          /* little-endian */
+    CHECK(wire_get_hdr(m, sizeof m - 1, &h) != 0); /* length != count */
+    CHECK(wire_get_hdr(m, MPC_HDR - 1, &h) != 0);  /* short */
     m[0] = 2;
-    CHECK(wire_get_hdr(m, sizeof m, &h) != 0);             /* version */
+    CHECK(wire_get_hdr(m, sizeof m, &h) != 0); /* version */
     m[0] = MPC_WIRE_VERSION;
     m[1] = MK_COUNT;
-    CHECK(wire_get_hdr(m, sizeof m, &h) != 0);             /* kind */
+    CHECK(wire_get_hdr(m, sizeof m, &h) != 0); /* kind */
     m[1] = 0;
     CHECK(wire_get_hdr(m, sizeof m, &h) != 0);
     m[1] = MK_OPEN;
     m[2] = 1;
-    CHECK(wire_get_hdr(m, sizeof m, &h) != 0);             /* reserved */
+    CHECK(wire_get_hdr(m, sizeof m, &h) != 0); /* reserved */
     m[2] = 0;
     wire_put_hdr(m, MK_OPEN, 0xffffffffu, 1, 1);
-    CHECK(wire_get_hdr(m, sizeof m, &h) != 0);             /* huge count, short buffer */
+    CHECK(wire_get_hdr(m, sizeof m, &h) != 0); /* huge count, short buffer */
     /* raw limbs: < p accepted, >= p rejected */
     Fe v[2];
     fe_random(F(), &v[0]);
@@ -205,14 +200,12 @@ TEST(wire_headers)
 static Fe *share_batch(unsigned n, unsigned t, size_t count, Fe *secrets, Fe **rows)
 {
     Fe *mem = malloc((size_t)n * count * sizeof *mem);
-    for (unsigned j = 0; j < n; j++)
-        rows[j] = mem + (size_t)j * count;
+    for (unsigned j = 0; j < n; j++) rows[j] = mem + (size_t)j * count;
     for (size_t c = 0; c < count; c++) {
         Fe sh[SHAMIR_MAX_PARTIES];
         fe_random(F(), &secrets[c]);
         shamir_share(F(), &secrets[c], t, n, sh, NULL);
-        for (unsigned j = 0; j < n; j++)
-            rows[j][c] = sh[j];
+        for (unsigned j = 0; j < n; j++) rows[j][c] = sh[j];
     }
     return mem;
 }
@@ -228,8 +221,7 @@ TEST(open_state)
 
     /* erasures only: decodes with 2t+1 = 5 senders */
     const Fe *row[N] = { 0 };
-    for (unsigned j = 0; j < 5; j++)
-        row[j] = rows[j];
+    for (unsigned j = 0; j < 5; j++) row[j] = rows[j];
     OpenState os;
     open_init(&os, F(), N, T, T, count, row, NULL, NULL, &cache, out);
     CHECK(open_try(&os, false) == 1);
@@ -245,8 +237,7 @@ TEST(open_state)
     }
     uint8_t excluded[N] = { 0 };
     unsigned nex = 0;
-    for (unsigned j = 0; j < N; j++)
-        row[j] = rows[j];
+    for (unsigned j = 0; j < N; j++) row[j] = rows[j];
     memset(out, 0, count * sizeof *out);
     open_init(&os, F(), N, T, T, count, row, excluded, &nex, &cache, out);
     CHECK(open_try(&os, true) == 1);
@@ -255,8 +246,7 @@ TEST(open_state)
     open_free(&os);
 
     /* 5 senders, two of them lying: never a value, "need more" */
-    for (unsigned j = 0; j < N; j++)
-        row[j] = j < 5 ? rows[j] : NULL;
+    for (unsigned j = 0; j < N; j++) row[j] = j < 5 ? rows[j] : NULL;
     memset(out, 0, count * sizeof *out);
     open_init(&os, F(), N, T, T, count, row, NULL, NULL, &cache, out);
     CHECK(open_try(&os, false) == 0);
@@ -273,8 +263,7 @@ TEST(open_state)
     /* degree 2t needs all 3t+1 = 7: six do not decode */
     Fe *sec2 = malloc(count * sizeof *sec2), *rows2[N];
     Fe *mem2 = share_batch(N, 2 * T, count, sec2, rows2);
-    for (unsigned j = 0; j < N; j++)
-        row[j] = j < 6 ? rows2[j] : NULL;
+    for (unsigned j = 0; j < N; j++) row[j] = j < 6 ? rows2[j] : NULL;
     open_init(&os, F(), N, T, 2 * T, count, row, NULL, NULL, &cache, out);
     CHECK(open_try(&os, true) == 0);
     row[6] = rows2[6];
@@ -298,13 +287,11 @@ TEST(pool_wipes)
     void *slot;
     CHECK(pool_append(&p, 100, &slot) == 0);
     Fe *v = slot;
-    for (int i = 0; i < 100; i++)
-        fe_from_u64(F(), &v[i], (uint64_t)i + 1);
+    for (int i = 0; i < 100; i++) fe_from_u64(F(), &v[i], (uint64_t)i + 1);
     Fe *first = pool_head(&p);
     pool_consume(&p, 40);
     int wiped = 1;
-    for (int i = 0; i < 40; i++)
-        wiped &= fe_is_zero(&first[i]);
+    for (int i = 0; i < 40; i++) wiped &= fe_is_zero(&first[i]);
     CHECK_MSG(wiped, "consumed records are zero");
     Fe want;
     fe_from_u64(F(), &want, 41);
@@ -319,8 +306,7 @@ TEST(pool_wipes)
 
 int main(void)
 {
-    if (sodium_init() < 0)
-        return 1;
+    if (sodium_init() < 0) return 1;
     RUN(inproc_basics);
     RUN(inproc_shutdown_wakes);
     RUN(inproc_queue_bound);

@@ -14,7 +14,7 @@ static int last_excluded, first_excluded;
 typedef struct {
     const Group *g;
     Fe shares[SIM_MAX];
-    int malformed[SIM_MAX];   /* party sends garbage bytes instead */
+    int malformed[SIM_MAX]; /* party sends garbage bytes instead */
 } Ctx;
 
 static void party(Node *p)
@@ -49,8 +49,8 @@ static void party(Node *p)
 
 /* Runs one opening of secret 7 and returns how many honest parties got
  * 7·G (the others must have failed with an error). */
-static int run(const Group *g, const Field *f, uint32_t n, uint32_t t, const MpcFault *fault,
-               const int *malformed, int *failed)
+static int run(const Group *g, const Field *f, uint32_t n, uint32_t t, const MpcFault *fault, const int *malformed,
+               int *failed)
 {
     Ctx c = { .g = g };
     Fe secret;
@@ -76,9 +76,10 @@ static int run(const Group *g, const Field *f, uint32_t n, uint32_t t, const Mpc
             good++;
             last_excluded = (int)s.node[i].aux[1];
             first_excluded = (int)s.node[i].aux[2];
-        }
-        else if (s.node[i].rc != 0) (*failed)++;
-        else fprintf(stderr, "party %u returned a wrong point\n", i);
+        } else if (s.node[i].rc != 0)
+            (*failed)++;
+        else
+            fprintf(stderr, "party %u returned a wrong point\n", i);
     }
     sim_free(&s);
     sim_field = NULL;
@@ -98,7 +99,7 @@ TEST(honest_all_groups)
 TEST(wrong_point_corrected)
 {
     int failed;
-    MpcFault f4[4] = { MPC_FAULT_WRONG_SHARES, 0, 0, 0 };     /* the first party: forces the subset search */
+    MpcFault f4[4] = { MPC_FAULT_WRONG_SHARES, 0, 0, 0 }; /* the first party: forces the subset search */
     CHECK(run(&group_bls12_381_g1, &field_bls12_381, 4, 1, f4, NULL, &failed) == 3);
     /* Caught when its point was among those decoded, and then not used
      * again.  Under load its point may arrive after 2t+1 consistent ones,

@@ -28,12 +28,19 @@ static char *run(VM *vm, const char *entry)
     Value r;
     StrBuf b;
     sb_init(&b);
-    if (vm_execute(vm, entry, NULL, 0, &r) != ST_OK) sb_printf(&b, "error: %s", vm_last_error(vm)->message);
-    else fmt_print(&b, r);
+    if (vm_execute(vm, entry, NULL, 0, &r) != ST_OK)
+        sb_printf(&b, "error: %s", vm_last_error(vm)->message);
+    else
+        fmt_print(&b, r);
     return sb_take(&b);
 }
 
-#define CHECK_RUN(vm, entry, want) do { char *got_ = run(vm, entry); CHECK_STR(got_, want); free(got_); } while (0)
+#define CHECK_RUN(vm, entry, want)   \
+    do {                             \
+        char *got_ = run(vm, entry); \
+        CHECK_STR(got_, want);       \
+        free(got_);                  \
+    } while (0)
 
 static const char *const PROG =
     ".function grow\n  CALL create_array\n  MOV r1, r0\nloop:\n  CALL create_object\n"
@@ -87,8 +94,7 @@ static int64_t passes_with(uint32_t reductions)
     VM *vm = vm_new(&cfg);
     Value r;
     int64_t n = -1;
-    if (vm && load(vm, PROG) == ST_OK && vm_execute(vm, "slices", NULL, 0, &r) == ST_OK && r.type == VT_I64)
-        n = r.as.i;
+    if (vm && load(vm, PROG) == ST_OK && vm_execute(vm, "slices", NULL, 0, &r) == ST_OK && r.type == VT_I64) n = r.as.i;
     vm_free(vm);
     return n;
 }

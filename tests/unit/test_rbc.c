@@ -27,11 +27,11 @@ typedef struct {
 
 struct Net {
     uint32_t n, t;
-    Rbc *r[NET_MAX];            /* NULL: faulty or silent (messages crafted by the test) */
+    Rbc *r[NET_MAX]; /* NULL: faulty or silent (messages crafted by the test) */
     Ep ep[NET_MAX];
     Packet *q;
     size_t nq, cap;
-    int rejected;               /* rbc_handle returned -1 */
+    int rejected; /* rbc_handle returned -1 */
 };
 
 static void enqueue(Net *net, uint32_t from, uint32_t to, const uint8_t *m, size_t len)
@@ -53,8 +53,7 @@ static int net_send(void *ctx, uint32_t to, const uint8_t *m, size_t len)
     Ep *ep = ctx;
     Net *net = ep->net;
     for (uint32_t j = 0; j < net->n; j++)
-        if (j != ep->id && (to == RBC_ALL || to == j))
-            enqueue(net, ep->id, j, m, len);
+        if (j != ep->id && (to == RBC_ALL || to == j)) enqueue(net, ep->id, j, m, len);
     return 0;
 }
 
@@ -72,10 +71,8 @@ static void net_init(Net *net, uint32_t n, uint32_t t, uint32_t honest)
 
 static void net_free(Net *net)
 {
-    for (uint32_t i = 0; i < net->n; i++)
-        rbc_free(net->r[i]);
-    for (size_t i = 0; i < net->nq; i++)
-        free(net->q[i].msg);
+    for (uint32_t i = 0; i < net->n; i++) rbc_free(net->r[i]);
+    for (size_t i = 0; i < net->nq; i++) free(net->q[i].msg);
     free(net->q);
 }
 
@@ -86,8 +83,7 @@ static void net_drain(Net *net)
         size_t k = randombytes_uniform((uint32_t)net->nq);
         Packet p = net->q[k];
         net->q[k] = net->q[--net->nq];
-        if (net->r[p.to] && rbc_handle(net->r[p.to], p.from, p.msg, p.len) == -1)
-            net->rejected++;
+        if (net->r[p.to] && rbc_handle(net->r[p.to], p.from, p.msg, p.len) == -1) net->rejected++;
         free(p.msg);
     }
 }
@@ -119,8 +115,7 @@ static void equivocate(Net *net, uint32_t split)
     for (uint32_t f = 0; f < net->t; f++)
         for (uint32_t i = net->t; i < net->n; i++) {
             const char *m = (split >> i) & 1 ? "A" : "B";
-            if (f == 0)
-                faulty_say(net, f, i, 1, 0, m);
+            if (f == 0) faulty_say(net, f, i, 1, 0, m);
             faulty_say(net, f, i, 2, 0, m);
             faulty_say(net, f, i, 3, 0, m);
         }
@@ -133,7 +128,7 @@ static void check_agreement(uint32_t n, uint32_t t, int schedules)
     int disagreements = 0, delivered_runs = 0, all_or_none_broken = 0;
     for (int s = 0; s < schedules; s++) {
         Net net;
-        uint32_t honest = ((1u << n) - 1) & ~((1u << t) - 1);   /* parties t..n-1 */
+        uint32_t honest = ((1u << n) - 1) & ~((1u << t) - 1); /* parties t..n-1 */
         net_init(&net, n, t, honest);
         equivocate(&net, randombytes_random());
         net_drain(&net);
@@ -151,11 +146,9 @@ static void check_agreement(uint32_t n, uint32_t t, int schedules)
         }
         for (uint32_t i = t; i < n; i++)
             for (uint32_t j = t; j < n; j++)
-                if (got[i] && got[j] && got[i] != got[j])
-                    disagreements++;
+                if (got[i] && got[j] && got[i] != got[j]) disagreements++;
         /* totality: once the queue is empty, one honest delivery means all */
-        if (count && count != (int)(n - t))
-            all_or_none_broken++;
+        if (count && count != (int)(n - t)) all_or_none_broken++;
         delivered_runs += count > 0;
         net_free(&net);
     }
@@ -170,7 +163,7 @@ static void check_agreement(uint32_t n, uint32_t t, int schedules)
 TEST(equivocating_sender)
 {
     check_agreement(4, 1, 300);
-    check_agreement(7, 1, 300);    /* n > 3t+1: needs the (n+t+1)/2 echo threshold */
+    check_agreement(7, 1, 300); /* n > 3t+1: needs the (n+t+1)/2 echo threshold */
     check_agreement(7, 2, 300);
 }
 
@@ -178,7 +171,7 @@ TEST(equivocating_sender)
 static void check_silent(uint32_t n, uint32_t t)
 {
     Net net;
-    uint32_t honest = (1u << (n - t)) - 1;   /* the last t are silent */
+    uint32_t honest = (1u << (n - t)) - 1; /* the last t are silent */
     net_init(&net, n, t, honest);
     uint64_t session = 99;
     CHECK(rbc_broadcast(net.r[0], (const uint8_t *)"hello", 5, &session) == 0 && session == 0);
@@ -199,8 +192,7 @@ static void check_silent(uint32_t n, uint32_t t)
     }
     CHECK(net.rejected == 0);
     net_free(&net);
-    if (n != 3 * t + 1)
-        return;
+    if (n != 3 * t + 1) return;
     /* at n = 3t+1, with t+1 silent an honest origin is not delivered (the bound is tight) */
     net_init(&net, n, t, (1u << (n - t - 1)) - 1);
     CHECK(rbc_broadcast(net.r[0], (const uint8_t *)"x", 1, &session) == 0);
@@ -288,23 +280,26 @@ TEST(bad_messages)
     size_t len = craft(buf, 1, 0, 0, "hi");
     CHECK(rbc_handle(r, 9, buf, len) == -1);
     CHECK_STR(rbc_error(r), "broadcast message from node 9, which is not a party (n=4)");
-    CHECK(rbc_handle(r, 0, buf, 10) == -1 && strstr(rbc_error(r), "party 0: broadcast message of 10 bytes is too short"));
+    CHECK(rbc_handle(r, 0, buf, 10) == -1 &&
+          strstr(rbc_error(r), "party 0: broadcast message of 10 bytes is too short"));
     buf[0] = 7;
     CHECK(rbc_handle(r, 0, buf, len) == -1 && strstr(rbc_error(r), "party 0: malformed broadcast message (type 7)"));
     buf[0] = 1;
-    CHECK(rbc_handle(r, 0, buf, len - 1) == -1 && strstr(rbc_error(r), "party 0: broadcast message length 2 does not match"));
+    CHECK(rbc_handle(r, 0, buf, len - 1) == -1 &&
+          strstr(rbc_error(r), "party 0: broadcast message length 2 does not match"));
     uint8_t padded[RBC_HDR + 64] = { 0 };
     memcpy(padded, buf, len);
     padded[len + 3] = 1;
     CHECK(rbc_handle(r, 0, padded, len + 8) == -1 && strstr(rbc_error(r), "(padding)"));
     CHECK(rbc_handle(r, 2, buf, len) == -1 && strstr(rbc_error(r), "party 2: sent a SEND for party 0's broadcast"));
     len = craft(buf, 2, 5, 0, "hi");
-    CHECK(rbc_handle(r, 2, buf, len) == -1 && strstr(rbc_error(r), "party 2: broadcast of party 5, which is not a party"));
+    CHECK(rbc_handle(r, 2, buf, len) == -1 &&
+          strstr(rbc_error(r), "party 2: broadcast of party 5, which is not a party"));
     len = craft(buf, 2, 0, RBC_WINDOW, "hi");
     CHECK(rbc_handle(r, 2, buf, len) == -1 && strstr(rbc_error(r), "is too far ahead"));
     len = craft(buf, 2, 0, 0, "hi");
     CHECK(rbc_handle(r, 2, buf, len) == 0);
-    CHECK(rbc_handle(r, 2, buf, len) == 0);          /* a repeat is harmless */
+    CHECK(rbc_handle(r, 2, buf, len) == 0); /* a repeat is harmless */
     len = craft(buf, 2, 0, 0, "ho");
     CHECK(rbc_handle(r, 2, buf, len) == -1 &&
           strstr(rbc_error(r), "party 2: sent two different ECHO messages for session 0 of party 0"));
@@ -350,8 +345,7 @@ static void engine_round(uint32_t n, uint32_t t, uint32_t silent)
     s.n = n;
     s.t = t;
     s.party_fn = all_broadcast;
-    for (uint32_t i = n - silent; i < n; i++)
-        s.fault[i] = MPC_FAULT_SILENT;
+    for (uint32_t i = n - silent; i < n; i++) s.fault[i] = MPC_FAULT_SILENT;
     sim_run(&s);
     for (uint32_t i = 0; i < n - silent; i++) {
         Node *p = &s.node[i];
@@ -359,7 +353,8 @@ static void engine_round(uint32_t n, uint32_t t, uint32_t silent)
         CHECK(p->aux[7] == 0);
         uint64_t ok = 0;
         for (int k = 0; k < 7; k++) ok += p->aux[k];
-        CHECK_MSG(ok == n - silent, "n=%u party %u received %llu of %u right", n, i, (unsigned long long)ok, n - silent);
+        CHECK_MSG(ok == n - silent, "n=%u party %u received %llu of %u right", n, i, (unsigned long long)ok,
+                  n - silent);
     }
     sim_free(&s);
 }
@@ -379,9 +374,8 @@ static void bad_sender_party(Node *p)
     if (p->id == 3) {
         uint8_t frame[MPC_HDR + 32] = { 0 };
         wire_put_hdr(frame, MK_RBC, 1, 0x5eed, 0);
-        frame[MPC_HDR] = 9;                       /* no such message type */
-        for (uint32_t j = 0; j < 3; j++)
-            transport_send(p->tr, j, frame, sizeof frame);
+        frame[MPC_HDR] = 9; /* no such message type */
+        for (uint32_t j = 0; j < 3; j++) transport_send(p->tr, j, frame, sizeof frame);
         return;
     }
     uint32_t from;
@@ -399,7 +393,7 @@ static void bad_sender_client(Node *c)
     uint8_t frame[MPC_HDR + 32] = { 0 };
     wire_put_hdr(frame, MK_RBC, 1, 0x5eed, 0);
     frame[MPC_HDR] = 1;
-    frame[MPC_HDR + 4] = 0;                       /* claims origin 0 */
+    frame[MPC_HDR + 4] = 0; /* claims origin 0 */
     transport_send(c->tr, 0, frame, sizeof frame);
     transport_send(c->tr, 1, frame, sizeof frame);
     transport_send(c->tr, 2, frame, sizeof frame);
@@ -419,9 +413,9 @@ TEST(engine_refuses)
     sim_run(&s);
     for (uint32_t i = 0; i < 3; i++) {
         Node *p = &s.node[i];
-        CHECK_MSG(p->aux[0] == 10 && strstr(p->err, "party 3: malformed broadcast message (type 9)"),
-                  "party %u: %s", i, p->err);
-        CHECK(p->aux[1] == 10);                       /* nothing delivered */
+        CHECK_MSG(p->aux[0] == 10 && strstr(p->err, "party 3: malformed broadcast message (type 9)"), "party %u: %s", i,
+                  p->err);
+        CHECK(p->aux[1] == 10); /* nothing delivered */
         CHECK_MSG(strstr(p->err, "broadcast message from node 4, which is not a party (n=4)"),
                   "party %u: the client was not named: %s", i, p->err);
         CHECK(p->st.bad_messages >= 2);

@@ -49,8 +49,10 @@ static void load_dir(const char *dir)
         s->data = malloc(n > 0 ? (size_t)n : 1);
         s->len = s->data ? fread(s->data, 1, (size_t)n, f) : 0;
         fclose(f);
-        if (s->data && s->len == (size_t)n) nsamples++;
-        else free(s->data);
+        if (s->data && s->len == (size_t)n)
+            nsamples++;
+        else
+            free(s->data);
     }
     closedir(dh);
 }
@@ -67,7 +69,10 @@ static bool text_roundtrip(const Sample *s, char *why, size_t cap)
     }
     char *text = disasm_program(&p);
     stf_program_free(&p);
-    if (!text) { snprintf(why, cap, "disasm failed"); return false; }
+    if (!text) {
+        snprintf(why, cap, "disasm failed");
+        return false;
+    }
     int rc = asm_parse(text, strlen(text), &q, &aerr);
     free(text);
     if (rc != 0) {
@@ -138,12 +143,12 @@ TEST(damaged_copies_never_crash)
     for (int i = 0; i < nsamples; i++) {
         const Sample *s = &samples[i];
         uint8_t *copy = malloc(s->len);
-        for (size_t n = 0; n < s->len; n++) {          /* every strict prefix */
+        for (size_t n = 0; n < s->len; n++) { /* every strict prefix */
             memcpy(copy, s->data, n);
             int rc = read_and_verify(vm, copy, n);
             CHECK_MSG(rc == 0, "%s: prefix of %zu bytes was accepted", s->path, n);
         }
-        for (size_t at = 0; at < s->len; at++) {       /* every byte flipped */
+        for (size_t at = 0; at < s->len; at++) { /* every byte flipped */
             memcpy(copy, s->data, s->len);
             copy[at] ^= 0xFF;
             int rc = read_and_verify(vm, copy, s->len);

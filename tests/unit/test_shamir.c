@@ -14,19 +14,15 @@
 #include "unit.h"
 
 static const Field *fields[] = { &field_bls12_381, &field_bn254, &field_ed25519 };
-static const unsigned configs[][2] = { { 4, 1 }, { 7, 2 }, { 10, 3 } };   /* n, t */
+static const unsigned configs[][2] = { { 4, 1 }, { 7, 2 }, { 10, 3 } }; /* n, t */
 
-static unsigned rnd(unsigned bound)
-{
-    return randombytes_uniform(bound);
-}
+static unsigned rnd(unsigned bound) { return randombytes_uniform(bound); }
 
 /* A random subset of {0..n-1} of size k, in random order. */
 static void random_subset(unsigned n, unsigned k, unsigned *out)
 {
     unsigned perm[SHAMIR_MAX_PARTIES];
-    for (unsigned i = 0; i < n; i++)
-        perm[i] = i;
+    for (unsigned i = 0; i < n; i++) perm[i] = i;
     for (unsigned i = n; i > 1; i--) {
         unsigned j = rnd(i), tmp = perm[i - 1];
         perm[i - 1] = perm[j];
@@ -51,8 +47,7 @@ TEST(any_t_plus_1_shares_reconstruct)
             long bad = 0, subsets = 0;
             /* all k-subsets via bitmasks */
             for (unsigned mask = 0; mask < (1u << n); mask++) {
-                if ((unsigned)__builtin_popcount(mask) != k)
-                    continue;
+                if ((unsigned)__builtin_popcount(mask) != k) continue;
                 unsigned parties[4], j = 0;
                 Fe vals[4], s, c2[4];
                 for (unsigned i = 0; i < n; i++)
@@ -61,14 +56,11 @@ TEST(any_t_plus_1_shares_reconstruct)
                         vals[j++] = shares[i];
                     }
                 subsets++;
-                bad += shamir_interpolate_at_zero(f, parties, vals, k, &s) != 0 ||
-                       !fe_equal(&s, &secret);
+                bad += shamir_interpolate_at_zero(f, parties, vals, k, &s) != 0 || !fe_equal(&s, &secret);
                 bad += shamir_interpolate_coeffs(f, parties, vals, k, c2) != 0;
-                for (unsigned i = 0; i < k; i++)
-                    bad += !fe_equal(&c2[i], &coeffs[i]);
+                for (unsigned i = 0; i < k; i++) bad += !fe_equal(&c2[i], &coeffs[i]);
             }
-            CHECK_MSG(bad == 0 && subsets > 0, "%s n=%u t=%u: %ld of %ld subsets wrong", f->name,
-                      n, t, bad, subsets);
+            CHECK_MSG(bad == 0 && subsets > 0, "%s n=%u t=%u: %ld of %ld subsets wrong", f->name, n, t, bad, subsets);
             /* shares are the polynomial's values at x_i = i+1 */
             for (unsigned i = 0; i < n; i++) {
                 Fe x, y;
@@ -139,8 +131,7 @@ TEST(public_constant_shares)
     Fe s, sh[7], sum[7];
     fe_random(f, &s);
     CHECK(shamir_share(f, &s, 2, 7, sh, NULL) == 0);
-    for (unsigned i = 0; i < 7; i++)
-        fe_add(f, &sum[i], &sh[i], &shares[i]);
+    for (unsigned i = 0; i < 7; i++) fe_add(f, &sum[i], &sh[i], &shares[i]);
     unsigned parties[3] = { 6, 1, 4 };
     Fe v[3] = { sum[6], sum[1], sum[4] }, want;
     fe_add(f, &want, &s, &c);
@@ -191,8 +182,7 @@ TEST(lagrange_weights_and_basis)
     const Field *f = &field_bn254;
     Fe coeffs[5], vals[5], w[5], z, want, got, basis[25];
     unsigned parties[5] = { 9, 0, 4, 2, 7 };
-    for (int i = 0; i < 5; i++)
-        fe_random(f, &coeffs[i]);
+    for (int i = 0; i < 5; i++) fe_random(f, &coeffs[i]);
     for (int j = 0; j < 5; j++) {
         Fe x;
         shamir_point(f, &x, parties[j]);
@@ -200,10 +190,8 @@ TEST(lagrange_weights_and_basis)
     }
     for (int it = 0; it < 20; it++) {
         fe_random(f, &z);
-        if (it == 0)
-            shamir_point(f, &z, 4);                 /* z on a point */
-        if (it == 1)
-            shamir_point(f, &z, 3);                 /* z a non-member party */
+        if (it == 0) shamir_point(f, &z, 4); /* z on a point */
+        if (it == 1) shamir_point(f, &z, 3); /* z a non-member party */
         CHECK(shamir_lagrange_weights(f, parties, 5, &z, w) == 0);
         shamir_combine(f, &got, w, vals, 5);
         shamir_poly_eval(f, &want, coeffs, 5, &z);
@@ -248,11 +236,11 @@ TEST(invalid_arguments)
     unsigned all[4] = { 0, 1, 2, 3 }, dup4[4] = { 0, 1, 1, 3 }, out4[4] = { 0, 1, 2, 4 };
     Fe sec;
     CHECK(shamir_share(f, &s, 1, 4, shares, NULL) == 0);
-    CHECK(robust_decode(f, 3, 1, 1, all, shares, 3, &sec, NULL) == ROBUST_EINVAL);  /* n < 3t+1 */
-    CHECK(robust_decode(f, 4, 1, 3, all, shares, 4, &sec, NULL) == ROBUST_EINVAL);  /* d+t+1 > n */
+    CHECK(robust_decode(f, 3, 1, 1, all, shares, 3, &sec, NULL) == ROBUST_EINVAL); /* n < 3t+1 */
+    CHECK(robust_decode(f, 4, 1, 3, all, shares, 4, &sec, NULL) == ROBUST_EINVAL); /* d+t+1 > n */
     CHECK(robust_decode(f, 4, 1, 1, dup4, shares, 4, &sec, NULL) == ROBUST_EINVAL);
     CHECK(robust_decode(f, 4, 1, 1, out4, shares, 4, &sec, NULL) == ROBUST_EINVAL);
-    CHECK(robust_decode(f, 4, 1, 1, all, shares, 5, &sec, NULL) == ROBUST_EINVAL);   /* m > n */
+    CHECK(robust_decode(f, 4, 1, 1, all, shares, 5, &sec, NULL) == ROBUST_EINVAL); /* m > n */
     RobustBatch *b = (RobustBatch *)1;
     CHECK(robust_batch_new(&b, f, 4, 1, 1, dup4, 4) == ROBUST_EINVAL && b == NULL);
     CHECK(robust_decode(f, 4, 1, 1, all, shares, 4, &sec, NULL) == ROBUST_OK && fe_is_zero(&sec));
@@ -267,16 +255,15 @@ typedef struct {
     long trials, wrong, missed, spurious, ok;
 } Tally;
 
-static void corrupt(const Field *f, unsigned d, const unsigned *parties, Fe *vals, unsigned m,
-                    unsigned e, int adversarial)
+static void corrupt(const Field *f, unsigned d, const unsigned *parties, Fe *vals, unsigned m, unsigned e,
+                    int adversarial)
 {
     /* received positions 0..e-1 are the corrupt ones (the order of parties
      * is random, so these are random parties); e..m-1 stay honest */
     if (!adversarial || m - e < d || d == 0) {
         for (unsigned j = 0; j < e; j++) {
             Fe delta;
-            do
-                fe_random(f, &delta);
+            do fe_random(f, &delta);
             while (fe_is_zero(&delta));
             fe_add(f, &vals[j], &vals[j], &delta);
         }
@@ -293,8 +280,8 @@ static void corrupt(const Field *f, unsigned d, const unsigned *parties, Fe *val
     }
 }
 
-static void robust_trial(const Field *f, unsigned n, unsigned t, unsigned d, unsigned m,
-                         unsigned e, int adversarial, Tally *tl)
+static void robust_trial(const Field *f, unsigned n, unsigned t, unsigned d, unsigned m, unsigned e, int adversarial,
+                         Tally *tl)
 {
     Fe secret, shares[SHAMIR_MAX_PARTIES], coeffs[SHAMIR_MAX_PARTIES], vals[SHAMIR_MAX_PARTIES];
     unsigned parties[SHAMIR_MAX_PARTIES];
@@ -304,32 +291,27 @@ static void robust_trial(const Field *f, unsigned n, unsigned t, unsigned d, uns
         return;
     }
     random_subset(n, m, parties);
-    for (unsigned j = 0; j < m; j++)
-        vals[j] = shares[parties[j]];
+    for (unsigned j = 0; j < m; j++) vals[j] = shares[parties[j]];
     corrupt(f, d, parties, vals, m, e, adversarial);
     /* count the shares that are actually wrong */
     unsigned bad = 0;
-    for (unsigned j = 0; j < m; j++)
-        bad += !fe_equal(&vals[j], &shares[parties[j]]);
+    for (unsigned j = 0; j < m; j++) bad += !fe_equal(&vals[j], &shares[parties[j]]);
     Fe out, oc[SHAMIR_MAX_PARTIES];
     RobustStatus st = robust_decode(f, n, t, d, parties, vals, m, &out, oc);
     tl->trials++;
     int should = m - bad >= d + t + 1;
     if (st == ROBUST_OK) {
         int right = fe_equal(&out, &secret);
-        for (unsigned i = 0; i <= d; i++)
-            right &= fe_equal(&oc[i], &coeffs[i]);
+        for (unsigned i = 0; i <= d; i++) right &= fe_equal(&oc[i], &coeffs[i]);
         if (!right)
             tl->wrong++;
         else
             tl->ok++;
-        if (!should)
-            tl->spurious++;
+        if (!should) tl->spurious++;
     } else if (st == ROBUST_NEED_MORE) {
-        if (should)
-            tl->missed++;
+        if (should) tl->missed++;
     } else
-        tl->wrong++;                                /* unexpected error code */
+        tl->wrong++; /* unexpected error code */
 }
 
 TEST(robust_never_wrong_randomised)
@@ -348,8 +330,8 @@ TEST(robust_never_wrong_randomised)
                     robust_trial(f, n, t, d, m, e, (int)rnd(2), &tl);
                 }
                 CHECK_MSG(tl.wrong == 0 && tl.missed == 0 && tl.spurious == 0,
-                          "%s n=%u t=%u d=%u: %ld trials, %ld wrong, %ld missed, %ld spurious",
-                          f->name, n, t, d, tl.trials, tl.wrong, tl.missed, tl.spurious);
+                          "%s n=%u t=%u d=%u: %ld trials, %ld wrong, %ld missed, %ld spurious", f->name, n, t, d,
+                          tl.trials, tl.wrong, tl.missed, tl.spurious);
                 CHECK(tl.ok > 0);
             }
         }
@@ -365,23 +347,19 @@ TEST(robust_corrects_t_errors)
         for (int ci = 0; ci < 3; ci++) {
             unsigned n = configs[ci][0], t = configs[ci][1];
             Tally tl = { 0 };
-            for (int it = 0; it < 100; it++)
-                robust_trial(f, n, t, t, n, t, it & 1, &tl);
-            CHECK_MSG(tl.ok == tl.trials && tl.wrong == 0, "%s n=%u t=%u: %ld/%ld decoded", f->name,
-                      n, t, tl.ok, tl.trials);
+            for (int it = 0; it < 100; it++) robust_trial(f, n, t, t, n, t, it & 1, &tl);
+            CHECK_MSG(tl.ok == tl.trials && tl.wrong == 0, "%s n=%u t=%u: %ld/%ld decoded", f->name, n, t, tl.ok,
+                      tl.trials);
             /* with t errors and only d+2t shares: need more, never wrong */
             Tally t2 = { 0 };
-            for (int it = 0; it < 100; it++)
-                robust_trial(f, n, t, t, 3 * t, t, it & 1, &t2);
-            CHECK_MSG(t2.ok == 0 && t2.wrong == 0 && t2.missed == 0, "%s n=%u t=%u short: %ld ok",
-                      f->name, n, t, t2.ok);
+            for (int it = 0; it < 100; it++) robust_trial(f, n, t, t, 3 * t, t, it & 1, &t2);
+            CHECK_MSG(t2.ok == 0 && t2.wrong == 0 && t2.missed == 0, "%s n=%u t=%u short: %ld ok", f->name, n, t,
+                      t2.ok);
             /* e < t errors: decodes with d+t+1+e shares */
             for (unsigned e = 0; e < t; e++) {
                 Tally t3 = { 0 };
-                for (int it = 0; it < 50; it++)
-                    robust_trial(f, n, t, t, 2 * t + 1 + e, e, it & 1, &t3);
-                CHECK_MSG(t3.ok == t3.trials, "%s n=%u t=%u e=%u: %ld/%ld", f->name, n, t, e,
-                          t3.ok, t3.trials);
+                for (int it = 0; it < 50; it++) robust_trial(f, n, t, t, 2 * t + 1 + e, e, it & 1, &t3);
+                CHECK_MSG(t3.ok == t3.trials, "%s n=%u t=%u e=%u: %ld/%ld", f->name, n, t, e, t3.ok, t3.trials);
             }
         }
     }
@@ -404,8 +382,7 @@ TEST(robust_degree_2t)
     }
     /* with n larger than 3t+1, degree 2t tolerates errors: n=10, t=2 */
     Tally tl = { 0 };
-    for (int it = 0; it < 100; it++)
-        robust_trial(&field_bn254, 10, 2, 4, 10, 2, it & 1, &tl);
+    for (int it = 0; it < 100; it++) robust_trial(&field_bn254, 10, 2, 4, 10, 2, it & 1, &tl);
     CHECK_MSG(tl.ok == tl.trials && tl.wrong == 0, "n=10 t=2 d=4: %ld/%ld", tl.ok, tl.trials);
 }
 
@@ -421,8 +398,7 @@ TEST(robust_online_error_correction)
         fe_random(f, &secret);
         CHECK(shamir_share(f, &secret, d, n, shares, NULL) == 0);
         random_subset(n, n, parties);
-        for (unsigned j = 0; j < n; j++)
-            vals[j] = shares[parties[j]];
+        for (unsigned j = 0; j < n; j++) vals[j] = shares[parties[j]];
         corrupt(f, d, parties, vals, n, t, 1);
         unsigned first_ok = 0;
         int wrong = 0;
@@ -430,8 +406,7 @@ TEST(robust_online_error_correction)
             RobustStatus st = robust_decode(f, n, t, d, parties, vals, m, &out, NULL);
             if (st == ROBUST_OK) {
                 wrong |= !fe_equal(&out, &secret);
-                if (!first_ok)
-                    first_ok = m;
+                if (!first_ok) first_ok = m;
             }
         }
         CHECK(!wrong);
@@ -451,18 +426,15 @@ TEST(robust_batch_matches_single)
                 enum { COUNT = 300 };
                 unsigned m = d + t + 1 + rnd(n - d - t), parties[10];
                 random_subset(n, m, parties);
-                static Fe rows_mem[10][COUNT], secrets[COUNT], truth[COUNT],
-                    coeffs[COUNT * 7], tcoeffs[COUNT * 7];
+                static Fe rows_mem[10][COUNT], secrets[COUNT], truth[COUNT], coeffs[COUNT * 7], tcoeffs[COUNT * 7];
                 const Fe *rows[10];
                 unsigned errs[COUNT];
                 long share_failures = 0;
                 for (int c = 0; c < COUNT; c++) {
                     Fe sh[10], vals[10];
                     fe_random(f, &truth[c]);
-                    if (shamir_share(f, &truth[c], d, n, sh, &tcoeffs[c * (d + 1)]) != 0)
-                        share_failures++;
-                    for (unsigned j = 0; j < m; j++)
-                        vals[j] = sh[parties[j]];
+                    if (shamir_share(f, &truth[c], d, n, sh, &tcoeffs[c * (d + 1)]) != 0) share_failures++;
+                    for (unsigned j = 0; j < m; j++) vals[j] = sh[parties[j]];
                     /* a third of the codewords get errors, at random senders */
                     unsigned e = c % 3 == 0 ? rnd(t + 1) : 0;
                     unsigned pos[10];
@@ -473,23 +445,19 @@ TEST(robust_batch_matches_single)
                         fe_add(f, &vals[pos[k]], &vals[pos[k]], &one);
                     }
                     errs[c] = e;
-                    for (unsigned j = 0; j < m; j++)
-                        rows_mem[j][c] = vals[j];
+                    for (unsigned j = 0; j < m; j++) rows_mem[j][c] = vals[j];
                 }
-                for (unsigned j = 0; j < m; j++)
-                    rows[j] = rows_mem[j];
+                for (unsigned j = 0; j < m; j++) rows[j] = rows_mem[j];
                 RobustBatch *b;
                 CHECK(robust_batch_new(&b, f, n, t, d, parties, m) == ROBUST_OK);
-                if (!b)
-                    continue;
+                if (!b) continue;
                 signed char status[COUNT];
                 RobustStatus all = robust_batch_decode(b, rows, COUNT, secrets, coeffs, status);
                 long wrong = 0, mismatch = 0, ok = 0;
                 int any_need = 0;
                 for (int c = 0; c < COUNT; c++) {
                     Fe vals[10], s1, c1[7];
-                    for (unsigned j = 0; j < m; j++)
-                        vals[j] = rows_mem[j][c];
+                    for (unsigned j = 0; j < m; j++) vals[j] = rows_mem[j][c];
                     RobustStatus st = robust_decode(f, n, t, d, parties, vals, m, &s1, c1);
                     mismatch += st != status[c];
                     mismatch += (m - errs[c] >= d + t + 1) != (status[c] == ROBUST_OK);
@@ -501,8 +469,10 @@ TEST(robust_batch_matches_single)
                             wrong += !fe_equal(&coeffs[c * (d + 1) + i], &tcoeffs[c * (d + 1) + i]);
                     }
                 }
-                CHECK_MSG(wrong == 0 && mismatch == 0, "%s n=%u t=%u d=%u m=%u: %ld wrong, %ld "
-                          "differ from single decode", f->name, n, t, d, m, wrong, mismatch);
+                CHECK_MSG(wrong == 0 && mismatch == 0,
+                          "%s n=%u t=%u d=%u m=%u: %ld wrong, %ld "
+                          "differ from single decode",
+                          f->name, n, t, d, m, wrong, mismatch);
                 CHECK(all == (any_need ? ROBUST_NEED_MORE : ROBUST_OK));
                 CHECK(ok > 0 && share_failures == 0);
                 /* without coefficient or status output */
@@ -535,8 +505,7 @@ TEST(robust_batch_block_check)
             Fe sh[N];
             fe_random(f, &truth[c]);
             share_failures += shamir_share(f, &truth[c], d, N, sh, NULL) != 0;
-            for (unsigned j = 0; j < N; j++)
-                rows_mem[j][c] = sh[j];
+            for (unsigned j = 0; j < N; j++) rows_mem[j][c] = sh[j];
         }
         /* block 1: sender 0 is off in one codeword; block 2: sender d */
         Fe one;
@@ -545,14 +514,12 @@ TEST(robust_batch_block_check)
         fe_add(f, &rows_mem[d][600], &rows_mem[d][600], &one);
         RobustBatch *b;
         CHECK(robust_batch_new(&b, f, N, T, d, parties, N) == ROBUST_OK);
-        if (!b)
-            continue;
+        if (!b) continue;
         /* d = 2t with n = 3t+1 leaves no room to correct: those two
          * codewords must come back undecoded, never wrong */
         int corrects = N - 1 >= d + T + 1;
         signed char status[COUNT];
-        CHECK(robust_batch_decode(b, rows, COUNT, secrets, NULL, status) ==
-              (corrects ? ROBUST_OK : ROBUST_NEED_MORE));
+        CHECK(robust_batch_decode(b, rows, COUNT, secrets, NULL, status) == (corrects ? ROBUST_OK : ROBUST_NEED_MORE));
         long wrong = 0;
         for (int c = 0; c < COUNT; c++) {
             if (!corrects && (c == 300 || c == 600))
@@ -560,8 +527,7 @@ TEST(robust_batch_block_check)
             else
                 wrong += status[c] != ROBUST_OK || !fe_equal(&secrets[c], &truth[c]);
         }
-        CHECK_MSG(wrong == 0 && share_failures == 0, "n=%d t=%d d=%u: %ld values wrong", N, T, d,
-                  wrong);
+        CHECK_MSG(wrong == 0 && share_failures == 0, "n=%d t=%d d=%u: %ld values wrong", N, T, d, wrong);
         robust_batch_free(b);
     }
 }
@@ -569,7 +535,7 @@ TEST(robust_batch_block_check)
 TEST(robust_batch_too_few_senders)
 {
     const Field *f = &field_bls12_381;
-    unsigned parties[3] = { 0, 2, 3 };               /* n=4, t=1, d=1: need 3 -> ok */
+    unsigned parties[3] = { 0, 2, 3 }; /* n=4, t=1, d=1: need 3 -> ok */
     Fe r0[2], r1[2], r2[2], sh[4], out[2];
     for (int c = 0; c < 2; c++) {
         Fe s;
@@ -606,8 +572,7 @@ TEST(robust_batch_too_few_senders)
 static double chi_square_16(const unsigned *counts, unsigned total)
 {
     double e = total / 16.0, x = 0;
-    for (int i = 0; i < 16; i++)
-        x += (counts[i] - e) * (counts[i] - e) / e;
+    for (int i = 0; i < 16; i++) x += (counts[i] - e) * (counts[i] - e) / e;
     return x;
 }
 
@@ -615,8 +580,8 @@ static double chi_square_16(const unsigned *counts, unsigned total)
  * these checks with probability below 1e-7 in all. */
 #define CHI2_15_LIMIT 70.0
 
-static double share_chi2(const Field *f, unsigned n, unsigned t, const Fe *secret, unsigned party,
-                         int public_sharing, unsigned samples)
+static double share_chi2(const Field *f, unsigned n, unsigned t, const Fe *secret, unsigned party, int public_sharing,
+                         unsigned samples)
 {
     unsigned counts[16] = { 0 };
     for (unsigned s = 0; s < samples; s++) {
@@ -639,15 +604,14 @@ TEST(single_share_is_uniform)
         const Field *f = fields[fi];
         Fe s0, s1;
         fe_zero(&s0);
-        fe_from_i64(f, &s1, -1);                   /* p - 1: low bits all set */
+        fe_from_i64(f, &s1, -1); /* p - 1: low bits all set */
         for (int ci = 0; ci < 3; ci++) {
             unsigned n = configs[ci][0], t = configs[ci][1];
             unsigned party = fi == 0 ? 0 : n - 1;
             double x0 = share_chi2(f, n, t, &s0, party, 0, samples);
             double x1 = share_chi2(f, n, t, &s1, party, 0, samples);
             CHECK_MSG(x0 < CHI2_15_LIMIT, "%s n=%u party %u secret 0: chi2 %.1f", f->name, n, party, x0);
-            CHECK_MSG(x1 < CHI2_15_LIMIT, "%s n=%u party %u secret -1: chi2 %.1f", f->name, n, party,
-                      x1);
+            CHECK_MSG(x1 < CHI2_15_LIMIT, "%s n=%u party %u secret -1: chi2 %.1f", f->name, n, party, x1);
         }
     }
     /* the statistic has power: a degree-0 sharing is caught at once */
@@ -669,8 +633,7 @@ TEST(t_shares_jointly_uniform)
         for (unsigned s = 0; s < samples; s++) {
             Fe sh[7];
             uint8_t b1[32], b5[32];
-            if (shamir_share(f, &secrets[si], 2, 7, sh, NULL) != 0)
-                break;
+            if (shamir_share(f, &secrets[si], 2, 7, sh, NULL) != 0) break;
             fe_to_bytes(f, b1, &sh[1]);
             fe_to_bytes(f, b5, &sh[5]);
             counts[(b1[0] & 3) | (b5[0] & 3) << 2]++;

@@ -11,7 +11,7 @@
 #include "unit.h"
 
 static VM *vm;
-static StrBuf out;        /* everything print wrote */
+static StrBuf out; /* everything print wrote */
 static StrBuf tmp;
 
 static void sink(void *ud, const char *text, size_t len) { sb_append(&out, text, len); }
@@ -74,10 +74,8 @@ TEST(test_fields)
     Value a = LIST(10, 20, 30);
     CHECK(CALL("get_field", a, I(-1)).as.i == 30);
     CHECK(CALL("get_field", a, val_int(VT_I8, -3)).as.i == 10);
-    CHECK_STR(ERR("get_field", a, I(-4)),
-              "Foreign function get_field failed: array index -4 out of range (length 3)");
-    CHECK_STR(ERR("get_field", a, I(3)),
-              "Foreign function get_field failed: array index 3 out of range (length 3)");
+    CHECK_STR(ERR("get_field", a, I(-4)), "Foreign function get_field failed: array index -4 out of range (length 3)");
+    CHECK_STR(ERR("get_field", a, I(3)), "Foreign function get_field failed: array index 3 out of range (length 3)");
     CHECK_STR(ERR("get_field", a, val_uint(VT_U64, UINT64_MAX)),
               "Foreign function get_field failed: array index 18446744073709551615 out of range (length 3)");
     CHECK_STR(ERR("get_field", a, I(INT64_MIN)),
@@ -90,7 +88,8 @@ TEST(test_fields)
     CHECK(CALL("array_length", a).as.i == 3);
     CHECK(CALL("get_field", a, S("nope")).type == VT_UNIT);
     CHECK(CALL("get_field", I(5), S("k")).type == VT_UNIT);
-    CHECK_STR(ERR("get_field", a), "Foreign function get_field failed: get_field expects at least 2 arguments: object and key");
+    CHECK_STR(ERR("get_field", a),
+              "Foreign function get_field failed: get_field expects at least 2 arguments: object and key");
 
     /* Writing past the end leaves holes; holes read as (), near or far. */
     CALL("set_field", a, I(5), I(6));
@@ -113,7 +112,8 @@ TEST(test_fields)
     CHECK(CALL("len", s).as.i == 5);
     CHECK_STR(ERR("get_field", s, I(5)), "Foreign function get_field failed: string index 5 out of range (length 5)");
     CHECK_STR(ERR("get_field", s, I(-6)), "Foreign function get_field failed: string index -6 out of range (length 5)");
-    CHECK_STR(ERR("get_field", s, S("x")), "Foreign function get_field failed: string index must be an integer, found string");
+    CHECK_STR(ERR("get_field", s, S("x")),
+              "Foreign function get_field failed: string index must be an integer, found string");
 
     /* Objects: any key, missing reads as (). */
     Value o = call("create_object", 0, NULL);
@@ -129,9 +129,9 @@ TEST(test_fields)
     Value xs = CALL("get_or_create_array_field", o, S("xs"));
     CHECK(xs.type == VT_ARRAY);
     CHECK(CALL("get_or_create_array_field", o, S("xs")).as.arr == xs.as.arr);
-    CHECK_STR(ERR("get_or_create_array_field", o, I(1)),
-              "Foreign function get_or_create_array_field failed: Cannot autovivify nested list through a non-list value");
-    Value row = CALL("get_or_create_array_field", a, I(-2));   /* a hole becomes a list */
+    CHECK_STR(ERR("get_or_create_array_field", o, I(1)), "Foreign function get_or_create_array_field failed: Cannot "
+                                                         "autovivify nested list through a non-list value");
+    Value row = CALL("get_or_create_array_field", a, I(-2)); /* a hole becomes a list */
     CHECK(row.type == VT_ARRAY);
     CHECK(CALL("get_field", a, I(4)).as.arr == row.as.arr);
 }
@@ -176,7 +176,7 @@ TEST(test_hooks)
     vm_unregister_hook(vm, id);
     CHECK(s.n == 4);
     CHECK(s.kind[0] == HOOK_ARRAY_ELEMENT_WRITE && s.id[0] == a.as.arr->id);
-    CHECK(s.key[0].type == VT_I64 && s.key[0].as.i == 1);     /* resolved index */
+    CHECK(s.key[0].type == VT_I64 && s.key[0].as.i == 1); /* resolved index */
     CHECK(s.old[0].as.i == 8 && s.value[0].as.i == 9);
     CHECK(s.kind[1] == HOOK_ARRAY_ELEMENT_READ && s.value[1].as.i == 7);
     CHECK(s.kind[2] == HOOK_OBJECT_FIELD_WRITE && s.old[2].type == VT_UNIT && s.value[2].as.i == 1);
@@ -188,9 +188,10 @@ TEST(test_push_and_copy)
     Value a = LIST(1, 2);
     CHECK(CALL("array_push", a, I(3), I(4)).as.i == 4);
     CHECK(CALL("append", a, I(5)).type == VT_UNIT);
-    CALL("extend", a, a);                       /* extending with itself doubles */
+    CALL("extend", a, a); /* extending with itself doubles */
     CHECK_STR(show(a), "[1, 2, 3, 4, 5, 1, 2, 3, 4, 5]");
-    CHECK_STR(ERR("array_push", a), "Foreign function array_push failed: array_push expects at least 2 arguments: array and value");
+    CHECK_STR(ERR("array_push", a),
+              "Foreign function array_push failed: array_push expects at least 2 arguments: array and value");
     CHECK_STR(ERR("append", I(1), I(2)), "Foreign function append failed: First argument must be an array");
     CHECK_STR(ERR("extend", a, I(2)), "Foreign function extend failed: Second argument must be an array");
 
@@ -220,11 +221,14 @@ TEST(test_push_and_copy)
     CHECK(CALL("get_field", cp, I(5000)).as.i == 9);
     CHECK(CALL("get_field", cp, I(4999)).type == VT_UNIT);
 
-    Value created = CALL("create_array", I(1000000000));     /* only a hint */
+    Value created = CALL("create_array", I(1000000000)); /* only a hint */
     CHECK(CALL("len", created).as.i == 0);
-    CHECK_STR(ERR("create_array", I(-1)), "Foreign function create_array failed: array capacity must be a non-negative integer");
-    CHECK_STR(ERR("len", call("create_object", 0, NULL)), "Foreign function len failed: First argument must be an array or string");
-    CHECK_STR(ERR("array_length", I(1), I(2)), "Foreign function array_length failed: array_length expects 1 argument: array");
+    CHECK_STR(ERR("create_array", I(-1)),
+              "Foreign function create_array failed: array capacity must be a non-negative integer");
+    CHECK_STR(ERR("len", call("create_object", 0, NULL)),
+              "Foreign function len failed: First argument must be an array or string");
+    CHECK_STR(ERR("array_length", I(1), I(2)),
+              "Foreign function array_length failed: array_length expects 1 argument: array");
 }
 
 TEST(test_equality_and_search)
@@ -258,7 +262,8 @@ TEST(test_equality_and_search)
     CHECK(CALL("index", h, I(5), I(-2)).as.i == 4);
     CHECK(CALL("index", h, I(7), I(-100), I(100)).as.i == 3);
     CHECK_STR(ERR("index", h, I(7), I(0), I(3)), "Foreign function index failed: value is not in list");
-    CHECK_STR(ERR("index", h, I(7), val_unit()), "Foreign function index failed: index bound must be an integer, found nil");
+    CHECK_STR(ERR("index", h, I(7), val_unit()),
+              "Foreign function index failed: index bound must be an integer, found nil");
     CHECK_STR(ERR("index", h, I(1), I(2), I(3), I(4)),
               "Foreign function index failed: index expects at most 4 arguments: array, value, start, and stop");
     Value nested = call("create_array", 0, NULL);
@@ -272,9 +277,10 @@ TEST(test_equality_and_search)
     CHECK(!CALL("contains", S("he"), S("hello")).as.b);
     Value o = call("create_object", 0, NULL);
     CALL("set_field", o, S("k"), val_unit());
-    CHECK(CALL("contains", o, S("k")).as.b);     /* present even with a () value */
+    CHECK(CALL("contains", o, S("k")).as.b); /* present even with a () value */
     CHECK(!CALL("contains", o, S("j")).as.b);
-    CHECK_STR(ERR("contains", S("abc"), I(1)), "Foreign function contains failed: 'in' on a string requires a string operand");
+    CHECK_STR(ERR("contains", S("abc"), I(1)),
+              "Foreign function contains failed: 'in' on a string requires a string operand");
     CHECK_STR(ERR("contains", I(3), I(1)),
               "Foreign function contains failed: 'in' requires a list, dict, or string container, found int64");
 }
@@ -291,7 +297,8 @@ TEST(test_reshape)
     CHECK_STR(ERR("pop", a, S("x")), "Foreign function pop failed: index must be an integer");
     CALL("pop", a);
     CHECK_STR(ERR("pop", a), "Foreign function pop failed: pop from empty list");
-    CHECK_STR(ERR("pop", a, I(1), I(2)), "Foreign function pop failed: pop expects at most 2 arguments: array and optional index");
+    CHECK_STR(ERR("pop", a, I(1), I(2)),
+              "Foreign function pop failed: pop expects at most 2 arguments: array and optional index");
 
     Value b = LIST(1, 3);
     CALL("insert", b, I(1), I(2));
@@ -335,9 +342,8 @@ TEST(test_sort)
 
     /* Numbers compare across types by exact value; the sort is stable. */
     Value m = call("create_array", 0, NULL);
-    CALL("array_push", m, val_float(1.5), val_uint(VT_U64, UINT64_MAX), val_int(VT_I8, -3),
-         I(1), val_uint(VT_U8, 1), val_int(VT_I32, 1), val_float(1.0),
-         I(9007199254740993), val_float(9007199254740992.0));
+    CALL("array_push", m, val_float(1.5), val_uint(VT_U64, UINT64_MAX), val_int(VT_I8, -3), I(1), val_uint(VT_U8, 1),
+         val_int(VT_I32, 1), val_float(1.0), I(9007199254740993), val_float(9007199254740992.0));
     CALL("sort", m);
     CHECK_STR(show(m), "[-3i8, 1, 1u8, 1i32, 1f64, 1.5f64, 9007199254740992f64, 9007199254740993, "
                        "18446744073709551615u64]");
@@ -357,7 +363,7 @@ TEST(test_sort)
     CHECK_STR(ERR("sort", e1), "Foreign function sort failed: list sort does not support comparing string and float");
     Value e2 = call("create_array", 0, NULL);
     CALL("array_push", e2, val_unit());
-    CALL("sort", e2);                                    /* one element: no comparison */
+    CALL("sort", e2); /* one element: no comparison */
     CALL("array_push", e2, val_unit());
     CHECK_STR(ERR("sort", e2), "Foreign function sort failed: list sort does not support comparing nil and nil");
     Value e3 = call("create_array", 0, NULL);
@@ -392,8 +398,7 @@ TEST(test_range_slice)
     CHECK_STR(show(CALL("range", I(10), I(0), I(-3))), "[10, 7, 4, 1]");
     CHECK_STR(show(CALL("range", I(0), I(10), I(4))), "[0, 4, 8]");
     CHECK_STR(show(CALL("range", I(INT64_MAX - 1), I(INT64_MAX), I(2))), "[9223372036854775806]");
-    CHECK_STR(show(CALL("range", I(INT64_MIN), I(INT64_MIN + 2))),
-              "[-9223372036854775808, -9223372036854775807]");
+    CHECK_STR(show(CALL("range", I(INT64_MIN), I(INT64_MIN + 2))), "[-9223372036854775808, -9223372036854775807]");
     CHECK_STR(show(CALL("range", I(INT64_MAX), I(INT64_MIN), I(INT64_MIN))), "[9223372036854775807, -1]");
     CHECK_STR(show(CALL("range", val_uint(VT_U8, 1), val_int(VT_I32, 3))), "[1, 2]");
     CHECK_STR(ERR("range", I(0), I(INT64_MAX)), "Foreign function range failed: range length is too large");
@@ -417,10 +422,14 @@ TEST(test_range_slice)
     CHECK_STR(show(CALL("slice", S("h\xc3\xa9llo"), I(1), I(3))), "\xc3\xa9l");
     CHECK_STR(show(CALL("slice", S("h\xc3\xa9llo"), val_unit(), val_unit(), I(-1))), "oll\xc3\xa9h");
     CHECK_STR(ERR("slice", a, I(0), I(1), I(0)), "Foreign function slice failed: slice step cannot be zero");
-    CHECK_STR(ERR("slice", S("ab"), S("x"), I(1)), "Foreign function slice failed: slice start must be an integer, found string");
-    CHECK_STR(ERR("slice", a, I(0), val_float(1.0)), "Foreign function slice failed: slice stop must be an integer, found float");
-    CHECK_STR(ERR("slice", I(1), S("x"), I(1)), "Foreign function slice failed: slice requires a list or string, found int64");
-    CHECK_STR(ERR("slice", a, I(0)), "Foreign function slice failed: slice expects at least 3 arguments: value, start, and stop");
+    CHECK_STR(ERR("slice", S("ab"), S("x"), I(1)),
+              "Foreign function slice failed: slice start must be an integer, found string");
+    CHECK_STR(ERR("slice", a, I(0), val_float(1.0)),
+              "Foreign function slice failed: slice stop must be an integer, found float");
+    CHECK_STR(ERR("slice", I(1), S("x"), I(1)),
+              "Foreign function slice failed: slice requires a list or string, found int64");
+    CHECK_STR(ERR("slice", a, I(0)),
+              "Foreign function slice failed: slice expects at least 3 arguments: value, start, and stop");
     CHECK_STR(ERR("slice", sparse((int64_t)1 << 40, I(1)), val_unit(), val_unit()),
               "Foreign function slice failed: array too large");
     /* A few elements of a huge sparse array are fine. */
@@ -466,11 +475,13 @@ TEST(test_clients_storage)
     CHECK_STR(ERR("ClientStore.take_share_bool", I(-1), I(0)),
               "Foreign function ClientStore.take_share_bool failed: client_index must be a non-negative integer");
     CHECK_STR(ERR("ClientStore.take_share", I(0)),
-              "Foreign function ClientStore.take_share failed: ClientStore.take_share expects 2 arguments: client_index, share_index");
+              "Foreign function ClientStore.take_share failed: ClientStore.take_share expects 2 arguments: "
+              "client_index, share_index");
     CHECK_STR(ERR("LocalStorage.store", S("k"), I(1)),
               "Foreign function LocalStorage.store failed: Local storage is not configured");
     CHECK_STR(ERR("LocalStorage.load", I(1)), "Foreign function LocalStorage.load failed: Expected byte array");
-    CHECK_STR(ERR("LocalStorage.exists", LIST(1)), "Foreign function LocalStorage.exists failed: Expected U8 at index 0");
+    CHECK_STR(ERR("LocalStorage.exists", LIST(1)),
+              "Foreign function LocalStorage.exists failed: Expected U8 at index 0");
     CHECK_STR(ERR("LocalStorage.delete", S("a"), S("b")),
               "Foreign function LocalStorage.delete failed: LocalStorage.delete expects 1 argument: key");
     CHECK_STR(ERR("MpcOutput.send_to_client", I(0), I(1)),
@@ -507,13 +518,15 @@ TEST(test_mpc_pure)
     CHECK(CALL("Mpc.rand_int", I(16)).type == VT_U16);
     CHECK(CALL("Mpc.rand_int", val_uint(VT_U8, 32)).type == VT_U32);
     CHECK(CALL("Mpc.rand_int", I(64)).type == VT_U64);
-    CHECK_STR(ERR("Mpc.rand_int", I(12)), "Foreign function Mpc.rand_int failed: Unsupported bit_length 12. Must be 8, 16, 32, or 64");
+    CHECK_STR(ERR("Mpc.rand_int", I(12)),
+              "Foreign function Mpc.rand_int failed: Unsupported bit_length 12. Must be 8, 16, 32, or 64");
     CHECK_STR(ERR("Mpc.rand_int", I(0)), "Foreign function Mpc.rand_int failed: bit_length must be a positive integer");
     Value ready = call("Mpc.is_ready", 0, NULL);
     CHECK(ready.type == VT_BOOL && !ready.as.b);
     CHECK_STR(ERR("Share.from_clear", I(1)), "Foreign function Share.from_clear failed: MPC engine not configured");
     /* arguments are checked before the engine, as upstream */
-    CHECK_STR(ERR("Field.add", I(1)), "Foreign function Field.add failed: Field.add expects 2 arguments: a, b (field_bytes)");
+    CHECK_STR(ERR("Field.add", I(1)),
+              "Foreign function Field.add failed: Field.add expects 2 arguments: a, b (field_bytes)");
     CHECK_STR(ERR("Field.from_int", I(1)), "Foreign function Field.from_int failed: MPC engine not configured");
     CHECK(vm_find_function(vm, "Avss.is_avss_share", 18) >= 0);
     CHECK(vm_find_function(vm, "Share.batch_mul", 15) >= 0);

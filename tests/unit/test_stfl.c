@@ -31,7 +31,10 @@ static void b_put(Buf *b, const void *p, size_t n)
         size_t cap = b->cap ? b->cap : 64;
         while (cap - b->len < n) cap *= 2;
         uint8_t *d = realloc(b->d, cap);
-        if (!d) { fprintf(stderr, "out of memory\n"); exit(2); }
+        if (!d) {
+            fprintf(stderr, "out of memory\n");
+            exit(2);
+        }
         b->d = d;
         b->cap = cap;
     }
@@ -78,7 +81,7 @@ static bool read_file(const char *path, Buf *out)
     size_t n;
     while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) b_put(out, tmp, n);
     fclose(f);
-    if (!out->d) out->d = calloc(1, 1);   /* empty file: keep a valid pointer */
+    if (!out->d) out->d = calloc(1, 1); /* empty file: keep a valid pointer */
     return out->d != NULL;
 }
 
@@ -100,7 +103,8 @@ static bool roundtrip(const uint8_t *d, size_t n, StfProgram *keep, char *why, s
     uint8_t *o = NULL;
     size_t on = 0;
     bool ok = stfl_write(&p, &o, &on, &err) == 0;
-    if (!ok) snprintf(why, cap, "write failed: %s", err.message);
+    if (!ok)
+        snprintf(why, cap, "write failed: %s", err.message);
     else if (on != n || memcmp(o, d, n) != 0) {
         size_t i = 0;
         while (i < n && i < on && o[i] == d[i]) i++;
@@ -108,8 +112,10 @@ static bool roundtrip(const uint8_t *d, size_t n, StfProgram *keep, char *why, s
         ok = false;
     }
     free(o);
-    if (keep) *keep = p;
-    else stf_program_free(&p);
+    if (keep)
+        *keep = p;
+    else
+        stf_program_free(&p);
     return ok;
 }
 
@@ -117,7 +123,7 @@ static bool roundtrip(const uint8_t *d, size_t n, StfProgram *keep, char *why, s
 
 typedef struct {
     char path[512];
-    const char *name;     /* basename inside path */
+    const char *name; /* basename inside path */
     Buf data;
 } Sample;
 
@@ -126,10 +132,7 @@ static Sample samples[MAX_SAMPLES];
 static int n_samples, n_fixtures;
 static char vec_dir[256];
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
 /* Add every *.stflb of dir (sorted) to the corpus; returns how many. */
 static int load_dir(const char *dir)
@@ -151,7 +154,10 @@ static int load_dir(const char *dir)
             Sample *s = &samples[n_samples];
             snprintf(s->path, sizeof s->path, "%s/%s", dir, names[i]);
             s->name = strrchr(s->path, '/') + 1;
-            if (read_file(s->path, &s->data)) { n_samples++; added++; }
+            if (read_file(s->path, &s->data)) {
+                n_samples++;
+                added++;
+            }
         }
         free(names[i]);
     }
@@ -176,8 +182,7 @@ TEST(corpus_loaded)
     snprintf(vec_dir, sizeof vec_dir, "%s/stfl_vectors_XXXXXX", tmp && *tmp ? tmp : "/tmp");
     CHECK(mkdtemp(vec_dir) != NULL);
     char cmd[1400];
-    snprintf(cmd, sizeof cmd, "python3 '%s/stfl_dump.py' --emit-vectors='%s' >/dev/null",
-             shared_dir(), vec_dir);
+    snprintf(cmd, sizeof cmd, "python3 '%s/stfl_dump.py' --emit-vectors='%s' >/dev/null", shared_dir(), vec_dir);
     CHECK_MSG(system(cmd) == 0, "%s", cmd);
     int nv = load_dir(vec_dir);
     CHECK_MSG(nv == 10, "expected 10 vectors (kitchen_v1..v9, mul_clear_v9), got %d", nv);
@@ -248,8 +253,10 @@ TEST(writer_from_scratch_matches_mul_clear)
     p.version = 9;
     p.const_count = 2;
     p.consts = calloc(2, sizeof *p.consts);
-    p.consts[0].tag = STF_K_I64; p.consts[0].as.i = 42;
-    p.consts[1].tag = STF_K_I64; p.consts[1].as.i = 37;
+    p.consts[0].tag = STF_K_I64;
+    p.consts[0].as.i = 42;
+    p.consts[1].tag = STF_K_I64;
+    p.consts[1].as.i = 37;
     p.func_count = 1;
     p.funcs = calloc(1, sizeof *p.funcs);
     StfFunction *f = &p.funcs[0];
@@ -257,16 +264,15 @@ TEST(writer_from_scratch_matches_mul_clear)
     f->register_count = 3;
     f->instr_count = 4;
     f->instrs = calloc(4, sizeof *f->instrs);
-    f->instrs[0] = (StfInstr){.op = STF_OP_LDI, .a = 0, .b = 0};
-    f->instrs[1] = (StfInstr){.op = STF_OP_LDI, .a = 1, .b = 1};
-    f->instrs[2] = (StfInstr){.op = STF_OP_MUL, .a = 2, .b = 0, .c = 1};
-    f->instrs[3] = (StfInstr){.op = STF_OP_RET, .a = 2};
+    f->instrs[0] = (StfInstr){ .op = STF_OP_LDI, .a = 0, .b = 0 };
+    f->instrs[1] = (StfInstr){ .op = STF_OP_LDI, .a = 1, .b = 1 };
+    f->instrs[2] = (StfInstr){ .op = STF_OP_MUL, .a = 2, .b = 0, .c = 1 };
+    f->instrs[3] = (StfInstr){ .op = STF_OP_RET, .a = 2 };
     uint8_t *o = NULL;
     size_t on = 0;
     StflError err;
     CHECK(stfl_write(&p, &o, &on, &err) == 0);
-    CHECK_MSG(on == want->data.len && o && memcmp(o, want->data.d, on) == 0,
-              "%zu bytes vs %zu", on, want->data.len);
+    CHECK_MSG(on == want->data.len && o && memcmp(o, want->data.d, on) == 0, "%zu bytes vs %zu", on, want->data.len);
     free(o);
 
     /* Two parameters without stored types: count 2 then 12 12, ret 12. */
@@ -276,15 +282,14 @@ TEST(writer_from_scratch_matches_mul_clear)
     stf_str_dup(&f->params[1], "b", 1);
     CHECK(stfl_write(&p, &o, &on, &err) == 0);
     /* header 6 + count 4 + 2 x I64 18 + function count 4 + "main" 6 + regs 2 = 40 */
-    static const uint8_t want_params[] = {2, 0, 1, 0, 'a', 1, 0, 'b', 2, 0, 12, 12, 12};
+    static const uint8_t want_params[] = { 2, 0, 1, 0, 'a', 1, 0, 'b', 2, 0, 12, 12, 12 };
     /* 8 bytes more than mul_clear: two names of 3 bytes, two Unknown types */
-    CHECK(o && on == want->data.len + 8 &&
-          memcmp(o + 40, want_params, sizeof want_params) == 0);
+    CHECK(o && on == want->data.len + 8 && memcmp(o + 40, want_params, sizeof want_params) == 0);
     StfProgram q;
     CHECK(o && stfl_read(o, on, &q, &err) == 0);
     if (o) {
-        CHECK(q.funcs[0].param_types_len == 2 && q.funcs[0].param_types[0] == 12 &&
-              q.funcs[0].ret_type_len == 1 && q.funcs[0].ret_type[0] == 12);
+        CHECK(q.funcs[0].param_types_len == 2 && q.funcs[0].param_types[0] == 12 && q.funcs[0].ret_type_len == 1 &&
+              q.funcs[0].ret_type[0] == 12);
         stf_program_free(&q);
     }
     free(o);
@@ -299,14 +304,16 @@ typedef enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ } JType;
 typedef struct Json {
     JType t;
     int b;
-    char *s;            /* J_STR bytes (UTF-8) / J_NUM text */
+    char *s; /* J_STR bytes (UTF-8) / J_NUM text */
     size_t slen;
-    size_t n;           /* J_ARR / J_OBJ */
+    size_t n; /* J_ARR / J_OBJ */
     struct Json **v;
     char **k;
 } Json;
 
-typedef struct { const char *p, *end; } JP;
+typedef struct {
+    const char *p, *end;
+} JP;
 
 static void jfree(Json *j)
 {
@@ -321,16 +328,20 @@ static void jfree(Json *j)
     free(j);
 }
 
-static void jws(JP *p) { while (p->p < p->end && strchr(" \t\r\n", *p->p)) p->p++; }
+static void jws(JP *p)
+{
+    while (p->p < p->end && strchr(" \t\r\n", *p->p)) p->p++;
+}
 
 static int hex4(const char *s, unsigned *out)
 {
     *out = 0;
     for (int i = 0; i < 4; i++) {
         char c = s[i];
-        unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
-                   : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-                   : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16u;
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                            : 16u;
         if (d > 15) return -1;
         *out = *out * 16 + d;
     }
@@ -339,36 +350,57 @@ static int hex4(const char *s, unsigned *out)
 
 static char *jstring(JP *p, size_t *len)
 {
-    Buf b = {0};
-    p->p++;   /* opening quote */
+    Buf b = { 0 };
+    p->p++; /* opening quote */
     while (p->p < p->end && *p->p != '"') {
         char c = *p->p++;
-        if (c != '\\') { b_u8(&b, (uint8_t)c); continue; }
+        if (c != '\\') {
+            b_u8(&b, (uint8_t)c);
+            continue;
+        }
         if (p->p >= p->end) break;
         c = *p->p++;
         const char *simple = "\"\\/bfnrt", *repl = "\"\\/\b\f\n\r\t";
         const char *q = strchr(simple, c);
-        if (q && c) { b_u8(&b, (uint8_t)repl[q - simple]); continue; }
-        if (c != 'u' || p->end - p->p < 4) { free(b.d); return NULL; }
+        if (q && c) {
+            b_u8(&b, (uint8_t)repl[q - simple]);
+            continue;
+        }
+        if (c != 'u' || p->end - p->p < 4) {
+            free(b.d);
+            return NULL;
+        }
         unsigned cp, lo;
-        if (hex4(p->p, &cp)) { free(b.d); return NULL; }
+        if (hex4(p->p, &cp)) {
+            free(b.d);
+            return NULL;
+        }
         p->p += 4;
-        if (cp >= 0xD800 && cp < 0xDC00 && p->end - p->p >= 6 && p->p[0] == '\\' &&
-            p->p[1] == 'u' && hex4(p->p + 2, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
+        if (cp >= 0xD800 && cp < 0xDC00 && p->end - p->p >= 6 && p->p[0] == '\\' && p->p[1] == 'u' &&
+            hex4(p->p + 2, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             p->p += 6;
         }
-        if (cp < 0x80) b_u8(&b, (uint8_t)cp);
-        else if (cp < 0x800) { b_u8(&b, (uint8_t)(0xC0 | cp >> 6)); b_u8(&b, (uint8_t)(0x80 | (cp & 0x3F))); }
-        else if (cp < 0x10000) {
-            b_u8(&b, (uint8_t)(0xE0 | cp >> 12)); b_u8(&b, (uint8_t)(0x80 | ((cp >> 6) & 0x3F)));
+        if (cp < 0x80)
+            b_u8(&b, (uint8_t)cp);
+        else if (cp < 0x800) {
+            b_u8(&b, (uint8_t)(0xC0 | cp >> 6));
+            b_u8(&b, (uint8_t)(0x80 | (cp & 0x3F)));
+        } else if (cp < 0x10000) {
+            b_u8(&b, (uint8_t)(0xE0 | cp >> 12));
+            b_u8(&b, (uint8_t)(0x80 | ((cp >> 6) & 0x3F)));
             b_u8(&b, (uint8_t)(0x80 | (cp & 0x3F)));
         } else {
-            b_u8(&b, (uint8_t)(0xF0 | cp >> 18)); b_u8(&b, (uint8_t)(0x80 | ((cp >> 12) & 0x3F)));
-            b_u8(&b, (uint8_t)(0x80 | ((cp >> 6) & 0x3F))); b_u8(&b, (uint8_t)(0x80 | (cp & 0x3F)));
+            b_u8(&b, (uint8_t)(0xF0 | cp >> 18));
+            b_u8(&b, (uint8_t)(0x80 | ((cp >> 12) & 0x3F)));
+            b_u8(&b, (uint8_t)(0x80 | ((cp >> 6) & 0x3F)));
+            b_u8(&b, (uint8_t)(0x80 | (cp & 0x3F)));
         }
     }
-    if (p->p >= p->end) { free(b.d); return NULL; }
+    if (p->p >= p->end) {
+        free(b.d);
+        return NULL;
+    }
     p->p++;
     *len = b.len;
     b_u8(&b, 0);
@@ -387,7 +419,10 @@ static Json *jvalue(JP *p, int depth)
         char close = c == '{' ? '}' : ']';
         p->p++;
         jws(p);
-        if (p->p < p->end && *p->p == close) { p->p++; return j; }
+        if (p->p < p->end && *p->p == close) {
+            p->p++;
+            return j;
+        }
         for (;;) {
             char *key = NULL;
             if (j->t == J_OBJ) {
@@ -395,11 +430,17 @@ static Json *jvalue(JP *p, int depth)
                 jws(p);
                 if (p->p >= p->end || *p->p != '"' || !(key = jstring(p, &kl))) goto bad;
                 jws(p);
-                if (p->p >= p->end || *p->p != ':') { free(key); goto bad; }
+                if (p->p >= p->end || *p->p != ':') {
+                    free(key);
+                    goto bad;
+                }
                 p->p++;
             }
             Json *item = jvalue(p, depth + 1);
-            if (!item) { free(key); goto bad; }
+            if (!item) {
+                free(key);
+                goto bad;
+            }
             j->v = realloc(j->v, (j->n + 1) * sizeof *j->v);
             j->v[j->n] = item;
             if (j->t == J_OBJ) {
@@ -408,8 +449,14 @@ static Json *jvalue(JP *p, int depth)
             }
             j->n++;
             jws(p);
-            if (p->p < p->end && *p->p == ',') { p->p++; continue; }
-            if (p->p < p->end && *p->p == close) { p->p++; return j; }
+            if (p->p < p->end && *p->p == ',') {
+                p->p++;
+                continue;
+            }
+            if (p->p < p->end && *p->p == close) {
+                p->p++;
+                return j;
+            }
             goto bad;
         }
     }
@@ -419,17 +466,21 @@ static Json *jvalue(JP *p, int depth)
         return j;
     }
     const char *start = p->p;
-    while (p->p < p->end && (strchr("+-.eE0123456789", *p->p) || (*p->p >= 'A' && *p->p <= 'z')))
-        p->p++;
+    while (p->p < p->end && (strchr("+-.eE0123456789", *p->p) || (*p->p >= 'A' && *p->p <= 'z'))) p->p++;
     size_t n = (size_t)(p->p - start);
-    if (n == 4 && memcmp(start, "null", 4) == 0) j->t = J_NULL;
-    else if (n == 4 && memcmp(start, "true", 4) == 0) { j->t = J_BOOL; j->b = 1; }
-    else if (n == 5 && memcmp(start, "false", 5) == 0) j->t = J_BOOL;
+    if (n == 4 && memcmp(start, "null", 4) == 0)
+        j->t = J_NULL;
+    else if (n == 4 && memcmp(start, "true", 4) == 0) {
+        j->t = J_BOOL;
+        j->b = 1;
+    } else if (n == 5 && memcmp(start, "false", 5) == 0)
+        j->t = J_BOOL;
     else if (n > 0) {
         j->t = J_NUM;
         j->s = strndup(start, n);
         j->slen = n;
-    } else goto bad;
+    } else
+        goto bad;
     return j;
 bad:
     jfree(j);
@@ -472,21 +523,33 @@ static bool jftype(const Json *t, Buf *out)
 {
     const Json *tn = jget(t, "t");
     if (!tn || tn->t != J_STR) return false;
-    static const char *const simple[] = {"Float", "String", "Bool", "Nil", "Void"};
+    static const char *const simple[] = { "Float", "String", "Bool", "Nil", "Void" };
     for (int i = 0; i < 5; i++)
-        if (strcmp(tn->s, simple[i]) == 0) { b_u8(out, (uint8_t)(i + 1)); return true; }
-    if (strcmp(tn->s, "Unknown") == 0) { b_u8(out, 12); return true; }
+        if (strcmp(tn->s, simple[i]) == 0) {
+            b_u8(out, (uint8_t)(i + 1));
+            return true;
+        }
+    if (strcmp(tn->s, "Unknown") == 0) {
+        b_u8(out, 12);
+        return true;
+    }
     if (strcmp(tn->s, "Int") == 0) {
         const Json *s = jget(t, "signed"), *bits = jget(t, "bits");
         if (!s || !bits || s->t != J_NUM || bits->t != J_NUM) return false;
-        b_u8(out, 0); b_u8(out, (uint8_t)atoi(s->s)); b_u8(out, (uint8_t)atoi(bits->s));
+        b_u8(out, 0);
+        b_u8(out, (uint8_t)atoi(s->s));
+        b_u8(out, (uint8_t)atoi(bits->s));
         return true;
     }
     if (strcmp(tn->s, "Fixed") == 0) {
         const Json *bits = jget(t, "bits"), *sh = jget(t, "short");
         if (!bits || bits->t != J_NUM) return false;
-        if (sh && sh->t == J_BOOL && sh->b) { b_u8(out, 13); return true; }
-        b_u8(out, 14); b_u8(out, (uint8_t)atoi(bits->s));
+        if (sh && sh->t == J_BOOL && sh->b) {
+            b_u8(out, 13);
+            return true;
+        }
+        b_u8(out, 14);
+        b_u8(out, (uint8_t)atoi(bits->s));
         return true;
     }
     if (strcmp(tn->s, "Secret") == 0 || strcmp(tn->s, "List") == 0) {
@@ -499,8 +562,10 @@ static bool jftype(const Json *t, Buf *out)
     }
     const Json *name = jget(t, "name");
     if (!name || name->t != J_STR) return false;
-    int tag = strcmp(tn->s, "Object") == 0 ? 9 : strcmp(tn->s, "Generic") == 0 ? 10
-            : strcmp(tn->s, "TypeVar") == 0 ? 11 : -1;
+    int tag = strcmp(tn->s, "Object") == 0    ? 9
+              : strcmp(tn->s, "Generic") == 0 ? 10
+              : strcmp(tn->s, "TypeVar") == 0 ? 11
+                                              : -1;
     if (tag < 0) return false;
     b_u8(out, (uint8_t)tag);
     b_u16(out, (uint16_t)name->slen);
@@ -517,27 +582,35 @@ static bool jftype(const Json *t, Buf *out)
 static char diff[400];
 static unsigned long fields_compared;
 
-#define EXPECT(cond, ...) do { \
-    fields_compared++; \
-    if (!(cond)) { snprintf(diff, sizeof diff, __VA_ARGS__); return false; } \
-} while (0)
+#define EXPECT(cond, ...)                             \
+    do {                                              \
+        fields_compared++;                            \
+        if (!(cond)) {                                \
+            snprintf(diff, sizeof diff, __VA_ARGS__); \
+            return false;                             \
+        }                                             \
+    } while (0)
 
 static bool diff_const(const StfConst *k, const Json *j, uint32_t i)
 {
-    static const char *const names[] = {"Unit", "I64", "I32", "I16", "I8", "U8", "U16", "U32",
-                                        "U64", "Float", "Bool", "String"};
+    static const char *const names[] = { "Unit", "I64", "I32", "I16",   "I8",   "U8",
+                                         "U16",  "U32", "U64", "Float", "Bool", "String" };
     const Json *ty = jget(j, "type"), *val = jget(j, "value");
     EXPECT(k->tag <= STF_K_STRING && ty && ty->t == J_STR && strcmp(ty->s, names[k->tag]) == 0,
            "constant #%u: tag %u vs %s", i, k->tag, ty && ty->s ? ty->s : "?");
     switch (k->tag) {
     case STF_K_UNIT: EXPECT(val && val->t == J_NULL, "constant #%u: Unit value", i); break;
-    case STF_K_I64: case STF_K_I32: case STF_K_I16: case STF_K_I8:
-        EXPECT(jint_i(val, k->as.i), "constant #%u: %" PRId64 " vs %s", i, k->as.i,
-               val && val->s ? val->s : "?");
+    case STF_K_I64:
+    case STF_K_I32:
+    case STF_K_I16:
+    case STF_K_I8:
+        EXPECT(jint_i(val, k->as.i), "constant #%u: %" PRId64 " vs %s", i, k->as.i, val && val->s ? val->s : "?");
         break;
-    case STF_K_U8: case STF_K_U16: case STF_K_U32: case STF_K_U64:
-        EXPECT(jint_u(val, k->as.u), "constant #%u: %" PRIu64 " vs %s", i, k->as.u,
-               val && val->s ? val->s : "?");
+    case STF_K_U8:
+    case STF_K_U16:
+    case STF_K_U32:
+    case STF_K_U64:
+        EXPECT(jint_u(val, k->as.u), "constant #%u: %" PRIu64 " vs %s", i, k->as.u, val && val->s ? val->s : "?");
         break;
     case STF_K_FLOAT: {
         char hex[17];
@@ -545,11 +618,8 @@ static bool diff_const(const StfConst *k, const Json *j, uint32_t i)
         EXPECT(jstr_is(jget(j, "bits"), hex, 16), "constant #%u: float bits %s", i, hex);
         break;
     }
-    case STF_K_BOOL:
-        EXPECT(jint_u(jget(j, "raw"), k->as.b), "constant #%u: bool raw %u", i, k->as.b);
-        break;
-    default:
-        EXPECT(jstr_is(val, k->as.str.s, k->as.str.len), "constant #%u: string differs", i);
+    case STF_K_BOOL: EXPECT(jint_u(jget(j, "raw"), k->as.b), "constant #%u: bool raw %u", i, k->as.b); break;
+    default: EXPECT(jstr_is(val, k->as.str.s, k->as.str.len), "constant #%u: string differs", i);
     }
     return true;
 }
@@ -563,21 +633,20 @@ static bool diff_instr(const StfInstr *in, const Json *j, const char *fn, uint32
     case STF_FMT_R_OFF:
         EXPECT(jlen(a) == 2 && jint_u(a->v[0], in->a) && jint_i(a->v[1], in->off), "%s[%u]: LD", fn, i);
         break;
-    case STF_FMT_R_K: case STF_FMT_RR: case STF_FMT_R_SLOT: case STF_FMT_SLOT_R:
+    case STF_FMT_R_K:
+    case STF_FMT_RR:
+    case STF_FMT_R_SLOT:
+    case STF_FMT_SLOT_R:
         EXPECT(jlen(a) == 2 && jint_u(a->v[0], in->a) && jint_u(a->v[1], in->b), "%s[%u]: 2 operands", fn, i);
         break;
     case STF_FMT_RRR:
-        EXPECT(jlen(a) == 3 && jint_u(a->v[0], in->a) && jint_u(a->v[1], in->b) &&
-               jint_u(a->v[2], in->c), "%s[%u]: 3 operands", fn, i);
+        EXPECT(jlen(a) == 3 && jint_u(a->v[0], in->a) && jint_u(a->v[1], in->b) && jint_u(a->v[2], in->c),
+               "%s[%u]: 3 operands", fn, i);
         break;
-    case STF_FMT_R:
-        EXPECT(jlen(a) == 1 && jint_u(a->v[0], in->a), "%s[%u]: 1 operand", fn, i);
-        break;
-    case STF_FMT_LABEL: case STF_FMT_NAME:
-        EXPECT(jlen(a) == 1 && jstr_is(a->v[0], in->name.s, in->name.len), "%s[%u]: name", fn, i);
-        break;
-    default:
-        EXPECT(jlen(a) == 0, "%s[%u]: NOP operands", fn, i);
+    case STF_FMT_R: EXPECT(jlen(a) == 1 && jint_u(a->v[0], in->a), "%s[%u]: 1 operand", fn, i); break;
+    case STF_FMT_LABEL:
+    case STF_FMT_NAME: EXPECT(jlen(a) == 1 && jstr_is(a->v[0], in->name.s, in->name.len), "%s[%u]: name", fn, i); break;
+    default: EXPECT(jlen(a) == 0, "%s[%u]: NOP operands", fn, i);
     }
     return true;
 }
@@ -585,8 +654,7 @@ static bool diff_instr(const StfInstr *in, const Json *j, const char *fn, uint32
 static bool diff_strs(const StfStr *v, uint32_t n, const Json *a, const char *what, const char *fn)
 {
     EXPECT(jlen(a) == n, "%s: %s count %u", fn, what, n);
-    for (uint32_t i = 0; i < n; i++)
-        EXPECT(jstr_is(a->v[i], v[i].s, v[i].len), "%s: %s #%u", fn, what, i);
+    for (uint32_t i = 0; i < n; i++) EXPECT(jstr_is(a->v[i], v[i].s, v[i].len), "%s: %s #%u", fn, what, i);
     return true;
 }
 
@@ -599,7 +667,7 @@ static bool diff_function(const StfFunction *f, const Json *j, uint16_t version)
     if (!diff_strs(f->params, f->param_count, jget(j, "parameters"), "parameters", fn)) return false;
     if (!diff_strs(f->upvalues, f->upvalue_count, jget(j, "upvalues"), "upvalues", fn)) return false;
     if (version >= STFL_V_FUNCTION_TYPES) {
-        Buf b = {0};
+        Buf b = { 0 };
         const Json *pt = jget(j, "parameter_types");
         bool ok = jlen(pt) == f->param_count;
         for (size_t i = 0; ok && i < f->param_count; i++) ok = jftype(pt->v[i], &b);
@@ -613,14 +681,17 @@ static bool diff_function(const StfFunction *f, const Json *j, uint16_t version)
         EXPECT(!jget(j, "parameter_types") && !f->param_types && !f->ret_type, "%s: types before v5", fn);
     }
     const Json *par = jget(j, "parent");
-    if (f->parent_flag == 1) EXPECT(jstr_is(par, f->parent.s, f->parent.len), "%s: parent", fn);
-    else EXPECT(par && par->t == J_NULL, "%s: no parent", fn);
+    if (f->parent_flag == 1)
+        EXPECT(jstr_is(par, f->parent.s, f->parent.len), "%s: parent", fn);
+    else
+        EXPECT(par && par->t == J_NULL, "%s: no parent", fn);
     const Json *labels = jget(j, "labels");
     EXPECT(jlen(labels) == f->label_count, "%s: label count", fn);
     for (uint32_t i = 0; i < f->label_count; i++) {
         const Json *l = labels->v[i];
         EXPECT(jlen(l) == 2 && jstr_is(l->v[0], f->labels[i].name.s, f->labels[i].name.len) &&
-               jint_u(l->v[1], f->labels[i].target), "%s: label #%u (file order)", fn, i);
+                   jint_u(l->v[1], f->labels[i].target),
+               "%s: label #%u (file order)", fn, i);
     }
     const Json *ins = jget(j, "instructions");
     EXPECT(jlen(ins) == f->instr_count, "%s: instruction count %u", fn, f->instr_count);
@@ -636,10 +707,12 @@ static bool diff_shares(const StfShareType *v, uint32_t n, const Json *a)
         const Json *t = jget(a->v[i], "t");
         if (v[i].tag == 1)
             EXPECT(jstr_is(t, "SecretFixedPoint", 16) && jint_u(jget(a->v[i], "total_bits"), v[i].bits) &&
-                   jint_u(jget(a->v[i], "fractional_bits"), v[i].frac), "fixed share #%u", i);
+                       jint_u(jget(a->v[i], "fractional_bits"), v[i].frac),
+                   "fixed share #%u", i);
         else
             EXPECT(t && t->t == J_STR && strcmp(t->s, v[i].tag ? "SecretUInt" : "SecretInt") == 0 &&
-                   jint_u(jget(a->v[i], "bit_length"), v[i].bits), "share #%u", i);
+                       jint_u(jget(a->v[i], "bit_length"), v[i].bits),
+                   "share #%u", i);
     }
     return true;
 }
@@ -676,8 +749,9 @@ static bool diff_program(const StfProgram *p, const Json *j, size_t size)
     if (p->version >= STFL_V_PREPROCESSING) {
         const Json *d = jget(m, "preprocessing_demand");
         EXPECT(jint_u(jget(d, "triples"), pm->triples) && jint_u(jget(d, "randoms"), pm->randoms) &&
-               jint_u(jget(d, "prandbits"), pm->prandbits) && jint_u(jget(d, "prandints"), pm->prandints) &&
-               jint_u(jget(d, "dynamic"), pm->dynamic), "preprocessing demand");
+                   jint_u(jget(d, "prandbits"), pm->prandbits) && jint_u(jget(d, "prandints"), pm->prandints) &&
+                   jint_u(jget(d, "dynamic"), pm->dynamic),
+               "preprocessing demand");
     }
     return true;
 }
@@ -686,7 +760,7 @@ static bool diff_program(const StfProgram *p, const Json *j, size_t size)
  * per file, in argument order.  out[i] is NULL where parsing failed. */
 static void python_json_all(Json **out)
 {
-    Buf cmd = {0};
+    Buf cmd = { 0 };
     char head[600];
     snprintf(head, sizeof head, "python3 '%s/stfl_dump.py' --json", shared_dir());
     b_put(&cmd, head, strlen(head));
@@ -700,12 +774,12 @@ static void python_json_all(Json **out)
     FILE *f = popen((const char *)cmd.d, "r");
     free(cmd.d);
     if (!f) return;
-    Buf b = {0};
+    Buf b = { 0 };
     char tmp[4096];
     size_t n;
     while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) b_put(&b, tmp, n);
     int rc = pclose(f);
-    JP p = {(const char *)b.d, (const char *)b.d + b.len};
+    JP p = { (const char *)b.d, (const char *)b.d + b.len };
     for (int i = 0; rc == 0 && b.len && i < n_samples; i++)
         if (!(out[i] = jvalue(&p, 0))) break;
     free(b.d);
@@ -728,8 +802,8 @@ TEST(model_matches_python_decoder)
             bool same = diff_program(&p, j, samples[i].data.len);
             CHECK_MSG(same, "%s: %s", samples[i].name, diff);
             /* make sure the comparison actually looked at something */
-            CHECK_MSG(fields_compared - before > 20, "%s: only %lu fields compared",
-                      samples[i].name, fields_compared - before);
+            CHECK_MSG(fields_compared - before > 20, "%s: only %lu fields compared", samples[i].name,
+                      fields_compared - before);
         }
         if (rc == 0) stf_program_free(&p);
         jfree(j);
@@ -753,8 +827,11 @@ TEST(every_truncation_is_a_clean_error)
             StfProgram p;
             StflError err;
             int rc = stfl_read(cut, n, &p, &err);
-            if (rc == 0) { bad = n; snprintf(why, sizeof why, "prefix parsed"); stf_program_free(&p); }
-            else if (strncmp(err.message, "truncated file", 14) != 0 || err.offset > n) {
+            if (rc == 0) {
+                bad = n;
+                snprintf(why, sizeof why, "prefix parsed");
+                stf_program_free(&p);
+            } else if (strncmp(err.message, "truncated file", 14) != 0 || err.offset > n) {
                 bad = n;
                 snprintf(why, sizeof why, "%s (offset %" PRIu64 ")", err.message, err.offset);
             }
@@ -788,16 +865,14 @@ TEST(every_byte_flip_is_an_error_or_roundtrips)
                     accepted++;
                 } else {
                     if ((err.message[0] == 0 || err.offset > d->len) && !bad++)
-                        snprintf(why, sizeof why, "byte %zu: bad error '%s' @%" PRIu64, pos,
-                                 err.message, err.offset);
+                        snprintf(why, sizeof why, "byte %zu: bad error '%s' @%" PRIu64, pos, err.message, err.offset);
                     rejected++;
                 }
             }
         }
         free(m);
         CHECK_MSG(bad == 0, "%s: %lu bad outcomes, first: %s", samples[i].name, bad, why);
-        CHECK_MSG(accepted > 0 && rejected > 0, "%s: %lu accepted, %lu rejected", samples[i].name,
-                  accepted, rejected);
+        CHECK_MSG(accepted > 0 && rejected > 0, "%s: %lu accepted, %lu rejected", samples[i].name, accepted, rejected);
     }
 }
 
@@ -807,11 +882,13 @@ static void expect_error(const Buf *b, const char *needle, uint64_t offset, cons
     StflError err;
     int rc = stfl_read(b->d, b->len, &p, &err);
     CHECK_MSG(rc == -1, "%s: accepted", label);
-    if (rc == 0) { stf_program_free(&p); return; }
-    CHECK_MSG(strstr(err.message, needle) != NULL, "%s: message '%s' lacks '%s'", label,
-              err.message, needle);
-    CHECK_MSG(err.offset == offset, "%s: offset %" PRIu64 ", want %" PRIu64 " (%s)", label,
-              err.offset, offset, err.message);
+    if (rc == 0) {
+        stf_program_free(&p);
+        return;
+    }
+    CHECK_MSG(strstr(err.message, needle) != NULL, "%s: message '%s' lacks '%s'", label, err.message, needle);
+    CHECK_MSG(err.offset == offset, "%s: offset %" PRIu64 ", want %" PRIu64 " (%s)", label, err.offset, offset,
+              err.message);
     CHECK(p.consts == NULL && p.funcs == NULL && p.const_count == 0 && p.func_count == 0);
 }
 
@@ -826,64 +903,115 @@ static void expect_roundtrip(const Buf *b, const char *label)
  * fired, and the check precedes the calloc in the reader. */
 TEST(huge_counts_rejected_without_allocation)
 {
-    Buf b = {0};
-    b_header(&b, 1); b_u32(&b, 0xFFFFFFFFu);
+    Buf b = { 0 };
+    b_header(&b, 1);
+    b_u32(&b, 0xFFFFFFFFu);
     expect_error(&b, "too many constants: 4294967295 at offset 6", 6, "4G constants");
-    b.len = 0; b_header(&b, 1); b_u32(&b, 999999);
+    b.len = 0;
+    b_header(&b, 1);
+    b_u32(&b, 999999);
     expect_error(&b, "truncated file: 999999 constants declared at offset 6", 6, "1M constants");
 
-    b.len = 0; b_header(&b, 1); b_u32(&b, 0); b_u32(&b, 0xFFFFFFFFu);
+    b.len = 0;
+    b_header(&b, 1);
+    b_u32(&b, 0);
+    b_u32(&b, 0xFFFFFFFFu);
     expect_error(&b, "too many functions", 10, "4G functions");
-    b.len = 0; b_header(&b, 9); b_u32(&b, 0); b_u32(&b, 1000); b_put(&b, "0123456789", 10);
+    b.len = 0;
+    b_header(&b, 9);
+    b_u32(&b, 0);
+    b_u32(&b, 1000);
+    b_put(&b, "0123456789", 10);
     expect_error(&b, "1000 functions declared", 10, "1000 functions in 10 bytes");
 
-    b.len = 0; b_header(&b, 1); b_u32(&b, 0); b_u32(&b, 1);
-    b_func_head(&b, "main", 1); b_u16(&b, 0); b_u16(&b, 0); b_u8(&b, 0); b_u16(&b, 0);
+    b.len = 0;
+    b_header(&b, 1);
+    b_u32(&b, 0);
+    b_u32(&b, 1);
+    b_func_head(&b, "main", 1);
+    b_u16(&b, 0);
+    b_u16(&b, 0);
+    b_u8(&b, 0);
+    b_u16(&b, 0);
     size_t at = b.len;
     b_u32(&b, 0xFFFFFFFFu);
     expect_error(&b, "too many instructions: 4294967295", at, "4G instructions");
-    b.len = at; b_u32(&b, 7999999); b_u8(&b, STF_OP_NOP);
+    b.len = at;
+    b_u32(&b, 7999999);
+    b_u8(&b, STF_OP_NOP);
     expect_error(&b, "7999999 instructions declared", at, "8M instructions");
     expect_error(&b, "(function 'main')", at, "instruction count context");
 
-    b.len = 0; b_header(&b, 1); b_u32(&b, 0); b_u32(&b, 1);
-    b_func_head(&b, "f", 1); at = b.len; b_u16(&b, 0xFFFF);
-    b_put(&b, "0123456789abcdef", 16);   /* enough for the record's fixed part */
+    b.len = 0;
+    b_header(&b, 1);
+    b_u32(&b, 0);
+    b_u32(&b, 1);
+    b_func_head(&b, "f", 1);
+    at = b.len;
+    b_u16(&b, 0xFFFF);
+    b_put(&b, "0123456789abcdef", 16); /* enough for the record's fixed part */
     expect_error(&b, "65535 parameters declared", at, "64K params");
-    b.len = at; b_u16(&b, 0); b_u16(&b, 0); b_u8(&b, 0); b_u16(&b, 0xFFFF);
+    b.len = at;
+    b_u16(&b, 0);
+    b_u16(&b, 0);
+    b_u8(&b, 0);
+    b_u16(&b, 0xFFFF);
     b_put(&b, "0123456789abcdef", 16);
     expect_error(&b, "65535 labels declared", at + 5, "64K labels");
 
-    b.len = 0; b_header(&b, 2); b_u32(&b, 0); b_u32(&b, 0); b_u32(&b, 0xFFFFFFFFu);
+    b.len = 0;
+    b_header(&b, 2);
+    b_u32(&b, 0);
+    b_u32(&b, 0);
+    b_u32(&b, 0xFFFFFFFFu);
     expect_error(&b, "too many client schemas", 14, "4G clients");
-    b.len = 0; b_header(&b, 2); b_u32(&b, 0); b_u32(&b, 0); b_u32(&b, 1); b_le(&b, 0, 8);
-    b_u32(&b, 0xFFFFFFFFu); b_u32(&b, 0);
+    b.len = 0;
+    b_header(&b, 2);
+    b_u32(&b, 0);
+    b_u32(&b, 0);
+    b_u32(&b, 1);
+    b_le(&b, 0, 8);
+    b_u32(&b, 0xFFFFFFFFu);
+    b_u32(&b, 0);
     expect_error(&b, "4294967295 client inputs declared", 26, "4G share types");
 
-    b.len = 0; b_header(&b, 1); b_u32(&b, 1); b_u8(&b, STF_K_STRING); b_u32(&b, 0xFFFFFFFFu);
+    b.len = 0;
+    b_header(&b, 1);
+    b_u32(&b, 1);
+    b_u8(&b, STF_K_STRING);
+    b_u32(&b, 0xFFFFFFFFu);
     expect_error(&b, "string constant at offset 11 is too long: 4294967295 bytes", 11, "4 GiB string");
-    b.len = 0; b_header(&b, 1); b_u32(&b, 1); b_u8(&b, STF_K_STRING); b_u32(&b, 1000000);
-    expect_error(&b, "truncated file: expected 1000000 bytes for string constant at offset 15, 0 left (constant #0)", 15,
-                 "1 MB string");
+    b.len = 0;
+    b_header(&b, 1);
+    b_u32(&b, 1);
+    b_u8(&b, STF_K_STRING);
+    b_u32(&b, 1000000);
+    expect_error(&b, "truncated file: expected 1000000 bytes for string constant at offset 15, 0 left (constant #0)",
+                 15, "1 MB string");
     free(b.d);
 }
 
 TEST(header_rules)
 {
-    Buf b = {0};
+    Buf b = { 0 };
     expect_error(&b, "truncated file: expected 4 bytes for magic at offset 0", 0, "empty");
-    b_put(&b, "STFX", 4); b_u16(&b, 1);
+    b_put(&b, "STFX", 4);
+    b_u16(&b, 1);
     expect_error(&b, "invalid magic", 0, "magic");
-    b.len = 0; b_header(&b, 10); b_u32(&b, 0); b_u32(&b, 0);
+    b.len = 0;
+    b_header(&b, 10);
+    b_u32(&b, 0);
+    b_u32(&b, 0);
     expect_error(&b, "unsupported format version 10", 4, "v10");
-    b.len = 0; b_header(&b, 1);
+    b.len = 0;
+    b_header(&b, 1);
     expect_error(&b, "truncated file: expected 4 bytes for constant count at offset 6", 6, "no count");
 
     /* version 0 reads with the v1 layout, keeps 0 and writes back as is */
     const Sample *s = find_sample("legacy_avss_keygen.stflb");
     CHECK(s != NULL);
     if (s) {
-        Buf v0 = {0};
+        Buf v0 = { 0 };
         b_put(&v0, s->data.d, s->data.len);
         v0.d[4] = 0;
         StfProgram p;
@@ -894,8 +1022,8 @@ TEST(header_rules)
         expect_roundtrip(&v0, "version 0");
         /* trailing bytes are an error naming their offset */
         b_u8(&v0, 0);
-        expect_error(&v0, "trailing data: 1 unexpected byte after the end of the program at offset 113",
-                     113, "trailing");
+        expect_error(&v0, "trailing data: 1 unexpected byte after the end of the program at offset 113", 113,
+                     "trailing");
         free(v0.d);
     }
     free(b.d);
@@ -906,16 +1034,19 @@ TEST(instruction_errors_name_function_and_index)
     const Sample *s = find_sample("legacy_avss_keygen.stflb");
     CHECK(s != NULL);
     if (!s) return;
-    Buf b = {0};
+    Buf b = { 0 };
     b_put(&b, s->data.d, s->data.len);
-    b.d[0x50] = 0x1a;   /* instruction 4 (PUSHARG r2) */
+    b.d[0x50] = 0x1a; /* instruction 4 (PUSHARG r2) */
     expect_error(&b, "unknown opcode 0x1a at offset 80 (function 'main', instruction 4)", 80, "opcode");
     b.d[0x50] = 0x13;
-    b.len = 0x50 + 3;   /* cut inside PUSHARG's operand */
-    expect_error(&b, "truncated file: expected 4 bytes for PUSHARG operands at offset 81, 2 left "
-                 "(function 'main', instruction 4)", 81, "operand");
-    b.len = 0; b_put(&b, s->data.d, s->data.len);
-    b.d[0x0a] = 12;     /* constant tag */
+    b.len = 0x50 + 3; /* cut inside PUSHARG's operand */
+    expect_error(&b,
+                 "truncated file: expected 4 bytes for PUSHARG operands at offset 81, 2 left "
+                 "(function 'main', instruction 4)",
+                 81, "operand");
+    b.len = 0;
+    b_put(&b, s->data.d, s->data.len);
+    b.d[0x0a] = 12; /* constant tag */
     expect_error(&b, "unknown constant tag 12 at offset 10 (constant #0)", 10, "const tag");
     free(b.d);
 
@@ -926,40 +1057,41 @@ TEST(instruction_errors_name_function_and_index)
         StfProgram p;
         StflError err;
         CHECK(stfl_read(s->data.d, s->data.len, &p, &err) == 0);
-        CHECK(p.func_count == 3 && strcmp(p.funcs[0].name.s, "main") == 0 &&
-              strcmp(p.funcs[2].name.s, "main") == 0 && stf_function_equal(&p.funcs[0], &p.funcs[2]));
-        CHECK(p.funcs[0].file_offset < p.funcs[1].file_offset &&
-              p.funcs[1].file_offset < p.funcs[2].file_offset);
+        CHECK(p.func_count == 3 && strcmp(p.funcs[0].name.s, "main") == 0 && strcmp(p.funcs[2].name.s, "main") == 0 &&
+              stf_function_equal(&p.funcs[0], &p.funcs[2]));
+        CHECK(p.funcs[0].file_offset < p.funcs[1].file_offset && p.funcs[1].file_offset < p.funcs[2].file_offset);
         stf_program_free(&p);
     }
 }
 
 /* One v1 program: constants given raw, one function with name `fname`,
  * parent flag `parent`, instructions `code` (count n). */
-static void make_v1(Buf *b, uint16_t version, const void *consts, size_t clen, uint32_t ccount,
-                    const char *fname, size_t fnlen, uint8_t parent, const void *code, size_t codelen,
-                    uint32_t n)
+static void make_v1(Buf *b, uint16_t version, const void *consts, size_t clen, uint32_t ccount, const char *fname,
+                    size_t fnlen, uint8_t parent, const void *code, size_t codelen, uint32_t n)
 {
     b->len = 0;
     b_header(b, version);
     b_u32(b, ccount);
     b_put(b, consts, clen);
     b_u32(b, 1);
-    b_u16(b, (uint16_t)fnlen); b_put(b, fname, fnlen);
-    b_u16(b, 1); b_u16(b, 0); b_u16(b, 0);
+    b_u16(b, (uint16_t)fnlen);
+    b_put(b, fname, fnlen);
+    b_u16(b, 1);
+    b_u16(b, 0);
+    b_u16(b, 0);
     b_u8(b, parent);
     if (parent == 1) b_str16(b, "outer");
     b_u16(b, 0);
     b_u32(b, n);
     b_put(b, code, codelen);
-    if (version >= 3) b_u8(b, 0);     /* backend */
-    if (version >= 2) b_u32(b, 0);    /* no client schemas */
+    if (version >= 3) b_u8(b, 0);  /* backend */
+    if (version >= 2) b_u32(b, 0); /* no client schemas */
 }
 
 TEST(strings_and_raw_values)
 {
-    Buf b = {0};
-    static const uint8_t nul_str[] = {STF_K_STRING, 3, 0, 0, 0, 'a', 0, 'b'};
+    Buf b = { 0 };
+    static const uint8_t nul_str[] = { STF_K_STRING, 3, 0, 0, 0, 'a', 0, 'b' };
     make_v1(&b, 1, nul_str, sizeof nul_str, 1, "main", 4, 0, NULL, 0, 0);
     expect_roundtrip(&b, "NUL in string constant");
     StfProgram p;
@@ -968,10 +1100,10 @@ TEST(strings_and_raw_values)
           memcmp(p.consts[0].as.str.s, "a\0b", 3) == 0);
     stf_program_free(&p);
 
-    static const uint8_t bad_utf8[] = {STF_K_STRING, 2, 0, 0, 0, 0xC0, 0x80};   /* overlong NUL */
+    static const uint8_t bad_utf8[] = { STF_K_STRING, 2, 0, 0, 0, 0xC0, 0x80 }; /* overlong NUL */
     make_v1(&b, 1, bad_utf8, sizeof bad_utf8, 1, "main", 4, 0, NULL, 0, 0);
     expect_error(&b, "invalid UTF-8 in string constant at offset 15 (constant #0)", 15, "overlong");
-    static const uint8_t surrogate[] = {STF_K_STRING, 3, 0, 0, 0, 0xED, 0xA0, 0x80};
+    static const uint8_t surrogate[] = { STF_K_STRING, 3, 0, 0, 0, 0xED, 0xA0, 0x80 };
     make_v1(&b, 1, surrogate, sizeof surrogate, 1, "main", 4, 0, NULL, 0, 0);
     expect_error(&b, "invalid UTF-8", 15, "surrogate");
     make_v1(&b, 1, NULL, 0, 0, "ma\xffn", 4, 0, NULL, 0, 0);
@@ -982,23 +1114,24 @@ TEST(strings_and_raw_values)
     expect_roundtrip(&b, "non-ASCII name");
 
     /* Bool raw byte, Float NaN payload and -0.0, extreme ints kept exactly */
-    static const uint8_t raw[] = {
-        STF_K_BOOL, 0x7F, STF_K_FLOAT, 1, 0, 0, 0, 0, 0, 0xF8, 0x7F,
-        STF_K_FLOAT, 0, 0, 0, 0, 0, 0, 0, 0x80, STF_K_I8, 0x80, STF_K_I64, 0, 0, 0, 0, 0, 0, 0, 0x80,
-        STF_K_U64, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, STF_K_UNIT};
+    static const uint8_t raw[] = { STF_K_BOOL, 0x7F, STF_K_FLOAT, 1,    0,         0,    0,    0,    0,
+                                   0xF8,       0x7F, STF_K_FLOAT, 0,    0,         0,    0,    0,    0,
+                                   0,          0x80, STF_K_I8,    0x80, STF_K_I64, 0,    0,    0,    0,
+                                   0,          0,    0,           0x80, STF_K_U64, 0xFF, 0xFF, 0xFF, 0xFF,
+                                   0xFF,       0xFF, 0xFF,        0xFF, STF_K_UNIT };
     make_v1(&b, 1, raw, sizeof raw, 7, "main", 4, 0, NULL, 0, 0);
     expect_roundtrip(&b, "raw constants");
     CHECK(stfl_read(b.d, b.len, &p, &err) == 0);
     CHECK(p.consts[0].as.b == 0x7F && p.consts[1].as.u == 0x7FF8000000000001ull &&
-          p.consts[2].as.u == 0x8000000000000000ull && p.consts[3].as.i == -128 &&
-          p.consts[4].as.i == INT64_MIN && p.consts[5].as.u == UINT64_MAX);
+          p.consts[2].as.u == 0x8000000000000000ull && p.consts[3].as.i == -128 && p.consts[4].as.i == INT64_MIN &&
+          p.consts[5].as.u == UINT64_MAX);
     stf_program_free(&p);
     free(b.d);
 }
 
 TEST(parent_flag_by_version)
 {
-    Buf b = {0};
+    Buf b = { 0 };
     make_v1(&b, 1, NULL, 0, 0, "f", 1, 2, NULL, 0, 0);
     expect_roundtrip(&b, "v1 parent flag 2");
     StfProgram p;
@@ -1020,18 +1153,27 @@ static void make_typed(Buf *b, const void *pt, size_t ptlen, const void *rt, siz
 {
     b->len = 0;
     b_header(b, 5);
-    b_u32(b, 0); b_u32(b, 1);
+    b_u32(b, 0);
+    b_u32(b, 1);
     b_func_head(b, "f", 1);
-    b_u16(b, 1); b_str16(b, "a");
-    b_u16(b, 1); b_put(b, pt, ptlen); b_put(b, rt, rtlen);
-    b_u16(b, 0); b_u8(b, 0); b_u16(b, 0); b_u32(b, 0);
-    b_u8(b, 0); b_u8(b, 0); b_u32(b, 0);
+    b_u16(b, 1);
+    b_str16(b, "a");
+    b_u16(b, 1);
+    b_put(b, pt, ptlen);
+    b_put(b, rt, rtlen);
+    b_u16(b, 0);
+    b_u8(b, 0);
+    b_u16(b, 0);
+    b_u32(b, 0);
+    b_u8(b, 0);
+    b_u8(b, 0);
+    b_u32(b, 0);
 }
 
 TEST(function_types)
 {
-    Buf b = {0};
-    static const uint8_t gen[] = {10, 4, 0, 'P', 'a', 'i', 'r', 2, 0, 0, 1, 64, 8, 9, 1, 0, 'X', 14, 64};
+    Buf b = { 0 };
+    static const uint8_t gen[] = { 10, 4, 0, 'P', 'a', 'i', 'r', 2, 0, 0, 1, 64, 8, 9, 1, 0, 'X', 14, 64 };
     make_typed(&b, gen, sizeof gen, "\x0d", 1);
     expect_roundtrip(&b, "generic/dict/object/fix");
     StfProgram p;
@@ -1051,7 +1193,7 @@ TEST(function_types)
     expect_error(&b, "unknown function type tag 99 in return type at offset 27", 27, "ret tag");
 
     uint8_t deep[80];
-    memset(deep, 6, sizeof deep);   /* Secret(Secret(...(Unknown))) */
+    memset(deep, 6, sizeof deep); /* Secret(Secret(...(Unknown))) */
     deep[60] = 12;
     make_typed(&b, deep, 61, "\x05", 1);
     expect_roundtrip(&b, "60 levels");
@@ -1063,28 +1205,29 @@ TEST(function_types)
     /* parameter type count must equal the parameter count */
     make_typed(&b, "\x01", 1, "\x0c", 1);
     b.d[24] = 2;
-    expect_error(&b, "parameter type count 2 at offset 24 does not match the parameter count 1", 24,
-                 "type count");
+    expect_error(&b, "parameter type count 2 at offset 24 does not match the parameter count 1", 24, "type count");
     free(b.d);
 }
 
-static void make_manifest(Buf *b, uint8_t backend, uint8_t curve, const void *clients, size_t clen,
-                          uint32_t nclients)
+static void make_manifest(Buf *b, uint8_t backend, uint8_t curve, const void *clients, size_t clen, uint32_t nclients)
 {
     b->len = 0;
     b_header(b, 9);
-    b_u32(b, 0); b_u32(b, 0);
-    b_u8(b, backend); b_u8(b, curve);
-    b_u32(b, nclients); b_put(b, clients, clen);
+    b_u32(b, 0);
+    b_u32(b, 0);
+    b_u8(b, backend);
+    b_u8(b, curve);
+    b_u32(b, nclients);
+    b_put(b, clients, clen);
     for (int i = 0; i < 4; i++) b_le(b, (uint64_t)i * 0x0102030405060708ull, 8);
-    b_u8(b, 3);   /* raw "dynamic" byte, non-zero = true */
+    b_u8(b, 3); /* raw "dynamic" byte, non-zero = true */
 }
 
 TEST(manifest_rules)
 {
-    Buf b = {0};
-    static const uint8_t one[] = {5, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 64, 0, 0, 0, 16, 0, 0, 0,
-                                  1, 0, 0, 0, 2, 8, 0, 0, 0};
+    Buf b = { 0 };
+    static const uint8_t one[] = { 5, 0, 0,  0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 64, 0,
+                                   0, 0, 16, 0, 0, 0, 1, 0, 0, 0, 2, 8, 0, 0,  0 };
     make_manifest(&b, 1, 5, one, sizeof one, 1);
     expect_roundtrip(&b, "manifest");
     make_manifest(&b, 2, 0, NULL, 0, 0);
@@ -1093,11 +1236,11 @@ TEST(manifest_rules)
     expect_error(&b, "unknown MPC curve 6 at offset 15", 15, "curve");
     uint8_t bad[sizeof one];
     memcpy(bad, one, sizeof one);
-    bad[17] = 64;   /* frac == total */
+    bad[17] = 64; /* frac == total */
     make_manifest(&b, 0, 0, bad, sizeof bad, 1);
     expect_error(&b, "64 fractional bits, not fewer than its 64 total bits", 32, "frac");
     memcpy(bad, one, sizeof one);
-    bad[26] = 0;    /* SecretUInt(0) */
+    bad[26] = 0; /* SecretUInt(0) */
     make_manifest(&b, 0, 0, bad, sizeof bad, 1);
     expect_error(&b, "share type with zero bit length at offset 45", 45, "bits 0");
     bad[25] = 3;
@@ -1113,8 +1256,7 @@ static void expect_write_error(const StfProgram *p, const char *needle, const ch
     StflError err;
     int rc = stfl_write(p, &o, &on, &err);
     CHECK_MSG(rc == -1 && o == NULL, "%s: written", label);
-    CHECK_MSG(strstr(err.message, needle) != NULL, "%s: message '%s' lacks '%s'", label,
-              err.message, needle);
+    CHECK_MSG(strstr(err.message, needle) != NULL, "%s: message '%s' lacks '%s'", label, err.message, needle);
     free(o);
 }
 
@@ -1130,11 +1272,11 @@ TEST(writer_refuses_what_does_not_fit)
     expect_write_error(&p, "unsupported format version 10", "v10");
     p.version = 9;
 
-    StfConst saved = p.consts[4];   /* I8 -2 */
+    StfConst saved = p.consts[4]; /* I8 -2 */
     p.consts[4].as.i = 200;
     expect_write_error(&p, "constant #4: value 200 does not fit in 1 bytes", "I8 200");
     p.consts[4] = saved;
-    saved = p.consts[6];            /* U16 60000 */
+    saved = p.consts[6]; /* U16 60000 */
     p.consts[6].as.u = 70000;
     expect_write_error(&p, "constant #6: value 70000 does not fit in 2 bytes", "U16 70000");
     p.consts[6] = saved;
@@ -1150,9 +1292,9 @@ TEST(writer_refuses_what_does_not_fit)
     StfStr name = k->instrs[15].name;
     char *big = malloc(70000);
     memset(big, 'x', 70000);
-    k->instrs[15].name = (StfStr){big, 70000};
+    k->instrs[15].name = (StfStr){ big, 70000 };
     expect_write_error(&p, "jump label is too long: 70000 bytes (limit 65535)", "label 70000");
-    k->instrs[15].name = (StfStr){big, 3};
+    k->instrs[15].name = (StfStr){ big, 3 };
     big[1] = 0;
     expect_write_error(&p, "jump label contains a NUL byte", "label NUL");
     big[1] = (char)0xFF;

@@ -89,8 +89,10 @@ TEST(kv_bad_files)
     char err[512] = "";
     /* not a database at all */
     int fd = open(tpath("garbage.db"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    CHECK(fd >= 0 && write(fd, "this is not a database, just some text......................................"
-                              "..........................................................", 130) == 130);
+    CHECK(fd >= 0 && write(fd,
+                           "this is not a database, just some text......................................"
+                           "..........................................................",
+                           130) == 130);
     close(fd);
     CHECK(kv_open(tpath("garbage.db"), err, sizeof err) == NULL);
     CHECK_MSG(contains(err, "garbage.db: not a usable StoffelVM local store"), "%s", err);
@@ -113,7 +115,8 @@ TEST(kv_bad_files)
     CHECK(kv_open(tpath("pp.db"), err, sizeof err) == NULL && contains(err, "application id 0x53545050"));
     KvStore *kv = kv_open(tpath("kv.db"), err, sizeof err);
     kv_close(kv);
-    CHECK(pstore_open(tpath("kv.db"), &pp, err, sizeof err) == NULL && contains(err, "not a StoffelVM preprocessing store"));
+    CHECK(pstore_open(tpath("kv.db"), &pp, err, sizeof err) == NULL &&
+          contains(err, "not a StoffelVM preprocessing store"));
     /* places that cannot be written, and symlinks */
     CHECK(kv_open("/proc/stoffel-no-such-dir/x.db", err, sizeof err) == NULL && contains(err, "cannot create"));
     CHECK(kv_open(tpath("no-dir/x.db"), err, sizeof err) == NULL && contains(err, "no-dir/x.db: cannot create"));
@@ -127,8 +130,7 @@ TEST(kv_bad_files)
 
 static void fill(Fe *v, size_t n, uint64_t base)
 {
-    for (size_t i = 0; i < n; i++)
-        fe_from_u64(field_default(), &v[i], base + i);
+    for (size_t i = 0; i < n; i++) fe_from_u64(field_default(), &v[i], base + i);
 }
 
 TEST(pstore_cursor)
@@ -143,7 +145,7 @@ TEST(pstore_cursor)
     size_t n = 0;
     uint64_t first = 99, cur, end;
     fill(v, 30, 1000);
-    CHECK(pstore_append(ps, MPC_MAT_TRIPLES, f, v, 4, err, sizeof err) == 0);     /* 12 elements */
+    CHECK(pstore_append(ps, MPC_MAT_TRIPLES, f, v, 4, err, sizeof err) == 0);      /* 12 elements */
     CHECK(pstore_append(ps, MPC_MAT_TRIPLES, f, v + 12, 6, err, sizeof err) == 0); /* 18 more */
     CHECK(pstore_append(ps, MPC_MAT_BITS, f, v, 5, err, sizeof err) == 0);
     CHECK(pstore_position(ps, MPC_MAT_TRIPLES, &cur, &end, err, sizeof err) == 0 && cur == 0 && end == 10);
@@ -173,12 +175,16 @@ TEST(pstore_params)
     PreprocStore *ps = pstore_open(tpath("params.db"), &pp, err, sizeof err);
     CHECK(ps != NULL);
     pstore_close(ps);
-    struct { PreprocParams p; const char *want; } cases[] = {
+    struct {
+        PreprocParams p;
+        const char *want;
+    } cases[] = {
         { { 7, 1, 2, "bls12-381", 77 }, "made with n=4, this session has n=7" },
         { { 4, 0, 2, "bls12-381", 77 }, "made with t=1, this session has t=0" },
         { { 4, 1, 2, "bn254", 77 }, "made with field=bls12-381, this session has field=bn254" },
         { { 4, 1, 3, "bls12-381", 77 }, "made with party=2, this session has party=3" },
-        { { 4, 1, 2, "bls12-381", 78 }, "made with instance=000000000000004d, this session has instance=000000000000004e" },
+        { { 4, 1, 2, "bls12-381", 78 },
+          "made with instance=000000000000004d, this session has instance=000000000000004e" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         err[0] = 0;
@@ -200,8 +206,9 @@ TEST(pstore_corrupt)
     sqlite3 *db = NULL;
     sqlite3_open(tpath("corrupt.db"), &db);
     /* a value >= p, as a damaged file could hold */
-    CHECK(sqlite3_exec(db, "UPDATE material SET data = zeroblob(32) || x'" \
-                           "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' || zeroblob(32)",
+    CHECK(sqlite3_exec(db,
+                       "UPDATE material SET data = zeroblob(32) || x'"
+                       "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' || zeroblob(32)",
                        NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
     ps = pstore_open(tpath("corrupt.db"), &pp, err, sizeof err);
@@ -231,18 +238,15 @@ TEST(pstore_corrupt)
 static void make_value(uint8_t *v, uint64_t i)
 {
     memcpy(v, &i, 8);
-    for (size_t j = 8; j < VAL_LEN; j++)
-        v[j] = (uint8_t)(i * 31 + j);
+    for (size_t j = 8; j < VAL_LEN; j++) v[j] = (uint8_t)(i * 31 + j);
 }
 
 static bool value_whole(const uint8_t *v, size_t n, uint64_t *i)
 {
-    if (n != VAL_LEN)
-        return false;
+    if (n != VAL_LEN) return false;
     memcpy(i, v, 8);
     for (size_t j = 8; j < VAL_LEN; j++)
-        if (v[j] != (uint8_t)(*i * 31 + j))
-            return false;
+        if (v[j] != (uint8_t)(*i * 31 + j)) return false;
     return true;
 }
 
@@ -250,8 +254,7 @@ static void writer_child(const char *path, uint64_t start)
 {
     char err[512];
     KvStore *kv = kv_open(path, err, sizeof err);
-    if (!kv)
-        _exit(3);
+    if (!kv) _exit(3);
     uint8_t *v = malloc(VAL_LEN);
     for (uint64_t i = start;; i++) {
         make_value(v, i);
@@ -269,8 +272,7 @@ TEST(kv_survives_sigkill)
     int whole = 0, rounds = 0;
     for (int r = 0; r < KILL_ROUNDS; r++) {
         pid_t pid = fork();
-        if (pid == 0)
-            writer_child(path, last_a + 1);
+        if (pid == 0) writer_child(path, last_a + 1);
         usleep(2000 + randombytes_uniform(30000));
         kill(pid, SIGKILL);
         int st;
@@ -301,8 +303,7 @@ TEST(kv_survives_sigkill)
             free(v);
         }
         CHECK(ga >= 0 && gb >= 0);
-        if (ga == 1)
-            last_a = ia;
+        if (ga == 1) last_a = ia;
         kv_close(kv);
         rounds++;
     }
@@ -319,8 +320,7 @@ static void taker_child(const char *path, int wfd)
     const Field *f = field_default();
     PreprocParams pp = { 4, 1, 1, f->name, 5 };
     PreprocStore *ps = pstore_open(path, &pp, err, sizeof err);
-    if (!ps)
-        _exit(3);
+    if (!ps) _exit(3);
     Fe v[64];
     for (uint64_t i = 0;; i++) {
         fill(v, 64, i);
@@ -331,11 +331,9 @@ static void taker_child(const char *path, int wfd)
             pstore_take_all(ps, MPC_MAT_RANDOMS, f, &got, &n, &first, err, sizeof err) != 0)
             _exit(4);
         uint64_t rep[2] = { first, n };
-        if (n && write(wfd, rep, sizeof rep) != (ssize_t)sizeof rep)
-            _exit(5);
+        if (n && write(wfd, rep, sizeof rep) != (ssize_t)sizeof rep) _exit(5);
         free(got);
-        if (i % 3 == 0)
-            pstore_append(ps, MPC_MAT_RANDOMS, f, v, 7, err, sizeof err);
+        if (i % 3 == 0) pstore_append(ps, MPC_MAT_RANDOMS, f, v, 7, err, sizeof err);
     }
 }
 
@@ -358,8 +356,7 @@ TEST(pstore_survives_sigkill)
         CHECK(WIFSIGNALED(st));
         uint64_t used_end = 0, rep[2];
         while (read(fds[0], rep, sizeof rep) == (ssize_t)sizeof rep)
-            if (rep[0] + rep[1] > used_end)
-                used_end = rep[0] + rep[1];
+            if (rep[0] + rep[1] > used_end) used_end = rep[0] + rep[1];
         close(fds[0]);
         char err[512];
         PreprocParams pp = { 4, 1, 1, field_default()->name, 5 };
@@ -374,8 +371,8 @@ TEST(pstore_survives_sigkill)
         Fe *got = NULL;
         size_t n = 0;
         uint64_t first = 0;
-        CHECK_MSG(pstore_take_all(ps, MPC_MAT_RANDOMS, field_default(), &got, &n, &first, err, sizeof err) == 0,
-                  "%s", err);
+        CHECK_MSG(pstore_take_all(ps, MPC_MAT_RANDOMS, field_default(), &got, &n, &first, err, sizeof err) == 0, "%s",
+                  err);
         CHECK(n == end - cur && first == cur);
         free(got);
         pstore_close(ps);

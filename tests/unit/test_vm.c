@@ -43,7 +43,12 @@ static char *run(VM *vm, const char *entry)
     return debug_text(r);
 }
 
-#define CHECK_RUN(vm, entry, want) do { char *got_ = run(vm, entry); CHECK_STR(got_, want); free(got_); } while (0)
+#define CHECK_RUN(vm, entry, want)   \
+    do {                             \
+        char *got_ = run(vm, entry); \
+        CHECK_STR(got_, want);       \
+        free(got_);                  \
+    } while (0)
 
 static const char *const FIB =
     ".function fib regs=4 params=n\n"
@@ -52,7 +57,7 @@ static const char *const FIB =
     "base:\n  RET r0\n.end\n"
     ".function main regs=2\n  LDI r1, 20\n  PUSHARG r1\n  CALL fib\n  RET r0\n.end\n"
     ".function boom regs=3\n  LDI r0, 10\n  LDI r1, 0\n  DIV r2, r0, r1\n  RET r2\n.end\n"
-    ".function deep regs=2\n  CALL deep\n  MOV r1, r0\n  RET r1\n.end\n"   /* not a tail call */
+    ".function deep regs=2\n  CALL deep\n  MOV r1, r0\n  RET r1\n.end\n" /* not a tail call */
     ".function spin regs=1\nloop:\n  JMP loop\n.end\n";
 
 TEST(execute_and_recover)
@@ -65,12 +70,12 @@ TEST(execute_and_recover)
     CHECK_STR(vm_last_error(vm)->function, "boom");
     CHECK(vm_last_error(vm)->instr_index == 2);
     CHECK(vm_call_depth(vm) == 0);
-    CHECK_RUN(vm, "main", "6765");       /* the same VM still works */
+    CHECK_RUN(vm, "main", "6765"); /* the same VM still works */
     CHECK_RUN(vm, "deep", "error: Call depth limit exceeded (10000 frames)");
     CHECK(vm_call_depth(vm) == 0);
     CHECK_RUN(vm, "main", "6765");
     CHECK_RUN(vm, "nothing", "error: Function nothing not found");
-    CHECK_RUN(vm, "print", "()");        /* a native entry is called directly */
+    CHECK_RUN(vm, "print", "()"); /* a native entry is called directly */
 
     Value arg = val_i64(10), r;
     CHECK(vm_execute(vm, "fib", &arg, 1, &r) == ST_OK && r.type == VT_I64 && r.as.i == 55);
@@ -111,7 +116,8 @@ static int order_len;
 
 static int log_priority(VM *vm, const HookEvent *ev, void *ud)
 {
-    (void)vm; (void)ev;
+    (void)vm;
+    (void)ev;
     if (order_len < 64) order_log[order_len++] = (int)(intptr_t)ud;
     return 0;
 }
@@ -167,20 +173,19 @@ static int log_events(VM *vm, const HookEvent *ev, void *ud)
 TEST(hook_events)
 {
     VM *vm = vm_new(NULL);
-    CHECK(load(vm,
-               ".function sum regs=2 params=a,b\n  ADD r0, r0, r1\n  RET r0\n.end\n"
-               ".function main regs=2\n  LDI r0, 10\n  PUSHARG r0\n  LDI r1, 20\n  PUSHARG r1\n"
-               "  CALL sum\n  MOV r1, r0\n  RET r1\n.end\n") == ST_OK);
+    CHECK(load(vm, ".function sum regs=2 params=a,b\n  ADD r0, r0, r1\n  RET r0\n.end\n"
+                   ".function main regs=2\n  LDI r0, 10\n  PUSHARG r0\n  LDI r1, 20\n  PUSHARG r1\n"
+                   "  CALL sum\n  MOV r1, r0\n  RET r1\n.end\n") == ST_OK);
     EventLog log;
     memset(&log, 0, sizeof log);
     vm_register_hook(vm, NULL, log_events, &log, 0);
     CHECK_RUN(vm, "main", "30");
     CHECK(log.npush == 2 && log.pushes[0] == 10 && log.pushes[1] == 20);
-    CHECK(log.npop == 2 && log.pops[0] == 20 && log.pops[1] == 10);   /* last pushed first */
+    CHECK(log.npop == 2 && log.pops[0] == 20 && log.pops[1] == 10); /* last pushed first */
     CHECK(log.kinds[HOOK_BEFORE_INSTRUCTION] == 9);
     CHECK(log.kinds[HOOK_BEFORE_CALL] == 1);
     CHECK(log.kinds[HOOK_AFTER_CALL] == 1);
-    CHECK(log.kinds[HOOK_REGISTER_READ] == 1);                     /* only MOV reads */
+    CHECK(log.kinds[HOOK_REGISTER_READ] == 1); /* only MOV reads */
     /* LDI, LDI, ADD, RET into caller r0, MOV */
     CHECK(log.kinds[HOOK_REGISTER_WRITE] == 5);
     vm_free(vm);
@@ -212,18 +217,21 @@ static long alloc_budget;
 
 static void *failing_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
 {
-    (void)ud; (void)old_size;
-    if (new_size == 0) { free(ptr); return NULL; }
+    (void)ud;
+    (void)old_size;
+    if (new_size == 0) {
+        free(ptr);
+        return NULL;
+    }
     if (alloc_budget-- <= 0) return NULL;
     return realloc(ptr, new_size);
 }
 
-static const char *const ALLOCATING =
-    ".function main regs=4\n"
-    "  CALL create_array\n  MOV r1, r0\n  LDI r2, 0\n  LDI r3, 200\n"
-    "loop:\n  PUSHARG r1\n  LDI r0, \"x\"\n  PUSHARG r0\n  CALL array_push\n"
-    "  LDI r0, 1\n  ADD r2, r2, r0\n  CMP r2, r3\n  JMPLT loop\n"
-    "  PUSHARG r1\n  CALL to_string\n  RET r0\n.end\n";
+static const char *const ALLOCATING = ".function main regs=4\n"
+                                      "  CALL create_array\n  MOV r1, r0\n  LDI r2, 0\n  LDI r3, 200\n"
+                                      "loop:\n  PUSHARG r1\n  LDI r0, \"x\"\n  PUSHARG r0\n  CALL array_push\n"
+                                      "  LDI r0, 1\n  ADD r2, r2, r0\n  CMP r2, r3\n  JMPLT loop\n"
+                                      "  PUSHARG r1\n  CALL to_string\n  RET r0\n.end\n";
 
 TEST(allocation_failure_injection)
 {
@@ -239,10 +247,16 @@ TEST(allocation_failure_injection)
         VM *vm = vm_new(&cfg);
         CHECK(vm != NULL);
         alloc_budget = n;
-        if (load(vm, ALLOCATING) != ST_OK) { vm_free(vm); clean_errors++; continue; }
+        if (load(vm, ALLOCATING) != ST_OK) {
+            vm_free(vm);
+            clean_errors++;
+            continue;
+        }
         Value r;
-        if (vm_execute(vm, "main", NULL, 0, &r) == ST_OK) successes++;
-        else if (vm_last_error(vm)->message) clean_errors++;
+        if (vm_execute(vm, "main", NULL, 0, &r) == ST_OK)
+            successes++;
+        else if (vm_last_error(vm)->message)
+            clean_errors++;
         vm_free(vm);
     }
     CHECK(successes == 1);
@@ -256,10 +270,19 @@ static long long live_bytes;
 static void *counting_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
 {
     (void)ud;
-    if (ptr) { live_blocks--; live_bytes -= (long long)old_size; }
-    if (new_size == 0) { free(ptr); return NULL; }
+    if (ptr) {
+        live_blocks--;
+        live_bytes -= (long long)old_size;
+    }
+    if (new_size == 0) {
+        free(ptr);
+        return NULL;
+    }
     void *p = realloc(ptr, new_size);
-    if (p) { live_blocks++; live_bytes += (long long)new_size; }
+    if (p) {
+        live_blocks++;
+        live_bytes += (long long)new_size;
+    }
     return p;
 }
 
@@ -290,7 +313,8 @@ TEST(heap_limit)
     VM *vm = vm_new(&cfg);
     /* Keeps every array alive: must hit the cap, not the machine's memory. */
     CHECK(load(vm, ".function main regs=4\n  CALL create_array\n  MOV r1, r0\n"
-                   "loop:\n  CALL create_array\n  PUSHARG r1\n  PUSHARG r0\n  CALL array_push\n  JMP loop\n.end\n") == ST_OK);
+                   "loop:\n  CALL create_array\n  PUSHARG r1\n  PUSHARG r0\n  CALL array_push\n  JMP loop\n.end\n") ==
+          ST_OK);
     char *got = run(vm, "main");
     CHECK_MSG(strstr(got, "Heap limit exceeded") != NULL, "%s", got);
     free(got);
@@ -329,7 +353,7 @@ TEST(load_is_linear)
 {
     char *buf = NULL, line[64];
     size_t len = 0, cap = 0;
-    enum { CHAINS = 4, JUMPS = 60000, FUNCS = 50000 };   /* at most 65,535 labels a function */
+    enum { CHAINS = 4, JUMPS = 60000, FUNCS = 50000 }; /* at most 65,535 labels a function */
     for (int c = 0; c < CHAINS; c++) {
         snprintf(line, sizeof line, ".function never%d\nL0:\n    JMP L%d\n", c, JUMPS - 1);
         append(&buf, &len, &cap, line);

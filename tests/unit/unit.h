@@ -14,25 +14,45 @@ static int unit_passed, unit_failed;
 static const char *unit_current;
 
 #define TEST(name) static void name(void)
-#define RUN(name) do { unit_current = #name; name(); } while (0)
+#define RUN(name)             \
+    do {                      \
+        unit_current = #name; \
+        name();               \
+    } while (0)
 
-#define CHECK(cond) do { \
-    if (cond) unit_passed++; \
-    else { unit_failed++; fprintf(stderr, "FAIL %s:%d [%s]: %s\n", __FILE__, __LINE__, unit_current, #cond); } \
-} while (0)
+#define CHECK(cond)                                                                            \
+    do {                                                                                       \
+        if (cond)                                                                              \
+            unit_passed++;                                                                     \
+        else {                                                                                 \
+            unit_failed++;                                                                     \
+            fprintf(stderr, "FAIL %s:%d [%s]: %s\n", __FILE__, __LINE__, unit_current, #cond); \
+        }                                                                                      \
+    } while (0)
 
-#define CHECK_MSG(cond, ...) do { \
-    if (cond) unit_passed++; \
-    else { unit_failed++; fprintf(stderr, "FAIL %s:%d [%s]: %s: ", __FILE__, __LINE__, unit_current, #cond); \
-           fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } \
-} while (0)
+#define CHECK_MSG(cond, ...)                                                                   \
+    do {                                                                                       \
+        if (cond)                                                                              \
+            unit_passed++;                                                                     \
+        else {                                                                                 \
+            unit_failed++;                                                                     \
+            fprintf(stderr, "FAIL %s:%d [%s]: %s: ", __FILE__, __LINE__, unit_current, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                                      \
+            fputc('\n', stderr);                                                               \
+        }                                                                                      \
+    } while (0)
 
-#define CHECK_STR(got, want) do { \
-    const char *g_ = (got), *w_ = (want); \
-    if (g_ && w_ && strcmp(g_, w_) == 0) unit_passed++; \
-    else { unit_failed++; fprintf(stderr, "FAIL %s:%d [%s]: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, \
-           unit_current, g_ ? g_ : "(null)", w_ ? w_ : "(null)"); } \
-} while (0)
+#define CHECK_STR(got, want)                                                                                \
+    do {                                                                                                    \
+        const char *g_ = (got), *w_ = (want);                                                               \
+        if (g_ && w_ && strcmp(g_, w_) == 0)                                                                \
+            unit_passed++;                                                                                  \
+        else {                                                                                              \
+            unit_failed++;                                                                                  \
+            fprintf(stderr, "FAIL %s:%d [%s]: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, unit_current, \
+                    g_ ? g_ : "(null)", w_ ? w_ : "(null)");                                                \
+        }                                                                                                   \
+    } while (0)
 
 static inline int unit_report(void)
 {
