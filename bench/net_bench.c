@@ -19,22 +19,16 @@
  *                         20000, 3 rounds, 50 single multiplications)
  *   --triples-rss K       each party only preprocesses K triples (the default
  *                         run: 1000000); prints the peak RSS per party */
-#include <errno.h>
-#include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "bench_tls.h"
 #include "mpc/engine.h"
-#include "net/tls.h"
 
-#define MAX_N 31
+#define MAX_N BENCH_TLS_MAX_N
 
 static unsigned N = 4, T = 1;
 static int scale_row;      /* print one compact line (--scale) */
@@ -54,41 +48,18 @@ static double cpu_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* A port that is free now.  Tried first below the kernel's ephemeral range
- * (32768 and up on Linux): with 31 parties, hundreds of outgoing
- * connections take ephemeral source ports, and one of them can take a
- * party's listening port before that party binds it. */
-static int free_port(void)
-{
-    for (int attempt = 0; attempt < 65; attempt++) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a;
-        memset(&a, 0, sizeof a);
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (attempt < 64) a.sin_port = htons((uint16_t)(20000 + randombytes_uniform(12000)));
-        socklen_t l = sizeof a;
-        if (fd < 0) return -1;
-        int ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &l) == 0;
-        close(fd);
-        if (ok) return ntohs(a.sin_port);
-    }
-    return -1;
-}
+typedef struct {
+    size_t batch;
+    int rounds, latency;
+} Work;
 
-static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, int rounds, int latency)
+static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
 {
-    char key[600], cert[600], err[2048];
-    snprintf(key, sizeof key, "%s/p%u.key", dir, id);
-    snprintf(cert, sizeof cert, "%s/p%u.crt", dir, id);
-    TlsNetConfig tc = {
-        .roster = r, .self = id, .key_path = key, .cert_path = cert, .params = "bench", .program = "bench"
-    };
-    Transport *tr = tls_transport_new(&tc, err, sizeof err);
-    if (!tr || tls_transport_wait_peers(tr, false, 20000, err, sizeof err) != 0) {
-        fprintf(stderr, "party %u: %s\n", id, err);
-        return 1;
-    }
+    const Work *w = ud;
+    size_t batch = w->batch;
+    int rounds = w->rounds, latency = w->latency;
+    Transport *tr = bench_tls_connect(id, dir, r);
+    if (!tr) return 1;
     const Field *f = field_by_name(NULL);
     MpcConfig mc = {
         .n = N, .t = T, .party = id, .field = f, .instance_id = 42, .timeout_ms = 30000, .triple_batch = batch
@@ -167,72 +138,14 @@ static int party(uint32_t id, const char *dir, const Roster *r, size_t batch, in
     return 0;
 }
 
-static int port_taken(const int *ports, uint32_t n, int port)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (ports[i] == port) return 1;
-    return 0;
-}
-
 /* One run with N parties; *peak_rss: the largest party's peak in bytes. */
 static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
 {
-    char dir[] = "/tmp/stoffel-net-bench-XXXXXX";
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    char text[16384], err[1024];
-    int ports[MAX_N];
-    size_t k = 0;
-    if (sodium_init() < 0) return 1;
-    for (uint32_t i = 0; i < N; i++) {
-        char key[600], cert[600], hex[65];
-        uint8_t id[NET_KEY_ID_LEN];
-        snprintf(key, sizeof key, "%s/p%u.key", dir, i);
-        snprintf(cert, sizeof cert, "%s/p%u.crt", dir, i);
-        if (tls_keygen(key, cert, "bench", id, err, sizeof err) != 0) {
-            fprintf(stderr, "%s\n", err);
-            return 1;
-        }
-        net_hex(id, sizeof id, hex);
-        int port;
-        do port = free_port();
-        while (port > 0 && port_taken(ports, i, port));
-        ports[i] = port;
-        k += (size_t)snprintf(text + k, sizeof text - k, "party %u 127.0.0.1:%d %s\n", i, port, hex);
-    }
+    char dir[64];
     Roster r;
-    if (roster_parse(text, k, &r, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return 1;
-    }
-    fflush(stdout);
-    pid_t pids[MAX_N];
-    for (uint32_t i = 0; i < N; i++) {
-        pids[i] = fork();
-        if (pids[i] == 0) _exit(party(i, dir, &r, batch, rounds, latency));
-    }
-    int bad = 0;
-    *peak_rss = 0;
-    for (uint32_t i = 0; i < N; i++) {
-        int st;
-        struct rusage ru;
-        if (wait4(pids[i], &st, 0, &ru) < 0) {
-            bad = 1;
-            continue;
-        }
-        bad |= !WIFEXITED(st) || WEXITSTATUS(st) != 0;
-        if ((double)ru.ru_maxrss * 1024.0 > *peak_rss) *peak_rss = (double)ru.ru_maxrss * 1024.0;
-    }
-    for (uint32_t i = 0; i < N; i++) {
-        char p[600];
-        snprintf(p, sizeof p, "%s/p%u.key", dir, i);
-        unlink(p);
-        snprintf(p, sizeof p, "%s/p%u.crt", dir, i);
-        unlink(p);
-    }
-    rmdir(dir);
+    Work w = { batch, rounds, latency };
+    if (bench_tls_setup(N, dir, &r) != 0) return 1;
+    int bad = bench_tls_run(N, dir, &r, party, &w, peak_rss);
     roster_free(&r);
     if (bad) fprintf(stderr, "a party failed\n");
     return bad;

@@ -147,7 +147,7 @@ int main(int argc, char **argv)
         Opts o = { sizes[k][0], sizes[k][1], rounds, size, 0 };
         char dir[64];
         Roster r;
-        if (bench_tls_setup(o.n, dir, &r) != 0 || bench_tls_run(o.n, dir, &r, tls_party, &o) != 0) bad = 1;
+        if (bench_tls_setup(o.n, dir, &r) != 0 || bench_tls_run(o.n, dir, &r, tls_party, &o, NULL) != 0) bad = 1;
         roster_free(&r);
     }
     if (bad) fprintf(stderr, "a party failed\n");
