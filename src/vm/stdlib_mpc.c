@@ -5,7 +5,7 @@
  *
  * Registering every name keeps the function namespace as upstream's (a
  * program may not define `Share.add`).  The pure builtins work here:
- * Bytes.concat, Bytes.from_string, Crypto.sha256, Crypto.sha512, Mpc.rand,
+ * Bytes.concat, Bytes.from_string, Bytes.from_hex, Crypto.sha256, Crypto.sha512, Mpc.rand,
  * Mpc.rand_int, Mpc.is_ready, and the Crypto.* curve builtins
  * (stdlib_crypto.c).  Every other one reports
  * "MPC engine not configured".  The Share methods (spec §4.12) are
@@ -62,6 +62,27 @@ static int bi_bytes_from_string(VM *vm, const Value *args, uint32_t argc, Value 
     if (args[0].type != VT_STRING) return vm_error(vm, "Argument must be a string");
     const StString *s = args[0].as.str;
     return sl_byte_array(vm, (const uint8_t *)s->chars, s->len, result);
+}
+
+/* Hex text to bytes (sodium_hex2bin), so programs and tests can write byte
+ * constants such as curve points in one line. */
+static int bi_bytes_from_hex(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
+{
+    if (argc != 1) return sl_expects(vm, "Bytes.from_hex", "1 argument: hex string");
+    if (args[0].type != VT_STRING) return vm_error(vm, "Argument must be a string");
+    const StString *s = args[0].as.str;
+    if (s->len % 2) return vm_error(vm, "Bytes.from_hex: odd number of hex digits (%u)", (unsigned)s->len);
+    uint8_t *bin = malloc(s->len / 2 + 1);
+    if (!bin) return vm_oom(vm);
+    size_t n = 0;
+    const char *end = NULL;
+    int rc;
+    if (sodium_hex2bin(bin, s->len / 2 + 1, s->chars, s->len, NULL, &n, &end) != 0 || end != s->chars + s->len)
+        rc = vm_error(vm, "Bytes.from_hex: not a hex digit at offset %u", (unsigned)(end ? end - s->chars : 0));
+    else
+        rc = sl_byte_array(vm, bin, n, result);
+    free(bin);
+    return rc;
 }
 
 static int hash_builtin(VM *vm, const char *name, const Value *args, uint32_t argc, Value *result, bool wide)
@@ -238,6 +259,7 @@ int stdlib_register_mpc(VM *vm)
         { "MpcOutput.send_to_client", bi_send_to_client },
         { "Bytes.concat", bi_bytes_concat },
         { "Bytes.from_string", bi_bytes_from_string },
+        { "Bytes.from_hex", bi_bytes_from_hex },
         { "Crypto.sha256", bi_sha256 },
         { "Crypto.sha512", bi_sha512 },
         { "Mpc.rand", bi_rand },
