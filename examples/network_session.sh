@@ -5,12 +5,16 @@
 #   make tools && bash examples/network_session.sh [BUILD_DIR]
 #
 # Generates a key per node, writes the roster, starts the parties on
-# client_mul (client 0's input times client 1's input) and prints what the
+# examples/client_mul.s (client 0's input times client 1's input) and prints what the
 # clients reconstruct: 15 * 25 = 375.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
-prog=${STOFFEL_SHARED:-$here/../shared}/fixtures/stoffel-vm/client_mul.stflb
+prog=$here/examples/client_mul.s
+for tool in stoffel-run stoffel-keygen; do
+    [ -x "$build/$tool" ] || { echo "network_session.sh: $build/$tool is missing: run 'make tools' first" >&2; exit 2; }
+done
+command -v python3 >/dev/null || { echo "network_session.sh: python3 is needed to pick free ports" >&2; exit 2; }
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }

@@ -95,7 +95,9 @@ def test_nested_callbacks_are_bounded():
 
 def fixture(name):
     shared = os.environ.get("STOFFEL_SHARED") or os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared")
-    return os.path.join(shared, "fixtures", "stoffel-vm", name)
+    path = os.path.join(shared, "fixtures", "stoffel-vm", name)
+    own = os.path.join(os.path.dirname(__file__), "..", "..", "examples", os.path.splitext(name)[0] + ".s")
+    return path if os.path.exists(path) else own   # our stand-in on a bare clone
 
 
 @pytest.mark.parametrize("field,value", [("threshold", -1), ("n_parties", -4), ("threshold", 1 << 32),
