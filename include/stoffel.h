@@ -458,6 +458,12 @@ typedef struct {
     /* "honeybadger" (NULL) or "avss" (docs/avss.md): AVSS also takes the
      * curves secp256k1 and p-256. */
     const char *backend;
+    /* Non-NULL: party trace_party traces its execution here, with the
+     * STOFFEL_TRACE_* flags in trace_flags (stoffel-run --trace-instr and
+     * friends under --local-mpc, --trace-party N). */
+    FILE *trace;
+    unsigned trace_flags;
+    uint32_t trace_party;
 } StoffelLocalMpcOptions;
 
 /* What an MPC session cost, per party: online rounds, messages and bytes

@@ -758,6 +758,14 @@ def mpc_checks():
                    "No client at index 1"))
     checks.append(("mpc/not_an_integer", [mul, "--local-mpc", "--n-parties", "4", "--inputs", "1.5,2"], 2,
                    "is not an integer"))
+    # --trace-instr under --local-mpc: one party traces (--trace-party N)
+    local4 = [send, "--local-mpc", "--n-parties", "4", "--inputs", "15,25"]
+    checks.append(("mpc/trace_party", local4 + ["--trace-instr", "--trace-party", "2"], 0,
+                   "[instr][depth 1][main][pc 0] BEFORE LDI(1, 0)"))
+    checks.append(("mpc/trace_party_out_of_range", local4 + ["--trace-instr", "--trace-party", "4"], 2,
+                   "--trace-party 4: the session has parties 0..3"))
+    checks.append(("mpc/trace_party_without_trace", local4 + ["--trace-party", "1"], 2,
+                   "--trace-party needs --local-mpc and one of --trace-instr"))
     checks.append(("mpc/needs_local_mpc", [send, "--n-parties", "4"], 2, "need --local-mpc"))
     return checks
 

@@ -157,6 +157,8 @@ static void party_run(Party *p)
         .per_party_stores = true,
         .cost = s->costs ? &s->costs[p->id] : NULL,
         .progress = p->id == 0 ? o->progress : NULL, /* one party speaks for the session */
+        .trace = p->id == o->trace_party ? o->trace : NULL,
+        .trace_flags = o->trace_flags,
     };
     PartyOutcome *out = &p->out;
     party_run_session(&spec, out);

@@ -106,6 +106,8 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
         stop(out, PARTY_FAILED_LOAD, "%s", vm_last_error(vm)->message);
         goto done;
     }
+    if (s->trace) /* the flags are stoffel.h's STOFFEL_TRACE_* bits */
+        vm_set_trace(vm, s->trace, s->trace_flags & 1u, s->trace_flags & 2u, s->trace_flags & 4u);
     MpcConfig mc = {
         .n = s->n,
         .t = s->t,

@@ -58,6 +58,8 @@ typedef struct {
     PartyCost *cost;         /* non-NULL: count messages and rounds here */
     FILE *progress;          /* non-NULL: progress lines for long waits (cost_report.h) */
     const Group *avss_group; /* AVSS backend: its curve group; NULL = HoneyBadger */
+    FILE *trace;             /* non-NULL: trace execution here (STOFFEL_TRACE_* in trace_flags) */
+    unsigned trace_flags;
 } PartySpec;
 
 /* Where a party stopped. */

@@ -36,6 +36,7 @@ static void usage(FILE *out)
                  "  --trace-instr           trace every instruction to stderr\n"
                  "  --trace-regs            trace register writes to stderr\n"
                  "  --trace-stack           trace argument pushes, calls and returns to stderr\n"
+                 "  --trace-party N         with --local-mpc: the party that traces (default 0)\n"
                  "  --max-instructions N    stop with an error after N instructions\n"
                  "  --max-call-depth N      call depth limit (default 10000)\n"
                  "  --max-heap-mb N         heap limit in MiB (default: none)\n"
@@ -87,6 +88,7 @@ typedef struct {
     const char *path, *entry;
     StoffelConfig vm;
     unsigned trace; /* STOFFEL_TRACE_* */
+    bool trace_party_seen;
     bool info, local_mpc, mpc_flag_seen, networked;
     const char *local_store, *preproc_store; /* docs/storage.md */
     const char *report[4];                   /* cost report path per StoffelReportFormat ("-": stderr), or NULL */
@@ -193,6 +195,16 @@ static int opt_parties(Cli *c, const char *f, const char *v)
     else
         c->mpc.threshold = (uint32_t)n;
     c->mpc_flag_seen = true;
+    return 0;
+}
+
+/* --trace-party N: which party of --local-mpc traces (default 0) */
+static int opt_trace_party(Cli *c, const char *f, const char *v)
+{
+    uint64_t n;
+    if (!parse_u64(v, &n) || n >= STOFFEL_MAX_PARTIES) return bad_flag("%s needs a party index 0..254, got '%s'", f, v);
+    c->mpc.trace_party = (uint32_t)n;
+    c->trace_party_seen = true;
     return 0;
 }
 
@@ -350,6 +362,7 @@ static const struct {
     { "--trace-instr", false, opt_trace },
     { "--trace-regs", false, opt_trace },
     { "--trace-stack", false, opt_trace },
+    { "--trace-party", true, opt_trace_party },
     { "--max-instructions", true, opt_max_instructions },
     { "--max-call-depth", true, opt_max_call_depth },
     { "--max-heap-mb", true, opt_max_heap_mb },
@@ -510,6 +523,15 @@ static int run_networked(Cli *c)
 static int run_local_mpc(Cli *c, StoffelProgram *prog)
 {
     c->mpc.entry = c->entry;
+    if (c->mpc.trace_party >= c->mpc.n_parties) {
+        fprintf(stderr, "Error: --trace-party %u: the session has parties 0..%u\n", c->mpc.trace_party,
+                c->mpc.n_parties - 1);
+        return 2;
+    }
+    if (c->trace) {
+        c->mpc.trace = stderr;
+        c->mpc.trace_flags = c->trace;
+    }
     c->mpc.local_store = c->local_store;
     c->mpc.preproc_store = c->preproc_store;
     char *result = NULL, *outputs = NULL, *err = NULL;
@@ -627,6 +649,11 @@ int main(int argc, char **argv)
     if (!c.entry) c.entry = "main";
     if (c.mpc_flag_seen && !c.local_mpc) {
         fprintf(stderr, "Error: MPC options need --local-mpc (or --party-id / --client for a networked session)\n");
+        return 2;
+    }
+    if (c.trace_party_seen && (!c.local_mpc || !c.trace)) {
+        fprintf(stderr,
+                "Error: --trace-party needs --local-mpc and one of --trace-instr, --trace-regs, --trace-stack\n");
         return 2;
     }
     if (c.local_mpc && c.mpc.n_parties == 0) {
