@@ -591,6 +591,11 @@ typedef struct {
     const char *local_store;
     const char *preproc_store;
     const char *backend; /* "honeybadger" (NULL) or "avss", as StoffelLocalMpcOptions */
+    /* party: non-NULL receives what the session cost this party (a report
+     * of one party; free with stoffel_cost_report_free), also when it
+     * fails; progress as StoffelLocalMpcOptions.progress. */
+    struct StoffelCostReport **cost_report;
+    FILE *progress;
 } StoffelNetOptions;
 
 /* Run this node's part of a networked session.  It prints the result on

@@ -49,10 +49,10 @@ static uint64_t elapsed_us(const CostTransport *ct) { return (now_ns() - ct->t0_
 
 #define NS_PER_S 1000000000u
 
-/* One progress line, at most once a second. */
+/* One progress line, at most once a second (every_ns). */
 static bool progress_due(CostTransport *ct, uint64_t now)
 {
-    if (!ct->progress || now - ct->last_print_ns < NS_PER_S) return false;
+    if (!ct->progress || now - ct->last_print_ns < ct->every_ns) return false;
     ct->last_print_ns = now;
     return true;
 }
@@ -62,13 +62,25 @@ static void progress_preprocessing(CostTransport *ct, const CostSegment *s)
 {
     uint64_t now = now_ns();
     double secs = (double)(now - ct->t0_ns) / NS_PER_S - s->start_us / 1e6;
-    if (secs < 1.0 || !progress_due(ct, now)) return;
+    if (secs * NS_PER_S < (double)ct->every_ns || !progress_due(ct, now)) return;
     MpcStats st = ct->engine ? mpc_stats(ct->engine) : (MpcStats){ 0 };
-    fprintf(ct->progress,
-            "stoffel: preprocessing %.1f s: %.2f MB sent (%.2f MB/s), %llu triples and %llu random "
-            "shares made so far\n",
-            secs, s->bytes / 1e6, s->bytes / 1e6 / secs, (unsigned long long)st.triples_made,
-            (unsigned long long)st.randoms_made);
+    fprintf(ct->progress, "stoffel: preprocessing %.1f s: %.2f MB sent (%.2f MB/s)", secs, s->bytes / 1e6,
+            s->bytes / 1e6 / secs);
+    /* done/total, rate and time left, from the engine's goal */
+    uint64_t done = st.triples_made + st.randoms_made, goal = st.triples_goal + st.randoms_goal;
+    if (goal > 0) {
+        fprintf(ct->progress, ", triples %llu/%llu, random shares %llu/%llu (%.0f%%",
+                (unsigned long long)st.triples_made, (unsigned long long)st.triples_goal,
+                (unsigned long long)st.randoms_made, (unsigned long long)st.randoms_goal,
+                100.0 * (done < goal ? done : goal) / goal);
+        if (done > 0 && goal > done)
+            fprintf(ct->progress, ", %.0f/s, about %.0f s left", done / secs, (goal - done) / (done / secs));
+        fputc(')', ct->progress);
+    } else {
+        fprintf(ct->progress, ", %llu triples and %llu random shares made so far", (unsigned long long)st.triples_made,
+                (unsigned long long)st.randoms_made);
+    }
+    fputc('\n', ct->progress);
     fflush(ct->progress);
 }
 
@@ -76,7 +88,7 @@ static void progress_preprocessing(CostTransport *ct, const CostSegment *s)
 static void progress_wait(CostTransport *ct, int timeout_ms, uint64_t call_start)
 {
     uint64_t now = now_ns();
-    if (now - ct->last_activity_ns < NS_PER_S || !progress_due(ct, now)) return;
+    if (now - ct->last_activity_ns < ct->every_ns || !progress_due(ct, now)) return;
     double idle = (double)(now - ct->last_activity_ns) / NS_PER_S;
     if (timeout_ms >= 0) {
         double left = timeout_ms / 1000.0 - (double)(now - call_start) / NS_PER_S;
@@ -184,6 +196,12 @@ Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost
     ct->inner = inner;
     ct->cost = cost ? cost : &ct->own;
     ct->progress = progress;
+    /* STOFFEL_PROGRESS_MS: after how long (and how often) progress shows;
+     * default a second.  Tests set it low to see the lines at once. */
+    const char *every = getenv("STOFFEL_PROGRESS_MS");
+    char *end;
+    unsigned long ms = every && *every ? strtoul(every, &end, 10) : 1000;
+    ct->every_ns = (every && *every && (*end || ms > 3600000u)) ? NS_PER_S : ms * 1000000u;
     ct->t0_ns = ct->last_activity_ns = now_ns();
     pthread_mutex_init(&ct->lock, NULL);
     ct->base = *inner;
@@ -434,4 +452,18 @@ StoffelResult stoffel_cost_report_save(const StoffelCostReport *r, StoffelReport
         *error = sb_take(&b);
     }
     return STOFFEL_ERROR_IO;
+}
+
+StoffelCostReport *cost_report_of_parties(PartyCost **costs, uint32_t n, bool ran)
+{
+    StoffelCostReport *r = ran && *costs ? malloc(sizeof *r) : NULL;
+    if (r) {
+        r->n = n;
+        r->parties = *costs;
+    } else if (*costs) {
+        for (uint32_t i = 0; i < n; i++) party_cost_free(&(*costs)[i]);
+        free(*costs);
+    }
+    *costs = NULL;
+    return r;
 }

@@ -12,6 +12,7 @@
 #define STOFFEL_API_COST_REPORT_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -54,6 +55,7 @@ typedef struct {
      * preprocessing or a wait for other nodes has lasted over a second. */
     FILE *progress;
     uint64_t last_activity_ns, last_print_ns;
+    uint64_t every_ns; /* STOFFEL_PROGRESS_MS, default a second */
 } CostTransport;
 
 /* Wraps inner when cost or progress is non-NULL (returns &ct->base), else
@@ -70,6 +72,10 @@ struct StoffelCostReport {
     uint32_t n;
     PartyCost *parties;
 };
+
+/* Hands n parties' costs (*costs, then NULL) to a public report; NULL
+ * (and the costs freed) if no party ran. */
+struct StoffelCostReport *cost_report_of_parties(PartyCost **costs, uint32_t n, bool ran);
 
 /* The formats of the report of n parties (malloc'd text, NULL without memory). */
 typedef enum { COST_TEXT = 0, COST_JSON, COST_TRACE, COST_SVG } CostFormat;

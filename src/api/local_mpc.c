@@ -271,22 +271,6 @@ static int client_outputs(Session *s, uint32_t c, const Party *p0, StrBuf *resul
 
 /* ---- the session ----------------------------------------------------------------------- */
 
-/* Hands the parties' costs (*costs, then NULL) to a public report; NULL if
- * no party ran. */
-static StoffelCostReport *local_mpc_cost_report(PartyCost **costs, uint32_t n, bool ran)
-{
-    StoffelCostReport *r = ran && *costs ? malloc(sizeof *r) : NULL;
-    if (r) {
-        r->n = n;
-        r->parties = *costs;
-    } else if (*costs) {
-        for (uint32_t i = 0; i < n; i++) party_cost_free(&(*costs)[i]);
-        free(*costs);
-    }
-    *costs = NULL;
-    return r;
-}
-
 int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **result, char **outputs, char *err,
                   size_t errlen)
 {
@@ -383,7 +367,7 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     sb_free(&outs);
 
     if (s.hub) inproc_hub_free(s.hub);
-    if (opt->cost_report) *opt->cost_report = local_mpc_cost_report(&s.costs, s.n, started > 0);
+    if (opt->cost_report) *opt->cost_report = cost_report_of_parties(&s.costs, s.n, started > 0);
     for (uint32_t i = 0; s.parties && i < s.n; i++) { party_outcome_free(&s.parties[i].out); }
     free(s.parties);
     for (uint32_t i = 0; s.clients && i < s.nclients; i++) {

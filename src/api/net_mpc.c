@@ -205,6 +205,7 @@ static void test_kill_online(void)
 
 static int run_party(const StfProgram *prog, const NetMpcOptions *o)
 {
+    if (o->cost_report) *o->cost_report = NULL;
     if (!prog || !o->program_path) return say(NET_MPC_BAD_CONFIG, "a party needs the program file");
     char hex[65];
     if (hash_file(o->program_path, hex) != 0)
@@ -250,9 +251,13 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         .local_store = o->local_store,
         .preproc_store = o->preproc_store,
         .store_session = nd.session_id,
+        .progress = o->progress,
     };
+    PartyCost *cost = o->cost_report ? calloc(1, sizeof *cost) : NULL;
+    spec.cost = cost;
     PartyOutcome out;
     party_run_session(&spec, &out);
+    if (o->cost_report) *o->cost_report = cost_report_of_parties(&cost, 1, true);
     rc = NET_MPC_EXEC_FAILED;
     switch (out.stage) {
     case PARTY_DONE:

@@ -507,6 +507,14 @@ static int run_networked(Cli *c)
     }
     no->local_store = c->local_store;
     no->preproc_store = c->preproc_store;
+    StoffelCostReport *rep = NULL;
+    bool reports = c->report[0] || c->report[1] || c->report[2] || c->report[3];
+    if (reports && no->client) {
+        fprintf(stderr, "Error: --stats, --stats-json, --trace and --stats-svg are for parties, not clients\n");
+        return 2;
+    }
+    if (reports) no->cost_report = &rep;
+    if (!no->client && (c->progress > 0 || (c->progress == 0 && isatty(STDERR_FILENO)))) no->progress = stderr;
     StoffelProgram *prog = NULL;
     if (c->path) {
         int lrc = read_program(c->path, &prog);
@@ -517,7 +525,9 @@ static int run_networked(Cli *c)
     }
     int rc = stoffel_run_network_node(prog, no);
     stoffel_program_free(prog);
-    return rc;
+    fflush(stdout);
+    int wrc = write_reports(c, rep);
+    return rc ? rc : wrc;
 }
 
 static int run_local_mpc(Cli *c, StoffelProgram *prog)

@@ -75,6 +75,9 @@ typedef struct {
     uint64_t bytes_sent;
     uint64_t bad_messages;  /* dropped: malformed, wrong instance/kind/length/sender */
     uint64_t send_failures; /* a peer's queue was full (its problem, not fatal here) */
+    /* What the running (or last) mpc_preprocess call aims at: triples_made
+     * and randoms_made when it is done (progress lines show done/total). */
+    uint64_t triples_goal, randoms_goal;
 } MpcStats;
 
 /* Create a party's engine over transport t (not owned).  NULL on bad

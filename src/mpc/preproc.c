@@ -647,6 +647,8 @@ int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
     if (ensure_bits(e, bits) != 0) return -1;
     size_t T = e->tri.n >= triples ? 0 : triples - e->tri.n;
     size_t R = e->rnd.n >= randoms ? 0 : randoms - e->rnd.n;
+    e->st.triples_goal = e->st.triples_made + T;
+    e->st.randoms_goal = e->st.randoms_made + R;
     /* one run makes both when both are short */
     while (T || R) {
         size_t t1 = T < PREPROC_RUN_TRIPLES ? T : PREPROC_RUN_TRIPLES;

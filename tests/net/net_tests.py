@@ -11,6 +11,7 @@ when the scenario ends.  Prints one line per scenario and a final
 """
 import argparse
 import os
+import re
 import shutil
 import signal
 import socket
@@ -682,6 +683,43 @@ def t_rbc_and_stores(build, tmp):
 
 
 TESTS.append(t_rbc_and_stores)
+
+
+def t_cost_report(build, tmp):
+    """A networked party's cost report (--stats-json, --stats) and progress
+    lines with done/total (STOFFEL_PROGRESS_MS=0 shows them at once); a
+    client asking for a report is refused."""
+    import json
+    s = Session(build, tmp, "cost")
+    prog = fixture("client_mul.stflb")
+    js = s.path("p2.json")
+    for i in range(4):
+        extra = ["--stats-json", js, "--stats", "--progress"] if i == 2 else []
+        s.party(i, prog, *extra, env={"STOFFEL_PROGRESS_MS": "0"} if i == 2 else None)
+    s.client(0, "15")
+    s.client(1, "25")
+    res = s.wait()
+    expect_result(res, ["c0", "c1"], "375")
+    rc, _, err = res["p2"]
+    expect(rc == 0, "party 2 should finish", res)
+    rep = json.load(open(js))
+    parties = rep["parties"]
+    expect(len(parties) == 1 and parties[0]["party"] == 2, "the report is party 2's own", res)
+    p = parties[0]
+    expect(p["multiplications"] == 1 and p["rounds"] >= 1 and p["bytes_sent"] > 0 and p["bytes_received"] > 0
+           and p["triples_made"] >= 1, "party 2's counters: %r" % {k: v for k, v in p.items() if k != "timeline"})
+    expect(any(l.split()[:1] == ["2"] for l in err.splitlines()), "--stats prints party 2's row on stderr", res)
+    prog_lines = [l for l in err.splitlines() if l.startswith("stoffel: preprocessing")]
+    expect(prog_lines and all(re.search(r"triples \d+/\d+, random shares \d+/\d+ \(\d+%", l) for l in prog_lines),
+           "progress lines show triples and random shares done/total", res)
+    r = subprocess.run([os.path.join(build, "stoffel-run"), "--client", "--client-id", "0", "--inputs", "1",
+                        "--roster", s.roster, "--key", s.path("c0.key"), "--cert", s.path("c0.crt"), "--stats"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+    expect(r.returncode == 2 and "are for parties, not clients" in r.stderr, "a client's --stats is refused: %s"
+           % r.stderr)
+
+
+TESTS.append(t_cost_report)
 
 
 def main():
