@@ -4,6 +4,8 @@
 #
 #   build/stoffel-run examples/salary_average.s --local-mpc --n-parties 4 \
 #       --threshold 1 --inputs 52000,61000,58000
+#   average salary: 57000
+#   Program returned: 57000
 #
 # Registers r16 and up hold secret shares; MOV from r16 to a clear register
 # opens (reveals) the value.

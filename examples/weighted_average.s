@@ -4,8 +4,9 @@
 #
 #   build/stoffel-run examples/weighted_average.s --local-mpc --n-parties 4 \
 #       --inputs 10.0,20.0,30.0
-#   Program returned: 17.0000...
+#   Program returned: 16.9999...
 #
+# (17 up to the 16 fractional bits: 0.3 and 0.2 are not exact in binary.)
 # A clear float times a fixed-point share is a local scaling plus one
 # truncation (1 round); ADD of shares is free; MOV r3, r20 opens (1 round).
 .client 0 inputs=fixed:64:16

@@ -770,6 +770,55 @@ def mpc_checks():
     return checks
 
 
+def example_checks():
+    """Each examples/*.s whose header shows a run ("#   build/stoffel-run
+    examples/X.s ARGS", continued with a backslash) followed by its output
+    lines ("#   ..."; a line ending in "..." is a prefix) is run as shown."""
+    checks = []
+    d = os.path.join(REPO, "examples")
+    for name in sorted(os.listdir(d)):
+        if not name.endswith(".s"):
+            continue
+        lines = open(os.path.join(d, name), encoding="utf-8").read().splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("#   build/stoffel-run examples/" + name):
+                cmd = line[len("#   build/stoffel-run "):]
+                while cmd.endswith("\\") and i + 1 < len(lines):
+                    i += 1
+                    cmd = cmd[:-1] + " " + lines[i].lstrip("# ")
+                want = []
+                for out in lines[i + 1:]:
+                    if not out.startswith("#   "):
+                        break
+                    want.append(out[4:])
+                args = shlex.split(cmd)
+                args[0] = os.path.join(REPO, args[0])
+                checks.append(("examples/" + name[:-2], args, 0, _expect_stdout(want)))
+                break
+    return checks
+
+
+def _expect_stdout(want):
+    def check(stdout):
+        got = stdout.splitlines()
+        if len(got) == len(want) and all(g.startswith(w[:-3]) if w.endswith("...") else g == w
+                                         for g, w in zip(got, want)):
+            return None
+        return "stdout %r, the example's header says %r" % (got, want)
+    return check
+
+
+def run_example_script(script, ctx):
+    """examples/*.sh: a networked session of processes on loopback; both
+    clients print the product 375."""
+    o = Outcome("examples/" + script[:-3])
+    res = run_process(["bash", os.path.join(REPO, "examples", script), ctx.build], ctx.env, max(ctx.timeout, 120))
+    o.seconds = res.seconds
+    if res.returncode != 0 or res.stdout.count("Program returned: 375") != 2:
+        o.fail("%s: %s, stdout:\n%s\nstderr:\n%s" % (script, describe_status(res), tail(res.stdout), tail(res.stderr)))
+    return finish(o)
+
+
 def run_mpc_check(check, ctx):
     name, args, want_exit, verify = check
     missing = [a for a in args if a.endswith(".stflb") and not os.path.exists(a)]
@@ -1133,8 +1182,10 @@ def main():
         tasks.append((c[0], run_cli_check, c))
     for c in INFO_CHECKS:
         tasks.append((c[0], run_info_check, c))
-    for c in mpc_checks():
+    for c in mpc_checks() + example_checks():
         tasks.append((c[0], run_mpc_check, c))
+    for script in ("network_session.sh", "discovery_session.sh"):
+        tasks.append(("examples/" + script[:-3], run_example_script, script))
     ctx.build = build
     ctx.skipped = []
     for rule in CONVENTION_RULES:
