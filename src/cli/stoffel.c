@@ -25,6 +25,7 @@
 #include "bytecode/stfl.h"
 #include "core/format.h"
 #include "lang/lang.h"
+#include "tool_version.h"
 #include "storage/kv.h"
 #include "vm/stdlib_storage.h"
 #include "vm/vm.h"
@@ -47,9 +48,9 @@ static unsigned vm_source_line(VM *vm, const char *fn, long long index)
     return f->source[index].line;
 }
 
-static int usage(void)
+static void print_usage(FILE *out)
 {
-    fprintf(stderr,
+    fprintf(out,
             "usage: stoffel check PATH\n"
             "       stoffel compile PATH [-o OUT.stflb] [-O0..3] [--print-ir]\n"
             "       stoffel run PATH [--client-input C=V]... [--input NAME=VALUE]... [--expected-output-clients N]\n"
@@ -57,6 +58,12 @@ static int usage(void)
             "                        [--mpc-backend honeybadger|avss] [--mpc-curve C]\n"
             "                        [--local-store PATH]   LocalStorage.* in this SQLite file (party I: PATH.partyI)\n"
             "PATH: a project folder with Stoffel.toml, or a .stfl file\n");
+}
+
+/* The usage on stderr, for a command line that is wrong: exit code 1. */
+static int usage(void)
+{
+    print_usage(stderr);
     return 1;
 }
 
@@ -529,10 +536,12 @@ static int write_binary(const StfProgram *prog, const char *out)
 
 int main(int argc, char **argv)
 {
+    int hv = tool_help_or_version(argc, argv, "stoffel", print_usage); /* --help on stdout, --version */
+    if (hv >= 0) return hv;
     if (argc < 2) return usage();
     const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-        usage();
+    if (strcmp(cmd, "help") == 0) {
+        print_usage(stdout);
         return 0;
     }
     if (strcmp(cmd, "deploy") == 0 || strcmp(cmd, "add") == 0 || strcmp(cmd, "publish") == 0) {

@@ -10,14 +10,21 @@
 
 #include "bytecode/disasm.h"
 #include "lang/lang.h"
+#include "tool_version.h"
 #include "tool_io.h"
 
-static int usage(void)
+static void print_usage(FILE *out)
 {
-    fprintf(stderr,
+    fprintf(out,
             "usage: stoffellang SRC.stfl [-b] [-o OUT.stflb] [-O0..3] [--print-ir] [--mpc-backend honeybadger|avss]\n"
             "                   [--mpc-curve bls12-381|bn254|curve25519|ed25519|secp256k1|p-256]\n"
             "       stoffellang --disassemble FILE.stflb\n");
+}
+
+/* The usage on stderr, for a command line that is wrong: exit code 1. */
+static int usage(void)
+{
+    print_usage(stderr);
     return 1;
 }
 
@@ -33,6 +40,8 @@ static int write_file(const char *path, const uint8_t *data, size_t len)
 
 int main(int argc, char **argv)
 {
+    int hv = tool_help_or_version(argc, argv, "stoffellang", print_usage); /* --help on stdout, --version */
+    if (hv >= 0) return hv;
     const char *src = NULL, *out = NULL, *dis = NULL;
     bool print_ir = false, binary = false;
     LangOptions o = { 0 };
@@ -52,10 +61,7 @@ int main(int argc, char **argv)
             o.backend = argv[++i];
         else if (strcmp(a, "--mpc-curve") == 0 && i + 1 < argc)
             o.curve = argv[++i];
-        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage();
-            return 0;
-        } else if (a[0] == '-') {
+        else if (a[0] == '-') {
             fprintf(stderr, "Error: unknown option '%s'\n", a);
             return usage() + 1;
         } else if (!src)

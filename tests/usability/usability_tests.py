@@ -95,7 +95,7 @@ def check_tools(build):
     hdr = open(os.path.join(REPO, "include", "stoffel.h")).read()
     version = ".".join(re.search(r"#define STOFFEL_VERSION_%s (\d+)" % k, hdr).group(1)
                        for k in ("MAJOR", "MINOR", "PATCH"))
-    for tool in ("stoffel-run", "stoffel-asm", "stoffel-dis", "stoffel-keygen"):
+    for tool in ("stoffel-run", "stoffel-asm", "stoffel-dis", "stoffel-keygen", "stoffel", "stoffellang"):
         for flag in ("--help", "-h"):
             res = run([os.path.join(build, tool), flag])
             ok(res.returncode == 0 and "usage: " + tool in res.stdout and not res.stderr,
@@ -229,7 +229,7 @@ def check_man_pages(build):
     import shutil
     import tempfile
     groff = shutil.which("groff")
-    for tool in ("stoffel-run", "stoffel-asm", "stoffel-dis", "stoffel-keygen"):
+    for tool in ("stoffel-run", "stoffel-asm", "stoffel-dis", "stoffel-keygen", "stoffel", "stoffellang"):
         page = os.path.join(REPO, "man", tool + ".1")
         if not ok(os.path.isfile(page), "man page " + tool):
             continue
@@ -245,7 +245,7 @@ def check_man_pages(build):
         r = run(["make", "-s", "install", "BUILD=" + os.path.relpath(build, REPO), "PREFIX=/usr", "DESTDIR=" + d],
                 timeout=600)
         got = sorted(os.listdir(os.path.join(d, "usr", "share", "man", "man1"))) if r.returncode == 0 else []
-        ok(got == ["stoffel-asm.1", "stoffel-dis.1", "stoffel-keygen.1", "stoffel-run.1"],
+        ok(got == ["stoffel-asm.1", "stoffel-dis.1", "stoffel-keygen.1", "stoffel-run.1", "stoffel.1", "stoffellang.1"],
            "make install puts the man pages in share/man/man1", "%r %r" % (got, r.stderr[-300:]))
     finally:
         shutil.rmtree(d, ignore_errors=True)
