@@ -514,6 +514,16 @@ ST_API char *stoffel_program_describe(const StoffelProgram *program);
 /* Verify and register a read program's functions (as stoffel_load). */
 ST_API StoffelResult stoffel_load_program(StoffelVM *vm, const StoffelProgram *program);
 
+/* Calls by constant name that no loaded function or registered builtin
+ * answers: fn(user_data, function, instruction, name, suggestion) for each,
+ * where suggestion is the closest registered name ("did you mean") or
+ * NULL; returns how many.  Not an error by itself: an embedder may register
+ * them later.  `stoffel-run` prints a warning for each one that has a
+ * suggestion, before running. */
+typedef void (*StoffelUnresolvedCallFn)(void *user_data, const char *function, int64_t instruction, const char *name,
+                                        const char *suggestion);
+ST_API size_t stoffel_unresolved_calls(StoffelVM *vm, StoffelUnresolvedCallFn fn, void *user_data);
+
 /* 1 if `name` is a foreign function or builtin (not loaded bytecode), else 0. */
 ST_API int stoffel_is_foreign_function(StoffelVM *vm, const char *name);
 

@@ -490,6 +490,9 @@ CLI_CHECKS = [
     ("cli/flag-bad-number", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-instructions", "lots"], 2, []),
     ("cli/removed-flag", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--client-id", "1"], 2, []),
     ("cli/version", ["--version"], 0, []),
+    ("cli/typo-warning", [os.path.join(GOLDEN_DIR, "errors", "call_typo.s")], 4,
+     ["call_typo.s:7: warning: main, instruction 2 calls 'array_lenght', which is not defined; "
+      "did you mean 'array_length'?"]),
 ] + [
     # upstream's flags for features this implementation does not have (issue 12)
     ("cli/unsupported" + flag, [os.path.join(GOLDEN_DIR, "cli", "hello.s"), flag, "x"], 2,

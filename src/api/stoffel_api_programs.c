@@ -168,6 +168,25 @@ int stoffel_is_foreign_function(StoffelVM *S, const char *name)
     return fn && fn->is_native;
 }
 
+typedef struct {
+    StoffelUnresolvedCallFn fn;
+    void *ud;
+} UnresolvedCb;
+
+static void unresolved_cb(void *ud, const char *function, uint32_t instruction, const char *name,
+                          const char *suggestion)
+{
+    const UnresolvedCb *cb = ud;
+    cb->fn(cb->ud, function, instruction, name, suggestion);
+}
+
+size_t stoffel_unresolved_calls(StoffelVM *S, StoffelUnresolvedCallFn fn, void *user_data)
+{
+    if (!S) return 0;
+    UnresolvedCb cb = { fn, user_data };
+    return vm_unresolved_calls(S->vm, fn ? unresolved_cb : NULL, &cb);
+}
+
 StoffelResult stoffel_set_trace(StoffelVM *S, FILE *out, unsigned flags)
 {
     if (!S) return STOFFEL_ERROR_INVALID;

@@ -530,8 +530,13 @@ static int run_networked(Cli *c)
     return rc ? rc : wrc;
 }
 
+static void warn_unresolved(StoffelVM *vm, const StoffelProgram *prog, const char *path);
+
 static int run_local_mpc(Cli *c, StoffelProgram *prog)
 {
+    StoffelVM *check = stoffel_new(NULL); /* the same builtin names as each party's VM */
+    if (check && stoffel_load_program(check, prog) == STOFFEL_OK) warn_unresolved(check, prog, c->path);
+    stoffel_free(check);
     c->mpc.entry = c->entry;
     if (c->mpc.trace_party >= c->mpc.n_parties) {
         fprintf(stderr, "Error: --trace-party %u: the session has parties 0..%u\n", c->mpc.trace_party,
@@ -581,6 +586,34 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
 
 static int run_loaded(Cli *c, StoffelVM *vm, const StoffelProgram *prog);
 
+typedef struct {
+    const StoffelProgram *prog;
+    const char *path;
+} WarnCtx;
+
+static void warn_unresolved_call(void *ud, const char *function, int64_t instruction, const char *name,
+                                 const char *suggestion)
+{
+    const WarnCtx *w = ud;
+    if (!suggestion) return; /* maybe an embedder's or Ffi's function: only a likely typo is worth a word */
+    unsigned line = stoffel_program_source_line(w->prog, function, instruction);
+    if (line)
+        fprintf(stderr, "%s:%u: ", w->path, line);
+    else
+        fprintf(stderr, "%s: ", w->path);
+    fprintf(stderr, "warning: %s, instruction %lld calls '%s', which is not defined; did you mean '%s'?\n", function,
+            (long long)instruction, name, suggestion);
+}
+
+/* Load time: a call by constant name that nothing answers and that is
+ * close to a builtin's name is most likely a typo (the run would fail only
+ * when it gets there). */
+static void warn_unresolved(StoffelVM *vm, const StoffelProgram *prog, const char *path)
+{
+    WarnCtx w = { prog, path };
+    stoffel_unresolved_calls(vm, warn_unresolved_call, &w);
+}
+
 static int run_plain(Cli *c, StoffelProgram *prog)
 {
     StoffelVM *vm = stoffel_new(&c->vm);
@@ -597,6 +630,7 @@ static int run_plain(Cli *c, StoffelProgram *prog)
         stoffel_program_free(prog);
         return 3;
     }
+    warn_unresolved(vm, prog, c->path);
     int rc = run_loaded(c, vm, prog);
     stoffel_program_free(prog);
     return rc;

@@ -47,4 +47,10 @@ void fmt_debug(StrBuf *b, Value v);
 void fmt_print(StrBuf *b, Value v);
 void fmt_result(StrBuf *b, Value v);
 
+/* The closest of `n` candidate names to `name` by edit distance (a swap of
+ * two neighbours counts 1), or NULL when none is close enough to be a
+ * useful "did you mean" (1 edit for names up to 3 characters, 2 up to 6,
+ * else 3). */
+const char *fmt_suggest(const char *name, const char *const *cands, size_t n);
+
 #endif

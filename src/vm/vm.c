@@ -212,6 +212,46 @@ VmFunction *vm_function_at(VM *vm, int32_t index)
     return index >= 0 && (uint32_t)index < vm->nfuncs ? vm->funcs[index] : NULL;
 }
 
+/* The registered or loaded function whose name is closest to `name`, for
+ * "did you mean" (a cold path: errors and the load-time check). */
+const char *vm_suggest_function(VM *vm, const char *name)
+{
+    const char **names = malloc((vm->nfuncs ? vm->nfuncs : 1) * sizeof *names);
+    if (!names) return NULL;
+    for (uint32_t i = 0; i < vm->nfuncs; i++) names[i] = vm->funcs[i]->name->chars;
+    const char *s = fmt_suggest(name, names, vm->nfuncs);
+    free(names);
+    return s;
+}
+
+static bool str_is(const StString *s, const char *p, size_t len);
+
+/* A method name without a dot resolves by the receiver's type at run time. */
+static bool is_method_name(VM *vm, const char *name)
+{
+    for (uint32_t i = 0; i < vm->nmethods; i++)
+        if (str_is(vm->methods[i].method, name, strlen(name))) return true;
+    return false;
+}
+
+size_t vm_unresolved_calls(VM *vm, VmUnresolvedFn fn, void *ud)
+{
+    size_t count = 0;
+    for (uint32_t f = 0; f < vm->nfuncs; f++) {
+        const VmFunction *vf = vm->funcs[f];
+        if (vf->is_native || !vf->source) continue;
+        for (uint32_t i = 0; i < vf->code_len; i++) {
+            const StfInstr *in = &vf->source[i];
+            if (in->op != STF_OP_CALL || !in->name.s) continue;
+            if (vm_find_function(vm, in->name.s, strlen(in->name.s)) >= 0) continue;
+            if (!strchr(in->name.s, '.') && is_method_name(vm, in->name.s)) continue;
+            count++;
+            if (fn) fn(ud, vf->name->chars, i, in->name.s, vm_suggest_function(vm, in->name.s));
+        }
+    }
+    return count;
+}
+
 static bool map_insert(FnSlot *map, uint32_t mask, StString *name, int32_t index)
 {
     uint32_t i = bytes_hash(name->chars, name->len) & mask;
@@ -381,7 +421,11 @@ int32_t vm_resolve_call(VM *vm, StString *name, const Value *args, uint32_t argc
             return -1;
         }
     }
-    vm_error(vm, "Function '%s' not found", name->chars);
+    const char *near = vm_suggest_function(vm, name->chars);
+    if (near)
+        vm_error(vm, "Function '%s' not found; did you mean '%s'?", name->chars, near);
+    else
+        vm_error(vm, "Function '%s' not found", name->chars);
     return -1;
 }
 

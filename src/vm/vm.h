@@ -214,6 +214,15 @@ bool vm_find_upvalue(VM *vm, StString *name, Value *out);
 /* Function-table lookup: index or -1. */
 int32_t vm_find_function(VM *vm, const char *name, size_t len);
 VmFunction *vm_function_at(VM *vm, int32_t index);
+/* The function name closest to `name` ("did you mean"), or NULL. */
+const char *vm_suggest_function(VM *vm, const char *name);
+/* Calls by constant name that no loaded or registered function answers:
+ * fn(ud, function, instruction, name, suggestion or NULL) for each; the
+ * count.  A program may still define them later (an embedder's foreign
+ * functions), so this is a check, not a load error. */
+typedef void (*VmUnresolvedFn)(void *ud, const char *function, uint32_t instruction, const char *name,
+                               const char *suggestion);
+size_t vm_unresolved_calls(VM *vm, VmUnresolvedFn fn, void *ud);
 
 /* Intern-free helper: new string value, ST_ERR (oom set) on failure. */
 int vm_new_string(VM *vm, const char *s, size_t len, Value *out);
