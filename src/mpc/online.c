@@ -22,13 +22,27 @@ static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_
     Fe *dec = dec_buf(e, count);
     if (!pay || !dec) return mpc_fail(e, "out of memory");
     fe_copy(pay, open_in, n_open);
-    const Triple *tr = pool_head(&e->tri);
+    /* The triples leave the pool before d and e are sent: if the round
+     * fails, a retry must not mask other values with the same a and b
+     * (that would reveal x - x').  They live here until the products are
+     * made, then are wiped. */
+    Triple *tr = n_mul ? malloc(n_mul * sizeof *tr) : NULL;
+    if (n_mul && !tr) return mpc_fail(e, "out of memory");
+    if (n_mul) {
+        memcpy(tr, pool_head(&e->tri), n_mul * sizeof *tr);
+        pool_consume(&e->tri, n_mul);
+        e->st.triples_used += n_mul;
+    }
     Fe *pd = pay + n_open, *pe = pd + n_mul;
     for (size_t i = 0; i < n_mul; i++) {
         fe_sub(f, &pd[i], &mul_x[i], &tr[i].a);
         fe_sub(f, &pe[i], &mul_y[i], &tr[i].b);
     }
-    if (open_round(e, MK_OPEN, e->t, online, count, dec, "online") != 0) return -1;
+    if (open_round(e, MK_OPEN, e->t, online, count, dec, "online") != 0) {
+        if (tr) sodium_memzero(tr, n_mul * sizeof *tr);
+        free(tr);
+        return -1;
+    }
     fe_copy(open_out, dec, n_open);
     const Fe *dd = dec + n_open, *de = dd + n_mul;
     for (size_t i = 0; i < n_mul; i++) {
@@ -40,8 +54,8 @@ static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_
         fe_add(f, &mul_out[i], &z, &p);
     }
     /* each triple is used exactly once: wipe it now */
-    if (n_mul) pool_consume(&e->tri, n_mul);
-    e->st.triples_used += n_mul;
+    if (tr) sodium_memzero(tr, n_mul * sizeof *tr);
+    free(tr);
     if (online) {
         e->st.rounds++;
         e->st.opened += n_open;
