@@ -551,8 +551,8 @@ static int run_networked(Cli *c)
     }
     bool discovery = no->leader || no->bootstrap;
     if (discovery && (no->party_id >= 0 || no->client_id >= 0)) {
-        fprintf(stderr,
-                "Error: with --leader / --bootstrap the leader assigns the ids (no --party-id / --client-id)\n");
+        fprintf(stderr, "Error: with --leader / --bootstrap the leader assigns the ids (no --party-id / --client-id;\n"
+                        "a client may claim its seat with --client-index C)\n");
         return 2;
     }
     if (!discovery && (no->client != 0) == (no->party_id >= 0)) {

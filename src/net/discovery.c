@@ -229,11 +229,12 @@ static const char *seat_client(Seats *s, const char *index_line, Registrant *reg
         if (reg->seat < 0) return "its key is not one of --expected-clients";
     }
     if (index_line) {
+        if (strncmp(index_line, "index ", 6) != 0 || index_line[6] < '0' || index_line[6] > '9')
+            return "malformed client index";
         char *end;
         errno = 0;
         unsigned long v = strtoul(index_line + 6, &end, 10);
-        if (strncmp(index_line, "index ", 6) != 0 || index_line[6] < '0' || index_line[6] > '9' || *end || errno)
-            return "malformed client index";
+        if (*end || errno) return "malformed client index";
         if (v >= s->n) {
             snprintf(s->why, sizeof s->why,
                      "--client-index %lu exceeds expected input capacity %u (client indices 0..%d)", v, s->n,

@@ -21,8 +21,7 @@
 #define IDENTITY_MAX_FILE (1u << 20)
 
 /* The whole file: 0 and *buf / *len (free with net_wipe_free), or -1. */
-static int read_small(const char *what, const char *path, unsigned char **buf, size_t *len, char *err,
-                      size_t errlen)
+static int read_small(const char *what, const char *path, unsigned char **buf, size_t *len, char *err, size_t errlen)
 {
     *buf = NULL;
     *len = 0;
@@ -113,9 +112,9 @@ int net_load_cert(const char *path, X509 **cert, char *err, size_t errlen)
         /* the commonest mistake: --key and --cert swapped */
         EVP_PKEY *k = decode_key(b, len, pem, &rest);
         rc = net_errf(err, errlen, "certificate '%s' %s", path,
-                      k ? "holds a private key, not a certificate (--key and --cert swapped?)"
-                        : pem ? "is PEM but holds no X.509 certificate"
-                              : "is neither a PEM nor a DER X.509 certificate");
+                      k     ? "holds a private key, not a certificate (--key and --cert swapped?)"
+                      : pem ? "is PEM but holds no X.509 certificate"
+                            : "is neither a PEM nor a DER X.509 certificate");
         EVP_PKEY_free(k);
     } else if (rest) {
         rc = net_errf(err, errlen, "certificate '%s' has %zu bytes after its DER certificate", path, rest);
@@ -140,7 +139,7 @@ int net_load_key(const char *path, EVP_PKEY **key, char *err, size_t errlen)
     if (!k) {
         X509 *c = decode_cert(b, len, pem, &rest);
         rc = net_errf(err, errlen, "key '%s' %s", path,
-                      c                                      ? "holds a certificate, not a private key (--key and --cert swapped?)"
+                      c ? "holds a certificate, not a private key (--key and --cert swapped?)"
                       : pem && strstr((char *)b, "ENCRYPTED") ? "is encrypted (give an unencrypted key, mode 0600)"
                       : pem ? "is PEM but holds no private key (PKCS#8, PKCS#1 or SEC1)"
                             : "is neither a PEM nor a DER private key (PKCS#8, PKCS#1 or SEC1)");
