@@ -411,6 +411,19 @@ static bool any_party_up(Node *nd)
     return false;
 }
 
+/* Upstream refuses a client with nothing to do: no --inputs and no
+ * --outputs (here also: no output for it in the manifest; cid < 0: for
+ * any client, before discovery gave it its id). */
+static int client_io_given(const StfProgram *prog, const NetMpcOptions *o, int64_t cid)
+{
+    bool outputs = o->outputs != 0;
+    for (uint32_t c = 0; prog && prog->version >= 2 && c < prog->manifest.client_count; c++)
+        outputs |= (cid < 0 || cid == c) && prog->manifest.clients[c].output_count > 0;
+    if (outputs || (o->inputs && *o->inputs)) return 0;
+    return say(NET_MPC_BAD_CONFIG, "a client must either provide --inputs (comma-separated values) or receive "
+                                   "outputs via --outputs <N> in client mode");
+}
+
 static int run_client(const StfProgram *prog, const NetMpcOptions *o)
 {
     Node nd;
@@ -421,12 +434,10 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
     size_t count = 0;
     int rc = parse_client_inputs(o, prog, f, &vals, &count);
     if (rc) return rc;
-    uint32_t cid0 = (uint32_t)o->client_id;
-    bool manifest_outputs = prog && prog->version >= 2 && cid0 < prog->manifest.client_count &&
-                            prog->manifest.clients[cid0].output_count > 0;
-    if (count == 0 && !o->outputs && !manifest_outputs)
-        return say(NET_MPC_BAD_CONFIG, "a client must either provide --inputs (comma-separated values) or receive "
-                                       "outputs via --outputs <N> in client mode");
+    if (count == 0 && (rc = client_io_given(prog, o, o->client_id)) != 0) {
+        free(vals);
+        return rc;
+    }
     rc = node_setup(&nd, o, NULL, NULL);
     if (rc) {
         free(vals);
@@ -501,6 +512,8 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
     if (o->roster_path) return say(NET_MPC_BAD_CONFIG, "--roster and --leader / --bootstrap exclude each other");
     if (!o->bind && !o->client)
         return say(NET_MPC_BAD_CONFIG, "%s needs --bind HOST:PORT", o->leader ? "--leader" : "--bootstrap");
+    if (o->client && client_io_given(prog, o, o->has_client_index ? (int64_t)o->client_index : -1) != 0)
+        return NET_MPC_BAD_CONFIG; /* before taking a seat it would leave empty */
     if (o->leader) {
         if (o->client || o->bootstrap)
             return say(NET_MPC_BAD_CONFIG, "--leader is party 0: not with --client or --bootstrap");

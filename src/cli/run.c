@@ -298,6 +298,13 @@ static int opt_client_io(Cli *c, const char *f, const char *v)
     return 0;
 }
 
+static int opt_expected_clients(Cli *c, const char *f, const char *v)
+{
+    c->net.expected_clients = v;
+    c->networked = true;
+    return 0;
+}
+
 static int opt_clients(Cli *c, const char *f, const char *v)
 {
     uint64_t n;
@@ -320,15 +327,14 @@ static int opt_net_switch(Cli *c, const char *f, const char *v)
 static int opt_net_text(Cli *c, const char *f, const char *v)
 {
     StoffelNetOptions *o = &c->net;
-    const char **slot = strcmp(f, "--roster") == 0             ? &o->roster_path
-                        : strcmp(f, "--key") == 0              ? &o->key_path
-                        : strcmp(f, "--cert") == 0             ? &o->cert_path
-                        : strcmp(f, "--bind") == 0             ? &o->bind
-                        : strcmp(f, "--servers") == 0          ? &o->servers
-                        : strcmp(f, "--bootstrap") == 0        ? &o->bootstrap
-                        : strcmp(f, "--leader-key-id") == 0    ? &o->leader_key_id
-                        : strcmp(f, "--expected-clients") == 0 ? &o->expected_clients
-                                                               : &o->session;
+    const char **slot = strcmp(f, "--roster") == 0          ? &o->roster_path
+                        : strcmp(f, "--key") == 0           ? &o->key_path
+                        : strcmp(f, "--cert") == 0          ? &o->cert_path
+                        : strcmp(f, "--bind") == 0          ? &o->bind
+                        : strcmp(f, "--servers") == 0       ? &o->servers
+                        : strcmp(f, "--bootstrap") == 0     ? &o->bootstrap
+                        : strcmp(f, "--leader-key-id") == 0 ? &o->leader_key_id
+                                                            : &o->session;
     *slot = v;
     c->networked = true;
     return 0;
@@ -427,7 +433,7 @@ static const struct {
     { "--wait-for-clients", true, opt_client_io },
     { "--client-input-count", true, opt_client_io },
     { "--client-input-total", true, opt_client_io },
-    { "--expected-clients", true, opt_net_text },
+    { "--expected-clients", true, opt_expected_clients },
     { "--local-store", true, opt_store },
     { "--stats", false, opt_report },
     { "--quiet", false, opt_progress },

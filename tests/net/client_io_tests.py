@@ -90,6 +90,10 @@ def t_party_client_flags(build, tmp):
     r = run(build, ["--client", "--client-index", "0", "--roster", s.roster, "--key", s.path("c0.key"),
                     "--cert", s.path("c0.crt")])
     expect(r.returncode == 2 and "either provide --inputs" in r.stderr and "--outputs <N>" in r.stderr, r.stderr)
+    # with discovery too, before the client takes (and wastes) a seat
+    r = run(build, ["--client", "--bootstrap", "127.0.0.1:%d" % s.ports[0], "--key", s.path("c0.key"),
+                    "--cert", s.path("c0.crt"), "--connect-timeout-ms", "20000"])
+    expect(r.returncode == 2 and "either provide --inputs" in r.stderr, r.stderr)
     r = run(build, ["--client", "--client-index", "1", "--client-id", "0", "--inputs", "1", "--roster", s.roster,
                     "--key", s.path("c0.key"), "--cert", s.path("c0.crt")])
     expect(r.returncode == 2 and "--client-index 1 and --client-id 0 disagree" in r.stderr, r.stderr)
