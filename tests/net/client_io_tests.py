@@ -102,7 +102,8 @@ def t_party_client_flags(build, tmp):
 def t_client_index_discovery(build, tmp):
     """Discovery: a client's --client-index decides its seat, not the order
     it registered in (client_sub.s returns seat 0 - seat 1); a claim out of
-    range or taken already is refused (exit 25); every client says its id."""
+    range or taken already is refused (exit 25); a client that claims no
+    seat fills a free one; every client says its id."""
     s = Session(build, tmp, "seats", clients=2)
     s.keygen("dup", "--client", "0")
     s.keygen("far", "--client", "0")
@@ -117,8 +118,8 @@ def t_client_index_discovery(build, tmp):
         p = s.start(tag, ["--client", "--bootstrap", leader, "--inputs", "1", "--client-index", idx], env=TOKEN,
                     roster=False)
         p.wait(timeout=30)
-    s.start("c1", ["--client", "--bootstrap", leader, "--inputs", "3", "--client-index", "0"], env=TOKEN,
-            roster=False)
+    # c1 claims nothing: it fills the free seat 0
+    s.start("c1", ["--client", "--bootstrap", leader, "--inputs", "3"], env=TOKEN, roster=False)
     for i in (1, 2, 3):
         s.start("p%d" % i, [SUB, "--bootstrap", leader, "--bind", "127.0.0.1:%d" % s.ports[i],
                             "--wait-for-clients", "2"], env=TOKEN, roster=False)
