@@ -601,6 +601,15 @@ typedef struct {
     const char *local_store;
     const char *preproc_store;
     const char *backend; /* "honeybadger" (NULL) or "avss", as StoffelLocalMpcOptions */
+    /* Upstream's client-I/O flags (docs/network.md); zero = not given. */
+    uint32_t outputs;             /* client: values the result must have (--outputs) */
+    int output_fixed_point;       /* client: print every output as fixed point ... */
+    uint32_t output_frac_bits;    /* ... with this many fractional bits (<= 62) */
+    uint32_t wait_for_clients;    /* party: the session's client count (--wait-for-clients) */
+    uint32_t client_input_total;  /* party: inputs of all clients together */
+    const char *expected_clients; /* leader: client certificates, comma separated, in seat order */
+    int has_client_index;         /* client: claims seat client_index (--client-index) */
+    uint32_t client_index;
     /* party: non-NULL receives what the session cost this party (a report
      * of one party; free with stoffel_cost_report_free), also when it
      * fails; progress as StoffelLocalMpcOptions.progress. */
@@ -622,7 +631,11 @@ ST_API int stoffel_run_network_node(const StoffelProgram *program, const Stoffel
  * stoffel_free_text) says why. */
 ST_API StoffelResult stoffel_net_keygen(const char *key_path, const char *cert_path, const char *common_name,
                                         char key_id[65], char **error);
-/* The key id of a certificate file (64 hex digits and a NUL). */
+/* stoffel_net_keygen writing DER (der != 0: PKCS#8 key, X.509
+ * certificate, as upstream's files) or PEM. */
+ST_API StoffelResult stoffel_net_keygen_as(const char *key_path, const char *cert_path, const char *common_name,
+                                           int der, char key_id[65], char **error);
+/* The key id of a certificate file, PEM or DER (64 hex digits and a NUL). */
 ST_API StoffelResult stoffel_net_cert_key_id(const char *cert_path, char key_id[65], char **error);
 
 /* ---- the StoffelLang compiler ----------------------------------------------------- */

@@ -1042,6 +1042,12 @@ def run_net_tests(_, ctx):
     return run_script_step("net/sessions", os.path.join("tests", "net", "net_tests.py"), ctx)
 
 
+# 6b. Upstream's client-I/O flags (--outputs, --client-index, ...) and DER
+#     identity files over TLS: tests/net/client_io_tests.py, same harness.
+def run_client_io_tests(_, ctx):
+    return run_script_step("net/client-io", os.path.join("tests", "net", "client_io_tests.py"), ctx)
+
+
 # 7. Stores (docs/storage.md): --local-store and --preproc-store across
 #    several stoffel-run processes.
 def run_storage_tests(_, ctx):
@@ -1198,6 +1204,7 @@ def main():
     tasks.append(("api/exports", run_exports, None))
     tasks.append(("python/pytest", run_pytest, None))
     tasks.append(("net/sessions", run_net_tests, None))
+    tasks.append(("net/client-io", run_client_io_tests, None))
     tasks.append(("storage/cli", run_storage_tests, None))
     tasks.append(("crypto/oracle", run_crypto_oracle, None))
     tasks.append(("usability/checks", run_usability_tests, None))

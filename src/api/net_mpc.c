@@ -103,7 +103,66 @@ static int check_servers(const Roster *r, const char *servers)
     return rc;
 }
 
-static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
+/* Each client's input count: --client-input-count, else the manifest, else
+ * 1; --client-input-total must be their sum, and with no other source of
+ * counts it is split evenly.  0, or the exit code after the message. */
+static int client_input_counts(const StfProgram *prog, const NetMpcOptions *o, uint32_t nclients, uint32_t *per_client)
+{
+    const StfManifest *m = &prog->manifest;
+    bool counts_given = o->inputs_per_client || (prog->version >= 2 && m->client_count > 0);
+    for (uint32_t c = 0; c < nclients; c++) {
+        if (o->inputs_per_client)
+            per_client[c] = o->inputs_per_client;
+        else if (prog->version >= 2 && c < m->client_count)
+            per_client[c] = m->clients[c].input_count;
+        else
+            per_client[c] = 1;
+    }
+    uint32_t total = o->client_input_total;
+    if (!total) return 0;
+    if (!counts_given && nclients && total % nclients == 0)
+        for (uint32_t c = 0; c < nclients; c++) per_client[c] = total / nclients;
+    uint64_t sum = 0;
+    for (uint32_t c = 0; c < nclients; c++) sum += per_client[c];
+    if (sum != total)
+        return say(NET_MPC_BAD_CONFIG, "--client-input-total %u but the %u clients' inputs add up to %llu (%s)", total,
+                   nclients, (unsigned long long)sum,
+                   o->inputs_per_client ? "--client-input-count each"
+                   : counts_given       ? "the program's manifest"
+                                        : "it does not split evenly");
+    return 0;
+}
+
+/* A party's upstream client flags against the roster, before it connects:
+ * --wait-for-clients is its client count, --expected-clients its clients'
+ * keys in order, --client-input-total their inputs. */
+static int check_clients(const Roster *r, const NetMpcOptions *o, const StfProgram *prog)
+{
+    uint32_t *counts = calloc(r->n_clients + 1, sizeof *counts);
+    int crc = counts ? client_input_counts(prog, o, r->n_clients, counts) : say(NET_MPC_BAD_CONFIG, "out of memory");
+    free(counts);
+    if (crc) return crc;
+    if (o->wait_for_clients && o->wait_for_clients != r->n_clients)
+        return say(NET_MPC_BAD_CONFIG, "--wait-for-clients %u but the roster lists %u client%s", o->wait_for_clients,
+                   r->n_clients, r->n_clients == 1 ? "" : "s");
+    if (!o->expected_clients) return 0;
+    char err[1024];
+    uint8_t *ids;
+    uint32_t k;
+    if (discovery_expected_clients(o->expected_clients, &ids, &k, err, sizeof err) != DISCOVERY_OK)
+        return say(NET_MPC_BAD_CONFIG, "%s", err);
+    int rc = 0;
+    if (k != r->n_clients)
+        rc = say(NET_MPC_BAD_CONFIG, "--expected-clients lists %u clients but the roster %u", k, r->n_clients);
+    for (uint32_t c = 0; rc == 0 && c < k; c++)
+        if (memcmp(ids + (size_t)c * NET_KEY_ID_LEN, r->nodes[r->n_parties + c].key_id, NET_KEY_ID_LEN) != 0)
+            rc = say(NET_MPC_BAD_CONFIG, "--expected-clients entry %u is not the key of the roster's client %u", c + 1,
+                     c);
+    free(ids);
+    return rc;
+}
+
+static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex, const StfProgram *prog)
 {
     char err[2048];
     memset(nd, 0, sizeof *nd);
@@ -141,6 +200,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
         rc = say(NET_MPC_BAD_CONFIG, "--party-id must be in 0..%u (the roster's parties)", r->n_parties - 1);
     else if (o->servers)
         rc = check_servers(r, o->servers);
+    if (rc == 0 && !o->client) rc = check_clients(r, o, prog);
     if (rc) {
         roster_free(r);
         return rc;
@@ -211,7 +271,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     if (hash_file(o->program_path, hex) != 0)
         return say(NET_MPC_BAD_CONFIG, "cannot read '%s': %s", o->program_path, strerror(errno));
     Node nd;
-    int rc = node_setup(&nd, o, hex);
+    int rc = node_setup(&nd, o, hex, prog);
     if (rc) return rc;
     uint32_t nclients = nd.roster.n_clients;
     uint32_t *client_inputs = calloc(nclients ? nclients : 1, sizeof *client_inputs);
@@ -219,14 +279,11 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         node_free(&nd, 0);
         return say(NET_MPC_EXEC_FAILED, "out of memory");
     }
-    const StfManifest *m = &prog->manifest;
-    for (uint32_t c = 0; c < nclients; c++) {
-        if (o->inputs_per_client)
-            client_inputs[c] = o->inputs_per_client;
-        else if (prog->version >= 2 && c < m->client_count)
-            client_inputs[c] = m->clients[c].input_count;
-        else
-            client_inputs[c] = 1;
+    rc = client_input_counts(prog, o, nclients, client_inputs); /* checked in node_setup */
+    if (rc) {
+        free(client_inputs);
+        node_free(&nd, 0);
+        return rc;
     }
     /* Preprocessing up front, as upstream does at startup (session.h):
      * what the manifest asks for, else one batch of triples, while every
@@ -331,14 +388,23 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
     return 0;
 }
 
-static void format_values(const StfProgram *prog, uint32_t cid, const Field *f, const Fe *vals, size_t n, StrBuf *b)
+/* Values as the manifest types them, or all as fixed point with
+ * --output-fixed-point-fractional-bits (upstream's flag for clients that
+ * have no manifest); printed as --local-mpc prints them. */
+static void format_values(const StfProgram *prog, const NetMpcOptions *o, uint32_t cid, const Field *f, const Fe *vals,
+                          size_t n, StrBuf *b)
 {
     if (n != 1) sb_putc(b, '[');
     for (size_t i = 0; i < n; i++) {
         if (i) sb_puts(b, ", ");
         bool fixed = prog && prog->version >= 2 && cid < prog->manifest.client_count &&
                      i < prog->manifest.clients[cid].output_count && prog->manifest.clients[cid].outputs[i].tag == 1;
-        session_format_value(f, &vals[i], false, fixed, fixed ? prog->manifest.clients[cid].outputs[i].frac : 0, b);
+        uint32_t frac = fixed ? prog->manifest.clients[cid].outputs[i].frac : 0;
+        if (o->output_fixed_point) {
+            fixed = true;
+            frac = o->output_frac_bits;
+        }
+        session_format_value(f, &vals[i], false, fixed, frac, b);
     }
     if (n != 1) sb_putc(b, ']');
 }
@@ -348,6 +414,19 @@ static bool any_party_up(Node *nd)
     for (uint32_t i = 0; i < nd->n; i++)
         if (tls_transport_peer_up(nd->tr, i)) return true;
     return false;
+}
+
+/* Upstream refuses a client with nothing to do: no --inputs and no
+ * --outputs (here also: no output for it in the manifest; cid < 0: for
+ * any client, before discovery gave it its id). */
+static int client_io_given(const StfProgram *prog, const NetMpcOptions *o, int64_t cid)
+{
+    bool outputs = o->outputs != 0;
+    for (uint32_t c = 0; prog && prog->version >= 2 && c < prog->manifest.client_count; c++)
+        outputs |= (cid < 0 || cid == c) && prog->manifest.clients[c].output_count > 0;
+    if (outputs || (o->inputs && *o->inputs)) return 0;
+    return say(NET_MPC_BAD_CONFIG, "a client must either provide --inputs (comma-separated values) or receive "
+                                   "outputs via --outputs <N> in client mode");
 }
 
 static int run_client(const StfProgram *prog, const NetMpcOptions *o)
@@ -360,7 +439,11 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
     size_t count = 0;
     int rc = parse_client_inputs(o, prog, f, &vals, &count);
     if (rc) return rc;
-    rc = node_setup(&nd, o, NULL);
+    if (count == 0 && (rc = client_io_given(prog, o, o->client_id)) != 0) {
+        free(vals);
+        return rc;
+    }
+    rc = node_setup(&nd, o, NULL, NULL);
     if (rc) {
         free(vals);
         return rc;
@@ -371,7 +454,7 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
     MpcClient *out = mpc_client_new(nd.tr, nd.field, nd.n, nd.t, nd.instance, 250);
     StrBuf last;
     sb_init(&last);
-    size_t batches = 0;
+    size_t batches = 0, last_k = 0;
     if (!in || !out) {
         rc = say(NET_MPC_CLIENT_PROTOCOL, "out of memory");
         goto done;
@@ -390,7 +473,8 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
         if (mpc_client_outputs(out, &v, &k) == 0) {
             if (batches++ && last.len) printf("client %u received: %s\n", cid, last.data);
             sb_reset(&last);
-            format_values(prog, cid, nd.field, v, k, &last);
+            format_values(prog, o, cid, nd.field, v, k, &last);
+            last_k = k;
             sodium_memzero(v, k * sizeof *v);
             free(v);
             deadline = mono_now_ms() + timeout;
@@ -401,6 +485,11 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
     if (!batches) {
         rc = say(NET_MPC_CLIENT_PROTOCOL, "client %u: no result could be reconstructed: %s", cid,
                  any_party_up(&nd) ? "timed out" : "every party left without sending enough output shares");
+        goto done;
+    }
+    if (o->outputs && last_k != o->outputs) {
+        rc = say(NET_MPC_CLIENT_PROTOCOL, "client %u: --outputs %u but the result has %zu value%s", cid, o->outputs,
+                 last_k, last_k == 1 ? "" : "s");
         goto done;
     }
     printf("Program returned: %s\n", last.data ? last.data : "");
@@ -428,21 +517,43 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
     if (o->roster_path) return say(NET_MPC_BAD_CONFIG, "--roster and --leader / --bootstrap exclude each other");
     if (!o->bind && !o->client)
         return say(NET_MPC_BAD_CONFIG, "%s needs --bind HOST:PORT", o->leader ? "--leader" : "--bootstrap");
+    if (o->client && client_io_given(prog, o, o->has_client_index ? (int64_t)o->client_index : -1) != 0)
+        return NET_MPC_BAD_CONFIG; /* before taking a seat it would leave empty */
     if (o->leader) {
         if (o->client || o->bootstrap)
             return say(NET_MPC_BAD_CONFIG, "--leader is party 0: not with --client or --bootstrap");
         if (o->n_parties < 3 * o->threshold + 1 || o->n_parties < 1)
             return say(NET_MPC_BAD_CONFIG, "--leader needs --n-parties N with N >= 3t+1 = %u", 3 * o->threshold + 1);
+        uint32_t nclients = o->n_clients, nexp = 0;
+        uint8_t *expect = NULL;
+        if (o->wait_for_clients) {
+            if (nclients && nclients != o->wait_for_clients)
+                return say(NET_MPC_BAD_CONFIG, "--clients %u and --wait-for-clients %u disagree", nclients,
+                           o->wait_for_clients);
+            nclients = o->wait_for_clients;
+        }
+        if (o->expected_clients) {
+            if (discovery_expected_clients(o->expected_clients, &expect, &nexp, err, sizeof err) != DISCOVERY_OK)
+                return say(NET_MPC_BAD_CONFIG, "%s", err);
+            if (nclients && nclients != nexp) {
+                free(expect);
+                return say(NET_MPC_BAD_CONFIG, "--expected-clients lists %u clients but the session has %u", nexp,
+                           nclients);
+            }
+            nclients = nexp;
+        }
         DiscoveryLeader dl = {
             .bind = o->bind,
             .key_path = o->key_path,
             .cert_path = o->cert_path,
             .n_parties = o->n_parties,
-            .n_clients = o->n_clients,
+            .n_clients = nclients,
             .threshold = o->threshold,
             .timeout_ms = o->connect_timeout_ms,
+            .expected_clients = expect,
         };
         drc = discovery_lead(&dl, &roster, err, sizeof err);
+        free(expect);
         run.party_id = 0;
     } else {
         uint32_t idx = 0, t = 0;
@@ -454,8 +565,13 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
             .addr = o->bind,
             .leader_key_id = o->leader_key_id,
             .timeout_ms = o->connect_timeout_ms,
+            .has_index = o->has_client_index != 0,
+            .index = o->client_index,
         };
         drc = discovery_join(&dj, &roster, &idx, &t, err, sizeof err);
+        /* the id decides whose inputs and outputs these are: say it */
+        if (drc == DISCOVERY_OK)
+            fprintf(stderr, "stoffel-discovery: registered as %s %u\n", o->client ? "client" : "party", idx);
         if (o->client)
             run.client_id = idx;
         else
@@ -503,6 +619,12 @@ static StoffelResult key_id_result(int rc, const uint8_t id[NET_KEY_ID_LEN], con
 StoffelResult stoffel_net_keygen(const char *key_path, const char *cert_path, const char *common_name, char key_id[65],
                                  char **error)
 {
+    return stoffel_net_keygen_as(key_path, cert_path, common_name, 0, key_id, error);
+}
+
+StoffelResult stoffel_net_keygen_as(const char *key_path, const char *cert_path, const char *common_name, int der,
+                                    char key_id[65], char **error)
+{
     if (!error) return STOFFEL_ERROR_INVALID;
     if (!key_path || !cert_path || !common_name || !key_id) {
         *error = strdup("stoffel_net_keygen: a path, the name or key_id is NULL");
@@ -510,7 +632,7 @@ StoffelResult stoffel_net_keygen(const char *key_path, const char *cert_path, co
     }
     char err[1024];
     uint8_t id[NET_KEY_ID_LEN];
-    int rc = tls_keygen(key_path, cert_path, common_name, id, err, sizeof err);
+    int rc = tls_keygen_as(key_path, cert_path, common_name, der != 0, id, err, sizeof err);
     return key_id_result(rc, id, err, key_id, error);
 }
 

@@ -5,7 +5,8 @@
  *   stoffel-keygen --key FILE --cert FILE --client C
  *   stoffel-keygen --key-id CERT          print the key id of a certificate
  *
- * The key is Ed25519 (PKCS#8 PEM, mode 0600, never overwritten); the
+ * The key is Ed25519 (PKCS#8 PEM, mode 0600, never overwritten; --der
+ * writes both files in DER, as upstream's node<i>.key.der); the
  * certificate is self-signed and only carries the public key: peers are
  * pinned by the SHA-256 of its SubjectPublicKeyInfo, the "key id" the
  * roster lists.  Exit codes: 0 ok, 1 usage, 2 failure. */
@@ -18,12 +19,14 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: stoffel-keygen --key FILE --cert FILE (--party I --addr HOST:PORT | --client C)\n"
+    fprintf(out, "usage: stoffel-keygen --key FILE --cert FILE (--party I --addr HOST:PORT | --client C) [--der]\n"
                  "       stoffel-keygen --key-id CERT\n"
                  "Writes an Ed25519 key and a self-signed certificate for one node of a\n"
                  "networked session and prints its roster line, e.g.\n"
                  "  party 0 127.0.0.1:9001 <key id>\n"
                  "Collect the lines of every node into the session's roster file.\n"
+                 "  --der                   write key and certificate in DER (PKCS#8, X.509) instead\n"
+                 "                          of PEM; stoffel-run reads either\n"
                  "  --version               print the version\n"
                  "  -h, --help              this text\n");
 }
@@ -39,8 +42,13 @@ static bool index_ok(const char *s)
 int main(int argc, char **argv)
 {
     const char *key = NULL, *cert = NULL, *party = NULL, *client = NULL, *addr = NULL, *show = NULL;
+    bool der = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        if (strcmp(a, "--der") == 0) {
+            der = true;
+            continue;
+        }
         const char **slot = strcmp(a, "--key") == 0      ? &key
                             : strcmp(a, "--cert") == 0   ? &cert
                             : strcmp(a, "--party") == 0  ? &party
@@ -95,7 +103,7 @@ int main(int argc, char **argv)
     }
     char cn[64];
     snprintf(cn, sizeof cn, "stoffel %s %s", party ? "party" : "client", party ? party : client);
-    if (stoffel_net_keygen(key, cert, cn, hex, &err) != STOFFEL_OK) {
+    if (stoffel_net_keygen_as(key, cert, cn, der, hex, &err) != STOFFEL_OK) {
         fprintf(stderr, "Error: %s\n", err ? err : "out of memory");
         stoffel_free_text(err);
         return 2;

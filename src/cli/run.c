@@ -54,9 +54,23 @@ static void usage(FILE *out)
                  "  --party-id I            run as party I of the roster's session\n"
                  "  --client                run as a client (PROGRAM optional) with --client-id C\n"
                  "  --roster FILE           the session's roster (stoffel-keygen prints its lines)\n"
-                 "  --key FILE, --cert FILE this node's key and certificate (PEM)\n"
+                 "  --key FILE, --cert FILE this node's key and certificate (PEM or DER)\n"
                  "  --inputs V1,V2          (client) this client's inputs\n"
+                 "  --outputs N             (client) the result must have N values (with no --inputs:\n"
+                 "                          an output-only client)\n"
+                 "  --output-fixed-point-fractional-bits N\n"
+                 "                          (client) print the outputs as fixed point with N (<= 62)\n"
+                 "                          fractional bits, for programs without a manifest\n"
+                 "  --client-index C        (client) this client's seat: --client-id C with a roster,\n"
+                 "                          its claimed id with --bootstrap\n"
                  "  --inputs-from-clients K (party) inputs per client when the program has no manifest\n"
+                 "  --client-input-count K  (party) the same, as upstream names it\n"
+                 "  --client-input-total T  (party) all clients' inputs together: checked against\n"
+                 "                          the per-client counts, or split evenly\n"
+                 "  --wait-for-clients K    (party) the session's clients: --clients K at the leader,\n"
+                 "                          else checked against the roster\n"
+                 "  --expected-clients A,B  (party) the clients' certificates in seat order: the\n"
+                 "                          leader admits only these keys, others check the roster\n"
                  "  --bind HOST:PORT        (party) listen here instead of the roster address\n"
                  "  --session LABEL         mixed into the instance id (default: from the roster)\n"
                  "  --timeout-ms N          per protocol wait (party 10000, client result 60000)\n"
@@ -266,6 +280,43 @@ static int opt_net_number(Cli *c, const char *f, const char *v)
     return 0;
 }
 
+/* Upstream's client-I/O flags, with its error texts. */
+static int opt_client_io(Cli *c, const char *f, const char *v)
+{
+    uint64_t n;
+    StoffelNetOptions *o = &c->net;
+    if (!parse_u64(v, &n) || n > CLI_MAX_NET_NUMBER) return bad_flag("%s needs a non-negative integer, got '%s'", f, v);
+    c->networked = true;
+    if (strcmp(f, "--output-fixed-point-fractional-bits") == 0) {
+        if (n > 62) return bad_flag("--output-fixed-point-fractional-bits must be <= 62%s%s", "", "");
+        o->output_fixed_point = 1;
+        o->output_frac_bits = (uint32_t)n;
+        return 0;
+    }
+    if (strcmp(f, "--client-index") == 0) {
+        o->has_client_index = 1;
+        o->client_index = (uint32_t)n;
+        return 0;
+    }
+    if (n == 0) return bad_flag("%s%s must be greater than 0", f, strcmp(f, "--wait-for-clients") == 0 ? " count" : "");
+    if (strcmp(f, "--outputs") == 0)
+        o->outputs = (uint32_t)n;
+    else if (strcmp(f, "--wait-for-clients") == 0)
+        o->wait_for_clients = (uint32_t)n;
+    else if (strcmp(f, "--client-input-count") == 0)
+        o->inputs_per_client = (uint32_t)n;
+    else
+        o->client_input_total = (uint32_t)n;
+    return 0;
+}
+
+static int opt_expected_clients(Cli *c, const char *f, const char *v)
+{
+    c->net.expected_clients = v;
+    c->networked = true;
+    return 0;
+}
+
 static int opt_clients(Cli *c, const char *f, const char *v)
 {
     uint64_t n;
@@ -389,6 +440,13 @@ static const struct {
     { "--bind", true, opt_net_text },
     { "--session", true, opt_net_text },
     { "--servers", true, opt_net_text },
+    { "--outputs", true, opt_client_io },
+    { "--output-fixed-point-fractional-bits", true, opt_client_io },
+    { "--client-index", true, opt_client_io },
+    { "--wait-for-clients", true, opt_client_io },
+    { "--client-input-count", true, opt_client_io },
+    { "--client-input-total", true, opt_client_io },
+    { "--expected-clients", true, opt_expected_clients },
     { "--local-store", true, opt_store },
     { "--stats", false, opt_report },
     { "--quiet", false, opt_progress },
@@ -472,6 +530,36 @@ static int read_program(const char *path, StoffelProgram **prog)
     return 0;
 }
 
+/* Which node each upstream client-I/O flag is for; --client-index is
+ * --client-id with a roster. */
+static int check_client_io(StoffelNetOptions *no, bool discovery)
+{
+    const char *misplaced = NULL;
+    if (no->client)
+        misplaced = no->wait_for_clients     ? "--wait-for-clients"
+                    : no->client_input_total ? "--client-input-total"
+                    : no->expected_clients   ? "--expected-clients"
+                                             : NULL;
+    else
+        misplaced = no->outputs              ? "--outputs"
+                    : no->output_fixed_point ? "--output-fixed-point-fractional-bits"
+                    : no->has_client_index   ? "--client-index"
+                                             : NULL;
+    if (misplaced) {
+        fprintf(stderr, "Error: %s is for %s\n", misplaced, no->client ? "parties, not clients" : "clients (--client)");
+        return 2;
+    }
+    if (no->has_client_index && !discovery) {
+        if (no->client_id >= 0 && no->client_id != (int64_t)no->client_index) {
+            fprintf(stderr, "Error: --client-index %u and --client-id %lld disagree\n", no->client_index,
+                    (long long)no->client_id);
+            return 2;
+        }
+        no->client_id = no->client_index;
+    }
+    return 0;
+}
+
 static int run_networked(Cli *c)
 {
     /* a party runs PROGRAM; a client may name it for its manifest */
@@ -482,14 +570,16 @@ static int run_networked(Cli *c)
     }
     bool discovery = no->leader || no->bootstrap;
     if (discovery && (no->party_id >= 0 || no->client_id >= 0)) {
-        fprintf(stderr,
-                "Error: with --leader / --bootstrap the leader assigns the ids (no --party-id / --client-id)\n");
+        fprintf(stderr, "Error: with --leader / --bootstrap the leader assigns the ids (no --party-id / --client-id;\n"
+                        "a client may claim its seat with --client-index C)\n");
         return 2;
     }
     if (!discovery && (no->client != 0) == (no->party_id >= 0)) {
         fprintf(stderr, "Error: a networked node is either --party-id I or --client\n");
         return 2;
     }
+    int io_rc = check_client_io(no, discovery);
+    if (io_rc) return io_rc;
     if (c->mpc.faulty) {
         fprintf(stderr, "Error: --simulate-fault is for --local-mpc only\n");
         return 2;

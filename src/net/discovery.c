@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "net/frame.h"
+#include "net/identity.h"
 #include "net/roster.h"
 #include "net/net_util.h"
 #include "net/tls.h"
@@ -118,13 +119,10 @@ static SSL_CTX *make_ctx(const char *key, const char *cert, uint8_t kid[NET_KEY_
     const char *why = NULL;
     if (!ctx || SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1)
         why = "cannot set up TLS 1.3";
-    else if (SSL_CTX_use_certificate_file(ctx, cert, SSL_FILETYPE_PEM) != 1)
-        why = "cannot load the certificate";
-    else if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
-        why = "cannot load the key";
-    else if (SSL_CTX_check_private_key(ctx) != 1)
-        why = "the key does not belong to the certificate";
-    else if (net_key_id_of_cert(SSL_CTX_get0_certificate(ctx), kid) != 0)
+    else if (net_ctx_use_identity(ctx, key, cert, err, errlen) != 0) {
+        SSL_CTX_free(ctx);
+        return NULL;
+    } else if (net_key_id_of_cert(SSL_CTX_get0_certificate(ctx), kid) != 0)
         why = "cannot encode the certificate's key";
     if (why) {
         errf(err, errlen, 0, "%s (%s, %s): %s", why, key, cert, ssl_reason());
@@ -208,12 +206,61 @@ typedef struct {
     char addr[280];
     char from[80]; /* where it registered from */
     uint8_t kid[NET_KEY_ID_LEN];
+    int64_t seat; /* a client's claimed seat (--client-index or --expected-clients), or -1 */
 } Registrant;
+
+/* The clients' seats: --expected-clients pins one key to each, else a
+ * client may claim one with --client-index; the others are seated in
+ * registration order (docs/network.md). */
+typedef struct {
+    uint32_t n;            /* the session's clients */
+    const uint8_t *expect; /* n key ids, or NULL */
+    char why[256];         /* a refusal that names numbers */
+} Seats;
+
+/* A client's seat: 0 (reg->seat set, -1 = any), or the refusal. */
+static const char *seat_client(Seats *s, const char *index_line, Registrant *reg, const Registrant *regs,
+                               uint32_t nregs)
+{
+    reg->seat = -1;
+    if (s->expect) {
+        for (uint32_t i = 0; i < s->n && reg->seat < 0; i++)
+            if (memcmp(s->expect + (size_t)i * NET_KEY_ID_LEN, reg->kid, NET_KEY_ID_LEN) == 0) reg->seat = i;
+        if (reg->seat < 0) return "its key is not one of --expected-clients";
+    }
+    if (index_line) {
+        if (strncmp(index_line, "index ", 6) != 0 || index_line[6] < '0' || index_line[6] > '9')
+            return "malformed client index";
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(index_line + 6, &end, 10);
+        if (*end || errno) return "malformed client index";
+        if (v >= s->n) {
+            snprintf(s->why, sizeof s->why,
+                     "--client-index %lu exceeds expected input capacity %u (client indices 0..%d)", v, s->n,
+                     (int)s->n - 1);
+            return s->why;
+        }
+        if (reg->seat >= 0 && (unsigned long)reg->seat != v) {
+            snprintf(s->why, sizeof s->why, "--client-index %lu, but --expected-clients lists its key at %lld", v,
+                     (long long)reg->seat);
+            return s->why;
+        }
+        reg->seat = (int64_t)v;
+    }
+    for (uint32_t i = 0; reg->seat >= 0 && i < nregs; i++)
+        if (!regs[i].party && regs[i].seat == reg->seat) {
+            snprintf(s->why, sizeof s->why, "duplicate reserved index %lld: client %lld is taken by %s",
+                     (long long)reg->seat, (long long)reg->seat, regs[i].from);
+            return s->why;
+        }
+    return NULL;
+}
 
 /* Checks one registration; NULL if accepted (reg filled), else the reason. */
 static const char *check_registration(char *msg, size_t len, const unsigned char want[32], Registrant *reg,
                                       const Registrant *regs, uint32_t nregs, const uint8_t leader_kid[32],
-                                      uint32_t parties_left, uint32_t clients_left)
+                                      uint32_t parties_left, uint32_t clients_left, Seats *seats)
 {
     if (strlen(msg) != len) return "malformed registration (NUL byte)";
     char *tok = strstr(msg, "\ntoken ");
@@ -243,7 +290,45 @@ static const char *check_registration(char *msg, size_t len, const unsigned char
     if (memcmp(reg->kid, leader_kid, NET_KEY_ID_LEN) == 0) return "its key is the leader's key";
     for (uint32_t i = 0; i < nregs; i++)
         if (memcmp(regs[i].kid, reg->kid, NET_KEY_ID_LEN) == 0) return "its key is registered already";
-    return NULL;
+    return reg->party ? NULL : seat_client(seats, strtok(NULL, "\n"), reg, regs, nregs);
+}
+
+int discovery_expected_clients(const char *list, uint8_t **key_ids, uint32_t *count, char *err, size_t errlen)
+{
+    *key_ids = NULL;
+    *count = 0;
+    char *copy = strdup(list), *save = NULL;
+    size_t cap = 1;
+    for (const char *p = list; *p; p++) cap += *p == ',';
+    uint8_t *ids = cap <= 255 ? calloc(cap, NET_KEY_ID_LEN) : NULL;
+    if (!copy || !ids) {
+        free(copy);
+        free(ids);
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG,
+                    cap > 255 ? "--expected-clients lists more than 255 clients" : "out of memory");
+    }
+    uint32_t n = 0;
+    int rc = DISCOVERY_OK;
+    for (char *tok = strtok_r(copy, ",", &save); tok && rc == DISCOVERY_OK; tok = strtok_r(NULL, ",", &save)) {
+        char why[600];
+        while (*tok == ' ') tok++;
+        if (tls_cert_key_id(tok, ids + (size_t)n * NET_KEY_ID_LEN, why, sizeof why) != 0)
+            rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "--expected-clients entry %u: %s", n + 1, why);
+        for (uint32_t i = 0; rc == DISCOVERY_OK && i < n; i++)
+            if (memcmp(ids + (size_t)i * NET_KEY_ID_LEN, ids + (size_t)n * NET_KEY_ID_LEN, NET_KEY_ID_LEN) == 0)
+                rc = errf(err, errlen, DISCOVERY_BAD_CONFIG,
+                          "--expected-clients entries %u and %u are the same key ('%s')", i + 1, n + 1, tok);
+        n++;
+    }
+    free(copy);
+    if (rc == DISCOVERY_OK && n == 0) rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "--expected-clients is empty");
+    if (rc != DISCOVERY_OK) {
+        free(ids);
+        return rc;
+    }
+    *key_ids = ids;
+    *count = n;
+    return DISCOVERY_OK;
 }
 
 static int listen_at(const char *bind_addr, char *err, size_t errlen)
@@ -439,6 +524,7 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
         return lfd;
     }
     uint32_t want_p = c->n_parties - 1, want_c = c->n_clients, np = 0, nc = 0;
+    Seats seats = { .n = want_c, .expect = c->expected_clients };
     Registrant *regs = calloc((size_t)want_p + want_c + 1, sizeof *regs);
     int rc = DISCOVERY_OK;
     int64_t deadline = net_now_ms() + (c->timeout_ms > 0 ? c->timeout_ms : 60000);
@@ -483,7 +569,8 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
             if (st == 1 && (!pc || net_key_id_of_cert(pc, reg->kid) != 0))
                 why = "no usable certificate";
             else if (st == 1)
-                why = check_registration(msg, mlen, want, reg, regs, np + nc, leader_kid, want_p - np, want_c - nc);
+                why = check_registration(msg, mlen, want, reg, regs, np + nc, leader_kid, want_p - np, want_c - nc,
+                                         &seats);
             snprintf(reg->from, sizeof reg->from, "%s", p->from);
             if (msg) sodium_memzero(msg, mlen);
             free(msg);
@@ -534,16 +621,29 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
             if (regs[i].party)
                 off += (size_t)snprintf(text + off, cap - off, "party %u %s %s\n", pi++, regs[i].addr, hex);
         }
+        /* clients: claimed seats first, the others fill the free ones in
+         * registration order */
         for (uint32_t i = 0; i < np + nc; i++) {
-            net_hex(regs[i].kid, NET_KEY_ID_LEN, hex);
-            if (!regs[i].party) off += (size_t)snprintf(text + off, cap - off, "client %u %s\n", ci++, hex);
+            if (regs[i].party || regs[i].seat >= 0) continue;
+            bool taken = true;
+            while (taken) {
+                taken = false;
+                for (uint32_t j = 0; j < np + nc && !taken; j++) taken = !regs[j].party && regs[j].seat == ci;
+                if (taken) ci++;
+            }
+            regs[i].seat = ci++;
         }
+        for (uint32_t seat = 0; seat < nc; seat++)
+            for (uint32_t i = 0; i < np + nc; i++)
+                if (!regs[i].party && regs[i].seat == seat) {
+                    net_hex(regs[i].kid, NET_KEY_ID_LEN, hex);
+                    off += (size_t)snprintf(text + off, cap - off, "client %u %s\n", seat, hex);
+                }
         pi = 1;
-        ci = 0;
         for (uint32_t i = 0; i < np + nc; i++) {
             char head[80];
             int hl = snprintf(head, sizeof head, "ok %s %u threshold %u\n", regs[i].party ? "party" : "client",
-                              regs[i].party ? pi++ : ci++, c->threshold);
+                              regs[i].party ? pi++ : (unsigned)regs[i].seat, c->threshold);
             size_t tl = (size_t)hl + off;
             char *reply = malloc(tl);
             if (!reply || (memcpy(reply, head, (size_t)hl), memcpy(reply + hl, text, off),
@@ -639,9 +739,11 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
         size_t tl = token ? strlen(token) : 0;
         size_t cap = 400 + tl;
         char *reg = malloc(cap);
-        int n = reg ? snprintf(reg, cap, "stoffel-register 1\nrole %s\n%s%s%stoken %s", c->client ? "client" : "party",
-                               c->client ? "" : "addr ", c->client ? "" : c->addr, c->client ? "" : "\n",
-                               token ? token : "")
+        char claim[32] = "";
+        if (c->client && c->has_index) snprintf(claim, sizeof claim, "index %u\n", c->index);
+        int n = reg ? snprintf(reg, cap, "stoffel-register 1\nrole %s\n%s%s%s%stoken %s",
+                               c->client ? "client" : "party", c->client ? "" : "addr ", c->client ? "" : c->addr,
+                               c->client ? "" : "\n", claim, token ? token : "")
                     : -1;
         /* the token is needed once: out of the environment now */
         if (token) {
@@ -676,6 +778,11 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
         strcmp(role, c->client ? "client" : "party") != 0) {
         free(msg);
         return errf(err, errlen, DISCOVERY_CONNECT, "the leader at %s sent an unexpected reply", c->leader);
+    }
+    if (c->client && c->has_index && idx != c->index) {
+        free(msg);
+        return errf(err, errlen, DISCOVERY_CONNECT, "the leader at %s seated this client at %u, not --client-index %u",
+                    c->leader, idx, c->index);
     }
     /* the roster's party 0 must be the leader we talked to */
     Roster r;

@@ -9,14 +9,17 @@
  *     stoffel-register 1\n
  *     role party|client\n
  *     addr HOST:PORT\n            (parties: where the others dial it)
+ *     index I\n                  (clients, optional: --client-index)
  *     token <STOFFEL_AUTH_TOKEN, to the end of the frame>
  *
  * The token is compared in constant time (sodium_memcmp of BLAKE2b hashes,
  * so neither its bytes nor its length leak through timing).  A refused
  * registration gets "error <reason>\n" and is logged with its address.  When
  * n-1 parties and k clients have registered, ids are assigned in
- * registration order (party 0 is the leader, at its --bind address) and
- * every registrant gets
+ * registration order (party 0 is the leader, at its --bind address) - but
+ * a client's seat is the one it claimed with --client-index, or its key's
+ * place in the leader's --expected-clients; a claim out of range, taken
+ * already, or of another key's place is refused - and every registrant gets
  *
  *     ok party|client <index> threshold <t>\n<roster text>
  *
@@ -36,7 +39,8 @@ typedef struct {
     const char *bind; /* HOST:PORT: registrations, then party 0's session address */
     const char *key_path, *cert_path;
     uint32_t n_parties, n_clients, threshold;
-    int timeout_ms; /* waiting for every registration */
+    int timeout_ms;                  /* waiting for every registration */
+    const uint8_t *expected_clients; /* n_clients key ids by seat (--expected-clients), or NULL */
 } DiscoveryLeader;
 
 typedef struct {
@@ -46,6 +50,8 @@ typedef struct {
     const char *addr;          /* party: its session address */
     const char *leader_key_id; /* 64 hex digits, or NULL: accept the leader's key (docs) */
     int timeout_ms;            /* waiting for the roster */
+    bool has_index;            /* client: claims seat `index` (--client-index) */
+    uint32_t index;
 } DiscoveryJoin;
 
 enum {
@@ -60,6 +66,9 @@ enum {
 /* Leader: collects the registrations and sends the roster; *roster is the
  * malloc'd roster text (party 0 = the leader). */
 int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t errlen);
+/* `--expected-clients A,B,...`: the key ids of these certificate files
+ * (PEM or DER), 32 bytes each in *key_ids (free), *count of them. */
+int discovery_expected_clients(const char *list, uint8_t **key_ids, uint32_t *count, char *err, size_t errlen);
 /* Registrant: *roster the malloc'd roster text, *index its party or client
  * index, *threshold the leader's t. */
 int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint32_t *threshold, char *err,

@@ -3,6 +3,7 @@
 #include "net/roster.h"
 
 #include "core/config.h"
+#include "net/identity.h"
 #include "net/net_util.h"
 
 #include <errno.h>
@@ -232,11 +233,8 @@ int net_key_id_of_cert(X509 *cert, uint8_t out[NET_KEY_ID_LEN])
 
 int tls_cert_key_id(const char *cert_path, uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen)
 {
-    FILE *f = fopen(cert_path, "r");
-    if (!f) return net_errf(err, errlen, "cannot read certificate '%s': %s", cert_path, strerror(errno));
-    X509 *c = PEM_read_X509(f, NULL, NULL, NULL);
-    fclose(f);
-    if (!c) return net_errf(err, errlen, "'%s' is not a PEM certificate", cert_path);
+    X509 *c;
+    if (net_load_cert(cert_path, &c, err, errlen) != 0) return -1; /* PEM or DER */
     int rc = net_key_id_of_cert(c, key_id);
     X509_free(c);
     return rc ? net_errf(err, errlen, "'%s': cannot encode the public key", cert_path) : 0;
@@ -244,6 +242,12 @@ int tls_cert_key_id(const char *cert_path, uint8_t key_id[NET_KEY_ID_LEN], char 
 
 int tls_keygen(const char *key_path, const char *cert_path, const char *common_name, uint8_t key_id[NET_KEY_ID_LEN],
                char *err, size_t errlen)
+{
+    return tls_keygen_as(key_path, cert_path, common_name, false, key_id, err, errlen);
+}
+
+int tls_keygen_as(const char *key_path, const char *cert_path, const char *common_name, bool der,
+                  uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen)
 {
     int rc = -1;
     EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
@@ -287,12 +291,14 @@ int tls_keygen(const char *key_path, const char *cert_path, const char *common_n
         net_errf(err, errlen, "cannot write '%s'", key_path);
         goto out;
     }
-    if (PEM_write_PrivateKey(kf, key, NULL, NULL, 0, NULL, NULL) != 1) {
+    /* DER as upstream's rcgen writes it: PKCS#8 PrivateKeyInfo, X.509 */
+    if ((der ? i2d_PKCS8PrivateKey_fp(kf, key, NULL, NULL, 0, NULL, NULL)
+             : PEM_write_PrivateKey(kf, key, NULL, NULL, 0, NULL, NULL)) != 1) {
         net_errf(err, errlen, "cannot write '%s'", key_path);
         goto out;
     }
     cf = fopen(cert_path, "w");
-    if (!cf || PEM_write_X509(cf, cert) != 1) {
+    if (!cf || (der ? i2d_X509_fp(cf, cert) : PEM_write_X509(cf, cert)) != 1) {
         net_errf(err, errlen, "cannot write certificate '%s': %s", cert_path, strerror(errno));
         goto out;
     }

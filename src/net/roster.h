@@ -40,12 +40,15 @@ void roster_node_name(const Roster *r, uint32_t node, char *out, size_t outlen);
 /* Node id of the given key id, or -1. */
 int64_t roster_find_key(const Roster *r, const uint8_t key_id[NET_KEY_ID_LEN]);
 
-/* Makes an Ed25519 key (PKCS#8 PEM, mode 0600) and a self-signed
- * certificate (PEM) with the given common name; key_id receives the key id.
- * Refuses to overwrite an existing key file. */
+/* Makes an Ed25519 key (PKCS#8, mode 0600) and a self-signed certificate
+ * with the given common name, both PEM or (der) DER as upstream's files;
+ * key_id receives the key id.  Refuses to overwrite an existing key file. */
+int tls_keygen_as(const char *key_path, const char *cert_path, const char *common_name, bool der,
+                  uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen);
+/* tls_keygen_as in PEM. */
 int tls_keygen(const char *key_path, const char *cert_path, const char *common_name, uint8_t key_id[NET_KEY_ID_LEN],
                char *err, size_t errlen);
-/* The key id of the certificate in a PEM file. */
+/* The key id of the certificate in a PEM or DER file. */
 int tls_cert_key_id(const char *cert_path, uint8_t key_id[NET_KEY_ID_LEN], char *err, size_t errlen);
 void net_hex(const uint8_t *b, size_t n, char *out); /* out: 2n+1 bytes */
 /* Exactly 2n hex digits (either case) -> n bytes; false otherwise. */

@@ -38,6 +38,7 @@
 
 #include "net/frame.h"
 #include "net/hello.h"
+#include "net/identity.h"
 #include "net/net_util.h"
 
 /* Received and not yet consumed, per peer: queued messages plus the frame
@@ -1080,16 +1081,10 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
         net_errf(err, errlen, "cannot set up TLS 1.3: %s", ssl_reason());
         goto fail;
     }
-    if (SSL_CTX_use_certificate_file(n->ctx, cfg->cert_path, SSL_FILETYPE_PEM) != 1) {
-        net_errf(err, errlen, "cannot load certificate '%s': %s", cfg->cert_path, ssl_reason());
-        goto fail;
-    }
-    if (SSL_CTX_use_PrivateKey_file(n->ctx, cfg->key_path, SSL_FILETYPE_PEM) != 1) {
-        net_errf(err, errlen, "cannot load key '%s': %s", cfg->key_path, ssl_reason());
-        goto fail;
-    }
-    if (SSL_CTX_check_private_key(n->ctx) != 1) {
-        net_errf(err, errlen, "key '%s' does not belong to certificate '%s'", cfg->key_path, cfg->cert_path);
+    /* PEM or DER (identity.h); "cannot load" marks an identity error for net_mpc.c */
+    char why[600];
+    if (net_ctx_use_identity(n->ctx, cfg->key_path, cfg->cert_path, why, sizeof why) != 0) {
+        net_errf(err, errlen, "cannot load this node's identity: %s", why);
         goto fail;
     }
     uint8_t kid[NET_KEY_ID_LEN];
