@@ -577,7 +577,7 @@ int process_schedule(VM *vm, int rc, Value *result)
         int why = ps->yield;
         ps->yield = PY_NONE;
         if (rc != ST_OK && why != PY_NONE) {
-            vm_clear_error(vm);
+            if (vm->err.message || vm->err.function) vm_clear_error(vm); /* a yield sets none */
             ctx_save(vm, &p->ctx);
             if (why == PY_EXIT) {
                 if (p == main) ps->main_result = p->exit_reason;
@@ -728,8 +728,10 @@ static int bi_send(VM *vm, const Value *args, uint32_t argc, Value *result, void
     Proc *to = proc_find(ps, pid);
     *result = val_bool(to != NULL);
     if (!to) return ST_OK; /* to a dead process: dropped, as in Erlang */
-    Value m;
-    if (process_copy_value(vm, args[1], &m) != ST_OK) return ST_ERR;
+    /* Most messages are numbers or strings: sent as they are, without a
+     * call that returns the value through memory. */
+    Value m = args[1];
+    if (!process_value_shareable(m) && process_copy_value(vm, args[1], &m) != ST_OK) return ST_ERR;
     if (!mbox_push(vm, to, m) || !wake(vm, ps, to)) return vm_oom(vm);
     return ST_OK;
 }
