@@ -122,6 +122,34 @@ static Proc *proc_find(const ProcSys *ps, uint64_t pid)
     return NULL;
 }
 
+/* How far p sits from its home slot i (Robin Hood probing). */
+static uint32_t probe_dist(const ProcSys *ps, const Proc *p, uint32_t i)
+{
+    return (i - pid_slot(ps, p->pid)) & ps->mask;
+}
+
+/* Robin Hood linear probing: an entry passes one that sits nearer to its
+ * home, so along a run the distances grow by at most one, and a removal
+ * can stop at the first entry that is at home.  With pids in order most
+ * entries are at home: a run of thousands of live consecutive pids costs
+ * a removal one look, not a scan of the run. */
+static void table_place(Proc **table, const ProcSys *ps, Proc *p)
+{
+    uint32_t i = pid_slot(ps, p->pid), d = 0;
+    while (table[i]) {
+        uint32_t dq = probe_dist(ps, table[i], i);
+        if (dq < d) {
+            Proc *t = table[i];
+            table[i] = p;
+            p = t;
+            d = dq;
+        }
+        i = (i + 1) & ps->mask;
+        d++;
+    }
+    table[i] = p;
+}
+
 static bool table_insert(VM *vm, ProcSys *ps, Proc *p)
 {
     if ((ps->count + 1) * 2 > ps->mask) {
@@ -133,39 +161,29 @@ static bool table_insert(VM *vm, ProcSys *ps, Proc *p)
         uint32_t old_size = ps->mask ? ps->mask + 1 : 0;
         ps->table = n;
         ps->mask = size - 1;
-        for (uint32_t i = 0; i < old_size; i++) {
-            if (!old[i]) continue;
-            uint32_t j = pid_slot(ps, old[i]->pid);
-            while (n[j]) j = (j + 1) & ps->mask;
-            n[j] = old[i];
-        }
+        for (uint32_t i = 0; i < old_size; i++)
+            if (old[i]) table_place(n, ps, old[i]);
         hrealloc(vm, old, (size_t)old_size * sizeof *old, 0);
     }
-    uint32_t i = pid_slot(ps, p->pid);
-    while (ps->table[i]) i = (i + 1) & ps->mask;
-    ps->table[i] = p;
+    table_place(ps->table, ps, p);
     ps->count++;
     return true;
 }
 
-/* Linear-probing delete with backward shift (no tombstones, so a million
- * short-lived processes never clog the table). */
+/* Delete with backward shift (no tombstones, so a million short-lived
+ * processes never clog the table): the entries after the hole move back
+ * one slot until one that is at home, or an empty slot. */
 static void table_remove(ProcSys *ps, uint64_t pid)
 {
     uint32_t i = pid_slot(ps, pid);
     while (ps->table[i] && ps->table[i]->pid != pid) i = (i + 1) & ps->mask;
     if (!ps->table[i]) return;
-    ps->table[i] = NULL;
     ps->count--;
-    for (uint32_t j = (i + 1) & ps->mask; ps->table[j]; j = (j + 1) & ps->mask) {
-        uint32_t home = pid_slot(ps, ps->table[j]->pid);
-        /* Move j back to the hole unless its home lies cyclically in (i, j]. */
-        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-        if (stays) continue;
+    for (uint32_t j = (i + 1) & ps->mask; ps->table[j] && probe_dist(ps, ps->table[j], j); j = (j + 1) & ps->mask) {
         ps->table[i] = ps->table[j];
-        ps->table[j] = NULL;
         i = j;
     }
+    ps->table[i] = NULL;
 }
 
 /* ---- run queue and timers --------------------------------------------------------- */
