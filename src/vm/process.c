@@ -12,21 +12,29 @@
 
 /* How many waiting processes a deadlock report names. */
 #define DEADLOCK_LIST_MAX 10
+/* Messages a mailbox holds inside its Proc before it needs an allocation
+ * of its own (a power of two). */
+#define MBOX_INLINE 2
+/* Frames a new process starts with (the VM's default, 8, is 448 bytes most
+ * processes never use). */
+#define PROC_FIRST_FRAMES 2
 
 typedef enum { P_RUNNABLE, P_RUNNING, P_WAITING, P_EXITED } ProcState;
 
+/* What a send and a switch touch comes first, within one cache line. */
 struct Proc {
     uint64_t pid;
-    uint8_t state;        /* ProcState */
-    bool in_wait;         /* inside a blocking receive (re-run on wake) */
-    bool timed_out;       /* the wait's deadline passed */
-    bool timed;           /* in ps->timed */
-    uint32_t timed_index; /* position in ps->timed while timed */
+    uint8_t state;                    /* ProcState */
+    bool in_wait;                     /* inside a blocking receive (re-run on wake) */
+    bool timed_out;                   /* the wait's deadline passed */
+    bool timed;                       /* in ps->timed */
+    uint32_t mb_head, mb_len, mb_cap; /* mb_cap: a power of two */
+    Value *mbox;                      /* ring of messages: mb_inline or allocated */
+    Value mb_inline[MBOX_INLINE];
     uint64_t deadline_ns; /* 0: no deadline */
     ProcCtx ctx;          /* saved execution state (not while running) */
-    Value *mbox;          /* ring of messages */
-    uint32_t mb_head, mb_len, mb_cap;
-    uint64_t *links; /* linked pids (both directions) */
+    uint32_t timed_index; /* position in ps->timed while timed */
+    uint64_t *links;      /* linked pids (both directions) */
     uint32_t nlinks, links_cap;
     uint64_t *watchers; /* pids monitoring this one */
     uint32_t nwatchers, watchers_cap;
@@ -96,10 +104,14 @@ static void ctx_free(VM *vm, ProcCtx *c)
 
 /* ---- the process table ---------------------------------------------------------- */
 
+/* Pids are handed out in order, so their low bits spread them over the
+ * table already, and processes made one after another (a ring, workers)
+ * sit side by side: a send to the next one finds its slot in a cache line
+ * just used.  The high bits are folded in against strides of the table
+ * size. */
 static uint32_t pid_slot(const ProcSys *ps, uint64_t pid)
 {
-    uint64_t x = pid * 0x9E3779B97F4A7C15ULL;
-    return (uint32_t)(x >> 32) & ps->mask;
+    return (uint32_t)(pid ^ (pid >> 16) ^ (pid >> 32)) & ps->mask;
 }
 
 static Proc *proc_find(const ProcSys *ps, uint64_t pid)
@@ -108,6 +120,34 @@ static Proc *proc_find(const ProcSys *ps, uint64_t pid)
     for (uint32_t i = pid_slot(ps, pid); ps->table[i]; i = (i + 1) & ps->mask)
         if (ps->table[i]->pid == pid) return ps->table[i];
     return NULL;
+}
+
+/* How far p sits from its home slot i (Robin Hood probing). */
+static uint32_t probe_dist(const ProcSys *ps, const Proc *p, uint32_t i)
+{
+    return (i - pid_slot(ps, p->pid)) & ps->mask;
+}
+
+/* Robin Hood linear probing: an entry passes one that sits nearer to its
+ * home, so along a run the distances grow by at most one, and a removal
+ * can stop at the first entry that is at home.  With pids in order most
+ * entries are at home: a run of thousands of live consecutive pids costs
+ * a removal one look, not a scan of the run. */
+static void table_place(Proc **table, const ProcSys *ps, Proc *p)
+{
+    uint32_t i = pid_slot(ps, p->pid), d = 0;
+    while (table[i]) {
+        uint32_t dq = probe_dist(ps, table[i], i);
+        if (dq < d) {
+            Proc *t = table[i];
+            table[i] = p;
+            p = t;
+            d = dq;
+        }
+        i = (i + 1) & ps->mask;
+        d++;
+    }
+    table[i] = p;
 }
 
 static bool table_insert(VM *vm, ProcSys *ps, Proc *p)
@@ -121,39 +161,29 @@ static bool table_insert(VM *vm, ProcSys *ps, Proc *p)
         uint32_t old_size = ps->mask ? ps->mask + 1 : 0;
         ps->table = n;
         ps->mask = size - 1;
-        for (uint32_t i = 0; i < old_size; i++) {
-            if (!old[i]) continue;
-            uint32_t j = pid_slot(ps, old[i]->pid);
-            while (n[j]) j = (j + 1) & ps->mask;
-            n[j] = old[i];
-        }
+        for (uint32_t i = 0; i < old_size; i++)
+            if (old[i]) table_place(n, ps, old[i]);
         hrealloc(vm, old, (size_t)old_size * sizeof *old, 0);
     }
-    uint32_t i = pid_slot(ps, p->pid);
-    while (ps->table[i]) i = (i + 1) & ps->mask;
-    ps->table[i] = p;
+    table_place(ps->table, ps, p);
     ps->count++;
     return true;
 }
 
-/* Linear-probing delete with backward shift (no tombstones, so a million
- * short-lived processes never clog the table). */
+/* Delete with backward shift (no tombstones, so a million short-lived
+ * processes never clog the table): the entries after the hole move back
+ * one slot until one that is at home, or an empty slot. */
 static void table_remove(ProcSys *ps, uint64_t pid)
 {
     uint32_t i = pid_slot(ps, pid);
     while (ps->table[i] && ps->table[i]->pid != pid) i = (i + 1) & ps->mask;
     if (!ps->table[i]) return;
-    ps->table[i] = NULL;
     ps->count--;
-    for (uint32_t j = (i + 1) & ps->mask; ps->table[j]; j = (j + 1) & ps->mask) {
-        uint32_t home = pid_slot(ps, ps->table[j]->pid);
-        /* Move j back to the hole unless its home lies cyclically in (i, j]. */
-        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-        if (stays) continue;
+    for (uint32_t j = (i + 1) & ps->mask; ps->table[j] && probe_dist(ps, ps->table[j], j); j = (j + 1) & ps->mask) {
         ps->table[i] = ps->table[j];
-        ps->table[j] = NULL;
         i = j;
     }
+    ps->table[i] = NULL;
 }
 
 /* ---- run queue and timers --------------------------------------------------------- */
@@ -164,13 +194,13 @@ static bool enqueue(VM *vm, ProcSys *ps, Proc *p)
         uint32_t ncap = ps->rq_cap ? ps->rq_cap * 2 : 16;
         Proc **n = hrealloc(vm, NULL, 0, (size_t)ncap * sizeof *n);
         if (!n) return false;
-        for (uint32_t i = 0; i < ps->rq_len; i++) n[i] = ps->runq[(ps->rq_head + i) % ps->rq_cap];
+        for (uint32_t i = 0; i < ps->rq_len; i++) n[i] = ps->runq[(ps->rq_head + i) & (ps->rq_cap - 1)];
         hrealloc(vm, ps->runq, (size_t)ps->rq_cap * sizeof *n, 0);
         ps->runq = n;
         ps->rq_cap = ncap;
         ps->rq_head = 0;
     }
-    ps->runq[(ps->rq_head + ps->rq_len++) % ps->rq_cap] = p;
+    ps->runq[(ps->rq_head + ps->rq_len++) & (ps->rq_cap - 1)] = p; /* rq_cap: a power of two */
     p->state = P_RUNNABLE;
     return true;
 }
@@ -179,7 +209,7 @@ static Proc *dequeue(ProcSys *ps)
 {
     if (!ps->rq_len) return NULL;
     Proc *p = ps->runq[ps->rq_head];
-    ps->rq_head = (ps->rq_head + 1) % ps->rq_cap;
+    ps->rq_head = (ps->rq_head + 1) & (ps->rq_cap - 1);
     ps->rq_len--;
     return p;
 }
@@ -287,30 +317,36 @@ static int bi_mpc_rounds(VM *vm, const Value *args, uint32_t argc, Value *result
 
 /* ---- mailboxes ---------------------------------------------------------------------- */
 
-static bool mbox_push(VM *vm, Proc *p, Value v)
+/* The mailbox is a ring whose capacity is a power of two (masks, not
+ * divisions, on every send and receive). */
+static bool mbox_grow(VM *vm, Proc *p)
 {
-    if (p->mb_len == p->mb_cap) {
-        uint32_t ncap = p->mb_cap ? p->mb_cap * 2 : 4;
-        Value *n = hrealloc(vm, NULL, 0, (size_t)ncap * sizeof *n);
-        if (!n) return false;
-        for (uint32_t i = 0; i < p->mb_len; i++) n[i] = p->mbox[(p->mb_head + i) % p->mb_cap];
-        hrealloc(vm, p->mbox, (size_t)p->mb_cap * sizeof *n, 0);
-        p->mbox = n;
-        p->mb_cap = ncap;
-        p->mb_head = 0;
-    }
-    p->mbox[(p->mb_head + p->mb_len++) % p->mb_cap] = v;
+    uint32_t ncap = p->mb_cap * 2;
+    Value *n = hrealloc(vm, NULL, 0, (size_t)ncap * sizeof *n);
+    if (!n) return false;
+    for (uint32_t i = 0; i < p->mb_len; i++) n[i] = p->mbox[(p->mb_head + i) & (p->mb_cap - 1)];
+    if (p->mbox != p->mb_inline) hrealloc(vm, p->mbox, (size_t)p->mb_cap * sizeof *n, 0);
+    p->mbox = n;
+    p->mb_cap = ncap;
+    p->mb_head = 0;
     return true;
 }
 
-static Value *mbox_at(Proc *p, uint32_t i) { return &p->mbox[(p->mb_head + i) % p->mb_cap]; }
+static inline bool mbox_push(VM *vm, Proc *p, Value v)
+{
+    if (p->mb_len == p->mb_cap && !mbox_grow(vm, p)) return false;
+    p->mbox[(p->mb_head + p->mb_len++) & (p->mb_cap - 1)] = v;
+    return true;
+}
+
+static inline Value *mbox_at(Proc *p, uint32_t i) { return &p->mbox[(p->mb_head + i) & (p->mb_cap - 1)]; }
 
 /* Remove message i (0 = oldest), keeping the order of the others. */
-static Value mbox_take(Proc *p, uint32_t i)
+static inline Value mbox_take(Proc *p, uint32_t i)
 {
     Value v = *mbox_at(p, i);
     if (i == 0) {
-        p->mb_head = (p->mb_head + 1) % p->mb_cap;
+        p->mb_head = (p->mb_head + 1) & (p->mb_cap - 1);
     } else {
         for (uint32_t j = i; j + 1 < p->mb_len; j++) *mbox_at(p, j) = *mbox_at(p, j + 1);
     }
@@ -327,6 +363,8 @@ static Proc *proc_new(VM *vm, ProcSys *ps)
     memset(p, 0, sizeof *p);
     p->pid = ps->next_pid++;
     p->exit_reason = val_unit();
+    p->mbox = p->mb_inline;
+    p->mb_cap = MBOX_INLINE;
     if (!table_insert(vm, ps, p)) {
         hrealloc(vm, p, sizeof *p, 0);
         return NULL;
@@ -337,7 +375,7 @@ static Proc *proc_new(VM *vm, ProcSys *ps)
 static void proc_destroy(VM *vm, Proc *p)
 {
     ctx_free(vm, &p->ctx);
-    hrealloc(vm, p->mbox, (size_t)p->mb_cap * sizeof(Value), 0);
+    if (p->mbox != p->mb_inline) hrealloc(vm, p->mbox, (size_t)p->mb_cap * sizeof(Value), 0);
     hrealloc(vm, p->links, (size_t)p->links_cap * sizeof(uint64_t), 0);
     hrealloc(vm, p->watchers, (size_t)p->watchers_cap * sizeof(uint64_t), 0);
     hrealloc(vm, p, sizeof *p, 0);
@@ -557,7 +595,7 @@ int process_schedule(VM *vm, int rc, Value *result)
         int why = ps->yield;
         ps->yield = PY_NONE;
         if (rc != ST_OK && why != PY_NONE) {
-            vm_clear_error(vm);
+            if (vm->err.message || vm->err.function) vm_clear_error(vm); /* a yield sets none */
             ctx_save(vm, &p->ctx);
             if (why == PY_EXIT) {
                 if (p == main) ps->main_result = p->exit_reason;
@@ -638,6 +676,9 @@ static int start_proc(VM *vm, Proc *p, Value f, const Value *args, uint32_t argc
     ProcCtx saved;
     ctx_save(vm, &saved);
     memset(&p->ctx, 0, sizeof p->ctx);
+    p->ctx.frames = hrealloc(vm, NULL, 0, PROC_FIRST_FRAMES * sizeof(Frame));
+    if (!p->ctx.frames) return vm_oom(vm);
+    p->ctx.frames_cap = PROC_FIRST_FRAMES;
     ctx_load(vm, &p->ctx);
     int rc;
     if (f.type == VT_CLOSURE) {
@@ -705,8 +746,10 @@ static int bi_send(VM *vm, const Value *args, uint32_t argc, Value *result, void
     Proc *to = proc_find(ps, pid);
     *result = val_bool(to != NULL);
     if (!to) return ST_OK; /* to a dead process: dropped, as in Erlang */
-    Value m;
-    if (process_copy_value(vm, args[1], &m) != ST_OK) return ST_ERR;
+    /* Most messages are numbers or strings: sent as they are, without a
+     * call that returns the value through memory. */
+    Value m = args[1];
+    if (!process_value_shareable(m) && process_copy_value(vm, args[1], &m) != ST_OK) return ST_ERR;
     if (!mbox_push(vm, to, m) || !wake(vm, ps, to)) return vm_oom(vm);
     return ST_OK;
 }
@@ -747,30 +790,39 @@ static int timeout_arg(VM *vm, Value v, int64_t *ms)
     return ST_OK;
 }
 
-/* Process.receive(), Process.receive_timeout(ms [, default]). */
-static int bi_receive(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
+/* The oldest message, or dflt once the wait of ms (-1: none) is over. */
+static int receive(VM *vm, const char *name, int64_t ms, Value dflt, Value *result)
 {
-    const char *name = ud;
-    bool timed = strcmp(name, "Process.receive_timeout") == 0;
-    if (!timed && argc != 0) return vm_error(vm, "Process.receive expects no arguments");
-    if (timed && (argc < 1 || argc > 2))
-        return vm_error(vm, "Process.receive_timeout expects 1 or 2 arguments: milliseconds and an optional default");
-    int64_t ms = -1;
-    if (timed && timeout_arg(vm, args[0], &ms) != ST_OK) return ST_ERR;
     ProcSys *ps = process_sys(vm);
     if (!ps) return ST_ERR;
     Proc *p = ps->cur;
     if (p->mb_len) {
-        end_wait(ps, p);
+        if (p->in_wait) end_wait(ps, p);
         *result = mbox_take(p, 0);
         return ST_OK;
     }
     if (p->in_wait && p->timed_out) {
         end_wait(ps, p);
-        *result = argc == 2 ? args[1] : val_unit();
+        *result = dflt;
         return ST_OK;
     }
     return block(vm, ps, name, ms);
+}
+
+static int bi_receive(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
+{
+    if (argc != 0) return vm_error(vm, "Process.receive expects no arguments");
+    return receive(vm, "Process.receive", -1, val_unit(), result);
+}
+
+/* Process.receive_timeout(ms [, default]). */
+static int bi_receive_timeout(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
+{
+    if (argc < 1 || argc > 2)
+        return vm_error(vm, "Process.receive_timeout expects 1 or 2 arguments: milliseconds and an optional default");
+    int64_t ms = -1;
+    if (timeout_arg(vm, args[0], &ms) != ST_OK) return ST_ERR;
+    return receive(vm, "Process.receive_timeout", ms, argc == 2 ? args[1] : val_unit(), result);
 }
 
 /* Process.receive_match(pred [, ms [, default]]): the oldest message for
@@ -946,7 +998,7 @@ int process_register(VM *vm)
         { "Process.pid", bi_self },
         { "Process.send", bi_send },
         { "Process.receive", bi_receive },
-        { "Process.receive_timeout", bi_receive },
+        { "Process.receive_timeout", bi_receive_timeout },
         { "Process.receive_match", bi_receive_match },
         { "Process.link", bi_watch },
         { "Process.monitor", bi_watch },

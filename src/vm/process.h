@@ -74,6 +74,12 @@ int vm_call_value(VM *vm, Value f, const Value *args, uint32_t argc, Value *out)
  * and shares are immutable and shared, foreign objects are refused. */
 int process_copy_value(VM *vm, Value v, Value *out);
 
+/* Can a message be v itself (no mutable part: numbers, strings, shares)? */
+static inline bool process_value_shareable(Value v)
+{
+    return !val_is_heap(v) || v.type == VT_STRING || v.type == VT_SHARE;
+}
+
 /* Catchable errors: Error.raise, Error.pcall (protect.c). */
 int protect_register(VM *vm);
 

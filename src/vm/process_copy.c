@@ -84,7 +84,7 @@ static int copy_table(VM *vm, CopyMap *m, const Table *src, Table *dst, int dept
 
 static int copy(VM *vm, CopyMap *m, Value v, Value *out, int depth)
 {
-    if (!val_is_heap(v) || v.type == VT_STRING || v.type == VT_SHARE) {
+    if (process_value_shareable(v)) {
         *out = v;
         return ST_OK;
     }
@@ -141,7 +141,7 @@ static int copy(VM *vm, CopyMap *m, Value v, Value *out, int depth)
 
 int process_copy_value(VM *vm, Value v, Value *out)
 {
-    if (!val_is_heap(v) || v.type == VT_STRING || v.type == VT_SHARE) {
+    if (process_value_shareable(v)) {
         *out = v; /* the common message: no map needed */
         return ST_OK;
     }
