@@ -75,6 +75,7 @@ typedef struct {
     uint64_t instance;
     uint64_t session_id; /* the instance before this run's nonce: stable across runs */
     char params[512];
+    uint32_t *inputs; /* a party: the count expected from each client; a client: its own */
     Transport *tr;
 } Node;
 
@@ -103,7 +104,32 @@ static int check_servers(const Roster *r, const char *servers)
     return rc;
 }
 
-static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
+/* The input counts the hello carries (tls.h): a party's expectation for
+ * every client (--inputs-per-client, else the manifest, else 1), a client's
+ * own count.  NULL on no memory. */
+static uint32_t *hello_inputs(const NetMpcOptions *o, const StfProgram *prog, const Roster *r, size_t client_count)
+{
+    uint32_t k = o->client ? 1 : r->n_clients;
+    uint32_t *in = calloc(k ? k : 1, sizeof *in);
+    if (!in) return NULL;
+    if (o->client) {
+        in[0] = (uint32_t)client_count;
+        return in;
+    }
+    const StfManifest *m = &prog->manifest;
+    for (uint32_t c = 0; c < k; c++) {
+        if (o->inputs_per_client)
+            in[c] = o->inputs_per_client;
+        else if (prog->version >= 2 && c < m->client_count)
+            in[c] = m->clients[c].input_count;
+        else
+            in[c] = 1;
+    }
+    return in;
+}
+
+static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex, const StfProgram *prog,
+                      size_t client_count)
 {
     char err[2048];
     memset(nd, 0, sizeof *nd);
@@ -141,6 +167,8 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
         rc = say(NET_MPC_BAD_CONFIG, "--party-id must be in 0..%u (the roster's parties)", r->n_parties - 1);
     else if (o->servers)
         rc = check_servers(r, o->servers);
+    if (rc == 0 && !(nd->inputs = hello_inputs(o, prog, r, client_count)))
+        rc = say(NET_MPC_BAD_CONFIG, "out of memory");
     if (rc) {
         roster_free(r);
         return rc;
@@ -156,10 +184,12 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
         .cert_path = o->cert_path,
         .params = nd->params,
         .program = program_hex,
+        .inputs = nd->inputs,
         .bind = o->bind,
     };
     nd->tr = tls_transport_new(&tc, err, sizeof err);
     if (!nd->tr) {
+        free(nd->inputs);
         roster_free(r);
         bool listen = strncmp(err, "cannot listen", 13) == 0;
         bool identity = strstr(err, "roster's key") || strstr(err, "cannot load") || strstr(err, "does not belong");
@@ -171,6 +201,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
     int wait = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : NET_MPC_CONNECT_MS;
     if (tls_transport_wait_peers(nd->tr, true, wait, err, sizeof err) != 0) {
         tls_transport_free(nd->tr, 0);
+        free(nd->inputs);
         roster_free(r);
         return say(o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED, "%s", err);
     }
@@ -186,6 +217,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex)
 static void node_free(Node *nd, int linger_ms)
 {
     if (nd->tr) tls_transport_free(nd->tr, linger_ms);
+    free(nd->inputs);
     roster_free(&nd->roster);
 }
 
@@ -193,15 +225,19 @@ static void node_free(Node *nd, int linger_ms)
 
 /* Testing aid (tests/net): STOFFEL_NET_TEST_KILL_AT=online makes this party
  * kill itself with SIGKILL when the online phase starts, after
- * preprocessing and client input - a crash at a reproducible point. */
-static void test_kill_online(void)
+ * preprocessing and client input - a crash at a reproducible point;
+ * =preproc just before preprocessing. */
+static void test_kill_at(const char *stage)
 {
     const char *v = getenv("STOFFEL_NET_TEST_KILL_AT");
-    if (v && strcmp(v, "online") == 0) {
+    if (v && strcmp(v, stage) == 0) {
         fflush(NULL);
         raise(SIGKILL);
     }
 }
+
+static void test_kill_online(void) { test_kill_at("online"); }
+static void test_kill_preproc(void) { test_kill_at("preproc"); }
 
 static int run_party(const StfProgram *prog, const NetMpcOptions *o)
 {
@@ -210,23 +246,9 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     if (hash_file(o->program_path, hex) != 0)
         return say(NET_MPC_BAD_CONFIG, "cannot read '%s': %s", o->program_path, strerror(errno));
     Node nd;
-    int rc = node_setup(&nd, o, hex);
+    int rc = node_setup(&nd, o, hex, prog, 0);
     if (rc) return rc;
     uint32_t nclients = nd.roster.n_clients;
-    uint32_t *client_inputs = calloc(nclients ? nclients : 1, sizeof *client_inputs);
-    if (!client_inputs) {
-        node_free(&nd, 0);
-        return say(NET_MPC_EXEC_FAILED, "out of memory");
-    }
-    const StfManifest *m = &prog->manifest;
-    for (uint32_t c = 0; c < nclients; c++) {
-        if (o->inputs_per_client)
-            client_inputs[c] = o->inputs_per_client;
-        else if (prog->version >= 2 && c < m->client_count)
-            client_inputs[c] = m->clients[c].input_count;
-        else
-            client_inputs[c] = 1;
-    }
     /* Preprocessing up front, as upstream does at startup (session.h):
      * what the manifest asks for, else one batch of triples, while every
      * party is known to be connected; the online phase then tolerates t
@@ -239,7 +261,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         .t = nd.t,
         .self = nd.self,
         .n_clients = nclients,
-        .client_inputs = client_inputs,
+        .client_inputs = nd.inputs,
         .field = nd.field,
         .instance = nd.instance,
         .avss_group = nd.avss_group,
@@ -247,6 +269,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         .fallback_triples = 1,
         .quiet = nd.self != 0,
         .before_online = test_kill_online,
+        .before_preproc = test_kill_preproc,
         .local_store = o->local_store,
         .preproc_store = o->preproc_store,
         .store_session = nd.session_id,
@@ -279,7 +302,6 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     default: say(rc, "%s", out.err); break;
     }
     party_outcome_free(&out);
-    free(client_inputs);
     node_free(&nd, rc == 0 ? NET_MPC_LINGER_MS : 0);
     return rc;
 }
@@ -355,7 +377,7 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
     size_t count = 0;
     int rc = parse_client_inputs(o, prog, f, &vals, &count);
     if (rc) return rc;
-    rc = node_setup(&nd, o, NULL);
+    rc = node_setup(&nd, o, NULL, prog, count);
     if (rc) {
         free(vals);
         return rc;
