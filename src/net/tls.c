@@ -395,7 +395,7 @@ static int check_inputs(Net *n, uint32_t peer, const char *who, const NetHello *
     }
     if (strcmp(h->inputs, n->inputs_hash) == 0) return 0;
     snprintf(msg, msglen,
-             "%s expects other input counts from the clients (its manifest or --inputs-per-client differs)", who);
+             "%s expects other input counts from the clients (its manifest or --inputs-from-clients differs)", who);
     return -1;
 }
 
