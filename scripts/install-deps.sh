@@ -3,7 +3,7 @@
 # Safe to run repeatedly; skips apt when everything is already there.
 set -euo pipefail
 
-packages=(build-essential clang clang-format python3 python3-pytest libsodium-dev libssl-dev libffi-dev libgmp-dev libsecp256k1-dev libsqlite3-dev python3-cryptography pkg-config valgrind)
+packages=(build-essential clang clang-format python3 python3-pytest libsodium-dev libssl-dev libffi-dev libgmp-dev libsecp256k1-dev libsqlite3-dev python3-cryptography pkg-config valgrind time)
 
 missing=()
 for p in "${packages[@]}"; do

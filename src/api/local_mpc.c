@@ -234,8 +234,9 @@ static int client_outputs(Session *s, uint32_t c, const Party *p0, StrBuf *resul
     size_t batches = 0;
     StrBuf last;
     sb_init(&last);
-    /* Every batch is queued by now: a short wait finds the end.  The
-     * stateful client keeps batches apart (explicit sends, then the result). */
+    /* Every batch is queued by now and the hub says so (parties done), so
+     * the client stops at the end of its mailbox.  The stateful client
+     * keeps batches apart (explicit sends, then the result). */
     MpcClient *mc = mpc_client_new(t, s->field, s->n, s->t, s->instance, 200);
     if (!mc) return fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
     for (;;) {
@@ -331,6 +332,9 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     }
     for (uint32_t i = 0; i < started; i++) pthread_join(pt[i], NULL);
     free(pt);
+    /* Every output is queued now: the clients below read until their
+     * mailbox is empty and stop there, without waiting for a timeout. */
+    inproc_hub_parties_done(s.hub);
 
     /* The first failure explains the most (later ones are often "timed out
      * waiting for party X"); a config problem outranks a protocol one. */

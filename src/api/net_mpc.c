@@ -75,6 +75,7 @@ typedef struct {
     uint64_t instance;
     uint64_t session_id; /* the instance before this run's nonce: stable across runs */
     char params[512];
+    uint32_t *inputs; /* a party: the count expected from each client; a client: its own */
     Transport *tr;
 } Node;
 
@@ -162,7 +163,27 @@ static int check_clients(const Roster *r, const NetMpcOptions *o, const StfProgr
     return rc;
 }
 
-static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex, const StfProgram *prog)
+/* The input counts the hello carries (tls.h): a party's expectation for
+ * every client (client_input_counts), a client's
+ * own count.  NULL on no memory. */
+static uint32_t *hello_inputs(const NetMpcOptions *o, const StfProgram *prog, const Roster *r, size_t client_count)
+{
+    uint32_t k = o->client ? 1 : r->n_clients;
+    uint32_t *in = calloc(k ? k : 1, sizeof *in);
+    if (!in) return NULL;
+    if (o->client) {
+        in[0] = (uint32_t)client_count;
+        return in;
+    }
+    if (client_input_counts(prog, o, k, in) != 0) { /* checked before (check_clients) */
+        free(in);
+        return NULL;
+    }
+    return in;
+}
+
+static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex, const StfProgram *prog,
+                      size_t client_count)
 {
     char err[2048];
     memset(nd, 0, sizeof *nd);
@@ -201,6 +222,8 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex,
     else if (o->servers)
         rc = check_servers(r, o->servers);
     if (rc == 0 && !o->client) rc = check_clients(r, o, prog);
+    if (rc == 0 && !(nd->inputs = hello_inputs(o, prog, r, client_count)))
+        rc = say(NET_MPC_BAD_CONFIG, "out of memory");
     if (rc) {
         roster_free(r);
         return rc;
@@ -216,10 +239,12 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex,
         .cert_path = o->cert_path,
         .params = nd->params,
         .program = program_hex,
+        .inputs = nd->inputs,
         .bind = o->bind,
     };
     nd->tr = tls_transport_new(&tc, err, sizeof err);
     if (!nd->tr) {
+        free(nd->inputs);
         roster_free(r);
         bool listen = strncmp(err, "cannot listen", 13) == 0;
         bool identity = strstr(err, "roster's key") || strstr(err, "cannot load") || strstr(err, "does not belong");
@@ -231,6 +256,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex,
     int wait = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : NET_MPC_CONNECT_MS;
     if (tls_transport_wait_peers(nd->tr, true, wait, err, sizeof err) != 0) {
         tls_transport_free(nd->tr, 0);
+        free(nd->inputs);
         roster_free(r);
         return say(o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED, "%s", err);
     }
@@ -246,6 +272,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex,
 static void node_free(Node *nd, int linger_ms)
 {
     if (nd->tr) tls_transport_free(nd->tr, linger_ms);
+    free(nd->inputs);
     roster_free(&nd->roster);
 }
 
@@ -253,15 +280,19 @@ static void node_free(Node *nd, int linger_ms)
 
 /* Testing aid (tests/net): STOFFEL_NET_TEST_KILL_AT=online makes this party
  * kill itself with SIGKILL when the online phase starts, after
- * preprocessing and client input - a crash at a reproducible point. */
-static void test_kill_online(void)
+ * preprocessing and client input - a crash at a reproducible point;
+ * =preproc just before preprocessing. */
+static void test_kill_at(const char *stage)
 {
     const char *v = getenv("STOFFEL_NET_TEST_KILL_AT");
-    if (v && strcmp(v, "online") == 0) {
+    if (v && strcmp(v, stage) == 0) {
         fflush(NULL);
         raise(SIGKILL);
     }
 }
+
+static void test_kill_online(void) { test_kill_at("online"); }
+static void test_kill_preproc(void) { test_kill_at("preproc"); }
 
 static int run_party(const StfProgram *prog, const NetMpcOptions *o)
 {
@@ -271,20 +302,9 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     if (hash_file(o->program_path, hex) != 0)
         return say(NET_MPC_BAD_CONFIG, "cannot read '%s': %s", o->program_path, strerror(errno));
     Node nd;
-    int rc = node_setup(&nd, o, hex, prog);
+    int rc = node_setup(&nd, o, hex, prog, 0);
     if (rc) return rc;
     uint32_t nclients = nd.roster.n_clients;
-    uint32_t *client_inputs = calloc(nclients ? nclients : 1, sizeof *client_inputs);
-    if (!client_inputs) {
-        node_free(&nd, 0);
-        return say(NET_MPC_EXEC_FAILED, "out of memory");
-    }
-    rc = client_input_counts(prog, o, nclients, client_inputs); /* checked in node_setup */
-    if (rc) {
-        free(client_inputs);
-        node_free(&nd, 0);
-        return rc;
-    }
     /* Preprocessing up front, as upstream does at startup (session.h):
      * what the manifest asks for, else one batch of triples, while every
      * party is known to be connected; the online phase then tolerates t
@@ -297,7 +317,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         .t = nd.t,
         .self = nd.self,
         .n_clients = nclients,
-        .client_inputs = client_inputs,
+        .client_inputs = nd.inputs,
         .field = nd.field,
         .instance = nd.instance,
         .avss_group = nd.avss_group,
@@ -305,6 +325,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         .fallback_triples = 1,
         .quiet = nd.self != 0,
         .before_online = test_kill_online,
+        .before_preproc = test_kill_preproc,
         .local_store = o->local_store,
         .preproc_store = o->preproc_store,
         .store_session = nd.session_id,
@@ -341,7 +362,6 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     default: say(rc, "%s", out.err); break;
     }
     party_outcome_free(&out);
-    free(client_inputs);
     node_free(&nd, rc == 0 ? NET_MPC_LINGER_MS : 0);
     return rc;
 }
@@ -443,7 +463,7 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
         free(vals);
         return rc;
     }
-    rc = node_setup(&nd, o, NULL, NULL);
+    rc = node_setup(&nd, o, NULL, prog, count);
     if (rc) {
         free(vals);
         return rc;

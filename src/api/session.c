@@ -140,6 +140,7 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
     bool counted = s->prog->version >= 8 && (m->triples || m->randoms || m->prandbits);
     size_t triples = counted ? m->triples : s->fallback_triples;
     size_t randoms = counted ? m->randoms : 0, bits = counted ? m->prandbits : 0;
+    if (s->before_preproc) s->before_preproc();
     if ((triples || randoms || bits) && mpc_preprocess(e, triples, randoms, bits) != 0) {
         stop(out, PARTY_FAILED_SETUP, "party %u: preprocessing failed: %s", s->self, mpc_error(e));
         goto done;

@@ -46,7 +46,8 @@ typedef struct {
     bool quiet;                                            /* drop `print` output */
     void (*write)(void *ud, const char *text, size_t len); /* NULL = stdout */
     void *write_ud;
-    void (*before_online)(void); /* testing aid, may be NULL */
+    void (*before_online)(void);  /* testing aid, may be NULL */
+    void (*before_preproc)(void); /* testing aid, may be NULL */
     /* --local-store / --preproc-store (NULL = none).  per_party_stores:
      * party I uses PATH.partyI (several parties in one process).  The
      * preprocessing store is bound to store_session, which must stay the

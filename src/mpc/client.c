@@ -74,6 +74,13 @@ static void make_report(const Field *f, Report *r, const uint8_t *bytes, size_t 
     if (r->valid) crypto_generichash(r->h, sizeof r->h, bytes, count * MPC_ELEM, NULL, 0);
 }
 
+/* One distinct report about a client in the echo round. */
+typedef struct {
+    uint8_t h[32];
+    unsigned count;
+    uint32_t first; /* the first party that made it */
+} Tally;
+
 /* The echo round: agree on each client's masked values (the reports of
  * every party, own included, in rep[j·n_clients + c]). */
 static int echo_round(MpcEngine *e, const uint8_t *mine, size_t total, Report *rep, const uint8_t **accepted)
@@ -93,38 +100,47 @@ static int echo_round(MpcEngine *e, const uint8_t *mine, size_t total, Report *r
         if (rc != 0) return -1;
     }
     gather_begin(e, MK_ECHO, seq, (uint32_t)total, false);
+    /* per client, the distinct valid reports so far and how many parties
+     * made each: counted as reports arrive, so a round costs
+     * O(n · clients · distinct reports), not O(n^2) comparisons per
+     * arrival */
     bool *seen = calloc(n, sizeof *seen);
-    if (!seen) return mpc_fail(e, "out of memory");
+    Tally *tal = calloc((size_t)n * (nc ? nc : 1), sizeof *tal);
+    unsigned *ntal = calloc(nc ? nc : 1, sizeof *ntal);
+    int rc = 0;
+    if (!seen || !tal || !ntal) {
+        rc = mpc_fail(e, "out of memory");
+        goto out;
+    }
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
-    int rc = 0;
     for (;;) {
-        /* hash the reports that arrived since last time */
+        /* count the reports that arrived since last time */
         for (uint32_t j = 0; j < n; j++) {
             const uint8_t *b = j == e->self ? mine : (e->g.buf[j] ? e->g.buf[j] + MPC_HDR : NULL);
             if (!b || seen[j]) continue;
             seen[j] = true;
-            for (uint32_t c = 0; c < nc; c++)
-                make_report(e->f, &rep[(size_t)j * nc + c], b + e->input_off[c] * MPC_ELEM, e->client_inputs[c]);
-        }
-        uint32_t open = 0;
-        for (uint32_t c = 0; c < nc; c++) {
-            if (accepted[c] || !e->client_inputs[c]) continue;
-            for (uint32_t j = 0; j < n && !accepted[c]; j++) {
-                const Report *rj = &rep[(size_t)j * nc + c];
-                if (!seen[j] || !rj->valid) continue;
-                unsigned same = 0;
-                for (uint32_t k = 0; k < n; k++) {
-                    const Report *rk = &rep[(size_t)k * nc + c];
-                    same += seen[k] && rk->valid && memcmp(rk->h, rj->h, sizeof rj->h) == 0;
+            for (uint32_t c = 0; c < nc; c++) {
+                Report *rj = &rep[(size_t)j * nc + c];
+                make_report(e->f, rj, b + e->input_off[c] * MPC_ELEM, e->client_inputs[c]);
+                if (!rj->valid || accepted[c] || !e->client_inputs[c]) continue;
+                Tally *tc = tal + (size_t)c * n;
+                unsigned i = 0;
+                while (i < ntal[c] && memcmp(tc[i].h, rj->h, sizeof rj->h) != 0) i++;
+                if (i == ntal[c]) {
+                    memcpy(tc[i].h, rj->h, sizeof rj->h);
+                    tc[i].first = j;
+                    ntal[c]++;
                 }
-                if (same >= q) {
-                    const uint8_t *b = j == e->self ? mine : e->g.buf[j] + MPC_HDR;
-                    accepted[c] = b + e->input_off[c] * MPC_ELEM;
+                if (++tc[i].count >= q) {
+                    uint32_t f0 = tc[i].first;
+                    const uint8_t *fb = f0 == e->self ? mine : e->g.buf[f0] + MPC_HDR;
+                    accepted[c] = fb + e->input_off[c] * MPC_ELEM;
                 }
             }
-            open += !accepted[c];
         }
+        uint32_t open = 0;
+        for (uint32_t c = 0; c < nc; c++) open += e->client_inputs[c] && !accepted[c];
         if (!open) break;
         int got = e->g.nrecv < n - 1 ? gather_one(e, &dl) : 0;
         if (got < 0) {
@@ -143,6 +159,9 @@ static int echo_round(MpcEngine *e, const uint8_t *mine, size_t total, Report *r
             break;
         }
     }
+out:
+    free(tal);
+    free(ntal);
     free(seen);
     return rc; /* the caller reads the accepted values, then ends the gather */
 }
@@ -472,6 +491,11 @@ static int client_collect(MpcClient *c, uint8_t kind, bool any_seq, uint64_t seq
                          "client %u: timed out after %d ms waiting for the parties' %s shares "
                          "(fewer than %u consistent)",
                          c->tr->self, c->timeout_ms, kind == MK_MASK ? "mask" : "output", 2 * c->t + 1);
+        if (rc == TRANSPORT_PEERS_GONE)
+            return cfail(c,
+                         "client %u: every party has left without sending enough consistent %s shares "
+                         "(the session failed at the parties; their output says why)",
+                         c->tr->self, kind == MK_MASK ? "mask" : "output");
         if (rc != TRANSPORT_OK) return cfail(c, "client %u: transport closed", c->tr->self);
         client_take(c, from, msg, len);
     }

@@ -46,26 +46,24 @@ int preproc_setup(MpcEngine *e)
         if (!e->ext || !e->ext_one) return -1;
         /* Cauchy C[i][j] = 1/(x_i - y_j), x_i = i, y_j = w + j; rows and
          * columns rescaled so row 0 and column 0 are ones (still every
-         * square submatrix invertible; for t = 1 C is all ones) */
-        Fe *c = e->ext, one;
+         * square submatrix invertible; for t = 1 C is all ones):
+         *   C[i][j] = (w - i)(w + j) / ((w + j - i) w).
+         * Only the inverses of the integers 1 .. n-1 are needed, one
+         * small-integer inversion each (one Fermat inversion per entry made
+         * engine creation cubic in n over all parties). */
+        Fe *c = e->ext, one, inv[SHAMIR_MAX_PARTIES];
         fe_one(f, &one);
+        for (unsigned v = 1; v < n; v++)
+            if (fe_inv_u64_vartime(f, &inv[v], v) != 0) return -1;
         for (unsigned i = 0; i < w; i++)
             for (unsigned j = 0; j < t; j++) {
-                Fe d;
-                fe_from_u64(f, &d, (uint64_t)(w + j - i));
-                fe_neg(f, &d, &d);
-                fe_inv(f, &c[(size_t)i * t + j], &d);
+                Fe a, b;
+                fe_from_u64(f, &a, (uint64_t)(w - i));
+                fe_from_u64(f, &b, (uint64_t)(w + j));
+                fe_mul(f, &a, &a, &b);
+                fe_mul(f, &a, &a, &inv[w + j - i]);
+                fe_mul(f, &c[(size_t)i * t + j], &a, &inv[w]);
             }
-        for (unsigned i = 0; i < w; i++) {
-            Fe r;
-            fe_inv(f, &r, &c[(size_t)i * t]);
-            for (unsigned j = 0; j < t; j++) fe_mul(f, &c[(size_t)i * t + j], &c[(size_t)i * t + j], &r);
-        }
-        for (unsigned j = 0; j < t; j++) {
-            Fe s;
-            fe_inv(f, &s, &c[j]);
-            for (unsigned i = 0; i < w; i++) fe_mul(f, &c[(size_t)i * t + j], &c[(size_t)i * t + j], &s);
-        }
         for (size_t k = 0; k < (size_t)w * t; k++) e->ext_one[k] = (uint8_t)fe_equal(&c[k], &one);
     }
     /* strict degree checks of the check round: the first d+1 points
@@ -74,15 +72,13 @@ int preproc_setup(MpcEngine *e)
     for (int which = 0; which < 2; which++) {
         unsigned d = which ? 2 * t : t, k = d + 1;
         unsigned pts[SHAMIR_MAX_PARTIES];
+        uint64_t zs[SHAMIR_MAX_PARTIES];
         for (unsigned j = 0; j < k; j++) pts[j] = j;
+        for (unsigned j = k; j < n; j++) zs[j - k] = (uint64_t)j + 1;
         e->chk_w[which] = malloc(((size_t)(n - k) * k + 1) * sizeof(Fe));
         e->chk_l0[which] = malloc(k * sizeof(Fe));
         if (!e->chk_w[which] || !e->chk_l0[which]) return -1;
-        for (unsigned j = k; j < n; j++) {
-            Fe x;
-            shamir_point(f, &x, j);
-            if (shamir_lagrange_weights(f, pts, k, &x, e->chk_w[which] + (size_t)(j - k) * k) != 0) return -1;
-        }
+        if (shamir_lagrange_weights_small(f, pts, k, zs, n - k, e->chk_w[which]) != 0) return -1;
         if (shamir_lagrange_at_zero(f, pts, k, e->chk_l0[which]) != 0) return -1;
     }
     return 0;
@@ -327,14 +323,73 @@ static int run_seed(MpcEngine *e, Run *r, Fe *rho)
     return rc;
 }
 
-/* Round 3: every dealer's random linear combinations, checked. */
+/* sigma, the challenge that folds the dealers together: a hash of rho,
+ * so fixed only after every dealing was received, like rho. */
+static void fold_challenge(const Field *f, const Fe *rho, Fe *sigma)
+{
+    static const char dom[] = "stoffel-mpc preprocessing fold v1";
+    uint64_t l[4];
+    uint8_t b[32], h[64];
+    fe_to_limbs(f, l, rho);
+    for (int i = 0; i < 32; i++) b[i] = (uint8_t)(l[i / 8] >> (8 * (i % 8)));
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    crypto_generichash_update(&st, (const uint8_t *)dom, sizeof dom);
+    crypto_generichash_update(&st, b, sizeof b);
+    crypto_generichash_final(&st, h, sizeof h);
+    fe_reduce64(f, sigma, h);
+}
+
+/* 1 if one set of check values (per party: random, degree-t half,
+ * degree-2t half at rows[j][off], [off + step], [off + 2 step]) lies on
+ * polynomials of the right degree with the two halves equal at 0. */
+static int check_triplet(const MpcEngine *e, const Fe *const *rows, size_t off, size_t step)
+{
+    Fe vr[SHAMIR_MAX_PARTIES], vt[SHAMIR_MAX_PARTIES], v2[SHAMIR_MAX_PARTIES], z_t, z_2t, z_r;
+    for (unsigned j = 0; j < e->n; j++) {
+        vr[j] = rows[j][off];
+        vt[j] = rows[j][off + step];
+        v2[j] = rows[j][off + 2 * step];
+    }
+    return strict_check(e, 0, vr, &z_r) & strict_check(e, 0, vt, &z_t) & strict_check(e, 1, v2, &z_2t) &
+           fe_equal(&z_t, &z_2t);
+}
+
+/* Sends count check values and gathers everyone's (rows[j], own included). */
+static int check_exchange(MpcEngine *e, uint64_t seq, const Fe *vals, size_t count, const Fe **rows, Fe *own)
+{
+    Fe *m = msg_begin(e, MK_CHECK, seq, count);
+    if (!m) return mpc_fail(e, "out of memory");
+    memcpy(m, vals, count * sizeof *m);
+    memcpy(own, vals, count * sizeof *own);
+    wire_limbs_to_le(m, count);
+    if (send_parties(e, e->sbuf, MPC_HDR + count * MPC_ELEM) != 0) return -1;
+    gather_begin(e, MK_CHECK, seq, (uint32_t)count, true);
+    int rc = gather_all_parties(e, "preprocessing");
+    for (unsigned j = 0; j < e->n && rc == 0; j++) rows[j] = j == e->self ? own : gather_row(e, j);
+    return rc;
+}
+
+/* Round 3: the dealers' random linear combinations, checked.  Each party
+ * folds its values of all n dealers into one per kind with powers of
+ * sigma and sends 3 values: if any dealer's sharings are inconsistent the
+ * fold is too, except with probability about (n + sharings)/p
+ * (Schwartz-Zippel in sigma and rho).  Only if it fails do the parties
+ * send the 3n per-dealer values (the next sequence number, reserved), so
+ * that the dealer can be named.  (Sending 3n values to n parties every
+ * run made this round cubic in n.) */
 static int run_check(MpcEngine *e, Run *r, const Fe *rho)
 {
     const Field *f = e->f;
     unsigned n = e->n;
-    uint64_t seq = e->seq[MK_CHECK]++;
-    Fe *mine = msg_begin(e, MK_CHECK, seq, 3 * (size_t)n);
-    if (!mine) return mpc_fail(e, "out of memory");
+    uint64_t seq = e->seq[MK_CHECK]++; /* seq + 1 stays open: early per-dealer messages are stashed */
+    Fe *mine = malloc(3 * (size_t)n * sizeof *mine), *own = malloc(3 * (size_t)n * sizeof *own);
+    const Fe *rows[SHAMIR_MAX_PARTIES];
+    if (!mine || !own) {
+        free(mine);
+        free(own);
+        return mpc_fail(e, "out of memory");
+    }
     size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
     for (unsigned d = 0; d < n; d++) {
         const Fe *v = r->row[d];
@@ -342,29 +397,34 @@ static int run_check(MpcEngine *e, Run *r, const Fe *rho)
         combine(f, &mine[n + d], v + off_t, r->cd, &v[off_t + r->cd], rho);
         combine(f, &mine[2 * n + d], v + off_2t, r->cd, &v[off_2t + r->cd], rho);
     }
-    wire_limbs_to_le(mine, 3 * (size_t)n);
-    int rc = send_parties(e, e->sbuf, MPC_HDR + 3 * (size_t)n * MPC_ELEM);
-    wire_limbs_from_le(mine, 3 * (size_t)n);
-    if (rc != 0) return -1;
-    gather_begin(e, MK_CHECK, seq, 3 * n, true);
-    rc = gather_all_parties(e, "preprocessing");
-    for (unsigned d = 0; d < n && rc == 0; d++) {
-        Fe vr[SHAMIR_MAX_PARTIES], vt[SHAMIR_MAX_PARTIES], v2[SHAMIR_MAX_PARTIES], z_t, z_2t, z_r;
-        for (unsigned j = 0; j < n; j++) {
-            const Fe *c = j == e->self ? mine : gather_row(e, j);
-            vr[j] = c[d];
-            vt[j] = c[n + d];
-            v2[j] = c[2 * n + d];
-        }
-        int ok = strict_check(e, 0, vr, &z_r) & strict_check(e, 0, vt, &z_t) & strict_check(e, 1, v2, &z_2t) &
-                 fe_equal(&z_t, &z_2t);
-        if (!ok)
-            rc = mpc_fail(e,
-                          "preprocessing (check round %llu): the sharings dealt by party %u are "
-                          "inconsistent (or a party reported a wrong check value)",
-                          (unsigned long long)seq, d);
-    }
+    Fe sigma, fold[3], zero;
+    fold_challenge(f, rho, &sigma);
+    fe_zero(&zero);
+    for (int k = 0; k < 3; k++) /* Σ_d sigma^(d+1) · mine[k·n + d] */
+        combine(f, &fold[k], mine + (size_t)k * n, n, &zero, &sigma);
+    int rc = check_exchange(e, seq, fold, 3, rows, own);
+    int ok = rc == 0 && check_triplet(e, rows, 0, 1);
     gather_end(e, false);
+    e->seq[MK_CHECK] = seq + 2; /* the per-dealer round's number is used or skipped alike */
+    if (rc == 0 && !ok) {
+        rc = check_exchange(e, seq + 1, mine, 3 * (size_t)n, rows, own);
+        for (unsigned d = 0; d < n && rc == 0; d++)
+            if (!check_triplet(e, rows, d, n))
+                rc = mpc_fail(e,
+                              "preprocessing (check round %llu): the sharings dealt by party %u are "
+                              "inconsistent (or a party reported a wrong check value)",
+                              (unsigned long long)seq, d);
+        if (rc == 0)
+            rc = mpc_fail(e,
+                          "preprocessing (check round %llu): the folded check failed but every dealer's "
+                          "values are consistent (a party reported a wrong check value)",
+                          (unsigned long long)seq);
+        gather_end(e, false);
+    }
+    sodium_memzero(mine, 3 * (size_t)n * sizeof *mine);
+    sodium_memzero(own, 3 * (size_t)n * sizeof *own);
+    free(mine);
+    free(own);
     return rc;
 }
 

@@ -85,15 +85,20 @@ Rbc *rbc_new(uint32_t n, uint32_t t, uint32_t self, RbcSend send, void *ctx)
         rbc_free(r);
         return NULL;
     }
-    for (uint32_t i = 0; i < n; i++) {
-        r->org[i].slot = calloc(RBC_WINDOW, sizeof(Inst));
-        if (!r->org[i].slot) {
-            rbc_free(r);
-            return NULL;
-        }
-    }
-    return r;
+    return r; /* an origin's window is allocated when it is first used */
 }
+
+/* Origin o's window, allocated on first use: every engine has an Rbc, most
+ * never broadcast, and n eager windows per party were O(n^2) memory in a
+ * session of n threads (650 MB at n = 255).  NULL on no memory. */
+static Inst *window(Origin *o)
+{
+    if (!o->slot) o->slot = calloc(RBC_WINDOW, sizeof(Inst));
+    return o->slot;
+}
+
+/* Whether origin o's oldest session has been delivered. */
+static bool head_delivered(const Origin *o) { return o->slot && o->slot[o->base % RBC_WINDOW].delivered; }
 
 static void inst_clear(Rbc *r, Inst *in)
 {
@@ -158,6 +163,7 @@ int rbc_broadcast(Rbc *r, const uint8_t *msg, size_t len, uint64_t *session)
 {
     if (len > RBC_MAX_MESSAGE) return rbc_fail(r, "message of %zu bytes is longer than %u", len, RBC_MAX_MESSAGE);
     Origin *o = &r->org[r->self];
+    if (!window(o)) return rbc_fail(r, "out of memory");
     if (r->next_session >= o->base + RBC_WINDOW) {
         /* Rbc.receive_any never hands a party its own broadcasts: the
          * oldest one, once delivered, makes room (Rbc.receive(self) then
@@ -222,6 +228,7 @@ int rbc_handle(Rbc *r, uint32_t from, const uint8_t *msg, size_t len)
     if (session - o->base >= RBC_WINDOW)
         return rbc_fail(r, "party %u: broadcast session %llu of party %u is too far ahead", from,
                         (unsigned long long)session, origin);
+    if (!window(o)) return rbc_fail(r, "out of memory");
     Inst *in = &o->slot[session % RBC_WINDOW];
     if (!in->open) {
         in->echo_of = calloc(r->n, sizeof *in->echo_of);
@@ -278,11 +285,11 @@ int rbc_take(Rbc *r, uint32_t origin, uint32_t *from, uint8_t **msg, size_t *len
 {
     uint32_t best = RBC_ANY;
     if (origin != RBC_ANY) {
-        if (origin < r->n && r->org[origin].slot[r->org[origin].base % RBC_WINDOW].delivered) best = origin;
+        if (origin < r->n && head_delivered(&r->org[origin])) best = origin;
     } else {
         for (uint32_t i = 0; i < r->n; i++) {
             Origin *o = &r->org[i];
-            if (i == r->self || !o->slot[o->base % RBC_WINDOW].delivered) continue;
+            if (i == r->self || !head_delivered(o)) continue;
             if (best == RBC_ANY || o->base < r->org[best].base) best = i;
         }
     }

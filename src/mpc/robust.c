@@ -301,11 +301,11 @@ RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, uns
     if (m >= k) {
         int bad =
             shamir_lagrange_at_zero(f, parties, k, b->lam0) != 0 || shamir_lagrange_basis(f, parties, k, b->basis) != 0;
-        for (size_t e = 0; e < extra && !bad; e++) {
-            Fe x;
-            shamir_point(f, &x, parties[k + e]);
-            bad = shamir_lagrange_weights(f, parties, k, &x, b->w + e * k) != 0;
-        }
+        /* the weights of every extra point share their denominators:
+         * O(k^2 + extra·k), not extra·O(k^2) with k inversions each */
+        uint64_t zs[SHAMIR_MAX_PARTIES];
+        for (size_t e = 0; e < extra; e++) zs[e] = (uint64_t)parties[k + e] + 1;
+        if (!bad && extra) bad = shamir_lagrange_weights_small(f, parties, k, zs, (unsigned)extra, b->w) != 0;
         if (bad) {
             free(b);
             return ROBUST_EINVAL;

@@ -183,6 +183,41 @@ int shamir_lagrange_weights(const Field *f, const unsigned *parties, unsigned k,
     return 0;
 }
 
+int shamir_lagrange_weights_small(const Field *f, const unsigned *parties, unsigned k, const uint64_t *zs, unsigned nz,
+                                  Fe *w)
+{
+    Fe xs[SHAMIR_MAX_PARTIES], den[SHAMIR_MAX_PARTIES], d[SHAMIR_MAX_PARTIES], suf[SHAMIR_MAX_PARTIES + 1];
+    if (load_points(f, parties, k, xs) != 0 || inverse_denominators(f, parties, k, den) != 0) return -1;
+    for (unsigned m = 0; m < nz; m++) {
+        Fe *wm = w + (size_t)m * k;
+        int64_t z = (int64_t)zs[m];
+        unsigned hit = k;
+        if (zs[m] > 0xffffffffu) return -1;
+        for (unsigned j = 0; j < k; j++) {
+            int64_t v = z - ((int64_t)parties[j] + 1);
+            if (v == 0) hit = j;
+            fe_from_u64(f, &d[j], (uint64_t)(v < 0 ? -v : v));
+            if (v < 0) fe_neg(f, &d[j], &d[j]);
+        }
+        if (hit < k) { /* z on a point: that point's unit vector */
+            for (unsigned j = 0; j < k; j++) fe_zero(&wm[j]);
+            fe_one(f, &wm[hit]);
+            continue;
+        }
+        /* w_j = Π_{i≠j} (z - x_i) · den_j from prefix and suffix products */
+        fe_one(f, &suf[k]);
+        for (unsigned j = k; j-- > 0;) fe_mul(f, &suf[j], &suf[j + 1], &d[j]);
+        Fe pre;
+        fe_one(f, &pre);
+        for (unsigned j = 0; j < k; j++) {
+            fe_mul(f, &wm[j], &pre, &suf[j + 1]);
+            fe_mul(f, &wm[j], &wm[j], &den[j]);
+            fe_mul(f, &pre, &pre, &d[j]);
+        }
+    }
+    return 0;
+}
+
 int shamir_lagrange_at_zero(const Field *f, const unsigned *parties, unsigned k, Fe *w)
 {
     Fe z;

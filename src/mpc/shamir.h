@@ -44,6 +44,11 @@ void shamir_poly_eval(const Field *f, Fe *out, const Fe *coeffs, unsigned ncoeff
  * them once per reconstruction set; combining is then k multiplications. */
 int shamir_lagrange_weights(const Field *f, const unsigned *parties, unsigned k, const Fe *z, Fe *w);
 int shamir_lagrange_at_zero(const Field *f, const unsigned *parties, unsigned k, Fe *w);
+/* The same for many evaluation points, each a small integer zs[m] < 2^32:
+ * w[m*k + j].  The denominators are shared, so this is O(k^2 + nz*k)
+ * rather than nz calls of O(k^2). */
+int shamir_lagrange_weights_small(const Field *f, const unsigned *parties, unsigned k, const uint64_t *zs, unsigned nz,
+                                  Fe *w);
 
 /* out = Σ w[j]·vals[j]. */
 void shamir_combine(const Field *f, Fe *out, const Fe *w, const Fe *vals, unsigned k);

@@ -1,11 +1,19 @@
 /* hello.h: the session hello, the first frame each way on a connection of
  * the TLS transport (tls.h):
  *
- *     STOFFEL-NET/1\n
+ *     STOFFEL-NET/2\n
  *     node <decimal node id>\n
  *     params <session parameters>\n
  *     program <program hash, or "-" from a client>\n
  *     nonce <64 hex digits: this node's random contribution to the run>\n
+ *     inputs <see below>\n
+ *
+ * `inputs` lets a wrong input count fail before any MPC message: between
+ * parties it is a hash of the input count of every client (the parties
+ * must agree); from a party to client C it is the count the parties
+ * expect from C; from a client it is the count it will send.  "-" means
+ * "not checked".  Version 2 added it; a version-1 hello is refused with a
+ * version error instead of being read as one without the line.
  *
  * Parsed apart from the transport so the fuzzer (fuzz/fuzz_hello.c) links
  * it alone.  Every field is always a NUL-terminated string (empty when
@@ -19,18 +27,27 @@
 
 #define NET_HELLO_MAX 4096
 #define NET_HELLO_NONCE 32
+#define NET_HELLO_VERSION "STOFFEL-NET/2"
 
 typedef struct {
     char node[16], params[1024], program[200];
-    bool has_node, has_params, has_program; /* present and short enough */
-    bool has_nonce;                         /* 64 hex digits decoded into nonce */
+    char inputs[80];                                    /* "-", a decimal count, or 32 hex digits */
+    char version[24];                                   /* -2 from net_hello_parse: the peer's magic line */
+    bool has_node, has_params, has_program, has_inputs; /* present and short enough */
+    bool has_nonce;                                     /* 64 hex digits decoded into nonce */
     uint8_t nonce[NET_HELLO_NONCE];
     int64_t node_id; /* -1 unless node is decimal digits < 2^32 */
 } NetHello;
 
 /* 0 if frame[0..len) is a hello (the magic line, no NUL byte, at most
- * NET_HELLO_MAX bytes); the fields are then filled as far as present.  -1
- * otherwise (h is still initialised: empty fields). */
+ * NET_HELLO_MAX bytes); the fields are then filled as far as present.  -2
+ * if it is a hello of another version (h->version holds its magic line,
+ * printable characters only); -1 otherwise.  h is always initialised
+ * (empty fields). */
 int net_hello_parse(const uint8_t *frame, size_t len, NetHello *h);
+
+/* The `inputs` value as a count: 0 and *count set if it is decimal digits
+ * below 2^32, -1 otherwise ("-" or a hash). */
+int net_hello_input_count(const NetHello *h, uint32_t *count);
 
 #endif

@@ -43,7 +43,8 @@ typedef struct {
 
 struct InprocHub {
     uint32_t n_nodes;
-    atomic_bool shutdown; /* set once; read by every node */
+    atomic_bool shutdown;     /* set once; read by every node */
+    atomic_bool parties_done; /* no party sends any more (inproc_hub_parties_done) */
     Mailbox box[];
 };
 
@@ -113,16 +114,27 @@ static void drain(Mailbox *b)
     b->bytes = 0;
 }
 
-void inproc_hub_shutdown(InprocHub *hub)
+/* Sets a hub-wide flag and wakes every waiting receiver to look at it. */
+static void set_and_wake(InprocHub *hub, atomic_bool *flag)
 {
     if (!hub) return;
     for (uint32_t i = 0; i < hub->n_nodes; i++) {
         Mailbox *b = &hub->box[i];
         pthread_mutex_lock(&b->mu);
-        atomic_store(&hub->shutdown, true);
+        atomic_store(flag, true);
         pthread_cond_broadcast(&b->cv);
         pthread_mutex_unlock(&b->mu);
     }
+}
+
+void inproc_hub_shutdown(InprocHub *hub)
+{
+    if (hub) set_and_wake(hub, &hub->shutdown);
+}
+
+void inproc_hub_parties_done(InprocHub *hub)
+{
+    if (hub) set_and_wake(hub, &hub->parties_done);
 }
 
 void inproc_hub_free(InprocHub *hub)
@@ -206,6 +218,10 @@ static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int
             break;
         }
         if (b->count) break;
+        if (t->self >= t->n_parties && atomic_load(&h->parties_done)) {
+            rc = TRANSPORT_PEERS_GONE;
+            break;
+        }
         if (timeout_ms == 0) {
             rc = TRANSPORT_TIMEOUT;
             break;

@@ -14,6 +14,9 @@ InprocHub *inproc_hub_new(uint32_t n_parties, uint32_t n_clients);
 Transport *inproc_endpoint(InprocHub *hub, uint32_t id);
 /* Wake every waiting receiver with TRANSPORT_CLOSED (shutdown). */
 void inproc_hub_shutdown(InprocHub *hub);
+/* Every party has finished: a client's recv returns TRANSPORT_PEERS_GONE
+ * once its mailbox is empty, instead of waiting out its timeout. */
+void inproc_hub_parties_done(InprocHub *hub);
 void inproc_hub_free(InprocHub *hub);
 
 #endif

@@ -89,6 +89,9 @@ typedef struct {
     char params[1024];
     char program[200];
     uint8_t nonce[NET_HELLO_NONCE]; /* ours, fresh per endpoint (tls_transport_run_nonce) */
+    uint32_t *inputs;               /* TlsNetConfig.inputs, copied; NULL = not checked */
+    char inputs_hash[33];           /* a party's: hex hash of every client's count */
+    atomic_uint parties_gone;       /* party connections that ended (each ends once) */
     bool is_party, quiet;
     int listen_fd;
     atomic_bool stop;
@@ -344,12 +347,20 @@ static int read_frame(Net *n, SSL *ssl, int fd, NetFrameDecoder *d, uint8_t **fr
 
 /* ---- hello ------------------------------------------------------------------------- */
 
-static size_t make_hello(Net *n, char *out, size_t outlen)
+/* The hello to node `peer`: its `inputs` line depends on who the peer is
+ * (hello.h). */
+static size_t make_hello(Net *n, uint32_t peer, char *out, size_t outlen)
 {
-    char hex[2 * NET_HELLO_NONCE + 1];
+    char hex[2 * NET_HELLO_NONCE + 1], inputs[40] = "-";
     net_hex(n->nonce, sizeof n->nonce, hex);
-    int k = snprintf(out, outlen, "STOFFEL-NET/1\nnode %u\nparams %s\nprogram %s\nnonce %s\n", n->tr.self, n->params,
-                     n->is_party ? n->program : "-", hex);
+    if (n->inputs && !n->is_party)
+        snprintf(inputs, sizeof inputs, "%u", n->inputs[0]);
+    else if (n->inputs && peer >= n->roster.n_parties)
+        snprintf(inputs, sizeof inputs, "%u", n->inputs[peer - n->roster.n_parties]);
+    else if (n->inputs)
+        snprintf(inputs, sizeof inputs, "%s", n->inputs_hash);
+    int k = snprintf(out, outlen, "%s\nnode %u\nparams %s\nprogram %s\nnonce %s\ninputs %s\n", NET_HELLO_VERSION,
+                     n->tr.self, n->params, n->is_party ? n->program : "-", hex, inputs);
     return k > 0 && (size_t)k < outlen ? (size_t)k : 0;
 }
 
@@ -361,13 +372,49 @@ static void set_fatal(Net *n, const char *msg)
     pthread_mutex_unlock(&n->mu);
 }
 
+/* The `inputs` line of a peer's hello against ours (hello.h); 0 if they
+ * agree or either side does not check, else -1 with msg saying who
+ * expects what. */
+static int check_inputs(Net *n, uint32_t peer, const char *who, const NetHello *h, char *msg, size_t msglen)
+{
+    uint32_t theirs;
+    bool counted = net_hello_input_count(h, &theirs) == 0;
+    if (!n->inputs || !h->has_inputs || strcmp(h->inputs, "-") == 0) return 0;
+    if (!n->is_party) {
+        uint32_t c = n->tr.self - n->roster.n_parties;
+        if (counted && theirs == n->inputs[0]) return 0;
+        snprintf(msg, msglen, "%s expects %s input%s from client %u, but this client has %u", who,
+                 counted ? h->inputs : "another number of", counted && theirs == 1 ? "" : "s", c, n->inputs[0]);
+        return -1;
+    }
+    if (peer >= n->roster.n_parties) {
+        uint32_t c = peer - n->roster.n_parties, want = n->inputs[c];
+        if (counted && theirs == want) return 0;
+        snprintf(msg, msglen, "%s (client %u) has %s input%s, but the program expects %u from it", who, c,
+                 counted ? h->inputs : "a malformed count of", counted && theirs == 1 ? "" : "s", want);
+        return -1;
+    }
+    if (strcmp(h->inputs, n->inputs_hash) == 0) return 0;
+    snprintf(msg, msglen,
+             "%s expects other input counts from the clients (its manifest or --inputs-from-clients differs)", who);
+    return -1;
+}
+
 /* Checks the peer's hello; 0 if it matches.  A mismatch is fatal for the
  * session (logged, recorded for wait_peers). */
 static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, size_t len)
 {
     NetHello h;
     char msg[2400];
-    if (net_hello_parse(frame, len, &h) != 0) {
+    int pr = net_hello_parse(frame, len, &h);
+    if (pr == -2) {
+        snprintf(msg, sizeof msg, "%s speaks %s, this node %s: every node must run the same StoffelVM-C release", who,
+                 h.version, NET_HELLO_VERSION);
+        net_log(n, "%s", msg);
+        set_fatal(n, msg);
+        return -1;
+    }
+    if (pr != 0) {
         net_log(n, "%s: not a StoffelVM-C node (bad hello); dropped", who);
         return -1;
     }
@@ -390,6 +437,11 @@ static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, s
     }
     if (peer < n->roster.n_parties && !h.has_nonce) {
         net_log(n, "%s: its hello has no nonce; dropped", who);
+        return -1;
+    }
+    if (check_inputs(n, peer, who, &h, msg, sizeof msg) != 0) {
+        net_log(n, "%s", msg);
+        set_fatal(n, msg);
         return -1;
     }
     Peer *p = &n->peers[peer];
@@ -573,6 +625,13 @@ done:
     p->out_len = p->out_cap = p->inflight = 0;
     if (why) snprintf(p->why, sizeof p->why, "%s", why);
     pthread_mutex_unlock(&p->mu);
+    if (id < n->roster.n_parties) {
+        /* a client's recv stops waiting once every party is gone */
+        pthread_mutex_lock(&n->mu);
+        atomic_fetch_add(&n->parties_gone, 1);
+        pthread_cond_broadcast(&n->cv);
+        pthread_mutex_unlock(&n->mu);
+    }
     if (why && !atomic_load(&n->stop)) {
         char name[32];
         roster_node_name(&n->roster, id, name, sizeof name);
@@ -634,7 +693,7 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         return;
     }
     char hello[NET_HELLO_MAX];
-    size_t hl = make_hello(n, hello, sizeof hello);
+    size_t hl = make_hello(n, (uint32_t)id, hello, sizeof hello);
     uint8_t hdr[4];
     net_frame_header(hdr, (uint32_t)hl);
     NetFrameDecoder dec;
@@ -902,6 +961,10 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
             break;
         }
         if (n->count) break;
+        if (!n->is_party && atomic_load(&n->parties_gone) >= n->roster.n_parties) {
+            rc = TRANSPORT_PEERS_GONE;
+            break;
+        }
         if (timeout_ms == 0) {
             rc = TRANSPORT_TIMEOUT;
             break;
@@ -1003,6 +1066,27 @@ static int listen_on(Net *n, const char *host, const char *port, char *err, size
     return 0;
 }
 
+/* Copies the input counts and, for a party, hashes them for the hello
+ * between parties (u32 little-endian each, in client order). */
+static int set_inputs(Net *n, const uint32_t *inputs)
+{
+    size_t k = n->is_party ? n->roster.n_clients : 1;
+    n->inputs = malloc((k ? k : 1) * sizeof *n->inputs);
+    if (!n->inputs) return -1;
+    if (k) memcpy(n->inputs, inputs, k * sizeof *n->inputs);
+    crypto_generichash_state st;
+    uint8_t h[16];
+    crypto_generichash_init(&st, (const unsigned char *)"stoffel-inputs-v1", 17, sizeof h);
+    for (size_t i = 0; i < k; i++) {
+        uint8_t le[4] = { (uint8_t)inputs[i], (uint8_t)(inputs[i] >> 8), (uint8_t)(inputs[i] >> 16),
+                          (uint8_t)(inputs[i] >> 24) };
+        crypto_generichash_update(&st, le, sizeof le);
+    }
+    crypto_generichash_final(&st, h, sizeof h);
+    net_hex(h, sizeof h, n->inputs_hash);
+    return 0;
+}
+
 static void net_free_mem(Net *n)
 {
     if (n->peers) {
@@ -1015,6 +1099,7 @@ static void net_free_mem(Net *n)
     for (size_t i = 0; i < n->count; i++)
         net_wipe_free(n->ring[(n->head + i) % n->cap].data, n->ring[(n->head + i) % n->cap].len);
     free(n->ring);
+    free(n->inputs);
     if (n->listen_fd >= 0) close(n->listen_fd);
     if (n->ctx) SSL_CTX_free(n->ctx);
     pthread_cond_destroy(&n->cv);
@@ -1073,6 +1158,10 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
     snprintf(n->program, sizeof n->program, "%s", cfg->program ? cfg->program : "-");
     if (strchr(n->params, '\n') || strchr(n->program, '\n')) {
         net_errf(err, errlen, "session parameters must be one line");
+        goto fail;
+    }
+    if (cfg->inputs && set_inputs(n, cfg->inputs) != 0) {
+        net_errf(err, errlen, "out of memory");
         goto fail;
     }
 
@@ -1153,6 +1242,26 @@ bool tls_transport_peer_up(Transport *t, uint32_t node)
     return up;
 }
 
+/* Appends to err (from offset k) every node of 0..want-1 that is not
+ * connected, and why. */
+static void list_missing(Net *n, uint32_t want, char *err, size_t errlen, size_t k)
+{
+    Transport *t = &n->tr;
+    bool first = true;
+    for (uint32_t i = 0; i < want && k < errlen; i++) {
+        if (tls_transport_peer_up(t, i)) continue;
+        char name[32];
+        roster_node_name(&n->roster, i, name, sizeof name);
+        Peer *p = &n->peers[i];
+        pthread_mutex_lock(&p->mu);
+        const char *how = i < n->roster.n_parties && (!n->is_party || i < t->self) ? "" : " (it should connect to us)";
+        k += (size_t)snprintf(err + k, errlen - k, "%s%s%s: %s", first ? "" : "; ", name, how,
+                              p->state == PEER_GONE ? "connection lost" : p->why);
+        pthread_mutex_unlock(&p->mu);
+        first = false;
+    }
+}
+
 int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *err, size_t errlen)
 {
     Net *n = t->impl;
@@ -1161,6 +1270,31 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
     for (;;) {
         bool all = true;
         for (uint32_t i = 0; i < want && all; i++) all = tls_transport_peer_up(t, i);
+        /* a peer that came and left never comes back (its slot stays
+         * gone): waiting for it only delays the failure */
+        int64_t gone = -1;
+        for (uint32_t i = 0; i < want && !all && gone < 0; i++) {
+            if (i == t->self) continue;
+            pthread_mutex_lock(&n->peers[i].mu);
+            if (n->peers[i].state == PEER_GONE) gone = i;
+            pthread_mutex_unlock(&n->peers[i].mu);
+        }
+        if (gone >= 0) {
+            char name[32];
+            roster_node_name(&n->roster, (uint32_t)gone, name, sizeof name);
+            pthread_mutex_lock(&n->mu);
+            bool fatal = n->fatal[0] != 0;
+            if (fatal) net_errf(err, errlen, "%s", n->fatal);
+            pthread_mutex_unlock(&n->mu);
+            if (!fatal) {
+                size_t k = (size_t)snprintf(err, errlen,
+                                            "%s left before every node had connected, so the session cannot "
+                                            "start; not connected: ",
+                                            name);
+                list_missing(n, want, err, errlen, k < errlen ? k : errlen);
+            }
+            return -1;
+        }
         pthread_mutex_lock(&n->mu);
         if (n->fatal[0]) {
             net_errf(err, errlen, "%s", n->fatal);
@@ -1182,19 +1316,7 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
         pthread_mutex_unlock(&n->mu);
     }
     size_t k = (size_t)snprintf(err, errlen, "timed out after %d ms waiting for ", timeout_ms);
-    bool first = true;
-    for (uint32_t i = 0; i < want && k < errlen; i++) {
-        if (tls_transport_peer_up(t, i)) continue;
-        char name[32];
-        roster_node_name(&n->roster, i, name, sizeof name);
-        Peer *p = &n->peers[i];
-        pthread_mutex_lock(&p->mu);
-        const char *how = i < n->roster.n_parties && (!n->is_party || i < t->self) ? "" : " (it should connect to us)";
-        k += (size_t)snprintf(err + k, errlen - k, "%s%s%s: %s", first ? "" : "; ", name, how,
-                              p->state == PEER_GONE ? "connection lost" : p->why);
-        pthread_mutex_unlock(&p->mu);
-        first = false;
-    }
+    list_missing(n, want, err, errlen, k < errlen ? k : errlen);
     return -1;
 }
 

@@ -28,7 +28,9 @@
  * back), as are the bytes queued to it (send fails with TRANSPORT_ERROR).
  * A message sent to a peer that has not connected yet is queued until it
  * does; one sent to a peer whose connection was lost is dropped, like a lost
- * packet (the protocol layer tolerates up to t silent parties). */
+ * packet (the protocol layer tolerates up to t silent parties).  A client's
+ * recv returns TRANSPORT_PEERS_GONE once every party's connection has
+ * ended and nothing of theirs is left to read. */
 #ifndef STOFFEL_NET_TLS_H
 #define STOFFEL_NET_TLS_H
 
@@ -48,6 +50,11 @@ typedef struct {
      * (NULL for a client, which does not compare it). */
     const char *params;
     const char *program;
+    /* Input counts for the hello's `inputs` line (hello.h): a party gives
+     * the count it expects from every client (n_clients entries), a client
+     * the count it will send (one entry).  NULL: not checked.  A mismatch
+     * is a fatal session error at both ends, before any MPC message. */
+    const uint32_t *inputs;
     /* Listen on this address instead of the roster's (NULL: roster). */
     const char *bind;
     bool quiet; /* no log lines on stderr */

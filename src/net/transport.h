@@ -27,6 +27,9 @@ enum {
     TRANSPORT_TIMEOUT = 1,
     TRANSPORT_CLOSED = -1, /* this node's transport was shut down */
     TRANSPORT_ERROR = -2,  /* bad destination, message too large, no memory */
+    /* (a client's recv) every party has left and everything they sent has
+     * been read: nothing more can arrive, so waiting longer is pointless */
+    TRANSPORT_PEERS_GONE = -3,
 };
 
 typedef struct {

@@ -468,7 +468,8 @@ def t_param_mismatch(build, tmp):
 
 def t_missing_party(build, tmp):
     """A party that never comes: the others give up after the connect
-    timeout, naming it."""
+    timeout, naming it (or, once one of them has given up and left, at
+    once, still naming it)."""
     s = Session(build, tmp, "missing", clients=0)
     prog = fixture("client_mul.stflb")
     for i in range(3):
@@ -476,7 +477,8 @@ def t_missing_party(build, tmp):
     res = s.wait(30)
     for i in range(3):
         rc, _, e = res["p%d" % i]
-        expect(rc == 12 and "party 3" in e and "timed out" in e, "party %d should time out naming party 3" % i, res)
+        expect(rc == 12 and "party 3" in e and ("timed out" in e or "left before every node had connected" in e),
+               "party %d should time out naming party 3" % i, res)
 
 
 TOKEN = {"STOFFEL_AUTH_TOKEN": "net-test-token"}
@@ -655,6 +657,62 @@ def t_open_exp(build, tmp):
 
 TESTS = [t_session, t_servers_flag, t_session_n7, t_matrix_average, t_rogue, t_connection_flood, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
          t_discovery, t_discovery_bad_token, t_discovery_slowloris, t_keygen_and_roster, t_open_exp]
+
+
+def t_extra_input(build, tmp):
+    """A client with one input too many (salary_average takes one from each):
+    it used to be accepted, every party then failed the echo round ("masked
+    inputs inconsistent") and the client waited 60 s after they had gone.
+    The hello carries the counts now: the client is told what the parties
+    expect, a party that reads its hello names it and leaves, and the
+    others stop waiting as soon as a party has left."""
+    s = Session(build, tmp, "extra_input", clients=2)
+    prog = os.path.join(REPO, "examples", "salary_average.s")
+    for i in range(4):
+        s.party(i, prog, "--connect-timeout-ms", "20000")
+    s.client(0, "52000,1", "--connect-timeout-ms", "20000")
+    s.client(1, "61000", "--connect-timeout-ms", "20000")
+    res = s.wait()
+    rc, _, err = res["c0"]
+    expect(rc not in (0, None) and "expects 1 input from client 0, but this client has 2" in err,
+           "client 0 should be told that the parties expect 1 input", res)
+    named = 0
+    for i in range(4):
+        rc, _, err = res["p%d" % i]
+        named += "(client 0) has 2 inputs, but the program expects 1 from it" in err
+        expect(rc not in (0, None) and ("client 0" in err or "left before every node had connected" in err),
+               "party %d should fail before the session starts, naming the cause" % i, res)
+    expect(named >= 1, "a party that read client 0's hello should name its count", res)
+    expect(res["c1"][0] not in (0, None), "client 1 should fail, not run a session without client 0", res)
+
+
+def t_preproc_abort(build, tmp):
+    """Party 3 dies just before preprocessing, which needs every party: the
+    others fail after their 3 s protocol timeout and leave.  The clients,
+    whose own timeout is 60 s, used to wait all of it; now they fail as
+    soon as every party has gone, saying so."""
+    s = Session(build, tmp, "preproc_abort", clients=2)
+    prog = os.path.join(REPO, "examples", "salary_average.s")
+    for i in range(4):
+        s.party(i, prog, "--timeout-ms", "3000",
+                env={"STOFFEL_NET_TEST_KILL_AT": "preproc"} if i == 3 else None)
+    s.client(0, "52000")
+    s.client(1, "61000")
+    res = s.wait(limit=50)
+    expect(res["p3"][0] == -signal.SIGKILL, "party 3 should have been killed", res)
+    # a node still connecting when party 3 died fails then, naming it
+    early = "party 3 left before every node had connected"
+    for i in range(3):
+        rc, _, err = res["p%d" % i]
+        expect(rc not in (0, None) and ("preprocessing failed" in err or early in err),
+               "party %d should fail preprocessing" % i, res)
+    for c in range(2):
+        rc, _, err = res["c%d" % c]
+        expect(rc not in (0, None) and ("every party has left" in err or early in err),
+               "client %d should fail once the parties have gone, not wait out 60 s" % c, res)
+
+
+TESTS += [t_extra_input, t_preproc_abort]
 
 
 def t_rbc_and_stores(build, tmp):

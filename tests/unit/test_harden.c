@@ -4,6 +4,8 @@
  * a hook, share bytes left in freed memory. */
 #include "unit.h"
 
+#include "free_port.h"
+
 #include "mpc_sim.h"
 #include "stoffel.h"
 #include "core/heap.h"
@@ -237,11 +239,11 @@ TEST(freed_share_wiped)
 TEST(hello_fields_always_set)
 {
     static const char *const bad[] = {
-        "STOFFEL-NET/1\n",
-        "STOFFEL-NET/1\nparams x\n",
-        "STOFFEL-NET/1\nnode \n",
-        "STOFFEL-NET/1\nnode 12abc\nparams p\n",
-        "STOFFEL-NET/1\nnode 99999999999\n",
+        "STOFFEL-NET/2\n",
+        "STOFFEL-NET/2\nparams x\n",
+        "STOFFEL-NET/2\nnode \n",
+        "STOFFEL-NET/2\nnode 12abc\nparams p\n",
+        "STOFFEL-NET/2\nnode 99999999999\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         NetHello h;
@@ -253,7 +255,7 @@ TEST(hello_fields_always_set)
         CHECK_MSG(h.node_id == -1, "hello %zu: node id %lld", i, (long long)h.node_id);
         CHECK(!h.has_program && h.program[0] == 0);
     }
-    const char *good = "STOFFEL-NET/1\nnode 3\nparams n=4 t=1\nprogram abc\n";
+    const char *good = "STOFFEL-NET/2\nnode 3\nparams n=4 t=1\nprogram abc\n";
     NetHello h;
     CHECK(net_hello_parse((const uint8_t *)good, strlen(good), &h) == 0);
     CHECK(h.node_id == 3 && strcmp(h.params, "n=4 t=1") == 0 && strcmp(h.program, "abc") == 0);
@@ -261,18 +263,6 @@ TEST(hello_fields_always_set)
 }
 
 /* ---- a fresh instance per run --------------------------------------------------- */
-
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t l = sizeof a;
-    int port = -1;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &l) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0) close(fd);
-    return port;
-}
 
 /* One run of a party and a client over TLS on 127.0.0.1: the run nonce
  * both derive (0 if they agree, -1 otherwise). */

@@ -7,6 +7,8 @@
  * through a VM hydrated with the engine. */
 #include "unit.h"
 
+#include "free_port.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -174,20 +176,6 @@ TEST(in_process)
         ps[i].net = nets[i];
     }
     run_parties(ps, "in process");
-}
-
-/* A free loopback port (bound then released; the kernel does not hand it
- * out again at once). */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t len = sizeof a;
-    int port = -1;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0) close(fd);
-    return port;
 }
 
 TEST(over_tls)

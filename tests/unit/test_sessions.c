@@ -1,0 +1,189 @@
+/* test_sessions.c: sessions that one bad client or a failed run cannot
+ * stall (issue 16, items 8 and 9): input counts checked in the hello, a
+ * client that stops waiting once every party has left, in both
+ * transports. */
+#include "unit.h"
+
+#include "free_port.h"
+
+#include "mpc_sim.h"
+#include "net/hello.h"
+#include "net/inproc.h"
+#include "net/tls.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* ---- the hello ---------------------------------------------------------------- */
+
+/* An older node's hello (version 1, no `inputs` line) is refused with its
+ * version named, not read as a version-2 hello without input counts; a
+ * count is read only from decimal digits. */
+TEST(hello_version_and_inputs)
+{
+    const char *old = "STOFFEL-NET/1\nnode 3\nparams n=4 t=1\nprogram abc\n";
+    NetHello h;
+    CHECK(net_hello_parse((const uint8_t *)old, strlen(old), &h) == -2);
+    CHECK_MSG(strcmp(h.version, "STOFFEL-NET/1") == 0, "version '%s'", h.version);
+    CHECK(!h.has_node && !h.has_params && h.node_id == -1);
+    const char *good = "STOFFEL-NET/2\nnode 4\nparams p\nprogram -\ninputs 2\n";
+    uint32_t k = 0;
+    CHECK(net_hello_parse((const uint8_t *)good, strlen(good), &h) == 0);
+    CHECK(h.has_inputs && net_hello_input_count(&h, &k) == 0 && k == 2);
+    static const char *const bad[] = { "-", "", "4294967296", "12a", "0123456789abcdef0123456789abcdef" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[200];
+        snprintf(text, sizeof text, "STOFFEL-NET/2\nnode 4\ninputs %s\n", bad[i]);
+        CHECK(net_hello_parse((const uint8_t *)text, strlen(text), &h) == 0);
+        CHECK_MSG(net_hello_input_count(&h, &k) == -1, "inputs '%s' read as a count", bad[i]);
+    }
+}
+
+/* ---- one party and one client over TLS on 127.0.0.1 -------------------------------- */
+
+typedef struct {
+    char dir[64], pk[128], pc[128], ck[128], cc[128];
+    Roster roster;
+    Transport *party, *client;
+    char perr[1024], cerr[1024];
+    int prc, crc; /* wait_peers results */
+} Pair;
+
+/* Party 0 (n = 1, t = 0) expecting `expect` inputs from client 0, which
+ * brings `has`; both wait for each other.  0 if the endpoints exist. */
+static int pair_start(Pair *p, uint32_t expect, uint32_t has)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->dir, sizeof p->dir, "/tmp/stoffel-sessions-XXXXXX");
+    if (!mkdtemp(p->dir)) return -1;
+    snprintf(p->pk, sizeof p->pk, "%s/p0.key", p->dir);
+    snprintf(p->pc, sizeof p->pc, "%s/p0.crt", p->dir);
+    snprintf(p->ck, sizeof p->ck, "%s/c0.key", p->dir);
+    snprintf(p->cc, sizeof p->cc, "%s/c0.crt", p->dir);
+    uint8_t k0[NET_KEY_ID_LEN], k1[NET_KEY_ID_LEN];
+    char err[512], text[1024], hex0[65], hex1[65];
+    if (tls_keygen(p->pk, p->pc, "party 0", k0, err, sizeof err) != 0 ||
+        tls_keygen(p->ck, p->cc, "client 0", k1, err, sizeof err) != 0)
+        return -1;
+    net_hex(k0, sizeof k0, hex0);
+    net_hex(k1, sizeof k1, hex1);
+    snprintf(text, sizeof text, "party 0 127.0.0.1:%d %s\nclient 0 %s\n", free_port(), hex0, hex1);
+    if (roster_parse(text, strlen(text), &p->roster, err, sizeof err) != 0) return -1;
+    TlsNetConfig pcfg = { .roster = &p->roster,
+                          .self = 0,
+                          .key_path = p->pk,
+                          .cert_path = p->pc,
+                          .params = "test",
+                          .program = "p",
+                          .inputs = &expect,
+                          .quiet = true };
+    TlsNetConfig ccfg = { .roster = &p->roster,
+                          .self = 1,
+                          .key_path = p->ck,
+                          .cert_path = p->cc,
+                          .params = "test",
+                          .inputs = &has,
+                          .quiet = true };
+    p->party = tls_transport_new(&pcfg, p->perr, sizeof p->perr);
+    p->client = p->party ? tls_transport_new(&ccfg, p->cerr, sizeof p->cerr) : NULL;
+    if (!p->client) return -1;
+    p->prc = tls_transport_wait_peers(p->party, true, 10000, p->perr, sizeof p->perr);
+    p->crc = tls_transport_wait_peers(p->client, true, 10000, p->cerr, sizeof p->cerr);
+    return 0;
+}
+
+static void pair_free(Pair *p)
+{
+    if (p->client) tls_transport_free(p->client, 0);
+    if (p->party) tls_transport_free(p->party, 0);
+    roster_free(&p->roster);
+    char path[160];
+    const char *names[] = { "p0.key", "p0.crt", "c0.key", "c0.crt" };
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", p->dir, names[i]);
+        unlink(path);
+    }
+    rmdir(p->dir);
+}
+
+/* A client with one input too many used to be accepted, every party then
+ * failed the echo round ("masked inputs inconsistent") and the client
+ * waited out its 60 s.  Now the hello carries the counts: both ends refuse
+ * the session at once, and the client is told what the parties expect. */
+TEST(tls_wrong_input_count_refused)
+{
+    Pair p;
+    CHECK(pair_start(&p, 1, 2) == 0);
+    CHECK_MSG(p.prc == -1 && strstr(p.perr, "has 2 inputs, but the program expects 1 from it"), "party: %s", p.perr);
+    CHECK_MSG(p.crc == -1 && strstr(p.cerr, "expects 1 input from client 0, but this client has 2"), "client: %s",
+              p.cerr);
+    pair_free(&p);
+    CHECK(pair_start(&p, 3, 3) == 0);
+    CHECK_MSG(p.prc == 0 && p.crc == 0, "matching counts: %s / %s", p.perr, p.cerr);
+    pair_free(&p);
+}
+
+/* The parties failed (here: party 0 simply leaves) while a client waits
+ * for its masks with a 60 s timeout: it used to wait all of it.  The
+ * transport now reports that every party is gone, and the client fails
+ * with that reason at once. */
+TEST(tls_client_stops_when_parties_leave)
+{
+    Pair p;
+    CHECK(pair_start(&p, 1, 1) == 0);
+    CHECK(p.prc == 0 && p.crc == 0);
+    MpcClient *c = mpc_client_new(p.client, F(), 1, 0, 7, 60000);
+    CHECK(c != NULL);
+    tls_transport_free(p.party, 0);
+    p.party = NULL;
+    Fe x;
+    fe_from_u64(F(), &x, 5);
+    CHECK(mpc_client_inputs(c, &x, 1) == -1);
+    CHECK_MSG(strstr(mpc_client_error(c), "every party has left") != NULL, "%s", mpc_client_error(c));
+    uint32_t from;
+    uint8_t *msg;
+    size_t len;
+    CHECK(transport_recv(p.client, &from, &msg, &len, 30000) == TRANSPORT_PEERS_GONE);
+    mpc_client_free(c);
+    pair_free(&p);
+}
+
+/* ---- in process ------------------------------------------------------------------- */
+
+/* After the parties finished, the local session read each client's
+ * outputs until a 200 ms receive timed out, one client after another (300
+ * clients: a minute).  Now a client reads what is queued and then hears
+ * that the parties are done. */
+TEST(inproc_parties_done)
+{
+    InprocHub *h = inproc_hub_new(2, 2);
+    CHECK(h != NULL);
+    Transport *p0 = inproc_endpoint(h, 0), *p1 = inproc_endpoint(h, 1), *c0 = inproc_endpoint(h, 2);
+    const uint8_t hi[3] = { 1, 2, 3 };
+    CHECK(transport_send(p0, 2, hi, sizeof hi) == TRANSPORT_OK);
+    CHECK(transport_send(p0, 1, hi, sizeof hi) == TRANSPORT_OK);
+    inproc_hub_parties_done(h);
+    uint32_t from = 99;
+    uint8_t *msg = NULL;
+    size_t len = 0;
+    CHECK(transport_recv(c0, &from, &msg, &len, 30000) == TRANSPORT_OK && from == 0 && len == 3);
+    free(msg);
+    CHECK(transport_recv(c0, &from, &msg, &len, 30000) == TRANSPORT_PEERS_GONE);
+    /* parties themselves are not affected: they still time out normally */
+    CHECK(transport_recv(p1, &from, &msg, &len, 30000) == TRANSPORT_OK);
+    free(msg);
+    CHECK(transport_recv(p1, &from, &msg, &len, 10) == TRANSPORT_TIMEOUT);
+    inproc_hub_free(h);
+}
+
+int main(void)
+{
+    RUN(hello_version_and_inputs);
+    RUN(tls_wrong_input_count_refused);
+    RUN(tls_client_stops_when_parties_leave);
+    RUN(inproc_parties_done);
+    return unit_report();
+}
