@@ -15,7 +15,9 @@
  * Stage 4 only happens when someone complained. */
 #include "mpc/avss.h"
 
+#include <signal.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +116,20 @@ static const uint8_t *held(const Avss *a, uint32_t origin, uint8_t tag, size_t *
     return a->held[k];
 }
 
+/* Testing aid (tests/avss/signature_tests.py, docs/avss.md):
+ * STOFFEL_NET_TEST_KILL_AT=avss-deal makes a networked party kill itself
+ * with SIGKILL in the middle of its first dealing, after broadcasting its
+ * commitments and sending shares to only the parties below it - a crash
+ * during key generation at a reproducible point. */
+static void test_kill_in_deal(void)
+{
+    const char *v = getenv("STOFFEL_NET_TEST_KILL_AT");
+    if (v && strcmp(v, "avss-deal") == 0) {
+        fflush(NULL);
+        raise(SIGKILL);
+    }
+}
+
 /* Stage 1, this party's dealing. */
 static int deal(MpcEngine *e, Avss *a, uint64_t seq)
 {
@@ -150,6 +166,7 @@ static int deal(MpcEngine *e, Avss *a, uint64_t seq)
     if (e->fault != MPC_FAULT_SILENT && mpc_rbc_broadcast(e, b, blen, &session) != 0) goto out;
     for (uint32_t j = 0; j < n; j++) {
         if (j == a->self) continue;
+        if (j > a->self) test_kill_in_deal();
         Fe s = shares[j];
         /* tests: a faulty dealer's share for the next party is off by one */
         if (e->fault == MPC_FAULT_WRONG_SHARES && j == (a->self + 1) % n) {

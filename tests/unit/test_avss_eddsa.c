@@ -32,8 +32,8 @@ static int ark_to_rfc(const uint8_t ark[32], uint8_t rfc[32])
     be[0] &= 0x7f;
     int big = (ark[31] & 0x80) != 0, rc = -1;
     BN_CTX *ctx = BN_CTX_new();
-    BIGNUM *p = BN_new(), *d = BN_new(), *y = BN_bin2bn(be, 32, NULL), *u = BN_new(), *v = BN_new(),
-           *x = BN_new(), *half = BN_new();
+    BIGNUM *p = BN_new(), *d = BN_new(), *y = BN_bin2bn(be, 32, NULL), *u = BN_new(), *v = BN_new(), *x = BN_new(),
+           *half = BN_new();
     if (!ctx || !p || !d || !y || !u || !v || !x || !half) goto out;
     /* p = 2^255 - 19, d = -121665/121666 */
     BN_set_bit(p, 255);
@@ -162,8 +162,7 @@ TEST(eddsa_verified_by_libsodium)
         CHECK(crypto_sign_verify_detached(rfc_sig, m, strlen(MSG), other) != 0);
     }
     CHECK(standard);
-    printf("eddsa: %d sessions, %d with arkworks encodings unlike RFC 8032 (checked by equation only)\n", runs,
-           differ);
+    printf("eddsa: %d sessions, %d with arkworks encodings unlike RFC 8032 (checked by equation only)\n", runs, differ);
     stoffel_program_free(p);
 }
 
