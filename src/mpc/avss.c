@@ -298,7 +298,9 @@ static int complaints(MpcEngine *e, Avss *a, uint64_t seq, int timeout_ms, int *
         for (uint32_t k = 0; v && len == AVSS_HDR + n && k < n; k++) named[k] |= v[AVSS_HDR + k] != 0;
     }
     /* a complaint some vote names reached an honest party (or will reach
-     * all): wait for it, it is delivered to everyone */
+     * all): wait for it, it is delivered to everyone (a fresh deadline: the
+     * votes' may be spent) */
+    deadline_in(&dl, timeout_ms);
     for (uint32_t j = 0; j < n; j++) {
         if (!named[j] || a->heard[j]) continue;
         if (pump(e, a, j, 'C', seq, &dl) < 0) return -1;
