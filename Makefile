@@ -42,7 +42,7 @@ TOOL_BINS += $(LANG_TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test format asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare bench-procs bench-lang fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test format asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare bench-procs bench-lang bench-avss fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -132,7 +132,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
 	@# BENCH_ARGS are the interpreter runner's; the others run with their defaults
-	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare bench-lang BENCH_ARGS=
+	@$(MAKE) --no-print-directory bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare bench-lang bench-avss BENCH_ARGS=
 	@$(MAKE) --no-print-directory bench-procs
 
 # Processes against Erlang/OTP: a ring, mass spawning, idle memory (docs/processes.md).
@@ -178,6 +178,12 @@ bench-net: lib
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/net_bench bench/net_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/net_bench $(BENCH_ARGS)
+
+# The AVSS backend: share+verify, DKG and signing, n=4 and n=7: docs/avss.md.
+bench-avss: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/avss_bench bench/avss_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/avss_bench $(BENCH_ARGS)
 
 # Reliable broadcast (Rbc.*), n=4 and n=7, threads and TLS processes: docs/storage.md.
 bench-rbc: lib

@@ -1,16 +1,23 @@
 /* avss.c: Feldman-verifiable dealings and the distributed random sharing
- * (avss.h).  Three stages, all messages bound to the call's sequence
- * number:
+ * (avss.h).  Four stages, all messages bound to the call's sequence
+ * number and broadcast by every party in this order:
  *   1. deal: a(j+1) to party j (MK_AVSS), commitments by reliable broadcast
  *      ('D' ‖ seq ‖ (t+1) arkworks-encoded points);
  *   2. complain: every party broadcasts 'C' ‖ seq ‖ one byte per dealer
  *      (1 = my share from it is missing or does not match);
- *   3. answer: an accused dealer broadcasts 'R' ‖ seq ‖ (accuser, share)
+ *   3. vote: every party broadcasts 'V' ‖ seq ‖ one byte per party (1 = I
+ *      hold its complaint).  The complaints that count are those of every
+ *      party some vote names: each is delivered to everyone by reliable
+ *      broadcast, so all honest parties wait for and decide on the same
+ *      set, not on what reached them before a deadline;
+ *   4. answer: an accused dealer broadcasts 'R' ‖ seq ‖ (accuser, share)
  *      pairs; everyone checks them against the commitments.
- * Stage 3 only happens when someone complained. */
+ * Stage 4 only happens when someone complained. */
 #include "mpc/avss.h"
 
+#include <signal.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,37 +52,6 @@ static void put_hdr(uint8_t *b, uint8_t tag, uint64_t seq)
     for (int i = 0; i < 8; i++) b[1 + i] = (uint8_t)(seq >> (8 * i));
 }
 
-static int hdr_ok(const uint8_t *b, size_t len, uint8_t tag, uint64_t seq)
-{
-    if (len < AVSS_HDR || b[0] != tag) return 0;
-    uint64_t s = 0;
-    for (int i = 0; i < 8; i++) s |= (uint64_t)b[1 + i] << (8 * i);
-    return s == seq;
-}
-
-/* The broadcast of `origin` for stage `tag` of this call, before the
- * deadline: 1 with *msg (malloc'd), 0 missing or malformed.  Broadcasts of
- * earlier calls or stages that arrived after their deadline are skipped. */
-static int recv_stage(MpcEngine *e, uint32_t origin, const struct timespec *dl, uint8_t tag, uint64_t seq,
-                      uint8_t **msg, size_t *len)
-{
-    static const char order[] = "DCR";
-    for (;;) {
-        uint32_t from;
-        int ms = ms_left(dl);
-        int got = mpc_rbc_receive(e, origin, ms > 0 ? ms : 1, &from, msg, len);
-        if (got <= 0) return got;
-        if (hdr_ok(*msg, *len, tag, seq)) return 1;
-        uint64_t s = 0;
-        for (int i = 0; *len >= AVSS_HDR && i < 8; i++) s |= (uint64_t)(*msg)[1 + i] << (8 * i);
-        const char *their = *len >= AVSS_HDR && (*msg)[0] ? strchr(order, (*msg)[0]) : NULL;
-        int stale = their && (s < seq || (s == seq && their < strchr(order, tag)));
-        free(*msg);
-        *msg = NULL;
-        if (!stale) return 0;
-    }
-}
-
 typedef struct {
     uint32_t n, t, self;
     const Group *g;
@@ -86,8 +62,73 @@ typedef struct {
     uint8_t *ok;       /* n: my share from the dealer matches */
     uint8_t *accused;  /* n × n: accused[dealer*n + accuser] */
     uint8_t *rejected; /* n */
+    uint8_t *heard;    /* n: the party's complaint arrived */
     Fe *mine;          /* n: my dealing's shares (kept for answers, then wiped) */
+    uint8_t **held;    /* NSTAGE × n: each party's broadcast of each stage */
+    size_t *held_len;
 } Avss;
+
+static const char stages[] = "DCVR"; /* the order every party broadcasts in */
+#define NSTAGE 4
+
+/* Takes `origin`'s broadcasts of this call, in order, until the one of
+ * stage `tag` is held (1) or the deadline passes (0); -1 on an engine
+ * error.  A broadcast of a later call is kept in the engine for it, one of
+ * an earlier call (after its deadline) or not of this protocol is dropped. */
+static int pump(MpcEngine *e, Avss *a, uint32_t origin, uint8_t tag, uint64_t seq, const struct timespec *dl)
+{
+    size_t want = (size_t)(strchr(stages, tag) - stages) * a->n + origin;
+    while (!a->held[want]) {
+        uint8_t *m = e->avss_ahead[origin];
+        size_t len = e->avss_ahead_len[origin];
+        if (m) {
+            e->avss_ahead[origin] = NULL;
+        } else {
+            uint32_t from;
+            int ms = ms_left(dl);
+            int got = mpc_rbc_receive(e, origin, ms > 0 ? ms : 1, &from, &m, &len);
+            if (got <= 0) return got;
+        }
+        const char *st = len >= AVSS_HDR && m[0] ? strchr(stages, m[0]) : NULL;
+        uint64_t s = 0;
+        for (int i = 0; st && i < 8; i++) s |= (uint64_t)m[1 + i] << (8 * i);
+        if (st && s > seq) {
+            e->avss_ahead[origin] = m; /* for a later call: stop here */
+            e->avss_ahead_len[origin] = len;
+            return 0;
+        }
+        size_t k = st ? (size_t)(st - stages) * a->n + origin : 0;
+        if (st && s == seq && !a->held[k]) {
+            a->held[k] = m;
+            a->held_len[k] = len;
+        } else {
+            free(m);
+        }
+    }
+    return 1;
+}
+
+/* The held broadcast of `origin` for stage `tag`, or NULL. */
+static const uint8_t *held(const Avss *a, uint32_t origin, uint8_t tag, size_t *len)
+{
+    size_t k = (size_t)(strchr(stages, tag) - stages) * a->n + origin;
+    *len = a->held_len[k];
+    return a->held[k];
+}
+
+/* Testing aid (tests/avss/signature_tests.py, docs/avss.md):
+ * STOFFEL_NET_TEST_KILL_AT=avss-deal makes a networked party kill itself
+ * with SIGKILL in the middle of its first dealing, after broadcasting its
+ * commitments and sending shares to only the parties below it - a crash
+ * during key generation at a reproducible point. */
+static void test_kill_in_deal(void)
+{
+    const char *v = getenv("STOFFEL_NET_TEST_KILL_AT");
+    if (v && strcmp(v, "avss-deal") == 0) {
+        fflush(NULL);
+        raise(SIGKILL);
+    }
+}
 
 /* Stage 1, this party's dealing. */
 static int deal(MpcEngine *e, Avss *a, uint64_t seq)
@@ -125,6 +166,7 @@ static int deal(MpcEngine *e, Avss *a, uint64_t seq)
     if (e->fault != MPC_FAULT_SILENT && mpc_rbc_broadcast(e, b, blen, &session) != 0) goto out;
     for (uint32_t j = 0; j < n; j++) {
         if (j == a->self) continue;
+        if (j > a->self) test_kill_in_deal();
         Fe s = shares[j];
         /* tests: a faulty dealer's share for the next party is off by one */
         if (e->fault == MPC_FAULT_WRONG_SHARES && j == (a->self + 1) % n) {
@@ -177,11 +219,10 @@ static int receive_dealings(MpcEngine *e, Avss *a, uint64_t seq, const struct ti
     gather_end(e, true);
     for (uint32_t i = 0; i < n; i++) {
         if (i == a->self || e->excluded[i]) continue; /* known faulty: not waited for */
-        uint8_t *m = NULL;
         size_t len = 0;
-        int got = recv_stage(e, i, dl, 'D', seq, &m, &len);
-        if (got < 0) return -1;
-        if (got == 1 && len == AVSS_HDR + (size_t)(t + 1) * g->ark_len) {
+        if (pump(e, a, i, 'D', seq, dl) < 0) return -1;
+        const uint8_t *m = held(a, i, 'D', &len);
+        if (m && len == AVSS_HDR + (size_t)(t + 1) * g->ark_len) {
             char why[128];
             int fine = 1;
             for (uint32_t k = 0; k <= t && fine; k++)
@@ -189,7 +230,6 @@ static int receive_dealings(MpcEngine *e, Avss *a, uint64_t seq, const struct ti
                                      sizeof why) == 0;
             a->dealt[i] = (uint8_t)fine;
         }
-        free(m);
         if (!a->dealt[i] && e->n_excluded < t) {
             e->excluded[i] = 1; /* silent past the timeout: not waited for again */
             e->n_excluded++;
@@ -200,38 +240,77 @@ static int receive_dealings(MpcEngine *e, Avss *a, uint64_t seq, const struct ti
     return 0;
 }
 
-/* Stage 2: complaints, one broadcast from every party. */
-static int complaints(MpcEngine *e, Avss *a, uint64_t seq, const struct timespec *dl, int *any)
+/* Party j's complaint, once held, into the accusation matrix. */
+static void take_complaint(Avss *a, uint32_t j)
 {
-    uint32_t n = a->n;
+    size_t len;
+    const uint8_t *m = held(a, j, 'C', &len);
+    if (!m || a->heard[j]) return;
+    a->heard[j] = 1;
+    if (len == AVSS_HDR + a->n)
+        for (uint32_t i = 0; i < a->n; i++) a->accused[(size_t)i * a->n + j] = m[AVSS_HDR + i] != 0;
+}
+
+/* Broadcasts this stage's message: the header and one byte per party. */
+static int broadcast_bytes(MpcEngine *e, uint8_t tag, uint64_t seq, const uint8_t *bytes, uint32_t n)
+{
+    if (e->fault == MPC_FAULT_SILENT) return 0;
     uint8_t *b = malloc(AVSS_HDR + n);
     if (!b) return mpc_fail(e, "out of memory");
-    put_hdr(b, 'C', seq);
-    for (uint32_t i = 0; i < n; i++) {
-        b[AVSS_HDR + i] = (uint8_t)(a->dealt[i] && !a->ok[i]);
-        /* tests: a faulty party also accuses an honest dealer falsely */
-        if (e->fault == MPC_FAULT_WRONG_SHARES && i == (a->self + 2) % n && i != a->self) b[AVSS_HDR + i] = 1;
-        a->accused[(size_t)i * n + a->self] = b[AVSS_HDR + i];
-    }
+    put_hdr(b, tag, seq);
+    memcpy(b + AVSS_HDR, bytes, n);
     uint64_t session;
-    int rc = e->fault == MPC_FAULT_SILENT ? 0 : mpc_rbc_broadcast(e, b, AVSS_HDR + n, &session);
+    int rc = mpc_rbc_broadcast(e, b, AVSS_HDR + n, &session);
     free(b);
-    if (rc != 0) return -1;
+    return rc;
+}
+
+/* Stages 2 and 3: complaints, then votes on which complaints count. */
+static int complaints(MpcEngine *e, Avss *a, uint64_t seq, int timeout_ms, int *any)
+{
+    uint32_t n = a->n;
+    uint8_t mine[SHAMIR_MAX_PARTIES];
+    for (uint32_t i = 0; i < n; i++) {
+        mine[i] = (uint8_t)(a->dealt[i] && !a->ok[i]);
+        /* tests: a faulty party also accuses an honest dealer falsely */
+        if (e->fault == MPC_FAULT_WRONG_SHARES && i == (a->self + 2) % n && i != a->self) mine[i] = 1;
+        a->accused[(size_t)i * n + a->self] = mine[i];
+    }
+    a->heard[a->self] = 1;
+    if (broadcast_bytes(e, 'C', seq, mine, n) != 0) return -1;
+    struct timespec dl;
+    deadline_in(&dl, timeout_ms);
     for (uint32_t j = 0; j < n; j++) {
-        if (j == a->self || !a->dealt[j]) continue; /* a party that did not deal is not heard */
-        uint8_t *m = NULL;
-        size_t len = 0;
-        int got = recv_stage(e, j, dl, 'C', seq, &m, &len);
-        if (got < 0) return -1;
-        if (got == 1 && len == AVSS_HDR + n)
-            for (uint32_t i = 0; i < n; i++) a->accused[(size_t)i * n + j] = m[AVSS_HDR + i] != 0;
-        free(m);
+        if (j == a->self || !a->dealt[j]) continue; /* a party that did not deal is not waited for */
+        if (pump(e, a, j, 'C', seq, &dl) < 0) return -1;
+        take_complaint(a, j);
+    }
+    /* the vote: whose complaints this party holds */
+    if (broadcast_bytes(e, 'V', seq, a->heard, n) != 0) return -1;
+    uint8_t named[SHAMIR_MAX_PARTIES];
+    memcpy(named, a->heard, n);
+    deadline_in(&dl, timeout_ms);
+    for (uint32_t j = 0; j < n; j++) {
+        if (j == a->self || !a->dealt[j]) continue;
+        if (pump(e, a, j, 'V', seq, &dl) < 0) return -1;
+        size_t len;
+        const uint8_t *v = held(a, j, 'V', &len);
+        for (uint32_t k = 0; v && len == AVSS_HDR + n && k < n; k++) named[k] |= v[AVSS_HDR + k] != 0;
+    }
+    /* a complaint some vote names reached an honest party (or will reach
+     * all): wait for it, it is delivered to everyone (a fresh deadline: the
+     * votes' may be spent) */
+    deadline_in(&dl, timeout_ms);
+    for (uint32_t j = 0; j < n; j++) {
+        if (!named[j] || a->heard[j]) continue;
+        if (pump(e, a, j, 'C', seq, &dl) < 0) return -1;
+        take_complaint(a, j);
     }
     for (size_t k = 0; k < (size_t)n * n; k++) *any |= a->accused[k] && a->dealt[k / n];
     return 0;
 }
 
-/* Stage 3: accused dealers reveal their accusers' shares. */
+/* Stage 4: accused dealers reveal their accusers' shares. */
 static int answers(MpcEngine *e, Avss *a, uint64_t seq, const struct timespec *dl)
 {
     uint32_t n = a->n, t = a->t;
@@ -257,11 +336,10 @@ static int answers(MpcEngine *e, Avss *a, uint64_t seq, const struct timespec *d
             }
             continue; /* answer_mine */
         }
-        uint8_t *m = NULL;
         size_t len = 0;
-        int got = recv_stage(e, i, dl, 'R', seq, &m, &len);
-        if (got < 0) return -1;
-        int fine = got == 1 && len == AVSS_HDR + (size_t)nacc * (1 + MPC_ELEM);
+        if (pump(e, a, i, 'R', seq, dl) < 0) return -1;
+        const uint8_t *m = held(a, i, 'R', &len);
+        int fine = m && len == AVSS_HDR + (size_t)nacc * (1 + MPC_ELEM);
         for (unsigned k = 0; fine && k < nacc; k++) {
             const uint8_t *p = m + AVSS_HDR + (size_t)k * (1 + MPC_ELEM);
             Fe s;
@@ -274,7 +352,6 @@ static int answers(MpcEngine *e, Avss *a, uint64_t seq, const struct timespec *d
             sodium_memzero(&s, sizeof s);
         }
         if (!fine) a->rejected[i] = 1;
-        free(m);
     }
     return 0;
 }
@@ -323,8 +400,12 @@ int mpc_avss_random(MpcEngine *e, const Group *g, Fe *share, GroupPoint *commit,
     a.ok = calloc(n, 1);
     a.accused = calloc((size_t)n * n, 1);
     a.rejected = calloc(n, 1);
+    a.heard = calloc(n, 1);
+    a.held = calloc((size_t)NSTAGE * n, sizeof *a.held);
+    a.held_len = calloc((size_t)NSTAGE * n, sizeof *a.held_len);
     int rc = -1;
-    if (!a.C || !a.sh || !a.mine || !a.dealt || !a.ok || !a.accused || !a.rejected) {
+    if (!a.C || !a.sh || !a.mine || !a.dealt || !a.ok || !a.accused || !a.rejected || !a.heard || !a.held ||
+        !a.held_len) {
         mpc_fail(e, "out of memory");
         goto out;
     }
@@ -333,8 +414,7 @@ int mpc_avss_random(MpcEngine *e, const Group *g, Fe *share, GroupPoint *commit,
     deadline_in(&dl, e->timeout_ms);
     int any = 0;
     if (deal(e, &a, seq) != 0 || receive_dealings(e, &a, seq, &dl) != 0) goto out;
-    deadline_in(&dl, e->timeout_ms);
-    if (complaints(e, &a, seq, &dl, &any) != 0) goto out;
+    if (complaints(e, &a, seq, e->timeout_ms, &any) != 0) goto out;
     if (any) {
         deadline_in(&dl, e->timeout_ms);
         if (answer_mine(e, &a, seq) != 0 || answers(e, &a, seq, &dl) != 0) goto out;
@@ -366,7 +446,7 @@ int mpc_avss_random(MpcEngine *e, const Group *g, Fe *share, GroupPoint *commit,
         goto out;
     }
     if (rejected) memcpy(rejected, a.rejected, n);
-    e->st.rounds += any ? 3 : 2;
+    e->st.rounds += any ? 4 : 3;
     rc = 0;
 out:
     if (rc != 0) fe_zero(share);
@@ -379,5 +459,12 @@ out:
     free(a.ok);
     free(a.accused);
     free(a.rejected);
+    free(a.heard);
+    for (size_t k = 0; a.held && k < (size_t)NSTAGE * n; k++) {
+        if (a.held[k]) sodium_memzero(a.held[k], a.held_len[k]); /* answers carry shares */
+        free(a.held[k]);
+    }
+    free(a.held);
+    free(a.held_len);
     return rc;
 }

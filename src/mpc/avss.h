@@ -7,7 +7,9 @@
  * channel and reliably broadcasts the commitments C_k = a_k·G.  Each party
  * checks its share s against them (s·G = Σ C_k·x^k) and reliably
  * broadcasts the dealers it complains about (missing or inconsistent
- * share).  An accused dealer answers by broadcasting the shares of its
+ * share), then a vote naming whose complaints it holds; the complaints of
+ * every party some vote names count, at every honest party.  An accused
+ * dealer answers by broadcasting the shares of its
  * accusers; a dealer who does not answer, or whose answer does not match
  * its commitments, is rejected, and so is a dealer whose commitments never
  * arrived.  The result is the sum of the accepted dealings: this party's
@@ -16,9 +18,9 @@
  * dealers (reliable broadcast), so with n >= 3t+1 and at most t faulty
  * parties all honest shares lie on the committed polynomial.
  *
- * Like the engine's openings, a missing message is decided by the timeout
- * (a partially synchronous model): a party that stays silent past it is
- * treated as faulty. */
+ * Like the engine's openings, a message that never comes is decided by the
+ * timeout (a partially synchronous model): a party that stays silent past
+ * it is treated as faulty. */
 #ifndef STOFFEL_MPC_AVSS_H
 #define STOFFEL_MPC_AVSS_H
 

@@ -623,6 +623,7 @@ void mpc_engine_free(MpcEngine *e)
         free(e->stash[i].msg);
     }
     free(e->stash);
+    for (uint32_t j = 0; j < SHAMIR_MAX_PARTIES; j++) free(e->avss_ahead[j]);
     free(e->stash_cnt);
     free(e->stash_bytes);
     free(e->rows);

@@ -208,6 +208,10 @@ struct MpcEngine {
     struct Rbc *rbc;      /* reliable broadcast state (engine_rbc.c) */
     char rbc_err[512];    /* why broadcast messages were refused (since the last receive) */
     struct CmpState *cmp; /* comparison masks made ahead (compare.c), or NULL */
+    /* avss.c: per origin, a broadcast of a later sharing that arrived while
+     * this party was still in an earlier one (kept for that sharing) */
+    uint8_t *avss_ahead[SHAMIR_MAX_PARTIES];
+    size_t avss_ahead_len[SHAMIR_MAX_PARTIES];
 };
 
 enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T, TEST_AVSS_NO_ANSWER /* avss.c: a dealer ignores complaints */ };
