@@ -458,6 +458,12 @@ typedef struct {
     /* "honeybadger" (NULL) or "avss" (docs/avss.md): AVSS also takes the
      * curves secp256k1 and p-256. */
     const char *backend;
+    /* Limits of every party's VM, as in StoffelConfig (0: its default).
+     * heap_limit also counts the party's MPC engine buffers (preprocessing
+     * pools, round buffers, early messages). */
+    uint32_t max_call_depth;
+    uint64_t instruction_budget;
+    size_t heap_limit;
 } StoffelLocalMpcOptions;
 
 /* What an MPC session cost, per party: online rounds, messages and bytes
@@ -585,6 +591,10 @@ typedef struct {
     const char *local_store;
     const char *preproc_store;
     const char *backend; /* "honeybadger" (NULL) or "avss", as StoffelLocalMpcOptions */
+    /* party: its VM's limits, as in StoffelLocalMpcOptions (0: default). */
+    uint32_t max_call_depth;
+    uint64_t instruction_budget;
+    size_t heap_limit;
 } StoffelNetOptions;
 
 /* Run this node's part of a networked session.  It prints the result on

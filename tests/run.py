@@ -488,6 +488,14 @@ CLI_CHECKS = [
     ("cli/removed-flag", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--client-id", "1"], 2, []),
     ("cli/version", ["--version"], 0, []),
 ] + [
+    # issue 16: the VM limits hold in every party's VM of a --local-mpc session
+    ("cli/mpc-limit" + flag, [os.path.join(GOLDEN_DIR, "limits", prog), "main", "--local-mpc", "--n-parties", "4",
+                              flag, value], 4, [err])
+    for prog, flag, value, err in (
+        ("instruction_budget.s", "--max-instructions", "1000", "Instruction budget exhausted (1000 instructions)"),
+        ("max_call_depth_flag.s", "--max-call-depth", "50", "Call depth limit exceeded (50 frames)"),
+        ("heap_limit.s", "--max-heap-mb", "8", "Heap limit exceeded (8388608 bytes)"))
+] + [
     # upstream's flags for features this implementation does not have (issue 12)
     ("cli/unsupported" + flag, [os.path.join(GOLDEN_DIR, "cli", "hello.s"), flag, "x"], 2,
      [flag + " is not supported by this implementation"])

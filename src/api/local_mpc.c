@@ -157,6 +157,9 @@ static void party_run(Party *p)
         .per_party_stores = true,
         .cost = s->costs ? &s->costs[p->id] : NULL,
         .progress = p->id == 0 ? o->progress : NULL, /* one party speaks for the session */
+        .max_call_depth = o->max_call_depth,
+        .instruction_budget = o->instruction_budget,
+        .heap_limit = o->heap_limit,
     };
     PartyOutcome *out = &p->out;
     party_run_session(&spec, out);

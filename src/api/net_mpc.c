@@ -250,6 +250,9 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         .local_store = o->local_store,
         .preproc_store = o->preproc_store,
         .store_session = nd.session_id,
+        .max_call_depth = o->max_call_depth,
+        .instruction_budget = o->instruction_budget,
+        .heap_limit = o->heap_limit,
     };
     PartyOutcome out;
     party_run_session(&spec, &out);
@@ -280,7 +283,10 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     }
     party_outcome_free(&out);
     free(client_inputs);
-    node_free(&nd, rc == 0 ? NET_MPC_LINGER_MS : 0);
+    /* After an execution error (a limit, say) the peers still need what
+     * was queued for them (the last preprocessing round) to stop at the
+     * same place instead of timing out in an earlier phase. */
+    node_free(&nd, rc == 0 || out.stage == PARTY_FAILED_EXECUTE ? NET_MPC_LINGER_MS : 0);
     return rc;
 }
 

@@ -94,6 +94,9 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
     memset(&cfg, 0, sizeof cfg);
     cfg.write = s->quiet ? discard_output : s->write;
     cfg.write_ud = s->write_ud;
+    cfg.max_call_depth = s->max_call_depth;
+    cfg.instruction_budget = s->instruction_budget;
+    cfg.heap_limit = s->heap_limit;
     VM *vm = vm_new(&cfg);
     MpcEngine *e = NULL;
     NodeStores ns = { 0 };

@@ -58,6 +58,11 @@ typedef struct {
     PartyCost *cost;         /* non-NULL: count messages and rounds here */
     FILE *progress;          /* non-NULL: progress lines for long waits (cost_report.h) */
     const Group *avss_group; /* AVSS backend: its curve group; NULL = HoneyBadger */
+    /* The VM's limits (VmConfig's; 0 = its default).  heap_limit also caps
+     * the MPC engine's buffers, charged to the same heap. */
+    uint32_t max_call_depth;
+    uint64_t instruction_budget;
+    size_t heap_limit;
 } PartySpec;
 
 /* Where a party stopped. */

@@ -494,6 +494,9 @@ static int run_networked(Cli *c)
     }
     no->local_store = c->local_store;
     no->preproc_store = c->preproc_store;
+    no->max_call_depth = c->vm.max_call_depth;
+    no->instruction_budget = c->vm.instruction_budget;
+    no->heap_limit = c->vm.heap_limit;
     StoffelProgram *prog = NULL;
     if (c->path) {
         int lrc = read_program(c->path, &prog);
@@ -512,6 +515,9 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
     c->mpc.entry = c->entry;
     c->mpc.local_store = c->local_store;
     c->mpc.preproc_store = c->preproc_store;
+    c->mpc.max_call_depth = c->vm.max_call_depth; /* per party */
+    c->mpc.instruction_budget = c->vm.instruction_budget;
+    c->mpc.heap_limit = c->vm.heap_limit;
     char *result = NULL, *outputs = NULL, *err = NULL;
     StoffelCostReport *rep = NULL;
     if (c->report[0] || c->report[1] || c->report[2] || c->report[3]) c->mpc.cost_report = &rep;

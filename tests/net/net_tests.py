@@ -671,6 +671,25 @@ def t_rbc_and_stores(build, tmp):
 TESTS.append(t_rbc_and_stores)
 
 
+def t_party_limits(build, tmp):
+    """--max-instructions and --max-call-depth hold in networked parties
+    too (issue 16): an endless loop and a deep recursion stop at the
+    limits, every party exits 4 naming them."""
+    s = Session(build, tmp, "limits", clients=0)
+    cases = (("instruction_budget.s", "--max-instructions", "1000", "Instruction budget exhausted (1000"),
+             ("max_call_depth_flag.s", "--max-call-depth", "50", "Call depth limit exceeded (50 frames)"))
+    for name, flag, value, text in cases:
+        prog = os.path.join(REPO, "tests", "golden", "limits", name)
+        for i in range(4):
+            s.party(i, prog, flag, value, "--connect-timeout-ms", "20000")
+        res = s.wait(40)
+        expect(all(res["p%d" % i][0] == 4 and text in res["p%d" % i][2] for i in range(4)),
+               "every party should stop with '%s'" % text, res)
+
+
+TESTS.append(t_party_limits)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
