@@ -127,6 +127,8 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
         stop(out, PARTY_FAILED_ENGINE, "party %u: %s", s->self, why ? why : "cannot create the MPC engine");
         goto done;
     }
+    /* the engine's pools and round buffers count against the heap cap */
+    mpc_set_mem_cap(e, vm_charge_memory, vm, s->heap_limit);
     /* Stores are compared and loaded before preprocessing, which the
      * material they hold may make unnecessary (docs/storage.md). */
     if (s->local_store || s->preproc_store) {
@@ -184,6 +186,7 @@ done:
     if (session_stores_close(&ns, e, out->stage == PARTY_DONE, out->err, sizeof out->err) != 0 &&
         out->stage == PARTY_DONE)
         out->stage = PARTY_FAILED_SETUP;
+    if (e) mpc_set_mem_cap(e, NULL, NULL, 0); /* before the VM it charges goes */
     vm_free(vm);
     cost_report_finish(&ct, e);
     if (e) mpc_engine_free(e);

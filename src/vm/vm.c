@@ -294,6 +294,11 @@ int vm_attach_mpc(VM *vm, struct MpcEngine *engine)
 
 struct MpcEngine *vm_mpc(const VM *vm) { return vm->mpc; }
 
+bool vm_charge_memory(void *vm, size_t old_bytes, size_t new_bytes)
+{
+    return heap_charge(&((VM *)vm)->heap, old_bytes, new_bytes);
+}
+
 int vm_register_method(VM *vm, const char *receiver_type, const char *method)
 {
     if (!grow(vm, (void **)&vm->methods, &vm->methods_cap, vm->nmethods + 1, sizeof(MethodEntry))) return vm_oom(vm);

@@ -225,6 +225,9 @@ struct MpcEngine;
  * builtins then use it.  ST_ERR if it cannot be attached. */
 int vm_attach_mpc(VM *vm, struct MpcEngine *engine);
 struct MpcEngine *vm_mpc(const VM *vm);
+/* An MpcChargeFn (mpc_set_mem_cap, ud = the VM): the engine's buffers count
+ * against this VM's heap cap.  Detach before freeing the VM. */
+bool vm_charge_memory(void *vm, size_t old_bytes, size_t new_bytes);
 /* The share held by v (a raw share or a share object), if any. */
 bool vm_as_share(VM *vm, Value v, StShare **out);
 
