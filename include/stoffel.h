@@ -184,6 +184,11 @@ typedef struct {
 /* Fill *config with the defaults (all zero/NULL, allow_ffi = 1). */
 ST_API void stoffel_config_init(StoffelConfig *config);
 
+/* The heap cap stoffel-run uses when --max-heap-mb is not given: half of
+ * the physical memory (sysconf), in bytes; 0 when it cannot be told.  The
+ * parties of a --local-mpc session share it. */
+ST_API size_t stoffel_default_heap_limit(void);
+
 /* Create a VM with the standard library registered.  config may be NULL for
  * the defaults.  Returns NULL only when memory runs out. */
 ST_API StoffelVM *stoffel_new(const StoffelConfig *config);

@@ -487,6 +487,8 @@ CLI_CHECKS = [
     ("cli/flag-bad-number", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-instructions", "lots"], 2, []),
     ("cli/removed-flag", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--client-id", "1"], 2, []),
     ("cli/version", ["--version"], 0, []),
+    # issue 16: a default heap cap, which --max-heap-mb 0 lifts
+    ("cli/max-heap-mb-zero", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-heap-mb", "0"], 0, []),
 ] + [
     # issue 16: the VM limits hold in every party's VM of a --local-mpc session
     ("cli/mpc-limit" + flag, [os.path.join(GOLDEN_DIR, "limits", prog), "main", "--local-mpc", "--n-parties", "4",

@@ -136,6 +136,7 @@ typedef struct {
     uint32_t max_call_depth;     /* 0 = default 10,000 */
     uint64_t instruction_budget; /* 0 = unlimited (per execute) */
     size_t heap_limit;           /* bytes; 0 = unlimited */
+    size_t max_stack_bytes;      /* register stack of a process; 0 = VM_MAX_STACK_BYTES */
     /* Translate to plain instructions only: no superinstructions or
      * clear-bank forms (results are the same, only slower).  The
      * environment variable STOFFEL_NO_FUSION=1 sets it for every VM, so a

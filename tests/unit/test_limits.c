@@ -2,8 +2,11 @@
  * item 1) and the heap's accounting of memory held outside it. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "stoffel.h"
 #include "core/heap.h"
+#include "vm/vm_internal.h"
 #include "mpc_sim.h"
 #include "unit.h"
 
@@ -122,9 +125,37 @@ TEST(heap_charge_cap)
     heap_free_all(&h);
 }
 
+/* stoffel-run's default heap cap: half of the physical memory. */
+TEST(default_heap_limit)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    CHECK(pages > 0 && page > 0);
+    CHECK(stoffel_default_heap_limit() == (size_t)pages * (size_t)page / 2);
+}
+
+/* The register stack is capped in bytes (VmConfig.max_stack_bytes): it
+ * grows up to the cap exactly, and one register more is refused with the
+ * limit named. */
+TEST(register_stack_cap)
+{
+    VmConfig cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.max_stack_bytes = 1u << 20;
+    VM *vm = vm_new(&cfg);
+    CHECK(vm != NULL);
+    if (!vm) return;
+    CHECK(vm_grow_stack(vm, 60000) == ST_OK);
+    CHECK(vm_grow_stack(vm, (1u << 20) / sizeof(Value)) == ST_OK);
+    CHECK(vm_grow_stack(vm, (1u << 20) / sizeof(Value) + 1) != ST_OK);
+    CHECK(strstr(vm_last_error(vm)->message, "Register stack limit exceeded (1048576 bytes") != NULL);
+    vm_free(vm);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
+    RUN(default_heap_limit);
+    RUN(register_stack_cap);
     RUN(heap_charge_cap);
     RUN(engine_cap_enough);
     RUN(engine_cap_refuses);
