@@ -332,16 +332,21 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
     return 0;
 }
 
-static void format_values(const StfProgram *prog, uint32_t cid, const Field *f, const Fe *vals, size_t n, StrBuf *b)
+/* 0, or -1 with err naming a fixed-point value out of its type's range. */
+static int format_values(const StfProgram *prog, uint32_t cid, const Field *f, const Fe *vals, size_t n, StrBuf *b,
+                         char *err, size_t errlen)
 {
     if (n != 1) sb_putc(b, '[');
     for (size_t i = 0; i < n; i++) {
         if (i) sb_puts(b, ", ");
         bool fixed = prog && prog->version >= 2 && cid < prog->manifest.client_count &&
                      i < prog->manifest.clients[cid].output_count && prog->manifest.clients[cid].outputs[i].tag == 1;
-        session_format_value(f, &vals[i], false, fixed, fixed ? prog->manifest.clients[cid].outputs[i].frac : 0, b);
+        const StfShareType *ty = fixed ? &prog->manifest.clients[cid].outputs[i] : NULL;
+        if (ty && session_check_fixed(f, &vals[i], ty->bits, ty->frac, i, cid, err, errlen) != 0) return -1;
+        session_format_value(f, &vals[i], false, fixed, ty ? ty->frac : 0, b);
     }
     if (n != 1) sb_putc(b, ']');
+    return 0;
 }
 
 static bool any_party_up(Node *nd)
@@ -391,9 +396,14 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
         if (mpc_client_outputs(out, &v, &k) == 0) {
             if (batches++ && last.len) printf("client %u received: %s\n", cid, last.data);
             sb_reset(&last);
-            format_values(prog, cid, nd.field, v, k, &last);
+            char why[160];
+            int frc = format_values(prog, cid, nd.field, v, k, &last, why, sizeof why);
             sodium_memzero(v, k * sizeof *v);
             free(v);
+            if (frc != 0) {
+                rc = say(NET_MPC_EXEC_FAILED, "%s", why);
+                goto done;
+            }
             deadline = mono_now_ms() + timeout;
             continue;
         }

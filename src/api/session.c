@@ -243,6 +243,18 @@ bool session_encode_input(const Field *f, MpcInputKind kind, const char *text, F
     return true;
 }
 
+int session_check_fixed(const Field *f, const Fe *x, uint32_t bits, uint32_t frac, size_t index, uint32_t client,
+                        char *msg, size_t msglen)
+{
+    int64_t v;
+    bool fits = fe_to_i64_signed(f, &v, x) == 0;
+    if (fits && bits >= 1 && bits < 64) fits = v >= -((int64_t)1 << (bits - 1)) && v < ((int64_t)1 << (bits - 1));
+    if (fits) return 0;
+    snprintf(msg, msglen, "fixed-point output %zu of client %u is out of the range of fix%u (f=%u)", index, client,
+             bits ? bits : 64, frac);
+    return -1;
+}
+
 void session_format_value(const Field *f, const Fe *x, bool boolean, bool fixed, uint32_t frac, StrBuf *b)
 {
     int64_t v;

@@ -690,6 +690,23 @@ def t_party_limits(build, tmp):
 TESTS.append(t_party_limits)
 
 
+def t_fixed_output_range(build, tmp):
+    """A fixed-point result out of its type's range: the client exits 4
+    naming the output and the type instead of printing a field element."""
+    s = Session(build, tmp, "fixed_range", clients=1)
+    prog = os.path.join(REPO, "tests", "golden", "mpc", "fixed_output_range.s")
+    for i in range(4):
+        s.party(i, prog)
+    s.client(0, "10000000000000", prog)
+    res = s.wait()
+    rc, o, e = res["c0"]
+    expect(rc == 4 and "fixed-point output 0 of client 0 is out of the range of fix64 (f=16)" in e
+           and "field 0x" not in o, "the client should report the overflow", res)
+
+
+TESTS.append(t_fixed_output_range)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
