@@ -184,6 +184,11 @@ typedef struct {
 /* Fill *config with the defaults (all zero/NULL, allow_ffi = 1). */
 ST_API void stoffel_config_init(StoffelConfig *config);
 
+/* The heap cap stoffel-run uses when --max-heap-mb is not given: half of
+ * the physical memory (sysconf), in bytes; 0 when it cannot be told.  The
+ * parties of a --local-mpc session share it. */
+ST_API size_t stoffel_default_heap_limit(void);
+
 /* Create a VM with the standard library registered.  config may be NULL for
  * the defaults.  Returns NULL only when memory runs out. */
 ST_API StoffelVM *stoffel_new(const StoffelConfig *config);
@@ -464,6 +469,12 @@ typedef struct {
     FILE *trace;
     unsigned trace_flags;
     uint32_t trace_party;
+    /* Limits of every party's VM, as in StoffelConfig (0: its default).
+     * heap_limit also counts the party's MPC engine buffers (preprocessing
+     * pools, round buffers, early messages). */
+    uint32_t max_call_depth;
+    uint64_t instruction_budget;
+    size_t heap_limit;
 } StoffelLocalMpcOptions;
 
 /* What an MPC session cost, per party: online rounds, messages and bytes
@@ -615,6 +626,10 @@ typedef struct {
      * fails; progress as StoffelLocalMpcOptions.progress. */
     struct StoffelCostReport **cost_report;
     FILE *progress;
+    /* party: its VM's limits, as in StoffelLocalMpcOptions (0: default). */
+    uint32_t max_call_depth;
+    uint64_t instruction_budget;
+    size_t heap_limit;
 } StoffelNetOptions;
 
 /* Run this node's part of a networked session.  It prints the result on

@@ -493,6 +493,16 @@ CLI_CHECKS = [
     ("cli/typo-warning", [os.path.join(GOLDEN_DIR, "errors", "call_typo.s")], 4,
      ["call_typo.s:7: warning: main, instruction 2 calls 'array_lenght', which is not defined; "
       "did you mean 'array_length'?"]),
+    # issue 16: a default heap cap, which --max-heap-mb 0 lifts
+    ("cli/max-heap-mb-zero", [os.path.join(GOLDEN_DIR, "cli", "hello.s"), "main", "--max-heap-mb", "0"], 0, []),
+] + [
+    # issue 16: the VM limits hold in every party's VM of a --local-mpc session
+    ("cli/mpc-limit" + flag, [os.path.join(GOLDEN_DIR, "limits", prog), "main", "--local-mpc", "--n-parties", "4",
+                              flag, value], 4, [err])
+    for prog, flag, value, err in (
+        ("instruction_budget.s", "--max-instructions", "1000", "Instruction budget exhausted (1000 instructions)"),
+        ("max_call_depth_flag.s", "--max-call-depth", "50", "Call depth limit exceeded (50 frames)"),
+        ("heap_limit.s", "--max-heap-mb", "8", "Heap limit exceeded (8388608 bytes)"))
 ] + [
     # upstream's flags for features this implementation does not have (issue 12)
     ("cli/unsupported" + flag, [os.path.join(GOLDEN_DIR, "cli", "hello.s"), flag, "x"], 2,

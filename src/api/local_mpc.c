@@ -159,6 +159,9 @@ static void party_run(Party *p)
         .progress = p->id == 0 ? o->progress : NULL, /* one party speaks for the session */
         .trace = p->id == o->trace_party ? o->trace : NULL,
         .trace_flags = o->trace_flags,
+        .max_call_depth = o->max_call_depth,
+        .instruction_budget = o->instruction_budget,
+        .heap_limit = o->heap_limit,
     };
     PartyOutcome *out = &p->out;
     party_run_session(&spec, out);
@@ -209,12 +212,17 @@ static void format_value(const Field *f, const SessionShareType *ty, const Fe *x
     session_format_value(f, x, ty && ty->kind == 0 && ty->bits == 1, ty && ty->kind == 1, ty ? ty->frac : 0, b);
 }
 
-static void format_batch(const Field *f, const SessionShareType *types, size_t ntypes, const Fe *vals, size_t n,
-                         StrBuf *b)
+/* 0, or -1 with err naming a fixed-point value out of its type's range. */
+static int format_batch(const Field *f, const SessionShareType *types, size_t ntypes, const Fe *vals, size_t n,
+                        uint32_t client, StrBuf *b, char *err, size_t errlen)
 {
+    for (size_t i = 0; i < n && i < ntypes; i++)
+        if (types[i].kind == 1 &&
+            session_check_fixed(f, &vals[i], types[i].bits, types[i].frac, i, client, err, errlen))
+            return -1;
     if (n == 1 && ntypes <= 1) {
         format_value(f, ntypes ? types : NULL, &vals[0], b);
-        return;
+        return 0;
     }
     sb_putc(b, '[');
     for (size_t i = 0; i < n; i++) {
@@ -222,6 +230,7 @@ static void format_batch(const Field *f, const SessionShareType *types, size_t n
         format_value(f, i < ntypes ? &types[i] : NULL, &vals[i], b);
     }
     sb_putc(b, ']');
+    return 0;
 }
 
 /* Reconstruct every batch queued for client c: explicit sends first, the
@@ -248,9 +257,14 @@ static int client_outputs(Session *s, uint32_t c, const Party *p0, StrBuf *resul
         }
         if (batches++ && last.len) sb_printf(outputs, "client %u received: %s\n", c, last.data);
         sb_reset(&last);
-        format_batch(s->field, p0->out.delivered, p0->out.ndelivered, vals, n, &last);
+        int frc = format_batch(s->field, p0->out.delivered, p0->out.ndelivered, vals, n, c, &last, why, sizeof why);
         sodium_memzero(vals, n * sizeof *vals);
         free(vals);
+        if (frc != 0) {
+            mpc_client_free(mc);
+            sb_free(&last);
+            return fail(err, errlen, LOCAL_MPC_FAILED, "%s", why);
+        }
     }
     mpc_client_free(mc);
     int rc = 0;

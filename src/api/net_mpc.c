@@ -330,6 +330,9 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         .preproc_store = o->preproc_store,
         .store_session = nd.session_id,
         .progress = o->progress,
+        .max_call_depth = o->max_call_depth,
+        .instruction_budget = o->instruction_budget,
+        .heap_limit = o->heap_limit,
     };
     PartyCost *cost = o->cost_report ? calloc(1, sizeof *cost) : NULL;
     spec.cost = cost;
@@ -362,7 +365,10 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     default: say(rc, "%s", out.err); break;
     }
     party_outcome_free(&out);
-    node_free(&nd, rc == 0 ? NET_MPC_LINGER_MS : 0);
+    /* After an execution error (a limit, say) the peers still need what
+     * was queued for them (the last preprocessing round) to stop at the
+     * same place instead of timing out in an earlier phase. */
+    node_free(&nd, rc == 0 || out.stage == PARTY_FAILED_EXECUTE ? NET_MPC_LINGER_MS : 0);
     return rc;
 }
 
@@ -410,23 +416,27 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
 
 /* Values as the manifest types them, or all as fixed point with
  * --output-fixed-point-fractional-bits (upstream's flag for clients that
- * have no manifest); printed as --local-mpc prints them. */
-static void format_values(const StfProgram *prog, const NetMpcOptions *o, uint32_t cid, const Field *f, const Fe *vals,
-                          size_t n, StrBuf *b)
+ * have no manifest); printed as --local-mpc prints them.  0, or -1 with err
+ * naming a fixed-point value out of its type's range. */
+static int format_values(const StfProgram *prog, const NetMpcOptions *o, uint32_t cid, const Field *f, const Fe *vals,
+                         size_t n, StrBuf *b, char *err, size_t errlen)
 {
     if (n != 1) sb_putc(b, '[');
     for (size_t i = 0; i < n; i++) {
         if (i) sb_puts(b, ", ");
         bool fixed = prog && prog->version >= 2 && cid < prog->manifest.client_count &&
                      i < prog->manifest.clients[cid].output_count && prog->manifest.clients[cid].outputs[i].tag == 1;
-        uint32_t frac = fixed ? prog->manifest.clients[cid].outputs[i].frac : 0;
+        const StfShareType *ty = fixed ? &prog->manifest.clients[cid].outputs[i] : NULL;
+        uint32_t bits = ty ? ty->bits : 64, frac = ty ? ty->frac : 0;
         if (o->output_fixed_point) {
             fixed = true;
             frac = o->output_frac_bits;
         }
+        if (fixed && session_check_fixed(f, &vals[i], bits, frac, i, cid, err, errlen) != 0) return -1;
         session_format_value(f, &vals[i], false, fixed, frac, b);
     }
     if (n != 1) sb_putc(b, ']');
+    return 0;
 }
 
 static bool any_party_up(Node *nd)
@@ -493,10 +503,15 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
         if (mpc_client_outputs(out, &v, &k) == 0) {
             if (batches++ && last.len) printf("client %u received: %s\n", cid, last.data);
             sb_reset(&last);
-            format_values(prog, o, cid, nd.field, v, k, &last);
+            char why[160];
+            int frc = format_values(prog, o, cid, nd.field, v, k, &last, why, sizeof why);
             last_k = k;
             sodium_memzero(v, k * sizeof *v);
             free(v);
+            if (frc != 0) {
+                rc = say(NET_MPC_EXEC_FAILED, "%s", why);
+                goto done;
+            }
             deadline = mono_now_ms() + timeout;
             continue;
         }

@@ -94,6 +94,9 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
     memset(&cfg, 0, sizeof cfg);
     cfg.write = s->quiet ? discard_output : s->write;
     cfg.write_ud = s->write_ud;
+    cfg.max_call_depth = s->max_call_depth;
+    cfg.instruction_budget = s->instruction_budget;
+    cfg.heap_limit = s->heap_limit;
     VM *vm = vm_new(&cfg);
     MpcEngine *e = NULL;
     NodeStores ns = { 0 };
@@ -126,6 +129,8 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
         stop(out, PARTY_FAILED_ENGINE, "party %u: %s", s->self, why ? why : "cannot create the MPC engine");
         goto done;
     }
+    /* the engine's pools and round buffers count against the heap cap */
+    mpc_set_mem_cap(e, vm_charge_memory, vm, s->heap_limit);
     /* Stores are compared and loaded before preprocessing, which the
      * material they hold may make unnecessary (docs/storage.md). */
     if (s->local_store || s->preproc_store) {
@@ -184,6 +189,7 @@ done:
     if (session_stores_close(&ns, e, out->stage == PARTY_DONE, out->err, sizeof out->err) != 0 &&
         out->stage == PARTY_DONE)
         out->stage = PARTY_FAILED_SETUP;
+    if (e) mpc_set_mem_cap(e, NULL, NULL, 0); /* before the VM it charges goes */
     vm_free(vm);
     cost_report_finish(&ct, e);
     if (e) mpc_engine_free(e);
@@ -238,6 +244,18 @@ bool session_encode_input(const Field *f, MpcInputKind kind, const char *text, F
     if (end == text || *end || errno) return false;
     fe_from_i64(f, out, v);
     return true;
+}
+
+int session_check_fixed(const Field *f, const Fe *x, uint32_t bits, uint32_t frac, size_t index, uint32_t client,
+                        char *msg, size_t msglen)
+{
+    int64_t v;
+    bool fits = fe_to_i64_signed(f, &v, x) == 0;
+    if (fits && bits >= 1 && bits < 64) fits = v >= -((int64_t)1 << (bits - 1)) && v < ((int64_t)1 << (bits - 1));
+    if (fits) return 0;
+    snprintf(msg, msglen, "fixed-point output %zu of client %u is out of the range of fix%u (f=%u)", index, client,
+             bits ? bits : 64, frac);
+    return -1;
 }
 
 void session_format_value(const Field *f, const Fe *x, bool boolean, bool fixed, uint32_t frac, StrBuf *b)

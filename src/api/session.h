@@ -61,6 +61,11 @@ typedef struct {
     const Group *avss_group; /* AVSS backend: its curve group; NULL = HoneyBadger */
     FILE *trace;             /* non-NULL: trace execution here (STOFFEL_TRACE_* in trace_flags) */
     unsigned trace_flags;
+    /* The VM's limits (VmConfig's; 0 = its default).  heap_limit also caps
+     * the MPC engine's buffers, charged to the same heap. */
+    uint32_t max_call_depth;
+    uint64_t instruction_budget;
+    size_t heap_limit;
 } PartySpec;
 
 /* Where a party stopped. */
@@ -112,5 +117,12 @@ bool session_encode_input(const Field *f, MpcInputKind kind, const char *text, F
  * float for fixed point with `frac` fractional bits, an integer, or
  * "field 0x..." when it is no signed 64-bit value. */
 void session_format_value(const Field *f, const Fe *x, bool boolean, bool fixed, uint32_t frac, StrBuf *b);
+
+/* A reconstructed fixed-point value must fit its type (bits total, signed,
+ * frac fractional): 0, or -1 with msg "fixed-point output INDEX of client
+ * CLIENT is out of the range of fixBITS (f=FRAC)" - printing it as a raw
+ * field element would pass garbage off as a result. */
+int session_check_fixed(const Field *f, const Fe *x, uint32_t bits, uint32_t frac, size_t index, uint32_t client,
+                        char *msg, size_t msglen);
 
 #endif

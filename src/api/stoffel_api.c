@@ -5,8 +5,10 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bytecode/load.h"
 #include "bytecode/stfl.h"
@@ -125,6 +127,14 @@ void stoffel_config_init(StoffelConfig *c)
     if (!c) return;
     memset(c, 0, sizeof *c);
     c->allow_ffi = 1;
+}
+
+size_t stoffel_default_heap_limit(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return 0;
+    uint64_t bytes = (uint64_t)pages * (uint64_t)page / VM_DEFAULT_HEAP_DIVISOR;
+    return bytes > SIZE_MAX ? SIZE_MAX : (size_t)bytes;
 }
 
 static void write_trampoline(void *ud, const char *text, size_t len)

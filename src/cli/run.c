@@ -39,7 +39,9 @@ static void usage(FILE *out)
                  "  --trace-party N         with --local-mpc: the party that traces (default 0)\n"
                  "  --max-instructions N    stop with an error after N instructions\n"
                  "  --max-call-depth N      call depth limit (default 10000)\n"
-                 "  --max-heap-mb N         heap limit in MiB (default: none)\n"
+                 "  --max-heap-mb N         heap limit in MiB, per party of a session (default: half\n"
+                 "                          the physical memory, shared by --local-mpc's parties;\n"
+                 "                          0: none); counts the MPC engine's buffers too\n"
                  "MPC in one process (every party and client a thread):\n"
                  "  --local-mpc             run PROGRAM as an n-party session\n"
                  "  --n-parties N           number of parties (n >= 3t+1)\n"
@@ -104,6 +106,7 @@ typedef struct {
     unsigned trace; /* STOFFEL_TRACE_* */
     bool trace_party_seen;
     bool info, local_mpc, mpc_flag_seen, networked;
+    bool heap_set;                           /* --max-heap-mb given (else the default cap) */
     const char *local_store, *preproc_store; /* docs/storage.md */
     const char *report[4];                   /* cost report path per StoffelReportFormat ("-": stderr), or NULL */
     int progress;                            /* --quiet -1, --progress 1, else 0: when stderr is a terminal */
@@ -194,9 +197,10 @@ static int opt_max_call_depth(Cli *c, const char *f, const char *v)
 static int opt_max_heap_mb(Cli *c, const char *f, const char *v)
 {
     uint64_t n;
-    if (!parse_u64(v, &n) || n == 0 || n > STOFFEL_MAX_HEAP_MB)
-        return bad_flag("%s needs a positive integer, got '%s'", f, v);
+    if (!parse_u64(v, &n) || n > STOFFEL_MAX_HEAP_MB)
+        return bad_flag("%s needs a non-negative integer (0: no limit), got '%s'", f, v);
     c->vm.heap_limit = (size_t)n << 20;
+    c->heap_set = true;
     return 0;
 }
 
@@ -605,6 +609,9 @@ static int run_networked(Cli *c)
     }
     if (reports) no->cost_report = &rep;
     if (!no->client && (c->progress > 0 || (c->progress == 0 && isatty(STDERR_FILENO)))) no->progress = stderr;
+    no->max_call_depth = c->vm.max_call_depth;
+    no->instruction_budget = c->vm.instruction_budget;
+    no->heap_limit = c->vm.heap_limit;
     StoffelProgram *prog = NULL;
     if (c->path) {
         int lrc = read_program(c->path, &prog);
@@ -639,6 +646,10 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
     }
     c->mpc.local_store = c->local_store;
     c->mpc.preproc_store = c->preproc_store;
+    c->mpc.max_call_depth = c->vm.max_call_depth; /* per party */
+    c->mpc.instruction_budget = c->vm.instruction_budget;
+    /* the default cap is the process's, shared by its parties */
+    c->mpc.heap_limit = c->heap_set ? c->vm.heap_limit : c->vm.heap_limit / c->mpc.n_parties;
     char *result = NULL, *outputs = NULL, *err = NULL;
     StoffelCostReport *rep = NULL;
     if (c->report[0] || c->report[1] || c->report[2] || c->report[3]) c->mpc.cost_report = &rep;
@@ -775,6 +786,7 @@ int main(int argc, char **argv)
     c.net.party_id = c.net.client_id = -1;
     int rc = parse_args(argc, argv, &c);
     if (rc != PARSE_RUN) return rc;
+    if (!c.heap_set) c.vm.heap_limit = stoffel_default_heap_limit();
     if (c.networked) return run_networked(&c);
     if (!c.path) {
         usage(stderr);

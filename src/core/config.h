@@ -26,6 +26,18 @@
 #ifndef VM_DEFAULT_MAX_CALL_DEPTH
 #define VM_DEFAULT_MAX_CALL_DEPTH 10000 /* frames, when VmConfig says 0 */
 #endif
+#ifndef VM_MAX_STACK_BYTES
+/* Bytes of one register stack (every frame of a process), as Lua caps its
+ * stack at 1,000,000 slots: deep recursion with large frames stops early
+ * with an error instead of taking gigabytes before the depth limit.
+ * 64 MiB = 4 Mi registers, e.g. 10,000 frames of 400. */
+#define VM_MAX_STACK_BYTES ((size_t)64 << 20)
+#endif
+#ifndef VM_DEFAULT_HEAP_DIVISOR
+/* stoffel-run's default heap cap: physical memory / this (all parties of a
+ * --local-mpc session together); --max-heap-mb overrides, 0 = none. */
+#define VM_DEFAULT_HEAP_DIVISOR 2
+#endif
 #ifndef VM_MAX_FRAME_REGISTERS
 #define VM_MAX_FRAME_REGISTERS 65535 /* registers of one frame (16-bit operands) */
 #endif

@@ -36,6 +36,13 @@ void heap_set_limit(Heap *h, size_t limit)
         h->next_gc = h->bytes + (limit - h->bytes) / 2;
 }
 
+bool heap_charge(Heap *h, size_t old_size, size_t new_size)
+{
+    if (new_size > old_size && h->limit && h->bytes + (new_size - old_size) > h->limit) return false;
+    h->bytes = h->bytes - old_size + new_size;
+    return true;
+}
+
 void *heap_realloc(Heap *h, void *ptr, size_t old_size, size_t new_size)
 {
     if (new_size > old_size && h->limit && h->bytes + (new_size - old_size) > h->limit) return NULL;

@@ -167,6 +167,11 @@ void heap_free_all(Heap *h);
  * failure (including the heap limit).  Use for buffers owned by objects. */
 void *heap_realloc(Heap *h, void *ptr, size_t old_size, size_t new_size);
 
+/* Accounts memory held outside the heap (the MPC engine's buffers) as if
+ * it were allocated here, so the cap and the collector's pacing see it;
+ * false, and nothing changes, when growing would pass the cap. */
+bool heap_charge(Heap *h, size_t old_size, size_t new_size);
+
 /* Set the byte cap (0 = none) and the next collection point under it. */
 void heap_set_limit(Heap *h, size_t limit);
 static inline bool heap_should_collect(const Heap *h) { return ST_GC_STRESS || h->bytes > h->next_gc; }

@@ -471,7 +471,7 @@ static Pool *cmp_pool(MpcEngine *e, unsigned K)
         free_slot = 0;
     }
     st->K[free_slot] = K;
-    st->pool[free_slot].esz = rec_elems(K) * sizeof(Fe);
+    st->pool[free_slot] = (Pool){ .esz = rec_elems(K) * sizeof(Fe), .acct = e, .what = "the comparison masks" };
     return &st->pool[free_slot];
 }
 

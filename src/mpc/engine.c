@@ -15,6 +15,7 @@
 
 int mpc_fail(MpcEngine *e, const char *fmt, ...)
 {
+    if (e->mem_failed) return -1; /* the limit error is the reason, whatever failed after it */
     va_list ap;
     va_start(ap, fmt);
     int k = snprintf(e->err, sizeof e->err, "party %u: ", e->self);
@@ -22,6 +23,41 @@ int mpc_fail(MpcEngine *e, const char *fmt, ...)
     vsnprintf(e->err + k, sizeof e->err - (size_t)k, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+/* ---- memory accounting ---------------------------------------------------- */
+
+int mpc_mem_charge(MpcEngine *e, size_t old_bytes, size_t new_bytes, const char *what)
+{
+    if (e->mem_failed && new_bytes > old_bytes) return -1;
+    if (e->charge && !e->charge(e->charge_ud, old_bytes, new_bytes)) {
+        mpc_fail(e, "Heap limit exceeded (%zu bytes): %s needs %zu bytes more", e->mem_limit, what,
+                 new_bytes - old_bytes);
+        e->mem_failed = true;
+        return -1;
+    }
+    e->charged = e->charged - old_bytes + new_bytes;
+    if (e->charged > e->charged_peak) e->charged_peak = e->charged;
+    return 0;
+}
+
+void mpc_set_mem_cap(MpcEngine *e, MpcChargeFn charge, void *ud, size_t limit)
+{
+    if (e->charge) e->charge(e->charge_ud, e->charged, 0);
+    e->charge = charge;
+    e->charge_ud = ud;
+    e->mem_limit = limit;
+    if (charge && e->charged && !charge(ud, 0, e->charged)) {
+        mpc_fail(e, "Heap limit exceeded (%zu bytes): the MPC engine already holds %zu bytes", limit, e->charged);
+        e->mem_failed = true;
+        e->charge = NULL; /* nothing was charged */
+    }
+}
+
+size_t mpc_mem_charged(const MpcEngine *e, size_t *peak)
+{
+    if (peak) *peak = e->charged_peak;
+    return e->charged;
 }
 
 /* ---- time ---------------------------------------------------------------- */
@@ -68,8 +104,12 @@ int pool_append(Pool *p, size_t k, void **where)
     if (p->n + k > p->cap) {
         size_t ncap = p->cap ? p->cap : 1024;
         while (ncap < p->n + k) ncap *= 2;
+        if (p->acct && mpc_mem_charge(p->acct, p->cap * p->esz, ncap * p->esz, p->what) != 0) return -1;
         uint8_t *nm = malloc(ncap * p->esz);
-        if (!nm) return -1;
+        if (!nm) {
+            if (p->acct) mpc_mem_charge(p->acct, ncap * p->esz, p->cap * p->esz, NULL);
+            return -1;
+        }
         if (p->mem) {
             memcpy(nm, p->mem, p->n * p->esz);
             sodium_memzero(p->mem, p->cap * p->esz);
@@ -88,6 +128,7 @@ void pool_free(Pool *p)
     if (p->mem) {
         sodium_memzero(p->mem, p->cap * p->esz);
         free(p->mem);
+        if (p->acct) mpc_mem_release(p->acct, p->cap * p->esz);
     }
     p->mem = NULL;
     p->head = p->n = p->cap = 0;
@@ -129,12 +170,15 @@ void prg_fe(MpcEngine *e, Fe *out, size_t count)
 
 int grow_buf(MpcEngine *e, uint8_t **buf, size_t *cap, size_t bytes)
 {
-    (void)e;
     if (bytes <= *cap) return 0;
     size_t ncap = *cap ? *cap : 4096;
     while (ncap < bytes) ncap *= 2;
+    if (mpc_mem_charge(e, *cap, ncap, "a round's message") != 0) return -1;
     uint8_t *nb = malloc(ncap);
-    if (!nb) return -1;
+    if (!nb) {
+        mpc_mem_charge(e, ncap, *cap, NULL);
+        return -1;
+    }
     if (*buf) {
         sodium_memzero(*buf, *cap);
         free(*buf);
@@ -156,8 +200,12 @@ Fe *dec_buf(MpcEngine *e, size_t count)
     if (count > e->dec_cap) {
         size_t ncap = e->dec_cap ? e->dec_cap : 1024;
         while (ncap < count) ncap *= 2;
+        if (mpc_mem_charge(e, e->dec_cap * sizeof(Fe), ncap * sizeof(Fe), "a round's results") != 0) return NULL;
         Fe *nd = malloc(ncap * sizeof *nd);
-        if (!nd) return NULL;
+        if (!nd) {
+            mpc_mem_charge(e, ncap * sizeof(Fe), e->dec_cap * sizeof(Fe), NULL);
+            return NULL;
+        }
         free(e->dec);
         e->dec = nd;
         e->dec_cap = ncap;
@@ -224,6 +272,11 @@ static int accept_current(MpcEngine *e, uint32_t from, uint8_t *msg, const MsgHd
             return 0;
         }
     }
+    if (mpc_mem_charge(e, 0, MPC_HDR + (size_t)want * MPC_ELEM, "a received message") != 0) {
+        sodium_memzero(msg, MPC_HDR + (size_t)want * MPC_ELEM);
+        free(msg);
+        return 0;
+    }
     g->buf[from] = msg;
     g->nrecv++;
     return 1;
@@ -253,6 +306,11 @@ static void stash_put(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len, con
         }
         e->stash = ns;
         e->stash_cap = ncap;
+    }
+    if (mpc_mem_charge(e, 0, len, "an early message") != 0) {
+        sodium_memzero(msg, len);
+        free(msg);
+        return;
     }
     e->stash[e->stash_n++] = (Stashed){ msg, len, from, *h };
     e->stash_cnt[from]++;
@@ -320,6 +378,7 @@ static int gather_from_stash(MpcEngine *e)
         if (current || s->h.seq < e->seq[s->h.kind]) {
             e->stash_cnt[s->from]--;
             e->stash_bytes[s->from] -= s->len;
+            mpc_mem_release(e, s->len);
             if (current) {
                 got += accept_current(e, s->from, s->msg, &s->h);
             } else {
@@ -350,6 +409,7 @@ int gather_one(MpcEngine *e, const struct timespec *dl)
             return -1;
         }
         if (mpc_route_message(e, from, msg, len)) return 1;
+        if (e->mem_failed) return -1;
     }
 }
 
@@ -395,10 +455,9 @@ void gather_end(MpcEngine *e, bool wipe)
     Gather *g = &e->g;
     for (uint32_t j = 0; j < e->n_nodes; j++) {
         if (g->buf[j]) {
-            if (wipe) {
-                size_t len = MPC_HDR + (size_t)(g->counts ? g->counts[j] : g->count) * MPC_ELEM;
-                sodium_memzero(g->buf[j], len);
-            }
+            size_t len = MPC_HDR + (size_t)(g->counts ? g->counts[j] : g->count) * MPC_ELEM;
+            if (wipe) sodium_memzero(g->buf[j], len);
+            mpc_mem_release(e, len);
             free(g->buf[j]);
             g->buf[j] = NULL;
         }
@@ -407,6 +466,7 @@ void gather_end(MpcEngine *e, bool wipe)
     g->nrecv = 0;
 }
 
+/* The taker owns the charge too: mpc_mem_release it when freeing. */
 uint8_t *gather_take(MpcEngine *e, uint32_t node)
 {
     uint8_t *b = e->g.buf[node];
@@ -569,9 +629,9 @@ MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
     e->triple_batch = cfg->triple_batch ? cfg->triple_batch : MPC_DEFAULT_TRIPLE_BATCH;
     e->fault = cfg->fault;
     e->n_inputs = n_inputs;
-    e->tri.esz = sizeof(Triple);
-    e->rnd.esz = sizeof(Fe);
-    e->bit.esz = sizeof(Fe);
+    e->tri = (Pool){ .esz = sizeof(Triple), .acct = e, .what = "the triple pool" };
+    e->rnd = (Pool){ .esz = sizeof(Fe), .acct = e, .what = "the random-share pool" };
+    e->bit = (Pool){ .esz = sizeof(Fe), .acct = e, .what = "the random-bit pool" };
     randombytes_buf(e->prg_key, sizeof e->prg_key);
     dcache_init(&e->cache, f, e->n, e->t);
 

@@ -80,6 +80,21 @@ typedef struct {
     uint64_t triples_goal, randoms_goal;
 } MpcStats;
 
+/* Memory accounting (issue 16): the engine charges the buffers that grow
+ * with the work - preprocessing pools and runs, round messages and results,
+ * received and early messages - to `charge` (ud, old
+ * bytes, new bytes), which returns false when the growth would pass
+ * `limit`.  The operation then fails with "Heap limit exceeded (LIMIT
+ * bytes): ..." and the error is final: every later call fails with it.
+ * Bounded scratch space (a chunk of truncation masks, the decoder cache)
+ * and the client input shares (bounded by the session's input counts) are
+ * not counted.  charge NULL detaches: what is charged is given back
+ * first, so detach before the accountant goes away. */
+typedef bool (*MpcChargeFn)(void *ud, size_t old_bytes, size_t new_bytes);
+void mpc_set_mem_cap(MpcEngine *e, MpcChargeFn charge, void *ud, size_t limit);
+/* Bytes the engine holds in counted buffers now, and at most so far. */
+size_t mpc_mem_charged(const MpcEngine *e, size_t *peak);
+
 /* Create a party's engine over transport t (not owned).  NULL on bad
  * configuration or no memory; *err (if given) receives a static reason. */
 MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err);

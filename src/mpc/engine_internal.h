@@ -129,6 +129,8 @@ typedef struct {
 typedef struct {
     uint8_t *mem;
     size_t esz, head, n, cap; /* in records */
+    struct MpcEngine *acct;   /* charged to this engine (mpc_mem_charge), or NULL */
+    const char *what;         /* names the pool in a limit error */
 } Pool;
 
 int pool_append(Pool *p, size_t k, void **where);
@@ -212,6 +214,12 @@ struct MpcEngine {
      * this party was still in an earlier one (kept for that sharing) */
     uint8_t *avss_ahead[SHAMIR_MAX_PARTIES];
     size_t avss_ahead_len[SHAMIR_MAX_PARTIES];
+
+    /* memory accounting (mpc_set_mem_cap) */
+    MpcChargeFn charge; /* NULL: only counted */
+    void *charge_ud;
+    size_t mem_limit, charged, charged_peak;
+    bool mem_failed; /* the cap was hit: the error stays */
 };
 
 enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T, TEST_AVSS_NO_ANSWER /* avss.c: a dealer ignores complaints */ };
@@ -226,6 +234,10 @@ static inline void fe_copy(Fe *dst, const Fe *src, size_t n)
 int mpc_fail(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void deadline_in(struct timespec *dl, int ms);
 int ms_left(const struct timespec *dl);
+/* Accounts a counted buffer growing (or shrinking) from old_bytes to
+ * new_bytes: 0, or -1 with the final limit error naming `what`. */
+int mpc_mem_charge(MpcEngine *e, size_t old_bytes, size_t new_bytes, const char *what);
+static inline void mpc_mem_release(MpcEngine *e, size_t bytes) { mpc_mem_charge(e, bytes, 0, NULL); }
 /* Buffer of at least `bytes` bytes (grown, never shrunk). */
 int grow_buf(MpcEngine *e, uint8_t **buf, size_t *cap, size_t bytes);
 /* e->sbuf with room for count elements and a header of (kind, seq). */

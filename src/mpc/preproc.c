@@ -197,26 +197,36 @@ typedef struct {
     Fe *rt, *r2t;                      /* extracted double shares, w·cd each */
 } Run;
 
-static void run_free(MpcEngine *e, Run *r)
+/* Wipes and frees the dealings (this party's and the received ones) and
+ * gives their memory charge back. */
+static void run_drop_dealings(MpcEngine *e, Run *r)
 {
     if (r->mine) {
         sodium_memzero(r->mine, e->n * r->seg);
         free(r->mine);
+        mpc_mem_release(e, e->n * r->seg);
+        r->mine = NULL;
     }
     for (unsigned j = 0; j < e->n; j++)
         if (r->got[j]) {
             sodium_memzero(r->got[j], r->seg);
             free(r->got[j]);
+            mpc_mem_release(e, r->seg);
+            r->got[j] = NULL;
         }
-    size_t w = e->n - e->t;
-    if (r->rt) {
-        sodium_memzero(r->rt, w * r->cd * sizeof(Fe));
-        free(r->rt);
-    }
-    if (r->r2t) {
-        sodium_memzero(r->r2t, w * r->cd * sizeof(Fe));
-        free(r->r2t);
-    }
+}
+
+static void run_free(MpcEngine *e, Run *r)
+{
+    run_drop_dealings(e, r);
+    size_t bytes = (e->n - e->t) * r->cd * sizeof(Fe) + 1;
+    Fe **ext[2] = { &r->rt, &r->r2t };
+    for (int i = 0; i < 2; i++)
+        if (*ext[i]) {
+            sodium_memzero(*ext[i], bytes);
+            free(*ext[i]);
+            mpc_mem_release(e, bytes);
+        }
 }
 
 static Fe *seg_payload(const Run *r, unsigned j) { return (Fe *)(void *)(r->mine + (size_t)j * r->seg + MPC_HDR); }
@@ -228,10 +238,12 @@ static int run_deal(MpcEngine *e, Run *r)
     unsigned n = e->n, t = e->t;
     r->deal_seq = e->seq[MK_DEAL]++;
     r->seg = MPC_HDR + r->count * MPC_ELEM;
+    if (mpc_mem_charge(e, 0, n * r->seg, "a preprocessing run") != 0) return -1;
     r->mine = malloc(n * r->seg);
     Fe *rnd = malloc((size_t)PREPROC_DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
     if (!r->mine || !rnd) {
         free(rnd);
+        if (!r->mine) mpc_mem_release(e, n * r->seg);
         return mpc_fail(e, "out of memory");
     }
     Fe *pay[SHAMIR_MAX_PARTIES];
@@ -469,8 +481,11 @@ static int gen_run(MpcEngine *e, size_t T, size_t R)
     if (rc == 0) rc = run_check(e, &r, &rho);
     Fe *rnd = NULL;
     if (rc == 0) {
-        r.rt = malloc(w * r.cd * sizeof(Fe) + 1);
-        r.r2t = malloc(w * r.cd * sizeof(Fe) + 1);
+        size_t ext_bytes = w * r.cd * sizeof(Fe) + 1;
+        if (mpc_mem_charge(e, 0, ext_bytes, "a preprocessing run") == 0 && !(r.rt = malloc(ext_bytes)))
+            mpc_mem_release(e, ext_bytes);
+        if (r.rt && mpc_mem_charge(e, 0, ext_bytes, "a preprocessing run") == 0 && !(r.r2t = malloc(ext_bytes)))
+            mpc_mem_release(e, ext_bytes);
         void *slot;
         if (!r.rt || !r.r2t || pool_append(&e->rnd, w * r.cr, &slot) != 0) {
             rc = mpc_fail(e, "out of memory");
@@ -482,17 +497,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R)
         }
     }
     /* the dealt sharings are spent: wipe them before the next round */
-    if (r.mine) {
-        sodium_memzero(r.mine, n * r.seg);
-        free(r.mine);
-        r.mine = NULL;
-    }
-    for (unsigned j = 0; j < n; j++)
-        if (r.got[j]) {
-            sodium_memzero(r.got[j], r.seg);
-            free(r.got[j]);
-            r.got[j] = NULL;
-        }
+    run_drop_dealings(e, &r);
     if (rc == 0 && T) {
         /* degree reduction: open [a]·[b] - [r]_2t with a, b from the pool */
         const Fe *ab = pool_head(&e->rnd);

@@ -51,7 +51,21 @@ static int new_share_value(VM *vm, const StShare *type, const Fe *v, Value *out)
 
 static bool object_field(VM *vm, StObject *o, const char *key, Value *out)
 {
-    StString *k = heap_new_string(&vm->heap, key, strlen(key));
+    /* A share object has three fields: look without allocating, since an
+     * allocation failing at the heap cap would make a share look like no
+     * share ("element N is not a share" instead of the limit). */
+    size_t len = strlen(key);
+    if (o->fields.count <= 8) {
+        const TableEntry *en;
+        for (uint32_t it = 0; table_next(&o->fields, &it, &en);)
+            if (en->key.type == VT_STRING && en->key.as.str->len == len &&
+                memcmp(en->key.as.str->chars, key, len) == 0) {
+                *out = en->value;
+                return true;
+            }
+        return false;
+    }
+    StString *k = heap_new_string(&vm->heap, key, len);
     return k && table_get(&o->fields, val_string(k), out);
 }
 

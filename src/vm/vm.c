@@ -80,17 +80,24 @@ void vm_mem_free(VM *vm, void *p, size_t size)
 
 /* ---- growable arrays of the VM (plain allocator, accounted) ----------------- */
 
-static bool grow(VM *vm, void **ptr, uint32_t *cap, uint32_t need, size_t elem)
+/* Doubles the capacity up to need, but never past max (>= need). */
+static bool grow_upto(VM *vm, void **ptr, uint32_t *cap, uint32_t need, size_t elem, uint64_t max)
 {
     if (need <= *cap) return true;
     uint64_t ncap = *cap ? *cap : 8;
     while (ncap < need) ncap *= 2;
+    if (ncap > max) ncap = max;
     if (ncap > UINT32_MAX) return false;
     void *p = heap_realloc(&vm->heap, *ptr, (size_t)*cap * elem, (size_t)ncap * elem);
     if (!p) return false;
     *ptr = p;
     *cap = (uint32_t)ncap;
     return true;
+}
+
+static bool grow(VM *vm, void **ptr, uint32_t *cap, uint32_t need, size_t elem)
+{
+    return grow_upto(vm, ptr, cap, need, elem, UINT32_MAX);
 }
 
 /* ---- GC roots -------------------------------------------------------------------- */
@@ -334,6 +341,11 @@ int vm_attach_mpc(VM *vm, struct MpcEngine *engine)
 
 struct MpcEngine *vm_mpc(const VM *vm) { return vm->mpc; }
 
+bool vm_charge_memory(void *vm, size_t old_bytes, size_t new_bytes)
+{
+    return heap_charge(&((VM *)vm)->heap, old_bytes, new_bytes);
+}
+
 int vm_register_method(VM *vm, const char *receiver_type, const char *method)
 {
     if (!grow(vm, (void **)&vm->methods, &vm->methods_cap, vm->nmethods + 1, sizeof(MethodEntry))) return vm_oom(vm);
@@ -464,9 +476,13 @@ int vm_intern_name(VM *vm, const char *s, size_t len, uint32_t *out)
 int vm_grow_stack(VM *vm, uint32_t need)
 {
     if (need <= vm->stack_cap) return ST_OK;
+    size_t max_bytes = vm->cfg.max_stack_bytes ? vm->cfg.max_stack_bytes : VM_MAX_STACK_BYTES;
+    size_t max = max_bytes / sizeof(Value);
+    if (need > max)
+        return vm_error(vm, "Register stack limit exceeded (%zu bytes, at %u frames)", max_bytes, vm->nframes);
     Value *old = vm->stack;
     uint32_t old_cap = vm->stack_cap;
-    if (!grow(vm, (void **)&vm->stack, &vm->stack_cap, need, sizeof(Value))) return vm_oom(vm);
+    if (!grow_upto(vm, (void **)&vm->stack, &vm->stack_cap, need, sizeof(Value), max)) return vm_oom(vm);
     /* Calls leave registers nobody reads as they find them (init_mask):
      * the stack must only ever hold Unit or live objects. */
     for (uint32_t i = old_cap; i < vm->stack_cap; i++) vm->stack[i] = val_unit();

@@ -136,6 +136,7 @@ typedef struct {
     uint32_t max_call_depth;     /* 0 = default 10,000 */
     uint64_t instruction_budget; /* 0 = unlimited (per execute) */
     size_t heap_limit;           /* bytes; 0 = unlimited */
+    size_t max_stack_bytes;      /* register stack of a process; 0 = VM_MAX_STACK_BYTES */
     /* Translate to plain instructions only: no superinstructions or
      * clear-bank forms (results are the same, only slower).  The
      * environment variable STOFFEL_NO_FUSION=1 sets it for every VM, so a
@@ -234,6 +235,9 @@ struct MpcEngine;
  * builtins then use it.  ST_ERR if it cannot be attached. */
 int vm_attach_mpc(VM *vm, struct MpcEngine *engine);
 struct MpcEngine *vm_mpc(const VM *vm);
+/* An MpcChargeFn (mpc_set_mem_cap, ud = the VM): the engine's buffers count
+ * against this VM's heap cap.  Detach before freeing the VM. */
+bool vm_charge_memory(void *vm, size_t old_bytes, size_t new_bytes);
 /* The share held by v (a raw share or a share object), if any. */
 bool vm_as_share(VM *vm, Value v, StShare **out);
 

@@ -780,6 +780,42 @@ def t_cost_report(build, tmp):
 TESTS.append(t_cost_report)
 
 
+def t_party_limits(build, tmp):
+    """--max-instructions and --max-call-depth hold in networked parties
+    too (issue 16): an endless loop and a deep recursion stop at the
+    limits, every party exits 4 naming them."""
+    s = Session(build, tmp, "limits", clients=0)
+    cases = (("instruction_budget.s", "--max-instructions", "1000", "Instruction budget exhausted (1000"),
+             ("max_call_depth_flag.s", "--max-call-depth", "50", "Call depth limit exceeded (50 frames)"))
+    for name, flag, value, text in cases:
+        prog = os.path.join(REPO, "tests", "golden", "limits", name)
+        for i in range(4):
+            s.party(i, prog, flag, value, "--connect-timeout-ms", "20000")
+        res = s.wait(40)
+        expect(all(res["p%d" % i][0] == 4 and text in res["p%d" % i][2] for i in range(4)),
+               "every party should stop with '%s'" % text, res)
+
+
+TESTS.append(t_party_limits)
+
+
+def t_fixed_output_range(build, tmp):
+    """A fixed-point result out of its type's range: the client exits 4
+    naming the output and the type instead of printing a field element."""
+    s = Session(build, tmp, "fixed_range", clients=1)
+    prog = os.path.join(REPO, "tests", "golden", "mpc", "fixed_output_range.s")
+    for i in range(4):
+        s.party(i, prog)
+    s.client(0, "10000000000000", prog)
+    res = s.wait()
+    rc, o, e = res["c0"]
+    expect(rc == 4 and "fixed-point output 0 of client 0 is out of the range of fix64 (f=16)" in e
+           and "field 0x" not in o, "the client should report the overflow", res)
+
+
+TESTS.append(t_fixed_output_range)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
