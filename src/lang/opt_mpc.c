@@ -1,0 +1,192 @@
+/* opt_mpc.c: the optimizer's passes for fewer online MPC rounds (-O2).
+ *
+ * The VM queues a secret-by-secret MUL and runs every queued product in
+ * one round when a pending result is first read (src/vm/mpc_vm.c), so
+ * products that are all issued before the first such read share a round.
+ * Share.open is one round per call, Share.batch_open one round for all the
+ * shares of its array. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "opt_internal.h"
+
+static bool secret_mul(const StfInstr *in) { return in->op == STF_OP_MUL && in->b >= OPT_SECRET && in->c >= OPT_SECRET; }
+
+static bool reads_secret(const StfInstr *in)
+{
+    uint32_t r[3];
+    int nr = opt_reads(in, r);
+    for (int j = 0; j < nr; j++)
+        if (r[j] >= OPT_SECRET) return true;
+    return false;
+}
+
+/* May `mul` move above `in`?  Not past calls, argument pushes or control
+ * flow, nor past anything that writes its operands or touches its result. */
+static bool may_cross(const StfInstr *in, const StfInstr *mul)
+{
+    if (in->op == STF_OP_CALL || in->op == STF_OP_PUSHARG || in->op == STF_OP_RET || in->op == STF_OP_LD ||
+        opt_is_jump(in->op))
+        return false;
+    uint32_t w = opt_writes(in);
+    if (w == mul->a || w == mul->b || w == mul->c) return false;
+    uint32_t r[3];
+    int nr = opt_reads(in, r);
+    for (int j = 0; j < nr; j++)
+        if (r[j] == mul->a) return false;
+    return true;
+}
+
+/* Move each secret product up to just after what it depends on, within
+ * its basic block, when that puts it before an instruction that reads a
+ * secret (which may flush the queue): it then joins the earlier round.
+ * Moving products earlier never delays a round: dependent ones stay in
+ * order.  Returns how many moved. */
+uint32_t opt_hoist_muls(StfFunction *f)
+{
+    bool *lead = opt_leaders(f);
+    if (!lead) return 0;
+    uint32_t moved = 0;
+    for (uint32_t i = 0; i < f->instr_count; i++) {
+        if (!secret_mul(&f->instrs[i])) continue;
+        StfInstr mul = f->instrs[i];
+        uint32_t p = i;
+        bool worth = false;
+        while (!lead[p] && may_cross(&f->instrs[p - 1], &mul)) {
+            const StfInstr *in = &f->instrs[p - 1];
+            if (!secret_mul(in) && reads_secret(in)) worth = true;
+            p--;
+        }
+        if (!worth) continue;
+        /* labels stay: none points inside a block */
+        memmove(f->instrs + p + 1, f->instrs + p, (size_t)(i - p) * sizeof *f->instrs);
+        f->instrs[p] = mul;
+        moved++;
+    }
+    free(lead);
+    return moved;
+}
+
+/* ---- reveal batching --------------------------------------------------------------- */
+
+/* Does every basic block leave the argument stack empty (so it is empty at
+ * every block's start)?  Also false when LD reads the stack. */
+static bool stack_clean(const StfFunction *f, const bool *lead)
+{
+    uint32_t depth = 0;
+    for (uint32_t i = 0; i < f->instr_count; i++) {
+        if (lead[i] && depth) return false;
+        if (lead[i]) depth = 0;
+        const StfInstr *in = &f->instrs[i];
+        if (in->op == STF_OP_LD) return false;
+        if (in->op == STF_OP_PUSHARG) depth++;
+        if (in->op == STF_OP_CALL) depth = 0;
+        if (opt_is_jump(in->op) && depth) return false;
+    }
+    return depth == 0;
+}
+
+/* `PUSHARG s; CALL Share.open; MOV d, r0` with s secret, d clear (not r0). */
+static bool open_triple(const StfFunction *f, const bool *lead, uint32_t j)
+{
+    if (j + 2 >= f->instr_count || lead[j + 1] || lead[j + 2]) return false;
+    const StfInstr *in = &f->instrs[j];
+    return in[0].op == STF_OP_PUSHARG && in[0].a >= OPT_SECRET && in[1].op == STF_OP_CALL &&
+           opt_name_is(&in[1].name, "Share.open") && in[2].op == STF_OP_MOV && in[2].b == 0 && in[2].a >= 1 &&
+           in[2].a < OPT_SECRET;
+}
+
+typedef struct {
+    StfInstr *v;
+    uint32_t n;
+    uint32_t line;
+    bool oom;
+} Seq;
+
+static void emit(Seq *q, uint8_t op, uint32_t a, uint32_t b, const char *call)
+{
+    StfInstr *in = &q->v[q->n++];
+    memset(in, 0, sizeof *in);
+    in->op = op;
+    in->a = a;
+    in->b = b;
+    in->line = q->line;
+    if (call && !stf_str_dup(&in->name, call, strlen(call))) q->oom = true;
+}
+
+/* k opens -> one Share.batch_open of an array of the k shares; each
+ * destination then takes its element, the last one through r0 so that r0
+ * ends as before. */
+static int batch(StfProgram *p, StfFunction *f, uint32_t at, uint32_t k)
+{
+    Seq q = { .v = calloc((size_t)7 + 6 * k, sizeof *q.v), .line = f->instrs[at + 1].line };
+    if (!q.v) return -1;
+    const StfInstr *t = &f->instrs[at];
+    uint32_t D = t[3 * (k - 1) + 2].a; /* last destination holds the arrays */
+    emit(&q, STF_OP_CALL, 0, 0, "create_array");
+    emit(&q, STF_OP_MOV, D, 0, NULL);
+    emit(&q, STF_OP_PUSHARG, D, 0, NULL);
+    for (uint32_t i = 0; i < k; i++) emit(&q, STF_OP_PUSHARG, t[3 * i].a, 0, NULL);
+    emit(&q, STF_OP_CALL, 0, 0, "array_push");
+    emit(&q, STF_OP_PUSHARG, D, 0, NULL);
+    emit(&q, STF_OP_CALL, 0, 0, "Share.batch_open");
+    emit(&q, STF_OP_MOV, D, 0, NULL);
+    for (uint32_t i = 0; i < k && !q.oom; i++) {
+        uint32_t d = i + 1 < k ? t[3 * i + 2].a : 0; /* the index's register */
+        StfConst c = { .tag = STF_K_I64, .as.i = i };
+        int64_t idx = opt_const(p, &c);
+        if (idx < 0) {
+            q.oom = true;
+            break;
+        }
+        emit(&q, STF_OP_LDI, d, (uint32_t)idx, NULL);
+        emit(&q, STF_OP_PUSHARG, D, 0, NULL);
+        emit(&q, STF_OP_PUSHARG, d, 0, NULL);
+        emit(&q, STF_OP_CALL, 0, 0, "get_field");
+        emit(&q, STF_OP_MOV, i + 1 < k ? d : D, 0, NULL);
+    }
+    if (q.oom || opt_splice(f, at, 3 * k, q.v, q.n) != 0) {
+        for (uint32_t i = 0; i < q.n; i++) free(q.v[i].name.s);
+        free(q.v);
+        return -1;
+    }
+    free(q.v);
+    return (int)q.n;
+}
+
+int opt_batch_opens(StfProgram *p, StfFunction *f, uint32_t *merged)
+{
+    bool *lead = opt_leaders(f);
+    if (!lead) return -1;
+    if (!stack_clean(f, lead)) {
+        free(lead);
+        return 0;
+    }
+    uint32_t depth = 0;
+    for (uint32_t i = 0; i < f->instr_count; i++) {
+        if (lead[i]) depth = 0;
+        uint32_t k = 0;
+        uint16_t used = 0; /* destination registers r1-r15 taken */
+        while (depth == 0 && open_triple(f, lead, i + 3 * k) && (k == 0 || !lead[i + 3 * k]) &&
+               !(used >> f->instrs[i + 3 * k + 2].a & 1)) {
+            used |= (uint16_t)(1u << f->instrs[i + 3 * k + 2].a);
+            k++;
+        }
+        if (k >= 2) {
+            int len = batch(p, f, i, k);
+            free(lead);
+            if (len < 0) return -1;
+            *merged += k;
+            lead = opt_leaders(f);
+            if (!lead) return -1;
+            i += (uint32_t)len - 1; /* ends after a CALL: the stack is empty */
+            depth = 0;
+            continue;
+        }
+        const StfInstr *in = &f->instrs[i];
+        if (in->op == STF_OP_PUSHARG) depth++;
+        if (in->op == STF_OP_CALL) depth = 0;
+    }
+    free(lead);
+    return 0;
+}
