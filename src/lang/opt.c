@@ -16,13 +16,19 @@
 
 /* ---- instruction facts --------------------------------------------------------- */
 
-bool opt_is_jump(uint8_t op) { return op == STF_OP_JMP || op == STF_OP_JMPEQ || op == STF_OP_JMPNEQ || op == STF_OP_JMPLT || op == STF_OP_JMPGT; }
+bool opt_is_jump(uint8_t op)
+{
+    return op == STF_OP_JMP || op == STF_OP_JMPEQ || op == STF_OP_JMPNEQ || op == STF_OP_JMPLT || op == STF_OP_JMPGT;
+}
 
 bool opt_is_final(uint8_t op) { return op == STF_OP_JMP || op == STF_OP_RET; }
 
 static bool is_cond_jump(uint8_t op) { return opt_is_jump(op) && op != STF_OP_JMP; }
 
-static bool is_alu(uint8_t op) { return (op >= STF_OP_ADD && op <= STF_OP_XOR) || op == STF_OP_SHL || op == STF_OP_SHR; }
+static bool is_alu(uint8_t op)
+{
+    return (op >= STF_OP_ADD && op <= STF_OP_XOR) || op == STF_OP_SHL || op == STF_OP_SHR;
+}
 
 int opt_reads(const StfInstr *in, uint32_t r[3])
 {
@@ -192,8 +198,10 @@ static bool set_name(StfInstr *in, const StfStr *name)
 static uint32_t thread_jumps(StfFunction *f, bool *dead)
 {
     uint32_t n = f->instr_count, changed = 0;
-    bool *lead = opt_leaders(f);
-    if (!lead) return 0;
+    bool *labelled = calloc((size_t)n + 1, 1);
+    if (!labelled) return 0;
+    for (uint32_t k = 0; k < f->label_count; k++)
+        if (f->labels[k].target <= n) labelled[f->labels[k].target] = true;
     for (uint32_t i = 0; i < n; i++) {
         StfInstr *in = &f->instrs[i];
         if (!opt_is_jump(in->op) || dead[i]) continue;
@@ -215,7 +223,7 @@ static uint32_t thread_jumps(StfFunction *f, bool *dead)
             continue;
         }
         if ((in->op == STF_OP_JMPEQ || in->op == STF_OP_JMPNEQ) && t == i + 2 && i + 1 < n &&
-            f->instrs[i + 1].op == STF_OP_JMP && !lead[i + 1] && !dead[i + 1]) {
+            f->instrs[i + 1].op == STF_OP_JMP && !labelled[i + 1] && !dead[i + 1]) {
             StfStr s = in->name;
             in->name = f->instrs[i + 1].name;
             f->instrs[i + 1].name = s;
@@ -224,7 +232,7 @@ static uint32_t thread_jumps(StfFunction *f, bool *dead)
             changed++;
         }
     }
-    free(lead);
+    free(labelled);
     return changed;
 }
 
@@ -358,10 +366,10 @@ static bool jump_taken(uint8_t op, int flag)
 
 typedef struct {
     uint32_t nregs;
-    int64_t *kc;   /* clear register -> constant index it holds, or -1 */
-    uint32_t *cp;  /* register -> same-bank register it is a copy of */
-    uint32_t ncp;  /* entries of cp in use (0: nothing to invalidate) */
-    int flag;      /* known compare flag, 2 unknown */
+    int64_t *kc;  /* clear register -> constant index it holds, or -1 */
+    uint32_t *cp; /* register -> same-bank register it is a copy of */
+    uint32_t ncp; /* entries of cp in use (0: nothing to invalidate) */
+    int flag;     /* known compare flag, 2 unknown */
 } Facts;
 
 static void facts_reset(Facts *s)
@@ -489,8 +497,8 @@ typedef struct {
     uint64_t *use, *def, *in, *out;
 } Sets;
 
-#define SET(v, s, r) ((v)[(size_t)(s) * sets->words + (r) / 64] |= UINT64_C(1) << ((r) % 64))
-#define HAS(v, s, r) (((v)[(size_t)(s) * sets->words + (r) / 64] >> ((r) % 64)) & 1)
+#define SET(v, s, r) ((v)[(size_t)(s)*sets->words + (r) / 64] |= UINT64_C(1) << ((r) % 64))
+#define HAS(v, s, r) (((v)[(size_t)(s)*sets->words + (r) / 64] >> ((r) % 64)) & 1)
 
 /* Can instruction i go when nothing reads what it writes?  Only when it
  * cannot fail and has no other effect. */
@@ -656,16 +664,6 @@ static int64_t sweep(StfProgram *p, StfFunction *f, LangOptStats *st)
         return -1;
     }
     int64_t changed = 0;
-    uint32_t c = thread_jumps(f, dead);
-    st->threaded += c;
-    changed += c;
-    opt_compact(f, dead);
-    memset(dead, 0, (size_t)n + 1);
-    c = drop_unreachable(f, dead);
-    st->unreachable += c;
-    changed += c;
-    opt_compact(f, dead);
-    memset(dead, 0, (size_t)n + 1);
     LangOptStats before = *st;
     if (propagate(p, f, dead, safe, st) != 0) {
         free(dead);
@@ -673,8 +671,18 @@ static int64_t sweep(StfProgram *p, StfFunction *f, LangOptStats *st)
         return -1;
     }
     changed += (st->propagated - before.propagated) + (st->folded - before.folded) + (st->dead - before.dead);
-    c = drop_dead(f, dead, safe);
+    uint32_t c = drop_dead(f, dead, safe);
     st->dead += c;
+    changed += c;
+    opt_compact(f, dead);
+    memset(dead, 0, (size_t)n + 1);
+    c = thread_jumps(f, dead);
+    st->threaded += c;
+    changed += c;
+    opt_compact(f, dead);
+    memset(dead, 0, (size_t)n + 1);
+    c = drop_unreachable(f, dead);
+    st->unreachable += c;
     changed += c;
     opt_compact(f, dead);
     free(dead);
@@ -693,6 +701,7 @@ int lang_optimize(StfProgram *p, int level, LangOptStats *stats)
         StfFunction *f = &p->funcs[i];
         /* the MPC passes first: they match the generator's own patterns */
         if (level >= 2) {
+            if (opt_lower_gates(f, &st->lowered) != 0) rc = -1;
             st->hoisted += opt_hoist_muls(f);
             if (opt_batch_opens(p, f, &st->batched) != 0) rc = -1;
         }

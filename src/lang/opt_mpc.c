@@ -10,7 +10,10 @@
 
 #include "opt_internal.h"
 
-static bool secret_mul(const StfInstr *in) { return in->op == STF_OP_MUL && in->b >= OPT_SECRET && in->c >= OPT_SECRET; }
+static bool secret_mul(const StfInstr *in)
+{
+    return in->op == STF_OP_MUL && in->b >= OPT_SECRET && in->c >= OPT_SECRET;
+}
 
 static bool reads_secret(const StfInstr *in)
 {
@@ -58,6 +61,7 @@ uint32_t opt_hoist_muls(StfFunction *f)
             p--;
         }
         if (!worth) continue;
+        while (secret_mul(&f->instrs[p])) p++; /* passing products gains nothing */
         /* labels stay: none points inside a block */
         memmove(f->instrs + p + 1, f->instrs + p, (size_t)(i - p) * sizeof *f->instrs);
         f->instrs[p] = mul;
@@ -65,6 +69,66 @@ uint32_t opt_hoist_muls(StfFunction *f)
     }
     free(lead);
     return moved;
+}
+
+/* ---- secret bool gates ---------------------------------------------------------------- */
+
+/* AND, OR and XOR of two secret bools each run their own round in the VM,
+ * at once.  As arithmetic on 0/1 shares (what the VM computes: AND = ab,
+ * OR = a + b - ab, XOR = a + b - 2ab) the product is a queued MUL, which
+ * batches with the others.  The checker allows these gates on secret
+ * bools only.  The product goes to a fresh secret register (the frame
+ * grows; temporaries are reused from block to block).  Returns how many
+ * gates were lowered, or -1 (OOM). */
+int opt_lower_gates(StfFunction *f, uint32_t *lowered)
+{
+    bool *lead = opt_leaders(f);
+    if (!lead) return -1;
+    uint32_t base = stf_function_frame_size(f), next = 0, top = 0;
+    if (base < OPT_SECRET) base = OPT_SECRET;
+    int rc = 0;
+    for (uint32_t i = 0; rc == 0 && i < f->instr_count; i++) {
+        if (lead[i]) next = 0;
+        StfInstr in = f->instrs[i];
+        if ((in.op != STF_OP_AND && in.op != STF_OP_OR && in.op != STF_OP_XOR) || in.b < OPT_SECRET ||
+            in.c < OPT_SECRET)
+            continue;
+        if (in.op == STF_OP_AND) {
+            f->instrs[i].op = STF_OP_MUL;
+            (*lowered)++;
+            continue;
+        }
+        uint32_t t = base + next;
+        if (t > UINT16_MAX) continue; /* no register left: keep the gate */
+        StfInstr seq[4];
+        for (int j = 0; j < 4; j++) seq[j] = in;
+        seq[0].op = STF_OP_MUL; /* t = ab */
+        seq[0].a = t;
+        seq[1].op = STF_OP_ADD; /* d = a + b */
+        seq[2].op = STF_OP_SUB; /* d -= ab (twice for XOR) */
+        seq[2].b = in.a;
+        seq[2].c = t;
+        seq[3] = seq[2];
+        uint32_t len = in.op == STF_OP_XOR ? 4 : 3;
+        if (opt_splice(f, i, 1, seq, len) != 0) {
+            rc = -1;
+            break;
+        }
+        if (++next > top) top = next;
+        (*lowered)++;
+        bool *grown = realloc(lead, (size_t)f->instr_count + 1);
+        if (!grown) {
+            rc = -1;
+            break;
+        }
+        lead = grown;
+        memmove(lead + i + len, lead + i + 1, (size_t)(f->instr_count - i - len + 1));
+        memset(lead + i + 1, 0, len - 1);
+        i += len - 1;
+    }
+    if (base + top > f->register_count) f->register_count = (uint16_t)(base + top);
+    free(lead);
+    return rc;
 }
 
 /* ---- reveal batching --------------------------------------------------------------- */
