@@ -60,11 +60,11 @@ static char *optimized(const char *text, int level, LangOptStats *st)
     return out;
 }
 
-#define CHECK_OPT(text, level, want)                 \
-    do {                                             \
-        char *got_ = optimized(text, level, NULL);   \
-        CHECK_STR(got_, want);                       \
-        free(got_);                                  \
+#define CHECK_OPT(text, level, want)               \
+    do {                                           \
+        char *got_ = optimized(text, level, NULL); \
+        CHECK_STR(got_, want);                     \
+        free(got_);                                \
     } while (0)
 
 /* Run `entry` of the program, at `level`, on a fresh VM: the debug text of
@@ -181,8 +181,9 @@ TEST(threads_jumps)
     const char *inv = ".function f regs=3 params=x\n  LDI r1, 1\n  CMP r0, r1\n  JMPNEQ skip\n  JMP one\nskip:\n"
                       "  LDI r0, 7\n  JMP out\nout:\n  RET r0\none:\n  LDI r0, 8\n  RET r0\n.end\n"
                       ".function main regs=2\n  LDI r1, 1\n  PUSHARG r1\n  CALL f\n  RET r0\n.end\n";
-    CHECK_OPT(inv, 1, "LDI r1, 1; CMP r0, r1; JMPEQ one; skip:; LDI r0, 7; out:; RET r0; one:; LDI r0, 8; RET r0; "
-                      "LDI r1, 1; PUSHARG r1; CALL f; RET r0");
+    CHECK_OPT(inv, 1,
+              "LDI r1, 1; CMP r0, r1; JMPEQ one; skip:; LDI r0, 7; out:; RET r0; one:; LDI r0, 8; RET r0; "
+              "LDI r1, 1; PUSHARG r1; CALL f; RET r0");
     check_same(inv, "main", "8");
 }
 
@@ -193,8 +194,9 @@ TEST(loops_survive)
                       "top:\n  CMP r2, r4\n  JMPGT done\n  ADD r1, r1, r2\n  ADD r2, r2, r3\n  JMP top\n"
                       "done:\n  MOV r0, r1\n  RET r0\n.end\n";
     check_same(src, "main", "55");
-    CHECK_OPT(src, 2, "LDI r1, 0; LDI r2, 1; LDI r3, 1; LDI r4, 10; top:; CMP r2, r4; JMPGT done; ADD r1, r1, r2; "
-                      "ADD r2, r2, r3; JMP top; done:; RET r1");
+    CHECK_OPT(src, 2,
+              "LDI r1, 0; LDI r2, 1; LDI r3, 1; LDI r4, 10; top:; CMP r2, r4; JMPGT done; ADD r1, r1, r2; "
+              "ADD r2, r2, r3; JMP top; done:; RET r1");
     /* falling off the end returns r0: its last write is not dead */
     check_same(".function main regs=2\n  LDI r1, 4\n  MOV r0, r1\n.end\n", "main", "4");
 }
