@@ -24,19 +24,32 @@ static bool reads_secret(const StfInstr *in)
     return false;
 }
 
-/* May `mul` move above `in`?  Not past calls, argument pushes or control
- * flow, nor past anything that writes its operands or touches its result. */
-static bool may_cross(const StfInstr *in, const StfInstr *mul)
+/* A call the product may move above: a plain builtin (no '.', so no MPC
+ * builtin) that is not a function of the program.  It reads no registers
+ * and writes r0, which a secret product never touches. */
+static bool plain_builtin(const StfProgram *p, const StfInstr *in)
 {
-    if (in->op == STF_OP_CALL || in->op == STF_OP_PUSHARG || in->op == STF_OP_RET || in->op == STF_OP_LD ||
-        opt_is_jump(in->op))
-        return false;
+    if (memchr(in->name.s, '.', in->name.len)) return false;
+    for (uint32_t k = 0; k < p->func_count; k++)
+        if (p->funcs[k].name.len == in->name.len && memcmp(p->funcs[k].name.s, in->name.s, in->name.len) == 0)
+            return false;
+    return true;
+}
+
+/* May `mul` move above `in`?  Not past control flow or calls other than
+ * plain builtins, nor past a write of its operands.  *renamed is set when
+ * `in` touches the product's destination: the product then goes to a
+ * fresh register, copied to the destination where it was. */
+static bool may_cross(const StfProgram *p, const StfInstr *in, const StfInstr *mul, bool *renamed)
+{
+    if (in->op == STF_OP_RET || opt_is_jump(in->op) || (in->op == STF_OP_CALL && !plain_builtin(p, in))) return false;
     uint32_t w = opt_writes(in);
-    if (w == mul->a || w == mul->b || w == mul->c) return false;
+    if (w == mul->b || w == mul->c) return false;
     uint32_t r[3];
     int nr = opt_reads(in, r);
     for (int j = 0; j < nr; j++)
-        if (r[j] == mul->a) return false;
+        if (r[j] == mul->a) *renamed = true;
+    if (w == mul->a) *renamed = true;
     return true;
 }
 
@@ -44,31 +57,54 @@ static bool may_cross(const StfInstr *in, const StfInstr *mul)
  * its basic block, when that puts it before an instruction that reads a
  * secret (which may flush the queue): it then joins the earlier round.
  * Moving products earlier never delays a round: dependent ones stay in
- * order.  Returns how many moved. */
-uint32_t opt_hoist_muls(StfFunction *f)
+ * order.  Returns how many moved, or -1 (OOM). */
+int opt_hoist_muls(const StfProgram *prog, StfFunction *f, uint32_t *moved)
 {
     bool *lead = opt_leaders(f);
-    if (!lead) return 0;
-    uint32_t moved = 0;
+    if (!lead) return -1;
+    uint32_t base = stf_function_frame_size(f), next = 0, top = 0;
+    if (base < OPT_SECRET) base = OPT_SECRET;
+    int rc = 0;
     for (uint32_t i = 0; i < f->instr_count; i++) {
+        if (lead[i]) next = 0;
         if (!secret_mul(&f->instrs[i])) continue;
         StfInstr mul = f->instrs[i];
         uint32_t p = i;
-        bool worth = false;
-        while (!lead[p] && may_cross(&f->instrs[p - 1], &mul)) {
+        bool worth = false, renamed = false;
+        while (!lead[p] && may_cross(prog, &f->instrs[p - 1], &mul, &renamed)) {
             const StfInstr *in = &f->instrs[p - 1];
             if (!secret_mul(in) && reads_secret(in)) worth = true;
             p--;
         }
         if (!worth) continue;
         while (secret_mul(&f->instrs[p])) p++; /* passing products gains nothing */
+        renamed = false;
+        for (uint32_t j = p; j < i; j++) may_cross(prog, &f->instrs[j], &mul, &renamed);
+        if (renamed) {
+            uint32_t t = base + next;
+            if (t > UINT16_MAX) continue;
+            StfInstr mov = mul;
+            mov.op = STF_OP_MOV;
+            mov.b = t;
+            mov.c = 0;
+            if (opt_splice(f, i + 1, 0, &mov, 1) != 0) {
+                rc = -1;
+                break;
+            }
+            free(lead);
+            lead = opt_leaders(f);
+            if (!lead) return -1;
+            mul.a = t;
+            if (++next > top) top = next;
+        }
         /* labels stay: none points inside a block */
         memmove(f->instrs + p + 1, f->instrs + p, (size_t)(i - p) * sizeof *f->instrs);
         f->instrs[p] = mul;
-        moved++;
+        (*moved)++;
     }
+    if (base + top > f->register_count) f->register_count = (uint16_t)(base + top);
     free(lead);
-    return moved;
+    return rc;
 }
 
 /* ---- secret bool gates ---------------------------------------------------------------- */
