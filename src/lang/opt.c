@@ -702,6 +702,7 @@ int lang_optimize(StfProgram *p, int level, LangOptStats *stats)
         /* the MPC passes first: they match the generator's own patterns */
         if (level >= 2) {
             if (opt_lower_gates(f, &st->lowered) != 0) rc = -1;
+            st->reused += opt_reuse_products(f);
             if (rc == 0 && opt_hoist_muls(p, f, &st->hoisted) != 0) rc = -1;
             if (opt_batch_opens(p, f, &st->batched) != 0) rc = -1;
         }

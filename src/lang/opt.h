@@ -8,10 +8,10 @@
  *   -O1  one sweep of the clean-up passes: constant folding and propagation
  *        of clear values, copy propagation, dead store and unreachable code
  *        elimination, jump threading
- *   -O2  the MPC passes (secret bool gates as queued products, secret
- *        multiplications hoisted so they share an online round, adjacent
- *        reveals merged into one Share.batch_open), then the clean-up
- *        passes to a fixed point
+ *   -O2  the MPC passes (secret bool gates as queued products, a repeated
+ *        product reused, secret multiplications hoisted so they share an
+ *        online round, adjacent reveals merged into one Share.batch_open),
+ *        then the clean-up passes to a fixed point
  *   -O3  as -O2 */
 #ifndef STOFFEL_LANG_OPT_H
 #define STOFFEL_LANG_OPT_H
@@ -29,6 +29,7 @@ typedef struct {
     uint32_t unreachable; /* instructions no path reaches */
     uint32_t threaded;    /* jumps retargeted, inverted or removed */
     uint32_t lowered;     /* secret bool gates turned into queued products */
+    uint32_t reused;      /* secret products equal to an earlier one */
     uint32_t hoisted;     /* secret multiplications moved up to batch */
     uint32_t batched;     /* Share.open calls merged into batch opens */
 } LangOptStats;

@@ -107,6 +107,45 @@ int opt_hoist_muls(const StfProgram *prog, StfFunction *f, uint32_t *moved)
     return rc;
 }
 
+/* ---- repeated products ----------------------------------------------------------------- */
+
+/* Within a basic block, a secret product of the same two registers as an
+ * earlier one, none of the three written since, is a copy of it: one
+ * triple and one multiplication less.  Returns how many went. */
+uint32_t opt_reuse_products(StfFunction *f)
+{
+    bool *lead = opt_leaders(f);
+    uint32_t *avail = malloc(((size_t)f->instr_count + 1) * sizeof *avail);
+    uint32_t navail = 0, reused = 0;
+    for (uint32_t i = 0; lead && avail && i < f->instr_count; i++) {
+        if (lead[i]) navail = 0;
+        StfInstr *in = &f->instrs[i];
+        if (secret_mul(in))
+            for (uint32_t k = 0; k < navail; k++) {
+                const StfInstr *m = &f->instrs[avail[k]];
+                if ((m->b == in->b && m->c == in->c) || (m->b == in->c && m->c == in->b)) {
+                    in->op = STF_OP_MOV;
+                    in->b = m->a;
+                    in->c = 0;
+                    reused++;
+                    break;
+                }
+            }
+        uint32_t w = opt_writes(in);
+        for (uint32_t k = 0; w != OPT_NONE && k < navail;) {
+            const StfInstr *m = &f->instrs[avail[k]];
+            if (m->a == w || m->b == w || m->c == w)
+                avail[k] = avail[--navail];
+            else
+                k++;
+        }
+        if (secret_mul(in) && in->a != in->b && in->a != in->c) avail[navail++] = i;
+    }
+    free(lead);
+    free(avail);
+    return reused;
+}
+
 /* ---- secret bool gates ---------------------------------------------------------------- */
 
 /* AND, OR and XOR of two secret bools each run their own round in the VM,

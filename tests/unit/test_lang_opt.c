@@ -235,14 +235,28 @@ TEST(lowers_secret_bool_gates)
     char *got = optimized(".function main regs=19\n  XOR r18, r16, r17\n  OR r16, r16, r17\n  AND r17, r16, r18\n"
                           "  RET r17\n.end\n",
                           2, &st);
-    /* one temporary per gate in a block; the products move up together */
-    CHECK_STR(got, "MUL r19, r16, r17; MUL r20, r16, r17; ADD r18, r16, r17; SUB r18, r18, r19; SUB r18, r18, r19; "
-                   "ADD r16, r16, r17; SUB r16, r16, r20; MUL r17, r16, r18; RET r17");
+    /* one temporary per gate; the OR's product is the XOR's */
+    CHECK_STR(got, "MUL r19, r16, r17; ADD r18, r16, r17; SUB r18, r18, r19; SUB r18, r18, r19; "
+                   "ADD r16, r16, r17; SUB r16, r16, r19; MUL r17, r16, r18; RET r17");
     free(got);
     CHECK(st.lowered == 3);
     /* clear operands, and -O1, keep the gate */
     CHECK_OPT(".function main regs=19\n  XOR r18, r16, r1\n  RET r18\n.end\n", 2, "XOR r18, r16, r1; RET r18");
     CHECK_OPT(".function main regs=19\n  XOR r18, r16, r17\n  RET r18\n.end\n", 1, "XOR r18, r16, r17; RET r18");
+}
+
+TEST(reuses_products)
+{
+    /* a XOR b and a AND b (a half adder) need the product ab once */
+    LangOptStats st;
+    char *got = optimized(".function main regs=20\n  XOR r18, r16, r17\n  AND r19, r17, r16\n  ADD r18, r18, r19\n"
+                          "  MUL r16, r16, r17\n  MUL r19, r16, r17\n  RET r18\n.end\n",
+                          2, &st);
+    /* so does r16 * r17 into r16; the next product then reads it */
+    CHECK_STR(got, "MUL r20, r16, r17; ADD r18, r16, r17; SUB r18, r18, r20; SUB r18, r18, r20; "
+                   "ADD r18, r18, r20; MUL r19, r20, r17; RET r18");
+    free(got);
+    CHECK(st.reused == 2);
 }
 
 TEST(batches_reveals)
@@ -275,6 +289,7 @@ int main(void)
     RUN(loops_survive);
     RUN(batches_secret_products);
     RUN(lowers_secret_bool_gates);
+    RUN(reuses_products);
     RUN(batches_reveals);
     return unit_report();
 }
