@@ -102,7 +102,7 @@ int opt_hoist_muls(const StfProgram *prog, StfFunction *f, uint32_t *moved)
         f->instrs[p] = mul;
         (*moved)++;
     }
-    if (base + top > f->register_count) f->register_count = (uint16_t)(base + top);
+    if (top && base + top > f->register_count) f->register_count = (uint16_t)(base + top);
     free(lead);
     return rc;
 }
@@ -201,7 +201,7 @@ int opt_lower_gates(StfFunction *f, uint32_t *lowered)
         memset(lead + i + 1, 0, len - 1);
         i += len - 1;
     }
-    if (base + top > f->register_count) f->register_count = (uint16_t)(base + top);
+    if (top && base + top > f->register_count) f->register_count = (uint16_t)(base + top);
     free(lead);
     return rc;
 }

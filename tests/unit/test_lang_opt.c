@@ -197,6 +197,12 @@ TEST(loops_survive)
     CHECK_OPT(src, 2,
               "LDI r1, 0; LDI r2, 1; LDI r3, 1; LDI r4, 10; top:; CMP r2, r4; JMPGT done; ADD r1, r1, r2; "
               "ADD r2, r2, r3; JMP top; done:; RET r1");
+    /* the frame keeps its size: no temporaries without secrets */
+    StfProgram p;
+    CHECK(parse(src, &p));
+    CHECK(lang_optimize(&p, 3, NULL) == 0);
+    CHECK(p.funcs[0].register_count == 5);
+    stf_program_free(&p);
     /* falling off the end returns r0: its last write is not dead */
     check_same(".function main regs=2\n  LDI r1, 4\n  MOV r0, r1\n.end\n", "main", "4");
 }
