@@ -82,7 +82,8 @@ int opt_hoist_muls(const StfProgram *prog, StfFunction *f, uint32_t *moved)
         for (uint32_t j = p; j < i; j++) may_cross(prog, &f->instrs[j], &mul, &renamed);
         if (renamed) {
             uint32_t t = base + next;
-            if (t > UINT16_MAX) continue;
+            /* the copy back must stay in the secret bank (else it reveals) */
+            if (t > UINT16_MAX || mul.a < OPT_SECRET) continue;
             StfInstr mov = mul;
             mov.op = STF_OP_MOV;
             mov.b = t;
@@ -123,7 +124,9 @@ uint32_t opt_reuse_products(StfFunction *f)
         if (secret_mul(in))
             for (uint32_t k = 0; k < navail; k++) {
                 const StfInstr *m = &f->instrs[avail[k]];
-                if ((m->b == in->b && m->c == in->c) || (m->b == in->c && m->c == in->b)) {
+                /* a move from the secret bank into the clear one would reveal */
+                bool banks = (m->a < OPT_SECRET) == (in->a < OPT_SECRET);
+                if (banks && ((m->b == in->b && m->c == in->c) || (m->b == in->c && m->c == in->b))) {
                     in->op = STF_OP_MOV;
                     in->b = m->a;
                     in->c = 0;

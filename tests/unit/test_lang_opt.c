@@ -229,6 +229,13 @@ TEST(batches_secret_products)
               2,
               "MUL r20, r16, r17; MUL r24, r18, r19; ADD r21, r20, r16; PUSHARG r21; CALL print; "
               "ADD r23, r24, r20; RET r23");
+    /* a product into a clear register is never renamed: the copy back
+     * would reveal it; nor is a repeated one copied across the banks */
+    CHECK_OPT(".function main regs=24\n  MUL r20, r16, r17\n  ADD r21, r20, r16\n  PUSHARG r1\n  CALL print\n"
+              "  MUL r1, r18, r19\n  MUL r22, r18, r19\n  PUSHARG r1\n  PUSHARG r22\n  CALL print\n  RET r21\n.end\n",
+              2,
+              "MUL r20, r16, r17; MUL r22, r18, r19; ADD r21, r20, r16; PUSHARG r1; CALL print; MUL r1, r18, r19; "
+              "PUSHARG r1; PUSHARG r22; CALL print; RET r21");
     /* nor a call of the program's own functions or an MPC builtin */
     CHECK_OPT(".function main regs=24\n  MUL r20, r16, r17\n  ADD r21, r20, r16\n  CALL f\n  MUL r22, r18, r19\n"
               "  RET r22\n.end\n.function f regs=1\n  RET r0\n.end\n",
