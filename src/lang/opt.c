@@ -701,10 +701,10 @@ int lang_optimize(StfProgram *p, int level, LangOptStats *stats)
         StfFunction *f = &p->funcs[i];
         /* the MPC passes first: they match the generator's own patterns */
         if (level >= 2) {
-            if (opt_lower_gates(f, &st->lowered) != 0) rc = -1;
-            st->reused += opt_reuse_products(f);
-            if (rc == 0 && opt_hoist_muls(p, f, &st->hoisted) != 0) rc = -1;
-            if (opt_batch_opens(p, f, &st->batched) != 0) rc = -1;
+            if (opt_mpc_lower_gates(f, &st->lowered) != 0) rc = -1;
+            st->reused += opt_mpc_reuse_products(f);
+            if (rc == 0 && opt_mpc_hoist_muls(p, f, &st->hoisted) != 0) rc = -1;
+            if (opt_mpc_batch_opens(p, f, &st->batched) != 0) rc = -1;
         }
         /* -O1: one sweep; -O2 and up: until nothing changes (bounded) */
         for (int round = 0; rc == 0 && round < (level >= 2 ? 8 : 1); round++) {

@@ -34,9 +34,9 @@ int64_t opt_const(StfProgram *p, const StfConst *k);
 bool opt_name_is(const StfStr *s, const char *name);
 
 /* opt_mpc.c */
-int opt_lower_gates(StfFunction *f, uint32_t *lowered);
-uint32_t opt_reuse_products(StfFunction *f);
-int opt_hoist_muls(const StfProgram *prog, StfFunction *f, uint32_t *moved);
-int opt_batch_opens(StfProgram *p, StfFunction *f, uint32_t *merged);
+int opt_mpc_lower_gates(StfFunction *f, uint32_t *lowered);
+uint32_t opt_mpc_reuse_products(StfFunction *f);
+int opt_mpc_hoist_muls(const StfProgram *prog, StfFunction *f, uint32_t *moved);
+int opt_mpc_batch_opens(StfProgram *p, StfFunction *f, uint32_t *merged);
 
 #endif

@@ -58,7 +58,7 @@ static bool may_cross(const StfProgram *p, const StfInstr *in, const StfInstr *m
  * secret (which may flush the queue): it then joins the earlier round.
  * Moving products earlier never delays a round: dependent ones stay in
  * order.  Returns how many moved, or -1 (OOM). */
-int opt_hoist_muls(const StfProgram *prog, StfFunction *f, uint32_t *moved)
+int opt_mpc_hoist_muls(const StfProgram *prog, StfFunction *f, uint32_t *moved)
 {
     bool *lead = opt_leaders(f);
     if (!lead) return -1;
@@ -113,7 +113,7 @@ int opt_hoist_muls(const StfProgram *prog, StfFunction *f, uint32_t *moved)
 /* Within a basic block, a secret product of the same two registers as an
  * earlier one, none of the three written since, is a copy of it: one
  * triple and one multiplication less.  Returns how many went. */
-uint32_t opt_reuse_products(StfFunction *f)
+uint32_t opt_mpc_reuse_products(StfFunction *f)
 {
     bool *lead = opt_leaders(f);
     uint32_t *avail = malloc(((size_t)f->instr_count + 1) * sizeof *avail);
@@ -158,7 +158,7 @@ uint32_t opt_reuse_products(StfFunction *f)
  * bools only.  The product goes to a fresh secret register (the frame
  * grows; temporaries are reused from block to block).  Returns how many
  * gates were lowered, or -1 (OOM). */
-int opt_lower_gates(StfFunction *f, uint32_t *lowered)
+int opt_mpc_lower_gates(StfFunction *f, uint32_t *lowered)
 {
     bool *lead = opt_leaders(f);
     if (!lead) return -1;
@@ -296,7 +296,7 @@ static int batch(StfProgram *p, StfFunction *f, uint32_t at, uint32_t k)
     return (int)q.n;
 }
 
-int opt_batch_opens(StfProgram *p, StfFunction *f, uint32_t *merged)
+int opt_mpc_batch_opens(StfProgram *p, StfFunction *f, uint32_t *merged)
 {
     bool *lead = opt_leaders(f);
     if (!lead) return -1;
