@@ -403,7 +403,7 @@ static bool same_bank(uint32_t a, uint32_t b) { return (a < OPT_SECRET) == (b < 
  * never for strings (each LDI loads a fresh copy). */
 static bool holds(const StfProgram *p, const Facts *s, uint32_t r, int64_t k)
 {
-    return r < OPT_SECRET && s->kc[r] >= 0 && p->consts[k].tag != STF_K_STRING &&
+    return r < OPT_SECRET && s->kc[r] >= 0 && k < p->const_count && p->consts[k].tag != STF_K_STRING &&
            asm_const_same(&p->consts[s->kc[r]], &p->consts[k]);
 }
 
@@ -439,7 +439,7 @@ static int propagate(StfProgram *p, StfFunction *f, bool *dead, bool *safe, Lang
                 continue;
             }
             facts_kill(&s, a);
-            if (a < OPT_SECRET) s.kc[a] = in->b;
+            if (a < OPT_SECRET && in->b < p->const_count) s.kc[a] = in->b;
         } else if (in->op == STF_OP_MOV) {
             uint32_t b = in->b;
             if (a == b || (a < s.nregs && s.cp[a] == b)) {
