@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compiled StoffelLang against hand-written assembly: each bench/NAME.stfl
-twin of bench/NAME.s is compiled with stoffellang, then both run with
-stoffel-run (best of 3 wall times); the ratio is compiled / hand-written.
+twin of bench/NAME.s is compiled with stoffellang at -O0 and at -O2, then
+each runs with stoffel-run (best of 3 wall times); the ratio is compiled
+(-O2) / hand-written.
 Usage: python3 bench/lang_twins.py [--build build]"""
 import argparse
 import os
@@ -34,18 +35,23 @@ def main():
     run, slang = os.path.join(build, "stoffel-run"), os.path.join(build, "stoffellang")
     names = sorted(n[:-5] for n in os.listdir(HERE) if n.endswith(".stfl") and os.path.exists(os.path.join(HERE, n[:-5] + ".s")))
     tmp = tempfile.mkdtemp(prefix="lang-twins-")
-    print("%-10s %10s %10s %7s %8s" % ("twin", "compiled", "hand", "ratio", "instrs"))
+    print("%-10s %10s %10s %10s %7s %8s %8s" % ("twin", "-O0", "-O2", "hand", "ratio", "ins-O0", "ins-O2"))
     for n in names:
-        out = os.path.join(tmp, n + ".stflb")
-        subprocess.run([slang, os.path.join(HERE, n + ".stfl"), "-o", out], check=True, stdout=subprocess.DEVNULL)
-        dis = subprocess.run([slang, os.path.join(HERE, n + ".stfl"), "--print-ir"], stdout=subprocess.PIPE, text=True).stdout
-        instrs = sum(1 for l in dis.splitlines() if l.startswith("    ") and not l.strip().startswith("."))
-        a, ea = best_of([run, out])
+        times, instrs, err = {}, {}, None
+        for level in ("-O0", "-O2"):
+            out = os.path.join(tmp, n + level + ".stflb")
+            src = os.path.join(HERE, n + ".stfl")
+            subprocess.run([slang, src, level, "-o", out], check=True, stdout=subprocess.DEVNULL)
+            dis = subprocess.run([slang, src, level, "--print-ir"], stdout=subprocess.PIPE, text=True).stdout
+            instrs[level] = sum(1 for l in dis.splitlines() if l.startswith("    ") and not l.strip().startswith("."))
+            times[level], e = best_of([run, out])
+            err = err or e
         b, eb = best_of([run, os.path.join(HERE, n + ".s")])
-        if ea or eb:
-            print("%-10s failed: %s" % (n, (ea or eb)[0]))
+        if err or eb:
+            print("%-10s failed: %s" % (n, (err or eb)[0]))
             continue
-        print("%-10s %9.3fs %9.3fs %6.2fx %8d" % (n, a, b, a / b, instrs))
+        print("%-10s %9.3fs %9.3fs %9.3fs %6.2fx %8d %8d" % (n, times["-O0"], times["-O2"], b, times["-O2"] / b,
+                                                          instrs["-O0"], instrs["-O2"]))
     return 0
 
 

@@ -54,7 +54,7 @@ static void print_usage(FILE *out)
             "usage: stoffel check PATH\n"
             "       stoffel compile PATH [-o OUT.stflb] [-O0..3] [--print-ir]\n"
             "       stoffel run PATH [--client-input C=V]... [--input NAME=VALUE]... [--expected-output-clients N]\n"
-            "                        [--entry F] [--parties N] [--threshold T] [--stats]\n"
+            "                        [--entry F] [--parties N] [--threshold T] [--stats] [-O0..3]\n"
             "                        [--mpc-backend honeybadger|avss] [--mpc-curve C]\n"
             "                        [--local-store PATH]   LocalStorage.* in this SQLite file (party I: PATH.partyI)\n"
             "PATH: a project folder with Stoffel.toml, or a .stfl file\n");
@@ -388,6 +388,7 @@ static int cmd_run(Project *p, int argc, char **argv)
     const char *main_inputs[64];
     size_t nmain = 0;
     bool stats = false;
+    int opt = 2;                    /* -O as `stoffel compile` */
     const char *local_store = NULL; /* LocalStorage.* (docs/storage.md); party I: PATH.partyI */
     StoffelCostReport *report = NULL;
     int rc = 0;
@@ -416,6 +417,8 @@ static int cmd_run(Project *p, int argc, char **argv)
             threshold = strtol(argv[++i], NULL, 10);
         else if (strcmp(a, "--local") == 0)
             continue;
+        else if (strncmp(a, "-O", 2) == 0 && a[2] >= '0' && a[2] <= '3' && !a[3])
+            opt = a[2] - '0';
         else if (strcmp(a, "--stats") == 0)
             stats = true;
         else if (strcmp(a, "--local-store") == 0 && i + 1 < argc)
@@ -428,7 +431,7 @@ static int cmd_run(Project *p, int argc, char **argv)
     StfProgram prog;
     char *client0 = NULL;
     /* a secret result nobody receives (no clients) is opened by main */
-    LangOptions lo = { .opt_level = 2,
+    LangOptions lo = { .opt_level = opt,
                        .main_inputs = main_inputs,
                        .n_main_inputs = nmain,
                        .client0_inputs = &client0,

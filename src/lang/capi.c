@@ -221,7 +221,9 @@ CCompilationResult *stoffel_compile(const char *source, const char *filename, co
 {
     CCompilationResult *r = calloc(1, sizeof *r);
     if (!r) return NULL;
-    LangOptions o = { .opt_level = options ? options->optimization_level : 0 };
+    /* as upstream: no optimizing unless `optimize`; its levels 0-2 run the
+     * same passes, ours are -O2 then */
+    LangOptions o = { .opt_level = options && options->optimize ? (options->optimization_level > 2 ? 3 : 2) : 0 };
     StfProgram p;
     char *err = NULL;
     if (!source || lang_compile(filename ? filename : "<input>", source, strlen(source), &o, &p, &err) != 0) {

@@ -9,6 +9,7 @@
 
 #include "ast.h"
 #include "codegen.h"
+#include "opt.h"
 #include "compiler.h"
 #include "diag.h"
 #include "lexer.h"
@@ -245,6 +246,8 @@ static int run(const char *file, char *src, size_t len, const LangOptions *opt, 
         if (!check_only) {
             set_manifest(&prog, opt);
             cg_program(&x->C);
+            if (opt && opt->opt_level > 0 && lang_optimize(&prog, opt->opt_level, NULL) != 0)
+                diag_error(&x->d, 0, 0, "out of memory while optimizing");
             plan_preprocessing(&prog);
         } else {
             /* checking runs the generator too (types are checked while

@@ -10,7 +10,10 @@
   compiles or is rejected as its name says (error_*, *invalid*, missing*,
   circular* are rejected); the reason is shown with -v.
 * lang/example/NAME: every upstream example runs with `stoffel run DIR
-  <its # run-args> <tests/lang/example_args.txt>` and exits 0.  Examples in
+  <its # run-args> <tests/lang/example_args.txt>` and exits 0, and prints
+  the same at -O0 as at -O2 (the default).
+* lang/opt/NAME: each runnable golden and tests/lang/opt/*.stfl compiled
+  at -O0 and -O2 behaves the same; see opt_same.  Examples in
   tests/lang/pending.txt wait for a builtin another change provides: when
   they fail they are skipped (counted) with that reason, when they pass
   they count as passed.
@@ -144,6 +147,91 @@ def make_tasks(ctx, Outcome, run_process, describe_status, tail):
             rel = os.path.relpath(os.path.join(HERE, name), REPO)
             tasks.append(("lang/golden/" + name[:-5], golden, rel))
 
+    # -O0 against -O2 (the optimizer, src/lang/opt.c): every golden program
+    # that runs, and tests/lang/opt/*.stfl, compiled at both levels print the
+    # same, fail the same (the message, and at -O2 still the .stfl line) and
+    # exit the same.  tests/lang/opt/ files also say what the -O2 code must
+    # (not) contain (`# o2-has:` / `# o2-lacks:` TEXT of --print-ir) and
+    # whether it needs fewer online rounds (`# fewer-rounds: yes`).
+    def opt_checks(path):
+        has, lacks, fewer = [], [], False
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                m = re.match(r"#\s*(o2-has|o2-lacks|fewer-rounds):\s?(.*)$", line.rstrip("\n"))
+                if m and m.group(1) == "o2-has":
+                    has.append(m.group(2))
+                elif m and m.group(1) == "o2-lacks":
+                    lacks.append(m.group(2))
+                elif m:
+                    fewer = m.group(2).strip() == "yes"
+        return has, lacks, fewer
+
+    def party0_rounds(stderr):
+        m = re.search(r"^party\s+rounds.*\n\s*0\s+(\d+)", stderr, re.M)
+        return int(m.group(1)) if m else None
+
+    def opt_same(rel, _ctx):
+        name = os.path.relpath(rel, os.path.join("tests", "lang"))[:-5]
+        o = Outcome("lang/opt/" + name)
+        expect, errors, exit_code, stderr_want, run_args = parse_golden(os.path.join(REPO, rel))
+        if missing_tool(o, slang) or missing_tool(o, ctx.runner) or missing_tool(o, driver):
+            return o
+        runs, irs = {}, {}
+        for level in ("-O0", "-O2"):
+            out = os.path.join(ctx.tmpdir, "opt_%s%s.stflb" % (name.replace(os.sep, "__"), level))
+            res = run_process([slang, rel, level, "-o", out, "--print-ir"], ctx.env, ctx.timeout)
+            o.seconds += res.seconds
+            if res.returncode != 0:
+                o.fail("stoffellang %s failed: %s\n%s" % (level, describe_status(res), tail(res.stderr, 6)))
+                continue
+            irs[level] = res.stdout
+            res = run_process([ctx.runner, out] + run_args, ctx.env, ctx.timeout)
+            o.seconds += res.seconds
+            # a .stflb run names the instruction index, which moves
+            err = "\n".join(l for l in res.stderr.splitlines() if "instruction" not in l)
+            runs[level] = (res.returncode, res.stdout, err)
+            if level == "-O2" and expect and res.stdout.splitlines() != expect:
+                o.fail("-O2 stdout differs from # expect:\n    expected: %r\n    got:      %r"
+                       % (expect, res.stdout.splitlines()))
+        if len(runs) == 2 and runs["-O0"] != runs["-O2"]:
+            o.fail("-O0 and -O2 differ:\n  -O0: %r\n  -O2: %r" % (runs["-O0"], runs["-O2"]))
+        if stderr_want:
+            # the run-time error still names the .stfl line at -O2
+            res = run_process([driver, "run", rel, "-O2"], ctx.env, ctx.timeout)
+            o.seconds += res.seconds
+            for text in stderr_want:
+                if text not in res.stderr:
+                    o.fail("stoffel run -O2: stderr lacks %r:\n%s" % (text, tail(res.stderr, 6)))
+        has, lacks, fewer = opt_checks(os.path.join(REPO, rel))
+        ir = irs.get("-O2", "")
+        for text in has:
+            if text not in ir:
+                o.fail("-O2 code lacks %r" % text)
+        for text in lacks:
+            if text in ir:
+                o.fail("-O2 code still has %r" % text)
+        if fewer and len(irs) == 2:
+            rounds = {}
+            for level in ("-O0", "-O2"):
+                out = os.path.join(ctx.tmpdir, "opt_%s%s.stflb" % (name.replace(os.sep, "__"), level))
+                res = run_process([ctx.runner, out, "--stats"] + run_args, ctx.env, ctx.timeout)
+                o.seconds += res.seconds
+                rounds[level] = party0_rounds(res.stderr)
+            if None in rounds.values() or rounds["-O2"] >= rounds["-O0"]:
+                o.fail("online rounds should drop at -O2: %r" % rounds)
+            else:
+                o.note = "online rounds %d at -O0, %d at -O2" % (rounds["-O0"], rounds["-O2"])
+        o.failed = 1 if o.details else 0
+        o.passed = 0 if o.details else 1
+        return o
+
+    opt_dir = os.path.join(HERE, "opt")
+    for rel in sorted([os.path.join("tests", "lang", n) for n in os.listdir(HERE) if n.endswith(".stfl")] +
+                      [os.path.join("tests", "lang", "opt", n) for n in
+                       (os.listdir(opt_dir) if os.path.isdir(opt_dir) else []) if n.endswith(".stfl")]):
+        if not parse_golden(os.path.join(REPO, rel))[1]:
+            tasks.append(("lang/opt/" + os.path.relpath(rel, os.path.join("tests", "lang"))[:-5], opt_same, rel))
+
     def cli(_, _ctx):
         """stoffel check/compile/run and stoffellang -o / --disassemble."""
         o = Outcome("lang/cli")
@@ -240,6 +328,22 @@ def make_tasks(ctx, Outcome, run_process, describe_status, tail):
         if ok and rel in expected and ("Program returned: %s" % expected[rel]) not in res.stdout.splitlines():
             ok = False
             o.fail("expected 'Program returned: %s', got:\n%s" % (expected[rel], tail(res.stdout, 4)))
+        if ok:
+            # `stoffel run` compiles at -O2: unoptimized code must print the same
+            res0 = run_process([driver, "run", d, "-O0"] + args, ctx.env, max(ctx.timeout, 300))
+            o.seconds += res0.seconds
+            same = res0.returncode == res.returncode and res0.stdout == res.stdout
+            if not same and res0.returncode == res.returncode:
+                # random keys or nonces: a second -O2 run differs as well
+                again = run_process([driver, "run", d] + args, ctx.env, max(ctx.timeout, 300))
+                o.seconds += again.seconds
+                if again.returncode == res.returncode and again.stdout != res.stdout:
+                    same = True
+                    o.note = "output differs from run to run (random values); -O0 and -O2 both exit %d" % res.returncode
+            if not same:
+                ok = False
+                o.fail("-O0 and -O2 differ: -O0 %s\n%s\n-O2:\n%s" % (describe_status(res0), tail(res0.stdout, 4),
+                                                                     tail(res.stdout, 4)))
         if ok:
             o.passed = 1
             if rel in pending:
