@@ -47,10 +47,18 @@ int mpc_ltz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out);
  * 64 on demand otherwise. */
 int mpc_cmp_preprocess(MpcEngine *e, size_t count, unsigned K);
 
-/* out[i] = [x[i] == 0], x K-bounded.  K <= 15: 1 + ceil(log2(ceil((K+1)/2)))
- * rounds; otherwise 4 rounds (a second masked opening of the number of
- * differing bits), K+1+κ (+ about 48) bits per value. */
+/* out[i] = [x[i] == 0], x K-bounded.  2 online rounds (a second masked
+ * opening of the number of differing 4-bit blocks) and no online
+ * multiplication, with masks made ahead (mpc_eqz_preprocess, or on
+ * demand): K+1+κ + K2+1+κ bits and 11·ceil((K+1)/4) + 2^K2 - K2 - 1
+ * multiplications each, K2 = bits(ceil((K+1)/4)) (for K = 64: 151 bits,
+ * 202 multiplications). */
 int mpc_eqz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out);
+
+/* Makes `count` masks for K-bounded [x == 0] ahead of time (three offline
+ * rounds); mpc_eqz and the eq/ne comparisons use them, and make them in
+ * batches of at least 64 on demand otherwise. */
+int mpc_eqz_preprocess(MpcEngine *e, size_t count, unsigned K);
 
 /* out[i] = [a[i] op b[i]] for k-bit values (signed or unsigned: both fit
  * the bound of their difference with K = k).  b may be NULL: compare with 0. */
