@@ -26,6 +26,9 @@
 
 static void *zalloc(size_t n, size_t size) { return calloc(n ? n : 1, size); }
 
+/* For arrays written in full before they are read: no zeroing pass. */
+static void *scratch(size_t n, size_t size) { return malloc((n ? n : 1) * size); }
+
 /* Wipes and frees an array of n elements. */
 static void wipe_free(Fe *p, size_t n)
 {
@@ -283,24 +286,45 @@ static void leaves(const Field *f, const Mask *mk, Fe *G, Fe *P, size_t L)
     }
 }
 
+/* Products in the tree that share an operand: level by level, every pair
+ * but the lowest needs P_hi·G_lo and P_hi·P_lo. */
+static size_t shared_pairs(size_t L)
+{
+    size_t k = 0;
+    for (; L > 1; L = (L + 1) / 2) k += L / 2 - 1;
+    return k;
+}
+
 /* Reduces n lists of L segments (lowest first) to one, a round per level:
- * (G, P) combined as (G_hi + P_hi·G_lo, P_hi·P_lo). */
-static int tree(MpcEngine *e, Fe *G, Fe *P, size_t n, size_t L)
+ * (G, P) combined as (G_hi + P_hi·G_lo, P_hi·P_lo).  With dbl (value i's
+ * at dbl + i·stride, 5 elements per shared pair, in the order of
+ * shared_pairs), the two products of a pair use one doubled triple
+ * (a, b1, b2, a·b1, a·b2): P_hi - a is opened once for both, 3 openings
+ * instead of 4; the lowest pair uses the engine's triples. */
+static int tree(MpcEngine *e, Fe *G, Fe *P, size_t n, size_t L, const Fe *dbl, size_t stride)
 {
     const Field *f = e->f;
-    size_t cap = n * L;
-    Fe *x = zalloc(cap, sizeof(Fe)), *y = zalloc(cap, sizeof(Fe)), *z = zalloc(cap, sizeof(Fe));
-    int rc = (x && y && z) ? 0 : mpc_fail(e, "out of memory");
+    size_t cap = n * L, ocap = dbl ? 3 * n * (L / 2) : 0, base = 0;
+    Fe *x = scratch(cap, sizeof(Fe)), *y = scratch(cap, sizeof(Fe)), *z = scratch(cap, sizeof(Fe));
+    Fe *oi = scratch(ocap, sizeof(Fe)), *oo = scratch(ocap, sizeof(Fe));
+    int rc = (x && y && z && oi && oo) ? 0 : mpc_fail(e, "out of memory");
     while (rc == 0 && L > 1) {
-        size_t L2 = (L + 1) / 2, k = 0;
+        size_t L2 = (L + 1) / 2, k = 0, o = 0;
         for (size_t i = 0; i < n; i++)
             for (size_t s = 0; s + 1 < L; s += 2) {
                 const Fe *gl = &G[i * L + s], *pl = &P[i * L + s], *ph = &P[i * L + s + 1];
+                if (s > 0 && dbl) {
+                    const Fe *t = dbl + i * stride + 5 * (base + s / 2 - 1);
+                    fe_sub(f, &oi[o++], ph, &t[0]);
+                    fe_sub(f, &oi[o++], gl, &t[1]);
+                    fe_sub(f, &oi[o++], pl, &t[2]);
+                    continue;
+                }
                 x[k] = *ph, y[k++] = *gl;
                 if (s > 0) x[k] = *ph, y[k++] = *pl;
             }
-        rc = mpc_round(e, NULL, 0, NULL, x, y, k, z);
-        k = 0;
+        rc = mpc_round(e, oi, o, oo, x, y, k, z);
+        k = 0, o = 0;
         for (size_t i = 0; rc == 0 && i < n; i++)
             for (size_t s = 0; s < L; s += 2) {
                 Fe *go = &G[i * L2 + s / 2], *po = &P[i * L2 + s / 2];
@@ -310,14 +334,34 @@ static int tree(MpcEngine *e, Fe *G, Fe *P, size_t n, size_t L)
                     *po = P[i * L + s];
                     continue;
                 }
+                if (s > 0 && dbl) {
+                    /* xy = c + d·b + e·(a + d) with d = x - a, e = y - b */
+                    const Fe *t = dbl + i * stride + 5 * (base + s / 2 - 1), *d = &oo[o];
+                    Fe ad, pr, q;
+                    fe_add(f, &ad, &t[0], d);
+                    fe_mul(f, &pr, d, &t[1]);
+                    fe_add(f, &pr, &pr, &t[3]);
+                    fe_mul(f, &q, &oo[o + 1], &ad);
+                    fe_add(f, &pr, &pr, &q);
+                    fe_add(f, go, &G[i * L + s + 1], &pr);
+                    fe_mul(f, &pr, d, &t[2]);
+                    fe_add(f, &pr, &pr, &t[4]);
+                    fe_mul(f, &q, &oo[o + 2], &ad);
+                    fe_add(f, po, &pr, &q);
+                    o += 3;
+                    continue;
+                }
                 fe_add(f, go, &G[i * L + s + 1], &z[k++]);
                 if (s > 0) *po = z[k++];
             }
+        if (dbl) base += L / 2 - 1;
         L = L2;
     }
     wipe_free(x, cap);
     wipe_free(y, cap);
     wipe_free(z, cap);
+    wipe_free(oi, ocap);
+    wipe_free(oo, ocap);
     return rc;
 }
 
@@ -329,7 +373,7 @@ static int bit_lt(MpcEngine *e, const Mask *mk, Fe *u)
     int rc = (G && P) ? 0 : mpc_fail(e, "out of memory");
     if (rc == 0) {
         leaves(e->f, mk, G, P, L);
-        rc = tree(e, G, P, n, L);
+        rc = tree(e, G, P, n, L, NULL, 0);
     }
     for (size_t i = 0; rc == 0 && i < n; i++) u[i] = G[i];
     wipe_free(G, n * L);
@@ -456,7 +500,8 @@ typedef struct {
     MaskKind kind;
     unsigned nlev;
     Level lev[2];
-    size_t rec; /* elements per record */
+    size_t dbl, ndbl; /* LT: the tree's doubled triples, 5 elements each */
+    size_t rec;       /* elements per record */
 } Layout;
 
 static unsigned bitlen(uint64_t v)
@@ -488,7 +533,9 @@ static void layout_of(MaskKind kind, unsigned K, Layout *ly)
     ly->kind = kind;
     if (kind == MK_LT) {
         ly->nlev = 1;
-        ly->rec = level_init(&ly->lev[0], 0, K + 1 + MPC_KAPPA, K, K >= 16 ? 4 : 2, true);
+        ly->dbl = level_init(&ly->lev[0], 0, K + 1 + MPC_KAPPA, K, K >= 16 ? 4 : 2, true);
+        ly->ndbl = shared_pairs(ly->lev[0].L);
+        ly->rec = ly->dbl + 5 * ly->ndbl;
         return;
     }
     ly->nlev = 2;
@@ -563,7 +610,7 @@ static int make_masks(MpcEngine *e, Pool *pool, MaskKind kind, unsigned K, size_
     const Field *f = e->f;
     Layout ly;
     layout_of(kind, K, &ly);
-    size_t re = ly.rec, nbits = 0, nprod = 0;
+    size_t re = ly.rec, nbits = 0, nprod = 2 * ly.ndbl;
     unsigned passes = 0;
     for (unsigned l = 0; l < ly.nlev; l++) {
         const Level *lv = &ly.lev[l];
@@ -601,11 +648,22 @@ static int make_masks(MpcEngine *e, Pool *pool, MaskKind kind, unsigned K, size_
             b += lv->nb;
         }
     release_bits(e, count * nbits, own);
+    /* the doubled triples' random a, b1, b2 */
+    Fe *abb = zalloc(count * ly.ndbl * 3, sizeof(Fe));
+    int rc = abb ? mpc_random(e, abb, count * ly.ndbl * 3) : mpc_fail(e, "out of memory");
+    for (size_t i = 0; rc == 0 && i < count; i++)
+        for (size_t j = 0; j < ly.ndbl; j++) fe_copy(rec + i * re + ly.dbl + 5 * j, abb + 3 * (i * ly.ndbl + j), 3);
+    if (abb) wipe_free(abb, count * ly.ndbl * 3);
     /* pass p: subsets of 2^p + 1 .. 2^(p+1) bits, as the product of their
      * lowest 2^p bits and the rest (both made by earlier passes) */
-    int rc = 0;
     for (unsigned pass = 0; rc == 0 && pass < passes; pass++) {
         size_t k = 0;
+        for (size_t i = 0; pass == 0 && i < count; i++)
+            for (size_t j = 0; j < ly.ndbl; j++) {
+                Fe *t = rec + i * re + ly.dbl + 5 * j;
+                mx[k] = t[0], my[k] = t[1], dst[k++] = &t[3];
+                mx[k] = t[0], my[k] = t[2], dst[k++] = &t[4];
+            }
         for (size_t i = 0; i < count; i++)
             for (unsigned l = 0; l < ly.nlev; l++) {
                 const Level *lv = &ly.lev[l];
@@ -715,8 +773,8 @@ static int ltz_prepared(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out
     unsigned L = lv->L;
     size_t re = ly.rec;
     const Fe *recs = pool_head(pool);
-    uint64_t *cl = zalloc(n * 4, sizeof *cl);
-    Fe *G = zalloc(n * L, sizeof(Fe)), *P = zalloc(n * L, sizeof(Fe));
+    uint64_t *cl = scratch(n * 4, sizeof *cl);
+    Fe *G = scratch(n * L, sizeof(Fe)), *P = scratch(n * L, sizeof(Fe));
     int rc = (cl && G && P) ? 0 : mpc_fail(e, "out of memory");
     if (rc == 0) rc = open_masked(e, x, n, K, recs, re, lv, cl);
     for (size_t i = 0; rc == 0 && i < n; i++)
@@ -741,9 +799,9 @@ static int ltz_prepared(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out
         fe_sub(f, &cp, &cp, &x[i]);
         out[i] = cp; /* c' - r' - x until the tree is done */
     }
+    if (rc == 0) rc = tree(e, G, P, n, L, recs + ly.dbl, re);
     /* every record was used by the opening: burn them, right or wrong */
     pool_consume(pool, n);
-    if (rc == 0) rc = tree(e, G, P, n, L);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         /* [x < 0] = (x mod 2^K - x)/2^K */
         Fe md;
