@@ -36,9 +36,10 @@ typedef enum { MPC_CMP_LT, MPC_CMP_LE, MPC_CMP_GT, MPC_CMP_GE, MPC_CMP_EQ, MPC_C
 int mpc_random_bits(MpcEngine *e, Fe *out, size_t n);
 
 /* out[i] = [x[i] < 0], x K-bounded.  1 + ceil(log2(ceil(K/4))) online
- * rounds (5 for K = 64) and 2·ceil(K/4) - 1 - levels multiplications (26)
- * with masks made ahead (mpc_cmp_preprocess, or on demand): K+1+κ bits and
- * 11·ceil(K/4) multiplications each. */
+ * rounds (5 for K = 64) and 2·ceil(K/4) - 1 - levels products (26: 22 of
+ * them in pairs sharing an operand, 3 openings a pair, and 4 Beaver
+ * multiplications) with masks made ahead (mpc_cmp_preprocess, or on
+ * demand): K+1+κ bits and 11·ceil(K/4) + 2·(pairs) multiplications each. */
 int mpc_ltz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out);
 
 /* Makes `count` masks for K-bounded [x < 0] ahead of time (K+41 bits and
