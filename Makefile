@@ -168,10 +168,11 @@ bench-mpc: lib
 	$(BUILD)/mpc_bench $(BENCH_ARGS)
 
 # Secret comparisons and equality tests (4 parties as threads): docs/mpc.md.
-bench-compare: lib
+bench-compare: lib tools
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/compare_bench bench/compare_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/compare_bench $(BENCH_ARGS)
+	python3 bench/compare_lang.py --build $(BUILD)
 
 # Networked MPC (4 parties as processes, TLS on 127.0.0.1): docs/network.md.
 bench-net: lib

@@ -9,11 +9,15 @@
  * Rows (B values of K bits per batch, one call, best of R):
  *   a < b, online      mpc_compare(LT) with its masks made before
  *                      (mpc_cmp_preprocess)
- *   a == b, online     mpc_compare(EQ) with bits and triples made before
+ *   a == b, online     mpc_compare(EQ) with its masks made before
+ *                      (mpc_eqz_preprocess)
  *   preprocessing      mpc_preprocess of the bits and triples one batch
- *                      uses, and mpc_cmp_preprocess for a < b
+ *                      uses, and mpc_cmp_preprocess / mpc_eqz_preprocess
  *   end to end         preprocessing + online
- * and the online rounds, bits and triples per batch (from MpcStats). */
+ * with the wall time of the call and its CPU time per party (the sum of
+ * the parties' thread CPU times / n: what a party would spend on its own
+ * machine, and unlike the wall time not inflated by other jobs), and the
+ * online rounds, bits and triples per batch (from MpcStats). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +37,9 @@ typedef struct {
     pthread_barrier_t bar;
     InprocHub *hub;
     int failed;
+    double cpu[64]; /* each party's thread CPU time of the last call */
     /* written by party 0 */
-    double t_on[N_OPS], t_pre[N_OPS];
+    double t_on[N_OPS], t_pre[N_OPS], c_on[N_OPS], c_pre[N_OPS];
     uint64_t rounds[N_OPS], bits[N_OPS], triples[N_OPS], online_mul[N_OPS];
 } Bench;
 
@@ -50,15 +55,29 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Runs call on every party between two barriers; returns party 0's time. */
-static double timed(Bench *b, unsigned id, MpcEngine *e, int rc_of_call, double t0)
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Ends a call made on every party (started at wall t0, thread CPU c0):
+ * returns party 0's wall time and, in *cpu, the parties' mean CPU time. */
+static double timed(Bench *b, unsigned id, MpcEngine *e, int rc_of_call, double t0, double c0, double *cpu)
 {
     if (rc_of_call != 0) {
         fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
         b->failed = 1;
     }
+    b->cpu[id] = thread_cpu() - c0;
     pthread_barrier_wait(&b->bar);
-    return now() - t0;
+    double wall = now() - t0, sum = 0;
+    for (unsigned i = 0; i < b->n; i++) sum += b->cpu[i];
+    *cpu = sum / b->n;
+    /* nobody writes cpu[] again before everyone has read it */
+    pthread_barrier_wait(&b->bar);
+    return wall;
 }
 
 static double best(double cur, double v) { return cur == 0 || v < cur ? v : cur; }
@@ -90,7 +109,7 @@ static void *party(void *arg)
     for (int op = 0; op < N_OPS && !b->failed; op++) {
         if (mpc_preprocess(e, 0, 0, B * (2 * (size_t)b->k + 2 * 41)) != 0) b->failed = 1;
         MpcStats s0 = mpc_stats(e);
-        if (op == OP_LT && mpc_cmp_preprocess(e, B, b->k) != 0) b->failed = 1;
+        if ((op == OP_LT ? mpc_cmp_preprocess(e, B, b->k) : mpc_eqz_preprocess(e, B, b->k)) != 0) b->failed = 1;
         MpcStats s1 = mpc_stats(e);
         if (mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z) != 0) b->failed = 1;
         MpcStats s2 = mpc_stats(e);
@@ -106,17 +125,20 @@ static void *party(void *arg)
     }
     for (size_t r = 0; r < b->reps && !b->failed; r++)
         for (int op = 0; op < N_OPS && !b->failed; op++) {
-            /* preprocessing: bits, triples, and for a < b the masks */
+            /* preprocessing: bits, triples and the masks */
             pthread_barrier_wait(&b->bar);
-            double t0 = now();
+            double t0 = now(), c0 = thread_cpu(), cp, co;
             int rc = mpc_preprocess(e, need_tri[op], 0, need_bits[op]);
-            if (rc == 0 && op == OP_LT) rc = mpc_cmp_preprocess(e, B, b->k);
-            double tp = timed(b, a->id, e, rc, t0);
-            t0 = now();
-            double to = timed(b, a->id, e, mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z), t0);
+            if (rc == 0) rc = op == OP_LT ? mpc_cmp_preprocess(e, B, b->k) : mpc_eqz_preprocess(e, B, b->k);
+            double tp = timed(b, a->id, e, rc, t0, c0, &cp);
+            t0 = now(), c0 = thread_cpu();
+            rc = mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z);
+            double to = timed(b, a->id, e, rc, t0, c0, &co);
             if (a->id == 0) {
                 b->t_pre[op] = best(b->t_pre[op], tp);
                 b->t_on[op] = best(b->t_on[op], to);
+                b->c_pre[op] = best(b->c_pre[op], cp);
+                b->c_on[op] = best(b->c_on[op], co);
             }
         }
     free(x);
@@ -126,10 +148,11 @@ static void *party(void *arg)
     return NULL;
 }
 
-static void row(const char *what, size_t batch, double secs)
+static void row(const char *what, size_t batch, double secs, double cpu)
 {
     double rate = (double)batch / secs;
-    printf("%-34s %7zu %10.1f k/s %9.2f us\n", what, batch, rate / 1e3, secs / (double)batch * 1e6);
+    printf("%-34s %7zu %10.1f k/s %9.2f us %9.2f us\n", what, batch, rate / 1e3, secs / (double)batch * 1e6,
+           cpu / (double)batch * 1e6);
 }
 
 int main(int argc, char **argv)
@@ -176,16 +199,16 @@ int main(int argc, char **argv)
     printf("Secret comparisons: n=%u t=%u, %s, %u-bit signed values, %u parties as threads on %ld CPUs\n", b.n, b.t,
            b.field->name, b.k, b.n, sysconf(_SC_NPROCESSORS_ONLN));
     printf("one batch of %zu per call, best of %zu\n\n", b.batch, b.reps);
-    printf("%-34s %7s %14s %12s\n", "operation", "batch", "rate", "per op");
+    printf("%-34s %7s %14s %12s %12s\n", "operation", "batch", "rate", "per op", "CPU/party");
     static const char *const names[N_OPS] = { "a < b", "a == b" };
     for (int op = 0; op < N_OPS; op++) {
         char what[64];
         snprintf(what, sizeof what, "%s, online", names[op]);
-        row(what, b.batch, b.t_on[op]);
+        row(what, b.batch, b.t_on[op], b.c_on[op]);
         snprintf(what, sizeof what, "%s, its preprocessing", names[op]);
-        row(what, b.batch, b.t_pre[op]);
+        row(what, b.batch, b.t_pre[op], b.c_pre[op]);
         snprintf(what, sizeof what, "%s, end to end", names[op]);
-        row(what, b.batch, b.t_on[op] + b.t_pre[op]);
+        row(what, b.batch, b.t_on[op] + b.t_pre[op], b.c_on[op] + b.c_pre[op]);
     }
     printf("\n%-10s %14s %16s %18s %16s\n", "operation", "online rounds", "bits per value", "triples per value",
            "of them online");

@@ -26,6 +26,9 @@
 
 static void *zalloc(size_t n, size_t size) { return calloc(n ? n : 1, size); }
 
+/* For arrays written in full before they are read: no zeroing pass. */
+static void *scratch(size_t n, size_t size) { return malloc((n ? n : 1) * size); }
+
 /* Wipes and frees an array of n elements. */
 static void wipe_free(Fe *p, size_t n)
 {
@@ -283,49 +286,82 @@ static void leaves(const Field *f, const Mask *mk, Fe *G, Fe *P, size_t L)
     }
 }
 
+/* Products in the tree that share an operand: level by level, every pair
+ * but the lowest needs P_hi·G_lo and P_hi·P_lo. */
+static size_t shared_pairs(size_t L)
+{
+    size_t k = 0;
+    for (; L > 1; L = (L + 1) / 2) k += L / 2 - 1;
+    return k;
+}
+
 /* Reduces n lists of L segments (lowest first) to one, a round per level:
- * (G, P) combined for comparison (need_g), or P alone (equality: an AND). */
-static int tree(MpcEngine *e, Fe *G, Fe *P, size_t n, size_t L, bool need_g)
+ * (G, P) combined as (G_hi + P_hi·G_lo, P_hi·P_lo).  With dbl (value i's
+ * at dbl + i·stride, 5 elements per shared pair, in the order of
+ * shared_pairs), the two products of a pair use one doubled triple
+ * (a, b1, b2, a·b1, a·b2): P_hi - a is opened once for both, 3 openings
+ * instead of 4; the lowest pair uses the engine's triples. */
+static int tree(MpcEngine *e, Fe *G, Fe *P, size_t n, size_t L, const Fe *dbl, size_t stride)
 {
     const Field *f = e->f;
-    size_t cap = n * L;
-    Fe *x = zalloc(cap, sizeof(Fe)), *y = zalloc(cap, sizeof(Fe)), *z = zalloc(cap, sizeof(Fe));
-    int rc = (x && y && z) ? 0 : mpc_fail(e, "out of memory");
+    size_t cap = n * L, ocap = dbl ? 3 * n * (L / 2) : 0, base = 0;
+    Fe *x = scratch(cap, sizeof(Fe)), *y = scratch(cap, sizeof(Fe)), *z = scratch(cap, sizeof(Fe));
+    Fe *oi = scratch(ocap, sizeof(Fe)), *oo = scratch(ocap, sizeof(Fe));
+    int rc = (x && y && z && oi && oo) ? 0 : mpc_fail(e, "out of memory");
     while (rc == 0 && L > 1) {
-        size_t L2 = (L + 1) / 2, k = 0;
+        size_t L2 = (L + 1) / 2, k = 0, o = 0;
         for (size_t i = 0; i < n; i++)
             for (size_t s = 0; s + 1 < L; s += 2) {
                 const Fe *gl = &G[i * L + s], *pl = &P[i * L + s], *ph = &P[i * L + s + 1];
-                if (need_g) {
-                    x[k] = *ph, y[k++] = *gl;
-                    if (s > 0) x[k] = *ph, y[k++] = *pl;
-                } else {
-                    x[k] = *ph, y[k++] = *pl;
+                if (s > 0 && dbl) {
+                    const Fe *t = dbl + i * stride + 5 * (base + s / 2 - 1);
+                    fe_sub(f, &oi[o++], ph, &t[0]);
+                    fe_sub(f, &oi[o++], gl, &t[1]);
+                    fe_sub(f, &oi[o++], pl, &t[2]);
+                    continue;
                 }
+                x[k] = *ph, y[k++] = *gl;
+                if (s > 0) x[k] = *ph, y[k++] = *pl;
             }
-        rc = mpc_round(e, NULL, 0, NULL, x, y, k, z);
-        k = 0;
+        rc = mpc_round(e, oi, o, oo, x, y, k, z);
+        k = 0, o = 0;
         for (size_t i = 0; rc == 0 && i < n; i++)
             for (size_t s = 0; s < L; s += 2) {
                 Fe *go = &G[i * L2 + s / 2], *po = &P[i * L2 + s / 2];
                 if (s + 1 == L) {
                     /* odd one out moves up (in-place: new index <= old) */
-                    if (need_g) *go = G[i * L + s];
+                    *go = G[i * L + s];
                     *po = P[i * L + s];
                     continue;
                 }
-                if (need_g) {
-                    fe_add(f, go, &G[i * L + s + 1], &z[k++]);
-                    if (s > 0) *po = z[k++];
-                } else {
-                    *po = z[k++];
+                if (s > 0 && dbl) {
+                    /* xy = c + d·b + e·(a + d) with d = x - a, e = y - b */
+                    const Fe *t = dbl + i * stride + 5 * (base + s / 2 - 1), *d = &oo[o];
+                    Fe ad, pr, q;
+                    fe_add(f, &ad, &t[0], d);
+                    fe_mul(f, &pr, d, &t[1]);
+                    fe_add(f, &pr, &pr, &t[3]);
+                    fe_mul(f, &q, &oo[o + 1], &ad);
+                    fe_add(f, &pr, &pr, &q);
+                    fe_add(f, go, &G[i * L + s + 1], &pr);
+                    fe_mul(f, &pr, d, &t[2]);
+                    fe_add(f, &pr, &pr, &t[4]);
+                    fe_mul(f, &q, &oo[o + 2], &ad);
+                    fe_add(f, po, &pr, &q);
+                    o += 3;
+                    continue;
                 }
+                fe_add(f, go, &G[i * L + s + 1], &z[k++]);
+                if (s > 0) *po = z[k++];
             }
+        if (dbl) base += L / 2 - 1;
         L = L2;
     }
     wipe_free(x, cap);
     wipe_free(y, cap);
     wipe_free(z, cap);
+    wipe_free(oi, ocap);
+    wipe_free(oo, ocap);
     return rc;
 }
 
@@ -337,7 +373,7 @@ static int bit_lt(MpcEngine *e, const Mask *mk, Fe *u)
     int rc = (G && P) ? 0 : mpc_fail(e, "out of memory");
     if (rc == 0) {
         leaves(e->f, mk, G, P, L);
-        rc = tree(e, G, P, n, L, true);
+        rc = tree(e, G, P, n, L, NULL, 0);
     }
     for (size_t i = 0; rc == 0 && i < n; i++) u[i] = G[i];
     wipe_free(G, n * L);
@@ -413,40 +449,116 @@ int mpc_trunc_exact(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m,
 }
 
 /* [x < 0] = -floor(x / 2^K) for x in [-2^K, 2^K). */
-/* ---- comparison masks made ahead ------------------------------------------------
+/* ---- comparison and equality masks made ahead ----------------------------------
  *
- * For [x < 0] the mask bits do not depend on x, and neither do products of
- * them: preprocessing makes, per mask, R and r' and, for every block of 4
- * bits of r', all 16 products of subsets of its bits (11 multiplications in
- * two offline rounds).  [c' < r'] restricted to a block is then a
- * multilinear polynomial in those 4 bits whose coefficients depend only on
- * the public c', so the blocks' (G, P) are local, and the carry tree starts
- * from ceil(K/4) blocks: 1 + ceil(log2 ceil(K/4)) online rounds (5 for
- * K = 64) and 2·ceil(K/4) - 1 - levels multiplications (26), instead of
- * 6 rounds and 89 with the pair products multiplied online.  Masks are
- * made in batches on demand (or by mpc_cmp_preprocess) and kept per K in a
- * few FIFO pools, used once and wiped. */
+ * The mask bits do not depend on x, and neither does any function of them:
+ * preprocessing makes, per mask, R (and r') and, for every block of s bits
+ * of the masked part, the products of all subsets of its bits (2^s - s - 1
+ * multiplications in ceil(log2 s) offline rounds).  Those are turned
+ * locally into the block's indicators I_v = [block of r' = v] (a Möbius
+ * transform), and for comparisons into U_c = [block >= c] = Σ_{v>=c} I_v.
+ *
+ * [x < 0] (LT records): with the block's public bits c, G = "r' larger
+ * within the block" = U_(c+1) and P = "equal" = U_c - U_(c+1): one
+ * subtraction, and the carry tree starts from ceil(K/4) blocks: 1 +
+ * ceil(log2 ceil(K/4)) online rounds (5 for K = 64) and 2·ceil(K/4) - 1 -
+ * levels multiplications (26), instead of 6 rounds and 89 with the pair
+ * products multiplied online.
+ *
+ * [x == 0] (EQ records): c' and r' (K+1 bits) agree iff every block does,
+ * so d = Σ_blocks (1 - I_(c block)) counts the differing blocks and x = 0
+ * iff d = 0.  0 <= d < 2^K2 with K2 = bits(blocks) (5 for K = 64) is
+ * opened under a second mask and tested in one block of K2 bits:
+ * [d = 0] = I2_(c2') with c2' = (d + r2') mod 2^K2.  Two online rounds and
+ * no online multiplication.
+ *
+ * Masks are made in batches on demand (or by mpc_cmp_preprocess and
+ * mpc_eqz_preprocess) and kept per (kind, K) in a few FIFO pools, used once
+ * and wiped. */
 #define CMP_SLOTS 4
 #define CMP_MIN_BATCH ((size_t)64)
+#define EQ_BLOCK_BITS 4u
+
+typedef enum { MK_LT = 1, MK_EQ } MaskKind;
 
 typedef struct CmpState {
     unsigned K[CMP_SLOTS];
+    MaskKind kind[CMP_SLOTS];
     Pool pool[CMP_SLOTS];
 } CmpState;
 
-/* Bits per block: 4, or 2 below 16 bits, where the 11 products of a
- * 4-bit block would cost more than the tree levels they save. */
-static unsigned block_bits(unsigned K) { return K >= 16 ? 4 : 2; }
-static unsigned blocks_of(unsigned K) { return (K + block_bits(K) - 1) / block_bits(K); }
-static unsigned block_size(unsigned K, unsigned blk)
+/* One masked opening of a record: nb mask bits, the low m of them in L
+ * blocks of bb bits (the last one may be shorter).  In the record: R at
+ * off, r' at off + 1 (LT only), then 2^bb slots per block from `slots`
+ * (U_c for LT, I_v for EQ). */
+typedef struct {
+    unsigned nb, m, bb, L;
+    size_t off, slots;
+} Level;
+
+typedef struct {
+    MaskKind kind;
+    unsigned nlev;
+    Level lev[2];
+    size_t dbl, ndbl; /* LT: the tree's doubled triples, 5 elements each */
+    size_t rec;       /* elements per record */
+} Layout;
+
+static unsigned bitlen(uint64_t v)
 {
-    unsigned bb = block_bits(K);
-    return K - bb * blk < bb ? K - bb * blk : bb;
+    unsigned b = 0;
+    while (v) {
+        b++;
+        v >>= 1;
+    }
+    return b;
 }
 
-/* Record: R, r', then per block mono[16] (mono[s] = product of the bits in
- * subset s of the block; mono[0] = 1). */
-static size_t rec_elems(unsigned K) { return 2 + 16 * (size_t)blocks_of(K); }
+static size_t level_init(Level *lv, size_t off, unsigned nb, unsigned m, unsigned bb, bool with_rlo)
+{
+    lv->nb = nb;
+    lv->m = m;
+    lv->bb = bb;
+    lv->L = (m + bb - 1) / bb;
+    lv->off = off;
+    lv->slots = off + (with_rlo ? 2 : 1);
+    return lv->slots + ((size_t)lv->L << bb);
+}
+
+/* LT blocks: 4 bits, or 2 below 16 bits, where the 11 products of a 4-bit
+ * block would cost more than the tree levels they save. */
+static void layout_of(MaskKind kind, unsigned K, Layout *ly)
+{
+    memset(ly, 0, sizeof *ly);
+    ly->kind = kind;
+    if (kind == MK_LT) {
+        ly->nlev = 1;
+        ly->dbl = level_init(&ly->lev[0], 0, K + 1 + MPC_KAPPA, K, K >= 16 ? 4 : 2, true);
+        ly->ndbl = shared_pairs(ly->lev[0].L);
+        ly->rec = ly->dbl + 5 * ly->ndbl;
+        return;
+    }
+    ly->nlev = 2;
+    size_t end = level_init(&ly->lev[0], 0, K + 1 + MPC_KAPPA, K + 1, EQ_BLOCK_BITS, false);
+    unsigned K2 = bitlen(ly->lev[0].L);
+    ly->rec = level_init(&ly->lev[1], end, K2 + 1 + MPC_KAPPA, K2, K2, false);
+}
+
+static unsigned block_size(const Level *lv, unsigned blk)
+{
+    unsigned left = lv->m - lv->bb * blk;
+    return left < lv->bb ? left : lv->bb;
+}
+
+static size_t block_at(const Level *lv, unsigned blk) { return lv->slots + ((size_t)blk << lv->bb); }
+
+/* Bits [first, first+size) of a 4-limb integer, size <= 8. */
+static unsigned bits_at(const uint64_t l[4], unsigned first, unsigned size)
+{
+    unsigned v = 0;
+    for (unsigned j = 0; j < size; j++) v |= (unsigned)((l[(first + j) / 64] >> ((first + j) % 64)) & 1) << j;
+    return v;
+}
 
 void compare_free(MpcEngine *e)
 {
@@ -456,13 +568,13 @@ void compare_free(MpcEngine *e)
     e->cmp = NULL;
 }
 
-static Pool *cmp_pool(MpcEngine *e, unsigned K)
+static Pool *cmp_pool(MpcEngine *e, MaskKind kind, unsigned K)
 {
     if (!e->cmp && !(e->cmp = calloc(1, sizeof *e->cmp))) return NULL;
     CmpState *st = e->cmp;
     int free_slot = -1;
     for (int i = 0; i < CMP_SLOTS; i++) {
-        if (st->K[i] == K) return &st->pool[i];
+        if (st->K[i] == K && st->kind[i] == kind) return &st->pool[i];
         if (!st->K[i] && free_slot < 0) free_slot = i;
     }
     if (free_slot < 0) {
@@ -470,187 +582,236 @@ static Pool *cmp_pool(MpcEngine *e, unsigned K)
         pool_free(&st->pool[0]);
         free_slot = 0;
     }
+    Layout ly;
+    layout_of(kind, K, &ly);
     st->K[free_slot] = K;
-    st->pool[free_slot] = (Pool){ .esz = rec_elems(K) * sizeof(Fe), .acct = e, .what = "the comparison masks" };
+    st->kind[free_slot] = kind;
+    st->pool[free_slot] = (Pool){ .esz = ly.rec * sizeof(Fe), .acct = e, .what = "the comparison masks" };
     return &st->pool[free_slot];
 }
 
-/* Makes count masks for K-bounded LTZ into the pool (offline: no online
+/* Turns a block's subset products mono[S] = Π_{j in S} r_j = Σ_{v ⊇ S} I_v
+ * into the indicators I_v (Möbius inversion over supersets), and for LT
+ * into the suffix sums U_c = Σ_{v>=c} I_v. */
+static void block_finish(const Field *f, Fe *mono, unsigned size, MaskKind kind)
+{
+    unsigned nv = 1u << size;
+    for (unsigned j = 0; j < size; j++)
+        for (unsigned s = 0; s < nv; s++)
+            if (!(s & (1u << j))) fe_sub(f, &mono[s], &mono[s], &mono[s | (1u << j)]);
+    if (kind == MK_LT)
+        for (unsigned c = nv - 1; c-- > 0;) fe_add(f, &mono[c], &mono[c], &mono[c + 1]);
+}
+
+/* Makes count masks of the given kind into the pool (offline: no online
  * rounds counted, no fault injection, like the other preprocessing). */
-static int make_masks(MpcEngine *e, Pool *pool, unsigned K, size_t count)
+static int make_masks(MpcEngine *e, Pool *pool, MaskKind kind, unsigned K, size_t count)
 {
     const Field *f = e->f;
-    unsigned nb = K + 1 + MPC_KAPPA, L = blocks_of(K);
-    size_t re = rec_elems(K);
+    Layout ly;
+    layout_of(kind, K, &ly);
+    size_t re = ly.rec, nbits = 0, nprod = 2 * ly.ndbl;
+    unsigned passes = 0;
+    for (unsigned l = 0; l < ly.nlev; l++) {
+        const Level *lv = &ly.lev[l];
+        nbits += lv->nb;
+        nprod += (size_t)lv->L << lv->bb;
+        while ((1u << passes) < lv->bb) passes++;
+    }
     const Fe *bits;
     Fe *own;
-    if (borrow_bits(e, count * nb, &bits, &own) != 0) return -1;
+    if (borrow_bits(e, count * nbits, &bits, &own) != 0) return -1;
     Fe *rec = zalloc(count * re, sizeof(Fe));
-    /* at most 6 pair products and 5 higher ones per block */
-    Fe *mx = zalloc(count * L * 6, sizeof(Fe)), *my = zalloc(count * L * 6, sizeof(Fe));
-    Fe *mz = zalloc(count * L * 6, sizeof(Fe));
-    if (!rec || !mx || !my || !mz) {
-        free(rec), free(mx), free(my), free(mz);
-        if (own) release_bits(e, count * nb, own);
+    Fe *mx = zalloc(count * nprod, sizeof(Fe)), *my = zalloc(count * nprod, sizeof(Fe));
+    Fe *mz = zalloc(count * nprod, sizeof(Fe));
+    Fe **dst = calloc(count * nprod + 1, sizeof *dst);
+    if (!rec || !mx || !my || !mz || !dst) {
+        free(rec), free(mx), free(my), free(mz), free(dst);
+        if (own) release_bits(e, count * nbits, own);
         return mpc_fail(e, "out of memory");
     }
     Fe one;
     fe_one(f, &one);
-    for (size_t i = 0; i < count; i++) {
-        const Fe *b = bits + i * nb;
-        Fe *r = rec + i * re;
-        compose(f, b, nb, K, &r[0], &r[1]);
-        for (unsigned blk = 0; blk < L; blk++) {
-            Fe *mono = r + 2 + 16 * blk;
-            mono[0] = one;
-            for (unsigned j = 0; j < block_size(K, blk); j++) mono[1u << j] = b[block_bits(K) * blk + j];
+    const Fe *b = bits;
+    for (size_t i = 0; i < count; i++)
+        for (unsigned l = 0; l < ly.nlev; l++) {
+            const Level *lv = &ly.lev[l];
+            Fe *r = rec + i * re, rlo;
+            compose(f, b, lv->nb, lv->m, &r[lv->off], &rlo);
+            if (lv->slots == lv->off + 2) r[lv->off + 1] = rlo;
+            sodium_memzero(&rlo, sizeof rlo);
+            for (unsigned blk = 0; blk < lv->L; blk++) {
+                Fe *mono = r + block_at(lv, blk);
+                mono[0] = one;
+                for (unsigned j = 0; j < block_size(lv, blk); j++) mono[1u << j] = b[lv->bb * blk + j];
+            }
+            b += lv->nb;
         }
-    }
-    release_bits(e, count * nb, own);
-    /* two rounds: subsets of 2 bits, then of 3 and 4 (lowest two × rest) */
-    Fe **dst = calloc(count * L * 6 + 1, sizeof *dst);
-    int rc = dst ? 0 : mpc_fail(e, "out of memory");
-    for (int pass = 0; rc == 0 && pass < 2; pass++) {
+    release_bits(e, count * nbits, own);
+    /* the doubled triples' random a, b1, b2 */
+    Fe *abb = zalloc(count * ly.ndbl * 3, sizeof(Fe));
+    int rc = abb ? mpc_random(e, abb, count * ly.ndbl * 3) : mpc_fail(e, "out of memory");
+    for (size_t i = 0; rc == 0 && i < count; i++)
+        for (size_t j = 0; j < ly.ndbl; j++) fe_copy(rec + i * re + ly.dbl + 5 * j, abb + 3 * (i * ly.ndbl + j), 3);
+    if (abb) wipe_free(abb, count * ly.ndbl * 3);
+    /* pass p: subsets of 2^p + 1 .. 2^(p+1) bits, as the product of their
+     * lowest 2^p bits and the rest (both made by earlier passes) */
+    for (unsigned pass = 0; rc == 0 && pass < passes; pass++) {
         size_t k = 0;
+        for (size_t i = 0; pass == 0 && i < count; i++)
+            for (size_t j = 0; j < ly.ndbl; j++) {
+                Fe *t = rec + i * re + ly.dbl + 5 * j;
+                mx[k] = t[0], my[k] = t[1], dst[k++] = &t[3];
+                mx[k] = t[0], my[k] = t[2], dst[k++] = &t[4];
+            }
         for (size_t i = 0; i < count; i++)
-            for (unsigned blk = 0; blk < L; blk++) {
-                unsigned size = block_size(K, blk);
-                Fe *mono = rec + i * re + 2 + 16 * blk;
-                for (unsigned s = 3; s < (1u << size); s++) {
-                    int pc = __builtin_popcount(s);
-                    if ((pass == 0) != (pc == 2) || pc < 2) continue;
-                    unsigned low = s & -s, low2 = low | ((s ^ low) & -(s ^ low));
-                    unsigned a = pass == 0 ? low : low2;
-                    mx[k] = mono[a];
-                    my[k] = mono[s ^ a];
-                    dst[k++] = &mono[s];
+            for (unsigned l = 0; l < ly.nlev; l++) {
+                const Level *lv = &ly.lev[l];
+                for (unsigned blk = 0; blk < lv->L; blk++) {
+                    Fe *mono = rec + i * re + block_at(lv, blk);
+                    for (unsigned s = 3; s < (1u << block_size(lv, blk)); s++) {
+                        unsigned pc = (unsigned)__builtin_popcount(s);
+                        if (pc <= (1u << pass) || pc > (2u << pass)) continue;
+                        unsigned a = 0, rest = s;
+                        for (unsigned q = 0; q < (1u << pass); q++) {
+                            a |= rest & -rest;
+                            rest &= rest - 1;
+                        }
+                        mx[k] = mono[a];
+                        my[k] = mono[rest];
+                        dst[k++] = &mono[s];
+                    }
                 }
             }
         rc = round_internal(e, NULL, 0, NULL, mx, my, k, mz, false);
         for (size_t j = 0; rc == 0 && j < k; j++) *dst[j] = mz[j];
     }
+    for (size_t i = 0; rc == 0 && i < count; i++)
+        for (unsigned l = 0; l < ly.nlev; l++) {
+            const Level *lv = &ly.lev[l];
+            for (unsigned blk = 0; blk < lv->L; blk++)
+                block_finish(f, rec + i * re + block_at(lv, blk), block_size(lv, blk), kind);
+        }
     free(dst);
     void *where = NULL;
     if (rc == 0 && pool_append(pool, count, &where) != 0) rc = mpc_fail(e, "out of memory");
     if (rc == 0) memcpy(where, rec, count * re * sizeof(Fe));
     wipe_free(rec, count * re);
-    wipe_free(mx, count * L * 6);
-    wipe_free(my, count * L * 6);
-    wipe_free(mz, count * L * 6);
+    wipe_free(mx, count * nprod);
+    wipe_free(my, count * nprod);
+    wipe_free(mz, count * nprod);
     return rc;
 }
 
-int mpc_cmp_preprocess(MpcEngine *e, size_t count, unsigned k)
+static int preprocess(MpcEngine *e, const char *what, MaskKind kind, size_t count, unsigned K)
 {
-    if (check_bound(e, "mpc_cmp_preprocess", k, k) != 0) return -1;
-    Pool *pool = cmp_pool(e, k);
+    if (check_bound(e, what, K, K) != 0) return -1;
+    Pool *pool = cmp_pool(e, kind, K);
     if (!pool) return mpc_fail(e, "out of memory");
     while (pool->n < count) {
         size_t need = count - pool->n;
         if (need > MPC_CMP_CHUNK) need = MPC_CMP_CHUNK;
-        if (make_masks(e, pool, k, need) != 0) return -1;
+        if (make_masks(e, pool, kind, K, need) != 0) return -1;
     }
     return 0;
 }
 
-/* Coefficients over the 16 subsets of a block of `size` bits (public c
- * bits) of G ("r' larger within the block") and P ("equal"). */
-static void block_poly(unsigned cbits, unsigned size, int G[16], int P[16])
+int mpc_cmp_preprocess(MpcEngine *e, size_t count, unsigned k)
 {
-    memset(G, 0, 16 * sizeof *G);
-    memset(P, 0, 16 * sizeof *P);
-    P[0] = 1;
-    for (unsigned j = 0; j < size; j++) {
-        /* new G = g_j + p_j·G, new P = p_j·P with g_j, p_j affine in bit j */
-        int c = (cbits >> j) & 1, g1 = c ? 0 : 1, p0 = c ? 0 : 1, p1 = c ? 1 : -1;
-        int nG[16] = { 0 }, nP[16] = { 0 };
-        unsigned bj = 1u << j;
-        for (unsigned s = 0; s < bj; s++) {
-            nG[s] += p0 * G[s];
-            nG[s | bj] += p1 * G[s];
-            nP[s] += p0 * P[s];
-            nP[s | bj] += p1 * P[s];
-        }
-        if (j == 0) memset(nG, 0, sizeof nG); /* the empty G below bit 0 is 0 */
-        nG[bj] += g1;
-        memcpy(G, nG, sizeof nG);
-        memcpy(P, nP, sizeof nP);
-    }
+    return preprocess(e, "mpc_cmp_preprocess", MK_LT, count, k);
 }
 
-/* acc = Σ coef[s]·mono[s] for small integer coefficients. */
-static void eval_poly(const Field *f, Fe *acc, const int coef[16], const Fe *mono, unsigned size)
+int mpc_eqz_preprocess(MpcEngine *e, size_t count, unsigned k)
 {
-    fe_zero(acc);
-    for (unsigned s = 0; s < (1u << size); s++)
-        for (int r = 0; r < (coef[s] < 0 ? -coef[s] : coef[s]); r++) {
-            if (coef[s] > 0)
-                fe_add(f, acc, acc, &mono[s]);
-            else
-                fe_sub(f, acc, acc, &mono[s]);
-        }
+    return preprocess(e, "mpc_eqz_preprocess", MK_EQ, count, k);
+}
+
+/* The pool of n masks for (kind, K), made now if there are too few. */
+static Pool *masks_for(MpcEngine *e, MaskKind kind, unsigned K, size_t n)
+{
+    Pool *pool = cmp_pool(e, kind, K);
+    if (!pool) {
+        mpc_fail(e, "out of memory");
+        return NULL;
+    }
+    if (pool->n < n && make_masks(e, pool, kind, K, n - pool->n < CMP_MIN_BATCH ? CMP_MIN_BATCH : n - pool->n) != 0)
+        return NULL;
+    return pool;
+}
+
+/* One masked opening of n values (x + 2^K + R of each record's level lv),
+ * unmasked into cl (4 limbs each): (x + r') mod 2^m.  The records stay in
+ * the pool: the caller consumes them. */
+static int open_masked(MpcEngine *e, const Fe *x, size_t n, unsigned K, const Fe *recs, size_t re, const Level *lv,
+                       uint64_t *cl)
+{
+    const Field *f = e->f;
+    Fe *pay = zalloc(n, sizeof(Fe)), *c = zalloc(n, sizeof(Fe));
+    int rc = (pay && c) ? 0 : mpc_fail(e, "out of memory");
+    Fe off;
+    fe_pow2(f, &off, K);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        fe_add(f, &pay[i], &x[i], &off);
+        fe_add(f, &pay[i], &pay[i], &recs[i * re + lv->off]);
+    }
+    if (rc == 0) rc = mpc_round(e, pay, n, c, NULL, NULL, 0, NULL);
+    for (size_t i = 0; rc == 0 && i < n; i++) unmask(f, &c[i], K, lv->m, cl + 4 * i);
+    wipe_free(pay, n);
+    free(c);
+    return rc;
 }
 
 /* [x < 0] with masks from the pool: one opening, then the tree over blocks. */
 static int ltz_prepared(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out)
 {
     const Field *f = e->f;
-    Pool *pool = cmp_pool(e, K);
-    if (!pool) return mpc_fail(e, "out of memory");
-    if (pool->n < n && make_masks(e, pool, K, n - pool->n < CMP_MIN_BATCH ? CMP_MIN_BATCH : n - pool->n) != 0)
-        return -1;
-    unsigned L = blocks_of(K);
-    size_t re = rec_elems(K);
-    Fe *pay = zalloc(n, sizeof(Fe)), *c = zalloc(n, sizeof(Fe)), *rlo = zalloc(n, sizeof(Fe));
-    Fe *G = zalloc(n * L, sizeof(Fe)), *P = zalloc(n * L, sizeof(Fe));
-    Fe *mono = zalloc(n * L * 16, sizeof(Fe));
-    int rc = (pay && c && rlo && G && P && mono) ? 0 : mpc_fail(e, "out of memory");
-    Fe off;
-    fe_pow2(f, &off, K);
+    Pool *pool = masks_for(e, MK_LT, K, n);
+    if (!pool) return -1;
+    Layout ly;
+    layout_of(MK_LT, K, &ly);
+    const Level *lv = &ly.lev[0];
+    unsigned L = lv->L;
+    size_t re = ly.rec;
     const Fe *recs = pool_head(pool);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        const Fe *r = recs + i * re;
-        fe_add(f, &pay[i], &x[i], &off);
-        fe_add(f, &pay[i], &pay[i], &r[0]);
-        rlo[i] = r[1];
-        fe_copy(mono + i * L * 16, r + 2, (size_t)L * 16);
-    }
-    if (rc == 0) {
-        pool_consume(pool, n);
-        rc = mpc_round(e, pay, n, c, NULL, NULL, 0, NULL);
-    }
+    uint64_t *cl = scratch(n * 4, sizeof *cl);
+    Fe *G = scratch(n * L, sizeof(Fe)), *P = scratch(n * L, sizeof(Fe));
+    int rc = (cl && G && P) ? 0 : mpc_fail(e, "out of memory");
+    if (rc == 0) rc = open_masked(e, x, n, K, recs, re, lv, cl);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        for (unsigned blk = 0; blk < L; blk++) {
+            unsigned size = block_size(lv, blk), cb = bits_at(cl + 4 * i, lv->bb * blk, size);
+            const Fe *u = recs + i * re + block_at(lv, blk);
+            Fe *g = &G[i * L + blk];
+            if (cb + 1 < (1u << size))
+                *g = u[cb + 1];
+            else
+                fe_zero(g);
+            fe_sub(f, &P[i * L + blk], &u[cb], g);
+        }
     Fe two_k, inv;
     fe_pow2(f, &two_k, K);
     fe_inv(f, &inv, &two_k);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        uint64_t cl[4];
-        unmask(f, &c[i], K, K, cl);
-        for (unsigned blk = 0; blk < L; blk++) {
-            unsigned size = block_size(K, blk), cb = 0, first = block_bits(K) * blk;
-            for (unsigned j = 0; j < size; j++) cb |= (unsigned)((cl[(first + j) / 64] >> ((first + j) % 64)) & 1) << j;
-            int cg[16], cp[16];
-            block_poly(cb, size, cg, cp);
-            eval_poly(f, &G[i * L + blk], cg, mono + (i * L + blk) * 16, size);
-            eval_poly(f, &P[i * L + blk], cp, mono + (i * L + blk) * 16, size);
-        }
-        fe_from_limbs(f, &c[i], cl); /* c' from here on */
+        /* x mod 2^K = c' - r' + 2^K·u with u = G of the whole value */
+        Fe cp;
+        fe_from_limbs(f, &cp, cl + 4 * i);
+        fe_sub(f, &cp, &cp, &recs[i * re + 1]);
+        fe_sub(f, &cp, &cp, &x[i]);
+        out[i] = cp; /* c' - r' - x until the tree is done */
     }
-    if (rc == 0) rc = tree(e, G, P, n, L, true);
+    if (rc == 0) rc = tree(e, G, P, n, L, recs + ly.dbl, re);
+    /* every record was used by the opening: burn them, right or wrong */
+    pool_consume(pool, n);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        /* x mod 2^K = c' - r' + 2^K·u;  [x < 0] = (x mod 2^K - x)/2^K */
+        /* [x < 0] = (x mod 2^K - x)/2^K */
         Fe md;
         fe_mul(f, &md, &G[i], &two_k);
-        fe_add(f, &md, &md, &c[i]);
-        fe_sub(f, &md, &md, &rlo[i]);
-        fe_sub(f, &md, &md, &x[i]);
+        fe_add(f, &md, &md, &out[i]);
         fe_mul(f, &out[i], &md, &inv);
     }
-    wipe_free(pay, n);
-    free(c);
-    wipe_free(rlo, n);
+    free(cl);
     wipe_free(G, n * L);
     wipe_free(P, n * L);
-    wipe_free(mono, n * L * 16);
     return rc;
 }
 
@@ -664,57 +825,36 @@ int mpc_ltz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out)
     return chunked(e, "mpc_ltz", ltz_chunk, x, n, K, K, out, 1);
 }
 
-/* Equality: x = 0 iff x ≡ 0 mod 2^(K+1) iff c' = r' bit by bit. */
-#define EQ_DIRECT_MAX 16
-
+/* [x == 0] with masks from the pool: two openings (see above). */
 static int eqz_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned unused, Fe *out)
 {
     const Field *f = e->f;
-    unsigned m = K + 1;
-    bool direct = m <= EQ_DIRECT_MAX;
-    Mask mk;
-    if (mask_open(e, x, n, K, m, direct, &mk) != 0) return -1;
-    int rc = 0;
-    if (direct) {
-        /* AND of the per-bit equalities: the P half of the carry tree */
-        size_t L = (m + 1) / 2;
-        Fe *G = zalloc(n * L, sizeof(Fe)), *P = zalloc(n * L, sizeof(Fe));
-        rc = (G && P) ? 0 : mpc_fail(e, "out of memory");
-        if (rc == 0) {
-            leaves(f, &mk, G, P, L);
-            rc = tree(e, G, P, n, L, false);
+    Pool *pool = masks_for(e, MK_EQ, K, n);
+    if (!pool) return -1;
+    Layout ly;
+    layout_of(MK_EQ, K, &ly);
+    const Level *l1 = &ly.lev[0], *l2 = &ly.lev[1];
+    size_t re = ly.rec;
+    const Fe *recs = pool_head(pool);
+    uint64_t *cl = zalloc(n * 4, sizeof *cl);
+    Fe *d = zalloc(n, sizeof(Fe));
+    int rc = (cl && d) ? 0 : mpc_fail(e, "out of memory");
+    if (rc == 0) rc = open_masked(e, x, n, K, recs, re, l1, cl);
+    Fe nblocks;
+    fe_from_u64(f, &nblocks, l1->L);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        /* d = blocks - Σ I_(c block): the number of blocks that differ */
+        d[i] = nblocks;
+        for (unsigned blk = 0; blk < l1->L; blk++) {
+            unsigned cb = bits_at(cl + 4 * i, l1->bb * blk, block_size(l1, blk));
+            fe_sub(f, &d[i], &d[i], &recs[i * re + block_at(l1, blk) + cb]);
         }
-        for (size_t i = 0; rc == 0 && i < n; i++) out[i] = P[i];
-        wipe_free(G, n * L);
-        wipe_free(P, n * L);
-    } else {
-        /* d = number of bits where c' and r' differ, 0 <= d <= m (a linear
-         * function of the mask bits); x = 0 iff d = 0, a far smaller
-         * equality test: bits(m)-bounded. */
-        Fe *d = zalloc(n, sizeof(Fe));
-        rc = d ? 0 : mpc_fail(e, "out of memory");
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            /* c_j ⊕ r_j = c_j ? 1 - r_j : r_j */
-            uint64_t ones = 0;
-            fe_zero(&d[i]);
-            for (unsigned j = 0; j < m; j++) {
-                if (cbit(&mk, i, j)) {
-                    ones++;
-                    fe_sub(f, &d[i], &d[i], &mk.rb[i * m + j]);
-                } else {
-                    fe_add(f, &d[i], &d[i], &mk.rb[i * m + j]);
-                }
-            }
-            Fe fo;
-            fe_from_u64(f, &fo, ones);
-            fe_add(f, &d[i], &d[i], &fo);
-        }
-        unsigned K2 = 1;
-        while ((1u << K2) <= m) K2++;
-        if (rc == 0) rc = eqz_chunk(e, d, n, K2, 0, out);
-        wipe_free(d, n);
     }
-    mask_free(&mk);
+    if (rc == 0) rc = open_masked(e, d, n, l2->m, recs, re, l2, cl);
+    for (size_t i = 0; rc == 0 && i < n; i++) out[i] = recs[i * re + block_at(l2, 0) + bits_at(cl + 4 * i, 0, l2->m)];
+    pool_consume(pool, n);
+    free(cl);
+    wipe_free(d, n);
     return rc;
 }
 
@@ -821,15 +961,6 @@ int mpc_bit_decompose(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned 
  * truncation adds 0 or 1: q0 ∈ {q-1, q, q+1}.  With r0 = x - d·q0 in
  * [-d, 2d), q = q0 - [r0 < 0] + [r0 >= d]: two comparisons of
  * (bits(d)+1)-bounded values, in the same rounds. */
-static unsigned bitlen(uint64_t v)
-{
-    unsigned b = 0;
-    while (v) {
-        b++;
-        v >>= 1;
-    }
-    return b;
-}
 
 /* ceil(2^s / d) into 4 limbs, s < 192, d >= 1. */
 static void ceil_pow2_div(uint64_t out[4], unsigned s, uint64_t d)

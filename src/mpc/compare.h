@@ -36,9 +36,10 @@ typedef enum { MPC_CMP_LT, MPC_CMP_LE, MPC_CMP_GT, MPC_CMP_GE, MPC_CMP_EQ, MPC_C
 int mpc_random_bits(MpcEngine *e, Fe *out, size_t n);
 
 /* out[i] = [x[i] < 0], x K-bounded.  1 + ceil(log2(ceil(K/4))) online
- * rounds (5 for K = 64) and 2·ceil(K/4) - 1 - levels multiplications (26)
- * with masks made ahead (mpc_cmp_preprocess, or on demand): K+1+κ bits and
- * 11·ceil(K/4) multiplications each. */
+ * rounds (5 for K = 64) and 2·ceil(K/4) - 1 - levels products (26: 22 of
+ * them in pairs sharing an operand, 3 openings a pair, and 4 Beaver
+ * multiplications) with masks made ahead (mpc_cmp_preprocess, or on
+ * demand): K+1+κ bits and 11·ceil(K/4) + 2·(pairs) multiplications each. */
 int mpc_ltz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out);
 
 /* Makes `count` masks for K-bounded [x < 0] ahead of time (K+41 bits and
@@ -47,10 +48,18 @@ int mpc_ltz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out);
  * 64 on demand otherwise. */
 int mpc_cmp_preprocess(MpcEngine *e, size_t count, unsigned K);
 
-/* out[i] = [x[i] == 0], x K-bounded.  K <= 15: 1 + ceil(log2(ceil((K+1)/2)))
- * rounds; otherwise 4 rounds (a second masked opening of the number of
- * differing bits), K+1+κ (+ about 48) bits per value. */
+/* out[i] = [x[i] == 0], x K-bounded.  2 online rounds (a second masked
+ * opening of the number of differing 4-bit blocks) and no online
+ * multiplication, with masks made ahead (mpc_eqz_preprocess, or on
+ * demand): K+1+κ + K2+1+κ bits and 11·ceil((K+1)/4) + 2^K2 - K2 - 1
+ * multiplications each, K2 = bits(ceil((K+1)/4)) (for K = 64: 151 bits,
+ * 202 multiplications). */
 int mpc_eqz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out);
+
+/* Makes `count` masks for K-bounded [x == 0] ahead of time (three offline
+ * rounds); mpc_eqz and the eq/ne comparisons use them, and make them in
+ * batches of at least 64 on demand otherwise. */
+int mpc_eqz_preprocess(MpcEngine *e, size_t count, unsigned K);
 
 /* out[i] = [a[i] op b[i]] for k-bit values (signed or unsigned: both fit
  * the bound of their difference with K = k).  b may be NULL: compare with 0. */

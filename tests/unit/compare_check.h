@@ -167,12 +167,8 @@ static inline void check_cmp(int op, unsigned k, bool is_unsigned, const uint64_
     if (n <= MPC_CMP_CHUNK) {
         unsigned K = k, want = 1;
         if (op == MPC_CMP_EQ || op == MPC_CMP_NE) {
-            unsigned m = K + 1, L = (m + 1) / 2;
-            want = m <= 16 ? 1 : 4;
-            while (m <= 16 && L > 1) {
-                want++;
-                L = (L + 1) / 2;
-            }
+            /* masks made ahead: two openings, no multiplication */
+            want = 2;
         } else {
             /* masks made ahead: the tree starts from blocks of 4 bits (2 below 16) */
             unsigned bb = K >= 16 ? 4 : 2;
