@@ -638,6 +638,7 @@ static int run_local_mpc(Cli *c, StoffelProgram *prog)
     if (c->mpc.trace_party >= c->mpc.n_parties) {
         fprintf(stderr, "Error: --trace-party %u: the session has parties 0..%u\n", c->mpc.trace_party,
                 c->mpc.n_parties - 1);
+        stoffel_program_free(prog);
         return 2;
     }
     if (c->trace) {
