@@ -7,8 +7,10 @@
 #
 #   make tools && bash examples/discovery_session.sh [BUILD_DIR]
 #
-# Every node holds the shared token STOFFEL_AUTH_TOKEN and its own key; the
-# registrants pin the leader's key id, so the token goes only to the leader.
+# Every node holds its own key and its role's token: the parties
+# STOFFEL_AUTH_TOKEN, the clients STOFFEL_CLIENT_TOKEN (so a client cannot
+# take a party seat), the leader both.  The registrants pin the leader's key
+# id (required), so a token goes only to the leader.
 # The clients print what they reconstruct: 15 * 25 = 375.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,8 +25,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-STOFFEL_AUTH_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
-export STOFFEL_AUTH_TOKEN
+party_token=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+client_token=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+unset STOFFEL_AUTH_TOKEN STOFFEL_CLIENT_TOKEN
 ports=$(python3 -c 'import socket
 ss=[socket.socket() for _ in range(4)]
 [s.bind(("127.0.0.1",0)) for s in ss]
@@ -44,22 +47,23 @@ pin=$(awk '{print $NF}' "$work/p0.line")
 echo "== leader 127.0.0.1:$1, key id $pin"
 
 # 2. the leader, then the parties that register with it.
-"$build/stoffel-run" "$prog" --leader --bind "$leader" --n-parties 4 --clients 2 \
+STOFFEL_AUTH_TOKEN=$party_token STOFFEL_CLIENT_TOKEN=$client_token \
+    "$build/stoffel-run" "$prog" --leader --bind "$leader" --n-parties 4 --clients 2 \
     --key "$work/p0.key" --cert "$work/p0.crt" > "$work/p0.log" 2>&1 &
 pids+=($!)
 for i in 1 2 3; do
     port=$(eval echo \${$((i + 1))})
-    "$build/stoffel-run" "$prog" --bootstrap "$leader" --bind 127.0.0.1:$port --leader-key-id "$pin" \
+    STOFFEL_AUTH_TOKEN=$party_token "$build/stoffel-run" "$prog" --bootstrap "$leader" --bind 127.0.0.1:$port --leader-key-id "$pin" \
         --key "$work/p$i.key" --cert "$work/p$i.crt" > "$work/p$i.log" 2>&1 &
     pids+=($!)
 done
 
 # 3. the clients register too, submit their inputs and print the result.
 echo "== client inputs 15 and 25"
-"$build/stoffel-run" --client --bootstrap "$leader" --leader-key-id "$pin" --inputs 15 \
+STOFFEL_CLIENT_TOKEN=$client_token "$build/stoffel-run" --client --bootstrap "$leader" --leader-key-id "$pin" --inputs 15 \
     --key "$work/c0.key" --cert "$work/c0.crt" &
 c0=$!
-"$build/stoffel-run" "$prog" --client --bootstrap "$leader" --leader-key-id "$pin" --inputs 25 \
+STOFFEL_CLIENT_TOKEN=$client_token "$build/stoffel-run" "$prog" --client --bootstrap "$leader" --leader-key-id "$pin" --inputs 25 \
     --key "$work/c1.key" --cert "$work/c1.crt"
 wait $c0
 for p in "${pids[@]}"; do wait "$p"; done

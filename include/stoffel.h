@@ -602,10 +602,11 @@ typedef struct {
      * unauthenticated). */
     const char *servers;
     /* Discovery: leader (party 0, collects registrations on `bind`) or
-     * bootstrap = the leader's HOST:PORT.  Needs STOFFEL_AUTH_TOKEN. */
+     * bootstrap = the leader's HOST:PORT.  Needs STOFFEL_AUTH_TOKEN (parties)
+     * or STOFFEL_CLIENT_TOKEN (clients). */
     int leader;
     const char *bootstrap;
-    const char *leader_key_id; /* pin the leader's key (64 hex), or NULL */
+    const char *leader_key_id; /* pin the leader's key (64 hex); required unless insecure_no_leader_pin */
     uint32_t n_clients;        /* leader: clients to wait for */
     /* party: local storage and saved preprocessing files (NULL = none;
      * a client refuses them); docs/storage.md. */
@@ -630,6 +631,9 @@ typedef struct {
     uint32_t max_call_depth;
     uint64_t instruction_budget;
     size_t heap_limit;
+    /* discovery: register with an unpinned leader (no leader_key_id),
+     * warned about on stderr; refused otherwise. */
+    int insecure_no_leader_pin;
 } StoffelNetOptions;
 
 /* Run this node's part of a networked session.  It prints the result on

@@ -599,6 +599,7 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
             .client = o->client,
             .addr = o->bind,
             .leader_key_id = o->leader_key_id,
+            .insecure_no_pin = o->insecure_no_leader_pin != 0,
             .timeout_ms = o->connect_timeout_ms,
             .has_index = o->has_client_index != 0,
             .index = o->client_index,

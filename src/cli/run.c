@@ -77,12 +77,14 @@ static void usage(FILE *out)
                  "  --session LABEL         mixed into the instance id (default: from the roster)\n"
                  "  --timeout-ms N          per protocol wait (party 10000, client result 60000)\n"
                  "  --connect-timeout-ms N  waiting for the other nodes (default 60000)\n"
-                 "Discovery instead of a roster (STOFFEL_AUTH_TOKEN must be set; docs/network.md):\n"
+                 "Discovery instead of a roster (parties: STOFFEL_AUTH_TOKEN, clients:\n"
+                 "STOFFEL_CLIENT_TOKEN; docs/network.md):\n"
                  "  --leader                be party 0: take registrations on --bind HOST:PORT until\n"
                  "                          --n-parties N parties and --clients K clients are in\n"
                  "  --bootstrap HOST:PORT   register with the leader (a party also gives --bind)\n"
                  "  --servers A,B,...       the parties' addresses, as upstream; checked against the roster\n"
-                 "  --leader-key-id HEX     pin the leader's key id (default: accept its key)\n"
+                 "  --leader-key-id HEX     pin the leader's key id (required to register)\n"
+                 "  --insecure-no-leader-pin  register without a pin: any key answering gets the token\n"
                  "Stores (docs/storage.md; with --local-mpc party I uses PATH.partyI):\n"
                  "  --local-store PATH      LocalStorage.* keep their values in this SQLite file\n"
                  "  --preproc-store PATH    keep unused preprocessing material here for later runs\n"
@@ -356,6 +358,15 @@ static int opt_net_text(Cli *c, const char *f, const char *v)
     return 0;
 }
 
+static int opt_no_leader_pin(Cli *c, const char *f, const char *v)
+{
+    (void)f;
+    (void)v;
+    c->net.insecure_no_leader_pin = 1;
+    c->networked = true;
+    return 0;
+}
+
 static int opt_store(Cli *c, const char *f, const char *v)
 {
     if (strcmp(f, "--local-store") == 0)
@@ -438,6 +449,7 @@ static const struct {
     { "--clients", true, opt_clients },
     { "--bootstrap", true, opt_net_text },
     { "--leader-key-id", true, opt_net_text },
+    { "--insecure-no-leader-pin", false, opt_no_leader_pin },
     { "--roster", true, opt_net_text },
     { "--key", true, opt_net_text },
     { "--cert", true, opt_net_text },

@@ -257,26 +257,34 @@ static const char *seat_client(Seats *s, const char *index_line, Registrant *reg
     return NULL;
 }
 
-/* Checks one registration; NULL if accepted (reg filled), else the reason. */
-static const char *check_registration(char *msg, size_t len, const unsigned char want[32], Registrant *reg,
+/* Checks one registration; NULL if accepted (reg filled), else the reason.
+ * want[0] is the hash of the parties' token, want[1] the clients' (all
+ * zero when the session has no clients): the role decides which one the
+ * registrant's token must match, so a client's token never seats a party. */
+static const char *check_registration(char *msg, size_t len, unsigned char want[2][32], Registrant *reg,
                                       const Registrant *regs, uint32_t nregs, const uint8_t leader_kid[32],
                                       uint32_t parties_left, uint32_t clients_left, Seats *seats)
 {
     if (strlen(msg) != len) return "malformed registration (NUL byte)";
     char *tok = strstr(msg, "\ntoken ");
-    if (!tok) return "missing " DISCOVERY_TOKEN_ENV " (set it to the session's token)";
-    *tok = 0;
-    tok += 7;
-    if (!*tok) return "missing " DISCOVERY_TOKEN_ENV " (set it to the session's token)";
-    unsigned char got[32];
-    token_hash(tok, strlen(tok), got);
-    if (sodium_memcmp(got, want, 32) != 0) return "wrong " DISCOVERY_TOKEN_ENV;
+    if (tok) {
+        *tok = 0;
+        tok += 7;
+    }
     char *line = strtok(msg, "\n");
     if (!line || strcmp(line, "stoffel-register 1") != 0) return "unknown registration version";
     line = strtok(NULL, "\n");
     if (!line || (strcmp(line, "role party") != 0 && strcmp(line, "role client") != 0))
         return "role must be party or client";
     reg->party = strcmp(line, "role party") == 0;
+    if (!tok || !*tok)
+        return reg->party ? "missing " DISCOVERY_TOKEN_ENV " (set it to the parties' token)"
+                          : "missing " DISCOVERY_CLIENT_TOKEN_ENV " (set it to the clients' token)";
+    unsigned char got[32];
+    token_hash(tok, strlen(tok), got);
+    int bad = sodium_memcmp(got, want[reg->party ? 0 : 1], 32);
+    sodium_memzero(got, sizeof got);
+    if (bad != 0) return reg->party ? "wrong " DISCOVERY_TOKEN_ENV : "wrong " DISCOVERY_CLIENT_TOKEN_ENV;
     if (reg->party) {
         line = strtok(NULL, "\n");
         char h[256], p[16];
@@ -494,19 +502,36 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
 {
     *roster = NULL;
     signal(SIGPIPE, SIG_IGN);
-    char *token = getenv(DISCOVERY_TOKEN_ENV);
+    char *token = getenv(DISCOVERY_TOKEN_ENV), *ctoken = getenv(DISCOVERY_CLIENT_TOKEN_ENV);
     if (!token || !*token)
         return errf(err, errlen, DISCOVERY_BAD_CONFIG,
-                    "--leader needs " DISCOVERY_TOKEN_ENV " set (the token every registrant must present)");
+                    "--leader needs " DISCOVERY_TOKEN_ENV " set (the token every party must present)");
+    if (c->n_clients > 0 && (!ctoken || !*ctoken))
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG,
+                    "--leader with --clients needs " DISCOVERY_CLIENT_TOKEN_ENV
+                    " set (the token every client must present; not " DISCOVERY_TOKEN_ENV ")");
     if (sodium_init() < 0) return errf(err, errlen, DISCOVERY_BAD_CONFIG, "libsodium cannot be initialised");
     if (c->n_parties < 1 || c->n_parties > 255)
         return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--leader needs --n-parties N (1..255)");
-    unsigned char want[32];
-    token_hash(token, strlen(token), want);
-    /* only the hash is kept: the token leaves the environment (and
+    /* want[0] admits parties, want[1] clients (zero: no client can match) */
+    unsigned char want[2][32] = { { 0 } };
+    token_hash(token, strlen(token), want[0]);
+    if (c->n_clients > 0) token_hash(ctoken, strlen(ctoken), want[1]);
+    /* only the hashes are kept: the tokens leave the environment (and
      * /proc/PID/environ) */
     sodium_memzero(token, strlen(token));
     unsetenv(DISCOVERY_TOKEN_ENV);
+    if (ctoken) {
+        sodium_memzero(ctoken, strlen(ctoken));
+        unsetenv(DISCOVERY_CLIENT_TOKEN_ENV);
+    }
+    /* one token for both roles would let every client take party seats */
+    if (c->n_clients > 0 && sodium_memcmp(want[0], want[1], 32) == 0) {
+        sodium_memzero(want, sizeof want);
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG,
+                    DISCOVERY_CLIENT_TOKEN_ENV " must differ from " DISCOVERY_TOKEN_ENV
+                                               " (a client holding the parties' token could take party seats)");
+    }
     uint8_t leader_kid[NET_KEY_ID_LEN];
     Lobby *lobby = calloc(1, sizeof *lobby);
     SSL_CTX *ctx = lobby ? make_ctx(c->key_path, c->cert_path, leader_kid, err, errlen) : NULL;
@@ -706,6 +731,17 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
     if (c->leader_key_id) {
         if (!net_unhex(c->leader_key_id, pin, NET_KEY_ID_LEN))
             return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--leader-key-id needs 64 hex digits");
+    } else if (!c->insecure_no_pin) {
+        /* unpinned, the token goes to whoever answers at that address */
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG,
+                    "refusing to register with the leader at %s without --leader-key-id HEX (its key id: "
+                    "`stoffel-keygen --key-id LEADER.crt`); --insecure-no-leader-pin accepts any key",
+                    c->leader);
+    } else {
+        fprintf(stderr,
+                "stoffel-discovery: warning: --insecure-no-leader-pin: the leader at %s is not pinned; "
+                "whoever answers there receives this node's token\n",
+                c->leader);
     }
     uint8_t own[NET_KEY_ID_LEN];
     SSL_CTX *ctx = make_ctx(c->key_path, c->cert_path, own, err, errlen);
@@ -735,7 +771,9 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
         rc = errf(err, errlen, DISCOVERY_CONNECT, "the leader at %s presented key %s, not --leader-key-id %s",
                   c->leader, hex, c->leader_key_id);
     } else {
-        char *token = getenv(DISCOVERY_TOKEN_ENV);
+        /* each role presents its own token (docs/network.md) */
+        const char *env = c->client ? DISCOVERY_CLIENT_TOKEN_ENV : DISCOVERY_TOKEN_ENV;
+        char *token = getenv(env);
         size_t tl = token ? strlen(token) : 0;
         size_t cap = 400 + tl;
         char *reg = malloc(cap);
@@ -748,7 +786,7 @@ int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint3
         /* the token is needed once: out of the environment now */
         if (token) {
             sodium_memzero(token, tl);
-            unsetenv(DISCOVERY_TOKEN_ENV);
+            unsetenv(env);
         }
         if (n < 0 || send_frame(ssl, reg, (size_t)n) != 0)
             rc = errf(err, errlen, DISCOVERY_CONNECT, "cannot send the registration to %s (%s)", c->leader,

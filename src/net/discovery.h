@@ -10,8 +10,12 @@
  *     role party|client\n
  *     addr HOST:PORT\n            (parties: where the others dial it)
  *     index I\n                  (clients, optional: --client-index)
- *     token <STOFFEL_AUTH_TOKEN, to the end of the frame>
+ *     token <the role's token, to the end of the frame>
  *
+ * Parties present STOFFEL_AUTH_TOKEN, clients STOFFEL_CLIENT_TOKEN (the
+ * leader refuses one value for both), so a client cannot take a party seat.
+ * A registrant refuses to send its token to an unpinned leader unless told
+ * so (insecure_no_pin, `--insecure-no-leader-pin`, with a warning).
  * The token is compared in constant time (sodium_memcmp of BLAKE2b hashes,
  * so neither its bytes nor its length leak through timing).  A refused
  * registration gets "error <reason>\n" and is logged with its address.  When
@@ -33,7 +37,8 @@
 
 #include "core/config.h"
 
-#define DISCOVERY_TOKEN_ENV "STOFFEL_AUTH_TOKEN"
+#define DISCOVERY_TOKEN_ENV "STOFFEL_AUTH_TOKEN"          /* parties */
+#define DISCOVERY_CLIENT_TOKEN_ENV "STOFFEL_CLIENT_TOKEN" /* clients */
 
 typedef struct {
     const char *bind; /* HOST:PORT: registrations, then party 0's session address */
@@ -48,7 +53,8 @@ typedef struct {
     const char *key_path, *cert_path;
     bool client;
     const char *addr;          /* party: its session address */
-    const char *leader_key_id; /* 64 hex digits, or NULL: accept the leader's key (docs) */
+    const char *leader_key_id; /* 64 hex digits, or NULL: refused unless insecure_no_pin */
+    bool insecure_no_pin;      /* accept any leader key (a warning on stderr) */
     int timeout_ms;            /* waiting for the roster */
     bool has_index;            /* client: claims seat `index` (--client-index) */
     uint32_t index;

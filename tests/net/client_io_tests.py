@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import net_tests  # noqa: E402
-from net_tests import REPO, TOKEN, Session, expect, expect_result  # noqa: E402
+from net_tests import CTOKEN, LEADER_ENV, REPO, TOKEN, Session, expect, expect_result  # noqa: E402
 
 HERE = os.path.join(REPO, "tests", "net")
 SUB = os.path.join(HERE, "client_sub.s")
@@ -108,20 +108,21 @@ def t_client_index_discovery(build, tmp):
     s.keygen("dup", "--client", "0")
     s.keygen("far", "--client", "0")
     leader = "127.0.0.1:%d" % s.ports[0]
+    pin = ["--leader-key-id", s.leader_pin()]
     s.start("p0", [SUB, "--leader", "--bind", leader, "--n-parties", "4", "--wait-for-clients", "2",
-                   "--connect-timeout-ms", "30000"], env=TOKEN, roster=False)
+                   "--connect-timeout-ms", "30000"], env=LEADER_ENV, roster=False)
     # c0 registers first but claims seat 1; the refused ones come before c1
-    s.start("c0", ["--client", "--bootstrap", leader, "--inputs", "10", "--client-index", "1"], env=TOKEN,
+    s.start("c0", ["--client", "--bootstrap", leader, *pin, "--inputs", "10", "--client-index", "1"], env=CTOKEN,
             roster=False)
     wait_for_log(s, "p0", "client registered from", 1)
     for tag, idx in (("dup", "1"), ("far", "2")):
-        p = s.start(tag, ["--client", "--bootstrap", leader, "--inputs", "1", "--client-index", idx], env=TOKEN,
+        p = s.start(tag, ["--client", "--bootstrap", leader, *pin, "--inputs", "1", "--client-index", idx], env=CTOKEN,
                     roster=False)
         p.wait(timeout=30)
     # c1 claims nothing: it fills the free seat 0
-    s.start("c1", ["--client", "--bootstrap", leader, "--inputs", "3"], env=TOKEN, roster=False)
+    s.start("c1", ["--client", "--bootstrap", leader, *pin, "--inputs", "3"], env=CTOKEN, roster=False)
     for i in (1, 2, 3):
-        s.start("p%d" % i, [SUB, "--bootstrap", leader, "--bind", "127.0.0.1:%d" % s.ports[i],
+        s.start("p%d" % i, [SUB, "--bootstrap", leader, *pin, "--bind", "127.0.0.1:%d" % s.ports[i],
                             "--wait-for-clients", "2"], env=TOKEN, roster=False)
     res = s.wait()
     expect_result(res, ["c0", "c1"], "-7")
@@ -138,15 +139,16 @@ def t_expected_clients(build, tmp):
     s = Session(build, tmp, "expected", clients=2)
     s.keygen("stranger", "--client", "0")
     leader = "127.0.0.1:%d" % s.ports[0]
+    pin = ["--leader-key-id", s.leader_pin()]
     s.start("p0", [SUB, "--leader", "--bind", leader, "--n-parties", "4", "--connect-timeout-ms", "30000",
-                   "--expected-clients", s.path("c0.crt") + "," + s.path("c1.crt")], env=TOKEN, roster=False)
-    p = s.start("stranger", ["--client", "--bootstrap", leader, "--inputs", "1"], env=TOKEN, roster=False)
+                   "--expected-clients", s.path("c0.crt") + "," + s.path("c1.crt")], env=LEADER_ENV, roster=False)
+    p = s.start("stranger", ["--client", "--bootstrap", leader, *pin, "--inputs", "1"], env=CTOKEN, roster=False)
     p.wait(timeout=30)
-    s.start("c1", ["--client", "--bootstrap", leader, "--inputs", "3"], env=TOKEN, roster=False)
+    s.start("c1", ["--client", "--bootstrap", leader, *pin, "--inputs", "3"], env=CTOKEN, roster=False)
     wait_for_log(s, "p0", "client registered from", 1)
-    s.start("c0", ["--client", "--bootstrap", leader, "--inputs", "10"], env=TOKEN, roster=False)
+    s.start("c0", ["--client", "--bootstrap", leader, *pin, "--inputs", "10"], env=CTOKEN, roster=False)
     for i in (1, 2, 3):
-        s.start("p%d" % i, [SUB, "--bootstrap", leader, "--bind", "127.0.0.1:%d" % s.ports[i]], env=TOKEN,
+        s.start("p%d" % i, [SUB, "--bootstrap", leader, *pin, "--bind", "127.0.0.1:%d" % s.ports[i]], env=TOKEN,
                 roster=False)
     res = s.wait()
     expect_result(res, ["c0", "c1"], "7")

@@ -82,6 +82,7 @@ class Session:
         err = open(self.path(tag + ".err"), "w")
         e = dict(os.environ)
         e.pop("STOFFEL_AUTH_TOKEN", None)
+        e.pop("STOFFEL_CLIENT_TOKEN", None)
         for k, v in (env or {}).items():
             if v is None:
                 e.pop(k, None)
@@ -93,6 +94,12 @@ class Session:
         p.started = time.monotonic()
         self.procs.append((p, out, err))
         return p
+
+    def leader_pin(self):
+        """The key id of p0 (the discovery leader): what registrants pin."""
+        r = subprocess.run([os.path.join(self.build, "stoffel-keygen"), "--key-id", self.path("p0.crt")],
+                           stdout=subprocess.PIPE, text=True, timeout=30)
+        return r.stdout.strip()
 
     def party(self, i, program, *extra, env=None, key=None):
         return self.start("p%d" % i, [program, "--party-id", str(i)] + list(extra), env=env, key=key)
@@ -481,23 +488,28 @@ def t_missing_party(build, tmp):
                "party %d should time out naming party 3" % i, res)
 
 
-TOKEN = {"STOFFEL_AUTH_TOKEN": "net-test-token"}
+TOKEN = {"STOFFEL_AUTH_TOKEN": "net-test-token"}                 # the parties' credential
+CTOKEN = {"STOFFEL_CLIENT_TOKEN": "net-test-client-token"}       # the clients'
+LEADER_ENV = dict(TOKEN, **CTOKEN)                                # the leader checks both
 
 
-def discovery_session(s, prog, pin=None, before=None):
-    """Leader p0 on ports[0]; p1..p3 and c0, c1 register with it (no roster).
+def discovery_session(s, prog, before=None):
+    """Leader p0 on ports[0]; p1..p3 and c0, c1 register with it (no roster),
+    every one pinning the leader's key but p3, which registers with
+    --insecure-no-leader-pin.
     before(leader): runs once the leader is up, before anyone else registers."""
     leader = "127.0.0.1:%d" % s.ports[0]
+    pin = ["--leader-key-id", s.leader_pin()]
     s.start("p0", [prog, "--leader", "--bind", leader, "--n-parties", "4", "--clients", "2",
-                   "--connect-timeout-ms", "30000"], env=TOKEN, roster=False)
+                   "--connect-timeout-ms", "30000"], env=LEADER_ENV, roster=False)
     if before:
         before(leader)
     for i in (1, 2, 3):
-        extra = ["--leader-key-id", pin] if pin and i == 1 else []
+        extra = pin if i != 3 else ["--insecure-no-leader-pin"]
         s.start("p%d" % i, [prog, "--bootstrap", leader, "--bind", "127.0.0.1:%d" % s.ports[i]] + extra,
                 env=TOKEN, roster=False)
-    s.start("c0", ["--client", "--bootstrap", leader, "--inputs", "15"], env=TOKEN, roster=False)
-    s.start("c1", [prog, "--client", "--bootstrap", leader, "--inputs", "25"], env=TOKEN, roster=False)
+    s.start("c0", ["--client", "--bootstrap", leader, "--inputs", "15"] + pin, env=CTOKEN, roster=False)
+    s.start("c1", [prog, "--client", "--bootstrap", leader, "--inputs", "25"] + pin, env=CTOKEN, roster=False)
     return leader
 
 
@@ -511,30 +523,46 @@ def check_discovered(res):
 def t_discovery(build, tmp):
     """--leader + 3 parties and 2 clients with --bootstrap (no roster written): both clients print 375."""
     s = Session(build, tmp, "discovery")
-    pin = subprocess.run([os.path.join(build, "stoffel-keygen"), "--key-id", s.path("p0.crt")],
-                         stdout=subprocess.PIPE, text=True, timeout=30).stdout.strip()
-    discovery_session(s, fixture("client_mul.stflb"), pin=pin)
+    discovery_session(s, fixture("client_mul.stflb"))
     res = s.wait()
     check_discovered(res)
     expect(res["p0"][2].count("registered from 127.0.0.1") == 5, "the leader should log 5 registrations", res)
+    expect("warning: --insecure-no-leader-pin" in res["p3"][2] and "warning" not in res["p1"][2],
+           "an unpinned registrant is warned, a pinned one not", res)
 
 
 def t_discovery_bad_token(build, tmp):
-    """Wrong / missing STOFFEL_AUTH_TOKEN and a wrong --leader-key-id are refused; the session still forms."""
+    """Wrong / missing tokens, a wrong --leader-key-id and no pin at all are
+    refused; so is a client's credential used to take a party seat (issue 20
+    item 5: with one shared token a client could fill the free party seats).
+    The session still forms with the honest nodes."""
     s = Session(build, tmp, "discovery_token")
-    s.keygen("bad", "--client", "0")
-    s.keygen("bad2", "--client", "0")
+    for k in ("bad", "bad2", "grab", "grab2"):
+        s.keygen(k, "--client", "0")
     prog = fixture("client_mul.stflb")
-    port = free_ports(1)[0]
+    ports = free_ports(3)
+    pin = ["--leader-key-id", s.leader_pin()]
+
+    def party(tag, port, env, *extra):
+        return s.start(tag, [prog, "--bootstrap", leader_addr[0], "--bind", "127.0.0.1:%d" % port] + pin +
+                       list(extra), key=tag, env=env, roster=False)
+
+    leader_addr = []
 
     def refused_first(leader):
+        leader_addr.append(leader)
         # each is done (refused) before the good nodes register, so the session is still open
-        for p in [s.start("bad", [prog, "--bootstrap", leader, "--bind", "127.0.0.1:%d" % port],
-                          env={"STOFFEL_AUTH_TOKEN": "not-the-token"}, roster=False),
-                  s.start("notoken", ["--client", "--bootstrap", leader, "--inputs", "1"], key="bad2",
-                          roster=False),
+        for p in [party("bad", ports[0], {"STOFFEL_AUTH_TOKEN": "not-the-token"}),
+                  # a client's credential presented for a party seat, as the party token ...
+                  party("grab", ports[1], {"STOFFEL_AUTH_TOKEN": CTOKEN["STOFFEL_CLIENT_TOKEN"]}),
+                  # ... or as it is (a client's environment)
+                  party("grab2", ports[2], CTOKEN),
+                  s.start("notoken", ["--client", "--bootstrap", leader, "--inputs", "1"] + pin, key="bad2",
+                          env=TOKEN, roster=False),
                   s.start("badpin", ["--client", "--bootstrap", leader, "--inputs", "1",
-                                     "--leader-key-id", "ab" * 32], key="bad2", env=TOKEN, roster=False)]:
+                                     "--leader-key-id", "ab" * 32], key="bad2", env=CTOKEN, roster=False),
+                  s.start("nopin", ["--client", "--bootstrap", leader, "--inputs", "1"], key="bad2", env=CTOKEN,
+                          roster=False)]:
             try:
                 p.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -545,12 +573,38 @@ def t_discovery_bad_token(build, tmp):
     check_discovered(res)
     expect(res["bad"][0] == 25 and "wrong STOFFEL_AUTH_TOKEN" in res["bad"][2],
            "the wrong token should be refused (exit 25)", res)
-    expect(res["notoken"][0] == 25 and "missing STOFFEL_AUTH_TOKEN" in res["notoken"][2],
-           "a missing token should be refused (exit 25)", res)
+    expect(res["grab"][0] == 25 and "wrong STOFFEL_AUTH_TOKEN" in res["grab"][2],
+           "the client token must not seat a party (exit 25)", res)
+    expect(res["grab2"][0] == 25 and "missing STOFFEL_AUTH_TOKEN" in res["grab2"][2],
+           "a party holding only the client token is refused (exit 25)", res)
+    expect(res["notoken"][0] == 25 and "missing STOFFEL_CLIENT_TOKEN" in res["notoken"][2],
+           "a client without the client token (only the parties') should be refused (exit 25)", res)
     expect(res["badpin"][0] == 21 and "--leader-key-id" in res["badpin"][2],
            "a client pinning another leader key should give up (exit 21)", res)
-    expect("refused: wrong STOFFEL_AUTH_TOKEN" in res["p0"][2] and "refused: missing STOFFEL_AUTH_TOKEN" in res["p0"][2],
-           "the leader should log the refusals", res)
+    expect(res["nopin"][0] == 2 and "without --leader-key-id" in res["nopin"][2]
+           and "--insecure-no-leader-pin" in res["nopin"][2], "a registrant without a pin refuses (exit 2)", res)
+    log = res["p0"][2]
+    expect(log.count("refused: wrong STOFFEL_AUTH_TOKEN") == 2 and "refused: missing STOFFEL_AUTH_TOKEN" in log
+           and "refused: missing STOFFEL_CLIENT_TOKEN" in log, "the leader should log the refusals", res)
+    expect(log.count("party registered from") == 3, "only the 3 honest parties get party seats", res)
+
+
+def t_discovery_leader_tokens(build, tmp):
+    """The leader needs the client token when it waits for clients, and
+    refuses one value for both roles (every client could take party seats)."""
+    s = Session(build, tmp, "discovery_leader_tokens", clients=0)
+    prog = fixture("client_mul.stflb")
+    leader = "127.0.0.1:%d" % s.ports[0]
+    cases = [("noclienttoken", TOKEN, "needs STOFFEL_CLIENT_TOKEN"),
+             ("sametoken", dict(TOKEN, STOFFEL_CLIENT_TOKEN=TOKEN["STOFFEL_AUTH_TOKEN"]),
+              "STOFFEL_CLIENT_TOKEN must differ from STOFFEL_AUTH_TOKEN")]
+    for tag, env, _ in cases:
+        s.start(tag, [prog, "--leader", "--bind", leader, "--n-parties", "4", "--clients", "2",
+                      "--connect-timeout-ms", "2000"], key="p0", env=env, roster=False)
+        s.procs[-1][0].wait(timeout=30)
+    res = s.wait()
+    for tag, _, want in cases:
+        expect(res[tag][0] == 2 and want in res[tag][2], "%s: the leader should refuse to start" % tag, res)
 
 
 def wait_listening(port, limit=15.0):
@@ -656,7 +710,7 @@ def t_open_exp(build, tmp):
 
 
 TESTS = [t_session, t_servers_flag, t_session_n7, t_matrix_average, t_rogue, t_connection_flood, t_impostor, t_party_killed, t_program_mismatch, t_param_mismatch, t_missing_party,
-         t_discovery, t_discovery_bad_token, t_discovery_slowloris, t_keygen_and_roster, t_open_exp]
+         t_discovery, t_discovery_bad_token, t_discovery_leader_tokens, t_discovery_slowloris, t_keygen_and_roster, t_open_exp]
 
 
 def t_extra_input(build, tmp):
