@@ -90,11 +90,29 @@ static Val gen_bool_via_branch(G *g, Expr *e, int hint)
     return (Val){ d, temp, e->type };
 }
 
+/* == / != between two lists (bytes included): deep equality, as upstream
+ * lowers it; CMP only compares scalars. */
+static bool is_list_eq(const Expr *e)
+{
+    return e->kind == E_BIN && (e->op == TK_EQ || e->op == TK_NE) && e->a->type && e->b->type &&
+           e->a->type->k == T_LIST && e->b->type->k == T_LIST;
+}
+
 static Val gen_binary(G *g, Expr *e, Type *want, int hint)
 {
     Type *t = e->type;
     int op = e->op;
     bool secret = ty_is_secret(t);
+    if (is_list_eq(e)) {
+        Val a = cg_gen(g, e->a, NULL, NODST), b = cg_gen(g, e->b, NULL, NODST);
+        cg_call2(g, a, b, "array_equals");
+        Val r = cg_result(g, t, hint);
+        if (op == TK_NE) {
+            cg_emit(g, STF_OP_NOT, wr_reg(r.loc), cg_rd(g, r.loc, 0), 0);
+            cg_wr_done(g, r.loc);
+        }
+        return r;
+    }
     if (is_cmp(op) || ((op == TK_AND || op == TK_OR) && t->k == T_BOOL && !secret)) {
         if (!secret) return gen_bool_via_branch(g, e, hint);
         /* secret comparison: a protocol call returning a secret bool */
@@ -464,7 +482,7 @@ void cg_branch(G *g, Expr *e, bool when, int label)
     if (ty_is_secret(t)) ck_condition(g->C, e, "condition");
     int save = g->line;
     g->line = e->line;
-    if (e->kind == E_BIN && is_cmp(e->op)) {
+    if (e->kind == E_BIN && is_cmp(e->op) && !is_list_eq(e)) {
         Type *ow = operand_want(g, e, NULL);
         Val a = cg_gen(g, e->a, ow, NODST), b = cg_gen(g, e->b, ow, is_call_like(e->b) ? R0OK : NODST);
         cg_emit(g, STF_OP_CMP, cg_rd(g, a.loc, 0), cg_rd(g, b.loc, 1), 0);

@@ -71,6 +71,12 @@ bool mpcvm_unwrap(VM *vm, Value v, StShare **out)
     return true;
 }
 
+bool mpcvm_has_commitments(VM *vm, Value v)
+{
+    Value c;
+    return v.type == VT_OBJECT && object_field(vm, v.as.obj, "__commitments", &c) && c.type == VT_ARRAY;
+}
+
 bool vm_as_share(VM *vm, Value v, StShare **out)
 {
     if (!mpcvm_unwrap(vm, v, out)) return false;

@@ -442,7 +442,7 @@ int vm_store_secret(VM *vm, Value *slot, uint32_t reg, Value v)
     }
     StShare *sh;
     if (vm->mpc && v.type == VT_OBJECT && mpcvm_unwrap(vm, v, &sh)) {
-        *slot = val_gc(VT_SHARE, sh);
+        *slot = mpcvm_has_commitments(vm, v) ? v : val_gc(VT_SHARE, sh);
         return ST_OK;
     }
     if (!vm->mpc)

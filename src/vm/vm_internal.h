@@ -204,6 +204,10 @@ void mpcvm_mark(VM *vm);    /* GC: mark pending shares */
 void mpcvm_free(VM *vm);
 /* Share value of a raw Share or a share object; false if neither. */
 bool mpcvm_unwrap(VM *vm, Value v, struct StShare **out);
+/* True for a share object carrying Feldman commitments (an AVSS sharing):
+ * a secret register keeps it whole, so the commitments travel with the
+ * share as in upstream's share data. */
+bool mpcvm_has_commitments(VM *vm, Value v);
 int mpc_builtins_register(VM *vm);         /* real Share.* etc., on attach */
 int rbc_builtins_register(VM *vm);         /* Rbc.* (rbc_builtins.c), from mpc_builtins_register */
 int mpc_open_exp_register(VM *vm);         /* Share.open_exp[_custom] (mpc_open_exp.c) */
