@@ -121,12 +121,17 @@ static void gen_function(Compiler *C, StfFunction *f, FuncSig *sig, const Block 
         diag_error(C->d, d->line, d->col, "function %s has %d parameters; at most 15 are supported", d->name, np);
     int homes[16];
     for (int j = 0; j < np; j++) homes[j] = cg_alloc_for(&g, sig->ptypes[j]);
-    /* secret and spilled homes first, then clear moves from the top down
-     * (home j is r(j+1), so no parameter is overwritten before it moves) */
+    /* Parameter j arrives in rj.  Secret and spilled homes move first; a
+     * clear home is r(j+1) while no secret parameter came before j, and at
+     * most rj after one.  So homes at or below their source move upwards
+     * first (they never land on a source still to be read), then those one
+     * above it from the top down. */
     for (int j = 0; j < np; j++)
         if (homes[j] < 0 || is_secret_loc(homes[j])) cg_mov(&g, homes[j], j);
+    for (int j = 0; j < np; j++)
+        if (homes[j] >= 0 && !is_secret_loc(homes[j]) && homes[j] <= j) cg_mov(&g, homes[j], j);
     for (int j = np - 1; j >= 0; j--)
-        if (homes[j] >= 0 && !is_secret_loc(homes[j])) cg_mov(&g, homes[j], j);
+        if (homes[j] > j && !is_secret_loc(homes[j])) cg_mov(&g, homes[j], j);
     for (int j = 0; j < np; j++) cg_declare(&g, d->params[j].name, sig->ptypes[j], homes[j]);
     cg_gen_block(&g, body);
     if (d && d->has_ret && sig->ret->k != T_NONE && !ck_block_returns(body))
