@@ -458,6 +458,9 @@ typedef struct {
     /* "honeybadger" (NULL) or "avss" (docs/avss.md): AVSS also takes the
      * curves secp256k1 and p-256. */
     const char *backend;
+    /* At least this many clients (`--expected-output-clients`): those
+     * beyond the ones in `inputs` send nothing and only receive outputs. */
+    uint32_t output_clients;
 } StoffelLocalMpcOptions;
 
 /* What an MPC session cost, per party: online rounds, messages and bytes

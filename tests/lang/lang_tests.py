@@ -161,6 +161,9 @@ def make_tasks(ctx, Outcome, run_process, describe_status, tail):
             ([driver, "run", failing], 4, "totals differ"),
             ([driver, "run", "tests/lang/secret_mpc.stfl", "--client-input", "0=6", "--client-input", "0=1",
               "--client-input", "1=7", "--client-input", "1=false", "--parties", "4"], 0, "Program returned: 1"),
+            # an output-only client: no inputs, registered by --expected-output-clients
+            ([driver, "run", "tests/lang/cli/output_only.stfl", "--expected-output-clients", "1", "--parties", "4"],
+             0, "client 0 received: 42\nProgram returned: 7"),
             ([driver, "frobnicate"], 1, "unknown command"),
             ([slang, good, "-o", out], 0, "Compiled"),
             ([slang, "--disassemble", out], 0, ".function main"),
