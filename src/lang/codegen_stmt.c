@@ -169,7 +169,7 @@ static void gen_assign(G *g, Stmt *s)
     ERR(g, tg, "cannot assign to this expression");
 }
 
-void stmt_block_body(G *g, void *ud) { cg_gen_block(g, ud); }
+static void stmt_block_body(G *g, void *ud) { cg_gen_block(g, ud); }
 
 static void gen_stmt(G *g, Stmt *s)
 {

@@ -190,6 +190,7 @@ void vm_free(VM *vm)
     heap_realloc(&vm->heap, vm->pins, (size_t)vm->pins_cap * sizeof(Value), 0);
     heap_realloc(&vm->heap, vm->hooks, (size_t)vm->hooks_cap * sizeof(Hook), 0);
     mpcvm_free(vm);
+    free(vm->uint_inputs);
     heap_free_all(&vm->heap);
     vm_clear_error(vm);
     free(vm);

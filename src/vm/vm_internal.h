@@ -144,6 +144,12 @@ struct VM {
 
     struct MpcEngine *mpc;   /* NULL: no MPC (share ops report it) */
     struct MpcVmState *mpcs; /* pending multiplications (mpc_vm.c) */
+    /* Client inputs the loaded program's manifest declares SecretUInt:
+     * ClientStore.take_share types them so, as upstream (vm_load_program). */
+    struct {
+        uint32_t client, index, bits;
+    } * uint_inputs;
+    uint32_t n_uint_inputs;
 
     struct ProcSys *procs; /* processes (process.c); NULL until used */
     uint32_t run_nest;     /* nested interpreter loops inside natives:
