@@ -475,6 +475,9 @@ typedef struct {
     uint32_t max_call_depth;
     uint64_t instruction_budget;
     size_t heap_limit;
+    /* At least this many clients (`--expected-output-clients`): those
+     * beyond the ones in `inputs` send nothing and only receive outputs. */
+    uint32_t output_clients;
 } StoffelLocalMpcOptions;
 
 /* What an MPC session cost, per party: online rounds, messages and bytes

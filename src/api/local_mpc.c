@@ -128,6 +128,24 @@ static int parse_inputs(Session *s, char *err, size_t errlen)
     return rc;
 }
 
+/* Clients that only receive outputs: no inputs (the client protocol lets
+ * such a client take no part in input sharing). */
+static int add_output_clients(Session *s, char *err, size_t errlen)
+{
+    uint32_t want = s->opt->output_clients;
+    if (want <= s->nclients) return 0;
+    if (want > 4096) return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "too many output clients (%u)", want);
+    Client *cl = realloc(s->clients, want * sizeof *cl);
+    if (cl) s->clients = cl;
+    uint32_t *ci = cl ? realloc(s->client_inputs, want * sizeof *ci) : NULL;
+    if (ci) s->client_inputs = ci;
+    if (!cl || !ci) return fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
+    memset(cl + s->nclients, 0, (want - s->nclients) * sizeof *cl);
+    memset(ci + s->nclients, 0, (want - s->nclients) * sizeof *ci);
+    s->nclients = want;
+    return 0;
+}
+
 /* ---- parties --------------------------------------------------------------------- */
 
 static void party_run(Party *p)
@@ -318,6 +336,7 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
     if (opt->faulty > s.t) return fail(err, errlen, LOCAL_MPC_BAD_CONFIG, "at most t = %u parties may be faulty", s.t);
     randombytes_buf(&s.instance, sizeof s.instance);
     int rc = parse_inputs(&s, err, errlen);
+    if (rc == 0) rc = add_output_clients(&s, err, errlen);
     if (rc == 0) {
         s.parties = calloc(s.n, sizeof *s.parties);
         s.hub = inproc_hub_new(s.n, s.nclients);

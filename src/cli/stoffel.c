@@ -478,6 +478,7 @@ static int cmd_run(Project *p, int argc, char **argv)
                 mo.write = write_out;
                 mo.cost_report = stats ? &report : NULL;
                 mo.local_store = local_store;
+                mo.output_clients = expected_outputs > 0 ? (uint32_t)expected_outputs : 0;
                 char *result = NULL, *outputs = NULL, err[1024];
                 int mrc = local_mpc_run(&prog, &mo, &result, &outputs, err, sizeof err);
                 fflush(stdout);

@@ -95,6 +95,20 @@ static int bi_random_field(VM *vm, const Value *a, uint32_t n, Value *r, void *u
     return random_share(vm, ud, 2, 256, r);
 }
 
+/* As upstream's AVSS engine (its random_integer_share is random_share): a
+ * distributed random sharing with commitments, typed secret int of
+ * bit_length bits.  The compiler lowers `Share.random()` into a secret
+ * intN to this, and threshold signing keys come from it. */
+static int bi_random_int(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
+{
+    uint64_t bits;
+    if (n != 1) return sl_expects(vm, "Share.random_int", "1 argument: bit_length");
+    if (sl_usize(vm, a[0], "bit_length", &bits) != ST_OK) return ST_ERR;
+    if (bits == 0 || bits > 64)
+        return vm_error(vm, "bit_length must be between 1 and 64, got %llu", (unsigned long long)bits);
+    return random_share(vm, ud, 0, (uint32_t)bits, r);
+}
+
 /* The commitments of a share (NULL when it has none), after checking it is
  * a share at all. */
 static int commitments(VM *vm, Value v, const char *what, StArray **out)
@@ -199,6 +213,26 @@ static int bi_protocol_name(VM *vm, const Value *a, uint32_t n, Value *r, void *
     return vm_new_string(vm, "avss", 4, r);
 }
 
+/* The Avss.* inspectors read a share object's fields and need no engine:
+ * as upstream, every VM has them (Avss.is_avss_share is false for anything
+ * but an AVSS share). */
+int avss_builtins_register_inspectors(VM *vm)
+{
+    static const struct {
+        const char *name;
+        NativeFn fn;
+        void *ud;
+    } fns[] = {
+        { "Avss.get_commitment", bi_avss_get_commitment, NULL },
+        { "Avss.get_key_name", bi_get_key_name, NULL },
+        { "Avss.commitment_count", bi_commitment_count, (void *)1 },
+        { "Avss.is_avss_share", bi_is_avss_share, NULL },
+    };
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+        if (vm_replace_native(vm, fns[i].name, fns[i].fn, fns[i].ud) != ST_OK) return ST_ERR;
+    return ST_OK;
+}
+
 int avss_builtins_register(VM *vm, const Group *g)
 {
     static const struct {
@@ -208,6 +242,7 @@ int avss_builtins_register(VM *vm, const Group *g)
     } fns[] = {
         { "Share.random", bi_random, 0 },
         { "Share.random_field", bi_random_field, 0 },
+        { "Share.random_int", bi_random_int, 0 },
         { "Share.get_commitment", bi_get_commitment, 0 },
         { "Share.commitment_count", bi_commitment_count, 1 },
         { "Share.has_commitments", bi_has_commitments, 0 },
@@ -222,9 +257,11 @@ int avss_builtins_register(VM *vm, const Group *g)
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         /* the random builtins and the names need the group;
          * Avss.commitment_count its own name */
-        void *ud = fns[i].tag == 2                                                               ? (void *)1
-                   : (fns[i].tag == 3 || fns[i].fn == bi_random || fns[i].fn == bi_random_field) ? (void *)g
-                                                                                                 : NULL;
+        void *ud =
+            fns[i].tag == 2 ? (void *)1
+            : (fns[i].tag == 3 || fns[i].fn == bi_random || fns[i].fn == bi_random_field || fns[i].fn == bi_random_int)
+                ? (void *)g
+                : NULL;
         if (vm_replace_native(vm, fns[i].name, fns[i].fn, ud) != ST_OK) return ST_ERR;
     }
     return ST_OK;

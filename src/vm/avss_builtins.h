@@ -17,4 +17,8 @@ const Group *avss_builtins_group(const char *curve);
  * Share.has_commitments, Avss.*, Mpc.protocol_name.  ST_OK / ST_ERR. */
 int avss_builtins_register(VM *vm, const Group *g);
 
+/* Avss.get_commitment, Avss.get_key_name, Avss.commitment_count and
+ * Avss.is_avss_share on any VM (they need no engine).  ST_OK / ST_ERR. */
+int avss_builtins_register_inspectors(VM *vm);
+
 #endif

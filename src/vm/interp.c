@@ -70,7 +70,8 @@ static int mov_general(VM *vm, Value *R, uint32_t dst, uint32_t src)
     if (vm_hooks_active(vm) && fire_simple(vm, HOOK_REGISTER_READ, v, src) != ST_OK) return ST_ERR;
     bool dst_secret = dst >= SECRET_REGISTER_START, src_secret = src >= SECRET_REGISTER_START;
     if (src_secret && !dst_secret) {
-        if (v.type != VT_SHARE) return vm_error(vm, "Invalid share type for conversion to clear value");
+        if (v.type != VT_SHARE && v.type != VT_OBJECT) /* objects: AVSS shares (vm_store_secret) */
+            return vm_error(vm, "Invalid share type for conversion to clear value");
         if (!vm->mpc) return vm_error(vm, "MPC engine not configured");
         if (mpcvm_reveal(vm, v, &v) != ST_OK) return ST_ERR;
     }

@@ -85,6 +85,12 @@ bool mpcvm_unwrap(VM *vm, Value v, StShare **out)
     return true;
 }
 
+bool mpcvm_has_commitments(VM *vm, Value v)
+{
+    Value c;
+    return v.type == VT_OBJECT && object_field(vm, v.as.obj, "__commitments", &c) && c.type == VT_ARRAY;
+}
+
 bool vm_as_share(VM *vm, Value v, StShare **out)
 {
     if (!mpcvm_unwrap(vm, v, out)) return false;
@@ -255,6 +261,25 @@ int mpcvm_share_clear(VM *vm, Value v, uint32_t reg, Value *out)
     return ST_OK;
 }
 
+/* A SecretInt as upstream reveals it: the field element as a signed value
+ * (upper half negative), its low 64 bits in two's complement (8, 16 and 32
+ * bits then narrow by the caller's cast), so an int64 product beyond int64
+ * wraps instead of failing.  Upstream also sign-extends other widths from
+ * their top bit; here they keep the low 64 bits (Share.random_int(20)
+ * opens in [0, 2^20), which tests/unit/test_mpc_field.c relies on). */
+static int64_t wrap_int(const Field *f, const Fe *x)
+{
+    uint64_t a[4], b[4];
+    Fe neg;
+    fe_neg(f, &neg, x);
+    fe_to_limbs(f, a, x);
+    fe_to_limbs(f, b, &neg);
+    int c = 0; /* compare b (= p - x) with a: b < a means x is negative */
+    for (int i = 3; i >= 0 && c == 0; i--) c = b[i] < a[i] ? -1 : b[i] > a[i] ? 1 : 0;
+    uint64_t u = !fe_is_zero(x) && c < 0 ? (uint64_t)0 - b[0] : a[0];
+    return (int64_t)u;
+}
+
 int mpcvm_decode(VM *vm, const StShare *type, const Fe *x, Value *out)
 {
     const Field *f = mpc_field(vm->mpc);
@@ -275,10 +300,17 @@ int mpcvm_decode(VM *vm, const StShare *type, const Fe *x, Value *out)
         }
         return ST_OK;
     }
-    if (fe_to_i64_signed(f, &v, x) != 0) return vm_error(vm, "Opened value does not fit in a signed 64-bit integer");
     if (type->share_kind == SHARE_FIXED) {
+        if (fe_to_i64_signed(f, &v, x) != 0)
+            return vm_error(vm, "Opened value does not fit in a signed 64-bit integer");
         *out = val_float((double)v / ldexp(1.0, (int)type->frac));
         return ST_OK;
+    }
+    if (type->bits > 64) {
+        if (fe_to_i64_signed(f, &v, x) != 0)
+            return vm_error(vm, "Opened value does not fit in a signed 64-bit integer");
+    } else {
+        v = wrap_int(f, x);
     }
     switch (type->bits) {
     case 8: *out = val_int(VT_I8, (int8_t)v); break;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "stdlib_internal.h"
+#include "vm/avss_builtins.h"
 
 static int bi_no_engine(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
@@ -273,5 +274,6 @@ int stdlib_register_mpc(VM *vm)
         if (vm_register_native(vm, engine_names[i], bi_no_engine, NULL) != ST_OK) return ST_ERR;
     for (size_t i = 0; i < sizeof share_methods / sizeof share_methods[0]; i++)
         if (vm_register_method(vm, "Share", share_methods[i]) != ST_OK) return ST_ERR;
+    if (avss_builtins_register_inspectors(vm) != ST_OK) return ST_ERR; /* Avss.*: no engine needed */
     return mpc_field_builtins_register(vm);
 }

@@ -197,6 +197,7 @@ void vm_free(VM *vm)
     heap_realloc(&vm->heap, vm->pins, (size_t)vm->pins_cap * sizeof(Value), 0);
     heap_realloc(&vm->heap, vm->hooks, (size_t)vm->hooks_cap * sizeof(Hook), 0);
     mpcvm_free(vm);
+    free(vm->uint_inputs);
     heap_free_all(&vm->heap);
     vm_clear_error(vm);
     free(vm);
@@ -502,7 +503,7 @@ int vm_store_secret(VM *vm, Value *slot, uint32_t reg, Value v)
     }
     StShare *sh;
     if (vm->mpc && v.type == VT_OBJECT && mpcvm_unwrap(vm, v, &sh)) {
-        *slot = val_gc(VT_SHARE, sh);
+        *slot = mpcvm_has_commitments(vm, v) ? v : val_gc(VT_SHARE, sh);
         return ST_OK;
     }
     if (!vm->mpc)

@@ -144,6 +144,12 @@ struct VM {
 
     struct MpcEngine *mpc;   /* NULL: no MPC (share ops report it) */
     struct MpcVmState *mpcs; /* pending multiplications (mpc_vm.c) */
+    /* Client inputs the loaded program's manifest declares SecretUInt:
+     * ClientStore.take_share types them so, as upstream (vm_load_program). */
+    struct {
+        uint32_t client, index, bits;
+    } * uint_inputs;
+    uint32_t n_uint_inputs;
 
     struct ProcSys *procs; /* processes (process.c); NULL until used */
     uint32_t run_nest;     /* nested interpreter loops inside natives:
@@ -204,6 +210,10 @@ void mpcvm_mark(VM *vm);    /* GC: mark pending shares */
 void mpcvm_free(VM *vm);
 /* Share value of a raw Share or a share object; false if neither. */
 bool mpcvm_unwrap(VM *vm, Value v, struct StShare **out);
+/* True for a share object carrying Feldman commitments (an AVSS sharing):
+ * a secret register keeps it whole, so the commitments travel with the
+ * share as in upstream's share data. */
+bool mpcvm_has_commitments(VM *vm, Value v);
 int mpc_builtins_register(VM *vm);         /* real Share.* etc., on attach */
 int rbc_builtins_register(VM *vm);         /* Rbc.* (rbc_builtins.c), from mpc_builtins_register */
 int mpc_open_exp_register(VM *vm);         /* Share.open_exp[_custom] (mpc_open_exp.c) */

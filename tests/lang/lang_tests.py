@@ -21,9 +21,14 @@ The corpus parts are skipped (counted) when ../shared/stoffellang is absent.
 """
 import os
 import re
+import subprocess
+import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# threshold ECDSA examples whose result r || s || pk is checked with OpenSSL
+ECDSA_EXAMPLES = {"threshold_signatures/threshold_ecdsa_p256": "p-256",
+                  "threshold_signatures/threshold_ecdsa_secp256k1": "secp256k1"}
 REPO = os.path.dirname(os.path.dirname(HERE))
 
 REJECT_RE = re.compile(r"(^error_|invalid|^missing|^circular)")
@@ -249,6 +254,9 @@ def make_tasks(ctx, Outcome, run_process, describe_status, tail):
             ([driver, "run", failing], 4, "totals differ"),
             ([driver, "run", "tests/lang/secret_mpc.stfl", "--client-input", "0=6", "--client-input", "0=1",
               "--client-input", "1=7", "--client-input", "1=false", "--parties", "4"], 0, "Program returned: 1"),
+            # an output-only client: no inputs, registered by --expected-output-clients
+            ([driver, "run", "tests/lang/cli/output_only.stfl", "--expected-output-clients", "1", "--parties", "4"],
+             0, "client 0 received: 42\nProgram returned: 7"),
             ([driver, "frobnicate"], 1, "unknown command"),
             ([slang, good, "-o", out], 0, "Compiled"),
             ([slang, "--disassemble", out], 0, ".function main"),
@@ -328,6 +336,17 @@ def make_tasks(ctx, Outcome, run_process, describe_status, tail):
         if ok and rel in expected and ("Program returned: %s" % expected[rel]) not in res.stdout.splitlines():
             ok = False
             o.fail("expected 'Program returned: %s', got:\n%s" % (expected[rel], tail(res.stdout, 4)))
+        curve = ECDSA_EXAMPLES.get(rel)
+        if ok and curve:
+            # the signature must verify (OpenSSL via python3-cryptography)
+            m = re.search(r"Program returned: byte\[97\] 0x([0-9a-f]+)", res.stdout)
+            ver = subprocess.run([sys.executable, os.path.join(REPO, "tests", "oracle", "verify_avss_ec.py")],
+                                 input="%s %s\n" % (curve, m.group(1) if m else ""), capture_output=True, text=True)
+            if ver.returncode == 3:
+                ctx.skipped.append("lang/example/%s: signature check: python3-cryptography is missing" % rel)
+            elif not ver.stdout.startswith("ok"):
+                ok = False
+                o.fail("the signature does not verify: %s%s" % (ver.stdout, tail(res.stdout, 4)))
         if ok:
             # `stoffel run` compiles at -O2: unoptimized code must print the same
             res0 = run_process([driver, "run", d, "-O0"] + args, ctx.env, max(ctx.timeout, 300))
