@@ -1,5 +1,6 @@
 # Client 0's input minus client 1's: the result is signed and depends on
-# the clients' order.  Our own stand-in for upstream's client_sub_order.stflb.
+# the clients' order (tests/net/client_io_tests.py reads the seats from
+# it).  Our own stand-in for upstream's client_sub_order.stflb.
 .function main regs=20
     LDI r0, 0
     LDI r1, 1

@@ -21,7 +21,7 @@ import net_tests  # noqa: E402
 from net_tests import CTOKEN, LEADER_ENV, REPO, TOKEN, Session, expect, expect_result  # noqa: E402
 
 HERE = os.path.join(REPO, "tests", "net")
-SUB = os.path.join(HERE, "client_sub.s")
+SUB = os.path.join(REPO, "tests", "mpc", "client_sub_order.s")
 FIXED = os.path.join(HERE, "fixed_double.s")
 
 
@@ -101,7 +101,7 @@ def t_party_client_flags(build, tmp):
 
 def t_client_index_discovery(build, tmp):
     """Discovery: a client's --client-index decides its seat, not the order
-    it registered in (client_sub.s returns seat 0 - seat 1); a claim out of
+    it registered in (client_sub_order.s returns seat 0 - seat 1); a claim out of
     range or taken already is refused (exit 25); a client that claims no
     seat fills a free one; every client says its id."""
     s = Session(build, tmp, "seats", clients=2)
