@@ -6,6 +6,27 @@
 
 #include "lexer.h"
 
+/* The part both kinds of for-loop share, after the body label: the body,
+ * then counter += 1 and "jump back while counter < limit". */
+static void loop_rest(G *g, const Expr *iter, BodyFn body, void *ud, bool is_stmt, int counter, int limit, int one,
+                      int lbody, int lcont, int lcond, int lend)
+{
+    if (g->nloops >= 256) diag_error(g->C->d, iter->line, iter->col, "loops nested too deeply");
+    if (is_stmt) g->loops[g->nloops++] = (Loop){ lend, lcont };
+    g->loopdepth++;
+    body(g, ud);
+    g->loopdepth--;
+    if (is_stmt) g->nloops--;
+    cg_place(g, lcont);
+    uint32_t ri = cg_rd(g, counter, 0), ro = cg_rd(g, one, 1);
+    cg_emit(g, STF_OP_ADD, wr_reg(counter), ri, ro);
+    cg_wr_done(g, counter);
+    cg_place(g, lcond);
+    cg_emit(g, STF_OP_CMP, cg_rd(g, counter, 0), cg_rd(g, limit, 1), 0);
+    cg_jump(g, STF_OP_JMPLT, lbody);
+    cg_place(g, lend);
+}
+
 /* for-loop skeleton over a range or a list; `body` emits the loop body
  * (a statement block or a comprehension element). */
 void cg_gen_loop(G *g, const char *var, Expr *iter, BodyFn body, void *ud, bool is_stmt)
@@ -18,8 +39,7 @@ void cg_gen_loop(G *g, const char *var, Expr *iter, BodyFn body, void *ud, bool 
         Val a = cg_gen(g, iter->a, vt, NODST);
         int i = cg_alloc_clear(g);
         cg_mov(g, i, a.loc);
-        if (a.temp) { /* a's slot was below i: keep both, simplest is to leave it */
-        }
+        /* a temporary a stays allocated below i: simpler than reusing its slot */
         Val b = cg_gen(g, iter->b, vt, NODST);
         int lim = b.loc;
         if (!b.temp) {
@@ -31,20 +51,7 @@ void cg_gen_loop(G *g, const char *var, Expr *iter, BodyFn body, void *ud, bool 
         cg_declare(g, var, vt, i);
         cg_jump(g, STF_OP_JMP, lcond);
         cg_place(g, lbody);
-        if (g->nloops >= 256) diag_error(g->C->d, iter->line, iter->col, "loops nested too deeply");
-        if (is_stmt) g->loops[g->nloops++] = (Loop){ lend, lcont };
-        g->loopdepth++;
-        body(g, ud);
-        g->loopdepth--;
-        if (is_stmt) g->nloops--;
-        cg_place(g, lcont);
-        uint32_t ri = cg_rd(g, i, 0), ro = cg_rd(g, one, 1);
-        cg_emit(g, STF_OP_ADD, wr_reg(i), ri, ro);
-        cg_wr_done(g, i);
-        cg_place(g, lcond);
-        cg_emit(g, STF_OP_CMP, cg_rd(g, i, 0), cg_rd(g, lim, 1), 0);
-        cg_jump(g, STF_OP_JMPLT, lbody);
-        cg_place(g, lend);
+        loop_rest(g, iter, body, ud, is_stmt, i, lim, one, lbody, lcont, lcond, lend);
     } else {
         Type *et = it->k == T_LIST || it->k == T_DICT ? it->elem : it->k == T_STR ? ty_basic(T_STR) : ty_basic(T_ANY);
         if (ty_is_secret(it))
@@ -71,19 +78,7 @@ void cg_gen_loop(G *g, const char *var, Expr *iter, BodyFn body, void *ud, bool 
         cg_emit(g, STF_OP_PUSHARG, cg_rd(g, idx, 1), 0, 0);
         cg_call(g, "get_field");
         cg_mov(g, x, 0);
-        if (is_stmt) g->loops[g->nloops++] = (Loop){ lend, lcont };
-        g->loopdepth++;
-        body(g, ud);
-        g->loopdepth--;
-        if (is_stmt) g->nloops--;
-        cg_place(g, lcont);
-        uint32_t ri = cg_rd(g, idx, 0), ro = cg_rd(g, one, 1);
-        cg_emit(g, STF_OP_ADD, wr_reg(idx), ri, ro);
-        cg_wr_done(g, idx);
-        cg_place(g, lcond);
-        cg_emit(g, STF_OP_CMP, cg_rd(g, idx, 0), cg_rd(g, n, 1), 0);
-        cg_jump(g, STF_OP_JMPLT, lbody);
-        cg_place(g, lend);
+        loop_rest(g, iter, body, ud, is_stmt, idx, n, one, lbody, lcont, lcond, lend);
     }
     cg_unwind(g, m);
 }
