@@ -639,12 +639,96 @@ typedef struct {
     int insecure_no_leader_pin;
 } StoffelNetOptions;
 
-/* Run this node's part of a networked session.  It prints the result on
- * stdout and errors on stderr, and returns the process exit code
+/* Run this node's part of a networked session as stoffel-run does: it
+ * prints the result on stdout and errors on stderr (the handles below do
+ * neither), and returns the process exit code
  * (docs/network.md: 0 ok, 2 bad configuration, 3 bad program, 4 execution
  * failed, 11-13 party setup, 21-25 client).  program may be NULL for a
  * client. */
 ST_API int stoffel_run_network_node(const StoffelProgram *program, const StoffelNetOptions *options);
+
+/* ---- networked sessions as library calls (docs/embedding.md) --------------- */
+
+/* A party or a client of a networked session as a handle: nothing is
+ * printed; results come back as values, errors as an exit code (the
+ * stoffel-run codes above) and the message stoffel-run would print (peer
+ * named, timeouts).  The options are copied, the strings they point to
+ * are not: they must stay valid until the run returns.  A handle runs
+ * once, in the calling thread; different handles may run in different
+ * threads at the same time. */
+typedef struct StoffelParty StoffelParty;
+typedef struct StoffelClient StoffelClient;
+
+/* Called in the running thread as the node gets on: "registered"
+ * (discovery gave it its id), "connected", "preprocessing", "online"
+ * (parties), "inputs-sent", "output" (clients, once per output batch). */
+typedef void (*StoffelNetProgressFn)(void *user_data, const char *stage);
+
+/* options->client must be 0.  STOFFEL_ERROR_INVALID with *error (free
+ * with stoffel_free_text) for a missing program or options. */
+ST_API StoffelResult stoffel_party_new(const StoffelProgram *program, const StoffelNetOptions *options,
+                                       StoffelParty **party, char **error);
+ST_API void stoffel_party_set_progress(StoffelParty *party, StoffelNetProgressFn fn, void *user_data);
+/* Runs the party's whole session: returns 0, or the exit code with
+ * stoffel_party_error saying why. */
+ST_API int stoffel_party_run(StoffelParty *party);
+/* The message of a failed run as stoffel-run prints it on stderr ("" if
+ * none): lines "Error: ..." or "Execution error in ...", each ending in a
+ * newline. */
+ST_API const char *stoffel_party_error(const StoffelParty *party);
+/* The party id (with discovery: the one the leader assigned; -1 before). */
+ST_API int64_t stoffel_party_id(const StoffelParty *party);
+/* After a successful run: a clear result as `Program returned:` prints it,
+ * or NULL when the result was secret and went to the clients;
+ * *values_per_client = how many values each client got, *clients = the
+ * session's clients (either may be NULL). */
+ST_API const char *stoffel_party_result(const StoffelParty *party, size_t *values_per_client, uint32_t *clients);
+ST_API void stoffel_party_free(StoffelParty *party);
+
+typedef enum {
+    STOFFEL_NET_INT = 0,   /* i (and d = i) */
+    STOFFEL_NET_FIXED = 1, /* d; i is the raw scaled integer */
+    STOFFEL_NET_BOOL = 2,  /* i = 0 or 1 */
+    STOFFEL_NET_FIELD = 3, /* no signed 64-bit value: only bytes */
+} StoffelNetValueKind;
+
+typedef struct {
+    StoffelNetValueKind kind;
+    int64_t i;
+    double d;
+    const unsigned char *bytes; /* 32: the field element, most significant first */
+    const char *text;           /* this value as stoffel-run prints it */
+} StoffelNetValue;
+
+/* options->client must be 1 (client_id, or discovery with
+ * client_index).  Inputs: options->inputs as text, or typed values added
+ * before the run (not both). */
+ST_API StoffelResult stoffel_client_new(const StoffelProgram *program, const StoffelNetOptions *options,
+                                        StoffelClient **client, char **error);
+/* Typed inputs in order; a number for an input the program declares
+ * fixed point is scaled, one for an integer input must be whole
+ * (checked when the run starts).  STOFFEL_ERROR_INVALID after the run. */
+ST_API StoffelResult stoffel_client_add_int(StoffelClient *client, int64_t value);
+ST_API StoffelResult stoffel_client_add_fixed(StoffelClient *client, double value);
+ST_API StoffelResult stoffel_client_add_bool(StoffelClient *client, int value);
+ST_API void stoffel_client_set_progress(StoffelClient *client, StoffelNetProgressFn fn, void *user_data);
+/* Submits the inputs and receives every output batch: 0, or the exit
+ * code with stoffel_client_error saying why. */
+ST_API int stoffel_client_run(StoffelClient *client);
+ST_API const char *stoffel_client_error(const StoffelClient *client);
+ST_API int64_t stoffel_client_id(const StoffelClient *client);
+/* The output batches received (the last one is the program's result). */
+ST_API size_t stoffel_client_batch_count(const StoffelClient *client);
+ST_API size_t stoffel_client_value_count(const StoffelClient *client, size_t batch);
+/* The batch as `Program returned:` prints it ("[1, 2.5]"; one value bare),
+ * NULL past the last. */
+ST_API const char *stoffel_client_batch_text(const StoffelClient *client, size_t batch);
+/* Pointers in *value stay valid while the client lives.
+ * STOFFEL_ERROR_RANGE past the last. */
+ST_API StoffelResult stoffel_client_value(const StoffelClient *client, size_t batch, size_t index,
+                                          StoffelNetValue *value);
+/* Wipes the received values. */
+ST_API void stoffel_client_free(StoffelClient *client);
 
 /* A node identity for networked sessions: an Ed25519 key (PKCS#8 PEM,
  * mode 0600, never overwritten) and a self-signed certificate carrying its

@@ -2,6 +2,7 @@
 #include "net_mpc.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -15,20 +16,23 @@
 #include "core/clock.h"
 #include "core/format.h"
 #include "mpc/engine.h"
+#include "mpc/fixed.h"
 #include "net/discovery.h"
 #include "net/tls.h"
 #include "vm/avss_builtins.h"
 #include "session.h"
 
-static int say(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int say(int code, const char *fmt, ...)
+/* Records an error line as stoffel-run prints it ("Error: ..."); the
+ * library never prints (the caller decides what to show). */
+static int say(NetRun *nr, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int say(NetRun *nr, int code, const char *fmt, ...)
 {
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    fputs("Error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    sb_printf(&nr->err, "Error: %s\n", msg);
     return code;
 }
 
@@ -80,26 +84,26 @@ typedef struct {
 } Node;
 
 /* `--servers A,B,...` must list the roster's party addresses in order. */
-static int check_servers(const Roster *r, const char *servers)
+static int check_servers(NetRun *nr, const Roster *r, const char *servers)
 {
     char *copy = strdup(servers);
-    if (!copy) return say(NET_MPC_BAD_CONFIG, "out of memory");
+    if (!copy) return say(nr, NET_MPC_BAD_CONFIG, "out of memory");
     int rc = 0;
     uint32_t i = 0;
     char *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save), i++) {
         char want[300];
         if (i >= r->n_parties) {
-            rc = say(NET_MPC_BAD_CONFIG, "--servers lists more than the roster's %u parties", r->n_parties);
+            rc = say(nr, NET_MPC_BAD_CONFIG, "--servers lists more than the roster's %u parties", r->n_parties);
             break;
         }
         snprintf(want, sizeof want, "%s:%s", r->nodes[i].host, r->nodes[i].port);
         if (strcmp(tok, want) != 0)
-            rc = say(NET_MPC_BAD_CONFIG, "--servers entry %u is %s but the roster has party %u at %s", i + 1, tok, i,
-                     want);
+            rc = say(nr, NET_MPC_BAD_CONFIG, "--servers entry %u is %s but the roster has party %u at %s", i + 1, tok,
+                     i, want);
     }
     if (rc == 0 && i != r->n_parties)
-        rc = say(NET_MPC_BAD_CONFIG, "--servers lists %u parties, the roster %u", i, r->n_parties);
+        rc = say(nr, NET_MPC_BAD_CONFIG, "--servers lists %u parties, the roster %u", i, r->n_parties);
     free(copy);
     return rc;
 }
@@ -107,7 +111,8 @@ static int check_servers(const Roster *r, const char *servers)
 /* Each client's input count: --client-input-count, else the manifest, else
  * 1; --client-input-total must be their sum, and with no other source of
  * counts it is split evenly.  0, or the exit code after the message. */
-static int client_input_counts(const StfProgram *prog, const NetMpcOptions *o, uint32_t nclients, uint32_t *per_client)
+static int client_input_counts(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o, uint32_t nclients,
+                               uint32_t *per_client)
 {
     const StfManifest *m = &prog->manifest;
     bool counts_given = o->inputs_per_client || (prog->version >= 2 && m->client_count > 0);
@@ -126,8 +131,8 @@ static int client_input_counts(const StfProgram *prog, const NetMpcOptions *o, u
     uint64_t sum = 0;
     for (uint32_t c = 0; c < nclients; c++) sum += per_client[c];
     if (sum != total)
-        return say(NET_MPC_BAD_CONFIG, "--client-input-total %u but the %u clients' inputs add up to %llu (%s)", total,
-                   nclients, (unsigned long long)sum,
+        return say(nr, NET_MPC_BAD_CONFIG, "--client-input-total %u but the %u clients' inputs add up to %llu (%s)",
+                   total, nclients, (unsigned long long)sum,
                    o->inputs_per_client ? "--client-input-count each"
                    : counts_given       ? "the program's manifest"
                                         : "it does not split evenly");
@@ -137,28 +142,29 @@ static int client_input_counts(const StfProgram *prog, const NetMpcOptions *o, u
 /* A party's upstream client flags against the roster, before it connects:
  * --wait-for-clients is its client count, --expected-clients its clients'
  * keys in order, --client-input-total their inputs. */
-static int check_clients(const Roster *r, const NetMpcOptions *o, const StfProgram *prog)
+static int check_clients(NetRun *nr, const Roster *r, const NetMpcOptions *o, const StfProgram *prog)
 {
     uint32_t *counts = calloc(r->n_clients + 1, sizeof *counts);
-    int crc = counts ? client_input_counts(prog, o, r->n_clients, counts) : say(NET_MPC_BAD_CONFIG, "out of memory");
+    int crc =
+        counts ? client_input_counts(nr, prog, o, r->n_clients, counts) : say(nr, NET_MPC_BAD_CONFIG, "out of memory");
     free(counts);
     if (crc) return crc;
     if (o->wait_for_clients && o->wait_for_clients != r->n_clients)
-        return say(NET_MPC_BAD_CONFIG, "--wait-for-clients %u but the roster lists %u client%s", o->wait_for_clients,
-                   r->n_clients, r->n_clients == 1 ? "" : "s");
+        return say(nr, NET_MPC_BAD_CONFIG, "--wait-for-clients %u but the roster lists %u client%s",
+                   o->wait_for_clients, r->n_clients, r->n_clients == 1 ? "" : "s");
     if (!o->expected_clients) return 0;
     char err[1024];
     uint8_t *ids;
     uint32_t k;
     if (discovery_expected_clients(o->expected_clients, &ids, &k, err, sizeof err) != DISCOVERY_OK)
-        return say(NET_MPC_BAD_CONFIG, "%s", err);
+        return say(nr, NET_MPC_BAD_CONFIG, "%s", err);
     int rc = 0;
     if (k != r->n_clients)
-        rc = say(NET_MPC_BAD_CONFIG, "--expected-clients lists %u clients but the roster %u", k, r->n_clients);
+        rc = say(nr, NET_MPC_BAD_CONFIG, "--expected-clients lists %u clients but the roster %u", k, r->n_clients);
     for (uint32_t c = 0; rc == 0 && c < k; c++)
         if (memcmp(ids + (size_t)c * NET_KEY_ID_LEN, r->nodes[r->n_parties + c].key_id, NET_KEY_ID_LEN) != 0)
-            rc = say(NET_MPC_BAD_CONFIG, "--expected-clients entry %u is not the key of the roster's client %u", c + 1,
-                     c);
+            rc = say(nr, NET_MPC_BAD_CONFIG, "--expected-clients entry %u is not the key of the roster's client %u",
+                     c + 1, c);
     free(ids);
     return rc;
 }
@@ -166,7 +172,8 @@ static int check_clients(const Roster *r, const NetMpcOptions *o, const StfProgr
 /* The input counts the hello carries (tls.h): a party's expectation for
  * every client (client_input_counts), a client's
  * own count.  NULL on no memory. */
-static uint32_t *hello_inputs(const NetMpcOptions *o, const StfProgram *prog, const Roster *r, size_t client_count)
+static uint32_t *hello_inputs(NetRun *nr, const NetMpcOptions *o, const StfProgram *prog, const Roster *r,
+                              size_t client_count)
 {
     uint32_t k = o->client ? 1 : r->n_clients;
     uint32_t *in = calloc(k ? k : 1, sizeof *in);
@@ -175,55 +182,56 @@ static uint32_t *hello_inputs(const NetMpcOptions *o, const StfProgram *prog, co
         in[0] = (uint32_t)client_count;
         return in;
     }
-    if (client_input_counts(prog, o, k, in) != 0) { /* checked before (check_clients) */
+    if (client_input_counts(nr, prog, o, k, in) != 0) { /* checked before (check_clients) */
         free(in);
         return NULL;
     }
     return in;
 }
 
-static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex, const StfProgram *prog,
+static int node_setup(NetRun *nr, Node *nd, const NetMpcOptions *o, const char *program_hex, const StfProgram *prog,
                       size_t client_count)
 {
     char err[2048];
     memset(nd, 0, sizeof *nd);
     if ((!o->roster_path && !o->roster_text) || !o->key_path || !o->cert_path)
-        return say(NET_MPC_BAD_CONFIG, "a networked session needs --roster FILE, --key FILE and --cert FILE");
-    if (sodium_init() < 0) return say(NET_MPC_BAD_CONFIG, "libsodium cannot be initialised");
+        return say(nr, NET_MPC_BAD_CONFIG, "a networked session needs --roster FILE, --key FILE and --cert FILE");
+    if (sodium_init() < 0) return say(nr, NET_MPC_BAD_CONFIG, "libsodium cannot be initialised");
     if (o->backend && strcmp(o->backend, "avss") == 0) {
         nd->avss_group = avss_builtins_group(o->curve);
         if (!nd->avss_group)
-            return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' for avss (%s)", o->curve, AVSS_CURVES);
+            return say(nr, NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' for avss (%s)", o->curve, AVSS_CURVES);
         nd->field = nd->avss_group->scalar_field;
     } else {
         nd->field = field_by_name(o->curve);
     }
     if (!nd->field)
-        return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)", o->curve);
+        return say(nr, NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s' (bls12-381, bn254, curve25519, ed25519)",
+                   o->curve);
     if (o->roster_text ? roster_parse(o->roster_text, strlen(o->roster_text), &nd->roster, err, sizeof err) != 0
                        : roster_load(o->roster_path, &nd->roster, err, sizeof err) != 0)
-        return say(NET_MPC_BAD_CONFIG, "%s", err);
+        return say(nr, NET_MPC_BAD_CONFIG, "%s", err);
     Roster *r = &nd->roster;
     nd->n = r->n_parties;
     nd->t = o->threshold;
     int rc = 0;
     if (o->n_parties && o->n_parties != r->n_parties)
-        rc = say(NET_MPC_BAD_CONFIG, "--n-parties %u but the roster lists %u parties", o->n_parties, r->n_parties);
+        rc = say(nr, NET_MPC_BAD_CONFIG, "--n-parties %u but the roster lists %u parties", o->n_parties, r->n_parties);
     else if (nd->n > ST_MAX_PARTIES)
-        rc = say(NET_MPC_BAD_CONFIG, "at most %u parties", ST_MAX_PARTIES);
+        rc = say(nr, NET_MPC_BAD_CONFIG, "at most %u parties", ST_MAX_PARTIES);
     else if (nd->n < 3 * nd->t + 1)
-        rc = say(NET_MPC_BAD_CONFIG, "%u parties are too few for --threshold %u (need n >= 3t+1 = %u)", nd->n, nd->t,
-                 3 * nd->t + 1);
+        rc = say(nr, NET_MPC_BAD_CONFIG, "%u parties are too few for --threshold %u (need n >= 3t+1 = %u)", nd->n,
+                 nd->t, 3 * nd->t + 1);
     else if (o->client && (o->client_id < 0 || (uint64_t)o->client_id >= r->n_clients))
-        rc = say(NET_MPC_BAD_CONFIG, "--client needs --client-id C with C in 0..%d (the roster's clients)",
+        rc = say(nr, NET_MPC_BAD_CONFIG, "--client needs --client-id C with C in 0..%d (the roster's clients)",
                  (int)r->n_clients - 1);
     else if (!o->client && (o->party_id < 0 || (uint64_t)o->party_id >= r->n_parties))
-        rc = say(NET_MPC_BAD_CONFIG, "--party-id must be in 0..%u (the roster's parties)", r->n_parties - 1);
+        rc = say(nr, NET_MPC_BAD_CONFIG, "--party-id must be in 0..%u (the roster's parties)", r->n_parties - 1);
     else if (o->servers)
-        rc = check_servers(r, o->servers);
-    if (rc == 0 && !o->client) rc = check_clients(r, o, prog);
-    if (rc == 0 && !(nd->inputs = hello_inputs(o, prog, r, client_count)))
-        rc = say(NET_MPC_BAD_CONFIG, "out of memory");
+        rc = check_servers(nr, r, o->servers);
+    if (rc == 0 && !o->client) rc = check_clients(nr, r, o, prog);
+    if (rc == 0 && !(nd->inputs = hello_inputs(nr, o, prog, r, client_count)))
+        rc = say(nr, NET_MPC_BAD_CONFIG, "out of memory");
     if (rc) {
         roster_free(r);
         return rc;
@@ -248,7 +256,8 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex,
         roster_free(r);
         bool listen = strncmp(err, "cannot listen", 13) == 0;
         bool identity = strstr(err, "roster's key") || strstr(err, "cannot load") || strstr(err, "does not belong");
-        return say(listen     ? NET_MPC_LISTEN_FAILED
+        return say(nr,
+                   listen     ? NET_MPC_LISTEN_FAILED
                    : identity ? (o->client ? NET_MPC_CLIENT_IDENTITY : NET_MPC_BAD_CONFIG)
                               : (o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED),
                    "%s", err);
@@ -258,7 +267,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex,
         tls_transport_free(nd->tr, 0);
         free(nd->inputs);
         roster_free(r);
-        return say(o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED, "%s", err);
+        return say(nr, o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED, "%s", err);
     }
     /* a fresh instance id in every run, the same at every node: messages
      * of an earlier run with the same roster never fit this one */
@@ -291,19 +300,38 @@ static void test_kill_at(const char *stage)
     }
 }
 
-static void test_kill_online(void) { test_kill_at("online"); }
-static void test_kill_preproc(void) { test_kill_at("preproc"); }
+static void stage(NetRun *nr, const char *what)
+{
+    if (nr && nr->stage) nr->stage(nr->stage_ud, what);
+}
 
-static int run_party(const StfProgram *prog, const NetMpcOptions *o)
+/* The session runner's hooks take no argument: they report to the run of
+ * their thread (each node runs in one thread). */
+static _Thread_local NetRun *hook_run;
+
+static void before_online(void)
+{
+    stage(hook_run, "online");
+    test_kill_at("online");
+}
+
+static void before_preproc(void)
+{
+    stage(hook_run, "preprocessing");
+    test_kill_at("preproc");
+}
+
+static int run_party(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o)
 {
     if (o->cost_report) *o->cost_report = NULL;
-    if (!prog || !o->program_path) return say(NET_MPC_BAD_CONFIG, "a party needs the program file");
+    if (!prog || !o->program_path) return say(nr, NET_MPC_BAD_CONFIG, "a party needs the program file");
     char hex[65];
     if (hash_file(o->program_path, hex) != 0)
-        return say(NET_MPC_BAD_CONFIG, "cannot read '%s': %s", o->program_path, strerror(errno));
+        return say(nr, NET_MPC_BAD_CONFIG, "cannot read '%s': %s", o->program_path, strerror(errno));
     Node nd;
-    int rc = node_setup(&nd, o, hex, prog, 0);
+    int rc = node_setup(nr, &nd, o, hex, prog, 0);
     if (rc) return rc;
+    stage(nr, "connected");
     uint32_t nclients = nd.roster.n_clients;
     /* Preprocessing up front, as upstream does at startup (session.h):
      * what the manifest asks for, else one batch of triples, while every
@@ -324,8 +352,8 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
         .timeout_ms = o->timeout_ms,
         .fallback_triples = 1,
         .quiet = nd.self != 0,
-        .before_online = test_kill_online,
-        .before_preproc = test_kill_preproc,
+        .before_online = before_online,
+        .before_preproc = before_preproc,
         .local_store = o->local_store,
         .preproc_store = o->preproc_store,
         .store_session = nd.session_id,
@@ -337,32 +365,32 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     PartyCost *cost = o->cost_report ? calloc(1, sizeof *cost) : NULL;
     spec.cost = cost;
     PartyOutcome out;
+    hook_run = nr;
     party_run_session(&spec, &out);
+    hook_run = NULL;
     if (o->cost_report) *o->cost_report = cost_report_of_parties(&cost, 1, true);
     rc = NET_MPC_EXEC_FAILED;
     switch (out.stage) {
     case PARTY_DONE:
-        fflush(stdout);
-        if (out.ndelivered)
-            printf("Program returned a secret share: sent to %u client%s\n", nclients, nclients == 1 ? "" : "s");
+        nr->ndelivered = out.ndelivered;
+        nr->nclients = nclients;
+        if (!out.ndelivered && !(nr->clear_text = strdup(out.clear_text ? out.clear_text : "")))
+            rc = say(nr, NET_MPC_EXEC_FAILED, "out of memory");
         else
-            printf("Program returned: %s\n", out.clear_text);
-        fflush(stdout);
-        rc = 0;
+            rc = 0;
         break;
-    case PARTY_FAILED_LOAD: rc = say(NET_MPC_BAD_PROGRAM, "%s", out.err); break;
+    case PARTY_FAILED_LOAD: rc = say(nr, NET_MPC_BAD_PROGRAM, "%s", out.err); break;
     case PARTY_FAILED_ENGINE:
-    case PARTY_FAILED_SETUP: rc = say(NET_MPC_SETUP_FAILED, "%s", out.err); break;
+    case PARTY_FAILED_SETUP: rc = say(nr, NET_MPC_SETUP_FAILED, "%s", out.err); break;
     case PARTY_FAILED_EXECUTE:
-        fflush(stdout);
-        fprintf(stderr, "Execution error in '%s': party %u: %s\n", o->entry ? o->entry : "main", nd.self, out.err);
+        sb_printf(&nr->err, "Execution error in '%s': party %u: %s\n", o->entry ? o->entry : "main", nd.self, out.err);
         if (out.exec_function)
-            fprintf(stderr, "  at %s, instruction %lld\n", out.exec_function, (long long)out.exec_index);
+            sb_printf(&nr->err, "  at %s, instruction %lld\n", out.exec_function, (long long)out.exec_index);
         break;
     case PARTY_FAILED_NO_CLIENT:
-        say(rc, "the program returned a secret share but the roster has no client to deliver it to");
+        say(nr, rc, "the program returned a secret share but the roster has no client to deliver it to");
         break;
-    default: say(rc, "%s", out.err); break;
+    default: say(nr, rc, "%s", out.err); break;
     }
     party_outcome_free(&out);
     /* After an execution error (a limit, say) the peers still need what
@@ -374,7 +402,8 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
 
 /* ---- clients ---------------------------------------------------------------------- */
 
-static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, const Field *f, Fe **out, size_t *count)
+static int parse_client_inputs(NetRun *nr, const NetMpcOptions *o, const StfProgram *prog, const Field *f, Fe **out,
+                               size_t *count)
 {
     *out = NULL;
     *count = 0;
@@ -382,13 +411,13 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
     if (!in || !*in) return 0;
     size_t k = 1;
     for (const char *p = in; *p; p++) k += *p == ',';
-    if (k > SESSION_MAX_CLIENT_INPUTS) return say(NET_MPC_BAD_CONFIG, "too many inputs");
+    if (k > SESSION_MAX_CLIENT_INPUTS) return say(nr, NET_MPC_BAD_CONFIG, "too many inputs");
     Fe *v = calloc(k, sizeof *v);
     char *copy = strdup(in);
     if (!v || !copy) {
         free(v);
         free(copy);
-        return say(NET_MPC_BAD_CONFIG, "out of memory");
+        return say(nr, NET_MPC_BAD_CONFIG, "out of memory");
     }
     size_t i = 0;
     char *save = NULL;
@@ -396,9 +425,10 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save), i++) {
         MpcInputKind kind = session_input_kind(prog, cid, (uint32_t)i);
         if (!session_encode_input(f, kind, tok, &v[i])) {
-            int rc = kind == MPC_INPUT_FIXED ? say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not a usable number", i, tok)
-                                             : say(NET_MPC_BAD_CONFIG, "input %zu: '%s' is not an integer%s", i, tok,
-                                                   prog ? "" : " (give PROGRAM for fixed-point inputs)");
+            int rc = kind == MPC_INPUT_FIXED
+                         ? say(nr, NET_MPC_BAD_CONFIG, "input %zu: '%s' is not a usable number", i, tok)
+                         : say(nr, NET_MPC_BAD_CONFIG, "input %zu: '%s' is not an integer%s", i, tok,
+                               prog ? "" : " (give PROGRAM for fixed-point inputs)");
             free(copy);
             free(v);
             return rc;
@@ -407,23 +437,63 @@ static int parse_client_inputs(const NetMpcOptions *o, const StfProgram *prog, c
     free(copy);
     if (i != k) {
         free(v);
-        return say(NET_MPC_BAD_CONFIG, "empty entry in --inputs '%s'", in);
+        return say(nr, NET_MPC_BAD_CONFIG, "empty entry in --inputs '%s'", in);
     }
     *out = v;
     *count = k;
     return 0;
 }
 
-/* Values as the manifest types them, or all as fixed point with
- * --output-fixed-point-fractional-bits (upstream's flag for clients that
- * have no manifest); printed as --local-mpc prints them.  0, or -1 with err
- * naming a fixed-point value out of its type's range. */
-static int format_values(const StfProgram *prog, const NetMpcOptions *o, uint32_t cid, const Field *f, const Fe *vals,
-                         size_t n, StrBuf *b, char *err, size_t errlen)
+/* Inputs given as typed values through the API (stoffel_client_add_*),
+ * encoded as the program declares them: a number for a fixed-point input
+ * is scaled, one for an integer input must be whole. */
+static int encode_api_inputs(NetRun *nr, const NetMpcOptions *o, const StfProgram *prog, const Field *f, Fe **out,
+                             size_t *count)
 {
-    if (n != 1) sb_putc(b, '[');
+    if (nr->ninputs > SESSION_MAX_CLIENT_INPUTS) return say(nr, NET_MPC_BAD_CONFIG, "too many inputs");
+    Fe *v = calloc(nr->ninputs, sizeof *v);
+    if (!v) return say(nr, NET_MPC_BAD_CONFIG, "out of memory");
+    for (size_t i = 0; i < nr->ninputs; i++) {
+        const NetInput *in = &nr->inputs[i];
+        double d = in->kind == STOFFEL_NET_FIXED ? in->d : (double)in->i;
+        int64_t x = in->i;
+        bool ok = true, fixed = session_input_kind(prog, (uint32_t)o->client_id, (uint32_t)i) == MPC_INPUT_FIXED;
+        if (fixed)
+            ok = fixed_from_double(d, MPC_FIXED_FRAC_BITS, &x) == 0;
+        else if (in->kind == STOFFEL_NET_FIXED)
+            ok = d == floor(d) && d >= -0x1p63 && d < 0x1p63 && ((x = (int64_t)d), true);
+        if (!ok) {
+            free(v);
+            return say(nr, NET_MPC_BAD_CONFIG, "input %zu: %g is not %s", i, d,
+                       fixed ? "in the fixed-point range" : "a whole number (the program takes an integer here)");
+        }
+        fe_from_i64(f, &v[i], x);
+    }
+    *out = v;
+    *count = nr->ninputs;
+    return 0;
+}
+
+/* Keeps one reconstructed batch, typed as the manifest types it, or all as
+ * fixed point with --output-fixed-point-fractional-bits (upstream's flag
+ * for clients that have no manifest), and its text as --local-mpc prints
+ * it.  0, or an exit code after the message (a fixed-point value out of
+ * its type's range). */
+static int keep_batch(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o, uint32_t cid, const Field *f,
+                      const Fe *vals, size_t n)
+{
+    NetBatch *nb = realloc(nr->batches, (nr->nbatches + 1) * sizeof *nb);
+    if (!nb) return say(nr, NET_MPC_CLIENT_PROTOCOL, "out of memory");
+    nr->batches = nb;
+    NetBatch *bt = &nb[nr->nbatches];
+    *bt = (NetBatch){ .v = calloc(n + 1, sizeof(NetValue)), .n = n };
+    if (!bt->v) return say(nr, NET_MPC_CLIENT_PROTOCOL, "out of memory");
+    nr->nbatches++;
+    StrBuf b;
+    sb_init(&b);
+    if (n != 1) sb_putc(&b, '[');
     for (size_t i = 0; i < n; i++) {
-        if (i) sb_puts(b, ", ");
+        if (i) sb_puts(&b, ", ");
         bool fixed = prog && prog->version >= 2 && cid < prog->manifest.client_count &&
                      i < prog->manifest.clients[cid].output_count && prog->manifest.clients[cid].outputs[i].tag == 1;
         const StfShareType *ty = fixed ? &prog->manifest.clients[cid].outputs[i] : NULL;
@@ -432,11 +502,36 @@ static int format_values(const StfProgram *prog, const NetMpcOptions *o, uint32_
             fixed = true;
             frac = o->output_frac_bits;
         }
-        if (fixed && session_check_fixed(f, &vals[i], bits, frac, i, cid, err, errlen) != 0) return -1;
-        session_format_value(f, &vals[i], false, fixed, frac, b);
+        char why[160];
+        if (fixed && session_check_fixed(f, &vals[i], bits, frac, i, cid, why, sizeof why) != 0) {
+            sb_free(&b);
+            return say(nr, NET_MPC_EXEC_FAILED, "%s", why);
+        }
+        NetValue *v = &bt->v[i];
+        uint8_t le[32];
+        fe_to_bytes(f, le, &vals[i]);
+        for (int j = 0; j < 32; j++) v->bytes[j] = le[31 - j]; /* most significant first */
+        sodium_memzero(le, sizeof le);
+        if (fe_to_i64_signed(f, &v->i, &vals[i]) != 0) {
+            v->kind = STOFFEL_NET_FIELD;
+            v->i = 0;
+        } else if (fixed) {
+            v->kind = STOFFEL_NET_FIXED;
+            v->d = (double)v->i / ldexp(1.0, (int)frac);
+        } else {
+            v->kind = STOFFEL_NET_INT;
+            v->d = (double)v->i;
+        }
+        StrBuf one;
+        sb_init(&one);
+        session_format_value(f, &vals[i], false, fixed, frac, &one);
+        snprintf(v->text, sizeof v->text, "%s", one.data ? one.data : "");
+        sb_puts(&b, v->text);
+        sb_free(&one);
     }
-    if (n != 1) sb_putc(b, ']');
-    return 0;
+    if (n != 1) sb_putc(&b, ']');
+    bt->text = sb_take(&b);
+    return bt->text ? 0 : say(nr, NET_MPC_CLIENT_PROTOCOL, "out of memory");
 }
 
 static bool any_party_up(Node *nd)
@@ -449,50 +544,51 @@ static bool any_party_up(Node *nd)
 /* Upstream refuses a client with nothing to do: no --inputs and no
  * --outputs (here also: no output for it in the manifest; cid < 0: for
  * any client, before discovery gave it its id). */
-static int client_io_given(const StfProgram *prog, const NetMpcOptions *o, int64_t cid)
+static int client_io_given(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o, int64_t cid)
 {
     bool outputs = o->outputs != 0;
     for (uint32_t c = 0; prog && prog->version >= 2 && c < prog->manifest.client_count; c++)
         outputs |= (cid < 0 || cid == c) && prog->manifest.clients[c].output_count > 0;
-    if (outputs || (o->inputs && *o->inputs)) return 0;
-    return say(NET_MPC_BAD_CONFIG, "a client must either provide --inputs (comma-separated values) or receive "
-                                   "outputs via --outputs <N> in client mode");
+    if (outputs || (o->inputs && *o->inputs) || nr->ninputs) return 0;
+    return say(nr, NET_MPC_BAD_CONFIG,
+               "a client must either provide --inputs (comma-separated values) or receive "
+               "outputs via --outputs <N> in client mode");
 }
 
-static int run_client(const StfProgram *prog, const NetMpcOptions *o)
+static int run_client(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o)
 {
     Node nd;
     const Group *ag = o->backend && strcmp(o->backend, "avss") == 0 ? avss_builtins_group(o->curve) : NULL;
     const Field *f = ag ? ag->scalar_field : field_by_name(o->curve);
-    if (!f) return say(NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s'", o->curve);
+    if (!f) return say(nr, NET_MPC_BAD_CONFIG, "unknown --mpc-curve '%s'", o->curve);
     Fe *vals = NULL;
     size_t count = 0;
-    int rc = parse_client_inputs(o, prog, f, &vals, &count);
+    int rc = nr->ninputs ? encode_api_inputs(nr, o, prog, f, &vals, &count)
+                         : parse_client_inputs(nr, o, prog, f, &vals, &count);
     if (rc) return rc;
-    if (count == 0 && (rc = client_io_given(prog, o, o->client_id)) != 0) {
+    if (count == 0 && (rc = client_io_given(nr, prog, o, o->client_id)) != 0) {
         free(vals);
         return rc;
     }
-    rc = node_setup(&nd, o, NULL, prog, count);
+    rc = node_setup(nr, &nd, o, NULL, prog, count);
     if (rc) {
         free(vals);
         return rc;
     }
+    stage(nr, "connected");
     uint32_t cid = (uint32_t)o->client_id;
     int timeout = o->timeout_ms > 0 ? o->timeout_ms : 60000;
     MpcClient *in = mpc_client_new(nd.tr, nd.field, nd.n, nd.t, nd.instance, timeout);
     MpcClient *out = mpc_client_new(nd.tr, nd.field, nd.n, nd.t, nd.instance, 250);
-    StrBuf last;
-    sb_init(&last);
-    size_t batches = 0, last_k = 0;
     if (!in || !out) {
-        rc = say(NET_MPC_CLIENT_PROTOCOL, "out of memory");
+        rc = say(nr, NET_MPC_CLIENT_PROTOCOL, "out of memory");
         goto done;
     }
     if (mpc_client_inputs(in, vals, count) != 0) {
-        rc = say(NET_MPC_CLIENT_PROTOCOL, "client %u: input failed: %s", cid, mpc_client_error(in));
+        rc = say(nr, NET_MPC_CLIENT_PROTOCOL, "client %u: input failed: %s", cid, mpc_client_error(in));
         goto done;
     }
+    stage(nr, "inputs-sent");
     /* Outputs: batch after batch until every party has left (parties close
      * their connections after sending everything) or the timeout passes
      * with nothing received. */
@@ -501,36 +597,26 @@ static int run_client(const StfProgram *prog, const NetMpcOptions *o)
         Fe *v = NULL;
         size_t k = 0;
         if (mpc_client_outputs(out, &v, &k) == 0) {
-            if (batches++ && last.len) printf("client %u received: %s\n", cid, last.data);
-            sb_reset(&last);
-            char why[160];
-            int frc = format_values(prog, o, cid, nd.field, v, k, &last, why, sizeof why);
-            last_k = k;
+            rc = keep_batch(nr, prog, o, cid, nd.field, v, k);
             sodium_memzero(v, k * sizeof *v);
             free(v);
-            if (frc != 0) {
-                rc = say(NET_MPC_EXEC_FAILED, "%s", why);
-                goto done;
-            }
+            if (rc) goto done;
+            stage(nr, "output");
             deadline = mono_now_ms() + timeout;
             continue;
         }
         if (!any_party_up(&nd) || mono_now_ms() > deadline) break;
     }
-    if (!batches) {
-        rc = say(NET_MPC_CLIENT_PROTOCOL, "client %u: no result could be reconstructed: %s", cid,
+    if (!nr->nbatches) {
+        rc = say(nr, NET_MPC_CLIENT_PROTOCOL, "client %u: no result could be reconstructed: %s", cid,
                  any_party_up(&nd) ? "timed out" : "every party left without sending enough output shares");
         goto done;
     }
-    if (o->outputs && last_k != o->outputs) {
-        rc = say(NET_MPC_CLIENT_PROTOCOL, "client %u: --outputs %u but the result has %zu value%s", cid, o->outputs,
+    size_t last_k = nr->batches[nr->nbatches - 1].n;
+    if (o->outputs && last_k != o->outputs)
+        rc = say(nr, NET_MPC_CLIENT_PROTOCOL, "client %u: --outputs %u but the result has %zu value%s", cid, o->outputs,
                  last_k, last_k == 1 ? "" : "s");
-        goto done;
-    }
-    printf("Program returned: %s\n", last.data ? last.data : "");
-    fflush(stdout);
 done:
-    sb_free(&last);
     mpc_client_free(in);
     mpc_client_free(out);
     if (vals) sodium_memzero(vals, count * sizeof *vals);
@@ -539,40 +625,58 @@ done:
     return rc;
 }
 
-int net_mpc_run(const StfProgram *prog, const NetMpcOptions *o)
+int net_mpc_run(const StfProgram *prog, const NetMpcOptions *o, NetRun *nr)
 {
-    return o->client ? run_client(prog, o) : run_party(prog, o);
+    nr->self = o->client ? o->client_id : o->party_id;
+    nr->code = o->client ? run_client(nr, prog, o) : run_party(nr, prog, o);
+    return nr->code;
 }
 
-int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
+void net_run_free(NetRun *nr)
+{
+    sb_free(&nr->err);
+    free(nr->clear_text);
+    for (size_t i = 0; i < nr->nbatches; i++) {
+        sodium_memzero(nr->batches[i].v, nr->batches[i].n * sizeof(NetValue));
+        free(nr->batches[i].v);
+        free(nr->batches[i].text);
+    }
+    free(nr->batches);
+    nr->clear_text = NULL;
+    nr->batches = NULL;
+    nr->nbatches = 0;
+}
+
+int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o, NetRun *nr)
 {
     char err[1024], *roster = NULL;
     NetMpcOptions run = *o;
     int drc;
-    if (o->roster_path) return say(NET_MPC_BAD_CONFIG, "--roster and --leader / --bootstrap exclude each other");
+    if (o->roster_path) return say(nr, NET_MPC_BAD_CONFIG, "--roster and --leader / --bootstrap exclude each other");
     if (!o->bind && !o->client)
-        return say(NET_MPC_BAD_CONFIG, "%s needs --bind HOST:PORT", o->leader ? "--leader" : "--bootstrap");
-    if (o->client && client_io_given(prog, o, o->has_client_index ? (int64_t)o->client_index : -1) != 0)
+        return say(nr, NET_MPC_BAD_CONFIG, "%s needs --bind HOST:PORT", o->leader ? "--leader" : "--bootstrap");
+    if (o->client && client_io_given(nr, prog, o, o->has_client_index ? (int64_t)o->client_index : -1) != 0)
         return NET_MPC_BAD_CONFIG; /* before taking a seat it would leave empty */
     if (o->leader) {
         if (o->client || o->bootstrap)
-            return say(NET_MPC_BAD_CONFIG, "--leader is party 0: not with --client or --bootstrap");
+            return say(nr, NET_MPC_BAD_CONFIG, "--leader is party 0: not with --client or --bootstrap");
         if (o->n_parties < 3 * o->threshold + 1 || o->n_parties < 1)
-            return say(NET_MPC_BAD_CONFIG, "--leader needs --n-parties N with N >= 3t+1 = %u", 3 * o->threshold + 1);
+            return say(nr, NET_MPC_BAD_CONFIG, "--leader needs --n-parties N with N >= 3t+1 = %u",
+                       3 * o->threshold + 1);
         uint32_t nclients = o->n_clients, nexp = 0;
         uint8_t *expect = NULL;
         if (o->wait_for_clients) {
             if (nclients && nclients != o->wait_for_clients)
-                return say(NET_MPC_BAD_CONFIG, "--clients %u and --wait-for-clients %u disagree", nclients,
+                return say(nr, NET_MPC_BAD_CONFIG, "--clients %u and --wait-for-clients %u disagree", nclients,
                            o->wait_for_clients);
             nclients = o->wait_for_clients;
         }
         if (o->expected_clients) {
             if (discovery_expected_clients(o->expected_clients, &expect, &nexp, err, sizeof err) != DISCOVERY_OK)
-                return say(NET_MPC_BAD_CONFIG, "%s", err);
+                return say(nr, NET_MPC_BAD_CONFIG, "%s", err);
             if (nclients && nclients != nexp) {
                 free(expect);
-                return say(NET_MPC_BAD_CONFIG, "--expected-clients lists %u clients but the session has %u", nexp,
+                return say(nr, NET_MPC_BAD_CONFIG, "--expected-clients lists %u clients but the session has %u", nexp,
                            nclients);
             }
             nclients = nexp;
@@ -606,8 +710,6 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
         };
         drc = discovery_join(&dj, &roster, &idx, &t, err, sizeof err);
         /* the id decides whose inputs and outputs these are: say it */
-        if (drc == DISCOVERY_OK)
-            fprintf(stderr, "stoffel-discovery: registered as %s %u\n", o->client ? "client" : "party", idx);
         if (o->client)
             run.client_id = idx;
         else
@@ -621,23 +723,19 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
                    : drc == DISCOVERY_BAD_CONFIG ? NET_MPC_BAD_CONFIG
                    : o->client                   ? NET_MPC_CLIENT_CONNECT
                                                  : NET_MPC_SESSION_FAILED;
-        return say(code, "%s", err);
+        nr->code = say(nr, code, "%s", err);
+        return nr->code;
     }
+    nr->self = o->client ? run.client_id : run.party_id;
+    stage(nr, "registered");
     run.roster_text = roster;
     run.n_parties = 0;
-    int rc = net_mpc_run(prog, &run);
+    int rc = net_mpc_run(prog, &run, nr);
     free(roster);
     return rc;
 }
 
-/* ---- the native API entry points (stoffel.h) ------------------------------------------ */
-
-int stoffel_run_network_node(const StoffelProgram *program, const StoffelNetOptions *o)
-{
-    if (!o) return say(NET_MPC_BAD_CONFIG, "no options given");
-    const StfProgram *prog = program ? &program->prog : NULL;
-    return o->leader || o->bootstrap ? net_mpc_run_discovery(prog, o) : net_mpc_run(prog, o);
-}
+/* ---- identities (stoffel.h) ------------------------------------------------------------ */
 
 static StoffelResult key_id_result(int rc, const uint8_t id[NET_KEY_ID_LEN], const char *err, char key_id[65],
                                    char **error)

@@ -576,6 +576,67 @@ static int check_client_io(StoffelNetOptions *no, bool discovery)
     return 0;
 }
 
+/* The networked node through the library's handles (stoffel.h), which
+ * print nothing: stoffel-run shows what they return. */
+static void party_registered(void *ud, const char *stage)
+{
+    if (strcmp(stage, "registered") == 0)
+        fprintf(stderr, "stoffel-discovery: registered as party %lld\n", (long long)stoffel_party_id(ud));
+}
+
+static void client_registered(void *ud, const char *stage)
+{
+    if (strcmp(stage, "registered") == 0)
+        fprintf(stderr, "stoffel-discovery: registered as client %lld\n", (long long)stoffel_client_id(ud));
+}
+
+static int run_net_party(StoffelProgram *prog, StoffelNetOptions *no)
+{
+    StoffelParty *p = NULL;
+    char *err = NULL;
+    if (stoffel_party_new(prog, no, &p, &err) != STOFFEL_OK) {
+        fprintf(stderr, "Error: %s\n", err ? err : "out of memory");
+        stoffel_free_text(err);
+        return 2;
+    }
+    stoffel_party_set_progress(p, party_registered, p);
+    int rc = stoffel_party_run(p);
+    size_t nvalues = 0;
+    uint32_t nclients = 0;
+    const char *clear = stoffel_party_result(p, &nvalues, &nclients);
+    fflush(stdout);
+    if (rc == 0 && clear)
+        printf("Program returned: %s\n", clear);
+    else if (rc == 0)
+        printf("Program returned a secret share: sent to %u client%s\n", nclients, nclients == 1 ? "" : "s");
+    fflush(stdout);
+    fputs(stoffel_party_error(p), stderr);
+    stoffel_party_free(p);
+    return rc;
+}
+
+static int run_net_client(StoffelProgram *prog, StoffelNetOptions *no)
+{
+    StoffelClient *cl = NULL;
+    char *err = NULL;
+    if (stoffel_client_new(prog, no, &cl, &err) != STOFFEL_OK) {
+        fprintf(stderr, "Error: %s\n", err ? err : "out of memory");
+        stoffel_free_text(err);
+        return 2;
+    }
+    stoffel_client_set_progress(cl, client_registered, cl);
+    int rc = stoffel_client_run(cl);
+    size_t nb = stoffel_client_batch_count(cl);
+    /* earlier batches as they came, the last one is the result */
+    for (size_t b = 0; b + 1 < nb; b++)
+        printf("client %lld received: %s\n", (long long)stoffel_client_id(cl), stoffel_client_batch_text(cl, b));
+    if (rc == 0 && nb) printf("Program returned: %s\n", stoffel_client_batch_text(cl, nb - 1));
+    fflush(stdout);
+    fputs(stoffel_client_error(cl), stderr);
+    stoffel_client_free(cl);
+    return rc;
+}
+
 static int run_networked(Cli *c)
 {
     /* a party runs PROGRAM; a client may name it for its manifest */
@@ -632,7 +693,7 @@ static int run_networked(Cli *c)
         usage(stderr);
         return 1;
     }
-    int rc = stoffel_run_network_node(prog, no);
+    int rc = no->client ? run_net_client(prog, no) : run_net_party(prog, no);
     stoffel_program_free(prog);
     fflush(stdout);
     int wrc = write_reports(c, rep);
