@@ -832,6 +832,21 @@ def run_example_script(script, ctx):
     return finish(o)
 
 
+def run_python_example(_, ctx):
+    """examples/python_client.py: a session driven from Python (issue 21);
+    both clients print 375."""
+    o = Outcome("examples/python_client")
+    if ctx.asan:
+        ctx.skipped.append("examples/python_client: under ASan (the sanitizer runtime cannot be loaded into python)")
+        return o
+    res = run_process([sys.executable, os.path.join(REPO, "examples", "python_client.py"), ctx.build], ctx.env,
+                      max(ctx.timeout, 120))
+    o.seconds = res.seconds
+    if res.returncode != 0 or "client 0 received: 375" not in res.stdout or "client 1 received: 375" not in res.stdout:
+        o.fail("%s, stdout:\n%s\nstderr:\n%s" % (describe_status(res), tail(res.stdout), tail(res.stderr)))
+    return finish(o)
+
+
 def run_mpc_check(check, ctx):
     name, args, want_exit, verify = check
     missing = [a for a in args if a.endswith(".stflb") and not os.path.exists(a)]
@@ -1205,6 +1220,7 @@ def main():
         tasks.append((c[0], run_mpc_check, c))
     for script in ("network_session.sh", "discovery_session.sh"):
         tasks.append(("examples/" + script[:-3], run_example_script, script))
+    tasks.append(("examples/python_client", run_python_example, None))
     ctx.build = build
     ctx.skipped = []
     for rule in CONVENTION_RULES:
