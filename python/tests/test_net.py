@@ -142,7 +142,6 @@ def test_upstream_sdk_shapes_loopback():
         assert s.run_forever(timeout=90) is None
 
 
-@pytest.mark.xfail(strict=True, reason="outputs do not carry their type over the network yet (issue 21 item 2)")
 def test_typed_fixed_point_output(tmp_path):
     """A fixed-point result of a program without a manifest comes back to
     a client as a float, as --local-mpc prints it."""
@@ -155,4 +154,4 @@ def test_typed_fixed_point_output(tmp_path):
     result = client.run()
     for s in servers:
         s.run_forever(timeout=90)
-    assert isinstance(result, float)
+    assert isinstance(result, float) and result == 2.5

@@ -353,6 +353,7 @@ static int run_party(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o)
         .fallback_triples = 1,
         .quiet = nd.self != 0,
         .before_online = before_online,
+        .wrong_output_types = getenv("STOFFEL_NET_TEST_WRONG_TYPES") != NULL, /* testing aid (tests/net) */
         .before_preproc = before_preproc,
         .local_store = o->local_store,
         .preproc_store = o->preproc_store,
@@ -480,7 +481,7 @@ static int encode_api_inputs(NetRun *nr, const NetMpcOptions *o, const StfProgra
  * it.  0, or an exit code after the message (a fixed-point value out of
  * its type's range). */
 static int keep_batch(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o, uint32_t cid, const Field *f,
-                      const Fe *vals, size_t n)
+                      const Fe *vals, size_t n, const MpcOutputType *types)
 {
     NetBatch *nb = realloc(nr->batches, (nr->nbatches + 1) * sizeof *nb);
     if (!nb) return say(nr, NET_MPC_CLIENT_PROTOCOL, "out of memory");
@@ -498,6 +499,13 @@ static int keep_batch(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o
                      i < prog->manifest.clients[cid].output_count && prog->manifest.clients[cid].outputs[i].tag == 1;
         const StfShareType *ty = fixed ? &prog->manifest.clients[cid].outputs[i] : NULL;
         uint32_t bits = ty ? ty->bits : 64, frac = ty ? ty->frac : 0;
+        bool boolean = false;
+        if (types) { /* what the parties sent with the values */
+            fixed = types[i].kind == 1;
+            boolean = types[i].kind == 0 && types[i].bits == 1;
+            bits = types[i].bits ? types[i].bits : 64;
+            frac = types[i].frac;
+        }
         if (o->output_fixed_point) {
             fixed = true;
             frac = o->output_frac_bits;
@@ -515,6 +523,10 @@ static int keep_batch(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o
         if (fe_to_i64_signed(f, &v->i, &vals[i]) != 0) {
             v->kind = STOFFEL_NET_FIELD;
             v->i = 0;
+        } else if (boolean && !fixed) {
+            v->kind = STOFFEL_NET_BOOL;
+            v->i = v->i != 0;
+            v->d = (double)v->i;
         } else if (fixed) {
             v->kind = STOFFEL_NET_FIXED;
             v->d = (double)v->i / ldexp(1.0, (int)frac);
@@ -524,7 +536,7 @@ static int keep_batch(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o
         }
         StrBuf one;
         sb_init(&one);
-        session_format_value(f, &vals[i], false, fixed, frac, &one);
+        session_format_value(f, &vals[i], boolean && !fixed, fixed, frac, &one);
         snprintf(v->text, sizeof v->text, "%s", one.data ? one.data : "");
         sb_puts(&b, v->text);
         sb_free(&one);
@@ -597,7 +609,19 @@ static int run_client(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o
         Fe *v = NULL;
         size_t k = 0;
         if (mpc_client_outputs(out, &v, &k) == 0) {
-            rc = keep_batch(nr, prog, o, cid, nd.field, v, k);
+            MpcOutputType *types = malloc((k + 1) * sizeof *types);
+            int64_t dissenter = -1;
+            int trc = types ? mpc_client_output_types(out, types, k, &dissenter) : -2;
+            if (trc == -2)
+                rc = say(nr, NET_MPC_CLIENT_PROTOCOL, "out of memory");
+            else if (trc < 0)
+                rc = say(nr, NET_MPC_CLIENT_PROTOCOL, "%s", mpc_client_error(out));
+            else
+                rc = keep_batch(nr, prog, o, cid, nd.field, v, k, trc == 1 ? types : NULL);
+            if (rc == 0 && dissenter >= 0)
+                sb_printf(&nr->err, "Warning: party %lld sent other output types than the rest (outvoted)\n",
+                          (long long)dissenter);
+            free(types);
             sodium_memzero(v, k * sizeof *v);
             free(v);
             if (rc) goto done;
@@ -632,7 +656,7 @@ int net_mpc_run(const StfProgram *prog, const NetMpcOptions *o, NetRun *nr)
     return nr->code;
 }
 
-void net_run_free(NetRun *nr)
+void net_mpc_run_free(NetRun *nr)
 {
     sb_free(&nr->err);
     free(nr->clear_text);

@@ -90,6 +90,6 @@ int net_mpc_run(const StfProgram *prog, const NetMpcOptions *o, NetRun *nr);
  * leader). */
 int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o, NetRun *nr);
 /* Frees what a run produced (not inputs). */
-void net_run_free(NetRun *nr);
+void net_mpc_run_free(NetRun *nr);
 
 #endif

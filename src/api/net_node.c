@@ -95,7 +95,7 @@ const char *stoffel_party_result(const StoffelParty *p, size_t *values_per_clien
 void stoffel_party_free(StoffelParty *p)
 {
     if (!p) return;
-    net_run_free(&p->run);
+    net_mpc_run_free(&p->run);
     free(p);
 }
 
@@ -160,7 +160,7 @@ void stoffel_client_set_progress(StoffelClient *c, StoffelNetProgressFn fn, void
 int stoffel_client_run(StoffelClient *c)
 {
     if (!c) return 2;
-    const char *why = c->ran                                  ? "this client has already run (a handle runs once)"
+    const char *why = c->ran                                      ? "this client has already run (a handle runs once)"
                       : c->ninputs && c->o.inputs && *c->o.inputs ? "inputs given both as text and as typed values"
                                                                   : NULL;
     if (why) {
@@ -201,7 +201,7 @@ StoffelResult stoffel_client_value(const StoffelClient *c, size_t batch, size_t 
 void stoffel_client_free(StoffelClient *c)
 {
     if (!c) return;
-    net_run_free(&c->run);
+    net_mpc_run_free(&c->run);
     if (c->inputs) sodium_memzero(c->inputs, c->cap * sizeof *c->inputs);
     free(c->inputs);
     free(c);
@@ -255,6 +255,6 @@ int stoffel_run_network_node(const StoffelProgram *program, const StoffelNetOpti
     nr.stage_ud = &reg;
     int rc = run_node(program, o, &nr);
     print_run(&nr, o->client != 0);
-    net_run_free(&nr);
+    net_mpc_run_free(&nr);
     return rc;
 }

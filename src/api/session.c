@@ -65,18 +65,23 @@ static void deliver(const PartySpec *s, MpcEngine *e, StShare **shares, size_t n
     }
     Fe *vals = malloc(n * sizeof *vals);
     out->delivered = malloc(n * sizeof *out->delivered);
-    if (!vals || !out->delivered) {
+    MpcOutputType *types = malloc(n * sizeof *types);
+    if (!vals || !out->delivered || !types) {
         free(vals);
+        free(types);
         stop(out, PARTY_FAILED_DELIVER, "party %u: out of memory", s->self);
         return;
     }
     for (size_t i = 0; i < n; i++) {
         memcpy(&vals[i], shares[i]->bytes, sizeof(Fe));
         out->delivered[i] = (SessionShareType){ shares[i]->share_kind, shares[i]->bits, shares[i]->frac };
+        types[i] = (MpcOutputType){ shares[i]->share_kind, shares[i]->bits, shares[i]->frac };
+        if (s->wrong_output_types) types[i].kind = types[i].kind == 1 ? 0 : 1;
     }
     out->ndelivered = n;
     for (uint32_t c = 0; c < s->n_clients; c++) {
-        if (mpc_send_to_client(e, c, vals, n) != 0) {
+        /* the types first: a client shows the values as the program typed them */
+        if (mpc_send_output_types(e, c, types, n) != 0 || mpc_send_to_client(e, c, vals, n) != 0) {
             stop(out, PARTY_FAILED_DELIVER, "party %u: sending the result to client %u failed: %s", s->self, c,
                  mpc_error(e));
             break;
@@ -84,6 +89,7 @@ static void deliver(const PartySpec *s, MpcEngine *e, StShare **shares, size_t n
     }
     sodium_memzero(vals, n * sizeof *vals);
     free(vals);
+    free(types);
 }
 
 void party_run_session(const PartySpec *s, PartyOutcome *out)

@@ -48,6 +48,7 @@ typedef struct {
     void *write_ud;
     void (*before_online)(void);  /* testing aid, may be NULL */
     void (*before_preproc)(void); /* testing aid, may be NULL */
+    bool wrong_output_types;      /* testing aid: send other output types than the shares have */
     /* --local-store / --preproc-store (NULL = none).  per_party_stores:
      * party I uses PATH.partyI (several parties in one process).  The
      * preprocessing store is bound to store_session, which must stay the

@@ -273,6 +273,23 @@ int mpc_send_to_client(MpcEngine *e, uint32_t client, const Fe *shares, size_t n
     return send_canon(e, e->n + client, MK_OUTPUT, seq, shares, n);
 }
 
+/* A type travels as one small field element: kind | bits << 8 | frac << 16. */
+int mpc_send_output_types(MpcEngine *e, uint32_t client, const MpcOutputType *types, size_t n)
+{
+    if (client >= e->n_clients) return mpc_fail(e, "no client %u", client);
+    if (n > MPC_MAX_ELEMS || (n && !types)) return mpc_fail(e, "mpc_send_output_types: bad batch");
+    Fe *v = malloc((n + 1) * sizeof *v);
+    if (!v) return mpc_fail(e, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        fe_from_i64(e->f, &v[i],
+                    (int64_t)types[i].kind | (int64_t)(types[i].bits & 0xff) << 8 |
+                        (int64_t)(types[i].frac & 0xff) << 16);
+    /* the batch's number: the one mpc_send_to_client uses next */
+    int rc = send_canon(e, e->n + client, MK_OUTTYPE, e->out_seq[client], v, n);
+    free(v);
+    return rc;
+}
+
 /* ---- client side ------------------------------------------------------------- */
 
 /* Early messages are held per sender, and only for the sequence numbers a
@@ -308,6 +325,10 @@ struct MpcClient {
     size_t hold_bytes_max; /* CLIENT_HOLD_BYTES (tests lower it) */
     DecodeCache cache;
     uint64_t bad_messages;
+    MpcOutputType *types; /* the last batch's types (types_state 1) */
+    size_t ntypes;
+    int types_state; /* as mpc_client_output_types returns */
+    int64_t dissenter;
     char err[256];
 };
 
@@ -343,6 +364,7 @@ MpcClient *mpc_client_new(Transport *t, const Field *f, uint32_t n, uint32_t tt,
     c->t = tt;
     c->instance = instance_id;
     c->timeout_ms = timeout_ms > 0 ? timeout_ms : 10000;
+    c->dissenter = -1;
     dcache_init(&c->cache, c->f, n, tt);
     return c;
 }
@@ -365,6 +387,7 @@ void mpc_client_free(MpcClient *c)
     free(c->held_count);
     free(c->held_bytes);
     dcache_free(&c->cache);
+    free(c->types);
     free(c);
 }
 
@@ -384,13 +407,14 @@ static void client_take(MpcClient *c, uint32_t from, uint8_t *msg, size_t len)
 {
     MsgHdr h;
     bool ok = from < c->n && wire_get_hdr(msg, len, &h) == 0 && h.instance == c->instance &&
-              (h.kind == MK_MASK || h.kind == MK_OUTPUT);
-    if (ok && ((h.kind == MK_MASK && c->inputs_done) || (h.kind == MK_OUTPUT && h.seq < c->next_out))) {
+              (h.kind == MK_MASK || h.kind == MK_OUTPUT || h.kind == MK_OUTTYPE);
+    bool out_kind = h.kind == MK_OUTPUT || h.kind == MK_OUTTYPE;
+    if (ok && ((h.kind == MK_MASK && c->inputs_done) || (out_kind && h.seq < c->next_out))) {
         sodium_memzero(msg, len);
         free(msg); /* late for a finished exchange: normal */
         return;
     }
-    uint64_t base = ok && h.kind == MK_OUTPUT ? c->next_out : 0;
+    uint64_t base = ok && out_kind ? c->next_out : 0;
     size_t bytes = ok ? (size_t)h.count * sizeof(Fe) : 0;
     ok = ok && h.seq - base < CLIENT_HOLD_WINDOW && c->held_count[from] < 2 * CLIENT_HOLD_WINDOW &&
          bytes <= c->hold_bytes_max - c->held_bytes[from];
@@ -449,6 +473,60 @@ static int client_try(MpcClient *c, uint8_t kind, uint64_t seq, uint32_t count, 
     return r == 0 && have == c->n ? -2 : r;
 }
 
+/* The types the parties sent with output batch `seq` of `count` values:
+ * each sends them just before its shares on the same connection, so every
+ * party whose share counted has sent them.  At least t+1 alike (the honest
+ * ones are) decide; a party that sent others is remembered. */
+static int take_types(MpcClient *c, uint64_t seq, uint32_t count)
+{
+    const Held *row[SHAMIR_MAX_PARTIES];
+    size_t k = 0;
+    for (size_t i = 0; i < c->n_held; i++)
+        if (c->held[i].kind == MK_OUTTYPE && c->held[i].seq == seq) row[k++] = &c->held[i];
+    c->types_state = k ? -1 : 0;
+    c->dissenter = -1;
+    c->ntypes = 0;
+    const Held *agreed = NULL;
+    for (size_t i = 0; i < k && !agreed; i++) {
+        unsigned same = 0;
+        for (size_t j = 0; j < k; j++)
+            same += row[j]->count == row[i]->count && row[i]->count == count &&
+                    memcmp(row[j]->v, row[i]->v, (size_t)count * sizeof(Fe)) == 0;
+        if (same >= c->t + 1) agreed = row[i];
+    }
+    for (size_t j = 0; j < k && c->dissenter < 0; j++)
+        if (!agreed || row[j]->count != count || memcmp(row[j]->v, agreed->v, (size_t)count * sizeof(Fe)) != 0)
+            c->dissenter = row[j]->from;
+    if (!agreed) return 0;
+    MpcOutputType *t = realloc(c->types, ((size_t)count + 1) * sizeof *t);
+    if (!t) return -1;
+    c->types = t;
+    for (uint32_t i = 0; i < count; i++) {
+        int64_t x = 0;
+        if (fe_to_i64_signed(c->f, &x, &agreed->v[i]) != 0 || x < 0 || x >= (1 << 24) || (x & 0xff) > 2) {
+            c->dissenter = agreed->from; /* t+1 parties agree on nonsense: more than t are faulty */
+            return 0;
+        }
+        t[i] = (MpcOutputType){ (uint8_t)(x & 0xff), (uint32_t)(x >> 8 & 0xff), (uint32_t)(x >> 16 & 0xff) };
+    }
+    c->ntypes = count;
+    c->types_state = 1;
+    return 0;
+}
+
+int mpc_client_output_types(MpcClient *c, MpcOutputType *types, size_t n, int64_t *dissenter)
+{
+    *dissenter = c->dissenter;
+    if (c->types_state == -1) {
+        cfail(c, "client %u: the parties disagree on the types of their outputs (party %lld differs)", c->tr->self,
+              (long long)c->dissenter);
+        return -1;
+    }
+    if (c->types_state == 0 || n != c->ntypes) return 0;
+    memcpy(types, c->types, n * sizeof *types);
+    return 1;
+}
+
 /* Waits until a (kind, seq) exchange decodes.  any_seq: the first output
  * batch that decodes, whatever its number.  count_fixed: only messages of
  * `count` elements count. */
@@ -473,8 +551,14 @@ static int client_collect(MpcClient *c, uint8_t kind, bool any_seq, uint64_t seq
                              c->tr->self, kind == MK_MASK ? "mask" : "output", c->t);
             if (r < 0) return cfail(c, "out of memory");
             if (r == 1) {
+                if (kind == MK_OUTPUT && take_types(c, s, k) != 0) {
+                    free(v);
+                    return cfail(c, "out of memory");
+                }
                 for (size_t j = c->n_held; j-- > 0;)
-                    if (c->held[j].kind == kind && c->held[j].seq == s) held_drop(c, j);
+                    if ((c->held[j].kind == kind || (kind == MK_OUTPUT && c->held[j].kind == MK_OUTTYPE)) &&
+                        c->held[j].seq == s)
+                        held_drop(c, j);
                 if (kind == MK_OUTPUT) c->next_out = s + 1;
                 *values = v;
                 *n_out = k;

@@ -150,6 +150,15 @@ int mpc_random_int(MpcEngine *e, unsigned bits, Fe *out, size_t n);
 /* Send this party's shares of n values to a client, who reconstructs them
  * (mpc_client_receive_outputs). */
 int mpc_send_to_client(MpcEngine *e, uint32_t client, const Fe *shares, size_t n);
+/* The public type of an output value (a share's kind, width and
+ * fractional bits), so a client shows it as the program typed it. */
+typedef struct {
+    uint8_t kind; /* 0 int, 1 fixed point, 2 unsigned */
+    uint32_t bits, frac;
+} MpcOutputType;
+/* Sends the types of the next batch for `client`, just before its
+ * mpc_send_to_client (same sequence number). */
+int mpc_send_output_types(MpcEngine *e, uint32_t client, const MpcOutputType *types, size_t n);
 
 /* Preprocessed material as records a persistent store can keep
  * (storage/preproc_store.h): a triple is 3 elements (a, b, c), a random
@@ -215,6 +224,12 @@ MpcClient *mpc_client_new(Transport *t, const Field *f, uint32_t n, uint32_t tt,
 void mpc_client_free(MpcClient *c);
 const char *mpc_client_error(const MpcClient *c);
 int mpc_client_inputs(MpcClient *c, const Fe *values, size_t count);
+/* The types the parties sent with the batch mpc_client_outputs returned
+ * last: 1 = known (types[0..n-1] filled: what at least t+1 parties sent
+ * alike; *dissenter = a party that sent different ones, else -1), 0 = the
+ * parties sent none (the caller falls back to the manifest), -1 = no t+1
+ * parties agree (mpc_client_error names one that differs). */
+int mpc_client_output_types(MpcClient *c, MpcOutputType *types, size_t n, int64_t *dissenter);
 int mpc_client_outputs(MpcClient *c, Fe **values, size_t *count);
 
 #endif

@@ -303,9 +303,17 @@ static int send_to_client(VM *vm, Value what, Value client_v, Value *r)
     int rc = mpcvm_flush(vm);
     Fe *vals = malloc(((size_t)count + 1) * sizeof(Fe));
     if (rc == ST_OK && !vals) rc = vm_oom(vm);
-    for (uint32_t i = 0; rc == ST_OK && i < count; i++) vals[i] = *fe_of(s[i]);
-    if (rc == ST_OK && mpc_send_to_client(vm->mpc, (uint32_t)client, vals, count) != 0)
+    /* the values' types go with them: the client shows them as typed */
+    MpcOutputType *types = malloc(((size_t)count + 1) * sizeof *types);
+    if (rc == ST_OK && !types) rc = vm_oom(vm);
+    for (uint32_t i = 0; rc == ST_OK && i < count; i++) {
+        vals[i] = *fe_of(s[i]);
+        types[i] = (MpcOutputType){ s[i]->share_kind, s[i]->bits, s[i]->frac };
+    }
+    if (rc == ST_OK && (mpc_send_output_types(vm->mpc, (uint32_t)client, types, count) != 0 ||
+                        mpc_send_to_client(vm->mpc, (uint32_t)client, vals, count) != 0))
         rc = vm_error(vm, "MPC protocol failed: %s", mpc_error(vm->mpc));
+    free(types);
     if (vals) sodium_memzero(vals, ((size_t)count + 1) * sizeof(Fe));
     free(vals);
     if (s != &one) free(s);

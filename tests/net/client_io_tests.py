@@ -42,8 +42,9 @@ def wait_for_log(s, tag, text, count, limit=20.0):
 
 
 def t_fixed_point_outputs(build, tmp):
-    """No manifest: --output-fixed-point-fractional-bits 16 prints 25.5 as
-    --local-mpc does, a plain client the raw integer; --outputs checks the
+    """No manifest: a plain client prints 25.5 as --local-mpc does (the
+    parties send each output's type with it; issue 12), and so does one with
+    --output-fixed-point-fractional-bits 16; --outputs checks the
     result's size; the parties take --wait-for-clients, --client-input-count
     and --client-input-total."""
     local = run(build, [FIXED, "--local-mpc", "--n-parties", "4", "--inputs", "12.75,1,1"])
@@ -57,9 +58,23 @@ def t_fixed_point_outputs(build, tmp):
     s.client(2, raw, "--outputs", "1")
     res = s.wait()
     expect_result(res, ["c0"], "25.5")
-    expect_result(res, ["c2"], str(2 * int(raw)))
+    expect_result(res, ["c2"], "25.5")
     rc, _, e = res["c1"]
     expect(rc == 22 and "--outputs 2 but the result has 1 value" in e, "c1 should refuse a 1-value result", res)
+
+
+def t_output_types_outvoted(build, tmp):
+    """Each party sends the output's type with its share; one party (at most
+    t) that sends another type is outvoted and named, the client still
+    prints the fixed-point number."""
+    s = Session(build, tmp, "types", clients=1)
+    for i in range(4):
+        s.party(i, FIXED, env={"STOFFEL_NET_TEST_WRONG_TYPES": "1"} if i == 2 else None)
+    s.client(0, "12.75", FIXED)
+    res = s.wait()
+    expect_result(res, ["c0"], "25.5")
+    _, _, e = res["c0"]
+    expect("party 2 sent other output types than the rest" in e, "the client should name party 2", res)
 
 
 def t_party_client_flags(build, tmp):
@@ -198,7 +213,7 @@ def t_der_identity(build, tmp):
                "%s: want %r, got exit %d %r" % (extra, want, r.returncode, r.stderr))
 
 
-TESTS = [t_party_client_flags, t_fixed_point_outputs, t_client_index_discovery, t_expected_clients, t_der_identity]
+TESTS = [t_party_client_flags, t_fixed_point_outputs, t_output_types_outvoted, t_client_index_discovery, t_expected_clients, t_der_identity]
 
 if __name__ == "__main__":
     net_tests.TESTS[:] = TESTS

@@ -1,6 +1,6 @@
 # 2x for client 0's fixed-point input (16 fractional bits), returned as a
-# share.  No manifest: a networked client prints the raw integer unless
-# given --output-fixed-point-fractional-bits.  Used by
+# share.  No manifest: the parties send the output's type with it, so a
+# networked client prints 25.5 for 12.75 as --local-mpc does.  Used by
 # tests/net/client_io_tests.py.
 .function main regs=20
     LDI r1, 0

@@ -87,7 +87,8 @@ static int setup(void)
             return -1;
         }
         if (i < 4)
-            off += (size_t)snprintf(roster + off, sizeof roster - off, "party %d 127.0.0.1:%d %s\n", i, free_port(), id);
+            off +=
+                (size_t)snprintf(roster + off, sizeof roster - off, "party %d 127.0.0.1:%d %s\n", i, free_port(), id);
         else
             off += (size_t)snprintf(roster + off, sizeof roster - off, "client %d %s\n", i - 4, id);
     }
