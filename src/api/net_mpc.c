@@ -282,12 +282,23 @@ static void node_free(Node *nd, int linger_ms)
  * kill itself with SIGKILL when the online phase starts, after
  * preprocessing and client input - a crash at a reproducible point;
  * =preproc just before preprocessing. */
+static Transport *test_reset_tr; /* this party's, for STOFFEL_NET_TEST_RESET_AT */
+
 static void test_kill_at(const char *stage)
 {
     const char *v = getenv("STOFFEL_NET_TEST_KILL_AT");
     if (v && strcmp(v, stage) == 0) {
         fflush(NULL);
         raise(SIGKILL);
+    }
+    /* STOFFEL_NET_TEST_RESET_AT=STAGE:NODE: the connection to NODE is reset
+     * (TCP RST) after its next message, and must resume (docs/network.md) */
+    v = getenv("STOFFEL_NET_TEST_RESET_AT");
+    size_t sl = strlen(stage);
+    if (v && test_reset_tr && strncmp(v, stage, sl) == 0 && v[sl] == ':') {
+        char *end;
+        unsigned long node = strtoul(v + sl + 1, &end, 10);
+        if (!*end && end != v + sl + 1 && node < UINT32_MAX) tls_transport_test_reset(test_reset_tr, (uint32_t)node, 1);
     }
 }
 
@@ -304,6 +315,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     Node nd;
     int rc = node_setup(&nd, o, hex, prog, 0);
     if (rc) return rc;
+    test_reset_tr = nd.tr;
     uint32_t nclients = nd.roster.n_clients;
     /* Preprocessing up front, as upstream does at startup (session.h):
      * what the manifest asks for, else one batch of triples, while every
@@ -368,6 +380,7 @@ static int run_party(const StfProgram *prog, const NetMpcOptions *o)
     /* After an execution error (a limit, say) the peers still need what
      * was queued for them (the last preprocessing round) to stop at the
      * same place instead of timing out in an earlier phase. */
+    test_reset_tr = NULL;
     node_free(&nd, rc == 0 || out.stage == PARTY_FAILED_EXECUTE ? NET_MPC_LINGER_MS : 0);
     return rc;
 }

@@ -257,6 +257,52 @@ def t_party_killed(build, tmp):
         expect(res["p%d" % i][0] == 0, "party %d should finish" % i, res)
 
 
+def reconnect_session(s, prog, envs):
+    """4 parties + 2 clients on prog, party i with envs.get(i) (test hooks)."""
+    for i in range(4):
+        s.party(i, prog, env=envs.get(i))
+    s.client(0, "15")
+    s.client(1, "25")
+    return s.wait()
+
+
+def check_resumed(res, parties, lost_at, resumed_at, name):
+    """lost_at logged losing `name`'s connection and reconnecting, resumed_at
+    resuming it; every party in `parties` finished, both clients got 375."""
+    expect_result(res, ["c0", "c1"], "375")
+    for i in parties:
+        expect(res["p%d" % i][0] == 0, "party %d should finish" % i, res)
+    expect(re.search(r"%s \([^)]*\): connection lost \([^)]*\); reconnecting" % name, res[lost_at][2]),
+           "%s should log the lost connection to %s and reconnect" % (lost_at, name), res)
+    expect(re.search(r"connection resumed after \d+ ms; \d+ frames sent again", res[resumed_at][2]),
+           "%s should log the resumed connection" % resumed_at, res)
+
+
+def t_reconnect_preproc(build, tmp):
+    """Issue 20 item 9: party 3's connection to party 0 is reset (TCP RST)
+    during preprocessing, after its first preprocessing message; party 3,
+    which dialled it, redials, each side resends what the other lacks, and
+    the session finishes with 375 (preprocessing tolerates no lost message,
+    so it needs the resumed stream whole)."""
+    s = Session(build, tmp, "reconnect_preproc")
+    res = reconnect_session(s, fixture("client_mul.stflb"), {3: {"STOFFEL_NET_TEST_RESET_AT": "preproc:0"}})
+    check_resumed(res, range(4), "p3", "p0", "party 0")
+    expect("reset by the test hook" in res["p3"][2], "party 3 should say it reset the connection", res)
+
+
+def t_reconnect_online(build, tmp):
+    """The same during the online phase, reset by the accepting side: party
+    0 resets its connection to party 1 after its first online message, and
+    party 3 dies as the online phase starts, so the opening (which corrects
+    one missing share, not two) needs what party 0 and party 1 send each
+    other: party 1 redials and all three finish with 375 at both clients."""
+    s = Session(build, tmp, "reconnect_online")
+    res = reconnect_session(s, fixture("client_mul.stflb"), {0: {"STOFFEL_NET_TEST_RESET_AT": "online:1"},
+                                                             3: {"STOFFEL_NET_TEST_KILL_AT": "online"}})
+    expect(res["p3"][0] == -signal.SIGKILL, "party 3 should have been killed", res)
+    check_resumed(res, range(3), "p1", "p1", "party 0")
+
+
 def t_session_n7(build, tmp):
     """n=7, t=2: 7 parties + 2 clients on client_mul.stflb, 375 at both clients."""
     s = Session(build, tmp, "n7", parties=7)
@@ -869,6 +915,9 @@ def t_fixed_output_range(build, tmp):
 
 
 TESTS.append(t_fixed_output_range)
+
+
+TESTS += [t_reconnect_preproc, t_reconnect_online]
 
 
 def main():
