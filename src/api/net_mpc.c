@@ -241,6 +241,7 @@ static int node_setup(Node *nd, const NetMpcOptions *o, const char *program_hex,
         .program = program_hex,
         .inputs = nd->inputs,
         .bind = o->bind,
+        .reconnect_ms = o->reconnect_ms,
     };
     nd->tr = tls_transport_new(&tc, err, sizeof err);
     if (!nd->tr) {
@@ -590,6 +591,12 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
             }
             nclients = nexp;
         }
+        uint8_t *pkeys = NULL;
+        uint32_t npkeys = 0;
+        if (o->party_keys && discovery_party_keys(o->party_keys, &pkeys, &npkeys, err, sizeof err) != DISCOVERY_OK) {
+            free(expect);
+            return say(NET_MPC_BAD_CONFIG, "%s", err);
+        }
         DiscoveryLeader dl = {
             .bind = o->bind,
             .key_path = o->key_path,
@@ -599,9 +606,13 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o)
             .threshold = o->threshold,
             .timeout_ms = o->connect_timeout_ms,
             .expected_clients = expect,
+            .party_keys = pkeys,
+            .n_party_keys = npkeys,
+            .insecure_any_party_key = o->insecure_any_party_key != 0,
         };
         drc = discovery_lead(&dl, &roster, err, sizeof err);
         free(expect);
+        free(pkeys);
         run.party_id = 0;
     } else {
         uint32_t idx = 0, t = 0;

@@ -101,6 +101,15 @@ class Session:
                            stdout=subprocess.PIPE, text=True, timeout=30)
         return r.stdout.strip()
 
+    def party_keys(self):
+        """A --party-keys file for a leader p0 admitting p1..p3: each entry
+        in another accepted form (a roster line, a key id, a certificate)."""
+        kid = subprocess.run([os.path.join(self.build, "stoffel-keygen"), "--key-id", self.path("p2.crt")],
+                             stdout=subprocess.PIPE, text=True, timeout=30).stdout.strip()
+        party1 = [l for l in self.lines if l.startswith("party 1 ")][0]
+        return self.write("party_keys", "# the parties' keys\n%s%s  # party 2\n%s\n" % (party1, kid,
+                                                                                           self.path("p3.crt")))
+
     def party(self, i, program, *extra, env=None, key=None):
         return self.start("p%d" % i, [program, "--party-id", str(i)] + list(extra), env=env, key=key)
 
@@ -301,6 +310,46 @@ def t_reconnect_online(build, tmp):
                                                              3: {"STOFFEL_NET_TEST_KILL_AT": "online"}})
     expect(res["p3"][0] == -signal.SIGKILL, "party 3 should have been killed", res)
     check_resumed(res, range(3), "p1", "p1", "party 0")
+
+
+def t_reconnect_wrong_key(build, tmp):
+    """While party 3 is away after a reset (it waits 3 s before redialling,
+    a test hook), two others try to take its place at party 0: one with a
+    key that is not in the roster, one with party 3's own key but in another
+    process (a restart, or a stolen key: another run nonce).  Both are
+    refused and logged naming party 3; the real party 3 then resumes and
+    the session finishes with 375."""
+    s = Session(build, tmp, "reconnect_wrong_key")
+    prog = fixture("client_mul.stflb")
+    extra = ["--reconnect-window-ms", "15000", "--timeout-ms", "25000"]
+    for i in range(4):
+        s.party(i, prog, *extra, env={"STOFFEL_NET_TEST_RESET_AT": "preproc:0",
+                                      "STOFFEL_NET_TEST_RECONNECT_HOLD_MS": "4000"} if i == 3 else None)
+    s.client(0, "15")
+    s.client(1, "25")
+    end = time.monotonic() + 20
+    while "reconnecting" not in open(s.path("p0.err")).read() and time.monotonic() < end:
+        time.sleep(0.05)
+    bad_port, restart_port = free_ports(2)
+    bad_line = s.keygen("bad", "--party", "3", "--addr", "127.0.0.1:%d" % bad_port)
+    fake = s.write("roster.fake", "".join(l for l in s.lines if not l.startswith("party 3 ")) + bad_line)
+    imps = [s.start("bad", [prog, "--party-id", "3", "--connect-timeout-ms", "1500"], roster=fake, key="bad"),
+            s.start("restarted", [prog, "--party-id", "3", "--bind", "127.0.0.1:%d" % restart_port,
+                                  "--connect-timeout-ms", "1500"], key="p3")]
+    for p in imps:
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+    res = s.wait()
+    check_resumed(res, range(4), "p3", "p0", "party 0")
+    kid = bad_line.split()[-1]
+    log = res["p0"][2]
+    expect(re.search(r"its key %s is not in the roster; party 3 is reconnecting and must present its pinned key"
+                     % kid, log), "party 0 should refuse the unknown key, naming party 3", res)
+    expect(re.search(r"party 3 \([^)]*\): cannot resume its lost connection: it is not the process that was "
+                     r"connected", log), "party 0 should refuse party 3's key from another process", res)
+    expect(res["bad"][0] == 12 and res["restarted"][0] == 12, "both impostors should fail (exit 12)", res)
 
 
 def t_session_n7(build, tmp):
@@ -547,7 +596,7 @@ def discovery_session(s, prog, before=None):
     leader = "127.0.0.1:%d" % s.ports[0]
     pin = ["--leader-key-id", s.leader_pin()]
     s.start("p0", [prog, "--leader", "--bind", leader, "--n-parties", "4", "--clients", "2",
-                   "--connect-timeout-ms", "30000"], env=LEADER_ENV, roster=False)
+                   "--connect-timeout-ms", "30000", "--party-keys", s.party_keys()], env=LEADER_ENV, roster=False)
     if before:
         before(leader)
     for i in (1, 2, 3):
@@ -583,10 +632,10 @@ def t_discovery_bad_token(build, tmp):
     item 5: with one shared token a client could fill the free party seats).
     The session still forms with the honest nodes."""
     s = Session(build, tmp, "discovery_token")
-    for k in ("bad", "bad2", "grab", "grab2"):
+    for k in ("bad", "bad2", "grab", "grab2", "rogue"):
         s.keygen(k, "--client", "0")
     prog = fixture("client_mul.stflb")
-    ports = free_ports(3)
+    ports = free_ports(4)
     pin = ["--leader-key-id", s.leader_pin()]
 
     def party(tag, port, env, *extra):
@@ -603,6 +652,8 @@ def t_discovery_bad_token(build, tmp):
                   party("grab", ports[1], {"STOFFEL_AUTH_TOKEN": CTOKEN["STOFFEL_CLIENT_TOKEN"]}),
                   # ... or as it is (a client's environment)
                   party("grab2", ports[2], CTOKEN),
+                  # the parties' token, but a key the leader's --party-keys does not list
+                  party("rogue", ports[3], TOKEN),
                   s.start("notoken", ["--client", "--bootstrap", leader, "--inputs", "1"] + pin, key="bad2",
                           env=TOKEN, roster=False),
                   s.start("badpin", ["--client", "--bootstrap", leader, "--inputs", "1",
@@ -623,6 +674,8 @@ def t_discovery_bad_token(build, tmp):
            "the client token must not seat a party (exit 25)", res)
     expect(res["grab2"][0] == 25 and "missing STOFFEL_AUTH_TOKEN" in res["grab2"][2],
            "a party holding only the client token is refused (exit 25)", res)
+    expect(res["rogue"][0] == 25 and "its key is not listed in --party-keys" in res["rogue"][2],
+           "the parties' token with an unlisted key must not seat a party (exit 25)", res)
     expect(res["notoken"][0] == 25 and "missing STOFFEL_CLIENT_TOKEN" in res["notoken"][2],
            "a client without the client token (only the parties') should be refused (exit 25)", res)
     expect(res["badpin"][0] == 21 and "--leader-key-id" in res["badpin"][2],
@@ -631,6 +684,7 @@ def t_discovery_bad_token(build, tmp):
            and "--insecure-no-leader-pin" in res["nopin"][2], "a registrant without a pin refuses (exit 2)", res)
     log = res["p0"][2]
     expect(log.count("refused: wrong STOFFEL_AUTH_TOKEN") == 2 and "refused: missing STOFFEL_AUTH_TOKEN" in log
+           and "refused: its key is not listed in --party-keys" in log
            and "refused: missing STOFFEL_CLIENT_TOKEN" in log, "the leader should log the refusals", res)
     expect(log.count("party registered from") == 3, "only the 3 honest parties get party seats", res)
 
@@ -643,10 +697,13 @@ def t_discovery_leader_tokens(build, tmp):
     leader = "127.0.0.1:%d" % s.ports[0]
     cases = [("noclienttoken", TOKEN, "needs STOFFEL_CLIENT_TOKEN"),
              ("sametoken", dict(TOKEN, STOFFEL_CLIENT_TOKEN=TOKEN["STOFFEL_AUTH_TOKEN"]),
-              "STOFFEL_CLIENT_TOKEN must differ from STOFFEL_AUTH_TOKEN")]
+              "STOFFEL_CLIENT_TOKEN must differ from STOFFEL_AUTH_TOKEN"),
+             # issue 20: the token alone must not seat a party
+             ("nopartykeys", LEADER_ENV, "refusing to lead without --party-keys FILE")]
     for tag, env, _ in cases:
         s.start(tag, [prog, "--leader", "--bind", leader, "--n-parties", "4", "--clients", "2",
-                      "--connect-timeout-ms", "2000"], key="p0", env=env, roster=False)
+                      "--connect-timeout-ms", "2000"] + ([] if tag == "nopartykeys" else ["--insecure-any-party-key"]),
+                key="p0", env=env, roster=False)
         s.procs[-1][0].wait(timeout=30)
     res = s.wait()
     for tag, _, want in cases:
@@ -917,7 +974,7 @@ def t_fixed_output_range(build, tmp):
 TESTS.append(t_fixed_output_range)
 
 
-TESTS += [t_reconnect_preproc, t_reconnect_online]
+TESTS += [t_reconnect_preproc, t_reconnect_online, t_reconnect_wrong_key]
 
 
 def main():
