@@ -95,6 +95,7 @@ typedef struct {
     int64_t lost_at;              /* when the last one was lost */
     char lost_why[200];           /* ...and why (the log line when it does not come back) */
     atomic_uint reset_in;         /* testing aid: reset at this many batches from now (0: off) */
+    atomic_bool stale;            /* it dialled again: its current connection is dead on its side */
 } Peer;
 
 typedef struct {
@@ -649,6 +650,11 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         bool stopping = atomic_load(&n->stop);
         const uint8_t *wp;
         size_t wl;
+        if (atomic_exchange(&p->stale, false) && !stopping) {
+            why = "connection lost (it dialled again)";
+            lost = true;
+            goto done;
+        }
         bool pending = ctl_off < ctl_len || net_resend_pending(&p->rs, &wp, &wl);
         if (!pending) {
             if (take_queued(p) != 0) {
@@ -924,6 +930,18 @@ static bool serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         snprintf(p->addr, sizeof p->addr, "%s", addr);
     }
     pthread_mutex_unlock(&p->mu);
+    if (busy && expect < 0 && prev == PEER_UP && p->resumable) {
+        /* the node that dialled us dials again (with its pinned key): it
+         * lost the connection we still hold (half-open).  Drop ours, so its
+         * next attempt resumes. */
+        atomic_store(&p->stale, true);
+        pthread_mutex_lock(&p->mu);
+        wake(p->wake_fd);
+        pthread_mutex_unlock(&p->mu);
+        net_log(n, "connection from %s: %s dials again, so its connection we hold is dead; it may resume", addr, name);
+        close(evfd);
+        return false;
+    }
     if (busy) {
         net_log(n, "connection from %s rejected: %s is already connected or gone", addr, name);
         close(evfd);
@@ -956,6 +974,7 @@ static bool serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         if (prev == PEER_RECONNECTING) snprintf(p->addr, sizeof p->addr, "%s", old_addr);
     } else {
         p->state = PEER_UP;
+        atomic_store(&p->stale, false);
         p->wake_fd = evfd;
         p->why[0] = 0;
     }

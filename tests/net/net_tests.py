@@ -352,6 +352,89 @@ def t_reconnect_wrong_key(build, tmp):
     expect(res["bad"][0] == 12 and res["restarted"][0] == 12, "both impostors should fail (exit 12)", res)
 
 
+class HalfOpenProxy:
+    """A TCP proxy in front of one party (listens on its roster port, forwards
+    to its --bind port).  Once `after` bytes have passed, it cuts every
+    connection open at that moment once: the dialling side gets a reset,
+    while the party's side is left open and silent (a half-open connection,
+    as after a dropped NAT mapping); later connections pass untouched."""
+
+    def __init__(self, listen_port, target_port, after):
+        import threading
+        self.target, self.after, self.total, self.cut = target_port, after, 0, False
+        self.lock = threading.Lock()
+        self.pairs = []
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", listen_port))
+        self.sock.listen(32)
+        self.threading = threading
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+                u = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                return
+            pair = [c, u, False]
+            with self.lock:
+                self.pairs.append(pair)
+            for a, b in ((c, u), (u, c)):
+                self.threading.Thread(target=self.pipe, args=(a, b, pair), daemon=True).start()
+
+    def pipe(self, a, b, pair):
+        try:
+            while not pair[2]:
+                d = a.recv(65536)
+                if not d or pair[2]:
+                    break
+                b.sendall(d)
+                with self.lock:
+                    self.total += len(d)
+                    if self.total >= self.after and not self.cut:
+                        self.cut = True
+                        for p in self.pairs:
+                            p[2] = True
+                            p[0].setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                            p[0].close()
+        except OSError:
+            pass
+        if not pair[2]:
+            try:
+                b.shutdown(socket.SHUT_WR)   # pass the end on, as a router would
+            except OSError:
+                pass
+
+    def close(self):
+        self.sock.close()
+
+
+def t_reconnect_half_open(build, tmp):
+    """A proxy in front of party 0 cuts, in the middle of preprocessing, every
+    connection to it: each node that dialled party 0 gets a reset, but party
+    0's ends stay open and silent.  When a node dials again with its pinned
+    key, party 0 takes the connection it holds as dead; the node resumes and
+    the session finishes with 375."""
+    s = Session(build, tmp, "reconnect_half_open")
+    prog = fixture("client_mul.stflb")
+    real = free_ports(1)[0]
+    proxy = HalfOpenProxy(s.ports[0], real, 30000)
+    try:
+        for i in range(4):
+            s.party(i, prog, *(["--bind", "127.0.0.1:%d" % real] if i == 0 else []))
+        s.client(0, "15")
+        s.client(1, "25")
+        res = s.wait()
+    finally:
+        proxy.close()
+    expect(proxy.cut, "the proxy should have cut the connections", res)
+    check_resumed(res, range(4), "p3", "p0", "party 0")
+    expect(re.search(r"party 3 dials again, so its connection we hold is dead", res["p0"][2]),
+           "party 0 should drop the half-open connection when party 3 dials again", res)
+
+
 def t_session_n7(build, tmp):
     """n=7, t=2: 7 parties + 2 clients on client_mul.stflb, 375 at both clients."""
     s = Session(build, tmp, "n7", parties=7)
@@ -974,7 +1057,7 @@ def t_fixed_output_range(build, tmp):
 TESTS.append(t_fixed_output_range)
 
 
-TESTS += [t_reconnect_preproc, t_reconnect_online, t_reconnect_wrong_key]
+TESTS += [t_reconnect_preproc, t_reconnect_online, t_reconnect_wrong_key, t_reconnect_half_open]
 
 
 def main():
