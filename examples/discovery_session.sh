@@ -45,11 +45,13 @@ for c in 0 1; do
 done
 pin=$(awk '{print $NF}' "$work/p0.line")
 echo "== leader 127.0.0.1:$1, key id $pin"
+# the keys that may take a party seat: the token alone is not enough
+cat "$work/p1.line" "$work/p2.line" "$work/p3.line" > "$work/party_keys"
 
 # 2. the leader, then the parties that register with it.
 STOFFEL_AUTH_TOKEN=$party_token STOFFEL_CLIENT_TOKEN=$client_token \
     "$build/stoffel-run" "$prog" --leader --bind "$leader" --n-parties 4 --clients 2 \
-    --key "$work/p0.key" --cert "$work/p0.crt" > "$work/p0.log" 2>&1 &
+    --party-keys "$work/party_keys" --key "$work/p0.key" --cert "$work/p0.crt" > "$work/p0.log" 2>&1 &
 pids+=($!)
 for i in 1 2 3; do
     port=$(eval echo \${$((i + 1))})

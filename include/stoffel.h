@@ -637,6 +637,13 @@ typedef struct {
     /* discovery: register with an unpinned leader (no leader_key_id),
      * warned about on stderr; refused otherwise. */
     int insecure_no_leader_pin;
+    /* how long a connection lost to a reset may take to come back before
+     * the peer counts as gone (docs/network.md); 0 = 5,000, negative = never */
+    int reconnect_ms;
+    /* leader: the file listing the keys that may take a party seat
+     * (--party-keys); required unless insecure_any_party_key (warned) */
+    const char *party_keys;
+    int insecure_any_party_key;
 } StoffelNetOptions;
 
 /* Run this node's part of a networked session as stoffel-run does: it

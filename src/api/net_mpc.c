@@ -249,6 +249,7 @@ static int node_setup(NetRun *nr, Node *nd, const NetMpcOptions *o, const char *
         .program = program_hex,
         .inputs = nd->inputs,
         .bind = o->bind,
+        .reconnect_ms = o->reconnect_ms,
     };
     nd->tr = tls_transport_new(&tc, err, sizeof err);
     if (!nd->tr) {
@@ -291,12 +292,23 @@ static void node_free(Node *nd, int linger_ms)
  * kill itself with SIGKILL when the online phase starts, after
  * preprocessing and client input - a crash at a reproducible point;
  * =preproc just before preprocessing. */
+static Transport *test_reset_tr; /* this party's, for STOFFEL_NET_TEST_RESET_AT */
+
 static void test_kill_at(const char *stage)
 {
     const char *v = getenv("STOFFEL_NET_TEST_KILL_AT");
     if (v && strcmp(v, stage) == 0) {
         fflush(NULL);
         raise(SIGKILL);
+    }
+    /* STOFFEL_NET_TEST_RESET_AT=STAGE:NODE: the connection to NODE is reset
+     * (TCP RST) after its next message, and must resume (docs/network.md) */
+    v = getenv("STOFFEL_NET_TEST_RESET_AT");
+    size_t sl = strlen(stage);
+    if (v && test_reset_tr && strncmp(v, stage, sl) == 0 && v[sl] == ':') {
+        char *end;
+        unsigned long node = strtoul(v + sl + 1, &end, 10);
+        if (!*end && end != v + sl + 1 && node < UINT32_MAX) tls_transport_test_reset(test_reset_tr, (uint32_t)node, 1);
     }
 }
 
@@ -332,6 +344,7 @@ static int run_party(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o)
     int rc = node_setup(nr, &nd, o, hex, prog, 0);
     if (rc) return rc;
     stage(nr, "connected");
+    test_reset_tr = nd.tr;
     uint32_t nclients = nd.roster.n_clients;
     /* Preprocessing up front, as upstream does at startup (session.h):
      * what the manifest asks for, else one batch of triples, while every
@@ -397,6 +410,7 @@ static int run_party(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o)
     /* After an execution error (a limit, say) the peers still need what
      * was queued for them (the last preprocessing round) to stop at the
      * same place instead of timing out in an earlier phase. */
+    test_reset_tr = NULL;
     node_free(&nd, rc == 0 || out.stage == PARTY_FAILED_EXECUTE ? NET_MPC_LINGER_MS : 0);
     return rc;
 }
@@ -705,6 +719,12 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o, NetRun
             }
             nclients = nexp;
         }
+        uint8_t *pkeys = NULL;
+        uint32_t npkeys = 0;
+        if (o->party_keys && discovery_party_keys(o->party_keys, &pkeys, &npkeys, err, sizeof err) != DISCOVERY_OK) {
+            free(expect);
+            return say(NET_MPC_BAD_CONFIG, "%s", err);
+        }
         DiscoveryLeader dl = {
             .bind = o->bind,
             .key_path = o->key_path,
@@ -714,9 +734,13 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o, NetRun
             .threshold = o->threshold,
             .timeout_ms = o->connect_timeout_ms,
             .expected_clients = expect,
+            .party_keys = pkeys,
+            .n_party_keys = npkeys,
+            .insecure_any_party_key = o->insecure_any_party_key != 0,
         };
         drc = discovery_lead(&dl, &roster, err, sizeof err);
         free(expect);
+        free(pkeys);
         run.party_id = 0;
     } else {
         uint32_t idx = 0, t = 0;

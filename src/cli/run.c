@@ -77,6 +77,8 @@ static void usage(FILE *out)
                  "  --session LABEL         mixed into the instance id (default: from the roster)\n"
                  "  --timeout-ms N          per protocol wait (party 10000, client result 60000)\n"
                  "  --connect-timeout-ms N  waiting for the other nodes (default 60000)\n"
+                 "  --reconnect-window-ms N a connection lost to a reset may come back within N ms\n"
+                 "                          (default 5000; 0: never)\n"
                  "Discovery instead of a roster (parties: STOFFEL_AUTH_TOKEN, clients:\n"
                  "STOFFEL_CLIENT_TOKEN; docs/network.md):\n"
                  "  --leader                be party 0: take registrations on --bind HOST:PORT until\n"
@@ -85,6 +87,9 @@ static void usage(FILE *out)
                  "  --servers A,B,...       the parties' addresses, as upstream; checked against the roster\n"
                  "  --leader-key-id HEX     pin the leader's key id (required to register)\n"
                  "  --insecure-no-leader-pin  register without a pin: any key answering gets the token\n"
+                 "  --party-keys FILE       (leader) the keys that may take a party seat: key ids,\n"
+                 "                          certificate files or roster party lines (required)\n"
+                 "  --insecure-any-party-key  (leader) seat any key holding STOFFEL_AUTH_TOKEN\n"
                  "Stores (docs/storage.md; with --local-mpc party I uses PATH.partyI):\n"
                  "  --local-store PATH      LocalStorage.* keep their values in this SQLite file\n"
                  "  --preproc-store PATH    keep unused preprocessing material here for later runs\n"
@@ -280,6 +285,8 @@ static int opt_net_number(Cli *c, const char *f, const char *v)
         o->inputs_per_client = (uint32_t)n;
     else if (strcmp(f, "--timeout-ms") == 0)
         o->timeout_ms = (int)n;
+    else if (strcmp(f, "--reconnect-window-ms") == 0)
+        o->reconnect_ms = n ? (int)n : -1;
     else
         o->connect_timeout_ms = (int)n;
     c->networked = true;
@@ -352,6 +359,7 @@ static int opt_net_text(Cli *c, const char *f, const char *v)
                         : strcmp(f, "--servers") == 0       ? &o->servers
                         : strcmp(f, "--bootstrap") == 0     ? &o->bootstrap
                         : strcmp(f, "--leader-key-id") == 0 ? &o->leader_key_id
+                        : strcmp(f, "--party-keys") == 0    ? &o->party_keys
                                                             : &o->session;
     *slot = v;
     c->networked = true;
@@ -360,9 +368,11 @@ static int opt_net_text(Cli *c, const char *f, const char *v)
 
 static int opt_no_leader_pin(Cli *c, const char *f, const char *v)
 {
-    (void)f;
     (void)v;
-    c->net.insecure_no_leader_pin = 1;
+    if (strcmp(f, "--insecure-any-party-key") == 0)
+        c->net.insecure_any_party_key = 1;
+    else
+        c->net.insecure_no_leader_pin = 1;
     c->networked = true;
     return 0;
 }
@@ -450,6 +460,9 @@ static const struct {
     { "--bootstrap", true, opt_net_text },
     { "--leader-key-id", true, opt_net_text },
     { "--insecure-no-leader-pin", false, opt_no_leader_pin },
+    { "--party-keys", true, opt_net_text },
+    { "--insecure-any-party-key", false, opt_no_leader_pin },
+    { "--reconnect-window-ms", true, opt_net_number },
     { "--roster", true, opt_net_text },
     { "--key", true, opt_net_text },
     { "--cert", true, opt_net_text },
@@ -646,6 +659,11 @@ static int run_networked(Cli *c)
         return 2;
     }
     bool discovery = no->leader || no->bootstrap;
+    if ((no->party_keys || no->insecure_any_party_key) && !no->leader) {
+        fprintf(stderr, "Error: %s is for the leader (--leader)\n",
+                no->party_keys ? "--party-keys" : "--insecure-any-party-key");
+        return 2;
+    }
     if (discovery && (no->party_id >= 0 || no->client_id >= 0)) {
         fprintf(stderr, "Error: with --leader / --bootstrap the leader assigns the ids (no --party-id / --client-id;\n"
                         "a client may claim its seat with --client-index C)\n");

@@ -216,7 +216,18 @@ typedef struct {
     uint32_t n;            /* the session's clients */
     const uint8_t *expect; /* n key ids, or NULL */
     char why[256];         /* a refusal that names numbers */
+    /* the keys that may take a party seat (--party-keys), or NULL: any key
+     * holding the parties' token (--insecure-any-party-key) */
+    const uint8_t *party_keys;
+    uint32_t n_party_keys;
 } Seats;
+
+static bool key_listed(const uint8_t *ids, uint32_t n, const uint8_t kid[NET_KEY_ID_LEN])
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (memcmp(ids + (size_t)i * NET_KEY_ID_LEN, kid, NET_KEY_ID_LEN) == 0) return true;
+    return false;
+}
 
 /* A client's seat: 0 (reg->seat set, -1 = any), or the refusal. */
 static const char *seat_client(Seats *s, const char *index_line, Registrant *reg, const Registrant *regs,
@@ -291,6 +302,9 @@ static const char *check_registration(char *msg, size_t len, unsigned char want[
         if (!line || strncmp(line, "addr ", 5) != 0 || !split_addr(line + 5, h, sizeof h, p, sizeof p))
             return "a party must send its address as HOST:PORT";
         snprintf(reg->addr, sizeof reg->addr, "%s", line + 5);
+        /* the token alone does not make a party: its key must be listed */
+        if (seats->party_keys && !key_listed(seats->party_keys, seats->n_party_keys, reg->kid))
+            return "its key is not listed in --party-keys";
         if (!parties_left) return "the session has all its parties already";
     } else if (!clients_left) {
         return "the session has all its clients already";
@@ -330,6 +344,74 @@ int discovery_expected_clients(const char *list, uint8_t **key_ids, uint32_t *co
     }
     free(copy);
     if (rc == DISCOVERY_OK && n == 0) rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "--expected-clients is empty");
+    if (rc != DISCOVERY_OK) {
+        free(ids);
+        return rc;
+    }
+    *key_ids = ids;
+    *count = n;
+    return DISCOVERY_OK;
+}
+
+/* One entry of a --party-keys file: a key id, a certificate file, or a
+ * roster line `party I HOST:PORT KEYID`. */
+static int party_key_entry(char *line, uint8_t kid[NET_KEY_ID_LEN], char *why, size_t whylen)
+{
+    char *words[5];
+    int nw = 0;
+    for (char *save = NULL, *w = strtok_r(line, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        if (nw == 5) return net_errf(why, whylen, "too many words");
+        words[nw++] = w;
+    }
+    if (nw == 4 && strcmp(words[0], "party") == 0) {
+        if (net_unhex(words[3], kid, NET_KEY_ID_LEN) && strlen(words[3]) == 2 * NET_KEY_ID_LEN) return 0;
+        return net_errf(why, whylen, "'%s' is not a key id (64 hex digits)", words[3]);
+    }
+    if (nw >= 1 && strcmp(words[0], "client") == 0)
+        return net_errf(why, whylen, "a client's key does not belong in a list of party keys");
+    if (nw != 1)
+        return net_errf(why, whylen,
+                        "expected a key id, a certificate file or a roster line 'party I HOST:PORT KEYID'");
+    if (strlen(words[0]) == 2 * NET_KEY_ID_LEN && net_unhex(words[0], kid, NET_KEY_ID_LEN)) return 0;
+    return tls_cert_key_id(words[0], kid, why, whylen) == 0 ? 0 : -1;
+}
+
+int discovery_party_keys(const char *path, uint8_t **key_ids, uint32_t *count, char *err, size_t errlen)
+{
+    *key_ids = NULL;
+    *count = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--party-keys '%s': %s", path, strerror(errno));
+    uint8_t *ids = calloc(256, NET_KEY_ID_LEN);
+    char line[1200];
+    uint32_t n = 0, lineno = 0;
+    int rc = ids ? DISCOVERY_OK : errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
+    while (rc == DISCOVERY_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t l = strlen(line);
+        if (l == sizeof line - 1 && line[l - 1] != '\n') {
+            rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "--party-keys '%s' line %u: too long", path, lineno);
+            break;
+        }
+        char *hash = strchr(line, '#');
+        if (hash) *hash = 0;
+        line[strcspn(line, "\r\n")] = 0;
+        if (strspn(line, " \t") == strlen(line)) continue;
+        char why[600];
+        uint8_t kid[NET_KEY_ID_LEN];
+        if (party_key_entry(line, kid, why, sizeof why) != 0)
+            rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "--party-keys '%s' line %u: %s", path, lineno, why);
+        else if (key_listed(ids, n, kid))
+            rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "--party-keys '%s' line %u: the same key is listed twice",
+                      path, lineno);
+        else if (n == 255)
+            rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "--party-keys '%s' lists more than 255 keys", path);
+        else
+            memcpy(ids + (size_t)n++ * NET_KEY_ID_LEN, kid, NET_KEY_ID_LEN);
+    }
+    fclose(f);
+    if (rc == DISCOVERY_OK && n == 0)
+        rc = errf(err, errlen, DISCOVERY_BAD_CONFIG, "--party-keys '%s' lists no key", path);
     if (rc != DISCOVERY_OK) {
         free(ids);
         return rc;
@@ -513,6 +595,15 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
     if (sodium_init() < 0) return errf(err, errlen, DISCOVERY_BAD_CONFIG, "libsodium cannot be initialised");
     if (c->n_parties < 1 || c->n_parties > 255)
         return errf(err, errlen, DISCOVERY_BAD_CONFIG, "--leader needs --n-parties N (1..255)");
+    if (!c->party_keys && !c->insecure_any_party_key && c->n_parties > 1)
+        return errf(err, errlen, DISCOVERY_BAD_CONFIG,
+                    "refusing to lead without --party-keys FILE (the keys that may take a party seat): with the "
+                    "token alone, whoever learns it takes free party seats with fresh keys; "
+                    "--insecure-any-party-key seats any key holding " DISCOVERY_TOKEN_ENV);
+    if (!c->party_keys && c->n_parties > 1)
+        fprintf(stderr,
+                "stoffel-discovery [leader]: warning: --insecure-any-party-key: any key holding " DISCOVERY_TOKEN_ENV
+                " can take a party seat\n");
     /* want[0] admits parties, want[1] clients (zero: no client can match) */
     unsigned char want[2][32] = { { 0 } };
     token_hash(token, strlen(token), want[0]);
@@ -541,7 +632,12 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
         return lobby ? DISCOVERY_BAD_CONFIG : errf(err, errlen, DISCOVERY_BAD_CONFIG, "out of memory");
     }
     lobby->ctx = ctx;
-    int lfd = listen_at(c->bind, err, errlen);
+    uint32_t others = c->n_party_keys - (c->party_keys && key_listed(c->party_keys, c->n_party_keys, leader_kid));
+    int lfd = c->party_keys && others < c->n_parties - 1
+                  ? errf(err, errlen, DISCOVERY_BAD_CONFIG,
+                         "--party-keys lists %u keys besides the leader's, too few for %u more parties", others,
+                         c->n_parties - 1)
+                  : listen_at(c->bind, err, errlen);
     if (lfd < 0) {
         sodium_memzero(want, sizeof want);
         SSL_CTX_free(ctx);
@@ -549,7 +645,9 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
         return lfd;
     }
     uint32_t want_p = c->n_parties - 1, want_c = c->n_clients, np = 0, nc = 0;
-    Seats seats = { .n = want_c, .expect = c->expected_clients };
+    Seats seats = {
+        .n = want_c, .expect = c->expected_clients, .party_keys = c->party_keys, .n_party_keys = c->n_party_keys
+    };
     Registrant *regs = calloc((size_t)want_p + want_c + 1, sizeof *regs);
     int rc = DISCOVERY_OK;
     int64_t deadline = net_now_ms() + (c->timeout_ms > 0 ? c->timeout_ms : 60000);

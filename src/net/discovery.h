@@ -13,7 +13,9 @@
  *     token <the role's token, to the end of the frame>
  *
  * Parties present STOFFEL_AUTH_TOKEN, clients STOFFEL_CLIENT_TOKEN (the
- * leader refuses one value for both), so a client cannot take a party seat.
+ * leader refuses one value for both), so a client cannot take a party seat;
+ * a party seat also needs a key the operator listed (--party-keys), so the
+ * parties' token alone is not enough either.
  * A registrant refuses to send its token to an unpinned leader unless told
  * so (insecure_no_pin, `--insecure-no-leader-pin`, with a warning).
  * The token is compared in constant time (sodium_memcmp of BLAKE2b hashes,
@@ -46,6 +48,12 @@ typedef struct {
     uint32_t n_parties, n_clients, threshold;
     int timeout_ms;                  /* waiting for every registration */
     const uint8_t *expected_clients; /* n_clients key ids by seat (--expected-clients), or NULL */
+    /* The keys that may take a party seat (--party-keys), n_party_keys of
+     * them; NULL is refused unless insecure_any_party_key (then any key
+     * holding the parties' token may, with a warning). */
+    const uint8_t *party_keys;
+    uint32_t n_party_keys;
+    bool insecure_any_party_key;
 } DiscoveryLeader;
 
 typedef struct {
@@ -75,6 +83,10 @@ int discovery_lead(const DiscoveryLeader *c, char **roster, char *err, size_t er
 /* `--expected-clients A,B,...`: the key ids of these certificate files
  * (PEM or DER), 32 bytes each in *key_ids (free), *count of them. */
 int discovery_expected_clients(const char *list, uint8_t **key_ids, uint32_t *count, char *err, size_t errlen);
+/* `--party-keys FILE`: one entry a line (`#` comments): a key id (64 hex
+ * digits, `stoffel-keygen --key-id`), a certificate file (PEM or DER), or a
+ * roster line `party I HOST:PORT KEYID`; *key_ids (free) gets *count ids. */
+int discovery_party_keys(const char *path, uint8_t **key_ids, uint32_t *count, char *err, size_t errlen);
 /* Registrant: *roster the malloc'd roster text, *index its party or client
  * index, *threshold the leader's t. */
 int discovery_join(const DiscoveryJoin *c, char **roster, uint32_t *index, uint32_t *threshold, char *err,

@@ -39,6 +39,9 @@ int net_frame_feed(NetFrameDecoder *d, const uint8_t *data, size_t len, size_t *
         *used = pos;
         if (d->hdr_have == 4) {
             uint32_t n = (uint32_t)d->hdr[0] << 24 | (uint32_t)d->hdr[1] << 16 | (uint32_t)d->hdr[2] << 8 | d->hdr[3];
+            d->control =
+                d->control_ok && (n & NET_FRAME_CONTROL_BIT) && (n & ~NET_FRAME_CONTROL_BIT) <= NET_FRAME_CONTROL_MAX;
+            if (d->control) n &= ~NET_FRAME_CONTROL_BIT;
             if (n > d->max) return NET_FRAME_TOO_BIG;
             d->len = n;
             d->have = 0;
@@ -74,5 +77,5 @@ int net_frame_feed(NetFrameDecoder *d, const uint8_t *data, size_t len, size_t *
     *frame_len = d->len;
     d->buf = NULL;
     d->hdr_have = d->len = d->have = d->cap = 0;
-    return NET_FRAME_DONE;
+    return d->control ? NET_FRAME_CONTROL : NET_FRAME_DONE;
 }

@@ -10,6 +10,7 @@
 #ifndef STOFFEL_NET_FRAME_H
 #define STOFFEL_NET_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,13 +22,22 @@ typedef struct {
     size_t len, have; /* payload length, bytes read */
     size_t cap;       /* bytes allocated for buf: grows with what arrived,
                             * so a header alone costs no more than NET_FRAME_FIRST */
+    bool control_ok;  /* accept control frames (set after net_frame_init) */
+    bool control;     /* the frame being read is one */
 } NetFrameDecoder;
+
+/* A header with this bit set announces a control frame of the transport
+ * (reconnect.h) of at most NET_FRAME_CONTROL_MAX bytes; only a decoder with
+ * control_ok takes it, any other refuses it as too big. */
+#define NET_FRAME_CONTROL_BIT 0x80000000u
+#define NET_FRAME_CONTROL_MAX 64
 
 #define NET_FRAME_FIRST ((size_t)64 << 10)
 
 enum {
     NET_FRAME_MORE = 0,     /* all input consumed, no complete frame */
     NET_FRAME_DONE = 1,     /* a frame is complete (*frame, *frame_len) */
+    NET_FRAME_CONTROL = 2,  /* a control frame is complete (as DONE) */
     NET_FRAME_TOO_BIG = -1, /* the announced length exceeds max */
     NET_FRAME_NOMEM = -2,
 };

@@ -64,6 +64,13 @@ int net_hello_parse(const uint8_t *frame, size_t len, NetHello *h)
         for (const char *c = h->node; *c; c++) v = v * 10 + (*c - '0');
         if (v <= UINT32_MAX) h->node_id = v;
     }
+    char rv[24];
+    size_t rl;
+    if (field(text, len, "recv", rv, sizeof rv) && (rl = strlen(rv)) > 0 && rl <= 18 &&
+        strspn(rv, "0123456789") == rl) {
+        for (const char *c = rv; *c; c++) h->recv = h->recv * 10 + (uint64_t)(*c - '0');
+        h->has_recv = true;
+    }
     return 0;
 }
 

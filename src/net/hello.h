@@ -7,6 +7,7 @@
  *     program <program hash, or "-" from a client>\n
  *     nonce <64 hex digits: this node's random contribution to the run>\n
  *     inputs <see below>\n
+ *     recv <decimal: data frames received from the peer so far>\n
  *
  * `inputs` lets a wrong input count fail before any MPC message: between
  * parties it is a hash of the input count of every client (the parties
@@ -14,6 +15,11 @@
  * expect from C; from a client it is the count it will send.  "-" means
  * "not checked".  Version 2 added it; a version-1 hello is refused with a
  * version error instead of being read as one without the line.
+ *
+ * `recv` (optional, from this release on) is 0 on a first connection and,
+ * when a lost connection is resumed, how many frames of the peer's stream
+ * this side has: the peer resends from there (reconnect.h).  A peer whose
+ * hello lacks it gets no control frames and its connection is not resumed.
  *
  * Parsed apart from the transport so the fuzzer (fuzz/fuzz_hello.c) links
  * it alone.  Every field is always a NUL-terminated string (empty when
@@ -37,6 +43,8 @@ typedef struct {
     bool has_nonce;                                     /* 64 hex digits decoded into nonce */
     uint8_t nonce[NET_HELLO_NONCE];
     int64_t node_id; /* -1 unless node is decimal digits < 2^32 */
+    bool has_recv;   /* `recv` present: decimal digits below 2^63 */
+    uint64_t recv;
 } NetHello;
 
 /* 0 if frame[0..len) is a hello (the magic line, no NUL byte, at most

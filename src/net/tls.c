@@ -40,6 +40,7 @@
 #include "net/hello.h"
 #include "net/identity.h"
 #include "net/net_util.h"
+#include "net/reconnect.h"
 
 /* Received and not yet consumed, per peer: queued messages plus the frame
  * being assembled stay below this.  The reader pauses once the queued
@@ -58,7 +59,10 @@ static const char *ssl_reason(void)
 
 /* ---- the endpoint ------------------------------------------------------------------- */
 
-enum { PEER_WAITING = 0, PEER_UP = 1, PEER_GONE = 2 };
+/* RECONNECTING: its connection was lost and may come back within the
+ * reconnect window (reconnect.h); CLAIMED: a connection's hello is in
+ * progress (prev says from which state). */
+enum { PEER_WAITING = 0, PEER_UP = 1, PEER_GONE = 2, PEER_RECONNECTING = 3, PEER_CLAIMED = 11 };
 
 typedef struct {
     uint32_t from;
@@ -71,7 +75,7 @@ typedef struct {
     int state;
     uint8_t *out; /* frames queued to this peer */
     size_t out_len, out_cap;
-    size_t inflight;    /* taken by the connection thread, not yet written */
+    size_t inflight;    /* taken by the connection thread, not yet acknowledged */
     int wake_fd;        /* eventfd of its connection thread, -1 if none */
     char why[320];      /* last connection problem, for wait_peers */
     char addr[80];      /* peer's address, once connected */
@@ -79,6 +83,19 @@ typedef struct {
     bool has_nonce;     /* its hello's nonce (under mu) */
     uint8_t nonce[NET_HELLO_NONCE];
     size_t in_bytes; /* queued in the inbound ring (under Net.mu) */
+    /* Resuming after a reset (reconnect.h).  rs and the rx_ counts are
+     * used by the peer's connection thread (one at a time) and by serve()
+     * while the peer is claimed; out_frames, epoch, lost_* under mu. */
+    NetResend rs;                 /* frames sent to it, not yet acknowledged */
+    uint32_t out_frames;          /* frames in out */
+    uint64_t rx_frames, rx_acked; /* data frames received from it; the count last acknowledged */
+    size_t rx_unacked;            /* bytes received since the last acknowledgement */
+    bool resumable;               /* its hello carried `recv` (this release) */
+    unsigned epoch;               /* connections to it lost so far */
+    int64_t lost_at;              /* when the last one was lost */
+    char lost_why[200];           /* ...and why (the log line when it does not come back) */
+    atomic_uint reset_in;         /* testing aid: reset at this many batches from now (0: off) */
+    atomic_bool stale;            /* it dialled again: its current connection is dead on its side */
 } Peer;
 
 typedef struct {
@@ -96,6 +113,8 @@ typedef struct {
     int listen_fd;
     atomic_bool stop;
     int64_t linger_until; /* ms deadline for flushing at close */
+    int reconnect_ms;     /* reconnect window (0: never) */
+    int test_hold_ms;     /* testing aid: wait this long before the first redial */
 
     pthread_mutex_t mu; /* inbound ring, threads, fatal */
     pthread_cond_t cv;  /* inbound message / thread exit / peer up */
@@ -359,8 +378,9 @@ static size_t make_hello(Net *n, uint32_t peer, char *out, size_t outlen)
         snprintf(inputs, sizeof inputs, "%u", n->inputs[peer - n->roster.n_parties]);
     else if (n->inputs)
         snprintf(inputs, sizeof inputs, "%s", n->inputs_hash);
-    int k = snprintf(out, outlen, "%s\nnode %u\nparams %s\nprogram %s\nnonce %s\ninputs %s\n", NET_HELLO_VERSION,
-                     n->tr.self, n->params, n->is_party ? n->program : "-", hex, inputs);
+    int k = snprintf(out, outlen, "%s\nnode %u\nparams %s\nprogram %s\nnonce %s\ninputs %s\nrecv %llu\n",
+                     NET_HELLO_VERSION, n->tr.self, n->params, n->is_party ? n->program : "-", hex, inputs,
+                     (unsigned long long)n->peers[peer].rx_frames);
     return k > 0 && (size_t)k < outlen ? (size_t)k : 0;
 }
 
@@ -400,9 +420,12 @@ static int check_inputs(Net *n, uint32_t peer, const char *who, const NetHello *
     return -1;
 }
 
+static int check_resume(Net *n, uint32_t peer, const char *who, const NetHello *h, bool resuming);
+
 /* Checks the peer's hello; 0 if it matches.  A mismatch is fatal for the
- * session (logged, recorded for wait_peers). */
-static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, size_t len)
+ * session (logged, recorded for wait_peers).  resuming: the peer's
+ * connection was lost and this one is to continue its stream. */
+static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, size_t len, bool resuming)
 {
     NetHello h;
     char msg[2400];
@@ -444,11 +467,53 @@ static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, s
         set_fatal(n, msg);
         return -1;
     }
+    if (check_resume(n, peer, who, &h, resuming) != 0) return -1;
     Peer *p = &n->peers[peer];
     pthread_mutex_lock(&p->mu);
     memcpy(p->nonce, h.nonce, sizeof p->nonce);
     p->has_nonce = h.has_nonce;
     pthread_mutex_unlock(&p->mu);
+    return 0;
+}
+
+/* A first connection starts both streams at frame 0; a resumed one must
+ * come from the same process (its run nonce) and says how much of our
+ * stream it has: the rest is written again (reconnect.h). */
+static int check_resume(Net *n, uint32_t peer, const char *who, const NetHello *h, bool resuming)
+{
+    Peer *p = &n->peers[peer];
+    if (!resuming) {
+        if (h->has_recv && h->recv != 0) {
+            net_log(n, "%s: its first hello claims %llu frames received; dropped", who, (unsigned long long)h->recv);
+            return -1;
+        }
+        p->resumable = h->has_recv;
+        return 0;
+    }
+    pthread_mutex_lock(&p->mu);
+    bool same = h->has_nonce && p->has_nonce && sodium_memcmp(h->nonce, p->nonce, sizeof p->nonce) == 0;
+    pthread_mutex_unlock(&p->mu);
+    if (!same || !h->has_recv) {
+        net_log(n,
+                "%s: cannot resume its lost connection: it is not the process that was connected (another run "
+                "nonce); dropped",
+                who);
+        return -1;
+    }
+    uint64_t sent = p->rs.next;
+    pthread_mutex_lock(&p->mu);
+    int rc = net_resend_rewind(&p->rs, h->recv);
+    p->inflight = p->rs.bytes;
+    pthread_mutex_unlock(&p->mu);
+    if (rc != 0) {
+        net_log(n, "%s: cannot resume: it says it received %llu frames, but %llu were sent and %llu acknowledged", who,
+                (unsigned long long)h->recv, (unsigned long long)sent, (unsigned long long)p->rs.acked);
+        return -1;
+    }
+    p->rx_acked = p->rx_frames; /* our hello told it */
+    p->rx_unacked = 0;
+    net_log(n, "%s: connection resumed after %lld ms; %llu frames sent again", who,
+            (long long)(net_now_ms() - p->lost_at), (unsigned long long)net_resend_unwritten_frames(&p->rs));
     return 0;
 }
 
@@ -479,14 +544,102 @@ int tls_transport_run_nonce(Transport *t, uint8_t out[32])
 
 /* ---- one connection ----------------------------------------------------------------- */
 
-/* Moves frames both ways until the peer leaves or the endpoint closes. */
-static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameDecoder *dec)
+/* Drops everything held for a peer that is gone for good (under p->mu):
+ * queued and unacknowledged frames may be dealt shares. */
+static void peer_drop_held(Peer *p)
+{
+    p->state = PEER_GONE;
+    p->wake_fd = -1;
+    net_wipe_free(p->out, p->out_len);
+    p->out = NULL;
+    p->out_len = p->out_cap = p->inflight = 0;
+    p->out_frames = 0;
+    net_resend_free(&p->rs);
+}
+
+/* A party's connection ended for good: a client's recv stops waiting once
+ * every party is gone. */
+static void party_gone(Net *n, uint32_t id)
+{
+    if (id >= n->roster.n_parties) return;
+    pthread_mutex_lock(&n->mu);
+    atomic_fetch_add(&n->parties_gone, 1);
+    pthread_cond_broadcast(&n->cv);
+    pthread_mutex_unlock(&n->mu);
+}
+
+/* The reconnect window of the loss numbered `epoch` ended without the
+ * peer coming back: it is gone, with today's log line naming it. */
+static void give_up(Net *n, uint32_t id, unsigned epoch)
+{
+    Peer *p = &n->peers[id];
+    char why[sizeof p->lost_why], addr[sizeof p->addr];
+    pthread_mutex_lock(&p->mu);
+    bool mine = p->state == PEER_RECONNECTING && p->epoch == epoch;
+    if (mine) {
+        peer_drop_held(p);
+        snprintf(why, sizeof why, "%s", p->lost_why);
+        snprintf(addr, sizeof addr, "%s", p->addr);
+        snprintf(p->why, sizeof p->why, "%s", why);
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (!mine) return;
+    party_gone(n, id);
+    if (!atomic_load(&n->stop)) {
+        char name[32];
+        roster_node_name(&n->roster, id, name, sizeof name);
+        net_log(n, "%s (%s): %s (not back within %d ms)", name, addr, why, n->reconnect_ms);
+    }
+}
+
+/* Moves the peer's queued frames into its resend store, where they stay
+ * until acknowledged (reconnect.h); a peer that does not acknowledge (no
+ * `recv` in its hello) has what was written dropped at once.  -1: no
+ * memory. */
+static int take_queued(Peer *p)
+{
+    const uint8_t *w;
+    size_t wl;
+    int rc = 0;
+    pthread_mutex_lock(&p->mu);
+    if (!p->resumable && !net_resend_pending(&p->rs, &w, &wl)) net_resend_ack(&p->rs, p->rs.next);
+    if (p->out_len) {
+        rc = net_resend_add(&p->rs, p->out, p->out_len, p->out_frames);
+        p->out = NULL;
+        p->out_len = p->out_cap = 0;
+        p->out_frames = 0;
+    }
+    p->inflight = p->rs.bytes;
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+/* Testing aid (tls_transport_test_reset): counts a batch of messages about
+ * to be written; true when the connection is to be reset now instead, with
+ * SO_LINGER 0 so that closing it sends a TCP RST: the batch then has to
+ * travel on the resumed connection. */
+static bool test_reset_due(Peer *p, int fd)
+{
+    unsigned ri = atomic_load(&p->reset_in);
+    if (ri > 1) atomic_store(&p->reset_in, ri - 1);
+    if (ri != 1) return false;
+    atomic_store(&p->reset_in, 0);
+    struct linger lg = { 1, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    return true;
+}
+
+/* Moves frames both ways until the peer leaves or the endpoint closes.
+ * Returns true if the connection was lost in a way it may come back from
+ * (reconnect.h); the peer is then PEER_RECONNECTING, else PEER_GONE. */
+static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameDecoder *dec)
 {
     Peer *p = &n->peers[id];
     uint8_t *rbuf = malloc(TLS_READ_CHUNK);
-    uint8_t *wbuf = NULL; /* frames taken from the peer's queue */
-    size_t wlen = 0, woff = 0;
-    bool want_read_for_write = false, want_write = false, clean = false;
+    uint8_t ctl[NET_CTL_FRAME]; /* an acknowledgement being written */
+    size_t ctl_len = 0, ctl_off = 0;
+    bool retry = false; /* an SSL_write must be repeated with the same bytes */
+    bool ack_due = false, want_read_for_write = false, want_write = false, clean = false, lost = false;
     const char *why = NULL;
     char whybuf[160];
     if (!rbuf) {
@@ -495,35 +648,58 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
     }
     for (;;) {
         bool stopping = atomic_load(&n->stop);
-        /* take queued frames */
-        if (woff == wlen) {
-            net_wipe_free(wbuf, wlen); /* dealt shares travel in here */
-            wbuf = NULL;
-            wlen = woff = 0;
-            pthread_mutex_lock(&p->mu);
-            if (p->out_len) {
-                wbuf = p->out;
-                wlen = p->out_len;
-                p->inflight = wlen;
-                p->out = NULL;
-                p->out_len = p->out_cap = 0;
-            } else {
-                p->inflight = 0;
-            }
-            pthread_mutex_unlock(&p->mu);
+        const uint8_t *wp;
+        size_t wl;
+        if (atomic_exchange(&p->stale, false) && !stopping) {
+            why = "connection lost (it dialled again)";
+            lost = true;
+            goto done;
         }
-        if (stopping && (woff == wlen || net_now_ms() > n->linger_until)) {
+        bool pending = ctl_off < ctl_len || net_resend_pending(&p->rs, &wp, &wl);
+        if (!pending) {
+            if (take_queued(p) != 0) {
+                why = "out of memory";
+                goto done;
+            }
+            pending = net_resend_pending(&p->rs, &wp, &wl) || (ack_due && p->resumable);
+        }
+        if (stopping && (!pending || net_now_ms() > n->linger_until)) {
             clean = true;
             break;
         }
-        /* write */
+        /* write: an acknowledgement only between batches (never inside a
+         * frame, never while a write must be repeated) */
         want_write = want_read_for_write = false;
-        while (woff < wlen) {
+        for (;;) {
+            bool is_ctl = ctl_off < ctl_len;
+            if (!is_ctl && ack_due && !retry && p->rs.woff == 0) {
+                net_ack_frame(ctl, p->rx_frames);
+                ctl_len = NET_CTL_FRAME;
+                ctl_off = 0;
+                p->rx_acked = p->rx_frames;
+                p->rx_unacked = 0;
+                ack_due = false;
+                is_ctl = true;
+            }
+            if (is_ctl) {
+                wp = ctl + ctl_off;
+                wl = ctl_len - ctl_off;
+            } else if (!net_resend_pending(&p->rs, &wp, &wl)) {
+                break;
+            } else if (!retry && p->rs.woff == 0 && test_reset_due(p, fd)) {
+                why = "connection lost (reset by the test hook, before writing a message)";
+                lost = true;
+                goto done;
+            }
             ERR_clear_error();
-            size_t chunk = wlen - woff > (1u << 20) ? (1u << 20) : wlen - woff;
-            int w = SSL_write(ssl, wbuf + woff, (int)chunk);
+            size_t chunk = wl > (1u << 20) ? (1u << 20) : wl;
+            int w = SSL_write(ssl, wp, (int)chunk);
             if (w > 0) {
-                woff += (size_t)w;
+                retry = false;
+                if (is_ctl)
+                    ctl_off += (size_t)w;
+                else
+                    net_resend_wrote(&p->rs, (size_t)w);
                 continue;
             }
             int e = SSL_get_error(ssl, w);
@@ -533,8 +709,10 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
                 want_read_for_write = true;
             else {
                 why = "write failed";
+                lost = true;
                 goto done;
             }
+            retry = true;
             break;
         }
         /* read */
@@ -559,10 +737,31 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
                             why = "out of memory";
                             goto done;
                         }
-                        if (fr == NET_FRAME_DONE && push_in(n, id, frame, flen) != 0) {
+                        if (fr == NET_FRAME_CONTROL) {
+                            uint64_t count;
+                            int ar = net_ack_parse(frame, flen, &count);
+                            free(frame);
+                            if (ar == 0) {
+                                pthread_mutex_lock(&p->mu);
+                                ar = net_resend_ack(&p->rs, count);
+                                p->inflight = p->rs.bytes;
+                                pthread_mutex_unlock(&p->mu);
+                            }
+                            if (ar != 0) {
+                                why = "sent a bad acknowledgement";
+                                goto done;
+                            }
+                            continue;
+                        }
+                        if (fr != NET_FRAME_DONE) continue;
+                        if (push_in(n, id, frame, flen) != 0) {
                             why = "out of memory";
                             goto done;
                         }
+                        p->rx_frames++;
+                        p->rx_unacked += flen + 4;
+                        if (p->rx_frames - p->rx_acked >= NET_ACK_FRAMES || p->rx_unacked >= NET_ACK_BYTES)
+                            ack_due = p->resumable;
                     }
                     if (atomic_load(&p->paused)) break;
                     continue;
@@ -581,15 +780,16 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
                          e == SSL_ERROR_SYSCALL ? (errno ? strerror(errno) : "closed without TLS close")
                                                 : ssl_reason());
                 why = whybuf;
+                lost = true;
                 goto done;
             }
         }
         /* more to write right away? */
-        if (woff == wlen) {
+        if (ctl_off >= ctl_len && !net_resend_pending(&p->rs, &wp, &wl)) {
             pthread_mutex_lock(&p->mu);
             bool more = p->out_len > 0;
             pthread_mutex_unlock(&p->mu);
-            if (more) continue;
+            if (more || (ack_due && !retry)) continue;
         } else if (!want_write && !want_read_for_write) {
             continue;
         }
@@ -597,6 +797,7 @@ static void conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         if (!atomic_load(&p->paused) || want_read_for_write) pf[0].events |= POLLIN;
         if (want_write) pf[0].events |= POLLOUT;
         int pr = poll(pf, 2, 200);
+        if (pr == 0 && p->rx_frames != p->rx_acked) ack_due = p->resumable; /* idle: acknowledge the rest */
         if (pr > 0 && (pf[1].revents & POLLIN)) {
             uint64_t x;
             ssize_t rr = read(evfd, &x, sizeof x);
@@ -617,46 +818,85 @@ done:
             if (poll(&pf, 1, 50) > 0 && recv(fd, sink, sizeof sink, 0) <= 0) break;
         }
     }
+    bool resume = lost && !clean && p->resumable && n->reconnect_ms > 0 && !atomic_load(&n->stop);
     pthread_mutex_lock(&p->mu);
-    p->state = PEER_GONE;
-    p->wake_fd = -1;
-    net_wipe_free(p->out, p->out_len);
-    p->out = NULL;
-    p->out_len = p->out_cap = p->inflight = 0;
-    if (why) snprintf(p->why, sizeof p->why, "%s", why);
-    pthread_mutex_unlock(&p->mu);
-    if (id < n->roster.n_parties) {
-        /* a client's recv stops waiting once every party is gone */
-        pthread_mutex_lock(&n->mu);
-        atomic_fetch_add(&n->parties_gone, 1);
-        pthread_cond_broadcast(&n->cv);
-        pthread_mutex_unlock(&n->mu);
+    if (resume) {
+        /* keep what is queued and unacknowledged: it goes out again on
+         * the next connection */
+        p->state = PEER_RECONNECTING;
+        p->wake_fd = -1;
+        p->epoch++;
+        p->lost_at = net_now_ms();
+        snprintf(p->lost_why, sizeof p->lost_why, "%s", why);
+        snprintf(p->why, sizeof p->why, "%s; reconnecting", why);
+        p->inflight = p->rs.bytes;
+    } else {
+        peer_drop_held(p);
+        if (why) snprintf(p->why, sizeof p->why, "%s", why);
     }
+    pthread_mutex_unlock(&p->mu);
+    if (!resume) party_gone(n, id);
     if (why && !atomic_load(&n->stop)) {
         char name[32];
         roster_node_name(&n->roster, id, name, sizeof name);
-        net_log(n, "%s (%s): %s", name, p->addr, why);
+        if (resume)
+            net_log(n, "%s (%s): %s; reconnecting (up to %d ms)", name, p->addr, why, n->reconnect_ms);
+        else
+            net_log(n, "%s (%s): %s", name, p->addr, why);
     }
     net_wipe_free(rbuf, TLS_READ_CHUNK);
-    net_wipe_free(wbuf, wlen);
+    return resume;
 }
 
-/* After a handshake: pin the key, exchange hellos, run the connection. */
-static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, int64_t deadline)
+/* For the log line of a refused key: which node we dialled, or which
+ * nodes are reconnecting (each may come back only with its pinned key). */
+static void refusal_hint(Net *n, int64_t expect, char *out, size_t outlen)
+{
+    char name[32], hex[2 * NET_KEY_ID_LEN + 1];
+    out[0] = 0;
+    if (expect >= 0) {
+        roster_node_name(&n->roster, (uint32_t)expect, name, sizeof name);
+        net_hex(n->roster.nodes[expect].key_id, NET_KEY_ID_LEN, hex);
+        snprintf(out, outlen, " (we dialled %s, pinned key %.16s...)", name, hex);
+        return;
+    }
+    size_t k = 0;
+    for (uint32_t i = 0; i < n_nodes(n) && k + 1 < outlen; i++) {
+        Peer *p = &n->peers[i];
+        pthread_mutex_lock(&p->mu);
+        bool rec = p->state == PEER_RECONNECTING;
+        pthread_mutex_unlock(&p->mu);
+        if (!rec) continue;
+        roster_node_name(&n->roster, i, name, sizeof name);
+        net_hex(n->roster.nodes[i].key_id, NET_KEY_ID_LEN, hex);
+        int w =
+            snprintf(out + k, outlen - k, "; %s is reconnecting and must present its pinned key %.16s...", name, hex);
+        if (w < 0) break;
+        k += (size_t)w;
+    }
+}
+
+/* After a handshake: pin the key, exchange hellos, run the connection.
+ * Returns true if the connection ran and was lost in a way it may come
+ * back from; *lost_id and *epoch then name that loss. */
+static bool serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, int64_t deadline, uint32_t *lost_id,
+                  unsigned *epoch)
 {
     uint8_t kid[NET_KEY_ID_LEN];
     char hex[2 * NET_KEY_ID_LEN + 1], who[128];
     X509 *cert = SSL_get0_peer_certificate(ssl);
     if (!cert || net_key_id_of_cert(cert, kid) != 0) {
         net_log(n, "connection with %s rejected: no usable certificate", addr);
-        return;
+        return false;
     }
     net_hex(kid, sizeof kid, hex);
     int64_t id = roster_find_key(&n->roster, kid);
     if (id < 0) {
-        reject_log(n, "connection with %s rejected: its key %s is not in the roster", addr, hex);
+        char hint[400];
+        refusal_hint(n, expect, hint, sizeof hint);
+        reject_log(n, "connection with %s rejected: its key %s is not in the roster%s", addr, hex, hint);
         if (expect >= 0) peer_why(n, (uint32_t)expect, "%s presented key %.16s..., not in the roster", addr, hex);
-        return;
+        return false;
     }
     char name[32];
     roster_node_name(&n->roster, (uint32_t)id, name, sizeof name);
@@ -666,31 +906,46 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         roster_node_name(&n->roster, (uint32_t)expect, ename, sizeof ename);
         net_log(n, "connection with %s rejected: it presented the key of %s, expected %s", addr, name, ename);
         peer_why(n, (uint32_t)expect, "%s presented the key of %s", addr, name);
-        return;
+        return false;
     }
     if ((uint32_t)id == n->tr.self) {
         net_log(n, "connection with %s rejected: it presented our own key", addr);
-        return;
+        return false;
     }
     /* inbound: only a higher party or a client dials us */
     if (expect < 0 && id < (int64_t)n->roster.n_parties && (uint32_t)id <= n->tr.self) {
         net_log(n, "connection from %s rejected: %s should not dial us", addr, name);
-        return;
+        return false;
     }
     Peer *p = &n->peers[id];
     int evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (evfd < 0) return;
+    if (evfd < 0) return false;
     pthread_mutex_lock(&p->mu);
-    bool busy = p->state != PEER_WAITING;
+    int prev = p->state;
+    bool busy = prev != PEER_WAITING && prev != PEER_RECONNECTING;
+    char old_addr[sizeof p->addr];
+    snprintf(old_addr, sizeof old_addr, "%s", p->addr);
     if (!busy) {
-        p->state = PEER_UP + 10; /* claimed: hello in progress */
+        p->state = PEER_CLAIMED; /* hello in progress */
         snprintf(p->addr, sizeof p->addr, "%s", addr);
     }
     pthread_mutex_unlock(&p->mu);
+    if (busy && expect < 0 && prev == PEER_UP && p->resumable) {
+        /* the node that dialled us dials again (with its pinned key): it
+         * lost the connection we still hold (half-open).  Drop ours, so its
+         * next attempt resumes. */
+        atomic_store(&p->stale, true);
+        pthread_mutex_lock(&p->mu);
+        wake(p->wake_fd);
+        pthread_mutex_unlock(&p->mu);
+        net_log(n, "connection from %s: %s dials again, so its connection we hold is dead; it may resume", addr, name);
+        close(evfd);
+        return false;
+    }
     if (busy) {
         net_log(n, "connection from %s rejected: %s is already connected or gone", addr, name);
         close(evfd);
-        return;
+        return false;
     }
     char hello[NET_HELLO_MAX];
     size_t hl = make_hello(n, (uint32_t)id, hello, sizeof hello);
@@ -707,7 +962,7 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
     } else if (read_frame(n, ssl, fd, &dec, &frame, &flen, deadline) != 0) {
         ok = false;
         peer_why(n, (uint32_t)id, "%s: no valid hello within %d ms", addr, TLS_HANDSHAKE_MS);
-    } else if (check_hello(n, (uint32_t)id, who, frame, flen) != 0) {
+    } else if (check_hello(n, (uint32_t)id, who, frame, flen, prev == PEER_RECONNECTING) != 0) {
         ok = false;
         peer_why(n, (uint32_t)id, "%s: hello mismatch", addr);
     }
@@ -715,9 +970,11 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
     net_frame_free(&dec);
     pthread_mutex_lock(&p->mu);
     if (!ok) {
-        p->state = PEER_WAITING;
+        p->state = prev;
+        if (prev == PEER_RECONNECTING) snprintf(p->addr, sizeof p->addr, "%s", old_addr);
     } else {
         p->state = PEER_UP;
+        atomic_store(&p->stale, false);
         p->wake_fd = evfd;
         p->why[0] = 0;
     }
@@ -728,10 +985,41 @@ static void serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         pthread_mutex_unlock(&n->mu);
         NetFrameDecoder d2;
         net_frame_init(&d2, TRANSPORT_MAX_MESSAGE);
-        conn_loop(n, (uint32_t)id, ssl, fd, evfd, &d2);
+        d2.control_ok = p->resumable;
+        bool resume = conn_loop(n, (uint32_t)id, ssl, fd, evfd, &d2);
         net_frame_free(&d2);
+        close(evfd);
+        if (resume) {
+            pthread_mutex_lock(&p->mu);
+            *epoch = p->epoch;
+            pthread_mutex_unlock(&p->mu);
+            *lost_id = (uint32_t)id;
+        }
+        return resume;
     }
     close(evfd);
+    return false;
+}
+
+/* An accepting node's side of a lost connection: the peer redials (it
+ * dialled before); if it is not back within the window it is gone. */
+static void await_redial(Net *n, uint32_t id, unsigned epoch)
+{
+    Peer *p = &n->peers[id];
+    while (!atomic_load(&n->stop)) {
+        pthread_mutex_lock(&p->mu);
+        /* back (a later loss has its own waiter), or gone */
+        bool over = p->epoch != epoch || p->state == PEER_UP || p->state == PEER_GONE;
+        bool still = p->state == PEER_RECONNECTING; /* not in the middle of a hello */
+        int64_t left = p->lost_at + n->reconnect_ms - net_now_ms();
+        pthread_mutex_unlock(&p->mu);
+        if (over) return;
+        if (still && left <= 0) {
+            give_up(n, id, epoch);
+            return;
+        }
+        usleep(50 * 1000);
+    }
 }
 
 /* ---- inbound connections ---------------------------------------------------------- */
@@ -752,14 +1040,18 @@ static void *inbound_thread(void *arg)
     int64_t start = net_now_ms();
     bool shaken = ssl && SSL_set_fd(ssl, in->fd) == 1 && handshake(n, ssl, in->fd, true, start + TLS_CERT_MS) == 0;
     hs_release(n, in->host);
+    uint32_t lost = 0;
+    unsigned epoch = 0;
+    bool resume = false;
     if (shaken)
-        serve(n, ssl, in->fd, in->addr, -1, start + TLS_HANDSHAKE_MS);
+        resume = serve(n, ssl, in->fd, in->addr, -1, start + TLS_HANDSHAKE_MS, &lost, &epoch);
     else if (ssl && !atomic_load(&n->stop))
         reject_log(n, "connection from %s rejected: TLS handshake failed or not done within %d ms (%s)", in->addr,
                    TLS_CERT_MS, ssl_reason());
     SSL_free(ssl);
     close(in->fd);
     free(in);
+    if (resume) await_redial(n, lost, epoch);
     ERR_clear_error();
     thread_exit(n);
     return NULL;
@@ -873,20 +1165,45 @@ static void *dial_thread(void *arg)
     free(d);
     const RosterNode *rn = &n->roster.nodes[id];
     Peer *p = &n->peers[id];
+    unsigned attempt = 0, seen_epoch = 0;
+    bool first = true;
     while (!atomic_load(&n->stop)) {
+        /* first connection: until it is up (wait_peers bounds that); after
+         * a loss: redial with backoff within the reconnect window */
         pthread_mutex_lock(&p->mu);
         int st = p->state;
+        unsigned epoch = p->epoch;
+        int64_t left = p->lost_at + n->reconnect_ms - net_now_ms();
         pthread_mutex_unlock(&p->mu);
-        if (st != PEER_WAITING) break;
+        if (st == PEER_GONE) break;
+        if (epoch != seen_epoch) { /* a new loss */
+            seen_epoch = epoch;
+            attempt = 0;
+        }
+        int64_t pause = first ? 0 : 250;
+        if (st == PEER_RECONNECTING) {
+            if (left <= 0) {
+                give_up(n, id, epoch);
+                break;
+            }
+            pause = attempt == 0 && n->test_hold_ms > 0 ? n->test_hold_ms : net_backoff_ms(attempt);
+            attempt++;
+            if (pause > left) pause = left;
+        }
+        first = false;
+        for (int64_t until = net_now_ms() + pause; net_now_ms() < until && !atomic_load(&n->stop);) usleep(10 * 1000);
+        if (atomic_load(&n->stop)) break;
         char addr[80] = "?", why[200];
         int fd = tcp_connect(n, rn, addr, sizeof addr, why, sizeof why);
         if (fd < 0) {
-            peer_why(n, id, "%s", why);
+            if (st != PEER_RECONNECTING) peer_why(n, id, "%s", why);
         } else {
             SSL *ssl = SSL_new(n->ctx);
             int64_t deadline = net_now_ms() + TLS_HANDSHAKE_MS;
+            uint32_t lost;
+            unsigned le;
             if (ssl && SSL_set_fd(ssl, fd) == 1 && handshake(n, ssl, fd, false, deadline) == 0) {
-                serve(n, ssl, fd, addr, id, deadline);
+                serve(n, ssl, fd, addr, id, deadline, &lost, &le);
             } else if (!atomic_load(&n->stop)) {
                 peer_why(n, id, "%s: TLS handshake failed (%s)", addr, ssl_reason());
             }
@@ -894,11 +1211,6 @@ static void *dial_thread(void *arg)
             close(fd);
             ERR_clear_error();
         }
-        pthread_mutex_lock(&p->mu);
-        st = p->state;
-        pthread_mutex_unlock(&p->mu);
-        if (st != PEER_WAITING) break;
-        for (int i = 0; i < 5 && !atomic_load(&n->stop); i++) usleep(50 * 1000);
     }
     thread_exit(n);
     return NULL;
@@ -943,6 +1255,7 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
         net_frame_header(p->out + p->out_len, (uint32_t)len);
         if (len) memcpy(p->out + p->out_len + 4, msg, len);
         p->out_len += len + 4;
+        p->out_frames++;
         wake(p->wake_fd);
     }
     pthread_mutex_unlock(&p->mu);
@@ -1092,6 +1405,7 @@ static void net_free_mem(Net *n)
     if (n->peers) {
         for (uint32_t i = 0; i < n_nodes(n); i++) {
             net_wipe_free(n->peers[i].out, n->peers[i].out_len);
+            net_resend_free(&n->peers[i].rs);
             pthread_mutex_destroy(&n->peers[i].mu);
         }
         free(n->peers);
@@ -1152,6 +1466,9 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
     n->tr.impl = n;
     n->is_party = cfg->self < r->n_parties;
     n->quiet = cfg->quiet;
+    n->reconnect_ms = cfg->reconnect_ms < 0 ? 0 : cfg->reconnect_ms ? cfg->reconnect_ms : NET_RECONNECT_MS;
+    const char *hold = getenv("STOFFEL_NET_TEST_RECONNECT_HOLD_MS"); /* testing aid (docs/network.md) */
+    n->test_hold_ms = hold ? atoi(hold) : 0;
     roster_node_name(r, cfg->self, n->self_name, sizeof n->self_name);
     snprintf(n->params, sizeof n->params, "%s", cfg->params ? cfg->params : "");
     randombytes_buf(n->nonce, sizeof n->nonce);
@@ -1229,6 +1546,12 @@ fail:
     }
     net_free_mem(n);
     return NULL;
+}
+
+void tls_transport_test_reset(Transport *t, uint32_t node, unsigned after)
+{
+    Net *n = t->impl;
+    if (node < n_nodes(n) && node != t->self && after > 0) atomic_store(&n->peers[node].reset_in, after);
 }
 
 bool tls_transport_peer_up(Transport *t, uint32_t node)
@@ -1320,11 +1643,31 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
     return -1;
 }
 
+/* Before closing: a peer whose connection is being resumed and that has
+ * not acknowledged everything sent to it (the last messages of a session,
+ * say) gets until the linger deadline, or the end of its reconnect window,
+ * to come back for them; the acceptor and the diallers run meanwhile. */
+static void await_resumptions(Net *n)
+{
+    while (net_now_ms() < n->linger_until) {
+        bool any = false;
+        for (uint32_t i = 0; i < n_nodes(n) && !any; i++) {
+            Peer *p = &n->peers[i];
+            pthread_mutex_lock(&p->mu);
+            any = (p->state == PEER_RECONNECTING || p->state == PEER_CLAIMED) && (p->out_len || p->inflight);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (!any) return;
+        usleep(20 * 1000);
+    }
+}
+
 void tls_transport_free(Transport *t, int linger_ms)
 {
     if (!t) return;
     Net *n = t->impl;
     n->linger_until = net_now_ms() + (linger_ms > 0 ? linger_ms : 0);
+    await_resumptions(n);
     atomic_store(&n->stop, true);
     for (uint32_t i = 0; i < n_nodes(n); i++) {
         pthread_mutex_lock(&n->peers[i].mu);

@@ -27,8 +27,12 @@
  * but unconsumed bytes are bounded (its reader stops reading, TCP pushes
  * back), as are the bytes queued to it (send fails with TRANSPORT_ERROR).
  * A message sent to a peer that has not connected yet is queued until it
- * does; one sent to a peer whose connection was lost is dropped, like a lost
- * packet (the protocol layer tolerates up to t silent parties).  A client's
+ * does.  A connection lost without a TLS close (a reset) is redialled by
+ * the node that dialled it, within a reconnect window, and resumes its
+ * streams without loss or duplication (reconnect.h); meanwhile messages to
+ * the peer are queued.  One sent to a peer gone for good (closed, or not
+ * back in time) is dropped, like a lost packet (the protocol layer
+ * tolerates up to t silent parties).  A client's
  * recv returns TRANSPORT_PEERS_GONE once every party's connection has
  * ended and nothing of theirs is left to read. */
 #ifndef STOFFEL_NET_TLS_H
@@ -58,6 +62,9 @@ typedef struct {
     /* Listen on this address instead of the roster's (NULL: roster). */
     const char *bind;
     bool quiet; /* no log lines on stderr */
+    /* How long a lost connection may take to come back (reconnect.h) before
+     * the peer counts as gone: 0 = NET_RECONNECT_MS, negative = never. */
+    int reconnect_ms;
 } TlsNetConfig;
 
 /* Creates this node's endpoint: loads key and certificate, checks they are
@@ -73,6 +80,10 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
  * every node once tls_transport_wait_peers succeeded; -1 if a party's
  * nonce is missing (then out is not that value). */
 int tls_transport_run_nonce(Transport *t, uint8_t out[32]);
+/* Testing aid: drops the connection to `node` with a TCP reset when the
+ * `after`-th (> 0) batch of messages to it from now is about to be
+ * written, so that batch has to go on the resumed connection. */
+void tls_transport_test_reset(Transport *t, uint32_t node, unsigned after);
 /* True while node `node`'s connection is up. */
 bool tls_transport_peer_up(Transport *t, uint32_t node);
 /* Flushes what is queued to connected peers (up to linger_ms), closes every

@@ -125,7 +125,7 @@ def t_client_index_discovery(build, tmp):
     leader = "127.0.0.1:%d" % s.ports[0]
     pin = ["--leader-key-id", s.leader_pin()]
     s.start("p0", [SUB, "--leader", "--bind", leader, "--n-parties", "4", "--wait-for-clients", "2",
-                   "--connect-timeout-ms", "30000"], env=LEADER_ENV, roster=False)
+                   "--connect-timeout-ms", "30000", "--insecure-any-party-key"], env=LEADER_ENV, roster=False)
     # c0 registers first but claims seat 1; the refused ones come before c1
     s.start("c0", ["--client", "--bootstrap", leader, *pin, "--inputs", "10", "--client-index", "1"], env=CTOKEN,
             roster=False)
@@ -141,6 +141,7 @@ def t_client_index_discovery(build, tmp):
                             "--wait-for-clients", "2"], env=TOKEN, roster=False)
     res = s.wait()
     expect_result(res, ["c0", "c1"], "-7")
+    expect("warning: --insecure-any-party-key" in res["p0"][2], "a leader seating any key is warned", res)
     expect("registered as client 1" in res["c0"][2] and "registered as client 0" in res["c1"][2],
            "each client should say the id it got", res)
     expect(res["dup"][0] == 25 and "duplicate reserved index 1" in res["dup"][2], "a taken seat is refused", res)
@@ -156,7 +157,8 @@ def t_expected_clients(build, tmp):
     leader = "127.0.0.1:%d" % s.ports[0]
     pin = ["--leader-key-id", s.leader_pin()]
     s.start("p0", [SUB, "--leader", "--bind", leader, "--n-parties", "4", "--connect-timeout-ms", "30000",
-                   "--expected-clients", s.path("c0.crt") + "," + s.path("c1.crt")], env=LEADER_ENV, roster=False)
+                   "--expected-clients", s.path("c0.crt") + "," + s.path("c1.crt"), "--party-keys", s.party_keys()],
+            env=LEADER_ENV, roster=False)
     p = s.start("stranger", ["--client", "--bootstrap", leader, *pin, "--inputs", "1"], env=CTOKEN, roster=False)
     p.wait(timeout=30)
     s.start("c1", ["--client", "--bootstrap", leader, *pin, "--inputs", "3"], env=CTOKEN, roster=False)

@@ -101,6 +101,15 @@ class Session:
                            stdout=subprocess.PIPE, text=True, timeout=30)
         return r.stdout.strip()
 
+    def party_keys(self):
+        """A --party-keys file for a leader p0 admitting p1..p3: each entry
+        in another accepted form (a roster line, a key id, a certificate)."""
+        kid = subprocess.run([os.path.join(self.build, "stoffel-keygen"), "--key-id", self.path("p2.crt")],
+                             stdout=subprocess.PIPE, text=True, timeout=30).stdout.strip()
+        party1 = [l for l in self.lines if l.startswith("party 1 ")][0]
+        return self.write("party_keys", "# the parties' keys\n%s%s  # party 2\n%s\n" % (party1, kid,
+                                                                                           self.path("p3.crt")))
+
     def party(self, i, program, *extra, env=None, key=None):
         return self.start("p%d" % i, [program, "--party-id", str(i)] + list(extra), env=env, key=key)
 
@@ -255,6 +264,175 @@ def t_party_killed(build, tmp):
     expect_result(res, ["c0", "c1"], "375")
     for i in range(3):
         expect(res["p%d" % i][0] == 0, "party %d should finish" % i, res)
+
+
+def reconnect_session(s, prog, envs):
+    """4 parties + 2 clients on prog, party i with envs.get(i) (test hooks)."""
+    for i in range(4):
+        s.party(i, prog, env=envs.get(i))
+    s.client(0, "15")
+    s.client(1, "25")
+    return s.wait()
+
+
+def check_resumed(res, parties, lost_at, resumed_at, name):
+    """lost_at logged losing `name`'s connection and reconnecting, resumed_at
+    resuming it; every party in `parties` finished, both clients got 375."""
+    expect_result(res, ["c0", "c1"], "375")
+    for i in parties:
+        expect(res["p%d" % i][0] == 0, "party %d should finish" % i, res)
+    expect(re.search(r"%s \([^)]*\): connection lost \([^)]*\); reconnecting" % name, res[lost_at][2]),
+           "%s should log the lost connection to %s and reconnect" % (lost_at, name), res)
+    expect(re.search(r"connection resumed after \d+ ms; \d+ frames sent again", res[resumed_at][2]),
+           "%s should log the resumed connection" % resumed_at, res)
+
+
+def t_reconnect_preproc(build, tmp):
+    """Issue 20 item 9: party 3's connection to party 0 is reset (TCP RST)
+    during preprocessing, after its first preprocessing message; party 3,
+    which dialled it, redials, each side resends what the other lacks, and
+    the session finishes with 375 (preprocessing tolerates no lost message,
+    so it needs the resumed stream whole)."""
+    s = Session(build, tmp, "reconnect_preproc")
+    res = reconnect_session(s, fixture("client_mul.stflb"), {3: {"STOFFEL_NET_TEST_RESET_AT": "preproc:0"}})
+    check_resumed(res, range(4), "p3", "p0", "party 0")
+    expect("reset by the test hook" in res["p3"][2], "party 3 should say it reset the connection", res)
+
+
+def t_reconnect_online(build, tmp):
+    """The same during the online phase, reset by the accepting side: party
+    0 resets its connection to party 1 after its first online message, and
+    party 3 dies as the online phase starts, so the opening (which corrects
+    one missing share, not two) needs what party 0 and party 1 send each
+    other: party 1 redials and all three finish with 375 at both clients."""
+    s = Session(build, tmp, "reconnect_online")
+    res = reconnect_session(s, fixture("client_mul.stflb"), {0: {"STOFFEL_NET_TEST_RESET_AT": "online:1"},
+                                                             3: {"STOFFEL_NET_TEST_KILL_AT": "online"}})
+    expect(res["p3"][0] == -signal.SIGKILL, "party 3 should have been killed", res)
+    check_resumed(res, range(3), "p1", "p1", "party 0")
+
+
+def t_reconnect_wrong_key(build, tmp):
+    """While party 3 is away after a reset (it waits 3 s before redialling,
+    a test hook), two others try to take its place at party 0: one with a
+    key that is not in the roster, one with party 3's own key but in another
+    process (a restart, or a stolen key: another run nonce).  Both are
+    refused and logged naming party 3; the real party 3 then resumes and
+    the session finishes with 375."""
+    s = Session(build, tmp, "reconnect_wrong_key")
+    prog = fixture("client_mul.stflb")
+    extra = ["--reconnect-window-ms", "15000", "--timeout-ms", "25000"]
+    for i in range(4):
+        s.party(i, prog, *extra, env={"STOFFEL_NET_TEST_RESET_AT": "preproc:0",
+                                      "STOFFEL_NET_TEST_RECONNECT_HOLD_MS": "4000"} if i == 3 else None)
+    s.client(0, "15")
+    s.client(1, "25")
+    end = time.monotonic() + 20
+    while "reconnecting" not in open(s.path("p0.err")).read() and time.monotonic() < end:
+        time.sleep(0.05)
+    bad_port, restart_port = free_ports(2)
+    bad_line = s.keygen("bad", "--party", "3", "--addr", "127.0.0.1:%d" % bad_port)
+    fake = s.write("roster.fake", "".join(l for l in s.lines if not l.startswith("party 3 ")) + bad_line)
+    imps = [s.start("bad", [prog, "--party-id", "3", "--connect-timeout-ms", "1500"], roster=fake, key="bad"),
+            s.start("restarted", [prog, "--party-id", "3", "--bind", "127.0.0.1:%d" % restart_port,
+                                  "--connect-timeout-ms", "1500"], key="p3")]
+    for p in imps:
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+    res = s.wait()
+    check_resumed(res, range(4), "p3", "p0", "party 0")
+    kid = bad_line.split()[-1]
+    log = res["p0"][2]
+    expect(re.search(r"its key %s is not in the roster; party 3 is reconnecting and must present its pinned key"
+                     % kid, log), "party 0 should refuse the unknown key, naming party 3", res)
+    expect(re.search(r"party 3 \([^)]*\): cannot resume its lost connection: it is not the process that was "
+                     r"connected", log), "party 0 should refuse party 3's key from another process", res)
+    expect(res["bad"][0] == 12 and res["restarted"][0] == 12, "both impostors should fail (exit 12)", res)
+
+
+class HalfOpenProxy:
+    """A TCP proxy in front of one party (listens on its roster port, forwards
+    to its --bind port).  Once `after` bytes have passed, it cuts every
+    connection open at that moment once: the dialling side gets a reset,
+    while the party's side is left open and silent (a half-open connection,
+    as after a dropped NAT mapping); later connections pass untouched."""
+
+    def __init__(self, listen_port, target_port, after):
+        import threading
+        self.target, self.after, self.total, self.cut = target_port, after, 0, False
+        self.lock = threading.Lock()
+        self.pairs = []
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", listen_port))
+        self.sock.listen(32)
+        self.threading = threading
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+                u = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                return
+            pair = [c, u, False]
+            with self.lock:
+                self.pairs.append(pair)
+            for a, b in ((c, u), (u, c)):
+                self.threading.Thread(target=self.pipe, args=(a, b, pair), daemon=True).start()
+
+    def pipe(self, a, b, pair):
+        try:
+            while not pair[2]:
+                d = a.recv(65536)
+                if not d or pair[2]:
+                    break
+                b.sendall(d)
+                with self.lock:
+                    self.total += len(d)
+                    if self.total >= self.after and not self.cut:
+                        self.cut = True
+                        for p in self.pairs:
+                            p[2] = True
+                            p[0].setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                            p[0].close()
+        except OSError:
+            pass
+        if not pair[2]:
+            try:
+                b.shutdown(socket.SHUT_WR)   # pass the end on, as a router would
+            except OSError:
+                pass
+
+    def close(self):
+        self.sock.close()
+
+
+def t_reconnect_half_open(build, tmp):
+    """A proxy in front of party 0 cuts, in the middle of preprocessing, every
+    connection to it: each node that dialled party 0 gets a reset, but party
+    0's ends stay open and silent.  When a node dials again with its pinned
+    key, party 0 takes the connection it holds as dead; the node resumes and
+    the session finishes with 375."""
+    s = Session(build, tmp, "reconnect_half_open")
+    prog = fixture("client_mul.stflb")
+    real = free_ports(1)[0]
+    proxy = HalfOpenProxy(s.ports[0], real, 30000)
+    try:
+        for i in range(4):
+            s.party(i, prog, *(["--bind", "127.0.0.1:%d" % real] if i == 0 else []))
+        s.client(0, "15")
+        s.client(1, "25")
+        res = s.wait()
+    finally:
+        proxy.close()
+    expect(proxy.cut, "the proxy should have cut the connections", res)
+    check_resumed(res, range(4), "p3", "p0", "party 0")
+    expect(re.search(r"party 3 dials again, so its connection we hold is dead", res["p0"][2]),
+           "party 0 should drop the half-open connection when party 3 dials again", res)
 
 
 def t_session_n7(build, tmp):
@@ -501,7 +679,7 @@ def discovery_session(s, prog, before=None):
     leader = "127.0.0.1:%d" % s.ports[0]
     pin = ["--leader-key-id", s.leader_pin()]
     s.start("p0", [prog, "--leader", "--bind", leader, "--n-parties", "4", "--clients", "2",
-                   "--connect-timeout-ms", "30000"], env=LEADER_ENV, roster=False)
+                   "--connect-timeout-ms", "30000", "--party-keys", s.party_keys()], env=LEADER_ENV, roster=False)
     if before:
         before(leader)
     for i in (1, 2, 3):
@@ -537,10 +715,10 @@ def t_discovery_bad_token(build, tmp):
     item 5: with one shared token a client could fill the free party seats).
     The session still forms with the honest nodes."""
     s = Session(build, tmp, "discovery_token")
-    for k in ("bad", "bad2", "grab", "grab2"):
+    for k in ("bad", "bad2", "grab", "grab2", "rogue"):
         s.keygen(k, "--client", "0")
     prog = fixture("client_mul.stflb")
-    ports = free_ports(3)
+    ports = free_ports(4)
     pin = ["--leader-key-id", s.leader_pin()]
 
     def party(tag, port, env, *extra):
@@ -557,6 +735,8 @@ def t_discovery_bad_token(build, tmp):
                   party("grab", ports[1], {"STOFFEL_AUTH_TOKEN": CTOKEN["STOFFEL_CLIENT_TOKEN"]}),
                   # ... or as it is (a client's environment)
                   party("grab2", ports[2], CTOKEN),
+                  # the parties' token, but a key the leader's --party-keys does not list
+                  party("rogue", ports[3], TOKEN),
                   s.start("notoken", ["--client", "--bootstrap", leader, "--inputs", "1"] + pin, key="bad2",
                           env=TOKEN, roster=False),
                   s.start("badpin", ["--client", "--bootstrap", leader, "--inputs", "1",
@@ -577,6 +757,8 @@ def t_discovery_bad_token(build, tmp):
            "the client token must not seat a party (exit 25)", res)
     expect(res["grab2"][0] == 25 and "missing STOFFEL_AUTH_TOKEN" in res["grab2"][2],
            "a party holding only the client token is refused (exit 25)", res)
+    expect(res["rogue"][0] == 25 and "its key is not listed in --party-keys" in res["rogue"][2],
+           "the parties' token with an unlisted key must not seat a party (exit 25)", res)
     expect(res["notoken"][0] == 25 and "missing STOFFEL_CLIENT_TOKEN" in res["notoken"][2],
            "a client without the client token (only the parties') should be refused (exit 25)", res)
     expect(res["badpin"][0] == 21 and "--leader-key-id" in res["badpin"][2],
@@ -585,6 +767,7 @@ def t_discovery_bad_token(build, tmp):
            and "--insecure-no-leader-pin" in res["nopin"][2], "a registrant without a pin refuses (exit 2)", res)
     log = res["p0"][2]
     expect(log.count("refused: wrong STOFFEL_AUTH_TOKEN") == 2 and "refused: missing STOFFEL_AUTH_TOKEN" in log
+           and "refused: its key is not listed in --party-keys" in log
            and "refused: missing STOFFEL_CLIENT_TOKEN" in log, "the leader should log the refusals", res)
     expect(log.count("party registered from") == 3, "only the 3 honest parties get party seats", res)
 
@@ -597,10 +780,13 @@ def t_discovery_leader_tokens(build, tmp):
     leader = "127.0.0.1:%d" % s.ports[0]
     cases = [("noclienttoken", TOKEN, "needs STOFFEL_CLIENT_TOKEN"),
              ("sametoken", dict(TOKEN, STOFFEL_CLIENT_TOKEN=TOKEN["STOFFEL_AUTH_TOKEN"]),
-              "STOFFEL_CLIENT_TOKEN must differ from STOFFEL_AUTH_TOKEN")]
+              "STOFFEL_CLIENT_TOKEN must differ from STOFFEL_AUTH_TOKEN"),
+             # issue 20: the token alone must not seat a party
+             ("nopartykeys", LEADER_ENV, "refusing to lead without --party-keys FILE")]
     for tag, env, _ in cases:
         s.start(tag, [prog, "--leader", "--bind", leader, "--n-parties", "4", "--clients", "2",
-                      "--connect-timeout-ms", "2000"], key="p0", env=env, roster=False)
+                      "--connect-timeout-ms", "2000"] + ([] if tag == "nopartykeys" else ["--insecure-any-party-key"]),
+                key="p0", env=env, roster=False)
         s.procs[-1][0].wait(timeout=30)
     res = s.wait()
     for tag, _, want in cases:
@@ -869,6 +1055,9 @@ def t_fixed_output_range(build, tmp):
 
 
 TESTS.append(t_fixed_output_range)
+
+
+TESTS += [t_reconnect_preproc, t_reconnect_online, t_reconnect_wrong_key, t_reconnect_half_open]
 
 
 def main():
