@@ -292,7 +292,8 @@ static void node_free(Node *nd, int linger_ms)
  * kill itself with SIGKILL when the online phase starts, after
  * preprocessing and client input - a crash at a reproducible point;
  * =preproc just before preprocessing. */
-static Transport *test_reset_tr; /* this party's, for STOFFEL_NET_TEST_RESET_AT */
+static _Thread_local Transport
+    *test_reset_tr; /* this thread's party (parties may be threads), for STOFFEL_NET_TEST_RESET_AT */
 
 static void test_kill_at(const char *stage)
 {
@@ -723,7 +724,7 @@ int net_mpc_run_discovery(const StfProgram *prog, const NetMpcOptions *o, NetRun
         uint32_t npkeys = 0;
         if (o->party_keys && discovery_party_keys(o->party_keys, &pkeys, &npkeys, err, sizeof err) != DISCOVERY_OK) {
             free(expect);
-            return say(NET_MPC_BAD_CONFIG, "%s", err);
+            return say(nr, NET_MPC_BAD_CONFIG, "%s", err);
         }
         DiscoveryLeader dl = {
             .bind = o->bind,
