@@ -61,21 +61,20 @@ typedef struct {
     uint32_t n, t, self;
     const Group *g;
     const Field *f;
-    GroupPoint *C;     /* n × (t+1) commitments */
-    Fe *sh;            /* n: my share from each dealer */
-    uint8_t *have;     /* n: a share from the dealer arrived */
-    uint8_t *dealt;    /* n: commitments arrived and decoded */
-    uint8_t *ok;       /* n: my share from the dealer matches */
-    uint8_t *accused;  /* n × n: accused[dealer*n + accuser] */
-    uint8_t *heard;    /* n: the party's complaint is held */
-    Fe *mine;          /* n: my dealing's shares (kept for answers, then wiped) */
-    uint8_t **held;    /* NSTAGE × n: each party's broadcast of each stage */
+    GroupPoint *C;    /* n × (t+1) commitments */
+    Fe *sh;           /* n: my share from each dealer */
+    uint8_t *have;    /* n: a share from the dealer arrived */
+    uint8_t *dealt;   /* n: commitments arrived and decoded */
+    uint8_t *ok;      /* n: my share from the dealer matches */
+    uint8_t *accused; /* n × n: accused[dealer*n + accuser] */
+    uint8_t *heard;   /* n: the party's complaint is held */
+    Fe *mine;         /* n: my dealing's shares (kept for answers, then wiped) */
+    uint8_t **held;   /* NSTAGE × n: each party's broadcast of each stage */
     size_t *held_len;
 } Avss;
 
 static const char stages[] = "DCRP"; /* the order every party broadcasts in */
 #define NSTAGE 4
-
 
 /* Takes `origin`'s broadcasts of this call, in order, until the one of
  * stage `tag` is held (1) or the deadline passes (0); -1 on an engine
@@ -210,8 +209,8 @@ static void take_dealing(Avss *a, uint32_t i)
     char why[128];
     int fine = 1;
     for (uint32_t k = 0; k <= a->t && fine; k++)
-        fine = a->g->decode_ark(&a->C[(size_t)i * (a->t + 1) + k], m + AVSS_HDR + k * a->g->ark_len, a->g->ark_len,
-                                why, sizeof why) == 0;
+        fine = a->g->decode_ark(&a->C[(size_t)i * (a->t + 1) + k], m + AVSS_HDR + k * a->g->ark_len, a->g->ark_len, why,
+                                sizeof why) == 0;
     a->dealt[i] = (uint8_t)fine;
     if (fine)
         a->ok[i] = a->have[i] && avss_share_matches(a->g, &a->C[(size_t)i * (a->t + 1)], a->t + 1, a->self, &a->sh[i]);
@@ -303,8 +302,9 @@ static int broadcast_bytes(MpcEngine *e, Avss *a, uint8_t tag, uint64_t seq, con
     return rc;
 }
 
-/* Stage 2: my complaints, then everyone's (a party silent past the
- * timeout is excluded from later waits). */
+/* Stage 2: my complaints, then everyone's.  A party whose complaint is
+ * late is not excluded: it may only be slow because the others waited for
+ * a silent dealer (the leader counts what it holds). */
 static int complaints(MpcEngine *e, Avss *a, uint64_t seq, int timeout_ms)
 {
     uint32_t n = a->n;
@@ -323,7 +323,6 @@ static int complaints(MpcEngine *e, Avss *a, uint64_t seq, int timeout_ms)
         if (j == a->self || e->excluded[j]) continue;
         if (pump(e, a, j, 'C', seq, &dl) < 0) return -1;
         take_complaint(a, j);
-        if (!a->heard[j]) exclude(e, j);
     }
     return 0;
 }
@@ -483,15 +482,15 @@ static int agree(MpcEngine *e, Avss *a, uint64_t seq, uint8_t *s)
     char why[SHAMIR_MAX_PARTIES][200]; /* why each leader was passed over */
     uint32_t nwhy = 0;
     for (uint32_t L = 0; L < n; L++) {
-        if (e->excluded[L] && L != a->self) continue;
         uint8_t q[SHAMIR_MAX_PARTIES], mys[SHAMIR_MAX_PARTIES];
         if (L == a->self && propose(e, a, seq, T, q, mys) != 0) return -1;
         /* the first leader may wait a timeout each for a complaint and
          * an answer that never come; a later one starts when its
-         * predecessor's wait ended */
+         * predecessor's wait ended.  A party known to be silent is only
+         * checked for a proposal that has already come. */
         struct timespec dl;
-        deadline_in(&dl, first ? 3 * T : 2 * T);
-        first = 0;
+        deadline_in(&dl, e->excluded[L] && L != a->self ? 1 : first ? 3 * T : 2 * T);
+        first &= e->excluded[L] && L != a->self;
         if (L != a->self && pump(e, a, L, 'P', seq, &dl) < 0) return -1;
         int r = check_proposal(e, a, L, seq, &dl, s, why[nwhy], sizeof why[nwhy]);
         if (r != 0) return r < 0 ? -1 : 0;
@@ -523,8 +522,7 @@ int mpc_avss_random(MpcEngine *e, const Group *g, Fe *share, GroupPoint *commit,
     a.held_len = calloc((size_t)NSTAGE * n, sizeof *a.held_len);
     uint8_t accept[SHAMIR_MAX_PARTIES] = { 0 };
     int rc = -1;
-    if (!a.C || !a.sh || !a.mine || !a.have || !a.dealt || !a.ok || !a.accused || !a.heard || !a.held ||
-        !a.held_len) {
+    if (!a.C || !a.sh || !a.mine || !a.have || !a.dealt || !a.ok || !a.accused || !a.heard || !a.held || !a.held_len) {
         mpc_fail(e, "out of memory");
         goto out;
     }
@@ -541,8 +539,10 @@ int mpc_avss_random(MpcEngine *e, const Group *g, Fe *share, GroupPoint *commit,
         if (!accept[i]) continue;
         if (!a.ok[i]) {
             /* only if the leader did not count my complaint (it came late) */
-            mpc_fail(e, "avss: my share from party %u is missing or does not match its commitments, and the "
-                        "agreed proposal did not count my complaint", i);
+            mpc_fail(e,
+                     "avss: my share from party %u is missing or does not match its commitments, and the "
+                     "agreed proposal did not count my complaint",
+                     i);
             goto out;
         }
         fe_add(e->f, share, share, &a.sh[i]);
