@@ -31,21 +31,32 @@
 
 #define AVSS_HDR 9 /* tag byte + 8-byte sequence number */
 
+/* r = x·p for a small public x (a party's point), by doubling and adding:
+ * the commitments and x are public, so this need not be constant time, and
+ * a few additions replace a full 256-bit multiplication. */
+static int mul_small(const Group *g, GroupPoint *r, const GroupPoint *p, uint32_t x)
+{
+    GroupPoint acc;
+    g->identity(&acc);
+    int top = 31;
+    while (top > 0 && !((x >> top) & 1)) top--;
+    for (int bit = top; bit >= 0; bit--) {
+        if (g->add(&acc, &acc, &acc) != 0) return -1;
+        if (((x >> bit) & 1) && g->add(&acc, &acc, p) != 0) return -1;
+    }
+    *r = acc;
+    return 0;
+}
+
 int avss_share_matches(const Group *g, const GroupPoint *commit, uint32_t ncommit, uint32_t party, const Fe *share)
 {
-    const Field *f = g->scalar_field;
-    Fe x, xp;
     uint8_t k[32];
-    GroupPoint want, term, have;
-    shamir_point(f, &x, party);
-    fe_one(f, &xp);
+    GroupPoint want, have;
+    /* Σ C_k·x^k by Horner's rule with x = party + 1 */
     g->identity(&want);
-    for (uint32_t i = 0; i < ncommit; i++) {
-        fe_to_bytes(f, k, &xp);
-        if (g->mul(&term, &commit[i], k) != 0 || g->add(&want, &want, &term) != 0) return 0;
-        fe_mul(f, &xp, &xp, &x);
-    }
-    fe_to_bytes(f, k, share);
+    for (uint32_t i = ncommit; i-- > 0;)
+        if (mul_small(g, &want, &want, party + 1) != 0 || g->add(&want, &want, &commit[i]) != 0) return 0;
+    fe_to_bytes(g->scalar_field, k, share);
     int rc = g->mul_base(&have, k);
     sodium_memzero(k, sizeof k);
     return rc == 0 && g->equal(&have, &want);
