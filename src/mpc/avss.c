@@ -421,7 +421,9 @@ static int propose(MpcEngine *e, Avss *a, uint64_t seq, int timeout_ms, uint8_t 
 {
     uint32_t n = a->n;
     struct timespec dl;
-    deadline_in(&dl, timeout_ms);
+    /* two timeouts: a live party may have waited one for a share and one
+     * for a complaint that never came before it answers */
+    deadline_in(&dl, 2 * timeout_ms);
     for (uint32_t j = 0; j < n; j++) {
         if (j == a->self || e->excluded[j]) continue;
         if (pump(e, a, j, 'R', seq, &dl) < 0) return -1;
@@ -495,12 +497,12 @@ static int agree(MpcEngine *e, Avss *a, uint64_t seq, uint8_t *s)
     for (uint32_t L = 0; L < n; L++) {
         uint8_t q[SHAMIR_MAX_PARTIES], mys[SHAMIR_MAX_PARTIES];
         if (L == a->self && propose(e, a, seq, T, q, mys) != 0) return -1;
-        /* the first leader may wait a timeout each for a complaint and
-         * an answer that never come; a later one starts when its
+        /* the first leader may wait a timeout for a complaint and two for
+         * answers that never come; a later one starts when its
          * predecessor's wait ended.  A party known to be silent is only
          * checked for a proposal that has already come. */
         struct timespec dl;
-        deadline_in(&dl, e->excluded[L] && L != a->self ? 1 : first ? 3 * T : 2 * T);
+        deadline_in(&dl, e->excluded[L] && L != a->self ? 1 : first ? 4 * T : 3 * T);
         first &= e->excluded[L] && L != a->self;
         if (L != a->self && pump(e, a, L, 'P', seq, &dl) < 0) return -1;
         int r = check_proposal(e, a, L, seq, &dl, s, why[nwhy], sizeof why[nwhy]);
