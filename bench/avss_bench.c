@@ -1,12 +1,12 @@
-/* avss_bench.c: the AVSS backend (docs/avss.md) at n = 4 (t = 1) and
- * n = 7 (t = 2).
+/* avss_bench.c: the AVSS backend (docs/avss.md): key generation at n = 4
+ * (t = 1), 7 (t = 2) and 16 (t = 5), signing at n = 5 (t = 1) and 7.
  *
  *   make bench-avss [BENCH_ARGS="--reps 20"]
  *
  * Three figures per group or scheme:
  *   - share+verify: one Feldman dealing (a random degree-t polynomial, its
  *     t+1 commitments) and all n share checks, on one thread;
- *   - DKG: mpc_avss_random (deal, complain, vote, answers) with n parties as
+ *   - DKG: mpc_avss_random (deal, complain, answer, agree) with n parties as
  *     threads over the in-process transport, `reps` in a row; the time is
  *     party 0's;
  *   - signing: whole sessions of tests/avss/threshold_*.s through the public
@@ -204,7 +204,12 @@ int main(int argc, char **argv)
         }
     }
     if (reps <= 0 || sodium_init() < 0) return 1;
-    static const uint32_t sizes[2][2] = { { 4, 1 }, { 7, 2 } };
+    /* key generation at the issue's n = 4, 7, 16; signing with its 5
+     * parties (and 7) */
+    static const struct {
+        uint32_t n, t;
+        int dkg, sign;
+    } sizes[] = { { 4, 1, 1, 0 }, { 5, 1, 0, 1 }, { 7, 2, 1, 1 }, { 16, 5, 1, 0 } };
     static const char *groups[] = { "secp256k1", "p-256", "ed25519-edwards", "bls12-381-g1" };
     static const struct {
         const char *scheme, *file, *curve;
@@ -217,10 +222,10 @@ int main(int argc, char **argv)
     };
     int bad = 0;
     printf("AVSS (docs/avss.md), %d repetitions per figure\n", reps);
-    for (int k = 0; k < 2; k++) {
-        uint32_t n = sizes[k][0], t = sizes[k][1];
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        uint32_t n = sizes[k].n, t = sizes[k].t;
         printf("n=%u t=%u\n", n, t);
-        for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
+        for (size_t i = 0; sizes[k].dkg && i < sizeof groups / sizeof *groups; i++) {
             const Group *g = group_by_name(groups[i]);
             double svc = 0, dc = 0;
             double sv = g ? share_verify(g, n, t, reps * 10, &svc) : -1;
@@ -230,7 +235,7 @@ int main(int argc, char **argv)
                    groups[i], sv, 1000 / sv, svc, d, 1000 / d, dc);
             fflush(stdout);
         }
-        for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++) {
+        for (size_t i = 0; sizes[k].sign && i < sizeof schemes / sizeof *schemes; i++) {
             double sc = 0;
             double s = signing(schemes[i].file, schemes[i].curve, n, t, reps, &sc);
             bad |= s < 0;

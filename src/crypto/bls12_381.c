@@ -118,11 +118,54 @@ static const Fp2 G2Y = { { { 0x4c730af860494c4aULL, 0x597cfa1f5e369c5aULL, 0xe7e
                          { { 0xadc0fc92df64b05dULL, 0x18aa270a2b1461dcULL, 0x86adac6a3be4eba0ULL, 0x79495c4ec93da33aULL,
                              0xe7175850a43ccaedULL, 0x0b2bc2a163de1bf2ULL } } };
 
-/* The group order r, little-endian bytes, for subgroup checks. */
-static const uint8_t ORDER_LE[32] = {
-    0x01, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xfe, 0x5b, 0xfe, 0xff, 0x02, 0xa4, 0xbd, 0x53,
-    0x05, 0xd8, 0xa1, 0x09, 0x08, 0xd8, 0x39, 0x33, 0x48, 0x7d, 0x9d, 0x29, 0x53, 0xa7, 0xed, 0x73,
-};
+/* Fast subgroup checks (Bowe, eprint 2019/814; Scott, eprint 2021/1130):
+ * on E(Fp), P is in G1 iff φ(P) = -x²·P with φ(X:Y:Z) = (βX:Y:Z), β the
+ * cube root of unity BETA_CHECK (the GLV multiplication's BETA squared);
+ * on E'(Fp2), P is in G2 iff ψ(P) = x·P with ψ the untwist-Frobenius-twist
+ * (conjugate each coordinate, times PSI_X and PSI_Y).  A 128- or 64-bit multiplication instead of one by the 255-bit
+ * r; the constants were checked on the generators, and test_crypto.c
+ * compares the checks with multiplication by r. */
+static const Fp BETA_CHECK = { { 0x30f1361b798a64e8ULL, 0xf3b8ddab7ece5a2aULL, 0x16a8ca3ac61577f7ULL,
+                                 0xc26a2ff874fd029bULL, 0x3636b76660701c6eULL, 0x051ba4ab241b6160ULL } };
+static const uint8_t X2_LE[16] = { 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+                                   0x02, 0xa4, 0x01, 0x00, 0x01, 0xa4, 0x45, 0xac };   /* x² */
+static const uint8_t ABS_X_LE[8] = { 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0xd2 }; /* -x */
+static const Fp PSI_X1 = { { 0x890dc9e4867545c3ULL, 0x2af322533285a5d5ULL, 0x50880866309b7e2cULL, 0xa20d1b8c7e881024ULL,
+                             0x14e4f04fe2db9068ULL, 0x14e56d3f1564853aULL } }; /* PSI_X = PSI_X1·u */
+static const Fp2 PSI_Y = { { { 0x3e2f585da55c9ad1ULL, 0x4294213d86c18183ULL, 0x382844c88b623732ULL,
+                               0x92ad2afd19103e18ULL, 0x1d794e4fac7cf0b9ULL, 0x0bd592fc7d825ec8ULL } },
+                           { { 0x7bcfa7a25aa30fdaULL, 0xdc17dec12a927e7cULL, 0x2f088dd86b4ebef1ULL,
+                               0xd1ca2087da74d4a7ULL, 0x2da2596696cebc1dULL, 0x0e2b7eedbbfd87d2ULL } } };
+
+/* P in G1: φ(P) + x²·P is the identity.  Variable time: points checked
+ * are public. */
+static int g1p_in_subgroup(const G1P *p)
+{
+    G1P a, phi = *p;
+    g1p_mul_vartime(&a, p, X2_LE, sizeof X2_LE);
+    fp_mul(&phi.X, &phi.X, &BETA_CHECK);
+    g1p_add(&a, &a, &phi);
+    return g1p_is_identity(&a);
+}
+
+/* P in G2: ψ(P) + |x|·P is the identity (x < 0). */
+static int g2p_in_subgroup(const G2P *p)
+{
+    G2P a, psi;
+    Fp t;
+    g2p_mul_vartime(&a, p, ABS_X_LE, sizeof ABS_X_LE);
+    /* conj(X)·(PSI_X1·u) = (c0 - c1·u)·PSI_X1·u = PSI_X1·c1 + PSI_X1·c0·u */
+    fp_mul(&t, &p->X.c0, &PSI_X1);
+    fp_mul(&psi.X.c0, &p->X.c1, &PSI_X1);
+    psi.X.c1 = t;
+    psi.Y = p->Y;
+    fp_neg(&psi.Y.c1, &psi.Y.c1);
+    fp2_mul(&psi.Y, &psi.Y, &PSI_Y);
+    psi.Z = p->Z;
+    fp_neg(&psi.Z.c1, &psi.Z.c1);
+    g2p_add(&a, &a, &psi);
+    return g2p_is_identity(&a);
+}
 
 /* 1 - x for the curve parameter x = -0xd201000000010000: the effective
  * cofactor arkworks' G1 clear_cofactor multiplies by (eprint 2019/403 §5). */
@@ -330,10 +373,9 @@ static int g1_decode(GroupPoint *r, const uint8_t *in, size_t len, char *err, si
         if (fp_from_be(&y, in + 48) != 0) return group_fail(err, errlen, "y coordinate is not below the field modulus");
         if (!g1p_affine_on_curve(&x, &y)) return group_fail(err, errlen, "not on the curve");
     }
-    G1P p, chk;
+    G1P p;
     g1p_from_affine(&p, &x, &y);
-    g1p_mul_vartime(&chk, &p, ORDER_LE, sizeof ORDER_LE);
-    if (!g1p_is_identity(&chk)) return group_fail(err, errlen, "not in the prime-order subgroup");
+    if (!g1p_in_subgroup(&p)) return group_fail(err, errlen, "not in the prime-order subgroup");
     *(G1P *)r = p;
     return 0;
 }
@@ -469,10 +511,9 @@ static int g2_decode(GroupPoint *r, const uint8_t *in, size_t len, char *err, si
             return group_fail(err, errlen, "y coordinate is not below the field modulus");
         if (!g2p_affine_on_curve(&x, &y)) return group_fail(err, errlen, "not on the curve");
     }
-    G2P p, chk;
+    G2P p;
     g2p_from_affine(&p, &x, &y);
-    g2p_mul_vartime(&chk, &p, ORDER_LE, sizeof ORDER_LE);
-    if (!g2p_is_identity(&chk)) return group_fail(err, errlen, "not in the prime-order subgroup");
+    if (!g2p_in_subgroup(&p)) return group_fail(err, errlen, "not in the prime-order subgroup");
     *(G2P *)r = p;
     return 0;
 }

@@ -1,18 +1,23 @@
 /* avss.c: Feldman-verifiable dealings and the distributed random sharing
- * (avss.h).  Four stages, all messages bound to the call's sequence
- * number and broadcast by every party in this order:
+ * (avss.h; the protocol and its reasoning: docs/avss.md).  Four stages,
+ * all messages bound to the call's sequence number and broadcast by every
+ * party in this order:
  *   1. deal: a(j+1) to party j (MK_AVSS), commitments by reliable broadcast
  *      ('D' ‖ seq ‖ (t+1) arkworks-encoded points);
- *   2. complain: every party broadcasts 'C' ‖ seq ‖ one byte per dealer
- *      (1 = my share from it is missing or does not match);
- *   3. vote: every party broadcasts 'V' ‖ seq ‖ one byte per party (1 = I
- *      hold its complaint).  The complaints that count are those of every
- *      party some vote names: each is delivered to everyone by reliable
- *      broadcast, so all honest parties wait for and decide on the same
- *      set, not on what reached them before a deadline;
- *   4. answer: an accused dealer broadcasts 'R' ‖ seq ‖ (accuser, share)
- *      pairs; everyone checks them against the commitments.
- * Stage 4 only happens when someone complained. */
+ *   2. complain: 'C' ‖ seq ‖ one byte per dealer (1 = my share from it is
+ *      missing or does not match its commitments);
+ *   3. answer: 'R' ‖ seq ‖ (accuser, share) pairs, the shares of every
+ *      party whose complaint against me I hold (possibly none);
+ *   4. propose: the leader (the lowest party not known to be faulty)
+ *      broadcasts 'P' ‖ seq ‖ Q ‖ S, one byte per party each: Q = whose
+ *      complaints it counted, S = the dealings it accepts.  Everyone checks
+ *      S against the broadcasts it names (reliable broadcast delivers each
+ *      to every honest party) and adopts it, so the honest parties use the
+ *      same set of dealings.  A leader whose proposal does not come, or
+ *      does not check, is passed over for the next party (view change).
+ * A dealing is accepted iff its commitments and its answer were delivered,
+ * at most t parties of Q complained about it, and its answer gives each of
+ * them a share that matches the commitments. */
 #include "mpc/avss.h"
 
 #include <signal.h>
@@ -26,21 +31,32 @@
 
 #define AVSS_HDR 9 /* tag byte + 8-byte sequence number */
 
+/* r = x·p for a small public x (a party's point), by doubling and adding:
+ * the commitments and x are public, so this need not be constant time, and
+ * a few additions replace a full 256-bit multiplication. */
+static int mul_small(const Group *g, GroupPoint *r, const GroupPoint *p, uint32_t x)
+{
+    GroupPoint acc;
+    g->identity(&acc);
+    int top = 31;
+    while (top > 0 && !((x >> top) & 1)) top--;
+    for (int bit = top; bit >= 0; bit--) {
+        if (g->add(&acc, &acc, &acc) != 0) return -1;
+        if (((x >> bit) & 1) && g->add(&acc, &acc, p) != 0) return -1;
+    }
+    *r = acc;
+    return 0;
+}
+
 int avss_share_matches(const Group *g, const GroupPoint *commit, uint32_t ncommit, uint32_t party, const Fe *share)
 {
-    const Field *f = g->scalar_field;
-    Fe x, xp;
     uint8_t k[32];
-    GroupPoint want, term, have;
-    shamir_point(f, &x, party);
-    fe_one(f, &xp);
+    GroupPoint want, have;
+    /* Σ C_k·x^k by Horner's rule with x = party + 1 */
     g->identity(&want);
-    for (uint32_t i = 0; i < ncommit; i++) {
-        fe_to_bytes(f, k, &xp);
-        if (g->mul(&term, &commit[i], k) != 0 || g->add(&want, &want, &term) != 0) return 0;
-        fe_mul(f, &xp, &xp, &x);
-    }
-    fe_to_bytes(f, k, share);
+    for (uint32_t i = ncommit; i-- > 0;)
+        if (mul_small(g, &want, &want, party + 1) != 0 || g->add(&want, &want, &commit[i]) != 0) return 0;
+    fe_to_bytes(g->scalar_field, k, share);
     int rc = g->mul_base(&have, k);
     sodium_memzero(k, sizeof k);
     return rc == 0 && g->equal(&have, &want);
@@ -56,19 +72,19 @@ typedef struct {
     uint32_t n, t, self;
     const Group *g;
     const Field *f;
-    GroupPoint *C;     /* n × (t+1) commitments */
-    Fe *sh;            /* n: my share from each dealer */
-    uint8_t *dealt;    /* n: commitments arrived */
-    uint8_t *ok;       /* n: my share from the dealer matches */
-    uint8_t *accused;  /* n × n: accused[dealer*n + accuser] */
-    uint8_t *rejected; /* n */
-    uint8_t *heard;    /* n: the party's complaint arrived */
-    Fe *mine;          /* n: my dealing's shares (kept for answers, then wiped) */
-    uint8_t **held;    /* NSTAGE × n: each party's broadcast of each stage */
+    GroupPoint *C;    /* n × (t+1) commitments */
+    Fe *sh;           /* n: my share from each dealer */
+    uint8_t *have;    /* n: a share from the dealer arrived */
+    uint8_t *dealt;   /* n: commitments arrived and decoded */
+    uint8_t *ok;      /* n: my share from the dealer matches */
+    uint8_t *accused; /* n × n: accused[dealer*n + accuser] */
+    uint8_t *heard;   /* n: the party's complaint is held */
+    Fe *mine;         /* n: my dealing's shares (kept for answers, then wiped) */
+    uint8_t **held;   /* NSTAGE × n: each party's broadcast of each stage */
     size_t *held_len;
 } Avss;
 
-static const char stages[] = "DCVR"; /* the order every party broadcasts in */
+static const char stages[] = "DCRP"; /* the order every party broadcasts in */
 #define NSTAGE 4
 
 /* Takes `origin`'s broadcasts of this call, in order, until the one of
@@ -130,6 +146,8 @@ static void test_kill_in_deal(void)
     }
 }
 
+static int broadcast(MpcEngine *e, Avss *a, uint8_t *b, size_t len);
+
 /* Stage 1, this party's dealing. */
 static int deal(MpcEngine *e, Avss *a, uint64_t seq)
 {
@@ -162,8 +180,7 @@ static int deal(MpcEngine *e, Avss *a, uint64_t seq)
     a->sh[a->self] = shares[a->self];
     /* a silent party (tests) knows nobody got its dealing */
     a->dealt[a->self] = a->ok[a->self] = e->fault != MPC_FAULT_SILENT;
-    uint64_t session;
-    if (e->fault != MPC_FAULT_SILENT && mpc_rbc_broadcast(e, b, blen, &session) != 0) goto out;
+    if (broadcast(e, a, b, blen) != 0) goto out;
     for (uint32_t j = 0; j < n; j++) {
         if (j == a->self) continue;
         if (j > a->self) test_kill_in_deal();
@@ -194,11 +211,38 @@ out:
     return rc;
 }
 
-/* Stage 1, receiving: my shares (point to point), then the commitments. */
+/* Dealer i's commitments, once held, decoded; my share from it checked. */
+static void take_dealing(Avss *a, uint32_t i)
+{
+    size_t len = 0;
+    const uint8_t *m = held(a, i, 'D', &len);
+    if (a->dealt[i] || !m || len != AVSS_HDR + (size_t)(a->t + 1) * a->g->ark_len) return;
+    char why[128];
+    int fine = 1;
+    for (uint32_t k = 0; k <= a->t && fine; k++)
+        fine = a->g->decode_ark(&a->C[(size_t)i * (a->t + 1) + k], m + AVSS_HDR + k * a->g->ark_len, a->g->ark_len, why,
+                                sizeof why) == 0;
+    a->dealt[i] = (uint8_t)fine;
+    if (fine)
+        a->ok[i] = a->have[i] && avss_share_matches(a->g, &a->C[(size_t)i * (a->t + 1)], a->t + 1, a->self, &a->sh[i]);
+}
+
+/* Marks a party that stayed silent past a timeout, so later waits (and
+ * later sharings) do not wait for it again; at most t. */
+static void exclude(MpcEngine *e, uint32_t j)
+{
+    if (!e->excluded[j] && e->n_excluded < e->t) {
+        e->excluded[j] = 1;
+        e->n_excluded++;
+    }
+}
+
+/* Stage 1, receiving: my shares (point to point), then the commitments.
+ * The deadline only bounds how long a missing share is waited for before
+ * it is complained about: which dealings count is agreed in stage 4. */
 static int receive_dealings(MpcEngine *e, Avss *a, uint64_t seq, const struct timespec *dl)
 {
-    uint32_t n = a->n, t = a->t;
-    const Group *g = a->g;
+    uint32_t n = a->n;
     gather_begin(e, MK_AVSS, seq, 1, false);
     for (;;) {
         uint32_t waiting = 0;
@@ -211,31 +255,16 @@ static int receive_dealings(MpcEngine *e, Avss *a, uint64_t seq, const struct ti
         }
         if (got == 0) break;
     }
-    uint8_t have[SHAMIR_MAX_PARTIES] = { 0 };
     for (uint32_t j = 0; j < n; j++) {
         const uint8_t *row = j == a->self ? NULL : (const uint8_t *)gather_row(e, j);
-        if (row && wire_get_canon(a->f, &a->sh[j], row, 1) == 0) have[j] = 1;
+        if (row && wire_get_canon(a->f, &a->sh[j], row, 1) == 0) a->have[j] = 1;
     }
     gather_end(e, true);
     for (uint32_t i = 0; i < n; i++) {
         if (i == a->self || e->excluded[i]) continue; /* known faulty: not waited for */
-        size_t len = 0;
         if (pump(e, a, i, 'D', seq, dl) < 0) return -1;
-        const uint8_t *m = held(a, i, 'D', &len);
-        if (m && len == AVSS_HDR + (size_t)(t + 1) * g->ark_len) {
-            char why[128];
-            int fine = 1;
-            for (uint32_t k = 0; k <= t && fine; k++)
-                fine = g->decode_ark(&a->C[(size_t)i * (t + 1) + k], m + AVSS_HDR + k * g->ark_len, g->ark_len, why,
-                                     sizeof why) == 0;
-            a->dealt[i] = (uint8_t)fine;
-        }
-        if (!a->dealt[i] && e->n_excluded < t) {
-            e->excluded[i] = 1; /* silent past the timeout: not waited for again */
-            e->n_excluded++;
-        }
-        if (a->dealt[i])
-            a->ok[i] = have[i] && avss_share_matches(g, &a->C[(size_t)i * (t + 1)], t + 1, a->self, &a->sh[i]);
+        take_dealing(a, i);
+        if (!held(a, i, 'D', &(size_t){ 0 })) exclude(e, i);
     }
     return 0;
 }
@@ -251,139 +280,240 @@ static void take_complaint(Avss *a, uint32_t j)
         for (uint32_t i = 0; i < a->n; i++) a->accused[(size_t)i * a->n + j] = m[AVSS_HDR + i] != 0;
 }
 
-/* Broadcasts this stage's message: the header and one byte per party. */
-static int broadcast_bytes(MpcEngine *e, uint8_t tag, uint64_t seq, const uint8_t *bytes, uint32_t n)
+/* Reliably broadcasts b (its header filled in) and keeps a copy as this
+ * party's held message of that stage, so its own dealing, answer and
+ * proposal are checked like everyone else's.  A silent party (tests)
+ * sends nothing. */
+static int broadcast(MpcEngine *e, Avss *a, uint8_t *b, size_t len)
 {
     if (e->fault == MPC_FAULT_SILENT) return 0;
-    uint8_t *b = malloc(AVSS_HDR + n);
+    uint64_t session;
+    if (mpc_rbc_broadcast(e, b, len, &session) != 0) return -1;
+    size_t k = (size_t)(strchr(stages, b[0]) - stages) * a->n + a->self;
+    uint8_t *copy = malloc(len);
+    if (!copy) return mpc_fail(e, "out of memory");
+    memcpy(copy, b, len);
+    a->held[k] = copy;
+    a->held_len[k] = len;
+    return 0;
+}
+
+/* A stage message: the header and one byte per party of x (and of y). */
+static int broadcast_bytes(MpcEngine *e, Avss *a, uint8_t tag, uint64_t seq, const uint8_t *x, const uint8_t *y)
+{
+    uint32_t n = a->n;
+    size_t len = AVSS_HDR + (size_t)n * (y ? 2 : 1);
+    uint8_t *b = malloc(len);
     if (!b) return mpc_fail(e, "out of memory");
     put_hdr(b, tag, seq);
-    memcpy(b + AVSS_HDR, bytes, n);
-    uint64_t session;
-    int rc = mpc_rbc_broadcast(e, b, AVSS_HDR + n, &session);
+    memcpy(b + AVSS_HDR, x, n);
+    if (y) memcpy(b + AVSS_HDR + n, y, n);
+    int rc = broadcast(e, a, b, len);
     free(b);
     return rc;
 }
 
-/* Stages 2 and 3: complaints, then votes on which complaints count. */
-static int complaints(MpcEngine *e, Avss *a, uint64_t seq, int timeout_ms, int *any)
+/* Stage 2: my complaints, then everyone's.  A party whose complaint is
+ * late is not excluded: it may only be slow because the others waited for
+ * a silent dealer (the leader counts what it holds). */
+static int complaints(MpcEngine *e, Avss *a, uint64_t seq, int timeout_ms)
 {
     uint32_t n = a->n;
     uint8_t mine[SHAMIR_MAX_PARTIES];
     for (uint32_t i = 0; i < n; i++) {
-        mine[i] = (uint8_t)(a->dealt[i] && !a->ok[i]);
+        mine[i] = (uint8_t)(i != a->self && !a->ok[i]);
         /* tests: a faulty party also accuses an honest dealer falsely */
         if (e->fault == MPC_FAULT_WRONG_SHARES && i == (a->self + 2) % n && i != a->self) mine[i] = 1;
         a->accused[(size_t)i * n + a->self] = mine[i];
     }
     a->heard[a->self] = 1;
-    if (broadcast_bytes(e, 'C', seq, mine, n) != 0) return -1;
+    if (broadcast_bytes(e, a, 'C', seq, mine, NULL) != 0) return -1;
     struct timespec dl;
     deadline_in(&dl, timeout_ms);
     for (uint32_t j = 0; j < n; j++) {
-        if (j == a->self || !a->dealt[j]) continue; /* a party that did not deal is not waited for */
+        if (j == a->self || e->excluded[j]) continue;
         if (pump(e, a, j, 'C', seq, &dl) < 0) return -1;
         take_complaint(a, j);
-    }
-    /* the vote: whose complaints this party holds */
-    if (broadcast_bytes(e, 'V', seq, a->heard, n) != 0) return -1;
-    uint8_t named[SHAMIR_MAX_PARTIES];
-    memcpy(named, a->heard, n);
-    deadline_in(&dl, timeout_ms);
-    for (uint32_t j = 0; j < n; j++) {
-        if (j == a->self || !a->dealt[j]) continue;
-        if (pump(e, a, j, 'V', seq, &dl) < 0) return -1;
-        size_t len;
-        const uint8_t *v = held(a, j, 'V', &len);
-        for (uint32_t k = 0; v && len == AVSS_HDR + n && k < n; k++) named[k] |= v[AVSS_HDR + k] != 0;
-    }
-    /* a complaint some vote names reached an honest party (or will reach
-     * all): wait for it, it is delivered to everyone (a fresh deadline: the
-     * votes' may be spent) */
-    deadline_in(&dl, timeout_ms);
-    for (uint32_t j = 0; j < n; j++) {
-        if (!named[j] || a->heard[j]) continue;
-        if (pump(e, a, j, 'C', seq, &dl) < 0) return -1;
-        take_complaint(a, j);
-    }
-    for (size_t k = 0; k < (size_t)n * n; k++) *any |= a->accused[k] && a->dealt[k / n];
-    return 0;
-}
-
-/* Stage 4: accused dealers reveal their accusers' shares. */
-static int answers(MpcEngine *e, Avss *a, uint64_t seq, const struct timespec *dl)
-{
-    uint32_t n = a->n, t = a->t;
-    for (uint32_t i = 0; i < n; i++) {
-        const uint8_t *acc = &a->accused[(size_t)i * n];
-        unsigned nacc = 0;
-        for (uint32_t j = 0; j < n; j++) nacc += acc[j];
-        if (!a->dealt[i] || nacc == 0) continue;
-        if (i == a->self) {
-            if (e->fault == MPC_FAULT_SILENT || e->test_fault == TEST_AVSS_NO_ANSWER) {
-                /* tests: a faulty dealer that does not answer knows it is
-                 * rejected, and stays in step with the honest parties, who
-                 * wait for its answer until the deadline */
-                a->rejected[i] = 1;
-                for (int ms; (ms = ms_left(dl)) > 0;) {
-                    /* keeps serving the others' broadcasts (waiting for one
-                     * of its own, which never comes) without taking theirs */
-                    uint32_t from;
-                    uint8_t *m;
-                    size_t len;
-                    if (mpc_rbc_receive(e, a->self, ms, &from, &m, &len) == 1) free(m);
-                }
-            }
-            continue; /* answer_mine */
-        }
-        size_t len = 0;
-        if (pump(e, a, i, 'R', seq, dl) < 0) return -1;
-        const uint8_t *m = held(a, i, 'R', &len);
-        int fine = m && len == AVSS_HDR + (size_t)nacc * (1 + MPC_ELEM);
-        for (unsigned k = 0; fine && k < nacc; k++) {
-            const uint8_t *p = m + AVSS_HDR + (size_t)k * (1 + MPC_ELEM);
-            Fe s;
-            fine = p[0] < n && acc[p[0]] && wire_get_canon(a->f, &s, p + 1, 1) == 0 &&
-                   avss_share_matches(a->g, &a->C[(size_t)i * (t + 1)], t + 1, p[0], &s);
-            if (fine && p[0] == a->self) {
-                a->sh[i] = s;
-                a->ok[i] = 1;
-            }
-            sodium_memzero(&s, sizeof s);
-        }
-        if (!fine) a->rejected[i] = 1;
     }
     return 0;
 }
 
-/* My answer to complaints against me: the accusers' shares, from the
- * dealing's shares (kept until here, then wiped). */
+/* Stage 3: my answer, the shares of every party whose complaint against
+ * me I hold (kept until here, then wiped). */
 static int answer_mine(MpcEngine *e, Avss *a, uint64_t seq)
 {
     uint32_t n = a->n;
     const uint8_t *acc = &a->accused[(size_t)a->self * n];
     unsigned nacc = 0;
-    for (uint32_t j = 0; j < n; j++) nacc += acc[j];
-    /* tests: a silent dealer does not answer, nor one told to ignore
-     * complaints; a wrong-shares dealer answers truly (its victim's share
-     * is repaired) */
-    if (nacc == 0 || e->fault == MPC_FAULT_SILENT || e->test_fault == TEST_AVSS_NO_ANSWER) return 0;
+    /* tests: a dealer told to ignore complaints answers none; a
+     * wrong-shares dealer answers truly (its victim's share is repaired) */
+    for (uint32_t j = 0; j < n && e->test_fault != TEST_AVSS_NO_ANSWER; j++) nacc += acc[j];
     size_t blen = AVSS_HDR + (size_t)nacc * (1 + MPC_ELEM);
     uint8_t *b = malloc(blen), *p;
     if (!b) return mpc_fail(e, "out of memory");
     put_hdr(b, 'R', seq);
     p = b + AVSS_HDR;
-    for (uint32_t j = 0; j < n; j++) {
+    for (uint32_t j = 0; j < n && nacc; j++) {
         if (!acc[j]) continue;
         p[0] = (uint8_t)j;
         wire_put_canon(a->f, p + 1, &a->mine[j], 1);
         p += 1 + MPC_ELEM;
     }
-    uint64_t session;
-    int rc = mpc_rbc_broadcast(e, b, blen, &session);
+    int rc = broadcast(e, a, b, blen);
     sodium_memzero(b, blen);
     free(b);
     return rc;
+}
+
+/* Whether dealer i's dealing is acceptable given the complaints of the
+ * parties in q (the rule of the header comment); waits until dl for its
+ * commitments and answer.  A share answered to me repairs mine.  Why not:
+ * into why. */
+static int dealing_ok(MpcEngine *e, Avss *a, uint32_t i, const uint8_t *q, uint64_t seq, const struct timespec *dl,
+                      char *why, size_t whylen)
+{
+    uint32_t n = a->n, t = a->t;
+    if (i != a->self && (pump(e, a, i, 'R', seq, dl) < 0)) return -1; /* 'D' precedes it */
+    take_dealing(a, i);
+    size_t len = 0;
+    const uint8_t *m = held(a, i, 'R', &len);
+    if (!a->dealt[i] || !m) {
+        snprintf(why, whylen, "party %u's %s never arrived", i, a->dealt[i] ? "answer" : "dealing");
+        return 0;
+    }
+    const uint8_t *acc = &a->accused[(size_t)i * n];
+    unsigned nacc = 0;
+    for (uint32_t j = 0; j < n; j++) nacc += q[j] && acc[j];
+    if (nacc > t) {
+        snprintf(why, whylen, "%u parties complained about party %u's dealing", nacc, i);
+        return 0;
+    }
+    uint8_t answered[SHAMIR_MAX_PARTIES] = { 0 };
+    size_t cnt = (len - AVSS_HDR) / (1 + MPC_ELEM);
+    int fine = (len - AVSS_HDR) % (1 + MPC_ELEM) == 0;
+    for (size_t k = 0; fine && k < cnt; k++) {
+        const uint8_t *p = m + AVSS_HDR + k * (1 + MPC_ELEM);
+        Fe s;
+        fine = p[0] < n && wire_get_canon(a->f, &s, p + 1, 1) == 0 &&
+               avss_share_matches(a->g, &a->C[(size_t)i * (t + 1)], t + 1, p[0], &s);
+        if (fine) answered[p[0]] = 1;
+        if (fine && p[0] == a->self && !a->ok[i]) {
+            a->sh[i] = s;
+            a->ok[i] = 1;
+        }
+        sodium_memzero(&s, sizeof s);
+    }
+    if (!fine) {
+        snprintf(why, whylen, "party %u answered a complaint with a share that does not match its commitments", i);
+        return 0;
+    }
+    for (uint32_t j = 0; j < n; j++)
+        if (q[j] && acc[j] && !answered[j]) {
+            snprintf(why, whylen, "party %u did not answer party %u's complaint", i, j);
+            return 0;
+        }
+    return 1;
+}
+
+/* Stage 4 at the leader: waits for the answers, then proposes Q (the
+ * complaints it holds) and S (the dealings acceptable under them). */
+static int propose(MpcEngine *e, Avss *a, uint64_t seq, int timeout_ms, uint8_t *q, uint8_t *s)
+{
+    uint32_t n = a->n;
+    struct timespec dl;
+    /* two timeouts: a live party may have waited one for a share and one
+     * for a complaint that never came before it answers */
+    deadline_in(&dl, 2 * timeout_ms);
+    for (uint32_t j = 0; j < n; j++) {
+        if (j == a->self || e->excluded[j]) continue;
+        if (pump(e, a, j, 'R', seq, &dl) < 0) return -1;
+        take_complaint(a, j); /* a complaint that came after stage 2's wait */
+    }
+    memcpy(q, a->heard, n);
+    for (uint32_t i = 0; i < n; i++) {
+        char why[160];
+        int r = dealing_ok(e, a, i, q, seq, &dl, why, sizeof why);
+        if (r < 0) return -1;
+        s[i] = (uint8_t)r;
+    }
+    return broadcast_bytes(e, a, 'P', seq, q, s);
+}
+
+/* Stage 4 at everyone: checks leader L's proposal (its Q's complaints and
+ * every accepted dealing, waited for until dl: reliable broadcast delivers
+ * to everyone what the leader holds).  1 = adopted into s, 0 = not (why). */
+static int check_proposal(MpcEngine *e, Avss *a, uint32_t L, uint64_t seq, const struct timespec *dl, uint8_t *s,
+                          char *why, size_t whylen)
+{
+    uint32_t n = a->n, t = a->t;
+    size_t len = 0;
+    const uint8_t *m = held(a, L, 'P', &len);
+    if (!m) {
+        snprintf(why, whylen, "party %u (the leader) sent no proposal", L);
+        return 0;
+    }
+    const uint8_t *q = m + AVSS_HDR, *ps = q + n;
+    unsigned ns = 0;
+    int fine = len == AVSS_HDR + 2 * (size_t)n;
+    for (uint32_t j = 0; fine && j < n; j++) {
+        fine = q[j] <= 1 && ps[j] <= 1;
+        ns += fine && ps[j];
+    }
+    if (!fine || ns < n - t) {
+        snprintf(why, whylen, "party %u's proposal is malformed or accepts fewer than n - t = %u dealings", L, n - t);
+        return 0;
+    }
+    for (uint32_t j = 0; j < n; j++) {
+        if (!q[j] || j == a->self) continue;
+        if (pump(e, a, j, 'C', seq, dl) < 0) return -1;
+        take_complaint(a, j);
+        if (!a->heard[j]) {
+            snprintf(why, whylen, "party %u's proposal counts party %u's complaint, which never arrived", L, j);
+            return 0;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (!ps[i]) continue;
+        char sub[160];
+        int r = dealing_ok(e, a, i, q, seq, dl, sub, sizeof sub);
+        if (r <= 0) {
+            if (r == 0) snprintf(why, whylen, "party %u's proposal accepts a dealing it may not: %.120s", L, sub);
+            return r;
+        }
+    }
+    memcpy(s, ps, n);
+    return 1;
+}
+
+/* Stage 4: the agreed set of dealings.  Leaders in order of party number,
+ * known-faulty parties skipped; each is waited for, then passed over if
+ * its proposal does not come or does not check. */
+static int agree(MpcEngine *e, Avss *a, uint64_t seq, uint8_t *s)
+{
+    uint32_t n = a->n;
+    int T = e->timeout_ms, first = 1;
+    char why[SHAMIR_MAX_PARTIES][200]; /* why each leader was passed over */
+    uint32_t nwhy = 0;
+    for (uint32_t L = 0; L < n; L++) {
+        uint8_t q[SHAMIR_MAX_PARTIES], mys[SHAMIR_MAX_PARTIES];
+        if (L == a->self && propose(e, a, seq, T, q, mys) != 0) return -1;
+        /* the first leader may wait a timeout for a complaint and two for
+         * answers that never come; a later one starts when its
+         * predecessor's wait ended.  A party known to be silent is only
+         * checked for a proposal that has already come. */
+        struct timespec dl;
+        deadline_in(&dl, e->excluded[L] && L != a->self ? 1 : first ? 4 * T : 3 * T);
+        first &= e->excluded[L] && L != a->self;
+        if (L != a->self && pump(e, a, L, 'P', seq, &dl) < 0) return -1;
+        int r = check_proposal(e, a, L, seq, &dl, s, why[nwhy], sizeof why[nwhy]);
+        if (r != 0) return r < 0 ? -1 : 0;
+        if (L != a->self && !held(a, L, 'P', &(size_t){ 0 })) exclude(e, L);
+        nwhy++;
+    }
+    char msg[1024] = "";
+    for (uint32_t k = 0, used = 0; k < nwhy && used + 200 < sizeof msg; k++)
+        used += (uint32_t)snprintf(msg + used, 200, "%s%.190s", k ? "; " : "", why[k]);
+    return mpc_fail(e, "avss: no agreed set of dealings: %s", nwhy ? msg : "no leader left");
 }
 
 int mpc_avss_random(MpcEngine *e, const Group *g, Fe *share, GroupPoint *commit, uint8_t *rejected)
@@ -396,41 +526,36 @@ int mpc_avss_random(MpcEngine *e, const Group *g, Fe *share, GroupPoint *commit,
     a.C = calloc((size_t)n * (t + 1), sizeof *a.C);
     a.sh = calloc(n, sizeof *a.sh);
     a.mine = calloc(n, sizeof *a.mine);
+    a.have = calloc(n, 1);
     a.dealt = calloc(n, 1);
     a.ok = calloc(n, 1);
     a.accused = calloc((size_t)n * n, 1);
-    a.rejected = calloc(n, 1);
     a.heard = calloc(n, 1);
     a.held = calloc((size_t)NSTAGE * n, sizeof *a.held);
     a.held_len = calloc((size_t)NSTAGE * n, sizeof *a.held_len);
+    uint8_t accept[SHAMIR_MAX_PARTIES] = { 0 };
     int rc = -1;
-    if (!a.C || !a.sh || !a.mine || !a.dealt || !a.ok || !a.accused || !a.rejected || !a.heard || !a.held ||
-        !a.held_len) {
+    if (!a.C || !a.sh || !a.mine || !a.have || !a.dealt || !a.ok || !a.accused || !a.heard || !a.held || !a.held_len) {
         mpc_fail(e, "out of memory");
         goto out;
     }
     uint64_t seq = e->seq[MK_AVSS]++;
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
-    int any = 0;
     if (deal(e, &a, seq) != 0 || receive_dealings(e, &a, seq, &dl) != 0) goto out;
-    if (complaints(e, &a, seq, e->timeout_ms, &any) != 0) goto out;
-    if (any) {
-        deadline_in(&dl, e->timeout_ms);
-        if (answer_mine(e, &a, seq) != 0 || answers(e, &a, seq, &dl) != 0) goto out;
-    }
+    if (complaints(e, &a, seq, e->timeout_ms) != 0 || answer_mine(e, &a, seq) != 0) goto out;
+    if (agree(e, &a, seq, accept) != 0) goto out;
     /* the sum of the accepted dealings */
-    unsigned accepted = 0;
     fe_zero(share);
     for (uint32_t k = 0; k <= t; k++) g->identity(&commit[k]);
     for (uint32_t i = 0; i < n; i++) {
-        if (!a.dealt[i]) a.rejected[i] = 1;
-        if (a.rejected[i]) continue;
+        if (!accept[i]) continue;
         if (!a.ok[i]) {
-            /* accepted by everyone (no valid complaint of mine got through) but
-             * my share is wrong: cannot happen with reliable broadcast unless
-             * my complaint was lost, so refuse rather than hold a bad share */
-            mpc_fail(e, "avss: my share from party %u does not match its commitments and was not repaired", i);
+            /* only if the leader did not count my complaint (it came late) */
+            mpc_fail(e,
+                     "avss: my share from party %u is missing or does not match its commitments, and the "
+                     "agreed proposal did not count my complaint",
+                     i);
             goto out;
         }
         fe_add(e->f, share, share, &a.sh[i]);
@@ -439,14 +564,10 @@ int mpc_avss_random(MpcEngine *e, const Group *g, Fe *share, GroupPoint *commit,
                 mpc_fail(e, "avss: a group operation in %s failed", g->name);
                 goto out;
             }
-        accepted++;
     }
-    if (accepted < n - t) {
-        mpc_fail(e, "avss: only %u of %u dealings accepted (more than t = %u faulty parties)", accepted, n, t);
-        goto out;
-    }
-    if (rejected) memcpy(rejected, a.rejected, n);
-    e->st.rounds += any ? 4 : 3;
+    if (rejected)
+        for (uint32_t i = 0; i < n; i++) rejected[i] = !accept[i];
+    e->st.rounds += 4;
     rc = 0;
 out:
     if (rc != 0) fe_zero(share);
@@ -455,10 +576,10 @@ out:
     free(a.C);
     free(a.sh);
     free(a.mine);
+    free(a.have);
     free(a.dealt);
     free(a.ok);
     free(a.accused);
-    free(a.rejected);
     free(a.heard);
     for (size_t k = 0; a.held && k < (size_t)NSTAGE * n; k++) {
         if (a.held[k]) sodium_memzero(a.held[k], a.held_len[k]); /* answers carry shares */

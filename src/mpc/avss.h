@@ -7,20 +7,18 @@
  * channel and reliably broadcasts the commitments C_k = a_k·G.  Each party
  * checks its share s against them (s·G = Σ C_k·x^k) and reliably
  * broadcasts the dealers it complains about (missing or inconsistent
- * share), then a vote naming whose complaints it holds; the complaints of
- * every party some vote names count, at every honest party.  An accused
- * dealer answers by broadcasting the shares of its
- * accusers; a dealer who does not answer, or whose answer does not match
- * its commitments, is rejected, and so is a dealer whose commitments never
- * arrived.  The result is the sum of the accepted dealings: this party's
- * share of a secret nobody knows, and the commitments to its polynomial
- * (C_0 = secret·G, the public key).  Every honest party accepts the same
- * dealers (reliable broadcast), so with n >= 3t+1 and at most t faulty
- * parties all honest shares lie on the committed polynomial.
+ * share); every dealer broadcasts the shares of its accusers.  The leader
+ * (the lowest party, passed over if silent or wrong) broadcasts which
+ * complaints it counted and which dealings it accepts; everyone checks that
+ * proposal against the broadcasts it names and adopts it, so every honest
+ * party sums the same dealings (docs/avss.md "Protocol").  The result is
+ * the sum of the accepted dealings: this party's share of a secret nobody
+ * knows, and the commitments to its polynomial (C_0 = secret·G, the public
+ * key).
  *
- * Like the engine's openings, a message that never comes is decided by the
- * timeout (a partially synchronous model): a party that stays silent past
- * it is treated as faulty. */
+ * Timeouts only bound waits (a silent party, a killed dealer); the one
+ * timed decision left is passing over a leader that is alive but very
+ * late. */
 #ifndef STOFFEL_MPC_AVSS_H
 #define STOFFEL_MPC_AVSS_H
 

@@ -1,7 +1,7 @@
 /* test_avss.c: the AVSS random sharing / DKG (src/mpc/avss.c) with n
  * parties as threads: honest runs in several groups, a dealer that sends
  * one party a wrong share and answers the complaint, and a silent party
- * (a dealer that ignores complaints: test_avss_race.c); the checks are
+ * (a dealer that ignores complaints, silent leaders: test_avss_race.c); the checks are
  * avss_sim.h's run(). */
 #include "avss_sim.h"
 

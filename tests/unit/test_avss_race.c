@@ -2,7 +2,8 @@
  * accuses an honest dealer and ignores the complaint against it (n=5 t=1,
  * the case that used to split the honest parties, and n=7 t=2): every
  * honest party must reject exactly that dealer and hold a consistent
- * share.  Its own binary: each run waits out two protocol timeouts. */
+ * share.  And silent leaders, passed over.  Its own binary: a silent party
+ * costs a protocol timeout. */
 #include "avss_sim.h"
 
 TEST(wrong_share_dealer_rejected)
@@ -22,9 +23,19 @@ TEST(wrong_share_dealer_rejected)
     CHECK(run(&group_ed25519, 7, 2, f7, 1, &rj) == 6 && rj);
 }
 
+TEST(silent_leaders)
+{
+    int rj;
+    /* party 0, the first leader, never proposes: the others pass it over
+     * (view change) and adopt party 1's proposal */
+    MpcFault f5[5] = { MPC_FAULT_SILENT, 0, 0, 0, 0 };
+    CHECK(run(&group_secp256k1, 5, 1, f5, 1, &rj) == 4 && rj);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
     RUN(wrong_share_dealer_rejected);
+    RUN(silent_leaders);
     return unit_report();
 }

@@ -283,6 +283,38 @@ TEST(invalid_encodings)
     expect_reject(&group_p256, "02ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", "not a valid");
 }
 
+/* The endomorphism subgroup checks of decode (bls12_381.c): curve points
+ * at small x (almost surely outside G1/G2, the cofactors being huge) are
+ * all refused, random multiples of the generators all accepted. */
+TEST(bls_subgroup_checks)
+{
+    const Group *gs[2] = { &group_bls12_381_g1, &group_bls12_381_g2 };
+    for (int gi = 0; gi < 2; gi++) {
+        const Group *g = gs[gi];
+        size_t len = gi ? 96 : 48;
+        uint8_t b[96], k[32], enc[96];
+        char err[160];
+        GroupPoint p, q;
+        int on_curve = 0, refused = 0;
+        for (int x = 0; x < 100; x++) {
+            memset(b, 0, sizeof b);
+            b[0] = 0x80;
+            b[len - 1] = (uint8_t)x;
+            if (g->decode(&p, b, len, err, sizeof err) == 0 || !strstr(err, "not on the curve")) on_curve++;
+            if (g->decode(&p, b, len, err, sizeof err) == -1 && strstr(err, "subgroup")) refused++;
+        }
+        CHECK_MSG(on_curve >= 20 && refused == on_curve, "%s: %d of %d curve points refused", g->name, refused,
+                  on_curve);
+        for (int i = 0; i < 20; i++) {
+            randombytes_buf(k, sizeof k);
+            k[31] &= 0x3f;
+            g->mul_base(&p, k);
+            g->encode(&p, enc);
+            CHECK(g->decode(&q, enc, len, err, sizeof err) == 0 && g->equal(&p, &q));
+        }
+    }
+}
+
 TEST(hash_to_g1)
 {
     const Group *g = &group_bls12_381_g1;
@@ -419,6 +451,7 @@ int main(int argc, char **argv)
     RUN(fp2_laws);
     RUN(group_laws);
     RUN(invalid_encodings);
+    RUN(bls_subgroup_checks);
     RUN(hash_to_g1);
     RUN(field_from_bytes_and_names);
     return unit_report();
