@@ -217,8 +217,7 @@ IFMA_ void fe_ifma_batch_(const Field *f, Fe *out, const Fe *a, const Fe *b, con
         sodium_memzero(l, sizeof l);
     }
     size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        block8(&k, out + i, a + i, b ? b + i : a + i, s ? bs : NULL, c ? c + i : NULL);
+    for (; i + 8 <= n; i += 8) block8(&k, out + i, a + i, b ? b + i : a + i, s ? bs : NULL, c ? c + i : NULL);
     if (i < n) {
         /* the tail through a zero-padded block on the stack */
         Fe ta[8], tb[8], tc[8];

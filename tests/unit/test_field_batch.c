@@ -100,7 +100,7 @@ static void pick_below_p(const Field *f, Fe *x, unsigned k)
     case 0: memset(x->v, 0, sizeof x->v); break;
     case 1: memcpy(x->v, one, sizeof one); break;
     case 2: memcpy(x->v, f->r1, sizeof x->v); break; /* Montgomery 1 */
-    case 3:                                           /* p - 1, p - 2 */
+    case 3:                                          /* p - 1, p - 2 */
     case 4:
         memcpy(x->v, f->p, sizeof x->v);
         x->v[0] -= k % 10 == 3 ? 1 : 2;
@@ -111,9 +111,7 @@ static void pick_below_p(const Field *f, Fe *x, unsigned k)
         x->v[3] >>= 1;
         x->v[0] += k & 1;
         break;
-    default:
-        rng_bytes(w, sizeof w);
-        fe_reduce64(f, x, w);
+    default: rng_bytes(w, sizeof w); fe_reduce64(f, x, w);
     }
 }
 
