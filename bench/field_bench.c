@@ -12,9 +12,13 @@
  * programs hold the CPU, the thread's CPU time does not.
  *
  * The first table runs once per multiplication routine this CPU has:
- * "mulx/adx" (MULX/ADCX/ADOX, chosen at run time when the CPU has BMI2 and
- * ADX) and "portable" (unsigned __int128).  Every operation built on
- * fe_mul (sqr, inv, batchinv, sqrt) follows the routine of its row.
+ * "ifma" (the batch calls on AVX-512 IFMA, fe_mul on MULX/ADX), "mulx/adx"
+ * (MULX/ADCX/ADOX, chosen at run time when the CPU has BMI2 and ADX; batch
+ * calls loop over it) and "portable" (unsigned __int128).  Every operation
+ * built on them (sqr, inv, batchinv, sqrt) follows the routine of its row.
+ * "batch" is fe_mul_batch over vectors of 1024, per product; "sqrt" is
+ * fe_sqrt_vartime, "sqrt tab" sqrt.c's fe_sqrt one at a time and
+ * "sqrt bat" fe_sqrt_batch over 256 values, per root.
  *
  * "lat" is one dependent chain (each result feeds the next operation);
  * "thr" interleaves 8 independent chains, which is how batched Beaver
@@ -34,6 +38,7 @@
 #include "mpc/field.h"
 #include "mpc/robust.h"
 #include "mpc/shamir.h"
+#include "mpc/sqrt.h"
 
 static double now_ns(void)
 {
@@ -145,6 +150,54 @@ static double bench_sqrt(const Field *f, long n)
     consume(&r);
     return (t1 - t0) / (double)n;
 }
+
+/* fe_mul_batch over vectors of 1024 (the engine's batch sizes), ns per
+ * product; the output feeds the next call, so nothing is hoisted. */
+static double bench_mul_batch(const Field *f, long n)
+{
+    enum { B = 1024 };
+    static Fe x[B], y[B];
+    for (int k = 0; k < B; k++) {
+        fe_random(f, &x[k]);
+        fe_random(f, &y[k]);
+    }
+    long rounds = n / B > 0 ? n / B : 1;
+    double t0 = now_ns();
+    for (long i = 0; i < rounds; i++) fe_mul_batch(f, x, x, y, B);
+    double t1 = now_ns();
+    consume(&x[0]);
+    return (t1 - t0) / (double)(rounds * B);
+}
+
+/* sqrt.c's table Tonelli–Shanks (the one RandBit uses): one root at a
+ * time (fe_sqrt), or 256 at a time (fe_sqrt_batch); ns per root. */
+static double bench_sqrt_tab(const Field *f, long n, int batched)
+{
+    enum { B = 256 };
+    static Fe x[B], r[B];
+    FeSqrt ctx;
+    if (fe_sqrt_init(&ctx, f) != 0) return 0;
+    for (int k = 0; k < B; k++) {
+        fe_random(f, &x[k]);
+        fe_sqr(f, &x[k], &x[k]);
+    }
+    long rounds = n / B > 0 ? n / B : 1;
+    double t0 = now_ns();
+    for (long i = 0; i < rounds; i++) {
+        if (batched)
+            fe_sqrt_batch(&ctx, r, x, B);
+        else
+            for (int k = 0; k < B; k++) fe_sqrt(&ctx, &r[k], &x[k]);
+        consume(&r[i % B]);
+    }
+    double t1 = now_ns();
+    fe_sqrt_free(&ctx);
+    return (t1 - t0) / (double)(rounds * B);
+}
+
+static double bench_sqrt_one(const Field *f, long n) { return bench_sqrt_tab(f, n, 0); }
+
+static double bench_sqrt_many(const Field *f, long n) { return bench_sqrt_tab(f, n, 1); }
 
 static double bench_batch_inv(const Field *f, long n)
 {
@@ -265,24 +318,28 @@ int main(int argc, char **argv)
     if (sodium_init() < 0) return 1;
     const Field *fields[] = { &field_bls12_381, &field_bn254, &field_ed25519 };
     printf("ns/op, best of 5 runs of %ld iterations (inverse: %ld)\n", n / 5, n / 5000);
-    printf("%-19s %8s %8s %8s %8s %8s %9s %9s %9s %9s %9s\n", "field", "mul lat", "mul thr", "sqr", "add", "sub", "inv",
-           "batchinv", "sqrt", "gmp mul", "gmp inv");
-    int chosen = fe_mul_impl();
-    for (int row = 0; row < 6; row++) {
-        int adx = row < 3;
+    printf("%-19s %8s %8s %8s %8s %8s %8s %9s %9s %9s %9s %9s %9s %9s\n", "field", "mul lat", "mul thr", "batch", "sqr",
+           "add", "sub", "inv", "batchinv", "sqrt", "sqrt tab", "sqrt bat", "gmp mul", "gmp inv");
+    int chosen = fe_mul_impl(), chosen_batch = fe_batch_impl();
+    /* rows: IFMA batches (with MULX/ADX fe_mul), MULX/ADX, portable */
+    for (int row = 0; row < 9; row++) {
+        int kind = row / 3;
         const Field *f = fields[row % 3];
-        if (fe_mul_set_impl(adx) != 0) continue;
+        if (fe_batch_set_impl(kind == 0) != 0 || fe_mul_set_impl(kind < 2) != 0) continue;
         long q = n / 5;
-        double ml = best(bench_mul_lat, f, q), mt = best(bench_mul_thr, f, q);
+        double ml = best(bench_mul_lat, f, q), mt = best(bench_mul_thr, f, q), mb = best(bench_mul_batch, f, q);
         double sq = best(bench_sqr, f, q), ad = best(bench_add, f, q), sb = best(bench_sub, f, q);
         double iv = best(bench_inv, f, q / 1000), bi = best(bench_batch_inv, f, q / 20);
         double sr = best(bench_sqrt, f, q / 4000 + 1);
+        double st = best(bench_sqrt_one, f, q / 2000 + 1), sm = best(bench_sqrt_many, f, q / 2000 + 1);
         double gm = best(bench_gmp_mul, f, q / 4), gi = best(bench_gmp_inv, f, q / 100);
+        static const char *kinds[] = { "ifma", "mulx/adx", "portable" };
         char label[32];
-        snprintf(label, sizeof label, "%s %s", f->name, adx ? "mulx/adx" : "portable");
-        printf("%-19s %8.1f %8.1f %8.1f %8.1f %8.1f %9.0f %9.1f %9.0f %9.1f %9.0f\n", label, ml, mt, sq, ad, sb, iv, bi,
-               sr, gm, gi);
+        snprintf(label, sizeof label, "%s %s", f->name, kinds[kind]);
+        printf("%-19s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %9.0f %9.1f %9.0f %9.0f %9.0f %9.1f %9.0f\n", label, ml, mt,
+               mb, sq, ad, sb, iv, bi, sr, st, sm, gm, gi);
     }
+    fe_batch_set_impl(chosen_batch);
     fe_mul_set_impl(chosen);
     printf("\nrobust reconstruction, BLS12-381 Fr, d = t, ns per opened value (setup: ns per "
            "robust_batch_new)\n");

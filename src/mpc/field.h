@@ -107,6 +107,34 @@ int fe_equal(const Fe *a, const Fe *b);
 /* r = cond ? b : a, cond 0 or 1, constant time. */
 void fe_select(Fe *r, const Fe *a, const Fe *b, int cond);
 
+/* ---- batches (field_batch.c) ------------------------------------------
+ *
+ * n independent products at once.  On CPUs with AVX-512 IFMA (checked at
+ * load time: CPUID and the OS saving zmm state) eight products run in the
+ * lanes of one vector (field_ifma.c, radix 2^52); elsewhere, or with
+ * STOFFEL_FIELD_PORTABLE=1 or STOFFEL_FIELD_NO_IFMA=1 in the environment,
+ * they are a loop over fe_mul.  Same results limb for limb, same contract
+ * as fe_mul (a[i] < 2^256, the other factor < p), constant time.
+ * out[i] may alias a[i], b[i] or c[i] (the same index), nothing else. */
+void fe_mul_batch(const Field *f, Fe *out, const Fe *a, const Fe *b, size_t n);        /* a·b */
+void fe_sqr_batch(const Field *f, Fe *out, const Fe *a, size_t n);                     /* a² */
+void fe_mul_scalar_batch(const Field *f, Fe *out, const Fe *a, const Fe *s, size_t n); /* a·s */
+/* out[i] = a[i]·b[i] + c[i] */
+void fe_muladd_batch(const Field *f, Fe *out, const Fe *a, const Fe *b, const Fe *c, size_t n);
+/* out[i] = a[i]·s + c[i] */
+void fe_muladd_scalar_batch(const Field *f, Fe *out, const Fe *a, const Fe *s, const Fe *c, size_t n);
+/* out[i] = a[i]^e for a public exponent (fe_pow's window, batched).  out
+ * may alias a exactly. */
+void fe_pow_batch(const Field *f, Fe *out, const Fe *a, const uint64_t e[4], size_t n);
+/* Which routine the batch calls use: 1 = IFMA, 0 = fe_mul loop.
+ * fe_batch_set_impl(1) returns -1 when the CPU or the build lacks IFMA.
+ * Not thread-safe: call before starting threads (tests, benchmarks). */
+int fe_batch_impl(void);
+int fe_batch_ifma_available(void);
+int fe_batch_set_impl(int ifma);
+/* fe_batch_inv for large n with IFMA: 16 lanes, batch calls. */
+int fe_batch_inv_wide_(const Field *f, Fe *out, const Fe *in, size_t n);
+
 /* ---- inline hot path -------------------------------------------------- */
 
 __extension__ typedef unsigned __int128 fe_u128;

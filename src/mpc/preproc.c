@@ -145,28 +145,26 @@ static void deal_double(const Field *f, unsigned n, unsigned t, const Fe *rnd, F
 /* ---- checking ------------------------------------------------------------ */
 
 /* mask + Σ rho^(k+1)·v[k].  One Horner chain would wait for each
- * multiplication's result; four chains in rho^4 over k ≡ l (mod 4),
- * l = 0..3, run side by side and are joined with rho^(l+1):
- *   Σ_k rho^(k+1)·v[k] = Σ_l rho^(l+1) · Σ_q (rho^4)^q · v[4q+l]. */
+ * multiplication's result; COMBINE_LANES chains in rho^L over k ≡ l
+ * (mod L) are one batch call per step (field.h) and are joined with
+ * rho^(l+1):
+ *   Σ_k rho^(k+1)·v[k] = Σ_l rho^(l+1) · Σ_q (rho^L)^q · v[Lq+l].
+ * Short vectors (the fold over n parties) take L = 4, long ones 32. */
 static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe *mask, const Fe *rho)
 {
-    Fe pw[5], acc[4];
+    enum { COMBINE_LANES = 32 };
+    size_t L = count >= 8 * COMBINE_LANES ? COMBINE_LANES : 4;
+    Fe pw[COMBINE_LANES + 1], acc[COMBINE_LANES];
     fe_one(f, &pw[0]);
-    for (int l = 1; l <= 4; l++) fe_mul(f, &pw[l], &pw[l - 1], rho);
-    for (int l = 0; l < 4; l++) fe_zero(&acc[l]);
-    size_t q = count / 4;
-    for (size_t l = 4 * q; l < count; l++) /* the incomplete top group */
-        acc[l - 4 * q] = v[l];
-    for (size_t k = q; k-- > 0;)
-        for (int l = 0; l < 4; l++) {
-            fe_mul(f, &acc[l], &acc[l], &pw[4]);
-            fe_add(f, &acc[l], &acc[l], &v[4 * k + (size_t)l]);
-        }
-    Fe sum = *mask, t;
-    for (int l = 0; l < 4; l++) {
-        fe_mul(f, &t, &acc[l], &pw[l + 1]);
-        fe_add(f, &sum, &sum, &t);
-    }
+    for (size_t l = 1; l <= L; l++) fe_mul(f, &pw[l], &pw[l - 1], rho);
+    for (size_t l = 0; l < L; l++) fe_zero(&acc[l]);
+    size_t q = count / L;
+    for (size_t l = L * q; l < count; l++) /* the incomplete top group */
+        acc[l - L * q] = v[l];
+    for (size_t k = q; k-- > 0;) fe_muladd_scalar_batch(f, acc, acc, &pw[L], v + L * k, L);
+    fe_mul_batch(f, acc, acc, pw + 1, L);
+    Fe sum = *mask;
+    for (size_t l = 0; l < L; l++) fe_add(f, &sum, &sum, &acc[l]);
     *out = sum;
 }
 
@@ -466,6 +464,25 @@ static void extract(const MpcEngine *e, const Run *r, size_t off, size_t cols, F
     }
 }
 
+/* v[j] = ab[2j]·ab[2j+1] - r2t[j]: the pairs copied out in blocks so the
+ * products are batch calls (field.h). */
+static void triple_products(const Field *f, Fe *v, const Fe *ab, const Fe *r2t, size_t T)
+{
+    enum { PAIR_BLOCK = 128 };
+    Fe x[PAIR_BLOCK], y[PAIR_BLOCK];
+    for (size_t j0 = 0; j0 < T; j0 += PAIR_BLOCK) {
+        size_t m = T - j0 < PAIR_BLOCK ? T - j0 : PAIR_BLOCK;
+        for (size_t j = 0; j < m; j++) {
+            x[j] = ab[2 * (j0 + j)];
+            y[j] = ab[2 * (j0 + j) + 1];
+        }
+        fe_mul_batch(f, v + j0, x, y, m);
+        for (size_t j = 0; j < m; j++) fe_sub(f, &v[j0 + j], &v[j0 + j], &r2t[j0 + j]);
+    }
+    sodium_memzero(x, sizeof x);
+    sodium_memzero(y, sizeof y);
+}
+
 /* One run: T triples and at least R further random shares into the pools. */
 static int gen_run(MpcEngine *e, size_t T, size_t R)
 {
@@ -508,10 +525,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R)
             rc = mpc_fail(e, "out of memory");
         } else {
             ab = pool_head(&e->rnd); /* pool_append on another pool cannot move it */
-            for (size_t j = 0; j < T; j++) {
-                fe_mul(e->f, &v[j], &ab[2 * j], &ab[2 * j + 1]);
-                fe_sub(e->f, &v[j], &v[j], &r.r2t[j]);
-            }
+            triple_products(e->f, v, ab, r.r2t, T);
             rc = open_round(e, MK_OPEN2T, 2 * t, false, T, opened, "triple generation");
             Triple *tr = slot;
             if (rc == 0) {
@@ -589,13 +603,13 @@ static int share_roots(MpcEngine *e, const Fe *v, size_t nb, Fe *root)
         free(counts);
         return mpc_fail(e, "out of memory");
     }
-    for (size_t k = 0, i = e->self; k < mine; k++, i += n) {
-        if (fe_sqrt(&e->sq, &root[i], &v[i]) != 0) {
-            free(counts);
-            return mpc_fail(e, "random bits: opened square has no root (inconsistent opening)");
-        }
-        pay[k] = root[i];
+    /* this party's slice, gathered so its roots are one batch call */
+    for (size_t k = 0, i = e->self; k < mine; k++, i += n) pay[k] = v[i];
+    if (fe_sqrt_batch(&e->sq, pay, pay, mine) != 0) {
+        free(counts);
+        return mpc_fail(e, "random bits: opened square has no root (inconsistent opening)");
     }
+    for (size_t k = 0, i = e->self; k < mine; k++, i += n) root[i] = pay[k];
     wire_limbs_to_le(pay, mine);
     int rc = send_parties(e, e->sbuf, MPC_HDR + mine * MPC_ELEM);
     if (rc != 0) {
@@ -675,11 +689,9 @@ static int gen_bits(MpcEngine *e, size_t nb)
     }
     Fe *bits = slot, one;
     fe_one(f, &one);
-    for (size_t i = 0; i < k; i++) {
-        fe_mul(f, &bits[i], &u[i], &sq[i]);
-        fe_add(f, &bits[i], &bits[i], &one);
-        fe_mul(f, &bits[i], &bits[i], &e->inv2);
-    }
+    fe_mul_batch(f, bits, u, sq, k);
+    for (size_t i = 0; i < k; i++) fe_add(f, &bits[i], &bits[i], &one);
+    fe_mul_scalar_batch(f, bits, bits, &e->inv2, k);
     e->st.bits_made += k;
 out:
     if (u) {

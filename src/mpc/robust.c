@@ -366,11 +366,12 @@ static int block_agrees(RobustBatch *b, const Fe *const *rows, size_t c0, size_t
         R[j] = rows[j][c0 + len - 1];
         rr[j] = &R[j];
     }
-    for (size_t c = c0 + len - 1; c-- > c0;)
-        for (unsigned j = 0; j < m; j++) {
-            fe_mul(f, &R[j], &R[j], &r);
-            fe_add(f, &R[j], &R[j], &rows[j][c]);
-        }
+    Fe col[SHAMIR_MAX_PARTIES];
+    for (size_t c = c0 + len - 1; c-- > c0;) {
+        for (unsigned j = 0; j < m; j++) col[j] = rows[j][c];
+        fe_muladd_scalar_batch(f, R, R, &r, col, m); /* R = R·r + column c */
+    }
+    sodium_memzero(col, m * sizeof *col);
     int ok = 1;
     for (unsigned j = k; j < m; j++) {
         weighted_sum(f, &y, b->w + (size_t)(j - k) * k, b->w_s + (size_t)(j - k) * k, rr, 0, k);

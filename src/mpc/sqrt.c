@@ -197,6 +197,82 @@ not_square:
     return -1;
 }
 
+enum { SQRT_CHUNK = 32 };
+
+/* fe_sqrt for m <= SQRT_CHUNK values at once (ctx->s <= 64).  The steps
+ * are fe_sqrt's; the per-element choices (table digit, canonical sign)
+ * pick operands, the multiplications themselves are batch calls. */
+static int sqrt_chunk(const FeSqrt *ctx, Fe *r, const Fe *a, size_t m)
+{
+    const Field *f = ctx->f;
+    size_t tw = (size_t)1 << ctx->w;
+    Fe x[SQRT_CHUNK], root[SQRT_CHUNK], cur[SQRT_CHUNK], t[SQRT_CHUNK], g[SQRT_CHUNK];
+    uint64_t e[SQRT_CHUNK];
+    unsigned char bad[SQRT_CHUNK];
+    int rc = 0;
+    fe_pow_batch(f, x, a, ctx->q_half, m);
+    fe_mul_batch(f, root, a, x, m);
+    fe_mul_batch(f, cur, root, x, m);
+    for (size_t i = 0; i < m; i++) {
+        e[i] = 0;
+        bad[i] = 0;
+    }
+    for (unsigned k = 0; k < ctx->nwin; k++) {
+        unsigned lo = ctx->w * k, width = ctx->s - lo < ctx->w ? ctx->s - lo : ctx->w;
+        memcpy(t, cur, m * sizeof *t);
+        for (unsigned j = 0; j < ctx->s - lo - width; j++) fe_sqr_batch(f, t, t, m);
+        for (size_t i = 0; i < m; i++) {
+            int j = lut_find(ctx, &t[i]);
+            uint64_t digit = j < 0 ? 0 : (uint64_t)j >> (ctx->w - width);
+            bad[i] |= j < 0; /* a = 0, or p not prime */
+            e[i] |= digit << lo;
+            g[i] = ctx->neg[k * tw + digit]; /* digit 0: one */
+        }
+        fe_mul_batch(f, cur, cur, g, m);
+    }
+    /* root · c^(-e/2), e/2 window by window */
+    for (size_t i = 0; i < m; i++) {
+        bad[i] |= e[i] & 1;
+        e[i] >>= 1;
+    }
+    for (unsigned k = 0; k < ctx->nwin; k++) {
+        for (size_t i = 0; i < m; i++) g[i] = ctx->neg[k * tw + ((e[i] >> (ctx->w * k)) & (tw - 1))];
+        fe_mul_batch(f, root, root, g, m);
+    }
+    fe_sqr_batch(f, t, root, m);
+    for (size_t i = 0; i < m; i++) {
+        if (fe_is_zero(&a[i])) {
+            fe_zero(&r[i]);
+            continue;
+        }
+        if (bad[i] || !fe_equal(&t[i], &a[i])) {
+            fe_zero(&r[i]);
+            rc = -1;
+            continue;
+        }
+        uint64_t lim[4];
+        fe_to_limbs(f, lim, &root[i]);
+        if (!u256_le(lim, ctx->p_half)) fe_neg(f, &root[i], &root[i]);
+        r[i] = root[i];
+    }
+    return rc;
+}
+
+int fe_sqrt_batch(const FeSqrt *ctx, Fe *r, const Fe *a, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i += SQRT_CHUNK) {
+        size_t m = n - i < SQRT_CHUNK ? n - i : SQRT_CHUNK;
+        if (ctx->s > 64) {
+            for (size_t j = i; j < i + m; j++)
+                if (fe_sqrt(ctx, &r[j], &a[j]) != 0) rc = -1;
+        } else if (sqrt_chunk(ctx, r + i, a + i, m) != 0) {
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
 int fe_sqrt_check(const FeSqrt *ctx, const Fe *r, const Fe *a)
 {
     Fe t;

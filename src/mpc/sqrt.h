@@ -34,6 +34,12 @@ void fe_sqrt_free(FeSqrt *ctx);
 /* r = the square root of a whose canonical integer is <= (p-1)/2 (so every
  * party picks the same root); 0, or -1 if a is not a square (r = 0). */
 int fe_sqrt(const FeSqrt *ctx, Fe *r, const Fe *a);
+/* r[i] = fe_sqrt(a[i]) for n values, the exponentiation and the
+ * squarings of the digit search as batch calls (field.h): about 4x less
+ * time per root than one at a time with AVX-512 IFMA.  Returns 0, or -1 if
+ * some a[i] is not a square (that r[i] is 0, the others are set).  r may
+ * alias a. */
+int fe_sqrt_batch(const FeSqrt *ctx, Fe *r, const Fe *a, size_t n);
 /* 1 if r is the root fe_sqrt would give for a (r² = a and r canonical):
  * two multiplications, for checking a root computed by someone else. */
 int fe_sqrt_check(const FeSqrt *ctx, const Fe *r, const Fe *a);
