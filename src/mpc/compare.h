@@ -116,6 +116,29 @@ int mpc_fixed_sqrt(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, 
 #define MPC_FIXED_EXP_REL_ERR 0x1p-28
 int mpc_fixed_exp(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, Fe *out);
 
+/* ---- range checks (client inputs, docs/mpc.md "Client input ranges") -------------
+ * lo <= x <= hi as integers (hi - lo < 2^65). */
+typedef struct {
+    int64_t lo;
+    uint64_t hi;
+} MpcRange;
+
+/* ok[i] = 1 if x[i], which may be ANY field element (a malicious client's
+ * input), is in range[i], else 0; the flags are public (opened), nothing
+ * else about x[i] is revealed (statistical distance <= 2^-40).  Sound for
+ * every field element: x - lo + R is opened for a bit-shared random R of
+ * MPC_RANGE_MASK_BITS bits, and c - R in [0, hi - lo] is checked as two
+ * comparisons of R's bits with public values, exact over the integers.
+ * 8 online rounds per batch. */
+#define MPC_RANGE_MASK_BITS (65 + MPC_KAPPA)
+int mpc_check_ranges(MpcEngine *e, const Fe *x, size_t n, const MpcRange *range, uint8_t *ok);
+
+/* Checks every client input (after mpc_collect_inputs) against range[i]
+ * (inputs in the engine's order: client 0's first), or, with range NULL,
+ * against the 64-bit range [-2^63, 2^64 - 1].  Fails naming the first
+ * client and input outside its range; all parties agree on the outcome. */
+int mpc_check_client_inputs(MpcEngine *e, const MpcRange *range);
+
 /* Tests only: with on != 0 the mask bits of every engine in the process
  * are public pseudo-random bits (no preprocessing, NO privacy), so that
  * exhaustive correctness tests run in seconds.  Off by default. */
