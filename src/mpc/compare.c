@@ -80,7 +80,8 @@ static void fe_pow2(const Field *f, Fe *r, unsigned j)
 
 static int check_bound(MpcEngine *e, const char *what, unsigned K, unsigned m)
 {
-    unsigned max = e->f->bits - MPC_KAPPA - 3;
+    /* c < 2^(K+2) + n·2^(K+2+κ) (masks with a dealt high part) stays below p */
+    unsigned max = e->f->bits - MPC_KAPPA - 12;
     if (max > MPC_CMP_MAX_BITS) max = MPC_CMP_MAX_BITS;
     if (K == 0 || K > max) return mpc_fail(e, "%s: bit length %u out of range (1..%u for this field)", what, K, max);
     if (m == 0 || m > K + 1) return mpc_fail(e, "%s: %u bits asked of a %u-bit value", what, m, K);
@@ -493,6 +494,7 @@ typedef struct CmpState {
  * (U_c for LT, I_v for EQ). */
 typedef struct {
     unsigned nb, m, bb, L;
+    unsigned hb; /* bits of each dealer's part of the bounded high part */
     size_t off, slots;
 } Level;
 
@@ -518,6 +520,9 @@ static size_t level_init(Level *lv, size_t off, unsigned nb, unsigned m, unsigne
 {
     lv->nb = nb;
     lv->m = m;
+    /* R = r' + 2^m·H, H bounded (mpc_random_bounded): x + 2^K + r' < 2^(K+2)
+     * has K+2-m bits above the m low ones, which H hides within 2^-κ */
+    lv->hb = nb + 1 - m;
     lv->bb = bb;
     lv->L = (m + bb - 1) / bb;
     lv->off = off;
@@ -614,7 +619,7 @@ static int make_masks(MpcEngine *e, Pool *pool, MaskKind kind, unsigned K, size_
     unsigned passes = 0;
     for (unsigned l = 0; l < ly.nlev; l++) {
         const Level *lv = &ly.lev[l];
-        nbits += lv->nb;
+        nbits += lv->m;
         nprod += (size_t)lv->L << lv->bb;
         while ((1u << passes) < lv->bb) passes++;
     }
@@ -637,7 +642,7 @@ static int make_masks(MpcEngine *e, Pool *pool, MaskKind kind, unsigned K, size_
         for (unsigned l = 0; l < ly.nlev; l++) {
             const Level *lv = &ly.lev[l];
             Fe *r = rec + i * re, rlo;
-            compose(f, b, lv->nb, lv->m, &r[lv->off], &rlo);
+            compose(f, b, lv->m, lv->m, &r[lv->off], &rlo);
             if (lv->slots == lv->off + 2) r[lv->off + 1] = rlo;
             sodium_memzero(&rlo, sizeof rlo);
             for (unsigned blk = 0; blk < lv->L; blk++) {
@@ -645,12 +650,28 @@ static int make_masks(MpcEngine *e, Pool *pool, MaskKind kind, unsigned K, size_
                 mono[0] = one;
                 for (unsigned j = 0; j < block_size(lv, blk); j++) mono[1u << j] = b[lv->bb * blk + j];
             }
-            b += lv->nb;
+            b += lv->m;
         }
     release_bits(e, count * nbits, own);
+    /* R += 2^m·H per level, H bounded and dealt (no square roots) */
+    Fe *hi = zalloc(count, sizeof(Fe));
+    int rc = hi ? 0 : mpc_fail(e, "out of memory");
+    for (unsigned l = 0; rc == 0 && !public_bits && l < ly.nlev; l++) {
+        /* (the test hook's masks have no privacy: no high part) */
+        const Level *lv = &ly.lev[l];
+        Fe two_m;
+        fe_pow2(f, &two_m, lv->m);
+        rc = mpc_random_bounded(e, lv->hb, hi, count);
+        for (size_t i = 0; rc == 0 && i < count; i++) {
+            Fe *R = rec + i * re + lv->off;
+            fe_mul(f, &hi[i], &hi[i], &two_m);
+            fe_add(f, R, R, &hi[i]);
+        }
+    }
+    wipe_free(hi, count);
     /* the doubled triples' random a, b1, b2 */
     Fe *abb = zalloc(count * ly.ndbl * 3, sizeof(Fe));
-    int rc = abb ? mpc_random(e, abb, count * ly.ndbl * 3) : mpc_fail(e, "out of memory");
+    if (rc == 0) rc = abb ? mpc_random(e, abb, count * ly.ndbl * 3) : mpc_fail(e, "out of memory");
     for (size_t i = 0; rc == 0 && i < count; i++)
         for (size_t j = 0; j < ly.ndbl; j++) fe_copy(rec + i * re + ly.dbl + 5 * j, abb + 3 * (i * ly.ndbl + j), 3);
     if (abb) wipe_free(abb, count * ly.ndbl * 3);

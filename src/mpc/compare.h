@@ -15,7 +15,7 @@
  *
  * "x is K-bounded" means -2^K <= x < 2^K as an integer (a signed K-bit or
  * an unsigned K-bit value, or the difference of two of them).  K must be
- * at most MPC_CMP_MAX_BITS and K + MPC_KAPPA + 3 at most the field's bit
+ * at most MPC_CMP_MAX_BITS and K + MPC_KAPPA + 12 at most the field's bit
  * length.  Inputs outside the bound give wrong (but never revealing more)
  * results.  Results are shares; bits are 0/1 shares. */
 #ifndef STOFFEL_MPC_COMPARE_H
@@ -34,6 +34,12 @@ typedef enum { MPC_CMP_LT, MPC_CMP_LE, MPC_CMP_GT, MPC_CMP_GE, MPC_CMP_EQ, MPC_C
 
 /* n shares of uniform random bits from preprocessing. */
 int mpc_random_bits(MpcEngine *e, Fe *out, size_t n);
+
+/* n shares of bounded random integers: each party deals B random bits per
+ * value, checked to be bits; out[i] = the sum over the dealers, < n·2^B,
+ * with one uniform B-bit term per honest dealer (randint.c).  3 rounds per
+ * 1024 values, no square roots; needs every party (aborts otherwise). */
+int mpc_random_bounded(MpcEngine *e, unsigned B, Fe *out, size_t n);
 
 /* out[i] = [x[i] < 0], x K-bounded.  1 + ceil(log2(ceil(K/4))) online
  * rounds (5 for K = 64) and 2·ceil(K/4) - 1 - levels products (26: 22 of

@@ -12,8 +12,8 @@
 #include "mpc/compare.h"
 
 static const uint32_t one_each[2] = { 1, 1 };
-static Fe client_val[2];  /* what clients 0 and 1 submit */
-static MpcRange rng[2];   /* their declared types' ranges */
+static Fe client_val[2];                       /* what clients 0 and 1 submit */
+static MpcRange rng[2];                        /* their declared types' ranges */
 static const int64_t Y = (int64_t)12345 << 16; /* the honest client's fixed-point 12345.0 */
 
 static Fe big(unsigned bit) /* 2^bit */
@@ -214,8 +214,8 @@ TEST(range_edges)
         for (uint32_t i = 0; i < 3; i++) {
             CHECK_MSG(s.node[i].rc == 0, "party %u: %s", i, s.node[i].err);
             for (size_t k = 0; s.node[i].rc == 0 && k < ncases; k++)
-                CHECK_MSG(((s.node[i].aux[k / 64] >> (k % 64)) & 1) == cases[k].want, "case %zu (bad party %d)",
-                          k, bad);
+                CHECK_MSG(((s.node[i].aux[k / 64] >> (k % 64)) & 1) == cases[k].want, "case %zu (bad party %d)", k,
+                          bad);
         }
         sim_free(&s);
     }
