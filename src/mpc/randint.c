@@ -156,7 +156,8 @@ static int bounded_chunk(MpcEngine *e, unsigned B, Fe *out, size_t cnt)
                 s = (bits[k / 8] >> (k % 8)) & 1 ? one : zero;
             else
                 prg_fe(e, &s, 1);
-            if (k == nb + 1) s = zero; /* o_D: degree 2t, secret 0 */
+            if (k == 0 && e->test_fault == TEST_BAD_DEAL) fe_add(f, &s, &one, &one); /* tests: a 2, not a bit */
+            if (k == nb + 1) s = zero;                                               /* o_D: degree 2t, secret 0 */
             deal_secret(e, &s, k == nb + 1 ? 2 * e->t : e->t, sh);
             for (unsigned j = 0; j < n; j++) ((Fe *)(void *)(mine + j * seg + MPC_HDR))[k] = sh[j];
         }
@@ -219,7 +220,8 @@ static int bounded_chunk(MpcEngine *e, unsigned B, Fe *out, size_t cnt)
                 vy[j] = r[2 * d];
                 vz[j] = r[2 * d + 1];
             }
-            if (!(on_degree(e, 0, vy, &a0) & on_degree(e, 1, vz, &z0)) || !fe_is_zero(&z0))
+            int dy = on_degree(e, 0, vy, &a0), dz = on_degree(e, 1, vz, &z0);
+            if (!(dy & dz) || !fe_is_zero(&z0))
                 rc = mpc_fail(e,
                               "bounded random integers (deal %llu): party %u dealt inconsistent sharings or "
                               "non-bits (or a party lied in the check)",
