@@ -18,7 +18,7 @@
  *   openings         one mpc_round opening B values
  *   random bits      mpc_preprocess making K bits (square-root trick),
  *                    including the triples and random shares they use
- *   truncations      mpc_truncate of K/104 values (bits made beforehand)
+ *   truncations      mpc_truncate of K/MPC_TRUNC_BITS(64) values (bits made beforehand)
  *   latency          L rounds of a single multiplication, one after the
  *                    other
  * Each timed phase starts and ends at a barrier of all parties; the figure
@@ -221,7 +221,7 @@ static int scale(const Bench *proto)
             Bench b = *proto;
             b.n = ns[k];
             b.t = (ns[k] - 1) / 3;
-            b.bits = 104;
+            b.bits = MPC_TRUNC_BITS(64);
             if (run(&b)) _exit(1);
             double cpu = b.c_mul / (double)b.batch / b.n;
             printf("%4u %3u %10.1f k %11.2f us %13.3f us %11.1f us %13.1f MB\n", b.n, b.t,
@@ -238,7 +238,7 @@ static int scale(const Bench *proto)
 
 int main(int argc, char **argv)
 {
-    Bench b = { .n = 4, .t = 1, .batch = 100000, .reps = 5, .latency = 2000, .bits = 104 * 1000 };
+    Bench b = { .n = 4, .t = 1, .batch = 100000, .reps = 5, .latency = 2000, .bits = MPC_TRUNC_BITS(64) * 1000 };
     const char *fname = NULL;
     int do_scale = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -292,7 +292,7 @@ int main(int argc, char **argv)
                peak_rss() / b.n / 1e6, peak_rss() / b.n / (double)b.rss_triples, 3 * sizeof(Fe));
         return 0;
     }
-    size_t nt = b.bits / 104 ? b.bits / 104 : 1;
+    size_t nt = b.bits / MPC_TRUNC_BITS(64) ? b.bits / MPC_TRUNC_BITS(64) : 1;
     printf("MPC engine: n=%u t=%u, %s, %u parties as threads on %ld CPUs, in-process transport\n", b.n, b.t,
            b.field->name, b.n, sysconf(_SC_NPROCESSORS_ONLN));
     printf("best of %zu repetitions\n\n", b.reps);
@@ -301,7 +301,7 @@ int main(int argc, char **argv)
     if (b.t_tri > 0) row("triples generated (offline)", b.batch, (double)b.batch, b.t_tri, b.c_tri, b.n);
     if (b.t_open > 0) row("openings (robust)", b.batch, (double)b.batch, b.t_open, b.c_open, b.n);
     if (b.only) return 0;
-    row("random bits generated (offline)", nt * 104, (double)(nt * 104), b.t_bits, 0, b.n);
+    row("random bits generated (offline)", nt * MPC_TRUNC_BITS(64), (double)(nt * 104), b.t_bits, 0, b.n);
     row("truncations (64-bit, f=16)", nt, (double)nt, b.t_trunc, 0, b.n);
     row("single multiplication, latency", 1, (double)b.latency, b.t_lat, b.c_lat, b.n);
     return 0;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mpc/compare.h"
 #include "mpc/fixed.h"
 #include "api/node_store.h"
 #include "vm/vm.h"
@@ -92,6 +93,37 @@ static void deliver(const PartySpec *s, MpcEngine *e, StShare **shares, size_t n
     free(types);
 }
 
+/* The range of one client input's declared type (manifest, format >= 2);
+ * without one, any 64-bit value (signed or unsigned). */
+static MpcRange input_range(const StfProgram *p, uint32_t client, uint32_t index)
+{
+    MpcRange r = { INT64_MIN, UINT64_MAX };
+    const StfManifest *m = &p->manifest;
+    if (p->version < 2 || client >= m->client_count || index >= m->clients[client].input_count) return r;
+    const StfShareType *st = &m->clients[client].inputs[index];
+    uint32_t b = st->bits;
+    if (b == 0 || b > 64) return r;
+    if (st->tag == 2 || b == 1) /* unsigned, or a bool */
+        return (MpcRange){ 0, b == 64 ? UINT64_MAX : ((uint64_t)1 << b) - 1 };
+    uint64_t half = (uint64_t)1 << (b - 1); /* signed integers and fixed point */
+    return (MpcRange){ (int64_t)(0 - half), half - 1 };
+}
+
+/* Refuses a client input outside its declared type's range (issue 20:
+ * out-of-range inputs leak other inputs through truncation). */
+static int check_input_ranges(MpcEngine *e, const StfProgram *p, uint32_t n_clients, const uint32_t *counts)
+{
+    size_t total = 0, k = 0;
+    for (uint32_t c = 0; c < n_clients; c++) total += counts[c];
+    MpcRange *r = malloc((total ? total : 1) * sizeof *r);
+    if (!r) return mpc_check_client_inputs(e, NULL);
+    for (uint32_t c = 0; c < n_clients; c++)
+        for (uint32_t i = 0; i < counts[c]; i++) r[k++] = input_range(p, c, i);
+    int rc = mpc_check_client_inputs(e, r);
+    free(r);
+    return rc;
+}
+
 void party_run_session(const PartySpec *s, PartyOutcome *out)
 {
     memset(out, 0, sizeof *out);
@@ -157,6 +189,10 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
         goto done;
     }
     if (s->n_clients && mpc_collect_inputs(e) != 0) {
+        stop(out, PARTY_FAILED_SETUP, "party %u: client input failed: %s", s->self, mpc_error(e));
+        goto done;
+    }
+    if (s->n_clients && check_input_ranges(e, s->prog, s->n_clients, s->client_inputs) != 0) {
         stop(out, PARTY_FAILED_SETUP, "party %u: client input failed: %s", s->self, mpc_error(e));
         goto done;
     }

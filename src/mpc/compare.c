@@ -80,7 +80,8 @@ static void fe_pow2(const Field *f, Fe *r, unsigned j)
 
 static int check_bound(MpcEngine *e, const char *what, unsigned K, unsigned m)
 {
-    unsigned max = e->f->bits - MPC_KAPPA - 3;
+    /* c < 2^(K+2) + n·2^(K+2+κ) (masks with a dealt high part) stays below p */
+    unsigned max = e->f->bits - MPC_KAPPA - 12;
     if (max > MPC_CMP_MAX_BITS) max = MPC_CMP_MAX_BITS;
     if (K == 0 || K > max) return mpc_fail(e, "%s: bit length %u out of range (1..%u for this field)", what, K, max);
     if (m == 0 || m > K + 1) return mpc_fail(e, "%s: %u bits asked of a %u-bit value", what, m, K);
@@ -493,6 +494,7 @@ typedef struct CmpState {
  * (U_c for LT, I_v for EQ). */
 typedef struct {
     unsigned nb, m, bb, L;
+    unsigned hb; /* bits of each dealer's part of the bounded high part */
     size_t off, slots;
 } Level;
 
@@ -518,6 +520,9 @@ static size_t level_init(Level *lv, size_t off, unsigned nb, unsigned m, unsigne
 {
     lv->nb = nb;
     lv->m = m;
+    /* R = r' + 2^m·H, H bounded (mpc_random_bounded): x + 2^K + r' < 2^(K+2)
+     * has K+2-m bits above the m low ones, which H hides within 2^-κ */
+    lv->hb = nb + 1 - m;
     lv->bb = bb;
     lv->L = (m + bb - 1) / bb;
     lv->off = off;
@@ -614,7 +619,7 @@ static int make_masks(MpcEngine *e, Pool *pool, MaskKind kind, unsigned K, size_
     unsigned passes = 0;
     for (unsigned l = 0; l < ly.nlev; l++) {
         const Level *lv = &ly.lev[l];
-        nbits += lv->nb;
+        nbits += lv->m;
         nprod += (size_t)lv->L << lv->bb;
         while ((1u << passes) < lv->bb) passes++;
     }
@@ -637,7 +642,7 @@ static int make_masks(MpcEngine *e, Pool *pool, MaskKind kind, unsigned K, size_
         for (unsigned l = 0; l < ly.nlev; l++) {
             const Level *lv = &ly.lev[l];
             Fe *r = rec + i * re, rlo;
-            compose(f, b, lv->nb, lv->m, &r[lv->off], &rlo);
+            compose(f, b, lv->m, lv->m, &r[lv->off], &rlo);
             if (lv->slots == lv->off + 2) r[lv->off + 1] = rlo;
             sodium_memzero(&rlo, sizeof rlo);
             for (unsigned blk = 0; blk < lv->L; blk++) {
@@ -645,12 +650,28 @@ static int make_masks(MpcEngine *e, Pool *pool, MaskKind kind, unsigned K, size_
                 mono[0] = one;
                 for (unsigned j = 0; j < block_size(lv, blk); j++) mono[1u << j] = b[lv->bb * blk + j];
             }
-            b += lv->nb;
+            b += lv->m;
         }
     release_bits(e, count * nbits, own);
+    /* R += 2^m·H per level, H bounded and dealt (no square roots) */
+    Fe *hi = zalloc(count, sizeof(Fe));
+    int rc = hi ? 0 : mpc_fail(e, "out of memory");
+    for (unsigned l = 0; rc == 0 && !public_bits && l < ly.nlev; l++) {
+        /* (the test hook's masks have no privacy: no high part) */
+        const Level *lv = &ly.lev[l];
+        Fe two_m;
+        fe_pow2(f, &two_m, lv->m);
+        rc = mpc_random_bounded(e, lv->hb, hi, count);
+        for (size_t i = 0; rc == 0 && i < count; i++) {
+            Fe *R = rec + i * re + lv->off;
+            fe_mul(f, &hi[i], &hi[i], &two_m);
+            fe_add(f, R, R, &hi[i]);
+        }
+    }
+    wipe_free(hi, count);
     /* the doubled triples' random a, b1, b2 */
     Fe *abb = zalloc(count * ly.ndbl * 3, sizeof(Fe));
-    int rc = abb ? mpc_random(e, abb, count * ly.ndbl * 3) : mpc_fail(e, "out of memory");
+    if (rc == 0) rc = abb ? mpc_random(e, abb, count * ly.ndbl * 3) : mpc_fail(e, "out of memory");
     for (size_t i = 0; rc == 0 && i < count; i++)
         for (size_t j = 0; j < ly.ndbl; j++) fe_copy(rec + i * re + ly.dbl + 5 * j, abb + 3 * (i * ly.ndbl + j), 3);
     if (abb) wipe_free(abb, count * ly.ndbl * 3);
@@ -886,6 +907,155 @@ int mpc_compare(MpcEngine *e, MpcCmpOp op, const Fe *a, const Fe *b, size_t n, u
         for (size_t i = 0; i < n; i++) fe_sub(f, &out[i], &one, &out[i]);
     }
     wipe_free(x, n);
+    return rc;
+}
+
+/* ---- range checks ------------------------------------------------------------------
+ *
+ * x may be any field element (a malicious client's input).  With
+ * y = x - lo, W = hi - lo + 1 and R = Σ_{j<B} 2^j b_j from B =
+ * MPC_RANGE_MASK_BITS preprocessed bits, c = open(y + R), an integer in
+ * [0, p).  y is in [0, W) iff the integer c - R is: c - R ≡ y (mod p) and
+ * |c - R| < p, while an honest y < W gives c = y + R < p exactly.  And
+ * c - R in [0, W) means R <= c and R >= L = c - W + 1: not [c < R] and not
+ * [R < L], the second being [2^B-1-L < 2^B-1-R], a comparison of the
+ * complemented bits with a public value.  Both run in one carry tree of 2n
+ * values, and [c < R] + [R < L] (0 exactly in range) is opened.  Cases that
+ * c alone decides (c >= 2^B, L <= 0, L >= 2^B) cost nothing: c is public.
+ * An honest y is hidden by R: statistical distance <= W/2^B <= 2^-40. */
+
+/* How c alone decides one of the two comparisons: -1 not at all (the tree
+ * does), else its value. */
+static int range_decide(const uint64_t l[4], const MpcRange *rg, uint64_t c1[4], uint64_t c2[4], int *d2)
+{
+    const unsigned B = MPC_RANGE_MASK_BITS;
+    memset(c1, 0, 4 * sizeof *c1);
+    memset(c2, 0, 4 * sizeof *c2);
+    if (l[2] || l[3] || l[1] >> 62) { /* c >= 2^126: R <= c, but L > 2^B > R */
+        *d2 = 1;
+        return 0;
+    }
+    unsigned __int128 cv = ((unsigned __int128)l[1] << 64) | l[0], top = (unsigned __int128)1 << B;
+    __int128 w = (__int128)rg->hi - (__int128)rg->lo + 1, L = (__int128)cv + 1 - w;
+    int d1 = cv >= top ? 0 : -1;
+    if (d1 < 0) c1[0] = (uint64_t)cv, c1[1] = (uint64_t)(cv >> 64);
+    if (L <= 0) {
+        *d2 = 0;
+    } else if ((unsigned __int128)L >= top) {
+        *d2 = 1;
+    } else {
+        unsigned __int128 v = top - 1 - (unsigned __int128)L;
+        c2[0] = (uint64_t)v, c2[1] = (uint64_t)(v >> 64);
+        *d2 = -1;
+    }
+    return d1;
+}
+
+static int range_chunk(MpcEngine *e, const Fe *x, size_t n, const MpcRange *rg, uint8_t *ok)
+{
+    const Field *f = e->f;
+    const unsigned B = MPC_RANGE_MASK_BITS, np = B / 2;
+    const Fe *bits;
+    Fe *own;
+    if (borrow_bits(e, n * B, &bits, &own) != 0) return -1;
+    Mask mk = { .n = 2 * n, .m = B, .np = np };
+    mk.rb = scratch(2 * n * B, sizeof(Fe));
+    mk.q = scratch(2 * n * np, sizeof(Fe));
+    mk.c = zalloc(2 * n * 4, sizeof(uint64_t));
+    Fe *pay = scratch(n, sizeof(Fe)), *c = scratch(n, sizeof(Fe)), *u = scratch(2 * n, sizeof(Fe));
+    Fe *px = scratch(n * np, sizeof(Fe)), *py = scratch(n * np, sizeof(Fe));
+    int *dec = scratch(2 * n, sizeof(int));
+    int rc = (mk.rb && mk.q && mk.c && pay && c && u && px && py && dec) ? 0 : mpc_fail(e, "out of memory");
+    Fe one;
+    fe_one(f, &one);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const Fe *b = bits + i * B;
+        Fe R, none, lo;
+        compose(f, b, B, 0, &R, &none);
+        fe_from_i64(f, &lo, rg[i].lo);
+        fe_sub(f, &pay[i], &x[i], &lo);
+        fe_add(f, &pay[i], &pay[i], &R);
+        sodium_memzero(&R, sizeof R);
+        fe_copy(mk.rb + i * B, b, B);
+        for (unsigned j = 0; j < B; j++) fe_sub(f, &mk.rb[(n + i) * B + j], &one, &b[j]);
+        for (unsigned j = 0; j < np; j++) {
+            px[i * np + j] = b[2 * j];
+            py[i * np + j] = b[2 * j + 1];
+        }
+    }
+    release_bits(e, n * B, own);
+    if (rc == 0) rc = mpc_round(e, pay, n, c, px, py, n * np, mk.q);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        /* complemented pairs: (1 - a)(1 - b) = 1 - a - b + ab */
+        for (unsigned j = 0; j < np; j++) {
+            Fe *q2 = &mk.q[(n + i) * np + j];
+            lin(f, q2, 1, -1, &px[i * np + j], -1, &py[i * np + j], 1, &mk.q[i * np + j]);
+        }
+        uint64_t l[4];
+        fe_to_limbs(f, l, &c[i]);
+        dec[i] = range_decide(l, &rg[i], mk.c + 4 * i, mk.c + 4 * (n + i), &dec[n + i]);
+    }
+    if (rc == 0) rc = bit_lt(e, &mk, u);
+    for (size_t i = 0; rc == 0 && i < 2 * n; i++)
+        if (dec[i] >= 0) fe_from_u64(f, &u[i], (uint64_t)dec[i]);
+    for (size_t i = 0; rc == 0 && i < n; i++) fe_add(f, &pay[i], &u[i], &u[n + i]);
+    if (rc == 0) rc = mpc_round(e, pay, n, c, NULL, NULL, 0, NULL);
+    for (size_t i = 0; rc == 0 && i < n; i++) ok[i] = fe_is_zero(&c[i]) ? 1 : 0;
+    mask_free(&mk);
+    wipe_free(pay, n);
+    wipe_free(u, 2 * n);
+    wipe_free(px, n * np);
+    wipe_free(py, n * np);
+    free(c);
+    free(dec);
+    return rc;
+}
+
+int mpc_check_ranges(MpcEngine *e, const Fe *x, size_t n, const MpcRange *range, uint8_t *ok)
+{
+    if (n && (!x || !range || !ok)) return mpc_fail(e, "mpc_check_ranges: missing array");
+    for (size_t i = 0; i < n; i++)
+        if (range[i].lo >= 0 && (uint64_t)range[i].lo > range[i].hi)
+            return mpc_fail(e, "mpc_check_ranges: range %zu is empty (%lld > %llu)", i, (long long)range[i].lo,
+                            (unsigned long long)range[i].hi);
+    for (size_t i = 0; i < n; i += MPC_CMP_CHUNK) {
+        size_t k = n - i < MPC_CMP_CHUNK ? n - i : MPC_CMP_CHUNK;
+        if (range_chunk(e, x + i, k, range + i, ok + i) != 0) return -1;
+    }
+    return 0;
+}
+
+int mpc_check_client_inputs(MpcEngine *e, const MpcRange *range)
+{
+    if (!e->inputs_done) return mpc_fail(e, "client inputs not collected yet");
+    size_t n = e->n_inputs;
+    if (!n) return 0;
+    MpcRange *def = NULL;
+    uint8_t *ok = malloc(n);
+    if (!range) {
+        def = malloc(n * sizeof *def);
+        for (size_t i = 0; def && i < n; i++) def[i] = (MpcRange){ INT64_MIN, UINT64_MAX };
+        range = def;
+    }
+    int rc = ok && range ? mpc_check_ranges(e, e->inputs, n, range, ok) : mpc_fail(e, "out of memory");
+    for (uint32_t c = 0; rc == 0 && c < e->n_clients; c++)
+        for (uint32_t i = 0; rc == 0 && i < e->client_inputs[c]; i++) {
+            const MpcRange *r = &range[e->input_off[c] + i];
+            if (!ok[e->input_off[c] + i])
+                rc = mpc_fail(e,
+                              "client %u (node %u) input %u: refused, the value is outside [%lld, %llu], "
+                              "the range of its declared type",
+                              c, e->n + c, i, (long long)r->lo, (unsigned long long)r->hi);
+        }
+    if (rc != 0 && e->inputs) {
+        /* a refused input must not be used: no input is handed out */
+        sodium_memzero(e->inputs, n * sizeof *e->inputs);
+        free(e->inputs);
+        e->inputs = NULL;
+        e->inputs_done = false;
+    }
+    free(def);
+    free(ok);
     return rc;
 }
 

@@ -15,7 +15,7 @@
  *
  * "x is K-bounded" means -2^K <= x < 2^K as an integer (a signed K-bit or
  * an unsigned K-bit value, or the difference of two of them).  K must be
- * at most MPC_CMP_MAX_BITS and K + MPC_KAPPA + 3 at most the field's bit
+ * at most MPC_CMP_MAX_BITS and K + MPC_KAPPA + 12 at most the field's bit
  * length.  Inputs outside the bound give wrong (but never revealing more)
  * results.  Results are shares; bits are 0/1 shares. */
 #ifndef STOFFEL_MPC_COMPARE_H
@@ -34,6 +34,12 @@ typedef enum { MPC_CMP_LT, MPC_CMP_LE, MPC_CMP_GT, MPC_CMP_GE, MPC_CMP_EQ, MPC_C
 
 /* n shares of uniform random bits from preprocessing. */
 int mpc_random_bits(MpcEngine *e, Fe *out, size_t n);
+
+/* n shares of bounded random integers: each party deals B random bits per
+ * value, checked to be bits; out[i] = the sum over the dealers, < n·2^B,
+ * with one uniform B-bit term per honest dealer (randint.c).  3 rounds per
+ * 1024 values, no square roots; needs every party (aborts otherwise). */
+int mpc_random_bounded(MpcEngine *e, unsigned B, Fe *out, size_t n);
 
 /* out[i] = [x[i] < 0], x K-bounded.  1 + ceil(log2(ceil(K/4))) online
  * rounds (5 for K = 64) and 2·ceil(K/4) - 1 - levels products (26: 22 of
@@ -115,6 +121,29 @@ int mpc_fixed_sqrt(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, 
  * MPC_FIXED_EXP_REL_ERR·e^x + 3·2^-f.  43 rounds. */
 #define MPC_FIXED_EXP_REL_ERR 0x1p-28
 int mpc_fixed_exp(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, Fe *out);
+
+/* ---- range checks (client inputs, docs/mpc.md "Client input ranges") -------------
+ * lo <= x <= hi as integers (hi - lo < 2^65). */
+typedef struct {
+    int64_t lo;
+    uint64_t hi;
+} MpcRange;
+
+/* ok[i] = 1 if x[i], which may be ANY field element (a malicious client's
+ * input), is in range[i], else 0; the flags are public (opened), nothing
+ * else about x[i] is revealed (statistical distance <= 2^-40).  Sound for
+ * every field element: x - lo + R is opened for a bit-shared random R of
+ * MPC_RANGE_MASK_BITS bits, and c - R in [0, hi - lo] is checked as two
+ * comparisons of R's bits with public values, exact over the integers.
+ * 8 online rounds per batch. */
+#define MPC_RANGE_MASK_BITS (65 + MPC_KAPPA)
+int mpc_check_ranges(MpcEngine *e, const Fe *x, size_t n, const MpcRange *range, uint8_t *ok);
+
+/* Checks every client input (after mpc_collect_inputs) against range[i]
+ * (inputs in the engine's order: client 0's first), or, with range NULL,
+ * against the 64-bit range [-2^63, 2^64 - 1].  Fails naming the first
+ * client and input outside its range; all parties agree on the outcome. */
+int mpc_check_client_inputs(MpcEngine *e, const MpcRange *range);
 
 /* Tests only: with on != 0 the mask bits of every engine in the process
  * are public pseudo-random bits (no preprocessing, NO privacy), so that

@@ -597,9 +597,9 @@ MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
         return NULL;
     }
     const Field *f = cfg->field ? cfg->field : field_default();
-    /* TruncPr of k-bit values with statistical security kappa needs
-     * 2k + kappa + 1 < log2 p so that products and masks never wrap */
-    if (2 * MPC_FIXED_TOTAL_BITS + MPC_KAPPA + 1 >= floor_log2_p(f)) {
+    /* TruncPr of products of k-bit values with statistical security kappa
+     * needs 2k + kappa + 2 < log2 p so that products and masks never wrap */
+    if (2 * MPC_FIXED_TOTAL_BITS + MPC_KAPPA + 2 >= floor_log2_p(f)) {
         *err = "field too small for 64-bit fixed point with 40-bit statistical security";
         return NULL;
     }

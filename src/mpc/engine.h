@@ -134,8 +134,10 @@ int mpc_round(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, cons
               size_t n_mul, Fe *mul_out);
 
 /* Probabilistic truncation of n shared values by f bits: in[i] holds a
- * signed value |v| < 2^(k-1) (k <= 64); out[i] = floor(v / 2^f) or that +1.
- * One round. */
+ * signed value |v| < 2^(2k), e.g. the product of two k-bit values
+ * (k <= 64); out[i] = floor(v / 2^f) or that +1.  v is hidden only inside
+ * that bound.  One round, MPC_TRUNC_BITS(k) random bits per value. */
+#define MPC_TRUNC_BITS(k) (2 * (k) + 1 + MPC_KAPPA)
 int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, Fe *out);
 
 /* n fresh random shares (uniform secret, unknown to everyone). */

@@ -113,15 +113,16 @@ int mpc_random(MpcEngine *e, Fe *out, size_t n)
 
 /* ---- truncation ----------------------------------------------------------
  *
- * Catrina–Saxena TruncPr.  For [v] with |v| < 2^(k-1), using k+κ random
- * bits b_0..b_(k+κ-1):
- *   r' = Σ_{i<f} 2^i·b_i,   R = Σ_{i<k+κ} 2^i·b_i = 2^f·r'' + r'
- *   c  = open(v + 2^(k-1) + R)
+ * Catrina–Saxena TruncPr for the product of two k-bit values: for [v] with
+ * |v| < 2^(2k) (issue 20: a mask sized for k bits let a product's high bits
+ * show through), using K+1+κ random bits b_0..b_(K+κ), K = 2k:
+ *   r' = Σ_{i<f} 2^i·b_i,   R = Σ_{i<=K+κ} 2^i·b_i = 2^f·r'' + r'
+ *   c  = open(v + 2^K + R)
  *   out = ([v] - (c mod 2^f) + [r']) · 2^(-f)
- * c never wraps mod p (c < 2^k + 2^(k+κ) < p), so c mod 2^f is
+ * c never wraps mod p (c < 2^(K+1) + 2^(K+1+κ) < p), so c mod 2^f is
  * (v + r') mod 2^f and out = floor(v/2^f) + carry, the carry being 1 with
- * probability (v mod 2^f)/2^f.  c reveals v + 2^(k-1) (k bits) masked by
- * the uniform (k+κ)-bit R: statistical distance <= 2^-κ.  r'' comes from
+ * probability (v mod 2^f)/2^f.  c reveals v + 2^K (K+1 bits) masked by
+ * the uniform (K+1+κ)-bit R: statistical distance <= 2^-κ.  r'' comes from
  * random bits rather than per-party dealt bounded values, so a cheating
  * dealer cannot make it too large and c wrap. */
 
@@ -135,10 +136,10 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
         memmove(out, in, n * sizeof *out);
         return 0;
     }
-    unsigned nb = k + MPC_KAPPA;
+    unsigned K = 2 * k, nb = MPC_TRUNC_BITS(k);
     int rc = 0;
     while (n && rc == 0) {
-        /* k+κ bits per value are held at once: bound the chunk (one round
+        /* K+1+κ bits per value are held at once: bound the chunk (one round
          * per chunk) so the bit pool stays within tens of MB */
         size_t chunk = n < MPC_TRUNC_CHUNK ? n : MPC_TRUNC_CHUNK;
         if (ensure_bits(e, chunk * nb) != 0) return -1;
@@ -152,7 +153,7 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
         const Fe *bits = pool_head(&e->bit);
         Fe off, two_f, inv_two_f;
         uint64_t lim[4] = { 0, 0, 0, 0 };
-        lim[(k - 1) / 64] = (uint64_t)1 << ((k - 1) % 64);
+        lim[K / 64] = (uint64_t)1 << (K % 64);
         fe_from_limbs(F, &off, lim);
         fe_from_u64(F, &two_f, (uint64_t)1 << f);
         fe_inv(F, &inv_two_f, &two_f);

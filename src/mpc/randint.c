@@ -1,7 +1,11 @@
 /* randint.c: shares of uniformly random bounded integers (Share.random_int),
  * built from the preprocessed random bits, so no party learns the value and
  * no online round is needed once the bits exist. */
+#include "mpc/compare.h"
 #include "mpc/engine_internal.h"
+
+#include <sodium.h>
+#include <stdlib.h>
 
 /* Bits are taken this many values at a time, so the pool stays small. */
 #define RANDINT_CHUNK ((size_t)4096)
@@ -40,5 +44,223 @@ int mpc_random_int(MpcEngine *e, unsigned bits, Fe *out, size_t n)
         out += chunk;
         n -= chunk;
     }
+    return 0;
+}
+
+/* ---- bounded random integers from dealt bits -------------------------------
+ *
+ * out[i] = Σ_D Σ_{j<B} 2^j·b_{D,i,j}: every party D deals B random bits per
+ * value as degree-t sharings, so out[i] < n·2^B, and the honest dealers'
+ * parts are uniform in [0, 2^B) and unknown to the others.  Used as the high
+ * part of a mask (compare.c): there only the low bits must be known
+ * bitwise, and the high part needs to be bounded (so the masked opening
+ * cannot wrap) and to contain one uniform B-bit term (statistical hiding);
+ * no square root per bit.
+ *
+ * A cheating dealer is caught with a random linear combination, ρ fixed
+ * after every dealing (a hash of every party's seed, sent only once all
+ * dealings are in): each party sends, per dealer D, y_D = m_D + Σ ρ^(k+1)·s_k
+ * and z_D = o_D + Σ ρ^(k+1)·(s_k² − s_k) on its shares s_k of D's sharings,
+ * m_D a random degree-t and o_D a random degree-2t sharing of 0 dealt by D
+ * as masks.  The y_D must lie on a degree-t polynomial (D's sharings are
+ * consistent) and the z_D on a degree-2t one through 0 (every dealt value
+ * is a bit), except with probability about (values·B)/p (Schwartz-Zippel).
+ * Like all preprocessing this needs every party and aborts naming the
+ * dealer (or a party lying in the check: secure with abort). */
+
+#define BOUNDED_CHUNK ((size_t)1024)
+
+/* A degree-d sharing of `secret` with random higher coefficients: n shares
+ * at x = 1..n (Horner), coefficient 0 fixed. */
+static void deal_secret(MpcEngine *e, const Fe *secret, unsigned d, Fe *sh)
+{
+    const Field *f = e->f;
+    Fe c[2 * SHAMIR_MAX_PARTIES + 1];
+    c[0] = *secret;
+    prg_fe(e, c + 1, d);
+    for (unsigned j = 0; j < e->n; j++) {
+        Fe x, acc = c[d];
+        fe_from_u64(f, &x, (uint64_t)j + 1);
+        for (unsigned k = d; k-- > 0;) {
+            fe_mul(f, &acc, &acc, &x);
+            fe_add(f, &acc, &acc, &c[k]);
+        }
+        sh[j] = acc;
+    }
+    sodium_memzero(c, (d + 1) * sizeof *c);
+}
+
+/* The challenge: a hash of every party's 32-byte seed, in party order. */
+static int bounded_seed(MpcEngine *e, uint64_t deal_seq, Fe *rho)
+{
+    uint64_t seq = e->seq[MK_SEED]++;
+    uint8_t msg[MPC_HDR + MPC_ELEM];
+    wire_put_hdr(msg, MK_SEED, 1, e->instance, seq);
+    randombytes_buf(msg + MPC_HDR, MPC_ELEM);
+    if (send_parties(e, msg, sizeof msg) != 0) return -1;
+    gather_begin(e, MK_SEED, seq, 1, false);
+    int rc = gather_all_parties(e, "bounded random integers");
+    if (rc == 0) {
+        static const char dom[] = "stoffel-mpc bounded integers check v1";
+        uint8_t h[64];
+        uint64_t ids[2] = { e->instance, deal_seq };
+        crypto_generichash_state st;
+        crypto_generichash_init(&st, NULL, 0, sizeof h);
+        crypto_generichash_update(&st, (const uint8_t *)dom, sizeof dom);
+        crypto_generichash_update(&st, (const uint8_t *)ids, sizeof ids);
+        for (unsigned j = 0; j < e->n; j++)
+            crypto_generichash_update(&st, j == e->self ? msg + MPC_HDR : e->g.buf[j] + MPC_HDR, MPC_ELEM);
+        crypto_generichash_final(&st, h, sizeof h);
+        fe_reduce64(e->f, rho, h);
+    }
+    gather_end(e, false);
+    return rc;
+}
+
+/* 1 if vals[0..n) lie on one polynomial of degree `which` ? 2t : t (the
+ * engine's check weights); *at0 receives its value at 0. */
+static int on_degree(const MpcEngine *e, int which, const Fe *vals, Fe *at0)
+{
+    unsigned k = (which ? 2 * e->t : e->t) + 1;
+    int ok = 1;
+    for (unsigned j = k; j < e->n; j++) {
+        Fe y;
+        shamir_combine(e->f, &y, e->chk_w[which] + (size_t)(j - k) * k, vals, k);
+        ok &= fe_equal(&y, &vals[j]);
+    }
+    shamir_combine(e->f, at0, e->chk_l0[which], vals, k);
+    return ok;
+}
+
+/* One chunk: deal, seed, check, sum. */
+static int bounded_chunk(MpcEngine *e, unsigned B, Fe *out, size_t cnt)
+{
+    const Field *f = e->f;
+    unsigned n = e->n;
+    size_t nb = cnt * B, count = nb + 2, seg = MPC_HDR + count * MPC_ELEM;
+    uint64_t seq = e->seq[MK_DEAL]++;
+    uint8_t *mine = malloc(n * seg), *bits = malloc(nb / 8 + 1);
+    Fe *chk = malloc(2 * (size_t)n * sizeof *chk), *own = malloc(2 * (size_t)n * sizeof *own);
+    const Fe *row[SHAMIR_MAX_PARTIES];
+    uint8_t *got[SHAMIR_MAX_PARTIES] = { 0 };
+    int rc = (mine && bits && chk && own) ? 0 : mpc_fail(e, "out of memory");
+    Fe sh[SHAMIR_MAX_PARTIES], zero, one;
+    fe_zero(&zero);
+    fe_one(f, &one);
+    if (rc == 0) {
+        randombytes_buf(bits, nb / 8 + 1);
+        for (unsigned j = 0; j < n; j++) wire_put_hdr(mine + j * seg, MK_DEAL, (uint32_t)count, e->instance, seq);
+        for (size_t k = 0; k < count; k++) {
+            Fe s;
+            if (k < nb)
+                s = (bits[k / 8] >> (k % 8)) & 1 ? one : zero;
+            else
+                prg_fe(e, &s, 1);
+            if (k == 0 && e->test_fault == TEST_BAD_DEAL) fe_add(f, &s, &one, &one); /* tests: a 2, not a bit */
+            if (k == nb + 1) s = zero;                                               /* o_D: degree 2t, secret 0 */
+            deal_secret(e, &s, k == nb + 1 ? 2 * e->t : e->t, sh);
+            for (unsigned j = 0; j < n; j++) ((Fe *)(void *)(mine + j * seg + MPC_HDR))[k] = sh[j];
+        }
+        sodium_memzero(sh, sizeof sh);
+        sodium_memzero(bits, nb / 8 + 1);
+    }
+    for (unsigned j = 0; rc == 0 && j < n; j++) {
+        if (j == e->self) continue;
+        wire_limbs_to_le((Fe *)(void *)(mine + j * seg + MPC_HDR), count);
+        rc = send_node(e, j, mine + j * seg, seg);
+        sodium_memzero(mine + j * seg + MPC_HDR, count * MPC_ELEM);
+    }
+    if (rc == 0) {
+        gather_begin(e, MK_DEAL, seq, (uint32_t)count, true);
+        rc = gather_all_parties(e, "bounded random integers");
+        for (unsigned j = 0; rc == 0 && j < n; j++) {
+            got[j] = j == e->self ? NULL : gather_take(e, j);
+            row[j] = j == e->self ? (const Fe *)(const void *)(mine + j * seg + MPC_HDR)
+                                  : (const Fe *)(const void *)(got[j] + MPC_HDR);
+        }
+        gather_end(e, true);
+    }
+    Fe rho;
+    if (rc == 0) rc = bounded_seed(e, seq, &rho);
+    for (unsigned d = 0; rc == 0 && d < n; d++) {
+        /* Horner from the last value: Σ_k ρ^(k+1)·v_k */
+        Fe y, z, sq;
+        fe_zero(&y);
+        fe_zero(&z);
+        for (size_t k = nb; k-- > 0;) {
+            const Fe *s = &row[d][k];
+            fe_add(f, &y, &y, s);
+            fe_mul(f, &y, &y, &rho);
+            fe_mul(f, &sq, s, s);
+            fe_sub(f, &sq, &sq, s);
+            fe_add(f, &z, &z, &sq);
+            fe_mul(f, &z, &z, &rho);
+        }
+        fe_add(f, &chk[2 * d], &y, &row[d][nb]);
+        fe_add(f, &chk[2 * d + 1], &z, &row[d][nb + 1]);
+    }
+    if (rc == 0) {
+        uint64_t cseq = e->seq[MK_CHECK]++;
+        Fe *m = msg_begin(e, MK_CHECK, cseq, 2 * (size_t)n);
+        if (!m) rc = mpc_fail(e, "out of memory");
+        if (rc == 0) {
+            memcpy(m, chk, 2 * (size_t)n * sizeof *m);
+            memcpy(own, chk, 2 * (size_t)n * sizeof *own);
+            wire_limbs_to_le(m, 2 * (size_t)n);
+            rc = send_parties(e, e->sbuf, MPC_HDR + 2 * (size_t)n * MPC_ELEM);
+        }
+        if (rc == 0) {
+            gather_begin(e, MK_CHECK, cseq, 2 * (uint32_t)n, true);
+            rc = gather_all_parties(e, "bounded random integers");
+        }
+        for (unsigned d = 0; rc == 0 && d < n; d++) {
+            Fe vy[SHAMIR_MAX_PARTIES], vz[SHAMIR_MAX_PARTIES], a0, z0;
+            for (unsigned j = 0; j < n; j++) {
+                const Fe *r = j == e->self ? own : gather_row(e, j);
+                vy[j] = r[2 * d];
+                vz[j] = r[2 * d + 1];
+            }
+            int dy = on_degree(e, 0, vy, &a0), dz = on_degree(e, 1, vz, &z0);
+            if (!(dy & dz) || !fe_is_zero(&z0))
+                rc = mpc_fail(e,
+                              "bounded random integers (deal %llu): party %u dealt inconsistent sharings or "
+                              "non-bits (or a party lied in the check)",
+                              (unsigned long long)seq, d);
+        }
+        gather_end(e, false);
+    }
+    for (size_t i = 0; rc == 0 && i < cnt; i++) {
+        Fe acc;
+        fe_zero(&acc);
+        for (unsigned d = 0; d < n; d++) {
+            Fe part;
+            fe_zero(&part);
+            for (unsigned j = B; j-- > 0;) {
+                fe_add(f, &part, &part, &part);
+                fe_add(f, &part, &part, &row[d][i * B + j]);
+            }
+            fe_add(f, &acc, &acc, &part);
+        }
+        out[i] = acc;
+    }
+    for (unsigned j = 0; j < n; j++)
+        if (got[j]) {
+            sodium_memzero(got[j], seg);
+            free(got[j]);
+        }
+    if (mine) sodium_memzero(mine, n * seg);
+    free(mine);
+    free(bits);
+    free(chk);
+    free(own);
+    return rc;
+}
+
+int mpc_random_bounded(MpcEngine *e, unsigned B, Fe *out, size_t n)
+{
+    if (B == 0 || B > 200) return mpc_fail(e, "mpc_random_bounded: bit width %u is not between 1 and 200", B);
+    if (n && !out) return mpc_fail(e, "mpc_random_bounded: missing array");
+    for (size_t i = 0; i < n; i += BOUNDED_CHUNK)
+        if (bounded_chunk(e, B, out + i, n - i < BOUNDED_CHUNK ? n - i : BOUNDED_CHUNK) != 0) return -1;
     return 0;
 }

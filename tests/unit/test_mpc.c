@@ -217,7 +217,7 @@ static void party_trunc(Node *p)
         x[i] = pub(xs[2 * i]);
         y[i] = pub(xs[2 * i + 1]);
     }
-    TRY(p, mpc_preprocess(e, k, 0, k * (MPC_FIXED_TOTAL_BITS + MPC_KAPPA)));
+    TRY(p, mpc_preprocess(e, k, 0, k * MPC_TRUNC_BITS(MPC_FIXED_TOTAL_BITS)));
     TRY(p, mpc_round(e, NULL, 0, NULL, x, y, k, z));
     uint64_t r0 = mpc_stats(e).rounds;
     TRY(p, mpc_truncate(e, z, k, MPC_FIXED_TOTAL_BITS, TR_F, z));
@@ -268,7 +268,7 @@ static void check_trunc(uint32_t n, uint32_t t, size_t k)
                   expect_ones);
         CHECK(s.node[0].aux[0] == 1);
         CHECK(s.node[0].st.truncations == k);
-        CHECK(s.node[0].st.bits_used == k * (MPC_FIXED_TOTAL_BITS + MPC_KAPPA));
+        CHECK(s.node[0].st.bits_used == k * MPC_TRUNC_BITS(MPC_FIXED_TOTAL_BITS));
     }
     sim_free(&s);
     free(xs);

@@ -27,7 +27,7 @@ static void party_work(Node *p)
         return;
     }
     /* all preprocessing first, while every party behaves */
-    TRY(p, mpc_preprocess(e, 2 * K + 8, 2 * K + 8, K * (MPC_FIXED_TOTAL_BITS + MPC_KAPPA)));
+    TRY(p, mpc_preprocess(e, 2 * K + 8, 2 * K + 8, K * MPC_TRUNC_BITS(MPC_FIXED_TOTAL_BITS)));
     mpc_test_set_fault(e, p->sim->fault[p->id]);
     /* round 1: K public constants opened */
     for (size_t i = 0; i < K; i++) a[i] = pub((int64_t)i * 1000003 - 77);
