@@ -44,7 +44,8 @@ typedef enum { MPC_INPUT_INT = 0, MPC_INPUT_FIXED = 1 } MpcInputKind;
 
 /* Misbehaviour to inject, for tests of robustness only.  Both apply to the
  * online phase and the client protocol (openings, masks, echo, outputs);
- * preprocessing is not robust by design and runs honestly (docs/mpc.md). */
+ * preprocessing runs honestly (its own test hooks: docs/mpc.md "Preprocessing
+ * with cheating parties"). */
 typedef enum {
     MPC_FAULT_NONE = 0,
     MPC_FAULT_WRONG_SHARES, /* send random values instead of shares in every opening */

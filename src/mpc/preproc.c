@@ -7,10 +7,10 @@
  *   1. deal: every party deals degree-t sharings of random values and
  *      double sharings (degree t and 2t of one random value), plus one
  *      masking sharing of each kind;
- *   2. seed: every party sends 32 random bytes; the check challenge rho is
- *      a hash of all of them, so it is fixed only after every dealing was
- *      received;
- *   3. check: for every dealer, each party sends its share of
+ *   2. seed: every party broadcasts a random element; the check challenge
+ *      rho is a hash of all of them, so it is fixed only after every
+ *      dealing was received;
+ *   3. check: for every dealer, each party broadcasts its share of
  *      mask + Σ rho^(k+1)·sharing_k (one per kind); everyone checks that the
  *      n shares lie on a polynomial of the right degree (t, resp. 2t with
  *      the same value at 0).  An inconsistent dealing passes only with
@@ -27,9 +27,12 @@
  *      corrected, and the run fails naming the round) and
  *      [c]_t = opened + [r]_t.
  *
- * Everything here needs all n parties; it is not robust, like
- * HoneyBadgerMPC's offline phase.  The fault injection of MpcConfig does
- * not apply here (tests preprocess honestly, then misbehave online). */
+ * Seeds and check values travel over reliable broadcast and the check is
+ * robust (preproc_check.c): up to t cheating dealers or reporters are
+ * proven faulty or put in dispute and their dealings left out, the same at
+ * every honest party.  Still not robust: the degree-2t opening, and a
+ * party silent before it was proven faulty.  The fault injection of
+ * MpcConfig does not apply here (test hooks: mpc_test_preproc_fault). */
 #include "mpc/engine_internal.h"
 
 #include <sodium.h>
@@ -447,6 +450,68 @@ static void extract(const MpcEngine *e, const Run *r, const PpDealers *use, size
     }
 }
 
+/* The degree-2t opening once parties are proven faulty: only the live
+ * parties' shares are awaited and used, and they must all lie on one
+ * polynomial of degree 2t (n - proven >= 2t+1 + the faulty ones still
+ * unproven, so a wrong share is detected; as in open_round it cannot be
+ * corrected).  Own shares: the payload of e->sbuf (msg_begin). */
+static int open_2t_live(MpcEngine *e, size_t count, Fe *out)
+{
+    const Field *f = e->f;
+    unsigned n = e->n, k = 2 * e->t + 1, P[SHAMIR_MAX_PARTIES], m = 0;
+    uint64_t seq = e->seq[MK_OPEN2T]++;
+    size_t len = MPC_HDR + count * MPC_ELEM;
+    Fe *mine = (Fe *)(void *)(e->sbuf + MPC_HDR);
+    wire_put_hdr(e->sbuf, MK_OPEN2T, (uint32_t)count, e->instance, seq);
+    int rc;
+    if (e->test_fault == TEST_BAD_OPEN2T || e->test_fault == TEST_BAD_DEAL_ALL) {
+        /* a proven cheater that keeps cheating: random values */
+        uint8_t *bogus = malloc(len);
+        if (!bogus) return mpc_fail(e, "out of memory");
+        memcpy(bogus, e->sbuf, MPC_HDR);
+        prg_fe(e, (Fe *)(void *)(bogus + MPC_HDR), count);
+        rc = send_parties(e, bogus, len);
+        free(bogus);
+    } else {
+        wire_limbs_to_le(mine, count);
+        rc = send_parties(e, e->sbuf, len);
+        wire_limbs_from_le(mine, count);
+    }
+    if (rc != 0) return -1;
+    gather_begin(e, MK_OPEN2T, seq, (uint32_t)count, true);
+    rc = gather_live(e);
+    const Fe *row[SHAMIR_MAX_PARTIES];
+    uint64_t zs[SHAMIR_MAX_PARTIES];
+    for (unsigned j = 0; j < n; j++)
+        if (!e->pp_bad[j]) {
+            row[m] = j == e->self ? mine : gather_row(e, j);
+            P[m++] = j;
+        }
+    for (unsigned i = k; i < m; i++) zs[i - k] = (uint64_t)P[i] + 1;
+    Fe l0[SHAMIR_MAX_PARTIES], v[SHAMIR_MAX_PARTIES], *w = malloc(((size_t)(m - k) * k + 1) * sizeof *w);
+    if (rc == 0 && (!w || m < k || shamir_lagrange_weights_small(f, P, k, zs, m - k, w) != 0 ||
+                    shamir_lagrange_at_zero(f, P, k, l0) != 0))
+        rc = mpc_fail(e, "triple generation: cannot set up the open-2t decoding");
+    size_t bad = 0;
+    for (size_t c = 0; c < count && rc == 0; c++) {
+        for (unsigned i = 0; i < m; i++) v[i] = row[i][c];
+        for (unsigned i = k; i < m; i++) {
+            Fe y;
+            shamir_combine(f, &y, w + (size_t)(i - k) * k, v, k);
+            bad += !fe_equal(&y, &v[i]);
+        }
+        shamir_combine(f, &out[c], l0, v, k);
+    }
+    if (rc == 0 && bad)
+        rc = mpc_fail(e,
+                      "triple generation (open-2t round %llu): the live parties' shares are inconsistent in %zu "
+                      "places (a party not yet proven faulty sent wrong degree-2t shares)",
+                      (unsigned long long)seq, bad);
+    free(w);
+    gather_end(e, false);
+    return rc;
+}
+
 /* One run: T triples and at least R further random shares into the pools
  * (*made: the triples made, fewer when dealings had to be excluded; the
  * randoms can then be fewer too). */
@@ -500,7 +565,8 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
                 fe_mul(e->f, &v[j], &ab[2 * j], &ab[2 * j + 1]);
                 fe_sub(e->f, &v[j], &v[j], &r.r2t[j]);
             }
-            rc = open_round(e, MK_OPEN2T, 2 * t, false, T, opened, "triple generation");
+            rc = e->pp_nbad ? open_2t_live(e, T, opened)
+                            : open_round(e, MK_OPEN2T, 2 * t, false, T, opened, "triple generation");
             Triple *tr = slot;
             if (rc == 0) {
                 for (size_t j = 0; j < T; j++) {

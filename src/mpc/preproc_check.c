@@ -312,8 +312,9 @@ int pp_check(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers 
     for (unsigned j = 0; j < n && honest_case; j++) honest_case = !bad_msg[j];
     if (rc == 0 && !honest_case) {
         if (t == 0) {
-            rc = mpc_fail(e, "preprocessing (check round %llu): the dealings are inconsistent (t = 0: nobody can "
-                             "be excluded)",
+            rc = mpc_fail(e,
+                          "preprocessing (check round %llu): the dealings are inconsistent (t = 0: nobody can "
+                          "be excluded)",
                           (unsigned long long)round);
             goto out;
         }
@@ -352,8 +353,9 @@ int pp_check(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers 
                 verdict[d] = e->pp_bad[d] ? DEALER_FAULTY : judge_dealer(e, all, d, off[d]);
                 if (verdict[d] == DEALER_FAULTY && !e->pp_bad[d]) {
                     convict(e, d);
-                    pp_warn(e, "preprocessing (check round %llu): party %u dealt inconsistent sharings (or "
-                               "misreported its own)",
+                    pp_warn(e,
+                            "preprocessing (check round %llu): party %u dealt inconsistent sharings (or "
+                            "misreported its own)",
                             (unsigned long long)round, d);
                 }
             }
@@ -363,8 +365,9 @@ int pp_check(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers 
             for (unsigned j = 0; j < n; j++)
                 if (!e->pp_bad[j] && disputes[j] > t) {
                     convict(e, j);
-                    pp_warn(e, "preprocessing (check round %llu): party %u reported wrong check values for %u "
-                               "dealers",
+                    pp_warn(e,
+                            "preprocessing (check round %llu): party %u reported wrong check values for %u "
+                            "dealers",
                             (unsigned long long)round, j, disputes[j]);
                 }
             if (e->pp_nbad == before || e->pp_nbad > t) break;
@@ -385,16 +388,18 @@ int pp_check(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers 
             if (drop[d]) continue;
             if (verdict[d] == DEALER_SUSPECT) {
                 drop[d] = 1;
-                pp_warn(e, "preprocessing (check round %llu): party %u's double sharings do not check "
-                           "(it or reporting parties cheated); its dealing is not used",
+                pp_warn(e,
+                        "preprocessing (check round %llu): party %u's double sharings do not check "
+                        "(it or reporting parties cheated); its dealing is not used",
                         (unsigned long long)round, d);
                 continue;
             }
             for (unsigned j = 0; j < n; j++) {
                 if (!off[d][j] || e->pp_bad[j]) continue;
                 if (!drop[d])
-                    pp_warn(e, "preprocessing (check round %llu): party %u's dealing and party %u's check value "
-                               "disagree; neither dealing is used",
+                    pp_warn(e,
+                            "preprocessing (check round %llu): party %u's dealing and party %u's check value "
+                            "disagree; neither dealing is used",
                             (unsigned long long)round, d, j);
                 drop[d] = 1;
                 if (!matched[d] && !matched[j]) {
@@ -407,8 +412,9 @@ int pp_check(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers 
         if (pairs + e->pp_nbad > t) {
             char who[256];
             list_set(drop, n, who, sizeof who);
-            rc = mpc_fail(e, "preprocessing (check round %llu): more than t = %u parties misbehaved (suspects: "
-                             "parties %s)",
+            rc = mpc_fail(e,
+                          "preprocessing (check round %llu): more than t = %u parties misbehaved (suspects: "
+                          "parties %s)",
                           (unsigned long long)round, t, who);
             goto out;
         }
@@ -429,7 +435,8 @@ int pp_check(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers 
         for (unsigned i = 0; i < out->m; i++) used[out->map[i]] = 1;
         for (unsigned j = 0; j < n; j++) used[j] = !used[j];
         list_set(used, n, who, sizeof who);
-        rc = mpc_fail(e, "preprocessing (check round %llu): too few dealings left to extract from (excluded: parties %s)",
+        rc = mpc_fail(e,
+                      "preprocessing (check round %llu): too few dealings left to extract from (excluded: parties %s)",
                       (unsigned long long)round, who);
     }
 out:

@@ -13,7 +13,7 @@
 #define NBITS SCALE(200, 30)
 
 typedef struct {
-    int fault;          /* TEST_* of the cheaters */
+    int fault; /* TEST_* of the cheaters */
     uint8_t bad[SIM_MAX];
     char warn[SIM_MAX][1024];
     uint8_t faulty[SIM_MAX][SIM_MAX];
@@ -156,10 +156,7 @@ TEST(bad_double_sharings_n7)
 /* Wrong check values reported about every other dealer (a non-dealer's
  * lie): corrected by robust decoding, the liar named and excluded. */
 TEST(lying_reporter_n4) { finish_case(4, 1, TEST_BAD_CHECK, one_n4, 1, true, "party 2 reported wrong check values"); }
-TEST(lying_reporters_n7)
-{
-    finish_case(7, 2, TEST_BAD_CHECK, two_n7, 2, true, "party 5 reported wrong check values");
-}
+TEST(lying_reporters_n7) { finish_case(7, 2, TEST_BAD_CHECK, two_n7, 2, true, "party 5 reported wrong check values"); }
 
 /* t+1 cheating dealers: no guarantee any more; every honest party aborts
  * naming them. */
