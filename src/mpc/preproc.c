@@ -42,6 +42,11 @@
 int preproc_setup(MpcEngine *e)
 {
     const Field *f = e->f;
+    /* Testing aid (tests/net): STOFFEL_NET_TEST_PREPROC_CHEAT=deal makes a
+     * networked party deal inconsistent sharings and send garbage in the
+     * degree-2t opening, as TEST_BAD_DEAL_ALL does in the unit tests */
+    const char *cheat = getenv("STOFFEL_NET_TEST_PREPROC_CHEAT");
+    if (cheat && strcmp(cheat, "deal") == 0) e->test_fault = TEST_BAD_DEAL_ALL;
     unsigned n = e->n, t = e->t, w = n - t;
     if (t) {
         e->ext = malloc((size_t)w * t * sizeof *e->ext);
