@@ -308,6 +308,9 @@ typedef struct {
  * `count` valid elements under that tag.  Proven-faulty parties are not
  * waited for (their rows are zero). */
 int pp_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t count, Fe *all, uint8_t *malformed);
+/* Whether cheaters are identified and left out (n <= 16): otherwise the
+ * exchange is point to point and an inconsistency stops the run. */
+bool pp_robust(const MpcEngine *e);
 /* The check round of run `round`: mine holds this party's 3n per-dealer
  * check values (random, degree-t, degree-2t halves; modified), sigma folds
  * the dealers.  Decides (identically at every honest party) which dealers

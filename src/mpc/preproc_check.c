@@ -70,9 +70,38 @@ static void list_set(const uint8_t *set, unsigned n, char *out, size_t len)
 
 /* ---- exchange over the preprocessing broadcast --------------------------- */
 
+/* Above this many parties the check values go point to point as before
+ * (one message per pair) and any inconsistency aborts the run: n Bracha
+ * broadcasts are O(n³) messages per exchange (at n = 40 the honest
+ * session's CPU grew 6x, n = 80 timed out). */
+#define PP_BROADCAST_MAX_N 16
+
+bool pp_robust(const MpcEngine *e) { return e->n <= PP_BROADCAST_MAX_N; }
+
+/* The same exchange without broadcast (MK_CHECK, one sequence number per
+ * exchange): no agreement, so it only serves the abort-on-failure path. */
+static int pp_exchange_direct(MpcEngine *e, const Fe *mine, size_t count, Fe *all, uint8_t *malformed)
+{
+    uint64_t seq = e->seq[MK_CHECK]++;
+    Fe *m = msg_begin(e, MK_CHECK, seq, count);
+    if (!m) return mpc_fail(e, "out of memory");
+    fe_copy(m, mine, count);
+    wire_limbs_to_le(m, count);
+    if (send_parties(e, e->sbuf, MPC_HDR + count * MPC_ELEM) != 0) return -1;
+    gather_begin(e, MK_CHECK, seq, (uint32_t)count, true);
+    int rc = gather_all_parties(e, "preprocessing");
+    for (unsigned j = 0; j < e->n && rc == 0; j++) {
+        malformed[j] = 0;
+        fe_copy(all + (size_t)j * count, j == e->self ? mine : gather_row(e, j), count);
+    }
+    gather_end(e, false);
+    return rc;
+}
+
 int pp_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t count, Fe *all, uint8_t *malformed)
 {
     unsigned n = e->n;
+    if (!pp_robust(e)) return pp_exchange_direct(e, mine, count, all, malformed);
     size_t len = 8 + count * MPC_ELEM;
     uint8_t *buf = malloc(len);
     if (!buf) return mpc_fail(e, "out of memory");
@@ -311,11 +340,11 @@ int pp_check(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers 
     bool honest_case = rc == 0 && triplet_fits(e, r[0], r[1], r[2]);
     for (unsigned j = 0; j < n && honest_case; j++) honest_case = !bad_msg[j];
     if (rc == 0 && !honest_case) {
-        if (t == 0) {
+        if (t == 0 || !pp_robust(e)) {
             rc = mpc_fail(e,
-                          "preprocessing (check round %llu): the dealings are inconsistent (t = 0: nobody can "
-                          "be excluded)",
-                          (unsigned long long)round);
+                          "preprocessing (check round %llu): the dealings are inconsistent (%s: nobody is "
+                          "excluded, the run stops)",
+                          (unsigned long long)round, t == 0 ? "t = 0" : "n > 16, check values not broadcast");
             goto out;
         }
         Fe folds[3][SHAMIR_MAX_PARTIES];
