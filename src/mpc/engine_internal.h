@@ -307,16 +307,16 @@ typedef struct {
  * all[j·count ...]; malformed[j] = 1 where party j's broadcast was not
  * `count` valid elements under that tag.  Proven-faulty parties are not
  * waited for (their rows are zero). */
-int pp_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t count, Fe *all, uint8_t *malformed);
+int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t count, Fe *all, uint8_t *malformed);
 /* Whether cheaters are identified and left out (n <= 16): otherwise the
  * exchange is point to point and an inconsistency stops the run. */
-bool pp_robust(const MpcEngine *e);
+bool preproc_check_robust(const MpcEngine *e);
 /* The check round of run `round`: mine holds this party's 3n per-dealer
  * check values (random, degree-t, degree-2t halves; modified), sigma folds
  * the dealers.  Decides (identically at every honest party) which dealers
  * this run uses; -1 with the error naming suspects when more than t
  * parties cheated. */
-int pp_check(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers *out);
+int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers *out);
 #define PP_TAG(step, seq) (((uint64_t)(step) << 56) | ((seq)&0xffffffffffffffULL))
 
 /* engine_rbc.c */

@@ -353,7 +353,7 @@ static int run_seed(MpcEngine *e, Run *r, Fe *rho)
     if (!all) return mpc_fail(e, "out of memory");
     randombytes_buf(rnd, sizeof rnd);
     fe_reduce64(e->f, &seed, rnd);
-    int rc = pp_exchange(e, PP_TAG(1, r->deal_seq), &seed, 1, all, bad);
+    int rc = preproc_check_exchange(e, PP_TAG(1, r->deal_seq), &seed, 1, all, bad);
     if (rc == 0) {
         static const char dom[] = "stoffel-mpc preprocessing check v2";
         uint8_t hdr[16], h[64];
@@ -417,7 +417,7 @@ static int run_check(MpcEngine *e, Run *r, const Fe *rho, PpDealers *use)
     }
     Fe sigma;
     fold_challenge(f, rho, &sigma);
-    int rc = pp_check(e, seq, mine, &sigma, use);
+    int rc = preproc_check_round(e, seq, mine, &sigma, use);
     sodium_memzero(mine, 3 * (size_t)n * sizeof *mine);
     free(mine);
     return rc;

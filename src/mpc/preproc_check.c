@@ -76,11 +76,11 @@ static void list_set(const uint8_t *set, unsigned n, char *out, size_t len)
  * session's CPU grew 6x, n = 80 timed out). */
 #define PP_BROADCAST_MAX_N 16
 
-bool pp_robust(const MpcEngine *e) { return e->n <= PP_BROADCAST_MAX_N; }
+bool preproc_check_robust(const MpcEngine *e) { return e->n <= PP_BROADCAST_MAX_N; }
 
 /* The same exchange without broadcast (MK_CHECK, one sequence number per
  * exchange): no agreement, so it only serves the abort-on-failure path. */
-static int pp_exchange_direct(MpcEngine *e, const Fe *mine, size_t count, Fe *all, uint8_t *malformed)
+static int exchange_direct(MpcEngine *e, const Fe *mine, size_t count, Fe *all, uint8_t *malformed)
 {
     uint64_t seq = e->seq[MK_CHECK]++;
     Fe *m = msg_begin(e, MK_CHECK, seq, count);
@@ -98,10 +98,10 @@ static int pp_exchange_direct(MpcEngine *e, const Fe *mine, size_t count, Fe *al
     return rc;
 }
 
-int pp_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t count, Fe *all, uint8_t *malformed)
+int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t count, Fe *all, uint8_t *malformed)
 {
     unsigned n = e->n;
-    if (!pp_robust(e)) return pp_exchange_direct(e, mine, count, all, malformed);
+    if (!preproc_check_robust(e)) return exchange_direct(e, mine, count, all, malformed);
     size_t len = 8 + count * MPC_ELEM;
     uint8_t *buf = malloc(len);
     if (!buf) return mpc_fail(e, "out of memory");
@@ -315,7 +315,7 @@ static void fold_one(const Field *f, const Fe *vals, unsigned n, const Fe *sigma
     *out = acc;
 }
 
-int pp_check(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers *out)
+int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers *out)
 {
     const Field *f = e->f;
     unsigned n = e->n, t = e->t;
@@ -333,14 +333,14 @@ int pp_check(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers 
     uint8_t bad_msg[SHAMIR_MAX_PARTIES];
     if (!all) return mpc_fail(e, "out of memory");
     for (int k = 0; k < 3; k++) fold_one(f, mine + (size_t)k * n, n, sigma, &fold[k]);
-    int rc = pp_exchange(e, PP_TAG(2, round), fold, 3, all, bad_msg);
+    int rc = preproc_check_exchange(e, PP_TAG(2, round), fold, 3, all, bad_msg);
     Fe r[3][SHAMIR_MAX_PARTIES];
     for (unsigned j = 0; j < n; j++)
         for (int k = 0; k < 3; k++) r[k][j] = all[(size_t)j * 3 + (size_t)k];
     bool honest_case = rc == 0 && triplet_fits(e, r[0], r[1], r[2]);
     for (unsigned j = 0; j < n && honest_case; j++) honest_case = !bad_msg[j];
     if (rc == 0 && !honest_case) {
-        if (t == 0 || !pp_robust(e)) {
+        if (t == 0 || !preproc_check_robust(e)) {
             rc = mpc_fail(e,
                           "preprocessing (check round %llu): the dealings are inconsistent (%s: nobody is "
                           "excluded, the run stops)",
@@ -355,7 +355,7 @@ int pp_check(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers 
                 pp_warn(e, "preprocessing (check round %llu): party %u broadcast a malformed check message",
                         (unsigned long long)round, j);
             }
-        rc = pp_exchange(e, PP_TAG(3, round), mine, 3 * (size_t)n, all, bad_msg);
+        rc = preproc_check_exchange(e, PP_TAG(3, round), mine, 3 * (size_t)n, all, bad_msg);
         /* a report whose fold is not what it broadcast first is a lie */
         for (unsigned j = 0; j < n && rc == 0; j++) {
             if (e->pp_bad[j]) continue;
