@@ -228,6 +228,13 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
         if (!out->clear_text) stop(out, PARTY_FAILED_VM, "party %u: out of memory", s->self);
     }
 done:
+    /* preprocessing's exclusions of cheating parties (docs/mpc.md), a line each */
+    for (const char *w = e ? mpc_warnings(e) : ""; *w;) {
+        const char *nl = strchr(w, '\n');
+        int len = nl ? (int)(nl - w) : (int)strlen(w);
+        fprintf(stderr, "party %u: warning: %.*s\n", s->self, len, w);
+        w += len + (nl != NULL);
+    }
     if (session_stores_close(&ns, e, out->stage == PARTY_DONE, out->err, sizeof out->err) != 0 &&
         out->stage == PARTY_DONE)
         out->stage = PARTY_FAILED_SETUP;

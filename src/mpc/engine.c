@@ -705,6 +705,7 @@ void mpc_engine_free(MpcEngine *e)
     dcache_free(&e->cache);
     preproc_free(e);
     rbc_free(e->rbc);
+    rbc_free(e->prbc);
     compare_free(e);
     fe_sqrt_free(&e->sq);
     sodium_memzero(e->prg_key, sizeof e->prg_key);

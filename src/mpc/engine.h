@@ -44,7 +44,8 @@ typedef enum { MPC_INPUT_INT = 0, MPC_INPUT_FIXED = 1 } MpcInputKind;
 
 /* Misbehaviour to inject, for tests of robustness only.  Both apply to the
  * online phase and the client protocol (openings, masks, echo, outputs);
- * preprocessing is not robust by design and runs honestly (docs/mpc.md). */
+ * preprocessing runs honestly (its own test hooks: docs/mpc.md "Preprocessing
+ * with cheating parties"). */
 typedef enum {
     MPC_FAULT_NONE = 0,
     MPC_FAULT_WRONG_SHARES, /* send random values instead of shares in every opening */
@@ -78,6 +79,9 @@ typedef struct {
     /* What the running (or last) mpc_preprocess call aims at: triples_made
      * and randoms_made when it is done (progress lines show done/total). */
     uint64_t triples_goal, randoms_goal;
+    /* Preprocessing dealings left out of extraction (a party proven faulty,
+     * or in a dispute), summed over runs (docs/mpc.md). */
+    uint64_t dealings_excluded;
 } MpcStats;
 
 /* Memory accounting (issue 16): the engine charges the buffers that grow
@@ -116,6 +120,13 @@ int mpc_reconstruct(const MpcEngine *e, const unsigned *parties, const Fe *share
 /* Make at least the given amounts of preprocessed material now (the online
  * phase also refills pools on demand, in batches). */
 int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits);
+/* Parties proven faulty in preprocessing (their dealings are excluded from
+ * then on): flags[j] = 1 for those (flags may be NULL; n bytes); returns
+ * how many. */
+unsigned mpc_preproc_faulty(const MpcEngine *e, uint8_t *flags);
+/* Warnings so far, one per line, naming parties whose dealing or check
+ * values were left out and why ("" if none). */
+const char *mpc_warnings(const MpcEngine *e);
 
 /* Run the client-input phase: every client's inputs arrive masked; after
  * this, mpc_client_input gives this party's share of each.  Waits for all

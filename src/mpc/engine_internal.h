@@ -208,7 +208,13 @@ struct MpcEngine {
     Fe inv2;
     int test_fault; /* TEST_* below: misbehaviour in preprocessing, tests only */
 
-    struct Rbc *rbc;      /* reliable broadcast state (engine_rbc.c) */
+    struct Rbc *rbc;  /* reliable broadcast state (engine_rbc.c) */
+    struct Rbc *prbc; /* preprocessing's own broadcast channel (preproc_check.c) */
+    /* preprocessing (preproc_check.c): parties proven faulty there, whose
+     * dealings and check values are not used again; warnings naming them */
+    uint8_t pp_bad[SHAMIR_MAX_PARTIES];
+    unsigned pp_nbad;
+    char warn[1024];
     char rbc_err[512];    /* why broadcast messages were refused (since the last receive) */
     struct CmpState *cmp; /* comparison masks made ahead (compare.c), or NULL */
     /* avss.c: per origin, a broadcast of a later sharing that arrived while
@@ -223,7 +229,15 @@ struct MpcEngine {
     bool mem_failed; /* the cap was hit: the error stays */
 };
 
-enum { TEST_NONE = 0, TEST_BAD_DEAL, TEST_BAD_OPEN2T, TEST_AVSS_NO_ANSWER /* avss.c: a dealer ignores complaints */ };
+enum {
+    TEST_NONE = 0,
+    TEST_BAD_DEAL,
+    TEST_BAD_OPEN2T,
+    TEST_AVSS_NO_ANSWER, /* avss.c: a dealer ignores complaints */
+    TEST_BAD_DEAL_ALL,   /* preproc.c: every other party gets off-polynomial shares */
+    TEST_BAD_DEAL_2T,    /* preproc.c: a double sharing's degree-2t half has another secret */
+    TEST_BAD_CHECK,      /* preproc.c: wrong check values reported (as a non-dealer) */
+};
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
 static inline void fe_copy(Fe *dst, const Fe *src, size_t n)
@@ -283,6 +297,28 @@ void preproc_free(MpcEngine *e);
 int ensure_triples(MpcEngine *e, size_t k);
 int ensure_randoms(MpcEngine *e, size_t k);
 int ensure_bits(MpcEngine *e, size_t k);
+
+/* preproc_check.c: the dealers one run extracts from: map[0..m) (party
+ * ids, ascending), at most t_a of them faulty. */
+typedef struct {
+    unsigned map[SHAMIR_MAX_PARTIES];
+    unsigned m, t_a;
+} PpDealers;
+/* Every live party's `count` values broadcast under `tag` (own included):
+ * all[j·count ...]; malformed[j] = 1 where party j's broadcast was not
+ * `count` valid elements under that tag.  Proven-faulty parties are not
+ * waited for (their rows are zero). */
+int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t count, Fe *all, uint8_t *malformed);
+/* Whether cheaters are identified and left out (n <= 16): otherwise the
+ * exchange is point to point and an inconsistency stops the run. */
+bool preproc_check_robust(const MpcEngine *e);
+/* The check round of run `round`: mine holds this party's 3n per-dealer
+ * check values (random, degree-t, degree-2t halves; modified), sigma folds
+ * the dealers.  Decides (identically at every honest party) which dealers
+ * this run uses; -1 with the error naming suspects when more than t
+ * parties cheated. */
+int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers *out);
+#define PP_TAG(step, seq) (((uint64_t)(step) << 56) | ((seq)&0xffffffffffffffULL))
 
 /* engine_rbc.c */
 int rbc_setup(MpcEngine *e);

@@ -10,36 +10,58 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The rbc module's send: frame and send (a silent faulty party sends
- * nothing, as in the other protocols). */
-static int rbc_send(void *ctx, uint32_t to, const uint8_t *msg, size_t len)
+/* Frames and sends on broadcast channel `chan` (the header's sequence
+ * number: 0 the program's Rbc.*, 1 preprocessing's, preproc_check.c). */
+static int rbc_send_on(MpcEngine *e, uint64_t chan, uint32_t to, const uint8_t *msg, size_t len)
 {
-    MpcEngine *e = ctx;
-    if (e->fault == MPC_FAULT_SILENT) return 0;
     size_t units = (len + MPC_ELEM - 1) / MPC_ELEM;
     size_t flen = MPC_HDR + units * MPC_ELEM;
     uint8_t *buf = calloc(1, flen);
     if (!buf) return -1;
-    wire_put_hdr(buf, MK_RBC, (uint32_t)units, e->instance, 0);
+    wire_put_hdr(buf, MK_RBC, (uint32_t)units, e->instance, chan);
     memcpy(buf + MPC_HDR, msg, len);
     int rc = to == RBC_ALL ? send_parties(e, buf, flen) : send_node(e, to, buf, flen);
     free(buf);
     return rc;
 }
 
+/* The rbc module's send: a silent faulty party sends nothing, as in the
+ * other protocols of the online phase. */
+static int rbc_send(void *ctx, uint32_t to, const uint8_t *msg, size_t len)
+{
+    MpcEngine *e = ctx;
+    if (e->fault == MPC_FAULT_SILENT) return 0;
+    return rbc_send_on(e, 0, to, msg, len);
+}
+
+/* Preprocessing's channel: the online fault injection does not apply. */
+static int rbc_send_pre(void *ctx, uint32_t to, const uint8_t *msg, size_t len)
+{
+    return rbc_send_on(ctx, 1, to, msg, len);
+}
+
 int rbc_setup(MpcEngine *e)
 {
     e->rbc = rbc_new(e->n, e->t, e->self, rbc_send, e);
-    return e->rbc ? 0 : -1;
+    e->prbc = rbc_new(e->n, e->t, e->self, rbc_send_pre, e);
+    return e->rbc && e->prbc ? 0 : -1;
 }
 
 void rbc_route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
 {
-    int rc = rbc_handle(e->rbc, from, msg + MPC_HDR, len - MPC_HDR);
+    MsgHdr h;
+    struct Rbc *r = NULL;
+    if (wire_get_hdr(msg, len, &h) == 0) r = h.seq == 0 ? e->rbc : h.seq == 1 ? e->prbc : NULL;
+    if (!r) { /* an unknown channel */
+        e->st.bad_messages++;
+        free(msg);
+        return;
+    }
+    int rc = rbc_handle(r, from, msg + MPC_HDR, len - MPC_HDR);
     if (rc == -1) {
         /* kept for the receiver's timeout error: each distinct reason once */
         e->st.bad_messages++;
-        const char *why = rbc_error(e->rbc);
+        const char *why = rbc_error(r);
         size_t k = strlen(e->rbc_err);
         if (!strstr(e->rbc_err, why) && k + strlen(why) + 3 < sizeof e->rbc_err)
             snprintf(e->rbc_err + k, sizeof e->rbc_err - k, "%s%s", k ? "; " : "", why);

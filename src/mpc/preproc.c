@@ -7,10 +7,10 @@
  *   1. deal: every party deals degree-t sharings of random values and
  *      double sharings (degree t and 2t of one random value), plus one
  *      masking sharing of each kind;
- *   2. seed: every party sends 32 random bytes; the check challenge rho is
- *      a hash of all of them, so it is fixed only after every dealing was
- *      received;
- *   3. check: for every dealer, each party sends its share of
+ *   2. seed: every party broadcasts a random element; the check challenge
+ *      rho is a hash of all of them, so it is fixed only after every
+ *      dealing was received;
+ *   3. check: for every dealer, each party broadcasts its share of
  *      mask + Σ rho^(k+1)·sharing_k (one per kind); everyone checks that the
  *      n shares lie on a polynomial of the right degree (t, resp. 2t with
  *      the same value at 0).  An inconsistent dealing passes only with
@@ -27,9 +27,12 @@
  *      corrected, and the run fails naming the round) and
  *      [c]_t = opened + [r]_t.
  *
- * Everything here needs all n parties; it is not robust, like
- * HoneyBadgerMPC's offline phase.  The fault injection of MpcConfig does
- * not apply here (tests preprocess honestly, then misbehave online). */
+ * Seeds and check values travel over reliable broadcast and the check is
+ * robust (preproc_check.c): up to t cheating dealers or reporters are
+ * proven faulty or put in dispute and their dealings left out, the same at
+ * every honest party.  Still not robust: the degree-2t opening, and a
+ * party silent before it was proven faulty.  The fault injection of
+ * MpcConfig does not apply here (test hooks: mpc_test_preproc_fault). */
 #include "mpc/engine_internal.h"
 
 #include <sodium.h>
@@ -39,6 +42,11 @@
 int preproc_setup(MpcEngine *e)
 {
     const Field *f = e->f;
+    /* Testing aid (tests/net): STOFFEL_NET_TEST_PREPROC_CHEAT=deal makes a
+     * networked party deal inconsistent sharings and send garbage in the
+     * degree-2t opening, as TEST_BAD_DEAL_ALL does in the unit tests */
+    const char *cheat = getenv("STOFFEL_NET_TEST_PREPROC_CHEAT");
+    if (cheat && strcmp(cheat, "deal") == 0) e->test_fault = TEST_BAD_DEAL_ALL;
     unsigned n = e->n, t = e->t, w = n - t;
     if (t) {
         e->ext = malloc((size_t)w * t * sizeof *e->ext);
@@ -168,21 +176,6 @@ static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe
     *out = sum;
 }
 
-/* 1 if vals[0..n) lie on one polynomial of degree which ? 2t : t; *at0
- * receives its value at 0. */
-static int strict_check(const MpcEngine *e, int which, const Fe *vals, Fe *at0)
-{
-    unsigned d = which ? 2 * e->t : e->t, k = d + 1;
-    int ok = 1;
-    for (unsigned j = k; j < e->n; j++) {
-        Fe y;
-        shamir_combine(e->f, &y, e->chk_w[which] + (size_t)(j - k) * k, vals, k);
-        ok &= fe_equal(&y, &vals[j]);
-    }
-    shamir_combine(e->f, at0, e->chk_l0[which], vals, k);
-    return ok;
-}
-
 /* ---- one generation run ------------------------------------------------------ */
 
 typedef struct {
@@ -228,6 +221,31 @@ static void run_free(MpcEngine *e, Run *r)
 }
 
 static Fe *seg_payload(const Run *r, unsigned j) { return (Fe *)(void *)(r->mine + (size_t)j * r->seg + MPC_HDR); }
+
+/* Waits for the current round's message of every party not proven
+ * faulty in preprocessing (they are not waited for). */
+static int gather_live(MpcEngine *e)
+{
+    struct timespec dl;
+    deadline_in(&dl, e->timeout_ms);
+    for (;;) {
+        bool missing = false;
+        for (unsigned j = 0; j < e->n && !missing; j++) missing = j != e->self && !e->pp_bad[j] && !e->g.buf[j];
+        if (!missing) return 0;
+        int rc = gather_one(e, &dl);
+        if (rc < 0) return -1;
+        if (rc == 0) {
+            char miss[128];
+            size_t k = 0;
+            miss[0] = 0;
+            for (unsigned j = 0; j < e->n && k + 12 < sizeof miss; j++)
+                if (j != e->self && !e->pp_bad[j] && !e->g.buf[j])
+                    k += (size_t)snprintf(miss + k, sizeof miss - k, "%s%u", k ? ", " : "", j);
+            return mpc_fail(e, "preprocessing (%s round %llu): no message from party %s within %d ms",
+                            mpc_kind_name(e->g.kind), (unsigned long long)e->g.seq, miss, e->timeout_ms);
+        }
+    }
+}
 
 /* Round 1: deal, send, receive everyone's dealing. */
 static int run_deal(MpcEngine *e, Run *r)
@@ -280,6 +298,26 @@ static int run_deal(MpcEngine *e, Run *r)
         fe_one(f, &one);
         fe_add(f, &pay[(e->self + 1) % n][0], &pay[(e->self + 1) % n][0], &one);
     }
+    if (e->test_fault == TEST_BAD_DEAL_ALL || e->test_fault == TEST_BAD_DEAL_2T) {
+        /* off every low-degree polynomial: party j's shares get x_j^(t+1)
+         * (random and degree-t half) and x_j^(2t+1) (degree-2t half) more;
+         * or, for the 2t variant, the degree-2t half another secret */
+        bool all = e->test_fault == TEST_BAD_DEAL_ALL;
+        for (unsigned j = 0; j < n; j++) {
+            Fe x, p1, p2, one;
+            fe_one(f, &one);
+            shamir_point(f, &x, j);
+            fe_pow_u64(f, &p1, &x, t + 1);
+            fe_pow_u64(f, &p2, &x, 2 * t + 1);
+            if (all && j != e->self) {
+                fe_add(f, &pay[j][0], &pay[j][0], &p1);
+                fe_add(f, &pay[j][off_t], &pay[j][off_t], &p1);
+                fe_add(f, &pay[j][off_2t], &pay[j][off_2t], &p2);
+            } else if (!all) {
+                fe_add(f, &pay[j][off_2t], &pay[j][off_2t], &one);
+            }
+        }
+    }
     for (unsigned j = 0; j < n; j++) {
         if (j == e->self) continue;
         wire_limbs_to_le(pay[j], r->count);
@@ -288,11 +326,11 @@ static int run_deal(MpcEngine *e, Run *r)
         sodium_memzero(pay[j], r->count * MPC_ELEM);
     }
     gather_begin(e, MK_DEAL, r->deal_seq, (uint32_t)r->count, true);
-    int rc = gather_all_parties(e, "preprocessing");
+    int rc = gather_live(e);
     for (unsigned j = 0; j < n && rc == 0; j++) {
         if (j == e->self) {
             r->row[j] = pay[j];
-        } else {
+        } else if (e->g.buf[j]) { /* a proven-faulty party's may be missing */
             r->got[j] = gather_take(e, j);
             r->row[j] = (const Fe *)(const void *)(r->got[j] + MPC_HDR);
         }
@@ -301,18 +339,21 @@ static int run_deal(MpcEngine *e, Run *r)
     return rc;
 }
 
-/* Round 2: the challenge, a hash of every party's seed in party order. */
+/* Round 2: the challenge, a hash of every live party's seed in party
+ * order.  Seeds travel over reliable broadcast, so every honest party
+ * hashes the same ones; an honest party sends its seed only after it has
+ * every dealing, so rho is fixed after all dealings are. */
 static int run_seed(MpcEngine *e, Run *r, Fe *rho)
 {
-    uint64_t seq = e->seq[MK_SEED]++;
-    uint8_t msg[MPC_HDR + MPC_ELEM];
-    wire_put_hdr(msg, MK_SEED, 1, e->instance, seq);
-    randombytes_buf(msg + MPC_HDR, MPC_ELEM);
-    if (send_parties(e, msg, sizeof msg) != 0) return -1;
-    gather_begin(e, MK_SEED, seq, 1, false);
-    int rc = gather_all_parties(e, "preprocessing");
+    unsigned n = e->n;
+    Fe seed, *all = malloc(n * sizeof *all);
+    uint8_t rnd[64], bad[SHAMIR_MAX_PARTIES];
+    if (!all) return mpc_fail(e, "out of memory");
+    randombytes_buf(rnd, sizeof rnd);
+    fe_reduce64(e->f, &seed, rnd);
+    int rc = preproc_check_exchange(e, PP_TAG(1, r->deal_seq), &seed, 1, all, bad);
     if (rc == 0) {
-        static const char dom[] = "stoffel-mpc preprocessing check v1";
+        static const char dom[] = "stoffel-mpc preprocessing check v2";
         uint8_t hdr[16], h[64];
         for (int i = 0; i < 8; i++) {
             hdr[i] = (uint8_t)(e->instance >> (8 * i));
@@ -322,14 +363,17 @@ static int run_seed(MpcEngine *e, Run *r, Fe *rho)
         crypto_generichash_init(&st, NULL, 0, sizeof h);
         crypto_generichash_update(&st, (const uint8_t *)dom, sizeof dom);
         crypto_generichash_update(&st, hdr, sizeof hdr);
-        for (unsigned j = 0; j < e->n; j++) {
-            const uint8_t *sd = j == e->self ? msg + MPC_HDR : e->g.buf[j] + MPC_HDR;
-            crypto_generichash_update(&st, sd, MPC_ELEM);
+        for (unsigned j = 0; j < n; j++) {
+            uint64_t l[4];
+            uint8_t b[32];
+            fe_to_limbs(e->f, l, &all[j]); /* zero for a faulty or malformed seed */
+            for (int i = 0; i < 32; i++) b[i] = bad[j] ? 0 : (uint8_t)(l[i / 8] >> (8 * (i % 8)));
+            crypto_generichash_update(&st, b, sizeof b);
         }
         crypto_generichash_final(&st, h, sizeof h);
         fe_reduce64(e->f, rho, h);
     }
-    gather_end(e, false);
+    free(all);
     return rc;
 }
 
@@ -350,106 +394,51 @@ static void fold_challenge(const Field *f, const Fe *rho, Fe *sigma)
     fe_reduce64(f, sigma, h);
 }
 
-/* 1 if one set of check values (per party: random, degree-t half,
- * degree-2t half at rows[j][off], [off + step], [off + 2 step]) lies on
- * polynomials of the right degree with the two halves equal at 0. */
-static int check_triplet(const MpcEngine *e, const Fe *const *rows, size_t off, size_t step)
-{
-    Fe vr[SHAMIR_MAX_PARTIES], vt[SHAMIR_MAX_PARTIES], v2[SHAMIR_MAX_PARTIES], z_t, z_2t, z_r;
-    for (unsigned j = 0; j < e->n; j++) {
-        vr[j] = rows[j][off];
-        vt[j] = rows[j][off + step];
-        v2[j] = rows[j][off + 2 * step];
-    }
-    return strict_check(e, 0, vr, &z_r) & strict_check(e, 0, vt, &z_t) & strict_check(e, 1, v2, &z_2t) &
-           fe_equal(&z_t, &z_2t);
-}
-
-/* Sends count check values and gathers everyone's (rows[j], own included). */
-static int check_exchange(MpcEngine *e, uint64_t seq, const Fe *vals, size_t count, const Fe **rows, Fe *own)
-{
-    Fe *m = msg_begin(e, MK_CHECK, seq, count);
-    if (!m) return mpc_fail(e, "out of memory");
-    memcpy(m, vals, count * sizeof *m);
-    memcpy(own, vals, count * sizeof *own);
-    wire_limbs_to_le(m, count);
-    if (send_parties(e, e->sbuf, MPC_HDR + count * MPC_ELEM) != 0) return -1;
-    gather_begin(e, MK_CHECK, seq, (uint32_t)count, true);
-    int rc = gather_all_parties(e, "preprocessing");
-    for (unsigned j = 0; j < e->n && rc == 0; j++) rows[j] = j == e->self ? own : gather_row(e, j);
-    return rc;
-}
-
-/* Round 3: the dealers' random linear combinations, checked.  Each party
- * folds its values of all n dealers into one per kind with powers of
- * sigma and sends 3 values: if any dealer's sharings are inconsistent the
- * fold is too, except with probability about (n + sharings)/p
- * (Schwartz-Zippel in sigma and rho).  Only if it fails do the parties
- * send the 3n per-dealer values (the next sequence number, reserved), so
- * that the dealer can be named.  (Sending 3n values to n parties every
- * run made this round cubic in n.) */
-static int run_check(MpcEngine *e, Run *r, const Fe *rho)
+/* Round 3: the dealers' random linear combinations (mask + Σ rho^(k+1)·
+ * sharing_k per kind), checked by preproc_check.c: folded over the dealers
+ * with powers of sigma in the honest case, per dealer when the fold does
+ * not fit.  *use receives the dealers this run extracts from. */
+static int run_check(MpcEngine *e, Run *r, const Fe *rho, PpDealers *use)
 {
     const Field *f = e->f;
     unsigned n = e->n;
-    uint64_t seq = e->seq[MK_CHECK]++; /* seq + 1 stays open: early per-dealer messages are stashed */
-    Fe *mine = malloc(3 * (size_t)n * sizeof *mine), *own = malloc(3 * (size_t)n * sizeof *own);
-    const Fe *rows[SHAMIR_MAX_PARTIES];
-    if (!mine || !own) {
-        free(mine);
-        free(own);
-        return mpc_fail(e, "out of memory");
-    }
+    uint64_t seq = e->seq[MK_CHECK]++;
+    Fe *mine = calloc(3 * (size_t)n, sizeof *mine);
+    if (!mine) return mpc_fail(e, "out of memory");
     size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
     for (unsigned d = 0; d < n; d++) {
         const Fe *v = r->row[d];
+        if (!v) continue; /* a proven-faulty dealer's: not used */
         combine(f, &mine[d], v, r->cr, &v[r->cr], rho);
         combine(f, &mine[n + d], v + off_t, r->cd, &v[off_t + r->cd], rho);
         combine(f, &mine[2 * n + d], v + off_2t, r->cd, &v[off_2t + r->cd], rho);
     }
-    Fe sigma, fold[3], zero;
+    Fe sigma;
     fold_challenge(f, rho, &sigma);
-    fe_zero(&zero);
-    for (int k = 0; k < 3; k++) /* Σ_d sigma^(d+1) · mine[k·n + d] */
-        combine(f, &fold[k], mine + (size_t)k * n, n, &zero, &sigma);
-    int rc = check_exchange(e, seq, fold, 3, rows, own);
-    int ok = rc == 0 && check_triplet(e, rows, 0, 1);
-    gather_end(e, false);
-    e->seq[MK_CHECK] = seq + 2; /* the per-dealer round's number is used or skipped alike */
-    if (rc == 0 && !ok) {
-        rc = check_exchange(e, seq + 1, mine, 3 * (size_t)n, rows, own);
-        for (unsigned d = 0; d < n && rc == 0; d++)
-            if (!check_triplet(e, rows, d, n))
-                rc = mpc_fail(e,
-                              "preprocessing (check round %llu): the sharings dealt by party %u are "
-                              "inconsistent (or a party reported a wrong check value)",
-                              (unsigned long long)seq, d);
-        if (rc == 0)
-            rc = mpc_fail(e,
-                          "preprocessing (check round %llu): the folded check failed but every dealer's "
-                          "values are consistent (a party reported a wrong check value)",
-                          (unsigned long long)seq);
-        gather_end(e, false);
-    }
+    int rc = preproc_check_round(e, seq, mine, &sigma, use);
     sodium_memzero(mine, 3 * (size_t)n * sizeof *mine);
-    sodium_memzero(own, 3 * (size_t)n * sizeof *own);
     free(mine);
-    free(own);
     return rc;
 }
 
-/* Local: extraction through G = [I | C].  out[c·w + i] = output i of column
- * c for the columns [first, first+cols) of the n dealt vectors at `off`. */
-static void extract(const MpcEngine *e, const Run *r, size_t off, size_t cols, Fe *out)
+/* Local: extraction through G = [I | C] over the m dealers in use, at
+ * most t_a of them faulty: w' = m - t_a outputs per column, C the top-left
+ * w'×t_a corner of the engine's matrix (a submatrix of a scaled Cauchy
+ * matrix: every square submatrix still invertible).  out[c·w' + i] =
+ * output i of column c for the columns [0, cols) of the dealt vectors at
+ * `off`.  With every dealer in use this is the whole G. */
+static void extract(const MpcEngine *e, const Run *r, const PpDealers *use, size_t off, size_t cols, Fe *out)
 {
     const Field *f = e->f;
-    unsigned n = e->n, t = e->t, w = n - t;
+    unsigned t = e->t, ta = use->t_a, w = use->m - ta;
+    const Fe *rowi[SHAMIR_MAX_PARTIES];
+    for (unsigned i = 0; i < use->m; i++) rowi[i] = r->row[use->map[i]] + off;
     for (size_t c = 0; c < cols; c++) {
         Fe *o = out + c * w;
         for (unsigned i = 0; i < w; i++) {
-            Fe acc = r->row[i][off + c];
-            for (unsigned j = 0; j < t; j++) {
-                const Fe *s = &r->row[w + j][off + c];
+            Fe acc = rowi[i][c];
+            for (unsigned j = 0; j < ta; j++) {
+                const Fe *s = &rowi[w + j][c];
                 size_t k = (size_t)i * t + j;
                 if (e->ext_one[k]) {
                     fe_add(f, &acc, &acc, s);
@@ -483,22 +472,89 @@ static void triple_products(const Field *f, Fe *v, const Fe *ab, const Fe *r2t, 
     sodium_memzero(y, sizeof y);
 }
 
-/* One run: T triples and at least R further random shares into the pools. */
-static int gen_run(MpcEngine *e, size_t T, size_t R)
+/* The degree-2t opening once parties are proven faulty: only the live
+ * parties' shares are awaited and used, and they must all lie on one
+ * polynomial of degree 2t (n - proven >= 2t+1 + the faulty ones still
+ * unproven, so a wrong share is detected; as in open_round it cannot be
+ * corrected).  Own shares: the payload of e->sbuf (msg_begin). */
+static int open_2t_live(MpcEngine *e, size_t count, Fe *out)
+{
+    const Field *f = e->f;
+    unsigned n = e->n, k = 2 * e->t + 1, P[SHAMIR_MAX_PARTIES], m = 0;
+    uint64_t seq = e->seq[MK_OPEN2T]++;
+    size_t len = MPC_HDR + count * MPC_ELEM;
+    Fe *mine = (Fe *)(void *)(e->sbuf + MPC_HDR);
+    wire_put_hdr(e->sbuf, MK_OPEN2T, (uint32_t)count, e->instance, seq);
+    int rc;
+    if (e->test_fault == TEST_BAD_OPEN2T || e->test_fault == TEST_BAD_DEAL_ALL) {
+        /* a proven cheater that keeps cheating: random values */
+        uint8_t *bogus = malloc(len);
+        if (!bogus) return mpc_fail(e, "out of memory");
+        memcpy(bogus, e->sbuf, MPC_HDR);
+        prg_fe(e, (Fe *)(void *)(bogus + MPC_HDR), count);
+        rc = send_parties(e, bogus, len);
+        free(bogus);
+    } else {
+        wire_limbs_to_le(mine, count);
+        rc = send_parties(e, e->sbuf, len);
+        wire_limbs_from_le(mine, count);
+    }
+    if (rc != 0) return -1;
+    gather_begin(e, MK_OPEN2T, seq, (uint32_t)count, true);
+    rc = gather_live(e);
+    const Fe *row[SHAMIR_MAX_PARTIES];
+    uint64_t zs[SHAMIR_MAX_PARTIES];
+    for (unsigned j = 0; j < n; j++)
+        if (!e->pp_bad[j]) {
+            row[m] = j == e->self ? mine : gather_row(e, j);
+            P[m++] = j;
+        }
+    for (unsigned i = k; i < m; i++) zs[i - k] = (uint64_t)P[i] + 1;
+    Fe l0[SHAMIR_MAX_PARTIES], v[SHAMIR_MAX_PARTIES], *w = malloc(((size_t)(m - k) * k + 1) * sizeof *w);
+    if (rc == 0 && (!w || m < k || shamir_lagrange_weights_small(f, P, k, zs, m - k, w) != 0 ||
+                    shamir_lagrange_at_zero(f, P, k, l0) != 0))
+        rc = mpc_fail(e, "triple generation: cannot set up the open-2t decoding");
+    size_t bad = 0;
+    for (size_t c = 0; c < count && rc == 0; c++) {
+        for (unsigned i = 0; i < m; i++) v[i] = row[i][c];
+        for (unsigned i = k; i < m; i++) {
+            Fe y;
+            shamir_combine(f, &y, w + (size_t)(i - k) * k, v, k);
+            bad += !fe_equal(&y, &v[i]);
+        }
+        shamir_combine(f, &out[c], l0, v, k);
+    }
+    if (rc == 0 && bad)
+        rc = mpc_fail(e,
+                      "triple generation (open-2t round %llu): the live parties' shares are inconsistent in %zu "
+                      "places (a party not yet proven faulty sent wrong degree-2t shares)",
+                      (unsigned long long)seq, bad);
+    free(w);
+    gather_end(e, false);
+    return rc;
+}
+
+/* One run: T triples and at least R further random shares into the pools
+ * (*made: the triples made, fewer when dealings had to be excluded; the
+ * randoms can then be fewer too). */
+static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
 {
     unsigned n = e->n, t = e->t, w = n - t;
     Run r;
+    PpDealers use;
     memset(&r, 0, sizeof r);
     r.cr = (2 * T + R + w - 1) / w;
     r.cd = (T + w - 1) / w;
     r.count = r.cr + 2 * r.cd + 3;
+    *made = 0;
     Fe rho;
     int rc = run_deal(e, &r);
     if (rc == 0) rc = run_seed(e, &r, &rho);
-    if (rc == 0) rc = run_check(e, &r, &rho);
+    if (rc == 0) rc = run_check(e, &r, &rho, &use);
     Fe *rnd = NULL;
     if (rc == 0) {
-        size_t ext_bytes = w * r.cd * sizeof(Fe) + 1;
+        w = use.m - use.t_a;                                /* outputs per column from the dealers in use */
+        size_t ext_bytes = (n - t) * r.cd * sizeof(Fe) + 1; /* run_free's size: the most w can be */
         if (mpc_mem_charge(e, 0, ext_bytes, "a preprocessing run") == 0 && !(r.rt = malloc(ext_bytes)))
             mpc_mem_release(e, ext_bytes);
         if (r.rt && mpc_mem_charge(e, 0, ext_bytes, "a preprocessing run") == 0 && !(r.r2t = malloc(ext_bytes)))
@@ -508,9 +564,11 @@ static int gen_run(MpcEngine *e, size_t T, size_t R)
             rc = mpc_fail(e, "out of memory");
         } else {
             rnd = slot;
-            extract(e, &r, 0, r.cr, rnd);
-            extract(e, &r, r.cr + 1, r.cd, r.rt);
-            extract(e, &r, r.cr + 2 + r.cd, r.cd, r.r2t);
+            extract(e, &r, &use, 0, r.cr, rnd);
+            extract(e, &r, &use, r.cr + 1, r.cd, r.rt);
+            extract(e, &r, &use, r.cr + 2 + r.cd, r.cd, r.r2t);
+            if (T > w * r.cd) T = w * r.cd;
+            if (T > e->rnd.n / 2) T = e->rnd.n / 2;
         }
     }
     /* the dealt sharings are spent: wipe them before the next round */
@@ -526,7 +584,8 @@ static int gen_run(MpcEngine *e, size_t T, size_t R)
         } else {
             ab = pool_head(&e->rnd); /* pool_append on another pool cannot move it */
             triple_products(e->f, v, ab, r.r2t, T);
-            rc = open_round(e, MK_OPEN2T, 2 * t, false, T, opened, "triple generation");
+            rc = e->pp_nbad ? open_2t_live(e, T, opened)
+                            : open_round(e, MK_OPEN2T, 2 * t, false, T, opened, "triple generation");
             Triple *tr = slot;
             if (rc == 0) {
                 for (size_t j = 0; j < T; j++) {
@@ -544,7 +603,10 @@ static int gen_run(MpcEngine *e, size_t T, size_t R)
         }
         if (rc == 0 || e->rnd.n >= 2 * T) pool_consume(&e->rnd, 2 * T);
     }
-    if (rc == 0) e->st.randoms_made += w * r.cr - 2 * T;
+    if (rc == 0) {
+        e->st.randoms_made += w * r.cr - 2 * T;
+        *made = T;
+    }
     run_free(e, &r);
     return rc;
 }
@@ -555,9 +617,9 @@ int ensure_triples(MpcEngine *e, size_t k)
     size_t need = k - e->tri.n;
     if (need < e->triple_batch) need = e->triple_batch;
     while (need) {
-        size_t T = need < PREPROC_RUN_TRIPLES ? need : PREPROC_RUN_TRIPLES;
-        if (gen_run(e, T, 0) != 0) return -1;
-        need -= T;
+        size_t T = need < PREPROC_RUN_TRIPLES ? need : PREPROC_RUN_TRIPLES, made;
+        if (gen_run(e, T, 0, &made) != 0) return -1;
+        need -= made < need ? made : need;
     }
     return 0;
 }
@@ -569,8 +631,9 @@ int ensure_randoms(MpcEngine *e, size_t k)
     if (need < PREPROC_MIN_RANDOMS) need = PREPROC_MIN_RANDOMS;
     while (e->rnd.n < k) {
         size_t R = need < PREPROC_RUN_RANDOMS ? need : PREPROC_RUN_RANDOMS;
-        if (gen_run(e, 0, R) != 0) return -1;
-        need = need > R ? need - R : 0;
+        size_t made;
+        if (gen_run(e, 0, R, &made) != 0) return -1;
+        need = need > R ? need - R : PREPROC_MIN_RANDOMS; /* short after an exclusion: more */
     }
     return 0;
 }
@@ -730,9 +793,9 @@ int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
     while (T || R) {
         size_t t1 = T < PREPROC_RUN_TRIPLES ? T : PREPROC_RUN_TRIPLES;
         size_t r1 = R < PREPROC_RUN_RANDOMS ? R : PREPROC_RUN_RANDOMS;
-        size_t before = e->rnd.n;
-        if (gen_run(e, t1, r1) != 0) return -1;
-        T -= t1;
+        size_t before = e->rnd.n, made;
+        if (gen_run(e, t1, r1, &made) != 0) return -1;
+        T -= made;
         size_t got = e->rnd.n - before;
         R = got >= R ? 0 : R - got;
     }

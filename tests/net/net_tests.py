@@ -435,6 +435,26 @@ def t_reconnect_half_open(build, tmp):
            "party 0 should drop the half-open connection when party 3 dials again", res)
 
 
+def t_preproc_cheater(build, tmp):
+    """n=4, t=1 over TLS: party 2 deals inconsistent sharings and then sends
+    garbage in the degree-2t opening (STOFFEL_NET_TEST_PREPROC_CHEAT=deal).
+    It used to abort the whole session at the check; now every honest party
+    proves it faulty, leaves its dealing out, names it on stderr, and the
+    clients get 15 * 25 from the triples made without it."""
+    s = Session(build, tmp, "preproc_cheat")
+    prog = fixture("client_mul.stflb")
+    for i in range(4):
+        s.party(i, prog, env={"STOFFEL_NET_TEST_PREPROC_CHEAT": "deal"} if i == 2 else None)
+    s.client(0, "15")
+    s.client(1, "25")
+    res = s.wait()
+    expect_result(res, ["c0", "c1"], "375")
+    for i in (0, 1, 3):
+        rc, _, err = res["p%d" % i]
+        expect(rc == 0 and "warning: preprocessing" in err and "party 2 dealt inconsistent sharings" in err,
+               "party %d should finish and name party 2" % i, res)
+
+
 def t_session_n7(build, tmp):
     """n=7, t=2: 7 parties + 2 clients on client_mul.stflb, 375 at both clients."""
     s = Session(build, tmp, "n7", parties=7)
@@ -953,7 +973,7 @@ def t_preproc_abort(build, tmp):
                "client %d should fail once the parties have gone, not wait out 60 s" % c, res)
 
 
-TESTS += [t_extra_input, t_preproc_abort]
+TESTS += [t_extra_input, t_preproc_abort, t_preproc_cheater]
 
 
 def t_rbc_and_stores(build, tmp):

@@ -1,0 +1,212 @@
+/* test_preproc_robust.c: preprocessing with up to t cheating parties
+ * (issue 16 item 12, docs/mpc.md "Preprocessing with cheating parties").
+ * The cheaters deal bad sharings or report wrong check values; every
+ * honest party must finish with consistent triples, random shares and
+ * random bits (checked by multiplying and opening, with the cheaters
+ * sending wrong shares online too) and name the same excluded parties.
+ * More than t cheaters must abort with an error naming them. */
+#include "unit.h"
+
+#include "mpc_sim.h"
+
+#define K SCALE(300, 40)
+#define NBITS SCALE(200, 30)
+
+typedef struct {
+    int fault; /* TEST_* of the cheaters */
+    uint8_t bad[SIM_MAX];
+    char warn[SIM_MAX][1024];
+    uint8_t faulty[SIM_MAX][SIM_MAX];
+} Plan;
+
+static void party_work(Node *p)
+{
+    Plan *pl = p->sim->ctx;
+    MpcEngine *e = p->e;
+    bool bad = pl->bad[p->id];
+    if (bad) mpc_test_preproc_fault(e, pl->fault);
+    Fe *x = malloc(3 * K * sizeof *x), *y = malloc(K * sizeof *y), *z = malloc(K * sizeof *z);
+    Fe *b = malloc(NBITS * sizeof *b);
+    p->nout = 2;
+    p->out = calloc(p->nout, sizeof *p->out);
+    if (!x || !y || !z || !b || !p->out) {
+        p->rc = -1;
+        free(x), free(y), free(z), free(b);
+        return;
+    }
+    int rc = mpc_preprocess(e, 2 * K, 2 * K, NBITS);
+    snprintf(pl->warn[p->id], sizeof pl->warn[p->id], "%s", mpc_warnings(e));
+    mpc_preproc_faulty(e, pl->faulty[p->id]);
+    if (rc != 0) {
+        node_fail(p, "mpc_preprocess");
+        goto out;
+    }
+    /* online the cheaters send wrong shares too: honest parties' shares
+     * must be consistent for the openings to decode */
+    if (bad) mpc_test_set_fault(e, MPC_FAULT_WRONG_SHARES);
+    if (mpc_random(e, x, K) != 0 || mpc_random(e, y, K) != 0 || mpc_round(e, NULL, 0, NULL, x, y, K, z) != 0) {
+        node_fail(p, "multiply");
+        goto out;
+    }
+    memcpy(x + K, y, K * sizeof *y);
+    memcpy(x + 2 * K, z, K * sizeof *z);
+    if (mpc_round(e, x, 3 * K, x, NULL, NULL, 0, NULL) != 0) {
+        node_fail(p, "open products");
+        goto out;
+    }
+    int prods = 1;
+    for (size_t i = 0; i < K; i++) {
+        Fe xy;
+        fe_mul(F(), &xy, &x[i], &x[K + i]);
+        prods &= fe_equal(&xy, &x[2 * K + i]);
+    }
+    /* random bits (made above from the robust triples and randoms) */
+    if (mpc_random_int(e, 1, b, NBITS) != 0 || mpc_round(e, b, NBITS, b, NULL, NULL, 0, NULL) != 0) {
+        node_fail(p, "open bits");
+        goto out;
+    }
+    int bits = 1, ones = 0;
+    for (size_t i = 0; i < NBITS; i++) {
+        int64_t v = as_i64(&b[i]);
+        bits &= v == 0 || v == 1;
+        ones += v == 1;
+    }
+    p->out[0] = pub(prods);
+    p->out[1] = pub(bits && ones > 0 && ones < NBITS);
+out:
+    free(x), free(y), free(z), free(b);
+}
+
+/* Runs n parties with the cheaters `bad` doing `fault`. */
+static void run_plan(Sim *s, Plan *pl, uint32_t n, uint32_t t, int fault, const uint32_t *bad, size_t nbad)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->fault = fault;
+    for (size_t i = 0; i < nbad; i++) pl->bad[bad[i]] = 1;
+    memset(s, 0, sizeof *s);
+    s->n = n;
+    s->t = t;
+    s->party_fn = party_work;
+    s->ctx = pl;
+    s->triple_batch = 256;
+    sim_run(s);
+}
+
+/* Every honest party finished with right products and bits, and all name
+ * the same proven-faulty parties: want[] (NULL: none proven) */
+static void check_finish(Sim *s, Plan *pl, const uint8_t *want, const char *needle, const char *label)
+{
+    for (uint32_t i = 0; i < s->n; i++) {
+        if (pl->bad[i]) continue;
+        Node *p = &s->node[i];
+        CHECK_MSG(p->rc == 0, "%s: party %u: %s", label, i, p->err);
+        if (p->rc != 0) continue;
+        CHECK_MSG(as_i64(&p->out[0]) == 1, "%s: party %u: products wrong", label, i);
+        CHECK_MSG(as_i64(&p->out[1]) == 1, "%s: party %u: bits wrong", label, i);
+        for (uint32_t j = 0; j < s->n; j++)
+            CHECK_MSG(pl->faulty[i][j] == (want ? want[j] : 0), "%s: party %u: party %u proven faulty: %d", label, i, j,
+                      pl->faulty[i][j]);
+        CHECK_MSG(strstr(pl->warn[i], needle) != NULL, "%s: party %u: warnings lack \"%s\": %s", label, i, needle,
+                  pl->warn[i]);
+    }
+}
+
+/* n parties, the cheaters bad[] doing `fault`: every honest party
+ * finishes; proven: the cheaters are the parties proven faulty (else
+ * nobody is); needle: a warning every honest party gives. */
+static void finish_case(uint32_t n, uint32_t t, int fault, const uint32_t *bad, size_t nbad, bool proven,
+                        const char *needle)
+{
+    Sim s;
+    static Plan pl;
+    uint8_t want[SIM_MAX] = { 0 };
+    for (size_t i = 0; i < nbad && proven; i++) want[bad[i]] = 1;
+    run_plan(&s, &pl, n, t, fault, bad, nbad);
+    check_finish(&s, &pl, want, needle, needle);
+    sim_free(&s);
+}
+
+static const uint32_t one_n4[] = { 2 }, two_n7[] = { 2, 5 };
+
+TEST(bad_dealer_n4) { finish_case(4, 1, TEST_BAD_DEAL_ALL, one_n4, 1, true, "party 2 dealt inconsistent"); }
+TEST(bad_dealers_n7) { finish_case(7, 2, TEST_BAD_DEAL_ALL, two_n7, 2, true, "party 5 dealt inconsistent"); }
+
+/* One bad share to one party: the dealer and that party disagree, nobody
+ * can tell which lies, so both dealings are left out of the run. */
+TEST(one_bad_share_dispute_n4)
+{
+    finish_case(4, 1, TEST_BAD_DEAL, one_n4, 1, false, "party 2's dealing and party 3's check value disagree");
+}
+TEST(one_bad_share_disputes_n7)
+{
+    finish_case(7, 2, TEST_BAD_DEAL, two_n7, 2, false, "party 5's dealing and party 6's check value disagree");
+}
+
+/* The degree-2t half of a double sharing with another secret: triples
+ * from it would be wrong.  Dropped (the dealer is suspect, not proven). */
+TEST(bad_double_sharing_n4)
+{
+    finish_case(4, 1, TEST_BAD_DEAL_2T, one_n4, 1, false, "party 2's double sharings do not check");
+}
+TEST(bad_double_sharings_n7)
+{
+    finish_case(7, 2, TEST_BAD_DEAL_2T, two_n7, 2, false, "party 5's double sharings do not check");
+}
+
+/* Wrong check values reported about every other dealer (a non-dealer's
+ * lie): corrected by robust decoding, the liar named and excluded. */
+TEST(lying_reporter_n4) { finish_case(4, 1, TEST_BAD_CHECK, one_n4, 1, true, "party 2 reported wrong check values"); }
+TEST(lying_reporters_n7) { finish_case(7, 2, TEST_BAD_CHECK, two_n7, 2, true, "party 5 reported wrong check values"); }
+
+/* t+1 cheating dealers: no guarantee any more; every honest party aborts
+ * naming them. */
+static void abort_case(uint32_t n, uint32_t t, const uint32_t *bad, size_t nbad, const char *needle)
+{
+    Sim s;
+    static Plan pl;
+    run_plan(&s, &pl, n, t, TEST_BAD_DEAL_ALL, bad, nbad);
+    for (uint32_t i = 0; i < n; i++) {
+        if (pl.bad[i]) continue;
+        CHECK_MSG(s.node[i].rc != 0, "party %u finished with %zu cheaters of t = %u", i, nbad, t);
+        CHECK_MSG(strstr(s.node[i].err, needle) != NULL, "party %u: %s", i, s.node[i].err);
+    }
+    sim_free(&s);
+}
+
+static const uint32_t two_n4[] = { 1, 2 }, three_n7[] = { 1, 3, 5 };
+
+TEST(more_than_t_aborts_n4) { abort_case(4, 1, two_n4, 2, "more than t = 1 parties misbehaved (parties 1, 2)"); }
+TEST(more_than_t_aborts_n7) { abort_case(7, 2, three_n7, 3, "more than t = 2 parties misbehaved (parties 1, 3, 5)"); }
+
+/* No cheater: nothing excluded, no warning, the same results. */
+TEST(honest_nothing_excluded)
+{
+    Sim s;
+    Plan pl;
+    run_plan(&s, &pl, 4, 1, TEST_NONE, NULL, 0);
+    for (uint32_t i = 0; i < 4; i++) {
+        Node *p = &s.node[i];
+        CHECK_MSG(p->rc == 0, "party %u: %s", i, p->err);
+        CHECK(p->rc != 0 || (as_i64(&p->out[0]) == 1 && as_i64(&p->out[1]) == 1));
+        CHECK_MSG(pl.warn[i][0] == 0, "party %u: %s", i, pl.warn[i]);
+        CHECK(p->st.dealings_excluded == 0);
+    }
+    sim_free(&s);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0) return 1;
+    RUN(honest_nothing_excluded);
+    RUN(bad_dealer_n4);
+    RUN(bad_dealers_n7);
+    RUN(one_bad_share_dispute_n4);
+    RUN(one_bad_share_disputes_n7);
+    RUN(bad_double_sharing_n4);
+    RUN(bad_double_sharings_n7);
+    RUN(lying_reporter_n4);
+    RUN(lying_reporters_n7);
+    RUN(more_than_t_aborts_n4);
+    RUN(more_than_t_aborts_n7);
+    return unit_report();
+}
