@@ -121,6 +121,16 @@ Transport *inproc_endpoint(InprocHub *hub, uint32_t id)
     return &hub->box[id].tr;
 }
 
+/* Wipes and frees spares taken out of a mailbox (outside its lock,
+ * or with it held when tearing down). */
+static void free_spares(Spare *sp, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        sodium_memzero(sp[i].data, sp[i].cap);
+        free(sp[i].data);
+    }
+}
+
 /* Frees every queued message and spare of a mailbox (lock held). */
 static void drain(Mailbox *b)
 {
@@ -133,18 +143,18 @@ static void drain(Mailbox *b)
     }
     b->bytes = 0;
     /* recyclers wiped secrets already; wiped again as they leave */
-    for (size_t i = 0; i < b->n_spare; i++) {
-        sodium_memzero(b->spare[i].data, b->spare[i].cap);
-        free(b->spare[i].data);
-    }
+    free_spares(b->spare, b->n_spare);
     b->n_spare = 0;
     b->spare_bytes = 0;
 }
 
 /* A spare of b that holds len bytes without wasting more than half of it,
- * or NULL (lock held). */
-static uint8_t *take_spare(Mailbox *b, size_t len)
+ * or NULL (lock held).  When none fits, the rounds changed size: every
+ * spare moves to drop[0..*n_drop) for the caller to free, so spares never
+ * hold memory beyond the last round's. */
+static uint8_t *take_spare(Mailbox *b, size_t len, Spare *drop, size_t *n_drop)
 {
+    *n_drop = 0;
     if (len < INPROC_RECYCLE_MIN) return NULL;
     for (size_t i = b->n_spare; i-- > 0;) { /* newest first */
         Spare sp = b->spare[i];
@@ -154,6 +164,10 @@ static uint8_t *take_spare(Mailbox *b, size_t len)
             return sp.data;
         }
     }
+    memcpy(drop, b->spare, b->n_spare * sizeof *drop);
+    *n_drop = b->n_spare;
+    b->n_spare = 0;
+    b->spare_bytes = 0;
     return NULL;
 }
 
@@ -216,8 +230,11 @@ static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
     Mailbox *self = &h->box[t->self];
     pthread_mutex_lock(&self->mu);
     bool gone = atomic_load(&h->shutdown) || self->closed;
-    uint8_t *copy = gone ? NULL : take_spare(self, len);
+    Spare drop[INPROC_SPARES];
+    size_t n_drop = 0;
+    uint8_t *copy = gone ? NULL : take_spare(self, len, drop, &n_drop);
     pthread_mutex_unlock(&self->mu);
+    free_spares(drop, n_drop);
     if (gone) return TRANSPORT_CLOSED;
     /* malloc(0) may return NULL; a one-byte buffer keeps "NULL = failure" */
     if (!copy) copy = malloc(len ? len : 1);
@@ -327,8 +344,5 @@ static void ip_recycle(Transport *t, uint8_t *msg, size_t len)
     }
     pthread_mutex_unlock(&b->mu);
     if (!kept) free(msg);
-    for (size_t i = 0; i < n_old; i++) {
-        sodium_memzero(old[i].data, old[i].cap);
-        free(old[i].data);
-    }
+    free_spares(old, n_old);
 }
