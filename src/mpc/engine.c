@@ -81,7 +81,7 @@ int ms_left(const struct timespec *dl)
 
 void *pool_head(const Pool *p) { return p->mem ? p->mem + p->head * p->esz : NULL; }
 
-void *pool_take(Pool *p, size_t k)
+void *mpc_pool_take(Pool *p, size_t k)
 {
     void *first = pool_head(p);
     p->head += k;
@@ -92,7 +92,7 @@ void *pool_take(Pool *p, size_t k)
 
 void pool_consume(Pool *p, size_t k)
 {
-    if (k) sodium_memzero(pool_take(p, k), k * p->esz);
+    if (k) sodium_memzero(mpc_pool_take(p, k), k * p->esz);
 }
 
 /* Room for k more records at the tail.  Moves never leave a copy of a

@@ -139,7 +139,7 @@ void pool_consume(Pool *p, size_t k);
 /* Takes k records off the head without wiping them, for use in place: the
  * caller wipes them (sodium_memzero) when done, and before anything is
  * appended to this pool again (an append may reuse or move that memory). */
-void *pool_take(Pool *p, size_t k);
+void *mpc_pool_take(Pool *p, size_t k);
 void pool_free(Pool *p);
 
 /* Early messages, kept until their round comes. */

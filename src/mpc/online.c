@@ -31,7 +31,7 @@ static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_
      * memory (nothing appends to the triple pool during the round) and
      * wiped here once the products are made, or on failure: no copy and
      * no fresh pages per round. */
-    Triple *tr = n_mul ? pool_take(&e->tri, n_mul) : NULL;
+    Triple *tr = n_mul ? mpc_pool_take(&e->tri, n_mul) : NULL;
     e->st.triples_used += n_mul;
     Fe *pd = pay + n_open, *pe = pd + n_mul;
     for (size_t i = 0; i < n_mul; i++) {

@@ -310,8 +310,8 @@ TEST(pool_wipes)
     /* growing past capacity moves the live records and keeps their order */
     CHECK(pool_append(&p, 5000, &slot) == 0);
     CHECK(fe_equal((Fe *)pool_head(&p), &want) && p.n == 5060);
-    /* pool_take hands records over unwiped, for use in place */
-    Fe *taken = pool_take(&p, 2);
+    /* mpc_pool_take hands records over unwiped, for use in place */
+    Fe *taken = mpc_pool_take(&p, 2);
     CHECK(fe_equal(&taken[0], &want) && p.n == 5058 && (Fe *)pool_head(&p) == taken + 2);
     sodium_memzero(taken, 2 * sizeof *taken);
     pool_consume(&p, 5058);
