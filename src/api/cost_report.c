@@ -187,7 +187,14 @@ static int cost_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, i
 /* The inner transport belongs to the session, which closes it. */
 static void cost_close(Transport *t) { (void)t; }
 
-static const TransportOps COST_OPS = { cost_send, cost_recv, cost_close };
+/* Received buffers came from the inner transport: they go back there. */
+static void cost_recycle(Transport *t, uint8_t *msg, size_t len)
+{
+    CostTransport *ct = t->impl;
+    transport_recycle(ct->inner, msg, len);
+}
+
+static const TransportOps COST_OPS = { cost_send, cost_recv, cost_close, cost_recycle };
 
 Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost, FILE *progress, uint32_t party)
 {

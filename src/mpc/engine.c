@@ -81,13 +81,18 @@ int ms_left(const struct timespec *dl)
 
 void *pool_head(const Pool *p) { return p->mem ? p->mem + p->head * p->esz : NULL; }
 
-void pool_consume(Pool *p, size_t k)
+void *mpc_pool_take(Pool *p, size_t k)
 {
-    if (!k) return;
-    sodium_memzero(p->mem + p->head * p->esz, k * p->esz);
+    void *first = pool_head(p);
     p->head += k;
     p->n -= k;
     if (!p->n) p->head = 0;
+    return first;
+}
+
+void pool_consume(Pool *p, size_t k)
+{
+    if (k) sodium_memzero(mpc_pool_take(p, k), k * p->esz);
 }
 
 /* Room for k more records at the tail.  Moves never leave a copy of a
@@ -458,7 +463,7 @@ void gather_end(MpcEngine *e, bool wipe)
             size_t len = MPC_HDR + (size_t)(g->counts ? g->counts[j] : g->count) * MPC_ELEM;
             if (wipe) sodium_memzero(g->buf[j], len);
             mpc_mem_release(e, len);
-            free(g->buf[j]);
+            transport_recycle(e->tr, g->buf[j], len);
             g->buf[j] = NULL;
         }
     }

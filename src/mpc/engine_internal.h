@@ -137,6 +137,10 @@ typedef struct {
 int pool_append(Pool *p, size_t k, void **where);
 void *pool_head(const Pool *p);
 void pool_consume(Pool *p, size_t k);
+/* Takes k records off the head without wiping them, for use in place: the
+ * caller wipes them (sodium_memzero) when done, and before anything is
+ * appended to this pool again (an append may reuse or move that memory). */
+void *mpc_pool_take(Pool *p, size_t k);
 void pool_free(Pool *p);
 
 /* Early messages, kept until their round comes. */

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Triples wiped per block of this many, right after their products. */
+#define WIPE_BLOCK 256
+
 /* One round within the message size limit.  The message carries, in this
  * order, the n_open values to open, then d_i = x_i - a_i, then
  * e_i = y_i - b_i for the n_mul multiplications, so openings and
@@ -24,15 +27,12 @@ static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_
     fe_copy(pay, open_in, n_open);
     /* The triples leave the pool before d and e are sent: if the round
      * fails, a retry must not mask other values with the same a and b
-     * (that would reveal x - x').  They live here until the products are
-     * made, then are wiped. */
-    Triple *tr = n_mul ? malloc(n_mul * sizeof *tr) : NULL;
-    if (n_mul && !tr) return mpc_fail(e, "out of memory");
-    if (n_mul) {
-        memcpy(tr, pool_head(&e->tri), n_mul * sizeof *tr);
-        pool_consume(&e->tri, n_mul);
-        e->st.triples_used += n_mul;
-    }
+     * (that would reveal x - x').  They are used in place in the pool's
+     * memory (nothing appends to the triple pool during the round) and
+     * wiped here once the products are made, or on failure: no copy and
+     * no fresh pages per round. */
+    Triple *tr = n_mul ? mpc_pool_take(&e->tri, n_mul) : NULL;
+    e->st.triples_used += n_mul;
     Fe *pd = pay + n_open, *pe = pd + n_mul;
     for (size_t i = 0; i < n_mul; i++) {
         fe_sub(f, &pd[i], &mul_x[i], &tr[i].a);
@@ -40,17 +40,17 @@ static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_
     }
     if (open_round(e, MK_OPEN, e->t, online, count, dec, "online") != 0) {
         if (tr) sodium_memzero(tr, n_mul * sizeof *tr);
-        free(tr);
         return -1;
     }
     fe_copy(open_out, dec, n_open);
+    /* d and e are public once opened: dec is not wiped; the triples are */
     const Fe *dd = dec + n_open, *de = dd + n_mul;
-    /* [xy] = d·[b] + [c] + e·([a] + d), as two batch calls (field.h)
-     * per block of triples copied out of their structs */
-    enum { BEAVER_BLOCK = 128 };
-    Fe zb[BEAVER_BLOCK], cc[BEAVER_BLOCK], sa[BEAVER_BLOCK];
-    for (size_t i0 = 0; i0 < n_mul; i0 += BEAVER_BLOCK) {
-        size_t m = n_mul - i0 < BEAVER_BLOCK ? n_mul - i0 : BEAVER_BLOCK;
+    /* [xy] = d·[b] + [c] + e·([a] + d), as two batch calls (field.h) per
+     * block of triples copied out of their structs; each block of triples
+     * is used exactly once and wiped right after, while still in cache */
+    Fe zb[WIPE_BLOCK], cc[WIPE_BLOCK], sa[WIPE_BLOCK];
+    for (size_t i0 = 0; i0 < n_mul; i0 += WIPE_BLOCK) {
+        size_t m = n_mul - i0 < WIPE_BLOCK ? n_mul - i0 : WIPE_BLOCK;
         for (size_t j = 0; j < m; j++) {
             zb[j] = tr[i0 + j].b;
             cc[j] = tr[i0 + j].c;
@@ -58,13 +58,11 @@ static int round_chunk(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_
         }
         fe_muladd_batch(f, zb, dd + i0, zb, cc, m);
         fe_muladd_batch(f, mul_out + i0, de + i0, sa, zb, m);
+        sodium_memzero(tr + i0, m * sizeof *tr);
     }
     sodium_memzero(zb, sizeof zb);
     sodium_memzero(cc, sizeof cc);
     sodium_memzero(sa, sizeof sa);
-    /* each triple is used exactly once: wipe it now */
-    if (tr) sodium_memzero(tr, n_mul * sizeof *tr);
-    free(tr);
     if (online) {
         e->st.rounds++;
         e->st.opened += n_open;

@@ -87,12 +87,24 @@ void open_free(OpenState *s)
     s->n_failed = s->failed_cap = 0;
 }
 
-/* Senders whose shares may be used, in increasing party order. */
+/* Senders whose shares may be used, in increasing party order, except
+ * that the lowest run of d+1 consecutive parties comes first: the decoder
+ * interpolates from the first d+1, and consecutive points near 1 have
+ * small Lagrange weights (n = 4: 2 and -1 for points 1, 2), applied by
+ * additions instead of multiplications (points 1 and 3 give 3/2, -1/2). */
 static unsigned usable(const OpenState *s, unsigned *parties)
 {
     unsigned m = 0;
     for (unsigned j = 0; j < s->n; j++)
         if (s->row[j] && !(s->excluded && s->excluded[j])) parties[m++] = j;
+    unsigned k = s->d + 1, i = 0;
+    while (i + k <= m && parties[i + k - 1] - parties[i] != k - 1) i++;
+    if (i > 0 && i + k <= m) {
+        unsigned run[SHAMIR_MAX_PARTIES];
+        memcpy(run, parties + i, k * sizeof *run);
+        memmove(parties + k, parties, i * sizeof *parties); /* those before the run */
+        memcpy(parties, run, k * sizeof *run);
+    }
     return m;
 }
 

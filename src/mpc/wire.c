@@ -74,6 +74,13 @@ void wire_limbs_from_le(Fe *v, size_t n)
 int wire_check_raw(const Field *f, const Fe *v, size_t n)
 {
     const uint64_t p0 = f->p[0], p1 = f->p[1], p2 = f->p[2], p3 = f->p[3];
+    /* Fast pass on the top limb only: v3 < p3 means v < p.  Only a value
+     * with v3 >= p3 needs the full comparison; an honest share has that
+     * with probability about 2^-64, so the branch reveals nothing about
+     * honest shares (and a sender learns nothing from its own bad ones). */
+    uint64_t top = 0;
+    for (size_t i = 0; i < n; i++) top |= (uint64_t)(v[i].v[3] >= p3);
+    if (!top) return 1;
     uint64_t bad = 0;
     for (size_t i = 0; i < n; i++) {
         /* v < p iff v - p borrows; branch-free so the loop vectorizes */

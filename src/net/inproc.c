@@ -4,6 +4,12 @@
  * (sender, buffer, length) entries.  send copies the message into one
  * malloc'd buffer outside the lock and appends it; recv hands that same
  * buffer to the caller, so a message costs one allocation and one copy.
+ * A receiver done with a large message may give it back (recycle): the
+ * buffer joins that node's spares, and its next send of a similar size
+ * copies into it instead of a fresh allocation.  In a round every party
+ * receives as many messages as it sends, so after the first round the
+ * online phase touches no fresh pages (page faults were a third of the
+ * cost of sending).
  *
  * Bounds: a message is at most TRANSPORT_MAX_MESSAGE bytes, and the bytes
  * queued for one destination at most INPROC_QUEUE_BYTES; beyond that send
@@ -31,13 +37,26 @@ typedef struct {
     uint8_t *data;
 } Slot;
 
+/* Messages below this size come from malloc's bins anyway: not kept. */
+#define INPROC_RECYCLE_MIN ((size_t)64 << 10)
+/* Spare buffers one node keeps, and their bytes at most. */
+#define INPROC_SPARES 64
+#define INPROC_SPARE_BYTES ((size_t)64 << 20)
+
+typedef struct {
+    uint8_t *data;
+    size_t cap;
+} Spare;
+
 typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     Slot *ring; /* circular queue of cap slots */
     size_t cap, head, count;
-    size_t bytes; /* payload bytes queued */
-    bool closed;  /* this endpoint was closed */
+    size_t bytes;               /* payload bytes queued */
+    bool closed;                /* this endpoint was closed */
+    Spare spare[INPROC_SPARES]; /* recycled buffers for this node's sends */
+    size_t n_spare, spare_bytes;
     Transport tr;
 } Mailbox;
 
@@ -51,8 +70,9 @@ struct InprocHub {
 static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len);
 static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms);
 static void ip_close(Transport *t);
+static void ip_recycle(Transport *t, uint8_t *msg, size_t len);
 
-static const TransportOps inproc_ops = { ip_send, ip_recv, ip_close };
+static const TransportOps inproc_ops = { ip_send, ip_recv, ip_close, ip_recycle };
 
 static InprocHub *hub_of(Transport *t) { return (InprocHub *)t->impl; }
 
@@ -101,7 +121,17 @@ Transport *inproc_endpoint(InprocHub *hub, uint32_t id)
     return &hub->box[id].tr;
 }
 
-/* Frees every queued message of a mailbox (lock held). */
+/* Wipes and frees spares taken out of a mailbox (outside its lock,
+ * or with it held when tearing down). */
+static void free_spares(Spare *sp, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        sodium_memzero(sp[i].data, sp[i].cap);
+        free(sp[i].data);
+    }
+}
+
+/* Frees every queued message and spare of a mailbox (lock held). */
 static void drain(Mailbox *b)
 {
     while (b->count) {
@@ -112,6 +142,33 @@ static void drain(Mailbox *b)
         b->count--;
     }
     b->bytes = 0;
+    /* recyclers wiped secrets already; wiped again as they leave */
+    free_spares(b->spare, b->n_spare);
+    b->n_spare = 0;
+    b->spare_bytes = 0;
+}
+
+/* A spare of b that holds len bytes without wasting more than half of it,
+ * or NULL (lock held).  When none fits, the rounds changed size: every
+ * spare moves to drop[0..*n_drop) for the caller to free, so spares never
+ * hold memory beyond the last round's. */
+static uint8_t *take_spare(Mailbox *b, size_t len, Spare *drop, size_t *n_drop)
+{
+    *n_drop = 0;
+    if (len < INPROC_RECYCLE_MIN) return NULL;
+    for (size_t i = b->n_spare; i-- > 0;) { /* newest first */
+        Spare sp = b->spare[i];
+        if (sp.cap >= len && sp.cap / 2 <= len) {
+            memmove(b->spare + i, b->spare + i + 1, (--b->n_spare - i) * sizeof *b->spare);
+            b->spare_bytes -= sp.cap;
+            return sp.data;
+        }
+    }
+    memcpy(drop, b->spare, b->n_spare * sizeof *drop);
+    *n_drop = b->n_spare;
+    b->n_spare = 0;
+    b->spare_bytes = 0;
+    return NULL;
 }
 
 /* Sets a hub-wide flag and wakes every waiting receiver to look at it. */
@@ -169,19 +226,20 @@ static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
 {
     InprocHub *h = hub_of(t);
     if (to >= h->n_nodes || len > TRANSPORT_MAX_MESSAGE || (len && !msg)) return TRANSPORT_ERROR;
-    /* malloc(0) may return NULL; a one-byte buffer keeps "NULL = failure" */
-    uint8_t *copy = malloc(len ? len : 1);
-    if (!copy) return TRANSPORT_ERROR;
-    if (len) memcpy(copy, msg, len);
 
     Mailbox *self = &h->box[t->self];
     pthread_mutex_lock(&self->mu);
     bool gone = atomic_load(&h->shutdown) || self->closed;
+    Spare drop[INPROC_SPARES];
+    size_t n_drop = 0;
+    uint8_t *copy = gone ? NULL : take_spare(self, len, drop, &n_drop);
     pthread_mutex_unlock(&self->mu);
-    if (gone) {
-        free(copy);
-        return TRANSPORT_CLOSED;
-    }
+    free_spares(drop, n_drop);
+    if (gone) return TRANSPORT_CLOSED;
+    /* malloc(0) may return NULL; a one-byte buffer keeps "NULL = failure" */
+    if (!copy) copy = malloc(len ? len : 1);
+    if (!copy) return TRANSPORT_ERROR;
+    if (len) memcpy(copy, msg, len);
 
     Mailbox *b = &h->box[to];
     int rc = TRANSPORT_OK;
@@ -258,4 +316,33 @@ static void ip_close(Transport *t)
     drain(b);
     pthread_cond_broadcast(&b->cv);
     pthread_mutex_unlock(&b->mu);
+}
+
+static void ip_recycle(Transport *t, uint8_t *msg, size_t len)
+{
+    if (!msg) return;
+    InprocHub *h = hub_of(t);
+    Mailbox *b = &h->box[t->self];
+    if (len < INPROC_RECYCLE_MIN || len > INPROC_SPARE_BYTES) {
+        free(msg);
+        return;
+    }
+    /* the oldest spares make room: rounds of the same size follow each
+     * other, so the newest are the likeliest to be used */
+    Spare old[INPROC_SPARES];
+    size_t n_old = 0;
+    pthread_mutex_lock(&b->mu);
+    bool kept = !b->closed && !atomic_load(&h->shutdown);
+    while (kept && (b->n_spare == INPROC_SPARES || len > INPROC_SPARE_BYTES - b->spare_bytes)) {
+        old[n_old++] = b->spare[0];
+        b->spare_bytes -= b->spare[0].cap;
+        memmove(b->spare, b->spare + 1, --b->n_spare * sizeof *b->spare);
+    }
+    if (kept) {
+        b->spare[b->n_spare++] = (Spare){ msg, len };
+        b->spare_bytes += len;
+    }
+    pthread_mutex_unlock(&b->mu);
+    if (!kept) free(msg);
+    free_spares(old, n_old);
 }

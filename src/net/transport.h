@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "core/config.h"
 
@@ -41,6 +42,11 @@ typedef struct {
     int (*recv)(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms);
     /* Release this node's endpoint. */
     void (*close)(Transport *t);
+    /* Optional (NULL: the buffer is freed): gives back a received message
+     * the caller is done with, so the transport may reuse its memory for
+     * a later message instead of faulting in fresh pages every round.  The
+     * caller wipes it first if it held secrets; len is the received len. */
+    void (*recycle)(Transport *t, uint8_t *msg, size_t len);
 } TransportOps;
 
 struct Transport {
@@ -59,6 +65,15 @@ static inline int transport_send(Transport *t, uint32_t to, const uint8_t *msg, 
 static inline int transport_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms)
 {
     return t->ops->recv(t, from, msg, len, timeout_ms);
+}
+
+/* Ends the caller's use of a received message (recycled or freed). */
+static inline void transport_recycle(Transport *t, uint8_t *msg, size_t len)
+{
+    if (t->ops->recycle)
+        t->ops->recycle(t, msg, len);
+    else
+        free(msg);
 }
 
 #endif

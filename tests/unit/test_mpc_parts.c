@@ -186,6 +186,17 @@ TEST(wire_headers)
     memcpy(v[1].v, F()->p, sizeof v[1].v);
     CHECK(wire_check_raw(F(), v, 1));
     CHECK(!wire_check_raw(F(), v, 2));
+    /* the top-limb fast pass: p - 1 and p share the top limb with p */
+    Fe edge[3];
+    for (int i = 0; i < 3; i++) fe_random(F(), &edge[i]);
+    memcpy(edge[1].v, F()->p, sizeof edge[1].v);
+    edge[1].v[0] -= 1; /* p - 1: valid */
+    CHECK(wire_check_raw(F(), edge, 3));
+    edge[1].v[0] += 1; /* p */
+    CHECK(!wire_check_raw(F(), edge, 3));
+    edge[1].v[0] = 0;
+    edge[1].v[3] += 1; /* above p in the top limb only */
+    CHECK(!wire_check_raw(F(), edge, 3));
     uint8_t c[64];
     wire_put_canon(F(), c, v, 1);
     Fe back;
@@ -299,9 +310,47 @@ TEST(pool_wipes)
     /* growing past capacity moves the live records and keeps their order */
     CHECK(pool_append(&p, 5000, &slot) == 0);
     CHECK(fe_equal((Fe *)pool_head(&p), &want) && p.n == 5060);
-    pool_consume(&p, 5060);
+    /* mpc_pool_take hands records over unwiped, for use in place */
+    Fe *taken = mpc_pool_take(&p, 2);
+    CHECK(fe_equal(&taken[0], &want) && p.n == 5058 && (Fe *)pool_head(&p) == taken + 2);
+    sodium_memzero(taken, 2 * sizeof *taken);
+    pool_consume(&p, 5058);
     CHECK(p.n == 0 && p.head == 0);
     pool_free(&p);
+}
+
+TEST(inproc_recycle)
+{
+    InprocHub *h = inproc_hub_new(2, 0);
+    Transport *a = inproc_endpoint(h, 0), *b = inproc_endpoint(h, 1);
+    size_t big = 100000;
+    uint8_t *buf = malloc(big);
+    for (size_t i = 0; i < big; i++) buf[i] = (uint8_t)(i * 7);
+    uint32_t from;
+    uint8_t *m, *m2;
+    size_t len;
+    CHECK(transport_send(a, 1, buf, big) == TRANSPORT_OK);
+    CHECK(transport_recv(b, &from, &m, &len, 1000) == TRANSPORT_OK && len == big);
+    transport_recycle(b, m, len);
+    /* b's next send of a similar size goes out in that same buffer */
+    buf[0] = 42;
+    CHECK(transport_send(b, 0, buf, big - 10) == TRANSPORT_OK);
+    CHECK(transport_recv(a, &from, &m2, &len, 1000) == TRANSPORT_OK && from == 1 && len == big - 10);
+    CHECK_MSG(m2 == m, "the recycled buffer was reused");
+    CHECK(memcmp(m2, buf, big - 10) == 0);
+    /* a much smaller message does not take a large spare */
+    transport_recycle(a, m2, len);
+    CHECK(transport_send(a, 1, buf, 1000) == TRANSPORT_OK);
+    CHECK(transport_recv(b, &from, &m, &len, 1000) == TRANSPORT_OK && len == 1000 && m != m2);
+    CHECK(memcmp(m, buf, 1000) == 0);
+    free(m);
+    /* after close, recycled buffers are freed (ASan checks the leak) */
+    CHECK(transport_send(a, 1, buf, big) == TRANSPORT_OK);
+    CHECK(transport_recv(b, &from, &m, &len, 1000) == TRANSPORT_OK);
+    b->ops->close(b);
+    transport_recycle(b, m, len);
+    free(buf);
+    inproc_hub_free(h); /* frees a's spare */
 }
 
 int main(void)
@@ -314,5 +363,6 @@ int main(void)
     RUN(wire_headers);
     RUN(open_state);
     RUN(pool_wipes);
+    RUN(inproc_recycle);
     return unit_report();
 }
