@@ -1037,7 +1037,14 @@ int mpc_check_client_inputs(MpcEngine *e, const MpcRange *range)
         for (size_t i = 0; def && i < n; i++) def[i] = (MpcRange){ INT64_MIN, UINT64_MAX };
         range = def;
     }
+    /* The check is part of taking client inputs, not of the program: its
+     * rounds and products stay out of the program's counters (the triples
+     * and bits it used are still counted as used). */
+    uint64_t rounds = e->st.rounds, opened = e->st.opened, muls = e->st.multiplications;
     int rc = ok && range ? mpc_check_ranges(e, e->inputs, n, range, ok) : mpc_fail(e, "out of memory");
+    e->st.rounds = rounds;
+    e->st.opened = opened;
+    e->st.multiplications = muls;
     for (uint32_t c = 0; rc == 0 && c < e->n_clients; c++)
         for (uint32_t i = 0; rc == 0 && i < e->client_inputs[c]; i++) {
             const MpcRange *r = &range[e->input_off[c] + i];
