@@ -27,8 +27,9 @@ TEST_LDLIBS = -lgmp
 # The command-line tools take OpenSSL from Debian's static archives:
 # loading libssl/libcrypto dynamically costs about 0.5 ms at every start,
 # a third of an empty run (docs/architecture.md).  The library links it
-# dynamically.
-TOOL_LDLIBS = -lsodium -Wl,-Bstatic -lssl -lcrypto -Wl,-Bdynamic -lsecp256k1 -lsqlite3 -lffi -ldl -lm -pthread
+# dynamically.  libsodium, libsecp256k1, SQLite and libffi too: loading
+# those four cost about 0.5 ms of CPU per start (issue 19).
+TOOL_LDLIBS = -Wl,-Bstatic -lsodium -lssl -lcrypto -lsecp256k1 -lsqlite3 -lffi -Wl,-Bdynamic -ldl -lm -pthread
 
 # Every module directory under src/ except the command-line tools.
 LIB_SRCS := $(filter-out src/cli/%,$(wildcard src/*/*.c))

@@ -69,8 +69,12 @@ IMPL_TITLES = {"ours": "ours", "lua5.4": "lua5.4", "luajit": "luajit -joff",
 
 
 class RunResult:
-    def __init__(self, seconds, rc, stdout, stderr, maxrss_kb, timed_out, floor_kb=0):
+    def __init__(self, seconds, rc, stdout, stderr, maxrss_kb, timed_out, floor_kb=0,
+                 cpu_seconds=0.0):
         self.seconds = seconds
+        # user + system CPU time of the child: what a loaded machine
+        # inflates far less than wall time
+        self.cpu_seconds = cpu_seconds
         self.rc = rc
         self.stdout = stdout
         self.stderr = stderr
@@ -134,7 +138,8 @@ def run_once(argv, timeout):
         return RunResult(t1 - t0, p.returncode,
                          out.read().decode("utf-8", "replace"),
                          err.read().decode("utf-8", "replace"),
-                         ru.ru_maxrss, timed_out.is_set(), floor_kb)
+                         ru.ru_maxrss, timed_out.is_set(), floor_kb,
+                         ru.ru_utime + ru.ru_stime)
 
 
 def kill_children():
@@ -372,6 +377,7 @@ def main():
     for name, expected, desc in selected:
         cmds = commands(name)
         times = {k: [] for k in IMPLS}
+        cpus = {k: [] for k in IMPLS}
         rss = {k: [] for k in IMPLS}
         bad_peer = {}
         ours_failed = None
@@ -395,16 +401,20 @@ def main():
                         continue
                 if rep >= warmup:
                     times[impl].append(r.seconds)
+                    cpus[impl].append(r.cpu_seconds)
                     # a peak within 1 MB of the inherited floor is only an upper bound
                     rss[impl].append(r.maxrss_kb if r.maxrss_kb > r.floor_kb + 1024
                                      else -max(r.maxrss_kb, r.floor_kb))
         med = {k: (statistics.median(v) if v else None) for k, v in times.items()}
+        cmed = {k: (statistics.median(v) if v else None) for k, v in cpus.items()}
         if ours_failed:
             med["ours"] = None
+            cmed["ours"] = None
             failures.append((name, ours_failed))
             print("FAIL %s: %s" % (name, ours_failed), file=sys.stderr)
         for impl, why in bad_peer.items():
             med[impl] = None
+            cmed[impl] = None
             peer_warnings.append((name, impl, why))
             print("warning: %s %s: %s" % (IMPL_TITLES[impl], name, why), file=sys.stderr)
         results[name] = {
@@ -414,6 +424,8 @@ def main():
             "error": ours_failed,
             "median_s": med,
             "runs_s": times,
+            "median_cpu_s": cmed,
+            "runs_cpu_s": cpus,
             # peak RSS; a negative number -N means "at most N" (see RunResult)
             "max_rss_kb": {k: (max(v) if v and min(v) > 0 else (min(v) if v else None))
                            for k, v in rss.items()},
@@ -424,8 +436,8 @@ def main():
                  fmt_time(med["luajit"]), fmt_time(med["python3"])), file=out)
         out.flush()
 
-    def ratio(name, peer):
-        m = results[name]["median_s"]
+    def ratio(name, peer, key="median_s"):
+        m = results[name][key]
         if m["ours"] is None or m[peer] is None or m[peer] <= 0:
             return None
         return m["ours"] / m[peer]
@@ -461,6 +473,27 @@ def main():
           % (fmt_ratio(g_lua), n_lua), file=out)
     print("geometric mean ours/luajit -joff: %s  (%d workloads, without empty)"
           % (fmt_ratio(g_jit), n_jit), file=out)
+
+    # The same on CPU time (user + system), which other jobs on a shared
+    # machine inflate far less than wall time.
+    crows = []
+    for name, _, _ in selected:
+        res = results[name]
+        c = res["median_cpu_s"]
+        res["cpu_ratio_lua54"] = ratio(name, "lua5.4", "median_cpu_s")
+        res["cpu_ratio_luajit"] = ratio(name, "luajit", "median_cpu_s")
+        crows.append([name, fmt_time(c["ours"]) if res["ok"] else "FAIL",
+                      fmt_time(c["lua5.4"]), fmt_time(c["luajit"]), fmt_time(c["python3"]),
+                      fmt_ratio(res["cpu_ratio_lua54"]), fmt_ratio(res["cpu_ratio_luajit"])])
+    print(file=out)
+    print("CPU time (user + system, median):", file=out)
+    print_table(["workload", "ours", "lua5.4", "luajit -joff", "python3",
+                 "ours/lua5.4", "ours/luajit"], crows, out)
+    cg_lua = geomean([results[n]["cpu_ratio_lua54"] for n in timed])
+    cg_jit = geomean([results[n]["cpu_ratio_luajit"] for n in timed])
+    print(file=out)
+    print("geometric mean CPU ours/lua5.4:       %s" % fmt_ratio(cg_lua), file=out)
+    print("geometric mean CPU ours/luajit -joff: %s" % fmt_ratio(cg_jit), file=out)
 
     # Startup: ours on empty.s against `lua5.4 -e ''`, with more runs since
     # each costs a few milliseconds.
@@ -503,7 +536,8 @@ def main():
             "runs": runs,
             "warmup": warmup,
             "workloads": results,
-            "geomean": {"ours_over_lua54": g_lua, "ours_over_luajit_joff": g_jit},
+            "geomean": {"ours_over_lua54": g_lua, "ours_over_luajit_joff": g_jit,
+                        "cpu_ours_over_lua54": cg_lua, "cpu_ours_over_luajit_joff": cg_jit},
             "startup_s": startup,
             "failures": [{"workload": n, "error": e} for n, e in failures],
         }

@@ -196,6 +196,7 @@ StArray *heap_new_array(Heap *h, uint32_t capacity_hint)
     StArray *a = new_object(h, GC_ARRAY, sizeof(StArray));
     if (!a) return NULL;
     a->id = h->next_id++;
+    a->packed = true;
     table_init(&a->extra);
     if (capacity_hint > 1024) capacity_hint = 1024; /* only a hint */
     if (capacity_hint) (void)array_reserve(h, a, capacity_hint);
@@ -369,38 +370,74 @@ bool array_reserve(Heap *h, StArray *a, uint32_t cap)
     if (cap > ARRAY_MAX_DENSE) return false;
     uint32_t ncap = a->cap ? a->cap : 4;
     while (ncap < cap) ncap = ncap > ARRAY_MAX_DENSE / 2 ? ARRAY_MAX_DENSE : ncap * 2;
-    Value *items = heap_realloc(h, a->items, (size_t)a->cap * sizeof(Value), (size_t)ncap * sizeof(Value));
+    size_t es = array_elem_size(a);
+    void *items = heap_realloc(h, a->items, (size_t)a->cap * es, (size_t)ncap * es);
     if (!items) return false;
     a->items = items;
     a->cap = ncap;
     return true;
 }
 
+bool array_unpack(Heap *h, StArray *a)
+{
+    if (!a->packed) return true;
+    if (a->cap) {
+        Value *items = heap_realloc(h, a->ints, (size_t)a->cap * sizeof(int64_t), (size_t)a->cap * sizeof(Value));
+        if (!items) return false;
+        /* In place from the top: Value i covers ints 2i and 2i+1, which
+         * (for i > 0) were converted before it. */
+        const int64_t *ints = (const int64_t *)items;
+        for (uint32_t i = a->dlen; i-- > 0;) {
+            int64_t x = ints[i];
+            items[i] = val_i64(x);
+        }
+        a->items = items;
+    }
+    a->packed = false;
+    return true;
+}
+
+/* Store v at dense index i (< cap), boxing a packed array for a value that
+ * is not an I64.  False when out of memory. */
+static bool array_put(Heap *h, StArray *a, uint32_t i, Value v)
+{
+    if (a->packed) {
+        if (v.type == VT_I64) {
+            a->ints[i] = v.as.i;
+            return true;
+        }
+        if (!array_unpack(h, a)) return false;
+    }
+    array_note(a, v);
+    a->items[i] = v;
+    return true;
+}
+
 /* Move positional keys now reachable densely out of the extra table. */
-static void array_absorb_sparse(StArray *a)
+static bool array_absorb_sparse(Heap *h, StArray *a)
 {
     Value v;
     while (a->dlen < a->cap && a->dlen < a->len && table_get(&a->extra, val_i64(a->dlen), &v)) {
+        if (!array_put(h, a, a->dlen, v)) return false;
         table_delete(&a->extra, val_i64(a->dlen));
-        array_note(a, v);
-        a->items[a->dlen++] = v;
+        a->dlen++;
     }
+    return true;
 }
 
 bool array_set_index(Heap *h, StArray *a, int64_t index, Value v)
 {
     if (index < 0 || index == INT64_MAX) return false; /* len = index + 1 must fit */
-    if (index < a->dlen) {
-        array_note(a, v);
-        a->items[index] = v;
-        return true;
-    }
+    if (index < a->dlen) return array_put(h, a, (uint32_t)index, v);
     if (index - (int64_t)a->dlen > ARRAY_SPARSE_GAP || index >= ARRAY_MAX_DENSE) {
         if (!table_set(h, &a->extra, val_i64(index), v)) return false;
         if (index >= a->len) a->len = index + 1;
         return true;
     }
     if (!array_reserve(h, a, (uint32_t)index + 1)) return false;
+    /* holes read as Unit, which only the boxed form holds */
+    if ((uint32_t)index > a->dlen && !array_unpack(h, a)) return false;
+    if (!array_put(h, a, (uint32_t)index, v)) return false;
     for (uint32_t i = a->dlen; i < (uint32_t)index; i++) {
         Value hole;
         if (i < a->len && table_get(&a->extra, val_i64(i), &hole)) {
@@ -411,22 +448,19 @@ bool array_set_index(Heap *h, StArray *a, int64_t index, Value v)
             a->items[i] = val_unit();
         }
     }
-    array_note(a, v);
-    a->items[index] = v;
     a->dlen = (uint32_t)index + 1;
     if (index >= a->len)
         a->len = index + 1;
     else
         table_delete(&a->extra, val_i64(index));
-    array_absorb_sparse(a);
-    return true;
+    return array_absorb_sparse(h, a);
 }
 
 bool array_push(Heap *h, StArray *a, Value v)
 {
     if (a->dlen == a->len && a->dlen < a->cap) { /* the common case */
-        array_note(a, v);
-        a->items[a->dlen++] = v;
+        if (!array_put(h, a, a->dlen, v)) return false;
+        a->dlen++;
         a->len++;
         return true;
     }
@@ -435,7 +469,7 @@ bool array_push(Heap *h, StArray *a, Value v)
 
 Value array_get_index(const StArray *a, int64_t index)
 {
-    if (index >= 0 && index < a->dlen) return a->items[index];
+    if (index >= 0 && index < a->dlen) return array_dense_get(a, (uint32_t)index);
     Value v;
     if (index >= 0 && index < a->len && table_get(&a->extra, val_i64(index), &v)) return v;
     return val_unit();
@@ -502,7 +536,7 @@ static void blacken(Heap *h, GcObject *o)
     }
     case GC_ARRAY: {
         StArray *a = (StArray *)o;
-        if (a->refs)
+        if (a->refs && !a->packed) /* a packed array holds no references */
             for (uint32_t i = 0; i < a->dlen; i++) heap_mark_value(h, a->items[i]);
         mark_table(h, &a->extra);
         break;
@@ -539,7 +573,7 @@ static void free_object(Heap *h, GcObject *o)
     }
     case GC_ARRAY: {
         StArray *a = (StArray *)o;
-        heap_realloc(h, a->items, (size_t)a->cap * sizeof(Value), 0);
+        heap_realloc(h, a->items, (size_t)a->cap * array_elem_size(a), 0);
         table_free(h, &a->extra);
         break;
     }

@@ -81,7 +81,10 @@ ObjExt *heap_object_ext(Heap *h, StObject *o);
 typedef struct StArray {
     GcObject gc;
     uint64_t id;
-    Value *items;  /* dense part: indices 0 .. dlen-1 (holes are Unit) */
+    union {
+        Value *items;  /* dense part: indices 0 .. dlen-1 (holes are Unit) */
+        int64_t *ints; /* the same when packed: I64 payloads only */
+    };
     uint32_t dlen; /* dense part length (<= len) */
     uint32_t cap;
     int64_t len; /* array length: 1 + highest I64 index ever set */
@@ -89,7 +92,19 @@ typedef struct StArray {
                           past the dense part to store densely */
     bool refs;   /* the dense part may hold heap values: once set, stays
                           set; while clear the collector skips the items */
+    bool packed; /* the dense part is int64_t[cap] (every element an I64):
+                          a quarter of the memory with holes and extras.  A
+                          new array starts packed; the first store of any
+                          other value (or a hole) boxes it for good. */
 } StArray;
+
+static inline size_t array_elem_size(const StArray *a) { return a->packed ? sizeof(int64_t) : sizeof(Value); }
+
+/* Element i < dlen of the dense part, whatever its form. */
+static inline Value array_dense_get(const StArray *a, uint32_t i)
+{
+    return a->packed ? val_i64(a->ints[i]) : a->items[i];
+}
 
 /* Every store into StArray.items goes with this (moves within the array
  * excepted): an array of plain numbers is then never scanned. */
@@ -219,6 +234,9 @@ bool array_set_index(Heap *h, StArray *a, int64_t index, Value v);
 /* Element at 0 <= index < len (a hole reads as Unit). */
 Value array_get_index(const StArray *a, int64_t index);
 bool array_reserve(Heap *h, StArray *a, uint32_t cap);
+/* Turn a packed array into the boxed form (Value items); false when out of
+ * memory.  Code that needs `items` as Values calls this first. */
+bool array_unpack(Heap *h, StArray *a);
 /* Drop every element and extra key (length 0). */
 void array_clear(StArray *a);
 

@@ -132,7 +132,7 @@ static int get_commitment(VM *vm, const char *fn, const Value *a, uint32_t n, Va
     if (i >= (uint64_t)cs->len)
         return vm_error(vm, "Commitment index %llu out of range (%lld commitments)", (unsigned long long)i,
                         (long long)cs->len);
-    *r = cs->items[i];
+    *r = array_get_index(cs, (int64_t)i);
     return ST_OK;
 }
 

@@ -255,7 +255,12 @@ static inline int64_t cached_field(const Table *t, Value key, Ins *in)
 static inline bool fast_get_field(Value t, Value k, Ins *cache, Value *out)
 {
     if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
-        copy_value(out, &t.as.arr->items[k.as.i]);
+        if (t.as.arr->packed) {
+            out->type = VT_I64;
+            out->as.i = t.as.arr->ints[k.as.i];
+        } else {
+            copy_value(out, &t.as.arr->items[k.as.i]);
+        }
         return true;
     }
     if (t.type == VT_OBJECT && k.type == VT_STRING) {
@@ -591,8 +596,15 @@ run_op:
         {
             Value t = R[ip->a], k = R[ip->b];
             if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
-                array_note(t.as.arr, R[ip->c]);
-                copy_value(&t.as.arr->items[k.as.i], &R[ip->c]);
+                StArray *arr = t.as.arr;
+                if (arr->packed) {
+                    /* anything but an I64 boxes the array: the builtin */
+                    if (unlikely(R[ip->c].type != VT_I64)) RUN_OP(STF_OP_PUSHARG);
+                    arr->ints[k.as.i] = R[ip->c].as.i;
+                } else {
+                    array_note(arr, R[ip->c]);
+                    copy_value(&arr->items[k.as.i], &R[ip->c]);
+                }
                 R[0] = val_unit();
                 ip += I_SPAN(I_SETF);
                 DISPATCH();
@@ -622,11 +634,15 @@ run_op:
             Value t = R[ip->a];
             if (likely(t.type == VT_ARRAY && t.as.arr->dlen == t.as.arr->len)) {
                 StArray *arr = t.as.arr;
-                if (likely(arr->dlen < arr->cap)) {
-                    /* array_push's common case, without the call: no growth,
-                 * so no allocation and no safe point */
-                    array_note(arr, R[ip->b]);
-                    copy_value(&arr->items[arr->dlen], &R[ip->b]);
+                /* array_push's common case, without the call: no growth
+                 * (and no boxing), so no allocation and no safe point */
+                if (likely(arr->dlen < arr->cap && (!arr->packed || R[ip->b].type == VT_I64))) {
+                    if (arr->packed) {
+                        arr->ints[arr->dlen] = R[ip->b].as.i;
+                    } else {
+                        array_note(arr, R[ip->b]);
+                        copy_value(&arr->items[arr->dlen], &R[ip->b]);
+                    }
                     arr->len = ++arr->dlen;
                     R[0].type = VT_I64;
                     R[0].as.i = arr->len;

@@ -65,7 +65,7 @@ int sl_materialize(VM *vm, StArray *a)
     if (sl_check_len(vm, a) != ST_OK) return ST_ERR;
     Heap *h = vm_heap(vm);
     uint32_t old = a->dlen, n = (uint32_t)a->len;
-    if (!array_reserve(h, a, n)) return vm_oom(vm);
+    if (!array_reserve(h, a, n) || !array_unpack(h, a)) return vm_oom(vm); /* holes are Unit */
     /* Collect the positional keys first: deleting while iterating would
      * depend on the table's internals. */
     int64_t *keys = malloc(((size_t)a->extra.count + 1) * sizeof *keys);

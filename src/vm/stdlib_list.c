@@ -211,11 +211,13 @@ static int bi_contains(VM *vm, const Value *args, uint32_t argc, Value *result, 
 /* Remove the element at i of a dense array (dlen == len). */
 static Value remove_at(StArray *a, uint32_t i)
 {
-    Value v = a->items[i];
-    memmove(a->items + i, a->items + i + 1, (size_t)(a->dlen - i - 1) * sizeof(Value));
+    Value v = array_dense_get(a, i);
+    size_t es = array_elem_size(a);
+    char *base = (char *)a->items;
+    memmove(base + i * es, base + (i + 1) * es, (size_t)(a->dlen - i - 1) * es);
     a->dlen--;
     a->len--;
-    a->items[a->dlen] = val_unit();
+    if (!a->packed) a->items[a->dlen] = val_unit();
     return v;
 }
 
@@ -280,10 +282,18 @@ static int bi_insert(VM *vm, const Value *args, uint32_t argc, Value *result, vo
     if (i < 0) i = i < -a->len ? 0 : a->len + i;
     if (i > a->len) i = a->len;
     if (sl_materialize(vm, a) != ST_OK) return ST_ERR;
-    if (a->dlen == UINT32_MAX || !array_reserve(vm_heap(vm), a, a->dlen + 1)) return vm_oom(vm);
-    memmove(a->items + i + 1, a->items + i, (size_t)(a->dlen - (uint32_t)i) * sizeof(Value));
-    array_note(a, args[2]);
-    a->items[i] = args[2];
+    Heap *h = vm_heap(vm);
+    if (a->dlen == UINT32_MAX || !array_reserve(h, a, a->dlen + 1)) return vm_oom(vm);
+    if (args[2].type != VT_I64 && !array_unpack(h, a)) return vm_oom(vm);
+    size_t es = array_elem_size(a);
+    char *base = (char *)a->items;
+    memmove(base + (size_t)(i + 1) * es, base + (size_t)i * es, (size_t)(a->dlen - (uint32_t)i) * es);
+    if (a->packed) {
+        a->ints[i] = args[2].as.i;
+    } else {
+        array_note(a, args[2]);
+        a->items[i] = args[2];
+    }
     a->dlen++;
     a->len++;
     return ST_OK;
@@ -304,7 +314,12 @@ static int bi_reverse(VM *vm, const Value *args, uint32_t argc, Value *result, v
     StArray *a = NULL;
     if (sl_array_arg(vm, args[0], "First argument", &a) != ST_OK) return ST_ERR;
     if (sl_materialize(vm, a) != ST_OK) return ST_ERR;
-    for (uint32_t i = 0, j = a->dlen; i + 1 < j; i++, j--) {
+    for (uint32_t i = 0, j = a->dlen; a->packed && i + 1 < j; i++, j--) {
+        int64_t t = a->ints[i];
+        a->ints[i] = a->ints[j - 1];
+        a->ints[j - 1] = t;
+    }
+    for (uint32_t i = 0, j = a->dlen; !a->packed && i + 1 < j; i++, j--) {
         Value t = a->items[i];
         a->items[i] = a->items[j - 1];
         a->items[j - 1] = t;
@@ -370,6 +385,12 @@ static void merge_sort(Value *v, Value *tmp, uint32_t n)
     }
 }
 
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
 static int bi_sort(VM *vm, const Value *args, uint32_t argc, Value *result, void *ud)
 {
     if (argc != 1) return sl_expects(vm, "sort", "1 argument: array");
@@ -377,6 +398,10 @@ static int bi_sort(VM *vm, const Value *args, uint32_t argc, Value *result, void
     if (sl_array_arg(vm, args[0], "First argument", &a) != ST_OK) return ST_ERR;
     if (sl_materialize(vm, a) != ST_OK) return ST_ERR;
     uint32_t n = a->dlen;
+    if (a->packed) { /* all I64: equal elements are indistinguishable */
+        if (n > 1) qsort(a->ints, n, sizeof(int64_t), cmp_i64);
+        return ST_OK;
+    }
     if (sort_check(vm, a->items, n) != ST_OK) return ST_ERR;
     if (n < 2) return ST_OK;
     Value *tmp = malloc((size_t)n * sizeof(Value));

@@ -121,7 +121,7 @@ static int encode(VM *vm, Buf *b, Value v, int depth)
         put_u64(b, (uint64_t)a->len);
         put_u32(b, a->dlen);
         for (uint32_t i = 0; i < a->dlen; i++)
-            if (encode(vm, b, a->items[i], depth + 1) != ST_OK) return ST_ERR;
+            if (encode(vm, b, array_dense_get(a, i), depth + 1) != ST_OK) return ST_ERR;
         return encode_pairs(vm, b, &a->extra, depth + 1);
     }
     case VT_OBJECT: return encode_pairs(vm, b, &v.as.obj->fields, depth + 1);
