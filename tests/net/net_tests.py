@@ -375,9 +375,13 @@ class HalfOpenProxy:
         while True:
             try:
                 c, _ = self.sock.accept()
+            except OSError:
+                return   # closed: the test is over
+            try:
                 u = socket.create_connection(("127.0.0.1", self.target))
             except OSError:
-                return
+                c.close()   # the party is not listening yet (slow start, e.g. under ASan): the dialler retries
+                continue
             pair = [c, u, False]
             with self.lock:
                 self.pairs.append(pair)
