@@ -18,6 +18,7 @@
 #include "mpc/engine.h"
 #include "mpc/fixed.h"
 #include "net/discovery.h"
+#include "net/reconnect.h"
 #include "net/tls.h"
 #include "vm/avss_builtins.h"
 #include "session.h"
@@ -189,6 +190,19 @@ static uint32_t *hello_inputs(NetRun *nr, const NetMpcOptions *o, const StfProgr
     return in;
 }
 
+/* The reconnect window, at most half the protocol timeout: a peer that is
+ * not back by then (a crashed party cannot resume) must be known gone before
+ * a protocol wait gives up, so the others go on without it where the protocol
+ * tolerates an absent party (a killed party in AVSS key generation, say).
+ * -1: reconnection off (tls.h). */
+static int reconnect_window(const NetMpcOptions *o)
+{
+    if (o->reconnect_ms < 0) return -1;
+    int w = o->reconnect_ms ? o->reconnect_ms : NET_RECONNECT_MS;
+    int timeout = o->timeout_ms > 0 ? o->timeout_ms : MPC_DEFAULT_TIMEOUT_MS;
+    return w > timeout / 2 ? (timeout / 2 > 0 ? timeout / 2 : 1) : w;
+}
+
 static int node_setup(NetRun *nr, Node *nd, const NetMpcOptions *o, const char *program_hex, const StfProgram *prog,
                       size_t client_count)
 {
@@ -249,7 +263,7 @@ static int node_setup(NetRun *nr, Node *nd, const NetMpcOptions *o, const char *
         .program = program_hex,
         .inputs = nd->inputs,
         .bind = o->bind,
-        .reconnect_ms = o->reconnect_ms,
+        .reconnect_ms = reconnect_window(o),
     };
     nd->tr = tls_transport_new(&tc, err, sizeof err);
     if (!nd->tr) {
