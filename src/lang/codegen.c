@@ -199,11 +199,7 @@ static Val input_value(G *g, Type *t, const char *v, size_t n, int *share_idx, c
     if (n && v[0] == '[') {
         if (v[n - 1] != ']') diag_error(g->C->d, g->line, 1, "--input %s: unterminated list", pname);
         Type *et = t->k == T_LIST ? t->elem : ty_basic(T_ANY);
-        int z = cg_alloc_clear(g);
-        cg_ldi(g, z, cg_k_int(g, NULL, 0));
-        cg_emit(g, STF_OP_PUSHARG, cg_rd(g, z, 0), 0, 0);
-        cg_release(g, (Val){ z, true, NULL });
-        cg_call(g, "create_array");
+        cg_call_create_array(g, 0);
         Val l = cg_result(g, t, NODST);
         size_t i = 1, depth = 0, st = 1;
         for (; i < n; i++) {

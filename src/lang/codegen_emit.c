@@ -247,6 +247,16 @@ StfInstr *cg_call(G *g, const char *name)
     return in;
 }
 
+/* create_array(capacity): the new array lands in r0. */
+void cg_call_create_array(G *g, int64_t capacity)
+{
+    int n = cg_alloc_clear(g);
+    cg_ldi(g, n, cg_k_int(g, NULL, capacity));
+    cg_emit(g, STF_OP_PUSHARG, cg_rd(g, n, 0), 0, 0);
+    cg_release(g, (Val){ n, true, NULL });
+    cg_call(g, "create_array");
+}
+
 Val cg_result(G *g, Type *t, int hint)
 {
     if (hint == DISCARD || hint == R0OK) return (Val){ 0, false, t };

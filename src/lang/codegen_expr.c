@@ -186,11 +186,7 @@ static Val gen_list(G *g, Expr *e, Type *want, int hint)
     Type *et = want && want->k == T_LIST ? want->elem : e->type->elem;
     Type *lt = e->type;
     if (want && want->k == T_LIST) lt = want;
-    int n = cg_alloc_clear(g);
-    cg_ldi(g, n, cg_k_int(g, NULL, e->nitems));
-    cg_emit(g, STF_OP_PUSHARG, cg_rd(g, n, 0), 0, 0);
-    cg_release(g, (Val){ n, true, NULL });
-    cg_call(g, "create_array");
+    cg_call_create_array(g, e->nitems);
     Val l = cg_result(g, lt, NODST);
     for (int i = 0; i < e->nitems; i++) {
         Val v = cg_coerce(g, cg_gen(g, e->items[i], et, NODST), et);
@@ -429,11 +425,7 @@ Val cg_gen(G *g, Expr *e, Type *want, int hint)
         break;
     }
     case E_COMP: {
-        int n = cg_alloc_clear(g);
-        cg_ldi(g, n, cg_k_int(g, NULL, 0));
-        cg_emit(g, STF_OP_PUSHARG, cg_rd(g, n, 0), 0, 0);
-        cg_release(g, (Val){ n, true, NULL });
-        cg_call(g, "create_array");
+        cg_call_create_array(g, 0);
         Val l = cg_result(g, t, NODST);
         CompUd ud = { e, l.loc, t->elem };
         cg_gen_loop(g, e->var, e->b, comp_body, &ud, false);

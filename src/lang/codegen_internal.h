@@ -94,6 +94,7 @@ Mark cg_mark(G *g);
 void cg_unwind(G *g, Mark m);
 Val cg_coerce(G *g, Val v, Type *want);
 StfInstr *cg_call(G *g, const char *name);
+void cg_call_create_array(G *g, int64_t capacity);
 Val cg_result(G *g, Type *t, int hint);
 void cg_call2(G *g, Val a, Val b, const char *fn);
 void cg_store_index(G *g, Val obj, Val key, Val v);

@@ -214,11 +214,7 @@ static void gen_stmt(G *g, Stmt *s)
                 cg_call(g, "create_object");
                 cg_mov(g, loc, 0);
             } else if (t->k == T_LIST) {
-                int z = cg_alloc_clear(g);
-                cg_ldi(g, z, cg_k_int(g, NULL, 0));
-                cg_emit(g, STF_OP_PUSHARG, cg_rd(g, z, 0), 0, 0);
-                cg_release(g, (Val){ z, true, NULL });
-                cg_call(g, "create_array");
+                cg_call_create_array(g, 0);
                 cg_mov(g, loc, 0);
             } else if (is_secret_loc(loc)) {
                 int c = cg_alloc_clear(g);
