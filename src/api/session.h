@@ -12,7 +12,8 @@
  * What differs between the two kinds is an option here, not a copy:
  *   - preprocessing: always what the manifest counts (format >= 8); when it
  *     counts nothing, `fallback_triples` triples up front.  A networked
- *     party asks for 1 (one batch): preprocessing is not robust, so it must
+ *     party asks for 1 (one batch): preprocessing survives cheating
+ *     dealers (docs/mpc.md) but not a party dropping out mid-way, so it must
  *     happen while every party is known to be connected, and the online
  *     phase can then survive t parties failing.  Threads of one process
  *     cannot drop out, so the local session asks for 0 (made on demand);
