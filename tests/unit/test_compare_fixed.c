@@ -116,7 +116,7 @@ TEST(fixed_point_division_wraps)
         CHECK_MSG(fe_to_i64_signed(F(), &got, &out[i]) == 0, "quotient %zu does not fit 64 bits", i);
         /* the exact quotient mod 2^64, and the distance to it (error bound:
          * 2^-40 of about 2^80, 2^40 units) */
-        __int128 want = ((__int128)(int64_t)a[i] << 16) / (int64_t)b[i];
+        __int128 want = (__int128)(int64_t)a[i] * 65536 / (int64_t)b[i];
         int64_t d = (int64_t)((uint64_t)got - (uint64_t)(unsigned __int128)want);
         CHECK_MSG(d > -((int64_t)1 << 41) && d < ((int64_t)1 << 41), "quotient %zu off by %lld", i, (long long)d);
     }
