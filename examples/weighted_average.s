@@ -8,7 +8,8 @@
 #
 # (17 up to the 16 fractional bits: 0.3 and 0.2 are not exact in binary.)
 # A clear float times a fixed-point share is a local scaling plus one
-# truncation (1 round); ADD of shares is free; MOV r3, r20 opens (1 round).
+# truncation wrapped into 64 bits (7 rounds); ADD of shares is free; MOV r3,
+# r20 opens (1 round).
 .client 0 inputs=fixed:64:16
 .client 1 inputs=fixed:64:16
 .client 2 inputs=fixed:64:16

@@ -273,7 +273,7 @@ HBEngineErrorCode hb_engine_multiply_share_async(HBEngineOpaque *engine_ptr, CSh
         /* a fixed-point product carries 2f fractional bits: truncate back
          * by the default 16, as the VM does */
         if (share_type.kind == 2 &&
-            mpc_truncate(engine_ptr->e, &z, 1, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS, &z) != 0)
+            mpc_fixed_truncate(engine_ptr->e, &z, 1, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS, &z) != 0)
             goto done;
         uint8_t b[HB_SHARE_LEN];
         fe_to_bytes(mpc_field(engine_ptr->e), b, &z);

@@ -106,7 +106,7 @@ int mpc_arg_extreme(MpcEngine *e, const Fe *v, size_t n, unsigned k, bool want_m
  * prefix OR, runs Newton's iteration for 1/b on the normalized value with
  * MPC_FIXED_NEWTON_BITS fractional bits, and scales back.  Error: the
  * result is within MPC_FIXED_DIV_REL_ERR·|a/b| + 3·2^-f of a/b (b != 0;
- * a/b must fit the fixed-point range).  43 rounds. */
+ * a/b out of the range is wrapped into k bits).  49 rounds. */
 #define MPC_FIXED_NEWTON_BITS 52
 #define MPC_FIXED_DIV_REL_ERR 0x1p-40
 
@@ -118,7 +118,7 @@ int mpc_fixed_recip(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f,
  * within MPC_FIXED_DIV_REL_ERR·sqrt(b) + 3·2^-f.  44 rounds. */
 int mpc_fixed_sqrt(MpcEngine *e, const Fe *b, size_t n, unsigned k, unsigned f, Fe *out);
 /* out = e^x, x clamped to [-33, 32] (k = 64, f <= 24): within
- * MPC_FIXED_EXP_REL_ERR·e^x + 3·2^-f.  43 rounds. */
+ * MPC_FIXED_EXP_REL_ERR·e^x + 3·2^-f.  43 rounds (49 for f > 16: wrapped). */
 #define MPC_FIXED_EXP_REL_ERR 0x1p-28
 int mpc_fixed_exp(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, Fe *out);
 

@@ -1,7 +1,13 @@
-/* fixed.c: clear numbers to fixed point (fixed.h). */
+/* fixed.c: clear numbers to fixed point, and secret fixed-point products
+ * truncated and kept in their k bits (fixed.h). */
 #include "mpc/fixed.h"
 
 #include <math.h>
+#include <sodium.h>
+#include <stdlib.h>
+
+#include "mpc/compare.h"
+#include "mpc/engine_internal.h"
 
 int fixed_from_double(double x, unsigned frac, int64_t *out)
 {
@@ -11,4 +17,42 @@ int fixed_from_double(double x, unsigned frac, int64_t *out)
     if (!isfinite(r) || r >= 9223372036854775808.0 || r < -9223372036854775808.0) return -1;
     *out = (int64_t)r;
     return 0;
+}
+
+/* ---- wrapping secret fixed-point values into k bits ---------------------------
+ *
+ * Truncation hides a product v only while |v| < 2^(2k) (docs/mpc.md "The
+ * truncation bound").  Client inputs are range-checked, but a truncated
+ * product of two maximal k-bit values is about 2^(2k-f): multiplied by a
+ * third it passes that bound and its high bits, an honest input's among
+ * them, show in the next truncation's opened value.  Wrapping every
+ * truncated product into k bits keeps each factor of a later product
+ * k-bit, so every product stays inside the bound.  Wrapping rather than
+ * checking: a check would cost a second comparison and an opening per
+ * value, and its abort would tell everyone one bit about the inputs (did
+ * x·Y overflow?), which a malicious client could repeat to learn Y. */
+int mpc_fixed_wrap(MpcEngine *e, const Fe *in, size_t n, unsigned K, unsigned k, Fe *out)
+{
+    if (k == 0 || k > 64 || K < k || (n && (!in || !out)))
+        return mpc_fail(e, "mpc_fixed_wrap: need 1 <= k <= 64 and k <= K (k = %u, K = %u)", k, K);
+    if (n == 0) return 0;
+    const Field *F = mpc_field(e);
+    Fe *u = malloc(n * sizeof *u);
+    if (!u) return mpc_fail(e, "out of memory");
+    /* (v + 2^(k-1)) mod 2^k - 2^(k-1); v + 2^(k-1) is (K+1)-bounded */
+    Fe half;
+    fe_from_u64(F, &half, (uint64_t)1 << (k - 1));
+    for (size_t i = 0; i < n; i++) fe_add(F, &u[i], &in[i], &half);
+    int rc = mpc_mod2m(e, u, n, K + 1, k, out);
+    for (size_t i = 0; rc == 0 && i < n; i++) fe_sub(F, &out[i], &out[i], &half);
+    sodium_memzero(u, n * sizeof *u);
+    free(u);
+    return rc;
+}
+
+int mpc_fixed_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, Fe *out)
+{
+    /* |v| < 2^(2k) gives floor(v/2^f) + carry in [-2^(2k-f), 2^(2k-f)] */
+    if (mpc_truncate(e, in, n, k, f, out) != 0) return -1;
+    return mpc_fixed_wrap(e, out, n, 2 * k - f + 1, k, out);
 }

@@ -188,6 +188,9 @@ int mpc_fixed_div(MpcEngine *e, const Fe *a, const Fe *b, size_t n, unsigned k, 
         rc = mpc_trunc_pr(e, d, n, 2 * m + 2 * f + 1, m - 1 + f, d);
     }
     if (rc == 0) rc = mul(&c, d, sg, out);
+    /* a/b leaves k bits for a small b (|a/b·2^f| < 2^(m+f+2)): wrap it, so
+     * a product with it stays inside the truncation bound (fixed.h) */
+    if (rc == 0) rc = mpc_fixed_wrap(e, out, n, m + f + 3, k, out);
     sodium_memzero(buf, 7 * n * sizeof(Fe));
     free(buf);
     return rc;
@@ -348,6 +351,8 @@ int mpc_fixed_exp(MpcEngine *e, const Fe *x, size_t n, unsigned k, unsigned f, F
         scale(&c, p, &two_f);
         rc = mul_trunc(&c, p, pw, EXP_P + f + 48 + 50, 48 + EXP_P, out);
     }
+    /* e^32·2^f < 2^63 only for f <= 16: wrap the others (see div) */
+    if (rc == 0 && f > 16) rc = mpc_fixed_wrap(e, out, n, f + 51, k, out);
     sodium_memzero(buf, (12 * n + 7 * (size_t)n) * sizeof(Fe));
     free(buf);
     return rc;

@@ -11,7 +11,8 @@
  * reads it, a reveal, a builtin, the end of the call), so independent
  * multiplications in a program travel together.  Fixed-point products are
  * then truncated by f bits in one more round for the whole batch
- * (probabilistic truncation), which upstream omits (spec/mpc.md §7). */
+ * (probabilistic truncation), which upstream omits (spec/mpc.md §7), and
+ * wrapped into 64 bits (issue 20, docs/mpc.md "The truncation bound"). */
 #include <math.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -147,13 +148,15 @@ int mpcvm_flush(VM *vm)
         y[i] = st->q[i].y;
     }
     if (rc == ST_OK && mpc_round(vm->mpc, NULL, 0, NULL, x, y, n, z) != 0) rc = engine_error(vm);
-    /* Fixed-point products: truncate all of them in one more round. */
+    /* Fixed-point products: truncate all of them in one more round, then
+     * wrap them into 64 bits in 6 (fixed.h: keeps later products hidden). */
     size_t nt = 0;
     for (size_t i = 0; rc == ST_OK && i < n; i++)
         if (st->q[i].truncate) x[nt++] = z[i];
     if (rc == ST_OK && nt) {
         /* The product must itself fit k-bit fixed point: |x*y| < 2^(k-1-f). */
-        if (mpc_truncate(vm->mpc, x, nt, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS, y) != 0) rc = engine_error(vm);
+        if (mpc_fixed_truncate(vm->mpc, x, nt, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS, y) != 0)
+            rc = engine_error(vm);
         for (size_t i = 0, k = 0; rc == ST_OK && i < n; i++)
             if (st->q[i].truncate) z[i] = y[k++];
     }
@@ -424,7 +427,7 @@ static int fixed_scale(VM *vm, StShare *s, const Fe *x, const Fe *factor, Value 
     Fe p, r;
     fe_mul(f, &p, x, factor);
     if (mpcvm_flush(vm) != ST_OK) return ST_ERR;
-    if (mpc_truncate(vm->mpc, &p, 1, MPC_FIXED_TOTAL_BITS, s->frac, &r) != 0) return engine_error(vm);
+    if (mpc_fixed_truncate(vm->mpc, &p, 1, MPC_FIXED_TOTAL_BITS, s->frac, &r) != 0) return engine_error(vm);
     return new_share_value(vm, s, &r, out);
 }
 

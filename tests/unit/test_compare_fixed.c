@@ -100,10 +100,34 @@ TEST(fixed_point_division)
     check_fixed_div(true);
 }
 
+/* A quotient beyond 64 bits (a large a over the smallest b) comes back
+ * wrapped into 64 bits (issue 20: a later product with it must stay inside
+ * the truncation's bound); a/b's low 64 bits, within the documented error. */
+TEST(fixed_point_division_wraps)
+{
+    uint64_t a[3] = { (uint64_t)1 << 62, (uint64_t) - ((int64_t)1 << 50), (uint64_t)INT64_MAX };
+    uint64_t b[3] = { 1, 3, (uint64_t)-1 };
+    Job j = { .kind = J_FDIV, .k = 64, .n = 3, .a = a, .b = b };
+    Fe *out = NULL;
+    uint64_t rounds = 0;
+    if (run_job(&j, false, &out, &rounds) != 0) return;
+    for (size_t i = 0; i < 3; i++) {
+        int64_t got = 0;
+        CHECK_MSG(fe_to_i64_signed(F(), &got, &out[i]) == 0, "quotient %zu does not fit 64 bits", i);
+        /* the exact quotient mod 2^64, and the distance to it (error bound:
+         * 2^-40 of about 2^80, 2^40 units) */
+        __int128 want = (__int128)(int64_t)a[i] * 65536 / (int64_t)b[i];
+        int64_t d = (int64_t)((uint64_t)got - (uint64_t)(unsigned __int128)want);
+        CHECK_MSG(d > -((int64_t)1 << 41) && d < ((int64_t)1 << 41), "quotient %zu off by %lld", i, (long long)d);
+    }
+    free(out);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
     RUN(fixed_point_division);
+    RUN(fixed_point_division_wraps);
     RUN(fixed_point_sqrt_exp);
     return unit_report();
 }
