@@ -334,8 +334,9 @@ int mpc_agree_client_inputs(MpcEngine *e, const uint32_t *declared, uint32_t max
     free(mine);
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
+    /* every party's broadcast is taken, ours too, so the program's own
+     * Rbc.receive starts at the next one */
     for (uint32_t j = 0; j < n && rc == 0; j++) {
-        if (j == e->self) continue;
         uint32_t from;
         uint8_t *msg = NULL;
         size_t got = 0;

@@ -105,7 +105,23 @@ def t_output_only_discovery(build, tmp):
     expect("registered as client 2" in res["c2"][2], "the output-only client should get seat 2", res)
 
 
-TESTS = [t_declared_counts, t_explicit_count_wins, t_lying_client, t_output_only_discovery]
+def t_program_broadcasts_after_agreement(build, tmp):
+    """The agreement is each party's first reliable broadcast: the
+    program's own Rbc.broadcast / Rbc.receive (rbc_all.s) still get every
+    party's message, in order."""
+    s = Session(build, tmp, "rbc", clients=1)
+    prog = os.path.join(REPO, "tests", "mpc", "rbc_all.s")
+    for i in range(4):
+        s.party(i, prog)
+    s.client(0, "5,6")
+    res = s.wait()
+    for i in range(4):
+        rc, o, _ = res["p%d" % i]
+        expect(rc == 0 and 'Program returned: "p0;p1;p2;p3;"' in o, "party %d: broadcasts" % i, res)
+
+
+TESTS = [t_declared_counts, t_explicit_count_wins, t_lying_client, t_output_only_discovery,
+         t_program_broadcasts_after_agreement]
 
 if __name__ == "__main__":
     net_tests.TESTS[:] = TESTS
