@@ -286,13 +286,10 @@ static int node_setup(NetRun *nr, Node *nd, const NetMpcOptions *o, const char *
         char why[256];
         bool refused = o->client && mpc_client_refusals(nd->tr, nd->field, nd->n, nd->t, 2000, why, sizeof why) == 1;
         tls_transport_free(nd->tr, 0);
-        if (refused) {
-            free(nd->inputs);
-            roster_free(r);
-            return say(nr, NET_MPC_CLIENT_PROTOCOL, "client %u: input failed: %s", (unsigned)o->client_id, why);
-        }
         free(nd->inputs);
         roster_free(r);
+        if (refused)
+            return say(nr, NET_MPC_CLIENT_PROTOCOL, "client %u: input failed: %s", (unsigned)o->client_id, why);
         return say(nr, o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED, "%s", err);
     }
     /* a fresh instance id in every run, the same at every node: messages
