@@ -1073,6 +1073,12 @@ def run_client_io_tests(_, ctx):
     return run_script_step("net/client-io", os.path.join("tests", "net", "client_io_tests.py"), ctx)
 
 
+# 6c. Client input counts without a manifest (declared in the hello, agreed
+#     on by the parties) and output-only clients: tests/net/client_count_tests.py.
+def run_client_count_tests(_, ctx):
+    return run_script_step("net/client-counts", os.path.join("tests", "net", "client_count_tests.py"), ctx)
+
+
 # 7. Stores (docs/storage.md): --local-store and --preproc-store across
 #    several stoffel-run processes.
 def run_storage_tests(_, ctx):
@@ -1231,6 +1237,7 @@ def main():
     tasks.append(("python/pytest", run_pytest, None))
     tasks.append(("net/sessions", run_net_tests, None))
     tasks.append(("net/client-io", run_client_io_tests, None))
+    tasks.append(("net/client-counts", run_client_count_tests, None))
     tasks.append(("storage/cli", run_storage_tests, None))
     tasks.append(("crypto/oracle", run_crypto_oracle, None))
     tasks.append(("usability/checks", run_usability_tests, None))

@@ -110,8 +110,10 @@ static int check_servers(NetRun *nr, const Roster *r, const char *servers)
 }
 
 /* Each client's input count: --client-input-count, else the manifest, else
- * 1; --client-input-total must be their sum, and with no other source of
- * counts it is split evenly.  0, or the exit code after the message. */
+ * --client-input-total split evenly (it must be their sum), else
+ * TLS_INPUTS_DECLARED: what the client declares in its hello, on which the
+ * parties then agree (declared_inputs).  0, or the exit code after the
+ * message. */
 static int client_input_counts(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o, uint32_t nclients,
                                uint32_t *per_client)
 {
@@ -123,7 +125,7 @@ static int client_input_counts(NetRun *nr, const StfProgram *prog, const NetMpcO
         else if (prog->version >= 2 && c < m->client_count)
             per_client[c] = m->clients[c].input_count;
         else
-            per_client[c] = 1;
+            per_client[c] = o->client_input_total ? 1 : TLS_INPUTS_DECLARED;
     }
     uint32_t total = o->client_input_total;
     if (!total) return 0;
@@ -279,9 +281,15 @@ static int node_setup(NetRun *nr, Node *nd, const NetMpcOptions *o, const char *
     }
     int wait = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : NET_MPC_CONNECT_MS;
     if (tls_transport_wait_peers(nd->tr, true, wait, err, sizeof err) != 0) {
+        /* the parties may have refused this client and left before it had
+         * connected to all of them: their refusal is the reason to show */
+        char why[256];
+        bool refused = o->client && mpc_client_refusals(nd->tr, nd->field, nd->n, nd->t, 2000, why, sizeof why) == 1;
         tls_transport_free(nd->tr, 0);
         free(nd->inputs);
         roster_free(r);
+        if (refused)
+            return say(nr, NET_MPC_CLIENT_PROTOCOL, "client %u: input failed: %s", (unsigned)o->client_id, why);
         return say(nr, o->client ? NET_MPC_CLIENT_CONNECT : NET_MPC_SESSION_FAILED, "%s", err);
     }
     /* a fresh instance id in every run, the same at every node: messages
@@ -290,6 +298,23 @@ static int node_setup(NetRun *nr, Node *nd, const NetMpcOptions *o, const char *
     uint8_t run[32];
     if (tls_transport_run_nonce(nd->tr, run) == 0)
         for (int i = 0; i < 8; i++) nd->instance ^= (uint64_t)run[i] << (8 * i);
+    return 0;
+}
+
+/* With TLS_INPUTS_DECLARED counts, each client's count as its hello
+ * declared it (capped just above what a client may send, so the engine
+ * takes it and the agreement refuses it).  *declared: whether any was. */
+static int declared_inputs(NetRun *nr, Node *nd, bool *declared)
+{
+    *declared = false;
+    for (uint32_t c = 0; c < nd->roster.n_clients; c++) {
+        if (nd->inputs[c] != TLS_INPUTS_DECLARED) continue;
+        uint32_t v;
+        if (tls_transport_declared_inputs(nd->tr, nd->n + c, &v) != 0)
+            return say(nr, NET_MPC_SESSION_FAILED, "client %u declared no input count in its hello", c);
+        nd->inputs[c] = v > SESSION_MAX_CLIENT_INPUTS ? SESSION_MAX_CLIENT_INPUTS + 1 : v;
+        *declared = true;
+    }
     return 0;
 }
 
@@ -358,6 +383,11 @@ static int run_party(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o)
     Node nd;
     int rc = node_setup(nr, &nd, o, hex, prog, 0);
     if (rc) return rc;
+    bool declared;
+    if ((rc = declared_inputs(nr, &nd, &declared)) != 0) {
+        node_free(&nd, 0);
+        return rc;
+    }
     stage(nr, "connected");
     test_reset_tr = nd.tr;
     uint32_t nclients = nd.roster.n_clients;
@@ -374,6 +404,7 @@ static int run_party(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o)
         .self = nd.self,
         .n_clients = nclients,
         .client_inputs = nd.inputs,
+        .agree_client_inputs = declared,
         .field = nd.field,
         .instance = nd.instance,
         .avss_group = nd.avss_group,
@@ -426,7 +457,7 @@ static int run_party(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o)
      * was queued for them (the last preprocessing round) to stop at the
      * same place instead of timing out in an earlier phase. */
     test_reset_tr = NULL;
-    node_free(&nd, rc == 0 || out.stage == PARTY_FAILED_EXECUTE ? NET_MPC_LINGER_MS : 0);
+    node_free(&nd, rc == 0 || out.stage == PARTY_FAILED_EXECUTE || out.flush ? NET_MPC_LINGER_MS : 0);
     return rc;
 }
 
@@ -657,6 +688,10 @@ static int run_client(NetRun *nr, const StfProgram *prog, const NetMpcOptions *o
             stage(nr, "output");
             deadline = mono_now_ms() + timeout;
             continue;
+        }
+        if (mpc_client_refused(out)) { /* an output-only client learns it here */
+            rc = say(nr, NET_MPC_CLIENT_PROTOCOL, "%s", mpc_client_error(out));
+            goto done;
         }
         if (!any_party_up(&nd) || mono_now_ms() > deadline) break;
     }

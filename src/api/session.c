@@ -169,6 +169,12 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
     }
     /* the engine's pools and round buffers count against the heap cap */
     mpc_set_mem_cap(e, vm_charge_memory, vm, s->heap_limit);
+    if (s->agree_client_inputs && s->n_clients &&
+        mpc_agree_client_inputs(e, s->client_inputs, SESSION_MAX_CLIENT_INPUTS) != 0) {
+        stop(out, PARTY_FAILED_SETUP, "%s", mpc_error(e)); /* "party I: client C ..." */
+        out->flush = true;
+        goto done;
+    }
     /* Stores are compared and loaded before preprocessing, which the
      * material they hold may make unnecessary (docs/storage.md). */
     if (s->local_store || s->preproc_store) {

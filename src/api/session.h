@@ -39,6 +39,11 @@ typedef struct {
     Transport *transport; /* this party's endpoint (not owned) */
     uint32_t n, t, self, n_clients;
     const uint32_t *client_inputs; /* inputs expected per client */
+    /* Non-NULL: client_inputs are what each client declared in its hello
+     * (networked, no manifest or flag gives them): the parties agree on
+     * them first (mpc_agree_client_inputs) and refuse a client that
+     * declared different counts to different parties. */
+    bool agree_client_inputs;
     const Field *field;
     uint64_t instance;
     int timeout_ms;                                        /* per protocol wait; 0 = the engine's default */
@@ -96,6 +101,7 @@ typedef struct {
     char *clear_text;            /* DONE with a clear result: as printed */
     SessionShareType *delivered; /* DONE with a secret result */
     size_t ndelivered;
+    bool flush; /* failed, but what was queued to the clients (a refusal) must still go out */
 } PartyOutcome;
 
 /* Run one party's whole session; *out is always filled (free it with

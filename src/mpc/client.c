@@ -290,6 +290,96 @@ int mpc_send_output_types(MpcEngine *e, uint32_t client, const MpcOutputType *ty
     return rc;
 }
 
+/* ---- agreeing on declared input counts ---------------------------------------- */
+
+/* The reason an MK_REFUSE carries (its one element). */
+enum { MPC_REFUSE_INCONSISTENT = 1, MPC_REFUSE_TOO_MANY = 2 };
+
+/* What the parties saw from client c, as "3 to parties 0, 1, 2; 2 to
+ * party 3" (each distinct count once, in order of first appearance). */
+static void describe_counts(char *out, size_t outlen, const uint32_t *seen, uint32_t n, uint32_t nc, uint32_t c)
+{
+    size_t k = 0;
+    out[0] = 0;
+    for (uint32_t i = 0; i < n && k + 1 < outlen; i++) {
+        uint32_t v = seen[(size_t)i * nc + c];
+        bool first = true, many = false;
+        for (uint32_t j = 0; j < i && first; j++) first = seen[(size_t)j * nc + c] != v;
+        for (uint32_t j = i + 1; j < n && !many; j++) many = seen[(size_t)j * nc + c] == v;
+        if (!first) continue;
+        k += (size_t)snprintf(out + k, outlen - k, "%s%u to part%s %u", k ? "; " : "", v, many ? "ies" : "y", i);
+        for (uint32_t j = i + 1; j < n && k + 1 < outlen; j++)
+            if (seen[(size_t)j * nc + c] == v) k += (size_t)snprintf(out + k, outlen - k, ", %u", j);
+    }
+}
+
+int mpc_agree_client_inputs(MpcEngine *e, const uint32_t *declared, uint32_t max)
+{
+    uint32_t n = e->n, nc = e->n_clients;
+    if (nc == 0) return 0;
+    size_t len = (size_t)nc * 4;
+    uint8_t *mine = malloc(len);
+    uint32_t *seen = calloc((size_t)n * nc, sizeof *seen); /* party i's view of client c at [i*nc+c] */
+    if (!mine || !seen) {
+        free(mine);
+        free(seen);
+        return mpc_fail(e, "out of memory");
+    }
+    for (uint32_t c = 0; c < nc; c++) {
+        for (int b = 0; b < 4; b++) mine[4 * c + b] = (uint8_t)(declared[c] >> (8 * b));
+        seen[(size_t)e->self * nc + c] = declared[c];
+    }
+    uint64_t session;
+    int rc = mpc_rbc_broadcast(e, mine, len, &session);
+    free(mine);
+    struct timespec dl;
+    deadline_in(&dl, e->timeout_ms);
+    /* every party's broadcast is taken, ours too, so the program's own
+     * Rbc.receive starts at the next one */
+    for (uint32_t j = 0; j < n && rc == 0; j++) {
+        uint32_t from;
+        uint8_t *msg = NULL;
+        size_t got = 0;
+        int r = mpc_rbc_receive(e, j, ms_left(&dl) > 0 ? ms_left(&dl) : 1, &from, &msg, &got);
+        if (r == 0)
+            rc = mpc_fail(e, "party %u did not broadcast the input counts it saw within %d ms", j, e->timeout_ms);
+        else if (r < 0)
+            rc = -1;
+        else if (got != len)
+            rc = mpc_fail(e, "party %u broadcast %zu bytes of input counts, not %zu", j, got, len);
+        for (uint32_t c = 0; rc == 0 && c < nc; c++)
+            seen[(size_t)j * nc + c] = (uint32_t)msg[4 * c] | (uint32_t)msg[4 * c + 1] << 8 |
+                                       (uint32_t)msg[4 * c + 2] << 16 | (uint32_t)msg[4 * c + 3] << 24;
+        free(msg);
+    }
+    /* every party has the same broadcasts, so every party refuses the same clients */
+    int64_t first_bad = -1;
+    uint64_t first_why = 0;
+    for (uint32_t c = 0; rc == 0 && c < nc; c++) {
+        bool same = true;
+        for (uint32_t i = 1; i < n && same; i++) same = seen[(size_t)i * nc + c] == seen[c];
+        if (same && seen[c] <= max) continue;
+        Fe why;
+        fe_from_u64(e->f, &why, same ? MPC_REFUSE_TOO_MANY : MPC_REFUSE_INCONSISTENT);
+        send_canon(e, e->n + c, MK_REFUSE, 0, &why, 1);
+        if (first_bad < 0) {
+            first_bad = c;
+            first_why = same ? MPC_REFUSE_TOO_MANY : MPC_REFUSE_INCONSISTENT;
+        }
+    }
+    if (first_bad >= 0 && first_why == MPC_REFUSE_TOO_MANY) {
+        rc = mpc_fail(e, "client %lld declared %u inputs, more than %u: refused", (long long)first_bad, seen[first_bad],
+                      max);
+    } else if (first_bad >= 0) {
+        char what[160];
+        describe_counts(what, sizeof what, seen, n, nc, (uint32_t)first_bad);
+        rc = mpc_fail(e, "client %lld declared different input counts to different parties (%s): refused",
+                      (long long)first_bad, what);
+    }
+    free(seen);
+    return rc;
+}
+
 /* ---- client side ------------------------------------------------------------- */
 
 /* Early messages are held per sender, and only for the sequence numbers a
@@ -329,6 +419,8 @@ struct MpcClient {
     size_t ntypes;
     int types_state; /* as mpc_client_output_types returns */
     int64_t dissenter;
+    uint8_t *refused;      /* per party: the reason of its MK_REFUSE, 0 if none */
+    uint32_t n_refused[3]; /* parties that refused, by reason (MPC_REFUSE_*) */
     char err[256];
 };
 
@@ -351,9 +443,11 @@ MpcClient *mpc_client_new(Transport *t, const Field *f, uint32_t n, uint32_t tt,
     if (!c) return NULL;
     c->held_count = calloc(n, sizeof *c->held_count);
     c->held_bytes = calloc(n, sizeof *c->held_bytes);
-    if (!c->held_count || !c->held_bytes) {
+    c->refused = calloc(n, sizeof *c->refused);
+    if (!c->held_count || !c->held_bytes || !c->refused) {
         free(c->held_count);
         free(c->held_bytes);
+        free(c->refused);
         free(c);
         return NULL;
     }
@@ -386,12 +480,18 @@ void mpc_client_free(MpcClient *c)
     free(c->held);
     free(c->held_count);
     free(c->held_bytes);
+    free(c->refused);
     dcache_free(&c->cache);
     free(c->types);
     free(c);
 }
 
 const char *mpc_client_error(const MpcClient *c) { return c ? c->err : "no client"; }
+
+bool mpc_client_refused(const MpcClient *c)
+{
+    return c->n_refused[MPC_REFUSE_INCONSISTENT] > c->t || c->n_refused[MPC_REFUSE_TOO_MANY] > c->t;
+}
 
 void mpc_client_test_hold_limit(MpcClient *c, size_t bytes) { c->hold_bytes_max = bytes; }
 
@@ -401,11 +501,38 @@ void mpc_client_test_held(const MpcClient *c, uint32_t party, uint32_t *count, s
     *bytes = party < c->n ? c->held_bytes[party] : 0;
 }
 
+/* The reason (MPC_REFUSE_*) an MK_REFUSE message gives, 0 if it is none. */
+static int refusal_reason(const Field *f, const uint8_t *msg, const MsgHdr *h)
+{
+    Fe v;
+    int64_t why = 0;
+    if (h->kind != MK_REFUSE || h->count != 1 || wire_get_canon(f, &v, msg + MPC_HDR, 1) != 0 ||
+        fe_to_i64_signed(f, &why, &v) != 0 || why < MPC_REFUSE_INCONSISTENT || why > MPC_REFUSE_TOO_MANY)
+        return 0;
+    return (int)why;
+}
+
+static const char *refusal_text(int why)
+{
+    return why == MPC_REFUSE_TOO_MANY ? "more inputs than a client may send"
+                                      : "different input counts to different parties";
+}
+
 /* Keeps a received message if it may still be wanted and its sender's
  * share of the hold has room. */
 static void client_take(MpcClient *c, uint32_t from, uint8_t *msg, size_t len)
 {
     MsgHdr h;
+    if (from < c->n && wire_get_hdr(msg, len, &h) == 0 && h.instance == c->instance && h.kind == MK_REFUSE) {
+        /* counted once per party: t+1 alike refusals include an honest party's */
+        int why = refusal_reason(c->f, msg, &h);
+        if (why && !c->refused[from]) {
+            c->refused[from] = (uint8_t)why;
+            c->n_refused[why]++;
+        }
+        free(msg);
+        return;
+    }
     bool ok = from < c->n && wire_get_hdr(msg, len, &h) == 0 && h.instance == c->instance &&
               (h.kind == MK_MASK || h.kind == MK_OUTPUT || h.kind == MK_OUTTYPE);
     bool out_kind = h.kind == MK_OUTPUT || h.kind == MK_OUTTYPE;
@@ -565,6 +692,11 @@ static int client_collect(MpcClient *c, uint8_t kind, bool any_seq, uint64_t seq
                 return 0;
             }
         }
+        if (mpc_client_refused(c)) {
+            int why = c->n_refused[MPC_REFUSE_TOO_MANY] > c->t ? MPC_REFUSE_TOO_MANY : MPC_REFUSE_INCONSISTENT;
+            return cfail(c, "client %u: %u parties refused this client: it declared %s", c->tr->self, c->n_refused[why],
+                         refusal_text(why));
+        }
         int ms = ms_left(&dl);
         uint32_t from;
         uint8_t *msg;
@@ -623,6 +755,34 @@ int mpc_client_inputs(MpcClient *c, const Fe *values, size_t count)
 int mpc_client_outputs(MpcClient *c, Fe **values, size_t *count)
 {
     return client_collect(c, MK_OUTPUT, false, c->next_out, false, 0, values, count);
+}
+
+int mpc_client_refusals(Transport *t, const Field *f, uint32_t n, uint32_t tt, int timeout_ms, char *err, size_t errlen)
+{
+    uint8_t by[SHAMIR_MAX_PARTIES] = { 0 };
+    unsigned count[MPC_REFUSE_TOO_MANY + 1] = { 0 };
+    f = f ? f : field_default();
+    struct timespec dl;
+    deadline_in(&dl, timeout_ms);
+    for (int ms; (ms = ms_left(&dl)) > 0;) {
+        uint32_t from;
+        uint8_t *msg;
+        size_t len;
+        if (transport_recv(t, &from, &msg, &len, ms) != TRANSPORT_OK) break;
+        MsgHdr h;
+        int why =
+            from < n && from < SHAMIR_MAX_PARTIES && wire_get_hdr(msg, len, &h) == 0 ? refusal_reason(f, msg, &h) : 0;
+        sodium_memzero(msg, len);
+        free(msg);
+        if (!why || by[from]) continue;
+        by[from] = (uint8_t)why;
+        if (++count[why] > tt) {
+            snprintf(err, errlen, "client %u: %u parties refused this client: it declared %s", t->self, count[why],
+                     refusal_text(why));
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static void copy_err(char *err, size_t errlen, const char *msg)

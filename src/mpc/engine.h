@@ -173,6 +173,16 @@ typedef struct {
  * mpc_send_to_client (same sequence number). */
 int mpc_send_output_types(MpcEngine *e, uint32_t client, const MpcOutputType *types, size_t n);
 
+/* The parties agree on the input counts the clients declared in their
+ * hellos (docs/network.md): each party reliably broadcasts the counts it
+ * saw (declared[c] for client c), and every party goes on only if every
+ * party saw the same count from every client.  A client that declared
+ * different counts to different parties, or more than `max`, is sent a
+ * refusal (MK_REFUSE) and the error names it.  0, or -1 (mpc_error).
+ * Every party must call it at the same point, before anything else uses
+ * reliable broadcast. */
+int mpc_agree_client_inputs(MpcEngine *e, const uint32_t *declared, uint32_t max);
+
 /* Preprocessed material as records a persistent store can keep
  * (storage/preproc_store.h): a triple is 3 elements (a, b, c), a random
  * share or a random bit 1. */
@@ -244,5 +254,16 @@ int mpc_client_inputs(MpcClient *c, const Fe *values, size_t count);
  * parties agree (mpc_client_error names one that differs). */
 int mpc_client_output_types(MpcClient *c, MpcOutputType *types, size_t n, int64_t *dissenter);
 int mpc_client_outputs(MpcClient *c, Fe **values, size_t *count);
+/* True once t+1 parties refused this client (mpc_agree_client_inputs):
+ * the last failure was that refusal, and waiting longer is pointless. */
+bool mpc_client_refused(const MpcClient *c);
+/* After a client's session failed to form (a party left while it was
+ * still connecting): reads what the parties sent, up to timeout_ms or
+ * until every party has gone, for refusals of this client
+ * (mpc_agree_client_inputs).  1 with err saying why if t+1 parties
+ * refused it, else 0.  Any instance id counts: the run's is not known
+ * without every party's hello, and a party could refuse anyway. */
+int mpc_client_refusals(Transport *t, const Field *f, uint32_t n, uint32_t tt, int timeout_ms, char *err,
+                        size_t errlen);
 
 #endif

@@ -51,6 +51,7 @@ typedef enum {
     MK_EXP,      /* party -> party: share times a group point (open_exp.c) */
     MK_AVSS,     /* party -> party: a dealer's share for the receiver (avss.c) */
     MK_OUTTYPE,  /* party -> client: the public types of an output batch (client.c) */
+    MK_REFUSE,   /* party -> client: the session refuses this client (client.c) */
     MK_COUNT
 } MsgKind;
 

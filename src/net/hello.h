@@ -13,7 +13,9 @@
  * parties it is a hash of the input count of every client (the parties
  * must agree); from a party to client C it is the count the parties
  * expect from C; from a client it is the count it will send.  "-" means
- * "not checked".  Version 2 added it; a version-1 hello is refused with a
+ * "not checked" (from a party to a client: the party takes the count the
+ * client declares, and the parties agree on it afterwards; docs/network.md
+ * "Input counts without a manifest").  Version 2 added it; a version-1 hello is refused with a
  * version error instead of being read as one without the line.
  *
  * `recv` (optional, from this release on) is 0 on a first connection and,

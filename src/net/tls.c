@@ -82,6 +82,8 @@ typedef struct {
     atomic_bool paused; /* its reader stopped: too many unconsumed bytes */
     bool has_nonce;     /* its hello's nonce (under mu) */
     uint8_t nonce[NET_HELLO_NONCE];
+    bool has_declared; /* a client: the input count its first hello declared (under mu) */
+    uint32_t declared;
     size_t in_bytes; /* queued in the inbound ring (under Net.mu) */
     /* Resuming after a reset (reconnect.h).  rs and the rx_ counts are
      * used by the peer's connection thread (one at a time) and by serve()
@@ -372,8 +374,14 @@ static size_t make_hello(Net *n, uint32_t peer, char *out, size_t outlen)
 {
     char hex[2 * NET_HELLO_NONCE + 1], inputs[40] = "-";
     net_hex(n->nonce, sizeof n->nonce, hex);
-    if (n->inputs && !n->is_party)
+    const char *lie = getenv("STOFFEL_NET_TEST_DECLARE"); /* testing aid: "PARTY:COUNT" (tests/net) */
+    unsigned lie_to, lie_count;
+    if (n->inputs && !n->is_party && lie && sscanf(lie, "%u:%u", &lie_to, &lie_count) == 2 && lie_to == peer)
+        snprintf(inputs, sizeof inputs, "%u", lie_count);
+    else if (n->inputs && !n->is_party)
         snprintf(inputs, sizeof inputs, "%u", n->inputs[0]);
+    else if (n->inputs && peer >= n->roster.n_parties && n->inputs[peer - n->roster.n_parties] == TLS_INPUTS_DECLARED)
+        snprintf(inputs, sizeof inputs, "-"); /* it says; the parties agree on it (net_mpc.c) */
     else if (n->inputs && peer >= n->roster.n_parties)
         snprintf(inputs, sizeof inputs, "%u", n->inputs[peer - n->roster.n_parties]);
     else if (n->inputs)
@@ -409,7 +417,7 @@ static int check_inputs(Net *n, uint32_t peer, const char *who, const NetHello *
     }
     if (peer >= n->roster.n_parties) {
         uint32_t c = peer - n->roster.n_parties, want = n->inputs[c];
-        if (counted && theirs == want) return 0;
+        if (counted && (theirs == want || want == TLS_INPUTS_DECLARED)) return 0;
         snprintf(msg, msglen, "%s (client %u) has %s input%s, but the program expects %u from it", who, c,
                  counted ? h->inputs : "a malformed count of", counted && theirs == 1 ? "" : "s", want);
         return -1;
@@ -472,6 +480,7 @@ static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, s
     pthread_mutex_lock(&p->mu);
     memcpy(p->nonce, h.nonce, sizeof p->nonce);
     p->has_nonce = h.has_nonce;
+    if (!resuming) p->has_declared = net_hello_input_count(&h, &p->declared) == 0;
     pthread_mutex_unlock(&p->mu);
     return 0;
 }
@@ -540,6 +549,18 @@ int tls_transport_run_nonce(Transport *t, uint8_t out[32])
     }
     crypto_generichash_final(&st, out, 32);
     return rc;
+}
+
+int tls_transport_declared_inputs(Transport *t, uint32_t node, uint32_t *count)
+{
+    Net *n = t->impl;
+    if (node < n->roster.n_parties || node >= n_nodes(n)) return -1;
+    Peer *p = &n->peers[node];
+    pthread_mutex_lock(&p->mu);
+    bool have = p->has_declared;
+    *count = p->declared;
+    pthread_mutex_unlock(&p->mu);
+    return have ? 0 : -1;
 }
 
 /* ---- one connection ----------------------------------------------------------------- */

@@ -45,6 +45,8 @@
 #include "net/roster.h"
 #include "net/transport.h"
 
+#define TLS_INPUTS_DECLARED UINT32_MAX /* TlsNetConfig.inputs: whatever the client declares */
+
 typedef struct {
     const Roster *roster; /* copied */
     uint32_t self;        /* this node's id */
@@ -57,7 +59,9 @@ typedef struct {
     /* Input counts for the hello's `inputs` line (hello.h): a party gives
      * the count it expects from every client (n_clients entries), a client
      * the count it will send (one entry).  NULL: not checked.  A mismatch
-     * is a fatal session error at both ends, before any MPC message. */
+     * is a fatal session error at both ends, before any MPC message.
+     * TLS_INPUTS_DECLARED for a client: take the count it declares
+     * (tls_transport_declared_inputs; the parties then agree on them). */
     const uint32_t *inputs;
     /* Listen on this address instead of the roster's (NULL: roster). */
     const char *bind;
@@ -80,6 +84,9 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
  * every node once tls_transport_wait_peers succeeded; -1 if a party's
  * nonce is missing (then out is not that value). */
 int tls_transport_run_nonce(Transport *t, uint8_t out[32]);
+/* The input count client node `node` declared in its first hello: 0, or
+ * -1 if it has not sent one (yet) or it was not a count. */
+int tls_transport_declared_inputs(Transport *t, uint32_t node, uint32_t *count);
 /* Testing aid: drops the connection to `node` with a TCP reset when the
  * `after`-th (> 0) batch of messages to it from now is about to be
  * written, so that batch has to go on the resumed connection. */

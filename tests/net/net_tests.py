@@ -929,11 +929,13 @@ def t_extra_input(build, tmp):
     inputs inconsistent") and the client waited 60 s after they had gone.
     The hello carries the counts now: the client is told what the parties
     expect, a party that reads its hello names it and leaves, and the
-    others stop waiting as soon as a party has left."""
+    others stop waiting as soon as a party has left.  (Without the flag,
+    the program having no manifest, each client's declared count would be
+    taken: tests/net/client_count_tests.py.)"""
     s = Session(build, tmp, "extra_input", clients=2)
     prog = os.path.join(REPO, "examples", "salary_average.s")
     for i in range(4):
-        s.party(i, prog, "--connect-timeout-ms", "20000")
+        s.party(i, prog, "--client-input-count", "1", "--connect-timeout-ms", "20000")
     s.client(0, "52000,1", "--connect-timeout-ms", "20000")
     s.client(1, "61000", "--connect-timeout-ms", "20000")
     res = s.wait()
