@@ -4,7 +4,10 @@
  * prints figures and never fails on timing.
  *
  *   make bench-compare [BENCH_ARGS="--batch 4096 --reps 3"]
- *   build/compare_bench [--n N --t T --batch B --reps R --bits K --field NAME]
+ *   build/compare_bench [--n N --t T --batch B --reps R --calls C --bits K --field NAME]
+ *
+ * --calls C makes the masks of C batches at once and then runs C online
+ * calls (best of them): for profiling the online phase alone.
  *
  * Rows (B values of K bits per batch, one call, best of R):
  *   a < b, online      mpc_compare(LT) with its masks made before
@@ -32,7 +35,7 @@ enum { OP_LT, OP_EQ, N_OPS };
 
 typedef struct {
     unsigned n, t, k;
-    size_t batch, reps;
+    size_t batch, reps, calls; /* calls: online calls per preprocessing */
     const Field *field;
     pthread_barrier_t bar;
     InprocHub *hub;
@@ -128,17 +131,22 @@ static void *party(void *arg)
             /* preprocessing: bits, triples and the masks */
             pthread_barrier_wait(&b->bar);
             double t0 = now(), c0 = thread_cpu(), cp, co;
-            int rc = mpc_preprocess(e, need_tri[op], 0, need_bits[op]);
-            if (rc == 0) rc = op == OP_LT ? mpc_cmp_preprocess(e, B, b->k) : mpc_eqz_preprocess(e, B, b->k);
+            size_t C = b->calls;
+            int rc = mpc_preprocess(e, C * need_tri[op], 0, C * need_bits[op]);
+            if (rc == 0) rc = op == OP_LT ? mpc_cmp_preprocess(e, C * B, b->k) : mpc_eqz_preprocess(e, C * B, b->k);
             double tp = timed(b, a->id, e, rc, t0, c0, &cp);
-            t0 = now(), c0 = thread_cpu();
-            rc = mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z);
-            double to = timed(b, a->id, e, rc, t0, c0, &co);
             if (a->id == 0) {
-                b->t_pre[op] = best(b->t_pre[op], tp);
-                b->t_on[op] = best(b->t_on[op], to);
-                b->c_pre[op] = best(b->c_pre[op], cp);
-                b->c_on[op] = best(b->c_on[op], co);
+                b->t_pre[op] = best(b->t_pre[op], tp / (double)C);
+                b->c_pre[op] = best(b->c_pre[op], cp / (double)C);
+            }
+            for (size_t call = 0; call < C; call++) {
+                t0 = now(), c0 = thread_cpu();
+                rc = mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z);
+                double to = timed(b, a->id, e, rc, t0, c0, &co);
+                if (a->id == 0) {
+                    b->t_on[op] = best(b->t_on[op], to);
+                    b->c_on[op] = best(b->c_on[op], co);
+                }
             }
         }
     free(x);
@@ -157,7 +165,7 @@ static void row(const char *what, size_t batch, double secs, double cpu)
 
 int main(int argc, char **argv)
 {
-    Bench b = { .n = 4, .t = 1, .k = 64, .batch = 2048, .reps = 2 };
+    Bench b = { .n = 4, .t = 1, .k = 64, .batch = 2048, .reps = 2, .calls = 1 };
     const char *fname = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         const char *k = argv[i];
@@ -170,6 +178,8 @@ int main(int argc, char **argv)
             b.batch = (size_t)v;
         else if (!strcmp(k, "--reps"))
             b.reps = (size_t)v;
+        else if (!strcmp(k, "--calls"))
+            b.calls = (size_t)v;
         else if (!strcmp(k, "--bits"))
             b.k = (unsigned)v;
         else if (!strcmp(k, "--field"))
@@ -180,7 +190,8 @@ int main(int argc, char **argv)
         }
     }
     b.field = field_by_name(fname);
-    if (!b.field || b.n < 1 || b.n > 64 || b.n < 3 * b.t + 1 || !b.batch || !b.reps || b.k < 2 || b.k > 64) {
+    if (!b.field || b.n < 1 || b.n > 64 || b.n < 3 * b.t + 1 || !b.batch || !b.reps || !b.calls || b.k < 2 ||
+        b.k > 64) {
         fprintf(stderr, "bad options\n");
         return 2;
     }
@@ -198,7 +209,7 @@ int main(int argc, char **argv)
     if (b.failed) return 1;
     printf("Secret comparisons: n=%u t=%u, %s, %u-bit signed values, %u parties as threads on %ld CPUs\n", b.n, b.t,
            b.field->name, b.k, b.n, sysconf(_SC_NPROCESSORS_ONLN));
-    printf("one batch of %zu per call, best of %zu\n\n", b.batch, b.reps);
+    printf("one batch of %zu per call, best of %zu\n\n", b.batch, b.reps * b.calls);
     printf("%-34s %7s %14s %12s %12s\n", "operation", "batch", "rate", "per op", "CPU/party");
     static const char *const names[N_OPS] = { "a < b", "a == b" };
     for (int op = 0; op < N_OPS; op++) {
