@@ -17,6 +17,9 @@
  *   preprocessing      mpc_preprocess of the bits and triples one batch
  *                      uses, and mpc_cmp_preprocess / mpc_eqz_preprocess
  *   end to end         preprocessing + online
+ *   truncation, bit decomposition: mpc_truncate (f = 16) and
+ *                      mpc_bit_decompose (K bits) with every mask made on
+ *                      demand inside the call
  * with the wall time of the call and its CPU time per party (the sum of
  * the parties' thread CPU times / n: what a party would spend on its own
  * machine, and unlike the wall time not inflated by other jobs), and the
@@ -44,6 +47,10 @@ typedef struct {
     /* written by party 0 */
     double t_on[N_OPS], t_pre[N_OPS], c_on[N_OPS], c_pre[N_OPS];
     uint64_t rounds[N_OPS], bits[N_OPS], triples[N_OPS], online_mul[N_OPS];
+    /* mask-only operations with everything made on demand: mpc_truncate
+     * (f = 16) and mpc_bit_decompose (all k bits) */
+    double t_od[2], c_od[2];
+    uint64_t bits_od[2];
 } Bench;
 
 typedef struct {
@@ -149,6 +156,23 @@ static void *party(void *arg)
                 }
             }
         }
+    /* truncation and bit decomposition, their masks made on demand */
+    Fe *bits = malloc(B * b->k * sizeof *bits);
+    if (!bits) exit(1);
+    for (size_t r = 0; r < b->reps && !b->failed; r++)
+        for (int op = 0; op < 2 && !b->failed; op++) {
+            pthread_barrier_wait(&b->bar);
+            uint64_t b0 = mpc_stats(e).bits_used;
+            double t0 = now(), c0 = thread_cpu(), co;
+            int rc = op == 0 ? mpc_truncate(e, x, B, 64, 16, z) : mpc_bit_decompose(e, x, B, b->k, b->k, bits);
+            double to = timed(b, a->id, e, rc, t0, c0, &co);
+            if (a->id == 0) {
+                b->t_od[op] = best(b->t_od[op], to);
+                b->c_od[op] = best(b->c_od[op], co);
+                b->bits_od[op] = mpc_stats(e).bits_used - b0;
+            }
+        }
+    free(bits);
     free(x);
     free(y);
     free(z);
@@ -159,7 +183,7 @@ static void *party(void *arg)
 static void row(const char *what, size_t batch, double secs, double cpu)
 {
     double rate = (double)batch / secs;
-    printf("%-34s %7zu %10.1f k/s %9.2f us %9.2f us\n", what, batch, rate / 1e3, secs / (double)batch * 1e6,
+    printf("%-36s %7zu %10.1f k/s %9.2f us %9.2f us\n", what, batch, rate / 1e3, secs / (double)batch * 1e6,
            cpu / (double)batch * 1e6);
 }
 
@@ -210,7 +234,7 @@ int main(int argc, char **argv)
     printf("Secret comparisons: n=%u t=%u, %s, %u-bit signed values, %u parties as threads on %ld CPUs\n", b.n, b.t,
            b.field->name, b.k, b.n, sysconf(_SC_NPROCESSORS_ONLN));
     printf("one batch of %zu per call, best of %zu\n\n", b.batch, b.reps * b.calls);
-    printf("%-34s %7s %14s %12s %12s\n", "operation", "batch", "rate", "per op", "CPU/party");
+    printf("%-36s %7s %14s %12s %12s\n", "operation", "batch", "rate", "per op", "CPU/party");
     static const char *const names[N_OPS] = { "a < b", "a == b" };
     for (int op = 0; op < N_OPS; op++) {
         char what[64];
@@ -221,11 +245,15 @@ int main(int argc, char **argv)
         snprintf(what, sizeof what, "%s, end to end", names[op]);
         row(what, b.batch, b.t_on[op] + b.t_pre[op], b.c_on[op] + b.c_pre[op]);
     }
+    static const char *const od[2] = { "truncation f=16, made on demand", "bit decomposition, made on demand" };
+    for (int op = 0; op < 2; op++) row(od[op], b.batch, b.t_od[op], b.c_od[op]);
     printf("\n%-10s %14s %16s %18s %16s\n", "operation", "online rounds", "bits per value", "triples per value",
            "of them online");
     for (int op = 0; op < N_OPS; op++)
         printf("%-10s %14llu %16.1f %18.1f %16.1f\n", names[op], (unsigned long long)b.rounds[op],
                (double)b.bits[op] / (double)b.batch, (double)b.triples[op] / (double)b.batch,
                (double)b.online_mul[op] / (double)b.batch);
+    printf("square-root bits per value made on demand: truncation %.1f, bit decomposition %.1f\n",
+           (double)b.bits_od[0] / (double)b.batch, (double)b.bits_od[1] / (double)b.batch);
     return 0;
 }
