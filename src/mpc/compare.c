@@ -669,6 +669,9 @@ int mpc_mask_high(MpcEngine *e, unsigned m, unsigned nb, Fe *hi, size_t n)
     const Field *f = e->f;
     if (m == 0 || m >= nb || (n && !hi)) return mpc_fail(e, "mpc_mask_high: bad arguments");
     unsigned B = nb + 1 - m, hb = nb - m;
+    /* a masked value stays below 2^(nb+1) + n·2^(nb+1) < p */
+    if (nb + 2 + bitlen(e->n) >= e->f->bits)
+        return mpc_fail(e, "mpc_mask_high: a %u-bit mask of %u parties does not fit this field", nb, e->n);
     Pool *pool = high_pool(e, B);
     if (!pool) return mpc_fail(e, "out of memory");
     if (pool->n >= n || e->bit.n < n * nb) return mpc_random_high(e, B, hi, n);
