@@ -4,7 +4,10 @@
  * prints figures and never fails on timing.
  *
  *   make bench-compare [BENCH_ARGS="--batch 4096 --reps 3"]
- *   build/compare_bench [--n N --t T --batch B --reps R --bits K --field NAME]
+ *   build/compare_bench [--n N --t T --batch B --reps R --calls C --bits K --field NAME]
+ *
+ * --calls C makes the masks of C batches at once and then runs C online
+ * calls (best of them): for profiling the online phase alone.
  *
  * Rows (B values of K bits per batch, one call, best of R):
  *   a < b, online      mpc_compare(LT) with its masks made before
@@ -14,6 +17,9 @@
  *   preprocessing      mpc_preprocess of the bits and triples one batch
  *                      uses, and mpc_cmp_preprocess / mpc_eqz_preprocess
  *   end to end         preprocessing + online
+ *   truncation, bit decomposition: mpc_truncate (f = 16) and
+ *                      mpc_bit_decompose (K bits) with every mask made on
+ *                      demand inside the call
  * with the wall time of the call and its CPU time per party (the sum of
  * the parties' thread CPU times / n: what a party would spend on its own
  * machine, and unlike the wall time not inflated by other jobs), and the
@@ -32,7 +38,7 @@ enum { OP_LT, OP_EQ, N_OPS };
 
 typedef struct {
     unsigned n, t, k;
-    size_t batch, reps;
+    size_t batch, reps, calls; /* calls: online calls per preprocessing */
     const Field *field;
     pthread_barrier_t bar;
     InprocHub *hub;
@@ -41,6 +47,10 @@ typedef struct {
     /* written by party 0 */
     double t_on[N_OPS], t_pre[N_OPS], c_on[N_OPS], c_pre[N_OPS];
     uint64_t rounds[N_OPS], bits[N_OPS], triples[N_OPS], online_mul[N_OPS];
+    /* mask-only operations with everything made on demand: mpc_truncate
+     * (f = 16) and mpc_bit_decompose (all k bits) */
+    double t_od[2], c_od[2];
+    uint64_t bits_od[2];
 } Bench;
 
 typedef struct {
@@ -128,19 +138,41 @@ static void *party(void *arg)
             /* preprocessing: bits, triples and the masks */
             pthread_barrier_wait(&b->bar);
             double t0 = now(), c0 = thread_cpu(), cp, co;
-            int rc = mpc_preprocess(e, need_tri[op], 0, need_bits[op]);
-            if (rc == 0) rc = op == OP_LT ? mpc_cmp_preprocess(e, B, b->k) : mpc_eqz_preprocess(e, B, b->k);
+            size_t C = b->calls;
+            int rc = mpc_preprocess(e, C * need_tri[op], 0, C * need_bits[op]);
+            if (rc == 0) rc = op == OP_LT ? mpc_cmp_preprocess(e, C * B, b->k) : mpc_eqz_preprocess(e, C * B, b->k);
             double tp = timed(b, a->id, e, rc, t0, c0, &cp);
-            t0 = now(), c0 = thread_cpu();
-            rc = mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z);
-            double to = timed(b, a->id, e, rc, t0, c0, &co);
             if (a->id == 0) {
-                b->t_pre[op] = best(b->t_pre[op], tp);
-                b->t_on[op] = best(b->t_on[op], to);
-                b->c_pre[op] = best(b->c_pre[op], cp);
-                b->c_on[op] = best(b->c_on[op], co);
+                b->t_pre[op] = best(b->t_pre[op], tp / (double)C);
+                b->c_pre[op] = best(b->c_pre[op], cp / (double)C);
+            }
+            for (size_t call = 0; call < C; call++) {
+                t0 = now(), c0 = thread_cpu();
+                rc = mpc_compare(e, op == OP_LT ? MPC_CMP_LT : MPC_CMP_EQ, x, y, B, b->k, z);
+                double to = timed(b, a->id, e, rc, t0, c0, &co);
+                if (a->id == 0) {
+                    b->t_on[op] = best(b->t_on[op], to);
+                    b->c_on[op] = best(b->c_on[op], co);
+                }
             }
         }
+    /* truncation and bit decomposition, their masks made on demand */
+    Fe *bits = malloc(B * b->k * sizeof *bits);
+    if (!bits) exit(1);
+    for (size_t r = 0; r < b->reps && !b->failed; r++)
+        for (int op = 0; op < 2 && !b->failed; op++) {
+            pthread_barrier_wait(&b->bar);
+            uint64_t b0 = mpc_stats(e).bits_used;
+            double t0 = now(), c0 = thread_cpu(), co;
+            int rc = op == 0 ? mpc_truncate(e, x, B, 64, 16, z) : mpc_bit_decompose(e, x, B, b->k, b->k, bits);
+            double to = timed(b, a->id, e, rc, t0, c0, &co);
+            if (a->id == 0) {
+                b->t_od[op] = best(b->t_od[op], to);
+                b->c_od[op] = best(b->c_od[op], co);
+                b->bits_od[op] = mpc_stats(e).bits_used - b0;
+            }
+        }
+    free(bits);
     free(x);
     free(y);
     free(z);
@@ -151,13 +183,13 @@ static void *party(void *arg)
 static void row(const char *what, size_t batch, double secs, double cpu)
 {
     double rate = (double)batch / secs;
-    printf("%-34s %7zu %10.1f k/s %9.2f us %9.2f us\n", what, batch, rate / 1e3, secs / (double)batch * 1e6,
+    printf("%-36s %7zu %10.1f k/s %9.2f us %9.2f us\n", what, batch, rate / 1e3, secs / (double)batch * 1e6,
            cpu / (double)batch * 1e6);
 }
 
 int main(int argc, char **argv)
 {
-    Bench b = { .n = 4, .t = 1, .k = 64, .batch = 2048, .reps = 2 };
+    Bench b = { .n = 4, .t = 1, .k = 64, .batch = 2048, .reps = 2, .calls = 1 };
     const char *fname = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         const char *k = argv[i];
@@ -170,6 +202,8 @@ int main(int argc, char **argv)
             b.batch = (size_t)v;
         else if (!strcmp(k, "--reps"))
             b.reps = (size_t)v;
+        else if (!strcmp(k, "--calls"))
+            b.calls = (size_t)v;
         else if (!strcmp(k, "--bits"))
             b.k = (unsigned)v;
         else if (!strcmp(k, "--field"))
@@ -180,7 +214,8 @@ int main(int argc, char **argv)
         }
     }
     b.field = field_by_name(fname);
-    if (!b.field || b.n < 1 || b.n > 64 || b.n < 3 * b.t + 1 || !b.batch || !b.reps || b.k < 2 || b.k > 64) {
+    if (!b.field || b.n < 1 || b.n > 64 || b.n < 3 * b.t + 1 || !b.batch || !b.reps || !b.calls || b.k < 2 ||
+        b.k > 64) {
         fprintf(stderr, "bad options\n");
         return 2;
     }
@@ -198,8 +233,8 @@ int main(int argc, char **argv)
     if (b.failed) return 1;
     printf("Secret comparisons: n=%u t=%u, %s, %u-bit signed values, %u parties as threads on %ld CPUs\n", b.n, b.t,
            b.field->name, b.k, b.n, sysconf(_SC_NPROCESSORS_ONLN));
-    printf("one batch of %zu per call, best of %zu\n\n", b.batch, b.reps);
-    printf("%-34s %7s %14s %12s %12s\n", "operation", "batch", "rate", "per op", "CPU/party");
+    printf("one batch of %zu per call, best of %zu\n\n", b.batch, b.reps * b.calls);
+    printf("%-36s %7s %14s %12s %12s\n", "operation", "batch", "rate", "per op", "CPU/party");
     static const char *const names[N_OPS] = { "a < b", "a == b" };
     for (int op = 0; op < N_OPS; op++) {
         char what[64];
@@ -210,11 +245,15 @@ int main(int argc, char **argv)
         snprintf(what, sizeof what, "%s, end to end", names[op]);
         row(what, b.batch, b.t_on[op] + b.t_pre[op], b.c_on[op] + b.c_pre[op]);
     }
+    static const char *const od[2] = { "truncation f=16, made on demand", "bit decomposition, made on demand" };
+    for (int op = 0; op < 2; op++) row(od[op], b.batch, b.t_od[op], b.c_od[op]);
     printf("\n%-10s %14s %16s %18s %16s\n", "operation", "online rounds", "bits per value", "triples per value",
            "of them online");
     for (int op = 0; op < N_OPS; op++)
         printf("%-10s %14llu %16.1f %18.1f %16.1f\n", names[op], (unsigned long long)b.rounds[op],
                (double)b.bits[op] / (double)b.batch, (double)b.triples[op] / (double)b.batch,
                (double)b.online_mul[op] / (double)b.batch);
+    printf("square-root bits per value made on demand: truncation %.1f, bit decomposition %.1f\n",
+           (double)b.bits_od[0] / (double)b.batch, (double)b.bits_od[1] / (double)b.batch);
     return 0;
 }

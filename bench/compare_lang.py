@@ -5,7 +5,8 @@ same run (part of `make bench-compare`, docs/benchmarks.md).
 Upstream's recipe (../shared/stoffellang/examples/mpc_secure_comparison:
 Damgard et al. with Catrina-de Hoogh masking, written in StoffelLang on
 Share.mul and Share.open, l = 8 bits and kappa = 8 as upstream sets them)
-is compiled by our compiler with its main() replaced by a loop of N comparisons of its
+is compiled by our compiler (also at l = 21, kappa = 40: our kappa, and
+the largest l its int64 opening allows) with its main() replaced by a loop of N comparisons of its
 two client inputs, each result opened.  The native twin is the same loop with `a < b`
 on the secret int64 inputs, which compiles to Share.lt (k = 64, kappa = 40,
 masks made ahead in batches of 64).  Each program runs in process (`stoffel
@@ -38,11 +39,11 @@ RECIPE_CALL = "less_than(a, b, l, kappa)"
 NATIVE_CALL = "a < b"
 
 
-def program(helpers, call, n, l):
+def program(helpers, call, n, l, kappa=8):
     """The recipe's helper functions and a main() making n comparisons."""
     return helpers + f"""def main() -> int64:
   var l = {l}
-  var kappa = 8
+  var kappa = {kappa}
   var a: secret int64 = ClientStore.take_share(0, 0)
   var b: secret int64 = ClientStore.take_share(0, 1)
   var ones = 0
@@ -104,12 +105,15 @@ def main():
     tmp = tempfile.mkdtemp(prefix="stoffel-cmp-")
     try:
         progs = {}
-        for name, call, l in (("recipe8", RECIPE_CALL, 8), ("native", NATIVE_CALL, 8)):
+        # recipe21: the recipe at kappa = 40 like ours, with the largest l
+        # its int64 opening of c < 2^(l+1) + 2^(l+1+kappa) allows (l = 21)
+        for name, call, l, kappa in (("recipe8", RECIPE_CALL, 8, 8), ("recipe21", RECIPE_CALL, 21, 40),
+                                     ("native", NATIVE_CALL, 8, 8)):
             progs[name] = []
             for n in (N1, N2):
                 p = os.path.join(tmp, "%s_%d.stfl" % (name, n))
                 with open(p, "w", encoding="utf-8") as f:
-                    f.write(program(helpers, call, n, l))
+                    f.write(program(helpers, call, n, l, kappa))
                 progs[name].append(p)
         stoffel = os.path.join(build, "stoffel")
         res = {name: per_comparison(stoffel, progs[name], o.runs) for name in progs}
@@ -119,18 +123,19 @@ def main():
     print("one comparison per loop iteration, each result opened; per comparison = (run of %d - run of %d) / %d,"
           % (N2, N1, N2 - N1))
     print("median of %d; CPU = all threads, preprocessing included" % o.runs)
-    print("%-46s %12s %12s %14s" % ("program", "wall", "CPU", "online rounds"))
+    print("%-48s %12s %12s %14s" % ("program", "wall", "CPU", "online rounds"))
     rows = (("recipe (mpc_secure_comparison, l=8, kappa=8)", "recipe8"),
+            ("recipe (mpc_secure_comparison, l=21, kappa=40)", "recipe21"),
             ("native a < b (Share.lt, k=64, kappa=40)", "native"))
     for label, key in rows:
         w, c, r = res[key]
-        print("%-46s %9.2f ms %9.2f ms %14.1f" % (label, w * 1e3, c * 1e3, r))
+        print("%-48s %9.2f ms %9.2f ms %14.1f" % (label, w * 1e3, c * 1e3, r))
 
     def ratio(a, b):
         return "%.1fx" % (a / b) if b > 0 else "n/a"
 
     nw, nc, nr = res["native"]
-    for key in ("recipe8",):
+    for key in ("recipe8", "recipe21"):
         rw, rc, rr = res[key]
         print("native vs %-8s: faster by wall %s, CPU %s, online rounds %s (goal >= 20x)" %
               (key, ratio(rw, nw), ratio(rc, nc), ratio(rr, nr)))

@@ -179,49 +179,65 @@ static void compose(const Field *f, const Fe *b, unsigned nb, unsigned m, Fe *R,
 }
 
 /* One round: opens c for n (<= MPC_CMP_CHUNK) values and, if pairs, the
- * products of adjacent mask bits. */
+ * products of adjacent mask bits.  The m low mask bits are random bits,
+ * the high part comes from mpc_mask_high (dealt, as for the comparison
+ * masks: level_init). */
 static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m, bool pairs, Mask *mk)
 {
     const Field *f = e->f;
-    unsigned nb = K + 1 + MPC_KAPPA;
     memset(mk, 0, sizeof *mk);
     mk->n = n;
     mk->m = m;
     mk->np = pairs ? m / 2 : 0;
+    Fe *hi = zalloc(n, sizeof(Fe));
+    if (!hi) return mpc_fail(e, "out of memory");
+    /* (the test hook's masks have no privacy: no high part) */
+    if (!public_bits && mpc_mask_high(e, m, K + 1 + MPC_KAPPA, hi, n) != 0) {
+        wipe_free(hi, n);
+        return -1;
+    }
     const Fe *bits;
     Fe *own;
-    if (borrow_bits(e, n * nb, &bits, &own) != 0) return -1;
-    mk->rb = zalloc(n * m, sizeof(Fe));
-    mk->rlo = zalloc(n, sizeof(Fe));
-    mk->q = zalloc(n * mk->np, sizeof(Fe));
+    if (borrow_bits(e, n * m, &bits, &own) != 0) {
+        wipe_free(hi, n);
+        return -1;
+    }
+    mk->rb = scratch(n * m, sizeof(Fe));
+    mk->rlo = scratch(n, sizeof(Fe));
+    mk->q = scratch(n * mk->np, sizeof(Fe));
     mk->c = zalloc(n * 4, sizeof(uint64_t));
-    Fe *pay = zalloc(n, sizeof(Fe)), *c = zalloc(n, sizeof(Fe));
-    Fe *px = zalloc(n * mk->np, sizeof(Fe)), *py = zalloc(n * mk->np, sizeof(Fe));
+    Fe *pay = scratch(n, sizeof(Fe)), *c = scratch(n, sizeof(Fe));
+    Fe *px = scratch(n * mk->np, sizeof(Fe)), *py = scratch(n * mk->np, sizeof(Fe));
     int rc = 0;
     if (!mk->rb || !mk->rlo || !mk->q || !mk->c || !pay || !c || !px || !py) rc = mpc_fail(e, "out of memory");
     if (rc == 0) {
-        Fe off;
+        Fe off, two_m;
         fe_pow2(f, &off, K);
+        fe_pow2(f, &two_m, m);
         for (size_t i = 0; i < n; i++) {
-            const Fe *b = bits + i * nb;
+            const Fe *b = bits + i * m;
             Fe lo, all;
-            compose(f, b, nb, m, &all, &lo);
+            compose(f, b, m, m, &all, &lo);
             fe_copy(mk->rb + i * m, b, m);
             mk->rlo[i] = lo;
             for (unsigned j = 0; j < mk->np; j++) {
                 px[i * mk->np + j] = b[2 * j];
                 py[i * mk->np + j] = b[2 * j + 1];
             }
+            /* x + 2^K + r' + 2^m·H */
+            fe_mul(f, &all, &hi[i], &two_m);
+            fe_add(f, &all, &all, &lo);
             fe_add(f, &pay[i], &x[i], &off);
             fe_add(f, &pay[i], &pay[i], &all);
             sodium_memzero(&all, sizeof all);
         }
-        release_bits(e, n * nb, own);
+        release_bits(e, n * m, own);
         own = NULL;
         rc = mpc_round(e, pay, n, c, px, py, n * mk->np, mk->q);
     }
     for (size_t i = 0; rc == 0 && i < n; i++) unmask(f, &c[i], K, m, mk->c + 4 * i);
-    if (own) release_bits(e, n * nb, own);
+    if (own) release_bits(e, n * m, own);
+    wipe_free(hi, n);
     wipe_free(pay, n);
     wipe_free(px, n * mk->np);
     wipe_free(py, n * mk->np);
@@ -486,6 +502,8 @@ typedef struct CmpState {
     unsigned K[CMP_SLOTS];
     MaskKind kind[CMP_SLOTS];
     Pool pool[CMP_SLOTS];
+    unsigned hB[CMP_SLOTS]; /* bounded high parts of B bits (mpc_random_high) */
+    Pool high[CMP_SLOTS];
 } CmpState;
 
 /* One masked opening of a record: nb mask bits, the low m of them in L
@@ -568,7 +586,10 @@ static unsigned bits_at(const uint64_t l[4], unsigned first, unsigned size)
 void compare_free(MpcEngine *e)
 {
     if (!e->cmp) return;
-    for (int i = 0; i < CMP_SLOTS; i++) pool_free(&e->cmp->pool[i]);
+    for (int i = 0; i < CMP_SLOTS; i++) {
+        pool_free(&e->cmp->pool[i]);
+        pool_free(&e->cmp->high[i]);
+    }
     free(e->cmp);
     e->cmp = NULL;
 }
@@ -593,6 +614,79 @@ static Pool *cmp_pool(MpcEngine *e, MaskKind kind, unsigned K)
     st->kind[free_slot] = kind;
     st->pool[free_slot] = (Pool){ .esz = ly.rec * sizeof(Fe), .acct = e, .what = "the comparison masks" };
     return &st->pool[free_slot];
+}
+
+/* Bounded high parts are dealt at least this many at a time: one
+ * dealing's three rounds serve several single truncations, and a program
+ * that truncates a few values pays for few (each is up to ~150 dealt bits
+ * per party; the bit pool's smallest run, 1024 bits, is six such masks). */
+#define HIGH_BATCH ((size_t)8)
+
+/* The pool of dealt high parts of B bits per dealer (NULL: out of memory). */
+static Pool *high_pool(MpcEngine *e, unsigned B)
+{
+    if (!e->cmp && !(e->cmp = calloc(1, sizeof *e->cmp))) return NULL;
+    CmpState *st = e->cmp;
+    int slot = -1;
+    for (int i = 0; i < CMP_SLOTS && slot < 0; i++)
+        if (st->hB[i] == B) slot = i;
+    for (int i = 0; i < CMP_SLOTS && slot < 0; i++)
+        if (!st->hB[i]) slot = i;
+    if (slot < 0) {
+        /* all parties evict the same slot: they make the same calls */
+        pool_free(&st->high[0]);
+        slot = 0;
+    }
+    if (st->hB[slot] != B) {
+        st->hB[slot] = B;
+        st->high[slot] = (Pool){ .esz = sizeof(Fe), .acct = e, .what = "the mask high parts" };
+    }
+    return &st->high[slot];
+}
+
+int mpc_random_high(MpcEngine *e, unsigned B, Fe *out, size_t n)
+{
+    if (n && !out) return mpc_fail(e, "mpc_random_high: missing array");
+    Pool *pool = high_pool(e, B);
+    if (!pool) return mpc_fail(e, "out of memory");
+    if (pool->n < n) {
+        size_t make = n - pool->n < HIGH_BATCH ? HIGH_BATCH : n - pool->n;
+        Fe *h = scratch(make, sizeof(Fe));
+        void *where = NULL;
+        int rc = h ? mpc_random_bounded(e, B, h, make) : mpc_fail(e, "out of memory");
+        if (rc == 0 && pool_append(pool, make, &where) != 0) rc = mpc_fail(e, "out of memory");
+        if (rc == 0) memcpy(where, h, make * sizeof(Fe));
+        wipe_free(h, make);
+        if (rc != 0) return -1;
+    }
+    fe_copy(out, pool_head(pool), n);
+    pool_consume(pool, n);
+    return 0;
+}
+
+int mpc_mask_high(MpcEngine *e, unsigned m, unsigned nb, Fe *hi, size_t n)
+{
+    const Field *f = e->f;
+    if (m == 0 || m >= nb || (n && !hi)) return mpc_fail(e, "mpc_mask_high: bad arguments");
+    unsigned B = nb + 1 - m, hb = nb - m;
+    /* a masked value stays below 2^(nb+1) + n·2^(nb+1) < p */
+    if (nb + 2 + bitlen(e->n) >= e->f->bits)
+        return mpc_fail(e, "mpc_mask_high: a %u-bit mask of %u parties does not fit this field", nb, e->n);
+    Pool *pool = high_pool(e, B);
+    if (!pool) return mpc_fail(e, "out of memory");
+    if (pool->n >= n || e->bit.n < n * nb) return mpc_random_high(e, B, hi, n);
+    /* bits made ahead: H uniform of nb - m bits, as the whole mask was */
+    const Fe *b = pool_head(&e->bit);
+    for (size_t i = 0; i < n; i++) {
+        fe_zero(&hi[i]);
+        for (unsigned j = hb; j-- > 0;) {
+            fe_add(f, &hi[i], &hi[i], &hi[i]);
+            fe_add(f, &hi[i], &hi[i], &b[i * hb + j]);
+        }
+    }
+    pool_consume(&e->bit, n * hb);
+    e->st.bits_used += n * hb;
+    return 0;
 }
 
 /* Turns a block's subset products mono[S] = Π_{j in S} r_j = Σ_{v ⊇ S} I_v

@@ -41,6 +41,19 @@ int mpc_random_bits(MpcEngine *e, Fe *out, size_t n);
  * 1024 values, no square roots; needs every party (aborts otherwise). */
 int mpc_random_bounded(MpcEngine *e, unsigned B, Fe *out, size_t n);
 
+/* n values as mpc_random_bounded(e, B, ...) makes them, from a pool per B
+ * that is refilled 1024 at a time (one dealing's rounds then serve many
+ * calls): the high parts of masks (truncation, bit decomposition). */
+int mpc_random_high(MpcEngine *e, unsigned B, Fe *out, size_t n);
+
+/* The high parts H of n masks R = r' + 2^m·H of nb bits whose m low bits
+ * the caller takes from the bit pool afterwards: dealt (mpc_random_high,
+ * nb+1-m bits per dealer) or, when those run short and the bit pool holds
+ * n·nb bits already, uniform (nb-m)-bit values from those bits.  So
+ * material made ahead is used first, and an online phase whose bits were
+ * preprocessed needs no dealing (which needs every party). */
+int mpc_mask_high(MpcEngine *e, unsigned m, unsigned nb, Fe *hi, size_t n);
+
 /* out[i] = [x[i] < 0], x K-bounded.  1 + ceil(log2(ceil(K/4))) online
  * rounds (5 for K = 64) and 2·ceil(K/4) - 1 - levels products (26: 22 of
  * them in pairs sharing an operand, 3 openings a pair, and 4 Beaver

@@ -147,7 +147,9 @@ int mpc_round(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, cons
 /* Probabilistic truncation of n shared values by f bits: in[i] holds a
  * signed value |v| < 2^(2k), e.g. the product of two k-bit values
  * (k <= 64); out[i] = floor(v / 2^f) or that +1.  v is hidden only inside
- * that bound.  One round, MPC_TRUNC_BITS(k) random bits per value. */
+ * that bound.  One round, f random bits per value and a high part for
+ * the rest of the mask's MPC_TRUNC_BITS(k) bits (mpc_mask_high: dealt, or
+ * from random bits made ahead). */
 #define MPC_TRUNC_BITS(k) (2 * (k) + 1 + MPC_KAPPA)
 int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, Fe *out);
 

@@ -1,5 +1,6 @@
 /* online.c: the online phase: one round of openings and Beaver
  * multiplications, probabilistic truncation, random shares. */
+#include "mpc/compare.h"
 #include "mpc/engine_internal.h"
 
 #include <sodium.h>
@@ -120,9 +121,12 @@ int mpc_random(MpcEngine *e, Fe *out, size_t n)
  * c never wraps mod p (c < 2^(K+1) + 2^(K+1+κ) < p), so c mod 2^f is
  * (v + r') mod 2^f and out = floor(v/2^f) + carry, the carry being 1 with
  * probability (v mod 2^f)/2^f.  c reveals v + 2^K (K+1 bits) masked by
- * the uniform (K+1+κ)-bit R: statistical distance <= 2^-κ.  r'' comes from
- * random bits rather than per-party dealt bounded values, so a cheating
- * dealer cannot make it too large and c wrap. */
+ * the uniform (K+1+κ)-bit R: statistical distance <= 2^-κ.  Only r' needs
+ * random bits; r'' is a bounded integer dealt by every party
+ * (mpc_mask_high: K+2+κ-f bits per dealer, each dealt value checked to be
+ * a bit, so no dealer can make it large; or random bits made ahead):
+ * R < 2^f + n·2^(K+2+κ), and c stays below p for every field with
+ * K + κ + 12 bits (docs/mpc.md "Mask high parts from dealt bits"). */
 
 int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, Fe *out)
 {
@@ -134,18 +138,29 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
         memmove(out, in, n * sizeof *out);
         return 0;
     }
-    unsigned K = 2 * k, nb = MPC_TRUNC_BITS(k);
+    unsigned K = 2 * k, nb = f;
     int rc = 0;
     while (n && rc == 0) {
-        /* K+1+κ bits per value are held at once: bound the chunk (one round
-         * per chunk) so the bit pool stays within tens of MB */
+        /* bound the chunk (one round per chunk) so the pools stay small */
         size_t chunk = n < MPC_TRUNC_CHUNK ? n : MPC_TRUNC_CHUNK;
-        if (ensure_bits(e, chunk * nb) != 0) return -1;
-        Fe *rp = malloc(chunk * sizeof *rp);
+        Fe *rp = malloc(chunk * sizeof *rp), *hp = malloc(chunk * sizeof *hp);
+        if (!rp || !hp) {
+            free(rp);
+            free(hp);
+            return mpc_fail(e, "out of memory");
+        }
+        if (mpc_mask_high(e, f, MPC_TRUNC_BITS(k), hp, chunk) != 0 || ensure_bits(e, chunk * nb) != 0) {
+            sodium_memzero(hp, chunk * sizeof *hp);
+            free(rp);
+            free(hp);
+            return -1;
+        }
         Fe *pay = msg_begin(e, MK_OPEN, 0, chunk);
         Fe *c = dec_buf(e, chunk);
-        if (!rp || !pay || !c) {
+        if (!pay || !c) {
+            sodium_memzero(hp, chunk * sizeof *hp);
             free(rp);
+            free(hp);
             return mpc_fail(e, "out of memory");
         }
         const Fe *bits = pool_head(&e->bit);
@@ -164,13 +179,8 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
                 fe_add(F, &lo, &lo, &lo);
                 fe_add(F, &lo, &lo, &b[j]);
             }
-            fe_zero(&hi);
-            for (unsigned j = nb; j-- > f;) {
-                fe_add(F, &hi, &hi, &hi);
-                fe_add(F, &hi, &hi, &b[j]);
-            }
             rp[i] = lo;
-            fe_mul(F, &hi, &hi, &two_f);
+            fe_mul(F, &hi, &hp[i], &two_f);
             fe_add(F, &hi, &hi, &lo);
             fe_add(F, &pay[i], &in[i], &off);
             fe_add(F, &pay[i], &pay[i], &hi);
@@ -193,7 +203,9 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
             e->st.truncations += chunk;
         }
         sodium_memzero(rp, chunk * sizeof *rp);
+        sodium_memzero(hp, chunk * sizeof *hp);
         free(rp);
+        free(hp);
         in += chunk;
         out += chunk;
         n -= chunk;

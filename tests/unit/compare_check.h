@@ -11,7 +11,7 @@
 #include "mpc_sim.h"
 #include "mpc/compare.h"
 
-enum { J_CMP, J_MOD2M, J_TRUNC, J_BITDEC, J_DIV, J_SELECT, J_ARGMAX, J_ARGMIN, J_FDIV, J_FSQRT, J_FEXP };
+enum { J_CMP, J_MOD2M, J_TRUNC, J_BITDEC, J_DIV, J_SELECT, J_ARGMAX, J_ARGMIN, J_FDIV, J_FSQRT, J_FEXP, J_TRUNC_PR };
 
 typedef struct {
     int kind, op;
@@ -64,7 +64,7 @@ static inline void party_job(Node *p)
     }
     TRY(p, share_values(e, j, j->a, n, a));
     if (j->b) TRY(p, share_values(e, j, j->b, n, b));
-    uint64_t r0 = mpc_stats(e).rounds;
+    uint64_t r0 = mpc_stats(e).rounds, b0 = mpc_stats(e).bits_used;
     switch (j->kind) {
     case J_CMP: TRY(p, mpc_compare(e, (MpcCmpOp)j->op, a, b, n, j->k, p->out)); break;
     case J_MOD2M: TRY(p, mpc_mod2m(e, a, n, j->k, j->m, p->out)); break;
@@ -79,9 +79,11 @@ static inline void party_job(Node *p)
     case J_FDIV: TRY(p, mpc_fixed_div(e, a, b, n, 64, 16, p->out)); break;
     case J_FSQRT: TRY(p, mpc_fixed_sqrt(e, a, n, 64, 16, p->out)); break;
     case J_FEXP: TRY(p, mpc_fixed_exp(e, a, n, 64, 16, p->out)); break;
+    case J_TRUNC_PR: TRY(p, mpc_truncate(e, a, n, 64, j->m, p->out)); break;
     default: TRY(p, mpc_arg_extreme(e, a, n, j->k, j->kind == J_ARGMAX, &p->out[0], &p->out[1])); break;
     }
     p->aux[0] = mpc_stats(e).rounds - r0;
+    p->aux[1] = mpc_stats(e).bits_used - b0;
     TRY(p, mpc_round(e, p->out, nout, p->out, NULL, NULL, 0, NULL));
     free(a);
     free(b);
@@ -89,8 +91,9 @@ static inline void party_job(Node *p)
 }
 
 /* Runs a job on n=4, t=1 (party 3 sending wrong shares if `faulty`); the
- * opened results of party 0 into *out (malloc'd), rounds into *rounds. */
-static inline int run_job(const Job *j, bool faulty, Fe **out, uint64_t *rounds)
+ * opened results of party 0 into *out (malloc'd), rounds into *rounds and,
+ * if bits is given, the random bits it used into *bits. */
+static inline int run_job_bits(const Job *j, bool faulty, Fe **out, uint64_t *rounds, uint64_t *bits)
 {
     Sim s = { .n = 4, .t = 1, .party_fn = party_job, .ctx = (void *)j };
     if (faulty) s.fault[3] = MPC_FAULT_WRONG_SHARES;
@@ -108,9 +111,15 @@ static inline int run_job(const Job *j, bool faulty, Fe **out, uint64_t *rounds)
         *out = s.node[0].out;
         s.node[0].out = NULL;
         *rounds = s.node[0].aux[0];
+        if (bits) *bits = s.node[0].aux[1];
     }
     sim_free(&s);
     return ok ? 0 : -1;
+}
+
+static inline int run_job(const Job *j, bool faulty, Fe **out, uint64_t *rounds)
+{
+    return run_job_bits(j, faulty, out, rounds, NULL);
 }
 
 static inline uint64_t rnd64(void)

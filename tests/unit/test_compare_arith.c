@@ -20,8 +20,11 @@ static void check_trunc_mod(unsigned k, unsigned m, bool faulty)
     for (int kind = J_MOD2M; kind <= J_BITDEC; kind++) {
         Job j = { .kind = kind, .k = k, .m = m, .n = n, .a = v };
         Fe *out = NULL;
-        uint64_t rounds = 0;
-        if (run_job(&j, faulty, &out, &rounds) != 0) continue;
+        uint64_t rounds = 0, bits = 0;
+        if (run_job_bits(&j, faulty, &out, &rounds, &bits) != 0) continue;
+        /* random bits only for the m low mask bits: the high part is dealt */
+        CHECK_MSG(bits == n * m, "kind %d k=%u m=%u: %llu random bits, want %zu", kind, k, m, (unsigned long long)bits,
+                  n * m);
         size_t bad = 0;
         for (size_t i = 0; i < n; i++) {
             int64_t x = (int64_t)v[i];
@@ -57,6 +60,39 @@ TEST(trunc_mod_bitdec)
     check_trunc_mod(32, 31, false);
     check_trunc_mod(8, 8, false);
     check_trunc_mod(64, 63, true);
+}
+
+/* mpc_truncate (fixed-point products) with nothing made ahead: the masks'
+ * high parts are dealt, so only f random bits per value are used, and the
+ * result is still floor(x / 2^f) or that + 1. */
+static void check_truncate_dealt(bool faulty)
+{
+    size_t n = SCALE(100, 30);
+    const unsigned f = 16;
+    uint64_t *v = malloc(n * sizeof *v);
+    signed_values(v, n, 64);
+    for (size_t i = 5; i < n; i++) v[i] = (uint64_t)((int64_t)v[i] >> 2); /* products: |v| < 2^126 */
+    Job j = { .kind = J_TRUNC_PR, .k = 64, .m = f, .n = n, .a = v };
+    Fe *out = NULL;
+    uint64_t rounds = 0, bits = 0;
+    if (run_job_bits(&j, faulty, &out, &rounds, &bits) == 0) {
+        size_t bad = 0;
+        for (size_t i = 0; i < n; i++) {
+            int64_t want = (int64_t)v[i] >> f, got = as_i64(&out[i]);
+            bad += got != want && got != want + 1;
+        }
+        CHECK_MSG(bad == 0, "mpc_truncate%s: %zu of %zu not floor or floor + 1", faulty ? " faulty" : "", bad, n);
+        CHECK_MSG(bits == n * f, "mpc_truncate: %llu random bits, want %zu", (unsigned long long)bits, n * f);
+        CHECK_MSG(rounds == 1, "mpc_truncate: %llu rounds", (unsigned long long)rounds);
+        free(out);
+    }
+    free(v);
+}
+
+TEST(truncate_dealt_high_parts)
+{
+    check_truncate_dealt(false);
+    check_truncate_dealt(true);
 }
 
 /* ---- division by a public value -------------------------------------------------- */
@@ -149,6 +185,7 @@ int main(void)
 {
     if (sodium_init() < 0) return 1;
     RUN(trunc_mod_bitdec);
+    RUN(truncate_dealt_high_parts);
     RUN(div_mod_public);
     RUN(select_and_argmax);
     return unit_report();
