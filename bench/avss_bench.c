@@ -1,7 +1,10 @@
 /* avss_bench.c: the AVSS backend (docs/avss.md): key generation at n = 4
  * (t = 1), 7 (t = 2) and 16 (t = 5), signing at n = 5 (t = 1) and 7.
  *
- *   make bench-avss [BENCH_ARGS="--reps 20"]
+ *   make bench-avss [BENCH_ARGS="--reps 20 --only BLS"]
+ *
+ * --only WORD keeps the figures whose group or scheme name contains WORD
+ * (for profiling one of them).
  *
  * Three figures per group or scheme:
  *   - share+verify: one Feldman dealing (a random degree-t polynomial, its
@@ -195,11 +198,14 @@ static double signing(const char *file, const char *curve, uint32_t n, uint32_t 
 int main(int argc, char **argv)
 {
     int reps = 20;
+    const char *only = "";
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--reps") == 0) {
             reps = atoi(argv[i + 1]);
+        } else if (strcmp(argv[i], "--only") == 0) {
+            only = argv[i + 1];
         } else {
-            fprintf(stderr, "usage: avss_bench [--reps N]\n");
+            fprintf(stderr, "usage: avss_bench [--reps N] [--only WORD]\n");
             return 1;
         }
     }
@@ -226,6 +232,7 @@ int main(int argc, char **argv)
         uint32_t n = sizes[k].n, t = sizes[k].t;
         printf("n=%u t=%u\n", n, t);
         for (size_t i = 0; sizes[k].dkg && i < sizeof groups / sizeof *groups; i++) {
+            if (!strstr(groups[i], only)) continue;
             const Group *g = group_by_name(groups[i]);
             double svc = 0, dc = 0;
             double sv = g ? share_verify(g, n, t, reps * 10, &svc) : -1;
@@ -236,6 +243,7 @@ int main(int argc, char **argv)
             fflush(stdout);
         }
         for (size_t i = 0; sizes[k].sign && i < sizeof schemes / sizeof *schemes; i++) {
+            if (!strstr(schemes[i].scheme, only)) continue;
             double sc = 0;
             double s = signing(schemes[i].file, schemes[i].curve, n, t, reps, &sc);
             bad |= s < 0;

@@ -182,16 +182,52 @@ static inline void SW_FN(mul_ct)(SW_P *r, const SW_P *p, const uint8_t k[32])
     *r = acc;
 }
 
-/* r = k·p for a public scalar (any length, little-endian): double and add. */
+/* r = k·p for a public scalar (little-endian, at most 32 bytes): width-4
+ * NAF (digits 0, ±1, ±3, ±5, ±7, a non-zero digit every 5 bits on average),
+ * so about one addition per five doublings instead of one per two. */
 static inline void SW_FN(mul_vartime)(SW_P *r, const SW_P *p, const uint8_t *k, size_t klen)
 {
-    SW_P acc;
-    SW_FN(identity)(&acc);
-    for (size_t i = klen; i-- > 0;)
-        for (int bit = 7; bit >= 0; bit--) {
-            SW_FN(dbl)(&acc, &acc);
-            if ((k[i] >> bit) & 1) SW_FN(add)(&acc, &acc, p);
+    uint64_t v[5] = { 0 };
+    int8_t naf[8 * 32 + 2];
+    int len = 0;
+    if (klen > 32) klen = 32;
+    for (size_t i = 0; i < klen; i++) v[i / 8] |= (uint64_t)k[i] << (8 * (i % 8));
+    while (v[0] | v[1] | v[2] | v[3] | v[4]) {
+        int d = 0;
+        if (v[0] & 1) {
+            d = (int)(v[0] & 15);
+            if (d >= 8) d -= 16;
+            /* v -= d: the low limb's change carries or borrows upwards */
+            uint64_t old = v[0];
+            v[0] -= (uint64_t)(int64_t)d;
+            int up = d < 0 ? v[0] < old : v[0] > old; /* carry when adding, borrow when subtracting */
+            for (int j = 1; j < 5 && up; j++) {
+                if (d < 0)
+                    up = ++v[j] == 0;
+                else
+                    up = v[j]-- == 0;
+            }
         }
+        naf[len++] = (int8_t)d;
+        for (int j = 0; j < 4; j++) v[j] = (v[j] >> 1) | (v[j + 1] << 63);
+        v[4] >>= 1;
+    }
+    int top = 0; /* the odd multiples the digits use: small k need few */
+    for (int i = 0; i < len; i++) top = naf[i] > top ? naf[i] : -naf[i] > top ? -naf[i] : top;
+    SW_P odd[4], p2, acc, neg;
+    odd[0] = *p;
+    if (top > 1) SW_FN(dbl)(&p2, p);
+    for (int i = 1; i <= top / 2; i++) SW_FN(add)(&odd[i], &odd[i - 1], &p2);
+    SW_FN(identity)(&acc);
+    if (len > 0) acc = odd[naf[len - 1] / 2]; /* the top digit is positive */
+    for (int i = len - 2; i >= 0; i--) {
+        SW_FN(dbl)(&acc, &acc);
+        if (naf[i] > 0) SW_FN(add)(&acc, &acc, &odd[naf[i] / 2]);
+        if (naf[i] < 0) {
+            SW_FN(neg)(&neg, &odd[-naf[i] / 2]);
+            SW_FN(add)(&acc, &acc, &neg);
+        }
+    }
     *r = acc;
 }
 

@@ -3,7 +3,7 @@
  * all messages bound to the call's sequence number and broadcast by every
  * party in this order:
  *   1. deal: a(j+1) to party j (MK_AVSS), commitments by reliable broadcast
- *      ('D' ‖ seq ‖ (t+1) arkworks-encoded points);
+ *      ('D' ‖ seq ‖ (t+1) points in group_wire form);
  *   2. complain: 'C' ‖ seq ‖ one byte per dealer (1 = my share from it is
  *      missing or does not match its commitments);
  *   3. answer: 'R' ‖ seq ‖ (accuser, share) pairs, the shares of every
@@ -154,7 +154,7 @@ static int deal(MpcEngine *e, Avss *a, uint64_t seq)
     uint32_t n = a->n, t = a->t;
     const Group *g = a->g;
     Fe secret, *shares = a->mine, *coef = calloc(t + 1, sizeof *coef);
-    size_t blen = AVSS_HDR + (size_t)(t + 1) * g->ark_len;
+    size_t wl = group_wire_len(g), blen = AVSS_HDR + (size_t)(t + 1) * wl;
     uint8_t *b = malloc(blen);
     int rc = -1;
     if (!coef || !b) {
@@ -172,7 +172,7 @@ static int deal(MpcEngine *e, Avss *a, uint64_t seq)
         fe_to_bytes(a->f, kb, &coef[k]);
         int mrc = g->mul_base(&a->C[(size_t)a->self * (t + 1) + k], kb);
         sodium_memzero(kb, sizeof kb);
-        if (mrc != 0 || g->encode_ark(&a->C[(size_t)a->self * (t + 1) + k], b + AVSS_HDR + k * g->ark_len) != 0) {
+        if (mrc != 0 || group_wire_encode(g, &a->C[(size_t)a->self * (t + 1) + k], b + AVSS_HDR + k * wl) != 0) {
             mpc_fail(e, "avss: committing in %s failed", g->name);
             goto out;
         }
@@ -216,12 +216,12 @@ static void take_dealing(Avss *a, uint32_t i)
 {
     size_t len = 0;
     const uint8_t *m = held(a, i, 'D', &len);
-    if (a->dealt[i] || !m || len != AVSS_HDR + (size_t)(a->t + 1) * a->g->ark_len) return;
+    size_t wl = group_wire_len(a->g);
+    if (a->dealt[i] || !m || len != AVSS_HDR + (size_t)(a->t + 1) * wl) return;
     char why[128];
     int fine = 1;
     for (uint32_t k = 0; k <= a->t && fine; k++)
-        fine = a->g->decode_ark(&a->C[(size_t)i * (a->t + 1) + k], m + AVSS_HDR + k * a->g->ark_len, a->g->ark_len, why,
-                                sizeof why) == 0;
+        fine = group_wire_decode(a->g, &a->C[(size_t)i * (a->t + 1) + k], m + AVSS_HDR + k * wl, why, sizeof why) == 0;
     a->dealt[i] = (uint8_t)fine;
     if (fine)
         a->ok[i] = a->have[i] && avss_share_matches(a->g, &a->C[(size_t)i * (a->t + 1)], a->t + 1, a->self, &a->sh[i]);
