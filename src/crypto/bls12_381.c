@@ -290,6 +290,11 @@ static int g1_mul(GroupPoint *gr, const GroupPoint *gp, const uint8_t k[32])
     sodium_memzero(k2, sizeof k2);
     return 0;
 }
+static int g1_mul_vt(GroupPoint *r, const GroupPoint *p, const uint8_t *k, size_t klen)
+{
+    g1p_mul_vartime((G1P *)r, (const G1P *)p, k, klen);
+    return 0;
+}
 static int g1_mul_base(GroupPoint *r, const uint8_t k[32])
 {
     pthread_once(&g1_once, g1_table_init);
@@ -439,6 +444,11 @@ static int g2_mul(GroupPoint *r, const GroupPoint *p, const uint8_t k[32])
     g2p_mul_ct((G2P *)r, (const G2P *)p, k);
     return 0;
 }
+static int g2_mul_vt(GroupPoint *r, const GroupPoint *p, const uint8_t *k, size_t klen)
+{
+    g2p_mul_vartime((G2P *)r, (const G2P *)p, k, klen);
+    return 0;
+}
 static int g2_mul_base(GroupPoint *r, const uint8_t k[32])
 {
     pthread_once(&g2_once, g2_table_init);
@@ -544,6 +554,7 @@ const Group group_bls12_381_g1 = {
     .encode_ark = g1_encode,
     .decode_ark = g1_decode_compressed,
     .hash_to_group = g1_hash,
+    .mul_vartime = g1_mul_vt,
 };
 
 const Group group_bls12_381_g2 = {
@@ -566,4 +577,5 @@ const Group group_bls12_381_g2 = {
     .encode_ark = g2_encode,
     .decode_ark = g2_decode_compressed,
     .hash_to_group = NULL,
+    .mul_vartime = g2_mul_vt,
 };

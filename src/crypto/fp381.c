@@ -149,17 +149,56 @@ void fp_mul(Fp *r, const Fp *a, const Fp *b)
     final_sub6(r, t0, t1, t2, t3, t4, t5, 0);
 }
 
-void fp_sqr(Fp *r, const Fp *a) { fp_mul(r, a, a); }
+/* Squaring: the 15 cross products once and doubled, the 6 squares, then
+ * six Montgomery reduction rounds (21 limb products instead of 36 before
+ * the reduction). */
+void fp_sqr(Fp *r, const Fp *a)
+{
+    uint64_t t[12] = { 0 }, c;
+#pragma GCC unroll 12
+    for (int i = 0; i < 6; i++) {
+        c = 0;
+#pragma GCC unroll 6
+        for (int j = i + 1; j < 6; j++) t[i + j] = mac(t[i + j], a->v[i], a->v[j], &c);
+        t[i + 6] = c;
+    }
+#pragma GCC unroll 12
+    for (int i = 11; i > 0; i--) t[i] = (t[i] << 1) | (t[i - 1] >> 63);
+    t[0] <<= 1;
+    c = 0;
+#pragma GCC unroll 12
+    for (int i = 0; i < 6; i++) {
+        u128 sq = (u128)a->v[i] * a->v[i];
+        t[2 * i] = adc(t[2 * i], (uint64_t)sq, &c);
+        t[2 * i + 1] = adc(t[2 * i + 1], (uint64_t)(sq >> 64), &c);
+    }
+    uint64_t top = 0;
+#pragma GCC unroll 12
+    for (int i = 0; i < 6; i++) {
+        uint64_t m = t[i] * PINV;
+        c = 0;
+#pragma GCC unroll 6
+        for (int j = 0; j < 6; j++) t[i + j] = mac(t[i + j], m, P[j], &c);
+        t[i + 6] = adc(t[i + 6], c, &top);
+    }
+    final_sub6(r, t[6], t[7], t[8], t[9], t[10], t[11], top);
+}
 
+/* Fixed 4-bit window: about 96 multiplications besides the squarings
+ * instead of one per set bit.  The table index is the public exponent's. */
 void fp_pow(Fp *r, const Fp *a, const uint64_t e[6])
 {
-    Fp acc = fp_one_m, base = *a;
-    for (int i = 5; i >= 0; i--)
-        for (int bit = 63; bit >= 0; bit--) {
-            fp_sqr(&acc, &acc);
-            if ((e[i] >> bit) & 1) fp_mul(&acc, &acc, &base); /* e is public */
-        }
+    Fp tab[16], acc = fp_one_m;
+    tab[0] = fp_one_m;
+    tab[1] = *a;
+    for (int i = 2; i < 16; i++) fp_mul(&tab[i], &tab[i - 1], a);
+    for (int w = 95; w >= 0; w--) {
+        for (int d = 0; d < 4; d++) fp_sqr(&acc, &acc);
+        unsigned nib = (unsigned)(e[w / 16] >> (4 * (w % 16))) & 15;
+        if (nib) fp_mul(&acc, &acc, &tab[nib]); /* e is public */
+    }
     *r = acc;
+    memset(tab, 0, sizeof tab);
 }
 
 void fp_inv(Fp *r, const Fp *a) { fp_pow(r, a, P_MINUS_2); }

@@ -133,3 +133,24 @@ int group_sec1_decode_ark(const Group *g, GroupPoint *r, const uint8_t *in, size
     *r = p;
     return 0;
 }
+
+int group_mul_public(const Group *g, GroupPoint *r, const GroupPoint *p, const uint8_t *k, size_t klen)
+{
+    if (klen > 32) return -1;
+    if (g->mul_vartime) return g->mul_vartime(r, p, k, klen);
+    uint8_t kb[32] = { 0 };
+    memcpy(kb, k, klen);
+    return g->mul(r, p, kb);
+}
+
+size_t group_wire_len(const Group *g) { return g->enc_uncompressed_len ? g->enc_uncompressed_len : g->enc_len; }
+
+int group_wire_encode(const Group *g, const GroupPoint *p, uint8_t *out)
+{
+    return g->enc_uncompressed_len ? g->encode_uncompressed(p, out) : g->encode(p, out);
+}
+
+int group_wire_decode(const Group *g, GroupPoint *r, const uint8_t *in, char *err, size_t errlen)
+{
+    return g->decode(r, in, group_wire_len(g), err, errlen);
+}

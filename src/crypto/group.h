@@ -86,7 +86,24 @@ struct Group {
 
     /* Upstream's hash to the group, or NULL where upstream has none. */
     int (*hash_to_group)(GroupPoint *r, const uint8_t *msg, size_t len, char *err, size_t errlen);
+
+    /* r = k·p for a PUBLIC scalar k (little-endian, klen <= 32 bytes, not
+     * reduced), in variable time: faster for short k.  NULL where the group
+     * has none; group_mul_public falls back to mul. */
+    int (*mul_vartime)(GroupPoint *r, const GroupPoint *p, const uint8_t *k, size_t klen);
 };
+
+/* r = k·p for a public scalar (little-endian, klen <= 32): the group's
+ * mul_vartime if it has one, else its mul. */
+int group_mul_public(const Group *g, GroupPoint *r, const GroupPoint *p, const uint8_t *k, size_t klen);
+
+/* The form the MPC protocols send points in between parties: the
+ * uncompressed encoding where the group has one (the receiver then needs no
+ * square root), else the standard one.  group_wire_decode checks the point
+ * as decode does. */
+size_t group_wire_len(const Group *g);
+int group_wire_encode(const Group *g, const GroupPoint *p, uint8_t *out);
+int group_wire_decode(const Group *g, GroupPoint *r, const uint8_t *in, char *err, size_t errlen);
 
 extern const Group group_bls12_381_g1;
 extern const Group group_bls12_381_g2;

@@ -182,17 +182,153 @@ static inline void SW_FN(mul_ct)(SW_P *r, const SW_P *p, const uint8_t k[32])
     *r = acc;
 }
 
-/* r = k·p for a public scalar (any length, little-endian): double and add. */
+/* Jacobian coordinates (X:Y:Z) ~ (X/Z², Y/Z³), identity Z = 0, for the
+ * variable-time multiplication only: a doubling is 2M + 5S (dbl-2009-l)
+ * where the complete projective one is 6M + 2S, and public points may take
+ * the special cases by branches. */
+static inline void SW_FN(jdbl)(SW_P *r, const SW_P *p)
+{
+    SW_F A, B, C, D, E, F, t, Z3;
+    SW_SQR(&A, &p->X);
+    SW_SQR(&B, &p->Y);
+    SW_SQR(&C, &B);
+    SW_ADD(&t, &p->X, &B);
+    SW_SQR(&t, &t);
+    SW_SUB(&t, &t, &A);
+    SW_SUB(&t, &t, &C);
+    SW_ADD(&D, &t, &t);
+    SW_ADD(&E, &A, &A);
+    SW_ADD(&E, &E, &A);
+    SW_SQR(&F, &E);
+    SW_MUL(&Z3, &p->Y, &p->Z);
+    SW_ADD(&r->Z, &Z3, &Z3);
+    SW_SUB(&r->X, &F, &D);
+    SW_SUB(&r->X, &r->X, &D);
+    SW_SUB(&t, &D, &r->X);
+    SW_MUL(&t, &E, &t);
+    SW_ADD(&C, &C, &C);
+    SW_ADD(&C, &C, &C);
+    SW_ADD(&C, &C, &C);
+    SW_SUB(&r->Y, &t, &C);
+}
+
+/* add-2007-bl, with the cases the formula misses (identity, P = ±Q). */
+static inline void SW_FN(jadd)(SW_P *r, const SW_P *p, const SW_P *q)
+{
+    if (SW_IS_ZERO(&p->Z)) {
+        *r = *q;
+        return;
+    }
+    if (SW_IS_ZERO(&q->Z)) {
+        *r = *p;
+        return;
+    }
+    SW_F z1z1, z2z2, u1, u2, s1, s2, h, rr, i, j, v, t;
+    SW_SQR(&z1z1, &p->Z);
+    SW_SQR(&z2z2, &q->Z);
+    SW_MUL(&u1, &p->X, &z2z2);
+    SW_MUL(&u2, &q->X, &z1z1);
+    SW_MUL(&s1, &p->Y, &q->Z);
+    SW_MUL(&s1, &s1, &z2z2);
+    SW_MUL(&s2, &q->Y, &p->Z);
+    SW_MUL(&s2, &s2, &z1z1);
+    SW_SUB(&h, &u2, &u1);
+    SW_SUB(&rr, &s2, &s1);
+    if (SW_IS_ZERO(&h)) {
+        if (SW_IS_ZERO(&rr)) {
+            SW_FN(jdbl)(r, p);
+        } else {
+            SW_SET_ONE(&r->X);
+            SW_SET_ONE(&r->Y);
+            SW_SET_ZERO(&r->Z);
+        }
+        return;
+    }
+    SW_ADD(&rr, &rr, &rr);
+    SW_ADD(&i, &h, &h);
+    SW_SQR(&i, &i);
+    SW_MUL(&j, &h, &i);
+    SW_MUL(&v, &u1, &i);
+    SW_ADD(&t, &p->Z, &q->Z);
+    SW_SQR(&t, &t);
+    SW_SUB(&t, &t, &z1z1);
+    SW_SUB(&t, &t, &z2z2);
+    SW_MUL(&r->Z, &t, &h);
+    SW_SQR(&r->X, &rr);
+    SW_SUB(&r->X, &r->X, &j);
+    SW_SUB(&r->X, &r->X, &v);
+    SW_SUB(&r->X, &r->X, &v);
+    SW_SUB(&t, &v, &r->X);
+    SW_MUL(&t, &rr, &t);
+    SW_MUL(&s1, &s1, &j);
+    SW_ADD(&s1, &s1, &s1);
+    SW_SUB(&r->Y, &t, &s1);
+}
+
+/* r = k·p for a public scalar (little-endian, at most 32 bytes): width-4
+ * NAF (digits 0, ±1, ±3, ±5, ±7, a non-zero digit every 5 bits on average),
+ * so about one addition per five doublings instead of one per two. */
 static inline void SW_FN(mul_vartime)(SW_P *r, const SW_P *p, const uint8_t *k, size_t klen)
 {
-    SW_P acc;
-    SW_FN(identity)(&acc);
-    for (size_t i = klen; i-- > 0;)
-        for (int bit = 7; bit >= 0; bit--) {
-            SW_FN(dbl)(&acc, &acc);
-            if ((k[i] >> bit) & 1) SW_FN(add)(&acc, &acc, p);
+    uint64_t v[5] = { 0 };
+    int8_t naf[8 * 32 + 2];
+    int len = 0;
+    if (klen > 32) klen = 32;
+    for (size_t i = 0; i < klen; i++) v[i / 8] |= (uint64_t)k[i] << (8 * (i % 8));
+    while (v[0] | v[1] | v[2] | v[3] | v[4]) {
+        int d = 0;
+        if (v[0] & 1) {
+            d = (int)(v[0] & 15);
+            if (d >= 8) d -= 16;
+            /* v -= d: the low limb's change carries or borrows upwards */
+            uint64_t old = v[0];
+            v[0] -= (uint64_t)(int64_t)d;
+            int up = d < 0 ? v[0] < old : v[0] > old; /* carry when adding, borrow when subtracting */
+            for (int j = 1; j < 5 && up; j++) {
+                if (d < 0)
+                    up = ++v[j] == 0;
+                else
+                    up = v[j]-- == 0;
+            }
         }
-    *r = acc;
+        naf[len++] = (int8_t)d;
+        for (int j = 0; j < 4; j++) v[j] = (v[j] >> 1) | (v[j + 1] << 63);
+        v[4] >>= 1;
+    }
+    int top = 0; /* the odd multiples the digits use: small k need few */
+    for (int i = 0; i < len; i++) top = naf[i] > top ? naf[i] : -naf[i] > top ? -naf[i] : top;
+    SW_P odd[4], p2, acc, neg;
+    if (len == 0 || SW_IS_ZERO(&p->Z)) {
+        SW_FN(identity)(r);
+        return;
+    }
+    /* to Jacobian: (X·Z, Y·Z², Z) */
+    SW_F z2;
+    SW_SQR(&z2, &p->Z);
+    SW_MUL(&odd[0].X, &p->X, &p->Z);
+    SW_MUL(&odd[0].Y, &p->Y, &z2);
+    odd[0].Z = p->Z;
+    if (top > 1) SW_FN(jdbl)(&p2, &odd[0]);
+    for (int i = 1; i <= top / 2; i++) SW_FN(jadd)(&odd[i], &odd[i - 1], &p2);
+    acc = odd[naf[len - 1] / 2]; /* the top digit is positive */
+    for (int i = len - 2; i >= 0; i--) {
+        SW_FN(jdbl)(&acc, &acc);
+        if (naf[i] > 0) SW_FN(jadd)(&acc, &acc, &odd[naf[i] / 2]);
+        if (naf[i] < 0) {
+            neg = odd[-naf[i] / 2];
+            SW_NEG(&neg.Y, &neg.Y);
+            SW_FN(jadd)(&acc, &acc, &neg);
+        }
+    }
+    /* back to projective: (X·Z, Y, Z³) */
+    if (SW_IS_ZERO(&acc.Z)) {
+        SW_FN(identity)(r);
+        return;
+    }
+    SW_SQR(&z2, &acc.Z);
+    SW_MUL(&r->X, &acc.X, &acc.Z);
+    r->Y = acc.Y;
+    SW_MUL(&r->Z, &z2, &acc.Z);
 }
 
 /* Fixed-base tables: tab[w][j] = j·16^w·g, so k·g is 64 additions of

@@ -7,18 +7,19 @@
  * channel and reliably broadcasts the commitments C_k = a_k·G.  Each party
  * checks its share s against them (s·G = Σ C_k·x^k) and reliably
  * broadcasts the dealers it complains about (missing or inconsistent
- * share); every dealer broadcasts the shares of its accusers.  The leader
- * (the lowest party, passed over if silent or wrong) broadcasts which
- * complaints it counted and which dealings it accepts; everyone checks that
- * proposal against the broadcasts it names and adopts it, so every honest
- * party sums the same dealings (docs/avss.md "Protocol").  The result is
- * the sum of the accepted dealings: this party's share of a secret nobody
- * knows, and the commitments to its polynomial (C_0 = secret·G, the public
- * key).
+ * share); every dealer broadcasts the shares of its accusers.  A leader
+ * (party 0 first, then 1, ... on view changes) proposes which complaints
+ * count and which dealings are accepted; the parties check it against the
+ * broadcasts it names and agree on it by two rounds of votes with locks
+ * carried across view changes (PBFT-style), so every honest party sums the
+ * same dealings whatever the timing (docs/avss.md "Protocol").  The result
+ * is the sum of the accepted dealings: this party's share of a secret
+ * nobody knows, and the commitments to its polynomial (C_0 = secret·G, the
+ * public key).
  *
- * Timeouts only bound waits (a silent party, a killed dealer); the one
- * timed decision left is passing over a leader that is alive but very
- * late. */
+ * Timeouts only bound waits (a silent party, a killed dealer, a leader too
+ * slow for this view): they decide which view agrees, never that the
+ * honest parties agree. */
 #ifndef STOFFEL_MPC_AVSS_H
 #define STOFFEL_MPC_AVSS_H
 

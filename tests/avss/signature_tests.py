@@ -44,6 +44,12 @@ SILENT_ON = ("bls", "secp256k1")
 SEVEN = [("bls", "n=7 wrong-shares:2", ["--simulate-fault", "wrong-shares:2"]),
          ("secp256k1", "n=7 wrong-shares:2", ["--simulate-fault", "wrong-shares:2"]),
          ("bls", "n=7 silent:2", ["--simulate-fault", "silent:2"])]
+# a first leader alive but late for some parties (the testing aid makes
+# them leave view 0 at once, docs/avss.md "Protocol"): (scheme, label, n,
+# t, parties); one late party leaves a quorum in view 0, more than t do not
+LATE = [("bls", "late leader for party 4", 5, 1, "4"),
+        ("bls", "late leader for parties 2,3,4", 5, 1, "2,3,4"),
+        ("bls", "n=7 late leader for parties 5,6", 7, 2, "5,6")]
 FAULTS = [
     ("honest", []),
     ("wrong-shares:1", ["--simulate-fault", "wrong-shares:1"]),
@@ -153,10 +159,11 @@ def killed_in_keygen(build, tmp, prog, curve, n, t, victim):
     return sigs.pop() if ok else None
 
 
-def sign(build, prog, curve, extra, n=5, t=1):
+def sign(build, prog, curve, extra, n=5, t=1, env=None):
     args = [os.path.join(build, "stoffel-run"), prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t),
             "--mpc-backend", "avss", "--mpc-curve", curve] + extra
-    res = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
+    res = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300,
+                         env=dict(os.environ, **env) if env else None)
     m = re.search(r"^Program returned: byte\[\d+\] 0x([0-9a-f]+)$", res.stdout, re.M)
     return (m.group(1) if m else None), (res.stderr.strip() or res.stdout.strip())[-300:]
 
@@ -209,10 +216,13 @@ def main():
             prog = program(tmp, name, curve)
             runs = [(label, extra, 5, 1) for label, extra in FAULTS
                     if not label.startswith("silent") or scheme in SILENT_ON]
-            runs += [(label, extra, 7, 2) for s7, label, extra in SEVEN if s7 == scheme]
-            for label, extra, n, t in runs:
+            runs = [(label, extra, n, t, None) for label, extra, n, t in runs]
+            runs += [(label, extra, 7, 2, None) for s7, label, extra in SEVEN if s7 == scheme]
+            runs += [(label, [], n, t, {"STOFFEL_AVSS_TEST_LATE_PROPOSAL": late})
+                     for sl, label, n, t, late in LATE if sl == scheme]
+            for label, extra, n, t, env in runs:
                 what = "%s %s" % (scheme, label)
-                sig, why = sign(build, prog, curve, extra, n, t)
+                sig, why = sign(build, prog, curve, extra, n, t, env)
                 check(sig is not None, what + ": session returns a signature", why)
                 if sig:
                     lines.setdefault(ver, []).append((what, "%s %s" % (scheme if ver == "noble" else curve, sig)))

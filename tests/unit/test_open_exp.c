@@ -23,7 +23,7 @@ static void party(Node *p)
     const Group *g = c->g;
     if (c->malformed[p->id]) {
         /* a message of the right kind and length whose bytes are no point */
-        uint32_t count = (uint32_t)((g->enc_len + 31) / 32);
+        uint32_t count = (uint32_t)((group_wire_len(g) + 31) / 32);
         size_t len = MPC_HDR + (size_t)count * 32;
         uint8_t *m = malloc(len);
         wire_put_hdr(m, MK_EXP, count, 0x5eed, 0);
@@ -107,6 +107,11 @@ TEST(wrong_point_corrected)
     CHECK(first_excluded <= 1 && last_excluded == first_excluded);
     MpcFault f7[7] = { MPC_FAULT_WRONG_SHARES, 0, 0, MPC_FAULT_WRONG_SHARES, 0, 0, 0 };
     CHECK(run(&group_bn254_g1, &field_bn254, 7, 2, f7, NULL, &failed) == 5);
+    /* the first two parties wrong: the subsets that decide have points
+     * whose Lagrange weights are fractions (den > 1 in open_exp.c) */
+    MpcFault f7b[7] = { MPC_FAULT_WRONG_SHARES, MPC_FAULT_WRONG_SHARES, 0, 0, 0, 0, 0 };
+    CHECK(run(&group_bls12_381_g1, &field_bls12_381, 7, 2, f7b, NULL, &failed) == 5);
+    CHECK(run(&group_bls12_381_g2, &field_bls12_381, 7, 2, f7b, NULL, &failed) == 5);
 }
 
 TEST(malformed_and_silent)
