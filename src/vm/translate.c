@@ -371,6 +371,16 @@ static void fuse_table_builtins(const StfFunction *f, VmFunction *fn, const int3
             in->c = (uint16_t)f->instrs[i + 2].a;
         }
     }
+    /* `t.k = t.k + v` and `u.k2 = t.k + v`: the store of the sum follows at
+     * once, so both run in one dispatch (the SETF at +4 keeps its own op
+     * and cache for jumps to it and for the slow cases). */
+    for (uint32_t i = 0; i + 4 < f->instr_count; i++) {
+        Ins *in = &fn->code[i];
+        const Ins *alu = &fn->code[i + 3], *set = &fn->code[i + 4];
+        if ((in->op != I_GETF_ADD && in->op != I_GETF_SUB) || set->op != I_SETF) continue;
+        if (alu->a == 0 || set->c != alu->a) continue;
+        in->op = in->op == I_GETF_ADD ? I_GETF_ADD_SETF : I_GETF_SUB_SETF;
+    }
 }
 
 /* Clear registers (r0-r15) an instruction reads and writes, by wire op. */
