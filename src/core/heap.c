@@ -196,7 +196,7 @@ StArray *heap_new_array(Heap *h, uint32_t capacity_hint)
     StArray *a = new_object(h, GC_ARRAY, sizeof(StArray));
     if (!a) return NULL;
     a->id = h->next_id++;
-    a->packed = true;
+    a->packed = VT_I64;
     table_init(&a->extra);
     if (capacity_hint > 1024) capacity_hint = 1024; /* only a hint */
     if (capacity_hint) (void)array_reserve(h, a, capacity_hint);
@@ -389,20 +389,20 @@ bool array_unpack(Heap *h, StArray *a)
         const int64_t *ints = (const int64_t *)items;
         for (uint32_t i = a->dlen; i-- > 0;) {
             int64_t x = ints[i];
-            items[i] = val_i64(x);
+            items[i] = val_int((ValueType)a->packed, x); /* a float's payload too */
         }
         a->items = items;
     }
-    a->packed = false;
+    a->packed = VT_UNIT;
     return true;
 }
 
-/* Store v at dense index i (< cap), boxing a packed array for a value that
- * is not an I64.  False when out of memory. */
+/* Store v at dense index i (< cap), boxing a packed array for a value of
+ * another type.  False when out of memory. */
 static bool array_put(Heap *h, StArray *a, uint32_t i, Value v)
 {
     if (a->packed) {
-        if (v.type == VT_I64) {
+        if (array_packs(a, v)) {
             a->ints[i] = v.as.i;
             return true;
         }

@@ -83,19 +83,23 @@ typedef struct StArray {
     uint64_t id;
     union {
         Value *items;  /* dense part: indices 0 .. dlen-1 (holes are Unit) */
-        int64_t *ints; /* the same when packed: I64 payloads only */
+        int64_t *ints; /* the same when packed: the payloads (Value.as)
+                          of values that all have type `packed` */
     };
     uint32_t dlen; /* dense part length (<= len) */
     uint32_t cap;
-    int64_t len; /* array length: 1 + highest I64 index ever set */
-    Table extra; /* non-positional keys, and positional keys too far
+    int64_t len;    /* array length: 1 + highest I64 index ever set */
+    Table extra;    /* non-positional keys, and positional keys too far
                           past the dense part to store densely */
-    bool refs;   /* the dense part may hold heap values: once set, stays
+    bool refs;      /* the dense part may hold heap values: once set, stays
                           set; while clear the collector skips the items */
-    bool packed; /* the dense part is int64_t[cap] (every element an I64):
-                          a quarter of the memory with holes and extras.  A
-                          new array starts packed; the first store of any
-                          other value (or a hole) boxes it for good. */
+    uint8_t packed; /* VT_I64 or VT_FLOAT: the dense part is int64_t[cap],
+                          the payloads of elements that all have this type
+                          (half the memory of Values); VT_UNIT (0): boxed
+                          Values.  A new array starts as VT_I64, an empty one
+                          takes the type of its first integer or float; the
+                          first store of any other value (or a hole) boxes
+                          it for good. */
 } StArray;
 
 static inline size_t array_elem_size(const StArray *a) { return a->packed ? sizeof(int64_t) : sizeof(Value); }
@@ -103,7 +107,19 @@ static inline size_t array_elem_size(const StArray *a) { return a->packed ? size
 /* Element i < dlen of the dense part, whatever its form. */
 static inline Value array_dense_get(const StArray *a, uint32_t i)
 {
-    return a->packed ? val_i64(a->ints[i]) : a->items[i];
+    if (!a->packed) return a->items[i];
+    Value v;
+    v.type = a->packed;
+    v.as.i = a->ints[i];
+    return v;
+}
+
+/* Can v be stored into packed array a as a payload?  An empty packed array
+ * takes v's type when v is an integer (I64) or a float. */
+static inline bool array_packs(StArray *a, Value v)
+{
+    if (a->packed && a->dlen == 0 && (v.type == VT_I64 || v.type == VT_FLOAT)) a->packed = v.type;
+    return a->packed && v.type == a->packed;
 }
 
 /* Every store into StArray.items goes with this (moves within the array

@@ -257,8 +257,8 @@ static inline bool fast_get_field(Value t, Value k, Ins *cache, Value *out)
 {
     if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
         if (t.as.arr->packed) {
-            out->type = VT_I64;
-            out->as.i = t.as.arr->ints[k.as.i];
+            out->type = t.as.arr->packed;
+            out->as.i = t.as.arr->ints[k.as.i]; /* a float's payload too */
         } else {
             copy_value(out, &t.as.arr->items[k.as.i]);
         }
@@ -627,8 +627,8 @@ run_op:
             if (t.type == VT_ARRAY && k.type == VT_I64 && (uint64_t)k.as.i < t.as.arr->dlen) {
                 StArray *arr = t.as.arr;
                 if (arr->packed) {
-                    /* anything but an I64 boxes the array: the builtin */
-                    if (unlikely(R[ip->c].type != VT_I64)) RUN_OP(STF_OP_PUSHARG);
+                    /* a value of another type boxes the array: the builtin */
+                    if (unlikely(R[ip->c].type != arr->packed)) RUN_OP(STF_OP_PUSHARG);
                     arr->ints[k.as.i] = R[ip->c].as.i;
                 } else {
                     array_note(arr, R[ip->c]);
@@ -665,7 +665,7 @@ run_op:
                 StArray *arr = t.as.arr;
                 /* array_push's common case, without the call: no growth
                  * (and no boxing), so no allocation and no safe point */
-                if (likely(arr->dlen < arr->cap && (!arr->packed || R[ip->b].type == VT_I64))) {
+                if (likely(arr->dlen < arr->cap && (!arr->packed || R[ip->b].type == arr->packed))) {
                     if (arr->packed) {
                         arr->ints[arr->dlen] = R[ip->b].as.i;
                     } else {
