@@ -150,6 +150,32 @@ StString *heap_concat_strings(Heap *h, const StString *a, const StString *b)
     memcpy(s->chars, a->chars, a->len);
     memcpy(s->chars + a->len, b->chars, b->len);
     s->chars[len] = '\0';
+    h->concat_bytes += len;
+    return s;
+}
+
+StString *heap_append_string(Heap *h, StString *a, const StString *b)
+{
+    const size_t max = UINT32_MAX - 1 - sizeof(StString);
+    size_t len = (size_t)a->len + b->len;
+    if (len > max) return NULL;
+    if ((a->gc.flags & GC_STR_BUFFER) && len <= a->gc.size - sizeof(StString) - 1) {
+        memcpy(a->chars + a->len, b->chars, b->len);
+        a->len = (uint32_t)len;
+        a->chars[len] = '\0';
+        a->hash = 0;
+        h->concat_bytes += b->len;
+        return a;
+    }
+    size_t cap = len < 32 ? 32 : len > max / 2 ? max : len * 2;
+    StString *s = new_object_zeroed(h, GC_STRING, sizeof(StString) + cap + 1, sizeof(StString));
+    if (!s) return NULL;
+    s->gc.flags = GC_STR_BUFFER;
+    s->len = (uint32_t)len;
+    memcpy(s->chars, a->chars, a->len);
+    memcpy(s->chars + a->len, b->chars, b->len);
+    s->chars[len] = '\0';
+    h->concat_bytes += len;
     return s;
 }
 

@@ -21,8 +21,14 @@ typedef struct GcObject {
     struct GcObject *next;
     uint8_t kind; /* GcKind */
     uint8_t marked;
+    uint8_t flags; /* by kind: GC_STR_BUFFER */
     uint32_t size; /* bytes accounted for this object (header + inline) */
 } GcObject;
+
+/* A string made by heap_append_string: its chars may have room past len
+ * (capacity = gc.size - sizeof(StString) - 1), and it is extended in place
+ * while only the appending register holds it. */
+#define GC_STR_BUFFER 1
 
 /* Allocator hook, realloc-like: (ud, ptr, old_size, new_size); new_size 0
  * frees and returns NULL.  May return NULL on failure. */
@@ -188,6 +194,9 @@ struct Heap {
     size_t gray_len, gray_cap;
     bool gray_overflow; /* gray stack allocation failed: rescan needed */
     size_t collections;
+    /* bytes copied by string concatenation (ADD and appends): a counter for
+     * tests that appends are linear, not a timing */
+    uint64_t concat_bytes;
 };
 
 void heap_init(Heap *h, StAllocFn alloc, void *ud);
@@ -215,6 +224,12 @@ void heap_mark_object(Heap *h, GcObject *o);
 /* Constructors; NULL on allocation failure. */
 StString *heap_new_string(Heap *h, const char *bytes, size_t len);
 StString *heap_concat_strings(Heap *h, const StString *a, const StString *b);
+/* a .. b for `s = s .. x` where the caller proved that nothing but the one
+ * register holds a when a is a buffer (GC_STR_BUFFER): a buffer with room is
+ * extended in place and returned; otherwise a new buffer with room for as
+ * much again is made, so repeated appends copy each byte O(1) times.  NULL
+ * when out of memory or too long. */
+StString *heap_append_string(Heap *h, StString *a, const StString *b);
 StObject *heap_new_object(Heap *h);
 StArray *heap_new_array(Heap *h, uint32_t capacity_hint);
 StForeign *heap_new_foreign(Heap *h, void *ptr, StFinalizer fin, void *fin_ud);

@@ -609,6 +609,21 @@ run_op:
     } while (0)
         TARGET(I_GETF_ADD_SETF) { GETF_ARITH(__builtin_add_overflow, GETF_ARITH_SETF(r_)); }
         TARGET(I_GETF_SUB_SETF) { GETF_ARITH(__builtin_sub_overflow, GETF_ARITH_SETF(r_)); }
+        /* s = s .. x (see mark_appends): integers and errors as ADD does */
+        TARGET(I_APPEND)
+        {
+            Value *s = &R[ip->a];
+            const Value *x = &R[ip->c];
+            StString *r;
+            if (likely(s->type == VT_STRING && x->type == VT_STRING) &&
+                (r = heap_append_string(&vm->heap, s->as.str, x->as.str)) != NULL) {
+                s->as.str = r;
+                SAFEPOINT();
+                ip++;
+                DISPATCH();
+            }
+            RUN_OP(I_ADD_C);
+        }
         TARGET(I_GETF2)
         {
             if (likely(fast_get_field(R[ip->a], R[ip->b], ip, &R[0]))) {
