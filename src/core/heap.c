@@ -150,6 +150,32 @@ StString *heap_concat_strings(Heap *h, const StString *a, const StString *b)
     memcpy(s->chars, a->chars, a->len);
     memcpy(s->chars + a->len, b->chars, b->len);
     s->chars[len] = '\0';
+    h->concat_bytes += len;
+    return s;
+}
+
+StString *heap_append_string(Heap *h, StString *a, const StString *b)
+{
+    const size_t max = UINT32_MAX - 1 - sizeof(StString);
+    size_t len = (size_t)a->len + b->len;
+    if (len > max) return NULL;
+    if ((a->gc.flags & GC_STR_BUFFER) && len <= a->gc.size - sizeof(StString) - 1) {
+        memcpy(a->chars + a->len, b->chars, b->len);
+        a->len = (uint32_t)len;
+        a->chars[len] = '\0';
+        a->hash = 0;
+        h->concat_bytes += b->len;
+        return a;
+    }
+    size_t cap = len < 32 ? 32 : len > max / 2 ? max : len * 2;
+    StString *s = new_object_zeroed(h, GC_STRING, sizeof(StString) + cap + 1, sizeof(StString));
+    if (!s) return NULL;
+    s->gc.flags = GC_STR_BUFFER;
+    s->len = (uint32_t)len;
+    memcpy(s->chars, a->chars, a->len);
+    memcpy(s->chars + a->len, b->chars, b->len);
+    s->chars[len] = '\0';
+    h->concat_bytes += len;
     return s;
 }
 
@@ -196,7 +222,7 @@ StArray *heap_new_array(Heap *h, uint32_t capacity_hint)
     StArray *a = new_object(h, GC_ARRAY, sizeof(StArray));
     if (!a) return NULL;
     a->id = h->next_id++;
-    a->packed = true;
+    a->packed = VT_I64;
     table_init(&a->extra);
     if (capacity_hint > 1024) capacity_hint = 1024; /* only a hint */
     if (capacity_hint) (void)array_reserve(h, a, capacity_hint);
@@ -389,20 +415,20 @@ bool array_unpack(Heap *h, StArray *a)
         const int64_t *ints = (const int64_t *)items;
         for (uint32_t i = a->dlen; i-- > 0;) {
             int64_t x = ints[i];
-            items[i] = val_i64(x);
+            items[i] = val_int((ValueType)a->packed, x); /* a float's payload too */
         }
         a->items = items;
     }
-    a->packed = false;
+    a->packed = VT_UNIT;
     return true;
 }
 
-/* Store v at dense index i (< cap), boxing a packed array for a value that
- * is not an I64.  False when out of memory. */
+/* Store v at dense index i (< cap), boxing a packed array for a value of
+ * another type.  False when out of memory. */
 static bool array_put(Heap *h, StArray *a, uint32_t i, Value v)
 {
     if (a->packed) {
-        if (v.type == VT_I64) {
+        if (array_packs(a, v)) {
             a->ints[i] = v.as.i;
             return true;
         }

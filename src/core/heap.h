@@ -21,8 +21,14 @@ typedef struct GcObject {
     struct GcObject *next;
     uint8_t kind; /* GcKind */
     uint8_t marked;
+    uint8_t flags; /* by kind: GC_STR_BUFFER */
     uint32_t size; /* bytes accounted for this object (header + inline) */
 } GcObject;
+
+/* A string made by heap_append_string: its chars may have room past len
+ * (capacity = gc.size - sizeof(StString) - 1), and it is extended in place
+ * while only the appending register holds it. */
+#define GC_STR_BUFFER 1
 
 /* Allocator hook, realloc-like: (ud, ptr, old_size, new_size); new_size 0
  * frees and returns NULL.  May return NULL on failure. */
@@ -83,19 +89,23 @@ typedef struct StArray {
     uint64_t id;
     union {
         Value *items;  /* dense part: indices 0 .. dlen-1 (holes are Unit) */
-        int64_t *ints; /* the same when packed: I64 payloads only */
+        int64_t *ints; /* the same when packed: the payloads (Value.as)
+                          of values that all have type `packed` */
     };
     uint32_t dlen; /* dense part length (<= len) */
     uint32_t cap;
-    int64_t len; /* array length: 1 + highest I64 index ever set */
-    Table extra; /* non-positional keys, and positional keys too far
+    int64_t len;    /* array length: 1 + highest I64 index ever set */
+    Table extra;    /* non-positional keys, and positional keys too far
                           past the dense part to store densely */
-    bool refs;   /* the dense part may hold heap values: once set, stays
+    bool refs;      /* the dense part may hold heap values: once set, stays
                           set; while clear the collector skips the items */
-    bool packed; /* the dense part is int64_t[cap] (every element an I64):
-                          a quarter of the memory with holes and extras.  A
-                          new array starts packed; the first store of any
-                          other value (or a hole) boxes it for good. */
+    uint8_t packed; /* VT_I64 or VT_FLOAT: the dense part is int64_t[cap],
+                          the payloads of elements that all have this type
+                          (half the memory of Values); VT_UNIT (0): boxed
+                          Values.  A new array starts as VT_I64, an empty one
+                          takes the type of its first integer or float; the
+                          first store of any other value (or a hole) boxes
+                          it for good. */
 } StArray;
 
 static inline size_t array_elem_size(const StArray *a) { return a->packed ? sizeof(int64_t) : sizeof(Value); }
@@ -103,7 +113,19 @@ static inline size_t array_elem_size(const StArray *a) { return a->packed ? size
 /* Element i < dlen of the dense part, whatever its form. */
 static inline Value array_dense_get(const StArray *a, uint32_t i)
 {
-    return a->packed ? val_i64(a->ints[i]) : a->items[i];
+    if (!a->packed) return a->items[i];
+    Value v;
+    v.type = a->packed;
+    v.as.i = a->ints[i];
+    return v;
+}
+
+/* Can v be stored into packed array a as a payload?  An empty packed array
+ * takes v's type when v is an integer (I64) or a float. */
+static inline bool array_packs(StArray *a, Value v)
+{
+    if (a->packed && a->dlen == 0 && (v.type == VT_I64 || v.type == VT_FLOAT)) a->packed = v.type;
+    return a->packed && v.type == a->packed;
 }
 
 /* Every store into StArray.items goes with this (moves within the array
@@ -172,6 +194,9 @@ struct Heap {
     size_t gray_len, gray_cap;
     bool gray_overflow; /* gray stack allocation failed: rescan needed */
     size_t collections;
+    /* bytes copied by string concatenation (ADD and appends): a counter for
+     * tests that appends are linear, not a timing */
+    uint64_t concat_bytes;
 };
 
 void heap_init(Heap *h, StAllocFn alloc, void *ud);
@@ -199,6 +224,12 @@ void heap_mark_object(Heap *h, GcObject *o);
 /* Constructors; NULL on allocation failure. */
 StString *heap_new_string(Heap *h, const char *bytes, size_t len);
 StString *heap_concat_strings(Heap *h, const StString *a, const StString *b);
+/* a .. b for `s = s .. x` where the caller proved that nothing but the one
+ * register holds a when a is a buffer (GC_STR_BUFFER): a buffer with room is
+ * extended in place and returned; otherwise a new buffer with room for as
+ * much again is made, so repeated appends copy each byte O(1) times.  NULL
+ * when out of memory or too long. */
+StString *heap_append_string(Heap *h, StString *a, const StString *b);
 StObject *heap_new_object(Heap *h);
 StArray *heap_new_array(Heap *h, uint32_t capacity_hint);
 StForeign *heap_new_foreign(Heap *h, void *ptr, StFinalizer fin, void *fin_ud);

@@ -114,7 +114,8 @@ static int copy(VM *vm, CopyMap *m, Value v, Value *out, int depth)
         if (!a || !map_put(m, v.as.gc, val_gc(VT_ARRAY, a))) return vm_oom(vm);
         *out = val_gc(VT_ARRAY, a);
         if (src->dlen && !array_reserve(h, a, src->dlen)) return vm_oom(vm);
-        if (src->packed) { /* integers only: the copy stays packed */
+        if (src->packed) { /* numbers only: the copy stays packed */
+            a->packed = src->packed;
             if (src->dlen) memcpy(a->ints, src->ints, (size_t)src->dlen * sizeof(int64_t));
         } else if (!array_unpack(h, a)) {
             return vm_oom(vm);

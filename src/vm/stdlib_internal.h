@@ -36,7 +36,7 @@ int sl_sindex(VM *vm, Value v, const char *name, SIndex *out);
 int sl_check_len(VM *vm, const StArray *a);
 /* Move sparsely stored positional elements into the dense part so that
  * dlen == len afterwards (list builtins that reshape work on items[]);
- * an array with holes is boxed (StArray.packed clear). */
+ * an array with holes is boxed (StArray.packed is VT_UNIT). */
 int sl_materialize(VM *vm, StArray *a);
 /* New empty array; the hint only pre-sizes (capped). */
 int sl_new_array(VM *vm, int64_t cap_hint, StArray **out);

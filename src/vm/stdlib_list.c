@@ -284,7 +284,7 @@ static int bi_insert(VM *vm, const Value *args, uint32_t argc, Value *result, vo
     if (sl_materialize(vm, a) != ST_OK) return ST_ERR;
     Heap *h = vm_heap(vm);
     if (a->dlen == UINT32_MAX || !array_reserve(h, a, a->dlen + 1)) return vm_oom(vm);
-    if (args[2].type != VT_I64 && !array_unpack(h, a)) return vm_oom(vm);
+    if (!array_packs(a, args[2]) && !array_unpack(h, a)) return vm_oom(vm);
     size_t es = array_elem_size(a);
     char *base = (char *)a->items;
     memmove(base + (size_t)(i + 1) * es, base + (size_t)i * es, (size_t)(a->dlen - (uint32_t)i) * es);
@@ -398,10 +398,11 @@ static int bi_sort(VM *vm, const Value *args, uint32_t argc, Value *result, void
     if (sl_array_arg(vm, args[0], "First argument", &a) != ST_OK) return ST_ERR;
     if (sl_materialize(vm, a) != ST_OK) return ST_ERR;
     uint32_t n = a->dlen;
-    if (a->packed) { /* all I64: equal elements are indistinguishable */
+    if (a->packed == VT_I64) { /* equal elements are indistinguishable */
         if (n > 1) qsort(a->ints, n, sizeof(int64_t), cmp_i64);
         return ST_OK;
     }
+    if (!array_unpack(vm_heap(vm), a)) return vm_oom(vm); /* floats: NaN and -0.0 need the general path */
     if (sort_check(vm, a->items, n) != ST_OK) return ST_ERR;
     if (n < 2) return ST_OK;
     Value *tmp = malloc((size_t)n * sizeof(Value));

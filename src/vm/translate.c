@@ -371,6 +371,16 @@ static void fuse_table_builtins(const StfFunction *f, VmFunction *fn, const int3
             in->c = (uint16_t)f->instrs[i + 2].a;
         }
     }
+    /* `t.k = t.k + v` and `u.k2 = t.k + v`: the store of the sum follows at
+     * once, so both run in one dispatch (the SETF at +4 keeps its own op
+     * and cache for jumps to it and for the slow cases). */
+    for (uint32_t i = 0; i + 4 < f->instr_count; i++) {
+        Ins *in = &fn->code[i];
+        const Ins *alu = &fn->code[i + 3], *set = &fn->code[i + 4];
+        if ((in->op != I_GETF_ADD && in->op != I_GETF_SUB) || set->op != I_SETF) continue;
+        if (alu->a == 0 || set->c != alu->a) continue;
+        in->op = in->op == I_GETF_ADD ? I_GETF_ADD_SETF : I_GETF_SUB_SETF;
+    }
 }
 
 /* Clear registers (r0-r15) an instruction reads and writes, by wire op. */
@@ -496,6 +506,79 @@ static int32_t *pending_args(VM *vm, const StfFunction *f, const VmFunction *fn)
     }
     wl_free(&w);
     return d;
+}
+
+/* In-place appends (I_APPEND).  `ADD rD, rD, rX` (X != D) may extend the
+ * string in rD in place when that string is an append buffer (made by such
+ * an ADD) and no other place can hold it.  That holds for register D when
+ * no instruction that reads D, or writes D with anything but a constant
+ * (MOV, a call result, ...), can be followed by one of D's appends before
+ * an LDI overwrites D: then no copy of the buffer is ever made while an
+ * append can still see it, and no buffer comes back into D from elsewhere.
+ * Only registers that are not parameters and get a string constant
+ * somewhere (so integer counters keep their fused ADDs), and no function
+ * that makes closures (they capture by name).  reach[i]: from before
+ * instruction i an append to D can run with D unchanged. */
+static bool append_site(const StfFunction *f, const VmFunction *fn, uint32_t i, uint32_t d)
+{
+    const StfInstr *in = &f->instrs[i];
+    return in->op == STF_OP_ADD && in->a == d && in->b == d && in->c != d && fn->code[i].op == I_ADD_C;
+}
+
+static bool append_safe(const StfFunction *f, const VmFunction *fn, uint32_t d, uint8_t *reach)
+{
+    uint32_t n = f->instr_count, succ[2];
+    bool any = false;
+    for (uint32_t i = 0; i <= n; i++) reach[i] = i < n && append_site(f, fn, i, d);
+    for (uint32_t i = 0; i < n; i++) any |= reach[i];
+    if (!any) return false;
+    /* Backward passes until nothing changes; a pass per nested back jump,
+     * so give up (no appends) on a function that needs many. */
+    bool changed = true;
+    for (int pass = 0; changed; pass++) {
+        if (pass == 32) return false;
+        changed = false;
+        for (uint32_t i = n; i-- > 0;) {
+            const StfInstr *in = &f->instrs[i];
+            if (reach[i] || (in->op == STF_OP_LDI && in->a == d)) continue;
+            uint32_t nsucc = successors(f, fn, i, succ);
+            for (uint32_t k = 0; k < nsucc && !reach[i]; k++) reach[i] = reach[succ[k]];
+            changed |= reach[i];
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const StfInstr *in = &f->instrs[i];
+        uint32_t reads, writes;
+        reg_effects(in, &reads, &writes);
+        if (append_site(f, fn, i, d) || !((reads | writes) & (1u << d))) continue;
+        if (in->op == STF_OP_LDI) continue; /* a constant, never a buffer */
+        uint32_t nsucc = successors(f, fn, i, succ);
+        for (uint32_t k = 0; k < nsucc; k++)
+            if (reach[succ[k]]) return false;
+    }
+    return true;
+}
+
+static int mark_appends(VM *vm, const StfFunction *f, VmFunction *fn)
+{
+    uint32_t n = f->instr_count, strings = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const StfInstr *in = &f->instrs[i];
+        if (in->op == STF_OP_CALL && in->name.s && strcmp(in->name.s, "create_closure") == 0) return ST_OK;
+        if (in->op == STF_OP_LDI && in->a < SECRET_REGISTER_START && in->a >= f->param_count &&
+            vm->consts[fn->code[i].x].type == VT_STRING)
+            strings |= 1u << in->a;
+    }
+    if (!strings) return ST_OK;
+    uint8_t *reach = vm_mem_alloc(vm, (size_t)n + 1);
+    if (!reach) return vm_oom(vm);
+    for (uint32_t d = 0; d < SECRET_REGISTER_START; d++) {
+        if (!(strings & (1u << d)) || !append_safe(f, fn, d, reach)) continue;
+        for (uint32_t i = 0; i < n; i++)
+            if (append_site(f, fn, i, d)) fn->code[i].op = I_APPEND;
+    }
+    vm_mem_free(vm, reach, (size_t)n + 1);
+    return ST_OK;
 }
 
 /* Which clear registers a call must set to Unit: those that some path
@@ -693,6 +776,7 @@ static int translate_function(Loader *L, const StfFunction *f, VmFunction **resu
         fn->code[i].x = fn->code[i + 1].x;
     }
 
+    if (mark_appends(vm, f, fn) != ST_OK) return ST_ERR;
     /* Superinstructions, last: each pass looks for the forms made above. */
     int32_t *pending = pending_args(vm, f, fn);
     if (!pending) return vm_oom(vm);

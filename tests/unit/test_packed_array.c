@@ -1,6 +1,7 @@
-/* test_packed_array.c: arrays of I64 values stay packed (8 bytes per
- * element) and every store of another kind of value boxes them, keeping
- * each element (src/core/heap.c). */
+/* test_packed_array.c: arrays of I64 values, and arrays of floats, stay
+ * packed (8 bytes per element) and every store of another kind of value
+ * boxes them, keeping each element (src/core/heap.c). */
+#include <math.h>
 #include <string.h>
 
 #include "core/heap.h"
@@ -91,6 +92,56 @@ TEST(unpack_keeps_values)
     CHECK(array_unpack(&heap, e) && !e->packed && e->len == 0);
 }
 
+static StArray *floats(int64_t n)
+{
+    StArray *a = heap_new_array(&heap, 0);
+    for (int64_t i = 0; i < n; i++) array_push(&heap, a, val_float((double)i * 0.5 - 1.25));
+    return a;
+}
+
+static bool holds_floats(const StArray *a, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) {
+        Value v = array_get_index(a, i);
+        if (v.type != VT_FLOAT || v.as.f != (double)i * 0.5 - 1.25) return false;
+    }
+    return a->len == n;
+}
+
+TEST(floats_stay_packed)
+{
+    size_t before = heap.bytes;
+    StArray *a = floats(100000);
+    CHECK(a->packed == VT_FLOAT);
+    CHECK(holds_floats(a, 100000));
+    CHECK(heap.bytes - before <= sizeof(StArray) + 16 + (size_t)a->cap * 8);
+    /* -0.0 and NaN keep their bits */
+    CHECK(array_set_index(&heap, a, 7, val_float(-0.0)));
+    CHECK(a->packed == VT_FLOAT && array_get_index(a, 7).type == VT_FLOAT && signbit(array_get_index(a, 7).as.f));
+    CHECK(array_set_index(&heap, a, 8, val_float(NAN)));
+    CHECK(isnan(array_get_index(a, 8).as.f));
+}
+
+TEST(float_then_int_boxes)
+{
+    /* an integer into a float array, a float into an integer array: boxed
+     * with every element kept (no conversion between 1 and 1.0) */
+    StArray *a = floats(1000);
+    CHECK(array_push(&heap, a, val_i64(5)));
+    CHECK(!a->packed && a->len == 1001 && array_get_index(a, 1000).type == VT_I64);
+    CHECK(array_get_index(a, 999).type == VT_FLOAT && array_get_index(a, 999).as.f == 999 * 0.5 - 1.25);
+    StArray *b = ints(1);
+    CHECK(array_push(&heap, b, val_float(1.0)));
+    CHECK(!b->packed && array_get_index(b, 0).type == VT_I64 && array_get_index(b, 1).type == VT_FLOAT);
+    /* only an empty array takes the first element's type */
+    StArray *c = heap_new_array(&heap, 0);
+    CHECK(c->packed == VT_I64);
+    CHECK(array_set_index(&heap, c, 0, val_float(3.5)) && c->packed == VT_FLOAT);
+    CHECK(array_unpack(&heap, c) && !c->packed && array_get_index(c, 0).as.f == 3.5);
+    StArray *d = floats(4097);
+    CHECK(array_unpack(&heap, d) && holds_floats(d, 4097));
+}
+
 static void no_roots(Heap *h, void *ud) {}
 
 TEST(collector_frees_both_forms)
@@ -108,6 +159,8 @@ int main(void)
     RUN(holes_box);
     RUN(sparse_keys_absorbed);
     RUN(unpack_keeps_values);
+    RUN(floats_stay_packed);
+    RUN(float_then_int_boxes);
     RUN(collector_frees_both_forms);
     heap_free_all(&heap);
     return unit_report();
