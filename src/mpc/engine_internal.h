@@ -241,6 +241,7 @@ enum {
     TEST_BAD_DEAL_ALL,   /* preproc.c: every other party gets off-polynomial shares */
     TEST_BAD_DEAL_2T,    /* preproc.c: a double sharing's degree-2t half has another secret */
     TEST_BAD_CHECK,      /* preproc.c: wrong check values reported (as a non-dealer) */
+    TEST_BAD_CHECK_2T,   /* preproc_check.c: wrong degree-2t check values about dealers 0..t-1 */
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
@@ -316,12 +317,31 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
 /* Whether cheaters are identified and left out (n <= 16): otherwise the
  * exchange is point to point and an inconsistency stops the run. */
 bool preproc_check_robust(const MpcEngine *e);
+/* What the check round needs of a run's dealings to settle a dispute
+ * (preproc.c fills it): the dealers' commitments to the rows they sent
+ * (digest[d·n + j]: dealer d's to party j's row, broadcast with the seeds,
+ * before the challenge), rows of `count` elements, and callbacks on ctx. */
+typedef struct {
+    const void *ctx;
+    size_t count;
+    const Fe *digest;
+    /* the 3 check combinations (random, degree-t, degree-2t halves) of a row */
+    void (*combos)(const void *ctx, const Fe *row, Fe out[3]);
+    /* this party's own dealing's combinations at every party: out[k·n + j] */
+    void (*expect)(const void *ctx, Fe *out);
+    /* row j of this party's own dealing; this party's row of dealer d */
+    const Fe *(*dealt)(const void *ctx, unsigned j);
+    Fe *(*held)(const void *ctx, unsigned d);
+} PpRows;
+/* A row's commitment: BLAKE2b-512 of its little-endian bytes, reduced. */
+void preproc_row_digest(const Field *f, const Fe *row, size_t count, Fe *out);
 /* The check round of run `round`: mine holds this party's 3n per-dealer
  * check values (random, degree-t, degree-2t halves; modified), sigma folds
  * the dealers.  Decides (identically at every honest party) which dealers
- * this run uses; -1 with the error naming suspects when more than t
- * parties cheated. */
-int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers *out);
+ * this run uses, settling disputes by having the dealer open the disputed
+ * row over broadcast (this party adopts an opened row of its own); -1 with
+ * the error naming them when more than t parties cheated. */
+int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, const PpRows *rows, PpDealers *out);
 #define PP_TAG(step, seq) (((uint64_t)(step) << 56) | ((seq)&0xffffffffffffffULL))
 
 /* engine_rbc.c */

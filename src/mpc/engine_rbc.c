@@ -44,7 +44,11 @@ int rbc_setup(MpcEngine *e)
 {
     e->rbc = rbc_new(e->n, e->t, e->self, rbc_send, e);
     e->prbc = rbc_new(e->n, e->t, e->self, rbc_send_pre, e);
-    return e->rbc && e->prbc ? 0 : -1;
+    if (!e->rbc || !e->prbc) return -1;
+    /* preprocessing's channel carries whole rows of a dealing when a
+     * dealer opens one in a dispute: up to a transport message */
+    rbc_set_limits(e->prbc, TRANSPORT_MAX_MESSAGE - MPC_HDR - RBC_HDR - MPC_ELEM, (size_t)256 << 20);
+    return 0;
 }
 
 void rbc_route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
