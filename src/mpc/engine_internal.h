@@ -318,13 +318,14 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
  * exchange is point to point and an inconsistency stops the run. */
 bool preproc_check_robust(const MpcEngine *e);
 /* What the check round needs of a run's dealings to settle a dispute
- * (preproc.c fills it): the dealers' commitments to the rows they sent
- * (digest[d·n + j]: dealer d's to party j's row, broadcast with the seeds,
- * before the challenge), rows of `count` elements, and callbacks on ctx. */
+ * (preproc.c fills it): rows of `count` elements, the dealers'
+ * commitments to the rows they sent (root[d]: the digest of dealer d's n
+ * row digests, broadcast with the seeds, before the challenge), this
+ * party's own row digests dig[j], and callbacks on ctx. */
 typedef struct {
     const void *ctx;
     size_t count;
-    const Fe *digest;
+    const Fe *root, *dig;
     /* the 3 check combinations (random, degree-t, degree-2t halves) of a row */
     void (*combos)(const void *ctx, const Fe *row, Fe out[3]);
     /* this party's own dealing's combinations at every party: out[k·n + j] */

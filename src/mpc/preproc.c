@@ -186,7 +186,8 @@ typedef struct {
     uint8_t *got[SHAMIR_MAX_PARTIES];  /* dealings received (owned) */
     const Fe *row[SHAMIR_MAX_PARTIES]; /* dealer j's sharings as this party holds them */
     Fe *rt, *r2t;                      /* extracted double shares, w·cd each */
-    Fe *dig;                           /* n×n row commitments (PpRows.digest) */
+    Fe *root;                          /* each dealer's commitment to its rows (PpRows.root) */
+    Fe *dig;                           /* this party's rows' digests (PpRows.dig) */
 } Run;
 
 /* Wipes and frees the dealings (this party's and the received ones) and
@@ -212,6 +213,7 @@ static void run_free(MpcEngine *e, Run *r)
 {
     run_drop_dealings(e, r);
     free(r->dig);
+    free(r->root);
     size_t bytes = (e->n - e->t) * r->cd * sizeof(Fe) + 1;
     Fe **ext[2] = { &r->rt, &r->r2t };
     for (int i = 0; i < 2; i++)
@@ -346,27 +348,28 @@ static int run_deal(MpcEngine *e, Run *r)
  * order.  Seeds travel over reliable broadcast, so every honest party
  * hashes the same ones; an honest party sends its seed only after it has
  * every dealing, so rho is fixed after all dealings are.  With its seed
- * each party commits to the n rows it dealt (r->dig): a row it has to open
- * in a dispute is then one fixed before rho. */
+ * each party commits to the n rows it dealt (r->root, the digest of their
+ * digests): a row it has to open in a dispute is then one fixed before
+ * rho. */
 static int run_seed(MpcEngine *e, Run *r, Fe *rho)
 {
     unsigned n = e->n;
-    size_t k = (size_t)n + 1;
-    Fe *mine = malloc(k * sizeof *mine), *all = malloc(n * k * sizeof *all);
-    r->dig = calloc((size_t)n * n, sizeof *r->dig);
+    const size_t k = 2;
+    Fe mine[2], *all = malloc(n * k * sizeof *all);
+    r->dig = malloc(n * sizeof *r->dig);
+    r->root = calloc(n, sizeof *r->root);
     uint8_t rnd[64], bad[SHAMIR_MAX_PARTIES];
-    if (!mine || !all || !r->dig) {
-        free(mine);
+    if (!all || !r->dig || !r->root) {
         free(all);
         return mpc_fail(e, "out of memory");
     }
     randombytes_buf(rnd, sizeof rnd);
     fe_reduce64(e->f, &mine[0], rnd);
-    for (unsigned j = 0; j < n; j++) preproc_row_digest(e->f, seg_payload(r, j), r->count, &mine[1 + j]);
+    for (unsigned j = 0; j < n; j++) preproc_row_digest(e->f, seg_payload(r, j), r->count, &r->dig[j]);
+    preproc_row_digest(e->f, r->dig, n, &mine[1]);
     int rc = preproc_check_exchange(e, PP_TAG(1, r->deal_seq), mine, k, all, bad);
-    free(mine);
     for (unsigned d = 0; d < n && rc == 0; d++)
-        if (!bad[d] && !e->pp_bad[d]) fe_copy(r->dig + (size_t)d * n, all + (size_t)d * k + 1, n);
+        if (!bad[d] && !e->pp_bad[d]) r->root[d] = all[(size_t)d * k + 1];
     if (rc == 0) {
         static const char dom[] = "stoffel-mpc preprocessing check v2";
         uint8_t hdr[16], h[64];
@@ -480,7 +483,7 @@ static int run_check(MpcEngine *e, Run *r, const Fe *rho, PpDealers *use)
     }
     Fe sigma;
     fold_challenge(e->f, rho, &sigma);
-    PpRows rows = { &cx, r->count, r->dig, row_combos, row_expect, row_dealt, row_held };
+    PpRows rows = { &cx, r->count, r->root, r->dig, row_combos, row_expect, row_dealt, row_held };
     int rc = preproc_check_round(e, seq, mine, &sigma, &rows, use);
     sodium_memzero(mine, 3 * (size_t)n * sizeof *mine);
     free(mine);

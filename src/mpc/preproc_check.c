@@ -300,24 +300,27 @@ static int pump(MpcEngine *e, const struct timespec *dl)
     return e->mem_failed ? -1 : 1;
 }
 
-/* Dealer d's opening of party j's row (tag, j, row): 1 if it is the row d
- * committed to and its combinations are what d claimed for j; then, if
- * j is this party, the row replaces the one d sent. */
+/* Dealer d's opening of party j's row (tag, j, the n row digests, the
+ * row): 1 if it is the row d committed to and its combinations are what d
+ * claimed for j; then, if j is this party, the row replaces the one d
+ * sent. */
 static int check_opening(MpcEngine *e, const PpRows *rows, const Fe *all, uint64_t tag, unsigned d, unsigned j,
                          uint8_t *m, size_t l)
 {
     const Field *f = e->f;
-    size_t count = rows->count;
-    if (l != 16 + count * MPC_ELEM) return 0;
+    size_t count = rows->count, n = e->n;
+    if (l != 16 + (n + count) * MPC_ELEM) return 0;
     uint64_t got = 0;
     for (int i = 7; i >= 0; i--) got = (got << 8) | m[i];
     uint32_t who = (uint32_t)m[8] | (uint32_t)m[9] << 8 | (uint32_t)m[10] << 16 | (uint32_t)m[11] << 24;
     if (got != tag || who != j) return 0;
-    Fe *row = (Fe *)(void *)(m + 16), dig, c[3];
-    wire_limbs_from_le(row, count);
-    if (!wire_check_raw(f, row, count)) return 0;
-    preproc_row_digest(f, row, count, &dig);
-    if (!fe_equal(&dig, &rows->digest[(size_t)d * e->n + j])) return 0;
+    Fe *dig = (Fe *)(void *)(m + 16), *row = dig + n, h, c[3];
+    wire_limbs_from_le(dig, n + count);
+    if (!wire_check_raw(f, dig, n + count)) return 0;
+    preproc_row_digest(f, dig, n, &h);
+    if (!fe_equal(&h, &rows->root[d])) return 0;
+    preproc_row_digest(f, row, count, &h);
+    if (!fe_equal(&h, &dig[j])) return 0;
     rows->combos(rows->ctx, row, c);
     for (int k = 0; k < 3; k++)
         if (!fe_equal(&c[k], claim(all, e->n, d, k, j))) return 0;
@@ -334,16 +337,17 @@ static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, con
 {
     unsigned n = e->n, self = e->self;
     uint64_t tag = PP_TAG(4, round);
-    size_t len = 16 + rows->count * MPC_ELEM;
+    size_t len = 16 + (n + rows->count) * MPC_ELEM;
     for (unsigned j = 0; j < n; j++) {
         if (!dis[self][j] || e->pp_bad[j]) continue;
         uint8_t *buf = malloc(len);
         if (!buf) return mpc_fail(e, "out of memory");
         for (int i = 0; i < 8; i++) buf[i] = (uint8_t)(tag >> (8 * i));
         for (int i = 0; i < 8; i++) buf[8 + i] = i < 4 ? (uint8_t)(j >> (8 * i)) : 0;
-        Fe *row = (Fe *)(void *)(buf + 16);
-        fe_copy(row, rows->dealt(rows->ctx, j), rows->count);
-        wire_limbs_to_le(row, rows->count);
+        Fe *dig = (Fe *)(void *)(buf + 16);
+        fe_copy(dig, rows->dig, n);
+        fe_copy(dig + n, rows->dealt(rows->ctx, j), rows->count);
+        wire_limbs_to_le(dig, n + rows->count);
         uint64_t session;
         int rc = rbc_broadcast(e->prbc, buf, len, &session);
         sodium_memzero(buf, len);
