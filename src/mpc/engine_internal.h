@@ -214,6 +214,10 @@ struct MpcEngine {
 
     struct Rbc *rbc;  /* reliable broadcast state (engine_rbc.c) */
     struct Rbc *prbc; /* preprocessing's own broadcast channel (preproc_check.c) */
+    /* pp_rbc_wait: prbc messages to all, bundled while it drains the inbox */
+    uint8_t *pb;
+    size_t pb_len, pb_cap;
+    bool pb_hold;
     /* preprocessing (preproc_check.c): parties proven faulty there, whose
      * dealings and check values are not used again; warnings naming them */
     uint8_t pp_bad[SHAMIR_MAX_PARTIES];
@@ -349,6 +353,11 @@ int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma,
 int rbc_setup(MpcEngine *e);
 /* An MK_RBC message (owned; freed here): handed to the broadcast. */
 void rbc_route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len);
+/* Waits until *dl for a message, then routes it and every other one
+ * already waiting; preprocessing's broadcast messages this makes go out
+ * as one bundle per destination (n broadcasts in parallel are O(n³)
+ * messages one by one).  1 routed, 0 past the deadline, -1 error set. */
+int pp_rbc_wait(MpcEngine *e, const struct timespec *dl);
 
 /* online.c: a Beaver round; online = fault injection applies and stats
  * count it as an online round. */

@@ -74,7 +74,7 @@ static void list_set(const uint8_t *set, unsigned n, char *out, size_t len)
  * (one message per pair) and any inconsistency aborts the run: n Bracha
  * broadcasts are O(n³) messages per exchange (at n = 40 the honest
  * session's CPU grew 6x, n = 80 timed out). */
-#define PP_BROADCAST_MAX_N 16
+#define PP_BROADCAST_MAX_N 255
 
 bool preproc_check_robust(const MpcEngine *e) { return e->n <= PP_BROADCAST_MAX_N; }
 
@@ -151,21 +151,15 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
             if (rc < 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
         }
         if (!waiting) return 0;
-        int ms = ms_left(&dl);
-        uint32_t from;
-        uint8_t *m;
-        size_t l;
-        int tr = ms ? transport_recv(e->tr, &from, &m, &l, ms) : TRANSPORT_TIMEOUT;
-        if (tr == TRANSPORT_TIMEOUT) {
+        int tr = pp_rbc_wait(e, &dl);
+        if (tr < 0) return -1;
+        if (tr == 0) {
             char miss[128];
             need[e->self] = 0;
             list_set(need, n, miss, sizeof miss);
             return mpc_fail(e, "preprocessing (check broadcast %llu): no broadcast from party %s within %d ms",
                             (unsigned long long)(tag & 0xffffffffffffffULL), miss, e->timeout_ms);
         }
-        if (tr != TRANSPORT_OK) return mpc_fail(e, "transport closed");
-        mpc_route_message(e, from, m, l); /* other rounds' messages are stashed */
-        if (e->mem_failed) return -1;
     }
 }
 
@@ -285,21 +279,6 @@ static int report_agrees(const Fe *all, unsigned n, unsigned j, unsigned d)
     return ok;
 }
 
-/* Routes one received message, waiting until *dl: 1 routed, 0 past the
- * deadline, -1 transport closed (error set). */
-static int pump(MpcEngine *e, const struct timespec *dl)
-{
-    int ms = ms_left(dl);
-    uint32_t from;
-    uint8_t *m;
-    size_t l;
-    int tr = ms ? transport_recv(e->tr, &from, &m, &l, ms) : TRANSPORT_TIMEOUT;
-    if (tr == TRANSPORT_TIMEOUT) return 0;
-    if (tr != TRANSPORT_OK) return mpc_fail(e, "transport closed");
-    mpc_route_message(e, from, m, l); /* other rounds' messages are stashed */
-    return e->mem_failed ? -1 : 1;
-}
-
 /* Dealer d's opening of party j's row (tag, j, the n row digests, the
  * row): 1 if it is the row d committed to and its combinations are what d
  * claimed for j; then, if j is this party, the row replaces the one d
@@ -364,7 +343,7 @@ static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, con
             size_t l;
             int got;
             while ((got = rbc_take(e->prbc, d, &from, &m, &l)) == 0) {
-                int rc = pump(e, &dl);
+                int rc = pp_rbc_wait(e, &dl);
                 if (rc < 0) return -1;
                 if (rc == 0)
                     return mpc_fail(e,

@@ -7,6 +7,7 @@
  * More than t cheaters must abort with an error naming them. */
 #include "unit.h"
 
+#define SIM_MAX 32 /* n = 31 */
 #include "mpc_sim.h"
 
 #define K SCALE(300, 40)
@@ -15,6 +16,7 @@
 typedef struct {
     int fault;      /* TEST_* of the cheaters */
     size_t triples; /* made in one run first (0: none) */
+    bool online_ok; /* the cheaters send right shares online */
     uint8_t bad[SIM_MAX];
     char warn[SIM_MAX][1024];
     uint8_t faulty[SIM_MAX][SIM_MAX];
@@ -45,7 +47,7 @@ static void party_work(Node *p)
     }
     /* online the cheaters send wrong shares too: honest parties' shares
      * must be consistent for the openings to decode */
-    if (bad) mpc_test_set_fault(e, MPC_FAULT_WRONG_SHARES);
+    if (bad && !pl->online_ok) mpc_test_set_fault(e, MPC_FAULT_WRONG_SHARES);
     if (mpc_random(e, x, K) != 0 || mpc_random(e, y, K) != 0 || mpc_round(e, NULL, 0, NULL, x, y, K, z) != 0) {
         node_fail(p, "multiply");
         goto out;
@@ -80,10 +82,12 @@ out:
 }
 
 /* Runs n parties with the cheaters `bad` doing `fault`. */
-static void run_plan(Sim *s, Plan *pl, uint32_t n, uint32_t t, int fault, const uint32_t *bad, size_t nbad)
+static void run_plan(Sim *s, Plan *pl, uint32_t n, uint32_t t, int fault, const uint32_t *bad, size_t nbad,
+                     bool online_ok)
 {
     memset(pl, 0, sizeof *pl);
     pl->fault = fault;
+    pl->online_ok = online_ok;
     for (size_t i = 0; i < nbad; i++) pl->bad[bad[i]] = 1;
     memset(s, 0, sizeof *s);
     s->n = n;
@@ -123,7 +127,7 @@ static void finish_case(uint32_t n, uint32_t t, int fault, const uint32_t *bad, 
     static Plan pl;
     uint8_t want[SIM_MAX] = { 0 };
     for (size_t i = 0; i < nbad && proven; i++) want[bad[i]] = 1;
-    run_plan(&s, &pl, n, t, fault, bad, nbad);
+    run_plan(&s, &pl, n, t, fault, bad, nbad, false);
     check_finish(&s, &pl, want, needle, needle);
     sim_free(&s);
 }
@@ -159,7 +163,7 @@ TEST(liars_2t_drop_nobody_n7)
 {
     Sim s;
     static Plan pl;
-    run_plan(&s, &pl, 7, 2, TEST_BAD_CHECK_2T, two_n7, 2);
+    run_plan(&s, &pl, 7, 2, TEST_BAD_CHECK_2T, two_n7, 2, false);
     uint8_t none[SIM_MAX] = { 0 };
     check_finish(&s, &pl, none, "party 0 opened party 2's shares, which check", "liars_2t");
     for (uint32_t i = 0; i < 7; i++) {
@@ -183,7 +187,7 @@ static void abort_case(uint32_t n, uint32_t t, const uint32_t *bad, size_t nbad,
 {
     Sim s;
     static Plan pl;
-    run_plan(&s, &pl, n, t, TEST_BAD_DEAL_ALL, bad, nbad);
+    run_plan(&s, &pl, n, t, TEST_BAD_DEAL_ALL, bad, nbad, false);
     for (uint32_t i = 0; i < n; i++) {
         if (pl.bad[i]) continue;
         CHECK_MSG(s.node[i].rc != 0, "party %u finished with %zu cheaters of t = %u", i, nbad, t);
@@ -191,6 +195,24 @@ static void abort_case(uint32_t n, uint32_t t, const uint32_t *bad, size_t nbad,
     }
     sim_free(&s);
 }
+
+/* n = 31, t = 10: the check values of 31 parties over broadcast (before,
+ * above n = 16 they went point to point and any cheater aborted).  The
+ * cheaters open honestly online here: decoding 10 wrong shares of every
+ * value is the online phase's cost, tested at n = 4 and 7. */
+static const uint32_t ten_n31[] = { 1, 4, 7, 10, 13, 16, 19, 22, 25, 30 };
+static void n31_case(int fault, const char *needle)
+{
+    Sim s;
+    static Plan pl;
+    uint8_t want[SIM_MAX] = { 0 };
+    for (size_t i = 0; i < 10; i++) want[ten_n31[i]] = 1;
+    run_plan(&s, &pl, 31, 10, fault, ten_n31, 10, true);
+    check_finish(&s, &pl, want, needle, needle);
+    sim_free(&s);
+}
+TEST(bad_dealers_n31) { n31_case(TEST_BAD_DEAL_ALL, "party 30 dealt inconsistent"); }
+TEST(lying_reporters_n31) { n31_case(TEST_BAD_CHECK, "party 25 reported wrong check values"); }
 
 static const uint32_t two_n4[] = { 1, 2 }, three_n7[] = { 1, 3, 5 };
 
@@ -202,7 +224,7 @@ TEST(honest_nothing_excluded)
 {
     Sim s;
     Plan pl;
-    run_plan(&s, &pl, 4, 1, TEST_NONE, NULL, 0);
+    run_plan(&s, &pl, 4, 1, TEST_NONE, NULL, 0, false);
     for (uint32_t i = 0; i < 4; i++) {
         Node *p = &s.node[i];
         CHECK_MSG(p->rc == 0, "party %u: %s", i, p->err);
@@ -249,6 +271,8 @@ int main(void)
     RUN(lying_reporters_n7);
     RUN(liars_2t_drop_nobody_n7);
     RUN(big_opening_n4);
+    RUN(bad_dealers_n31);
+    RUN(lying_reporters_n31);
     RUN(more_than_t_aborts_n4);
     RUN(more_than_t_aborts_n7);
     return unit_report();
