@@ -318,9 +318,6 @@ typedef struct {
  * `count` valid elements under that tag.  Proven-faulty parties are not
  * waited for (their rows are zero). */
 int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t count, Fe *all, uint8_t *malformed);
-/* Whether cheaters are identified and left out (n <= 16): otherwise the
- * exchange is point to point and an inconsistency stops the run. */
-bool preproc_check_robust(const MpcEngine *e);
 /* What the check round needs of a run's dealings to settle a dispute
  * (preproc.c fills it): rows of `count` elements, the dealers'
  * commitments to the rows they sent (root[d]: the digest of dealer d's n

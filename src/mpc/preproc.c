@@ -27,11 +27,12 @@
  *      corrected, and the run fails naming the round) and
  *      [c]_t = opened + [r]_t.
  *
- * Seeds and check values travel over reliable broadcast and the check is
- * robust (preproc_check.c): up to t cheating dealers or reporters are
- * proven faulty or put in dispute and their dealings left out, the same at
- * every honest party.  Still not robust: the degree-2t opening, and a
- * party silent before it was proven faulty.  The fault injection of
+ * Seeds, row commitments and check values travel over reliable broadcast
+ * and the check is robust (preproc_check.c): up to t cheating dealers are
+ * proven faulty and their dealings left out, lying reporters proven or
+ * answered by the dealer opening the row, the same at every honest party.
+ * Still not robust: the degree-2t opening, and a party silent before it
+ * was proven faulty.  The fault injection of
  * MpcConfig does not apply here (test hooks: mpc_test_preproc_fault). */
 #include "mpc/engine_internal.h"
 

@@ -2,27 +2,25 @@
  * (docs/mpc.md "Preprocessing with cheating parties").
  *
  * Every check value travels over reliable broadcast (preprocessing's own
- * Bracha channel, rbc.h), so all honest parties judge the same numbers and
- * reach the same verdict.  The honest case costs one broadcast of 3 folded
- * values per party.  When the fold does not fit, every party broadcasts its
- * 3 values per dealer and each dealer is judged on its own:
+ * Bracha channel, rbc.h, bundled while waiting: engine_rbc.c), so all
+ * honest parties judge the same numbers and reach the same verdict.  The
+ * honest case costs one broadcast of 3 folded values per party.  When the
+ * fold does not fit, every party broadcasts its 3 values per dealer and
+ * its own dealing's claim (the 3 values each party should report), and
+ * each dealer is judged against its claim:
  *
- *   - random and degree-t halves: robust decoding (degree t, corrects up to
- *     t wrong reports).  A dealer whose values do not decode, or whose own
- *     report is off its polynomial, is proven faulty;
- *   - degree-2t half: z_j = v2_j - P_t(x_j) must lie on a degree-2t
- *     polynomial with value 0 at 0 (same secret as the degree-t half).  That
- *     has t+1 spare points, enough to find one wrong report, not t;
- *   - a report off a dealer's decoded polynomial is a dispute: the reporter
- *     lied or the dealer gave it bad shares.  An honest party disputes only
- *     faulty dealers, so a party in more than t disputes is proven faulty.
+ *   - a claim of the wrong degrees, with two secrets in the double
+ *     sharings, or contradicting the dealer's own report: proven faulty;
+ *   - a report off the claim is a dispute: the reporter lied or the dealer
+ *     gave it a bad row.  An honest party disputes only faulty dealers, so
+ *     a party in more than t disputes is proven faulty;
+ *   - every other dispute is settled in public: the dealer opens the
+ *     disputed row, which must be the one it committed to before the
+ *     challenge and give its claim, or the dealer is proven faulty; the
+ *     accuser takes the opened row.
  *
  * Proven-faulty parties are excluded from then on (their dealings, check
- * values and silence no longer matter).  A dealer in an open dispute, or
- * whose degree-2t half cannot be decoded, is dropped from this run; each
- * dispute is matched with its reporter, which is dropped too, so every
- * matched pair holds a faulty party and the extraction over the remaining
- * dealers can assume that many fewer faulty ones. */
+ * values and silence no longer matter); nobody else is left out. */
 #include "mpc/engine_internal.h"
 #include "mpc/rbc.h"
 
@@ -70,38 +68,9 @@ static void list_set(const uint8_t *set, unsigned n, char *out, size_t len)
 
 /* ---- exchange over the preprocessing broadcast --------------------------- */
 
-/* Above this many parties the check values go point to point as before
- * (one message per pair) and any inconsistency aborts the run: n Bracha
- * broadcasts are O(n³) messages per exchange (at n = 40 the honest
- * session's CPU grew 6x, n = 80 timed out). */
-#define PP_BROADCAST_MAX_N 255
-
-bool preproc_check_robust(const MpcEngine *e) { return e->n <= PP_BROADCAST_MAX_N; }
-
-/* The same exchange without broadcast (MK_CHECK, one sequence number per
- * exchange): no agreement, so it only serves the abort-on-failure path. */
-static int exchange_direct(MpcEngine *e, const Fe *mine, size_t count, Fe *all, uint8_t *malformed)
-{
-    uint64_t seq = e->seq[MK_CHECK]++;
-    Fe *m = msg_begin(e, MK_CHECK, seq, count);
-    if (!m) return mpc_fail(e, "out of memory");
-    fe_copy(m, mine, count);
-    wire_limbs_to_le(m, count);
-    if (send_parties(e, e->sbuf, MPC_HDR + count * MPC_ELEM) != 0) return -1;
-    gather_begin(e, MK_CHECK, seq, (uint32_t)count, true);
-    int rc = gather_all_parties(e, "preprocessing");
-    for (unsigned j = 0; j < e->n && rc == 0; j++) {
-        malformed[j] = 0;
-        fe_copy(all + (size_t)j * count, j == e->self ? mine : gather_row(e, j), count);
-    }
-    gather_end(e, false);
-    return rc;
-}
-
 int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t count, Fe *all, uint8_t *malformed)
 {
     unsigned n = e->n;
-    if (!preproc_check_robust(e)) return exchange_direct(e, mine, count, all, malformed);
     size_t len = 8 + count * MPC_ELEM;
     uint8_t *buf = malloc(len);
     if (!buf) return mpc_fail(e, "out of memory");
@@ -490,11 +459,11 @@ int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma,
     bool honest_case = rc == 0 && triplet_fits(e, r[0], r[1], r[2]);
     for (unsigned j = 0; j < n && honest_case; j++) honest_case = !bad_msg[j];
     if (rc == 0 && !honest_case) {
-        if (t == 0 || !preproc_check_robust(e)) {
+        if (t == 0) {
             rc = mpc_fail(e,
-                          "preprocessing (check round %llu): the dealings are inconsistent (%s: nobody is "
+                          "preprocessing (check round %llu): the dealings are inconsistent (t = 0: nobody is "
                           "excluded, the run stops)",
-                          (unsigned long long)round, t == 0 ? "t = 0" : "n > 16, check values not broadcast");
+                          (unsigned long long)round);
             goto out;
         }
         for (unsigned j = 0; j < n; j++)
