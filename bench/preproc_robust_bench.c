@@ -107,7 +107,9 @@ int main(int argc, char **argv)
     static const struct {
         int fault;
         const char *name;
-    } cases[] = { { TEST_NONE, "none" }, { TEST_BAD_DEAL_ALL, "t bad dealers" }, { TEST_BAD_CHECK, "t lying reporters" } };
+    } cases[] = { { TEST_NONE, "none" },
+                  { TEST_BAD_DEAL_ALL, "t bad dealers" },
+                  { TEST_BAD_CHECK, "t lying reporters" } };
     for (const char *p = ns; *p;) {
         unsigned n = (unsigned)strtoul(p, (char **)&p, 10);
         if (*p == ',') p++;
