@@ -214,7 +214,7 @@ struct MpcEngine {
 
     struct Rbc *rbc;  /* reliable broadcast state (engine_rbc.c) */
     struct Rbc *prbc; /* preprocessing's own broadcast channel (preproc_check.c) */
-    /* pp_rbc_wait: prbc messages to all, bundled while it drains the inbox */
+    /* rbc_preproc_wait: prbc messages to all, bundled while it drains the inbox */
     uint8_t *pb;
     size_t pb_len, pb_cap;
     bool pb_hold;
@@ -336,7 +336,7 @@ typedef struct {
     Fe *(*held)(const void *ctx, unsigned d);
 } PpRows;
 /* A row's commitment: BLAKE2b-512 of its little-endian bytes, reduced. */
-void preproc_row_digest(const Field *f, const Fe *row, size_t count, Fe *out);
+void preproc_check_row_digest(const Field *f, const Fe *row, size_t count, Fe *out);
 /* The check round of run `round`: mine holds this party's 3n per-dealer
  * check values (random, degree-t, degree-2t halves; modified), sigma folds
  * the dealers.  Decides (identically at every honest party) which dealers
@@ -354,7 +354,7 @@ void rbc_route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len);
  * already waiting; preprocessing's broadcast messages this makes go out
  * as one bundle per destination (n broadcasts in parallel are O(n³)
  * messages one by one).  1 routed, 0 past the deadline, -1 error set. */
-int pp_rbc_wait(MpcEngine *e, const struct timespec *dl);
+int rbc_preproc_wait(MpcEngine *e, const struct timespec *dl);
 
 /* online.c: a Beaver round; online = fault injection applies and stats
  * count it as an online round. */

@@ -76,7 +76,7 @@ static int rbc_send_pre(void *ctx, uint32_t to, const uint8_t *msg, size_t len)
     return 0;
 }
 
-int pp_rbc_wait(MpcEngine *e, const struct timespec *dl)
+int rbc_preproc_wait(MpcEngine *e, const struct timespec *dl)
 {
     int ms = ms_left(dl);
     uint32_t from;

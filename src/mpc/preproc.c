@@ -366,8 +366,8 @@ static int run_seed(MpcEngine *e, Run *r, Fe *rho)
     }
     randombytes_buf(rnd, sizeof rnd);
     fe_reduce64(e->f, &mine[0], rnd);
-    for (unsigned j = 0; j < n; j++) preproc_row_digest(e->f, seg_payload(r, j), r->count, &r->dig[j]);
-    preproc_row_digest(e->f, r->dig, n, &mine[1]);
+    for (unsigned j = 0; j < n; j++) preproc_check_row_digest(e->f, seg_payload(r, j), r->count, &r->dig[j]);
+    preproc_check_row_digest(e->f, r->dig, n, &mine[1]);
     int rc = preproc_check_exchange(e, PP_TAG(1, r->deal_seq), mine, k, all, bad);
     for (unsigned d = 0; d < n && rc == 0; d++)
         if (!bad[d] && !e->pp_bad[d]) r->root[d] = all[(size_t)d * k + 1];

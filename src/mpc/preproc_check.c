@@ -120,7 +120,7 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
             if (rc < 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
         }
         if (!waiting) return 0;
-        int tr = pp_rbc_wait(e, &dl);
+        int tr = rbc_preproc_wait(e, &dl);
         if (tr < 0) return -1;
         if (tr == 0) {
             char miss[128];
@@ -132,7 +132,7 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
     }
 }
 
-void preproc_row_digest(const Field *f, const Fe *row, size_t count, Fe *out)
+void preproc_check_row_digest(const Field *f, const Fe *row, size_t count, Fe *out)
 {
     enum { BLOCK = 64 };
     Fe tmp[BLOCK];
@@ -265,9 +265,9 @@ static int check_opening(MpcEngine *e, const PpRows *rows, const Fe *all, uint64
     Fe *dig = (Fe *)(void *)(m + 16), *row = dig + n, h, c[3];
     wire_limbs_from_le(dig, n + count);
     if (!wire_check_raw(f, dig, n + count)) return 0;
-    preproc_row_digest(f, dig, n, &h);
+    preproc_check_row_digest(f, dig, n, &h);
     if (!fe_equal(&h, &rows->root[d])) return 0;
-    preproc_row_digest(f, row, count, &h);
+    preproc_check_row_digest(f, row, count, &h);
     if (!fe_equal(&h, &dig[j])) return 0;
     rows->combos(rows->ctx, row, c);
     for (int k = 0; k < 3; k++)
@@ -312,7 +312,7 @@ static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, con
             size_t l;
             int got;
             while ((got = rbc_take(e->prbc, d, &from, &m, &l)) == 0) {
-                int rc = pp_rbc_wait(e, &dl);
+                int rc = rbc_preproc_wait(e, &dl);
                 if (rc < 0) return -1;
                 if (rc == 0)
                     return mpc_fail(e,
