@@ -43,7 +43,7 @@ TOOL_BINS += $(LANG_TOOLS:%=$(BUILD)/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lib tools tests test format asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-crypto bench-mpc-scale bench-compare bench-procs bench-lang bench-avss fuzz fuzz-build install deps demo
+.PHONY: all lib tools tests test format asan valgrind switch-test gc-stress clean bench bench-mpc bench-field bench-net bench-rbc bench-preproc-robust bench-crypto bench-mpc-scale bench-compare bench-procs bench-lang bench-avss fuzz fuzz-build install deps demo
 all: lib tools tests
 
 # Debian packages the build and tests need (no-op when already installed).
@@ -194,6 +194,12 @@ bench-rbc: lib
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/rbc_bench bench/rbc_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
 	$(BUILD)/rbc_bench $(BENCH_ARGS)
+
+# Preprocessing with cheating parties, n = 16 and 31: docs/benchmarks.md.
+bench-preproc-robust: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $(BUILD)/preproc_robust_bench bench/preproc_robust_bench.c $(BUILD)/libstoffel_vm.a $(LDFLAGS) $(LDLIBS)
+	$(BUILD)/preproc_robust_bench $(BENCH_ARGS)
 
 # MPC scaling with n (4..31, in process and over TLS) and peak RSS per party
 # for 1 million preprocessed triples: docs/benchmarks.md.

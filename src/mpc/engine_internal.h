@@ -215,6 +215,10 @@ struct MpcEngine {
 
     struct Rbc *rbc;  /* reliable broadcast state (engine_rbc.c) */
     struct Rbc *prbc; /* preprocessing's own broadcast channel (preproc_check.c) */
+    /* rbc_preproc_wait: prbc messages to all, bundled while it drains the inbox */
+    uint8_t *pb;
+    size_t pb_len, pb_cap;
+    bool pb_hold;
     /* preprocessing (preproc_check.c): parties proven faulty there, whose
      * dealings and check values are not used again; warnings naming them */
     uint8_t pp_bad[SHAMIR_MAX_PARTIES];
@@ -242,6 +246,7 @@ enum {
     TEST_BAD_DEAL_ALL,   /* preproc.c: every other party gets off-polynomial shares */
     TEST_BAD_DEAL_2T,    /* preproc.c: a double sharing's degree-2t half has another secret */
     TEST_BAD_CHECK,      /* preproc.c: wrong check values reported (as a non-dealer) */
+    TEST_BAD_CHECK_2T,   /* preproc_check.c: wrong degree-2t check values about dealers 0..t-1 */
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
@@ -314,21 +319,43 @@ typedef struct {
  * `count` valid elements under that tag.  Proven-faulty parties are not
  * waited for (their rows are zero). */
 int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t count, Fe *all, uint8_t *malformed);
-/* Whether cheaters are identified and left out (n <= 16): otherwise the
- * exchange is point to point and an inconsistency stops the run. */
-bool preproc_check_robust(const MpcEngine *e);
+/* What the check round needs of a run's dealings to settle a dispute
+ * (preproc.c fills it): rows of `count` elements, the dealers'
+ * commitments to the rows they sent (root[d]: the digest of dealer d's n
+ * row digests, broadcast with the seeds, before the challenge), this
+ * party's own row digests dig[j], and callbacks on ctx. */
+typedef struct {
+    const void *ctx;
+    size_t count;
+    const Fe *root, *dig;
+    /* the 3 check combinations (random, degree-t, degree-2t halves) of a row */
+    void (*combos)(const void *ctx, const Fe *row, Fe out[3]);
+    /* this party's own dealing's combinations at every party: out[k·n + j] */
+    void (*expect)(const void *ctx, Fe *out);
+    /* row j of this party's own dealing; this party's row of dealer d */
+    const Fe *(*dealt)(const void *ctx, unsigned j);
+    Fe *(*held)(const void *ctx, unsigned d);
+} PpRows;
+/* A row's commitment: BLAKE2b-512 of its little-endian bytes, reduced. */
+void preproc_check_row_digest(const Field *f, const Fe *row, size_t count, Fe *out);
 /* The check round of run `round`: mine holds this party's 3n per-dealer
  * check values (random, degree-t, degree-2t halves; modified), sigma folds
  * the dealers.  Decides (identically at every honest party) which dealers
- * this run uses; -1 with the error naming suspects when more than t
- * parties cheated. */
-int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers *out);
+ * this run uses, settling disputes by having the dealer open the disputed
+ * row over broadcast (this party adopts an opened row of its own); -1 with
+ * the error naming them when more than t parties cheated. */
+int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, const PpRows *rows, PpDealers *out);
 #define PP_TAG(step, seq) (((uint64_t)(step) << 56) | ((seq)&0xffffffffffffffULL))
 
 /* engine_rbc.c */
 int rbc_setup(MpcEngine *e);
 /* An MK_RBC message (owned; freed here): handed to the broadcast. */
 void rbc_route(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len);
+/* Waits until *dl for a message, then routes it and every other one
+ * already waiting; preprocessing's broadcast messages this makes go out
+ * as one bundle per destination (n broadcasts in parallel are O(n³)
+ * messages one by one).  1 routed, 0 past the deadline, -1 error set. */
+int rbc_preproc_wait(MpcEngine *e, const struct timespec *dl);
 
 /* online.c: a Beaver round; online = fault injection applies and stats
  * count it as an online round. */

@@ -27,11 +27,12 @@
  *      corrected, and the run fails naming the round) and
  *      [c]_t = opened + [r]_t.
  *
- * Seeds and check values travel over reliable broadcast and the check is
- * robust (preproc_check.c): up to t cheating dealers or reporters are
- * proven faulty or put in dispute and their dealings left out, the same at
- * every honest party.  Still not robust: the degree-2t opening, and a
- * party silent before it was proven faulty.  The fault injection of
+ * Seeds, row commitments and check values travel over reliable broadcast
+ * and the check is robust (preproc_check.c): up to t cheating dealers are
+ * proven faulty and their dealings left out, lying reporters proven or
+ * answered by the dealer opening the row, the same at every honest party.
+ * Still not robust: the degree-2t opening, and a party silent before it
+ * was proven faulty.  The fault injection of
  * MpcConfig does not apply here (test hooks: mpc_test_preproc_fault). */
 #include "mpc/engine_internal.h"
 
@@ -186,6 +187,8 @@ typedef struct {
     uint8_t *got[SHAMIR_MAX_PARTIES];  /* dealings received (owned) */
     const Fe *row[SHAMIR_MAX_PARTIES]; /* dealer j's sharings as this party holds them */
     Fe *rt, *r2t;                      /* extracted double shares, w·cd each */
+    Fe *root;                          /* each dealer's commitment to its rows (PpRows.root) */
+    Fe *dig;                           /* this party's rows' digests (PpRows.dig) */
 } Run;
 
 /* Wipes and frees the dealings (this party's and the received ones) and
@@ -210,6 +213,8 @@ static void run_drop_dealings(MpcEngine *e, Run *r)
 static void run_free(MpcEngine *e, Run *r)
 {
     run_drop_dealings(e, r);
+    free(r->dig);
+    free(r->root);
     size_t bytes = (e->n - e->t) * r->cd * sizeof(Fe) + 1;
     Fe **ext[2] = { &r->rt, &r->r2t };
     for (int i = 0; i < 2; i++)
@@ -322,8 +327,9 @@ static int run_deal(MpcEngine *e, Run *r)
         if (j == e->self) continue;
         wire_limbs_to_le(pay[j], r->count);
         if (send_node(e, j, r->mine + (size_t)j * r->seg, r->seg) != 0) return -1;
-        /* the other parties' shares are not needed any more */
-        sodium_memzero(pay[j], r->count * MPC_ELEM);
+        /* kept (wiped with the run) in case a dispute makes this party
+         * open one of them */
+        wire_limbs_from_le(pay[j], r->count);
     }
     gather_begin(e, MK_DEAL, r->deal_seq, (uint32_t)r->count, true);
     int rc = gather_live(e);
@@ -342,16 +348,29 @@ static int run_deal(MpcEngine *e, Run *r)
 /* Round 2: the challenge, a hash of every live party's seed in party
  * order.  Seeds travel over reliable broadcast, so every honest party
  * hashes the same ones; an honest party sends its seed only after it has
- * every dealing, so rho is fixed after all dealings are. */
+ * every dealing, so rho is fixed after all dealings are.  With its seed
+ * each party commits to the n rows it dealt (r->root, the digest of their
+ * digests): a row it has to open in a dispute is then one fixed before
+ * rho. */
 static int run_seed(MpcEngine *e, Run *r, Fe *rho)
 {
     unsigned n = e->n;
-    Fe seed, *all = malloc(n * sizeof *all);
+    const size_t k = 2;
+    Fe mine[2], *all = malloc(n * k * sizeof *all);
+    r->dig = malloc(n * sizeof *r->dig);
+    r->root = calloc(n, sizeof *r->root);
     uint8_t rnd[64], bad[SHAMIR_MAX_PARTIES];
-    if (!all) return mpc_fail(e, "out of memory");
+    if (!all || !r->dig || !r->root) {
+        free(all);
+        return mpc_fail(e, "out of memory");
+    }
     randombytes_buf(rnd, sizeof rnd);
-    fe_reduce64(e->f, &seed, rnd);
-    int rc = preproc_check_exchange(e, PP_TAG(1, r->deal_seq), &seed, 1, all, bad);
+    fe_reduce64(e->f, &mine[0], rnd);
+    for (unsigned j = 0; j < n; j++) preproc_check_row_digest(e->f, seg_payload(r, j), r->count, &r->dig[j]);
+    preproc_check_row_digest(e->f, r->dig, n, &mine[1]);
+    int rc = preproc_check_exchange(e, PP_TAG(1, r->deal_seq), mine, k, all, bad);
+    for (unsigned d = 0; d < n && rc == 0; d++)
+        if (!bad[d] && !e->pp_bad[d]) r->root[d] = all[(size_t)d * k + 1];
     if (rc == 0) {
         static const char dom[] = "stoffel-mpc preprocessing check v2";
         uint8_t hdr[16], h[64];
@@ -366,7 +385,7 @@ static int run_seed(MpcEngine *e, Run *r, Fe *rho)
         for (unsigned j = 0; j < n; j++) {
             uint64_t l[4];
             uint8_t b[32];
-            fe_to_limbs(e->f, l, &all[j]); /* zero for a faulty or malformed seed */
+            fe_to_limbs(e->f, l, &all[(size_t)j * k]); /* zero for a faulty or malformed seed */
             for (int i = 0; i < 32; i++) b[i] = bad[j] ? 0 : (uint8_t)(l[i / 8] >> (8 * (i % 8)));
             crypto_generichash_update(&st, b, sizeof b);
         }
@@ -398,24 +417,75 @@ static void fold_challenge(const Field *f, const Fe *rho, Fe *sigma)
  * sharing_k per kind), checked by preproc_check.c: folded over the dealers
  * with powers of sigma in the honest case, per dealer when the fold does
  * not fit.  *use receives the dealers this run extracts from. */
+typedef struct {
+    const MpcEngine *e;
+    const Run *r;
+    const Fe *rho;
+} CheckCtx;
+
+static void row_combos(const void *ctx, const Fe *v, Fe out[3])
+{
+    const CheckCtx *c = ctx;
+    const Field *f = c->e->f;
+    size_t cr = c->r->cr, cd = c->r->cd, off_t = cr + 1, off_2t = cr + 2 + cd;
+    combine(f, &out[0], v, cr, &v[cr], c->rho);
+    combine(f, &out[1], v + off_t, cd, &v[off_t + cd], c->rho);
+    combine(f, &out[2], v + off_2t, cd, &v[off_2t + cd], c->rho);
+}
+
+static const Fe *row_dealt(const void *ctx, unsigned j)
+{
+    const CheckCtx *c = ctx;
+    return seg_payload(c->r, j);
+}
+
+static Fe *row_held(const void *ctx, unsigned d)
+{
+    const CheckCtx *c = ctx;
+    if (d == c->e->self) return seg_payload(c->r, d);
+    return c->r->got[d] ? (Fe *)(void *)(c->r->got[d] + MPC_HDR) : NULL;
+}
+
+/* This party's dealing's combinations at every party: from the rows of
+ * parties 0..t (0..2t for the degree-2t half), extended along the
+ * polynomial.  For an honest dealer that is its every row's combination;
+ * a test cheater that gave one later party a bad share still claims the
+ * polynomial it should have dealt (the dispute then convicts it). */
+static void row_expect(const void *ctx, Fe *out)
+{
+    const CheckCtx *c = ctx;
+    const Field *f = c->e->f;
+    unsigned n = c->e->n, t = c->e->t;
+    Fe v[3][SHAMIR_MAX_PARTIES];
+    for (unsigned j = 0; j <= 2 * t; j++) {
+        Fe o[3];
+        row_combos(ctx, seg_payload(c->r, j), o);
+        for (int k = 0; k < 3; k++) v[k][j] = o[k];
+    }
+    for (int k = 0; k < 3; k++) {
+        unsigned d = k == 2 ? 2 * t + 1 : t + 1;
+        memcpy(out + (size_t)k * n, v[k], d * sizeof(Fe));
+        if (n > d) fd_extend(f, v[k], d, out + (size_t)k * n + d, n - d);
+    }
+}
+
 static int run_check(MpcEngine *e, Run *r, const Fe *rho, PpDealers *use)
 {
-    const Field *f = e->f;
     unsigned n = e->n;
     uint64_t seq = e->seq[MK_CHECK]++;
     Fe *mine = calloc(3 * (size_t)n, sizeof *mine);
     if (!mine) return mpc_fail(e, "out of memory");
-    size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
+    CheckCtx cx = { e, r, rho };
     for (unsigned d = 0; d < n; d++) {
-        const Fe *v = r->row[d];
-        if (!v) continue; /* a proven-faulty dealer's: not used */
-        combine(f, &mine[d], v, r->cr, &v[r->cr], rho);
-        combine(f, &mine[n + d], v + off_t, r->cd, &v[off_t + r->cd], rho);
-        combine(f, &mine[2 * n + d], v + off_2t, r->cd, &v[off_2t + r->cd], rho);
+        Fe o[3];
+        if (!r->row[d]) continue; /* a proven-faulty dealer's: not used */
+        row_combos(&cx, r->row[d], o);
+        for (int k = 0; k < 3; k++) mine[(size_t)k * n + d] = o[k];
     }
     Fe sigma;
-    fold_challenge(f, rho, &sigma);
-    int rc = preproc_check_round(e, seq, mine, &sigma, use);
+    fold_challenge(e->f, rho, &sigma);
+    PpRows rows = { &cx, r->count, r->root, r->dig, row_combos, row_expect, row_dealt, row_held };
+    int rc = preproc_check_round(e, seq, mine, &sigma, &rows, use);
     sodium_memzero(mine, 3 * (size_t)n * sizeof *mine);
     free(mine);
     return rc;

@@ -2,27 +2,25 @@
  * (docs/mpc.md "Preprocessing with cheating parties").
  *
  * Every check value travels over reliable broadcast (preprocessing's own
- * Bracha channel, rbc.h), so all honest parties judge the same numbers and
- * reach the same verdict.  The honest case costs one broadcast of 3 folded
- * values per party.  When the fold does not fit, every party broadcasts its
- * 3 values per dealer and each dealer is judged on its own:
+ * Bracha channel, rbc.h, bundled while waiting: engine_rbc.c), so all
+ * honest parties judge the same numbers and reach the same verdict.  The
+ * honest case costs one broadcast of 3 folded values per party.  When the
+ * fold does not fit, every party broadcasts its 3 values per dealer and
+ * its own dealing's claim (the 3 values each party should report), and
+ * each dealer is judged against its claim:
  *
- *   - random and degree-t halves: robust decoding (degree t, corrects up to
- *     t wrong reports).  A dealer whose values do not decode, or whose own
- *     report is off its polynomial, is proven faulty;
- *   - degree-2t half: z_j = v2_j - P_t(x_j) must lie on a degree-2t
- *     polynomial with value 0 at 0 (same secret as the degree-t half).  That
- *     has t+1 spare points, enough to find one wrong report, not t;
- *   - a report off a dealer's decoded polynomial is a dispute: the reporter
- *     lied or the dealer gave it bad shares.  An honest party disputes only
- *     faulty dealers, so a party in more than t disputes is proven faulty.
+ *   - a claim of the wrong degrees, with two secrets in the double
+ *     sharings, or contradicting the dealer's own report: proven faulty;
+ *   - a report off the claim is a dispute: the reporter lied or the dealer
+ *     gave it a bad row.  An honest party disputes only faulty dealers, so
+ *     a party in more than t disputes is proven faulty;
+ *   - every other dispute is settled in public: the dealer opens the
+ *     disputed row, which must be the one it committed to before the
+ *     challenge and give its claim, or the dealer is proven faulty; the
+ *     accuser takes the opened row.
  *
  * Proven-faulty parties are excluded from then on (their dealings, check
- * values and silence no longer matter).  A dealer in an open dispute, or
- * whose degree-2t half cannot be decoded, is dropped from this run; each
- * dispute is matched with its reporter, which is dropped too, so every
- * matched pair holds a faulty party and the extraction over the remaining
- * dealers can assume that many fewer faulty ones. */
+ * values and silence no longer matter); nobody else is left out. */
 #include "mpc/engine_internal.h"
 #include "mpc/rbc.h"
 
@@ -70,38 +68,9 @@ static void list_set(const uint8_t *set, unsigned n, char *out, size_t len)
 
 /* ---- exchange over the preprocessing broadcast --------------------------- */
 
-/* Above this many parties the check values go point to point as before
- * (one message per pair) and any inconsistency aborts the run: n Bracha
- * broadcasts are O(n³) messages per exchange (at n = 40 the honest
- * session's CPU grew 6x, n = 80 timed out). */
-#define PP_BROADCAST_MAX_N 16
-
-bool preproc_check_robust(const MpcEngine *e) { return e->n <= PP_BROADCAST_MAX_N; }
-
-/* The same exchange without broadcast (MK_CHECK, one sequence number per
- * exchange): no agreement, so it only serves the abort-on-failure path. */
-static int exchange_direct(MpcEngine *e, const Fe *mine, size_t count, Fe *all, uint8_t *malformed)
-{
-    uint64_t seq = e->seq[MK_CHECK]++;
-    Fe *m = msg_begin(e, MK_CHECK, seq, count);
-    if (!m) return mpc_fail(e, "out of memory");
-    fe_copy(m, mine, count);
-    wire_limbs_to_le(m, count);
-    if (send_parties(e, e->sbuf, MPC_HDR + count * MPC_ELEM) != 0) return -1;
-    gather_begin(e, MK_CHECK, seq, (uint32_t)count, true);
-    int rc = gather_all_parties(e, "preprocessing");
-    for (unsigned j = 0; j < e->n && rc == 0; j++) {
-        malformed[j] = 0;
-        fe_copy(all + (size_t)j * count, j == e->self ? mine : gather_row(e, j), count);
-    }
-    gather_end(e, false);
-    return rc;
-}
-
 int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t count, Fe *all, uint8_t *malformed)
 {
     unsigned n = e->n;
-    if (!preproc_check_robust(e)) return exchange_direct(e, mine, count, all, malformed);
     size_t len = 8 + count * MPC_ELEM;
     uint8_t *buf = malloc(len);
     if (!buf) return mpc_fail(e, "out of memory");
@@ -151,22 +120,34 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
             if (rc < 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
         }
         if (!waiting) return 0;
-        int ms = ms_left(&dl);
-        uint32_t from;
-        uint8_t *m;
-        size_t l;
-        int tr = ms ? transport_recv(e->tr, &from, &m, &l, ms) : TRANSPORT_TIMEOUT;
-        if (tr == TRANSPORT_TIMEOUT) {
+        int tr = rbc_preproc_wait(e, &dl);
+        if (tr < 0) return -1;
+        if (tr == 0) {
             char miss[128];
             need[e->self] = 0;
             list_set(need, n, miss, sizeof miss);
             return mpc_fail(e, "preprocessing (check broadcast %llu): no broadcast from party %s within %d ms",
                             (unsigned long long)(tag & 0xffffffffffffffULL), miss, e->timeout_ms);
         }
-        if (tr != TRANSPORT_OK) return mpc_fail(e, "transport closed");
-        mpc_route_message(e, from, m, l); /* other rounds' messages are stashed */
-        if (e->mem_failed) return -1;
     }
+}
+
+void preproc_check_row_digest(const Field *f, const Fe *row, size_t count, Fe *out)
+{
+    enum { BLOCK = 64 };
+    Fe tmp[BLOCK];
+    uint8_t h[64];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    for (size_t i = 0; i < count; i += BLOCK) {
+        size_t k = count - i < BLOCK ? count - i : BLOCK;
+        fe_copy(tmp, row + i, k);
+        wire_limbs_to_le(tmp, k);
+        crypto_generichash_update(&st, (const uint8_t *)tmp, k * sizeof *tmp);
+    }
+    crypto_generichash_final(&st, h, sizeof h);
+    sodium_memzero(tmp, sizeof tmp);
+    fe_reduce64(f, out, h);
 }
 
 /* ---- fitting values to polynomials ----------------------------------------- */
@@ -233,72 +214,130 @@ static int triplet_fits(const MpcEngine *e, const Fe *r0, const Fe *r1, const Fe
            fe_equal(&s1, &s2);
 }
 
-/* ---- judging one dealer ------------------------------------------------------ */
+/* ---- the per-dealer judgement ------------------------------------------------ */
 
-enum { DEALER_OK = 0, DEALER_FAULTY, DEALER_SUSPECT };
-
-/* Robust decoding of live reports vals[P[i]]; marks the reports off the
- * polynomial in off[] and leaves its coefficients in coef. 0, or -1 if no
- * polynomial of degree t has enough agreeing reports. */
-static int decode_marking(const MpcEngine *e, const unsigned *P, unsigned m, const Fe *vals, Fe *coef, uint8_t *off)
+/* Row layout of the per-dealer broadcast (6n values per party j): its 3n
+ * reports (half k about dealer d at k·n + d), then its own dealing's
+ * combinations at every party (half k at party i at 3n + k·n + i). */
+static const Fe *report(const Fe *all, unsigned n, unsigned j, int k, unsigned d)
 {
-    Fe sh[SHAMIR_MAX_PARTIES] = { 0 }, sec; /* (zeroed: gcc cannot see m <= n) */
-    for (unsigned i = 0; i < m; i++) sh[i] = vals[P[i]];
-    if (robust_decode(e->f, e->n, e->t, e->t, P, sh, m, &sec, coef) != ROBUST_OK) return -1;
-    for (unsigned i = 0; i < m; i++) {
-        Fe x, y;
-        shamir_point(e->f, &x, P[i]);
-        shamir_poly_eval(e->f, &y, coef, e->t + 1, &x);
-        if (!fe_equal(&y, &sh[i])) off[P[i]] = 1;
-    }
-    return 0;
+    return &all[(size_t)j * 6 * n + (size_t)k * n + d];
+}
+static const Fe *claim(const Fe *all, unsigned n, unsigned d, int k, unsigned i)
+{
+    return &all[(size_t)d * 6 * n + 3 * (size_t)n + (size_t)k * n + i];
 }
 
-/* Dealer d's values: rows[j] is party j's 3n per-dealer values (random,
- * degree-t, degree-2t halves at d, n + d, 2n + d).  off[] receives the
- * reporters in dispute with d (for a suspect, those of the degree-t
- * halves: sound disputes all the same). */
-static int judge_dealer(const MpcEngine *e, const Fe *all, unsigned d, uint8_t *off)
+/* 1 if dealer d's claimed combinations have the right degrees (t, t, 2t
+ * over all n parties) and the two halves of its double sharings one
+ * secret. */
+static int claim_fits(const MpcEngine *e, const Fe *all, unsigned d)
+{
+    unsigned n = e->n, P[SHAMIR_MAX_PARTIES];
+    Fe s1, s2;
+    for (unsigned j = 0; j < n; j++) P[j] = j;
+    return fits(e, P, n, claim(all, n, d, 0, 0), e->t, NULL) && fits(e, P, n, claim(all, n, d, 1, 0), e->t, &s1) &&
+           fits(e, P, n, claim(all, n, d, 2, 0), 2 * e->t, &s2) && fe_equal(&s1, &s2);
+}
+
+/* 1 if party j's reports about dealer d are what d claims for j. */
+static int report_agrees(const Fe *all, unsigned n, unsigned j, unsigned d)
+{
+    int ok = 1;
+    for (int k = 0; k < 3; k++) ok &= fe_equal(report(all, n, j, k, d), claim(all, n, d, k, j));
+    return ok;
+}
+
+/* Dealer d's opening of party j's row (tag, j, the n row digests, the
+ * row): 1 if it is the row d committed to and its combinations are what d
+ * claimed for j; then, if j is this party, the row replaces the one d
+ * sent. */
+static int check_opening(MpcEngine *e, const PpRows *rows, const Fe *all, uint64_t tag, unsigned d, unsigned j,
+                         uint8_t *m, size_t l)
 {
     const Field *f = e->f;
-    unsigned n = e->n, t = e->t, P[SHAMIR_MAX_PARTIES];
-    unsigned m = live_parties(e, P);
-    Fe v[3][SHAMIR_MAX_PARTIES], coef[SHAMIR_MAX_PARTIES];
-    for (unsigned j = 0; j < n; j++)
-        for (int k = 0; k < 3; k++) v[k][j] = all[(size_t)j * 3 * n + (size_t)k * n + d];
-    memset(off, 0, n);
-    if (decode_marking(e, P, m, v[0], coef, off) != 0) return DEALER_FAULTY;
-    if (decode_marking(e, P, m, v[1], coef, off) != 0) return DEALER_FAULTY;
-    /* degree-2t half: z = x·S(x) with S of degree 2t-1, so s_j = z_j/x_j
-     * must lie on a degree 2t-1 polynomial (the value 0 at 0 for free) */
-    Fe s[SHAMIR_MAX_PARTIES];
-    for (unsigned i = 0; i < m; i++) {
-        Fe x, y, inv;
-        shamir_point(f, &x, P[i]);
-        shamir_poly_eval(f, &y, coef, t + 1, &x);
-        fe_sub(f, &s[i], &v[2][P[i]], &y);
-        fe_inv_u64_vartime(f, &inv, (uint64_t)P[i] + 1);
-        fe_mul(f, &s[i], &s[i], &inv);
+    size_t count = rows->count, n = e->n;
+    if (l != 16 + (n + count) * MPC_ELEM) return 0;
+    uint64_t got = 0;
+    for (int i = 7; i >= 0; i--) got = (got << 8) | m[i];
+    uint32_t who = (uint32_t)m[8] | (uint32_t)m[9] << 8 | (uint32_t)m[10] << 16 | (uint32_t)m[11] << 24;
+    if (got != tag || who != j) return 0;
+    Fe *dig = (Fe *)(void *)(m + 16), *row = dig + n, h, c[3];
+    wire_limbs_from_le(dig, n + count);
+    if (!wire_check_raw(f, dig, n + count)) return 0;
+    preproc_check_row_digest(f, dig, n, &h);
+    if (!fe_equal(&h, &rows->root[d])) return 0;
+    preproc_check_row_digest(f, row, count, &h);
+    if (!fe_equal(&h, &dig[j])) return 0;
+    rows->combos(rows->ctx, row, c);
+    for (int k = 0; k < 3; k++)
+        if (!fe_equal(&c[k], claim(all, e->n, d, k, j))) return 0;
+    Fe *mine = j == e->self ? rows->held(rows->ctx, d) : NULL;
+    if (mine) fe_copy(mine, row, count);
+    return 1;
+}
+
+/* Settles the disputes dis[d][j] between live parties: each dealer d
+ * opens party j's row over the broadcast (in order of j), and is convicted
+ * if the opening is missing its commitment or its claim. */
+static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, const Fe *all,
+                           uint8_t dis[][SHAMIR_MAX_PARTIES])
+{
+    unsigned n = e->n, self = e->self;
+    uint64_t tag = PP_TAG(4, round);
+    size_t len = 16 + (n + rows->count) * MPC_ELEM;
+    for (unsigned j = 0; j < n; j++) {
+        if (!dis[self][j] || e->pp_bad[j]) continue;
+        uint8_t *buf = malloc(len);
+        if (!buf) return mpc_fail(e, "out of memory");
+        for (int i = 0; i < 8; i++) buf[i] = (uint8_t)(tag >> (8 * i));
+        for (int i = 0; i < 8; i++) buf[8 + i] = i < 4 ? (uint8_t)(j >> (8 * i)) : 0;
+        Fe *dig = (Fe *)(void *)(buf + 16);
+        fe_copy(dig, rows->dig, n);
+        fe_copy(dig + n, rows->dealt(rows->ctx, j), rows->count);
+        wire_limbs_to_le(dig, n + rows->count);
+        uint64_t session;
+        int rc = rbc_broadcast(e->prbc, buf, len, &session);
+        sodium_memzero(buf, len);
+        free(buf);
+        if (rc != 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
     }
-    if (!fits(e, P, m, s, 2 * t - 1, NULL)) {
-        /* exactly one removal can make it fit (n >= 3t+1: the rest holds
-         * 2t honest reports and the point at 0) */
-        unsigned Q[SHAMIR_MAX_PARTIES], found = n;
-        Fe sq[SHAMIR_MAX_PARTIES];
-        for (unsigned r = 0; r < m && found == n; r++) {
-            unsigned q = 0;
-            for (unsigned i = 0; i < m; i++)
-                if (i != r) {
-                    Q[q] = P[i];
-                    sq[q++] = s[i];
-                }
-            if (fits(e, Q, q, sq, 2 * t - 1, NULL)) found = P[r];
+    struct timespec dl;
+    deadline_in(&dl, e->timeout_ms);
+    for (unsigned d = 0; d < n; d++) {
+        for (unsigned j = 0; j < n && !e->pp_bad[d]; j++) {
+            if (!dis[d][j] || e->pp_bad[j]) continue;
+            uint32_t from;
+            uint8_t *m;
+            size_t l;
+            int got;
+            while ((got = rbc_take(e->prbc, d, &from, &m, &l)) == 0) {
+                int rc = rbc_preproc_wait(e, &dl);
+                if (rc < 0) return -1;
+                if (rc == 0)
+                    return mpc_fail(e,
+                                    "preprocessing (check round %llu): party %u did not open party %u's shares "
+                                    "within %d ms",
+                                    (unsigned long long)round, d, j, e->timeout_ms);
+            }
+            if (got < 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
+            if (check_opening(e, rows, all, tag, d, j, m, l)) {
+                pp_warn(e,
+                        "preprocessing (check round %llu): party %u's dealing and party %u's check value "
+                        "disagree; party %u opened party %u's shares, which check",
+                        (unsigned long long)round, d, j, d, j);
+            } else {
+                convict(e, d);
+                pp_warn(e,
+                        "preprocessing (check round %llu): party %u dealt inconsistent sharings (its opening of "
+                        "party %u's shares does not check)",
+                        (unsigned long long)round, d, j);
+            }
+            sodium_memzero(m, l);
+            free(m);
         }
-        if (found == n) return DEALER_SUSPECT;
-        off[found] = 1;
     }
-    /* the dealer's own report is on its own polynomial if it is honest */
-    return off[d] ? DEALER_FAULTY : DEALER_OK;
+    return 0;
 }
 
 /* ---- the check round ------------------------------------------------------------ */
@@ -315,7 +354,80 @@ static void fold_one(const Field *f, const Fe *vals, unsigned n, const Fe *sigma
     *out = acc;
 }
 
-int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, PpDealers *out)
+static int too_many(MpcEngine *e, uint64_t round)
+{
+    char who[256];
+    list_set(e->pp_bad, e->n, who, sizeof who);
+    return mpc_fail(e, "preprocessing (check round %llu): more than t = %u parties misbehaved (parties %s)",
+                    (unsigned long long)round, e->t, who);
+}
+
+/* The fold did not fit: every party broadcasts its 3n reports and its own
+ * dealing's claimed combinations (6n values), and each dealer is judged
+ * against its claim (docs/mpc.md "Judging a dealer"). */
+static int judge_dealers(MpcEngine *e, uint64_t round, const Fe *mine, const Fe *sigma, const PpRows *rows, Fe *all,
+                         const Fe folds[3][SHAMIR_MAX_PARTIES])
+{
+    const Field *f = e->f;
+    unsigned n = e->n, t = e->t;
+    uint8_t bad_msg[SHAMIR_MAX_PARTIES];
+    Fe *msg = malloc(6 * (size_t)n * sizeof *msg);
+    if (!msg) return mpc_fail(e, "out of memory");
+    fe_copy(msg, mine, 3 * (size_t)n);
+    rows->expect(rows->ctx, msg + 3 * (size_t)n);
+    int rc = preproc_check_exchange(e, PP_TAG(3, round), msg, 6 * (size_t)n, all, bad_msg);
+    free(msg);
+    if (rc != 0) return rc;
+    /* malformed, or reports whose fold is not what was broadcast first: lies */
+    for (unsigned j = 0; j < n; j++) {
+        if (e->pp_bad[j]) continue;
+        int same = !bad_msg[j];
+        for (int k = 0; k < 3 && same; k++) {
+            Fe g;
+            fold_one(f, all + (size_t)j * 6 * n + (size_t)k * n, n, sigma, &g);
+            same = fe_equal(&g, &folds[k][j]);
+        }
+        if (!same) {
+            convict(e, j);
+            pp_warn(e, "preprocessing (check round %llu): party %u's check values contradict its folded ones",
+                    (unsigned long long)round, j);
+        }
+    }
+    /* a dealer whose claim does not fit, or who contradicts it about its
+     * own row, dealt inconsistently (an honest dealer's claim is what its
+     * rows give) */
+    for (unsigned d = 0; d < n; d++) {
+        if (e->pp_bad[d] || (claim_fits(e, all, d) && report_agrees(all, n, d, d))) continue;
+        convict(e, d);
+        pp_warn(e, "preprocessing (check round %llu): party %u dealt inconsistent sharings (or misreported its own)",
+                (unsigned long long)round, d);
+    }
+    /* a report off its dealer's claim is a dispute: the reporter lied, or
+     * the dealer gave it a bad row.  An honest party disputes only faulty
+     * dealers, so one in more than t disputes lied */
+    uint8_t(*dis)[SHAMIR_MAX_PARTIES] = calloc(n, sizeof *dis);
+    unsigned count[SHAMIR_MAX_PARTIES] = { 0 };
+    if (!dis) return mpc_fail(e, "out of memory");
+    for (unsigned d = 0; d < n; d++)
+        for (unsigned j = 0; j < n; j++)
+            if (j != d && !e->pp_bad[d] && !e->pp_bad[j] && !report_agrees(all, n, j, d)) {
+                dis[d][j] = 1;
+                count[j]++;
+            }
+    for (unsigned j = 0; j < n; j++)
+        if (!e->pp_bad[j] && count[j] > t) {
+            convict(e, j);
+            pp_warn(e, "preprocessing (check round %llu): party %u reported wrong check values for %u dealers",
+                    (unsigned long long)round, j, count[j]);
+        }
+    /* the rest are settled by the dealer opening the disputed row */
+    rc = e->pp_nbad > t ? too_many(e, round) : settle_disputes(e, round, rows, all, dis);
+    if (rc == 0 && e->pp_nbad > t) rc = too_many(e, round);
+    free(dis);
+    return rc;
+}
+
+int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, const PpRows *rows, PpDealers *out)
 {
     const Field *f = e->f;
     unsigned n = e->n, t = e->t;
@@ -329,7 +441,14 @@ int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma,
         for (size_t k = 0; k < 3 * (size_t)n; k++) /* about the others' dealings only */
             if (k % n != e->self) fe_add(f, &mine[k], &mine[k], &one);
     }
-    Fe fold[3], *all = malloc((size_t)n * 3 * n * sizeof *all);
+    if (e->test_fault == TEST_BAD_CHECK_2T) { /* too few lies to be proven */
+        Fe one;
+        fe_one(f, &one);
+        for (unsigned d = 0; d < t; d++)
+            if (d != e->self) fe_add(f, &mine[2 * (size_t)n + d], &mine[2 * (size_t)n + d], &one);
+    }
+    size_t all_len = (size_t)n * 6 * n;
+    Fe fold[3], *all = malloc(all_len * sizeof *all);
     uint8_t bad_msg[SHAMIR_MAX_PARTIES];
     if (!all) return mpc_fail(e, "out of memory");
     for (int k = 0; k < 3; k++) fold_one(f, mine + (size_t)k * n, n, sigma, &fold[k]);
@@ -340,136 +459,28 @@ int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma,
     bool honest_case = rc == 0 && triplet_fits(e, r[0], r[1], r[2]);
     for (unsigned j = 0; j < n && honest_case; j++) honest_case = !bad_msg[j];
     if (rc == 0 && !honest_case) {
-        if (t == 0 || !preproc_check_robust(e)) {
+        if (t == 0) {
             rc = mpc_fail(e,
-                          "preprocessing (check round %llu): the dealings are inconsistent (%s: nobody is "
+                          "preprocessing (check round %llu): the dealings are inconsistent (t = 0: nobody is "
                           "excluded, the run stops)",
-                          (unsigned long long)round, t == 0 ? "t = 0" : "n > 16, check values not broadcast");
+                          (unsigned long long)round);
             goto out;
         }
-        Fe folds[3][SHAMIR_MAX_PARTIES];
-        memcpy(folds, r, sizeof folds);
         for (unsigned j = 0; j < n; j++)
             if (bad_msg[j]) {
                 convict(e, j);
                 pp_warn(e, "preprocessing (check round %llu): party %u broadcast a malformed check message",
                         (unsigned long long)round, j);
             }
-        rc = preproc_check_exchange(e, PP_TAG(3, round), mine, 3 * (size_t)n, all, bad_msg);
-        /* a report whose fold is not what it broadcast first is a lie */
-        for (unsigned j = 0; j < n && rc == 0; j++) {
-            if (e->pp_bad[j]) continue;
-            int same = !bad_msg[j];
-            for (int k = 0; k < 3 && same; k++) {
-                Fe g;
-                fold_one(f, all + (size_t)j * 3 * n + (size_t)k * n, n, sigma, &g);
-                same = fe_equal(&g, &folds[k][j]);
-            }
-            if (!same) {
-                convict(e, j);
-                pp_warn(e, "preprocessing (check round %llu): party %u's check values contradict its folded ones",
-                        (unsigned long long)round, j);
-            }
-        }
-        if (rc != 0) goto out;
-        /* judge every dealer; convictions change who reports, so again
-         * until nobody new is convicted */
-        uint8_t off[SHAMIR_MAX_PARTIES][SHAMIR_MAX_PARTIES];
-        int verdict[SHAMIR_MAX_PARTIES];
-        for (;;) {
-            unsigned before = e->pp_nbad, disputes[SHAMIR_MAX_PARTIES] = { 0 };
-            for (unsigned d = 0; d < n && e->pp_nbad <= t; d++) { /* past t nothing decodes */
-                verdict[d] = e->pp_bad[d] ? DEALER_FAULTY : judge_dealer(e, all, d, off[d]);
-                if (verdict[d] == DEALER_FAULTY && !e->pp_bad[d]) {
-                    convict(e, d);
-                    pp_warn(e,
-                            "preprocessing (check round %llu): party %u dealt inconsistent sharings (or "
-                            "misreported its own)",
-                            (unsigned long long)round, d);
-                }
-            }
-            if (e->pp_nbad > t) break;
-            for (unsigned d = 0; d < n; d++)
-                for (unsigned j = 0; j < n && verdict[d] != DEALER_FAULTY; j++) disputes[j] += off[d][j] && j != d;
-            for (unsigned j = 0; j < n; j++)
-                if (!e->pp_bad[j] && disputes[j] > t) {
-                    convict(e, j);
-                    pp_warn(e,
-                            "preprocessing (check round %llu): party %u reported wrong check values for %u "
-                            "dealers",
-                            (unsigned long long)round, j, disputes[j]);
-                }
-            if (e->pp_nbad == before || e->pp_nbad > t) break;
-        }
-        if (e->pp_nbad > t) {
-            char who[256];
-            list_set(e->pp_bad, n, who, sizeof who);
-            rc = mpc_fail(e, "preprocessing (check round %llu): more than t = %u parties misbehaved (parties %s)",
-                          (unsigned long long)round, t, who);
-            goto out;
-        }
-        /* this run's dealers: drop suspects and disputed dealers, match
-         * each disputed dealer with one reporter */
-        uint8_t drop[SHAMIR_MAX_PARTIES], matched[SHAMIR_MAX_PARTIES] = { 0 };
-        unsigned pairs = 0;
-        for (unsigned d = 0; d < n; d++) {
-            drop[d] = e->pp_bad[d];
-            if (drop[d]) continue;
-            if (verdict[d] == DEALER_SUSPECT) {
-                drop[d] = 1;
-                pp_warn(e,
-                        "preprocessing (check round %llu): party %u's double sharings do not check "
-                        "(it or reporting parties cheated); its dealing is not used",
-                        (unsigned long long)round, d);
-                continue;
-            }
-            for (unsigned j = 0; j < n; j++) {
-                if (!off[d][j] || e->pp_bad[j]) continue;
-                if (!drop[d])
-                    pp_warn(e,
-                            "preprocessing (check round %llu): party %u's dealing and party %u's check value "
-                            "disagree; neither dealing is used",
-                            (unsigned long long)round, d, j);
-                drop[d] = 1;
-                if (!matched[d] && !matched[j]) {
-                    matched[d] = matched[j] = 1;
-                    drop[j] = 1;
-                    pairs++;
-                }
-            }
-        }
-        if (pairs + e->pp_nbad > t) {
-            char who[256];
-            list_set(drop, n, who, sizeof who);
-            rc = mpc_fail(e,
-                          "preprocessing (check round %llu): more than t = %u parties misbehaved (suspects: "
-                          "parties %s)",
-                          (unsigned long long)round, t, who);
-            goto out;
-        }
-        out->m = 0;
-        for (unsigned d = 0; d < n; d++) {
-            if (!drop[d]) out->map[out->m++] = d;
-            e->st.dealings_excluded += drop[d];
-        }
-        out->t_a = t - e->pp_nbad - pairs;
-    } else if (rc == 0) {
+        rc = judge_dealers(e, round, mine, sigma, rows, all, (const Fe(*)[SHAMIR_MAX_PARTIES])r);
+    }
+    if (rc == 0) {
         out->m = live_parties(e, out->map);
         out->t_a = t - e->pp_nbad;
         e->st.dealings_excluded += e->pp_nbad;
     }
-    if (rc == 0 && out->m <= out->t_a) {
-        char who[256];
-        uint8_t used[SHAMIR_MAX_PARTIES] = { 0 };
-        for (unsigned i = 0; i < out->m; i++) used[out->map[i]] = 1;
-        for (unsigned j = 0; j < n; j++) used[j] = !used[j];
-        list_set(used, n, who, sizeof who);
-        rc = mpc_fail(e,
-                      "preprocessing (check round %llu): too few dealings left to extract from (excluded: parties %s)",
-                      (unsigned long long)round, who);
-    }
 out:
-    sodium_memzero(all, (size_t)n * 3 * n * sizeof *all);
+    sodium_memzero(all, all_len * sizeof *all);
     free(all);
     return rc;
 }

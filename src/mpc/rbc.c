@@ -48,6 +48,7 @@ typedef struct {
 struct Rbc {
     uint32_t n, t, self;
     uint32_t echo_need, ready_amp, deliver_need;
+    size_t max_msg, per_sender;
     RbcSend send;
     void *ctx;
     uint64_t next_session;
@@ -77,6 +78,8 @@ Rbc *rbc_new(uint32_t n, uint32_t t, uint32_t self, RbcSend send, void *ctx)
     r->echo_need = (n + t + 2) / 2; /* ceil((n+t+1)/2) */
     r->ready_amp = t + 1;
     r->deliver_need = 2 * t + 1;
+    r->max_msg = RBC_MAX_MESSAGE;
+    r->per_sender = RBC_BYTES_PER_SENDER;
     r->send = send;
     r->ctx = ctx;
     r->org = calloc(n, sizeof *r->org);
@@ -128,6 +131,12 @@ void rbc_free(Rbc *r)
     free(r);
 }
 
+void rbc_set_limits(Rbc *r, size_t max_message, size_t per_sender)
+{
+    if (max_message > r->max_msg && max_message <= UINT32_MAX) r->max_msg = max_message;
+    if (per_sender > r->per_sender) r->per_sender = per_sender;
+}
+
 const char *rbc_error(const Rbc *r) { return r->err; }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -161,7 +170,7 @@ static int send_all(Rbc *r, uint8_t type, uint32_t origin, uint64_t session, con
 
 int rbc_broadcast(Rbc *r, const uint8_t *msg, size_t len, uint64_t *session)
 {
-    if (len > RBC_MAX_MESSAGE) return rbc_fail(r, "message of %zu bytes is longer than %u", len, RBC_MAX_MESSAGE);
+    if (len > r->max_msg) return rbc_fail(r, "message of %zu bytes is longer than %zu", len, r->max_msg);
     Origin *o = &r->org[r->self];
     if (!window(o)) return rbc_fail(r, "out of memory");
     if (r->next_session >= o->base + RBC_WINDOW) {
@@ -185,8 +194,7 @@ static int find_cand(Rbc *r, Inst *in, uint32_t from, const uint8_t d[32], const
 {
     for (uint32_t i = 0; i < in->ncand; i++)
         if (sodium_memcmp(in->cand[i].digest, d, 32) == 0) return (int)i;
-    if (len > RBC_BYTES_PER_SENDER - r->held[from])
-        return rbc_fail(r, "party %u: too many undelivered broadcast bytes", from);
+    if (len > r->per_sender - r->held[from]) return rbc_fail(r, "party %u: too many undelivered broadcast bytes", from);
     Cand *nc = realloc(in->cand, (in->ncand + 1) * sizeof *nc);
     if (!nc) return rbc_fail(r, "out of memory");
     in->cand = nc;
@@ -214,7 +222,7 @@ int rbc_handle(Rbc *r, uint32_t from, const uint8_t *msg, size_t len)
     uint64_t mlen = get_le(msg + 16, 4);
     if (type < T_SEND || type > T_READY || msg[1] || msg[2] || msg[3])
         return rbc_fail(r, "party %u: malformed broadcast message (type %u)", from, type);
-    if (mlen > RBC_MAX_MESSAGE || mlen > len - RBC_HDR || len - RBC_HDR - mlen >= 32)
+    if (mlen > r->max_msg || mlen > len - RBC_HDR || len - RBC_HDR - mlen >= 32)
         return rbc_fail(r, "party %u: broadcast message length %llu does not match its %zu bytes", from,
                         (unsigned long long)mlen, len);
     for (size_t i = RBC_HDR + mlen; i < len; i++)

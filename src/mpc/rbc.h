@@ -33,6 +33,10 @@ typedef struct Rbc Rbc;
 typedef int (*RbcSend)(void *ctx, uint32_t to, const uint8_t *msg, size_t len);
 
 Rbc *rbc_new(uint32_t n, uint32_t t, uint32_t self, RbcSend send, void *ctx);
+/* Raises the longest message (default RBC_MAX_MESSAGE) and the candidate
+ * bytes one party may make this one hold (default 64 MiB), for a channel
+ * that carries whole rows of shares (preprocessing's openings). */
+void rbc_set_limits(Rbc *r, size_t max_message, size_t per_sender);
 void rbc_free(Rbc *r);
 /* The reason of the last -1 (names the peer where one is to blame). */
 const char *rbc_error(const Rbc *r);

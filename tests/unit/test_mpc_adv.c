@@ -360,12 +360,14 @@ static void party_preproc(Node *p)
 }
 
 /* A dealer giving one party an inconsistent share no longer aborts: the
+ * party disputes it, the dealer's opening of that row does not check, the
  * dealing is left out and every party says so (test_preproc_robust.c has
  * the full set of cheating dealers and reporters). */
 static void party_preproc_warn(Node *p)
 {
     party_preproc(p);
-    p->aux[0] = p->rc == 0 && strstr(mpc_warnings(p->e), "party 2's dealing and party 3's check value") != NULL;
+    p->aux[0] =
+        p->rc == 0 && strstr(mpc_warnings(p->e), "party 2 dealt inconsistent sharings (its opening of party 3") != NULL;
 }
 
 TEST(cheating_dealer_detected)

@@ -7,13 +7,16 @@
  * More than t cheaters must abort with an error naming them. */
 #include "unit.h"
 
+#define SIM_MAX 32 /* n = 31 */
 #include "mpc_sim.h"
 
 #define K SCALE(300, 40)
 #define NBITS SCALE(200, 30)
 
 typedef struct {
-    int fault; /* TEST_* of the cheaters */
+    int fault;      /* TEST_* of the cheaters */
+    size_t triples; /* made in one run first (0: none) */
+    bool online_ok; /* the cheaters send right shares online */
     uint8_t bad[SIM_MAX];
     char warn[SIM_MAX][1024];
     uint8_t faulty[SIM_MAX][SIM_MAX];
@@ -34,7 +37,8 @@ static void party_work(Node *p)
         free(x), free(y), free(z), free(b);
         return;
     }
-    int rc = mpc_preprocess(e, 2 * K, 2 * K, NBITS);
+    int rc = pl->triples ? mpc_preprocess(e, pl->triples, 0, 0) : 0;
+    if (rc == 0) rc = mpc_preprocess(e, pl->triples + 2 * K, 2 * K, NBITS);
     snprintf(pl->warn[p->id], sizeof pl->warn[p->id], "%s", mpc_warnings(e));
     mpc_preproc_faulty(e, pl->faulty[p->id]);
     if (rc != 0) {
@@ -43,7 +47,7 @@ static void party_work(Node *p)
     }
     /* online the cheaters send wrong shares too: honest parties' shares
      * must be consistent for the openings to decode */
-    if (bad) mpc_test_set_fault(e, MPC_FAULT_WRONG_SHARES);
+    if (bad && !pl->online_ok) mpc_test_set_fault(e, MPC_FAULT_WRONG_SHARES);
     if (mpc_random(e, x, K) != 0 || mpc_random(e, y, K) != 0 || mpc_round(e, NULL, 0, NULL, x, y, K, z) != 0) {
         node_fail(p, "multiply");
         goto out;
@@ -78,10 +82,12 @@ out:
 }
 
 /* Runs n parties with the cheaters `bad` doing `fault`. */
-static void run_plan(Sim *s, Plan *pl, uint32_t n, uint32_t t, int fault, const uint32_t *bad, size_t nbad)
+static void run_plan(Sim *s, Plan *pl, uint32_t n, uint32_t t, int fault, const uint32_t *bad, size_t nbad,
+                     bool online_ok)
 {
     memset(pl, 0, sizeof *pl);
     pl->fault = fault;
+    pl->online_ok = online_ok;
     for (size_t i = 0; i < nbad; i++) pl->bad[bad[i]] = 1;
     memset(s, 0, sizeof *s);
     s->n = n;
@@ -121,7 +127,7 @@ static void finish_case(uint32_t n, uint32_t t, int fault, const uint32_t *bad, 
     static Plan pl;
     uint8_t want[SIM_MAX] = { 0 };
     for (size_t i = 0; i < nbad && proven; i++) want[bad[i]] = 1;
-    run_plan(&s, &pl, n, t, fault, bad, nbad);
+    run_plan(&s, &pl, n, t, fault, bad, nbad, false);
     check_finish(&s, &pl, want, needle, needle);
     sim_free(&s);
 }
@@ -131,26 +137,43 @@ static const uint32_t one_n4[] = { 2 }, two_n7[] = { 2, 5 };
 TEST(bad_dealer_n4) { finish_case(4, 1, TEST_BAD_DEAL_ALL, one_n4, 1, true, "party 2 dealt inconsistent"); }
 TEST(bad_dealers_n7) { finish_case(7, 2, TEST_BAD_DEAL_ALL, two_n7, 2, true, "party 5 dealt inconsistent"); }
 
-/* One bad share to one party: the dealer and that party disagree, nobody
- * can tell which lies, so both dealings are left out of the run. */
+/* One bad share to one party: that party's check value disputes the
+ * dealer's claim, the dealer must open the row it committed to, and the
+ * opening does not check: the dealer is proven faulty. */
 TEST(one_bad_share_dispute_n4)
 {
-    finish_case(4, 1, TEST_BAD_DEAL, one_n4, 1, false, "party 2's dealing and party 3's check value disagree");
+    finish_case(4, 1, TEST_BAD_DEAL, one_n4, 1, true, "party 2 dealt inconsistent sharings (its opening of party 3");
 }
 TEST(one_bad_share_disputes_n7)
 {
-    finish_case(7, 2, TEST_BAD_DEAL, two_n7, 2, false, "party 5's dealing and party 6's check value disagree");
+    finish_case(7, 2, TEST_BAD_DEAL, two_n7, 2, true, "party 5 dealt inconsistent sharings (its opening of party 6");
 }
 
 /* The degree-2t half of a double sharing with another secret: triples
- * from it would be wrong.  Dropped (the dealer is suspect, not proven). */
-TEST(bad_double_sharing_n4)
+ * from it would be wrong.  The dealer's claimed combinations cannot have
+ * one secret in both halves and match the reports: proven faulty. */
+TEST(bad_double_sharing_n4) { finish_case(4, 1, TEST_BAD_DEAL_2T, one_n4, 1, true, "party 2 dealt inconsistent"); }
+TEST(bad_double_sharings_n7) { finish_case(7, 2, TEST_BAD_DEAL_2T, two_n7, 2, true, "party 5 dealt inconsistent"); }
+
+/* t liars about the degree-2t halves of t honest dealers (too few
+ * accusations each to be proven): the accused dealers open the disputed
+ * rows, which check, so no honest dealing is left out (before, two wrong
+ * degree-2t reports made an honest dealer suspect and dropped it). */
+TEST(liars_2t_drop_nobody_n7)
 {
-    finish_case(4, 1, TEST_BAD_DEAL_2T, one_n4, 1, false, "party 2's double sharings do not check");
-}
-TEST(bad_double_sharings_n7)
-{
-    finish_case(7, 2, TEST_BAD_DEAL_2T, two_n7, 2, false, "party 5's double sharings do not check");
+    Sim s;
+    static Plan pl;
+    run_plan(&s, &pl, 7, 2, TEST_BAD_CHECK_2T, two_n7, 2, false);
+    uint8_t none[SIM_MAX] = { 0 };
+    check_finish(&s, &pl, none, "party 0 opened party 2's shares, which check", "liars_2t");
+    for (uint32_t i = 0; i < 7; i++) {
+        if (pl.bad[i]) continue;
+        CHECK_MSG(s.node[i].st.dealings_excluded == 0, "party %u left out %llu dealings", i,
+                  (unsigned long long)s.node[i].st.dealings_excluded);
+        CHECK_MSG(strstr(pl.warn[i], "party 1 opened party 5's shares, which check") != NULL, "party %u: %s", i,
+                  pl.warn[i]);
+    }
+    sim_free(&s);
 }
 
 /* Wrong check values reported about every other dealer (a non-dealer's
@@ -164,7 +187,7 @@ static void abort_case(uint32_t n, uint32_t t, const uint32_t *bad, size_t nbad,
 {
     Sim s;
     static Plan pl;
-    run_plan(&s, &pl, n, t, TEST_BAD_DEAL_ALL, bad, nbad);
+    run_plan(&s, &pl, n, t, TEST_BAD_DEAL_ALL, bad, nbad, false);
     for (uint32_t i = 0; i < n; i++) {
         if (pl.bad[i]) continue;
         CHECK_MSG(s.node[i].rc != 0, "party %u finished with %zu cheaters of t = %u", i, nbad, t);
@@ -172,6 +195,24 @@ static void abort_case(uint32_t n, uint32_t t, const uint32_t *bad, size_t nbad,
     }
     sim_free(&s);
 }
+
+/* n = 31, t = 10: the check values of 31 parties over broadcast (before,
+ * above n = 16 they went point to point and any cheater aborted).  The
+ * cheaters open honestly online here: decoding 10 wrong shares of every
+ * value is the online phase's cost, tested at n = 4 and 7. */
+static const uint32_t ten_n31[] = { 1, 4, 7, 10, 13, 16, 19, 22, 25, 30 };
+static void n31_case(int fault, const char *needle)
+{
+    Sim s;
+    static Plan pl;
+    uint8_t want[SIM_MAX] = { 0 };
+    for (size_t i = 0; i < 10; i++) want[ten_n31[i]] = 1;
+    run_plan(&s, &pl, 31, 10, fault, ten_n31, 10, true);
+    check_finish(&s, &pl, want, needle, needle);
+    sim_free(&s);
+}
+TEST(bad_dealers_n31) { n31_case(TEST_BAD_DEAL_ALL, "party 30 dealt inconsistent"); }
+TEST(lying_reporters_n31) { n31_case(TEST_BAD_CHECK, "party 25 reported wrong check values"); }
 
 static const uint32_t two_n4[] = { 1, 2 }, three_n7[] = { 1, 3, 5 };
 
@@ -183,7 +224,7 @@ TEST(honest_nothing_excluded)
 {
     Sim s;
     Plan pl;
-    run_plan(&s, &pl, 4, 1, TEST_NONE, NULL, 0);
+    run_plan(&s, &pl, 4, 1, TEST_NONE, NULL, 0, false);
     for (uint32_t i = 0; i < 4; i++) {
         Node *p = &s.node[i];
         CHECK_MSG(p->rc == 0, "party %u: %s", i, p->err);
@@ -191,6 +232,28 @@ TEST(honest_nothing_excluded)
         CHECK_MSG(pl.warn[i][0] == 0, "party %u: %s", i, pl.warn[i]);
         CHECK(p->st.dealings_excluded == 0);
     }
+    sim_free(&s);
+}
+
+/* A run of 40,000 triples: a row is over 40,000 elements (1.3 MB, more
+ * than a program's broadcast may carry) and is opened all the same. */
+TEST(big_opening_n4)
+{
+    Sim s;
+    static Plan pl;
+    memset(&pl, 0, sizeof pl);
+    pl.fault = TEST_BAD_CHECK_2T;
+    pl.bad[2] = 1;
+    pl.triples = 40000;
+    memset(&s, 0, sizeof s);
+    s.n = 4;
+    s.t = 1;
+    s.party_fn = party_work;
+    s.ctx = &pl;
+    s.triple_batch = 256;
+    sim_run(&s);
+    uint8_t none[SIM_MAX] = { 0 };
+    check_finish(&s, &pl, none, "party 0 opened party 2's shares, which check", "big opening");
     sim_free(&s);
 }
 
@@ -206,6 +269,10 @@ int main(void)
     RUN(bad_double_sharings_n7);
     RUN(lying_reporter_n4);
     RUN(lying_reporters_n7);
+    RUN(liars_2t_drop_nobody_n7);
+    RUN(big_opening_n4);
+    RUN(bad_dealers_n31);
+    RUN(lying_reporters_n31);
     RUN(more_than_t_aborts_n4);
     RUN(more_than_t_aborts_n7);
     return unit_report();
