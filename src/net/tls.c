@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -195,6 +196,65 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
     return 0;
 }
 
+/* The decoder's take (frame.h): the smallest recycled frame that holds
+ * len bytes without wasting most of it. */
+static uint8_t *take_spare(void *ctx, size_t len, size_t *cap)
+{
+    Net *n = ctx;
+    if (len < TLS_SPARE_MIN) return NULL;
+    pthread_mutex_lock(&n->mu);
+    unsigned best = n->n_spare;
+    for (unsigned i = 0; i < n->n_spare; i++)
+        if (n->spare[i].cap >= len && n->spare[i].cap / 4 <= len &&
+            (best == n->n_spare || n->spare[i].cap < n->spare[best].cap))
+            best = i;
+    uint8_t *b = NULL;
+    TlsSpare stale[TLS_SPARES];
+    unsigned n_stale = 0;
+    if (best < n->n_spare) {
+        b = n->spare[best].buf;
+        *cap = n->spare[best].cap;
+        n->spare[best] = n->spare[--n->n_spare];
+    } else {
+        /* none fits: the traffic changed size, so the spares are dropped
+         * rather than held (they would only add to the peak memory) */
+        n_stale = n->n_spare;
+        memcpy(stale, n->spare, n_stale * sizeof stale[0]);
+        n->n_spare = 0;
+    }
+    pthread_mutex_unlock(&n->mu);
+    for (unsigned i = 0; i < n_stale; i++) free(stale[i].buf);
+    return b;
+}
+
+/* TransportOps.recycle: keeps a received message for a later frame of a
+ * similar size (its pages stay mapped); the caller wiped it if it held
+ * secrets.  At most TLS_SPARES are kept, the oldest goes first. */
+static void tls_recycle(Transport *t, uint8_t *msg, size_t len)
+{
+    Net *n = t->impl;
+    if (!msg || len < TLS_SPARE_MIN) {
+        free(msg);
+        return;
+    }
+    uint8_t *drop = NULL;
+    pthread_mutex_lock(&n->mu);
+    if (n->closed) {
+        drop = msg;
+    } else {
+        if (n->n_spare == TLS_SPARES) {
+            drop = n->spare[0].buf;
+            memmove(n->spare, n->spare + 1, (TLS_SPARES - 1) * sizeof n->spare[0]);
+            n->n_spare--;
+        }
+        n->spare[n->n_spare].buf = msg;
+        n->spare[n->n_spare].cap = len;
+        n->n_spare++;
+    }
+    pthread_mutex_unlock(&n->mu);
+    free(drop);
+}
+
 /* ---- socket + TLS plumbing ------------------------------------------------------- */
 
 static void set_socket_options(int fd)
@@ -300,7 +360,7 @@ static void peer_drop_held(Peer *p)
 {
     p->state = PEER_GONE;
     p->wake_fd = -1;
-    net_wipe_free(p->out, p->out_len);
+    net_wipe_free(p->out, p->out_cap);
     p->out = NULL;
     p->out_len = p->out_cap = p->inflight = 0;
     p->out_frames = 0;
@@ -354,11 +414,13 @@ static int take_queued(Peer *p)
     pthread_mutex_lock(&p->mu);
     if (!p->resumable && !net_resend_pending(&p->rs, &w, &wl)) net_resend_ack(&p->rs, p->rs.next);
     if (p->out_len) {
-        rc = net_resend_add(&p->rs, p->out, p->out_len, p->out_frames);
+        rc = net_resend_add_cap(&p->rs, p->out, p->out_len, p->out_cap, p->out_frames);
         p->out = NULL;
         p->out_len = p->out_cap = 0;
         p->out_frames = 0;
     }
+    /* the next sends go into an acknowledged batch's buffer, if one is kept */
+    if (!p->out) p->out = net_resend_take_spare(&p->rs, &p->out_cap);
     p->inflight = p->rs.bytes;
     pthread_mutex_unlock(&p->mu);
     return rc;
@@ -377,6 +439,34 @@ static bool test_reset_due(Peer *p, int fd)
     struct linger lg = { 1, 0 };
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     return true;
+}
+
+/* What the decoder gave (fr, net_frame_feed's result): an acknowledgement
+ * is applied, a data frame queued for recv.  NULL, or why the connection
+ * must end. */
+static const char *take_frame(Net *n, uint32_t id, int fr, uint8_t *frame, size_t flen, bool *ack_due)
+{
+    Peer *p = &n->peers[id];
+    if (fr == NET_FRAME_TOO_BIG) return "sent a frame larger than the message bound";
+    if (fr == NET_FRAME_NOMEM) return "out of memory";
+    if (fr == NET_FRAME_CONTROL) {
+        uint64_t count;
+        int ar = net_ack_parse(frame, flen, &count);
+        free(frame);
+        if (ar == 0) {
+            pthread_mutex_lock(&p->mu);
+            ar = net_resend_ack(&p->rs, count);
+            p->inflight = p->rs.bytes;
+            pthread_mutex_unlock(&p->mu);
+        }
+        return ar != 0 ? "sent a bad acknowledgement" : NULL;
+    }
+    if (fr != NET_FRAME_DONE) return NULL;
+    if (push_in(n, id, frame, flen) != 0) return "out of memory";
+    p->rx_frames++;
+    p->rx_unacked += flen + 4;
+    if (p->rx_frames - p->rx_acked >= NET_ACK_FRAMES || p->rx_unacked >= NET_ACK_BYTES) *ack_due = p->resumable;
+    return NULL;
 }
 
 /* Moves frames both ways until the peer leaves or the endpoint closes.
@@ -470,7 +560,19 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         if (!paused || want_read_for_write) {
             for (;;) {
                 ERR_clear_error();
-                int r = SSL_read(ssl, rbuf, TLS_READ_CHUNK);
+                /* inside a frame's payload, read straight into its buffer */
+                size_t room = 0;
+                uint8_t *direct = net_frame_room(dec, &room);
+                int r = direct ? SSL_read(ssl, direct, room > INT_MAX ? INT_MAX : (int)room)
+                               : SSL_read(ssl, rbuf, TLS_READ_CHUNK);
+                if (r > 0 && direct) {
+                    uint8_t *frame = NULL;
+                    size_t flen = 0;
+                    int fr = net_frame_filled(dec, (size_t)r, &frame, &flen);
+                    if ((why = take_frame(n, id, fr, frame, flen, &ack_due)) != NULL) goto done;
+                    if (atomic_load(&p->paused)) break;
+                    continue;
+                }
                 if (r > 0) {
                     size_t off = 0;
                     while (off < (size_t)r) {
@@ -479,39 +581,7 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
                         size_t flen = 0;
                         int fr = net_frame_feed(dec, rbuf + off, (size_t)r - off, &used, &frame, &flen);
                         off += used;
-                        if (fr == NET_FRAME_TOO_BIG) {
-                            why = "sent a frame larger than the message bound";
-                            goto done;
-                        }
-                        if (fr == NET_FRAME_NOMEM) {
-                            why = "out of memory";
-                            goto done;
-                        }
-                        if (fr == NET_FRAME_CONTROL) {
-                            uint64_t count;
-                            int ar = net_ack_parse(frame, flen, &count);
-                            free(frame);
-                            if (ar == 0) {
-                                pthread_mutex_lock(&p->mu);
-                                ar = net_resend_ack(&p->rs, count);
-                                p->inflight = p->rs.bytes;
-                                pthread_mutex_unlock(&p->mu);
-                            }
-                            if (ar != 0) {
-                                why = "sent a bad acknowledgement";
-                                goto done;
-                            }
-                            continue;
-                        }
-                        if (fr != NET_FRAME_DONE) continue;
-                        if (push_in(n, id, frame, flen) != 0) {
-                            why = "out of memory";
-                            goto done;
-                        }
-                        p->rx_frames++;
-                        p->rx_unacked += flen + 4;
-                        if (p->rx_frames - p->rx_acked >= NET_ACK_FRAMES || p->rx_unacked >= NET_ACK_BYTES)
-                            ack_due = p->resumable;
+                        if ((why = take_frame(n, id, fr, frame, flen, &ack_due)) != NULL) goto done;
                     }
                     if (atomic_load(&p->paused)) break;
                     continue;
@@ -736,6 +806,8 @@ static bool serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         NetFrameDecoder d2;
         net_frame_init(&d2, TRANSPORT_MAX_MESSAGE);
         d2.control_ok = p->resumable;
+        d2.take = take_spare;
+        d2.take_ctx = n;
         bool resume = conn_loop(n, (uint32_t)id, ssl, fd, evfd, &d2);
         net_frame_free(&d2);
         close(evfd);
@@ -991,14 +1063,18 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
         if (need > p->out_cap) {
             size_t ncap = p->out_cap ? p->out_cap : 4096;
             while (ncap < need) ncap *= 2;
-            /* not realloc: the old buffer holds queued shares, wiped here */
-            uint8_t *nb = malloc(ncap);
+            /* an acknowledged batch's buffer if it is large enough (under
+             * mu, like every use of the spare), else a fresh one; not
+             * realloc: the old buffer holds queued shares, wiped here */
+            uint8_t *nb = NULL;
+            if (p->rs.spare_cap >= need) nb = net_resend_take_spare(&p->rs, &ncap);
+            if (!nb) nb = malloc(ncap);
             if (!nb) {
                 pthread_mutex_unlock(&p->mu);
                 return TRANSPORT_ERROR;
             }
             if (p->out_len) memcpy(nb, p->out, p->out_len);
-            net_wipe_free(p->out, p->out_len);
+            net_wipe_free(p->out, p->out_cap); /* a reused buffer holds old frames past out_len */
             p->out = nb;
             p->out_cap = ncap;
         }
@@ -1079,7 +1155,7 @@ static void tls_close_op(Transport *t)
     pthread_mutex_unlock(&n->mu);
 }
 
-static const TransportOps tls_ops = { tls_send, tls_recv, tls_close_op, NULL };
+static const TransportOps tls_ops = { tls_send, tls_recv, tls_close_op, tls_recycle };
 
 static int verify_any(int ok, X509_STORE_CTX *x)
 {
@@ -1154,7 +1230,7 @@ static void net_free_mem(Net *n)
 {
     if (n->peers) {
         for (uint32_t i = 0; i < n_nodes(n); i++) {
-            net_wipe_free(n->peers[i].out, n->peers[i].out_len);
+            net_wipe_free(n->peers[i].out, n->peers[i].out_cap);
             net_resend_free(&n->peers[i].rs);
             pthread_mutex_destroy(&n->peers[i].mu);
         }
@@ -1163,6 +1239,7 @@ static void net_free_mem(Net *n)
     for (size_t i = 0; i < n->count; i++)
         net_wipe_free(n->ring[(n->head + i) % n->cap].data, n->ring[(n->head + i) % n->cap].len);
     free(n->ring);
+    for (unsigned i = 0; i < n->n_spare; i++) free(n->spare[i].buf); /* wiped by who gave them back */
     free(n->inputs);
     if (n->listen_fd >= 0) close(n->listen_fd);
     if (n->ctx) SSL_CTX_free(n->ctx);

@@ -18,10 +18,20 @@
 #include "net/tls.h"
 #include "net/transport.h"
 
+/* Received frames kept for reuse, at most (and only frames of at least
+ * TLS_SPARE_MIN bytes: smaller ones cost malloc no page faults). */
+#define TLS_SPARES 64
+#define TLS_SPARE_MIN ((size_t)16 << 10)
+
 /* RECONNECTING: its connection was lost and may come back within the
  * reconnect window (reconnect.h); CLAIMED: a connection's hello is in
  * progress (prev says from which state). */
 enum { PEER_WAITING = 0, PEER_UP = 1, PEER_GONE = 2, PEER_RECONNECTING = 3, PEER_CLAIMED = 11 };
+
+typedef struct {
+    uint8_t *buf;
+    size_t cap;
+} TlsSpare;
 
 typedef struct {
     uint32_t from;
@@ -32,7 +42,7 @@ typedef struct {
 typedef struct {
     pthread_mutex_t mu; /* state, out, wake_fd, why */
     int state;
-    uint8_t *out; /* frames queued to this peer */
+    uint8_t *out; /* frames queued to this peer; a reused buffer holds old frames past out_len */
     size_t out_len, out_cap;
     size_t inflight;    /* taken by the connection thread, not yet acknowledged */
     int wake_fd;        /* eventfd of its connection thread, -1 if none */
@@ -88,6 +98,11 @@ typedef struct {
     } hs[TLS_MAX_PENDING_HANDSHAKES]; /* ...by source address */
     NetLogLimit rejects;              /* log of rejected connections */
     char fatal[2400];                 /* first session mismatch */
+
+    /* received frames given back (tls_recycle), reused by the readers for
+     * frames of a similar size (under mu; oldest first) */
+    TlsSpare spare[TLS_SPARES];
+    unsigned n_spare;
 
     Peer *peers;
 } Net;
