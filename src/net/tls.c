@@ -209,27 +209,20 @@ static uint8_t *take_spare(void *ctx, size_t len, size_t *cap)
             (best == n->n_spare || n->spare[i].cap < n->spare[best].cap))
             best = i;
     uint8_t *b = NULL;
-    TlsSpare stale[TLS_SPARES];
-    unsigned n_stale = 0;
     if (best < n->n_spare) {
         b = n->spare[best].buf;
         *cap = n->spare[best].cap;
         n->spare[best] = n->spare[--n->n_spare];
-    } else {
-        /* none fits: the traffic changed size, so the spares are dropped
-         * rather than held (they would only add to the peak memory) */
-        n_stale = n->n_spare;
-        memcpy(stale, n->spare, n_stale * sizeof stale[0]);
-        n->n_spare = 0;
     }
     pthread_mutex_unlock(&n->mu);
-    for (unsigned i = 0; i < n_stale; i++) free(stale[i].buf);
     return b;
 }
 
 /* TransportOps.recycle: keeps a received message for a later frame of a
  * similar size (its pages stay mapped); the caller wiped it if it held
- * secrets.  At most TLS_SPARES are kept, the oldest goes first. */
+ * secrets.  At most two per peer are kept (a round's frames, and the next
+ * round's, which other parties may send before this one is done), the
+ * oldest goes first, so a change of message size does not pile them up. */
 static void tls_recycle(Transport *t, uint8_t *msg, size_t len)
 {
     Net *n = t->impl;
@@ -242,9 +235,10 @@ static void tls_recycle(Transport *t, uint8_t *msg, size_t len)
     if (n->closed) {
         drop = msg;
     } else {
-        if (n->n_spare == TLS_SPARES) {
+        unsigned keep = 2 * n_nodes(n) < TLS_SPARES ? 2 * n_nodes(n) : TLS_SPARES;
+        if (n->n_spare >= keep) {
             drop = n->spare[0].buf;
-            memmove(n->spare, n->spare + 1, (TLS_SPARES - 1) * sizeof n->spare[0]);
+            memmove(n->spare, n->spare + 1, (n->n_spare - 1) * sizeof n->spare[0]);
             n->n_spare--;
         }
         n->spare[n->n_spare].buf = msg;
