@@ -57,11 +57,11 @@ void net_resend_wrote(NetResend *r, size_t n)
 }
 
 /* Drops the head batch (fully acknowledged).  Its buffer becomes the
- * spare if larger than the one kept: the next batch of a similar size
- * then needs no fresh pages. */
+ * spare if larger than the one kept (and at most NET_RESEND_SPARE_MAX):
+ * the next batch of a similar size then needs no fresh pages. */
 static void pop_head(NetResend *r)
 {
-    if (r->b[0].cap > r->spare_cap) {
+    if (r->b[0].cap > r->spare_cap && r->b[0].cap <= NET_RESEND_SPARE_MAX) {
         net_wipe_free(r->spare, r->spare_cap);
         r->spare = r->b[0].buf;
         r->spare_cap = r->b[0].cap;

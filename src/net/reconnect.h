@@ -37,6 +37,11 @@
 #define NET_ACK_FRAMES 128
 #define NET_ACK_BYTES ((size_t)1 << 20)
 
+/* an acknowledged batch's buffer up to this size is kept for the next
+ * batch (NetResend.spare); a larger one is freed, so a burst (preprocessing
+ * deals several MB to each peer) does not stay allocated per peer */
+#define NET_RESEND_SPARE_MAX ((size_t)8 << 20)
+
 #define NET_CTL_ACK 1
 #define NET_CTL_LEN 9
 #define NET_CTL_FRAME (4 + NET_CTL_LEN)

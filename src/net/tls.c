@@ -400,6 +400,23 @@ static void give_up(Net *n, uint32_t id, unsigned epoch)
  * until acknowledged (reconnect.h); a peer that does not acknowledge (no
  * `recv` in its hello) has what was written dropped at once.  -1: no
  * memory. */
+/* The next sends go into an acknowledged batch's buffer, if one is kept
+ * (p->mu held).  At most one such idle buffer per peer: while the queue
+ * is empty the kept one replaces its buffer if larger, else it is freed. */
+static void settle_spare(Peer *p)
+{
+    if (!p->rs.spare || (p->out && p->out_len)) return;
+    size_t cap;
+    uint8_t *s = net_resend_take_spare(&p->rs, &cap);
+    if (p->out && p->out_cap >= cap) {
+        net_wipe_free(s, cap);
+        return;
+    }
+    net_wipe_free(p->out, p->out_cap);
+    p->out = s;
+    p->out_cap = cap;
+}
+
 static int take_queued(Peer *p)
 {
     const uint8_t *w;
@@ -413,8 +430,7 @@ static int take_queued(Peer *p)
         p->out_len = p->out_cap = 0;
         p->out_frames = 0;
     }
-    /* the next sends go into an acknowledged batch's buffer, if one is kept */
-    if (!p->out) p->out = net_resend_take_spare(&p->rs, &p->out_cap);
+    settle_spare(p);
     p->inflight = p->rs.bytes;
     pthread_mutex_unlock(&p->mu);
     return rc;
@@ -450,6 +466,7 @@ static const char *take_frame(Net *n, uint32_t id, int fr, uint8_t *frame, size_
         if (ar == 0) {
             pthread_mutex_lock(&p->mu);
             ar = net_resend_ack(&p->rs, count);
+            settle_spare(p);
             p->inflight = p->rs.bytes;
             pthread_mutex_unlock(&p->mu);
         }
