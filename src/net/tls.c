@@ -196,59 +196,6 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
     return 0;
 }
 
-/* The decoder's take (frame.h): the smallest recycled frame that holds
- * len bytes without wasting most of it. */
-static uint8_t *take_spare(void *ctx, size_t len, size_t *cap)
-{
-    Net *n = ctx;
-    if (len < TLS_SPARE_MIN) return NULL;
-    pthread_mutex_lock(&n->mu);
-    unsigned best = n->n_spare;
-    for (unsigned i = 0; i < n->n_spare; i++)
-        if (n->spare[i].cap >= len && n->spare[i].cap / 4 <= len &&
-            (best == n->n_spare || n->spare[i].cap < n->spare[best].cap))
-            best = i;
-    uint8_t *b = NULL;
-    if (best < n->n_spare) {
-        b = n->spare[best].buf;
-        *cap = n->spare[best].cap;
-        n->spare[best] = n->spare[--n->n_spare];
-    }
-    pthread_mutex_unlock(&n->mu);
-    return b;
-}
-
-/* TransportOps.recycle: keeps a received message for a later frame of a
- * similar size (its pages stay mapped); the caller wiped it if it held
- * secrets.  At most two per peer are kept (a round's frames, and the next
- * round's, which other parties may send before this one is done), the
- * oldest goes first, so a change of message size does not pile them up. */
-static void tls_recycle(Transport *t, uint8_t *msg, size_t len)
-{
-    Net *n = t->impl;
-    if (!msg || len < TLS_SPARE_MIN) {
-        free(msg);
-        return;
-    }
-    uint8_t *drop = NULL;
-    pthread_mutex_lock(&n->mu);
-    if (n->closed) {
-        drop = msg;
-    } else {
-        unsigned keep = 2 * n_nodes(n) < TLS_SPARES ? 2 * n_nodes(n) : TLS_SPARES;
-        if (n->n_spare >= keep) {
-            drop = n->spare[0].buf;
-            memmove(n->spare, n->spare + 1, (n->n_spare - 1) * sizeof n->spare[0]);
-            n->n_spare--;
-        }
-        n->spare[n->n_spare].buf = msg;
-        n->spare[n->n_spare].cap = len;
-        n->n_spare++;
-    }
-    pthread_mutex_unlock(&n->mu);
-    free(drop);
-}
-
 /* ---- socket + TLS plumbing ------------------------------------------------------- */
 
 static void set_socket_options(int fd)
@@ -400,23 +347,6 @@ static void give_up(Net *n, uint32_t id, unsigned epoch)
  * until acknowledged (reconnect.h); a peer that does not acknowledge (no
  * `recv` in its hello) has what was written dropped at once.  -1: no
  * memory. */
-/* The next sends go into an acknowledged batch's buffer, if one is kept
- * (p->mu held).  At most one such idle buffer per peer: while the queue
- * is empty the kept one replaces its buffer if larger, else it is freed. */
-static void settle_spare(Peer *p)
-{
-    if (!p->rs.spare || (p->out && p->out_len)) return;
-    size_t cap;
-    uint8_t *s = net_resend_take_spare(&p->rs, &cap);
-    if (p->out && p->out_cap >= cap) {
-        net_wipe_free(s, cap);
-        return;
-    }
-    net_wipe_free(p->out, p->out_cap);
-    p->out = s;
-    p->out_cap = cap;
-}
-
 static int take_queued(Peer *p)
 {
     const uint8_t *w;
@@ -430,7 +360,7 @@ static int take_queued(Peer *p)
         p->out_len = p->out_cap = 0;
         p->out_frames = 0;
     }
-    settle_spare(p);
+    tls_settle_spare(p);
     p->inflight = p->rs.bytes;
     pthread_mutex_unlock(&p->mu);
     return rc;
@@ -466,7 +396,7 @@ static const char *take_frame(Net *n, uint32_t id, int fr, uint8_t *frame, size_
         if (ar == 0) {
             pthread_mutex_lock(&p->mu);
             ar = net_resend_ack(&p->rs, count);
-            settle_spare(p);
+            tls_settle_spare(p);
             p->inflight = p->rs.bytes;
             pthread_mutex_unlock(&p->mu);
         }
@@ -817,7 +747,7 @@ static bool serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         NetFrameDecoder d2;
         net_frame_init(&d2, TRANSPORT_MAX_MESSAGE);
         d2.control_ok = p->resumable;
-        d2.take = take_spare;
+        d2.take = tls_take_spare;
         d2.take_ctx = n;
         bool resume = conn_loop(n, (uint32_t)id, ssl, fd, evfd, &d2);
         net_frame_free(&d2);

@@ -118,4 +118,13 @@ size_t tls_make_hello(Net *n, uint32_t peer, char *out, size_t outlen);
  * connection was lost and this one is to continue its stream. */
 int tls_check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, size_t len, bool resuming);
 
+/* tls_spare.c.  The decoder's take (frame.h): a recycled frame for len
+ * bytes, or NULL. */
+uint8_t *tls_take_spare(void *ctx, size_t len, size_t *cap);
+/* TransportOps.recycle: keeps a received message for a later frame. */
+void tls_recycle(Transport *t, uint8_t *msg, size_t len);
+/* Moves an acknowledged batch's kept buffer into the peer's queue (p->mu
+ * held); at most one idle buffer per peer. */
+void tls_settle_spare(Peer *p);
+
 #endif
