@@ -489,7 +489,10 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
             else if (e == SSL_ERROR_WANT_READ)
                 want_read_for_write = true;
             else {
-                why = "write failed";
+                /* said like a failed read: which side notices a reset first is timing */
+                snprintf(whybuf, sizeof whybuf, "connection lost (write failed: %s)",
+                         e == SSL_ERROR_SYSCALL ? (errno ? strerror(errno) : "closed") : ssl_reason());
+                why = whybuf;
                 lost = true;
                 goto done;
             }
