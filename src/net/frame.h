@@ -24,6 +24,11 @@ typedef struct {
                             * so a header alone costs no more than NET_FRAME_FIRST */
     bool control_ok;  /* accept control frames (set after net_frame_init) */
     bool control;     /* the frame being read is one */
+    /* Optional (set after net_frame_init): a recycled buffer of at least
+     * len bytes for a data frame's payload (*cap its size), or NULL to
+     * allocate as usual.  The frame handed out is then that buffer. */
+    uint8_t *(*take)(void *ctx, size_t len, size_t *cap);
+    void *take_ctx;
 } NetFrameDecoder;
 
 /* A header with this bit set announces a control frame of the transport
@@ -50,6 +55,14 @@ void net_frame_init(NetFrameDecoder *d, size_t max);
  * unusable (the connection must be dropped) until net_frame_free. */
 int net_frame_feed(NetFrameDecoder *d, const uint8_t *data, size_t len, size_t *used, uint8_t **frame,
                    size_t *frame_len);
+/* Where the payload of the frame being assembled may be read to directly,
+ * without a copy: up to *room bytes (the buffer grows as in
+ * net_frame_feed).  NULL between frames, inside a header, or when out of
+ * memory (net_frame_feed then reports it). */
+uint8_t *net_frame_room(NetFrameDecoder *d, size_t *room);
+/* n bytes (at most *room) were read to net_frame_room's pointer: the
+ * result is net_frame_feed's (NET_FRAME_MORE, or a completed frame). */
+int net_frame_filled(NetFrameDecoder *d, size_t n, uint8_t **frame, size_t *frame_len);
 /* Frees a partially assembled frame. */
 void net_frame_free(NetFrameDecoder *d);
 /* Writes the 4-byte header for a payload of len bytes. */

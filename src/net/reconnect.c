@@ -14,21 +14,26 @@ static uint32_t be32(const uint8_t *p)
 
 int net_resend_add(NetResend *r, uint8_t *buf, size_t len, uint32_t frames)
 {
+    return net_resend_add_cap(r, buf, len, len, frames);
+}
+
+int net_resend_add_cap(NetResend *r, uint8_t *buf, size_t len, size_t cap, uint32_t frames)
+{
     if (!len) {
-        free(buf);
+        net_wipe_free(buf, cap);
         return 0;
     }
     if (r->nb == r->capb) {
         size_t ncap = r->capb ? 2 * r->capb : 16;
         NetResendBatch *nb = realloc(r->b, ncap * sizeof *nb); /* batch records, no message bytes */
         if (!nb) {
-            net_wipe_free(buf, len);
+            net_wipe_free(buf, cap);
             return -1;
         }
         r->b = nb;
         r->capb = ncap;
     }
-    r->b[r->nb++] = (NetResendBatch){ buf, len, r->next, frames };
+    r->b[r->nb++] = (NetResendBatch){ buf, len, cap, r->next, frames };
     r->next += frames;
     r->bytes += len;
     return 0;
@@ -51,10 +56,18 @@ void net_resend_wrote(NetResend *r, size_t n)
     }
 }
 
-/* Drops the head batch (fully acknowledged). */
+/* Drops the head batch (fully acknowledged).  Its buffer becomes the
+ * spare if larger than the one kept (and at most NET_RESEND_SPARE_MAX):
+ * the next batch of a similar size then needs no fresh pages. */
 static void pop_head(NetResend *r)
 {
-    net_wipe_free(r->b[0].buf, r->b[0].len);
+    if (r->b[0].cap > r->spare_cap && r->b[0].cap <= NET_RESEND_SPARE_MAX) {
+        net_wipe_free(r->spare, r->spare_cap);
+        r->spare = r->b[0].buf;
+        r->spare_cap = r->b[0].cap;
+    } else {
+        net_wipe_free(r->b[0].buf, r->b[0].cap);
+    }
     r->bytes -= r->b[0].len - r->head_off;
     memmove(r->b, r->b + 1, (r->nb - 1) * sizeof *r->b);
     r->nb--;
@@ -96,10 +109,9 @@ static void drop_to(NetResend *r, uint64_t count, size_t bi, size_t off)
         bi--;
     }
     if (r->nb && off) {
+        /* the acknowledged part stays allocated (and is wiped) with its
+         * batch: wiping it here too cost a pass over every byte sent */
         r->bytes -= off - r->head_off;
-        /* the acknowledged part stays allocated until its batch goes, but
-         * is wiped now */
-        sodium_memzero(r->b[0].buf + r->head_off, off - r->head_off);
         r->head_off = off;
     }
     r->acked = count;
@@ -143,9 +155,19 @@ uint64_t net_resend_unwritten_frames(const NetResend *r)
     return r->next - r->acked - before;
 }
 
+uint8_t *net_resend_take_spare(NetResend *r, size_t *cap)
+{
+    uint8_t *b = r->spare;
+    *cap = r->spare_cap;
+    r->spare = NULL;
+    r->spare_cap = 0;
+    return b;
+}
+
 void net_resend_free(NetResend *r)
 {
-    for (size_t i = 0; i < r->nb; i++) net_wipe_free(r->b[i].buf, r->b[i].len);
+    for (size_t i = 0; i < r->nb; i++) net_wipe_free(r->b[i].buf, r->b[i].cap);
+    net_wipe_free(r->spare, r->spare_cap);
     free(r->b);
     memset(r, 0, sizeof *r);
 }

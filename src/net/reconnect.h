@@ -37,6 +37,11 @@
 #define NET_ACK_FRAMES 128
 #define NET_ACK_BYTES ((size_t)1 << 20)
 
+/* an acknowledged batch's buffer up to this size is kept for the next
+ * batch (NetResend.spare); a larger one is freed, so a burst (preprocessing
+ * deals several MB to each peer) does not stay allocated per peer */
+#define NET_RESEND_SPARE_MAX ((size_t)8 << 20)
+
 #define NET_CTL_ACK 1
 #define NET_CTL_LEN 9
 #define NET_CTL_FRAME (4 + NET_CTL_LEN)
@@ -44,7 +49,7 @@
 /* One buffer of frames taken from a peer's queue: frames [seq, seq+frames). */
 typedef struct {
     uint8_t *buf;
-    size_t len;
+    size_t len, cap; /* frames in buf[0..len), allocated (and wiped when freed): cap */
     uint64_t seq;
     uint32_t frames;
 } NetResendBatch;
@@ -60,11 +65,18 @@ typedef struct {
     uint64_t next;   /* number of the next frame added */
     size_t bytes;    /* held and not acknowledged */
     size_t wi, woff; /* write cursor: batch b[wi], offset woff (woff < b[wi].len) */
+    /* the largest acknowledged buffer, kept for the next batch instead of
+     * freed (it still holds old frames: wiped when freed, not on reuse) */
+    uint8_t *spare;
+    size_t spare_cap;
 } NetResend;
 
 /* Adds a buffer of `frames` whole frames (takes buf; on failure it is wiped
  * and freed, and -1 returned). */
 int net_resend_add(NetResend *r, uint8_t *buf, size_t len, uint32_t frames);
+/* The same for a buffer of cap >= len bytes (a reused one: the bytes past
+ * len are old frames, wiped with it). */
+int net_resend_add_cap(NetResend *r, uint8_t *buf, size_t len, size_t cap, uint32_t frames);
 /* The bytes still to write on this connection: false when there are none. */
 bool net_resend_pending(const NetResend *r, const uint8_t **p, size_t *len);
 /* n bytes of what net_resend_pending gave were written. */
@@ -80,6 +92,9 @@ int net_resend_ack(NetResend *r, uint64_t count);
 int net_resend_rewind(NetResend *r, uint64_t count);
 /* Frames that will be written again after net_resend_rewind. */
 uint64_t net_resend_unwritten_frames(const NetResend *r);
+/* Takes the kept buffer of an acknowledged batch (NULL if none): *cap
+ * bytes, not wiped.  The caller wipes it when it frees it. */
+uint8_t *net_resend_take_spare(NetResend *r, size_t *cap);
 /* Wipes and frees everything held. */
 void net_resend_free(NetResend *r);
 

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -41,6 +42,7 @@
 #include "net/identity.h"
 #include "net/net_util.h"
 #include "net/reconnect.h"
+#include "net/tls_internal.h"
 
 /* Received and not yet consumed, per peer: queued messages plus the frame
  * being assembled stay below this.  The reader pauses once the queued
@@ -59,84 +61,9 @@ static const char *ssl_reason(void)
 
 /* ---- the endpoint ------------------------------------------------------------------- */
 
-/* RECONNECTING: its connection was lost and may come back within the
- * reconnect window (reconnect.h); CLAIMED: a connection's hello is in
- * progress (prev says from which state). */
-enum { PEER_WAITING = 0, PEER_UP = 1, PEER_GONE = 2, PEER_RECONNECTING = 3, PEER_CLAIMED = 11 };
+/* The endpoint's types (Net, Peer, Msg) are in tls_internal.h. */
 
-typedef struct {
-    uint32_t from;
-    size_t len;
-    uint8_t *data;
-} Msg;
-
-typedef struct {
-    pthread_mutex_t mu; /* state, out, wake_fd, why */
-    int state;
-    uint8_t *out; /* frames queued to this peer */
-    size_t out_len, out_cap;
-    size_t inflight;    /* taken by the connection thread, not yet acknowledged */
-    int wake_fd;        /* eventfd of its connection thread, -1 if none */
-    char why[320];      /* last connection problem, for wait_peers */
-    char addr[80];      /* peer's address, once connected */
-    atomic_bool paused; /* its reader stopped: too many unconsumed bytes */
-    bool has_nonce;     /* its hello's nonce (under mu) */
-    uint8_t nonce[NET_HELLO_NONCE];
-    bool has_declared; /* a client: the input count its first hello declared (under mu) */
-    uint32_t declared;
-    size_t in_bytes; /* queued in the inbound ring (under Net.mu) */
-    /* Resuming after a reset (reconnect.h).  rs and the rx_ counts are
-     * used by the peer's connection thread (one at a time) and by serve()
-     * while the peer is claimed; out_frames, epoch, lost_* under mu. */
-    NetResend rs;                 /* frames sent to it, not yet acknowledged */
-    uint32_t out_frames;          /* frames in out */
-    uint64_t rx_frames, rx_acked; /* data frames received from it; the count last acknowledged */
-    size_t rx_unacked;            /* bytes received since the last acknowledgement */
-    bool resumable;               /* its hello carried `recv` (this release) */
-    unsigned epoch;               /* connections to it lost so far */
-    int64_t lost_at;              /* when the last one was lost */
-    char lost_why[200];           /* ...and why (the log line when it does not come back) */
-    atomic_uint reset_in;         /* testing aid: reset at this many batches from now (0: off) */
-    atomic_bool stale;            /* it dialled again: its current connection is dead on its side */
-} Peer;
-
-typedef struct {
-    Transport tr;
-    Roster roster;
-    SSL_CTX *ctx;
-    char self_name[32];
-    char params[1024];
-    char program[200];
-    uint8_t nonce[NET_HELLO_NONCE]; /* ours, fresh per endpoint (tls_transport_run_nonce) */
-    uint32_t *inputs;               /* TlsNetConfig.inputs, copied; NULL = not checked */
-    char inputs_hash[33];           /* a party's: hex hash of every client's count */
-    atomic_uint parties_gone;       /* party connections that ended (each ends once) */
-    bool is_party, quiet;
-    int listen_fd;
-    atomic_bool stop;
-    int64_t linger_until; /* ms deadline for flushing at close */
-    int reconnect_ms;     /* reconnect window (0: never) */
-    int test_hold_ms;     /* testing aid: wait this long before the first redial */
-
-    pthread_mutex_t mu; /* inbound ring, threads, fatal */
-    pthread_cond_t cv;  /* inbound message / thread exit / peer up */
-    Msg *ring;
-    size_t cap, head, count;
-    bool closed;
-    int threads;    /* live helper threads */
-    int handshakes; /* inbound handshakes in progress */
-    struct {
-        char host[64];
-        unsigned count;
-    } hs[TLS_MAX_PENDING_HANDSHAKES]; /* ...by source address */
-    NetLogLimit rejects;              /* log of rejected connections */
-    char fatal[2400];                 /* first session mismatch */
-
-    Peer *peers;
-} Net;
-
-static void net_log(Net *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void net_log(Net *n, const char *fmt, ...)
+void net_log(Net *n, const char *fmt, ...)
 {
     if (n->quiet) return;
     char buf[1024];
@@ -366,203 +293,6 @@ static int read_frame(Net *n, SSL *ssl, int fd, NetFrameDecoder *d, uint8_t **fr
     }
 }
 
-/* ---- hello ------------------------------------------------------------------------- */
-
-/* The hello to node `peer`: its `inputs` line depends on who the peer is
- * (hello.h). */
-static size_t make_hello(Net *n, uint32_t peer, char *out, size_t outlen)
-{
-    char hex[2 * NET_HELLO_NONCE + 1], inputs[40] = "-";
-    net_hex(n->nonce, sizeof n->nonce, hex);
-    const char *lie = getenv("STOFFEL_NET_TEST_DECLARE"); /* testing aid: "PARTY:COUNT" (tests/net) */
-    unsigned lie_to, lie_count;
-    if (n->inputs && !n->is_party && lie && sscanf(lie, "%u:%u", &lie_to, &lie_count) == 2 && lie_to == peer)
-        snprintf(inputs, sizeof inputs, "%u", lie_count);
-    else if (n->inputs && !n->is_party)
-        snprintf(inputs, sizeof inputs, "%u", n->inputs[0]);
-    else if (n->inputs && peer >= n->roster.n_parties && n->inputs[peer - n->roster.n_parties] == TLS_INPUTS_DECLARED)
-        snprintf(inputs, sizeof inputs, "-"); /* it says; the parties agree on it (net_mpc.c) */
-    else if (n->inputs && peer >= n->roster.n_parties)
-        snprintf(inputs, sizeof inputs, "%u", n->inputs[peer - n->roster.n_parties]);
-    else if (n->inputs)
-        snprintf(inputs, sizeof inputs, "%s", n->inputs_hash);
-    int k = snprintf(out, outlen, "%s\nnode %u\nparams %s\nprogram %s\nnonce %s\ninputs %s\nrecv %llu\n",
-                     NET_HELLO_VERSION, n->tr.self, n->params, n->is_party ? n->program : "-", hex, inputs,
-                     (unsigned long long)n->peers[peer].rx_frames);
-    return k > 0 && (size_t)k < outlen ? (size_t)k : 0;
-}
-
-static void set_fatal(Net *n, const char *msg)
-{
-    pthread_mutex_lock(&n->mu);
-    if (!n->fatal[0]) snprintf(n->fatal, sizeof n->fatal, "%s", msg);
-    pthread_cond_broadcast(&n->cv);
-    pthread_mutex_unlock(&n->mu);
-}
-
-/* The `inputs` line of a peer's hello against ours (hello.h); 0 if they
- * agree or either side does not check, else -1 with msg saying who
- * expects what. */
-static int check_inputs(Net *n, uint32_t peer, const char *who, const NetHello *h, char *msg, size_t msglen)
-{
-    uint32_t theirs;
-    bool counted = net_hello_input_count(h, &theirs) == 0;
-    if (!n->inputs || !h->has_inputs || strcmp(h->inputs, "-") == 0) return 0;
-    if (!n->is_party) {
-        uint32_t c = n->tr.self - n->roster.n_parties;
-        if (counted && theirs == n->inputs[0]) return 0;
-        snprintf(msg, msglen, "%s expects %s input%s from client %u, but this client has %u", who,
-                 counted ? h->inputs : "another number of", counted && theirs == 1 ? "" : "s", c, n->inputs[0]);
-        return -1;
-    }
-    if (peer >= n->roster.n_parties) {
-        uint32_t c = peer - n->roster.n_parties, want = n->inputs[c];
-        if (counted && (theirs == want || want == TLS_INPUTS_DECLARED)) return 0;
-        snprintf(msg, msglen, "%s (client %u) has %s input%s, but the program expects %u from it", who, c,
-                 counted ? h->inputs : "a malformed count of", counted && theirs == 1 ? "" : "s", want);
-        return -1;
-    }
-    if (strcmp(h->inputs, n->inputs_hash) == 0) return 0;
-    snprintf(msg, msglen,
-             "%s expects other input counts from the clients (its manifest or --inputs-from-clients differs)", who);
-    return -1;
-}
-
-static int check_resume(Net *n, uint32_t peer, const char *who, const NetHello *h, bool resuming);
-
-/* Checks the peer's hello; 0 if it matches.  A mismatch is fatal for the
- * session (logged, recorded for wait_peers).  resuming: the peer's
- * connection was lost and this one is to continue its stream. */
-static int check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, size_t len, bool resuming)
-{
-    NetHello h;
-    char msg[2400];
-    int pr = net_hello_parse(frame, len, &h);
-    if (pr == -2) {
-        snprintf(msg, sizeof msg, "%s speaks %s, this node %s: every node must run the same StoffelVM-C release", who,
-                 h.version, NET_HELLO_VERSION);
-        net_log(n, "%s", msg);
-        set_fatal(n, msg);
-        return -1;
-    }
-    if (pr != 0) {
-        net_log(n, "%s: not a StoffelVM-C node (bad hello); dropped", who);
-        return -1;
-    }
-    if (h.node_id != (int64_t)peer) {
-        net_log(n, "%s: its hello claims another node id ('%s'); dropped", who, h.node);
-        return -1;
-    }
-    if (!h.has_params || strcmp(h.params, n->params) != 0) {
-        snprintf(msg, sizeof msg, "%s runs a different session: theirs '%s', ours '%s'", who, h.params, n->params);
-        net_log(n, "%s", msg);
-        set_fatal(n, msg);
-        return -1;
-    }
-    if (n->is_party && peer < n->roster.n_parties && (!h.has_program || strcmp(h.program, n->program) != 0)) {
-        snprintf(msg, sizeof msg, "%s runs a different program: its hash is %.16s..., ours %.16s...", who, h.program,
-                 n->program);
-        net_log(n, "%s", msg);
-        set_fatal(n, msg);
-        return -1;
-    }
-    if (peer < n->roster.n_parties && !h.has_nonce) {
-        net_log(n, "%s: its hello has no nonce; dropped", who);
-        return -1;
-    }
-    if (check_inputs(n, peer, who, &h, msg, sizeof msg) != 0) {
-        net_log(n, "%s", msg);
-        set_fatal(n, msg);
-        return -1;
-    }
-    if (check_resume(n, peer, who, &h, resuming) != 0) return -1;
-    Peer *p = &n->peers[peer];
-    pthread_mutex_lock(&p->mu);
-    memcpy(p->nonce, h.nonce, sizeof p->nonce);
-    p->has_nonce = h.has_nonce;
-    if (!resuming) p->has_declared = net_hello_input_count(&h, &p->declared) == 0;
-    pthread_mutex_unlock(&p->mu);
-    return 0;
-}
-
-/* A first connection starts both streams at frame 0; a resumed one must
- * come from the same process (its run nonce) and says how much of our
- * stream it has: the rest is written again (reconnect.h). */
-static int check_resume(Net *n, uint32_t peer, const char *who, const NetHello *h, bool resuming)
-{
-    Peer *p = &n->peers[peer];
-    if (!resuming) {
-        if (h->has_recv && h->recv != 0) {
-            net_log(n, "%s: its first hello claims %llu frames received; dropped", who, (unsigned long long)h->recv);
-            return -1;
-        }
-        p->resumable = h->has_recv;
-        return 0;
-    }
-    pthread_mutex_lock(&p->mu);
-    bool same = h->has_nonce && p->has_nonce && sodium_memcmp(h->nonce, p->nonce, sizeof p->nonce) == 0;
-    pthread_mutex_unlock(&p->mu);
-    if (!same || !h->has_recv) {
-        net_log(n,
-                "%s: cannot resume its lost connection: it is not the process that was connected (another run "
-                "nonce); dropped",
-                who);
-        return -1;
-    }
-    uint64_t sent = p->rs.next;
-    pthread_mutex_lock(&p->mu);
-    int rc = net_resend_rewind(&p->rs, h->recv);
-    p->inflight = p->rs.bytes;
-    pthread_mutex_unlock(&p->mu);
-    if (rc != 0) {
-        net_log(n, "%s: cannot resume: it says it received %llu frames, but %llu were sent and %llu acknowledged", who,
-                (unsigned long long)h->recv, (unsigned long long)sent, (unsigned long long)p->rs.acked);
-        return -1;
-    }
-    p->rx_acked = p->rx_frames; /* our hello told it */
-    p->rx_unacked = 0;
-    net_log(n, "%s: connection resumed after %lld ms; %llu frames sent again", who,
-            (long long)(net_now_ms() - p->lost_at), (unsigned long long)net_resend_unwritten_frames(&p->rs));
-    return 0;
-}
-
-int tls_transport_run_nonce(Transport *t, uint8_t out[32])
-{
-    Net *n = t->impl;
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, (const unsigned char *)"stoffel-run-nonce-v1", 20, 32);
-    int rc = 0;
-    for (uint32_t i = 0; i < n->roster.n_parties; i++) {
-        uint8_t v[NET_HELLO_NONCE];
-        bool have = true;
-        if (i == t->self) {
-            memcpy(v, n->nonce, sizeof v);
-        } else {
-            Peer *p = &n->peers[i];
-            pthread_mutex_lock(&p->mu);
-            have = p->has_nonce;
-            memcpy(v, p->nonce, sizeof v);
-            pthread_mutex_unlock(&p->mu);
-        }
-        if (!have) rc = -1;
-        crypto_generichash_update(&st, v, sizeof v);
-    }
-    crypto_generichash_final(&st, out, 32);
-    return rc;
-}
-
-int tls_transport_declared_inputs(Transport *t, uint32_t node, uint32_t *count)
-{
-    Net *n = t->impl;
-    if (node < n->roster.n_parties || node >= n_nodes(n)) return -1;
-    Peer *p = &n->peers[node];
-    pthread_mutex_lock(&p->mu);
-    bool have = p->has_declared;
-    *count = p->declared;
-    pthread_mutex_unlock(&p->mu);
-    return have ? 0 : -1;
-}
-
 /* ---- one connection ----------------------------------------------------------------- */
 
 /* Drops everything held for a peer that is gone for good (under p->mu):
@@ -571,7 +301,7 @@ static void peer_drop_held(Peer *p)
 {
     p->state = PEER_GONE;
     p->wake_fd = -1;
-    net_wipe_free(p->out, p->out_len);
+    net_wipe_free(p->out, p->out_cap);
     p->out = NULL;
     p->out_len = p->out_cap = p->inflight = 0;
     p->out_frames = 0;
@@ -625,11 +355,12 @@ static int take_queued(Peer *p)
     pthread_mutex_lock(&p->mu);
     if (!p->resumable && !net_resend_pending(&p->rs, &w, &wl)) net_resend_ack(&p->rs, p->rs.next);
     if (p->out_len) {
-        rc = net_resend_add(&p->rs, p->out, p->out_len, p->out_frames);
+        rc = net_resend_add_cap(&p->rs, p->out, p->out_len, p->out_cap, p->out_frames);
         p->out = NULL;
         p->out_len = p->out_cap = 0;
         p->out_frames = 0;
     }
+    tls_settle_spare(p);
     p->inflight = p->rs.bytes;
     pthread_mutex_unlock(&p->mu);
     return rc;
@@ -648,6 +379,35 @@ static bool test_reset_due(Peer *p, int fd)
     struct linger lg = { 1, 0 };
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     return true;
+}
+
+/* What the decoder gave (fr, net_frame_feed's result): an acknowledgement
+ * is applied, a data frame queued for recv.  NULL, or why the connection
+ * must end. */
+static const char *take_frame(Net *n, uint32_t id, int fr, uint8_t *frame, size_t flen, bool *ack_due)
+{
+    Peer *p = &n->peers[id];
+    if (fr == NET_FRAME_TOO_BIG) return "sent a frame larger than the message bound";
+    if (fr == NET_FRAME_NOMEM) return "out of memory";
+    if (fr == NET_FRAME_CONTROL) {
+        uint64_t count;
+        int ar = net_ack_parse(frame, flen, &count);
+        free(frame);
+        if (ar == 0) {
+            pthread_mutex_lock(&p->mu);
+            ar = net_resend_ack(&p->rs, count);
+            tls_settle_spare(p);
+            p->inflight = p->rs.bytes;
+            pthread_mutex_unlock(&p->mu);
+        }
+        return ar != 0 ? "sent a bad acknowledgement" : NULL;
+    }
+    if (fr != NET_FRAME_DONE) return NULL;
+    if (push_in(n, id, frame, flen) != 0) return "out of memory";
+    p->rx_frames++;
+    p->rx_unacked += flen + 4;
+    if (p->rx_frames - p->rx_acked >= NET_ACK_FRAMES || p->rx_unacked >= NET_ACK_BYTES) *ack_due = p->resumable;
+    return NULL;
 }
 
 /* Moves frames both ways until the peer leaves or the endpoint closes.
@@ -729,7 +489,10 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
             else if (e == SSL_ERROR_WANT_READ)
                 want_read_for_write = true;
             else {
-                why = "write failed";
+                /* said like a failed read: which side notices a reset first is timing */
+                snprintf(whybuf, sizeof whybuf, "connection lost (write failed: %s)",
+                         e == SSL_ERROR_SYSCALL ? (errno ? strerror(errno) : "closed") : ssl_reason());
+                why = whybuf;
                 lost = true;
                 goto done;
             }
@@ -741,7 +504,19 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         if (!paused || want_read_for_write) {
             for (;;) {
                 ERR_clear_error();
-                int r = SSL_read(ssl, rbuf, TLS_READ_CHUNK);
+                /* inside a frame's payload, read straight into its buffer */
+                size_t room = 0;
+                uint8_t *direct = net_frame_room(dec, &room);
+                int r = direct ? SSL_read(ssl, direct, room > INT_MAX ? INT_MAX : (int)room)
+                               : SSL_read(ssl, rbuf, TLS_READ_CHUNK);
+                if (r > 0 && direct) {
+                    uint8_t *frame = NULL;
+                    size_t flen = 0;
+                    int fr = net_frame_filled(dec, (size_t)r, &frame, &flen);
+                    if ((why = take_frame(n, id, fr, frame, flen, &ack_due)) != NULL) goto done;
+                    if (atomic_load(&p->paused)) break;
+                    continue;
+                }
                 if (r > 0) {
                     size_t off = 0;
                     while (off < (size_t)r) {
@@ -750,39 +525,7 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
                         size_t flen = 0;
                         int fr = net_frame_feed(dec, rbuf + off, (size_t)r - off, &used, &frame, &flen);
                         off += used;
-                        if (fr == NET_FRAME_TOO_BIG) {
-                            why = "sent a frame larger than the message bound";
-                            goto done;
-                        }
-                        if (fr == NET_FRAME_NOMEM) {
-                            why = "out of memory";
-                            goto done;
-                        }
-                        if (fr == NET_FRAME_CONTROL) {
-                            uint64_t count;
-                            int ar = net_ack_parse(frame, flen, &count);
-                            free(frame);
-                            if (ar == 0) {
-                                pthread_mutex_lock(&p->mu);
-                                ar = net_resend_ack(&p->rs, count);
-                                p->inflight = p->rs.bytes;
-                                pthread_mutex_unlock(&p->mu);
-                            }
-                            if (ar != 0) {
-                                why = "sent a bad acknowledgement";
-                                goto done;
-                            }
-                            continue;
-                        }
-                        if (fr != NET_FRAME_DONE) continue;
-                        if (push_in(n, id, frame, flen) != 0) {
-                            why = "out of memory";
-                            goto done;
-                        }
-                        p->rx_frames++;
-                        p->rx_unacked += flen + 4;
-                        if (p->rx_frames - p->rx_acked >= NET_ACK_FRAMES || p->rx_unacked >= NET_ACK_BYTES)
-                            ack_due = p->resumable;
+                        if ((why = take_frame(n, id, fr, frame, flen, &ack_due)) != NULL) goto done;
                     }
                     if (atomic_load(&p->paused)) break;
                     continue;
@@ -969,7 +712,7 @@ static bool serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         return false;
     }
     char hello[NET_HELLO_MAX];
-    size_t hl = make_hello(n, (uint32_t)id, hello, sizeof hello);
+    size_t hl = tls_make_hello(n, (uint32_t)id, hello, sizeof hello);
     uint8_t hdr[4];
     net_frame_header(hdr, (uint32_t)hl);
     NetFrameDecoder dec;
@@ -983,7 +726,7 @@ static bool serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
     } else if (read_frame(n, ssl, fd, &dec, &frame, &flen, deadline) != 0) {
         ok = false;
         peer_why(n, (uint32_t)id, "%s: no valid hello within %d ms", addr, TLS_HANDSHAKE_MS);
-    } else if (check_hello(n, (uint32_t)id, who, frame, flen, prev == PEER_RECONNECTING) != 0) {
+    } else if (tls_check_hello(n, (uint32_t)id, who, frame, flen, prev == PEER_RECONNECTING) != 0) {
         ok = false;
         peer_why(n, (uint32_t)id, "%s: hello mismatch", addr);
     }
@@ -1007,6 +750,8 @@ static bool serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
         NetFrameDecoder d2;
         net_frame_init(&d2, TRANSPORT_MAX_MESSAGE);
         d2.control_ok = p->resumable;
+        d2.take = tls_take_spare;
+        d2.take_ctx = n;
         bool resume = conn_loop(n, (uint32_t)id, ssl, fd, evfd, &d2);
         net_frame_free(&d2);
         close(evfd);
@@ -1262,14 +1007,18 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
         if (need > p->out_cap) {
             size_t ncap = p->out_cap ? p->out_cap : 4096;
             while (ncap < need) ncap *= 2;
-            /* not realloc: the old buffer holds queued shares, wiped here */
-            uint8_t *nb = malloc(ncap);
+            /* an acknowledged batch's buffer if it is large enough (under
+             * mu, like every use of the spare), else a fresh one; not
+             * realloc: the old buffer holds queued shares, wiped here */
+            uint8_t *nb = NULL;
+            if (p->rs.spare_cap >= need) nb = net_resend_take_spare(&p->rs, &ncap);
+            if (!nb) nb = malloc(ncap);
             if (!nb) {
                 pthread_mutex_unlock(&p->mu);
                 return TRANSPORT_ERROR;
             }
             if (p->out_len) memcpy(nb, p->out, p->out_len);
-            net_wipe_free(p->out, p->out_len);
+            net_wipe_free(p->out, p->out_cap); /* a reused buffer holds old frames past out_len */
             p->out = nb;
             p->out_cap = ncap;
         }
@@ -1350,7 +1099,7 @@ static void tls_close_op(Transport *t)
     pthread_mutex_unlock(&n->mu);
 }
 
-static const TransportOps tls_ops = { tls_send, tls_recv, tls_close_op, NULL };
+static const TransportOps tls_ops = { tls_send, tls_recv, tls_close_op, tls_recycle };
 
 static int verify_any(int ok, X509_STORE_CTX *x)
 {
@@ -1425,7 +1174,7 @@ static void net_free_mem(Net *n)
 {
     if (n->peers) {
         for (uint32_t i = 0; i < n_nodes(n); i++) {
-            net_wipe_free(n->peers[i].out, n->peers[i].out_len);
+            net_wipe_free(n->peers[i].out, n->peers[i].out_cap);
             net_resend_free(&n->peers[i].rs);
             pthread_mutex_destroy(&n->peers[i].mu);
         }
@@ -1434,6 +1183,7 @@ static void net_free_mem(Net *n)
     for (size_t i = 0; i < n->count; i++)
         net_wipe_free(n->ring[(n->head + i) % n->cap].data, n->ring[(n->head + i) % n->cap].len);
     free(n->ring);
+    for (unsigned i = 0; i < n->n_spare; i++) free(n->spare[i].buf); /* wiped by who gave them back */
     free(n->inputs);
     if (n->listen_fd >= 0) close(n->listen_fd);
     if (n->ctx) SSL_CTX_free(n->ctx);

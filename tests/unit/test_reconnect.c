@@ -5,6 +5,7 @@
  * order. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "net/frame.h"
 #include "net/hello.h"
@@ -131,6 +132,101 @@ TEST(bad_acknowledgements)
     CHECK(rs.nb == 0 && rs.bytes == 0);
 }
 
+/* An acknowledged batch's buffer is kept (the largest one) for the next
+ * batch, with its allocated size; a smaller one is freed. */
+TEST(acknowledged_buffer_kept)
+{
+    NetResend rs;
+    memset(&rs, 0, sizeof rs);
+    size_t cap;
+    CHECK(net_resend_take_spare(&rs, &cap) == NULL && cap == 0);
+    size_t l1, l2;
+    uint8_t *b1 = make_batch(0, 3, &l1), *b2 = make_batch(3, 1, &l2);
+    uint8_t *big = realloc(b1, l1 + 100); /* allocated past what it holds */
+    CHECK(big != NULL);
+    CHECK(net_resend_add_cap(&rs, big, l1, l1 + 100, 3) == 0);
+    CHECK(net_resend_add(&rs, b2, l2, 1) == 0);
+    net_resend_wrote(&rs, l1); /* one batch at a time, as net_resend_pending gives them */
+    net_resend_wrote(&rs, l2);
+    CHECK(net_resend_ack(&rs, 2) == 0);
+    CHECK(rs.spare == NULL); /* batch 0 is only partly acknowledged */
+    CHECK(net_resend_ack(&rs, 3) == 0);
+    CHECK(rs.spare == big && rs.spare_cap == l1 + 100 && rs.bytes == l2);
+    CHECK(net_resend_ack(&rs, 4) == 0); /* smaller: freed, the spare stays */
+    CHECK(rs.spare == big && rs.nb == 0 && rs.bytes == 0);
+    uint8_t *s = net_resend_take_spare(&rs, &cap);
+    CHECK(s == big && cap == l1 + 100 && rs.spare == NULL);
+    CHECK(net_resend_add_cap(&rs, s, 0, cap, 0) == 0); /* empty: freed */
+    net_resend_free(&rs);
+}
+
+static uint8_t *given;
+static size_t given_cap;
+static uint8_t *take_given(void *ctx, size_t len, size_t *cap)
+{
+    (void)ctx;
+    if (len > given_cap) return NULL;
+    *cap = given_cap;
+    uint8_t *b = given;
+    given = NULL;
+    return b;
+}
+
+/* Payload read straight into the frame's buffer (net_frame_room), mixed
+ * with bytes fed through net_frame_feed; a recycled buffer is used whole. */
+TEST(frame_direct_reads)
+{
+    NetFrameDecoder d;
+    net_frame_init(&d, 1 << 24);
+    size_t room, used, fl;
+    uint8_t *f = NULL;
+    CHECK(net_frame_room(&d, &room) == NULL); /* between frames */
+    const size_t len = 200000;                /* above NET_FRAME_FIRST: the buffer grows */
+    uint8_t *src = malloc(len);
+    for (size_t i = 0; i < len; i++) src[i] = (uint8_t)(i * 7 + 1);
+    uint8_t hdr[4];
+    net_frame_header(hdr, (uint32_t)len);
+    CHECK(net_frame_feed(&d, hdr, 3, &used, &f, &fl) == NET_FRAME_MORE);
+    CHECK(net_frame_room(&d, &room) == NULL); /* inside the header */
+    uint8_t mix[5] = { hdr[3], src[0], src[1], src[2], src[3] };
+    CHECK(net_frame_feed(&d, mix, sizeof mix, &used, &f, &fl) == NET_FRAME_MORE && used == 5);
+    size_t have = 4;
+    int r = NET_FRAME_MORE, grew = 0;
+    while (r == NET_FRAME_MORE) {
+        uint8_t *dst = net_frame_room(&d, &room);
+        CHECK(dst != NULL && room > 0 && room <= len - have);
+        if (!dst) break;
+        size_t k = room > 30000 ? 30000 : room;
+        grew += room < len - have;
+        memcpy(dst, src + have, k);
+        have += k;
+        r = net_frame_filled(&d, k, &f, &fl);
+    }
+    CHECK(r == NET_FRAME_DONE && fl == len && f && memcmp(f, src, len) == 0 && grew > 0);
+    free(f);
+    /* a recycled buffer, larger than the frame */
+    given_cap = len + 50;
+    given = malloc(given_cap);
+    uint8_t *mine = given;
+    d.take = take_given;
+    CHECK(net_frame_feed(&d, hdr, 4, &used, &f, &fl) == NET_FRAME_MORE && given == NULL);
+    uint8_t *dst = net_frame_room(&d, &room);
+    CHECK(dst == mine && room == len); /* never past the frame */
+    memcpy(dst, src, len);
+    CHECK(net_frame_filled(&d, len, &f, &fl) == NET_FRAME_DONE && f == mine && fl == len);
+    free(f);
+    /* control frames never take one */
+    d.control_ok = true;
+    given = malloc(given_cap);
+    uint8_t ack[NET_CTL_FRAME];
+    net_ack_frame(ack, 7);
+    CHECK(net_frame_feed(&d, ack, sizeof ack, &used, &f, &fl) == NET_FRAME_CONTROL && given != NULL);
+    free(f);
+    free(given);
+    net_frame_free(&d);
+    free(src);
+}
+
 TEST(control_frames)
 {
     uint8_t ack[NET_CTL_FRAME];
@@ -185,6 +281,8 @@ int main(void)
 {
     RUN(stream_survives_resets);
     RUN(bad_acknowledgements);
+    RUN(acknowledged_buffer_kept);
+    RUN(frame_direct_reads);
     RUN(control_frames);
     RUN(hello_recv_line);
     RUN(backoff);

@@ -1,0 +1,132 @@
+/* tls_internal.h: the TLS transport's endpoint types, shared by tls.c (the
+ * connections) and tls_hello.c (the hello exchanged after the handshake).
+ * Internal to src/net/. */
+#ifndef STOFFEL_NET_TLS_INTERNAL_H
+#define STOFFEL_NET_TLS_INTERNAL_H
+
+#include <openssl/ssl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/hello.h"
+#include "net/net_util.h"
+#include "net/reconnect.h"
+#include "net/roster.h"
+#include "net/tls.h"
+#include "net/transport.h"
+
+/* Received frames kept for reuse, at most (and only frames of at least
+ * TLS_SPARE_MIN bytes: smaller ones cost malloc no page faults). */
+#define TLS_SPARES 64
+#define TLS_SPARE_MIN ((size_t)16 << 10)
+
+/* RECONNECTING: its connection was lost and may come back within the
+ * reconnect window (reconnect.h); CLAIMED: a connection's hello is in
+ * progress (prev says from which state). */
+enum { PEER_WAITING = 0, PEER_UP = 1, PEER_GONE = 2, PEER_RECONNECTING = 3, PEER_CLAIMED = 11 };
+
+typedef struct {
+    uint8_t *buf;
+    size_t cap;
+} TlsSpare;
+
+typedef struct {
+    uint32_t from;
+    size_t len;
+    uint8_t *data;
+} Msg;
+
+typedef struct {
+    pthread_mutex_t mu; /* state, out, wake_fd, why */
+    int state;
+    uint8_t *out; /* frames queued to this peer; a reused buffer holds old frames past out_len */
+    size_t out_len, out_cap;
+    size_t inflight;    /* taken by the connection thread, not yet acknowledged */
+    int wake_fd;        /* eventfd of its connection thread, -1 if none */
+    char why[320];      /* last connection problem, for wait_peers */
+    char addr[80];      /* peer's address, once connected */
+    atomic_bool paused; /* its reader stopped: too many unconsumed bytes */
+    bool has_nonce;     /* its hello's nonce (under mu) */
+    uint8_t nonce[NET_HELLO_NONCE];
+    bool has_declared; /* a client: the input count its first hello declared (under mu) */
+    uint32_t declared;
+    size_t in_bytes; /* queued in the inbound ring (under Net.mu) */
+    /* Resuming after a reset (reconnect.h).  rs and the rx_ counts are
+     * used by the peer's connection thread (one at a time) and by serve()
+     * while the peer is claimed; out_frames, epoch, lost_* under mu. */
+    NetResend rs;                 /* frames sent to it, not yet acknowledged */
+    uint32_t out_frames;          /* frames in out */
+    uint64_t rx_frames, rx_acked; /* data frames received from it; the count last acknowledged */
+    size_t rx_unacked;            /* bytes received since the last acknowledgement */
+    bool resumable;               /* its hello carried `recv` (this release) */
+    unsigned epoch;               /* connections to it lost so far */
+    int64_t lost_at;              /* when the last one was lost */
+    char lost_why[200];           /* ...and why (the log line when it does not come back) */
+    atomic_uint reset_in;         /* testing aid: reset at this many batches from now (0: off) */
+    atomic_bool stale;            /* it dialled again: its current connection is dead on its side */
+} Peer;
+
+typedef struct {
+    Transport tr;
+    Roster roster;
+    SSL_CTX *ctx;
+    char self_name[32];
+    char params[1024];
+    char program[200];
+    uint8_t nonce[NET_HELLO_NONCE]; /* ours, fresh per endpoint (tls_transport_run_nonce) */
+    uint32_t *inputs;               /* TlsNetConfig.inputs, copied; NULL = not checked */
+    char inputs_hash[33];           /* a party's: hex hash of every client's count */
+    atomic_uint parties_gone;       /* party connections that ended (each ends once) */
+    bool is_party, quiet;
+    int listen_fd;
+    atomic_bool stop;
+    int64_t linger_until; /* ms deadline for flushing at close */
+    int reconnect_ms;     /* reconnect window (0: never) */
+    int test_hold_ms;     /* testing aid: wait this long before the first redial */
+
+    pthread_mutex_t mu; /* inbound ring, threads, fatal */
+    pthread_cond_t cv;  /* inbound message / thread exit / peer up */
+    Msg *ring;
+    size_t cap, head, count;
+    bool closed;
+    int threads;    /* live helper threads */
+    int handshakes; /* inbound handshakes in progress */
+    struct {
+        char host[64];
+        unsigned count;
+    } hs[TLS_MAX_PENDING_HANDSHAKES]; /* ...by source address */
+    NetLogLimit rejects;              /* log of rejected connections */
+    char fatal[2400];                 /* first session mismatch */
+
+    /* received frames given back (tls_recycle), reused by the readers for
+     * frames of a similar size (under mu; oldest first) */
+    TlsSpare spare[TLS_SPARES];
+    unsigned n_spare;
+
+    Peer *peers;
+} Net;
+
+/* Logs to stderr with the node's name (nothing when quiet). */
+void net_log(Net *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The hello to node `peer` into out; its length, 0 if it does not fit. */
+size_t tls_make_hello(Net *n, uint32_t peer, char *out, size_t outlen);
+
+/* Checks the peer's hello; 0 if it matches.  A mismatch is fatal for the
+ * session (logged, recorded for wait_peers).  resuming: the peer's
+ * connection was lost and this one is to continue its stream. */
+int tls_check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, size_t len, bool resuming);
+
+/* tls_spare.c.  The decoder's take (frame.h): a recycled frame for len
+ * bytes, or NULL. */
+uint8_t *tls_take_spare(void *ctx, size_t len, size_t *cap);
+/* TransportOps.recycle: keeps a received message for a later frame. */
+void tls_recycle(Transport *t, uint8_t *msg, size_t len);
+/* Moves an acknowledged batch's kept buffer into the peer's queue (p->mu
+ * held); at most one idle buffer per peer. */
+void tls_settle_spare(Peer *p);
+
+#endif

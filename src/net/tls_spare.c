@@ -1,0 +1,82 @@
+/* tls_spare.c: the TLS transport's reused buffers (tls_internal.h): sends
+ * go into an acknowledged batch's buffer, received frames given back take
+ * later frames of their size, so a round touches no fresh pages.  Wiped
+ * when freed, not on each reuse. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/net_util.h"
+#include "net/reconnect.h"
+#include "net/tls_internal.h"
+
+/* The next sends go into an acknowledged batch's buffer, if one is kept
+ * (p->mu held).  At most one such idle buffer per peer: while the queue
+ * is empty the kept one replaces its buffer if larger, else it is freed. */
+void tls_settle_spare(Peer *p)
+{
+    if (!p->rs.spare || (p->out && p->out_len)) return;
+    size_t cap;
+    uint8_t *s = net_resend_take_spare(&p->rs, &cap);
+    if (p->out && p->out_cap >= cap) {
+        net_wipe_free(s, cap);
+        return;
+    }
+    net_wipe_free(p->out, p->out_cap);
+    p->out = s;
+    p->out_cap = cap;
+}
+
+/* The decoder's take (frame.h): the smallest recycled frame that holds
+ * len bytes without wasting most of it. */
+uint8_t *tls_take_spare(void *ctx, size_t len, size_t *cap)
+{
+    Net *n = ctx;
+    if (len < TLS_SPARE_MIN) return NULL;
+    pthread_mutex_lock(&n->mu);
+    unsigned best = n->n_spare;
+    for (unsigned i = 0; i < n->n_spare; i++)
+        if (n->spare[i].cap >= len && n->spare[i].cap / 4 <= len &&
+            (best == n->n_spare || n->spare[i].cap < n->spare[best].cap))
+            best = i;
+    uint8_t *b = NULL;
+    if (best < n->n_spare) {
+        b = n->spare[best].buf;
+        *cap = n->spare[best].cap;
+        n->spare[best] = n->spare[--n->n_spare];
+    }
+    pthread_mutex_unlock(&n->mu);
+    return b;
+}
+
+/* TransportOps.recycle: keeps a received message for a later frame of a
+ * similar size (its pages stay mapped); the caller wiped it if it held
+ * secrets.  At most two per peer are kept (a round's frames, and the next
+ * round's, which other parties may send before this one is done), the
+ * oldest goes first, so a change of message size does not pile them up. */
+void tls_recycle(Transport *t, uint8_t *msg, size_t len)
+{
+    Net *n = t->impl;
+    if (!msg || len < TLS_SPARE_MIN) {
+        free(msg);
+        return;
+    }
+    uint8_t *drop = NULL;
+    pthread_mutex_lock(&n->mu);
+    if (n->closed) {
+        drop = msg;
+    } else {
+        unsigned nodes = n->roster.n_parties + n->roster.n_clients;
+        unsigned keep = 2 * nodes < TLS_SPARES ? 2 * nodes : TLS_SPARES;
+        if (n->n_spare >= keep) {
+            drop = n->spare[0].buf;
+            memmove(n->spare, n->spare + 1, (n->n_spare - 1) * sizeof n->spare[0]);
+            n->n_spare--;
+        }
+        n->spare[n->n_spare].buf = msg;
+        n->spare[n->n_spare].cap = len;
+        n->n_spare++;
+    }
+    pthread_mutex_unlock(&n->mu);
+    free(drop);
+}
