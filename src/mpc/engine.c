@@ -427,10 +427,14 @@ int gather_one(MpcEngine *e, const struct timespec *dl)
 const char *mpc_kind_name(uint8_t kind)
 {
     static const char *const names[MK_COUNT] = {
-        [MK_OPEN] = "open",       [MK_DEAL] = "deal", [MK_SEED] = "seed",     [MK_CHECK] = "check",
-        [MK_OPEN2T] = "open-2t",  [MK_ECHO] = "echo", [MK_MASK] = "mask",     [MK_MASKED] = "masked input",
-        [MK_OUTPUT] = "output",   [MK_ROOT] = "root", [MK_RBC] = "broadcast", [MK_EXP] = "open-exp",
-        [MK_AVSS] = "avss-share",
+        [MK_OPEN] = "open",       [MK_DEAL] = "deal",
+        [MK_SEED] = "seed",       [MK_CHECK] = "check",
+        [MK_OPEN2T] = "open-2t",  [MK_ECHO] = "echo",
+        [MK_MASK] = "mask",       [MK_MASKED] = "masked input",
+        [MK_OUTPUT] = "output",   [MK_ROOT] = "root",
+        [MK_RBC] = "broadcast",   [MK_EXP] = "open-exp",
+        [MK_AVSS] = "avss-share", [MK_OUTTYPE] = "output-types",
+        [MK_REFUSE] = "refusal",
     };
     return kind < MK_COUNT && names[kind] ? names[kind] : "?";
 }
