@@ -140,11 +140,12 @@ StString *heap_new_string(Heap *h, const char *bytes, size_t len)
     return s;
 }
 
-StString *heap_concat_strings(Heap *h, const StString *a, const StString *b)
+/* A new string a .. b with room for cap >= a->len + b->len chars (the
+ * caller checked the sizes). */
+static StString *concat_new(Heap *h, const StString *a, const StString *b, size_t cap)
 {
     size_t len = (size_t)a->len + b->len;
-    if (len > UINT32_MAX - 1 - sizeof(StString)) return NULL;
-    StString *s = new_object_zeroed(h, GC_STRING, sizeof(StString) + len + 1, sizeof(StString));
+    StString *s = new_object_zeroed(h, GC_STRING, sizeof(StString) + cap + 1, sizeof(StString));
     if (!s) return NULL;
     s->len = (uint32_t)len;
     memcpy(s->chars, a->chars, a->len);
@@ -152,6 +153,13 @@ StString *heap_concat_strings(Heap *h, const StString *a, const StString *b)
     s->chars[len] = '\0';
     h->concat_bytes += len;
     return s;
+}
+
+StString *heap_concat_strings(Heap *h, const StString *a, const StString *b)
+{
+    size_t len = (size_t)a->len + b->len;
+    if (len > UINT32_MAX - 1 - sizeof(StString)) return NULL;
+    return concat_new(h, a, b, len);
 }
 
 StString *heap_append_string(Heap *h, StString *a, const StString *b)
@@ -168,14 +176,8 @@ StString *heap_append_string(Heap *h, StString *a, const StString *b)
         return a;
     }
     size_t cap = len < 32 ? 32 : len > max / 2 ? max : len * 2;
-    StString *s = new_object_zeroed(h, GC_STRING, sizeof(StString) + cap + 1, sizeof(StString));
-    if (!s) return NULL;
-    s->gc.flags = GC_STR_BUFFER;
-    s->len = (uint32_t)len;
-    memcpy(s->chars, a->chars, a->len);
-    memcpy(s->chars + a->len, b->chars, b->len);
-    s->chars[len] = '\0';
-    h->concat_bytes += len;
+    StString *s = concat_new(h, a, b, cap);
+    if (s) s->gc.flags = GC_STR_BUFFER;
     return s;
 }
 

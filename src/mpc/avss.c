@@ -97,6 +97,13 @@ static const char vkinds[] = "P12V";
 #define NVKIND 4
 #define VHDR (AVSS_HDR + 1)
 
+/* Index into vheld / vheld_len of party origin's agreement message of
+ * kind tag (one of vkinds) for view v. */
+static size_t vslot(const Avss *a, uint8_t tag, uint32_t v, uint32_t origin)
+{
+    return ((size_t)(strchr(vkinds, tag) - vkinds) * a->n + v) * a->n + origin;
+}
+
 /* Where a broadcast of this call from `origin` is kept, or NULL if it is
  * none of this protocol's (unknown tag, view out of range). */
 static uint8_t **slot_of(Avss *a, const uint8_t *m, size_t len, uint32_t origin, size_t **slen)
@@ -109,7 +116,7 @@ static uint8_t **slot_of(Avss *a, const uint8_t *m, size_t len, uint32_t origin,
     }
     const char *vk = len >= VHDR && m[0] ? strchr(vkinds, m[0]) : NULL;
     if (!vk || m[AVSS_HDR] >= a->n) return NULL;
-    size_t k = ((size_t)(vk - vkinds) * a->n + m[AVSS_HDR]) * a->n + origin;
+    size_t k = vslot(a, m[0], m[AVSS_HDR], origin);
     *slen = &a->vheld_len[k];
     return &a->vheld[k];
 }
@@ -117,7 +124,7 @@ static uint8_t **slot_of(Avss *a, const uint8_t *m, size_t len, uint32_t origin,
 /* Party origin's agreement message of kind tag for view v, or NULL. */
 static const uint8_t *vheld(const Avss *a, uint8_t tag, uint32_t v, uint32_t origin, size_t *len)
 {
-    size_t k = ((size_t)(strchr(vkinds, tag) - vkinds) * a->n + v) * a->n + origin;
+    size_t k = vslot(a, tag, v, origin);
     *len = a->vheld_len[k];
     return a->vheld[k];
 }
@@ -181,8 +188,7 @@ static int pump(MpcEngine *e, Avss *a, uint32_t origin, uint8_t tag, uint64_t se
 static int vpump(MpcEngine *e, Avss *a, uint32_t origin, uint8_t tag, uint32_t v, uint64_t seq,
                  const struct timespec *dl)
 {
-    size_t k = ((size_t)(strchr(vkinds, tag) - vkinds) * a->n + v) * a->n + origin;
-    return pump_slot(e, a, origin, &a->vheld[k], seq, dl);
+    return pump_slot(e, a, origin, &a->vheld[vslot(a, tag, v, origin)], seq, dl);
 }
 
 /* Takes whatever broadcast of any party comes next (until dl): 1 if one

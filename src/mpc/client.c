@@ -359,12 +359,13 @@ int mpc_agree_client_inputs(MpcEngine *e, const uint32_t *declared, uint32_t max
         bool same = true;
         for (uint32_t i = 1; i < n && same; i++) same = seen[(size_t)i * nc + c] == seen[c];
         if (same && seen[c] <= max) continue;
+        uint64_t reason = same ? MPC_REFUSE_TOO_MANY : MPC_REFUSE_INCONSISTENT;
         Fe why;
-        fe_from_u64(e->f, &why, same ? MPC_REFUSE_TOO_MANY : MPC_REFUSE_INCONSISTENT);
+        fe_from_u64(e->f, &why, reason);
         send_canon(e, e->n + c, MK_REFUSE, 0, &why, 1);
         if (first_bad < 0) {
             first_bad = c;
-            first_why = same ? MPC_REFUSE_TOO_MANY : MPC_REFUSE_INCONSISTENT;
+            first_why = reason;
         }
     }
     if (first_bad >= 0 && first_why == MPC_REFUSE_TOO_MANY) {

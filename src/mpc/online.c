@@ -143,25 +143,18 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
     while (n && rc == 0) {
         /* bound the chunk (one round per chunk) so the pools stay small */
         size_t chunk = n < MPC_TRUNC_CHUNK ? n : MPC_TRUNC_CHUNK;
-        Fe *rp = malloc(chunk * sizeof *rp), *hp = malloc(chunk * sizeof *hp);
-        if (!rp || !hp) {
+        /* rp: the masks' low parts, hp: their high parts (secret) */
+        Fe *rp = malloc(2 * chunk * sizeof *rp), *hp = rp + chunk;
+        if (!rp) return mpc_fail(e, "out of memory");
+        Fe *pay = NULL, *c = NULL;
+        if (mpc_mask_high(e, f, MPC_TRUNC_BITS(k), hp, chunk) != 0 || ensure_bits(e, chunk * nb) != 0)
+            rc = -1;
+        else if (!(pay = msg_begin(e, MK_OPEN, 0, chunk)) || !(c = dec_buf(e, chunk)))
+            rc = mpc_fail(e, "out of memory");
+        if (rc != 0) {
+            sodium_memzero(rp, 2 * chunk * sizeof *rp);
             free(rp);
-            free(hp);
-            return mpc_fail(e, "out of memory");
-        }
-        if (mpc_mask_high(e, f, MPC_TRUNC_BITS(k), hp, chunk) != 0 || ensure_bits(e, chunk * nb) != 0) {
-            sodium_memzero(hp, chunk * sizeof *hp);
-            free(rp);
-            free(hp);
-            return -1;
-        }
-        Fe *pay = msg_begin(e, MK_OPEN, 0, chunk);
-        Fe *c = dec_buf(e, chunk);
-        if (!pay || !c) {
-            sodium_memzero(hp, chunk * sizeof *hp);
-            free(rp);
-            free(hp);
-            return mpc_fail(e, "out of memory");
+            return rc;
         }
         const Fe *bits = pool_head(&e->bit);
         Fe off, two_f, inv_two_f;
@@ -202,10 +195,8 @@ int mpc_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, F
             e->st.opened += chunk;
             e->st.truncations += chunk;
         }
-        sodium_memzero(rp, chunk * sizeof *rp);
-        sodium_memzero(hp, chunk * sizeof *hp);
+        sodium_memzero(rp, 2 * chunk * sizeof *rp);
         free(rp);
-        free(hp);
         in += chunk;
         out += chunk;
         n -= chunk;

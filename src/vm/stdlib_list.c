@@ -314,12 +314,13 @@ static int bi_reverse(VM *vm, const Value *args, uint32_t argc, Value *result, v
     StArray *a = NULL;
     if (sl_array_arg(vm, args[0], "First argument", &a) != ST_OK) return ST_ERR;
     if (sl_materialize(vm, a) != ST_OK) return ST_ERR;
-    for (uint32_t i = 0, j = a->dlen; a->packed && i + 1 < j; i++, j--) {
-        int64_t t = a->ints[i];
-        a->ints[i] = a->ints[j - 1];
-        a->ints[j - 1] = t;
-    }
-    for (uint32_t i = 0, j = a->dlen; !a->packed && i + 1 < j; i++, j--) {
+    for (uint32_t i = 0, j = a->dlen; i + 1 < j; i++, j--) {
+        if (a->packed) {
+            int64_t t = a->ints[i];
+            a->ints[i] = a->ints[j - 1];
+            a->ints[j - 1] = t;
+            continue;
+        }
         Value t = a->items[i];
         a->items[i] = a->items[j - 1];
         a->items[j - 1] = t;

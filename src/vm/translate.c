@@ -529,8 +529,10 @@ static bool append_safe(const StfFunction *f, const VmFunction *fn, uint32_t d, 
 {
     uint32_t n = f->instr_count, succ[2];
     bool any = false;
-    for (uint32_t i = 0; i <= n; i++) reach[i] = i < n && append_site(f, fn, i, d);
-    for (uint32_t i = 0; i < n; i++) any |= reach[i];
+    for (uint32_t i = 0; i <= n; i++) {
+        reach[i] = i < n && append_site(f, fn, i, d);
+        any |= reach[i];
+    }
     if (!any) return false;
     /* Backward passes until nothing changes; a pass per nested back jump,
      * so give up (no appends) on a function that needs many. */
