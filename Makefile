@@ -212,28 +212,27 @@ bench-mpc-scale: lib
 	$(BUILD)/mpc_bench --triples-rss 1000000
 	$(BUILD)/net_bench --triples-rss 1000000
 
-# libFuzzer targets (clang): each runs FUZZ_TIME seconds on its seed corpus.
+# libFuzzer targets (clang): each runs FUZZ_TIME seconds on its seed corpus,
+# FUZZ_JOBS of them at a time (one core each; CI uses 2).
 FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 1
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
   -fsanitize-coverage-ignorelist=fuzz/coverage_ignore.txt
 fuzz-build:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 EXTRA_CFLAGS="$(FUZZ_FLAGS)" lib
-	@for t in $(FUZZ_TARGETS); do \
-	  clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/$$t.c \
-	    build-fuzz/libstoffel_vm.a $(LDLIBS) -o build-fuzz/$$t || exit 1; done
+	@# one rule per target, so make -j links them in parallel
+	@$(MAKE) --no-print-directory $(addprefix build-fuzz/,$(FUZZ_TARGETS))
+build-fuzz/fuzz_%: fuzz/fuzz_%.c build-fuzz/libstoffel_vm.a $(wildcard fuzz/*.h)
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc $< \
+	  build-fuzz/libstoffel_vm.a $(LDLIBS) -o $@
 fuzz: deps fuzz-build
 	@mkdir -p build-fuzz/corpus-asm build-fuzz/corpus-bin
 	@cp -n ../shared/fixtures/stoffel-vm/*.stflb build-fuzz/corpus-bin/ 2>/dev/null || true
 	@cp -n examples/*.s build-fuzz/corpus-asm/ 2>/dev/null || true
 	@find tests/golden -name '*.s' | head -200 | while read f; do cp -n "$$f" build-fuzz/corpus-asm/$$(echo $$f | tr / _); done
 	@mkdir -p build-fuzz/corpus-lang && cp -n tests/lang/*.stfl build-fuzz/corpus-lang/ 2>/dev/null || true
-	@for t in $(FUZZ_TARGETS); do \
-	  case $$t in *asm*) c=build-fuzz/corpus-asm;; *lang*) c=build-fuzz/corpus-lang;; *) c=build-fuzz/corpus-bin;; esac; \
-	  echo "== $$t ($(FUZZ_TIME) s)"; \
-	  build-fuzz/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -rss_limit_mb=4096 $$c 2>&1 \
-	    | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|crash-' ; \
-	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
+	bash scripts/fuzz-smoke.sh $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_TARGETS)
 
 # Install headers, libraries, tools and stoffel_vm.pc (docs/embedding.md):
 #   make install [PREFIX=/usr/local] [DESTDIR=staging-dir]

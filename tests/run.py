@@ -44,6 +44,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import timing  # noqa: E402  (tests/timing.py: durations and start order)
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN_DIR = os.path.join("tests", "golden")
 
@@ -151,6 +154,7 @@ def run_process(argv, env, timeout, cwd=REPO):
         proc.returncode = res.returncode  # already reaped; keep Popen quiet
         ru = box.get("rusage")
         if ru is not None:
+            timing.add_child_cpu(ru.ru_utime + ru.ru_stime)
             # ru_maxrss is KiB on Linux, bytes on macOS.
             res.maxrss_kib = ru.ru_maxrss // 1024 if sys.platform == "darwin" else ru.ru_maxrss
         res.stdout = _read_text(out)
@@ -1174,6 +1178,12 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true", help="list every test")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="parallel tests (default 2)")
     ap.add_argument("--timeout", type=float, default=60.0, help="per-test timeout in seconds (default 60)")
+    ap.add_argument("--times", default=None, metavar="FILE", help="write every test's wall and child CPU "
+                    "seconds to FILE (tab-separated, slowest first)")
+    ap.add_argument("--order", choices=("cost", "listed"), default="cost", help="start the most expensive "
+                    "tests first (default) or in listed order (to compare)")
+    ap.add_argument("--wait-jobs", type=int, default=4, help="tests that mostly wait (tests/timing.py) run "
+                    "this many at a time beside the --jobs slots (default 4; 0: in the slots)")
     ap.add_argument("--wrap", default="", help="run unit binaries and stoffel-run under this command, "
                     "e.g. 'valgrind -q --error-exitcode=99' (exit 99 then fails the test)")
     opts = ap.parse_args()
@@ -1256,8 +1266,23 @@ def main():
     jobs = max(1, opts.jobs)
     ctx.tmpdir = tempfile.mkdtemp(prefix="stoffel-tests-")
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    # Started most expensive first, the tests that mostly wait in a pool of
+    # their own (tests/timing.py); reported in list order.
+    waiting, order = [], tasks
+    if opts.order == "cost":
+        waiting, order = timing.schedule(tasks, timing.load_costs(build, timing.build_kind(ctx)))
+        if opts.wait_jobs < 1:
+            waiting, order = [], waiting + order
+    wait_pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.wait_jobs))
+    started = {}
+    run_start = time.monotonic()
+    outcomes = []
     try:
-        futures = [(t[0], pool.submit(t[1], t[2], ctx)) for t in tasks]
+        for t in waiting:
+            started[id(t)] = wait_pool.submit(timing.timed_task, t[1], t[2], ctx)
+        for t in order:
+            started[id(t)] = pool.submit(timing.timed_task, t[1], t[2], ctx)
+        futures = [(t[0], started[id(t)]) for t in tasks]
         for name, fut in futures:
             try:
                 o = fut.result()
@@ -1265,6 +1290,7 @@ def main():
                 o = Outcome(name)
                 o.failed = 1
                 o.fail("runner exception: %r" % (e,))
+            outcomes.append(o)
             passed += o.passed
             failed += o.failed
             if o.failed:
@@ -1276,10 +1302,17 @@ def main():
     except KeyboardInterrupt:
         kill_active()
         pool.shutdown(wait=False, cancel_futures=True)
+        wait_pool.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(ctx.tmpdir, ignore_errors=True)
         raise
     pool.shutdown(wait=True)
+    wait_pool.shutdown(wait=True)
     shutil.rmtree(ctx.tmpdir, ignore_errors=True)
+    run_wall = time.monotonic() - run_start
+    if not ctx.wrap:      # a wrapper's times would mislead the next start order
+        timing.record(build, outcomes)
+    if opts.times:
+        timing.write_times(opts.times, outcomes)
 
     if failures:
         print("")
@@ -1292,6 +1325,8 @@ def main():
         print("skipped %s" % line)
     if not tasks:
         print("no tests matched" if opts.filter else "no tests found")
+    elif len(outcomes) > 1:
+        print("\n".join(timing.slowest_lines(outcomes, run_wall)))
     sys.stdout.flush()
     print("%d passed, %d failed" % (passed, failed))
     sys.stdout.flush()

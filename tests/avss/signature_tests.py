@@ -17,12 +17,14 @@ node/npm or Python module skips its schemes: each skip is printed as a line
 must reject.  Prints "N passed, M failed" last.
 """
 import argparse
+import concurrent.futures
 import os
 import re
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PASSED = FAILED = 0
@@ -57,8 +59,18 @@ FAULTS = [
 ]
 
 
+# The sessions run concurrently (most of their time is protocol timeouts,
+# not CPU: a silent party costs 30 s of waiting and 10 ms of CPU); a
+# session's checks are kept in its thread's list and replayed in the listed
+# order, so the output is the same as a serial run's.
+_records = threading.local()
+
+
 def check(cond, what, detail=""):
     global PASSED, FAILED
+    if getattr(_records, "checks", None) is not None:
+        _records.checks.append((cond, what, detail))
+        return
     if cond:
         PASSED += 1
         if VERBOSE:
@@ -79,6 +91,8 @@ def program(tmp, name, curve, stored_key=False):
     if name != "threshold_ecdsa.s":
         return src
     path = os.path.join(tmp, "ecdsa_%s%s.s" % (curve, "_stored" if stored_key else ""))
+    if os.path.exists(path):     # written once: sessions may be reading it
+        return path
     with open(src) as f, open(path, "w") as g:
         text = f.read().replace('"CURVE"', '"%s"' % curve)
         if stored_key:
@@ -103,13 +117,13 @@ def certificate(build, tmp, curve):
     return "%s %s" % (curve, sig) if sig else None
 
 
-def over_tls(build, tmp, prog, curve):
+def over_tls(build, tmp, prog, curve, ports=None):
     """The same 5-party session as separate stoffel-run processes over TLS
     (tests/net/net_tests.py's Session: keys, roster, free ports): every
     party must return the same signature.  Returns its hex or None."""
     sys.path.insert(0, os.path.join(REPO, "tests", "net"))
     import net_tests
-    s = net_tests.Session(build, tmp, "tls-" + curve, parties=5, clients=0)
+    s = net_tests.Session(build, tmp, "tls-" + curve, parties=5, clients=0, ports=ports)
     for i in range(5):
         s.party(i, prog, "--threshold", "1", "--mpc-backend", "avss", "--mpc-curve", curve)
     res = s.wait()
@@ -123,7 +137,7 @@ def over_tls(build, tmp, prog, curve):
     return sigs.pop() if ok else None
 
 
-def killed_in_keygen(build, tmp, prog, curve, n, t, victim):
+def killed_in_keygen(build, tmp, prog, curve, n, t, victim, ports=None):
     """Separate processes over TLS; party `victim` kills itself (SIGKILL) in
     the middle of its first dealing, the key's DKG
     (STOFFEL_NET_TEST_KILL_AT=avss-deal: commitments broadcast, shares sent
@@ -131,7 +145,7 @@ def killed_in_keygen(build, tmp, prog, curve, n, t, victim):
     signature, which the caller has verified.  Returns its hex or None."""
     sys.path.insert(0, os.path.join(REPO, "tests", "net"))
     import net_tests
-    s = net_tests.Session(build, tmp, "killed-%s-n%d" % (curve, n), parties=n, clients=0)
+    s = net_tests.Session(build, tmp, "killed-%s-n%d" % (curve, n), parties=n, clients=0, ports=ports)
     # the signing's multiplications preprocessed up front, while all n are
     # there (preprocessing itself needs every party, docs/network.md)
     with open(prog) as f:
@@ -199,6 +213,47 @@ def tamper(hexsig):
     return b.hex()
 
 
+def session_ports(sizes):
+    """Distinct free ports for sessions over TLS that run at the same time,
+    picked in one go (sessions picking their own at the same time could
+    get the same port): one list per size."""
+    sys.path.insert(0, os.path.join(REPO, "tests", "net"))
+    import net_tests
+    ports = net_tests.free_ports(sum(sizes))
+    out = []
+    for k in sizes:
+        out.append(ports[:k])
+        ports = ports[k:]
+    return out
+
+
+def recorded(fn, *args):
+    """fn(*args) with its checks kept: returns (result, [check args])."""
+    _records.checks = []
+    try:
+        return fn(*args), _records.checks
+    finally:
+        _records.checks = None
+
+
+class Concurrent:
+    """Starts every session at once; results() gives them back in order."""
+
+    def __init__(self, pool):
+        self.pool = pool
+        self.futures = []
+
+    def submit(self, fn, *args):
+        self.futures.append(self.pool.submit(recorded, fn, *args))
+        return len(self.futures) - 1
+
+    def result(self, i):
+        res, checks = self.futures[i].result()
+        for c in checks:
+            check(*c)
+        return res
+
+
 def main():
     global VERBOSE
     ap = argparse.ArgumentParser()
@@ -209,7 +264,11 @@ def main():
     build = os.path.abspath(opts.build)
     vers = verifiers()
     lines = {}      # verifier -> [(what, "scheme hex")]
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+        # every session is started first, then the results are taken in order
+        jobs = Concurrent(pool)
+        sessions = []
         for scheme, name, curve, ver in SCHEMES:
             if ver not in vers:
                 continue
@@ -221,27 +280,38 @@ def main():
             runs += [(label, [], n, t, {"STOFFEL_AVSS_TEST_LATE_PROPOSAL": late})
                      for sl, label, n, t, late in LATE if sl == scheme]
             for label, extra, n, t, env in runs:
-                what = "%s %s" % (scheme, label)
-                sig, why = sign(build, prog, curve, extra, n, t, env)
-                check(sig is not None, what + ": session returns a signature", why)
-                if sig:
-                    lines.setdefault(ver, []).append((what, "%s %s" % (scheme if ver == "noble" else curve, sig)))
-                    if label == "honest":
-                        lines[ver].append(("!" + what + " tampered",
-                                           "%s %s" % (scheme if ver == "noble" else curve, tamper(sig))))
+                sessions.append((scheme, ver, curve, label,
+                                 jobs.submit(sign, build, prog, curve, extra, n, t, env)))
         if "openssl" in vers:
-            sig = over_tls(build, tmp, program(tmp, "threshold_ecdsa.s", "secp256k1"), "secp256k1")
+            kills = (("secp256k1", 5, 1, 2), ("p-256", 7, 2, 3))
+            ports = session_ports([5] + [n for _, n, _, _ in kills])
+            tls = jobs.submit(over_tls, build, tmp, program(tmp, "threshold_ecdsa.s", "secp256k1"), "secp256k1",
+                              ports[0])
+            killed = [(curve, n, jobs.submit(killed_in_keygen, build, tmp, program(tmp, "threshold_ecdsa.s", curve),
+                                             curve, n, t, victim, p))
+                      for (curve, n, t, victim), p in zip(kills, ports[1:])]
+            certs = [(curve, jobs.submit(certificate, build, tmp, curve)) for curve in ("secp256k1", "p-256")]
+        for scheme, ver, curve, label, job in sessions:
+            what = "%s %s" % (scheme, label)
+            sig, why = jobs.result(job)
+            check(sig is not None, what + ": session returns a signature", why)
+            if sig:
+                lines.setdefault(ver, []).append((what, "%s %s" % (scheme if ver == "noble" else curve, sig)))
+                if label == "honest":
+                    lines[ver].append(("!" + what + " tampered",
+                                       "%s %s" % (scheme if ver == "noble" else curve, tamper(sig))))
+        if "openssl" in vers:
+            sig = jobs.result(tls)
             if sig:
                 lines.setdefault("openssl", []).append(("secp256k1 over TLS", "secp256k1 " + sig))
             # a party killed in the middle of its key dealing: the survivors
             # agree on the dealings without it (docs/avss.md)
-            kills = (("secp256k1", 5, 1, 2), ("p-256", 7, 2, 3))
-            for curve, n, t, victim in kills:
-                sig = killed_in_keygen(build, tmp, program(tmp, "threshold_ecdsa.s", curve), curve, n, t, victim)
+            for curve, n, job in killed:
+                sig = jobs.result(job)
                 if sig:
                     lines["openssl"].append(("%s n=%d with a party killed in keygen" % (curve, n), curve + " " + sig))
-            for curve in ("secp256k1", "p-256"):
-                line = certificate(build, tmp, curve)
+            for curve, job in certs:
+                line = jobs.result(job)
                 if line:
                     lines.setdefault("openssl", []).append(("certificate sign " + curve, line))
     for ver, items in lines.items():

@@ -41,13 +41,15 @@ def free_ports(k):
 class Session:
     """Keys, roster and processes of one scenario, in its own directory."""
 
-    def __init__(self, build, tmp, name, parties=4, clients=2):
+    def __init__(self, build, tmp, name, parties=4, clients=2, ports=None):
+        """ports: the parties' ports when the caller picked them (several
+        sessions at once take theirs from one free_ports call)."""
         self.build = build
         self.dir = os.path.join(tmp, name)
         os.makedirs(self.dir)
         self.procs = []
         SESSIONS.append(self)
-        self.ports = free_ports(parties)
+        self.ports = list(ports) if ports else free_ports(parties)
         lines = []
         for i in range(parties):
             lines.append(self.keygen("p%d" % i, "--party", str(i), "--addr", "127.0.0.1:%d" % self.ports[i]))
