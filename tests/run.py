@@ -1104,6 +1104,12 @@ def run_avss_signatures(_, ctx):
     return run_script_step("avss/signatures", os.path.join("tests", "avss", "signature_tests.py"), ctx)
 
 
+# runner/timing: the runner's start order and duration records
+# (tests/timing.py, checked by tests/runner/timing_tests.py).
+def run_timing_tests(_, ctx):
+    return run_script_step("runner/timing", os.path.join("tests", "runner", "timing_tests.py"), ctx)
+
+
 # --------------------------------------------------------------------------
 # crypto/oracle: the curve groups against independent implementations
 
@@ -1256,6 +1262,7 @@ def main():
     import lang_tests
     tasks.extend(lang_tests.make_tasks(ctx, Outcome, run_process, describe_status, tail))
     tasks.append(("avss/signatures", run_avss_signatures, None))
+    tasks.append(("runner/timing", run_timing_tests, None))
     if opts.filter:
         tasks = [t for t in tasks if opts.filter in t[0]]
     for ex in opts.exclude:
