@@ -1275,9 +1275,10 @@ def main():
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
     # Started most expensive first, the tests that mostly wait in a pool of
     # their own (tests/timing.py); reported in list order.
-    waiting, order = [], tasks
+    indexed = [(t[0], i) for i, t in enumerate(tasks)]
+    waiting, order = [], indexed
     if opts.order == "cost":
-        waiting, order = timing.schedule(tasks, timing.load_costs(build, timing.build_kind(ctx)))
+        waiting, order = timing.schedule(indexed, timing.load_costs(build, timing.build_kind(ctx)))
         if opts.wait_jobs < 1:
             waiting, order = [], waiting + order
     wait_pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.wait_jobs))
@@ -1285,11 +1286,10 @@ def main():
     run_start = time.monotonic()
     outcomes = []
     try:
-        for t in waiting:
-            started[id(t)] = wait_pool.submit(timing.timed_task, t[1], t[2], ctx)
-        for t in order:
-            started[id(t)] = pool.submit(timing.timed_task, t[1], t[2], ctx)
-        futures = [(t[0], started[id(t)]) for t in tasks]
+        for p, group in ((wait_pool, waiting), (pool, order)):
+            for _, i in group:
+                started[i] = p.submit(timing.timed_task, tasks[i][1], tasks[i][2], ctx)
+        futures = [(t[0], started[i]) for i, t in enumerate(tasks)]
         for name, fut in futures:
             try:
                 o = fut.result()
