@@ -21,8 +21,11 @@ Runs, in this order of reporting:
      test) and python/pytest (python/tests, its counts added; skipped under
      ASan).
 
-Failures are printed with a short diff.  The very last line of output is
-"N passed, N failed"; the exit status is 0 iff nothing failed.
+Failures are printed with a short diff, then the 15 slowest tests.  The
+very last line of output is "N passed, N failed"; the exit status is 0 iff
+nothing failed.  The tests start most expensive first, those that mostly
+wait beside the job slots (tests/timing.py); --times FILE keeps every
+test's seconds.
 
 When the build directory name contains "asan" the children run with
 ASAN_OPTIONS=detect_leaks=1 and UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1,
