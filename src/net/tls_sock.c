@@ -114,7 +114,6 @@ int tls_read_frame(Net *n, SSL *ssl, int fd, NetFrameDecoder *d, uint8_t **frame
     }
 }
 
-
 int net_listen_tcp(const char *host, const char *port, char *err, size_t errlen)
 {
     struct addrinfo hints, *res = NULL;
@@ -144,7 +143,6 @@ int net_listen_tcp(const char *host, const char *port, char *err, size_t errlen)
     if (fd < 0) return net_errf(err, errlen, "cannot listen on %s:%s: %s", host ? host : "", port, strerror(e));
     return fd;
 }
-
 
 int tls_tcp_connect(Net *n, const RosterNode *rn, char *addr, size_t addrlen, char *why, size_t whylen)
 {
@@ -181,4 +179,3 @@ int tls_tcp_connect(Net *n, const RosterNode *rn, char *addr, size_t addrlen, ch
     (void)n;
     return fd;
 }
-
