@@ -376,37 +376,29 @@ static int write_out(Peer *p, bool *want_write, bool *want_read_for_write)
     }
 }
 
-/* send's part, when the peer's connection thread waits in poll: the
- * sending thread writes the queue itself, which saves a wake-up of that
- * thread per message.  Whoever holds io takes the queue after the last
- * append it could miss: the connection thread before it polls again (see
- * conn_loop), a sender after it let go of io (below), so a failed trylock
- * needs no wake-up.  False (wake the connection thread) when the socket
- * took only part or the write failed. */
+/* send's part: if the peer's connection is idle (its thread polls), the
+ * sending thread writes the frames just queued itself, which saves a
+ * wake-up of the connection thread per message.  True when all was
+ * written; false (wake the connection thread) when the connection is busy,
+ * not up, or the socket took only part. */
 static bool write_from_send(Peer *p)
 {
-    for (;;) {
-        if (pthread_mutex_trylock(&p->io) != 0) return true;
-        int r = WR_DONE;
-        while (p->ssl && !p->io_lost) {
-            const uint8_t *wp;
-            size_t wl;
-            bool ww, wr;
-            if (p->ctl_off >= p->ctl_len && !net_resend_pending(&p->rs, &wp, &wl) &&
-                (take_queued(p) != 0 || !net_resend_pending(&p->rs, &wp, &wl)))
-                break;
-            r = write_out(p, &ww, &wr);
-            if (r == WR_LOST) p->io_lost = true; /* the connection thread ends it */
-            if (r != WR_DONE) break;
-        }
-        ERR_clear_error();
-        pthread_mutex_unlock(&p->io);
-        if (r != WR_DONE) return false;
-        pthread_mutex_lock(&p->mu);
-        bool again = p->polling && p->out_len > 0; /* another sender's, queued meanwhile */
-        pthread_mutex_unlock(&p->mu);
-        if (!again) return true;
+    if (pthread_mutex_trylock(&p->io) != 0) return false;
+    int r = p->ssl && !p->io_lost ? WR_DONE : WR_BLOCKED;
+    while (r == WR_DONE) {
+        const uint8_t *wp;
+        size_t wl;
+        bool ww, wr;
+        /* what is pending first, then the queue (also what was queued behind it) */
+        if (p->ctl_off >= p->ctl_len && !net_resend_pending(&p->rs, &wp, &wl) &&
+            (take_queued(p) != 0 || !net_resend_pending(&p->rs, &wp, &wl)))
+            break;
+        r = write_out(p, &ww, &wr);
+        if (r == WR_LOST) p->io_lost = true; /* the connection thread ends it */
     }
+    ERR_clear_error();
+    pthread_mutex_unlock(&p->io);
+    return r == WR_DONE;
 }
 
 /* Moves frames both ways until the peer leaves or the endpoint closes.
@@ -516,30 +508,20 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
             }
         }
         /* more to write right away? */
-        bool drained = p->ctl_off >= p->ctl_len && !net_resend_pending(&p->rs, &wp, &wl);
-        if (drained) {
-            if (p->ack_due && !p->retry) continue;
+        if (p->ctl_off >= p->ctl_len && !net_resend_pending(&p->rs, &wp, &wl)) {
+            pthread_mutex_lock(&p->mu);
+            bool more = p->out_len > 0;
+            pthread_mutex_unlock(&p->mu);
+            if (more || (p->ack_due && !p->retry)) continue;
         } else if (!want_write && !want_read_for_write) {
             continue;
         }
         struct pollfd pf[2] = { { fd, 0, 0 }, { evfd, POLLIN, 0 } };
         if (!atomic_load(&p->paused) || want_read_for_write) pf[0].events |= POLLIN;
         if (want_write) pf[0].events |= POLLOUT;
-        /* From here until io is taken again send writes itself (polling),
-         * so it does not wake us; what it queued before we set polling is
-         * seen here, after io was released (else send's trylock could fail
-         * while we still hold io, and the queue would wait for the poll). */
-        pthread_mutex_unlock(&p->io);
-        pthread_mutex_lock(&p->mu);
-        bool more = drained && p->out_len > 0;
-        p->polling = !more;
-        pthread_mutex_unlock(&p->mu);
-        int pr = more ? 1 : poll(pf, 2, 200);
+        pthread_mutex_unlock(&p->io); /* send may write meanwhile */
+        int pr = poll(pf, 2, 200);
         pthread_mutex_lock(&p->io);
-        pthread_mutex_lock(&p->mu);
-        p->polling = false;
-        pthread_mutex_unlock(&p->mu);
-        if (more) continue;
         if (pr == 0 && p->rx_frames != p->rx_acked) p->ack_due = p->resumable; /* idle: acknowledge the rest */
         if (pr > 0 && (pf[1].revents & POLLIN)) {
             uint64_t x;
@@ -974,11 +956,8 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
         p->out_frames++;
         queued = true;
     }
-    bool direct = queued && p->polling;
     pthread_mutex_unlock(&p->mu);
-    /* not polling: the connection thread is at work and takes the queue
-     * before it polls again (conn_loop), or there is no connection */
-    if (direct && !write_from_send(p)) {
+    if (queued && !write_from_send(p)) {
         pthread_mutex_lock(&p->mu);
         wake(p->wake_fd);
         pthread_mutex_unlock(&p->mu);

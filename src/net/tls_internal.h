@@ -81,7 +81,6 @@ typedef struct {
     bool retry;       /* an SSL_write must be repeated with the same bytes */
     bool ack_due;     /* an acknowledgement is to be written */
     bool io_lost;     /* a write by send failed: the connection thread ends the connection */
-    bool polling;     /* its connection thread waits in poll, without io (under mu) */
     char io_why[160]; /* ...and why */
 } Peer;
 
