@@ -6,9 +6,11 @@
  * received frames go into the endpoint's single inbound queue (what recv
  * takes from), and the peer's outbound buffer, filled by send, is written
  * out.  A dialler thread per lower party (and per party, for a client)
- * retries until it is connected or the endpoint closes.  Only the
- * connection thread touches its SSL object, so no SSL object is shared
- * between threads. */
+ * retries until it is connected or the endpoint closes.  An SSL object is
+ * used under its peer's io lock, which the connection thread holds except
+ * while it polls: send then writes to an idle connection itself (one
+ * thread hop less per message), and no SSL object is ever used by two
+ * threads at once. */
 #include "net/tls.h"
 
 #include <arpa/inet.h>
@@ -196,102 +198,7 @@ static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
     return 0;
 }
 
-/* ---- socket + TLS plumbing ------------------------------------------------------- */
-
-static void set_socket_options(int fd)
-{
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    int fl = fcntl(fd, F_GETFL, 0);
-    fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-}
-
-static void addr_text(const struct sockaddr *sa, char *out, size_t outlen)
-{
-    char host[INET6_ADDRSTRLEN] = "?";
-    unsigned port = 0;
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *s = (const void *)sa;
-        inet_ntop(AF_INET, &s->sin_addr, host, sizeof host);
-        port = ntohs(s->sin_port);
-        snprintf(out, outlen, "%s:%u", host, port);
-    } else if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *s = (const void *)sa;
-        inet_ntop(AF_INET6, &s->sin6_addr, host, sizeof host);
-        port = ntohs(s->sin6_port);
-        snprintf(out, outlen, "[%s]:%u", host, port);
-    } else {
-        snprintf(out, outlen, "?");
-    }
-}
-
-/* Waits for the socket per the SSL error; false on deadline or stop. */
-static bool wait_io(Net *n, int fd, int ssl_err, int64_t deadline)
-{
-    for (;;) {
-        if (atomic_load(&n->stop)) return false;
-        int64_t left = deadline - net_now_ms();
-        if (left <= 0) return false;
-        struct pollfd p = { fd, (short)(ssl_err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0 };
-        int r = poll(&p, 1, left > 200 ? 200 : (int)left);
-        if (r > 0) return true;
-        if (r < 0 && errno != EINTR) return false;
-    }
-}
-
-static int handshake(Net *n, SSL *ssl, int fd, bool server, int64_t deadline)
-{
-    for (;;) {
-        ERR_clear_error();
-        int r = server ? SSL_accept(ssl) : SSL_connect(ssl);
-        if (r == 1) return 0;
-        int e = SSL_get_error(ssl, r);
-        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline)) return -1;
-    }
-}
-
-static int write_all(Net *n, SSL *ssl, int fd, const uint8_t *b, size_t len, int64_t deadline)
-{
-    while (len) {
-        ERR_clear_error();
-        int w = SSL_write(ssl, b, len > (1u << 30) ? (1 << 30) : (int)len);
-        if (w > 0) {
-            b += w;
-            len -= (size_t)w;
-            continue;
-        }
-        int e = SSL_get_error(ssl, w);
-        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline)) return -1;
-    }
-    return 0;
-}
-
-/* Reads one frame (at most max bytes) before the deadline. */
-static int read_frame(Net *n, SSL *ssl, int fd, NetFrameDecoder *d, uint8_t **frame, size_t *flen, int64_t deadline)
-{
-    uint8_t buf[512];
-    for (;;) {
-        ERR_clear_error();
-        int r = SSL_read(ssl, buf, sizeof buf);
-        if (r > 0) {
-            /* the hello is read byte-exactly: frame after frame is fed in order */
-            size_t off = 0;
-            while (off < (size_t)r) {
-                size_t used;
-                int fr = net_frame_feed(d, buf + off, (size_t)r - off, &used, frame, flen);
-                off += used;
-                if (fr < 0) return -1;
-                if (fr == NET_FRAME_DONE) {
-                    if (off < (size_t)r) return -1; /* nothing may follow the hello before ours is checked */
-                    return 0;
-                }
-            }
-            continue;
-        }
-        int e = SSL_get_error(ssl, r);
-        if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || !wait_io(n, fd, e, deadline)) return -1;
-    }
-}
+/* (socket options, listening, dialling, handshake and hello I/O: tls_sock.c) */
 
 /* ---- one connection ----------------------------------------------------------------- */
 
@@ -384,7 +291,7 @@ static bool test_reset_due(Peer *p, int fd)
 /* What the decoder gave (fr, net_frame_feed's result): an acknowledgement
  * is applied, a data frame queued for recv.  NULL, or why the connection
  * must end. */
-static const char *take_frame(Net *n, uint32_t id, int fr, uint8_t *frame, size_t flen, bool *ack_due)
+static const char *take_frame(Net *n, uint32_t id, int fr, uint8_t *frame, size_t flen)
 {
     Peer *p = &n->peers[id];
     if (fr == NET_FRAME_TOO_BIG) return "sent a frame larger than the message bound";
@@ -406,23 +313,110 @@ static const char *take_frame(Net *n, uint32_t id, int fr, uint8_t *frame, size_
     if (push_in(n, id, frame, flen) != 0) return "out of memory";
     p->rx_frames++;
     p->rx_unacked += flen + 4;
-    if (p->rx_frames - p->rx_acked >= NET_ACK_FRAMES || p->rx_unacked >= NET_ACK_BYTES) *ack_due = p->resumable;
+    if (p->rx_frames - p->rx_acked >= NET_ACK_FRAMES || p->rx_unacked >= NET_ACK_BYTES) p->ack_due = p->resumable;
     return NULL;
+}
+
+enum { WR_DONE = 0, WR_BLOCKED = 1, WR_LOST = -1 };
+
+/* Writes the peer's pending frames, and an acknowledgement when due (only
+ * between batches: never inside a frame, never while a write must be
+ * repeated), until everything is written or the socket takes no more
+ * (p->io held, p->ssl live).  Used by the connection thread and by send
+ * (write_from_send).  WR_LOST: p->io_why says why. */
+static int write_out(Peer *p, bool *want_write, bool *want_read_for_write)
+{
+    *want_write = *want_read_for_write = false;
+    for (;;) {
+        const uint8_t *wp;
+        size_t wl;
+        bool is_ctl = p->ctl_off < p->ctl_len;
+        if (!is_ctl && p->ack_due && !p->retry && p->rs.woff == 0) {
+            net_ack_frame(p->ctl, p->rx_frames);
+            p->ctl_len = NET_CTL_FRAME;
+            p->ctl_off = 0;
+            p->rx_acked = p->rx_frames;
+            p->rx_unacked = 0;
+            p->ack_due = false;
+            is_ctl = true;
+        }
+        if (is_ctl) {
+            wp = p->ctl + p->ctl_off;
+            wl = p->ctl_len - p->ctl_off;
+        } else if (!net_resend_pending(&p->rs, &wp, &wl)) {
+            return WR_DONE;
+        } else if (!p->retry && p->rs.woff == 0 && test_reset_due(p, p->fd)) {
+            snprintf(p->io_why, sizeof p->io_why, "connection lost (reset by the test hook, before writing a message)");
+            return WR_LOST;
+        }
+        ERR_clear_error();
+        size_t chunk = wl > (1u << 20) ? (1u << 20) : wl;
+        int w = SSL_write(p->ssl, wp, (int)chunk);
+        if (w > 0) {
+            p->retry = false;
+            if (is_ctl)
+                p->ctl_off += (size_t)w;
+            else
+                net_resend_wrote(&p->rs, (size_t)w);
+            continue;
+        }
+        int e = SSL_get_error(p->ssl, w);
+        if (e == SSL_ERROR_WANT_WRITE) {
+            *want_write = true;
+        } else if (e == SSL_ERROR_WANT_READ) {
+            *want_read_for_write = true;
+        } else {
+            /* said like a failed read: which side notices a reset first is timing */
+            snprintf(p->io_why, sizeof p->io_why, "connection lost (write failed: %s)",
+                     e == SSL_ERROR_SYSCALL ? (errno ? strerror(errno) : "closed") : ssl_reason());
+            return WR_LOST;
+        }
+        p->retry = true;
+        return WR_BLOCKED;
+    }
+}
+
+/* send's part: if the peer's connection is idle (its thread polls), the
+ * sending thread writes the frames just queued itself, which saves a
+ * wake-up of the connection thread per message.  True when all was
+ * written; false (wake the connection thread) when the connection is busy,
+ * not up, or the socket took only part. */
+static bool write_from_send(Peer *p)
+{
+    if (pthread_mutex_trylock(&p->io) != 0) return false;
+    int r = p->ssl && !p->io_lost ? WR_DONE : WR_BLOCKED;
+    while (r == WR_DONE) {
+        const uint8_t *wp;
+        size_t wl;
+        bool ww, wr;
+        /* what is pending first, then the queue (also what was queued behind it) */
+        if (p->ctl_off >= p->ctl_len && !net_resend_pending(&p->rs, &wp, &wl) &&
+            (take_queued(p) != 0 || !net_resend_pending(&p->rs, &wp, &wl)))
+            break;
+        r = write_out(p, &ww, &wr);
+        if (r == WR_LOST) p->io_lost = true; /* the connection thread ends it */
+    }
+    ERR_clear_error();
+    pthread_mutex_unlock(&p->io);
+    return r == WR_DONE;
 }
 
 /* Moves frames both ways until the peer leaves or the endpoint closes.
  * Returns true if the connection was lost in a way it may come back from
- * (reconnect.h); the peer is then PEER_RECONNECTING, else PEER_GONE. */
+ * (reconnect.h); the peer is then PEER_RECONNECTING, else PEER_GONE.
+ * Holds p->io except while it polls. */
 static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameDecoder *dec)
 {
     Peer *p = &n->peers[id];
     uint8_t *rbuf = malloc(TLS_READ_CHUNK);
-    uint8_t ctl[NET_CTL_FRAME]; /* an acknowledgement being written */
-    size_t ctl_len = 0, ctl_off = 0;
-    bool retry = false; /* an SSL_write must be repeated with the same bytes */
-    bool ack_due = false, want_read_for_write = false, want_write = false, clean = false, lost = false;
+    bool want_read_for_write = false, want_write = false, clean = false, lost = false;
     const char *why = NULL;
     char whybuf[160];
+    pthread_mutex_lock(&p->io);
+    p->ssl = ssl;
+    p->fd = fd;
+    p->ctl_len = p->ctl_off = 0;
+    p->retry = p->ack_due = p->io_lost = false;
     if (!rbuf) {
         why = "out of memory";
         goto done;
@@ -431,73 +425,34 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         bool stopping = atomic_load(&n->stop);
         const uint8_t *wp;
         size_t wl;
+        if (p->io_lost) {
+            snprintf(whybuf, sizeof whybuf, "%s", p->io_why);
+            why = whybuf;
+            lost = true;
+            goto done;
+        }
         if (atomic_exchange(&p->stale, false) && !stopping) {
             why = "connection lost (it dialled again)";
             lost = true;
             goto done;
         }
-        bool pending = ctl_off < ctl_len || net_resend_pending(&p->rs, &wp, &wl);
+        bool pending = p->ctl_off < p->ctl_len || net_resend_pending(&p->rs, &wp, &wl);
         if (!pending) {
             if (take_queued(p) != 0) {
                 why = "out of memory";
                 goto done;
             }
-            pending = net_resend_pending(&p->rs, &wp, &wl) || (ack_due && p->resumable);
+            pending = net_resend_pending(&p->rs, &wp, &wl) || (p->ack_due && p->resumable);
         }
         if (stopping && (!pending || net_now_ms() > n->linger_until)) {
             clean = true;
             break;
         }
-        /* write: an acknowledgement only between batches (never inside a
-         * frame, never while a write must be repeated) */
-        want_write = want_read_for_write = false;
-        for (;;) {
-            bool is_ctl = ctl_off < ctl_len;
-            if (!is_ctl && ack_due && !retry && p->rs.woff == 0) {
-                net_ack_frame(ctl, p->rx_frames);
-                ctl_len = NET_CTL_FRAME;
-                ctl_off = 0;
-                p->rx_acked = p->rx_frames;
-                p->rx_unacked = 0;
-                ack_due = false;
-                is_ctl = true;
-            }
-            if (is_ctl) {
-                wp = ctl + ctl_off;
-                wl = ctl_len - ctl_off;
-            } else if (!net_resend_pending(&p->rs, &wp, &wl)) {
-                break;
-            } else if (!retry && p->rs.woff == 0 && test_reset_due(p, fd)) {
-                why = "connection lost (reset by the test hook, before writing a message)";
-                lost = true;
-                goto done;
-            }
-            ERR_clear_error();
-            size_t chunk = wl > (1u << 20) ? (1u << 20) : wl;
-            int w = SSL_write(ssl, wp, (int)chunk);
-            if (w > 0) {
-                retry = false;
-                if (is_ctl)
-                    ctl_off += (size_t)w;
-                else
-                    net_resend_wrote(&p->rs, (size_t)w);
-                continue;
-            }
-            int e = SSL_get_error(ssl, w);
-            if (e == SSL_ERROR_WANT_WRITE)
-                want_write = true;
-            else if (e == SSL_ERROR_WANT_READ)
-                want_read_for_write = true;
-            else {
-                /* said like a failed read: which side notices a reset first is timing */
-                snprintf(whybuf, sizeof whybuf, "connection lost (write failed: %s)",
-                         e == SSL_ERROR_SYSCALL ? (errno ? strerror(errno) : "closed") : ssl_reason());
-                why = whybuf;
-                lost = true;
-                goto done;
-            }
-            retry = true;
-            break;
+        if (write_out(p, &want_write, &want_read_for_write) == WR_LOST) {
+            snprintf(whybuf, sizeof whybuf, "%s", p->io_why);
+            why = whybuf;
+            lost = true;
+            goto done;
         }
         /* read */
         bool paused = atomic_load(&p->paused);
@@ -513,21 +468,25 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
                     uint8_t *frame = NULL;
                     size_t flen = 0;
                     int fr = net_frame_filled(dec, (size_t)r, &frame, &flen);
-                    if ((why = take_frame(n, id, fr, frame, flen, &ack_due)) != NULL) goto done;
-                    if (atomic_load(&p->paused)) break;
+                    if ((why = take_frame(n, id, fr, frame, flen)) != NULL) goto done;
+                    if (atomic_load(&p->paused) || (fr > 0 && !SSL_has_pending(ssl))) break;
                     continue;
                 }
                 if (r > 0) {
                     size_t off = 0;
+                    int fr = NET_FRAME_MORE;
                     while (off < (size_t)r) {
                         size_t used;
                         uint8_t *frame = NULL;
                         size_t flen = 0;
-                        int fr = net_frame_feed(dec, rbuf + off, (size_t)r - off, &used, &frame, &flen);
+                        fr = net_frame_feed(dec, rbuf + off, (size_t)r - off, &used, &frame, &flen);
                         off += used;
-                        if ((why = take_frame(n, id, fr, frame, flen, &ack_due)) != NULL) goto done;
+                        if ((why = take_frame(n, id, fr, frame, flen)) != NULL) goto done;
                     }
-                    if (atomic_load(&p->paused)) break;
+                    /* a frame ended the data and nothing is buffered: poll
+                     * rather than read to be told EAGAIN (a system call
+                     * less per message when messages come one at a time) */
+                    if (atomic_load(&p->paused) || (fr > 0 && !SSL_has_pending(ssl))) break;
                     continue;
                 }
                 int e = SSL_get_error(ssl, r);
@@ -549,19 +508,21 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
             }
         }
         /* more to write right away? */
-        if (ctl_off >= ctl_len && !net_resend_pending(&p->rs, &wp, &wl)) {
+        if (p->ctl_off >= p->ctl_len && !net_resend_pending(&p->rs, &wp, &wl)) {
             pthread_mutex_lock(&p->mu);
             bool more = p->out_len > 0;
             pthread_mutex_unlock(&p->mu);
-            if (more || (ack_due && !retry)) continue;
+            if (more || (p->ack_due && !p->retry)) continue;
         } else if (!want_write && !want_read_for_write) {
             continue;
         }
         struct pollfd pf[2] = { { fd, 0, 0 }, { evfd, POLLIN, 0 } };
         if (!atomic_load(&p->paused) || want_read_for_write) pf[0].events |= POLLIN;
         if (want_write) pf[0].events |= POLLOUT;
+        pthread_mutex_unlock(&p->io); /* send may write meanwhile */
         int pr = poll(pf, 2, 200);
-        if (pr == 0 && p->rx_frames != p->rx_acked) ack_due = p->resumable; /* idle: acknowledge the rest */
+        pthread_mutex_lock(&p->io);
+        if (pr == 0 && p->rx_frames != p->rx_acked) p->ack_due = p->resumable; /* idle: acknowledge the rest */
         if (pr > 0 && (pf[1].revents & POLLIN)) {
             uint64_t x;
             ssize_t rr = read(evfd, &x, sizeof x);
@@ -569,6 +530,8 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         }
     }
 done:
+    p->ssl = NULL;
+    pthread_mutex_unlock(&p->io);
     if (clean && !why) {
         /* orderly close: close_notify, then a short drain so unread data
          * does not turn our close into a reset */
@@ -719,11 +682,11 @@ static bool serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
     net_frame_init(&dec, NET_HELLO_MAX);
     uint8_t *frame = NULL;
     size_t flen = 0;
-    bool ok = hl && write_all(n, ssl, fd, hdr, 4, deadline) == 0 &&
-              write_all(n, ssl, fd, (const uint8_t *)hello, hl, deadline) == 0;
+    bool ok = hl && tls_write_all(n, ssl, fd, hdr, 4, deadline) == 0 &&
+              tls_write_all(n, ssl, fd, (const uint8_t *)hello, hl, deadline) == 0;
     if (!ok) {
         peer_why(n, (uint32_t)id, "%s: sending the hello failed", addr);
-    } else if (read_frame(n, ssl, fd, &dec, &frame, &flen, deadline) != 0) {
+    } else if (tls_read_frame(n, ssl, fd, &dec, &frame, &flen, deadline) != 0) {
         ok = false;
         peer_why(n, (uint32_t)id, "%s: no valid hello within %d ms", addr, TLS_HANDSHAKE_MS);
     } else if (tls_check_hello(n, (uint32_t)id, who, frame, flen, prev == PEER_RECONNECTING) != 0) {
@@ -804,7 +767,7 @@ static void *inbound_thread(void *arg)
     Net *n = in->n;
     SSL *ssl = SSL_new(n->ctx);
     int64_t start = net_now_ms();
-    bool shaken = ssl && SSL_set_fd(ssl, in->fd) == 1 && handshake(n, ssl, in->fd, true, start + TLS_CERT_MS) == 0;
+    bool shaken = ssl && SSL_set_fd(ssl, in->fd) == 1 && tls_handshake(n, ssl, in->fd, true, start + TLS_CERT_MS) == 0;
     hs_release(n, in->host);
     uint32_t lost = 0;
     unsigned epoch = 0;
@@ -852,7 +815,7 @@ static void *accept_thread(void *arg)
         int fd = accept(n->listen_fd, (struct sockaddr *)&ss, &sl);
         if (fd < 0) continue;
         char addr[80], host[64];
-        addr_text((struct sockaddr *)&ss, addr, sizeof addr);
+        tls_addr_text((struct sockaddr *)&ss, addr, sizeof addr);
         net_addr_host((struct sockaddr *)&ss, host, sizeof host);
         pthread_mutex_lock(&n->mu);
         bool got = hs_take(n, host);
@@ -865,7 +828,7 @@ static void *accept_thread(void *arg)
             close(fd);
             continue;
         }
-        set_socket_options(fd);
+        tls_set_socket_options(fd);
         in->n = n;
         in->fd = fd;
         snprintf(in->addr, sizeof in->addr, "%s", addr);
@@ -886,42 +849,6 @@ typedef struct {
     Net *n;
     uint32_t peer;
 } Dial;
-
-static int tcp_connect(Net *n, const RosterNode *rn, char *addr, size_t addrlen, char *why, size_t whylen)
-{
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    int g = getaddrinfo(rn->host, rn->port, &hints, &res);
-    if (g != 0) {
-        snprintf(why, whylen, "cannot resolve %.100s:%s: %s", rn->host, rn->port, gai_strerror(g));
-        return -1;
-    }
-    int fd = -1;
-    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) continue;
-        set_socket_options(fd);
-        addr_text(ai->ai_addr, addr, addrlen);
-        int r = connect(fd, ai->ai_addr, ai->ai_addrlen);
-        if (r != 0 && errno == EINPROGRESS) {
-            struct pollfd p = { fd, POLLOUT, 0 };
-            int err = ETIMEDOUT;
-            socklen_t el = sizeof err;
-            if (poll(&p, 1, 2000) > 0) getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el);
-            r = err ? -1 : 0;
-            errno = err;
-        }
-        if (r != 0) {
-            snprintf(why, whylen, "%s: %s", addr, strerror(errno));
-            close(fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo(res);
-    (void)n;
-    return fd;
-}
 
 static void *dial_thread(void *arg)
 {
@@ -960,7 +887,7 @@ static void *dial_thread(void *arg)
         for (int64_t until = net_now_ms() + pause; net_now_ms() < until && !atomic_load(&n->stop);) usleep(10 * 1000);
         if (atomic_load(&n->stop)) break;
         char addr[80] = "?", why[200];
-        int fd = tcp_connect(n, rn, addr, sizeof addr, why, sizeof why);
+        int fd = tls_tcp_connect(n, rn, addr, sizeof addr, why, sizeof why);
         if (fd < 0) {
             if (st != PEER_RECONNECTING) peer_why(n, id, "%s", why);
         } else {
@@ -968,7 +895,7 @@ static void *dial_thread(void *arg)
             int64_t deadline = net_now_ms() + TLS_HANDSHAKE_MS;
             uint32_t lost;
             unsigned le;
-            if (ssl && SSL_set_fd(ssl, fd) == 1 && handshake(n, ssl, fd, false, deadline) == 0) {
+            if (ssl && SSL_set_fd(ssl, fd) == 1 && tls_handshake(n, ssl, fd, false, deadline) == 0) {
                 serve(n, ssl, fd, addr, id, deadline, &lost, &le);
             } else if (!atomic_load(&n->stop)) {
                 peer_why(n, id, "%s: TLS handshake failed (%s)", addr, ssl_reason());
@@ -997,6 +924,7 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
     }
     Peer *p = &n->peers[to];
     int rc = TRANSPORT_OK;
+    bool queued = false;
     pthread_mutex_lock(&p->mu);
     if (p->state == PEER_GONE) {
         rc = TRANSPORT_OK; /* the peer left: like a lost packet */
@@ -1026,9 +954,14 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
         if (len) memcpy(p->out + p->out_len + 4, msg, len);
         p->out_len += len + 4;
         p->out_frames++;
-        wake(p->wake_fd);
+        queued = true;
     }
     pthread_mutex_unlock(&p->mu);
+    if (queued && !write_from_send(p)) {
+        pthread_mutex_lock(&p->mu);
+        wake(p->wake_fd);
+        pthread_mutex_unlock(&p->mu);
+    }
     return rc;
 }
 
@@ -1111,36 +1044,6 @@ static int verify_any(int ok, X509_STORE_CTX *x)
     return 1;
 }
 
-int net_listen_tcp(const char *host, const char *port, char *err, size_t errlen)
-{
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    int g = getaddrinfo(host && host[0] ? host : NULL, port, &hints, &res);
-    if (g != 0)
-        return net_errf(err, errlen, "cannot resolve listen address %s:%s: %s", host ? host : "", port,
-                        gai_strerror(g));
-    int fd = -1, e = 0;
-    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) {
-            e = errno;
-            continue;
-        }
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
-            e = errno;
-            close(fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo(res);
-    if (fd < 0) return net_errf(err, errlen, "cannot listen on %s:%s: %s", host ? host : "", port, strerror(e));
-    return fd;
-}
-
 static int listen_on(Net *n, const char *host, const char *port, char *err, size_t errlen)
 {
     int fd = net_listen_tcp(host, port, err, errlen);
@@ -1177,6 +1080,7 @@ static void net_free_mem(Net *n)
             net_wipe_free(n->peers[i].out, n->peers[i].out_cap);
             net_resend_free(&n->peers[i].rs);
             pthread_mutex_destroy(&n->peers[i].mu);
+            pthread_mutex_destroy(&n->peers[i].io);
         }
         free(n->peers);
     }
@@ -1226,6 +1130,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
     memcpy(n->roster.nodes, r->nodes, nn * sizeof *r->nodes);
     for (uint32_t i = 0; i < nn; i++) {
         pthread_mutex_init(&n->peers[i].mu, NULL);
+        pthread_mutex_init(&n->peers[i].io, NULL);
         n->peers[i].wake_fd = -1;
         snprintf(n->peers[i].why, sizeof n->peers[i].why, "not connected yet");
         snprintf(n->peers[i].addr, sizeof n->peers[i].addr, "?");
@@ -1278,6 +1183,10 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
     SSL_CTX_set_num_tickets(n->ctx, 0);
     SSL_CTX_set_session_cache_mode(n->ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_mode(n->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    /* one read per buffer instead of two (header, body) per record: the
+     * connection loop reads until OpenSSL wants more from the socket, so
+     * nothing it buffered is left waiting behind a poll */
+    SSL_CTX_set_read_ahead(n->ctx, 1);
 
     if (n->is_party) {
         char host[256], port[16];

@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
+#include "net/frame.h"
 #include "net/hello.h"
 #include "net/net_util.h"
 #include "net/reconnect.h"
@@ -67,6 +69,19 @@ typedef struct {
     char lost_why[200];           /* ...and why (the log line when it does not come back) */
     atomic_uint reset_in;         /* testing aid: reset at this many batches from now (0: off) */
     atomic_bool stale;            /* it dialled again: its current connection is dead on its side */
+    /* The live connection's SSL object and write state.  Its connection
+     * thread holds io except while it polls, so send may write to an idle
+     * connection itself (no wake-up of that thread); an SSL object is
+     * never used by two threads at once.  Lock order: io, then mu. */
+    pthread_mutex_t io;
+    SSL *ssl;                   /* NULL when no connection runs */
+    int fd;                     /* its socket */
+    uint8_t ctl[NET_CTL_FRAME]; /* an acknowledgement being written */
+    size_t ctl_len, ctl_off;
+    bool retry;       /* an SSL_write must be repeated with the same bytes */
+    bool ack_due;     /* an acknowledgement is to be written */
+    bool io_lost;     /* a write by send failed: the connection thread ends the connection */
+    char io_why[160]; /* ...and why */
 } Peer;
 
 typedef struct {
@@ -119,6 +134,20 @@ size_t tls_make_hello(Net *n, uint32_t peer, char *out, size_t outlen);
  * session (logged, recorded for wait_peers).  resuming: the peer's
  * connection was lost and this one is to continue its stream. */
 int tls_check_hello(Net *n, uint32_t peer, const char *who, uint8_t *frame, size_t len, bool resuming);
+
+/* tls_sock.c.  Socket options of every connection (no Nagle, non-blocking). */
+void tls_set_socket_options(int fd);
+/* "host:port" of an address, for the log. */
+void tls_addr_text(const struct sockaddr *sa, char *out, size_t outlen);
+/* The TLS handshake, then blocking writes and a one-frame read for the
+ * hello, each before a deadline (ms, net_now_ms) or the endpoint's stop;
+ * 0 on success. */
+int tls_handshake(Net *n, SSL *ssl, int fd, bool server, int64_t deadline);
+int tls_write_all(Net *n, SSL *ssl, int fd, const uint8_t *b, size_t len, int64_t deadline);
+int tls_read_frame(Net *n, SSL *ssl, int fd, NetFrameDecoder *d, uint8_t **frame, size_t *flen, int64_t deadline);
+/* Connects to a roster node: the socket, or -1 with why; addr gets the
+ * address tried last. */
+int tls_tcp_connect(Net *n, const RosterNode *rn, char *addr, size_t addrlen, char *why, size_t whylen);
 
 /* tls_spare.c.  The decoder's take (frame.h): a recycled frame for len
  * bytes, or NULL. */
