@@ -126,29 +126,76 @@ static void fd_extend(const Field *f, const Fe *vals, unsigned k, Fe *out, unsig
     sodium_memzero(E, k * sizeof *E);
 }
 
-/* A random degree-t sharing: the shares of parties 0..t are the random
- * values themselves (t+1 values fix a polynomial of degree t, and uniform
- * values give a uniform polynomial), the rest follow. */
-static void deal_random(const Field *f, unsigned n, unsigned t, const Fe *rnd, Fe *sh)
+/* fd_extend over columns: in[i][c] (i < k) are f_c(x0+i) of nc
+ * polynomials of degree < k at consecutive points; writes f_c(x0+k+s)
+ * into out[s][c] (s < extra).  Columns go in blocks of EXT_BLOCK so the
+ * difference table (2k rows of the block, in scratch) stays in cache and
+ * every step is a loop of additions over the block. */
+enum { EXT_BLOCK = 128 };
+
+static void fd_extend_cols(const Field *f, const Fe *const *in, unsigned k, Fe *const *out, unsigned extra, size_t nc,
+                           Fe *scratch)
 {
-    memcpy(sh, rnd, (t + 1) * sizeof *sh);
-    if (n > t + 1) fd_extend(f, rnd, t + 1, sh + t + 1, n - t - 1);
+    Fe *D = scratch, *E = scratch + (size_t)k * EXT_BLOCK;
+    for (size_t c0 = 0; c0 < nc; c0 += EXT_BLOCK) {
+        size_t m = nc - c0 < EXT_BLOCK ? nc - c0 : EXT_BLOCK;
+        for (unsigned i = 0; i < k; i++) memcpy(D + (size_t)i * EXT_BLOCK, in[i] + c0, m * sizeof *D);
+        /* E[j] = the j-th backward difference at the last point */
+        memcpy(E, D + (size_t)(k - 1) * EXT_BLOCK, m * sizeof *E);
+        for (unsigned j = 1; j < k; j++) {
+            for (unsigned i = k - 1; i >= j; i--) {
+                Fe *a = D + (size_t)i * EXT_BLOCK, *b = D + (size_t)(i - 1) * EXT_BLOCK;
+                for (size_t c = 0; c < m; c++) fe_sub(f, &a[c], &a[c], &b[c]);
+            }
+            memcpy(E + (size_t)j * EXT_BLOCK, D + (size_t)(k - 1) * EXT_BLOCK, m * sizeof *E);
+        }
+        for (unsigned s = 0; s < extra; s++) {
+            for (unsigned j = k - 1; j-- > 0;) {
+                Fe *a = E + (size_t)j * EXT_BLOCK, *b = E + (size_t)(j + 1) * EXT_BLOCK;
+                for (size_t c = 0; c < m; c++) fe_add(f, &a[c], &a[c], &b[c]);
+            }
+            memcpy(out[s] + c0, E, m * sizeof *E);
+        }
+    }
 }
 
-/* A random double sharing: degree t from rnd[0..t] as above, its secret
- * f(0) by extending the reversed values one step, then degree 2t through
- * (0, secret) and the random values rnd[t+1..3t] at x = 1..2t. */
-static void deal_double(const Field *f, unsigned n, unsigned t, const Fe *rnd, Fe *sh_t, Fe *sh_2t)
+/* Scratch elements deal_cols needs: two difference tables of 2t+1 rows
+ * and the double sharings' secrets, one block each. */
+static size_t deal_scratch_len(unsigned t) { return (size_t)(2 * (2 * t + 1) + 1) * EXT_BLOCK; }
+
+/* Deals nc columns straight into the n rows pay[j] + off (the random
+ * sharings, or the degree-t halves of double sharings at off and their
+ * degree-2t halves at off2, when off2 != (size_t)-1).  A random degree-t
+ * sharing is fixed by t+1 uniform values, the shares of parties 0..t, so
+ * those are drawn from the PRG into their rows and the other shares follow
+ * by finite differences.  A double sharing's secret f(0) is the degree-t
+ * polynomial extended one step below x = 1; its degree-2t half goes
+ * through (0, secret) and 2t uniform values at x = 1..2t. */
+static void deal_cols(MpcEngine *e, Fe *const *pay, size_t off, size_t off2, size_t nc, Fe *scratch)
 {
-    Fe rev[SHAMIR_MAX_PARTIES], pts[SHAMIR_MAX_PARTIES];
-    deal_random(f, n, t, rnd, sh_t);
-    for (unsigned i = 0; i <= t; i++) rev[i] = rnd[t - i];
-    fd_extend(f, rev, t + 1, &pts[0], 1); /* f(0) */
-    memcpy(&pts[1], rnd + t + 1, 2 * t * sizeof *pts);
-    memcpy(sh_2t, rnd + t + 1, 2 * t * sizeof *sh_2t);
-    if (n > 2 * t) fd_extend(f, pts, 2 * t + 1, sh_2t + 2 * t, n - 2 * t);
-    sodium_memzero(rev, (t + 1) * sizeof *rev);
-    sodium_memzero(pts, (2 * t + 1) * sizeof *pts);
+    const Field *f = e->f;
+    unsigned n = e->n, t = e->t;
+    const Fe *in[SHAMIR_MAX_PARTIES];
+    Fe *out[SHAMIR_MAX_PARTIES];
+    for (unsigned j = 0; j <= t; j++) prg_fe(e, pay[j] + off, nc);
+    for (unsigned j = 0; j < n; j++) {
+        in[j] = pay[j] + off;
+        out[j] = pay[j] + off;
+    }
+    Fe *tab = scratch + EXT_BLOCK;
+    if (n > t + 1) fd_extend_cols(f, in, t + 1, out + t + 1, n - t - 1, nc, tab);
+    if (off2 == (size_t)-1) return;
+    for (unsigned j = 0; j < 2 * t; j++) prg_fe(e, pay[j] + off2, nc);
+    for (size_t c0 = 0; c0 < nc; c0 += EXT_BLOCK) {
+        size_t m = nc - c0 < EXT_BLOCK ? nc - c0 : EXT_BLOCK;
+        Fe *sec = scratch;
+        for (unsigned i = 0; i <= t; i++) in[i] = pay[t - i] + off + c0; /* x = t+1 down to 1 */
+        fd_extend_cols(f, in, t + 1, &sec, 1, m, tab);
+        in[0] = sec;
+        for (unsigned j = 0; j < 2 * t; j++) in[j + 1] = pay[j] + off2 + c0;
+        for (unsigned j = 2 * t; j < n; j++) out[j - 2 * t] = pay[j] + off2 + c0;
+        fd_extend_cols(f, in, 2 * t + 1, out, n - 2 * t, m, tab);
+    }
 }
 
 /* ---- checking ------------------------------------------------------------ */
@@ -261,9 +308,9 @@ static int run_deal(MpcEngine *e, Run *r)
     r->seg = MPC_HDR + r->count * MPC_ELEM;
     if (mpc_mem_charge(e, 0, n * r->seg, "a preprocessing run") != 0) return -1;
     r->mine = malloc(n * r->seg);
-    Fe *rnd = malloc((size_t)PREPROC_DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
-    if (!r->mine || !rnd) {
-        free(rnd);
+    Fe *scratch = malloc(deal_scratch_len(t) * sizeof *scratch);
+    if (!r->mine || !scratch) {
+        free(scratch);
         if (!r->mine) mpc_mem_release(e, n * r->seg);
         return mpc_fail(e, "out of memory");
     }
@@ -272,32 +319,13 @@ static int run_deal(MpcEngine *e, Run *r)
         wire_put_hdr(r->mine + (size_t)j * r->seg, MK_DEAL, (uint32_t)r->count, e->instance, r->deal_seq);
         pay[j] = seg_payload(r, j);
     }
-    Fe sh[SHAMIR_MAX_PARTIES], sh2[SHAMIR_MAX_PARTIES];
     size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
-    /* random sharings, the last column being the mask */
-    for (size_t c0 = 0; c0 <= r->cr; c0 += PREPROC_DEAL_CHUNK) {
-        size_t nc = r->cr + 1 - c0 < PREPROC_DEAL_CHUNK ? r->cr + 1 - c0 : PREPROC_DEAL_CHUNK;
-        prg_fe(e, rnd, nc * (t + 1));
-        for (size_t c = 0; c < nc; c++) {
-            deal_random(f, n, t, rnd + c * (t + 1), sh);
-            for (unsigned j = 0; j < n; j++) pay[j][c0 + c] = sh[j];
-        }
-    }
-    for (size_t c0 = 0; c0 <= r->cd; c0 += PREPROC_DEAL_CHUNK) {
-        size_t nc = r->cd + 1 - c0 < PREPROC_DEAL_CHUNK ? r->cd + 1 - c0 : PREPROC_DEAL_CHUNK;
-        prg_fe(e, rnd, nc * (3 * t + 1));
-        for (size_t c = 0; c < nc; c++) {
-            deal_double(f, n, t, rnd + c * (3 * t + 1), sh, sh2);
-            for (unsigned j = 0; j < n; j++) {
-                pay[j][off_t + c0 + c] = sh[j];
-                pay[j][off_2t + c0 + c] = sh2[j];
-            }
-        }
-    }
-    sodium_memzero(rnd, (size_t)PREPROC_DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
-    free(rnd);
-    sodium_memzero(sh, sizeof sh);
-    sodium_memzero(sh2, sizeof sh2);
+    /* random sharings, the last column being the mask; then the double
+     * sharings, the last column again the mask */
+    deal_cols(e, pay, 0, (size_t)-1, r->cr + 1, scratch);
+    deal_cols(e, pay, off_t, off_2t, r->cd + 1, scratch);
+    sodium_memzero(scratch, deal_scratch_len(t) * sizeof *scratch);
+    free(scratch);
     if (e->test_fault == TEST_BAD_DEAL) {
         Fe one;
         fe_one(f, &one);
