@@ -93,8 +93,11 @@ int preproc_setup(MpcEngine *e)
     return 0;
 }
 
+static void keep_drop(MpcEngine *e, int slot);
+
 void preproc_free(MpcEngine *e)
 {
+    for (int i = 0; i < 3; i++) keep_drop(e, i);
     free(e->ext);
     free(e->ext_one);
     for (int i = 0; i < 2; i++) {
@@ -226,6 +229,41 @@ static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe
 
 /* ---- one generation run ------------------------------------------------------ */
 
+/* Buffers a run needs, kept between runs: fresh multi-megabyte blocks are
+ * mmap'ed, and faulting their pages in cost about a tenth of a run.  They
+ * hold shares, so they are wiped after every run (keep_put) and stay
+ * charged to the memory cap while kept; one above KEEP_MAX is not kept. */
+enum { KEEP_DEAL, KEEP_RT, KEEP_R2T };
+#define KEEP_MAX ((size_t)64 << 20)
+
+static void keep_drop(MpcEngine *e, int slot)
+{
+    if (!e->pp_keep[slot]) return;
+    free(e->pp_keep[slot]); /* wiped by keep_put */
+    mpc_mem_release(e, e->pp_keep_cap[slot]);
+    e->pp_keep[slot] = NULL;
+    e->pp_keep_cap[slot] = 0;
+}
+
+static void *keep_get(MpcEngine *e, int slot, size_t bytes)
+{
+    if (e->pp_keep_cap[slot] >= bytes) return e->pp_keep[slot];
+    keep_drop(e, slot);
+    if (mpc_mem_charge(e, 0, bytes, "a preprocessing run") != 0) return NULL;
+    if (!(e->pp_keep[slot] = malloc(bytes))) {
+        mpc_mem_release(e, bytes);
+        return NULL;
+    }
+    e->pp_keep_cap[slot] = bytes;
+    return e->pp_keep[slot];
+}
+
+static void keep_put(MpcEngine *e, int slot, size_t used)
+{
+    sodium_memzero(e->pp_keep[slot], used);
+    if (e->pp_keep_cap[slot] > KEEP_MAX) keep_drop(e, slot);
+}
+
 typedef struct {
     size_t cr, cd, count; /* random columns, double columns, elements per message */
     size_t seg;           /* bytes of one message */
@@ -243,9 +281,7 @@ typedef struct {
 static void run_drop_dealings(MpcEngine *e, Run *r)
 {
     if (r->mine) {
-        sodium_memzero(r->mine, e->n * r->seg);
-        free(r->mine);
-        mpc_mem_release(e, e->n * r->seg);
+        keep_put(e, KEEP_DEAL, e->n * r->seg);
         r->mine = NULL;
     }
     for (unsigned j = 0; j < e->n; j++)
@@ -263,13 +299,8 @@ static void run_free(MpcEngine *e, Run *r)
     free(r->dig);
     free(r->root);
     size_t bytes = (e->n - e->t) * r->cd * sizeof(Fe) + 1;
-    Fe **ext[2] = { &r->rt, &r->r2t };
-    for (int i = 0; i < 2; i++)
-        if (*ext[i]) {
-            sodium_memzero(*ext[i], bytes);
-            free(*ext[i]);
-            mpc_mem_release(e, bytes);
-        }
+    if (r->rt) keep_put(e, KEEP_RT, bytes);
+    if (r->r2t) keep_put(e, KEEP_R2T, bytes);
 }
 
 static Fe *seg_payload(const Run *r, unsigned j) { return (Fe *)(void *)(r->mine + (size_t)j * r->seg + MPC_HDR); }
@@ -306,14 +337,9 @@ static int run_deal(MpcEngine *e, Run *r)
     unsigned n = e->n, t = e->t;
     r->deal_seq = e->seq[MK_DEAL]++;
     r->seg = MPC_HDR + r->count * MPC_ELEM;
-    if (mpc_mem_charge(e, 0, n * r->seg, "a preprocessing run") != 0) return -1;
-    r->mine = malloc(n * r->seg);
+    if (!(r->mine = keep_get(e, KEEP_DEAL, n * r->seg))) return e->mem_failed ? -1 : mpc_fail(e, "out of memory");
     Fe *scratch = malloc(deal_scratch_len(t) * sizeof *scratch);
-    if (!r->mine || !scratch) {
-        free(scratch);
-        if (!r->mine) mpc_mem_release(e, n * r->seg);
-        return mpc_fail(e, "out of memory");
-    }
+    if (!scratch) return mpc_fail(e, "out of memory");
     Fe *pay[SHAMIR_MAX_PARTIES];
     for (unsigned j = 0; j < n; j++) {
         wire_put_hdr(r->mine + (size_t)j * r->seg, MK_DEAL, (uint32_t)r->count, e->instance, r->deal_seq);
@@ -394,7 +420,13 @@ static int run_seed(MpcEngine *e, Run *r, Fe *rho)
     }
     randombytes_buf(rnd, sizeof rnd);
     fe_reduce64(e->f, &mine[0], rnd);
-    for (unsigned j = 0; j < n; j++) preproc_check_row_digest(e->f, seg_payload(r, j), r->count, &r->dig[j]);
+    /* a dealer never opens its own row (there is no dispute (D, D)), so
+     * its digest is not computed: a quarter of the hashing at n = 4 */
+    for (unsigned j = 0; j < n; j++)
+        if (j == e->self)
+            fe_zero(&r->dig[j]);
+        else
+            preproc_check_row_digest(e->f, seg_payload(r, j), r->count, &r->dig[j]);
     preproc_check_row_digest(e->f, r->dig, n, &mine[1]);
     int rc = preproc_check_exchange(e, PP_TAG(1, r->deal_seq), mine, k, all, bad);
     for (unsigned d = 0; d < n && rc == 0; d++)
@@ -653,10 +685,8 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
     if (rc == 0) {
         w = use.m - use.t_a;                                /* outputs per column from the dealers in use */
         size_t ext_bytes = (n - t) * r.cd * sizeof(Fe) + 1; /* run_free's size: the most w can be */
-        if (mpc_mem_charge(e, 0, ext_bytes, "a preprocessing run") == 0 && !(r.rt = malloc(ext_bytes)))
-            mpc_mem_release(e, ext_bytes);
-        if (r.rt && mpc_mem_charge(e, 0, ext_bytes, "a preprocessing run") == 0 && !(r.r2t = malloc(ext_bytes)))
-            mpc_mem_release(e, ext_bytes);
+        r.rt = keep_get(e, KEEP_RT, ext_bytes);
+        if (r.rt) r.r2t = keep_get(e, KEEP_R2T, ext_bytes);
         void *slot;
         if (!r.rt || !r.r2t || pool_append(&e->rnd, w * r.cr, &slot) != 0) {
             rc = mpc_fail(e, "out of memory");
