@@ -286,9 +286,11 @@ static void run_drop_dealings(MpcEngine *e, Run *r)
     }
     for (unsigned j = 0; j < e->n; j++)
         if (r->got[j]) {
+            /* wiped, then given back: the next sends (the degree-2t
+             * opening's fit) reuse it instead of fresh pages */
             sodium_memzero(r->got[j], r->seg);
-            free(r->got[j]);
             mpc_mem_release(e, r->seg);
+            transport_recycle(e->tr, r->got[j], r->seg);
             r->got[j] = NULL;
         }
 }
@@ -727,7 +729,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
                 sodium_memzero(tr, T * sizeof *tr);
                 e->tri.n -= T;
             }
-            sodium_memzero(v, T * sizeof *v);
+            /* v is not wiped: these shares were just sent to every party */
         }
         if (rc == 0 || e->rnd.n >= 2 * T) pool_consume(&e->rnd, 2 * T);
     }
