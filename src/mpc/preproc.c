@@ -129,34 +129,48 @@ static void fd_extend(const Field *f, const Fe *vals, unsigned k, Fe *out, unsig
     sodium_memzero(E, k * sizeof *E);
 }
 
-/* fd_extend over columns: in[i][c] (i < k) are f_c(x0+i) of nc
- * polynomials of degree < k at consecutive points; writes f_c(x0+k+s)
- * into out[s][c] (s < extra).  Columns go in blocks of EXT_BLOCK so the
- * difference table (2k rows of the block, in scratch) stays in cache and
- * every step is a loop of additions over the block. */
+/* fd_extend over columns, in blocks of EXT_BLOCK so the difference table
+ * (2k rows of a block, in scratch) stays in cache and every step is a
+ * loop of additions over the block. */
 enum { EXT_BLOCK = 128 };
 
+/* The difference tables of a block: in[i][c0 + c] (i < k, c < m) are
+ * f_c(x0+i) of polynomials of degree < k at consecutive points.  Leaves
+ * D[j] = the j-th forward difference at the first point (the diagonal) and
+ * E[j] = the j-th backward difference at the last point. */
+static void diff_table(const Field *f, const Fe *const *in, size_t c0, unsigned k, size_t m, Fe *D, Fe *E)
+{
+    for (unsigned i = 0; i < k; i++) memcpy(D + (size_t)i * EXT_BLOCK, in[i] + c0, m * sizeof *D);
+    memcpy(E, D + (size_t)(k - 1) * EXT_BLOCK, m * sizeof *E);
+    for (unsigned j = 1; j < k; j++) {
+        for (unsigned i = k - 1; i >= j; i--) {
+            Fe *a = D + (size_t)i * EXT_BLOCK, *b = D + (size_t)(i - 1) * EXT_BLOCK;
+            for (size_t c = 0; c < m; c++) fe_sub(f, &a[c], &a[c], &b[c]);
+        }
+        memcpy(E + (size_t)j * EXT_BLOCK, D + (size_t)(k - 1) * EXT_BLOCK, m * sizeof *E);
+    }
+}
+
+/* One step to the right: E[0] becomes f at the next point. */
+static void diff_step(const Field *f, Fe *E, unsigned k, size_t m)
+{
+    for (unsigned j = k - 1; j-- > 0;) {
+        Fe *a = E + (size_t)j * EXT_BLOCK, *b = E + (size_t)(j + 1) * EXT_BLOCK;
+        for (size_t c = 0; c < m; c++) fe_add(f, &a[c], &a[c], &b[c]);
+    }
+}
+
+/* in[i][c] (i < k) are f_c(x0+i) of nc polynomials of degree < k; writes
+ * f_c(x0+k+s) into out[s][c] (s < extra). */
 static void fd_extend_cols(const Field *f, const Fe *const *in, unsigned k, Fe *const *out, unsigned extra, size_t nc,
                            Fe *scratch)
 {
     Fe *D = scratch, *E = scratch + (size_t)k * EXT_BLOCK;
     for (size_t c0 = 0; c0 < nc; c0 += EXT_BLOCK) {
         size_t m = nc - c0 < EXT_BLOCK ? nc - c0 : EXT_BLOCK;
-        for (unsigned i = 0; i < k; i++) memcpy(D + (size_t)i * EXT_BLOCK, in[i] + c0, m * sizeof *D);
-        /* E[j] = the j-th backward difference at the last point */
-        memcpy(E, D + (size_t)(k - 1) * EXT_BLOCK, m * sizeof *E);
-        for (unsigned j = 1; j < k; j++) {
-            for (unsigned i = k - 1; i >= j; i--) {
-                Fe *a = D + (size_t)i * EXT_BLOCK, *b = D + (size_t)(i - 1) * EXT_BLOCK;
-                for (size_t c = 0; c < m; c++) fe_sub(f, &a[c], &a[c], &b[c]);
-            }
-            memcpy(E + (size_t)j * EXT_BLOCK, D + (size_t)(k - 1) * EXT_BLOCK, m * sizeof *E);
-        }
+        diff_table(f, in, c0, k, m, D, E);
         for (unsigned s = 0; s < extra; s++) {
-            for (unsigned j = k - 1; j-- > 0;) {
-                Fe *a = E + (size_t)j * EXT_BLOCK, *b = E + (size_t)(j + 1) * EXT_BLOCK;
-                for (size_t c = 0; c < m; c++) fe_add(f, &a[c], &a[c], &b[c]);
-            }
+            diff_step(f, E, k, m);
             memcpy(out[s] + c0, E, m * sizeof *E);
         }
     }
@@ -620,25 +634,14 @@ static size_t decode_consecutive(const Field *f, const Fe *const *row, unsigned 
     size_t bad = 0;
     for (size_t c0 = 0; c0 < count; c0 += EXT_BLOCK) {
         size_t nb = count - c0 < EXT_BLOCK ? count - c0 : EXT_BLOCK;
-        for (unsigned i = 0; i < k; i++) memcpy(D + (size_t)i * EXT_BLOCK, row[i] + c0, nb * sizeof *D);
-        memcpy(E, D + (size_t)(k - 1) * EXT_BLOCK, nb * sizeof *E);
-        for (unsigned j = 1; j < k; j++) {
-            for (unsigned i = k - 1; i >= j; i--) {
-                Fe *a = D + (size_t)i * EXT_BLOCK, *b = D + (size_t)(i - 1) * EXT_BLOCK;
-                for (size_t c = 0; c < nb; c++) fe_sub(f, &a[c], &a[c], &b[c]);
-            }
-            memcpy(E + (size_t)j * EXT_BLOCK, D + (size_t)(k - 1) * EXT_BLOCK, nb * sizeof *E);
-        }
+        diff_table(f, row, c0, k, nb, D, E);
         for (size_t c = 0; c < nb; c++) {
             Fe acc = D[(size_t)(k - 1) * EXT_BLOCK + c];
             for (unsigned j = k - 1; j-- > 0;) fe_sub(f, &acc, &D[(size_t)j * EXT_BLOCK + c], &acc);
             out[c0 + c] = acc;
         }
         for (unsigned s = k; s < m; s++) {
-            for (unsigned j = k - 1; j-- > 0;) {
-                Fe *a = E + (size_t)j * EXT_BLOCK, *b = E + (size_t)(j + 1) * EXT_BLOCK;
-                for (size_t c = 0; c < nb; c++) fe_add(f, &a[c], &a[c], &b[c]);
-            }
+            diff_step(f, E, k, nb);
             for (size_t c = 0; c < nb; c++) bad += !fe_equal(&E[c], &row[s][c0 + c]);
         }
     }
