@@ -142,9 +142,11 @@ void pool_free(Pool *p)
 /* ---- randomness ----------------------------------------------------------- */
 
 /* Uniform elements < p: keystream masked to p's bit length, values >= p
- * redrawn (about 10% for BLS12-381 Fr; how many were redrawn says nothing
- * about the values kept).  A uniform integer below p is also a uniform
- * Montgomery form, so no conversion is needed. */
+ * dropped (about 10% for BLS12-381 Fr; how many were dropped, and where,
+ * says nothing about the values kept).  The kept values move down over the
+ * dropped ones and the rest is drawn again in one call, so a rejection
+ * costs no keystream call of its own.  A uniform integer below p is also
+ * a uniform Montgomery form, so no conversion is needed. */
 void prg_fe(MpcEngine *e, Fe *out, size_t count)
 {
     const Field *f = e->f;
@@ -158,16 +160,13 @@ void prg_fe(MpcEngine *e, Fe *out, size_t count)
         for (int i = 0; i < 8; i++) nonce[i] = (uint8_t)(e->prg_nonce >> (8 * i));
         e->prg_nonce++;
         crypto_stream_chacha20((unsigned char *)(out + done), chunk * sizeof(Fe), nonce, e->prg_key);
+        size_t kept = done;
         for (size_t i = done; i < done + chunk; i++) {
             out[i].v[3] &= mask;
-            while (!wire_check_raw(f, &out[i], 1)) {
-                for (int k = 0; k < 8; k++) nonce[k] = (uint8_t)(e->prg_nonce >> (8 * k));
-                e->prg_nonce++;
-                crypto_stream_chacha20((unsigned char *)&out[i], sizeof(Fe), nonce, e->prg_key);
-                out[i].v[3] &= mask;
-            }
+            uint64_t v3 = out[i].v[3];
+            if (v3 < f->p[3] || (v3 == f->p[3] && wire_check_raw(f, &out[i], 1))) out[kept++] = out[i];
         }
-        done += chunk;
+        done = kept;
     }
 }
 

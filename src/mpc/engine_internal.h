@@ -212,6 +212,10 @@ struct MpcEngine {
     FeSqrt sq;
     Fe inv2;
     int test_fault; /* TEST_* below: misbehaviour in preprocessing, tests only */
+    /* preproc.c: a run's dealing and extracted double shares, kept (wiped)
+     * between runs so their pages are not faulted in anew every run */
+    uint8_t *pp_keep[3];
+    size_t pp_keep_cap[3];
 
     struct Rbc *rbc;  /* reliable broadcast state (engine_rbc.c) */
     struct Rbc *prbc; /* preprocessing's own broadcast channel (preproc_check.c) */

@@ -93,8 +93,11 @@ int preproc_setup(MpcEngine *e)
     return 0;
 }
 
+static void keep_drop(MpcEngine *e, int slot);
+
 void preproc_free(MpcEngine *e)
 {
+    for (int i = 0; i < 3; i++) keep_drop(e, i);
     free(e->ext);
     free(e->ext_one);
     for (int i = 0; i < 2; i++) {
@@ -126,29 +129,90 @@ static void fd_extend(const Field *f, const Fe *vals, unsigned k, Fe *out, unsig
     sodium_memzero(E, k * sizeof *E);
 }
 
-/* A random degree-t sharing: the shares of parties 0..t are the random
- * values themselves (t+1 values fix a polynomial of degree t, and uniform
- * values give a uniform polynomial), the rest follow. */
-static void deal_random(const Field *f, unsigned n, unsigned t, const Fe *rnd, Fe *sh)
+/* fd_extend over columns, in blocks of EXT_BLOCK so the difference table
+ * (2k rows of a block, in scratch) stays in cache and every step is a
+ * loop of additions over the block. */
+enum { EXT_BLOCK = 128 };
+
+/* The difference tables of a block: in[i][c0 + c] (i < k, c < m) are
+ * f_c(x0+i) of polynomials of degree < k at consecutive points.  Leaves
+ * D[j] = the j-th forward difference at the first point (the diagonal) and
+ * E[j] = the j-th backward difference at the last point. */
+static void diff_table(const Field *f, const Fe *const *in, size_t c0, unsigned k, size_t m, Fe *D, Fe *E)
 {
-    memcpy(sh, rnd, (t + 1) * sizeof *sh);
-    if (n > t + 1) fd_extend(f, rnd, t + 1, sh + t + 1, n - t - 1);
+    for (unsigned i = 0; i < k; i++) memcpy(D + (size_t)i * EXT_BLOCK, in[i] + c0, m * sizeof *D);
+    memcpy(E, D + (size_t)(k - 1) * EXT_BLOCK, m * sizeof *E);
+    for (unsigned j = 1; j < k; j++) {
+        for (unsigned i = k - 1; i >= j; i--) {
+            Fe *a = D + (size_t)i * EXT_BLOCK, *b = D + (size_t)(i - 1) * EXT_BLOCK;
+            for (size_t c = 0; c < m; c++) fe_sub(f, &a[c], &a[c], &b[c]);
+        }
+        memcpy(E + (size_t)j * EXT_BLOCK, D + (size_t)(k - 1) * EXT_BLOCK, m * sizeof *E);
+    }
 }
 
-/* A random double sharing: degree t from rnd[0..t] as above, its secret
- * f(0) by extending the reversed values one step, then degree 2t through
- * (0, secret) and the random values rnd[t+1..3t] at x = 1..2t. */
-static void deal_double(const Field *f, unsigned n, unsigned t, const Fe *rnd, Fe *sh_t, Fe *sh_2t)
+/* One step to the right: E[0] becomes f at the next point. */
+static void diff_step(const Field *f, Fe *E, unsigned k, size_t m)
 {
-    Fe rev[SHAMIR_MAX_PARTIES], pts[SHAMIR_MAX_PARTIES];
-    deal_random(f, n, t, rnd, sh_t);
-    for (unsigned i = 0; i <= t; i++) rev[i] = rnd[t - i];
-    fd_extend(f, rev, t + 1, &pts[0], 1); /* f(0) */
-    memcpy(&pts[1], rnd + t + 1, 2 * t * sizeof *pts);
-    memcpy(sh_2t, rnd + t + 1, 2 * t * sizeof *sh_2t);
-    if (n > 2 * t) fd_extend(f, pts, 2 * t + 1, sh_2t + 2 * t, n - 2 * t);
-    sodium_memzero(rev, (t + 1) * sizeof *rev);
-    sodium_memzero(pts, (2 * t + 1) * sizeof *pts);
+    for (unsigned j = k - 1; j-- > 0;) {
+        Fe *a = E + (size_t)j * EXT_BLOCK, *b = E + (size_t)(j + 1) * EXT_BLOCK;
+        for (size_t c = 0; c < m; c++) fe_add(f, &a[c], &a[c], &b[c]);
+    }
+}
+
+/* in[i][c] (i < k) are f_c(x0+i) of nc polynomials of degree < k; writes
+ * f_c(x0+k+s) into out[s][c] (s < extra). */
+static void fd_extend_cols(const Field *f, const Fe *const *in, unsigned k, Fe *const *out, unsigned extra, size_t nc,
+                           Fe *scratch)
+{
+    Fe *D = scratch, *E = scratch + (size_t)k * EXT_BLOCK;
+    for (size_t c0 = 0; c0 < nc; c0 += EXT_BLOCK) {
+        size_t m = nc - c0 < EXT_BLOCK ? nc - c0 : EXT_BLOCK;
+        diff_table(f, in, c0, k, m, D, E);
+        for (unsigned s = 0; s < extra; s++) {
+            diff_step(f, E, k, m);
+            memcpy(out[s] + c0, E, m * sizeof *E);
+        }
+    }
+}
+
+/* Scratch elements deal_cols needs: two difference tables of 2t+1 rows
+ * and the double sharings' secrets, one block each. */
+static size_t deal_scratch_len(unsigned t) { return (size_t)(2 * (2 * t + 1) + 1) * EXT_BLOCK; }
+
+/* Deals nc columns straight into the n rows pay[j] + off (the random
+ * sharings, or the degree-t halves of double sharings at off and their
+ * degree-2t halves at off2, when off2 != (size_t)-1).  A random degree-t
+ * sharing is fixed by t+1 uniform values, the shares of parties 0..t, so
+ * those are drawn from the PRG into their rows and the other shares follow
+ * by finite differences.  A double sharing's secret f(0) is the degree-t
+ * polynomial extended one step below x = 1; its degree-2t half goes
+ * through (0, secret) and 2t uniform values at x = 1..2t. */
+static void deal_cols(MpcEngine *e, Fe *const *pay, size_t off, size_t off2, size_t nc, Fe *scratch)
+{
+    const Field *f = e->f;
+    unsigned n = e->n, t = e->t;
+    const Fe *in[SHAMIR_MAX_PARTIES];
+    Fe *out[SHAMIR_MAX_PARTIES];
+    for (unsigned j = 0; j <= t; j++) prg_fe(e, pay[j] + off, nc);
+    for (unsigned j = 0; j < n; j++) {
+        in[j] = pay[j] + off;
+        out[j] = pay[j] + off;
+    }
+    Fe *tab = scratch + EXT_BLOCK;
+    if (n > t + 1) fd_extend_cols(f, in, t + 1, out + t + 1, n - t - 1, nc, tab);
+    if (off2 == (size_t)-1) return;
+    for (unsigned j = 0; j < 2 * t; j++) prg_fe(e, pay[j] + off2, nc);
+    for (size_t c0 = 0; c0 < nc; c0 += EXT_BLOCK) {
+        size_t m = nc - c0 < EXT_BLOCK ? nc - c0 : EXT_BLOCK;
+        Fe *sec = scratch;
+        for (unsigned i = 0; i <= t; i++) in[i] = pay[t - i] + off + c0; /* x = t+1 down to 1 */
+        fd_extend_cols(f, in, t + 1, &sec, 1, m, tab);
+        in[0] = sec;
+        for (unsigned j = 0; j < 2 * t; j++) in[j + 1] = pay[j] + off2 + c0;
+        for (unsigned j = 2 * t; j < n; j++) out[j - 2 * t] = pay[j] + off2 + c0;
+        fd_extend_cols(f, in, 2 * t + 1, out, n - 2 * t, m, tab);
+    }
 }
 
 /* ---- checking ------------------------------------------------------------ */
@@ -179,6 +243,41 @@ static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe
 
 /* ---- one generation run ------------------------------------------------------ */
 
+/* Buffers a run needs, kept between runs: fresh multi-megabyte blocks are
+ * mmap'ed, and faulting their pages in cost about a tenth of a run.  They
+ * hold shares, so they are wiped after every run (keep_put) and stay
+ * charged to the memory cap while kept; one above KEEP_MAX is not kept. */
+enum { KEEP_DEAL, KEEP_RT, KEEP_R2T };
+#define KEEP_MAX ((size_t)64 << 20)
+
+static void keep_drop(MpcEngine *e, int slot)
+{
+    if (!e->pp_keep[slot]) return;
+    free(e->pp_keep[slot]); /* wiped by keep_put */
+    mpc_mem_release(e, e->pp_keep_cap[slot]);
+    e->pp_keep[slot] = NULL;
+    e->pp_keep_cap[slot] = 0;
+}
+
+static void *keep_get(MpcEngine *e, int slot, size_t bytes)
+{
+    if (e->pp_keep_cap[slot] >= bytes) return e->pp_keep[slot];
+    keep_drop(e, slot);
+    if (mpc_mem_charge(e, 0, bytes, "a preprocessing run") != 0) return NULL;
+    if (!(e->pp_keep[slot] = malloc(bytes))) {
+        mpc_mem_release(e, bytes);
+        return NULL;
+    }
+    e->pp_keep_cap[slot] = bytes;
+    return e->pp_keep[slot];
+}
+
+static void keep_put(MpcEngine *e, int slot, size_t used)
+{
+    sodium_memzero(e->pp_keep[slot], used);
+    if (e->pp_keep_cap[slot] > KEEP_MAX) keep_drop(e, slot);
+}
+
 typedef struct {
     size_t cr, cd, count; /* random columns, double columns, elements per message */
     size_t seg;           /* bytes of one message */
@@ -196,16 +295,16 @@ typedef struct {
 static void run_drop_dealings(MpcEngine *e, Run *r)
 {
     if (r->mine) {
-        sodium_memzero(r->mine, e->n * r->seg);
-        free(r->mine);
-        mpc_mem_release(e, e->n * r->seg);
+        keep_put(e, KEEP_DEAL, e->n * r->seg);
         r->mine = NULL;
     }
     for (unsigned j = 0; j < e->n; j++)
         if (r->got[j]) {
+            /* wiped, then given back: the next sends (the degree-2t
+             * opening's fit) reuse it instead of fresh pages */
             sodium_memzero(r->got[j], r->seg);
-            free(r->got[j]);
             mpc_mem_release(e, r->seg);
+            transport_recycle(e->tr, r->got[j], r->seg);
             r->got[j] = NULL;
         }
 }
@@ -216,13 +315,8 @@ static void run_free(MpcEngine *e, Run *r)
     free(r->dig);
     free(r->root);
     size_t bytes = (e->n - e->t) * r->cd * sizeof(Fe) + 1;
-    Fe **ext[2] = { &r->rt, &r->r2t };
-    for (int i = 0; i < 2; i++)
-        if (*ext[i]) {
-            sodium_memzero(*ext[i], bytes);
-            free(*ext[i]);
-            mpc_mem_release(e, bytes);
-        }
+    if (r->rt) keep_put(e, KEEP_RT, bytes);
+    if (r->r2t) keep_put(e, KEEP_R2T, bytes);
 }
 
 static Fe *seg_payload(const Run *r, unsigned j) { return (Fe *)(void *)(r->mine + (size_t)j * r->seg + MPC_HDR); }
@@ -259,45 +353,21 @@ static int run_deal(MpcEngine *e, Run *r)
     unsigned n = e->n, t = e->t;
     r->deal_seq = e->seq[MK_DEAL]++;
     r->seg = MPC_HDR + r->count * MPC_ELEM;
-    if (mpc_mem_charge(e, 0, n * r->seg, "a preprocessing run") != 0) return -1;
-    r->mine = malloc(n * r->seg);
-    Fe *rnd = malloc((size_t)PREPROC_DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
-    if (!r->mine || !rnd) {
-        free(rnd);
-        if (!r->mine) mpc_mem_release(e, n * r->seg);
-        return mpc_fail(e, "out of memory");
-    }
+    if (!(r->mine = keep_get(e, KEEP_DEAL, n * r->seg))) return e->mem_failed ? -1 : mpc_fail(e, "out of memory");
+    Fe *scratch = malloc(deal_scratch_len(t) * sizeof *scratch);
+    if (!scratch) return mpc_fail(e, "out of memory");
     Fe *pay[SHAMIR_MAX_PARTIES];
     for (unsigned j = 0; j < n; j++) {
         wire_put_hdr(r->mine + (size_t)j * r->seg, MK_DEAL, (uint32_t)r->count, e->instance, r->deal_seq);
         pay[j] = seg_payload(r, j);
     }
-    Fe sh[SHAMIR_MAX_PARTIES], sh2[SHAMIR_MAX_PARTIES];
     size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
-    /* random sharings, the last column being the mask */
-    for (size_t c0 = 0; c0 <= r->cr; c0 += PREPROC_DEAL_CHUNK) {
-        size_t nc = r->cr + 1 - c0 < PREPROC_DEAL_CHUNK ? r->cr + 1 - c0 : PREPROC_DEAL_CHUNK;
-        prg_fe(e, rnd, nc * (t + 1));
-        for (size_t c = 0; c < nc; c++) {
-            deal_random(f, n, t, rnd + c * (t + 1), sh);
-            for (unsigned j = 0; j < n; j++) pay[j][c0 + c] = sh[j];
-        }
-    }
-    for (size_t c0 = 0; c0 <= r->cd; c0 += PREPROC_DEAL_CHUNK) {
-        size_t nc = r->cd + 1 - c0 < PREPROC_DEAL_CHUNK ? r->cd + 1 - c0 : PREPROC_DEAL_CHUNK;
-        prg_fe(e, rnd, nc * (3 * t + 1));
-        for (size_t c = 0; c < nc; c++) {
-            deal_double(f, n, t, rnd + c * (3 * t + 1), sh, sh2);
-            for (unsigned j = 0; j < n; j++) {
-                pay[j][off_t + c0 + c] = sh[j];
-                pay[j][off_2t + c0 + c] = sh2[j];
-            }
-        }
-    }
-    sodium_memzero(rnd, (size_t)PREPROC_DEAL_CHUNK * (3 * t + 1) * sizeof *rnd);
-    free(rnd);
-    sodium_memzero(sh, sizeof sh);
-    sodium_memzero(sh2, sizeof sh2);
+    /* random sharings, the last column being the mask; then the double
+     * sharings, the last column again the mask */
+    deal_cols(e, pay, 0, (size_t)-1, r->cr + 1, scratch);
+    deal_cols(e, pay, off_t, off_2t, r->cd + 1, scratch);
+    sodium_memzero(scratch, deal_scratch_len(t) * sizeof *scratch);
+    free(scratch);
     if (e->test_fault == TEST_BAD_DEAL) {
         Fe one;
         fe_one(f, &one);
@@ -366,7 +436,13 @@ static int run_seed(MpcEngine *e, Run *r, Fe *rho)
     }
     randombytes_buf(rnd, sizeof rnd);
     fe_reduce64(e->f, &mine[0], rnd);
-    for (unsigned j = 0; j < n; j++) preproc_check_row_digest(e->f, seg_payload(r, j), r->count, &r->dig[j]);
+    /* a dealer never opens its own row (there is no dispute (D, D)), so
+     * its digest is not computed: a quarter of the hashing at n = 4 */
+    for (unsigned j = 0; j < n; j++)
+        if (j == e->self)
+            fe_zero(&r->dig[j]);
+        else
+            preproc_check_row_digest(e->f, seg_payload(r, j), r->count, &r->dig[j]);
     preproc_check_row_digest(e->f, r->dig, n, &mine[1]);
     int rc = preproc_check_exchange(e, PP_TAG(1, r->deal_seq), mine, k, all, bad);
     for (unsigned d = 0; d < n && rc == 0; d++)
@@ -542,6 +618,36 @@ static void triple_products(const Field *f, Fe *v, const Fe *ab, const Fe *r2t, 
     sodium_memzero(y, sizeof y);
 }
 
+/* Decodes a degree-d opening whose m shares are at consecutive points
+ * x = 1..m (row[i]: party i's), all required to agree: one difference
+ * table per block of columns gives both the check and the value.  After
+ * the table's passes D[j] = Δ^j f(1), so f(0) = Σ_j (-1)^j D[j] (Newton at
+ * s = -1), and E, the differences at the last of the first d+1 points,
+ * extends f to the other points by additions.  Additions only, where the
+ * Lagrange weights cost up to three additions per weight and value.
+ * Returns how many values do not fit. */
+static size_t decode_consecutive(const Field *f, const Fe *const *row, unsigned m, unsigned d, size_t count, Fe *out,
+                                 Fe *scratch)
+{
+    unsigned k = d + 1;
+    Fe *D = scratch, *E = scratch + (size_t)k * EXT_BLOCK;
+    size_t bad = 0;
+    for (size_t c0 = 0; c0 < count; c0 += EXT_BLOCK) {
+        size_t nb = count - c0 < EXT_BLOCK ? count - c0 : EXT_BLOCK;
+        diff_table(f, row, c0, k, nb, D, E);
+        for (size_t c = 0; c < nb; c++) {
+            Fe acc = D[(size_t)(k - 1) * EXT_BLOCK + c];
+            for (unsigned j = k - 1; j-- > 0;) fe_sub(f, &acc, &D[(size_t)j * EXT_BLOCK + c], &acc);
+            out[c0 + c] = acc;
+        }
+        for (unsigned s = k; s < m; s++) {
+            diff_step(f, E, k, nb);
+            for (size_t c = 0; c < nb; c++) bad += !fe_equal(&E[c], &row[s][c0 + c]);
+        }
+    }
+    return bad;
+}
+
 /* The degree-2t opening once parties are proven faulty: only the live
  * parties' shares are awaited and used, and they must all lie on one
  * polynomial of degree 2t (n - proven >= 2t+1 + the faulty ones still
@@ -557,7 +663,7 @@ static int open_2t_live(MpcEngine *e, size_t count, Fe *out)
     wire_put_hdr(e->sbuf, MK_OPEN2T, (uint32_t)count, e->instance, seq);
     int rc;
     if (e->test_fault == TEST_BAD_OPEN2T || e->test_fault == TEST_BAD_DEAL_ALL) {
-        /* a proven cheater that keeps cheating: random values */
+        /* a cheater (proven, or the test's TEST_BAD_OPEN2T): random values */
         uint8_t *bogus = malloc(len);
         if (!bogus) return mpc_fail(e, "out of memory");
         memcpy(bogus, e->sbuf, MPC_HDR);
@@ -580,12 +686,17 @@ static int open_2t_live(MpcEngine *e, size_t count, Fe *out)
             P[m++] = j;
         }
     for (unsigned i = k; i < m; i++) zs[i - k] = (uint64_t)P[i] + 1;
-    Fe l0[SHAMIR_MAX_PARTIES], v[SHAMIR_MAX_PARTIES], *w = malloc(((size_t)(m - k) * k + 1) * sizeof *w);
-    if (rc == 0 && (!w || m < k || shamir_lagrange_weights_small(f, P, k, zs, m - k, w) != 0 ||
-                    shamir_lagrange_at_zero(f, P, k, l0) != 0))
+    /* nobody proven (the honest run at n = 3t+1): points 1..n, additions */
+    bool consec = m == n;
+    size_t wlen = consec ? 2 * (size_t)k * EXT_BLOCK : (size_t)(m - k) * k + 1;
+    Fe l0[SHAMIR_MAX_PARTIES], v[SHAMIR_MAX_PARTIES], *w = malloc(wlen * sizeof *w);
+    if (rc == 0 && (!w || m < k ||
+                    (!consec && (shamir_lagrange_weights_small(f, P, k, zs, m - k, w) != 0 ||
+                                 shamir_lagrange_at_zero(f, P, k, l0) != 0))))
         rc = mpc_fail(e, "triple generation: cannot set up the open-2t decoding");
     size_t bad = 0;
-    for (size_t c = 0; c < count && rc == 0; c++) {
+    if (rc == 0 && consec) bad = decode_consecutive(f, row, m, k - 1, count, out, w);
+    for (size_t c = 0; c < count && rc == 0 && !consec; c++) {
         for (unsigned i = 0; i < m; i++) v[i] = row[i][c];
         for (unsigned i = k; i < m; i++) {
             Fe y;
@@ -625,10 +736,8 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
     if (rc == 0) {
         w = use.m - use.t_a;                                /* outputs per column from the dealers in use */
         size_t ext_bytes = (n - t) * r.cd * sizeof(Fe) + 1; /* run_free's size: the most w can be */
-        if (mpc_mem_charge(e, 0, ext_bytes, "a preprocessing run") == 0 && !(r.rt = malloc(ext_bytes)))
-            mpc_mem_release(e, ext_bytes);
-        if (r.rt && mpc_mem_charge(e, 0, ext_bytes, "a preprocessing run") == 0 && !(r.r2t = malloc(ext_bytes)))
-            mpc_mem_release(e, ext_bytes);
+        r.rt = keep_get(e, KEEP_RT, ext_bytes);
+        if (r.rt) r.r2t = keep_get(e, KEEP_R2T, ext_bytes);
         void *slot;
         if (!r.rt || !r.r2t || pool_append(&e->rnd, w * r.cr, &slot) != 0) {
             rc = mpc_fail(e, "out of memory");
@@ -654,8 +763,11 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
         } else {
             ab = pool_head(&e->rnd); /* pool_append on another pool cannot move it */
             triple_products(e->f, v, ab, r.r2t, T);
-            rc = e->pp_nbad ? open_2t_live(e, T, opened)
-                            : open_round(e, MK_OPEN2T, 2 * t, false, T, opened, "triple generation");
+            /* at n = 3t+1 every share is needed and nothing can be
+             * corrected, so open_2t_live's strict decoding is the same
+             * opening, by additions */
+            rc = e->pp_nbad || n == 3 * t + 1 ? open_2t_live(e, T, opened)
+                                              : open_round(e, MK_OPEN2T, 2 * t, false, T, opened, "triple generation");
             Triple *tr = slot;
             if (rc == 0) {
                 for (size_t j = 0; j < T; j++) {
@@ -669,7 +781,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
                 sodium_memzero(tr, T * sizeof *tr);
                 e->tri.n -= T;
             }
-            sodium_memzero(v, T * sizeof *v);
+            /* v is not wiped: these shares were just sent to every party */
         }
         if (rc == 0 || e->rnd.n >= 2 * T) pool_consume(&e->rnd, 2 * T);
     }

@@ -139,12 +139,17 @@ void preproc_check_row_digest(const Field *f, const Fe *row, size_t count, Fe *o
     uint8_t h[64];
     crypto_generichash_state st;
     crypto_generichash_init(&st, NULL, 0, sizeof h);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* the limbs already are the little-endian bytes: no copy */
+    crypto_generichash_update(&st, (const uint8_t *)row, count * sizeof *row);
+#else
     for (size_t i = 0; i < count; i += BLOCK) {
         size_t k = count - i < BLOCK ? count - i : BLOCK;
         fe_copy(tmp, row + i, k);
         wire_limbs_to_le(tmp, k);
         crypto_generichash_update(&st, (const uint8_t *)tmp, k * sizeof *tmp);
     }
+#endif
     crypto_generichash_final(&st, h, sizeof h);
     sodium_memzero(tmp, sizeof tmp);
     fe_reduce64(f, out, h);
