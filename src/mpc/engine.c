@@ -240,6 +240,27 @@ int send_parties(MpcEngine *e, const uint8_t *buf, size_t len)
     return 0;
 }
 
+/* send_parties with one copy the receivers share, where the transport
+ * can.  Only for messages no receiver writes to: big-endian receivers
+ * swap the limbs of raw elements in place, so there each gets its own. */
+static int send_parties_shared(MpcEngine *e, const uint8_t *buf, size_t len)
+{
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
+    if (e->tr->ops->send_many) {
+        uint32_t to[SHAMIR_MAX_PARTIES];
+        size_t k = 0, failed = 0;
+        for (uint32_t j = 0; j < e->n; j++)
+            if (j != e->self) to[k++] = j;
+        if (e->tr->ops->send_many(e->tr, to, k, buf, len, &failed) == TRANSPORT_CLOSED)
+            return mpc_fail(e, "transport closed");
+        e->st.bytes_sent += (k - failed) * len;
+        e->st.send_failures += failed;
+        return 0;
+    }
+#endif
+    return send_parties(e, buf, len);
+}
+
 /* ---- receiving ---------------------------------------------------------------- */
 
 static bool party_kind(uint8_t kind)
@@ -248,12 +269,12 @@ static bool party_kind(uint8_t kind)
            kind == MK_ECHO || kind == MK_ROOT || kind == MK_EXP || kind == MK_AVSS;
 }
 
-/* Dropped messages are wiped: a late or misrouted deal still holds shares. */
+/* Dropped messages are wiped: a late or misrouted deal still holds shares
+ * (transport_discard: a buffer other receivers share is only released). */
 static void drop_bad(MpcEngine *e, uint8_t *msg, size_t len)
 {
     e->st.bad_messages++;
-    sodium_memzero(msg, len);
-    free(msg);
+    transport_discard(e->tr, msg, len);
 }
 
 /* A message of the round being collected: validate and keep, or drop. */
@@ -278,8 +299,7 @@ static int accept_current(MpcEngine *e, uint32_t from, uint8_t *msg, const MsgHd
         }
     }
     if (mpc_mem_charge(e, 0, MPC_HDR + (size_t)want * MPC_ELEM, "a received message") != 0) {
-        sodium_memzero(msg, MPC_HDR + (size_t)want * MPC_ELEM);
-        free(msg);
+        transport_discard(e->tr, msg, MPC_HDR + (size_t)want * MPC_ELEM);
         return 0;
     }
     g->buf[from] = msg;
@@ -313,8 +333,7 @@ static void stash_put(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len, con
         e->stash_cap = ncap;
     }
     if (mpc_mem_charge(e, 0, len, "an early message") != 0) {
-        sodium_memzero(msg, len);
-        free(msg);
+        transport_discard(e->tr, msg, len);
         return;
     }
     e->stash[e->stash_n++] = (Stashed){ msg, len, from, *h };
@@ -351,8 +370,7 @@ int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
             transport_recycle(e->tr, msg, len);
             return 0;
         }
-        sodium_memzero(msg, len);
-        free(msg);
+        transport_discard(e->tr, msg, len);
         return 0;
     }
     if (h.seq - e->seq[h.kind] >= STASH_MAX_AHEAD) {
@@ -393,8 +411,7 @@ static int gather_from_stash(MpcEngine *e)
             if (current) {
                 got += accept_current(e, s->from, s->msg, &s->h);
             } else {
-                sodium_memzero(s->msg, s->len);
-                free(s->msg);
+                transport_discard(e->tr, s->msg, s->len);
             }
         } else {
             e->stash[keep++] = *s;
@@ -514,7 +531,7 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
         if (rc != 0) return -1;
     } else if (fault != MPC_FAULT_SILENT) {
         wire_limbs_to_le(mine, count);
-        int rc = send_parties(e, e->sbuf, len);
+        int rc = send_parties_shared(e, e->sbuf, len);
         wire_limbs_from_le(mine, count);
         if (rc != 0) return -1;
     }
@@ -690,13 +707,12 @@ void mpc_engine_free(MpcEngine *e)
 {
     if (!e) return;
     if (e->g.buf) {
-        for (uint32_t j = 0; j < e->n_nodes; j++) free(e->g.buf[j]);
+        for (uint32_t j = 0; j < e->n_nodes; j++)
+            if (e->g.buf[j]) /* length unknown (counts may be gone): released unwiped, as before */
+                transport_discard(e->tr, e->g.buf[j], 0);
         free(e->g.buf);
     }
-    for (size_t i = 0; i < e->stash_n; i++) {
-        sodium_memzero(e->stash[i].msg, e->stash[i].len);
-        free(e->stash[i].msg);
-    }
+    for (size_t i = 0; i < e->stash_n; i++) transport_discard(e->tr, e->stash[i].msg, e->stash[i].len);
     free(e->stash);
     for (uint32_t j = 0; j < SHAMIR_MAX_PARTIES; j++) free(e->avss_ahead[j]);
     free(e->stash_cnt);
