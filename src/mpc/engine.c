@@ -293,7 +293,7 @@ static int accept_current(MpcEngine *e, uint32_t from, uint8_t *msg, const MsgHd
     if (g->raw) {
         Fe *v = (Fe *)(void *)(msg + MPC_HDR);
         wire_limbs_from_le(v, want);
-        if (!wire_check_raw(e->f, v, want)) {
+        if (!g->check_later && !wire_check_raw(e->f, v, want)) {
             drop_bad(e, msg, MPC_HDR + (size_t)h->count * MPC_ELEM);
             return 0;
         }
@@ -388,6 +388,7 @@ void gather_begin(MpcEngine *e, uint8_t kind, uint64_t seq, uint32_t count, bool
     g->seq = seq;
     g->from_clients = kind == MK_MASKED;
     g->raw = raw;
+    g->check_later = false;
     g->counts = NULL;
     g->count = count;
     g->nrecv = 0;
@@ -513,6 +514,20 @@ const Fe *gather_row(const MpcEngine *e, uint32_t node)
 
 /* ---- the robust opening round ---------------------------------------------- */
 
+/* Messages open_try found a value >= p in are dropped, as accept_current
+ * drops them when it checks on arrival: the sender counts as missing. */
+static void drop_bad_rows(MpcEngine *e, OpenState *os)
+{
+    for (uint32_t j = 0; j < e->n; j++)
+        if (os->bad[j] && e->g.buf[j]) {
+            size_t len = MPC_HDR + (size_t)e->g.count * MPC_ELEM;
+            mpc_mem_release(e, len);
+            drop_bad(e, gather_take(e, j), len);
+            e->g.nrecv--;
+            e->rows[j] = NULL;
+        }
+}
+
 int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out, const char *what)
 {
     uint64_t seq = e->seq[kind]++;
@@ -538,11 +553,14 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
     if (count == 0) return 0;
 
     gather_begin(e, kind, seq, (uint32_t)count, true);
+    e->g.check_later = true; /* open_try checks each row just before decoding it */
     for (uint32_t j = 0; j < e->n; j++) e->rows[j] = NULL;
     e->rows[e->self] = mine;
     bool excl = online; /* preprocessing openings need everyone anyway */
     OpenState os;
     open_init(&os, e->f, e->n, e->t, d, count, e->rows, excl ? e->excluded : NULL, &e->n_excluded, &e->cache, out);
+    os.check_rows = true;
+    os.self = e->self;
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
     int result = -1;
@@ -551,6 +569,7 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
         bool more = false;
         for (uint32_t j = 0; j < e->n && !more; j++) more = !e->rows[j] && !(excl && e->excluded[j]);
         int r = open_try(&os, !more);
+        drop_bad_rows(e, &os);
         if (r < 0) {
             mpc_fail(e, "out of memory");
             break;
@@ -571,6 +590,7 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
         if (rc == 0) {
             /* deadline: decode with what is there, or give up */
             r = open_try(&os, true);
+            drop_bad_rows(e, &os);
             if (r == 1) {
                 result = 0;
                 break;

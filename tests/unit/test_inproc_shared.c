@@ -67,8 +67,7 @@ TEST(shared_failures_and_teardown)
     CHECK(recv1(inproc_endpoint(h, 1), &from, &m, &len) == TRANSPORT_OK && len == sizeof msg && m[2] == 3);
     /* node 1 keeps m, node 3 never reads: the hub frees both references */
     CHECK(a->ops->send_many(a, to, 2, NULL, 1, &failed) == TRANSPORT_OK && failed == 2);
-    CHECK(a->ops->send_many(a, to, 2, msg, (size_t)TRANSPORT_MAX_MESSAGE + 1, &failed) == TRANSPORT_OK &&
-          failed == 2);
+    CHECK(a->ops->send_many(a, to, 2, msg, (size_t)TRANSPORT_MAX_MESSAGE + 1, &failed) == TRANSPORT_OK && failed == 2);
     /* after shutdown nothing is queued */
     inproc_hub_shutdown(h);
     CHECK(a->ops->send_many(a, to, 3, msg, sizeof msg, &failed) == TRANSPORT_CLOSED);
@@ -76,10 +75,50 @@ TEST(shared_failures_and_teardown)
     inproc_hub_free(h);
 }
 
+/* A row with a value >= p in its second chunk: the chunk before it was
+ * decoded with it (its values there are fine), then the row is marked bad
+ * and left out; with too few senders left open_try waits, and a fourth
+ * sender completes the opening with the right values. */
+TEST(open_checks_rows_while_decoding)
+{
+    enum { N = 4, T = 1 };
+    size_t count = 2 * OPEN_CHUNK + 5;
+    Fe *sec = malloc(count * sizeof *sec), *out = malloc(count * sizeof *out), *mem = malloc(N * count * sizeof *mem);
+    Fe *rows[N];
+    for (unsigned j = 0; j < N; j++) rows[j] = mem + (size_t)j * count;
+    for (size_t c = 0; c < count; c++) {
+        Fe sh[N];
+        fe_random(F(), &sec[c]);
+        shamir_share(F(), &sec[c], T, N, sh, NULL);
+        for (unsigned j = 0; j < N; j++) rows[j][c] = sh[j];
+    }
+    memset(&rows[2][OPEN_CHUNK + 7], 0xff, sizeof(Fe)); /* >= p */
+    const Fe *row[N] = { rows[0], rows[1], rows[2], NULL };
+    DecodeCache cache;
+    dcache_init(&cache, F(), N, T);
+    OpenState os;
+    open_init(&os, F(), N, T, T, count, row, NULL, NULL, &cache, out);
+    os.check_rows = true;
+    os.self = 0;
+    CHECK(open_try(&os, false) == 0);
+    CHECK(os.bad[2] == 1 && !os.bad[0] && !os.bad[1] && os.next == OPEN_CHUNK);
+    CHECK(memcmp(out, sec, OPEN_CHUNK * sizeof *sec) == 0);
+    row[3] = rows[3];
+    CHECK(open_try(&os, false) == 1);
+    CHECK(memcmp(out, sec, count * sizeof *sec) == 0);
+    CHECK(os.checked_to[3] == count && os.checked_to[0] == 0); /* own row never checked */
+    open_free(&os);
+    dcache_free(&cache);
+    free(sec);
+    free(out);
+    free(mem);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
     RUN(shared_delivery);
     RUN(shared_failures_and_teardown);
+    RUN(open_checks_rows_while_decoding);
     return unit_report();
 }
