@@ -194,7 +194,39 @@ static void cost_recycle(Transport *t, uint8_t *msg, size_t len)
     transport_recycle(ct->inner, msg, len);
 }
 
-static const TransportOps COST_OPS = { cost_send, cost_recv, cost_close, cost_recycle };
+/* One copy shared by the receivers when the inner transport can (inproc);
+ * each delivered copy is recorded like a send. */
+static int cost_send_many(Transport *t, const uint32_t *to, size_t n_to, const uint8_t *msg, size_t len,
+                          size_t *n_failed)
+{
+    CostTransport *ct = t->impl;
+    int rc = TRANSPORT_OK;
+    *n_failed = 0;
+    if (ct->inner->ops->send_many) {
+        rc = ct->inner->ops->send_many(ct->inner, to, n_to, msg, len, n_failed);
+    } else {
+        for (size_t i = 0; i < n_to && rc != TRANSPORT_CLOSED; i++) {
+            int r = transport_send(ct->inner, to[i], msg, len);
+            if (r == TRANSPORT_CLOSED) rc = r;
+            *n_failed += r != TRANSPORT_OK;
+        }
+    }
+    if (rc == TRANSPORT_OK) {
+        pthread_mutex_lock(&ct->lock);
+        ct->last_activity_ns = now_ns();
+        for (size_t i = *n_failed; i < n_to; i++) record_send(ct, msg, len);
+        pthread_mutex_unlock(&ct->lock);
+    }
+    return rc;
+}
+
+static void cost_discard(Transport *t, uint8_t *msg, size_t len)
+{
+    CostTransport *ct = t->impl;
+    transport_discard(ct->inner, msg, len);
+}
+
+static const TransportOps COST_OPS = { cost_send, cost_recv, cost_close, cost_recycle, cost_send_many, cost_discard };
 
 Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost, FILE *progress, uint32_t party)
 {

@@ -239,6 +239,27 @@ int send_parties(MpcEngine *e, const uint8_t *buf, size_t len)
     return 0;
 }
 
+/* send_parties with one copy the receivers share, where the transport
+ * can.  Only for messages no receiver writes to: big-endian receivers
+ * swap the limbs of raw elements in place, so there each gets its own. */
+static int send_parties_shared(MpcEngine *e, const uint8_t *buf, size_t len)
+{
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
+    if (e->tr->ops->send_many) {
+        uint32_t to[SHAMIR_MAX_PARTIES];
+        size_t k = 0, failed = 0;
+        for (uint32_t j = 0; j < e->n; j++)
+            if (j != e->self) to[k++] = j;
+        if (e->tr->ops->send_many(e->tr, to, k, buf, len, &failed) == TRANSPORT_CLOSED)
+            return mpc_fail(e, "transport closed");
+        e->st.bytes_sent += (k - failed) * len;
+        e->st.send_failures += failed;
+        return 0;
+    }
+#endif
+    return send_parties(e, buf, len);
+}
+
 /* ---- receiving ---------------------------------------------------------------- */
 
 static bool party_kind(uint8_t kind)
@@ -247,12 +268,12 @@ static bool party_kind(uint8_t kind)
            kind == MK_ECHO || kind == MK_ROOT || kind == MK_EXP || kind == MK_AVSS;
 }
 
-/* Dropped messages are wiped: a late or misrouted deal still holds shares. */
+/* Dropped messages are wiped: a late or misrouted deal still holds shares
+ * (transport_discard: a buffer other receivers share is only released). */
 static void drop_bad(MpcEngine *e, uint8_t *msg, size_t len)
 {
     e->st.bad_messages++;
-    sodium_memzero(msg, len);
-    free(msg);
+    transport_discard(e->tr, msg, len);
 }
 
 /* A message of the round being collected: validate and keep, or drop. */
@@ -271,14 +292,13 @@ static int accept_current(MpcEngine *e, uint32_t from, uint8_t *msg, const MsgHd
     if (g->raw) {
         Fe *v = (Fe *)(void *)(msg + MPC_HDR);
         wire_limbs_from_le(v, want);
-        if (!wire_check_raw(e->f, v, want)) {
+        if (!g->check_later && !wire_check_raw(e->f, v, want)) {
             drop_bad(e, msg, MPC_HDR + (size_t)h->count * MPC_ELEM);
             return 0;
         }
     }
     if (mpc_mem_charge(e, 0, MPC_HDR + (size_t)want * MPC_ELEM, "a received message") != 0) {
-        sodium_memzero(msg, MPC_HDR + (size_t)want * MPC_ELEM);
-        free(msg);
+        transport_discard(e->tr, msg, MPC_HDR + (size_t)want * MPC_ELEM);
         return 0;
     }
     g->buf[from] = msg;
@@ -312,8 +332,7 @@ static void stash_put(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len, con
         e->stash_cap = ncap;
     }
     if (mpc_mem_charge(e, 0, len, "an early message") != 0) {
-        sodium_memzero(msg, len);
-        free(msg);
+        transport_discard(e->tr, msg, len);
         return;
     }
     e->stash[e->stash_n++] = (Stashed){ msg, len, from, *h };
@@ -350,8 +369,7 @@ int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
             transport_recycle(e->tr, msg, len);
             return 0;
         }
-        sodium_memzero(msg, len);
-        free(msg);
+        transport_discard(e->tr, msg, len);
         return 0;
     }
     if (h.seq - e->seq[h.kind] >= STASH_MAX_AHEAD) {
@@ -369,6 +387,7 @@ void gather_begin(MpcEngine *e, uint8_t kind, uint64_t seq, uint32_t count, bool
     g->seq = seq;
     g->from_clients = kind == MK_MASKED;
     g->raw = raw;
+    g->check_later = false;
     g->counts = NULL;
     g->count = count;
     g->nrecv = 0;
@@ -392,8 +411,7 @@ static int gather_from_stash(MpcEngine *e)
             if (current) {
                 got += accept_current(e, s->from, s->msg, &s->h);
             } else {
-                sodium_memzero(s->msg, s->len);
-                free(s->msg);
+                transport_discard(e->tr, s->msg, s->len);
             }
         } else {
             e->stash[keep++] = *s;
@@ -495,6 +513,20 @@ const Fe *gather_row(const MpcEngine *e, uint32_t node)
 
 /* ---- the robust opening round ---------------------------------------------- */
 
+/* Messages open_try found a value >= p in are dropped, as accept_current
+ * drops them when it checks on arrival: the sender counts as missing. */
+static void drop_bad_rows(MpcEngine *e, OpenState *os)
+{
+    for (uint32_t j = 0; j < e->n; j++)
+        if (os->bad[j] && e->g.buf[j]) {
+            size_t len = MPC_HDR + (size_t)e->g.count * MPC_ELEM;
+            mpc_mem_release(e, len);
+            drop_bad(e, gather_take(e, j), len);
+            e->g.nrecv--;
+            e->rows[j] = NULL;
+        }
+}
+
 int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out, const char *what)
 {
     uint64_t seq = e->seq[kind]++;
@@ -513,18 +545,21 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
         if (rc != 0) return -1;
     } else if (fault != MPC_FAULT_SILENT) {
         wire_limbs_to_le(mine, count);
-        int rc = send_parties(e, e->sbuf, len);
+        int rc = send_parties_shared(e, e->sbuf, len);
         wire_limbs_from_le(mine, count);
         if (rc != 0) return -1;
     }
     if (count == 0) return 0;
 
     gather_begin(e, kind, seq, (uint32_t)count, true);
+    e->g.check_later = true; /* open_try checks each row just before decoding it */
     for (uint32_t j = 0; j < e->n; j++) e->rows[j] = NULL;
     e->rows[e->self] = mine;
     bool excl = online; /* preprocessing openings need everyone anyway */
     OpenState os;
     open_init(&os, e->f, e->n, e->t, d, count, e->rows, excl ? e->excluded : NULL, &e->n_excluded, &e->cache, out);
+    os.check_rows = true;
+    os.self = e->self;
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
     int result = -1;
@@ -533,6 +568,7 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
         bool more = false;
         for (uint32_t j = 0; j < e->n && !more; j++) more = !e->rows[j] && !(excl && e->excluded[j]);
         int r = open_try(&os, !more);
+        drop_bad_rows(e, &os);
         if (r < 0) {
             mpc_fail(e, "out of memory");
             break;
@@ -553,6 +589,7 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
         if (rc == 0) {
             /* deadline: decode with what is there, or give up */
             r = open_try(&os, true);
+            drop_bad_rows(e, &os);
             if (r == 1) {
                 result = 0;
                 break;
@@ -689,13 +726,12 @@ void mpc_engine_free(MpcEngine *e)
 {
     if (!e) return;
     if (e->g.buf) {
-        for (uint32_t j = 0; j < e->n_nodes; j++) free(e->g.buf[j]);
+        for (uint32_t j = 0; j < e->n_nodes; j++)
+            if (e->g.buf[j]) /* length unknown (counts may be gone): released unwiped, as before */
+                transport_discard(e->tr, e->g.buf[j], 0);
         free(e->g.buf);
     }
-    for (size_t i = 0; i < e->stash_n; i++) {
-        sodium_memzero(e->stash[i].msg, e->stash[i].len);
-        free(e->stash[i].msg);
-    }
+    for (size_t i = 0; i < e->stash_n; i++) transport_discard(e->tr, e->stash[i].msg, e->stash[i].len);
     free(e->stash);
     for (uint32_t j = 0; j < SHAMIR_MAX_PARTIES; j++) free(e->avss_ahead[j]);
     free(e->stash_cnt);

@@ -109,6 +109,15 @@ typedef struct {
     size_t *failed; /* codewords the batch pass could not decode yet */
     size_t n_failed, failed_cap;
     unsigned m_failed; /* senders when `failed` was last tried */
+    /* check_rows: received rows are raw limbs not yet checked to be < p;
+     * each is checked chunk by chunk just before decoding uses it (one
+     * pass over the bytes while in cache), up to checked_to[j].  A row
+     * with a value >= p is not used again: bad[j] is set for the caller
+     * to drop that message.  Row `self` is our own, never checked. */
+    bool check_rows;
+    unsigned self;
+    size_t checked_to[SHAMIR_MAX_PARTIES];
+    uint8_t bad[SHAMIR_MAX_PARTIES];
     signed char status[OPEN_CHUNK];
 } OpenState;
 
@@ -158,6 +167,7 @@ typedef struct {
     uint64_t seq;
     bool from_clients;      /* senders are clients, not parties */
     bool raw;               /* payload is raw limbs to validate and use as Fe */
+    bool check_later;       /* raw, but the < p check is left to the decoder */
     const uint32_t *counts; /* expected count per sender node, or NULL: */
     uint32_t count;         /* ...the same count for everyone */
     uint8_t **buf;          /* n_nodes message buffers (owned) */

@@ -96,7 +96,7 @@ static unsigned usable(const OpenState *s, unsigned *parties)
 {
     unsigned m = 0;
     for (unsigned j = 0; j < s->n; j++)
-        if (s->row[j] && !(s->excluded && s->excluded[j])) parties[m++] = j;
+        if (s->row[j] && !(s->excluded && s->excluded[j]) && !s->bad[j]) parties[m++] = j;
     unsigned k = s->d + 1, i = 0;
     while (i + k <= m && parties[i + k - 1] - parties[i] != k - 1) i++;
     if (i > 0 && i + k <= m) {
@@ -105,6 +105,34 @@ static unsigned usable(const OpenState *s, unsigned *parties)
         memmove(parties + k, parties, i * sizeof *parties); /* those before the run */
         memcpy(parties, run, k * sizeof *run);
     }
+    return m;
+}
+
+/* Checks the rows of senders parties[0..m) to be < p up to codeword upto;
+ * false if some row failed (marked bad: usable() leaves it out). */
+static bool check_rows(OpenState *s, const unsigned *parties, unsigned m, size_t upto)
+{
+    bool ok = true;
+    for (unsigned j = 0; s->check_rows && j < m; j++) {
+        unsigned p = parties[j];
+        size_t from = s->checked_to[p];
+        if (p == s->self || from >= upto) continue;
+        if (wire_check_raw(s->f, s->row[p] + from, upto - from)) {
+            s->checked_to[p] = upto;
+        } else {
+            s->bad[p] = 1;
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* usable() restricted to senders whose rows pass check_rows up to upto. */
+static unsigned usable_checked(OpenState *s, unsigned *parties, size_t upto)
+{
+    unsigned m;
+    do m = usable(s, parties);
+    while (!check_rows(s, parties, m, upto)); /* ends: each failure drops a sender */
     return m;
 }
 
@@ -167,7 +195,8 @@ int open_try(OpenState *s, bool final)
     unsigned parties[SHAMIR_MAX_PARTIES];
     const Fe *rp[SHAMIR_MAX_PARTIES];
     unsigned need = s->d + s->t + 1;
-    unsigned m = usable(s, parties);
+    /* the codewords before next are the ones retry_failed may read */
+    unsigned m = usable_checked(s, parties, s->next);
     if (m < need) return 0;
     if (s->n_failed && m > s->m_failed) {
         unsigned before = s->n_excluded ? *s->n_excluded : 0;
@@ -178,11 +207,15 @@ int open_try(OpenState *s, bool final)
         }
     }
     while (s->next < s->count) {
+        size_t chunk = s->count - s->next;
+        if (chunk > OPEN_CHUNK) chunk = OPEN_CHUNK;
+        if (!check_rows(s, parties, m, s->next + chunk)) {
+            m = usable_checked(s, parties, s->next + chunk);
+            if (m < need) return 0;
+        }
         RobustBatch *b = dcache_get(s->cache, s->d, parties, m);
         if (!b) return -1;
         for (unsigned j = 0; j < m; j++) rp[j] = s->row[parties[j]] + s->next;
-        size_t chunk = s->count - s->next;
-        if (chunk > OPEN_CHUNK) chunk = OPEN_CHUNK;
         if (s->excluded) {
             /* probe: decode the chunk's first value with its polynomial
              * and look for senders that disagree with it */

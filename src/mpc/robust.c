@@ -382,48 +382,116 @@ static int block_agrees(RobustBatch *b, const Fe *const *rows, size_t c0, size_t
     return ok;
 }
 
-RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t count, Fe *secrets, Fe *coeffs,
-                                 signed char *status)
+/* out[c] = sum_i w[i]·rows[i][c0+c] for c < len, one sender at a time
+ * over the block (the weight's case is chosen once per sender, not per
+ * value; the block stays in L1).  The first sender's term initialises out,
+ * so no zero is added. */
+static void block_weighted(const Field *f, Fe *out, const Fe *w, const signed char *ws, const Fe *const *rows,
+                           size_t c0, size_t len, unsigned k)
+{
+    static const Fe zero;
+    for (unsigned i = 0; i < k; i++) {
+        const Fe *x = rows[i] + c0;
+        int s = ws[i], a = s < 0 ? -s : s;
+        if (a == 0) {
+            if (i == 0)
+                fe_mul_scalar_batch(f, out, x, &w[i], len);
+            else
+                fe_muladd_scalar_batch(f, out, x, &w[i], out, len);
+            continue;
+        }
+        for (size_t c = 0; c < len; c++) {
+            Fe t;
+            if (a == 1)
+                t = x[c];
+            else {
+                fe_add(f, &t, &x[c], &x[c]);
+                if (a == 3)
+                    fe_add(f, &t, &t, &x[c]);
+                else if (a == 4)
+                    fe_add(f, &t, &t, &t);
+            }
+            const Fe *acc = i == 0 ? &zero : &out[c];
+            if (s < 0)
+                fe_sub(f, &out[c], acc, &t);
+            else if (i == 0)
+                out[c] = t;
+            else
+                fe_add(f, &out[c], acc, &t);
+        }
+    }
+}
+
+/* The per-value agreement test of a whole block at once: the first k
+ * senders' polynomial evaluated at senders k..need-1 over the block and
+ * compared with their shares.  Every value is reduced below p (received
+ * shares are checked, field operations reduce), so equal values have equal
+ * limbs and one memcmp compares the block; the shares are being opened,
+ * so comparing them in variable time is fine (robust.h).  Returns 1 when
+ * all agree (every value of the block then has d+t+1 agreeing shares). */
+static int block_checks(RobustBatch *b, const Fe *const *rows, size_t c0, size_t len)
+{
+    unsigned k = b->d + 1, need = b->d + b->t + 1;
+    Fe acc[BLOCK];
+    for (unsigned j = k; j < need; j++) {
+        size_t o = (size_t)(j - k) * k;
+        block_weighted(b->f, acc, b->w + o, b->w_s + o, rows, c0, len, k);
+        if (memcmp(acc, rows[j] + c0, len * sizeof *acc) != 0) return 0;
+    }
+    return 1;
+}
+
+/* Codeword c one at a time: the agreement test with early exit, then
+ * Gao's decoder if it fails. */
+static RobustStatus decode_one(RobustBatch *b, const Fe *const *rows, size_t c, Fe *secret, Fe *co)
 {
     const Field *f = b->f;
     unsigned k = b->d + 1, m = b->m, need = b->d + b->t + 1;
+    /* optimistic: evaluate the first k senders' polynomial at the others
+     * with the precomputed weights */
+    unsigned agree = k;
+    for (unsigned j = k; j < m && agree < need && agree + (m - j) >= need; j++) {
+        Fe acc;
+        weighted_sum(f, &acc, b->w + (size_t)(j - k) * k, b->w_s + (size_t)(j - k) * k, rows, c, k);
+        agree += (unsigned)fe_equal(&acc, &rows[j][c]);
+    }
+    if (agree >= need) {
+        decode_agreed(b, rows, c, secret, co);
+        return ROBUST_OK;
+    }
+    for (unsigned j = 0; j < m; j++) b->gather[j] = rows[j][c];
+    RobustStatus st = gao_decode(f, b->t, b->d, b->parties, b->gather, m, b->scratch, b->cand);
+    if (st == ROBUST_OK) {
+        *secret = b->cand[0];
+        if (co) memcpy(co, b->cand, k * sizeof *co);
+    }
+    return st;
+}
+
+RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t count, Fe *secrets, Fe *coeffs,
+                                 signed char *status)
+{
+    unsigned k = b->d + 1, m = b->m, need = b->d + b->t + 1;
     RobustStatus all = ROBUST_OK;
-    /* the block check pays off when the per-value checks cost more than m */
-    size_t agreed_to = 0;
+    /* the random-combination check pays off when the per-value checks
+     * cost more than m multiplications per value */
     int use_block = m >= need && (size_t)b->t * k > m && count > 1;
-    for (size_t c = 0; c < count; c++) {
-        RobustStatus st = ROBUST_NEED_MORE;
-        Fe *co = coeffs ? coeffs + c * k : NULL;
-        if (use_block && c >= agreed_to && c % BLOCK == 0) {
-            size_t len = count - c < BLOCK ? count - c : BLOCK;
-            if (block_agrees(b, rows, c, len)) agreed_to = c + len;
+    for (size_t c0 = 0; c0 < count; c0 += BLOCK) {
+        size_t len = count - c0 < BLOCK ? count - c0 : BLOCK;
+        int agreed = m >= need && (use_block ? block_agrees(b, rows, c0, len) : block_checks(b, rows, c0, len));
+        if (agreed) {
+            /* every value has d+t+1 agreeing shares: the secrets in one pass */
+            block_weighted(b->f, secrets + c0, b->lam0, b->lam0_s, rows, c0, len, k);
+            for (size_t c = c0; coeffs && c < c0 + len; c++) decode_agreed(b, rows, c, &secrets[c], coeffs + c * k);
+            if (status) memset(status + c0, ROBUST_OK, len);
+            continue;
         }
-        if (c < agreed_to) {
-            decode_agreed(b, rows, c, &secrets[c], co);
-            st = ROBUST_OK;
-        } else if (m >= need) {
-            /* optimistic: evaluate the first k senders' polynomial at the
-             * others with the precomputed weights */
-            unsigned agree = k;
-            for (unsigned j = k; j < m && agree < need && agree + (m - j) >= need; j++) {
-                Fe acc;
-                weighted_sum(f, &acc, b->w + (size_t)(j - k) * k, b->w_s + (size_t)(j - k) * k, rows, c, k);
-                agree += (unsigned)fe_equal(&acc, &rows[j][c]);
-            }
-            if (agree >= need) {
-                st = ROBUST_OK;
-                decode_agreed(b, rows, c, &secrets[c], co);
-            } else {
-                for (unsigned j = 0; j < m; j++) b->gather[j] = rows[j][c];
-                st = gao_decode(f, b->t, b->d, b->parties, b->gather, m, b->scratch, b->cand);
-                if (st == ROBUST_OK) {
-                    secrets[c] = b->cand[0];
-                    if (co) memcpy(co, b->cand, k * sizeof *co);
-                }
-            }
+        for (size_t c = c0; c < c0 + len; c++) {
+            RobustStatus st =
+                m >= need ? decode_one(b, rows, c, &secrets[c], coeffs ? coeffs + c * k : NULL) : ROBUST_NEED_MORE;
+            if (status) status[c] = (signed char)st;
+            if (st != ROBUST_OK && all == ROBUST_OK) all = st;
         }
-        if (status) status[c] = (signed char)st;
-        if (st != ROBUST_OK && all == ROBUST_OK) all = st;
     }
     return all;
 }

@@ -11,6 +11,13 @@
  * online phase touches no fresh pages (page faults were a third of the
  * cost of sending).
  *
+ * send_many (an opening sends the same bytes to every party) copies once
+ * into a reference-counted Shared buffer that every receiver's slot points
+ * to.  A receiver holds it read-only; the mailbox lists the shared buffers
+ * its node holds, so recycle and discard can tell them from private ones.
+ * The last one to let go gives the buffer back to its sender as a spare
+ * for the next send_many, or wipes and frees it.
+ *
  * Bounds: a message is at most TRANSPORT_MAX_MESSAGE bytes, and the bytes
  * queued for one destination at most INPROC_QUEUE_BYTES; beyond that send
  * fails with TRANSPORT_ERROR instead of letting a fast or hostile sender
@@ -31,10 +38,19 @@
 #include <string.h>
 #include <time.h>
 
+/* One copy of a message queued to several nodes (send_many). */
+typedef struct {
+    atomic_size_t refs; /* receivers still holding it (queued or received) */
+    uint32_t owner;     /* the sender: its spare when the last one lets go */
+    size_t cap;
+    _Alignas(16) uint8_t data[];
+} Shared;
+
 typedef struct {
     uint32_t from;
     size_t len;
     uint8_t *data;
+    Shared *sh; /* NULL: data is a private malloc'd buffer */
 } Slot;
 
 /* Messages below this size come from malloc's bins anyway: not kept. */
@@ -57,6 +73,9 @@ typedef struct {
     bool closed;                /* this endpoint was closed */
     Spare spare[INPROC_SPARES]; /* recycled buffers for this node's sends */
     size_t n_spare, spare_bytes;
+    Shared **held;                        /* shared buffers received and not given back */
+    size_t n_held, held_cap, n_sh_queued; /* held_cap >= n_held + n_sh_queued */
+    Shared *sh_spare;                     /* this node's last send_many buffer, unused */
     Transport tr;
 } Mailbox;
 
@@ -71,8 +90,11 @@ static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len);
 static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms);
 static void ip_close(Transport *t);
 static void ip_recycle(Transport *t, uint8_t *msg, size_t len);
+static int ip_send_many(Transport *t, const uint32_t *to, size_t n_to, const uint8_t *msg, size_t len,
+                        size_t *n_failed);
+static void ip_discard(Transport *t, uint8_t *msg, size_t len);
 
-static const TransportOps inproc_ops = { ip_send, ip_recv, ip_close, ip_recycle };
+static const TransportOps inproc_ops = { ip_send, ip_recv, ip_close, ip_recycle, ip_send_many, ip_discard };
 
 static InprocHub *hub_of(Transport *t) { return (InprocHub *)t->impl; }
 
@@ -131,13 +153,31 @@ static void free_spares(Spare *sp, size_t k)
     }
 }
 
+static void shared_free(Shared *sh)
+{
+    sodium_memzero(sh->data, sh->cap);
+    free(sh);
+}
+
+/* Drops k references; the last one frees (no lock taken: for teardown). */
+static void shared_drop(Shared *sh, size_t k)
+{
+    if (k && atomic_fetch_sub(&sh->refs, k) == k) shared_free(sh);
+}
+
 /* Frees every queued message and spare of a mailbox (lock held). */
 static void drain(Mailbox *b)
 {
     while (b->count) {
-        /* undelivered messages may hold shares */
-        sodium_memzero(b->ring[b->head].data, b->ring[b->head].len);
-        free(b->ring[b->head].data);
+        Slot *sl = &b->ring[b->head];
+        if (sl->sh) {
+            b->n_sh_queued--;
+            shared_drop(sl->sh, 1);
+        } else {
+            /* undelivered messages may hold shares */
+            sodium_memzero(sl->data, sl->len);
+            free(sl->data);
+        }
         b->head = (b->head + 1) % b->cap;
         b->count--;
     }
@@ -200,6 +240,9 @@ void inproc_hub_free(InprocHub *hub)
     for (uint32_t i = 0; i < hub->n_nodes; i++) {
         Mailbox *b = &hub->box[i];
         drain(b);
+        for (size_t k = 0; k < b->n_held; k++) shared_drop(b->held[k], 1);
+        free(b->held);
+        if (b->sh_spare) shared_free(b->sh_spare);
         free(b->ring);
         pthread_cond_destroy(&b->cv);
         pthread_mutex_destroy(&b->mu);
@@ -251,7 +294,7 @@ static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
     } else if (len > INPROC_QUEUE_BYTES - b->bytes || !grow(b)) {
         rc = TRANSPORT_ERROR;
     } else {
-        b->ring[(b->head + b->count) % b->cap] = (Slot){ t->self, len, copy };
+        b->ring[(b->head + b->count) % b->cap] = (Slot){ t->self, len, copy, NULL };
         b->count++;
         b->bytes += len;
         copy = NULL;
@@ -302,6 +345,10 @@ static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int
         *from = s.from;
         *msg = s.data;
         *len = s.len;
+        if (s.sh) { /* room was made at send time */
+            b->n_sh_queued--;
+            b->held[b->n_held++] = s.sh;
+        }
     }
     pthread_mutex_unlock(&b->mu);
     return rc;
@@ -318,11 +365,125 @@ static void ip_close(Transport *t)
     pthread_mutex_unlock(&b->mu);
 }
 
+/* ---- shared messages (send_many) ---------------------------------------- */
+
+/* Drops k references; the last one leaves the buffer to its sender for the
+ * next send_many (not wiped: it is overwritten then, and wiped when freed),
+ * or frees it.  No lock may be held by the caller. */
+static void shared_unref(InprocHub *h, Shared *sh, size_t k)
+{
+    if (!k || atomic_fetch_sub(&sh->refs, k) != k) return;
+    Mailbox *o = &h->box[sh->owner];
+    pthread_mutex_lock(&o->mu);
+    bool kept = !o->closed && !atomic_load(&h->shutdown) && !o->sh_spare;
+    if (kept) o->sh_spare = sh;
+    pthread_mutex_unlock(&o->mu);
+    if (!kept) shared_free(sh);
+}
+
+/* Gives back msg if it is a shared buffer node b holds: true if it was. */
+static bool release_shared(InprocHub *h, Mailbox *b, uint8_t *msg)
+{
+    Shared *sh = NULL;
+    pthread_mutex_lock(&b->mu);
+    for (size_t i = b->n_held; i-- > 0;)
+        if (b->held[i]->data == msg) {
+            sh = b->held[i];
+            b->held[i] = b->held[--b->n_held];
+            break;
+        }
+    pthread_mutex_unlock(&b->mu);
+    if (sh) shared_unref(h, sh, 1);
+    return sh != NULL;
+}
+
+/* Room to hold one more shared buffer once received (lock held). */
+static bool grow_held(Mailbox *b)
+{
+    size_t need = b->n_held + b->n_sh_queued + 1;
+    if (need <= b->held_cap) return true;
+    size_t ncap = b->held_cap ? 2 * b->held_cap : 16;
+    Shared **nh = realloc(b->held, ncap * sizeof *nh);
+    if (!nh) return false;
+    b->held = nh;
+    b->held_cap = ncap;
+    return true;
+}
+
+static int ip_send_many(Transport *t, const uint32_t *to, size_t n_to, const uint8_t *msg, size_t len, size_t *n_failed)
+{
+    InprocHub *h = hub_of(t);
+    *n_failed = 0;
+    if (len > TRANSPORT_MAX_MESSAGE || (len && !msg)) {
+        *n_failed = n_to;
+        return TRANSPORT_OK;
+    }
+    Mailbox *self = &h->box[t->self];
+    pthread_mutex_lock(&self->mu);
+    bool gone = atomic_load(&h->shutdown) || self->closed;
+    Shared *sh = self->sh_spare;
+    self->sh_spare = NULL;
+    pthread_mutex_unlock(&self->mu);
+    /* the spare is used when the rounds keep their size */
+    if (sh && (gone || sh->cap < len || sh->cap / 2 > len)) {
+        shared_free(sh);
+        sh = NULL;
+    }
+    if (gone) return TRANSPORT_CLOSED;
+    if (!sh && (sh = malloc(sizeof *sh + (len ? len : 1))) != NULL) sh->cap = len ? len : 1;
+    if (!sh) {
+        *n_failed = n_to;
+        return TRANSPORT_OK;
+    }
+    if (len) memcpy(sh->data, msg, len);
+    sh->owner = t->self;
+    atomic_init(&sh->refs, n_to + 1); /* + 1: ours until every slot is queued */
+    int rc = TRANSPORT_OK;
+    size_t unused = 1;
+    for (size_t i = 0; i < n_to; i++) {
+        Mailbox *b = to[i] < h->n_nodes ? &h->box[to[i]] : NULL;
+        if (!b || rc != TRANSPORT_OK) {
+            (*n_failed)++;
+            unused++;
+            continue;
+        }
+        pthread_mutex_lock(&b->mu);
+        if (atomic_load(&h->shutdown)) {
+            rc = TRANSPORT_CLOSED;
+            unused++;
+        } else if (b->closed) {
+            unused++; /* the peer left: like a lost packet */
+        } else if (len > INPROC_QUEUE_BYTES - b->bytes || !grow(b) || !grow_held(b)) {
+            (*n_failed)++;
+            unused++;
+        } else {
+            b->ring[(b->head + b->count) % b->cap] = (Slot){ t->self, len, sh->data, sh };
+            b->count++;
+            b->bytes += len;
+            b->n_sh_queued++;
+            pthread_cond_signal(&b->cv);
+        }
+        pthread_mutex_unlock(&b->mu);
+    }
+    shared_unref(h, sh, unused);
+    return rc;
+}
+
+static void ip_discard(Transport *t, uint8_t *msg, size_t len)
+{
+    if (!msg) return;
+    InprocHub *h = hub_of(t);
+    if (release_shared(h, &h->box[t->self], msg)) return;
+    sodium_memzero(msg, len);
+    free(msg);
+}
+
 static void ip_recycle(Transport *t, uint8_t *msg, size_t len)
 {
     if (!msg) return;
     InprocHub *h = hub_of(t);
     Mailbox *b = &h->box[t->self];
+    if (release_shared(h, b, msg)) return;
     if (len < INPROC_RECYCLE_MIN || len > INPROC_SPARE_BYTES) {
         free(msg);
         return;

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sodium.h>
 #include <stdlib.h>
 
 #include "core/config.h"
@@ -37,8 +38,8 @@ typedef struct {
     /* Queue `len` bytes to node `to` (copied; the caller keeps msg). */
     int (*send)(Transport *t, uint32_t to, const uint8_t *msg, size_t len);
     /* Wait up to timeout_ms (negative: forever) for the next message from
-     * any node; on TRANSPORT_OK *msg is malloc'd (caller frees) and *from
-     * is the authenticated sender. */
+     * any node; on TRANSPORT_OK *msg is malloc'd (caller frees; but see
+     * send_many) and *from is the authenticated sender. */
     int (*recv)(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms);
     /* Release this node's endpoint. */
     void (*close)(Transport *t);
@@ -47,6 +48,20 @@ typedef struct {
      * a later message instead of faulting in fresh pages every round.  The
      * caller wipes it first if it held secrets; len is the received len. */
     void (*recycle)(Transport *t, uint8_t *msg, size_t len);
+    /* Optional (NULL: send to each node in turn): queues the same len bytes
+     * to the n_to nodes to[] with one copy that their receivers share.  A
+     * received shared message is read-only and is given back only with
+     * recycle or discard (never written or freed by the receiver); the
+     * transport wipes it when its last receiver let go.  Returns
+     * TRANSPORT_CLOSED if this node's transport was shut down, else
+     * TRANSPORT_OK with *n_failed = the destinations it could not be
+     * queued for (as send's TRANSPORT_ERROR; a closed peer counts as
+     * delivered, as with send). */
+    int (*send_many)(Transport *t, const uint32_t *to, size_t n_to, const uint8_t *msg, size_t len, size_t *n_failed);
+    /* Optional (NULL: the caller wipes and frees it): ends the use of a
+     * received message that is not kept and may hold secrets: wiped and
+     * freed, or, if its buffer is shared (send_many), released. */
+    void (*discard)(Transport *t, uint8_t *msg, size_t len);
 } TransportOps;
 
 struct Transport {
@@ -74,6 +89,17 @@ static inline void transport_recycle(Transport *t, uint8_t *msg, size_t len)
         t->ops->recycle(t, msg, len);
     else
         free(msg);
+}
+
+/* Ends the use of a received message that is not kept (discard). */
+static inline void transport_discard(Transport *t, uint8_t *msg, size_t len)
+{
+    if (t->ops->discard) {
+        t->ops->discard(t, msg, len);
+    } else if (msg) {
+        sodium_memzero(msg, len);
+        free(msg);
+    }
 }
 
 #endif
