@@ -1032,7 +1032,7 @@ static void tls_close_op(Transport *t)
     pthread_mutex_unlock(&n->mu);
 }
 
-static const TransportOps tls_ops = { tls_send, tls_recv, tls_close_op, tls_recycle };
+static const TransportOps tls_ops = { tls_send, tls_recv, tls_close_op, tls_recycle, NULL, NULL };
 
 static int verify_any(int ok, X509_STORE_CTX *x)
 {
