@@ -127,18 +127,25 @@ static void unmask(const Field *f, const Fe *c, unsigned K, unsigned m, uint64_t
     }
 }
 
-/* k mask bits: read in place from the bit pool (*own = NULL; release_bits
- * consumes them, before anything else can touch the pool), or with the test
- * hook public bits in a buffer of our own. */
-static int borrow_bits(MpcEngine *e, size_t k, const Fe **bits, Fe **own)
+/* k mask bits: read in place from the bit pool when it holds them (made
+ * ahead: *own = NULL; release_bits consumes them, before anything else can
+ * touch the pool), else, if dealt_ok, made now as XORs of dealt bits
+ * (cheaper than square roots, but every party must deal: docs/mpc.md), or
+ * with the test hook public, in a buffer of our own. */
+static int borrow_bits(MpcEngine *e, size_t k, bool dealt_ok, const Fe **bits, Fe **own)
 {
     *own = NULL;
-    if (public_bits) {
-        *own = zalloc(k, sizeof(Fe));
-        if (!*own || public_take_bits(e, *own, k) != 0) {
-            free(*own);
-            return *own ? -1 : mpc_fail(e, "out of memory");
+    if (public_bits || (dealt_ok && e->bit.n < k)) {
+        *own = scratch(k, sizeof(Fe));
+        int rc = !*own         ? mpc_fail(e, "out of memory")
+                 : public_bits ? public_take_bits(e, *own, k)
+                               : mpc_random_bits_dealt(e, *own, k);
+        if (rc != 0) {
+            if (*own) wipe_free(*own, k);
+            *own = NULL;
+            return -1;
         }
+        if (!public_bits) e->st.bits_used += k;
         *bits = *own;
         return 0;
     }
@@ -198,7 +205,7 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
     }
     const Fe *bits;
     Fe *own;
-    if (borrow_bits(e, n * m, &bits, &own) != 0) {
+    if (borrow_bits(e, n * m, true, &bits, &own) != 0) {
         wipe_free(hi, n);
         return -1;
     }
@@ -719,7 +726,7 @@ static int make_masks(MpcEngine *e, Pool *pool, MaskKind kind, unsigned K, size_
     }
     const Fe *bits;
     Fe *own;
-    if (borrow_bits(e, count * nbits, &bits, &own) != 0) return -1;
+    if (borrow_bits(e, count * nbits, true, &bits, &own) != 0) return -1;
     Fe *rec = zalloc(count * re, sizeof(Fe));
     Fe *mx = zalloc(count * nprod, sizeof(Fe)), *my = zalloc(count * nprod, sizeof(Fe));
     Fe *mz = zalloc(count * nprod, sizeof(Fe));
@@ -1051,7 +1058,8 @@ static int range_chunk(MpcEngine *e, const Fe *x, size_t n, const MpcRange *rg, 
     const unsigned B = MPC_RANGE_MASK_BITS, np = B / 2;
     const Fe *bits;
     Fe *own;
-    if (borrow_bits(e, n * B, &bits, &own) != 0) return -1;
+    /* (square-root bits: input checks run with a party missing) */
+    if (borrow_bits(e, n * B, false, &bits, &own) != 0) return -1;
     Mask mk = { .n = 2 * n, .m = B, .np = np };
     mk.rb = scratch(2 * n * B, sizeof(Fe));
     mk.q = scratch(2 * n * np, sizeof(Fe));

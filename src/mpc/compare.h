@@ -35,6 +35,11 @@ typedef enum { MPC_CMP_LT, MPC_CMP_LE, MPC_CMP_GT, MPC_CMP_GE, MPC_CMP_EQ, MPC_C
 /* n shares of uniform random bits from preprocessing. */
 int mpc_random_bits(MpcEngine *e, Fe *out, size_t n);
 
+/* n shares of uniform random bits, each the XOR of t+1 checked bits dealt
+ * by t+1 different parties (randint.c): t offline rounds and t triples per
+ * bit, no square roots; needs every party (aborts otherwise). */
+int mpc_random_bits_dealt(MpcEngine *e, Fe *out, size_t n);
+
 /* n shares of bounded random integers: each party deals B random bits per
  * value, checked to be bits; out[i] = the sum over the dealers, < n·2^B,
  * with one uniform B-bit term per honest dealer (randint.c).  3 rounds per
