@@ -49,9 +49,10 @@ int mpc_random_int(MpcEngine *e, unsigned bits, Fe *out, size_t n)
 
 /* ---- bounded random integers from dealt bits -------------------------------
  *
- * out[i] = Σ_D Σ_{j<B} 2^j·b_{D,i,j}: every party D deals B random bits per
- * value as degree-t sharings, so out[i] < n·2^B, and the honest dealers'
- * parts are uniform in [0, 2^B) and unknown to the others.  Used as the high
+ * out[i] = Σ_D Σ_{j<B} 2^j·b_{D,i,j} over t+1 different dealers D, each
+ * dealing B random bits per value as degree-t sharings, so out[i] <
+ * (t+1)·2^B, and the honest dealer's part is uniform in [0, 2^B) and
+ * unknown to the others.  Used as the high
  * part of a mask (compare.c): there only the low bits must be known
  * bitwise, and the high part needs to be bounded (so the masked opening
  * cannot wrap) and to contain one uniform B-bit term (statistical hiding);
@@ -260,21 +261,28 @@ static int deal_checked(MpcEngine *e, size_t nb, Dealt *dl)
     return rc;
 }
 
-/* One chunk: deal and check, then sum every dealer's B bits per value. */
+/* One chunk: deal and check, then sum t+1 dealers' B bits per value.  One
+ * of any t+1 parties is honest, so t+1 terms hide as well as n and keep
+ * the value smaller: group g = i(t+1)+j of B bits is dealer g mod n's
+ * group g div n (t+1 consecutive groups, t+1 different dealers; every
+ * party deals the same number). */
 static int bounded_chunk(MpcEngine *e, unsigned B, Fe *out, size_t cnt)
 {
     const Field *f = e->f;
+    unsigned n = e->n, t = e->t;
     Dealt dl;
-    if (deal_checked(e, cnt * B, &dl) != 0) return -1;
+    if (deal_checked(e, (cnt * (t + 1) + n - 1) / n * B, &dl) != 0) return -1;
     for (size_t i = 0; i < cnt; i++) {
         Fe acc;
         fe_zero(&acc);
-        for (unsigned d = 0; d < e->n; d++) {
+        for (unsigned d = 0; d <= t; d++) {
+            size_t g = i * (t + 1) + d;
+            const Fe *bits = dl.row[g % n] + g / n * B;
             Fe part;
             fe_zero(&part);
             for (unsigned j = B; j-- > 0;) {
                 fe_add(f, &part, &part, &part);
-                fe_add(f, &part, &part, &dl.row[d][i * B + j]);
+                fe_add(f, &part, &part, &bits[j]);
             }
             fe_add(f, &acc, &acc, &part);
         }
