@@ -14,12 +14,16 @@
  *                      (mpc_cmp_preprocess)
  *   a == b, online     mpc_compare(EQ) with its masks made before
  *                      (mpc_eqz_preprocess)
- *   preprocessing      mpc_preprocess of the bits and triples one batch
- *                      uses, and mpc_cmp_preprocess / mpc_eqz_preprocess
+ *   preprocessing      mpc_preprocess of the triples one batch uses, and
+ *                      mpc_cmp_preprocess / mpc_eqz_preprocess (which
+ *                      make the masks' random bits as XORs of dealt bits)
  *   end to end         preprocessing + online
  *   truncation, bit decomposition: mpc_truncate (f = 16) and
  *                      mpc_bit_decompose (K bits) with every mask made on
  *                      demand inside the call
+ *   random bit         one random bit shared, made by the square-root
+ *                      trick (mpc_preprocess) or as the XOR of t+1 dealt
+ *                      bits (mpc_random_bits_dealt), per bit (batch·K bits)
  * with the wall time of the call and its CPU time per party (the sum of
  * the parties' thread CPU times / n: what a party would spend on its own
  * machine, and unlike the wall time not inflated by other jobs), and the
@@ -51,6 +55,8 @@ typedef struct {
      * (f = 16) and mpc_bit_decompose (all k bits) */
     double t_od[2], c_od[2];
     uint64_t bits_od[2];
+    /* random bits made both ways: square roots, XORs of dealt bits */
+    double t_bit[2], c_bit[2];
 } Bench;
 
 typedef struct {
@@ -113,11 +119,11 @@ static void *party(void *arg)
         fe_from_i64(b->field, &x[i], v);
         fe_from_i64(b->field, &y[i], w);
     }
-    /* a first untimed batch of each: how much preprocessing one uses (bits
-     * made first, so the triples counted are the comparison's own) */
+    /* a first untimed batch of each: how much preprocessing one uses (the
+     * masks make their own bits, as XORs of dealt bits, and the triples
+     * those take are counted too) */
     uint64_t need_bits[N_OPS], need_tri[N_OPS];
     for (int op = 0; op < N_OPS && !b->failed; op++) {
-        if (mpc_preprocess(e, 0, 0, B * (2 * (size_t)b->k + 2 * 41)) != 0) b->failed = 1;
         MpcStats s0 = mpc_stats(e);
         if ((op == OP_LT ? mpc_cmp_preprocess(e, B, b->k) : mpc_eqz_preprocess(e, B, b->k)) != 0) b->failed = 1;
         MpcStats s1 = mpc_stats(e);
@@ -135,11 +141,11 @@ static void *party(void *arg)
     }
     for (size_t r = 0; r < b->reps && !b->failed; r++)
         for (int op = 0; op < N_OPS && !b->failed; op++) {
-            /* preprocessing: bits, triples and the masks */
+            /* preprocessing: triples, then the masks with their bits */
             pthread_barrier_wait(&b->bar);
             double t0 = now(), c0 = thread_cpu(), cp, co;
             size_t C = b->calls;
-            int rc = mpc_preprocess(e, C * need_tri[op], 0, C * need_bits[op]);
+            int rc = mpc_preprocess(e, C * need_tri[op], 0, 0);
             if (rc == 0) rc = op == OP_LT ? mpc_cmp_preprocess(e, C * B, b->k) : mpc_eqz_preprocess(e, C * B, b->k);
             double tp = timed(b, a->id, e, rc, t0, c0, &cp);
             if (a->id == 0) {
@@ -156,6 +162,22 @@ static void *party(void *arg)
                 }
             }
         }
+    /* B·k random bits each way, their triples and randoms made inside */
+    Fe *rb = malloc(B * b->k * sizeof *rb);
+    if (!rb) exit(1);
+    for (size_t r = 0; r < b->reps && !b->failed; r++)
+        for (int way = 0; way < 2 && !b->failed; way++) {
+            pthread_barrier_wait(&b->bar);
+            size_t have = mpc_material_count(e, MPC_MAT_BITS), nb = B * b->k;
+            double t0 = now(), c0 = thread_cpu(), co;
+            int rc = way == 0 ? mpc_preprocess(e, 0, 0, have + nb) : mpc_random_bits_dealt(e, rb, nb);
+            double to = timed(b, a->id, e, rc, t0, c0, &co);
+            if (a->id == 0) {
+                b->t_bit[way] = best(b->t_bit[way], to / (double)b->k);
+                b->c_bit[way] = best(b->c_bit[way], co / (double)b->k);
+            }
+        }
+    free(rb);
     /* truncation and bit decomposition, their masks made on demand */
     Fe *bits = malloc(B * b->k * sizeof *bits);
     if (!bits) exit(1);
@@ -247,6 +269,8 @@ int main(int argc, char **argv)
     }
     static const char *const od[2] = { "truncation f=16, made on demand", "bit decomposition, made on demand" };
     for (int op = 0; op < 2; op++) row(od[op], b.batch, b.t_od[op], b.c_od[op]);
+    static const char *const bw[2] = { "random bit, square root", "random bit, XOR of dealt bits" };
+    for (int way = 0; way < 2; way++) row(bw[way], b.batch, b.t_bit[way], b.c_bit[way]);
     printf("\n%-10s %14s %16s %18s %16s\n", "operation", "online rounds", "bits per value", "triples per value",
            "of them online");
     for (int op = 0; op < N_OPS; op++)

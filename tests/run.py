@@ -735,6 +735,20 @@ def mpc_checks():
         checks.append(("mpc/compare_builtins_n%d_t%d%s" % (n, t, "_faulty" if fault else ""),
                        [cmp_prog, "--local-mpc", "--n-parties", str(n), "--threshold", str(t), "--inputs", "15,25"]
                        + fault, 0, _expect_line(cmp_want)))
+    # Share.lt(a, b, k): the bit length given is the one used (4 online rounds at k = 6, 6 at 64)
+    # (the JSON report truncates stdout: the result is checked by a second run)
+    def _cmp_k_rounds(out):
+        m = re.search(r'"party": 0, "rounds": (\d+)', out)
+        if not m:
+            return "stdout %r" % out
+        return None if m.group(1) == "4" else "party 0 ran %s online rounds, want 4" % m.group(1)
+    cmp_k = [os.path.join(REPO, "tests", "mpc", "compare_bit_length.s"), "--local-mpc", "--n-parties", "4", "--inputs",
+             "15,25"]
+    checks.append(("mpc/compare_bit_length", cmp_k, 0, _expect_line("Program returned: true")))
+    checks.append(("mpc/compare_bit_length_rounds", cmp_k + ["--stats-json", "/dev/stdout"], 0, _cmp_k_rounds))
+    checks.append(("mpc/compare_bit_length_error", [os.path.join(REPO, "tests", "mpc", "compare_bit_length_error.s"),
+                                                    "--local-mpc", "--n-parties", "4", "--inputs", "15,25"], 4,
+                   "Share.lt: bit length 65 is not between 1 and 64"))
     checks.append(("mpc/cmp_secret_error", [os.path.join(REPO, "tests", "mpc", "cmp_secret_error.s"), "--local-mpc",
                                             "--n-parties", "4", "--inputs", "15,25"], 4, "compare with Share.lt"))
     send = os.path.join(REPO, "tests", "mpc", "send_outputs.s")

@@ -96,6 +96,13 @@ static const Builtin table[] = {
     { "Share.mul_field", "Share.mul_field", "Share" },
     { "Share.add_field", "Share.add_field", "Share" },
     { "Share.retag", "Share.retag", "Share" },
+    /* comparisons by name, for the optional bit length (docs/builtins.md) */
+    { "Share.lt", "Share.lt", "Share" },
+    { "Share.le", "Share.le", "Share" },
+    { "Share.gt", "Share.gt", "Share" },
+    { "Share.ge", "Share.ge", "Share" },
+    { "Share.eq", "Share.eq", "Share" },
+    { "Share.ne", "Share.ne", "Share" },
     { "Share.open_field", "Share.open_field", "bytes" },
     { "Share.open_exp_custom", "Share.open_exp_custom", "bytes" },
     { "Field.from_int", "Field.from_int", "bytes" },

@@ -127,18 +127,25 @@ static void unmask(const Field *f, const Fe *c, unsigned K, unsigned m, uint64_t
     }
 }
 
-/* k mask bits: read in place from the bit pool (*own = NULL; release_bits
- * consumes them, before anything else can touch the pool), or with the test
- * hook public bits in a buffer of our own. */
-static int borrow_bits(MpcEngine *e, size_t k, const Fe **bits, Fe **own)
+/* k mask bits: read in place from the bit pool when it holds them (made
+ * ahead: *own = NULL; release_bits consumes them, before anything else can
+ * touch the pool), else, if dealt_ok, made now as XORs of dealt bits
+ * (cheaper than square roots, but every party must deal: docs/mpc.md), or
+ * with the test hook public, in a buffer of our own. */
+static int borrow_bits(MpcEngine *e, size_t k, bool dealt_ok, const Fe **bits, Fe **own)
 {
     *own = NULL;
-    if (public_bits) {
-        *own = zalloc(k, sizeof(Fe));
-        if (!*own || public_take_bits(e, *own, k) != 0) {
-            free(*own);
-            return *own ? -1 : mpc_fail(e, "out of memory");
+    if (public_bits || (dealt_ok && e->bit.n < k)) {
+        *own = scratch(k, sizeof(Fe));
+        int rc = !*own         ? mpc_fail(e, "out of memory")
+                 : public_bits ? public_take_bits(e, *own, k)
+                               : mpc_random_bits_dealt(e, *own, k);
+        if (rc != 0) {
+            if (*own) wipe_free(*own, k);
+            *own = NULL;
+            return -1;
         }
+        if (!public_bits) e->st.bits_used += k;
         *bits = *own;
         return 0;
     }
@@ -198,7 +205,7 @@ static int mask_open(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m
     }
     const Fe *bits;
     Fe *own;
-    if (borrow_bits(e, n * m, &bits, &own) != 0) {
+    if (borrow_bits(e, n * m, true, &bits, &own) != 0) {
         wipe_free(hi, n);
         return -1;
     }
@@ -312,6 +319,52 @@ static size_t shared_pairs(size_t L)
     return k;
 }
 
+/* Doubled-triple pairs whose openings are in, finished a block at a time
+ * with batch products (field.h: IFMA lanes where the CPU has them):
+ * G_out = (c1 + G_hi) + d·b1 + e1·(a + d), P_out = c2 + d·b2 + e2·(a + d). */
+#define PAIR_BLOCK 64
+
+typedef struct {
+    size_t k;
+    Fe ad[PAIR_BLOCK], b1[PAIR_BLOCK], c1[PAIR_BLOCK], b2[PAIR_BLOCK], c2[PAIR_BLOCK];
+    Fe d[PAIR_BLOCK], e1[PAIR_BLOCK], e2[PAIR_BLOCK], go[PAIR_BLOCK], po[PAIR_BLOCK];
+    Fe *gdst[PAIR_BLOCK], *pdst[PAIR_BLOCK];
+} PairBlock;
+
+/* Writes the block's results.  Each destination lies below every
+ * segment a later pair reads (the level is compacted in place), so a
+ * delayed write never clobbers an input. */
+static void pairs_flush(const Field *f, PairBlock *pb)
+{
+    size_t k = pb->k;
+    fe_muladd_batch(f, pb->go, pb->d, pb->b1, pb->c1, k);
+    fe_muladd_batch(f, pb->go, pb->e1, pb->ad, pb->go, k);
+    fe_muladd_batch(f, pb->po, pb->d, pb->b2, pb->c2, k);
+    fe_muladd_batch(f, pb->po, pb->e2, pb->ad, pb->po, k);
+    for (size_t j = 0; j < k; j++) {
+        *pb->gdst[j] = pb->go[j];
+        *pb->pdst[j] = pb->po[j];
+    }
+    pb->k = 0;
+}
+
+/* Queues one pair: t its doubled triple, o its three openings. */
+static void pairs_add(const Field *f, PairBlock *pb, const Fe *t, const Fe *o, const Fe *ghi, Fe *gdst, Fe *pdst)
+{
+    size_t j = pb->k++;
+    fe_add(f, &pb->ad[j], &t[0], &o[0]);
+    pb->b1[j] = t[1];
+    fe_add(f, &pb->c1[j], &t[3], ghi);
+    pb->b2[j] = t[2];
+    pb->c2[j] = t[4];
+    pb->d[j] = o[0];
+    pb->e1[j] = o[1];
+    pb->e2[j] = o[2];
+    pb->gdst[j] = gdst;
+    pb->pdst[j] = pdst;
+    if (pb->k == PAIR_BLOCK) pairs_flush(f, pb);
+}
+
 /* Reduces n lists of L segments (lowest first) to one, a round per level:
  * (G, P) combined as (G_hi + P_hi·G_lo, P_hi·P_lo).  With dbl (value i's
  * at dbl + i·stride, 5 elements per shared pair, in the order of
@@ -321,10 +374,14 @@ static size_t shared_pairs(size_t L)
 static int tree(MpcEngine *e, Fe *G, Fe *P, size_t n, size_t L, const Fe *dbl, size_t stride)
 {
     const Field *f = e->f;
-    size_t cap = n * L, ocap = dbl ? 3 * n * (L / 2) : 0, base = 0;
+    /* with dbl only the lowest pair's one product per value is a Beaver one;
+     * the openings (masked by the triples' a and b) are public */
+    size_t cap = dbl ? n : n * L, ocap = dbl ? 3 * n * (L / 2) : 0, base = 0;
     Fe *x = scratch(cap, sizeof(Fe)), *y = scratch(cap, sizeof(Fe)), *z = scratch(cap, sizeof(Fe));
     Fe *oi = scratch(ocap, sizeof(Fe)), *oo = scratch(ocap, sizeof(Fe));
-    int rc = (x && y && z && oi && oo) ? 0 : mpc_fail(e, "out of memory");
+    PairBlock *pb = dbl ? scratch(1, sizeof *pb) : NULL;
+    int rc = (x && y && z && oi && oo && (pb || !dbl)) ? 0 : mpc_fail(e, "out of memory");
+    if (pb) pb->k = 0;
     while (rc == 0 && L > 1) {
         size_t L2 = (L + 1) / 2, k = 0, o = 0;
         for (size_t i = 0; i < n; i++)
@@ -353,32 +410,27 @@ static int tree(MpcEngine *e, Fe *G, Fe *P, size_t n, size_t L, const Fe *dbl, s
                 }
                 if (s > 0 && dbl) {
                     /* xy = c + d·b + e·(a + d) with d = x - a, e = y - b */
-                    const Fe *t = dbl + i * stride + 5 * (base + s / 2 - 1), *d = &oo[o];
-                    Fe ad, pr, q;
-                    fe_add(f, &ad, &t[0], d);
-                    fe_mul(f, &pr, d, &t[1]);
-                    fe_add(f, &pr, &pr, &t[3]);
-                    fe_mul(f, &q, &oo[o + 1], &ad);
-                    fe_add(f, &pr, &pr, &q);
-                    fe_add(f, go, &G[i * L + s + 1], &pr);
-                    fe_mul(f, &pr, d, &t[2]);
-                    fe_add(f, &pr, &pr, &t[4]);
-                    fe_mul(f, &q, &oo[o + 2], &ad);
-                    fe_add(f, po, &pr, &q);
+                    const Fe *t = dbl + i * stride + 5 * (base + s / 2 - 1);
+                    pairs_add(f, pb, t, &oo[o], &G[i * L + s + 1], go, po);
                     o += 3;
                     continue;
                 }
                 fe_add(f, go, &G[i * L + s + 1], &z[k++]);
                 if (s > 0) *po = z[k++];
             }
+        if (rc == 0 && pb && pb->k) pairs_flush(f, pb);
         if (dbl) base += L / 2 - 1;
         L = L2;
     }
     wipe_free(x, cap);
     wipe_free(y, cap);
     wipe_free(z, cap);
-    wipe_free(oi, ocap);
-    wipe_free(oo, ocap);
+    free(oi);
+    free(oo);
+    if (pb) {
+        sodium_memzero(pb, sizeof *pb);
+        free(pb);
+    }
     return rc;
 }
 
@@ -496,7 +548,8 @@ int mpc_trunc_exact(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned m,
 #define CMP_MIN_BATCH ((size_t)64)
 #define EQ_BLOCK_BITS 4u
 
-typedef enum { MK_LT = 1, MK_EQ } MaskKind;
+/* MK_LT2: [x < 0] masks with 2-bit blocks, for small batches (below). */
+typedef enum { MK_LT = 1, MK_EQ, MK_LT2 } MaskKind;
 
 typedef struct CmpState {
     unsigned K[CMP_SLOTS];
@@ -549,14 +602,14 @@ static size_t level_init(Level *lv, size_t off, unsigned nb, unsigned m, unsigne
 }
 
 /* LT blocks: 4 bits, or 2 below 16 bits, where the 11 products of a 4-bit
- * block would cost more than the tree levels they save. */
+ * block would cost more than the tree levels they save; MK_LT2 always 2. */
 static void layout_of(MaskKind kind, unsigned K, Layout *ly)
 {
     memset(ly, 0, sizeof *ly);
     ly->kind = kind;
-    if (kind == MK_LT) {
+    if (kind != MK_EQ) {
         ly->nlev = 1;
-        ly->dbl = level_init(&ly->lev[0], 0, K + 1 + MPC_KAPPA, K, K >= 16 ? 4 : 2, true);
+        ly->dbl = level_init(&ly->lev[0], 0, K + 1 + MPC_KAPPA, K, K >= 16 && kind == MK_LT ? 4 : 2, true);
         ly->ndbl = shared_pairs(ly->lev[0].L);
         ly->rec = ly->dbl + 5 * ly->ndbl;
         return;
@@ -578,6 +631,7 @@ static size_t block_at(const Level *lv, unsigned blk) { return lv->slots + ((siz
 /* Bits [first, first+size) of a 4-limb integer, size <= 8. */
 static unsigned bits_at(const uint64_t l[4], unsigned first, unsigned size)
 {
+    if (first % 64 + size <= 64) return (unsigned)(l[first / 64] >> (first % 64)) & ((1u << size) - 1);
     unsigned v = 0;
     for (unsigned j = 0; j < size; j++) v |= (unsigned)((l[(first + j) / 64] >> ((first + j) % 64)) & 1) << j;
     return v;
@@ -698,7 +752,7 @@ static void block_finish(const Field *f, Fe *mono, unsigned size, MaskKind kind)
     for (unsigned j = 0; j < size; j++)
         for (unsigned s = 0; s < nv; s++)
             if (!(s & (1u << j))) fe_sub(f, &mono[s], &mono[s], &mono[s | (1u << j)]);
-    if (kind == MK_LT)
+    if (kind != MK_EQ)
         for (unsigned c = nv - 1; c-- > 0;) fe_add(f, &mono[c], &mono[c], &mono[c + 1]);
 }
 
@@ -719,7 +773,7 @@ static int make_masks(MpcEngine *e, Pool *pool, MaskKind kind, unsigned K, size_
     }
     const Fe *bits;
     Fe *own;
-    if (borrow_bits(e, count * nbits, &bits, &own) != 0) return -1;
+    if (borrow_bits(e, count * nbits, true, &bits, &own) != 0) return -1;
     Fe *rec = zalloc(count * re, sizeof(Fe));
     Fe *mx = zalloc(count * nprod, sizeof(Fe)), *my = zalloc(count * nprod, sizeof(Fe));
     Fe *mz = zalloc(count * nprod, sizeof(Fe));
@@ -861,7 +915,7 @@ static int open_masked(MpcEngine *e, const Fe *x, size_t n, unsigned K, const Fe
                        uint64_t *cl)
 {
     const Field *f = e->f;
-    Fe *pay = zalloc(n, sizeof(Fe)), *c = zalloc(n, sizeof(Fe));
+    Fe *pay = scratch(n, sizeof(Fe)), *c = scratch(n, sizeof(Fe));
     int rc = (pay && c) ? 0 : mpc_fail(e, "out of memory");
     Fe off;
     fe_pow2(f, &off, K);
@@ -876,14 +930,34 @@ static int open_masked(MpcEngine *e, const Fe *x, size_t n, unsigned K, const Fe
     return rc;
 }
 
+/* Which [x < 0] masks a batch of n uses.  4-bit blocks (MK_LT) cost 11
+ * products per block offline and give the fewest online rounds and
+ * openings: for big batches, whose online phase is what is measured, and
+ * whenever enough of them were made ahead (mpc_cmp_preprocess).  Smaller
+ * batches, whose cost is mostly preprocessing, get 2-bit blocks (MK_LT2):
+ * for K = 64, 32 + 52 offline and 5 online triples plus 64 for the bits,
+ * 153 a comparison instead of 266 (docs/mpc.md), one more online round.  Every party takes the same
+ * decision: their pools are alike. */
+#define LT_WIDE_BATCH ((size_t)256)
+
+static MaskKind lt_kind(const MpcEngine *e, unsigned K, size_t n)
+{
+    if (K < 16 || n >= LT_WIDE_BATCH) return MK_LT;
+    const CmpState *st = e->cmp;
+    for (int i = 0; st && i < CMP_SLOTS; i++)
+        if (st->K[i] == K && st->kind[i] == MK_LT && st->pool[i].n >= n) return MK_LT;
+    return MK_LT2;
+}
+
 /* [x < 0] with masks from the pool: one opening, then the tree over blocks. */
 static int ltz_prepared(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out)
 {
     const Field *f = e->f;
-    Pool *pool = masks_for(e, MK_LT, K, n);
+    MaskKind kind = lt_kind(e, K, n);
+    Pool *pool = masks_for(e, kind, K, n);
     if (!pool) return -1;
     Layout ly;
-    layout_of(MK_LT, K, &ly);
+    layout_of(kind, K, &ly);
     const Level *lv = &ly.lev[0];
     unsigned L = lv->L;
     size_t re = ly.rec;
@@ -903,27 +977,22 @@ static int ltz_prepared(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out
                 fe_zero(g);
             fe_sub(f, &P[i * L + blk], &u[cb], g);
         }
-    Fe two_k, inv;
-    fe_pow2(f, &two_k, K);
-    fe_inv(f, &inv, &two_k);
+    Fe inv;
+    fe_pow2(f, &inv, K);
+    fe_inv(f, &inv, &inv);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         /* x mod 2^K = c' - r' + 2^K·u with u = G of the whole value */
         Fe cp;
         fe_from_limbs(f, &cp, cl + 4 * i);
         fe_sub(f, &cp, &cp, &recs[i * re + 1]);
-        fe_sub(f, &cp, &cp, &x[i]);
-        out[i] = cp; /* c' - r' - x until the tree is done */
+        fe_sub(f, &out[i], &cp, &x[i]);
     }
+    /* [x < 0] = (x mod 2^K - x)/2^K = u + (c' - r' - x)·2^-K */
+    if (rc == 0) fe_mul_scalar_batch(f, out, out, &inv, n);
     if (rc == 0) rc = tree(e, G, P, n, L, recs + ly.dbl, re);
     /* every record was used by the opening: burn them, right or wrong */
     pool_consume(pool, n);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        /* [x < 0] = (x mod 2^K - x)/2^K */
-        Fe md;
-        fe_mul(f, &md, &G[i], &two_k);
-        fe_add(f, &md, &md, &out[i]);
-        fe_mul(f, &out[i], &md, &inv);
-    }
+    for (size_t i = 0; rc == 0 && i < n; i++) fe_add(f, &out[i], &out[i], &G[i]);
     free(cl);
     wipe_free(G, n * L);
     wipe_free(P, n * L);
@@ -1051,7 +1120,8 @@ static int range_chunk(MpcEngine *e, const Fe *x, size_t n, const MpcRange *rg, 
     const unsigned B = MPC_RANGE_MASK_BITS, np = B / 2;
     const Fe *bits;
     Fe *own;
-    if (borrow_bits(e, n * B, &bits, &own) != 0) return -1;
+    /* (square-root bits: input checks run with a party missing) */
+    if (borrow_bits(e, n * B, false, &bits, &own) != 0) return -1;
     Mask mk = { .n = 2 * n, .m = B, .np = np };
     mk.rb = scratch(2 * n * B, sizeof(Fe));
     mk.q = scratch(2 * n * np, sizeof(Fe));

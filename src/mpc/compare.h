@@ -35,9 +35,15 @@ typedef enum { MPC_CMP_LT, MPC_CMP_LE, MPC_CMP_GT, MPC_CMP_GE, MPC_CMP_EQ, MPC_C
 /* n shares of uniform random bits from preprocessing. */
 int mpc_random_bits(MpcEngine *e, Fe *out, size_t n);
 
-/* n shares of bounded random integers: each party deals B random bits per
- * value, checked to be bits; out[i] = the sum over the dealers, < n·2^B,
- * with one uniform B-bit term per honest dealer (randint.c).  3 rounds per
+/* n shares of uniform random bits, each the XOR of t+1 checked bits dealt
+ * by t+1 different parties (randint.c): t offline rounds and t triples per
+ * bit, no square roots; needs every party (aborts otherwise). */
+int mpc_random_bits_dealt(MpcEngine *e, Fe *out, size_t n);
+
+/* n shares of bounded random integers: t+1 different parties deal B
+ * random bits per value, checked to be bits; out[i] = the sum over those
+ * dealers, < (t+1)·2^B, with a uniform B-bit term from the honest one
+ * among them (randint.c).  3 rounds per
  * 1024 values, no square roots; needs every party (aborts otherwise). */
 int mpc_random_bounded(MpcEngine *e, unsigned B, Fe *out, size_t n);
 
@@ -58,7 +64,10 @@ int mpc_mask_high(MpcEngine *e, unsigned m, unsigned nb, Fe *hi, size_t n);
  * rounds (5 for K = 64) and 2·ceil(K/4) - 1 - levels products (26: 22 of
  * them in pairs sharing an operand, 3 openings a pair, and 4 Beaver
  * multiplications) with masks made ahead (mpc_cmp_preprocess, or on
- * demand): K+1+κ bits and 11·ceil(K/4) + 2·(pairs) multiplications each. */
+ * demand): K bits and 11·ceil(K/4) + 2·(pairs) multiplications each.
+ * Batches below 256 values that find too few such masks made ahead use
+ * masks of 2-bit blocks instead (one product a block, one more online
+ * round; 84 instead of 198 offline products for K = 64). */
 int mpc_ltz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out);
 
 /* Makes `count` masks for K-bounded [x < 0] ahead of time (K+41 bits and

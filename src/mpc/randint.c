@@ -49,9 +49,10 @@ int mpc_random_int(MpcEngine *e, unsigned bits, Fe *out, size_t n)
 
 /* ---- bounded random integers from dealt bits -------------------------------
  *
- * out[i] = Σ_D Σ_{j<B} 2^j·b_{D,i,j}: every party D deals B random bits per
- * value as degree-t sharings, so out[i] < n·2^B, and the honest dealers'
- * parts are uniform in [0, 2^B) and unknown to the others.  Used as the high
+ * out[i] = Σ_D Σ_{j<B} 2^j·b_{D,i,j} over t+1 different dealers D, each
+ * dealing B random bits per value as degree-t sharings, so out[i] <
+ * (t+1)·2^B, and the honest dealer's part is uniform in [0, 2^B) and
+ * unknown to the others.  Used as the high
  * part of a mask (compare.c): there only the low bits must be known
  * bitwise, and the high part needs to be bounded (so the masked opening
  * cannot wrap) and to contain one uniform B-bit term (statistical hiding);
@@ -132,17 +133,41 @@ static int on_degree(const MpcEngine *e, int which, const Fe *vals, Fe *at0)
     return ok;
 }
 
-/* One chunk: deal, seed, check, sum. */
-static int bounded_chunk(MpcEngine *e, unsigned B, Fe *out, size_t cnt)
+/* Every party's dealt and checked bits: row[d][k] is this party's share of
+ * party d's k-th bit.  The buffers behind the rows are wiped on release. */
+typedef struct {
+    size_t nb, seg;
+    uint8_t *mine;
+    uint8_t *got[SHAMIR_MAX_PARTIES];
+    const Fe *row[SHAMIR_MAX_PARTIES];
+} Dealt;
+
+static void dealt_free(const MpcEngine *e, Dealt *dl)
+{
+    for (unsigned j = 0; j < e->n; j++)
+        if (dl->got[j]) {
+            sodium_memzero(dl->got[j], dl->seg);
+            free(dl->got[j]);
+        }
+    if (dl->mine) sodium_memzero(dl->mine, e->n * dl->seg);
+    free(dl->mine);
+    memset(dl, 0, sizeof *dl);
+}
+
+/* Every party deals nb random bits, then the check above: on success
+ * dl->row[d] holds the shares of party d's bits. */
+static int deal_checked(MpcEngine *e, size_t nb, Dealt *dl)
 {
     const Field *f = e->f;
     unsigned n = e->n;
-    size_t nb = cnt * B, count = nb + 2, seg = MPC_HDR + count * MPC_ELEM;
+    size_t count = nb + 2, seg = MPC_HDR + count * MPC_ELEM;
+    memset(dl, 0, sizeof *dl);
+    dl->nb = nb;
+    dl->seg = seg;
     uint64_t seq = e->seq[MK_DEAL]++;
-    uint8_t *mine = malloc(n * seg), *bits = malloc(nb / 8 + 1);
+    uint8_t *mine = dl->mine = malloc(n * seg), *bits = malloc(nb / 8 + 1);
     Fe *chk = malloc(2 * (size_t)n * sizeof *chk), *own = malloc(2 * (size_t)n * sizeof *own);
-    const Fe *row[SHAMIR_MAX_PARTIES];
-    uint8_t *got[SHAMIR_MAX_PARTIES] = { 0 };
+    const Fe **row = dl->row;
     int rc = (mine && bits && chk && own) ? 0 : mpc_fail(e, "out of memory");
     Fe sh[SHAMIR_MAX_PARTIES], zero, one;
     fe_zero(&zero);
@@ -174,9 +199,9 @@ static int bounded_chunk(MpcEngine *e, unsigned B, Fe *out, size_t cnt)
         gather_begin(e, MK_DEAL, seq, (uint32_t)count, true);
         rc = gather_all_parties(e, "bounded random integers");
         for (unsigned j = 0; rc == 0 && j < n; j++) {
-            got[j] = j == e->self ? NULL : gather_take(e, j);
+            dl->got[j] = j == e->self ? NULL : gather_take(e, j);
             row[j] = j == e->self ? (const Fe *)(const void *)(mine + j * seg + MPC_HDR)
-                                  : (const Fe *)(const void *)(got[j] + MPC_HDR);
+                                  : (const Fe *)(const void *)(dl->got[j] + MPC_HDR);
         }
         gather_end(e, true);
     }
@@ -229,31 +254,42 @@ static int bounded_chunk(MpcEngine *e, unsigned B, Fe *out, size_t cnt)
         }
         gather_end(e, false);
     }
-    for (size_t i = 0; rc == 0 && i < cnt; i++) {
+    free(bits);
+    free(chk);
+    free(own);
+    if (rc != 0) dealt_free(e, dl);
+    return rc;
+}
+
+/* One chunk: deal and check, then sum t+1 dealers' B bits per value.  One
+ * of any t+1 parties is honest, so t+1 terms hide as well as n and keep
+ * the value smaller: group g = i(t+1)+j of B bits is dealer g mod n's
+ * group g div n (t+1 consecutive groups, t+1 different dealers; every
+ * party deals the same number). */
+static int bounded_chunk(MpcEngine *e, unsigned B, Fe *out, size_t cnt)
+{
+    const Field *f = e->f;
+    unsigned n = e->n, t = e->t;
+    Dealt dl;
+    if (deal_checked(e, (cnt * (t + 1) + n - 1) / n * B, &dl) != 0) return -1;
+    for (size_t i = 0; i < cnt; i++) {
         Fe acc;
         fe_zero(&acc);
-        for (unsigned d = 0; d < n; d++) {
+        for (unsigned d = 0; d <= t; d++) {
+            size_t g = i * (t + 1) + d;
+            const Fe *bits = dl.row[g % n] + g / n * B;
             Fe part;
             fe_zero(&part);
             for (unsigned j = B; j-- > 0;) {
                 fe_add(f, &part, &part, &part);
-                fe_add(f, &part, &part, &row[d][i * B + j]);
+                fe_add(f, &part, &part, &bits[j]);
             }
             fe_add(f, &acc, &acc, &part);
         }
         out[i] = acc;
     }
-    for (unsigned j = 0; j < n; j++)
-        if (got[j]) {
-            sodium_memzero(got[j], seg);
-            free(got[j]);
-        }
-    if (mine) sodium_memzero(mine, n * seg);
-    free(mine);
-    free(bits);
-    free(chk);
-    free(own);
-    return rc;
+    dealt_free(e, &dl);
+    return 0;
 }
 
 int mpc_random_bounded(MpcEngine *e, unsigned B, Fe *out, size_t n)
@@ -262,5 +298,59 @@ int mpc_random_bounded(MpcEngine *e, unsigned B, Fe *out, size_t n)
     if (n && !out) return mpc_fail(e, "mpc_random_bounded: missing array");
     for (size_t i = 0; i < n; i += BOUNDED_CHUNK)
         if (bounded_chunk(e, B, out + i, n - i < BOUNDED_CHUNK ? n - i : BOUNDED_CHUNK) != 0) return -1;
+    return 0;
+}
+
+/* ---- random bits as the XOR of dealt bits -----------------------------------
+ *
+ * Bit i is the XOR of t+1 checked bits dealt by t+1 different parties
+ * (a XOR b = a + b - 2ab: t Beaver multiplications, t offline rounds).  At
+ * most t parties are corrupt, so one of the t+1 is honest; its bit is
+ * uniform, and the others' bits are independent of it: every party dealt
+ * in the same round, and before its own dealing a corrupt dealer holds at
+ * most t shares of a degree-t sharing, which say nothing.  The check (ρ
+ * drawn after every dealing arrived) makes each dealt value a bit, so the
+ * XOR is a uniform bit no party knows.  No square root and no opening of
+ * a square: docs/mpc.md "Random bits from dealt bits".  Slot g = i(t+1)+j
+ * of the dealt bits is dealer g mod n's bit g div n: t+1 consecutive slots
+ * have t+1 different dealers, and every party deals the same number. */
+#define XOR_CHUNK ((size_t)8192)
+
+static int xor_chunk(MpcEngine *e, Fe *out, size_t M)
+{
+    const Field *f = e->f;
+    unsigned n = e->n, t = e->t;
+    Dealt dl;
+    if (deal_checked(e, (M * (t + 1) + n - 1) / n, &dl) != 0) return -1;
+    Fe *y = malloc(M * sizeof *y), *z = malloc(M * sizeof *z);
+    int rc = (y && z) ? 0 : mpc_fail(e, "out of memory");
+    for (size_t i = 0; rc == 0 && i < M; i++) out[i] = dl.row[(i * (t + 1)) % n][(i * (t + 1)) / n];
+    for (unsigned j = 1; rc == 0 && j <= t; j++) {
+        for (size_t i = 0; i < M; i++) {
+            size_t g = i * (t + 1) + j;
+            y[i] = dl.row[g % n][g / n];
+        }
+        rc = round_internal(e, NULL, 0, NULL, out, y, M, z, false);
+        for (size_t i = 0; rc == 0 && i < M; i++) {
+            fe_add(f, &out[i], &out[i], &y[i]);
+            fe_sub(f, &out[i], &out[i], &z[i]);
+            fe_sub(f, &out[i], &out[i], &z[i]);
+        }
+    }
+    if (y) sodium_memzero(y, M * sizeof *y);
+    if (z) sodium_memzero(z, M * sizeof *z);
+    free(y);
+    free(z);
+    dealt_free(e, &dl);
+    return rc;
+}
+
+int mpc_random_bits_dealt(MpcEngine *e, Fe *out, size_t n)
+{
+    if (n && !out) return mpc_fail(e, "mpc_random_bits_dealt: missing array");
+    for (size_t i = 0; i < n; i += XOR_CHUNK) {
+        size_t c = n - i < XOR_CHUNK ? n - i : XOR_CHUNK;
+        if (xor_chunk(e, out + i, c) != 0) return -1;
+    }
     return 0;
 }

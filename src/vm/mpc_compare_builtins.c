@@ -217,18 +217,38 @@ static const struct {
     { "Share.ge", MPC_CMP_GE }, { "Share.eq", MPC_CMP_EQ }, { "Share.ne", MPC_CMP_NE },
 };
 
+/* One comparison call: the operator and the bit length asked for (0: the
+ * operands' own). */
+typedef struct {
+    size_t op;
+    unsigned k;
+} CmpCall;
+
 static int cmp_body(VM *vm, Args *g, Fe *out, void *ud)
 {
-    MpcCmpOp op = cmp_ops[(size_t)ud].op;
-    if (mpc_compare(vm->mpc, op, g->fe[0], g->fe[1], g->n, g->bits, out) != 0) return engine_fail(vm);
+    const CmpCall *c = ud;
+    unsigned k = c->k ? c->k : g->bits;
+    if (mpc_compare(vm->mpc, cmp_ops[c->op].op, g->fe[0], g->fe[1], g->n, k, out) != 0) return engine_fail(vm);
     return ST_OK;
 }
 
+/* Share.lt(a, b[, k]): a given k is the bit length of the values (they
+ * must fit k bits, signed or unsigned), so l-bit values cost l bits, not
+ * their share type's 64. */
 static int bi_cmp(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 {
     const char *name = cmp_ops[(size_t)ud].name;
-    if (n != 2) return sl_expects(vm, name, "2 arguments: a, b (shares, clear values or arrays)");
-    return apply(vm, name, a, 2, 0, true, cmp_body, ud, r);
+    CmpCall c = { (size_t)ud, 0 };
+    if (n != 2 && n != 3)
+        return sl_expects(vm, name, "2 or 3 arguments: a, b (shares, clear values or arrays), optional bit length");
+    if (n == 3) {
+        uint64_t k;
+        if (sl_usize(vm, a[2], "bit length", &k) != ST_OK) return ST_ERR;
+        if (k < 1 || k > 64)
+            return vm_error(vm, "%s: bit length %llu is not between 1 and 64", name, (unsigned long long)k);
+        c.k = (unsigned)k;
+    }
+    return apply(vm, name, a, 2, 0, true, cmp_body, &c, r);
 }
 
 static int ltz_body(VM *vm, Args *g, Fe *out, void *ud)

@@ -19,9 +19,8 @@ TEST(k8_sample_real_bits)
 
 /* Random pairs of k-bit values with the edge values mixed in: 0, ±1, the
  * extremes, and equal pairs. */
-static void random_pairs(unsigned k, bool is_unsigned, bool faulty)
+static void random_pairs(unsigned k, bool is_unsigned, bool faulty, size_t n, int last_op)
 {
-    size_t n = SCALE(96, 50);
     uint64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
     uint64_t top = (uint64_t)1 << (k - 1), mask = k == 64 ? ~(uint64_t)0 : ((uint64_t)1 << k) - 1;
     uint64_t edges[] = { 0,
@@ -52,18 +51,28 @@ static void random_pairs(unsigned k, bool is_unsigned, bool faulty)
         a[i] = x;
         b[i] = y;
     }
-    for (int op = MPC_CMP_LT; op <= MPC_CMP_NE; op++) check_cmp(op, k, is_unsigned, a, b, n, faulty);
+    for (int op = MPC_CMP_LT; op <= last_op; op++) check_cmp(op, k, is_unsigned, a, b, n, faulty);
     free(a);
     free(b);
 }
 
+/* Batches below 256 values: a < b with 2-bit blocks (compare.c lt_kind). */
 TEST(random_k32_k64)
 {
-    random_pairs(32, false, false);
-    random_pairs(64, false, false);
-    random_pairs(64, true, false);
-    random_pairs(32, true, true);
-    random_pairs(64, false, true);
+    size_t n = SCALE(96, 50);
+    random_pairs(32, false, false, n, MPC_CMP_NE);
+    random_pairs(64, false, false, n, MPC_CMP_NE);
+    random_pairs(64, true, false, n, MPC_CMP_NE);
+    random_pairs(32, true, true, n, MPC_CMP_NE);
+    random_pairs(64, false, true, n, MPC_CMP_NE);
+}
+
+/* Batches of 256 and more: a < b with 4-bit blocks (a < b alone: the
+ * others differ only in operand order and the last step). */
+TEST(random_k64_wide_blocks)
+{
+    random_pairs(64, false, false, 256, MPC_CMP_LT);
+    random_pairs(64, true, true, 256, MPC_CMP_LT);
 }
 
 int main(void)
@@ -71,5 +80,6 @@ int main(void)
     if (sodium_init() < 0) return 1;
     RUN(k8_sample_real_bits);
     RUN(random_k32_k64);
+    RUN(random_k64_wide_blocks);
     return unit_report();
 }

@@ -1,6 +1,6 @@
 /* test_random_bounded.c: mpc_random_bounded (randint.c), the dealt high
- * parts of the comparison masks: values below n·2^B and spread as a sum of
- * n uniform B-bit values, with a party sending wrong shares online too;
+ * parts of the comparison masks: values below (t+1)·2^B and spread as a
+ * sum of t+1 uniform B-bit values, with a party sending wrong shares online too;
  * a dealer who deals a 2 instead of a bit (a consistent sharing: only the
  * bit check can see it) is caught and named. */
 #include "unit.h"
@@ -37,15 +37,15 @@ static void run(int bad_party, const char *label)
         double sum = 0;
         for (size_t k = 0; k < NV; k++) {
             int64_t x = as_i64(&s.node[0].out[k]);
-            in_range &= x >= 0 && x < 4 * (1 << BW);
+            in_range &= x >= 0 && x < 2 * (1 << BW);
             same &= fe_equal(&s.node[0].out[k], &s.node[2].out[k]);
             sum += (double)x;
         }
-        CHECK_MSG(in_range, "%s: every value below n·2^B", label);
+        CHECK_MSG(in_range, "%s: every value below (t+1)·2^B", label);
         CHECK_MSG(same, "%s: parties agree", label);
-        /* the sum of 4 uniform values in [0, 255]: mean 510, sd 147.8 */
-        double mean = sum / NV, tol = 6 * 147.8 / 17.3;
-        CHECK_MSG(mean > 510 - tol && mean < 510 + tol, "%s: mean %.1f", label, mean);
+        /* the sum of t+1 = 2 uniform values in [0, 255]: mean 255, sd 104.5 */
+        double mean = sum / NV, tol = 6 * 104.5 / 17.3;
+        CHECK_MSG(mean > 255 - tol && mean < 255 + tol, "%s: mean %.1f", label, mean);
     }
     sim_free(&s);
 }
