@@ -1003,8 +1003,9 @@ int mpc_material_import(MpcEngine *e, MpcMaterial k, const Fe *elems, size_t rec
 {
     Pool *p = material_pool(e, k);
     if (!p) return mpc_fail(e, "unknown preprocessing kind %d", (int)k);
+    if (records == 0) return 0;
     void *slot;
-    if (records && pool_append(p, records, &slot) != 0) return mpc_fail(e, "out of memory");
+    if (pool_append(p, records, &slot) != 0) return mpc_fail(e, "out of memory");
     fe_copy(slot, elems, records * mpc_material_width(k));
     return 0;
 }
