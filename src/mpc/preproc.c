@@ -229,7 +229,7 @@ static Fe *seg_payload(const Run *r, unsigned j) { return (Fe *)(void *)(r->mine
 
 /* Waits for the current round's message of every party not proven
  * faulty in preprocessing (they are not waited for). */
-static int gather_live(MpcEngine *e)
+int preproc_gather_live(MpcEngine *e)
 {
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
@@ -332,7 +332,7 @@ static int run_deal(MpcEngine *e, Run *r)
         wire_limbs_from_le(pay[j], r->count);
     }
     gather_begin(e, MK_DEAL, r->deal_seq, (uint32_t)r->count, true);
-    int rc = gather_live(e);
+    int rc = preproc_gather_live(e);
     for (unsigned j = 0; j < n && rc == 0; j++) {
         if (j == e->self) {
             r->row[j] = pay[j];
@@ -542,68 +542,6 @@ static void triple_products(const Field *f, Fe *v, const Fe *ab, const Fe *r2t, 
     sodium_memzero(y, sizeof y);
 }
 
-/* The degree-2t opening once parties are proven faulty: only the live
- * parties' shares are awaited and used, and they must all lie on one
- * polynomial of degree 2t (n - proven >= 2t+1 + the faulty ones still
- * unproven, so a wrong share is detected; as in open_round it cannot be
- * corrected).  Own shares: the payload of e->sbuf (msg_begin). */
-static int open_2t_live(MpcEngine *e, size_t count, Fe *out)
-{
-    const Field *f = e->f;
-    unsigned n = e->n, k = 2 * e->t + 1, P[SHAMIR_MAX_PARTIES], m = 0;
-    uint64_t seq = e->seq[MK_OPEN2T]++;
-    size_t len = MPC_HDR + count * MPC_ELEM;
-    Fe *mine = (Fe *)(void *)(e->sbuf + MPC_HDR);
-    wire_put_hdr(e->sbuf, MK_OPEN2T, (uint32_t)count, e->instance, seq);
-    int rc;
-    if (e->test_fault == TEST_BAD_OPEN2T || e->test_fault == TEST_BAD_DEAL_ALL) {
-        /* a proven cheater that keeps cheating: random values */
-        uint8_t *bogus = malloc(len);
-        if (!bogus) return mpc_fail(e, "out of memory");
-        memcpy(bogus, e->sbuf, MPC_HDR);
-        prg_fe(e, (Fe *)(void *)(bogus + MPC_HDR), count);
-        rc = send_parties(e, bogus, len);
-        free(bogus);
-    } else {
-        wire_limbs_to_le(mine, count);
-        rc = send_parties(e, e->sbuf, len);
-        wire_limbs_from_le(mine, count);
-    }
-    if (rc != 0) return -1;
-    gather_begin(e, MK_OPEN2T, seq, (uint32_t)count, true);
-    rc = gather_live(e);
-    const Fe *row[SHAMIR_MAX_PARTIES];
-    uint64_t zs[SHAMIR_MAX_PARTIES];
-    for (unsigned j = 0; j < n; j++)
-        if (!e->pp_bad[j]) {
-            row[m] = j == e->self ? mine : gather_row(e, j);
-            P[m++] = j;
-        }
-    for (unsigned i = k; i < m; i++) zs[i - k] = (uint64_t)P[i] + 1;
-    Fe l0[SHAMIR_MAX_PARTIES], v[SHAMIR_MAX_PARTIES], *w = malloc(((size_t)(m - k) * k + 1) * sizeof *w);
-    if (rc == 0 && (!w || m < k || shamir_lagrange_weights_small(f, P, k, zs, m - k, w) != 0 ||
-                    shamir_lagrange_at_zero(f, P, k, l0) != 0))
-        rc = mpc_fail(e, "triple generation: cannot set up the open-2t decoding");
-    size_t bad = 0;
-    for (size_t c = 0; c < count && rc == 0; c++) {
-        for (unsigned i = 0; i < m; i++) v[i] = row[i][c];
-        for (unsigned i = k; i < m; i++) {
-            Fe y;
-            shamir_combine(f, &y, w + (size_t)(i - k) * k, v, k);
-            bad += !fe_equal(&y, &v[i]);
-        }
-        shamir_combine(f, &out[c], l0, v, k);
-    }
-    if (rc == 0 && bad)
-        rc = mpc_fail(e,
-                      "triple generation (open-2t round %llu): the live parties' shares are inconsistent in %zu "
-                      "places (a party not yet proven faulty sent wrong degree-2t shares)",
-                      (unsigned long long)seq, bad);
-    free(w);
-    gather_end(e, false);
-    return rc;
-}
-
 /* One run: T triples and at least R further random shares into the pools
  * (*made: the triples made, fewer when dealings had to be excluded; the
  * randoms can then be fewer too). */
@@ -617,6 +555,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
     r.cd = (T + w - 1) / w;
     r.count = r.cr + 2 * r.cd + 3;
     *made = 0;
+    size_t kept = 0; /* triples made: T less the dropped ones */
     Fe rho;
     int rc = run_deal(e, &r);
     if (rc == 0) rc = run_seed(e, &r, &rho);
@@ -648,34 +587,39 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
         const Fe *ab = pool_head(&e->rnd);
         Fe *v = msg_begin(e, MK_OPEN2T, 0, T);
         Fe *opened = dec_buf(e, T);
+        uint8_t *drop = malloc(T);
         void *slot;
-        if (!v || !opened || pool_append(&e->tri, T, &slot) != 0) {
+        if (!v || !opened || !drop || pool_append(&e->tri, T, &slot) != 0) {
             rc = mpc_fail(e, "out of memory");
         } else {
             ab = pool_head(&e->rnd); /* pool_append on another pool cannot move it */
             triple_products(e->f, v, ab, r.r2t, T);
-            rc = e->pp_nbad ? open_2t_live(e, T, opened)
-                            : open_round(e, MK_OPEN2T, 2 * t, false, T, opened, "triple generation");
+            PpTripleIn in = { ab, r.rt, r.r2t };
+            size_t ndrop = 0, k = 0;
+            rc = preproc_open_2t(e, T, &in, opened, drop, &ndrop);
             Triple *tr = slot;
             if (rc == 0) {
                 for (size_t j = 0; j < T; j++) {
-                    tr[j].a = ab[2 * j];
-                    tr[j].b = ab[2 * j + 1];
-                    fe_add(e->f, &tr[j].c, &opened[j], &r.rt[j]);
+                    if (ndrop && drop[j]) continue; /* revealed or undecodable: every party drops it */
+                    tr[k].a = ab[2 * j];
+                    tr[k].b = ab[2 * j + 1];
+                    fe_add(e->f, &tr[k].c, &opened[j], &r.rt[j]);
+                    k++;
                 }
-                e->st.triples_made += T;
-            } else {
-                /* a triple pool entry without a valid c must not survive */
-                sodium_memzero(tr, T * sizeof *tr);
-                e->tri.n -= T;
+                e->st.triples_made += k;
             }
+            /* a triple pool entry without a valid c must not survive */
+            sodium_memzero(tr + k, (T - k) * sizeof *tr);
+            e->tri.n -= T - k;
+            kept = k;
             sodium_memzero(v, T * sizeof *v);
         }
+        free(drop);
         if (rc == 0 || e->rnd.n >= 2 * T) pool_consume(&e->rnd, 2 * T);
     }
     if (rc == 0) {
         e->st.randoms_made += w * r.cr - 2 * T;
-        *made = T;
+        *made = kept;
     }
     run_free(e, &r);
     return rc;
