@@ -24,15 +24,14 @@
  *      n-t outputs are uniform as long as n-t dealers are honest;
  *   5. open-2t: for each triple, [a]_t·[b]_t - [r]_2t is opened (all n
  *      shares needed when n = 3t+1: a wrong share is detected, not
- *      corrected, and the run fails naming the round) and
- *      [c]_t = opened + [r]_t.
+ *      corrected; preproc_locate.c drops the failing values at every
+ *      honest party alike and proves the sender) and [c]_t = opened + [r]_t.
  *
  * Seeds, row commitments and check values travel over reliable broadcast
  * and the check is robust (preproc_check.c): up to t cheating dealers are
  * proven faulty and their dealings left out, lying reporters proven or
  * answered by the dealer opening the row, the same at every honest party.
- * Still not robust: the degree-2t opening, and a party silent before it
- * was proven faulty.  The fault injection of
+ * Still not robust: a party silent before it was proven faulty.  The fault injection of
  * MpcConfig does not apply here (test hooks: mpc_test_preproc_fault). */
 #include "mpc/engine_internal.h"
 

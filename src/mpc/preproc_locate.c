@@ -46,28 +46,40 @@ static unsigned live_set(const MpcEngine *e, unsigned *P)
 }
 
 /* Decodes count degree-2t values from the live parties' shares (row[j]:
- * party j's), at most t - proven of them wrong: out[c] is right where
+ * party j's), at most t - proven of them wrong, as open_round does (the
+ * engine's decoder cache while nobody is proven): out[c] is right where
  * fail[c] = 0.  The number failed, or -1 with the error set. */
 static long decode_live(MpcEngine *e, const Fe *const *row, size_t count, Fe *out, uint8_t *fail)
 {
-    unsigned P[SHAMIR_MAX_PARTIES], m = live_set(e, P);
     const Fe *rows[SHAMIR_MAX_PARTIES];
-    for (unsigned i = 0; i < m; i++) rows[i] = row[P[i]];
-    RobustBatch *b = NULL;
-    signed char *st = malloc(count ? count : 1);
-    if (!st || robust_batch_new(&b, e->f, e->n, e->t - e->pp_nbad, 2 * e->t, P, m) != ROBUST_OK) {
-        free(st);
-        return mpc_fail(e, "triple generation: cannot set up the open-2t decoding");
+    if (e->pp_nbad > e->t) {
+        char who[256];
+        pp_list_set(e->pp_bad, e->n, who, sizeof who);
+        return mpc_fail(e, "triple generation: more than t = %u parties misbehaved (parties %s)", e->t, who);
     }
-    long bad = -1;
-    if (robust_batch_decode(b, rows, count, out, NULL, st) != ROBUST_ENOMEM) {
-        bad = 0;
-        for (size_t c = 0; c < count; c++) bad += fail[c] = st[c] != ROBUST_OK;
+    for (unsigned j = 0; j < e->n; j++) rows[j] = e->pp_bad[j] ? NULL : row[j];
+    unsigned t1 = e->t - e->pp_nbad;
+    DecodeCache own, *cache = &e->cache;
+    OpenState *os = malloc(sizeof *os);
+    if (!os) return mpc_fail(e, "out of memory");
+    if (e->pp_nbad) { /* the engine's decoders assume t faulty among all n */
+        dcache_init(&own, e->f, e->n, t1);
+        cache = &own;
+    }
+    open_init(os, e->f, e->n, t1, 2 * e->t, count, rows, NULL, NULL, cache, out);
+    int r = open_try(os, true);
+    long bad = 0;
+    memset(fail, 0, count);
+    if (r < 0) {
+        bad = mpc_fail(e, "out of memory");
     } else {
-        mpc_fail(e, "out of memory");
+        for (size_t i = 0; i < os->n_failed; i++) fail[os->failed[i]] = 1;
+        for (size_t c = os->next; c < count; c++) fail[c] = 1; /* not reached: too few senders */
+        for (size_t c = 0; c < count; c++) bad += fail[c];
     }
-    robust_batch_free(b);
-    free(st);
+    open_free(os);
+    free(os);
+    if (cache == &own) dcache_free(&own);
     return bad;
 }
 
