@@ -83,27 +83,47 @@ static long decode_live(MpcEngine *e, const Fe *const *row, size_t count, Fe *ou
     return bad;
 }
 
-/* Sends this party's shares (or a test cheater's) to every party. */
-static int send_shares(MpcEngine *e, uint64_t seq, const Fe *sent, size_t T)
+/* Sends this party's shares, or a test cheater's (sent: its wrong ones),
+ * to every party.  own is the payload of e->sbuf, as it was after. */
+static int send_shares(MpcEngine *e, uint64_t seq, Fe *own, const Fe *sent, size_t T)
 {
     size_t len = MPC_HDR + T * MPC_ELEM;
-    Fe *pay = (Fe *)(void *)(e->sbuf + MPC_HDR);
     wire_put_hdr(e->sbuf, MK_OPEN2T, (uint32_t)T, e->instance, seq);
-    fe_copy(pay, sent, T);
-    wire_limbs_to_le(pay, T);
-    if (e->test_fault != TEST_BAD_OPEN2T_SOME) return send_parties(e, e->sbuf, len);
-    /* a test equivocator: wrong shares to the next party only */
-    unsigned victim = (e->self + 1) % e->n;
-    for (unsigned j = 0; j < e->n; j++) {
+    if (sent != own) { /* a test cheater: from a copy */
+        uint8_t *bogus = malloc(len);
+        if (!bogus) return mpc_fail(e, "out of memory");
+        memcpy(bogus, e->sbuf, MPC_HDR);
+        Fe *pay = (Fe *)(void *)(bogus + MPC_HDR);
+        fe_copy(pay, sent, T);
+        wire_limbs_to_le(pay, T);
+        int rc = send_parties(e, bogus, len);
+        free(bogus);
+        return rc;
+    }
+    wire_limbs_to_le(own, T);
+    int rc = 0;
+    for (unsigned j = 0; j < e->n && rc == 0; j++) {
         if (j == e->self) continue;
-        if (j == victim) {
+        if (e->test_fault == TEST_BAD_OPEN2T_SOME && j == (e->self + 1) % e->n) {
+            /* a test equivocator: wrong shares to the next party only */
+            uint8_t *bogus = malloc(len);
+            if (!bogus) return mpc_fail(e, "out of memory");
+            memcpy(bogus, e->sbuf, len);
+            Fe *pay = (Fe *)(void *)(bogus + MPC_HDR);
             wire_limbs_from_le(pay, T);
             for (size_t c = 0; c < T; c++) fe_add(e->f, &pay[c], &pay[c], &e->inv2);
             wire_limbs_to_le(pay, T);
+            rc = send_node(e, j, bogus, len);
+            free(bogus);
+        } else if (e->test_fault != TEST_BAD_OPEN2T_SOME) {
+            rc = send_parties(e, e->sbuf, len);
+            break;
+        } else {
+            rc = send_node(e, j, e->sbuf, len);
         }
-        if (send_node(e, j, e->sbuf, len) != 0) return -1;
     }
-    return 0;
+    wire_limbs_from_le(own, T);
+    return rc;
 }
 
 /* y = c[0] + c[1]·x + ... + c[d]·x^d at party j's point. */
@@ -284,16 +304,19 @@ int preproc_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *opened, ui
     uint64_t seq = e->seq[MK_OPEN2T]++;
     *ndrop = 0;
     memset(drop, 0, T);
-    /* own: this party's shares (the payload msg_begin prepared); sent:
-     * what it sends and stands by (a test cheater's differ) */
-    Fe *own = malloc(2 * T * sizeof *own + 1), *sent = own + T;
-    if (!own) return mpc_fail(e, "out of memory");
-    fe_copy(own, (const Fe *)(const void *)(e->sbuf + MPC_HDR), T);
-    fe_copy(sent, own, T);
-    if (e->test_fault == TEST_BAD_OPEN2T || e->test_fault == TEST_BAD_DEAL_ALL) prg_fe(e, sent, T);
-    if (e->test_fault == TEST_BAD_OPEN2T_LIE)
-        for (size_t c = 0; c < T; c++) fe_add(f, &sent[c], &sent[c], &e->inv2);
-    int rc = send_shares(e, seq, sent, T);
+    /* own: this party's shares (the payload msg_begin prepared, which
+     * nothing below overwrites); sent: what it sends and stands by, a
+     * copy only for a test cheater */
+    Fe *own = (Fe *)(void *)(e->sbuf + MPC_HDR), *sent = own;
+    int tf = e->test_fault;
+    if (tf == TEST_BAD_OPEN2T || tf == TEST_BAD_DEAL_ALL || tf == TEST_BAD_OPEN2T_LIE) {
+        if (!(sent = malloc(T * sizeof *sent + 1))) return mpc_fail(e, "out of memory");
+        if (tf == TEST_BAD_OPEN2T_LIE)
+            for (size_t c = 0; c < T; c++) fe_add(f, &sent[c], &own[c], &e->inv2);
+        else
+            prg_fe(e, sent, T);
+    }
+    int rc = send_shares(e, seq, own, sent, T);
     if (rc == 0) {
         gather_begin(e, MK_OPEN2T, seq, (uint32_t)T, true);
         rc = preproc_gather_live(e);
@@ -334,7 +357,6 @@ int preproc_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *opened, ui
             memset(drop, 0, T);
         }
     }
-    sodium_memzero(own, 2 * T * sizeof *own);
-    free(own);
+    if (sent != own) free(sent); /* a test cheater's public lie */
     return rc;
 }
