@@ -413,7 +413,11 @@ RobustStatus robust_batch_decode(RobustBatch *b, const Fe *const *rows, size_t c
             if (agree >= need) {
                 st = ROBUST_OK;
                 decode_agreed(b, rows, c, &secrets[c], co);
-            } else {
+            } else if (m > need) {
+                /* with m = need every share must agree, and if they all
+                 * did the first k senders' polynomial would have: the
+                 * decoder cannot succeed (a failing degree-2t opening at
+                 * n = 3t+1 ran it on every value for nothing) */
                 for (unsigned j = 0; j < m; j++) b->gather[j] = rows[j][c];
                 st = gao_decode(f, b->t, b->d, b->parties, b->gather, m, b->scratch, b->cand);
                 if (st == ROBUST_OK) {
