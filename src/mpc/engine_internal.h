@@ -318,11 +318,11 @@ int preproc_gather_live(MpcEngine *e);
  * (ab: pairs a, b; rt, r2t: the double shares), revealed for failing
  * values.  opened[c] is right where drop[c] = 0; drop[c] = 1 (*ndrop of
  * them) marks values every honest party drops alike.  Parties proven
- * faulty on the way are excluded (pp_convict). */
+ * faulty on the way are excluded (preproc_check_convict). */
 typedef struct {
     const Fe *ab, *rt, *r2t;
 } PpTripleIn;
-int preproc_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *opened, uint8_t *drop, size_t *ndrop);
+int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *opened, uint8_t *drop, size_t *ndrop);
 
 /* preproc_check.c: the dealers one run extracts from: map[0..m) (party
  * ids, ascending), at most t_a of them faulty. */
@@ -363,9 +363,9 @@ void preproc_check_row_digest(const Field *f, const Fe *row, size_t count, Fe *o
 int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, const PpRows *rows, PpDealers *out);
 /* A warning line for mpc_warnings(); a party proven faulty in
  * preprocessing (excluded from then on); "1, 3" for the flagged parties. */
-void pp_warn(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void pp_convict(MpcEngine *e, unsigned j);
-void pp_list_set(const uint8_t *set, unsigned n, char *out, size_t len);
+void preproc_check_warn(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void preproc_check_convict(MpcEngine *e, unsigned j);
+void preproc_check_list_set(const uint8_t *set, unsigned n, char *out, size_t len);
 #define PP_TAG(step, seq) (((uint64_t)(step) << 56) | ((seq)&0xffffffffffffffULL))
 
 /* engine_rbc.c */

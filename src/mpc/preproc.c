@@ -47,6 +47,7 @@ int preproc_setup(MpcEngine *e)
      * degree-2t opening, as TEST_BAD_DEAL_ALL does in the unit tests */
     const char *cheat = getenv("STOFFEL_NET_TEST_PREPROC_CHEAT");
     if (cheat && strcmp(cheat, "deal") == 0) e->test_fault = TEST_BAD_DEAL_ALL;
+    if (cheat && strcmp(cheat, "open2t") == 0) e->test_fault = TEST_BAD_OPEN2T; /* wrong degree-2t shares */
     unsigned n = e->n, t = e->t, w = n - t;
     if (t) {
         e->ext = malloc((size_t)w * t * sizeof *e->ext);
@@ -595,7 +596,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
             triple_products(e->f, v, ab, r.r2t, T);
             PpTripleIn in = { ab, r.rt, r.r2t };
             size_t ndrop = 0, k = 0;
-            rc = preproc_open_2t(e, T, &in, opened, drop, &ndrop);
+            rc = preproc_locate_open_2t(e, T, &in, opened, drop, &ndrop);
             Triple *tr = slot;
             if (rc == 0) {
                 for (size_t j = 0; j < T; j++) {

@@ -54,7 +54,7 @@ static long decode_live(MpcEngine *e, const Fe *const *row, size_t count, Fe *ou
     const Fe *rows[SHAMIR_MAX_PARTIES];
     if (e->pp_nbad > e->t) {
         char who[256];
-        pp_list_set(e->pp_bad, e->n, who, sizeof who);
+        preproc_check_list_set(e->pp_bad, e->n, who, sizeof who);
         return mpc_fail(e, "triple generation: more than t = %u parties misbehaved (parties %s)", e->t, who);
     }
     for (unsigned j = 0; j < e->n; j++) rows[j] = e->pp_bad[j] ? NULL : row[j];
@@ -156,8 +156,10 @@ static void locate_one(MpcEngine *e, uint64_t seq, const Fe *in, const Fe *v)
             eval_at(f, coef, t, P[i], &y);
             if (!fe_equal(&y, &val[q][i]) && !off[i]) {
                 off[i] = 1;
-                pp_warn(e, "triple generation (open-2t round %llu): party %u's share of %s is off its polynomial",
-                        (unsigned long long)seq, P[i], name[q]);
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u's share of %s is off its "
+                                   "polynomial",
+                                   (unsigned long long)seq, P[i], name[q]);
             }
         }
     }
@@ -167,12 +169,14 @@ static void locate_one(MpcEngine *e, uint64_t seq, const Fe *in, const Fe *v)
         fe_sub(f, &y, &y, &val[3][i]);
         if (!fe_equal(&y, &v[P[i]])) {
             off[i] = 1;
-            pp_warn(e, "triple generation (open-2t round %llu): party %u's degree-2t share contradicts its inputs",
-                    (unsigned long long)seq, P[i]);
+            preproc_check_warn(e,
+                               "triple generation (open-2t round %llu): party %u's degree-2t share contradicts its "
+                               "inputs",
+                               (unsigned long long)seq, P[i]);
         }
     }
     for (unsigned i = 0; i < m; i++)
-        if (off[i]) pp_convict(e, P[i]);
+        if (off[i]) preproc_check_convict(e, P[i]);
     if (t == 0 || e->pp_nbad >= t) return;
     /* r_2t(0) = r: q_i = (r_2t,i - r)/x_i lie on one polynomial of degree
      * 2t-1, decodable with one wrong value among the 3t+1 - proven */
@@ -191,9 +195,11 @@ static void locate_one(MpcEngine *e, uint64_t seq, const Fe *in, const Fe *v)
         Fe z;
         eval_at(f, coef, 2 * t - 1, Q[i], &z);
         if (fe_equal(&z, &q[i])) continue;
-        pp_convict(e, Q[i]);
-        pp_warn(e, "triple generation (open-2t round %llu): party %u's degree-2t share of r is off its double sharing",
-                (unsigned long long)seq, Q[i]);
+        preproc_check_convict(e, Q[i]);
+        preproc_check_warn(e,
+                           "triple generation (open-2t round %llu): party %u's degree-2t share of r is off its double "
+                           "sharing",
+                           (unsigned long long)seq, Q[i]);
     }
 }
 
@@ -202,9 +208,9 @@ static void convict_malformed(MpcEngine *e, uint64_t seq, const uint8_t *bad, co
 {
     for (unsigned j = 0; j < e->n; j++)
         if (bad[j] && !e->pp_bad[j]) {
-            pp_convict(e, j);
-            pp_warn(e, "triple generation (open-2t round %llu): party %u broadcast a malformed %s",
-                    (unsigned long long)seq, j, what);
+            preproc_check_convict(e, j);
+            preproc_check_warn(e, "triple generation (open-2t round %llu): party %u broadcast a malformed %s",
+                               (unsigned long long)seq, j, what);
         }
 }
 
@@ -275,7 +281,7 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
             locate_one(e, seq, one, fb.locv + k * n);
         }
         char who[256];
-        pp_list_set(e->pp_bad, n, who, sizeof who);
+        preproc_check_list_set(e->pp_bad, n, who, sizeof who);
         if (rc == 0 && e->pp_nbad > t)
             rc = mpc_fail(e, "triple generation (open-2t round %llu): more than t = %u parties misbehaved (parties %s)",
                           (unsigned long long)seq, t, who);
@@ -285,10 +291,11 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
                           "proven faulty (two or more parties lying about their degree-2t shares of one value)",
                           (unsigned long long)seq, nfail);
     } else if (rc == 0) {
-        pp_warn(e,
-                "triple generation (open-2t round %llu): the broadcast shares decode; a party sent other shares point "
-                "to point or reported a failure falsely (not provable)",
-                (unsigned long long)seq);
+        preproc_check_warn(e,
+                           "triple generation (open-2t round %llu): the broadcast shares decode; a party sent other "
+                           "shares point "
+                           "to point or reported a failure falsely (not provable)",
+                           (unsigned long long)seq);
     }
     *ndrop = nfail;
     free(fb.all);
@@ -297,7 +304,7 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
     return rc;
 }
 
-int preproc_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *opened, uint8_t *drop, size_t *ndrop)
+int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *opened, uint8_t *drop, size_t *ndrop)
 {
     const Field *f = e->f;
     unsigned n = e->n;
@@ -346,11 +353,12 @@ int preproc_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *opened, ui
         }
         if (rc == 0 && any) {
             char who[256];
-            pp_list_set(failed, n, who, sizeof who);
-            pp_warn(e,
-                    "triple generation (open-2t round %llu): party %s could not decode the degree-2t opening; the "
-                    "shares were broadcast",
-                    (unsigned long long)seq, who);
+            preproc_check_list_set(failed, n, who, sizeof who);
+            preproc_check_warn(e,
+                               "triple generation (open-2t round %llu): party %s could not decode the degree-2t "
+                               "opening; the "
+                               "shares were broadcast",
+                               (unsigned long long)seq, who);
             convict_malformed(e, seq, bad, "open-2t status");
             rc = fallback(e, seq, in, sent, T, opened, drop, ndrop);
         } else if (rc == 0) {
