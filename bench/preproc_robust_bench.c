@@ -7,8 +7,9 @@
  *
  * For each n (t = (n-1)/3) and each case — no cheater, t dealers dealing
  * inconsistent sharings (TEST_BAD_DEAL_ALL), t parties reporting wrong
- * check values (TEST_BAD_CHECK) — every party runs mpc_preprocess of the
- * given number of triples.  Printed: the median over the repetitions of
+ * check values (TEST_BAD_CHECK), t parties sending wrong degree-2t shares
+ * in triple generation (TEST_BAD_OPEN2T) — every party runs mpc_preprocess
+ * of the given number of triples (--honest: the first case only).  Printed: the median over the repetitions of
  * the process CPU time (all parties' threads; what other programs on a
  * shared machine do not inflate) and of the wall time, and whether every
  * honest party finished. */
@@ -86,15 +87,19 @@ int main(int argc, char **argv)
 {
     const char *ns = "16,31";
     size_t reps = 3;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--n"))
-            ns = argv[i + 1];
-        else if (!strcmp(argv[i], "--triples"))
-            g_triples = strtoull(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--reps"))
-            reps = strtoull(argv[i + 1], NULL, 10);
+    int honest = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(argv[i], "--honest")) /* the honest case only */
+            honest = 1;
+        else if (v && !strcmp(argv[i], "--n"))
+            ns = argv[++i];
+        else if (v && !strcmp(argv[i], "--triples"))
+            g_triples = strtoull(argv[++i], NULL, 10);
+        else if (v && !strcmp(argv[i], "--reps"))
+            reps = strtoull(argv[++i], NULL, 10);
         else {
-            fprintf(stderr, "usage: %s [--n 16,31] [--triples N] [--reps R]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--n 16,31] [--triples N] [--reps R] [--honest]\n", argv[0]);
             return 1;
         }
     }
@@ -109,17 +114,18 @@ int main(int argc, char **argv)
         const char *name;
     } cases[] = { { TEST_NONE, "none" },
                   { TEST_BAD_DEAL_ALL, "t bad dealers" },
-                  { TEST_BAD_CHECK, "t lying reporters" } };
+                  { TEST_BAD_CHECK, "t lying reporters" },
+                  { TEST_BAD_OPEN2T, "t wrong degree-2t senders" } };
     for (const char *p = ns; *p;) {
         unsigned n = (unsigned)strtoul(p, (char **)&p, 10);
         if (*p == ',') p++;
         if (n < 4 || n > SIM_MAX) continue;
-        for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        for (size_t k = 0; k < (honest ? 1 : sizeof cases / sizeof *cases); k++) {
             double cpu, wall;
             int ok;
             unsigned t = (n - 1) / 3;
             run_case(n, cases[k].fault, cases[k].fault == TEST_NONE ? 0 : t, reps, &cpu, &wall, &ok);
-            printf("| %u | %u | %s | %.2f s | %.2f s | %s |\n", n, t, cases[k].name, cpu, wall, ok ? "yes" : "no");
+            printf("| %u | %u | %s | %.3f s | %.3f s | %s |\n", n, t, cases[k].name, cpu, wall, ok ? "yes" : "no");
             fflush(stdout);
         }
     }

@@ -256,11 +256,13 @@ enum {
     TEST_NONE = 0,
     TEST_BAD_DEAL,
     TEST_BAD_OPEN2T,
-    TEST_AVSS_NO_ANSWER, /* avss.c: a dealer ignores complaints */
-    TEST_BAD_DEAL_ALL,   /* preproc.c: every other party gets off-polynomial shares */
-    TEST_BAD_DEAL_2T,    /* preproc.c: a double sharing's degree-2t half has another secret */
-    TEST_BAD_CHECK,      /* preproc.c: wrong check values reported (as a non-dealer) */
-    TEST_BAD_CHECK_2T,   /* preproc_check.c: wrong degree-2t check values about dealers 0..t-1 */
+    TEST_AVSS_NO_ANSWER,  /* avss.c: a dealer ignores complaints */
+    TEST_BAD_DEAL_ALL,    /* preproc.c: every other party gets off-polynomial shares */
+    TEST_BAD_DEAL_2T,     /* preproc.c: a double sharing's degree-2t half has another secret */
+    TEST_BAD_CHECK,       /* preproc.c: wrong check values reported (as a non-dealer) */
+    TEST_BAD_CHECK_2T,    /* preproc_check.c: wrong degree-2t check values about dealers 0..t-1 */
+    TEST_BAD_OPEN2T_SOME, /* preproc_locate.c: wrong degree-2t shares to the next party only */
+    TEST_BAD_OPEN2T_LIE,  /* preproc_locate.c: wrong degree-2t shares, and a r_2t share that fits them */
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
@@ -321,6 +323,29 @@ void preproc_free(MpcEngine *e);
 int ensure_triples(MpcEngine *e, size_t k);
 int ensure_randoms(MpcEngine *e, size_t k);
 int ensure_bits(MpcEngine *e, size_t k);
+/* Waits for the current gather's message of every party not proven
+ * faulty in preprocessing; the error names the missing. */
+int preproc_gather_live(MpcEngine *e);
+
+/* preproc_locate.c: the degree-2t opening of a run's T triples.  Own
+ * shares a·b - r_2t: the payload of e->sbuf (msg_begin); in: the inputs
+ * (ab: pairs a, b; rt, r2t: the double shares), revealed for failing
+ * values.  opened[c] is right where drop[c] = 0; drop[c] = 1 (*ndrop of
+ * them) marks values every honest party drops alike.  Parties proven
+ * faulty on the way are excluded (preproc_check_convict). */
+typedef struct {
+    const Fe *ab, *rt, *r2t;
+} PpTripleIn;
+int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *opened, uint8_t *drop, size_t *ndrop);
+
+/* preproc.c: strict decoding of count degree-d values whose m shares sit
+ * at the points 1..m (row[i]: party i's), all required to agree (the
+ * degree-2t opening at n = 3t+1 with nobody proven), by additions only.
+ * fail[c] (zeroed by the caller) is set where a value does not fit; the
+ * count of those is returned.  scratch: 2(d+1)·PREPROC_EXT_BLOCK. */
+#define PREPROC_EXT_BLOCK 128
+size_t preproc_decode_consecutive(const Field *f, const Fe *const *row, unsigned m, unsigned d, size_t count, Fe *out,
+                                  Fe *scratch, uint8_t *fail);
 
 /* preproc_check.c: the dealers one run extracts from: map[0..m) (party
  * ids, ascending), at most t_a of them faulty. */
@@ -359,6 +384,11 @@ void preproc_check_row_digest(const Field *f, const Fe *row, size_t count, Fe *o
  * row over broadcast (this party adopts an opened row of its own); -1 with
  * the error naming them when more than t parties cheated. */
 int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma, const PpRows *rows, PpDealers *out);
+/* A warning line for mpc_warnings(); a party proven faulty in
+ * preprocessing (excluded from then on); "1, 3" for the flagged parties. */
+void preproc_check_warn(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void preproc_check_convict(MpcEngine *e, unsigned j);
+void preproc_check_list_set(const uint8_t *set, unsigned n, char *out, size_t len);
 #define PP_TAG(step, seq) (((uint64_t)(step) << 56) | ((seq)&0xffffffffffffffULL))
 
 /* engine_rbc.c */

@@ -24,15 +24,14 @@
  *      n-t outputs are uniform as long as n-t dealers are honest;
  *   5. open-2t: for each triple, [a]_t·[b]_t - [r]_2t is opened (all n
  *      shares needed when n = 3t+1: a wrong share is detected, not
- *      corrected, and the run fails naming the round) and
- *      [c]_t = opened + [r]_t.
+ *      corrected; preproc_locate.c drops the failing values at every
+ *      honest party alike and proves the sender) and [c]_t = opened + [r]_t.
  *
  * Seeds, row commitments and check values travel over reliable broadcast
  * and the check is robust (preproc_check.c): up to t cheating dealers are
  * proven faulty and their dealings left out, lying reporters proven or
  * answered by the dealer opening the row, the same at every honest party.
- * Still not robust: the degree-2t opening, and a party silent before it
- * was proven faulty.  The fault injection of
+ * Still not robust: a party silent before it was proven faulty.  The fault injection of
  * MpcConfig does not apply here (test hooks: mpc_test_preproc_fault). */
 #include "mpc/engine_internal.h"
 
@@ -48,6 +47,7 @@ int preproc_setup(MpcEngine *e)
      * degree-2t opening, as TEST_BAD_DEAL_ALL does in the unit tests */
     const char *cheat = getenv("STOFFEL_NET_TEST_PREPROC_CHEAT");
     if (cheat && strcmp(cheat, "deal") == 0) e->test_fault = TEST_BAD_DEAL_ALL;
+    if (cheat && strcmp(cheat, "open2t") == 0) e->test_fault = TEST_BAD_OPEN2T; /* wrong degree-2t shares */
     unsigned n = e->n, t = e->t, w = n - t;
     if (t) {
         e->ext = malloc((size_t)w * t * sizeof *e->ext);
@@ -132,7 +132,7 @@ static void fd_extend(const Field *f, const Fe *vals, unsigned k, Fe *out, unsig
 /* fd_extend over columns, in blocks of EXT_BLOCK so the difference table
  * (2k rows of a block, in scratch) stays in cache and every step is a
  * loop of additions over the block. */
-enum { EXT_BLOCK = 128 };
+enum { EXT_BLOCK = PREPROC_EXT_BLOCK };
 
 /* The difference tables of a block: in[i][c0 + c] (i < k, c < m) are
  * f_c(x0+i) of polynomials of degree < k at consecutive points.  Leaves
@@ -323,7 +323,7 @@ static Fe *seg_payload(const Run *r, unsigned j) { return (Fe *)(void *)(r->mine
 
 /* Waits for the current round's message of every party not proven
  * faulty in preprocessing (they are not waited for). */
-static int gather_live(MpcEngine *e)
+int preproc_gather_live(MpcEngine *e)
 {
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
@@ -402,7 +402,7 @@ static int run_deal(MpcEngine *e, Run *r)
         wire_limbs_from_le(pay[j], r->count);
     }
     gather_begin(e, MK_DEAL, r->deal_seq, (uint32_t)r->count, true);
-    int rc = gather_live(e);
+    int rc = preproc_gather_live(e);
     for (unsigned j = 0; j < n && rc == 0; j++) {
         if (j == e->self) {
             r->row[j] = pay[j];
@@ -625,9 +625,10 @@ static void triple_products(const Field *f, Fe *v, const Fe *ab, const Fe *r2t, 
  * s = -1), and E, the differences at the last of the first d+1 points,
  * extends f to the other points by additions.  Additions only, where the
  * Lagrange weights cost up to three additions per weight and value.
- * Returns how many values do not fit. */
-static size_t decode_consecutive(const Field *f, const Fe *const *row, unsigned m, unsigned d, size_t count, Fe *out,
-                                 Fe *scratch)
+ * Marks fail[c] for every value that does not fit and returns how many
+ * do not.  scratch: 2(d+1)·PREPROC_EXT_BLOCK elements. */
+size_t preproc_decode_consecutive(const Field *f, const Fe *const *row, unsigned m, unsigned d, size_t count, Fe *out,
+                                  Fe *scratch, uint8_t *fail)
 {
     unsigned k = d + 1;
     Fe *D = scratch, *E = scratch + (size_t)k * EXT_BLOCK;
@@ -642,77 +643,14 @@ static size_t decode_consecutive(const Field *f, const Fe *const *row, unsigned 
         }
         for (unsigned s = k; s < m; s++) {
             diff_step(f, E, k, nb);
-            for (size_t c = 0; c < nb; c++) bad += !fe_equal(&E[c], &row[s][c0 + c]);
+            for (size_t c = 0; c < nb; c++)
+                if (!fe_equal(&E[c], &row[s][c0 + c]) && !fail[c0 + c]) {
+                    fail[c0 + c] = 1;
+                    bad++;
+                }
         }
     }
     return bad;
-}
-
-/* The degree-2t opening once parties are proven faulty: only the live
- * parties' shares are awaited and used, and they must all lie on one
- * polynomial of degree 2t (n - proven >= 2t+1 + the faulty ones still
- * unproven, so a wrong share is detected; as in open_round it cannot be
- * corrected).  Own shares: the payload of e->sbuf (msg_begin). */
-static int open_2t_live(MpcEngine *e, size_t count, Fe *out)
-{
-    const Field *f = e->f;
-    unsigned n = e->n, k = 2 * e->t + 1, P[SHAMIR_MAX_PARTIES], m = 0;
-    uint64_t seq = e->seq[MK_OPEN2T]++;
-    size_t len = MPC_HDR + count * MPC_ELEM;
-    Fe *mine = (Fe *)(void *)(e->sbuf + MPC_HDR);
-    wire_put_hdr(e->sbuf, MK_OPEN2T, (uint32_t)count, e->instance, seq);
-    int rc;
-    if (e->test_fault == TEST_BAD_OPEN2T || e->test_fault == TEST_BAD_DEAL_ALL) {
-        /* a cheater (proven, or the test's TEST_BAD_OPEN2T): random values */
-        uint8_t *bogus = malloc(len);
-        if (!bogus) return mpc_fail(e, "out of memory");
-        memcpy(bogus, e->sbuf, MPC_HDR);
-        prg_fe(e, (Fe *)(void *)(bogus + MPC_HDR), count);
-        rc = send_parties(e, bogus, len);
-        free(bogus);
-    } else {
-        wire_limbs_to_le(mine, count);
-        rc = send_parties(e, e->sbuf, len);
-        wire_limbs_from_le(mine, count);
-    }
-    if (rc != 0) return -1;
-    gather_begin(e, MK_OPEN2T, seq, (uint32_t)count, true);
-    rc = gather_live(e);
-    const Fe *row[SHAMIR_MAX_PARTIES];
-    uint64_t zs[SHAMIR_MAX_PARTIES];
-    for (unsigned j = 0; j < n; j++)
-        if (!e->pp_bad[j]) {
-            row[m] = j == e->self ? mine : gather_row(e, j);
-            P[m++] = j;
-        }
-    for (unsigned i = k; i < m; i++) zs[i - k] = (uint64_t)P[i] + 1;
-    /* nobody proven (the honest run at n = 3t+1): points 1..n, additions */
-    bool consec = m == n;
-    size_t wlen = consec ? 2 * (size_t)k * EXT_BLOCK : (size_t)(m - k) * k + 1;
-    Fe l0[SHAMIR_MAX_PARTIES], v[SHAMIR_MAX_PARTIES], *w = malloc(wlen * sizeof *w);
-    if (rc == 0 && (!w || m < k ||
-                    (!consec && (shamir_lagrange_weights_small(f, P, k, zs, m - k, w) != 0 ||
-                                 shamir_lagrange_at_zero(f, P, k, l0) != 0))))
-        rc = mpc_fail(e, "triple generation: cannot set up the open-2t decoding");
-    size_t bad = 0;
-    if (rc == 0 && consec) bad = decode_consecutive(f, row, m, k - 1, count, out, w);
-    for (size_t c = 0; c < count && rc == 0 && !consec; c++) {
-        for (unsigned i = 0; i < m; i++) v[i] = row[i][c];
-        for (unsigned i = k; i < m; i++) {
-            Fe y;
-            shamir_combine(f, &y, w + (size_t)(i - k) * k, v, k);
-            bad += !fe_equal(&y, &v[i]);
-        }
-        shamir_combine(f, &out[c], l0, v, k);
-    }
-    if (rc == 0 && bad)
-        rc = mpc_fail(e,
-                      "triple generation (open-2t round %llu): the live parties' shares are inconsistent in %zu "
-                      "places (a party not yet proven faulty sent wrong degree-2t shares)",
-                      (unsigned long long)seq, bad);
-    free(w);
-    gather_end(e, false);
-    return rc;
 }
 
 /* One run: T triples and at least R further random shares into the pools
@@ -728,6 +666,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
     r.cd = (T + w - 1) / w;
     r.count = r.cr + 2 * r.cd + 3;
     *made = 0;
+    size_t kept = 0; /* triples made: T less the dropped ones */
     Fe rho;
     int rc = run_deal(e, &r);
     if (rc == 0) rc = run_seed(e, &r, &rho);
@@ -757,37 +696,39 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
         const Fe *ab = pool_head(&e->rnd);
         Fe *v = msg_begin(e, MK_OPEN2T, 0, T);
         Fe *opened = dec_buf(e, T);
+        uint8_t *drop = malloc(T);
         void *slot;
-        if (!v || !opened || pool_append(&e->tri, T, &slot) != 0) {
+        if (!v || !opened || !drop || pool_append(&e->tri, T, &slot) != 0) {
             rc = mpc_fail(e, "out of memory");
         } else {
             ab = pool_head(&e->rnd); /* pool_append on another pool cannot move it */
             triple_products(e->f, v, ab, r.r2t, T);
-            /* at n = 3t+1 every share is needed and nothing can be
-             * corrected, so open_2t_live's strict decoding is the same
-             * opening, by additions */
-            rc = e->pp_nbad || n == 3 * t + 1 ? open_2t_live(e, T, opened)
-                                              : open_round(e, MK_OPEN2T, 2 * t, false, T, opened, "triple generation");
+            PpTripleIn in = { ab, r.rt, r.r2t };
+            size_t ndrop = 0, k = 0;
+            rc = preproc_locate_open_2t(e, T, &in, opened, drop, &ndrop);
             Triple *tr = slot;
             if (rc == 0) {
                 for (size_t j = 0; j < T; j++) {
-                    tr[j].a = ab[2 * j];
-                    tr[j].b = ab[2 * j + 1];
-                    fe_add(e->f, &tr[j].c, &opened[j], &r.rt[j]);
+                    if (ndrop && drop[j]) continue; /* revealed or undecodable: every party drops it */
+                    tr[k].a = ab[2 * j];
+                    tr[k].b = ab[2 * j + 1];
+                    fe_add(e->f, &tr[k].c, &opened[j], &r.rt[j]);
+                    k++;
                 }
-                e->st.triples_made += T;
-            } else {
-                /* a triple pool entry without a valid c must not survive */
-                sodium_memzero(tr, T * sizeof *tr);
-                e->tri.n -= T;
+                e->st.triples_made += k;
             }
+            /* a triple pool entry without a valid c must not survive */
+            sodium_memzero(tr + k, (T - k) * sizeof *tr);
+            e->tri.n -= T - k;
+            kept = k;
             /* v is not wiped: these shares were just sent to every party */
         }
+        free(drop);
         if (rc == 0 || e->rnd.n >= 2 * T) pool_consume(&e->rnd, 2 * T);
     }
     if (rc == 0) {
         e->st.randoms_made += w * r.cr - 2 * T;
-        *made = T;
+        *made = kept;
     }
     run_free(e, &r);
     return rc;

@@ -31,8 +31,7 @@
 #include <string.h>
 
 /* Appends a warning line (bounded: later ones are dropped when full). */
-static void pp_warn(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void pp_warn(MpcEngine *e, const char *fmt, ...)
+void preproc_check_warn(MpcEngine *e, const char *fmt, ...)
 {
     size_t k = strlen(e->warn);
     if (k + 2 >= sizeof e->warn) return;
@@ -49,7 +48,7 @@ static void pp_warn(MpcEngine *e, const char *fmt, ...)
     e->warn[k + 1] = 0;
 }
 
-static void convict(MpcEngine *e, unsigned j)
+void preproc_check_convict(MpcEngine *e, unsigned j)
 {
     if (!e->pp_bad[j]) {
         e->pp_bad[j] = 1;
@@ -58,7 +57,7 @@ static void convict(MpcEngine *e, unsigned j)
 }
 
 /* "1, 3" for the parties flagged in set[0..n). */
-static void list_set(const uint8_t *set, unsigned n, char *out, size_t len)
+void preproc_check_list_set(const uint8_t *set, unsigned n, char *out, size_t len)
 {
     size_t k = 0;
     out[0] = 0;
@@ -125,7 +124,7 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
         if (tr == 0) {
             char miss[128];
             need[e->self] = 0;
-            list_set(need, n, miss, sizeof miss);
+            preproc_check_list_set(need, n, miss, sizeof miss);
             return mpc_fail(e, "preprocessing (check broadcast %llu): no broadcast from party %s within %d ms",
                             (unsigned long long)(tag & 0xffffffffffffffULL), miss, e->timeout_ms);
         }
@@ -327,16 +326,17 @@ static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, con
             }
             if (got < 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
             if (check_opening(e, rows, all, tag, d, j, m, l)) {
-                pp_warn(e,
-                        "preprocessing (check round %llu): party %u's dealing and party %u's check value "
-                        "disagree; party %u opened party %u's shares, which check",
-                        (unsigned long long)round, d, j, d, j);
+                preproc_check_warn(e,
+                                   "preprocessing (check round %llu): party %u's dealing and party %u's check value "
+                                   "disagree; party %u opened party %u's shares, which check",
+                                   (unsigned long long)round, d, j, d, j);
             } else {
-                convict(e, d);
-                pp_warn(e,
-                        "preprocessing (check round %llu): party %u dealt inconsistent sharings (its opening of "
-                        "party %u's shares does not check)",
-                        (unsigned long long)round, d, j);
+                preproc_check_convict(e, d);
+                preproc_check_warn(e,
+                                   "preprocessing (check round %llu): party %u dealt inconsistent sharings (its "
+                                   "opening of "
+                                   "party %u's shares does not check)",
+                                   (unsigned long long)round, d, j);
             }
             sodium_memzero(m, l);
             free(m);
@@ -362,7 +362,7 @@ static void fold_one(const Field *f, const Fe *vals, unsigned n, const Fe *sigma
 static int too_many(MpcEngine *e, uint64_t round)
 {
     char who[256];
-    list_set(e->pp_bad, e->n, who, sizeof who);
+    preproc_check_list_set(e->pp_bad, e->n, who, sizeof who);
     return mpc_fail(e, "preprocessing (check round %llu): more than t = %u parties misbehaved (parties %s)",
                     (unsigned long long)round, e->t, who);
 }
@@ -393,9 +393,10 @@ static int judge_dealers(MpcEngine *e, uint64_t round, const Fe *mine, const Fe 
             same = fe_equal(&g, &folds[k][j]);
         }
         if (!same) {
-            convict(e, j);
-            pp_warn(e, "preprocessing (check round %llu): party %u's check values contradict its folded ones",
-                    (unsigned long long)round, j);
+            preproc_check_convict(e, j);
+            preproc_check_warn(e,
+                               "preprocessing (check round %llu): party %u's check values contradict its folded ones",
+                               (unsigned long long)round, j);
         }
     }
     /* a dealer whose claim does not fit, or who contradicts it about its
@@ -403,9 +404,11 @@ static int judge_dealers(MpcEngine *e, uint64_t round, const Fe *mine, const Fe 
      * rows give) */
     for (unsigned d = 0; d < n; d++) {
         if (e->pp_bad[d] || (claim_fits(e, all, d) && report_agrees(all, n, d, d))) continue;
-        convict(e, d);
-        pp_warn(e, "preprocessing (check round %llu): party %u dealt inconsistent sharings (or misreported its own)",
-                (unsigned long long)round, d);
+        preproc_check_convict(e, d);
+        preproc_check_warn(e,
+                           "preprocessing (check round %llu): party %u dealt inconsistent sharings (or misreported its "
+                           "own)",
+                           (unsigned long long)round, d);
     }
     /* a report off its dealer's claim is a dispute: the reporter lied, or
      * the dealer gave it a bad row.  An honest party disputes only faulty
@@ -421,9 +424,10 @@ static int judge_dealers(MpcEngine *e, uint64_t round, const Fe *mine, const Fe 
             }
     for (unsigned j = 0; j < n; j++)
         if (!e->pp_bad[j] && count[j] > t) {
-            convict(e, j);
-            pp_warn(e, "preprocessing (check round %llu): party %u reported wrong check values for %u dealers",
-                    (unsigned long long)round, j, count[j]);
+            preproc_check_convict(e, j);
+            preproc_check_warn(e,
+                               "preprocessing (check round %llu): party %u reported wrong check values for %u dealers",
+                               (unsigned long long)round, j, count[j]);
         }
     /* the rest are settled by the dealer opening the disputed row */
     rc = e->pp_nbad > t ? too_many(e, round) : settle_disputes(e, round, rows, all, dis);
@@ -473,9 +477,9 @@ int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma,
         }
         for (unsigned j = 0; j < n; j++)
             if (bad_msg[j]) {
-                convict(e, j);
-                pp_warn(e, "preprocessing (check round %llu): party %u broadcast a malformed check message",
-                        (unsigned long long)round, j);
+                preproc_check_convict(e, j);
+                preproc_check_warn(e, "preprocessing (check round %llu): party %u broadcast a malformed check message",
+                                   (unsigned long long)round, j);
             }
         rc = judge_dealers(e, round, mine, sigma, rows, all, (const Fe(*)[SHAMIR_MAX_PARTIES])r);
     }

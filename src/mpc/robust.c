@@ -459,6 +459,11 @@ static RobustStatus decode_one(RobustBatch *b, const Fe *const *rows, size_t c, 
         decode_agreed(b, rows, c, secret, co);
         return ROBUST_OK;
     }
+    /* with m = need every share must agree, and if they all did the first
+     * k senders' polynomial would have: the decoder cannot succeed (a
+     * failing degree-2t opening at n = 3t+1 ran it on every value for
+     * nothing) */
+    if (m <= need) return ROBUST_NEED_MORE;
     for (unsigned j = 0; j < m; j++) b->gather[j] = rows[j][c];
     RobustStatus st = gao_decode(f, b->t, b->d, b->parties, b->gather, m, b->scratch, b->cand);
     if (st == ROBUST_OK) {

@@ -214,6 +214,50 @@ static void n31_case(int fault, const char *needle)
 TEST(bad_dealers_n31) { n31_case(TEST_BAD_DEAL_ALL, "party 30 dealt inconsistent"); }
 TEST(lying_reporters_n31) { n31_case(TEST_BAD_CHECK, "party 25 reported wrong check values"); }
 
+/* Wrong degree-2t shares in triple generation (step 5): the failing
+ * values are dropped, the triples made are right, the senders proven. */
+TEST(bad_open2t_n4)
+{
+    finish_case(4, 1, TEST_BAD_OPEN2T, one_n4, 1, true, "party 2's degree-2t share contradicts its inputs");
+}
+TEST(bad_open2t_n7)
+{
+    finish_case(7, 2, TEST_BAD_OPEN2T, two_n7, 2, true, "party 5's degree-2t share contradicts its inputs");
+}
+/* The sender also lies about its r_2t share so that its opening share
+ * fits its inputs: its r_2t share is off the double sharing, whose
+ * secret the degree-t half gives. */
+TEST(lying_open2t_n4)
+{
+    finish_case(4, 1, TEST_BAD_OPEN2T_LIE, one_n4, 1, true, "party 2's degree-2t share of r is off its double sharing");
+}
+/* Wrong shares to one party only (the others decode): every party's
+ * status is broadcast, so all take the fallback; the broadcast shares
+ * decode, nothing is dropped or proven, and every triple is right. */
+TEST(equivocating_open2t_n4)
+{
+    finish_case(4, 1, TEST_BAD_OPEN2T_SOME, one_n4, 1, false, "the broadcast shares decode");
+}
+TEST(equivocating_open2t_n7)
+{
+    finish_case(7, 2, TEST_BAD_OPEN2T_SOME, two_n7, 2, false, "the broadcast shares decode");
+}
+/* Two liars about r_2t in the same values at n = 7: the degree-2t-1
+ * decoding corrects one, not two; the run stops naming why (never a
+ * wrong triple, never an endless loop of dropped values). */
+TEST(two_lying_open2t_n7_stop)
+{
+    Sim s;
+    static Plan pl;
+    run_plan(&s, &pl, 7, 2, TEST_BAD_OPEN2T_LIE, two_n7, 2, false);
+    for (uint32_t i = 0; i < 7; i++) {
+        if (pl.bad[i]) continue;
+        CHECK_MSG(s.node[i].rc != 0, "party %u finished", i);
+        CHECK_MSG(strstr(s.node[i].err, "no party could be proven faulty") != NULL, "party %u: %s", i, s.node[i].err);
+    }
+    sim_free(&s);
+}
+
 static const uint32_t two_n4[] = { 1, 2 }, three_n7[] = { 1, 3, 5 };
 
 TEST(more_than_t_aborts_n4) { abort_case(4, 1, two_n4, 2, "more than t = 1 parties misbehaved (parties 1, 2)"); }
@@ -273,6 +317,12 @@ int main(void)
     RUN(big_opening_n4);
     RUN(bad_dealers_n31);
     RUN(lying_reporters_n31);
+    RUN(bad_open2t_n4);
+    RUN(bad_open2t_n7);
+    RUN(lying_open2t_n4);
+    RUN(equivocating_open2t_n4);
+    RUN(equivocating_open2t_n7);
+    RUN(two_lying_open2t_n7_stop);
     RUN(more_than_t_aborts_n4);
     RUN(more_than_t_aborts_n7);
     return unit_report();
