@@ -168,6 +168,7 @@ typedef struct StShare {
     uint8_t pending;    /* value not computed yet (batched multiplication) */
     uint32_t bits;      /* bit length, or total bits for fixed point */
     uint32_t frac;      /* fractional bits for fixed point */
+    uint32_t bound;     /* public: |value| < 2^bound (docs/mpc.md "Share bounds"); bits when made */
     uint32_t len;
     uint8_t bytes[];
 } StShare;

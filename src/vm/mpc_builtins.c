@@ -361,6 +361,7 @@ static int random_share(VM *vm, uint8_t kind, uint32_t bits, Value *r)
     StShare *s = heap_new_share(&vm->heap, kind, bits, 0, (const uint8_t *)&x, sizeof x);
     sodium_memzero(&x, sizeof x);
     if (!s) return vm_oom(vm);
+    s->bound = MPC_BOUND_MAX; /* a uniform field element (docs/mpc.md "Share bounds") */
     return share_object(vm, val_gc(VT_SHARE, s), r);
 }
 
@@ -408,6 +409,13 @@ static int field_op(VM *vm, const char *name, const Value *a, uint32_t n, bool m
         fe_add(mpc_field(vm->mpc), &z, &v, &k); /* a public constant is its own degree-0 share */
     StShare *s = heap_new_share(&vm->heap, x->share_kind, x->bits, x->frac, (const uint8_t *)&z, sizeof z);
     if (!s) return vm_oom(vm);
+    /* k as a field element may be anything: its bits as an unsigned number */
+    uint64_t kl[4];
+    fe_to_limbs(mpc_field(vm->mpc), kl, &k);
+    unsigned kb = 0;
+    for (int i = 3; i >= 0 && !kb; i--)
+        if (kl[i]) kb = 64 * (unsigned)i + mpc_bound_bits(kl[i]);
+    s->bound = mul ? mpc_bound_mul(x->bound, kb) : mpc_bound_add(x->bound, kb);
     return share_object(vm, val_gc(VT_SHARE, s), r);
 }
 
@@ -432,6 +440,7 @@ static int bi_retag(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
     if (x->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
     StShare *s = heap_new_share(&vm->heap, SHARE_INT, bits, 0, x->bytes, x->len);
     if (!s) return vm_oom(vm);
+    s->bound = x->bound; /* the same value */
     return share_object(vm, val_gc(VT_SHARE, s), r);
 }
 
@@ -576,6 +585,9 @@ static int take_share(VM *vm, const char *name, const Value *a, uint32_t n, uint
     StShare *s = heap_new_share(&vm->heap, kind, bits, frac, (const uint8_t *)&x, sizeof x);
     sodium_memzero(&x, sizeof x);
     if (!s) return vm_oom(vm);
+    /* range-checked against its declared type, at most 64 bits, whatever
+     * the program takes it as (docs/mpc.md "Client input ranges") */
+    s->bound = 64;
     *r = val_gc(VT_SHARE, s); /* raw share, as upstream */
     return ST_OK;
 }
