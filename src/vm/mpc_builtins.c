@@ -576,18 +576,23 @@ static int take_share(VM *vm, const char *name, const Value *a, uint32_t n, uint
     if (index > UINT32_MAX || mpc_client_input(vm->mpc, (uint32_t)client, (uint32_t)index, &x) != 0)
         return vm_error(vm, "Client %llu has no input at index %llu", (unsigned long long)client,
                         (unsigned long long)index);
-    /* a SecretUInt input of the manifest is one here too (upstream) */
-    for (uint32_t k = 0; kind == SHARE_INT && bits == 64 && k < vm->n_uint_inputs; k++)
+    /* range-checked against its declared type, at most 64 bits, whatever
+     * the program takes it as (docs/mpc.md "Client input ranges") */
+    uint32_t bound = 64;
+    for (uint32_t k = 0; k < vm->n_uint_inputs; k++)
         if (vm->uint_inputs[k].client == client && vm->uint_inputs[k].index == index) {
-            kind = SHARE_UINT;
-            bits = vm->uint_inputs[k].bits;
+            /* session.c's input_range: 1..64 bits, else any 64-bit value */
+            if (vm->uint_inputs[k].bits >= 1 && vm->uint_inputs[k].bits < bound) bound = vm->uint_inputs[k].bits;
+            /* a SecretUInt input of the manifest is one here too (upstream) */
+            if (kind == SHARE_INT && bits == 64 && vm->uint_inputs[k].tag == 2) {
+                kind = SHARE_UINT;
+                bits = vm->uint_inputs[k].bits;
+            }
         }
     StShare *s = heap_new_share(&vm->heap, kind, bits, frac, (const uint8_t *)&x, sizeof x);
     sodium_memzero(&x, sizeof x);
     if (!s) return vm_oom(vm);
-    /* range-checked against its declared type, at most 64 bits, whatever
-     * the program takes it as (docs/mpc.md "Client input ranges") */
-    s->bound = 64;
+    s->bound = bound;
     *r = val_gc(VT_SHARE, s); /* raw share, as upstream */
     return ST_OK;
 }

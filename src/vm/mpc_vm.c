@@ -440,13 +440,26 @@ int mpcvm_fit(VM *vm, const char *fn, uint8_t kind, unsigned width, Fe *x, unsig
     return rc;
 }
 
-/* Fits the two operands of op (of a's type) when `need` says their
- * result would pass the bound allowed for it. */
+/* Before a product or sum whose bound would pass what is allowed for it:
+ * fits those of the n operands (of `type`) that a wrap can take, leaving
+ * the others (uniform field elements: their results are refused by the
+ * next masked opening, not here, as opening them is fine). */
+static int fit_some(VM *vm, int op, const StShare *type, Fe *x, unsigned *bound, size_t n)
+{
+    unsigned b[2], limit = mpc_bound_limit(vm->mpc);
+    if (type->bits > 64) return ST_OK;
+    for (size_t i = 0; i < n; i++) b[i] = bound[i] <= limit ? bound[i] : 0;
+    if (mpcvm_fit(vm, op_word(op), type->share_kind, type->bits, x, b, n) != ST_OK) return ST_ERR;
+    for (size_t i = 0; i < n; i++)
+        if (b[i]) bound[i] = b[i];
+    return ST_OK;
+}
+
 static int fit_pair(VM *vm, int op, const StShare *type, Fe *x, unsigned *bx, Fe *y, unsigned *by)
 {
     Fe v[2] = { *x, *y };
     unsigned b[2] = { *bx, *by };
-    int rc = mpcvm_fit(vm, op_word(op), type->share_kind, type->bits, v, b, 2);
+    int rc = fit_some(vm, op, type, v, b, 2);
     *x = v[0];
     *y = v[1];
     *bx = b[0];
@@ -467,6 +480,16 @@ static unsigned clear_bound(const StShare *s, Value c, bool scale)
     if (c.type == VT_FLOAT)
         fixed_from_double(c.as.f, s->share_kind == SHARE_FIXED ? s->frac : MPC_FIXED_FRAC_BITS, &enc);
     return mpc_bound_of_i64(enc);
+}
+
+/* A fixed-point product that no wrap could bring within what truncation
+ * hides (a factor is a uniform field element). */
+static int too_wide(VM *vm, int op, unsigned bound)
+{
+    return vm_error(vm,
+                    "%s: a fixed-point product of up to %u bits cannot be truncated without showing its high bits "
+                    "(a factor is a uniform field element, e.g. Share.random())",
+                    op_word(op), bound);
 }
 
 static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
@@ -491,6 +514,8 @@ static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
     case STF_OP_MUL:
         /* a product stays within the 2·64 bits truncation hides */
         if (mpc_bound_mul(ba, bb) > MPC_BOUND_PRODUCT && fit_pair(vm, op, a, &x, &ba, &y, &bb) != ST_OK) return ST_ERR;
+        if (a->share_kind == SHARE_FIXED && bounds_on && mpc_bound_mul(ba, bb) > MPC_BOUND_PRODUCT)
+            return too_wide(vm, op, mpc_bound_mul(ba, bb));
         return enqueue_mul(vm, a, &x, &y, a->share_kind == SHARE_FIXED, mpc_bound_mul(ba, bb), out);
     case STF_OP_DIV:
         if (a->share_kind == SHARE_FIXED) return mpcvm_fixed_div(vm, a, b, out);
@@ -521,8 +546,9 @@ static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
 
 /* Fixed share times a fixed-encoded clear factor: product then truncate
  * (the caller keeps the product within MPC_BOUND_PRODUCT). */
-static int fixed_scale(VM *vm, StShare *s, const Fe *x, const Fe *factor, Value *out)
+static int fixed_scale(VM *vm, StShare *s, const Fe *x, const Fe *factor, unsigned bound, Value *out)
 {
+    if (bounds_on && bound > MPC_BOUND_PRODUCT) return too_wide(vm, STF_OP_MUL, bound);
     const Field *f = mpc_field(vm->mpc);
     Fe p, r;
     fe_mul(f, &p, x, factor);
@@ -534,8 +560,7 @@ static int fixed_scale(VM *vm, StShare *s, const Fe *x, const Fe *factor, Value 
 /* Fits the share operand x of op when its result bound `need` passes `cap`. */
 static int fit_one(VM *vm, int op, const StShare *s, Fe *x, unsigned *bs, unsigned need, unsigned cap)
 {
-    if (need <= cap) return ST_OK;
-    return mpcvm_fit(vm, op_word(op), s->share_kind, s->bits, x, bs, 1);
+    return need <= cap ? ST_OK : fit_some(vm, op, s, x, bs, 1);
 }
 
 static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Value *out)
@@ -563,7 +588,7 @@ static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Va
         return new_bounded(vm, s, &z, mpc_bound_add(bs, bc), out);
     case STF_OP_MUL:
         if (fit_one(vm, op, s, &x, &bs, mpc_bound_mul(bs, bc), MPC_BOUND_PRODUCT) != ST_OK) return ST_ERR;
-        if (is_float && s->share_kind == SHARE_FIXED) return fixed_scale(vm, s, &x, &k, out);
+        if (is_float && s->share_kind == SHARE_FIXED) return fixed_scale(vm, s, &x, &k, mpc_bound_mul(bs, bc), out);
         fe_mul(f, &z, &x, &k);
         if (is_float) {
             /* int share x float: the product is a fixed-point value */
@@ -582,7 +607,7 @@ static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Va
             fe_from_i64(f, &k, enc);
             bc = mpc_bound_of_i64(enc);
             if (fit_one(vm, op, s, &x, &bs, mpc_bound_mul(bs, bc), MPC_BOUND_PRODUCT) != ST_OK) return ST_ERR;
-            return fixed_scale(vm, s, &x, &k, out);
+            return fixed_scale(vm, s, &x, &k, mpc_bound_mul(bs, bc), out);
         }
         /* Integer shares: the exact floor quotient (upstream multiplies by
          * the field inverse, wrong unless the divisor divides the secret). */

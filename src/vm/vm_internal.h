@@ -144,10 +144,13 @@ struct VM {
 
     struct MpcEngine *mpc;   /* NULL: no MPC (share ops report it) */
     struct MpcVmState *mpcs; /* pending multiplications (mpc_vm.c) */
-    /* Client inputs the loaded program's manifest declares SecretUInt:
-     * ClientStore.take_share types them so, as upstream (vm_load_program). */
+    /* Client inputs the loaded program's manifest declares (vm_load_program):
+     * ClientStore.take_share types the SecretUInt ones (tag 2) so, as
+     * upstream, and gives every one its declared width as bound (the range
+     * check holds it to that, docs/mpc.md "Share bounds"). */
     struct {
         uint32_t client, index, bits;
+        uint8_t tag; /* StfShareType.tag */
     } * uint_inputs;
     uint32_t n_uint_inputs;
 

@@ -134,8 +134,8 @@ static void party(Node *p)
     switch (attack) {
     case ATTACK_SCALED_PRODUCT:
         rc = input(vm, 0, true, &x) || input(vm, 1, true, &y) ||
-             mpcvm_binary(vm, STF_OP_MUL, x, val_i64((int64_t)1 << 60), &t) ||
-             mpcvm_binary(vm, STF_OP_MUL, t, y, &r) || open_i64(vm, r, &got);
+             mpcvm_binary(vm, STF_OP_MUL, x, val_i64((int64_t)1 << 60), &t) || mpcvm_binary(vm, STF_OP_MUL, t, y, &r) ||
+             open_i64(vm, r, &got);
         break;
     case ATTACK_COMPARE:
         rc = input(vm, 1, false, &y) || mpcvm_binary(vm, STF_OP_MUL, y, val_i64((int64_t)1 << 60), &t) ||
@@ -143,8 +143,7 @@ static void party(Node *p)
         break;
     case ATTACK_SUM:
         rc = input(vm, 0, true, &x) || input(vm, 1, true, &y) || mpcvm_binary(vm, STF_OP_ADD, x, x, &t) ||
-             mpcvm_binary(vm, STF_OP_ADD, t, t, &t) || mpcvm_binary(vm, STF_OP_MUL, t, y, &r) ||
-             open_i64(vm, r, &got);
+             mpcvm_binary(vm, STF_OP_ADD, t, t, &t) || mpcvm_binary(vm, STF_OP_MUL, t, y, &r) || open_i64(vm, r, &got);
         break;
     }
     mpc_test_open_tap(e, NULL, NULL);
