@@ -96,6 +96,7 @@ static int make_share(VM *vm, Value v, uint8_t kind, uint32_t bits, uint32_t fra
     /* A public value: the degree-0 sharing of itself. */
     StShare *s = heap_new_share(&vm->heap, kind, bits, frac, (const uint8_t *)&x, sizeof x);
     if (!s) return vm_oom(vm);
+    s->bound = (uint16_t)mpcvm_clear_bound(vm, &x); /* public: its own size */
     return share_object(vm, val_gc(VT_SHARE, s), result);
 }
 

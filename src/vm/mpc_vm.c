@@ -186,6 +186,15 @@ int mpcvm_flush(VM *vm)
     return rc;
 }
 
+unsigned mpcvm_clear_bound(VM *vm, const Fe *x)
+{
+    int64_t v;
+    if (fe_to_i64_signed(mpc_field(vm->mpc), &v, x) == 0) return mpc_bound_of_i64(v);
+    uint64_t l[4];
+    fe_to_limbs(mpc_field(vm->mpc), l, x);
+    return l[1] | l[2] | l[3] ? MPC_BOUND_MAX : mpc_bound_bits(l[0]);
+}
+
 /* This party's field element of a share, running pending work first. */
 static int share_get(VM *vm, StShare *s, Fe *out)
 {
@@ -274,6 +283,7 @@ int mpcvm_share_clear(VM *vm, Value v, uint32_t reg, Value *out)
      * the value as its share (spec/mpc.md §1.6). */
     StShare *s = new_share(vm, kind, bits, frac, &x);
     if (!s) return vm_oom(vm);
+    s->bound = (uint16_t)mpcvm_clear_bound(vm, &x); /* public: its own size */
     *out = val_gc(VT_SHARE, s);
     return ST_OK;
 }

@@ -233,6 +233,8 @@ int mpcvm_fit(VM *vm, const char *fn, uint8_t kind, unsigned width, Fe *x, unsig
 /* Tests only: with on == 0 mpcvm_fit wraps nothing, as before issue 20,
  * so that a test can mount the attacks the bounds stop. */
 void mpcvm_test_bounds(int on);
+/* The bound of a public value x (a clear value made a share): its own size. */
+unsigned mpcvm_clear_bound(VM *vm, const Fe *x);
 
 /* closures.c */
 int closures_register(VM *vm);
