@@ -523,7 +523,11 @@ static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
         return new_bounded(vm, a, &z, mpc_bound_add(ba, bb), out);
     case STF_OP_MUL:
         /* a product stays within the 2·64 bits truncation hides */
-        if (mpc_bound_mul(ba, bb) > MPC_BOUND_PRODUCT && fit_pair(vm, op, a, &x, &ba, &y, &bb) != ST_OK) return ST_ERR;
+        /* a fixed-point product is truncated: keep it within what that hides;
+         * an integer product is not, and its bound just grows */
+        if (a->share_kind == SHARE_FIXED && mpc_bound_mul(ba, bb) > MPC_BOUND_PRODUCT &&
+            fit_pair(vm, op, a, &x, &ba, &y, &bb) != ST_OK)
+            return ST_ERR;
         if (a->share_kind == SHARE_FIXED && bounds_on && mpc_bound_mul(ba, bb) > MPC_BOUND_PRODUCT)
             return too_wide(vm, op, mpc_bound_mul(ba, bb));
         return enqueue_mul(vm, a, &x, &y, a->share_kind == SHARE_FIXED, mpc_bound_mul(ba, bb), out);
@@ -597,7 +601,9 @@ static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Va
             fe_sub(f, &z, &k, &x);
         return new_bounded(vm, s, &z, mpc_bound_add(bs, bc), out);
     case STF_OP_MUL:
-        if (fit_one(vm, op, s, &x, &bs, mpc_bound_mul(bs, bc), MPC_BOUND_PRODUCT) != ST_OK) return ST_ERR;
+        if (is_float && s->share_kind == SHARE_FIXED &&
+            fit_one(vm, op, s, &x, &bs, mpc_bound_mul(bs, bc), MPC_BOUND_PRODUCT) != ST_OK)
+            return ST_ERR;
         if (is_float && s->share_kind == SHARE_FIXED) return fixed_scale(vm, s, &x, &k, mpc_bound_mul(bs, bc), out);
         fe_mul(f, &z, &x, &k);
         if (is_float) {
