@@ -458,8 +458,17 @@ static int fit_some(VM *vm, int op, const StShare *type, Fe *x, unsigned *bound,
 {
     unsigned b[2], limit = mpc_bound_limit(vm->mpc);
     if (type->bits > 64) return ST_OK;
-    for (size_t i = 0; i < n; i++) b[i] = bound[i] <= limit ? bound[i] : 0;
-    if (mpcvm_fit(vm, op_word(op), type->share_kind, type->bits, x, b, n) != ST_OK) return ST_ERR;
+    /* an operand no wrap can take (a uniform field element) leaves the
+     * result unbounded whatever the other is: wrapping that one would only
+     * change its value (a bit circuit's 2 in a + b - 2ab) */
+    for (size_t i = 0; i < n; i++)
+        if (bound[i] > limit) return ST_OK;
+    for (size_t i = 0; i < n; i++) b[i] = bound[i];
+    /* an operand of a narrower integer type is brought back to 64 bits,
+     * where its intermediate values (a bit's 2 in a + b - 2ab) keep their
+     * value; masked openings wrap to the type's own width (mpcvm_fit) */
+    unsigned width = type->share_kind == SHARE_FIXED || type->bits >= 64 ? type->bits : 64;
+    if (mpcvm_fit(vm, op_word(op), type->share_kind, width, x, b, n) != ST_OK) return ST_ERR;
     for (size_t i = 0; i < n; i++)
         if (b[i]) bound[i] = b[i];
     return ST_OK;
