@@ -419,6 +419,7 @@ static int hb_take(VM *vm, const char *name, const Value *a, uint32_t n, uint8_t
                         (unsigned long long)index);
     StShare *s = heap_new_share(vm_heap(vm), kind, bits, frac, (const uint8_t *)&c->shares[index], sizeof(Fe));
     if (!s) return vm_oom(vm);
+    s->bound = 64; /* as mpc_builtins.c's client inputs: at most 64 bits */
     *r = val_gc(VT_SHARE, s);
     return ST_OK;
 }

@@ -262,6 +262,7 @@ StShare *heap_new_share(Heap *h, uint8_t kind, uint32_t bits, uint32_t frac, con
     s->share_kind = kind;
     s->bits = bits;
     s->frac = frac;
+    s->bound = (uint16_t)(bits < 1024 ? bits : 1024); /* the type's range; callers that know better set it */
     s->len = len;
     if (len) memcpy(s->bytes, bytes, len);
     return s;

@@ -166,6 +166,7 @@ typedef struct StShare {
     GcObject gc;
     uint8_t share_kind; /* ShareKind */
     uint8_t pending;    /* value not computed yet (batched multiplication) */
+    uint16_t bound;     /* public: |value| < 2^bound, <= MPC_BOUND_MAX (docs/mpc.md "Share bounds") */
     uint32_t bits;      /* bit length, or total bits for fixed point */
     uint32_t frac;      /* fractional bits for fixed point */
     uint32_t len;

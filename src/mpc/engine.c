@@ -607,6 +607,8 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
     }
     open_free(&os);
     gather_end(e, false);
+    /* opened values are public: a test may watch them (mpc_test_open_tap) */
+    if (result == 0 && online && e->open_tap) e->open_tap(e->open_tap_ud, out, count);
     return result;
 }
 
@@ -779,6 +781,12 @@ int mpc_reconstruct(const MpcEngine *e, const unsigned *parties, const Fe *share
 }
 
 void mpc_test_set_fault(MpcEngine *e, MpcFault fault) { e->fault = fault; }
+
+void mpc_test_open_tap(MpcEngine *e, void (*tap)(void *ud, const Fe *v, size_t n), void *ud)
+{
+    e->open_tap = tap;
+    e->open_tap_ud = ud;
+}
 
 void mpc_test_preproc_fault(MpcEngine *e, int what) { e->test_fault = what; }
 

@@ -226,6 +226,8 @@ struct MpcEngine {
      * between runs so their pages are not faulted in anew every run */
     uint8_t *pp_keep[3];
     size_t pp_keep_cap[3];
+    void (*open_tap)(void *ud, const Fe *v, size_t n); /* tests only: every online opening */
+    void *open_tap_ud;
 
     struct Rbc *rbc;  /* reliable broadcast state (engine_rbc.c) */
     struct Rbc *prbc; /* preprocessing's own broadcast channel (preproc_check.c) */
@@ -410,6 +412,9 @@ int round_internal(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out,
 int mpc_test_take_triples(MpcEngine *e, size_t k, Fe *a, Fe *b, Fe *c);
 /* Test hook: changes the injected fault (e.g. preprocess honestly first). */
 void mpc_test_set_fault(MpcEngine *e, MpcFault fault);
+/* Tests only: tap(ud, v, n) sees the values of every online opening (they
+ * are public), to check what masked openings show (issue 20). */
+void mpc_test_open_tap(MpcEngine *e, void (*tap)(void *ud, const Fe *v, size_t n), void *ud);
 /* Test hook: misbehave in preprocessing (TEST_BAD_DEAL: deal one party an
  * inconsistent share; TEST_BAD_OPEN2T: wrong shares in triple generation). */
 void mpc_test_preproc_fault(MpcEngine *e, int what);

@@ -56,3 +56,39 @@ int mpc_fixed_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigne
     if (mpc_truncate(e, in, n, k, f, out) != 0) return -1;
     return mpc_fixed_wrap(e, out, n, 2 * k - f + 1, k, out);
 }
+
+/* ---- public magnitude bounds ------------------------------------------------------ */
+
+static unsigned saturate(uint64_t b) { return b > MPC_BOUND_MAX ? MPC_BOUND_MAX : (unsigned)b; }
+
+unsigned mpc_bound_add(unsigned a, unsigned b) { return saturate((uint64_t)(a > b ? a : b) + 1); }
+
+unsigned mpc_bound_mul(unsigned a, unsigned b) { return saturate((uint64_t)a + b); }
+
+unsigned mpc_bound_bits(uint64_t mag) { return mag ? 64u - (unsigned)__builtin_clzll(mag) : 0; }
+
+unsigned mpc_bound_of_i64(int64_t c)
+{
+    /* |INT64_MIN| = 2^63 as an unsigned magnitude */
+    return mpc_bound_bits(c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c);
+}
+
+unsigned mpc_bound_trunc(unsigned a, unsigned m) { return a > m ? saturate((uint64_t)a - m + 1) : 1; }
+
+unsigned mpc_bound_limit(const MpcEngine *e)
+{
+    /* compare.c's check_bound, for mod2m on bound + 1 bits */
+    unsigned max = e->f->bits - MPC_KAPPA - 12;
+    if (max > MPC_CMP_MAX_BITS) max = MPC_CMP_MAX_BITS;
+    return max - 1;
+}
+
+int mpc_bound_fit(MpcEngine *e, Fe *x, size_t n, unsigned bound, unsigned k, int is_unsigned)
+{
+    if (k == 0 || k > 64 || bound > mpc_bound_limit(e))
+        return mpc_fail(e, "mpc_bound_fit: cannot bring a %u-bit value into %u bits (bounds up to %u into 1..64)",
+                        bound, k, mpc_bound_limit(e));
+    if (n == 0 || bound <= k) return 0;
+    if (!is_unsigned) return mpc_fixed_wrap(e, x, n, bound, k, x);
+    return mpc_mod2m(e, x, n, bound, k, x);
+}

@@ -36,4 +36,35 @@ int mpc_fixed_wrap(MpcEngine *e, const Fe *in, size_t n, unsigned K, unsigned k,
  * in. */
 int mpc_fixed_truncate(MpcEngine *e, const Fe *in, size_t n, unsigned k, unsigned f, Fe *out);
 
+/* ---- public magnitude bounds (docs/mpc.md "Share bounds", issue 20) ------------
+ * Every share carries a public bound B: its value v, read as a signed
+ * integer, has |v| < 2^B.  Every party derives it the same way from the
+ * program's operations alone, so it costs nothing and tells nothing.  A
+ * masked opening that assumes K bits is only reached with B <= K; a value
+ * beyond is first wrapped into its type's width (mpc_bound_fit). */
+#define MPC_BOUND_MAX 1024u    /* saturated: any field element */
+#define MPC_BOUND_PRODUCT 128u /* 2·64: what mpc_truncate hides; products stay within it */
+
+/* The bound of a + b or a − b (max + 1), of a·b (sum), of a share times a
+ * clear c with |c| = mag (bits(mag) more), and of a K-bounded value
+ * truncated by m bits (floor plus a carry: K − m + 1).  All saturate at
+ * MPC_BOUND_MAX. */
+unsigned mpc_bound_add(unsigned a, unsigned b);
+unsigned mpc_bound_mul(unsigned a, unsigned b);
+unsigned mpc_bound_bits(uint64_t mag);
+unsigned mpc_bound_of_i64(int64_t c);
+unsigned mpc_bound_trunc(unsigned a, unsigned m);
+
+/* The largest bound mpc_bound_fit can wrap in this engine's field (its
+ * masked opening needs K + 1 <= MPC_CMP_MAX_BITS and room for κ): 159 for
+ * every built-in field. */
+unsigned mpc_bound_limit(const MpcEngine *e);
+
+/* x[i] (|x[i]| < 2^bound) brought into k bits in place: the signed range
+ * [-2^(k-1), 2^(k-1)) by mpc_fixed_wrap, or [0, 2^k) (is_unsigned) by
+ * mpc_mod2m; values already there are unchanged, others become what k-bit
+ * arithmetic gives.  Needs k <= 64 and bound <= mpc_bound_limit(e).
+ * 6 rounds per batch. */
+int mpc_bound_fit(MpcEngine *e, Fe *x, size_t n, unsigned bound, unsigned k, int is_unsigned);
+
 #endif

@@ -60,6 +60,7 @@ static int random_share(VM *vm, const Group *g, uint8_t kind, uint32_t bits, Val
     StShare *s = heap_new_share(&vm->heap, kind, bits, 0, (const uint8_t *)&x, sizeof x);
     sodium_memzero(&x, sizeof x);
     if (!s) return vm_oom(vm);
+    s->bound = MPC_BOUND_MAX; /* a uniform field element (docs/mpc.md "Share bounds") */
     StObject *o = heap_new_object(&vm->heap);
     StArray *cs = heap_new_array(&vm->heap, t + 1);
     if (!o || !cs) return vm_oom(vm);

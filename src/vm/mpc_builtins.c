@@ -96,6 +96,7 @@ static int make_share(VM *vm, Value v, uint8_t kind, uint32_t bits, uint32_t fra
     /* A public value: the degree-0 sharing of itself. */
     StShare *s = heap_new_share(&vm->heap, kind, bits, frac, (const uint8_t *)&x, sizeof x);
     if (!s) return vm_oom(vm);
+    s->bound = (uint16_t)mpcvm_clear_bound(vm, &x); /* public: its own size */
     return share_object(vm, val_gc(VT_SHARE, s), result);
 }
 
@@ -361,6 +362,7 @@ static int random_share(VM *vm, uint8_t kind, uint32_t bits, Value *r)
     StShare *s = heap_new_share(&vm->heap, kind, bits, 0, (const uint8_t *)&x, sizeof x);
     sodium_memzero(&x, sizeof x);
     if (!s) return vm_oom(vm);
+    s->bound = MPC_BOUND_MAX; /* a uniform field element (docs/mpc.md "Share bounds") */
     return share_object(vm, val_gc(VT_SHARE, s), r);
 }
 
@@ -408,6 +410,13 @@ static int field_op(VM *vm, const char *name, const Value *a, uint32_t n, bool m
         fe_add(mpc_field(vm->mpc), &z, &v, &k); /* a public constant is its own degree-0 share */
     StShare *s = heap_new_share(&vm->heap, x->share_kind, x->bits, x->frac, (const uint8_t *)&z, sizeof z);
     if (!s) return vm_oom(vm);
+    /* k as a field element may be anything: its bits as an unsigned number */
+    uint64_t kl[4];
+    fe_to_limbs(mpc_field(vm->mpc), kl, &k);
+    unsigned kb = 0;
+    for (int i = 3; i >= 0 && !kb; i--)
+        if (kl[i]) kb = 64 * (unsigned)i + mpc_bound_bits(kl[i]);
+    s->bound = mul ? mpc_bound_mul(x->bound, kb) : mpc_bound_add(x->bound, kb);
     return share_object(vm, val_gc(VT_SHARE, s), r);
 }
 
@@ -432,6 +441,7 @@ static int bi_retag(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
     if (x->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
     StShare *s = heap_new_share(&vm->heap, SHARE_INT, bits, 0, x->bytes, x->len);
     if (!s) return vm_oom(vm);
+    s->bound = x->bound; /* the same value */
     return share_object(vm, val_gc(VT_SHARE, s), r);
 }
 
@@ -567,15 +577,23 @@ static int take_share(VM *vm, const char *name, const Value *a, uint32_t n, uint
     if (index > UINT32_MAX || mpc_client_input(vm->mpc, (uint32_t)client, (uint32_t)index, &x) != 0)
         return vm_error(vm, "Client %llu has no input at index %llu", (unsigned long long)client,
                         (unsigned long long)index);
-    /* a SecretUInt input of the manifest is one here too (upstream) */
-    for (uint32_t k = 0; kind == SHARE_INT && bits == 64 && k < vm->n_uint_inputs; k++)
+    /* range-checked against its declared type, at most 64 bits, whatever
+     * the program takes it as (docs/mpc.md "Client input ranges") */
+    uint32_t bound = 64;
+    for (uint32_t k = 0; k < vm->n_uint_inputs; k++)
         if (vm->uint_inputs[k].client == client && vm->uint_inputs[k].index == index) {
-            kind = SHARE_UINT;
-            bits = vm->uint_inputs[k].bits;
+            /* session.c's input_range: 1..64 bits, else any 64-bit value */
+            if (vm->uint_inputs[k].bits >= 1 && vm->uint_inputs[k].bits < bound) bound = vm->uint_inputs[k].bits;
+            /* a SecretUInt input of the manifest is one here too (upstream) */
+            if (kind == SHARE_INT && bits == 64 && vm->uint_inputs[k].tag == 2) {
+                kind = SHARE_UINT;
+                bits = vm->uint_inputs[k].bits;
+            }
         }
     StShare *s = heap_new_share(&vm->heap, kind, bits, frac, (const uint8_t *)&x, sizeof x);
     sodium_memzero(&x, sizeof x);
     if (!s) return vm_oom(vm);
+    s->bound = bound;
     *r = val_gc(VT_SHARE, s); /* raw share, as upstream */
     return ST_OK;
 }

@@ -75,14 +75,17 @@ static unsigned clear_bits(int64_t v, bool is_unsigned)
 }
 
 /* An element as a field element in the units of `type`; *bits grows to
- * cover a clear value wider than the share type. */
-static int element(VM *vm, const char *fn, const StShare *type, Value v, Fe *out, unsigned *bits)
+ * cover a clear value wider than the share type.  *bound: a share's public
+ * bound, 0 for a clear value (never wrapped; it fits *bits). */
+static int element(VM *vm, const char *fn, const StShare *type, Value v, Fe *out, unsigned *bits, unsigned *bound)
 {
     const Field *f = mpc_field(vm->mpc);
     StShare *s;
+    *bound = 0;
     if (mpcvm_unwrap(vm, v, &s)) {
         if (s->pending && mpcvm_flush(vm) != ST_OK) return ST_ERR;
         memcpy(out, s->bytes, sizeof *out);
+        *bound = s->bound;
         return ST_OK;
     }
     if (type->share_kind == SHARE_FIXED && (v.type == VT_FLOAT || val_is_int(v))) {
@@ -108,8 +111,8 @@ static int element(VM *vm, const char *fn, const StShare *type, Value v, Fe *out
 }
 
 /* Broadcast operands to a common length n and convert them. */
-static int elements(VM *vm, const char *fn, Operand *ops, size_t nops, const StShare *const *types, Fe **fe, size_t *n,
-                    unsigned *bits)
+static int elements(VM *vm, const char *fn, Operand *ops, size_t nops, const StShare *const *types, Fe **fe,
+                    unsigned **bnd, size_t *n, unsigned *bits)
 {
     size_t len = 1;
     for (size_t k = 0; k < nops; k++) {
@@ -120,9 +123,11 @@ static int elements(VM *vm, const char *fn, Operand *ops, size_t nops, const StS
     }
     for (size_t k = 0; k < nops; k++) {
         fe[k] = calloc(len ? len : 1, sizeof(Fe));
-        if (!fe[k]) return vm_oom(vm);
+        bnd[k] = calloc(len ? len : 1, sizeof(unsigned));
+        if (!fe[k] || !bnd[k]) return vm_oom(vm);
         for (size_t i = 0; i < len; i++)
-            if (element(vm, fn, types[k], ops[k].v[ops[k].n == 1 ? 0 : i], &fe[k][i], bits) != ST_OK) return ST_ERR;
+            if (element(vm, fn, types[k], ops[k].v[ops[k].n == 1 ? 0 : i], &fe[k][i], bits, &bnd[k][i]) != ST_OK)
+                return ST_ERR;
     }
     *n = len;
     return ST_OK;
@@ -130,8 +135,9 @@ static int elements(VM *vm, const char *fn, Operand *ops, size_t nops, const StS
 
 static int engine_fail(VM *vm) { return vm_error(vm, "MPC protocol failed: %s", mpc_error(vm->mpc)); }
 
-/* Results as shares of `type`: an array when any operand was one. */
-static int results(VM *vm, const StShare *type, const Fe *v, size_t n, bool array, Value *out)
+/* Results as shares of `type` with public bound `bound` (0: the type's
+ * width): an array when any operand was one. */
+static int results_bounded(VM *vm, const StShare *type, const Fe *v, size_t n, bool array, unsigned bound, Value *out)
 {
     StArray *arr = NULL;
     if (array && sl_new_array(vm, (int64_t)n, &arr) != ST_OK) return ST_ERR;
@@ -139,6 +145,7 @@ static int results(VM *vm, const StShare *type, const Fe *v, size_t n, bool arra
         StShare *s =
             heap_new_share(&vm->heap, type->share_kind, type->bits, type->frac, (const uint8_t *)&v[i], sizeof v[i]);
         if (!s) return vm_oom(vm);
+        if (bound) s->bound = bound;
         if (!array) {
             *out = val_gc(VT_SHARE, s);
             return ST_OK;
@@ -149,17 +156,25 @@ static int results(VM *vm, const StShare *type, const Fe *v, size_t n, bool arra
     return ST_OK;
 }
 
+static int results(VM *vm, const StShare *type, const Fe *v, size_t n, bool array, Value *out)
+{
+    return results_bounded(vm, type, v, n, array, 0, out);
+}
+
 static const StShare bit_type = { .share_kind = SHARE_INT, .bits = 1 };
 static const StShare index_type = { .share_kind = SHARE_INT, .bits = 64 };
 
 /* The converted operands of one call. */
 typedef struct {
+    const char *fn;
     Operand ops[3];
     Fe *fe[3];
+    unsigned *bnd[3]; /* public bounds of share elements, 0 for clear ones */
     size_t n;
     unsigned bits; /* comparison bound: the widest operand */
     StShare type;  /* the operands' share type (from operand type_from on) */
     bool array;
+    unsigned out_bound; /* the results' bound, when not the type's width */
 } Args;
 
 static void args_free(Args *g)
@@ -168,6 +183,7 @@ static void args_free(Args *g)
         free(g->ops[k].v);
         if (g->fe[k]) sodium_memzero(g->fe[k], (g->n ? g->n : 1) * sizeof(Fe));
         free(g->fe[k]);
+        free(g->bnd[k]);
     }
 }
 
@@ -176,6 +192,7 @@ static void args_free(Args *g)
 static int args_parse(VM *vm, const char *fn, const Value *a, uint32_t nops, uint32_t type_from, Args *g)
 {
     memset(g, 0, sizeof *g);
+    g->fn = fn;
     int rc = mpcvm_flush(vm);
     for (uint32_t k = 0; rc == ST_OK && k < nops; k++) {
         rc = operand(vm, a[k], fn, &g->ops[k]);
@@ -186,7 +203,26 @@ static int args_parse(VM *vm, const char *fn, const Value *a, uint32_t nops, uin
     g->bits = g->type.bits;
     const StShare *types[3] = { &g->type, &g->type, &g->type };
     for (uint32_t k = 0; k < type_from; k++) types[k] = &index_type;
-    return elements(vm, fn, g->ops, nops, types, g->fe, &g->n, &g->bits);
+    return elements(vm, fn, g->ops, nops, types, g->fe, g->bnd, &g->n, &g->bits);
+}
+
+/* Before a masked opening: share operands from..nops-1 whose bound passes
+ * their type's width are wrapped into it (docs/mpc.md "Share bounds"). */
+static int fit_args(VM *vm, Args *g, uint32_t from, uint32_t nops)
+{
+    for (uint32_t k = from; k < nops; k++)
+        if (mpcvm_fit(vm, g->fn, g->type.share_kind, g->type.bits, g->fe[k], g->bnd[k], g->n) != ST_OK) return ST_ERR;
+    return ST_OK;
+}
+
+/* The widest of operands from..nops-1 (clear ones fit g->bits). */
+static unsigned widest(const Args *g, uint32_t from, uint32_t nops)
+{
+    unsigned w = g->bits;
+    for (uint32_t k = from; k < nops; k++)
+        for (size_t i = 0; i < g->n; i++)
+            if (g->bnd[k][i] > w) w = g->bnd[k][i];
+    return w;
 }
 
 typedef int (*Body)(VM *vm, Args *g, Fe *out, void *ud);
@@ -200,7 +236,7 @@ static int apply(VM *vm, const char *fn, const Value *a, uint32_t nops, uint32_t
     int rc = args_parse(vm, fn, a, nops, type_from, &g);
     if (rc == ST_OK && !(out = calloc(g.n ? g.n : 1, sizeof(Fe)))) rc = vm_oom(vm);
     if (rc == ST_OK && g.n) rc = body(vm, &g, out, ud);
-    if (rc == ST_OK) rc = results(vm, bit_result ? &bit_type : &g.type, out, g.n, g.array, r);
+    if (rc == ST_OK) rc = results_bounded(vm, bit_result ? &bit_type : &g.type, out, g.n, g.array, g.out_bound, r);
     if (out) sodium_memzero(out, (g.n ? g.n : 1) * sizeof(Fe));
     free(out);
     args_free(&g);
@@ -228,6 +264,10 @@ static int cmp_body(VM *vm, Args *g, Fe *out, void *ud)
 {
     const CmpCall *c = ud;
     unsigned k = c->k ? c->k : g->bits;
+    /* the operands are brought within the k bits the comparison's masks
+     * assume (an explicit k narrower than the type wraps to k) */
+    for (uint32_t j = 0; j < 2; j++)
+        if (mpcvm_fit(vm, g->fn, g->type.share_kind, k, g->fe[j], g->bnd[j], g->n) != ST_OK) return ST_ERR;
     if (mpc_compare(vm->mpc, cmp_ops[c->op].op, g->fe[0], g->fe[1], g->n, k, out) != 0) return engine_fail(vm);
     return ST_OK;
 }
@@ -254,6 +294,7 @@ static int bi_cmp(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 static int ltz_body(VM *vm, Args *g, Fe *out, void *ud)
 {
     MpcCmpOp op = ud ? MPC_CMP_EQ : MPC_CMP_LT;
+    if (fit_args(vm, g, 0, 1) != ST_OK) return ST_ERR;
     if (mpc_compare(vm->mpc, op, g->fe[0], NULL, g->n, g->bits, out) != 0) return engine_fail(vm);
     return ST_OK;
 }
@@ -274,6 +315,11 @@ static int bi_is_zero(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 
 static int select_body(VM *vm, Args *g, Fe *out, void *ud)
 {
+    /* c·(a − b) + b: a bit c gives a or b; a wider c scales a − b */
+    unsigned c = 0, ab = widest(g, 1, 3);
+    for (size_t i = 0; i < g->n; i++)
+        if (g->bnd[0][i] > c) c = g->bnd[0][i];
+    g->out_bound = c <= 1 ? ab : mpc_bound_add(mpc_bound_mul(c, mpc_bound_add(ab, ab)), ab);
     if (mpc_select(vm->mpc, g->fe[0], g->fe[1], g->fe[2], g->n, out) != 0) return engine_fail(vm);
     return ST_OK;
 }
@@ -299,6 +345,8 @@ static int minmax_body(VM *vm, Args *g, Fe *out, void *ud)
     size_t n = g->n;
     Fe *const *in = g->fe;
     /* max: a < b ? b : a;  min: a < b ? a : b */
+    if (fit_args(vm, g, 0, 2) != ST_OK) return ST_ERR;
+    g->out_bound = widest(g, 0, 2);
     Fe *c = calloc(n, sizeof(Fe));
     if (!c) return vm_oom(vm);
     int rc = mpc_compare(vm->mpc, MPC_CMP_LT, in[0], in[1], n, g->bits, c);
@@ -328,6 +376,7 @@ static int arg_extreme(VM *vm, const char *fn, const Value *a, uint32_t n, bool 
     Args g;
     Fe idx;
     int rc = args_parse(vm, fn, a, 1, 0, &g);
+    if (rc == ST_OK) rc = fit_args(vm, &g, 0, 1);
     if (rc == ST_OK && mpc_arg_extreme(vm->mpc, g.fe[0], g.n, g.bits, want_max, &idx, NULL) != 0) rc = engine_fail(vm);
     if (rc == ST_OK) rc = results(vm, &index_type, &idx, 1, false, r);
     args_free(&g);
@@ -346,7 +395,15 @@ static int bi_argmin(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 
 /* ---- bit decomposition, truncation, division ------------------------------------------ */
 
-/* A single integer share argument (flushed), with its field element. */
+/* x, the value of share s, brought into s's width if its bound passes it. */
+static int fit_share(VM *vm, const char *fn, const StShare *s, Fe *x)
+{
+    unsigned b = s->bound;
+    return mpcvm_fit(vm, fn, s->share_kind, s->bits, x, &b, 1);
+}
+
+/* A single integer share argument (flushed), with its field element (the
+ * callers fit it, or pass it on to what fits it). */
 static int int_share(VM *vm, const char *fn, Value v, StShare **s, Fe *x)
 {
     if (!mpcvm_unwrap(vm, v, s)) return vm_error(vm, "%s: first argument must be a share", fn);
@@ -362,7 +419,8 @@ static int bi_bit_decompose(VM *vm, const Value *a, uint32_t n, Value *r, void *
     Fe x;
     uint64_t k;
     if (n != 2) return sl_expects(vm, "Share.bit_decompose", "2 arguments: share, bit count");
-    if (int_share(vm, "Share.bit_decompose", a[0], &s, &x) != ST_OK) return ST_ERR;
+    if (int_share(vm, "Share.bit_decompose", a[0], &s, &x) != ST_OK || fit_share(vm, "Share.bit_decompose", s, &x))
+        return ST_ERR;
     if (sl_usize(vm, a[1], "bit count", &k) != ST_OK) return ST_ERR;
     if (k == 0 || k > s->bits || k > 64)
         return vm_error(vm, "Share.bit_decompose: bit count must be between 1 and the share's bit length %u", s->bits);
@@ -380,7 +438,7 @@ static int bi_trunc(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
     Fe x;
     uint64_t m;
     if (n != 2) return sl_expects(vm, "Share.trunc", "2 arguments: share, bits to drop");
-    if (int_share(vm, "Share.trunc", a[0], &s, &x) != ST_OK) return ST_ERR;
+    if (int_share(vm, "Share.trunc", a[0], &s, &x) != ST_OK || fit_share(vm, "Share.trunc", s, &x)) return ST_ERR;
     if (sl_usize(vm, a[1], "bits to drop", &m) != ST_OK) return ST_ERR;
     if (m == 0) return results(vm, s, &x, 1, false, r);
     if (m > s->bits)
@@ -401,10 +459,15 @@ int mpcvm_div_public(VM *vm, const StShare *s, const Fe *x, Value d, bool want_m
     if (dv == 0) return vm_error(vm, "Division by zero");
     if (s->share_kind == SHARE_FIXED) return vm_error(vm, "Floor division needs an integer share");
     if (mpcvm_flush(vm) != ST_OK) return ST_ERR;
-    Fe q, rem;
+    Fe q, rem, v = *x;
     unsigned bits = s->bits < 2 ? 2 : s->bits;
-    if (mpc_div_public(vm->mpc, x, 1, bits, dv, &q, &rem) != 0) return engine_fail(vm);
-    int rc = results(vm, s, want_mod ? &rem : &q, 1, false, out);
+    if (fit_share(vm, want_mod ? "MOD" : "DIV", s, &v) != ST_OK) return ST_ERR;
+    int rc = mpc_div_public(vm->mpc, &v, 1, bits, dv, &q, &rem) == 0 ? ST_OK : engine_fail(vm);
+    /* |quotient| <= |x|; |remainder| < |d| */
+    unsigned rb = mpc_bound_of_i64(dv);
+    if (rc == ST_OK)
+        rc = results_bounded(vm, s, want_mod ? &rem : &q, 1, false, want_mod && rb > s->bits ? rb : 0, out);
+    sodium_memzero(&v, sizeof v);
     sodium_memzero(&q, sizeof q);
     sodium_memzero(&rem, sizeof rem);
     return rc;
@@ -422,8 +485,11 @@ int mpcvm_fixed_div(VM *vm, const StShare *sa, const StShare *sb, Value *out)
     Fe x, y, q;
     memcpy(&x, sa->bytes, sizeof x);
     memcpy(&y, sb->bytes, sizeof y);
+    if (fit_share(vm, "DIV", sa, &x) != ST_OK || fit_share(vm, "DIV", sb, &y) != ST_OK) return ST_ERR;
     int rc = mpc_fixed_div(vm->mpc, &x, &y, 1, sa->bits, sa->frac, &q) == 0 ? results(vm, sa, &q, 1, false, out)
                                                                             : engine_fail(vm);
+    sodium_memzero(&x, sizeof x);
+    sodium_memzero(&y, sizeof y);
     sodium_memzero(&q, sizeof q);
     return rc;
 }
@@ -452,6 +518,7 @@ static int fixed_body(VM *vm, Args *g, Fe *out, void *ud)
     if (g->type.share_kind != SHARE_FIXED) return vm_error(vm, "expected a fixed-point share");
     if (g->type.bits != 64 || g->type.frac > 24)
         return vm_error(vm, "needs a 64-bit fixed-point share with at most 24 fractional bits");
+    if (fit_args(vm, g, 0, 1) != ST_OK) return ST_ERR;
     if (fn(vm->mpc, g->fe[0], g->n, g->type.bits, g->type.frac, out) != 0) return engine_fail(vm);
     return ST_OK;
 }

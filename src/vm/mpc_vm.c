@@ -12,7 +12,11 @@
  * multiplications in a program travel together.  Fixed-point products are
  * then truncated by f bits in one more round for the whole batch
  * (probabilistic truncation), which upstream omits (spec/mpc.md §7), and
- * wrapped into 64 bits (issue 20, docs/mpc.md "The truncation bound"). */
+ * wrapped into 64 bits (issue 20, docs/mpc.md "The truncation bound").
+ * Every share carries a public bound on its magnitude (StShare.bound,
+ * docs/mpc.md "Share bounds"): linear operations and products compute it,
+ * and a value whose bound exceeds what the next masked opening hides is
+ * wrapped into its type first (mpcvm_fit). */
 #include <math.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -25,12 +29,15 @@ typedef struct {
     StShare *dst;
     Fe x, y;
     bool truncate;
+    unsigned bound; /* of the product x·y, before truncation */
 } PendingMul;
 
 typedef struct MpcVmState {
     PendingMul *q;
     size_t n, cap;
 } MpcVmState;
+
+static bool bounds_on = true; /* off only in tests (mpcvm_test_bounds) */
 
 static Fe *share_fe(StShare *s) { return (Fe *)(void *)s->bytes; }
 
@@ -40,10 +47,12 @@ static StShare *new_share(VM *vm, uint8_t kind, uint32_t bits, uint32_t frac, co
     return s;
 }
 
-static int new_share_value(VM *vm, const StShare *type, const Fe *v, Value *out)
+/* A share of `type` holding v, with public bound `bound`. */
+static int new_bounded(VM *vm, const StShare *type, const Fe *v, unsigned bound, Value *out)
 {
     StShare *s = new_share(vm, type->share_kind, type->bits, type->frac, v);
     if (!s) return vm_oom(vm);
+    s->bound = bound;
     *out = val_gc(VT_SHARE, s);
     return ST_OK;
 }
@@ -153,6 +162,9 @@ int mpcvm_flush(VM *vm)
     size_t nt = 0;
     for (size_t i = 0; rc == ST_OK && i < n; i++)
         if (st->q[i].truncate) x[nt++] = z[i];
+    for (size_t i = 0; rc == ST_OK && bounds_on && i < n; i++)
+        if (st->q[i].truncate && st->q[i].bound > MPC_BOUND_PRODUCT)
+            rc = vm_error(vm, "internal error: a %u-bit fixed-point product reached truncation", st->q[i].bound);
     if (rc == ST_OK && nt) {
         /* The product must itself fit k-bit fixed point: |x*y| < 2^(k-1-f). */
         if (mpc_fixed_truncate(vm->mpc, x, nt, MPC_FIXED_TOTAL_BITS, MPC_FIXED_FRAC_BITS, y) != 0)
@@ -174,6 +186,15 @@ int mpcvm_flush(VM *vm)
     return rc;
 }
 
+unsigned mpcvm_clear_bound(VM *vm, const Fe *x)
+{
+    int64_t v;
+    if (fe_to_i64_signed(mpc_field(vm->mpc), &v, x) == 0) return mpc_bound_of_i64(v);
+    uint64_t l[4];
+    fe_to_limbs(mpc_field(vm->mpc), l, x);
+    return l[1] | l[2] | l[3] ? MPC_BOUND_MAX : mpc_bound_bits(l[0]);
+}
+
 /* This party's field element of a share, running pending work first. */
 static int share_get(VM *vm, StShare *s, Fe *out)
 {
@@ -185,7 +206,7 @@ static int share_get(VM *vm, StShare *s, Fe *out)
     return ST_OK;
 }
 
-static int enqueue_mul(VM *vm, const StShare *type, const Fe *x, const Fe *y, bool truncate, Value *out)
+static int enqueue_mul(VM *vm, const StShare *type, const Fe *x, const Fe *y, bool truncate, unsigned bound, Value *out)
 {
     MpcVmState *st = state(vm);
     if (!st) return vm_oom(vm);
@@ -208,7 +229,9 @@ static int enqueue_mul(VM *vm, const StShare *type, const Fe *x, const Fe *y, bo
     StShare *dst = new_share(vm, type->share_kind, type->bits, type->frac, &zero);
     if (!dst) return vm_oom(vm);
     dst->pending = 1;
-    st->q[st->n++] = (PendingMul){ .dst = dst, .x = *x, .y = *y, .truncate = truncate };
+    /* a truncated product is wrapped into 64 bits (mpc_fixed_truncate) */
+    dst->bound = truncate ? MPC_FIXED_TOTAL_BITS : bound;
+    st->q[st->n++] = (PendingMul){ .dst = dst, .x = *x, .y = *y, .truncate = truncate, .bound = bound };
     *out = val_gc(VT_SHARE, dst);
     return ST_OK;
 }
@@ -260,6 +283,7 @@ int mpcvm_share_clear(VM *vm, Value v, uint32_t reg, Value *out)
      * the value as its share (spec/mpc.md §1.6). */
     StShare *s = new_share(vm, kind, bits, frac, &x);
     if (!s) return vm_oom(vm);
+    s->bound = (uint16_t)mpcvm_clear_bound(vm, &x); /* public: its own size */
     *out = val_gc(VT_SHARE, s);
     return ST_OK;
 }
@@ -384,6 +408,109 @@ static int scalar_fe(VM *vm, const StShare *s, Value c, bool scale, Fe *out, boo
 
 static const char *op_word(int op) { return stf_op_name(op); }
 
+/* ---- public bounds (docs/mpc.md "Share bounds") ------------------------------------------ */
+
+void mpcvm_test_bounds(int on) { bounds_on = on != 0; }
+
+int mpcvm_fit(VM *vm, const char *fn, uint8_t kind, unsigned width, Fe *x, unsigned *bound, size_t n)
+{
+    unsigned top = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (bound[i] > width) {
+            m++;
+            if (bound[i] > top) top = bound[i];
+        }
+    if (m == 0 || !bounds_on) return ST_OK;
+    unsigned limit = mpc_bound_limit(vm->mpc);
+    if (top > limit)
+        return vm_error(vm,
+                        "%s: an operand may have up to %u bits (its public bound), more than the %u bits a masked "
+                        "opening hides in this field, so it cannot be brought back to its %u-bit type",
+                        fn, top, limit, width);
+    if (width > 64)
+        return vm_error(vm,
+                        "%s: an operand may have up to %u bits, more than its %u-bit type, and only types of up "
+                        "to 64 bits can be wrapped back",
+                        fn, top, width);
+    if (mpcvm_flush(vm) != ST_OK) return ST_ERR;
+    Fe *t = vm_mem_alloc(vm, m * sizeof(Fe));
+    if (!t) return vm_oom(vm);
+    for (size_t i = 0, j = 0; i < n; i++)
+        if (bound[i] > width) t[j++] = x[i];
+    /* a bit (width 1) wraps to 0/1, not to the signed range [-1, 0] */
+    int rc = mpc_bound_fit(vm->mpc, t, m, top, width, kind == SHARE_UINT || width == 1) == 0 ? ST_OK : engine_error(vm);
+    for (size_t i = 0, j = 0; rc == ST_OK && i < n; i++)
+        if (bound[i] > width) {
+            x[i] = t[j++];
+            bound[i] = width;
+        }
+    sodium_memzero(t, m * sizeof(Fe));
+    vm_mem_free(vm, t, m * sizeof(Fe));
+    return rc;
+}
+
+/* Before a product or sum whose bound would pass what is allowed for it:
+ * fits those of the n operands (of `type`) that a wrap can take, leaving
+ * the others (uniform field elements: their results are refused by the
+ * next masked opening, not here, as opening them is fine). */
+static int fit_some(VM *vm, int op, const StShare *type, Fe *x, unsigned *bound, size_t n)
+{
+    unsigned b[2], limit = mpc_bound_limit(vm->mpc);
+    if (type->bits > 64) return ST_OK;
+    /* an operand no wrap can take (a uniform field element) leaves the
+     * result unbounded whatever the other is: wrapping that one would only
+     * change its value (a bit circuit's 2 in a + b - 2ab) */
+    for (size_t i = 0; i < n; i++)
+        if (bound[i] > limit) return ST_OK;
+    for (size_t i = 0; i < n; i++) b[i] = bound[i];
+    /* an operand of a narrower integer type is brought back to 64 bits,
+     * where its intermediate values (a bit's 2 in a + b - 2ab) keep their
+     * value; masked openings wrap to the type's own width (mpcvm_fit) */
+    unsigned width = type->share_kind == SHARE_FIXED || type->bits >= 64 ? type->bits : 64;
+    if (mpcvm_fit(vm, op_word(op), type->share_kind, width, x, b, n) != ST_OK) return ST_ERR;
+    for (size_t i = 0; i < n; i++)
+        if (b[i]) bound[i] = b[i];
+    return ST_OK;
+}
+
+static int fit_pair(VM *vm, int op, const StShare *type, Fe *x, unsigned *bx, Fe *y, unsigned *by)
+{
+    Fe v[2] = { *x, *y };
+    unsigned b[2] = { *bx, *by };
+    int rc = fit_some(vm, op, type, v, b, 2);
+    *x = v[0];
+    *y = v[1];
+    *bx = b[0];
+    *by = b[1];
+    sodium_memzero(v, sizeof v);
+    return rc;
+}
+
+/* The public bound of a clear operand in the share's units (as scalar_fe
+ * makes it). */
+static unsigned clear_bound(const StShare *s, Value c, bool scale)
+{
+    if (val_is_int(c)) {
+        unsigned b = val_is_unsigned(c) ? mpc_bound_bits(c.as.u) : mpc_bound_of_i64(c.as.i);
+        return b && scale && s->share_kind == SHARE_FIXED ? b + s->frac : b;
+    }
+    int64_t enc = 0;
+    if (c.type == VT_FLOAT)
+        fixed_from_double(c.as.f, s->share_kind == SHARE_FIXED ? s->frac : MPC_FIXED_FRAC_BITS, &enc);
+    return mpc_bound_of_i64(enc);
+}
+
+/* A fixed-point product that no wrap could bring within what truncation
+ * hides (a factor is a uniform field element). */
+static int too_wide(VM *vm, int op, unsigned bound)
+{
+    return vm_error(vm,
+                    "%s: a fixed-point product of up to %u bits cannot be truncated without showing its high bits "
+                    "(a factor is a uniform field element, e.g. Share.random())",
+                    op_word(op), bound);
+}
+
 static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
 {
     const Field *f = mpc_field(vm->mpc);
@@ -391,10 +518,28 @@ static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
     Fe x, y, z;
     if (share_get(vm, a, &x) != ST_OK || share_get(vm, b, &y) != ST_OK) return ST_ERR;
     bool is_bool = a->share_kind == SHARE_INT && a->bits == 1;
+    unsigned ba = a->bound, bb = b->bound;
     switch (op) {
-    case STF_OP_ADD: fe_add(f, &z, &x, &y); return new_share_value(vm, a, &z, out);
-    case STF_OP_SUB: fe_sub(f, &z, &x, &y); return new_share_value(vm, a, &z, out);
-    case STF_OP_MUL: return enqueue_mul(vm, a, &x, &y, a->share_kind == SHARE_FIXED, out);
+    case STF_OP_ADD:
+    case STF_OP_SUB:
+        /* local, so wrapped only when the sum would pass what a wrap can take */
+        if (mpc_bound_add(ba, bb) > mpc_bound_limit(vm->mpc) && fit_pair(vm, op, a, &x, &ba, &y, &bb) != ST_OK)
+            return ST_ERR;
+        if (op == STF_OP_ADD)
+            fe_add(f, &z, &x, &y);
+        else
+            fe_sub(f, &z, &x, &y);
+        return new_bounded(vm, a, &z, mpc_bound_add(ba, bb), out);
+    case STF_OP_MUL:
+        /* a product stays within the 2·64 bits truncation hides */
+        /* a fixed-point product is truncated: keep it within what that hides;
+         * an integer product is not, and its bound just grows */
+        if (a->share_kind == SHARE_FIXED && mpc_bound_mul(ba, bb) > MPC_BOUND_PRODUCT &&
+            fit_pair(vm, op, a, &x, &ba, &y, &bb) != ST_OK)
+            return ST_ERR;
+        if (a->share_kind == SHARE_FIXED && bounds_on && mpc_bound_mul(ba, bb) > MPC_BOUND_PRODUCT)
+            return too_wide(vm, op, mpc_bound_mul(ba, bb));
+        return enqueue_mul(vm, a, &x, &y, a->share_kind == SHARE_FIXED, mpc_bound_mul(ba, bb), out);
     case STF_OP_DIV:
         if (a->share_kind == SHARE_FIXED) return mpcvm_fixed_div(vm, a, b, out);
         return vm_error(vm, "Share/Share division is only supported on fixed-point shares");
@@ -414,21 +559,31 @@ static int share_share(VM *vm, int op, StShare *a, StShare *b, Value *out)
             fe_sub(f, &z, &z, &ab);
             if (op == STF_OP_XOR) fe_sub(f, &z, &z, &ab);
         }
-        return new_share_value(vm, a, &z, out);
+        /* bits give a bit; anything else at most |a + b| + 2|ab| */
+        unsigned bz = ba <= 1 && bb <= 1 ? 1 : mpc_bound_add(mpc_bound_add(ba, bb), mpc_bound_mul(ba, bb) + 1);
+        return new_bounded(vm, a, &z, bz, out);
     }
     default: return vm_error(vm, "Type error in %s operation", op_word(op));
     }
 }
 
-/* Fixed share times a fixed-encoded clear factor: product then truncate. */
-static int fixed_scale(VM *vm, StShare *s, const Fe *x, const Fe *factor, Value *out)
+/* Fixed share times a fixed-encoded clear factor: product then truncate
+ * (the caller keeps the product within MPC_BOUND_PRODUCT). */
+static int fixed_scale(VM *vm, StShare *s, const Fe *x, const Fe *factor, unsigned bound, Value *out)
 {
+    if (bounds_on && bound > MPC_BOUND_PRODUCT) return too_wide(vm, STF_OP_MUL, bound);
     const Field *f = mpc_field(vm->mpc);
     Fe p, r;
     fe_mul(f, &p, x, factor);
     if (mpcvm_flush(vm) != ST_OK) return ST_ERR;
     if (mpc_fixed_truncate(vm->mpc, &p, 1, MPC_FIXED_TOTAL_BITS, s->frac, &r) != 0) return engine_error(vm);
-    return new_share_value(vm, s, &r, out);
+    return new_bounded(vm, s, &r, MPC_FIXED_TOTAL_BITS, out);
+}
+
+/* Fits the share operand x of op when its result bound `need` passes `cap`. */
+static int fit_one(VM *vm, int op, const StShare *s, Fe *x, unsigned *bs, unsigned need, unsigned cap)
+{
+    return need <= cap ? ST_OK : fit_some(vm, op, s, x, bs, 1);
 }
 
 static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Value *out)
@@ -442,23 +597,30 @@ static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Va
     if (rc == ST_ERR) return ST_ERR;
     if (rc < 0 || (is_float && s->share_kind != SHARE_FIXED && op != STF_OP_MUL))
         return vm_error(vm, "Type error in %s operation", op_word(op));
+    unsigned bs = s->bound, bc = clear_bound(s, c, scale), limit = mpc_bound_limit(vm->mpc);
     switch (op) {
-    case STF_OP_ADD: fe_add(f, &z, &x, &k); return new_share_value(vm, s, &z, out);
+    case STF_OP_ADD:
     case STF_OP_SUB:
-        if (share_left)
+        if (fit_one(vm, op, s, &x, &bs, mpc_bound_add(bs, bc), limit) != ST_OK) return ST_ERR;
+        if (op == STF_OP_ADD)
+            fe_add(f, &z, &x, &k);
+        else if (share_left)
             fe_sub(f, &z, &x, &k);
         else
             fe_sub(f, &z, &k, &x);
-        return new_share_value(vm, s, &z, out);
+        return new_bounded(vm, s, &z, mpc_bound_add(bs, bc), out);
     case STF_OP_MUL:
-        if (is_float && s->share_kind == SHARE_FIXED) return fixed_scale(vm, s, &x, &k, out);
+        if (is_float && s->share_kind == SHARE_FIXED &&
+            fit_one(vm, op, s, &x, &bs, mpc_bound_mul(bs, bc), MPC_BOUND_PRODUCT) != ST_OK)
+            return ST_ERR;
+        if (is_float && s->share_kind == SHARE_FIXED) return fixed_scale(vm, s, &x, &k, mpc_bound_mul(bs, bc), out);
         fe_mul(f, &z, &x, &k);
         if (is_float) {
             /* int share x float: the product is a fixed-point value */
             StShare type = { .share_kind = SHARE_FIXED, .bits = MPC_FIXED_TOTAL_BITS, .frac = MPC_FIXED_FRAC_BITS };
-            return new_share_value(vm, &type, &z, out);
+            return new_bounded(vm, &type, &z, mpc_bound_mul(bs, bc), out);
         }
-        return new_share_value(vm, s, &z, out);
+        return new_bounded(vm, s, &z, mpc_bound_mul(bs, bc), out);
     case STF_OP_DIV: {
         if (!share_left) return vm_error(vm, "Division of a clear value by a secret share is not supported");
         if (is_float ? c.as.f == 0.0 : fe_is_zero(&k)) return vm_error(vm, "Division by zero");
@@ -468,7 +630,9 @@ static int share_scalar(VM *vm, int op, StShare *s, Value c, bool share_left, Va
             int64_t enc = 0;
             if (fixed_encode(vm, 1.0 / d, s->frac, &enc) != ST_OK) return ST_ERR;
             fe_from_i64(f, &k, enc);
-            return fixed_scale(vm, s, &x, &k, out);
+            bc = mpc_bound_of_i64(enc);
+            if (fit_one(vm, op, s, &x, &bs, mpc_bound_mul(bs, bc), MPC_BOUND_PRODUCT) != ST_OK) return ST_ERR;
+            return fixed_scale(vm, s, &x, &k, mpc_bound_mul(bs, bc), out);
         }
         /* Integer shares: the exact floor quotient (upstream multiplies by
          * the field inverse, wrong unless the divisor divides the secret). */
@@ -502,5 +666,5 @@ int mpcvm_not(VM *vm, Value a, Value *out)
     if (share_get(vm, s, &x) != ST_OK) return ST_ERR;
     fe_one(f, &one);
     fe_sub(f, &z, &one, &x);
-    return new_share_value(vm, s, &z, out);
+    return new_bounded(vm, s, &z, s->bound <= 1 ? 1 : mpc_bound_add(s->bound, 1), out);
 }

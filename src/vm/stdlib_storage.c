@@ -132,7 +132,15 @@ static int encode(VM *vm, Buf *b, Value v, int depth)
         const Field *f = mpc_field(vm->mpc);
         size_t nl = strlen(f->name);
         uint8_t canon[32];
-        fe_to_bytes(f, canon, (const Fe *)(const void *)s->bytes);
+        /* a loaded share is taken to be within its type: bring a wider
+         * value into it first where a wrap can (docs/mpc.md "Share bounds") */
+        Fe sv = *(const Fe *)(const void *)s->bytes;
+        unsigned sb = s->bound;
+        if (sb > s->bits && sb <= mpc_bound_limit(vm->mpc) && s->bits <= 64 &&
+            mpcvm_fit(vm, "store", s->share_kind, s->bits, &sv, &sb, 1) != ST_OK)
+            return ST_ERR;
+        fe_to_bytes(f, canon, &sv);
+        sodium_memzero(&sv, sizeof sv);
         put_u8(b, s->share_kind);
         put_u32(b, s->bits);
         put_u32(b, s->frac);

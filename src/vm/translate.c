@@ -893,26 +893,25 @@ int translate_program(VM *vm, const StfProgram *prog)
     return rc;
 }
 
-/* The manifest's unsigned client inputs (see VM.uint_inputs). */
+/* The manifest's declared client inputs (see VM.uint_inputs). */
 static int note_uint_inputs(VM *vm, const StfProgram *prog)
 {
     const StfManifest *m = &prog->manifest;
     size_t n = 0;
-    for (uint32_t c = 0; prog->version >= 2 && c < m->client_count; c++)
-        for (uint32_t i = 0; i < m->clients[c].input_count; i++) n += m->clients[c].inputs[i].tag == 2;
+    for (uint32_t c = 0; prog->version >= 2 && c < m->client_count; c++) n += m->clients[c].input_count;
     if (!n) return ST_OK;
     size_t old = vm->n_uint_inputs, bytes = (old + n) * sizeof *vm->uint_inputs;
     void *t = realloc(vm->uint_inputs, bytes);
     if (!t) return vm_oom(vm);
     vm->uint_inputs = t;
     for (uint32_t c = 0; c < m->client_count; c++)
-        for (uint32_t i = 0; i < m->clients[c].input_count; i++)
-            if (m->clients[c].inputs[i].tag == 2) {
-                vm->uint_inputs[vm->n_uint_inputs].client = c;
-                vm->uint_inputs[vm->n_uint_inputs].index = i;
-                vm->uint_inputs[vm->n_uint_inputs].bits = m->clients[c].inputs[i].bits;
-                vm->n_uint_inputs++;
-            }
+        for (uint32_t i = 0; i < m->clients[c].input_count; i++) {
+            vm->uint_inputs[vm->n_uint_inputs].client = c;
+            vm->uint_inputs[vm->n_uint_inputs].index = i;
+            vm->uint_inputs[vm->n_uint_inputs].bits = m->clients[c].inputs[i].bits;
+            vm->uint_inputs[vm->n_uint_inputs].tag = m->clients[c].inputs[i].tag;
+            vm->n_uint_inputs++;
+        }
     return ST_OK;
 }
 

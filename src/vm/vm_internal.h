@@ -144,10 +144,13 @@ struct VM {
 
     struct MpcEngine *mpc;   /* NULL: no MPC (share ops report it) */
     struct MpcVmState *mpcs; /* pending multiplications (mpc_vm.c) */
-    /* Client inputs the loaded program's manifest declares SecretUInt:
-     * ClientStore.take_share types them so, as upstream (vm_load_program). */
+    /* Client inputs the loaded program's manifest declares (vm_load_program):
+     * ClientStore.take_share types the SecretUInt ones (tag 2) so, as
+     * upstream, and gives every one its declared width as bound (the range
+     * check holds it to that, docs/mpc.md "Share bounds"). */
     struct {
         uint32_t client, index, bits;
+        uint8_t tag; /* StfShareType.tag */
     } * uint_inputs;
     uint32_t n_uint_inputs;
 
@@ -222,6 +225,16 @@ int mpc_compare_builtins_register(VM *vm); /* Share.lt etc. (mpc_compare_builtin
 int mpcvm_div_public(VM *vm, const struct StShare *s, const Fe *x, Value d, bool want_mod, Value *out);
 /* Fixed-point a / b of two fixed-point shares (Newton's iteration, mpc/fixed_ops.c). */
 int mpcvm_fixed_div(VM *vm, const struct StShare *a, const struct StShare *b, Value *out);
+/* Brings those of the n values x (shares of `kind`, `width` bits) whose
+ * public bound[i] exceeds width into width bits, in one batched wrap, and
+ * sets their bound[i] to width (docs/mpc.md "Share bounds"); fn names the
+ * operation in errors.  Before every masked opening. */
+int mpcvm_fit(VM *vm, const char *fn, uint8_t kind, unsigned width, Fe *x, unsigned *bound, size_t n);
+/* Tests only: with on == 0 mpcvm_fit wraps nothing, as before issue 20,
+ * so that a test can mount the attacks the bounds stop. */
+void mpcvm_test_bounds(int on);
+/* The bound of a public value x (a clear value made a share): its own size. */
+unsigned mpcvm_clear_bound(VM *vm, const Fe *x);
 
 /* closures.c */
 int closures_register(VM *vm);

@@ -172,4 +172,15 @@ static inline int64_t as_i64(const Fe *a)
     return v;
 }
 
+/* A client node sends its `count` inputs (a client_fn's body). */
+static inline void sim_client_send(Node *p, const Fe *vals, size_t count)
+{
+    Sim *s = p->sim;
+    char err[256] = "";
+    if (mpc_client_send_inputs(p->tr, NULL, s->n, s->t, 0x5eed, vals, count, s->timeout_ms, err, sizeof err) != 0) {
+        p->rc = -1;
+        snprintf(p->err, sizeof p->err, "%s", err);
+    }
+}
+
 #endif

@@ -36,16 +36,7 @@ static Fe add(Fe a, int64_t b)
 
 static const MpcRange FIX64 = { INT64_MIN, INT64_MAX };
 
-static void client_send(Node *p)
-{
-    Sim *s = p->sim;
-    char err[256] = "";
-    if (mpc_client_send_inputs(p->tr, NULL, s->n, s->t, 0x5eed, &client_val[p->id - s->n], 1, s->timeout_ms, err,
-                               sizeof err) != 0) {
-        p->rc = -1;
-        snprintf(p->err, sizeof p->err, "%s", err);
-    }
-}
+static void client_send(Node *p) { sim_client_send(p, &client_val[p->id - p->sim->n], 1); }
 
 /* ---- the attack as it worked before the check -------------------------------
  * x·Y is opened the way truncation opened it with k = 64: v + 2^63 + R with
