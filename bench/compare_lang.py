@@ -10,7 +10,8 @@ the largest l its int64 opening allows) with its main() replaced by a loop of N 
 two client inputs, each result opened.  The native twin is the same loop with `a < b`
 on the secret int64 inputs, which compiles to Share.lt (k = 64, kappa = 40,
 masks made ahead in batches of 64), and, for the same computation on both
-sides, `Share.lt(a, b, l)` at the recipe's own bit length l (8 and 21).  Each program runs in process (`stoffel
+sides, `Share.lt(a, b, l + 1)` (the recipe's l-bit unsigned values as signed values;
+the int64 inputs are first wrapped into l + 1 bits, docs/mpc.md "Share bounds").  Each program runs in process (`stoffel
 run`, n=4 t=1); the cost per comparison is the difference between an N2 and
 an N1 run divided by N2 - N1, so start-up, compilation and input sharing
 cancel.  CPU is the run's user + system time over all its threads (the
@@ -38,7 +39,7 @@ N1, N2 = 64, 128
 ARGS = ["--client-input", "0=100", "--client-input", "0=150", "--parties", "4", "--threshold", "1", "--stats"]
 RECIPE_CALL = "less_than(a, b, l, kappa)"
 NATIVE_CALL = "a < b"
-NATIVE_K_CALL = "Share.lt(a, b, l)"
+NATIVE_K_CALL = "Share.lt(a, b, l + 1)"  # l-bit unsigned values fit l + 1 bits signed
 
 
 def program(helpers, call, n, l, kappa=8):
@@ -130,8 +131,8 @@ def main():
     rows = (("recipe (mpc_secure_comparison, l=8, kappa=8)", "recipe8"),
             ("recipe (mpc_secure_comparison, l=21, kappa=40)", "recipe21"),
             ("native a < b (Share.lt, k=64, kappa=40)", "native"),
-            ("native Share.lt(a, b, 8) (k=8, kappa=40)", "native8"),
-            ("native Share.lt(a, b, 21) (k=21, kappa=40)", "native21"))
+            ("native Share.lt(a, b, 9) (k=9, kappa=40)", "native8"),
+            ("native Share.lt(a, b, 22) (k=22, kappa=40)", "native21"))
     for label, key in rows:
         w, c, r = res[key]
         print("%-48s %9.2f ms %9.2f ms %14.1f" % (label, w * 1e3, c * 1e3, r))
