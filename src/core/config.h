@@ -198,9 +198,6 @@
 #ifndef PREPROC_MIN_BITS
 #define PREPROC_MIN_BITS 1024
 #endif
-#ifndef PREPROC_DEAL_CHUNK
-#define PREPROC_DEAL_CHUNK 256
-#endif
 #ifndef CLIENT_HELD_MAX
 #define CLIENT_HELD_MAX 4096 /* early messages a client keeps */
 #endif

@@ -534,7 +534,6 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
     Fe *mine = (Fe *)(void *)(e->sbuf + MPC_HDR);
     wire_put_hdr(e->sbuf, kind, (uint32_t)count, e->instance, seq);
     MpcFault fault = online ? e->fault : MPC_FAULT_NONE;
-    if (kind == MK_OPEN2T && e->test_fault == TEST_BAD_OPEN2T) fault = MPC_FAULT_WRONG_SHARES;
     if (fault == MPC_FAULT_WRONG_SHARES) {
         uint8_t *bogus = malloc(len);
         if (!bogus) return mpc_fail(e, "out of memory");
