@@ -391,6 +391,8 @@ int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma,
 void preproc_check_warn(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void preproc_check_convict(MpcEngine *e, unsigned j);
 void preproc_check_list_set(const uint8_t *set, unsigned n, char *out, size_t len);
+/* The parties not proven faulty, in order, into P; their count. */
+unsigned preproc_check_live_parties(const MpcEngine *e, unsigned *P);
 #define PP_TAG(step, seq) (((uint64_t)(step) << 56) | ((seq)&0xffffffffffffffULL))
 
 /* engine_rbc.c */

@@ -192,8 +192,7 @@ static int fits(const MpcEngine *e, const unsigned *P, unsigned m, const Fe *val
     return ok;
 }
 
-/* The parties not proven faulty, in order. */
-static unsigned live_parties(const MpcEngine *e, unsigned *P)
+unsigned preproc_check_live_parties(const MpcEngine *e, unsigned *P)
 {
     unsigned m = 0;
     for (unsigned j = 0; j < e->n; j++)
@@ -208,7 +207,7 @@ static int triplet_fits(const MpcEngine *e, const Fe *r0, const Fe *r1, const Fe
 {
     unsigned P[SHAMIR_MAX_PARTIES];
     Fe a[SHAMIR_MAX_PARTIES], b[SHAMIR_MAX_PARTIES], c[SHAMIR_MAX_PARTIES], s1, s2;
-    unsigned m = live_parties(e, P);
+    unsigned m = preproc_check_live_parties(e, P);
     for (unsigned i = 0; i < m; i++) {
         a[i] = r0[P[i]];
         b[i] = r1[P[i]];
@@ -484,7 +483,7 @@ int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma,
         rc = judge_dealers(e, round, mine, sigma, rows, all, (const Fe(*)[SHAMIR_MAX_PARTIES])r);
     }
     if (rc == 0) {
-        out->m = live_parties(e, out->map);
+        out->m = preproc_check_live_parties(e, out->map);
         out->t_a = t - e->pp_nbad;
         e->st.dealings_excluded += e->pp_nbad;
     }

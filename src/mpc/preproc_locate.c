@@ -37,14 +37,6 @@
 
 #define LOCATE_MAX 64 /* failing values whose inputs are broadcast (all failing ones are dropped) */
 
-static unsigned live_set(const MpcEngine *e, unsigned *P)
-{
-    unsigned m = 0;
-    for (unsigned j = 0; j < e->n; j++)
-        if (!e->pp_bad[j]) P[m++] = j;
-    return m;
-}
-
 /* Decodes count degree-2t values from the live parties' shares (row[j]:
  * party j's), at most t - proven of them wrong, as open_round does (the
  * engine's decoder cache while nobody is proven): out[c] is right where
@@ -154,7 +146,7 @@ static void eval_at(const Field *f, const Fe *c, unsigned d, unsigned j, Fe *y)
 static void locate_one(MpcEngine *e, uint64_t seq, const Fe *in, const Fe *v)
 {
     const Field *f = e->f;
-    unsigned n = e->n, t = e->t, P[SHAMIR_MAX_PARTIES], m = live_set(e, P);
+    unsigned n = e->n, t = e->t, P[SHAMIR_MAX_PARTIES], m = preproc_check_live_parties(e, P);
     static const char *name[3] = { "a", "b", "r (degree t)" };
     Fe val[4][SHAMIR_MAX_PARTIES], sec[3], coef[SHAMIR_MAX_PARTIES], y;
     uint8_t off[SHAMIR_MAX_PARTIES] = { 0 };

@@ -207,11 +207,12 @@ static int args_parse(VM *vm, const char *fn, const Value *a, uint32_t nops, uin
 }
 
 /* Before a masked opening: share operands from..nops-1 whose bound passes
- * their type's width are wrapped into it (docs/mpc.md "Share bounds"). */
-static int fit_args(VM *vm, Args *g, uint32_t from, uint32_t nops)
+ * width bits (their type's, or a comparison's explicit k) are wrapped into
+ * it (docs/mpc.md "Share bounds"). */
+static int fit_args(VM *vm, Args *g, uint32_t from, uint32_t nops, unsigned width)
 {
     for (uint32_t k = from; k < nops; k++)
-        if (mpcvm_fit(vm, g->fn, g->type.share_kind, g->type.bits, g->fe[k], g->bnd[k], g->n) != ST_OK) return ST_ERR;
+        if (mpcvm_fit(vm, g->fn, g->type.share_kind, width, g->fe[k], g->bnd[k], g->n) != ST_OK) return ST_ERR;
     return ST_OK;
 }
 
@@ -264,10 +265,8 @@ static int cmp_body(VM *vm, Args *g, Fe *out, void *ud)
 {
     const CmpCall *c = ud;
     unsigned k = c->k ? c->k : g->bits;
-    /* the operands are brought within the k bits the comparison's masks
-     * assume (an explicit k narrower than the type wraps to k) */
-    for (uint32_t j = 0; j < 2; j++)
-        if (mpcvm_fit(vm, g->fn, g->type.share_kind, k, g->fe[j], g->bnd[j], g->n) != ST_OK) return ST_ERR;
+    /* within the k bits the comparison's masks assume */
+    if (fit_args(vm, g, 0, 2, k) != ST_OK) return ST_ERR;
     if (mpc_compare(vm->mpc, cmp_ops[c->op].op, g->fe[0], g->fe[1], g->n, k, out) != 0) return engine_fail(vm);
     return ST_OK;
 }
@@ -294,7 +293,7 @@ static int bi_cmp(VM *vm, const Value *a, uint32_t n, Value *r, void *ud)
 static int ltz_body(VM *vm, Args *g, Fe *out, void *ud)
 {
     MpcCmpOp op = ud ? MPC_CMP_EQ : MPC_CMP_LT;
-    if (fit_args(vm, g, 0, 1) != ST_OK) return ST_ERR;
+    if (fit_args(vm, g, 0, 1, g->type.bits) != ST_OK) return ST_ERR;
     if (mpc_compare(vm->mpc, op, g->fe[0], NULL, g->n, g->bits, out) != 0) return engine_fail(vm);
     return ST_OK;
 }
@@ -345,7 +344,7 @@ static int minmax_body(VM *vm, Args *g, Fe *out, void *ud)
     size_t n = g->n;
     Fe *const *in = g->fe;
     /* max: a < b ? b : a;  min: a < b ? a : b */
-    if (fit_args(vm, g, 0, 2) != ST_OK) return ST_ERR;
+    if (fit_args(vm, g, 0, 2, g->type.bits) != ST_OK) return ST_ERR;
     g->out_bound = widest(g, 0, 2);
     Fe *c = calloc(n, sizeof(Fe));
     if (!c) return vm_oom(vm);
@@ -376,7 +375,7 @@ static int arg_extreme(VM *vm, const char *fn, const Value *a, uint32_t n, bool 
     Args g;
     Fe idx;
     int rc = args_parse(vm, fn, a, 1, 0, &g);
-    if (rc == ST_OK) rc = fit_args(vm, &g, 0, 1);
+    if (rc == ST_OK) rc = fit_args(vm, &g, 0, 1, g.type.bits);
     if (rc == ST_OK && mpc_arg_extreme(vm->mpc, g.fe[0], g.n, g.bits, want_max, &idx, NULL) != 0) rc = engine_fail(vm);
     if (rc == ST_OK) rc = results(vm, &index_type, &idx, 1, false, r);
     args_free(&g);
@@ -518,7 +517,7 @@ static int fixed_body(VM *vm, Args *g, Fe *out, void *ud)
     if (g->type.share_kind != SHARE_FIXED) return vm_error(vm, "expected a fixed-point share");
     if (g->type.bits != 64 || g->type.frac > 24)
         return vm_error(vm, "needs a 64-bit fixed-point share with at most 24 fractional bits");
-    if (fit_args(vm, g, 0, 1) != ST_OK) return ST_ERR;
+    if (fit_args(vm, g, 0, 1, g->type.bits) != ST_OK) return ST_ERR;
     if (fn(vm->mpc, g->fe[0], g->n, g->type.bits, g->type.frac, out) != 0) return engine_fail(vm);
     return ST_OK;
 }

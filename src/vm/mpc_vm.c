@@ -451,27 +451,22 @@ int mpcvm_fit(VM *vm, const char *fn, uint8_t kind, unsigned width, Fe *x, unsig
 }
 
 /* Before a product or sum whose bound would pass what is allowed for it:
- * fits those of the n operands (of `type`) that a wrap can take, leaving
- * the others (uniform field elements: their results are refused by the
- * next masked opening, not here, as opening them is fine). */
+ * fits the n operands (of `type`), unless one is beyond any wrap (a
+ * uniform field element): the result is then unbounded whatever the
+ * others are, and wrapping them would only change their values (a bit
+ * circuit's 2 in a + b - 2ab); its result is refused by the next masked
+ * opening, not here, as opening it is fine. */
 static int fit_some(VM *vm, int op, const StShare *type, Fe *x, unsigned *bound, size_t n)
 {
-    unsigned b[2], limit = mpc_bound_limit(vm->mpc);
+    unsigned limit = mpc_bound_limit(vm->mpc);
     if (type->bits > 64) return ST_OK;
-    /* an operand no wrap can take (a uniform field element) leaves the
-     * result unbounded whatever the other is: wrapping that one would only
-     * change its value (a bit circuit's 2 in a + b - 2ab) */
     for (size_t i = 0; i < n; i++)
         if (bound[i] > limit) return ST_OK;
-    for (size_t i = 0; i < n; i++) b[i] = bound[i];
     /* an operand of a narrower integer type is brought back to 64 bits,
-     * where its intermediate values (a bit's 2 in a + b - 2ab) keep their
-     * value; masked openings wrap to the type's own width (mpcvm_fit) */
+     * where its intermediate values keep their value; masked openings
+     * wrap to the type's own width (mpcvm_fit) */
     unsigned width = type->share_kind == SHARE_FIXED || type->bits >= 64 ? type->bits : 64;
-    if (mpcvm_fit(vm, op_word(op), type->share_kind, width, x, b, n) != ST_OK) return ST_ERR;
-    for (size_t i = 0; i < n; i++)
-        if (b[i]) bound[i] = b[i];
-    return ST_OK;
+    return mpcvm_fit(vm, op_word(op), type->share_kind, width, x, bound, n);
 }
 
 static int fit_pair(VM *vm, int op, const StShare *type, Fe *x, unsigned *bx, Fe *y, unsigned *by)
