@@ -78,6 +78,20 @@ static void fe_pow2(const Field *f, Fe *r, unsigned j)
     fe_from_limbs(f, r, l);
 }
 
+/* 2^-j as a field element: ((p+1)/2)^j, a few products instead of an
+ * inversion (fe_inv was 7% of a single comparison's CPU). */
+static void fe_inv_pow2(const Field *f, Fe *r, unsigned j)
+{
+    uint64_t h[4];
+    for (int i = 0; i < 4; i++) h[i] = (f->p[i] >> 1) | (i < 3 ? f->p[i + 1] << 63 : 0);
+    /* p is odd: (p+1)/2 = (p >> 1) + 1 */
+    for (int i = 0; i < 4; i++)
+        if (++h[i] != 0) break;
+    Fe half;
+    fe_from_limbs(f, &half, h);
+    fe_pow_u64(f, r, &half, j);
+}
+
 static int check_bound(MpcEngine *e, const char *what, unsigned K, unsigned m)
 {
     /* c < 2^(K+2) + n·2^(K+2+κ) (masks with a dealt high part) stays below p */
@@ -502,8 +516,7 @@ static int trunc_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned
         return -1;
     }
     Fe inv;
-    fe_pow2(f, &inv, m);
-    fe_inv(f, &inv, &inv);
+    fe_inv_pow2(f, &inv, m);
     for (size_t i = 0; i < n; i++) {
         fe_sub(f, &out[i], &x[i], &md[i]);
         fe_mul(f, &out[i], &out[i], &inv);
@@ -978,8 +991,7 @@ static int ltz_prepared(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out
             fe_sub(f, &P[i * L + blk], &u[cb], g);
         }
     Fe inv;
-    fe_pow2(f, &inv, K);
-    fe_inv(f, &inv, &inv);
+    fe_inv_pow2(f, &inv, K);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         /* x mod 2^K = c' - r' + 2^K·u with u = G of the whole value */
         Fe cp;
@@ -1327,8 +1339,7 @@ static int trunc_pr(MpcEngine *e, const Fe *x, size_t n, unsigned Kt, unsigned s
     Mask mk;
     if (mask_open(e, x, n, Kt, s, false, &mk) != 0) return -1;
     Fe inv;
-    fe_pow2(f, &inv, s);
-    fe_inv(f, &inv, &inv);
+    fe_inv_pow2(f, &inv, s);
     for (size_t i = 0; i < n; i++) {
         /* floor((x + r')/2^s) = (x + r' - c')/2^s */
         Fe cp;
