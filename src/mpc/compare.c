@@ -614,15 +614,31 @@ static size_t level_init(Level *lv, size_t off, unsigned nb, unsigned m, unsigne
     return lv->slots + ((size_t)lv->L << bb);
 }
 
-/* LT blocks: 4 bits, or 2 below 16 bits, where the 11 products of a 4-bit
- * block would cost more than the tree levels they save; MK_LT2 always 2. */
+/* Levels of the carry tree over L blocks: ceil(log2 L). */
+static unsigned tree_depth(size_t L)
+{
+    unsigned d = 0;
+    while (((size_t)1 << d) < L) d++;
+    return d;
+}
+
+/* Blocks of small masks: 3 bits where that saves a tree level (an online
+ * round: K = 22 has 8 blocks, 3 levels, instead of 11 and 4) at 4
+ * products a block instead of 1; else 2.  A single comparison's cost is
+ * mostly its rounds (each one a wake-up of every party). */
+static unsigned small_blocks(unsigned K) { return tree_depth((K + 2) / 3) < tree_depth((K + 1) / 2) ? 3 : 2; }
+
+/* LT blocks: 4 bits, or small_blocks below 16 bits, where the 11 products
+ * of a 4-bit block would cost more than the tree levels they save; MK_LT2
+ * always small_blocks. */
 static void layout_of(MaskKind kind, unsigned K, Layout *ly)
 {
     memset(ly, 0, sizeof *ly);
     ly->kind = kind;
     if (kind != MK_EQ) {
         ly->nlev = 1;
-        ly->dbl = level_init(&ly->lev[0], 0, K + 1 + MPC_KAPPA, K, K >= 16 && kind == MK_LT ? 4 : 2, true);
+        unsigned bb = K >= 16 && kind == MK_LT ? 4 : small_blocks(K);
+        ly->dbl = level_init(&ly->lev[0], 0, K + 1 + MPC_KAPPA, K, bb, true);
         ly->ndbl = shared_pairs(ly->lev[0].L);
         ly->rec = ly->dbl + 5 * ly->ndbl;
         return;
