@@ -78,6 +78,20 @@ static void fe_pow2(const Field *f, Fe *r, unsigned j)
     fe_from_limbs(f, r, l);
 }
 
+/* 2^-j as a field element: ((p+1)/2)^j, a few products instead of an
+ * inversion (fe_inv was 7% of a single comparison's CPU). */
+static void fe_inv_pow2(const Field *f, Fe *r, unsigned j)
+{
+    uint64_t h[4];
+    for (int i = 0; i < 4; i++) h[i] = (f->p[i] >> 1) | (i < 3 ? f->p[i + 1] << 63 : 0);
+    /* p is odd: (p+1)/2 = (p >> 1) + 1 */
+    for (int i = 0; i < 4; i++)
+        if (++h[i] != 0) break;
+    Fe half;
+    fe_from_limbs(f, &half, h);
+    fe_pow_u64(f, r, &half, j);
+}
+
 static int check_bound(MpcEngine *e, const char *what, unsigned K, unsigned m)
 {
     /* c < 2^(K+2) + n·2^(K+2+κ) (masks with a dealt high part) stays below p */
@@ -502,8 +516,7 @@ static int trunc_chunk(MpcEngine *e, const Fe *x, size_t n, unsigned K, unsigned
         return -1;
     }
     Fe inv;
-    fe_pow2(f, &inv, m);
-    fe_inv(f, &inv, &inv);
+    fe_inv_pow2(f, &inv, m);
     for (size_t i = 0; i < n; i++) {
         fe_sub(f, &out[i], &x[i], &md[i]);
         fe_mul(f, &out[i], &out[i], &inv);
@@ -601,15 +614,31 @@ static size_t level_init(Level *lv, size_t off, unsigned nb, unsigned m, unsigne
     return lv->slots + ((size_t)lv->L << bb);
 }
 
-/* LT blocks: 4 bits, or 2 below 16 bits, where the 11 products of a 4-bit
- * block would cost more than the tree levels they save; MK_LT2 always 2. */
+/* Levels of the carry tree over L blocks: ceil(log2 L). */
+static unsigned tree_depth(size_t L)
+{
+    unsigned d = 0;
+    while (((size_t)1 << d) < L) d++;
+    return d;
+}
+
+/* Blocks of small masks: 3 bits where that saves a tree level (an online
+ * round: K = 22 has 8 blocks, 3 levels, instead of 11 and 4) at 4
+ * products a block instead of 1; else 2.  A single comparison's cost is
+ * mostly its rounds (each one a wake-up of every party). */
+static unsigned small_blocks(unsigned K) { return tree_depth((K + 2) / 3) < tree_depth((K + 1) / 2) ? 3 : 2; }
+
+/* LT blocks: 4 bits, or small_blocks below 16 bits, where the 11 products
+ * of a 4-bit block would cost more than the tree levels they save; MK_LT2
+ * always small_blocks. */
 static void layout_of(MaskKind kind, unsigned K, Layout *ly)
 {
     memset(ly, 0, sizeof *ly);
     ly->kind = kind;
     if (kind != MK_EQ) {
         ly->nlev = 1;
-        ly->dbl = level_init(&ly->lev[0], 0, K + 1 + MPC_KAPPA, K, K >= 16 && kind == MK_LT ? 4 : 2, true);
+        unsigned bb = K >= 16 && kind == MK_LT ? 4 : small_blocks(K);
+        ly->dbl = level_init(&ly->lev[0], 0, K + 1 + MPC_KAPPA, K, bb, true);
         ly->ndbl = shared_pairs(ly->lev[0].L);
         ly->rec = ly->dbl + 5 * ly->ndbl;
         return;
@@ -978,8 +1007,7 @@ static int ltz_prepared(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out
             fe_sub(f, &P[i * L + blk], &u[cb], g);
         }
     Fe inv;
-    fe_pow2(f, &inv, K);
-    fe_inv(f, &inv, &inv);
+    fe_inv_pow2(f, &inv, K);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         /* x mod 2^K = c' - r' + 2^K·u with u = G of the whole value */
         Fe cp;
@@ -1327,8 +1355,7 @@ static int trunc_pr(MpcEngine *e, const Fe *x, size_t n, unsigned Kt, unsigned s
     Mask mk;
     if (mask_open(e, x, n, Kt, s, false, &mk) != 0) return -1;
     Fe inv;
-    fe_pow2(f, &inv, s);
-    fe_inv(f, &inv, &inv);
+    fe_inv_pow2(f, &inv, s);
     for (size_t i = 0; i < n; i++) {
         /* floor((x + r')/2^s) = (x + r' - c')/2^s */
         Fe cp;

@@ -67,7 +67,9 @@ int mpc_mask_high(MpcEngine *e, unsigned m, unsigned nb, Fe *hi, size_t n);
  * demand): K bits and 11·ceil(K/4) + 2·(pairs) multiplications each.
  * Batches below 256 values that find too few such masks made ahead use
  * masks of 2-bit blocks instead (one product a block, one more online
- * round; 84 instead of 198 offline products for K = 64). */
+ * round; 84 instead of 198 offline products for K = 64), or of 3-bit
+ * blocks where that saves a tree level over 2 (K = 17..24, 33..48; below
+ * 16 bits always these small blocks). */
 int mpc_ltz(MpcEngine *e, const Fe *x, size_t n, unsigned K, Fe *out);
 
 /* Makes `count` masks for K-bounded [x < 0] ahead of time (K+41 bits and

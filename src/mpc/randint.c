@@ -71,24 +71,30 @@ int mpc_random_int(MpcEngine *e, unsigned bits, Fe *out, size_t n)
 
 #define BOUNDED_CHUNK ((size_t)1024)
 
-/* A degree-d sharing of `secret` with random higher coefficients: n shares
- * at x = 1..n (Horner), coefficient 0 fixed. */
-static void deal_secret(MpcEngine *e, const Fe *secret, unsigned d, Fe *sh)
+/* A degree-d sharing of `secret` with the random higher coefficients c[0..d):
+ * n shares at x = xs[j] = j+1 (Horner; for d = 1 the shares are
+ * secret + (j+1)·c, additions only). */
+static void deal_secret(const MpcEngine *e, const Fe *secret, const Fe *c, unsigned d, const Fe *xs, Fe *sh)
 {
     const Field *f = e->f;
-    Fe c[2 * SHAMIR_MAX_PARTIES + 1];
-    c[0] = *secret;
-    prg_fe(e, c + 1, d);
+    if (d == 1) {
+        Fe acc;
+        fe_add(f, &acc, secret, &c[0]);
+        for (unsigned j = 0; j < e->n; j++) {
+            sh[j] = acc;
+            fe_add(f, &acc, &acc, &c[0]);
+        }
+        sodium_memzero(&acc, sizeof acc);
+        return;
+    }
     for (unsigned j = 0; j < e->n; j++) {
-        Fe x, acc = c[d];
-        fe_from_u64(f, &x, (uint64_t)j + 1);
+        Fe acc = c[d - 1];
         for (unsigned k = d; k-- > 0;) {
-            fe_mul(f, &acc, &acc, &x);
-            fe_add(f, &acc, &acc, &c[k]);
+            fe_mul(f, &acc, &acc, &xs[j]);
+            fe_add(f, &acc, &acc, k ? &c[k - 1] : secret);
         }
         sh[j] = acc;
     }
-    sodium_memzero(c, (d + 1) * sizeof *c);
 }
 
 /* The challenge: a hash of every party's 32-byte seed, in party order. */
@@ -154,6 +160,39 @@ static void dealt_free(const MpcEngine *e, Dealt *dl)
     memset(dl, 0, sizeof *dl);
 }
 
+/* chk[2d] = Σ_k ρ^(k+1)·s_k and chk[2d+1] = Σ_k ρ^(k+1)·(s_k² − s_k) over
+ * dealer d's nb shares s_k: the powers once for all dealers, the products
+ * as batches (IFMA where the CPU has it) instead of three dependent
+ * products per share in a Horner chain. */
+#define CHECK_BLOCK 256
+
+static void check_sums(const MpcEngine *e, const Fe *const *row, size_t nb, const Fe *rho, Fe *chk)
+{
+    const Field *f = e->f;
+    Fe pw[CHECK_BLOCK], prod[CHECK_BLOCK], u[CHECK_BLOCK], cur = *rho;
+    for (unsigned d = 0; d < 2 * e->n; d++) fe_zero(&chk[d]);
+    for (size_t k0 = 0; k0 < nb; k0 += CHECK_BLOCK) {
+        size_t len = nb - k0 < CHECK_BLOCK ? nb - k0 : CHECK_BLOCK;
+        for (size_t i = 0; i < len; i++) {
+            pw[i] = cur;
+            fe_mul(f, &cur, &cur, rho);
+        }
+        for (unsigned d = 0; d < e->n; d++) {
+            const Fe *s = row[d] + k0;
+            fe_mul_batch(f, prod, pw, s, len);
+            fe_sqr_batch(f, u, s, len);
+            for (size_t i = 0; i < len; i++) {
+                fe_add(f, &chk[2 * d], &chk[2 * d], &prod[i]);
+                fe_sub(f, &u[i], &u[i], &s[i]);
+            }
+            fe_mul_batch(f, u, u, pw, len);
+            for (size_t i = 0; i < len; i++) fe_add(f, &chk[2 * d + 1], &chk[2 * d + 1], &u[i]);
+        }
+    }
+    sodium_memzero(prod, sizeof prod);
+    sodium_memzero(u, sizeof u);
+}
+
 /* Every party deals nb random bits, then the check above: on success
  * dl->row[d] holds the shares of party d's bits. */
 static int deal_checked(MpcEngine *e, size_t nb, Dealt *dl)
@@ -167,28 +206,36 @@ static int deal_checked(MpcEngine *e, size_t nb, Dealt *dl)
     uint64_t seq = e->seq[MK_DEAL]++;
     uint8_t *mine = dl->mine = malloc(n * seg), *bits = malloc(nb / 8 + 1);
     Fe *chk = malloc(2 * (size_t)n * sizeof *chk), *own = malloc(2 * (size_t)n * sizeof *own);
+    /* every sharing's random coefficients in one keystream call: t per
+     * value, 2t for o_D (the last), then m_D's secret */
+    size_t ncoef = count * e->t + e->t + 1;
+    Fe *coef = malloc(ncoef * sizeof *coef);
     const Fe **row = dl->row;
-    int rc = (mine && bits && chk && own) ? 0 : mpc_fail(e, "out of memory");
-    Fe sh[SHAMIR_MAX_PARTIES], zero, one;
+    int rc = (mine && bits && chk && own && coef) ? 0 : mpc_fail(e, "out of memory");
+    Fe sh[SHAMIR_MAX_PARTIES], xs[SHAMIR_MAX_PARTIES], zero, one;
     fe_zero(&zero);
     fe_one(f, &one);
+    for (unsigned j = 0; j < n; j++) fe_from_u64(f, &xs[j], (uint64_t)j + 1);
     if (rc == 0) {
         randombytes_buf(bits, nb / 8 + 1);
+        prg_fe(e, coef, ncoef);
         for (unsigned j = 0; j < n; j++) wire_put_hdr(mine + j * seg, MK_DEAL, (uint32_t)count, e->instance, seq);
         for (size_t k = 0; k < count; k++) {
             Fe s;
             if (k < nb)
                 s = (bits[k / 8] >> (k % 8)) & 1 ? one : zero;
             else
-                prg_fe(e, &s, 1);
+                s = coef[ncoef - 1]; /* m_D: random (o_D's secret is 0) */
             if (k == 0 && e->test_fault == TEST_BAD_DEAL) fe_add(f, &s, &one, &one); /* tests: a 2, not a bit */
             if (k == nb + 1) s = zero;                                               /* o_D: degree 2t, secret 0 */
-            deal_secret(e, &s, k == nb + 1 ? 2 * e->t : e->t, sh);
+            deal_secret(e, &s, coef + k * e->t, k == nb + 1 ? 2 * e->t : e->t, xs, sh);
             for (unsigned j = 0; j < n; j++) ((Fe *)(void *)(mine + j * seg + MPC_HDR))[k] = sh[j];
         }
         sodium_memzero(sh, sizeof sh);
         sodium_memzero(bits, nb / 8 + 1);
     }
+    if (coef) sodium_memzero(coef, ncoef * sizeof *coef);
+    free(coef);
     for (unsigned j = 0; rc == 0 && j < n; j++) {
         if (j == e->self) continue;
         wire_limbs_to_le((Fe *)(void *)(mine + j * seg + MPC_HDR), count);
@@ -207,22 +254,10 @@ static int deal_checked(MpcEngine *e, size_t nb, Dealt *dl)
     }
     Fe rho;
     if (rc == 0) rc = bounded_seed(e, seq, &rho);
+    if (rc == 0) check_sums(e, row, nb, &rho, chk);
     for (unsigned d = 0; rc == 0 && d < n; d++) {
-        /* Horner from the last value: Σ_k ρ^(k+1)·v_k */
-        Fe y, z, sq;
-        fe_zero(&y);
-        fe_zero(&z);
-        for (size_t k = nb; k-- > 0;) {
-            const Fe *s = &row[d][k];
-            fe_add(f, &y, &y, s);
-            fe_mul(f, &y, &y, &rho);
-            fe_mul(f, &sq, s, s);
-            fe_sub(f, &sq, &sq, s);
-            fe_add(f, &z, &z, &sq);
-            fe_mul(f, &z, &z, &rho);
-        }
-        fe_add(f, &chk[2 * d], &y, &row[d][nb]);
-        fe_add(f, &chk[2 * d + 1], &z, &row[d][nb + 1]);
+        fe_add(f, &chk[2 * d], &chk[2 * d], &row[d][nb]);
+        fe_add(f, &chk[2 * d + 1], &chk[2 * d + 1], &row[d][nb + 1]);
     }
     if (rc == 0) {
         uint64_t cseq = e->seq[MK_CHECK]++;

@@ -1,7 +1,7 @@
 # Share.lt with its optional bit length: 15 < 25 compared as 6-bit values.
 # The client inputs carry no declared type, so their public bound is 64
 # bits and both are first wrapped into 6 bits (6 rounds, one batch), then
-# 3 comparison rounds and the result's opening: 10 online rounds.  Used by
+# 2 comparison rounds (3-bit blocks) and the result's opening: 9 online rounds.  Used by
 # tests/run.py (mpc/compare_bit_length).
 .function main regs=24
     LDI r1, 0

@@ -179,9 +179,13 @@ static inline void check_cmp(int op, unsigned k, bool is_unsigned, const uint64_
             /* masks made ahead: two openings, no multiplication */
             want = 2;
         } else {
-            /* masks made ahead: the tree starts from blocks of 4 bits (2 below 16,
-             * and for batches below 256, compare.c lt_kind) */
-            unsigned bb = K >= 16 && n >= 256 ? 4 : 2;
+            /* masks made ahead: the tree starts from blocks of 4 bits; below 16
+             * bits, and for batches below 256 (compare.c lt_kind), of 3 bits
+             * where that makes a level fewer than 2 (compare.c small_blocks) */
+            unsigned d2 = 0, d3 = 0, bb;
+            for (unsigned L = (K + 1) / 2; L > 1; L = (L + 1) / 2) d2++;
+            for (unsigned L = (K + 2) / 3; L > 1; L = (L + 1) / 2) d3++;
+            bb = K >= 16 && n >= 256 ? 4 : d3 < d2 ? 3 : 2;
             for (unsigned L = (K + bb - 1) / bb; L > 1; L = (L + 1) / 2) want++;
         }
         CHECK_MSG(rounds == want, "%s k=%u: %llu rounds, expected %u", op_names[op], k, (unsigned long long)rounds,

@@ -67,6 +67,18 @@ TEST(random_k32_k64)
     random_pairs(64, false, true, n, MPC_CMP_NE);
 }
 
+/* Bit lengths whose small-batch masks have 3-bit blocks (compare.c
+ * small_blocks: 22 bits in 8 blocks, 10 in 4, 40 in 14), last block
+ * shorter, with and without a party sending wrong shares. */
+TEST(random_3bit_blocks)
+{
+    size_t n = SCALE(96, 50);
+    random_pairs(22, false, false, n, MPC_CMP_LT);
+    random_pairs(22, true, true, n, MPC_CMP_GE);
+    random_pairs(10, false, true, n, MPC_CMP_LT);
+    random_pairs(40, false, true, n, MPC_CMP_LE);
+}
+
 /* Batches of 256 and more: a < b with 4-bit blocks (a < b alone: the
  * others differ only in operand order and the last step). */
 TEST(random_k64_wide_blocks)
@@ -80,6 +92,7 @@ int main(void)
     if (sodium_init() < 0) return 1;
     RUN(k8_sample_real_bits);
     RUN(random_k32_k64);
+    RUN(random_3bit_blocks);
     RUN(random_k64_wide_blocks);
     return unit_report();
 }

@@ -8,6 +8,8 @@
 #include "mpc_sim.h"
 #include "mpc/compare.h"
 
+#include <math.h>
+
 #define NV 300
 #define BW 8
 
@@ -23,12 +25,12 @@ static void party_bounded(Node *p)
     TRY(p, mpc_round(e, v, NV, p->out, NULL, NULL, 0, NULL));
 }
 
-static void run(int bad_party, const char *label)
+static void run(uint32_t n, uint32_t t, int bad_party, const char *label)
 {
-    Sim s = { .n = 4, .t = 1, .party_fn = party_bounded };
+    Sim s = { .n = n, .t = t, .party_fn = party_bounded };
     if (bad_party >= 0) s.fault[bad_party] = MPC_FAULT_WRONG_SHARES;
     sim_run(&s);
-    for (uint32_t i = 0; i < 4; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         if ((int)i == bad_party) continue;
         CHECK_MSG(s.node[i].rc == 0, "%s: party %u: %s", label, i, s.node[i].err);
     }
@@ -37,33 +39,44 @@ static void run(int bad_party, const char *label)
         double sum = 0;
         for (size_t k = 0; k < NV; k++) {
             int64_t x = as_i64(&s.node[0].out[k]);
-            in_range &= x >= 0 && x < 2 * (1 << BW);
+            in_range &= x >= 0 && x < (int64_t)(t + 1) * (1 << BW);
             same &= fe_equal(&s.node[0].out[k], &s.node[2].out[k]);
             sum += (double)x;
         }
         CHECK_MSG(in_range, "%s: every value below (t+1)·2^B", label);
         CHECK_MSG(same, "%s: parties agree", label);
-        /* the sum of t+1 = 2 uniform values in [0, 255]: mean 255, sd 104.5 */
-        double mean = sum / NV, tol = 6 * 104.5 / 17.3;
-        CHECK_MSG(mean > 255 - tol && mean < 255 + tol, "%s: mean %.1f", label, mean);
+        /* the sum of t+1 uniform values in [0, 255]: mean 127.5 each, sd
+         * 73.9·sqrt(t+1); six standard errors of the mean of NV */
+        double mean = sum / NV, mu = 127.5 * (t + 1), tol = 6 * 73.9 * sqrt(t + 1.0) / sqrt((double)NV);
+        CHECK_MSG(mean > mu - tol && mean < mu + tol, "%s: mean %.1f", label, mean);
     }
     sim_free(&s);
 }
 
-TEST(honest) { run(-1, "honest"); }
+TEST(honest) { run(4, 1, -1, "honest"); }
 
-TEST(wrong_shares_online) { run(3, "party 3 wrong shares"); }
+TEST(wrong_shares_online) { run(4, 1, 3, "party 3 wrong shares"); }
 
-TEST(non_bit_dealer_caught)
+/* t = 2: the dealings are degree-2 and degree-4 polynomials (Horner), not
+ * the additions of t = 1 */
+TEST(honest_t2) { run(7, 2, -1, "n=7 t=2 honest"); }
+
+TEST(wrong_shares_online_t2) { run(7, 2, 5, "n=7 t=2 party 5 wrong shares"); }
+
+static void non_bit_caught(uint32_t n, uint32_t t)
 {
-    Sim s = { .n = 4, .t = 1, .party_fn = party_bounded, .ctx = &s };
+    Sim s = { .n = n, .t = t, .party_fn = party_bounded, .ctx = &s };
     sim_run(&s);
-    for (uint32_t i = 0; i < 4; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         CHECK_MSG(s.node[i].rc != 0, "party %u accepted a dealt 2", i);
         CHECK_MSG(strstr(s.node[i].err, "party 1 dealt") != NULL, "party %u: %s", i, s.node[i].err);
     }
     sim_free(&s);
 }
+
+TEST(non_bit_dealer_caught) { non_bit_caught(4, 1); }
+
+TEST(non_bit_dealer_caught_t2) { non_bit_caught(7, 2); }
 
 int main(void)
 {
@@ -71,5 +84,8 @@ int main(void)
     RUN(honest);
     RUN(wrong_shares_online);
     RUN(non_bit_dealer_caught);
+    RUN(honest_t2);
+    RUN(wrong_shares_online_t2);
+    RUN(non_bit_dealer_caught_t2);
     return unit_report();
 }
