@@ -117,26 +117,30 @@ int pool_append(Pool *p, size_t k, void **where)
         }
         if (p->mem) {
             memcpy(nm, p->mem, p->n * p->esz);
-            sodium_memzero(p->mem, p->cap * p->esz);
+            sodium_memzero(p->mem, p->touched * p->esz);
             free(p->mem);
         }
         p->mem = nm;
         p->cap = ncap;
+        p->touched = p->n;
     }
     *where = p->mem + (p->head + p->n) * p->esz;
     p->n += k;
+    if (p->head + p->n > p->touched) p->touched = p->head + p->n;
     return 0;
 }
 
 void pool_free(Pool *p)
 {
     if (p->mem) {
-        sodium_memzero(p->mem, p->cap * p->esz);
+        /* beyond `touched` nothing was ever written: wiping it would only
+         * fault never-used pages in */
+        sodium_memzero(p->mem, p->touched * p->esz);
         free(p->mem);
         if (p->acct) mpc_mem_release(p->acct, p->cap * p->esz);
     }
     p->mem = NULL;
-    p->head = p->n = p->cap = 0;
+    p->head = p->n = p->cap = p->touched = 0;
 }
 
 /* ---- randomness ----------------------------------------------------------- */

@@ -140,6 +140,7 @@ typedef struct {
 typedef struct {
     uint8_t *mem;
     size_t esz, head, n, cap; /* in records */
+    size_t touched;           /* records [0, touched) were ever written; the rest was never paged in */
     struct MpcEngine *acct;   /* charged to this engine (mpc_mem_charge), or NULL */
     const char *what;         /* names the pool in a limit error */
 } Pool;
