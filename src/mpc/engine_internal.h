@@ -239,6 +239,7 @@ struct MpcEngine {
      * dealings and check values are not used again; warnings naming them */
     uint8_t pp_bad[SHAMIR_MAX_PARTIES];
     unsigned pp_nbad;
+    struct PpSign *pp_sign; /* preproc_sign.c: this session's signing keys, NULL until needed */
     char warn[1024];
     char rbc_err[512];    /* why broadcast messages were refused (since the last receive) */
     struct CmpState *cmp; /* comparison masks made ahead (compare.c), or NULL */
@@ -265,6 +266,8 @@ enum {
     TEST_BAD_CHECK_2T,    /* preproc_check.c: wrong degree-2t check values about dealers 0..t-1 */
     TEST_BAD_OPEN2T_SOME, /* preproc_locate.c: wrong degree-2t shares to the next party only */
     TEST_BAD_OPEN2T_LIE,  /* preproc_locate.c: wrong degree-2t shares, and a r_2t share that fits them */
+    /* preproc_locate.c: as TEST_BAD_OPEN2T_SOME, with invalid signatures once the session signs */
+    TEST_BAD_OPEN2T_NOSIG,
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
@@ -393,6 +396,24 @@ void preproc_check_convict(MpcEngine *e, unsigned j);
 void preproc_check_list_set(const uint8_t *set, unsigned n, char *out, size_t len);
 /* The parties not proven faulty, in order, into P; their count. */
 unsigned preproc_check_live_parties(const MpcEngine *e, unsigned *P);
+/* preproc_sign.c: per-session Ed25519 keys, made after the first
+ * fallback that proved nobody (preproc_sign_start: drawn, announced over
+ * preprocessing's broadcast; every live party's key kept), and the
+ * signatures on open-2t messages: PP_SIG_FE elements of 16 bytes each
+ * after the shares, over a digest of the shares with the instance, round
+ * and sender.  preproc_sign_check: 1 if `sig` is `from`'s over v (dig
+ * receives v's digest either way).  Keys are wiped when freed. */
+#define PP_SIG_FE 4
+#define PP_DIGEST 32
+struct crypto_generichash_blake2b_state;
+int preproc_sign_start(MpcEngine *e, uint64_t seq);
+bool preproc_sign_on(const MpcEngine *e);
+void preproc_sign_free(MpcEngine *e);
+void preproc_sign_hash_fe(struct crypto_generichash_blake2b_state *st, const Fe *v, size_t count);
+void preproc_sign_digest(const Fe *v, size_t count, uint8_t out[PP_DIGEST]);
+void preproc_sign_shares(const MpcEngine *e, uint64_t seq, const Fe *v, size_t T, Fe sig[PP_SIG_FE]);
+int preproc_sign_check(const MpcEngine *e, unsigned from, uint64_t seq, const Fe *v, size_t T, const Fe sig[PP_SIG_FE],
+                       uint8_t dig[PP_DIGEST]);
 #define PP_TAG(step, seq) (((uint64_t)(step) << 56) | ((seq)&0xffffffffffffffULL))
 
 /* engine_rbc.c */

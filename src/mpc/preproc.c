@@ -98,6 +98,7 @@ static void keep_drop(MpcEngine *e, int slot);
 void preproc_free(MpcEngine *e)
 {
     for (int i = 0; i < 3; i++) keep_drop(e, i);
+    preproc_sign_free(e);
     free(e->ext);
     free(e->ext_one);
     for (int i = 0; i < 2; i++) {

@@ -29,6 +29,7 @@
  * their degree-2t shares in the same values, t >= 2) stops the run with an
  * error rather than dropping values forever. */
 #include "mpc/engine_internal.h"
+#include "mpc/rbc.h"
 #include "mpc/robust.h"
 
 #include <sodium.h>
@@ -85,47 +86,93 @@ static long decode_live(MpcEngine *e, const Fe *const *row, size_t count, Fe *ou
     return bad;
 }
 
-/* Sends this party's shares, or a test cheater's (sent: its wrong ones),
- * to every party.  own is the payload of e->sbuf, as it was after. */
-static int send_shares(MpcEngine *e, uint64_t seq, Fe *own, const Fe *sent, size_t T)
+/* The open-2t message of the shares pay[0..T), with this party's
+ * signature after them when the session signs: a fresh buffer (*len
+ * bytes, the caller frees it). */
+static uint8_t *make_msg(MpcEngine *e, uint64_t seq, const Fe *pay, size_t T, bool sign, size_t *len)
 {
-    size_t len = MPC_HDR + T * MPC_ELEM;
-    wire_put_hdr(e->sbuf, MK_OPEN2T, (uint32_t)T, e->instance, seq);
-    if (sent != own) { /* a test cheater: from a copy */
-        uint8_t *bogus = malloc(len);
-        if (!bogus) return mpc_fail(e, "out of memory");
-        memcpy(bogus, e->sbuf, MPC_HDR);
-        Fe *pay = (Fe *)(void *)(bogus + MPC_HDR);
-        fe_copy(pay, sent, T);
-        wire_limbs_to_le(pay, T);
-        int rc = send_parties(e, bogus, len);
-        free(bogus);
+    size_t k = T + (sign ? PP_SIG_FE : 0);
+    *len = MPC_HDR + k * MPC_ELEM;
+    uint8_t *m = malloc(*len);
+    if (!m) return NULL;
+    wire_put_hdr(m, MK_OPEN2T, (uint32_t)k, e->instance, seq);
+    Fe *p = (Fe *)(void *)(m + MPC_HDR);
+    fe_copy(p, pay, T);
+    if (sign) {
+        preproc_sign_shares(e, seq, pay, T, p + T);
+        if (e->test_fault == TEST_BAD_OPEN2T_NOSIG) p[T].v[0] ^= 1; /* a test cheater's bad signature */
+    }
+    wire_limbs_to_le(p, k);
+    return m;
+}
+
+/* Sends this party's shares, or a test cheater's (sent: its wrong ones),
+ * to every party, signed when the session signs.  own is the payload of
+ * e->sbuf, as it was after. */
+static int send_shares(MpcEngine *e, uint64_t seq, Fe *own, const Fe *sent, size_t T, bool sign)
+{
+    bool some = e->test_fault == TEST_BAD_OPEN2T_SOME || e->test_fault == TEST_BAD_OPEN2T_NOSIG;
+    if (!sign && sent == own && !some) { /* the honest path: in place */
+        wire_put_hdr(e->sbuf, MK_OPEN2T, (uint32_t)T, e->instance, seq);
+        wire_limbs_to_le(own, T);
+        int rc = send_parties(e, e->sbuf, MPC_HDR + T * MPC_ELEM);
+        wire_limbs_from_le(own, T);
         return rc;
     }
-    wire_limbs_to_le(own, T);
-    int rc = 0;
-    for (unsigned j = 0; j < e->n && rc == 0; j++) {
+    size_t len;
+    uint8_t *m = make_msg(e, seq, sent, T, sign, &len);
+    if (!m) return mpc_fail(e, "out of memory");
+    int rc = some ? 0 : send_parties(e, m, len);
+    for (unsigned j = 0; j < e->n && some && rc == 0; j++) {
         if (j == e->self) continue;
-        if (e->test_fault == TEST_BAD_OPEN2T_SOME && j == (e->self + 1) % e->n) {
-            /* a test equivocator: wrong shares to the next party only */
-            uint8_t *bogus = malloc(len);
-            if (!bogus) return mpc_fail(e, "out of memory");
-            memcpy(bogus, e->sbuf, len);
-            Fe *pay = (Fe *)(void *)(bogus + MPC_HDR);
-            wire_limbs_from_le(pay, T);
-            for (size_t c = 0; c < T; c++) fe_add(e->f, &pay[c], &pay[c], &e->inv2);
-            wire_limbs_to_le(pay, T);
-            rc = send_node(e, j, bogus, len);
-            free(bogus);
-        } else if (e->test_fault != TEST_BAD_OPEN2T_SOME) {
-            rc = send_parties(e, e->sbuf, len);
-            break;
-        } else {
-            rc = send_node(e, j, e->sbuf, len);
+        if (j != (e->self + 1) % e->n) {
+            rc = send_node(e, j, m, len);
+            continue;
         }
+        /* a test equivocator: other shares to the next party only */
+        Fe *other = malloc(T * sizeof *other + 1);
+        size_t blen;
+        for (size_t c = 0; c < T && other; c++) fe_add(e->f, &other[c], &sent[c], &e->inv2);
+        uint8_t *bogus = other ? make_msg(e, seq, other, T, sign, &blen) : NULL;
+        free(other);
+        rc = bogus ? send_node(e, j, bogus, blen) : mpc_fail(e, "out of memory");
+        free(bogus);
     }
-    wire_limbs_from_le(own, T);
+    free(m);
     return rc;
+}
+
+/* The open-2t messages a party whose decoding failed keeps while the
+ * session signs (docs/mpc.md "Equivocation"): per sender, the digest of
+ * its shares, whether its signature verified, and then the message. */
+typedef struct {
+    uint8_t *msg[SHAMIR_MAX_PARTIES];
+    size_t len;
+    uint8_t dig[SHAMIR_MAX_PARTIES][PP_DIGEST];
+    uint8_t ok[SHAMIR_MAX_PARTIES], got[SHAMIR_MAX_PARTIES];
+} Received;
+
+static void received_keep(MpcEngine *e, uint64_t seq, size_t T, Received *rv)
+{
+    rv->len = MPC_HDR + (T + PP_SIG_FE) * MPC_ELEM;
+    for (unsigned j = 0; j < e->n; j++) {
+        const Fe *row = j == e->self || e->pp_bad[j] ? NULL : gather_row(e, j);
+        if (!row) continue;
+        rv->got[j] = 1;
+        rv->ok[j] = (uint8_t)preproc_sign_check(e, j, seq, row, T, row + T, rv->dig[j]);
+        if (rv->ok[j]) rv->msg[j] = gather_take(e, j);
+    }
+}
+
+static void received_free(MpcEngine *e, Received *rv)
+{
+    for (unsigned j = 0; j < e->n; j++)
+        if (rv->msg[j]) {
+            sodium_memzero(rv->msg[j], rv->len);
+            mpc_mem_release(e, rv->len);
+            transport_recycle(e->tr, rv->msg[j], rv->len);
+            rv->msg[j] = NULL;
+        }
 }
 
 /* y = c[0] + c[1]·x + ... + c[d]·x^d at party j's point. */
@@ -216,18 +263,204 @@ static void convict_malformed(MpcEngine *e, uint64_t seq, const uint8_t *bad, co
         }
 }
 
+/* One party's evidence against sender i (tag, i, the message as
+ * received): 1 if it is an open-2t message of this round validly signed
+ * by i whose shares are not the ones i broadcast (bdig: their digest). */
+static int evidence_holds(MpcEngine *e, uint64_t tag, uint64_t seq, size_t T, unsigned i, const uint8_t *bdig,
+                          uint8_t *m, size_t l)
+{
+    size_t k = T + PP_SIG_FE;
+    MsgHdr h;
+    if (l != 16 + MPC_HDR + k * MPC_ELEM) return 0;
+    uint64_t got = 0;
+    for (int b = 7; b >= 0; b--) got = (got << 8) | m[b];
+    uint32_t who = (uint32_t)m[8] | (uint32_t)m[9] << 8 | (uint32_t)m[10] << 16 | (uint32_t)m[11] << 24;
+    if (got != tag || who != i || wire_get_hdr(m + 16, l - 16, &h) != 0 || h.kind != MK_OPEN2T || h.count != k ||
+        h.instance != e->instance || h.seq != seq)
+        return 0;
+    Fe *v = (Fe *)(void *)(m + 16 + MPC_HDR);
+    wire_limbs_from_le(v, k);
+    uint8_t dig[PP_DIGEST];
+    return wire_check_raw(e->f, v, T) && preproc_sign_check(e, i, seq, v, T, v + T, dig) &&
+           sodium_memcmp(dig, bdig, PP_DIGEST) != 0;
+}
+
+/* While the session signs, after the broadcast re-send (bdig[i]: the
+ * digest of party i's broadcast shares): every party broadcasts whom it
+ * accuses (1: with a signed message that contradicts the broadcast, which
+ * it then broadcasts; 2: a message that differed unsigned), and every
+ * accusation with evidence proves the sender or, if it does not hold,
+ * the accuser.  quiet: the broadcast shares all decode and nobody was
+ * proven since the statuses, so a party that reported a failure must
+ * accuse somebody (its messages differed from the broadcast ones). */
+static int judge_evidence(MpcEngine *e, uint64_t seq, size_t T, const uint8_t *failed, const Received *rv,
+                          const uint8_t (*bdig)[PP_DIGEST], bool quiet)
+{
+    unsigned n = e->n, self = e->self;
+    uint64_t tag = PP_TAG(14, seq);
+    Fe acc[SHAMIR_MAX_PARTIES], *all = malloc((size_t)n * n * sizeof *all);
+    uint8_t bad[SHAMIR_MAX_PARTIES], (*code)[SHAMIR_MAX_PARTIES] = malloc((size_t)n * sizeof *code);
+    if (!all || !code) {
+        free(all);
+        free(code);
+        return mpc_fail(e, "out of memory");
+    }
+    for (unsigned i = 0; i < n; i++) {
+        unsigned a = 0;
+        if (rv && i != self && !e->pp_bad[i] && rv->got[i] && memcmp(rv->dig[i], bdig[i], PP_DIGEST) != 0)
+            a = rv->ok[i] ? 1 : 2;
+        fe_from_u64(e->f, &acc[i], a);
+    }
+    int rc = preproc_check_exchange(e, PP_TAG(13, seq), acc, n, all, bad);
+    convict_malformed(e, seq, bad, "accusation");
+    for (unsigned j = 0; j < n && rc == 0; j++)
+        for (unsigned i = 0; i < n; i++) {
+            Fe v;
+            code[j][i] = 3; /* not 0, 1 or 2: malformed */
+            for (unsigned a = 0; a < 3; a++) {
+                fe_from_u64(e->f, &v, a);
+                if (fe_equal(&v, &all[(size_t)j * n + i])) code[j][i] = (uint8_t)a;
+            }
+        }
+    free(all);
+    /* this party's evidence, in order of the accused */
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        if (code[self][i] != 1) continue;
+        size_t len = 16 + rv->len;
+        uint8_t *buf = malloc(len);
+        if (!buf) {
+            rc = mpc_fail(e, "out of memory");
+            break;
+        }
+        for (int b = 0; b < 8; b++) buf[b] = (uint8_t)(tag >> (8 * b));
+        for (int b = 0; b < 8; b++) buf[8 + b] = b < 4 ? (uint8_t)(i >> (8 * b)) : 0;
+        memcpy(buf + 16, rv->msg[i], rv->len);
+        wire_limbs_to_le((Fe *)(void *)(buf + 16 + MPC_HDR), T + PP_SIG_FE);
+        uint64_t session;
+        rc = rbc_broadcast(e->prbc, buf, len, &session);
+        sodium_memzero(buf, len);
+        free(buf);
+        if (rc != 0) rc = mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
+    }
+    struct timespec dl;
+    deadline_in(&dl, e->timeout_ms);
+    uint8_t accused[SHAMIR_MAX_PARTIES] = { 0 };
+    for (unsigned j = 0; j < n && rc == 0; j++) {
+        for (unsigned i = 0; i < n && rc == 0 && !e->pp_bad[j]; i++) {
+            unsigned c = code[j][i];
+            accused[j] |= c != 0;
+            if (c == 2)
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u got degree-2t shares from party "
+                                   "%u without a valid signature (not provable)",
+                                   (unsigned long long)seq, j, i);
+            if (c == 3 || (c && i == j)) {
+                preproc_check_convict(e, j);
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u broadcast a malformed accusation",
+                                   (unsigned long long)seq, j);
+            }
+            if (c != 1 || e->pp_bad[j]) continue;
+            uint32_t from;
+            uint8_t *m;
+            size_t l;
+            int got;
+            int w = 1;
+            while ((got = rbc_take(e->prbc, j, &from, &m, &l)) == 0 && (w = rbc_preproc_wait(e, &dl)) > 0) {}
+            if (got < 0)
+                rc = mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
+            else if (got == 0)
+                rc = w < 0 ? -1
+                           : mpc_fail(e,
+                                      "triple generation (open-2t round %llu): party %u did not show its evidence "
+                                      "against party %u within %d ms",
+                                      (unsigned long long)seq, j, i, e->timeout_ms);
+            if (rc != 0) break;
+            int holds = evidence_holds(e, tag, seq, T, i, bdig[i], m, l);
+            sodium_memzero(m, l);
+            free(m);
+            if (holds && !e->pp_bad[i]) {
+                preproc_check_convict(e, i);
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u signed degree-2t shares for "
+                                   "party %u that contradict its broadcast",
+                                   (unsigned long long)seq, i, j);
+            } else if (!holds) {
+                preproc_check_convict(e, j);
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u's evidence against party %u "
+                                   "does not hold",
+                                   (unsigned long long)seq, j, i);
+            }
+        }
+    }
+    /* an honest party that failed has a message that differs from its
+     * sender's broadcast, and accuses that sender */
+    for (unsigned j = 0; j < n && rc == 0 && quiet; j++)
+        if (failed[j] && !accused[j] && !e->pp_bad[j]) {
+            preproc_check_convict(e, j);
+            preproc_check_warn(e,
+                               "triple generation (open-2t round %llu): party %u reported a failure but accuses "
+                               "nobody",
+                               (unsigned long long)seq, j);
+        }
+    free(code);
+    return rc;
+}
+
 typedef struct {
     Fe *all, *locv, *in2;
     size_t loc[LOCATE_MAX];
     size_t nloc;
+    crypto_generichash_state *bst; /* while signing: per party, its broadcast shares hashed */
+    uint8_t (*bdig)[PP_DIGEST];
 } Fallback;
 
-/* Steps 3 and 4 (file comment): the broadcast re-send, then locating. */
-static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *sent, size_t T, Fe *opened,
-                    uint8_t *drop, size_t *ndrop)
+/* Step 4 (file comment): every party's inputs to the first failing
+ * values, each judged by locate_one. */
+static int locate_inputs(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *sent, Fallback *fb)
 {
     const Field *f = e->f;
+    unsigned n = e->n;
+    uint8_t bad[SHAMIR_MAX_PARTIES];
+    size_t L = fb->nloc;
+    Fe *mine = malloc(4 * L * sizeof *mine + 1);
+    if (!mine) return mpc_fail(e, "out of memory");
+    for (size_t k = 0; k < L; k++) {
+        size_t c = fb->loc[k];
+        Fe *o = mine + 4 * k;
+        o[0] = in->ab[2 * c];
+        o[1] = in->ab[2 * c + 1];
+        o[2] = in->rt[c];
+        o[3] = in->r2t[c];
+        if (e->test_fault == TEST_BAD_OPEN2T_LIE) { /* a r_2t,i that fits the lie */
+            fe_mul(f, &o[3], &o[0], &o[1]);
+            fe_sub(f, &o[3], &o[3], &sent[c]);
+        }
+    }
+    int rc = preproc_check_exchange(e, PP_TAG(7, seq), mine, 4 * L, fb->in2, bad);
+    sodium_memzero(mine, 4 * L * sizeof *mine);
+    free(mine);
+    if (rc != 0) return rc;
+    convict_malformed(e, seq, bad, "open-2t input broadcast");
+    for (size_t k = 0; k < L; k++) {
+        Fe one[4 * SHAMIR_MAX_PARTIES];
+        for (unsigned j = 0; j < n; j++)
+            for (int q = 0; q < 4; q++) one[(size_t)q * n + j] = fb->in2[(size_t)j * 4 * L + 4 * k + (size_t)q];
+        locate_one(e, seq, one, fb->locv + k * n);
+    }
+    return 0;
+}
+
+/* Steps 3 and 4 (file comment): the broadcast re-send, then locating;
+ * while the session signs, the evidence of equivocation (rv: this party's
+ * kept messages, NULL if it decoded them; failed: the statuses).  A
+ * fallback that proves nobody and drops nothing starts the signing. */
+static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *sent, size_t T, Fe *opened,
+                    uint8_t *drop, size_t *ndrop, const uint8_t *failed, const Received *rv)
+{
     unsigned n = e->n, t = e->t, before = e->pp_nbad;
+    bool sign = preproc_sign_on(e);
     /* chunks of the re-send: n·chunk elements in memory at once */
     size_t chunk = ((size_t)1 << 21) / n, nfail = 0;
     uint8_t bad[SHAMIR_MAX_PARTIES];
@@ -236,6 +469,12 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
     fb.locv = malloc((size_t)LOCATE_MAX * n * sizeof(Fe));
     fb.in2 = malloc((size_t)n * 4 * LOCATE_MAX * sizeof(Fe));
     int rc = 0;
+    if (sign) {
+        fb.bst = aligned_alloc(64, n * sizeof *fb.bst);
+        fb.bdig = calloc(n, sizeof *fb.bdig);
+        for (unsigned j = 0; j < n && fb.bst; j++) crypto_generichash_init(&fb.bst[j], NULL, 0, PP_DIGEST);
+        if (!fb.bst || !fb.bdig) rc = mpc_fail(e, "out of memory");
+    }
     if (!fb.all || !fb.locv || !fb.in2) rc = mpc_fail(e, "out of memory");
     for (size_t c0 = 0; c0 < T && rc == 0; c0 += chunk) {
         size_t nc = T - c0 < chunk ? T - c0 : chunk;
@@ -244,6 +483,7 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
         convict_malformed(e, seq, bad, "open-2t share broadcast");
         const Fe *row[SHAMIR_MAX_PARTIES];
         for (unsigned j = 0; j < n; j++) row[j] = fb.all + (size_t)j * nc;
+        for (unsigned j = 0; j < n && sign; j++) preproc_sign_hash_fe(&fb.bst[j], row[j], nc);
         long nb = decode_live(e, row, nc, opened + c0, drop + c0);
         if (nb < 0) rc = -1;
         nfail += nb > 0 ? (size_t)nb : 0;
@@ -253,53 +493,33 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
             fb.loc[fb.nloc++] = c0 + c;
         }
     }
-    if (rc == 0 && nfail) {
-        /* step 4: every party's inputs to the first failing values */
-        size_t L = fb.nloc;
-        Fe *mine = malloc(4 * L * sizeof *mine + 1);
-        if (!mine) rc = mpc_fail(e, "out of memory");
-        for (size_t k = 0; k < L && mine; k++) {
-            size_t c = fb.loc[k];
-            Fe *o = mine + 4 * k;
-            o[0] = in->ab[2 * c];
-            o[1] = in->ab[2 * c + 1];
-            o[2] = in->rt[c];
-            o[3] = in->r2t[c];
-            if (e->test_fault == TEST_BAD_OPEN2T_LIE) { /* a r_2t,i that fits the lie */
-                fe_mul(f, &o[3], &o[0], &o[1]);
-                fe_sub(f, &o[3], &o[3], &sent[c]);
-            }
-        }
-        if (rc == 0) rc = preproc_check_exchange(e, PP_TAG(7, seq), mine, 4 * L, fb.in2, bad);
-        if (mine) {
-            sodium_memzero(mine, 4 * L * sizeof *mine);
-            free(mine);
-        }
-        if (rc == 0) convict_malformed(e, seq, bad, "open-2t input broadcast");
-        for (size_t k = 0; k < L && rc == 0; k++) {
-            Fe one[4 * SHAMIR_MAX_PARTIES];
-            for (unsigned j = 0; j < n; j++)
-                for (int q = 0; q < 4; q++) one[(size_t)q * n + j] = fb.in2[(size_t)j * 4 * L + 4 * k + (size_t)q];
-            locate_one(e, seq, one, fb.locv + k * n);
-        }
+    if (rc == 0 && sign) {
+        for (unsigned j = 0; j < n; j++) crypto_generichash_final(&fb.bst[j], fb.bdig[j], PP_DIGEST);
+        bool quiet = nfail == 0 && e->pp_nbad == before;
+        rc = judge_evidence(e, seq, T, failed, rv, (const uint8_t(*)[PP_DIGEST])fb.bdig, quiet);
+    }
+    if (rc == 0 && nfail) rc = locate_inputs(e, seq, in, sent, &fb);
+    if (rc == 0 && e->pp_nbad > t) {
         char who[256];
         preproc_check_list_set(e->pp_bad, n, who, sizeof who);
-        if (rc == 0 && e->pp_nbad > t)
-            rc = mpc_fail(e, "triple generation (open-2t round %llu): more than t = %u parties misbehaved (parties %s)",
-                          (unsigned long long)seq, t, who);
-        else if (rc == 0 && e->pp_nbad == before)
-            rc = mpc_fail(e,
-                          "triple generation (open-2t round %llu): %zu values do not decode and no party could be "
-                          "proven faulty (two or more parties lying about their degree-2t shares of one value)",
-                          (unsigned long long)seq, nfail);
-    } else if (rc == 0) {
+        rc = mpc_fail(e, "triple generation (open-2t round %llu): more than t = %u parties misbehaved (parties %s)",
+                      (unsigned long long)seq, t, who);
+    } else if (rc == 0 && nfail && e->pp_nbad == before) {
+        rc = mpc_fail(e,
+                      "triple generation (open-2t round %llu): %zu values do not decode and no party could be "
+                      "proven faulty (two or more parties lying about their degree-2t shares of one value)",
+                      (unsigned long long)seq, nfail);
+    } else if (rc == 0 && !nfail && e->pp_nbad == before) {
         preproc_check_warn(e,
                            "triple generation (open-2t round %llu): the broadcast shares decode; a party sent other "
-                           "shares point "
-                           "to point or reported a failure falsely (not provable)",
-                           (unsigned long long)seq);
+                           "shares point to point or reported a failure falsely (%s)",
+                           (unsigned long long)seq, sign ? "not provable: unsigned" : "signing from now on");
+        if (!sign) rc = preproc_sign_start(e, seq);
     }
     *ndrop = nfail;
+    if (fb.bst) sodium_memzero(fb.bst, n * sizeof *fb.bst);
+    free(fb.bst);
+    free(fb.bdig);
     free(fb.all);
     free(fb.locv);
     free(fb.in2);
@@ -311,6 +531,7 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
     const Field *f = e->f;
     unsigned n = e->n;
     uint64_t seq = e->seq[MK_OPEN2T]++;
+    bool sign = preproc_sign_on(e);
     *ndrop = 0;
     memset(drop, 0, T);
     /* own: this party's shares (the payload msg_begin prepared, which
@@ -325,17 +546,26 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
         else
             prg_fe(e, sent, T);
     }
-    int rc = send_shares(e, seq, own, sent, T);
+    int rc = send_shares(e, seq, own, sent, T, sign);
     if (rc == 0) {
-        gather_begin(e, MK_OPEN2T, seq, (uint32_t)T, true);
+        gather_begin(e, MK_OPEN2T, seq, (uint32_t)(T + (sign ? PP_SIG_FE : 0)), true);
         rc = preproc_gather_live(e);
     }
     long nfail = 0;
+    Received *rv = NULL;
     if (rc == 0) {
         const Fe *row[SHAMIR_MAX_PARTIES];
         for (unsigned j = 0; j < n; j++) row[j] = j == e->self ? own : gather_row(e, j);
         nfail = decode_live(e, row, T, opened, drop);
         if (nfail < 0) rc = -1;
+        /* lazily: only a party that failed checks the signatures, and
+         * keeps the signed messages as evidence */
+        if (nfail > 0 && sign) {
+            if (!(rv = calloc(1, sizeof *rv)))
+                rc = mpc_fail(e, "out of memory");
+            else
+                received_keep(e, seq, T, rv);
+        }
     }
     gather_end(e, false);
     if (rc == 0 && e->t == 0 && nfail) /* nobody may be faulty: no fallback */
@@ -362,10 +592,14 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
                                "shares were broadcast",
                                (unsigned long long)seq, who);
             convict_malformed(e, seq, bad, "open-2t status");
-            rc = fallback(e, seq, in, sent, T, opened, drop, ndrop);
+            rc = fallback(e, seq, in, sent, T, opened, drop, ndrop, failed, rv);
         } else if (rc == 0) {
             memset(drop, 0, T);
         }
+    }
+    if (rv) {
+        received_free(e, rv);
+        free(rv);
     }
     if (sent != own) free(sent); /* a test cheater's public lie */
     return rc;

@@ -233,14 +233,26 @@ TEST(lying_open2t_n4)
 }
 /* Wrong shares to one party only (the others decode): every party's
  * status is broadcast, so all take the fallback; the broadcast shares
- * decode, nothing is dropped or proven, and every triple is right. */
+ * decode and nothing is dropped.  The first such fallback proves nobody
+ * and starts the session's signing; the next one the receiver shows the
+ * signed wrong shares, which prove the sender (before, it forced the
+ * fallback every run).  Every triple is right. */
 TEST(equivocating_open2t_n4)
 {
-    finish_case(4, 1, TEST_BAD_OPEN2T_SOME, one_n4, 1, false, "the broadcast shares decode");
+    finish_case(4, 1, TEST_BAD_OPEN2T_SOME, one_n4, 1, true,
+                "party 2 signed degree-2t shares for party 3 that contradict its broadcast");
 }
 TEST(equivocating_open2t_n7)
 {
-    finish_case(7, 2, TEST_BAD_OPEN2T_SOME, two_n7, 2, false, "the broadcast shares decode");
+    finish_case(7, 2, TEST_BAD_OPEN2T_SOME, two_n7, 2, true,
+                "party 5 signed degree-2t shares for party 6 that contradict its broadcast");
+}
+/* An equivocator whose signatures do not verify: not provable (the
+ * receiver could be lying about them), so the re-send stays; nobody
+ * honest is proven and every triple is right. */
+TEST(unsigned_equivocating_open2t_n4)
+{
+    finish_case(4, 1, TEST_BAD_OPEN2T_NOSIG, one_n4, 1, false, "without a valid signature (not provable)");
 }
 /* Two liars about r_2t in the same values at n = 7: the degree-2t-1
  * decoding corrects one, not two; the run stops naming why (never a
@@ -322,6 +334,7 @@ int main(void)
     RUN(lying_open2t_n4);
     RUN(equivocating_open2t_n4);
     RUN(equivocating_open2t_n7);
+    RUN(unsigned_equivocating_open2t_n4);
     RUN(two_lying_open2t_n7_stop);
     RUN(more_than_t_aborts_n4);
     RUN(more_than_t_aborts_n7);
