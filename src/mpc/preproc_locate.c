@@ -263,6 +263,53 @@ static void convict_malformed(MpcEngine *e, uint64_t seq, const uint8_t *bad, co
         }
 }
 
+/* The next broadcast of `origin` on preprocessing's channel, waiting
+ * until *dl: 1 with *m (owned), or -1 with the error set (what: the
+ * message awaited, for the timeout's error). */
+static int take_bcast(MpcEngine *e, unsigned origin, const struct timespec *dl, uint8_t **m, size_t *l,
+                      const char *what)
+{
+    uint32_t from;
+    int got, w = 1;
+    while ((got = rbc_take(e->prbc, origin, &from, m, l)) == 0 && (w = rbc_preproc_wait(e, dl)) > 0) {}
+    if (got == 1) return 1;
+    if (got < 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
+    return w < 0 ? -1 : mpc_fail(e, "triple generation: no %s from party %u within %d ms", what, origin, e->timeout_ms);
+}
+
+/* Broadcasts tag, a 32-bit index and count elements (converted to the
+ * wire's byte order on a copy). */
+static int bcast_indexed(MpcEngine *e, uint64_t tag, unsigned idx, const Fe *v, size_t count)
+{
+    size_t len = 16 + count * MPC_ELEM;
+    uint8_t *buf = malloc(len);
+    if (!buf) return mpc_fail(e, "out of memory");
+    for (int b = 0; b < 8; b++) buf[b] = (uint8_t)(tag >> (8 * b));
+    for (int b = 0; b < 8; b++) buf[8 + b] = b < 4 ? (uint8_t)(idx >> (8 * b)) : 0;
+    Fe *p = (Fe *)(void *)(buf + 16);
+    fe_copy(p, v, count);
+    wire_limbs_to_le(p, count);
+    uint64_t session;
+    int rc = rbc_broadcast(e->prbc, buf, len, &session);
+    sodium_memzero(buf, len);
+    free(buf);
+    return rc == 0 ? 0 : mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
+}
+
+/* The count elements of a bcast_indexed message (converted in place), or
+ * NULL if it is not one of tag and idx with count valid elements. */
+static Fe *indexed_payload(const MpcEngine *e, uint64_t tag, unsigned idx, uint8_t *m, size_t l, size_t count)
+{
+    if (l != 16 + count * MPC_ELEM) return NULL;
+    uint64_t got = 0;
+    for (int b = 7; b >= 0; b--) got = (got << 8) | m[b];
+    uint32_t who = (uint32_t)m[8] | (uint32_t)m[9] << 8 | (uint32_t)m[10] << 16 | (uint32_t)m[11] << 24;
+    if (got != tag || who != idx) return NULL;
+    Fe *v = (Fe *)(void *)(m + 16);
+    wire_limbs_from_le(v, count);
+    return wire_check_raw(e->f, v, count) ? v : NULL;
+}
+
 /* One party's evidence against sender i (tag, i, the message as
  * received): 1 if it is an open-2t message of this round validly signed
  * by i whose shares are not the ones i broadcast (bdig: their digest). */
@@ -361,21 +408,10 @@ static int judge_evidence(MpcEngine *e, uint64_t seq, size_t T, const uint8_t *f
                                    (unsigned long long)seq, j);
             }
             if (c != 1 || e->pp_bad[j]) continue;
-            uint32_t from;
             uint8_t *m;
             size_t l;
-            int got;
-            int w = 1;
-            while ((got = rbc_take(e->prbc, j, &from, &m, &l)) == 0 && (w = rbc_preproc_wait(e, &dl)) > 0) {}
-            if (got < 0)
-                rc = mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
-            else if (got == 0)
-                rc = w < 0 ? -1
-                           : mpc_fail(e,
-                                      "triple generation (open-2t round %llu): party %u did not show its evidence "
-                                      "against party %u within %d ms",
-                                      (unsigned long long)seq, j, i, e->timeout_ms);
-            if (rc != 0) break;
+            if ((rc = take_bcast(e, j, &dl, &m, &l, "evidence")) != 1) break;
+            rc = 0;
             int holds = evidence_holds(e, tag, seq, T, i, bdig[i], m, l);
             sodium_memzero(m, l);
             free(m);
@@ -408,6 +444,193 @@ static int judge_evidence(MpcEngine *e, uint64_t seq, size_t T, const uint8_t *f
     return rc;
 }
 
+/* ---- two or more liars about r_2t: the double-sharing column ------------
+ *
+ * While the session signs, every dealing row carries its dealer's
+ * signature (checked on receipt; a bad one made the row disputed and
+ * replaced by the committed one in the check round), and a failing value
+ * that step 4 could not explain is judged on its double-sharing column
+ * (docs/mpc.md "Two liars about r_2t"). */
+
+/* g[d]: dealer d's weight in output i of a column (G' = [I | C'] over the
+ * dealers in use, as preproc.c's extract). */
+static void column_weights(const MpcEngine *e, const PpDealers *use, unsigned i, Fe *g)
+{
+    unsigned w = use->m - use->t_a;
+    for (unsigned d = 0; d < e->n; d++) fe_zero(&g[d]);
+    fe_one(e->f, &g[use->map[i]]);
+    for (unsigned jj = 0; jj < use->t_a; jj++) g[use->map[w + jj]] = e->ext[(size_t)i * e->t + jj];
+}
+
+/* 1 if the n values lie on one polynomial of degree 2t. */
+static int fits_2t(const MpcEngine *e, const Fe *v)
+{
+    unsigned k = 2 * e->t + 1;
+    int ok = 1;
+    for (unsigned x = k; x < e->n; x++) {
+        Fe y;
+        shamir_combine(e->f, &y, e->chk_w[1] + (size_t)(x - k) * k, v, k);
+        ok &= fe_equal(&y, &v[x]);
+    }
+    return ok;
+}
+
+/* Proves j faulty, naming why (and the other party of a pair, if any). */
+enum { NOBODY = SHAMIR_MAX_PARTIES };
+static void convict_warn(MpcEngine *e, unsigned j, uint64_t seq, const char *why, unsigned other)
+{
+    if (e->pp_bad[j]) return;
+    preproc_check_convict(e, j);
+    if (other == NOBODY)
+        preproc_check_warn(e, "triple generation (open-2t round %llu): party %u %s", (unsigned long long)seq, j, why);
+    else
+        preproc_check_warn(e, "triple generation (open-2t round %llu): party %u %s %u", (unsigned long long)seq, j, why,
+                           other);
+}
+
+/* Disputes dis[d][j]: d's column says another share for j than j says
+ * it received (sh: j's claim; col: the column).  Every disputed dealer
+ * broadcasts its row digests (committed with the seeds), every disputed
+ * receiver the row it holds with the dealer's signature; the row must be
+ * signed by the dealer or be the committed one.  Then its share decides
+ * who lied. */
+static int settle_column(MpcEngine *e, uint64_t seq, const PpRunRows *rr, size_t col, const Fe *sh,
+                         uint8_t (*dis)[SHAMIR_MAX_PARTIES])
+{
+    unsigned n = e->n, self = e->self;
+    size_t cnt = rr->count;
+    uint8_t dealer[SHAMIR_MAX_PARTIES] = { 0 }, lok[SHAMIR_MAX_PARTIES] = { 0 };
+    for (unsigned d = 0; d < n; d++)
+        for (unsigned j = 0; j < n; j++) dealer[d] |= dis[d][j];
+    Fe *lists = calloc((size_t)n * n, sizeof *lists);
+    Fe *ev = malloc((cnt + PP_SIG_FE) * sizeof *ev);
+    int rc = lists && ev ? 0 : mpc_fail(e, "out of memory");
+    if (rc == 0 && dealer[self]) rc = bcast_indexed(e, PP_TAG(16, seq), self, rr->dig, n);
+    for (unsigned d = 0; d < n && rc == 0; d++) {
+        if (!dis[d][self]) continue;
+        fe_copy(ev, rr->held[d], cnt + PP_SIG_FE);
+        rc = bcast_indexed(e, PP_TAG(17, seq), d, ev, cnt + PP_SIG_FE);
+    }
+    struct timespec dl;
+    deadline_in(&dl, e->timeout_ms);
+    for (unsigned d = 0; d < n && rc == 0; d++) {
+        if (!dealer[d] || e->pp_bad[d]) continue;
+        uint8_t *m;
+        size_t l;
+        if ((rc = take_bcast(e, d, &dl, &m, &l, "row digests")) != 1) break;
+        rc = 0;
+        Fe *v = indexed_payload(e, PP_TAG(16, seq), d, m, l, n), h;
+        if (v) preproc_check_row_digest(e->f, v, n, &h);
+        if (v && fe_equal(&h, &rr->root[d])) {
+            fe_copy(lists + (size_t)d * n, v, n);
+            lok[d] = 1;
+        } else {
+            convict_warn(e, d, seq, "broadcast row digests that are not its commitment", NOBODY);
+        }
+        sodium_memzero(m, l);
+        free(m);
+    }
+    for (unsigned j = 0; j < n && rc == 0; j++)
+        for (unsigned d = 0; d < n && rc == 0 && !e->pp_bad[j]; d++) {
+            if (!dis[d][j]) continue;
+            uint8_t *m;
+            size_t l;
+            if ((rc = take_bcast(e, j, &dl, &m, &l, "row")) != 1) break;
+            rc = 0;
+            Fe *row = indexed_payload(e, PP_TAG(17, seq), d, m, l, cnt + PP_SIG_FE), h;
+            int shown = 0;
+            if (row && !e->pp_bad[d]) {
+                shown = preproc_sign_row_check(e, rr->deal_seq, d, j, row, cnt, row + cnt);
+                if (!shown && lok[d]) {
+                    preproc_check_row_digest(e->f, row, cnt, &h);
+                    shown = fe_equal(&h, &lists[(size_t)d * n + j]);
+                }
+            }
+            if (e->pp_bad[d]) {
+                /* proven already: nothing to settle */
+            } else if (!shown) {
+                convict_warn(e, j, seq, "could not show the row it holds of party", d);
+            } else if (!fe_equal(&row[rr->off_2t + col], &sh[(size_t)j * n + d])) {
+                convict_warn(e, j, seq, "misreported the degree-2t share it received from party", d);
+            } else {
+                convict_warn(e, d, seq, "published a degree-2t sharing that contradicts the row it dealt party", j);
+            }
+            sodium_memzero(m, l);
+            free(m);
+        }
+    if (ev) {
+        sodium_memzero(ev, (cnt + PP_SIG_FE) * sizeof *ev);
+        free(ev);
+    }
+    free(lists);
+    return rc;
+}
+
+/* Value c failed and step 4 proved nobody (r2t[j]: party j's broadcast
+ * share of its r_2t).  Its double-sharing column is dropped anyway, so
+ * every dealer in use broadcasts its degree-2t sharing of the column and
+ * every party the degree-2t shares it received of it: a sharing not of
+ * degree 2t proves its dealer; a party whose r_2t share is not the
+ * extraction of the shares it says it received, or whose own dealing
+ * says another share for itself, contradicts itself; every other
+ * mismatch is settled by settle_column. */
+static int judge_column(MpcEngine *e, uint64_t seq, const PpRunRows *rr, size_t c, const Fe *r2t)
+{
+    const Field *f = e->f;
+    unsigned n = e->n;
+    const PpDealers *use = rr->use;
+    unsigned w = use->m - use->t_a, i = (unsigned)(c % w);
+    size_t col = c / w, at = rr->off_2t + col;
+    uint8_t inuse[SHAMIR_MAX_PARTIES] = { 0 }, bad[SHAMIR_MAX_PARTIES];
+    for (unsigned k = 0; k < use->m; k++) inuse[use->map[k]] = 1;
+    Fe g[SHAMIR_MAX_PARTIES], mine[2 * SHAMIR_MAX_PARTIES];
+    column_weights(e, use, i, g);
+    for (unsigned x = 0; x < n; x++) {
+        mine[x] = rr->dealt[x][at];
+        if (inuse[x])
+            mine[n + x] = rr->held[x][at];
+        else
+            fe_zero(&mine[n + x]);
+    }
+    if (e->test_fault == TEST_BAD_OPEN2T_LIE2) /* a received share that fits the lie */
+        fe_sub(f, &mine[n + use->map[i]], &mine[n + use->map[i]], &e->inv2);
+    Fe *all = malloc(2 * (size_t)n * n * sizeof *all), *sh = malloc((size_t)n * n * sizeof *sh);
+    uint8_t(*dis)[SHAMIR_MAX_PARTIES] = calloc(n, sizeof *dis);
+    int rc = all && sh && dis ? preproc_check_exchange(e, PP_TAG(15, seq), mine, 2 * (size_t)n, all, bad)
+                              : mpc_fail(e, "out of memory");
+    if (rc == 0) convict_malformed(e, seq, bad, "double-sharing column");
+    for (unsigned d = 0; d < n && rc == 0; d++) {
+        if (e->pp_bad[d] || !inuse[d] || fits_2t(e, all + (size_t)d * 2 * n)) continue;
+        convict_warn(e, d, seq, "published a degree-2t sharing of the wrong degree", NOBODY);
+    }
+    for (unsigned j = 0; j < n && rc == 0; j++) {
+        const Fe *P = all + (size_t)j * 2 * n;
+        Fe sum;
+        fe_zero(&sum);
+        for (unsigned d = 0; d < n; d++) {
+            Fe p;
+            sh[(size_t)j * n + d] = P[n + d];
+            fe_mul(f, &p, &g[d], &P[n + d]);
+            fe_add(f, &sum, &sum, &p);
+        }
+        if (e->pp_bad[j]) continue;
+        if (!fe_equal(&sum, &r2t[j]))
+            convict_warn(e, j, seq, "broadcast a share of r that is not the extraction of its received shares", NOBODY);
+        else if (inuse[j] && !fe_equal(&P[j], &P[n + j]))
+            convict_warn(e, j, seq, "gave itself another share than its published sharing says", NOBODY);
+    }
+    for (unsigned d = 0; d < n && rc == 0; d++)
+        for (unsigned j = 0; j < n; j++)
+            if (d != j && inuse[d] && !e->pp_bad[d] && !e->pp_bad[j] &&
+                !fe_equal(&all[(size_t)d * 2 * n + j], &sh[(size_t)j * n + d]))
+                dis[d][j] = 1;
+    if (rc == 0) rc = settle_column(e, seq, rr, col, sh, dis);
+    free(all);
+    free(sh);
+    free(dis);
+    return rc;
+}
+
 typedef struct {
     Fe *all, *locv, *in2;
     size_t loc[LOCATE_MAX];
@@ -433,7 +656,8 @@ static int locate_inputs(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const
         o[1] = in->ab[2 * c + 1];
         o[2] = in->rt[c];
         o[3] = in->r2t[c];
-        if (e->test_fault == TEST_BAD_OPEN2T_LIE) { /* a r_2t,i that fits the lie */
+        if (e->test_fault == TEST_BAD_OPEN2T_LIE ||
+            e->test_fault == TEST_BAD_OPEN2T_LIE2) { /* a r_2t,i that fits the lie */
             fe_mul(f, &o[3], &o[0], &o[1]);
             fe_sub(f, &o[3], &o[3], &sent[c]);
         }
@@ -499,11 +723,23 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
         rc = judge_evidence(e, seq, T, failed, rv, (const uint8_t(*)[PP_DIGEST])fb.bdig, quiet);
     }
     if (rc == 0 && nfail) rc = locate_inputs(e, seq, in, sent, &fb);
+    if (rc == 0 && nfail && e->pp_nbad == before && in->run && fb.nloc) {
+        Fe r2t[SHAMIR_MAX_PARTIES];
+        for (unsigned j = 0; j < n; j++) r2t[j] = fb.in2[(size_t)j * 4 * fb.nloc + 3];
+        rc = judge_column(e, seq, in->run, fb.loc[0], r2t);
+    }
     if (rc == 0 && e->pp_nbad > t) {
         char who[256];
         preproc_check_list_set(e->pp_bad, n, who, sizeof who);
         rc = mpc_fail(e, "triple generation (open-2t round %llu): more than t = %u parties misbehaved (parties %s)",
                       (unsigned long long)seq, t, who);
+    } else if (rc == 0 && nfail && e->pp_nbad == before && !sign) {
+        preproc_check_warn(e,
+                           "triple generation (open-2t round %llu): %zu values do not decode and no party could be "
+                           "proven faulty (two or more parties lying about their degree-2t shares of one value); "
+                           "dropped, signing from now on",
+                           (unsigned long long)seq, nfail);
+        rc = preproc_sign_start(e, seq);
     } else if (rc == 0 && nfail && e->pp_nbad == before) {
         rc = mpc_fail(e,
                       "triple generation (open-2t round %llu): %zu values do not decode and no party could be "
@@ -539,9 +775,10 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
      * copy only for a test cheater */
     Fe *own = (Fe *)(void *)(e->sbuf + MPC_HDR), *sent = own;
     int tf = e->test_fault;
-    if (tf == TEST_BAD_OPEN2T || tf == TEST_BAD_DEAL_ALL || tf == TEST_BAD_OPEN2T_LIE) {
+    bool lie = tf == TEST_BAD_OPEN2T_LIE || tf == TEST_BAD_OPEN2T_LIE2;
+    if (tf == TEST_BAD_OPEN2T || tf == TEST_BAD_DEAL_ALL || lie) {
         if (!(sent = malloc(T * sizeof *sent + 1))) return mpc_fail(e, "out of memory");
-        if (tf == TEST_BAD_OPEN2T_LIE)
+        if (lie)
             for (size_t c = 0; c < T; c++) fe_add(f, &sent[c], &own[c], &e->inv2);
         else
             prg_fe(e, sent, T);

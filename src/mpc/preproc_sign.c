@@ -115,39 +115,85 @@ void preproc_sign_digest(const Fe *v, size_t count, uint8_t out[PP_DIGEST])
     crypto_generichash_final(&st, out, PP_DIGEST);
 }
 
-/* What is signed: the domain, the instance, the round, the sender, the
- * number of shares and their digest (so a signature is never valid for
- * another session, round or party). */
-static void signed_bytes(const MpcEngine *e, unsigned from, uint64_t seq, size_t T, const uint8_t dig[PP_DIGEST],
-                         uint8_t *m)
+/* What is signed: the domain (what the shares are), the instance, the
+ * round, the sender and receiver (ALL: every party), the number of shares
+ * and their digest (so a signature is never valid for another session,
+ * round, party or kind of message). */
+enum { SIGNED_LEN = 52 + PP_DIGEST, ALL = 0xffffffffu };
+static void signed_bytes(const MpcEngine *e, const char dom[16], unsigned from, unsigned to, uint64_t seq, size_t T,
+                         const uint8_t dig[PP_DIGEST], uint8_t *m)
 {
-    static const char dom[16] = "stoffel open2t1";
     memcpy(m, dom, 16);
     for (int i = 0; i < 8; i++) {
         m[16 + i] = (uint8_t)(e->instance >> (8 * i));
         m[24 + i] = (uint8_t)(seq >> (8 * i));
         m[32 + i] = (uint8_t)((uint64_t)T >> (8 * i));
     }
-    for (int i = 0; i < 4; i++) m[40 + i] = (uint8_t)(from >> (8 * i));
-    memcpy(m + 44, dig, PP_DIGEST);
+    for (int i = 0; i < 4; i++) {
+        m[40 + i] = (uint8_t)(from >> (8 * i));
+        m[44 + i] = (uint8_t)(to >> (8 * i));
+        m[48 + i] = 0;
+    }
+    memcpy(m + 52, dig, PP_DIGEST);
 }
-enum { SIGNED_LEN = 44 + PP_DIGEST };
+static const char DOM_OPEN[16] = "stoffel open2t1", DOM_ROW[16] = "stoffel dealrow";
 
-void preproc_sign_shares(const MpcEngine *e, uint64_t seq, const Fe *v, size_t T, Fe sig[PP_SIG_FE])
+static void sign_any(const MpcEngine *e, const char dom[16], unsigned to, uint64_t seq, const Fe *v, size_t T,
+                     Fe sig[PP_SIG_FE])
 {
     uint8_t dig[PP_DIGEST], m[SIGNED_LEN], s[crypto_sign_BYTES];
     preproc_sign_digest(v, T, dig);
-    signed_bytes(e, e->self, seq, T, dig, m);
+    signed_bytes(e, dom, e->self, to, seq, T, dig, m);
     crypto_sign_detached(s, NULL, m, sizeof m, e->pp_sign->sk);
     bytes_to_fe16(s, sizeof s, sig);
+    sodium_memzero(dig, sizeof dig);
 }
 
-int preproc_sign_check(const MpcEngine *e, unsigned from, uint64_t seq, const Fe *v, size_t T,
-                       const Fe sig[PP_SIG_FE], uint8_t dig[PP_DIGEST])
+static int check_any(const MpcEngine *e, const char dom[16], unsigned from, unsigned to, uint64_t seq, const Fe *v,
+                     size_t T, const Fe sig[PP_SIG_FE], uint8_t dig[PP_DIGEST])
 {
     uint8_t m[SIGNED_LEN], s[crypto_sign_BYTES];
     preproc_sign_digest(v, T, dig);
     if (!e->pp_sign || from >= e->n || !e->pp_sign->have[from] || !fe16_to_bytes(sig, sizeof s, s)) return 0;
-    signed_bytes(e, from, seq, T, dig, m);
+    signed_bytes(e, dom, from, to, seq, T, dig, m);
     return crypto_sign_verify_detached(s, m, sizeof m, e->pp_sign->pk[from]) == 0;
+}
+
+void preproc_sign_shares(const MpcEngine *e, uint64_t seq, const Fe *v, size_t T, Fe sig[PP_SIG_FE])
+{
+    sign_any(e, DOM_OPEN, ALL, seq, v, T, sig);
+}
+
+int preproc_sign_check(const MpcEngine *e, unsigned from, uint64_t seq, const Fe *v, size_t T, const Fe sig[PP_SIG_FE],
+                       uint8_t dig[PP_DIGEST])
+{
+    return check_any(e, DOM_OPEN, from, ALL, seq, v, T, sig, dig);
+}
+
+void preproc_sign_row(const MpcEngine *e, uint64_t deal_seq, unsigned to, const Fe *row, size_t count,
+                      Fe sig[PP_SIG_FE])
+{
+    sign_any(e, DOM_ROW, to, deal_seq, row, count, sig);
+}
+
+int preproc_sign_row_check(const MpcEngine *e, uint64_t deal_seq, unsigned from, unsigned to, const Fe *row,
+                           size_t count, const Fe sig[PP_SIG_FE])
+{
+    uint8_t dig[PP_DIGEST];
+    int ok = check_any(e, DOM_ROW, from, to, deal_seq, row, count, sig, dig);
+    sodium_memzero(dig, sizeof dig);
+    return ok;
+}
+
+void preproc_sign_dealing_check(MpcEngine *e, uint64_t deal_seq, unsigned from, Fe *row, size_t count)
+{
+    if (preproc_sign_row_check(e, deal_seq, from, e->self, row, count, row + count)) return;
+    /* unprovable as it stands: make this party's check value about the
+     * dealer wrong, so that the dealer has to open the row it committed
+     * to, which this party then holds (preproc_check.c) */
+    Fe one;
+    fe_one(e->f, &one);
+    fe_add(e->f, &row[count - 1], &row[count - 1], &one);
+    preproc_check_warn(e, "preprocessing (deal round %llu): party %u's dealing to party %u is not validly signed",
+                       (unsigned long long)deal_seq, from, e->self);
 }

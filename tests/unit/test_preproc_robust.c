@@ -255,17 +255,36 @@ TEST(unsigned_equivocating_open2t_n4)
     finish_case(4, 1, TEST_BAD_OPEN2T_NOSIG, one_n4, 1, false, "without a valid signature (not provable)");
 }
 /* Two liars about r_2t in the same values at n = 7: the degree-2t-1
- * decoding corrects one, not two; the run stops naming why (never a
- * wrong triple, never an endless loop of dropped values). */
-TEST(two_lying_open2t_n7_stop)
+ * decoding corrects one, not two.  The first such failure proves nobody:
+ * its values are dropped and the session starts signing (before, the
+ * run stopped here).  From then on dealings are signed, and the next
+ * failing value's double-sharing column is opened: each liar's r_2t
+ * share is not the extraction of the shares it received. */
+TEST(two_lying_open2t_n7)
 {
+    finish_case(7, 2, TEST_BAD_OPEN2T_LIE, two_n7, 2, true,
+                "party 5 broadcast a share of r that is not the extraction of its received shares");
+}
+/* The liars also misreport a received share so that the extraction fits
+ * their r_2t shares: the dealer's published sharing disagrees, and the
+ * liar's own row, signed by that dealer, shows the lie. */
+TEST(two_lying_received_open2t_n7)
+{
+    finish_case(7, 2, TEST_BAD_OPEN2T_LIE2, two_n7, 2, true, "misreported the degree-2t share it received");
+}
+/* t+1 liars: more than t proven; every honest party stops naming them
+ * (never a wrong triple). */
+TEST(three_lying_open2t_n7_stop)
+{
+    static const uint32_t liars[] = { 1, 3, 5 };
     Sim s;
     static Plan pl;
-    run_plan(&s, &pl, 7, 2, TEST_BAD_OPEN2T_LIE, two_n7, 2, false);
+    run_plan(&s, &pl, 7, 2, TEST_BAD_OPEN2T_LIE, liars, 3, false);
     for (uint32_t i = 0; i < 7; i++) {
         if (pl.bad[i]) continue;
         CHECK_MSG(s.node[i].rc != 0, "party %u finished", i);
-        CHECK_MSG(strstr(s.node[i].err, "no party could be proven faulty") != NULL, "party %u: %s", i, s.node[i].err);
+        CHECK_MSG(strstr(s.node[i].err, "more than t = 2 parties misbehaved (parties 1, 3, 5)") != NULL, "party %u: %s",
+                  i, s.node[i].err);
     }
     sim_free(&s);
 }
@@ -335,7 +354,9 @@ int main(void)
     RUN(equivocating_open2t_n4);
     RUN(equivocating_open2t_n7);
     RUN(unsigned_equivocating_open2t_n4);
-    RUN(two_lying_open2t_n7_stop);
+    RUN(two_lying_open2t_n7);
+    RUN(two_lying_received_open2t_n7);
+    RUN(three_lying_open2t_n7_stop);
     RUN(more_than_t_aborts_n4);
     RUN(more_than_t_aborts_n7);
     return unit_report();
