@@ -727,6 +727,13 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
         Fe r2t[SHAMIR_MAX_PARTIES];
         for (unsigned j = 0; j < n; j++) r2t[j] = fb.in2[(size_t)j * 4 * fb.nloc + 3];
         rc = judge_column(e, seq, in->run, fb.loc[0], r2t);
+        /* the column's r are public now: every triple made from it goes */
+        const PpDealers *use = in->run->use;
+        size_t w = use->m - use->t_a, c0 = fb.loc[0] / w * w;
+        for (size_t c = c0; c < c0 + w && c < T; c++) {
+            nfail += !drop[c];
+            drop[c] = 1;
+        }
     }
     if (rc == 0 && e->pp_nbad > t) {
         char who[256];
