@@ -266,7 +266,7 @@ enum {
     TEST_BAD_CHECK_2T,    /* preproc_check.c: wrong degree-2t check values about dealers 0..t-1 */
     TEST_BAD_OPEN2T_SOME, /* preproc_locate.c: wrong degree-2t shares to the next party only */
     TEST_BAD_OPEN2T_LIE,  /* preproc_locate.c: wrong degree-2t shares, and a r_2t share that fits them */
-    /* preproc_locate.c: as TEST_BAD_OPEN2T_SOME, with invalid signatures once the session signs */
+    /* preproc_locate.c: as TEST_BAD_OPEN2T_SOME, with invalid signatures (also on the row to that party) */
     TEST_BAD_OPEN2T_NOSIG,
     /* preproc_locate.c: as TEST_BAD_OPEN2T_LIE, and a received share of r_2t that fits the lie */
     TEST_BAD_OPEN2T_LIE2,

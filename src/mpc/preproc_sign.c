@@ -174,6 +174,8 @@ void preproc_sign_row(const MpcEngine *e, uint64_t deal_seq, unsigned to, const 
                       Fe sig[PP_SIG_FE])
 {
     sign_any(e, DOM_ROW, to, deal_seq, row, count, sig);
+    if (e->test_fault == TEST_BAD_OPEN2T_NOSIG && to == (e->self + 1) % e->n) /* a test cheater's bad signature */
+        sig[0].v[0] ^= 1;
 }
 
 int preproc_sign_row_check(const MpcEngine *e, uint64_t deal_seq, unsigned from, unsigned to, const Fe *row,
