@@ -25,9 +25,16 @@
  *      polynomial of degree 2t-1, which decodes robustly with one wrong
  *      value at n = 3t+1: a party whose r_2t,i is off is proven.
  *
- * A failure that proves nobody (two or more unproven parties lying about
- * their degree-2t shares in the same values, t >= 2) stops the run with an
- * error rather than dropping values forever. */
+ * Two cases prove nobody so far: an equivocator (other shares point to
+ * point than broadcast) and two or more liars about r_2t in one value
+ * (t >= 2).  The first fallback of a session that proves nobody makes the
+ * session sign (preproc_sign.c): from then on open-2t messages and dealt
+ * rows carry their sender's signature.  A party whose decoding failed
+ * then shows a signed message that contradicts its sender's broadcast
+ * (judge_evidence), and a value step 4 cannot explain is judged on its
+ * double-sharing column against the signed or committed rows
+ * (judge_column).  A failure that still proves nobody stops the run with
+ * an error rather than dropping values forever. */
 #include "mpc/engine_internal.h"
 #include "mpc/rbc.h"
 #include "mpc/robust.h"
@@ -678,10 +685,11 @@ static int locate_inputs(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const
 
 /* Steps 3 and 4 (file comment): the broadcast re-send, then locating;
  * while the session signs, the evidence of equivocation (rv: this party's
- * kept messages, NULL if it decoded them; failed: the statuses).  A
+ * kept messages, NULL if it decoded them; failed: the statuses; nbad0:
+ * the parties proven when the round began).  A
  * fallback that proves nobody and drops nothing starts the signing. */
 static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *sent, size_t T, Fe *opened,
-                    uint8_t *drop, size_t *ndrop, const uint8_t *failed, const Received *rv)
+                    uint8_t *drop, size_t *ndrop, const uint8_t *failed, const Received *rv, unsigned nbad0)
 {
     unsigned n = e->n, t = e->t, before = e->pp_nbad;
     bool sign = preproc_sign_on(e);
@@ -719,7 +727,7 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
     }
     if (rc == 0 && sign) {
         for (unsigned j = 0; j < n; j++) crypto_generichash_final(&fb.bst[j], fb.bdig[j], PP_DIGEST);
-        bool quiet = nfail == 0 && e->pp_nbad == before;
+        bool quiet = nfail == 0 && e->pp_nbad == nbad0; /* the same live parties as in the decoding */
         rc = judge_evidence(e, seq, T, failed, rv, (const uint8_t(*)[PP_DIGEST])fb.bdig, quiet);
     }
     if (rc == 0 && nfail) rc = locate_inputs(e, seq, in, sent, &fb);
@@ -775,6 +783,7 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
     unsigned n = e->n;
     uint64_t seq = e->seq[MK_OPEN2T]++;
     bool sign = preproc_sign_on(e);
+    unsigned nbad0 = e->pp_nbad;
     *ndrop = 0;
     memset(drop, 0, T);
     /* own: this party's shares (the payload msg_begin prepared, which
@@ -836,7 +845,7 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
                                "shares were broadcast",
                                (unsigned long long)seq, who);
             convict_malformed(e, seq, bad, "open-2t status");
-            rc = fallback(e, seq, in, sent, T, opened, drop, ndrop, failed, rv);
+            rc = fallback(e, seq, in, sent, T, opened, drop, ndrop, failed, rv, nbad0);
         } else if (rc == 0) {
             memset(drop, 0, T);
         }
