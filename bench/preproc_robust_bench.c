@@ -8,7 +8,9 @@
  * For each n (t = (n-1)/3) and each case — no cheater, t dealers dealing
  * inconsistent sharings (TEST_BAD_DEAL_ALL), t parties reporting wrong
  * check values (TEST_BAD_CHECK), t parties sending wrong degree-2t shares
- * in triple generation (TEST_BAD_OPEN2T) — every party runs mpc_preprocess
+ * in triple generation (TEST_BAD_OPEN2T), t parties sending wrong ones to
+ * one party only (TEST_BAD_OPEN2T_SOME), t parties lying about r_2t
+ * consistently (TEST_BAD_OPEN2T_LIE) — every party runs mpc_preprocess
  * of the given number of triples (--honest: the first case only).  Printed: the median over the repetitions of
  * the process CPU time (all parties' threads; what other programs on a
  * shared machine do not inflate) and of the wall time, and whether every
@@ -115,7 +117,9 @@ int main(int argc, char **argv)
     } cases[] = { { TEST_NONE, "none" },
                   { TEST_BAD_DEAL_ALL, "t bad dealers" },
                   { TEST_BAD_CHECK, "t lying reporters" },
-                  { TEST_BAD_OPEN2T, "t wrong degree-2t senders" } };
+                  { TEST_BAD_OPEN2T, "t wrong degree-2t senders" },
+                  { TEST_BAD_OPEN2T_SOME, "t degree-2t equivocators" },
+                  { TEST_BAD_OPEN2T_LIE, "t liars about r_2t" } };
     for (const char *p = ns; *p;) {
         unsigned n = (unsigned)strtoul(p, (char **)&p, 10);
         if (*p == ',') p++;

@@ -240,6 +240,7 @@ struct MpcEngine {
      * dealings and check values are not used again; warnings naming them */
     uint8_t pp_bad[SHAMIR_MAX_PARTIES];
     unsigned pp_nbad;
+    struct PpSign *pp_sign; /* preproc_sign.c: this session's signing keys, NULL until needed */
     char warn[1024];
     char rbc_err[512];    /* why broadcast messages were refused (since the last receive) */
     struct CmpState *cmp; /* comparison masks made ahead (compare.c), or NULL */
@@ -266,6 +267,10 @@ enum {
     TEST_BAD_CHECK_2T,    /* preproc_check.c: wrong degree-2t check values about dealers 0..t-1 */
     TEST_BAD_OPEN2T_SOME, /* preproc_locate.c: wrong degree-2t shares to the next party only */
     TEST_BAD_OPEN2T_LIE,  /* preproc_locate.c: wrong degree-2t shares, and a r_2t share that fits them */
+    /* preproc_locate.c: as TEST_BAD_OPEN2T_SOME, with invalid signatures (also on the row to that party) */
+    TEST_BAD_OPEN2T_NOSIG,
+    /* preproc_locate.c: as TEST_BAD_OPEN2T_LIE, and a received share of r_2t that fits the lie */
+    TEST_BAD_OPEN2T_LIE2,
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
@@ -338,6 +343,7 @@ int preproc_gather_live(MpcEngine *e);
  * faulty on the way are excluded (preproc_check_convict). */
 typedef struct {
     const Fe *ab, *rt, *r2t;
+    const struct PpRunRows *run; /* while the session signs: the run's dealings, else NULL */
 } PpTripleIn;
 int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *opened, uint8_t *drop, size_t *ndrop);
 
@@ -356,6 +362,18 @@ typedef struct {
     unsigned map[SHAMIR_MAX_PARTIES];
     unsigned m, t_a;
 } PpDealers;
+/* A run's dealings as the degree-2t opening needs them to judge a failing
+ * value's double-sharing column while the session signs (preproc.c fills
+ * it): this party's row of dealer d (held[d], the dealer's signature
+ * after it; own: its own row), the rows it dealt (dealt[j]), the
+ * commitments (as PpRows) and the dealers extracted from. */
+typedef struct PpRunRows {
+    uint64_t deal_seq;
+    size_t count, off_2t; /* row length; the degree-2t halves' first column */
+    const PpDealers *use;
+    const Fe *held[SHAMIR_MAX_PARTIES], *dealt[SHAMIR_MAX_PARTIES];
+    const Fe *root, *dig;
+} PpRunRows;
 /* Every live party's `count` values broadcast under `tag` (own included):
  * all[j·count ...]; malformed[j] = 1 where party j's broadcast was not
  * `count` valid elements under that tag.  Proven-faulty parties are not
@@ -394,6 +412,33 @@ void preproc_check_convict(MpcEngine *e, unsigned j);
 void preproc_check_list_set(const uint8_t *set, unsigned n, char *out, size_t len);
 /* The parties not proven faulty, in order, into P; their count. */
 unsigned preproc_check_live_parties(const MpcEngine *e, unsigned *P);
+/* preproc_sign.c: per-session Ed25519 keys, made after the first
+ * fallback that proved nobody (preproc_sign_start: drawn, announced over
+ * preprocessing's broadcast; every live party's key kept), and the
+ * signatures on open-2t messages: PP_SIG_FE elements of 16 bytes each
+ * after the shares, over a digest of the shares with the instance, round
+ * and sender.  preproc_sign_check: 1 if `sig` is `from`'s over v (dig
+ * receives v's digest either way).  Keys are wiped when freed. */
+#define PP_SIG_FE 4
+#define PP_DIGEST 32
+struct crypto_generichash_blake2b_state;
+int preproc_sign_start(MpcEngine *e, uint64_t seq);
+bool preproc_sign_on(const MpcEngine *e);
+void preproc_sign_free(MpcEngine *e);
+void preproc_sign_hash_fe(struct crypto_generichash_blake2b_state *st, const Fe *v, size_t count);
+void preproc_sign_digest(const Fe *v, size_t count, uint8_t out[PP_DIGEST]);
+void preproc_sign_shares(const MpcEngine *e, uint64_t seq, const Fe *v, size_t T, Fe sig[PP_SIG_FE]);
+int preproc_sign_check(const MpcEngine *e, unsigned from, uint64_t seq, const Fe *v, size_t T, const Fe sig[PP_SIG_FE],
+                       uint8_t dig[PP_DIGEST]);
+/* The same for a dealt row (to one party, in deal round deal_seq); a
+ * received dealing whose signature (after the row) does not verify is
+ * made to be disputed in the check round (its dealer must open the row it
+ * committed to, which this party takes). */
+void preproc_sign_row(const MpcEngine *e, uint64_t deal_seq, unsigned to, const Fe *row, size_t count,
+                      Fe sig[PP_SIG_FE]);
+int preproc_sign_row_check(const MpcEngine *e, uint64_t deal_seq, unsigned from, unsigned to, const Fe *row,
+                           size_t count, const Fe sig[PP_SIG_FE]);
+void preproc_sign_dealing_check(MpcEngine *e, uint64_t deal_seq, unsigned from, Fe *row, size_t count);
 #define PP_TAG(step, seq) (((uint64_t)(step) << 56) | ((seq)&0xffffffffffffffULL))
 
 /* engine_rbc.c */

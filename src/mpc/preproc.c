@@ -98,6 +98,7 @@ static void keep_drop(MpcEngine *e, int slot);
 void preproc_free(MpcEngine *e)
 {
     for (int i = 0; i < 3; i++) keep_drop(e, i);
+    preproc_sign_free(e);
     free(e->ext);
     free(e->ext_one);
     for (int i = 0; i < 2; i++) {
@@ -352,13 +353,15 @@ static int run_deal(MpcEngine *e, Run *r)
     const Field *f = e->f;
     unsigned n = e->n, t = e->t;
     r->deal_seq = e->seq[MK_DEAL]++;
-    r->seg = MPC_HDR + r->count * MPC_ELEM;
+    /* while the session signs (preproc_sign.c), each row with its signature */
+    size_t sig = preproc_sign_on(e) ? PP_SIG_FE : 0;
+    r->seg = MPC_HDR + (r->count + sig) * MPC_ELEM;
     if (!(r->mine = keep_get(e, KEEP_DEAL, n * r->seg))) return e->mem_failed ? -1 : mpc_fail(e, "out of memory");
     Fe *scratch = malloc(deal_scratch_len(t) * sizeof *scratch);
     if (!scratch) return mpc_fail(e, "out of memory");
     Fe *pay[SHAMIR_MAX_PARTIES];
     for (unsigned j = 0; j < n; j++) {
-        wire_put_hdr(r->mine + (size_t)j * r->seg, MK_DEAL, (uint32_t)r->count, e->instance, r->deal_seq);
+        wire_put_hdr(r->mine + (size_t)j * r->seg, MK_DEAL, (uint32_t)(r->count + sig), e->instance, r->deal_seq);
         pay[j] = seg_payload(r, j);
     }
     size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
@@ -395,13 +398,14 @@ static int run_deal(MpcEngine *e, Run *r)
     }
     for (unsigned j = 0; j < n; j++) {
         if (j == e->self) continue;
-        wire_limbs_to_le(pay[j], r->count);
+        if (sig) preproc_sign_row(e, r->deal_seq, j, pay[j], r->count, pay[j] + r->count);
+        wire_limbs_to_le(pay[j], r->count + sig);
         if (send_node(e, j, r->mine + (size_t)j * r->seg, r->seg) != 0) return -1;
         /* kept (wiped with the run) in case a dispute makes this party
          * open one of them */
-        wire_limbs_from_le(pay[j], r->count);
+        wire_limbs_from_le(pay[j], r->count + sig);
     }
-    gather_begin(e, MK_DEAL, r->deal_seq, (uint32_t)r->count, true);
+    gather_begin(e, MK_DEAL, r->deal_seq, (uint32_t)(r->count + sig), true);
     int rc = preproc_gather_live(e);
     for (unsigned j = 0; j < n && rc == 0; j++) {
         if (j == e->self) {
@@ -409,6 +413,7 @@ static int run_deal(MpcEngine *e, Run *r)
         } else if (e->g.buf[j]) { /* a proven-faulty party's may be missing */
             r->got[j] = gather_take(e, j);
             r->row[j] = (const Fe *)(const void *)(r->got[j] + MPC_HDR);
+            if (sig) preproc_sign_dealing_check(e, r->deal_seq, j, (Fe *)(void *)(r->got[j] + MPC_HDR), r->count);
         }
     }
     gather_end(e, true);
@@ -689,8 +694,18 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
             if (T > e->rnd.n / 2) T = e->rnd.n / 2;
         }
     }
-    /* the dealt sharings are spent: wipe them before the next round */
-    run_drop_dealings(e, &r);
+    /* the dealt sharings are spent: wipe them before the next round (while
+     * the session signs, after it: a failing value's column is judged) */
+    PpRunRows *view = preproc_sign_on(e) && rc == 0 ? calloc(1, sizeof *view) : NULL;
+    if (view) {
+        *view = (PpRunRows){ r.deal_seq, r.count, r.cr + 2 + r.cd, &use, { 0 }, { 0 }, r.root, r.dig };
+        for (unsigned j = 0; j < n; j++) {
+            view->held[j] = r.row[j];
+            view->dealt[j] = seg_payload(&r, j);
+        }
+    } else {
+        run_drop_dealings(e, &r);
+    }
     if (rc == 0 && T) {
         /* degree reduction: open [a]·[b] - [r]_2t with a, b from the pool */
         const Fe *ab = pool_head(&e->rnd);
@@ -703,7 +718,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
         } else {
             ab = pool_head(&e->rnd); /* pool_append on another pool cannot move it */
             triple_products(e->f, v, ab, r.r2t, T);
-            PpTripleIn in = { ab, r.rt, r.r2t };
+            PpTripleIn in = { ab, r.rt, r.r2t, view };
             size_t ndrop = 0, k = 0;
             rc = preproc_locate_open_2t(e, T, &in, opened, drop, &ndrop);
             Triple *tr = slot;
@@ -730,6 +745,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
         e->st.randoms_made += w * r.cr - 2 * T;
         *made = kept;
     }
+    free(view);
     run_free(e, &r);
     return rc;
 }

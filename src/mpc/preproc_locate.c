@@ -25,10 +25,18 @@
  *      polynomial of degree 2t-1, which decodes robustly with one wrong
  *      value at n = 3t+1: a party whose r_2t,i is off is proven.
  *
- * A failure that proves nobody (two or more unproven parties lying about
- * their degree-2t shares in the same values, t >= 2) stops the run with an
- * error rather than dropping values forever. */
+ * Two cases prove nobody so far: an equivocator (other shares point to
+ * point than broadcast) and two or more liars about r_2t in one value
+ * (t >= 2).  The first fallback of a session that proves nobody makes the
+ * session sign (preproc_sign.c): from then on open-2t messages and dealt
+ * rows carry their sender's signature.  A party whose decoding failed
+ * then shows a signed message that contradicts its sender's broadcast
+ * (judge_evidence), and a value step 4 cannot explain is judged on its
+ * double-sharing column against the signed or committed rows
+ * (judge_column).  A failure that still proves nobody stops the run with
+ * an error rather than dropping values forever. */
 #include "mpc/engine_internal.h"
+#include "mpc/rbc.h"
 #include "mpc/robust.h"
 
 #include <sodium.h>
@@ -85,47 +93,93 @@ static long decode_live(MpcEngine *e, const Fe *const *row, size_t count, Fe *ou
     return bad;
 }
 
-/* Sends this party's shares, or a test cheater's (sent: its wrong ones),
- * to every party.  own is the payload of e->sbuf, as it was after. */
-static int send_shares(MpcEngine *e, uint64_t seq, Fe *own, const Fe *sent, size_t T)
+/* The open-2t message of the shares pay[0..T), with this party's
+ * signature after them when the session signs: a fresh buffer (*len
+ * bytes, the caller frees it). */
+static uint8_t *make_msg(MpcEngine *e, uint64_t seq, const Fe *pay, size_t T, bool sign, size_t *len)
 {
-    size_t len = MPC_HDR + T * MPC_ELEM;
-    wire_put_hdr(e->sbuf, MK_OPEN2T, (uint32_t)T, e->instance, seq);
-    if (sent != own) { /* a test cheater: from a copy */
-        uint8_t *bogus = malloc(len);
-        if (!bogus) return mpc_fail(e, "out of memory");
-        memcpy(bogus, e->sbuf, MPC_HDR);
-        Fe *pay = (Fe *)(void *)(bogus + MPC_HDR);
-        fe_copy(pay, sent, T);
-        wire_limbs_to_le(pay, T);
-        int rc = send_parties(e, bogus, len);
-        free(bogus);
+    size_t k = T + (sign ? PP_SIG_FE : 0);
+    *len = MPC_HDR + k * MPC_ELEM;
+    uint8_t *m = malloc(*len);
+    if (!m) return NULL;
+    wire_put_hdr(m, MK_OPEN2T, (uint32_t)k, e->instance, seq);
+    Fe *p = (Fe *)(void *)(m + MPC_HDR);
+    fe_copy(p, pay, T);
+    if (sign) {
+        preproc_sign_shares(e, seq, pay, T, p + T);
+        if (e->test_fault == TEST_BAD_OPEN2T_NOSIG) p[T].v[0] ^= 1; /* a test cheater's bad signature */
+    }
+    wire_limbs_to_le(p, k);
+    return m;
+}
+
+/* Sends this party's shares, or a test cheater's (sent: its wrong ones),
+ * to every party, signed when the session signs.  own is the payload of
+ * e->sbuf, as it was after. */
+static int send_shares(MpcEngine *e, uint64_t seq, Fe *own, const Fe *sent, size_t T, bool sign)
+{
+    bool some = e->test_fault == TEST_BAD_OPEN2T_SOME || e->test_fault == TEST_BAD_OPEN2T_NOSIG;
+    if (!sign && sent == own && !some) { /* the honest path: in place */
+        wire_put_hdr(e->sbuf, MK_OPEN2T, (uint32_t)T, e->instance, seq);
+        wire_limbs_to_le(own, T);
+        int rc = send_parties(e, e->sbuf, MPC_HDR + T * MPC_ELEM);
+        wire_limbs_from_le(own, T);
         return rc;
     }
-    wire_limbs_to_le(own, T);
-    int rc = 0;
-    for (unsigned j = 0; j < e->n && rc == 0; j++) {
+    size_t len;
+    uint8_t *m = make_msg(e, seq, sent, T, sign, &len);
+    if (!m) return mpc_fail(e, "out of memory");
+    int rc = some ? 0 : send_parties(e, m, len);
+    for (unsigned j = 0; j < e->n && some && rc == 0; j++) {
         if (j == e->self) continue;
-        if (e->test_fault == TEST_BAD_OPEN2T_SOME && j == (e->self + 1) % e->n) {
-            /* a test equivocator: wrong shares to the next party only */
-            uint8_t *bogus = malloc(len);
-            if (!bogus) return mpc_fail(e, "out of memory");
-            memcpy(bogus, e->sbuf, len);
-            Fe *pay = (Fe *)(void *)(bogus + MPC_HDR);
-            wire_limbs_from_le(pay, T);
-            for (size_t c = 0; c < T; c++) fe_add(e->f, &pay[c], &pay[c], &e->inv2);
-            wire_limbs_to_le(pay, T);
-            rc = send_node(e, j, bogus, len);
-            free(bogus);
-        } else if (e->test_fault != TEST_BAD_OPEN2T_SOME) {
-            rc = send_parties(e, e->sbuf, len);
-            break;
-        } else {
-            rc = send_node(e, j, e->sbuf, len);
+        if (j != (e->self + 1) % e->n) {
+            rc = send_node(e, j, m, len);
+            continue;
         }
+        /* a test equivocator: other shares to the next party only */
+        Fe *other = malloc(T * sizeof *other + 1);
+        size_t blen;
+        for (size_t c = 0; c < T && other; c++) fe_add(e->f, &other[c], &sent[c], &e->inv2);
+        uint8_t *bogus = other ? make_msg(e, seq, other, T, sign, &blen) : NULL;
+        free(other);
+        rc = bogus ? send_node(e, j, bogus, blen) : mpc_fail(e, "out of memory");
+        free(bogus);
     }
-    wire_limbs_from_le(own, T);
+    free(m);
     return rc;
+}
+
+/* The open-2t messages a party whose decoding failed keeps while the
+ * session signs (docs/mpc.md "Equivocation"): per sender, the digest of
+ * its shares, whether its signature verified, and then the message. */
+typedef struct {
+    uint8_t *msg[SHAMIR_MAX_PARTIES];
+    size_t len;
+    uint8_t dig[SHAMIR_MAX_PARTIES][PP_DIGEST];
+    uint8_t ok[SHAMIR_MAX_PARTIES], got[SHAMIR_MAX_PARTIES];
+} Received;
+
+static void received_keep(MpcEngine *e, uint64_t seq, size_t T, Received *rv)
+{
+    rv->len = MPC_HDR + (T + PP_SIG_FE) * MPC_ELEM;
+    for (unsigned j = 0; j < e->n; j++) {
+        const Fe *row = j == e->self || e->pp_bad[j] ? NULL : gather_row(e, j);
+        if (!row) continue;
+        rv->got[j] = 1;
+        rv->ok[j] = (uint8_t)preproc_sign_check(e, j, seq, row, T, row + T, rv->dig[j]);
+        if (rv->ok[j]) rv->msg[j] = gather_take(e, j);
+    }
+}
+
+static void received_free(MpcEngine *e, Received *rv)
+{
+    for (unsigned j = 0; j < e->n; j++)
+        if (rv->msg[j]) {
+            sodium_memzero(rv->msg[j], rv->len);
+            mpc_mem_release(e, rv->len);
+            transport_recycle(e->tr, rv->msg[j], rv->len);
+            rv->msg[j] = NULL;
+        }
 }
 
 /* y = c[0] + c[1]·x + ... + c[d]·x^d at party j's point. */
@@ -216,18 +270,429 @@ static void convict_malformed(MpcEngine *e, uint64_t seq, const uint8_t *bad, co
         }
 }
 
+/* The next broadcast of `origin` on preprocessing's channel, waiting
+ * until *dl: 1 with *m (owned), or -1 with the error set (what: the
+ * message awaited, for the timeout's error). */
+static int take_bcast(MpcEngine *e, unsigned origin, const struct timespec *dl, uint8_t **m, size_t *l,
+                      const char *what)
+{
+    uint32_t from;
+    int got, w = 1;
+    while ((got = rbc_take(e->prbc, origin, &from, m, l)) == 0 && (w = rbc_preproc_wait(e, dl)) > 0) {}
+    if (got == 1) return 1;
+    if (got < 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
+    return w < 0 ? -1 : mpc_fail(e, "triple generation: no %s from party %u within %d ms", what, origin, e->timeout_ms);
+}
+
+/* Broadcasts tag, a 32-bit index and count elements (converted to the
+ * wire's byte order on a copy). */
+static int bcast_indexed(MpcEngine *e, uint64_t tag, unsigned idx, const Fe *v, size_t count)
+{
+    size_t len = 16 + count * MPC_ELEM;
+    uint8_t *buf = malloc(len);
+    if (!buf) return mpc_fail(e, "out of memory");
+    for (int b = 0; b < 8; b++) buf[b] = (uint8_t)(tag >> (8 * b));
+    for (int b = 0; b < 8; b++) buf[8 + b] = b < 4 ? (uint8_t)(idx >> (8 * b)) : 0;
+    Fe *p = (Fe *)(void *)(buf + 16);
+    fe_copy(p, v, count);
+    wire_limbs_to_le(p, count);
+    uint64_t session;
+    int rc = rbc_broadcast(e->prbc, buf, len, &session);
+    sodium_memzero(buf, len);
+    free(buf);
+    return rc == 0 ? 0 : mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
+}
+
+/* The count elements of a bcast_indexed message (converted in place), or
+ * NULL if it is not one of tag and idx with count valid elements. */
+static Fe *indexed_payload(const MpcEngine *e, uint64_t tag, unsigned idx, uint8_t *m, size_t l, size_t count)
+{
+    if (l != 16 + count * MPC_ELEM) return NULL;
+    uint64_t got = 0;
+    for (int b = 7; b >= 0; b--) got = (got << 8) | m[b];
+    uint32_t who = (uint32_t)m[8] | (uint32_t)m[9] << 8 | (uint32_t)m[10] << 16 | (uint32_t)m[11] << 24;
+    if (got != tag || who != idx) return NULL;
+    Fe *v = (Fe *)(void *)(m + 16);
+    wire_limbs_from_le(v, count);
+    return wire_check_raw(e->f, v, count) ? v : NULL;
+}
+
+/* One party's evidence against sender i (tag, i, the message as
+ * received): 1 if it is an open-2t message of this round validly signed
+ * by i whose shares are not the ones i broadcast (bdig: their digest). */
+static int evidence_holds(MpcEngine *e, uint64_t tag, uint64_t seq, size_t T, unsigned i, const uint8_t *bdig,
+                          uint8_t *m, size_t l)
+{
+    size_t k = T + PP_SIG_FE;
+    MsgHdr h;
+    if (l != 16 + MPC_HDR + k * MPC_ELEM) return 0;
+    uint64_t got = 0;
+    for (int b = 7; b >= 0; b--) got = (got << 8) | m[b];
+    uint32_t who = (uint32_t)m[8] | (uint32_t)m[9] << 8 | (uint32_t)m[10] << 16 | (uint32_t)m[11] << 24;
+    if (got != tag || who != i || wire_get_hdr(m + 16, l - 16, &h) != 0 || h.kind != MK_OPEN2T || h.count != k ||
+        h.instance != e->instance || h.seq != seq)
+        return 0;
+    Fe *v = (Fe *)(void *)(m + 16 + MPC_HDR);
+    wire_limbs_from_le(v, k);
+    uint8_t dig[PP_DIGEST];
+    return wire_check_raw(e->f, v, T) && preproc_sign_check(e, i, seq, v, T, v + T, dig) &&
+           sodium_memcmp(dig, bdig, PP_DIGEST) != 0;
+}
+
+/* While the session signs, after the broadcast re-send (bdig[i]: the
+ * digest of party i's broadcast shares): every party broadcasts whom it
+ * accuses (1: with a signed message that contradicts the broadcast, which
+ * it then broadcasts; 2: a message that differed unsigned), and every
+ * accusation with evidence proves the sender or, if it does not hold,
+ * the accuser.  quiet: the broadcast shares all decode and nobody was
+ * proven since the statuses, so a party that reported a failure must
+ * accuse somebody (its messages differed from the broadcast ones). */
+static int judge_evidence(MpcEngine *e, uint64_t seq, size_t T, const uint8_t *failed, const Received *rv,
+                          const uint8_t (*bdig)[PP_DIGEST], bool quiet)
+{
+    unsigned n = e->n, self = e->self;
+    uint64_t tag = PP_TAG(14, seq);
+    Fe acc[SHAMIR_MAX_PARTIES], *all = malloc((size_t)n * n * sizeof *all);
+    uint8_t bad[SHAMIR_MAX_PARTIES], (*code)[SHAMIR_MAX_PARTIES] = malloc((size_t)n * sizeof *code);
+    if (!all || !code) {
+        free(all);
+        free(code);
+        return mpc_fail(e, "out of memory");
+    }
+    for (unsigned i = 0; i < n; i++) {
+        unsigned a = 0;
+        if (rv && i != self && !e->pp_bad[i] && rv->got[i] && memcmp(rv->dig[i], bdig[i], PP_DIGEST) != 0)
+            a = rv->ok[i] ? 1 : 2;
+        fe_from_u64(e->f, &acc[i], a);
+    }
+    int rc = preproc_check_exchange(e, PP_TAG(13, seq), acc, n, all, bad);
+    convict_malformed(e, seq, bad, "accusation");
+    for (unsigned j = 0; j < n && rc == 0; j++)
+        for (unsigned i = 0; i < n; i++) {
+            Fe v;
+            code[j][i] = 3; /* not 0, 1 or 2: malformed */
+            for (unsigned a = 0; a < 3; a++) {
+                fe_from_u64(e->f, &v, a);
+                if (fe_equal(&v, &all[(size_t)j * n + i])) code[j][i] = (uint8_t)a;
+            }
+        }
+    free(all);
+    /* this party's evidence, in order of the accused */
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        if (code[self][i] != 1) continue;
+        size_t len = 16 + rv->len;
+        uint8_t *buf = malloc(len);
+        if (!buf) {
+            rc = mpc_fail(e, "out of memory");
+            break;
+        }
+        for (int b = 0; b < 8; b++) buf[b] = (uint8_t)(tag >> (8 * b));
+        for (int b = 0; b < 8; b++) buf[8 + b] = b < 4 ? (uint8_t)(i >> (8 * b)) : 0;
+        memcpy(buf + 16, rv->msg[i], rv->len);
+        wire_limbs_to_le((Fe *)(void *)(buf + 16 + MPC_HDR), T + PP_SIG_FE);
+        uint64_t session;
+        rc = rbc_broadcast(e->prbc, buf, len, &session);
+        sodium_memzero(buf, len);
+        free(buf);
+        if (rc != 0) rc = mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
+    }
+    struct timespec dl;
+    deadline_in(&dl, e->timeout_ms);
+    uint8_t accused[SHAMIR_MAX_PARTIES] = { 0 };
+    for (unsigned j = 0; j < n && rc == 0; j++) {
+        for (unsigned i = 0; i < n && rc == 0 && !e->pp_bad[j]; i++) {
+            unsigned c = code[j][i];
+            accused[j] |= c != 0;
+            if (c == 2)
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u got degree-2t shares from party "
+                                   "%u without a valid signature (not provable)",
+                                   (unsigned long long)seq, j, i);
+            if (c == 3 || (c && i == j)) {
+                preproc_check_convict(e, j);
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u broadcast a malformed accusation",
+                                   (unsigned long long)seq, j);
+            }
+            if (c != 1 || e->pp_bad[j]) continue;
+            uint8_t *m;
+            size_t l;
+            if ((rc = take_bcast(e, j, &dl, &m, &l, "evidence")) != 1) break;
+            rc = 0;
+            int holds = evidence_holds(e, tag, seq, T, i, bdig[i], m, l);
+            sodium_memzero(m, l);
+            free(m);
+            if (holds && !e->pp_bad[i]) {
+                preproc_check_convict(e, i);
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u signed degree-2t shares for "
+                                   "party %u that contradict its broadcast",
+                                   (unsigned long long)seq, i, j);
+            } else if (!holds) {
+                preproc_check_convict(e, j);
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u's evidence against party %u "
+                                   "does not hold",
+                                   (unsigned long long)seq, j, i);
+            }
+        }
+    }
+    /* an honest party that failed has a message that differs from its
+     * sender's broadcast, and accuses that sender */
+    for (unsigned j = 0; j < n && rc == 0 && quiet; j++)
+        if (failed[j] && !accused[j] && !e->pp_bad[j]) {
+            preproc_check_convict(e, j);
+            preproc_check_warn(e,
+                               "triple generation (open-2t round %llu): party %u reported a failure but accuses "
+                               "nobody",
+                               (unsigned long long)seq, j);
+        }
+    free(code);
+    return rc;
+}
+
+/* ---- two or more liars about r_2t: the double-sharing column ------------
+ *
+ * While the session signs, every dealing row carries its dealer's
+ * signature (checked on receipt; a bad one made the row disputed and
+ * replaced by the committed one in the check round), and a failing value
+ * that step 4 could not explain is judged on its double-sharing column
+ * (docs/mpc.md "Two liars about r_2t"). */
+
+/* g[d]: dealer d's weight in output i of a column (G' = [I | C'] over the
+ * dealers in use, as preproc.c's extract). */
+static void column_weights(const MpcEngine *e, const PpDealers *use, unsigned i, Fe *g)
+{
+    unsigned w = use->m - use->t_a;
+    for (unsigned d = 0; d < e->n; d++) fe_zero(&g[d]);
+    fe_one(e->f, &g[use->map[i]]);
+    for (unsigned jj = 0; jj < use->t_a; jj++) g[use->map[w + jj]] = e->ext[(size_t)i * e->t + jj];
+}
+
+/* 1 if the n values lie on one polynomial of degree 2t. */
+static int fits_2t(const MpcEngine *e, const Fe *v)
+{
+    unsigned k = 2 * e->t + 1;
+    int ok = 1;
+    for (unsigned x = k; x < e->n; x++) {
+        Fe y;
+        shamir_combine(e->f, &y, e->chk_w[1] + (size_t)(x - k) * k, v, k);
+        ok &= fe_equal(&y, &v[x]);
+    }
+    return ok;
+}
+
+/* Proves j faulty, naming why (and the other party of a pair, if any). */
+enum { NOBODY = SHAMIR_MAX_PARTIES };
+static void convict_warn(MpcEngine *e, unsigned j, uint64_t seq, const char *why, unsigned other)
+{
+    if (e->pp_bad[j]) return;
+    preproc_check_convict(e, j);
+    if (other == NOBODY)
+        preproc_check_warn(e, "triple generation (open-2t round %llu): party %u %s", (unsigned long long)seq, j, why);
+    else
+        preproc_check_warn(e, "triple generation (open-2t round %llu): party %u %s %u", (unsigned long long)seq, j, why,
+                           other);
+}
+
+/* Disputes dis[d][j]: d's column says another share for j than j says
+ * it received (sh: j's claim; col: the column).  Every disputed dealer
+ * broadcasts its row digests (committed with the seeds), every disputed
+ * receiver the row it holds with the dealer's signature; the row must be
+ * signed by the dealer or be the committed one.  Then its share decides
+ * who lied. */
+static int settle_column(MpcEngine *e, uint64_t seq, const PpRunRows *rr, size_t col, const Fe *sh,
+                         uint8_t (*dis)[SHAMIR_MAX_PARTIES])
+{
+    unsigned n = e->n, self = e->self;
+    size_t cnt = rr->count;
+    uint8_t dealer[SHAMIR_MAX_PARTIES] = { 0 }, lok[SHAMIR_MAX_PARTIES] = { 0 };
+    for (unsigned d = 0; d < n; d++)
+        for (unsigned j = 0; j < n; j++) dealer[d] |= dis[d][j];
+    Fe *lists = calloc((size_t)n * n, sizeof *lists);
+    Fe *ev = malloc((cnt + PP_SIG_FE) * sizeof *ev);
+    int rc = lists && ev ? 0 : mpc_fail(e, "out of memory");
+    if (rc == 0 && dealer[self]) rc = bcast_indexed(e, PP_TAG(16, seq), self, rr->dig, n);
+    for (unsigned d = 0; d < n && rc == 0; d++) {
+        if (!dis[d][self]) continue;
+        fe_copy(ev, rr->held[d], cnt + PP_SIG_FE);
+        rc = bcast_indexed(e, PP_TAG(17, seq), d, ev, cnt + PP_SIG_FE);
+    }
+    struct timespec dl;
+    deadline_in(&dl, e->timeout_ms);
+    for (unsigned d = 0; d < n && rc == 0; d++) {
+        if (!dealer[d] || e->pp_bad[d]) continue;
+        uint8_t *m;
+        size_t l;
+        if ((rc = take_bcast(e, d, &dl, &m, &l, "row digests")) != 1) break;
+        rc = 0;
+        Fe *v = indexed_payload(e, PP_TAG(16, seq), d, m, l, n), h;
+        if (v) preproc_check_row_digest(e->f, v, n, &h);
+        if (v && fe_equal(&h, &rr->root[d])) {
+            fe_copy(lists + (size_t)d * n, v, n);
+            lok[d] = 1;
+        } else {
+            convict_warn(e, d, seq, "broadcast row digests that are not its commitment", NOBODY);
+        }
+        sodium_memzero(m, l);
+        free(m);
+    }
+    for (unsigned j = 0; j < n && rc == 0; j++)
+        for (unsigned d = 0; d < n && rc == 0 && !e->pp_bad[j]; d++) {
+            if (!dis[d][j]) continue;
+            uint8_t *m;
+            size_t l;
+            if ((rc = take_bcast(e, j, &dl, &m, &l, "row")) != 1) break;
+            rc = 0;
+            Fe *row = indexed_payload(e, PP_TAG(17, seq), d, m, l, cnt + PP_SIG_FE), h;
+            int shown = 0;
+            if (row && !e->pp_bad[d]) {
+                shown = preproc_sign_row_check(e, rr->deal_seq, d, j, row, cnt, row + cnt);
+                if (!shown && lok[d]) {
+                    preproc_check_row_digest(e->f, row, cnt, &h);
+                    shown = fe_equal(&h, &lists[(size_t)d * n + j]);
+                }
+            }
+            if (e->pp_bad[d]) {
+                /* proven already: nothing to settle */
+            } else if (!shown) {
+                convict_warn(e, j, seq, "could not show the row it holds of party", d);
+            } else if (!fe_equal(&row[rr->off_2t + col], &sh[(size_t)j * n + d])) {
+                convict_warn(e, j, seq, "misreported the degree-2t share it received from party", d);
+            } else {
+                convict_warn(e, d, seq, "published a degree-2t sharing that contradicts the row it dealt party", j);
+            }
+            sodium_memzero(m, l);
+            free(m);
+        }
+    if (ev) {
+        sodium_memzero(ev, (cnt + PP_SIG_FE) * sizeof *ev);
+        free(ev);
+    }
+    free(lists);
+    return rc;
+}
+
+/* Value c failed and step 4 proved nobody (r2t[j]: party j's broadcast
+ * share of its r_2t).  Its double-sharing column is dropped anyway, so
+ * every dealer in use broadcasts its degree-2t sharing of the column and
+ * every party the degree-2t shares it received of it: a sharing not of
+ * degree 2t proves its dealer; a party whose r_2t share is not the
+ * extraction of the shares it says it received, or whose own dealing
+ * says another share for itself, contradicts itself; every other
+ * mismatch is settled by settle_column. */
+static int judge_column(MpcEngine *e, uint64_t seq, const PpRunRows *rr, size_t c, const Fe *r2t)
+{
+    const Field *f = e->f;
+    unsigned n = e->n;
+    const PpDealers *use = rr->use;
+    unsigned w = use->m - use->t_a, i = (unsigned)(c % w);
+    size_t col = c / w, at = rr->off_2t + col;
+    uint8_t inuse[SHAMIR_MAX_PARTIES] = { 0 }, bad[SHAMIR_MAX_PARTIES];
+    for (unsigned k = 0; k < use->m; k++) inuse[use->map[k]] = 1;
+    Fe g[SHAMIR_MAX_PARTIES], mine[2 * SHAMIR_MAX_PARTIES];
+    column_weights(e, use, i, g);
+    for (unsigned x = 0; x < n; x++) {
+        mine[x] = rr->dealt[x][at];
+        if (inuse[x])
+            mine[n + x] = rr->held[x][at];
+        else
+            fe_zero(&mine[n + x]);
+    }
+    if (e->test_fault == TEST_BAD_OPEN2T_LIE2) /* a received share that fits the lie */
+        fe_sub(f, &mine[n + use->map[i]], &mine[n + use->map[i]], &e->inv2);
+    Fe *all = malloc(2 * (size_t)n * n * sizeof *all), *sh = malloc((size_t)n * n * sizeof *sh);
+    uint8_t(*dis)[SHAMIR_MAX_PARTIES] = calloc(n, sizeof *dis);
+    int rc = all && sh && dis ? preproc_check_exchange(e, PP_TAG(15, seq), mine, 2 * (size_t)n, all, bad)
+                              : mpc_fail(e, "out of memory");
+    if (rc == 0) convict_malformed(e, seq, bad, "double-sharing column");
+    for (unsigned d = 0; d < n && rc == 0; d++) {
+        if (e->pp_bad[d] || !inuse[d] || fits_2t(e, all + (size_t)d * 2 * n)) continue;
+        convict_warn(e, d, seq, "published a degree-2t sharing of the wrong degree", NOBODY);
+    }
+    for (unsigned j = 0; j < n && rc == 0; j++) {
+        const Fe *P = all + (size_t)j * 2 * n;
+        Fe sum;
+        fe_zero(&sum);
+        for (unsigned d = 0; d < n; d++) {
+            Fe p;
+            sh[(size_t)j * n + d] = P[n + d];
+            fe_mul(f, &p, &g[d], &P[n + d]);
+            fe_add(f, &sum, &sum, &p);
+        }
+        if (e->pp_bad[j]) continue;
+        if (!fe_equal(&sum, &r2t[j]))
+            convict_warn(e, j, seq, "broadcast a share of r that is not the extraction of its received shares", NOBODY);
+        else if (inuse[j] && !fe_equal(&P[j], &P[n + j]))
+            convict_warn(e, j, seq, "gave itself another share than its published sharing says", NOBODY);
+    }
+    for (unsigned d = 0; d < n && rc == 0; d++)
+        for (unsigned j = 0; j < n; j++)
+            if (d != j && inuse[d] && !e->pp_bad[d] && !e->pp_bad[j] &&
+                !fe_equal(&all[(size_t)d * 2 * n + j], &sh[(size_t)j * n + d]))
+                dis[d][j] = 1;
+    if (rc == 0) rc = settle_column(e, seq, rr, col, sh, dis);
+    free(all);
+    free(sh);
+    free(dis);
+    return rc;
+}
+
 typedef struct {
     Fe *all, *locv, *in2;
     size_t loc[LOCATE_MAX];
     size_t nloc;
+    crypto_generichash_state *bst; /* while signing: per party, its broadcast shares hashed */
+    uint8_t (*bdig)[PP_DIGEST];
 } Fallback;
 
-/* Steps 3 and 4 (file comment): the broadcast re-send, then locating. */
-static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *sent, size_t T, Fe *opened,
-                    uint8_t *drop, size_t *ndrop)
+/* Step 4 (file comment): every party's inputs to the first failing
+ * values, each judged by locate_one. */
+static int locate_inputs(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *sent, Fallback *fb)
 {
     const Field *f = e->f;
+    unsigned n = e->n;
+    uint8_t bad[SHAMIR_MAX_PARTIES];
+    size_t L = fb->nloc;
+    Fe *mine = malloc(4 * L * sizeof *mine + 1);
+    if (!mine) return mpc_fail(e, "out of memory");
+    for (size_t k = 0; k < L; k++) {
+        size_t c = fb->loc[k];
+        Fe *o = mine + 4 * k;
+        o[0] = in->ab[2 * c];
+        o[1] = in->ab[2 * c + 1];
+        o[2] = in->rt[c];
+        o[3] = in->r2t[c];
+        if (e->test_fault == TEST_BAD_OPEN2T_LIE ||
+            e->test_fault == TEST_BAD_OPEN2T_LIE2) { /* a r_2t,i that fits the lie */
+            fe_mul(f, &o[3], &o[0], &o[1]);
+            fe_sub(f, &o[3], &o[3], &sent[c]);
+        }
+    }
+    int rc = preproc_check_exchange(e, PP_TAG(7, seq), mine, 4 * L, fb->in2, bad);
+    sodium_memzero(mine, 4 * L * sizeof *mine);
+    free(mine);
+    if (rc != 0) return rc;
+    convict_malformed(e, seq, bad, "open-2t input broadcast");
+    for (size_t k = 0; k < L; k++) {
+        Fe one[4 * SHAMIR_MAX_PARTIES];
+        for (unsigned j = 0; j < n; j++)
+            for (int q = 0; q < 4; q++) one[(size_t)q * n + j] = fb->in2[(size_t)j * 4 * L + 4 * k + (size_t)q];
+        locate_one(e, seq, one, fb->locv + k * n);
+    }
+    return 0;
+}
+
+/* Steps 3 and 4 (file comment): the broadcast re-send, then locating;
+ * while the session signs, the evidence of equivocation (rv: this party's
+ * kept messages, NULL if it decoded them; failed: the statuses; nbad0:
+ * the parties proven when the round began).  A
+ * fallback that proves nobody and drops nothing starts the signing. */
+static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *sent, size_t T, Fe *opened,
+                    uint8_t *drop, size_t *ndrop, const uint8_t *failed, const Received *rv, unsigned nbad0)
+{
     unsigned n = e->n, t = e->t, before = e->pp_nbad;
+    bool sign = preproc_sign_on(e);
     /* chunks of the re-send: n·chunk elements in memory at once */
     size_t chunk = ((size_t)1 << 21) / n, nfail = 0;
     uint8_t bad[SHAMIR_MAX_PARTIES];
@@ -236,6 +701,12 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
     fb.locv = malloc((size_t)LOCATE_MAX * n * sizeof(Fe));
     fb.in2 = malloc((size_t)n * 4 * LOCATE_MAX * sizeof(Fe));
     int rc = 0;
+    if (sign) {
+        fb.bst = aligned_alloc(64, n * sizeof *fb.bst);
+        fb.bdig = calloc(n, sizeof *fb.bdig);
+        for (unsigned j = 0; j < n && fb.bst; j++) crypto_generichash_init(&fb.bst[j], NULL, 0, PP_DIGEST);
+        if (!fb.bst || !fb.bdig) rc = mpc_fail(e, "out of memory");
+    }
     if (!fb.all || !fb.locv || !fb.in2) rc = mpc_fail(e, "out of memory");
     for (size_t c0 = 0; c0 < T && rc == 0; c0 += chunk) {
         size_t nc = T - c0 < chunk ? T - c0 : chunk;
@@ -244,6 +715,7 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
         convict_malformed(e, seq, bad, "open-2t share broadcast");
         const Fe *row[SHAMIR_MAX_PARTIES];
         for (unsigned j = 0; j < n; j++) row[j] = fb.all + (size_t)j * nc;
+        for (unsigned j = 0; j < n && sign; j++) preproc_sign_hash_fe(&fb.bst[j], row[j], nc);
         long nb = decode_live(e, row, nc, opened + c0, drop + c0);
         if (nb < 0) rc = -1;
         nfail += nb > 0 ? (size_t)nb : 0;
@@ -253,53 +725,52 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
             fb.loc[fb.nloc++] = c0 + c;
         }
     }
-    if (rc == 0 && nfail) {
-        /* step 4: every party's inputs to the first failing values */
-        size_t L = fb.nloc;
-        Fe *mine = malloc(4 * L * sizeof *mine + 1);
-        if (!mine) rc = mpc_fail(e, "out of memory");
-        for (size_t k = 0; k < L && mine; k++) {
-            size_t c = fb.loc[k];
-            Fe *o = mine + 4 * k;
-            o[0] = in->ab[2 * c];
-            o[1] = in->ab[2 * c + 1];
-            o[2] = in->rt[c];
-            o[3] = in->r2t[c];
-            if (e->test_fault == TEST_BAD_OPEN2T_LIE) { /* a r_2t,i that fits the lie */
-                fe_mul(f, &o[3], &o[0], &o[1]);
-                fe_sub(f, &o[3], &o[3], &sent[c]);
-            }
+    if (rc == 0 && sign) {
+        for (unsigned j = 0; j < n; j++) crypto_generichash_final(&fb.bst[j], fb.bdig[j], PP_DIGEST);
+        bool quiet = nfail == 0 && e->pp_nbad == nbad0; /* the same live parties as in the decoding */
+        rc = judge_evidence(e, seq, T, failed, rv, (const uint8_t(*)[PP_DIGEST])fb.bdig, quiet);
+    }
+    if (rc == 0 && nfail) rc = locate_inputs(e, seq, in, sent, &fb);
+    if (rc == 0 && nfail && e->pp_nbad == before && in->run && fb.nloc) {
+        Fe r2t[SHAMIR_MAX_PARTIES];
+        for (unsigned j = 0; j < n; j++) r2t[j] = fb.in2[(size_t)j * 4 * fb.nloc + 3];
+        rc = judge_column(e, seq, in->run, fb.loc[0], r2t);
+        /* the column's r are public now: every triple made from it goes */
+        const PpDealers *use = in->run->use;
+        size_t w = use->m - use->t_a, c0 = fb.loc[0] / w * w;
+        for (size_t c = c0; c < c0 + w && c < T; c++) {
+            nfail += !drop[c];
+            drop[c] = 1;
         }
-        if (rc == 0) rc = preproc_check_exchange(e, PP_TAG(7, seq), mine, 4 * L, fb.in2, bad);
-        if (mine) {
-            sodium_memzero(mine, 4 * L * sizeof *mine);
-            free(mine);
-        }
-        if (rc == 0) convict_malformed(e, seq, bad, "open-2t input broadcast");
-        for (size_t k = 0; k < L && rc == 0; k++) {
-            Fe one[4 * SHAMIR_MAX_PARTIES];
-            for (unsigned j = 0; j < n; j++)
-                for (int q = 0; q < 4; q++) one[(size_t)q * n + j] = fb.in2[(size_t)j * 4 * L + 4 * k + (size_t)q];
-            locate_one(e, seq, one, fb.locv + k * n);
-        }
+    }
+    if (rc == 0 && e->pp_nbad > t) {
         char who[256];
         preproc_check_list_set(e->pp_bad, n, who, sizeof who);
-        if (rc == 0 && e->pp_nbad > t)
-            rc = mpc_fail(e, "triple generation (open-2t round %llu): more than t = %u parties misbehaved (parties %s)",
-                          (unsigned long long)seq, t, who);
-        else if (rc == 0 && e->pp_nbad == before)
-            rc = mpc_fail(e,
-                          "triple generation (open-2t round %llu): %zu values do not decode and no party could be "
-                          "proven faulty (two or more parties lying about their degree-2t shares of one value)",
-                          (unsigned long long)seq, nfail);
-    } else if (rc == 0) {
+        rc = mpc_fail(e, "triple generation (open-2t round %llu): more than t = %u parties misbehaved (parties %s)",
+                      (unsigned long long)seq, t, who);
+    } else if (rc == 0 && nfail && e->pp_nbad == before && !sign) {
+        preproc_check_warn(e,
+                           "triple generation (open-2t round %llu): %zu values do not decode and no party could be "
+                           "proven faulty (two or more parties lying about their degree-2t shares of one value); "
+                           "dropped, signing from now on",
+                           (unsigned long long)seq, nfail);
+        rc = preproc_sign_start(e, seq);
+    } else if (rc == 0 && nfail && e->pp_nbad == before) {
+        rc = mpc_fail(e,
+                      "triple generation (open-2t round %llu): %zu values do not decode and no party could be "
+                      "proven faulty (two or more parties lying about their degree-2t shares of one value)",
+                      (unsigned long long)seq, nfail);
+    } else if (rc == 0 && !nfail && e->pp_nbad == before) {
         preproc_check_warn(e,
                            "triple generation (open-2t round %llu): the broadcast shares decode; a party sent other "
-                           "shares point "
-                           "to point or reported a failure falsely (not provable)",
-                           (unsigned long long)seq);
+                           "shares point to point or reported a failure falsely (%s)",
+                           (unsigned long long)seq, sign ? "not provable: unsigned" : "signing from now on");
+        if (!sign) rc = preproc_sign_start(e, seq);
     }
     *ndrop = nfail;
+    if (fb.bst) sodium_memzero(fb.bst, n * sizeof *fb.bst);
+    free(fb.bst);
+    free(fb.bdig);
     free(fb.all);
     free(fb.locv);
     free(fb.in2);
@@ -311,6 +782,8 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
     const Field *f = e->f;
     unsigned n = e->n;
     uint64_t seq = e->seq[MK_OPEN2T]++;
+    bool sign = preproc_sign_on(e);
+    unsigned nbad0 = e->pp_nbad;
     *ndrop = 0;
     memset(drop, 0, T);
     /* own: this party's shares (the payload msg_begin prepared, which
@@ -318,24 +791,34 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
      * copy only for a test cheater */
     Fe *own = (Fe *)(void *)(e->sbuf + MPC_HDR), *sent = own;
     int tf = e->test_fault;
-    if (tf == TEST_BAD_OPEN2T || tf == TEST_BAD_DEAL_ALL || tf == TEST_BAD_OPEN2T_LIE) {
+    bool lie = tf == TEST_BAD_OPEN2T_LIE || tf == TEST_BAD_OPEN2T_LIE2;
+    if (tf == TEST_BAD_OPEN2T || tf == TEST_BAD_DEAL_ALL || lie) {
         if (!(sent = malloc(T * sizeof *sent + 1))) return mpc_fail(e, "out of memory");
-        if (tf == TEST_BAD_OPEN2T_LIE)
+        if (lie)
             for (size_t c = 0; c < T; c++) fe_add(f, &sent[c], &own[c], &e->inv2);
         else
             prg_fe(e, sent, T);
     }
-    int rc = send_shares(e, seq, own, sent, T);
+    int rc = send_shares(e, seq, own, sent, T, sign);
     if (rc == 0) {
-        gather_begin(e, MK_OPEN2T, seq, (uint32_t)T, true);
+        gather_begin(e, MK_OPEN2T, seq, (uint32_t)(T + (sign ? PP_SIG_FE : 0)), true);
         rc = preproc_gather_live(e);
     }
     long nfail = 0;
+    Received *rv = NULL;
     if (rc == 0) {
         const Fe *row[SHAMIR_MAX_PARTIES];
         for (unsigned j = 0; j < n; j++) row[j] = j == e->self ? own : gather_row(e, j);
         nfail = decode_live(e, row, T, opened, drop);
         if (nfail < 0) rc = -1;
+        /* lazily: only a party that failed checks the signatures, and
+         * keeps the signed messages as evidence */
+        if (nfail > 0 && sign) {
+            if (!(rv = calloc(1, sizeof *rv)))
+                rc = mpc_fail(e, "out of memory");
+            else
+                received_keep(e, seq, T, rv);
+        }
     }
     gather_end(e, false);
     if (rc == 0 && e->t == 0 && nfail) /* nobody may be faulty: no fallback */
@@ -362,10 +845,14 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
                                "shares were broadcast",
                                (unsigned long long)seq, who);
             convict_malformed(e, seq, bad, "open-2t status");
-            rc = fallback(e, seq, in, sent, T, opened, drop, ndrop);
+            rc = fallback(e, seq, in, sent, T, opened, drop, ndrop, failed, rv, nbad0);
         } else if (rc == 0) {
             memset(drop, 0, T);
         }
+    }
+    if (rv) {
+        received_free(e, rv);
+        free(rv);
     }
     if (sent != own) free(sent); /* a test cheater's public lie */
     return rc;

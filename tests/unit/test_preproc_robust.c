@@ -233,27 +233,77 @@ TEST(lying_open2t_n4)
 }
 /* Wrong shares to one party only (the others decode): every party's
  * status is broadcast, so all take the fallback; the broadcast shares
- * decode, nothing is dropped or proven, and every triple is right. */
+ * decode and nothing is dropped.  The first such fallback proves nobody
+ * and starts the session's signing; the next one the receiver shows the
+ * signed wrong shares, which prove the sender (before, it forced the
+ * fallback every run).  Every triple is right. */
 TEST(equivocating_open2t_n4)
 {
-    finish_case(4, 1, TEST_BAD_OPEN2T_SOME, one_n4, 1, false, "the broadcast shares decode");
+    finish_case(4, 1, TEST_BAD_OPEN2T_SOME, one_n4, 1, true,
+                "party 2 signed degree-2t shares for party 3 that contradict its broadcast");
 }
 TEST(equivocating_open2t_n7)
 {
-    finish_case(7, 2, TEST_BAD_OPEN2T_SOME, two_n7, 2, false, "the broadcast shares decode");
+    finish_case(7, 2, TEST_BAD_OPEN2T_SOME, two_n7, 2, true,
+                "party 5 signed degree-2t shares for party 6 that contradict its broadcast");
 }
-/* Two liars about r_2t in the same values at n = 7: the degree-2t-1
- * decoding corrects one, not two; the run stops naming why (never a
- * wrong triple, never an endless loop of dropped values). */
-TEST(two_lying_open2t_n7_stop)
+/* An equivocator whose signatures do not verify: not provable (the
+ * receiver could be lying about them), so the re-send stays; nobody
+ * honest is proven and every triple is right.  Its row dealt to that
+ * party is not validly signed either: the receiver disputes the row, the
+ * dealer opens the committed one (which checks) and the receiver takes
+ * it. */
+static void unsigned_case(uint32_t n, uint32_t t, const uint32_t *bad, size_t nbad, const char *needle)
 {
     Sim s;
     static Plan pl;
-    run_plan(&s, &pl, 7, 2, TEST_BAD_OPEN2T_LIE, two_n7, 2, false);
+    run_plan(&s, &pl, n, t, TEST_BAD_OPEN2T_NOSIG, bad, nbad, false);
+    uint8_t none[SIM_MAX] = { 0 };
+    check_finish(&s, &pl, none, needle, "unsigned");
+    char want[128];
+    snprintf(want, sizeof want, "party %u's dealing to party %u is not validly signed", bad[0], (bad[0] + 1) % n);
+    for (uint32_t i = 0; i < n; i++)
+        if (!pl.bad[i] && i == (bad[0] + 1) % n)
+            CHECK_MSG(strstr(pl.warn[i], want) != NULL, "party %u: %s", i, pl.warn[i]);
+    sim_free(&s);
+}
+TEST(unsigned_equivocating_open2t_n4)
+{
+    unsigned_case(4, 1, one_n4, 1, "party 3 got degree-2t shares from party 2 without a valid signature");
+}
+/* (at n = 7 the openings' warnings fill mpc_warnings() before that one) */
+TEST(unsigned_equivocating_open2t_n7) { unsigned_case(7, 2, two_n7, 2, "signing from now on"); }
+/* Two liars about r_2t in the same values at n = 7: the degree-2t-1
+ * decoding corrects one, not two.  The first such failure proves nobody:
+ * its values are dropped and the session starts signing (before, the
+ * run stopped here).  From then on dealings are signed, and the next
+ * failing value's double-sharing column is opened: each liar's r_2t
+ * share is not the extraction of the shares it received. */
+TEST(two_lying_open2t_n7)
+{
+    finish_case(7, 2, TEST_BAD_OPEN2T_LIE, two_n7, 2, true,
+                "party 5 broadcast a share of r that is not the extraction of its received shares");
+}
+/* The liars also misreport a received share so that the extraction fits
+ * their r_2t shares: the dealer's published sharing disagrees, and the
+ * liar's own row, signed by that dealer, shows the lie. */
+TEST(two_lying_received_open2t_n7)
+{
+    finish_case(7, 2, TEST_BAD_OPEN2T_LIE2, two_n7, 2, true, "misreported the degree-2t share it received");
+}
+/* t+1 liars: more than t proven; every honest party stops naming them
+ * (never a wrong triple). */
+TEST(three_lying_open2t_n7_stop)
+{
+    static const uint32_t liars[] = { 1, 3, 5 };
+    Sim s;
+    static Plan pl;
+    run_plan(&s, &pl, 7, 2, TEST_BAD_OPEN2T_LIE, liars, 3, false);
     for (uint32_t i = 0; i < 7; i++) {
         if (pl.bad[i]) continue;
         CHECK_MSG(s.node[i].rc != 0, "party %u finished", i);
-        CHECK_MSG(strstr(s.node[i].err, "no party could be proven faulty") != NULL, "party %u: %s", i, s.node[i].err);
+        CHECK_MSG(strstr(s.node[i].err, "more than t = 2 parties misbehaved (parties 1, 3, 5)") != NULL, "party %u: %s",
+                  i, s.node[i].err);
     }
     sim_free(&s);
 }
@@ -322,7 +372,11 @@ int main(void)
     RUN(lying_open2t_n4);
     RUN(equivocating_open2t_n4);
     RUN(equivocating_open2t_n7);
-    RUN(two_lying_open2t_n7_stop);
+    RUN(unsigned_equivocating_open2t_n4);
+    RUN(unsigned_equivocating_open2t_n7);
+    RUN(two_lying_open2t_n7);
+    RUN(two_lying_received_open2t_n7);
+    RUN(three_lying_open2t_n7_stop);
     RUN(more_than_t_aborts_n4);
     RUN(more_than_t_aborts_n7);
     return unit_report();
