@@ -149,6 +149,19 @@ TEST(one_bad_share_disputes_n7)
     finish_case(7, 2, TEST_BAD_DEAL, two_n7, 2, true, "party 5 dealt inconsistent sharings (its opening of party 6");
 }
 
+/* The same to a party whose row travels as a seed (parties 0..t; docs/mpc.md
+ * "Seeded rows"): the bad row is a seed whose expansion is off the
+ * polynomial; the dealer opens that seed, its row does not check. */
+static const uint32_t last_n4[] = { 3 }, seeded_n7[] = { 1, 6 };
+TEST(bad_seed_dispute_n4)
+{
+    finish_case(4, 1, TEST_BAD_DEAL, last_n4, 1, true, "party 3 dealt inconsistent sharings (its opening of party 0");
+}
+TEST(bad_seeds_disputes_n7)
+{
+    finish_case(7, 2, TEST_BAD_DEAL, seeded_n7, 2, true, "party 1 dealt inconsistent sharings (its opening of party 2");
+}
+
 /* The degree-2t half of a double sharing with another secret: triples
  * from it would be wrong.  The dealer's claimed combinations cannot have
  * one secret in both halves and match the reports: proven faulty. */
@@ -309,6 +322,8 @@ int main(void)
     RUN(bad_dealers_n7);
     RUN(one_bad_share_dispute_n4);
     RUN(one_bad_share_disputes_n7);
+    RUN(bad_seed_dispute_n4);
+    RUN(bad_seeds_disputes_n7);
     RUN(bad_double_sharing_n4);
     RUN(bad_double_sharings_n7);
     RUN(lying_reporter_n4);
