@@ -196,38 +196,47 @@ static int row_form(unsigned j, unsigned t) { return j >= 2 * t ? FORM_ROW : j <
 
 /* Uniform elements drawn from `seed` for part `part` of a row (0: random
  * sharings, 1: degree-t halves, 2: degree-2t halves): ChaCha20 keyed by
- * the seed's little-endian bytes, nonce = part, 32 bytes per candidate,
- * values >= p dropped and the missing ones drawn from the blocks that
- * follow.  Deterministic, so dealer and receiver get the same shares on
- * any host. */
+ * the seed's little-endian bytes, nonce = part, 32 bytes per candidate;
+ * a value >= p is replaced in place by the next good one of a second
+ * stream (nonce part + 2^32).  Deterministic, so dealer and receiver get
+ * the same shares on any host; the keystream goes in chunks that stay in
+ * L1 while they are checked, and nothing is moved. */
+enum { EXPAND_CHUNK = 256 };
+static const uint8_t expand_zeros[EXPAND_CHUNK * sizeof(Fe)];
+
 static void seed_expand(const Field *f, const Fe *seed, uint64_t part, Fe *out, size_t count)
 {
-    uint8_t key[32], nonce[8];
+    uint8_t key[32], nonce[8], renonce[8];
     for (int i = 0; i < 32; i++) key[i] = (uint8_t)(seed->v[i / 8] >> (8 * (i % 8)));
-    for (int i = 0; i < 8; i++) nonce[i] = (uint8_t)(part >> (8 * i));
+    for (int i = 0; i < 8; i++) {
+        nonce[i] = (uint8_t)(part >> (8 * i));
+        renonce[i] = (uint8_t)((part + ((uint64_t)1 << 32)) >> (8 * i));
+    }
     unsigned top = f->bits > 192 ? f->bits - 192 : 0;
-    uint64_t mask = top >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << top) - 1), block = 0;
-    size_t done = 0;
-    while (done < count) {
-        size_t chunk = count - done, bytes = chunk * sizeof *out;
-        uint8_t *o = (uint8_t *)(out + done);
-        if (block == 0) {
-            crypto_stream_chacha20(o, bytes, nonce, key);
-        } else { /* refills continue the stream */
-            memset(o, 0, bytes);
-            crypto_stream_chacha20_xor_ic(o, o, bytes, nonce, block, key);
-        }
-        block += (bytes + 63) / 64;
-        wire_limbs_from_le(out + done, chunk);
-        size_t kept = done;
-        for (size_t i = done; i < done + chunk; i++) {
+    uint64_t mask = top >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << top) - 1), reblock = 0;
+    Fe spare[2]; /* one 64-byte block of the second stream */
+    unsigned nspare = 0;
+    for (size_t c0 = 0; c0 < count; c0 += EXPAND_CHUNK) {
+        size_t m = count - c0 < EXPAND_CHUNK ? count - c0 : EXPAND_CHUNK;
+        /* two candidates per 64-byte block: chunk c0 starts at block c0/2 */
+        crypto_stream_chacha20_xor_ic((uint8_t *)(out + c0), expand_zeros, m * sizeof *out, nonce, c0 / 2, key);
+        wire_limbs_from_le(out + c0, m);
+        for (size_t i = c0; i < c0 + m; i++) {
             out[i].v[3] &= mask;
-            uint64_t v3 = out[i].v[3];
-            if (v3 < f->p[3] || (v3 == f->p[3] && wire_check_raw(f, &out[i], 1))) out[kept++] = out[i];
+            while (out[i].v[3] > f->p[3] || (out[i].v[3] == f->p[3] && !wire_check_raw(f, &out[i], 1))) {
+                if (!nspare) {
+                    crypto_stream_chacha20_xor_ic((uint8_t *)spare, expand_zeros, sizeof spare, renonce, reblock++,
+                                                  key);
+                    wire_limbs_from_le(spare, 2);
+                    nspare = 2;
+                }
+                out[i] = spare[2 - nspare--];
+                out[i].v[3] &= mask;
+            }
         }
-        done = kept;
     }
     sodium_memzero(key, sizeof key);
+    sodium_memzero(spare, sizeof spare);
 }
 
 /* Row j's uniform part `part`: from its seed, or the engine's PRG for a
