@@ -293,28 +293,49 @@ static void deal_cols(MpcEngine *e, const Fe *const *seed, Fe *const *pay, size_
 
 /* ---- checking ------------------------------------------------------------ */
 
-/* mask + Σ rho^(k+1)·v[k].  One Horner chain would wait for each
- * multiplication's result; COMBINE_LANES chains in rho^L over k ≡ l
- * (mod L) are one batch call per step (field.h) and are joined with
- * rho^(l+1):
- *   Σ_k rho^(k+1)·v[k] = Σ_l rho^(l+1) · Σ_q (rho^L)^q · v[Lq+l].
- * Short vectors (the fold over n parties) take L = 4, long ones 32. */
-static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe *mask, const Fe *rho)
+/* The check's combination of count sharings: mask + Σ_k c_k·v[k] with
+ * uniform 128-bit coefficients c_k (check_coeffs), the sum taken over the
+ * integers and reduced once (fe_dot_small: no Montgomery product per
+ * element).  With v in Montgomery form the sum is Σ (R·c_k)·v[k] mod p:
+ * still one fixed linear combination, the same at every party.  An
+ * inconsistent sharing k passes only if c_k hits the one residue that
+ * cancels it: probability <= 2^-128, as c_k < 2^128 < p (docs/mpc.md
+ * "Preprocessing"). */
+typedef struct {
+    const uint64_t *c52; /* radix-2^52 limbs: c52[i·stride + k] */
+    size_t stride;
+} Coeffs;
+
+static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe *mask, const Coeffs *c)
 {
-    enum { COMBINE_LANES = 32 };
-    size_t L = count >= 8 * COMBINE_LANES ? COMBINE_LANES : 4;
-    Fe pw[COMBINE_LANES + 1], acc[COMBINE_LANES];
-    fe_one(f, &pw[0]);
-    for (size_t l = 1; l <= L; l++) fe_mul(f, &pw[l], &pw[l - 1], rho);
-    for (size_t l = 0; l < L; l++) fe_zero(&acc[l]);
-    size_t q = count / L;
-    for (size_t l = L * q; l < count; l++) /* the incomplete top group */
-        acc[l - L * q] = v[l];
-    for (size_t k = q; k-- > 0;) fe_muladd_scalar_batch(f, acc, acc, &pw[L], v + L * k, L);
-    fe_mul_batch(f, acc, acc, pw + 1, L);
-    Fe sum = *mask;
-    for (size_t l = 0; l < L; l++) fe_add(f, &sum, &sum, &acc[l]);
-    *out = sum;
+    Fe sum;
+    fe_dot_small(f, &sum, v, c->c52, c->stride, count);
+    fe_add(f, out, mask, &sum);
+    sodium_memzero(&sum, sizeof sum);
+}
+
+/* The check's coefficients for `count` columns: ChaCha20 keyed by rho's
+ * canonical bytes (rho is public once the seeds are), 16 bytes each, as
+ * 52-, 52- and 24-bit limbs into c52[0..3·count). */
+static void check_coeffs(const Field *f, const Fe *rho, uint64_t *c52, size_t count)
+{
+    static const uint8_t nonce[8] = { 'c', 'o', 'e', 'f', 'f', 's', 0, 1 };
+    enum { CHUNK = 256 };
+    uint64_t l[4];
+    uint8_t key[32], b[CHUNK * 16];
+    fe_to_limbs(f, l, rho);
+    for (int i = 0; i < 32; i++) key[i] = (uint8_t)(l[i / 8] >> (8 * (i % 8)));
+    for (size_t k0 = 0; k0 < count; k0 += CHUNK) {
+        size_t m = count - k0 < CHUNK ? count - k0 : CHUNK;
+        crypto_stream_chacha20_xor_ic(b, expand_zeros, m * 16, nonce, k0 / 4, key); /* 4 per 64-byte block */
+        for (size_t k = 0; k < m; k++) {
+            uint64_t w[2] = { 0, 0 };
+            for (int i = 15; i >= 0; i--) w[i / 8] = (w[i / 8] << 8) | b[16 * k + (size_t)i];
+            c52[k0 + k] = w[0] & 0xfffffffffffffULL;
+            c52[count + k0 + k] = (w[0] >> 52 | w[1] << 12) & 0xfffffffffffffULL;
+            c52[2 * count + k0 + k] = w[1] >> 40;
+        }
+    }
 }
 
 /* ---- one generation run ------------------------------------------------------ */
@@ -631,7 +652,7 @@ static void fold_challenge(const Field *f, const Fe *rho, Fe *sigma)
 typedef struct {
     const MpcEngine *e;
     const Run *r;
-    const Fe *rho;
+    Coeffs coef; /* check_coeffs, max(cr, cd) of them */
 } CheckCtx;
 
 static void row_combos(const void *ctx, const Fe *v, Fe out[3])
@@ -639,9 +660,9 @@ static void row_combos(const void *ctx, const Fe *v, Fe out[3])
     const CheckCtx *c = ctx;
     const Field *f = c->e->f;
     size_t cr = c->r->cr, cd = c->r->cd, off_t = cr + 1, off_2t = cr + 2 + cd;
-    combine(f, &out[0], v, cr, &v[cr], c->rho);
-    combine(f, &out[1], v + off_t, cd, &v[off_t + cd], c->rho);
-    combine(f, &out[2], v + off_2t, cd, &v[off_2t + cd], c->rho);
+    combine(f, &out[0], v, cr, &v[cr], &c->coef);
+    combine(f, &out[1], v + off_t, cd, &v[off_t + cd], &c->coef);
+    combine(f, &out[2], v + off_2t, cd, &v[off_2t + cd], &c->coef);
 }
 
 static const Fe *row_dealt(const void *ctx, unsigned j)
@@ -698,8 +719,15 @@ static int run_check(MpcEngine *e, Run *r, const Fe *rho, PpDealers *use)
     unsigned n = e->n;
     uint64_t seq = e->seq[MK_CHECK]++;
     Fe *mine = calloc(3 * (size_t)n, sizeof *mine);
-    if (!mine) return mpc_fail(e, "out of memory");
-    CheckCtx cx = { e, r, rho };
+    size_t ncoef = r->cr > r->cd ? r->cr : r->cd;
+    uint64_t *coef = malloc((3 * ncoef + 1) * sizeof *coef);
+    if (!mine || !coef) {
+        free(mine);
+        free(coef);
+        return mpc_fail(e, "out of memory");
+    }
+    check_coeffs(e->f, rho, coef, ncoef);
+    CheckCtx cx = { e, r, { coef, ncoef } };
     for (unsigned d = 0; d < n; d++) {
         Fe o[3];
         if (!r->row[d]) continue; /* a proven-faulty dealer's: not used */
@@ -713,6 +741,7 @@ static int run_check(MpcEngine *e, Run *r, const Fe *rho, PpDealers *use)
     int rc = preproc_check_round(e, seq, mine, &sigma, &rows, use);
     sodium_memzero(mine, 3 * (size_t)n * sizeof *mine);
     free(mine);
+    free(coef); /* public */
     return rc;
 }
 
