@@ -395,7 +395,11 @@ typedef struct {
 static void run_drop_dealings(MpcEngine *e, Run *r)
 {
     if (r->mine) {
-        keep_put(e, KEEP_DEAL, r->mine_bytes);
+        /* only the held rows written: wiping an untouched one would fault
+         * its pages in just to zero them */
+        for (unsigned j = 0; j < e->n && r->held; j++)
+            if (r->got[j]) sodium_memzero(r->held + (size_t)j * r->count, r->count * sizeof(Fe));
+        keep_put(e, KEEP_DEAL, e->n * r->seg);
         r->mine = NULL;
         r->held = NULL;
     }
