@@ -6,15 +6,16 @@
  * One generation run is five rounds among all n parties:
  *   1. deal: every party deals degree-t sharings of random values and
  *      double sharings (degree t and 2t of one random value), plus one
- *      masking sharing of each kind;
+ *      masking sharing of each kind; the rows of parties 0..2t-1, pure PRG
+ *      output, travel as seeds the receiver expands;
  *   2. seed: every party broadcasts a random element; the check challenge
  *      rho is a hash of all of them, so it is fixed only after every
  *      dealing was received;
  *   3. check: for every dealer, each party broadcasts its share of
- *      mask + Σ rho^(k+1)·sharing_k (one per kind); everyone checks that the
- *      n shares lie on a polynomial of the right degree (t, resp. 2t with
- *      the same value at 0).  An inconsistent dealing passes only with
- *      probability <= (number of sharings)/p (Schwartz-Zippel); the mask
+ *      mask + Σ c_k·sharing_k (one per kind, c_k 128-bit from rho);
+ *      everyone checks that the n shares lie on a polynomial of the right
+ *      degree (t, resp. 2t with the same value at 0).  An inconsistent
+ *      dealing passes only with probability <= 2^-128; the mask
  *      keeps the combination's value secret.  This is what makes the output
  *      sharings consistent when a dealer cheats (HBMPC's RanSha/RanDouSha
  *      checks, done once per batch instead of per column);
@@ -649,8 +650,8 @@ static void fold_challenge(const Field *f, const Fe *rho, Fe *sigma)
     fe_reduce64(f, sigma, h);
 }
 
-/* Round 3: the dealers' random linear combinations (mask + Σ rho^(k+1)·
- * sharing_k per kind), checked by preproc_check.c: folded over the dealers
+/* Round 3: the dealers' random linear combinations (mask + Σ c_k·
+ * sharing_k per kind, c_k from rho: check_coeffs), checked by preproc_check.c: folded over the dealers
  * with powers of sigma in the honest case, per dealer when the fold does
  * not fit.  *use receives the dealers this run extracts from. */
 typedef struct {
