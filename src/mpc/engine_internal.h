@@ -265,6 +265,7 @@ enum {
     TEST_BAD_CHECK_2T,    /* preproc_check.c: wrong degree-2t check values about dealers 0..t-1 */
     TEST_BAD_OPEN2T_SOME, /* preproc_locate.c: wrong degree-2t shares to the next party only */
     TEST_BAD_OPEN2T_LIE,  /* preproc_locate.c: wrong degree-2t shares, and a r_2t share that fits them */
+    TEST_BAD_DEAL_ROW,    /* preproc.c: a whole row to the next party where its seed is due */
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */

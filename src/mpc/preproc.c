@@ -547,6 +547,10 @@ static int run_deal(MpcEngine *e, Run *r)
         if (j == e->self) continue;
         Fe *form = sent_form(r, t, j);
         size_t len = form_len(r, t, j);
+        if (e->test_fault == TEST_BAD_DEAL_ROW && j == (e->self + 1) % n) { /* the row, not its seed */
+            form = pay[j];
+            len = r->count;
+        }
         uint8_t *msg = (uint8_t *)(void *)form - MPC_HDR; /* a whole row's header covers its unused seed */
         wire_put_hdr(msg, MK_DEAL, (uint32_t)len, e->instance, r->deal_seq);
         wire_limbs_to_le(form, len);

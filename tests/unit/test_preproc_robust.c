@@ -162,6 +162,31 @@ TEST(bad_seeds_disputes_n7)
     finish_case(7, 2, TEST_BAD_DEAL, seeded_n7, 2, true, "party 1 dealt inconsistent sharings (its opening of party 2");
 }
 
+/* A whole row where a seed is due has the wrong length: the receiver drops
+ * it like any malformed message, so the dealer counts as silent (not yet
+ * survived: docs/mpc.md "Not covered" (c)) and the run stops naming it. */
+TEST(row_for_seed_dropped_n4)
+{
+    Sim s;
+    static Plan pl;
+    memset(&pl, 0, sizeof pl);
+    pl.fault = TEST_BAD_DEAL_ROW;
+    pl.bad[3] = 1; /* deals party 0, whose row is seeded */
+    memset(&s, 0, sizeof s);
+    s.n = 4;
+    s.t = 1;
+    s.party_fn = party_work;
+    s.ctx = &pl;
+    s.triple_batch = 256;
+    s.timeout_ms = 2000;
+    sim_run(&s);
+    Node *p = &s.node[0];
+    CHECK_MSG(p->rc != 0, "party 0 finished without party 3's dealing");
+    CHECK_MSG(strstr(p->err, "no message from party 3") != NULL, "party 0: %s", p->err);
+    CHECK_MSG(p->st.bad_messages >= 1, "party 0 dropped %llu messages", (unsigned long long)p->st.bad_messages);
+    sim_free(&s);
+}
+
 /* The degree-2t half of a double sharing with another secret: triples
  * from it would be wrong.  The dealer's claimed combinations cannot have
  * one secret in both halves and match the reports: proven faulty. */
@@ -324,6 +349,7 @@ int main(void)
     RUN(one_bad_share_disputes_n7);
     RUN(bad_seed_dispute_n4);
     RUN(bad_seeds_disputes_n7);
+    RUN(row_for_seed_dropped_n4);
     RUN(bad_double_sharing_n4);
     RUN(bad_double_sharings_n7);
     RUN(lying_reporter_n4);
