@@ -98,6 +98,19 @@ static void run_plan(Sim *s, Plan *pl, uint32_t n, uint32_t t, int fault, const 
     sim_run(s);
 }
 
+/* n = 4 with a plan set up by the caller; timeout_ms 0: the default. */
+static void run_n4(Sim *s, Plan *pl, int timeout_ms)
+{
+    memset(s, 0, sizeof *s);
+    s->n = 4;
+    s->t = 1;
+    s->party_fn = party_work;
+    s->ctx = pl;
+    s->triple_batch = 256;
+    s->timeout_ms = timeout_ms;
+    sim_run(s);
+}
+
 /* Every honest party finished with right products and bits, and all name
  * the same proven-faulty parties: want[] (NULL: none proven) */
 static void check_finish(Sim *s, Plan *pl, const uint8_t *want, const char *needle, const char *label)
@@ -172,14 +185,7 @@ TEST(row_for_seed_dropped_n4)
     memset(&pl, 0, sizeof pl);
     pl.fault = TEST_BAD_DEAL_ROW;
     pl.bad[3] = 1; /* deals party 0, whose row is seeded */
-    memset(&s, 0, sizeof s);
-    s.n = 4;
-    s.t = 1;
-    s.party_fn = party_work;
-    s.ctx = &pl;
-    s.triple_batch = 256;
-    s.timeout_ms = 2000;
-    sim_run(&s);
+    run_n4(&s, &pl, 2000);
     Node *p = &s.node[0];
     CHECK_MSG(p->rc != 0, "party 0 finished without party 3's dealing");
     CHECK_MSG(strstr(p->err, "no message from party 3") != NULL, "party 0: %s", p->err);
@@ -327,13 +333,7 @@ TEST(big_opening_n4)
     pl.fault = TEST_BAD_CHECK_2T;
     pl.bad[2] = 1;
     pl.triples = 40000;
-    memset(&s, 0, sizeof s);
-    s.n = 4;
-    s.t = 1;
-    s.party_fn = party_work;
-    s.ctx = &pl;
-    s.triple_batch = 256;
-    sim_run(&s);
+    run_n4(&s, &pl, 0);
     uint8_t none[SIM_MAX] = { 0 };
     check_finish(&s, &pl, none, "party 0 opened party 2's shares, which check", "big opening");
     sim_free(&s);
