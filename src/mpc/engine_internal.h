@@ -271,6 +271,7 @@ enum {
     TEST_BAD_OPEN2T_NOSIG,
     /* preproc_locate.c: as TEST_BAD_OPEN2T_LIE, and a received share of r_2t that fits the lie */
     TEST_BAD_OPEN2T_LIE2,
+    TEST_BAD_DEAL_ROW, /* preproc.c: a whole row to the next party where its seed is due */
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
@@ -383,7 +384,10 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
  * (preproc.c fills it): rows of `count` elements, the dealers'
  * commitments to the rows they sent (root[d]: the digest of dealer d's n
  * row digests, broadcast with the seeds, before the challenge), this
- * party's own row digests dig[j], and callbacks on ctx. */
+ * party's own row digests dig[j], and callbacks on ctx.  A row travels
+ * and is committed to in its sent form (docs/mpc.md "Seeded rows"): the
+ * row itself, or a PRG seed (one element) with the elements not drawn
+ * from it. */
 typedef struct {
     const void *ctx;
     size_t count;
@@ -392,12 +396,22 @@ typedef struct {
     void (*combos)(const void *ctx, const Fe *row, Fe out[3]);
     /* this party's own dealing's combinations at every party: out[k·n + j] */
     void (*expect)(const void *ctx, Fe *out);
-    /* row j of this party's own dealing; this party's row of dealer d */
+    /* the sent form of row j of this party's own dealing (form_len(j)
+     * elements); this party's row of dealer d */
     const Fe *(*dealt)(const void *ctx, unsigned j);
     Fe *(*held)(const void *ctx, unsigned d);
+    /* elements in the sent form of party j's row; row j from its sent form */
+    size_t (*form_len)(const void *ctx, unsigned j);
+    void (*expand)(const void *ctx, unsigned j, const Fe *form, Fe *row);
 } PpRows;
 /* A row's commitment: BLAKE2b-512 of its little-endian bytes, reduced. */
 void preproc_check_row_digest(const Field *f, const Fe *row, size_t count, Fe *out);
+/* Dealer d's opening of party j's row, as broadcast (m, l: tag, j, d's n
+ * row digests, the sent form of the row): 1 if it is the row d committed
+ * to before the challenge, and row (rows->count elements) receives it;
+ * 0 if malformed or not committed (row then undefined). */
+int preproc_check_opened_row(const MpcEngine *e, const PpRows *rows, uint64_t tag, unsigned d, unsigned j, uint8_t *m,
+                             size_t l, Fe *row);
 /* The check round of run `round`: mine holds this party's 3n per-dealer
  * check values (random, degree-t, degree-2t halves; modified), sigma folds
  * the dealers.  Decides (identically at every honest party) which dealers

@@ -126,6 +126,13 @@ void fe_muladd_scalar_batch(const Field *f, Fe *out, const Fe *a, const Fe *s, c
 /* out[i] = a[i]^e for a public exponent (fe_pow's window, batched).  out
  * may alias a exactly. */
 void fe_pow_batch(const Field *f, Fe *out, const Fe *a, const uint64_t e[4], size_t n);
+/* Σ_k c_k·v[k] mod p with the sum over the integers: v[k]'s limbs as they
+ * are (for Montgomery form that is R·Σ c_k·value_k), each coefficient
+ * c_k < 2^128 given in radix 2^52 as c52[k], c52[stride + k] (< 2^52) and
+ * c52[2·stride + k] (< 2^24).  One reduction for the whole vector, no
+ * Montgomery product per element: for random linear checks
+ * (preproc.c).  The same result on either routine below. */
+void fe_dot_small(const Field *f, Fe *out, const Fe *v, const uint64_t *c52, size_t stride, size_t n);
 /* Which routine the batch calls use: 1 = IFMA, 0 = fe_mul loop.
  * fe_batch_set_impl(1) returns -1 when the CPU or the build lacks IFMA.
  * Not thread-safe: call before starting threads (tests, benchmarks). */

@@ -90,6 +90,54 @@ void fe_muladd_scalar_batch(const Field *f, Fe *out, const Fe *a, const Fe *s, c
     batch(f, out, a, NULL, s, c, n);
 }
 
+void fe_dot_add_shifted_(uint64_t acc[9], unsigned __int128 x, unsigned shift)
+{
+    unsigned q = shift / 64, r = shift % 64;
+    uint64_t w[3] = { (uint64_t)(x << r), (uint64_t)(x >> (64 - r)), r ? (uint64_t)(x >> (128 - r)) : 0 };
+    unsigned __int128 carry = 0;
+    for (unsigned i = q; i < 9; i++) {
+        carry += (unsigned __int128)acc[i] + (i - q < 3 ? w[i - q] : 0);
+        acc[i] = (uint64_t)carry;
+        carry >>= 64;
+    }
+}
+
+void fe_dot_small(const Field *f, Fe *out, const Fe *v, const uint64_t *c52, size_t stride, size_t n)
+{
+    uint64_t acc[9] = { 0 };
+#if FE_HAVE_IFMA_PATH
+    if (fe_use_ifma_) {
+        fe_ifma_dot_(v, c52, stride, n, acc);
+        goto done;
+    }
+#endif
+    /* six 128-bit column sums of 64-bit halves of products, radix 2^64;
+     * at most 4n terms of < 2^64 each per column */
+    unsigned __int128 col[6] = { 0 };
+    for (size_t k = 0; k < n; k++) {
+        uint64_t c0 = c52[k], c1 = c52[stride + k], c2 = c52[2 * stride + k];
+        uint64_t c[2] = { c0 | c1 << 52, c1 >> 12 | c2 << 40 };
+        for (int j = 0; j < 2; j++)
+            for (int i = 0; i < 4; i++) {
+                unsigned __int128 p = (unsigned __int128)v[k].v[i] * c[j];
+                col[i + j] += (uint64_t)p;
+                col[i + j + 1] += (uint64_t)(p >> 64);
+            }
+    }
+    for (unsigned i = 0; i < 6; i++) fe_dot_add_shifted_(acc, col[i], 64 * i);
+    sodium_memzero(col, sizeof col);
+#if FE_HAVE_IFMA_PATH
+done :
+#endif
+{
+    uint8_t b[64];
+    for (int i = 0; i < 64; i++) b[i] = (uint8_t)(acc[i / 8] >> (8 * (i % 8))); /* acc[8] = 0: below 2^448 */
+    fe_reduce64(f, out, b);
+    sodium_memzero(b, sizeof b);
+    sodium_memzero(acc, sizeof acc);
+}
+}
+
 /* Lanes of the wide batch inversion: 16 independent prefix products, so
  * each step is one batch call of two full vectors. */
 #define INV_LANES 16

@@ -205,6 +205,70 @@ IFMA_ static inline void block8(const IfmaK *k, Fe *out, const Fe *a, const Fe *
     store8(out, L);
 }
 
+/* fe_dot_small, eight elements per step: v in 52-bit limbs (5) times the
+ * coefficient's limbs (3) into 8 column registers, radix 2^52, lane by
+ * lane.  A column takes at most 6 terms of < 2^52 per step, so the 64-bit
+ * lanes are emptied into 128-bit sums every DOT_FLUSH steps, well before
+ * they could overflow (2^12 / 6 steps). */
+enum { DOT_FLUSH = 512 };
+
+IFMA_ static void dot_flush(__m512i col[8], unsigned __int128 sum[8])
+{
+    uint64_t l[8];
+    for (int c = 0; c < 8; c++) {
+        _mm512_storeu_si512(l, col[c]);
+        for (int i = 0; i < 8; i++) sum[c] += l[i];
+        col[c] = _mm512_setzero_si512();
+    }
+    sodium_memzero(l, sizeof l);
+}
+
+IFMA_ static inline void dot_step(__m512i col[8], const __m512i v52[5], const __m512i c[3])
+{
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 3; j++) {
+            col[i + j] = LO_(col[i + j], v52[i], c[j]);
+            col[i + j + 1] = HI_(col[i + j + 1], v52[i], c[j]);
+        }
+}
+
+IFMA_ void fe_ifma_dot_(const Fe *v, const uint64_t *c52, size_t stride, size_t n, uint64_t acc[9])
+{
+    const __m512i m = _mm512_set1_epi64((long long)M52_);
+    __m512i col[8], L[4], v52[5], c[3];
+    unsigned __int128 sum[8] = { 0 };
+    for (int i = 0; i < 8; i++) col[i] = _mm512_setzero_si512();
+    size_t k = 0, steps = 0;
+    for (; k + 8 <= n; k += 8) {
+        load8(L, v + k);
+        to52(v52, L, m, 0);
+        for (int j = 0; j < 3; j++) c[j] = _mm512_loadu_si512(c52 + (size_t)j * stride + k);
+        dot_step(col, v52, c);
+        if (++steps == DOT_FLUSH) {
+            dot_flush(col, sum);
+            steps = 0;
+        }
+    }
+    if (k < n) { /* the tail through zero-padded blocks: zero coefficients add nothing */
+        Fe tv[8];
+        uint64_t tc[3][8];
+        memset(tv, 0, sizeof tv);
+        memset(tc, 0, sizeof tc);
+        memcpy(tv, v + k, (n - k) * sizeof *tv);
+        for (int j = 0; j < 3; j++) memcpy(tc[j], c52 + (size_t)j * stride + k, (n - k) * sizeof(uint64_t));
+        load8(L, tv);
+        to52(v52, L, m, 0);
+        for (int j = 0; j < 3; j++) c[j] = _mm512_loadu_si512(tc[j]);
+        dot_step(col, v52, c);
+        sodium_memzero(tv, sizeof tv);
+    }
+    dot_flush(col, sum);
+    for (unsigned i = 0; i < 8; i++) fe_dot_add_shifted_(acc, sum[i], 52 * i);
+    sodium_memzero(sum, sizeof sum);
+    sodium_memzero(L, sizeof L);
+    sodium_memzero(v52, sizeof v52);
+}
+
 IFMA_ void fe_ifma_batch_(const Field *f, Fe *out, const Fe *a, const Fe *b, const Fe *s, const Fe *c, size_t n)
 {
     IfmaK k;

@@ -6,15 +6,16 @@
  * One generation run is five rounds among all n parties:
  *   1. deal: every party deals degree-t sharings of random values and
  *      double sharings (degree t and 2t of one random value), plus one
- *      masking sharing of each kind;
+ *      masking sharing of each kind; the rows of parties 0..2t-1, pure PRG
+ *      output, travel as seeds the receiver expands;
  *   2. seed: every party broadcasts a random element; the check challenge
  *      rho is a hash of all of them, so it is fixed only after every
  *      dealing was received;
  *   3. check: for every dealer, each party broadcasts its share of
- *      mask + Σ rho^(k+1)·sharing_k (one per kind); everyone checks that the
- *      n shares lie on a polynomial of the right degree (t, resp. 2t with
- *      the same value at 0).  An inconsistent dealing passes only with
- *      probability <= (number of sharings)/p (Schwartz-Zippel); the mask
+ *      mask + Σ c_k·sharing_k (one per kind, c_k 128-bit from rho);
+ *      everyone checks that the n shares lie on a polynomial of the right
+ *      degree (t, resp. 2t with the same value at 0).  An inconsistent
+ *      dealing passes only with probability <= 2^-128; the mask
  *      keeps the combination's value secret.  This is what makes the output
  *      sharings consistent when a dealer cheats (HBMPC's RanSha/RanDouSha
  *      checks, done once per batch instead of per column);
@@ -181,21 +182,92 @@ static void fd_extend_cols(const Field *f, const Fe *const *in, unsigned k, Fe *
  * and the double sharings' secrets, one block each. */
 static size_t deal_scratch_len(unsigned t) { return (size_t)(2 * (2 * t + 1) + 1) * EXT_BLOCK; }
 
+/* ---- seeded rows ----------------------------------------------------------
+ *
+ * The shares of parties 0..t (of the degree-2t halves: 0..2t-1) are pure
+ * PRG output, so they travel as the seed they are drawn from (docs/mpc.md
+ * "Seeded rows"): the receiver expands it itself, the dealer commits to
+ * the seed instead of the row, and a dispute opens the seed, which fixes
+ * the row.  Half the dealing's traffic and hashing go at n = 3t+1. */
+
+/* How party j's row travels: whole; as its seed only (every share drawn
+ * from it); as its seed and the random and degree-t elements (t < j < 2t:
+ * only the degree-2t shares are drawn). */
+enum { FORM_ROW, FORM_SEED, FORM_SEED_PREFIX };
+static int seed_form(unsigned j, unsigned t) { return j >= 2 * t ? FORM_ROW : j <= t ? FORM_SEED : FORM_SEED_PREFIX; }
+
+/* Uniform elements drawn from `seed` for part `part` of a row (0: random
+ * sharings, 1: degree-t halves, 2: degree-2t halves): ChaCha20 keyed by
+ * the seed's little-endian bytes, nonce = part, 32 bytes per candidate;
+ * a value >= p is replaced in place by the next good one of a second
+ * stream (nonce part + 2^32).  Deterministic, so dealer and receiver get
+ * the same shares on any host; the keystream goes in chunks that stay in
+ * L1 while they are checked, and nothing is moved. */
+enum { EXPAND_CHUNK = 256 };
+static const uint8_t expand_zeros[EXPAND_CHUNK * sizeof(Fe)];
+
+static void seed_expand(const Field *f, const Fe *seed, uint64_t part, Fe *out, size_t count)
+{
+    uint8_t key[32], nonce[8], renonce[8];
+    for (int i = 0; i < 32; i++) key[i] = (uint8_t)(seed->v[i / 8] >> (8 * (i % 8)));
+    for (int i = 0; i < 8; i++) {
+        nonce[i] = (uint8_t)(part >> (8 * i));
+        renonce[i] = (uint8_t)((part + ((uint64_t)1 << 32)) >> (8 * i));
+    }
+    unsigned top = f->bits > 192 ? f->bits - 192 : 0;
+    uint64_t mask = top >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << top) - 1), reblock = 0;
+    Fe spare[2]; /* one 64-byte block of the second stream */
+    unsigned nspare = 0;
+    for (size_t c0 = 0; c0 < count; c0 += EXPAND_CHUNK) {
+        size_t m = count - c0 < EXPAND_CHUNK ? count - c0 : EXPAND_CHUNK;
+        /* two candidates per 64-byte block: chunk c0 starts at block c0/2 */
+        crypto_stream_chacha20_xor_ic((uint8_t *)(out + c0), expand_zeros, m * sizeof *out, nonce, c0 / 2, key);
+        wire_limbs_from_le(out + c0, m);
+        for (size_t i = c0; i < c0 + m; i++) {
+            out[i].v[3] &= mask;
+            while (out[i].v[3] > f->p[3] || (out[i].v[3] == f->p[3] && !wire_check_raw(f, &out[i], 1))) {
+                if (!nspare) {
+                    crypto_stream_chacha20_xor_ic((uint8_t *)spare, expand_zeros, sizeof spare, renonce, reblock++,
+                                                  key);
+                    wire_limbs_from_le(spare, 2);
+                    nspare = 2;
+                }
+                out[i] = spare[2 - nspare--];
+                out[i].v[3] &= mask;
+            }
+        }
+    }
+    sodium_memzero(key, sizeof key);
+    sodium_memzero(spare, sizeof spare);
+}
+
+/* Row j's uniform part `part`: from its seed, or the engine's PRG for a
+ * row that travels whole (seed NULL). */
+static void draw_part(MpcEngine *e, const Fe *seed, unsigned part, Fe *out, size_t nc)
+{
+    if (seed)
+        seed_expand(e->f, seed, part, out, nc);
+    else
+        prg_fe(e, out, nc);
+}
+
 /* Deals nc columns straight into the n rows pay[j] + off (the random
  * sharings, or the degree-t halves of double sharings at off and their
  * degree-2t halves at off2, when off2 != (size_t)-1).  A random degree-t
  * sharing is fixed by t+1 uniform values, the shares of parties 0..t, so
- * those are drawn from the PRG into their rows and the other shares follow
+ * those are drawn (from seed[j], or the engine's PRG where seed[j] is
+ * NULL) into their rows and the other shares follow
  * by finite differences.  A double sharing's secret f(0) is the degree-t
  * polynomial extended one step below x = 1; its degree-2t half goes
  * through (0, secret) and 2t uniform values at x = 1..2t. */
-static void deal_cols(MpcEngine *e, Fe *const *pay, size_t off, size_t off2, size_t nc, Fe *scratch)
+static void deal_cols(MpcEngine *e, const Fe *const *seed, Fe *const *pay, size_t off, size_t off2, size_t nc,
+                      Fe *scratch)
 {
     const Field *f = e->f;
     unsigned n = e->n, t = e->t;
     const Fe *in[SHAMIR_MAX_PARTIES];
     Fe *out[SHAMIR_MAX_PARTIES];
-    for (unsigned j = 0; j <= t; j++) prg_fe(e, pay[j] + off, nc);
+    for (unsigned j = 0; j <= t; j++) draw_part(e, seed[j], off2 == (size_t)-1 ? 0 : 1, pay[j] + off, nc);
     for (unsigned j = 0; j < n; j++) {
         in[j] = pay[j] + off;
         out[j] = pay[j] + off;
@@ -203,12 +275,17 @@ static void deal_cols(MpcEngine *e, Fe *const *pay, size_t off, size_t off2, siz
     Fe *tab = scratch + EXT_BLOCK;
     if (n > t + 1) fd_extend_cols(f, in, t + 1, out + t + 1, n - t - 1, nc, tab);
     if (off2 == (size_t)-1) return;
-    for (unsigned j = 0; j < 2 * t; j++) prg_fe(e, pay[j] + off2, nc);
+    for (unsigned j = 0; j < 2 * t; j++) draw_part(e, seed[j], 2, pay[j] + off2, nc);
     for (size_t c0 = 0; c0 < nc; c0 += EXT_BLOCK) {
         size_t m = nc - c0 < EXT_BLOCK ? nc - c0 : EXT_BLOCK;
         Fe *sec = scratch;
         for (unsigned i = 0; i <= t; i++) in[i] = pay[t - i] + off + c0; /* x = t+1 down to 1 */
         fd_extend_cols(f, in, t + 1, &sec, 1, m, tab);
+        if (c0 == 0 && e->test_fault == TEST_BAD_DEAL_2T) { /* the degree-2t half of column 0: another secret */
+            Fe one;
+            fe_one(f, &one);
+            fe_add(f, &sec[0], &sec[0], &one);
+        }
         in[0] = sec;
         for (unsigned j = 0; j < 2 * t; j++) in[j + 1] = pay[j] + off2 + c0;
         for (unsigned j = 2 * t; j < n; j++) out[j - 2 * t] = pay[j] + off2 + c0;
@@ -218,28 +295,49 @@ static void deal_cols(MpcEngine *e, Fe *const *pay, size_t off, size_t off2, siz
 
 /* ---- checking ------------------------------------------------------------ */
 
-/* mask + Σ rho^(k+1)·v[k].  One Horner chain would wait for each
- * multiplication's result; COMBINE_LANES chains in rho^L over k ≡ l
- * (mod L) are one batch call per step (field.h) and are joined with
- * rho^(l+1):
- *   Σ_k rho^(k+1)·v[k] = Σ_l rho^(l+1) · Σ_q (rho^L)^q · v[Lq+l].
- * Short vectors (the fold over n parties) take L = 4, long ones 32. */
-static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe *mask, const Fe *rho)
+/* The check's combination of count sharings: mask + Σ_k c_k·v[k] with
+ * uniform 128-bit coefficients c_k (check_coeffs), the sum taken over the
+ * integers and reduced once (fe_dot_small: no Montgomery product per
+ * element).  With v in Montgomery form the sum is Σ (R·c_k)·v[k] mod p:
+ * still one fixed linear combination, the same at every party.  An
+ * inconsistent sharing k passes only if c_k hits the one residue that
+ * cancels it: probability <= 2^-128, as c_k < 2^128 < p (docs/mpc.md
+ * "Preprocessing"). */
+typedef struct {
+    const uint64_t *c52; /* radix-2^52 limbs: c52[i·stride + k] */
+    size_t stride;
+} Coeffs;
+
+static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe *mask, const Coeffs *c)
 {
-    enum { COMBINE_LANES = 32 };
-    size_t L = count >= 8 * COMBINE_LANES ? COMBINE_LANES : 4;
-    Fe pw[COMBINE_LANES + 1], acc[COMBINE_LANES];
-    fe_one(f, &pw[0]);
-    for (size_t l = 1; l <= L; l++) fe_mul(f, &pw[l], &pw[l - 1], rho);
-    for (size_t l = 0; l < L; l++) fe_zero(&acc[l]);
-    size_t q = count / L;
-    for (size_t l = L * q; l < count; l++) /* the incomplete top group */
-        acc[l - L * q] = v[l];
-    for (size_t k = q; k-- > 0;) fe_muladd_scalar_batch(f, acc, acc, &pw[L], v + L * k, L);
-    fe_mul_batch(f, acc, acc, pw + 1, L);
-    Fe sum = *mask;
-    for (size_t l = 0; l < L; l++) fe_add(f, &sum, &sum, &acc[l]);
-    *out = sum;
+    Fe sum;
+    fe_dot_small(f, &sum, v, c->c52, c->stride, count);
+    fe_add(f, out, mask, &sum);
+    sodium_memzero(&sum, sizeof sum);
+}
+
+/* The check's coefficients for `count` columns: ChaCha20 keyed by rho's
+ * canonical bytes (rho is public once the seeds are), 16 bytes each, as
+ * 52-, 52- and 24-bit limbs into c52[0..3·count). */
+static void check_coeffs(const Field *f, const Fe *rho, uint64_t *c52, size_t count)
+{
+    static const uint8_t nonce[8] = { 'c', 'o', 'e', 'f', 'f', 's', 0, 1 };
+    enum { CHUNK = 256 };
+    uint64_t l[4];
+    uint8_t key[32], b[CHUNK * 16];
+    fe_to_limbs(f, l, rho);
+    for (int i = 0; i < 32; i++) key[i] = (uint8_t)(l[i / 8] >> (8 * (i % 8)));
+    for (size_t k0 = 0; k0 < count; k0 += CHUNK) {
+        size_t m = count - k0 < CHUNK ? count - k0 : CHUNK;
+        crypto_stream_chacha20_xor_ic(b, expand_zeros, m * 16, nonce, k0 / 4, key); /* 4 per 64-byte block */
+        for (size_t k = 0; k < m; k++) {
+            uint64_t w[2] = { 0, 0 };
+            for (int i = 15; i >= 0; i--) w[i / 8] = (w[i / 8] << 8) | b[16 * k + (size_t)i];
+            c52[k0 + k] = w[0] & 0xfffffffffffffULL;
+            c52[count + k0 + k] = (w[0] >> 52 | w[1] << 12) & 0xfffffffffffffULL;
+            c52[2 * count + k0 + k] = w[1] >> 40;
+        }
+    }
 }
 
 /* ---- one generation run ------------------------------------------------------ */
@@ -280,10 +378,14 @@ static void keep_put(MpcEngine *e, int slot, size_t used)
 }
 
 typedef struct {
-    size_t cr, cd, count; /* random columns, double columns, elements per message */
-    size_t seg;           /* bytes of one message */
+    size_t cr, cd, count; /* random columns, double columns, elements per row */
+    size_t seg;           /* bytes of one segment of mine: header, seed, row */
+    size_t mine_bytes;    /* of mine's block: the n segments, then held */
+    size_t rlen;          /* elements of each dealing this party receives */
+    size_t sig;           /* elements of the signature after each row (0: the session does not sign) */
     uint64_t deal_seq;
     uint8_t *mine;                     /* this party's dealing: n segments of seg bytes */
+    Fe *held;                          /* rows dealt to this party, expanded from seeds (NULL: received whole) */
     uint8_t *got[SHAMIR_MAX_PARTIES];  /* dealings received (owned) */
     const Fe *row[SHAMIR_MAX_PARTIES]; /* dealer j's sharings as this party holds them */
     Fe *rt, *r2t;                      /* extracted double shares, w·cd each */
@@ -296,16 +398,22 @@ typedef struct {
 static void run_drop_dealings(MpcEngine *e, Run *r)
 {
     if (r->mine) {
+        /* only the held rows written: wiping an untouched one would fault
+         * its pages in just to zero them */
+        for (unsigned j = 0; j < e->n && r->held; j++)
+            if (r->got[j]) sodium_memzero(r->held + (size_t)j * r->count, r->count * sizeof(Fe));
         keep_put(e, KEEP_DEAL, e->n * r->seg);
         r->mine = NULL;
+        r->held = NULL;
     }
+    size_t rbytes = MPC_HDR + r->rlen * MPC_ELEM;
     for (unsigned j = 0; j < e->n; j++)
         if (r->got[j]) {
             /* wiped, then given back: the next sends (the degree-2t
              * opening's fit) reuse it instead of fresh pages */
-            sodium_memzero(r->got[j], r->seg);
-            mpc_mem_release(e, r->seg);
-            transport_recycle(e->tr, r->got[j], r->seg);
+            sodium_memzero(r->got[j], rbytes);
+            mpc_mem_release(e, rbytes);
+            transport_recycle(e->tr, r->got[j], rbytes);
             r->got[j] = NULL;
         }
 }
@@ -320,7 +428,43 @@ static void run_free(MpcEngine *e, Run *r)
     if (r->r2t) keep_put(e, KEEP_R2T, bytes);
 }
 
-static Fe *seg_payload(const Run *r, unsigned j) { return (Fe *)(void *)(r->mine + (size_t)j * r->seg + MPC_HDR); }
+/* A run the session signs (preproc_sign.c) sends every row whole, each
+ * with its dealer's signature: a receiver then holds a signed copy of
+ * exactly the row it shows in a dispute.  Signing starts only after a
+ * failure nobody could be proven for, so honest sessions keep the seeds. */
+static int row_form(const Run *r, unsigned j, unsigned t) { return r->sig ? FORM_ROW : seed_form(j, t); }
+
+/* Row j of this party's dealing, and its seed (in front of it). */
+static Fe *seg_seed(const Run *r, unsigned j) { return (Fe *)(void *)(r->mine + (size_t)j * r->seg + MPC_HDR); }
+static Fe *seg_payload(const Run *r, unsigned j) { return seg_seed(r, j) + 1; }
+
+/* Elements of row j's sent form, and where it starts in this party's
+ * dealing: the seed and the prefix of the row follow each other. */
+static size_t form_len(const Run *r, unsigned t, unsigned j)
+{
+    int form = row_form(r, j, t);
+    return form == FORM_ROW ? r->count : form == FORM_SEED ? 1 : 1 + r->cr + 2 + r->cd;
+}
+static Fe *sent_form(const Run *r, unsigned t, unsigned j)
+{
+    return row_form(r, j, t) == FORM_ROW ? seg_payload(r, j) : seg_seed(r, j);
+}
+
+/* Party j's row (count elements) from its sent form: the parts drawn
+ * from the seed as the dealer drew them (deal_cols), the rest copied. */
+static void form_expand(const Field *f, const Run *r, unsigned t, unsigned j, const Fe *form, Fe *row)
+{
+    size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
+    switch (row_form(r, j, t)) {
+    case FORM_ROW: fe_copy(row, form, r->count); return;
+    case FORM_SEED:
+        seed_expand(f, form, 0, row, r->cr + 1);
+        seed_expand(f, form, 1, row + off_t, r->cd + 1);
+        break;
+    default: fe_copy(row, form + 1, off_2t); break;
+    }
+    seed_expand(f, form, 2, row + off_2t, r->cd + 1);
+}
 
 /* Waits for the current round's message of every party not proven
  * faulty in preprocessing (they are not waited for). */
@@ -347,73 +491,104 @@ int preproc_gather_live(MpcEngine *e)
     }
 }
 
-/* Round 1: deal, send, receive everyone's dealing. */
+/* Round 1: deal, send, receive everyone's dealing.  Rows of parties
+ * 0..2t-1 travel as seeds (form_len); a received seed is expanded into
+ * r->held. */
 static int run_deal(MpcEngine *e, Run *r)
 {
     const Field *f = e->f;
     unsigned n = e->n, t = e->t;
     r->deal_seq = e->seq[MK_DEAL]++;
     /* while the session signs (preproc_sign.c), each row with its signature */
-    size_t sig = preproc_sign_on(e) ? PP_SIG_FE : 0;
-    r->seg = MPC_HDR + (r->count + sig) * MPC_ELEM;
-    if (!(r->mine = keep_get(e, KEEP_DEAL, n * r->seg))) return e->mem_failed ? -1 : mpc_fail(e, "out of memory");
+    r->sig = preproc_sign_on(e) ? PP_SIG_FE : 0;
+    r->seg = MPC_HDR + (r->count + 1 + r->sig) * MPC_ELEM;
+    r->rlen = form_len(r, t, e->self) + r->sig;
+    bool seeded = row_form(r, e->self, t) != FORM_ROW;
+    r->mine_bytes = n * r->seg + (seeded ? n * r->count * sizeof(Fe) : 0);
+    if (!(r->mine = keep_get(e, KEEP_DEAL, r->mine_bytes))) return e->mem_failed ? -1 : mpc_fail(e, "out of memory");
+    if (seeded) r->held = (Fe *)(void *)(r->mine + n * r->seg);
     Fe *scratch = malloc(deal_scratch_len(t) * sizeof *scratch);
     if (!scratch) return mpc_fail(e, "out of memory");
     Fe *pay[SHAMIR_MAX_PARTIES];
+    const Fe *seed[SHAMIR_MAX_PARTIES];
     for (unsigned j = 0; j < n; j++) {
-        wire_put_hdr(r->mine + (size_t)j * r->seg, MK_DEAL, (uint32_t)(r->count + sig), e->instance, r->deal_seq);
         pay[j] = seg_payload(r, j);
+        seed[j] = NULL;
+        if (row_form(r, j, t) != FORM_ROW) {
+            prg_fe(e, seg_seed(r, j), 1);
+            seed[j] = seg_seed(r, j);
+        }
     }
     size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
     /* random sharings, the last column being the mask; then the double
      * sharings, the last column again the mask */
-    deal_cols(e, pay, 0, (size_t)-1, r->cr + 1, scratch);
-    deal_cols(e, pay, off_t, off_2t, r->cd + 1, scratch);
+    deal_cols(e, seed, pay, 0, (size_t)-1, r->cr + 1, scratch);
+    deal_cols(e, seed, pay, off_t, off_2t, r->cd + 1, scratch);
     sodium_memzero(scratch, deal_scratch_len(t) * sizeof *scratch);
     free(scratch);
+    Fe one;
+    fe_one(f, &one);
+    /* test cheaters: a bad seeded row is a seed whose expansion is off the
+     * polynomial of the others (the dealer keeps claiming the polynomial) */
     if (e->test_fault == TEST_BAD_DEAL) {
-        Fe one;
-        fe_one(f, &one);
-        fe_add(f, &pay[(e->self + 1) % n][0], &pay[(e->self + 1) % n][0], &one);
+        unsigned j = (e->self + 1) % n;
+        if (seed[j])
+            fe_add(f, seg_seed(r, j), seg_seed(r, j), &one);
+        else
+            fe_add(f, &pay[j][0], &pay[j][0], &one);
     }
-    if (e->test_fault == TEST_BAD_DEAL_ALL || e->test_fault == TEST_BAD_DEAL_2T) {
+    if (e->test_fault == TEST_BAD_DEAL_ALL) {
         /* off every low-degree polynomial: party j's shares get x_j^(t+1)
-         * (random and degree-t half) and x_j^(2t+1) (degree-2t half) more;
-         * or, for the 2t variant, the degree-2t half another secret */
-        bool all = e->test_fault == TEST_BAD_DEAL_ALL;
+         * (random and degree-t half) and x_j^(2t+1) (degree-2t half) more,
+         * and a seeded row another seed (the 2t variant: deal_cols) */
         for (unsigned j = 0; j < n; j++) {
-            Fe x, p1, p2, one;
-            fe_one(f, &one);
+            if (j == e->self) continue;
+            Fe x, p1, p2;
             shamir_point(f, &x, j);
             fe_pow_u64(f, &p1, &x, t + 1);
             fe_pow_u64(f, &p2, &x, 2 * t + 1);
-            if (all && j != e->self) {
-                fe_add(f, &pay[j][0], &pay[j][0], &p1);
-                fe_add(f, &pay[j][off_t], &pay[j][off_t], &p1);
-                fe_add(f, &pay[j][off_2t], &pay[j][off_2t], &p2);
-            } else if (!all) {
-                fe_add(f, &pay[j][off_2t], &pay[j][off_2t], &one);
-            }
+            fe_add(f, &pay[j][0], &pay[j][0], &p1);
+            fe_add(f, &pay[j][off_t], &pay[j][off_t], &p1);
+            fe_add(f, &pay[j][off_2t], &pay[j][off_2t], &p2);
+            if (seed[j]) fe_add(f, seg_seed(r, j), seg_seed(r, j), &one);
         }
     }
     for (unsigned j = 0; j < n; j++) {
         if (j == e->self) continue;
-        if (sig) preproc_sign_row(e, r->deal_seq, j, pay[j], r->count, pay[j] + r->count);
-        wire_limbs_to_le(pay[j], r->count + sig);
-        if (send_node(e, j, r->mine + (size_t)j * r->seg, r->seg) != 0) return -1;
+        Fe *form = sent_form(r, t, j);
+        size_t len = form_len(r, t, j);
+        if (e->test_fault == TEST_BAD_DEAL_ROW && j == (e->self + 1) % n && !r->sig) { /* the row, not its seed */
+            form = pay[j];
+            len = r->count;
+        }
+        if (r->sig) { /* signed runs send whole rows (row_form) */
+            preproc_sign_row(e, r->deal_seq, j, pay[j], r->count, pay[j] + r->count);
+            len += r->sig;
+        }
+        uint8_t *msg = (uint8_t *)(void *)form - MPC_HDR; /* a whole row's header covers its unused seed */
+        wire_put_hdr(msg, MK_DEAL, (uint32_t)len, e->instance, r->deal_seq);
+        wire_limbs_to_le(form, len);
+        if (send_node(e, j, msg, MPC_HDR + len * MPC_ELEM) != 0) return -1;
         /* kept (wiped with the run) in case a dispute makes this party
          * open one of them */
-        wire_limbs_from_le(pay[j], r->count + sig);
+        wire_limbs_from_le(form, len);
     }
-    gather_begin(e, MK_DEAL, r->deal_seq, (uint32_t)(r->count + sig), true);
+    gather_begin(e, MK_DEAL, r->deal_seq, (uint32_t)r->rlen, true);
     int rc = preproc_gather_live(e);
     for (unsigned j = 0; j < n && rc == 0; j++) {
         if (j == e->self) {
             r->row[j] = pay[j];
         } else if (e->g.buf[j]) { /* a proven-faulty party's may be missing */
             r->got[j] = gather_take(e, j);
-            r->row[j] = (const Fe *)(const void *)(r->got[j] + MPC_HDR);
-            if (sig) preproc_sign_dealing_check(e, r->deal_seq, j, (Fe *)(void *)(r->got[j] + MPC_HDR), r->count);
+            if (r->sig) preproc_sign_dealing_check(e, r->deal_seq, j, (Fe *)(void *)(r->got[j] + MPC_HDR), r->count);
+            const Fe *form = (const Fe *)(const void *)(r->got[j] + MPC_HDR);
+            if (r->held) {
+                Fe *row = r->held + (size_t)j * r->count;
+                form_expand(f, r, t, e->self, form, row);
+                r->row[j] = row;
+            } else {
+                r->row[j] = form;
+            }
         }
     }
     gather_end(e, true);
@@ -446,8 +621,8 @@ static int run_seed(MpcEngine *e, Run *r, Fe *rho)
     for (unsigned j = 0; j < n; j++)
         if (j == e->self)
             fe_zero(&r->dig[j]);
-        else
-            preproc_check_row_digest(e->f, seg_payload(r, j), r->count, &r->dig[j]);
+        else /* of what was sent: a seed fixes its row */
+            preproc_check_row_digest(e->f, sent_form(r, e->t, j), form_len(r, e->t, j), &r->dig[j]);
     preproc_check_row_digest(e->f, r->dig, n, &mine[1]);
     int rc = preproc_check_exchange(e, PP_TAG(1, r->deal_seq), mine, k, all, bad);
     for (unsigned d = 0; d < n && rc == 0; d++)
@@ -494,14 +669,14 @@ static void fold_challenge(const Field *f, const Fe *rho, Fe *sigma)
     fe_reduce64(f, sigma, h);
 }
 
-/* Round 3: the dealers' random linear combinations (mask + Σ rho^(k+1)·
- * sharing_k per kind), checked by preproc_check.c: folded over the dealers
+/* Round 3: the dealers' random linear combinations (mask + Σ c_k·
+ * sharing_k per kind, c_k from rho: check_coeffs), checked by preproc_check.c: folded over the dealers
  * with powers of sigma in the honest case, per dealer when the fold does
  * not fit.  *use receives the dealers this run extracts from. */
 typedef struct {
     const MpcEngine *e;
     const Run *r;
-    const Fe *rho;
+    Coeffs coef; /* check_coeffs, max(cr, cd) of them */
 } CheckCtx;
 
 static void row_combos(const void *ctx, const Fe *v, Fe out[3])
@@ -509,22 +684,35 @@ static void row_combos(const void *ctx, const Fe *v, Fe out[3])
     const CheckCtx *c = ctx;
     const Field *f = c->e->f;
     size_t cr = c->r->cr, cd = c->r->cd, off_t = cr + 1, off_2t = cr + 2 + cd;
-    combine(f, &out[0], v, cr, &v[cr], c->rho);
-    combine(f, &out[1], v + off_t, cd, &v[off_t + cd], c->rho);
-    combine(f, &out[2], v + off_2t, cd, &v[off_2t + cd], c->rho);
+    combine(f, &out[0], v, cr, &v[cr], &c->coef);
+    combine(f, &out[1], v + off_t, cd, &v[off_t + cd], &c->coef);
+    combine(f, &out[2], v + off_2t, cd, &v[off_2t + cd], &c->coef);
 }
 
 static const Fe *row_dealt(const void *ctx, unsigned j)
 {
     const CheckCtx *c = ctx;
-    return seg_payload(c->r, j);
+    return sent_form(c->r, c->e->t, j);
 }
 
 static Fe *row_held(const void *ctx, unsigned d)
 {
     const CheckCtx *c = ctx;
     if (d == c->e->self) return seg_payload(c->r, d);
-    return c->r->got[d] ? (Fe *)(void *)(c->r->got[d] + MPC_HDR) : NULL;
+    if (!c->r->got[d]) return NULL;
+    return c->r->held ? c->r->held + (size_t)d * c->r->count : (Fe *)(void *)(c->r->got[d] + MPC_HDR);
+}
+
+static size_t row_form_len(const void *ctx, unsigned j)
+{
+    const CheckCtx *c = ctx;
+    return form_len(c->r, c->e->t, j);
+}
+
+static void row_expand(const void *ctx, unsigned j, const Fe *form, Fe *row)
+{
+    const CheckCtx *c = ctx;
+    form_expand(c->e->f, c->r, c->e->t, j, form, row);
 }
 
 /* This party's dealing's combinations at every party: from the rows of
@@ -555,8 +743,15 @@ static int run_check(MpcEngine *e, Run *r, const Fe *rho, PpDealers *use)
     unsigned n = e->n;
     uint64_t seq = e->seq[MK_CHECK]++;
     Fe *mine = calloc(3 * (size_t)n, sizeof *mine);
-    if (!mine) return mpc_fail(e, "out of memory");
-    CheckCtx cx = { e, r, rho };
+    size_t ncoef = r->cr > r->cd ? r->cr : r->cd;
+    uint64_t *coef = malloc((3 * ncoef + 1) * sizeof *coef);
+    if (!mine || !coef) {
+        free(mine);
+        free(coef);
+        return mpc_fail(e, "out of memory");
+    }
+    check_coeffs(e->f, rho, coef, ncoef);
+    CheckCtx cx = { e, r, { coef, ncoef } };
     for (unsigned d = 0; d < n; d++) {
         Fe o[3];
         if (!r->row[d]) continue; /* a proven-faulty dealer's: not used */
@@ -565,10 +760,12 @@ static int run_check(MpcEngine *e, Run *r, const Fe *rho, PpDealers *use)
     }
     Fe sigma;
     fold_challenge(e->f, rho, &sigma);
-    PpRows rows = { &cx, r->count, r->root, r->dig, row_combos, row_expect, row_dealt, row_held };
+    PpRows rows = { &cx,        r->count,  r->root,  r->dig,       row_combos,
+                    row_expect, row_dealt, row_held, row_form_len, row_expand };
     int rc = preproc_check_round(e, seq, mine, &sigma, &rows, use);
     sodium_memzero(mine, 3 * (size_t)n * sizeof *mine);
     free(mine);
+    free(coef); /* public */
     return rc;
 }
 

@@ -251,33 +251,47 @@ static int report_agrees(const Fe *all, unsigned n, unsigned j, unsigned d)
     return ok;
 }
 
-/* Dealer d's opening of party j's row (tag, j, the n row digests, the
- * row): 1 if it is the row d committed to and its combinations are what d
- * claimed for j; then, if j is this party, the row replaces the one d
- * sent. */
-static int check_opening(MpcEngine *e, const PpRows *rows, const Fe *all, uint64_t tag, unsigned d, unsigned j,
-                         uint8_t *m, size_t l)
+int preproc_check_opened_row(const MpcEngine *e, const PpRows *rows, uint64_t tag, unsigned d, unsigned j, uint8_t *m,
+                             size_t l, Fe *row)
 {
     const Field *f = e->f;
-    size_t count = rows->count, n = e->n;
-    if (l != 16 + (n + count) * MPC_ELEM) return 0;
+    size_t n = e->n, flen = rows->form_len(rows->ctx, j);
+    if (l != 16 + (n + flen) * MPC_ELEM) return 0;
     uint64_t got = 0;
     for (int i = 7; i >= 0; i--) got = (got << 8) | m[i];
     uint32_t who = (uint32_t)m[8] | (uint32_t)m[9] << 8 | (uint32_t)m[10] << 16 | (uint32_t)m[11] << 24;
     if (got != tag || who != j) return 0;
-    Fe *dig = (Fe *)(void *)(m + 16), *row = dig + n, h, c[3];
-    wire_limbs_from_le(dig, n + count);
-    if (!wire_check_raw(f, dig, n + count)) return 0;
+    Fe *dig = (Fe *)(void *)(m + 16), *form = dig + n, h;
+    wire_limbs_from_le(dig, n + flen);
+    if (!wire_check_raw(f, dig, n + flen)) return 0;
     preproc_check_row_digest(f, dig, n, &h);
     if (!fe_equal(&h, &rows->root[d])) return 0;
-    preproc_check_row_digest(f, row, count, &h);
+    /* the digest is of the sent form: a seed fixes its row */
+    preproc_check_row_digest(f, form, flen, &h);
     if (!fe_equal(&h, &dig[j])) return 0;
-    rows->combos(rows->ctx, row, c);
-    for (int k = 0; k < 3; k++)
-        if (!fe_equal(&c[k], claim(all, e->n, d, k, j))) return 0;
-    Fe *mine = j == e->self ? rows->held(rows->ctx, d) : NULL;
-    if (mine) fe_copy(mine, row, count);
+    rows->expand(rows->ctx, j, form, row);
     return 1;
+}
+
+/* Dealer d's opening of party j's row: 1 if it is the row d committed to
+ * and its combinations are what d claimed for j; then, if j is this
+ * party, the row replaces the one d sent.  -1: out of memory. */
+static int check_opening(MpcEngine *e, const PpRows *rows, const Fe *all, uint64_t tag, unsigned d, unsigned j,
+                         uint8_t *m, size_t l)
+{
+    size_t count = rows->count;
+    Fe *row = malloc(count * sizeof *row), c[3];
+    if (!row) return -1; /* not the dealer's fault */
+    int ok = preproc_check_opened_row(e, rows, tag, d, j, m, l, row);
+    if (ok) {
+        rows->combos(rows->ctx, row, c);
+        for (int k = 0; k < 3; k++) ok &= fe_equal(&c[k], claim(all, e->n, d, k, j));
+    }
+    Fe *mine = ok && j == e->self ? rows->held(rows->ctx, d) : NULL;
+    if (mine) fe_copy(mine, row, count);
+    sodium_memzero(row, count * sizeof *row);
+    free(row);
+    return ok;
 }
 
 /* Settles the disputes dis[d][j] between live parties: each dealer d
@@ -288,17 +302,17 @@ static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, con
 {
     unsigned n = e->n, self = e->self;
     uint64_t tag = PP_TAG(4, round);
-    size_t len = 16 + (n + rows->count) * MPC_ELEM;
     for (unsigned j = 0; j < n; j++) {
         if (!dis[self][j] || e->pp_bad[j]) continue;
+        size_t flen = rows->form_len(rows->ctx, j), len = 16 + (n + flen) * MPC_ELEM;
         uint8_t *buf = malloc(len);
         if (!buf) return mpc_fail(e, "out of memory");
         for (int i = 0; i < 8; i++) buf[i] = (uint8_t)(tag >> (8 * i));
         for (int i = 0; i < 8; i++) buf[8 + i] = i < 4 ? (uint8_t)(j >> (8 * i)) : 0;
         Fe *dig = (Fe *)(void *)(buf + 16);
         fe_copy(dig, rows->dig, n);
-        fe_copy(dig + n, rows->dealt(rows->ctx, j), rows->count);
-        wire_limbs_to_le(dig, n + rows->count);
+        fe_copy(dig + n, rows->dealt(rows->ctx, j), flen);
+        wire_limbs_to_le(dig, n + flen);
         uint64_t session;
         int rc = rbc_broadcast(e->prbc, buf, len, &session);
         sodium_memzero(buf, len);
@@ -324,7 +338,13 @@ static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, con
                                     (unsigned long long)round, d, j, e->timeout_ms);
             }
             if (got < 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
-            if (check_opening(e, rows, all, tag, d, j, m, l)) {
+            int ok = check_opening(e, rows, all, tag, d, j, m, l);
+            if (ok < 0) {
+                sodium_memzero(m, l);
+                free(m);
+                return mpc_fail(e, "out of memory");
+            }
+            if (ok) {
                 preproc_check_warn(e,
                                    "preprocessing (check round %llu): party %u's dealing and party %u's check value "
                                    "disagree; party %u opened party %u's shares, which check",

@@ -215,6 +215,58 @@ TEST(batch_agrees_with_fe_mul)
     CHECK_MSG(bad == 0, "%ld batch products differ from fe_mul", bad);
 }
 
+/* fe_dot_small against GMP: Σ c_k·(v_k's limbs as an integer) mod p, for
+ * lengths around the IFMA blocks and past its flush (8·512 elements),
+ * with all-ones limbs and coefficients too (the carries). */
+TEST(dot_small_vs_gmp)
+{
+    static const size_t lens[] = { 0, 1, 7, 8, 9, 100, 4096, 4103, 9000 };
+    enum { DOT_N = 9000 };
+    static Fe v[DOT_N];
+    static uint64_t c52[3 * DOT_N];
+    long bad = 0;
+    mpz_t x, t, c, p;
+    mpz_inits(x, t, c, p, NULL);
+    for (int fi = 0; fi < NFIELDS; fi++) {
+        const Field *f = &fields[fi];
+        mpz_of(p, f->p);
+        for (size_t li = 0; li < sizeof lens / sizeof *lens; li++) {
+            size_t n = lens[li];
+            rng_bytes(v, n * sizeof *v);
+            for (int j = 0; j < 3; j++)
+                for (size_t k = 0; k < n; k++) {
+                    uint64_t w;
+                    rng_bytes(&w, sizeof w);
+                    c52[(size_t)j * n + k] = w & (j < 2 ? 0xfffffffffffffULL : 0xffffffULL);
+                }
+            for (size_t k = 0; k < n && k < 5 + li; k++) { /* the largest operands */
+                memset(&v[k], 0xff, sizeof v[k]);
+                c52[k] = c52[n + k] = 0xfffffffffffffULL;
+                c52[2 * n + k] = 0xffffffULL;
+            }
+            mpz_set_ui(x, 0);
+            for (size_t k = 0; k < n; k++) {
+                mpz_set_ui(c, c52[2 * n + k]);
+                mpz_mul_2exp(c, c, 52);
+                mpz_add_ui(c, c, c52[n + k]);
+                mpz_mul_2exp(c, c, 52);
+                mpz_add_ui(c, c, c52[k]);
+                mpz_of(t, v[k].v);
+                mpz_addmul(x, t, c);
+            }
+            mpz_mod(x, x, p);
+            Fe out;
+            uint64_t l[4] = { 0, 0, 0, 0 };
+            fe_dot_small(f, &out, v, c52, n, n);
+            fe_to_limbs(f, l, &out);
+            mpz_of(t, l);
+            bad += mpz_cmp(t, x) != 0;
+        }
+    }
+    mpz_clears(x, t, c, p, NULL);
+    CHECK_MSG(bad == 0, "%ld dot products differ from GMP", bad);
+}
+
 TEST(pow_inverse_sqrt_batches)
 {
     for (int fi = 0; fi < NFIELDS; fi++) {
@@ -313,6 +365,7 @@ int main(void)
         RUN(batch_vs_gmp);
         RUN(batch_agrees_with_fe_mul);
         RUN(pow_inverse_sqrt_batches);
+        RUN(dot_small_vs_gmp);
     }
     fe_batch_set_impl(batch0);
     fe_mul_set_impl(mul0);

@@ -98,6 +98,19 @@ static void run_plan(Sim *s, Plan *pl, uint32_t n, uint32_t t, int fault, const 
     sim_run(s);
 }
 
+/* n = 4 with a plan set up by the caller; timeout_ms 0: the default. */
+static void run_n4(Sim *s, Plan *pl, int timeout_ms)
+{
+    memset(s, 0, sizeof *s);
+    s->n = 4;
+    s->t = 1;
+    s->party_fn = party_work;
+    s->ctx = pl;
+    s->triple_batch = 256;
+    s->timeout_ms = timeout_ms;
+    sim_run(s);
+}
+
 /* Every honest party finished with right products and bits, and all name
  * the same proven-faulty parties: want[] (NULL: none proven) */
 static void check_finish(Sim *s, Plan *pl, const uint8_t *want, const char *needle, const char *label)
@@ -147,6 +160,37 @@ TEST(one_bad_share_dispute_n4)
 TEST(one_bad_share_disputes_n7)
 {
     finish_case(7, 2, TEST_BAD_DEAL, two_n7, 2, true, "party 5 dealt inconsistent sharings (its opening of party 6");
+}
+
+/* The same to a party whose row travels as a seed (parties 0..t; docs/mpc.md
+ * "Seeded rows"): the bad row is a seed whose expansion is off the
+ * polynomial; the dealer opens that seed, its row does not check. */
+static const uint32_t last_n4[] = { 3 }, seeded_n7[] = { 1, 6 };
+TEST(bad_seed_dispute_n4)
+{
+    finish_case(4, 1, TEST_BAD_DEAL, last_n4, 1, true, "party 3 dealt inconsistent sharings (its opening of party 0");
+}
+TEST(bad_seeds_disputes_n7)
+{
+    finish_case(7, 2, TEST_BAD_DEAL, seeded_n7, 2, true, "party 1 dealt inconsistent sharings (its opening of party 2");
+}
+
+/* A whole row where a seed is due has the wrong length: the receiver drops
+ * it like any malformed message, so the dealer counts as silent (not yet
+ * survived: docs/mpc.md "Not covered" (c)) and the run stops naming it. */
+TEST(row_for_seed_dropped_n4)
+{
+    Sim s;
+    static Plan pl;
+    memset(&pl, 0, sizeof pl);
+    pl.fault = TEST_BAD_DEAL_ROW;
+    pl.bad[3] = 1; /* deals party 0, whose row is seeded */
+    run_n4(&s, &pl, 2000);
+    Node *p = &s.node[0];
+    CHECK_MSG(p->rc != 0, "party 0 finished without party 3's dealing");
+    CHECK_MSG(strstr(p->err, "no message from party 3") != NULL, "party 0: %s", p->err);
+    CHECK_MSG(p->st.bad_messages >= 1, "party 0 dropped %llu messages", (unsigned long long)p->st.bad_messages);
+    sim_free(&s);
 }
 
 /* The degree-2t half of a double sharing with another secret: triples
@@ -339,13 +383,7 @@ TEST(big_opening_n4)
     pl.fault = TEST_BAD_CHECK_2T;
     pl.bad[2] = 1;
     pl.triples = 40000;
-    memset(&s, 0, sizeof s);
-    s.n = 4;
-    s.t = 1;
-    s.party_fn = party_work;
-    s.ctx = &pl;
-    s.triple_batch = 256;
-    sim_run(&s);
+    run_n4(&s, &pl, 0);
     uint8_t none[SIM_MAX] = { 0 };
     check_finish(&s, &pl, none, "party 0 opened party 2's shares, which check", "big opening");
     sim_free(&s);
@@ -359,6 +397,9 @@ int main(void)
     RUN(bad_dealers_n7);
     RUN(one_bad_share_dispute_n4);
     RUN(one_bad_share_disputes_n7);
+    RUN(bad_seed_dispute_n4);
+    RUN(bad_seeds_disputes_n7);
+    RUN(row_for_seed_dropped_n4);
     RUN(bad_double_sharing_n4);
     RUN(bad_double_sharings_n7);
     RUN(lying_reporter_n4);
