@@ -192,6 +192,19 @@ TEST(tls_reused_buffers_keep_messages_intact)
     pair_free(&p);
 }
 
+/* Both ends prefer AES-128-GCM (tls.c, docs/network.md "Cipher suite"). */
+TEST(tls_negotiates_aes128_gcm)
+{
+    Pair p;
+    CHECK(pair_start(&p, 0, 0) == 0);
+    CHECK_MSG(p.prc == 0 && p.crc == 0, "%s / %s", p.perr, p.cerr);
+    char a[64] = "", b[64] = "";
+    CHECK(tls_transport_cipher(p.party, p.client->self, a, sizeof a));
+    CHECK(tls_transport_cipher(p.client, p.party->self, b, sizeof b));
+    CHECK_MSG(strcmp(a, "TLS_AES_128_GCM_SHA256") == 0 && strcmp(b, a) == 0, "party: %s, client: %s", a, b);
+    pair_free(&p);
+}
+
 /* ---- in process ------------------------------------------------------------------- */
 
 /* After the parties finished, the local session read each client's
@@ -226,6 +239,7 @@ int main(void)
     RUN(tls_wrong_input_count_refused);
     RUN(tls_client_stops_when_parties_leave);
     RUN(tls_reused_buffers_keep_messages_intact);
+    RUN(tls_negotiates_aes128_gcm);
     RUN(inproc_parties_done);
     return unit_report();
 }
