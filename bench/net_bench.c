@@ -17,12 +17,15 @@
  *   --n N                 N parties, t = (N-1)/3 (default 4)
  *   --scale 1             one line per n = 4, 7, 10, 16, 31 (batch default
  *                         20000, 3 rounds, 50 single multiplications)
+ *   --raw 1               the transport alone: the bytes of the throughput
+ *                         rounds sent and received, no engine
  *   --triples-rss K       each party only preprocesses K triples (the default
  *                         run: 1000000); prints the peak RSS per party */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "bench_tls.h"
@@ -33,6 +36,14 @@
 static unsigned N = 4, T = 1;
 static int scale_row;      /* print one compact line (--scale) */
 static size_t rss_triples; /* --triples-rss */
+/* each party's CPU seconds per multiplication in the throughput rounds
+ * (averaged: less noise than one), then each party's time per single
+ * multiplication, in memory shared with the forked parties.  A party
+ * that falls behind finds the others' shares already there (any 3 of 4
+ * can go on without it) and catches up at CPU speed, so its own latency
+ * figure can be far too low: the median over the parties is reported. */
+static double *party_cpu, *party_lat;
+static int raw_mode; /* --raw 1: the transport alone (below) */
 
 static double now_s(void)
 {
@@ -48,6 +59,50 @@ static double cpu_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* --raw 1: the transport's part of the throughput rounds without the
+ * engine: each round every party sends batch * 64 bytes (what a Beaver
+ * round sends: its shares of d and e) to every other party and receives
+ * theirs.  CPU per "multiplication" as in the full run. */
+static int raw_rounds(uint32_t id, Transport *tr, size_t batch, int rounds)
+{
+    size_t len = batch * 64;
+    uint8_t *buf = malloc(len);
+    if (!buf) return 1;
+    randombytes_buf(buf, len);
+    double c0 = cpu_s(), t0 = now_s();
+    for (int k = 0; k < rounds; k++) {
+        /* as the engine sends an opening: one shared copy where the
+         * transport offers it */
+        uint32_t to[MAX_N];
+        size_t nto = 0, failed = 0;
+        for (uint32_t j = 0; j < N; j++)
+            if (j != id) to[nto++] = j;
+        if (tr->ops->send_many) {
+            if (tr->ops->send_many(tr, to, nto, buf, len, &failed) != TRANSPORT_OK || failed) return 1;
+        } else {
+            for (size_t j = 0; j < nto; j++)
+                if (transport_send(tr, to[j], buf, len) != TRANSPORT_OK) return 1;
+        }
+        for (uint32_t got = 0; got + 1 < N; got++) {
+            uint32_t from;
+            uint8_t *m;
+            size_t ml;
+            if (transport_recv(tr, &from, &m, &ml, 30000) != TRANSPORT_OK || ml != len) return 1;
+            transport_recycle(tr, m, ml);
+        }
+    }
+    double c = cpu_s() - c0, t = now_s() - t0;
+    if (party_cpu && id < MAX_N) party_cpu[id] = c / ((double)batch * rounds);
+    if (id == 0) {
+        printf("transport only: %d rounds x %zu bytes to each of %u peers in %.3f s (%.0f multiplications/s)\n", rounds,
+               len, N - 1, t, (double)batch * rounds / t);
+        fflush(stdout);
+    }
+    free(buf);
+    tls_transport_free(tr, 5000);
+    return 0;
+}
+
 typedef struct {
     size_t batch;
     int rounds, latency;
@@ -60,6 +115,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
     int rounds = w->rounds, latency = w->latency;
     Transport *tr = bench_tls_connect(id, dir, r);
     if (!tr) return 1;
+    if (raw_mode) return raw_rounds(id, tr, batch, rounds);
     const Field *f = field_by_name(NULL);
     MpcConfig mc = {
         .n = N, .t = T, .party = id, .field = f, .instance_id = 42, .timeout_ms = 30000, .triple_batch = batch
@@ -98,6 +154,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
             return 1;
         }
     double t_mul = now_s() - t0, c_mul = cpu_s() - c0;
+    if (party_cpu && id < MAX_N) party_cpu[id] = c_mul / ((double)batch * rounds);
     t0 = now_s();
     for (int k = 0; k < latency; k++)
         if (mpc_round(e, NULL, 0, NULL, x, y, 1, z) != 0) {
@@ -105,6 +162,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
             return 1;
         }
     double t_lat = now_s() - t0;
+    if (party_lat && id < MAX_N && latency) party_lat[id] = t_lat / latency;
     /* check: open x0, y0 and z0 = x0*y0 */
     Fe in[3] = { x[0], y[0], z[0] }, out[3], prod;
     if (mpc_round(e, in, 3, out, NULL, NULL, 0, NULL) != 0) return 1;
@@ -125,7 +183,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
         printf("throughput: %d rounds x %zu multiplications in %.3f s = %.0f multiplications/s\n", rounds, batch, t_mul,
                (double)batch * rounds / t_mul);
         if (latency) printf("latency: %d single multiplications, %.3f ms each\n", latency, t_lat * 1000 / latency);
-        printf("party 0 CPU time in the throughput rounds: %.2f us per multiplication\n",
+        printf("party 0 CPU time in the throughput rounds: %.3f us per multiplication\n",
                c_mul / ((double)batch * rounds) * 1e6);
         printf("party 0 sent %.1f MB in the online phase and preprocessing\n", st.bytes_sent / 1e6);
         fflush(stdout);
@@ -167,11 +225,13 @@ int main(int argc, char **argv)
             N = (unsigned)atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--scale") == 0)
             scale = atoi(argv[i + 1]) != 0;
+        else if (strcmp(argv[i], "--raw") == 0)
+            raw_mode = atoi(argv[i + 1]) != 0;
         else if (strcmp(argv[i], "--triples-rss") == 0)
             rss_triples = strtoul(argv[i + 1], NULL, 10);
         else {
             fprintf(stderr, "usage: net_bench [--batch N] [--rounds R] [--latency L] [--n N] "
-                            "[--scale 1] [--triples-rss K]\n");
+                            "[--scale 1] [--triples-rss K] [--raw 1]\n");
             return 1;
         }
     }
@@ -199,7 +259,28 @@ int main(int argc, char **argv)
         }
         return 0;
     }
+    party_cpu = mmap(NULL, 2 * MAX_N * sizeof *party_cpu, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (party_cpu == MAP_FAILED) party_cpu = NULL;
+    party_lat = party_cpu ? party_cpu + MAX_N : NULL;
     if (run_once(batch, rounds, latency, &rss) != 0) return 1;
+    if (party_cpu && !rss_triples) {
+        double sum = 0;
+        for (unsigned i = 0; i < N; i++) sum += party_cpu[i];
+        printf("CPU time per multiplication per party, mean of the %u parties: %.3f us\n", N, sum / N * 1e6);
+        if (latency && !raw_mode) {
+            double l[MAX_N];
+            for (unsigned i = 0; i < N; i++) l[i] = party_lat[i];
+            for (unsigned i = 1; i < N; i++) /* insertion sort: N is small */
+                for (unsigned j = i; j > 0 && l[j - 1] > l[j]; j--) {
+                    double x = l[j];
+                    l[j] = l[j - 1];
+                    l[j - 1] = x;
+                }
+            double med = N % 2 ? l[N / 2] : (l[N / 2 - 1] + l[N / 2]) / 2;
+            printf("one multiplication, median over the parties: %.3f ms (fastest party %.3f, slowest %.3f)\n",
+                   med * 1e3, l[0] * 1e3, l[N - 1] * 1e3);
+        }
+    }
     printf("peak RSS per party: %.1f MB", rss / 1e6);
     if (rss_triples)
         printf(" (%.0f bytes per preprocessed triple; a triple itself is %zu bytes)", rss / (double)rss_triples,

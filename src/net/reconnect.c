@@ -17,26 +17,51 @@ int net_resend_add(NetResend *r, uint8_t *buf, size_t len, uint32_t frames)
     return net_resend_add_cap(r, buf, len, len, frames);
 }
 
+void net_shared_put(NetShared *sh)
+{
+    if (sh && atomic_fetch_sub(&sh->refs, 1) == 1) sh->release(sh);
+}
+
+/* A batch is let go of: its own buffer wiped and freed, a shared one's
+ * reference dropped. */
+static void batch_free(NetResendBatch *b)
+{
+    if (b->sh)
+        net_shared_put(b->sh);
+    else
+        net_wipe_free(b->buf, b->cap);
+}
+
+static int add_batch(NetResend *r, NetResendBatch nbat)
+{
+    if (r->nb == r->capb) {
+        size_t ncap = r->capb ? 2 * r->capb : 16;
+        NetResendBatch *nb = realloc(r->b, ncap * sizeof *nb); /* batch records, no message bytes */
+        if (!nb) {
+            batch_free(&nbat);
+            return -1;
+        }
+        r->b = nb;
+        r->capb = ncap;
+    }
+    r->b[r->nb++] = nbat;
+    r->next += nbat.frames;
+    r->bytes += nbat.len;
+    return 0;
+}
+
+int net_resend_add_shared(NetResend *r, NetShared *sh)
+{
+    return add_batch(r, (NetResendBatch){ sh->buf, sh->len, sh->cap, r->next, 1, sh });
+}
+
 int net_resend_add_cap(NetResend *r, uint8_t *buf, size_t len, size_t cap, uint32_t frames)
 {
     if (!len) {
         net_wipe_free(buf, cap);
         return 0;
     }
-    if (r->nb == r->capb) {
-        size_t ncap = r->capb ? 2 * r->capb : 16;
-        NetResendBatch *nb = realloc(r->b, ncap * sizeof *nb); /* batch records, no message bytes */
-        if (!nb) {
-            net_wipe_free(buf, cap);
-            return -1;
-        }
-        r->b = nb;
-        r->capb = ncap;
-    }
-    r->b[r->nb++] = (NetResendBatch){ buf, len, cap, r->next, frames };
-    r->next += frames;
-    r->bytes += len;
-    return 0;
+    return add_batch(r, (NetResendBatch){ buf, len, cap, r->next, frames, NULL });
 }
 
 bool net_resend_pending(const NetResend *r, const uint8_t **p, size_t *len)
@@ -61,12 +86,12 @@ void net_resend_wrote(NetResend *r, size_t n)
  * the next batch of a similar size then needs no fresh pages. */
 static void pop_head(NetResend *r)
 {
-    if (r->b[0].cap > r->spare_cap && r->b[0].cap <= NET_RESEND_SPARE_MAX) {
+    if (!r->b[0].sh && r->b[0].cap > r->spare_cap && r->b[0].cap <= NET_RESEND_SPARE_MAX) {
         net_wipe_free(r->spare, r->spare_cap);
         r->spare = r->b[0].buf;
         r->spare_cap = r->b[0].cap;
     } else {
-        net_wipe_free(r->b[0].buf, r->b[0].cap);
+        batch_free(&r->b[0]);
     }
     r->bytes -= r->b[0].len - r->head_off;
     memmove(r->b, r->b + 1, (r->nb - 1) * sizeof *r->b);
@@ -166,7 +191,7 @@ uint8_t *net_resend_take_spare(NetResend *r, size_t *cap)
 
 void net_resend_free(NetResend *r)
 {
-    for (size_t i = 0; i < r->nb; i++) net_wipe_free(r->b[i].buf, r->b[i].cap);
+    for (size_t i = 0; i < r->nb; i++) batch_free(&r->b[i]);
     net_wipe_free(r->spare, r->spare_cap);
     free(r->b);
     memset(r, 0, sizeof *r);

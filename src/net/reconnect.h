@@ -25,6 +25,7 @@
 #ifndef STOFFEL_NET_RECONNECT_H
 #define STOFFEL_NET_RECONNECT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,12 +47,27 @@
 #define NET_CTL_LEN 9
 #define NET_CTL_FRAME (4 + NET_CTL_LEN)
 
+/* One frame queued to several peers with one copy (the transport's
+ * send_many): their resend stores share it, and the last store to let go
+ * calls release (which wipes it when it frees it). */
+typedef struct NetShared {
+    atomic_uint refs;
+    uint8_t *buf;    /* header and payload */
+    size_t len, cap; /* len = 4 + payload; cap allocated */
+    void (*release)(struct NetShared *sh);
+    void *ctx; /* release's */
+} NetShared;
+
+/* Drops one reference; the last calls sh->release. */
+void net_shared_put(NetShared *sh);
+
 /* One buffer of frames taken from a peer's queue: frames [seq, seq+frames). */
 typedef struct {
     uint8_t *buf;
     size_t len, cap; /* frames in buf[0..len), allocated (and wiped when freed): cap */
     uint64_t seq;
     uint32_t frames;
+    NetShared *sh; /* buf is this shared frame's (not kept as the spare) */
 } NetResendBatch;
 
 /* Frames sent to one peer and not yet acknowledged, and how far they have
@@ -77,6 +93,9 @@ int net_resend_add(NetResend *r, uint8_t *buf, size_t len, uint32_t frames);
 /* The same for a buffer of cap >= len bytes (a reused one: the bytes past
  * len are old frames, wiped with it). */
 int net_resend_add_cap(NetResend *r, uint8_t *buf, size_t len, size_t cap, uint32_t frames);
+/* The same for one shared frame (takes a reference the caller holds; on
+ * failure it is dropped and -1 returned). */
+int net_resend_add_shared(NetResend *r, NetShared *sh);
 /* The bytes still to write on this connection: false when there are none. */
 bool net_resend_pending(const NetResend *r, const uint8_t **p, size_t *len);
 /* n bytes of what net_resend_pending gave were written. */

@@ -91,6 +91,9 @@ int tls_transport_declared_inputs(Transport *t, uint32_t node, uint32_t *count);
  * `after`-th (> 0) batch of messages to it from now is about to be
  * written, so that batch has to go on the resumed connection. */
 void tls_transport_test_reset(Transport *t, uint32_t node, unsigned after);
+/* The TLS 1.3 cipher suite of the live connection to node `node` (e.g.
+ * "TLS_AES_128_GCM_SHA256") into out; false if none is up. */
+bool tls_transport_cipher(Transport *t, uint32_t node, char *out, size_t outlen);
 /* True while node `node`'s connection is up. */
 bool tls_transport_peer_up(Transport *t, uint32_t node);
 /* Flushes what is queued to connected peers (up to linger_ms), closes every

@@ -24,6 +24,9 @@
  * TLS_SPARE_MIN bytes: smaller ones cost malloc no page faults). */
 #define TLS_SPARES 64
 #define TLS_SPARE_MIN ((size_t)16 << 10)
+/* Shared frames (send_many) queued to one peer before they go to its
+ * resend store; more are copied as by send. */
+#define TLS_SHARED_QUEUE 8
 
 /* RECONNECTING: its connection was lost and may come back within the
  * reconnect window (reconnect.h); CLAIMED: a connection's hello is in
@@ -46,7 +49,11 @@ typedef struct {
     int state;
     uint8_t *out; /* frames queued to this peer; a reused buffer holds old frames past out_len */
     size_t out_len, out_cap;
-    size_t inflight;    /* taken by the connection thread, not yet acknowledged */
+    size_t inflight; /* taken by the connection thread, not yet acknowledged */
+    /* shared frames queued to it (send_many), all ahead of out's bytes */
+    NetShared *shq[TLS_SHARED_QUEUE];
+    unsigned n_shq;
+    size_t shq_len;
     int wake_fd;        /* eventfd of its connection thread, -1 if none */
     char why[320];      /* last connection problem, for wait_peers */
     char addr[80];      /* peer's address, once connected */
@@ -120,6 +127,10 @@ typedef struct {
      * frames of a similar size (under mu; oldest first) */
     TlsSpare spare[TLS_SPARES];
     unsigned n_spare;
+    /* the buffer of a shared frame every peer let go of, for the next
+     * send_many (sh_mu; old frames in it, wiped when freed) */
+    pthread_mutex_t sh_mu;
+    NetShared *sh_spare;
 
     Peer *peers;
 } Net;
@@ -154,6 +165,11 @@ int tls_tcp_connect(Net *n, const RosterNode *rn, char *addr, size_t addrlen, ch
 uint8_t *tls_take_spare(void *ctx, size_t len, size_t *cap);
 /* TransportOps.recycle: keeps a received message for a later frame. */
 void tls_recycle(Transport *t, uint8_t *msg, size_t len);
+/* A shared frame (header and msg) for send_many, refs set to `refs`:
+ * the kept one if it fits, else a fresh one; NULL when out of memory. */
+NetShared *tls_shared_new(Net *n, const uint8_t *msg, size_t len, unsigned refs);
+/* Wipes and frees the kept shared frame (at close). */
+void tls_shared_free_spare(Net *n);
 /* Moves an acknowledged batch's kept buffer into the peer's queue (p->mu
  * held); at most one idle buffer per peer. */
 void tls_settle_spare(Peer *p);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/frame.h"
 #include "net/net_util.h"
 #include "net/reconnect.h"
 #include "net/tls_internal.h"
@@ -79,4 +80,64 @@ void tls_recycle(Transport *t, uint8_t *msg, size_t len)
     }
     pthread_mutex_unlock(&n->mu);
     free(drop);
+}
+
+/* NetShared.release: the last peer let go of a shared frame.  The largest
+ * is kept for the next send_many (not wiped: it held one opening's
+ * message, and later ones overwrite it), the other wiped and freed. */
+static void shared_release(NetShared *sh)
+{
+    Net *n = sh->ctx;
+    NetShared *drop = sh;
+    pthread_mutex_lock(&n->sh_mu);
+    if (!n->sh_spare || n->sh_spare->cap < sh->cap) {
+        drop = n->sh_spare;
+        n->sh_spare = sh;
+    }
+    pthread_mutex_unlock(&n->sh_mu);
+    if (drop) {
+        net_wipe_free(drop->buf, drop->cap);
+        free(drop);
+    }
+}
+
+NetShared *tls_shared_new(Net *n, const uint8_t *msg, size_t len, unsigned refs)
+{
+    size_t need = len + 4;
+    pthread_mutex_lock(&n->sh_mu);
+    NetShared *sh = n->sh_spare;
+    if (sh && sh->cap >= need && sh->cap / 4 <= need)
+        n->sh_spare = NULL;
+    else
+        sh = NULL;
+    pthread_mutex_unlock(&n->sh_mu);
+    if (!sh) {
+        sh = calloc(1, sizeof *sh);
+        uint8_t *b = sh ? malloc(need) : NULL;
+        if (!b) {
+            free(sh);
+            return NULL;
+        }
+        sh->buf = b;
+        sh->cap = need;
+        sh->release = shared_release;
+        sh->ctx = n;
+    }
+    net_frame_header(sh->buf, (uint32_t)len);
+    if (len) memcpy(sh->buf + 4, msg, len);
+    sh->len = need;
+    atomic_store(&sh->refs, refs);
+    return sh;
+}
+
+void tls_shared_free_spare(Net *n)
+{
+    pthread_mutex_lock(&n->sh_mu);
+    NetShared *sh = n->sh_spare;
+    n->sh_spare = NULL;
+    pthread_mutex_unlock(&n->sh_mu);
+    if (sh) {
+        net_wipe_free(sh->buf, sh->cap);
+        free(sh);
+    }
 }
