@@ -130,7 +130,9 @@ static SSL_CTX *make_ctx(const char *key, const char *cert, uint8_t kid[NET_KEY_
         return NULL;
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_any);
-    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    /* OpenSSL keeps the last record's plaintext (shares, here) in its read
+     * buffer until overwritten: cleanse it once handed over, and on free */
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_CLEANSE_PLAINTEXT);
     SSL_CTX_set_num_tickets(ctx, 0);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     return ctx;

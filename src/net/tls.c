@@ -1255,7 +1255,9 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
         goto fail;
     }
     SSL_CTX_set_verify(n->ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_any);
-    SSL_CTX_set_options(n->ctx, SSL_OP_NO_TICKET);
+    /* OpenSSL keeps the last record's plaintext (shares, here) in its read
+     * buffer until overwritten: cleanse it once handed over, and on free */
+    SSL_CTX_set_options(n->ctx, SSL_OP_NO_TICKET | SSL_OP_CLEANSE_PLAINTEXT);
     SSL_CTX_set_num_tickets(n->ctx, 0);
     SSL_CTX_set_session_cache_mode(n->ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_mode(n->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
