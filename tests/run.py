@@ -787,6 +787,12 @@ def mpc_checks():
                                            "--inputs", "15,25"], 2, "need n >= 3t+1"))
     checks.append(("mpc/too_many_faulty", [send, "--local-mpc", "--n-parties", "4", "--inputs", "15,25",
                                            "--simulate-fault", "silent:2"], 2, "at most t = 1"))
+    # the protocol timeout applies to a local session too (it used to make the run networked: exit 2)
+    checks.append(("mpc/local_timeout_ms", [mul, "--local-mpc", "--n-parties", "4", "--inputs", "15,25",
+                                            "--simulate-fault", "silent:1", "--timeout-ms", "3000"], 0,
+                   _expect_line("Program returned: 375")))
+    checks.append(("mpc/local_timeout_ms_bad", [mul, "--local-mpc", "--n-parties", "4", "--inputs", "15,25",
+                                                "--timeout-ms", "-1"], 2, "--timeout-ms needs a non-negative integer"))
     checks.append(("mpc/unknown_curve", [send, "--local-mpc", "--n-parties", "4", "--mpc-curve", "p-521",
                                          "--inputs", "15,25"], 2, "unknown --mpc-curve"))
     checks.append(("mpc/missing_client", [mul, "--local-mpc", "--n-parties", "4", "--inputs", "15"], 4,
