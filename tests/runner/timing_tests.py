@@ -73,8 +73,10 @@ def test_committed_costs():
     asan = timing._read_table(timing.COSTS_FILE, 3)
     check(len(plain) > 10 and len(asan) == len(plain), "tests/costs.tsv has both build kinds",
           (len(plain), len(asan)))
-    check(timing.is_waiting("avss/signatures", plain) and timing.is_waiting("avss/signatures", asan),
-          "avss/signatures (protocol timeouts) runs beside the slots in both kinds")
+    # (under ASan its sessions' CPU, 5.6 s, is 13 % of its 42 s since the
+    # silent-party sessions wait 4 s per timeout, not 10: it takes a slot there)
+    check(timing.is_waiting("avss/signatures", plain),
+          "avss/signatures (protocol timeouts) runs beside the slots in the plain build")
 
 
 def test_time_limit():
