@@ -519,8 +519,9 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         struct pollfd pf[2] = { { fd, 0, 0 }, { evfd, POLLIN, 0 } };
         if (!atomic_load(&p->paused) || want_read_for_write) pf[0].events |= POLLIN;
         if (want_write) pf[0].events |= POLLOUT;
+        int idle_ms = p->resumable && p->rx_frames != p->rx_acked ? NET_ACK_IDLE_MS : 200; /* (under io) */
         pthread_mutex_unlock(&p->io); /* send may write meanwhile */
-        int pr = poll(pf, 2, p->resumable && p->rx_frames != p->rx_acked ? NET_ACK_IDLE_MS : 200);
+        int pr = poll(pf, 2, idle_ms);
         pthread_mutex_lock(&p->io);
         if (pr == 0 && p->rx_frames != p->rx_acked) p->ack_due = p->resumable; /* idle: acknowledge the rest */
         if (pr > 0 && (pf[1].revents & POLLIN)) {
