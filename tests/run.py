@@ -99,6 +99,7 @@ def run_process(argv, env, timeout, cwd=REPO):
     """Run argv with stdout/stderr captured, a timeout (kills the whole
     process group) and the child's own rusage (via os.wait4)."""
     res = RunResult()
+    res.limit = timeout
     start = time.monotonic()
     if _stopping.is_set():
         res.spawn_error = "not started: the run was interrupted"
@@ -170,7 +171,7 @@ def describe_status(res):
     if res.spawn_error:
         return res.spawn_error
     if res.timed_out:
-        return "timed out"
+        return "timed out after %.0f s" % res.limit
     if res.returncode is not None and res.returncode < 0:
         try:
             name = signal.Signals(-res.returncode).name
@@ -227,7 +228,8 @@ def find_unit_binaries(build):
 
 def run_unit(path, ctx):
     o = Outcome("unit/" + os.path.basename(path))
-    res = run_process(ctx.wrap + [os.path.abspath(path)], ctx.env, ctx.timeout)
+    res = run_process(ctx.wrap + [os.path.abspath(path)], ctx.env,
+                      timing.time_limit(o.name, ctx.costs, ctx.timeout))
     o.seconds = res.seconds
     counted = None
     for line in reversed(res.stdout.splitlines()):
@@ -787,6 +789,12 @@ def mpc_checks():
                                            "--inputs", "15,25"], 2, "need n >= 3t+1"))
     checks.append(("mpc/too_many_faulty", [send, "--local-mpc", "--n-parties", "4", "--inputs", "15,25",
                                            "--simulate-fault", "silent:2"], 2, "at most t = 1"))
+    # the protocol timeout applies to a local session too (it used to make the run networked: exit 2)
+    checks.append(("mpc/local_timeout_ms", [mul, "--local-mpc", "--n-parties", "4", "--inputs", "15,25",
+                                            "--simulate-fault", "silent:1", "--timeout-ms", "3000"], 0,
+                   _expect_line("Program returned: 375")))
+    checks.append(("mpc/local_timeout_ms_bad", [mul, "--local-mpc", "--n-parties", "4", "--inputs", "15,25",
+                                                "--timeout-ms", "-1"], 2, "--timeout-ms needs a non-negative integer"))
     checks.append(("mpc/unknown_curve", [send, "--local-mpc", "--n-parties", "4", "--mpc-curve", "p-521",
                                          "--inputs", "15,25"], 2, "unknown --mpc-curve"))
     checks.append(("mpc/missing_client", [mul, "--local-mpc", "--n-parties", "4", "--inputs", "15"], 4,
@@ -1295,8 +1303,9 @@ def main():
     # their own (tests/timing.py); reported in list order.
     indexed = [(t[0], i) for i, t in enumerate(tasks)]
     waiting, order = [], indexed
+    ctx.costs = timing.load_costs(build, timing.build_kind(ctx))
     if opts.order == "cost":
-        waiting, order = timing.schedule(indexed, timing.load_costs(build, timing.build_kind(ctx)))
+        waiting, order = timing.schedule(indexed, ctx.costs)
         if opts.wait_jobs < 1:
             waiting, order = [], waiting + order
     wait_pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.wait_jobs))

@@ -39,6 +39,17 @@ UNKNOWN_COST = 10.0
 WAITING_MIN_WALL = 5.0
 WAITING_CPU_SHARE = 0.1
 
+# A unit binary's time limit (tests/run.py --timeout, 60 s) grows with its
+# expected cost: on a loaded machine the CPU-heavy ones (the exhaustive
+# 8-bit comparisons, test_mpc_adv: 5-8 s of CPU each) got a small share of
+# a core and were killed at 60 s while still computing.  The limit is at
+# least LIMIT_WALL_SLACK times the expected wall and LIMIT_CPU_SLACK times
+# the expected CPU (a share of 1/LIMIT_CPU_SLACK of one core), capped at
+# LIMIT_MAX_FACTOR times the base, so a hang is still caught.
+LIMIT_WALL_SLACK = 3.0
+LIMIT_CPU_SLACK = 20.0
+LIMIT_MAX_FACTOR = 5.0
+
 _cpu = threading.local()
 
 
@@ -101,6 +112,13 @@ def expected_cost(name, costs):
         if name.startswith(prefix):
             return seconds
     return UNKNOWN_COST
+
+
+def time_limit(name, costs, base):
+    """Seconds a test may run: base, more for a test expected to be long."""
+    wall, cpu = costs.get(name, (0.0, 0.0))
+    scaled = max(base, LIMIT_WALL_SLACK * wall, LIMIT_CPU_SLACK * cpu)
+    return min(scaled, LIMIT_MAX_FACTOR * base)
 
 
 def is_waiting(name, costs):

@@ -75,7 +75,8 @@ static void usage(FILE *out)
                  "                          leader admits only these keys, others check the roster\n"
                  "  --bind HOST:PORT        (party) listen here instead of the roster address\n"
                  "  --session LABEL         mixed into the instance id (default: from the roster)\n"
-                 "  --timeout-ms N          per protocol wait (party 10000, client result 60000)\n"
+                 "  --timeout-ms N          per protocol wait (party 10000, client result 60000;\n"
+                 "                          also with --local-mpc)\n"
                  "  --connect-timeout-ms N  waiting for the other nodes (default 60000)\n"
                  "  --reconnect-window-ms N a connection lost to a reset may come back within N ms\n"
                  "                          (default 5000; 0: never)\n"
@@ -114,6 +115,7 @@ typedef struct {
     bool trace_party_seen;
     bool info, local_mpc, mpc_flag_seen, networked;
     bool heap_set;                           /* --max-heap-mb given (else the default cap) */
+    bool timeout_seen;                       /* --timeout-ms: networked unless with --local-mpc */
     const char *local_store, *preproc_store; /* docs/storage.md */
     const char *report[4];                   /* cost report path per StoffelReportFormat ("-": stderr), or NULL */
     int progress;                            /* --quiet -1, --progress 1, else 0: when stderr is a terminal */
@@ -283,9 +285,12 @@ static int opt_net_number(Cli *c, const char *f, const char *v)
         o->client_id = (int64_t)n;
     else if (strcmp(f, "--inputs-from-clients") == 0)
         o->inputs_per_client = (uint32_t)n;
-    else if (strcmp(f, "--timeout-ms") == 0)
-        o->timeout_ms = (int)n;
-    else if (strcmp(f, "--reconnect-window-ms") == 0)
+    else if (strcmp(f, "--timeout-ms") == 0) {
+        /* also --local-mpc's: which of the two is decided in main */
+        o->timeout_ms = c->mpc.timeout_ms = (int)n;
+        c->timeout_seen = true;
+        return 0;
+    } else if (strcmp(f, "--reconnect-window-ms") == 0)
         o->reconnect_ms = n ? (int)n : -1;
     else
         o->connect_timeout_ms = (int)n;
@@ -879,6 +884,7 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &c);
     if (rc != PARSE_RUN) return rc;
     if (!c.heap_set) c.vm.heap_limit = stoffel_default_heap_limit();
+    if (c.timeout_seen && !c.local_mpc) c.networked = true;
     if (c.networked) return run_networked(&c);
     if (!c.path) {
         usage(stderr);

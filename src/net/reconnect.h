@@ -37,6 +37,9 @@
 /* a receiver acknowledges after this many frames or bytes, or when idle */
 #define NET_ACK_FRAMES 128
 #define NET_ACK_BYTES ((size_t)1 << 20)
+/* ...idle meaning nothing came for this long: short, since a node that
+ * finished waits for the acknowledgement of its last frames to close */
+#define NET_ACK_IDLE_MS 20
 
 /* an acknowledged batch's buffer up to this size is kept for the next
  * batch (NetResend.spare); a larger one is freed, so a burst (preprocessing

@@ -278,16 +278,20 @@ static int take_queued(Peer *p)
     int rc = 0;
     pthread_mutex_lock(&p->mu);
     if (!p->resumable && !net_resend_pending(&p->rs, &w, &wl)) net_resend_ack(&p->rs, p->rs.next);
+    /* held by the testing aid (tls_transport_test_hold): left queued */
+    bool hold = atomic_load(&p->test_hold);
     /* shared frames first: they were queued while out was empty */
-    for (unsigned i = 0; i < p->n_shq; i++) {
+    for (unsigned i = 0; i < p->n_shq && !hold; i++) {
         if (rc == 0)
             rc = net_resend_add_shared(&p->rs, p->shq[i]); /* dropped on failure */
         else
             net_shared_put(p->shq[i]);
     }
-    p->n_shq = 0;
-    p->shq_len = 0;
-    if (p->out_len && rc == 0) {
+    if (!hold) {
+        p->n_shq = 0;
+        p->shq_len = 0;
+    }
+    if (p->out_len && rc == 0 && !hold) {
         rc = net_resend_add_cap(&p->rs, p->out, p->out_len, p->out_cap, p->out_frames);
         p->out = NULL;
         p->out_len = p->out_cap = 0;
@@ -536,7 +540,7 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         /* more to write right away? */
         if (p->ctl_off >= p->ctl_len && !net_resend_pending(&p->rs, &wp, &wl)) {
             pthread_mutex_lock(&p->mu);
-            bool more = p->out_len > 0 || p->n_shq > 0;
+            bool more = (p->out_len > 0 || p->n_shq > 0) && !atomic_load(&p->test_hold);
             pthread_mutex_unlock(&p->mu);
             if (more || (p->ack_due && !p->retry)) continue;
         } else if (!want_write && !want_read_for_write) {
@@ -545,8 +549,9 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         struct pollfd pf[2] = { { fd, 0, 0 }, { evfd, POLLIN, 0 } };
         if (!atomic_load(&p->paused) || want_read_for_write) pf[0].events |= POLLIN;
         if (want_write) pf[0].events |= POLLOUT;
+        int idle_ms = p->resumable && p->rx_frames != p->rx_acked ? NET_ACK_IDLE_MS : 200; /* (under io) */
         pthread_mutex_unlock(&p->io); /* send may write meanwhile */
-        int pr = poll(pf, 2, 200);
+        int pr = poll(pf, 2, idle_ms);
         pthread_mutex_lock(&p->io);
         if (pr == 0 && p->rx_frames != p->rx_acked) p->ack_due = p->resumable; /* idle: acknowledge the rest */
         if (pr > 0 && (pf[1].revents & POLLIN)) {
@@ -1332,6 +1337,12 @@ bool tls_transport_cipher(Transport *t, uint32_t node, char *out, size_t outlen)
     return c != NULL;
 }
 
+void tls_transport_test_hold(Transport *t, uint32_t node)
+{
+    Net *n = t->impl;
+    if (node < n_nodes(n) && node != t->self) atomic_store(&n->peers[node].test_hold, true);
+}
+
 bool tls_transport_peer_up(Transport *t, uint32_t node)
 {
     Net *n = t->impl;
@@ -1421,23 +1432,40 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
     return -1;
 }
 
-/* Before closing: a peer whose connection is being resumed and that has
- * not acknowledged everything sent to it (the last messages of a session,
- * say) gets until the linger deadline, or the end of its reconnect window,
- * to come back for them; the acceptor and the diallers run meanwhile. */
-static void await_resumptions(Net *n)
+/* Before closing: every peer still there (connected, or resuming a lost
+ * connection) must have acknowledged everything sent to it - the last
+ * messages of a session, say - or it may never get them: once stop is set
+ * nothing is accepted or redialled, so a connection lost while the last
+ * frames were flushed would take them with it.  Until the linger deadline
+ * the acceptor, the diallers and the connection threads run meanwhile
+ * (docs/network.md, "Reconnection after a reset"). */
+static void await_acknowledged(Net *n)
 {
     while (net_now_ms() < n->linger_until) {
-        bool any = false;
+        bool any = false, held = false;
         for (uint32_t i = 0; i < n_nodes(n) && !any; i++) {
             Peer *p = &n->peers[i];
             pthread_mutex_lock(&p->mu);
-            any =
-                (p->state == PEER_RECONNECTING || p->state == PEER_CLAIMED) && (p->out_len || p->n_shq || p->inflight);
+            bool there = p->state == PEER_UP || p->state == PEER_RECONNECTING || p->state == PEER_CLAIMED;
+            bool h = atomic_load(&p->test_hold);
+            held |= h;
+            any = !h && there && (p->out_len || p->n_shq || p->inflight);
             pthread_mutex_unlock(&p->mu);
         }
-        if (!any) return;
-        usleep(20 * 1000);
+        if (!any && !held) return;
+        if (any) {
+            usleep(10 * 1000);
+            continue;
+        }
+        /* testing aid (tls_transport_test_hold): the held frames go out
+         * only now, when nothing else is left to wait for */
+        for (uint32_t i = 0; i < n_nodes(n); i++) {
+            Peer *p = &n->peers[i];
+            if (!atomic_exchange(&p->test_hold, false)) continue;
+            pthread_mutex_lock(&p->mu);
+            wake(p->wake_fd);
+            pthread_mutex_unlock(&p->mu);
+        }
     }
 }
 
@@ -1446,7 +1474,7 @@ void tls_transport_free(Transport *t, int linger_ms)
     if (!t) return;
     Net *n = t->impl;
     n->linger_until = net_now_ms() + (linger_ms > 0 ? linger_ms : 0);
-    await_resumptions(n);
+    await_acknowledged(n);
     atomic_store(&n->stop, true);
     for (uint32_t i = 0; i < n_nodes(n); i++) {
         pthread_mutex_lock(&n->peers[i].mu);

@@ -94,10 +94,15 @@ void tls_transport_test_reset(Transport *t, uint32_t node, unsigned after);
 /* The TLS 1.3 cipher suite of the live connection to node `node` (e.g.
  * "TLS_AES_128_GCM_SHA256") into out; false if none is up. */
 bool tls_transport_cipher(Transport *t, uint32_t node, char *out, size_t outlen);
+/* Testing aid: messages to `node` stay queued (not written) until
+ * tls_transport_free has nothing else to wait for, as if its connection
+ * thread were not scheduled until the endpoint closes. */
+void tls_transport_test_hold(Transport *t, uint32_t node);
 /* True while node `node`'s connection is up. */
 bool tls_transport_peer_up(Transport *t, uint32_t node);
-/* Flushes what is queued to connected peers (up to linger_ms), closes every
- * connection, joins the threads and frees the endpoint. */
+/* Waits (up to linger_ms) until every peer still there has acknowledged
+ * everything sent to it, resuming connections lost meanwhile; then closes
+ * every connection, joins the threads and frees the endpoint. */
 void tls_transport_free(Transport *t, int linger_ms);
 
 /* A listening TCP socket on host:port (host "" or NULL = any address):

@@ -75,6 +75,7 @@ typedef struct {
     int64_t lost_at;              /* when the last one was lost */
     char lost_why[200];           /* ...and why (the log line when it does not come back) */
     atomic_uint reset_in;         /* testing aid: reset at this many batches from now (0: off) */
+    atomic_bool test_hold;        /* testing aid: queued frames stay queued until the endpoint closes */
     atomic_bool stale;            /* it dialled again: its current connection is dead on its side */
     /* The live connection's SSL object and write state.  Its connection
      * thread holds io except while it polls, so send may write to an idle

@@ -12,6 +12,7 @@
 #include "net/tls.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -260,6 +261,43 @@ TEST(tls_negotiates_aes128_gcm)
     pair_free(&p);
 }
 
+/* The race behind a flaky net/reconnect_online: a party finished while
+ * its last frames to a peer were still queued, started closing, and the
+ * connection broke as those frames went out.  Closing used to stop
+ * accepting first, so the peer could not come back and never got them.
+ * Now the closing side waits for them to be acknowledged, resuming the
+ * connection meanwhile.  Made deterministic with two hooks: the frame
+ * stays queued until the party closes, and the connection is reset as it
+ * is written. */
+static void *free_lingering(void *arg)
+{
+    tls_transport_free(arg, 5000);
+    return NULL;
+}
+
+TEST(tls_close_waits_for_acknowledgement)
+{
+    Pair p;
+    CHECK(pair_start(&p, 0, 0) == 0);
+    CHECK_MSG(p.prc == 0 && p.crc == 0, "%s / %s", p.perr, p.cerr);
+    static const uint8_t last[] = "the last output share";
+    tls_transport_test_hold(p.party, p.client->self);
+    CHECK(transport_send(p.party, p.client->self, last, sizeof last) == TRANSPORT_OK);
+    tls_transport_test_reset(p.party, p.client->self, 1);
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, free_lingering, p.party) == 0);
+    uint32_t from;
+    uint8_t *msg = NULL;
+    size_t len = 0;
+    int rc = transport_recv(p.client, &from, &msg, &len, 4000);
+    CHECK_MSG(rc == TRANSPORT_OK && len == sizeof last && memcmp(msg, last, len) == 0,
+              "the client did not get the frame queued before the reset (recv %d)", rc);
+    free(msg);
+    pthread_join(th, NULL);
+    p.party = NULL;
+    pair_free(&p);
+}
+
 /* ---- in process ------------------------------------------------------------------- */
 
 /* After the parties finished, the local session read each client's
@@ -296,6 +334,7 @@ int main(void)
     RUN(tls_reused_buffers_keep_messages_intact);
     RUN(tls_negotiates_aes128_gcm);
     RUN(tls_send_many_keeps_order);
+    RUN(tls_close_waits_for_acknowledgement);
     RUN(inproc_parties_done);
     return unit_report();
 }
