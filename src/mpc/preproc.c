@@ -97,6 +97,7 @@ static void keep_drop(MpcEngine *e, int slot);
 
 void preproc_free(MpcEngine *e)
 {
+    preproc_agree_free(e);
     for (int i = 0; i < 3; i++) keep_drop(e, i);
     free(e->ext);
     free(e->ext_one);
@@ -322,28 +323,55 @@ static void run_free(MpcEngine *e, Run *r)
 static Fe *seg_payload(const Run *r, unsigned j) { return (Fe *)(void *)(r->mine + (size_t)j * r->seg + MPC_HDR); }
 
 /* Waits for the current round's message of every party not proven
- * faulty in preprocessing (they are not waited for). */
+ * faulty in preprocessing (they are not waited for), nor of a party that
+ * has aborted the run (preproc_agree.c: then this party aborts too, after
+ * the wait).  The broadcasts that come meanwhile are filed in slices of
+ * POLL_MS, so an abort is seen at once.  0: all came; 1: some did not
+ * within the timeout and half a timeout of grace (this party's status
+ * will name them, e->err too); -1: error. */
+enum { POLL_MS = 50 };
 int preproc_gather_live(MpcEngine *e)
 {
-    struct timespec dl;
+    struct timespec dl, slice;
     deadline_in(&dl, e->timeout_ms);
+    bool grace = false, stopped = false;
     for (;;) {
+        preproc_agree_poll(e);
         bool missing = false;
-        for (unsigned j = 0; j < e->n && !missing; j++) missing = j != e->self && !e->pp_bad[j] && !e->g.buf[j];
-        if (!missing) return 0;
-        int rc = gather_one(e, &dl);
-        if (rc < 0) return -1;
-        if (rc == 0) {
-            char miss[128];
-            size_t k = 0;
-            miss[0] = 0;
-            for (unsigned j = 0; j < e->n && k + 12 < sizeof miss; j++)
-                if (j != e->self && !e->pp_bad[j] && !e->g.buf[j])
-                    k += (size_t)snprintf(miss + k, sizeof miss - k, "%s%u", k ? ", " : "", j);
-            return mpc_fail(e, "preprocessing (%s round %llu): no message from party %s within %d ms",
-                            mpc_kind_name(e->g.kind), (unsigned long long)e->g.seq, miss, e->timeout_ms);
+        for (unsigned j = 0; j < e->n; j++) {
+            if (j == e->self || e->pp_bad[j] || e->g.buf[j]) continue;
+            if (preproc_agree_excused(e, j))
+                stopped = true;
+            else
+                missing = true;
         }
+        if (!missing) break;
+        int left = ms_left(&dl);
+        deadline_in(&slice, left < POLL_MS ? left : POLL_MS);
+        int rc = gather_one(e, &slice);
+        if (rc < 0) return -1;
+        if (rc == 1 || ms_left(&dl) > 0) continue;
+        if (!grace) { /* a party that stopped before us: its abort may be on its way */
+            grace = true;
+            deadline_in(&dl, e->timeout_ms / 2);
+            continue;
+        }
+        char miss[128];
+        size_t k = 0;
+        miss[0] = 0;
+        for (unsigned j = 0; j < e->n; j++)
+            if (j != e->self && !e->pp_bad[j] && !e->g.buf[j] && !preproc_agree_excused(e, j)) {
+                preproc_agree_complain(e, j);
+                if (k + 12 < sizeof miss) k += (size_t)snprintf(miss + k, sizeof miss - k, "%s%u", k ? ", " : "", j);
+            }
+        mpc_fail(e, "preprocessing (%s round %llu): no message from party %s within %d ms", mpc_kind_name(e->g.kind),
+                 (unsigned long long)e->g.seq, miss, e->timeout_ms);
+        return 1;
     }
+    if (stopped)
+        return preproc_agree_abort(e, "preprocessing (%s round %llu): another party stopped the run",
+                                   mpc_kind_name(e->g.kind), (unsigned long long)e->g.seq);
+    return 0;
 }
 
 /* Round 1: deal, send, receive everyone's dealing. */
@@ -368,7 +396,7 @@ static int run_deal(MpcEngine *e, Run *r)
     deal_cols(e, pay, off_t, off_2t, r->cd + 1, scratch);
     sodium_memzero(scratch, deal_scratch_len(t) * sizeof *scratch);
     free(scratch);
-    if (e->test_fault == TEST_BAD_DEAL) {
+    if (e->test_fault == TEST_BAD_DEAL || e->test_fault == TEST_BAD_DEAL_MUTE) {
         Fe one;
         fe_one(f, &one);
         fe_add(f, &pay[(e->self + 1) % n][0], &pay[(e->self + 1) % n][0], &one);
@@ -393,9 +421,14 @@ static int run_deal(MpcEngine *e, Run *r)
             }
         }
     }
+    if (e->test_fault == TEST_SILENT_DEAL) return mpc_fail(e, "test: silent from the start of preprocessing");
     for (unsigned j = 0; j < n; j++) {
         if (j == e->self) continue;
         wire_limbs_to_le(pay[j], r->count);
+        if (e->test_fault == TEST_SILENT_DEAL_ONE && j == (e->self + 1) % n) {
+            wire_limbs_from_le(pay[j], r->count);
+            continue; /* a test dealer silent to the next party only */
+        }
         if (send_node(e, j, r->mine + (size_t)j * r->seg, r->seg) != 0) return -1;
         /* kept (wiped with the run) in case a dispute makes this party
          * open one of them */
@@ -403,16 +436,26 @@ static int run_deal(MpcEngine *e, Run *r)
     }
     gather_begin(e, MK_DEAL, r->deal_seq, (uint32_t)r->count, true);
     int rc = preproc_gather_live(e);
-    for (unsigned j = 0; j < n && rc == 0; j++) {
+    for (unsigned j = 0; j < n && rc >= 0; j++) {
         if (j == e->self) {
             r->row[j] = pay[j];
         } else if (e->g.buf[j]) { /* a proven-faulty party's may be missing */
             r->got[j] = gather_take(e, j);
             r->row[j] = (const Fe *)(const void *)(r->got[j] + MPC_HDR);
+        } else if (!e->pp_bad[j]) {
+            /* a dealing that did not come (preproc_agree.c): a zero row,
+             * so this party's check values about j do not fit j's claim
+             * and j has to open the row in public, or be silent there */
+            if (mpc_mem_charge(e, 0, r->seg, "a preprocessing run") != 0) return -1;
+            if (!(r->got[j] = calloc(1, r->seg))) {
+                mpc_mem_release(e, r->seg);
+                return mpc_fail(e, "out of memory");
+            }
+            r->row[j] = (const Fe *)(const void *)(r->got[j] + MPC_HDR);
         }
     }
     gather_end(e, true);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 /* Round 2: the challenge, a hash of every live party's seed in party
@@ -425,6 +468,7 @@ static int run_deal(MpcEngine *e, Run *r)
 static int run_seed(MpcEngine *e, Run *r, Fe *rho)
 {
     unsigned n = e->n;
+    if (e->test_fault == TEST_SILENT_SEED) return mpc_fail(e, "test: silent after dealing");
     const size_t k = 2;
     Fe mine[2], *all = malloc(n * k * sizeof *all);
     r->dig = malloc(n * sizeof *r->dig);
@@ -548,6 +592,7 @@ static void row_expect(const void *ctx, Fe *out)
 static int run_check(MpcEngine *e, Run *r, const Fe *rho, PpDealers *use)
 {
     unsigned n = e->n;
+    if (e->test_fault == TEST_SILENT_CHECK) return mpc_fail(e, "test: silent after the seed");
     uint64_t seq = e->seq[MK_CHECK]++;
     Fe *mine = calloc(3 * (size_t)n, sizeof *mine);
     if (!mine) return mpc_fail(e, "out of memory");
@@ -668,7 +713,12 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
     *made = 0;
     size_t kept = 0; /* triples made: T less the dropped ones */
     Fe rho;
-    int rc = run_deal(e, &r);
+    /* every step of this run is tagged with its dealing's number, so the
+     * counters stay in step at every party even after an aborted run */
+    e->seq[MK_CHECK] = e->seq[MK_OPEN2T] = e->seq[MK_DEAL];
+    size_t rnd0 = e->rnd.n, used = 0; /* randoms before the run, and those its triples took */
+    int rc = preproc_agree_begin(e, e->seq[MK_DEAL]);
+    if (rc == 0) rc = run_deal(e, &r);
     if (rc == 0) rc = run_seed(e, &r, &rho);
     if (rc == 0) rc = run_check(e, &r, &rho, &use);
     Fe *rnd = NULL;
@@ -691,6 +741,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
     }
     /* the dealt sharings are spent: wipe them before the next round */
     run_drop_dealings(e, &r);
+    if (rc == 0 && T && e->test_fault == TEST_SILENT_OPEN2T) rc = mpc_fail(e, "test: silent at the degree-2t opening");
     if (rc == 0 && T) {
         /* degree reduction: open [a]·[b] - [r]_2t with a, b from the pool */
         const Fe *ab = pool_head(&e->rnd);
@@ -724,9 +775,24 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
             /* v is not wiped: these shares were just sent to every party */
         }
         free(drop);
-        if (rc == 0 || e->rnd.n >= 2 * T) pool_consume(&e->rnd, 2 * T);
+        if (rc == 0 || e->rnd.n >= 2 * T) {
+            pool_consume(&e->rnd, 2 * T);
+            used = 2 * T;
+        }
     }
-    if (rc == 0) {
+    bool retry;
+    rc = preproc_agree_finish(e, rc, &retry);
+    if (retry) {
+        /* every honest party aborted the run: its randoms go (wiped), and
+         * so do the old ones its triples used */
+        size_t keep = rnd0 > used ? rnd0 - used : 0;
+        if (e->rnd.n > keep) {
+            sodium_memzero((uint8_t *)pool_head(&e->rnd) + keep * e->rnd.esz, (e->rnd.n - keep) * e->rnd.esz);
+            e->rnd.n = keep;
+        }
+        kept = 0;
+    }
+    if (rc == 0 && !retry) {
         e->st.randoms_made += w * r.cr - 2 * T;
         *made = kept;
     }

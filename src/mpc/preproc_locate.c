@@ -117,7 +117,9 @@ static int send_shares(MpcEngine *e, uint64_t seq, Fe *own, const Fe *sent, size
             wire_limbs_to_le(pay, T);
             rc = send_node(e, j, bogus, len);
             free(bogus);
-        } else if (e->test_fault != TEST_BAD_OPEN2T_SOME) {
+        } else if (e->test_fault == TEST_SILENT_OPEN2T_ONE && j == (e->self + 1) % e->n) {
+            continue; /* a test party silent to the next party only */
+        } else if (e->test_fault != TEST_BAD_OPEN2T_SOME && e->test_fault != TEST_SILENT_OPEN2T_ONE) {
             rc = send_parties(e, e->sbuf, len);
             break;
         } else {
@@ -331,7 +333,11 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
         rc = preproc_gather_live(e);
     }
     long nfail = 0;
-    if (rc == 0) {
+    if (rc == 1) { /* shares that did not come (preproc_agree.c): nothing decodes, the status says so */
+        rc = 0;
+        nfail = (long)T;
+        memset(drop, 1, T);
+    } else if (rc == 0) {
         const Fe *row[SHAMIR_MAX_PARTIES];
         for (unsigned j = 0; j < n; j++) row[j] = j == e->self ? own : gather_row(e, j);
         nfail = decode_live(e, row, T, opened, drop);
@@ -341,28 +347,45 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
     if (rc == 0 && e->t == 0 && nfail) /* nobody may be faulty: no fallback */
         rc = mpc_fail(e, "triple generation (open-2t round %llu): shares inconsistent in %ld places",
                       (unsigned long long)seq, nfail);
-    if (rc == 0 && e->t) {
-        /* step 2: agree on whether anybody failed */
-        Fe st, all[SHAMIR_MAX_PARTIES];
-        uint8_t bad[SHAMIR_MAX_PARTIES];
-        fe_from_u64(f, &st, (uint64_t)nfail);
-        rc = preproc_check_exchange(e, PP_TAG(5, seq), &st, 1, all, bad);
-        uint8_t failed[SHAMIR_MAX_PARTIES] = { 0 };
-        bool any = false;
-        for (unsigned j = 0; j < n && rc == 0; j++) {
-            failed[j] = !e->pp_bad[j] && (bad[j] || !fe_is_zero(&all[j]));
-            any |= failed[j];
-        }
-        if (rc == 0 && any) {
+    if ((rc == 0 || e->pp_abort) && e->t) {
+        /* step 2: agree on whether anybody failed, or stopped waiting
+         * (preproc_agree.c: every live party's status; an agreement only
+         * when one is not OK or does not come) */
+        PpOutcome o;
+        int code = rc != 0 ? PP_ST_ABORT : nfail ? PP_ST_FAIL : PP_ST_OK;
+        rc = preproc_agree_status(e, 0, code, &o);
+        if (rc == 0 && o.code == PP_ST_ABORT) {
+            rc = preproc_agree_abort(e, "triple generation (open-2t round %llu): the run was aborted",
+                                     (unsigned long long)seq);
+        } else if (rc == 0 && o.code == PP_ST_FAIL) {
             char who[256];
-            preproc_check_list_set(failed, n, who, sizeof who);
+            preproc_check_list_set(o.failed, n, who, sizeof who);
             preproc_check_warn(e,
                                "triple generation (open-2t round %llu): party %s could not decode the degree-2t "
                                "opening; the "
                                "shares were broadcast",
                                (unsigned long long)seq, who);
-            convict_malformed(e, seq, bad, "open-2t status");
+            /* the fallback's broadcasts end with their own status: a
+             * party silent there aborts the run for everyone alike */
+            preproc_agree_phase(e, 1);
             rc = fallback(e, seq, in, sent, T, opened, drop, ndrop);
+            bool hard = rc != 0 && !e->pp_abort;
+            char why[sizeof e->err];
+            memcpy(why, e->err, sizeof why);
+            int r2 = preproc_agree_status(e, 1, e->pp_abort ? PP_ST_ABORT : PP_ST_OK, &o);
+            if (r2 != 0)
+                rc = -1;
+            else if (o.code == PP_ST_ABORT)
+                rc = preproc_agree_abort(e, "triple generation (open-2t round %llu): the fallback was aborted",
+                                         (unsigned long long)seq);
+            else if (hard)
+                rc = mpc_fail(e, "%s", why);
+        } else if (rc == 0 && code != PP_ST_OK) {
+            /* the others went on without this party's status (t+1 named
+             * it silent): not under the synchronous model; never use
+             * values that did not decode */
+            rc = mpc_fail(e, "triple generation (open-2t round %llu): the others went on without this party",
+                          (unsigned long long)seq);
         } else if (rc == 0) {
             memset(drop, 0, T);
         }
