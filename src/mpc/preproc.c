@@ -35,7 +35,9 @@
  * MpcConfig does not apply here (test hooks: mpc_test_preproc_fault). */
 #include "mpc/engine_internal.h"
 
+#include <signal.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +50,7 @@ int preproc_setup(MpcEngine *e)
     const char *cheat = getenv("STOFFEL_NET_TEST_PREPROC_CHEAT");
     if (cheat && strcmp(cheat, "deal") == 0) e->test_fault = TEST_BAD_DEAL_ALL;
     if (cheat && strcmp(cheat, "open2t") == 0) e->test_fault = TEST_BAD_OPEN2T; /* wrong degree-2t shares */
+    if (cheat && strcmp(cheat, "kill") == 0) e->test_fault = TEST_SILENT_SEED;  /* killed after dealing */
     unsigned n = e->n, t = e->t, w = n - t;
     if (t) {
         e->ext = malloc((size_t)w * t * sizeof *e->ext);
@@ -468,7 +471,19 @@ static int run_deal(MpcEngine *e, Run *r)
 static int run_seed(MpcEngine *e, Run *r, Fe *rho)
 {
     unsigned n = e->n;
-    if (e->test_fault == TEST_SILENT_SEED) return mpc_fail(e, "test: silent after dealing");
+    if (e->test_fault == TEST_SILENT_SEED) {
+        const char *cheat = getenv("STOFFEL_NET_TEST_PREPROC_CHEAT");
+        if (cheat && strcmp(cheat, "kill") == 0) {
+            /* tests/net: a party killed in preprocessing, once the
+             * clients have had time to connect (they need every party
+             * at the start) */
+            struct timespec pause = { 2, 0 };
+            nanosleep(&pause, NULL);
+            fflush(NULL);
+            raise(SIGKILL);
+        }
+        return mpc_fail(e, "test: silent after dealing");
+    }
     const size_t k = 2;
     Fe mine[2], *all = malloc(n * k * sizeof *all);
     r->dig = malloc(n * sizeof *r->dig);

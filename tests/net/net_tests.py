@@ -481,6 +481,26 @@ def t_preproc_open2t_cheater(build, tmp):
                "party %d should finish and name party 2" % i, res)
 
 
+def t_preproc_killed(build, tmp):
+    """n=4, t=1 over TLS: party 2 is killed (SIGKILL) in preprocessing,
+    after dealing and before its seed (STOFFEL_NET_TEST_PREPROC_CHEAT=kill).
+    It used to make every party time out and fail the session; now the
+    honest parties time out on it, agree that it was silent, make the run
+    again without it and name it; the clients get 15 * 25."""
+    s = Session(build, tmp, "preproc_killed")
+    prog = fixture("client_mul.stflb")
+    for i in range(4):
+        s.party(i, prog, "--timeout-ms", "3000",
+                env={"STOFFEL_NET_TEST_PREPROC_CHEAT": "kill"} if i == 2 else None)
+    s.client(0, "15")
+    s.client(1, "25")
+    res = s.wait()
+    expect_result(res, ["c0", "c1"], "375")
+    for i in (0, 1, 3):
+        rc, _, err = res["p%d" % i]
+        expect(rc == 0 and "party 2 was silent" in err, "party %d should finish and name party 2" % i, res)
+
+
 def t_session_n7(build, tmp):
     """n=7, t=2: 7 parties + 2 clients on client_mul.stflb, 375 at both clients."""
     s = Session(build, tmp, "n7", parties=7)
@@ -1001,7 +1021,7 @@ def t_preproc_abort(build, tmp):
                "client %d should fail once the parties have gone, not wait out 60 s" % c, res)
 
 
-TESTS += [t_extra_input, t_preproc_abort, t_preproc_cheater, t_preproc_open2t_cheater]
+TESTS += [t_extra_input, t_preproc_abort, t_preproc_cheater, t_preproc_open2t_cheater, t_preproc_killed]
 
 
 def t_rbc_and_stores(build, tmp):
