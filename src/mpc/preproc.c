@@ -31,8 +31,12 @@
  * and the check is robust (preproc_check.c): up to t cheating dealers are
  * proven faulty and their dealings left out, lying reporters proven or
  * answered by the dealer opening the row, the same at every honest party.
- * Still not robust: a party silent before it was proven faulty.  The fault injection of
- * MpcConfig does not apply here (test hooks: mpc_test_preproc_fault). */
+ * A party silent before it was proven faulty is handled by preproc_agree.c:
+ * a missing dealing becomes a dispute, missing degree-2t shares a failed
+ * status, a missing broadcast an abort of the run that the honest parties
+ * agree on (proving the silent party and making the run again).  The
+ * fault injection of MpcConfig does not apply here (test hooks:
+ * mpc_test_preproc_fault). */
 #include "mpc/engine_internal.h"
 
 #include <signal.h>
