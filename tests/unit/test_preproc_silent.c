@@ -139,7 +139,10 @@ TEST(silent_to_one_dealing_n4)
 {
     one_n4(TEST_SILENT_DEAL_ONE, false, "party 2 opened party 3's shares, which check", "dealing to one");
 }
-TEST(silent_to_one_open2t_n4) { one_n4(TEST_SILENT_OPEN2T_ONE, false, "the broadcast shares decode", "open-2t to one"); }
+TEST(silent_to_one_open2t_n4)
+{
+    one_n4(TEST_SILENT_OPEN2T_ONE, false, "the broadcast shares decode", "open-2t to one");
+}
 
 /* n = 7, t = 2: two silent parties (at different steps), or one silent and
  * one bad dealer. */
