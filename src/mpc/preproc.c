@@ -1004,7 +1004,7 @@ int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
         size_t before = e->rnd.n, made;
         if (gen_run(e, t1, r1, &made) != 0) return -1;
         T -= made;
-        size_t got = e->rnd.n - before;
+        size_t got = e->rnd.n > before ? e->rnd.n - before : 0; /* an aborted run takes some back */
         R = got >= R ? 0 : R - got;
     }
     return 0;
