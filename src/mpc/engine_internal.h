@@ -242,6 +242,8 @@ struct MpcEngine {
     unsigned pp_nbad;
     struct PpSign *pp_sign; /* preproc_sign.c: this session's signing keys, NULL until needed */
     char warn[1024];
+    struct PpAgree *pagr; /* preproc_agree.c: the current run's statuses and agreement */
+    bool pp_abort;        /* this party stopped waiting in the current run (preproc_agree.c) */
     char rbc_err[512];    /* why broadcast messages were refused (since the last receive) */
     struct CmpState *cmp; /* comparison masks made ahead (compare.c), or NULL */
     /* avss.c: per origin, a broadcast of a later sharing that arrived while
@@ -272,6 +274,15 @@ enum {
     /* preproc_locate.c: as TEST_BAD_OPEN2T_LIE, and a received share of r_2t that fits the lie */
     TEST_BAD_OPEN2T_LIE2,
     TEST_BAD_DEAL_ROW, /* preproc.c: a whole row to the next party where its seed is due */
+    /* preproc_agree.c tests: a party that stops in preprocessing (sends
+     * nothing more, as if killed) at a step, or is silent to one party */
+    TEST_SILENT_DEAL,       /* from the start: no dealing */
+    TEST_SILENT_SEED,       /* after dealing: no seed */
+    TEST_SILENT_CHECK,      /* after the seed: no check values */
+    TEST_SILENT_OPEN2T,     /* at the degree-2t opening */
+    TEST_SILENT_OPEN2T_ONE, /* no degree-2t shares to the next party only */
+    TEST_SILENT_DEAL_ONE,   /* no dealing to the next party only (it then opens that row) */
+    TEST_BAD_DEAL_MUTE,     /* TEST_BAD_DEAL, then does not open the disputed row */
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
@@ -454,6 +465,50 @@ int preproc_sign_row_check(const MpcEngine *e, uint64_t deal_seq, unsigned from,
                            size_t count, const Fe sig[PP_SIG_FE]);
 void preproc_sign_dealing_check(MpcEngine *e, uint64_t deal_seq, unsigned from, Fe *row, size_t count);
 #define PP_TAG(step, seq) (((uint64_t)(step) << 56) | ((seq)&0xffffffffffffffULL))
+
+/* preproc_agree.c: agreement on how a run ends when a party was silent
+ * (docs/mpc.md "A silent party in preprocessing").  Status codes: */
+enum { PP_ST_OK = 0, PP_ST_FAIL = 1, PP_ST_ABORT = 2 };
+typedef struct PpAgree PpAgree;
+typedef struct {
+    int code;                         /* the worst status of the agreed set */
+    uint8_t conv[SHAMIR_MAX_PARTIES]; /* ABORT: left out as silent (t+1 named them) */
+    unsigned nconv;
+    uint8_t aborted[SHAMIR_MAX_PARTIES]; /* parties whose agreed status is ABORT */
+    uint8_t failed[SHAMIR_MAX_PARTIES];  /* ... FAIL */
+    bool slow;                           /* decided by the agreement, not the fast path */
+} PpOutcome;
+/* A run begins (run: its dealing's sequence number): statuses and
+ * agreement messages of older runs are dropped; the proven parties are
+ * remembered for preproc_agree_restore. */
+int preproc_agree_begin(MpcEngine *e, uint64_t run);
+/* The fallback (phase 1) begins: its own statuses. */
+void preproc_agree_phase(MpcEngine *e, unsigned phase);
+/* rbc_take of preprocessing's channel for the steps of a run: this
+ * module's messages are filed (not returned), a later run's kept. */
+int preproc_agree_take(MpcEngine *e, unsigned j, uint8_t **m, size_t *l);
+/* Files what broadcasts have come (during point-to-point waits). */
+void preproc_agree_poll(MpcEngine *e);
+/* 1 if party j has aborted the current phase (its status came). */
+int preproc_agree_aborted(const MpcEngine *e, unsigned j);
+/* 1 if j aborted and is not waited for any more (an abort that names
+ * nobody but j while nobody else aborted is not an excuse). */
+int preproc_agree_excused(const MpcEngine *e, unsigned j);
+/* This party timed out on j: its status will name j. */
+void preproc_agree_complain(MpcEngine *e, unsigned j);
+/* Stops the current step: sets e->pp_abort and the error; -1. */
+int preproc_agree_abort(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Broadcasts this party's status of phase ph and decides, the same at
+ * every honest party, how the phase ends. */
+int preproc_agree_status(MpcEngine *e, unsigned ph, int code, PpOutcome *out);
+/* Undoes the convictions (and their warnings) of an aborted run. */
+void preproc_agree_restore(MpcEngine *e);
+/* The end of a run whose steps returned rc: its status is agreed if it
+ * was not yet (an aborted step, or a run without triples).  0 with *retry
+ * when every honest party aborted the run (the silent parties are then
+ * proven faulty): make it again; 0 when it is done; -1 on failure. */
+int preproc_agree_finish(MpcEngine *e, int rc, bool *retry);
+void preproc_agree_free(MpcEngine *e);
 
 /* engine_rbc.c */
 int rbc_setup(MpcEngine *e);

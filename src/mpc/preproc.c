@@ -32,11 +32,17 @@
  * and the check is robust (preproc_check.c): up to t cheating dealers are
  * proven faulty and their dealings left out, lying reporters proven or
  * answered by the dealer opening the row, the same at every honest party.
- * Still not robust: a party silent before it was proven faulty.  The fault injection of
- * MpcConfig does not apply here (test hooks: mpc_test_preproc_fault). */
+ * A party silent before it was proven faulty is handled by preproc_agree.c:
+ * a missing dealing becomes a dispute, missing degree-2t shares a failed
+ * status, a missing broadcast an abort of the run that the honest parties
+ * agree on (proving the silent party and making the run again).  The
+ * fault injection of MpcConfig does not apply here (test hooks:
+ * mpc_test_preproc_fault). */
 #include "mpc/engine_internal.h"
 
+#include <signal.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +55,7 @@ int preproc_setup(MpcEngine *e)
     const char *cheat = getenv("STOFFEL_NET_TEST_PREPROC_CHEAT");
     if (cheat && strcmp(cheat, "deal") == 0) e->test_fault = TEST_BAD_DEAL_ALL;
     if (cheat && strcmp(cheat, "open2t") == 0) e->test_fault = TEST_BAD_OPEN2T; /* wrong degree-2t shares */
+    if (cheat && strcmp(cheat, "kill") == 0) e->test_fault = TEST_SILENT_SEED;  /* killed after dealing */
     unsigned n = e->n, t = e->t, w = n - t;
     if (t) {
         e->ext = malloc((size_t)w * t * sizeof *e->ext);
@@ -98,6 +105,7 @@ static void keep_drop(MpcEngine *e, int slot);
 
 void preproc_free(MpcEngine *e)
 {
+    preproc_agree_free(e);
     for (int i = 0; i < 3; i++) keep_drop(e, i);
     preproc_sign_free(e);
     free(e->ext);
@@ -467,28 +475,71 @@ static void form_expand(const Field *f, const Run *r, unsigned t, unsigned j, co
 }
 
 /* Waits for the current round's message of every party not proven
- * faulty in preprocessing (they are not waited for). */
+ * faulty in preprocessing (they are not waited for), nor of a party that
+ * has aborted the run (preproc_agree.c: then this party aborts too, after
+ * the wait).  The broadcasts that come meanwhile are filed in slices of
+ * POLL_MS, so an abort is seen at once.  0: all came; 1: some did not
+ * within the timeout and half a timeout of grace (this party's status
+ * will name them, e->err too); -1: error. */
+enum { POLL_MS = 50 };
 int preproc_gather_live(MpcEngine *e)
 {
-    struct timespec dl;
+    struct timespec dl, slice;
     deadline_in(&dl, e->timeout_ms);
+    bool grace = false, stopped = false;
     for (;;) {
+        preproc_agree_poll(e);
         bool missing = false;
-        for (unsigned j = 0; j < e->n && !missing; j++) missing = j != e->self && !e->pp_bad[j] && !e->g.buf[j];
-        if (!missing) return 0;
-        int rc = gather_one(e, &dl);
-        if (rc < 0) return -1;
-        if (rc == 0) {
-            char miss[128];
-            size_t k = 0;
-            miss[0] = 0;
-            for (unsigned j = 0; j < e->n && k + 12 < sizeof miss; j++)
-                if (j != e->self && !e->pp_bad[j] && !e->g.buf[j])
-                    k += (size_t)snprintf(miss + k, sizeof miss - k, "%s%u", k ? ", " : "", j);
-            return mpc_fail(e, "preprocessing (%s round %llu): no message from party %s within %d ms",
-                            mpc_kind_name(e->g.kind), (unsigned long long)e->g.seq, miss, e->timeout_ms);
+        for (unsigned j = 0; j < e->n; j++) {
+            if (j == e->self || e->pp_bad[j] || e->g.buf[j]) continue;
+            if (preproc_agree_excused(e, j))
+                stopped = true;
+            else
+                missing = true;
         }
+        if (!missing) break;
+        int left = ms_left(&dl);
+        deadline_in(&slice, left < POLL_MS ? left : POLL_MS);
+        int rc = gather_one(e, &slice);
+        if (rc < 0) return -1;
+        if (rc == 1 || ms_left(&dl) > 0) continue;
+        if (!grace) { /* a party that stopped before us: its abort may be on its way */
+            grace = true;
+            deadline_in(&dl, e->timeout_ms / 2);
+            continue;
+        }
+        char miss[128];
+        size_t k = 0;
+        miss[0] = 0;
+        for (unsigned j = 0; j < e->n; j++)
+            if (j != e->self && !e->pp_bad[j] && !e->g.buf[j] && !preproc_agree_excused(e, j)) {
+                preproc_agree_complain(e, j);
+                if (k + 12 < sizeof miss) k += (size_t)snprintf(miss + k, sizeof miss - k, "%s%u", k ? ", " : "", j);
+            }
+        mpc_fail(e, "preprocessing (%s round %llu): no message from party %s within %d ms", mpc_kind_name(e->g.kind),
+                 (unsigned long long)e->g.seq, miss, e->timeout_ms);
+        return 1;
     }
+    if (stopped)
+        return preproc_agree_abort(e, "preprocessing (%s round %llu): another party stopped the run",
+                                   mpc_kind_name(e->g.kind), (unsigned long long)e->g.seq);
+    return 0;
+}
+
+/* TEST_BAD_DEAL_ROW: party j's whole row where its seed is due. */
+static int test_send_row(MpcEngine *e, const Run *r, unsigned j, const Fe *row)
+{
+    size_t len = MPC_HDR + r->count * MPC_ELEM;
+    uint8_t *m = malloc(len);
+    if (!m) return mpc_fail(e, "out of memory");
+    wire_put_hdr(m, MK_DEAL, (uint32_t)r->count, e->instance, r->deal_seq);
+    Fe *p = (Fe *)(void *)(m + MPC_HDR);
+    fe_copy(p, row, r->count);
+    wire_limbs_to_le(p, r->count);
+    int rc = send_node(e, j, m, len);
+    sodium_memzero(m, len);
+    free(m);
+    return rc;
 }
 
 /* Round 1: deal, send, receive everyone's dealing.  Rows of parties
@@ -530,7 +581,7 @@ static int run_deal(MpcEngine *e, Run *r)
     fe_one(f, &one);
     /* test cheaters: a bad seeded row is a seed whose expansion is off the
      * polynomial of the others (the dealer keeps claiming the polynomial) */
-    if (e->test_fault == TEST_BAD_DEAL) {
+    if (e->test_fault == TEST_BAD_DEAL || e->test_fault == TEST_BAD_DEAL_MUTE) {
         unsigned j = (e->self + 1) % n;
         if (seed[j])
             fe_add(f, seg_seed(r, j), seg_seed(r, j), &one);
@@ -553,18 +604,23 @@ static int run_deal(MpcEngine *e, Run *r)
             if (seed[j]) fe_add(f, seg_seed(r, j), seg_seed(r, j), &one);
         }
     }
+    if (e->test_fault == TEST_SILENT_DEAL) return mpc_fail(e, "test: silent from the start of preprocessing");
     for (unsigned j = 0; j < n; j++) {
         if (j == e->self) continue;
         Fe *form = sent_form(r, t, j);
         size_t len = form_len(r, t, j);
-        if (e->test_fault == TEST_BAD_DEAL_ROW && j == (e->self + 1) % n && !r->sig) { /* the row, not its seed */
-            form = pay[j];
-            len = r->count;
+        if (e->test_fault == TEST_BAD_DEAL_ROW && j == (e->self + 1) % n && !r->sig) {
+            /* a test dealer sends the row, not its seed, from a copy: the
+             * row's header in place would cover the seed it committed to */
+            if (test_send_row(e, r, j, pay[j]) != 0) return -1;
+            continue;
         }
         if (r->sig) { /* signed runs send whole rows (row_form) */
             preproc_sign_row(e, r->deal_seq, j, pay[j], r->count, pay[j] + r->count);
             len += r->sig;
         }
+        if (e->test_fault == TEST_SILENT_DEAL_ONE && j == (e->self + 1) % n)
+            continue;                                     /* a test dealer silent to the next party only */
         uint8_t *msg = (uint8_t *)(void *)form - MPC_HDR; /* a whole row's header covers its unused seed */
         wire_put_hdr(msg, MK_DEAL, (uint32_t)len, e->instance, r->deal_seq);
         wire_limbs_to_le(form, len);
@@ -575,7 +631,7 @@ static int run_deal(MpcEngine *e, Run *r)
     }
     gather_begin(e, MK_DEAL, r->deal_seq, (uint32_t)r->rlen, true);
     int rc = preproc_gather_live(e);
-    for (unsigned j = 0; j < n && rc == 0; j++) {
+    for (unsigned j = 0; j < n && rc >= 0; j++) {
         if (j == e->self) {
             r->row[j] = pay[j];
         } else if (e->g.buf[j]) { /* a proven-faulty party's may be missing */
@@ -589,10 +645,26 @@ static int run_deal(MpcEngine *e, Run *r)
             } else {
                 r->row[j] = form;
             }
+        } else if (!e->pp_bad[j]) {
+            /* a dealing that did not come (preproc_agree.c): a zero row,
+             * so this party's check values about j do not fit j's claim
+             * and j has to open the row in public, or be silent there */
+            if (mpc_mem_charge(e, 0, r->seg, "a preprocessing run") != 0) return -1;
+            if (!(r->got[j] = calloc(1, r->seg))) {
+                mpc_mem_release(e, r->seg);
+                return mpc_fail(e, "out of memory");
+            }
+            if (r->held) { /* where a dispute's opened row goes (row_held) */
+                Fe *row = r->held + (size_t)j * r->count;
+                memset(row, 0, r->count * sizeof *row);
+                r->row[j] = row;
+            } else {
+                r->row[j] = (const Fe *)(const void *)(r->got[j] + MPC_HDR);
+            }
         }
     }
     gather_end(e, true);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 /* Round 2: the challenge, a hash of every live party's seed in party
@@ -605,6 +677,19 @@ static int run_deal(MpcEngine *e, Run *r)
 static int run_seed(MpcEngine *e, Run *r, Fe *rho)
 {
     unsigned n = e->n;
+    if (e->test_fault == TEST_SILENT_SEED) {
+        const char *cheat = getenv("STOFFEL_NET_TEST_PREPROC_CHEAT");
+        if (cheat && strcmp(cheat, "kill") == 0) {
+            /* tests/net: a party killed in preprocessing, once the
+             * clients have had time to connect (they need every party
+             * at the start) */
+            struct timespec pause = { 2, 0 };
+            nanosleep(&pause, NULL);
+            fflush(NULL);
+            raise(SIGKILL);
+        }
+        return mpc_fail(e, "test: silent after dealing");
+    }
     const size_t k = 2;
     Fe mine[2], *all = malloc(n * k * sizeof *all);
     r->dig = malloc(n * sizeof *r->dig);
@@ -741,6 +826,7 @@ static void row_expect(const void *ctx, Fe *out)
 static int run_check(MpcEngine *e, Run *r, const Fe *rho, PpDealers *use)
 {
     unsigned n = e->n;
+    if (e->test_fault == TEST_SILENT_CHECK) return mpc_fail(e, "test: silent after the seed");
     uint64_t seq = e->seq[MK_CHECK]++;
     Fe *mine = calloc(3 * (size_t)n, sizeof *mine);
     size_t ncoef = r->cr > r->cd ? r->cr : r->cd;
@@ -870,7 +956,12 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
     *made = 0;
     size_t kept = 0; /* triples made: T less the dropped ones */
     Fe rho;
-    int rc = run_deal(e, &r);
+    /* every step of this run is tagged with its dealing's number, so the
+     * counters stay in step at every party even after an aborted run */
+    e->seq[MK_CHECK] = e->seq[MK_OPEN2T] = e->seq[MK_DEAL];
+    size_t rnd0 = e->rnd.n, used = 0; /* randoms before the run, and those its triples took */
+    int rc = preproc_agree_begin(e, e->seq[MK_DEAL]);
+    if (rc == 0) rc = run_deal(e, &r);
     if (rc == 0) rc = run_seed(e, &r, &rho);
     if (rc == 0) rc = run_check(e, &r, &rho, &use);
     Fe *rnd = NULL;
@@ -903,6 +994,7 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
     } else {
         run_drop_dealings(e, &r);
     }
+    if (rc == 0 && T && e->test_fault == TEST_SILENT_OPEN2T) rc = mpc_fail(e, "test: silent at the degree-2t opening");
     if (rc == 0 && T) {
         /* degree reduction: open [a]·[b] - [r]_2t with a, b from the pool */
         const Fe *ab = pool_head(&e->rnd);
@@ -936,9 +1028,24 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
             /* v is not wiped: these shares were just sent to every party */
         }
         free(drop);
-        if (rc == 0 || e->rnd.n >= 2 * T) pool_consume(&e->rnd, 2 * T);
+        if (rc == 0 || e->rnd.n >= 2 * T) {
+            pool_consume(&e->rnd, 2 * T);
+            used = 2 * T;
+        }
     }
-    if (rc == 0) {
+    bool retry;
+    rc = preproc_agree_finish(e, rc, &retry);
+    if (retry) {
+        /* every honest party aborted the run: its randoms go (wiped), and
+         * so do the old ones its triples used */
+        size_t keep = rnd0 > used ? rnd0 - used : 0;
+        if (e->rnd.n > keep) {
+            sodium_memzero((uint8_t *)pool_head(&e->rnd) + keep * e->rnd.esz, (e->rnd.n - keep) * e->rnd.esz);
+            e->rnd.n = keep;
+        }
+        kept = 0;
+    }
+    if (rc == 0 && !retry) {
         e->st.randoms_made += w * r.cr - 2 * T;
         *made = kept;
     }
@@ -1132,7 +1239,7 @@ int mpc_preprocess(MpcEngine *e, size_t triples, size_t randoms, size_t bits)
         size_t before = e->rnd.n, made;
         if (gen_run(e, t1, r1, &made) != 0) return -1;
         T -= made;
-        size_t got = e->rnd.n - before;
+        size_t got = e->rnd.n > before ? e->rnd.n - before : 0; /* an aborted run takes some back */
         R = got >= R ? 0 : R - got;
     }
     return 0;

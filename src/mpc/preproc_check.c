@@ -92,16 +92,22 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
     }
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
+    bool grace = false, stopped = false;
     for (;;) {
         for (unsigned j = 0; j < n; j++) {
-            uint32_t from;
             uint8_t *m;
             size_t l;
-            /* a proven-faulty party's broadcasts are taken and ignored */
-            while ((need[j] || e->pp_bad[j]) && (rc = rbc_take(e->prbc, j, &from, &m, &l)) == 1) {
+            /* a proven-faulty party's broadcasts are taken and ignored;
+             * preproc_agree.c files statuses (an abort) and keeps a later
+             * run's broadcasts */
+            while ((need[j] || e->pp_bad[j]) && (rc = preproc_agree_take(e, j, &m, &l)) == 1) {
+                uint64_t got = 0;
+                for (int i = 7; i >= 0 && l >= 8; i--) got = (got << 8) | m[i];
+                if (l >= 8 && got != tag && (got & 0xffffffffffffffULL) < (tag & 0xffffffffffffffULL)) {
+                    free(m); /* of a run this party aborted before it came */
+                    continue;
+                }
                 if (need[j] && j != e->self) {
-                    uint64_t got = 0;
-                    for (int i = 7; i >= 0 && l == len; i--) got = (got << 8) | m[i];
                     Fe *v = (Fe *)(void *)(m + 8);
                     if (l == len) wire_limbs_from_le(v, count);
                     if (l != len || got != tag || !wire_check_raw(e->f, v, count))
@@ -116,17 +122,34 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
                 sodium_memzero(m, l);
                 free(m);
             }
-            if (rc < 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
+            if (rc < 0) return -1;
+            if (need[j] && j != e->self && preproc_agree_excused(e, j)) { /* it will not come */
+                need[j] = 0;
+                waiting--;
+                stopped = true;
+            }
         }
-        if (!waiting) return 0;
+        if (!waiting)
+            return stopped ? preproc_agree_abort(e, "preprocessing (broadcast %llu): another party stopped the run",
+                                                 (unsigned long long)(tag & 0xffffffffffffffULL))
+                           : 0;
         int tr = rbc_preproc_wait(e, &dl);
         if (tr < 0) return -1;
-        if (tr == 0) {
+        if (tr == 0 && !grace) {
+            /* a party that stopped before us: its abort may be on its way;
+             * or it was held up by a wait of one and a half timeouts on a
+             * party silent to it only */
+            grace = true;
+            deadline_in(&dl, e->timeout_ms);
+        } else if (tr == 0) {
             char miss[128];
             need[e->self] = 0;
+            for (unsigned j = 0; j < n; j++)
+                if (need[j]) preproc_agree_complain(e, j);
             preproc_check_list_set(need, n, miss, sizeof miss);
-            return mpc_fail(e, "preprocessing (check broadcast %llu): no broadcast from party %s within %d ms",
-                            (unsigned long long)(tag & 0xffffffffffffffULL), miss, e->timeout_ms);
+            return preproc_agree_abort(e,
+                                       "preprocessing (check broadcast %llu): no broadcast from party %s within %d ms",
+                                       (unsigned long long)(tag & 0xffffffffffffffULL), miss, e->timeout_ms);
         }
     }
 }
@@ -302,7 +325,7 @@ static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, con
 {
     unsigned n = e->n, self = e->self;
     uint64_t tag = PP_TAG(4, round);
-    for (unsigned j = 0; j < n; j++) {
+    for (unsigned j = 0; j < n && e->test_fault != TEST_BAD_DEAL_MUTE; j++) {
         if (!dis[self][j] || e->pp_bad[j]) continue;
         size_t flen = rows->form_len(rows->ctx, j), len = 16 + (n + flen) * MPC_ELEM;
         uint8_t *buf = malloc(len);
@@ -321,23 +344,31 @@ static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, con
     }
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
+    bool grace = false;
     for (unsigned d = 0; d < n; d++) {
         for (unsigned j = 0; j < n && !e->pp_bad[d]; j++) {
             if (!dis[d][j] || e->pp_bad[j]) continue;
-            uint32_t from;
             uint8_t *m;
             size_t l;
             int got;
-            while ((got = rbc_take(e->prbc, d, &from, &m, &l)) == 0) {
+            while ((got = preproc_agree_take(e, d, &m, &l)) == 0) {
+                if (d != e->self && preproc_agree_excused(e, d))
+                    return preproc_agree_abort(e, "preprocessing (check round %llu): party %u stopped the run",
+                                               (unsigned long long)round, d);
                 int rc = rbc_preproc_wait(e, &dl);
                 if (rc < 0) return -1;
-                if (rc == 0)
-                    return mpc_fail(e,
-                                    "preprocessing (check round %llu): party %u did not open party %u's shares "
-                                    "within %d ms",
-                                    (unsigned long long)round, d, j, e->timeout_ms);
+                if (rc == 0 && !grace) { /* its abort may be on its way (as in the exchange) */
+                    grace = true;
+                    deadline_in(&dl, e->timeout_ms);
+                } else if (rc == 0) {
+                    preproc_agree_complain(e, d);
+                    return preproc_agree_abort(e,
+                                               "preprocessing (check round %llu): party %u did not open party %u's "
+                                               "shares within %d ms",
+                                               (unsigned long long)round, d, j, e->timeout_ms);
+                }
             }
-            if (got < 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
+            if (got < 0) return -1; /* preproc_agree_take named it */
             int ok = check_opening(e, rows, all, tag, d, j, m, l);
             if (ok < 0) {
                 sodium_memzero(m, l);

@@ -118,7 +118,8 @@ static uint8_t *make_msg(MpcEngine *e, uint64_t seq, const Fe *pay, size_t T, bo
  * e->sbuf, as it was after. */
 static int send_shares(MpcEngine *e, uint64_t seq, Fe *own, const Fe *sent, size_t T, bool sign)
 {
-    bool some = e->test_fault == TEST_BAD_OPEN2T_SOME || e->test_fault == TEST_BAD_OPEN2T_NOSIG;
+    bool some = e->test_fault == TEST_BAD_OPEN2T_SOME || e->test_fault == TEST_BAD_OPEN2T_NOSIG ||
+                e->test_fault == TEST_SILENT_OPEN2T_ONE;
     if (!sign && sent == own && !some) { /* the honest path: in place */
         wire_put_hdr(e->sbuf, MK_OPEN2T, (uint32_t)T, e->instance, seq);
         wire_limbs_to_le(own, T);
@@ -136,6 +137,7 @@ static int send_shares(MpcEngine *e, uint64_t seq, Fe *own, const Fe *sent, size
             rc = send_node(e, j, m, len);
             continue;
         }
+        if (e->test_fault == TEST_SILENT_OPEN2T_ONE) continue; /* a test party silent to the next party only */
         /* a test equivocator: other shares to the next party only */
         Fe *other = malloc(T * sizeof *other + 1);
         size_t blen;
@@ -271,17 +273,32 @@ static void convict_malformed(MpcEngine *e, uint64_t seq, const uint8_t *bad, co
 }
 
 /* The next broadcast of `origin` on preprocessing's channel, waiting
- * until *dl: 1 with *m (owned), or -1 with the error set (what: the
- * message awaited, for the timeout's error). */
+ * until *dl and, as every preprocessing wait, once more before giving up
+ * (preproc_agree.c: statuses are filed, not returned, and a party that
+ * stopped the run, or whom this party times out on, aborts it for
+ * everyone alike): 1 with *m (owned), or -1 with the error set (what: the
+ * message awaited). */
 static int take_bcast(MpcEngine *e, unsigned origin, const struct timespec *dl, uint8_t **m, size_t *l,
                       const char *what)
 {
-    uint32_t from;
-    int got, w = 1;
-    while ((got = rbc_take(e->prbc, origin, &from, m, l)) == 0 && (w = rbc_preproc_wait(e, dl)) > 0) {}
-    if (got == 1) return 1;
-    if (got < 0) return mpc_fail(e, "preprocessing broadcast: %s", rbc_error(e->prbc));
-    return w < 0 ? -1 : mpc_fail(e, "triple generation: no %s from party %u within %d ms", what, origin, e->timeout_ms);
+    struct timespec until = *dl;
+    bool grace = false;
+    int got;
+    while ((got = preproc_agree_take(e, origin, m, l)) == 0) {
+        if (origin != e->self && preproc_agree_excused(e, origin))
+            return preproc_agree_abort(e, "triple generation: party %u stopped the run", origin);
+        int w = rbc_preproc_wait(e, &until);
+        if (w < 0) return -1;
+        if (w == 0 && !grace) {
+            grace = true;
+            deadline_in(&until, e->timeout_ms);
+        } else if (w == 0) {
+            preproc_agree_complain(e, origin);
+            return preproc_agree_abort(e, "triple generation: no %s from party %u within %d ms", what, origin,
+                                       e->timeout_ms);
+        }
+    }
+    return got == 1 ? 1 : -1; /* preproc_agree_take named the error */
 }
 
 /* Broadcasts tag, a 32-bit index and count elements (converted to the
@@ -342,7 +359,8 @@ static int evidence_holds(MpcEngine *e, uint64_t tag, uint64_t seq, size_t T, un
 /* While the session signs, after the broadcast re-send (bdig[i]: the
  * digest of party i's broadcast shares): every party broadcasts whom it
  * accuses (1: with a signed message that contradicts the broadcast, which
- * it then broadcasts; 2: a message that differed unsigned), and every
+ * it then broadcasts; 2: a message that differed unsigned, or none came),
+ * and every
  * accusation with evidence proves the sender or, if it does not hold,
  * the accuser.  quiet: the broadcast shares all decode and nobody was
  * proven since the statuses, so a party that reported a failure must
@@ -363,6 +381,8 @@ static int judge_evidence(MpcEngine *e, uint64_t seq, size_t T, const uint8_t *f
         unsigned a = 0;
         if (rv && i != self && !e->pp_bad[i] && rv->got[i] && memcmp(rv->dig[i], bdig[i], PP_DIGEST) != 0)
             a = rv->ok[i] ? 1 : 2;
+        else if (rv && i != self && !e->pp_bad[i] && !rv->got[i])
+            a = 2; /* nothing came from i (preproc_agree.c): not provable either */
         fe_from_u64(e->f, &acc[i], a);
     }
     int rc = preproc_check_exchange(e, PP_TAG(13, seq), acc, n, all, bad);
@@ -406,7 +426,7 @@ static int judge_evidence(MpcEngine *e, uint64_t seq, size_t T, const uint8_t *f
             if (c == 2)
                 preproc_check_warn(e,
                                    "triple generation (open-2t round %llu): party %u got degree-2t shares from party "
-                                   "%u without a valid signature (not provable)",
+                                   "%u without a valid signature, or none (not provable)",
                                    (unsigned long long)seq, j, i);
             if (c == 3 || (c && i == j)) {
                 preproc_check_convict(e, j);
@@ -806,46 +826,68 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
     }
     long nfail = 0;
     Received *rv = NULL;
-    if (rc == 0) {
+    if (rc == 1) { /* shares that did not come (preproc_agree.c): nothing decodes, the status says so */
+        rc = 0;
+        nfail = (long)T;
+        memset(drop, 1, T);
+    } else if (rc == 0) {
         const Fe *row[SHAMIR_MAX_PARTIES];
         for (unsigned j = 0; j < n; j++) row[j] = j == e->self ? own : gather_row(e, j);
         nfail = decode_live(e, row, T, opened, drop);
         if (nfail < 0) rc = -1;
-        /* lazily: only a party that failed checks the signatures, and
-         * keeps the signed messages as evidence */
-        if (nfail > 0 && sign) {
-            if (!(rv = calloc(1, sizeof *rv)))
-                rc = mpc_fail(e, "out of memory");
-            else
-                received_keep(e, seq, T, rv);
-        }
+    }
+    /* lazily: only a party that failed checks the signatures, and keeps
+     * the signed messages as evidence (a missing one is an accusation it
+     * cannot prove, judge_evidence) */
+    if (rc == 0 && nfail > 0 && sign) {
+        if (!(rv = calloc(1, sizeof *rv)))
+            rc = mpc_fail(e, "out of memory");
+        else
+            received_keep(e, seq, T, rv);
     }
     gather_end(e, false);
     if (rc == 0 && e->t == 0 && nfail) /* nobody may be faulty: no fallback */
         rc = mpc_fail(e, "triple generation (open-2t round %llu): shares inconsistent in %ld places",
                       (unsigned long long)seq, nfail);
-    if (rc == 0 && e->t) {
-        /* step 2: agree on whether anybody failed */
-        Fe st, all[SHAMIR_MAX_PARTIES];
-        uint8_t bad[SHAMIR_MAX_PARTIES];
-        fe_from_u64(f, &st, (uint64_t)nfail);
-        rc = preproc_check_exchange(e, PP_TAG(5, seq), &st, 1, all, bad);
-        uint8_t failed[SHAMIR_MAX_PARTIES] = { 0 };
-        bool any = false;
-        for (unsigned j = 0; j < n && rc == 0; j++) {
-            failed[j] = !e->pp_bad[j] && (bad[j] || !fe_is_zero(&all[j]));
-            any |= failed[j];
-        }
-        if (rc == 0 && any) {
+    if ((rc == 0 || e->pp_abort) && e->t) {
+        /* step 2: agree on whether anybody failed, or stopped waiting
+         * (preproc_agree.c: every live party's status; an agreement only
+         * when one is not OK or does not come) */
+        PpOutcome o;
+        int code = rc != 0 ? PP_ST_ABORT : nfail ? PP_ST_FAIL : PP_ST_OK;
+        rc = preproc_agree_status(e, 0, code, &o);
+        if (rc == 0 && o.code == PP_ST_ABORT) {
+            rc = preproc_agree_abort(e, "triple generation (open-2t round %llu): the run was aborted",
+                                     (unsigned long long)seq);
+        } else if (rc == 0 && o.code == PP_ST_FAIL) {
             char who[256];
-            preproc_check_list_set(failed, n, who, sizeof who);
+            preproc_check_list_set(o.failed, n, who, sizeof who);
             preproc_check_warn(e,
                                "triple generation (open-2t round %llu): party %s could not decode the degree-2t "
                                "opening; the "
                                "shares were broadcast",
                                (unsigned long long)seq, who);
-            convict_malformed(e, seq, bad, "open-2t status");
-            rc = fallback(e, seq, in, sent, T, opened, drop, ndrop, failed, rv, nbad0);
+            /* the fallback's broadcasts end with their own status: a
+             * party silent there aborts the run for everyone alike */
+            preproc_agree_phase(e, 1);
+            rc = fallback(e, seq, in, sent, T, opened, drop, ndrop, o.failed, rv, nbad0);
+            bool hard = rc != 0 && !e->pp_abort;
+            char why[sizeof e->err];
+            memcpy(why, e->err, sizeof why);
+            int r2 = preproc_agree_status(e, 1, e->pp_abort ? PP_ST_ABORT : PP_ST_OK, &o);
+            if (r2 != 0)
+                rc = -1;
+            else if (o.code == PP_ST_ABORT)
+                rc = preproc_agree_abort(e, "triple generation (open-2t round %llu): the fallback was aborted",
+                                         (unsigned long long)seq);
+            else if (hard)
+                rc = mpc_fail(e, "%s", why);
+        } else if (rc == 0 && code != PP_ST_OK) {
+            /* the others went on without this party's status (t+1 named
+             * it silent): not under the synchronous model; never use
+             * values that did not decode */
+            rc = mpc_fail(e, "triple generation (open-2t round %llu): the others went on without this party",
+                          (unsigned long long)seq);
         } else if (rc == 0) {
             memset(drop, 0, T);
         }

@@ -1,0 +1,224 @@
+/* test_preproc_silent.c: a party silent in preprocessing before it is
+ * proven faulty (issue 16 item 12, docs/mpc.md "A silent party in
+ * preprocessing").  The silent parties stop at a step (as if killed) or
+ * are silent to one honest party only; every honest party must finish with
+ * triples whose products multiply right and random bits that are bits,
+ * and name the same parties as faulty (only parties silent to t+1 of
+ * them).  More than t silent parties stop every honest party alike. */
+#include "unit.h"
+
+#define SIM_MAX 8
+#include "mpc_sim.h"
+
+#define K SCALE(200, 30)
+#define NBITS SCALE(100, 20)
+#define TIMEOUT_MS 2000 /* the silent parties cost a few of these */
+
+typedef struct {
+    int fault[SIM_MAX]; /* TEST_* per party (0: honest) */
+    char warn[SIM_MAX][1024];
+    uint8_t faulty[SIM_MAX][SIM_MAX];
+} Plan;
+
+static void party_work(Node *p)
+{
+    Plan *pl = p->sim->ctx;
+    MpcEngine *e = p->e;
+    if (pl->fault[p->id]) mpc_test_preproc_fault(e, pl->fault[p->id]);
+    Fe *x = malloc(3 * K * sizeof *x), *y = malloc(K * sizeof *y), *z = malloc(K * sizeof *z);
+    Fe *b = malloc(NBITS * sizeof *b);
+    p->nout = 2;
+    p->out = calloc(p->nout, sizeof *p->out);
+    if (!x || !y || !z || !b || !p->out) {
+        p->rc = -1;
+        goto out;
+    }
+    int rc = mpc_preprocess(e, 2 * K, 2 * K, NBITS);
+    snprintf(pl->warn[p->id], sizeof pl->warn[p->id], "%s", mpc_warnings(e));
+    mpc_preproc_faulty(e, pl->faulty[p->id]);
+    if (rc != 0) {
+        node_fail(p, "mpc_preprocess");
+        goto out;
+    }
+    if (mpc_random(e, x, K) != 0 || mpc_random(e, y, K) != 0 || mpc_round(e, NULL, 0, NULL, x, y, K, z) != 0) {
+        node_fail(p, "multiply");
+        goto out;
+    }
+    memcpy(x + K, y, K * sizeof *y);
+    memcpy(x + 2 * K, z, K * sizeof *z);
+    if (mpc_round(e, x, 3 * K, x, NULL, NULL, 0, NULL) != 0) {
+        node_fail(p, "open products");
+        goto out;
+    }
+    int prods = 1;
+    for (size_t i = 0; i < K; i++) {
+        Fe xy;
+        fe_mul(F(), &xy, &x[i], &x[K + i]);
+        prods &= fe_equal(&xy, &x[2 * K + i]);
+    }
+    if (mpc_random_int(e, 1, b, NBITS) != 0 || mpc_round(e, b, NBITS, b, NULL, NULL, 0, NULL) != 0) {
+        node_fail(p, "open bits");
+        goto out;
+    }
+    int bits = 1, ones = 0;
+    for (size_t i = 0; i < NBITS; i++) {
+        int64_t v = as_i64(&b[i]);
+        bits &= v == 0 || v == 1;
+        ones += v == 1;
+    }
+    p->out[0] = pub(prods);
+    p->out[1] = pub(bits && ones > 0 && ones < NBITS);
+out:
+    free(x), free(y), free(z), free(b);
+}
+
+/* n parties; fault[i] for the listed parties, absent ones never start. */
+static void run_plan(Sim *s, Plan *pl, uint32_t n, uint32_t t, const int *fault, const uint32_t *absent, size_t nabs)
+{
+    memset(pl, 0, sizeof *pl);
+    for (uint32_t i = 0; i < n; i++) pl->fault[i] = fault ? fault[i] : 0;
+    memset(s, 0, sizeof *s);
+    s->n = n;
+    s->t = t;
+    s->party_fn = party_work;
+    s->ctx = pl;
+    s->triple_batch = 256;
+    s->timeout_ms = TIMEOUT_MS;
+    for (size_t i = 0; i < nabs; i++) s->absent[absent[i]] = 1;
+    sim_run(s);
+}
+
+static bool honest(const Sim *s, const Plan *pl, uint32_t i) { return !s->absent[i] && !pl->fault[i]; }
+
+/* Every honest party finished with right products and bits, proves
+ * exactly want[] faulty, and warns `needle`. */
+static void check_finish(Sim *s, Plan *pl, const uint8_t *want, const char *needle, const char *label)
+{
+    for (uint32_t i = 0; i < s->n; i++) {
+        if (!honest(s, pl, i)) continue;
+        Node *p = &s->node[i];
+        CHECK_MSG(p->rc == 0, "%s: party %u: %s", label, i, p->err);
+        if (p->rc != 0) continue;
+        CHECK_MSG(as_i64(&p->out[0]) == 1, "%s: party %u: products wrong", label, i);
+        CHECK_MSG(as_i64(&p->out[1]) == 1, "%s: party %u: bits wrong", label, i);
+        for (uint32_t j = 0; j < s->n; j++)
+            CHECK_MSG(pl->faulty[i][j] == want[j], "%s: party %u: party %u proven faulty: %d", label, i, j,
+                      pl->faulty[i][j]);
+        CHECK_MSG(strstr(pl->warn[i], needle) != NULL, "%s: party %u: warnings lack \"%s\": %s", label, i, needle,
+                  pl->warn[i]);
+    }
+}
+
+/* n = 4: party 2 does `fault` (absent when fault < 0). */
+static void one_n4(int fault, bool proven, const char *needle, const char *label)
+{
+    Sim s;
+    static Plan pl;
+    int f[SIM_MAX] = { 0 };
+    uint32_t gone[] = { 2 };
+    uint8_t want[SIM_MAX] = { 0 };
+    want[2] = proven;
+    if (fault >= 0) f[2] = fault;
+    run_plan(&s, &pl, 4, 1, f, gone, fault < 0 ? 1 : 0);
+    check_finish(&s, &pl, want, needle, label);
+    sim_free(&s);
+}
+
+TEST(silent_from_start_n4) { one_n4(-1, true, "party 2 was silent", "absent"); }
+TEST(silent_no_dealing_n4) { one_n4(TEST_SILENT_DEAL, true, "party 2 was silent", "no dealing"); }
+TEST(silent_after_dealing_n4) { one_n4(TEST_SILENT_SEED, true, "party 2 was silent", "after dealing"); }
+TEST(silent_after_seed_n4) { one_n4(TEST_SILENT_CHECK, true, "party 2 was silent", "after the seed"); }
+TEST(silent_at_open2t_n4) { one_n4(TEST_SILENT_OPEN2T, true, "party 2 was silent", "at open-2t"); }
+/* A dealer with a bad share that then does not open the disputed row. */
+TEST(mute_dealer_n4) { one_n4(TEST_BAD_DEAL_MUTE, true, "party 2 was silent", "mute dealer"); }
+
+/* Silent to one honest party only: the others must not split from it.
+ * A missing dealing is answered by the dealer opening the row in public;
+ * missing degree-2t shares by the broadcast re-send.  Nobody is proven. */
+TEST(silent_to_one_dealing_n4)
+{
+    one_n4(TEST_SILENT_DEAL_ONE, false, "party 2 opened party 3's shares, which check", "dealing to one");
+}
+TEST(silent_to_one_open2t_n4)
+{
+    one_n4(TEST_SILENT_OPEN2T_ONE, false, "the broadcast shares decode", "open-2t to one");
+}
+
+/* n = 7, t = 2: two silent parties (at different steps), or one silent and
+ * one bad dealer. */
+TEST(two_silent_n7)
+{
+    Sim s;
+    static Plan pl;
+    int f[SIM_MAX] = { 0 };
+    uint32_t gone[] = { 2 };
+    uint8_t want[SIM_MAX] = { 0 };
+    f[5] = TEST_SILENT_CHECK;
+    want[2] = want[5] = 1;
+    run_plan(&s, &pl, 7, 2, f, gone, 1);
+    check_finish(&s, &pl, want, "party 5 was silent", "two silent");
+    sim_free(&s);
+}
+
+TEST(silent_and_liar_n7)
+{
+    Sim s;
+    static Plan pl;
+    int f[SIM_MAX] = { 0 };
+    uint8_t want[SIM_MAX] = { 0 };
+    f[2] = TEST_SILENT_SEED;
+    f[5] = TEST_BAD_DEAL_ALL;
+    want[2] = want[5] = 1;
+    run_plan(&s, &pl, 7, 2, f, NULL, 0);
+    check_finish(&s, &pl, want, "party 2 was silent", "silent and liar");
+    for (uint32_t i = 0; i < 7; i++)
+        if (honest(&s, &pl, i))
+            CHECK_MSG(strstr(pl.warn[i], "party 5 dealt inconsistent") != NULL, "party %u: %s", i, pl.warn[i]);
+    sim_free(&s);
+}
+
+TEST(silent_to_one_open2t_n7)
+{
+    Sim s;
+    static Plan pl;
+    int f[SIM_MAX] = { 0 };
+    uint8_t want[SIM_MAX] = { 0 };
+    f[2] = f[5] = TEST_SILENT_OPEN2T_ONE;
+    run_plan(&s, &pl, 7, 2, f, NULL, 0);
+    check_finish(&s, &pl, want, "the broadcast shares decode", "open-2t to one, n7");
+    sim_free(&s);
+}
+
+/* t+1 silent parties: every honest party stops, naming them. */
+TEST(more_than_t_silent_n4)
+{
+    Sim s;
+    static Plan pl;
+    uint32_t gone[] = { 1, 2 };
+    run_plan(&s, &pl, 4, 1, NULL, gone, 2);
+    for (uint32_t i = 0; i < 4; i++) {
+        if (!honest(&s, &pl, i)) continue;
+        Node *p = &s.node[i];
+        CHECK_MSG(p->rc != 0, "party %u finished with 2 of 4 silent", i);
+        CHECK_MSG(strstr(p->err, "1") && strstr(p->err, "2"), "party %u: %s", i, p->err);
+    }
+    sim_free(&s);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0) return 1;
+    RUN(silent_from_start_n4);
+    RUN(silent_no_dealing_n4);
+    RUN(silent_after_dealing_n4);
+    RUN(silent_after_seed_n4);
+    RUN(silent_at_open2t_n4);
+    RUN(mute_dealer_n4);
+    RUN(silent_to_one_dealing_n4);
+    RUN(silent_to_one_open2t_n4);
+    RUN(two_silent_n7);
+    RUN(silent_and_liar_n7);
+    RUN(silent_to_one_open2t_n7);
+    RUN(more_than_t_silent_n4);
+    return unit_report();
+}
