@@ -441,64 +441,50 @@ def t_reconnect_half_open(build, tmp):
            "party 0 should drop the half-open connection when party 3 dials again", res)
 
 
-def t_preproc_cheater(build, tmp):
-    """n=4, t=1 over TLS: party 2 deals inconsistent sharings and then sends
-    garbage in the degree-2t opening (STOFFEL_NET_TEST_PREPROC_CHEAT=deal).
-    It used to abort the whole session at the check; now every honest party
-    proves it faulty, leaves its dealing out, names it on stderr, and the
-    clients get 15 * 25 from the triples made without it."""
-    s = Session(build, tmp, "preproc_cheat")
+def preproc_fault_session(build, tmp, name, cheat, named, *party_args):
+    """n=4, t=1 over TLS, client_mul.stflb: party 2 misbehaves in preprocessing
+    as STOFFEL_NET_TEST_PREPROC_CHEAT=cheat says; the clients must still get
+    15 * 25, and every other party finish with each text of `named` on its
+    stderr."""
+    s = Session(build, tmp, name)
     prog = fixture("client_mul.stflb")
     for i in range(4):
-        s.party(i, prog, env={"STOFFEL_NET_TEST_PREPROC_CHEAT": "deal"} if i == 2 else None)
+        s.party(i, prog, *party_args, env={"STOFFEL_NET_TEST_PREPROC_CHEAT": cheat} if i == 2 else None)
     s.client(0, "15")
     s.client(1, "25")
     res = s.wait()
     expect_result(res, ["c0", "c1"], "375")
     for i in (0, 1, 3):
         rc, _, err = res["p%d" % i]
-        expect(rc == 0 and "warning: preprocessing" in err and "party 2 dealt inconsistent sharings" in err,
-               "party %d should finish and name party 2" % i, res)
+        expect(rc == 0 and all(x in err for x in named), "party %d should finish and name party 2" % i, res)
+
+
+def t_preproc_cheater(build, tmp):
+    """Party 2 deals inconsistent sharings and then sends garbage in the
+    degree-2t opening (cheat=deal).  It used to abort the whole session at
+    the check; now every honest party proves it faulty, leaves its dealing
+    out and names it, and the clients get their result from the triples made
+    without it."""
+    preproc_fault_session(build, tmp, "preproc_cheat", "deal",
+                          ("warning: preprocessing", "party 2 dealt inconsistent sharings"))
 
 
 def t_preproc_open2t_cheater(build, tmp):
-    """n=4, t=1 over TLS: party 2 sends random shares in triple generation's
-    degree-2t opening (STOFFEL_NET_TEST_PREPROC_CHEAT=open2t), which used to
-    abort the session.  Every honest party takes the broadcast fallback,
-    drops the failing values, proves party 2 faulty from its own inputs and
-    names it; the clients get 15 * 25."""
-    s = Session(build, tmp, "preproc_open2t")
-    prog = fixture("client_mul.stflb")
-    for i in range(4):
-        s.party(i, prog, env={"STOFFEL_NET_TEST_PREPROC_CHEAT": "open2t"} if i == 2 else None)
-    s.client(0, "15")
-    s.client(1, "25")
-    res = s.wait()
-    expect_result(res, ["c0", "c1"], "375")
-    for i in (0, 1, 3):
-        rc, _, err = res["p%d" % i]
-        expect(rc == 0 and "party 2's degree-2t share contradicts its inputs" in err,
-               "party %d should finish and name party 2" % i, res)
+    """Party 2 sends random shares in triple generation's degree-2t opening
+    (cheat=open2t), which used to abort the session.  Every honest party
+    takes the broadcast fallback, drops the failing values, proves party 2
+    faulty from its own inputs and names it."""
+    preproc_fault_session(build, tmp, "preproc_open2t", "open2t",
+                          ("party 2's degree-2t share contradicts its inputs",))
 
 
 def t_preproc_killed(build, tmp):
-    """n=4, t=1 over TLS: party 2 is killed (SIGKILL) in preprocessing,
-    after dealing and before its seed (STOFFEL_NET_TEST_PREPROC_CHEAT=kill).
-    It used to make every party time out and fail the session; now the
-    honest parties time out on it, agree that it was silent, make the run
-    again without it and name it; the clients get 15 * 25."""
-    s = Session(build, tmp, "preproc_killed")
-    prog = fixture("client_mul.stflb")
-    for i in range(4):
-        s.party(i, prog, "--timeout-ms", "3000",
-                env={"STOFFEL_NET_TEST_PREPROC_CHEAT": "kill"} if i == 2 else None)
-    s.client(0, "15")
-    s.client(1, "25")
-    res = s.wait()
-    expect_result(res, ["c0", "c1"], "375")
-    for i in (0, 1, 3):
-        rc, _, err = res["p%d" % i]
-        expect(rc == 0 and "party 2 was silent" in err, "party %d should finish and name party 2" % i, res)
+    """Party 2 is killed (SIGKILL) in preprocessing, after dealing and before
+    its seed (cheat=kill).  It used to make every party time out and fail the
+    session; now the honest parties time out on it, agree that it was silent,
+    make the run again without it and name it."""
+    preproc_fault_session(build, tmp, "preproc_killed", "kill", ("party 2 was silent",), "--timeout-ms",
+                          "3000")
 
 
 def t_session_n7(build, tmp):

@@ -173,6 +173,52 @@ static inline int64_t as_i64(const Fe *a)
 }
 
 /* A client node sends its `count` inputs (a client_fn's body). */
+/* After preprocessing (the preprocessing tests): k random products and
+ * nbits random bits, made and opened; out[0] = 1 if every product
+ * multiplied right, out[1] = 1 if every bit is 0 or 1 and both occur.
+ * p->out must hold 2 values. */
+static inline void sim_check_material(Node *p, size_t k, size_t nbits)
+{
+    MpcEngine *e = p->e;
+    Fe *x = malloc(3 * k * sizeof *x), *y = malloc(k * sizeof *y), *z = malloc(k * sizeof *z);
+    Fe *b = malloc(nbits * sizeof *b);
+    if (!x || !y || !z || !b) {
+        p->rc = -1;
+        goto out;
+    }
+    if (mpc_random(e, x, k) != 0 || mpc_random(e, y, k) != 0 || mpc_round(e, NULL, 0, NULL, x, y, k, z) != 0) {
+        node_fail(p, "multiply");
+        goto out;
+    }
+    memcpy(x + k, y, k * sizeof *y);
+    memcpy(x + 2 * k, z, k * sizeof *z);
+    if (mpc_round(e, x, 3 * k, x, NULL, NULL, 0, NULL) != 0) {
+        node_fail(p, "open products");
+        goto out;
+    }
+    int prods = 1;
+    for (size_t i = 0; i < k; i++) {
+        Fe xy;
+        fe_mul(F(), &xy, &x[i], &x[k + i]);
+        prods &= fe_equal(&xy, &x[2 * k + i]);
+    }
+    /* random bits (made from the preprocessed triples and randoms) */
+    if (mpc_random_int(e, 1, b, nbits) != 0 || mpc_round(e, b, nbits, b, NULL, NULL, 0, NULL) != 0) {
+        node_fail(p, "open bits");
+        goto out;
+    }
+    int bits = 1, ones = 0;
+    for (size_t i = 0; i < nbits; i++) {
+        int64_t v = as_i64(&b[i]);
+        bits &= v == 0 || v == 1;
+        ones += v == 1;
+    }
+    p->out[0] = pub(prods);
+    p->out[1] = pub(bits && ones > 0 && (size_t)ones < nbits);
+out:
+    free(x), free(y), free(z), free(b);
+}
+
 static inline void sim_client_send(Node *p, const Fe *vals, size_t count)
 {
     Sim *s = p->sim;

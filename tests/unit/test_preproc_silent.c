@@ -25,51 +25,19 @@ static void party_work(Node *p)
     Plan *pl = p->sim->ctx;
     MpcEngine *e = p->e;
     if (pl->fault[p->id]) mpc_test_preproc_fault(e, pl->fault[p->id]);
-    Fe *x = malloc(3 * K * sizeof *x), *y = malloc(K * sizeof *y), *z = malloc(K * sizeof *z);
-    Fe *b = malloc(NBITS * sizeof *b);
     p->nout = 2;
-    p->out = calloc(p->nout, sizeof *p->out);
-    if (!x || !y || !z || !b || !p->out) {
+    if (!(p->out = calloc(p->nout, sizeof *p->out))) {
         p->rc = -1;
-        goto out;
+        return;
     }
     int rc = mpc_preprocess(e, 2 * K, 2 * K, NBITS);
     snprintf(pl->warn[p->id], sizeof pl->warn[p->id], "%s", mpc_warnings(e));
     mpc_preproc_faulty(e, pl->faulty[p->id]);
     if (rc != 0) {
         node_fail(p, "mpc_preprocess");
-        goto out;
+        return;
     }
-    if (mpc_random(e, x, K) != 0 || mpc_random(e, y, K) != 0 || mpc_round(e, NULL, 0, NULL, x, y, K, z) != 0) {
-        node_fail(p, "multiply");
-        goto out;
-    }
-    memcpy(x + K, y, K * sizeof *y);
-    memcpy(x + 2 * K, z, K * sizeof *z);
-    if (mpc_round(e, x, 3 * K, x, NULL, NULL, 0, NULL) != 0) {
-        node_fail(p, "open products");
-        goto out;
-    }
-    int prods = 1;
-    for (size_t i = 0; i < K; i++) {
-        Fe xy;
-        fe_mul(F(), &xy, &x[i], &x[K + i]);
-        prods &= fe_equal(&xy, &x[2 * K + i]);
-    }
-    if (mpc_random_int(e, 1, b, NBITS) != 0 || mpc_round(e, b, NBITS, b, NULL, NULL, 0, NULL) != 0) {
-        node_fail(p, "open bits");
-        goto out;
-    }
-    int bits = 1, ones = 0;
-    for (size_t i = 0; i < NBITS; i++) {
-        int64_t v = as_i64(&b[i]);
-        bits &= v == 0 || v == 1;
-        ones += v == 1;
-    }
-    p->out[0] = pub(prods);
-    p->out[1] = pub(bits && ones > 0 && ones < NBITS);
-out:
-    free(x), free(y), free(z), free(b);
+    sim_check_material(p, K, NBITS);
 }
 
 /* n parties; fault[i] for the listed parties, absent ones never start. */
