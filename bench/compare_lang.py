@@ -97,6 +97,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", default="", help="comma-separated programs (e.g. native21,recipe21); default all")
     o = ap.parse_args()
     build = o.build if os.path.isabs(o.build) else os.path.join(REPO, o.build)
     corpus = lang_tests.shared_corpus(os.environ)
@@ -124,6 +125,8 @@ def main():
                                          ("native", NATIVE_CALL, 8, 8, "int64"),
                                          ("native8", NATIVE_K_CALL, 8, 8, "uint8"),
                                          ("native21", NATIVE_K_CALL, 21, 40, "int16")):
+            if o.only and name not in o.only.split(","):
+                continue
             progs[name] = []
             for n in (N1, N2):
                 p = os.path.join(tmp, "%s_%d.stfl" % (name, n))
@@ -145,6 +148,8 @@ def main():
             ("native Share.lt(a, b, 9), uint8 inputs (k=9, kappa=40)", "native8"),
             ("native Share.lt(a, b, 22), int16 inputs (k=22, kappa=40)", "native21"))
     for label, key in rows:
+        if key not in res:
+            continue
         w, c, r = res[key]
         print("%-48s %9.2f ms %9.2f ms %14.1f" % (label, w * 1e3, c * 1e3, r))
 
@@ -154,6 +159,8 @@ def main():
     # k = 64 against both recipes, and each recipe against native at its own l
     for nat, key in (("native", "recipe8"), ("native", "recipe21"), ("native8", "recipe8"),
                      ("native21", "recipe21")):
+        if nat not in res or key not in res:
+            continue
         nw, nc, nr = res[nat]
         rw, rc, rr = res[key]
         print("%-8s vs %-8s: faster by wall %s, CPU %s, online rounds %s (goal >= 20x)" %

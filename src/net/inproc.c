@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -53,6 +54,10 @@ typedef struct {
     Shared *sh; /* NULL: data is a private malloc'd buffer */
 } Slot;
 
+#ifndef INPROC_SPIN
+#define INPROC_SPIN 20
+#endif
+
 /* Messages below this size come from malloc's bins anyway: not kept. */
 #define INPROC_RECYCLE_MIN ((size_t)64 << 10)
 /* Spare buffers one node keeps, and their bytes at most. */
@@ -71,6 +76,8 @@ typedef struct {
     size_t cap, head, count;
     size_t bytes;               /* payload bytes queued */
     bool closed;                /* this endpoint was closed */
+    unsigned sleepers;          /* receivers asleep on cv (0 or 1) */
+    atomic_size_t avail;        /* == count, read without the lock while spinning */
     Spare spare[INPROC_SPARES]; /* recycled buffers for this node's sends */
     size_t n_spare, spare_bytes;
     Shared **held;                        /* shared buffers received and not given back */
@@ -182,6 +189,7 @@ static void drain(Mailbox *b)
         b->count--;
     }
     b->bytes = 0;
+    atomic_store(&b->avail, 0);
     /* recyclers wiped secrets already; wiped again as they leave */
     free_spares(b->spare, b->n_spare);
     b->n_spare = 0;
@@ -296,13 +304,25 @@ static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
     } else {
         b->ring[(b->head + b->count) % b->cap] = (Slot){ t->self, len, copy, NULL };
         b->count++;
+        atomic_store_explicit(&b->avail, b->count, memory_order_release);
         b->bytes += len;
         copy = NULL;
-        pthread_cond_signal(&b->cv);
+        if (b->sleepers) pthread_cond_signal(&b->cv);
     }
     pthread_mutex_unlock(&b->mu);
     free(copy);
     return rc;
+}
+
+/* Before sleeping, a receiver yields the CPU a few times: the message of
+ * a round usually follows within microseconds, and a sleep and wake-up
+ * cost more than that. */
+static void spin_for_mail(InprocHub *h, Mailbox *b)
+{
+    for (int i = 0; i < INPROC_SPIN; i++) {
+        if (atomic_load_explicit(&b->avail, memory_order_acquire) || atomic_load(&h->shutdown)) return;
+        sched_yield();
+    }
 }
 
 static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms)
@@ -312,6 +332,7 @@ static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int
     struct timespec dl;
     if (timeout_ms > 0) mono_deadline(&dl, timeout_ms);
     int rc = TRANSPORT_OK;
+    if (timeout_ms != 0) spin_for_mail(h, b);
     pthread_mutex_lock(&b->mu);
     for (;;) {
         if (atomic_load(&h->shutdown) || b->closed) {
@@ -327,9 +348,10 @@ static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int
             rc = TRANSPORT_TIMEOUT;
             break;
         }
-        if (timeout_ms < 0) {
-            pthread_cond_wait(&b->cv, &b->mu);
-        } else if (pthread_cond_timedwait(&b->cv, &b->mu, &dl) == ETIMEDOUT) {
+        b->sleepers++;
+        int w = timeout_ms < 0 ? pthread_cond_wait(&b->cv, &b->mu) : pthread_cond_timedwait(&b->cv, &b->mu, &dl);
+        b->sleepers--;
+        if (w == ETIMEDOUT) {
             /* a message may have arrived together with the timeout */
             if (!b->count || atomic_load(&h->shutdown) || b->closed) {
                 rc = (atomic_load(&h->shutdown) || b->closed) ? TRANSPORT_CLOSED : TRANSPORT_TIMEOUT;
@@ -341,6 +363,7 @@ static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int
         Slot s = b->ring[b->head];
         b->head = (b->head + 1) % b->cap;
         b->count--;
+        atomic_store_explicit(&b->avail, b->count, memory_order_relaxed);
         b->bytes -= s.len;
         *from = s.from;
         *msg = s.data;
@@ -459,9 +482,10 @@ static int ip_send_many(Transport *t, const uint32_t *to, size_t n_to, const uin
         } else {
             b->ring[(b->head + b->count) % b->cap] = (Slot){ t->self, len, sh->data, sh };
             b->count++;
+            atomic_store_explicit(&b->avail, b->count, memory_order_release);
             b->bytes += len;
             b->n_sh_queued++;
-            pthread_cond_signal(&b->cv);
+            if (b->sleepers) pthread_cond_signal(&b->cv);
         }
         pthread_mutex_unlock(&b->mu);
     }
