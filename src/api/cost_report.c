@@ -226,6 +226,12 @@ static void cost_discard(Transport *t, uint8_t *msg, size_t len)
     transport_discard(ct->inner, msg, len);
 }
 
+static void cost_pause(Transport *t, uint64_t ns)
+{
+    CostTransport *ct = t->impl;
+    transport_pause(ct->inner, ns);
+}
+
 static const TransportOps COST_OPS = { cost_send, cost_recv, cost_close, cost_recycle, cost_send_many, cost_discard };
 
 Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost, FILE *progress, uint32_t party)
@@ -245,6 +251,7 @@ Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost
     pthread_mutex_init(&ct->lock, NULL);
     ct->base = *inner;
     ct->base.ops = &COST_OPS;
+    ct->base.pause = cost_pause;
     ct->base.impl = ct;
     ct->cost->party = party;
     return &ct->base;

@@ -1,6 +1,9 @@
 /* local_mpc.c: an n-party MPC session in one process (see local_mpc.h).
  *
- * Threads: one per party (VM + engine), one per client for the input phase.
+ * Fibers (core/fiber.h): one per party (VM + engine), one per client for
+ * the input phase, on as many worker threads as the process may use CPUs.
+ * A callback of the embedding (write, progress) runs on its party's fiber:
+ * while it blocks, the other fibers of that worker wait too.
  * After the parties finish, the clients' queued output messages are
  * reconstructed here: a share returned by the entry function goes to every
  * client (never opened by the parties), and is printed as the value the
@@ -15,6 +18,7 @@
 #include <string.h>
 
 #include "api_internal.h"
+#include "core/fiber.h"
 #include "core/format.h"
 #include "vm/avss_builtins.h"
 #include "net/inproc.h"
@@ -206,13 +210,9 @@ static void party_run(Party *p)
     }
 }
 
-static void *party_thread(void *arg)
-{
-    party_run(arg);
-    return NULL;
-}
+static void party_fiber(void *arg) { party_run(arg); }
 
-static void *client_thread(void *arg)
+static void client_fiber(void *arg)
 {
     Client *c = arg;
     Session *s = c->s;
@@ -220,7 +220,6 @@ static void *client_thread(void *arg)
     if (mpc_client_send_inputs(t, s->field, s->n, s->t, s->instance, c->values, c->count, s->opt->timeout_ms, c->err,
                                sizeof c->err) != 0)
         c->status = LOCAL_MPC_FAILED;
-    return NULL;
 }
 
 /* ---- outputs ---------------------------------------------------------------------- */
@@ -344,27 +343,33 @@ int local_mpc_run(const StfProgram *prog, const LocalMpcOptions *opt, char **res
         if (!s.parties || !s.hub || (opt->cost_report && !s.costs))
             rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
     }
-    pthread_t *pt = rc == 0 ? calloc(s.n + s.nclients, sizeof *pt) : NULL;
-    if (rc == 0 && !pt) rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
-    uint32_t started = 0;
-    for (uint32_t i = 0; rc == 0 && i < s.n + s.nclients; i++, started++) {
-        int e;
+    /* parties and clients as fibers on as many workers as there are CPUs
+     * (core/fiber.h): a round switches fibers instead of sleeping */
+    uint32_t nodes = s.n + s.nclients;
+    FiberSched *fs = rc == 0 ? fiber_sched_new(fiber_default_workers(nodes)) : NULL;
+    if (rc == 0 && !fs) rc = fail(err, errlen, LOCAL_MPC_FAILED, "out of memory");
+    for (uint32_t i = 0; rc == 0 && i < nodes; i++) {
+        unsigned w = i % fiber_sched_workers(fs);
+        Fiber *f;
         if (i < s.n) {
             s.parties[i] = (Party){ .s = &s, .id = i };
-            e = pthread_create(&pt[i], NULL, party_thread, &s.parties[i]);
+            f = fiber_add(fs, w, party_fiber, &s.parties[i]);
         } else {
             Client *c = &s.clients[i - s.n];
             c->s = &s;
             c->id = i - s.n;
-            e = pthread_create(&pt[i], NULL, client_thread, c);
+            f = fiber_add(fs, w, client_fiber, c);
         }
-        if (e) {
-            rc = fail(err, errlen, LOCAL_MPC_FAILED, "cannot start a thread");
-            inproc_hub_shutdown(s.hub);
-        }
+        if (!f) rc = fail(err, errlen, LOCAL_MPC_FAILED, "cannot start party or client %u: out of memory", i);
+        inproc_bind_fiber(s.hub, i, f);
     }
-    for (uint32_t i = 0; i < started; i++) pthread_join(pt[i], NULL);
-    free(pt);
+    uint32_t started = 0;
+    if (rc == 0) {
+        started = nodes;
+        if (fiber_sched_run(fs) != 0) rc = fail(err, errlen, LOCAL_MPC_FAILED, "cannot start a worker thread");
+    }
+    for (uint32_t i = 0; s.hub && i < nodes; i++) inproc_bind_fiber(s.hub, i, NULL);
+    fiber_sched_free(fs);
     /* Every output is queued now: the clients below read until their
      * mailbox is empty and stop there, without waiting for a timeout. */
     inproc_hub_parties_done(s.hub);

@@ -225,8 +225,8 @@ static int receive_any(MpcEngine *e, Avss *a, uint64_t seq, const struct timespe
     }
     if (any) return 1;
     if (quiet == UINT32_MAX) { /* everyone is ahead: nothing more will come for this call */
-        struct timespec pause = { 0, 1000000 };
-        nanosleep(&pause, NULL);
+        /* in process, a fiber lets the other fibers of its worker run */
+        transport_pause(e->tr, 1000000);
         return 0;
     }
     /* a short wait on one party: the others' broadcasts go on arriving */

@@ -777,6 +777,8 @@ uint32_t mpc_t(const MpcEngine *e) { return e->t; }
 uint64_t mpc_instance(const MpcEngine *e) { return e->instance; }
 MpcStats mpc_stats(const MpcEngine *e) { return e->st; }
 
+void mpc_pause(MpcEngine *e, uint64_t ns) { transport_pause(e ? e->tr : NULL, ns); }
+
 int mpc_reconstruct(const MpcEngine *e, const unsigned *parties, const Fe *shares, unsigned m, Fe *secret)
 {
     RobustStatus st = robust_decode(e->f, e->n, e->t, e->t, parties, shares, m, secret, NULL);

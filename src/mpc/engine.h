@@ -112,6 +112,9 @@ uint32_t mpc_n(const MpcEngine *e);
 uint32_t mpc_t(const MpcEngine *e);
 uint64_t mpc_instance(const MpcEngine *e);
 MpcStats mpc_stats(const MpcEngine *e);
+/* Sleeps ns nanoseconds; a party running as a fiber (in process) lets the
+ * other fibers of its worker run meanwhile.  e may be NULL. */
+void mpc_pause(MpcEngine *e, uint64_t ns);
 /* The secret of degree-t shares of parties[0..m-1] (0-based ids), decoded
  * robustly (up to t wrong shares corrected, never a wrong value).  0 ok,
  * -1 duplicate or invalid party ids, -2 the shares do not determine it. */

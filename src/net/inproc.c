@@ -25,9 +25,11 @@
  *
  * Waits use CLOCK_MONOTONIC (pthread_condattr_setclock), so a change of the
  * wall clock cannot stretch or cut a timeout. */
+#define _GNU_SOURCE /* PTHREAD_MUTEX_ADAPTIVE_NP */
 #include "net/inproc.h"
 
 #include "core/clock.h"
+#include "core/fiber.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -77,6 +79,7 @@ typedef struct {
     size_t bytes;               /* payload bytes queued */
     bool closed;                /* this endpoint was closed */
     unsigned sleepers;          /* receivers asleep on cv (0 or 1) */
+    Fiber *fiber;               /* the receiver runs as this fiber (NULL: a thread) */
     atomic_size_t avail;        /* == count, read without the lock while spinning */
     Spare spare[INPROC_SPARES]; /* recycled buffers for this node's sends */
     size_t n_spare, spare_bytes;
@@ -100,6 +103,7 @@ static void ip_recycle(Transport *t, uint8_t *msg, size_t len);
 static int ip_send_many(Transport *t, const uint32_t *to, size_t n_to, const uint8_t *msg, size_t len,
                         size_t *n_failed);
 static void ip_discard(Transport *t, uint8_t *msg, size_t len);
+static void ip_pause(Transport *t, uint64_t ns);
 
 static const TransportOps inproc_ops = { ip_send, ip_recv, ip_close, ip_recycle, ip_send_many, ip_discard };
 
@@ -118,21 +122,28 @@ InprocHub *inproc_hub_new(uint32_t n_parties, uint32_t n_clients)
         return NULL;
     }
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    /* senders on other CPUs hold a mailbox for a few instructions: spinning
+     * for it is cheaper than a futex sleep and wake-up */
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
     uint32_t i;
     for (i = 0; i < h->n_nodes; i++) {
         Mailbox *b = &h->box[i];
-        if (pthread_mutex_init(&b->mu, NULL) != 0) break;
+        if (pthread_mutex_init(&b->mu, &ma) != 0) break;
         if (pthread_cond_init(&b->cv, &ca) != 0) {
             pthread_mutex_destroy(&b->mu);
             break;
         }
         b->tr.ops = &inproc_ops;
+        b->tr.pause = ip_pause;
         b->tr.self = i;
         b->tr.n_parties = n_parties;
         b->tr.n_clients = n_clients;
         b->tr.impl = h;
     }
     pthread_condattr_destroy(&ca);
+    pthread_mutexattr_destroy(&ma);
     if (i < h->n_nodes) {
         while (i-- > 0) {
             pthread_cond_destroy(&h->box[i].cv);
@@ -219,6 +230,24 @@ static uint8_t *take_spare(Mailbox *b, size_t len, Spare *drop, size_t *n_drop)
     return NULL;
 }
 
+/* Wakes b's receiver after a change it waits for (lock held). */
+static void wake_receiver(Mailbox *b)
+{
+    if (b->fiber)
+        fiber_wake(b->fiber);
+    else if (b->sleepers)
+        pthread_cond_signal(&b->cv);
+}
+
+void inproc_bind_fiber(InprocHub *hub, uint32_t id, Fiber *f)
+{
+    if (!hub || id >= hub->n_nodes) return;
+    Mailbox *b = &hub->box[id];
+    pthread_mutex_lock(&b->mu);
+    b->fiber = f;
+    pthread_mutex_unlock(&b->mu);
+}
+
 /* Sets a hub-wide flag and wakes every waiting receiver to look at it. */
 static void set_and_wake(InprocHub *hub, atomic_bool *flag)
 {
@@ -228,6 +257,7 @@ static void set_and_wake(InprocHub *hub, atomic_bool *flag)
         pthread_mutex_lock(&b->mu);
         atomic_store(flag, true);
         pthread_cond_broadcast(&b->cv);
+        if (b->fiber) fiber_wake(b->fiber);
         pthread_mutex_unlock(&b->mu);
     }
 }
@@ -307,7 +337,7 @@ static int ip_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
         atomic_store_explicit(&b->avail, b->count, memory_order_release);
         b->bytes += len;
         copy = NULL;
-        if (b->sleepers) pthread_cond_signal(&b->cv);
+        wake_receiver(b);
     }
     pthread_mutex_unlock(&b->mu);
     free(copy);
@@ -332,7 +362,7 @@ static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int
     struct timespec dl;
     if (timeout_ms > 0) mono_deadline(&dl, timeout_ms);
     int rc = TRANSPORT_OK;
-    if (timeout_ms != 0) spin_for_mail(h, b);
+    if (timeout_ms != 0 && !b->fiber) spin_for_mail(h, b);
     pthread_mutex_lock(&b->mu);
     for (;;) {
         if (atomic_load(&h->shutdown) || b->closed) {
@@ -347,6 +377,17 @@ static int ip_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int
         if (timeout_ms == 0) {
             rc = TRANSPORT_TIMEOUT;
             break;
+        }
+        if (b->fiber) { /* the worker runs other fibers meanwhile */
+            Fiber *f = b->fiber;
+            pthread_mutex_unlock(&b->mu);
+            bool woke = fiber_wait(f, timeout_ms < 0 ? NULL : &dl);
+            pthread_mutex_lock(&b->mu);
+            if (!woke && !b->count && !atomic_load(&h->shutdown) && !b->closed) {
+                rc = TRANSPORT_TIMEOUT;
+                break;
+            }
+            continue;
         }
         b->sleepers++;
         int w = timeout_ms < 0 ? pthread_cond_wait(&b->cv, &b->mu) : pthread_cond_timedwait(&b->cv, &b->mu, &dl);
@@ -385,6 +426,7 @@ static void ip_close(Transport *t)
     b->closed = true;
     drain(b);
     pthread_cond_broadcast(&b->cv);
+    if (b->fiber) fiber_wake(b->fiber);
     pthread_mutex_unlock(&b->mu);
 }
 
@@ -485,7 +527,7 @@ static int ip_send_many(Transport *t, const uint32_t *to, size_t n_to, const uin
             atomic_store_explicit(&b->avail, b->count, memory_order_release);
             b->bytes += len;
             b->n_sh_queued++;
-            if (b->sleepers) pthread_cond_signal(&b->cv);
+            wake_receiver(b);
         }
         pthread_mutex_unlock(&b->mu);
     }
@@ -530,4 +572,15 @@ static void ip_recycle(Transport *t, uint8_t *msg, size_t len)
     pthread_mutex_unlock(&b->mu);
     if (!kept) free(msg);
     free_spares(old, n_old);
+}
+
+/* A fiber's pause lets the other fibers of its worker run; a thread's
+ * just sleeps.  b->fiber is set before the node runs and cleared after. */
+static void ip_pause(Transport *t, uint64_t ns)
+{
+    Mailbox *b = &hub_of(t)->box[t->self];
+    if (b->fiber)
+        fiber_sleep(b->fiber, ns);
+    else
+        transport_nanosleep(ns);
 }

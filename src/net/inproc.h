@@ -1,5 +1,5 @@
 /* inproc.h: the in-process transport: every node (party or client) is a
- * thread of one process; each node has a mailbox (mutex + condition
+ * thread (or fiber, core/fiber.h) of one process; each node has a mailbox (mutex + condition
  * variable + queue).  Used by tests and `stoffel-run --local-mpc`. */
 #ifndef STOFFEL_INPROC_H
 #define STOFFEL_INPROC_H
@@ -18,5 +18,10 @@ void inproc_hub_shutdown(InprocHub *hub);
  * once its mailbox is empty, instead of waiting out its timeout. */
 void inproc_hub_parties_done(InprocHub *hub);
 void inproc_hub_free(InprocHub *hub);
+/* Node `id` receives as fiber f (core/fiber.h; NULL: as a thread again):
+ * its waits switch fibers instead of sleeping.  Set before the node runs,
+ * cleared after it ended. */
+typedef struct Fiber Fiber;
+void inproc_bind_fiber(InprocHub *hub, uint32_t id, Fiber *f);
 
 #endif

@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <sodium.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <time.h>
 
 #include "core/config.h"
 
@@ -70,6 +72,11 @@ struct Transport {
     uint32_t n_parties;
     uint32_t n_clients;
     void *impl;
+    /* Optional (NULL: nanosleep): waits ns nanoseconds without receiving.
+     * The in-process transport lets a fiber's worker run its other fibers
+     * meanwhile (a party polling for a message from a fiber of its own
+     * worker would otherwise wait for nothing). */
+    void (*pause)(Transport *t, uint64_t ns);
 };
 
 static inline int transport_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
@@ -100,6 +107,22 @@ static inline void transport_discard(Transport *t, uint8_t *msg, size_t len)
         sodium_memzero(msg, len);
         free(msg);
     }
+}
+
+/* Sleeps ns nanoseconds (the whole of it, across signals). */
+static inline void transport_nanosleep(uint64_t ns)
+{
+    struct timespec ts = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+/* Waits ns nanoseconds (see TransportOps.pause); t may be NULL. */
+static inline void transport_pause(Transport *t, uint64_t ns)
+{
+    if (t && t->pause)
+        t->pause(t, ns);
+    else
+        transport_nanosleep(ns);
 }
 
 #endif

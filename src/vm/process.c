@@ -257,9 +257,7 @@ static bool fire_timers(VM *vm, ProcSys *ps, bool sleep)
         for (uint32_t i = 0; i < ps->ntimed; i++)
             if (ps->timed[i]->deadline_ns < first) first = ps->timed[i]->deadline_ns;
         if (first > now) {
-            uint64_t d = first - now;
-            struct timespec ts = { (time_t)(d / 1000000000u), (long)(d % 1000000000u) };
-            while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+            mpc_pause(vm->mpc, first - now); /* a party's fiber lets its worker's others run */
             now = now_ns();
         }
     }
