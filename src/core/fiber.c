@@ -58,12 +58,13 @@
 #endif
 #endif
 
-/* How long an idle worker polls before it sleeps: a round's messages from
- * the other worker usually arrive within this, and a sleep plus a wake-up
- * costs the kernel more CPU than the polling.  It polls with sched_yield,
- * not a pause loop: on a loaded machine the CPU goes to other work while
- * the other worker waits for its turn (measured: docs/benchmarks.md). */
-#define FIBER_SPIN_NS 20000
+/* How long an idle worker spins before it sleeps: a round's messages from
+ * the other worker often arrive within this, and a sleep plus a wake-up
+ * costs the kernel more CPU than the spin.  A pause loop, not sched_yield:
+ * on a loaded machine a yield hands the CPU to other processes for a time
+ * slice while the wake is already there (recipe's wall 4x its CPU, against
+ * 1.3-2.3x with the pause loop, the same CPU: docs/benchmarks.md). */
+#define FIBER_SPIN_NS 5000
 
 enum { F_READY, F_RUNNING, F_YIELDED, F_WAITING, F_DONE };
 
@@ -108,9 +109,9 @@ static int ctx_init(Ctx *c, uint8_t *stack, size_t len, Fiber_ *f)
     uint64_t *sp = (uint64_t *)top - 8;
     uint32_t ctl[2] = { 0x1F80, 0x037F }; /* MXCSR and x87 control word at power-on */
     memcpy(&sp[0], ctl, sizeof ctl);
-    sp[1] = sp[2] = sp[3] = 0;         /* r15 r14 r13 */
-    sp[4] = (uint64_t)(uintptr_t)f;    /* r12 */
-    sp[5] = sp[6] = 0;                 /* rbx rbp */
+    sp[1] = sp[2] = sp[3] = 0;      /* r15 r14 r13 */
+    sp[4] = (uint64_t)(uintptr_t)f; /* r12 */
+    sp[5] = sp[6] = 0;              /* rbx rbp */
     sp[7] = (uint64_t)(uintptr_t)fiber_ctx_thunk;
     c->sp = sp;
     return 0;
@@ -156,9 +157,9 @@ struct Fiber {
     bool timed_out; /* its deadline made it READY */
     bool has_deadline;
     struct timespec deadline;
-    Fiber *next;      /* run queue link */
-    void *asan_fake;  /* ASan's fake stack while switched out */
-    unsigned vg_id;   /* valgrind stack id */
+    Fiber *next;     /* run queue link */
+    void *asan_fake; /* ASan's fake stack while switched out */
+    unsigned vg_id;  /* valgrind stack id */
 };
 
 struct Worker {
@@ -325,8 +326,8 @@ Fiber *fiber_add(FiberSched *s, unsigned worker, void (*fn)(void *), void *arg)
     long pg = sysconf(_SC_PAGESIZE);
     size_t guard = pg > 0 ? (size_t)pg : 4096;
     f->map_len = s->stack_len + guard;
-    f->map = mmap(NULL, f->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
-                  -1, 0);
+    f->map =
+        mmap(NULL, f->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (f->map == MAP_FAILED) {
         free(f);
         return NULL;
@@ -373,14 +374,16 @@ static void fire_deadlines(Worker *w, struct timespec *next, bool *has_next)
     }
 }
 
-/* Polls up to FIBER_SPIN_NS for a fiber to become ready (mu not held). */
+/* Spins up to FIBER_SPIN_NS for a fiber to become ready (mu not held). */
 static bool spin_for_ready(Worker *w)
 {
     struct timespec start, now;
     now_mono(&start);
     for (;;) {
         if (atomic_load_explicit(&w->ready, memory_order_acquire)) return true;
-        sched_yield();
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
         now_mono(&now);
         int64_t ns = (int64_t)(now.tv_sec - start.tv_sec) * 1000000000 + (now.tv_nsec - start.tv_nsec);
         if (ns >= FIBER_SPIN_NS) return false;
