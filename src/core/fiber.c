@@ -65,6 +65,8 @@
  * slice while the wake is already there (recipe's wall 4x its CPU, against
  * 1.3-2.3x with the pause loop, the same CPU: docs/benchmarks.md). */
 #define FIBER_SPIN_NS 5000
+/* At most this many idle moments in a row sleep without spinning. */
+#define FIBER_SPIN_BACKOFF 31u
 
 enum { F_READY, F_RUNNING, F_YIELDED, F_WAITING, F_DONE };
 
@@ -167,9 +169,10 @@ struct Worker {
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    bool started;      /* has a thread of its own (workers 1..) */
-    bool sleeping;     /* waits on cv: a wake must signal */
-    atomic_uint ready; /* run queue length, read without mu while spinning */
+    unsigned spin_backoff, spin_skip; /* idle moments to sleep at once */
+    bool started;                     /* has a thread of its own (workers 1..) */
+    bool sleeping;                    /* waits on cv: a wake must signal */
+    atomic_uint ready;                /* run queue length, read without mu while spinning */
     Fiber *rq_head, *rq_tail;
     Fiber **fibers;
     size_t nf, cap, live;
@@ -410,10 +413,20 @@ static void worker_loop(Worker *w)
         bool has_next;
         fire_deadlines(w, &next, &has_next);
         if (w->rq_head) continue;
-        pthread_mutex_unlock(&w->mu);
-        bool got = spin_for_ready(w);
-        pthread_mutex_lock(&w->mu);
-        if (got || w->rq_head) continue;
+        /* a spin that found nothing makes the next ones rarer (on a loaded
+         * machine the other worker often is not running at all); one that
+         * found work makes every idle moment spin again */
+        if (w->spin_skip) {
+            w->spin_skip--;
+        } else {
+            pthread_mutex_unlock(&w->mu);
+            bool got = spin_for_ready(w);
+            pthread_mutex_lock(&w->mu);
+            w->spin_backoff =
+                got ? 0 : (w->spin_backoff * 2 + 1 < FIBER_SPIN_BACKOFF ? w->spin_backoff * 2 + 1 : FIBER_SPIN_BACKOFF);
+            w->spin_skip = w->spin_backoff;
+            if (got || w->rq_head) continue;
+        }
         fire_deadlines(w, &next, &has_next);
         if (w->rq_head) continue;
         w->sleeping = true;
