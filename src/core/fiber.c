@@ -170,6 +170,7 @@ struct Worker {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned spin_backoff, spin_skip; /* idle moments to sleep at once */
+    unsigned runs;                    /* fibers run, for deadline checks */
     bool started;                     /* has a thread of its own (workers 1..) */
     bool sleeping;                    /* waits on cv: a wake must signal */
     atomic_uint ready;                /* run queue length, read without mu while spinning */
@@ -407,6 +408,12 @@ static void worker_loop(Worker *w)
             pthread_mutex_lock(&w->mu);
             if (f->state == F_YIELDED) push_ready(w, f);
             if (f->state == F_DONE) w->live--;
+            /* a worker that never idles still keeps its fibers' deadlines */
+            if (++w->runs % 64 == 0) {
+                struct timespec next;
+                bool has_next;
+                fire_deadlines(w, &next, &has_next);
+            }
             continue; /* WAITING, or READY again: a wake came meanwhile */
         }
         struct timespec next;

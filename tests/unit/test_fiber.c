@@ -104,6 +104,48 @@ TEST(waits_and_deadlines)
     fiber_sched_free(s);
 }
 
+/* ---- a deadline passes while the worker never idles ---- */
+
+typedef struct {
+    Fiber *self;
+    atomic_bool *done;
+    long spins;
+    bool timed_out;
+} Busy;
+
+static void busy_yielder(void *arg)
+{
+    Busy *b = arg;
+    /* bounded, so a missed deadline fails the test instead of hanging it */
+    while (!atomic_load(b->done) && b->spins < 20000000) {
+        b->spins++;
+        fiber_yield(b->self);
+    }
+}
+
+static void deadline_waiter(void *arg)
+{
+    Busy *b = arg;
+    struct timespec dl = in_ms(20);
+    b->timed_out = !fiber_wait(b->self, &dl);
+    atomic_store(b->done, true);
+}
+
+TEST(deadline_on_busy_worker)
+{
+    FiberSched *s = fiber_sched_new(1);
+    atomic_bool done = false;
+    Busy w = { .done = &done }, y1 = { .done = &done }, y2 = { .done = &done };
+    w.self = fiber_add(s, 0, deadline_waiter, &w);
+    y1.self = fiber_add(s, 0, busy_yielder, &y1);
+    y2.self = fiber_add(s, 0, busy_yielder, &y2);
+    CHECK(w.self && y1.self && y2.self);
+    CHECK(fiber_sched_run(s) == 0);
+    CHECK(w.timed_out);
+    CHECK_MSG(y1.spins < 20000000 && y2.spins < 20000000, "the deadline must pass while others keep yielding");
+    fiber_sched_free(s);
+}
+
 /* ---- wakes across workers: ping-pong ---- */
 
 typedef struct {
@@ -200,6 +242,7 @@ int main(void)
 {
     RUN(yield_order);
     RUN(waits_and_deadlines);
+    RUN(deadline_on_busy_worker);
     RUN(cross_worker_wake);
     RUN(inproc_on_fibers);
     return unit_report();
