@@ -283,6 +283,14 @@ enum {
     TEST_SILENT_OPEN2T_ONE, /* no degree-2t shares to the next party only */
     TEST_SILENT_DEAL_ONE,   /* no dealing to the next party only (it then opens that row) */
     TEST_BAD_DEAL_MUTE,     /* TEST_BAD_DEAL, then does not open the disputed row */
+    /* preproc_agree.c tests: a lying abort (docs/mpc.md "A lying abort"):
+     * a status ABORT naming an honest party in every run, the run
+     * otherwise done honestly; naming party self+1, party 0, or another
+     * party after each aborted run; or stopping each run at its start */
+    TEST_LYING_ABORT,
+    TEST_LYING_ABORT_ZERO,
+    TEST_LYING_ABORT_NEXT,
+    TEST_LYING_ABORT_STOP,
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
@@ -476,6 +484,7 @@ typedef struct {
     unsigned nconv;
     uint8_t aborted[SHAMIR_MAX_PARTIES]; /* parties whose agreed status is ABORT */
     uint8_t failed[SHAMIR_MAX_PARTIES];  /* ... FAIL */
+    uint8_t lied[SHAMIR_MAX_PARTIES];    /* convicted: aborted while nobody accused anybody anew */
     bool slow;                           /* decided by the agreement, not the fast path */
 } PpOutcome;
 /* A run begins (run: its dealing's sequence number): statuses and
@@ -491,11 +500,23 @@ int preproc_agree_take(MpcEngine *e, unsigned j, uint8_t **m, size_t *l);
 void preproc_agree_poll(MpcEngine *e);
 /* 1 if party j has aborted the current phase (its status came). */
 int preproc_agree_aborted(const MpcEngine *e, unsigned j);
-/* 1 if j aborted and is not waited for any more (an abort that names
- * nobody but j while nobody else aborted is not an excuse). */
-int preproc_agree_excused(const MpcEngine *e, unsigned j);
+/* 1 if j aborted and is not waited for any more: some live party's abort
+ * accuses a party it is not in dispute with (any other abort is no
+ * excuse). */
+int preproc_agree_excused(MpcEngine *e, unsigned j);
 /* This party timed out on j: its status will name j. */
 void preproc_agree_complain(MpcEngine *e, unsigned j);
+/* Dispute control: whether i and j are in dispute (one named the other
+ * silent in an aborted run, fewer than t+1 did); 1 if some live party
+ * aborted the current phase with a fresh accusation (of a party it is not
+ * in dispute with); after a wait timed out on the parties in `missing`:
+ * 1 (and ++*extra) if this party waits another timeout because all of
+ * them are in dispute with it (at most PP_PATIENCE times). */
+#define PP_PATIENCE 2
+bool preproc_agree_disputed(const MpcEngine *e, unsigned i, unsigned j);
+int preproc_agree_fresh_abort(MpcEngine *e);
+int preproc_agree_patient(MpcEngine *e, const uint8_t *missing, unsigned *extra);
+unsigned preproc_agree_runs_aborted(const MpcEngine *e);
 /* Stops the current step: sets e->pp_abort and the error; -1. */
 int preproc_agree_abort(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Broadcasts this party's status of phase ph and decides, the same at

@@ -283,14 +283,19 @@ static int take_bcast(MpcEngine *e, unsigned origin, const struct timespec *dl, 
 {
     struct timespec until = *dl;
     bool grace = false;
+    unsigned extra = 0; /* timeouts waited on a party in dispute with this one */
+    uint8_t who[SHAMIR_MAX_PARTIES] = { 0 };
+    who[origin] = 1;
     int got;
     while ((got = preproc_agree_take(e, origin, m, l)) == 0) {
-        if (origin != e->self && preproc_agree_excused(e, origin))
+        if (origin != e->self && (preproc_agree_excused(e, origin) || (extra && preproc_agree_fresh_abort(e))))
             return preproc_agree_abort(e, "triple generation: party %u stopped the run", origin);
         int w = rbc_preproc_wait(e, &until);
         if (w < 0) return -1;
         if (w == 0 && !grace) {
             grace = true;
+            deadline_in(&until, e->timeout_ms);
+        } else if (w == 0 && preproc_agree_patient(e, who, &extra)) {
             deadline_in(&until, e->timeout_ms);
         } else if (w == 0) {
             preproc_agree_complain(e, origin);

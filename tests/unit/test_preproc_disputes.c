@@ -1,0 +1,118 @@
+/* test_preproc_disputes.c: dispute control in preprocessing (issue 16
+ * item 12, docs/mpc.md "A lying abort").  A faulty party aborts every run
+ * naming an honest party as silent while fewer than t+1 do: the session
+ * must still finish with triples whose products multiply right and bits
+ * that are bits, no honest party proven, the liars proven faulty, and no
+ * more aborted runs than the stated bound t(t+1). */
+#include "unit.h"
+
+#define SIM_MAX 8
+#include "mpc_sim.h"
+
+#define K SCALE(200, 30)
+#define NBITS SCALE(100, 20)
+#define TIMEOUT_MS 1500 /* the liars that stop a run cost a few of these */
+#include "preproc_plan.h"
+
+
+/* n parties with fault[i]; every honest party must finish with right
+ * material, prove exactly the parties of want[], warn `needle`, and have
+ * aborted at most max_aborted runs. */
+static void run_check(uint32_t n, uint32_t t, const int *fault, const uint8_t *want, const char *needle,
+                      unsigned max_aborted, const char *label)
+{
+    Sim s;
+    static Plan pl;
+    memset(&pl, 0, sizeof pl);
+    for (uint32_t i = 0; i < n; i++) pl.fault[i] = fault[i];
+    memset(&s, 0, sizeof s);
+    s.n = n;
+    s.t = t;
+    s.party_fn = party_work;
+    s.ctx = &pl;
+    s.triple_batch = 256;
+    s.timeout_ms = TIMEOUT_MS;
+    sim_run(&s);
+    for (uint32_t i = 0; i < n; i++) {
+        if (pl.fault[i]) continue;
+        Node *p = &s.node[i];
+        CHECK_MSG(p->rc == 0, "%s: party %u: %s", label, i, p->err);
+        if (p->rc != 0) continue;
+        CHECK_MSG(as_i64(&p->out[0]) == 1, "%s: party %u: products wrong", label, i);
+        CHECK_MSG(as_i64(&p->out[1]) == 1, "%s: party %u: bits wrong", label, i);
+        for (uint32_t j = 0; j < n; j++)
+            CHECK_MSG(pl.faulty[i][j] == want[j], "%s: party %u: party %u proven faulty: %d", label, i, j,
+                      pl.faulty[i][j]);
+        CHECK_MSG(strstr(pl.warn[i], needle) != NULL, "%s: party %u: warnings lack \"%s\": %s", label, i, needle,
+                  pl.warn[i]);
+        CHECK_MSG(pl.aborted[i] >= 1 && pl.aborted[i] <= max_aborted, "%s: party %u: %u runs aborted (bound %u)",
+                  label, i, pl.aborted[i], max_aborted);
+    }
+    sim_free(&s);
+}
+
+/* n = 4, t = 1: party 2 lies in every run (bound t(t+1) = 2 aborted
+ * runs: one makes the dispute, the next proves the liar). */
+static void liar_n4(int fault, const char *needle, const char *label)
+{
+    int f[SIM_MAX] = { 0 };
+    uint8_t want[SIM_MAX] = { 0 };
+    f[2] = fault;
+    want[2] = 1;
+    run_check(4, 1, f, want, needle, 2, label);
+}
+
+TEST(lying_abort_n4) { liar_n4(TEST_LYING_ABORT, "party 2 aborted the run accusing nobody anew", "liar n4"); }
+/* a liar naming another honest party each time: in dispute with t+1 */
+TEST(lying_abort_next_n4)
+{
+    liar_n4(TEST_LYING_ABORT_NEXT, "party 2 is in dispute with 2 parties", "liar naming the next n4");
+}
+/* a liar that also stops each run at its start (the honest parties
+ * waiting for it stop too, a chain of aborts that must not convict them) */
+TEST(lying_abort_stop_n4) { liar_n4(TEST_LYING_ABORT_STOP, "party 2 was silent", "stopping liar n4"); }
+
+/* n = 7, t = 2: two liars (bound t(t+1) = 6). */
+static void liars_n7(int f2, int f5, const char *needle, const char *label)
+{
+    int f[SIM_MAX] = { 0 };
+    uint8_t want[SIM_MAX] = { 0 };
+    f[2] = f2;
+    f[5] = f5;
+    want[2] = want[5] = 1;
+    run_check(7, 2, f, want, needle, 6, label);
+}
+
+/* naming parties 3 and 6 */
+TEST(two_liars_n7)
+{
+    liars_n7(TEST_LYING_ABORT, TEST_LYING_ABORT, "party 5 aborted the run accusing nobody anew", "two liars n7");
+}
+/* both naming party 0 */
+TEST(two_liars_same_n7)
+{
+    liars_n7(TEST_LYING_ABORT_ZERO, TEST_LYING_ABORT_ZERO, "parties 0 and 5 are in dispute", "two liars, same, n7");
+}
+TEST(two_liars_next_n7)
+{
+    liars_n7(TEST_LYING_ABORT_NEXT, TEST_LYING_ABORT_STOP, "party 2 aborted the run accusing nobody anew",
+             "liar naming the next and stopping liar n7");
+}
+/* a silent party and a liar */
+TEST(silent_and_liar_n7)
+{
+    liars_n7(TEST_SILENT_SEED, TEST_LYING_ABORT, "party 2 was silent", "silent and liar n7");
+}
+
+int main(void)
+{
+    if (sodium_init() < 0) return 1;
+    RUN(lying_abort_n4);
+    RUN(lying_abort_next_n4);
+    RUN(lying_abort_stop_n4);
+    RUN(two_liars_n7);
+    RUN(two_liars_same_n7);
+    RUN(two_liars_next_n7);
+    RUN(silent_and_liar_n7);
+    return unit_report();
+}
