@@ -516,7 +516,14 @@ void preproc_agree_complain(MpcEngine *e, unsigned j);
 bool preproc_agree_disputed(const MpcEngine *e, unsigned i, unsigned j);
 int preproc_agree_fresh_abort(MpcEngine *e);
 int preproc_agree_patient(MpcEngine *e, const uint8_t *missing, unsigned *extra);
-unsigned preproc_agree_runs_aborted(const MpcEngine *e);
+/* Tests: runs aborted and fallbacks (phase 1) so far in the session. */
+void preproc_agree_counts(const MpcEngine *e, unsigned *aborted, unsigned *fallbacks);
+/* Share disputes (docs/mpc.md "Dispute control"): i's degree-2t shares to
+ * j are disputed (an accusation nobody could prove, the same at every
+ * honest party; a dispute once the run ends without an abort); whether j
+ * takes i's shares from i's broadcast (a dispute of an earlier run). */
+void preproc_agree_share_dispute(MpcEngine *e, unsigned i, unsigned j);
+bool preproc_agree_public(const MpcEngine *e, unsigned i, unsigned j);
 /* Stops the current step: sets e->pp_abort and the error; -1. */
 int preproc_agree_abort(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Broadcasts this party's status of phase ph and decides, the same at

@@ -68,11 +68,13 @@ struct PpAgree {
     bool decided[2];
     PpOutcome out[2];
     uint64_t nfiled; /* messages filed so far (progress) */
-    /* dispute control (docs/mpc.md "A lying abort"): the session's pairs
-     * of which at least one is faulty (never reset), and the pairs an
-     * ABORT outcome adds (applied by preproc_agree_finish) */
-    uint8_t *disp, *pend;
-    unsigned aborts; /* runs aborted so far in the session */
+    /* dispute control (docs/mpc.md "Dispute control"): the session's pairs
+     * of which at least one is faulty (never reset): disp[i·n + j] is
+     * DISP_ABORT (symmetric) or DISP_SHARES (i's degree-2t shares to j are
+     * taken from i's broadcast); the pairs an ABORT outcome adds, and the
+     * share disputes of a run (both applied by preproc_agree_finish) */
+    uint8_t *disp, *pend, *pend2;
+    unsigned aborts, fallbacks; /* runs aborted, fallbacks entered, so far in the session */
 };
 
 static uint64_t get_u64(const uint8_t *m)
@@ -111,6 +113,7 @@ void preproc_agree_free(MpcEngine *e)
     free(a->stsil[1]);
     free(a->disp);
     free(a->pend);
+    free(a->pend2);
     free(a);
     e->pagr = NULL;
 }
@@ -124,13 +127,33 @@ static unsigned lie_target(const MpcEngine *e)
     return k;
 }
 
-bool preproc_agree_disputed(const MpcEngine *e, unsigned i, unsigned j)
+enum { DISP_ABORT = 1, DISP_SHARES = 2 };
+
+/* i and j are in a dispute of any kind. */
+static bool pair(const PpAgree *a, unsigned i, unsigned j)
 {
-    const PpAgree *a = e->pagr;
-    return a && a->disp[(size_t)i * a->n + j];
+    return a->disp[(size_t)i * a->n + j] || a->disp[(size_t)j * a->n + i];
 }
 
-unsigned preproc_agree_runs_aborted(const MpcEngine *e) { return e->pagr ? e->pagr->aborts : 0; }
+bool preproc_agree_disputed(const MpcEngine *e, unsigned i, unsigned j) { return e->pagr && pair(e->pagr, i, j); }
+
+bool preproc_agree_public(const MpcEngine *e, unsigned i, unsigned j)
+{
+    const PpAgree *a = e->pagr;
+    return a && !e->pp_bad[i] && !e->pp_bad[j] && a->disp[(size_t)i * a->n + j] & DISP_SHARES;
+}
+
+void preproc_agree_share_dispute(MpcEngine *e, unsigned i, unsigned j)
+{
+    PpAgree *a = e->pagr;
+    if (a && i != j) a->pend2[(size_t)i * a->n + j] = 1;
+}
+
+void preproc_agree_counts(const MpcEngine *e, unsigned *aborted, unsigned *fallbacks)
+{
+    *aborted = e->pagr ? e->pagr->aborts : 0;
+    *fallbacks = e->pagr ? e->pagr->fallbacks : 0;
+}
 
 int preproc_agree_begin(MpcEngine *e, uint64_t run)
 {
@@ -150,8 +173,9 @@ int preproc_agree_begin(MpcEngine *e, uint64_t run)
         a->stsil[1] = calloc((size_t)n * n, 1);
         a->disp = calloc((size_t)n * n, 1);
         a->pend = calloc((size_t)n * n, 1);
+        a->pend2 = calloc((size_t)n * n, 1);
         if (!a->slot || !a->slen || !a->silent[0] || !a->silent[1] || !a->stsil[0] || !a->stsil[1] || !a->disp ||
-            !a->pend) {
+            !a->pend || !a->pend2) {
             preproc_agree_free(e);
             return mpc_fail(e, "out of memory");
         }
@@ -167,6 +191,7 @@ int preproc_agree_begin(MpcEngine *e, uint64_t run)
     memset(a->stsil[1], 0, (size_t)n * n);
     memset(a->mine, 0, sizeof a->mine);
     memset(a->decided, 0, sizeof a->decided);
+    memset(a->pend2, 0, (size_t)n * n);
     for (unsigned j = 0; j < n; j++) a->live[j] = !e->pp_bad[j];
     memcpy(a->bad0, e->pp_bad, n);
     a->nbad0 = e->pp_nbad;
@@ -182,6 +207,7 @@ int preproc_agree_begin(MpcEngine *e, uint64_t run)
 void preproc_agree_phase(MpcEngine *e, unsigned phase)
 {
     e->pagr->phase = phase;
+    e->pagr->fallbacks += phase == 1;
     memset(e->pagr->mine, 0, sizeof e->pagr->mine);
     e->pp_abort = false;
 }
@@ -301,7 +327,7 @@ static bool fresh_abort(const PpAgree *a, unsigned ph, unsigned j)
     unsigned n = a->n;
     if (!a->have[ph][j] || a->code[ph][j] != PP_ST_ABORT) return false;
     for (unsigned k = 0; k < n; k++)
-        if (k != j && a->live[k] && a->stsil[ph][(size_t)j * n + k] && !a->disp[(size_t)j * n + k]) return true;
+        if (k != j && a->live[k] && a->stsil[ph][(size_t)j * n + k] && !pair(a, j, k)) return true;
     return false;
 }
 
@@ -339,7 +365,7 @@ int preproc_agree_patient(MpcEngine *e, const uint8_t *missing, unsigned *extra)
     bool any = false;
     for (unsigned j = 0; j < a->n; j++) {
         if (!missing[j] || j == e->self) continue;
-        if (!a->disp[(size_t)e->self * a->n + j]) return 0;
+        if (!pair(a, e->self, j)) return 0;
         any = true;
     }
     if (any) ++*extra;
@@ -859,6 +885,57 @@ static void list_aborts(const MpcEngine *e, const PpOutcome *o, char *buf, size_
     }
 }
 
+/* Proves the live parties in dispute with more than t parties (an honest
+ * party is in dispute only with faulty ones); conv: marks them.  The
+ * number proven. */
+static unsigned convict_disputed(MpcEngine *e, uint8_t *conv)
+{
+    PpAgree *a = e->pagr;
+    unsigned n = a->n, nconv = 0;
+    for (unsigned k = 0; k < n; k++) {
+        unsigned c = 0;
+        for (unsigned j = 0; j < n; j++) c += pair(a, k, j);
+        if (!a->live[k] || e->pp_bad[k] || conv[k] || c < e->t + 1) continue;
+        conv[k] = 1;
+        nconv++;
+        preproc_check_convict(e, k);
+        preproc_check_warn(e, "preprocessing (run %llu): party %u is in dispute with %u parties, more than t",
+                           (unsigned long long)a->run, k, c);
+    }
+    return nconv;
+}
+
+/* A run that every honest party finished: the accusations it could not
+ * settle (preproc_agree_share_dispute, the same at every honest party)
+ * become disputes. */
+static int share_disputes(MpcEngine *e)
+{
+    PpAgree *a = e->pagr;
+    unsigned n = a->n;
+    bool any = false;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned j = 0; j < n; j++) {
+            size_t ix = (size_t)i * n + j;
+            if (!a->pend2[ix] || a->disp[ix] & DISP_SHARES || e->pp_bad[i] || e->pp_bad[j]) continue;
+            a->disp[ix] |= DISP_SHARES;
+            any = true;
+            preproc_check_warn(e,
+                               "preprocessing (run %llu): parties %u and %u are in dispute; party %u takes party %u's "
+                               "degree-2t shares from its broadcast from now on",
+                               (unsigned long long)a->run, i, j, j, i);
+        }
+    memset(a->pend2, 0, (size_t)n * n);
+    uint8_t conv[SHAMIR_MAX_PARTIES] = { 0 };
+    if (any) convict_disputed(e, conv);
+    if (e->pp_nbad > e->t) {
+        char who[256];
+        preproc_check_list_set(e->pp_bad, e->n, who, sizeof who);
+        return mpc_fail(e, "preprocessing (run %llu): more than t = %u parties misbehaved (parties %s)",
+                        (unsigned long long)a->run, e->t, who);
+    }
+    return 0;
+}
+
 int preproc_agree_finish(MpcEngine *e, int rc, bool *retry)
 {
     PpAgree *a = e->pagr;
@@ -876,7 +953,7 @@ int preproc_agree_finish(MpcEngine *e, int rc, bool *retry)
         if (rc != 0) /* only if t+1 named this party: not under the synchronous model */
             return mpc_fail(e, "preprocessing (run %llu): %s; the others went on without this party",
                             (unsigned long long)a->run, why);
-        return 0;
+        return share_disputes(e);
     }
     /* the run is over for every honest party: its convictions are undone
      * (all alike) and the parties left out as silent are proven */
@@ -888,25 +965,15 @@ int preproc_agree_finish(MpcEngine *e, int rc, bool *retry)
     memcpy(conv, o->conv, n);
     for (unsigned j = 0; j < n; j++)
         for (unsigned k = j + 1; k < n; k++)
-            if (a->pend[(size_t)j * n + k] && !a->disp[(size_t)j * n + k]) {
-                a->disp[(size_t)j * n + k] = a->disp[(size_t)k * n + j] = 1;
+            if (a->pend[(size_t)j * n + k] && !pair(a, j, k)) {
+                a->disp[(size_t)j * n + k] = a->disp[(size_t)k * n + j] = DISP_ABORT;
                 fresh++;
                 preproc_check_warn(e,
                                    "preprocessing (run %llu): parties %u and %u are in dispute (one named the other "
                                    "silent, fewer than t+1 did); the run is made again",
                                    (unsigned long long)a->run, j, k);
             }
-    for (unsigned k = 0; k < n; k++) {
-        /* an honest party is in dispute only with faulty ones */
-        unsigned c = 0;
-        for (unsigned j = 0; j < n; j++) c += a->disp[(size_t)k * n + j];
-        if (a->live[k] && !conv[k] && c >= e->t + 1) {
-            conv[k] = 1;
-            nconv++;
-            preproc_check_warn(e, "preprocessing (run %llu): party %u is in dispute with %u parties, more than t",
-                               (unsigned long long)a->run, k, c);
-        }
-    }
+    nconv += convict_disputed(e, conv);
     if (!nconv && !fresh)
         return mpc_fail(e,
                         "preprocessing (run %llu): party %s stopped waiting; fewer than t+1 = %u parties named the "
@@ -916,14 +983,14 @@ int preproc_agree_finish(MpcEngine *e, int rc, bool *retry)
         return mpc_fail(e, "preprocessing (run %llu): %u runs aborted, more than t(t+1) = %u (parties %s)",
                         (unsigned long long)a->run, a->aborts, e->t * (e->t + 1), who);
     for (unsigned k = 0; k < n; k++) {
-        if (!conv[k]) continue;
+        if (!o->conv[k]) continue;
         preproc_check_convict(e, k);
         if (o->lied[k])
             preproc_check_warn(e,
                                "preprocessing (run %llu): party %u aborted the run accusing nobody anew (a lie); the "
                                "run is made again without it",
                                (unsigned long long)a->run, k);
-        else if (o->conv[k])
+        else
             preproc_check_warn(e,
                                "preprocessing (run %llu): party %u was silent (at least t+1 parties timed out on it: "
                                "party %s); the run is made again without it",

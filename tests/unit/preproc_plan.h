@@ -13,7 +13,8 @@ typedef struct {
     int fault[SIM_MAX]; /* TEST_* per party (0: honest) */
     char warn[SIM_MAX][1024];
     uint8_t faulty[SIM_MAX][SIM_MAX];
-    unsigned aborted[SIM_MAX]; /* runs aborted in the session */
+    unsigned aborted[SIM_MAX], fallbacks[SIM_MAX]; /* runs aborted, fallbacks, in the session */
+    unsigned runs;                                 /* runs of 256 triples before the check (0: none) */
 } Plan;
 
 static void party_work(Node *p)
@@ -26,10 +27,12 @@ static void party_work(Node *p)
         p->rc = -1;
         return;
     }
-    int rc = mpc_preprocess(e, 2 * K, 2 * K, NBITS);
+    int rc = 0;
+    for (unsigned r = 1; r <= pl->runs && rc == 0; r++) rc = mpc_preprocess(e, 256 * r, 0, 0);
+    if (rc == 0) rc = mpc_preprocess(e, 2 * K, 2 * K, NBITS);
     snprintf(pl->warn[p->id], sizeof pl->warn[p->id], "%s", mpc_warnings(e));
     mpc_preproc_faulty(e, pl->faulty[p->id]);
-    pl->aborted[p->id] = preproc_agree_runs_aborted(e);
+    preproc_agree_counts(e, &pl->aborted[p->id], &pl->fallbacks[p->id]);
     if (rc != 0) {
         node_fail(p, "mpc_preprocess");
         return;

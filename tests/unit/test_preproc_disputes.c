@@ -14,16 +14,22 @@
 #define TIMEOUT_MS 1500 /* the liars that stop a run cost a few of these */
 #include "preproc_plan.h"
 
+/* What a session may cost: runs aborted (at least one where a liar
+ * acts), fallbacks (the broadcast re-send); runs: extra runs made. */
+typedef struct {
+    unsigned min_aborted, max_aborted, max_fallbacks, runs;
+} Cost;
 
 /* n parties with fault[i]; every honest party must finish with right
- * material, prove exactly the parties of want[], warn `needle`, and have
- * aborted at most max_aborted runs. */
-static void run_check(uint32_t n, uint32_t t, const int *fault, const uint8_t *want, const char *needle,
-                      unsigned max_aborted, const char *label)
+ * material, prove exactly the parties of want[], warn `needle`, and stay
+ * within the cost. */
+static void run_check(uint32_t n, uint32_t t, const int *fault, const uint8_t *want, const char *needle, Cost c,
+                      const char *label)
 {
     Sim s;
     static Plan pl;
     memset(&pl, 0, sizeof pl);
+    pl.runs = c.runs;
     for (uint32_t i = 0; i < n; i++) pl.fault[i] = fault[i];
     memset(&s, 0, sizeof s);
     s.n = n;
@@ -45,8 +51,10 @@ static void run_check(uint32_t n, uint32_t t, const int *fault, const uint8_t *w
                       pl.faulty[i][j]);
         CHECK_MSG(strstr(pl.warn[i], needle) != NULL, "%s: party %u: warnings lack \"%s\": %s", label, i, needle,
                   pl.warn[i]);
-        CHECK_MSG(pl.aborted[i] >= 1 && pl.aborted[i] <= max_aborted, "%s: party %u: %u runs aborted (bound %u)",
-                  label, i, pl.aborted[i], max_aborted);
+        CHECK_MSG(pl.aborted[i] >= c.min_aborted && pl.aborted[i] <= c.max_aborted,
+                  "%s: party %u: %u runs aborted (bound %u)", label, i, pl.aborted[i], c.max_aborted);
+        CHECK_MSG(pl.fallbacks[i] <= c.max_fallbacks, "%s: party %u: %u fallbacks (bound %u)", label, i,
+                  pl.fallbacks[i], c.max_fallbacks);
     }
     sim_free(&s);
 }
@@ -59,7 +67,7 @@ static void liar_n4(int fault, const char *needle, const char *label)
     uint8_t want[SIM_MAX] = { 0 };
     f[2] = fault;
     want[2] = 1;
-    run_check(4, 1, f, want, needle, 2, label);
+    run_check(4, 1, f, want, needle, (Cost){ 1, 2, 0, 0 }, label);
 }
 
 TEST(lying_abort_n4) { liar_n4(TEST_LYING_ABORT, "party 2 aborted the run accusing nobody anew", "liar n4"); }
@@ -80,7 +88,7 @@ static void liars_n7(int f2, int f5, const char *needle, const char *label)
     f[2] = f2;
     f[5] = f5;
     want[2] = want[5] = 1;
-    run_check(7, 2, f, want, needle, 6, label);
+    run_check(7, 2, f, want, needle, (Cost){ 1, 6, 0, 0 }, label);
 }
 
 /* naming parties 3 and 6 */
@@ -99,9 +107,29 @@ TEST(two_liars_next_n7)
              "liar naming the next and stopping liar n7");
 }
 /* a silent party and a liar */
-TEST(silent_and_liar_n7)
+TEST(silent_and_liar_n7) { liars_n7(TEST_SILENT_SEED, TEST_LYING_ABORT, "party 2 was silent", "silent and liar n7"); }
+
+/* Degree-2t shares to the next party that are wrong and not validly
+ * signed (not provable): the first such failure starts the signing, the
+ * second makes the pair a dispute, and from then on the receiver takes
+ * the sender's shares from its broadcast: two fallbacks in eight runs,
+ * nobody proven. */
+static void unsigned_shares(uint32_t n, uint32_t t, const uint32_t *bad, size_t nbad, const char *needle)
 {
-    liars_n7(TEST_SILENT_SEED, TEST_LYING_ABORT, "party 2 was silent", "silent and liar n7");
+    int f[SIM_MAX] = { 0 };
+    uint8_t want[SIM_MAX] = { 0 };
+    for (size_t i = 0; i < nbad; i++) f[bad[i]] = TEST_BAD_OPEN2T_NOSIG;
+    run_check(n, t, f, want, needle, (Cost){ 0, 0, 2, 6 }, "unsigned shares");
+}
+TEST(unsigned_shares_n4)
+{
+    static const uint32_t bad[] = { 2 };
+    unsigned_shares(4, 1, bad, 1, "party 3 takes party 2's degree-2t shares from its broadcast");
+}
+TEST(unsigned_shares_n7)
+{
+    static const uint32_t bad[] = { 2, 5 };
+    unsigned_shares(7, 2, bad, 2, "party 6 got degree-2t shares from party 5 without a valid signature");
 }
 
 int main(void)
@@ -114,5 +142,7 @@ int main(void)
     RUN(two_liars_same_n7);
     RUN(two_liars_next_n7);
     RUN(silent_and_liar_n7);
+    RUN(unsigned_shares_n4);
+    RUN(unsigned_shares_n7);
     return unit_report();
 }
