@@ -291,6 +291,11 @@ enum {
     TEST_LYING_ABORT_ZERO,
     TEST_LYING_ABORT_NEXT,
     TEST_LYING_ABORT_STOP,
+    /* preproc_locate.c: as TEST_BAD_OPEN2T_LIE2, and (while signing) a
+     * dealt row to party 0 not validly signed, then a published column off
+     * that row (docs/mpc.md "Dispute control": the row party 0 shows is the
+     * one it took from the check round's opening) */
+    TEST_BAD_OPEN2T_LIE3,
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */

@@ -441,6 +441,16 @@ static int judge_evidence(MpcEngine *e, uint64_t seq, size_t T, const uint8_t *f
         for (unsigned i = 0; i < n && rc == 0 && !e->pp_bad[j]; i++) {
             unsigned c = code[j][i];
             accused[j] |= c != 0;
+            if (c && i != j && pb->on[i] && preproc_agree_public(e, i, j)) {
+                /* an honest j decoded with i's public shares and accuses
+                 * i only through them (the re-send's comparison) */
+                preproc_check_convict(e, j);
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u accused party %u, whose shares it "
+                                   "takes from its broadcast",
+                                   (unsigned long long)seq, j, i);
+                continue;
+            }
             if (c == 2 && i != j) {
                 preproc_check_warn(e,
                                    "triple generation (open-2t round %llu): party %u got degree-2t shares from party "
@@ -639,8 +649,15 @@ static int judge_column(MpcEngine *e, uint64_t seq, const PpRunRows *rr, size_t 
         else
             fe_zero(&mine[n + x]);
     }
-    if (e->test_fault == TEST_BAD_OPEN2T_LIE2) /* a received share that fits the lie */
+    if (e->test_fault == TEST_BAD_OPEN2T_LIE2 || e->test_fault == TEST_BAD_OPEN2T_LIE3) /* fits the lie */
         fe_sub(f, &mine[n + use->map[i]], &mine[n + use->map[i]], &e->inv2);
+    for (unsigned x = 0; x < n && e->test_fault == TEST_BAD_OPEN2T_LIE3; x++) {
+        Fe px, ps; /* a sharing of degree 2t off at every party but itself: + (x - x_self) */
+        shamir_point(f, &px, x);
+        shamir_point(f, &ps, e->self);
+        fe_sub(f, &px, &px, &ps);
+        fe_add(f, &mine[x], &mine[x], &px);
+    }
     Fe *all = malloc(2 * (size_t)n * n * sizeof *all), *sh = malloc((size_t)n * n * sizeof *sh);
     uint8_t(*dis)[SHAMIR_MAX_PARTIES] = calloc(n, sizeof *dis);
     int rc = all && sh && dis ? preproc_check_exchange(e, PP_TAG(15, seq), mine, 2 * (size_t)n, all, bad)
@@ -748,8 +765,8 @@ static int locate_inputs(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const
         o[1] = in->ab[2 * c + 1];
         o[2] = in->rt[c];
         o[3] = in->r2t[c];
-        if (e->test_fault == TEST_BAD_OPEN2T_LIE ||
-            e->test_fault == TEST_BAD_OPEN2T_LIE2) { /* a r_2t,i that fits the lie */
+        if (e->test_fault == TEST_BAD_OPEN2T_LIE || e->test_fault == TEST_BAD_OPEN2T_LIE2 ||
+            e->test_fault == TEST_BAD_OPEN2T_LIE3) { /* a r_2t,i that fits the lie */
             fe_mul(f, &o[3], &o[0], &o[1]);
             fe_sub(f, &o[3], &o[3], &sent[c]);
         }
@@ -886,7 +903,7 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
      * copy only for a test cheater */
     Fe *own = (Fe *)(void *)(e->sbuf + MPC_HDR), *sent = own;
     int tf = e->test_fault;
-    bool lie = tf == TEST_BAD_OPEN2T_LIE || tf == TEST_BAD_OPEN2T_LIE2;
+    bool lie = tf == TEST_BAD_OPEN2T_LIE || tf == TEST_BAD_OPEN2T_LIE2 || tf == TEST_BAD_OPEN2T_LIE3;
     if (tf == TEST_BAD_OPEN2T || tf == TEST_BAD_DEAL_ALL || lie) {
         if (!(sent = malloc(T * sizeof *sent + 1))) return mpc_fail(e, "out of memory");
         if (lie)

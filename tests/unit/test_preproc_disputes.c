@@ -20,6 +20,8 @@ typedef struct {
     unsigned min_aborted, max_aborted, max_fallbacks, runs;
 } Cost;
 
+static Plan *last_plan; /* the plan of the last session, for further checks */
+
 /* n parties with fault[i]; every honest party must finish with right
  * material, prove exactly the parties of want[], warn `needle`, and stay
  * within the cost. */
@@ -28,6 +30,7 @@ static void run_check(uint32_t n, uint32_t t, const int *fault, const uint8_t *w
 {
     Sim s;
     static Plan pl;
+    last_plan = &pl;
     memset(&pl, 0, sizeof pl);
     pl.runs = c.runs;
     for (uint32_t i = 0; i < n; i++) pl.fault[i] = fault[i];
@@ -132,6 +135,25 @@ TEST(unsigned_shares_n7)
     unsigned_shares(7, 2, bad, 2, "party 6 got degree-2t shares from party 5 without a valid signature");
 }
 
+/* The r_2t column judgement settles a dispute with a row an honest
+ * receiver took from the dealer's opening in the check round: party 2
+ * signs its row to party 0 wrongly (party 0 takes the row party 2 opens
+ * in the check round), lies about r_2t with party 5, and publishes a
+ * column off party 0's row.  Party 0 shows the opened row (it hashes to
+ * party 2's commitment), which proves party 2. */
+TEST(opened_row_shown_n7)
+{
+    int f[SIM_MAX] = { 0 };
+    uint8_t want[SIM_MAX] = { 0 };
+    f[2] = TEST_BAD_OPEN2T_LIE3;
+    f[5] = TEST_BAD_OPEN2T_LIE2;
+    want[2] = want[5] = 1;
+    run_check(7, 2, f, want, "party 2 published a degree-2t sharing that contradicts the row it dealt party 0",
+              (Cost){ 0, 0, 8, 0 }, "opened row shown");
+    CHECK_MSG(strstr(last_plan->warn[0], "party 2's dealing to party 0 is not validly signed") != NULL,
+              "party 0 did not take party 2's opened row: %s", last_plan->warn[0]);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -144,5 +166,6 @@ int main(void)
     RUN(silent_and_liar_n7);
     RUN(unsigned_shares_n4);
     RUN(unsigned_shares_n7);
+    RUN(opened_row_shown_n7);
     return unit_report();
 }
