@@ -30,6 +30,16 @@
  * are never left out of S (fewer than t+1 parties can name them), so a
  * run that one honest party aborted is aborted by all.
  *
+ * Dispute control (docs/mpc.md "Dispute control"): a naming that fewer
+ * than t+1 back (a possible lying abort) makes the pair a dispute for the
+ * session, as does an unprovable accusation about degree-2t shares
+ * (preproc_locate.c).  One of each pair is faulty, so a party in t+1
+ * disputes is proven; only an abort that accuses a party its sender is
+ * not in dispute with excuses anybody from being waited for, and an
+ * agreed ABORT without such an accusation or a conviction proves every
+ * party that aborted.  A party waits longer for a party it is in dispute
+ * with; a disputed sender's degree-2t shares go over the broadcast.
+ *
  * Every broadcast a run's steps take goes through preproc_agree_take, which
  * files this module's messages (of any step) and keeps another party's
  * broadcast of a later run until its turn. */
