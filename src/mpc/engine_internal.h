@@ -296,6 +296,9 @@ enum {
      * that row (docs/mpc.md "Dispute control": the row party 0 shows is the
      * one it took from the check round's opening) */
     TEST_BAD_OPEN2T_LIE3,
+    /* preproc_locate.c: reports a degree-2t failure in every run and, while
+     * signing, accuses the previous party of unsigned shares (code 2) */
+    TEST_FALSE_ACCUSE,
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */

@@ -401,6 +401,7 @@ static int judge_evidence(MpcEngine *e, uint64_t seq, size_t T, const uint8_t *f
             a = rv->ok[i] ? 1 : 2;
         else if (rv && i != self && !e->pp_bad[i] && !rv->got[i])
             a = 2; /* nothing came from i (preproc_agree.c): not provable either */
+        if (e->test_fault == TEST_FALSE_ACCUSE && i == (self + n - 1) % n) a = 2; /* a test's lie */
         fe_from_u64(e->f, &acc[i], a);
     }
     int rc = preproc_check_exchange(e, PP_TAG(13, seq), acc, n, all, bad);
@@ -938,6 +939,7 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
         } else {
             nfail = decode_live(e, row, T, opened, drop);
             if (nfail < 0) rc = -1;
+            if (nfail == 0 && tf == TEST_FALSE_ACCUSE) nfail = drop[0] = 1; /* a test's false failure */
         }
     }
     /* lazily: only a party that failed checks the signatures, and keeps

@@ -135,6 +135,21 @@ TEST(unsigned_shares_n7)
     unsigned_shares(7, 2, bad, 2, "party 6 got degree-2t shares from party 5 without a valid signature");
 }
 
+/* A party that reports a failure in every run and accuses the previous
+ * party of unsigned shares (not provable): the first false failure starts
+ * the signing, the second makes the pair a dispute, the third accuses a
+ * party whose shares the liar takes from its broadcast, which proves the
+ * liar.  Three fallbacks, no honest party proven. */
+TEST(false_accuser_n4)
+{
+    int f[SIM_MAX] = { 0 };
+    uint8_t want[SIM_MAX] = { 0 };
+    f[2] = TEST_FALSE_ACCUSE;
+    want[2] = 1;
+    run_check(4, 1, f, want, "party 2 accused party 1, whose shares it takes from its broadcast", (Cost){ 0, 0, 3, 6 },
+              "false accuser");
+}
+
 /* The r_2t column judgement settles a dispute with a row an honest
  * receiver took from the dealer's opening in the check round: party 2
  * signs its row to party 0 wrongly (party 0 takes the row party 2 opens
@@ -166,6 +181,7 @@ int main(void)
     RUN(silent_and_liar_n7);
     RUN(unsigned_shares_n4);
     RUN(unsigned_shares_n7);
+    RUN(false_accuser_n4);
     RUN(opened_row_shown_n7);
     return unit_report();
 }
