@@ -227,7 +227,7 @@ def find_unit_binaries(build):
 
 
 # Unit tests that wait out timeouts on purpose (silent parties): seconds.
-UNIT_TIMEOUTS = {"test_preproc_silent": 400}
+UNIT_TIMEOUTS = {"test_preproc_silent": 400, "test_preproc_disputes": 400}
 
 
 def run_unit(path, ctx):

@@ -283,6 +283,22 @@ enum {
     TEST_SILENT_OPEN2T_ONE, /* no degree-2t shares to the next party only */
     TEST_SILENT_DEAL_ONE,   /* no dealing to the next party only (it then opens that row) */
     TEST_BAD_DEAL_MUTE,     /* TEST_BAD_DEAL, then does not open the disputed row */
+    /* preproc_agree.c tests: a lying abort (docs/mpc.md "A lying abort"):
+     * a status ABORT naming an honest party in every run, the run
+     * otherwise done honestly; naming party self+1, party 0, or another
+     * party after each aborted run; or stopping each run at its start */
+    TEST_LYING_ABORT,
+    TEST_LYING_ABORT_ZERO,
+    TEST_LYING_ABORT_NEXT,
+    TEST_LYING_ABORT_STOP,
+    /* preproc_locate.c: as TEST_BAD_OPEN2T_LIE2, and (while signing) a
+     * dealt row to party 0 not validly signed, then a published column off
+     * that row (docs/mpc.md "Dispute control": the row party 0 shows is the
+     * one it took from the check round's opening) */
+    TEST_BAD_OPEN2T_LIE3,
+    /* preproc_locate.c: reports a degree-2t failure in every run and, while
+     * signing, accuses the previous party of unsigned shares (code 2) */
+    TEST_FALSE_ACCUSE,
 };
 
 /* memcpy of n elements that tolerates n = 0 with NULL pointers. */
@@ -476,6 +492,7 @@ typedef struct {
     unsigned nconv;
     uint8_t aborted[SHAMIR_MAX_PARTIES]; /* parties whose agreed status is ABORT */
     uint8_t failed[SHAMIR_MAX_PARTIES];  /* ... FAIL */
+    uint8_t lied[SHAMIR_MAX_PARTIES];    /* convicted: aborted while nobody accused anybody anew */
     bool slow;                           /* decided by the agreement, not the fast path */
 } PpOutcome;
 /* A run begins (run: its dealing's sequence number): statuses and
@@ -491,11 +508,30 @@ int preproc_agree_take(MpcEngine *e, unsigned j, uint8_t **m, size_t *l);
 void preproc_agree_poll(MpcEngine *e);
 /* 1 if party j has aborted the current phase (its status came). */
 int preproc_agree_aborted(const MpcEngine *e, unsigned j);
-/* 1 if j aborted and is not waited for any more (an abort that names
- * nobody but j while nobody else aborted is not an excuse). */
-int preproc_agree_excused(const MpcEngine *e, unsigned j);
+/* 1 if j aborted and is not waited for any more: some live party's abort
+ * accuses a party it is not in dispute with (any other abort is no
+ * excuse). */
+int preproc_agree_excused(MpcEngine *e, unsigned j);
 /* This party timed out on j: its status will name j. */
 void preproc_agree_complain(MpcEngine *e, unsigned j);
+/* Dispute control: whether i and j are in dispute (one named the other
+ * silent in an aborted run, fewer than t+1 did); 1 if some live party
+ * aborted the current phase with a fresh accusation (of a party it is not
+ * in dispute with); after a wait timed out on the parties in `missing`:
+ * 1 (and ++*extra) if this party waits another timeout because all of
+ * them are in dispute with it (at most PP_PATIENCE times). */
+#define PP_PATIENCE 2
+bool preproc_agree_disputed(const MpcEngine *e, unsigned i, unsigned j);
+int preproc_agree_fresh_abort(MpcEngine *e);
+int preproc_agree_patient(MpcEngine *e, const uint8_t *missing, unsigned *extra);
+/* Tests: runs aborted and fallbacks (phase 1) so far in the session. */
+void preproc_agree_counts(const MpcEngine *e, unsigned *aborted, unsigned *fallbacks);
+/* Share disputes (docs/mpc.md "Dispute control"): i's degree-2t shares to
+ * j are disputed (an accusation nobody could prove, the same at every
+ * honest party; a dispute once the run ends without an abort); whether j
+ * takes i's shares from i's broadcast (a dispute of an earlier run). */
+void preproc_agree_share_dispute(MpcEngine *e, unsigned i, unsigned j);
+bool preproc_agree_public(const MpcEngine *e, unsigned i, unsigned j);
 /* Stops the current step: sets e->pp_abort and the error; -1. */
 int preproc_agree_abort(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Broadcasts this party's status of phase ph and decides, the same at

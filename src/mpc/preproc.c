@@ -56,6 +56,7 @@ int preproc_setup(MpcEngine *e)
     if (cheat && strcmp(cheat, "deal") == 0) e->test_fault = TEST_BAD_DEAL_ALL;
     if (cheat && strcmp(cheat, "open2t") == 0) e->test_fault = TEST_BAD_OPEN2T; /* wrong degree-2t shares */
     if (cheat && strcmp(cheat, "kill") == 0) e->test_fault = TEST_SILENT_SEED;  /* killed after dealing */
+    if (cheat && strcmp(cheat, "lie") == 0) e->test_fault = TEST_LYING_ABORT;   /* aborts naming party 3 */
     unsigned n = e->n, t = e->t, w = n - t;
     if (t) {
         e->ext = malloc((size_t)w * t * sizeof *e->ext);
@@ -492,6 +493,7 @@ int preproc_gather_live(MpcEngine *e)
         bool missing = false;
         for (unsigned j = 0; j < e->n; j++) {
             if (j == e->self || e->pp_bad[j] || e->g.buf[j]) continue;
+            if (e->g.kind == MK_OPEN2T && preproc_agree_public(e, j, e->self)) continue; /* taken from j's broadcast */
             if (preproc_agree_excused(e, j))
                 stopped = true;
             else
@@ -512,7 +514,8 @@ int preproc_gather_live(MpcEngine *e)
         size_t k = 0;
         miss[0] = 0;
         for (unsigned j = 0; j < e->n; j++)
-            if (j != e->self && !e->pp_bad[j] && !e->g.buf[j] && !preproc_agree_excused(e, j)) {
+            if (j != e->self && !e->pp_bad[j] && !e->g.buf[j] && !preproc_agree_excused(e, j) &&
+                !(e->g.kind == MK_OPEN2T && preproc_agree_public(e, j, e->self))) {
                 preproc_agree_complain(e, j);
                 if (k + 12 < sizeof miss) k += (size_t)snprintf(miss + k, sizeof miss - k, "%s%u", k ? ", " : "", j);
             }

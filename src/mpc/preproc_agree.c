@@ -30,6 +30,16 @@
  * are never left out of S (fewer than t+1 parties can name them), so a
  * run that one honest party aborted is aborted by all.
  *
+ * Dispute control (docs/mpc.md "Dispute control"): a naming that fewer
+ * than t+1 back (a possible lying abort) makes the pair a dispute for the
+ * session, as does an unprovable accusation about degree-2t shares
+ * (preproc_locate.c).  One of each pair is faulty, so a party in t+1
+ * disputes is proven; only an abort that accuses a party its sender is
+ * not in dispute with excuses anybody from being waited for, and an
+ * agreed ABORT without such an accusation or a conviction proves every
+ * party that aborted.  A party waits longer for a party it is in dispute
+ * with; a disputed sender's degree-2t shares go over the broadcast.
+ *
  * Every broadcast a run's steps take goes through preproc_agree_take, which
  * files this module's messages (of any step) and keeps another party's
  * broadcast of a later run until its turn. */
@@ -68,6 +78,13 @@ struct PpAgree {
     bool decided[2];
     PpOutcome out[2];
     uint64_t nfiled; /* messages filed so far (progress) */
+    /* dispute control (docs/mpc.md "Dispute control"): the session's pairs
+     * of which at least one is faulty (never reset): disp[i·n + j] is
+     * DISP_ABORT (symmetric) or DISP_SHARES (i's degree-2t shares to j are
+     * taken from i's broadcast); the pairs an ABORT outcome adds, and the
+     * share disputes of a run (both applied by preproc_agree_finish) */
+    uint8_t *disp, *pend, *pend2;
+    unsigned aborts, fallbacks; /* runs aborted, fallbacks entered, so far in the session */
 };
 
 static uint64_t get_u64(const uint8_t *m)
@@ -104,8 +121,48 @@ void preproc_agree_free(MpcEngine *e)
     free(a->silent[1]);
     free(a->stsil[0]);
     free(a->stsil[1]);
+    free(a->disp);
+    free(a->pend);
+    free(a->pend2);
     free(a);
     e->pagr = NULL;
+}
+
+/* Tests: whom a lying party names (TEST_LYING_ABORT*). */
+static unsigned lie_target(const MpcEngine *e)
+{
+    unsigned n = e->n, k = e->test_fault == TEST_LYING_ABORT_ZERO ? 0 : (e->self + 1) % n;
+    if (e->test_fault == TEST_LYING_ABORT_NEXT) /* another party after each aborted run */
+        for (unsigned i = 0; i < e->pagr->aborts || k == e->self; i++) k = (k + 1) % n;
+    return k;
+}
+
+enum { DISP_ABORT = 1, DISP_SHARES = 2 };
+
+/* i and j are in a dispute of any kind. */
+static bool pair(const PpAgree *a, unsigned i, unsigned j)
+{
+    return a->disp[(size_t)i * a->n + j] || a->disp[(size_t)j * a->n + i];
+}
+
+bool preproc_agree_disputed(const MpcEngine *e, unsigned i, unsigned j) { return e->pagr && pair(e->pagr, i, j); }
+
+bool preproc_agree_public(const MpcEngine *e, unsigned i, unsigned j)
+{
+    const PpAgree *a = e->pagr;
+    return a && !e->pp_bad[i] && !e->pp_bad[j] && a->disp[(size_t)i * a->n + j] & DISP_SHARES;
+}
+
+void preproc_agree_share_dispute(MpcEngine *e, unsigned i, unsigned j)
+{
+    PpAgree *a = e->pagr;
+    if (a && i != j) a->pend2[(size_t)i * a->n + j] = 1;
+}
+
+void preproc_agree_counts(const MpcEngine *e, unsigned *aborted, unsigned *fallbacks)
+{
+    *aborted = e->pagr ? e->pagr->aborts : 0;
+    *fallbacks = e->pagr ? e->pagr->fallbacks : 0;
 }
 
 int preproc_agree_begin(MpcEngine *e, uint64_t run)
@@ -124,7 +181,11 @@ int preproc_agree_begin(MpcEngine *e, uint64_t run)
         a->silent[1] = calloc((size_t)n * n, 1);
         a->stsil[0] = calloc((size_t)n * n, 1);
         a->stsil[1] = calloc((size_t)n * n, 1);
-        if (!a->slot || !a->slen || !a->silent[0] || !a->silent[1] || !a->stsil[0] || !a->stsil[1]) {
+        a->disp = calloc((size_t)n * n, 1);
+        a->pend = calloc((size_t)n * n, 1);
+        a->pend2 = calloc((size_t)n * n, 1);
+        if (!a->slot || !a->slen || !a->silent[0] || !a->silent[1] || !a->stsil[0] || !a->stsil[1] || !a->disp ||
+            !a->pend || !a->pend2) {
             preproc_agree_free(e);
             return mpc_fail(e, "out of memory");
         }
@@ -140,17 +201,23 @@ int preproc_agree_begin(MpcEngine *e, uint64_t run)
     memset(a->stsil[1], 0, (size_t)n * n);
     memset(a->mine, 0, sizeof a->mine);
     memset(a->decided, 0, sizeof a->decided);
+    memset(a->pend2, 0, (size_t)n * n);
     for (unsigned j = 0; j < n; j++) a->live[j] = !e->pp_bad[j];
     memcpy(a->bad0, e->pp_bad, n);
     a->nbad0 = e->pp_nbad;
     a->warn0 = strlen(e->warn);
     e->pp_abort = false;
+    if (e->test_fault == TEST_LYING_ABORT_STOP) { /* tests: stops the run at once, naming an honest party */
+        a->mine[lie_target(e)] = 1;
+        return preproc_agree_abort(e, "test: a lying abort");
+    }
     return 0;
 }
 
 void preproc_agree_phase(MpcEngine *e, unsigned phase)
 {
     e->pagr->phase = phase;
+    e->pagr->fallbacks += phase == 1;
     memset(e->pagr->mine, 0, sizeof e->pagr->mine);
     e->pp_abort = false;
 }
@@ -262,19 +329,57 @@ int preproc_agree_aborted(const MpcEngine *e, unsigned j)
     return a && a->have[a->phase][j] && a->code[a->phase][j] == PP_ST_ABORT;
 }
 
-int preproc_agree_excused(const MpcEngine *e, unsigned j)
+/* j's status of phase ph is ABORT and names a live party other than j
+ * that j is not in dispute with: an accusation that makes progress (a new
+ * dispute, or a conviction). */
+static bool fresh_abort(const PpAgree *a, unsigned ph, unsigned j)
+{
+    unsigned n = a->n;
+    if (!a->have[ph][j] || a->code[ph][j] != PP_ST_ABORT) return false;
+    for (unsigned k = 0; k < n; k++)
+        if (k != j && a->live[k] && a->stsil[ph][(size_t)j * n + k] && !pair(a, j, k)) return true;
+    return false;
+}
+
+static bool any_fresh(const PpAgree *a)
+{
+    for (unsigned j = 0; a && j < a->n; j++)
+        if (a->live[j] && fresh_abort(a, a->phase, j)) return true;
+    return false;
+}
+
+int preproc_agree_fresh_abort(MpcEngine *e)
+{
+    preproc_agree_poll(e); /* the statuses of parties not waited for too */
+    return any_fresh(e->pagr);
+}
+
+int preproc_agree_excused(MpcEngine *e, unsigned j)
+{
+    /* an honest party aborts after timing out on somebody it is not in
+     * dispute with (it names them), or after such an abort of another
+     * party; any other abort (naming nobody, or only parties its sender
+     * is in dispute with) is no excuse: its sender is still waited for,
+     * and named */
+    return preproc_agree_aborted(e, j) && preproc_agree_fresh_abort(e);
+}
+
+int preproc_agree_patient(MpcEngine *e, const uint8_t *missing, unsigned *extra)
 {
     const PpAgree *a = e->pagr;
-    unsigned n = a->n, ph = a->phase;
-    if (!preproc_agree_aborted(e, j)) return 0;
-    /* an honest party aborts after timing out on somebody (it names
-     * them), or after another party's abort; one that names nobody but
-     * itself while nobody else aborted is still waited for, and named */
-    for (unsigned k = 0; k < n; k++)
-        if (k != j && a->silent[ph][(size_t)j * n + k]) return 1;
-    for (unsigned k = 0; k < n; k++)
-        if (k != j && a->live[k] && preproc_agree_aborted(e, k)) return 1;
-    return 0;
+    /* the disputed party may be timing its broadcast to this party's
+     * deadline only: reliable broadcast brings it here within a timeout of
+     * any honest party, and if none gets it, those not in dispute with it
+     * abort (a fresh accusation) */
+    if (*extra >= PP_PATIENCE || preproc_agree_fresh_abort(e)) return 0;
+    bool any = false;
+    for (unsigned j = 0; j < a->n; j++) {
+        if (!missing[j] || j == e->self) continue;
+        if (!pair(a, e->self, j)) return 0;
+        any = true;
+    }
+    if (any) ++*extra;
+    return any;
 }
 
 void preproc_agree_complain(MpcEngine *e, unsigned j) { e->pagr->mine[j] = 1; }
@@ -570,28 +675,49 @@ static int change_view(MpcEngine *e, Agr *g, unsigned v)
     return send_msg(e, g->ph, 'V', v, &lv, 1, locked ? g->lock : none, n, locked ? g->lock_voters : none, n);
 }
 
-/* The outcome of an agreed S. */
+/* The outcome of an agreed S.  On ABORT, the disputes it makes go to
+ * a->pend (every status of S naming a live party that is not convicted). */
 static void outcome_of(MpcEngine *e, unsigned ph, const uint8_t *S, PpOutcome *out)
 {
     PpAgree *a = e->pagr;
+    unsigned n = a->n;
     memset(out, 0, sizeof *out);
+    memset(a->pend, 0, (size_t)n * n);
     out->slow = true;
-    for (unsigned j = 0; j < a->n; j++)
+    for (unsigned j = 0; j < n; j++)
         if (S[j] && a->code[ph][j] > out->code) out->code = a->code[ph][j];
-    for (unsigned k = 0; k < a->n && out->code == PP_ST_ABORT; k++) {
+    bool fresh = false;
+    for (unsigned k = 0; k < n && out->code == PP_ST_ABORT; k++) {
         /* left out, or named by t+1 statuses of S (an ABORT outcome has
          * no fast-path party, and every status of S is held) */
         unsigned c = 0;
-        for (unsigned j = 0; j < a->n; j++) c += S[j] && j != k && a->stsil[ph][(size_t)j * a->n + k];
+        for (unsigned j = 0; j < n; j++) c += S[j] && j != k && a->stsil[ph][(size_t)j * n + k];
         if (a->live[k] && (!S[k] || c >= a->t + 1)) {
             out->conv[k] = 1;
             out->nconv++;
         }
+        fresh = fresh || (S[k] && fresh_abort(a, ph, k));
     }
-    for (unsigned k = 0; k < a->n; k++) {
+    for (unsigned k = 0; k < n; k++) {
         out->aborted[k] = S[k] && a->code[ph][k] == PP_ST_ABORT;
         out->failed[k] = S[k] && a->code[ph][k] == PP_ST_FAIL;
     }
+    if (out->code != PP_ST_ABORT) return;
+    if (!fresh && !out->nconv) {
+        /* no abort in S accuses anybody anew: an honest party aborts only
+         * after a fresh accusation of its own or another's (which would be
+         * in S, or its sender left out), so every party that aborted lied */
+        for (unsigned k = 0; k < n; k++)
+            if (out->aborted[k]) {
+                out->conv[k] = out->lied[k] = 1;
+                out->nconv++;
+            }
+        return;
+    }
+    for (unsigned j = 0; j < n; j++)
+        for (unsigned k = 0; k < n; k++)
+            if (S[j] && j != k && a->live[k] && !out->conv[j] && !out->conv[k] && a->stsil[ph][(size_t)j * n + k])
+                a->pend[(size_t)j * n + k] = a->pend[(size_t)k * n + j] = 1;
 }
 
 /* Every live status came and is OK: the honest case's decision. */
@@ -722,6 +848,10 @@ static int status(MpcEngine *e, unsigned ph, int code, PpOutcome *out)
     unsigned n = a->n;
     memset(out, 0, sizeof *out);
     uint8_t st = (uint8_t)code;
+    if (ph == 0 && e->test_fault >= TEST_LYING_ABORT && e->test_fault <= TEST_LYING_ABORT_NEXT) {
+        st = PP_ST_ABORT; /* tests: an ABORT naming an honest party, the run otherwise done honestly */
+        a->mine[lie_target(e)] = 1;
+    }
     if (send_msg(e, ph, 'S', 0, &st, 1, a->mine, n, NULL, 0) != 0) return -1;
     /* the fast path: every live status, OK, within the timeout (twice:
      * an honest party may come from a wait of one and a half on a party
@@ -765,6 +895,57 @@ static void list_aborts(const MpcEngine *e, const PpOutcome *o, char *buf, size_
     }
 }
 
+/* Proves the live parties in dispute with more than t parties (an honest
+ * party is in dispute only with faulty ones); conv: marks them.  The
+ * number proven. */
+static unsigned convict_disputed(MpcEngine *e, uint8_t *conv)
+{
+    PpAgree *a = e->pagr;
+    unsigned n = a->n, nconv = 0;
+    for (unsigned k = 0; k < n; k++) {
+        unsigned c = 0;
+        for (unsigned j = 0; j < n; j++) c += pair(a, k, j);
+        if (!a->live[k] || e->pp_bad[k] || conv[k] || c < e->t + 1) continue;
+        conv[k] = 1;
+        nconv++;
+        preproc_check_convict(e, k);
+        preproc_check_warn(e, "preprocessing (run %llu): party %u is in dispute with %u parties, more than t",
+                           (unsigned long long)a->run, k, c);
+    }
+    return nconv;
+}
+
+/* A run that every honest party finished: the accusations it could not
+ * settle (preproc_agree_share_dispute, the same at every honest party)
+ * become disputes. */
+static int share_disputes(MpcEngine *e)
+{
+    PpAgree *a = e->pagr;
+    unsigned n = a->n;
+    bool any = false;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned j = 0; j < n; j++) {
+            size_t ix = (size_t)i * n + j;
+            if (!a->pend2[ix] || a->disp[ix] & DISP_SHARES || e->pp_bad[i] || e->pp_bad[j]) continue;
+            a->disp[ix] |= DISP_SHARES;
+            any = true;
+            preproc_check_warn(e,
+                               "preprocessing (run %llu): parties %u and %u are in dispute; party %u takes party %u's "
+                               "degree-2t shares from its broadcast from now on",
+                               (unsigned long long)a->run, i, j, j, i);
+        }
+    memset(a->pend2, 0, (size_t)n * n);
+    uint8_t conv[SHAMIR_MAX_PARTIES] = { 0 };
+    if (any) convict_disputed(e, conv);
+    if (e->pp_nbad > e->t) {
+        char who[256];
+        preproc_check_list_set(e->pp_bad, e->n, who, sizeof who);
+        return mpc_fail(e, "preprocessing (run %llu): more than t = %u parties misbehaved (parties %s)",
+                        (unsigned long long)a->run, e->t, who);
+    }
+    return 0;
+}
+
 int preproc_agree_finish(MpcEngine *e, int rc, bool *retry)
 {
     PpAgree *a = e->pagr;
@@ -782,25 +963,48 @@ int preproc_agree_finish(MpcEngine *e, int rc, bool *retry)
         if (rc != 0) /* only if t+1 named this party: not under the synchronous model */
             return mpc_fail(e, "preprocessing (run %llu): %s; the others went on without this party",
                             (unsigned long long)a->run, why);
-        return 0;
+        return share_disputes(e);
     }
     /* the run is over for every honest party: its convictions are undone
      * (all alike) and the parties left out as silent are proven */
     preproc_agree_restore(e);
     char who[512];
     list_aborts(e, o, who, sizeof who);
-    if (!o->nconv)
+    uint8_t conv[SHAMIR_MAX_PARTIES];
+    unsigned n = a->n, nconv = o->nconv, fresh = 0;
+    memcpy(conv, o->conv, n);
+    for (unsigned j = 0; j < n; j++)
+        for (unsigned k = j + 1; k < n; k++)
+            if (a->pend[(size_t)j * n + k] && !pair(a, j, k)) {
+                a->disp[(size_t)j * n + k] = a->disp[(size_t)k * n + j] = DISP_ABORT;
+                fresh++;
+                preproc_check_warn(e,
+                                   "preprocessing (run %llu): parties %u and %u are in dispute (one named the other "
+                                   "silent, fewer than t+1 did); the run is made again",
+                                   (unsigned long long)a->run, j, k);
+            }
+    nconv += convict_disputed(e, conv);
+    if (!nconv && !fresh)
         return mpc_fail(e,
                         "preprocessing (run %llu): party %s stopped waiting; fewer than t+1 = %u parties named the "
-                        "same party silent, so nobody can be left out and the run stops",
+                        "same party silent, and no new dispute, so nobody can be left out and the run stops",
                         (unsigned long long)a->run, who, e->t + 1);
-    for (unsigned k = 0; k < a->n; k++) {
+    if (++a->aborts > e->t * (e->t + 1))
+        return mpc_fail(e, "preprocessing (run %llu): %u runs aborted, more than t(t+1) = %u (parties %s)",
+                        (unsigned long long)a->run, a->aborts, e->t * (e->t + 1), who);
+    for (unsigned k = 0; k < n; k++) {
         if (!o->conv[k]) continue;
         preproc_check_convict(e, k);
-        preproc_check_warn(e,
-                           "preprocessing (run %llu): party %u was silent (at least t+1 parties timed out on it: "
-                           "party %s); the run is made again without it",
-                           (unsigned long long)a->run, k, who);
+        if (o->lied[k])
+            preproc_check_warn(e,
+                               "preprocessing (run %llu): party %u aborted the run accusing nobody anew (a lie); the "
+                               "run is made again without it",
+                               (unsigned long long)a->run, k);
+        else
+            preproc_check_warn(e,
+                               "preprocessing (run %llu): party %u was silent (at least t+1 parties timed out on it: "
+                               "party %s); the run is made again without it",
+                               (unsigned long long)a->run, k, who);
     }
     if (e->pp_nbad > e->t) {
         preproc_check_list_set(e->pp_bad, e->n, who, sizeof who);

@@ -93,6 +93,7 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
     bool grace = false, stopped = false;
+    unsigned extra = 0; /* timeouts waited on parties in dispute with this one */
     for (;;) {
         for (unsigned j = 0; j < n; j++) {
             uint8_t *m;
@@ -129,7 +130,8 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
                 stopped = true;
             }
         }
-        if (!waiting)
+        stopped = stopped || (extra && preproc_agree_fresh_abort(e));
+        if (!waiting || (extra && stopped))
             return stopped ? preproc_agree_abort(e, "preprocessing (broadcast %llu): another party stopped the run",
                                                  (unsigned long long)(tag & 0xffffffffffffffULL))
                            : 0;
@@ -140,6 +142,8 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
              * or it was held up by a wait of one and a half timeouts on a
              * party silent to it only */
             grace = true;
+            deadline_in(&dl, e->timeout_ms);
+        } else if (tr == 0 && preproc_agree_patient(e, need, &extra)) {
             deadline_in(&dl, e->timeout_ms);
         } else if (tr == 0) {
             char miss[128];
@@ -345,6 +349,7 @@ static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, con
     struct timespec dl;
     deadline_in(&dl, e->timeout_ms);
     bool grace = false;
+    unsigned extra = 0;
     for (unsigned d = 0; d < n; d++) {
         for (unsigned j = 0; j < n && !e->pp_bad[d]; j++) {
             if (!dis[d][j] || e->pp_bad[j]) continue;
@@ -352,13 +357,17 @@ static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, con
             size_t l;
             int got;
             while ((got = preproc_agree_take(e, d, &m, &l)) == 0) {
-                if (d != e->self && preproc_agree_excused(e, d))
+                if (d != e->self && (preproc_agree_excused(e, d) || (extra && preproc_agree_fresh_abort(e))))
                     return preproc_agree_abort(e, "preprocessing (check round %llu): party %u stopped the run",
                                                (unsigned long long)round, d);
+                uint8_t who[SHAMIR_MAX_PARTIES] = { 0 };
+                who[d] = 1;
                 int rc = rbc_preproc_wait(e, &dl);
                 if (rc < 0) return -1;
                 if (rc == 0 && !grace) { /* its abort may be on its way (as in the exchange) */
                     grace = true;
+                    deadline_in(&dl, e->timeout_ms);
+                } else if (rc == 0 && preproc_agree_patient(e, who, &extra)) {
                     deadline_in(&dl, e->timeout_ms);
                 } else if (rc == 0) {
                     preproc_agree_complain(e, d);

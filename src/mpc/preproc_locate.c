@@ -161,6 +161,17 @@ typedef struct {
     uint8_t ok[SHAMIR_MAX_PARTIES], got[SHAMIR_MAX_PARTIES];
 } Received;
 
+/* Dispute control (docs/mpc.md "Dispute control"): the degree-2t shares
+ * of the parties whose shares to some party are disputed, broadcast by
+ * them in every later run.  on: the party broadcast them; row: kept by
+ * the parties that take them from there (NULL otherwise); dig: their
+ * digest (compared with the re-send's in a fallback). */
+typedef struct {
+    uint8_t on[SHAMIR_MAX_PARTIES];
+    Fe *row[SHAMIR_MAX_PARTIES];
+    uint8_t dig[SHAMIR_MAX_PARTIES][PP_DIGEST];
+} Public;
+
 static void received_keep(MpcEngine *e, uint64_t seq, size_t T, Received *rv)
 {
     rv->len = MPC_HDR + (T + PP_SIG_FE) * MPC_ELEM;
@@ -283,14 +294,19 @@ static int take_bcast(MpcEngine *e, unsigned origin, const struct timespec *dl, 
 {
     struct timespec until = *dl;
     bool grace = false;
+    unsigned extra = 0; /* timeouts waited on a party in dispute with this one */
+    uint8_t who[SHAMIR_MAX_PARTIES] = { 0 };
+    who[origin] = 1;
     int got;
     while ((got = preproc_agree_take(e, origin, m, l)) == 0) {
-        if (origin != e->self && preproc_agree_excused(e, origin))
+        if (origin != e->self && (preproc_agree_excused(e, origin) || (extra && preproc_agree_fresh_abort(e))))
             return preproc_agree_abort(e, "triple generation: party %u stopped the run", origin);
         int w = rbc_preproc_wait(e, &until);
         if (w < 0) return -1;
         if (w == 0 && !grace) {
             grace = true;
+            deadline_in(&until, e->timeout_ms);
+        } else if (w == 0 && preproc_agree_patient(e, who, &extra)) {
             deadline_in(&until, e->timeout_ms);
         } else if (w == 0) {
             preproc_agree_complain(e, origin);
@@ -366,7 +382,7 @@ static int evidence_holds(MpcEngine *e, uint64_t tag, uint64_t seq, size_t T, un
  * proven since the statuses, so a party that reported a failure must
  * accuse somebody (its messages differed from the broadcast ones). */
 static int judge_evidence(MpcEngine *e, uint64_t seq, size_t T, const uint8_t *failed, const Received *rv,
-                          const uint8_t (*bdig)[PP_DIGEST], bool quiet)
+                          const uint8_t (*bdig)[PP_DIGEST], bool quiet, const Public *pb)
 {
     unsigned n = e->n, self = e->self;
     uint64_t tag = PP_TAG(14, seq);
@@ -379,10 +395,13 @@ static int judge_evidence(MpcEngine *e, uint64_t seq, size_t T, const uint8_t *f
     }
     for (unsigned i = 0; i < n; i++) {
         unsigned a = 0;
-        if (rv && i != self && !e->pp_bad[i] && rv->got[i] && memcmp(rv->dig[i], bdig[i], PP_DIGEST) != 0)
+        if (pb->row[i]) /* this party decoded with i's public shares */
+            ;
+        else if (rv && i != self && !e->pp_bad[i] && rv->got[i] && memcmp(rv->dig[i], bdig[i], PP_DIGEST) != 0)
             a = rv->ok[i] ? 1 : 2;
         else if (rv && i != self && !e->pp_bad[i] && !rv->got[i])
             a = 2; /* nothing came from i (preproc_agree.c): not provable either */
+        if (e->test_fault == TEST_FALSE_ACCUSE && i == (self + n - 1) % n) a = 2; /* a test's lie */
         fe_from_u64(e->f, &acc[i], a);
     }
     int rc = preproc_check_exchange(e, PP_TAG(13, seq), acc, n, all, bad);
@@ -423,11 +442,23 @@ static int judge_evidence(MpcEngine *e, uint64_t seq, size_t T, const uint8_t *f
         for (unsigned i = 0; i < n && rc == 0 && !e->pp_bad[j]; i++) {
             unsigned c = code[j][i];
             accused[j] |= c != 0;
-            if (c == 2)
+            if (c && i != j && pb->on[i] && preproc_agree_public(e, i, j)) {
+                /* an honest j decoded with i's public shares and accuses
+                 * i only through them (the re-send's comparison) */
+                preproc_check_convict(e, j);
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u accused party %u, whose shares it "
+                                   "takes from its broadcast",
+                                   (unsigned long long)seq, j, i);
+                continue;
+            }
+            if (c == 2 && i != j) {
                 preproc_check_warn(e,
                                    "triple generation (open-2t round %llu): party %u got degree-2t shares from party "
                                    "%u without a valid signature, or none (not provable)",
                                    (unsigned long long)seq, j, i);
+                preproc_agree_share_dispute(e, i, j);
+            }
             if (c == 3 || (c && i == j)) {
                 preproc_check_convict(e, j);
                 preproc_check_warn(e,
@@ -619,8 +650,15 @@ static int judge_column(MpcEngine *e, uint64_t seq, const PpRunRows *rr, size_t 
         else
             fe_zero(&mine[n + x]);
     }
-    if (e->test_fault == TEST_BAD_OPEN2T_LIE2) /* a received share that fits the lie */
+    if (e->test_fault == TEST_BAD_OPEN2T_LIE2 || e->test_fault == TEST_BAD_OPEN2T_LIE3) /* fits the lie */
         fe_sub(f, &mine[n + use->map[i]], &mine[n + use->map[i]], &e->inv2);
+    for (unsigned x = 0; x < n && e->test_fault == TEST_BAD_OPEN2T_LIE3; x++) {
+        Fe px, ps; /* a sharing of degree 2t off at every party but itself: + (x - x_self) */
+        shamir_point(f, &px, x);
+        shamir_point(f, &ps, e->self);
+        fe_sub(f, &px, &px, &ps);
+        fe_add(f, &mine[x], &mine[x], &px);
+    }
     Fe *all = malloc(2 * (size_t)n * n * sizeof *all), *sh = malloc((size_t)n * n * sizeof *sh);
     uint8_t(*dis)[SHAMIR_MAX_PARTIES] = calloc(n, sizeof *dis);
     int rc = all && sh && dis ? preproc_check_exchange(e, PP_TAG(15, seq), mine, 2 * (size_t)n, all, bad)
@@ -658,6 +696,51 @@ static int judge_column(MpcEngine *e, uint64_t seq, const PpRunRows *rr, size_t 
     return rc;
 }
 
+/* Dispute control: every party whose degree-2t shares to some party are
+ * disputed broadcasts them (tag step 5, in chunks as the re-send), every
+ * party takes each such broadcast (so a sender silent there is timed out
+ * on by all), and a party disputing the sender keeps them to decode with
+ * instead of what came point to point. */
+static int public_shares(MpcEngine *e, uint64_t seq, const Fe *sent, size_t T, Public *pb)
+{
+    unsigned n = e->n;
+    size_t chunk = ((size_t)1 << 21) / n;
+    uint64_t tag = PP_TAG(5, seq);
+    int rc = 0;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned j = 0; j < n; j++) pb->on[i] |= preproc_agree_public(e, i, j);
+    if (pb->on[e->self])
+        for (size_t c0 = 0, k = 0; c0 < T && rc == 0; c0 += chunk, k++)
+            rc = bcast_indexed(e, tag, (unsigned)k, sent + c0, T - c0 < chunk ? T - c0 : chunk);
+    struct timespec dl;
+    deadline_in(&dl, e->timeout_ms);
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        if (!pb->on[i]) continue;
+        bool keep = i != e->self && preproc_agree_public(e, i, e->self);
+        if (keep && !(pb->row[i] = malloc(T * sizeof(Fe) + 1))) return mpc_fail(e, "out of memory");
+        crypto_generichash_state st;
+        crypto_generichash_init(&st, NULL, 0, PP_DIGEST);
+        uint8_t bad[SHAMIR_MAX_PARTIES] = { 0 };
+        for (size_t c0 = 0, k = 0; c0 < T && !bad[i]; c0 += chunk, k++) {
+            size_t nc = T - c0 < chunk ? T - c0 : chunk, l;
+            uint8_t *m;
+            if (take_bcast(e, i, &dl, &m, &l, "public degree-2t shares") != 1) return -1;
+            Fe *v = indexed_payload(e, tag, (unsigned)k, m, l, nc);
+            bad[i] = !v;
+            if (v) preproc_sign_hash_fe(&st, v, nc);
+            if (v && keep) fe_copy(pb->row[i] + c0, v, nc);
+            free(m);
+        }
+        crypto_generichash_final(&st, pb->dig[i], PP_DIGEST);
+        convict_malformed(e, seq, bad, "public degree-2t share broadcast");
+        if (bad[i]) {
+            free(pb->row[i]);
+            pb->row[i] = NULL;
+        }
+    }
+    return rc;
+}
+
 typedef struct {
     Fe *all, *locv, *in2;
     size_t loc[LOCATE_MAX];
@@ -683,8 +766,8 @@ static int locate_inputs(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const
         o[1] = in->ab[2 * c + 1];
         o[2] = in->rt[c];
         o[3] = in->r2t[c];
-        if (e->test_fault == TEST_BAD_OPEN2T_LIE ||
-            e->test_fault == TEST_BAD_OPEN2T_LIE2) { /* a r_2t,i that fits the lie */
+        if (e->test_fault == TEST_BAD_OPEN2T_LIE || e->test_fault == TEST_BAD_OPEN2T_LIE2 ||
+            e->test_fault == TEST_BAD_OPEN2T_LIE3) { /* a r_2t,i that fits the lie */
             fe_mul(f, &o[3], &o[0], &o[1]);
             fe_sub(f, &o[3], &o[3], &sent[c]);
         }
@@ -709,7 +792,8 @@ static int locate_inputs(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const
  * the parties proven when the round began).  A
  * fallback that proves nobody and drops nothing starts the signing. */
 static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *sent, size_t T, Fe *opened,
-                    uint8_t *drop, size_t *ndrop, const uint8_t *failed, const Received *rv, unsigned nbad0)
+                    uint8_t *drop, size_t *ndrop, const uint8_t *failed, const Received *rv, unsigned nbad0,
+                    const Public *pb)
 {
     unsigned n = e->n, t = e->t, before = e->pp_nbad;
     bool sign = preproc_sign_on(e);
@@ -747,8 +831,17 @@ static int fallback(MpcEngine *e, uint64_t seq, const PpTripleIn *in, const Fe *
     }
     if (rc == 0 && sign) {
         for (unsigned j = 0; j < n; j++) crypto_generichash_final(&fb.bst[j], fb.bdig[j], PP_DIGEST);
+        for (unsigned j = 0; j < n; j++)
+            if (pb->on[j] && !e->pp_bad[j] && sodium_memcmp(pb->dig[j], fb.bdig[j], PP_DIGEST) != 0) {
+                /* two broadcasts of one round's shares that differ */
+                preproc_check_convict(e, j);
+                preproc_check_warn(e,
+                                   "triple generation (open-2t round %llu): party %u re-sent other degree-2t shares "
+                                   "than it broadcast for its disputes",
+                                   (unsigned long long)seq, j);
+            }
         bool quiet = nfail == 0 && e->pp_nbad == nbad0; /* the same live parties as in the decoding */
-        rc = judge_evidence(e, seq, T, failed, rv, (const uint8_t(*)[PP_DIGEST])fb.bdig, quiet);
+        rc = judge_evidence(e, seq, T, failed, rv, (const uint8_t(*)[PP_DIGEST])fb.bdig, quiet, pb);
     }
     if (rc == 0 && nfail) rc = locate_inputs(e, seq, in, sent, &fb);
     if (rc == 0 && nfail && e->pp_nbad == before && in->run && fb.nloc) {
@@ -811,7 +904,7 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
      * copy only for a test cheater */
     Fe *own = (Fe *)(void *)(e->sbuf + MPC_HDR), *sent = own;
     int tf = e->test_fault;
-    bool lie = tf == TEST_BAD_OPEN2T_LIE || tf == TEST_BAD_OPEN2T_LIE2;
+    bool lie = tf == TEST_BAD_OPEN2T_LIE || tf == TEST_BAD_OPEN2T_LIE2 || tf == TEST_BAD_OPEN2T_LIE3;
     if (tf == TEST_BAD_OPEN2T || tf == TEST_BAD_DEAL_ALL || lie) {
         if (!(sent = malloc(T * sizeof *sent + 1))) return mpc_fail(e, "out of memory");
         if (lie)
@@ -824,17 +917,30 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
         gather_begin(e, MK_OPEN2T, seq, (uint32_t)(T + (sign ? PP_SIG_FE : 0)), true);
         rc = preproc_gather_live(e);
     }
+    Public pb;
+    memset(&pb, 0, sizeof pb);
+    if ((rc == 0 || rc == 1) && e->pagr) {
+        int r = public_shares(e, seq, sent, T, &pb);
+        if (r != 0) rc = r;
+    }
     long nfail = 0;
     Received *rv = NULL;
-    if (rc == 1) { /* shares that did not come (preproc_agree.c): nothing decodes, the status says so */
-        rc = 0;
-        nfail = (long)T;
-        memset(drop, 1, T);
-    } else if (rc == 0) {
+    if (rc == 0 || rc == 1) {
         const Fe *row[SHAMIR_MAX_PARTIES];
-        for (unsigned j = 0; j < n; j++) row[j] = j == e->self ? own : gather_row(e, j);
-        nfail = decode_live(e, row, T, opened, drop);
-        if (nfail < 0) rc = -1;
+        bool missing = false;
+        for (unsigned j = 0; j < n; j++) {
+            row[j] = j == e->self ? own : pb.row[j] ? pb.row[j] : gather_row(e, j);
+            missing = missing || (!row[j] && !e->pp_bad[j]);
+        }
+        rc = 0;
+        if (missing) { /* shares that did not come (preproc_agree.c): nothing decodes, the status says so */
+            nfail = (long)T;
+            memset(drop, 1, T);
+        } else {
+            nfail = decode_live(e, row, T, opened, drop);
+            if (nfail < 0) rc = -1;
+            if (nfail == 0 && tf == TEST_FALSE_ACCUSE) nfail = drop[0] = 1; /* a test's false failure */
+        }
     }
     /* lazily: only a party that failed checks the signatures, and keeps
      * the signed messages as evidence (a missing one is an accusation it
@@ -870,7 +976,7 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
             /* the fallback's broadcasts end with their own status: a
              * party silent there aborts the run for everyone alike */
             preproc_agree_phase(e, 1);
-            rc = fallback(e, seq, in, sent, T, opened, drop, ndrop, o.failed, rv, nbad0);
+            rc = fallback(e, seq, in, sent, T, opened, drop, ndrop, o.failed, rv, nbad0, &pb);
             bool hard = rc != 0 && !e->pp_abort;
             char why[sizeof e->err];
             memcpy(why, e->err, sizeof why);
@@ -896,6 +1002,7 @@ int preproc_locate_open_2t(MpcEngine *e, size_t T, const PpTripleIn *in, Fe *ope
         received_free(e, rv);
         free(rv);
     }
-    if (sent != own) free(sent); /* a test cheater's public lie */
+    for (unsigned j = 0; j < n; j++) free(pb.row[j]); /* broadcast: public */
+    if (sent != own) free(sent);                      /* a test cheater's public lie */
     return rc;
 }

@@ -174,7 +174,8 @@ void preproc_sign_row(const MpcEngine *e, uint64_t deal_seq, unsigned to, const 
                       Fe sig[PP_SIG_FE])
 {
     sign_any(e, DOM_ROW, to, deal_seq, row, count, sig);
-    if (e->test_fault == TEST_BAD_OPEN2T_NOSIG && to == (e->self + 1) % e->n) /* a test cheater's bad signature */
+    if ((e->test_fault == TEST_BAD_OPEN2T_NOSIG && to == (e->self + 1) % e->n) ||
+        (e->test_fault == TEST_BAD_OPEN2T_LIE3 && to == 0)) /* a test cheater's bad signature */
         sig[0].v[0] ^= 1;
 }
 

@@ -487,6 +487,15 @@ def t_preproc_killed(build, tmp):
                           "3000")
 
 
+def t_preproc_liar(build, tmp):
+    """Party 2 aborts every preprocessing run naming party 3 as silent
+    (cheat=lie), which used to stop the session at every party.  The first
+    abort makes the pair a dispute, the second (accusing nobody anew)
+    proves party 2; the honest parties name it and the clients get their
+    result."""
+    preproc_fault_session(build, tmp, "preproc_liar", "lie", ("party 2 aborted the run accusing nobody anew",))
+
+
 def t_session_n7(build, tmp):
     """n=7, t=2: 7 parties + 2 clients on client_mul.stflb, 375 at both clients."""
     s = Session(build, tmp, "n7", parties=7)
@@ -1016,7 +1025,8 @@ def t_preproc_abort(build, tmp):
                "client %d should fail once the parties have gone, not wait out 60 s" % c, res)
 
 
-TESTS += [t_extra_input, t_preproc_abort, t_preproc_cheater, t_preproc_open2t_cheater, t_preproc_killed]
+TESTS += [t_extra_input, t_preproc_abort, t_preproc_cheater, t_preproc_open2t_cheater, t_preproc_killed,
+          t_preproc_liar]
 
 
 def t_rbc_and_stores(build, tmp):

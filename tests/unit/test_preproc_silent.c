@@ -13,32 +13,7 @@
 #define K SCALE(200, 30)
 #define NBITS SCALE(100, 20)
 #define TIMEOUT_MS 2000 /* the silent parties cost a few of these */
-
-typedef struct {
-    int fault[SIM_MAX]; /* TEST_* per party (0: honest) */
-    char warn[SIM_MAX][1024];
-    uint8_t faulty[SIM_MAX][SIM_MAX];
-} Plan;
-
-static void party_work(Node *p)
-{
-    Plan *pl = p->sim->ctx;
-    MpcEngine *e = p->e;
-    if (pl->fault[p->id]) mpc_test_preproc_fault(e, pl->fault[p->id]);
-    p->nout = 2;
-    if (!(p->out = calloc(p->nout, sizeof *p->out))) {
-        p->rc = -1;
-        return;
-    }
-    int rc = mpc_preprocess(e, 2 * K, 2 * K, NBITS);
-    snprintf(pl->warn[p->id], sizeof pl->warn[p->id], "%s", mpc_warnings(e));
-    mpc_preproc_faulty(e, pl->faulty[p->id]);
-    if (rc != 0) {
-        node_fail(p, "mpc_preprocess");
-        return;
-    }
-    sim_check_material(p, K, NBITS);
-}
+#include "preproc_plan.h"
 
 /* n parties; fault[i] for the listed parties, absent ones never start. */
 static void run_plan(Sim *s, Plan *pl, uint32_t n, uint32_t t, const int *fault, const uint32_t *absent, size_t nabs)
