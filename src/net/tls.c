@@ -802,7 +802,7 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
             rc = TRANSPORT_TIMEOUT;
             break;
         }
-        if (n->epfd >= 0 && !n->eng_busy) { /* read the sockets while waiting (tls_io.c) */
+        if (n->epfd >= 0 && !n->eng_busy && !n->eng_big) { /* read the sockets while waiting (tls_io.c) */
             tls_engine_wait(n, left < 0 ? -1 : left > INT_MAX ? INT_MAX : (int)left);
             looked = true;
             continue;
@@ -836,7 +836,12 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
         *msg = m.data;
         *len = m.len;
     }
+    /* large messages: the connection threads read them as they come
+     * (TLS_ENGINE_HANDBACK), until small ones come again */
+    bool handback = rc == TRANSPORT_OK && n->epfd >= 0 && !n->eng_big && *len >= TLS_ENGINE_HANDBACK;
+    if (rc == TRANSPORT_OK) n->eng_big = *len >= TLS_ENGINE_HANDBACK;
     pthread_mutex_unlock(&n->mu);
+    if (handback) tls_engine_handback(n);
     if (wake_fd >= 0) {
         Peer *p = &n->peers[wake_fd];
         tls_peer_wake(p);

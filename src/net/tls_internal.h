@@ -29,10 +29,20 @@
 /* Shared frames (send_many) queued to one peer before they go to its
  * resend store; more are copied as by send. */
 #define TLS_SHARED_QUEUE 8
+/* Shared frames kept for reuse: a round's, and the one before it, whose
+ * acknowledgements often come only after the next round's send_many (a
+ * peer writes one behind the frame it is sending). */
+#define TLS_SHARED_SPARES 2
 /* The connection threads leave reading to recv while it waits, and for
  * this long after it last did (tls_io.c): a thread computing between two
  * receives is not away. */
 #define TLS_ENGINE_GRACE_MS 20
+/* ...unless it took a message this large: its computing will take long
+ * and more such messages may be coming, which the connection threads then
+ * read meanwhile, while they are still in the cache; recv then waits for
+ * them as before, until a smaller message comes (measured: 4 % more CPU
+ * per batched multiplication when recv read 3.2 MB frames itself). */
+#define TLS_ENGINE_HANDBACK ((size_t)512 << 10)
 
 /* RECONNECTING: its connection was lost and may come back within the
  * reconnect window (reconnect.h); CLAIMED: a connection's hello is in
@@ -101,6 +111,7 @@ typedef struct {
     /* recv reads the sockets while it waits (tls_io.c, "engine mode") */
     bool in_ep;            /* the socket is in the endpoint's epoll set (under io) */
     atomic_bool sock_mode; /* its thread reads for itself (it polls the socket) */
+    atomic_bool eng_mode;  /* its thread leaves reading to recv */
     atomic_bool napping;   /* its thread sleeps long: recv wakes it when it reads frames to acknowledge */
     atomic_bool eng_read;  /* recv read frames from it since its thread last looked */
 } Peer;
@@ -132,6 +143,7 @@ typedef struct {
      * ev_fd in one epoll set; -1 when not available */
     int epfd, ev_fd;
     bool eng_busy;           /* a recv reads (one at a time; under mu) */
+    bool eng_big;            /* the last message taken was large: recv leaves reading to them (under mu) */
     int cv_waiters;          /* recv calls waiting on cv meanwhile (under mu) */
     atomic_bool eng_polling; /* it waits in epoll: a queued message writes ev_fd */
     atomic_bool eng_in;      /* it is in recv's wait */
@@ -150,10 +162,11 @@ typedef struct {
      * frames of a similar size (under mu; oldest first) */
     TlsSpare spare[TLS_SPARES];
     unsigned n_spare;
-    /* the buffer of a shared frame every peer let go of, for the next
-     * send_many (sh_mu; old frames in it, wiped when freed) */
+    /* the buffers of shared frames every peer let go of, for the next
+     * send_many (sh_mu; old frames in them, wiped when freed) */
     pthread_mutex_t sh_mu;
-    NetShared *sh_spare;
+    NetShared *sh_spare[TLS_SHARED_SPARES];
+    unsigned n_sh_spare;
 
     Peer *peers;
 } Net;
@@ -206,7 +219,7 @@ void tls_recycle(Transport *t, uint8_t *msg, size_t len);
 /* A shared frame (header and msg) for send_many, refs set to `refs`:
  * the kept one if it fits, else a fresh one; NULL when out of memory. */
 NetShared *tls_shared_new(Net *n, const uint8_t *msg, size_t len, unsigned refs);
-/* Wipes and frees the kept shared frame (at close). */
+/* Wipes and frees the kept shared frames (at close). */
 void tls_shared_free_spare(Net *n);
 /* Moves an acknowledged batch's kept buffer into the peer's queue (p->mu
  * held); at most one idle buffer per peer. */
@@ -258,6 +271,9 @@ void tls_engine_leave(Net *n, Peer *p);
 /* The connection thread's choice before it reads or sleeps (p->io held):
  * true when recv reads for it (it waits now or did a moment ago). */
 bool tls_engine_mode(Net *n, Peer *p);
+/* recv took a large message (TLS_ENGINE_HANDBACK): the connection threads
+ * read for themselves until it waits again. */
+void tls_engine_handback(Net *n);
 /* Closing: the connection threads read for themselves from now on. */
 void tls_engine_off(Net *n);
 /* recv's wait for at most ms (negative: no limit), reading the sockets

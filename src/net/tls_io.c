@@ -315,15 +315,23 @@ void tls_engine_leave(Net *n, Peer *p)
 bool tls_engine_mode(Net *n, Peer *p)
 {
     if (!p->in_ep || atomic_load(&n->eng_off)) return false;
-    /* announce first, then look (recv stores eng_in, then looks at
-     * sock_mode): one of the two sees the other, so a thread that goes
-     * on reading is woken by recv to stop */
+    /* announce both, then look (recv stores eng_in or eng_left, then
+     * looks at the flag): one of the two sees the other, so a thread that
+     * chose wrongly is woken by recv to choose again */
     atomic_store(&p->sock_mode, true);
-    if (atomic_load(&n->eng_in) || net_now_ms() - atomic_load(&n->eng_left) < TLS_ENGINE_GRACE_MS) {
-        atomic_store(&p->sock_mode, false);
-        return true;
+    atomic_store(&p->eng_mode, true);
+    bool eng = atomic_load(&n->eng_in) || net_now_ms() - atomic_load(&n->eng_left) < TLS_ENGINE_GRACE_MS;
+    atomic_store(eng ? &p->sock_mode : &p->eng_mode, false);
+    return eng;
+}
+
+void tls_engine_handback(Net *n)
+{
+    atomic_store(&n->eng_left, 0);
+    for (uint32_t i = 0; i < n->roster.n_parties + n->roster.n_clients; i++) {
+        Peer *p = &n->peers[i];
+        if (atomic_load(&p->eng_mode) && atomic_exchange(&p->eng_mode, false)) tls_peer_wake(p);
     }
-    return false;
 }
 
 void tls_engine_off(Net *n)
