@@ -270,9 +270,9 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
             p->io_end = IO_LOST;
             continue;
         }
-        /* read, unless recv does (a paused reader reads only what OpenSSL holds) */
-        bool paused = atomic_load(&p->paused);
-        bool reads = !paused && (!tls_engine_mode(n, p) || must_read || SSL_has_pending(ssl));
+        /* read, unless the peer is paused or recv reads (then only what OpenSSL holds) */
+        bool paused = atomic_load(&p->paused), eng = tls_engine_mode(n, p);
+        bool reads = !paused && (!eng || must_read || SSL_has_pending(ssl));
         must_read = false;
         if ((reads || want_read_for_write) && (p->io_end = tls_read_in(n, id, &want_write)) != IO_OK) continue;
         /* more to write right away? */
@@ -285,7 +285,9 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
             continue;
         }
         struct pollfd pf[2] = { { fd, 0, 0 }, { evfd, POLLIN, 0 } };
-        if ((reads && !atomic_load(&p->paused)) || want_read_for_write) pf[0].events |= POLLIN;
+        /* in engine mode the socket's data (also the rest of a record
+         * OpenSSL holds part of) is recv's: polling it too would wake both */
+        if ((!eng && !atomic_load(&p->paused)) || want_read_for_write) pf[0].events |= POLLIN;
         if (want_write) pf[0].events |= POLLOUT;
         if (!pf[0].events) pf[0].fd = -1; /* recv reads it, and sees its end */
         /* acknowledge after NET_ACK_IDLE_MS without a new frame; while recv
@@ -293,7 +295,7 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
          * that pace as long as they come (under io) */
         bool ticking = (p->resumable && p->rx_frames != p->rx_acked) || atomic_exchange(&p->eng_read, false);
         int idle_ms = ticking ? NET_ACK_IDLE_MS : 200;
-        atomic_store(&p->napping, !ticking && p->resumable && !reads);
+        atomic_store(&p->napping, !ticking && p->resumable && eng);
         pthread_mutex_unlock(&p->io); /* send may write meanwhile, recv read */
         int pr = poll(pf, 2, idle_ms);
         pthread_mutex_lock(&p->io);
