@@ -20,7 +20,14 @@
  *   --raw 1               the transport alone: the bytes of the throughput
  *                         rounds sent and received, no engine
  *   --triples-rss K       each party only preprocesses K triples (the default
- *                         run: 1000000); prints the peak RSS per party */
+ *                         run: 1000000); prints the peak RSS per party
+ *   --perf-ctl DIR        party 0 writes `enable` to the fifo DIR/ctl when
+ *                         the throughput rounds start (the single
+ *                         multiplications, with --rounds 0) and `disable`
+ *                         when they end, waiting each time for the line on
+ *                         DIR/ack: `perf stat --control fd:CTL,ACK -D -1`
+ *                         (docs/benchmarks.md, issue 19) then counts system
+ *                         calls and context switches of exactly that part */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +50,26 @@ static size_t rss_triples; /* --triples-rss */
  * can go on without it) and catches up at CPU speed, so its own latency
  * figure can be far too low: the median over the parties is reported. */
 static double *party_cpu, *party_lat;
-static int raw_mode; /* --raw 1: the transport alone (below) */
+static int raw_mode;         /* --raw 1: the transport alone (below) */
+static const char *perf_ctl; /* --perf-ctl DIR */
+
+/* --perf-ctl: party 0 switches perf's counters on or off and waits until
+ * perf says it did, so the counts start and end with the measured part. */
+static void perf_switch(uint32_t id, const char *cmd)
+{
+    if (!perf_ctl || id != 0) return;
+    char path[512], ack[16];
+    snprintf(path, sizeof path, "%s/ctl", perf_ctl);
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fprintf(f, "%s\n", cmd);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/ack", perf_ctl);
+    if ((f = fopen(path, "r")) != NULL) {
+        if (!fgets(ack, sizeof ack, f)) ack[0] = 0;
+        fclose(f);
+    }
+}
 
 static double now_s(void)
 {
@@ -69,6 +95,7 @@ static int raw_rounds(uint32_t id, Transport *tr, size_t batch, int rounds)
     uint8_t *buf = malloc(len);
     if (!buf) return 1;
     randombytes_buf(buf, len);
+    perf_switch(id, "enable");
     double c0 = cpu_s(), t0 = now_s();
     for (int k = 0; k < rounds; k++) {
         /* as the engine sends an opening: one shared copy where the
@@ -92,6 +119,7 @@ static int raw_rounds(uint32_t id, Transport *tr, size_t batch, int rounds)
         }
     }
     double c = cpu_s() - c0, t = now_s() - t0;
+    perf_switch(id, "disable");
     if (party_cpu && id < MAX_N) party_cpu[id] = c / ((double)batch * rounds);
     if (id == 0) {
         printf("transport only: %d rounds x %zu bytes to each of %u peers in %.3f s (%.0f multiplications/s)\n", rounds,
@@ -146,6 +174,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
         fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
         return 1;
     }
+    if (rounds) perf_switch(id, "enable");
     t0 = now_s();
     double c0 = cpu_s();
     for (int k = 0; k < rounds; k++)
@@ -154,7 +183,11 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
             return 1;
         }
     double t_mul = now_s() - t0, c_mul = cpu_s() - c0;
-    if (party_cpu && id < MAX_N) party_cpu[id] = c_mul / ((double)batch * rounds);
+    if (rounds)
+        perf_switch(id, "disable");
+    else
+        perf_switch(id, "enable");
+    if (party_cpu && id < MAX_N) party_cpu[id] = rounds ? c_mul / ((double)batch * rounds) : 0;
     t0 = now_s();
     for (int k = 0; k < latency; k++)
         if (mpc_round(e, NULL, 0, NULL, x, y, 1, z) != 0) {
@@ -162,6 +195,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
             return 1;
         }
     double t_lat = now_s() - t0;
+    if (!rounds) perf_switch(id, "disable");
     if (party_lat && id < MAX_N && latency) party_lat[id] = t_lat / latency;
     /* check: open x0, y0 and z0 = x0*y0 */
     Fe in[3] = { x[0], y[0], z[0] }, out[3], prod;
@@ -180,11 +214,13 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
         MpcStats st = mpc_stats(e);
         printf("%u parties as processes, TLS 1.3 on 127.0.0.1, BLS12-381 Fr, t=%u\n", N, T);
         printf("preprocessing: %zu triples in %.2f s (%.0f triples/s)\n", total, t_pre, total / t_pre);
-        printf("throughput: %d rounds x %zu multiplications in %.3f s = %.0f multiplications/s\n", rounds, batch, t_mul,
-               (double)batch * rounds / t_mul);
+        if (rounds)
+            printf("throughput: %d rounds x %zu multiplications in %.3f s = %.0f multiplications/s\n", rounds, batch,
+                   t_mul, (double)batch * rounds / t_mul);
         if (latency) printf("latency: %d single multiplications, %.3f ms each\n", latency, t_lat * 1000 / latency);
-        printf("party 0 CPU time in the throughput rounds: %.3f us per multiplication\n",
-               c_mul / ((double)batch * rounds) * 1e6);
+        if (rounds)
+            printf("party 0 CPU time in the throughput rounds: %.3f us per multiplication\n",
+                   c_mul / ((double)batch * rounds) * 1e6);
         printf("party 0 sent %.1f MB in the online phase and preprocessing\n", st.bytes_sent / 1e6);
         fflush(stdout);
     }
@@ -229,9 +265,11 @@ int main(int argc, char **argv)
             raw_mode = atoi(argv[i + 1]) != 0;
         else if (strcmp(argv[i], "--triples-rss") == 0)
             rss_triples = strtoul(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--perf-ctl") == 0)
+            perf_ctl = argv[i + 1];
         else {
             fprintf(stderr, "usage: net_bench [--batch N] [--rounds R] [--latency L] [--n N] "
-                            "[--scale 1] [--triples-rss K] [--raw 1]\n");
+                            "[--scale 1] [--triples-rss K] [--raw 1] [--perf-ctl DIR]\n");
             return 1;
         }
     }
@@ -266,7 +304,8 @@ int main(int argc, char **argv)
     if (party_cpu && !rss_triples) {
         double sum = 0;
         for (unsigned i = 0; i < N; i++) sum += party_cpu[i];
-        printf("CPU time per multiplication per party, mean of the %u parties: %.3f us\n", N, sum / N * 1e6);
+        if (rounds)
+            printf("CPU time per multiplication per party, mean of the %u parties: %.3f us\n", N, sum / N * 1e6);
         if (latency && !raw_mode) {
             double l[MAX_N];
             for (unsigned i = 0; i < N; i++) l[i] = party_lat[i];

@@ -9,7 +9,8 @@
  * retries until it is connected or the endpoint closes.  An SSL object is
  * used under its peer's io lock, which the connection thread holds except
  * while it polls: send then writes to an idle connection itself (one
- * thread hop less per message), and no SSL object is ever used by two
+ * thread hop less per message), recv reads the sockets itself while it
+ * waits (the other hop; tls_io.c), and no SSL object is ever used by two
  * threads at once. */
 #include "net/tls.h"
 
@@ -53,21 +54,6 @@
  * TRANSPORT_MAX_MESSAGE. */
 
 /* ---- small helpers ----------------------------------------------------------- */
-
-/* Before an SSL_read/SSL_write whose SSL_get_error is read: the error
- * queue must be empty.  Clearing it walks all its slots; it is almost
- * always empty already, and this runs once per record. */
-static void clear_errors(void)
-{
-    if (ERR_peek_error() != 0) ERR_clear_error();
-}
-
-static const char *ssl_reason(void)
-{
-    unsigned long e = ERR_peek_last_error();
-    const char *r = e ? ERR_reason_error_string(e) : NULL;
-    return r ? r : "unknown TLS error";
-}
 
 /* ---- the endpoint ------------------------------------------------------------------- */
 
@@ -151,15 +137,6 @@ static void peer_why(Net *n, uint32_t id, const char *fmt, ...)
     pthread_mutex_unlock(&p->mu);
 }
 
-static void wake(int fd)
-{
-    if (fd >= 0) {
-        uint64_t one = 1;
-        ssize_t w = write(fd, &one, sizeof one);
-        (void)w;
-    }
-}
-
 /* Last act of every helper thread: OpenSSL's per-thread state is freed
  * here, not by a thread-exit destructor that could run after the process
  * already left (a leak report under LeakSanitizer). */
@@ -170,40 +147,6 @@ static void thread_exit(Net *n)
     n->threads--;
     pthread_cond_broadcast(&n->cv);
     pthread_mutex_unlock(&n->mu);
-}
-
-/* Queues a received message (takes data).  Blocks nobody: the per-peer
- * bound is enforced by the reader pausing. */
-static int push_in(Net *n, uint32_t from, uint8_t *data, size_t len)
-{
-    pthread_mutex_lock(&n->mu);
-    if (n->closed) {
-        pthread_mutex_unlock(&n->mu);
-        net_wipe_free(data, len);
-        return 0;
-    }
-    if (n->count == n->cap) {
-        size_t ncap = n->cap ? n->cap * 2 : 64;
-        Msg *r = malloc(ncap * sizeof *r);
-        if (!r) {
-            pthread_mutex_unlock(&n->mu);
-            net_wipe_free(data, len);
-            return -1;
-        }
-        for (size_t i = 0; i < n->count; i++) r[i] = n->ring[(n->head + i) % n->cap];
-        free(n->ring);
-        n->ring = r;
-        n->cap = ncap;
-        n->head = 0;
-    }
-    n->ring[(n->head + n->count) % n->cap] = (Msg){ from, len, data };
-    n->count++;
-    n->peers[from].in_bytes += len;
-    bool over = n->peers[from].in_bytes >= TLS_PEER_IN_LIMIT - TRANSPORT_MAX_MESSAGE;
-    if (over) atomic_store(&n->peers[from].paused, true);
-    pthread_cond_broadcast(&n->cv);
-    pthread_mutex_unlock(&n->mu);
-    return 0;
 }
 
 /* (socket options, listening, dialling, handshake and hello I/O: tls_sock.c) */
@@ -239,7 +182,7 @@ static void party_gone(Net *n, uint32_t id)
     if (id >= n->roster.n_parties) return;
     pthread_mutex_lock(&n->mu);
     atomic_fetch_add(&n->parties_gone, 1);
-    pthread_cond_broadcast(&n->cv);
+    tls_signal_in(n);
     pthread_mutex_unlock(&n->mu);
 }
 
@@ -267,198 +210,42 @@ static void give_up(Net *n, uint32_t id, unsigned epoch)
     }
 }
 
-/* Moves the peer's queued frames into its resend store, where they stay
- * until acknowledged (reconnect.h); a peer that does not acknowledge (no
- * `recv` in its hello) has what was written dropped at once.  -1: no
- * memory. */
-static int take_queued(Peer *p)
-{
-    const uint8_t *w;
-    size_t wl;
-    int rc = 0;
-    pthread_mutex_lock(&p->mu);
-    if (!p->resumable && !net_resend_pending(&p->rs, &w, &wl)) net_resend_ack(&p->rs, p->rs.next);
-    /* held by the testing aid (tls_transport_test_hold): left queued */
-    bool hold = atomic_load(&p->test_hold);
-    /* shared frames first: they were queued while out was empty */
-    for (unsigned i = 0; i < p->n_shq && !hold; i++) {
-        if (rc == 0)
-            rc = net_resend_add_shared(&p->rs, p->shq[i]); /* dropped on failure */
-        else
-            net_shared_put(p->shq[i]);
-    }
-    if (!hold) {
-        p->n_shq = 0;
-        p->shq_len = 0;
-    }
-    if (p->out_len && rc == 0 && !hold) {
-        rc = net_resend_add_cap(&p->rs, p->out, p->out_len, p->out_cap, p->out_frames);
-        p->out = NULL;
-        p->out_len = p->out_cap = 0;
-        p->out_frames = 0;
-    }
-    tls_settle_spare(p);
-    p->inflight = p->rs.bytes;
-    pthread_mutex_unlock(&p->mu);
-    return rc;
-}
-
-/* Testing aid (tls_transport_test_reset): counts a batch of messages about
- * to be written; true when the connection is to be reset now instead, with
- * SO_LINGER 0 so that closing it sends a TCP RST: the batch then has to
- * travel on the resumed connection. */
-static bool test_reset_due(Peer *p, int fd)
-{
-    unsigned ri = atomic_load(&p->reset_in);
-    if (ri > 1) atomic_store(&p->reset_in, ri - 1);
-    if (ri != 1) return false;
-    atomic_store(&p->reset_in, 0);
-    struct linger lg = { 1, 0 };
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-    return true;
-}
-
-/* What the decoder gave (fr, net_frame_feed's result): an acknowledgement
- * is applied, a data frame queued for recv.  NULL, or why the connection
- * must end. */
-static const char *take_frame(Net *n, uint32_t id, int fr, uint8_t *frame, size_t flen)
-{
-    Peer *p = &n->peers[id];
-    if (fr == NET_FRAME_TOO_BIG) return "sent a frame larger than the message bound";
-    if (fr == NET_FRAME_NOMEM) return "out of memory";
-    if (fr == NET_FRAME_CONTROL) {
-        uint64_t count;
-        int ar = net_ack_parse(frame, flen, &count);
-        free(frame);
-        if (ar == 0) {
-            pthread_mutex_lock(&p->mu);
-            ar = net_resend_ack(&p->rs, count);
-            tls_settle_spare(p);
-            p->inflight = p->rs.bytes;
-            pthread_mutex_unlock(&p->mu);
-        }
-        return ar != 0 ? "sent a bad acknowledgement" : NULL;
-    }
-    if (fr != NET_FRAME_DONE) return NULL;
-    if (push_in(n, id, frame, flen) != 0) return "out of memory";
-    p->rx_frames++;
-    p->rx_unacked += flen + 4;
-    if (p->rx_frames - p->rx_acked >= NET_ACK_FRAMES || p->rx_unacked >= NET_ACK_BYTES) p->ack_due = p->resumable;
-    return NULL;
-}
-
-enum { WR_DONE = 0, WR_BLOCKED = 1, WR_LOST = -1 };
-
-/* Writes the peer's pending frames, and an acknowledgement when due (only
- * between batches: never inside a frame, never while a write must be
- * repeated), until everything is written or the socket takes no more
- * (p->io held, p->ssl live).  Used by the connection thread and by send
- * (write_from_send).  WR_LOST: p->io_why says why. */
-static int write_out(Peer *p, bool *want_write, bool *want_read_for_write)
-{
-    *want_write = *want_read_for_write = false;
-    for (;;) {
-        const uint8_t *wp;
-        size_t wl;
-        bool is_ctl = p->ctl_off < p->ctl_len;
-        if (!is_ctl && p->ack_due && !p->retry && p->rs.woff == 0) {
-            net_ack_frame(p->ctl, p->rx_frames);
-            p->ctl_len = NET_CTL_FRAME;
-            p->ctl_off = 0;
-            p->rx_acked = p->rx_frames;
-            p->rx_unacked = 0;
-            p->ack_due = false;
-            is_ctl = true;
-        }
-        if (is_ctl) {
-            wp = p->ctl + p->ctl_off;
-            wl = p->ctl_len - p->ctl_off;
-        } else if (!net_resend_pending(&p->rs, &wp, &wl)) {
-            return WR_DONE;
-        } else if (!p->retry && p->rs.woff == 0 && test_reset_due(p, p->fd)) {
-            snprintf(p->io_why, sizeof p->io_why, "connection lost (reset by the test hook, before writing a message)");
-            return WR_LOST;
-        }
-        clear_errors();
-        size_t chunk = wl > (1u << 20) ? (1u << 20) : wl;
-        int w = SSL_write(p->ssl, wp, (int)chunk);
-        if (w > 0) {
-            p->retry = false;
-            if (is_ctl)
-                p->ctl_off += (size_t)w;
-            else
-                net_resend_wrote(&p->rs, (size_t)w);
-            continue;
-        }
-        int e = SSL_get_error(p->ssl, w);
-        if (e == SSL_ERROR_WANT_WRITE) {
-            *want_write = true;
-        } else if (e == SSL_ERROR_WANT_READ) {
-            *want_read_for_write = true;
-        } else {
-            /* said like a failed read: which side notices a reset first is timing */
-            snprintf(p->io_why, sizeof p->io_why, "connection lost (write failed: %s)",
-                     e == SSL_ERROR_SYSCALL ? (errno ? strerror(errno) : "closed") : ssl_reason());
-            return WR_LOST;
-        }
-        p->retry = true;
-        return WR_BLOCKED;
-    }
-}
-
-/* send's part: if the peer's connection is idle (its thread polls), the
- * sending thread writes the frames just queued itself, which saves a
- * wake-up of the connection thread per message.  True when all was
- * written; false (wake the connection thread) when the connection is busy,
- * not up, or the socket took only part. */
-static bool write_from_send(Peer *p)
-{
-    if (pthread_mutex_trylock(&p->io) != 0) return false;
-    int r = p->ssl && !p->io_lost ? WR_DONE : WR_BLOCKED;
-    while (r == WR_DONE) {
-        const uint8_t *wp;
-        size_t wl;
-        bool ww, wr;
-        /* what is pending first, then the queue (also what was queued behind it) */
-        if (p->ctl_off >= p->ctl_len && !net_resend_pending(&p->rs, &wp, &wl) &&
-            (take_queued(p) != 0 || !net_resend_pending(&p->rs, &wp, &wl)))
-            break;
-        r = write_out(p, &ww, &wr);
-        if (r == WR_LOST) p->io_lost = true; /* the connection thread ends it */
-    }
-    ERR_clear_error();
-    pthread_mutex_unlock(&p->io);
-    return r == WR_DONE;
-}
-
 /* Moves frames both ways until the peer leaves or the endpoint closes.
  * Returns true if the connection was lost in a way it may come back from
  * (reconnect.h); the peer is then PEER_RECONNECTING, else PEER_GONE.
- * Holds p->io except while it polls. */
+ * Holds p->io except while it polls.  While recv waits it reads the
+ * socket itself (tls_io.c): this thread then only writes what send left,
+ * acknowledges on its idle ticks and watches for the end. */
 static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameDecoder *dec)
 {
     Peer *p = &n->peers[id];
     uint8_t *rbuf = malloc(TLS_READ_CHUNK);
     bool want_read_for_write = false, want_write = false, clean = false, lost = false;
+    bool must_read = true; /* the hello's read may have left records in OpenSSL's buffer */
     const char *why = NULL;
     char whybuf[160];
     pthread_mutex_lock(&p->io);
     p->ssl = ssl;
     p->fd = fd;
+    p->dec = dec;
+    p->rbuf = rbuf;
     p->ctl_len = p->ctl_off = 0;
-    p->retry = p->ack_due = p->io_lost = false;
+    p->retry = p->ack_due = false;
+    p->io_end = IO_OK;
     if (!rbuf) {
         why = "out of memory";
         goto done;
     }
+    tls_engine_join(n, id, fd);
     for (;;) {
         bool stopping = atomic_load(&n->stop);
         const uint8_t *wp;
         size_t wl;
-        if (p->io_lost) {
+        if (p->io_end != IO_OK) { /* a write by send or a read by recv ended it */
+            clean = p->io_end == IO_CLEAN;
+            lost = p->io_end == IO_LOST;
             snprintf(whybuf, sizeof whybuf, "%s", p->io_why);
-            why = whybuf;
-            lost = true;
+            why = clean ? NULL : whybuf;
             goto done;
         }
         if (atomic_exchange(&p->stale, false) && !stopping) {
@@ -468,7 +255,7 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         }
         bool pending = p->ctl_off < p->ctl_len || net_resend_pending(&p->rs, &wp, &wl);
         if (!pending) {
-            if (take_queued(p) != 0) {
+            if (tls_take_queued(p) != 0) {
                 why = "out of memory";
                 goto done;
             }
@@ -478,65 +265,16 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
             clean = true;
             break;
         }
-        if (write_out(p, &want_write, &want_read_for_write) == WR_LOST) {
-            snprintf(whybuf, sizeof whybuf, "%s", p->io_why);
-            why = whybuf;
-            lost = true;
-            goto done;
+        int wr = tls_write_out(p, &want_write, &want_read_for_write);
+        if (wr == WR_LOST) {
+            p->io_end = IO_LOST;
+            continue;
         }
-        /* read */
-        bool paused = atomic_load(&p->paused);
-        if (!paused || want_read_for_write) {
-            for (;;) {
-                clear_errors();
-                /* inside a frame's payload, read straight into its buffer */
-                size_t room = 0;
-                uint8_t *direct = net_frame_room(dec, &room);
-                int r = direct ? SSL_read(ssl, direct, room > INT_MAX ? INT_MAX : (int)room)
-                               : SSL_read(ssl, rbuf, TLS_READ_CHUNK);
-                if (r > 0 && direct) {
-                    uint8_t *frame = NULL;
-                    size_t flen = 0;
-                    int fr = net_frame_filled(dec, (size_t)r, &frame, &flen);
-                    if ((why = take_frame(n, id, fr, frame, flen)) != NULL) goto done;
-                    if (atomic_load(&p->paused) || (fr > 0 && !SSL_has_pending(ssl))) break;
-                    continue;
-                }
-                if (r > 0) {
-                    size_t off = 0;
-                    int fr = NET_FRAME_MORE;
-                    while (off < (size_t)r) {
-                        size_t used;
-                        uint8_t *frame = NULL;
-                        size_t flen = 0;
-                        fr = net_frame_feed(dec, rbuf + off, (size_t)r - off, &used, &frame, &flen);
-                        off += used;
-                        if ((why = take_frame(n, id, fr, frame, flen)) != NULL) goto done;
-                    }
-                    /* a frame ended the data and nothing is buffered: poll
-                     * rather than read to be told EAGAIN (a system call
-                     * less per message when messages come one at a time) */
-                    if (atomic_load(&p->paused) || (fr > 0 && !SSL_has_pending(ssl))) break;
-                    continue;
-                }
-                int e = SSL_get_error(ssl, r);
-                if (e == SSL_ERROR_WANT_READ) break;
-                if (e == SSL_ERROR_WANT_WRITE) {
-                    want_write = true;
-                    break;
-                }
-                if (e == SSL_ERROR_ZERO_RETURN) {
-                    clean = true; /* the peer closed properly */
-                    goto done;
-                }
-                snprintf(whybuf, sizeof whybuf, "connection lost (%s)",
-                         e == SSL_ERROR_SYSCALL ? (errno ? strerror(errno) : "closed without TLS close")
-                                                : ssl_reason());
-                why = whybuf;
-                lost = true;
-                goto done;
-            }
-        }
+        /* read, unless the peer is paused or recv reads (then only what OpenSSL holds) */
+        bool paused = atomic_load(&p->paused), eng = tls_engine_mode(n, p);
+        bool reads = !paused && (!eng || must_read || SSL_has_pending(ssl));
+        must_read = false;
+        if ((reads || want_read_for_write) && (p->io_end = tls_read_in(n, id, &want_write)) != IO_OK) continue;
         /* more to write right away? */
         if (p->ctl_off >= p->ctl_len && !net_resend_pending(&p->rs, &wp, &wl)) {
             pthread_mutex_lock(&p->mu);
@@ -547,12 +285,21 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
             continue;
         }
         struct pollfd pf[2] = { { fd, 0, 0 }, { evfd, POLLIN, 0 } };
-        if (!atomic_load(&p->paused) || want_read_for_write) pf[0].events |= POLLIN;
+        /* in engine mode the socket's data (also the rest of a record
+         * OpenSSL holds part of) is recv's: polling it too would wake both */
+        if ((!eng && !atomic_load(&p->paused)) || want_read_for_write) pf[0].events |= POLLIN;
         if (want_write) pf[0].events |= POLLOUT;
-        int idle_ms = p->resumable && p->rx_frames != p->rx_acked ? NET_ACK_IDLE_MS : 200; /* (under io) */
-        pthread_mutex_unlock(&p->io); /* send may write meanwhile */
+        if (!pf[0].events) pf[0].fd = -1; /* recv reads it, and sees its end */
+        /* acknowledge after NET_ACK_IDLE_MS without a new frame; while recv
+         * reads, frames come without waking this thread, so it ticks at
+         * that pace as long as they come (under io) */
+        bool ticking = (p->resumable && p->rx_frames != p->rx_acked) || atomic_exchange(&p->eng_read, false);
+        int idle_ms = ticking ? NET_ACK_IDLE_MS : 200;
+        atomic_store(&p->napping, !ticking && p->resumable && eng);
+        pthread_mutex_unlock(&p->io); /* send may write meanwhile, recv read */
         int pr = poll(pf, 2, idle_ms);
         pthread_mutex_lock(&p->io);
+        atomic_store(&p->napping, false);
         if (pr == 0 && p->rx_frames != p->rx_acked) p->ack_due = p->resumable; /* idle: acknowledge the rest */
         if (pr > 0 && (pf[1].revents & POLLIN)) {
             uint64_t x;
@@ -561,7 +308,10 @@ static bool conn_loop(Net *n, uint32_t id, SSL *ssl, int fd, int evfd, NetFrameD
         }
     }
 done:
+    tls_engine_leave(n, p);
     p->ssl = NULL;
+    p->dec = NULL;
+    p->rbuf = NULL;
     pthread_mutex_unlock(&p->io);
     if (clean && !why) {
         /* orderly close: close_notify, then a short drain so unread data
@@ -693,9 +443,7 @@ static bool serve(Net *n, SSL *ssl, int fd, const char *addr, int64_t expect, in
          * lost the connection we still hold (half-open).  Drop ours, so its
          * next attempt resumes. */
         atomic_store(&p->stale, true);
-        pthread_mutex_lock(&p->mu);
-        wake(p->wake_fd);
-        pthread_mutex_unlock(&p->mu);
+        tls_peer_wake(p);
         net_log(n, "connection from %s: %s dials again, so its connection we hold is dead; it may resume", addr, name);
         close(evfd);
         return false;
@@ -807,7 +555,7 @@ static void *inbound_thread(void *arg)
         resume = serve(n, ssl, in->fd, in->addr, -1, start + TLS_HANDSHAKE_MS, &lost, &epoch);
     else if (ssl && !atomic_load(&n->stop))
         reject_log(n, "connection from %s rejected: TLS handshake failed or not done within %d ms (%s)", in->addr,
-                   TLS_CERT_MS, ssl_reason());
+                   TLS_CERT_MS, tls_ssl_reason());
     SSL_free(ssl);
     close(in->fd);
     free(in);
@@ -929,7 +677,7 @@ static void *dial_thread(void *arg)
             if (ssl && SSL_set_fd(ssl, fd) == 1 && tls_handshake(n, ssl, fd, false, deadline) == 0) {
                 serve(n, ssl, fd, addr, id, deadline, &lost, &le);
             } else if (!atomic_load(&n->stop)) {
-                peer_why(n, id, "%s: TLS handshake failed (%s)", addr, ssl_reason());
+                peer_why(n, id, "%s: TLS handshake failed (%s)", addr, tls_ssl_reason());
             }
             SSL_free(ssl);
             close(fd);
@@ -951,7 +699,7 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
         uint8_t *copy = malloc(len ? len : 1);
         if (!copy) return TRANSPORT_ERROR;
         if (len) memcpy(copy, msg, len);
-        return push_in(n, to, copy, len) == 0 ? TRANSPORT_OK : TRANSPORT_ERROR;
+        return tls_push_in(n, to, copy, len) == 0 ? TRANSPORT_OK : TRANSPORT_ERROR;
     }
     Peer *p = &n->peers[to];
     int rc = TRANSPORT_OK;
@@ -988,11 +736,7 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
         queued = true;
     }
     pthread_mutex_unlock(&p->mu);
-    if (queued && !write_from_send(p)) {
-        pthread_mutex_lock(&p->mu);
-        wake(p->wake_fd);
-        pthread_mutex_unlock(&p->mu);
-    }
+    if (queued && !tls_write_from_send(p)) { tls_peer_wake(p); }
     return rc;
 }
 
@@ -1027,11 +771,7 @@ static int tls_send_many(Transport *t, const uint32_t *to, size_t n_to, const ui
             pthread_mutex_unlock(&p->mu);
         }
         if (!shared) net_shared_put(sh);
-        if (shared && !write_from_send(p)) {
-            pthread_mutex_lock(&p->mu);
-            wake(p->wake_fd);
-            pthread_mutex_unlock(&p->mu);
-        }
+        if (shared && !tls_write_from_send(p)) { tls_peer_wake(p); }
         if (!shared && !gone) {
             int rc = tls_send(t, d, msg, len);
             closed |= rc == TRANSPORT_CLOSED;
@@ -1047,6 +787,7 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
     Net *n = t->impl;
     int64_t deadline = timeout_ms > 0 ? net_now_ms() + timeout_ms : 0;
     int rc = TRANSPORT_OK;
+    bool looked = false; /* timeout 0: the sockets were read once */
     pthread_mutex_lock(&n->mu);
     for (;;) {
         if (n->closed) {
@@ -1058,22 +799,29 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
             rc = TRANSPORT_PEERS_GONE;
             break;
         }
-        if (timeout_ms == 0) {
+        int64_t left = timeout_ms < 0 ? -1 : timeout_ms == 0 ? 0 : deadline - net_now_ms();
+        if ((timeout_ms > 0 && left <= 0) || (left == 0 && looked)) {
             rc = TRANSPORT_TIMEOUT;
             break;
         }
-        if (timeout_ms < 0) {
-            pthread_cond_wait(&n->cv, &n->mu);
+        if (n->epfd >= 0 && !n->eng_busy && !n->eng_big) { /* read the sockets while waiting (tls_io.c) */
+            tls_engine_wait(n, left < 0 ? -1 : left > INT_MAX ? INT_MAX : (int)left);
+            looked = true;
             continue;
         }
-        int64_t left = deadline - net_now_ms();
-        if (left <= 0) {
+        if (left == 0) {
             rc = TRANSPORT_TIMEOUT;
             break;
         }
-        struct timespec ts;
-        mono_deadline(&ts, left);
-        pthread_cond_timedwait(&n->cv, &n->mu, &ts);
+        n->cv_waiters++;
+        if (left < 0) {
+            pthread_cond_wait(&n->cv, &n->mu);
+        } else {
+            struct timespec ts;
+            mono_deadline(&ts, left);
+            pthread_cond_timedwait(&n->cv, &n->mu, &ts);
+        }
+        n->cv_waiters--;
     }
     int wake_fd = -1;
     if (rc == TRANSPORT_OK) {
@@ -1090,12 +838,15 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
         *msg = m.data;
         *len = m.len;
     }
+    /* large messages: the connection threads read them as they come
+     * (TLS_ENGINE_HANDBACK), until small ones come again */
+    bool handback = rc == TRANSPORT_OK && n->epfd >= 0 && !n->eng_big && *len >= TLS_ENGINE_HANDBACK;
+    if (rc == TRANSPORT_OK) n->eng_big = *len >= TLS_ENGINE_HANDBACK;
     pthread_mutex_unlock(&n->mu);
+    if (handback) tls_engine_handback(n);
     if (wake_fd >= 0) {
         Peer *p = &n->peers[wake_fd];
-        pthread_mutex_lock(&p->mu);
-        wake(p->wake_fd);
-        pthread_mutex_unlock(&p->mu);
+        tls_peer_wake(p);
     }
     return rc;
 }
@@ -1105,8 +856,9 @@ static void tls_close_op(Transport *t)
     Net *n = t->impl;
     pthread_mutex_lock(&n->mu);
     n->closed = true;
-    pthread_cond_broadcast(&n->cv);
+    tls_signal_in(n);
     pthread_mutex_unlock(&n->mu);
+    tls_engine_off(n);
 }
 
 static const TransportOps tls_ops = { tls_send, tls_recv, tls_close_op, tls_recycle, tls_send_many, NULL };
@@ -1170,6 +922,7 @@ static void net_free_mem(Net *n)
     pthread_mutex_destroy(&n->sh_mu);
     free(n->inputs);
     if (n->listen_fd >= 0) close(n->listen_fd);
+    tls_engine_free(n);
     if (n->ctx) SSL_CTX_free(n->ctx);
     pthread_cond_destroy(&n->cv);
     pthread_mutex_destroy(&n->mu);
@@ -1191,7 +944,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
         net_errf(err, errlen, "out of memory");
         return NULL;
     }
-    n->listen_fd = -1;
+    n->listen_fd = n->epfd = n->ev_fd = -1;
     pthread_mutex_init(&n->mu, NULL);
     pthread_mutex_init(&n->sh_mu, NULL);
     pthread_condattr_t ca;
@@ -1238,10 +991,11 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
         net_errf(err, errlen, "out of memory");
         goto fail;
     }
+    tls_engine_init(n); /* without it recv waits for the connection threads */
 
     n->ctx = SSL_CTX_new(TLS_method());
     if (!n->ctx || SSL_CTX_set_min_proto_version(n->ctx, TLS1_3_VERSION) != 1) {
-        net_errf(err, errlen, "cannot set up TLS 1.3: %s", ssl_reason());
+        net_errf(err, errlen, "cannot set up TLS 1.3: %s", tls_ssl_reason());
         goto fail;
     }
     /* PEM or DER (identity.h); "cannot load" marks an identity error for net_mpc.c */
@@ -1275,7 +1029,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
      * 128-bit security; docs/network.md "Cipher suite") */
     if (SSL_CTX_set_ciphersuites(n->ctx,
                                  "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256") != 1) {
-        net_errf(err, errlen, "cannot set the TLS 1.3 cipher suites: %s", ssl_reason());
+        net_errf(err, errlen, "cannot set the TLS 1.3 cipher suites: %s", tls_ssl_reason());
         goto fail;
     }
 
@@ -1462,9 +1216,7 @@ static void await_acknowledged(Net *n)
         for (uint32_t i = 0; i < n_nodes(n); i++) {
             Peer *p = &n->peers[i];
             if (!atomic_exchange(&p->test_hold, false)) continue;
-            pthread_mutex_lock(&p->mu);
-            wake(p->wake_fd);
-            pthread_mutex_unlock(&p->mu);
+            tls_peer_wake(p);
         }
     }
 }
@@ -1474,13 +1226,10 @@ void tls_transport_free(Transport *t, int linger_ms)
     if (!t) return;
     Net *n = t->impl;
     n->linger_until = net_now_ms() + (linger_ms > 0 ? linger_ms : 0);
+    tls_engine_off(n); /* no recv reads now: acknowledgements must still come in */
     await_acknowledged(n);
     atomic_store(&n->stop, true);
-    for (uint32_t i = 0; i < n_nodes(n); i++) {
-        pthread_mutex_lock(&n->peers[i].mu);
-        wake(n->peers[i].wake_fd);
-        pthread_mutex_unlock(&n->peers[i].mu);
-    }
+    for (uint32_t i = 0; i < n_nodes(n); i++) tls_peer_wake(&n->peers[i]);
     tls_close_op(t);
     pthread_mutex_lock(&n->mu);
     while (n->threads > 0) pthread_cond_wait(&n->cv, &n->mu);

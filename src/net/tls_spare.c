@@ -82,34 +82,53 @@ void tls_recycle(Transport *t, uint8_t *msg, size_t len)
     free(drop);
 }
 
-/* NetShared.release: the last peer let go of a shared frame.  The largest
- * is kept for the next send_many (not wiped: it held one opening's
- * message, and later ones overwrite it), the other wiped and freed. */
+static void shared_free(NetShared *sh)
+{
+    if (sh) {
+        net_wipe_free(sh->buf, sh->cap);
+        free(sh);
+    }
+}
+
+/* NetShared.release: the last peer let go of a shared frame.  The
+ * TLS_SHARED_SPARES largest are kept for the next send_many (not wiped:
+ * each held one opening's message, and later ones overwrite it), the
+ * other wiped and freed. */
 static void shared_release(NetShared *sh)
 {
     Net *n = sh->ctx;
     NetShared *drop = sh;
     pthread_mutex_lock(&n->sh_mu);
-    if (!n->sh_spare || n->sh_spare->cap < sh->cap) {
-        drop = n->sh_spare;
-        n->sh_spare = sh;
+    if (n->n_sh_spare < TLS_SHARED_SPARES) {
+        n->sh_spare[n->n_sh_spare++] = sh;
+        drop = NULL;
+    } else {
+        unsigned small = 0;
+        for (unsigned i = 1; i < n->n_sh_spare; i++)
+            if (n->sh_spare[i]->cap < n->sh_spare[small]->cap) small = i;
+        if (n->sh_spare[small]->cap < sh->cap) {
+            drop = n->sh_spare[small];
+            n->sh_spare[small] = sh;
+        }
     }
     pthread_mutex_unlock(&n->sh_mu);
-    if (drop) {
-        net_wipe_free(drop->buf, drop->cap);
-        free(drop);
-    }
+    shared_free(drop);
 }
 
 NetShared *tls_shared_new(Net *n, const uint8_t *msg, size_t len, unsigned refs)
 {
     size_t need = len + 4;
+    NetShared *sh = NULL;
     pthread_mutex_lock(&n->sh_mu);
-    NetShared *sh = n->sh_spare;
-    if (sh && sh->cap >= need && sh->cap / 4 <= need)
-        n->sh_spare = NULL;
-    else
-        sh = NULL;
+    unsigned best = n->n_sh_spare; /* the smallest that fits without wasting most of it */
+    for (unsigned i = 0; i < n->n_sh_spare; i++) {
+        size_t cap = n->sh_spare[i]->cap;
+        if (cap >= need && cap / 4 <= need && (best == n->n_sh_spare || cap < n->sh_spare[best]->cap)) best = i;
+    }
+    if (best < n->n_sh_spare) {
+        sh = n->sh_spare[best];
+        n->sh_spare[best] = n->sh_spare[--n->n_sh_spare];
+    }
     pthread_mutex_unlock(&n->sh_mu);
     if (!sh) {
         sh = calloc(1, sizeof *sh);
@@ -133,11 +152,10 @@ NetShared *tls_shared_new(Net *n, const uint8_t *msg, size_t len, unsigned refs)
 void tls_shared_free_spare(Net *n)
 {
     pthread_mutex_lock(&n->sh_mu);
-    NetShared *sh = n->sh_spare;
-    n->sh_spare = NULL;
+    unsigned k = n->n_sh_spare;
+    NetShared *sh[TLS_SHARED_SPARES];
+    memcpy(sh, n->sh_spare, k * sizeof *sh);
+    n->n_sh_spare = 0;
     pthread_mutex_unlock(&n->sh_mu);
-    if (sh) {
-        net_wipe_free(sh->buf, sh->cap);
-        free(sh);
-    }
+    for (unsigned i = 0; i < k; i++) shared_free(sh[i]);
 }

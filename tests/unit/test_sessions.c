@@ -298,6 +298,94 @@ TEST(tls_close_waits_for_acknowledgement)
     pair_free(&p);
 }
 
+/* recv reads the sockets itself while it waits, and the connection
+ * threads leave reading to it meanwhile (tls_io.c).  A receiver that then
+ * only polls (timeout 0, as a drain loop does) reads the sockets on each
+ * poll: every message arrives, in order, the first through a waiting
+ * recv and the rest through polls.  The bound on polls only stops a
+ * broken build. */
+TEST(tls_polling_recv_reads_the_sockets)
+{
+    Pair p;
+    CHECK(pair_start(&p, 0, 0) == 0);
+    CHECK_MSG(p.prc == 0 && p.crc == 0, "%s / %s", p.perr, p.cerr);
+    enum { N = 50 };
+    unsigned got = 0, polls = 0, bad = 0;
+    for (unsigned i = 0; i < N; i++) {
+        uint8_t m[3] = { (uint8_t)i, 0x5a, (uint8_t)(i * 7) };
+        CHECK(transport_send(p.party, p.client->self, m, sizeof m) == TRANSPORT_OK);
+        for (; got <= i && polls < 20000; polls++) {
+            uint32_t from;
+            uint8_t *msg = NULL;
+            size_t len = 0;
+            int rc = transport_recv(p.client, &from, &msg, &len, i == 0 ? 30000 : 0);
+            if (rc == TRANSPORT_TIMEOUT) {
+                usleep(500);
+                continue;
+            }
+            CHECK(rc == TRANSPORT_OK);
+            bad += rc != TRANSPORT_OK || from != p.party->self || len != 3 || msg[0] != (uint8_t)got ||
+                   msg[1] != 0x5a || msg[2] != (uint8_t)(got * 7);
+            free(msg);
+            got++;
+        }
+    }
+    CHECK_MSG(got == N && bad == 0, "%u of %u messages arrived through polling, %u altered", got, N, bad);
+    pair_free(&p);
+}
+
+/* Two threads in recv on one endpoint: one reads the sockets, the other
+ * waits for what it queues.  Every message arrives exactly once. */
+typedef struct {
+    Transport *t;
+    unsigned count;
+    uint8_t seen[200];
+} Receiver;
+
+static void *receive_until_stop(void *arg)
+{
+    Receiver *r = arg;
+    for (;;) {
+        uint32_t from;
+        uint8_t *msg = NULL;
+        size_t len = 0;
+        if (transport_recv(r->t, &from, &msg, &len, 30000) != TRANSPORT_OK) break;
+        bool stop = len == 1 && msg[0] == 0xff;
+        if (len == 1 && msg[0] < sizeof r->seen) r->seen[msg[0]]++;
+        r->count++;
+        free(msg);
+        if (stop) break;
+    }
+    return NULL;
+}
+
+TEST(tls_two_receivers_share_the_endpoint)
+{
+    Pair p;
+    CHECK(pair_start(&p, 0, 0) == 0);
+    CHECK_MSG(p.prc == 0 && p.crc == 0, "%s / %s", p.perr, p.cerr);
+    enum { N = 200 };
+    Receiver a = { .t = p.client }, b = { .t = p.client };
+    pthread_t ta, tb;
+    CHECK(pthread_create(&ta, NULL, receive_until_stop, &a) == 0);
+    CHECK(pthread_create(&tb, NULL, receive_until_stop, &b) == 0);
+    for (unsigned i = 0; i < N; i++) {
+        uint8_t m = (uint8_t)i;
+        CHECK(transport_send(p.party, p.client->self, &m, 1) == TRANSPORT_OK);
+        if (i % 16 == 0) usleep(1000); /* let the receivers wait in between */
+    }
+    const uint8_t stop = 0xff;
+    CHECK(transport_send(p.party, p.client->self, &stop, 1) == TRANSPORT_OK); /* one receiver ends */
+    CHECK(transport_send(p.party, p.client->self, &stop, 1) == TRANSPORT_OK); /* the other */
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    unsigned once = 0;
+    for (unsigned i = 0; i < N; i++) once += a.seen[i] + b.seen[i] == 1;
+    CHECK_MSG(once == N && a.count + b.count == N + 2, "%u of %u messages received exactly once (%u + %u received)",
+              once, N, a.count, b.count);
+    pair_free(&p);
+}
+
 /* ---- in process ------------------------------------------------------------------- */
 
 /* After the parties finished, the local session read each client's
@@ -335,6 +423,8 @@ int main(void)
     RUN(tls_negotiates_aes128_gcm);
     RUN(tls_send_many_keeps_order);
     RUN(tls_close_waits_for_acknowledgement);
+    RUN(tls_polling_recv_reads_the_sockets);
+    RUN(tls_two_receivers_share_the_endpoint);
     RUN(inproc_parties_done);
     return unit_report();
 }
