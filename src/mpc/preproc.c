@@ -39,12 +39,14 @@
  * fault injection of MpcConfig does not apply here (test hooks:
  * mpc_test_preproc_fault). */
 #include "mpc/engine_internal.h"
+#include "mpc/prg.h"
 
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 int preproc_setup(MpcEngine *e)
 {
@@ -212,7 +214,6 @@ static int seed_form(unsigned j, unsigned t) { return j >= 2 * t ? FORM_ROW : j 
  * the same shares on any host; the keystream goes in chunks that stay in
  * L1 while they are checked, and nothing is moved. */
 enum { EXPAND_CHUNK = 256 };
-static const uint8_t expand_zeros[EXPAND_CHUNK * sizeof(Fe)];
 
 static void seed_expand(const Field *f, const Fe *seed, uint64_t part, Fe *out, size_t count)
 {
@@ -223,20 +224,24 @@ static void seed_expand(const Field *f, const Fe *seed, uint64_t part, Fe *out, 
         renonce[i] = (uint8_t)((part + ((uint64_t)1 << 32)) >> (8 * i));
     }
     unsigned top = f->bits > 192 ? f->bits - 192 : 0;
-    uint64_t mask = top >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << top) - 1), reblock = 0;
+    uint64_t mask = top >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << top) - 1);
     Fe spare[2]; /* one 64-byte block of the second stream */
     unsigned nspare = 0;
+    bool second = false;
+    PrgStream main, re;
+    prg_stream_begin(&main, key, nonce, 0);
     for (size_t c0 = 0; c0 < count; c0 += EXPAND_CHUNK) {
         size_t m = count - c0 < EXPAND_CHUNK ? count - c0 : EXPAND_CHUNK;
         /* two candidates per 64-byte block: chunk c0 starts at block c0/2 */
-        crypto_stream_chacha20_xor_ic((uint8_t *)(out + c0), expand_zeros, m * sizeof *out, nonce, c0 / 2, key);
+        prg_stream_bytes(&main, (uint8_t *)(out + c0), m * sizeof *out);
         wire_limbs_from_le(out + c0, m);
         for (size_t i = c0; i < c0 + m; i++) {
             out[i].v[3] &= mask;
             while (out[i].v[3] > f->p[3] || (out[i].v[3] == f->p[3] && !wire_check_raw(f, &out[i], 1))) {
                 if (!nspare) {
-                    crypto_stream_chacha20_xor_ic((uint8_t *)spare, expand_zeros, sizeof spare, renonce, reblock++,
-                                                  key);
+                    if (!second) prg_stream_begin(&re, key, renonce, 0);
+                    second = true;
+                    prg_stream_bytes(&re, (uint8_t *)spare, sizeof spare);
                     wire_limbs_from_le(spare, 2);
                     nspare = 2;
                 }
@@ -245,6 +250,8 @@ static void seed_expand(const Field *f, const Fe *seed, uint64_t part, Fe *out, 
             }
         }
     }
+    prg_stream_end(&main);
+    if (second) prg_stream_end(&re);
     sodium_memzero(key, sizeof key);
     sodium_memzero(spare, sizeof spare);
 }
@@ -324,6 +331,14 @@ static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe
     sodium_memzero(&sum, sizeof sum);
 }
 
+/* Little-endian bytes to a word, on any host. */
+static uint64_t le64(const uint8_t *b)
+{
+    uint64_t w = 0;
+    for (int i = 7; i >= 0; i--) w = (w << 8) | b[i];
+    return w;
+}
+
 /* The check's coefficients for `count` columns: ChaCha20 keyed by rho's
  * canonical bytes (rho is public once the seeds are), 16 bytes each, as
  * 52-, 52- and 24-bit limbs into c52[0..3·count). */
@@ -335,17 +350,19 @@ static void check_coeffs(const Field *f, const Fe *rho, uint64_t *c52, size_t co
     uint8_t key[32], b[CHUNK * 16];
     fe_to_limbs(f, l, rho);
     for (int i = 0; i < 32; i++) key[i] = (uint8_t)(l[i / 8] >> (8 * (i % 8)));
+    PrgStream st;
+    prg_stream_begin(&st, key, nonce, 0);
     for (size_t k0 = 0; k0 < count; k0 += CHUNK) {
         size_t m = count - k0 < CHUNK ? count - k0 : CHUNK;
-        crypto_stream_chacha20_xor_ic(b, expand_zeros, m * 16, nonce, k0 / 4, key); /* 4 per 64-byte block */
+        prg_stream_bytes(&st, b, m * 16); /* 4 per 64-byte block */
         for (size_t k = 0; k < m; k++) {
-            uint64_t w[2] = { 0, 0 };
-            for (int i = 15; i >= 0; i--) w[i / 8] = (w[i / 8] << 8) | b[16 * k + (size_t)i];
-            c52[k0 + k] = w[0] & 0xfffffffffffffULL;
-            c52[count + k0 + k] = (w[0] >> 52 | w[1] << 12) & 0xfffffffffffffULL;
-            c52[2 * count + k0 + k] = w[1] >> 40;
+            uint64_t w0 = le64(b + 16 * k), w1 = le64(b + 16 * k + 8);
+            c52[k0 + k] = w0 & 0xfffffffffffffULL;
+            c52[count + k0 + k] = (w0 >> 52 | w1 << 12) & 0xfffffffffffffULL;
+            c52[2 * count + k0 + k] = w1 >> 40;
         }
     }
+    prg_stream_end(&st);
 }
 
 /* ---- one generation run ------------------------------------------------------ */
@@ -366,12 +383,27 @@ static void keep_drop(MpcEngine *e, int slot)
     e->pp_keep_cap[slot] = 0;
 }
 
+/* A kept buffer of 2 MB or more is aligned to 2 MB and asks for
+ * transparent huge pages (where the kernel gives them on request): a run
+ * writes all of it, and faulting it in 4 KB at a time was ... */
+static void *keep_alloc(size_t bytes)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (bytes < huge) return malloc(bytes);
+    void *p = NULL;
+    if (posix_memalign(&p, huge, bytes) != 0) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes & ~(huge - 1), MADV_HUGEPAGE); /* only advice: 4 KB pages if refused */
+#endif
+    return p;
+}
+
 static void *keep_get(MpcEngine *e, int slot, size_t bytes)
 {
     if (e->pp_keep_cap[slot] >= bytes) return e->pp_keep[slot];
     keep_drop(e, slot);
     if (mpc_mem_charge(e, 0, bytes, "a preprocessing run") != 0) return NULL;
-    if (!(e->pp_keep[slot] = malloc(bytes))) {
+    if (!(e->pp_keep[slot] = keep_alloc(bytes))) {
         mpc_mem_release(e, bytes);
         return NULL;
     }
