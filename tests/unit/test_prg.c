@@ -9,8 +9,7 @@
 #include "mpc/prg.h"
 #include "unit.h"
 
-static int same_as_sodium(const uint8_t *got, size_t len, const uint8_t key[32], const uint8_t nonce[8],
-                          uint64_t block)
+static int same_as_sodium(const uint8_t *got, size_t len, const uint8_t key[32], const uint8_t nonce[8], uint64_t block)
 {
     uint8_t *want = calloc(1, len ? len : 1);
     if (!want) return 0;
