@@ -46,7 +46,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 int preproc_setup(MpcEngine *e)
 {
@@ -423,28 +422,12 @@ static void keep_drop(MpcEngine *e, int slot)
     e->pp_keep_cap[slot] = 0;
 }
 
-/* A kept buffer of 2 MB or more is aligned to 2 MB and asks for
- * transparent huge pages (where the kernel gives them on request): a run
- * writes all of it, and faulting it in 4 KB at a time cost a session's
- * first run about a tenth of its CPU. */
-static void *keep_alloc(size_t bytes)
-{
-    const size_t huge = (size_t)2 << 20;
-    if (bytes < huge) return malloc(bytes);
-    void *p = NULL;
-    if (posix_memalign(&p, huge, bytes) != 0) return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes & ~(huge - 1), MADV_HUGEPAGE); /* only advice: 4 KB pages if refused */
-#endif
-    return p;
-}
-
 static void *keep_get(MpcEngine *e, int slot, size_t bytes)
 {
     if (e->pp_keep_cap[slot] >= bytes) return e->pp_keep[slot];
     keep_drop(e, slot);
     if (mpc_mem_charge(e, 0, bytes, "a preprocessing run") != 0) return NULL;
-    if (!(e->pp_keep[slot] = keep_alloc(bytes))) {
+    if (!(e->pp_keep[slot] = malloc(bytes))) {
         mpc_mem_release(e, bytes);
         return NULL;
     }

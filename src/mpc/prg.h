@@ -2,8 +2,8 @@
  * (docs/mpc.md "Seeded rows").  The stream is Bernstein's original
  * ChaCha20 (64-bit nonce, 64-bit block counter), byte for byte what
  * libsodium's crypto_stream_chacha20_xor_ic gives; it is computed by
- * OpenSSL's implementation, which uses AVX-512 where the CPU has it (2.6
- * times libsodium 1.0.18's AVX2 code on the machine of docs/benchmarks.md
+ * OpenSSL's implementation, which uses AVX-512 where the CPU has it (2.4
+ * times libsodium 1.0.18's on the machine of docs/benchmarks.md
  * "Triples, third pass"), and by libsodium when OpenSSL's cannot be set
  * up.  Keys come from libsodium's randomness or from public challenges;
  * this only stretches them. */
