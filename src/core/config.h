@@ -183,8 +183,11 @@
 #endif
 #ifndef PREPROC_RUN_TRIPLES
 /* Largest generation runs (keep messages well under the transport's limit
- * and memory bounded). */
-#define PREPROC_RUN_TRIPLES ((size_t)1 << 17)
+ * and memory bounded).  2^14: a run's rows (under 1 MB each at n = 4) stay
+ * in the caches between its steps; runs of 2^17 triples went to memory
+ * for every pass and took a third more CPU per triple (docs/benchmarks.md
+ * "Triples, third pass"). */
+#define PREPROC_RUN_TRIPLES ((size_t)1 << 14)
 #endif
 #ifndef PREPROC_RUN_RANDOMS
 #define PREPROC_RUN_RANDOMS ((size_t)1 << 18)

@@ -39,6 +39,7 @@
  * fault injection of MpcConfig does not apply here (test hooks:
  * mpc_test_preproc_fault). */
 #include "mpc/engine_internal.h"
+#include "mpc/prg.h"
 
 #include <signal.h>
 #include <sodium.h>
@@ -187,9 +188,10 @@ static void fd_extend_cols(const Field *f, const Fe *const *in, unsigned k, Fe *
     }
 }
 
-/* Scratch elements deal_cols needs: two difference tables of 2t+1 rows
- * and the double sharings' secrets, one block each. */
-static size_t deal_scratch_len(unsigned t) { return (size_t)(2 * (2 * t + 1) + 1) * EXT_BLOCK; }
+/* Scratch elements deal_cols needs: the double sharings' secrets, two
+ * difference tables of 2t+1 rows and the rows not kept (t+1 and 2t), one
+ * block each. */
+static size_t deal_scratch_len(unsigned t) { return (size_t)(1 + 2 * (2 * t + 1) + 3 * t + 1) * EXT_BLOCK; }
 
 /* ---- seeded rows ----------------------------------------------------------
  *
@@ -213,51 +215,73 @@ static int seed_form(unsigned j, unsigned t) { return j >= 2 * t ? FORM_ROW : j 
  * the same shares on any host; the keystream goes in chunks that stay in
  * L1 while they are checked, and nothing is moved. */
 enum { EXPAND_CHUNK = 256 };
-static const uint8_t expand_zeros[EXPAND_CHUNK * sizeof(Fe)];
+
+/* seed_expand in pieces: the dealing draws a row's shares block by block
+ * where it keeps no copy of the row (deal_cols). */
+typedef struct {
+    const Field *f;
+    PrgStream main, re; /* the stream, and the second one for replacements */
+    uint8_t key[32], renonce[8];
+    uint64_t mask;
+    Fe spare[2]; /* one 64-byte block of the second stream */
+    unsigned nspare;
+    bool second;
+} Expander;
+
+static void expander_begin(Expander *x, const Field *f, const Fe *seed, uint64_t part)
+{
+    uint8_t nonce[8];
+    for (int i = 0; i < 32; i++) x->key[i] = (uint8_t)(seed->v[i / 8] >> (8 * (i % 8)));
+    for (int i = 0; i < 8; i++) {
+        nonce[i] = (uint8_t)(part >> (8 * i));
+        x->renonce[i] = (uint8_t)((part + ((uint64_t)1 << 32)) >> (8 * i));
+    }
+    unsigned top = f->bits > 192 ? f->bits - 192 : 0;
+    x->f = f;
+    x->mask = top >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << top) - 1);
+    x->nspare = 0;
+    x->second = false;
+    prg_stream_begin(&x->main, x->key, nonce, 0);
+}
+
+/* The next m elements (m even but in the last call: two candidates per
+ * 64-byte block). */
+static void expander_next(Expander *x, Fe *out, size_t m)
+{
+    const Field *f = x->f;
+    prg_stream_bytes(&x->main, (uint8_t *)out, m * sizeof *out);
+    wire_limbs_from_le(out, m);
+    for (size_t i = 0; i < m; i++) {
+        out[i].v[3] &= x->mask;
+        while (out[i].v[3] > f->p[3] || (out[i].v[3] == f->p[3] && !wire_check_raw(f, &out[i], 1))) {
+            if (!x->nspare) {
+                if (!x->second) prg_stream_begin(&x->re, x->key, x->renonce, 0);
+                x->second = true;
+                prg_stream_bytes(&x->re, (uint8_t *)x->spare, sizeof x->spare);
+                wire_limbs_from_le(x->spare, 2);
+                x->nspare = 2;
+            }
+            out[i] = x->spare[2 - x->nspare--];
+            out[i].v[3] &= x->mask;
+        }
+    }
+}
+
+static void expander_end(Expander *x)
+{
+    prg_stream_end(&x->main);
+    if (x->second) prg_stream_end(&x->re);
+    sodium_memzero(x, sizeof *x);
+}
 
 static void seed_expand(const Field *f, const Fe *seed, uint64_t part, Fe *out, size_t count)
 {
-    uint8_t key[32], nonce[8], renonce[8];
-    for (int i = 0; i < 32; i++) key[i] = (uint8_t)(seed->v[i / 8] >> (8 * (i % 8)));
-    for (int i = 0; i < 8; i++) {
-        nonce[i] = (uint8_t)(part >> (8 * i));
-        renonce[i] = (uint8_t)((part + ((uint64_t)1 << 32)) >> (8 * i));
-    }
-    unsigned top = f->bits > 192 ? f->bits - 192 : 0;
-    uint64_t mask = top >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << top) - 1), reblock = 0;
-    Fe spare[2]; /* one 64-byte block of the second stream */
-    unsigned nspare = 0;
-    for (size_t c0 = 0; c0 < count; c0 += EXPAND_CHUNK) {
-        size_t m = count - c0 < EXPAND_CHUNK ? count - c0 : EXPAND_CHUNK;
-        /* two candidates per 64-byte block: chunk c0 starts at block c0/2 */
-        crypto_stream_chacha20_xor_ic((uint8_t *)(out + c0), expand_zeros, m * sizeof *out, nonce, c0 / 2, key);
-        wire_limbs_from_le(out + c0, m);
-        for (size_t i = c0; i < c0 + m; i++) {
-            out[i].v[3] &= mask;
-            while (out[i].v[3] > f->p[3] || (out[i].v[3] == f->p[3] && !wire_check_raw(f, &out[i], 1))) {
-                if (!nspare) {
-                    crypto_stream_chacha20_xor_ic((uint8_t *)spare, expand_zeros, sizeof spare, renonce, reblock++,
-                                                  key);
-                    wire_limbs_from_le(spare, 2);
-                    nspare = 2;
-                }
-                out[i] = spare[2 - nspare--];
-                out[i].v[3] &= mask;
-            }
-        }
-    }
-    sodium_memzero(key, sizeof key);
-    sodium_memzero(spare, sizeof spare);
-}
-
-/* Row j's uniform part `part`: from its seed, or the engine's PRG for a
- * row that travels whole (seed NULL). */
-static void draw_part(MpcEngine *e, const Fe *seed, unsigned part, Fe *out, size_t nc)
-{
-    if (seed)
-        seed_expand(e->f, seed, part, out, nc);
-    else
-        prg_fe(e, out, nc);
+    Expander x;
+    expander_begin(&x, f, seed, part);
+    /* in chunks that stay in L1 while they are checked */
+    for (size_t c0 = 0; c0 < count; c0 += EXPAND_CHUNK)
+        expander_next(&x, out + c0, count - c0 < EXPAND_CHUNK ? count - c0 : EXPAND_CHUNK);
+    expander_end(&x);
 }
 
 /* Deals nc columns straight into the n rows pay[j] + off (the random
@@ -265,30 +289,44 @@ static void draw_part(MpcEngine *e, const Fe *seed, unsigned part, Fe *out, size
  * degree-2t halves at off2, when off2 != (size_t)-1).  A random degree-t
  * sharing is fixed by t+1 uniform values, the shares of parties 0..t, so
  * those are drawn (from seed[j], or the engine's PRG where seed[j] is
- * NULL) into their rows and the other shares follow
- * by finite differences.  A double sharing's secret f(0) is the degree-t
- * polynomial extended one step below x = 1; its degree-2t half goes
- * through (0, secret) and 2t uniform values at x = 1..2t. */
-static void deal_cols(MpcEngine *e, const Fe *const *seed, Fe *const *pay, size_t off, size_t off2, size_t nc,
-                      Fe *scratch)
+ * NULL) into their rows and the other shares follow by finite
+ * differences, block by block.  A double sharing's secret f(0) is the
+ * degree-t polynomial extended one step below x = 1; its degree-2t half
+ * goes through (0, secret) and 2t uniform values at x = 1..2t.  A row
+ * with gone[j] set is drawn into scratch one block at a time and not
+ * kept: its seed is all that is sent and opened (run_deal). */
+static void deal_cols(MpcEngine *e, const Fe *const *seed, const uint8_t *gone, Fe *const *pay, size_t off, size_t off2,
+                      size_t nc, Fe *scratch, Expander *xs)
 {
     const Field *f = e->f;
     unsigned n = e->n, t = e->t;
-    const Fe *in[SHAMIR_MAX_PARTIES];
+    bool dbl = off2 != (size_t)-1;
+    const Fe *in[SHAMIR_MAX_PARTIES + 1];
     Fe *out[SHAMIR_MAX_PARTIES];
-    for (unsigned j = 0; j <= t; j++) draw_part(e, seed[j], off2 == (size_t)-1 ? 0 : 1, pay[j] + off, nc);
-    for (unsigned j = 0; j < n; j++) {
-        in[j] = pay[j] + off;
-        out[j] = pay[j] + off;
-    }
-    Fe *tab = scratch + EXT_BLOCK;
-    if (n > t + 1) fd_extend_cols(f, in, t + 1, out + t + 1, n - t - 1, nc, tab);
-    if (off2 == (size_t)-1) return;
-    for (unsigned j = 0; j < 2 * t; j++) draw_part(e, seed[j], 2, pay[j] + off2, nc);
+    Fe *sec = scratch, *tab = scratch + EXT_BLOCK, *lo = tab + (size_t)2 * (2 * t + 1) * EXT_BLOCK;
+    Expander *x2 = xs + t + 1; /* the degree-2t halves' */
+    for (unsigned j = 0; j <= t; j++)
+        if (seed[j])
+            expander_begin(&xs[j], f, seed[j], dbl ? 1 : 0);
+        else
+            prg_fe(e, pay[j] + off, nc); /* a row that travels whole: drawn at once */
+    for (unsigned j = 0; j < 2 * t && dbl; j++)
+        if (seed[j])
+            expander_begin(&x2[j], f, seed[j], 2);
+        else
+            prg_fe(e, pay[j] + off2, nc);
     for (size_t c0 = 0; c0 < nc; c0 += EXT_BLOCK) {
         size_t m = nc - c0 < EXT_BLOCK ? nc - c0 : EXT_BLOCK;
-        Fe *sec = scratch;
-        for (unsigned i = 0; i <= t; i++) in[i] = pay[t - i] + off + c0; /* x = t+1 down to 1 */
+        Fe *low[SHAMIR_MAX_PARTIES]; /* this block of the rows of parties 0..t */
+        for (unsigned j = 0; j <= t; j++) {
+            low[j] = gone[j] ? lo + (size_t)j * EXT_BLOCK : pay[j] + off + c0;
+            if (seed[j]) expander_next(&xs[j], low[j], m);
+            in[j] = low[j];
+        }
+        for (unsigned j = t + 1; j < n; j++) out[j - t - 1] = pay[j] + off + c0;
+        if (n > t + 1) fd_extend_cols(f, in, t + 1, out, n - t - 1, m, tab);
+        if (!dbl) continue;
+        for (unsigned i = 0; i <= t; i++) in[i] = low[t - i]; /* x = t+1 down to 1 */
         fd_extend_cols(f, in, t + 1, &sec, 1, m, tab);
         if (c0 == 0 && e->test_fault == TEST_BAD_DEAL_2T) { /* the degree-2t half of column 0: another secret */
             Fe one;
@@ -296,10 +334,18 @@ static void deal_cols(MpcEngine *e, const Fe *const *seed, Fe *const *pay, size_
             fe_add(f, &sec[0], &sec[0], &one);
         }
         in[0] = sec;
-        for (unsigned j = 0; j < 2 * t; j++) in[j + 1] = pay[j] + off2 + c0;
+        for (unsigned j = 0; j < 2 * t; j++) {
+            Fe *v = gone[j] ? lo + (size_t)(t + 1 + j) * EXT_BLOCK : pay[j] + off2 + c0;
+            if (seed[j]) expander_next(&x2[j], v, m);
+            in[j + 1] = v;
+        }
         for (unsigned j = 2 * t; j < n; j++) out[j - 2 * t] = pay[j] + off2 + c0;
         fd_extend_cols(f, in, 2 * t + 1, out, n - 2 * t, m, tab);
     }
+    for (unsigned j = 0; j <= t; j++)
+        if (seed[j]) expander_end(&xs[j]);
+    for (unsigned j = 0; j < 2 * t && dbl; j++)
+        if (seed[j]) expander_end(&x2[j]);
 }
 
 /* ---- checking ------------------------------------------------------------ */
@@ -325,6 +371,14 @@ static void combine(const Field *f, Fe *out, const Fe *v, size_t count, const Fe
     sodium_memzero(&sum, sizeof sum);
 }
 
+/* Little-endian bytes to a word, on any host. */
+static uint64_t le64(const uint8_t *b)
+{
+    uint64_t w = 0;
+    for (int i = 7; i >= 0; i--) w = (w << 8) | b[i];
+    return w;
+}
+
 /* The check's coefficients for `count` columns: ChaCha20 keyed by rho's
  * canonical bytes (rho is public once the seeds are), 16 bytes each, as
  * 52-, 52- and 24-bit limbs into c52[0..3·count). */
@@ -336,17 +390,19 @@ static void check_coeffs(const Field *f, const Fe *rho, uint64_t *c52, size_t co
     uint8_t key[32], b[CHUNK * 16];
     fe_to_limbs(f, l, rho);
     for (int i = 0; i < 32; i++) key[i] = (uint8_t)(l[i / 8] >> (8 * (i % 8)));
+    PrgStream st;
+    prg_stream_begin(&st, key, nonce, 0);
     for (size_t k0 = 0; k0 < count; k0 += CHUNK) {
         size_t m = count - k0 < CHUNK ? count - k0 : CHUNK;
-        crypto_stream_chacha20_xor_ic(b, expand_zeros, m * 16, nonce, k0 / 4, key); /* 4 per 64-byte block */
+        prg_stream_bytes(&st, b, m * 16); /* 4 per 64-byte block */
         for (size_t k = 0; k < m; k++) {
-            uint64_t w[2] = { 0, 0 };
-            for (int i = 15; i >= 0; i--) w[i / 8] = (w[i / 8] << 8) | b[16 * k + (size_t)i];
-            c52[k0 + k] = w[0] & 0xfffffffffffffULL;
-            c52[count + k0 + k] = (w[0] >> 52 | w[1] << 12) & 0xfffffffffffffULL;
-            c52[2 * count + k0 + k] = w[1] >> 40;
+            uint64_t w0 = le64(b + 16 * k), w1 = le64(b + 16 * k + 8);
+            c52[k0 + k] = w0 & 0xfffffffffffffULL;
+            c52[count + k0 + k] = (w0 >> 52 | w1 << 12) & 0xfffffffffffffULL;
+            c52[2 * count + k0 + k] = w1 >> 40;
         }
     }
+    prg_stream_end(&st);
 }
 
 /* ---- one generation run ------------------------------------------------------ */
@@ -400,6 +456,7 @@ typedef struct {
     Fe *rt, *r2t;                      /* extracted double shares, w·cd each */
     Fe *root;                          /* each dealer's commitment to its rows (PpRows.root) */
     Fe *dig;                           /* this party's rows' digests (PpRows.dig) */
+    uint8_t gone[SHAMIR_MAX_PARTIES];  /* row j of this party's dealing not kept: only its seed (deal_cols) */
 } Run;
 
 /* Wipes and frees the dealings (this party's and the received ones) and
@@ -411,7 +468,10 @@ static void run_drop_dealings(MpcEngine *e, Run *r)
          * its pages in just to zero them */
         for (unsigned j = 0; j < e->n && r->held; j++)
             if (r->got[j]) sodium_memzero(r->held + (size_t)j * r->count, r->count * sizeof(Fe));
-        keep_put(e, KEEP_DEAL, e->n * r->seg);
+        /* of a row not kept only its seed (and header) was written */
+        for (unsigned j = 0; j < e->n; j++)
+            sodium_memzero(r->mine + (size_t)j * r->seg, r->gone[j] ? MPC_HDR + MPC_ELEM : r->seg);
+        keep_put(e, KEEP_DEAL, 0);
         r->mine = NULL;
         r->held = NULL;
     }
@@ -562,7 +622,12 @@ static int run_deal(MpcEngine *e, Run *r)
     if (!(r->mine = keep_get(e, KEEP_DEAL, r->mine_bytes))) return e->mem_failed ? -1 : mpc_fail(e, "out of memory");
     if (seeded) r->held = (Fe *)(void *)(r->mine + n * r->seg);
     Fe *scratch = malloc(deal_scratch_len(t) * sizeof *scratch);
-    if (!scratch) return mpc_fail(e, "out of memory");
+    Expander *xs = malloc((3 * (size_t)t + 1) * sizeof *xs);
+    if (!scratch || !xs) {
+        free(scratch);
+        free(xs);
+        return mpc_fail(e, "out of memory");
+    }
     Fe *pay[SHAMIR_MAX_PARTIES];
     const Fe *seed[SHAMIR_MAX_PARTIES];
     for (unsigned j = 0; j < n; j++) {
@@ -572,14 +637,20 @@ static int run_deal(MpcEngine *e, Run *r)
             prg_fe(e, seg_seed(r, j), 1);
             seed[j] = seg_seed(r, j);
         }
+        /* a row that is all seed goes as its seed and is opened as its
+         * seed, so the dealer need not keep it: two to three rows of
+         * memory traffic and wiping fewer at n = 4.  Its own row it keeps,
+         * and a test cheater all rows (it claims the rows it kept) */
+        r->gone[j] = row_form(r, j, t) == FORM_SEED && j != e->self && e->test_fault == TEST_NONE;
     }
     size_t off_t = r->cr + 1, off_2t = r->cr + 2 + r->cd;
     /* random sharings, the last column being the mask; then the double
      * sharings, the last column again the mask */
-    deal_cols(e, seed, pay, 0, (size_t)-1, r->cr + 1, scratch);
-    deal_cols(e, seed, pay, off_t, off_2t, r->cd + 1, scratch);
+    deal_cols(e, seed, r->gone, pay, 0, (size_t)-1, r->cr + 1, scratch, xs);
+    deal_cols(e, seed, r->gone, pay, off_t, off_2t, r->cd + 1, scratch, xs);
     sodium_memzero(scratch, deal_scratch_len(t) * sizeof *scratch);
     free(scratch);
+    free(xs); /* wiped by expander_end */
     Fe one;
     fe_one(f, &one);
     /* test cheaters: a bad seeded row is a seed whose expansion is off the
@@ -803,6 +874,35 @@ static void row_expand(const void *ctx, unsigned j, const Fe *form, Fe *row)
     form_expand(c->e->f, c->r, c->e->t, j, form, row);
 }
 
+/* row_combos of a row this party dealt and did not keep (Run.gone): the
+ * row drawn again from its seed, block by block, and the combinations
+ * summed over the blocks (fe_dot_small reduces each block's sum; the
+ * sum of those mod p is the same element). */
+static void gone_combos(const CheckCtx *c, unsigned j, Fe out[3])
+{
+    const Field *f = c->e->f;
+    Fe buf[EXT_BLOCK], part;
+    for (unsigned p = 0; p < 3; p++) {
+        size_t len = p == 0 ? c->r->cr : c->r->cd; /* columns; the mask follows */
+        Expander x;
+        expander_begin(&x, f, seg_seed(c->r, j), p);
+        fe_zero(&out[p]);
+        for (size_t c0 = 0; c0 <= len; c0 += EXT_BLOCK) {
+            size_t m = len + 1 - c0 < EXT_BLOCK ? len + 1 - c0 : EXT_BLOCK;
+            size_t cols = len - c0 < m ? len - c0 : m;
+            expander_next(&x, buf, m);
+            if (cols) {
+                fe_dot_small(f, &part, buf, c->coef.c52 + c0, c->coef.stride, cols);
+                fe_add(f, &out[p], &out[p], &part);
+            }
+            if (cols < m) fe_add(f, &out[p], &out[p], &buf[cols]); /* the mask */
+        }
+        expander_end(&x);
+    }
+    sodium_memzero(buf, sizeof buf);
+    sodium_memzero(&part, sizeof part);
+}
+
 /* This party's dealing's combinations at every party: from the rows of
  * parties 0..t (0..2t for the degree-2t half), extended along the
  * polynomial.  For an honest dealer that is its every row's combination;
@@ -816,7 +916,10 @@ static void row_expect(const void *ctx, Fe *out)
     Fe v[3][SHAMIR_MAX_PARTIES];
     for (unsigned j = 0; j <= 2 * t; j++) {
         Fe o[3];
-        row_combos(ctx, seg_payload(c->r, j), o);
+        if (c->r->gone[j])
+            gone_combos(c, j, o);
+        else
+            row_combos(ctx, seg_payload(c->r, j), o);
         for (int k = 0; k < 3; k++) v[k][j] = o[k];
     }
     for (int k = 0; k < 3; k++) {
