@@ -37,6 +37,7 @@
 
 #include "bench_tls.h"
 #include "mpc/engine.h"
+#include "cli/tool_malloc.h"
 
 #define MAX_N BENCH_TLS_MAX_N
 
@@ -248,6 +249,7 @@ static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
 int main(int argc, char **argv)
 {
     size_t batch = 100000;
+    tool_tune_malloc(); /* as the CLI's party processes */
     int rounds = 5, latency = 200, scale = 0, set_batch = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--batch") == 0) {

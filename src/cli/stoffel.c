@@ -29,6 +29,7 @@
 #include "storage/kv.h"
 #include "vm/stdlib_storage.h"
 #include "vm/vm.h"
+#include "cli/tool_malloc.h"
 
 typedef struct {
     char source[4096];
@@ -541,6 +542,7 @@ static int write_binary(const StfProgram *prog, const char *out)
 int main(int argc, char **argv)
 {
     int hv = tool_help_or_version(argc, argv, "stoffel", print_usage); /* --help on stdout, --version */
+    tool_tune_malloc();
     if (hv >= 0) return hv;
     if (argc < 2) return usage();
     const char *cmd = argv[1];

@@ -217,6 +217,8 @@ int tls_tcp_connect(Net *n, const RosterNode *rn, char *addr, size_t addrlen, ch
 uint8_t *tls_take_spare(void *ctx, size_t len, size_t *cap);
 /* TransportOps.recycle: keeps a received message for a later frame. */
 void tls_recycle(Transport *t, uint8_t *msg, size_t len);
+/* TransportOps.discard: wipes a received message, then keeps it as recycle does. */
+void tls_discard(Transport *t, uint8_t *msg, size_t len);
 /* A shared frame (header and msg) for send_many, refs set to `refs`:
  * the kept one if it fits, else a fresh one; NULL when out of memory. */
 NetShared *tls_shared_new(Net *n, const uint8_t *msg, size_t len, unsigned refs);
