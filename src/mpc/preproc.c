@@ -1089,8 +1089,11 @@ static int gen_run(MpcEngine *e, size_t T, size_t R, size_t *made)
         }
     }
     /* the dealt sharings are spent: wipe them before the next round (while
-     * the session signs, after it: a failing value's column is judged) */
-    PpRunRows *view = preproc_sign_on(e) && rc == 0 ? calloc(1, sizeof *view) : NULL;
+     * the session signs, after it: a failing value's column is judged).
+     * r.sig, not preproc_sign_on: only a run signed from its start kept
+     * every row whole (row_form), and signing starts only in the degree-2t
+     * opening below, so the two agree here; r.sig says so by itself. */
+    PpRunRows *view = r.sig && rc == 0 ? calloc(1, sizeof *view) : NULL;
     if (view) {
         *view = (PpRunRows){ r.deal_seq, r.count, r.cr + 2 + r.cd, &use, { 0 }, { 0 }, r.root, r.dig };
         for (unsigned j = 0; j < n; j++) {
