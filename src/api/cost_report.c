@@ -232,7 +232,8 @@ static void cost_pause(Transport *t, uint64_t ns)
     transport_pause(ct->inner, ns);
 }
 
-static const TransportOps COST_OPS = { cost_send, cost_recv, cost_close, cost_recycle, cost_send_many, cost_discard };
+static const TransportOps COST_OPS = { cost_send,      cost_recv,    cost_close, cost_recycle,
+                                       cost_send_many, cost_discard, cost_pause };
 
 Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost, FILE *progress, uint32_t party)
 {
@@ -251,7 +252,6 @@ Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost
     pthread_mutex_init(&ct->lock, NULL);
     ct->base = *inner;
     ct->base.ops = &COST_OPS;
-    ct->base.pause = cost_pause;
     ct->base.impl = ct;
     ct->cost->party = party;
     return &ct->base;

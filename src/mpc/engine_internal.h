@@ -524,6 +524,12 @@ void preproc_agree_complain(MpcEngine *e, unsigned j);
 bool preproc_agree_disputed(const MpcEngine *e, unsigned i, unsigned j);
 int preproc_agree_fresh_abort(MpcEngine *e);
 int preproc_agree_patient(MpcEngine *e, const uint8_t *missing, unsigned *extra);
+/* A broadcast wait timed out on the parties in `missing`: 1 if it waits
+ * another timeout (the first time, for a party that stopped before this
+ * one and whose abort may be on its way, or was held up by a wait of one
+ * and a half timeouts on a party silent to it only; then as
+ * preproc_agree_patient allows), 0 when the wait is over. */
+int preproc_agree_extend(MpcEngine *e, struct timespec *dl, bool *grace, const uint8_t *missing, unsigned *extra);
 /* Tests: runs aborted and fallbacks (phase 1) so far in the session. */
 void preproc_agree_counts(const MpcEngine *e, unsigned *aborted, unsigned *fallbacks);
 /* Share disputes (docs/mpc.md "Dispute control"): i's degree-2t shares to

@@ -382,6 +382,14 @@ int preproc_agree_patient(MpcEngine *e, const uint8_t *missing, unsigned *extra)
     return any;
 }
 
+int preproc_agree_extend(MpcEngine *e, struct timespec *dl, bool *grace, const uint8_t *missing, unsigned *extra)
+{
+    if (*grace && !preproc_agree_patient(e, missing, extra)) return 0;
+    *grace = true;
+    deadline_in(dl, e->timeout_ms);
+    return 1;
+}
+
 void preproc_agree_complain(MpcEngine *e, unsigned j) { e->pagr->mine[j] = 1; }
 
 int preproc_agree_abort(MpcEngine *e, const char *fmt, ...)

@@ -138,15 +138,7 @@ int preproc_check_exchange(MpcEngine *e, uint64_t tag, const Fe *mine, size_t co
                            : 0;
         int tr = rbc_preproc_wait(e, &dl);
         if (tr < 0) return -1;
-        if (tr == 0 && !grace) {
-            /* a party that stopped before us: its abort may be on its way;
-             * or it was held up by a wait of one and a half timeouts on a
-             * party silent to it only */
-            grace = true;
-            deadline_in(&dl, e->timeout_ms);
-        } else if (tr == 0 && preproc_agree_patient(e, need, &extra)) {
-            deadline_in(&dl, e->timeout_ms);
-        } else if (tr == 0) {
+        if (tr == 0 && !preproc_agree_extend(e, &dl, &grace, need, &extra)) {
             char miss[128];
             need[e->self] = 0;
             for (unsigned j = 0; j < n; j++)
@@ -403,12 +395,7 @@ static int settle_disputes(MpcEngine *e, uint64_t round, const PpRows *rows, con
                 who[d] = 1;
                 int rc = rbc_preproc_wait(e, &dl);
                 if (rc < 0) return -1;
-                if (rc == 0 && !grace) { /* its abort may be on its way (as in the exchange) */
-                    grace = true;
-                    deadline_in(&dl, e->timeout_ms);
-                } else if (rc == 0 && preproc_agree_patient(e, who, &extra)) {
-                    deadline_in(&dl, e->timeout_ms);
-                } else if (rc == 0) {
+                if (rc == 0 && !preproc_agree_extend(e, &dl, &grace, who, &extra)) {
                     preproc_agree_complain(e, d);
                     return preproc_agree_abort(e,
                                                "preprocessing (check round %llu): party %u did not open party %u's "

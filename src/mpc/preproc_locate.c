@@ -303,12 +303,7 @@ static int take_bcast(MpcEngine *e, unsigned origin, const struct timespec *dl, 
             return preproc_agree_abort(e, "triple generation: party %u stopped the run", origin);
         int w = rbc_preproc_wait(e, &until);
         if (w < 0) return -1;
-        if (w == 0 && !grace) {
-            grace = true;
-            deadline_in(&until, e->timeout_ms);
-        } else if (w == 0 && preproc_agree_patient(e, who, &extra)) {
-            deadline_in(&until, e->timeout_ms);
-        } else if (w == 0) {
+        if (w == 0 && !preproc_agree_extend(e, &until, &grace, who, &extra)) {
             preproc_agree_complain(e, origin);
             return preproc_agree_abort(e, "triple generation: no %s from party %u within %d ms", what, origin,
                                        e->timeout_ms);

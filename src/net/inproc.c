@@ -105,7 +105,7 @@ static int ip_send_many(Transport *t, const uint32_t *to, size_t n_to, const uin
 static void ip_discard(Transport *t, uint8_t *msg, size_t len);
 static void ip_pause(Transport *t, uint64_t ns);
 
-static const TransportOps inproc_ops = { ip_send, ip_recv, ip_close, ip_recycle, ip_send_many, ip_discard };
+static const TransportOps inproc_ops = { ip_send, ip_recv, ip_close, ip_recycle, ip_send_many, ip_discard, ip_pause };
 
 static InprocHub *hub_of(Transport *t) { return (InprocHub *)t->impl; }
 
@@ -136,7 +136,6 @@ InprocHub *inproc_hub_new(uint32_t n_parties, uint32_t n_clients)
             break;
         }
         b->tr.ops = &inproc_ops;
-        b->tr.pause = ip_pause;
         b->tr.self = i;
         b->tr.n_parties = n_parties;
         b->tr.n_clients = n_clients;

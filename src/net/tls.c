@@ -861,7 +861,7 @@ static void tls_close_op(Transport *t)
     tls_engine_off(n);
 }
 
-static const TransportOps tls_ops = { tls_send, tls_recv, tls_close_op, tls_recycle, tls_send_many, tls_discard };
+static const TransportOps tls_ops = { tls_send, tls_recv, tls_close_op, tls_recycle, tls_send_many, tls_discard, NULL };
 
 static int verify_any(int ok, X509_STORE_CTX *x)
 {

@@ -64,6 +64,11 @@ typedef struct {
      * received message that is not kept and may hold secrets: wiped and
      * freed, or, if its buffer is shared (send_many), released. */
     void (*discard)(Transport *t, uint8_t *msg, size_t len);
+    /* Optional (NULL: nanosleep): waits ns nanoseconds without receiving.
+     * The in-process transport lets a fiber's worker run its other fibers
+     * meanwhile (a party polling for a message from a fiber of its own
+     * worker would otherwise wait for nothing). */
+    void (*pause)(Transport *t, uint64_t ns);
 } TransportOps;
 
 struct Transport {
@@ -72,11 +77,6 @@ struct Transport {
     uint32_t n_parties;
     uint32_t n_clients;
     void *impl;
-    /* Optional (NULL: nanosleep): waits ns nanoseconds without receiving.
-     * The in-process transport lets a fiber's worker run its other fibers
-     * meanwhile (a party polling for a message from a fiber of its own
-     * worker would otherwise wait for nothing). */
-    void (*pause)(Transport *t, uint64_t ns);
 };
 
 static inline int transport_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
@@ -119,8 +119,8 @@ static inline void transport_nanosleep(uint64_t ns)
 /* Waits ns nanoseconds (see TransportOps.pause); t may be NULL. */
 static inline void transport_pause(Transport *t, uint64_t ns)
 {
-    if (t && t->pause)
-        t->pause(t, ns);
+    if (t && t->ops->pause)
+        t->ops->pause(t, ns);
     else
         transport_nanosleep(ns);
 }
