@@ -6,6 +6,9 @@
  * The parent makes a key per party in a temporary directory, writes the
  * roster (127.0.0.1, free ports) and forks one process per party.  Each
  * party makes its triples first (reported separately), then
+ *   - warm-up: `warmup` rounds of `batch` multiplications, not timed
+ *     (the first rounds of a batch size map and fault in the frames the
+ *     transport then recycles; mpc_bench likewise reports its best run);
  *   - throughput: `rounds` rounds of `batch` multiplications each
  *     (mpc_round, one communication round per batch);
  *   - latency: `latency` single multiplications one after the other.
@@ -134,14 +137,14 @@ static int raw_rounds(uint32_t id, Transport *tr, size_t batch, int rounds)
 
 typedef struct {
     size_t batch;
-    int rounds, latency;
+    int warmup, rounds, latency;
 } Work;
 
 static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
 {
     const Work *w = ud;
     size_t batch = w->batch;
-    int rounds = w->rounds, latency = w->latency;
+    int warmup = w->warmup, rounds = w->rounds, latency = w->latency;
     Transport *tr = bench_tls_connect(id, dir, r);
     if (!tr) return 1;
     if (raw_mode) return raw_rounds(id, tr, batch, rounds);
@@ -150,7 +153,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
         .n = N, .t = T, .party = id, .field = f, .instance_id = 42, .timeout_ms = 30000, .triple_batch = batch
     };
     MpcEngine *e = mpc_engine_new(&mc, tr, NULL);
-    size_t total = rss_triples ? rss_triples : batch * (size_t)rounds + (size_t)latency;
+    size_t total = rss_triples ? rss_triples : batch * (size_t)(warmup + rounds) + (size_t)latency;
     Fe *x = calloc(batch, sizeof *x), *y = calloc(batch, sizeof *y), *z = calloc(batch, sizeof *z);
     if (!e || !x || !y || !z) return 1;
     double t0 = now_s();
@@ -175,6 +178,11 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
         fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
         return 1;
     }
+    for (int k = 0; k < (rounds ? warmup : 0); k++)
+        if (mpc_round(e, NULL, 0, NULL, x, y, batch, z) != 0) {
+            fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
+            return 1;
+        }
     if (rounds) perf_switch(id, "enable");
     t0 = now_s();
     double c0 = cpu_s();
@@ -234,11 +242,11 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
 }
 
 /* One run with N parties; *peak_rss: the largest party's peak in bytes. */
-static int run_once(size_t batch, int rounds, int latency, double *peak_rss)
+static int run_once(size_t batch, int warmup, int rounds, int latency, double *peak_rss)
 {
     char dir[64];
     Roster r;
-    Work w = { batch, rounds, latency };
+    Work w = { batch, warmup, rounds, latency };
     if (bench_tls_setup(N, dir, &r) != 0) return 1;
     int bad = bench_tls_run(N, dir, &r, party, &w, peak_rss);
     roster_free(&r);
@@ -250,12 +258,14 @@ int main(int argc, char **argv)
 {
     size_t batch = 100000;
     tool_tune_malloc(); /* as the CLI's party processes */
-    int rounds = 5, latency = 200, scale = 0, set_batch = 0;
+    int warmup = 2, rounds = 5, latency = 200, scale = 0, set_batch = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--batch") == 0) {
             batch = strtoul(argv[i + 1], NULL, 10);
             set_batch = 1;
-        } else if (strcmp(argv[i], "--rounds") == 0)
+        } else if (strcmp(argv[i], "--warmup") == 0)
+            warmup = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--rounds") == 0)
             rounds = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--latency") == 0)
             latency = atoi(argv[i + 1]);
@@ -270,12 +280,12 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--perf-ctl") == 0)
             perf_ctl = argv[i + 1];
         else {
-            fprintf(stderr, "usage: net_bench [--batch N] [--rounds R] [--latency L] [--n N] "
+            fprintf(stderr, "usage: net_bench [--batch N] [--warmup W] [--rounds R] [--latency L] [--n N] "
                             "[--scale 1] [--triples-rss K] [--raw 1] [--perf-ctl DIR]\n");
             return 1;
         }
     }
-    if (batch == 0 || rounds < 0 || latency < 0 || N < 4 || N > MAX_N) return 1;
+    if (batch == 0 || warmup < 0 || rounds < 0 || latency < 0 || N < 4 || N > MAX_N) return 1;
     T = (N - 1) / 3;
     double rss;
     if (scale) {
@@ -293,7 +303,7 @@ int main(int argc, char **argv)
         for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
             N = ns[k];
             T = (N - 1) / 3;
-            if (run_once(batch, rounds, latency, &rss) != 0) return 1;
+            if (run_once(batch, warmup, rounds, latency, &rss) != 0) return 1;
             printf(" %13.1f MB\n", rss / 1e6);
             fflush(stdout);
         }
@@ -302,7 +312,7 @@ int main(int argc, char **argv)
     party_cpu = mmap(NULL, 2 * MAX_N * sizeof *party_cpu, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (party_cpu == MAP_FAILED) party_cpu = NULL;
     party_lat = party_cpu ? party_cpu + MAX_N : NULL;
-    if (run_once(batch, rounds, latency, &rss) != 0) return 1;
+    if (run_once(batch, warmup, rounds, latency, &rss) != 0) return 1;
     if (party_cpu && !rss_triples) {
         double sum = 0;
         for (unsigned i = 0; i < N; i++) sum += party_cpu[i];

@@ -53,6 +53,7 @@ enum { PEER_WAITING = 0, PEER_UP = 1, PEER_GONE = 2, PEER_RECONNECTING = 3, PEER
 typedef struct {
     uint8_t *buf;
     size_t cap;
+    uint64_t since; /* Net.recycled when it was given back */
 } TlsSpare;
 
 typedef struct {
@@ -160,9 +161,11 @@ typedef struct {
     char fatal[2400];                 /* first session mismatch */
 
     /* received frames given back (tls_recycle), reused by the readers for
-     * frames of a similar size (under mu; oldest first) */
+     * frames of a similar size (under mu); recycled counts them, so the
+     * one given back longest ago is known */
     TlsSpare spare[TLS_SPARES];
     unsigned n_spare;
+    uint64_t recycled;
     /* the buffers of shared frames every peer let go of, for the next
      * send_many (sh_mu; old frames in them, wiped when freed) */
     pthread_mutex_t sh_mu;

@@ -28,33 +28,52 @@ void tls_settle_spare(Peer *p)
     p->out_cap = cap;
 }
 
+/* Removes and returns the spare given back longest ago (n->mu held,
+ * n_spare > 0). */
+static uint8_t *remove_oldest(Net *n)
+{
+    unsigned old = 0;
+    for (unsigned i = 1; i < n->n_spare; i++)
+        if (n->spare[i].since < n->spare[old].since) old = i;
+    uint8_t *b = n->spare[old].buf;
+    n->spare[old] = n->spare[--n->n_spare];
+    return b;
+}
+
 /* The decoder's take (frame.h): the smallest recycled frame that holds
- * len bytes without wasting most of it. */
+ * len bytes without wasting most of it.  When none does, the traffic has
+ * changed size (preprocessing's rows, then the online phase's openings):
+ * the oldest spare, of the old size, goes, so the old size's spares do
+ * not hold the places the new size needs (each round would then map and
+ * fault in fresh frames). */
 uint8_t *tls_take_spare(void *ctx, size_t len, size_t *cap)
 {
     Net *n = ctx;
     if (len < TLS_SPARE_MIN) return NULL;
+    uint8_t *b = NULL, *stale = NULL;
     pthread_mutex_lock(&n->mu);
     unsigned best = n->n_spare;
     for (unsigned i = 0; i < n->n_spare; i++)
         if (n->spare[i].cap >= len && n->spare[i].cap / 4 <= len &&
             (best == n->n_spare || n->spare[i].cap < n->spare[best].cap))
             best = i;
-    uint8_t *b = NULL;
     if (best < n->n_spare) {
         b = n->spare[best].buf;
         *cap = n->spare[best].cap;
         n->spare[best] = n->spare[--n->n_spare];
+    } else if (n->n_spare) {
+        stale = remove_oldest(n);
     }
     pthread_mutex_unlock(&n->mu);
+    free(stale); /* wiped by who gave it back */
     return b;
 }
 
 /* TransportOps.recycle: keeps a received message for a later frame of a
  * similar size (its pages stay mapped); the caller wiped it if it held
  * secrets.  At most two per peer are kept (a round's frames, and the next
- * round's, which other parties may send before this one is done), the
- * oldest goes first, so a change of message size does not pile them up. */
+ * round's, which other parties may send before this one is done); when
+ * the places are full, the one given back longest ago goes. */
 void tls_recycle(Transport *t, uint8_t *msg, size_t len)
 {
     Net *n = t->impl;
@@ -69,14 +88,8 @@ void tls_recycle(Transport *t, uint8_t *msg, size_t len)
     } else {
         unsigned nodes = n->roster.n_parties + n->roster.n_clients;
         unsigned keep = 2 * nodes < TLS_SPARES ? 2 * nodes : TLS_SPARES;
-        if (n->n_spare >= keep) {
-            drop = n->spare[0].buf;
-            memmove(n->spare, n->spare + 1, (n->n_spare - 1) * sizeof n->spare[0]);
-            n->n_spare--;
-        }
-        n->spare[n->n_spare].buf = msg;
-        n->spare[n->n_spare].cap = len;
-        n->n_spare++;
+        if (n->n_spare >= keep) drop = remove_oldest(n);
+        n->spare[n->n_spare++] = (TlsSpare){ msg, len, n->recycled++ };
     }
     pthread_mutex_unlock(&n->mu);
     free(drop);
