@@ -25,6 +25,10 @@
 /* Received frames kept for reuse, at most (and only frames of at least
  * TLS_SPARE_MIN bytes: smaller ones cost malloc no page faults). */
 #define TLS_SPARES 64
+/* tls_buffer_writes: a record is at most 16 KB; a frame of a batched
+ * round is megabytes.  256 KB per write: 16 records per system call, and
+ * within a few percent of the loopback's best (docs/benchmarks.md). */
+#define TLS_WRITE_BUFFER (256 << 10)
 #define TLS_SPARE_MIN ((size_t)16 << 10)
 /* Shared frames (send_many) queued to one peer before they go to its
  * resend store; more are copied as by send. */
@@ -101,6 +105,7 @@ typedef struct {
      * never used by two threads at once.  Lock order: io, then mu. */
     pthread_mutex_t io;
     SSL *ssl;                   /* NULL when no connection runs */
+    BIO *wbuf;                  /* its write buffer (tls_buffer_writes), NULL without one */
     int fd;                     /* its socket */
     uint8_t ctl[NET_CTL_FRAME]; /* an acknowledgement being written */
     size_t ctl_len, ctl_off;
@@ -261,6 +266,15 @@ int tls_read_in(Net *n, uint32_t id, bool *want_write);
  * repeated), until everything is written or the socket takes no more
  * (p->io held, p->ssl live).  WR_LOST: p->io_why says why. */
 int tls_write_out(Peer *p, bool *want_write, bool *want_read_for_write);
+/* Puts a write buffer of TLS_WRITE_BUFFER bytes between the live
+ * connection's SSL object and its socket (p->io held, p->ssl live), so the
+ * socket gets one write per TLS_WRITE_BUFFER bytes instead of one per
+ * 16 KB record; tls_write_out flushes it when nothing else is pending.
+ * It holds only ciphertext.  Without memory the connection writes
+ * unbuffered. */
+void tls_buffer_writes(Peer *p);
+/* Bytes in the write buffer, not yet handed to the socket (p->io held). */
+size_t tls_buffered(const Peer *p);
 /* send's part: if the peer's connection is idle (its thread polls), the
  * sending thread writes the frames just queued itself, which saves a
  * wake-up of the connection thread per message.  True when all was

@@ -216,6 +216,38 @@ fatal:
     return IO_FATAL;
 }
 
+void tls_buffer_writes(Peer *p)
+{
+    BIO *sock = SSL_get_wbio(p->ssl), *buf = BIO_new(BIO_f_buffer());
+    p->wbuf = NULL;
+    if (!buf || BIO_set_write_buffer_size(buf, TLS_WRITE_BUFFER) != 1 || !BIO_up_ref(sock)) {
+        BIO_free(buf);
+        tls_clear_errors();
+        return;
+    }
+    /* the SSL object's write side now owns buf, and buf a reference to
+     * the socket BIO (its read side keeps the other) */
+    SSL_set0_wbio(p->ssl, BIO_push(buf, sock));
+    p->wbuf = buf;
+}
+
+size_t tls_buffered(const Peer *p) { return p->wbuf ? (size_t)BIO_wpending(p->wbuf) : 0; }
+
+/* Hands the write buffer's bytes to the socket: WR_DONE, WR_BLOCKED (the
+ * socket took part; *want_write), or WR_LOST. */
+static int flush_buffered(Peer *p, bool *want_write)
+{
+    if (!tls_buffered(p)) return WR_DONE;
+    errno = 0;
+    if (BIO_flush(p->wbuf) == 1) return WR_DONE;
+    if (BIO_should_retry(p->wbuf)) {
+        *want_write = true;
+        return WR_BLOCKED;
+    }
+    snprintf(p->io_why, sizeof p->io_why, "connection lost (write failed: %s)", errno ? strerror(errno) : "closed");
+    return WR_LOST;
+}
+
 int tls_write_out(Peer *p, bool *want_write, bool *want_read_for_write)
 {
     *want_write = *want_read_for_write = false;
@@ -236,7 +268,7 @@ int tls_write_out(Peer *p, bool *want_write, bool *want_read_for_write)
             wp = p->ctl + p->ctl_off;
             wl = p->ctl_len - p->ctl_off;
         } else if (!net_resend_pending(&p->rs, &wp, &wl)) {
-            return WR_DONE;
+            return flush_buffered(p, want_write);
         } else if (!p->retry && p->rs.woff == 0 && test_reset_due(p, p->fd)) {
             snprintf(p->io_why, sizeof p->io_why, "connection lost (reset by the test hook, before writing a message)");
             return WR_LOST;
@@ -280,7 +312,7 @@ static int flush_locked(Peer *p)
         bool ww, wr;
         /* what is pending first, then the queue (also what was queued behind it) */
         if (p->ctl_off >= p->ctl_len && !(p->ack_due && !p->retry) && !net_resend_pending(&p->rs, &wp, &wl) &&
-            (tls_take_queued(p) != 0 || !net_resend_pending(&p->rs, &wp, &wl)))
+            (tls_take_queued(p) != 0 || !net_resend_pending(&p->rs, &wp, &wl)) && !tls_buffered(p))
             break;
         r = tls_write_out(p, &ww, &wr);
         if (r == WR_LOST) p->io_end = IO_LOST; /* the connection thread ends it */
