@@ -484,6 +484,70 @@ TEST(robust_batch_matches_single)
     }
 }
 
+/* d = 1 (t = 1): the decoder's pair path computes the checks and the
+ * secret from one difference per value, without coefficient output.  For
+ * every ordered choice of senders (consecutive ones take the pair path,
+ * others the general one), with a wrong share at every position in some
+ * blocks, the secrets and statuses must be those of the single decoder,
+ * with and without status output. */
+TEST(robust_batch_pair_path)
+{
+    enum { COUNT = 3 * 256 + 17 };
+    static Fe rows_mem[5][COUNT], truth[COUNT], secrets[COUNT], again[COUNT];
+    const Field *f = fields[0];
+    long checked = 0, wrong = 0;
+    for (unsigned n = 4; n <= 5; n++) {
+        for (unsigned m = 3; m <= n; m++) {
+            for (int trial = 0; trial < 12; trial++) {
+                unsigned parties[5];
+                if (trial == 0)
+                    for (unsigned j = 0; j < m; j++) parties[j] = j; /* 0,1,2(,3): the pair path */
+                else
+                    random_subset(n, m, parties);
+                for (int c = 0; c < COUNT; c++) {
+                    Fe sh[5];
+                    fe_random(f, &truth[c]);
+                    CHECK(shamir_share(f, &truth[c], 1, n, sh, NULL) == 0);
+                    for (unsigned j = 0; j < m; j++) rows_mem[j][c] = sh[parties[j]];
+                }
+                /* block 0 clean; blocks 1 and 2 and the tail: one wrong
+                 * share at sender trial % m, (trial + 1) % m, and a random one */
+                Fe one;
+                fe_one(f, &one);
+                unsigned bad[3] = { (unsigned)trial % m, (unsigned)(trial + 1) % m, rnd(m) };
+                for (int k = 0; k < 3; k++) {
+                    size_t c = 256 * (size_t)(k + 1) + rnd(k == 2 ? 17 : 256);
+                    fe_add(f, &rows_mem[bad[k]][c], &rows_mem[bad[k]][c], &one);
+                }
+                const Fe *rows[5];
+                for (unsigned j = 0; j < m; j++) rows[j] = rows_mem[j];
+                RobustBatch *b;
+                CHECK(robust_batch_new(&b, f, n, 1, 1, parties, m) == ROBUST_OK);
+                if (!b) continue;
+                signed char status[COUNT];
+                RobustStatus all = robust_batch_decode(b, rows, COUNT, secrets, NULL, status);
+                RobustStatus all2 = robust_batch_decode(b, rows, COUNT, again, NULL, NULL);
+                int any_need = 0;
+                for (int c = 0; c < COUNT; c++) {
+                    Fe vals[5], s1;
+                    for (unsigned j = 0; j < m; j++) vals[j] = rows_mem[j][c];
+                    RobustStatus st = robust_decode(f, n, 1, 1, parties, vals, m, &s1, NULL);
+                    any_need |= st != ROBUST_OK;
+                    wrong += st != status[c];
+                    if (st == ROBUST_OK)
+                        wrong += !fe_equal(&secrets[c], &s1) || !fe_equal(&again[c], &s1) || !fe_equal(&s1, &truth[c]);
+                    checked++;
+                }
+                CHECK(all == all2 && all == (any_need ? ROBUST_NEED_MORE : ROBUST_OK));
+                /* with every share (m = n = 5) one wrong share is corrected */
+                if (m == 5) CHECK(!any_need);
+                robust_batch_free(b);
+            }
+        }
+    }
+    CHECK_MSG(wrong == 0 && checked > 0, "%ld of %ld values differ from the single decoder", wrong, checked);
+}
+
 /* Large n: the batch decoder checks a block of values with one random
  * combination.  A block with one wrong share among the first d+1 senders
  * (the ones the secret is computed from) must still decode right: the
@@ -660,6 +724,7 @@ int main(void)
     RUN(robust_degree_2t);
     RUN(robust_online_error_correction);
     RUN(robust_batch_matches_single);
+    RUN(robust_batch_pair_path);
     RUN(robust_batch_block_check);
     RUN(robust_batch_too_few_senders);
     RUN(single_share_is_uniform);
