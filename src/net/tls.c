@@ -1025,11 +1025,9 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
     SSL_CTX_set_mode(n->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     /* one read per buffer instead of two (header, body) per record: the
      * connection loop reads until OpenSSL wants more from the socket, so
-     * nothing it buffered is left waiting behind a poll.  A buffer of
-     * TLS_WRITE_BUFFER bytes takes what the peer's buffered writes bring
-     * in one read (a third of the reads of a batched round) */
+     * nothing it buffered is left waiting behind a poll */
     SSL_CTX_set_read_ahead(n->ctx, 1);
-    SSL_CTX_set_default_read_buffer_len(n->ctx, TLS_WRITE_BUFFER);
+    SSL_CTX_set_default_read_buffer_len(n->ctx, TLS_READ_BUFFER);
     /* AES-128-GCM first: a sixth less CPU than AES-256-GCM on this CPU, and
      * no weaker than the handshake that keys it (X25519 and Ed25519 give
      * 128-bit security; docs/network.md "Cipher suite") */
