@@ -502,6 +502,19 @@ static int block_pair(RobustBatch *b, const Fe *const *rows, size_t c0, size_t l
     unsigned need = b->d + b->t + 1;
     const Fe *x[2] = { rows[0] + c0, rows[1] + c0 };
     uint64_t diff = 0;
+    if (need == 3 && b->pair_base[1] == 1 && b->pair_coef[1] == 1 && b->pair_base[0] == 0 && b->pair_coef[0] == -1) {
+        /* senders at consecutive points (n = 4, t = 1, every share
+         * there): the next share is x1 + dlt, the secret x0 - dlt */
+        const Fe *y = rows[2] + c0;
+        for (size_t c = 0; c < len; c++) {
+            Fe dlt, v;
+            fe_sub(f, &dlt, &x[1][c], &x[0][c]);
+            fe_add(f, &v, &x[1][c], &dlt);
+            diff |= (v.v[0] ^ y[c].v[0]) | (v.v[1] ^ y[c].v[1]) | (v.v[2] ^ y[c].v[2]) | (v.v[3] ^ y[c].v[3]);
+            fe_sub(f, &secrets[c], &x[0][c], &dlt);
+        }
+        return diff == 0;
+    }
     for (size_t c = 0; c < len; c++) {
         Fe dlt, v;
         fe_sub(f, &dlt, &x[1][c], &x[0][c]);
