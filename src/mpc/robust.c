@@ -502,28 +502,35 @@ static int block_pair(RobustBatch *b, const Fe *const *rows, size_t c0, size_t l
     unsigned need = b->d + b->t + 1;
     const Fe *x[2] = { rows[0] + c0, rows[1] + c0 };
     uint64_t diff = 0;
-    if (need == 3 && b->pair_base[1] == 1 && b->pair_coef[1] == 1 && b->pair_base[0] == 0 && b->pair_coef[0] == -1) {
-        /* senders at consecutive points (n = 4, t = 1, every share
-         * there): the next share is x1 + dlt, the secret x0 - dlt */
-        const Fe *y = rows[2] + c0;
+    /* the factors in locals: secrets (Fe) may alias b's signed chars, so
+     * read through b they would be loaded again for every value */
+    const Fe *sec_base = x[b->pair_base[0]];
+    int sec_coef = b->pair_coef[0];
+    if (need == 3) {
+        /* t = 1: one check, by the third sender's share */
+        const Fe *chk_base = x[b->pair_base[1]], *y = rows[2] + c0;
+        int chk_coef = b->pair_coef[1];
         for (size_t c = 0; c < len; c++) {
             Fe dlt, v;
             fe_sub(f, &dlt, &x[1][c], &x[0][c]);
-            fe_add(f, &v, &x[1][c], &dlt);
+            add_small(f, &v, &chk_base[c], &dlt, chk_coef);
             diff |= (v.v[0] ^ y[c].v[0]) | (v.v[1] ^ y[c].v[1]) | (v.v[2] ^ y[c].v[2]) | (v.v[3] ^ y[c].v[3]);
-            fe_sub(f, &secrets[c], &x[0][c], &dlt);
+            add_small(f, &secrets[c], &sec_base[c], &dlt, sec_coef);
         }
         return diff == 0;
     }
+    signed char base[SHAMIR_MAX_PARTIES], coef[SHAMIR_MAX_PARTIES];
+    memcpy(base, b->pair_base, need - 1);
+    memcpy(coef, b->pair_coef, need - 1);
     for (size_t c = 0; c < len; c++) {
         Fe dlt, v;
         fe_sub(f, &dlt, &x[1][c], &x[0][c]);
         for (unsigned j = 2; j < need; j++) {
-            add_small(f, &v, &x[b->pair_base[j - 1]][c], &dlt, b->pair_coef[j - 1]);
+            add_small(f, &v, &x[base[j - 1]][c], &dlt, coef[j - 1]);
             const Fe *y = &rows[j][c0 + c];
             diff |= (v.v[0] ^ y->v[0]) | (v.v[1] ^ y->v[1]) | (v.v[2] ^ y->v[2]) | (v.v[3] ^ y->v[3]);
         }
-        add_small(f, &secrets[c], &x[b->pair_base[0]][c], &dlt, b->pair_coef[0]);
+        add_small(f, &secrets[c], &sec_base[c], &dlt, sec_coef);
     }
     return diff == 0;
 }
