@@ -93,35 +93,43 @@ static double cpu_s(void)
  * engine: each round every party sends batch * 64 bytes (what a Beaver
  * round sends: its shares of d and e) to every other party and receives
  * theirs.  CPU per "multiplication" as in the full run. */
-static int raw_rounds(uint32_t id, Transport *tr, size_t batch, int rounds)
+/* One raw round: buf to every other party, theirs received. */
+static int raw_round(uint32_t id, Transport *tr, const uint8_t *buf, size_t len)
+{
+    /* as the engine sends an opening: one shared copy where the
+     * transport offers it */
+    uint32_t to[MAX_N];
+    size_t nto = 0, failed = 0;
+    for (uint32_t j = 0; j < N; j++)
+        if (j != id) to[nto++] = j;
+    if (tr->ops->send_many) {
+        if (tr->ops->send_many(tr, to, nto, buf, len, &failed) != TRANSPORT_OK || failed) return 1;
+    } else {
+        for (size_t j = 0; j < nto; j++)
+            if (transport_send(tr, to[j], buf, len) != TRANSPORT_OK) return 1;
+    }
+    for (uint32_t got = 0; got + 1 < N; got++) {
+        uint32_t from;
+        uint8_t *m;
+        size_t ml;
+        if (transport_recv(tr, &from, &m, &ml, 30000) != TRANSPORT_OK || ml != len) return 1;
+        transport_recycle(tr, m, ml);
+    }
+    return 0;
+}
+
+static int raw_rounds(uint32_t id, Transport *tr, size_t batch, int warmup, int rounds)
 {
     size_t len = batch * 64;
     uint8_t *buf = malloc(len);
     if (!buf) return 1;
     randombytes_buf(buf, len);
+    for (int k = 0; k < warmup; k++) /* not timed */
+        if (raw_round(id, tr, buf, len) != 0) return 1;
     perf_switch(id, "enable");
     double c0 = cpu_s(), t0 = now_s();
-    for (int k = 0; k < rounds; k++) {
-        /* as the engine sends an opening: one shared copy where the
-         * transport offers it */
-        uint32_t to[MAX_N];
-        size_t nto = 0, failed = 0;
-        for (uint32_t j = 0; j < N; j++)
-            if (j != id) to[nto++] = j;
-        if (tr->ops->send_many) {
-            if (tr->ops->send_many(tr, to, nto, buf, len, &failed) != TRANSPORT_OK || failed) return 1;
-        } else {
-            for (size_t j = 0; j < nto; j++)
-                if (transport_send(tr, to[j], buf, len) != TRANSPORT_OK) return 1;
-        }
-        for (uint32_t got = 0; got + 1 < N; got++) {
-            uint32_t from;
-            uint8_t *m;
-            size_t ml;
-            if (transport_recv(tr, &from, &m, &ml, 30000) != TRANSPORT_OK || ml != len) return 1;
-            transport_recycle(tr, m, ml);
-        }
-    }
+    for (int k = 0; k < rounds; k++)
+        if (raw_round(id, tr, buf, len) != 0) return 1;
     double c = cpu_s() - c0, t = now_s() - t0;
     perf_switch(id, "disable");
     if (party_cpu && id < MAX_N) party_cpu[id] = c / ((double)batch * rounds);
@@ -147,7 +155,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
     int warmup = w->warmup, rounds = w->rounds, latency = w->latency;
     Transport *tr = bench_tls_connect(id, dir, r);
     if (!tr) return 1;
-    if (raw_mode) return raw_rounds(id, tr, batch, rounds);
+    if (raw_mode) return raw_rounds(id, tr, batch, rounds ? warmup : 0, rounds);
     const Field *f = field_by_name(NULL);
     MpcConfig mc = {
         .n = N, .t = T, .party = id, .field = f, .instance_id = 42, .timeout_ms = 30000, .triple_batch = batch
