@@ -25,16 +25,17 @@
 /* Received frames kept for reuse, at most (and only frames of at least
  * TLS_SPARE_MIN bytes: smaller ones cost malloc no page faults). */
 #define TLS_SPARES 64
+#define TLS_SPARE_MIN ((size_t)16 << 10)
 /* tls_buffer_writes: a record is at most 16 KB; a frame of a batched
- * round is megabytes.  256 KB per write: 16 records per system call, and
- * within a few percent of the loopback's best (docs/benchmarks.md). */
+ * round is megabytes.  256 KB per write: 16 records per system call
+ * (8 batched rounds of 50,000 multiplications: 18,082 writes -> 1,416;
+ * docs/benchmarks.md, "Another machine"). */
 #define TLS_WRITE_BUFFER (256 << 10)
 /* OpenSSL's read buffer (with read-ahead): four records per read.  Not
  * more: OpenSSL moves what is left of the buffer to its front before each
  * record, so a 256 KB buffer copied about seven times the data (perf: 3.3%
  * of a batched round's CPU, more than the reads it saved). */
 #define TLS_READ_BUFFER (64 << 10)
-#define TLS_SPARE_MIN ((size_t)16 << 10)
 /* Shared frames (send_many) queued to one peer before they go to its
  * resend store; more are copied as by send. */
 #define TLS_SHARED_QUEUE 8
