@@ -218,10 +218,10 @@ struct RobustBatch {
     Fe *cand;                  /* d+1: decoder output */
     Fe *scratch;               /* decoder working space */
     signed char *lam0_s, *w_s; /* the same weights as small integers, 0 = not small */
-    /* d = 1 with small weights (pair_setup): the secret [0] and the value
-     * at further sender j [j-1] are share base + coef·(x1 - x0) */
+    /* d = t = 1 with small weights (pair_setup): the secret and the third
+     * sender's share are share base + coef·(x1 - x0) */
     bool pair;
-    signed char pair_base[SHAMIR_MAX_PARTIES], pair_coef[SHAMIR_MAX_PARTIES];
+    signed char sec_base, sec_coef, chk_base, chk_coef;
     size_t elems; /* total Fe allocated */
     Fe mem[];
 };
@@ -291,15 +291,13 @@ static bool pair_form(const signed char ws[2], signed char *base, signed char *c
     return *coef != 0 && *coef >= -SMALL_W && *coef <= SMALL_W;
 }
 
-/* The pair path (block_pair) for d = 1 when the secret's and every check's
- * weights are small: n = 4, t = 1 and consecutive senders, the degree-t
- * openings of every multiplication. */
+/* The pair path (block_pair) for d = t = 1 (the degree-t openings of
+ * every multiplication at t = 1) when the secret's and the check's weights
+ * are small: consecutive senders, as at n = 4. */
 static void pair_setup(RobustBatch *b)
 {
-    unsigned need = b->d + b->t + 1;
-    b->pair = b->d == 1 && b->m >= need && pair_form(b->lam0_s, &b->pair_base[0], &b->pair_coef[0]);
-    for (unsigned j = 2; b->pair && j < need; j++)
-        b->pair = pair_form(b->w_s + (size_t)(j - 2) * 2, &b->pair_base[j - 1], &b->pair_coef[j - 1]);
+    b->pair = b->d == 1 && b->t == 1 && b->m >= 3 && pair_form(b->lam0_s, &b->sec_base, &b->sec_coef) &&
+              pair_form(b->w_s, &b->chk_base, &b->chk_coef);
 }
 
 RobustStatus robust_batch_new(RobustBatch **out, const Field *f, unsigned n, unsigned t, unsigned d,
@@ -488,10 +486,10 @@ static inline void add_small(const Field *f, Fe *out, const Fe *base, const Fe *
         fe_add(f, out, base, &t);
 }
 
-/* block_checks and the secrets' block_weighted in one pass for d = 1
+/* block_checks and the secrets' block_weighted in one pass for d = t = 1
  * (b->pair): a value is a line through the first two shares, so one
- * difference per value serves every check and the secret.  At n = 4 that
- * is three additions per value instead of six, and no block of sums
+ * difference per value serves the third share's check and the secret:
+ * three additions per value at n = 4 instead of six, and no block of sums
  * written and compared again.  Returns 1 with secrets[0..len-1] written
  * when every share agrees; 0 otherwise (some secrets may be written; the
  * caller decodes the block value by value).  The shares are being opened:
@@ -499,37 +497,17 @@ static inline void add_small(const Field *f, Fe *out, const Fe *base, const Fe *
 static int block_pair(RobustBatch *b, const Fe *const *rows, size_t c0, size_t len, Fe *secrets)
 {
     const Field *f = b->f;
-    unsigned need = b->d + b->t + 1;
-    const Fe *x[2] = { rows[0] + c0, rows[1] + c0 };
-    uint64_t diff = 0;
+    const Fe *x[2] = { rows[0] + c0, rows[1] + c0 }, *y = rows[2] + c0;
     /* the factors in locals: secrets (Fe) may alias b's signed chars, so
      * read through b they would be loaded again for every value */
-    const Fe *sec_base = x[b->pair_base[0]];
-    int sec_coef = b->pair_coef[0];
-    if (need == 3) {
-        /* t = 1: one check, by the third sender's share */
-        const Fe *chk_base = x[b->pair_base[1]], *y = rows[2] + c0;
-        int chk_coef = b->pair_coef[1];
-        for (size_t c = 0; c < len; c++) {
-            Fe dlt, v;
-            fe_sub(f, &dlt, &x[1][c], &x[0][c]);
-            add_small(f, &v, &chk_base[c], &dlt, chk_coef);
-            diff |= (v.v[0] ^ y[c].v[0]) | (v.v[1] ^ y[c].v[1]) | (v.v[2] ^ y[c].v[2]) | (v.v[3] ^ y[c].v[3]);
-            add_small(f, &secrets[c], &sec_base[c], &dlt, sec_coef);
-        }
-        return diff == 0;
-    }
-    signed char base[SHAMIR_MAX_PARTIES], coef[SHAMIR_MAX_PARTIES];
-    memcpy(base, b->pair_base, need - 1);
-    memcpy(coef, b->pair_coef, need - 1);
+    const Fe *sec_base = x[b->sec_base], *chk_base = x[b->chk_base];
+    int sec_coef = b->sec_coef, chk_coef = b->chk_coef;
+    uint64_t diff = 0;
     for (size_t c = 0; c < len; c++) {
         Fe dlt, v;
         fe_sub(f, &dlt, &x[1][c], &x[0][c]);
-        for (unsigned j = 2; j < need; j++) {
-            add_small(f, &v, &x[base[j - 1]][c], &dlt, coef[j - 1]);
-            const Fe *y = &rows[j][c0 + c];
-            diff |= (v.v[0] ^ y->v[0]) | (v.v[1] ^ y->v[1]) | (v.v[2] ^ y->v[2]) | (v.v[3] ^ y->v[3]);
-        }
+        add_small(f, &v, &chk_base[c], &dlt, chk_coef);
+        diff |= (v.v[0] ^ y[c].v[0]) | (v.v[1] ^ y[c].v[1]) | (v.v[2] ^ y[c].v[2]) | (v.v[3] ^ y[c].v[3]);
         add_small(f, &secrets[c], &sec_base[c], &dlt, sec_coef);
     }
     return diff == 0;
