@@ -70,8 +70,6 @@ void net_log(Net *n, const char *fmt, ...)
     fprintf(stderr, "stoffel-net [%s]: %s\n", n->self_name, buf);
 }
 
-static uint32_t n_nodes(const Net *n) { return n->roster.n_parties + n->roster.n_clients; }
-
 /* Logs a rejected unauthenticated connection, rate-limited (NET_LOG_BURST
  * a second) so a flood of them cannot flood the log. */
 static void reject_log(Net *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -372,7 +370,7 @@ static void refusal_hint(Net *n, int64_t expect, char *out, size_t outlen)
         return;
     }
     size_t k = 0;
-    for (uint32_t i = 0; i < n_nodes(n) && k + 1 < outlen; i++) {
+    for (uint32_t i = 0; i < tls_nodes(n) && k + 1 < outlen; i++) {
         Peer *p = &n->peers[i];
         pthread_mutex_lock(&p->mu);
         bool rec = p->state == PEER_RECONNECTING;
@@ -696,7 +694,7 @@ static void *dial_thread(void *arg)
 static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
 {
     Net *n = t->impl;
-    if (to >= n_nodes(n) || len > TRANSPORT_MAX_MESSAGE || (len && !msg)) return TRANSPORT_ERROR;
+    if (to >= tls_nodes(n) || len > TRANSPORT_MAX_MESSAGE || (len && !msg)) return TRANSPORT_ERROR;
     if (atomic_load(&n->stop)) return TRANSPORT_CLOSED;
     if (to == t->self) {
         uint8_t *copy = malloc(len ? len : 1);
@@ -760,7 +758,7 @@ static int tls_send_many(Transport *t, const uint32_t *to, size_t n_to, const ui
     bool closed = false;
     for (size_t i = 0; i < n_to; i++) {
         uint32_t d = to[i];
-        Peer *p = d < n_nodes(n) && d != t->self && sh ? &n->peers[d] : NULL;
+        Peer *p = d < tls_nodes(n) && d != t->self && sh ? &n->peers[d] : NULL;
         bool shared = false, gone = false;
         if (p) {
             pthread_mutex_lock(&p->mu);
@@ -908,7 +906,7 @@ static int set_inputs(Net *n, const uint32_t *inputs)
 static void net_free_mem(Net *n)
 {
     if (n->peers) {
-        for (uint32_t i = 0; i < n_nodes(n); i++) {
+        for (uint32_t i = 0; i < tls_nodes(n); i++) {
             net_wipe_free(n->peers[i].out, n->peers[i].out_cap);
             drop_shared_queue(&n->peers[i]);
             net_resend_free(&n->peers[i].rs);
@@ -1080,13 +1078,13 @@ fail:
 void tls_transport_test_reset(Transport *t, uint32_t node, unsigned after)
 {
     Net *n = t->impl;
-    if (node < n_nodes(n) && node != t->self && after > 0) atomic_store(&n->peers[node].reset_in, after);
+    if (node < tls_nodes(n) && node != t->self && after > 0) atomic_store(&n->peers[node].reset_in, after);
 }
 
 bool tls_transport_cipher(Transport *t, uint32_t node, char *out, size_t outlen)
 {
     Net *n = t->impl;
-    if (node >= n_nodes(n) || node == t->self || outlen == 0) return false;
+    if (node >= tls_nodes(n) || node == t->self || outlen == 0) return false;
     Peer *p = &n->peers[node];
     pthread_mutex_lock(&p->io); /* its connection thread lets go while it polls */
     const SSL_CIPHER *c = p->ssl ? SSL_get_current_cipher(p->ssl) : NULL;
@@ -1098,13 +1096,13 @@ bool tls_transport_cipher(Transport *t, uint32_t node, char *out, size_t outlen)
 void tls_transport_test_hold(Transport *t, uint32_t node)
 {
     Net *n = t->impl;
-    if (node < n_nodes(n) && node != t->self) atomic_store(&n->peers[node].test_hold, true);
+    if (node < tls_nodes(n) && node != t->self) atomic_store(&n->peers[node].test_hold, true);
 }
 
 bool tls_transport_peer_up(Transport *t, uint32_t node)
 {
     Net *n = t->impl;
-    if (node >= n_nodes(n)) return false;
+    if (node >= tls_nodes(n)) return false;
     if (node == t->self) return true;
     pthread_mutex_lock(&n->peers[node].mu);
     bool up = n->peers[node].state == PEER_UP;
@@ -1136,7 +1134,7 @@ int tls_transport_wait_peers(Transport *t, bool clients, int timeout_ms, char *e
 {
     Net *n = t->impl;
     int64_t deadline = net_now_ms() + (timeout_ms > 0 ? timeout_ms : 60000);
-    uint32_t want = n->is_party ? (clients ? n_nodes(n) : n->roster.n_parties) : n->roster.n_parties;
+    uint32_t want = n->is_party ? (clients ? tls_nodes(n) : n->roster.n_parties) : n->roster.n_parties;
     for (;;) {
         bool all = true;
         for (uint32_t i = 0; i < want && all; i++) all = tls_transport_peer_up(t, i);
@@ -1201,7 +1199,7 @@ static void await_acknowledged(Net *n)
 {
     while (net_now_ms() < n->linger_until) {
         bool any = false, held = false;
-        for (uint32_t i = 0; i < n_nodes(n) && !any; i++) {
+        for (uint32_t i = 0; i < tls_nodes(n) && !any; i++) {
             Peer *p = &n->peers[i];
             pthread_mutex_lock(&p->mu);
             bool there = p->state == PEER_UP || p->state == PEER_RECONNECTING || p->state == PEER_CLAIMED;
@@ -1217,7 +1215,7 @@ static void await_acknowledged(Net *n)
         }
         /* testing aid (tls_transport_test_hold): the held frames go out
          * only now, when nothing else is left to wait for */
-        for (uint32_t i = 0; i < n_nodes(n); i++) {
+        for (uint32_t i = 0; i < tls_nodes(n); i++) {
             Peer *p = &n->peers[i];
             if (!atomic_exchange(&p->test_hold, false)) continue;
             tls_peer_wake(p);
@@ -1233,7 +1231,7 @@ void tls_transport_free(Transport *t, int linger_ms)
     tls_engine_off(n); /* no recv reads now: acknowledgements must still come in */
     await_acknowledged(n);
     atomic_store(&n->stop, true);
-    for (uint32_t i = 0; i < n_nodes(n); i++) tls_peer_wake(&n->peers[i]);
+    for (uint32_t i = 0; i < tls_nodes(n); i++) tls_peer_wake(&n->peers[i]);
     tls_close_op(t);
     pthread_mutex_lock(&n->mu);
     while (n->threads > 0) pthread_cond_wait(&n->cv, &n->mu);

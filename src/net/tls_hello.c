@@ -199,7 +199,7 @@ int tls_transport_run_nonce(Transport *t, uint8_t out[32])
 int tls_transport_declared_inputs(Transport *t, uint32_t node, uint32_t *count)
 {
     Net *n = t->impl;
-    if (node < n->roster.n_parties || node >= n->roster.n_parties + n->roster.n_clients) return -1;
+    if (node < n->roster.n_parties || node >= tls_nodes(n)) return -1;
     Peer *p = &n->peers[node];
     pthread_mutex_lock(&p->mu);
     bool have = p->has_declared;

@@ -186,6 +186,9 @@ typedef struct {
     Peer *peers;
 } Net;
 
+/* Parties and clients of the roster: the endpoint's nodes. */
+static inline uint32_t tls_nodes(const Net *n) { return n->roster.n_parties + n->roster.n_clients; }
+
 /* Before an SSL_read/SSL_write whose SSL_get_error is read: the error
  * queue must be empty.  Clearing it walks all its slots; it is almost
  * always empty already, and this runs once per record. */

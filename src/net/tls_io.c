@@ -360,7 +360,7 @@ bool tls_engine_mode(Net *n, Peer *p)
 void tls_engine_handback(Net *n)
 {
     atomic_store(&n->eng_left, 0);
-    for (uint32_t i = 0; i < n->roster.n_parties + n->roster.n_clients; i++) {
+    for (uint32_t i = 0; i < tls_nodes(n); i++) {
         Peer *p = &n->peers[i];
         if (atomic_load(&p->eng_mode) && atomic_exchange(&p->eng_mode, false)) tls_peer_wake(p);
     }
@@ -369,7 +369,7 @@ void tls_engine_handback(Net *n)
 void tls_engine_off(Net *n)
 {
     atomic_store(&n->eng_off, true);
-    for (uint32_t i = 0; i < n->roster.n_parties + n->roster.n_clients; i++) tls_peer_wake(&n->peers[i]);
+    for (uint32_t i = 0; i < tls_nodes(n); i++) tls_peer_wake(&n->peers[i]);
 }
 
 /* Reads one peer's connection for a waiting recv (io taken here): what
@@ -409,7 +409,7 @@ void tls_engine_wait(Net *n, int ms)
     atomic_store(&n->eng_polling, true);
     pthread_mutex_unlock(&n->mu);
     atomic_store(&n->eng_in, true);
-    uint32_t nn = n->roster.n_parties + n->roster.n_clients;
+    uint32_t nn = tls_nodes(n);
     for (uint32_t i = 0; i < nn; i++) { /* stop those still reading (tls_engine_mode) */
         Peer *p = &n->peers[i];
         if (atomic_load(&p->sock_mode) && atomic_exchange(&p->sock_mode, false)) tls_peer_wake(p);

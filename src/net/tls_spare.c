@@ -28,6 +28,10 @@ void tls_settle_spare(Peer *p)
     p->out_cap = cap;
 }
 
+/* A kept buffer of cap bytes serves a need of need bytes: it holds them
+ * without wasting most of itself. */
+static bool fits(size_t cap, size_t need) { return cap >= need && cap / 4 <= need; }
+
 /* Removes and returns the spare given back longest ago (n->mu held,
  * n_spare > 0). */
 static uint8_t *remove_oldest(Net *n)
@@ -54,9 +58,7 @@ uint8_t *tls_take_spare(void *ctx, size_t len, size_t *cap)
     pthread_mutex_lock(&n->mu);
     unsigned best = n->n_spare;
     for (unsigned i = 0; i < n->n_spare; i++)
-        if (n->spare[i].cap >= len && n->spare[i].cap / 4 <= len &&
-            (best == n->n_spare || n->spare[i].cap < n->spare[best].cap))
-            best = i;
+        if (fits(n->spare[i].cap, len) && (best == n->n_spare || n->spare[i].cap < n->spare[best].cap)) best = i;
     if (best < n->n_spare) {
         b = n->spare[best].buf;
         *cap = n->spare[best].cap;
@@ -86,8 +88,7 @@ void tls_recycle(Transport *t, uint8_t *msg, size_t len)
     if (n->closed) {
         drop = msg;
     } else {
-        unsigned nodes = n->roster.n_parties + n->roster.n_clients;
-        unsigned keep = 2 * nodes < TLS_SPARES ? 2 * nodes : TLS_SPARES;
+        unsigned keep = 2 * tls_nodes(n) < TLS_SPARES ? 2 * tls_nodes(n) : TLS_SPARES;
         if (n->n_spare >= keep) drop = remove_oldest(n);
         n->spare[n->n_spare++] = (TlsSpare){ msg, len, n->recycled++ };
     }
@@ -148,7 +149,7 @@ NetShared *tls_shared_new(Net *n, const uint8_t *msg, size_t len, unsigned refs)
     unsigned best = n->n_sh_spare; /* the smallest that fits without wasting most of it */
     for (unsigned i = 0; i < n->n_sh_spare; i++) {
         size_t cap = n->sh_spare[i]->cap;
-        if (cap >= need && cap / 4 <= need && (best == n->n_sh_spare || cap < n->sh_spare[best]->cap)) best = i;
+        if (fits(cap, need) && (best == n->n_sh_spare || cap < n->sh_spare[best]->cap)) best = i;
     }
     if (best < n->n_sh_spare) {
         sh = n->sh_spare[best];
