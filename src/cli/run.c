@@ -18,10 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __GLIBC__ /* defined by the headers above */
-#include <malloc.h>
-#endif
 
+#include "cli/tool_malloc.h" /* libc only */
 #include "stoffel.h"
 
 /* Bound of the ids, counts and timeouts of networked sessions (the other
@@ -881,12 +879,7 @@ int main(int argc, char **argv)
 {
     Cli c;
     memset(&c, 0, sizeof c);
-    /* The allocator settings of src/cli/tool_malloc.h (why: there), here
-     * by hand because this runner includes only the public API. */
-#ifdef __GLIBC__
-    (void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    (void)mallopt(M_TRIM_THRESHOLD, 128 << 20);
-#endif
+    tool_tune_malloc();
     stoffel_config_init(&c.vm);
     stoffel_local_mpc_options_init(&c.mpc);
     c.net.party_id = c.net.client_id = -1;
