@@ -148,6 +148,17 @@ typedef struct {
     int warmup, rounds, latency;
 } Work;
 
+/* k rounds of batch multiplications z = x·y; 1 (said on stderr) if one fails. */
+static int mul_rounds(uint32_t id, MpcEngine *e, int k, const Fe *x, const Fe *y, size_t batch, Fe *z)
+{
+    for (int i = 0; i < k; i++)
+        if (mpc_round(e, NULL, 0, NULL, x, y, batch, z) != 0) {
+            fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
+            return 1;
+        }
+    return 0;
+}
+
 static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
 {
     const Work *w = ud;
@@ -186,19 +197,11 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
         fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
         return 1;
     }
-    for (int k = 0; k < (rounds ? warmup : 0); k++)
-        if (mpc_round(e, NULL, 0, NULL, x, y, batch, z) != 0) {
-            fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
-            return 1;
-        }
+    if (mul_rounds(id, e, rounds ? warmup : 0, x, y, batch, z) != 0) return 1;
     if (rounds) perf_switch(id, "enable");
     t0 = now_s();
     double c0 = cpu_s();
-    for (int k = 0; k < rounds; k++)
-        if (mpc_round(e, NULL, 0, NULL, x, y, batch, z) != 0) {
-            fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
-            return 1;
-        }
+    if (mul_rounds(id, e, rounds, x, y, batch, z) != 0) return 1;
     double t_mul = now_s() - t0, c_mul = cpu_s() - c0;
     if (rounds)
         perf_switch(id, "disable");
@@ -206,11 +209,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
         perf_switch(id, "enable");
     if (party_cpu && id < MAX_N) party_cpu[id] = rounds ? c_mul / ((double)batch * rounds) : 0;
     t0 = now_s();
-    for (int k = 0; k < latency; k++)
-        if (mpc_round(e, NULL, 0, NULL, x, y, 1, z) != 0) {
-            fprintf(stderr, "party %u: %s\n", id, mpc_error(e));
-            return 1;
-        }
+    if (mul_rounds(id, e, latency, x, y, 1, z) != 0) return 1;
     double t_lat = now_s() - t0;
     if (!rounds) perf_switch(id, "disable");
     if (party_lat && id < MAX_N && latency) party_lat[id] = t_lat / latency;
