@@ -141,10 +141,11 @@ static void record_send(CostTransport *ct, const uint8_t *msg, size_t len)
     if (ph == COST_PREPROCESSING) progress_preprocessing(ct, last);
 }
 
-static int cost_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
+/* send and send_later, recorded alike */
+static int cost_send_as(Transport *t, uint32_t to, const uint8_t *msg, size_t len, bool later)
 {
     CostTransport *ct = t->impl;
-    int rc = transport_send(ct->inner, to, msg, len);
+    int rc = later ? transport_send_later(ct->inner, to, msg, len) : transport_send(ct->inner, to, msg, len);
     if (rc == TRANSPORT_OK) {
         pthread_mutex_lock(&ct->lock);
         ct->last_activity_ns = now_ns();
@@ -152,6 +153,16 @@ static int cost_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
         pthread_mutex_unlock(&ct->lock);
     }
     return rc;
+}
+
+static int cost_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
+{
+    return cost_send_as(t, to, msg, len, false);
+}
+
+static int cost_send_later(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
+{
+    return cost_send_as(t, to, msg, len, true);
 }
 
 static int cost_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, int timeout_ms)
@@ -233,7 +244,10 @@ static void cost_pause(Transport *t, uint64_t ns)
 }
 
 static const TransportOps COST_OPS = { cost_send,      cost_recv,    cost_close, cost_recycle,
-                                       cost_send_many, cost_discard, cost_pause };
+                                       cost_send_many, cost_discard, cost_pause, cost_send_later };
+/* ...for an inner transport without send_later (the engine asks for it) */
+static const TransportOps COST_OPS_NO_LATER = { cost_send,      cost_recv,    cost_close, cost_recycle,
+                                                cost_send_many, cost_discard, cost_pause, NULL };
 
 Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost, FILE *progress, uint32_t party)
 {
@@ -251,7 +265,7 @@ Transport *cost_report_wrap(CostTransport *ct, Transport *inner, PartyCost *cost
     ct->t0_ns = ct->last_activity_ns = now_ns();
     pthread_mutex_init(&ct->lock, NULL);
     ct->base = *inner;
-    ct->base.ops = &COST_OPS;
+    ct->base.ops = inner->ops->send_later ? &COST_OPS : &COST_OPS_NO_LATER;
     ct->base.impl = ct;
     ct->cost->party = party;
     return &ct->base;

@@ -8,6 +8,8 @@
 
 /* Milliseconds on CLOCK_MONOTONIC. */
 int64_t mono_now_ms(void);
+/* The same clock in microseconds. */
+int64_t mono_now_us(void);
 
 /* *deadline = now + ms on CLOCK_MONOTONIC, normalised (for
  * pthread_cond_timedwait on a condition variable using that clock). */

@@ -691,7 +691,9 @@ static void *dial_thread(void *arg)
 
 /* ---- the Transport operations ------------------------------------------------------ */
 
-static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
+/* send (later false) and send_later: queued in the peer's out buffer,
+ * then written, unless held back (TransportOps.send_later). */
+static int send_one(Transport *t, uint32_t to, const uint8_t *msg, size_t len, bool later)
 {
     Net *n = t->impl;
     if (to >= tls_nodes(n) || len > TRANSPORT_MAX_MESSAGE || (len && !msg)) return TRANSPORT_ERROR;
@@ -704,7 +706,7 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
     }
     Peer *p = &n->peers[to];
     int rc = TRANSPORT_OK;
-    bool queued = false;
+    bool write = false;
     pthread_mutex_lock(&p->mu);
     if (p->state == PEER_GONE) {
         rc = TRANSPORT_OK; /* the peer left: like a lost packet */
@@ -734,11 +736,53 @@ static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
         if (len) memcpy(p->out + p->out_len + 4, msg, len);
         p->out_len += len + 4;
         p->out_frames++;
-        queued = true;
+        write = !later || p->out_len >= TLS_LATER_BYTES;
+        /* set with the frame (under mu), cleared when out is taken */
+        if (!write && !atomic_load(&p->later_since)) atomic_store(&p->later_since, net_now_ms());
     }
     pthread_mutex_unlock(&p->mu);
-    if (queued && !tls_write_from_send(p)) { tls_peer_wake(p); }
+    if (write && !tls_write_from_send(p)) { tls_peer_wake(p); }
     return rc;
+}
+
+static int tls_send(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
+{
+    return send_one(t, to, msg, len, false);
+}
+
+static int tls_send_later(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
+{
+    return send_one(t, to, msg, len, true);
+}
+
+/* Whether send_later holds back a frame to any peer. */
+static bool later_held(Net *n)
+{
+    for (uint32_t i = 0; i < tls_nodes(n); i++)
+        if (atomic_load(&n->peers[i].later_since)) return true;
+    return false;
+}
+
+/* What send_later held back since TRANSPORT_LATER_MS or more goes now (to
+ * the connection thread if the socket is busy).  Returns how many ms until
+ * the next held-back frame is due, -1 if none is held back. */
+static int64_t flush_later(Net *n)
+{
+    int64_t now = net_now_ms(), next = -1;
+    for (uint32_t i = 0; i < tls_nodes(n); i++) {
+        Peer *p = &n->peers[i];
+        int64_t since = atomic_load(&p->later_since);
+        if (!since) continue;
+        if (now - since < TRANSPORT_LATER_MS) {
+            int64_t in = since + TRANSPORT_LATER_MS - now;
+            if (next < 0 || in < next) next = in;
+            continue;
+        }
+        /* cleared first: if this write cannot take it, the woken
+         * connection thread does (it takes whatever out holds) */
+        if (atomic_exchange(&p->later_since, 0) && !tls_write_from_send(p)) tls_peer_wake(p);
+    }
+    return next;
 }
 
 /* TransportOps.send_many: one copy of the frame (tls_shared_new) goes into
@@ -788,7 +832,9 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
     Net *n = t->impl;
     int64_t deadline = timeout_ms > 0 ? net_now_ms() + timeout_ms : 0;
     int rc = TRANSPORT_OK;
-    bool looked = false; /* timeout 0: the sockets were read once */
+    bool looked = false;  /* timeout 0: the sockets were read once */
+    bool flushed = false; /* held-back frames just looked at (flush_later) */
+    int64_t due = -1;     /* ...and when the next of them is due */
     pthread_mutex_lock(&n->mu);
     for (;;) {
         if (n->closed) {
@@ -805,8 +851,18 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
             rc = TRANSPORT_TIMEOUT;
             break;
         }
+        if (!flushed && later_held(n)) { /* not under mu: it writes */
+            pthread_mutex_unlock(&n->mu);
+            due = flush_later(n);
+            pthread_mutex_lock(&n->mu);
+            flushed = true;
+            continue; /* what came meanwhile */
+        }
+        flushed = false;
+        int64_t wait = due >= 0 && (left < 0 || due < left) ? due : left; /* wakes up when they are due */
+        due = -1;
         if (n->epfd >= 0 && !n->eng_busy && !n->eng_big) { /* read the sockets while waiting (tls_io.c) */
-            tls_engine_wait(n, left < 0 ? -1 : left > INT_MAX ? INT_MAX : (int)left);
+            tls_engine_wait(n, wait < 0 ? -1 : wait > INT_MAX ? INT_MAX : (int)wait);
             looked = true;
             continue;
         }
@@ -814,6 +870,7 @@ static int tls_recv(Transport *t, uint32_t *from, uint8_t **msg, size_t *len, in
             rc = TRANSPORT_TIMEOUT;
             break;
         }
+        left = wait;
         n->cv_waiters++;
         if (left < 0) {
             pthread_cond_wait(&n->cv, &n->mu);
@@ -862,7 +919,8 @@ static void tls_close_op(Transport *t)
     tls_engine_off(n);
 }
 
-static const TransportOps tls_ops = { tls_send, tls_recv, tls_close_op, tls_recycle, tls_send_many, tls_discard, NULL };
+static const TransportOps tls_ops = { tls_send,      tls_recv,    tls_close_op, tls_recycle,
+                                      tls_send_many, tls_discard, NULL,         tls_send_later };
 
 static int verify_any(int ok, X509_STORE_CTX *x)
 {
@@ -978,6 +1036,7 @@ Transport *tls_transport_new(const TlsNetConfig *cfg, char *err, size_t errlen)
     n->is_party = cfg->self < r->n_parties;
     n->quiet = cfg->quiet;
     n->reconnect_ms = cfg->reconnect_ms < 0 ? 0 : cfg->reconnect_ms ? cfg->reconnect_ms : NET_RECONNECT_MS;
+    n->spin_us = cfg->spin_us < 0 ? 0 : cfg->spin_us ? cfg->spin_us : TLS_SPIN_US;
     const char *hold = getenv("STOFFEL_NET_TEST_RECONNECT_HOLD_MS"); /* testing aid (docs/network.md) */
     n->test_hold_ms = hold ? atoi(hold) : 0;
     roster_node_name(r, cfg->self, n->self_name, sizeof n->self_name);

@@ -69,6 +69,11 @@ typedef struct {
     /* How long a lost connection may take to come back (reconnect.h) before
      * the peer counts as gone: 0 = NET_RECONNECT_MS, negative = never. */
     int reconnect_ms;
+    /* How long (microseconds) a recv that finds nothing keeps looking at
+     * the sockets, giving the CPU to any other runnable thread between
+     * looks, before it sleeps: 0 = TLS_SPIN_US, negative = it sleeps at
+     * once (tls_internal.h says why it pays). */
+    int spin_us;
 } TlsNetConfig;
 
 /* Creates this node's endpoint: loads key and certificate, checks they are

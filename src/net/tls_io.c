@@ -17,6 +17,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "net/frame.h"
 #include "net/net_util.h"
 #include "net/reconnect.h"
@@ -115,6 +117,7 @@ int tls_take_queued(Peer *p)
         p->out_len = p->out_cap = 0;
         p->out_frames = 0;
     }
+    if (!p->out_len) atomic_store(&p->later_since, 0); /* what send_later held back goes now */
     tls_settle_spare(p);
     p->inflight = p->rs.bytes;
     pthread_mutex_unlock(&p->mu);
@@ -403,6 +406,19 @@ static void engine_read_peer(Net *n, uint32_t id)
     if (kick) tls_peer_wake(p);
 }
 
+/* Looks at the sockets for up to spin_us before recv sleeps (TLS_SPIN_US):
+ * the epoll events found, or 0. */
+static int engine_spin(Net *n, struct epoll_event *ev)
+{
+    if (n->spin_us <= 0) return 0;
+    int64_t until = mono_now_us() + n->spin_us;
+    for (;;) {
+        int k = epoll_wait(n->epfd, ev, ENGINE_EVENTS, 0);
+        if (k != 0 || mono_now_us() >= until) return k < 0 ? 0 : k;
+        sched_yield();
+    }
+}
+
 void tls_engine_wait(Net *n, int ms)
 {
     n->eng_busy = true;
@@ -415,7 +431,8 @@ void tls_engine_wait(Net *n, int ms)
         if (atomic_load(&p->sock_mode) && atomic_exchange(&p->sock_mode, false)) tls_peer_wake(p);
     }
     struct epoll_event ev[ENGINE_EVENTS];
-    int k = epoll_wait(n->epfd, ev, ENGINE_EVENTS, ms);
+    int k = ms != 0 ? engine_spin(n, ev) : 0;
+    if (k == 0) k = epoll_wait(n->epfd, ev, ENGINE_EVENTS, ms);
     atomic_store(&n->eng_polling, false);
     for (int i = 0; i < k; i++) {
         uint64_t id = ev[i].data.u64;

@@ -69,7 +69,19 @@ typedef struct {
      * meanwhile (a party polling for a message from a fiber of its own
      * worker would otherwise wait for nothing). */
     void (*pause)(Transport *t, uint64_t ns);
+    /* Optional (NULL: send): as send, for a message its receiver most
+     * likely does not need (a share beyond those an opening decodes from,
+     * mpc/engine.c): the transport may hold it back for a few milliseconds
+     * to write it together with later messages to `to`, in order with
+     * everything else sent there.  It still arrives: it is written at the
+     * next send to `to`, once enough is held back, within TRANSPORT_LATER_MS
+     * of being queued while this node calls recv, and by the time the
+     * transport is freed. */
+    int (*send_later)(Transport *t, uint32_t to, const uint8_t *msg, size_t len);
 } TransportOps;
+
+/* How long send_later may hold a message back while its node receives. */
+#define TRANSPORT_LATER_MS 1
 
 struct Transport {
     const TransportOps *ops;
@@ -89,6 +101,11 @@ static inline int transport_recv(Transport *t, uint32_t *from, uint8_t **msg, si
     return t->ops->recv(t, from, msg, len, timeout_ms);
 }
 
+/* send_later where the transport has it, else send. */
+static inline int transport_send_later(Transport *t, uint32_t to, const uint8_t *msg, size_t len)
+{
+    return t->ops->send_later ? t->ops->send_later(t, to, msg, len) : t->ops->send(t, to, msg, len);
+}
 /* Ends the caller's use of a received message (recycled or freed). */
 static inline void transport_recycle(Transport *t, uint8_t *msg, size_t len)
 {

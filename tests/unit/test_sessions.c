@@ -241,6 +241,64 @@ TEST(tls_send_many_keeps_order)
     pair_done(&p, buf, bad);
 }
 
+/* Sends `size` bytes of the pattern k * mul + add from src to `to`, held
+ * back (send_later) or not. */
+static void send_pattern(Transport *src, uint32_t to, size_t size, unsigned mul, unsigned add, bool later)
+{
+    uint8_t *buf = malloc(size ? size : 1);
+    CHECK(buf != NULL);
+    if (!buf) return;
+    for (size_t k = 0; k < size; k++) buf[k] = (uint8_t)(k * mul + add);
+    int rc = later ? src->ops->send_later(src, to, buf, size) : transport_send(src, to, buf, size);
+    CHECK(rc == TRANSPORT_OK);
+    free(buf);
+}
+
+/* send_later (the opening shares no receiver decodes from, mpc/engine.c):
+ * what it holds back arrives, in order with what send writes after it;
+ * while the sender waits in recv (written after TRANSPORT_LATER_MS); when
+ * the sender does not receive at all (its connection thread's tick); at
+ * once past TLS_LATER_BYTES; when the endpoint is freed; and to itself. */
+TEST(tls_send_later_arrives_in_order)
+{
+    Pair p;
+    CHECK(pair_start(&p, 0, 0) == 0);
+    CHECK_MSG(p.prc == 0 && p.crc == 0, "%s / %s", p.perr, p.cerr);
+    CHECK(p.party->ops->send_later != NULL);
+    if (!p.party->ops->send_later) return;
+    uint32_t c = p.client->self, me = p.party->self;
+    int bad = 0;
+    /* held back, then written with the next send */
+    send_pattern(p.party, c, 100, 3, 1, true);
+    send_pattern(p.party, c, 200, 3, 2, true);
+    send_pattern(p.party, c, 300, 3, 3, false);
+    for (unsigned i = 1; i <= 3; i++) bad += recv_pattern(p.client, me, 100 * i, 3, i);
+    /* held back while the sender waits for a message that never comes */
+    send_pattern(p.party, c, 64, 5, 4, true);
+    uint32_t from;
+    uint8_t *msg = NULL;
+    size_t len;
+    CHECK(transport_recv(p.party, &from, &msg, &len, 100) == TRANSPORT_TIMEOUT);
+    bad += recv_pattern(p.client, me, 64, 5, 4);
+    /* ...and while it does not receive at all */
+    send_pattern(p.party, c, 64, 5, 5, true);
+    bad += recv_pattern(p.client, me, 64, 5, 5);
+    /* more than it holds back: written at once, the earlier ones first */
+    send_pattern(p.party, c, 10, 7, 6, true);
+    send_pattern(p.party, c, 20000, 7, 7, true);
+    bad += recv_pattern(p.client, me, 10, 7, 6);
+    bad += recv_pattern(p.client, me, 20000, 7, 7);
+    /* to itself */
+    send_pattern(p.party, me, 33, 9, 8, true);
+    bad += recv_pattern(p.party, me, 33, 9, 8);
+    /* held back when the endpoint is freed: freeing writes it */
+    send_pattern(p.party, c, 77, 11, 9, true);
+    tls_transport_free(p.party, 5000);
+    p.party = NULL;
+    bad += recv_pattern(p.client, me, 77, 11, 9);
+    pair_done(&p, NULL, bad);
+}
+
 /* Both ends prefer AES-128-GCM (tls.c, docs/network.md "Cipher suite"). */
 TEST(tls_negotiates_aes128_gcm)
 {
@@ -422,6 +480,7 @@ int main(void)
     RUN(tls_reused_buffers_keep_messages_intact);
     RUN(tls_negotiates_aes128_gcm);
     RUN(tls_send_many_keeps_order);
+    RUN(tls_send_later_arrives_in_order);
     RUN(tls_close_waits_for_acknowledgement);
     RUN(tls_polling_recv_reads_the_sockets);
     RUN(tls_two_receivers_share_the_endpoint);
