@@ -210,6 +210,17 @@
 #ifndef STASH_BYTES_PER_SENDER
 #define STASH_BYTES_PER_SENDER ((size_t)2 * TRANSPORT_MAX_MESSAGE) /* early bytes kept per sender */
 #endif
+/* Online openings up to this size send the shares no receiver decodes from
+ * with send_later (mpc/engine.c); larger ones go to every party at once:
+ * there the bytes cost more than the system calls saved. */
+#ifndef MPC_LATER_MAX_BYTES
+#define MPC_LATER_MAX_BYTES ((size_t)16 << 10)
+#endif
+/* Openings in a row decoded without a share the ring owes (a silent party,
+ * or one only slow) before a party asks for every share at once. */
+#ifndef MPC_EAGER_AFTER
+#define MPC_EAGER_AFTER 64
+#endif
 #ifndef STASH_MAX_AHEAD
 #define STASH_MAX_AHEAD ((uint64_t)1 << 32) /* a sequence number further ahead is bogus */
 #endif

@@ -82,6 +82,10 @@ typedef struct {
     /* Preprocessing dealings left out of extraction (a party proven faulty,
      * or in a dispute), summed over runs (docs/mpc.md). */
     uint64_t dealings_excluded;
+    /* Parties this one asked to send every share of an opening at once
+     * (MK_EAGER: a share it decodes from was missing or wrong; docs/mpc.md
+     * "Robust opening"). */
+    uint64_t eager_asked;
 } MpcStats;
 
 /* Memory accounting (issue 16): the engine charges the buffers that grow

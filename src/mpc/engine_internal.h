@@ -52,6 +52,7 @@ typedef enum {
     MK_AVSS,     /* party -> party: a dealer's share for the receiver (avss.c) */
     MK_OUTTYPE,  /* party -> client: the public types of an output batch (client.c) */
     MK_REFUSE,   /* party -> client: the session refuses this client (client.c) */
+    MK_EAGER,    /* party -> party: send me every opening share at once (open_round), no payload */
     MK_COUNT
 } MsgKind;
 
@@ -202,6 +203,14 @@ struct MpcEngine {
     DecodeCache cache;
     uint8_t excluded[SHAMIR_MAX_PARTIES];
     unsigned n_excluded;
+    /* An online opening's shares go at once to the d+t parties after this
+     * one (its "ring": every receiver decodes from the d+t before it) and
+     * with send_later to the rest (open_round).  eager[j]: party j asked
+     * for all of them at once (MK_EAGER); asked_eager[j]: this party asked
+     * j; ring_misses: openings in a row decoded without a share the ring
+     * owes this party. */
+    uint8_t eager[SHAMIR_MAX_PARTIES], asked_eager[SHAMIR_MAX_PARTIES];
+    unsigned ring_misses;
 
     Pool tri, rnd, bit;
     Fe *inputs; /* client input shares after mpc_collect_inputs */
