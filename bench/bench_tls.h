@@ -19,6 +19,10 @@
 
 #define BENCH_TLS_MAX_N 31
 
+/* TlsNetConfig.spin_us for every party (net_bench --spin-us): 0 is the
+ * transport's default. */
+static int bench_tls_spin_us;
+
 /* A loopback port that is free now, other than the n in taken.  Tried first
  * below the kernel's ephemeral range (32768 and up on Linux): with 31
  * parties, hundreds of outgoing connections take ephemeral source ports,
@@ -52,7 +56,13 @@ static Transport *bench_tls_connect(uint32_t id, const char *dir, const Roster *
     snprintf(key, sizeof key, "%s/p%u.key", dir, id);
     snprintf(cert, sizeof cert, "%s/p%u.crt", dir, id);
     TlsNetConfig tc = {
-        .roster = r, .self = id, .key_path = key, .cert_path = cert, .params = "bench", .program = "bench"
+        .roster = r,
+        .self = id,
+        .key_path = key,
+        .cert_path = cert,
+        .params = "bench",
+        .program = "bench",
+        .spin_us = bench_tls_spin_us,
     };
     Transport *tr = tls_transport_new(&tc, err, sizeof err);
     if (!tr || tls_transport_wait_peers(tr, false, 20000, err, sizeof err) != 0) {

@@ -11,7 +11,8 @@
  *     transport then recycles; mpc_bench likewise reports its best run);
  *   - throughput: `rounds` rounds of `batch` multiplications each
  *     (mpc_round, one communication round per batch);
- *   - latency: `latency` single multiplications one after the other.
+ *   - latency: `latency` single multiplications one after the other,
+ *     started together (meet_all).
  * Party 0 prints the figures; every party checks a product it opens.
  * "cpu" is party 0's process CPU time per multiplication; "peak RSS" is
  * the largest peak resident memory of the party processes.
@@ -30,8 +31,12 @@
  *                         when they end, waiting each time for the line on
  *                         DIR/ack: `perf stat --control fd:CTL,ACK -D -1`
  *                         (docs/benchmarks.md, issue 19) then counts system
- *                         calls and context switches of exactly that part */
+ *                         calls and context switches of exactly that part
+ *   --spin-us U           the parties' TlsNetConfig.spin_us (-1: recv sleeps
+ *                         at once; 0: the default, TLS_SPIN_US) */
+#include <sched.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +59,12 @@ static size_t rss_triples; /* --triples-rss */
  * can go on without it) and catches up at CPU speed, so its own latency
  * figure can be far too low: the median over the parties is reported. */
 static double *party_cpu, *party_lat;
+/* The parties meet before the latency loop (meet_all): after the
+ * throughput rounds one of them can be tens of milliseconds behind, which
+ * 300 single multiplications would otherwise average into their latency.
+ * A counter in memory shared with the forked parties. */
+static atomic_uint *arrived;
+
 static int raw_mode;         /* --raw 1: the transport alone (below) */
 static const char *perf_ctl; /* --perf-ctl DIR */
 
@@ -87,6 +98,15 @@ static double cpu_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Waits until all N parties arrived (or 30 s passed: one failed). */
+static void meet_all(void)
+{
+    if (!arrived) return;
+    atomic_fetch_add(arrived, 1);
+    double until = now_s() + 30;
+    while (atomic_load(arrived) < N && now_s() < until) sched_yield();
 }
 
 /* --raw 1: the transport's part of the throughput rounds without the
@@ -208,6 +228,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
     else
         perf_switch(id, "enable");
     if (party_cpu && id < MAX_N) party_cpu[id] = rounds ? c_mul / ((double)batch * rounds) : 0;
+    meet_all();
     t0 = now_s();
     if (mul_rounds(id, e, latency, x, y, 1, z) != 0) return 1;
     double t_lat = now_s() - t0;
@@ -255,6 +276,11 @@ static int run_once(size_t batch, int warmup, int rounds, int latency, double *p
     Roster r;
     Work w = { batch, warmup, rounds, latency };
     if (bench_tls_setup(N, dir, &r) != 0) return 1;
+    if (!arrived) {
+        void *m = mmap(NULL, sizeof *arrived, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        arrived = m == MAP_FAILED ? NULL : m;
+    }
+    if (arrived) atomic_store(arrived, 0);
     int bad = bench_tls_run(N, dir, &r, party, &w, peak_rss);
     roster_free(&r);
     if (bad) fprintf(stderr, "a party failed\n");
@@ -286,9 +312,11 @@ int main(int argc, char **argv)
             rss_triples = strtoul(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--perf-ctl") == 0)
             perf_ctl = argv[i + 1];
+        else if (strcmp(argv[i], "--spin-us") == 0)
+            bench_tls_spin_us = atoi(argv[i + 1]);
         else {
             fprintf(stderr, "usage: net_bench [--batch N] [--warmup W] [--rounds R] [--latency L] [--n N] "
-                            "[--scale 1] [--triples-rss K] [--raw 1] [--perf-ctl DIR]\n");
+                            "[--scale 1] [--triples-rss K] [--raw 1] [--perf-ctl DIR] [--spin-us U]\n");
             return 1;
         }
     }
