@@ -12,7 +12,7 @@
  *   - throughput: `rounds` rounds of `batch` multiplications each
  *     (mpc_round, one communication round per batch);
  *   - latency: `latency` single multiplications one after the other,
- *     started together (meet_all).
+ *     started together (meet_all), after LATENCY_WARMUP untimed ones.
  * Party 0 prints the figures; every party checks a product it opens.
  * "cpu" is party 0's process CPU time per multiplication; "peak RSS" is
  * the largest peak resident memory of the party processes.
@@ -64,6 +64,11 @@ static double *party_cpu, *party_lat;
  * 300 single multiplications would otherwise average into their latency.
  * A counter in memory shared with the forked parties. */
 static atomic_uint *arrived;
+/* Single multiplications before the timed ones (with --warmup > 0): after
+ * the batched rounds the first few took up to 20 ms each in some runs (the
+ * batched rounds' buffers released, a party catching up), the rest 0.06-0.1
+ * ms; the parties then meet again. */
+#define LATENCY_WARMUP 20
 
 static int raw_mode;         /* --raw 1: the transport alone (below) */
 static const char *perf_ctl; /* --perf-ctl DIR */
@@ -100,13 +105,14 @@ static double cpu_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Waits until all N parties arrived (or 30 s passed: one failed). */
-static void meet_all(void)
+/* The k-th meeting (1, 2, ...): waits until all N parties arrived (or 30 s
+ * passed: one failed). */
+static void meet_all(unsigned k)
 {
     if (!arrived) return;
     atomic_fetch_add(arrived, 1);
     double until = now_s() + 30;
-    while (atomic_load(arrived) < N && now_s() < until) sched_yield();
+    while (atomic_load(arrived) < k * N && now_s() < until) sched_yield();
 }
 
 /* --raw 1: the transport's part of the throughput rounds without the
@@ -192,7 +198,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
         .n = N, .t = T, .party = id, .field = f, .instance_id = 42, .timeout_ms = 30000, .triple_batch = batch
     };
     MpcEngine *e = mpc_engine_new(&mc, tr, NULL);
-    size_t total = rss_triples ? rss_triples : batch * (size_t)(warmup + rounds) + (size_t)latency;
+    size_t total = rss_triples ? rss_triples : batch * (size_t)(warmup + rounds) + (size_t)latency + LATENCY_WARMUP;
     Fe *x = calloc(batch, sizeof *x), *y = calloc(batch, sizeof *y), *z = calloc(batch, sizeof *z);
     if (!e || !x || !y || !z) return 1;
     double t0 = now_s();
@@ -228,7 +234,9 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
     else
         perf_switch(id, "enable");
     if (party_cpu && id < MAX_N) party_cpu[id] = rounds ? c_mul / ((double)batch * rounds) : 0;
-    meet_all();
+    meet_all(1);
+    if (mul_rounds(id, e, warmup ? LATENCY_WARMUP : 0, x, y, 1, z) != 0) return 1;
+    meet_all(2);
     t0 = now_s();
     if (mul_rounds(id, e, latency, x, y, 1, z) != 0) return 1;
     double t_lat = now_s() - t0;
