@@ -26,17 +26,22 @@ typedef struct {
     const Roster *roster;
     char key[160], cert[160];
     MpcFault fault;
-    int failed;       /* setup or a protocol step failed (err says which) */
-    int wrong;        /* products that did not open to x·y */
-    uint64_t asked;   /* MpcStats.eager_asked */
+    int failed;     /* setup or a protocol step failed (err says which) */
+    int wrong;      /* products that did not open to x·y */
+    uint64_t asked; /* MpcStats.eager_asked */
     char err[512];
 } Party;
 
 static void *run_party(void *arg)
 {
     Party *p = arg;
-    TlsNetConfig tc = { .roster = p->roster, .self = p->id, .key_path = p->key, .cert_path = p->cert,
-                        .params = "later", .program = "later", .quiet = true };
+    TlsNetConfig tc = { .roster = p->roster,
+                        .self = p->id,
+                        .key_path = p->key,
+                        .cert_path = p->cert,
+                        .params = "later",
+                        .program = "later",
+                        .quiet = true };
     Transport *tr = tls_transport_new(&tc, p->err, sizeof p->err);
     if (!tr || tls_transport_wait_peers(tr, false, 20000, p->err, sizeof p->err) != 0) {
         p->failed = 1;
