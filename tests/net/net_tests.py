@@ -11,6 +11,7 @@ when the scenario ends.  Prints one line per scenario and a final
 """
 import argparse
 import os
+import random
 import re
 import shutil
 import signal
@@ -26,11 +27,21 @@ SESSIONS = []              # every Session of the running scenario, killed after
 
 
 def free_ports(k):
-    """k distinct free TCP ports on 127.0.0.1 (held open together while picked)."""
+    """k distinct free TCP ports on 127.0.0.1 (held open together while picked),
+    at random below the kernel's ephemeral range (32768 and up by default): a
+    port the kernel hands out could become the source port of another test's
+    outgoing connection before a party listens on it (tests/unit/free_port.h)."""
     socks, ports = [], []
-    for _ in range(k):
+    pick = random.SystemRandom()
+    for attempt in range(100 * k):
+        if len(ports) == k:
+            break
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.bind(("127.0.0.1", 0))
+        try:
+            s.bind(("127.0.0.1", pick.randrange(20000, 32000) if attempt < 90 * k else 0))
+        except OSError:
+            s.close()
+            continue
         socks.append(s)
         ports.append(s.getsockname()[1])
     for s in socks:
