@@ -909,7 +909,11 @@ def t_discovery_slowloris(build, tmp):
                 environ["text"] = f.read()
         except OSError:
             environ["text"] = None
-        for _ in range(3):
+        # 2 trickling and 1 silent: with the 5 registrations that is the
+        # leader's limit of 8 in progress from one address at once
+        # (DISCOVERY_PENDING_PER_HOST); with 3 trickling, a loaded machine
+        # once had all 9 in progress and the leader dropped a client
+        for _ in range(2):
             c = socket.create_connection(("127.0.0.1", port), timeout=5)
             socks.append(c)
             threading.Thread(target=trickle, args=(c,), daemon=True).start()
