@@ -44,6 +44,7 @@
 #include <time.h>
 
 #include "bench_tls.h"
+#include "tcp_floor.h"
 #include "mpc/engine.h"
 #include "cli/tool_malloc.h"
 
@@ -172,6 +173,7 @@ static int raw_rounds(uint32_t id, Transport *tr, size_t batch, int warmup, int 
 typedef struct {
     size_t batch;
     int warmup, rounds, latency;
+    int floor; /* run the TCP floor's rounds instead (tcp_floor.h) */
 } Work;
 
 /* k rounds of batch multiplications z = x·y; 1 (said on stderr) if one fails. */
@@ -190,6 +192,16 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
     const Work *w = ud;
     size_t batch = w->batch;
     int warmup = w->warmup, rounds = w->rounds, latency = w->latency;
+    if (w->floor) {
+        int spin = bench_tls_spin_us < 0 ? 0 : bench_tls_spin_us ? bench_tls_spin_us : TLS_SPIN_US;
+        double per;
+        if (floor_rounds(id, N, T, r, spin, latency, &per) != 0) {
+            fprintf(stderr, "party %u: the TCP floor failed\n", id);
+            return 1;
+        }
+        if (party_lat && id < MAX_N) party_lat[id] = per;
+        return 0;
+    }
     Transport *tr = bench_tls_connect(id, dir, r);
     if (!tr) return 1;
     if (raw_mode) return raw_rounds(id, tr, batch, rounds ? warmup : 0, rounds);
@@ -278,11 +290,11 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
 }
 
 /* One run with N parties; *peak_rss: the largest party's peak in bytes. */
-static int run_once(size_t batch, int warmup, int rounds, int latency, double *peak_rss)
+static int run_once(size_t batch, int warmup, int rounds, int latency, int floor, double *peak_rss)
 {
     char dir[64];
     Roster r;
-    Work w = { batch, warmup, rounds, latency };
+    Work w = { batch, warmup, rounds, latency, floor };
     if (bench_tls_setup(N, dir, &r) != 0) return 1;
     if (!arrived) {
         void *m = mmap(NULL, sizeof *arrived, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -293,6 +305,23 @@ static int run_once(size_t batch, int warmup, int rounds, int latency, double *p
     roster_free(&r);
     if (bad) fprintf(stderr, "a party failed\n");
     return bad;
+}
+
+/* The median over the N parties of party_lat; *lo and *hi (if not NULL)
+ * the fastest and slowest. */
+static double median_lat(double *lo, double *hi)
+{
+    double l[MAX_N];
+    for (unsigned i = 0; i < N; i++) l[i] = party_lat[i];
+    for (unsigned i = 1; i < N; i++) /* insertion sort: N is small */
+        for (unsigned j = i; j > 0 && l[j - 1] > l[j]; j--) {
+            double x = l[j];
+            l[j] = l[j - 1];
+            l[j - 1] = x;
+        }
+    if (lo) *lo = l[0];
+    if (hi) *hi = l[N - 1];
+    return N % 2 ? l[N / 2] : (l[N / 2 - 1] + l[N / 2]) / 2;
 }
 
 int main(int argc, char **argv)
@@ -346,7 +375,7 @@ int main(int argc, char **argv)
         for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
             N = ns[k];
             T = (N - 1) / 3;
-            if (run_once(batch, warmup, rounds, latency, &rss) != 0) return 1;
+            if (run_once(batch, warmup, rounds, latency, 0, &rss) != 0) return 1;
             printf(" %13.1f MB\n", rss / 1e6);
             fflush(stdout);
         }
@@ -355,24 +384,30 @@ int main(int argc, char **argv)
     party_cpu = mmap(NULL, 2 * MAX_N * sizeof *party_cpu, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (party_cpu == MAP_FAILED) party_cpu = NULL;
     party_lat = party_cpu ? party_cpu + MAX_N : NULL;
-    if (run_once(batch, warmup, rounds, latency, &rss) != 0) return 1;
+    /* the floor just before and just after: the machine's own speed drifts */
+    int floor_ok = latency && !raw_mode && !rss_triples && party_lat;
+    double floor_before = 0, floor_after = 0, rss_floor;
+    if (floor_ok && run_once(batch, warmup, rounds, latency, 1, &rss_floor) != 0) return 1;
+    if (floor_ok) floor_before = median_lat(NULL, NULL);
+    if (run_once(batch, warmup, rounds, latency, 0, &rss) != 0) return 1;
+    double mpc_lat[MAX_N];
+    if (party_lat) memcpy(mpc_lat, party_lat, N * sizeof *party_lat);
+    if (floor_ok && run_once(batch, warmup, rounds, latency, 1, &rss_floor) != 0) return 1;
+    if (floor_ok) floor_after = median_lat(NULL, NULL);
+    if (party_lat) memcpy(party_lat, mpc_lat, N * sizeof *party_lat);
     if (party_cpu && !rss_triples) {
         double sum = 0;
         for (unsigned i = 0; i < N; i++) sum += party_cpu[i];
         if (rounds)
             printf("CPU time per multiplication per party, mean of the %u parties: %.3f us\n", N, sum / N * 1e6);
         if (latency && !raw_mode) {
-            double l[MAX_N];
-            for (unsigned i = 0; i < N; i++) l[i] = party_lat[i];
-            for (unsigned i = 1; i < N; i++) /* insertion sort: N is small */
-                for (unsigned j = i; j > 0 && l[j - 1] > l[j]; j--) {
-                    double x = l[j];
-                    l[j] = l[j - 1];
-                    l[j - 1] = x;
-                }
-            double med = N % 2 ? l[N / 2] : (l[N / 2 - 1] + l[N / 2]) / 2;
+            double lo, hi, med = median_lat(&lo, &hi);
             printf("one multiplication, median over the parties: %.3f ms (fastest party %.3f, slowest %.3f)\n",
-                   med * 1e3, l[0] * 1e3, l[N - 1] * 1e3);
+                   med * 1e3, lo * 1e3, hi * 1e3);
+            if (floor_ok)
+                printf("TCP floor (tcp_floor.h: the same round over plain TCP, no TLS, no MPC), before and after: "
+                       "%.3f and %.3f ms; one multiplication is %.2fx their mean\n",
+                       floor_before * 1e3, floor_after * 1e3, med / ((floor_before + floor_after) / 2));
         }
     }
     printf("peak RSS per party: %.1f MB", rss / 1e6);

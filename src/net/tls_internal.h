@@ -54,14 +54,6 @@
  * with recv reading against the connection threads: 64 KB messages 25 %
  * less, 160 KB 6 % less, 320 KB 10 % more, 3.2 MB 4 % more. */
 #define TLS_ENGINE_HANDBACK ((size_t)256 << 10)
-/* TlsNetConfig.spin_us by default.  A thread that sleeps in epoll_wait and
- * is woken by the next message pays for the wake-up, and on a virtual
- * machine whose idle CPUs halt (no cpuidle polling) for the CPU's too: with
- * 4 parties on 2 vCPUs (net_bench --batch 10 --rounds 0) looking again for
- * 20 us first, sched_yield between looks so a runnable party is not kept
- * waiting, took one multiplication from 0.120 to 0.106 ms at 7 % less CPU
- * (docs/benchmarks.md, "Waiting without sleeping"). */
-#define TLS_SPIN_US 20
 /* send_later holds back at most this many bytes per peer (tls.c); at the
  * latency benchmark's 114-byte frames, TRANSPORT_LATER_MS comes first. */
 #define TLS_LATER_BYTES ((size_t)16 << 10)
