@@ -33,7 +33,15 @@
  *                         (docs/benchmarks.md, issue 19) then counts system
  *                         calls and context switches of exactly that part
  *   --spin-us U           the parties' TlsNetConfig.spin_us (-1: recv sleeps
- *                         at once; 0: the default, TLS_SPIN_US) */
+ *                         at once; 0: the default, TLS_SPIN_US)
+ *   --pin 0               the single multiplications (and the TCP floor's
+ *                         rounds) unpinned.  By default party i runs them on
+ *                         CPU i mod (CPUs): with 4 parties on 2 vCPUs the
+ *                         scheduler's moving them made single
+ *                         multiplications and the floor alike take 1.5-2
+ *                         times as long for tens of milliseconds at a time
+ *                         (docs/benchmarks.md, "The TCP floor") */
+#define _GNU_SOURCE /* sched_setaffinity */
 #include <sched.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -72,6 +80,7 @@ static atomic_uint *arrived;
 #define LATENCY_WARMUP 20
 
 static int raw_mode;         /* --raw 1: the transport alone (below) */
+static int pin_mode = 1;     /* --pin */
 static const char *perf_ctl; /* --perf-ctl DIR */
 
 /* --perf-ctl: party 0 switches perf's counters on or off and waits until
@@ -170,6 +179,21 @@ static int raw_rounds(uint32_t id, Transport *tr, size_t batch, int warmup, int 
     return 0;
 }
 
+/* --pin: party id to CPU id mod the CPUs this process may use. */
+static void pin_party(uint32_t id)
+{
+    cpu_set_t all, one;
+    if (sched_getaffinity(0, sizeof all, &all) != 0 || CPU_COUNT(&all) == 0) return;
+    int k = (int)(id % (uint32_t)CPU_COUNT(&all));
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &all) && k-- == 0) {
+            CPU_ZERO(&one);
+            CPU_SET(c, &one);
+            if (sched_setaffinity(0, sizeof one, &one) != 0) perror("sched_setaffinity");
+            return;
+        }
+}
+
 typedef struct {
     size_t batch;
     int warmup, rounds, latency;
@@ -193,6 +217,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
     size_t batch = w->batch;
     int warmup = w->warmup, rounds = w->rounds, latency = w->latency;
     if (w->floor) {
+        if (pin_mode) pin_party(id);
         int spin = bench_tls_spin_us < 0 ? 0 : bench_tls_spin_us ? bench_tls_spin_us : TLS_SPIN_US;
         double per;
         if (floor_rounds(id, N, T, r, spin, latency, &per) != 0) {
@@ -246,6 +271,7 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
     else
         perf_switch(id, "enable");
     if (party_cpu && id < MAX_N) party_cpu[id] = rounds ? c_mul / ((double)batch * rounds) : 0;
+    if (pin_mode) pin_party(id);
     meet_all(1);
     if (mul_rounds(id, e, warmup ? LATENCY_WARMUP : 0, x, y, 1, z) != 0) return 1;
     meet_all(2);
@@ -269,7 +295,8 @@ static int party(uint32_t id, const char *dir, const Roster *r, void *ud)
         fflush(stdout);
     } else if (id == 0) {
         MpcStats st = mpc_stats(e);
-        printf("%u parties as processes, TLS 1.3 on 127.0.0.1, BLS12-381 Fr, t=%u\n", N, T);
+        printf("%u parties as processes%s, TLS 1.3 on 127.0.0.1, BLS12-381 Fr, t=%u\n", N,
+               pin_mode ? " (single multiplications pinned: party i on CPU i mod CPUs)" : "", T);
         printf("preprocessing: %zu triples in %.2f s (%.0f triples/s)\n", total, t_pre, total / t_pre);
         if (rounds)
             printf("throughput: %d rounds x %zu multiplications in %.3f s = %.0f multiplications/s\n", rounds, batch,
@@ -351,9 +378,11 @@ int main(int argc, char **argv)
             perf_ctl = argv[i + 1];
         else if (strcmp(argv[i], "--spin-us") == 0)
             bench_tls_spin_us = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--pin") == 0)
+            pin_mode = atoi(argv[i + 1]) != 0;
         else {
             fprintf(stderr, "usage: net_bench [--batch N] [--warmup W] [--rounds R] [--latency L] [--n N] "
-                            "[--scale 1] [--triples-rss K] [--raw 1] [--perf-ctl DIR] [--spin-us U]\n");
+                            "[--scale 1] [--triples-rss K] [--raw 1] [--perf-ctl DIR] [--spin-us U] [--pin 0]\n");
             return 1;
         }
     }
