@@ -175,6 +175,10 @@
 #ifndef MPC_ROUND_ELEMS
 #define MPC_ROUND_ELEMS ((size_t)1 << 20) /* mpc_round splits larger requests into rounds */
 #endif
+#ifndef MPC_MESSAGE_ELEMS
+/* a round's messages hold at most this many elements (2 MB), pipelined */
+#define MPC_MESSAGE_ELEMS ((size_t)1 << 16)
+#endif
 #ifndef OPEN_CHUNK
 #define OPEN_CHUNK 1024
 #endif

@@ -427,6 +427,15 @@ static void stash_put(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len, con
 
 /* Routes one received message: 1 if it completed a sender of the current
  * round, 0 otherwise (stashed, late or dropped). */
+/* A round whose messages are no longer needed.  While a round of the same
+ * kind is gathered, the ones after it are still to come even when this
+ * party has sent them already (round_internal sends a round's next
+ * message before it gathers the one before). */
+static bool round_over(const MpcEngine *e, uint8_t kind, uint64_t seq)
+{
+    return seq < (e->g.kind == kind ? e->g.seq : e->seq[kind]);
+}
+
 int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
 {
     MsgHdr h;
@@ -452,7 +461,7 @@ int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
         }
         return accept_current(e, from, msg, &h);
     }
-    if (h.seq < e->seq[h.kind]) { /* a round already over: normal */
+    if (round_over(e, h.kind, h.seq)) { /* a round already over: normal */
         if (h.kind == MK_OPEN) {
             /* shares of opened values are public (open_round does not wipe
              * them either): the transport may reuse the buffer */
@@ -462,7 +471,7 @@ int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
         transport_discard(e->tr, msg, len);
         return 0;
     }
-    if (h.seq - e->seq[h.kind] >= STASH_MAX_AHEAD) {
+    if (h.seq >= e->seq[h.kind] && h.seq - e->seq[h.kind] >= STASH_MAX_AHEAD) {
         drop_bad(e, msg, len);
         return 0;
     }
@@ -494,7 +503,7 @@ static int gather_from_stash(MpcEngine *e)
     for (size_t i = 0; i < e->stash_n; i++) {
         Stashed *s = &e->stash[i];
         bool current = s->h.kind == g->kind && s->h.seq == g->seq;
-        if (current || s->h.seq < e->seq[s->h.kind]) {
+        if (current || round_over(e, s->h.kind, s->h.seq)) {
             e->stash_cnt[s->from]--;
             e->stash_bytes[s->from] -= s->len;
             mpc_mem_release(e, s->len);
@@ -617,9 +626,10 @@ static void drop_bad_rows(MpcEngine *e, OpenState *os)
         }
 }
 
-int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out, const char *what)
+int mpc_open_send(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, uint64_t *seq_out)
 {
     uint64_t seq = e->seq[kind]++;
+    *seq_out = seq;
     size_t len = MPC_HDR + count * MPC_ELEM;
     Fe *mine = (Fe *)(void *)(e->sbuf + MPC_HDR);
     wire_put_hdr(e->sbuf, kind, (uint32_t)count, e->instance, seq);
@@ -638,6 +648,13 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
         wire_limbs_from_le(mine, count);
         if (rc != 0) return -1;
     }
+    return 0;
+}
+
+int mpc_open_gather(MpcEngine *e, uint8_t kind, uint64_t seq, unsigned d, bool online, size_t count, const Fe *mine,
+                    Fe *out, const char *what)
+{
+    size_t len = MPC_HDR + count * MPC_ELEM;
     if (count == 0) return 0;
 
     gather_begin(e, kind, seq, (uint32_t)count, true);
@@ -700,6 +717,13 @@ int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count
     /* opened values are public: a test may watch them (mpc_test_open_tap) */
     if (result == 0 && online && e->open_tap) e->open_tap(e->open_tap_ud, out, count);
     return result;
+}
+
+int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out, const char *what)
+{
+    uint64_t seq;
+    if (mpc_open_send(e, kind, d, online, count, &seq) != 0) return -1;
+    return mpc_open_gather(e, kind, seq, d, online, count, (const Fe *)(const void *)(e->sbuf + MPC_HDR), out, what);
 }
 
 /* ---- creation ------------------------------------------------------------------ */
@@ -839,6 +863,10 @@ void mpc_engine_free(MpcEngine *e)
     if (e->sbuf) {
         sodium_memzero(e->sbuf, e->sbuf_cap);
         free(e->sbuf);
+    }
+    if (e->sbuf_alt) {
+        sodium_memzero(e->sbuf_alt, e->sbuf_alt_cap);
+        free(e->sbuf_alt);
     }
     free(e->dec);
     free(e->client_inputs);

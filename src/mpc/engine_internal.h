@@ -221,6 +221,10 @@ struct MpcEngine {
 
     uint8_t *sbuf; /* the outgoing message of a round */
     size_t sbuf_cap;
+    /* the message before (round_internal's pipeline swaps the two: the
+     * chunk sent last keeps its own shares here until it is decoded) */
+    uint8_t *sbuf_alt;
+    size_t sbuf_alt_cap;
     Fe *dec; /* decoded values of a round */
     size_t dec_cap;
 
@@ -351,6 +355,13 @@ uint8_t *gather_take(MpcEngine *e, uint32_t node);
  * of e->sbuf (prepared with msg_begin, header included).  online: the
  * fault injection applies.  Results into out (may be e->dec). */
 int open_round(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, Fe *out, const char *what);
+/* open_round in two halves, so that further openings can be sent before
+ * this one is gathered: mpc_open_send sends e->sbuf's count shares (*seq gets
+ * the round's number); mpc_open_gather decodes round seq with mine as this
+ * party's own shares (which must stay unchanged until it returns). */
+int mpc_open_send(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t count, uint64_t *seq);
+int mpc_open_gather(MpcEngine *e, uint8_t kind, uint64_t seq, unsigned d, bool online, size_t count, const Fe *mine,
+                    Fe *out, const char *what);
 Fe *dec_buf(MpcEngine *e, size_t count);
 /* A message kind's name and "1, 3" for the parties not yet heard in the
  * current gather (error messages). */

@@ -159,6 +159,69 @@ TEST(silent_and_wrong_n7)
     sim_free(&s);
 }
 
+/* ---- a round of several messages (online.c round_pipelined) --------------
+ *
+ * PIPE multiplications are 2 * PIPE elements, more than one message holds:
+ * each party sends the second message before it gathers the first, so the
+ * shares of a message arrive while the one before is gathered, and must be
+ * kept for it, with a faulty party among the senders too. */
+#define PIPE (MPC_MESSAGE_ELEMS / 2 + 7232)
+
+static void party_pipelined(Node *p)
+{
+    MpcEngine *e = p->e;
+    Fe *a = malloc(3 * PIPE * sizeof *a), *b = malloc(PIPE * sizeof *b), *z = malloc(PIPE * sizeof *z);
+    p->nout = 1;
+    p->out = calloc(1, sizeof *p->out);
+    if (!a || !b || !z || !p->out) {
+        p->rc = -1;
+        return;
+    }
+    TRY(p, mpc_preprocess(e, PIPE, 2 * PIPE, 0));
+    TRY(p, mpc_random(e, a, PIPE));
+    TRY(p, mpc_random(e, b, PIPE));
+    mpc_test_set_fault(e, p->sim->fault[p->id]);
+    uint64_t r0 = mpc_stats(e).rounds;
+    TRY(p, mpc_round(e, NULL, 0, NULL, a, b, PIPE, z));
+    p->aux[0] = mpc_stats(e).rounds - r0;
+    memcpy(a + PIPE, b, PIPE * sizeof *b);
+    memcpy(a + 2 * PIPE, z, PIPE * sizeof *z);
+    TRY(p, mpc_round(e, a, 3 * PIPE, a, NULL, NULL, 0, NULL));
+    size_t right = 0;
+    for (size_t i = 0; i < PIPE; i++) {
+        Fe xy;
+        fe_mul(F(), &xy, &a[i], &a[PIPE + i]);
+        right += fe_equal(&xy, &a[2 * PIPE + i]);
+    }
+    p->out[0] = pub((int64_t)right);
+    free(a);
+    free(b);
+    free(z);
+}
+
+static void run_pipelined(uint32_t bad, MpcFault fault, const char *label)
+{
+    Sim s = { .n = 4, .t = 1, .party_fn = party_pipelined };
+    s.fault[bad] = fault;
+    sim_run(&s);
+    for (uint32_t i = 0; i < 4; i++) {
+        Node *p = &s.node[i];
+        CHECK_MSG(p->rc == 0, "%s: party %u: %s", label, i, p->err);
+        if (p->rc != 0) continue;
+        CHECK_MSG(as_i64(&p->out[0]) == PIPE, "%s: party %u: %lld of %zu products right", label, i,
+                  (long long)as_i64(&p->out[0]), (size_t)PIPE);
+        CHECK_MSG(p->aux[0] == 1, "%s: party %u: %zu multiplications took %llu rounds", label, i, (size_t)PIPE,
+                  (unsigned long long)p->aux[0]);
+    }
+    sim_free(&s);
+}
+
+TEST(pipelined_round_honest) { run_pipelined(0, MPC_FAULT_NONE, "pipelined, honest"); }
+
+TEST(pipelined_round_wrong_shares) { run_pipelined(1, MPC_FAULT_WRONG_SHARES, "pipelined, wrong shares"); }
+
+TEST(pipelined_round_silent) { run_pipelined(2, MPC_FAULT_SILENT, "pipelined, silent"); }
+
 /* ---- beyond the threshold: failures, never wrong values ------------------------- */
 
 static void party_overload(Node *p)
@@ -443,6 +506,9 @@ int main(void)
     RUN(silent_n4);
     RUN(silent_n7);
     RUN(silent_and_wrong_n7);
+    RUN(pipelined_round_honest);
+    RUN(pipelined_round_wrong_shares);
+    RUN(pipelined_round_silent);
     RUN(more_than_t_faults_never_wrong);
     RUN(forged_and_malformed);
     RUN(equivocating_client);
