@@ -108,6 +108,23 @@ static int chunk_finish(MpcEngine *e, Chunk *c, bool online)
     return 0;
 }
 
+/* Moves c past o openings and m multiplications (arrays a request does
+ * not use are NULL, and stay so). */
+static void chunk_skip(Chunk *c, size_t o, size_t m)
+{
+    if (o) {
+        c->open_in += o;
+        c->open_out += o;
+    }
+    if (m) {
+        c->mul_x += m;
+        c->mul_y += m;
+        c->mul_out += m;
+    }
+    c->n_open -= o;
+    c->n_mul -= m;
+}
+
 /* Up to MPC_ROUND_ELEMS elements: one round, sent as messages of at most
  * MPC_MESSAGE_ELEMS elements, each sent before the one before it is
  * gathered (no message depends on another's result), so a party computes
@@ -133,13 +150,7 @@ static int round_pipelined(MpcEngine *e, Chunk all, bool online)
                 if (have_prev) chunk_wipe(&prev);
                 return -1;
             }
-            all.open_in += cur.n_open;
-            all.open_out += cur.n_open;
-            all.n_open -= cur.n_open;
-            all.mul_x += cur.n_mul;
-            all.mul_y += cur.n_mul;
-            all.mul_out += cur.n_mul;
-            all.n_mul -= cur.n_mul;
+            chunk_skip(&all, cur.n_open, cur.n_mul);
         }
         if (have_prev && chunk_finish(e, &prev, online) != 0) {
             if (more) chunk_wipe(&cur);
@@ -156,27 +167,22 @@ static int round_pipelined(MpcEngine *e, Chunk all, bool online)
 int round_internal(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out, const Fe *mul_x, const Fe *mul_y,
                    size_t n_mul, Fe *mul_out, bool online)
 {
+    Chunk req = { .open_in = open_in,
+                  .mul_x = mul_x,
+                  .mul_y = mul_y,
+                  .open_out = open_out,
+                  .mul_out = mul_out,
+                  .n_open = n_open,
+                  .n_mul = n_mul };
     /* requests beyond MPC_ROUND_ELEMS become consecutive rounds (the
      * triples of one round are all in the pool before it starts) */
-    while (n_open || n_mul) {
-        size_t o = n_open < MPC_ROUND_ELEMS ? n_open : MPC_ROUND_ELEMS;
-        size_t m = (MPC_ROUND_ELEMS - o) / 2;
-        if (m > n_mul) m = n_mul;
-        Chunk c = { .open_in = open_in,
-                    .mul_x = mul_x,
-                    .mul_y = mul_y,
-                    .open_out = open_out,
-                    .mul_out = mul_out,
-                    .n_open = o,
-                    .n_mul = m };
-        if (round_pipelined(e, c, online) != 0) return -1;
-        open_in += o;
-        open_out += o;
-        n_open -= o;
-        mul_x += m;
-        mul_y += m;
-        mul_out += m;
-        n_mul -= m;
+    while (req.n_open || req.n_mul) {
+        Chunk round = req;
+        round.n_open = req.n_open < MPC_ROUND_ELEMS ? req.n_open : MPC_ROUND_ELEMS;
+        round.n_mul = (MPC_ROUND_ELEMS - round.n_open) / 2;
+        if (round.n_mul > req.n_mul) round.n_mul = req.n_mul;
+        if (round_pipelined(e, round, online) != 0) return -1;
+        chunk_skip(&req, round.n_open, round.n_mul);
     }
     return 0;
 }
