@@ -419,18 +419,15 @@ int main(int argc, char **argv)
     if (floor_ok && run_once(batch, warmup, rounds, latency, 1, &rss_floor) != 0) return 1;
     if (floor_ok) floor_before = median_lat(NULL, NULL);
     if (run_once(batch, warmup, rounds, latency, 0, &rss) != 0) return 1;
-    double mpc_lat[MAX_N];
-    if (party_lat) memcpy(mpc_lat, party_lat, N * sizeof *party_lat);
+    double lo = 0, hi = 0, med = party_lat ? median_lat(&lo, &hi) : 0;
     if (floor_ok && run_once(batch, warmup, rounds, latency, 1, &rss_floor) != 0) return 1;
     if (floor_ok) floor_after = median_lat(NULL, NULL);
-    if (party_lat) memcpy(party_lat, mpc_lat, N * sizeof *party_lat);
     if (party_cpu && !rss_triples) {
         double sum = 0;
         for (unsigned i = 0; i < N; i++) sum += party_cpu[i];
         if (rounds)
             printf("CPU time per multiplication per party, mean of the %u parties: %.3f us\n", N, sum / N * 1e6);
         if (latency && !raw_mode) {
-            double lo, hi, med = median_lat(&lo, &hi);
             printf("one multiplication, median over the parties: %.3f ms (fastest party %.3f, slowest %.3f)\n",
                    med * 1e3, lo * 1e3, hi * 1e3);
             if (floor_ok)

@@ -425,8 +425,6 @@ static void stash_put(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len, con
     e->stash_bytes[from] += len;
 }
 
-/* Routes one received message: 1 if it completed a sender of the current
- * round, 0 otherwise (stashed, late or dropped). */
 /* A round whose messages are no longer needed.  While a round of the same
  * kind is gathered, the ones after it are still to come even when this
  * party has sent them already (round_internal sends a round's next
@@ -436,6 +434,8 @@ static bool round_over(const MpcEngine *e, uint8_t kind, uint64_t seq)
     return seq < (e->g.kind == kind ? e->g.seq : e->seq[kind]);
 }
 
+/* Routes one received message: 1 if it completed a sender of the current
+ * round, 0 otherwise (stashed, late or dropped). */
 int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
 {
     MsgHdr h;

@@ -125,6 +125,18 @@ static void chunk_skip(Chunk *c, size_t o, size_t m)
     c->n_mul -= m;
 }
 
+/* The first part of c within limit elements: its openings first, then
+ * as many multiplications (2 elements each) as fit. */
+static Chunk chunk_head(const Chunk *c, size_t limit)
+{
+    Chunk h = *c;
+    h.n_open = c->n_open < limit ? c->n_open : limit;
+    h.n_mul = (limit - h.n_open) / 2;
+    if (h.n_mul > c->n_mul) h.n_mul = c->n_mul;
+    h.tr = NULL;
+    return h;
+}
+
 /* Up to MPC_ROUND_ELEMS elements: one round, sent as messages of at most
  * MPC_MESSAGE_ELEMS elements, each sent before the one before it is
  * gathered (no message depends on another's result), so a party computes
@@ -140,11 +152,7 @@ static int round_pipelined(MpcEngine *e, Chunk all, bool online)
     for (;;) {
         bool more = all.n_open || all.n_mul;
         if (more) {
-            cur = all;
-            cur.n_open = all.n_open < MPC_MESSAGE_ELEMS ? all.n_open : MPC_MESSAGE_ELEMS;
-            cur.n_mul = (MPC_MESSAGE_ELEMS - cur.n_open) / 2;
-            if (cur.n_mul > all.n_mul) cur.n_mul = all.n_mul;
-            cur.tr = NULL;
+            cur = chunk_head(&all, MPC_MESSAGE_ELEMS);
             if (chunk_send(e, &cur, online) != 0) {
                 chunk_wipe(&cur);
                 if (have_prev) chunk_wipe(&prev);
@@ -177,10 +185,7 @@ int round_internal(MpcEngine *e, const Fe *open_in, size_t n_open, Fe *open_out,
     /* requests beyond MPC_ROUND_ELEMS become consecutive rounds (the
      * triples of one round are all in the pool before it starts) */
     while (req.n_open || req.n_mul) {
-        Chunk round = req;
-        round.n_open = req.n_open < MPC_ROUND_ELEMS ? req.n_open : MPC_ROUND_ELEMS;
-        round.n_mul = (MPC_ROUND_ELEMS - round.n_open) / 2;
-        if (round.n_mul > req.n_mul) round.n_mul = req.n_mul;
+        Chunk round = chunk_head(&req, MPC_ROUND_ELEMS);
         if (round_pipelined(e, round, online) != 0) return -1;
         chunk_skip(&req, round.n_open, round.n_mul);
     }
