@@ -225,6 +225,11 @@
 #ifndef MPC_EAGER_AFTER
 #define MPC_EAGER_AFTER 64
 #endif
+/* Bytes of preprocessing warnings a session keeps (mpc_warnings); later
+ * lines are dropped, and one line says so. */
+#ifndef MPC_WARN_MAX
+#define MPC_WARN_MAX ((size_t)64 << 10)
+#endif
 #ifndef STASH_MAX_AHEAD
 #define STASH_MAX_AHEAD ((uint64_t)1 << 32) /* a sequence number further ahead is bogus */
 #endif

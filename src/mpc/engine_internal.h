@@ -254,7 +254,9 @@ struct MpcEngine {
     uint8_t pp_bad[SHAMIR_MAX_PARTIES];
     unsigned pp_nbad;
     struct PpSign *pp_sign; /* preproc_sign.c: this session's signing keys, NULL until needed */
-    char warn[1024];
+    char *warn;             /* preproc_check_warn: lines, NUL-terminated; NULL until the first */
+    size_t warn_len, warn_cap;
+    bool warn_full;       /* MPC_WARN_MAX reached: later lines dropped, said once */
     struct PpAgree *pagr; /* preproc_agree.c: the current run's statuses and agreement */
     bool pp_abort;        /* this party stopped waiting in the current run (preproc_agree.c) */
     char rbc_err[512];    /* why broadcast messages were refused (since the last receive) */
@@ -469,6 +471,9 @@ int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma,
 /* A warning line for mpc_warnings(); a party proven faulty in
  * preprocessing (excluded from then on); "1, 3" for the flagged parties. */
 void preproc_check_warn(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Drops the warnings after the first len bytes; frees them all. */
+void preproc_check_warn_truncate(MpcEngine *e, size_t len);
+void preproc_check_warn_free(MpcEngine *e);
 void preproc_check_convict(MpcEngine *e, unsigned j);
 void preproc_check_list_set(const uint8_t *set, unsigned n, char *out, size_t len);
 /* The parties not proven faulty, in order, into P; their count. */

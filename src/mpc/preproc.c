@@ -110,6 +110,7 @@ void preproc_free(MpcEngine *e)
     preproc_agree_free(e);
     for (int i = 0; i < 3; i++) keep_drop(e, i);
     preproc_sign_free(e);
+    preproc_check_warn_free(e);
     free(e->ext);
     free(e->ext_one);
     for (int i = 0; i < 2; i++) {

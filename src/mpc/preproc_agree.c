@@ -205,7 +205,7 @@ int preproc_agree_begin(MpcEngine *e, uint64_t run)
     for (unsigned j = 0; j < n; j++) a->live[j] = !e->pp_bad[j];
     memcpy(a->bad0, e->pp_bad, n);
     a->nbad0 = e->pp_nbad;
-    a->warn0 = strlen(e->warn);
+    a->warn0 = e->warn_len;
     e->pp_abort = false;
     if (e->test_fault == TEST_LYING_ABORT_STOP) { /* tests: stops the run at once, naming an honest party */
         a->mine[lie_target(e)] = 1;
@@ -883,7 +883,7 @@ void preproc_agree_restore(MpcEngine *e)
     PpAgree *a = e->pagr;
     memcpy(e->pp_bad, a->bad0, a->n);
     e->pp_nbad = a->nbad0;
-    if (a->warn0 < sizeof e->warn) e->warn[a->warn0] = 0;
+    preproc_check_warn_truncate(e, a->warn0);
 }
 
 /* "2 (named 4, 5)" for the parties that aborted, and whom they named. */

@@ -31,22 +31,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Appends a warning line (bounded: later ones are dropped when full). */
+/* Appends a warning line.  The buffer grows up to MPC_WARN_MAX; past it
+ * the later lines are dropped and one line says so (a session that long
+ * has lost far more than its warnings say). */
 void preproc_check_warn(MpcEngine *e, const char *fmt, ...)
 {
-    size_t k = strlen(e->warn);
-    if (k + 2 >= sizeof e->warn) return;
+    if (e->warn_full) return;
+    char line[1024];
     va_list ap;
     va_start(ap, fmt);
-    int w = vsnprintf(e->warn + k, sizeof e->warn - k - 1, fmt, ap);
+    int w = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    if (w < 0) {
-        e->warn[k] = 0;
-        return;
+    if (w < 0) return;
+    size_t len = strlen(line);
+    if (e->warn_len + len + 2 + 128 > MPC_WARN_MAX) { /* 128: room for the line below */
+        e->warn_full = true;
+        snprintf(line, sizeof line, "later warnings were dropped: over %zu bytes", (size_t)MPC_WARN_MAX);
+        len = strlen(line);
     }
-    k = strlen(e->warn);
-    e->warn[k] = '\n';
-    e->warn[k + 1] = 0;
+    if (e->warn_len + len + 2 > e->warn_cap) {
+        size_t cap = e->warn_cap ? e->warn_cap : 1024;
+        while (e->warn_len + len + 2 > cap) cap *= 2;
+        char *grown = realloc(e->warn, cap);
+        if (!grown) return; /* the warning is lost, the run goes on */
+        e->warn = grown;
+        e->warn_cap = cap;
+    }
+    memcpy(e->warn + e->warn_len, line, len);
+    e->warn_len += len;
+    e->warn[e->warn_len++] = '\n';
+    e->warn[e->warn_len] = 0;
+}
+
+/* Back to the first `len` bytes (an aborted run's warnings are undone). */
+void preproc_check_warn_truncate(MpcEngine *e, size_t len)
+{
+    if (len >= e->warn_len) return;
+    e->warn_len = len;
+    e->warn[len] = 0;
+    e->warn_full = false;
+}
+
+void preproc_check_warn_free(MpcEngine *e)
+{
+    free(e->warn);
+    e->warn = NULL;
+    e->warn_len = e->warn_cap = 0;
 }
 
 void preproc_check_convict(MpcEngine *e, unsigned j)
@@ -581,7 +611,7 @@ out:
 
 /* ---- what the embedder sees ----------------------------------------------------- */
 
-const char *mpc_warnings(const MpcEngine *e) { return e ? e->warn : ""; }
+const char *mpc_warnings(const MpcEngine *e) { return e && e->warn ? e->warn : ""; }
 
 unsigned mpc_preproc_faulty(const MpcEngine *e, uint8_t *flags)
 {

@@ -10,8 +10,8 @@
 #include "mpc_sim.h"
 
 typedef struct {
-    int fault[SIM_MAX]; /* TEST_* per party (0: honest) */
-    char warn[SIM_MAX][1024];
+    int fault[SIM_MAX];       /* TEST_* per party (0: honest) */
+    char warn[SIM_MAX][8192]; /* mpc_warnings is longer than 1 KB at n = 7 */
     uint8_t faulty[SIM_MAX][SIM_MAX];
     unsigned aborted[SIM_MAX], fallbacks[SIM_MAX]; /* runs aborted, fallbacks, in the session */
     unsigned runs;                                 /* runs of 256 triples before the check (0: none) */

@@ -18,7 +18,7 @@ typedef struct {
     size_t triples; /* made in one run first (0: none) */
     bool online_ok; /* the cheaters send right shares online */
     uint8_t bad[SIM_MAX];
-    char warn[SIM_MAX][1024];
+    char warn[SIM_MAX][8192]; /* mpc_warnings is longer than 1 KB at n = 7 */
     uint8_t faulty[SIM_MAX][SIM_MAX];
 } Plan;
 
