@@ -225,6 +225,16 @@
 #ifndef MPC_EAGER_AFTER
 #define MPC_EAGER_AFTER 64
 #endif
+/* Large online openings (over MPC_LATER_MAX_BYTES) keep the shares no
+ * receiver needs while nobody cheats instead of sending them (mpc/hold.c):
+ * up to this many per receiver, and a receiver missing a share it decodes
+ * from asks for them after MPC_ASK_MS (at once if the ones in are wrong). */
+#ifndef MPC_HOLD_SLOTS
+#define MPC_HOLD_SLOTS 4
+#endif
+#ifndef MPC_ASK_MS
+#define MPC_ASK_MS 20
+#endif
 /* Bytes of preprocessing warnings a session keeps (mpc_warnings); later
  * lines are dropped, and one line says so. */
 #ifndef MPC_WARN_MAX

@@ -305,19 +305,49 @@ static bool in_ring(const MpcEngine *e, unsigned d, uint32_t from, uint32_t to)
     return k >= 1 && k <= d + e->t;
 }
 
-static int send_opening(MpcEngine *e, unsigned d, const uint8_t *buf, size_t len)
+/* Whether this party sends j its share of degree-d opening `seq` at once:
+ * j is in its ring, asked for everything, or asked for this one. */
+static bool gets_now(const MpcEngine *e, unsigned d, uint32_t j, uint64_t seq)
 {
-    if (!ring_applies(e, d, len)) return send_parties_shared(e, buf, len);
+    return in_ring(e, d, e->self, j) || e->eager[j] || seq < e->want_below[j];
+}
+
+static int send_opening(MpcEngine *e, uint8_t kind, unsigned d, uint64_t seq, const uint8_t *buf, size_t len)
+{
+    bool hold = mpc_hold_applies(e, kind, d, len);
+    if (!hold && !ring_applies(e, d, len)) return send_parties_shared(e, buf, len);
     uint32_t now[SHAMIR_MAX_PARTIES];
     size_t k = 0;
     for (uint32_t j = 0; j < e->n; j++)
-        if (j != e->self && (in_ring(e, d, e->self, j) || e->eager[j])) now[k++] = j;
+        if (j != e->self && gets_now(e, d, j, seq)) now[k++] = j;
     if (send_shared(e, now, k, buf, len) != 0) return -1;
-    for (uint32_t j = 0; j < e->n; j++)
-        if (j != e->self && !in_ring(e, d, e->self, j) && !e->eager[j] &&
-            sent(e, transport_send_later(e->tr, j, buf, len), len) != 0)
+    for (uint32_t j = 0; j < e->n; j++) {
+        if (j == e->self || gets_now(e, d, j, seq)) continue;
+        if (hold ? mpc_hold_put(e, j, seq, buf, len) != 0 : sent(e, transport_send_later(e->tr, j, buf, len), len) != 0)
             return -1;
+    }
     return 0;
+}
+
+/* A large opening this party cannot decode yet from its ring: it asks the
+ * parties that hold their shares back for them (MK_WANT, hold.c). */
+static void ask_held(MpcEngine *e, unsigned d, uint64_t seq)
+{
+    uint8_t hdr[MPC_HDR];
+    wire_put_hdr(hdr, MK_WANT, 0, e->instance, seq);
+    for (uint32_t j = 0; j < e->n; j++) {
+        if (j == e->self || e->excluded[j] || e->asked_eager[j] || in_ring(e, d, j, e->self)) continue;
+        e->st.shares_asked++;
+        if (send_node(e, j, hdr, sizeof hdr) != 0) return; /* closed: the next step fails */
+    }
+}
+
+/* Whether a share this party's ring owes it for the opening is still to come. */
+static bool ring_pending(const MpcEngine *e, unsigned d)
+{
+    for (uint32_t j = 0; j < e->n; j++)
+        if (j != e->self && in_ring(e, d, j, e->self) && !e->rows[j] && !e->excluded[j]) return true;
+    return false;
 }
 
 /* After an opening this party decoded with the ring in use: if a share its
@@ -350,7 +380,8 @@ static void note_ring(MpcEngine *e, unsigned d)
 static bool party_kind(uint8_t kind)
 {
     return kind == MK_OPEN || kind == MK_DEAL || kind == MK_SEED || kind == MK_CHECK || kind == MK_OPEN2T ||
-           kind == MK_ECHO || kind == MK_ROOT || kind == MK_EXP || kind == MK_AVSS || kind == MK_EAGER;
+           kind == MK_ECHO || kind == MK_ROOT || kind == MK_EXP || kind == MK_AVSS || kind == MK_EAGER ||
+           kind == MK_WANT;
 }
 
 /* Dropped messages are wiped: a late or misrouted deal still holds shares
@@ -444,15 +475,21 @@ int mpc_route_message(MpcEngine *e, uint32_t from, uint8_t *msg, size_t len)
         rbc_route(e, from, msg, len); /* checks the sender itself, naming it */
         return 0;
     }
-    if (!ours || !sender_ok(e, from, &h) || (h.kind == MK_EAGER && h.count)) {
+    if (!ours || !sender_ok(e, from, &h) || ((h.kind == MK_EAGER || h.kind == MK_WANT) && h.count)) {
         drop_bad(e, msg, len);
         return 0;
     }
-    if (h.kind == MK_EAGER) { /* from now on `from` gets every opening share at once */
-        e->eager[from] = 1;
+    if (h.kind == MK_EAGER || h.kind == MK_WANT) {
+        if (h.kind == MK_EAGER) /* from now on `from` gets every opening share at once */
+            e->eager[from] = 1;
+        else if (h.seq >= e->want_below[from]) /* and those of openings up to h.seq */
+            e->want_below[from] = h.seq == UINT64_MAX ? UINT64_MAX : h.seq + 1;
         transport_recycle(e->tr, msg, len);
+        uint64_t below = e->eager[from] ? UINT64_MAX : e->want_below[from];
+        (void)mpc_hold_send(e, from, below); /* transport closed: the next step fails */
         return 0;
     }
+    if (h.kind == MK_OPEN) mpc_hold_seen(e, from, h.seq);
     Gather *g = &e->g;
     if (g->kind && h.kind == g->kind && h.seq == g->seq) {
         if (g->from_clients != (from >= e->n)) {
@@ -551,6 +588,7 @@ const char *mpc_kind_name(uint8_t kind)
         [MK_RBC] = "broadcast",   [MK_EXP] = "open-exp",
         [MK_AVSS] = "avss-share", [MK_OUTTYPE] = "output-types",
         [MK_REFUSE] = "refusal",  [MK_EAGER] = "eager",
+        [MK_WANT] = "want",
     };
     return kind < MK_COUNT && names[kind] ? names[kind] : "?";
 }
@@ -644,7 +682,7 @@ int mpc_open_send(MpcEngine *e, uint8_t kind, unsigned d, bool online, size_t co
         if (rc != 0) return -1;
     } else if (fault != MPC_FAULT_SILENT) {
         wire_limbs_to_le(mine, count);
-        int rc = online ? send_opening(e, d, e->sbuf, len) : send_parties_shared(e, e->sbuf, len);
+        int rc = online ? send_opening(e, kind, d, seq, e->sbuf, len) : send_parties_shared(e, e->sbuf, len);
         wire_limbs_from_le(mine, count);
         if (rc != 0) return -1;
     }
@@ -666,8 +704,11 @@ int mpc_open_gather(MpcEngine *e, uint8_t kind, uint64_t seq, unsigned d, bool o
     open_init(&os, e->f, e->n, e->t, d, count, e->rows, excl ? e->excluded : NULL, &e->n_excluded, &e->cache, out);
     os.check_rows = true;
     os.self = e->self;
-    struct timespec dl;
+    struct timespec dl, ask_dl;
     deadline_in(&dl, e->timeout_ms);
+    /* a large opening's held-back shares come only when asked for */
+    bool asked = !(online && mpc_hold_applies(e, kind, d, len));
+    deadline_in(&ask_dl, MPC_ASK_MS < e->timeout_ms ? MPC_ASK_MS : e->timeout_ms);
     int result = -1;
     for (;;) {
         /* could another sender still add a usable share? */
@@ -690,8 +731,17 @@ int mpc_open_gather(MpcEngine *e, uint8_t kind, uint64_t seq, unsigned d, bool o
                      what, mpc_kind_name(kind), (unsigned long long)seq, os.n_failed + (count - os.next), count, d);
             break;
         }
-        int rc = gather_one(e, &dl);
+        if (!asked && !ring_pending(e, d)) { /* the ring's shares are in but do not decode */
+            ask_held(e, d, seq);
+            asked = true;
+        }
+        int rc = gather_one(e, asked ? &dl : &ask_dl);
         if (rc < 0) break;
+        if (rc == 0 && !asked) { /* a share from the ring is late or missing */
+            ask_held(e, d, seq);
+            asked = true;
+            continue;
+        }
         if (rc == 0) {
             /* deadline: decode with what is there, or give up */
             r = open_try(&os, true);
@@ -711,7 +761,7 @@ int mpc_open_gather(MpcEngine *e, uint8_t kind, uint64_t seq, unsigned d, bool o
         for (uint32_t j = 0; j < e->n; j++)
             if (!e->rows[j]) e->rows[j] = gather_row(e, j);
     }
-    if (result == 0 && online && ring_applies(e, d, len)) note_ring(e, d);
+    if (result == 0 && online && (ring_applies(e, d, len) || mpc_hold_applies(e, kind, d, len))) note_ring(e, d);
     open_free(&os);
     gather_end(e, false);
     /* opened values are public: a test may watch them (mpc_test_open_tap) */
@@ -841,6 +891,7 @@ MpcEngine *mpc_engine_new(const MpcConfig *cfg, Transport *t, const char **err)
 void mpc_engine_free(MpcEngine *e)
 {
     if (!e) return;
+    mpc_hold_free(e); /* sends what is still held back: a receiver may need it */
     if (e->g.buf) {
         for (uint32_t j = 0; j < e->n_nodes; j++)
             if (e->g.buf[j]) /* length unknown (counts may be gone): released unwiped, as before */

@@ -86,6 +86,10 @@ typedef struct {
      * (MK_EAGER: a share it decodes from was missing or wrong; docs/mpc.md
      * "Robust opening"). */
     uint64_t eager_asked;
+    /* Large openings (mpc/hold.c): asks for held-back shares this party
+     * sent (MK_WANT), and held-back messages never sent (their receiver
+     * was past them). */
+    uint64_t shares_asked, shares_withheld;
 } MpcStats;
 
 /* Memory accounting (issue 16): the engine charges the buffers that grow

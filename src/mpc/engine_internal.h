@@ -53,6 +53,7 @@ typedef enum {
     MK_OUTTYPE,  /* party -> client: the public types of an output batch (client.c) */
     MK_REFUSE,   /* party -> client: the session refuses this client (client.c) */
     MK_EAGER,    /* party -> party: send me every opening share at once (open_round), no payload */
+    MK_WANT,     /* party -> party: send me the shares you hold back of openings up to seq (hold.c), no payload */
     MK_COUNT
 } MsgKind;
 
@@ -211,6 +212,11 @@ struct MpcEngine {
      * owes this party. */
     uint8_t eager[SHAMIR_MAX_PARTIES], asked_eager[SHAMIR_MAX_PARTIES];
     unsigned ring_misses;
+    /* Large openings hold those shares back (hold.c): n * MPC_HOLD_SLOTS
+     * slots, NULL until the first; want_below[j]: party j asked for the
+     * shares of the openings before this sequence number (MK_WANT). */
+    struct HeldShare *held;
+    uint64_t want_below[SHAMIR_MAX_PARTIES];
 
     Pool tri, rnd, bit;
     Fe *inputs; /* client input shares after mpc_collect_inputs */
@@ -471,6 +477,25 @@ int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma,
 /* A warning line for mpc_warnings(); a party proven faulty in
  * preprocessing (excluded from then on); "1, 3" for the flagged parties. */
 void preproc_check_warn(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* hold.c: a large online opening's shares held back from a receiver. */
+typedef struct HeldShare {
+    uint64_t seq;
+    uint8_t *buf; /* the message as sent (header and payload) */
+    size_t len, cap;
+    bool used;
+} HeldShare;
+/* Whether an online opening of `kind`, degree d and len bytes holds back
+ * (over a transport with send_later, beyond MPC_LATER_MAX_BYTES). */
+bool mpc_hold_applies(const MpcEngine *e, uint8_t kind, unsigned d, size_t len);
+/* Keeps the message of opening `seq` for party `to` (the oldest held one
+ * goes out if the slots are full); -1 with the error set. */
+int mpc_hold_put(MpcEngine *e, uint32_t to, uint64_t seq, const uint8_t *buf, size_t len);
+/* Party `from` sent opening `seq`: what it no longer needs is dropped. */
+void mpc_hold_seen(MpcEngine *e, uint32_t from, uint64_t seq);
+/* Sends `to` what is held for it of the openings before `below`. */
+int mpc_hold_send(MpcEngine *e, uint32_t to, uint64_t below);
+/* Sends what is still held (with send_later) and frees the slots. */
+void mpc_hold_free(MpcEngine *e);
 /* Drops the warnings after the first len bytes; frees them all. */
 void preproc_check_warn_truncate(MpcEngine *e, size_t len);
 void preproc_check_warn_free(MpcEngine *e);

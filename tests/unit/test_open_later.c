@@ -6,7 +6,9 @@
  * from party 3 (their rings are {3, 2} and {0, 3}), so every opening they
  * make needs party 1's or party 2's held-back share; every product must
  * still be right at the honest parties, and both must end up asking for
- * every share at once (MK_EAGER). */
+ * every share at once (MK_EAGER).  The same with rounds of BIG
+ * multiplications, whose messages pass MPC_LATER_MAX_BYTES: there the
+ * other shares are held back until asked for (mpc/hold.c, MK_WANT). */
 #include "unit.h"
 
 #include "free_port.h"
@@ -19,16 +21,18 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-enum { N = 4, T = 1, MULS = 100 };
+enum { N = 4, T = 1, MULS = 100, BIG = 300, BIG_ROUNDS = 80 };
 
 typedef struct {
     uint32_t id;
     const Roster *roster;
     char key[160], cert[160];
     MpcFault fault;
-    int failed;     /* setup or a protocol step failed (err says which) */
-    int wrong;      /* products that did not open to x·y */
-    uint64_t asked; /* MpcStats.eager_asked */
+    int width;                     /* multiplications per round: 1, or BIG */
+    int failed;                    /* setup or a protocol step failed (err says which) */
+    int wrong;                     /* products that did not open to x·y */
+    uint64_t asked;                /* MpcStats.eager_asked */
+    uint64_t want_asked, withheld; /* MpcStats.shares_asked, shares_withheld */
     char err[512];
 } Party;
 
@@ -51,17 +55,24 @@ static void *run_party(void *arg)
     MpcConfig mc = { .n = N, .t = T, .party = p->id, .instance_id = 7, .timeout_ms = 20000, .fault = p->fault };
     MpcEngine *e = mpc_engine_new(&mc, tr, NULL);
     const Field *f = field_default();
-    Fe x, y, z, in[3], out[3], prod;
-    if (!e || mpc_preprocess(e, MULS + 8, 16, 0) != 0) goto fail;
-    for (int i = 0; i < MULS; i++) {
-        if (mpc_random(e, &x, 1) != 0 || mpc_random(e, &y, 1) != 0) goto fail;
-        if (mpc_round(e, NULL, 0, NULL, &x, &y, 1, &z) != 0) goto fail;
-        in[0] = x, in[1] = y, in[2] = z;
-        if (mpc_round(e, in, 3, out, NULL, NULL, 0, NULL) != 0) goto fail;
-        fe_mul(f, &prod, &out[0], &out[1]);
-        p->wrong += !fe_equal(&prod, &out[2]);
+    static _Thread_local Fe in[3 * BIG], out[3 * BIG];
+    Fe prod;
+    size_t w = (size_t)p->width, rounds = w == 1 ? MULS : BIG_ROUNDS;
+    Fe *x = in, *y = in + w, *z = in + 2 * w; /* then opened together */
+    if (!e || mpc_preprocess(e, rounds * w + 8, 16, 0) != 0) goto fail;
+    for (size_t i = 0; i < rounds; i++) {
+        if (mpc_random(e, x, w) != 0 || mpc_random(e, y, w) != 0) goto fail;
+        if (mpc_round(e, NULL, 0, NULL, x, y, w, z) != 0) goto fail;
+        if (mpc_round(e, in, 3 * w, out, NULL, NULL, 0, NULL) != 0) goto fail;
+        for (size_t k = 0; k < w; k++) {
+            fe_mul(f, &prod, &out[k], &out[w + k]);
+            p->wrong += !fe_equal(&prod, &out[2 * w + k]);
+        }
     }
-    p->asked = mpc_stats(e).eager_asked;
+    MpcStats st = mpc_stats(e);
+    p->asked = st.eager_asked;
+    p->want_asked = st.shares_asked;
+    p->withheld = st.shares_withheld;
     mpc_engine_free(e);
     tls_transport_free(tr, 5000);
     return NULL;
@@ -73,8 +84,9 @@ fail:
     return NULL;
 }
 
-/* One session with party 3 given `fault`; the parties' outcomes in ps. */
-static void session(MpcFault fault, Party ps[N])
+/* One session with party 3 given `fault`, `width` multiplications per
+ * round; the parties' outcomes in ps. */
+static void session(MpcFault fault, int width, Party ps[N])
 {
     char dir[64] = "/tmp/stoffel-later-XXXXXX", text[2048], err[512];
     CHECK(mkdtemp(dir) != NULL);
@@ -84,6 +96,7 @@ static void session(MpcFault fault, Party ps[N])
         memset(p, 0, sizeof *p);
         p->id = i;
         p->fault = i == N - 1 ? fault : MPC_FAULT_NONE;
+        p->width = width;
         snprintf(p->key, sizeof p->key, "%s/p%u.key", dir, i);
         snprintf(p->cert, sizeof p->cert, "%s/p%u.crt", dir, i);
         uint8_t id[NET_KEY_ID_LEN];
@@ -112,7 +125,7 @@ static void check_honest(const Party ps[N])
 {
     for (uint32_t i = 0; i + 1 < N; i++) {
         CHECK_MSG(!ps[i].failed, "party %u: %s", i, ps[i].err);
-        CHECK_MSG(ps[i].wrong == 0, "party %u: %d of %d products wrong", i, ps[i].wrong, MULS);
+        CHECK_MSG(ps[i].wrong == 0, "party %u: %d products wrong", i, ps[i].wrong);
     }
     /* parties 0 and 1 decode from party 3: they ask the parties that hold
      * their shares back (party 1, resp. party 2) */
@@ -125,7 +138,7 @@ static void check_honest(const Party ps[N])
 TEST(wrong_shares_over_tls)
 {
     Party ps[N];
-    session(MPC_FAULT_WRONG_SHARES, ps);
+    session(MPC_FAULT_WRONG_SHARES, 1, ps);
     check_honest(ps);
 }
 
@@ -135,7 +148,7 @@ TEST(wrong_shares_over_tls)
 TEST(silent_party_over_tls)
 {
     Party ps[N];
-    session(MPC_FAULT_SILENT, ps);
+    session(MPC_FAULT_SILENT, 1, ps);
     check_honest(ps);
 }
 
@@ -143,10 +156,48 @@ TEST(silent_party_over_tls)
 TEST(no_fault_over_tls)
 {
     Party ps[N];
-    session(MPC_FAULT_NONE, ps);
+    session(MPC_FAULT_NONE, 1, ps);
     for (uint32_t i = 0; i < N; i++) {
         CHECK_MSG(!ps[i].failed, "party %u: %s", i, ps[i].err);
-        CHECK_MSG(ps[i].wrong == 0, "party %u: %d of %d products wrong", i, ps[i].wrong, MULS);
+        CHECK_MSG(ps[i].wrong == 0, "party %u: %d products wrong", i, ps[i].wrong);
+    }
+}
+
+/* Large openings: parties 0 and 1 must ask for the held-back shares
+ * (MK_WANT) before they can decode, and then ask for everything. */
+static void check_big(const Party ps[N])
+{
+    check_honest(ps);
+    for (uint32_t i = 0; i < 2; i++)
+        CHECK_MSG(ps[i].want_asked >= 1, "party %u asked for held-back shares %llu times", i,
+                  (unsigned long long)ps[i].want_asked);
+}
+
+TEST(big_wrong_shares_over_tls)
+{
+    Party ps[N];
+    session(MPC_FAULT_WRONG_SHARES, BIG, ps);
+    check_big(ps);
+}
+
+TEST(big_silent_party_over_tls)
+{
+    Party ps[N];
+    session(MPC_FAULT_SILENT, BIG, ps);
+    check_big(ps);
+}
+
+/* No fault: every product right, and every party held back shares its
+ * receiver never needed (sent a third fewer messages). */
+TEST(big_no_fault_over_tls)
+{
+    Party ps[N];
+    session(MPC_FAULT_NONE, BIG, ps);
+    for (uint32_t i = 0; i < N; i++) {
+        CHECK_MSG(!ps[i].failed, "party %u: %s", i, ps[i].err);
+        CHECK_MSG(ps[i].wrong == 0, "party %u: %d products wrong", i, ps[i].wrong);
+        CHECK_MSG(ps[i].withheld >= BIG_ROUNDS / 2, "party %u: %llu of %d messages held back and never sent", i,
+                  (unsigned long long)ps[i].withheld, 2 * BIG_ROUNDS);
     }
 }
 
@@ -155,5 +206,8 @@ int main(void)
     RUN(no_fault_over_tls);
     RUN(wrong_shares_over_tls);
     RUN(silent_party_over_tls);
+    RUN(big_no_fault_over_tls);
+    RUN(big_wrong_shares_over_tls);
+    RUN(big_silent_party_over_tls);
     return unit_report();
 }
