@@ -227,13 +227,18 @@
 #endif
 /* Large online openings (over MPC_LATER_MAX_BYTES) keep the shares no
  * receiver needs while nobody cheats instead of sending them (mpc/hold.c):
- * up to this many per receiver, and a receiver missing a share it decodes
- * from asks for them after MPC_ASK_MS (at once if the ones in are wrong). */
+ * the last MPC_HOLD_SLOTS such messages, one copy each.  A receiver missing a share it
+ * decodes from asks for them after MPC_ASK_MS plus twice what its ring
+ * took lately (at once if the ones in are wrong), and for every share
+ * after MPC_EAGER_AFTER_HELD such openings in a row. */
 #ifndef MPC_HOLD_SLOTS
-#define MPC_HOLD_SLOTS 4
+#define MPC_HOLD_SLOTS 6
 #endif
 #ifndef MPC_ASK_MS
 #define MPC_ASK_MS 20
+#endif
+#ifndef MPC_EAGER_AFTER_HELD
+#define MPC_EAGER_AFTER_HELD 8
 #endif
 /* Bytes of preprocessing warnings a session keeps (mpc_warnings); later
  * lines are dropped, and one line says so. */

@@ -321,11 +321,12 @@ static int send_opening(MpcEngine *e, uint8_t kind, unsigned d, uint64_t seq, co
     for (uint32_t j = 0; j < e->n; j++)
         if (j != e->self && gets_now(e, d, j, seq)) now[k++] = j;
     if (send_shared(e, now, k, buf, len) != 0) return -1;
-    for (uint32_t j = 0; j < e->n; j++) {
-        if (j == e->self || gets_now(e, d, j, seq)) continue;
-        if (hold ? mpc_hold_put(e, j, seq, buf, len) != 0 : sent(e, transport_send_later(e->tr, j, buf, len), len) != 0)
-            return -1;
-    }
+    k = 0;
+    for (uint32_t j = 0; j < e->n; j++)
+        if (j != e->self && !gets_now(e, d, j, seq)) now[k++] = j;
+    if (hold) return mpc_hold_put(e, seq, now, k, buf, len);
+    for (size_t i = 0; i < k; i++)
+        if (sent(e, transport_send_later(e->tr, now[i], buf, len), len) != 0) return -1;
     return 0;
 }
 
@@ -342,6 +343,24 @@ static void ask_held(MpcEngine *e, unsigned d, uint64_t seq)
     }
 }
 
+/* How long a large opening waits for its ring before asking for the
+ * held-back shares: MPC_ASK_MS more than twice what the ring took lately
+ * (a party on a loaded machine is often that slow: an ask it did not need
+ * costs the bytes holding back saves), within the timeout. */
+static int ask_after_ms(const MpcEngine *e)
+{
+    int64_t ms = MPC_ASK_MS + 2 * (int64_t)e->ring_wait_us / 1000;
+    return ms < e->timeout_ms ? (int)ms : e->timeout_ms;
+}
+
+/* A large opening decoded from the ring alone after `us`: the estimate
+ * follows a slower ring at once and a faster one by an eighth per opening. */
+static void note_ring_wait(MpcEngine *e, int64_t us)
+{
+    uint64_t decayed = e->ring_wait_us - e->ring_wait_us / 8;
+    e->ring_wait_us = us > 0 && (uint64_t)us > decayed ? (uint64_t)us : decayed;
+}
+
 /* Whether a share this party's ring owes it for the opening is still to come. */
 static bool ring_pending(const MpcEngine *e, unsigned d)
 {
@@ -353,9 +372,9 @@ static bool ring_pending(const MpcEngine *e, unsigned d)
 /* After an opening this party decoded with the ring in use: if a share its
  * ring owes it was missing or its sender is excluded, it asks the parties
  * that hold theirs back for every share at once - right away for an
- * excluded party (that is for good), after MPC_EAGER_AFTER such openings
- * in a row otherwise (a silent party; a slow one rarely misses that often). */
-static void note_ring(MpcEngine *e, unsigned d)
+ * excluded party (that is for good), after `after` such openings in a row
+ * otherwise (a silent party; a slow one rarely misses that often). */
+static void note_ring(MpcEngine *e, unsigned d, unsigned after)
 {
     bool missed = false, excluded = false;
     for (uint32_t j = 0; j < e->n; j++)
@@ -364,7 +383,7 @@ static void note_ring(MpcEngine *e, unsigned d)
             missed |= !e->rows[j];
         }
     e->ring_misses = missed || excluded ? e->ring_misses + 1 : 0;
-    if (!excluded && e->ring_misses < MPC_EAGER_AFTER) return;
+    if (!excluded && e->ring_misses < after) return;
     uint8_t hdr[MPC_HDR];
     wire_put_hdr(hdr, MK_EAGER, 0, e->instance, 0);
     for (uint32_t j = 0; j < e->n; j++) {
@@ -707,8 +726,9 @@ int mpc_open_gather(MpcEngine *e, uint8_t kind, uint64_t seq, unsigned d, bool o
     struct timespec dl, ask_dl;
     deadline_in(&dl, e->timeout_ms);
     /* a large opening's held-back shares come only when asked for */
-    bool asked = !(online && mpc_hold_applies(e, kind, d, len));
-    deadline_in(&ask_dl, MPC_ASK_MS < e->timeout_ms ? MPC_ASK_MS : e->timeout_ms);
+    bool held = online && mpc_hold_applies(e, kind, d, len), asked = !held;
+    int64_t start_us = held ? mono_now_us() : 0;
+    if (held) deadline_in(&ask_dl, ask_after_ms(e));
     int result = -1;
     for (;;) {
         /* could another sender still add a usable share? */
@@ -761,7 +781,9 @@ int mpc_open_gather(MpcEngine *e, uint8_t kind, uint64_t seq, unsigned d, bool o
         for (uint32_t j = 0; j < e->n; j++)
             if (!e->rows[j]) e->rows[j] = gather_row(e, j);
     }
-    if (result == 0 && online && (ring_applies(e, d, len) || mpc_hold_applies(e, kind, d, len))) note_ring(e, d);
+    if (result == 0 && held && !asked && !ring_pending(e, d)) note_ring_wait(e, mono_now_us() - start_us);
+    if (result == 0 && online && ring_applies(e, d, len)) note_ring(e, d, MPC_EAGER_AFTER);
+    if (result == 0 && held) note_ring(e, d, MPC_EAGER_AFTER_HELD);
     open_free(&os);
     gather_end(e, false);
     /* opened values are public: a test may watch them (mpc_test_open_tap) */

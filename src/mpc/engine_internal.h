@@ -212,11 +212,12 @@ struct MpcEngine {
      * owes this party. */
     uint8_t eager[SHAMIR_MAX_PARTIES], asked_eager[SHAMIR_MAX_PARTIES];
     unsigned ring_misses;
-    /* Large openings hold those shares back (hold.c): n * MPC_HOLD_SLOTS
+    /* Large openings hold those shares back (hold.c): MPC_HOLD_SLOTS
      * slots, NULL until the first; want_below[j]: party j asked for the
      * shares of the openings before this sequence number (MK_WANT). */
     struct HeldShare *held;
     uint64_t want_below[SHAMIR_MAX_PARTIES];
+    uint64_t ring_wait_us; /* how long large openings' rings took lately (ask_after_ms) */
 
     Pool tri, rnd, bit;
     Fe *inputs; /* client input shares after mpc_collect_inputs */
@@ -477,19 +478,21 @@ int preproc_check_round(MpcEngine *e, uint64_t round, Fe *mine, const Fe *sigma,
 /* A warning line for mpc_warnings(); a party proven faulty in
  * preprocessing (excluded from then on); "1, 3" for the flagged parties. */
 void preproc_check_warn(MpcEngine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* hold.c: a large online opening's shares held back from a receiver. */
+/* hold.c: a large online opening's message, held back from the receivers
+ * it is still owed to. */
 typedef struct HeldShare {
     uint64_t seq;
     uint8_t *buf; /* the message as sent (header and payload) */
     size_t len, cap;
-    bool used;
+    uint8_t owed[SHAMIR_MAX_PARTIES];
+    unsigned n_owed; /* 0: the slot is free */
 } HeldShare;
 /* Whether an online opening of `kind`, degree d and len bytes holds back
  * (over a transport with send_later, beyond MPC_LATER_MAX_BYTES). */
 bool mpc_hold_applies(const MpcEngine *e, uint8_t kind, unsigned d, size_t len);
-/* Keeps the message of opening `seq` for party `to` (the oldest held one
- * goes out if the slots are full); -1 with the error set. */
-int mpc_hold_put(MpcEngine *e, uint32_t to, uint64_t seq, const uint8_t *buf, size_t len);
+/* Keeps the message of opening `seq` for the parties to[] (the oldest
+ * held one goes out if the slots are full); -1 with the error set. */
+int mpc_hold_put(MpcEngine *e, uint64_t seq, const uint32_t *to, size_t n_to, const uint8_t *buf, size_t len);
 /* Party `from` sent opening `seq`: what it no longer needs is dropped. */
 void mpc_hold_seen(MpcEngine *e, uint32_t from, uint64_t seq);
 /* Sends `to` what is held for it of the openings before `below`. */

@@ -1,13 +1,14 @@
 /* hold.c: the shares of large online openings that no receiver needs
- * while nobody cheats (docs/mpc.md, "Shares no receiver decodes from").
- * Small openings send them with send_later; a large one keeps them here,
- * per receiver, in up to MPC_HOLD_SLOTS slots, until the receiver shows it
- * is past that opening (mpc_hold_seen), asks for them (MK_WANT, MK_EAGER:
- * mpc_hold_send), the slots run out (the oldest is sent) or the engine is
- * freed (everything still held is sent).  So every share still reaches its
- * receiver unless the receiver no longer needs it, and the honest case
- * sends a third fewer bytes at n = 4.  Opening shares are public once the
- * value is open (open_round does not wipe them either): slots are not wiped. */
+ * while nobody cheats (docs/mpc.md, "Large openings hold them back").
+ * Small openings send them with send_later; a large one keeps one copy of
+ * its message here, in one of MPC_HOLD_SLOTS slots, with the receivers it
+ * is still owed to, until each of them shows it is past that opening
+ * (mpc_hold_seen), asks for it (MK_WANT, MK_EAGER: mpc_hold_send), the
+ * slots run out (the oldest goes to everyone it is owed to) or the engine
+ * is freed (everything still owed is sent).  So every share still reaches
+ * a receiver that may need it, and the honest case sends a third fewer
+ * bytes at n = 3t+1.  Opening shares are public once the value is open
+ * (open_round does not wipe them either): slots are not wiped. */
 #include "mpc/engine_internal.h"
 
 #include <stdlib.h>
@@ -18,49 +19,57 @@ bool mpc_hold_applies(const MpcEngine *e, uint8_t kind, unsigned d, size_t len)
     return kind == MK_OPEN && e->tr->ops->send_later && len > MPC_LATER_MAX_BYTES && d + e->t + 1 < e->n;
 }
 
-static HeldShare *slots_of(MpcEngine *e, uint32_t to) { return e->held + (size_t)to * MPC_HOLD_SLOTS; }
-
-/* Sends one slot to its receiver and empties it (the buffer is kept). */
-static int send_slot(MpcEngine *e, uint32_t to, HeldShare *s)
+/* Sends slot s to `to` if it is owed there. */
+static int send_owed(MpcEngine *e, HeldShare *s, uint32_t to)
 {
-    s->used = false;
+    if (!s->owed[to]) return 0;
+    s->owed[to] = 0;
+    s->n_owed--;
     return send_node(e, to, s->buf, s->len);
 }
 
-/* The used slot with the lowest sequence number below `below`, or NULL. */
+/* The slot owed to `to` (any receiver: to >= n) with the lowest sequence
+ * number below `below`, or NULL. */
 static HeldShare *oldest(MpcEngine *e, uint32_t to, uint64_t below)
 {
-    HeldShare *s = slots_of(e, to), *best = NULL;
-    for (unsigned i = 0; i < MPC_HOLD_SLOTS; i++)
-        if (s[i].used && s[i].seq < below && (!best || s[i].seq < best->seq)) best = &s[i];
+    HeldShare *best = NULL;
+    for (unsigned i = 0; i < MPC_HOLD_SLOTS; i++) {
+        HeldShare *s = &e->held[i];
+        if (s->n_owed && s->seq < below && (to >= e->n || s->owed[to]) && (!best || s->seq < best->seq)) best = s;
+    }
     return best;
 }
 
-int mpc_hold_put(MpcEngine *e, uint32_t to, uint64_t seq, const uint8_t *buf, size_t len)
+int mpc_hold_put(MpcEngine *e, uint64_t seq, const uint32_t *to, size_t n_to, const uint8_t *buf, size_t len)
 {
-    if (!e->held && !(e->held = calloc((size_t)e->n * MPC_HOLD_SLOTS, sizeof *e->held)))
-        return mpc_fail(e, "out of memory");
-    HeldShare *s = slots_of(e, to), *free_slot = NULL;
-    for (unsigned i = 0; i < MPC_HOLD_SLOTS && !free_slot; i++)
-        if (!s[i].used) free_slot = &s[i];
-    if (!free_slot) { /* the receiver is far behind, or silent: it gets the oldest now */
-        free_slot = oldest(e, to, UINT64_MAX);
-        if (send_slot(e, to, free_slot) != 0) return -1;
+    if (!n_to) return 0;
+    if (!e->held && !(e->held = calloc(MPC_HOLD_SLOTS, sizeof *e->held))) return mpc_fail(e, "out of memory");
+    HeldShare *s = NULL;
+    for (unsigned i = 0; i < MPC_HOLD_SLOTS && !s; i++)
+        if (!e->held[i].n_owed) s = &e->held[i];
+    if (!s) { /* a receiver is far behind, or silent: the oldest goes out now */
+        s = oldest(e, e->n, UINT64_MAX);
+        for (uint32_t j = 0; j < e->n; j++)
+            if (send_owed(e, s, j) != 0) return -1;
     }
-    if (free_slot->cap < len) {
-        if (mpc_mem_charge(e, free_slot->cap, len, "held-back opening shares") != 0) return -1;
-        uint8_t *grown = realloc(free_slot->buf, len);
+    if (s->cap < len) {
+        if (mpc_mem_charge(e, s->cap, len, "held-back opening shares") != 0) return -1;
+        uint8_t *grown = realloc(s->buf, len);
         if (!grown) {
-            mpc_mem_release(e, len - free_slot->cap);
+            mpc_mem_release(e, len - s->cap);
             return mpc_fail(e, "out of memory");
         }
-        free_slot->buf = grown;
-        free_slot->cap = len;
+        s->buf = grown;
+        s->cap = len;
     }
-    memcpy(free_slot->buf, buf, len);
-    free_slot->len = len;
-    free_slot->seq = seq;
-    free_slot->used = true;
+    memcpy(s->buf, buf, len);
+    s->len = len;
+    s->seq = seq;
+    for (size_t i = 0; i < n_to; i++)
+        if (!s->owed[to[i]]) {
+            s->owed[to[i]] = 1;
+            s->n_owed++;
+        }
     return 0;
 }
 
@@ -69,35 +78,37 @@ int mpc_hold_put(MpcEngine *e, uint32_t to, uint64_t seq, const uint8_t *buf, si
 void mpc_hold_seen(MpcEngine *e, uint32_t from, uint64_t seq)
 {
     if (!e->held || from >= e->n || seq < 2) return;
-    HeldShare *s = slots_of(e, from);
-    for (unsigned i = 0; i < MPC_HOLD_SLOTS; i++)
-        if (s[i].used && s[i].seq <= seq - 2) {
-            s[i].used = false;
+    for (unsigned i = 0; i < MPC_HOLD_SLOTS; i++) {
+        HeldShare *s = &e->held[i];
+        if (s->n_owed && s->owed[from] && s->seq <= seq - 2) {
+            s->owed[from] = 0;
+            s->n_owed--;
             e->st.shares_withheld++;
         }
+    }
 }
 
 int mpc_hold_send(MpcEngine *e, uint32_t to, uint64_t below)
 {
     if (!e->held || to >= e->n) return 0;
     for (HeldShare *s; (s = oldest(e, to, below));)
-        if (send_slot(e, to, s) != 0) return -1;
+        if (send_owed(e, s, to) != 0) return -1;
     return 0;
 }
 
 void mpc_hold_free(MpcEngine *e)
 {
     if (!e->held) return;
-    for (uint32_t j = 0; j < e->n; j++) {
-        HeldShare *s = slots_of(e, j);
-        for (HeldShare *o; (o = oldest(e, j, UINT64_MAX));) { /* a receiver may still need them */
-            o->used = false;
-            (void)transport_send_later(e->tr, j, o->buf, o->len);
-        }
-        for (unsigned i = 0; i < MPC_HOLD_SLOTS; i++) {
-            mpc_mem_release(e, s[i].cap);
-            free(s[i].buf);
-        }
+    for (unsigned i = 0; i < MPC_HOLD_SLOTS; i++) {
+        HeldShare *s = &e->held[i];
+        for (uint32_t j = 0; j < e->n && s->n_owed; j++) /* a receiver may still need it */
+            if (s->owed[j]) {
+                s->owed[j] = 0;
+                s->n_owed--;
+                (void)transport_send_later(e->tr, j, s->buf, s->len);
+            }
+        mpc_mem_release(e, s->cap);
+        free(s->buf);
     }
     free(e->held);
     e->held = NULL;
