@@ -212,7 +212,9 @@ void party_run_session(const PartySpec *s, PartyOutcome *out)
     }
     if (s->before_online) s->before_online();
     Value r;
-    if (vm_execute(vm, s->entry ? s->entry : "main", NULL, 0, &r) != ST_OK) {
+    int exec_rc = vm_execute(vm, s->entry ? s->entry : "main", NULL, 0, &r);
+    mpc_send_held(e); /* the openings are over: a party whose ring failed may wait for these */
+    if (exec_rc != ST_OK) {
         const VmError *ve = vm_last_error(vm);
         stop(out, PARTY_FAILED_EXECUTE, "%s", ve->message);
         if (ve->function && ve->instr_index >= 0) {

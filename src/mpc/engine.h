@@ -138,6 +138,11 @@ unsigned mpc_preproc_faulty(const MpcEngine *e, uint8_t *flags);
 /* Warnings so far, one per line, naming parties whose dealing or check
  * values were left out and why ("" if none). */
 const char *mpc_warnings(const MpcEngine *e);
+/* Sends every share still held back from large online openings (docs/mpc.md
+ * "Large openings hold them back"): for a party done with its openings that
+ * may not receive for a while (delivering outputs), since a party whose ring
+ * failed may be waiting for one.  mpc_engine_free does the same. */
+void mpc_send_held(MpcEngine *e);
 
 /* Run the client-input phase: every client's inputs arrive masked; after
  * this, mpc_client_input gives this party's share of each.  Waits for all

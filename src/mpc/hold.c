@@ -96,17 +96,32 @@ int mpc_hold_send(MpcEngine *e, uint32_t to, uint64_t below)
     return 0;
 }
 
-void mpc_hold_free(MpcEngine *e)
+/* Sends every slot to the receivers it is still owed to (send_later:
+ * they go out together, by the time the transport is freed at the latest). */
+static void send_all_owed(MpcEngine *e)
 {
-    if (!e->held) return;
     for (unsigned i = 0; i < MPC_HOLD_SLOTS; i++) {
         HeldShare *s = &e->held[i];
-        for (uint32_t j = 0; j < e->n && s->n_owed; j++) /* a receiver may still need it */
+        for (uint32_t j = 0; j < e->n && s->n_owed; j++)
             if (s->owed[j]) {
                 s->owed[j] = 0;
                 s->n_owed--;
-                (void)transport_send_later(e->tr, j, s->buf, s->len);
+                (void)transport_send_later(e->tr, j, s->buf, s->len); /* closed: nobody waits */
             }
+    }
+}
+
+void mpc_send_held(MpcEngine *e)
+{
+    if (e && e->held) send_all_owed(e);
+}
+
+void mpc_hold_free(MpcEngine *e)
+{
+    if (!e->held) return;
+    send_all_owed(e); /* a receiver may still need them */
+    for (unsigned i = 0; i < MPC_HOLD_SLOTS; i++) {
+        HeldShare *s = &e->held[i];
         mpc_mem_release(e, s->cap);
         free(s->buf);
     }

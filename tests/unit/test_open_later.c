@@ -14,6 +14,7 @@
 #include "free_port.h"
 
 #include "mpc/engine.h"
+#include "mpc/engine_internal.h" /* mpc_test_set_fault */
 #include "net/roster.h"
 #include "net/tls.h"
 
@@ -29,6 +30,8 @@ typedef struct {
     char key[160], cert[160];
     MpcFault fault;
     int width;                     /* multiplications per round: 1, or BIG */
+    int linger_ms;                 /* > 0: the fault starts at the last opening; the others
+                                      then send what they hold and wait this long */
     int failed;                    /* setup or a protocol step failed (err says which) */
     int wrong;                     /* products that did not open to x·y */
     uint64_t asked;                /* MpcStats.eager_asked */
@@ -52,17 +55,23 @@ static void *run_party(void *arg)
         if (tr) tls_transport_free(tr, 0);
         return NULL;
     }
-    MpcConfig mc = { .n = N, .t = T, .party = p->id, .instance_id = 7, .timeout_ms = 20000, .fault = p->fault };
+    MpcConfig mc = { .n = N,
+                     .t = T,
+                     .party = p->id,
+                     .instance_id = 7,
+                     .timeout_ms = p->linger_ms ? p->linger_ms / 2 : 20000,
+                     .fault = p->linger_ms ? MPC_FAULT_NONE : p->fault };
     MpcEngine *e = mpc_engine_new(&mc, tr, NULL);
     const Field *f = field_default();
     static _Thread_local Fe in[3 * BIG], out[3 * BIG];
     Fe prod;
-    size_t w = (size_t)p->width, rounds = w == 1 ? MULS : BIG_ROUNDS;
+    size_t w = (size_t)p->width, rounds = w == 1 ? MULS : p->linger_ms ? 4 : BIG_ROUNDS;
     Fe *x = in, *y = in + w, *z = in + 2 * w; /* then opened together */
     if (!e || mpc_preprocess(e, rounds * w + 8, 16, 0) != 0) goto fail;
     for (size_t i = 0; i < rounds; i++) {
         if (mpc_random(e, x, w) != 0 || mpc_random(e, y, w) != 0) goto fail;
         if (mpc_round(e, NULL, 0, NULL, x, y, w, z) != 0) goto fail;
+        if (p->linger_ms && i + 1 == rounds) mpc_test_set_fault(e, p->fault);
         if (mpc_round(e, in, 3 * w, out, NULL, NULL, 0, NULL) != 0) goto fail;
         for (size_t k = 0; k < w; k++) {
             fe_mul(f, &prod, &out[k], &out[w + k]);
@@ -73,6 +82,10 @@ static void *run_party(void *arg)
     p->asked = st.eager_asked;
     p->want_asked = st.shares_asked;
     p->withheld = st.shares_withheld;
+    if (p->linger_ms) { /* done with its openings, as a session delivering outputs */
+        mpc_send_held(e);
+        usleep((useconds_t)p->linger_ms * 1000);
+    }
     mpc_engine_free(e);
     tls_transport_free(tr, 5000);
     return NULL;
@@ -86,7 +99,7 @@ fail:
 
 /* One session with party 3 given `fault`, `width` multiplications per
  * round; the parties' outcomes in ps. */
-static void session(MpcFault fault, int width, Party ps[N])
+static void session(MpcFault fault, int width, int linger_ms, Party ps[N])
 {
     char dir[64] = "/tmp/stoffel-later-XXXXXX", text[2048], err[512];
     CHECK(mkdtemp(dir) != NULL);
@@ -97,6 +110,7 @@ static void session(MpcFault fault, int width, Party ps[N])
         p->id = i;
         p->fault = i == N - 1 ? fault : MPC_FAULT_NONE;
         p->width = width;
+        p->linger_ms = linger_ms;
         snprintf(p->key, sizeof p->key, "%s/p%u.key", dir, i);
         snprintf(p->cert, sizeof p->cert, "%s/p%u.crt", dir, i);
         uint8_t id[NET_KEY_ID_LEN];
@@ -138,7 +152,7 @@ static void check_honest(const Party ps[N])
 TEST(wrong_shares_over_tls)
 {
     Party ps[N];
-    session(MPC_FAULT_WRONG_SHARES, 1, ps);
+    session(MPC_FAULT_WRONG_SHARES, 1, 0, ps);
     check_honest(ps);
 }
 
@@ -148,7 +162,7 @@ TEST(wrong_shares_over_tls)
 TEST(silent_party_over_tls)
 {
     Party ps[N];
-    session(MPC_FAULT_SILENT, 1, ps);
+    session(MPC_FAULT_SILENT, 1, 0, ps);
     check_honest(ps);
 }
 
@@ -156,7 +170,7 @@ TEST(silent_party_over_tls)
 TEST(no_fault_over_tls)
 {
     Party ps[N];
-    session(MPC_FAULT_NONE, 1, ps);
+    session(MPC_FAULT_NONE, 1, 0, ps);
     for (uint32_t i = 0; i < N; i++) {
         CHECK_MSG(!ps[i].failed, "party %u: %s", i, ps[i].err);
         CHECK_MSG(ps[i].wrong == 0, "party %u: %d products wrong", i, ps[i].wrong);
@@ -176,14 +190,14 @@ static void check_big(const Party ps[N])
 TEST(big_wrong_shares_over_tls)
 {
     Party ps[N];
-    session(MPC_FAULT_WRONG_SHARES, BIG, ps);
+    session(MPC_FAULT_WRONG_SHARES, BIG, 0, ps);
     check_big(ps);
 }
 
 TEST(big_silent_party_over_tls)
 {
     Party ps[N];
-    session(MPC_FAULT_SILENT, BIG, ps);
+    session(MPC_FAULT_SILENT, BIG, 0, ps);
     check_big(ps);
 }
 
@@ -192,12 +206,27 @@ TEST(big_silent_party_over_tls)
 TEST(big_no_fault_over_tls)
 {
     Party ps[N];
-    session(MPC_FAULT_NONE, BIG, ps);
+    session(MPC_FAULT_NONE, BIG, 0, ps);
     for (uint32_t i = 0; i < N; i++) {
         CHECK_MSG(!ps[i].failed, "party %u: %s", i, ps[i].err);
         CHECK_MSG(ps[i].wrong == 0, "party %u: %d products wrong", i, ps[i].wrong);
         CHECK_MSG(ps[i].withheld >= BIG_ROUNDS / 2, "party %u: %llu of %d messages held back and never sent", i,
                   (unsigned long long)ps[i].withheld, 2 * BIG_ROUNDS);
+    }
+}
+
+/* Party 3 silent from the last opening on, and every party lingers 4 s
+ * (twice the timeout) after it: party 1 can only finish with party 2's
+ * held-back share, and party 2 is done with its openings by then, so it
+ * must have sent it with mpc_send_held (as session.c does before it
+ * delivers outputs); party 0 likewise needs party 1's. */
+TEST(big_silent_at_the_end_over_tls)
+{
+    Party ps[N];
+    session(MPC_FAULT_SILENT, BIG, 4000, ps);
+    for (uint32_t i = 0; i + 1 < N; i++) {
+        CHECK_MSG(!ps[i].failed, "party %u: %s", i, ps[i].err);
+        CHECK_MSG(ps[i].wrong == 0, "party %u: %d products wrong", i, ps[i].wrong);
     }
 }
 
@@ -209,5 +238,6 @@ int main(void)
     RUN(big_no_fault_over_tls);
     RUN(big_wrong_shares_over_tls);
     RUN(big_silent_party_over_tls);
+    RUN(big_silent_at_the_end_over_tls);
     return unit_report();
 }
