@@ -62,6 +62,13 @@ void sb_append(StrBuf *b, const char *s, size_t len)
     b->data[b->len] = '\0';
 }
 
+void sb_truncate(StrBuf *b, size_t len)
+{
+    if (len >= b->len) return;
+    b->len = len;
+    b->data[len] = '\0';
+}
+
 void sb_puts(StrBuf *b, const char *s) { sb_append(b, s, strlen(s)); }
 
 void sb_putc(StrBuf *b, char c) { sb_append(b, &c, 1); }

@@ -30,6 +30,8 @@ void sb_append(StrBuf *b, const char *s, size_t len);
 void sb_puts(StrBuf *b, const char *s);
 void sb_putc(StrBuf *b, char c);
 void sb_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Keeps the first len bytes (nothing if it holds fewer). */
+void sb_truncate(StrBuf *b, size_t len);
 /* Detach the buffer (caller frees with free()); "" if empty; NULL on oom. */
 char *sb_take(StrBuf *b);
 

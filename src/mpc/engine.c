@@ -782,8 +782,8 @@ int mpc_open_gather(MpcEngine *e, uint8_t kind, uint64_t seq, unsigned d, bool o
             if (!e->rows[j]) e->rows[j] = gather_row(e, j);
     }
     if (result == 0 && held && !asked && !ring_pending(e, d)) note_ring_wait(e, mono_now_us() - start_us);
-    if (result == 0 && online && ring_applies(e, d, len)) note_ring(e, d, MPC_EAGER_AFTER);
-    if (result == 0 && held) note_ring(e, d, MPC_EAGER_AFTER_HELD);
+    if (result == 0 && (held || (online && ring_applies(e, d, len))))
+        note_ring(e, d, held ? MPC_EAGER_AFTER_HELD : MPC_EAGER_AFTER);
     open_free(&os);
     gather_end(e, false);
     /* opened values are public: a test may watch them (mpc_test_open_tap) */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/format.h"
 #include "mpc/engine.h"
 #include "mpc/robust.h"
 #include "mpc/shamir.h"
@@ -261,13 +262,12 @@ struct MpcEngine {
     uint8_t pp_bad[SHAMIR_MAX_PARTIES];
     unsigned pp_nbad;
     struct PpSign *pp_sign; /* preproc_sign.c: this session's signing keys, NULL until needed */
-    char *warn;             /* preproc_check_warn: lines, NUL-terminated; NULL until the first */
-    size_t warn_len, warn_cap;
-    bool warn_full;       /* MPC_WARN_MAX reached: later lines dropped, said once */
-    struct PpAgree *pagr; /* preproc_agree.c: the current run's statuses and agreement */
-    bool pp_abort;        /* this party stopped waiting in the current run (preproc_agree.c) */
-    char rbc_err[512];    /* why broadcast messages were refused (since the last receive) */
-    struct CmpState *cmp; /* comparison masks made ahead (compare.c), or NULL */
+    StrBuf warn;            /* preproc_check_warn: a line each */
+    bool warn_full;         /* MPC_WARN_MAX reached: later lines dropped, said once */
+    struct PpAgree *pagr;   /* preproc_agree.c: the current run's statuses and agreement */
+    bool pp_abort;          /* this party stopped waiting in the current run (preproc_agree.c) */
+    char rbc_err[512];      /* why broadcast messages were refused (since the last receive) */
+    struct CmpState *cmp;   /* comparison masks made ahead (compare.c), or NULL */
     /* avss.c: per origin, a broadcast of a later sharing that arrived while
      * this party was still in an earlier one (kept for that sharing) */
     uint8_t *avss_ahead[SHAMIR_MAX_PARTIES];

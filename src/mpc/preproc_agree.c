@@ -205,7 +205,7 @@ int preproc_agree_begin(MpcEngine *e, uint64_t run)
     for (unsigned j = 0; j < n; j++) a->live[j] = !e->pp_bad[j];
     memcpy(a->bad0, e->pp_bad, n);
     a->nbad0 = e->pp_nbad;
-    a->warn0 = e->warn_len;
+    a->warn0 = e->warn.len;
     e->pp_abort = false;
     if (e->test_fault == TEST_LYING_ABORT_STOP) { /* tests: stops the run at once, naming an honest party */
         a->mine[lie_target(e)] = 1;

@@ -44,40 +44,24 @@ void preproc_check_warn(MpcEngine *e, const char *fmt, ...)
     va_end(ap);
     if (w < 0) return;
     size_t len = strlen(line);
-    if (e->warn_len + len + 2 + 128 > MPC_WARN_MAX) { /* 128: room for the line below */
+    if (e->warn.len + len + 2 + 128 > MPC_WARN_MAX) { /* 128: room for the line below */
         e->warn_full = true;
         snprintf(line, sizeof line, "later warnings were dropped: over %zu bytes", (size_t)MPC_WARN_MAX);
         len = strlen(line);
     }
-    if (e->warn_len + len + 2 > e->warn_cap) {
-        size_t cap = e->warn_cap ? e->warn_cap : 1024;
-        while (e->warn_len + len + 2 > cap) cap *= 2;
-        char *grown = realloc(e->warn, cap);
-        if (!grown) return; /* the warning is lost, the run goes on */
-        e->warn = grown;
-        e->warn_cap = cap;
-    }
-    memcpy(e->warn + e->warn_len, line, len);
-    e->warn_len += len;
-    e->warn[e->warn_len++] = '\n';
-    e->warn[e->warn_len] = 0;
+    sb_append(&e->warn, line, len); /* out of memory: the warning is lost, the run goes on */
+    sb_putc(&e->warn, '\n');
 }
 
 /* Back to the first `len` bytes (an aborted run's warnings are undone). */
 void preproc_check_warn_truncate(MpcEngine *e, size_t len)
 {
-    if (len >= e->warn_len) return;
-    e->warn_len = len;
-    e->warn[len] = 0;
+    if (len >= e->warn.len) return;
+    sb_truncate(&e->warn, len);
     e->warn_full = false;
 }
 
-void preproc_check_warn_free(MpcEngine *e)
-{
-    free(e->warn);
-    e->warn = NULL;
-    e->warn_len = e->warn_cap = 0;
-}
+void preproc_check_warn_free(MpcEngine *e) { sb_free(&e->warn); }
 
 void preproc_check_convict(MpcEngine *e, unsigned j)
 {
@@ -611,7 +595,7 @@ out:
 
 /* ---- what the embedder sees ----------------------------------------------------- */
 
-const char *mpc_warnings(const MpcEngine *e) { return e && e->warn ? e->warn : ""; }
+const char *mpc_warnings(const MpcEngine *e) { return e && e->warn.data ? e->warn.data : ""; }
 
 unsigned mpc_preproc_faulty(const MpcEngine *e, uint8_t *flags)
 {
